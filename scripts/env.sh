@@ -1,0 +1,77 @@
+# Shared settings for scripts/run, scripts/test and scripts/bench: tool versions, paths, and
+# the install steps, each skipped when the right version is already there. Sourced, not run.
+set -euo pipefail
+
+KEFU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin of wasm-bindgen in Cargo.toml
+BINARYEN_VERSION=132
+
+export PATH="$HOME/.cargo/bin:$KEFU_ROOT/node_modules/.bin:$PATH"
+# A target dir outside the clone lets a fresh clone on a machine that keeps it reuse the build.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu/target}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+need_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+install_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+    say "building trunk $TRUNK_VERSION from crates.io (several minutes, once)"
+    CARGO_TARGET_DIR="$HOME/.cache/kefu/tools-target" \
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+install_wasm_bindgen() {
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$" \
+     || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    say "building wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (once)"
+    CARGO_TARGET_DIR="$HOME/.cache/kefu/tools-target" \
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+install_node_packages() {
+  # binaryen (wasm-opt), Playwright's test runner, PouchDB Server, and the benchmark peers,
+  # all pinned in package-lock.json. Reinstalled only when the lock file changes.
+  local stamp="$KEFU_ROOT/node_modules/.kefu-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$KEFU_ROOT/package-lock.json" "$stamp"; then
+    say "installing npm packages (package-lock.json)"
+    (cd "$KEFU_ROOT" && npm ci --omit=optional --no-audit --no-fund)
+    cp "$KEFU_ROOT/package-lock.json" "$stamp"
+  fi
+}
+
+install_chromium() {
+  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+    say "installing Debian chromium and chromium-driver"
+    need_root apt-get update -qq
+    need_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+install_build_tools() {
+  install_wasm_target
+  install_node_packages
+  install_wasm_bindgen
+  install_trunk
+}
+
+build_release() {
+  say "building the app (release)"
+  (cd "$KEFU_ROOT" && trunk build --release)
+}

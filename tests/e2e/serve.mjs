@@ -1,0 +1,50 @@
+// A small static server for dist/ with the single-page fallback, which a test can stop and
+// restart on the same port (to show the app works with the web server gone).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.json': 'application/json', '.webmanifest': 'application/manifest+json',
+};
+
+function handler(req, res) {
+  const url = new URL(req.url, 'http://x');
+  let file = path.join(root, decodeURIComponent(url.pathname));
+  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+  if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
+  res.writeHead(200, {
+    'content-type': types[path.extname(file)] || 'application/octet-stream',
+    'cache-control': 'no-cache',
+  });
+  fs.createReadStream(file).pipe(res);
+}
+
+export async function startServer(port = 0) {
+  let server;
+  const listen = (p) => new Promise((resolve, reject) => {
+    server = http.createServer(handler);
+    server.on('error', reject);
+    server.listen(p, '127.0.0.1', () => resolve(server.address().port));
+  });
+  const actual = await listen(port);
+  const api = {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+    async start() { await listen(actual); },
+  };
+  return api;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const s = await startServer(Number(process.argv[2] || 8080));
+  console.log(`serving ${root} at ${s.url}`);
+}
