@@ -1,0 +1,540 @@
+//! backup: the JSON backup file (`"format": "kefu-backup"`), written from and read into the
+//! store's documents, and checked before anything is imported.
+//!
+//! ```json
+//! { "format": "kefu-backup", "version": 1, "exported_at": "2026-11-23T10:00:00",
+//!   "branch": { "name": "…", "code": "…" },
+//!   "docs": [ { "_id": "complaint:01…", "_rev": "3-…", "type": "complaint", … } ] }
+//! ```
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::ids::type_of;
+use super::settings::Branch;
+
+/// The format tag every backup carries.
+pub const BACKUP_FORMAT: &str = "kefu-backup";
+
+/// The newest backup version this build reads and the one it writes.
+pub const BACKUP_VERSION: u64 = 1;
+
+/// A backup file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackupFile {
+    pub format: String,
+    pub version: u64,
+    /// Local time of the export.
+    pub exported_at: NaiveDateTime,
+    pub branch: Branch,
+    /// The documents as stored (with `_id`, `_rev` and `type`).
+    pub docs: Vec<Value>,
+}
+
+/// What a valid backup holds, to show before importing it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupSummary {
+    pub version: u64,
+    pub exported_at: NaiveDateTime,
+    pub branch: Branch,
+    /// Live documents per type.
+    pub counts: BTreeMap<String, usize>,
+    /// Deletion markers (`"_deleted": true`).
+    pub deleted: usize,
+    pub total: usize,
+}
+
+/// Why a backup cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackupError {
+    /// Not JSON at all (or cut short).
+    Malformed {
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+    /// JSON, but not an object at the top.
+    NotAnObject,
+    /// Not a Kefu backup: the format tag is missing or different.
+    ForeignFile {
+        found: Option<String>,
+    },
+    /// Written by a newer version of Kefu.
+    FutureVersion {
+        found: u64,
+        supported: u64,
+    },
+    MissingField(&'static str),
+    InvalidField {
+        field: &'static str,
+        detail: String,
+    },
+    /// `docs[index]` is not an object.
+    DocNotAnObject {
+        index: usize,
+    },
+    DocWithoutId {
+        index: usize,
+    },
+    DocWithoutType {
+        index: usize,
+        id: String,
+    },
+    /// The id's type prefix and the `type` field disagree.
+    IdTypeMismatch {
+        id: String,
+        doc_type: String,
+    },
+    /// The same `_id` appears twice.
+    Duplicate {
+        id: String,
+    },
+}
+
+impl BackupError {
+    pub fn zh(&self) -> String {
+        match self {
+            BackupError::Malformed { line, column, .. } => {
+                format!("文件不是有效的 JSON（第 {line} 行第 {column} 列附近出错），可能已损坏或不完整")
+            }
+            BackupError::NotAnObject => "文件内容不是客服系统的备份".into(),
+            BackupError::ForeignFile { found: None } => {
+                "这不是客服系统的备份文件（缺少格式标记）".into()
+            }
+            BackupError::ForeignFile { found: Some(f) } => {
+                format!("这不是客服系统的备份文件（格式为“{f}”）")
+            }
+            BackupError::FutureVersion { found, supported } => format!(
+                "备份由更新的版本导出（第 {found} 版），本程序只能读取第 {supported} 版及以前的备份，请先升级"
+            ),
+            BackupError::MissingField(field) => format!("备份缺少“{field}”"),
+            BackupError::InvalidField { field, .. } => format!("备份中的“{field}”格式不正确"),
+            BackupError::DocNotAnObject { index } => format!("第 {} 条记录不是对象", index + 1),
+            BackupError::DocWithoutId { index } => format!("第 {} 条记录缺少 _id", index + 1),
+            BackupError::DocWithoutType { index, id } => {
+                format!("第 {} 条记录（{id}）缺少 type", index + 1)
+            }
+            BackupError::IdTypeMismatch { id, doc_type } => {
+                format!("记录 {id} 的类型“{doc_type}”与编号不符")
+            }
+            BackupError::Duplicate { id } => format!("记录 {id} 重复出现"),
+        }
+    }
+
+    pub fn en(&self) -> String {
+        match self {
+            BackupError::Malformed { line, column, .. } => format!(
+                "The file is not valid JSON (error near line {line}, column {column}); it may be damaged or incomplete"
+            ),
+            BackupError::NotAnObject => "The file's content is not a Kefu backup".into(),
+            BackupError::ForeignFile { found: None } => {
+                "This is not a Kefu backup file (no format tag)".into()
+            }
+            BackupError::ForeignFile { found: Some(f) } => {
+                format!("This is not a Kefu backup file (its format is “{f}”)")
+            }
+            BackupError::FutureVersion { found, supported } => format!(
+                "The backup was written by a newer version (format {found}); this version reads up to format {supported}. Please update first"
+            ),
+            BackupError::MissingField(field) => format!("The backup has no “{field}”"),
+            BackupError::InvalidField { field, detail } => {
+                format!("The backup's “{field}” is not valid: {detail}")
+            }
+            BackupError::DocNotAnObject { index } => {
+                format!("Record {} is not an object", index + 1)
+            }
+            BackupError::DocWithoutId { index } => format!("Record {} has no _id", index + 1),
+            BackupError::DocWithoutType { index, id } => {
+                format!("Record {} ({id}) has no type", index + 1)
+            }
+            BackupError::IdTypeMismatch { id, doc_type } => {
+                format!("Record {id} has type “{doc_type}”, which does not match its id")
+            }
+            BackupError::Duplicate { id } => format!("Record {id} appears more than once"),
+        }
+    }
+}
+
+impl fmt::Display for BackupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en())
+    }
+}
+
+impl std::error::Error for BackupError {}
+
+fn non_empty_str<'a>(doc: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    doc.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Check every document: an object with `_id` and `type` that agree, no id twice.
+/// Deletion markers (`"_deleted": true`) need no `type`. Returns (counts per type, deleted).
+fn check_docs(docs: &[Value]) -> Result<(BTreeMap<String, usize>, usize), BackupError> {
+    let mut seen = HashSet::new();
+    let mut counts = BTreeMap::new();
+    let mut deleted = 0;
+    for (index, doc) in docs.iter().enumerate() {
+        let obj = doc
+            .as_object()
+            .ok_or(BackupError::DocNotAnObject { index })?;
+        let id = non_empty_str(obj, "_id").ok_or(BackupError::DocWithoutId { index })?;
+        if !seen.insert(id.to_string()) {
+            return Err(BackupError::Duplicate { id: id.into() });
+        }
+        let is_deleted = obj.get("_deleted").and_then(Value::as_bool) == Some(true);
+        match non_empty_str(obj, "type") {
+            Some(doc_type) => {
+                if type_of(id) != Some(doc_type) {
+                    return Err(BackupError::IdTypeMismatch {
+                        id: id.into(),
+                        doc_type: doc_type.into(),
+                    });
+                }
+                if is_deleted {
+                    deleted += 1;
+                } else {
+                    *counts.entry(doc_type.to_string()).or_insert(0) += 1;
+                }
+            }
+            None if is_deleted => deleted += 1,
+            None => {
+                return Err(BackupError::DocWithoutType {
+                    index,
+                    id: id.into(),
+                })
+            }
+        }
+    }
+    Ok((counts, deleted))
+}
+
+/// Read and check a backup, returning the file. Nothing is imported on any error.
+pub fn read_backup(text: &str) -> Result<BackupFile, BackupError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| BackupError::Malformed {
+        line: e.line(),
+        column: e.column(),
+        detail: e.to_string(),
+    })?;
+    let Value::Object(mut top) = value else {
+        return Err(BackupError::NotAnObject);
+    };
+    match top.get("format") {
+        Some(Value::String(f)) if f == BACKUP_FORMAT => {}
+        Some(Value::String(f)) => {
+            return Err(BackupError::ForeignFile {
+                found: Some(f.clone()),
+            })
+        }
+        _ => return Err(BackupError::ForeignFile { found: None }),
+    }
+    let version = match top.get("version") {
+        None => return Err(BackupError::MissingField("version")),
+        Some(v) => v
+            .as_u64()
+            .filter(|v| *v >= 1)
+            .ok_or_else(|| BackupError::InvalidField {
+                field: "version",
+                detail: format!("expected a whole number from 1, found {v}"),
+            })?,
+    };
+    if version > BACKUP_VERSION {
+        return Err(BackupError::FutureVersion {
+            found: version,
+            supported: BACKUP_VERSION,
+        });
+    }
+    let mut take = |field: &'static str| top.remove(field).ok_or(BackupError::MissingField(field));
+    let exported_at = take("exported_at")?;
+    let branch = take("branch")?;
+    let docs = take("docs")?;
+    let exported_at: NaiveDateTime =
+        serde_json::from_value(exported_at).map_err(|e| BackupError::InvalidField {
+            field: "exported_at",
+            detail: e.to_string(),
+        })?;
+    let branch: Branch = serde_json::from_value(branch).map_err(|e| BackupError::InvalidField {
+        field: "branch",
+        detail: e.to_string(),
+    })?;
+    let Value::Array(docs) = docs else {
+        return Err(BackupError::InvalidField {
+            field: "docs",
+            detail: "expected a list".into(),
+        });
+    };
+    check_docs(&docs)?;
+    Ok(BackupFile {
+        format: BACKUP_FORMAT.into(),
+        version,
+        exported_at,
+        branch,
+        docs,
+    })
+}
+
+/// Check a backup and say what it holds.
+pub fn validate_backup(text: &str) -> Result<BackupSummary, BackupError> {
+    let file = read_backup(text)?;
+    let (counts, deleted) = check_docs(&file.docs)?;
+    Ok(BackupSummary {
+        version: file.version,
+        exported_at: file.exported_at,
+        branch: file.branch,
+        total: file.docs.len(),
+        counts,
+        deleted,
+    })
+}
+
+/// Write a backup of `docs` (as the store holds them); refuses documents a restore would refuse.
+pub fn write_backup(
+    branch: &Branch,
+    exported_at: NaiveDateTime,
+    docs: Vec<Value>,
+) -> Result<String, BackupError> {
+    check_docs(&docs)?;
+    let file = BackupFile {
+        format: BACKUP_FORMAT.into(),
+        version: BACKUP_VERSION,
+        exported_at,
+        branch: branch.clone(),
+        docs,
+    };
+    serde_json::to_string_pretty(&file).map_err(|e| BackupError::InvalidField {
+        field: "docs",
+        detail: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn branch() -> Branch {
+        Branch {
+            name: "郑州营业部".into(),
+            code: "ZZ01".into(),
+        }
+    }
+
+    fn at() -> NaiveDateTime {
+        NaiveDateTime::parse_from_str("2026-11-23 10:00", "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn docs() -> Vec<Value> {
+        vec![
+            json!({"_id": "complaint:01A", "_rev": "2-x", "type": "complaint", "case_no": "TS-1"}),
+            json!({"_id": "complaint:01B", "_rev": "1-y", "type": "complaint"}),
+            json!({"_id": "staff:01C", "_rev": "1-z", "type": "staff", "name": "王芳"}),
+            json!({"_id": "settings:branch", "_rev": "4-w", "type": "settings"}),
+            json!({"_id": "complaint:01D", "_rev": "3-v", "_deleted": true}),
+        ]
+    }
+
+    fn text_with(edit: impl FnOnce(&mut Map<String, Value>)) -> String {
+        let text = write_backup(&branch(), at(), docs()).unwrap();
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        edit(v.as_object_mut().unwrap());
+        v.to_string()
+    }
+
+    #[test]
+    fn a_written_backup_validates_and_reads_back() {
+        let text = write_backup(&branch(), at(), docs()).unwrap();
+        let s = validate_backup(&text).unwrap();
+        assert_eq!(s.version, 1);
+        assert_eq!(s.exported_at, at());
+        assert_eq!(s.branch, branch());
+        assert_eq!(s.total, 5);
+        assert_eq!(s.deleted, 1);
+        assert_eq!(
+            s.counts,
+            BTreeMap::from([
+                ("complaint".to_string(), 2),
+                ("settings".to_string(), 1),
+                ("staff".to_string(), 1),
+            ])
+        );
+        let file = read_backup(&text).unwrap();
+        assert_eq!(file.docs, docs());
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["format"], "kefu-backup");
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["exported_at"], "2026-11-23T10:00:00");
+        // A byte-order mark in front (an editor may add one) is tolerated.
+        assert!(validate_backup(&format!("\u{feff}{text}")).is_ok());
+    }
+
+    #[test]
+    fn malformed_and_foreign_files_are_refused() {
+        let text = write_backup(&branch(), at(), docs()).unwrap();
+        let cut = &text[..text.len() / 2];
+        assert!(matches!(
+            validate_backup(cut),
+            Err(BackupError::Malformed { .. })
+        ));
+        assert_eq!(validate_backup("[1,2]"), Err(BackupError::NotAnObject));
+        assert_eq!(
+            validate_backup(r#"{"docs": []}"#),
+            Err(BackupError::ForeignFile { found: None })
+        );
+        assert_eq!(
+            validate_backup(&text_with(|o| {
+                o.insert("format".into(), json!("pouchdb-dump"));
+            })),
+            Err(BackupError::ForeignFile {
+                found: Some("pouchdb-dump".into())
+            })
+        );
+        assert_eq!(
+            validate_backup(&text_with(|o| {
+                o.insert("format".into(), json!(7));
+            })),
+            Err(BackupError::ForeignFile { found: None })
+        );
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(
+            validate_backup(&text_with(|o| {
+                o.insert("version".into(), json!(2));
+            })),
+            Err(BackupError::FutureVersion {
+                found: 2,
+                supported: 1
+            })
+        );
+        assert_eq!(
+            validate_backup(&text_with(|o| {
+                o.remove("version");
+            })),
+            Err(BackupError::MissingField("version"))
+        );
+        for bad in [json!("1"), json!(0), json!(-1), json!(1.5)] {
+            assert!(matches!(
+                validate_backup(&text_with(|o| {
+                    o.insert("version".into(), bad.clone());
+                })),
+                Err(BackupError::InvalidField {
+                    field: "version",
+                    ..
+                })
+            ));
+        }
+    }
+
+    #[test]
+    fn missing_and_invalid_fields() {
+        for field in ["exported_at", "branch", "docs"] {
+            assert_eq!(
+                validate_backup(&text_with(|o| {
+                    o.remove(field);
+                })),
+                Err(BackupError::MissingField(field))
+            );
+        }
+        assert!(matches!(
+            validate_backup(&text_with(|o| {
+                o.insert("docs".into(), json!({"a": 1}));
+            })),
+            Err(BackupError::InvalidField { field: "docs", .. })
+        ));
+        assert!(matches!(
+            validate_backup(&text_with(|o| {
+                o.insert("exported_at".into(), json!("yesterday"));
+            })),
+            Err(BackupError::InvalidField {
+                field: "exported_at",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn bad_documents_are_refused() {
+        let with_docs = |docs: Value| {
+            text_with(move |o| {
+                o.insert("docs".into(), docs);
+            })
+        };
+        assert_eq!(
+            validate_backup(&with_docs(json!([{"_id": "staff:1", "type": "staff"}, 5]))),
+            Err(BackupError::DocNotAnObject { index: 1 })
+        );
+        assert_eq!(
+            validate_backup(&with_docs(json!([{"type": "staff"}]))),
+            Err(BackupError::DocWithoutId { index: 0 })
+        );
+        assert_eq!(
+            validate_backup(&with_docs(json!([{"_id": "", "type": "staff"}]))),
+            Err(BackupError::DocWithoutId { index: 0 })
+        );
+        assert_eq!(
+            validate_backup(&with_docs(json!([{"_id": "staff:1"}]))),
+            Err(BackupError::DocWithoutType {
+                index: 0,
+                id: "staff:1".into()
+            })
+        );
+        assert_eq!(
+            validate_backup(&with_docs(json!([{"_id": "staff:1", "type": "complaint"}]))),
+            Err(BackupError::IdTypeMismatch {
+                id: "staff:1".into(),
+                doc_type: "complaint".into()
+            })
+        );
+        assert_eq!(
+            validate_backup(&with_docs(json!([
+                {"_id": "staff:1", "type": "staff"},
+                {"_id": "staff:2", "type": "staff"},
+                {"_id": "staff:1", "type": "staff", "_rev": "2-a"}
+            ]))),
+            Err(BackupError::Duplicate {
+                id: "staff:1".into()
+            })
+        );
+        // The writer refuses what the reader would refuse.
+        assert!(write_backup(&branch(), at(), vec![json!({"type": "staff"})]).is_err());
+    }
+
+    #[test]
+    fn errors_read_as_sentences_in_both_languages() {
+        let errors = [
+            BackupError::Malformed {
+                line: 3,
+                column: 9,
+                detail: "eof".into(),
+            },
+            BackupError::NotAnObject,
+            BackupError::ForeignFile { found: None },
+            BackupError::FutureVersion {
+                found: 2,
+                supported: 1,
+            },
+            BackupError::MissingField("docs"),
+            BackupError::Duplicate {
+                id: "staff:1".into(),
+            },
+        ];
+        for e in errors {
+            assert!(!e.zh().is_empty() && !e.en().is_empty());
+            assert_ne!(e.zh(), e.en());
+            assert_eq!(e.to_string(), e.en());
+        }
+        assert!(BackupError::FutureVersion {
+            found: 2,
+            supported: 1
+        }
+        .zh()
+        .contains("升级"));
+    }
+}

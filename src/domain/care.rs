@@ -1,0 +1,800 @@
+//! Customer care (客户关怀) and return-visit plans (回访计划): birthdays, account
+//! anniversaries, holiday greetings and planned visits become due tasks with deterministic
+//! ids, so generating them again never duplicates one; staff complete them with a note.
+//!
+//! A birthday or account anniversary on 29 February falls on 28 February in years that
+//! have no 29 February (the last day of the same month, so the greeting is never late and
+//! never in another month). Holiday dates are input data (lunar holidays are not computed).
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::customer::{Customer, Level, Lifecycle, Tier};
+use super::survey::Text;
+use super::Record;
+
+/// Which customers something applies to: listed ids, or customers matching the tiers and
+/// value levels (an empty list does not restrict). An entirely empty filter matches everyone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerFilter {
+    pub tiers: Vec<Tier>,
+    pub values: Vec<Level>,
+    pub customer_ids: Vec<String>,
+}
+
+impl CustomerFilter {
+    pub fn matches(&self, c: &Customer) -> bool {
+        if self.customer_ids.contains(&c.id) {
+            return true;
+        }
+        if !self.customer_ids.is_empty() && self.tiers.is_empty() && self.values.is_empty() {
+            return false;
+        }
+        (self.tiers.is_empty() || self.tiers.contains(&c.tier))
+            && (self.values.is_empty() || self.values.contains(&c.value))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeriodUnit {
+    Days,
+    Weeks,
+    Months,
+}
+
+/// "Every n days / weeks / months".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Every {
+    pub n: u32,
+    pub unit: PeriodUnit,
+}
+
+impl Every {
+    pub fn label(self, zh: bool) -> String {
+        let n = self.n;
+        match (self.unit, zh) {
+            (PeriodUnit::Days, true) => format!("每{n}天"),
+            (PeriodUnit::Weeks, true) => format!("每{n}周"),
+            (PeriodUnit::Months, true) => format!("每{n}个月"),
+            (PeriodUnit::Days, false) => format!("every {n} day(s)"),
+            (PeriodUnit::Weeks, false) => format!("every {n} week(s)"),
+            (PeriodUnit::Months, false) => format!("every {n} month(s)"),
+        }
+    }
+
+    /// The k-th occurrence from `start` (k = 0 is `start`). Months are counted from the
+    /// start each time, so 31 January gives 28/29 February, then 31 March.
+    pub fn nth(self, start: NaiveDate, k: u32) -> Option<NaiveDate> {
+        let steps = u64::from(self.n).checked_mul(u64::from(k))?;
+        match self.unit {
+            PeriodUnit::Days => {
+                start.checked_add_signed(Duration::days(i64::try_from(steps).ok()?))
+            }
+            PeriodUnit::Weeks => {
+                start.checked_add_signed(Duration::weeks(i64::try_from(steps).ok()?))
+            }
+            PeriodUnit::Months => start.checked_add_months(Months::new(u32::try_from(steps).ok()?)),
+        }
+    }
+}
+
+/// A return-visit plan: which customers, how often, by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitPlan {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub name: Text,
+    pub filter: CustomerFilter,
+    pub every: Every,
+    /// First visit date.
+    pub start: NaiveDate,
+    /// No visits after this date.
+    #[serde(default)]
+    pub end: Option<NaiveDate>,
+    /// Staff id; `None`: each customer's own staff member.
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    pub active: bool,
+}
+
+impl Record for VisitPlan {
+    const TYPE: &'static str = "visit_plan";
+}
+
+impl VisitPlan {
+    /// Problems with the plan, as sentences.
+    pub fn problems(&self, zh: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.every.n == 0 {
+            out.push(
+                if zh {
+                    "回访周期须大于0"
+                } else {
+                    "The interval must be at least 1"
+                }
+                .to_string(),
+            );
+        }
+        if self.end.is_some_and(|e| e < self.start) {
+            out.push(
+                if zh {
+                    "结束日期早于开始日期"
+                } else {
+                    "The end date is before the start date"
+                }
+                .to_string(),
+            );
+        }
+        if self.name.zh.trim().is_empty() && self.name.en.trim().is_empty() {
+            out.push(
+                if zh {
+                    "请填写计划名称"
+                } else {
+                    "The plan needs a name"
+                }
+                .to_string(),
+            );
+        }
+        out
+    }
+}
+
+/// A holiday (节日) on a given date, supplied as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    /// e.g. "spring_festival".
+    pub id: String,
+    pub name: Text,
+    pub date: NaiveDate,
+}
+
+/// What care tasks to generate besides the visit plans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareSettings {
+    pub birthdays: bool,
+    pub anniversaries: bool,
+    /// Holiday dates to greet on.
+    pub holidays: Vec<Holiday>,
+    /// Who gets holiday greetings.
+    pub holiday_filter: CustomerFilter,
+    /// Generate care tasks for lost customers too (win-back); planned visits ignore this.
+    pub include_lost: bool,
+}
+
+impl Default for CareSettings {
+    /// Birthdays and anniversaries for everyone; holiday greetings for VIPs; no lost
+    /// customers; no holiday dates until the user enters them.
+    fn default() -> Self {
+        CareSettings {
+            birthdays: true,
+            anniversaries: true,
+            holidays: Vec::new(),
+            holiday_filter: CustomerFilter {
+                tiers: vec![Tier::Vip],
+                ..Default::default()
+            },
+            include_lost: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CareKind {
+    Birthday,
+    /// The n-th anniversary of account opening.
+    AccountAnniversary {
+        years: u32,
+    },
+    Holiday {
+        holiday_id: String,
+        name: Text,
+    },
+    ReturnVisit {
+        plan_id: String,
+    },
+}
+
+impl CareKind {
+    pub fn label(&self, zh: bool) -> String {
+        match (self, zh) {
+            (CareKind::Birthday, true) => "生日祝福".into(),
+            (CareKind::Birthday, false) => "Birthday greeting".into(),
+            (CareKind::AccountAnniversary { years }, true) => format!("开户{years}周年"),
+            (CareKind::AccountAnniversary { years }, false) => {
+                format!("{years}-year account anniversary")
+            }
+            (CareKind::Holiday { name, .. }, true) => format!("{}问候", name.zh),
+            (CareKind::Holiday { name, .. }, false) => format!("{} greeting", name.en),
+            (CareKind::ReturnVisit { .. }, true) => "计划回访".into(),
+            (CareKind::ReturnVisit { .. }, false) => "Planned return visit".into(),
+        }
+    }
+
+    /// The part of the task id that names the kind.
+    fn key(&self) -> String {
+        match self {
+            CareKind::Birthday => "birthday".into(),
+            CareKind::AccountAnniversary { .. } => "anniversary".into(),
+            CareKind::Holiday { holiday_id, .. } => format!("holiday.{holiday_id}"),
+            CareKind::ReturnVisit { plan_id } => format!("visit.{plan_id}"),
+        }
+    }
+}
+
+/// How the customer was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactChannel {
+    Phone,
+    Email,
+    Sms,
+    InPerson,
+}
+
+impl ContactChannel {
+    pub const ALL: [ContactChannel; 4] = [
+        ContactChannel::Phone,
+        ContactChannel::Email,
+        ContactChannel::Sms,
+        ContactChannel::InPerson,
+    ];
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (ContactChannel::Phone, true) => "电话",
+            (ContactChannel::Phone, false) => "Phone",
+            (ContactChannel::Email, true) => "邮件",
+            (ContactChannel::Email, false) => "Email",
+            (ContactChannel::Sms, true) => "短信",
+            (ContactChannel::Sms, false) => "SMS",
+            (ContactChannel::InPerson, true) => "面访",
+            (ContactChannel::InPerson, false) => "In person",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CareStatus {
+    Open,
+    Done {
+        at: NaiveDateTime,
+        by: String,
+        channel: ContactChannel,
+        note: String,
+    },
+    Skipped {
+        at: NaiveDateTime,
+        by: String,
+        reason: String,
+    },
+}
+
+/// A due care task or return visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareTask {
+    /// Deterministic: `care_task:<kind key>:<customer id>:<due date>` (not time-ordered, so
+    /// that generating the same task twice gives the same document).
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub customer_id: String,
+    pub kind: CareKind,
+    pub due: NaiveDate,
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    pub status: CareStatus,
+}
+
+impl Record for CareTask {
+    const TYPE: &'static str = "care_task";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CareError {
+    #[error("the task is already closed")]
+    AlreadyClosed,
+    #[error("a reason is required")]
+    ReasonRequired,
+}
+
+impl CareError {
+    pub fn message(&self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (CareError::AlreadyClosed, true) => "该任务已经关闭",
+            (CareError::AlreadyClosed, false) => "This task is already closed",
+            (CareError::ReasonRequired, true) => "请填写原因",
+            (CareError::ReasonRequired, false) => "Please give a reason",
+        }
+    }
+}
+
+impl CareTask {
+    pub fn task_id(kind: &CareKind, customer_id: &str, due: NaiveDate) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            Self::TYPE,
+            kind.key(),
+            customer_id,
+            due.format("%Y-%m-%d")
+        )
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status == CareStatus::Open
+    }
+
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due < today
+    }
+
+    /// Records that the customer was reached.
+    pub fn complete(
+        &mut self,
+        note: &str,
+        channel: ContactChannel,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), CareError> {
+        if !self.is_open() {
+            return Err(CareError::AlreadyClosed);
+        }
+        self.status = CareStatus::Done {
+            at: now,
+            by: by.to_string(),
+            channel,
+            note: note.trim().to_string(),
+        };
+        Ok(())
+    }
+
+    /// Closes the task without contact (customer unreachable, declined …).
+    pub fn skip(&mut self, reason: &str, by: &str, now: NaiveDateTime) -> Result<(), CareError> {
+        if !self.is_open() {
+            return Err(CareError::AlreadyClosed);
+        }
+        if reason.trim().is_empty() {
+            return Err(CareError::ReasonRequired);
+        }
+        self.status = CareStatus::Skipped {
+            at: now,
+            by: by.to_string(),
+            reason: reason.trim().to_string(),
+        };
+        Ok(())
+    }
+}
+
+/// The date of a yearly event (birthday, anniversary) in `year`; 29 February becomes
+/// 28 February in years without it.
+pub fn yearly_date(original: NaiveDate, year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, original.month(), original.day()).or_else(|| {
+        if original.month() == 2 && original.day() == 29 {
+            NaiveDate::from_ymd_opt(year, 2, 28)
+        } else {
+            None
+        }
+    })
+}
+
+fn new_task(
+    customer: &Customer,
+    kind: CareKind,
+    due: NaiveDate,
+    staff: Option<&String>,
+) -> CareTask {
+    CareTask {
+        id: CareTask::task_id(&kind, &customer.id, due),
+        rev: None,
+        customer_id: customer.id.clone(),
+        kind,
+        due,
+        staff_id: staff.or(customer.staff_id.as_ref()).cloned(),
+        status: CareStatus::Open,
+    }
+}
+
+/// The care tasks due from `today` to `today + horizon_days` (inclusive) that are not
+/// already among `existing` (by id), sorted by due date then id. Planned visits come from
+/// active plans; birthdays, anniversaries and holidays from `settings`.
+pub fn due_tasks(
+    customers: &[Customer],
+    plans: &[VisitPlan],
+    settings: &CareSettings,
+    existing: &[CareTask],
+    today: NaiveDate,
+    horizon_days: u32,
+) -> Vec<CareTask> {
+    let end = today + Duration::days(i64::from(horizon_days));
+    let in_window = |d: NaiveDate| d >= today && d <= end;
+    let existing: HashSet<&str> = existing.iter().map(|t| t.id.as_str()).collect();
+    let mut out: Vec<CareTask> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut push = |t: CareTask, out: &mut Vec<CareTask>| {
+        if !existing.contains(t.id.as_str()) && seen.insert(t.id.clone()) {
+            out.push(t);
+        }
+    };
+
+    for c in customers {
+        let cared = settings.include_lost || c.lifecycle != Lifecycle::Lost;
+        if cared && settings.birthdays {
+            if let Some(b) = c.birthday {
+                for y in today.year()..=end.year() {
+                    if let Some(d) = yearly_date(b, y).filter(|d| in_window(*d)) {
+                        push(new_task(c, CareKind::Birthday, d, None), &mut out);
+                    }
+                }
+            }
+        }
+        if cared && settings.anniversaries {
+            if let Some(o) = c.account_opened {
+                for y in today.year()..=end.year() {
+                    let years = y - o.year();
+                    if years < 1 {
+                        continue;
+                    }
+                    if let Some(d) = yearly_date(o, y).filter(|d| in_window(*d)) {
+                        let kind = CareKind::AccountAnniversary {
+                            years: years as u32,
+                        };
+                        push(new_task(c, kind, d, None), &mut out);
+                    }
+                }
+            }
+        }
+        if cared && settings.holiday_filter.matches(c) {
+            for h in settings.holidays.iter().filter(|h| in_window(h.date)) {
+                let kind = CareKind::Holiday {
+                    holiday_id: h.id.clone(),
+                    name: h.name.clone(),
+                };
+                push(new_task(c, kind, h.date, None), &mut out);
+            }
+        }
+    }
+
+    for plan in plans.iter().filter(|p| p.active && p.every.n > 0) {
+        let last = plan.end.map_or(end, |e| e.min(end));
+        // Skip whole periods before today instead of walking from the start.
+        let approx_step_days: i64 = match plan.every.unit {
+            PeriodUnit::Days => i64::from(plan.every.n),
+            PeriodUnit::Weeks => 7 * i64::from(plan.every.n),
+            PeriodUnit::Months => 31 * i64::from(plan.every.n),
+        };
+        let mut k = u32::try_from(((today - plan.start).num_days() / approx_step_days).max(0))
+            .unwrap_or(u32::MAX);
+        let mut dates = Vec::new();
+        while let Some(d) = plan.every.nth(plan.start, k) {
+            if d > last {
+                break;
+            }
+            if d >= today {
+                dates.push(d);
+            }
+            k += 1;
+        }
+        if dates.is_empty() {
+            continue;
+        }
+        for c in customers.iter().filter(|c| plan.filter.matches(c)) {
+            for d in &dates {
+                let kind = CareKind::ReturnVisit {
+                    plan_id: plan.id.clone(),
+                };
+                push(new_task(c, kind, *d, plan.staff_id.as_ref()), &mut out);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::customer::tests_support::customer;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn settings() -> CareSettings {
+        CareSettings {
+            holiday_filter: CustomerFilter::default(),
+            ..CareSettings::default()
+        }
+    }
+
+    fn summary(ts: &[CareTask]) -> Vec<(String, String, NaiveDate)> {
+        ts.iter()
+            .map(|t| (t.customer_id.clone(), t.kind.label(false), t.due))
+            .collect()
+    }
+
+    #[test]
+    fn leap_day_birthdays_fall_on_28_february() {
+        assert_eq!(yearly_date(d(1980, 2, 29), 2027), Some(d(2027, 2, 28)));
+        assert_eq!(yearly_date(d(1980, 2, 29), 2028), Some(d(2028, 2, 29)));
+        assert_eq!(yearly_date(d(1980, 3, 1), 2027), Some(d(2027, 3, 1)));
+        // 2100 is not a leap year (divisible by 100, not by 400); 2000 was.
+        assert_eq!(yearly_date(d(1980, 2, 29), 2100), Some(d(2100, 2, 28)));
+        assert_eq!(yearly_date(d(1980, 2, 29), 2000), Some(d(2000, 2, 29)));
+
+        let mut c = customer("customer:leap", Level::Medium);
+        c.birthday = Some(d(1988, 2, 29));
+        c.account_opened = Some(d(2016, 2, 29));
+        let ts = due_tasks(&[c.clone()], &[], &settings(), &[], d(2027, 2, 20), 14);
+        assert_eq!(
+            summary(&ts),
+            vec![
+                (
+                    "customer:leap".into(),
+                    "11-year account anniversary".into(),
+                    d(2027, 2, 28)
+                ),
+                (
+                    "customer:leap".into(),
+                    "Birthday greeting".into(),
+                    d(2027, 2, 28)
+                ),
+            ]
+        );
+        // In a leap year the day itself; 28 February is outside a window starting 29 Feb.
+        let ts = due_tasks(&[c], &[], &settings(), &[], d(2028, 2, 29), 0);
+        assert_eq!(ts.len(), 2);
+        assert!(ts.iter().all(|t| t.due == d(2028, 2, 29)));
+        assert_eq!(ts[1].id, "care_task:birthday:customer:leap:2028-02-29");
+    }
+
+    #[test]
+    fn across_the_year_boundary() {
+        let mut c = customer("customer:1", Level::High);
+        c.staff_id = Some("staff:9".into());
+        c.birthday = Some(d(1975, 1, 5));
+        c.account_opened = Some(d(2020, 1, 10));
+        let mut s = settings();
+        s.holidays = vec![
+            Holiday {
+                id: "new_year".into(),
+                name: Text::new("元旦", "New Year"),
+                date: d(2027, 1, 1),
+            },
+            Holiday {
+                id: "spring_festival".into(),
+                name: Text::new("春节", "Spring Festival"),
+                date: d(2027, 2, 6),
+            },
+        ];
+        let ts = due_tasks(&[c.clone()], &[], &s, &[], d(2026, 12, 20), 30);
+        assert_eq!(
+            summary(&ts),
+            vec![
+                (
+                    "customer:1".into(),
+                    "New Year greeting".into(),
+                    d(2027, 1, 1)
+                ),
+                (
+                    "customer:1".into(),
+                    "Birthday greeting".into(),
+                    d(2027, 1, 5)
+                ),
+                (
+                    "customer:1".into(),
+                    "7-year account anniversary".into(),
+                    d(2027, 1, 10)
+                ),
+            ]
+        );
+        assert!(ts.iter().all(|t| t.staff_id.as_deref() == Some("staff:9")));
+        // The birthday of the year just ending is already past: not generated.
+        assert!(!ts.iter().any(|t| t.due.year() == 2026));
+
+        // Regenerating with the tasks stored gives nothing new; ids are stable.
+        let again = due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 12, 20), 30);
+        assert!(again.is_empty());
+        let wider = due_tasks(&[c], &[], &s, &ts, d(2026, 12, 20), 60);
+        assert_eq!(
+            summary(&wider),
+            vec![(
+                "customer:1".into(),
+                "Spring Festival greeting".into(),
+                d(2027, 2, 6)
+            )]
+        );
+    }
+
+    #[test]
+    fn no_anniversary_in_the_opening_year_and_lost_customers_skipped() {
+        let mut c = customer("customer:2", Level::Low);
+        c.account_opened = Some(d(2026, 12, 1));
+        c.birthday = Some(d(1990, 12, 2));
+        let ts = due_tasks(&[c.clone()], &[], &settings(), &[], d(2026, 11, 30), 5);
+        assert_eq!(
+            summary(&ts),
+            vec![(
+                "customer:2".into(),
+                "Birthday greeting".into(),
+                d(2026, 12, 2)
+            )]
+        );
+        c.lifecycle = Lifecycle::Lost;
+        assert!(due_tasks(&[c.clone()], &[], &settings(), &[], d(2026, 11, 30), 5).is_empty());
+        let s = CareSettings {
+            include_lost: true,
+            ..settings()
+        };
+        assert_eq!(due_tasks(&[c], &[], &s, &[], d(2026, 11, 30), 5).len(), 1);
+    }
+
+    fn plan(every: Every, start: NaiveDate, filter: CustomerFilter) -> VisitPlan {
+        VisitPlan {
+            id: "visit_plan:1".into(),
+            rev: None,
+            name: Text::new("贵宾季度回访", "VIP quarterly visit"),
+            filter,
+            every,
+            start,
+            end: None,
+            staff_id: Some("staff:5".into()),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn visit_plans() {
+        let mut vip = customer("customer:v", Level::High);
+        vip.tier = Tier::Vip;
+        let normal = customer("customer:n", Level::Low);
+        let listed = customer("customer:l", Level::Low);
+        let cs = [vip, normal, listed];
+        let monthly = Every {
+            n: 1,
+            unit: PeriodUnit::Months,
+        };
+        let p = plan(
+            monthly,
+            d(2026, 1, 31),
+            CustomerFilter {
+                tiers: vec![Tier::Vip],
+                customer_ids: vec!["customer:l".into()],
+                ..Default::default()
+            },
+        );
+        assert!(p.problems(true).is_empty());
+        let off = CareSettings {
+            birthdays: false,
+            anniversaries: false,
+            ..settings()
+        };
+        // Months from 31 January: 28 Feb, 31 Mar, 30 Apr …
+        let ts = due_tasks(&cs, std::slice::from_ref(&p), &off, &[], d(2026, 2, 1), 70);
+        let got: Vec<(&str, NaiveDate)> =
+            ts.iter().map(|t| (t.customer_id.as_str(), t.due)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("customer:l", d(2026, 2, 28)),
+                ("customer:v", d(2026, 2, 28)),
+                ("customer:l", d(2026, 3, 31)),
+                ("customer:v", d(2026, 3, 31)),
+            ]
+        );
+        assert!(ts.iter().all(|t| t.staff_id.as_deref() == Some("staff:5")));
+        assert_eq!(
+            ts[0].id,
+            "care_task:visit.visit_plan:1:customer:l:2026-02-28"
+        );
+
+        // Every 2 weeks from a long-past start: the occurrences in the window only.
+        let mut p2 = plan(
+            Every {
+                n: 2,
+                unit: PeriodUnit::Weeks,
+            },
+            d(2020, 1, 13),
+            CustomerFilter {
+                customer_ids: vec!["customer:n".into()],
+                ..Default::default()
+            },
+        );
+        p2.id = "visit_plan:2".into();
+        let ts = due_tasks(&cs, &[p2.clone()], &off, &[], d(2026, 11, 23), 20);
+        // 2026-11-23 is 358 weeks (an even number) after 2020-01-13 → due 23 Nov and 7 Dec;
+        // 21 Dec is past the window's end (13 Dec).
+        assert_eq!((d(2026, 11, 23) - d(2020, 1, 13)).num_days(), 358 * 7);
+        assert_eq!(
+            ts.iter().map(|t| t.due).collect::<Vec<_>>(),
+            vec![d(2026, 11, 23), d(2026, 12, 7)]
+        );
+        // An end date and an inactive plan stop visits.
+        p2.end = Some(d(2026, 12, 1));
+        assert_eq!(
+            due_tasks(&cs, &[p2.clone()], &off, &[], d(2026, 11, 23), 20).len(),
+            1
+        );
+        p2.active = false;
+        assert!(due_tasks(&cs, &[p2], &off, &[], d(2026, 11, 23), 20).is_empty());
+        let bad = VisitPlan {
+            every: Every {
+                n: 0,
+                unit: PeriodUnit::Days,
+            },
+            end: Some(d(2019, 1, 1)),
+            ..p
+        };
+        assert_eq!(bad.problems(false).len(), 2);
+    }
+
+    #[test]
+    fn customer_filter() {
+        let mut c = customer("customer:1", Level::High);
+        c.tier = Tier::Vip;
+        assert!(CustomerFilter::default().matches(&c));
+        assert!(CustomerFilter {
+            values: vec![Level::High],
+            ..Default::default()
+        }
+        .matches(&c));
+        assert!(!CustomerFilter {
+            values: vec![Level::Low],
+            ..Default::default()
+        }
+        .matches(&c));
+        assert!(!CustomerFilter {
+            tiers: vec![Tier::Vip],
+            values: vec![Level::Low],
+            ..Default::default()
+        }
+        .matches(&c));
+        assert!(!CustomerFilter {
+            customer_ids: vec!["customer:2".into()],
+            ..Default::default()
+        }
+        .matches(&c));
+        assert!(CustomerFilter {
+            customer_ids: vec!["customer:1".into()],
+            values: vec![Level::Low],
+            ..Default::default()
+        }
+        .matches(&c));
+    }
+
+    #[test]
+    fn completing_and_skipping() {
+        let mut c = customer("customer:1", Level::High);
+        c.birthday = Some(d(1980, 6, 1));
+        let mut ts = due_tasks(&[c], &[], &settings(), &[], d(2026, 5, 30), 5);
+        let now = NaiveDateTime::new(d(2026, 6, 1), chrono::NaiveTime::MIN);
+        let t = &mut ts[0];
+        assert!(!t.is_overdue(d(2026, 6, 1)));
+        assert!(t.is_overdue(d(2026, 6, 2)));
+        t.complete(" 已致电祝福 ", ContactChannel::Phone, "staff:1", now)
+            .unwrap();
+        assert_eq!(
+            t.status,
+            CareStatus::Done {
+                at: now,
+                by: "staff:1".into(),
+                channel: ContactChannel::Phone,
+                note: "已致电祝福".into()
+            }
+        );
+        assert!(!t.is_overdue(d(2026, 7, 1)));
+        assert_eq!(
+            t.complete("", ContactChannel::Sms, "staff:1", now),
+            Err(CareError::AlreadyClosed)
+        );
+        let mut t2 = ts[0].clone();
+        t2.status = CareStatus::Open;
+        assert_eq!(t2.skip(" ", "staff:1", now), Err(CareError::ReasonRequired));
+        t2.skip("客户电话停机", "staff:1", now).unwrap();
+        assert!(matches!(t2.status, CareStatus::Skipped { .. }));
+        let json = serde_json::to_string(&t2).unwrap();
+        assert_eq!(serde_json::from_str::<CareTask>(&json).unwrap(), t2);
+    }
+}

@@ -1,0 +1,2668 @@
+//! complaint: the complaint record (客户投诉处理记录表), its lifecycle
+//! 受理→分类→处理→审批→反馈→回访→闭环→归档 with level-by-level approval and reopening,
+//! intake validation, case numbers, and the deadline clocks that never pause.
+
+use std::fmt;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeDelta};
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{end_of_day, WorkingCalendar};
+use super::staff::{Actor, Role};
+use super::Record;
+
+// ───────────────────────────── vocabulary ─────────────────────────────
+
+/// How the complaint reached the branch (受理方式).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 当面
+    InPerson,
+    /// 客户意见簿
+    CommentBook,
+    /// 书信
+    Letter,
+    /// 邮件
+    Email,
+    /// 电话
+    Phone,
+    /// 互联网 (website, app, online platforms)
+    Internet,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::InPerson,
+        Channel::CommentBook,
+        Channel::Letter,
+        Channel::Email,
+        Channel::Phone,
+        Channel::Internet,
+    ];
+    pub fn zh(self) -> &'static str {
+        match self {
+            Channel::InPerson => "当面",
+            Channel::CommentBook => "客户意见簿",
+            Channel::Letter => "书信",
+            Channel::Email => "邮件",
+            Channel::Phone => "电话",
+            Channel::Internet => "互联网",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Channel::InPerson => "In person",
+            Channel::CommentBook => "Comment book",
+            Channel::Letter => "Letter",
+            Channel::Email => "Email",
+            Channel::Phone => "Phone",
+            Channel::Internet => "Internet / app",
+        }
+    }
+}
+
+/// What the complaint is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 服务态度
+    ServiceAttitude,
+    /// 交易与系统 (orders, trading software, outages)
+    TradingSystem,
+    /// 账户业务办理 (opening, closing, transfers, data changes)
+    AccountHandling,
+    /// 收费 (commissions, fees)
+    Fees,
+    /// 产品销售与投资建议 (suitability, advice)
+    ProductAdvice,
+    /// 信息披露与告知
+    InformationDisclosure,
+    /// 营业环境与设施
+    Environment,
+    /// 其他
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::ServiceAttitude,
+        Category::TradingSystem,
+        Category::AccountHandling,
+        Category::Fees,
+        Category::ProductAdvice,
+        Category::InformationDisclosure,
+        Category::Environment,
+        Category::Other,
+    ];
+    pub fn zh(self) -> &'static str {
+        match self {
+            Category::ServiceAttitude => "服务态度",
+            Category::TradingSystem => "交易与系统",
+            Category::AccountHandling => "账户业务办理",
+            Category::Fees => "收费",
+            Category::ProductAdvice => "产品销售与投资建议",
+            Category::InformationDisclosure => "信息披露与告知",
+            Category::Environment => "营业环境与设施",
+            Category::Other => "其他",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Category::ServiceAttitude => "Service attitude",
+            Category::TradingSystem => "Trading and systems",
+            Category::AccountHandling => "Account handling",
+            Category::Fees => "Fees and charges",
+            Category::ProductAdvice => "Products and investment advice",
+            Category::InformationDisclosure => "Information disclosure",
+            Category::Environment => "Environment and facilities",
+            Category::Other => "Other",
+        }
+    }
+}
+
+/// The responsibility finding after investigation (source 002 §四).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Responsibility {
+    /// 属实，我方确有严重责任: apology, correction, discipline, corrective measures.
+    OursSerious,
+    /// 我方有一定责任但与事实不完全符合: explain, correct, fix the process.
+    OursPartial,
+    /// 我方无责任（监管政策所限或不可抗力）: explain, seek understanding.
+    NotOurs,
+    /// 超出营业部/经纪业务总部职权: escalate to head office and the responsible department.
+    BeyondAuthority,
+}
+
+impl Responsibility {
+    pub const ALL: [Responsibility; 4] = [
+        Responsibility::OursSerious,
+        Responsibility::OursPartial,
+        Responsibility::NotOurs,
+        Responsibility::BeyondAuthority,
+    ];
+    pub fn zh(self) -> &'static str {
+        match self {
+            Responsibility::OursSerious => "我方责任（严重）",
+            Responsibility::OursPartial => "我方部分责任",
+            Responsibility::NotOurs => "非我方责任（政策或不可抗力）",
+            Responsibility::BeyondAuthority => "超出职权，需上报",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Responsibility::OursSerious => "Ours, serious",
+            Responsibility::OursPartial => "Ours in part",
+            Responsibility::NotOurs => "Not ours (policy or force majeure)",
+            Responsibility::BeyondAuthority => "Beyond our authority (escalated)",
+        }
+    }
+    /// Whether the finding obliges corrective actions (整改措施).
+    pub fn requires_corrective_actions(self) -> bool {
+        matches!(
+            self,
+            Responsibility::OursSerious | Responsibility::OursPartial
+        )
+    }
+}
+
+/// Where the case stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Received,
+    Classified,
+    Investigating,
+    AwaitingApproval,
+    Responded,
+    Verifying,
+    Closed,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Received,
+        Status::Classified,
+        Status::Investigating,
+        Status::AwaitingApproval,
+        Status::Responded,
+        Status::Verifying,
+        Status::Closed,
+        Status::Archived,
+    ];
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Received => "已受理",
+            Status::Classified => "已分类分派",
+            Status::Investigating => "调查处理中",
+            Status::AwaitingApproval => "待审批",
+            Status::Responded => "已反馈客户",
+            Status::Verifying => "回访验证中",
+            Status::Closed => "已闭环",
+            Status::Archived => "已归档",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Status::Received => "Received",
+            Status::Classified => "Classified",
+            Status::Investigating => "Investigating",
+            Status::AwaitingApproval => "Awaiting approval",
+            Status::Responded => "Responded",
+            Status::Verifying => "Verifying",
+            Status::Closed => "Closed",
+            Status::Archived => "Archived",
+        }
+    }
+    /// Still being worked on (not closed or archived).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Closed | Status::Archived)
+    }
+}
+
+/// Severity labels for levels 1..=5 (impact on satisfaction, scope, difficulty).
+pub fn severity_zh(level: u8) -> &'static str {
+    match level {
+        1 => "轻微",
+        2 => "一般",
+        3 => "较重",
+        4 => "严重",
+        5 => "重大",
+        _ => "未定",
+    }
+}
+
+pub fn severity_en(level: u8) -> &'static str {
+    match level {
+        1 => "Minor",
+        2 => "Moderate",
+        3 => "Significant",
+        4 => "Serious",
+        5 => "Critical",
+        _ => "Unrated",
+    }
+}
+
+// ───────────────────────────── the record ─────────────────────────────
+
+/// The person who complained. Contact data is kept to the minimum that lets us answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Complainant {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+}
+
+/// A staff member as recorded on the case (id and the name at the time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRef {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<&Actor> for StaffRef {
+    fn from(a: &Actor) -> Self {
+        StaffRef {
+            id: a.id.clone(),
+            name: a.name.clone(),
+        }
+    }
+}
+
+/// A corrective action (整改措施) with its owner and due date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectiveAction {
+    pub description: String,
+    /// Person or department responsible.
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    #[serde(default)]
+    pub done: bool,
+    #[serde(default)]
+    pub done_at: Option<NaiveDateTime>,
+}
+
+impl CorrectiveAction {
+    pub fn new(description: &str, owner: &str, due: Option<NaiveDate>) -> Self {
+        CorrectiveAction {
+            description: description.into(),
+            owner: owner.into(),
+            due,
+            done: false,
+            done_at: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approved,
+    Rejected,
+}
+
+/// One approver's decision on one submission of the handling opinion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub by: StaffRef,
+    pub role: Role,
+    pub at: NaiveDateTime,
+    pub decision: Decision,
+    #[serde(default)]
+    pub comment: String,
+    /// Which submission of the round's opinion this decides (1, 2, … after rejections).
+    pub submission: u32,
+}
+
+/// The answer given to the customer (反馈).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerResponse {
+    pub at: NaiveDateTime,
+    pub by: StaffRef,
+    pub channel: Channel,
+    pub content: String,
+}
+
+/// The verification visit (回访验证) and whether the customer was satisfied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    pub at: NaiveDateTime,
+    pub by: StaffRef,
+    pub satisfied: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One round of handling. A case starts with round 1; each reopening starts a new round and
+/// leaves the earlier rounds untouched, so every round's findings, opinion, approvals,
+/// response and visit stay visible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub number: u32,
+    pub opened_at: NaiveDateTime,
+    /// Why the case was reopened (round 2 and later).
+    #[serde(default)]
+    pub reopen_reason: Option<String>,
+    #[serde(default)]
+    pub findings: Option<String>,
+    #[serde(default)]
+    pub findings_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub responsibility: Option<Responsibility>,
+    #[serde(default)]
+    pub opinion: Option<String>,
+    #[serde(default)]
+    pub corrective_actions: Vec<CorrectiveAction>,
+    /// How many times the opinion was submitted for approval in this round.
+    #[serde(default)]
+    pub submissions: u32,
+    #[serde(default)]
+    pub submitted_by: Option<StaffRef>,
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    #[serde(default)]
+    pub response: Option<CustomerResponse>,
+    #[serde(default)]
+    pub verification: Option<Verification>,
+}
+
+impl Round {
+    /// An empty round.
+    pub fn new(number: u32, opened_at: NaiveDateTime, reopen_reason: Option<String>) -> Self {
+        Round {
+            number,
+            opened_at,
+            reopen_reason,
+            findings: None,
+            findings_at: None,
+            responsibility: None,
+            opinion: None,
+            corrective_actions: Vec::new(),
+            submissions: 0,
+            submitted_by: None,
+            approvals: Vec::new(),
+            response: None,
+            verification: None,
+        }
+    }
+
+    /// Approvals of the current submission.
+    pub fn current_approvals(&self) -> impl Iterator<Item = &Approval> {
+        let n = self.submissions;
+        self.approvals.iter().filter(move |a| a.submission == n)
+    }
+}
+
+/// One entry of the append-only audit trail: who did what, when, from which status to which,
+/// and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEvent {
+    pub at: NaiveDateTime,
+    pub by: StaffRef,
+    pub action: ActionKind,
+    pub from_status: Status,
+    pub to_status: Status,
+    /// The round the action belonged to.
+    pub round: u32,
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// A complaint (document type `complaint`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Complaint {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    /// Human case number, see [`case_number`].
+    pub case_no: String,
+    pub branch_code: String,
+    pub complainant: Complainant,
+    /// The linked customer document, if known.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    pub channel: Channel,
+    /// When the complaint was received (local time); the clocks start here.
+    pub received_at: NaiveDateTime,
+    #[serde(default)]
+    pub event_time: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub event_place: String,
+    /// Staff the complaint is about (names or staff ids).
+    #[serde(default)]
+    pub staff_involved: Vec<String>,
+    pub narrative: String,
+    #[serde(default)]
+    pub category: Option<Category>,
+    /// 1 (minor) ..= 5 (critical), set at classification.
+    #[serde(default)]
+    pub severity: Option<u8>,
+    /// The responsible department the case is routed to.
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub preliminary_opinion: String,
+    pub status: Status,
+    /// All rounds, oldest first; the last is the current one. Never empty (a stored document
+    /// without rounds reads as one empty round 1).
+    #[serde(deserialize_with = "rounds_never_empty")]
+    pub rounds: Vec<Round>,
+    #[serde(default)]
+    pub closed_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub archived_at: Option<NaiveDateTime>,
+    /// Purged after the retention period; the skeleton stays for statistics and audit.
+    #[serde(default)]
+    pub destroyed: bool,
+    pub history: Vec<HistoryEvent>,
+}
+
+fn rounds_never_empty<'de, D>(deserializer: D) -> Result<Vec<Round>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let mut rounds = Vec::<Round>::deserialize(deserializer)?;
+    if rounds.is_empty() {
+        rounds.push(Round::new(1, NaiveDateTime::default(), None));
+    }
+    Ok(rounds)
+}
+
+impl Record for Complaint {
+    const TYPE: &'static str = "complaint";
+}
+
+// ───────────────────────────── intake ─────────────────────────────
+
+/// The intake form as typed (every field optional so a half-filled draft can be kept).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub complainant: Complainant,
+    pub customer_id: Option<String>,
+    pub channel: Option<Channel>,
+    pub received_at: Option<NaiveDateTime>,
+    pub event_time: Option<NaiveDateTime>,
+    pub event_place: String,
+    pub staff_involved: Vec<String>,
+    pub narrative: String,
+    pub preliminary_opinion: String,
+}
+
+/// A problem with one field of a form, said in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's path in the draft, e.g. `complainant.phone`.
+    pub field: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+fn field_error(field: &'static str, zh: &str, en: &str) -> FieldError {
+    FieldError {
+        field,
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// A phone number: digits with optional spaces, hyphens, parentheses and a leading `+`;
+/// 7 to 15 digits (landline with area code, mobile, or international).
+pub fn is_plausible_phone(s: &str) -> bool {
+    let s = s.trim();
+    let body = s.strip_prefix('+').unwrap_or(s);
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
+    {
+        return false;
+    }
+    let digits = body.chars().filter(|c| c.is_ascii_digit()).count();
+    (7..=15).contains(&digits)
+}
+
+/// An e-mail address of the form `local@domain.tld` without spaces.
+pub fn is_plausible_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !s.contains(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
+}
+
+/// Check an intake draft. An empty list means it can be saved as a received complaint.
+pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let c = &draft.complainant;
+    if blank(&c.name) {
+        errors.push(field_error(
+            "complainant.name",
+            "请填写投诉人姓名",
+            "Enter the complainant's name",
+        ));
+    }
+    if draft.channel.is_none() {
+        errors.push(field_error(
+            "channel",
+            "请选择受理方式",
+            "Choose how the complaint was received",
+        ));
+    }
+    match draft.received_at {
+        None => errors.push(field_error(
+            "received_at",
+            "请填写受理时间",
+            "Enter the time the complaint was received",
+        )),
+        Some(t) if t > now => errors.push(field_error(
+            "received_at",
+            "受理时间不能晚于当前时间",
+            "The time received cannot be in the future",
+        )),
+        Some(_) => {}
+    }
+    if let Some(t) = draft.event_time {
+        if t > now {
+            errors.push(field_error(
+                "event_time",
+                "事件发生时间不能晚于当前时间",
+                "The time of the event cannot be in the future",
+            ));
+        } else if draft.received_at.is_some_and(|r| t > r) {
+            errors.push(field_error(
+                "event_time",
+                "事件发生时间不能晚于受理时间",
+                "The event cannot have happened after the complaint was received",
+            ));
+        }
+    }
+    if blank(&draft.narrative) {
+        errors.push(field_error(
+            "narrative",
+            "请记录投诉事由及经过",
+            "Describe what the complaint is about",
+        ));
+    }
+    let linked = draft.customer_id.as_deref().is_some_and(|id| !blank(id));
+    if blank(&c.phone) && blank(&c.email) && blank(&c.address) && !linked {
+        errors.push(field_error(
+            "complainant.contact",
+            "请至少填写一种联系方式（电话、邮箱或地址），或关联客户",
+            "Give at least one way to reach the complainant (phone, email or address), or link the customer",
+        ));
+    }
+    if !blank(&c.phone) && !is_plausible_phone(&c.phone) {
+        errors.push(field_error(
+            "complainant.phone",
+            "电话号码格式不正确（7–15 位数字）",
+            "The phone number does not look right (7–15 digits)",
+        ));
+    }
+    if !blank(&c.email) && !is_plausible_email(&c.email) {
+        errors.push(field_error(
+            "complainant.email",
+            "电子邮箱格式不正确",
+            "The email address does not look right",
+        ));
+    }
+    errors
+}
+
+impl Complaint {
+    /// Record a new complaint from a valid draft: status `Received`, round 1, and the first
+    /// history event. `id` comes from `ids::new_id(Complaint::TYPE, …)`, `case_no` from
+    /// [`case_number`].
+    pub fn receive(
+        draft: &Draft,
+        id: String,
+        case_no: String,
+        branch_code: &str,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<Complaint, Vec<FieldError>> {
+        let errors = validate_intake(draft, now);
+        let (Some(channel), Some(received_at), true) =
+            (draft.channel, draft.received_at, errors.is_empty())
+        else {
+            return Err(errors);
+        };
+        let trim = |s: &str| s.trim().to_string();
+        Ok(Complaint {
+            id,
+            rev: None,
+            case_no,
+            branch_code: branch_code.into(),
+            complainant: Complainant {
+                name: trim(&draft.complainant.name),
+                phone: trim(&draft.complainant.phone),
+                email: trim(&draft.complainant.email),
+                address: trim(&draft.complainant.address),
+            },
+            customer_id: draft.customer_id.clone().filter(|s| !blank(s)),
+            channel,
+            received_at,
+            event_time: draft.event_time,
+            event_place: trim(&draft.event_place),
+            staff_involved: draft
+                .staff_involved
+                .iter()
+                .map(|s| trim(s))
+                .filter(|s| !s.is_empty())
+                .collect(),
+            narrative: draft.narrative.trim().to_string(),
+            category: None,
+            severity: None,
+            department: None,
+            preliminary_opinion: draft.preliminary_opinion.trim().to_string(),
+            status: Status::Received,
+            rounds: vec![Round::new(1, received_at, None)],
+            closed_at: None,
+            archived_at: None,
+            destroyed: false,
+            history: vec![HistoryEvent {
+                at: now,
+                by: actor.into(),
+                action: ActionKind::Receive,
+                from_status: Status::Received,
+                to_status: Status::Received,
+                round: 1,
+                why: None,
+            }],
+        })
+    }
+}
+
+// ───────────────────────────── case numbers ─────────────────────────────
+
+/// The human case number `TS-YYYYMMDD-<device>-NNNN`, e.g. `TS-20261122-A7-0007`.
+///
+/// Scheme: `YYYYMMDD` is the (local) day of receipt; `<device>` is the code of the device that
+/// took the complaint (1–3 Crockford base32 characters, unique within a branch, see
+/// `settings::DeviceSettings`); `NNNN` counts that device's complaints of that day from 0001
+/// (more digits past 9999). Each device numbers only its own cases, so devices working offline
+/// never hand out the same number and no number changes after sync. Together with the
+/// complaint's `branch_code` it is unique across the firm.
+pub fn case_number(date: NaiveDate, device_code: &str, seq: u32) -> String {
+    format!("TS-{}-{}-{:04}", date.format("%Y%m%d"), device_code, seq)
+}
+
+/// The parts of a case number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseNumber {
+    pub date: NaiveDate,
+    pub device_code: String,
+    pub seq: u32,
+}
+
+/// Read a case number written by [`case_number`].
+pub fn parse_case_number(s: &str) -> Option<CaseNumber> {
+    let mut parts = s.split('-');
+    if parts.next()? != "TS" {
+        return None;
+    }
+    let date = parts.next()?;
+    if date.len() != 8 {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(date, "%Y%m%d").ok()?;
+    let device_code = parts.next()?.to_string();
+    let seq_text = parts.next()?;
+    if parts.next().is_some()
+        || device_code.is_empty()
+        || seq_text.len() < 4
+        || !seq_text.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let seq = seq_text.parse().ok()?;
+    Some(CaseNumber {
+        date,
+        device_code,
+        seq,
+    })
+}
+
+/// The next sequence number for `device_code` on `date`, given case numbers already used.
+pub fn next_case_seq<'a>(
+    existing: impl IntoIterator<Item = &'a str>,
+    date: NaiveDate,
+    device_code: &str,
+) -> u32 {
+    existing
+        .into_iter()
+        .filter_map(parse_case_number)
+        .filter(|c| c.date == date && c.device_code == device_code)
+        .map(|c| c.seq)
+        .max()
+        .unwrap_or(0)
+        + 1
+}
+
+// ───────────────────────────── actions ─────────────────────────────
+
+/// What can be done to a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Classify and route (分类分派); also re-routes a classified case.
+    Classify {
+        category: Category,
+        severity: u8,
+        department: String,
+    },
+    StartInvestigation,
+    /// Record (or revise) the investigation findings of the current round.
+    RecordFindings {
+        findings: String,
+    },
+    /// Submit the handling opinion for approval (逐级上报审批).
+    SubmitOpinion {
+        responsibility: Responsibility,
+        opinion: String,
+        corrective_actions: Vec<CorrectiveAction>,
+    },
+    /// Approve at the actor's level: supervisor first, then manager.
+    Approve {
+        comment: String,
+    },
+    /// Refuse the opinion: back to investigation.
+    Reject {
+        why: String,
+    },
+    /// Give the approved opinion to the customer.
+    Respond {
+        channel: Channel,
+        content: String,
+    },
+    /// Mark one corrective action of the current round as done.
+    CompleteCorrectiveAction {
+        index: usize,
+    },
+    StartVerification,
+    /// Result of the verification visit.
+    RecordVerification {
+        satisfied: bool,
+        note: String,
+    },
+    Close,
+    Archive,
+    /// The customer is not satisfied: a new round of investigation.
+    Reopen {
+        why: String,
+    },
+    /// Purge after the retention period (5 years after archiving).
+    Destroy {
+        why: String,
+    },
+}
+
+/// The kind of an action, without its data (for menus, history and errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Intake (only as a history entry).
+    Receive,
+    Classify,
+    StartInvestigation,
+    RecordFindings,
+    SubmitOpinion,
+    Approve,
+    Reject,
+    Respond,
+    CompleteCorrectiveAction,
+    StartVerification,
+    RecordVerification,
+    Close,
+    Archive,
+    Reopen,
+    Destroy,
+}
+
+impl ActionKind {
+    /// Every action a user can take (all but `Receive`).
+    pub const ACTIONS: [ActionKind; 14] = [
+        ActionKind::Classify,
+        ActionKind::StartInvestigation,
+        ActionKind::RecordFindings,
+        ActionKind::SubmitOpinion,
+        ActionKind::Approve,
+        ActionKind::Reject,
+        ActionKind::Respond,
+        ActionKind::CompleteCorrectiveAction,
+        ActionKind::StartVerification,
+        ActionKind::RecordVerification,
+        ActionKind::Close,
+        ActionKind::Archive,
+        ActionKind::Reopen,
+        ActionKind::Destroy,
+    ];
+    pub fn zh(self) -> &'static str {
+        match self {
+            ActionKind::Receive => "受理",
+            ActionKind::Classify => "分类分派",
+            ActionKind::StartInvestigation => "开始调查",
+            ActionKind::RecordFindings => "记录调查结果",
+            ActionKind::SubmitOpinion => "提交处理意见",
+            ActionKind::Approve => "审批通过",
+            ActionKind::Reject => "退回",
+            ActionKind::Respond => "反馈客户",
+            ActionKind::CompleteCorrectiveAction => "整改完成",
+            ActionKind::StartVerification => "开始回访验证",
+            ActionKind::RecordVerification => "记录回访结果",
+            ActionKind::Close => "闭环",
+            ActionKind::Archive => "归档",
+            ActionKind::Reopen => "重新处理",
+            ActionKind::Destroy => "销毁",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            ActionKind::Receive => "Receive",
+            ActionKind::Classify => "Classify and route",
+            ActionKind::StartInvestigation => "Start investigation",
+            ActionKind::RecordFindings => "Record findings",
+            ActionKind::SubmitOpinion => "Submit opinion",
+            ActionKind::Approve => "Approve",
+            ActionKind::Reject => "Send back",
+            ActionKind::Respond => "Respond to customer",
+            ActionKind::CompleteCorrectiveAction => "Corrective action done",
+            ActionKind::StartVerification => "Start verification visit",
+            ActionKind::RecordVerification => "Record visit result",
+            ActionKind::Close => "Close",
+            ActionKind::Archive => "Archive",
+            ActionKind::Reopen => "Reopen",
+            ActionKind::Destroy => "Destroy",
+        }
+    }
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Classify { .. } => ActionKind::Classify,
+            Action::StartInvestigation => ActionKind::StartInvestigation,
+            Action::RecordFindings { .. } => ActionKind::RecordFindings,
+            Action::SubmitOpinion { .. } => ActionKind::SubmitOpinion,
+            Action::Approve { .. } => ActionKind::Approve,
+            Action::Reject { .. } => ActionKind::Reject,
+            Action::Respond { .. } => ActionKind::Respond,
+            Action::CompleteCorrectiveAction { .. } => ActionKind::CompleteCorrectiveAction,
+            Action::StartVerification => ActionKind::StartVerification,
+            Action::RecordVerification { .. } => ActionKind::RecordVerification,
+            Action::Close => ActionKind::Close,
+            Action::Archive => ActionKind::Archive,
+            Action::Reopen { .. } => ActionKind::Reopen,
+            Action::Destroy { .. } => ActionKind::Destroy,
+        }
+    }
+}
+
+/// Where the current submission stands in the two-level approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStage {
+    /// Waiting for the supervisor (客服主管).
+    NeedsSupervisor,
+    /// Supervisor approved; waiting for the manager (客服经理).
+    NeedsManager,
+    /// Both approved: the response may be given.
+    Approved,
+}
+
+/// Why an action was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComplaintError {
+    /// The action is not possible in the case's status.
+    IllegalTransition {
+        action: ActionKind,
+        status: Status,
+    },
+    /// The actor's role may not take this action.
+    RoleNotAllowed {
+        action: ActionKind,
+        role: Role,
+    },
+    /// Approval goes level by level; this level is not the one waiting.
+    WrongApprovalLevel {
+        expected: Role,
+    },
+    /// The current submission is already fully approved.
+    AlreadyApproved,
+    /// The response needs both approvals first.
+    NotYetApproved,
+    /// Whoever submitted the opinion may not approve or reject it.
+    SelfApproval,
+    /// The opinion needs investigation findings first.
+    MissingFindings,
+    /// A required text is empty.
+    EmptyText {
+        field: &'static str,
+    },
+    /// Severity must be 1..=5.
+    InvalidSeverity(u8),
+    /// A finding of our responsibility needs at least one corrective action.
+    CorrectiveActionsRequired,
+    /// The verification visit comes after every corrective action is done.
+    CorrectiveActionsOpen,
+    NoSuchCorrectiveAction(usize),
+    CorrectiveActionAlreadyDone(usize),
+    /// Closing needs a recorded verification visit.
+    VerificationMissing,
+    /// Closing needs a satisfied customer; reopen instead.
+    CustomerUnsatisfied,
+    /// The retention period has not ended.
+    NotEligibleForDestruction,
+    /// The case was destroyed; nothing more can be done.
+    Destroyed,
+}
+
+impl ComplaintError {
+    pub fn zh(&self) -> String {
+        match self {
+            ComplaintError::IllegalTransition { action, status } => {
+                format!("案件处于“{}”状态，不能执行“{}”", status.zh(), action.zh())
+            }
+            ComplaintError::RoleNotAllowed { action, role } => {
+                format!("{}无权执行“{}”", role.zh(), action.zh())
+            }
+            ComplaintError::WrongApprovalLevel { expected } => {
+                format!("须逐级审批：当前应由{}审批", expected.zh())
+            }
+            ComplaintError::AlreadyApproved => "处理意见已审批完毕".into(),
+            ComplaintError::NotYetApproved => "处理意见尚未经主管和经理审批，不能反馈客户".into(),
+            ComplaintError::SelfApproval => "不能审批本人提交的处理意见".into(),
+            ComplaintError::MissingFindings => "请先记录调查结果".into(),
+            ComplaintError::EmptyText { field } => format!("“{}”不能为空", field_zh(field)),
+            ComplaintError::InvalidSeverity(n) => format!("严重程度须为 1 至 5，而不是 {n}"),
+            ComplaintError::CorrectiveActionsRequired => {
+                "认定我方有责任时，须至少制定一项整改措施".into()
+            }
+            ComplaintError::CorrectiveActionsOpen => {
+                "整改措施尚未全部完成，不能开始回访验证".into()
+            }
+            ComplaintError::NoSuchCorrectiveAction(i) => format!("没有第 {} 项整改措施", i + 1),
+            ComplaintError::CorrectiveActionAlreadyDone(i) => {
+                format!("第 {} 项整改措施已完成", i + 1)
+            }
+            ComplaintError::VerificationMissing => "尚未记录回访验证结果，不能闭环".into(),
+            ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
+            ComplaintError::NotEligibleForDestruction => "归档未满 5 年，不能销毁".into(),
+            ComplaintError::Destroyed => "案件资料已销毁".into(),
+        }
+    }
+
+    pub fn en(&self) -> String {
+        match self {
+            ComplaintError::IllegalTransition { action, status } => format!(
+                "“{}” is not possible while the case is “{}”",
+                action.en(),
+                status.en()
+            ),
+            ComplaintError::RoleNotAllowed { action, role } => {
+                format!("A {} may not “{}”", role.en().to_lowercase(), action.en())
+            }
+            ComplaintError::WrongApprovalLevel { expected } => format!(
+                "Approval goes level by level: the {} must decide now",
+                expected.en().to_lowercase()
+            ),
+            ComplaintError::AlreadyApproved => "The opinion is already fully approved".into(),
+            ComplaintError::NotYetApproved => {
+                "The opinion needs the supervisor's and the manager's approval before the customer is answered".into()
+            }
+            ComplaintError::SelfApproval => "You cannot approve an opinion you submitted".into(),
+            ComplaintError::MissingFindings => "Record the investigation findings first".into(),
+            ComplaintError::EmptyText { field } => format!("“{}” cannot be empty", field_en(field)),
+            ComplaintError::InvalidSeverity(n) => format!("Severity must be 1 to 5, not {n}"),
+            ComplaintError::CorrectiveActionsRequired => {
+                "A finding of our responsibility needs at least one corrective action".into()
+            }
+            ComplaintError::CorrectiveActionsOpen => {
+                "All corrective actions must be done before the verification visit".into()
+            }
+            ComplaintError::NoSuchCorrectiveAction(i) => {
+                format!("There is no corrective action {}", i + 1)
+            }
+            ComplaintError::CorrectiveActionAlreadyDone(i) => {
+                format!("Corrective action {} is already done", i + 1)
+            }
+            ComplaintError::VerificationMissing => {
+                "Record the verification visit before closing".into()
+            }
+            ComplaintError::CustomerUnsatisfied => {
+                "The customer is not satisfied: reopen the case instead".into()
+            }
+            ComplaintError::NotEligibleForDestruction => {
+                "The case has not been archived for more than 5 years".into()
+            }
+            ComplaintError::Destroyed => "The case's records were destroyed".into(),
+        }
+    }
+}
+
+impl fmt::Display for ComplaintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en())
+    }
+}
+
+impl std::error::Error for ComplaintError {}
+
+fn field_zh(field: &str) -> &'static str {
+    match field {
+        "department" => "责任部门",
+        "findings" => "调查结果",
+        "opinion" => "处理意见",
+        "corrective_actions" => "整改措施",
+        "why" => "原因",
+        "content" => "反馈内容",
+        "note" => "回访记录",
+        _ => "字段",
+    }
+}
+
+fn field_en(field: &str) -> &'static str {
+    match field {
+        "department" => "Department",
+        "findings" => "Findings",
+        "opinion" => "Opinion",
+        "corrective_actions" => "Corrective action",
+        "why" => "Reason",
+        "content" => "Response",
+        "note" => "Visit note",
+        _ => "Field",
+    }
+}
+
+fn need_text(text: &str, field: &'static str) -> Result<(), ComplaintError> {
+    if blank(text) {
+        Err(ComplaintError::EmptyText { field })
+    } else {
+        Ok(())
+    }
+}
+
+impl Complaint {
+    /// The current round (1, 2, …).
+    pub fn round(&self) -> u32 {
+        self.current_round().number
+    }
+
+    pub fn current_round(&self) -> &Round {
+        self.rounds
+            .last()
+            .expect("a complaint has at least one round")
+    }
+
+    fn current_round_mut(&mut self) -> &mut Round {
+        if self.rounds.is_empty() {
+            self.rounds.push(Round::new(1, self.received_at, None));
+        }
+        self.rounds.last_mut().expect("just ensured")
+    }
+
+    /// The approval stage of the current submission, while awaiting approval.
+    pub fn approval_stage(&self) -> Option<ApprovalStage> {
+        if self.status != Status::AwaitingApproval {
+            return None;
+        }
+        let round = self.current_round();
+        let approved_by = |role| {
+            round
+                .current_approvals()
+                .any(|a| a.role == role && a.decision == Decision::Approved)
+        };
+        Some(if !approved_by(Role::Supervisor) {
+            ApprovalStage::NeedsSupervisor
+        } else if !approved_by(Role::Manager) {
+            ApprovalStage::NeedsManager
+        } else {
+            ApprovalStage::Approved
+        })
+    }
+
+    /// Whether `kind` is possible now for someone of `role` (before looking at the action's data).
+    fn precheck(&self, kind: ActionKind, role: Role) -> Result<(), ComplaintError> {
+        use ActionKind as K;
+        if self.destroyed {
+            return Err(ComplaintError::Destroyed);
+        }
+        let illegal = Err(ComplaintError::IllegalTransition {
+            action: kind,
+            status: self.status,
+        });
+        let senior = matches!(role, Role::Supervisor | Role::Manager);
+        let round = self.current_round();
+        match kind {
+            K::Receive => illegal,
+            K::Classify => match self.status {
+                Status::Received | Status::Classified => Ok(()),
+                _ => illegal,
+            },
+            K::StartInvestigation => match self.status {
+                Status::Classified => Ok(()),
+                _ => illegal,
+            },
+            K::RecordFindings => match self.status {
+                Status::Investigating => Ok(()),
+                _ => illegal,
+            },
+            K::SubmitOpinion => match self.status {
+                Status::Investigating if round.findings.is_none() => {
+                    Err(ComplaintError::MissingFindings)
+                }
+                Status::Investigating => Ok(()),
+                _ => illegal,
+            },
+            K::Approve | K::Reject => {
+                if self.status != Status::AwaitingApproval {
+                    return illegal;
+                }
+                if role == Role::Specialist {
+                    return Err(ComplaintError::RoleNotAllowed { action: kind, role });
+                }
+                match self.approval_stage() {
+                    Some(ApprovalStage::NeedsSupervisor) if role != Role::Supervisor => {
+                        Err(ComplaintError::WrongApprovalLevel {
+                            expected: Role::Supervisor,
+                        })
+                    }
+                    Some(ApprovalStage::NeedsManager) if role != Role::Manager => {
+                        Err(ComplaintError::WrongApprovalLevel {
+                            expected: Role::Manager,
+                        })
+                    }
+                    Some(ApprovalStage::Approved) => Err(ComplaintError::AlreadyApproved),
+                    _ => Ok(()),
+                }
+            }
+            K::Respond => match self.status {
+                Status::AwaitingApproval
+                    if self.approval_stage() == Some(ApprovalStage::Approved) =>
+                {
+                    Ok(())
+                }
+                Status::AwaitingApproval => Err(ComplaintError::NotYetApproved),
+                _ => illegal,
+            },
+            K::CompleteCorrectiveAction => {
+                let approved = self.approval_stage() == Some(ApprovalStage::Approved);
+                if !(approved || matches!(self.status, Status::Responded | Status::Verifying)) {
+                    return illegal;
+                }
+                if round.corrective_actions.iter().all(|a| a.done) {
+                    return illegal;
+                }
+                Ok(())
+            }
+            K::StartVerification => match self.status {
+                Status::Responded if round.corrective_actions.iter().any(|a| !a.done) => {
+                    Err(ComplaintError::CorrectiveActionsOpen)
+                }
+                Status::Responded => Ok(()),
+                _ => illegal,
+            },
+            K::RecordVerification => match self.status {
+                Status::Verifying => Ok(()),
+                _ => illegal,
+            },
+            K::Close => {
+                if self.status != Status::Verifying {
+                    return illegal;
+                }
+                if !senior {
+                    return Err(ComplaintError::RoleNotAllowed { action: kind, role });
+                }
+                match &round.verification {
+                    None => Err(ComplaintError::VerificationMissing),
+                    Some(v) if !v.satisfied => Err(ComplaintError::CustomerUnsatisfied),
+                    Some(_) => Ok(()),
+                }
+            }
+            K::Archive => {
+                if self.status != Status::Closed {
+                    return illegal;
+                }
+                if !senior {
+                    return Err(ComplaintError::RoleNotAllowed { action: kind, role });
+                }
+                Ok(())
+            }
+            K::Reopen => match self.status {
+                Status::Responded | Status::Verifying => Ok(()),
+                _ => illegal,
+            },
+            K::Destroy => {
+                if self.status != Status::Archived {
+                    return illegal;
+                }
+                if role != Role::Manager {
+                    return Err(ComplaintError::RoleNotAllowed { action: kind, role });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The actions someone of `role` may take now, in workflow order, so the UI offers only
+    /// legal ones. Two checks need more than the role and are made by [`Complaint::apply`]:
+    /// nobody approves an opinion they submitted (see [`Complaint::allowed_actions_for`]), and
+    /// `Destroy` needs the retention period to be over (`report::eligible_for_destruction`).
+    pub fn allowed_actions(&self, role: Role) -> Vec<ActionKind> {
+        ActionKind::ACTIONS
+            .into_iter()
+            .filter(|k| self.precheck(*k, role).is_ok())
+            .collect()
+    }
+
+    /// [`Complaint::allowed_actions`] for a particular person: also leaves out approving or
+    /// rejecting their own opinion.
+    pub fn allowed_actions_for(&self, actor: &Actor) -> Vec<ActionKind> {
+        let own = self.is_own_submission(actor);
+        self.allowed_actions(actor.role)
+            .into_iter()
+            .filter(|k| !(own && matches!(k, ActionKind::Approve | ActionKind::Reject)))
+            .collect()
+    }
+
+    fn is_own_submission(&self, actor: &Actor) -> bool {
+        self.current_round()
+            .submitted_by
+            .as_ref()
+            .is_some_and(|s| s.id == actor.id)
+    }
+
+    /// Apply an action by `actor` at `now`: checks status, role and data, changes the case and
+    /// appends one history event; on error nothing changes.
+    pub fn apply(
+        &mut self,
+        action: Action,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<(), ComplaintError> {
+        let kind = action.kind();
+        self.precheck(kind, actor.role)?;
+        let from = self.status;
+        let by = StaffRef::from(actor);
+        let mut why = None;
+        match action {
+            Action::Classify {
+                category,
+                severity,
+                department,
+            } => {
+                if !(1..=5).contains(&severity) {
+                    return Err(ComplaintError::InvalidSeverity(severity));
+                }
+                need_text(&department, "department")?;
+                self.category = Some(category);
+                self.severity = Some(severity);
+                self.department = Some(department.trim().to_string());
+                self.status = Status::Classified;
+            }
+            Action::StartInvestigation => self.status = Status::Investigating,
+            Action::RecordFindings { findings } => {
+                need_text(&findings, "findings")?;
+                let round = self.current_round_mut();
+                round.findings = Some(findings.trim().to_string());
+                round.findings_at = Some(now);
+            }
+            Action::SubmitOpinion {
+                responsibility,
+                opinion,
+                corrective_actions,
+            } => {
+                need_text(&opinion, "opinion")?;
+                for a in &corrective_actions {
+                    need_text(&a.description, "corrective_actions")?;
+                }
+                if responsibility.requires_corrective_actions() && corrective_actions.is_empty() {
+                    return Err(ComplaintError::CorrectiveActionsRequired);
+                }
+                let round = self.current_round_mut();
+                round.responsibility = Some(responsibility);
+                round.opinion = Some(opinion.trim().to_string());
+                round.corrective_actions = corrective_actions;
+                round.submissions += 1;
+                round.submitted_by = Some(by.clone());
+                self.status = Status::AwaitingApproval;
+            }
+            Action::Approve { comment } => {
+                if self.is_own_submission(actor) {
+                    return Err(ComplaintError::SelfApproval);
+                }
+                let round = self.current_round_mut();
+                let submission = round.submissions;
+                round.approvals.push(Approval {
+                    by: by.clone(),
+                    role: actor.role,
+                    at: now,
+                    decision: Decision::Approved,
+                    comment: comment.trim().to_string(),
+                    submission,
+                });
+                if !blank(&comment) {
+                    why = Some(comment.trim().to_string());
+                }
+            }
+            Action::Reject { why: reason } => {
+                need_text(&reason, "why")?;
+                if self.is_own_submission(actor) {
+                    return Err(ComplaintError::SelfApproval);
+                }
+                let round = self.current_round_mut();
+                let submission = round.submissions;
+                round.approvals.push(Approval {
+                    by: by.clone(),
+                    role: actor.role,
+                    at: now,
+                    decision: Decision::Rejected,
+                    comment: reason.trim().to_string(),
+                    submission,
+                });
+                self.status = Status::Investigating;
+                why = Some(reason.trim().to_string());
+            }
+            Action::Respond { channel, content } => {
+                need_text(&content, "content")?;
+                self.current_round_mut().response = Some(CustomerResponse {
+                    at: now,
+                    by: by.clone(),
+                    channel,
+                    content: content.trim().to_string(),
+                });
+                self.status = Status::Responded;
+            }
+            Action::CompleteCorrectiveAction { index } => {
+                let round = self.current_round_mut();
+                let Some(item) = round.corrective_actions.get_mut(index) else {
+                    return Err(ComplaintError::NoSuchCorrectiveAction(index));
+                };
+                if item.done {
+                    return Err(ComplaintError::CorrectiveActionAlreadyDone(index));
+                }
+                item.done = true;
+                item.done_at = Some(now);
+                why = Some(item.description.clone());
+            }
+            Action::StartVerification => self.status = Status::Verifying,
+            Action::RecordVerification { satisfied, note } => {
+                if !satisfied {
+                    need_text(&note, "note")?;
+                }
+                self.current_round_mut().verification = Some(Verification {
+                    at: now,
+                    by: by.clone(),
+                    satisfied,
+                    note: note.trim().to_string(),
+                });
+                if !blank(&note) {
+                    why = Some(note.trim().to_string());
+                }
+            }
+            Action::Close => {
+                self.status = Status::Closed;
+                self.closed_at = Some(now);
+            }
+            Action::Archive => {
+                self.status = Status::Archived;
+                self.archived_at = Some(now);
+            }
+            Action::Reopen { why: reason } => {
+                need_text(&reason, "why")?;
+                let number = self.round() + 1;
+                self.rounds
+                    .push(Round::new(number, now, Some(reason.trim().to_string())));
+                self.status = Status::Investigating;
+                self.closed_at = None;
+                why = Some(reason.trim().to_string());
+            }
+            Action::Destroy { why: reason } => {
+                need_text(&reason, "why")?;
+                if !super::report::eligible_for_destruction(self, now.date()) {
+                    return Err(ComplaintError::NotEligibleForDestruction);
+                }
+                self.purge();
+                why = Some(reason.trim().to_string());
+            }
+        }
+        let round = self.round();
+        self.history.push(HistoryEvent {
+            at: now,
+            by,
+            action: kind,
+            from_status: from,
+            to_status: self.status,
+            round,
+            why,
+        });
+        Ok(())
+    }
+
+    /// Erase personal data and free text after the retention period. Kept: case number, branch,
+    /// channel, dates, category, severity, department, findings of responsibility, statuses and
+    /// the skeleton of the history (who did what when), so statistics and the audit stay whole.
+    fn purge(&mut self) {
+        self.complainant = Complainant::default();
+        self.customer_id = None;
+        self.event_place.clear();
+        self.staff_involved.clear();
+        self.narrative.clear();
+        self.preliminary_opinion.clear();
+        for round in &mut self.rounds {
+            round.reopen_reason = None;
+            round.findings = None;
+            round.opinion = None;
+            for a in &mut round.corrective_actions {
+                a.description.clear();
+                a.owner.clear();
+            }
+            for a in &mut round.approvals {
+                a.comment.clear();
+            }
+            if let Some(r) = &mut round.response {
+                r.content.clear();
+            }
+            if let Some(v) = &mut round.verification {
+                v.note.clear();
+            }
+        }
+        for event in &mut self.history {
+            event.why = None;
+        }
+        self.destroyed = true;
+    }
+
+    /// The first time an action of `kind` happened, from the history.
+    pub fn first(&self, kind: ActionKind) -> Option<NaiveDateTime> {
+        self.history
+            .iter()
+            .filter(|e| e.action == kind)
+            .map(|e| e.at)
+            .min()
+    }
+}
+
+// ───────────────────────────── deadline clocks ─────────────────────────────
+
+/// The deadlines a case runs against, all counted from the time of receipt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockKind {
+    /// 30 minutes: first response (the case is classified and routed).
+    FirstResponse,
+    /// 24 hours: initial analysis (investigation findings recorded).
+    Analysis,
+    /// 48 hours: handling plan (opinion submitted).
+    Plan,
+    /// 72 hours: initial handling (the customer has the answer).
+    InitialHandling,
+    /// 3 working days incl. the day of receipt: investigation done, opinion drafted and
+    /// submitted for approval (三个工作日内完成调查核实并拟订处理意见).
+    Investigation,
+    /// 4 working days incl. the day of receipt: the approved opinion given to the customer.
+    Response,
+    /// 7 working days: resolved (closed after a satisfied verification visit).
+    Resolution,
+}
+
+impl ClockKind {
+    pub const ALL: [ClockKind; 7] = [
+        ClockKind::FirstResponse,
+        ClockKind::Analysis,
+        ClockKind::Plan,
+        ClockKind::InitialHandling,
+        ClockKind::Investigation,
+        ClockKind::Response,
+        ClockKind::Resolution,
+    ];
+    pub fn zh(self) -> &'static str {
+        match self {
+            ClockKind::FirstResponse => "首次响应（30分钟）",
+            ClockKind::Analysis => "初步分析（24小时）",
+            ClockKind::Plan => "处理方案（48小时）",
+            ClockKind::InitialHandling => "初步处理（72小时）",
+            ClockKind::Investigation => "调查核实（3个工作日）",
+            ClockKind::Response => "反馈客户（4个工作日）",
+            ClockKind::Resolution => "问题解决（7个工作日）",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            ClockKind::FirstResponse => "First response (30 min)",
+            ClockKind::Analysis => "Analysis (24 h)",
+            ClockKind::Plan => "Plan (48 h)",
+            ClockKind::InitialHandling => "Initial handling (72 h)",
+            ClockKind::Investigation => "Investigation (3 working days)",
+            ClockKind::Response => "Response (4 working days)",
+            ClockKind::Resolution => "Resolution (7 working days)",
+        }
+    }
+    /// The regulatory limits of the complaint procedure (3 and 4 working days).
+    pub fn is_regulatory(self) -> bool {
+        matches!(self, ClockKind::Investigation | ClockKind::Response)
+    }
+}
+
+/// How a clock stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockState {
+    /// Met in time.
+    Met,
+    /// Met, but after the deadline: it stays a breach.
+    MetLate { by: TimeDelta },
+    /// Not met, due on a later day.
+    OnTime { left: TimeDelta },
+    /// Not met, due later today.
+    DueToday { left: TimeDelta },
+    /// Not met and past due. The clock never pauses.
+    Overdue { by: TimeDelta },
+}
+
+impl ClockState {
+    /// A breach of the deadline, now or in the past.
+    pub fn is_breach(self) -> bool {
+        matches!(
+            self,
+            ClockState::MetLate { .. } | ClockState::Overdue { .. }
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clock {
+    pub kind: ClockKind,
+    pub due: NaiveDateTime,
+    pub met_at: Option<NaiveDateTime>,
+    pub state: ClockState,
+}
+
+/// When a clock of `kind` falls due for a complaint received at `received_at`.
+/// Hour clocks run in calendar time; working-day clocks end at 23:59:59 of their last day.
+pub fn due_at(kind: ClockKind, received_at: NaiveDateTime, cal: &WorkingCalendar) -> NaiveDateTime {
+    let working = |n| end_of_day(cal.add_working_days(received_at.date(), n));
+    match kind {
+        ClockKind::FirstResponse => received_at + Duration::minutes(30),
+        ClockKind::Analysis => received_at + Duration::hours(24),
+        ClockKind::Plan => received_at + Duration::hours(48),
+        ClockKind::InitialHandling => received_at + Duration::hours(72),
+        ClockKind::Investigation => working(3),
+        ClockKind::Response => working(4),
+        ClockKind::Resolution => working(7),
+    }
+}
+
+/// The regulatory response deadline (4 working days incl. the day of receipt), for indexing.
+pub fn respond_by(complaint: &Complaint, cal: &WorkingCalendar) -> NaiveDateTime {
+    due_at(ClockKind::Response, complaint.received_at, cal)
+}
+
+/// When the clock of `kind` was met, if it was. Clocks measure the case as a whole from its
+/// first receipt: the first time the milestone was reached counts, whatever round followed,
+/// except resolution, which holds only while the case is closed.
+pub fn met_at(complaint: &Complaint, kind: ClockKind) -> Option<NaiveDateTime> {
+    match kind {
+        ClockKind::FirstResponse => complaint
+            .history
+            .iter()
+            .filter(|e| e.action != ActionKind::Receive)
+            .map(|e| e.at)
+            .min(),
+        ClockKind::Analysis => complaint.first(ActionKind::RecordFindings),
+        ClockKind::Plan | ClockKind::Investigation => complaint.first(ActionKind::SubmitOpinion),
+        ClockKind::InitialHandling | ClockKind::Response => complaint.first(ActionKind::Respond),
+        ClockKind::Resolution => match complaint.status {
+            Status::Closed | Status::Archived => complaint.closed_at,
+            _ => None,
+        },
+    }
+}
+
+fn state_of(due: NaiveDateTime, met: Option<NaiveDateTime>, now: NaiveDateTime) -> ClockState {
+    match met {
+        Some(at) if at <= due => ClockState::Met,
+        Some(at) => ClockState::MetLate { by: at - due },
+        None if now > due => ClockState::Overdue { by: now - due },
+        None if now.date() == due.date() => ClockState::DueToday { left: due - now },
+        None => ClockState::OnTime { left: due - now },
+    }
+}
+
+/// One clock of a case as of `now`.
+pub fn clock(
+    complaint: &Complaint,
+    kind: ClockKind,
+    cal: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Clock {
+    let due = due_at(kind, complaint.received_at, cal);
+    let met = met_at(complaint, kind);
+    Clock {
+        kind,
+        due,
+        met_at: met,
+        state: state_of(due, met, now),
+    }
+}
+
+/// Every clock of a case as of `now`, in [`ClockKind::ALL`] order.
+pub fn clocks(complaint: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) -> Vec<Clock> {
+    ClockKind::ALL
+        .into_iter()
+        .map(|k| clock(complaint, k, cal, now))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn actor(id: &str, role: Role) -> Actor {
+        Actor {
+            id: id.into(),
+            name: format!("name of {id}"),
+            role,
+        }
+    }
+
+    fn specialist() -> Actor {
+        actor("staff:spec", Role::Specialist)
+    }
+    fn supervisor() -> Actor {
+        actor("staff:sup", Role::Supervisor)
+    }
+    fn manager() -> Actor {
+        actor("staff:mgr", Role::Manager)
+    }
+
+    fn draft(received: &str) -> Draft {
+        Draft {
+            complainant: Complainant {
+                name: " 张三 ".into(),
+                phone: "138-0013-8000".into(),
+                ..Default::default()
+            },
+            channel: Some(Channel::Phone),
+            received_at: Some(t(received)),
+            event_time: Some(t(received) - Duration::hours(19)),
+            event_place: "营业大厅".into(),
+            staff_involved: vec!["李四".into(), "  ".into()],
+            narrative: "柜台办理转托管等候两小时".into(),
+            ..Default::default()
+        }
+    }
+
+    fn new_case(received: &str) -> Complaint {
+        Complaint::receive(
+            &draft(received),
+            "complaint:01TEST".into(),
+            case_number(t(received).date(), "A", 1),
+            "BR01",
+            &specialist(),
+            t(received),
+        )
+        .unwrap()
+    }
+
+    /// Drive a case to awaiting approval.
+    fn to_submitted(c: &mut Complaint, at: &str) {
+        let s = specialist();
+        c.apply(
+            Action::Classify {
+                category: Category::AccountHandling,
+                severity: 3,
+                department: "运营部".into(),
+            },
+            &s,
+            t(at),
+        )
+        .unwrap();
+        c.apply(Action::StartInvestigation, &s, t(at)).unwrap();
+        c.apply(
+            Action::RecordFindings {
+                findings: "系统排队故障属实".into(),
+            },
+            &s,
+            t(at),
+        )
+        .unwrap();
+        c.apply(
+            Action::SubmitOpinion {
+                responsibility: Responsibility::OursPartial,
+                opinion: "致歉并优化叫号流程".into(),
+                corrective_actions: vec![CorrectiveAction::new("升级叫号系统", "运营部", None)],
+            },
+            &s,
+            t(at),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn intake_creates_a_received_case() {
+        let c = new_case("2026-09-30 10:00");
+        assert_eq!(c.status, Status::Received);
+        assert_eq!(c.round(), 1);
+        assert_eq!(c.complainant.name, "张三");
+        assert_eq!(c.staff_involved, vec!["李四".to_string()]);
+        assert_eq!(c.case_no, "TS-20260930-A-0001");
+        assert_eq!(c.history.len(), 1);
+        assert_eq!(c.history[0].action, ActionKind::Receive);
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["_id"], "complaint:01TEST");
+        assert!(v.get("_rev").is_none());
+        assert_eq!(v["channel"], "phone");
+        assert_eq!(v["status"], "received");
+        let back: Complaint = serde_json::from_value(v).unwrap();
+        assert_eq!(back, c);
+        assert_eq!(Complaint::TYPE, "complaint");
+    }
+
+    #[test]
+    fn intake_validation_names_each_problem() {
+        let now = t("2026-11-23 09:00");
+        let fields = |d: &Draft| -> Vec<&'static str> {
+            validate_intake(d, now).iter().map(|e| e.field).collect()
+        };
+        assert!(fields(&draft("2026-11-23 08:00")).is_empty());
+
+        let empty = Draft::default();
+        assert_eq!(
+            fields(&empty),
+            vec![
+                "complainant.name",
+                "channel",
+                "received_at",
+                "narrative",
+                "complainant.contact"
+            ]
+        );
+
+        let mut d = draft("2026-11-23 09:01");
+        assert_eq!(fields(&d), vec!["received_at"]);
+        d.received_at = Some(t("2026-09-28 09:00"));
+        assert_eq!(fields(&d), vec!["event_time"], "event after receipt");
+        d.event_time = Some(t("2026-11-24 09:00"));
+        assert_eq!(fields(&d), vec!["event_time"], "event in the future");
+
+        let mut d = draft("2026-11-23 08:00");
+        d.complainant.phone = "".into();
+        assert_eq!(fields(&d), vec!["complainant.contact"]);
+        d.customer_id = Some("customer:01X".into());
+        assert!(fields(&d).is_empty(), "a linked customer can be reached");
+        d.customer_id = None;
+        d.complainant.email = "wang@example".into();
+        assert_eq!(fields(&d), vec!["complainant.email"]);
+        d.complainant.email = "wang@example.com".into();
+        assert!(fields(&d).is_empty());
+        d.complainant.phone = "12ab".into();
+        assert_eq!(fields(&d), vec!["complainant.phone"]);
+
+        let errs = validate_intake(&Draft::default(), now);
+        assert!(errs.iter().all(|e| !e.zh.is_empty() && !e.en.is_empty()));
+        assert!(Complaint::receive(
+            &Draft::default(),
+            "complaint:x".into(),
+            "TS".into(),
+            "BR",
+            &specialist(),
+            now
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn phone_and_email_shapes() {
+        assert!(is_plausible_phone("13800138000"));
+        assert!(is_plausible_phone("+86 (371) 6555-1234"));
+        assert!(is_plausible_phone("0371-65551234"));
+        assert!(!is_plausible_phone("123456"));
+        assert!(!is_plausible_phone("1380013800012345"));
+        assert!(!is_plausible_phone("138x0013800"));
+        assert!(is_plausible_email("a.b@c.com.cn"));
+        assert!(!is_plausible_email("a@b"));
+        assert!(!is_plausible_email("@b.com"));
+        assert!(!is_plausible_email("a b@c.com"));
+        assert!(!is_plausible_email("a@@c.com"));
+        assert!(!is_plausible_email("a@c..com"));
+    }
+
+    #[test]
+    fn the_full_lifecycle() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        assert_eq!(c.status, Status::AwaitingApproval);
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsSupervisor));
+        c.apply(
+            Action::Approve {
+                comment: "同意".into(),
+            },
+            &supervisor(),
+            t("2026-09-30 11:00"),
+        )
+        .unwrap();
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsManager));
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &manager(),
+            t("2026-09-30 12:00"),
+        )
+        .unwrap();
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::Approved));
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "已致歉并说明整改".into(),
+            },
+            &specialist(),
+            t("2026-09-30 14:00"),
+        )
+        .unwrap();
+        assert_eq!(c.status, Status::Responded);
+        assert_eq!(
+            c.apply(
+                Action::StartVerification,
+                &specialist(),
+                t("2026-10-08 09:00")
+            ),
+            Err(ComplaintError::CorrectiveActionsOpen)
+        );
+        c.apply(
+            Action::CompleteCorrectiveAction { index: 0 },
+            &specialist(),
+            t("2026-10-08 09:00"),
+        )
+        .unwrap();
+        assert!(c.current_round().corrective_actions[0].done);
+        c.apply(
+            Action::StartVerification,
+            &specialist(),
+            t("2026-10-08 10:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::RecordVerification {
+                satisfied: true,
+                note: String::new(),
+            },
+            &specialist(),
+            t("2026-10-08 10:05"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.apply(Action::Close, &specialist(), t("2026-10-08 11:00")),
+            Err(ComplaintError::RoleNotAllowed {
+                action: ActionKind::Close,
+                role: Role::Specialist
+            })
+        );
+        c.apply(Action::Close, &supervisor(), t("2026-10-08 11:00"))
+            .unwrap();
+        assert_eq!(c.closed_at, Some(t("2026-10-08 11:00")));
+        c.apply(Action::Archive, &supervisor(), t("2026-10-31 17:00"))
+            .unwrap();
+        assert_eq!(c.status, Status::Archived);
+        // Every step left one history event with who, from and to.
+        let trail: Vec<(ActionKind, Status, Status)> = c
+            .history
+            .iter()
+            .map(|e| (e.action, e.from_status, e.to_status))
+            .collect();
+        use ActionKind as K;
+        use Status as S;
+        assert_eq!(
+            trail,
+            vec![
+                (K::Receive, S::Received, S::Received),
+                (K::Classify, S::Received, S::Classified),
+                (K::StartInvestigation, S::Classified, S::Investigating),
+                (K::RecordFindings, S::Investigating, S::Investigating),
+                (K::SubmitOpinion, S::Investigating, S::AwaitingApproval),
+                (K::Approve, S::AwaitingApproval, S::AwaitingApproval),
+                (K::Approve, S::AwaitingApproval, S::AwaitingApproval),
+                (K::Respond, S::AwaitingApproval, S::Responded),
+                (K::CompleteCorrectiveAction, S::Responded, S::Responded),
+                (K::StartVerification, S::Responded, S::Verifying),
+                (K::RecordVerification, S::Verifying, S::Verifying),
+                (K::Close, S::Verifying, S::Closed),
+                (K::Archive, S::Closed, S::Archived),
+            ]
+        );
+        assert_eq!(c.history[5].by.id, "staff:sup");
+        assert_eq!(c.history[5].why.as_deref(), Some("同意"));
+        // Archived: nothing more for anyone but destruction (for a manager).
+        assert!(c.allowed_actions(Role::Supervisor).is_empty());
+        assert_eq!(c.allowed_actions(Role::Manager), vec![ActionKind::Destroy]);
+    }
+
+    #[test]
+    fn approval_is_level_by_level() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        let at = t("2026-09-30 11:00");
+        let approve = || Action::Approve {
+            comment: String::new(),
+        };
+        assert_eq!(
+            c.apply(approve(), &actor("staff:other", Role::Specialist), at),
+            Err(ComplaintError::RoleNotAllowed {
+                action: ActionKind::Approve,
+                role: Role::Specialist
+            })
+        );
+        assert_eq!(
+            c.apply(approve(), &manager(), at),
+            Err(ComplaintError::WrongApprovalLevel {
+                expected: Role::Supervisor
+            })
+        );
+        assert_eq!(
+            c.apply(
+                Action::Respond {
+                    channel: Channel::Phone,
+                    content: "x".into()
+                },
+                &specialist(),
+                at
+            ),
+            Err(ComplaintError::NotYetApproved)
+        );
+        c.apply(approve(), &supervisor(), at).unwrap();
+        assert_eq!(
+            c.apply(approve(), &actor("staff:sup2", Role::Supervisor), at),
+            Err(ComplaintError::WrongApprovalLevel {
+                expected: Role::Manager
+            })
+        );
+        c.apply(approve(), &manager(), at).unwrap();
+        assert_eq!(
+            c.apply(approve(), &manager(), at),
+            Err(ComplaintError::AlreadyApproved)
+        );
+        // The failed attempts left no trace.
+        assert_eq!(c.current_round().approvals.len(), 2);
+        assert_eq!(c.history.len(), 7);
+    }
+
+    #[test]
+    fn nobody_approves_their_own_opinion() {
+        let mut c = new_case("2026-09-30 10:00");
+        let sup = supervisor();
+        c.apply(
+            Action::Classify {
+                category: Category::Fees,
+                severity: 2,
+                department: "财富管理部".into(),
+            },
+            &sup,
+            t("2026-09-30 10:05"),
+        )
+        .unwrap();
+        c.apply(Action::StartInvestigation, &sup, t("2026-09-30 10:06"))
+            .unwrap();
+        c.apply(
+            Action::RecordFindings {
+                findings: "佣金按合同收取".into(),
+            },
+            &sup,
+            t("2026-09-30 10:07"),
+        )
+        .unwrap();
+        c.apply(
+            Action::SubmitOpinion {
+                responsibility: Responsibility::NotOurs,
+                opinion: "解释收费依据".into(),
+                corrective_actions: vec![],
+            },
+            &sup,
+            t("2026-09-30 10:08"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.apply(
+                Action::Approve {
+                    comment: String::new()
+                },
+                &sup,
+                t("2026-09-30 10:09")
+            ),
+            Err(ComplaintError::SelfApproval)
+        );
+        assert!(!c.allowed_actions_for(&sup).contains(&ActionKind::Approve));
+        let other = actor("staff:sup2", Role::Supervisor);
+        assert!(c.allowed_actions_for(&other).contains(&ActionKind::Approve));
+    }
+
+    #[test]
+    fn rejection_goes_back_to_investigation_and_needs_both_approvals_again() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &supervisor(),
+            t("2026-09-30 11:00"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.apply(
+                Action::Reject { why: " ".into() },
+                &manager(),
+                t("2026-09-30 12:00")
+            ),
+            Err(ComplaintError::EmptyText { field: "why" })
+        );
+        c.apply(
+            Action::Reject {
+                why: "整改措施不具体".into(),
+            },
+            &manager(),
+            t("2026-09-30 12:00"),
+        )
+        .unwrap();
+        assert_eq!(c.status, Status::Investigating);
+        assert_eq!(
+            c.history.last().unwrap().why.as_deref(),
+            Some("整改措施不具体")
+        );
+        // Resubmitted: the supervisor's earlier approval no longer counts.
+        c.apply(
+            Action::SubmitOpinion {
+                responsibility: Responsibility::OursPartial,
+                opinion: "致歉；两周内升级叫号系统".into(),
+                corrective_actions: vec![CorrectiveAction::new("升级叫号系统", "运营部", None)],
+            },
+            &specialist(),
+            t("2026-09-30 13:00"),
+        )
+        .unwrap();
+        assert_eq!(c.current_round().submissions, 2);
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsSupervisor));
+        // The rejected submission's approvals are still on record.
+        assert_eq!(c.current_round().approvals.len(), 2);
+        assert_eq!(c.current_round().approvals[1].decision, Decision::Rejected);
+    }
+
+    #[test]
+    fn illegal_transitions_are_refused() {
+        let mut c = new_case("2026-09-30 10:00");
+        let s = specialist();
+        let at = t("2026-09-30 10:05");
+        let illegal = |action, status| ComplaintError::IllegalTransition { action, status };
+        assert_eq!(
+            c.apply(Action::StartInvestigation, &s, at),
+            Err(illegal(ActionKind::StartInvestigation, Status::Received))
+        );
+        assert_eq!(
+            c.apply(Action::Close, &supervisor(), at),
+            Err(illegal(ActionKind::Close, Status::Received))
+        );
+        assert_eq!(
+            c.apply(Action::Reopen { why: "x".into() }, &s, at),
+            Err(illegal(ActionKind::Reopen, Status::Received))
+        );
+        assert_eq!(
+            c.apply(
+                Action::Classify {
+                    category: Category::Other,
+                    severity: 6,
+                    department: "x".into()
+                },
+                &s,
+                at
+            ),
+            Err(ComplaintError::InvalidSeverity(6))
+        );
+        assert_eq!(
+            c.apply(
+                Action::Classify {
+                    category: Category::Other,
+                    severity: 1,
+                    department: "".into()
+                },
+                &s,
+                at
+            ),
+            Err(ComplaintError::EmptyText {
+                field: "department"
+            })
+        );
+        c.apply(
+            Action::Classify {
+                category: Category::ServiceAttitude,
+                severity: 4,
+                department: "客服部".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        c.apply(Action::StartInvestigation, &s, at).unwrap();
+        assert_eq!(
+            c.apply(
+                Action::SubmitOpinion {
+                    responsibility: Responsibility::NotOurs,
+                    opinion: "x".into(),
+                    corrective_actions: vec![]
+                },
+                &s,
+                at
+            ),
+            Err(ComplaintError::MissingFindings)
+        );
+        c.apply(
+            Action::RecordFindings {
+                findings: "属实".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        assert_eq!(
+            c.apply(
+                Action::SubmitOpinion {
+                    responsibility: Responsibility::OursSerious,
+                    opinion: "道歉".into(),
+                    corrective_actions: vec![]
+                },
+                &s,
+                at
+            ),
+            Err(ComplaintError::CorrectiveActionsRequired)
+        );
+        assert_eq!(c.status, Status::Investigating);
+        // Errors read as sentences in both languages.
+        let e = illegal(ActionKind::Close, Status::Received);
+        assert!(e.zh().contains("已受理") && e.zh().contains("闭环"));
+        assert!(e.to_string().contains("Close") && e.to_string().contains("Received"));
+    }
+
+    #[test]
+    fn allowed_actions_follow_status_and_role() {
+        use ActionKind as K;
+        let mut c = new_case("2026-09-30 10:00");
+        assert_eq!(c.allowed_actions(Role::Specialist), vec![K::Classify]);
+        to_submitted(&mut c, "2026-09-30 10:10");
+        assert!(c.allowed_actions(Role::Specialist).is_empty());
+        assert_eq!(
+            c.allowed_actions(Role::Supervisor),
+            vec![K::Approve, K::Reject]
+        );
+        assert!(c.allowed_actions(Role::Manager).is_empty());
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &supervisor(),
+            t("2026-09-30 11:00"),
+        )
+        .unwrap();
+        assert!(c.allowed_actions(Role::Supervisor).is_empty());
+        assert_eq!(
+            c.allowed_actions(Role::Manager),
+            vec![K::Approve, K::Reject]
+        );
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &manager(),
+            t("2026-09-30 11:30"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.allowed_actions(Role::Specialist),
+            vec![K::Respond, K::CompleteCorrectiveAction]
+        );
+        c.apply(
+            Action::Respond {
+                channel: Channel::Letter,
+                content: "书面答复".into(),
+            },
+            &specialist(),
+            t("2026-09-30 14:00"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.allowed_actions(Role::Specialist),
+            vec![K::CompleteCorrectiveAction, K::Reopen]
+        );
+        // What allowed_actions offers, apply accepts (for every kind without data problems).
+        for role in Role::ALL {
+            for kind in c.allowed_actions(role) {
+                assert!(c.precheck(kind, role).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn reopening_keeps_the_first_round() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-09-30 11:00"),
+            )
+            .unwrap();
+        }
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "答复一".into(),
+            },
+            &specialist(),
+            t("2026-09-30 15:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::CompleteCorrectiveAction { index: 0 },
+            &specialist(),
+            t("2026-10-08 09:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::StartVerification,
+            &specialist(),
+            t("2026-10-08 10:00"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.apply(
+                Action::RecordVerification {
+                    satisfied: false,
+                    note: "".into()
+                },
+                &specialist(),
+                t("2026-10-08 10:05")
+            ),
+            Err(ComplaintError::EmptyText { field: "note" })
+        );
+        c.apply(
+            Action::RecordVerification {
+                satisfied: false,
+                note: "客户认为仍需等候过久".into(),
+            },
+            &specialist(),
+            t("2026-10-08 10:05"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.apply(Action::Close, &manager(), t("2026-10-08 10:10")),
+            Err(ComplaintError::CustomerUnsatisfied)
+        );
+        c.apply(
+            Action::Reopen {
+                why: "回访不满意".into(),
+            },
+            &specialist(),
+            t("2026-10-08 10:15"),
+        )
+        .unwrap();
+        assert_eq!(c.status, Status::Investigating);
+        assert_eq!(c.round(), 2);
+        assert_eq!(c.rounds.len(), 2);
+        // Round 1 is intact.
+        let first = &c.rounds[0];
+        assert_eq!(first.findings.as_deref(), Some("系统排队故障属实"));
+        assert_eq!(first.response.as_ref().unwrap().content, "答复一");
+        assert!(!first.verification.as_ref().unwrap().satisfied);
+        assert_eq!(first.approvals.len(), 2);
+        // Round 2 starts empty with its reason.
+        let second = c.current_round();
+        assert_eq!(second.reopen_reason.as_deref(), Some("回访不满意"));
+        assert!(second.findings.is_none() && second.approvals.is_empty());
+        // History tells the rounds apart.
+        assert_eq!(c.history.last().unwrap().round, 2);
+        assert_eq!(c.history.last().unwrap().from_status, Status::Verifying);
+        assert!(c.history.iter().filter(|e| e.round == 1).count() > 5);
+        // The second round needs findings of its own before an opinion.
+        assert_eq!(
+            c.apply(
+                Action::SubmitOpinion {
+                    responsibility: Responsibility::NotOurs,
+                    opinion: "x".into(),
+                    corrective_actions: vec![]
+                },
+                &specialist(),
+                t("2026-10-08 11:00")
+            ),
+            Err(ComplaintError::MissingFindings)
+        );
+    }
+
+    #[test]
+    fn a_customer_unsatisfied_with_the_response_reopens_from_responded() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-09-30 11:00"),
+            )
+            .unwrap();
+        }
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "答复".into(),
+            },
+            &specialist(),
+            t("2026-09-30 15:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::Reopen {
+                why: "客户不接受答复".into(),
+            },
+            &specialist(),
+            t("2026-09-30 15:30"),
+        )
+        .unwrap();
+        assert_eq!((c.status, c.round()), (Status::Investigating, 2));
+    }
+
+    #[test]
+    fn case_numbers() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(case_number(day, "A", 7), "TS-20261122-A-0007");
+        assert_eq!(case_number(day, "K7", 12345), "TS-20261122-K7-12345");
+        assert_eq!(
+            parse_case_number("TS-20261122-K7-0012"),
+            Some(CaseNumber {
+                date: day,
+                device_code: "K7".into(),
+                seq: 12
+            })
+        );
+        for bad in [
+            "TS-2026112-A-0001",
+            "XX-20261122-A-0001",
+            "TS-20261122--0001",
+            "TS-20261122-A-01",
+            "TS-20261122-A-0001-9",
+            "TS-20261340-A-0001",
+        ] {
+            assert_eq!(parse_case_number(bad), None, "{bad}");
+        }
+        let used = [
+            "TS-20261122-A-0001",
+            "TS-20261122-A-0003",
+            "TS-20261122-B-0009",
+            "TS-20261121-A-0050",
+            "garbage",
+        ];
+        assert_eq!(next_case_seq(used, day, "A"), 4);
+        assert_eq!(next_case_seq(used, day, "B"), 10);
+        assert_eq!(next_case_seq(used, day, "C"), 1);
+    }
+
+    #[test]
+    fn clocks_across_the_national_day_week() {
+        let cal = WorkingCalendar::china_official();
+        let mut c = new_case("2026-09-30 10:00");
+        let due = |k| due_at(k, c.received_at, &cal);
+        assert_eq!(due(ClockKind::FirstResponse), t("2026-09-30 10:30"));
+        assert_eq!(due(ClockKind::Analysis), t("2026-10-01 10:00"));
+        assert_eq!(due(ClockKind::InitialHandling), t("2026-10-03 10:00"));
+        // 3 working days: 30 Sep, 8 Oct, 9 Oct. 4: the make-up Saturday 10 Oct. 7: 14 Oct.
+        let eod = |s: &str| t(s) + Duration::seconds(59);
+        assert_eq!(due(ClockKind::Investigation), eod("2026-10-09 23:59"));
+        assert_eq!(due(ClockKind::Response), eod("2026-10-10 23:59"));
+        assert_eq!(respond_by(&c, &cal), eod("2026-10-10 23:59"));
+        assert_eq!(due(ClockKind::Resolution), eod("2026-10-14 23:59"));
+
+        // 10:20 on the day: nothing met, first response due today, the rest later.
+        let now = t("2026-09-30 10:20");
+        let cs = clocks(&c, &cal, now);
+        assert_eq!(cs.len(), 7);
+        assert_eq!(
+            cs[0].state,
+            ClockState::DueToday {
+                left: Duration::minutes(10)
+            }
+        );
+        assert!(matches!(cs[4].state, ClockState::OnTime { .. }));
+
+        // Classified at 10:45: first response met 15 minutes late.
+        c.apply(
+            Action::Classify {
+                category: Category::Other,
+                severity: 1,
+                department: "客服部".into(),
+            },
+            &specialist(),
+            t("2026-09-30 10:45"),
+        )
+        .unwrap();
+        let first = clock(&c, ClockKind::FirstResponse, &cal, t("2026-09-30 11:00"));
+        assert_eq!(first.met_at, Some(t("2026-09-30 10:45")));
+        assert_eq!(
+            first.state,
+            ClockState::MetLate {
+                by: Duration::minutes(15)
+            }
+        );
+        assert!(first.state.is_breach());
+
+        // On Saturday 10 Oct at 09:00, no opinion yet: investigation is overdue by 9 h 1 s,
+        // the response is due today.
+        let now = t("2026-10-10 09:00");
+        let inv = clock(&c, ClockKind::Investigation, &cal, now);
+        assert_eq!(
+            inv.state,
+            ClockState::Overdue {
+                by: Duration::hours(9) + Duration::seconds(1)
+            }
+        );
+        assert!(matches!(
+            clock(&c, ClockKind::Response, &cal, now).state,
+            ClockState::DueToday { .. }
+        ));
+    }
+
+    #[test]
+    fn an_overdue_case_stays_overdue_and_reopening_does_not_reset_the_clock() {
+        let cal = WorkingCalendar::china_official();
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-10-12 10:00"); // after the 9 Oct limit
+        let inv = clock(&c, ClockKind::Investigation, &cal, t("2026-11-01 10:00"));
+        assert!(matches!(inv.state, ClockState::MetLate { .. }));
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-10-12 11:00"),
+            )
+            .unwrap();
+        }
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "答复".into(),
+            },
+            &specialist(),
+            t("2026-10-12 15:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::Reopen {
+                why: "不满意".into(),
+            },
+            &specialist(),
+            t("2026-10-13 09:00"),
+        )
+        .unwrap();
+        // The response clock counts the first response (late), and stays a breach.
+        let resp = clock(&c, ClockKind::Response, &cal, t("2026-10-13 10:00"));
+        assert_eq!(resp.met_at, Some(t("2026-10-12 15:00")));
+        assert!(resp.state.is_breach());
+        // Resolution is not met while the case is open again.
+        assert_eq!(met_at(&c, ClockKind::Resolution), None);
+    }
+
+    #[test]
+    fn clocks_met_in_time() {
+        let cal = WorkingCalendar::china_official();
+        let mut c = new_case("2026-11-23 09:00");
+        to_submitted(&mut c, "2026-11-23 09:10");
+        let now = t("2026-11-23 09:20");
+        let cs = clocks(&c, &cal, now);
+        for k in [
+            ClockKind::FirstResponse,
+            ClockKind::Analysis,
+            ClockKind::Plan,
+            ClockKind::Investigation,
+        ] {
+            assert_eq!(
+                cs.iter().find(|x| x.kind == k).unwrap().state,
+                ClockState::Met
+            );
+        }
+        // Monday 23 Nov + 4 working days incl. receipt = Thursday 26 Nov.
+        let resp = cs.iter().find(|x| x.kind == ClockKind::Response).unwrap();
+        assert_eq!(
+            resp.due.date(),
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+        );
+        assert!(matches!(resp.state, ClockState::OnTime { .. }));
+    }
+
+    #[test]
+    fn destruction_after_the_retention_period_purges_personal_data() {
+        let mut c = new_case("2020-03-02 10:00");
+        to_submitted(&mut c, "2020-03-02 10:10");
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: "同意".into(),
+                },
+                &a,
+                t("2020-03-02 11:00"),
+            )
+            .unwrap();
+        }
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "答复".into(),
+            },
+            &specialist(),
+            t("2020-03-02 15:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::CompleteCorrectiveAction { index: 0 },
+            &specialist(),
+            t("2020-03-03 09:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::StartVerification,
+            &specialist(),
+            t("2020-03-04 09:00"),
+        )
+        .unwrap();
+        c.apply(
+            Action::RecordVerification {
+                satisfied: true,
+                note: "满意".into(),
+            },
+            &specialist(),
+            t("2020-03-04 09:10"),
+        )
+        .unwrap();
+        c.apply(Action::Close, &manager(), t("2020-03-04 10:00"))
+            .unwrap();
+        c.apply(Action::Archive, &manager(), t("2020-03-31 17:00"))
+            .unwrap();
+        let destroy = || Action::Destroy {
+            why: "保存期满".into(),
+        };
+        assert_eq!(
+            c.apply(destroy(), &manager(), t("2025-03-31 17:00")),
+            Err(ComplaintError::NotEligibleForDestruction)
+        );
+        assert_eq!(
+            c.apply(destroy(), &supervisor(), t("2025-04-01 09:00")),
+            Err(ComplaintError::RoleNotAllowed {
+                action: ActionKind::Destroy,
+                role: Role::Supervisor
+            })
+        );
+        c.apply(destroy(), &manager(), t("2025-04-01 09:00"))
+            .unwrap();
+        assert!(c.destroyed);
+        assert_eq!(c.complainant, Complainant::default());
+        assert!(c.narrative.is_empty() && c.staff_involved.is_empty());
+        assert!(c.rounds[0].findings.is_none());
+        assert!(c.rounds[0].response.as_ref().unwrap().content.is_empty());
+        // The skeleton and the purge itself stay on record.
+        assert_eq!(c.case_no, "TS-20200302-A-0001");
+        assert_eq!(c.category, Some(Category::AccountHandling));
+        let last = c.history.last().unwrap();
+        assert_eq!(last.action, ActionKind::Destroy);
+        assert_eq!(last.why.as_deref(), Some("保存期满"));
+        assert!(c.history[..c.history.len() - 1]
+            .iter()
+            .all(|e| e.why.is_none()));
+        assert_eq!(
+            c.apply(destroy(), &manager(), t("2025-04-02 09:00")),
+            Err(ComplaintError::Destroyed)
+        );
+        assert!(c.allowed_actions(Role::Manager).is_empty());
+    }
+
+    #[test]
+    fn labels_exist_in_both_languages() {
+        for x in Channel::ALL {
+            assert!(!x.zh().is_empty() && !x.en().is_empty());
+        }
+        for x in Category::ALL {
+            assert!(!x.zh().is_empty() && !x.en().is_empty());
+        }
+        for x in Status::ALL {
+            assert_ne!(x.zh(), x.en());
+        }
+        for x in Responsibility::ALL {
+            assert_ne!(x.zh(), x.en());
+        }
+        assert_eq!(severity_zh(5), "重大");
+        assert_eq!(severity_en(0), "Unrated");
+        let action = Action::Classify {
+            category: Category::Fees,
+            severity: 2,
+            department: "x".into(),
+        };
+        let v = serde_json::to_value(&action).unwrap();
+        assert_eq!(v["kind"], "classify");
+        assert_eq!(serde_json::from_value::<Action>(v).unwrap(), action);
+    }
+}

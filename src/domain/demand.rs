@@ -1,0 +1,979 @@
+//! Customer demands (客户需求) and the two priority views of the demand matrix (需求矩阵):
+//! urgent × important quadrants and customer value × intensity. Automatic placement,
+//! recorded manual overrides, the priority score and the ranking inside a cell.
+//!
+//! Urgency and importance are 1–5 (finer than high/medium/low so the score can separate
+//! demands inside one quadrant):
+//! urgency 5 = act now (money or access at risk), 4 = today / next trading day,
+//! 3 = this week, 2 = this month, 1 = no time pressure;
+//! importance 5 = large loss or regulatory exposure if missed, 4 = significant for the
+//! customer, 3 = useful, 2 = minor, 1 = nice to have.
+//! With the default [`MatrixRules`] a demand is urgent at urgency ≥ 4 and important at
+//! importance ≥ 4.
+
+use std::cmp::Ordering;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::customer::{Customer, Level};
+use super::Record;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DemandType {
+    AccountManagement,
+    TradingInquiry,
+    RiskAssessment,
+    ProductRecommendation,
+    AccountSecurity,
+    Other,
+}
+
+impl DemandType {
+    pub const ALL: [DemandType; 6] = [
+        DemandType::AccountManagement,
+        DemandType::TradingInquiry,
+        DemandType::RiskAssessment,
+        DemandType::ProductRecommendation,
+        DemandType::AccountSecurity,
+        DemandType::Other,
+    ];
+
+    pub fn label(self, zh: bool) -> &'static str {
+        let (z, e) = match self {
+            DemandType::AccountManagement => ("账户管理", "Account management"),
+            DemandType::TradingInquiry => ("交易咨询", "Trading inquiry"),
+            DemandType::RiskAssessment => ("风险评估", "Risk assessment"),
+            DemandType::ProductRecommendation => ("产品推荐", "Product recommendation"),
+            DemandType::AccountSecurity => ("账户安全", "Account security"),
+            DemandType::Other => ("其他", "Other"),
+        };
+        if zh {
+            z
+        } else {
+            e
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DemandStatus {
+    Open,
+    InProgress,
+    Done,
+    Dropped { reason: String },
+}
+
+impl DemandStatus {
+    pub fn is_active(&self) -> bool {
+        matches!(self, DemandStatus::Open | DemandStatus::InProgress)
+    }
+
+    pub fn label(&self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (DemandStatus::Open, true) => "待处理",
+            (DemandStatus::Open, false) => "Open",
+            (DemandStatus::InProgress, true) => "处理中",
+            (DemandStatus::InProgress, false) => "In progress",
+            (DemandStatus::Done, true) => "已完成",
+            (DemandStatus::Done, false) => "Done",
+            (DemandStatus::Dropped { .. }, true) => "已放弃",
+            (DemandStatus::Dropped { .. }, false) => "Dropped",
+        }
+    }
+
+    fn step(&self) -> u8 {
+        match self {
+            DemandStatus::Open => 0,
+            DemandStatus::InProgress => 1,
+            DemandStatus::Done => 2,
+            DemandStatus::Dropped { .. } => 3,
+        }
+    }
+}
+
+/// The four quadrants of the urgent × important view (紧急-重要四象限).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Quadrant {
+    ImportantUrgent,
+    ImportantNotUrgent,
+    UrgentNotImportant,
+    Neither,
+}
+
+impl Quadrant {
+    pub const ALL: [Quadrant; 4] = [
+        Quadrant::ImportantUrgent,
+        Quadrant::ImportantNotUrgent,
+        Quadrant::UrgentNotImportant,
+        Quadrant::Neither,
+    ];
+
+    pub fn of(urgent: bool, important: bool) -> Quadrant {
+        match (important, urgent) {
+            (true, true) => Quadrant::ImportantUrgent,
+            (true, false) => Quadrant::ImportantNotUrgent,
+            (false, true) => Quadrant::UrgentNotImportant,
+            (false, false) => Quadrant::Neither,
+        }
+    }
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (Quadrant::ImportantUrgent, true) => "重要且紧急",
+            (Quadrant::ImportantUrgent, false) => "Important and urgent",
+            (Quadrant::ImportantNotUrgent, true) => "重要不紧急",
+            (Quadrant::ImportantNotUrgent, false) => "Important, not urgent",
+            (Quadrant::UrgentNotImportant, true) => "紧急不重要",
+            (Quadrant::UrgentNotImportant, false) => "Urgent, not important",
+            (Quadrant::Neither, true) => "不重要不紧急",
+            (Quadrant::Neither, false) => "Neither urgent nor important",
+        }
+    }
+}
+
+/// A cell of the 3×3 customer value × demand intensity grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GridCell {
+    pub value: Level,
+    pub intensity: Level,
+}
+
+impl GridCell {
+    /// All nine cells, high value and high intensity first, row by row.
+    pub fn all() -> Vec<GridCell> {
+        Level::ALL
+            .iter()
+            .flat_map(|v| {
+                Level::ALL.iter().map(move |i| GridCell {
+                    value: *v,
+                    intensity: *i,
+                })
+            })
+            .collect()
+    }
+
+    pub fn label(self, zh: bool) -> String {
+        if zh {
+            format!(
+                "价值{}·强度{}",
+                self.value.label(true),
+                self.intensity.label(true)
+            )
+        } else {
+            format!(
+                "{} value · {} intensity",
+                self.value.label(false),
+                self.intensity.label(false)
+            )
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MatrixView {
+    /// Urgent × important.
+    Quadrant,
+    /// Customer value × intensity.
+    Grid,
+}
+
+impl MatrixView {
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (MatrixView::Quadrant, true) => "紧急-重要",
+            (MatrixView::Quadrant, false) => "Urgent × important",
+            (MatrixView::Grid, true) => "客户价值-需求强度",
+            (MatrixView::Grid, false) => "Customer value × intensity",
+        }
+    }
+}
+
+/// A cell of either view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MatrixCell {
+    Quadrant(Quadrant),
+    Grid(GridCell),
+}
+
+impl MatrixCell {
+    pub fn view(self) -> MatrixView {
+        match self {
+            MatrixCell::Quadrant(_) => MatrixView::Quadrant,
+            MatrixCell::Grid(_) => MatrixView::Grid,
+        }
+    }
+
+    /// Every cell of a view, in display order.
+    pub fn all(view: MatrixView) -> Vec<MatrixCell> {
+        match view {
+            MatrixView::Quadrant => Quadrant::ALL
+                .into_iter()
+                .map(MatrixCell::Quadrant)
+                .collect(),
+            MatrixView::Grid => GridCell::all().into_iter().map(MatrixCell::Grid).collect(),
+        }
+    }
+
+    pub fn label(self, zh: bool) -> String {
+        match self {
+            MatrixCell::Quadrant(q) => q.label(zh).to_string(),
+            MatrixCell::Grid(g) => g.label(zh),
+        }
+    }
+}
+
+/// A placement chosen by staff instead of the automatic one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override<C> {
+    pub cell: C,
+    pub reason: String,
+    /// Staff id.
+    pub by: String,
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DemandLink {
+    Complaint(String),
+    ReturnVisit(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DemandEventKind {
+    Created,
+    StatusChanged {
+        from: DemandStatus,
+        to: DemandStatus,
+    },
+    OverrideSet {
+        cell: MatrixCell,
+        reason: String,
+    },
+    OverrideReset {
+        view: MatrixView,
+    },
+    CustomerLinked {
+        customer_id: String,
+        value: Level,
+    },
+    CustomerValueChanged {
+        from: Level,
+        to: Level,
+    },
+    Linked(DemandLink),
+}
+
+/// One entry of the append-only history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandEvent {
+    pub at: NaiveDateTime,
+    /// Staff id.
+    pub by: String,
+    pub kind: DemandEventKind,
+}
+
+/// Thresholds and score weights of the matrix. The priority score (0–100) is
+/// `w_urgency·(urgency−1)/4 + w_importance·(importance−1)/4 + w_value·v + w_cost·(1−c)`
+/// with v and c = 1 / 0.5 / 0 for high / medium / low customer value and service cost, and
+/// weights summing to 100: urgent demands of valuable customers that are cheap to serve
+/// come first.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRules {
+    pub urgent_at: u8,
+    pub important_at: u8,
+    pub w_urgency: f64,
+    pub w_importance: f64,
+    pub w_value: f64,
+    pub w_cost: f64,
+}
+
+impl Default for MatrixRules {
+    /// Urgent at ≥ 4, important at ≥ 4; weights urgency 40, importance 20, customer value
+    /// 25, (low) service cost 15.
+    fn default() -> Self {
+        MatrixRules {
+            urgent_at: 4,
+            important_at: 4,
+            w_urgency: 40.0,
+            w_importance: 20.0,
+            w_value: 25.0,
+            w_cost: 15.0,
+        }
+    }
+}
+
+/// What staff enter for a new demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDemand {
+    pub kind: DemandType,
+    pub description: String,
+    /// 1–5.
+    pub urgency: u8,
+    /// 1–5.
+    pub importance: u8,
+    pub intensity: Level,
+    pub service_cost: Level,
+    /// Linked customer id and its value level; without a customer the value is Medium
+    /// unless `customer_value` says otherwise.
+    pub customer: Option<(String, Level)>,
+    pub customer_value: Option<Level>,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Demand {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// Taken from the customer when one is linked.
+    pub customer_value: Level,
+    pub kind: DemandType,
+    pub description: String,
+    pub urgency: u8,
+    pub importance: u8,
+    pub intensity: Level,
+    pub service_cost: Level,
+    /// Staff id of the owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    pub created_at: NaiveDateTime,
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    pub status: DemandStatus,
+    /// Journey stage id, for the journey map.
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub override_quadrant: Option<Override<Quadrant>>,
+    #[serde(default)]
+    pub override_grid: Option<Override<GridCell>>,
+    pub history: Vec<DemandEvent>,
+    #[serde(default)]
+    pub links: Vec<DemandLink>,
+}
+
+impl Record for Demand {
+    const TYPE: &'static str = "demand";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DemandError {
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("the description is empty")]
+    EmptyDescription,
+    #[error("{field} must be between 1 and 5")]
+    OutOfRange { field: &'static str },
+    #[error("cannot move from {from:?} to {to:?}")]
+    Transition {
+        from: DemandStatus,
+        to: DemandStatus,
+    },
+}
+
+impl DemandError {
+    pub fn message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (DemandError::ReasonRequired, true) => "请填写原因".into(),
+            (DemandError::ReasonRequired, false) => "Please give a reason".into(),
+            (DemandError::EmptyDescription, true) => "请填写需求内容".into(),
+            (DemandError::EmptyDescription, false) => "Please describe the demand".into(),
+            (DemandError::OutOfRange { field }, true) => {
+                let f = if *field == "urgency" {
+                    "紧急程度"
+                } else {
+                    "重要程度"
+                };
+                format!("{f}须为1到5")
+            }
+            (DemandError::OutOfRange { field }, false) => {
+                format!("The {field} must be from 1 to 5")
+            }
+            (DemandError::Transition { from, to }, true) => {
+                format!("需求不能从“{}”改为“{}”", from.label(true), to.label(true))
+            }
+            (DemandError::Transition { from, to }, false) => {
+                format!(
+                    "A demand cannot go from “{}” to “{}”",
+                    from.label(false),
+                    to.label(false)
+                )
+            }
+        }
+    }
+}
+
+fn check_scale(v: u8, field: &'static str) -> Result<(), DemandError> {
+    if (1..=5).contains(&v) {
+        Ok(())
+    } else {
+        Err(DemandError::OutOfRange { field })
+    }
+}
+
+impl Demand {
+    /// A new open demand, its creation recorded in the history.
+    pub fn create(
+        id: String,
+        input: NewDemand,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Result<Demand, DemandError> {
+        if input.description.trim().is_empty() {
+            return Err(DemandError::EmptyDescription);
+        }
+        check_scale(input.urgency, "urgency")?;
+        check_scale(input.importance, "importance")?;
+        let (customer_id, value) = match input.customer {
+            Some((id, v)) => (Some(id), v),
+            None => (None, input.customer_value.unwrap_or(Level::Medium)),
+        };
+        Ok(Demand {
+            id,
+            rev: None,
+            customer_id,
+            customer_value: value,
+            kind: input.kind,
+            description: input.description.trim().to_string(),
+            urgency: input.urgency,
+            importance: input.importance,
+            intensity: input.intensity,
+            service_cost: input.service_cost,
+            owner: input.owner,
+            created_at: now,
+            due: input.due,
+            status: DemandStatus::Open,
+            stage: input.stage,
+            override_quadrant: None,
+            override_grid: None,
+            history: vec![DemandEvent {
+                at: now,
+                by: by.to_string(),
+                kind: DemandEventKind::Created,
+            }],
+            links: Vec::new(),
+        })
+    }
+
+    fn record(&mut self, by: &str, now: NaiveDateTime, kind: DemandEventKind) {
+        self.history.push(DemandEvent {
+            at: now,
+            by: by.to_string(),
+            kind,
+        });
+    }
+
+    pub fn auto_quadrant(&self, rules: &MatrixRules) -> Quadrant {
+        Quadrant::of(
+            self.urgency >= rules.urgent_at,
+            self.importance >= rules.important_at,
+        )
+    }
+
+    pub fn auto_grid(&self) -> GridCell {
+        GridCell {
+            value: self.customer_value,
+            intensity: self.intensity,
+        }
+    }
+
+    /// The automatic cell of a view.
+    pub fn auto_cell(&self, view: MatrixView, rules: &MatrixRules) -> MatrixCell {
+        match view {
+            MatrixView::Quadrant => MatrixCell::Quadrant(self.auto_quadrant(rules)),
+            MatrixView::Grid => MatrixCell::Grid(self.auto_grid()),
+        }
+    }
+
+    /// Where the demand shows: the override if staff set one, else the automatic cell.
+    pub fn cell(&self, view: MatrixView, rules: &MatrixRules) -> MatrixCell {
+        match view {
+            MatrixView::Quadrant => MatrixCell::Quadrant(
+                self.override_quadrant
+                    .as_ref()
+                    .map_or_else(|| self.auto_quadrant(rules), |o| o.cell),
+            ),
+            MatrixView::Grid => MatrixCell::Grid(
+                self.override_grid
+                    .as_ref()
+                    .map_or_else(|| self.auto_grid(), |o| o.cell),
+            ),
+        }
+    }
+
+    pub fn is_overridden(&self, view: MatrixView) -> bool {
+        match view {
+            MatrixView::Quadrant => self.override_quadrant.is_some(),
+            MatrixView::Grid => self.override_grid.is_some(),
+        }
+    }
+
+    /// Places the demand in `cell` by hand (the view is the cell's). A reason is required;
+    /// the override and the history record who, when and why.
+    pub fn set_override(
+        &mut self,
+        cell: MatrixCell,
+        reason: &str,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), DemandError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DemandError::ReasonRequired);
+        }
+        match cell {
+            MatrixCell::Quadrant(q) => {
+                self.override_quadrant = Some(Override {
+                    cell: q,
+                    reason: reason.to_string(),
+                    by: by.to_string(),
+                    at: now,
+                })
+            }
+            MatrixCell::Grid(g) => {
+                self.override_grid = Some(Override {
+                    cell: g,
+                    reason: reason.to_string(),
+                    by: by.to_string(),
+                    at: now,
+                })
+            }
+        }
+        self.record(
+            by,
+            now,
+            DemandEventKind::OverrideSet {
+                cell,
+                reason: reason.to_string(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Returns the view to automatic placement. Recorded only when an override existed;
+    /// returns whether one did.
+    pub fn reset_override(&mut self, view: MatrixView, by: &str, now: NaiveDateTime) -> bool {
+        let had = match view {
+            MatrixView::Quadrant => self.override_quadrant.take().is_some(),
+            MatrixView::Grid => self.override_grid.take().is_some(),
+        };
+        if had {
+            self.record(by, now, DemandEventKind::OverrideReset { view });
+        }
+        had
+    }
+
+    /// The priority score, 0–100 (formula on [`MatrixRules`]).
+    pub fn score(&self, rules: &MatrixRules) -> f64 {
+        let u = f64::from(self.urgency.clamp(1, 5) - 1) / 4.0;
+        let i = f64::from(self.importance.clamp(1, 5) - 1) / 4.0;
+        rules.w_urgency * u
+            + rules.w_importance * i
+            + rules.w_value * self.customer_value.weight()
+            + rules.w_cost * (1.0 - self.service_cost.weight())
+    }
+
+    /// Moves the demand along its lifecycle: Open → InProgress → Done, Open → Done (answered
+    /// on the spot), InProgress → Open (handed back), Open/InProgress → Dropped (reason
+    /// required), Done/Dropped → Open (reopened).
+    pub fn transition(
+        &mut self,
+        to: DemandStatus,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), DemandError> {
+        use DemandStatus::*;
+        if let Dropped { reason } = &to {
+            if reason.trim().is_empty() {
+                return Err(DemandError::ReasonRequired);
+            }
+        }
+        let allowed = matches!(
+            (self.status.step(), to.step()),
+            (0, 1) | (0, 2) | (0, 3) | (1, 0) | (1, 2) | (1, 3) | (2, 0) | (3, 0)
+        );
+        if !allowed {
+            return Err(DemandError::Transition {
+                from: self.status.clone(),
+                to,
+            });
+        }
+        let from = std::mem::replace(&mut self.status, to.clone());
+        self.record(by, now, DemandEventKind::StatusChanged { from, to });
+        Ok(())
+    }
+
+    /// Links the customer and takes their value level.
+    pub fn link_customer(&mut self, customer: &Customer, by: &str, now: NaiveDateTime) {
+        self.customer_id = Some(customer.id.clone());
+        self.customer_value = customer.value;
+        self.record(
+            by,
+            now,
+            DemandEventKind::CustomerLinked {
+                customer_id: customer.id.clone(),
+                value: customer.value,
+            },
+        );
+    }
+
+    /// Follows a change of the linked customer's value level; returns whether it changed.
+    pub fn sync_customer_value(
+        &mut self,
+        customer: &Customer,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> bool {
+        if self.customer_id.as_deref() != Some(customer.id.as_str())
+            || self.customer_value == customer.value
+        {
+            return false;
+        }
+        let from = self.customer_value;
+        self.customer_value = customer.value;
+        self.record(
+            by,
+            now,
+            DemandEventKind::CustomerValueChanged {
+                from,
+                to: customer.value,
+            },
+        );
+        true
+    }
+
+    pub fn add_link(&mut self, link: DemandLink, by: &str, now: NaiveDateTime) {
+        if !self.links.contains(&link) {
+            self.links.push(link.clone());
+            self.record(by, now, DemandEventKind::Linked(link));
+        }
+    }
+
+    /// Past its due date and still active.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status.is_active() && self.due.is_some_and(|d| d < today)
+    }
+}
+
+/// The order inside a cell: account-security demands first by rule, then higher score,
+/// then older first, then id (so the order is total and stable).
+pub fn rank_order(a: &Demand, b: &Demand, rules: &MatrixRules) -> Ordering {
+    let sec = |d: &Demand| d.kind != DemandType::AccountSecurity;
+    sec(a)
+        .cmp(&sec(b))
+        .then_with(|| b.score(rules).total_cmp(&a.score(rules)))
+        .then_with(|| a.created_at.cmp(&b.created_at))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Every cell of a view in display order, each with its demands ranked. Only active
+/// demands (open or in progress) unless `include_closed`.
+pub fn matrix<'a>(
+    demands: &'a [Demand],
+    view: MatrixView,
+    rules: &MatrixRules,
+    include_closed: bool,
+) -> Vec<(MatrixCell, Vec<&'a Demand>)> {
+    MatrixCell::all(view)
+        .into_iter()
+        .map(|cell| {
+            let mut ds: Vec<&Demand> = demands
+                .iter()
+                .filter(|d| (include_closed || d.status.is_active()) && d.cell(view, rules) == cell)
+                .collect();
+            ds.sort_by(|a, b| rank_order(a, b, rules));
+            (cell, ds)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn input(kind: DemandType, urgency: u8, importance: u8) -> NewDemand {
+        NewDemand {
+            kind,
+            description: "客户需要协助".into(),
+            urgency,
+            importance,
+            intensity: Level::Medium,
+            service_cost: Level::Medium,
+            customer: None,
+            customer_value: None,
+            owner: None,
+            due: None,
+            stage: None,
+        }
+    }
+
+    fn demand(id: &str, kind: DemandType, u: u8, i: u8, created: &str) -> Demand {
+        Demand::create(id.into(), input(kind, u, i), "staff:1", t(created)).unwrap()
+    }
+
+    #[test]
+    fn quadrant_placement() {
+        let r = MatrixRules::default();
+        let cases = [
+            (5, 5, Quadrant::ImportantUrgent),
+            (4, 4, Quadrant::ImportantUrgent),
+            (3, 4, Quadrant::ImportantNotUrgent),
+            (4, 3, Quadrant::UrgentNotImportant),
+            (3, 3, Quadrant::Neither),
+            (1, 1, Quadrant::Neither),
+        ];
+        for (u, i, q) in cases {
+            let d = demand("demand:1", DemandType::Other, u, i, "2026-11-02 09:00");
+            assert_eq!(d.auto_quadrant(&r), q, "u{u} i{i}");
+            assert_eq!(d.cell(MatrixView::Quadrant, &r), MatrixCell::Quadrant(q));
+        }
+        let lenient = MatrixRules {
+            urgent_at: 3,
+            ..MatrixRules::default()
+        };
+        let d = demand("demand:1", DemandType::Other, 3, 5, "2026-11-02 09:00");
+        assert_eq!(d.auto_quadrant(&lenient), Quadrant::ImportantUrgent);
+    }
+
+    #[test]
+    fn grid_placement_follows_customer_value_and_intensity() {
+        let mut d = demand(
+            "demand:1",
+            DemandType::TradingInquiry,
+            3,
+            3,
+            "2026-11-02 09:00",
+        );
+        assert_eq!(
+            d.auto_grid(),
+            GridCell {
+                value: Level::Medium,
+                intensity: Level::Medium
+            }
+        );
+        let mut c = crate::domain::customer::tests_support::customer("customer:7", Level::High);
+        d.link_customer(&c, "staff:1", t("2026-11-02 09:05"));
+        d.intensity = Level::Low;
+        assert_eq!(
+            d.auto_grid(),
+            GridCell {
+                value: Level::High,
+                intensity: Level::Low
+            }
+        );
+        c.value = Level::Low;
+        assert!(d.sync_customer_value(&c, "staff:1", t("2026-11-03 09:00")));
+        assert!(!d.sync_customer_value(&c, "staff:1", t("2026-11-03 09:00")));
+        assert_eq!(
+            d.cell(MatrixView::Grid, &MatrixRules::default()),
+            MatrixCell::Grid(GridCell {
+                value: Level::Low,
+                intensity: Level::Low
+            })
+        );
+        assert_eq!(GridCell::all().len(), 9);
+        assert_eq!(d.history.len(), 3);
+    }
+
+    #[test]
+    fn score_formula() {
+        let r = MatrixRules::default();
+        let mut d = demand("demand:1", DemandType::Other, 5, 5, "2026-11-02 09:00");
+        d.customer_value = Level::High;
+        d.service_cost = Level::Low;
+        assert_eq!(d.score(&r), 100.0);
+        d.urgency = 1;
+        d.importance = 1;
+        d.customer_value = Level::Low;
+        d.service_cost = Level::High;
+        assert_eq!(d.score(&r), 0.0);
+        // 40·(3−1)/4 + 20·(4−1)/4 + 25·0.5 + 15·(1−0.5) = 20 + 15 + 12.5 + 7.5 = 55.
+        d.urgency = 3;
+        d.importance = 4;
+        d.customer_value = Level::Medium;
+        d.service_cost = Level::Medium;
+        assert_eq!(d.score(&r), 55.0);
+    }
+
+    #[test]
+    fn ranking_security_first_then_score_then_age() {
+        let r = MatrixRules::default();
+        // All in ImportantUrgent.
+        let a = demand(
+            "demand:a",
+            DemandType::TradingInquiry,
+            5,
+            5,
+            "2026-11-01 09:00",
+        ); // 92.5
+        let b = demand(
+            "demand:b",
+            DemandType::AccountSecurity,
+            4,
+            4,
+            "2026-11-03 09:00",
+        ); // 75
+        let c = demand(
+            "demand:c",
+            DemandType::RiskAssessment,
+            4,
+            4,
+            "2026-11-01 09:00",
+        ); // 75, older
+        let d = demand(
+            "demand:d",
+            DemandType::ProductRecommendation,
+            4,
+            4,
+            "2026-11-02 09:00",
+        ); // 75
+        let mut e = demand("demand:e", DemandType::Other, 4, 4, "2026-10-01 09:00");
+        e.transition(DemandStatus::Done, "staff:1", t("2026-10-02 09:00"))
+            .unwrap();
+        let all = vec![d.clone(), c.clone(), a.clone(), b.clone(), e];
+        let m = matrix(&all, MatrixView::Quadrant, &r, false);
+        assert_eq!(m.len(), 4);
+        let (cell, ranked) = &m[0];
+        assert_eq!(*cell, MatrixCell::Quadrant(Quadrant::ImportantUrgent));
+        let ids: Vec<&str> = ranked.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["demand:b", "demand:a", "demand:c", "demand:d"]);
+        assert!(m[1..].iter().all(|(_, ds)| ds.is_empty()));
+        let with_closed = matrix(&all, MatrixView::Quadrant, &r, true);
+        assert_eq!(with_closed[0].1.len(), 5);
+    }
+
+    #[test]
+    fn overrides_need_a_reason_and_are_recorded() {
+        let r = MatrixRules::default();
+        let mut d = demand("demand:1", DemandType::Other, 2, 2, "2026-11-02 09:00");
+        let target = MatrixCell::Quadrant(Quadrant::ImportantUrgent);
+        assert_eq!(
+            d.set_override(target, "  ", "staff:2", t("2026-11-02 10:00")),
+            Err(DemandError::ReasonRequired)
+        );
+        assert_eq!(d.history.len(), 1);
+        d.set_override(
+            target,
+            "客户是大户,今日需回复",
+            "staff:2",
+            t("2026-11-02 10:00"),
+        )
+        .unwrap();
+        assert_eq!(d.cell(MatrixView::Quadrant, &r), target);
+        assert_eq!(
+            d.auto_cell(MatrixView::Quadrant, &r),
+            MatrixCell::Quadrant(Quadrant::Neither)
+        );
+        // The other view is untouched.
+        assert!(!d.is_overridden(MatrixView::Grid));
+        let o = d.override_quadrant.clone().unwrap();
+        assert_eq!(
+            (o.by.as_str(), o.reason.as_str()),
+            ("staff:2", "客户是大户,今日需回复")
+        );
+        let grid = MatrixCell::Grid(GridCell {
+            value: Level::High,
+            intensity: Level::High,
+        });
+        d.set_override(grid, "VIP", "staff:2", t("2026-11-02 10:01"))
+            .unwrap();
+        assert_eq!(d.cell(MatrixView::Grid, &r), grid);
+
+        assert!(d.reset_override(MatrixView::Quadrant, "staff:3", t("2026-11-02 11:00")));
+        assert!(!d.reset_override(MatrixView::Quadrant, "staff:3", t("2026-11-02 11:00")));
+        assert_eq!(
+            d.cell(MatrixView::Quadrant, &r),
+            MatrixCell::Quadrant(Quadrant::Neither)
+        );
+        assert_eq!(d.cell(MatrixView::Grid, &r), grid);
+        let kinds: Vec<&DemandEventKind> = d.history.iter().map(|e| &e.kind).collect();
+        assert!(matches!(kinds[1], DemandEventKind::OverrideSet { .. }));
+        assert!(matches!(kinds[2], DemandEventKind::OverrideSet { .. }));
+        assert_eq!(
+            *kinds[3],
+            DemandEventKind::OverrideReset {
+                view: MatrixView::Quadrant
+            }
+        );
+        assert_eq!(d.history.len(), 4);
+        assert_eq!(d.history[3].by, "staff:3");
+    }
+
+    #[test]
+    fn transitions() {
+        let now = t("2026-11-02 09:00");
+        let mut d = demand("demand:1", DemandType::Other, 3, 3, "2026-11-02 09:00");
+        assert!(matches!(
+            d.transition(DemandStatus::Open, "s", now),
+            Err(DemandError::Transition { .. })
+        ));
+        assert_eq!(
+            d.transition(DemandStatus::Dropped { reason: " ".into() }, "s", now),
+            Err(DemandError::ReasonRequired)
+        );
+        d.transition(DemandStatus::InProgress, "s", now).unwrap();
+        d.transition(DemandStatus::Done, "s", now).unwrap();
+        let e = d
+            .transition(DemandStatus::InProgress, "s", now)
+            .unwrap_err();
+        assert_eq!(e.message(true), "需求不能从“已完成”改为“处理中”");
+        d.transition(DemandStatus::Open, "s", now).unwrap();
+        d.transition(
+            DemandStatus::Dropped {
+                reason: "客户撤回".into(),
+            },
+            "s",
+            now,
+        )
+        .unwrap();
+        assert!(!d.status.is_active());
+        assert!(d.transition(DemandStatus::Done, "s", now).is_err());
+        assert_eq!(d.history.len(), 5);
+        assert!(matches!(
+            &d.history[4].kind,
+            DemandEventKind::StatusChanged {
+                from: DemandStatus::Open,
+                to: DemandStatus::Dropped { .. }
+            }
+        ));
+    }
+
+    #[test]
+    fn creation_validation_links_and_overdue() {
+        let now = t("2026-11-02 09:00");
+        let mut bad = input(DemandType::Other, 0, 3);
+        assert_eq!(
+            Demand::create("demand:x".into(), bad.clone(), "s", now),
+            Err(DemandError::OutOfRange { field: "urgency" })
+        );
+        bad.urgency = 3;
+        bad.importance = 6;
+        assert!(Demand::create("demand:x".into(), bad.clone(), "s", now).is_err());
+        bad.importance = 3;
+        bad.description = " ".into();
+        assert_eq!(
+            Demand::create("demand:x".into(), bad, "s", now),
+            Err(DemandError::EmptyDescription)
+        );
+
+        let mut d = demand("demand:1", DemandType::Other, 3, 3, "2026-11-02 09:00");
+        d.due = NaiveDate::from_ymd_opt(2026, 11, 5);
+        assert!(!d.is_overdue(NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()));
+        assert!(d.is_overdue(NaiveDate::from_ymd_opt(2026, 11, 6).unwrap()));
+        d.add_link(DemandLink::Complaint("complaint:1".into()), "s", now);
+        d.add_link(DemandLink::Complaint("complaint:1".into()), "s", now);
+        assert_eq!(d.links.len(), 1);
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(serde_json::from_str::<Demand>(&json).unwrap(), d);
+    }
+}

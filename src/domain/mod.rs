@@ -1,0 +1,26 @@
+//! domain/: the business of a branch's service desk as plain Rust: types, rules, deadlines,
+//! statistics and report aggregation. No IO, no browser: compiled and tested on the host.
+
+pub mod backup;
+pub mod calendar;
+pub mod care;
+pub mod complaint;
+pub mod customer;
+pub mod demand;
+pub mod ids;
+pub mod journey;
+pub mod report;
+pub mod settings;
+pub mod staff;
+pub mod stats;
+pub mod survey;
+
+use serde::{de::DeserializeOwned, Serialize};
+
+/// A domain record stored as one document. Structs carry their id and revision as
+/// `#[serde(rename = "_id")] pub id: String` and
+/// `#[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")] pub rev: Option<String>`;
+/// the store adds `"type": TYPE` on write. Ids are `"<TYPE>:<time-ordered id>"` (see `ids`).
+pub trait Record: Serialize + DeserializeOwned + Clone {
+    const TYPE: &'static str;
+}

@@ -1,0 +1,1340 @@
+//! report: the monthly complaint report to head office (due by the 3rd trading day of the next
+//! month), the quarterly analysis, their CSV export, and the 5-year retention rule.
+//! Every figure carries the ids of the cases behind it so the UI can drill down.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
+
+use super::calendar::{next_month, WorkingCalendar};
+use serde::{Deserialize, Serialize};
+
+use super::complaint::{
+    clock, severity_en, severity_zh, Action, ActionKind, Category, Channel, ClockKind,
+    ClockState, Complaint, ComplaintError, Responsibility, StaffRef, Status,
+};
+use super::settings::Language;
+use super::staff::{Actor, Role};
+use super::Record;
+
+/// Years an archived case is kept before it may be destroyed.
+pub const RETENTION_YEARS: u32 = 5;
+
+/// The monthly report is due by this trading day of the following month.
+pub const REPORT_DUE_TRADING_DAY: u32 = 3;
+
+/// A count and the cases behind it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Figure {
+    pub count: u32,
+    /// Complaint document ids, sorted (ids are time-ordered, so oldest first).
+    pub ids: Vec<String>,
+}
+
+impl Figure {
+    fn add(&mut self, id: &str) {
+        self.count += 1;
+        self.ids.push(id.to_string());
+    }
+    fn sort(&mut self) {
+        self.ids.sort();
+    }
+}
+
+/// How a month's cases stand against one time limit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LimitFigures {
+    /// Met within the limit.
+    pub within: Figure,
+    /// Met after the limit, or not met and past it.
+    pub late: Figure,
+    /// Not met yet and not yet due.
+    pub pending: Figure,
+}
+
+impl LimitFigures {
+    fn add(&mut self, id: &str, state: ClockState) {
+        match state {
+            ClockState::Met => self.within.add(id),
+            ClockState::MetLate { .. } | ClockState::Overdue { .. } => self.late.add(id),
+            ClockState::OnTime { .. } | ClockState::DueToday { .. } => self.pending.add(id),
+        }
+    }
+    /// Share handled within the limit among the cases already decided (within + late);
+    /// `None` when no case is decided yet.
+    pub fn share_within(&self) -> Option<f64> {
+        let decided = self.within.count + self.late.count;
+        (decided > 0).then(|| self.within.count as f64 / decided as f64)
+    }
+    fn sort(&mut self) {
+        self.within.sort();
+        self.late.sort();
+        self.pending.sort();
+    }
+}
+
+/// A case that broke a regulatory time limit (3 or 4 working days).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverdueCase {
+    pub id: String,
+    pub case_no: String,
+    pub received_at: NaiveDateTime,
+    /// The limits broken and how (`MetLate` or `Overdue`).
+    pub breaches: Vec<(ClockKind, ClockState)>,
+}
+
+/// One line of the report's case list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRow {
+    pub id: String,
+    pub case_no: String,
+    pub received_at: NaiveDateTime,
+    pub channel: Channel,
+    pub category: Option<Category>,
+    pub severity: Option<u8>,
+    pub department: Option<String>,
+    pub status: Status,
+    pub responsibility: Option<Responsibility>,
+    /// The first response given to the customer.
+    pub responded_at: Option<NaiveDateTime>,
+    pub investigation: ClockState,
+    pub response: ClockState,
+}
+
+/// The monthly report of complaints received in one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonthlyReport {
+    pub year: i32,
+    pub month: u32,
+    /// When the figures were taken (clock states depend on it).
+    pub as_of: NaiveDateTime,
+    pub total: Figure,
+    pub by_channel: BTreeMap<Channel, Figure>,
+    /// `None`: not yet classified.
+    pub by_category: BTreeMap<Option<Category>, Figure>,
+    /// `None`: not yet routed.
+    pub by_department: BTreeMap<Option<String>, Figure>,
+    /// Staff complained about; a case naming two people counts for each.
+    pub by_staff: BTreeMap<String, Figure>,
+    pub by_severity: BTreeMap<Option<u8>, Figure>,
+    /// Outcome: the responsibility finding of the current round (`None`: not yet found).
+    pub by_responsibility: BTreeMap<Option<Responsibility>, Figure>,
+    pub by_status: BTreeMap<Status, Figure>,
+    /// The 3-working-day investigation limit.
+    pub investigation: LimitFigures,
+    /// The 4-working-day response limit.
+    pub response: LimitFigures,
+    /// Cases that broke the 3- or 4-day limit, oldest first.
+    pub overdue: Vec<OverdueCase>,
+    /// Every case of the month, oldest first.
+    pub cases: Vec<CaseRow>,
+    /// When the report must reach head office: the 3rd trading day of the next month.
+    pub head_office_due: Option<NaiveDate>,
+}
+
+/// Folds complaints one at a time into a monthly report, so the UI can page through 100,000
+/// cases without holding them all. Cases received outside the month are skipped.
+#[derive(Clone, Debug)]
+pub struct MonthlyAggregator {
+    report: MonthlyReport,
+    calendar: WorkingCalendar,
+}
+
+impl MonthlyAggregator {
+    pub fn new(year: i32, month: u32, calendar: WorkingCalendar, now: NaiveDateTime) -> Self {
+        let (ny, nm) = next_month(year, month);
+        let head_office_due = calendar.nth_trading_day_of_month(ny, nm, REPORT_DUE_TRADING_DAY);
+        MonthlyAggregator {
+            report: MonthlyReport {
+                year,
+                month,
+                as_of: now,
+                total: Figure::default(),
+                by_channel: BTreeMap::new(),
+                by_category: BTreeMap::new(),
+                by_department: BTreeMap::new(),
+                by_staff: BTreeMap::new(),
+                by_severity: BTreeMap::new(),
+                by_responsibility: BTreeMap::new(),
+                by_status: BTreeMap::new(),
+                investigation: LimitFigures::default(),
+                response: LimitFigures::default(),
+                overdue: Vec::new(),
+                cases: Vec::new(),
+                head_office_due,
+            },
+            calendar,
+        }
+    }
+
+    /// Whether a complaint was received in this aggregator's month.
+    pub fn in_month(&self, c: &Complaint) -> bool {
+        c.received_at.year() == self.report.year && c.received_at.month() == self.report.month
+    }
+
+    /// Count one complaint; returns whether it belonged to the month.
+    pub fn add(&mut self, c: &Complaint) -> bool {
+        if !self.in_month(c) {
+            return false;
+        }
+        let now = self.report.as_of;
+        let r = &mut self.report;
+        let id = c.id.as_str();
+        let responsibility = c.current_round().responsibility;
+        r.total.add(id);
+        r.by_channel.entry(c.channel).or_default().add(id);
+        r.by_category.entry(c.category).or_default().add(id);
+        r.by_department
+            .entry(c.department.clone())
+            .or_default()
+            .add(id);
+        let mut named: Vec<&String> = c.staff_involved.iter().collect();
+        named.sort();
+        named.dedup();
+        for person in named {
+            r.by_staff.entry(person.clone()).or_default().add(id);
+        }
+        r.by_severity.entry(c.severity).or_default().add(id);
+        r.by_responsibility
+            .entry(responsibility)
+            .or_default()
+            .add(id);
+        r.by_status.entry(c.status).or_default().add(id);
+        let inv = clock(c, ClockKind::Investigation, &self.calendar, now);
+        let resp = clock(c, ClockKind::Response, &self.calendar, now);
+        r.investigation.add(id, inv.state);
+        r.response.add(id, resp.state);
+        let breaches: Vec<(ClockKind, ClockState)> = [&inv, &resp]
+            .into_iter()
+            .filter(|k| k.state.is_breach())
+            .map(|k| (k.kind, k.state))
+            .collect();
+        if !breaches.is_empty() {
+            r.overdue.push(OverdueCase {
+                id: c.id.clone(),
+                case_no: c.case_no.clone(),
+                received_at: c.received_at,
+                breaches,
+            });
+        }
+        r.cases.push(CaseRow {
+            id: c.id.clone(),
+            case_no: c.case_no.clone(),
+            received_at: c.received_at,
+            channel: c.channel,
+            category: c.category,
+            severity: c.severity,
+            department: c.department.clone(),
+            status: c.status,
+            responsibility,
+            responded_at: c.first(ActionKind::Respond),
+            investigation: inv.state,
+            response: resp.state,
+        });
+        true
+    }
+
+    /// Count a page of complaints; returns how many belonged to the month.
+    pub fn add_all<'a>(&mut self, cases: impl IntoIterator<Item = &'a Complaint>) -> usize {
+        cases.into_iter().filter(|c| self.add(c)).count()
+    }
+
+    /// The figures so far (the aggregator can go on counting).
+    pub fn snapshot(&self) -> MonthlyReport {
+        self.clone().finish()
+    }
+
+    /// The report, with every list in a fixed order whatever order the cases came in.
+    pub fn finish(self) -> MonthlyReport {
+        let mut r = self.report;
+        r.total.sort();
+        for f in r.by_channel.values_mut() {
+            f.sort();
+        }
+        for f in r.by_category.values_mut() {
+            f.sort();
+        }
+        for f in r.by_department.values_mut() {
+            f.sort();
+        }
+        for f in r.by_staff.values_mut() {
+            f.sort();
+        }
+        for f in r.by_severity.values_mut() {
+            f.sort();
+        }
+        for f in r.by_responsibility.values_mut() {
+            f.sort();
+        }
+        for f in r.by_status.values_mut() {
+            f.sort();
+        }
+        r.investigation.sort();
+        r.response.sort();
+        r.overdue
+            .sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        r.cases
+            .sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        r
+    }
+}
+
+/// The monthly report over a slice of complaints (those received in the month count).
+pub fn monthly_report(
+    cases: &[Complaint],
+    year: i32,
+    month: u32,
+    calendar: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> MonthlyReport {
+    let mut agg = MonthlyAggregator::new(year, month, calendar.clone(), now);
+    agg.add_all(cases);
+    agg.finish()
+}
+
+// ───────────────────────────── quarterly analysis ─────────────────────────────
+
+/// One month of the quarterly trend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthTrend {
+    pub year: i32,
+    pub month: u32,
+    pub total: Figure,
+    pub by_category: BTreeMap<Option<Category>, Figure>,
+    /// Cases that broke the 3- or 4-day limit.
+    pub overdue: u32,
+}
+
+/// The quarterly analysis: where complaints concentrate (source 002 §六 3).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuarterlyAnalysis {
+    pub year: i32,
+    /// 1..=4
+    pub quarter: u32,
+    pub months: Vec<MonthTrend>,
+    pub total: Figure,
+    /// Most complained-about categories, departments and staff, most first (ties in name
+    /// order); unclassified and unrouted cases are left out of these rankings.
+    pub top_categories: Vec<(Category, Figure)>,
+    pub top_departments: Vec<(String, Figure)>,
+    pub top_staff: Vec<(String, Figure)>,
+}
+
+/// Folds complaints into a quarterly analysis, one at a time.
+#[derive(Clone, Debug)]
+pub struct QuarterlyAggregator {
+    year: i32,
+    quarter: u32,
+    months: Vec<MonthlyAggregator>,
+}
+
+impl QuarterlyAggregator {
+    /// `quarter` is 1..=4 (values outside are clamped).
+    pub fn new(year: i32, quarter: u32, calendar: WorkingCalendar, now: NaiveDateTime) -> Self {
+        let quarter = quarter.clamp(1, 4);
+        let first = (quarter - 1) * 3 + 1;
+        QuarterlyAggregator {
+            year,
+            quarter,
+            months: (first..first + 3)
+                .map(|m| MonthlyAggregator::new(year, m, calendar.clone(), now))
+                .collect(),
+        }
+    }
+
+    /// Count one complaint; returns whether it belonged to the quarter.
+    pub fn add(&mut self, c: &Complaint) -> bool {
+        self.months.iter_mut().any(|m| m.add(c))
+    }
+
+    pub fn add_all<'a>(&mut self, cases: impl IntoIterator<Item = &'a Complaint>) -> usize {
+        cases.into_iter().filter(|c| self.add(c)).count()
+    }
+
+    /// The analysis with the `top_n` leading categories, departments and staff.
+    pub fn finish(self, top_n: usize) -> QuarterlyAnalysis {
+        let reports: Vec<MonthlyReport> = self.months.into_iter().map(|m| m.finish()).collect();
+        let mut total = Figure::default();
+        let mut categories: BTreeMap<Category, Figure> = BTreeMap::new();
+        let mut departments: BTreeMap<String, Figure> = BTreeMap::new();
+        let mut staff: BTreeMap<String, Figure> = BTreeMap::new();
+        for r in &reports {
+            for id in &r.total.ids {
+                total.add(id);
+            }
+            for (k, f) in &r.by_category {
+                if let Some(k) = k {
+                    merge(categories.entry(*k).or_default(), f);
+                }
+            }
+            for (k, f) in &r.by_department {
+                if let Some(k) = k {
+                    merge(departments.entry(k.clone()).or_default(), f);
+                }
+            }
+            for (k, f) in &r.by_staff {
+                merge(staff.entry(k.clone()).or_default(), f);
+            }
+        }
+        total.sort();
+        QuarterlyAnalysis {
+            year: self.year,
+            quarter: self.quarter,
+            months: reports
+                .iter()
+                .map(|r| MonthTrend {
+                    year: r.year,
+                    month: r.month,
+                    total: r.total.clone(),
+                    by_category: r.by_category.clone(),
+                    overdue: r.overdue.len() as u32,
+                })
+                .collect(),
+            total,
+            top_categories: top(categories, top_n),
+            top_departments: top(departments, top_n),
+            top_staff: top(staff, top_n),
+        }
+    }
+}
+
+fn merge(into: &mut Figure, from: &Figure) {
+    into.count += from.count;
+    into.ids.extend(from.ids.iter().cloned());
+    into.ids.sort();
+}
+
+/// The `n` largest figures, most first; equal counts keep key order.
+fn top<K: Ord>(map: BTreeMap<K, Figure>, n: usize) -> Vec<(K, Figure)> {
+    let mut all: Vec<(K, Figure)> = map.into_iter().collect();
+    // Stable sort: ties stay in key order.
+    all.sort_by_key(|(_, f)| std::cmp::Reverse(f.count));
+    all.truncate(n);
+    all
+}
+
+/// The quarterly analysis over a slice of complaints.
+pub fn quarterly_analysis(
+    cases: &[Complaint],
+    year: i32,
+    quarter: u32,
+    calendar: &WorkingCalendar,
+    now: NaiveDateTime,
+    top_n: usize,
+) -> QuarterlyAnalysis {
+    let mut agg = QuarterlyAggregator::new(year, quarter, calendar.clone(), now);
+    agg.add_all(cases);
+    agg.finish(top_n)
+}
+
+// ───────────────────────────── CSV export ─────────────────────────────
+
+/// The UTF-8 byte-order mark, so that Excel reads Chinese text correctly.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn category_label(c: Option<Category>, lang: Language) -> String {
+    match c {
+        Some(c) => lang.pick(c.zh(), c.en()).into(),
+        None => lang.pick("未分类", "Unclassified").into(),
+    }
+}
+
+fn department_label(d: &Option<String>, lang: Language) -> String {
+    match d {
+        Some(d) => d.clone(),
+        None => lang.pick("未分派", "Unassigned").into(),
+    }
+}
+
+fn severity_label(s: Option<u8>, lang: Language) -> String {
+    match s {
+        Some(n) => format!("{n} {}", lang.pick(severity_zh(n), severity_en(n))),
+        None => lang.pick("未定", "Unrated").into(),
+    }
+}
+
+fn responsibility_label(r: Option<Responsibility>, lang: Language) -> String {
+    match r {
+        Some(r) => lang.pick(r.zh(), r.en()).into(),
+        None => lang.pick("未认定", "Undetermined").into(),
+    }
+}
+
+fn state_label(s: ClockState, lang: Language) -> &'static str {
+    match s {
+        ClockState::Met => lang.pick("按时", "On time"),
+        ClockState::MetLate { .. } => lang.pick("超时完成", "Late"),
+        ClockState::Overdue { .. } => lang.pick("已超期", "Overdue"),
+        ClockState::OnTime { .. } | ClockState::DueToday { .. } => lang.pick("未到期", "Pending"),
+    }
+}
+
+fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 {
+        String::new()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+fn fmt_time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The monthly report as CSV: UTF-8 with a BOM, labels in `lang`. First the summary
+/// (section, item, count, share, case numbers), then, after an empty line, one row per case.
+pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<u8>, csv::Error> {
+    let case_no: BTreeMap<&str, &str> = report
+        .cases
+        .iter()
+        .map(|c| (c.id.as_str(), c.case_no.as_str()))
+        .collect();
+    let numbers = |f: &Figure| -> String {
+        f.ids
+            .iter()
+            .map(|id| case_no.get(id.as_str()).copied().unwrap_or(id.as_str()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let total = report.total.count;
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(UTF8_BOM.to_vec());
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+
+    w.write_record([
+        l("分组", "Section"),
+        l("项目", "Item"),
+        l("数量", "Count"),
+        l("占比", "Share"),
+        l("案件编号", "Case numbers"),
+    ])?;
+    let mut row = |section: &str, item: String, f: &Figure, share: String| {
+        w.write_record([
+            section.to_string(),
+            item,
+            f.count.to_string(),
+            share,
+            numbers(f),
+        ])
+    };
+    let period = format!("{}-{:02}", report.year, report.month);
+    row(
+        l("汇总", "Summary"),
+        format!("{} {period}", l("受理投诉", "Complaints received")),
+        &report.total,
+        String::new(),
+    )?;
+    for (k, f) in &report.by_channel {
+        row(
+            l("受理方式", "Channel"),
+            lang.pick(k.zh(), k.en()).into(),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (k, f) in &report.by_category {
+        row(
+            l("投诉类别", "Category"),
+            category_label(*k, lang),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (k, f) in &report.by_department {
+        row(
+            l("责任部门", "Department"),
+            department_label(k, lang),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (k, f) in &report.by_staff {
+        row(
+            l("涉及员工", "Staff involved"),
+            k.clone(),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (k, f) in &report.by_severity {
+        row(
+            l("严重程度", "Severity"),
+            severity_label(*k, lang),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (k, f) in &report.by_responsibility {
+        row(
+            l("责任认定", "Responsibility"),
+            responsibility_label(*k, lang),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (k, f) in &report.by_status {
+        row(
+            l("处理状态", "Status"),
+            lang.pick(k.zh(), k.en()).into(),
+            f,
+            percent(f.count, total),
+        )?;
+    }
+    for (section, limit) in [
+        (
+            l("3个工作日调查时限", "3-working-day investigation limit"),
+            &report.investigation,
+        ),
+        (
+            l("4个工作日反馈时限", "4-working-day response limit"),
+            &report.response,
+        ),
+    ] {
+        let decided = limit.within.count + limit.late.count;
+        row(
+            section,
+            l("按时", "Within the limit").into(),
+            &limit.within,
+            percent(limit.within.count, decided),
+        )?;
+        row(
+            section,
+            l("超时", "Late").into(),
+            &limit.late,
+            percent(limit.late.count, decided),
+        )?;
+        row(
+            section,
+            l("未到期", "Pending").into(),
+            &limit.pending,
+            String::new(),
+        )?;
+    }
+    if let Some(due) = report.head_office_due {
+        w.write_record([
+            l("报送", "Reporting").to_string(),
+            l("报送经纪业务总部截止日", "Due at head office by").to_string(),
+            due.format("%Y-%m-%d").to_string(),
+            String::new(),
+            String::new(),
+        ])?;
+    }
+
+    w.write_record([""])?;
+    w.write_record([
+        l("案件编号", "Case number"),
+        l("受理时间", "Received"),
+        l("受理方式", "Channel"),
+        l("投诉类别", "Category"),
+        l("严重程度", "Severity"),
+        l("责任部门", "Department"),
+        l("处理状态", "Status"),
+        l("责任认定", "Responsibility"),
+        l("反馈时间", "Responded"),
+        l("调查时限", "Investigation limit"),
+        l("反馈时限", "Response limit"),
+    ])?;
+    for c in &report.cases {
+        w.write_record([
+            c.case_no.clone(),
+            fmt_time(c.received_at),
+            lang.pick(c.channel.zh(), c.channel.en()).into(),
+            category_label(c.category, lang),
+            severity_label(c.severity, lang),
+            department_label(&c.department, lang),
+            lang.pick(c.status.zh(), c.status.en()).into(),
+            responsibility_label(c.responsibility, lang),
+            c.responded_at.map(fmt_time).unwrap_or_default(),
+            state_label(c.investigation, lang).into(),
+            state_label(c.response, lang).into(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+// ───────────────────────────── retention ─────────────────────────────
+
+/// Whether a case may now be destroyed: archived more than 5 years before `today`, and not
+/// destroyed already. (Archived on 31 Mar 2020: eligible from 1 Apr 2025.)
+pub fn eligible_for_destruction(c: &Complaint, today: NaiveDate) -> bool {
+    if c.destroyed {
+        return false;
+    }
+    let Some(archived) = c.archived_at else {
+        return false;
+    };
+    match archived
+        .date()
+        .checked_add_months(Months::new(12 * RETENTION_YEARS))
+    {
+        Some(kept_until) => today > kept_until,
+        None => false,
+    }
+}
+
+/// One destroyed case as the destruction record names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestroyedCase {
+    /// The complaint document id (its purged skeleton stays in the store).
+    pub id: String,
+    pub case_no: String,
+    pub received_at: NaiveDateTime,
+    #[serde(default)]
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+/// The record of one destruction (document type `destruction_log`): who destroyed which
+/// cases, when and why. It holds no personal data and is never itself destroyed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestructionLog {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub at: NaiveDateTime,
+    pub by: StaffRef,
+    pub role: Role,
+    pub why: String,
+    /// The cases destroyed, in the order given.
+    pub cases: Vec<DestroyedCase>,
+}
+
+impl Record for DestructionLog {
+    const TYPE: &'static str = "destruction_log";
+}
+
+/// Why a destruction was refused (then nothing is destroyed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DestructionError {
+    /// No case was chosen.
+    NothingChosen,
+    /// One case may not be destroyed (role, status, retention period, reason missing).
+    Refused {
+        case_no: String,
+        error: ComplaintError,
+    },
+}
+
+impl DestructionError {
+    pub fn zh(&self) -> String {
+        match self {
+            DestructionError::NothingChosen => "未选择要销毁的案件".into(),
+            DestructionError::Refused { case_no, error } => {
+                format!("案件 {case_no} 不能销毁：{}", error.zh())
+            }
+        }
+    }
+    pub fn en(&self) -> String {
+        match self {
+            DestructionError::NothingChosen => "No case was chosen for destruction".into(),
+            DestructionError::Refused { case_no, error } => {
+                format!("Case {case_no} cannot be destroyed: {}", error.en())
+            }
+        }
+    }
+}
+
+/// Destroy several cases at once, all or none: each is purged through
+/// [`Action::Destroy`] (which checks the actor's role and the retention period and appends a
+/// history event), and one [`DestructionLog`] with id `log_id` records the whole action.
+/// Returns the purged cases (to be written with the log in one transaction) and the log.
+pub fn destroy_cases(
+    cases: &[Complaint],
+    actor: &Actor,
+    now: NaiveDateTime,
+    why: &str,
+    log_id: String,
+) -> Result<(Vec<Complaint>, DestructionLog), DestructionError> {
+    if cases.is_empty() {
+        return Err(DestructionError::NothingChosen);
+    }
+    let mut purged = Vec::with_capacity(cases.len());
+    let mut named = Vec::with_capacity(cases.len());
+    for c in cases {
+        let mut copy = c.clone();
+        copy.apply(
+            Action::Destroy {
+                why: why.to_string(),
+            },
+            actor,
+            now,
+        )
+        .map_err(|error| DestructionError::Refused {
+            case_no: c.case_no.clone(),
+            error,
+        })?;
+        named.push(DestroyedCase {
+            id: c.id.clone(),
+            case_no: c.case_no.clone(),
+            received_at: c.received_at,
+            archived_at: c.archived_at,
+        });
+        purged.push(copy);
+    }
+    let log = DestructionLog {
+        id: log_id,
+        rev: None,
+        at: now,
+        by: StaffRef::from(actor),
+        role: actor.role,
+        why: why.trim().to_string(),
+        cases: named,
+    };
+    Ok((purged, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::complaint::{HistoryEvent, Round, StaffRef};
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    struct Spec<'a> {
+        n: u32,
+        received: &'a str,
+        channel: Channel,
+        category: Option<Category>,
+        department: Option<&'a str>,
+        staff: &'a [&'a str],
+        severity: Option<u8>,
+        status: Status,
+        responsibility: Option<Responsibility>,
+        submitted: Option<&'a str>,
+        responded: Option<&'a str>,
+    }
+
+    fn event(at: NaiveDateTime, action: ActionKind, from: Status, to: Status) -> HistoryEvent {
+        HistoryEvent {
+            at,
+            by: StaffRef {
+                id: "staff:1".into(),
+                name: "甲".into(),
+            },
+            action,
+            from_status: from,
+            to_status: to,
+            round: 1,
+            why: None,
+        }
+    }
+
+    fn case(s: Spec) -> Complaint {
+        let received = t(s.received);
+        let mut round = Round::new(1, received, None);
+        round.responsibility = s.responsibility;
+        let mut history = vec![event(
+            received,
+            ActionKind::Receive,
+            Status::Received,
+            Status::Received,
+        )];
+        if let Some(at) = s.submitted {
+            history.push(event(
+                t(at),
+                ActionKind::SubmitOpinion,
+                Status::Investigating,
+                Status::AwaitingApproval,
+            ));
+        }
+        if let Some(at) = s.responded {
+            history.push(event(
+                t(at),
+                ActionKind::Respond,
+                Status::AwaitingApproval,
+                Status::Responded,
+            ));
+        }
+        Complaint {
+            // Ids sort like the receipt order of the fixture.
+            id: format!("complaint:{:02}", s.n),
+            rev: None,
+            case_no: format!("TS-{}-A-{:04}", received.format("%Y%m%d"), s.n),
+            branch_code: "BR01".into(),
+            complainant: Default::default(),
+            customer_id: None,
+            channel: s.channel,
+            received_at: received,
+            event_time: None,
+            event_place: String::new(),
+            staff_involved: s.staff.iter().map(|x| x.to_string()).collect(),
+            narrative: "x".into(),
+            category: s.category,
+            severity: s.severity,
+            department: s.department.map(String::from),
+            preliminary_opinion: String::new(),
+            status: s.status,
+            rounds: vec![round],
+            closed_at: None,
+            archived_at: None,
+            destroyed: false,
+            history,
+        }
+    }
+
+    /// September 2026 (six cases), plus one case each in July, August and October.
+    /// The limits (official calendar, day of receipt = day 1):
+    /// 01 Tue 1 Sep: investigation due 3 Sep, response 4 Sep; met 2 and 3 Sep: within both.
+    /// 02 Thu 10 Sep: due 14 and 15 Sep; met 16 and 17 Sep: late both.
+    /// 03 Fri 18 Sep: 18, Sun 20 (make-up), 21 -> due 21 and 22 Sep; met 21 and 22: within.
+    /// 04 Tue 29 Sep: 29, 30, 8 Oct -> due 8 and 9 Oct; nothing done: overdue by 20 Oct.
+    /// 05 Wed 30 Sep: 30, 8, 9 -> due 9 Oct and Sat 10 Oct (make-up); met 9 and 10 Oct: within.
+    /// 06 Wed 30 Sep 18:00: due 9 and 10 Oct; nothing done, unclassified: overdue by 20 Oct.
+    fn fixture() -> Vec<Complaint> {
+        use Category as C;
+        use Channel as Ch;
+        use Responsibility as R;
+        vec![
+            case(Spec {
+                n: 1,
+                received: "2026-09-01 09:00",
+                channel: Ch::Phone,
+                category: Some(C::ServiceAttitude),
+                department: Some("运营部"),
+                staff: &["李四"],
+                severity: Some(2),
+                status: Status::Closed,
+                responsibility: Some(R::OursPartial),
+                submitted: Some("2026-09-02 10:00"),
+                responded: Some("2026-09-03 10:00"),
+            }),
+            case(Spec {
+                n: 2,
+                received: "2026-09-10 16:00",
+                channel: Ch::InPerson,
+                category: Some(C::ServiceAttitude),
+                department: Some("运营部"),
+                staff: &["李四", "王五"],
+                severity: Some(3),
+                status: Status::Responded,
+                responsibility: Some(R::OursSerious),
+                submitted: Some("2026-09-16 10:00"),
+                responded: Some("2026-09-17 10:00"),
+            }),
+            case(Spec {
+                n: 3,
+                received: "2026-09-18 11:00",
+                channel: Ch::Internet,
+                category: Some(C::Fees),
+                department: Some("财富管理部"),
+                staff: &[],
+                severity: Some(1),
+                status: Status::Verifying,
+                responsibility: Some(R::NotOurs),
+                submitted: Some("2026-09-21 17:00"),
+                responded: Some("2026-09-22 17:00"),
+            }),
+            case(Spec {
+                n: 4,
+                received: "2026-09-29 14:00",
+                channel: Ch::Letter,
+                category: Some(C::TradingSystem),
+                department: Some("信息技术部"),
+                staff: &["赵六"],
+                severity: Some(4),
+                status: Status::Investigating,
+                responsibility: None,
+                submitted: None,
+                responded: None,
+            }),
+            case(Spec {
+                n: 5,
+                received: "2026-09-30 09:00",
+                channel: Ch::Phone,
+                category: Some(C::Fees),
+                department: Some("财富管理部"),
+                staff: &["李四"],
+                severity: Some(2),
+                status: Status::Responded,
+                responsibility: Some(R::OursPartial),
+                submitted: Some("2026-10-09 16:00"),
+                responded: Some("2026-10-10 11:00"),
+            }),
+            case(Spec {
+                n: 6,
+                received: "2026-09-30 18:00",
+                channel: Ch::Phone,
+                category: None,
+                department: None,
+                staff: &[],
+                severity: None,
+                status: Status::Received,
+                responsibility: None,
+                submitted: None,
+                responded: None,
+            }),
+            case(Spec {
+                n: 7,
+                received: "2026-08-31 10:00",
+                channel: Ch::Phone,
+                category: Some(C::ServiceAttitude),
+                department: Some("运营部"),
+                staff: &["李四"],
+                severity: Some(1),
+                status: Status::Closed,
+                responsibility: Some(R::NotOurs),
+                submitted: Some("2026-08-31 15:00"),
+                responded: Some("2026-09-01 10:00"),
+            }),
+            case(Spec {
+                n: 8,
+                received: "2026-10-01 00:00",
+                channel: Ch::Email,
+                category: Some(C::Other),
+                department: Some("客服部"),
+                staff: &[],
+                severity: Some(1),
+                status: Status::Received,
+                responsibility: None,
+                submitted: None,
+                responded: None,
+            }),
+            case(Spec {
+                n: 9,
+                received: "2026-07-15 10:00",
+                channel: Ch::Email,
+                category: Some(C::AccountHandling),
+                department: Some("运营部"),
+                staff: &["王五"],
+                severity: Some(2),
+                status: Status::Archived,
+                responsibility: Some(R::OursPartial),
+                submitted: Some("2026-07-16 10:00"),
+                responded: Some("2026-07-17 10:00"),
+            }),
+        ]
+    }
+
+    fn ids(ns: &[u32]) -> Vec<String> {
+        ns.iter().map(|n| format!("complaint:{n:02}")).collect()
+    }
+
+    fn fig(ns: &[u32]) -> Figure {
+        Figure {
+            count: ns.len() as u32,
+            ids: ids(ns),
+        }
+    }
+
+    #[test]
+    fn september_report_by_hand() {
+        let cal = WorkingCalendar::china_official();
+        let r = monthly_report(&fixture(), 2026, 9, &cal, t("2026-10-20 10:00"));
+        assert_eq!(r.total, fig(&[1, 2, 3, 4, 5, 6]));
+        assert_eq!(r.by_channel[&Channel::Phone], fig(&[1, 5, 6]));
+        assert_eq!(r.by_channel[&Channel::InPerson], fig(&[2]));
+        assert_eq!(r.by_channel[&Channel::Internet], fig(&[3]));
+        assert_eq!(r.by_channel[&Channel::Letter], fig(&[4]));
+        assert_eq!(r.by_channel.len(), 4);
+        assert_eq!(
+            r.by_category[&Some(Category::ServiceAttitude)],
+            fig(&[1, 2])
+        );
+        assert_eq!(r.by_category[&Some(Category::Fees)], fig(&[3, 5]));
+        assert_eq!(r.by_category[&Some(Category::TradingSystem)], fig(&[4]));
+        assert_eq!(r.by_category[&None], fig(&[6]));
+        assert_eq!(r.by_department[&Some("运营部".into())], fig(&[1, 2]));
+        assert_eq!(r.by_department[&Some("财富管理部".into())], fig(&[3, 5]));
+        assert_eq!(r.by_department[&Some("信息技术部".into())], fig(&[4]));
+        assert_eq!(r.by_department[&None], fig(&[6]));
+        assert_eq!(r.by_staff["李四"], fig(&[1, 2, 5]));
+        assert_eq!(r.by_staff["王五"], fig(&[2]));
+        assert_eq!(r.by_staff["赵六"], fig(&[4]));
+        assert_eq!(r.by_staff.len(), 3);
+        assert_eq!(r.by_severity[&Some(1)], fig(&[3]));
+        assert_eq!(r.by_severity[&Some(2)], fig(&[1, 5]));
+        assert_eq!(r.by_severity[&Some(3)], fig(&[2]));
+        assert_eq!(r.by_severity[&Some(4)], fig(&[4]));
+        assert_eq!(r.by_severity[&None], fig(&[6]));
+        assert_eq!(
+            r.by_responsibility[&Some(Responsibility::OursPartial)],
+            fig(&[1, 5])
+        );
+        assert_eq!(
+            r.by_responsibility[&Some(Responsibility::OursSerious)],
+            fig(&[2])
+        );
+        assert_eq!(
+            r.by_responsibility[&Some(Responsibility::NotOurs)],
+            fig(&[3])
+        );
+        assert_eq!(r.by_responsibility[&None], fig(&[4, 6]));
+        assert_eq!(r.by_status[&Status::Closed], fig(&[1]));
+        assert_eq!(r.by_status[&Status::Responded], fig(&[2, 5]));
+        assert_eq!(r.by_status[&Status::Verifying], fig(&[3]));
+        assert_eq!(r.by_status[&Status::Investigating], fig(&[4]));
+        assert_eq!(r.by_status[&Status::Received], fig(&[6]));
+
+        assert_eq!(r.investigation.within, fig(&[1, 3, 5]));
+        assert_eq!(r.investigation.late, fig(&[2, 4, 6]));
+        assert_eq!(r.investigation.pending, fig(&[]));
+        assert_eq!(r.investigation.share_within(), Some(0.5));
+        assert_eq!(r.response.within, fig(&[1, 3, 5]));
+        assert_eq!(r.response.late, fig(&[2, 4, 6]));
+
+        let overdue: Vec<&str> = r.overdue.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(
+            overdue,
+            vec!["complaint:02", "complaint:04", "complaint:06"]
+        );
+        assert!(matches!(
+            r.overdue[0].breaches[..],
+            [
+                (ClockKind::Investigation, ClockState::MetLate { .. }),
+                (ClockKind::Response, ClockState::MetLate { .. })
+            ]
+        ));
+        assert!(matches!(
+            r.overdue[1].breaches[0],
+            (ClockKind::Investigation, ClockState::Overdue { .. })
+        ));
+        // 3rd trading day of October 2026: 8, 9, (10 is a make-up Saturday), 12.
+        assert_eq!(r.head_office_due, Some(d(2026, 10, 12)));
+        assert_eq!(r.cases.len(), 6);
+        assert_eq!(r.cases[4].responded_at, Some(t("2026-10-10 11:00")));
+    }
+
+    #[test]
+    fn pending_limits_earlier_in_the_month() {
+        let cal = WorkingCalendar::china_official();
+        // On 1 Oct, cases 04 and 06 are not yet due; 02 is already late.
+        let r = monthly_report(&fixture(), 2026, 9, &cal, t("2026-10-01 12:00"));
+        assert_eq!(r.investigation.within, fig(&[1, 3, 5]));
+        assert_eq!(r.investigation.late, fig(&[2]));
+        assert_eq!(r.investigation.pending, fig(&[4, 6]));
+        assert_eq!(r.investigation.share_within(), Some(0.75));
+        assert_eq!(r.overdue.len(), 1);
+        let empty = monthly_report(&[], 2026, 9, &cal, t("2026-10-01 12:00"));
+        assert_eq!(empty.total.count, 0);
+        assert_eq!(empty.investigation.share_within(), None);
+    }
+
+    #[test]
+    fn incremental_aggregation_equals_the_batch_whatever_the_order() {
+        let cal = WorkingCalendar::china_official();
+        let now = t("2026-10-20 10:00");
+        let cases = fixture();
+        let batch = monthly_report(&cases, 2026, 9, &cal, now);
+        let mut agg = MonthlyAggregator::new(2026, 9, cal.clone(), now);
+        let mut reversed = cases.clone();
+        reversed.reverse();
+        // Two pages of a stream.
+        let counted = agg.add_all(&reversed[..4]) + agg.add_all(&reversed[4..]);
+        assert_eq!(counted, 6);
+        assert_eq!(agg.snapshot(), batch);
+        assert_eq!(agg.finish(), batch);
+        // A single case outside the month is skipped.
+        let mut agg = MonthlyAggregator::new(2026, 9, cal, now);
+        assert!(!agg.add(&cases[7]));
+        assert!(agg.add(&cases[0]));
+        assert_eq!(agg.finish().total.count, 1);
+    }
+
+    #[test]
+    fn quarterly_trend_and_leaders() {
+        let cal = WorkingCalendar::china_official();
+        let q = quarterly_analysis(&fixture(), 2026, 3, &cal, t("2026-10-20 10:00"), 3);
+        assert_eq!((q.year, q.quarter), (2026, 3));
+        let trend: Vec<(u32, u32)> = q.months.iter().map(|m| (m.month, m.total.count)).collect();
+        assert_eq!(trend, vec![(7, 1), (8, 1), (9, 6)]);
+        assert_eq!(q.months[2].overdue, 3);
+        assert_eq!(q.total, fig(&[1, 2, 3, 4, 5, 6, 7, 9]));
+        // Service attitude 01 02 07; fees 03 05; then a tie of one each, in category order:
+        // trading/system (04) before account handling (09). Unclassified 06 is not ranked.
+        assert_eq!(
+            q.top_categories,
+            vec![
+                (Category::ServiceAttitude, fig(&[1, 2, 7])),
+                (Category::Fees, fig(&[3, 5])),
+                (Category::TradingSystem, fig(&[4])),
+            ]
+        );
+        assert_eq!(
+            q.top_departments,
+            vec![
+                ("运营部".to_string(), fig(&[1, 2, 7, 9])),
+                ("财富管理部".to_string(), fig(&[3, 5])),
+                ("信息技术部".to_string(), fig(&[4])),
+            ]
+        );
+        assert_eq!(
+            q.top_staff,
+            vec![
+                ("李四".to_string(), fig(&[1, 2, 5, 7])),
+                ("王五".to_string(), fig(&[2, 9])),
+                ("赵六".to_string(), fig(&[4])),
+            ]
+        );
+        // The fourth quarter holds case 08 only.
+        let q4 = quarterly_analysis(&fixture(), 2026, 4, &cal, t("2026-12-31 10:00"), 1);
+        assert_eq!(q4.total, fig(&[8]));
+        assert_eq!(
+            q4.months.iter().map(|m| m.month).collect::<Vec<_>>(),
+            vec![10, 11, 12]
+        );
+        assert_eq!(q4.top_staff, vec![]);
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_reads_back() {
+        let cal = WorkingCalendar::china_official();
+        let r = monthly_report(&fixture(), 2026, 9, &cal, t("2026-10-20 10:00"));
+        let bytes = monthly_report_csv(&r, Language::Zh).unwrap();
+        assert!(bytes.starts_with(UTF8_BOM));
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows[0], vec!["分组", "项目", "数量", "占比", "案件编号"]);
+        assert_eq!(rows[1][2], "6");
+        let phone = rows
+            .iter()
+            .find(|r| r[0] == "受理方式" && r[1] == "电话")
+            .unwrap();
+        assert_eq!(phone[2], "3");
+        assert_eq!(phone[3], "50.0%");
+        assert_eq!(
+            phone[4],
+            "TS-20260901-A-0001 TS-20260930-A-0005 TS-20260930-A-0006"
+        );
+        let late = rows
+            .iter()
+            .find(|r| r[0] == "3个工作日调查时限" && r[1] == "超时")
+            .unwrap();
+        assert_eq!((late[2].as_str(), late[3].as_str()), ("3", "50.0%"));
+        let due = rows.iter().find(|r| r[0] == "报送").unwrap();
+        assert_eq!(due[2], "2026-10-12");
+        // The case list: a header and six rows after the empty line.
+        let header = rows.iter().position(|r| r[0] == "案件编号").unwrap();
+        assert_eq!(rows.len() - header - 1, 6);
+        let last = &rows[rows.len() - 1];
+        assert_eq!(last[0], "TS-20260930-A-0006");
+        assert_eq!(last[3], "未分类");
+        assert_eq!(last[9], "已超期");
+
+        let en = monthly_report_csv(&r, Language::En).unwrap();
+        let en = std::str::from_utf8(&en[3..]).unwrap();
+        assert!(en.starts_with("Section,Item,Count,Share,Case numbers"));
+        assert!(en.contains("Channel,Phone,3,50.0%"));
+        assert!(en.contains("Due at head office by,2026-10-12"));
+    }
+
+    #[test]
+    fn retention_is_five_years_after_archiving() {
+        let mut c = fixture().remove(8);
+        assert!(!eligible_for_destruction(&c, d(2040, 1, 1)), "not archived");
+        c.archived_at = Some(t("2020-03-31 17:00"));
+        assert!(!eligible_for_destruction(&c, d(2025, 3, 31)));
+        assert!(eligible_for_destruction(&c, d(2025, 4, 1)));
+        c.archived_at = Some(t("2024-02-29 17:00"));
+        assert!(!eligible_for_destruction(&c, d(2029, 2, 28)));
+        assert!(eligible_for_destruction(&c, d(2029, 3, 1)));
+        c.destroyed = true;
+        assert!(
+            !eligible_for_destruction(&c, d(2040, 1, 1)),
+            "already destroyed"
+        );
+    }
+
+    fn staff_actor(role: Role) -> Actor {
+        Actor {
+            id: format!("staff:{role:?}"),
+            name: format!("{role:?} 某"),
+            role,
+        }
+    }
+
+    #[test]
+    fn destroying_cases_purges_them_and_records_who_when_why() {
+        let mut old = fixture().remove(8); // 09, archived status
+        old.archived_at = Some(t("2020-03-31 17:00"));
+        old.complainant.name = "张三".into();
+        let mut recent = fixture().remove(0);
+        recent.status = Status::Archived;
+        recent.archived_at = Some(t("2024-01-31 17:00"));
+        let now = t("2025-04-01 09:00");
+        let manager = staff_actor(Role::Manager);
+
+        let (purged, log) = destroy_cases(
+            std::slice::from_ref(&old),
+            &manager,
+            now,
+            " 保存期满 ",
+            "destruction_log:01".into(),
+        )
+        .unwrap();
+        assert_eq!(purged.len(), 1);
+        assert!(purged[0].destroyed);
+        assert!(purged[0].complainant.name.is_empty() && purged[0].narrative.is_empty());
+        assert_eq!(purged[0].case_no, old.case_no);
+        let last = purged[0].history.last().unwrap();
+        assert_eq!((last.action, last.at), (ActionKind::Destroy, now));
+        assert_eq!(log.by.name, manager.name);
+        assert_eq!((log.role, log.at, log.why.as_str()), (Role::Manager, now, "保存期满"));
+        assert_eq!(
+            log.cases,
+            vec![DestroyedCase {
+                id: "complaint:09".into(),
+                case_no: "TS-20260715-A-0009".into(),
+                received_at: t("2026-07-15 10:00"),
+                archived_at: Some(t("2020-03-31 17:00")),
+            }]
+        );
+        // The log is a document of its own type and reads back.
+        let v = serde_json::to_value(&log).unwrap();
+        assert_eq!(v["_id"], "destruction_log:01");
+        assert_eq!(v["cases"][0]["case_no"], "TS-20260715-A-0009");
+        assert_eq!(serde_json::from_value::<DestructionLog>(v).unwrap(), log);
+
+        // All or none: one case still within its retention period refuses the whole action.
+        let both = [old.clone(), recent.clone()];
+        assert_eq!(
+            destroy_cases(&both, &manager, now, "保存期满", "destruction_log:02".into()),
+            Err(DestructionError::Refused {
+                case_no: recent.case_no.clone(),
+                error: ComplaintError::NotEligibleForDestruction,
+            })
+        );
+        // Only a manager may destroy; a reason is required; something must be chosen.
+        let refused = destroy_cases(
+            std::slice::from_ref(&old),
+            &staff_actor(Role::Supervisor),
+            now,
+            "保存期满",
+            "destruction_log:03".into(),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            refused,
+            DestructionError::Refused {
+                error: ComplaintError::RoleNotAllowed { .. },
+                ..
+            }
+        ));
+        assert!(!refused.zh().is_empty() && refused.en().contains(&old.case_no));
+        assert!(destroy_cases(
+            std::slice::from_ref(&old),
+            &manager,
+            now,
+            "  ",
+            "destruction_log:04".into()
+        )
+        .is_err());
+        assert_eq!(
+            destroy_cases(&[], &manager, now, "保存期满", "destruction_log:05".into()),
+            Err(DestructionError::NothingChosen)
+        );
+        // A destroyed case cannot be destroyed twice.
+        assert!(destroy_cases(&purged, &manager, now, "again", "destruction_log:06".into()).is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! settings: the branch (name, code, working calendar) shared by every device through the
+//! `settings:branch` document, and the per-device settings (who is on duty, device code, language).
+
+use serde::{Deserialize, Serialize};
+
+use super::calendar::WorkingCalendar;
+use super::Record;
+
+/// The id of the one branch settings document.
+pub const BRANCH_SETTINGS_ID: &str = "settings:branch";
+
+/// A language for labels produced by the domain (CSV headings, messages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Language {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Language {
+    /// Picks the label of this language from a pair.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Language::Zh => zh,
+            Language::En => en,
+        }
+    }
+    /// BCP 47 code, as the UI stores it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Zh => "zh-CN",
+            Language::En => "en",
+        }
+    }
+    /// Chinese for any `zh*` code, else English.
+    pub fn from_code(code: &str) -> Language {
+        if code.to_ascii_lowercase().starts_with("zh") {
+            Language::Zh
+        } else {
+            Language::En
+        }
+    }
+}
+
+/// The branch office this database belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    pub name: String,
+    /// Short code of the branch, shown in reports (e.g. "ZY-0371").
+    pub code: String,
+}
+
+impl Default for Branch {
+    fn default() -> Self {
+        Branch {
+            name: "营业部".into(),
+            code: "BR01".into(),
+        }
+    }
+}
+
+/// The shared settings document (`_id` = `settings:branch`, type `settings`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BranchSettings {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    #[serde(default)]
+    pub branch: Branch,
+    /// The working-day calendar every deadline uses; editable by staff.
+    #[serde(default)]
+    pub calendar: WorkingCalendar,
+}
+
+impl Default for BranchSettings {
+    fn default() -> Self {
+        BranchSettings {
+            id: BRANCH_SETTINGS_ID.into(),
+            rev: None,
+            branch: Branch::default(),
+            calendar: WorkingCalendar::default(),
+        }
+    }
+}
+
+impl Record for BranchSettings {
+    const TYPE: &'static str = "settings";
+}
+
+/// Settings of this device only (kept locally, not synced).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceSettings {
+    /// The staff document id of whoever is signed in here.
+    pub current_staff_id: Option<String>,
+    /// This device's code inside case numbers (`TS-20261122-A7-0001`): 1–3 characters of
+    /// Crockford base32. Two devices of a branch must not share one; see `device_code_from_random`.
+    pub device_code: String,
+    pub language: Language,
+}
+
+impl Default for DeviceSettings {
+    fn default() -> Self {
+        DeviceSettings {
+            current_staff_id: None,
+            device_code: "A".into(),
+            language: Language::Zh,
+        }
+    }
+}
+
+impl DeviceSettings {
+    /// Settings for a device seen for the first time: a random two-character device code
+    /// (1,024 possibilities) so that two new devices of a branch almost never collide.
+    pub fn first_run(random: [u8; 2], language: Language) -> Self {
+        DeviceSettings {
+            current_staff_id: None,
+            device_code: device_code_from_random(random),
+            language,
+        }
+    }
+}
+
+const CROCKFORD: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Two Crockford base32 characters from random bytes.
+pub fn device_code_from_random(random: [u8; 2]) -> String {
+    let n = (u16::from_be_bytes(random) & 0x3ff) as usize;
+    let chars: Vec<char> = CROCKFORD.chars().collect();
+    [chars[n >> 5], chars[n & 0x1f]].iter().collect()
+}
+
+/// Why a device code is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceCodeError {
+    #[error("the device code must be 1 to 3 characters")]
+    Length,
+    #[error("the device code may use digits and the letters A–Z except I, L, O and U")]
+    Characters,
+}
+
+impl DeviceCodeError {
+    pub fn zh(&self) -> String {
+        match self {
+            DeviceCodeError::Length => "设备代码须为 1 至 3 个字符".into(),
+            DeviceCodeError::Characters => {
+                "设备代码只能使用数字和除 I、L、O、U 以外的大写字母".into()
+            }
+        }
+    }
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A device code is 1–3 upper-case Crockford base32 characters (so it never reads as 0/1).
+pub fn validate_device_code(code: &str) -> Result<(), DeviceCodeError> {
+    if code.is_empty() || code.chars().count() > 3 {
+        return Err(DeviceCodeError::Length);
+    }
+    if !code.chars().all(|c| CROCKFORD.contains(c)) {
+        return Err(DeviceCodeError::Characters);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_settings_document() {
+        let s = BranchSettings::default();
+        assert_eq!(s.id, "settings:branch");
+        assert_eq!(BranchSettings::TYPE, "settings");
+        let v = serde_json::to_value(&s).unwrap();
+        assert!(v.get("_rev").is_none());
+        let back: BranchSettings = serde_json::from_value(v).unwrap();
+        assert_eq!(back, s);
+        // A document with only an id gets the defaults.
+        let min: BranchSettings =
+            serde_json::from_str(r#"{"_id":"settings:branch","_rev":"1-a"}"#).unwrap();
+        assert_eq!(min.rev.as_deref(), Some("1-a"));
+        assert_eq!(min.branch, Branch::default());
+        assert!(min.calendar.covers(2026));
+    }
+
+    #[test]
+    fn device_settings_defaults_and_serde() {
+        let d: DeviceSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(d, DeviceSettings::default());
+        let d = DeviceSettings {
+            current_staff_id: Some("staff:1".into()),
+            device_code: "K7".into(),
+            language: Language::En,
+        };
+        let text = serde_json::to_string(&d).unwrap();
+        assert!(text.contains(r#""language":"en""#));
+        assert_eq!(serde_json::from_str::<DeviceSettings>(&text).unwrap(), d);
+        assert_eq!(Language::from_code("zh-TW"), Language::Zh);
+        assert_eq!(Language::from_code("en-GB"), Language::En);
+        assert_eq!(Language::En.pick("中", "en"), "en");
+    }
+
+    #[test]
+    fn device_codes() {
+        assert_eq!(device_code_from_random([0, 0]), "00");
+        assert_eq!(device_code_from_random([0x03, 0xff]), "ZZ");
+        // Only the low 10 bits count: 0b00_00100_00001 -> "41".
+        assert_eq!(device_code_from_random([0xfc, 0x81]), "41");
+        let first = DeviceSettings::first_run([1, 2], Language::Zh);
+        assert_eq!(validate_device_code(&first.device_code), Ok(()));
+        assert_eq!(validate_device_code("A"), Ok(()));
+        assert_eq!(validate_device_code("A7Z"), Ok(()));
+        assert_eq!(validate_device_code(""), Err(DeviceCodeError::Length));
+        assert_eq!(validate_device_code("ABCD"), Err(DeviceCodeError::Length));
+        assert_eq!(validate_device_code("a"), Err(DeviceCodeError::Characters));
+        assert_eq!(validate_device_code("I"), Err(DeviceCodeError::Characters));
+        assert_eq!(validate_device_code("-"), Err(DeviceCodeError::Characters));
+    }
+}

@@ -1,0 +1,1350 @@
+//! Satisfaction surveys (满意度调查): survey definitions with their versions, responses,
+//! response validation, the low-score follow-up rule and the lobby kiosk's configuration.
+//!
+//! Times here are the branch's local wall-clock time (`NaiveDateTime`), as the kiosk's
+//! opening hours and the daily result buckets are.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use super::Record;
+
+/// A text meant for users, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in the chosen language (`zh == true` for Chinese).
+    pub fn get(&self, zh: bool) -> &str {
+        if zh {
+            &self.zh
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// How the questions are laid out for the respondent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SurveyMode {
+    /// One question per screen (kiosk and phones).
+    #[default]
+    OnePerScreen,
+    /// All questions on one page.
+    OnePage,
+}
+
+impl SurveyMode {
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (SurveyMode::OnePerScreen, true) => "每屏一题",
+            (SurveyMode::OnePerScreen, false) => "One question per screen",
+            (SurveyMode::OnePage, true) => "整页作答",
+            (SurveyMode::OnePage, false) => "All on one page",
+        }
+    }
+}
+
+/// A group of questions measuring one dimension (e.g. attitude); its weight counts in the CSI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scale {
+    pub id: String,
+    pub name: Text,
+    /// Relative weight in the CSI (any non-negative number; normalised over the scales
+    /// that have data).
+    pub weight: f64,
+}
+
+/// One option of a choice question; answers refer to the option's id, so options can be
+/// relabelled without breaking old answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum QuestionKind {
+    /// 1 (very dissatisfied / strongly disagree) … 5 (very satisfied / strongly agree).
+    Likert5,
+    /// 0 … 10, "how likely are you to recommend us".
+    Nps,
+    /// Five smileys, 1 (very unhappy) … 5 (very happy).
+    CsatFaces,
+    SingleChoice {
+        options: Vec<ChoiceOption>,
+    },
+    MultipleChoice {
+        options: Vec<ChoiceOption>,
+    },
+    FreeText {
+        max_len: Option<u32>,
+    },
+}
+
+impl QuestionKind {
+    /// The inclusive range of a numeric question, `None` for choice and text questions.
+    pub fn range(&self) -> Option<(u8, u8)> {
+        match self {
+            QuestionKind::Likert5 | QuestionKind::CsatFaces => Some((1, 5)),
+            QuestionKind::Nps => Some((0, 10)),
+            _ => None,
+        }
+    }
+
+    /// Likert and CSAT faces: the 1–5 satisfaction items that feed CSAT and the CSI.
+    pub fn is_satisfaction_item(&self) -> bool {
+        matches!(self, QuestionKind::Likert5 | QuestionKind::CsatFaces)
+    }
+
+    pub fn label(&self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (QuestionKind::Likert5, true) => "五级量表",
+            (QuestionKind::Likert5, false) => "Likert (5 points)",
+            (QuestionKind::Nps, true) => "推荐度 (0–10)",
+            (QuestionKind::Nps, false) => "NPS (0–10)",
+            (QuestionKind::CsatFaces, true) => "表情评分",
+            (QuestionKind::CsatFaces, false) => "Smiley faces",
+            (QuestionKind::SingleChoice { .. }, true) => "单选",
+            (QuestionKind::SingleChoice { .. }, false) => "Single choice",
+            (QuestionKind::MultipleChoice { .. }, true) => "多选",
+            (QuestionKind::MultipleChoice { .. }, false) => "Multiple choice",
+            (QuestionKind::FreeText { .. }, true) => "文字意见",
+            (QuestionKind::FreeText { .. }, false) => "Free text",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Stable within a survey across versions when the question's meaning is unchanged.
+    pub id: String,
+    pub text: Text,
+    pub kind: QuestionKind,
+    pub required: bool,
+    /// The scale this question belongs to, if any.
+    #[serde(default)]
+    pub scale: Option<String>,
+}
+
+/// The definition of a survey as it was at one version, kept when a survey that already
+/// has responses is edited, so the old responses can still be read and counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyVersion {
+    pub version: u32,
+    pub title: Text,
+    pub mode: SurveyMode,
+    pub scales: Vec<Scale>,
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub csat_question: Option<String>,
+}
+
+/// A survey definition (问卷).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Survey {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub title: Text,
+    /// Starts at 1; bumped by [`Survey::edit`] when responses to the current version exist.
+    pub version: u32,
+    /// Journey stage id (see `journey`) the survey asks about, if any.
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// Touchpoint id within the stage, if any.
+    #[serde(default)]
+    pub touchpoint: Option<String>,
+    pub mode: SurveyMode,
+    pub scales: Vec<Scale>,
+    pub questions: Vec<Question>,
+    /// The question CSAT is computed from. When `None`, CSAT counts every Likert and
+    /// smiley answer of the survey.
+    #[serde(default)]
+    pub csat_question: Option<String>,
+    /// Definitions of earlier versions, oldest first.
+    #[serde(default)]
+    pub previous_versions: Vec<SurveyVersion>,
+}
+
+impl Record for Survey {
+    const TYPE: &'static str = "survey";
+}
+
+impl Survey {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn scale(&self, id: &str) -> Option<&Scale> {
+        self.scales.iter().find(|s| s.id == id)
+    }
+
+    /// Questions of a scale, in survey order.
+    pub fn scale_questions<'a>(&'a self, scale_id: &'a str) -> impl Iterator<Item = &'a Question> {
+        self.questions
+            .iter()
+            .filter(move |q| q.scale.as_deref() == Some(scale_id))
+    }
+
+    /// The current definition as a [`SurveyVersion`].
+    pub fn current_version(&self) -> SurveyVersion {
+        SurveyVersion {
+            version: self.version,
+            title: self.title.clone(),
+            mode: self.mode,
+            scales: self.scales.clone(),
+            questions: self.questions.clone(),
+            csat_question: self.csat_question.clone(),
+        }
+    }
+
+    /// The survey as it was at `version` (the current one or a kept earlier one).
+    pub fn at_version(&self, version: u32) -> Option<Survey> {
+        if version == self.version {
+            return Some(self.clone());
+        }
+        let old = self
+            .previous_versions
+            .iter()
+            .find(|v| v.version == version)?;
+        Some(Survey {
+            title: old.title.clone(),
+            version: old.version,
+            mode: old.mode,
+            scales: old.scales.clone(),
+            questions: old.questions.clone(),
+            csat_question: old.csat_question.clone(),
+            previous_versions: Vec::new(),
+            ..self.clone()
+        })
+    }
+
+    /// Applies an edit. The result keeps this survey's id, revision and kept versions.
+    /// When responses to the current version exist (`has_responses`) and the content
+    /// changed, the current definition is kept in `previous_versions` and the version is
+    /// bumped, so existing responses stay attached to the definition they answered.
+    /// Without responses the edit replaces the current version in place.
+    pub fn edit(&self, new: Survey, has_responses: bool) -> Survey {
+        let mut out = Survey {
+            id: self.id.clone(),
+            rev: self.rev.clone(),
+            version: self.version,
+            previous_versions: self.previous_versions.clone(),
+            ..new
+        };
+        // `out` already carries this survey's version number, so this compares content only.
+        let changed = out.current_version() != self.current_version()
+            || out.stage != self.stage
+            || out.touchpoint != self.touchpoint;
+        if has_responses && changed {
+            out.previous_versions.push(self.current_version());
+            out.version = self.version + 1;
+        }
+        out
+    }
+
+    /// Problems in the definition itself (for the survey builder), as sentences.
+    pub fn definition_problems(&self, zh: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        if self.title.zh.trim().is_empty() && self.title.en.trim().is_empty() {
+            out.push(pick(zh, "问卷标题不能为空", "The survey needs a title").to_string());
+        }
+        if self.questions.is_empty() {
+            out.push(
+                pick(
+                    zh,
+                    "问卷至少需要一道题",
+                    "The survey needs at least one question",
+                )
+                .into(),
+            );
+        }
+        for (i, q) in self.questions.iter().enumerate() {
+            let n = i + 1;
+            if !seen.insert(q.id.as_str()) {
+                out.push(if zh {
+                    format!("第{n}题的编号与前面的题目重复")
+                } else {
+                    format!("Question {n} has the same id as an earlier question")
+                });
+            }
+            if q.text.zh.trim().is_empty() && q.text.en.trim().is_empty() {
+                out.push(if zh {
+                    format!("第{n}题缺少题目文字")
+                } else {
+                    format!("Question {n} has no text")
+                });
+            }
+            if let QuestionKind::SingleChoice { options }
+            | QuestionKind::MultipleChoice { options } = &q.kind
+            {
+                if options.len() < 2 {
+                    out.push(if zh {
+                        format!("第{n}题至少需要两个选项")
+                    } else {
+                        format!("Question {n} needs at least two options")
+                    });
+                }
+            }
+            if let Some(s) = &q.scale {
+                if self.scale(s).is_none() {
+                    out.push(if zh {
+                        format!("第{n}题所属的维度不存在")
+                    } else {
+                        format!("Question {n} belongs to a scale that does not exist")
+                    });
+                }
+            }
+        }
+        for s in &self.scales {
+            if !(s.weight.is_finite() && s.weight >= 0.0) {
+                out.push(if zh {
+                    format!("维度“{}”的权重须为非负数", s.name.zh)
+                } else {
+                    format!(
+                        "The weight of scale “{}” must be a non-negative number",
+                        s.name.en
+                    )
+                });
+            }
+        }
+        out
+    }
+}
+
+fn pick(zh: bool, a: &'static str, b: &'static str) -> &'static str {
+    if zh {
+        a
+    } else {
+        b
+    }
+}
+
+fn likert(id: &str, scale: &str, zh: &str, en: &str) -> Question {
+    Question {
+        id: id.into(),
+        text: Text::new(zh, en),
+        kind: QuestionKind::Likert5,
+        required: true,
+        scale: Some(scale.into()),
+    }
+}
+
+/// A ready-made survey for a securities branch: attitude, efficiency, professionalism,
+/// environment and overall satisfaction (Likert, grouped in scales), NPS and an optional
+/// comment. `id` is the record id to give it.
+pub fn default_survey(id: &str) -> Survey {
+    let scales = vec![
+        Scale {
+            id: "attitude".into(),
+            name: Text::new("服务态度", "Attitude"),
+            weight: 0.25,
+        },
+        Scale {
+            id: "efficiency".into(),
+            name: Text::new("服务效率", "Efficiency"),
+            weight: 0.25,
+        },
+        Scale {
+            id: "professionalism".into(),
+            name: Text::new("专业能力", "Professionalism"),
+            weight: 0.25,
+        },
+        Scale {
+            id: "environment".into(),
+            name: Text::new("营业环境", "Environment"),
+            weight: 0.10,
+        },
+        Scale {
+            id: "overall".into(),
+            name: Text::new("总体满意度", "Overall"),
+            weight: 0.15,
+        },
+    ];
+    let questions = vec![
+        likert(
+            "att_courtesy",
+            "attitude",
+            "工作人员热情、礼貌",
+            "Staff were warm and courteous",
+        ),
+        likert(
+            "att_patience",
+            "attitude",
+            "工作人员耐心倾听您的需求",
+            "Staff listened patiently to what you needed",
+        ),
+        likert(
+            "eff_wait",
+            "efficiency",
+            "等候时间可以接受",
+            "The waiting time was acceptable",
+        ),
+        likert(
+            "eff_speed",
+            "efficiency",
+            "业务办理迅速、流程顺畅",
+            "Your business was handled quickly and smoothly",
+        ),
+        likert(
+            "pro_knowledge",
+            "professionalism",
+            "工作人员业务熟练、解答准确",
+            "Staff knew their business and answered accurately",
+        ),
+        likert(
+            "pro_risk",
+            "professionalism",
+            "风险提示清楚、充分",
+            "Risks were explained clearly and fully",
+        ),
+        likert(
+            "env_clean",
+            "environment",
+            "营业场所整洁、舒适",
+            "The branch was clean and comfortable",
+        ),
+        likert(
+            "env_guidance",
+            "environment",
+            "引导标识清楚、设施便利",
+            "Signs were clear and facilities convenient",
+        ),
+        likert(
+            "overall",
+            "overall",
+            "总体而言,您对本次服务的满意程度",
+            "Overall, how satisfied are you with our service today?",
+        ),
+        Question {
+            id: "nps".into(),
+            text: Text::new(
+                "您有多大可能向亲友推荐我们营业部?(0–10)",
+                "How likely are you to recommend our branch to friends or family? (0–10)",
+            ),
+            kind: QuestionKind::Nps,
+            required: true,
+            scale: None,
+        },
+        Question {
+            id: "comment".into(),
+            text: Text::new(
+                "您还有什么意见或建议?",
+                "Anything else you would like to tell us?",
+            ),
+            kind: QuestionKind::FreeText { max_len: Some(500) },
+            required: false,
+            scale: None,
+        },
+    ];
+    Survey {
+        id: id.into(),
+        rev: None,
+        title: Text::new(
+            "营业部客户满意度调查",
+            "Branch customer satisfaction survey",
+        ),
+        version: 1,
+        stage: None,
+        touchpoint: None,
+        mode: SurveyMode::OnePerScreen,
+        scales,
+        questions,
+        csat_question: Some("overall".into()),
+        previous_versions: Vec::new(),
+    }
+}
+
+/// An answer to one question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v")]
+pub enum Answer {
+    /// Likert, NPS or smiley value.
+    Score(u8),
+    /// Option id of a single-choice question.
+    Choice(String),
+    /// Option ids of a multiple-choice question.
+    Choices(Vec<String>),
+    Text(String),
+}
+
+impl Answer {
+    pub fn score(&self) -> Option<u8> {
+        match self {
+            Answer::Score(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Whether the answer says anything (an empty text or empty choice list does not).
+    pub fn is_given(&self) -> bool {
+        match self {
+            Answer::Score(_) => true,
+            Answer::Choice(c) => !c.is_empty(),
+            Answer::Choices(c) => !c.is_empty(),
+            Answer::Text(t) => !t.trim().is_empty(),
+        }
+    }
+}
+
+/// Where a response was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Channel {
+    /// The lobby tablet.
+    Kiosk,
+    /// A link or QR code on the customer's own phone.
+    Link,
+    /// Administered by staff (phone or in person).
+    Staff,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Kiosk, Channel::Link, Channel::Staff];
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (Channel::Kiosk, true) => "大堂平板",
+            (Channel::Kiosk, false) => "Kiosk",
+            (Channel::Link, true) => "链接/二维码",
+            (Channel::Link, false) => "Link / QR",
+            (Channel::Staff, true) => "员工代填",
+            (Channel::Staff, false) => "Staff-administered",
+        }
+    }
+}
+
+/// One respondent's answers to one version of a survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyResponse {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub survey_id: String,
+    pub survey_version: u32,
+    /// Question id → answer. Unanswered questions are absent.
+    pub answers: BTreeMap<String, Answer>,
+    pub channel: Channel,
+    /// Journey stage id; defaults to the survey's stage when created.
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub touchpoint: Option<String>,
+    /// The staff member served the customer / administered the survey.
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    /// Branch-local time.
+    pub submitted_at: NaiveDateTime,
+    /// Device label (e.g. the kiosk's name); no fingerprinting.
+    #[serde(default)]
+    pub device: Option<String>,
+    /// `false` for a partial response kept after a kiosk idle timeout.
+    pub complete: bool,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+}
+
+impl Record for SurveyResponse {
+    const TYPE: &'static str = "response";
+}
+
+impl SurveyResponse {
+    pub fn score(&self, question_id: &str) -> Option<u8> {
+        self.answers.get(question_id).and_then(Answer::score)
+    }
+}
+
+/// Why a response does not fit its survey.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResponseError {
+    #[error("response is for survey {got}, not {expected}")]
+    WrongSurvey { expected: String, got: String },
+    #[error("response is for version {got}, the survey is at version {expected}")]
+    WrongVersion { expected: u32, got: u32 },
+    #[error("question {number} is required")]
+    Required { question_id: String, number: usize },
+    #[error("question {number}: {value} is outside {min}–{max}")]
+    OutOfRange {
+        question_id: String,
+        number: usize,
+        value: u8,
+        min: u8,
+        max: u8,
+    },
+    #[error("question {number}: the answer has the wrong form")]
+    WrongType { question_id: String, number: usize },
+    #[error("question {number}: unknown option")]
+    UnknownOption { question_id: String, number: usize },
+    #[error("question {number}: text longer than {max}")]
+    TooLong {
+        question_id: String,
+        number: usize,
+        max: u32,
+    },
+    #[error("answer to a question the survey does not have: {question_id}")]
+    UnknownQuestion { question_id: String },
+}
+
+impl ResponseError {
+    /// The problem as a sentence for the respondent or staff.
+    pub fn message(&self, zh: bool) -> String {
+        use ResponseError::*;
+        match (self, zh) {
+            (WrongSurvey { .. }, true) => "答卷不属于本问卷".into(),
+            (WrongSurvey { .. }, false) => "This response belongs to another survey".into(),
+            (WrongVersion { expected, got }, true) => {
+                format!("答卷对应问卷第{got}版,当前为第{expected}版")
+            }
+            (WrongVersion { expected, got }, false) => {
+                format!("This response answers version {got}; the survey is at version {expected}")
+            }
+            (Required { number, .. }, true) => format!("第{number}题为必答题,请作答"),
+            (Required { number, .. }, false) => format!("Question {number} needs an answer"),
+            (
+                OutOfRange {
+                    number, min, max, ..
+                },
+                true,
+            ) => {
+                format!("第{number}题的分值须在{min}到{max}之间")
+            }
+            (
+                OutOfRange {
+                    number, min, max, ..
+                },
+                false,
+            ) => {
+                format!("Question {number} takes a score from {min} to {max}")
+            }
+            (WrongType { number, .. }, true) => format!("第{number}题的答案格式不正确"),
+            (WrongType { number, .. }, false) => {
+                format!("The answer to question {number} has the wrong form")
+            }
+            (UnknownOption { number, .. }, true) => format!("第{number}题选择了不存在的选项"),
+            (UnknownOption { number, .. }, false) => {
+                format!("Question {number} has an option that does not exist")
+            }
+            (TooLong { number, max, .. }, true) => format!("第{number}题的文字不能超过{max}字"),
+            (TooLong { number, max, .. }, false) => {
+                format!("The answer to question {number} may be at most {max} characters")
+            }
+            (UnknownQuestion { .. }, true) => "答卷包含问卷中不存在的题目".into(),
+            (UnknownQuestion { .. }, false) => {
+                "The response answers a question the survey does not have".into()
+            }
+        }
+    }
+}
+
+/// Checks a response against the survey version it answers (pass the survey at that
+/// version, see [`Survey::at_version`]). Required questions are only enforced for complete
+/// responses; values are range-checked always. Returns every problem found, in question
+/// order; empty means valid.
+pub fn validate_response(survey: &Survey, response: &SurveyResponse) -> Vec<ResponseError> {
+    let mut out = Vec::new();
+    if response.survey_id != survey.id {
+        out.push(ResponseError::WrongSurvey {
+            expected: survey.id.clone(),
+            got: response.survey_id.clone(),
+        });
+    }
+    if response.survey_version != survey.version {
+        out.push(ResponseError::WrongVersion {
+            expected: survey.version,
+            got: response.survey_version,
+        });
+    }
+    for (i, q) in survey.questions.iter().enumerate() {
+        let number = i + 1;
+        let qid = || q.id.clone();
+        let answer = response.answers.get(&q.id).filter(|a| a.is_given());
+        let Some(answer) = answer else {
+            if q.required && response.complete {
+                out.push(ResponseError::Required {
+                    question_id: qid(),
+                    number,
+                });
+            }
+            continue;
+        };
+        match (&q.kind, answer) {
+            (kind, Answer::Score(v)) if kind.range().is_some() => {
+                let (min, max) = kind.range().unwrap_or((0, 0));
+                if *v < min || *v > max {
+                    out.push(ResponseError::OutOfRange {
+                        question_id: qid(),
+                        number,
+                        value: *v,
+                        min,
+                        max,
+                    });
+                }
+            }
+            (QuestionKind::SingleChoice { options }, Answer::Choice(c)) => {
+                if !options.iter().any(|o| &o.id == c) {
+                    out.push(ResponseError::UnknownOption {
+                        question_id: qid(),
+                        number,
+                    });
+                }
+            }
+            (QuestionKind::MultipleChoice { options }, Answer::Choices(cs)) => {
+                let unique: BTreeSet<&String> = cs.iter().collect();
+                if unique.len() != cs.len()
+                    || cs.iter().any(|c| !options.iter().any(|o| &o.id == c))
+                {
+                    out.push(ResponseError::UnknownOption {
+                        question_id: qid(),
+                        number,
+                    });
+                }
+            }
+            (QuestionKind::FreeText { max_len }, Answer::Text(t)) => {
+                if let Some(max) = max_len {
+                    if t.chars().count() > *max as usize {
+                        out.push(ResponseError::TooLong {
+                            question_id: qid(),
+                            number,
+                            max: *max,
+                        });
+                    }
+                }
+            }
+            _ => out.push(ResponseError::WrongType {
+                question_id: qid(),
+                number,
+            }),
+        }
+    }
+    for qid in response.answers.keys() {
+        if survey.question(qid).is_none() {
+            out.push(ResponseError::UnknownQuestion {
+                question_id: qid.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// What a low score should open for staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FollowUpKind {
+    /// A return visit (回访) to the customer.
+    ReturnVisit,
+    /// A draft complaint for staff to review and register.
+    ComplaintDraft,
+}
+
+impl FollowUpKind {
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (FollowUpKind::ReturnVisit, true) => "回访",
+            (FollowUpKind::ReturnVisit, false) => "Return visit",
+            (FollowUpKind::ComplaintDraft, true) => "投诉草稿",
+            (FollowUpKind::ComplaintDraft, false) => "Complaint draft",
+        }
+    }
+}
+
+/// When a response asks for a follow-up. A threshold of `None` disables that trigger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpRule {
+    pub enabled: bool,
+    /// Any Likert answer at or below this triggers.
+    pub likert_at_most: Option<u8>,
+    /// Any smiley (CSAT faces) answer at or below this triggers.
+    pub csat_at_most: Option<u8>,
+    /// Any NPS answer at or below this triggers.
+    pub nps_at_most: Option<u8>,
+    /// What is opened normally.
+    pub kind: FollowUpKind,
+    /// Open a complaint draft instead when a Likert/smiley answer is at or below this
+    /// (e.g. 1 = "very dissatisfied").
+    pub complaint_at_most: Option<u8>,
+}
+
+impl Default for FollowUpRule {
+    /// Any Likert or smiley ≤ 2 or NPS ≤ 6 (a detractor) opens a return visit.
+    fn default() -> Self {
+        FollowUpRule {
+            enabled: true,
+            likert_at_most: Some(2),
+            csat_at_most: Some(2),
+            nps_at_most: Some(6),
+            kind: FollowUpKind::ReturnVisit,
+            complaint_at_most: None,
+        }
+    }
+}
+
+/// A follow-up asked for by a response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub kind: FollowUpKind,
+    /// Which answers triggered it, as a sentence.
+    pub reason: Text,
+    /// The ids of the triggering questions, in survey order.
+    pub question_ids: Vec<String>,
+}
+
+/// The follow-up a response asks for under `rule`, if any.
+pub fn follow_up(
+    rule: &FollowUpRule,
+    survey: &Survey,
+    response: &SurveyResponse,
+) -> Option<FollowUp> {
+    if !rule.enabled {
+        return None;
+    }
+    let mut triggers: Vec<(usize, &Question, u8)> = Vec::new();
+    let mut complaint = false;
+    for (i, q) in survey.questions.iter().enumerate() {
+        let Some(v) = response.score(&q.id) else {
+            continue;
+        };
+        let limit = match q.kind {
+            QuestionKind::Likert5 => rule.likert_at_most,
+            QuestionKind::CsatFaces => rule.csat_at_most,
+            QuestionKind::Nps => rule.nps_at_most,
+            _ => None,
+        };
+        if q.kind.is_satisfaction_item() && rule.complaint_at_most.is_some_and(|c| v <= c) {
+            complaint = true;
+            triggers.push((i + 1, q, v));
+        } else if limit.is_some_and(|l| v <= l) {
+            triggers.push((i + 1, q, v));
+        }
+    }
+    if triggers.is_empty() {
+        return None;
+    }
+    let zh: Vec<String> = triggers
+        .iter()
+        .map(|(n, q, v)| format!("第{n}题“{}”{v}分", q.text.zh))
+        .collect();
+    let en: Vec<String> = triggers
+        .iter()
+        .map(|(n, q, v)| format!("Q{n} “{}”: {v}", q.text.en))
+        .collect();
+    Some(FollowUp {
+        kind: if complaint {
+            FollowUpKind::ComplaintDraft
+        } else {
+            rule.kind
+        },
+        reason: Text::new(
+            format!("低分评价:{}", zh.join(";")),
+            format!("Low scores: {}", en.join("; ")),
+        ),
+        question_ids: triggers.iter().map(|(_, q, _)| q.id.clone()).collect(),
+    })
+}
+
+/// What the kiosk does with a half-filled survey when the customer walks away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartialPolicy {
+    /// Save it as a partial response (`complete: false`).
+    Keep,
+    Discard,
+}
+
+/// One opening interval on a weekday; a day may have several (e.g. a lunch break).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningHours {
+    pub weekday: Weekday,
+    pub open: NaiveTime,
+    /// Exclusive.
+    pub close: NaiveTime,
+}
+
+/// Configuration of a lobby kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskConfig {
+    pub survey_id: String,
+    /// Reset to the welcome screen after this many seconds without a touch.
+    pub idle_timeout_secs: u32,
+    pub partial: PartialPolicy,
+    /// Minimum seconds between two submissions (against ballot stuffing).
+    pub min_gap_secs: u32,
+    /// When the kiosk is awake. Empty means always awake.
+    pub opening_hours: Vec<OpeningHours>,
+    /// Dates the branch is closed (public holidays), asleep all day.
+    #[serde(default)]
+    pub closed_dates: Vec<NaiveDate>,
+    /// Staff allowed to leave kiosk mode; their PIN is checked by the staff module.
+    pub exit_staff_ids: Vec<String>,
+    /// Label stored as the responses' `device`.
+    #[serde(default)]
+    pub device: Option<String>,
+    /// How long the thank-you screen stays before the kiosk resets for the next customer.
+    #[serde(default = "default_thank_you_secs")]
+    pub thank_you_secs: u32,
+}
+
+fn default_thank_you_secs() -> u32 {
+    8
+}
+
+impl KioskConfig {
+    /// Defaults for a survey: 60 s idle timeout, partial answers discarded, 30 s between
+    /// submissions, open Monday to Friday 09:00–17:00 (the trading day plus the counter's
+    /// after-hours), the thank-you screen shown for 8 s.
+    pub fn new(survey_id: &str) -> Self {
+        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
+        KioskConfig {
+            survey_id: survey_id.into(),
+            idle_timeout_secs: 60,
+            partial: PartialPolicy::Discard,
+            min_gap_secs: 30,
+            opening_hours: [
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ]
+            .into_iter()
+            .map(|weekday| OpeningHours {
+                weekday,
+                open: t(9),
+                close: t(17),
+            })
+            .collect(),
+            closed_dates: Vec::new(),
+            exit_staff_ids: Vec::new(),
+            device: None,
+            thank_you_secs: default_thank_you_secs(),
+        }
+    }
+
+    /// Whether this staff member may unlock the kiosk (after the PIN check elsewhere).
+    pub fn may_exit(&self, staff_id: &str) -> bool {
+        self.exit_staff_ids.iter().any(|s| s == staff_id)
+    }
+
+    /// Whether an idle kiosk should reset: `last_touch` is the time of the last touch.
+    pub fn idle_expired(&self, last_touch: NaiveDateTime, now: NaiveDateTime) -> bool {
+        (now - last_touch).num_seconds() >= i64::from(self.idle_timeout_secs)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KioskState {
+    Awake,
+    Asleep,
+}
+
+/// Whether the kiosk is awake at `now` (branch-local time).
+pub fn kiosk_state(config: &KioskConfig, now: NaiveDateTime) -> KioskState {
+    if config.closed_dates.contains(&now.date()) {
+        return KioskState::Asleep;
+    }
+    if config.opening_hours.is_empty() {
+        return KioskState::Awake;
+    }
+    let t = now.time();
+    let open = config
+        .opening_hours
+        .iter()
+        .any(|h| h.weekday == now.weekday() && h.open <= t && t < h.close);
+    if open {
+        KioskState::Awake
+    } else {
+        KioskState::Asleep
+    }
+}
+
+/// Whether a new submission is allowed: at least `min_gap_secs` since the last one.
+/// A clock that went backwards (now before the last submission) refuses too.
+pub fn may_submit(
+    last_submit: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+    min_gap_secs: u32,
+) -> bool {
+    match last_submit {
+        None => true,
+        Some(last) => (now - last).num_seconds() >= i64::from(min_gap_secs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    fn response(survey: &Survey, answers: &[(&str, Answer)]) -> SurveyResponse {
+        SurveyResponse {
+            id: "response:1".into(),
+            rev: None,
+            survey_id: survey.id.clone(),
+            survey_version: survey.version,
+            answers: answers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            channel: Channel::Kiosk,
+            stage: None,
+            touchpoint: None,
+            staff_id: None,
+            submitted_at: dt("2026-11-23 10:00:00"),
+            device: None,
+            complete: true,
+            customer_id: None,
+        }
+    }
+
+    fn full_answers(score: u8, nps: u8) -> Vec<(&'static str, Answer)> {
+        let mut v: Vec<(&str, Answer)> = [
+            "att_courtesy",
+            "att_patience",
+            "eff_wait",
+            "eff_speed",
+            "pro_knowledge",
+            "pro_risk",
+            "env_clean",
+            "env_guidance",
+            "overall",
+        ]
+        .into_iter()
+        .map(|q| (q, Answer::Score(score)))
+        .collect();
+        v.push(("nps", Answer::Score(nps)));
+        v
+    }
+
+    #[test]
+    fn default_survey_is_well_formed() {
+        let s = default_survey("survey:default");
+        assert!(s.definition_problems(true).is_empty());
+        assert!(s.definition_problems(false).is_empty());
+        assert_eq!(s.scales.len(), 5);
+        for scale in &s.scales {
+            assert!(s.scale_questions(&scale.id).count() >= 1, "{}", scale.id);
+        }
+        let w: f64 = s.scales.iter().map(|s| s.weight).sum();
+        assert!((w - 1.0).abs() < 1e-9);
+        assert!(s.questions.iter().any(|q| q.kind == QuestionKind::Nps));
+        let comment = s.question("comment").unwrap();
+        assert!(!comment.required);
+        // Every text exists in both languages.
+        for q in &s.questions {
+            assert!(!q.text.zh.is_empty() && !q.text.en.is_empty());
+        }
+        // Round-trips through JSON.
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Survey>(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn definition_problems_found() {
+        let mut s = default_survey("survey:x");
+        s.questions[1].id = s.questions[0].id.clone();
+        s.questions[2].scale = Some("nope".into());
+        s.questions.push(Question {
+            id: "c".into(),
+            text: Text::new("", ""),
+            kind: QuestionKind::SingleChoice {
+                options: vec![ChoiceOption {
+                    id: "a".into(),
+                    label: Text::new("甲", "A"),
+                }],
+            },
+            required: false,
+            scale: None,
+        });
+        let p = s.definition_problems(false);
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert!(p[0].contains("Question 2"));
+    }
+
+    #[test]
+    fn edit_bumps_version_only_with_responses_and_changes() {
+        let s = default_survey("survey:a");
+        let mut changed = s.clone();
+        changed.questions.pop();
+        changed.id = "survey:other".into(); // ignored: the id stays
+
+        let e = s.edit(changed.clone(), false);
+        assert_eq!(e.version, 1);
+        assert_eq!(e.id, "survey:a");
+        assert!(e.previous_versions.is_empty());
+        assert_eq!(e.questions.len(), s.questions.len() - 1);
+
+        let e = s.edit(changed, true);
+        assert_eq!(e.version, 2);
+        assert_eq!(e.previous_versions.len(), 1);
+        assert_eq!(e.previous_versions[0].version, 1);
+        assert_eq!(e.at_version(1).unwrap().questions.len(), s.questions.len());
+        assert_eq!(
+            e.at_version(2).unwrap().questions.len(),
+            s.questions.len() - 1
+        );
+        assert!(e.at_version(3).is_none());
+
+        // No change: no bump even with responses.
+        let same = s.edit(s.clone(), true);
+        assert_eq!(same.version, 1);
+        assert!(same.previous_versions.is_empty());
+    }
+
+    #[test]
+    fn validation_catches_each_problem() {
+        let s = default_survey("survey:a");
+        let ok = response(&s, &full_answers(4, 9));
+        assert_eq!(validate_response(&s, &ok), vec![]);
+
+        let mut r = ok.clone();
+        r.answers.remove("eff_wait");
+        r.answers.insert("nps".into(), Answer::Score(11));
+        r.answers.insert("overall".into(), Answer::Score(0));
+        r.answers
+            .insert("att_courtesy".into(), Answer::Text("good".into()));
+        r.answers.insert("ghost".into(), Answer::Score(3));
+        let errs = validate_response(&s, &r);
+        assert_eq!(errs.len(), 5, "{errs:?}");
+        assert!(matches!(
+            errs[0],
+            ResponseError::WrongType { number: 1, .. }
+        ));
+        assert!(matches!(errs[1], ResponseError::Required { number: 3, .. }));
+        assert!(matches!(
+            errs[2],
+            ResponseError::OutOfRange {
+                number: 9,
+                value: 0,
+                ..
+            }
+        ));
+        assert!(matches!(
+            errs[3],
+            ResponseError::OutOfRange {
+                number: 10,
+                value: 11,
+                min: 0,
+                max: 10,
+                ..
+            }
+        ));
+        assert!(matches!(errs[4], ResponseError::UnknownQuestion { .. }));
+        assert_eq!(errs[1].message(true), "第3题为必答题,请作答");
+        assert_eq!(errs[1].message(false), "Question 3 needs an answer");
+        assert_eq!(
+            errs[3].message(false),
+            "Question 10 takes a score from 0 to 10"
+        );
+
+        // Partial responses skip the required check, not the range check.
+        let mut p = response(&s, &[("overall", Answer::Score(6))]);
+        p.complete = false;
+        let errs = validate_response(&s, &p);
+        assert_eq!(errs.len(), 1);
+        assert!(matches!(errs[0], ResponseError::OutOfRange { .. }));
+
+        // Version mismatch.
+        let mut v = ok;
+        v.survey_version = 2;
+        assert!(matches!(
+            validate_response(&s, &v)[0],
+            ResponseError::WrongVersion {
+                expected: 1,
+                got: 2
+            }
+        ));
+    }
+
+    #[test]
+    fn validation_of_choices_and_text() {
+        let mut s = default_survey("survey:a");
+        let opts = |ids: &[&str]| {
+            ids.iter()
+                .map(|i| ChoiceOption {
+                    id: i.to_string(),
+                    label: Text::new(*i, *i),
+                })
+                .collect::<Vec<_>>()
+        };
+        s.questions = vec![
+            Question {
+                id: "single".into(),
+                text: Text::new("单", "S"),
+                kind: QuestionKind::SingleChoice {
+                    options: opts(&["a", "b"]),
+                },
+                required: true,
+                scale: None,
+            },
+            Question {
+                id: "multi".into(),
+                text: Text::new("多", "M"),
+                kind: QuestionKind::MultipleChoice {
+                    options: opts(&["x", "y", "z"]),
+                },
+                required: true,
+                scale: None,
+            },
+            Question {
+                id: "text".into(),
+                text: Text::new("文", "T"),
+                kind: QuestionKind::FreeText { max_len: Some(3) },
+                required: true,
+                scale: None,
+            },
+        ];
+        let good = response(
+            &s,
+            &[
+                ("single", Answer::Choice("b".into())),
+                ("multi", Answer::Choices(vec!["x".into(), "z".into()])),
+                ("text", Answer::Text("好极了".into())),
+            ],
+        );
+        assert!(validate_response(&s, &good).is_empty());
+        let bad = response(
+            &s,
+            &[
+                ("single", Answer::Choice("c".into())),
+                ("multi", Answer::Choices(vec!["x".into(), "x".into()])),
+                ("text", Answer::Text("太长了吧".into())),
+            ],
+        );
+        let errs = validate_response(&s, &bad);
+        assert_eq!(errs.len(), 3);
+        assert!(matches!(errs[2], ResponseError::TooLong { max: 3, .. }));
+        // Blank text on a required question counts as unanswered.
+        let blank = response(
+            &s,
+            &[
+                ("single", Answer::Choice("a".into())),
+                ("multi", Answer::Choices(vec![])),
+                ("text", Answer::Text("  ".into())),
+            ],
+        );
+        assert_eq!(validate_response(&s, &blank).len(), 2);
+    }
+
+    #[test]
+    fn follow_up_rule() {
+        let s = default_survey("survey:a");
+        let rule = FollowUpRule::default();
+        assert_eq!(
+            follow_up(&rule, &s, &response(&s, &full_answers(3, 7))),
+            None
+        );
+
+        let mut r = response(&s, &full_answers(4, 9));
+        r.answers.insert("eff_wait".into(), Answer::Score(2));
+        let f = follow_up(&rule, &s, &r).unwrap();
+        assert_eq!(f.kind, FollowUpKind::ReturnVisit);
+        assert_eq!(f.question_ids, vec!["eff_wait"]);
+        assert!(f.reason.zh.contains("第3题"), "{}", f.reason.zh);
+        assert!(f.reason.en.contains("Q3"));
+
+        // NPS 6 is a detractor; 7 is not.
+        let f = follow_up(&rule, &s, &response(&s, &full_answers(5, 6))).unwrap();
+        assert_eq!(f.question_ids, vec!["nps"]);
+
+        // Escalation to a complaint draft on a 1.
+        let strict = FollowUpRule {
+            complaint_at_most: Some(1),
+            ..FollowUpRule::default()
+        };
+        r.answers.insert("overall".into(), Answer::Score(1));
+        let f = follow_up(&strict, &s, &r).unwrap();
+        assert_eq!(f.kind, FollowUpKind::ComplaintDraft);
+        assert_eq!(f.question_ids, vec!["eff_wait", "overall"]);
+
+        // Disabled or thresholds off.
+        let off = FollowUpRule {
+            enabled: false,
+            ..FollowUpRule::default()
+        };
+        assert_eq!(follow_up(&off, &s, &r), None);
+        let nps_only = FollowUpRule {
+            likert_at_most: None,
+            ..FollowUpRule::default()
+        };
+        assert_eq!(follow_up(&nps_only, &s, &r), None);
+    }
+
+    #[test]
+    fn kiosk_sleeps_outside_opening_hours() {
+        let mut c = KioskConfig::new("survey:a");
+        // 2026-11-23 is a Monday.
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-23 08:59:59")),
+            KioskState::Asleep
+        );
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-23 09:00:00")),
+            KioskState::Awake
+        );
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-23 16:59:59")),
+            KioskState::Awake
+        );
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-23 17:00:00")),
+            KioskState::Asleep
+        );
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-28 10:00:00")),
+            KioskState::Asleep
+        ); // Saturday
+        c.closed_dates
+            .push(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-23 10:00:00")),
+            KioskState::Asleep
+        );
+        c.opening_hours.clear();
+        c.closed_dates.clear();
+        assert_eq!(
+            kiosk_state(&c, dt("2026-11-28 03:00:00")),
+            KioskState::Awake
+        );
+    }
+
+    #[test]
+    fn kiosk_config_thank_you_defaults_for_older_documents() {
+        let c = KioskConfig::new("survey:a");
+        assert_eq!(c.thank_you_secs, 8);
+        let mut v = serde_json::to_value(&c).unwrap();
+        v.as_object_mut().unwrap().remove("thank_you_secs");
+        let back: KioskConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn submission_gap_and_idle() {
+        let t0 = dt("2026-11-23 10:00:00");
+        assert!(may_submit(None, t0, 30));
+        assert!(!may_submit(Some(t0), dt("2026-11-23 10:00:29"), 30));
+        assert!(may_submit(Some(t0), dt("2026-11-23 10:00:30"), 30));
+        assert!(!may_submit(Some(t0), dt("2026-11-23 09:59:00"), 30));
+        let mut c = KioskConfig::new("survey:a");
+        assert!(!c.idle_expired(t0, dt("2026-11-23 10:00:59")));
+        assert!(c.idle_expired(t0, dt("2026-11-23 10:01:00")));
+        c.exit_staff_ids.push("staff:1".into());
+        assert!(c.may_exit("staff:1"));
+        assert!(!c.may_exit("staff:2"));
+    }
+}
