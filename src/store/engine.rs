@@ -1,0 +1,419 @@
+//! store/engine: the write rules both backends share (prepare an edit, apply it to a document's
+//! stored state, graft a replicated revision) and the stored record shapes, so IndexedDB and
+//! the in-memory twin cannot disagree on what a write means.
+
+use super::revs::{self, RevError, RevTree};
+use super::{Doc, ReplicatedRev, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+
+/// The revision state of one document besides its winning body: the tree, and the bodies of
+/// the leaves that are not winning (conflicts, deleted branches).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RevRecord {
+    pub tree: RevTree,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub leaves: BTreeMap<String, LeafBody>,
+}
+
+/// The body of a non-winning leaf.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeafBody {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    pub body: Json,
+}
+
+/// A document's full stored state: the winning revision (with its body) and the rest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Current {
+    pub winner: Doc,
+    pub revs: RevRecord,
+}
+
+impl Current {
+    /// A stored revision's body: the winner or a kept leaf.
+    pub fn get_rev(&self, rev: &str) -> Option<Doc> {
+        if self.winner.rev.as_deref() == Some(rev) {
+            return Some(self.winner.clone());
+        }
+        self.revs.leaves.get(rev).map(|l| Doc {
+            id: self.winner.id.clone(),
+            rev: Some(rev.to_string()),
+            deleted: l.deleted,
+            body: l.body.clone(),
+        })
+    }
+}
+
+/// An edit checked and hashed before any transaction opens: its revision assuming the parent
+/// is `doc.rev` (the usual case).
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub doc: Doc,
+    pub canonical: String,
+    pub rev: String,
+}
+
+/// Reserved body fields that belong to the envelope, not the body.
+const ENVELOPE: [&str; 5] = ["_id", "_rev", "_deleted", "_revisions", "_conflicts"];
+
+/// Checks an id a caller may write.
+pub fn check_id(id: &str) -> Result<(), StoreError> {
+    if id.is_empty() || id.starts_with('_') {
+        return Err(StoreError::Invalid(format!(
+            "document id {id:?} is empty or reserved"
+        )));
+    }
+    Ok(())
+}
+
+/// Strips envelope fields from a body and requires a JSON object.
+pub fn clean_body(id: &str, body: Json) -> Result<Json, StoreError> {
+    match body {
+        Json::Object(mut m) => {
+            for k in ENVELOPE {
+                m.remove(k);
+            }
+            Ok(Json::Object(m))
+        }
+        Json::Null => Ok(Json::Object(Map::new())),
+        _ => Err(StoreError::Invalid(format!(
+            "body of {id} is not a JSON object"
+        ))),
+    }
+}
+
+/// Validates and hashes an edit (pure; call before opening a transaction).
+pub fn prepare(doc: Doc) -> Result<Prepared, StoreError> {
+    check_id(&doc.id)?;
+    if let Some(r) = &doc.rev {
+        if revs::parse_rev(r).is_none() {
+            return Err(StoreError::Invalid(format!("malformed revision {r:?}")));
+        }
+    }
+    let body = clean_body(&doc.id, doc.body)?;
+    let doc = Doc { body, ..doc };
+    let canonical = revs::canonical_json(&doc.body);
+    let rev = revs::new_rev_id_canonical(doc.rev.as_deref(), doc.deleted, &canonical);
+    Ok(Prepared {
+        doc,
+        canonical,
+        rev,
+    })
+}
+
+/// Applies an own edit to a document's state. `doc.rev` must be the winning revision or another
+/// live leaf (which is how a conflict is resolved: edit or delete the losing leaf); None is
+/// accepted for a new document or one whose winner is deleted (the edit then extends the
+/// tombstone). Anything else is a `Conflict`.
+/// Returns the new state and the revision written.
+pub fn apply_edit(cur: Option<&Current>, p: &Prepared) -> Result<(Current, String), StoreError> {
+    let id = &p.doc.id;
+    let conflict = || StoreError::Conflict { id: id.clone() };
+    let (parent, mut revs, mut bodies) = match cur {
+        None => {
+            if p.doc.rev.is_some() {
+                return Err(conflict());
+            }
+            (None, RevRecord::default(), BTreeMap::new())
+        }
+        Some(c) => {
+            let winner_rev = c.winner.rev.clone().ok_or_else(conflict)?;
+            let parent = match &p.doc.rev {
+                None if c.winner.deleted => winner_rev.clone(),
+                None => return Err(conflict()),
+                Some(r) if *r == winner_rev => r.clone(),
+                Some(r) if c.revs.leaves.get(r).is_some_and(|l| !l.deleted) => r.clone(),
+                Some(_) => return Err(conflict()),
+            };
+            let mut bodies = c.revs.leaves.clone();
+            bodies.insert(
+                winner_rev,
+                LeafBody {
+                    deleted: c.winner.deleted,
+                    body: c.winner.body.clone(),
+                },
+            );
+            (Some(parent), c.revs.clone(), bodies)
+        }
+    };
+    let rev = if parent == p.doc.rev {
+        p.rev.clone()
+    } else {
+        revs::new_rev_id_canonical(parent.as_deref(), p.doc.deleted, &p.canonical)
+    };
+    revs.tree
+        .add_edit(parent.as_deref(), &rev, p.doc.deleted)
+        .map_err(|e| match e {
+            RevError::NotALeaf => conflict(),
+            RevError::BadRev => StoreError::Invalid(format!("bad revision {rev}")),
+        })?;
+    if let Some(parent) = &parent {
+        bodies.remove(parent);
+    }
+    bodies.insert(
+        rev.clone(),
+        LeafBody {
+            deleted: p.doc.deleted,
+            body: p.doc.body.clone(),
+        },
+    );
+    Ok((settle(id, revs.tree, bodies)?, rev))
+}
+
+/// Grafts a replicated revision with its history. `Ok(None)` when it was already known.
+pub fn apply_replicated(
+    cur: Option<&Current>,
+    r: &ReplicatedRev,
+) -> Result<Option<Current>, StoreError> {
+    let id = &r.doc.id;
+    check_id(id)?;
+    let rev = r
+        .doc
+        .rev
+        .clone()
+        .ok_or_else(|| StoreError::Invalid(format!("replicated {id} has no revision")))?;
+    let history = if r.history.is_empty() {
+        vec![rev.clone()]
+    } else {
+        r.history.clone()
+    };
+    if history[0] != rev {
+        return Err(StoreError::Invalid(format!(
+            "history of {id} does not start at {rev}"
+        )));
+    }
+    let (mut revs, mut bodies) = match cur {
+        None => (RevRecord::default(), BTreeMap::new()),
+        Some(c) => {
+            let mut bodies = c.revs.leaves.clone();
+            if let Some(w) = &c.winner.rev {
+                bodies.insert(
+                    w.clone(),
+                    LeafBody {
+                        deleted: c.winner.deleted,
+                        body: c.winner.body.clone(),
+                    },
+                );
+            }
+            (c.revs.clone(), bodies)
+        }
+    };
+    let known = revs.tree.contains(&rev);
+    let changed = revs
+        .tree
+        .merge_path(&history, r.doc.deleted)
+        .map_err(|_| StoreError::Invalid(format!("malformed revision history for {id}")))?;
+    if !changed {
+        return Ok(None);
+    }
+    if !known && revs.tree.is_leaf(&rev) {
+        let body = clean_body(id, r.doc.body.clone())?;
+        bodies.insert(
+            rev,
+            LeafBody {
+                deleted: r.doc.deleted,
+                body,
+            },
+        );
+    }
+    settle(id, revs.tree, bodies).map(Some)
+}
+
+/// Applies a batch of edits in order over the stored states `lookup` returns, so one batch may
+/// edit a document twice. Returns the states to store (one per document, in first-write order)
+/// and the revision written by each edit; the first failure fails the whole batch.
+pub fn plan_edits(
+    prepared: &[Prepared],
+    mut lookup: impl FnMut(&str) -> Result<Option<Current>, StoreError>,
+) -> Result<(Vec<Current>, Vec<String>), StoreError> {
+    let mut overlay: BTreeMap<String, Current> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut revs = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        let id = &p.doc.id;
+        let cur = match overlay.get(id) {
+            Some(c) => Some(c.clone()),
+            None => lookup(id)?,
+        };
+        let (next, rev) = apply_edit(cur.as_ref(), p)?;
+        revs.push(rev);
+        if overlay.insert(id.clone(), next).is_none() {
+            order.push(id.clone());
+        }
+    }
+    let states = order
+        .into_iter()
+        .filter_map(|id| overlay.remove(&id))
+        .collect();
+    Ok((states, revs))
+}
+
+/// Grafts a batch of replicated revisions; only documents that changed are returned.
+pub fn plan_replicated(
+    revs: &[ReplicatedRev],
+    mut lookup: impl FnMut(&str) -> Result<Option<Current>, StoreError>,
+) -> Result<Vec<Current>, StoreError> {
+    let mut overlay: BTreeMap<String, Current> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for r in revs {
+        let id = &r.doc.id;
+        let cur = match overlay.get(id) {
+            Some(c) => Some(c.clone()),
+            None => lookup(id)?,
+        };
+        if let Some(next) = apply_replicated(cur.as_ref(), r)? {
+            if overlay.insert(id.clone(), next).is_none() {
+                order.push(id.clone());
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|id| overlay.remove(&id))
+        .collect())
+}
+
+/// Keeps the bodies of leaves only and splits out the winner.
+fn settle(
+    id: &str,
+    tree: RevTree,
+    mut bodies: BTreeMap<String, LeafBody>,
+) -> Result<Current, StoreError> {
+    let leaves = tree.leaves();
+    bodies.retain(|r, _| leaves.contains(&r.as_str()));
+    let winner_rev = tree
+        .winner()
+        .map(str::to_string)
+        .ok_or_else(|| StoreError::Invalid(format!("{id} has no revision")))?;
+    let w = bodies
+        .remove(&winner_rev)
+        .ok_or_else(|| StoreError::Corrupt {
+            id: id.to_string(),
+            reason: format!("winning revision {winner_rev} has no body"),
+        })?;
+    let winner = Doc {
+        id: id.to_string(),
+        rev: Some(winner_rev),
+        deleted: w.deleted,
+        body: w.body,
+    };
+    Ok(Current {
+        winner,
+        revs: RevRecord {
+            tree,
+            leaves: bodies,
+        },
+    })
+}
+
+/// The stored record of a winning document (IndexedDB layout): envelope, body under `b`, the
+/// sequence of its latest write and, for each index it is in, `ix_<name>` = [key, id].
+pub fn doc_record(doc: &Doc, seq: u64, keys: &[(&'static str, super::IndexKey)]) -> Json {
+    let mut m = Map::new();
+    m.insert("_id".into(), Json::String(doc.id.clone()));
+    m.insert(
+        "_rev".into(),
+        Json::String(doc.rev.clone().unwrap_or_default()),
+    );
+    if doc.deleted {
+        m.insert("_deleted".into(), Json::Bool(true));
+    }
+    m.insert("seq".into(), Json::from(seq));
+    m.insert("b".into(), doc.body.clone());
+    for (name, key) in keys {
+        m.insert(format!("ix_{name}"), key.composite(&doc.id).to_json());
+    }
+    Json::Object(m)
+}
+
+/// Reads a stored record back: (document, seq). Err says what is wrong with it.
+pub fn parse_doc_record(v: &Json) -> Result<(Doc, u64), String> {
+    let m = v.as_object().ok_or("record is not an object")?;
+    let id = m.get("_id").and_then(Json::as_str).ok_or("no _id")?;
+    let rev = m.get("_rev").and_then(Json::as_str).ok_or("no _rev")?;
+    if revs::parse_rev(rev).is_none() {
+        return Err(format!("malformed _rev {rev:?}"));
+    }
+    let seq = m.get("seq").and_then(Json::as_u64).ok_or("no seq")?;
+    let body = m
+        .get("b")
+        .filter(|b| b.is_object())
+        .ok_or("body is not an object")?;
+    let deleted = match m.get("_deleted") {
+        None => false,
+        Some(Json::Bool(b)) => *b,
+        Some(_) => return Err("bad _deleted".into()),
+    };
+    Ok((
+        Doc {
+            id: id.to_string(),
+            rev: Some(rev.to_string()),
+            deleted,
+            body: body.clone(),
+        },
+        seq,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn deleting_the_winner_promotes_the_conflict() {
+        let (a, r1) =
+            apply_edit(None, &prepare(Doc::new("x:1", json!({"n": 1}))).unwrap()).unwrap();
+        assert_eq!(a.winner.rev.as_deref(), Some(r1.as_str()));
+        let other = ReplicatedRev {
+            doc: Doc {
+                id: "x:1".into(),
+                rev: Some("2-0000".into()),
+                deleted: false,
+                body: json!({"n": 3}),
+            },
+            history: vec!["2-0000".into(), r1.clone()],
+        };
+        let (mine, _) = apply_edit(
+            Some(&a),
+            &prepare(Doc {
+                rev: Some(r1.clone()),
+                ..Doc::new("x:1", json!({"n": 2}))
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        let both = apply_replicated(Some(&mine), &other).unwrap().unwrap();
+        assert_eq!(both.revs.tree.leaves().len(), 2);
+        let win = both.winner.rev.clone().unwrap();
+        assert_ne!(win, "2-0000", "a hex hash above 0000 wins");
+        let del = Doc {
+            rev: Some(win.clone()),
+            deleted: true,
+            ..Doc::new("x:1", json!({}))
+        };
+        let (after, tomb) = apply_edit(Some(&both), &prepare(del).unwrap()).unwrap();
+        assert!(tomb.starts_with("3-"));
+        assert_eq!(after.winner.rev.as_deref(), Some("2-0000"));
+        assert_eq!(after.winner.body, json!({"n": 3}));
+        assert!(after.revs.leaves.values().any(|l| l.deleted));
+        // The same replicated revision again changes nothing.
+        assert!(apply_replicated(Some(&after), &other).unwrap().is_none());
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let d = Doc {
+            id: "a:1".into(),
+            rev: Some("1-ab".into()),
+            deleted: false,
+            body: json!({"type": "a"}),
+        };
+        let rec = doc_record(&d, 7, &[]);
+        assert_eq!(parse_doc_record(&rec).unwrap(), (d, 7));
+        assert!(parse_doc_record(&json!({"_id": "a:1"})).is_err());
+    }
+}

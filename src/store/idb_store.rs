@@ -1,0 +1,1186 @@
+//! store/idb_store: the [`DocStore`] on IndexedDB (browser only), laid out for 100,000
+//! documents of one type: native indexes page and count, bulk writes are one transaction.
+//!
+//! Written on web-sys directly rather than the `idb` crate: a bulk write must issue thousands
+//! of requests and await only the transaction's completion, and a page must be read by one
+//! synchronous cursor callback; web-sys lets us attach ONE shared handler to many requests
+//! (no future, promise and pair of closures per request) and keeps control of when the
+//! transaction is active.
+//!
+//! Layout (database version = `Schema::version`):
+//! - `docs` (key path `_id`): one record per document, its winning revision
+//!   `{_id, _rev, _deleted?, seq, b: body, ix_<name>: [key, _id]…}`; index `by_seq` on `seq`
+//!   (the changes feed) and one native index `ix_<name>` per [`IndexDef`]. Deleted winners stay
+//!   (tombstones, with no `ix_` fields).
+//! - `revs` (key = id): the revision tree and non-winning leaf bodies, a JSON string
+//!   ([`RevRecord`]), read only by writes, `get_rev`, `rev_tree` and `revs_diff`.
+//! - `local` (key = id): `_local` documents, JSON strings. `meta` (key `"seq"`): the counter.
+
+use super::engine::{self, Current, Prepared, RevRecord};
+use super::key::{IndexKey, KeyRange};
+use super::revs::RevTree;
+use super::{
+    Change, Cursor, Doc, DocStore, IndexDef, Page, Query, ReplicatedRev, Schema, StorageInfo,
+    StoreError,
+};
+use js_sys::{Array, Function, Promise, JSON};
+use serde_json::Value as Json;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    BroadcastChannel, DomException, IdbCursor, IdbCursorDirection, IdbCursorWithValue, IdbDatabase,
+    IdbFactory, IdbKeyRange, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest,
+    IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent, MessageEvent,
+};
+
+/// An event handler kept alive while its target may fire.
+type Handler = Closure<dyn FnMut()>;
+/// Handlers kept until an open settles (the migration cursor's among them).
+type Kept = Rc<RefCell<Vec<Handler>>>;
+
+const DOCS: &str = "docs";
+const REVS: &str = "revs";
+const LOCAL: &str = "local";
+const META: &str = "meta";
+const BY_SEQ: &str = "by_seq";
+/// Above this many documents a bulk write first counts the id range: when nothing exists
+/// there (an import, a first sync) it skips reading each document.
+const COUNT_FIRST: usize = 32;
+/// How long an open waits for other connections to close before reporting `Blocked`.
+const BLOCKED_GRACE_MS: i32 = 3000;
+
+/// The IndexedDB store. Clones share one connection.
+#[derive(Clone)]
+pub struct IdbStore {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    db: IdbDatabase,
+    name: String,
+    schema: Schema,
+    channel: Option<BroadcastChannel>,
+    _on_versionchange: Closure<dyn FnMut()>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.db.set_onversionchange(None);
+        if let Some(c) = &self.channel {
+            c.close();
+        }
+        self.db.close();
+    }
+}
+
+/// A live subscription to writes; dropping it unsubscribes.
+pub struct Subscription {
+    channel: BroadcastChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JS glue
+
+fn js_err(e: JsValue) -> StoreError {
+    if let Some(d) = e.dyn_ref::<DomException>() {
+        return match d.name().as_str() {
+            "QuotaExceededError" => StoreError::QuotaExceeded,
+            "VersionError" => {
+                StoreError::Invalid("the database was written by a newer version of the app".into())
+            }
+            "InvalidStateError" => StoreError::Backend(
+                "the database was closed (another tab upgraded it); reload the page".into(),
+            ),
+            name => StoreError::Backend(format!("{name}: {}", d.message())),
+        };
+    }
+    if e.as_string().as_deref() == Some("blocked") {
+        return StoreError::Blocked;
+    }
+    StoreError::Backend(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+fn to_js(v: &Json) -> JsValue {
+    // Our own serde_json output is always valid JSON.
+    JSON::parse(&v.to_string()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn from_js(v: &JsValue) -> Result<Json, String> {
+    let s = JSON::stringify(v).map_err(|_| "not serializable".to_string())?;
+    let s = s.as_string().ok_or("not serializable")?;
+    serde_json::from_str(&s).map_err(|e| e.to_string())
+}
+
+fn key_js(k: &IndexKey) -> JsValue {
+    to_js(&k.to_json())
+}
+
+/// A native key range from composite bounds (`undefined` for all).
+fn range_js(bounds: &(Bound<IndexKey>, Bound<IndexKey>)) -> Result<JsValue, StoreError> {
+    let side = |b: &Bound<IndexKey>| match b {
+        Bound::Included(k) => Some((key_js(k), false)),
+        Bound::Excluded(k) => Some((key_js(k), true)),
+        Bound::Unbounded => None,
+    };
+    let r = match (side(&bounds.0), side(&bounds.1)) {
+        (None, None) => return Ok(JsValue::UNDEFINED),
+        (Some((l, lo)), None) => IdbKeyRange::lower_bound_with_open(&l, lo),
+        (None, Some((u, uo))) => IdbKeyRange::upper_bound_with_open(&u, uo),
+        (Some((l, lo)), Some((u, uo))) => {
+            IdbKeyRange::bound_with_lower_open_and_upper_open(&l, &u, lo, uo)
+        }
+    };
+    r.map(JsValue::from).map_err(js_err)
+}
+
+fn str_array(items: &[&str]) -> Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+/// A promise with its resolve and reject functions.
+fn deferred() -> (Promise, Function, Function) {
+    let mut fns = None;
+    let p = Promise::new(&mut |res, rej| fns = Some((res, rej)));
+    let (res, rej) = fns.expect("the executor runs synchronously");
+    (p, res, rej)
+}
+
+/// Waits until every request has succeeded, with one shared handler (cheap for thousands).
+async fn wait_all(reqs: &[IdbRequest]) -> Result<(), StoreError> {
+    if reqs.is_empty() {
+        return Ok(());
+    }
+    let (p, res, rej) = deferred();
+    let left = Rc::new(Cell::new(reqs.len()));
+    let on_ok = Closure::<dyn FnMut()>::new(move || {
+        left.set(left.get() - 1);
+        if left.get() == 0 {
+            let _ = res.call0(&JsValue::NULL);
+        }
+    });
+    let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let err = ev
+            .target()
+            .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+            .and_then(|r| r.error().ok().flatten())
+            .map(JsValue::from)
+            .unwrap_or_else(|| JsValue::from_str("request failed"));
+        let _ = rej.call1(&JsValue::NULL, &err);
+    });
+    for r in reqs {
+        r.set_onsuccess(Some(on_ok.as_ref().unchecked_ref()));
+        r.set_onerror(Some(on_err.as_ref().unchecked_ref()));
+    }
+    let out = JsFuture::from(p).await;
+    if out.is_err() {
+        // Later events must not reach the handlers dropped below.
+        for r in reqs {
+            r.set_onsuccess(None);
+            r.set_onerror(None);
+        }
+    }
+    out.map(|_| ()).map_err(js_err)
+}
+
+async fn request(req: IdbRequest) -> Result<JsValue, StoreError> {
+    wait_all(std::slice::from_ref(&req)).await?;
+    req.result().map_err(js_err)
+}
+
+/// Waits for a transaction to commit; rejects with its error when it aborts.
+struct TxDone {
+    promise: Promise,
+    tx: IdbTransaction,
+    _closures: (Handler, Handler),
+}
+
+impl TxDone {
+    fn new(tx: &IdbTransaction) -> TxDone {
+        let (promise, res, rej) = deferred();
+        let ok = Closure::<dyn FnMut()>::new(move || {
+            let _ = res.call0(&JsValue::NULL);
+        });
+        let t = tx.clone();
+        let abort = Closure::<dyn FnMut()>::new(move || {
+            let err = t
+                .error()
+                .map(JsValue::from)
+                .unwrap_or_else(|| JsValue::from_str("transaction aborted"));
+            let _ = rej.call1(&JsValue::NULL, &err);
+        });
+        tx.set_oncomplete(Some(ok.as_ref().unchecked_ref()));
+        tx.set_onabort(Some(abort.as_ref().unchecked_ref()));
+        TxDone {
+            promise,
+            tx: tx.clone(),
+            _closures: (ok, abort),
+        }
+    }
+    async fn wait(self) -> Result<(), StoreError> {
+        let out = JsFuture::from(self.promise.clone())
+            .await
+            .map(|_| ())
+            .map_err(js_err);
+        self.tx.set_oncomplete(None);
+        self.tx.set_onabort(None);
+        out
+    }
+}
+
+/// What a cursor step asks for next.
+enum Step {
+    Next,
+    Stop,
+}
+
+/// Walks a cursor request, calling `step` synchronously in each success callback (the fast
+/// way: no await between rows).
+async fn walk(
+    req: &IdbRequest,
+    step: impl FnMut(&IdbCursor) -> Result<Step, StoreError> + 'static,
+) -> Result<(), StoreError> {
+    let (p, res, rej) = deferred();
+    let rej2 = rej.clone();
+    let step = RefCell::new(step);
+    let failure: Rc<RefCell<Option<StoreError>>> = Rc::default();
+    let fail = failure.clone();
+    let r = req.clone();
+    let on_ok = Closure::<dyn FnMut()>::new(move || {
+        let cursor = match r.result() {
+            Ok(c) if !c.is_null() && !c.is_undefined() => c.unchecked_into::<IdbCursor>(),
+            _ => {
+                let _ = res.call0(&JsValue::NULL);
+                return;
+            }
+        };
+        match (step.borrow_mut())(&cursor) {
+            Ok(Step::Next) => {
+                if let Err(e) = cursor.continue_() {
+                    let _ = rej.call1(&JsValue::NULL, &e);
+                }
+            }
+            Ok(Step::Stop) => {
+                let _ = res.call0(&JsValue::NULL);
+            }
+            Err(e) => {
+                *fail.borrow_mut() = Some(e);
+                let _ = rej.call1(&JsValue::NULL, &JsValue::from_str("step failed"));
+            }
+        }
+    });
+    let r2 = req.clone();
+    let on_err = Closure::<dyn FnMut()>::new(move || {
+        let err = r2
+            .error()
+            .ok()
+            .flatten()
+            .map(JsValue::from)
+            .unwrap_or_else(|| JsValue::from_str("cursor failed"));
+        let _ = rej2.call1(&JsValue::NULL, &err);
+    });
+    req.set_onsuccess(Some(on_ok.as_ref().unchecked_ref()));
+    req.set_onerror(Some(on_err.as_ref().unchecked_ref()));
+    let out = JsFuture::from(p).await;
+    req.set_onsuccess(None);
+    req.set_onerror(None);
+    if let Some(e) = failure.borrow_mut().take() {
+        return Err(e);
+    }
+    out.map(|_| ()).map_err(js_err)
+}
+
+fn factory() -> Result<IdbFactory, StoreError> {
+    web_sys::window()
+        .ok_or_else(|| StoreError::Backend("no window".into()))?
+        .indexed_db()
+        .map_err(js_err)?
+        .ok_or_else(|| StoreError::Backend("IndexedDB is not available in this browser".into()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+fn doc_record_json(schema: &Schema, doc: &Doc, seq: u64) -> Json {
+    engine::doc_record(doc, seq, &schema.keys_of(doc))
+}
+
+fn parse_record(v: &JsValue, id: &str) -> Result<(Doc, u64), StoreError> {
+    let json = from_js(v).map_err(|reason| StoreError::Corrupt {
+        id: id.to_string(),
+        reason,
+    })?;
+    engine::parse_doc_record(&json).map_err(|reason| StoreError::Corrupt {
+        id: id.to_string(),
+        reason,
+    })
+}
+
+fn parse_revs(v: &JsValue, id: &str) -> Result<RevRecord, StoreError> {
+    let s = v.as_string().ok_or_else(|| StoreError::Corrupt {
+        id: id.to_string(),
+        reason: "revision record is not a string".into(),
+    })?;
+    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// The stored state from a docs record and a revs record (either may be missing).
+fn current_of(id: &str, rec: &JsValue, revs: &JsValue) -> Result<Option<Current>, StoreError> {
+    if rec.is_undefined() {
+        return Ok(None);
+    }
+    let (winner, _) = parse_record(rec, id)?;
+    let revs = if revs.is_undefined() {
+        // A document whose tree is missing: rebuild the one node we know.
+        let mut t = RevTree::new();
+        let rev = winner.rev.clone().unwrap_or_default();
+        t.merge_path(&[rev], winner.deleted)
+            .map_err(|_| StoreError::Corrupt {
+                id: id.to_string(),
+                reason: "bad revision".into(),
+            })?;
+        RevRecord {
+            tree: t,
+            leaves: BTreeMap::new(),
+        }
+    } else {
+        parse_revs(revs, id)?
+    };
+    Ok(Some(Current { winner, revs }))
+}
+
+fn ix_name(ix: &IndexDef) -> String {
+    format!("ix_{}", ix.name)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening and upgrading
+
+impl IdbStore {
+    /// Opens (creating or upgrading) the database `name` with the app's schema.
+    pub async fn open(name: &str) -> Result<IdbStore, StoreError> {
+        IdbStore::open_with(name, Schema::current()).await
+    }
+
+    /// Opens with a given schema. Upgrades run in `onupgradeneeded`: missing stores and indexes
+    /// are created, indexes no longer in the schema dropped, and every document migrated and
+    /// re-indexed in the same versionchange transaction. `Blocked` when another tab holds an
+    /// older version open and does not let go.
+    pub async fn open_with(name: &str, schema: Schema) -> Result<IdbStore, StoreError> {
+        schema.validate().map_err(StoreError::Invalid)?;
+        let req: IdbOpenDbRequest = factory()?
+            .open_with_u32(name, schema.version)
+            .map_err(js_err)?;
+        let (p, res, rej) = deferred();
+        let upgrade_failure: Rc<RefCell<Option<StoreError>>> = Rc::default();
+        // Closures that must live until the open settles (the migration cursor among them).
+        let keep: Kept = Rc::default();
+
+        let on_upgrade = {
+            let req = req.clone();
+            let schema = schema.clone();
+            let failure = upgrade_failure.clone();
+            let keep = keep.clone();
+            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
+                let old = ev.old_version() as u32;
+                if let Err(e) = upgrade(&req, &schema, old, &keep) {
+                    *failure.borrow_mut() = Some(e);
+                    if let Some(tx) = req.transaction() {
+                        let _ = tx.abort();
+                    }
+                }
+            })
+        };
+        let on_ok = {
+            let req = req.clone();
+            let res = res.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                let _ = res.call1(&JsValue::NULL, &req.result().unwrap_or(JsValue::NULL));
+            })
+        };
+        let on_err = {
+            let req = req.clone();
+            let rej = rej.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                let e = req
+                    .error()
+                    .ok()
+                    .flatten()
+                    .map(JsValue::from)
+                    .unwrap_or_else(|| JsValue::from_str("open failed"));
+                let _ = rej.call1(&JsValue::NULL, &e);
+            })
+        };
+        // `blocked` also fires for a moment while a connection just closed finishes its last
+        // transactions: give the other side BLOCKED_GRACE_MS to let go before reporting it.
+        let on_blocked = Closure::<dyn FnMut()>::new(move || {
+            let rej = rej.clone();
+            let give_up = Closure::once_into_js(move || {
+                let _ = rej.call1(&JsValue::NULL, &JsValue::from_str("blocked"));
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    give_up.unchecked_ref(),
+                    BLOCKED_GRACE_MS,
+                );
+            }
+        });
+        req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        req.set_onsuccess(Some(on_ok.as_ref().unchecked_ref()));
+        req.set_onerror(Some(on_err.as_ref().unchecked_ref()));
+        req.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
+        let out = JsFuture::from(p).await;
+        if let Some(e) = upgrade_failure.borrow_mut().take() {
+            return Err(e);
+        }
+        let db: IdbDatabase = match out {
+            Ok(v) => v.unchecked_into(),
+            Err(e) => {
+                if js_err(e.clone()) == StoreError::Blocked {
+                    // Should the other tab let go later, close what then opens.
+                    let r = req.clone();
+                    let late = Closure::once_into_js(move || {
+                        if let Ok(db) = r.result() {
+                            db.unchecked_into::<IdbDatabase>().close();
+                        }
+                    });
+                    req.set_onsuccess(Some(late.unchecked_ref()));
+                    req.set_onupgradeneeded(None);
+                    return Err(StoreError::Blocked);
+                }
+                return Err(js_err(e));
+            }
+        };
+        req.set_onupgradeneeded(None);
+        req.set_onsuccess(None);
+        req.set_onerror(None);
+        req.set_onblocked(None);
+        drop((on_upgrade, on_ok, on_err, on_blocked, keep));
+
+        // Let a newer version in another tab upgrade: close this connection when asked.
+        let d = db.clone();
+        let on_versionchange = Closure::<dyn FnMut()>::new(move || d.close());
+        db.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
+        let channel = BroadcastChannel::new(&format!("kefu:{name}")).ok();
+        Ok(IdbStore {
+            inner: Rc::new(Inner {
+                db,
+                name: name.to_string(),
+                schema,
+                channel,
+                _on_versionchange: on_versionchange,
+            }),
+        })
+    }
+
+    /// The database name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The schema this connection was opened with.
+    pub fn schema(&self) -> &Schema {
+        &self.inner.schema
+    }
+
+    /// Closes the connection (later calls fail). Dropping the last clone closes it too.
+    pub fn close(&self) {
+        self.inner.db.close();
+    }
+
+    /// Deletes a database (for tests and a full reset). Open connections to it are closed by
+    /// their `versionchange` handler first.
+    pub async fn delete_database(name: &str) -> Result<(), StoreError> {
+        let req = factory()?.delete_database(name).map_err(js_err)?;
+        request(req.unchecked_into()).await.map(|_| ())
+    }
+
+    /// Calls `callback(seq)` after every committed write to this database, from this tab and
+    /// from other tabs (through `BroadcastChannel("kefu:<name>")`; delivery is asynchronous).
+    /// Keep the returned [`Subscription`]; dropping it unsubscribes.
+    pub fn subscribe(&self, callback: impl Fn(u64) + 'static) -> Result<Subscription, StoreError> {
+        let channel =
+            BroadcastChannel::new(&format!("kefu:{}", self.inner.name)).map_err(js_err)?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let seq = js_sys::Reflect::get(&ev.data(), &JsValue::from_str("seq"))
+                .ok()
+                .and_then(|v| v.as_f64());
+            if let Some(seq) = seq {
+                callback(seq as u64);
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Subscription {
+            channel,
+            _on_message: on_message,
+        })
+    }
+
+    /// Whether storage is persistent, and the usage and quota the browser reports.
+    pub async fn storage_info() -> Result<StorageInfo, StoreError> {
+        let storage = web_sys::window()
+            .ok_or_else(|| StoreError::Backend("no window".into()))?
+            .navigator()
+            .storage();
+        let persisted = match storage.persisted() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_bool()),
+            Err(_) => None,
+        };
+        let (usage_bytes, quota_bytes) = match storage.estimate() {
+            Ok(p) => match JsFuture::from(p).await {
+                Ok(v) => {
+                    let est: web_sys::StorageEstimate = v.unchecked_into();
+                    (est.get_usage(), est.get_quota())
+                }
+                Err(_) => (None, None),
+            },
+            Err(_) => (None, None),
+        };
+        Ok(StorageInfo {
+            persisted,
+            usage_bytes,
+            quota_bytes,
+        })
+    }
+
+    /// Asks the browser to keep this site's data under storage pressure; returns whether granted.
+    pub async fn request_persistence() -> Result<bool, StoreError> {
+        let storage = web_sys::window()
+            .ok_or_else(|| StoreError::Backend("no window".into()))?
+            .navigator()
+            .storage();
+        let granted = JsFuture::from(storage.persist().map_err(js_err)?)
+            .await
+            .map_err(js_err)?;
+        Ok(granted.as_bool().unwrap_or(false))
+    }
+
+    /// Test hook: writes a raw value into the `docs` store, bypassing every check (to simulate a
+    /// damaged record). The value must carry `_id`.
+    pub async fn put_raw_record(&self, value: &Json) -> Result<(), StoreError> {
+        let tx = self.tx(&[DOCS], true)?;
+        let done = TxDone::new(&tx);
+        tx.object_store(DOCS)
+            .map_err(js_err)?
+            .put(&to_js(value))
+            .map_err(js_err)?;
+        done.wait().await
+    }
+
+    fn tx(&self, stores: &[&str], write: bool) -> Result<IdbTransaction, StoreError> {
+        let mode = if write {
+            IdbTransactionMode::Readwrite
+        } else {
+            IdbTransactionMode::Readonly
+        };
+        self.inner
+            .db
+            .transaction_with_str_sequence_and_mode(&str_array(stores), mode)
+            .map_err(js_err)
+    }
+
+    fn notify(&self, seq: u64) {
+        if let Some(c) = &self.inner.channel {
+            let msg = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &msg,
+                &JsValue::from_str("seq"),
+                &JsValue::from_f64(seq as f64),
+            );
+            let _ = c.post_message(&msg);
+        }
+    }
+}
+
+/// The versionchange work: stores, indexes, then migrate and re-index every document.
+fn upgrade(
+    req: &IdbOpenDbRequest,
+    schema: &Schema,
+    old: u32,
+    keep: &Kept,
+) -> Result<(), StoreError> {
+    let db: IdbDatabase = req.result().map_err(js_err)?.unchecked_into();
+    let tx = req
+        .transaction()
+        .ok_or_else(|| StoreError::Backend("no upgrade transaction".into()))?;
+    let names = db.object_store_names();
+    if !names.contains(DOCS) {
+        let params = IdbObjectStoreParameters::new();
+        params.set_key_path(&JsValue::from_str("_id"));
+        let docs = db
+            .create_object_store_with_optional_parameters(DOCS, &params)
+            .map_err(js_err)?;
+        docs.create_index_with_str(BY_SEQ, "seq").map_err(js_err)?;
+    }
+    for store in [REVS, LOCAL, META] {
+        if !names.contains(store) {
+            db.create_object_store(store).map_err(js_err)?;
+        }
+    }
+    let docs = tx.object_store(DOCS).map_err(js_err)?;
+    let existing = docs.index_names();
+    let wanted: BTreeSet<String> = schema.indexes.iter().map(ix_name).collect();
+    for i in 0..existing.length() {
+        if let Some(n) = existing.item(i) {
+            if n.starts_with("ix_") && !wanted.contains(&n) {
+                docs.delete_index(&n).map_err(js_err)?;
+            }
+        }
+    }
+    for ix in &schema.indexes {
+        let n = ix_name(ix);
+        if !existing.contains(&n) {
+            docs.create_index_with_str(&n, &n).map_err(js_err)?;
+        }
+    }
+    if old == 0 {
+        return Ok(());
+    }
+    // Migrate and re-index every document, synchronously in the cursor's callbacks.
+    let cursor_req = docs.open_cursor().map_err(js_err)?;
+    let schema = schema.clone();
+    let r = cursor_req.clone();
+    let on_ok = Closure::<dyn FnMut()>::new(move || {
+        let Ok(c) = r.result() else { return };
+        if c.is_null() || c.is_undefined() {
+            return;
+        }
+        let cursor: IdbCursorWithValue = c.unchecked_into();
+        if let Ok(value) = cursor.value() {
+            let id = cursor
+                .primary_key()
+                .ok()
+                .and_then(|k| k.as_string())
+                .unwrap_or_default();
+            // A damaged record is left as it is: it stays reported as corrupt.
+            if let Ok((mut doc, seq)) = parse_record(&value, &id) {
+                schema.migrate(old, &mut doc);
+                let _ = cursor.update(&to_js(&doc_record_json(&schema, &doc, seq)));
+            }
+        }
+        let _ = cursor.continue_();
+    });
+    cursor_req.set_onsuccess(Some(on_ok.as_ref().unchecked_ref()));
+    keep.borrow_mut().push(on_ok);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+impl IdbStore {
+    /// Reads the stored states of `ids` inside `tx` (docs and revs records, all requests in
+    /// flight at once). `also` (already issued) is awaited with the first round, so its
+    /// success event cannot pass unheard.
+    async fn read_states(
+        &self,
+        tx: &IdbTransaction,
+        ids: &BTreeSet<&str>,
+        also: Option<&IdbRequest>,
+    ) -> Result<BTreeMap<String, Option<Current>>, StoreError> {
+        let docs = tx.object_store(DOCS).map_err(js_err)?;
+        let revs = tx.object_store(REVS).map_err(js_err)?;
+        let mut out = BTreeMap::new();
+        let mut reqs = Vec::with_capacity(ids.len() * 2 + 1);
+        if ids.is_empty() {
+            reqs.extend(also.cloned());
+            wait_all(&reqs).await?;
+            return Ok(out);
+        }
+        if ids.len() > COUNT_FIRST {
+            let (lo, hi) = (
+                ids.first().expect("non-empty"),
+                ids.last().expect("non-empty"),
+            );
+            let range = IdbKeyRange::bound(&JsValue::from_str(lo), &JsValue::from_str(hi))
+                .map_err(js_err)?;
+            let count = docs.count_with_key(&range).map_err(js_err)?;
+            let first: Vec<IdbRequest> = std::iter::once(count.clone())
+                .chain(also.cloned())
+                .collect();
+            wait_all(&first).await?;
+            if count.result().map_err(js_err)?.as_f64() == Some(0.0) {
+                return Ok(ids.iter().map(|id| (id.to_string(), None)).collect());
+            }
+        } else {
+            reqs.extend(also.cloned());
+        }
+        let skip = reqs.len();
+        for id in ids {
+            let k = JsValue::from_str(id);
+            reqs.push(docs.get(&k).map_err(js_err)?);
+            reqs.push(revs.get(&k).map_err(js_err)?);
+        }
+        wait_all(&reqs).await?;
+        for (id, pair) in ids.iter().zip(reqs[skip..].chunks(2)) {
+            let rec = pair[0].result().map_err(js_err)?;
+            let rv = pair[1].result().map_err(js_err)?;
+            out.insert(id.to_string(), current_of(id, &rec, &rv)?);
+        }
+        Ok(out)
+    }
+
+    /// One readwrite transaction: read the states of `ids`, let `plan` decide the new states
+    /// (an error aborts and nothing is written), issue every put without awaiting each, then
+    /// await the commit and tell subscribers.
+    async fn write<T>(
+        &self,
+        ids: BTreeSet<&str>,
+        plan: impl FnOnce(&BTreeMap<String, Option<Current>>) -> Result<(Vec<Current>, T), StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self.tx(&[DOCS, REVS, META], true)?;
+        let done = TxDone::new(&tx);
+        let meta = tx.object_store(META).map_err(js_err)?;
+        let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
+        let planned = match self.read_states(&tx, &ids, Some(&seq_req)).await {
+            Ok(states) => plan(&states),
+            Err(e) => Err(e),
+        };
+        let seq_now = seq_req.result().map_err(js_err);
+        let (states, out, seq0) = match (planned, seq_now) {
+            (Ok((states, out)), Ok(seq)) => (states, out, seq.as_f64().unwrap_or(0.0) as u64),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = tx.abort();
+                let _ = done.wait().await;
+                return Err(e);
+            }
+        };
+        if states.is_empty() {
+            done.wait().await?;
+            return Ok(out);
+        }
+        let docs = tx.object_store(DOCS).map_err(js_err)?;
+        let revs = tx.object_store(REVS).map_err(js_err)?;
+        let issued = self.issue_puts(&docs, &revs, &meta, &states, seq0);
+        if let Err(e) = issued {
+            let _ = tx.abort();
+            let _ = done.wait().await;
+            return Err(e);
+        }
+        done.wait().await?;
+        self.notify(seq0 + states.len() as u64);
+        Ok(out)
+    }
+
+    fn issue_puts(
+        &self,
+        docs: &IdbObjectStore,
+        revs: &IdbObjectStore,
+        meta: &IdbObjectStore,
+        states: &[Current],
+        seq0: u64,
+    ) -> Result<(), StoreError> {
+        // One JSON.parse for the whole batch of records.
+        let mut batch = String::with_capacity(states.len() * 256);
+        batch.push('[');
+        for (i, cur) in states.iter().enumerate() {
+            if i > 0 {
+                batch.push(',');
+            }
+            batch.push_str(
+                &doc_record_json(&self.inner.schema, &cur.winner, seq0 + 1 + i as u64).to_string(),
+            );
+        }
+        batch.push(']');
+        let records: Array = JSON::parse(&batch).map_err(js_err)?.unchecked_into();
+        for (i, cur) in states.iter().enumerate() {
+            docs.put(&records.get(i as u32)).map_err(js_err)?;
+            let tree =
+                serde_json::to_string(&cur.revs).map_err(|e| StoreError::Backend(e.to_string()))?;
+            revs.put_with_key(
+                &JsValue::from_str(&tree),
+                &JsValue::from_str(&cur.winner.id),
+            )
+            .map_err(js_err)?;
+        }
+        let last = seq0 + states.len() as u64;
+        meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
+            .map_err(js_err)?;
+        Ok(())
+    }
+
+    async fn read_one(&self, id: &str) -> Result<Option<Current>, StoreError> {
+        let tx = self.tx(&[DOCS, REVS], false)?;
+        let ids: BTreeSet<&str> = [id].into_iter().collect();
+        let mut m = self.read_states(&tx, &ids, None).await?;
+        Ok(m.remove(id).flatten())
+    }
+}
+
+fn lookup(
+    states: &BTreeMap<String, Option<Current>>,
+    id: &str,
+) -> Result<Option<Current>, StoreError> {
+    Ok(states.get(id).cloned().flatten())
+}
+
+impl DocStore for IdbStore {
+    async fn get(&self, id: &str) -> Result<Doc, StoreError> {
+        let tx = self.tx(&[DOCS], false)?;
+        let v = request(
+            tx.object_store(DOCS)
+                .map_err(js_err)?
+                .get(&JsValue::from_str(id))
+                .map_err(js_err)?,
+        )
+        .await?;
+        if v.is_undefined() {
+            return Err(StoreError::NotFound { id: id.to_string() });
+        }
+        let (doc, _) = parse_record(&v, id)?;
+        if doc.deleted {
+            return Err(StoreError::NotFound { id: id.to_string() });
+        }
+        Ok(doc)
+    }
+
+    async fn get_rev(&self, id: &str, rev: &str) -> Result<Doc, StoreError> {
+        self.read_one(id)
+            .await?
+            .and_then(|c| c.get_rev(rev))
+            .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
+    }
+
+    async fn put(&self, doc: Doc) -> Result<String, StoreError> {
+        let mut revs = self.bulk(vec![doc]).await?;
+        Ok(revs.remove(0))
+    }
+
+    async fn bulk(&self, docs: Vec<Doc>) -> Result<Vec<String>, StoreError> {
+        if docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Validate and hash before the transaction opens.
+        let prepared: Vec<Prepared> = docs
+            .into_iter()
+            .map(engine::prepare)
+            .collect::<Result<_, _>>()?;
+        let ids: BTreeSet<&str> = prepared.iter().map(|p| p.doc.id.as_str()).collect();
+        self.write(ids, |states| {
+            engine::plan_edits(&prepared, |id| lookup(states, id))
+        })
+        .await
+    }
+
+    async fn delete(&self, id: &str, rev: &str) -> Result<String, StoreError> {
+        let doc = Doc {
+            id: id.to_string(),
+            rev: Some(rev.to_string()),
+            deleted: true,
+            body: Json::Object(Default::default()),
+        };
+        self.put(doc).await
+    }
+
+    async fn changes(&self, since: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let tx = self.tx(&[DOCS], false)?;
+        let ix = tx
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(BY_SEQ)
+            .map_err(js_err)?;
+        let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_f64(since as f64), true)
+            .map_err(js_err)?;
+        let req = ix.open_cursor_with_range(&range).map_err(js_err)?;
+        let rows: Rc<RefCell<Vec<Change>>> = Rc::default();
+        let out = rows.clone();
+        walk(&req, move |c| {
+            let c: &IdbCursorWithValue = c.unchecked_ref();
+            let id = c
+                .primary_key()
+                .ok()
+                .and_then(|k| k.as_string())
+                .unwrap_or_default();
+            let (doc, seq) = parse_record(&c.value().map_err(js_err)?, &id)?;
+            let mut rows = out.borrow_mut();
+            rows.push(Change {
+                seq,
+                id: doc.id,
+                rev: doc.rev.unwrap_or_default(),
+                deleted: doc.deleted,
+            });
+            Ok(if rows.len() >= limit {
+                Step::Stop
+            } else {
+                Step::Next
+            })
+        })
+        .await?;
+        let rows = rows.take();
+        Ok(rows)
+    }
+
+    async fn update_seq(&self) -> Result<u64, StoreError> {
+        let tx = self.tx(&[META], false)?;
+        let v = request(
+            tx.object_store(META)
+                .map_err(js_err)?
+                .get(&JsValue::from_str("seq"))
+                .map_err(js_err)?,
+        )
+        .await?;
+        Ok(v.as_f64().unwrap_or(0.0) as u64)
+    }
+
+    async fn query(&self, q: &Query) -> Result<Page, StoreError> {
+        let def = *self
+            .inner
+            .schema
+            .index(&q.index)
+            .ok_or_else(|| StoreError::Invalid(format!("no index {:?}", q.index)))?;
+        let Some(bounds) = q.range.composite_bounds(q.after.as_ref(), q.descending) else {
+            return Ok(Page::default());
+        };
+        if q.limit == 0 {
+            return Ok(Page::default());
+        }
+        let tx = self.tx(&[DOCS], false)?;
+        let ix = tx
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(&ix_name(&def))
+            .map_err(js_err)?;
+        let dir = if q.descending {
+            IdbCursorDirection::Prev
+        } else {
+            IdbCursorDirection::Next
+        };
+        let req = ix
+            .open_cursor_with_range_and_direction(&range_js(&bounds)?, dir)
+            .map_err(js_err)?;
+        // Collect raw values and keys in the callbacks; convert once at the end.
+        let values = Array::new();
+        let keys = Array::new();
+        let ids: Rc<RefCell<Vec<String>>> = Rc::default();
+        let (v2, k2, i2, limit) = (values.clone(), keys.clone(), ids.clone(), q.limit);
+        walk(&req, move |c| {
+            let c: &IdbCursorWithValue = c.unchecked_ref();
+            v2.push(&c.value().map_err(js_err)?);
+            k2.push(&c.key().map_err(js_err)?);
+            i2.borrow_mut().push(
+                c.primary_key()
+                    .ok()
+                    .and_then(|k| k.as_string())
+                    .unwrap_or_default(),
+            );
+            Ok(if v2.length() as usize >= limit {
+                Step::Stop
+            } else {
+                Step::Next
+            })
+        })
+        .await?;
+        let ids = ids.take();
+        let mut page = Page::default();
+        let parsed: Vec<Json> = match from_js(&values) {
+            Ok(Json::Array(items)) => items,
+            _ => (0..values.length())
+                .map(|i| from_js(&values.get(i)).unwrap_or(Json::Null))
+                .collect(),
+        };
+        for (id, v) in ids.iter().zip(parsed.iter()) {
+            match engine::parse_doc_record(v) {
+                Ok((doc, _)) => page.docs.push(doc),
+                Err(_) => page.corrupt.push(id.clone()),
+            }
+        }
+        if ids.len() == q.limit {
+            let last = from_js(&keys.get(keys.length() - 1))
+                .ok()
+                .and_then(|k| IndexKey::from_json(&k))
+                .and_then(IndexKey::split_composite);
+            page.next = match last {
+                Some((key, id)) => Some(Cursor { key, id }),
+                None => {
+                    return Err(StoreError::Corrupt {
+                        id: ids.last().cloned().unwrap_or_default(),
+                        reason: "bad index key".into(),
+                    })
+                }
+            };
+        }
+        Ok(page)
+    }
+
+    async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError> {
+        let def = *self
+            .inner
+            .schema
+            .index(index)
+            .ok_or_else(|| StoreError::Invalid(format!("no index {index:?}")))?;
+        let Some(bounds) = range.composite_bounds(None, false) else {
+            return Ok(0);
+        };
+        let tx = self.tx(&[DOCS], false)?;
+        let ix = tx
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(&ix_name(&def))
+            .map_err(js_err)?;
+        let r = range_js(&bounds)?;
+        let req = if r.is_undefined() {
+            ix.count()
+        } else {
+            ix.count_with_key(&r)
+        }
+        .map_err(js_err)?;
+        Ok(request(req).await?.as_f64().unwrap_or(0.0) as u64)
+    }
+
+    async fn rev_tree(&self, id: &str) -> Result<RevTree, StoreError> {
+        self.read_one(id)
+            .await?
+            .map(|c| c.revs.tree)
+            .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
+    }
+
+    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
+        if revs.is_empty() {
+            return Ok(());
+        }
+        let ids: BTreeSet<&str> = revs.iter().map(|r| r.doc.id.as_str()).collect();
+        self.write(ids, |states| {
+            engine::plan_replicated(&revs, |id| lookup(states, id)).map(|s| (s, ()))
+        })
+        .await
+    }
+
+    async fn revs_diff(
+        &self,
+        wanted: Vec<(String, Vec<String>)>,
+    ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let tx = self.tx(&[REVS], false)?;
+        let store = tx.object_store(REVS).map_err(js_err)?;
+        let reqs = wanted
+            .iter()
+            .map(|(id, _)| store.get(&JsValue::from_str(id)).map_err(js_err))
+            .collect::<Result<Vec<_>, _>>()?;
+        wait_all(&reqs).await?;
+        let mut out = Vec::new();
+        for ((id, revs), req) in wanted.into_iter().zip(reqs) {
+            let v = req.result().map_err(js_err)?;
+            let missing = if v.is_undefined() {
+                revs
+            } else {
+                parse_revs(&v, &id)?.tree.revs_diff(&revs)
+            };
+            if !missing.is_empty() {
+                out.push((id, missing));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError> {
+        let tx = self.tx(&[LOCAL], false)?;
+        let v = request(
+            tx.object_store(LOCAL)
+                .map_err(js_err)?
+                .get(&JsValue::from_str(id))
+                .map_err(js_err)?,
+        )
+        .await?;
+        match v.as_string() {
+            None => Ok(None),
+            Some(s) => serde_json::from_str(&s)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt {
+                    id: id.to_string(),
+                    reason: e.to_string(),
+                }),
+        }
+    }
+
+    async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError> {
+        let tx = self.tx(&[LOCAL], true)?;
+        let done = TxDone::new(&tx);
+        tx.object_store(LOCAL)
+            .map_err(js_err)?
+            .put_with_key(
+                &JsValue::from_str(&value.to_string()),
+                &JsValue::from_str(id),
+            )
+            .map_err(js_err)?;
+        done.wait().await
+    }
+
+    async fn all_docs(&self, after: Option<&str>, limit: usize) -> Result<Page, StoreError> {
+        if limit == 0 {
+            return Ok(Page::default());
+        }
+        let tx = self.tx(&[DOCS], false)?;
+        let store = tx.object_store(DOCS).map_err(js_err)?;
+        let req = match after {
+            Some(a) => {
+                let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_str(a), true)
+                    .map_err(js_err)?;
+                store.open_cursor_with_range(&range)
+            }
+            None => store.open_cursor(),
+        }
+        .map_err(js_err)?;
+        let page: Rc<RefCell<(Page, Option<String>)>> = Rc::default();
+        let out = page.clone();
+        walk(&req, move |c| {
+            let c: &IdbCursorWithValue = c.unchecked_ref();
+            let id = c
+                .primary_key()
+                .ok()
+                .and_then(|k| k.as_string())
+                .unwrap_or_default();
+            let mut out = out.borrow_mut();
+            match parse_record(&c.value().map_err(js_err)?, &id) {
+                Ok((doc, _)) if doc.deleted => return Ok(Step::Next),
+                Ok((doc, _)) => out.0.docs.push(doc),
+                Err(_) => out.0.corrupt.push(id.clone()),
+            }
+            out.1 = Some(id);
+            Ok(if out.0.docs.len() + out.0.corrupt.len() >= limit {
+                Step::Stop
+            } else {
+                Step::Next
+            })
+        })
+        .await?;
+        let (mut page, last) = page.take();
+        if page.docs.len() + page.corrupt.len() == limit {
+            page.next = last.map(|id| Cursor {
+                key: IndexKey::default(),
+                id,
+            });
+        }
+        Ok(page)
+    }
+
+    async fn clear(&self) -> Result<(), StoreError> {
+        let tx = self.tx(&[DOCS, REVS], true)?;
+        let done = TxDone::new(&tx);
+        tx.object_store(DOCS)
+            .map_err(js_err)?
+            .clear()
+            .map_err(js_err)?;
+        tx.object_store(REVS)
+            .map_err(js_err)?
+            .clear()
+            .map_err(js_err)?;
+        done.wait().await
+    }
+}

@@ -1,0 +1,166 @@
+//! store/: CouchDB-shaped JSON documents with revisions, a local changes feed and secondary
+//! indexes, behind one async API ([`DocStore`]) with two implementations: IndexedDB in the
+//! browser (`idb_store`) and an in-memory twin for host tests (`memory`). Knows documents and
+//! indexes, never screens.
+
+pub mod engine;
+pub mod error;
+pub mod key;
+pub mod memory;
+pub mod revs;
+pub mod schema;
+pub mod suite;
+pub mod typed;
+
+#[cfg(target_arch = "wasm32")]
+pub mod idb_store;
+
+pub use error::StoreError;
+pub use key::{IndexKey, KeyPart, KeyRange};
+pub use schema::{IndexDef, Migration, Schema};
+
+use serde_json::Value as Json;
+
+/// One document: its id, the revision it is at (None before the first write), whether it is a
+/// deletion (tombstone), and its body without the `_id`/`_rev`/`_deleted` fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Doc {
+    pub id: String,
+    pub rev: Option<String>,
+    pub deleted: bool,
+    pub body: Json,
+}
+
+impl Doc {
+    pub fn new(id: impl Into<String>, body: Json) -> Self {
+        Doc {
+            id: id.into(),
+            rev: None,
+            deleted: false,
+            body,
+        }
+    }
+    /// The `type` field of the body, which decides the indexes a document is in.
+    pub fn doc_type(&self) -> Option<&str> {
+        self.body.get("type").and_then(Json::as_str)
+    }
+}
+
+/// An entry of the local changes feed: the latest write to one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub seq: u64,
+    pub id: String,
+    /// The winning revision after the write.
+    pub rev: String,
+    pub deleted: bool,
+}
+
+/// A query over one secondary index, in key order, one page at a time.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub index: String,
+    pub range: KeyRange,
+    pub descending: bool,
+    pub limit: usize,
+    /// Continue after this position (from the previous page's `next`).
+    pub after: Option<Cursor>,
+}
+
+impl Query {
+    pub fn new(index: &str, range: KeyRange) -> Self {
+        Query {
+            index: index.to_string(),
+            range,
+            descending: false,
+            limit: 50,
+            after: None,
+        }
+    }
+    pub fn descending(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = n;
+        self
+    }
+    pub fn after(mut self, c: Option<Cursor>) -> Self {
+        self.after = c;
+        self
+    }
+}
+
+/// Where a page ended: the index key and document id of its last row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub key: IndexKey,
+    pub id: String,
+}
+
+/// One page of a query: the documents, where to continue (None at the end), and the ids of
+/// records that could not be read (reported, not fatal: the rest still load).
+#[derive(Clone, Debug, Default)]
+pub struct Page {
+    pub docs: Vec<Doc>,
+    pub next: Option<Cursor>,
+    pub corrupt: Vec<String>,
+}
+
+/// A revision received from a replication peer with its ancestry (`_revisions`), newest first,
+/// written as it is (`new_edits: false`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicatedRev {
+    pub doc: Doc,
+    /// Revision ids newest first, the first being `doc.rev`.
+    pub history: Vec<String>,
+}
+
+/// Storage use as the browser reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StorageInfo {
+    pub persisted: Option<bool>,
+    pub usage_bytes: Option<f64>,
+    pub quota_bytes: Option<f64>,
+}
+
+/// The document store. Single-threaded (the browser's), so futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait DocStore {
+    /// The winning revision of a document; `NotFound` if absent or deleted.
+    async fn get(&self, id: &str) -> Result<Doc, StoreError>;
+    /// A given revision (winner, losing leaf or kept ancestor body).
+    async fn get_rev(&self, id: &str, rev: &str) -> Result<Doc, StoreError>;
+    /// Writes a new revision. `doc.rev` must be the current winning revision (None for a new
+    /// document); otherwise `Conflict` and nothing is written. Returns the new revision.
+    async fn put(&self, doc: Doc) -> Result<String, StoreError>;
+    /// Several writes in one transaction: all are applied or none (the first error is returned).
+    async fn bulk(&self, docs: Vec<Doc>) -> Result<Vec<String>, StoreError>;
+    /// Marks a document deleted (a tombstone revision, kept for sync).
+    async fn delete(&self, id: &str, rev: &str) -> Result<String, StoreError>;
+    /// Changes after `since`, in sequence order, at most `limit`.
+    async fn changes(&self, since: u64, limit: usize) -> Result<Vec<Change>, StoreError>;
+    /// The sequence of the latest write (0 for an empty store).
+    async fn update_seq(&self) -> Result<u64, StoreError>;
+    /// A page of documents from a secondary index.
+    async fn query(&self, q: &Query) -> Result<Page, StoreError>;
+    /// How many documents an index holds in a range.
+    async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError>;
+    /// The revision tree of a document: every known leaf and ancestor.
+    async fn rev_tree(&self, id: &str) -> Result<revs::RevTree, StoreError>;
+    /// Writes revisions received from a peer, keeping their history; never refused as a
+    /// conflict: concurrent leaves are kept and the deterministic winner shows.
+    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError>;
+    /// Of the given revisions per document, those this store does not have.
+    async fn revs_diff(
+        &self,
+        wanted: Vec<(String, Vec<String>)>,
+    ) -> Result<Vec<(String, Vec<String>)>, StoreError>;
+    /// Non-replicated local documents (`_local/…`: checkpoints, device settings).
+    async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError>;
+    async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError>;
+    /// Every winning, non-deleted document, for backup export, in id order, one page at a time.
+    async fn all_docs(&self, after: Option<&str>, limit: usize) -> Result<Page, StoreError>;
+    /// Removes every document, revision and change (the wipe before an import).
+    async fn clear(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,380 @@
+//! store/schema: the app's secondary indexes and numbered migrations, one plain list each, read
+//! by both backends (IndexedDB builds native indexes from it; the twin builds BTreeMaps).
+
+use super::key::{IndexKey, KeyPart};
+use super::Doc;
+use serde_json::Value as Json;
+
+/// A secondary index. A document is in it when its `type` matches `doc_type` (any type when
+/// None) and `key` returns Some; only winning, non-deleted revisions are indexed. Internally
+/// every key is followed by the document id, so rows with equal keys come in id order.
+#[derive(Clone, Copy)]
+pub struct IndexDef {
+    /// Unique, `[a-z0-9_]`; the IndexedDB index is named `ix_<name>`.
+    pub name: &'static str,
+    pub doc_type: Option<&'static str>,
+    /// The key of a document body (it has no `_id`: the id is appended for you).
+    pub key: fn(&Json) -> Option<IndexKey>,
+}
+
+impl std::fmt::Debug for IndexDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexDef")
+            .field("name", &self.name)
+            .field("doc_type", &self.doc_type)
+            .finish()
+    }
+}
+
+impl IndexDef {
+    /// The index key of a document, if it belongs in this index (valid keys only: a NaN
+    /// anywhere leaves the document out, as IndexedDB would refuse it).
+    pub fn key_of(&self, doc: &Doc) -> Option<IndexKey> {
+        if doc.deleted {
+            return None;
+        }
+        if let Some(t) = self.doc_type {
+            if doc.doc_type() != Some(t) {
+                return None;
+            }
+        }
+        (self.key)(&doc.body).filter(IndexKey::is_valid)
+    }
+}
+
+/// A migration to `to_version`: `transform` rewrites the stored winning body of every document
+/// of `doc_type` (every document when None) in place, keeping its revision. Use it for shape
+/// upgrades; a change that must replicate as a new revision belongs in ordinary writes.
+#[derive(Clone, Copy)]
+pub struct Migration {
+    pub to_version: u32,
+    pub doc_type: Option<&'static str>,
+    pub transform: fn(&mut Json),
+}
+
+impl std::fmt::Debug for Migration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Migration")
+            .field("to_version", &self.to_version)
+            .field("doc_type", &self.doc_type)
+            .finish()
+    }
+}
+
+/// The database layout for one app version.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    /// Raise it whenever `indexes` or `migrations` change (it is the IndexedDB version).
+    pub version: u32,
+    pub indexes: Vec<IndexDef>,
+    pub migrations: Vec<Migration>,
+}
+
+/// `by_type`: every document by `[type]` (so by `[type, _id]` with the appended id).
+pub fn by_type_key(body: &Json) -> Option<IndexKey> {
+    body.get("type")
+        .and_then(Json::as_str)
+        .map(|t| IndexKey(vec![KeyPart::Str(t.to_string())]))
+}
+
+/// A string field as a key part (helper for index key functions).
+pub fn str_part(body: &Json, field: &str) -> Option<KeyPart> {
+    body.get(field)
+        .and_then(Json::as_str)
+        .map(|s| KeyPart::Str(s.to_string()))
+}
+
+/// A number field as a key part (helper for index key functions).
+pub fn num_part(body: &Json, field: &str) -> Option<KeyPart> {
+    body.get(field).and_then(Json::as_f64).map(KeyPart::Num)
+}
+
+impl Schema {
+    /// The app's schema. To add an index: append an `IndexDef` under `// app indexes` and raise
+    /// `version` by one (existing databases then build the index on next open).
+    pub fn current() -> Schema {
+        Schema {
+            version: 6,
+            indexes: vec![
+                IndexDef {
+                    name: "by_type",
+                    doc_type: None,
+                    key: by_type_key,
+                },
+                // app indexes (append below; keep names unique; raise `version` above)
+                // e.g. IndexDef { name: "complaint_by_status", doc_type: Some("complaint"),
+                //   key: |b| Some(IndexKey(vec![str_part(b, "status")?, str_part(b, "received_at")?])) },
+                // reports: complaints by time received (monthly report, quarterly analysis).
+                IndexDef {
+                    name: "complaint_by_received_at",
+                    doc_type: Some("complaint"),
+                    key: |b| Some(IndexKey(vec![str_part(b, "received_at")?])),
+                },
+                // retention: archived complaints not yet destroyed, by time archived.
+                IndexDef {
+                    name: "complaint_by_archived_at",
+                    doc_type: Some("complaint"),
+                    key: |b| match b.get("destroyed").and_then(Json::as_bool) {
+                        Some(true) => None,
+                        _ => Some(IndexKey(vec![str_part(b, "archived_at")?])),
+                    },
+                },
+                // complaints: cases of one status, by time received (list filter).
+                IndexDef {
+                    name: "complaint_status",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "status")?,
+                            str_part(b, "received_at")?,
+                        ]))
+                    },
+                },
+                // complaints: open cases (not closed or archived), by time received.
+                IndexDef {
+                    name: "complaint_open",
+                    doc_type: Some("complaint"),
+                    key: |b| match b.get("status").and_then(Json::as_str) {
+                        Some("closed") | Some("archived") | None => None,
+                        _ => Some(IndexKey(vec![str_part(b, "received_at")?])),
+                    },
+                },
+                // complaints: open cases by their listed deadline (`deadline`, written on save
+                // from `domain::complaint::deadline_of`): due today, overdue, sort by deadline.
+                IndexDef {
+                    name: "complaint_due",
+                    doc_type: Some("complaint"),
+                    key: |b| match b.get("status").and_then(Json::as_str) {
+                        Some("closed") | Some("archived") | None => None,
+                        _ => Some(IndexKey(vec![str_part(b, "deadline")?])),
+                    },
+                },
+                // complaints: by case number (search, and the per-device daily sequence).
+                IndexDef {
+                    name: "complaint_no",
+                    doc_type: Some("complaint"),
+                    key: |b| Some(IndexKey(vec![str_part(b, "case_no")?])),
+                },
+                // surveys: responses of a survey by time submitted (results, paged by date).
+                IndexDef {
+                    name: "response_by_survey",
+                    doc_type: Some("response"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "survey_id")?,
+                            str_part(b, "submitted_at")?,
+                        ]))
+                    },
+                },
+                // surveys: responses of a survey version (has this version answers? → new version on edit).
+                IndexDef {
+                    name: "response_by_version",
+                    doc_type: Some("response"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "survey_id")?,
+                            num_part(b, "survey_version")?,
+                        ]))
+                    },
+                },
+                // surveys: responses by channel (the "waiting to be sent" count of link and kiosk answers).
+                IndexDef {
+                    name: "response_by_channel",
+                    doc_type: Some("response"),
+                    key: |b| Some(IndexKey(vec![str_part(b, "channel")?])),
+                },
+                // surveys: low-score follow-ups of a survey by time opened.
+                IndexDef {
+                    name: "followup_by_survey",
+                    doc_type: Some("followup"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "survey_id")?,
+                            str_part(b, "created_at")?,
+                        ]))
+                    },
+                },
+                // demands: by status name (Open / InProgress / Done / Dropped, the `Dropped`
+                // object's key) and time created: the matrix reads only the active ones.
+                IndexDef {
+                    name: "demand_by_status",
+                    doc_type: Some("demand"),
+                    key: |b| {
+                        let status = match b.get("status")? {
+                            Json::String(s) => s.clone(),
+                            Json::Object(m) => m.keys().next()?.clone(),
+                            _ => return None,
+                        };
+                        Some(IndexKey(vec![
+                            KeyPart::Str(status),
+                            str_part(b, "created_at")?,
+                        ]))
+                    },
+                },
+                // demands: customer picker of the demand form, customers by name (prefix search).
+                IndexDef {
+                    name: "demands_customer_by_name",
+                    doc_type: Some("customer"),
+                    key: |b| Some(IndexKey(vec![str_part(b, "name")?])),
+                },
+                // customers: search by name (prefix, lower case), by the last 4 digits of the
+                // phone, by account number (prefix, lower case).
+                IndexDef {
+                    name: "customer_by_name",
+                    doc_type: Some("customer"),
+                    key: |b| {
+                        Some(IndexKey(vec![KeyPart::Str(
+                            b.get("name")?.as_str()?.trim().to_lowercase(),
+                        )]))
+                    },
+                },
+                IndexDef {
+                    name: "customer_by_phone4",
+                    doc_type: Some("customer"),
+                    key: |b| {
+                        Some(IndexKey(vec![KeyPart::Str(
+                            crate::domain::customer::phone_last4(b.get("phone")?.as_str()?)?,
+                        )]))
+                    },
+                },
+                IndexDef {
+                    name: "customer_by_account",
+                    doc_type: Some("customer"),
+                    key: |b| {
+                        Some(IndexKey(vec![KeyPart::Str(
+                            b.get("account_no")?.as_str()?.trim().to_lowercase(),
+                        )]))
+                    },
+                },
+                // the customer timeline: complaints, demands, survey responses and care tasks of
+                // one customer by [customer_id, date].
+                IndexDef {
+                    name: "by_customer",
+                    doc_type: None,
+                    key: |b| {
+                        let date = match b.get("type")?.as_str()? {
+                            "complaint" => "received_at",
+                            "demand" => "created_at",
+                            "response" => "submitted_at",
+                            "care_task" => "due",
+                            _ => return None,
+                        };
+                        Some(IndexKey(vec![
+                            str_part(b, "customer_id")?,
+                            str_part(b, date)?,
+                        ]))
+                    },
+                },
+                // who saw a customer's contact data in full, by [customer_id, at].
+                IndexDef {
+                    name: "access_log_by_customer",
+                    doc_type: Some("access_log"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "customer_id")?,
+                            str_part(b, "at")?,
+                        ]))
+                    },
+                },
+                // care tasks by [open|closed, due].
+                IndexDef {
+                    name: "care_task_by_due",
+                    doc_type: Some("care_task"),
+                    key: |b| {
+                        let open = b.get("status").and_then(Json::as_str) == Some("Open");
+                        Some(IndexKey(vec![
+                            KeyPart::Str(if open { "open" } else { "closed" }.into()),
+                            str_part(b, "due")?,
+                        ]))
+                    },
+                },
+            ],
+            migrations: vec![
+                // migrations (append below: Migration { to_version: 2, doc_type: Some(..), transform })
+            ],
+        }
+    }
+
+    pub fn index(&self, name: &str) -> Option<&IndexDef> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+
+    /// The index keys of a (winning) document, by index name.
+    pub fn keys_of(&self, doc: &Doc) -> Vec<(&'static str, IndexKey)> {
+        self.indexes
+            .iter()
+            .filter_map(|ix| ix.key_of(doc).map(|k| (ix.name, k)))
+            .collect()
+    }
+
+    /// Applies the migrations above `from_version` (up to `self.version`) to a winning body,
+    /// in version order. Returns whether anything ran.
+    pub fn migrate(&self, from_version: u32, doc: &mut Doc) -> bool {
+        let mut steps: Vec<&Migration> = self
+            .migrations
+            .iter()
+            .filter(|m| m.to_version > from_version && m.to_version <= self.version)
+            .collect();
+        steps.sort_by_key(|m| m.to_version);
+        let mut ran = false;
+        for m in steps {
+            if doc.deleted {
+                break;
+            }
+            if m.doc_type.is_none() || m.doc_type == doc.doc_type() {
+                (m.transform)(&mut doc.body);
+                ran = true;
+            }
+        }
+        ran
+    }
+
+    /// Checks names are unique and well formed.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for ix in &self.indexes {
+            if ix.name.is_empty()
+                || !ix
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(format!("bad index name {:?}", ix.name));
+            }
+            if !seen.insert(ix.name) {
+                return Err(format!("index {:?} defined twice", ix.name));
+            }
+        }
+        if let Some(m) = self
+            .migrations
+            .iter()
+            .find(|m| m.to_version > self.version || m.to_version < 2)
+        {
+            return Err(format!(
+                "migration to version {} outside 2..={}",
+                m.to_version, self.version
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn current_schema_is_valid_and_indexes_by_type() {
+        let s = Schema::current();
+        s.validate().unwrap();
+        let d = Doc::new("note:1", json!({"type": "note"}));
+        assert_eq!(
+            s.keys_of(&d),
+            vec![("by_type", IndexKey(vec![KeyPart::Str("note".into())]))]
+        );
+        let mut gone = d.clone();
+        gone.deleted = true;
+        assert!(s.keys_of(&gone).is_empty());
+    }
+}

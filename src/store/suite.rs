@@ -1,0 +1,550 @@
+//! store/suite: one behavioural test suite for every [`DocStore`] backend, run on the host
+//! against the in-memory twin and in the browser against IndexedDB. Checks panic on failure.
+
+use super::key::{IndexKey, KeyPart, KeyRange};
+use super::revs::parse_rev;
+use super::schema::{num_part, str_part, IndexDef};
+use super::{Doc, DocStore, Query, ReplicatedRev, Schema, StoreError};
+use serde_json::json;
+use std::future::Future;
+
+/// The schema the suite's stores must be opened with: the app's, plus `t_status_n`
+/// (notes by `[status, n]`).
+pub fn schema() -> Schema {
+    let mut s = Schema::current();
+    s.indexes.push(IndexDef {
+        name: "t_status_n",
+        doc_type: Some("note"),
+        key: |b| Some(IndexKey(vec![str_part(b, "status")?, num_part(b, "n")?])),
+    });
+    s
+}
+
+/// Runs every check, each on a fresh store from `make`. Returns how many ran.
+pub async fn run_all<S, F>(make: impl Fn() -> F) -> usize
+where
+    S: DocStore,
+    F: Future<Output = S>,
+{
+    crud_and_revisions(&make().await).await;
+    stale_write_conflicts(&make().await).await;
+    delete_leaves_a_tombstone(&make().await).await;
+    changes_feed(&make().await).await;
+    index_paging(&make().await).await;
+    prefix_ranges(&make().await).await;
+    bulk_is_all_or_nothing(&make().await).await;
+    replicated_conflict(&make().await).await;
+    revs_diff(&make().await).await;
+    local_docs(&make().await).await;
+    all_docs_paging(&make().await).await;
+    clear_wipes(&make().await).await;
+    12
+}
+
+fn note(id: &str, status: &str, n: i64) -> Doc {
+    Doc::new(
+        id,
+        json!({"type": "note", "status": status, "n": n, "text": format!("说明 {n}")}),
+    )
+}
+
+fn ids(docs: &[Doc]) -> Vec<&str> {
+    docs.iter().map(|d| d.id.as_str()).collect()
+}
+
+pub async fn crud_and_revisions<S: DocStore>(s: &S) {
+    assert!(matches!(
+        s.get("note:1").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let r1 = s.put(note("note:1", "open", 1)).await.unwrap();
+    let (g, h) = parse_rev(&r1).expect("rev format");
+    assert_eq!((g, h.len()), (1, 32));
+    let d = s.get("note:1").await.unwrap();
+    assert_eq!(d.rev.as_deref(), Some(r1.as_str()));
+    assert_eq!(d.body["text"], json!("说明 1"));
+    assert!(!d.deleted);
+    let mut d2 = d.clone();
+    d2.body["n"] = json!(2);
+    let r2 = s.put(d2).await.unwrap();
+    assert!(r2.starts_with("2-"), "{r2}");
+    assert_eq!(s.get("note:1").await.unwrap().body["n"], json!(2));
+    let tree = s.rev_tree("note:1").await.unwrap();
+    assert_eq!(tree.history(&r2), vec![r2.clone(), r1.clone()]);
+    // A revision id is a function of the edit: the same edit elsewhere gets the same id.
+    assert_eq!(
+        r1,
+        super::revs::new_rev_id(None, false, &note("x", "open", 1).body)
+    );
+    // Reserved ids and non-object bodies are refused.
+    assert!(matches!(
+        s.put(Doc::new("_bad", json!({}))).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.put(Doc::new("note:9", json!(5))).await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+pub async fn stale_write_conflicts<S: DocStore>(s: &S) {
+    let r1 = s.put(note("note:1", "open", 1)).await.unwrap();
+    let mut a = s.get("note:1").await.unwrap();
+    let b = a.clone();
+    a.body["n"] = json!(10);
+    let r2 = s.put(a).await.unwrap();
+    let seq = s.update_seq().await.unwrap();
+    let mut stale = b;
+    stale.body["n"] = json!(20);
+    assert_eq!(
+        s.put(stale).await,
+        Err(StoreError::Conflict {
+            id: "note:1".into()
+        })
+    );
+    // A new document over an existing one is a conflict too.
+    assert!(matches!(
+        s.put(note("note:1", "open", 3)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Nothing changed.
+    let now = s.get("note:1").await.unwrap();
+    assert_eq!(
+        (now.rev.as_deref(), &now.body["n"]),
+        (Some(r2.as_str()), &json!(10))
+    );
+    assert_eq!(s.update_seq().await.unwrap(), seq);
+    assert_eq!(
+        s.rev_tree("note:1").await.unwrap().leaves(),
+        vec![r2.as_str()]
+    );
+    assert!(s.rev_tree("note:1").await.unwrap().contains(&r1));
+}
+
+pub async fn delete_leaves_a_tombstone<S: DocStore>(s: &S) {
+    let r1 = s.put(note("note:1", "open", 1)).await.unwrap();
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 1);
+    assert!(matches!(
+        s.delete("note:1", "1-00000000000000000000000000000000")
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let r2 = s.delete("note:1", &r1).await.unwrap();
+    assert!(r2.starts_with("2-"));
+    assert!(matches!(
+        s.get("note:1").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 0);
+    let tomb = s.get_rev("note:1", &r2).await.unwrap();
+    assert!(tomb.deleted);
+    let ch = s.changes(0, 10).await.unwrap();
+    assert_eq!(ch.len(), 1);
+    assert!(ch[0].deleted && ch[0].rev == r2);
+    assert_eq!(s.all_docs(None, 10).await.unwrap().docs.len(), 0);
+    // Writing the id again without a revision extends the tombstone.
+    let r3 = s.put(note("note:1", "open", 3)).await.unwrap();
+    assert!(r3.starts_with("3-"), "{r3}");
+    assert_eq!(s.get("note:1").await.unwrap().body["n"], json!(3));
+}
+
+pub async fn changes_feed<S: DocStore>(s: &S) {
+    assert_eq!(s.update_seq().await.unwrap(), 0);
+    let a = s.put(note("note:a", "open", 1)).await.unwrap();
+    s.put(note("note:b", "open", 2)).await.unwrap();
+    let mut d = s.get("note:a").await.unwrap();
+    assert_eq!(d.rev.as_deref(), Some(a.as_str()));
+    d.body["n"] = json!(5);
+    let a2 = s.put(d).await.unwrap();
+    s.put(note("note:c", "open", 3)).await.unwrap();
+    assert_eq!(s.update_seq().await.unwrap(), 4);
+    let all = s.changes(0, 100).await.unwrap();
+    let got: Vec<(u64, &str)> = all.iter().map(|c| (c.seq, c.id.as_str())).collect();
+    assert_eq!(got, vec![(2, "note:b"), (3, "note:a"), (4, "note:c")]);
+    assert_eq!(all[1].rev, a2);
+    let since2 = s.changes(2, 100).await.unwrap();
+    assert_eq!(since2.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![3, 4]);
+    assert_eq!(s.changes(0, 1).await.unwrap().len(), 1);
+    assert!(s.changes(4, 10).await.unwrap().is_empty());
+}
+
+pub async fn index_paging<S: DocStore>(s: &S) {
+    let mut docs = Vec::new();
+    for i in 0..25 {
+        let status = if i % 2 == 0 { "open" } else { "closed" };
+        docs.push(note(&format!("note:{i:02}"), status, (i * 7) % 25));
+    }
+    docs.push(Doc::new(
+        "task:1",
+        json!({"type": "task", "status": "open", "n": 1}),
+    ));
+    s.bulk(docs).await.unwrap();
+    assert_eq!(s.count("t_status_n", &KeyRange::all()).await.unwrap(), 25);
+    let open = KeyRange::prefix(IndexKey(vec![KeyPart::from("open")]));
+    assert_eq!(s.count("t_status_n", &open).await.unwrap(), 13);
+    // Ascending, pages of 5, across the whole range.
+    let mut seen = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let p = s
+            .query(&Query::new("t_status_n", open.clone()).limit(5).after(after))
+            .await
+            .unwrap();
+        assert!(p.corrupt.is_empty());
+        pages += 1;
+        seen.extend(p.docs.iter().map(|d| d.body["n"].as_i64().unwrap()));
+        after = p.next;
+        if after.is_none() {
+            break;
+        }
+        assert!(pages < 10);
+    }
+    assert_eq!(seen.len(), 13);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    // Descending, the same rows reversed.
+    let mut desc = Vec::new();
+    let mut after = None;
+    loop {
+        let p = s
+            .query(
+                &Query::new("t_status_n", open.clone())
+                    .descending()
+                    .limit(4)
+                    .after(after),
+            )
+            .await
+            .unwrap();
+        desc.extend(p.docs.iter().map(|d| d.body["n"].as_i64().unwrap()));
+        after = p.next;
+        if after.is_none() {
+            break;
+        }
+    }
+    seen.reverse();
+    assert_eq!(desc, seen);
+    // Equal keys page by id: by_type holds 25 notes under the same key.
+    let notes = KeyRange::eq(IndexKey(vec![KeyPart::from("note")]));
+    let p1 = s
+        .query(&Query::new("by_type", notes.clone()).limit(10))
+        .await
+        .unwrap();
+    let p2 = s
+        .query(
+            &Query::new("by_type", notes.clone())
+                .limit(10)
+                .after(p1.next.clone()),
+        )
+        .await
+        .unwrap();
+    let p3 = s
+        .query(
+            &Query::new("by_type", notes.clone())
+                .limit(10)
+                .after(p2.next.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&p1.docs)[0], "note:00");
+    assert_eq!(ids(&p2.docs)[0], "note:10");
+    assert_eq!(
+        ids(&p3.docs),
+        vec!["note:20", "note:21", "note:22", "note:23", "note:24"]
+    );
+    assert!(p3.next.is_none());
+    let last = s
+        .query(&Query::new("by_type", notes).descending().limit(2))
+        .await
+        .unwrap();
+    assert_eq!(ids(&last.docs), vec!["note:24", "note:23"]);
+    // An edit moves a document within the index; a deletion removes it.
+    let mut d = s.get("note:00").await.unwrap();
+    d.body["status"] = json!("closed");
+    s.put(d).await.unwrap();
+    assert_eq!(s.count("t_status_n", &open).await.unwrap(), 12);
+    let d = s.get("note:02").await.unwrap();
+    s.delete("note:02", d.rev.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(s.count("t_status_n", &open).await.unwrap(), 11);
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 25);
+    assert!(matches!(
+        s.query(&Query::new("nope", KeyRange::all())).await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+pub async fn prefix_ranges<S: DocStore>(s: &S) {
+    s.bulk(vec![
+        note("note:1", "open", 1),
+        note("note:2", "open", 2),
+        note("note:3", "opened", 3),
+        note("note:4", "closed", 4),
+        note("note:5", "open", 30),
+    ])
+    .await
+    .unwrap();
+    let k = |parts: Vec<KeyPart>| IndexKey(parts);
+    let open = s
+        .query(&Query::new(
+            "t_status_n",
+            KeyRange::prefix(k(vec!["open".into()])),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ids(&open.docs), vec!["note:1", "note:2", "note:5"]);
+    let between = KeyRange::between(
+        k(vec!["open".into(), 2.0.into()]),
+        k(vec!["open".into(), 30.0.into()]),
+    );
+    let b = s.query(&Query::new("t_status_n", between)).await.unwrap();
+    assert_eq!(ids(&b.docs), vec!["note:2", "note:5"]);
+    let exact = s
+        .query(&Query::new(
+            "t_status_n",
+            KeyRange::eq(k(vec!["open".into(), 2.0.into()])),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ids(&exact.docs), vec!["note:2"]);
+    let mut open_excl = KeyRange::between(
+        k(vec!["open".into(), 1.0.into()]),
+        k(vec!["open".into(), 30.0.into()]),
+    );
+    open_excl.lower_open = true;
+    open_excl.upper_open = true;
+    assert_eq!(s.count("t_status_n", &open_excl).await.unwrap(), 1);
+    let to = s
+        .count("t_status_n", &KeyRange::to(k(vec!["open".into()])))
+        .await
+        .unwrap();
+    assert_eq!(to, 1, "only [closed, 4] sorts at or below [open]");
+    let empty = KeyRange::between(k(vec!["z".into()]), k(vec!["a".into()]));
+    assert!(s
+        .query(&Query::new("t_status_n", empty.clone()))
+        .await
+        .unwrap()
+        .docs
+        .is_empty());
+    assert_eq!(s.count("t_status_n", &empty).await.unwrap(), 0);
+}
+
+pub async fn bulk_is_all_or_nothing<S: DocStore>(s: &S) {
+    let r = s.put(note("note:2", "open", 2)).await.unwrap();
+    let seq = s.update_seq().await.unwrap();
+    let mut docs = vec![note("note:1", "open", 1), note("note:2", "open", 99)];
+    docs.extend((3..50).map(|i| note(&format!("note:{i}"), "open", i)));
+    assert_eq!(
+        s.bulk(docs).await,
+        Err(StoreError::Conflict {
+            id: "note:2".into()
+        })
+    );
+    assert!(matches!(
+        s.get("note:1").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.get("note:30").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(s.get("note:2").await.unwrap().rev, Some(r.clone()));
+    assert_eq!(s.update_seq().await.unwrap(), seq);
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 1);
+    assert_eq!(s.changes(0, 100).await.unwrap().len(), 1);
+    // A batch may write one document twice when the second edit follows the first.
+    let mut d = note("note:7", "open", 7);
+    let first = super::revs::new_rev_id(None, false, &d.body);
+    let mut second = d.clone();
+    second.rev = Some(first.clone());
+    second.body["n"] = json!(8);
+    d.rev = None;
+    let revs = s.bulk(vec![d, second]).await.unwrap();
+    assert_eq!(revs[0], first);
+    assert!(revs[1].starts_with("2-"));
+    assert_eq!(s.get("note:7").await.unwrap().body["n"], json!(8));
+    assert_eq!(
+        s.update_seq().await.unwrap(),
+        seq + 1,
+        "one document, one change"
+    );
+}
+
+pub async fn replicated_conflict<S: DocStore>(s: &S) {
+    let r1 = s.put(note("note:1", "open", 1)).await.unwrap();
+    let mut mine = s.get("note:1").await.unwrap();
+    mine.body["n"] = json!(2);
+    let r2_mine = s.put(mine).await.unwrap();
+    // A peer edited the same parent differently, and then once more.
+    let theirs = ReplicatedRev {
+        doc: Doc {
+            id: "note:1".into(),
+            rev: Some("3-0000000000000000000000000000aaaa".into()),
+            deleted: false,
+            body: json!({"type": "note", "status": "open", "n": 30}),
+        },
+        history: vec![
+            "3-0000000000000000000000000000aaaa".into(),
+            "2-0000000000000000000000000000bbbb".into(),
+            r1.clone(),
+        ],
+    };
+    s.put_replicated(vec![theirs.clone()]).await.unwrap();
+    let tree = s.rev_tree("note:1").await.unwrap();
+    let mut leaves = tree.leaves();
+    leaves.sort();
+    assert_eq!(
+        leaves,
+        vec![r2_mine.as_str(), "3-0000000000000000000000000000aaaa"]
+    );
+    // Deterministic winner: the longer branch.
+    let w = s.get("note:1").await.unwrap();
+    assert_eq!(w.rev.as_deref(), Some("3-0000000000000000000000000000aaaa"));
+    assert_eq!(w.body["n"], json!(30));
+    assert_eq!(tree.conflicts(), vec![r2_mine.as_str()]);
+    // The losing leaf is kept and readable.
+    let lost = s.get_rev("note:1", &r2_mine).await.unwrap();
+    assert_eq!(lost.body["n"], json!(2));
+    // The index shows the winner.
+    let by_n = s
+        .query(&Query::new("t_status_n", KeyRange::all()))
+        .await
+        .unwrap();
+    assert_eq!(by_n.docs.len(), 1);
+    assert_eq!(by_n.docs[0].body["n"], json!(30));
+    // Receiving it again changes nothing.
+    let seq = s.update_seq().await.unwrap();
+    s.put_replicated(vec![theirs]).await.unwrap();
+    assert_eq!(s.update_seq().await.unwrap(), seq);
+    // Resolving: delete the losing leaf; the winner stays and the conflict is gone.
+    s.delete("note:1", &r2_mine).await.unwrap();
+    assert!(s.rev_tree("note:1").await.unwrap().conflicts().is_empty());
+    assert_eq!(s.get("note:1").await.unwrap().body["n"], json!(30));
+    // A new document arriving by replication.
+    let fresh = ReplicatedRev {
+        doc: Doc {
+            id: "note:2".into(),
+            rev: Some("2-0000000000000000000000000000cccc".into()),
+            deleted: false,
+            body: json!({"type": "note", "status": "open", "n": 5}),
+        },
+        history: vec![
+            "2-0000000000000000000000000000cccc".into(),
+            "1-0000000000000000000000000000dddd".into(),
+        ],
+    };
+    s.put_replicated(vec![fresh]).await.unwrap();
+    assert_eq!(
+        s.get("note:2").await.unwrap().rev.as_deref(),
+        Some("2-0000000000000000000000000000cccc")
+    );
+    assert_eq!(
+        s.changes(seq, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["note:1", "note:2"]
+    );
+}
+
+pub async fn revs_diff<S: DocStore>(s: &S) {
+    let r1 = s.put(note("note:1", "open", 1)).await.unwrap();
+    let diff = s
+        .revs_diff(vec![
+            (
+                "note:1".into(),
+                vec![r1.clone(), "2-0000000000000000000000000000ffff".into()],
+            ),
+            (
+                "note:9".into(),
+                vec!["1-0000000000000000000000000000eeee".into()],
+            ),
+            ("note:1".into(), vec![r1]),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        diff,
+        vec![
+            (
+                "note:1".to_string(),
+                vec!["2-0000000000000000000000000000ffff".to_string()]
+            ),
+            (
+                "note:9".to_string(),
+                vec!["1-0000000000000000000000000000eeee".to_string()]
+            ),
+        ]
+    );
+}
+
+pub async fn local_docs<S: DocStore>(s: &S) {
+    assert_eq!(s.get_local("_local/cp").await.unwrap(), None);
+    s.put_local("_local/cp", json!({"seq": 5})).await.unwrap();
+    s.put_local("_local/cp", json!({"seq": 7})).await.unwrap();
+    assert_eq!(
+        s.get_local("_local/cp").await.unwrap(),
+        Some(json!({"seq": 7}))
+    );
+    // Local documents are not replicated: no change, no index row.
+    assert_eq!(s.update_seq().await.unwrap(), 0);
+    assert_eq!(s.all_docs(None, 10).await.unwrap().docs.len(), 0);
+}
+
+pub async fn all_docs_paging<S: DocStore>(s: &S) {
+    let docs: Vec<Doc> = (0..12)
+        .map(|i| note(&format!("note:{i:02}"), "open", i))
+        .collect();
+    s.bulk(docs).await.unwrap();
+    let d = s.get("note:03").await.unwrap();
+    s.delete("note:03", d.rev.as_deref().unwrap())
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let p = s.all_docs(after.as_deref(), 5).await.unwrap();
+        got.extend(p.docs.iter().map(|d| d.id.clone()));
+        match p.next {
+            Some(c) => after = Some(c.id),
+            None => break,
+        }
+    }
+    let want: Vec<String> = (0..12)
+        .filter(|i| *i != 3)
+        .map(|i| format!("note:{i:02}"))
+        .collect();
+    assert_eq!(got, want);
+}
+
+pub async fn clear_wipes<S: DocStore>(s: &S) {
+    s.bulk(
+        (0..5)
+            .map(|i| note(&format!("note:{i}"), "open", i))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    s.put_local("_local/x", json!(1)).await.unwrap();
+    s.clear().await.unwrap();
+    assert!(matches!(
+        s.get("note:1").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 0);
+    assert!(s.changes(0, 10).await.unwrap().is_empty());
+    assert!(matches!(
+        s.rev_tree("note:1").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // The store works after a wipe, and sequences keep rising (checkpoints stay valid).
+    s.put(note("note:1", "open", 1)).await.unwrap();
+    assert_eq!(s.update_seq().await.unwrap(), 6);
+    assert_eq!(
+        s.get_local("_local/x").await.unwrap(),
+        Some(json!(1)),
+        "local documents survive a wipe"
+    );
+}

@@ -1,0 +1,222 @@
+//! The IndexedDB store in a real browser: the shared suite, schema migration, corrupt records
+//! and all-or-nothing transactions. Run with wasm-bindgen-test-runner in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use kefu::store::idb_store::IdbStore;
+use kefu::store::key::{IndexKey, KeyPart};
+use kefu::store::schema::{num_part, IndexDef, Migration};
+use kefu::store::{suite, Doc, DocStore, KeyRange, Query, Schema, StoreError};
+use serde_json::{json, Value as Json};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+thread_local! {
+    static COUNTER: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A database name no other test uses in this run.
+fn fresh_name(tag: &str) -> String {
+    let n = COUNTER.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    format!("kefu-test-{tag}-{n}-{}", js_sys::Date::now())
+}
+
+async fn fresh(tag: &str, schema: Schema) -> IdbStore {
+    let name = fresh_name(tag);
+    IdbStore::delete_database(&name).await.unwrap();
+    IdbStore::open_with(&name, schema).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn shared_suite_on_indexeddb() {
+    let names: Rc<RefCell<Vec<String>>> = Rc::default();
+    let n = suite::run_all(|| {
+        let names = names.clone();
+        async move {
+            let s = fresh("suite", suite::schema()).await;
+            names.borrow_mut().push(s.name().to_string());
+            s
+        }
+    })
+    .await;
+    assert_eq!(n, 12);
+    let list = names.borrow().clone();
+    for name in &list {
+        IdbStore::delete_database(name).await.unwrap();
+    }
+}
+
+fn v2_schema() -> Schema {
+    let mut s = Schema::current();
+    s.version = Schema::current().version + 1;
+    s.indexes.push(IndexDef {
+        name: "note_by_priority",
+        doc_type: Some("note"),
+        key: |b| Some(IndexKey(vec![num_part(b, "priority")?])),
+    });
+    s.migrations.push(Migration {
+        to_version: Schema::current().version + 1,
+        doc_type: Some("note"),
+        transform: |b| {
+            let n = b.get("n").and_then(Json::as_f64).unwrap_or(0.0);
+            b["priority"] = json!(1000.0 - n);
+            b["v"] = json!(2);
+        },
+    });
+    s
+}
+
+#[wasm_bindgen_test]
+async fn migration_from_the_previous_schema_keeps_every_record() {
+    let name = fresh_name("migrate");
+    IdbStore::delete_database(&name).await.unwrap();
+    let v1 = IdbStore::open_with(&name, Schema::current()).await.unwrap();
+    let docs: Vec<Doc> = (0..300)
+        .map(|i| Doc::new(format!("note:{i:04}"), json!({"type": "note", "n": i})))
+        .collect();
+    v1.bulk(docs).await.unwrap();
+    v1.put(Doc::new("other:1", json!({"type": "other", "n": 1})))
+        .await
+        .unwrap();
+    let rev_before = v1.get("note:0007").await.unwrap().rev;
+    let seq_before = v1.update_seq().await.unwrap();
+    v1.close();
+    drop(v1);
+
+    let v2 = IdbStore::open_with(&name, v2_schema()).await.unwrap();
+    for i in [0, 7, 150, 299] {
+        let d = v2.get(&format!("note:{i:04}")).await.unwrap();
+        assert_eq!(d.body["n"], json!(i));
+        assert_eq!(d.body["v"], json!(2));
+    }
+    assert_eq!(v2.get("note:0007").await.unwrap().rev, rev_before);
+    assert!(v2.get("other:1").await.unwrap().body.get("v").is_none());
+    assert_eq!(v2.count("by_type", &KeyRange::all()).await.unwrap(), 301);
+    assert_eq!(
+        v2.count("note_by_priority", &KeyRange::all())
+            .await
+            .unwrap(),
+        300
+    );
+    let top = v2
+        .query(&Query::new("note_by_priority", KeyRange::all()).limit(2))
+        .await
+        .unwrap();
+    let ids: Vec<_> = top.docs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["note:0299", "note:0298"]);
+    assert_eq!(v2.update_seq().await.unwrap(), seq_before);
+    // Every record is intact: all_docs reads 301 without corruption.
+    let all = v2.all_docs(None, 1000).await.unwrap();
+    assert_eq!((all.docs.len(), all.corrupt.len()), (301, 0));
+    // The old version cannot open the newer database.
+    v2.close();
+    drop(v2);
+    assert!(matches!(
+        IdbStore::open_with(&name, Schema::current()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    IdbStore::delete_database(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_record_is_reported_and_the_rest_load() {
+    let s = fresh("corrupt", Schema::current()).await;
+    for i in 0..5 {
+        s.put(Doc::new(format!("note:{i}"), json!({"type": "note"})))
+            .await
+            .unwrap();
+    }
+    // A raw record in the index with no revision and a body that is not an object.
+    s.put_raw_record(&json!({"_id": "note:2b", "b": 17, "ix_by_type": [["note"], "note:2b"]}))
+        .await
+        .unwrap();
+    let p = s
+        .query(&Query::new("by_type", KeyRange::all()))
+        .await
+        .unwrap();
+    assert_eq!(p.docs.len(), 5);
+    assert_eq!(p.corrupt, vec!["note:2b".to_string()]);
+    assert!(
+        matches!(s.get("note:2b").await, Err(StoreError::Corrupt { id, .. }) if id == "note:2b")
+    );
+    let all = s.all_docs(None, 100).await.unwrap();
+    assert_eq!((all.docs.len(), all.corrupt.len()), (5, 1));
+    // Writing over it is refused as corrupt, not silently replaced.
+    assert!(matches!(
+        s.put(Doc::new("note:2b", json!({"type": "note"}))).await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_transaction_failing_half_way_leaves_nothing() {
+    let s = fresh("atomic", Schema::current()).await;
+    s.put(Doc::new("note:0500", json!({"type": "note"})))
+        .await
+        .unwrap();
+    // 1000 new documents with one conflicting in the middle (also exercises the count-first path).
+    let mut docs: Vec<Doc> = (0..1000)
+        .map(|i| Doc::new(format!("note:{i:04}"), json!({"type": "note", "n": i})))
+        .collect();
+    docs[500].body["n"] = json!(-1);
+    assert_eq!(
+        s.bulk(docs).await,
+        Err(StoreError::Conflict {
+            id: "note:0500".into()
+        })
+    );
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 1);
+    assert_eq!(s.update_seq().await.unwrap(), 1);
+    assert!(matches!(
+        s.get("note:0999").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // And a clean bulk of the same size goes through in one transaction.
+    let docs: Vec<Doc> = (0..1000)
+        .map(|i| Doc::new(format!("task:{i:04}"), json!({"type": "task", "n": i})))
+        .collect();
+    s.bulk(docs).await.unwrap();
+    let tasks = KeyRange::eq(IndexKey(vec![KeyPart::from("task")]));
+    assert_eq!(s.count("by_type", &tasks).await.unwrap(), 1000);
+    assert_eq!(s.update_seq().await.unwrap(), 1001);
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn subscribers_hear_of_writes() {
+    let s = fresh("notify", Schema::current()).await;
+    let heard: Rc<RefCell<Vec<u64>>> = Rc::default();
+    let h = heard.clone();
+    let sub = s.subscribe(move |seq| h.borrow_mut().push(seq)).unwrap();
+    s.put(Doc::new("note:1", json!({"type": "note"})))
+        .await
+        .unwrap();
+    s.bulk(vec![
+        Doc::new("note:2", json!({"type": "note"})),
+        Doc::new("note:3", json!({"type": "note"})),
+    ])
+    .await
+    .unwrap();
+    for _ in 0..50 {
+        if heard.borrow().len() >= 2 {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    assert_eq!(*heard.borrow(), vec![1, 3]);
+    drop(sub);
+    s.put(Doc::new("note:4", json!({"type": "note"})))
+        .await
+        .unwrap();
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(heard.borrow().len(), 2, "no message after unsubscribing");
+    let info = IdbStore::storage_info().await.unwrap();
+    assert!(info.quota_bytes.unwrap_or(0.0) > 0.0);
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
