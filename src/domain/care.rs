@@ -182,6 +182,81 @@ impl Default for CareSettings {
     }
 }
 
+/// The stored care settings (one document, id [`CARE_CONFIG_ID`], type `care_config`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareConfig {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub settings: CareSettings,
+    /// Take greeting holidays from the working calendar as well as from `settings.holidays`.
+    #[serde(default = "yes")]
+    pub holidays_from_calendar: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub const CARE_CONFIG_ID: &str = "care_config:branch";
+
+impl Record for CareConfig {
+    const TYPE: &'static str = "care_config";
+}
+
+impl Default for CareConfig {
+    fn default() -> Self {
+        CareConfig {
+            id: CARE_CONFIG_ID.into(),
+            rev: None,
+            settings: CareSettings::default(),
+            holidays_from_calendar: true,
+        }
+    }
+}
+
+/// Holidays of the working calendar worth a greeting (元旦, 春节, 劳动节, 端午, 中秋, 国庆),
+/// each on the first day of its run of holiday dates, between `from` and `to` inclusive.
+/// Holidays that are not greeted (清明) and make-up working days are left out; so is the
+/// statutory fallback of years without a table (its dates are not the official ones).
+pub fn holidays_from_calendar(
+    cal: &super::calendar::WorkingCalendar,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Holiday> {
+    const GREETED: [(&str, &str); 6] = [
+        ("元旦", "new_year"),
+        ("春节", "spring_festival"),
+        ("劳动", "labour_day"),
+        ("端午", "dragon_boat"),
+        ("中秋", "mid_autumn"),
+        ("国庆", "national_day"),
+    ];
+    let mut out: Vec<Holiday> = Vec::new();
+    let mut prev: Option<(NaiveDate, String)> = None;
+    for (date, day) in cal.days.iter() {
+        if day.kind != super::calendar::DayKind::Holiday {
+            continue;
+        }
+        let continues = prev
+            .as_ref()
+            .is_some_and(|(d, name)| *d + Duration::days(1) == *date && *name == day.name_zh);
+        prev = Some((*date, day.name_zh.clone()));
+        if continues || *date < from || *date > to {
+            continue;
+        }
+        if let Some((_, id)) = GREETED.iter().find(|(k, _)| day.name_zh.contains(k)) {
+            out.push(Holiday {
+                id: (*id).to_string(),
+                name: Text::new(day.name_zh.clone(), day.name_en.clone()),
+                date: *date,
+            });
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CareKind {
     Birthday,
@@ -513,6 +588,45 @@ mod tests {
         ts.iter()
             .map(|t| (t.customer_id.clone(), t.kind.label(false), t.due))
             .collect()
+    }
+
+    #[test]
+    fn greeting_holidays_come_from_the_calendar_once_per_run() {
+        let cal = crate::domain::calendar::WorkingCalendar::china_official();
+        let hs = holidays_from_calendar(&cal, d(2026, 1, 1), d(2026, 12, 31));
+        let got: Vec<(&str, NaiveDate)> = hs.iter().map(|h| (h.id.as_str(), h.date)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("new_year", d(2026, 1, 1)),
+                ("spring_festival", d(2026, 2, 15)),
+                ("labour_day", d(2026, 5, 1)),
+                ("dragon_boat", d(2026, 6, 19)),
+                ("mid_autumn", d(2026, 9, 25)),
+                ("national_day", d(2026, 10, 1)),
+            ]
+        );
+        assert_eq!(hs[1].name.zh, "春节");
+        // A window starting inside a run does not greet on its later days.
+        let hs = holidays_from_calendar(&cal, d(2026, 2, 16), d(2026, 3, 31));
+        assert!(hs.is_empty());
+        // Fed to due_tasks: a VIP gets a Spring Festival task; generating again adds none.
+        let mut c = customer("customer:vip", Level::High);
+        c.tier = Tier::Vip;
+        let s = CareSettings {
+            holidays: holidays_from_calendar(&cal, d(2026, 2, 1), d(2026, 2, 28)),
+            ..CareSettings::default()
+        };
+        let ts = due_tasks(&[c.clone()], &[], &s, &[], d(2026, 2, 10), 10);
+        assert_eq!(ts.len(), 1);
+        assert_eq!(
+            ts[0].id,
+            "care_task:holiday.spring_festival:customer:vip:2026-02-15"
+        );
+        assert!(due_tasks(&[c], &[], &s, &ts, d(2026, 2, 10), 10).is_empty());
+        let cfg = CareConfig::default();
+        let v = serde_json::to_value(&cfg).unwrap();
+        assert_eq!(serde_json::from_value::<CareConfig>(v).unwrap(), cfg);
     }
 
     #[test]

@@ -1665,6 +1665,30 @@ pub fn clocks(complaint: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) 
         .collect()
 }
 
+/// The deadline a still-open case is listed against: the earliest of the investigation,
+/// response and resolution limits that was not met in time (unmet, or met late — a breach
+/// stays a breach, so an overdue case stays overdue until it is closed). `None` once the case
+/// is closed, archived or destroyed. Lists index it to find cases due today and overdue.
+pub fn deadline_of(complaint: &Complaint, cal: &WorkingCalendar) -> Option<NaiveDateTime> {
+    if !complaint.status.is_open() || complaint.destroyed {
+        return None;
+    }
+    [
+        ClockKind::Investigation,
+        ClockKind::Response,
+        ClockKind::Resolution,
+    ]
+    .into_iter()
+    .filter_map(|k| {
+        let due = due_at(k, complaint.received_at, cal);
+        match met_at(complaint, k) {
+            Some(at) if at <= due => None,
+            _ => Some(due),
+        }
+    })
+    .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2526,6 +2550,49 @@ mod tests {
         assert!(resp.state.is_breach());
         // Resolution is not met while the case is open again.
         assert_eq!(met_at(&c, ClockKind::Resolution), None);
+    }
+
+    #[test]
+    fn the_listed_deadline_is_the_earliest_limit_not_met_in_time() {
+        let cal = WorkingCalendar::china_official();
+        let eod = |s: &str| t(s) + Duration::seconds(59);
+        // Monday 23 Nov: investigation due Wednesday 25th, response 26th, resolution 1 Dec.
+        let mut c = new_case("2026-11-23 09:00");
+        assert_eq!(deadline_of(&c, &cal), Some(eod("2026-11-25 23:59")));
+        // Opinion submitted in time: the response limit is next.
+        to_submitted(&mut c, "2026-11-24 09:00");
+        assert_eq!(deadline_of(&c, &cal), Some(eod("2026-11-26 23:59")));
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-11-24 10:00"),
+            )
+            .unwrap();
+        }
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "答复".into(),
+            },
+            &specialist(),
+            t("2026-11-24 11:00"),
+        )
+        .unwrap();
+        // Responded in time: only resolution remains (7 working days: Tuesday 1 Dec).
+        assert_eq!(deadline_of(&c, &cal), Some(eod("2026-12-01 23:59")));
+
+        // A late opinion keeps the case listed against its missed investigation limit.
+        let mut late = new_case("2026-11-23 09:00");
+        to_submitted(&mut late, "2026-11-27 09:00");
+        assert_eq!(deadline_of(&late, &cal), Some(eod("2026-11-25 23:59")));
+
+        // Closed cases have no deadline.
+        let mut closed = c.clone();
+        closed.status = Status::Closed;
+        assert_eq!(deadline_of(&closed, &cal), None);
     }
 
     #[test]

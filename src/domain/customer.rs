@@ -246,6 +246,85 @@ pub fn mask_id(id: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
+// Access to contact data
+
+/// A piece of contact data shown masked until someone asks to see it in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactField {
+    Phone,
+    Email,
+    AccountNo,
+}
+
+impl ContactField {
+    pub const ALL: [ContactField; 3] = [
+        ContactField::Phone,
+        ContactField::Email,
+        ContactField::AccountNo,
+    ];
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (ContactField::Phone, true) => "手机",
+            (ContactField::Phone, false) => "Phone",
+            (ContactField::Email, true) => "邮箱",
+            (ContactField::Email, false) => "Email",
+            (ContactField::AccountNo, true) => "客户号",
+            (ContactField::AccountNo, false) => "Account no.",
+        }
+    }
+
+    /// The field of a customer in full (`None` when empty).
+    pub fn value_of(self, c: &Customer) -> Option<&str> {
+        match self {
+            ContactField::Phone => c.phone.as_deref(),
+            ContactField::Email => c.email.as_deref(),
+            ContactField::AccountNo => c.account_no.as_deref(),
+        }
+        .filter(|v| !v.trim().is_empty())
+    }
+
+    /// The field of a customer as lists show it.
+    pub fn masked_of(self, c: &Customer) -> String {
+        match self.value_of(c) {
+            None => String::new(),
+            Some(v) => match self {
+                ContactField::Phone => mask_phone(v),
+                ContactField::Email => mask_email(v),
+                ContactField::AccountNo => mask_account(v),
+            },
+        }
+    }
+}
+
+/// The record that someone saw a customer's contact data in full (document type
+/// `access_log`, append-only): who, when, which field of which customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLog {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub customer_id: String,
+    pub field: ContactField,
+    /// Staff id and the name at the time.
+    pub by: String,
+    pub by_name: String,
+    pub at: chrono::NaiveDateTime,
+}
+
+impl Record for AccessLog {
+    const TYPE: &'static str = "access_log";
+}
+
+/// The last four digits of a phone number (the key the list search uses), if it has four.
+pub fn phone_last4(phone: &str) -> Option<String> {
+    let digits: Vec<char> = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+    (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
+}
+
+// ---------------------------------------------------------------------------------------
 // CSV import
 
 /// The character encoding the file was read in.
@@ -855,6 +934,8 @@ pub struct ImportParser {
     mapping: ColumnMapping,
     /// Lines before the CSV reader's line 1 (a `sep=` line).
     line_offset: u64,
+    /// Newlines counted so far: (byte offset counted up to, newlines before it).
+    newlines: (usize, u64),
     total_bytes: u64,
     seen_accounts: HashMap<String, u64>,
     existing_accounts: HashSet<String>,
@@ -909,6 +990,7 @@ impl ImportParser {
             delimiter,
             mapping,
             line_offset,
+            newlines: (0, 0),
             total_bytes,
             seen_accounts: HashMap::new(),
             existing_accounts: HashSet::new(),
@@ -961,7 +1043,10 @@ impl ImportParser {
         while out.len() < max_rows && !self.done {
             match self.reader.read_record(&mut self.record) {
                 Ok(true) => {
-                    let line = self.record.position().map_or(0, |p| p.line()) + self.line_offset;
+                    let line = match self.record.position() {
+                        Some(p) => self.line_at(p.byte()),
+                        None => 0,
+                    };
                     if self.record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
@@ -970,7 +1055,10 @@ impl ImportParser {
                 }
                 Ok(false) => self.done = true,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line()) + self.line_offset;
+                    let line = match e.position() {
+                        Some(p) => self.line_at(p.byte()),
+                        None => 0,
+                    };
                     out.push(Err(RowError {
                         line,
                         reason: Text::new(
@@ -986,6 +1074,25 @@ impl ImportParser {
             }
         }
         out
+    }
+
+    /// The file line (1-based, counting a `sep=` line) of a record starting at `byte`. The
+    /// CSV reader's own line count lags by one after each CRLF (it stops at the `\r` and counts
+    /// the `\n` only when the next record starts), so lines are counted here from the bytes.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let data = self.reader.get_ref().get_ref();
+        let mut start = (byte as usize).min(data.len());
+        while start < data.len() && matches!(data[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let (from, count) = self.newlines;
+        let count = if start >= from {
+            count + data[from..start].iter().filter(|b| **b == b'\n').count() as u64
+        } else {
+            data[..start].iter().filter(|b| **b == b'\n').count() as u64
+        };
+        self.newlines = (start, count);
+        count + 1 + self.line_offset
     }
 
     fn cell(&self, field: Field) -> &str {
@@ -1215,6 +1322,35 @@ mod tests {
     }
 
     #[test]
+    fn contact_fields_mask_and_access_is_logged_as_a_record() {
+        let mut c = sample();
+        c.phone = Some("13812341234".into());
+        c.email = Some("zhangsan@example.com".into());
+        c.account_no = Some("310012345678".into());
+        assert_eq!(ContactField::Phone.masked_of(&c), "138****1234");
+        assert_eq!(ContactField::Email.masked_of(&c), "z***@example.com");
+        assert_eq!(ContactField::AccountNo.masked_of(&c), "********5678");
+        assert_eq!(ContactField::Phone.value_of(&c), Some("13812341234"));
+        c.email = Some("  ".into());
+        assert_eq!(ContactField::Email.value_of(&c), None);
+        assert_eq!(ContactField::Email.masked_of(&c), "");
+        assert_eq!(phone_last4("+86 138-1234-1234").as_deref(), Some("1234"));
+        assert_eq!(phone_last4("123"), None);
+        let log = AccessLog {
+            id: "access_log:1".into(),
+            rev: None,
+            customer_id: c.id.clone(),
+            field: ContactField::Phone,
+            by: "staff:1".into(),
+            by_name: "张敏".into(),
+            at: d(2026, 11, 22).and_hms_opt(9, 30, 0).unwrap(),
+        };
+        let v = serde_json::to_value(&log).unwrap();
+        assert_eq!(v["field"], "phone");
+        assert_eq!(serde_json::from_value::<AccessLog>(v).unwrap(), log);
+    }
+
+    #[test]
     fn masking() {
         assert_eq!(mask_phone("13812341234"), "138****1234");
         assert_eq!(mask_phone("138-1234-1234"), "138****1234");
@@ -1414,6 +1550,24 @@ mod tests {
             .into_customer("customer:9".into(), "branch:sz", None);
         assert_eq!(c.branch, "branch:sz");
         assert_eq!(c.account_no.as_deref(), Some("A009"));
+    }
+
+    #[test]
+    fn line_numbers_count_crlf_lines_and_blank_lines() {
+        let text = "姓名,手机\r\n王一,13812341234\r\n\r\n,13812341235\r\n李二,123\r\n";
+        let p = parse_import(text.as_bytes(), None).unwrap();
+        let lines: Vec<u64> = p
+            .rows
+            .iter()
+            .map(|r| match r {
+                Ok(d) => d.line,
+                Err(e) => e.line,
+            })
+            .collect();
+        assert_eq!(lines, vec![2, 4, 5]);
+        let text = "sep=;\n姓名;手机\n王一;13812341234\n;1\n";
+        let p = parse_import(text.as_bytes(), None).unwrap();
+        assert_eq!(p.rows[1].as_ref().unwrap_err().line, 4);
     }
 
     #[test]

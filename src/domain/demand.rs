@@ -661,6 +661,228 @@ impl Demand {
     }
 }
 
+/// The properties a demand created inside a cell starts with, so that it lands in that cell
+/// automatically (quick-add in a cell of the matrix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellPreset {
+    /// Urgency and importance (1–5) for a quadrant: 5 where the quadrant says urgent or
+    /// important, else one below the threshold.
+    Scales { urgency: u8, importance: u8 },
+    /// Customer value (used when no customer is linked) and intensity for a grid cell.
+    Levels {
+        customer_value: Level,
+        intensity: Level,
+    },
+}
+
+impl MatrixCell {
+    /// A stable text key of the cell (for page attributes and URLs): `q.important_urgent`,
+    /// `g.high.low` (value, then intensity).
+    pub fn key(self) -> String {
+        fn level(l: Level) -> &'static str {
+            match l {
+                Level::High => "high",
+                Level::Medium => "medium",
+                Level::Low => "low",
+            }
+        }
+        match self {
+            MatrixCell::Quadrant(q) => format!(
+                "q.{}",
+                match q {
+                    Quadrant::ImportantUrgent => "important_urgent",
+                    Quadrant::ImportantNotUrgent => "important_not_urgent",
+                    Quadrant::UrgentNotImportant => "urgent_not_important",
+                    Quadrant::Neither => "neither",
+                }
+            ),
+            MatrixCell::Grid(g) => format!("g.{}.{}", level(g.value), level(g.intensity)),
+        }
+    }
+
+    /// The cell of a key made by [`MatrixCell::key`].
+    pub fn from_key(key: &str) -> Option<MatrixCell> {
+        MatrixView::ALL
+            .iter()
+            .flat_map(|v| MatrixCell::all(*v))
+            .find(|c| c.key() == key)
+    }
+
+    /// What a demand created in this cell starts with (see [`CellPreset`]).
+    pub fn preset(self, rules: &MatrixRules) -> CellPreset {
+        match self {
+            MatrixCell::Quadrant(q) => {
+                let (urgent, important) = match q {
+                    Quadrant::ImportantUrgent => (true, true),
+                    Quadrant::ImportantNotUrgent => (false, true),
+                    Quadrant::UrgentNotImportant => (true, false),
+                    Quadrant::Neither => (false, false),
+                };
+                let below = |at: u8| at.saturating_sub(1).clamp(1, 5);
+                CellPreset::Scales {
+                    urgency: if urgent { 5 } else { below(rules.urgent_at) },
+                    importance: if important {
+                        5
+                    } else {
+                        below(rules.important_at)
+                    },
+                }
+            }
+            MatrixCell::Grid(g) => CellPreset::Levels {
+                customer_value: g.value,
+                intensity: g.intensity,
+            },
+        }
+    }
+}
+
+impl MatrixView {
+    pub const ALL: [MatrixView; 2] = [MatrixView::Quadrant, MatrixView::Grid];
+}
+
+impl DemandStatus {
+    /// The status name without its data, as the `demand_by_status` index keys it:
+    /// `Open`, `InProgress`, `Done`, `Dropped`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            DemandStatus::Open => "Open",
+            DemandStatus::InProgress => "InProgress",
+            DemandStatus::Done => "Done",
+            DemandStatus::Dropped { .. } => "Dropped",
+        }
+    }
+}
+
+/// Which statuses a demand list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum StatusFilter {
+    /// Open or in progress.
+    #[default]
+    Active,
+    Open,
+    InProgress,
+    Done,
+    Dropped,
+    All,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 6] = [
+        StatusFilter::Active,
+        StatusFilter::Open,
+        StatusFilter::InProgress,
+        StatusFilter::Done,
+        StatusFilter::Dropped,
+        StatusFilter::All,
+    ];
+
+    pub fn matches(self, s: &DemandStatus) -> bool {
+        match self {
+            StatusFilter::Active => s.is_active(),
+            StatusFilter::Open => *s == DemandStatus::Open,
+            StatusFilter::InProgress => *s == DemandStatus::InProgress,
+            StatusFilter::Done => *s == DemandStatus::Done,
+            StatusFilter::Dropped => matches!(s, DemandStatus::Dropped { .. }),
+            StatusFilter::All => true,
+        }
+    }
+
+    /// The status keys (see [`DemandStatus::key`]) a store query needs to read.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            StatusFilter::Active => &["Open", "InProgress"],
+            StatusFilter::Open => &["Open"],
+            StatusFilter::InProgress => &["InProgress"],
+            StatusFilter::Done => &["Done"],
+            StatusFilter::Dropped => &["Dropped"],
+            StatusFilter::All => &["Open", "InProgress", "Done", "Dropped"],
+        }
+    }
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (StatusFilter::Active, true) => "未完成（待处理与处理中）",
+            (StatusFilter::Active, false) => "Active (open and in progress)",
+            (StatusFilter::All, true) => "全部",
+            (StatusFilter::All, false) => "All",
+            (s, zh) => match s {
+                StatusFilter::Open => DemandStatus::Open.label(zh),
+                StatusFilter::InProgress => DemandStatus::InProgress.label(zh),
+                StatusFilter::Done => DemandStatus::Done.label(zh),
+                _ => DemandStatus::Dropped {
+                    reason: String::new(),
+                }
+                .label(zh),
+            },
+        }
+    }
+}
+
+/// Due-date filter of a demand list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DueFilter {
+    /// Past its due date and still active.
+    Overdue,
+    /// Still active and due from today to the Sunday of this week (overdue demands have
+    /// their own filter).
+    ThisWeek,
+}
+
+/// The filters of the matrix and list views. `None` does not restrict.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemandFilter {
+    /// `Some(None)`: demands without an owner.
+    pub owner: Option<Option<String>>,
+    pub kind: Option<DemandType>,
+    pub status: StatusFilter,
+    pub due: Option<DueFilter>,
+    /// `Some(None)`: demands without a linked customer.
+    pub tier: Option<Option<super::customer::Tier>>,
+}
+
+impl DemandFilter {
+    /// Whether a demand passes; `tier` is the tier of its linked customer, if known.
+    pub fn matches(
+        &self,
+        d: &Demand,
+        tier: Option<super::customer::Tier>,
+        today: NaiveDate,
+    ) -> bool {
+        if let Some(owner) = &self.owner {
+            if d.owner != *owner {
+                return false;
+            }
+        }
+        if self.kind.is_some_and(|k| k != d.kind) {
+            return false;
+        }
+        if !self.status.matches(&d.status) {
+            return false;
+        }
+        match self.due {
+            Some(DueFilter::Overdue) if !d.is_overdue(today) => return false,
+            Some(DueFilter::ThisWeek) if !d.is_due_this_week(today) => return false,
+            _ => {}
+        }
+        if let Some(t) = self.tier {
+            if tier != t {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl Demand {
+    /// Active and due from `today` to the Sunday of `today`'s week, both included.
+    pub fn is_due_this_week(&self, today: NaiveDate) -> bool {
+        use chrono::Datelike;
+        let sunday =
+            today + chrono::Duration::days(6 - i64::from(today.weekday().num_days_from_monday()));
+        self.status.is_active() && self.due.is_some_and(|d| d >= today && d <= sunday)
+    }
+}
+
 /// The order inside a cell: account-security demands first by rule, then higher score,
 /// then older first, then id (so the order is total and stable).
 pub fn rank_order(a: &Demand, b: &Demand, rules: &MatrixRules) -> Ordering {
@@ -975,5 +1197,132 @@ mod tests {
         assert_eq!(d.links.len(), 1);
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(serde_json::from_str::<Demand>(&json).unwrap(), d);
+    }
+    #[test]
+    fn cell_keys_round_trip_and_presets_land_in_their_cell() {
+        let all: Vec<MatrixCell> = MatrixView::ALL
+            .iter()
+            .flat_map(|v| MatrixCell::all(*v))
+            .collect();
+        assert_eq!(all.len(), 13);
+        for c in &all {
+            assert_eq!(MatrixCell::from_key(&c.key()), Some(*c), "{}", c.key());
+        }
+        assert_eq!(
+            MatrixCell::Grid(GridCell {
+                value: Level::High,
+                intensity: Level::Low
+            })
+            .key(),
+            "g.high.low"
+        );
+        assert_eq!(MatrixCell::from_key("q.nonsense"), None);
+        assert_eq!(
+            MatrixCell::Quadrant(Quadrant::ImportantUrgent).preset(&MatrixRules::default()),
+            CellPreset::Scales {
+                urgency: 5,
+                importance: 5
+            }
+        );
+        let lenient = MatrixRules {
+            urgent_at: 2,
+            important_at: 5,
+            ..MatrixRules::default()
+        };
+        for rules in [MatrixRules::default(), lenient] {
+            for cell in &all {
+                let mut input = input(DemandType::Other, 3, 3);
+                match cell.preset(&rules) {
+                    CellPreset::Scales {
+                        urgency,
+                        importance,
+                    } => {
+                        input.urgency = urgency;
+                        input.importance = importance;
+                    }
+                    CellPreset::Levels {
+                        customer_value,
+                        intensity,
+                    } => {
+                        input.customer_value = Some(customer_value);
+                        input.intensity = intensity;
+                    }
+                }
+                let d =
+                    Demand::create("demand:p".into(), input, "s", t("2026-11-02 09:00")).unwrap();
+                assert_eq!(d.auto_cell(cell.view(), &rules), *cell, "{}", cell.key());
+            }
+        }
+    }
+
+    #[test]
+    fn filters() {
+        use crate::domain::customer::Tier;
+        let today = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(); // a Wednesday
+        let mut a = demand(
+            "demand:a",
+            DemandType::AccountSecurity,
+            5,
+            5,
+            "2026-11-02 09:00",
+        );
+        a.owner = Some("staff:1".into());
+        a.due = NaiveDate::from_ymd_opt(2026, 11, 3); // overdue
+        let mut b = demand("demand:b", DemandType::Other, 2, 2, "2026-11-02 09:00");
+        b.due = NaiveDate::from_ymd_opt(2026, 11, 8); // Sunday: this week
+        let mut c = demand("demand:c", DemandType::Other, 2, 2, "2026-11-02 09:00");
+        c.due = NaiveDate::from_ymd_opt(2026, 11, 9); // next Monday
+        c.transition(DemandStatus::Done, "s", t("2026-11-03 09:00"))
+            .unwrap();
+
+        let all = DemandFilter::default();
+        assert!(all.matches(&a, None, today) && all.matches(&b, None, today));
+        assert!(!all.matches(&c, None, today), "done is not active");
+        let done = DemandFilter {
+            status: StatusFilter::Done,
+            ..Default::default()
+        };
+        assert!(done.matches(&c, None, today) && !done.matches(&a, None, today));
+        assert_eq!(StatusFilter::Active.keys(), ["Open", "InProgress"]);
+        assert_eq!(c.status.key(), "Done");
+
+        let overdue = DemandFilter {
+            due: Some(DueFilter::Overdue),
+            ..Default::default()
+        };
+        assert!(overdue.matches(&a, None, today) && !overdue.matches(&b, None, today));
+        let week = DemandFilter {
+            due: Some(DueFilter::ThisWeek),
+            status: StatusFilter::All,
+            ..Default::default()
+        };
+        assert!(week.matches(&b, None, today));
+        assert!(!week.matches(&a, None, today), "overdue is not 'this week'");
+        c.transition(DemandStatus::Open, "s", t("2026-11-03 10:00"))
+            .unwrap();
+        assert!(!week.matches(&c, None, today), "next Monday is next week");
+
+        let mine = DemandFilter {
+            owner: Some(Some("staff:1".into())),
+            ..Default::default()
+        };
+        assert!(mine.matches(&a, None, today) && !mine.matches(&b, None, today));
+        let nobody = DemandFilter {
+            owner: Some(None),
+            kind: Some(DemandType::Other),
+            ..Default::default()
+        };
+        assert!(nobody.matches(&b, None, today) && !nobody.matches(&a, None, today));
+        let vip = DemandFilter {
+            tier: Some(Some(Tier::Vip)),
+            ..Default::default()
+        };
+        assert!(vip.matches(&a, Some(Tier::Vip), today));
+        assert!(!vip.matches(&b, Some(Tier::New), today) && !vip.matches(&b, None, today));
+        let no_customer = DemandFilter {
+            tier: Some(None),
+            ..Default::default()
+        };
+        assert!(no_customer.matches(&b, None, today));
     }
 }

@@ -199,6 +199,36 @@ pub struct ResponseRow {
     pub submitted: NaiveDate,
 }
 
+/// Where a complaint sits on the journey, as (stage id, touchpoint id). Complaints carry no
+/// stage of their own: the linked customer's current stage wins; else the category says it
+/// (account handling → pre-sale, trading and fees → in-sale, advice and disclosure →
+/// after-sale; attitude, environment and other stay unstaged). The touchpoint follows the
+/// channel (phone → `phone`, internet or email → `app`, in person, comment book or letter →
+/// `counter`), and counts only where the stage has that touchpoint.
+pub fn complaint_place(
+    category: Option<super::complaint::Category>,
+    channel: super::complaint::Channel,
+    customer_stage: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    use super::complaint::{Category, Channel};
+    let stage = customer_stage.map(str::to_string).or_else(|| {
+        match category? {
+            Category::AccountHandling => Some("pre_sale"),
+            Category::TradingSystem | Category::Fees => Some("in_sale"),
+            Category::ProductAdvice | Category::InformationDisclosure => Some("after_sale"),
+            Category::ServiceAttitude | Category::Environment | Category::Other => None,
+        }
+        .map(str::to_string)
+    });
+    let touchpoint = match channel {
+        Channel::Phone => "phone",
+        Channel::Internet | Channel::Email => "app",
+        Channel::InPerson | Channel::CommentBook | Channel::Letter => "counter",
+    };
+    let touchpoint = stage.as_ref().map(|_| touchpoint.to_string());
+    (stage, touchpoint)
+}
+
 /// Which records count. Empty lists mean "any". A customer filter leaves out records not
 /// linked to a known customer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -813,6 +843,53 @@ mod tests {
             .iter()
             .all(|s| s.ids.is_empty() && s.satisfaction.is_none()));
         assert!(m.pain_points.is_empty());
+    }
+
+    #[test]
+    fn complaints_are_placed_by_customer_stage_then_category() {
+        use crate::domain::complaint::{Category, Channel};
+        assert_eq!(
+            complaint_place(Some(Category::TradingSystem), Channel::Phone, None),
+            (s("in_sale"), s("phone"))
+        );
+        assert_eq!(
+            complaint_place(
+                Some(Category::TradingSystem),
+                Channel::Internet,
+                Some("exit")
+            ),
+            (s("exit"), s("app"))
+        );
+        assert_eq!(
+            complaint_place(Some(Category::ServiceAttitude), Channel::InPerson, None),
+            (None, None)
+        );
+        assert_eq!(complaint_place(None, Channel::Letter, None), (None, None));
+        // Placed rows feed the map: the complaint lands in its stage's phone cell.
+        let config = default_journey();
+        let (stage, touchpoint) = complaint_place(Some(Category::Fees), Channel::Phone, None);
+        let rows = vec![ComplaintRow {
+            id: "complaint:1".into(),
+            customer_id: None,
+            stage,
+            touchpoint,
+            category: "收费".into(),
+            received: d(3),
+        }];
+        let input = JourneyInput {
+            customers: &[],
+            complaints: &rows,
+            demands: &[],
+            responses: &[],
+        };
+        let map = journey_map(&config, &input, &JourneyFilter::default(), 90.0, 3);
+        let in_sale = &map.stages[1];
+        let phone = in_sale
+            .cells
+            .iter()
+            .find(|c| c.touchpoint_id.as_deref() == Some("phone"))
+            .unwrap();
+        assert_eq!(phone.ids.complaints, vec!["complaint:1".to_string()]);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::calendar::{next_month, WorkingCalendar};
 use serde::{Deserialize, Serialize};
 
 use super::complaint::{
-    clock, severity_en, severity_zh, Action, ActionKind, Category, Channel, ClockKind,
-    ClockState, Complaint, ComplaintError, Responsibility, StaffRef, Status,
+    clock, severity_en, severity_zh, Action, ActionKind, Category, Channel, ClockKind, ClockState,
+    Complaint, ComplaintError, Responsibility, StaffRef, Status,
 };
 use super::settings::Language;
 use super::staff::{Actor, Role};
@@ -1280,7 +1280,10 @@ mod tests {
         let last = purged[0].history.last().unwrap();
         assert_eq!((last.action, last.at), (ActionKind::Destroy, now));
         assert_eq!(log.by.name, manager.name);
-        assert_eq!((log.role, log.at, log.why.as_str()), (Role::Manager, now, "保存期满"));
+        assert_eq!(
+            (log.role, log.at, log.why.as_str()),
+            (Role::Manager, now, "保存期满")
+        );
         assert_eq!(
             log.cases,
             vec![DestroyedCase {
@@ -1299,7 +1302,13 @@ mod tests {
         // All or none: one case still within its retention period refuses the whole action.
         let both = [old.clone(), recent.clone()];
         assert_eq!(
-            destroy_cases(&both, &manager, now, "保存期满", "destruction_log:02".into()),
+            destroy_cases(
+                &both,
+                &manager,
+                now,
+                "保存期满",
+                "destruction_log:02".into()
+            ),
             Err(DestructionError::Refused {
                 case_no: recent.case_no.clone(),
                 error: ComplaintError::NotEligibleForDestruction,
@@ -1335,6 +1344,8 @@ mod tests {
             Err(DestructionError::NothingChosen)
         );
         // A destroyed case cannot be destroyed twice.
-        assert!(destroy_cases(&purged, &manager, now, "again", "destruction_log:06".into()).is_err());
+        assert!(
+            destroy_cases(&purged, &manager, now, "again", "destruction_log:06".into()).is_err()
+        );
     }
 }

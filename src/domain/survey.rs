@@ -983,6 +983,172 @@ pub fn may_submit(
     }
 }
 
+/// The follow-up rule of one survey, kept in its own document `followup_rule:<survey id>`
+/// so that changing it never makes a new survey version (respondents do not see it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpSettings {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub survey_id: String,
+    pub rule: FollowUpRule,
+}
+
+impl Record for FollowUpSettings {
+    const TYPE: &'static str = "followup_rule";
+}
+
+impl FollowUpSettings {
+    /// The document id of a survey's rule.
+    pub fn id_for(survey_id: &str) -> String {
+        format!("{}:{survey_id}", Self::TYPE)
+    }
+
+    /// The default rule for a survey (used until staff change it).
+    pub fn new(survey_id: &str) -> Self {
+        FollowUpSettings {
+            id: Self::id_for(survey_id),
+            rev: None,
+            survey_id: survey_id.into(),
+            rule: FollowUpRule::default(),
+        }
+    }
+}
+
+/// Whether a follow-up is still to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state")]
+pub enum FollowUpStatus {
+    Open,
+    Done {
+        at: NaiveDateTime,
+        by: String,
+        note: String,
+    },
+}
+
+/// A follow-up opened by a low-scoring response (a return visit or a complaint draft for
+/// staff to review), linked to the response. Id `followup:<response's time-ordered id>`, so
+/// one response opens at most one follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyFollowUp {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub survey_id: String,
+    pub survey_version: u32,
+    pub response_id: String,
+    pub kind: FollowUpKind,
+    pub reason: Text,
+    pub question_ids: Vec<String>,
+    pub created_at: NaiveDateTime,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    pub status: FollowUpStatus,
+}
+
+impl Record for SurveyFollowUp {
+    const TYPE: &'static str = "followup";
+}
+
+impl SurveyFollowUp {
+    /// The follow-up record for a response that asked for `f` (see [`follow_up`]).
+    pub fn for_response(f: FollowUp, response: &SurveyResponse) -> Self {
+        let key = response
+            .id
+            .split_once(':')
+            .map_or(response.id.as_str(), |(_, k)| k);
+        SurveyFollowUp {
+            id: format!("{}:{key}", Self::TYPE),
+            rev: None,
+            survey_id: response.survey_id.clone(),
+            survey_version: response.survey_version,
+            response_id: response.id.clone(),
+            kind: f.kind,
+            reason: f.reason,
+            question_ids: f.question_ids,
+            created_at: response.submitted_at,
+            customer_id: response.customer_id.clone(),
+            staff_id: response.staff_id.clone(),
+            status: FollowUpStatus::Open,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status == FollowUpStatus::Open
+    }
+
+    /// Marks it done with what was done; refused when already done or the note is blank.
+    pub fn complete(
+        &mut self,
+        by: &str,
+        note: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), FollowUpError> {
+        if !self.is_open() {
+            return Err(FollowUpError::AlreadyDone);
+        }
+        if note.trim().is_empty() {
+            return Err(FollowUpError::NoteRequired);
+        }
+        self.status = FollowUpStatus::Done {
+            at,
+            by: by.into(),
+            note: note.trim().into(),
+        };
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FollowUpError {
+    #[error("the follow-up is already done")]
+    AlreadyDone,
+    #[error("a note is required")]
+    NoteRequired,
+}
+
+impl FollowUpError {
+    pub fn message(&self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (FollowUpError::AlreadyDone, true) => "该跟进已经完成",
+            (FollowUpError::AlreadyDone, false) => "This follow-up is already done",
+            (FollowUpError::NoteRequired, true) => "请填写处理情况",
+            (FollowUpError::NoteRequired, false) => "Say what was done",
+        }
+    }
+}
+
+/// An empty survey for the builder to start from: one required Likert question, no scales.
+pub fn blank_survey(id: &str) -> Survey {
+    Survey {
+        id: id.into(),
+        rev: None,
+        title: Text::new("新问卷", "New survey"),
+        version: 1,
+        stage: None,
+        touchpoint: None,
+        mode: SurveyMode::OnePerScreen,
+        scales: Vec::new(),
+        questions: vec![Question {
+            id: "q1".into(),
+            text: Text::new(
+                "您对本次服务满意吗?",
+                "How satisfied are you with our service?",
+            ),
+            kind: QuestionKind::Likert5,
+            required: true,
+            scale: None,
+        }],
+        csat_question: None,
+        previous_versions: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1346,5 +1512,43 @@ mod tests {
         c.exit_staff_ids.push("staff:1".into());
         assert!(c.may_exit("staff:1"));
         assert!(!c.may_exit("staff:2"));
+    }
+
+    #[test]
+    fn follow_up_record_links_the_response_and_closes_once() {
+        let s = default_survey("survey:a");
+        let mut r = response(&s, &full_answers(2, 3));
+        r.id = "response:01ABC".into();
+        let f = follow_up(&FollowUpRule::default(), &s, &r).unwrap();
+        let mut rec = SurveyFollowUp::for_response(f, &r);
+        assert_eq!(rec.id, "followup:01ABC");
+        assert_eq!(rec.response_id, "response:01ABC");
+        assert_eq!(rec.survey_version, 1);
+        assert_eq!(rec.created_at, r.submitted_at);
+        assert!(rec.is_open());
+        let at = dt("2026-11-24 09:00:00");
+        assert_eq!(
+            rec.complete("staff:1", "  ", at),
+            Err(FollowUpError::NoteRequired)
+        );
+        rec.complete("staff:1", " 已回访 ", at).unwrap();
+        assert!(matches!(&rec.status, FollowUpStatus::Done { note, .. } if note == "已回访"));
+        assert_eq!(
+            rec.complete("staff:1", "again", at),
+            Err(FollowUpError::AlreadyDone)
+        );
+        let json = serde_json::to_string(&rec).unwrap();
+        assert_eq!(serde_json::from_str::<SurveyFollowUp>(&json).unwrap(), rec);
+
+        let settings = FollowUpSettings::new("survey:a");
+        assert_eq!(settings.id, "followup_rule:survey:a");
+        assert_eq!(settings.rule, FollowUpRule::default());
+    }
+
+    #[test]
+    fn blank_survey_is_valid_and_editable() {
+        let b = blank_survey("survey:b");
+        assert!(b.definition_problems(true).is_empty());
+        assert_eq!(b.version, 1);
     }
 }

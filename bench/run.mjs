@@ -1,0 +1,300 @@
+// The benchmark (issue 8), run by scripts/bench: Kefu's own store, sync and report code (the
+// `kefu-bench` wasm build in bench/dist) beside Dexie.js and PouchDB doing the same work on the
+// same documents, in the same headless Chromium, in the same run; then the shipped app's sizes
+// and its time to a usable first screen. Prints one JSON object, then a short table.
+//
+// Environment: KEFU_DIST (the app's release build, dist/ by default), KEFU_BENCH_DIST (the
+// benchmark build, bench/dist), BENCH_N (documents of the large runs, 100000), BENCH_SMALL
+// (10000: the small insert and the replication), BENCH_SEED (8), BENCH_OUT (also write the JSON
+// there), CHROMIUM (/usr/bin/chromium).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startBenchServer } from './server.mjs';
+import { startPeer, stopPeer } from '../tests/e2e/peer.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const appDist = path.resolve(process.env.KEFU_DIST || path.join(root, 'dist'));
+process.env.KEFU_DIST = appDist;
+const { startServer } = await import('../tests/e2e/serve.mjs');
+
+const N = Number(process.env.BENCH_N || 100_000);
+const SMALL = Number(process.env.BENCH_SMALL || 10_000);
+const SEED = Number(process.env.BENCH_SEED || 8);
+const CHUNK = 1000;
+const RUNS = 5;
+const FIRST_SCREEN_RUNS = 3;
+// Every generated complaint is received in October 2026; the figures are taken as of this time.
+const NOW = '2026-11-20T10:00:00';
+const YEAR = 2026;
+const MONTH = 10;
+const TERM = '强制平仓';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+
+const log = (...a) => console.error('[bench]', ...a);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const round1 = (x) => (x == null ? null : Math.round(x * 10) / 10);
+const ratio = (a, b) => (a == null || b == null || b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+
+async function step(page, name, fn, ...args) {
+  log(`${name} …`);
+  const t = Date.now();
+  const out = await page.evaluate(([f, a]) => {
+    const [head, rest] = f.startsWith('kefu_') ? ['kefu', [f, ...a]] : [f, a];
+    return globalThis.bench[head](...rest);
+  }, [fn, args]);
+  log(`${name}: ${JSON.stringify(out).slice(0, 200)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  return out;
+}
+
+/** Runs `f`, or records why it could not be measured. */
+async function attempt(what, f) {
+  try {
+    return await f();
+  } catch (e) {
+    const reason = String(e && e.message ? e.message : e).split('\n')[0].slice(0, 300);
+    log(`${what} failed: ${reason}`);
+    return { missing: reason };
+  }
+}
+
+function machine(browserVersion) {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpu: cpus[0] ? cpus[0].model.trim() : 'unknown',
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    chromium: browserVersion,
+    load_average_at_start: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+function sizes(dir) {
+  if (!fs.existsSync(dir)) return { missing: `no release build at ${dir}` };
+  const out = { wasm: { raw: 0, gzip: 0, brotli: 0, files: [] }, js: { raw: 0, gzip: 0, brotli: 0, files: [] } };
+  for (const f of fs.readdirSync(dir)) {
+    const kind = f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') && f !== 'sw.js' ? 'js' : null;
+    if (!kind) continue;
+    const buf = fs.readFileSync(path.join(dir, f));
+    const gz = zlib.gzipSync(buf, { level: 9 }).length;
+    const br = zlib.brotliCompressSync(buf, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+    }).length;
+    out[kind].raw += buf.length;
+    out[kind].gzip += gz;
+    out[kind].brotli += br;
+    out[kind].files.push(f);
+  }
+  return out;
+}
+
+/** Navigation to a usable screen: `.boot` gone and `selector` present; ms since navigation start. */
+async function usable(page, selector) {
+  const h = await page.waitForFunction((sel) => (!document.querySelector('.boot') && document.querySelector(sel)
+    ? performance.now() : false), selector, { polling: 'raf', timeout: 30_000 });
+  return h.jsonValue();
+}
+
+async function firstScreen(browser, base, route, selector) {
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < FIRST_SCREEN_RUNS; i++) {
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+    const page = await ctx.newPage();
+    await page.goto(base + route);
+    cold.push(await usable(page, selector));
+    await page.reload();
+    warm.push(await usable(page, selector));
+    await ctx.close();
+  }
+  return { cold_ms: round1(median(cold)), warm_ms: round1(median(warm)), cold_runs: cold.map(round1), warm_runs: warm.map(round1) };
+}
+
+async function memoryAfter(context, benchUrl, load) {
+  const ctxPage = await context.newPage();
+  await ctxPage.goto(benchUrl);
+  await ctxPage.evaluate(() => globalThis.bench.ready());
+  const loaded = await load(ctxPage);
+  const m = await ctxPage.evaluate(() => globalThis.bench.memory());
+  await ctxPage.close();
+  return { ...m, loaded };
+}
+
+// Stop the server and the browser on Ctrl-C or a kill as well.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { stopPeer().finally(() => process.exit(130)); });
+}
+
+const results = { date: new Date().toISOString(), machine: null, workload: null, figures: {}, memory: {}, sizes: null, first_screen: {}, targets: [] };
+let browser;
+let benchServer;
+let appServer;
+try {
+  const peer = await startPeer({ dbs: ['bench-kefu', 'bench-pouch'] });
+  log(`PouchDB Server at ${peer.url}`);
+  benchServer = await startBenchServer();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS, headless: true });
+  results.machine = machine(browser.version());
+  // One browser context holds every database of the run (IndexedDB lives per context).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log('page error:', e.message));
+  page.on('console', (m) => { if (m.type() === 'error') log('console:', m.text()); });
+  await page.goto(benchServer.url);
+  await page.evaluate(() => globalThis.bench.ready());
+  const docInfo = await page.evaluate(([s, n]) => globalThis.bench.sizeOfDocs(s, 200, n), [SEED, NOW]);
+  results.workload = {
+    seed: SEED, documents: N, small: SMALL, chunk: CHUNK, now: NOW, month: `${YEAR}-${String(MONTH).padStart(2, '0')}`,
+    search_term: TERM, avg_doc_bytes: Math.round(docInfo.avg_doc_bytes), avg_narrative_chars: Math.round(docInfo.avg_narrative_chars),
+  };
+  const F = results.figures;
+
+  // Bulk insert (fresh databases, CHUNK documents per transaction / bulk call).
+  for (const [n, tag] of [[SMALL, 'small'], [N, 'large']]) {
+    const k = await attempt('kefu insert', () => step(page, `kefu insert ${n}`, 'kefu_bulk_insert', `kefu-${tag}`, SEED, n, CHUNK, NOW));
+    const d = await attempt('dexie insert', () => step(page, `dexie insert ${n}`, 'dexieBulk', `dexie-${tag}`, SEED, n, CHUNK, NOW));
+    const p = tag === 'small' || process.env.BENCH_POUCH_LARGE
+      ? await attempt('pouchdb insert', () => step(page, `pouchdb insert ${n}`, 'pouchBulk', `pouch-${tag}`, SEED, n, CHUNK, NOW))
+      : { missing: 'not run at this size (set BENCH_POUCH_LARGE=1)' };
+    F[`bulk_insert_${n}`] = { kefu_ms: round1(k.ms), peer: 'dexie', peer_ms: round1(d.ms), ratio: ratio(k.ms, d.ms),
+      pouchdb_ms: round1(p.ms), ratio_pouchdb: ratio(k.ms, p.ms), stored: { kefu: k.stored, dexie: d.stored, pouchdb: p.stored },
+      ...(k.missing ? { kefu_missing: k.missing } : {}), ...(p.missing ? { pouchdb_missing: p.missing } : {}) };
+  }
+
+  // Indexed query: open and overdue, newest first, first page of 50 (median of RUNS).
+  {
+    const k = await attempt('kefu query', () => step(page, 'kefu query', 'kefu_query_overdue', 'kefu-large', NOW, RUNS));
+    const d = await attempt('dexie query', () => step(page, 'dexie query', 'dexieQueryOverdue', 'dexie-large', NOW, RUNS));
+    F[`query_overdue_page_${N}`] = { kefu_ms: round1(k.times && median(k.times)), peer: 'dexie', peer_ms: round1(d.times && median(d.times)),
+      ratio: ratio(k.times && median(k.times), d.times && median(d.times)), rows: { kefu: k.rows, dexie: d.rows },
+      first_run: { kefu_ms: round1(k.times && k.times[0]), dexie_ms: round1(d.times && d.times[0]) } };
+  }
+  // Full-text search: every narrative scanned for a substring, hits counted.
+  {
+    const k = await attempt('kefu search', () => step(page, 'kefu search', 'kefu_search', 'kefu-large', TERM, CHUNK));
+    const d = await attempt('dexie search', () => step(page, 'dexie search', 'dexieSearch', 'dexie-large', TERM));
+    F[`full_text_count_${N}`] = { kefu_ms: round1(k.ms), peer: 'dexie', peer_ms: round1(d.ms), ratio: ratio(k.ms, d.ms),
+      hits: { kefu: k.hits, dexie: d.hits }, scanned: { kefu: k.scanned, dexie: d.scanned } };
+  }
+  // The list's first page: newest first, 50 rows (Kefu: typed complaints).
+  {
+    const k = await attempt('kefu list', () => step(page, 'kefu list page', 'kefu_list_page', 'kefu-large', RUNS));
+    const d = await attempt('dexie list', () => step(page, 'dexie list page', 'dexieListPage', 'dexie-large', RUNS));
+    F[`list_first_page_${N}`] = { kefu_ms: round1(k.times && k.times[0]), peer: 'dexie', peer_ms: round1(d.times && d.times[0]),
+      ratio: ratio(k.times && k.times[0], d.times && d.times[0]),
+      median: { kefu_ms: round1(k.times && median(k.times)), dexie_ms: round1(d.times && median(d.times)) },
+      open_db_ms: { kefu: round1(k.open_ms), dexie: round1(d.open_ms) }, rows: { kefu: k.rows, dexie: d.rows } };
+  }
+  // The monthly report over every case of the month.
+  {
+    const k = await attempt('kefu report', () => step(page, 'kefu report', 'kefu_report', 'kefu-large', NOW, 500));
+    const d = await attempt('dexie report', () => step(page, 'dexie report', 'dexieReport', 'dexie-large', NOW, YEAR, MONTH));
+    F[`monthly_report_${N}`] = { kefu_ms: round1(k.ms), peer: 'dexie', peer_ms: round1(d.ms), ratio: ratio(k.ms, d.ms),
+      cases: { kefu: k.total, dexie: d.total }, by_status: { kefu: k.by_status, dexie: d.by_status } };
+  }
+  // Replication of the SMALL databases to an empty server database, then from it into an
+  // empty browser database.
+  {
+    const server = peer.url;
+    const kp = await attempt('kefu push', () => step(page, 'kefu push', 'kefu_push', 'kefu-small', server, 'bench-kefu'));
+    const pp = await attempt('pouchdb push', () => step(page, 'pouchdb push', 'pouchPush', 'pouch-small', server, 'bench-pouch'));
+    const kl = kp.missing ? { missing: `push failed: ${kp.missing}` }
+      : await attempt('kefu pull', () => step(page, 'kefu pull', 'kefu_pull', 'kefu-pulled', server, 'bench-kefu'));
+    const pl = await attempt('pouchdb pull', () => step(page, 'pouchdb pull', 'pouchPull', 'pouch-pulled', server, 'bench-pouch'));
+    F[`replicate_push_${SMALL}`] = { kefu_ms: round1(kp.ms), peer: 'pouchdb', peer_ms: round1(pp.ms), ratio: ratio(kp.ms, pp.ms),
+      written: { kefu: kp.written, pouchdb: pp.written }, ...(kp.missing ? { kefu_missing: kp.missing } : {}) };
+    F[`replicate_pull_${SMALL}`] = { kefu_ms: round1(kl.ms), peer: 'pouchdb', peer_ms: round1(pl.ms), ratio: ratio(kl.ms, pl.ms),
+      stored: { kefu: kl.stored, pouchdb: pl.stored }, ...(kl.missing ? { kefu_missing: kl.missing } : {}) };
+  }
+  await page.close();
+
+  // Memory: a fresh page of the same context loads the list's first page and the dashboard's
+  // counts over the large database; JS heap after GC plus the wasm memory.
+  {
+    const base = await memoryAfter(context, benchServer.url, async () => null);
+    const k = await attempt('kefu memory', () => memoryAfter(context, benchServer.url,
+      (p) => p.evaluate(([n]) => globalThis.bench.kefu('kefu_load_list_and_dashboard', 'kefu-large', n), [NOW])));
+    const d = await attempt('dexie memory', () => memoryAfter(context, benchServer.url,
+      (p) => p.evaluate(([n]) => globalThis.bench.dexieLoadListAndDashboard('dexie-large', n), [NOW])));
+    const total = (m) => (m && m.js_heap_bytes != null ? m.js_heap_bytes + m.wasm_memory_bytes : null);
+    results.memory = {
+      method: 'performance.memory.usedJSHeapSize after gc() (--enable-precise-memory-info) + WebAssembly memory size; the bench page holds both engines, so the idle page is shown too',
+      idle_page: base,
+      kefu: k, dexie: d,
+      kefu_total_mib: total(k) && round1(total(k) / 2 ** 20),
+      dexie_total_mib: total(d) && round1(total(d) / 2 ** 20),
+      ratio: ratio(total(k), total(d)),
+    };
+  }
+  await context.close();
+  await stopPeer();
+
+  // The shipped app: sizes and time to a usable first screen (cold: a fresh context; warm: reload).
+  results.sizes = sizes(appDist);
+  results.sizes.dist = appDist;
+  if (process.env.KEFU_APP_BUILD_NOTE) results.sizes.note = process.env.KEFU_APP_BUILD_NOTE;
+  if (fs.existsSync(path.join(appDist, 'index.html'))) {
+    appServer = await startServer(0);
+    results.first_screen.home = await attempt('home', () => firstScreen(browser, appServer.url, '/', '#main h1'));
+    results.first_screen.kiosk = await attempt('kiosk', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '.kiosk-setup-page h1, .kiosk-main'));
+  } else {
+    const missing = { missing: `no release build of the app at ${appDist}` };
+    results.first_screen = { home: missing, kiosk: missing };
+  }
+
+  // Targets.
+  const t = (name, value, limit, unit) => results.targets.push({ name, value, limit, unit, met: value == null ? null : value <= limit });
+  t(`bulk insert ${SMALL}: Kefu / Dexie`, F[`bulk_insert_${SMALL}`].ratio, 1.0, 'ratio');
+  t(`bulk insert ${N}: Kefu / Dexie`, F[`bulk_insert_${N}`].ratio, 1.0, 'ratio');
+  t(`indexed query over ${N}: Kefu / Dexie`, F[`query_overdue_page_${N}`].ratio, 1.0, 'ratio');
+  t(`replication push ${SMALL}: Kefu / PouchDB`, F[`replicate_push_${SMALL}`].ratio, 0.5, 'ratio');
+  t(`replication pull ${SMALL}: Kefu / PouchDB`, F[`replicate_pull_${SMALL}`].ratio, 0.5, 'ratio');
+  t(`monthly report over ${N}`, F[`monthly_report_${N}`].kefu_ms, 1000, 'ms');
+  t(`list first page over ${N}`, F[`list_first_page_${N}`].kefu_ms, 100, 'ms');
+  t('kiosk usable, cold start', results.first_screen.kiosk.cold_ms ?? null, 1000, 'ms');
+  t('shipped wasm, brotli', results.sizes.wasm ? results.sizes.wasm.brotli : null, 700_000, 'bytes');
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (benchServer) await benchServer.stop().catch(() => {});
+  if (appServer) await appServer.stop().catch(() => {});
+  await stopPeer().catch(() => {});
+}
+
+// Output: the JSON object, then the table.
+const json = JSON.stringify(results, null, 2);
+console.log(json);
+if (process.env.BENCH_OUT) fs.writeFileSync(process.env.BENCH_OUT, json + '\n');
+
+const fmt = (x, unit = 'ms') => (x == null ? '—' : unit === 'ms' ? `${x.toFixed(1)} ms` : String(x));
+const rows = [['figure', 'Kefu', 'peer', 'peer figure', 'Kefu / peer']];
+for (const [name, f] of Object.entries(results.figures)) {
+  rows.push([name, f.kefu_missing ? `missing (${f.kefu_missing.slice(0, 40)})` : fmt(f.kefu_ms), f.peer, fmt(f.peer_ms), f.ratio == null ? '—' : f.ratio.toFixed(2)]);
+  if (f.pouchdb_ms !== undefined) rows.push([`${name} (PouchDB)`, fmt(f.kefu_ms), 'pouchdb', fmt(f.pouchdb_ms), f.ratio_pouchdb == null ? '—' : f.ratio_pouchdb.toFixed(2)]);
+}
+const m = results.memory;
+if (m && m.kefu) rows.push(['memory after list + dashboard', m.kefu_total_mib == null ? '—' : `${m.kefu_total_mib} MiB`, 'dexie', m.dexie_total_mib == null ? '—' : `${m.dexie_total_mib} MiB`, m.ratio == null ? '—' : m.ratio.toFixed(2)]);
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+console.log('');
+for (const r of rows) console.log(line(r));
+if (results.sizes && results.sizes.wasm) {
+  const s = results.sizes;
+  console.log('');
+  console.log(`app wasm: ${s.wasm.raw} B raw, ${s.wasm.gzip} B gzip, ${s.wasm.brotli} B brotli; app JS: ${s.js.raw} B raw, ${s.js.gzip} B gzip, ${s.js.brotli} B brotli`);
+}
+for (const [name, f] of Object.entries(results.first_screen)) {
+  console.log(`first screen ${name}: cold ${fmt(f.cold_ms)}, warm ${fmt(f.warm_ms)}${f.missing ? ` (missing: ${f.missing})` : ''}`);
+}
+console.log('');
+for (const t of results.targets) {
+  const v = t.value == null ? '—' : t.unit === 'bytes' ? `${t.value} B` : t.unit === 'ms' ? `${t.value.toFixed(1)} ms` : t.value.toFixed(2);
+  const lim = t.unit === 'bytes' ? `${t.limit} B` : t.unit === 'ms' ? `${t.limit} ms` : t.limit.toFixed(2);
+  console.log(`${t.met == null ? 'MISSING' : t.met ? 'met    ' : 'MISSED '}  ${t.name}: ${v} (target ≤ ${lim})`);
+}

@@ -1,0 +1,247 @@
+// The benchmark page's side in JavaScript: the same workload as Kefu's (src/bin/kefu-bench.rs)
+// run through the peers, Dexie.js (IndexedDB) and PouchDB (pouchdb-browser: IndexedDB adapter,
+// replication over HTTP), on the same documents — made by Kefu's generator in wasm and handed
+// over as JSON, generation never timed. `window.bench` is what bench/run.mjs calls.
+import PouchDB from '/peers/pouchdb-browser/index.es.js';
+
+const Dexie = globalThis.Dexie;
+
+// The Dexie layout mirrors Kefu's complaint indexes (store/schema.rs): by type, by time
+// received, archived, [status, time], the listed deadline (present on open cases only, like
+// Kefu's partial `complaint_due`), case number, [customer, time].
+const DEXIE_SCHEMA = {
+  docs: '_id, type, received_at, archived_at, [status+received_at], deadline, case_no, [customer_id+received_at]',
+};
+const OPEN = ['received', 'classified', 'investigating', 'awaiting_approval', 'responded', 'verifying'];
+
+const wasmReady = new Promise((resolve) => {
+  const check = () => (globalThis.wasmBindings && globalThis.wasmBindings.kefu_docs_json
+    ? resolve(globalThis.wasmBindings) : setTimeout(check, 20));
+  check();
+});
+
+const now = () => performance.now();
+
+async function docs(seed, start, count, at) {
+  const w = await wasmReady;
+  return JSON.parse(w.kefu_docs_json(seed, start, count, at));
+}
+
+async function dexieOpen(name) {
+  const db = new Dexie(name);
+  db.version(1).stores(DEXIE_SCHEMA);
+  await db.open();
+  return db;
+}
+
+async function dexieFresh(name) {
+  await Dexie.delete(name);
+  return dexieOpen(name);
+}
+
+async function dexieBulk(name, seed, n, chunk, at) {
+  const db = await dexieFresh(name);
+  let ms = 0;
+  for (let start = 0; start < n; start += chunk) {
+    const batch = await docs(seed, start, Math.min(chunk, n - start), at);
+    const t0 = now();
+    await db.docs.bulkAdd(batch);
+    ms += now() - t0;
+  }
+  const stored = await db.docs.count();
+  db.close();
+  return { ms, stored };
+}
+
+async function dexieQueryOverdue(name, at, runs) {
+  const db = await dexieOpen(name);
+  const times = [];
+  let rows = 0;
+  for (let i = 0; i < Math.max(1, runs); i++) {
+    const t0 = now();
+    const page = await db.docs.where('deadline').below(at).reverse().limit(50).toArray();
+    times.push(now() - t0);
+    rows = page.length;
+  }
+  db.close();
+  return { times, rows };
+}
+
+async function dexieSearch(name, term) {
+  const db = await dexieOpen(name);
+  const t0 = now();
+  let hits = 0;
+  let scanned = 0;
+  await db.docs.where('type').equals('complaint').each((d) => {
+    scanned++;
+    if (typeof d.narrative === 'string' && d.narrative.includes(term)) hits++;
+  });
+  const ms = now() - t0;
+  db.close();
+  return { ms, hits, scanned };
+}
+
+async function dexieListPage(name, runs) {
+  const t = now();
+  const db = await dexieOpen(name);
+  const openMs = now() - t;
+  const times = [];
+  let rows = 0;
+  for (let i = 0; i < Math.max(1, runs); i++) {
+    const t0 = now();
+    const page = await db.docs.orderBy('received_at').reverse().limit(50).toArray();
+    times.push(now() - t0);
+    rows = page.length;
+  }
+  db.close();
+  return { times, rows, open_ms: openMs };
+}
+
+// The monthly report's counts in JS, as MonthlyAggregator keeps them: each figure with the ids
+// behind it, one row per case, sorted at the end. The working-day clocks are not recomputed
+// (no calendar in JS): a case is overdue when its listed deadline has passed.
+function newReport() {
+  return {
+    total: [], byChannel: new Map(), byCategory: new Map(), byDepartment: new Map(),
+    byStaff: new Map(), bySeverity: new Map(), byResponsibility: new Map(), byStatus: new Map(),
+    overdue: [], cases: [],
+  };
+}
+function add(map, key, id) {
+  const k = key === undefined ? null : key;
+  let l = map.get(k);
+  if (!l) { l = []; map.set(k, l); }
+  l.push(id);
+}
+function fold(r, d, at) {
+  const id = d._id;
+  const round = Array.isArray(d.rounds) && d.rounds.length ? d.rounds[d.rounds.length - 1] : {};
+  r.total.push(id);
+  add(r.byChannel, d.channel, id);
+  add(r.byCategory, d.category, id);
+  add(r.byDepartment, d.department, id);
+  for (const s of new Set(d.staff_involved || [])) add(r.byStaff, s, id);
+  add(r.bySeverity, d.severity, id);
+  add(r.byResponsibility, round.responsibility, id);
+  add(r.byStatus, d.status, id);
+  if (d.deadline && d.deadline < at) r.overdue.push({ id, case_no: d.case_no, received_at: d.received_at });
+  r.cases.push({
+    id, case_no: d.case_no, received_at: d.received_at, channel: d.channel, category: d.category,
+    severity: d.severity, department: d.department, status: d.status, responsibility: round.responsibility,
+  });
+}
+function finish(r) {
+  const byTime = (a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1
+    : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  r.total.sort();
+  for (const m of [r.byChannel, r.byCategory, r.byDepartment, r.byStaff, r.bySeverity, r.byResponsibility, r.byStatus]) {
+    for (const l of m.values()) l.sort();
+  }
+  r.overdue.sort(byTime);
+  r.cases.sort(byTime);
+  return r;
+}
+
+async function dexieReport(name, at, year, month) {
+  const db = await dexieOpen(name);
+  const t0 = now();
+  const lo = `${year}-${String(month).padStart(2, '0')}-01T`;
+  const ny = month === 12 ? year + 1 : year;
+  const nm = month === 12 ? 1 : month + 1;
+  const hi = `${ny}-${String(nm).padStart(2, '0')}-01T`;
+  const r = newReport();
+  await db.docs.where('received_at').between(lo, hi, true, false).each((d) => fold(r, d, at));
+  finish(r);
+  const ms = now() - t0;
+  db.close();
+  const byStatus = Object.fromEntries([...r.byStatus].map(([k, v]) => [k, v.length]));
+  return { ms, total: r.total.length, overdue: r.overdue.length, by_status: byStatus };
+}
+
+async function dexieLoadListAndDashboard(name, at) {
+  const db = await dexieOpen(name);
+  const page = await db.docs.orderBy('received_at').reverse().limit(50).toArray();
+  let open = 0;
+  for (const s of OPEN) {
+    open += await db.docs.where('[status+received_at]').between([s, Dexie.minKey], [s, Dexie.maxKey]).count();
+  }
+  const overdue = await db.docs.where('deadline').below(at).count();
+  globalThis.__held = { db, page };
+  return { rows: page.length, open, overdue };
+}
+
+async function pouchFresh(name) {
+  await new PouchDB(name).destroy();
+  return new PouchDB(name);
+}
+
+async function pouchBulk(name, seed, n, chunk, at) {
+  const db = await pouchFresh(name);
+  let ms = 0;
+  for (let start = 0; start < n; start += chunk) {
+    const batch = await docs(seed, start, Math.min(chunk, n - start), at);
+    const t0 = now();
+    const res = await db.bulkDocs(batch);
+    ms += now() - t0;
+    const bad = res.find((x) => x.error);
+    if (bad) throw new Error(`PouchDB bulkDocs: ${JSON.stringify(bad)}`);
+  }
+  const stored = (await db.info()).doc_count;
+  await db.close();
+  return { ms, stored };
+}
+
+async function pouchPush(name, server, remote) {
+  const local = new PouchDB(name);
+  const target = new PouchDB(`${server}/${remote}`);
+  const t0 = now();
+  const r = await PouchDB.replicate(local, target);
+  const ms = now() - t0;
+  await local.close();
+  return { ms, written: r.docs_written, read: r.docs_read };
+}
+
+async function pouchPull(name, server, remote) {
+  const local = await pouchFresh(name);
+  const source = new PouchDB(`${server}/${remote}`);
+  const t0 = now();
+  const r = await PouchDB.replicate(source, local);
+  const ms = now() - t0;
+  const stored = (await local.info()).doc_count;
+  await local.close();
+  return { ms, written: r.docs_written, stored };
+}
+
+// Kefu's side: the wasm exports answer JSON text.
+async function kefu(fn, ...args) {
+  const w = await wasmReady;
+  const out = await w[fn](...args);
+  return typeof out === 'string' ? JSON.parse(out) : out;
+}
+
+async function sizeOfDocs(seed, count, at) {
+  const batch = await docs(seed, 0, count, at);
+  const bytes = batch.reduce((s, d) => s + new TextEncoder().encode(JSON.stringify(d)).length, 0);
+  const chars = batch.reduce((s, d) => s + d.narrative.length, 0);
+  return { avg_doc_bytes: bytes / count, avg_narrative_chars: chars / count, sample: batch[0] };
+}
+
+async function memory() {
+  if (globalThis.gc) { globalThis.gc(); globalThis.gc(); }
+  await new Promise((r) => setTimeout(r, 200));
+  const w = await wasmReady;
+  const m = performance.memory || {};
+  return {
+    js_heap_bytes: m.usedJSHeapSize ?? null,
+    wasm_memory_bytes: w.kefu_wasm_memory_bytes(),
+  };
+}
+
+globalThis.bench = {
+  ready: () => wasmReady.then(() => true),
+  kefu,
+  sizeOfDocs,
+  memory,
+  dexieBulk, dexieQueryOverdue, dexieSearch, dexieListPage, dexieReport, dexieLoadListAndDashboard,
+  pouchBulk, pouchPush, pouchPull,
+};

@@ -1,0 +1,250 @@
+//! sync/config: what this device syncs with (kept in a local, non-replicated document; never a
+//! password), the replications it implies, one sync cycle over them, and the status shown in
+//! the header.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::conflicts;
+use super::engine::{self, Options, ReplicationSpec, SyncError};
+use super::protocol::{self, Direction};
+use super::transport::Transport;
+use crate::store::DocStore;
+
+/// The local document holding the configuration.
+pub const CONFIG_DOC: &str = "sync-config";
+
+/// The document type a kiosk pushes.
+pub const RESPONSE_TYPE: &str = "response";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthKind {
+    /// `POST /_session`; the server's cookie carries the session (the password is not kept).
+    #[default]
+    Session,
+    /// `Authorization: Basic` on every request; the password lives in memory only, so after a
+    /// reload the user signs in again.
+    Basic,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// A staff device: pull and push everything with the main database, and pull the
+    /// responses database when there is one.
+    #[default]
+    TwoWay,
+    /// A kiosk or customer device: push survey responses only, to the responses database
+    /// (or the main one when none is set); never pull.
+    KioskPush,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncConfig {
+    /// e.g. `https://couch.example.com` or `http://127.0.0.1:5984`.
+    pub url: String,
+    /// The main database, e.g. `kefu-branch-0101` or `kefu`.
+    pub db: String,
+    /// The add-only database kiosks push survey responses to (empty: none).
+    #[serde(default)]
+    pub responses_db: String,
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub auth: AuthKind,
+    #[serde(default)]
+    pub mode: Mode,
+    /// Live sync on (off: configured but paused).
+    #[serde(default)]
+    pub enabled: bool,
+    /// This device's database id (random, set once) — part of the replication ids.
+    #[serde(default)]
+    pub local_db_id: String,
+}
+
+/// Why a configuration cannot be used, as a sentence.
+pub fn validate(c: &SyncConfig, zh: bool) -> Result<(), String> {
+    let msg = |a: &str, b: &str| Err(if zh { a } else { b }.to_string());
+    if !protocol::valid_server_url(&c.url) {
+        return msg(
+            "请填写服务器地址，例如 https://couch.example.com",
+            "Enter the server URL, e.g. https://couch.example.com",
+        );
+    }
+    if !protocol::valid_db_name(&c.db) {
+        return msg(
+            "数据库名须以小写字母开头，只含小写字母、数字和 _$()+-/",
+            "The database name must start with a lower-case letter and use only a–z, 0–9 and _$()+-/",
+        );
+    }
+    if !c.responses_db.is_empty() && !protocol::valid_db_name(&c.responses_db) {
+        return msg(
+            "问卷数据库名不合规则",
+            "The responses database name is not valid",
+        );
+    }
+    Ok(())
+}
+
+impl SyncConfig {
+    fn spec(&self, db: &str, direction: Direction, doc_types: Vec<String>) -> ReplicationSpec {
+        ReplicationSpec {
+            local_db_id: self.local_db_id.clone(),
+            server_url: protocol::normalize_url(&self.url),
+            db: db.to_string(),
+            direction,
+            doc_types,
+        }
+    }
+
+    /// The pulls of a cycle, in order.
+    pub fn pulls(&self) -> Vec<ReplicationSpec> {
+        match self.mode {
+            Mode::KioskPush => vec![],
+            Mode::TwoWay => {
+                let mut v = vec![self.spec(&self.db, Direction::Pull, vec![])];
+                if !self.responses_db.is_empty() && self.responses_db != self.db {
+                    v.push(self.spec(&self.responses_db, Direction::Pull, vec![]));
+                }
+                v
+            }
+        }
+    }
+
+    /// The pushes of a cycle, in order.
+    pub fn pushes(&self) -> Vec<ReplicationSpec> {
+        match self.mode {
+            Mode::TwoWay => vec![self.spec(&self.db, Direction::Push, vec![])],
+            Mode::KioskPush => {
+                let db = if self.responses_db.is_empty() {
+                    &self.db
+                } else {
+                    &self.responses_db
+                };
+                vec![self.spec(db, Direction::Push, vec![RESPONSE_TYPE.to_string()])]
+            }
+        }
+    }
+
+    /// The database the header's pending count refers to (the first push).
+    pub fn main_push(&self) -> ReplicationSpec {
+        self.pushes().remove(0)
+    }
+}
+
+/// What one cycle did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CycleReport {
+    pub pulled: usize,
+    pub pushed: usize,
+    pub merged: Vec<String>,
+    pub needs_person: Vec<String>,
+    /// Documents the server refused, as `id: reason`.
+    pub refused: Vec<String>,
+    /// The main database's sequence after the pull (for a long-poll that waits for more).
+    pub last_seq: Option<Json>,
+}
+
+/// One sync cycle: pull (and settle the conflicts that arrive), then push — so the push also
+/// carries the settled revisions. Stops at the first error; the next cycle resumes from the
+/// checkpoints.
+pub async fn run_cycle<S: DocStore, T: Transport>(
+    store: &S,
+    t: &T,
+    cfg: &SyncConfig,
+    session_id: &str,
+    opts: &Options,
+) -> Result<CycleReport, SyncError> {
+    let mut report = CycleReport::default();
+    for (i, spec) in cfg.pulls().iter().enumerate() {
+        let out = engine::replicate(store, t, spec, session_id, opts).await?;
+        report.pulled += out.revs_written;
+        if i == 0 {
+            report.last_seq = out.last_seq.clone();
+        }
+        let settled = conflicts::settle(store, &out.touched).await?;
+        report.merged.extend(settled.merged);
+        report.needs_person.extend(settled.needs_person);
+    }
+    for spec in cfg.pushes() {
+        let out = engine::replicate(store, t, &spec, session_id, opts).await?;
+        report.pushed += out.revs_written;
+        report.refused.extend(
+            out.refused
+                .iter()
+                .map(|r| format!("{}: {} {}", r.id, r.error, r.reason)),
+        );
+    }
+    Ok(report)
+}
+
+/// Where sync stands, for the header.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Phase {
+    /// No endpoint configured, or paused.
+    #[default]
+    Off,
+    Syncing,
+    Synced,
+    /// The server cannot be reached; retrying.
+    Offline,
+    /// The server answered with an error; retrying or waiting for an administrator.
+    Error,
+    /// 401: the user must sign in again.
+    SignIn,
+}
+
+impl Phase {
+    pub fn label(&self, zh: bool) -> &'static str {
+        let (a, b) = match self {
+            Phase::Off => ("未同步", "Sync off"),
+            Phase::Syncing => ("正在同步", "Syncing"),
+            Phase::Synced => ("已同步", "Synced"),
+            Phase::Offline => ("离线", "Offline"),
+            Phase::Error => ("同步出错", "Sync error"),
+            Phase::SignIn => ("需要登录", "Sign in needed"),
+        };
+        if zh {
+            a
+        } else {
+            b
+        }
+    }
+    /// A stable name for styling and tests.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Phase::Off => "off",
+            Phase::Syncing => "syncing",
+            Phase::Synced => "synced",
+            Phase::Offline => "offline",
+            Phase::Error => "error",
+            Phase::SignIn => "signin",
+        }
+    }
+}
+
+/// The header's sync status.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncStatus {
+    pub phase: Phase,
+    /// Local changes not yet pushed.
+    pub pending: u64,
+    /// When the last cycle succeeded (milliseconds since the epoch).
+    pub last_success_ms: Option<f64>,
+    /// The last error, as a sentence in the user's language at the time.
+    pub error: Option<String>,
+    /// Documents waiting for staff to choose between versions.
+    pub conflicts: usize,
+    /// Documents the server refused in the last cycle.
+    pub refused: Vec<String>,
+}
+
+/// The phase after a failed cycle.
+pub fn phase_after(e: &SyncError) -> Phase {
+    match e {
+        SyncError::Unauthorized => Phase::SignIn,
+        e if e.is_offline() => Phase::Offline,
+        _ => Phase::Error,
+    }
+}

@@ -1,0 +1,164 @@
+//! sync/conflicts: after revisions arrive, documents with conflicting leaves are settled —
+//! by the merge hook of their type when it can, else listed (a local document) for staff to
+//! choose a version. Settling writes the merged body over the winner and deletes the losing
+//! leaves in one transaction; both devices settling the same conflict write the same
+//! revisions (ids are content hashes), so settling never creates new conflicts.
+
+use serde_json::{json, Value as Json};
+
+use super::merge::{merge, Merge};
+use crate::store::{Doc, DocStore, StoreError};
+
+/// The local document listing documents whose conflicts wait for a person.
+pub const CONFLICTS_DOC: &str = "sync-conflicts";
+
+/// What settling a set of documents did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settled {
+    pub merged: Vec<String>,
+    pub needs_person: Vec<String>,
+}
+
+/// A document with conflicts, as staff see it: the winner and the other live leaves, and the
+/// fields that differ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub id: String,
+    pub winner: Doc,
+    pub others: Vec<Doc>,
+    pub fields: Vec<String>,
+}
+
+/// The winner and losing live leaves of a document; None when it has no conflict.
+pub async fn load<S: DocStore>(store: &S, id: &str) -> Result<Option<Conflict>, StoreError> {
+    let tree = match store.rev_tree(id).await {
+        Ok(t) => t,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let losers: Vec<String> = tree.conflicts().into_iter().map(str::to_string).collect();
+    let Some(win) = tree.winner().map(str::to_string) else {
+        return Ok(None);
+    };
+    if losers.is_empty() {
+        return Ok(None);
+    }
+    let winner = store.get_rev(id, &win).await?;
+    let mut others = Vec::new();
+    for r in &losers {
+        others.push(store.get_rev(id, r).await?);
+    }
+    let bodies: Vec<Json> = others.iter().map(|d| d.body.clone()).collect();
+    let fields = match merge(winner.doc_type(), &winner.body, &bodies) {
+        Merge::NeedsPerson(f) => f,
+        Merge::Merged(_) => Vec::new(),
+    };
+    Ok(Some(Conflict {
+        id: id.to_string(),
+        winner,
+        others,
+        fields,
+    }))
+}
+
+/// Writes `body` as the document's content and retires every other live leaf.
+async fn resolve_with<S: DocStore>(store: &S, c: &Conflict, body: Json) -> Result<(), StoreError> {
+    let mut edits = Vec::new();
+    if body != c.winner.body {
+        edits.push(Doc {
+            id: c.id.clone(),
+            rev: c.winner.rev.clone(),
+            deleted: false,
+            body,
+        });
+    }
+    for o in &c.others {
+        edits.push(Doc {
+            id: c.id.clone(),
+            rev: o.rev.clone(),
+            deleted: true,
+            body: json!({}),
+        });
+    }
+    store.bulk(edits).await.map(|_| ())
+}
+
+/// Settles the conflicts of these documents: merged where the rules can, listed otherwise.
+pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
+    let mut out = Settled::default();
+    for id in ids {
+        let Some(c) = load(store, id).await? else {
+            continue;
+        };
+        let bodies: Vec<Json> = c.others.iter().map(|d| d.body.clone()).collect();
+        match merge(c.winner.doc_type(), &c.winner.body, &bodies) {
+            Merge::Merged(body) => match resolve_with(store, &c, body).await {
+                Ok(()) => out.merged.push(id.clone()),
+                // Edited meanwhile: look again next time.
+                Err(StoreError::Conflict { .. }) => out.needs_person.push(id.clone()),
+                Err(e) => return Err(e),
+            },
+            Merge::NeedsPerson(_) => out.needs_person.push(id.clone()),
+        }
+    }
+    if !out.needs_person.is_empty() {
+        let mut list = listed(store).await?;
+        for id in &out.needs_person {
+            if !list.contains(id) {
+                list.push(id.clone());
+            }
+        }
+        store
+            .put_local(CONFLICTS_DOC, json!({ "ids": list }))
+            .await?;
+    }
+    Ok(out)
+}
+
+async fn listed<S: DocStore>(store: &S) -> Result<Vec<String>, StoreError> {
+    Ok(store
+        .get_local(CONFLICTS_DOC)
+        .await?
+        .and_then(|v| v.get("ids").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
+/// The conflicts waiting for a person (those settled meanwhile, here or on another device,
+/// drop off the list).
+pub async fn open<S: DocStore>(store: &S) -> Result<Vec<Conflict>, StoreError> {
+    let ids = listed(store).await?;
+    let mut out = Vec::new();
+    let mut still = Vec::new();
+    for id in ids {
+        if let Some(c) = load(store, &id).await? {
+            still.push(id);
+            out.push(c);
+        }
+    }
+    store
+        .put_local(CONFLICTS_DOC, json!({ "ids": still }))
+        .await?;
+    Ok(out)
+}
+
+/// Staff chose the version `rev` of a conflicted document: it becomes the content, the other
+/// versions are retired (still in the revision history).
+pub async fn choose<S: DocStore>(store: &S, id: &str, rev: &str) -> Result<(), StoreError> {
+    let c = load(store, id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { id: id.to_string() })?;
+    let chosen = std::iter::once(&c.winner)
+        .chain(c.others.iter())
+        .find(|d| d.rev.as_deref() == Some(rev))
+        .ok_or_else(|| StoreError::Conflict { id: id.to_string() })?
+        .body
+        .clone();
+    resolve_with(store, &c, chosen).await?;
+    let rest: Vec<String> = listed(store)
+        .await?
+        .into_iter()
+        .filter(|x| x != id)
+        .collect();
+    store.put_local(CONFLICTS_DOC, json!({ "ids": rest })).await
+}

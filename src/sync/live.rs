@@ -1,0 +1,243 @@
+//! sync/live (wasm): live sync while the app runs — a cycle (pull, settle, push), then wait
+//! for a local change, a remote change (a long-poll the client times out itself) or a timer;
+//! on failure retry with exponential backoff; on 401 stop and ask the user to sign in.
+//! Also signing in and out (`_session` or Basic, the password in memory only).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use futures::future::{select, Either};
+use futures::pin_mut;
+use gloo_timers::future::TimeoutFuture;
+use serde_json::{json, Value as Json};
+
+use super::config::{phase_after, run_cycle, AuthKind, Mode, Phase, SyncConfig, SyncStatus};
+use super::conflicts;
+use super::engine::{self, Options, SyncError};
+use super::http::FetchTransport;
+use super::protocol::{backoff_ms, changes_path, hex};
+use super::transport::{HttpRequest, Method, Transport};
+use crate::store::DocStore;
+
+/// How long a quiet device waits between cycles when nothing wakes it.
+pub const IDLE_MS: u32 = 25_000;
+/// The longest wait between retries.
+pub const MAX_BACKOFF_MS: u64 = 20_000;
+
+thread_local! {
+    /// The Basic-auth password, in memory only (gone on reload, as intended).
+    static PASSWORD: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+pub fn has_password() -> bool {
+    PASSWORD.with(|p| p.borrow().is_some())
+}
+
+/// The transport for a configuration (Basic header when that is the chosen sign-in).
+pub fn transport(cfg: &SyncConfig) -> FetchTransport {
+    let t = FetchTransport::new(&cfg.url);
+    match (cfg.auth, PASSWORD.with(|p| p.borrow().clone())) {
+        (AuthKind::Basic, Some(pw)) => t.with_basic(&cfg.user, &pw),
+        _ => t,
+    }
+}
+
+/// Signs in: `POST /_session` (the server sets its cookie), or for Basic, checks the password
+/// against `GET /_session` and keeps it in memory. A wrong password is `Unauthorized`.
+pub async fn sign_in(cfg: &SyncConfig, password: &str) -> Result<(), SyncError> {
+    match cfg.auth {
+        AuthKind::Session => {
+            let t = FetchTransport::new(&cfg.url);
+            let r = t
+                .request(HttpRequest::post(
+                    "/_session",
+                    json!({"name": cfg.user, "password": password}),
+                ))
+                .await?;
+            match r.status {
+                200..=299 => Ok(()),
+                401 => Err(SyncError::Unauthorized),
+                s => Err(SyncError::Server {
+                    status: s,
+                    text: super::protocol::error_text(&r.body),
+                }),
+            }
+        }
+        AuthKind::Basic => {
+            let t = FetchTransport::new(&cfg.url).with_basic(&cfg.user, password);
+            let r = t.request(HttpRequest::get("/_session")).await?;
+            let name = r.body.pointer("/userCtx/name").and_then(Json::as_str);
+            if r.status == 401 || name != Some(cfg.user.as_str()) {
+                return Err(SyncError::Unauthorized);
+            }
+            PASSWORD.with(|p| *p.borrow_mut() = Some(password.to_string()));
+            Ok(())
+        }
+    }
+}
+
+/// Signs out: ends the server session and forgets the in-memory password.
+pub async fn sign_out(cfg: &SyncConfig) {
+    PASSWORD.with(|p| *p.borrow_mut() = None);
+    if cfg.auth == AuthKind::Session {
+        let _ = FetchTransport::new(&cfg.url)
+            .request(HttpRequest::new(Method::Delete, "/_session"))
+            .await;
+    }
+}
+
+/// The name the server knows this browser as (None: not signed in).
+pub async fn session_user(cfg: &SyncConfig) -> Result<Option<String>, SyncError> {
+    let r = transport(cfg)
+        .request(HttpRequest::get("/_session"))
+        .await?;
+    Ok(r.body
+        .pointer("/userCtx/name")
+        .and_then(Json::as_str)
+        .map(str::to_string))
+}
+
+fn random_hex() -> String {
+    let bytes: Vec<u8> = (0..8)
+        .map(|_| (js_sys::Math::random() * 256.0) as u8)
+        .collect();
+    hex(&bytes)
+}
+
+fn online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// A running live sync. Dropping the handle does not stop it; `stop` does.
+#[derive(Clone)]
+pub struct LiveHandle {
+    running: Rc<Cell<bool>>,
+    nudged: Rc<Cell<bool>>,
+}
+
+impl LiveHandle {
+    /// Ends the loop (at its next wake-up).
+    pub fn stop(&self) {
+        self.running.set(false);
+        self.nudged.set(true);
+    }
+    /// Something changed locally: sync soon.
+    pub fn nudge(&self) {
+        self.nudged.set(true);
+    }
+    pub fn is_running(&self) -> bool {
+        self.running.get()
+    }
+}
+
+/// Waits `ms`, or less if nudged, stopped, or (when `until_online`) the browser comes online.
+async fn wait(h: &LiveHandle, ms: u64, until_online: bool) {
+    let mut left = ms as i64;
+    let was_online = online();
+    while left > 0 && h.running.get() && !h.nudged.get() {
+        TimeoutFuture::new(250).await;
+        left -= 250;
+        if until_online && !was_online && online() {
+            break;
+        }
+    }
+}
+
+/// Waits for a local change, a remote change or the idle timer, whichever first.
+async fn idle<T: Transport>(h: &LiveHandle, t: &T, cfg: &SyncConfig, since: Option<Json>) {
+    let local = wait(h, IDLE_MS as u64, false);
+    match (cfg.mode, since) {
+        (Mode::TwoWay, Some(since)) => {
+            let path = changes_path(&cfg.db, &since, 1)
+                .replace("?style=all_docs", "?feed=longpoll&style=all_docs")
+                + &format!("&timeout={}", IDLE_MS);
+            let remote = async {
+                // PouchDB Server ignores `timeout=`: the client's own limit ends the wait.
+                let r = t
+                    .request(HttpRequest::get(path).timeout(IDLE_MS + 5_000))
+                    .await;
+                if r.is_err() {
+                    // Unreachable: let the local timer decide when to try again.
+                    futures::future::pending::<()>().await;
+                }
+            };
+            pin_mut!(local);
+            pin_mut!(remote);
+            // Whichever comes first; the other is dropped (a dropped request is aborted).
+            match select(local, remote).await {
+                Either::Left(_) | Either::Right(_) => {}
+            }
+        }
+        _ => local.await,
+    }
+}
+
+/// Starts live sync with `cfg` over `store`; `on_status` hears every change of status;
+/// `zh` says the user's language at the time a message is written.
+pub fn start<S: DocStore + Clone + 'static>(
+    store: S,
+    cfg: SyncConfig,
+    zh: impl Fn() -> bool + 'static,
+    on_status: impl Fn(SyncStatus) + 'static,
+) -> LiveHandle {
+    let h = LiveHandle {
+        running: Rc::new(Cell::new(true)),
+        nudged: Rc::new(Cell::new(false)),
+    };
+    let handle = h.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let t = transport(&cfg);
+        let opts = Options::default();
+        let push = cfg.main_push();
+        let mut status = SyncStatus {
+            phase: Phase::Syncing,
+            ..Default::default()
+        };
+        let mut attempt: u32 = 0;
+        while h.running.get() {
+            h.nudged.set(false);
+            status.pending = engine::pending(&store, &push)
+                .await
+                .unwrap_or(status.pending);
+            if !online() {
+                status.phase = Phase::Offline;
+                on_status(status.clone());
+                wait(&h, 3_000, true).await;
+                continue;
+            }
+            status.phase = Phase::Syncing;
+            on_status(status.clone());
+            match run_cycle(&store, &t, &cfg, &random_hex(), &opts).await {
+                Ok(report) => {
+                    attempt = 0;
+                    status.phase = Phase::Synced;
+                    status.error = None;
+                    status.last_success_ms = Some(js_sys::Date::now());
+                    status.refused = report.refused;
+                    status.conflicts = conflicts::open(&store).await.map(|c| c.len()).unwrap_or(0);
+                    status.pending = engine::pending(&store, &push).await.unwrap_or(0);
+                    on_status(status.clone());
+                    if h.nudged.get() {
+                        continue;
+                    }
+                    idle(&h, &t, &cfg, report.last_seq).await;
+                }
+                Err(e) => {
+                    status.phase = phase_after(&e);
+                    status.error = Some(e.message(zh()));
+                    on_status(status.clone());
+                    if e == SyncError::Unauthorized {
+                        h.running.set(false);
+                        break;
+                    }
+                    let delay = backoff_ms(attempt, 1_000, MAX_BACKOFF_MS, js_sys::Math::random());
+                    attempt = attempt.saturating_add(1);
+                    wait(&h, delay, true).await;
+                }
+            }
+        }
+    });
+    handle
+}

@@ -1,0 +1,296 @@
+//! sync/merge: the merge rules for conflicting revisions, one pure hook per document type.
+//! A hook takes the winning body and the losing leaves' bodies (JSON, without envelope) and
+//! returns a merged body or says which fields need a person to choose.
+//!
+//! The store keeps the bodies of leaves only (not of their common ancestor), so merging is
+//! two-way: a field equal in every version is kept; append-only lists (history, notes) are
+//! unions; a complaint's status follows its merged history (the lifecycle); bookkeeping
+//! fields take the latest value; any other field that differs needs a person.
+
+use serde_json::{Map, Value as Json};
+
+use crate::store::revs::canonical_json;
+
+/// The result of a merge hook.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Merge {
+    /// Every difference was resolved: write this body over the winner and retire the losers.
+    Merged(Json),
+    /// These fields differ in ways no rule settles: staff must choose a version.
+    NeedsPerson(Vec<String>),
+}
+
+/// Append-only list fields, merged as unions (kept in time order when items carry `at`).
+pub const UNION_FIELDS: &[&str] = &["history", "notes", "events", "attachments_log", "visits"];
+
+/// Bookkeeping fields where the latest value (greatest, compared as JSON strings or numbers)
+/// is right.
+pub const LATEST_FIELDS: &[&str] = &["updated_at", "updated", "modified_at", "v"];
+
+/// The complaint lifecycle (受理→分类→处理→反馈→闭环), in order; used when the history does
+/// not say which transition came last.
+pub const COMPLAINT_LIFECYCLE: &[&str] = &[
+    "received",
+    "classified",
+    "investigating",
+    "awaiting_approval",
+    "responded",
+    "verifying",
+    "closed",
+    "archived",
+];
+
+/// The merge hook of a document type. Types without their own rules use the generic one.
+pub fn merge(doc_type: Option<&str>, winner: &Json, losers: &[Json]) -> Merge {
+    match doc_type {
+        Some("complaint") => merge_complaint(winner, losers),
+        // A survey response is written once; two different bodies under one id are never
+        // expected and must be looked at.
+        Some("response") => merge_fields(winner, losers, &[], &[]),
+        _ => merge_fields(winner, losers, UNION_FIELDS, LATEST_FIELDS),
+    }
+}
+
+/// The generic two-way merge: equal fields kept, `unions` merged, `latest` take the greatest.
+pub fn merge_fields(winner: &Json, losers: &[Json], unions: &[&str], latest: &[&str]) -> Merge {
+    let Some(w) = winner.as_object() else {
+        return Merge::NeedsPerson(vec![String::new()]);
+    };
+    let mut all: Vec<&Map<String, Json>> = vec![w];
+    for l in losers {
+        match l.as_object() {
+            Some(m) => all.push(m),
+            None => return Merge::NeedsPerson(vec![String::new()]),
+        }
+    }
+    let mut keys: Vec<&String> = all.iter().flat_map(|m| m.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Map::new();
+    let mut disputed = Vec::new();
+    for k in keys {
+        let values: Vec<Option<&Json>> = all.iter().map(|m| m.get(k)).collect();
+        let first = values[0];
+        if values.iter().all(|v| *v == first) {
+            if let Some(v) = first {
+                out.insert(k.clone(), v.clone());
+            }
+            continue;
+        }
+        if unions.contains(&k.as_str()) {
+            let lists: Vec<&Json> = values.iter().flatten().copied().collect();
+            match union_lists(&lists) {
+                Some(u) => {
+                    out.insert(k.clone(), u);
+                }
+                None => disputed.push(k.clone()),
+            }
+            continue;
+        }
+        if latest.contains(&k.as_str()) {
+            if let Some(v) = values
+                .iter()
+                .flatten()
+                .copied()
+                .max_by(|a, b| cmp_json(a, b))
+            {
+                out.insert(k.clone(), v.clone());
+            }
+            continue;
+        }
+        disputed.push(k.clone());
+    }
+    if disputed.is_empty() {
+        Merge::Merged(Json::Object(out))
+    } else {
+        Merge::NeedsPerson(disputed)
+    }
+}
+
+/// A complaint: history and notes are unions; the status is the one the merged history ends
+/// at (a reopened case goes back to investigation, and the history keeps both rounds), or,
+/// when the history does not say, the one furthest along the lifecycle.
+pub fn merge_complaint(winner: &Json, losers: &[Json]) -> Merge {
+    let strip = |v: &Json| {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("status");
+        }
+        v
+    };
+    let w = strip(winner);
+    let ls: Vec<Json> = losers.iter().map(strip).collect();
+    let mut merged = match merge_fields(&w, &ls, UNION_FIELDS, LATEST_FIELDS) {
+        Merge::Merged(m) => m,
+        other => return other,
+    };
+    let statuses: Vec<&str> = std::iter::once(winner)
+        .chain(losers.iter())
+        .filter_map(|v| v.get("status").and_then(Json::as_str))
+        .collect();
+    if statuses.is_empty() {
+        return Merge::Merged(merged);
+    }
+    let from_history = merged
+        .get("history")
+        .and_then(Json::as_array)
+        .and_then(|h| {
+            h.iter().rev().find_map(|e| {
+                e.get("to")
+                    .or_else(|| e.get("status"))
+                    .and_then(Json::as_str)
+            })
+        })
+        .filter(|s| statuses.contains(s));
+    let status = match from_history {
+        Some(s) => s.to_string(),
+        None => {
+            let rank = |s: &str| COMPLAINT_LIFECYCLE.iter().position(|x| *x == s);
+            if statuses.iter().any(|s| rank(s).is_none())
+                && statuses.iter().any(|s| *s != statuses[0])
+            {
+                return Merge::NeedsPerson(vec!["status".into()]);
+            }
+            statuses
+                .iter()
+                .max_by_key(|s| rank(s))
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        }
+    };
+    merged["status"] = Json::String(status);
+    Merge::Merged(merged)
+}
+
+/// The union of lists, without duplicates (items with an `id` are the same item when their ids
+/// are; others when equal). Sorted by `at` when every item has one (stable: ties keep the
+/// winner's order). None if a value is not a list.
+pub fn union_lists(lists: &[&Json]) -> Option<Json> {
+    let mut out: Vec<Json> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for l in lists {
+        for item in l.as_array()? {
+            let key = match item.get("id") {
+                Some(id) => format!("id:{}", canonical_json(id)),
+                None => canonical_json(item),
+            };
+            if !seen.contains(&key) {
+                seen.push(key);
+                out.push(item.clone());
+            }
+        }
+    }
+    if out.iter().all(|i| i.get("at").is_some()) {
+        out.sort_by(|a, b| cmp_json(&a["at"], &b["at"]));
+    }
+    Some(Json::Array(out))
+}
+
+fn cmp_json(a: &Json, b: &Json) -> std::cmp::Ordering {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Json::String(x), Json::String(y)) => x.cmp(y),
+        _ => canonical_json(a).cmp(&canonical_json(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn equal_fields_are_kept_and_different_ones_need_a_person() {
+        let w = json!({"type": "staff", "name": "张三", "active": false});
+        let l = json!({"type": "staff", "name": "张三", "active": true});
+        assert_eq!(
+            merge(Some("staff"), &w, &[l]),
+            Merge::NeedsPerson(vec!["active".into()])
+        );
+        let same = json!({"type": "staff", "name": "张三", "active": false});
+        assert_eq!(merge(Some("staff"), &w, &[same]), Merge::Merged(w.clone()));
+        // A field present on one side only is a difference too.
+        let extra = json!({"type": "staff", "name": "张三", "active": false, "phone": "1"});
+        assert_eq!(
+            merge(Some("staff"), &w, &[extra]),
+            Merge::NeedsPerson(vec!["phone".into()])
+        );
+    }
+
+    #[test]
+    fn notes_and_history_are_unions_in_time_order() {
+        let w = json!({"type": "customer", "notes": [{"at": "2026-01-01T09:00", "text": "a"}, {"at": "2026-01-03T09:00", "text": "c"}], "updated_at": "2026-01-03"});
+        let l = json!({"type": "customer", "notes": [{"at": "2026-01-01T09:00", "text": "a"}, {"at": "2026-01-02T09:00", "text": "b"}], "updated_at": "2026-01-02"});
+        let Merge::Merged(m) = merge(Some("customer"), &w, &[l]) else {
+            panic!()
+        };
+        let texts: Vec<&str> = m["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, ["a", "b", "c"]);
+        assert_eq!(m["updated_at"], "2026-01-03");
+        // Items with ids are the same item whatever else differs… and then the union keeps
+        // the winner's copy.
+        let a = json!([{"id": 1, "t": "x"}]);
+        let b = json!([{"id": 1, "t": "y"}, {"id": 2}]);
+        assert_eq!(
+            union_lists(&[&a, &b]).unwrap(),
+            json!([{"id": 1, "t": "x"}, {"id": 2}])
+        );
+        assert_eq!(union_lists(&[&a, &json!("no")]), None);
+    }
+
+    #[test]
+    fn complaint_status_follows_the_merged_history() {
+        let base = |status: &str, history: Json| json!({"type": "complaint", "status": status, "history": history});
+        let h1 = json!({"at": "2026-03-01T10:00", "to": "received"});
+        let h2 = json!({"at": "2026-03-02T10:00", "to": "investigating"});
+        let h3 = json!({"at": "2026-03-03T10:00", "to": "responded"});
+        let h4 =
+            json!({"at": "2026-03-04T10:00", "to": "investigating", "why": "customer unsatisfied"});
+        // Device A responded; device B (later) recorded the customer's reopening.
+        let a = base("responded", json!([h1, h2, h3]));
+        let b = base("investigating", json!([h1, h2, h3, h4]));
+        let Merge::Merged(m) = merge(Some("complaint"), &a, std::slice::from_ref(&b)) else {
+            panic!()
+        };
+        assert_eq!(m["status"], "investigating", "the reopening came last");
+        assert_eq!(m["history"].as_array().unwrap().len(), 4);
+        // Without transitions in the history, the furthest status along the lifecycle wins.
+        let x = json!({"type": "complaint", "status": "closed"});
+        let y = json!({"type": "complaint", "status": "verifying"});
+        assert_eq!(
+            merge(Some("complaint"), &y, std::slice::from_ref(&x)),
+            Merge::Merged(x)
+        );
+        // An unknown status cannot be ranked.
+        let z = json!({"type": "complaint", "status": "weird"});
+        assert_eq!(
+            merge(Some("complaint"), &y, &[z]),
+            Merge::NeedsPerson(vec!["status".into()])
+        );
+        // Other differing fields still need a person.
+        let n1 = json!({"type": "complaint", "status": "received", "narrative": "a"});
+        let n2 = json!({"type": "complaint", "status": "received", "narrative": "b"});
+        assert_eq!(
+            merge(Some("complaint"), &n1, &[n2]),
+            Merge::NeedsPerson(vec!["narrative".into()])
+        );
+    }
+
+    #[test]
+    fn responses_are_never_merged_silently() {
+        let a = json!({"type": "response", "answers": [1], "notes": ["x"]});
+        let b = json!({"type": "response", "answers": [1], "notes": ["y"]});
+        assert_eq!(
+            merge(Some("response"), &a, &[b]),
+            Merge::NeedsPerson(vec!["notes".into()])
+        );
+    }
+}

@@ -1,0 +1,951 @@
+//! Host tests of sync/: protocol payloads against the shapes CouchDB documents, and the engine
+//! against the in-memory fake server (faults included).
+
+use futures::executor::block_on;
+use serde_json::{json, Value as Json};
+
+use super::config::{run_cycle, Mode, SyncConfig};
+use super::conflicts;
+use super::engine::{self, Options, ReplicationSpec, SyncError};
+use super::fake::{FakeServer, FaultKind};
+use super::protocol::*;
+use super::transport::Method;
+use crate::store::memory::MemoryStore;
+use crate::store::{Doc, DocStore};
+
+// ------------------------------------------------------------------ protocol
+
+#[test]
+fn replication_id_is_stable_and_tells_replications_apart() {
+    let a = replication_id(
+        "dev1",
+        "http://127.0.0.1:5984/",
+        "kefu",
+        Direction::Pull,
+        &[],
+    );
+    assert_eq!(
+        a,
+        replication_id(
+            "dev1",
+            "HTTP://127.0.0.1:5984",
+            "kefu",
+            Direction::Pull,
+            &[]
+        )
+    );
+    assert_eq!(
+        a,
+        replication_id(
+            "dev1",
+            "http://admin:secret@127.0.0.1:5984",
+            "kefu",
+            Direction::Pull,
+            &[]
+        )
+    );
+    assert!(a.starts_with("kefu-") && a.len() == 5 + 32);
+    let others = [
+        replication_id(
+            "dev2",
+            "http://127.0.0.1:5984",
+            "kefu",
+            Direction::Pull,
+            &[],
+        ),
+        replication_id(
+            "dev1",
+            "http://127.0.0.1:5985",
+            "kefu",
+            Direction::Pull,
+            &[],
+        ),
+        replication_id(
+            "dev1",
+            "http://127.0.0.1:5984",
+            "kefu2",
+            Direction::Pull,
+            &[],
+        ),
+        replication_id(
+            "dev1",
+            "http://127.0.0.1:5984",
+            "kefu",
+            Direction::Push,
+            &[],
+        ),
+        replication_id(
+            "dev1",
+            "http://127.0.0.1:5984",
+            "kefu",
+            Direction::Pull,
+            &["response".into()],
+        ),
+    ];
+    for o in &others {
+        assert_ne!(&a, o);
+    }
+    // Filter order does not matter.
+    assert_eq!(
+        replication_id(
+            "d",
+            "http://x",
+            "db",
+            Direction::Push,
+            &["a".into(), "b".into()]
+        ),
+        replication_id(
+            "d",
+            "http://x",
+            "db",
+            Direction::Push,
+            &["b".into(), "a".into()]
+        )
+    );
+}
+
+#[test]
+fn urls_names_and_paths() {
+    assert_eq!(
+        normalize_url(" https://U:P@Couch.Example.com/couch/ "),
+        "https://couch.example.com/couch"
+    );
+    assert!(valid_server_url("http://127.0.0.1:5984"));
+    assert!(!valid_server_url("127.0.0.1:5984"));
+    assert!(!valid_server_url("http://"));
+    assert!(valid_db_name("kefu-branch_01"));
+    assert!(!valid_db_name("Kefu"));
+    assert!(!valid_db_name("_users"));
+    assert!(!valid_db_name(""));
+    assert_eq!(doc_path("kefu", "staff:01J"), "/kefu/staff%3A01J");
+    assert_eq!(doc_path("a/b", "_local/x y"), "/a%2Fb/_local/x%20y");
+    assert_eq!(doc_path("kefu", "_design/v"), "/kefu/_design/v");
+    assert_eq!(encode_component("客"), "%E5%AE%A2");
+}
+
+#[test]
+fn base64_and_basic_auth() {
+    assert_eq!(base64(b""), "");
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    assert_eq!(
+        basic_auth("Aladdin", "open sesame"),
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+    assert_eq!(
+        basic_auth("张", "密"),
+        format!("Basic {}", base64("张:密".as_bytes()))
+    );
+}
+
+#[test]
+fn changes_feed_of_couchdb_3_parses_with_opaque_string_seqs() {
+    // The shape of CouchDB 3's `GET /db/_changes?style=all_docs` (seqs are strings).
+    let body = json!({
+        "results": [
+            {"seq": "1-g1AAAAF9eJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoARTIkOS_P___7MyWBMZc4EC7GbJRikWxpbYNOAxIY8FSDI0AKn_cFMSGcDGGCUbGRilkmRRHv86TtAB",
+             "id": "staff:01J0", "changes": [{"rev": "2-7051cbe5c8faecd085a3fa619e6e6337"}, {"rev": "2-aaaa"}]},
+            {"seq": "2-g1AAAAF9eJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoARTIkOS_P___7MyWBMZc4EC7GbJRikWxpbYNOAxIY8FSDI0AKn_cFMSGcDGGCUbGRilkmRRHv86TtAC",
+             "id": "note:1", "deleted": true, "changes": [{"rev": "3-bbbb"}]}
+        ],
+        "last_seq": "2-g1AAAAF9eJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoARTIkOS_P___7MyWBMZc4EC7GbJRikWxpbYNOAxIY8FSDI0AKn_cFMSGcDGGCUbGRilkmRRHv86TtAC",
+        "pending": 0
+    });
+    let page = parse_changes(&body).unwrap();
+    assert_eq!(page.rows.len(), 2);
+    assert_eq!(
+        page.rows[0].revs,
+        vec!["2-7051cbe5c8faecd085a3fa619e6e6337", "2-aaaa"]
+    );
+    assert!(page.rows[1].deleted && !page.rows[0].deleted);
+    assert_eq!(page.last_seq, body["last_seq"]);
+    assert_eq!(page.pending, Some(0));
+    // The seq goes back to the server untouched (only URL-encoded).
+    let p = changes_path("kefu", &page.last_seq, 50);
+    assert!(
+        p.starts_with("/kefu/_changes?style=all_docs&since=2-g1AAAAF9"),
+        "{p}"
+    );
+    assert!(p.ends_with("&limit=50"));
+    // PouchDB Server's numeric seqs, and no last_seq at all on an empty page.
+    let n = parse_changes(
+        &json!({"results": [{"seq": 7, "id": "a", "changes": [{"rev": "1-x"}]}], "last_seq": 7}),
+    )
+    .unwrap();
+    assert_eq!(n.last_seq, json!(7));
+    assert_eq!(
+        changes_path("kefu", &json!(7), 10),
+        "/kefu/_changes?style=all_docs&since=7&limit=10"
+    );
+    assert!(parse_changes(&json!({"last_seq": 0})).is_err());
+}
+
+#[test]
+fn revs_diff_payload_and_answer() {
+    let body = revs_diff_body(&[
+        (
+            "190f721ca3411be7aa9477db5f948bbb".into(),
+            vec![
+                "3-bb72a7682290f94a985f7afac8b27137".into(),
+                "4-10265e5a26d807a3cfa459cf1a82ef2e".into(),
+            ],
+        ),
+        (
+            "190f721ca3411be7aa9477db5f948bbb".into(),
+            vec!["3-bb72a7682290f94a985f7afac8b27137".into()],
+        ),
+    ]);
+    assert_eq!(
+        body,
+        json!({"190f721ca3411be7aa9477db5f948bbb": ["3-bb72a7682290f94a985f7afac8b27137", "4-10265e5a26d807a3cfa459cf1a82ef2e"]})
+    );
+    // The answer CouchDB documents for that request.
+    let answer = json!({
+        "190f721ca3411be7aa9477db5f948bbb": {
+            "missing": ["3-bb72a7682290f94a985f7afac8b27137", "5-067a00dff5e02add41819138abb3284d"],
+            "possible_ancestors": ["4-10265e5a26d807a3cfa459cf1a82ef2e"]
+        },
+        "other": {"missing": []}
+    });
+    let missing = parse_revs_diff(&answer).unwrap();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(
+        missing[0].1,
+        vec![
+            "3-bb72a7682290f94a985f7afac8b27137",
+            "5-067a00dff5e02add41819138abb3284d"
+        ]
+    );
+}
+
+#[test]
+fn bulk_get_and_open_revs_answers_parse_with_history() {
+    // CouchDB's documented `_bulk_get?revs=true` answer: one conflicted document (two leaves)
+    // and one error.
+    let answer = json!({
+        "results": [
+            {"id": "a", "docs": [
+                {"ok": {"_id": "a", "_rev": "2-0b6a3b1b8a2a4f6c", "type": "note", "_revisions": {"start": 2, "ids": ["0b6a3b1b8a2a4f6c", "d21f2e9c"]}}},
+                {"ok": {"_id": "a", "_rev": "2-d1e4b1a9", "_deleted": true, "_revisions": {"start": 2, "ids": ["d1e4b1a9", "d21f2e9c"]}}}
+            ]},
+            {"id": "b", "docs": [{"error": {"id": "b", "rev": "1-x", "error": "not_found", "reason": "missing"}}]}
+        ]
+    });
+    let (ok, missing) = parse_bulk_get(&answer).unwrap();
+    assert_eq!(ok.len(), 2);
+    assert_eq!(ok[0].history, vec!["2-0b6a3b1b8a2a4f6c", "1-d21f2e9c"]);
+    assert_eq!(
+        ok[0].doc.body,
+        json!({"type": "note"}),
+        "envelope fields are stripped"
+    );
+    assert!(ok[1].doc.deleted);
+    assert_eq!(
+        missing,
+        vec![MissingRev {
+            id: "b".into(),
+            rev: "1-x".into(),
+            error: "not_found".into()
+        }]
+    );
+    // PouchDB Server says `{"missing": rev}` inside `docs`.
+    let (ok, missing) =
+        parse_bulk_get(&json!({"results": [{"id": "x", "docs": [{"missing": "1-a"}]}]})).unwrap();
+    assert!(ok.is_empty());
+    assert_eq!(
+        missing,
+        vec![MissingRev {
+            id: "x".into(),
+            rev: "1-a".into(),
+            error: "missing".into()
+        }]
+    );
+    assert!(is_no_db(
+        &json!({"error": "not_found", "reason": "no_db_file"})
+    ));
+    assert!(is_no_db(
+        &json!({"error": "not_found", "reason": "Database does not exist."})
+    ));
+    assert!(!is_no_db(
+        &json!({"error": "not_found", "reason": "missing"})
+    ));
+    let or = json!([{"ok": {"_id": "a", "_rev": "1-x", "n": 1, "_revisions": {"start": 1, "ids": ["x"]}}}, {"missing": "2-y"}]);
+    let (ok, missing) = parse_open_revs("a", &or).unwrap();
+    assert_eq!((ok.len(), missing[0].rev.as_str()), (1, "2-y"));
+    assert!(open_revs_path("kefu", "a:1", &["1-x".into()]).contains("open_revs=%5B%221-x%22%5D"));
+    // Malformed histories are refused rather than grafted wrongly.
+    let bad = json!({"_id": "a", "_rev": "3-x", "_revisions": {"start": 2, "ids": ["x"]}});
+    assert!(replicated_from_json(&bad).is_err());
+    let short = json!({"_id": "a", "_rev": "3-x", "_revisions": {"start": 1, "ids": ["x", "y"]}});
+    assert!(replicated_from_json(&short).is_err());
+}
+
+#[test]
+fn push_documents_carry_revisions_and_bulk_docs_refusals_are_read() {
+    let d = Doc {
+        id: "x:1".into(),
+        rev: Some("3-c".into()),
+        deleted: true,
+        body: json!({"type": "x"}),
+    };
+    let j = doc_for_push(&d, &["3-c".into(), "2-b".into(), "1-a".into()]);
+    assert_eq!(
+        j,
+        json!({"_id": "x:1", "_rev": "3-c", "_deleted": true, "type": "x", "_revisions": {"start": 3, "ids": ["c", "b", "a"]}})
+    );
+    assert_eq!(
+        history_from_revisions(&j["_revisions"]).unwrap(),
+        vec!["3-c", "2-b", "1-a"]
+    );
+    assert_eq!(
+        bulk_docs_body(vec![]),
+        json!({"docs": [], "new_edits": false})
+    );
+    assert!(parse_bulk_docs(&json!([])).unwrap().is_empty());
+    let r = parse_bulk_docs(&json!([{"id": "x", "rev": "1-a", "error": "forbidden", "reason": "no"}, {"ok": true, "id": "y"}])).unwrap();
+    assert_eq!(
+        r,
+        vec![Refused {
+            id: "x".into(),
+            error: "forbidden".into(),
+            reason: "no".into()
+        }]
+    );
+}
+
+#[test]
+fn batches_respect_count_and_size() {
+    let docs: Vec<Json> = (0..7)
+        .map(|i| json!({"i": i, "pad": "x".repeat(90)}))
+        .collect();
+    let by_count = batches(docs.clone(), 3, usize::MAX);
+    assert_eq!(by_count.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
+    let size = docs[0].to_string().len();
+    let by_size = batches(docs.clone(), 100, size * 2);
+    assert_eq!(
+        by_size.iter().map(Vec::len).collect::<Vec<_>>(),
+        [2, 2, 2, 1]
+    );
+    let huge = batches(vec![json!({"big": "y".repeat(1000)}), json!(1)], 10, 100);
+    assert_eq!(huge.len(), 2, "an oversized document goes alone");
+    assert!(batches(vec![], 3, 10).is_empty());
+    let flat: Vec<Json> = by_size.into_iter().flatten().collect();
+    assert_eq!(flat, docs, "order kept");
+}
+
+#[test]
+fn checkpoints_must_agree_on_both_sides() {
+    let a = Checkpoint::advance(None, "s1", json!("5-abc"));
+    assert_eq!(start_seq(Some(&a), Some(&a)), json!("5-abc"));
+    assert_eq!(
+        start_seq(Some(&a), None),
+        json!(0),
+        "server lost its checkpoint: start over"
+    );
+    assert_eq!(start_seq(None, Some(&a)), json!(0));
+    // The device advanced in session s2 but the server's write was lost: fall back to the
+    // newest session both remember.
+    let b = Checkpoint::advance(Some(&a), "s2", json!("9-def"));
+    assert_eq!(b.history.len(), 2);
+    assert_eq!(start_seq(Some(&b), Some(&a)), json!("5-abc"));
+    let other = Checkpoint::advance(None, "zz", json!(3));
+    assert_eq!(start_seq(Some(&b), Some(&other)), json!(0));
+    assert_eq!(Checkpoint::from_json(&b.to_json()).unwrap(), b);
+    let mut c = b.clone();
+    for i in 0..10 {
+        c = Checkpoint::advance(Some(&c), &format!("s{i}"), json!(i));
+    }
+    assert_eq!(c.history.len(), CHECKPOINT_HISTORY);
+}
+
+#[test]
+fn backoff_grows_and_is_capped() {
+    assert_eq!(backoff_ms(0, 1000, 60_000, 0.0), 1000);
+    assert_eq!(backoff_ms(3, 1000, 60_000, 0.0), 8000);
+    assert_eq!(backoff_ms(30, 1000, 60_000, 0.0), 60_000);
+    assert_eq!(backoff_ms(3, 1000, 60_000, 1.0), 6000);
+}
+
+// ------------------------------------------------------------------ engine over the fake
+
+fn cfg(server: &FakeServer, device: &str) -> SyncConfig {
+    SyncConfig {
+        url: "http://fake:5984".into(),
+        db: server.db.clone(),
+        local_db_id: device.into(),
+        enabled: true,
+        ..Default::default()
+    }
+}
+
+fn opts(batch: usize) -> Options {
+    Options {
+        batch_size: batch,
+        max_batch_bytes: 1_000_000,
+        timeout_ms: 1000,
+    }
+}
+
+async fn add(store: &MemoryStore, id: &str, body: Json) -> String {
+    store.put(Doc::new(id, body)).await.unwrap()
+}
+
+async fn edit(store: &MemoryStore, id: &str, f: impl FnOnce(&mut Json)) -> String {
+    let mut d = store.get(id).await.unwrap();
+    f(&mut d.body);
+    store.put(d).await.unwrap()
+}
+
+async fn ids(store: &MemoryStore) -> Vec<String> {
+    store
+        .all_docs(None, 10_000)
+        .await
+        .unwrap()
+        .docs
+        .into_iter()
+        .map(|d| d.id)
+        .collect()
+}
+
+#[test]
+fn a_document_made_on_one_device_reaches_the_other() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        for i in 0..25 {
+            add(
+                &a,
+                &format!("staff:{i:03}"),
+                json!({"type": "staff", "name": format!("n{i}")}),
+            )
+            .await;
+        }
+        let r = run_cycle(&a, &server, &cfg(&server, "A"), "s1", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!((r.pulled, r.pushed), (0, 25));
+        assert_eq!(server.count("_bulk_docs"), 3, "25 docs in batches of 10");
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s1", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.pulled, 25);
+        assert_eq!(ids(&b).await, ids(&a).await);
+        assert_eq!(
+            b.get("staff:007").await.unwrap(),
+            a.get("staff:007").await.unwrap(),
+            "same revision, same body"
+        );
+        // B's push finds nothing missing on the server and sends nothing.
+        assert_eq!(server.count("_bulk_docs"), 3);
+        // A second cycle reads from the checkpoints: nothing copied again.
+        let before = server.count("_bulk_get");
+        let r = run_cycle(&a, &server, &cfg(&server, "A"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!((r.pulled, r.pushed), (0, 0));
+        assert_eq!(server.count("_bulk_get"), before);
+        assert_eq!(
+            engine::pending(&a, &cfg(&server, "A").main_push())
+                .await
+                .unwrap(),
+            0
+        );
+        edit(&a, "staff:003", |b| b["name"] = json!("renamed")).await;
+        add(&a, "staff:900", json!({"type": "staff"})).await;
+        assert_eq!(
+            engine::pending(&a, &cfg(&server, "A").main_push())
+                .await
+                .unwrap(),
+            2
+        );
+    });
+}
+
+#[test]
+fn deletions_and_string_sequences_replicate() {
+    block_on(async {
+        let mut server = FakeServer::new("kefu");
+        server.string_seqs = true;
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        let rev = add(&a, "note:1", json!({"type": "note"})).await;
+        add(&a, "note:2", json!({"type": "note"})).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap();
+        run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(5))
+            .await
+            .unwrap();
+        a.delete("note:1", &rev).await.unwrap();
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap();
+        run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert!(b.get("note:1").await.is_err());
+        assert_eq!(ids(&b).await, vec!["note:2"]);
+        let cp = b
+            .get_local(&cfg(&server, "B").pulls()[0].replication_id())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            cp["last_seq"].as_str().unwrap().contains("-g1AAAA"),
+            "the opaque seq is kept as given"
+        );
+    });
+}
+
+#[test]
+fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add(
+            &a,
+            "staff:1",
+            json!({"type": "staff", "name": "张三", "active": true}),
+        )
+        .await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        // Offline: A deactivates; B renames.
+        edit(&a, "staff:1", |d| d["active"] = json!(false)).await;
+        edit(&b, "staff:1", |d| d["name"] = json!("张三丰")).await;
+        let ra = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert!(ra.needs_person.is_empty());
+        let rb = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            rb.needs_person,
+            vec!["staff:1"],
+            "two-way merge cannot know which side changed what"
+        );
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        for s in [&a, &b, &server.store] {
+            let t = s.rev_tree("staff:1").await.unwrap();
+            assert_eq!(t.leaves().len(), 2, "both edits kept everywhere");
+        }
+        let wa = a.get("staff:1").await.unwrap();
+        assert_eq!(
+            wa,
+            b.get("staff:1").await.unwrap(),
+            "the deterministic winner shows on both"
+        );
+        assert_eq!(wa, server.store.get("staff:1").await.unwrap());
+        // Staff choose on B the losing version; the choice replicates and A's list clears.
+        let open_b = conflicts::open(&b).await.unwrap();
+        assert_eq!(open_b.len(), 1);
+        let c = &open_b[0];
+        assert_eq!(c.fields.len(), 2, "name and active differ: {:?}", c.fields);
+        let loser = c.others[0].clone();
+        conflicts::choose(&b, "staff:1", loser.rev.as_deref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(b.get("staff:1").await.unwrap().body, loser.body);
+        assert!(b.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
+        run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(a.get("staff:1").await.unwrap().body, loser.body);
+        assert!(a.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
+        assert!(conflicts::open(&a).await.unwrap().is_empty());
+    });
+}
+
+#[test]
+fn mergeable_conflicts_are_settled_automatically_and_converge() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        let h0 = json!({"at": "2026-03-01T09:00", "to": "received"});
+        add(
+            &a,
+            "complaint:1",
+            json!({"type": "complaint", "status": "received", "history": [h0]}),
+        )
+        .await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        edit(&a, "complaint:1", |d| {
+            d["status"] = json!("classified");
+            d["history"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"at": "2026-03-01T10:00", "to": "classified"}));
+        })
+        .await;
+        edit(&b, "complaint:1", |d| {
+            d["notes"] = json!([{"at": "2026-03-01T11:00", "text": "called back"}]);
+        })
+        .await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        let rb = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10)).await;
+        // `notes` exists on one side only — that is a field no rule settles unless listed as a
+        // union: it is (notes), so the merge succeeds.
+        let rb = rb.unwrap();
+        assert_eq!(rb.merged, vec!["complaint:1"]);
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        let da = a.get("complaint:1").await.unwrap();
+        let db = b.get("complaint:1").await.unwrap();
+        assert_eq!(da, db);
+        assert_eq!(da.body["status"], "classified");
+        assert_eq!(da.body["history"].as_array().unwrap().len(), 2);
+        assert_eq!(da.body["notes"][0]["text"], "called back");
+        assert!(a
+            .rev_tree("complaint:1")
+            .await
+            .unwrap()
+            .conflicts()
+            .is_empty());
+    });
+}
+
+#[test]
+fn a_failure_mid_pull_resumes_from_the_checkpoint() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        for i in 0..30 {
+            add(&a, &format!("note:{i:02}"), json!({"type": "note", "i": i})).await;
+        }
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        // A garbled answer is a protocol error, retried later.
+        server.fault(Some(Method::Post), "_bulk_get", FaultKind::Status(200));
+        let e = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, SyncError::Protocol(_)) && e.retryable(),
+            "{e:?}"
+        );
+        assert!(ids(&b).await.is_empty());
+        let b2 = b;
+        server.fault(Some(Method::Post), "_bulk_get", FaultKind::Status(500));
+        let first = run_cycle(&b2, &server, &cfg(&server, "B2"), "s", &opts(10))
+            .await
+            .unwrap_err();
+        assert!(matches!(first, SyncError::Server { status: 500, .. }) && first.retryable());
+        assert!(ids(&b2).await.is_empty());
+        // Let one batch through, then drop the connection on the next changes page.
+        server.log.borrow_mut().clear();
+        server.fault(
+            Some(Method::Get),
+            "_changes?style=all_docs&since=10",
+            FaultKind::Drop,
+        );
+        let e = run_cycle(&b2, &server, &cfg(&server, "B2"), "s", &opts(10))
+            .await
+            .unwrap_err();
+        assert!(e.is_offline());
+        assert_eq!(
+            ids(&b2).await.len(),
+            10,
+            "the first batch landed and was checkpointed"
+        );
+        server.log.borrow_mut().clear();
+        let r = run_cycle(&b2, &server, &cfg(&server, "B2"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            r.pulled, 20,
+            "resumed after the checkpoint, nothing fetched twice"
+        );
+        let first_changes = server
+            .log
+            .borrow()
+            .iter()
+            .find(|(_, p)| p.contains("_changes"))
+            .cloned()
+            .unwrap();
+        assert!(first_changes.1.contains("since=10&"), "{first_changes:?}");
+        assert_eq!(ids(&b2).await, ids(&a).await);
+    });
+}
+
+#[test]
+fn a_dropped_answer_mid_push_makes_no_duplicates() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        for i in 0..12 {
+            add(&a, &format!("note:{i:02}"), json!({"type": "note", "i": i})).await;
+        }
+        // 503 on the first batch; then a checkpoint the server stored but whose answer was
+        // lost; then a batch that timed out (possibly applied).
+        server.fault(Some(Method::Post), "_bulk_docs", FaultKind::Status(503));
+        let e = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap_err();
+        assert!(e.retryable());
+        server.fault(Some(Method::Put), "_local/", FaultKind::DropAfter);
+        let e = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap_err();
+        assert!(e.is_offline());
+        server.fault(Some(Method::Post), "_bulk_docs", FaultKind::Timeout);
+        assert_eq!(
+            run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+                .await
+                .unwrap_err(),
+            SyncError::Timeout
+        );
+        let r = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert!(r.pushed <= 12);
+        assert_eq!(ids(&server.store).await, ids(&a).await);
+        for id in ids(&a).await {
+            let t = server.store.rev_tree(&id).await.unwrap();
+            assert_eq!(
+                t.nodes.len(),
+                1,
+                "{id} has exactly its one revision on the server"
+            );
+        }
+        assert_eq!(
+            server.store.update_seq().await.unwrap(),
+            12,
+            "each document written once"
+        );
+        assert_eq!(
+            engine::pending(&a, &cfg(&server, "A").main_push())
+                .await
+                .unwrap(),
+            0
+        );
+    });
+}
+
+#[test]
+fn a_wiped_server_gets_everything_again() {
+    block_on(async {
+        let a = MemoryStore::new();
+        for i in 0..7 {
+            add(&a, &format!("note:{i}"), json!({"type": "note"})).await;
+        }
+        let s1 = FakeServer::new("kefu");
+        run_cycle(&a, &s1, &cfg(&s1, "A"), "s", &opts(3))
+            .await
+            .unwrap();
+        // The server restarts empty (an in-memory PouchDB Server): its checkpoint is gone.
+        let s2 = FakeServer::new("kefu");
+        let r = run_cycle(&a, &s2, &cfg(&s2, "A"), "s2", &opts(3))
+            .await
+            .unwrap();
+        assert_eq!(r.pushed, 7);
+        assert_eq!(ids(&s2.store).await, ids(&a).await);
+    });
+}
+
+#[test]
+fn unauthorized_stops_until_signed_in() {
+    block_on(async {
+        let mut server = FakeServer::new("kefu");
+        server.account = Some(("lee".into(), "right".into()));
+        let a = MemoryStore::new();
+        add(&a, "note:1", json!({"type": "note"})).await;
+        let e = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap_err();
+        assert_eq!(e, SyncError::Unauthorized);
+        assert!(!e.retryable());
+        assert!(e.message(true).contains("登录") && e.message(false).contains("sign in"));
+        assert_eq!(super::config::phase_after(&e), super::Phase::SignIn);
+        let wrong = super::transport::HttpRequest::post(
+            "/_session",
+            json!({"name": "lee", "password": "wrong"}),
+        );
+        use super::transport::Transport;
+        assert_eq!(server.request(wrong).await.unwrap().status, 401);
+        let right = super::transport::HttpRequest::post(
+            "/_session",
+            json!({"name": "lee", "password": "right"}),
+        );
+        assert_eq!(server.request(right).await.unwrap().status, 200);
+        let r = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert_eq!(r.pushed, 1);
+        // A 401 in the middle (session expired) is the same.
+        add(&a, "note:2", json!({"type": "note"})).await;
+        server.fault(Some(Method::Post), "_revs_diff", FaultKind::Status(401));
+        assert_eq!(
+            run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+                .await
+                .unwrap_err(),
+            SyncError::Unauthorized
+        );
+        // A 409 on the checkpoint (another writer) is settled by re-reading it.
+        server.fault(Some(Method::Put), "_local/", FaultKind::Status(409));
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert_eq!(ids(&server.store).await, vec!["note:1", "note:2"]);
+    });
+}
+
+#[test]
+fn without_bulk_get_revisions_come_through_open_revs() {
+    block_on(async {
+        let mut server = FakeServer::new("kefu");
+        server.bulk_get = false;
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add(&a, "note:1", json!({"type": "note", "n": 1})).await;
+        edit(&a, "note:1", |d| d["n"] = json!(2)).await;
+        add(&a, "note:2", json!({"type": "note"})).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.pulled, 2);
+        assert_eq!(server.count("open_revs="), 2);
+        assert_eq!(
+            server.count("_bulk_get"),
+            1,
+            "tried once, then fell back for the rest of the run"
+        );
+        assert_eq!(
+            b.rev_tree("note:1")
+                .await
+                .unwrap()
+                .history(b.get("note:1").await.unwrap().rev.as_deref().unwrap())
+                .len(),
+            2
+        );
+    });
+}
+
+#[test]
+fn a_kiosk_pushes_only_responses_and_never_pulls() {
+    block_on(async {
+        let mut responses = FakeServer::new("kefu-responses");
+        responses.refuse_types = vec!["complaint".into()];
+        let kiosk = MemoryStore::new();
+        add(
+            &kiosk,
+            "response:1",
+            json!({"type": "response", "score": 5}),
+        )
+        .await;
+        add(
+            &kiosk,
+            "response:2",
+            json!({"type": "response", "score": 3}),
+        )
+        .await;
+        add(&kiosk, "survey:1", json!({"type": "survey"})).await;
+        add(&kiosk, "staff:1", json!({"type": "staff"})).await;
+        let mut c = cfg(&responses, "K");
+        c.db = "kefu".into();
+        c.responses_db = "kefu-responses".into();
+        c.mode = Mode::KioskPush;
+        assert_eq!(engine::pending(&kiosk, &c.main_push()).await.unwrap(), 2);
+        // The server is down: nothing moves, nothing is lost.
+        responses.fault(None, "/kefu-responses", FaultKind::Drop);
+        assert!(run_cycle(&kiosk, &responses, &c, "s", &opts(10))
+            .await
+            .unwrap_err()
+            .is_offline());
+        let r = run_cycle(&kiosk, &responses, &c, "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.pushed, 2);
+        assert_eq!(
+            ids(&responses.store).await,
+            vec!["response:1", "response:2"]
+        );
+        assert_eq!(
+            responses.count("_changes"),
+            0,
+            "a kiosk never reads the server's feed"
+        );
+        assert_eq!(engine::pending(&kiosk, &c.main_push()).await.unwrap(), 0);
+        // A staff device pulls the responses database as well as the main one.
+        let main = FakeServer::new("kefu");
+        let staff = MemoryStore::new();
+        let mut sc = cfg(&main, "S");
+        sc.responses_db = "kefu-responses".into();
+        assert_eq!(sc.pulls().len(), 2);
+        let spec = &sc.pulls()[1];
+        engine::replicate(&staff, &responses, spec, "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(ids(&staff).await, vec!["response:1", "response:2"]);
+        // Refusals (a validation function saying no) are reported, not retried forever.
+        add(&kiosk, "complaint:1", json!({"type": "complaint"})).await;
+        let spec = ReplicationSpec {
+            doc_types: vec![],
+            ..c.main_push()
+        };
+        let out = engine::replicate(&kiosk, &responses, &spec, "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(out.refused.len(), 1);
+        assert_eq!(out.refused[0].error, "forbidden");
+    });
+}
+
+#[test]
+fn a_missing_database_is_named() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        let mut c = cfg(&server, "A");
+        c.db = "nope".into();
+        let e = run_cycle(&a, &server, &c, "s", &opts(5)).await.unwrap_err();
+        assert_eq!(e, SyncError::NoDatabase("nope".into()));
+        assert!(!e.retryable());
+        assert!(e.message(false).contains("nope"));
+        assert!(engine::check_database(&server, "kefu", 1000).await.is_ok());
+    });
+}
+
+#[test]
+fn security_install_sends_validation_and_security() {
+    block_on(async {
+        use super::security::*;
+        let server = FakeServer::new("kefu");
+        let steps = install(&server, "kefu", "kefu-responses").await.unwrap();
+        assert_eq!(steps.len(), 4);
+        let log = server.log.borrow().clone();
+        assert!(log.contains(&(Method::Put, "/kefu/_design/kefu_main".into())));
+        assert!(log.contains(&(Method::Put, "/kefu-responses/_design/kefu_responses".into())));
+        assert!(log.contains(&(Method::Put, "/kefu/_security".into())));
+        assert!(
+            RESPONSES_VALIDATE_JS.contains("kefu_kiosk")
+                && RESPONSES_VALIDATE_JS.contains("'response'")
+        );
+        assert_eq!(
+            responses_security()["members"]["roles"],
+            json!(["kefu_staff", "kefu_kiosk"])
+        );
+        assert_eq!(main_security()["members"]["roles"], json!(["kefu_staff"]));
+    });
+}

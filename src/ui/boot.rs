@@ -1,0 +1,110 @@
+//! boot: opening the store at start-up, loading the branch, calendar and the device's current
+//! user, listening for changes (this tab and others), and registering the service worker.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::settings::{BranchSettings, DeviceSettings, Language, BRANCH_SETTINGS_ID};
+use crate::domain::staff::Staff;
+use crate::store::{typed, DocStore, Schema, StoreError};
+
+use super::state::{AppState, AppStore, DB_NAME};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Opening,
+    Ready,
+    Failed(String),
+}
+
+/// Local (not replicated) document naming who uses this device.
+pub const DEVICE_DOC: &str = "device";
+
+pub fn boot(state: AppState) -> ReadSignal<Phase> {
+    let (phase, set_phase) = signal(Phase::Opening);
+    spawn_local(async move {
+        match AppStore::open_with(DB_NAME, Schema::current()).await {
+            Ok(store) => {
+                let changes = state.changes;
+                match store.subscribe(move |_seq| changes.update(|n| *n += 1)) {
+                    // Kept for the life of the page: every write here or in another tab
+                    // bumps `changes`, and pages refresh.
+                    Ok(subscription) => std::mem::forget(subscription),
+                    Err(e) => state.warn(e.message(state.zh())),
+                }
+                state.set_store(store.clone());
+                load_settings(state, &store).await;
+                set_phase.set(Phase::Ready);
+                register_service_worker();
+            }
+            Err(e) => set_phase.set(Phase::Failed(e.message(state.zh()))),
+        }
+    });
+    // Reload the settings when they change (e.g. edited in another tab).
+    Effect::new(move |prev: Option<u64>| {
+        let n = state.changes.get();
+        if prev.is_some() && state.has_store() {
+            spawn_local(async move { load_settings(state, &super::state::store()).await });
+        }
+        n
+    });
+    phase
+}
+
+/// Reads the branch, calendar and current user from the store into the app state.
+pub async fn load_settings(state: AppState, store: &AppStore) {
+    let settings = branch_settings(store).await;
+    state.branch.set(settings.branch);
+    state.calendar.set(settings.calendar);
+    let device = device_settings(store).await;
+    let user = match device.current_staff_id {
+        Some(id) => typed::load::<Staff, _>(store, &id).await.ok(),
+        None => None,
+    };
+    state.user.set(user);
+}
+
+/// The shared branch settings (branch and calendar), or the defaults on a new install.
+pub async fn branch_settings(store: &AppStore) -> BranchSettings {
+    typed::load::<BranchSettings, _>(store, BRANCH_SETTINGS_ID)
+        .await
+        .unwrap_or_default()
+}
+
+/// Changes the shared branch settings and saves them as a new revision.
+pub async fn update_branch_settings(
+    store: &AppStore,
+    change: impl FnOnce(&mut BranchSettings),
+) -> Result<BranchSettings, StoreError> {
+    let mut settings = branch_settings(store).await;
+    change(&mut settings);
+    let rev = typed::save(store, &settings).await?;
+    settings.rev = Some(rev);
+    Ok(settings)
+}
+
+pub async fn device_settings(store: &AppStore) -> DeviceSettings {
+    match store.get_local(DEVICE_DOC).await {
+        Ok(Some(v)) => serde_json::from_value(v).unwrap_or_default(),
+        _ => {
+            // First start on this device: a random device code for case numbers.
+            let lang = super::i18n::initial_lang();
+            let language = if lang.is_zh() { Language::Zh } else { Language::En };
+            let d = DeviceSettings::first_run(super::platform::random_bytes::<2>(), language);
+            let _ = save_device_settings(store, &d).await;
+            d
+        }
+    }
+}
+
+pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Result<(), StoreError> {
+    store
+        .put_local(DEVICE_DOC, serde_json::to_value(d).unwrap_or_default())
+        .await
+}
+
+fn register_service_worker() {
+    let nav = super::platform::window().navigator();
+    let sw = nav.service_worker();
+    let _ = sw.register("/sw.js");
+}

@@ -1,0 +1,197 @@
+//! sync_status: the sync state shared by the header badge and the sync settings — the saved
+//! configuration, the live status, and the running live sync — provided once through context
+//! ([`provide_sync`]), and the header badge itself ([`SyncBadge`]).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped as spawn_local;
+
+use crate::store::DocStore;
+use crate::sync::config::{AuthKind, CONFIG_DOC};
+use crate::sync::live::{self, LiveHandle};
+use crate::sync::{Phase, SyncConfig, SyncStatus};
+use crate::ui::boot;
+use crate::ui::i18n::Lang;
+use crate::ui::state::{app, store, AppStore};
+
+/// Sync state for every page.
+#[derive(Clone, Copy)]
+pub struct SyncCtx {
+    pub status: RwSignal<SyncStatus>,
+    /// The saved configuration (None: never configured).
+    pub config: RwSignal<Option<SyncConfig>>,
+    live: StoredValue<Option<LiveHandle>, LocalStorage>,
+    /// The open store (set once it is open), so live sync can start from any callback.
+    store: StoredValue<Option<AppStore>, LocalStorage>,
+    lang: RwSignal<Lang>,
+}
+
+/// Creates the sync state and, once the store is open, starts live sync if it is configured.
+/// Call once in `App`, after `boot::boot`.
+pub fn provide_sync(phase: ReadSignal<boot::Phase>) {
+    let state = app();
+    let ctx = SyncCtx {
+        status: RwSignal::new(SyncStatus::default()),
+        config: RwSignal::new(None),
+        live: StoredValue::new_local(None),
+        store: StoredValue::new_local(None),
+        lang: state.lang,
+    };
+    provide_context(ctx);
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if phase.get() == boot::Phase::Ready && !started.get_value() {
+            started.set_value(true);
+            ctx.store.set_value(Some(store()));
+            spawn_local(async move {
+                let cfg = load_config().await;
+                ctx.config.set(cfg.clone());
+                if let Some(cfg) = cfg.filter(|c| c.enabled) {
+                    ctx.start(cfg);
+                }
+            });
+        }
+    });
+    // Every write here or in another tab: push soon.
+    Effect::new(move |_| {
+        state.changes.track();
+        ctx.live.with_value(|l| {
+            if let Some(l) = l {
+                l.nudge();
+            }
+        });
+    });
+}
+
+pub fn sync_ctx() -> SyncCtx {
+    expect_context::<SyncCtx>()
+}
+
+/// The saved configuration, if any.
+pub async fn load_config() -> Option<SyncConfig> {
+    let v = store().get_local(CONFIG_DOC).await.ok()??;
+    serde_json::from_value(v).ok()
+}
+
+pub async fn save_config(cfg: &SyncConfig) -> Result<(), crate::store::StoreError> {
+    store()
+        .put_local(CONFIG_DOC, serde_json::to_value(cfg).unwrap_or_default())
+        .await
+}
+
+impl SyncCtx {
+    /// (Re)starts live sync with `cfg`. With Basic sign-in and no password in memory (after a
+    /// reload) it waits for the user to sign in instead.
+    pub fn start(&self, cfg: SyncConfig) {
+        self.stop();
+        if cfg.auth == AuthKind::Basic && !cfg.user.is_empty() && !live::has_password() {
+            self.status.update(|s| {
+                s.phase = Phase::SignIn;
+                s.error = None;
+            });
+            return;
+        }
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        let status = self.status;
+        let lang = self.lang;
+        let h = live::start(
+            store,
+            cfg,
+            move || lang.get_untracked().is_zh(),
+            move |s| status.set(s),
+        );
+        self.live.set_value(Some(h));
+    }
+
+    pub fn stop(&self) {
+        self.live.update_value(|l| {
+            if let Some(h) = l.take() {
+                h.stop();
+            }
+        });
+        self.status.update(|s| s.phase = Phase::Off);
+    }
+
+    /// Sync now (wakes the live loop, or starts it again after a sign-in was needed).
+    pub fn sync_now(&self) {
+        let running = self
+            .live
+            .with_value(|l| l.as_ref().map(|h| h.is_running()).unwrap_or(false));
+        if running {
+            self.live.with_value(|l| l.as_ref().map(|h| h.nudge()));
+        } else if let Some(cfg) = self.config.get_untracked() {
+            self.start(cfg);
+        }
+    }
+}
+
+/// "12:05" today, else "11-21 12:05".
+fn short_time(ms: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let now = js_sys::Date::new_0();
+    let hm = format!("{:02}:{:02}", d.get_hours(), d.get_minutes());
+    if d.get_date() == now.get_date() && d.get_month() == now.get_month() {
+        hm
+    } else {
+        format!("{:02}-{:02} {hm}", d.get_month() + 1, d.get_date())
+    }
+}
+
+/// The header's sync status: state in words, pending count, last success time.
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let ctx = sync_ctx();
+    let lang = app().lang;
+    let text = move || {
+        let s = ctx.status.get();
+        let zh = lang.get().is_zh();
+        let mut t = s.phase.label(zh).to_string();
+        if s.pending > 0 {
+            t.push_str(&if zh {
+                format!(" · 待上传 {}", s.pending)
+            } else {
+                format!(" · {} to send", s.pending)
+            });
+        }
+        if s.conflicts > 0 {
+            t.push_str(&if zh {
+                format!(" · 冲突 {}", s.conflicts)
+            } else {
+                format!(" · {} conflicts", s.conflicts)
+            });
+        }
+        t
+    };
+    let title = move || {
+        let s = ctx.status.get();
+        let zh = lang.get().is_zh();
+        let mut t = match s.last_success_ms {
+            Some(ms) => {
+                if zh {
+                    format!("上次同步成功：{}", short_time(ms))
+                } else {
+                    format!("Last synced: {}", short_time(ms))
+                }
+            }
+            None => lang.get().t("尚未同步成功", "Not synced yet").to_string(),
+        };
+        if let Some(e) = s.error {
+            t.push('\n');
+            t.push_str(&e);
+        }
+        t
+    };
+    view! {
+        <a href="/settings#sync" class=move || format!("sync-badge sync-{}", ctx.status.get().phase.key())
+            data-testid="sync-status" data-phase=move || ctx.status.get().phase.key()
+            data-pending=move || ctx.status.get().pending.to_string() title=title
+            aria-live="polite">
+            <span class="dot" aria-hidden="true"></span>
+            <span>{text}</span>
+            {move || ctx.status.get().last_success_ms.map(|ms| view! {
+                <span class="small muted" data-testid="sync-last">{short_time(ms)}</span>
+            })}
+        </a>
+    }
+}

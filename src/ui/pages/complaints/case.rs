@@ -1,0 +1,707 @@
+//! complaints/case: the case page /complaints/:id — the record, the deadline clocks, every
+//! round, the history as a timeline, and the lifecycle as actions: only those the domain
+//! allows for the status and the signed-in person, each a small form.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::complaint::{
+    clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complaint,
+    CorrectiveAction, Decision, Responsibility, Round,
+};
+use crate::domain::staff::Staff;
+use crate::store::{typed, StoreError};
+use crate::ui::i18n::{t2, Lang};
+use crate::ui::state::{app, store};
+
+use super::intake::DEPARTMENTS;
+use super::model::{clock_words, fmt_dt, from_slug, now_s, slug, status_class};
+use super::repo::save_complaint;
+
+/// The fields of the action forms, kept at page level so a refresh of the case (another tab
+/// saved) does not wipe what is being typed.
+#[derive(Clone, Copy)]
+struct ActionForm {
+    kind: RwSignal<Option<ActionKind>>,
+    text: RwSignal<String>,
+    category: RwSignal<String>,
+    severity: RwSignal<String>,
+    department: RwSignal<String>,
+    responsibility: RwSignal<String>,
+    channel: RwSignal<String>,
+    satisfied: RwSignal<String>,
+    /// Corrective actions: (description, owner, due date `YYYY-MM-DD`).
+    corrective: RwSignal<Vec<(String, String, String)>>,
+    index: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+}
+
+impl ActionForm {
+    fn new() -> Self {
+        ActionForm {
+            kind: RwSignal::new(None),
+            text: RwSignal::new(String::new()),
+            category: RwSignal::new(String::new()),
+            severity: RwSignal::new(String::new()),
+            department: RwSignal::new(String::new()),
+            responsibility: RwSignal::new(String::new()),
+            channel: RwSignal::new(slug(Channel::Phone)),
+            satisfied: RwSignal::new(String::new()),
+            corrective: RwSignal::new(Vec::new()),
+            index: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    fn open(&self, kind: ActionKind, c: &Complaint) {
+        self.kind.set(Some(kind));
+        self.error.set(None);
+        self.text.set(String::new());
+        self.satisfied.set(String::new());
+        match kind {
+            ActionKind::Classify => {
+                self.category.set(c.category.map(slug).unwrap_or_default());
+                self.severity
+                    .set(c.severity.map(|s| s.to_string()).unwrap_or_default());
+                self.department
+                    .set(c.department.clone().unwrap_or_default());
+            }
+            ActionKind::RecordFindings => {
+                self.text
+                    .set(c.current_round().findings.clone().unwrap_or_default());
+            }
+            ActionKind::SubmitOpinion => {
+                let r = c.current_round();
+                self.text.set(r.opinion.clone().unwrap_or_default());
+                self.responsibility
+                    .set(r.responsibility.map(slug).unwrap_or_default());
+                self.corrective.set(
+                    r.corrective_actions
+                        .iter()
+                        .map(|a| {
+                            (
+                                a.description.clone(),
+                                a.owner.clone(),
+                                a.due.map(|d| d.to_string()).unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                );
+            }
+            ActionKind::CompleteCorrectiveAction => {
+                let first = c
+                    .current_round()
+                    .corrective_actions
+                    .iter()
+                    .position(|a| !a.done);
+                self.index
+                    .set(first.map(|i| i.to_string()).unwrap_or_default());
+            }
+            _ => {}
+        }
+    }
+
+    /// The action as filled in, or what is missing in words.
+    fn action(&self, lang: Lang) -> Result<Action, String> {
+        let kind = self.kind.get_untracked().ok_or_default()?;
+        let text = self.text.get_untracked();
+        let need = |zh: &str, en: &str| lang.s(zh, en);
+        Ok(match kind {
+            ActionKind::Classify => Action::Classify {
+                category: from_slug(&self.category.get_untracked())
+                    .ok_or_else(|| need("请选择投诉类别", "Choose a category"))?,
+                severity: self
+                    .severity
+                    .get_untracked()
+                    .parse()
+                    .map_err(|_| need("请选择严重程度", "Choose a severity"))?,
+                department: self.department.get_untracked(),
+            },
+            ActionKind::StartInvestigation => Action::StartInvestigation,
+            ActionKind::RecordFindings => Action::RecordFindings { findings: text },
+            ActionKind::SubmitOpinion => {
+                let mut actions = Vec::new();
+                for (d, o, due) in self.corrective.get_untracked() {
+                    let due = if due.trim().is_empty() {
+                        None
+                    } else {
+                        Some(
+                            chrono::NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d").map_err(
+                                |_| need("整改期限日期格式不正确", "A due date is not a date"),
+                            )?,
+                        )
+                    };
+                    actions.push(CorrectiveAction::new(&d, &o, due));
+                }
+                Action::SubmitOpinion {
+                    responsibility: from_slug(&self.responsibility.get_untracked()).ok_or_else(
+                        || need("请选择责任认定", "Choose the responsibility finding"),
+                    )?,
+                    opinion: text,
+                    corrective_actions: actions,
+                }
+            }
+            ActionKind::Approve => Action::Approve { comment: text },
+            ActionKind::Reject => Action::Reject { why: text },
+            ActionKind::Respond => Action::Respond {
+                channel: from_slug(&self.channel.get_untracked()).ok_or_else(|| {
+                    need("请选择反馈方式", "Choose how the customer was answered")
+                })?,
+                content: text,
+            },
+            ActionKind::CompleteCorrectiveAction => Action::CompleteCorrectiveAction {
+                index: self
+                    .index
+                    .get_untracked()
+                    .parse()
+                    .map_err(|_| need("请选择整改措施", "Choose the corrective action"))?,
+            },
+            ActionKind::StartVerification => Action::StartVerification,
+            ActionKind::RecordVerification => Action::RecordVerification {
+                satisfied: match self.satisfied.get_untracked().as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => {
+                        return Err(need(
+                            "请选择客户是否满意",
+                            "Choose whether the customer was satisfied",
+                        ))
+                    }
+                },
+                note: text,
+            },
+            ActionKind::Close => Action::Close,
+            ActionKind::Archive => Action::Archive,
+            ActionKind::Reopen => Action::Reopen { why: text },
+            ActionKind::Destroy => Action::Destroy { why: text },
+            ActionKind::Receive => return Err(String::new()),
+        })
+    }
+}
+
+trait OkOrDefault<T> {
+    fn ok_or_default(self) -> Result<T, String>;
+}
+impl<T> OkOrDefault<T> for Option<T> {
+    fn ok_or_default(self) -> Result<T, String> {
+        self.ok_or_else(String::new)
+    }
+}
+
+/// A stable slug of an action kind for test ids.
+fn kind_slug(k: ActionKind) -> String {
+    slug(k)
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let reload = RwSignal::new(0u32);
+    let case = LocalResource::new(move || {
+        let id = id();
+        state.changes.track();
+        reload.track();
+        let s = store();
+        async move { typed::load::<Complaint, _>(&s, &id).await }
+    });
+    let form = ActionForm::new();
+    // Event handlers run outside the component's owner: keep the store handle here.
+    let store_handle = StoredValue::new_local(store());
+
+    let run = Callback::new(move |c: Complaint| {
+        let Some(user) = state.user.get_untracked() else {
+            return;
+        };
+        let lang_now = lang.get_untracked();
+        let action = match form.action(lang_now) {
+            Ok(a) => a,
+            Err(msg) => {
+                form.error.set(Some(msg));
+                return;
+            }
+        };
+        let kind = action.kind();
+        let mut next = c;
+        // The domain decides; its refusal reaches the user in words.
+        if let Err(e) = next.apply(action, &user.actor(), now_s()) {
+            form.error.set(Some(lang_now.s(e.zh(), e.en())));
+            return;
+        }
+        form.busy.set(true);
+        let s = store_handle.get_value();
+        spawn_local(async move {
+            let cal = state.calendar.get_untracked();
+            let result = save_complaint(&s, &mut next, &cal).await;
+            form.busy.set(false);
+            match result {
+                Ok(()) => {
+                    form.kind.set(None);
+                    form.error.set(None);
+                    form.text.set(String::new());
+                    state.tell(
+                        format!("已{}：{}", kind.zh(), next.status.zh()),
+                        format!("{}: now {}", kind.en(), next.status.en()),
+                    );
+                    reload.update(|n| *n += 1);
+                }
+                Err(StoreError::Conflict { .. }) => {
+                    let text = lang.get_untracked().s(
+                        "保存失败：他人已先更新了此案件。已重新载入最新内容，请核对后再操作。",
+                        "Not saved: someone else updated this case first. It has been reloaded; check it and try again.",
+                    );
+                    form.error.set(Some(text.clone()));
+                    state.warn(text);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    let text = e.message(lang.get_untracked().is_zh());
+                    form.error.set(Some(text.clone()));
+                    state.warn(text);
+                }
+            }
+        });
+    });
+
+    view! {
+        <div class="complaints case">
+        {move || match case.get() {
+            None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <h1>{t2("投诉案件", "Complaint")}</h1>
+                <p class="err" role="alert">{e.message(lang.get().is_zh())}</p>
+                <A href="/complaints">{t2("返回投诉列表", "Back to the list")}</A>
+            }.into_any(),
+            Some(Ok(c)) => view! { <CaseView c=c form=form run=run/> }.into_any(),
+        }}
+        </div>
+    }
+}
+
+#[component]
+fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let cal = state.calendar.get_untracked();
+    let now = now_s();
+    let clock_rows = clocks(&c, &cal, now);
+    let l = move |zh_s: &'static str, en_s: &'static str| move || lang.get().t(zh_s, en_s);
+
+    let status = c.status;
+    let rounds = c.rounds.clone();
+    let history = c.history.clone();
+    let print_href = format!("/complaints/{}/print", c.id);
+    let c_actions = c.clone();
+    let c_detail = c.clone();
+
+    view! {
+        <div class="spread">
+            <h1>
+                {t2("投诉案件", "Complaint")} " "
+                <span data-testid="case-no">{c.case_no.clone()}</span>
+            </h1>
+            <div class="row no-print">
+                <span class=format!("badge {}", status_class(status)) data-testid="case-status">
+                    {move || lang.get().t(status.zh(), status.en())}
+                </span>
+                {(c.round() > 1).then(|| view! {
+                    <span class="badge warn" data-testid="case-round">{move || if zh() { format!("第 {} 轮处理", c.round()) } else { format!("Round {}", c.round()) }}</span>
+                })}
+                <A href=print_href attr:data-testid="print-link">{t2("打印记录表", "Print record")}</A>
+                <A href="/complaints">{t2("返回列表", "Back to the list")}</A>
+            </div>
+        </div>
+
+        <section class="panel" aria-labelledby="actions-h">
+            <h2 id="actions-h">{t2("办理", "Next steps")}</h2>
+            <ActionsPanel c=c_actions form=form run=run/>
+        </section>
+
+        <section class="panel">
+            <h2>{t2("时限", "Deadlines")}</h2>
+            <div class="table-wrap">
+            <table class="clocks" data-testid="clocks">
+                <thead><tr>
+                    <th>{l("时限", "Deadline")}</th><th>{l("到期时间", "Due")}</th>
+                    <th>{l("完成时间", "Met at")}</th><th>{l("状态", "State")}</th>
+                </tr></thead>
+                <tbody>
+                {clock_rows.into_iter().map(|k| {
+                    let kind = k.kind;
+                    view! {
+                        <tr data-testid=format!("clock-{}", slug(kind)) class:regulatory=kind.is_regulatory()>
+                            <td>{move || lang.get().t(kind.zh(), kind.en())}</td>
+                            <td>{fmt_dt(k.due)}</td>
+                            <td>{k.met_at.map(fmt_dt).unwrap_or_else(|| "—".into())}</td>
+                            <td>{move || { let (cls, text) = clock_words(k.state, lang.get()); view! { <span class=format!("badge {cls}")>{text}</span> } }}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+
+        <Details c=c_detail/>
+
+        {rounds.into_iter().rev().map(|r| view! { <RoundView r=r/> }).collect_view()}
+
+        <section class="panel">
+            <h2>{t2("处理记录", "History")}</h2>
+            <ol class="timeline" data-testid="history">
+                {history.into_iter().map(|e| {
+                    let (action, from, to) = (e.action, e.from_status, e.to_status);
+                    view! {
+                        <li>
+                            <div><strong>{move || lang.get().t(action.zh(), action.en())}</strong>
+                                " · " {e.by.name.clone()} " · " {fmt_dt(e.at)}
+                                {(e.round > 1).then(|| view! { <span class="badge warn">{move || if zh() { format!("第 {} 轮", e.round) } else { format!("Round {}", e.round) }}</span> })}
+                            </div>
+                            <div class="small muted">{move || if from == to {
+                                lang.get().t(to.zh(), to.en()).to_string()
+                            } else {
+                                format!("{} → {}", lang.get().t(from.zh(), from.en()), lang.get().t(to.zh(), to.en()))
+                            }}</div>
+                            {e.why.clone().map(|w| view! { <div class="why">{w}</div> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let user: Option<Staff> = state.user.get_untracked();
+    let Some(user) = user else {
+        return view! {
+            <p data-testid="sign-in-needed">
+                {t2("办理案件需要先登录：", "Acting on a case needs a signed-in staff member: ")}
+                <A href="/settings#device">{t2("在设置中用 PIN 登录本设备", "sign in on this device in Settings")}</A>
+            </p>
+        }
+        .into_any();
+    };
+    let allowed = c.allowed_actions_for(&user.actor());
+    if allowed.is_empty() {
+        let role = user.role;
+        return view! {
+            <p class="muted" data-testid="no-actions">
+                {move || if lang.get().is_zh() {
+                    format!("当前状态下，{}没有可执行的操作。", role.zh())
+                } else {
+                    format!("There is nothing a {} can do at this stage.", role.en().to_lowercase())
+                }}
+            </p>
+        }
+        .into_any();
+    }
+    let c_open = c.clone();
+    let c_form = c.clone();
+    view! {
+        <div class="row action-buttons" role="group" aria-label=t2("可执行的操作", "Available actions")>
+            {allowed.into_iter().map(|k| {
+                let c = c_open.clone();
+                view! {
+                    <button type="button" data-testid=format!("action-{}", kind_slug(k))
+                        class:primary=move || form.kind.get() == Some(k)
+                        aria-pressed=move || (form.kind.get() == Some(k)).to_string()
+                        on:click=move |_| form.open(k, &c)>
+                        {move || lang.get().t(k.zh(), k.en())}
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+        {move || form.kind.get().map(|k| {
+            let c = c_form.clone();
+            let c_submit = c.clone();
+            view! {
+                <form class="action-form" data-testid="action-form" novalidate
+                    on:submit=move |ev| { ev.prevent_default(); run.run(c_submit.clone()); }>
+                    <h3>{move || lang.get().t(k.zh(), k.en())}</h3>
+                    <ActionFields k=k c=c form=form/>
+                    <div class="err" role="alert" data-testid="action-error">{move || form.error.get()}</div>
+                    <div class="actions">
+                        <button type="submit" class="primary" data-testid="action-submit" disabled=move || form.busy.get()>
+                            {t2("确认", "Confirm")}
+                        </button>
+                        <button type="button" on:click=move |_| form.kind.set(None)>{t2("取消", "Cancel")}</button>
+                    </div>
+                </form>
+            }
+        })}
+    }
+    .into_any()
+}
+
+/// The inputs one action needs.
+#[component]
+fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView {
+    let lang = app().lang;
+    let textarea = move |label_zh: &'static str, label_en: &'static str| {
+        view! {
+            <div class="field wide">
+                <label for="f-text">{move || lang.get().t(label_zh, label_en)}</label>
+                <textarea id="f-text" rows="4" bind:value=form.text></textarea>
+            </div>
+        }
+    };
+    match k {
+        ActionKind::Classify => view! {
+            <div class="fields">
+                <div class="field">
+                    <label for="f-category">{t2("投诉类别", "Category")}</label>
+                    <select id="f-category" prop:value=move || form.category.get() on:change=move |ev| form.category.set(event_target_value(&ev))>
+                        <option value="">{t2("请选择", "Choose")}</option>
+                        {Category::ALL.into_iter().map(|x| view! {
+                            <option value=slug(x) selected=move || form.category.get() == slug(x)>{move || lang.get().t(x.zh(), x.en())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-severity">{t2("严重程度", "Severity")}</label>
+                    <select id="f-severity" prop:value=move || form.severity.get() on:change=move |ev| form.severity.set(event_target_value(&ev))>
+                        <option value="">{t2("请选择", "Choose")}</option>
+                        {(1u8..=5).map(|n| view! {
+                            <option value=n.to_string() selected=move || form.severity.get() == n.to_string()>
+                                {move || format!("{n} · {}", if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) })}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-department">{t2("责任部门", "Responsible department")}</label>
+                    <input id="f-department" list="f-department-list" bind:value=form.department/>
+                    <datalist id="f-department-list">
+                        {DEPARTMENTS.into_iter().map(|d| view! { <option value=d></option> }).collect_view()}
+                    </datalist>
+                </div>
+            </div>
+        }.into_any(),
+        ActionKind::RecordFindings => textarea("调查核实情况", "Investigation findings").into_any(),
+        ActionKind::SubmitOpinion => view! {
+            <div class="fields">
+                <div class="field wide">
+                    <label for="f-responsibility">{t2("责任认定", "Responsibility finding")}</label>
+                    <select id="f-responsibility" prop:value=move || form.responsibility.get() on:change=move |ev| form.responsibility.set(event_target_value(&ev))>
+                        <option value="">{t2("请选择", "Choose")}</option>
+                        {Responsibility::ALL.into_iter().map(|x| view! {
+                            <option value=slug(x) selected=move || form.responsibility.get() == slug(x)>{move || lang.get().t(x.zh(), x.en())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {textarea("处理意见", "Handling opinion")}
+                <div class="field wide">
+                    <span class="label">{t2("整改措施", "Corrective actions")}</span>
+                    <CorrectiveEditor form=form/>
+                </div>
+            </div>
+        }.into_any(),
+        ActionKind::Approve => textarea("审批意见（可选）", "Comment (optional)").into_any(),
+        ActionKind::Reject | ActionKind::Reopen | ActionKind::Destroy => textarea("原因", "Why").into_any(),
+        ActionKind::Respond => view! {
+            <div class="fields">
+                <div class="field">
+                    <label for="f-channel">{t2("反馈方式", "Answered by")}</label>
+                    <select id="f-channel" prop:value=move || form.channel.get() on:change=move |ev| form.channel.set(event_target_value(&ev))>
+                        {Channel::ALL.into_iter().map(|x| view! {
+                            <option value=slug(x) selected=move || form.channel.get() == slug(x)>{move || lang.get().t(x.zh(), x.en())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {textarea("反馈客户的内容", "What the customer was told")}
+            </div>
+        }.into_any(),
+        ActionKind::CompleteCorrectiveAction => {
+            let items = c.current_round().corrective_actions.clone();
+            view! {
+                <div class="field">
+                    <label for="f-index">{t2("已完成的整改措施", "Corrective action done")}</label>
+                    <select id="f-index" prop:value=move || form.index.get() on:change=move |ev| form.index.set(event_target_value(&ev))>
+                        {items.into_iter().enumerate().filter(|(_, a)| !a.done).map(|(i, a)| view! {
+                            <option value=i.to_string() selected=move || form.index.get() == i.to_string()>{format!("{}. {}（{}）", i + 1, a.description, a.owner)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            }.into_any()
+        }
+        ActionKind::RecordVerification => view! {
+            <fieldset class="field">
+                <legend class="label">{t2("客户是否满意", "Was the customer satisfied?")}</legend>
+                <label class="row"><input type="radio" name="f-satisfied" id="f-satisfied-yes" value="yes"
+                    prop:checked=move || form.satisfied.get() == "yes" on:change=move |_| form.satisfied.set("yes".into())/>{t2("满意", "Satisfied")}</label>
+                <label class="row"><input type="radio" name="f-satisfied" id="f-satisfied-no" value="no"
+                    prop:checked=move || form.satisfied.get() == "no" on:change=move |_| form.satisfied.set("no".into())/>{t2("不满意", "Not satisfied")}</label>
+            </fieldset>
+            {textarea("回访记录", "Visit note")}
+        }.into_any(),
+        ActionKind::StartInvestigation | ActionKind::StartVerification | ActionKind::Close | ActionKind::Archive | ActionKind::Receive => view! {
+            <p class="muted">{t2("确认后记入处理记录。", "Confirming records it in the history.")}</p>
+        }.into_any(),
+    }
+}
+
+/// Rows of corrective actions: description, owner, due date.
+#[component]
+fn CorrectiveEditor(form: ActionForm) -> impl IntoView {
+    let rows = form.corrective;
+    // Typing updates the rows without re-rendering them (which would steal the focus).
+    let set = move |i: usize, col: usize, v: String| {
+        rows.update_untracked(|r| {
+            if let Some(row) = r.get_mut(i) {
+                match col {
+                    0 => row.0 = v,
+                    1 => row.1 = v,
+                    _ => row.2 = v,
+                }
+            }
+        })
+    };
+    view! {
+        <div class="corrective" data-testid="corrective-editor">
+            {move || rows.get().into_iter().enumerate().map(|(i, (d, o, due))| view! {
+                <div class="row corrective-row">
+                    <input id=format!("f-ca-desc-{i}") placeholder=t2("措施", "Action") aria-label=t2("整改措施", "Corrective action")
+                        prop:value=d on:input=move |ev| set(i, 0, event_target_value(&ev))/>
+                    <input id=format!("f-ca-owner-{i}") placeholder=t2("责任人/部门", "Owner") aria-label=t2("责任人或部门", "Owner")
+                        prop:value=o on:input=move |ev| set(i, 1, event_target_value(&ev))/>
+                    <input id=format!("f-ca-due-{i}") type="date" aria-label=t2("完成期限", "Due date")
+                        prop:value=due on:input=move |ev| set(i, 2, event_target_value(&ev))/>
+                    <button type="button" class="link" aria-label=t2("删除此项", "Remove")
+                        on:click=move |_| rows.update(|r| { if i < r.len() { r.remove(i); } })>"✕"</button>
+                </div>
+            }).collect_view()}
+            <button type="button" data-testid="add-corrective" on:click=move |_| rows.update(|r| r.push(Default::default()))>
+                {t2("添加整改措施", "Add a corrective action")}
+            </button>
+        </div>
+    }
+}
+
+/// The record as taken at intake and classified.
+#[component]
+fn Details(c: Complaint) -> impl IntoView {
+    let lang = app().lang;
+    let channel = c.channel;
+    let category = c.category;
+    let severity = c.severity;
+    let row = move |zh: &'static str, en: &'static str, v: String| {
+        view! { <div class="kv"><dt>{move || lang.get().t(zh, en)}</dt><dd>{v}</dd></div> }
+    };
+    let dash = |s: &str| {
+        if s.trim().is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    view! {
+        <section class="panel">
+            <h2>{t2("投诉记录", "Record")}</h2>
+            <dl class="record" data-testid="record">
+                {row("投诉人", "Complainant", c.complainant.name.clone())}
+                {row("联系电话", "Phone", dash(&c.complainant.phone))}
+                {row("电子邮箱", "Email", dash(&c.complainant.email))}
+                {row("联系地址", "Address", dash(&c.complainant.address))}
+                {row("关联客户", "Linked customer", c.customer_id.clone().unwrap_or_else(|| "—".into()))}
+                <div class="kv"><dt>{t2("受理方式", "Channel")}</dt><dd>{move || lang.get().t(channel.zh(), channel.en())}</dd></div>
+                {row("受理时间", "Received", fmt_dt(c.received_at))}
+                {row("事件时间", "Time of the event", c.event_time.map(fmt_dt).unwrap_or_else(|| "—".into()))}
+                {row("事件地点", "Place", dash(&c.event_place))}
+                {row("涉及员工", "Staff involved", dash(&c.staff_involved.join("、")))}
+                <div class="kv"><dt>{t2("投诉类别", "Category")}</dt><dd data-testid="case-category">{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</dd></div>
+                <div class="kv"><dt>{t2("严重程度", "Severity")}</dt><dd>{move || severity.map(|n| format!("{n} · {}", if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) })).unwrap_or_else(|| "—".into())}</dd></div>
+                {row("责任部门", "Department", c.department.clone().unwrap_or_else(|| "—".into()))}
+                {row("受理人", "Received by", c.history.first().map(|e| e.by.name.clone()).unwrap_or_default())}
+            </dl>
+            <h3>{t2("投诉事由及经过", "What happened")}</h3>
+            <p class="narrative" data-testid="narrative">{c.narrative.clone()}</p>
+            <h3>{t2("初步处理意见", "Preliminary opinion")}</h3>
+            <p>{dash(&c.preliminary_opinion)}</p>
+        </section>
+    }
+}
+
+/// One round of handling: findings, opinion, approvals, response, visit.
+#[component]
+fn RoundView(r: Round) -> impl IntoView {
+    let lang = app().lang;
+    let n = r.number;
+    let responsibility = r.responsibility;
+    let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    view! {
+        <section class="panel round" data-testid=format!("round-{n}")>
+            <h2>{move || if lang.get().is_zh() { format!("第 {n} 轮处理") } else { format!("Round {n}") }}
+                <span class="muted small">" · " {fmt_dt(r.opened_at)}</span></h2>
+            {r.reopen_reason.clone().map(|w| view! {
+                <p><strong>{t2("重新处理原因：", "Reopened because: ")}</strong>{w}</p>
+            })}
+            <dl class="record">
+                <div class="kv wide"><dt>{t2("调查核实情况", "Findings")}</dt><dd>{text(&r.findings)}</dd></div>
+                <div class="kv"><dt>{t2("责任认定", "Responsibility")}</dt>
+                    <dd>{move || responsibility.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</dd></div>
+                <div class="kv wide"><dt>{t2("处理意见", "Opinion")}</dt><dd>{text(&r.opinion)}</dd></div>
+            </dl>
+            {(!r.corrective_actions.is_empty()).then(|| view! {
+                <h3>{t2("整改措施", "Corrective actions")}</h3>
+                <ul>
+                {r.corrective_actions.iter().map(|a| {
+                    let done = a.done;
+                    view! { <li>
+                        {a.description.clone()} " — " {a.owner.clone()}
+                        {a.due.map(|d| format!(" · {d}"))}
+                        " " <span class=if done { "badge ok" } else { "badge warn" }>
+                            {move || if done { lang.get().t("已完成", "Done") } else { lang.get().t("未完成", "Open") }}
+                        </span>
+                    </li> }
+                }).collect_view()}
+                </ul>
+            })}
+            {(!r.approvals.is_empty()).then(|| view! {
+                <h3>{t2("审批", "Approvals")}</h3>
+                <ul data-testid=format!("approvals-{n}")>
+                {r.approvals.iter().map(|a| {
+                    let (role, decision) = (a.role, a.decision);
+                    view! { <li>
+                        {move || lang.get().t(role.zh(), role.en())} " " {a.by.name.clone()} " · " {fmt_dt(a.at)} " · "
+                        <span class=if decision == Decision::Approved { "badge ok" } else { "badge bad" }>
+                            {move || match decision { Decision::Approved => lang.get().t("同意", "Approved"), Decision::Rejected => lang.get().t("退回", "Sent back") }}
+                        </span>
+                        {(!a.comment.is_empty()).then(|| format!(" {}", a.comment))}
+                    </li> }
+                }).collect_view()}
+                </ul>
+            })}
+            {r.response.clone().map(|resp| {
+                let ch = resp.channel;
+                view! {
+                    <h3>{t2("反馈客户", "Response to the customer")}</h3>
+                    <p>{fmt_dt(resp.at)} " · " {resp.by.name.clone()} " · " {move || lang.get().t(ch.zh(), ch.en())}</p>
+                    <p>{resp.content.clone()}</p>
+                }
+            })}
+            {r.verification.clone().map(|v| {
+                let ok = v.satisfied;
+                view! {
+                    <h3>{t2("回访验证", "Verification visit")}</h3>
+                    <p>{fmt_dt(v.at)} " · " {v.by.name.clone()} " · "
+                        <span class=if ok { "badge ok" } else { "badge bad" } data-testid=format!("verification-{n}")>
+                            {move || if ok { lang.get().t("满意", "Satisfied") } else { lang.get().t("不满意", "Not satisfied") }}
+                        </span>
+                    </p>
+                    {(!v.note.is_empty()).then(|| view! { <p>{v.note.clone()}</p> })}
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,506 @@
+//! complaints/intake: the intake form (投诉受理) at /complaints/new — every field of the record,
+//! validated as typed by the domain, kept as a draft in localStorage on every change until
+//! it is saved as a received (and, when filled in, classified) case.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::complaint::{
+    severity_en, severity_zh, validate_intake, Action, Category, Channel, Complainant, Complaint,
+    ComplaintError, Draft, FieldError,
+};
+use crate::domain::staff::Staff;
+use crate::store::StoreError;
+use crate::ui::boot::device_settings;
+use crate::ui::components::Field;
+use crate::ui::data::all_of;
+use crate::ui::i18n::{t2, Lang};
+use crate::ui::platform::{local_get, local_remove, local_set, new_id};
+use crate::ui::state::{app, store};
+
+use super::model::{from_input, from_slug, now_s, slug, to_input};
+use super::repo::{find_customers, next_case_number, save_complaint};
+
+const DRAFT_KEY: &str = "kefu.complaints.intake-draft";
+
+/// Departments offered as suggestions (any name may be typed).
+pub const DEPARTMENTS: [&str; 6] = [
+    "客服部",
+    "经纪业务部",
+    "财富管理部",
+    "运营部",
+    "信息技术部",
+    "综合管理部",
+];
+
+/// The intake form as typed: strings as the inputs hold them, so nothing typed is lost.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntakeForm {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub customer_id: Option<String>,
+    pub customer_label: String,
+    pub channel: String,
+    pub received: String,
+    pub event_time: String,
+    pub event_place: String,
+    pub staff: String,
+    pub narrative: String,
+    pub preliminary_opinion: String,
+    pub category: String,
+    pub severity: String,
+    pub department: String,
+}
+
+impl IntakeForm {
+    fn fresh() -> Self {
+        IntakeForm {
+            received: to_input(now_s()),
+            channel: slug(Channel::Phone),
+            ..IntakeForm::default()
+        }
+    }
+
+    /// The domain's draft of this form.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            complainant: Complainant {
+                name: self.name.clone(),
+                phone: self.phone.clone(),
+                email: self.email.clone(),
+                address: self.address.clone(),
+            },
+            customer_id: self.customer_id.clone(),
+            channel: from_slug(&self.channel),
+            received_at: from_input(&self.received),
+            event_time: from_input(&self.event_time),
+            event_place: self.event_place.clone(),
+            staff_involved: self
+                .staff
+                .split([',', '，', '、', ';', '；'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            narrative: self.narrative.clone(),
+            preliminary_opinion: self.preliminary_opinion.clone(),
+        }
+    }
+
+    /// The classification typed at intake, if complete: (category, severity, department).
+    fn classification(&self) -> Option<(Category, u8, String)> {
+        Some((
+            from_slug(&self.category)?,
+            self.severity.parse().ok()?,
+            Some(self.department.trim())
+                .filter(|d| !d.is_empty())?
+                .to_string(),
+        ))
+    }
+
+    /// Every problem: the domain's intake validation, plus a classification left half done.
+    pub fn problems(&self, now: chrono::NaiveDateTime) -> Vec<FieldError> {
+        let mut errors = validate_intake(&self.draft(), now);
+        let started = !self.category.is_empty()
+            || !self.severity.is_empty()
+            || !self.department.trim().is_empty();
+        if started && self.classification().is_none() {
+            errors.push(FieldError {
+                field: "classification",
+                zh: "投诉类别、严重程度和责任部门须一并填写（或全部留空，稍后分类）".into(),
+                en: "Give the category, severity and department together (or leave all three for later)".into(),
+            });
+        }
+        errors
+    }
+}
+
+/// The element (id) a field error belongs to.
+fn element_of(field: &str) -> &'static str {
+    match field {
+        "complainant.name" => "c-name",
+        "complainant.phone" | "complainant.contact" => "c-phone",
+        "complainant.email" => "c-email",
+        "channel" => "c-channel",
+        "received_at" => "c-received",
+        "event_time" => "c-event-time",
+        "narrative" => "c-narrative",
+        "classification" => "c-category",
+        _ => "c-name",
+    }
+}
+
+/// Why saving failed.
+enum SaveError {
+    Invalid(Vec<FieldError>),
+    Classify(ComplaintError),
+    Store(StoreError),
+}
+
+impl SaveError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            SaveError::Invalid(errs) => errs
+                .iter()
+                .map(|e| lang.s(e.zh.clone(), e.en.clone()))
+                .collect::<Vec<_>>()
+                .join("；"),
+            SaveError::Classify(e) => lang.s(e.zh(), e.en()),
+            SaveError::Store(e) => e.message(lang.is_zh()),
+        }
+    }
+}
+
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let navigate = use_navigate();
+    // Event handlers run outside the component's owner: keep the store handle here.
+    let store_handle = StoredValue::new_local(store());
+
+    let restored = local_get(DRAFT_KEY).and_then(|s| serde_json::from_str::<IntakeForm>(&s).ok());
+    let was_restored = RwSignal::new(restored.is_some());
+    let form = RwSignal::new(restored.unwrap_or_else(IntakeForm::fresh));
+    let touched = RwSignal::new(BTreeSet::<&'static str>::new());
+    let show_all = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    let save_error = RwSignal::new(None::<String>);
+
+    // Every change is kept at once: a reload, a closed tab or a failed save loses nothing.
+    let edit = move |field: &'static str, f: &dyn Fn(&mut IntakeForm)| {
+        form.update(|x| f(x));
+        touched.update(|t| {
+            t.insert(field);
+        });
+        if let Ok(json) = serde_json::to_string(&form.get_untracked()) {
+            local_set(DRAFT_KEY, &json);
+        }
+    };
+
+    let problems = Memo::new(move |_| form.with(|f| f.problems(now_s())));
+    let error_for = move |fields: &'static [&'static str]| {
+        Signal::derive(move || {
+            let lang = lang.get();
+            let shown = show_all.get();
+            let t = touched.get();
+            problems.with(|ps| {
+                ps.iter()
+                    .find(|p| fields.contains(&p.field) && (shown || t.contains(p.field)))
+                    .map(|p| lang.s(p.zh.clone(), p.en.clone()))
+            })
+        })
+    };
+
+    let discard = move |_| {
+        local_remove(DRAFT_KEY);
+        form.set(IntakeForm::fresh());
+        touched.set(BTreeSet::new());
+        show_all.set(false);
+        was_restored.set(false);
+    };
+
+    let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
+        show_all.set(true);
+        save_error.set(None);
+        let f = form.get_untracked();
+        let now = now_s();
+        let errors = f.problems(now);
+        if let Some(first) = errors.first() {
+            focus(element_of(first.field));
+            save_error.set(Some(
+                SaveError::Invalid(errors).message(lang.get_untracked()),
+            ));
+            return;
+        }
+        let Some(user) = state.user.get_untracked() else {
+            save_error.set(Some(lang.get_untracked().s(
+                "请先在“设置”中用本人 PIN 登录本设备，再保存投诉。",
+                "Sign in on this device in Settings with your PIN before saving.",
+            )));
+            return;
+        };
+        let navigate = navigate.clone();
+        saving.set(true);
+        let store = store_handle.get_value();
+        spawn_local(async move {
+            let cal = state.calendar.get_untracked();
+            let draft = f.draft();
+            let result: Result<Complaint, SaveError> = async {
+                let device = device_settings(&store).await;
+                let received = draft.received_at.unwrap_or(now);
+                let case_no = next_case_number(&store, received.date(), &device.device_code)
+                    .await
+                    .map_err(SaveError::Store)?;
+                let actor = user.actor();
+                let mut c = Complaint::receive(
+                    &draft,
+                    new_id("complaint"),
+                    case_no,
+                    &state.branch.get_untracked().code,
+                    &actor,
+                    now,
+                )
+                .map_err(SaveError::Invalid)?;
+                if let Some((category, severity, department)) = f.classification() {
+                    c.apply(
+                        Action::Classify {
+                            category,
+                            severity,
+                            department,
+                        },
+                        &actor,
+                        now,
+                    )
+                    .map_err(SaveError::Classify)?;
+                }
+                save_complaint(&store, &mut c, &cal)
+                    .await
+                    .map_err(SaveError::Store)?;
+                Ok(c)
+            }
+            .await;
+            saving.set(false);
+            match result {
+                Ok(c) => {
+                    local_remove(DRAFT_KEY);
+                    state.tell(
+                        format!("已受理投诉 {}", c.case_no),
+                        format!("Complaint {} received", c.case_no),
+                    );
+                    navigate(&format!("/complaints/{}", c.id), Default::default());
+                }
+                Err(e) => {
+                    let text = e.message(lang.get_untracked());
+                    save_error.set(Some(text.clone()));
+                    state.warn(text);
+                }
+            }
+        });
+    };
+    let save_click = save.clone();
+
+    // Customer search (name, account number or last four phone digits).
+    let customer_q = RwSignal::new(String::new());
+    let customers = LocalResource::new(move || {
+        let q = customer_q.get();
+        let s = store();
+        async move {
+            if q.trim().is_empty() {
+                return Ok((Vec::new(), false));
+            }
+            find_customers(&s, &q, 8, 5_000).await
+        }
+    });
+    let staff = LocalResource::new(move || {
+        state.changes.track();
+        let s = store();
+        async move {
+            all_of::<Staff>(&s)
+                .await
+                .map(|(s, _)| s)
+                .unwrap_or_default()
+        }
+    });
+
+    let text = move |id: &'static str,
+                     field: &'static str,
+                     kind: &'static str,
+                     get: fn(&IntakeForm) -> String,
+                     set: fn(&mut IntakeForm, String)| {
+        view! {
+            <input id=id type=kind
+                prop:value=move || form.with(get)
+                aria-describedby=format!("{id}-err")
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    edit(field, &move |f| set(f, v.clone()));
+                }/>
+        }
+    };
+
+    view! {
+        <div class="complaints intake">
+        <div class="spread">
+            <h1>{t2("投诉受理", "New complaint")}</h1>
+            <A href="/complaints">{t2("返回投诉列表", "Back to the list")}</A>
+        </div>
+        <Show when=move || state.user.get().is_none()>
+            <p class="panel warn-box" data-testid="sign-in-needed">
+                {t2("保存投诉需要先登录：", "Saving needs a signed-in staff member: ")}
+                <A href="/settings#device">{t2("在设置中用 PIN 登录本设备", "sign in on this device in Settings")}</A>
+            </p>
+        </Show>
+        <Show when=move || was_restored.get()>
+            <div class="panel draft-banner row" data-testid="draft-restored" role="status">
+                <span>{t2("已恢复上次未保存的草稿。", "The unsaved draft was restored.")}</span>
+                <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
+            </div>
+        </Show>
+        <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
+            <section class="panel">
+                <h2>{t2("投诉人", "Complainant")}</h2>
+                <div class="fields">
+                    <Field id="c-customer-search" label=t2("查找已有客户（姓名、客户号或手机尾号）", "Find a customer (name, account or last 4 phone digits)") wide=true>
+                        <input id="c-customer-search" type="search" autocomplete="off"
+                            prop:value=move || customer_q.get()
+                            on:input=move |ev| customer_q.set(event_target_value(&ev))/>
+                        {move || {
+                            let linked = form.with(|f| f.customer_id.clone().map(|_| f.customer_label.clone()));
+                            linked.map(|label| view! {
+                                <div class="row linked" data-testid="linked-customer">
+                                    <span class="badge info">{t2("已关联客户", "Linked customer")}</span>
+                                    <span>{label}</span>
+                                    <button type="button" class="link" on:click=move |_| edit("complainant.contact", &|f| {
+                                        f.customer_id = None;
+                                        f.customer_label.clear();
+                                    })>{t2("取消关联", "Unlink")}</button>
+                                </div>
+                            })
+                        }}
+                        <ul class="customer-hits" data-testid="customer-hits">
+                            {move || customers.get().map(|r| match r {
+                                Ok((hits, cut)) => view! {
+                                    {hits.into_iter().map(|h| {
+                                        let label = format!("{} {}", h.name, h.masked_phone);
+                                        let shown = label.clone();
+                                        view! {
+                                            <li><button type="button" data-testid="customer-option" on:click=move |_| {
+                                                let (id, name, label) = (h.id.clone(), h.name.clone(), label.clone());
+                                                edit("complainant.contact", &move |f| {
+                                                    f.customer_id = Some(id.clone());
+                                                    f.customer_label = label.clone();
+                                                    if f.name.trim().is_empty() { f.name = name.clone(); }
+                                                });
+                                                customer_q.set(String::new());
+                                            }>{shown}</button></li>
+                                        }
+                                    }).collect_view()}
+                                    {cut.then(|| view! { <li class="muted small">{t2("只查找了前 5000 位客户，请输入更完整的姓名。", "Only the first 5,000 customers were searched; type more of the name.")}</li> })}
+                                }.into_any(),
+                                Err(e) => view! { <li class="err">{e.message(lang.get().is_zh())}</li> }.into_any(),
+                            })}
+                        </ul>
+                    </Field>
+                    <Field id="c-name" label=t2("投诉人姓名", "Complainant's name") error=error_for(&["complainant.name"])>
+                        {text("c-name", "complainant.name", "text", |f| f.name.clone(), |f, v| f.name = v)}
+                    </Field>
+                    <Field id="c-phone" label=t2("联系电话", "Phone") error=error_for(&["complainant.phone", "complainant.contact"])>
+                        {text("c-phone", "complainant.phone", "tel", |f| f.phone.clone(), |f, v| f.phone = v)}
+                    </Field>
+                    <Field id="c-email" label=t2("电子邮箱", "Email") error=error_for(&["complainant.email"])>
+                        {text("c-email", "complainant.email", "email", |f| f.email.clone(), |f, v| f.email = v)}
+                    </Field>
+                    <Field id="c-address" label=t2("联系地址", "Address")>
+                        {text("c-address", "complainant.contact", "text", |f| f.address.clone(), |f, v| f.address = v)}
+                    </Field>
+                </div>
+            </section>
+            <section class="panel">
+                <h2>{t2("投诉受理", "Receipt")}</h2>
+                <div class="fields">
+                    <Field id="c-channel" label=t2("受理方式", "Channel") error=error_for(&["channel"])>
+                        <select id="c-channel" prop:value=move || form.with(|f| f.channel.clone())
+                            on:change=move |ev| { let v = event_target_value(&ev); edit("channel", &move |f| f.channel = v.clone()); }>
+                            <option value="">{t2("请选择", "Choose")}</option>
+                            {Channel::ALL.into_iter().map(|c| view! {
+                                <option value=slug(c) selected=move || form.with(|f| f.channel == slug(c))>{move || lang.get().t(c.zh(), c.en())}</option>
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field id="c-received" label=t2("受理时间", "Time received") error=error_for(&["received_at"])>
+                        {text("c-received", "received_at", "datetime-local", |f| f.received.clone(), |f, v| f.received = v)}
+                    </Field>
+                    <Field id="c-event-time" label=t2("事件发生时间", "Time of the event") error=error_for(&["event_time"])>
+                        {text("c-event-time", "event_time", "datetime-local", |f| f.event_time.clone(), |f, v| f.event_time = v)}
+                    </Field>
+                    <Field id="c-event-place" label=t2("事件发生地点", "Place of the event")>
+                        {text("c-event-place", "event_place", "text", |f| f.event_place.clone(), |f, v| f.event_place = v)}
+                    </Field>
+                    <Field id="c-staff" label=t2("涉及员工（多人用顿号或逗号分隔）", "Staff involved (separate with commas)")>
+                        <input id="c-staff" type="text" list="c-staff-list"
+                            prop:value=move || form.with(|f| f.staff.clone())
+                            on:input=move |ev| { let v = event_target_value(&ev); edit("staff", &move |f| f.staff = v.clone()); }/>
+                        <datalist id="c-staff-list">
+                            {move || staff.get().unwrap_or_default().into_iter().map(|s| view! { <option value=s.name.clone()></option> }).collect_view()}
+                        </datalist>
+                    </Field>
+                    <Field id="c-narrative" label=t2("投诉事由及经过", "What happened (narrative)") error=error_for(&["narrative"]) wide=true>
+                        <textarea id="c-narrative" rows="5" aria-describedby="c-narrative-err"
+                            prop:value=move || form.with(|f| f.narrative.clone())
+                            on:input=move |ev| { let v = event_target_value(&ev); edit("narrative", &move |f| f.narrative = v.clone()); }></textarea>
+                    </Field>
+                </div>
+            </section>
+            <section class="panel">
+                <h2>{t2("分类分派（可稍后填写）", "Classification (may be done later)")}</h2>
+                <div class="fields">
+                    <Field id="c-category" label=t2("投诉类别", "Category") error=error_for(&["classification"])>
+                        <select id="c-category" prop:value=move || form.with(|f| f.category.clone())
+                            on:change=move |ev| { let v = event_target_value(&ev); edit("classification", &move |f| f.category = v.clone()); }>
+                            <option value="">{t2("稍后分类", "Later")}</option>
+                            {Category::ALL.into_iter().map(|c| view! {
+                                <option value=slug(c) selected=move || form.with(|f| f.category == slug(c))>{move || lang.get().t(c.zh(), c.en())}</option>
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field id="c-severity" label=t2("严重程度", "Severity")>
+                        <select id="c-severity" prop:value=move || form.with(|f| f.severity.clone())
+                            on:change=move |ev| { let v = event_target_value(&ev); edit("classification", &move |f| f.severity = v.clone()); }>
+                            <option value="">{t2("稍后评定", "Later")}</option>
+                            {(1u8..=5).map(|n| view! {
+                                <option value=n.to_string() selected=move || form.with(|f| f.severity == n.to_string())>
+                                    {move || format!("{n} · {}", if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) })}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                    <Field id="c-department" label=t2("责任部门", "Responsible department")>
+                        <input id="c-department" type="text" list="c-department-list"
+                            prop:value=move || form.with(|f| f.department.clone())
+                            on:input=move |ev| { let v = event_target_value(&ev); edit("classification", &move |f| f.department = v.clone()); }/>
+                        <datalist id="c-department-list">
+                            {DEPARTMENTS.into_iter().map(|d| view! { <option value=d></option> }).collect_view()}
+                        </datalist>
+                    </Field>
+                    <Field id="c-opinion" label=t2("初步处理意见", "Preliminary handling opinion") wide=true>
+                        <textarea id="c-opinion" rows="3"
+                            prop:value=move || form.with(|f| f.preliminary_opinion.clone())
+                            on:input=move |ev| { let v = event_target_value(&ev); edit("preliminary_opinion", &move |f| f.preliminary_opinion = v.clone()); }></textarea>
+                    </Field>
+                </div>
+            </section>
+            <div class="err" role="alert" data-testid="save-error">{move || save_error.get()}</div>
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="save-complaint" disabled=move || saving.get()
+                    on:click=move |ev| { ev.prevent_default(); save_click(); }>
+                    {move || if saving.get() { lang.get().t("正在保存…", "Saving…") } else { lang.get().t("受理并保存", "Save complaint") }}
+                </button>
+                <span class="muted small">{t2("草稿随时自动保存在本设备上。", "The draft is kept on this device as you type.")}</span>
+            </div>
+        </form>
+        </div>
+    }
+}
+
+/// Moves the keyboard focus to an element (the first field with a problem).
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = crate::ui::platform::window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -1,0 +1,253 @@
+//! complaints/list: the list /complaints — filters and search in the query string, paged 50
+//! at a time through an index with a cursor, due-today and overdue rows highlighted, and the
+//! counts of open, due-today and overdue cases.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::domain::complaint::{severity_en, severity_zh, Category, Channel, Status};
+use crate::store::Cursor;
+use crate::ui::i18n::t2;
+use crate::ui::state::{app, store};
+
+use super::model::{
+    fmt_dt, slug, status_class, urgency, DueFilter, ListFilter, Sort, StatusFilter, Urgency,
+};
+use super::repo::{counts, list_page, SCAN_BOUND};
+
+#[component]
+pub fn ListPage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let query = use_query_map();
+    let navigate = StoredValue::new_local(use_navigate());
+    let filter = Memo::new(move |_| {
+        let q = query.get();
+        ListFilter::from_query(|k| q.get(k))
+    });
+    // Cursors of the pages before the current one (for "previous") and of the current one.
+    let stack = RwSignal::new(Vec::<Option<Cursor>>::new());
+    let at = RwSignal::new(None::<Cursor>);
+    Effect::new(move |_| {
+        filter.track();
+        stack.set(Vec::new());
+        at.set(None);
+    });
+
+    let page = LocalResource::new(move || {
+        state.changes.track();
+        let f = filter.get();
+        let after = at.get();
+        let cal = state.calendar.get();
+        let s = store();
+        async move {
+            let now = super::model::now_s();
+            list_page(&s, &f, &cal, now, after).await.map(|r| (r, now))
+        }
+    });
+    let totals = LocalResource::new(move || {
+        state.changes.track();
+        let s = store();
+        async move { counts(&s, super::model::now_s()).await.ok() }
+    });
+
+    let go = move |f: ListFilter| {
+        let q = f.to_query();
+        let url = if q.is_empty() {
+            "/complaints".to_string()
+        } else {
+            format!("/complaints?{q}")
+        };
+        navigate.with_value(|n| n(&url, Default::default()));
+    };
+    let set = move |change: &dyn Fn(&mut ListFilter)| {
+        let mut f = filter.get_untracked();
+        change(&mut f);
+        go(f);
+    };
+    let search = RwSignal::new(filter.get_untracked().q);
+    Effect::new(move |_| search.set(filter.get().q));
+
+    let opt = move |value: String, label: Signal<String>, selected: Signal<bool>| {
+        view! { <option value=value selected=move || selected.get()>{move || label.get()}</option> }
+    };
+
+    view! {
+        <div class="complaints list">
+        <div class="spread">
+            <h1>{t2("投诉", "Complaints")}</h1>
+            <A href="/complaints/new" attr:class="button primary" attr:data-testid="new-complaint">{t2("受理新投诉", "New complaint")}</A>
+        </div>
+        <div class="cards" data-testid="complaint-counts">
+            <A href="/complaints?status=open" attr:class="card" attr:data-testid="count-open">
+                <div class="n">{move || totals.get().flatten().map(|c| c.open.to_string()).unwrap_or_else(|| "…".into())}</div>
+                <div class="l">{t2("未闭环", "Open")}</div>
+            </A>
+            <A href="/complaints?due=today" attr:class="card warn" attr:data-testid="count-due-today">
+                <div class="n">{move || totals.get().flatten().map(|c| c.due_today.to_string()).unwrap_or_else(|| "…".into())}</div>
+                <div class="l">{t2("今日到期", "Due today")}</div>
+            </A>
+            <A href="/complaints?due=overdue" attr:class="card bad" attr:data-testid="count-overdue">
+                <div class="n">{move || totals.get().flatten().map(|c| c.overdue.to_string()).unwrap_or_else(|| "…".into())}</div>
+                <div class="l">{t2("已超时", "Overdue")}</div>
+            </A>
+        </div>
+
+        <form class="panel filters" role="search" novalidate
+            on:submit=move |ev| { ev.prevent_default(); let q = search.get_untracked(); set(&move |f| f.q = q.trim().to_string()); }>
+            <div class="fields">
+                <div class="field wide">
+                    <label for="l-q">{t2("搜索（案件编号、姓名、电话或事由中的字词）", "Search (case number, name, phone or words of the narrative)")}</label>
+                    <div class="row">
+                        <input id="l-q" type="search" bind:value=search style="flex:1"/>
+                        <button type="submit" data-testid="search">{t2("搜索", "Search")}</button>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="l-status">{t2("状态", "Status")}</label>
+                    <select id="l-status" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.status = match v.as_str() {
+                        "open" => StatusFilter::Open,
+                        s => super::model::from_slug::<Status>(s).map(StatusFilter::One).unwrap_or_default(),
+                    }); }>
+                        {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().status == StatusFilter::All))}
+                        {opt("open".into(), Signal::derive(move || lang.get().t("未闭环", "Open").into()), Signal::derive(move || filter.get().status == StatusFilter::Open))}
+                        {Status::ALL.into_iter().map(|s| opt(slug(s), Signal::derive(move || lang.get().t(s.zh(), s.en()).into()), Signal::derive(move || filter.get().status == StatusFilter::One(s)))).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="l-due">{t2("时限", "Deadline")}</label>
+                    <select id="l-due" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.due = match v.as_str() {
+                        "today" => DueFilter::Today, "overdue" => DueFilter::Overdue, _ => DueFilter::All }); }>
+                        {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().due == DueFilter::All))}
+                        {opt("today".into(), Signal::derive(move || lang.get().t("今日到期", "Due today").into()), Signal::derive(move || filter.get().due == DueFilter::Today))}
+                        {opt("overdue".into(), Signal::derive(move || lang.get().t("已超时", "Overdue").into()), Signal::derive(move || filter.get().due == DueFilter::Overdue))}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="l-category">{t2("类别", "Category")}</label>
+                    <select id="l-category" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.category = super::model::from_slug(&v)); }>
+                        {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().category.is_none()))}
+                        {Category::ALL.into_iter().map(|c| opt(slug(c), Signal::derive(move || lang.get().t(c.zh(), c.en()).into()), Signal::derive(move || filter.get().category == Some(c)))).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="l-channel">{t2("受理方式", "Channel")}</label>
+                    <select id="l-channel" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.channel = super::model::from_slug(&v)); }>
+                        {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().channel.is_none()))}
+                        {Channel::ALL.into_iter().map(|c| opt(slug(c), Signal::derive(move || lang.get().t(c.zh(), c.en()).into()), Signal::derive(move || filter.get().channel == Some(c)))).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="l-severity">{t2("严重程度", "Severity")}</label>
+                    <select id="l-severity" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.severity = v.parse().ok()); }>
+                        {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().severity.is_none()))}
+                        {(1u8..=5).map(|n| opt(n.to_string(), Signal::derive(move || format!("{n} · {}", if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) })), Signal::derive(move || filter.get().severity == Some(n)))).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="l-department">{t2("责任部门", "Department")}</label>
+                    <input id="l-department" prop:value=move || filter.get().department
+                        on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.department = v.trim().to_string()); }/>
+                </div>
+                <div class="field">
+                    <label for="l-staff">{t2("涉及员工", "Staff involved")}</label>
+                    <input id="l-staff" prop:value=move || filter.get().staff
+                        on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.staff = v.trim().to_string()); }/>
+                </div>
+                <div class="field">
+                    <label for="l-from">{t2("受理日期自", "Received from")}</label>
+                    <input id="l-from" type="date" prop:value=move || filter.get().from.map(|d| d.to_string()).unwrap_or_default()
+                        on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.from = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()); }/>
+                </div>
+                <div class="field">
+                    <label for="l-to">{t2("至", "to")}</label>
+                    <input id="l-to" type="date" prop:value=move || filter.get().to.map(|d| d.to_string()).unwrap_or_default()
+                        on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.to = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()); }/>
+                </div>
+                <div class="field">
+                    <label for="l-sort">{t2("排序", "Sort")}</label>
+                    <select id="l-sort" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.sort = match v.as_str() {
+                        "oldest" => Sort::Oldest, "deadline" => Sort::Deadline, _ => Sort::Newest }); }>
+                        {opt("newest".into(), Signal::derive(move || lang.get().t("受理时间（新→旧）", "Received, newest first").into()), Signal::derive(move || filter.get().sort == Sort::Newest))}
+                        {opt("oldest".into(), Signal::derive(move || lang.get().t("受理时间（旧→新）", "Received, oldest first").into()), Signal::derive(move || filter.get().sort == Sort::Oldest))}
+                        {opt("deadline".into(), Signal::derive(move || lang.get().t("时限（近→远，仅未闭环）", "Deadline, soonest first (open only)").into()), Signal::derive(move || filter.get().sort == Sort::Deadline))}
+                    </select>
+                </div>
+            </div>
+            <div class="actions">
+                <A href="/complaints" attr:data-testid="clear-filters">{t2("清除筛选", "Clear filters")}</A>
+            </div>
+        </form>
+
+        {move || match page.get() {
+            None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="err" role="alert">{e.message(lang.get().is_zh())}</p> }.into_any(),
+            Some(Ok((r, now))) => {
+                let cal = state.calendar.get_untracked();
+                let next = r.next.clone();
+                let has_prev = !stack.get_untracked().is_empty();
+                let empty = r.rows.is_empty();
+                view! {
+                    <div class="table-wrap">
+                    <table data-testid="complaint-table">
+                        <thead><tr>
+                            <th>{t2("案件编号", "Case")}</th><th>{t2("受理时间", "Received")}</th>
+                            <th>{t2("投诉人", "Complainant")}</th><th>{t2("类别", "Category")}</th>
+                            <th>{t2("严重程度", "Severity")}</th><th>{t2("状态", "Status")}</th>
+                            <th>{t2("时限", "Deadline")}</th>
+                        </tr></thead>
+                        <tbody>
+                        {r.rows.into_iter().map(|c| {
+                            let u = urgency(&c, &cal, now);
+                            let deadline = crate::domain::complaint::deadline_of(&c, &cal);
+                            let (status, category, severity) = (c.status, c.category, c.severity);
+                            let href = format!("/complaints/{}", c.id);
+                            view! {
+                                <tr class:overdue=u == Urgency::Overdue class:due-today=u == Urgency::DueToday data-testid="complaint-row">
+                                    <td><A href=href>{c.case_no.clone()}</A></td>
+                                    <td>{fmt_dt(c.received_at)}</td>
+                                    <td>{c.complainant.name.clone()}</td>
+                                    <td>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>
+                                    <td>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>
+                                    <td><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status.zh(), status.en())}</span></td>
+                                    <td>
+                                        {deadline.map(fmt_dt).unwrap_or_else(|| "—".into())}
+                                        {move || match u {
+                                            Urgency::Overdue => Some(view! { " " <span class="badge bad">{lang.get().t("已超时", "Overdue")}</span> }),
+                                            Urgency::DueToday => Some(view! { " " <span class="badge warn">{lang.get().t("今日到期", "Due today")}</span> }),
+                                            Urgency::None => None,
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                    {empty.then(|| view! { <p class="muted" data-testid="no-complaints">{t2("没有符合条件的投诉。", "No complaints match.")}</p> })}
+                    {r.bounded.then(|| view! { <p class="muted small" data-testid="scan-bounded">{move || if lang.get().is_zh() {
+                        format!("本页已查找 {} 条记录，可继续查找下一页。", SCAN_BOUND)
+                    } else {
+                        format!("{} records were searched for this page; continue with the next page.", SCAN_BOUND)
+                    }}</p> })}
+                    {(r.corrupt > 0).then(|| view! { <p class="err small">{move || if lang.get().is_zh() { format!("{} 条记录无法读取。", r.corrupt) } else { format!("{} records could not be read.", r.corrupt) }}</p> })}
+                    <div class="actions pager">
+                        <button type="button" disabled=!has_prev data-testid="prev-page" on:click=move |_| {
+                            let mut s = stack.get_untracked();
+                            let prev = s.pop().flatten();
+                            stack.set(s);
+                            at.set(prev);
+                        }>{t2("上一页", "Previous")}</button>
+                        <button type="button" disabled=next.is_none() data-testid="next-page" on:click=move |_| {
+                            let cur = at.get_untracked();
+                            stack.update(|s| s.push(cur));
+                            at.set(next.clone());
+                        }>{t2("下一页", "Next")}</button>
+                    </div>
+                }.into_any()
+            }
+        }}
+        </div>
+    }
+}

@@ -1,0 +1,337 @@
+//! complaints/model: what the complaint pages share that is not a component — the list
+//! filter (from and to the query string, and whether a case passes it), slugs for the domain's
+//! enums, and how times, durations and clocks are written in words.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value as Json;
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::complaint::{deadline_of, Category, Channel, ClockState, Complaint, Status};
+use crate::ui::i18n::Lang;
+
+/// The serde name of a domain enum value (`awaiting_approval`), used in URLs, selects and test
+/// ids.
+pub fn slug<T: Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Json::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The enum value of a slug written by [`slug`].
+pub fn from_slug<T: DeserializeOwned>(s: &str) -> Option<T> {
+    if s.is_empty() {
+        return None;
+    }
+    serde_json::from_value(Json::String(s.to_string())).ok()
+}
+
+/// The current local time to the second (stored times carry no fractions).
+pub fn now_s() -> NaiveDateTime {
+    let t = crate::ui::platform::now();
+    t.with_nanosecond(0).unwrap_or(t)
+}
+
+/// A time as staff read it: `2026-11-22 14:05`.
+pub fn fmt_dt(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The value of an `<input type="datetime-local">`.
+pub fn to_input(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Reads an `<input type="datetime-local">` value (with or without seconds).
+pub fn from_input(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+}
+
+/// A duration in words: `2 天 3 小时`, `45 分钟` / `2 d 3 h`, `45 min`.
+pub fn human(d: TimeDelta, lang: Lang) -> String {
+    let mins = d.num_minutes().abs();
+    let (days, hours, minutes) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    let zh = lang.is_zh();
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(if zh {
+            format!("{days} 天")
+        } else {
+            format!("{days} d")
+        });
+    }
+    if hours > 0 {
+        parts.push(if zh {
+            format!("{hours} 小时")
+        } else {
+            format!("{hours} h")
+        });
+    }
+    if days == 0 && (minutes > 0 || hours == 0) {
+        parts.push(if zh {
+            format!("{minutes} 分钟")
+        } else {
+            format!("{minutes} min")
+        });
+    }
+    parts.join(" ")
+}
+
+/// A clock's state in words, with the badge class that colours it.
+pub fn clock_words(state: ClockState, lang: Lang) -> (&'static str, String) {
+    let zh = lang.is_zh();
+    match state {
+        ClockState::Met => ("ok", lang.s("按时完成", "Met in time")),
+        ClockState::MetLate { by } => (
+            "bad",
+            if zh {
+                format!("超时完成（晚 {}）", human(by, lang))
+            } else {
+                format!("Met late (by {})", human(by, lang))
+            },
+        ),
+        ClockState::OnTime { left } => (
+            "info",
+            if zh {
+                format!("剩余 {}", human(left, lang))
+            } else {
+                format!("{} left", human(left, lang))
+            },
+        ),
+        ClockState::DueToday { left } => (
+            "warn",
+            if zh {
+                format!("今日到期，剩余 {}", human(left, lang))
+            } else {
+                format!("Due today, {} left", human(left, lang))
+            },
+        ),
+        ClockState::Overdue { by } => (
+            "bad",
+            if zh {
+                format!("已超时 {}", human(by, lang))
+            } else {
+                format!("Overdue by {}", human(by, lang))
+            },
+        ),
+    }
+}
+
+/// Where an open case stands against its listed deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Urgency {
+    None,
+    DueToday,
+    Overdue,
+}
+
+pub fn urgency(c: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) -> Urgency {
+    match deadline_of(c, cal) {
+        Some(d) if d < now => Urgency::Overdue,
+        Some(d) if d.date() == now.date() => Urgency::DueToday,
+        _ => Urgency::None,
+    }
+}
+
+/// Which statuses the list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Open,
+    One(Status),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DueFilter {
+    #[default]
+    All,
+    Today,
+    Overdue,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Received, newest first.
+    #[default]
+    Newest,
+    Oldest,
+    /// Listed deadline, soonest first (open cases only).
+    Deadline,
+}
+
+/// The list's filters, as in the query string (`/complaints?status=open&due=overdue`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ListFilter {
+    pub status: StatusFilter,
+    pub category: Option<Category>,
+    pub channel: Option<Channel>,
+    pub severity: Option<u8>,
+    pub department: String,
+    pub staff: String,
+    pub due: DueFilter,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub q: String,
+    pub sort: Sort,
+}
+
+impl ListFilter {
+    /// Reads the filter from query-string parameters (unknown values are ignored).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> ListFilter {
+        let g = |k: &str| get(k).unwrap_or_default();
+        let status = match g("status").as_str() {
+            "open" => StatusFilter::Open,
+            s => from_slug::<Status>(s)
+                .map(StatusFilter::One)
+                .unwrap_or_default(),
+        };
+        let due = match g("due").as_str() {
+            "today" => DueFilter::Today,
+            "overdue" => DueFilter::Overdue,
+            _ => DueFilter::All,
+        };
+        let sort = match g("sort").as_str() {
+            "oldest" => Sort::Oldest,
+            "deadline" => Sort::Deadline,
+            _ => Sort::Newest,
+        };
+        let date = |k: &str| NaiveDate::parse_from_str(&g(k), "%Y-%m-%d").ok();
+        ListFilter {
+            status,
+            category: from_slug(&g("category")),
+            channel: from_slug(&g("channel")),
+            severity: g("severity").parse().ok().filter(|n| (1..=5).contains(n)),
+            department: g("department").trim().to_string(),
+            staff: g("staff").trim().to_string(),
+            due,
+            from: date("from"),
+            to: date("to"),
+            q: g("q").trim().to_string(),
+            sort,
+        }
+    }
+
+    /// The query string of this filter (without `?`; empty for no filter).
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        match self.status {
+            StatusFilter::All => {}
+            StatusFilter::Open => pairs.push(("status", "open".into())),
+            StatusFilter::One(s) => pairs.push(("status", slug(s))),
+        }
+        if let Some(c) = self.category {
+            pairs.push(("category", slug(c)));
+        }
+        if let Some(c) = self.channel {
+            pairs.push(("channel", slug(c)));
+        }
+        if let Some(s) = self.severity {
+            pairs.push(("severity", s.to_string()));
+        }
+        if !self.department.is_empty() {
+            pairs.push(("department", self.department.clone()));
+        }
+        if !self.staff.is_empty() {
+            pairs.push(("staff", self.staff.clone()));
+        }
+        match self.due {
+            DueFilter::All => {}
+            DueFilter::Today => pairs.push(("due", "today".into())),
+            DueFilter::Overdue => pairs.push(("due", "overdue".into())),
+        }
+        if let Some(d) = self.from {
+            pairs.push(("from", d.to_string()));
+        }
+        if let Some(d) = self.to {
+            pairs.push(("to", d.to_string()));
+        }
+        if !self.q.is_empty() {
+            pairs.push(("q", self.q.clone()));
+        }
+        match self.sort {
+            Sort::Newest => {}
+            Sort::Oldest => pairs.push(("sort", "oldest".into())),
+            Sort::Deadline => pairs.push(("sort", "deadline".into())),
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Whether the search text is (the start of) a case number.
+    pub fn case_no_search(&self) -> Option<String> {
+        let q = self.q.trim().to_uppercase();
+        q.starts_with("TS-").then_some(q)
+    }
+
+    /// Whether a case passes every filter (also those the chosen index already applied).
+    pub fn matches(&self, c: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) -> bool {
+        let status_ok = match self.status {
+            StatusFilter::All => true,
+            StatusFilter::Open => c.status.is_open(),
+            StatusFilter::One(s) => c.status == s,
+        };
+        let due_ok = match self.due {
+            DueFilter::All => true,
+            DueFilter::Today => urgency(c, cal, now) == Urgency::DueToday,
+            DueFilter::Overdue => urgency(c, cal, now) == Urgency::Overdue,
+        };
+        let contains =
+            |hay: &str, needle: &str| hay.to_lowercase().contains(&needle.to_lowercase());
+        status_ok
+            && due_ok
+            && self.category.is_none_or(|x| c.category == Some(x))
+            && self.channel.is_none_or(|x| c.channel == x)
+            && self.severity.is_none_or(|x| c.severity == Some(x))
+            && (self.department.is_empty()
+                || c.department
+                    .as_deref()
+                    .is_some_and(|d| contains(d, &self.department)))
+            && (self.staff.is_empty() || c.staff_involved.iter().any(|s| contains(s, &self.staff)))
+            && self.from.is_none_or(|d| c.received_at.date() >= d)
+            && self.to.is_none_or(|d| c.received_at.date() <= d)
+            && (self.q.is_empty() || search_matches(c, &self.q))
+    }
+}
+
+/// Whether a case matches a search: part of the case number, the complainant's name, e-mail
+/// or narrative, or digits of the phone.
+pub fn search_matches(c: &Complaint, q: &str) -> bool {
+    let q = q.trim().to_lowercase();
+    if q.is_empty() {
+        return true;
+    }
+    let digits: String = q.chars().filter(|ch| ch.is_ascii_digit()).collect();
+    let phone: String = c
+        .complainant
+        .phone
+        .chars()
+        .filter(|ch| ch.is_ascii_digit())
+        .collect();
+    c.case_no.to_lowercase().contains(&q)
+        || c.complainant.name.to_lowercase().contains(&q)
+        || c.complainant.email.to_lowercase().contains(&q)
+        || c.narrative.to_lowercase().contains(&q)
+        || (digits.len() >= 3 && digits.len() == q.len() && phone.contains(&digits))
+}
+
+/// Percent-encoding for a query-string value.
+pub fn encode(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+/// Status badge class.
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Closed | Status::Archived => "ok",
+        Status::AwaitingApproval => "warn",
+        _ => "info",
+    }
+}

@@ -1,0 +1,200 @@
+//! complaints/print: the printed complaint record (客户投诉处理记录表) on A4 — every field of the
+//! case and of each round, in the current language, with boxes for signatures and dates.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::complaint::{severity_en, severity_zh, Complaint, Decision};
+use crate::domain::staff::Role;
+use crate::store::typed;
+use crate::ui::i18n::t2;
+use crate::ui::state::{app, store};
+
+use super::model::fmt_dt;
+
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let params = use_params_map();
+    let case = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        state.changes.track();
+        let s = store();
+        async move { typed::load::<Complaint, _>(&s, &id).await }
+    });
+    view! {
+        <div class="complaints print-view">
+        {move || match case.get() {
+            None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="err" role="alert">{e.message(lang.get().is_zh())}</p> }.into_any(),
+            Some(Ok(c)) => {
+                let back = format!("/complaints/{}", c.id);
+                view! {
+                    <div class="row no-print print-bar">
+                        <button type="button" class="primary" data-testid="print" on:click=move |_| {
+                            let _ = crate::ui::platform::window().print();
+                        }>{t2("打印", "Print")}</button>
+                        <A href=back>{t2("返回案件", "Back to the case")}</A>
+                        <span class="muted small">{t2("A4 纵向打印，签字后归档。", "Print on A4 portrait, sign and file.")}</span>
+                    </div>
+                    <Sheet c=c/>
+                }.into_any()
+            }
+        }}
+        </div>
+    }
+}
+
+#[component]
+fn Sheet(c: Complaint) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let l = move |a: &'static str, b: &'static str| move || lang.get().t(a, b);
+    let branch = state.branch.get_untracked();
+    let dash = |s: &str| {
+        if s.trim().is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let channel = c.channel;
+    let category = c.category;
+    let severity = c.severity;
+    let status = c.status;
+    let received_by = c
+        .history
+        .first()
+        .map(|e| e.by.name.clone())
+        .unwrap_or_default();
+    let rounds = c.rounds.clone();
+    view! {
+        <article class="record-sheet" data-testid="record-sheet">
+            <header class="sheet-head">
+                <div class="sheet-branch">{branch.name.clone()} " (" {branch.code.clone()} ")"</div>
+                <h1 class="sheet-title">{t2("客户投诉处理记录表", "Customer complaint handling record")}</h1>
+                <div class="sheet-meta">
+                    <span>{t2("编号：", "No.: ")}<strong data-testid="sheet-case-no">{c.case_no.clone()}</strong></span>
+                    <span>{t2("状态：", "Status: ")}{move || lang.get().t(status.zh(), status.en())}</span>
+                </div>
+            </header>
+            <table class="sheet">
+                <tbody>
+                    <tr>
+                        <th>{l("投诉人", "Complainant")}</th><td>{c.complainant.name.clone()}</td>
+                        <th>{l("联系电话", "Phone")}</th><td>{dash(&c.complainant.phone)}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("电子邮箱", "Email")}</th><td>{dash(&c.complainant.email)}</td>
+                        <th>{l("联系地址", "Address")}</th><td>{dash(&c.complainant.address)}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("受理方式", "Channel")}</th><td>{move || lang.get().t(channel.zh(), channel.en())}</td>
+                        <th>{l("受理时间", "Received")}</th><td>{fmt_dt(c.received_at)}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("事件时间", "Time of the event")}</th><td>{c.event_time.map(fmt_dt).unwrap_or_else(|| "—".into())}</td>
+                        <th>{l("事件地点", "Place of the event")}</th><td>{dash(&c.event_place)}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("涉及员工", "Staff involved")}</th><td>{dash(&c.staff_involved.join("、"))}</td>
+                        <th>{l("受理人", "Received by")}</th><td>{received_by}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("投诉类别", "Category")}</th><td>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>
+                        <th>{l("严重程度", "Severity")}</th>
+                        <td>{move || severity.map(|n| format!("{n} · {}", if zh() { severity_zh(n) } else { severity_en(n) })).unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("责任部门", "Responsible department")}</th><td colspan="3">{c.department.clone().unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                    <tr class="tall">
+                        <th>{l("投诉事由及经过", "What happened")}</th><td colspan="3">{c.narrative.clone()}</td>
+                    </tr>
+                    <tr>
+                        <th>{l("初步处理意见", "Preliminary opinion")}</th><td colspan="3">{dash(&c.preliminary_opinion)}</td>
+                    </tr>
+                </tbody>
+            </table>
+            {rounds.into_iter().map(|r| {
+                let n = r.number;
+                let responsibility = r.responsibility;
+                let text = |s: &Option<String>| s.clone().unwrap_or_default();
+                let approval = |role: Role| {
+                    r.approvals.iter().rev().find(|a| a.role == role && a.submission == r.submissions).map(|a| {
+                        let decision = a.decision;
+                        let (who, at, comment) = (a.by.name.clone(), fmt_dt(a.at), a.comment.clone());
+                        view! {
+                            <span>{move || match decision { Decision::Approved => lang.get().t("同意", "Approved"), Decision::Rejected => lang.get().t("退回", "Sent back") }}
+                            " · " {who} " · " {at} {(!comment.is_empty()).then(|| format!(" · {comment}"))}</span>
+                        }
+                    })
+                };
+                let sup = approval(Role::Supervisor);
+                let mgr = approval(Role::Manager);
+                view! {
+                    <table class="sheet round-sheet">
+                        <caption>{move || if zh() { format!("第 {n} 轮处理") } else { format!("Round {n}") }}
+                            {r.reopen_reason.clone().map(|w| view! { <span class="small">" — " {move || lang.get().t("重新处理原因：", "reopened because: ")} {w.clone()}</span> })}
+                        </caption>
+                        <tbody>
+                            <tr class="tall"><th>{l("调查核实情况", "Investigation findings")}</th><td colspan="3">{text(&r.findings)}</td></tr>
+                            <tr>
+                                <th>{l("责任认定", "Responsibility finding")}</th>
+                                <td colspan="3">{move || responsibility.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("")}</td>
+                            </tr>
+                            <tr class="tall"><th>{l("处理意见", "Handling opinion")}</th><td colspan="3">{text(&r.opinion)}</td></tr>
+                            <tr>
+                                <th>{l("整改措施", "Corrective actions")}</th>
+                                <td colspan="3">
+                                    {r.corrective_actions.iter().enumerate().map(|(i, a)| view! {
+                                        <div>{format!("{}. {} — {}{}", i + 1, a.description, a.owner, a.due.map(|d| format!(" · {d}")).unwrap_or_default())}</div>
+                                    }).collect_view()}
+                                </td>
+                            </tr>
+                            <tr>
+                                <th>{l("客服主管审批", "Supervisor's approval")}</th><td>{sup}</td>
+                                <th>{l("客服经理审批", "Manager's approval")}</th><td>{mgr}</td>
+                            </tr>
+                            <tr class="tall">
+                                <th>{l("反馈客户情况", "Response to the customer")}</th>
+                                <td colspan="3">{r.response.as_ref().map(|x| format!("{} · {} · {}", fmt_dt(x.at), x.by.name, x.content))}</td>
+                            </tr>
+                            <tr>
+                                <th>{l("回访验证结果", "Verification visit")}</th>
+                                <td colspan="3">{r.verification.as_ref().map(|v| {
+                                    let ok = v.satisfied;
+                                    let rest = format!(" · {} · {} {}", fmt_dt(v.at), v.by.name, v.note);
+                                    view! { <span>{move || if ok { lang.get().t("满意", "Satisfied") } else { lang.get().t("不满意", "Not satisfied") }} {rest}</span> }
+                                })}</td>
+                            </tr>
+                        </tbody>
+                    </table>
+                }
+            }).collect_view()}
+            <table class="sheet signatures">
+                <tbody>
+                    <tr>
+                        <th>{l("经办人签字", "Handled by (signature)")}</th><td class="sign"></td>
+                        <th>{l("日期", "Date")}</th><td class="sign-date"></td>
+                    </tr>
+                    <tr>
+                        <th>{l("客服主管签字", "Supervisor (signature)")}</th><td class="sign"></td>
+                        <th>{l("日期", "Date")}</th><td class="sign-date"></td>
+                    </tr>
+                    <tr>
+                        <th>{l("客服经理签字", "Manager (signature)")}</th><td class="sign"></td>
+                        <th>{l("日期", "Date")}</th><td class="sign-date"></td>
+                    </tr>
+                </tbody>
+            </table>
+            <footer class="sheet-foot small">
+                {move || if zh() { "本记录表随案归档，保存期限五年。" } else { "File this record with the case; it is kept for five years." }}
+                {c.closed_at.map(|t| view! { <span>" · " {move || lang.get().t("闭环时间：", "Closed: ")} {fmt_dt(t)}</span> })}
+            </footer>
+        </article>
+    }
+}

@@ -1,0 +1,298 @@
+//! complaints/repo: complaint documents for the pages — saving with the indexed `deadline`,
+//! the per-device daily case number, the list paged through an index with a bounded scan,
+//! and the counts of open, due-today and overdue cases (index counts, nothing loaded).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::Value as Json;
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::complaint::{deadline_of, next_case_seq, Complaint};
+use crate::domain::customer::Customer;
+use crate::store::{
+    typed, Cursor, Doc, DocStore, IndexKey, KeyPart, KeyRange, Query, Schema, StoreError,
+};
+use crate::ui::data::type_range;
+use crate::ui::state::AppStore;
+
+use super::model::{DueFilter, ListFilter, Sort, StatusFilter};
+
+/// Rows per list page.
+pub const PAGE_SIZE: usize = 50;
+/// How many index rows one list page may scan for filters no index serves.
+pub const SCAN_BOUND: usize = 2_000;
+const SCAN_CHUNK: usize = 200;
+
+/// The form of times inside index keys (sorts as time).
+pub fn key_time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn skey(s: impl Into<String>) -> IndexKey {
+    IndexKey(vec![KeyPart::Str(s.into())])
+}
+
+/// A key above every time of `day`.
+fn day_end(day: NaiveDate) -> String {
+    format!("{day}T\u{ffff}")
+}
+
+/// The document of a complaint, with its listed deadline for the `complaint_due` index.
+pub fn complaint_doc(c: &Complaint, cal: &WorkingCalendar) -> Result<Doc, StoreError> {
+    let mut doc = typed::to_doc(c)?;
+    if let (Some(map), Some(d)) = (doc.body.as_object_mut(), deadline_of(c, cal)) {
+        map.insert("deadline".into(), Json::String(key_time(d)));
+    }
+    Ok(doc)
+}
+
+/// Saves a complaint at its current `_rev` (a `Conflict` if someone saved first) and keeps
+/// the new revision in it.
+pub async fn save_complaint(
+    store: &AppStore,
+    c: &mut Complaint,
+    cal: &WorkingCalendar,
+) -> Result<(), StoreError> {
+    let rev = store.put(complaint_doc(c, cal)?).await?;
+    c.rev = Some(rev);
+    Ok(())
+}
+
+/// The next case number of this device for the day of receipt: one more than the highest
+/// number already used that day by this device (from the `complaint_no` index).
+pub async fn next_case_number(
+    store: &AppStore,
+    day: NaiveDate,
+    device_code: &str,
+) -> Result<String, StoreError> {
+    let prefix = format!("TS-{}-{}-", day.format("%Y%m%d"), device_code);
+    let range = KeyRange::between(skey(prefix.clone()), skey(format!("{prefix}\u{ffff}")));
+    let count = store.count("complaint_no", &range).await? as u32;
+    let last = store
+        .query(&Query::new("complaint_no", range).descending().limit(1))
+        .await?;
+    let used: Vec<String> = last
+        .docs
+        .iter()
+        .filter_map(|d| d.body.get("case_no").and_then(Json::as_str))
+        .map(str::to_string)
+        .collect();
+    let seq = next_case_seq(used.iter().map(String::as_str), day, device_code).max(count + 1);
+    Ok(crate::domain::complaint::case_number(day, device_code, seq))
+}
+
+/// Which index a filter reads, over which range, in which direction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub index: &'static str,
+    pub range: KeyRange,
+    pub descending: bool,
+}
+
+/// Chooses the index for a filter: a case number search reads `complaint_no`; due/overdue or
+/// the deadline sort read `complaint_due`; a status reads `complaint_status`, "open" reads
+/// `complaint_open`; else every case by time received. The date range narrows the time key.
+pub fn plan(f: &ListFilter, now: NaiveDateTime) -> Plan {
+    let newest = f.sort == Sort::Newest;
+    if let Some(no) = f.case_no_search() {
+        return Plan {
+            index: "complaint_no",
+            range: KeyRange::between(skey(no.clone()), skey(format!("{no}\u{ffff}"))),
+            descending: false,
+        };
+    }
+    if f.due != DueFilter::All || f.sort == Sort::Deadline {
+        let now_key = skey(key_time(now));
+        let range = match f.due {
+            DueFilter::Overdue => KeyRange {
+                upper: Some(now_key),
+                upper_open: true,
+                ..KeyRange::default()
+            },
+            DueFilter::Today => KeyRange::between(now_key, skey(day_end(now.date()))),
+            DueFilter::All => KeyRange::all(),
+        };
+        return Plan {
+            index: "complaint_due",
+            range,
+            descending: false,
+        };
+    }
+    let from = f.from.map(|d| format!("{d}T")).unwrap_or_default();
+    let to = f.to.map(day_end).unwrap_or_else(|| "\u{ffff}".to_string());
+    let dated = |head: Vec<KeyPart>| {
+        let mut lo = head.clone();
+        lo.push(KeyPart::Str(from.clone()));
+        let mut hi = head;
+        hi.push(KeyPart::Str(to.clone()));
+        KeyRange::between(IndexKey(lo), IndexKey(hi))
+    };
+    let (index, range) = match f.status {
+        StatusFilter::One(s) => (
+            "complaint_status",
+            dated(vec![KeyPart::Str(super::model::slug(s))]),
+        ),
+        StatusFilter::Open => ("complaint_open", dated(vec![])),
+        StatusFilter::All => ("complaint_by_received_at", dated(vec![])),
+    };
+    Plan {
+        index,
+        range,
+        descending: newest,
+    }
+}
+
+/// One page of the list.
+#[derive(Clone, Debug, Default)]
+pub struct ListResult {
+    pub rows: Vec<Complaint>,
+    /// Where the next page starts (None at the end).
+    pub next: Option<Cursor>,
+    /// Index rows read for this page.
+    pub scanned: usize,
+    /// The scan stopped at [`SCAN_BOUND`] before the page was full.
+    pub bounded: bool,
+    /// Records that could not be read.
+    pub corrupt: usize,
+}
+
+/// Reads one page of the list from `after`: scans the planned index in chunks, keeps the
+/// cases that pass every filter, and stops at a full page or after [`SCAN_BOUND`] rows.
+pub async fn list_page(
+    store: &AppStore,
+    f: &ListFilter,
+    cal: &WorkingCalendar,
+    now: NaiveDateTime,
+    after: Option<Cursor>,
+) -> Result<ListResult, StoreError> {
+    let p = plan(f, now);
+    let schema = Schema::current();
+    let ix = schema
+        .index(p.index)
+        .ok_or_else(|| StoreError::Invalid(format!("no index {}", p.index)))?;
+    let mut out = ListResult::default();
+    let mut cursor = after;
+    loop {
+        let mut q = Query::new(p.index, p.range.clone())
+            .limit(SCAN_CHUNK)
+            .after(cursor.clone());
+        if p.descending {
+            q = q.descending();
+        }
+        let page = store.query(&q).await?;
+        out.corrupt += page.corrupt.len();
+        let total = page.docs.len();
+        for (i, doc) in page.docs.into_iter().enumerate() {
+            out.scanned += 1;
+            let pos = ix.key_of(&doc).map(|key| Cursor {
+                key,
+                id: doc.id.clone(),
+            });
+            match typed::from_doc::<Complaint>(doc) {
+                Ok(c) if f.matches(&c, cal, now) => out.rows.push(c),
+                Ok(_) => {}
+                Err(_) => out.corrupt += 1,
+            }
+            if pos.is_some() {
+                cursor = pos;
+            }
+            if out.rows.len() >= PAGE_SIZE {
+                let rest_of_page = i + 1 < total;
+                out.next = if rest_of_page || page.next.is_some() {
+                    cursor
+                } else {
+                    None
+                };
+                return Ok(out);
+            }
+        }
+        match page.next {
+            None => return Ok(out),
+            Some(c) => cursor = Some(c),
+        }
+        if out.scanned >= SCAN_BOUND {
+            out.bounded = true;
+            out.next = cursor;
+            return Ok(out);
+        }
+    }
+}
+
+/// Counts for the dashboard and the list header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub open: u64,
+    pub due_today: u64,
+    pub overdue: u64,
+}
+
+pub async fn counts(store: &AppStore, now: NaiveDateTime) -> Result<Counts, StoreError> {
+    let now_key = skey(key_time(now));
+    let open = store.count("complaint_open", &KeyRange::all()).await?;
+    let overdue = store
+        .count(
+            "complaint_due",
+            &KeyRange {
+                upper: Some(now_key.clone()),
+                upper_open: true,
+                ..KeyRange::default()
+            },
+        )
+        .await?;
+    let due_today = store
+        .count(
+            "complaint_due",
+            &KeyRange::between(now_key, skey(day_end(now.date()))),
+        )
+        .await?;
+    Ok(Counts {
+        open,
+        due_today,
+        overdue,
+    })
+}
+
+/// A customer found for the intake form: id, name, masked phone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerHit {
+    pub id: String,
+    pub name: String,
+    pub masked_phone: String,
+}
+
+/// Customers matching a search (name, account number, last four digits of the phone),
+/// scanning at most `bound` customer records; returns the hits (at most `max`) and whether
+/// the scan was cut short.
+pub async fn find_customers(
+    store: &AppStore,
+    query: &str,
+    max: usize,
+    bound: usize,
+) -> Result<(Vec<CustomerHit>, bool), StoreError> {
+    let mut hits = Vec::new();
+    let mut after = None;
+    let mut scanned = 0;
+    loop {
+        let q = Query::new("by_type", type_range("customer"))
+            .limit(500)
+            .after(after);
+        let page = typed::page_of::<Customer, _>(store, &q).await?;
+        scanned += page.rows.len() + page.corrupt.len();
+        for c in page.rows {
+            if c.matches(query) {
+                hits.push(CustomerHit {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    masked_phone: c.masked_phone(),
+                });
+                if hits.len() >= max {
+                    return Ok((hits, false));
+                }
+            }
+        }
+        match page.next {
+            None => return Ok((hits, false)),
+            Some(_) if scanned >= bound => return Ok((hits, true)),
+            Some(c) => after = Some(c),
+        }
+    }
+}

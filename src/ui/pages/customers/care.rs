@@ -1,0 +1,655 @@
+//! Care (/care, 客户关怀): due tasks for birthdays, account anniversaries, holidays (from the
+//! working calendar and an editable list) and return-visit plans (回访计划). Generating tasks
+//! is idempotent: ids are deterministic and existing ones are never written again. A task is
+//! done with a note and the channel used, or skipped with a reason.
+
+use chrono::{Duration, NaiveDate};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped as spawn_local;
+use leptos_router::components::A;
+
+use crate::domain::care::{
+    due_tasks, holidays_from_calendar, CareConfig, CareStatus, CareTask, ContactChannel,
+    CustomerFilter, Every, Holiday, PeriodUnit, VisitPlan, CARE_CONFIG_ID,
+};
+use crate::domain::customer::{parse_date, Customer, Level, Tier};
+use crate::domain::survey::Text;
+use crate::domain::Record;
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query};
+use crate::ui::components::Field;
+use crate::ui::data::all_of;
+use crate::ui::i18n::t2;
+use crate::ui::platform::{new_id, now};
+use crate::ui::state::{app, store};
+
+use super::{all_docs_in, customers_by_id, signed_in, staff_by_id};
+
+async fn load_config() -> CareConfig {
+    typed::load::<CareConfig, _>(&store(), CARE_CONFIG_ID)
+        .await
+        .unwrap_or_default()
+}
+
+fn due_key(open: bool, d: Option<NaiveDate>) -> IndexKey {
+    let mut parts = vec![KeyPart::Str(if open { "open" } else { "closed" }.into())];
+    if let Some(d) = d {
+        parts.push(KeyPart::Str(d.to_string()));
+    }
+    IndexKey(parts)
+}
+
+/// Writes the tasks due from today to `today + horizon` that do not exist yet. Returns how
+/// many were written.
+async fn generate(horizon: u32) -> Result<usize, String> {
+    let state = app();
+    let zh = state.zh();
+    let msg = |e: crate::store::StoreError| e.message(zh);
+    let s = store();
+    let today = now().date();
+    let end = today + Duration::days(i64::from(horizon));
+    let cfg = load_config().await;
+    let (plans, _) = all_of::<VisitPlan>(&s).await.map_err(msg)?;
+    let (customers, _) = all_of::<Customer>(&s).await.map_err(msg)?;
+    let mut existing = Vec::new();
+    for open in [true, false] {
+        let range = KeyRange::between(due_key(open, Some(today)), due_key(open, Some(end)));
+        for d in all_docs_in("care_task_by_due", range, false)
+            .await
+            .map_err(msg)?
+        {
+            if let Ok(t) = typed::from_doc::<CareTask>(d) {
+                existing.push(t);
+            }
+        }
+    }
+    let mut settings = cfg.settings.clone();
+    if cfg.holidays_from_calendar {
+        let cal = state.calendar.get_untracked();
+        for h in holidays_from_calendar(&cal, today, end) {
+            if !settings.holidays.iter().any(|x| x.date == h.date) {
+                settings.holidays.push(h);
+            }
+        }
+    }
+    let new = due_tasks(&customers, &plans, &settings, &existing, today, horizon);
+    let n = new.len();
+    if n > 0 {
+        let docs = new
+            .iter()
+            .map(typed::to_doc)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(msg)?;
+        s.bulk(docs).await.map_err(msg)?;
+    }
+    Ok(n)
+}
+
+#[derive(Clone)]
+struct TaskRow {
+    task: CareTask,
+    customer: String,
+    staff: String,
+}
+
+async fn load_tasks(open: bool, limit: usize) -> Result<Vec<TaskRow>, String> {
+    let zh = app().zh();
+    let range = KeyRange::prefix(due_key(open, None));
+    let mut q = Query::new("care_task_by_due", range).limit(limit);
+    if !open {
+        q = q.descending();
+    }
+    let page = typed::page_of::<CareTask, _>(&store(), &q)
+        .await
+        .map_err(|e| e.message(zh))?;
+    let ids: Vec<String> = page.rows.iter().map(|t| t.customer_id.clone()).collect();
+    let customers = customers_by_id(ids.iter()).await;
+    let staff = staff_by_id().await;
+    Ok(page
+        .rows
+        .into_iter()
+        .map(|t| TaskRow {
+            customer: customers
+                .get(&t.customer_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| t.customer_id.clone()),
+            staff: t
+                .staff_id
+                .as_ref()
+                .and_then(|s| staff.get(s))
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            task: t,
+        })
+        .collect())
+}
+
+#[component]
+pub fn CarePage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let horizon = RwSignal::new(30u32);
+    let generating = RwSignal::new(false);
+
+    let open_tasks = LocalResource::new(move || {
+        state.changes.track();
+        async move { load_tasks(true, 500).await }
+    });
+    let closed_tasks = LocalResource::new(move || {
+        state.changes.track();
+        async move { load_tasks(false, 20).await }
+    });
+
+    let run = move || {
+        generating.set(true);
+        spawn_local(async move {
+            match generate(horizon.get_untracked()).await {
+                Ok(n) if n > 0 => state.tell(
+                    format!("已生成 {n} 项关怀任务"),
+                    format!("{n} care task(s) generated"),
+                ),
+                Ok(_) => {}
+                Err(m) => state.warn(m),
+            }
+            generating.set(false);
+        });
+    };
+    // Tasks fall due by the calendar: bring them up to date when the page opens.
+    run();
+
+    view! {
+        <div class="customers care">
+            <h1>{t2("客户关怀", "Customer care")}</h1>
+            <section class="panel">
+                <div class="spread">
+                    <h2>{t2("到期任务", "Due tasks")}</h2>
+                    <div class="row">
+                        <label for="care-horizon">{t2("生成未来", "Generate for the next")}</label>
+                        <select id="care-horizon" on:change=move |ev| horizon.set(event_target_value(&ev).parse().unwrap_or(30))>
+                            <option value="7">{t2("7 天", "7 days")}</option>
+                            <option value="30" selected=true>{t2("30 天", "30 days")}</option>
+                            <option value="90">{t2("90 天", "90 days")}</option>
+                        </select>
+                        <button type="button" on:click=move |_| run() disabled=move || generating.get() data-testid="care-generate">
+                            {move || if generating.get() { lang.get().t("正在生成…", "Generating…") } else { lang.get().t("生成到期任务", "Generate due tasks") }}
+                        </button>
+                    </div>
+                </div>
+                {move || match open_tasks.get() {
+                    None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
+                    Some(Err(m)) => view! { <p class="err" role="alert">{m}</p> }.into_any(),
+                    Some(Ok(rows)) if rows.is_empty() => view! { <p class="muted" data-testid="care-empty">{t2("暂无待办任务", "No open tasks")}</p> }.into_any(),
+                    Some(Ok(rows)) => view! {
+                        <ul class="care-tasks" data-testid="care-tasks">
+                            {rows.into_iter().map(|r| view! { <TaskItem row=r/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }}
+            </section>
+            <PlanSection/>
+            <SettingsSection/>
+            <section class="panel">
+                <h2>{t2("最近完成", "Recently closed")}</h2>
+                <ul class="care-done" data-testid="care-done">
+                    {move || closed_tasks.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|r| {
+                        let status = match &r.task.status {
+                            CareStatus::Done { at, channel, note, .. } => {
+                                let (at, channel, note) = (*at, *channel, note.clone());
+                                Box::new(move |z: bool| format!("{} · {} · {} · {note}", at.format("%Y-%m-%d %H:%M"), if z { "已完成" } else { "done" }, channel.label(z)))
+                                    as Box<dyn Fn(bool) -> String + Send + Sync>
+                            }
+                            CareStatus::Skipped { at, reason, .. } => {
+                                let (at, reason) = (*at, reason.clone());
+                                Box::new(move |z: bool| format!("{} · {} · {reason}", at.format("%Y-%m-%d %H:%M"), if z { "已跳过" } else { "skipped" }))
+                            }
+                            CareStatus::Open => Box::new(|_| String::new()),
+                        };
+                        let kind = r.task.kind.clone();
+                        view! {
+                            <li>
+                                <A href=format!("/customers/{}", r.task.customer_id)>{r.customer.clone()}</A>
+                                " · "{move || kind.label(zh())}" · "{move || status(zh())}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+/// One open task, with its complete / skip forms.
+#[component]
+fn TaskItem(row: TaskRow) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let mode = RwSignal::new(0u8); // 0 none, 1 complete, 2 skip
+    let note = RwSignal::new(String::new());
+    let channel = RwSignal::new(0usize);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let task = StoredValue::new(row.task.clone());
+    let today = now().date();
+    let overdue = row.task.is_overdue(today);
+    let kind = row.task.kind.clone();
+
+    let close = move |complete: bool| {
+        let Some(user) = signed_in() else { return };
+        let mut t = task.get_value();
+        let res = if complete {
+            let ch = ContactChannel::ALL[channel.get_untracked().min(3)];
+            t.complete(&note.get_untracked(), ch, &user.id, now())
+        } else {
+            t.skip(&reason.get_untracked(), &user.id, now())
+        };
+        if let Err(e) = res {
+            error.set(Some(e.message(state.zh()).to_string()));
+            return;
+        }
+        spawn_local(async move {
+            match typed::save(&store(), &t).await {
+                Ok(_) => state.tell("任务已关闭", "Task closed"),
+                Err(e) => error.set(Some(e.message(state.zh()))),
+            }
+        });
+    };
+
+    view! {
+        <li class=if overdue { "care-task overdue" } else { "care-task" } data-testid="care-task">
+            <div class="spread">
+                <div>
+                    <strong>{row.task.due.to_string()}</strong>" "
+                    {overdue.then(|| view! { <span class="badge bad">{t2("已逾期", "Overdue")}</span> })}" "
+                    <span class="badge info">{move || kind.label(zh())}</span>" "
+                    <A href=format!("/customers/{}", row.task.customer_id)>{row.customer.clone()}</A>
+                    <span class="small muted">" · "{row.staff.clone()}</span>
+                </div>
+                <div class="row">
+                    <button type="button" class="primary" data-testid="care-complete" on:click=move |_| mode.set(1)>{t2("完成", "Done")}</button>
+                    <button type="button" data-testid="care-skip" on:click=move |_| mode.set(2)>{t2("跳过", "Skip")}</button>
+                </div>
+            </div>
+            <Show when=move || mode.get() == 1>
+                <div class="grid care-close">
+                    <label class="field">{t2("备注", "Note")}
+                        <textarea rows="2" bind:value=note data-testid="care-note"></textarea>
+                    </label>
+                    <label class="field">{t2("联系方式", "Channel")}
+                        <select data-testid="care-channel" on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            {ContactChannel::ALL.into_iter().enumerate().map(|(i, c)| view! {
+                                <option value=i.to_string()>{move || c.label(zh())}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <div class="actions">
+                        <button type="button" class="primary" data-testid="care-confirm" on:click=move |_| close(true)>{t2("确认完成", "Mark done")}</button>
+                        <button type="button" on:click=move |_| mode.set(0)>{t2("取消", "Cancel")}</button>
+                    </div>
+                </div>
+            </Show>
+            <Show when=move || mode.get() == 2>
+                <div class="row care-close">
+                    <label>{t2("原因", "Reason")}" "<input bind:value=reason data-testid="care-reason"/></label>
+                    <button type="button" on:click=move |_| close(false)>{t2("确认跳过", "Skip it")}</button>
+                </div>
+            </Show>
+            {move || error.get().map(|e| view! { <p class="err" role="alert">{e}</p> })}
+        </li>
+    }
+}
+
+/// Return-visit plans: the list and a form for a new one.
+#[component]
+fn PlanSection() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let plans = LocalResource::new(move || {
+        state.changes.track();
+        async move {
+            all_of::<VisitPlan>(&store())
+                .await
+                .map(|(v, _)| v)
+                .unwrap_or_default()
+        }
+    });
+    let staff = LocalResource::new(move || async move {
+        let mut v: Vec<_> = staff_by_id()
+            .await
+            .into_values()
+            .filter(|s| s.active)
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    });
+    let name = RwSignal::new(String::new());
+    let tiers = RwSignal::new(Vec::<Tier>::new());
+    let values = RwSignal::new(Vec::<Level>::new());
+    let accounts = RwSignal::new(String::new());
+    let every_n = RwSignal::new("1".to_string());
+    let unit = RwSignal::new(2usize);
+    let start = RwSignal::new(now().date().to_string());
+    let end = RwSignal::new(String::new());
+    let staff_id = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<String>::new());
+    let busy = RwSignal::new(false);
+
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if signed_in().is_none() {
+            return;
+        }
+        let z = state.zh();
+        let n = name.get_untracked().trim().to_string();
+        let mut plan = VisitPlan {
+            id: new_id(VisitPlan::TYPE),
+            rev: None,
+            name: Text::new(n.clone(), n),
+            filter: CustomerFilter {
+                tiers: tiers.get_untracked(),
+                values: values.get_untracked(),
+                customer_ids: Vec::new(),
+            },
+            every: Every {
+                n: every_n.get_untracked().trim().parse().unwrap_or(0),
+                unit: [PeriodUnit::Days, PeriodUnit::Weeks, PeriodUnit::Months]
+                    [unit.get_untracked().min(2)],
+            },
+            start: parse_date(&start.get_untracked()).unwrap_or_else(|| now().date()),
+            end: parse_date(&end.get_untracked()),
+            staff_id: Some(staff_id.get_untracked()).filter(|s| !s.is_empty()),
+            active: true,
+        };
+        let mut p = plan.problems(z);
+        let listed: Vec<String> = accounts
+            .get_untracked()
+            .split([',', '\u{ff0c}', ' ', '\n'])
+            .map(|a| a.trim().to_lowercase())
+            .filter(|a| !a.is_empty())
+            .collect();
+        problems.set(p.clone());
+        if !p.is_empty() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let s = store();
+            for a in &listed {
+                let q = Query::new(
+                    "customer_by_account",
+                    KeyRange::eq(IndexKey(vec![KeyPart::Str(a.clone())])),
+                )
+                .limit(1);
+                match s.query(&q).await {
+                    Ok(page) if !page.docs.is_empty() => {
+                        plan.filter.customer_ids.push(page.docs[0].id.clone())
+                    }
+                    _ => p.push(if z {
+                        format!("找不到客户号 {a}")
+                    } else {
+                        format!("No customer with account no. {a}")
+                    }),
+                }
+            }
+            if !p.is_empty() {
+                problems.set(p);
+                busy.set(false);
+                return;
+            }
+            match typed::save(&s, &plan).await {
+                Ok(_) => {
+                    state.tell("已保存回访计划", "Visit plan saved");
+                    name.set(String::new());
+                    accounts.set(String::new());
+                    // The new plan's first visits become due tasks now.
+                    if let Err(m) = generate(30).await {
+                        state.warn(m);
+                    }
+                }
+                Err(e) => state.warn(e.message(z)),
+            }
+            busy.set(false);
+        });
+    };
+    let toggle = move |p: VisitPlan| {
+        spawn_local(async move {
+            let mut p = p;
+            p.active = !p.active;
+            if let Err(e) = typed::save(&store(), &p).await {
+                state.warn(e.message(state.zh()));
+            }
+        });
+    };
+
+    view! {
+        <section class="panel">
+            <h2>{t2("回访计划", "Return-visit plans")}</h2>
+            <ul class="plans" data-testid="plans">
+                {move || plans.get().unwrap_or_default().into_iter().map(|p| {
+                    let p2 = p.clone();
+                    let filter = p.filter.clone();
+                    let every = p.every;
+                    let who = move || {
+                        let z = zh();
+                        let mut parts: Vec<String> = filter.tiers.iter().map(|t| t.label(z).to_string()).collect();
+                        parts.extend(filter.values.iter().map(|v| format!("{}{}", if z { "价值" } else { "value " }, v.label(z))));
+                        if !filter.customer_ids.is_empty() {
+                            parts.push(if z { format!("{} 位指定客户", filter.customer_ids.len()) } else { format!("{} listed customer(s)", filter.customer_ids.len()) });
+                        }
+                        if parts.is_empty() { lang.get().t("全部客户", "all customers").to_string() } else { parts.join(", ") }
+                    };
+                    view! {
+                        <li data-testid="plan">
+                            <strong>{p.name.get(true).to_string()}</strong>" · "{who}" · "
+                            {move || every.label(zh())}" · "{format!("{}", p.start)}
+                            {p.end.map(|e| format!(" – {e}"))}
+                            " "
+                            <button type="button" class="link" on:click=move |_| toggle(p2.clone())>
+                                {move || if p.active { lang.get().t("停用", "Pause") } else { lang.get().t("启用", "Resume") }}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form on:submit=add class="plan-form" data-testid="plan-form" novalidate>
+                <h3>{t2("新建回访计划", "New visit plan")}</h3>
+                <div class="grid">
+                    <Field id="plan-name" label=t2("计划名称", "Plan name")>
+                        <input id="plan-name" bind:value=name/>
+                    </Field>
+                    <fieldset class="checks">
+                        <legend>{t2("客户等级(不选为不限)", "Tiers (none: any)")}</legend>
+                        {Tier::ALL.into_iter().enumerate().map(|(i, t)| view! {
+                            <label><input type="checkbox" data-testid=format!("plan-tier-{i}")
+                                prop:checked=move || tiers.with(|v| v.contains(&t))
+                                on:change=move |ev| { let on = event_target_checked(&ev); tiers.update(|v| { v.retain(|x| *x != t); if on { v.push(t); } }); }/>
+                                {move || t.label(zh())}</label>
+                        }).collect_view()}
+                    </fieldset>
+                    <fieldset class="checks">
+                        <legend>{t2("客户价值(不选为不限)", "Value levels (none: any)")}</legend>
+                        {Level::ALL.into_iter().enumerate().map(|(i, l)| view! {
+                            <label><input type="checkbox" data-testid=format!("plan-value-{i}")
+                                prop:checked=move || values.with(|v| v.contains(&l))
+                                on:change=move |ev| { let on = event_target_checked(&ev); values.update(|v| { v.retain(|x| *x != l); if on { v.push(l); } }); }/>
+                                {move || l.label(zh())}</label>
+                        }).collect_view()}
+                    </fieldset>
+                    <Field id="plan-accounts" label=t2("指定客户号(可选,逗号分隔)", "Listed account numbers (optional, comma separated)")>
+                        <input id="plan-accounts" bind:value=accounts/>
+                    </Field>
+                    <Field id="plan-every" label=t2("每隔", "Every")>
+                        <div class="row">
+                            <input id="plan-every" type="number" min="1" bind:value=every_n style="width:5em"/>
+                            <select id="plan-unit" aria-label=t2("单位", "Unit") on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(2))>
+                                <option value="0">{t2("天", "days")}</option>
+                                <option value="1">{t2("周", "weeks")}</option>
+                                <option value="2" selected=true>{t2("个月", "months")}</option>
+                            </select>
+                        </div>
+                    </Field>
+                    <Field id="plan-start" label=t2("首次回访日期", "First visit")>
+                        <input id="plan-start" type="date" bind:value=start/>
+                    </Field>
+                    <Field id="plan-end" label=t2("结束日期(可选)", "End (optional)")>
+                        <input id="plan-end" type="date" bind:value=end/>
+                    </Field>
+                    <Field id="plan-staff" label=t2("回访人员(不选则由各客户的服务人员)", "Visited by (none: each customer's own staff)")>
+                        <select id="plan-staff" on:change=move |ev| staff_id.set(event_target_value(&ev))>
+                            <option value="">{t2("(客户的服务人员)", "(customer's staff)")}</option>
+                            {move || staff.get().unwrap_or_default().into_iter().map(|s| view! {
+                                <option value=s.id.clone()>{s.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                </div>
+                <ul class="err" role="alert">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || busy.get() data-testid="plan-save">{t2("保存计划", "Save plan")}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Birthdays, anniversaries and holidays: what to generate, and the holiday list.
+#[component]
+fn SettingsSection() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let cfg = RwSignal::new(None::<CareConfig>);
+    spawn_local(async move { cfg.set(Some(load_config().await)) });
+    let h_date = RwSignal::new(String::new());
+    let h_zh = RwSignal::new(String::new());
+    let h_en = RwSignal::new(String::new());
+
+    let flag = move |get: fn(&CareConfig) -> bool, set: fn(&mut CareConfig, bool)| {
+        (
+            move || cfg.with(|c| c.as_ref().is_some_and(get)),
+            move |ev: leptos::ev::Event| {
+                let on = event_target_checked(&ev);
+                cfg.update(|c| {
+                    if let Some(c) = c {
+                        set(c, on)
+                    }
+                });
+            },
+        )
+    };
+    let (b_get, b_set) = flag(|c| c.settings.birthdays, |c, v| c.settings.birthdays = v);
+    let (a_get, a_set) = flag(
+        |c| c.settings.anniversaries,
+        |c, v| c.settings.anniversaries = v,
+    );
+    let (h_get, h_set) = flag(
+        |c| c.holidays_from_calendar,
+        |c, v| c.holidays_from_calendar = v,
+    );
+    let (l_get, l_set) = flag(
+        |c| c.settings.include_lost,
+        |c, v| c.settings.include_lost = v,
+    );
+    let (v_get, v_set) = flag(
+        |c| c.settings.holiday_filter.tiers == vec![Tier::Vip],
+        |c, v| c.settings.holiday_filter.tiers = if v { vec![Tier::Vip] } else { Vec::new() },
+    );
+
+    let add_holiday = move |_| {
+        let Some(date) = parse_date(&h_date.get_untracked()) else {
+            state.warn(
+                lang.get_untracked()
+                    .s("请填写节日日期", "Enter the holiday's date"),
+            );
+            return;
+        };
+        let zh_name = h_zh.get_untracked().trim().to_string();
+        if zh_name.is_empty() {
+            state.warn(
+                lang.get_untracked()
+                    .s("请填写节日名称", "Enter the holiday's name"),
+            );
+            return;
+        }
+        let en_name = Some(h_en.get_untracked().trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| zh_name.clone());
+        let id: String = format!("custom_{}", date.format("%m%d"));
+        cfg.update(|c| {
+            if let Some(c) = c {
+                c.settings.holidays.retain(|h| h.date != date);
+                c.settings.holidays.push(Holiday {
+                    id,
+                    name: Text::new(zh_name, en_name),
+                    date,
+                });
+                c.settings.holidays.sort_by_key(|h| h.date);
+            }
+        });
+        h_date.set(String::new());
+        h_zh.set(String::new());
+        h_en.set(String::new());
+    };
+    let save = move |_| {
+        if signed_in().is_none() {
+            return;
+        }
+        let Some(c) = cfg.get_untracked() else { return };
+        spawn_local(async move {
+            match typed::save(&store(), &c).await {
+                Ok(rev) => {
+                    cfg.update(|x| {
+                        if let Some(x) = x {
+                            x.rev = Some(rev)
+                        }
+                    });
+                    state.tell("已保存关怀设置", "Care settings saved");
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    let calendar_holidays = move || {
+        let cal = state.calendar.get();
+        let today = now().date();
+        holidays_from_calendar(&cal, today, today + Duration::days(366))
+    };
+
+    view! {
+        <section class="panel care-settings">
+            <h2>{t2("关怀设置", "Care settings")}</h2>
+            <div class="checks">
+                <label><input type="checkbox" prop:checked=b_get on:change=b_set/>{t2("生日祝福", "Birthday greetings")}</label>
+                <label><input type="checkbox" prop:checked=a_get on:change=a_set/>{t2("开户周年", "Account anniversaries")}</label>
+                <label><input type="checkbox" prop:checked=h_get on:change=h_set/>{t2("采用工作日历中的节日(元旦、春节、劳动节、端午、中秋、国庆)", "Use the working calendar's holidays (New Year, Spring Festival, Labour Day, Dragon Boat, Mid-Autumn, National Day)")}</label>
+                <label><input type="checkbox" prop:checked=v_get on:change=v_set/>{t2("节日问候仅限贵宾客户", "Holiday greetings for VIPs only")}</label>
+                <label><input type="checkbox" prop:checked=l_get on:change=l_set/>{t2("包括流失客户(挽回)", "Include lost customers (win-back)")}</label>
+            </div>
+            <h3>{t2("日历中的节日(未来一年)", "Calendar holidays (next 12 months)")}</h3>
+            <p class="small">{move || calendar_holidays().into_iter().map(|h| format!("{} {}", h.date, h.name.get(zh()))).collect::<Vec<_>>().join(" · ")}</p>
+            <h3>{t2("其他节日", "Other holidays")}</h3>
+            <ul>
+                {move || cfg.get().map(|c| c.settings.holidays).unwrap_or_default().into_iter().map(|h| {
+                    let date = h.date;
+                    view! {
+                        <li>{format!("{} ", h.date)}{move || h.name.get(zh()).to_string()}" "
+                            <button type="button" class="link" on:click=move |_| cfg.update(|c| if let Some(c) = c { c.settings.holidays.retain(|x| x.date != date) })>
+                                {t2("删除", "Remove")}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <div class="row">
+                <input type="date" bind:value=h_date aria-label=t2("日期", "Date")/>
+                <input bind:value=h_zh placeholder=move || lang.get().t("名称(如 重阳节)", "Name in Chinese") aria-label=t2("中文名称", "Chinese name")/>
+                <input bind:value=h_en placeholder=move || lang.get().t("英文名称", "Name in English") aria-label=t2("英文名称", "English name")/>
+                <button type="button" on:click=add_holiday>{t2("添加节日", "Add holiday")}</button>
+            </div>
+            <div class="actions">
+                <button type="button" class="primary" on:click=save data-testid="care-settings-save">{t2("保存设置", "Save settings")}</button>
+            </div>
+        </section>
+    }
+}

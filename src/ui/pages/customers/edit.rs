@@ -1,0 +1,295 @@
+//! The customer form: create or edit one customer, validated as the user types.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped as spawn_local;
+
+use crate::domain::customer::{
+    normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
+};
+use crate::domain::journey::JourneyConfig;
+use crate::domain::staff::Staff;
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange};
+use crate::ui::components::Field;
+use crate::ui::i18n::t2;
+use crate::ui::platform::new_id;
+use crate::ui::state::{app, store};
+
+use super::{journey_config, signed_in, staff_by_id};
+
+const KINDS: [CustomerKind; 2] = [CustomerKind::Individual, CustomerKind::Institution];
+
+fn pos<T: PartialEq>(all: &[T], v: &T) -> String {
+    all.iter().position(|x| x == v).unwrap_or(0).to_string()
+}
+
+fn pick<T: Copy>(all: &[T], s: &str) -> T {
+    all[s.parse::<usize>().unwrap_or(0).min(all.len() - 1)]
+}
+
+/// A select over an enum's values by position.
+#[component]
+fn EnumSelect(
+    id: &'static str,
+    value: RwSignal<String>,
+    /// Labels in (zh, en) per option.
+    options: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let lang = app().lang;
+    view! {
+        <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+            {options.into_iter().enumerate().map(|(i, (zh, en))| {
+                let v = i.to_string();
+                let selected = value.get_untracked() == v;
+                view! { <option value=v selected=selected>{move || lang.get().t(zh, en)}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// Create (`initial` None) or edit a customer; `on_done` gets the saved customer, or None
+/// when the user cancels.
+#[component]
+pub fn CustomerForm(
+    initial: Option<Customer>,
+    #[prop(into)] on_done: Callback<Option<Customer>>,
+) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let base = initial.clone();
+    let c = initial.clone();
+    let text = |f: fn(&Customer) -> Option<String>| {
+        RwSignal::new(c.as_ref().and_then(f).unwrap_or_default())
+    };
+    let name = text(|c| Some(c.name.clone()));
+    let phone = text(|c| c.phone.clone());
+    let email = text(|c| c.email.clone());
+    let account = text(|c| c.account_no.clone());
+    let opened = text(|c| c.account_opened.map(|d| d.to_string()));
+    let birthday = text(|c| c.birthday.map(|d| d.to_string()));
+    let branch = RwSignal::new(
+        c.as_ref()
+            .map(|c| c.branch.clone())
+            .unwrap_or_else(|| state.branch.get_untracked().code),
+    );
+    let staff_id = text(|c| c.staff_id.clone());
+    let stage = text(|c| c.stage.clone());
+    let kind = RwSignal::new(c.as_ref().map_or("0".into(), |c| pos(&KINDS, &c.kind)));
+    let tier = RwSignal::new(c.as_ref().map_or("1".into(), |c| pos(&Tier::ALL, &c.tier)));
+    let value = RwSignal::new(
+        c.as_ref()
+            .map_or("1".into(), |c| pos(&Level::ALL, &c.value)),
+    );
+    let lifecycle = RwSignal::new(
+        c.as_ref()
+            .map_or("0".into(), |c| pos(&Lifecycle::ALL, &c.lifecycle)),
+    );
+    let tried = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let account_taken = RwSignal::new(false);
+
+    let staff = LocalResource::new(|| async {
+        let mut v: Vec<Staff> = staff_by_id()
+            .await
+            .into_values()
+            .filter(|s| s.active)
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    });
+    let config = LocalResource::new(|| async { journey_config().await });
+
+    let zh = move || lang.get().is_zh();
+    let name_err = move || {
+        (tried.get() && name.get().trim().is_empty())
+            .then(|| lang.get().s("请填写姓名或名称", "Enter a name"))
+    };
+    let phone_err = move || {
+        let p = phone.get();
+        (!p.trim().is_empty() && normalise_phone(&p).is_none()).then(|| {
+            lang.get().s(
+                "手机号格式不正确(11位手机号或带区号的固定电话)",
+                "Not a valid phone number (11-digit mobile or landline with area code)",
+            )
+        })
+    };
+    let email_err = move || {
+        let e = email.get();
+        let e = e.trim();
+        let looks_valid = e.is_empty() || (e.contains('@') && e.contains('.'));
+        (!looks_valid).then(|| lang.get().s("邮箱格式不正确", "Not a valid email address"))
+    };
+    let date_err = move |s: RwSignal<String>| {
+        move || {
+            let v = s.get();
+            (!v.trim().is_empty() && parse_date(&v).is_none()).then(|| {
+                lang.get().s(
+                    "日期格式不正确(如 2020-03-15)",
+                    "Not a date (e.g. 2020-03-15)",
+                )
+            })
+        }
+    };
+    let opened_err = date_err(opened);
+    let birthday_err = date_err(birthday);
+    let account_err = move || {
+        account_taken.get().then(|| {
+            lang.get()
+                .s("该客户号已存在", "This account number is already in use")
+        })
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        account_taken.set(false);
+        if name_err().is_some()
+            || phone_err().is_some()
+            || email_err().is_some()
+            || opened_err().is_some()
+            || birthday_err().is_some()
+        {
+            return;
+        }
+        if signed_in().is_none() {
+            return;
+        }
+        let opt = |s: RwSignal<String>| {
+            let v = s.get_untracked().trim().to_string();
+            (!v.is_empty()).then_some(v)
+        };
+        let mut rec = base.clone().unwrap_or_else(|| Customer {
+            id: new_id("customer"),
+            rev: None,
+            kind: CustomerKind::Individual,
+            name: String::new(),
+            tier: Tier::Normal,
+            value: Level::Medium,
+            lifecycle: Lifecycle::New,
+            account_no: None,
+            account_opened: None,
+            birthday: None,
+            branch: String::new(),
+            staff_id: None,
+            phone: None,
+            email: None,
+            stage: None,
+        });
+        rec.kind = pick(&KINDS, &kind.get_untracked());
+        rec.name = name.get_untracked().trim().to_string();
+        rec.tier = pick(&Tier::ALL, &tier.get_untracked());
+        rec.value = pick(&Level::ALL, &value.get_untracked());
+        rec.lifecycle = pick(&Lifecycle::ALL, &lifecycle.get_untracked());
+        rec.phone = opt(phone).and_then(|p| normalise_phone(&p));
+        rec.email = opt(email);
+        rec.account_no = opt(account);
+        rec.account_opened = opt(opened).and_then(|d| parse_date(&d));
+        rec.birthday = opt(birthday).and_then(|d| parse_date(&d));
+        rec.branch = opt(branch).unwrap_or_else(|| state.branch.get_untracked().code);
+        rec.staff_id = opt(staff_id);
+        rec.stage = opt(stage);
+        busy.set(true);
+        spawn_local(async move {
+            let zh = state.zh();
+            let s = store();
+            if let Some(a) = &rec.account_no {
+                let range = KeyRange::eq(IndexKey(vec![KeyPart::Str(a.trim().to_lowercase())]));
+                let q = crate::store::Query::new("customer_by_account", range).limit(2);
+                if let Ok(page) = s.query(&q).await {
+                    if page.docs.iter().any(|d| d.id != rec.id) {
+                        account_taken.set(true);
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            match typed::save(&s, &rec).await {
+                Ok(rev) => {
+                    rec.rev = Some(rev);
+                    state.tell(
+                        format!("已保存客户 {}", rec.name),
+                        format!("Saved customer {}", rec.name),
+                    );
+                    on_done.run(Some(rec));
+                }
+                Err(e) => state.warn(e.message(zh)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let labels = |all: &[(&'static str, &'static str)]| all.to_vec();
+    let kind_opts = labels(&[("个人", "Individual"), ("机构", "Institution")]);
+    let tier_opts = labels(&[("贵宾", "VIP"), ("普通", "Normal"), ("新客户", "New")]);
+    let value_opts = labels(&[("高", "High"), ("中", "Medium"), ("低", "Low")]);
+    let life_opts = labels(&[
+        ("新客户", "New"),
+        ("存量客户", "Existing"),
+        ("流失客户", "Lost"),
+    ]);
+
+    view! {
+        <form class="panel customer-form" on:submit=save data-testid="customer-form" novalidate>
+            <h2>{move || if initial.is_some() { lang.get().t("编辑客户", "Edit customer") } else { lang.get().t("新建客户", "New customer") }}</h2>
+            <div class="grid">
+                <Field id="cust-name" label=t2("姓名/名称", "Name") error=Signal::derive(name_err)>
+                    <input id="cust-name" bind:value=name autocomplete="off" aria-describedby="cust-name-err"/>
+                </Field>
+                <Field id="cust-kind" label=t2("客户类型", "Kind")>
+                    <EnumSelect id="cust-kind" value=kind options=kind_opts/>
+                </Field>
+                <Field id="cust-tier" label=t2("客户等级", "Tier")>
+                    <EnumSelect id="cust-tier" value=tier options=tier_opts/>
+                </Field>
+                <Field id="cust-value" label=t2("客户价值", "Value level")>
+                    <EnumSelect id="cust-value" value=value options=value_opts/>
+                </Field>
+                <Field id="cust-lifecycle" label=t2("生命周期", "Lifecycle")>
+                    <EnumSelect id="cust-lifecycle" value=lifecycle options=life_opts/>
+                </Field>
+                <Field id="cust-phone" label=t2("手机", "Phone") error=Signal::derive(phone_err)>
+                    <input id="cust-phone" type="tel" bind:value=phone autocomplete="off" aria-describedby="cust-phone-err"/>
+                </Field>
+                <Field id="cust-email" label=t2("邮箱", "Email") error=Signal::derive(email_err)>
+                    <input id="cust-email" type="email" bind:value=email autocomplete="off" aria-describedby="cust-email-err"/>
+                </Field>
+                <Field id="cust-account" label=t2("客户号", "Account no.") error=Signal::derive(account_err)>
+                    <input id="cust-account" bind:value=account autocomplete="off" aria-describedby="cust-account-err"/>
+                </Field>
+                <Field id="cust-opened" label=t2("开户日期", "Account opened") error=Signal::derive(opened_err)>
+                    <input id="cust-opened" type="date" bind:value=opened aria-describedby="cust-opened-err"/>
+                </Field>
+                <Field id="cust-birthday" label=t2("生日", "Birthday") error=Signal::derive(birthday_err)>
+                    <input id="cust-birthday" type="date" bind:value=birthday aria-describedby="cust-birthday-err"/>
+                </Field>
+                <Field id="cust-branch" label=t2("营业部", "Branch")>
+                    <input id="cust-branch" bind:value=branch/>
+                </Field>
+                <Field id="cust-staff" label=t2("服务人员", "Assigned staff")>
+                    <select id="cust-staff" on:change=move |ev| staff_id.set(event_target_value(&ev))>
+                        <option value="">{t2("(未指定)", "(none)")}</option>
+                        {move || staff.get().unwrap_or_default().into_iter().map(|s| {
+                            let selected = staff_id.get_untracked() == s.id;
+                            view! { <option value=s.id.clone() selected=selected>{s.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field id="cust-stage" label=t2("旅程阶段", "Journey stage")>
+                    <select id="cust-stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                        <option value="">{t2("(未指定)", "(none)")}</option>
+                        {move || config.get().map(|c: JourneyConfig| c.stages.into_iter().map(|st| {
+                            let selected = stage.get_untracked() == st.id;
+                            let label = st.name.get(zh()).to_string();
+                            view! { <option value=st.id.clone() selected=selected>{label}</option> }
+                        }).collect_view())}
+                    </select>
+                </Field>
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.get() data-testid="customer-save">
+                    {t2("保存", "Save")}
+                </button>
+                <button type="button" on:click=move |_| on_done.run(None)>{t2("取消", "Cancel")}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,171 @@
+//! The customer list (/customers): search by name, the last four digits of the phone or the
+//! account number through indexes, one page at a time; contact data masked.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::domain::customer::{ContactField, Customer};
+use crate::store::{typed, Cursor, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::ui::i18n::t2;
+use crate::ui::state::{app, store};
+
+use super::edit::CustomerForm;
+use super::{staff_by_id, string_prefix, PAGE};
+
+/// Which index a search goes through, and its range.
+fn search_range(q: &str) -> (&'static str, KeyRange) {
+    let q = q.trim().to_lowercase();
+    if q.is_empty() {
+        ("customer_by_name", KeyRange::all())
+    } else if q.len() == 4 && q.chars().all(|c| c.is_ascii_digit()) {
+        (
+            "customer_by_phone4",
+            KeyRange::eq(IndexKey(vec![KeyPart::Str(q)])),
+        )
+    } else if q.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        ("customer_by_account", string_prefix(&q))
+    } else {
+        ("customer_by_name", string_prefix(&q))
+    }
+}
+
+#[derive(Clone)]
+struct ListPageData {
+    rows: Vec<Customer>,
+    next: Option<Cursor>,
+    total: u64,
+    staff: std::collections::HashMap<String, String>,
+}
+
+async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, StoreError> {
+    let s = store();
+    let (index, range) = search_range(&q);
+    let total = s.count(index, &range).await?;
+    let query = Query::new(index, range).limit(PAGE).after(after);
+    let page = typed::page_of::<Customer, _>(&s, &query).await?;
+    let staff = staff_by_id()
+        .await
+        .into_iter()
+        .map(|(id, s)| (id, s.name))
+        .collect();
+    Ok(ListPageData {
+        rows: page.rows,
+        next: page.next,
+        total,
+        staff,
+    })
+}
+
+#[component]
+pub fn ListPage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let query = RwSignal::new(String::new());
+    let applied = RwSignal::new(String::new());
+    let after = RwSignal::new(None::<Cursor>);
+    let back: RwSignal<Vec<Option<Cursor>>> = RwSignal::new(Vec::new());
+    let creating = RwSignal::new(false);
+
+    let data = LocalResource::new(move || {
+        state.changes.track();
+        let q = applied.get();
+        let a = after.get();
+        async move { load_page(q, a).await.map_err(|e| e.message(state.zh())) }
+    });
+
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        back.set(Vec::new());
+        after.set(None);
+        applied.set(query.get_untracked());
+    };
+    let next_page = move |next: Option<Cursor>| {
+        back.update(|b| b.push(after.get_untracked()));
+        after.set(next);
+    };
+    let prev_page = move |_| {
+        let mut b = back.get_untracked();
+        if let Some(p) = b.pop() {
+            back.set(b);
+            after.set(p);
+        }
+    };
+    let zh = move || lang.get().is_zh();
+
+    view! {
+        <div class="customers">
+            <div class="spread">
+                <h1>{t2("客户", "Customers")}</h1>
+                <div class="row">
+                    <button type="button" class="primary" on:click=move |_| creating.set(true)
+                        data-testid="customer-new">{t2("新建客户", "New customer")}</button>
+                    <A href="/customers/import" attr:class="button">{t2("从 CSV 导入", "Import CSV")}</A>
+                </div>
+            </div>
+            <Show when=move || creating.get()>
+                <CustomerForm initial=None on_done=move |_| creating.set(false)/>
+            </Show>
+            <form class="row search" role="search" on:submit=search>
+                <label for="customer-search" class="sr-only">{t2("搜索客户", "Search customers")}</label>
+                <input id="customer-search" type="search" bind:value=query data-testid="customer-search"
+                    placeholder=move || lang.get().t("姓名、手机后4位或客户号", "Name, last 4 phone digits or account no.")/>
+                <button type="submit">{t2("搜索", "Search")}</button>
+            </form>
+            {move || match data.get() {
+                None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
+                Some(Err(msg)) => view! { <p class="err" role="alert">{msg}</p> }.into_any(),
+                Some(Ok(d)) => {
+                    let next = d.next.clone();
+                    let has_next = next.is_some();
+                    let first = back.with(|b| b.is_empty());
+                    let staff = d.staff;
+                    view! {
+                        <p class="muted small" data-testid="customer-count">
+                            {move || if zh() { format!("共 {} 位客户", d.total) } else { format!("{} customer(s)", d.total) }}
+                        </p>
+                        <div class="table-wrap">
+                            <table data-testid="customer-table">
+                                <thead><tr>
+                                    <th>{t2("姓名", "Name")}</th>
+                                    <th>{t2("类型", "Kind")}</th>
+                                    <th>{t2("等级", "Tier")}</th>
+                                    <th>{t2("价值", "Value")}</th>
+                                    <th>{t2("生命周期", "Lifecycle")}</th>
+                                    <th>{t2("手机", "Phone")}</th>
+                                    <th>{t2("客户号", "Account no.")}</th>
+                                    <th>{t2("服务人员", "Staff")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.rows.into_iter().map(|c| {
+                                        let href = format!("/customers/{}", c.id);
+                                        let staff_name = c.staff_id.as_ref().and_then(|id| staff.get(id)).cloned().unwrap_or_default();
+                                        let phone = ContactField::Phone.masked_of(&c);
+                                        let account = ContactField::AccountNo.masked_of(&c);
+                                        let (kind, tier, value, life) = (c.kind, c.tier, c.value, c.lifecycle);
+                                        view! {
+                                            <tr data-testid="customer-row">
+                                                <td><A href=href>{c.name.clone()}</A></td>
+                                                <td>{move || kind.label(zh())}</td>
+                                                <td>{move || tier.label(zh())}</td>
+                                                <td>{move || value.label(zh())}</td>
+                                                <td>{move || life.label(zh())}</td>
+                                                <td class="mono" data-testid="masked-phone">{phone}</td>
+                                                <td class="mono">{account}</td>
+                                                <td>{staff_name}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <div class="actions">
+                            <button type="button" disabled=first on:click=prev_page>{t2("上一页", "Previous")}</button>
+                            <button type="button" disabled=!has_next data-testid="next-page"
+                                on:click=move |_| next_page(next.clone())>{t2("下一页", "Next")}</button>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,349 @@
+//! The customer page (/customers/:id): the record with its contact data masked (a reveal is
+//! recorded in an `access_log` document), and the timeline of every complaint, demand,
+//! survey response, return visit and care event of the customer, read through `by_customer`.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped as spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use serde_json::Value as Json;
+
+use crate::domain::care::{CareKind, CareStatus, CareTask};
+use crate::domain::complaint::{Category, Status};
+use crate::domain::customer::{AccessLog, ContactField, Customer};
+use crate::domain::demand::{DemandStatus, DemandType};
+use crate::store::{typed, Doc, IndexKey, KeyPart, KeyRange};
+use crate::ui::i18n::t2;
+use crate::ui::platform::{new_id, now};
+use crate::ui::state::{app, store};
+
+use super::edit::CustomerForm;
+use super::{all_docs_in, journey_config, signed_in, staff_by_id};
+
+/// One entry of the timeline, in the language it was built for.
+#[derive(Clone, Debug)]
+struct Entry {
+    date: String,
+    kind: &'static str,
+    badge: &'static str,
+    title: String,
+    detail: String,
+    href: String,
+}
+
+fn field<'a>(body: &'a Json, name: &str) -> &'a str {
+    body.get(name).and_then(Json::as_str).unwrap_or("")
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Json, name: &str) -> Option<T> {
+    body.get(name)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+fn short(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// A timeline entry from a document of the `by_customer` index (read field by field, so a
+/// record written by a newer shape of another module still shows).
+fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
+    let b = &doc.body;
+    let l = |z: &'static str, e: &'static str| if zh { z } else { e };
+    match doc.doc_type()? {
+        "complaint" => {
+            let cat = parse::<Category>(b, "category")
+                .map(|c| if zh { c.zh() } else { c.en() })
+                .unwrap_or(l("未分类", "Unclassified"));
+            let status = parse::<Status>(b, "status")
+                .map(|s| if zh { s.zh() } else { s.en() })
+                .unwrap_or("");
+            Some(Entry {
+                date: field(b, "received_at").replace('T', " "),
+                kind: "complaint",
+                badge: l("投诉", "Complaint"),
+                title: format!("{} · {cat}", field(b, "case_no")),
+                detail: format!("{status} · {}", short(field(b, "narrative"), 60)),
+                href: format!("/complaints/{}", doc.id),
+            })
+        }
+        "demand" => {
+            let kind = parse::<DemandType>(b, "kind")
+                .map(|k| k.label(zh))
+                .unwrap_or("");
+            let status = parse::<DemandStatus>(b, "status")
+                .map(|s| s.label(zh))
+                .unwrap_or("");
+            Some(Entry {
+                date: field(b, "created_at").replace('T', " "),
+                kind: "demand",
+                badge: l("需求", "Demand"),
+                title: kind.to_string(),
+                detail: format!("{status} · {}", short(field(b, "description"), 60)),
+                href: format!("/demands?id={}", doc.id),
+            })
+        }
+        "response" => Some(Entry {
+            date: field(b, "submitted_at").replace('T', " "),
+            kind: "response",
+            badge: l("满意度调查", "Survey response"),
+            title: parse::<crate::domain::survey::Channel>(b, "channel")
+                .map(|c| c.label(zh).to_string())
+                .unwrap_or_default(),
+            detail: if b.get("complete").and_then(Json::as_bool) == Some(false) {
+                l("未答完", "Partial").to_string()
+            } else {
+                String::new()
+            },
+            href: format!("/surveys/{}/results", field(b, "survey_id")),
+        }),
+        "care_task" => {
+            let t: CareTask = typed::from_doc(doc.clone()).ok()?;
+            let visit = matches!(t.kind, CareKind::ReturnVisit { .. });
+            let detail = match &t.status {
+                CareStatus::Open => l("待办", "Open").to_string(),
+                CareStatus::Done { channel, note, .. } => {
+                    format!("{} · {} · {}", l("已完成", "Done"), channel.label(zh), note)
+                }
+                CareStatus::Skipped { reason, .. } => {
+                    format!("{} · {reason}", l("已跳过", "Skipped"))
+                }
+            };
+            Some(Entry {
+                date: t.due.to_string(),
+                kind: if visit { "visit" } else { "care" },
+                badge: if visit {
+                    l("回访", "Return visit")
+                } else {
+                    l("关怀", "Care")
+                },
+                title: t.kind.label(zh),
+                detail,
+                href: "/care".into(),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn customer_key(id: &str) -> KeyRange {
+    KeyRange::prefix(IndexKey(vec![KeyPart::Str(id.to_string())]))
+}
+
+#[component]
+pub fn TimelinePage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let editing = RwSignal::new(false);
+    let revealed = RwSignal::new(Vec::<ContactField>::new());
+    let zh = move || lang.get().is_zh();
+
+    let customer = LocalResource::new(move || {
+        state.changes.track();
+        let id = id.get();
+        async move {
+            let c = typed::load::<Customer, _>(&store(), &id).await;
+            let config = journey_config().await;
+            let staff = staff_by_id().await;
+            c.map(|c| {
+                let stage = c
+                    .stage
+                    .as_ref()
+                    .and_then(|s| config.stage(s))
+                    .map(|s| s.name.clone());
+                let staff = c
+                    .staff_id
+                    .as_ref()
+                    .and_then(|s| staff.get(s))
+                    .map(|s| s.name.clone());
+                (c, stage, staff)
+            })
+            .map_err(|e| e.message(state.zh()))
+        }
+    });
+    let docs = LocalResource::new(move || {
+        state.changes.track();
+        let id = id.get();
+        async move {
+            all_docs_in("by_customer", customer_key(&id), false)
+                .await
+                .map_err(|e| e.message(state.zh()))
+        }
+    });
+    let access = LocalResource::new(move || {
+        state.changes.track();
+        let id = id.get();
+        async move {
+            let q = crate::store::Query::new("access_log_by_customer", customer_key(&id))
+                .descending()
+                .limit(20);
+            typed::page_of::<AccessLog, _>(&store(), &q)
+                .await
+                .map(|p| p.rows)
+                .unwrap_or_default()
+        }
+    });
+
+    // Records who saw which field, then shows it.
+    let reveal = move |f: ContactField| {
+        let Some(user) = signed_in() else { return };
+        let log = AccessLog {
+            id: new_id(<AccessLog as crate::domain::Record>::TYPE),
+            rev: None,
+            customer_id: id.get_untracked(),
+            field: f,
+            by: user.id.clone(),
+            by_name: user.name.clone(),
+            at: now(),
+        };
+        spawn_local(async move {
+            match typed::save(&store(), &log).await {
+                Ok(_) => revealed.update(|r| r.push(f)),
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    let start_edit = move |c: Customer| {
+        // The form shows the contact data in full: that is a reveal too.
+        let Some(user) = signed_in() else { return };
+        let logs: Vec<_> = ContactField::ALL
+            .into_iter()
+            .filter(|f| f.value_of(&c).is_some() && !revealed.get_untracked().contains(f))
+            .map(|f| AccessLog {
+                id: new_id(<AccessLog as crate::domain::Record>::TYPE),
+                rev: None,
+                customer_id: c.id.clone(),
+                field: f,
+                by: user.id.clone(),
+                by_name: user.name.clone(),
+                at: now(),
+            })
+            .collect();
+        spawn_local(async move {
+            let docs: Result<Vec<_>, _> = logs.iter().map(typed::to_doc).collect();
+            let res = match docs {
+                Ok(d) if d.is_empty() => Ok(Vec::new()),
+                Ok(d) => crate::store::DocStore::bulk(&store(), d).await,
+                Err(e) => Err(e),
+            };
+            match res {
+                Ok(_) => editing.set(true),
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+
+    view! {
+        <div class="customers customer-page">
+            <p class="no-print"><A href="/customers">{t2("← 客户列表", "← Customers")}</A></p>
+            {move || match customer.get() {
+                None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
+                Some(Err(msg)) => view! {
+                    <h1>{t2("客户", "Customer")}</h1>
+                    <p class="err" role="alert">{msg}</p>
+                }.into_any(),
+                Some(Ok((c, stage, staff))) => {
+                    let c2 = c.clone();
+                    let c3 = c.clone();
+                    view! {
+                        <div class="spread">
+                            <h1 data-testid="customer-name">{c.name.clone()}</h1>
+                            <button type="button" on:click=move |_| start_edit(c2.clone())
+                                data-testid="customer-edit">{t2("编辑", "Edit")}</button>
+                        </div>
+                        {move || editing.get().then(|| {
+                            view! { <CustomerForm initial=Some(c3.clone()) on_done=move |_| editing.set(false)/> }
+                        })}
+                        <section class="panel">
+                            <dl class="facts">
+                                <dt>{t2("类型", "Kind")}</dt><dd>{move || c.kind.label(zh())}</dd>
+                                <dt>{t2("等级", "Tier")}</dt><dd>{move || c.tier.label(zh())}</dd>
+                                <dt>{t2("价值", "Value")}</dt><dd>{move || c.value.label(zh())}</dd>
+                                <dt>{t2("生命周期", "Lifecycle")}</dt><dd>{move || c.lifecycle.label(zh())}</dd>
+                                <dt>{t2("旅程阶段", "Journey stage")}</dt>
+                                <dd>{move || stage.as_ref().map(|s| s.get(zh()).to_string()).unwrap_or_default()}</dd>
+                                <dt>{t2("开户日期", "Account opened")}</dt>
+                                <dd>{c.account_opened.map(|d| d.to_string()).unwrap_or_default()}</dd>
+                                <dt>{t2("生日", "Birthday")}</dt>
+                                <dd>{c.birthday.map(|d| d.to_string()).unwrap_or_default()}</dd>
+                                <dt>{t2("营业部", "Branch")}</dt><dd>{c.branch.clone()}</dd>
+                                <dt>{t2("服务人员", "Assigned staff")}</dt><dd>{staff.clone().unwrap_or_default()}</dd>
+                                {ContactField::ALL.into_iter().map(|f| {
+                                    let masked = f.masked_of(&c);
+                                    let full = f.value_of(&c).unwrap_or("").to_string();
+                                    let has = !full.is_empty();
+                                    let key = match f {
+                                        ContactField::Phone => "phone",
+                                        ContactField::Email => "email",
+                                        ContactField::AccountNo => "account",
+                                    };
+                                    let shown = move || revealed.with(|r| r.contains(&f));
+                                    view! {
+                                        <dt>{move || f.label(zh())}</dt>
+                                        <dd>
+                                            <span class="mono" data-testid=format!("{key}-value")>
+                                                {move || if shown() { full.clone() } else { masked.clone() }}
+                                            </span>
+                                            {has.then(|| view! {
+                                                <Show when=move || !shown()>
+                                                    <button type="button" class="link reveal" data-testid=format!("reveal-{key}")
+                                                        on:click=move |_| reveal(f)
+                                                        title=move || lang.get().t("查看完整信息(将被记录)", "Show in full (recorded)")>
+                                                        {t2("显示", "Show")}
+                                                    </button>
+                                                </Show>
+                                            })}
+                                        </dd>
+                                    }
+                                }).collect_view()}
+                            </dl>
+                        </section>
+                    }.into_any()
+                }
+            }}
+            <section class="panel">
+                <h2>{t2("客户时间线", "Timeline")}</h2>
+                {move || match docs.get() {
+                    None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
+                    Some(Err(msg)) => view! { <p class="err" role="alert">{msg}</p> }.into_any(),
+                    Some(Ok(docs)) => {
+                        let entries: Vec<Entry> = docs.iter().filter_map(|d| entry(d, zh())).collect();
+                        if entries.is_empty() {
+                            view! { <p class="muted" data-testid="timeline-empty">{t2("暂无记录", "Nothing yet")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="timeline" data-testid="timeline">
+                                    {entries.into_iter().map(|e| view! {
+                                        <li class=format!("tl-{}", e.kind) data-testid=format!("timeline-{}", e.kind)>
+                                            <div class="small muted">{e.date.clone()}</div>
+                                            <A href=e.href.clone()>
+                                                <span class="badge info">{e.badge}</span>" "{e.title.clone()}
+                                            </A>
+                                            <div class="small">{e.detail.clone()}</div>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    }
+                }}
+            </section>
+            <section class="panel">
+                <h2>{t2("联系方式查看记录", "Who saw contact data")}</h2>
+                <ul class="access-log" data-testid="access-log">
+                    {move || access.get().unwrap_or_default().into_iter().map(|a| view! {
+                        <li>
+                            {a.at.format("%Y-%m-%d %H:%M").to_string()}" · "{a.by_name.clone()}" · "
+                            {move || a.field.label(zh())}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+}

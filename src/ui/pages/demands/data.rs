@@ -1,0 +1,224 @@
+//! Demand reads and writes for the matrix: the active (or filtered) demands through the
+//! `demand_by_status` index, the customers they name, staff, the customer picker's name
+//! search, and the saves (create, move, reset, status, return-visit task) with their messages.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::care::{CareKind, CareStatus, CareTask};
+use crate::domain::customer::Customer;
+use crate::domain::demand::{Demand, DemandError, DemandLink, StatusFilter};
+use crate::domain::staff::Staff;
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::ui::data::all_of;
+use crate::ui::platform::now;
+use crate::ui::state::{app, store, AppState, AppStore};
+use leptos::prelude::*;
+
+/// The app state and store, taken once where a component is set up: event handlers and
+/// spawned tasks run without the reactive owner, so they cannot look the context up.
+#[derive(Clone)]
+pub struct Env {
+    pub state: AppState,
+    pub store: AppStore,
+}
+
+impl Env {
+    /// Call while a component is being set up.
+    pub fn here() -> Env {
+        Env {
+            state: app(),
+            store: store(),
+        }
+    }
+}
+
+/// What the page shows: the demands of the status filter, their customers by id, and staff.
+#[derive(Clone, Default, PartialEq)]
+pub struct Loaded {
+    pub demands: Vec<Demand>,
+    pub customers: HashMap<String, Customer>,
+    pub staff: Vec<Staff>,
+    /// Records that could not be read.
+    pub corrupt: usize,
+}
+
+impl Loaded {
+    pub fn staff_name(&self, id: Option<&str>) -> String {
+        id.map(|id| {
+            self.staff
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        })
+        .unwrap_or_default()
+    }
+
+    pub fn customer_name(&self, id: Option<&str>) -> String {
+        id.map(|id| {
+            self.customers
+                .get(id)
+                .map_or_else(|| id.to_string(), |c| c.name.clone())
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// Demands whose status is in the filter's keys, paging through `demand_by_status`.
+pub async fn load(st: &AppStore, status: StatusFilter) -> Result<Loaded, StoreError> {
+    let mut out = Loaded::default();
+    for key in status.keys() {
+        let range = KeyRange::prefix(IndexKey(vec![KeyPart::Str((*key).to_string())]));
+        let mut after = None;
+        loop {
+            let q = Query::new("demand_by_status", range.clone())
+                .limit(500)
+                .after(after);
+            let page = typed::page_of::<Demand, _>(st, &q).await?;
+            out.demands.extend(page.rows);
+            out.corrupt += page.corrupt.len();
+            match page.next {
+                Some(c) => after = Some(c),
+                None => break,
+            }
+        }
+    }
+    let mut ids: Vec<String> = out
+        .demands
+        .iter()
+        .filter_map(|d| d.customer_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        if let Ok(c) = typed::load::<Customer, _>(st, &id).await {
+            out.customers.insert(id, c);
+        }
+    }
+    let (mut staff, _) = all_of::<Staff>(st).await?;
+    staff.sort_by(|a, b| a.name.cmp(&b.name));
+    out.staff = staff;
+    Ok(out)
+}
+
+/// Customers whose name starts with `query` (at most `limit`), by the name index.
+pub async fn search_customers(st: &AppStore, query: &str, limit: usize) -> Vec<Customer> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let range = KeyRange::between(
+        IndexKey(vec![KeyPart::Str(q.to_string())]),
+        IndexKey(vec![KeyPart::Str(format!("{q}\u{ffff}"))]),
+    );
+    let query = Query::new("demands_customer_by_name", range).limit(limit);
+    typed::page_of::<Customer, _>(st, &query)
+        .await
+        .map(|p| p.rows)
+        .unwrap_or_default()
+}
+
+impl Env {
+    fn zh(&self) -> bool {
+        self.state.lang.get_untracked().is_zh()
+    }
+
+    fn store_msg(&self, e: StoreError) -> String {
+        e.message(self.zh())
+    }
+
+    /// The signed-in staff member's id, or a sentence saying one must sign in.
+    pub fn actor_id(&self) -> Result<String, String> {
+        self.state
+            .user
+            .get_untracked()
+            .map(|u| u.id)
+            .ok_or_else(|| {
+                self.state.lang.get_untracked().s(
+                    "请先在“设置 → 本设备”登录后再操作",
+                    "Sign in under Settings → This device first",
+                )
+            })
+    }
+
+    /// Saves a new demand.
+    pub async fn create(&self, d: &Demand) -> Result<(), String> {
+        typed::save(&self.store, d)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.store_msg(e))
+    }
+
+    /// Loads the current revision of a demand, applies `change` and saves it.
+    pub async fn update(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Demand, &str) -> Result<(), DemandError>,
+    ) -> Result<Demand, String> {
+        let by = self.actor_id()?;
+        let mut d = typed::load::<Demand, _>(&self.store, id)
+            .await
+            .map_err(|e| self.store_msg(e))?;
+        change(&mut d, &by).map_err(|e: DemandError| e.message(self.zh()))?;
+        let rev = typed::save(&self.store, &d)
+            .await
+            .map_err(|e| self.store_msg(e))?;
+        d.rev = Some(rev);
+        Ok(d)
+    }
+
+    /// The due date "in `n` working days": the n-th working day after today (0: today).
+    pub fn due_in(&self, n: u32, today: NaiveDate) -> NaiveDate {
+        if n == 0 {
+            return today;
+        }
+        self.state
+            .calendar
+            .with_untracked(|c| c.add_working_days(today + Duration::days(1), n))
+    }
+
+    /// Turns a demand into a return-visit care task for its customer, linking both ways:
+    /// the demand lists the task (`DemandLink::ReturnVisit`), the task names the demand as
+    /// its plan (`CareKind::ReturnVisit { plan_id: <demand id> }`). One transaction.
+    pub async fn return_visit(&self, id: &str) -> Result<String, String> {
+        let lang = self.state.lang.get_untracked();
+        let by = self.actor_id()?;
+        let st = &self.store;
+        let mut d = typed::load::<Demand, _>(st, id)
+            .await
+            .map_err(|e| self.store_msg(e))?;
+        let Some(customer_id) = d.customer_id.clone() else {
+            return Err(lang.s(
+                "该需求没有关联客户，无法生成回访任务",
+                "This demand has no customer: a return visit needs one",
+            ));
+        };
+        let today = now().date();
+        let due = d
+            .due
+            .filter(|due| *due >= today)
+            .unwrap_or_else(|| self.due_in(1, today));
+        let kind = CareKind::ReturnVisit {
+            plan_id: d.id.clone(),
+        };
+        let task_id = CareTask::task_id(&kind, &customer_id, due);
+        let mut docs = Vec::new();
+        if typed::load::<CareTask, _>(st, &task_id).await.is_err() {
+            let task = CareTask {
+                id: task_id.clone(),
+                rev: None,
+                customer_id,
+                kind,
+                due,
+                staff_id: d.owner.clone().or(Some(by.clone())),
+                status: CareStatus::Open,
+            };
+            docs.push(typed::to_doc(&task).map_err(|e| self.store_msg(e))?);
+        }
+        d.add_link(DemandLink::ReturnVisit(task_id.clone()), &by, now());
+        docs.push(typed::to_doc(&d).map_err(|e| self.store_msg(e))?);
+        st.bulk(docs).await.map_err(|e| self.store_msg(e))?;
+        Ok(task_id)
+    }
+}

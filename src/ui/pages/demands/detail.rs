@@ -1,0 +1,312 @@
+//! One demand in a dialog: its properties, where it sits in both views (automatic or by
+//! hand, with the reason and a reset), its status moves (drop needs a reason), its links,
+//! the conversions (complaint, return-visit task) and the append-only history.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::domain::demand::{
+    Demand, DemandEventKind, DemandLink, DemandStatus, MatrixCell, MatrixView, Override,
+};
+use crate::ui::i18n::t2;
+use crate::ui::platform::now;
+use crate::ui::state::app;
+
+use super::data::Loaded;
+use super::dialog::{Modal, NeedUser};
+use super::move_dialog::focus_card_later;
+use super::{Ctx, MoveReq, RULES};
+
+fn event_text(k: &DemandEventKind, zh: bool) -> String {
+    match k {
+        DemandEventKind::Created => (if zh { "登记需求" } else { "Recorded" }).into(),
+        DemandEventKind::StatusChanged { from, to } => {
+            let mut s = if zh {
+                format!("状态：{} → {}", from.label(true), to.label(true))
+            } else {
+                format!("Status: {} → {}", from.label(false), to.label(false))
+            };
+            if let DemandStatus::Dropped { reason } = to {
+                s.push_str(&format!(" ({reason})"));
+            }
+            s
+        }
+        DemandEventKind::OverrideSet { cell, reason } => {
+            if zh {
+                format!("手动移到“{}”，原因：{reason}", cell.label(true))
+            } else {
+                format!("Moved by hand to “{}”; reason: {reason}", cell.label(false))
+            }
+        }
+        DemandEventKind::OverrideReset { view } => {
+            if zh {
+                format!("{}视图恢复自动放置", view.label(true))
+            } else {
+                format!("{} view back to automatic placement", view.label(false))
+            }
+        }
+        DemandEventKind::CustomerLinked { value, .. } => {
+            if zh {
+                format!("关联客户（价值{}）", value.label(true))
+            } else {
+                format!("Customer linked (value {})", value.label(false))
+            }
+        }
+        DemandEventKind::CustomerValueChanged { from, to } => {
+            if zh {
+                format!("客户价值：{} → {}", from.label(true), to.label(true))
+            } else {
+                format!(
+                    "Customer value: {} → {}",
+                    from.label(false),
+                    to.label(false)
+                )
+            }
+        }
+        DemandEventKind::Linked(l) => link_text(l, zh),
+    }
+}
+
+fn link_text(l: &DemandLink, zh: bool) -> String {
+    match l {
+        DemandLink::Complaint(id) => {
+            format!("{}{id}", if zh { "转为投诉：" } else { "Complaint: " })
+        }
+        DemandLink::ReturnVisit(id) => {
+            format!(
+                "{}{id}",
+                if zh {
+                    "回访任务："
+                } else {
+                    "Return visit: "
+                }
+            )
+        }
+    }
+}
+
+fn placement(d: &Demand, view: MatrixView) -> (MatrixCell, Option<(String, String)>) {
+    let o = match view {
+        MatrixView::Quadrant => d
+            .override_quadrant
+            .as_ref()
+            .map(|o: &Override<_>| (o.reason.clone(), o.by.clone())),
+        MatrixView::Grid => d
+            .override_grid
+            .as_ref()
+            .map(|o: &Override<_>| (o.reason.clone(), o.by.clone())),
+    };
+    (d.cell(view, &RULES), o)
+}
+
+#[component]
+pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let error = RwSignal::new(None::<String>);
+    let drop_reason = RwSignal::new(String::new());
+    let dropping = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let lookup = id.clone();
+    let found = move || -> Option<(Demand, Loaded)> {
+        ctx.loaded.with(|l| {
+            l.as_ref().and_then(|l| {
+                l.demands
+                    .iter()
+                    .find(|d| d.id == lookup)
+                    .map(|d| (d.clone(), l.clone()))
+            })
+        })
+    };
+    let close_id = id.clone();
+    let close = Callback::new(move |_: ()| {
+        ctx.detail.set(None);
+        focus_card_later(close_id.clone(), None);
+    });
+    let title = Signal::derive(move || lang.get().t("需求详情", "Demand").to_string());
+
+    let run = move |id: String, to: DemandStatus| {
+        busy.set(true);
+        error.set(None);
+        let env = ctx.env.get_value();
+        spawn_local(async move {
+            match env.update(&id, |d, by| d.transition(to, by, now())).await {
+                Ok(d) => {
+                    dropping.set(false);
+                    state.tell(
+                        format!("状态已改为“{}”", d.status.label(true)),
+                        format!("Status now “{}”", d.status.label(false)),
+                    );
+                }
+                Err(msg) => error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
+    let reset = move |id: String, view: MatrixView| {
+        busy.set(true);
+        let env = ctx.env.get_value();
+        spawn_local(async move {
+            match env
+                .update(&id, |d, by| {
+                    d.reset_override(view, by, now());
+                    Ok(())
+                })
+                .await
+            {
+                Ok(_) => state.tell("已恢复自动放置", "Back to automatic placement"),
+                Err(msg) => error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
+    let visit = move |id: String| {
+        busy.set(true);
+        let env = ctx.env.get_value();
+        spawn_local(async move {
+            match env.return_visit(&id).await {
+                Ok(task) => state.tell(
+                    format!("已生成回访任务 {task}"),
+                    format!("Return-visit task {task} created"),
+                ),
+                Err(msg) => error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <Modal id="demand-detail" title=title on_close=close>
+            {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
+            {move || {
+                let navigate = navigate.clone();
+                let Some((d, l)) = found() else {
+                    return view! { <p class="muted">{t2("该需求不在当前筛选中", "This demand is not in the current filter")}</p> }.into_any();
+                };
+                let zh = lang.get().is_zh();
+                let id = d.id.clone();
+                let customer = l.customer_name(d.customer_id.as_deref());
+                let tier = d.customer_id.as_ref().and_then(|c| l.customers.get(c)).map(|c| c.tier.label(zh));
+                let status = d.status.clone();
+                let no_user = state.user.get().is_none();
+                let placements = MatrixView::ALL.iter().map(|v| {
+                    let v = *v;
+                    let (cell, hand) = placement(&d, v);
+                    let id_reset = id.clone();
+                    let id_move = id.clone();
+                    let current_view = ctx.view.get_untracked() == v;
+                    view! {
+                        <tr data-testid=format!("placement-{}", if v == MatrixView::Grid { "grid" } else { "quadrant" })>
+                            <th scope="row">{v.label(zh)}</th>
+                            <td>{cell.label(zh)}</td>
+                            <td>{match hand.clone() {
+                                Some((reason, by)) => view! {
+                                    <span class="badge warn">{if zh { "手动" } else { "manual" }}</span>
+                                    " " <span data-testid="override-reason">{reason}</span>
+                                    <span class="small muted">{format!(" · {}", l.staff_name(Some(&by)))}</span>
+                                }.into_any(),
+                                None => view! { <span class="muted">{if zh { "自动" } else { "automatic" }}</span> }.into_any(),
+                            }}</td>
+                            <td>
+                                {hand.is_some().then(|| view! {
+                                    <button type="button" data-testid="reset-override" disabled=move || busy.get() || no_user
+                                        on:click=move |_| reset(id_reset.clone(), v)>{if zh { "恢复自动" } else { "Reset to automatic" }}</button>
+                                })}
+                                {current_view.then(|| view! {
+                                    <button type="button" class="link" on:click=move |_| {
+                                        ctx.detail.set(None);
+                                        ctx.moving.set(Some(MoveReq { id: id_move.clone(), target: None }));
+                                    }>{if zh { "移动到…" } else { "Move to…" }}</button>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view();
+                let actions: Vec<(DemandStatus, &'static str, &'static str)> = match status {
+                    DemandStatus::Open => vec![(DemandStatus::InProgress, "开始处理", "Start"), (DemandStatus::Done, "完成", "Done")],
+                    DemandStatus::InProgress => vec![(DemandStatus::Done, "完成", "Done"), (DemandStatus::Open, "退回待处理", "Back to open")],
+                    _ => vec![(DemandStatus::Open, "重新打开", "Reopen")],
+                };
+                let can_drop = d.status.is_active();
+                let id_drop = id.clone();
+                let id_visit = id.clone();
+                let id_complaint = id.clone();
+                view! {
+                    <p class="dm-desc" data-testid="detail-desc">{d.description.clone()}</p>
+                    <dl class="dm-dl">
+                        <dt>{t2("类型", "Type")}</dt><dd>{d.kind.label(zh)}</dd>
+                        <dt>{t2("状态", "Status")}</dt><dd data-testid="detail-status">{d.status.label(zh)}
+                            {match &d.status { DemandStatus::Dropped { reason } => format!("（{reason}）"), _ => String::new() }}</dd>
+                        <dt>{t2("客户", "Customer")}</dt><dd>{if customer.is_empty() { "—".to_string() } else { format!("{customer}{}", tier.map(|t| format!(" · {t}")).unwrap_or_default()) }}</dd>
+                        <dt>{t2("紧急 / 重要", "Urgency / importance")}</dt><dd>{format!("{} / {}", d.urgency, d.importance)}</dd>
+                        <dt>{t2("客户价值 / 需求强度 / 服务成本", "Value / intensity / cost")}</dt>
+                        <dd>{format!("{} / {} / {}", d.customer_value.label(zh), d.intensity.label(zh), d.service_cost.label(zh))}</dd>
+                        <dt>{t2("优先级评分", "Priority score")}</dt><dd>{format!("{:.1}", d.score(&RULES))}</dd>
+                        <dt>{t2("负责人", "Owner")}</dt><dd>{let o = l.staff_name(d.owner.as_deref()); if o.is_empty() { "—".to_string() } else { o }}</dd>
+                        <dt>{t2("截止日期", "Due")}</dt><dd>{d.due.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())}
+                            {d.is_overdue(now().date()).then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</dd>
+                    </dl>
+                    <h3>{t2("矩阵位置", "Placement")}</h3>
+                    <div class="table-wrap"><table class="dm-place">
+                        <thead><tr>
+                            <th scope="col">{t2("视图", "View")}</th><th scope="col">{t2("所在格", "Cell")}</th>
+                            <th scope="col">{t2("放置方式", "Placed")}</th><th scope="col"><span class="dm-sr">{t2("操作", "Actions")}</span></th>
+                        </tr></thead>
+                        <tbody>{placements}</tbody>
+                    </table></div>
+                    <h3>{t2("处理", "Handling")}</h3>
+                    <div class="actions">
+                        {actions.into_iter().map(|(to, z, e)| {
+                            let id = id.clone();
+                            view! { <button type="button" disabled=move || busy.get() || no_user
+                                on:click=move |_| run(id.clone(), to.clone())>{if zh { z } else { e }}</button> }
+                        }).collect_view()}
+                        {can_drop.then(|| view! {
+                            <button type="button" class="danger" disabled=move || busy.get() || no_user
+                                on:click=move |_| dropping.set(true)>{if zh { "放弃…" } else { "Drop…" }}</button>
+                        })}
+                    </div>
+                    {move || dropping.get().then(|| {
+                        let id = id_drop.clone();
+                        view! {
+                            <div class="field">
+                                <label for="dm-drop-reason">{t2("放弃原因（必填）", "Why it is dropped (required)")}</label>
+                                <input id="dm-drop-reason" bind:value=drop_reason/>
+                            </div>
+                            <div class="actions">
+                                <button type="button" class="danger" on:click=move |_| run(id.clone(), DemandStatus::Dropped { reason: drop_reason.get_untracked() })>
+                                    {t2("确认放弃", "Drop it")}
+                                </button>
+                            </div>
+                        }
+                    })}
+                    <h3>{t2("转办", "Follow-up")}</h3>
+                    <div class="actions">
+                        <button type="button" data-testid="to-complaint" on:click=move |_| {
+                            navigate(&format!("/complaints/new?from_demand={id_complaint}"), Default::default());
+                        }>{t2("转为投诉…", "Convert to complaint…")}</button>
+                        <button type="button" data-testid="to-visit" disabled=move || busy.get() || no_user
+                            on:click=move |_| visit(id_visit.clone())>{t2("生成回访任务", "Create return visit")}</button>
+                    </div>
+                    {(!d.links.is_empty()).then(|| view! {
+                        <ul class="dm-links" data-testid="links">
+                            {d.links.iter().map(|k| view! { <li>{link_text(k, zh)}</li> }).collect_view()}
+                        </ul>
+                    })}
+                    {move || error.get().map(|e| view! { <p class="err" role="alert">{e}</p> })}
+                    <h3>{t2("记录", "History")}</h3>
+                    <ol class="timeline" data-testid="history">
+                        {d.history.iter().rev().map(|e| view! {
+                            <li>
+                                <span class="small muted">{format!("{} · {} · ", e.at.format("%Y-%m-%d %H:%M"), l.staff_name(Some(&e.by)))}</span>
+                                {event_text(&e.kind, zh)}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </Modal>
+    }
+}

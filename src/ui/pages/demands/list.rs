@@ -1,0 +1,186 @@
+//! The list view of the same demands (a real table, in matrix order: cell by cell, ranked
+//! inside each cell) and its CSV export (UTF-8 with a BOM so Excel reads the Chinese).
+
+use leptos::prelude::*;
+
+use crate::domain::demand::{matrix, Demand, MatrixCell, MatrixView};
+use crate::ui::i18n::t2;
+use crate::ui::platform::{download, now};
+use crate::ui::state::app;
+
+use super::data::Loaded;
+use super::{Ctx, RULES};
+
+/// The shown demands in matrix order, each with its cell in `view`.
+fn ordered(ds: &[Demand], view: MatrixView) -> Vec<(MatrixCell, Demand)> {
+    matrix(ds, view, &RULES, true)
+        .into_iter()
+        .flat_map(|(cell, list)| list.into_iter().map(move |d| (cell, d.clone())))
+        .collect()
+}
+
+/// The CSV text (with BOM) of the shown demands.
+pub fn csv_text(ds: &[Demand], view: MatrixView, l: &Loaded, zh: bool) -> Result<String, String> {
+    let today = now().date();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head: [(&str, &str); 19] = [
+        ("编号", "Id"),
+        ("所在格", "Cell"),
+        ("手动放置", "Placed by hand"),
+        ("手动原因", "Reason"),
+        ("类型", "Type"),
+        ("需求内容", "Description"),
+        ("客户", "Customer"),
+        ("客户分层", "Tier"),
+        ("客户价值", "Customer value"),
+        ("需求强度", "Intensity"),
+        ("服务成本", "Service cost"),
+        ("紧急程度", "Urgency"),
+        ("重要程度", "Importance"),
+        ("优先级评分", "Score"),
+        ("负责人", "Owner"),
+        ("截止日期", "Due"),
+        ("逾期", "Overdue"),
+        ("状态", "Status"),
+        ("登记时间", "Created"),
+    ];
+    let err = |e: csv::Error| e.to_string();
+    w.write_record(head.iter().map(|(z, e)| if zh { *z } else { *e }))
+        .map_err(err)?;
+    for (cell, d) in ordered(ds, view) {
+        let o = match view {
+            MatrixView::Quadrant => d.override_quadrant.as_ref().map(|o| o.reason.clone()),
+            MatrixView::Grid => d.override_grid.as_ref().map(|o| o.reason.clone()),
+        };
+        let yes_no = |b: bool| {
+            if b {
+                if zh {
+                    "是"
+                } else {
+                    "yes"
+                }
+            } else {
+                ""
+            }
+        };
+        let tier = d
+            .customer_id
+            .as_ref()
+            .and_then(|c| l.customers.get(c))
+            .map(|c| c.tier.label(zh))
+            .unwrap_or("");
+        let row = vec![
+            d.id.clone(),
+            cell.label(zh),
+            yes_no(o.is_some()).to_string(),
+            o.unwrap_or_default(),
+            d.kind.label(zh).to_string(),
+            d.description.clone(),
+            l.customer_name(d.customer_id.as_deref()),
+            tier.to_string(),
+            d.customer_value.label(zh).to_string(),
+            d.intensity.label(zh).to_string(),
+            d.service_cost.label(zh).to_string(),
+            d.urgency.to_string(),
+            d.importance.to_string(),
+            format!("{:.1}", d.score(&RULES)),
+            l.staff_name(d.owner.as_deref()),
+            d.due
+                .map(|x| x.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            yes_no(d.is_overdue(today)).to_string(),
+            d.status.label(zh).to_string(),
+            d.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        ];
+        w.write_record(&row).map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    let body = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+    Ok(format!("\u{feff}{body}"))
+}
+
+/// Offers the shown demands as a CSV file.
+pub fn export(ctx: Ctx) {
+    let state = ctx.env.with_value(|e| e.state);
+    let zh = state.zh();
+    let view = ctx.view.get_untracked();
+    let text = ctx.loaded.with_untracked(|l| {
+        let l = l.clone().unwrap_or_default();
+        ctx.shown.with_untracked(|ds| csv_text(ds, view, &l, zh))
+    });
+    match text {
+        Ok(t) => {
+            let n = ctx.shown.with_untracked(|d| d.len());
+            download(
+                &format!("demands-{}.csv", now().format("%Y%m%d-%H%M")),
+                "text/csv;charset=utf-8",
+                &t,
+            );
+            state.tell(
+                format!("已导出 {n} 条需求"),
+                format!("Exported {n} demands"),
+            );
+        }
+        Err(e) => state.warn(e),
+    }
+}
+
+#[component]
+pub fn ListView(ctx: Ctx) -> impl IntoView {
+    let lang = app().lang;
+    let rows = move || {
+        let zh = lang.get().is_zh();
+        let view = ctx.view.get();
+        let today = now().date();
+        let l = ctx.loaded.get().unwrap_or_default();
+        let list = ctx.shown.with(|ds| ordered(ds, view));
+        if list.is_empty() {
+            return view! { <tr><td colspan="10" class="muted">{t2("没有符合条件的需求", "No demands match")}</td></tr> }.into_any();
+        }
+        list.into_iter()
+            .map(|(cell, d)| {
+                let overdue = d.is_overdue(today);
+                let manual = d.is_overridden(view);
+                let id = d.id.clone();
+                view! {
+                    <tr class=if overdue { "overdue" } else { "" } data-testid="demand-row">
+                        <td>{cell.label(zh)}{manual.then(|| view! { " " <span class="badge warn">{if zh { "手动" } else { "manual" }}</span> })}</td>
+                        <td>{d.kind.label(zh)}</td>
+                        <th scope="row" class="dm-row-desc">
+                            <button type="button" class="link" on:click=move |_| ctx.detail.set(Some(id.clone()))>{d.description.clone()}</button>
+                        </th>
+                        <td>{l.customer_name(d.customer_id.as_deref())}</td>
+                        <td class="num">{d.urgency}</td>
+                        <td class="num">{d.importance}</td>
+                        <td class="num">{format!("{:.0}", d.score(&RULES))}</td>
+                        <td>{l.staff_name(d.owner.as_deref())}</td>
+                        <td>{d.due.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_default()}
+                            {overdue.then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</td>
+                        <td>{d.status.label(zh)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <div class="table-wrap">
+            <table data-testid="demand-table">
+                <caption class="dm-sr">{t2("客户需求列表（按矩阵顺序）", "Demands, in matrix order")}</caption>
+                <thead><tr>
+                    <th scope="col">{t2("所在格", "Cell")}</th>
+                    <th scope="col">{t2("类型", "Type")}</th>
+                    <th scope="col">{t2("需求内容", "Description")}</th>
+                    <th scope="col">{t2("客户", "Customer")}</th>
+                    <th scope="col" class="num">{t2("紧急", "Urgency")}</th>
+                    <th scope="col" class="num">{t2("重要", "Importance")}</th>
+                    <th scope="col" class="num">{t2("评分", "Score")}</th>
+                    <th scope="col">{t2("负责人", "Owner")}</th>
+                    <th scope="col">{t2("截止", "Due")}</th>
+                    <th scope="col">{t2("状态", "Status")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,153 @@
+//! The staff PIN pad that leaves kiosk mode: large digits, the PIN checked against the active
+//! staff profiles (only those allowed by the kiosk configuration when it names any), a wrong
+//! PIN refused, and a pause after repeated wrong PINs.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::staff::{verify_pin, Staff};
+use crate::ui::data::all_of;
+use crate::ui::platform::{now_millis, yield_now};
+use crate::ui::state::{app, store};
+
+/// Wrong PINs in a row before the pad pauses.
+const MAX_TRIES: u32 = 5;
+/// How long the pad pauses after too many wrong PINs.
+const PAUSE_MS: u64 = 60_000;
+const MAX_LEN: usize = 8;
+
+/// The staff member whose PIN this is, among the active staff allowed to leave the kiosk
+/// (`exit_ids` empty: any active staff member).
+fn unlocking_staff(staff: Vec<Staff>, exit_ids: &[String], pin: &str) -> Option<Staff> {
+    staff
+        .into_iter()
+        .filter(|s| s.active && (exit_ids.is_empty() || exit_ids.contains(&s.id)))
+        .find(|s| verify_pin(pin, &s.pin_hash))
+}
+
+#[component]
+pub fn PinPad(
+    /// Staff allowed to leave (empty: every active staff member).
+    exit_ids: Vec<String>,
+    on_unlock: Callback<Staff>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let pin = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let tries = RwSignal::new(0u32);
+    let paused_until = RwSignal::new(0u64);
+    let exit_ids = StoredValue::new(exit_ids);
+    // Futures run without the reactive owner: take the store handle here.
+    let db = StoredValue::new_local(store());
+    // The pad takes the focus, so a keyboard can type the PIN too.
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = dialog.get() {
+            let _ = el.focus();
+        }
+    });
+
+    let check = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        if now_millis() < paused_until.get_untracked() {
+            error.set(Some(lang.get_untracked().s(
+                "错误次数过多，请稍后再试",
+                "Too many wrong PINs; try again in a minute",
+            )));
+            return;
+        }
+        let entered = pin.get_untracked();
+        if entered.len() < 4 {
+            error.set(Some(
+                lang.get_untracked()
+                    .s("请输入 4 至 8 位 PIN", "Enter a PIN of 4 to 8 digits"),
+            ));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let st = db.get_value();
+        let exit_ids = exit_ids.get_value();
+        spawn_local(async move {
+            // Let "checking…" paint: the PIN hash takes a moment.
+            yield_now().await;
+            let staff = all_of::<Staff>(&st)
+                .await
+                .map(|(v, _)| v)
+                .unwrap_or_default();
+            let found = unlocking_staff(staff, &exit_ids, &entered);
+            busy.set(false);
+            pin.set(String::new());
+            match found {
+                Some(s) => on_unlock.run(s),
+                None => {
+                    let n = tries.get_untracked() + 1;
+                    tries.set(n);
+                    if n >= MAX_TRIES {
+                        tries.set(0);
+                        paused_until.set(now_millis() + PAUSE_MS);
+                    }
+                    error.set(Some(lang.get_untracked().s("PIN 不正确", "Wrong PIN")));
+                }
+            }
+        });
+    };
+    let press = move |d: char| {
+        error.set(None);
+        pin.update(|p| {
+            if p.len() < MAX_LEN {
+                p.push(d);
+            }
+        });
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        match key.as_str() {
+            "Enter" => check(),
+            "Backspace" => pin.update(|p| {
+                p.pop();
+            }),
+            "Escape" => on_cancel.run(()),
+            k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit()) => {
+                press(k.chars().next().unwrap_or('0'))
+            }
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    let dots = move || "●".repeat(pin.get().len());
+    view! {
+        <div class="kiosk-pin-backdrop">
+            <div class="kiosk-pin" role="dialog" aria-modal="true" aria-labelledby="kiosk-pin-h"
+                tabindex="-1" on:keydown=on_key data-testid="kiosk-pin" node_ref=dialog>
+                <h2 id="kiosk-pin-h">{move || lang.get().t("员工退出自助模式", "Staff: leave kiosk mode")}</h2>
+                <div class="kiosk-pin-display" aria-live="polite" data-testid="kiosk-pin-display"
+                    aria-label=move || lang.get().t("已输入的位数", "Digits entered")>
+                    {dots}
+                </div>
+                <div class="kiosk-pin-err" role="alert" data-testid="kiosk-pin-error">{move || error.get()}</div>
+                <div class="kiosk-pin-keys">
+                    {['1', '2', '3', '4', '5', '6', '7', '8', '9'].into_iter().map(|d| view! {
+                        <button type="button" class="kiosk-key" on:click=move |_| press(d)>{d.to_string()}</button>
+                    }).collect_view()}
+                    <button type="button" class="kiosk-key soft" on:click=move |_| pin.update(|p| { p.pop(); })
+                        aria-label=move || lang.get().t("删除一位", "Delete a digit")>"⌫"</button>
+                    <button type="button" class="kiosk-key" on:click=move |_| press('0')>"0"</button>
+                    <button type="button" class="kiosk-key ok" on:click=move |_| check() disabled=move || busy.get()
+                        data-testid="kiosk-pin-ok">
+                        {move || if busy.get() { lang.get().t("核对中…", "Checking…") } else { lang.get().t("确定", "OK") }}
+                    </button>
+                </div>
+                <button type="button" class="kiosk-pin-cancel" on:click=move |_| on_cancel.run(())>
+                    {move || lang.get().t("取消", "Cancel")}
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,400 @@
+//! The running kiosk: welcome, answering, thank-you and asleep screens; the reset after a
+//! submission and after an idle timeout; the minimum gap between submissions; the waiting
+//! count; and the discreet corner button that opens the staff PIN pad.
+
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::staff::Staff;
+use crate::domain::survey::{
+    kiosk_state, may_submit, Channel, KioskState, OpeningHours, PartialPolicy, Survey,
+    SurveyResponse,
+};
+use crate::store::typed;
+use crate::ui::i18n::{remember_lang, t2, Lang};
+use crate::ui::pages::surveys::answer::SurveyForm;
+use crate::ui::pages::surveys::records::submit_response;
+use crate::ui::platform::{new_id, now, now_millis};
+use crate::ui::state::{app, store};
+
+use super::device::{self, device_label, waiting_count, KioskDevice};
+use super::guard::{enter_fullscreen, keep_awake};
+use super::pin::PinPad;
+use super::setup::weekday_name;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    /// Waiting for the next customer.
+    Welcome,
+    Answering,
+    Thanks,
+    /// A submission too soon after the previous one: (seconds still to wait).
+    Refused(i64),
+    /// Outside opening hours.
+    Asleep,
+}
+
+/// How often the kiosk checks its clocks (idle, thank-you, opening hours).
+const TICK: Duration = Duration::from_millis(500);
+/// How often the waiting count is refreshed besides after each write.
+const WAITING_REFRESH_MS: u64 = 15_000;
+/// The PIN pad closes by itself after this long untouched.
+const PIN_IDLE_MS: u64 = 30_000;
+
+/// The opening hours as lines: days sharing the same times are listed together.
+fn hours_lines(hours: &[OpeningHours], zh: bool) -> Vec<String> {
+    let mut groups: Vec<((NaiveTime, NaiveTime), Vec<&'static str>)> = Vec::new();
+    let mut sorted: Vec<&OpeningHours> = hours.iter().collect();
+    sorted.sort_by_key(|h| (h.weekday.num_days_from_monday(), h.open));
+    for h in sorted {
+        let key = (h.open, h.close);
+        let name = weekday_name(h.weekday, zh);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, days)) => {
+                if !days.contains(&name) {
+                    days.push(name)
+                }
+            }
+            None => groups.push((key, vec![name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((o, c), days)| {
+            format!(
+                "{} {}–{}",
+                days.join(if zh { "、" } else { ", " }),
+                o.format("%H:%M"),
+                c.format("%H:%M")
+            )
+        })
+        .collect()
+}
+
+#[component]
+pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let config = StoredValue::new(device.config.clone());
+    let last_submit = RwSignal::new(device.last_submit);
+    let survey = RwSignal::new(None::<Result<Survey, String>>);
+    let label = RwSignal::new(String::new());
+    let phase = RwSignal::new(Phase::Welcome);
+    // The answers so far of the customer at the kiosk (from the form's `on_change`).
+    let partial = RwSignal::new(None::<SurveyResponse>);
+    let last_touch = StoredValue::new(now_millis());
+    let thanks_since = StoredValue::new(0u64);
+    let waiting = RwSignal::new(None::<u64>);
+    let waiting_at = StoredValue::new(0u64);
+    let pin_open = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    // Futures and timers run without the reactive owner: take the store handle here.
+    let db = StoredValue::new_local(store());
+    // A storage failure, said on the kiosk itself (it has no staff notice line).
+    let problem = RwSignal::new(None::<String>);
+
+    keep_awake();
+
+    // Safe to call from a future that outlives the kiosk: then it does nothing.
+    let refresh_waiting = move || {
+        let (Some(l), Some(st)) = (label.try_get_untracked(), db.try_get_value()) else {
+            return;
+        };
+        waiting_at.set_value(now_millis());
+        if l.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(n) = waiting_count(&st, &l).await {
+                // The kiosk may have been left meanwhile.
+                waiting.try_set(Some(n));
+            }
+        });
+    };
+
+    {
+        let survey_id = device.config.survey_id.clone();
+        let cfg = device.config.clone();
+        let s = db.get_value();
+        spawn_local(async move {
+            if label.try_set(device_label(&s, &cfg).await).is_some() {
+                return;
+            }
+            refresh_waiting();
+            let loaded = typed::load::<Survey, _>(&s, &survey_id)
+                .await
+                .map_err(|e| e.message(state.zh()));
+            survey.try_set(Some(loaded));
+        });
+    }
+
+    let awake_now = move || kiosk_state(&config.get_value(), now()) == KioskState::Awake;
+    if !awake_now() {
+        phase.set(Phase::Asleep);
+    }
+
+    // Back to the welcome screen with an empty form. A half-filled survey is saved as a
+    // partial response when the configuration says so.
+    let reset = move |keep_partial: bool| {
+        let given = partial.get_untracked().filter(|r| !r.answers.is_empty());
+        partial.set(None);
+        phase.set(if awake_now() {
+            Phase::Welcome
+        } else {
+            Phase::Asleep
+        });
+        if let (true, Some(mut r), Some(Ok(s))) = (keep_partial, given, survey.get_untracked()) {
+            kiosk_fields(&mut r, false, &label.get_untracked());
+            let st = db.get_value();
+            spawn_local(async move {
+                if let Err(e) = submit_response(&st, &s, &r).await {
+                    problem.try_set(Some(e.message(state.zh())));
+                }
+                refresh_waiting();
+            });
+        }
+    };
+
+    let tick = move || {
+        let t = now_millis();
+        let cfg = config.get_value();
+        if pin_open.get_untracked() && t.saturating_sub(last_touch.get_value()) >= PIN_IDLE_MS {
+            pin_open.set(false);
+        }
+        match phase.get_untracked() {
+            Phase::Answering => {
+                if t.saturating_sub(last_touch.get_value())
+                    >= u64::from(cfg.idle_timeout_secs) * 1000
+                {
+                    reset(cfg.partial == PartialPolicy::Keep);
+                }
+            }
+            Phase::Thanks | Phase::Refused(_) => {
+                if t.saturating_sub(thanks_since.get_value())
+                    >= u64::from(cfg.thank_you_secs) * 1000
+                {
+                    reset(false);
+                }
+            }
+            Phase::Welcome => {
+                if !awake_now() {
+                    phase.set(Phase::Asleep);
+                }
+            }
+            Phase::Asleep => {
+                if awake_now() {
+                    phase.set(Phase::Welcome);
+                }
+            }
+        }
+        if t.saturating_sub(waiting_at.get_value()) >= WAITING_REFRESH_MS {
+            refresh_waiting();
+        }
+    };
+    if let Ok(h) = set_interval_with_handle(tick, TICK) {
+        on_cleanup(move || h.clear());
+    }
+
+    let touched = move || last_touch.set_value(now_millis());
+    let start = move |_| {
+        touched();
+        partial.set(None);
+        phase.set(Phase::Answering);
+    };
+
+    let submit = move |mut r: SurveyResponse| {
+        if saving.get_untracked() {
+            return;
+        }
+        touched();
+        let Some(Ok(s)) = survey.get_untracked() else {
+            return;
+        };
+        let cfg = config.get_value();
+        let at = now();
+        if !may_submit(last_submit.get_untracked(), at, cfg.min_gap_secs) {
+            let wait = last_submit
+                .get_untracked()
+                .map(|l| i64::from(cfg.min_gap_secs) - (at - l).num_seconds())
+                .unwrap_or(0)
+                .max(1);
+            thanks_since.set_value(now_millis());
+            partial.set(None);
+            phase.set(Phase::Refused(wait));
+            return;
+        }
+        kiosk_fields(&mut r, true, &label.get_untracked());
+        r.submitted_at = at;
+        saving.set(true);
+        let st = db.get_value();
+        spawn_local(async move {
+            let saved = submit_response(&st, &s, &r).await;
+            saving.set(false);
+            match saved {
+                Ok(_) => {
+                    last_submit.set(Some(at));
+                    // The kiosk document keeps the time across reloads and restarts.
+                    if let Some(mut d) = device::load(&st).await {
+                        d.last_submit = Some(at);
+                        let _ = device::save(&st, &d).await;
+                    }
+                    partial.set(None);
+                    problem.set(None);
+                    thanks_since.set_value(now_millis());
+                    phase.set(Phase::Thanks);
+                    refresh_waiting();
+                }
+                Err(e) => {
+                    // Not stored: say so, and start again (the form cannot be sent twice).
+                    problem.set(Some(e.message(state.zh())));
+                    partial.set(None);
+                    phase.set(Phase::Welcome);
+                }
+            }
+        });
+    };
+
+    let switch_lang = move |_| {
+        let next = if lang.get_untracked().is_zh() {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
+        lang.set(next);
+        remember_lang(next);
+    };
+
+    let title = move || match survey.get() {
+        Some(Ok(s)) => s.title.get(lang.get().is_zh()).to_string(),
+        _ => String::new(),
+    };
+
+    let body = move || {
+        // Labels are reactive closures: a language switch must not re-create the form.
+        match (phase.get(), survey.get()) {
+            (_, None) => view! { <div class="kiosk-center"><div class="spinner" aria-hidden="true"></div></div> }.into_any(),
+            (Phase::Asleep, _) => {
+                let lines = move || hours_lines(&config.get_value().opening_hours, lang.get().is_zh());
+                view! {
+                    <div class="kiosk-center kiosk-asleep" data-testid="kiosk-asleep">
+                        <h1>{t2("暂停服务", "Closed for now")}</h1>
+                        <p>{t2("欢迎在服务时间内为我们评价。", "You are welcome to rate our service during opening hours.")}</p>
+                        <h2>{t2("服务时间", "Opening hours")}</h2>
+                        <ul class="kiosk-hours-list">
+                            {move || lines().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any()
+            }
+            (_, Some(Err(_))) => view! {
+                <div class="kiosk-center" data-testid="kiosk-unavailable">
+                    <h1>{t2("暂停服务", "Not available")}</h1>
+                    <p>{t2("本终端的问卷暂不可用，请联系工作人员。", "This kiosk's survey is not available. Please ask our staff.")}</p>
+                </div>
+            }.into_any(),
+            (Phase::Welcome, Some(Ok(_))) => view! {
+                <div class="kiosk-center kiosk-welcome" data-testid="kiosk-welcome">
+                    <h1>{title}</h1>
+                    <p>{t2("您的评价帮助我们改进服务，约需一分钟。", "Your opinion helps us serve you better. It takes about a minute.")}</p>
+                    <button type="button" class="kiosk-big" on:click=start data-testid="kiosk-begin">
+                        {t2("开始评价", "Start")}
+                    </button>
+                </div>
+            }.into_any(),
+            (Phase::Answering, Some(Ok(s))) => {
+                view! {
+                    <div class="kiosk-form" data-testid="kiosk-form">
+                        <SurveyForm
+                            survey=s
+                            lang=lang
+                            large=true
+                            channel=Channel::Kiosk
+                            on_submit=submit
+                            on_activity=move |_| touched()
+                            on_change=move |r: SurveyResponse| partial.set(Some(r))
+                        />
+                    </div>
+                }.into_any()
+            }
+            (Phase::Thanks, _) => view! {
+                <div class="kiosk-center kiosk-thanks" role="status" data-testid="kiosk-thanks">
+                    <h1>{t2("谢谢您的评价！", "Thank you!")}</h1>
+                    <p>{t2("我们会认真对待每一条意见。", "We read every opinion carefully.")}</p>
+                </div>
+            }.into_any(),
+            (Phase::Refused(wait), _) => view! {
+                <div class="kiosk-center kiosk-refused" role="alert" data-testid="kiosk-refused">
+                    <h1>{t2("感谢您的参与", "Thank you for taking part")}</h1>
+                    <p>{move || if lang.get().is_zh() {
+                        format!("本终端刚刚收到一份评价。为保证评价真实，两次提交之间需间隔一段时间，请约 {wait} 秒后再试。")
+                    } else {
+                        format!("This kiosk has just received a response. To keep results fair, submissions need a short pause between them; please try again in about {wait} seconds.")
+                    }}</p>
+                    <button type="button" class="kiosk-big" on:click=move |_| reset(false)>
+                        {t2("返回首页", "Back to start")}
+                    </button>
+                </div>
+            }.into_any(),
+        }
+    };
+
+    let waiting_text = move || {
+        waiting.get().map(|n| {
+            if lang.get().is_zh() {
+                format!("{n} 份评价待上传")
+            } else if n == 1 {
+                "1 response waiting to be sent".to_string()
+            } else {
+                format!("{n} responses waiting to be sent")
+            }
+        })
+    };
+
+    view! {
+        <div class="kiosk" data-testid="kiosk"
+            on:pointerdown=move |_| touched()
+            on:keydown=move |_| touched()
+            on:input=move |_| touched()
+            on:pointerup=move |_| enter_fullscreen()
+            on:contextmenu=move |ev| ev.prevent_default()>
+            <button type="button" class="kiosk-exit" data-testid="kiosk-exit"
+                aria-label=t2("员工退出", "Staff exit")
+                on:click=move |_| { touched(); pin_open.set(true); }>"⋯"</button>
+            <main class="kiosk-main">
+                {move || problem.get().map(|p| view! {
+                    <div class="kiosk-problem" role="alert" data-testid="kiosk-problem">
+                        {t2("抱歉，评价未能保存，请重试。", "Sorry, your response could not be saved. Please try again.")}
+                        " " <span class="small">{p}</span>
+                    </div>
+                })}
+                {body}
+            </main>
+            <footer class="kiosk-foot">
+                <span class="kiosk-waiting" data-testid="kiosk-waiting" aria-live="polite">{waiting_text}</span>
+                <button type="button" class="kiosk-lang" on:click=switch_lang>
+                    {t2("English", "中文")}
+                </button>
+            </footer>
+            {move || pin_open.get().then(|| view! {
+                <PinPad
+                    exit_ids=config.get_value().exit_staff_ids
+                    on_unlock=on_exit
+                    on_cancel=Callback::new(move |_| pin_open.set(false))
+                />
+            })}
+        </div>
+    }
+}
+
+/// Marks a response from the form as this kiosk's.
+fn kiosk_fields(r: &mut SurveyResponse, complete: bool, label: &str) {
+    if r.id.is_empty() {
+        r.id = new_id("response");
+    }
+    r.channel = Channel::Kiosk;
+    r.complete = complete;
+    r.device = (!label.is_empty()).then(|| label.to_string());
+}

@@ -1,0 +1,418 @@
+//! `KioskSetup`: staff configure this device's kiosk (survey, idle timeout, partial answers,
+//! minimum gap, opening hours, thank-you time, device label) and start kiosk mode on it.
+
+use chrono::{NaiveTime, Weekday};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::domain::staff::Staff;
+use crate::domain::survey::{default_survey, KioskConfig, OpeningHours, PartialPolicy, Survey};
+use crate::store::typed;
+use crate::ui::components::Field;
+use crate::ui::data::all_of;
+use crate::ui::i18n::t2;
+use crate::ui::platform::new_id;
+use crate::ui::state::{app, store};
+
+use super::device::{self, kiosk_path, KioskDevice};
+
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// A weekday's short name.
+pub fn weekday_name(d: Weekday, zh: bool) -> &'static str {
+    let i = d.num_days_from_monday() as usize;
+    if zh {
+        ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i]
+    } else {
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i]
+    }
+}
+
+/// The form's fields as typed, turned into a configuration or sentences saying what is wrong.
+struct Form {
+    survey: String,
+    idle: String,
+    partial: String,
+    gap: String,
+    thanks: String,
+    always: bool,
+    days: [bool; 7],
+    open: String,
+    close: String,
+    label: String,
+}
+
+fn secs(text: &str, min: u32, max: u32) -> Option<u32> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+}
+
+impl Form {
+    fn to_config(&self, base: &KioskConfig, zh: bool) -> Result<KioskConfig, Vec<String>> {
+        let mut errs = Vec::new();
+        let say = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+        if self.survey.is_empty() {
+            errs.push(say("请选择问卷", "Choose a survey"));
+        }
+        let idle = secs(&self.idle, 3, 3600);
+        if idle.is_none() {
+            errs.push(say(
+                "无操作重置时间须为 3 至 3600 秒",
+                "The idle timeout must be 3 to 3600 seconds",
+            ));
+        }
+        let gap = secs(&self.gap, 0, 86_400);
+        if gap.is_none() {
+            errs.push(say(
+                "提交间隔须为 0 至 86400 秒",
+                "The gap between submissions must be 0 to 86400 seconds",
+            ));
+        }
+        let thanks = secs(&self.thanks, 1, 120);
+        if thanks.is_none() {
+            errs.push(say(
+                "致谢页停留时间须为 1 至 120 秒",
+                "The thank-you screen must stay 1 to 120 seconds",
+            ));
+        }
+        let mut hours = Vec::new();
+        if !self.always {
+            let open = NaiveTime::parse_from_str(self.open.trim(), "%H:%M").ok();
+            let close = NaiveTime::parse_from_str(self.close.trim(), "%H:%M").ok();
+            match (open, close) {
+                (Some(o), Some(c)) if o < c => {
+                    for (i, on) in self.days.iter().enumerate() {
+                        if *on {
+                            hours.push(OpeningHours {
+                                weekday: WEEKDAYS[i],
+                                open: o,
+                                close: c,
+                            });
+                        }
+                    }
+                    if hours.is_empty() {
+                        errs.push(say(
+                            "请至少选择一个营业日",
+                            "Choose at least one opening day",
+                        ));
+                    }
+                }
+                _ => errs.push(say(
+                    "开始时间须早于结束时间",
+                    "The opening time must come before the closing time",
+                )),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        let label = self.label.trim();
+        Ok(KioskConfig {
+            survey_id: self.survey.clone(),
+            idle_timeout_secs: idle.unwrap_or(60),
+            partial: if self.partial == "keep" {
+                PartialPolicy::Keep
+            } else {
+                PartialPolicy::Discard
+            },
+            min_gap_secs: gap.unwrap_or(30),
+            opening_hours: hours,
+            thank_you_secs: thanks.unwrap_or(8),
+            device: (!label.is_empty()).then(|| label.to_string()),
+            ..base.clone()
+        })
+    }
+}
+
+/// The staff form configuring kiosk mode on this device. `survey` preselects a survey.
+#[component]
+pub fn KioskSetup(
+    #[prop(optional, into)] survey: Option<String>,
+    /// Called with the saved device document when kiosk mode starts (the kiosk page uses it
+    /// to switch to the kiosk without a reload).
+    #[prop(optional)]
+    on_started: Option<Callback<KioskDevice>>,
+) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let navigate = use_navigate();
+    // Futures run without the reactive owner: take the store handle here.
+    let db = StoredValue::new_local(store());
+
+    let surveys = LocalResource::new(move || {
+        state.changes.track();
+        let st = db.get_value();
+        async move {
+            let mut v = all_of::<Survey>(&st)
+                .await
+                .map(|(v, _)| v)
+                .unwrap_or_default();
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v
+        }
+    });
+
+    let base = StoredValue::new(KioskConfig::new(""));
+    let chosen = RwSignal::new(survey.clone().unwrap_or_default());
+    let idle = RwSignal::new(String::new());
+    let partial = RwSignal::new("discard".to_string());
+    let gap = RwSignal::new(String::new());
+    let thanks = RwSignal::new(String::new());
+    let always = RwSignal::new(false);
+    let days: [RwSignal<bool>; 7] = std::array::from_fn(|_| RwSignal::new(false));
+    let open = RwSignal::new(String::new());
+    let close = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<String>::new());
+    let busy = RwSignal::new(false);
+
+    let fill = move |c: &KioskConfig| {
+        if chosen.get_untracked().is_empty() {
+            chosen.set(c.survey_id.clone());
+        }
+        idle.set(c.idle_timeout_secs.to_string());
+        partial.set(
+            if c.partial == PartialPolicy::Keep {
+                "keep"
+            } else {
+                "discard"
+            }
+            .into(),
+        );
+        gap.set(c.min_gap_secs.to_string());
+        thanks.set(c.thank_you_secs.to_string());
+        always.set(c.opening_hours.is_empty());
+        for (i, d) in WEEKDAYS.iter().enumerate() {
+            days[i].set(c.opening_hours.iter().any(|h| h.weekday == *d));
+        }
+        let first = c.opening_hours.first();
+        let t = |t: NaiveTime| t.format("%H:%M").to_string();
+        open.set(first.map(|h| t(h.open)).unwrap_or_else(|| "09:00".into()));
+        close.set(first.map(|h| t(h.close)).unwrap_or_else(|| "17:00".into()));
+        label.set(c.device.clone().unwrap_or_default());
+    };
+    fill(&KioskConfig::new(""));
+    let st = db.get_value();
+    spawn_local(async move {
+        if let Some(d) = device::load(&st).await {
+            // The form may be gone by now (e.g. kiosk mode started or left meanwhile).
+            if chosen.try_get_untracked().is_none() {
+                return;
+            }
+            base.set_value(d.config.clone());
+            fill(&d.config);
+        }
+    });
+    // Preselect the first survey when none (or an unknown one) is chosen.
+    Effect::new(move |_| {
+        if let Some(list) = surveys.get() {
+            let c = chosen.get_untracked();
+            if !list.is_empty() && !list.iter().any(|s| s.id == c) {
+                chosen.set(list[0].id.clone());
+            }
+        }
+    });
+
+    let form = move || Form {
+        survey: chosen.get_untracked(),
+        idle: idle.get_untracked(),
+        partial: partial.get_untracked(),
+        gap: gap.get_untracked(),
+        thanks: thanks.get_untracked(),
+        always: always.get_untracked(),
+        days: std::array::from_fn(|i| days[i].get_untracked()),
+        open: open.get_untracked(),
+        close: close.get_untracked(),
+        label: label.get_untracked(),
+    };
+
+    let create_default = move |_| {
+        let s = db.get_value();
+        spawn_local(async move {
+            let survey = default_survey(&new_id("survey"));
+            match typed::save(&s, &survey).await {
+                Ok(_) => {
+                    chosen.set(survey.id.clone());
+                    state.tell("已创建默认问卷", "The default survey was created");
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+
+    // Saves the configuration; `start` also locks the device and opens the kiosk.
+    let submit = move |start: bool| {
+        if busy.get_untracked() {
+            return;
+        }
+        let zh = lang.get_untracked().is_zh();
+        let config = match form().to_config(&base.get_value(), zh) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.set(e);
+                return;
+            }
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        let s = db.get_value();
+        spawn_local(async move {
+            let mut errs = Vec::new();
+            if typed::load::<Survey, _>(&s, &config.survey_id)
+                .await
+                .is_err()
+            {
+                errs.push(
+                    lang.get_untracked()
+                        .s("所选问卷不存在", "The chosen survey does not exist"),
+                );
+            }
+            if start {
+                let staff = all_of::<Staff>(&s)
+                    .await
+                    .map(|(v, _)| v)
+                    .unwrap_or_default();
+                let can_exit = staff.iter().any(|m| {
+                    m.active && (config.exit_staff_ids.is_empty() || config.may_exit(&m.id))
+                });
+                if !can_exit {
+                    errs.push(lang.get_untracked().s(
+                        "请先在“设置”中添加员工：退出自助模式需要员工 PIN",
+                        "Add a staff member in Settings first: leaving kiosk mode needs a staff PIN",
+                    ));
+                }
+            }
+            if !errs.is_empty() {
+                errors.set(errs);
+                busy.set(false);
+                return;
+            }
+            errors.set(Vec::new());
+            let previous = device::load(&s).await;
+            let d = KioskDevice {
+                locked: start,
+                config: config.clone(),
+                last_submit: previous.and_then(|p| p.last_submit),
+            };
+            let saved = device::save(&s, &d).await;
+            let d = d.clone();
+            busy.set(false);
+            match saved {
+                Ok(()) => {
+                    base.set_value(config.clone());
+                    if start {
+                        if let Some(cb) = on_started {
+                            cb.run(d.clone());
+                        }
+                        navigate(&kiosk_path(&config.survey_id), NavigateOptions::default());
+                    } else {
+                        state.tell("自助终端设置已保存", "Kiosk settings saved");
+                    }
+                }
+                Err(e) => errors.set(vec![e.message(lang.get_untracked().is_zh())]),
+            }
+        });
+    };
+    let submit_start = submit.clone();
+
+    view! {
+        <section class="panel kiosk-setup" id="kiosk" aria-labelledby="kiosk-setup-h">
+            <h2 id="kiosk-setup-h">{t2("大堂自助评价终端", "Lobby kiosk")}</h2>
+            <p class="muted small">{t2(
+                "将本设备锁定为只显示一份问卷的自助终端：全屏、触控，答完自动重置；退出需员工 PIN。设置只保存在本设备。",
+                "Lock this device to one survey for customers in the lobby: full screen, touch, resets after each customer; leaving needs a staff PIN. These settings stay on this device.",
+            )}</p>
+            <div class="fields">
+                <Field id="kiosk-survey" label=t2("问卷", "Survey")>
+                    <select id="kiosk-survey" bind:value=chosen>
+                        <option value="">{t2("— 请选择 —", "— choose —")}</option>
+                        {move || surveys.get().map(|list| list.into_iter().map(|s| {
+                            let title = s.title.clone();
+                            let id = s.id.clone();
+                            view! { <option value=id.clone() selected=move || chosen.get() == id>
+                                {move || title.get(lang.get().is_zh()).to_string()}
+                            </option> }
+                        }).collect_view())}
+                    </select>
+                    {move || surveys.get().filter(|l| l.is_empty()).map(|_| view! {
+                        <div class="row">
+                            <span class="hint">{t2("还没有问卷。", "There is no survey yet.")}</span>
+                            <button type="button" on:click=create_default data-testid="kiosk-create-default">
+                                {t2("创建默认问卷", "Create the default survey")}
+                            </button>
+                        </div>
+                    })}
+                </Field>
+                <Field id="kiosk-idle" label=t2("无操作多少秒后重置", "Reset after idle (seconds)")>
+                    <input id="kiosk-idle" type="number" min="3" max="3600" inputmode="numeric" bind:value=idle/>
+                </Field>
+                <Field id="kiosk-partial" label=t2("未答完的问卷", "Half-filled answers")>
+                    <select id="kiosk-partial" bind:value=partial>
+                        <option value="discard">{t2("丢弃", "Discard")}</option>
+                        <option value="keep">{t2("保存为未完成答卷", "Keep as a partial response")}</option>
+                    </select>
+                </Field>
+                <Field id="kiosk-gap" label=t2("两次提交最短间隔（秒）", "Minimum gap between submissions (s)")>
+                    <input id="kiosk-gap" type="number" min="0" max="86400" inputmode="numeric" bind:value=gap/>
+                </Field>
+                <Field id="kiosk-thanks" label=t2("致谢页停留（秒）", "Thank-you screen (seconds)")>
+                    <input id="kiosk-thanks" type="number" min="1" max="120" inputmode="numeric" bind:value=thanks/>
+                </Field>
+                <Field id="kiosk-device" label=t2("终端名称（记入答卷）", "Kiosk name (stored with responses)")>
+                    <input id="kiosk-device" bind:value=label maxlength="40"
+                        placeholder=move || lang.get().t("例如：一楼大堂", "e.g. Ground-floor lobby")/>
+                </Field>
+            </div>
+            <fieldset class="kiosk-hours">
+                <legend>{t2("服务时间（其余时间终端休眠）", "Opening hours (asleep otherwise)")}</legend>
+                <label class="row">
+                    <input type="checkbox" id="kiosk-always" bind:checked=always/>
+                    {t2("全天候服务", "Always awake")}
+                </label>
+                <div class="row" class:muted=move || always.get()>
+                    {WEEKDAYS.iter().enumerate().map(|(i, d)| {
+                        let d = *d;
+                        let sig = days[i];
+                        view! {
+                            <label class="kiosk-day">
+                                <input type="checkbox" id=format!("kiosk-day-{i}") bind:checked=sig
+                                    disabled=move || always.get()/>
+                                {move || weekday_name(d, lang.get().is_zh())}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <div class="row">
+                    <label for="kiosk-open">{t2("开始", "Opens")}</label>
+                    <input id="kiosk-open" type="time" bind:value=open disabled=move || always.get()/>
+                    <label for="kiosk-close">{t2("结束", "Closes")}</label>
+                    <input id="kiosk-close" type="time" bind:value=close disabled=move || always.get()/>
+                </div>
+            </fieldset>
+            <ul class="err" role="alert" data-testid="kiosk-setup-errors">
+                {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+            </ul>
+            <div class="actions">
+                <button type="button" on:click=move |_| submit(false) disabled=move || busy.get()>
+                    {t2("保存设置", "Save settings")}
+                </button>
+                <button type="button" class="primary" on:click=move |_| submit_start(true)
+                    disabled=move || busy.get() data-testid="kiosk-start">
+                    {t2("在本设备启动自助模式", "Start kiosk mode on this device")}
+                </button>
+            </div>
+        </section>
+    }
+}

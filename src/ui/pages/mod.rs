@@ -1,0 +1,10 @@
+//! pages: one module per area of the app.
+
+pub mod complaints;
+pub mod customers;
+pub mod dashboard;
+pub mod demands;
+pub mod kiosk;
+pub mod reports;
+pub mod settings;
+pub mod surveys;

@@ -1,0 +1,116 @@
+//! reports: the monthly complaint report, the quarterly analysis and retention, one page at
+//! /reports with its view in the query string (`?view=monthly&month=2026-11`,
+//! `?view=quarterly&q=2026Q4`, `?view=retention`).
+
+mod drill;
+mod labels;
+mod monthly;
+mod quarterly;
+mod retention;
+mod stream;
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::ui::i18n::t2;
+use crate::ui::platform::now;
+
+/// Which report the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReportView {
+    Monthly,
+    Quarterly,
+    Retention,
+}
+
+impl ReportView {
+    fn parse(s: Option<&str>) -> ReportView {
+        match s {
+            Some("quarterly") => ReportView::Quarterly,
+            Some("retention") => ReportView::Retention,
+            _ => ReportView::Monthly,
+        }
+    }
+}
+
+/// `2026-11` → (2026, 11).
+fn parse_month(s: &str) -> Option<(i32, u32)> {
+    let (y, m) = s.trim().split_once('-')?;
+    let (y, m) = (y.parse().ok()?, m.parse().ok()?);
+    NaiveDate::from_ymd_opt(y, m, 1).map(|_| (y, m))
+}
+
+/// `2026Q4` → (2026, 4).
+fn parse_quarter(s: &str) -> Option<(i32, u32)> {
+    let s = s.trim().to_ascii_uppercase();
+    let (y, q) = s.split_once('Q')?;
+    let (y, q): (i32, u32) = (y.parse().ok()?, q.parse().ok()?);
+    ((1..=4).contains(&q) && (1000..=9999).contains(&y)).then_some((y, q))
+}
+
+/// The month before the current one: the one due for reporting.
+fn last_month() -> (i32, u32) {
+    let today = now().date();
+    if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    }
+}
+
+fn this_quarter() -> (i32, u32) {
+    let today = now().date();
+    (today.year(), (today.month() - 1) / 3 + 1)
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let view = Memo::new(move |_| ReportView::parse(query.read().get("view").as_deref()));
+    let month = Memo::new(move |_| {
+        query
+            .read()
+            .get("month")
+            .and_then(|m| parse_month(&m))
+            .unwrap_or_else(last_month)
+    });
+    let quarter = Memo::new(move |_| {
+        query
+            .read()
+            .get("q")
+            .and_then(|q| parse_quarter(&q))
+            .unwrap_or_else(this_quarter)
+    });
+    let tab = move |v: ReportView| {
+        move || {
+            if view.get() == v {
+                "tab current"
+            } else {
+                "tab"
+            }
+        }
+    };
+    let current = move |v: ReportView| move || (view.get() == v).then_some("page");
+    view! {
+        <div class="reports">
+            <h1>{t2("报表", "Reports")}</h1>
+            <nav class="report-tabs no-print" aria-label=t2("报表类型", "Report type")>
+                <a href="/reports?view=monthly" class=tab(ReportView::Monthly) aria-current=current(ReportView::Monthly) data-testid="tab-monthly">
+                    {t2("月度报告", "Monthly report")}
+                </a>
+                <a href="/reports?view=quarterly" class=tab(ReportView::Quarterly) aria-current=current(ReportView::Quarterly) data-testid="tab-quarterly">
+                    {t2("季度分析", "Quarterly analysis")}
+                </a>
+                <a href="/reports?view=retention" class=tab(ReportView::Retention) aria-current=current(ReportView::Retention) data-testid="tab-retention">
+                    {t2("档案保管与销毁", "Retention and destruction")}
+                </a>
+            </nav>
+            {move || match view.get() {
+                ReportView::Monthly => view! { <monthly::MonthlyView month=month/> }.into_any(),
+                ReportView::Quarterly => view! { <quarterly::QuarterlyView quarter=quarter/> }.into_any(),
+                ReportView::Retention => view! { <retention::RetentionView/> }.into_any(),
+            }}
+        </div>
+    }
+}

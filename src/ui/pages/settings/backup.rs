@@ -1,0 +1,213 @@
+//! Backup: every record exported to one JSON file, and such a file imported (validated first:
+//! a malformed or foreign file is refused with a clear message and changes nothing).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use serde_json::Value as Json;
+
+use crate::domain::backup::{self, BackupSummary};
+use crate::store::{Doc, DocStore, ReplicatedRev};
+use crate::ui::boot::load_settings;
+use crate::ui::components::ProgressBar;
+use crate::ui::data::count_of_all;
+use crate::ui::i18n::t2;
+use crate::ui::platform::{download, now, read_file_bytes, yield_now};
+use crate::ui::state::{app, store};
+
+const PAGE: usize = 500;
+
+/// The document as a backup holds it: the body with `_id`, `_rev` (and `_deleted`).
+fn doc_value(d: &Doc) -> Json {
+    let mut v = d.body.clone();
+    if let Some(map) = v.as_object_mut() {
+        map.insert("_id".into(), Json::String(d.id.clone()));
+        if let Some(rev) = &d.rev {
+            map.insert("_rev".into(), Json::String(rev.clone()));
+        }
+    }
+    v
+}
+
+/// A backup document back into the store's shape.
+fn value_doc(v: &Json) -> Option<Doc> {
+    let mut body = v.clone();
+    let map = body.as_object_mut()?;
+    let id = map.remove("_id")?.as_str()?.to_string();
+    let rev = map.remove("_rev").and_then(|r| r.as_str().map(str::to_string));
+    let deleted = map.remove("_deleted").and_then(|d| d.as_bool()).unwrap_or(false);
+    Some(Doc { id, rev, deleted, body })
+}
+
+async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, usize), String> {
+    let state = app();
+    let zh = state.zh();
+    let s = store();
+    let total = count_of_all(&s).await.map_err(|e| e.message(zh))? as usize;
+    progress.set(Some((0, total)));
+    let mut docs: Vec<Json> = Vec::with_capacity(total);
+    let mut after: Option<String> = None;
+    loop {
+        let page = s.all_docs(after.as_deref(), PAGE).await.map_err(|e| e.message(zh))?;
+        docs.extend(page.docs.iter().map(doc_value));
+        progress.set(Some((docs.len(), total.max(docs.len()))));
+        yield_now().await;
+        match page.docs.last() {
+            Some(last) if page.next.is_some() => after = Some(last.id.clone()),
+            _ => break,
+        }
+    }
+    let n = docs.len();
+    let text = backup::write_backup(&state.branch.get_untracked(), now(), docs)
+        .map_err(|e| if zh { e.zh() } else { e.en() })?;
+    Ok((text, n))
+}
+
+async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Result<usize, String> {
+    let state = app();
+    let zh = state.zh();
+    let file = backup::read_backup(&text).map_err(|e| if zh { e.zh() } else { e.en() })?;
+    let docs: Vec<Doc> = file.docs.iter().filter_map(value_doc).collect();
+    let s = store();
+    s.clear().await.map_err(|e| e.message(zh))?;
+    let total = docs.len();
+    progress.set(Some((0, total)));
+    let mut done = 0;
+    for chunk in docs.chunks(PAGE) {
+        let mut replicated = Vec::new();
+        for d in chunk {
+            match d.rev.clone() {
+                Some(rev) => replicated.push(ReplicatedRev { doc: d.clone(), history: vec![rev] }),
+                None => {
+                    s.put(d.clone()).await.map_err(|e| e.message(zh))?;
+                }
+            }
+        }
+        s.put_replicated(replicated).await.map_err(|e| e.message(zh))?;
+        done += chunk.len();
+        progress.set(Some((done, total)));
+        yield_now().await;
+    }
+    Ok(total)
+}
+
+#[component]
+pub fn BackupSection() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let busy = RwSignal::new(false);
+    let picked = RwSignal::new(None::<(String, BackupSummary)>);
+    let file_error = RwSignal::new(None::<String>);
+    let confirm_erase = RwSignal::new(false);
+
+    let on_export = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match export(progress).await {
+                Ok((json, n)) => {
+                    let name = format!("kefu-backup-{}.json", now().format("%Y%m%d-%H%M"));
+                    download(&name, "application/json", &json);
+                    state.tell(format!("已导出 {n} 条记录"), format!("Exported {n} records"));
+                }
+                Err(msg) => state.warn(msg),
+            }
+            busy.set(false);
+            progress.set(None);
+        });
+    };
+
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        picked.set(None);
+        file_error.set(None);
+        spawn_local(async move {
+            let zh = state.zh();
+            let text = match read_file_bytes(&file).await.map(String::from_utf8) {
+                Ok(Ok(t)) => t,
+                _ => {
+                    file_error.set(Some(lang.get_untracked().s("无法读取该文件，或它不是文本文件", "The file could not be read as text")));
+                    return;
+                }
+            };
+            match backup::validate_backup(&text) {
+                Ok(summary) => picked.set(Some((text, summary))),
+                Err(e) => file_error.set(Some(if zh { e.zh() } else { e.en() })),
+            }
+        });
+    };
+
+    let on_import = move |_| {
+        let Some((text, _)) = picked.get_untracked() else { return };
+        busy.set(true);
+        spawn_local(async move {
+            match import(text, progress).await {
+                Ok(n) => {
+                    picked.set(None);
+                    load_settings(state, &store()).await;
+                    state.tell(format!("已导入 {n} 条记录"), format!("Imported {n} records"));
+                }
+                Err(msg) => state.warn(msg),
+            }
+            busy.set(false);
+            progress.set(None);
+        });
+    };
+
+    let on_erase = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match store().clear().await {
+                Ok(()) => {
+                    load_settings(state, &store()).await;
+                    state.tell("本设备上的数据已全部清除", "All data on this device was erased");
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+            confirm_erase.set(false);
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="backup-h">
+            <h2 id="backup-h">{t2("备份与恢复", "Backup and restore")}</h2>
+            <div class="actions">
+                <button type="button" class="primary" on:click=on_export disabled=move || busy.get() data-testid="export">
+                    {t2("导出全部数据（JSON）", "Export all data (JSON)")}
+                </button>
+                <label class="button">
+                    {t2("选择备份文件导入…", "Choose a backup file to import…")}
+                    <input type="file" accept=".json,application/json" on:change=on_pick
+                        data-testid="import-file" style="position:absolute;left:-9999px" disabled=move || busy.get()/>
+                </label>
+            </div>
+            <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("进度", "Progress"))/>
+            {move || file_error.get().map(|e| view! { <p class="err" role="alert" data-testid="import-error">{e}</p> })}
+            {move || picked.get().map(|(_, summary)| view! {
+                <div class="panel" data-testid="import-summary">
+                    <p>{move || lang.get().s(
+                        format!("文件有效：共 {} 条记录，导出于 {}。导入将替换本设备上的全部数据。", summary.total, summary.exported_at.format("%Y-%m-%d %H:%M")),
+                        format!("The file is valid: {} records, exported {}. Importing replaces all data on this device.", summary.total, summary.exported_at.format("%Y-%m-%d %H:%M")),
+                    )}</p>
+                    <button type="button" class="primary" on:click=on_import disabled=move || busy.get()>
+                        {t2("替换并导入", "Replace and import")}
+                    </button>
+                    <button type="button" on:click=move |_| picked.set(None)>{t2("取消", "Cancel")}</button>
+                </div>
+            })}
+            <h3>{t2("清除本设备数据", "Erase this device")}</h3>
+            <Show when=move || confirm_erase.get() fallback=move || view! {
+                <button type="button" class="danger" on:click=move |_| confirm_erase.set(true)>{t2("清除全部数据…", "Erase all data…")}</button>
+            }>
+                <p class="err">{t2("确定清除本设备上的全部记录？请先导出备份。", "Erase every record on this device? Export a backup first.")}</p>
+                <button type="button" class="danger" on:click=on_erase data-testid="erase-confirm">{t2("确定清除", "Yes, erase")}</button>
+                <button type="button" on:click=move |_| confirm_erase.set(false)>{t2("取消", "Cancel")}</button>
+            </Show>
+        </section>
+    }
+}
+

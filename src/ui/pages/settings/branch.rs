@@ -1,0 +1,58 @@
+//! The branch: its name and code (the code goes into case numbers).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::settings::Branch;
+use crate::ui::boot::update_branch_settings;
+use crate::ui::components::Field;
+use crate::ui::i18n::t2;
+use crate::ui::state::{app, store};
+
+#[component]
+pub fn BranchSection() -> impl IntoView {
+    let state = app();
+    let name = RwSignal::new(state.branch.get_untracked().name);
+    let code = RwSignal::new(state.branch.get_untracked().code);
+    let lang = state.lang;
+    let name_err = move || {
+        name.get().trim().is_empty().then(|| lang.get().s("请填写营业部名称", "Enter the branch name"))
+    };
+    let code_err = move || {
+        let c = code.get();
+        let ok = !c.trim().is_empty() && c.len() <= 12 && c.chars().all(|ch| ch.is_ascii_alphanumeric());
+        (!ok).then(|| lang.get().s("代码为 1–12 位字母或数字", "The code is 1–12 letters or digits"))
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if name_err().is_some() || code_err().is_some() {
+            return;
+        }
+        let branch = Branch { name: name.get_untracked().trim().to_string(), code: code.get_untracked().trim().to_uppercase() };
+        spawn_local(async move {
+            match update_branch_settings(&store(), |s| s.branch = branch).await {
+                Ok(saved) => {
+                    state.branch.set(saved.branch);
+                    state.tell("营业部信息已保存", "Branch saved");
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="branch-h">
+            <h2 id="branch-h">{t2("营业部", "Branch")}</h2>
+            <form on:submit=save>
+                <div class="fields">
+                    <Field id="branch-name" label=t2("营业部名称", "Branch name") error=Signal::derive(name_err)>
+                        <input id="branch-name" bind:value=name aria-invalid=move || name_err().is_some().to_string()/>
+                    </Field>
+                    <Field id="branch-code" label=t2("营业部代码", "Branch code") error=Signal::derive(code_err)>
+                        <input id="branch-code" bind:value=code aria-invalid=move || code_err().is_some().to_string()/>
+                    </Field>
+                </div>
+                <div class="actions"><button class="primary" type="submit">{t2("保存", "Save")}</button></div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,119 @@
+//! This device: who is using it (signed in with their PIN) and its code in case numbers.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::settings::validate_device_code;
+use crate::domain::staff::verify_pin;
+use crate::ui::boot::{device_settings, save_device_settings};
+use crate::ui::components::Field;
+use crate::ui::i18n::t2;
+use crate::ui::state::{app, store};
+
+use super::staff::staff_resource;
+
+#[component]
+pub fn DeviceSection() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let staff = staff_resource();
+    let chosen = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let device_code = RwSignal::new(String::new());
+    spawn_local(async move {
+        device_code.set(device_settings(&store()).await.device_code);
+    });
+
+    let sign_in = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let list = staff.get().unwrap_or_default();
+        let Some(member) = list.into_iter().find(|s| s.id == chosen.get_untracked()) else {
+            error.set(Some(lang.get_untracked().s("请选择人员", "Choose who you are")));
+            return;
+        };
+        if !verify_pin(&pin.get_untracked(), &member.pin_hash) {
+            error.set(Some(lang.get_untracked().s("PIN 不正确", "Wrong PIN")));
+            return;
+        }
+        error.set(None);
+        pin.set(String::new());
+        spawn_local(async move {
+            let s = store();
+            let mut d = device_settings(&s).await;
+            d.current_staff_id = Some(member.id.clone());
+            match save_device_settings(&s, &d).await {
+                Ok(()) => {
+                    state.tell(format!("{} 已登录本设备", member.name), format!("{} is signed in on this device", member.name));
+                    state.user.set(Some(member));
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let s = store();
+            let mut d = device_settings(&s).await;
+            d.current_staff_id = None;
+            if save_device_settings(&s, &d).await.is_ok() {
+                state.user.set(None);
+                state.tell("已退出", "Signed out");
+            }
+        });
+    };
+    let save_code = move |_| {
+        let code = device_code.get_untracked().trim().to_uppercase();
+        if let Err(e) = validate_device_code(&code) {
+            error.set(Some(if lang.get_untracked().is_zh() { e.zh() } else { e.en() }));
+            return;
+        }
+        spawn_local(async move {
+            let s = store();
+            let mut d = device_settings(&s).await;
+            d.device_code = code;
+            if save_device_settings(&s, &d).await.is_ok() {
+                state.tell("设备代码已保存", "Device code saved");
+            }
+        });
+    };
+
+    view! {
+        <section class="panel" id="device" aria-labelledby="device-h">
+            <h2 id="device-h">{t2("本设备使用人", "Who is using this device")}</h2>
+            {move || state.user.get().map(|u| view! {
+                <p class="row">
+                    <span data-testid="signed-in-as">{u.name.clone()}</span>
+                    <span class="badge info">{move || if lang.get().is_zh() { u.role.zh() } else { u.role.en() }}</span>
+                    <button type="button" on:click=sign_out>{t2("退出", "Sign out")}</button>
+                </p>
+            })}
+            <form on:submit=sign_in>
+                <div class="fields">
+                    <Field id="device-staff" label=t2("人员", "Staff member")>
+                        <select id="device-staff" bind:value=chosen>
+                            <option value="">{t2("— 请选择 —", "— choose —")}</option>
+                            <Suspense fallback=|| ()>
+                            {move || staff.get().map(|list| list.into_iter().filter(|s| s.active).map(|s| {
+                                view! { <option value=s.id.clone()>{s.name.clone()}</option> }
+                            }).collect_view())}
+                            </Suspense>
+                        </select>
+                    </Field>
+                    <Field id="device-pin" label=t2("PIN", "PIN") error=Signal::derive(move || error.get())>
+                        <input id="device-pin" type="password" inputmode="numeric" autocomplete="off" bind:value=pin/>
+                    </Field>
+                </div>
+                <div class="actions"><button class="primary" type="submit">{t2("登录本设备", "Sign in on this device")}</button></div>
+            </form>
+            <div class="fields" style="margin-top:16px">
+                <Field id="device-code" label=t2("设备代码（用于投诉编号）", "Device code (in case numbers)")>
+                    <div class="row">
+                        <input id="device-code" bind:value=device_code maxlength="3" style="max-width:8em"/>
+                        <button type="button" on:click=save_code>{t2("保存", "Save")}</button>
+                    </div>
+                </Field>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,418 @@
+//! answer: the respondent's side of a survey — one question per screen or all on one page,
+//! as the survey says — shared by the customer page (/s/<survey>), the builder's preview and
+//! the lobby kiosk (/kiosk/<survey>).
+//!
+//! # API (kept stable)
+//!
+//! ```ignore
+//! use crate::ui::pages::surveys::answer::SurveyForm;
+//! view! {
+//!     <SurveyForm
+//!         survey=survey                        // Survey: the definition at its current version
+//!         lang=lang                            // Signal<Lang> (or RwSignal/ReadSignal): the respondent's language
+//!         large=true                           // bool, optional (default false): large touch targets
+//!         channel=Channel::Kiosk               // optional (default Channel::Link)
+//!         on_submit=move |r: SurveyResponse| { /* store it */ }
+//!         on_activity=move |_| { /* optional: any touch, key or answer — restart idle timers */ }
+//!         on_change=move |r: SurveyResponse| { /* optional: the partial answers so far */ }
+//!     />
+//! }
+//! ```
+//!
+//! - `on_submit` gets a complete response that passed the domain's `validate_response`: a new
+//!   id (`response:<ULID>`), the survey's id, version, stage and touchpoint, the channel,
+//!   `submitted_at` = now, `complete: true`. The caller fills `device`, `staff_id`,
+//!   `customer_id` if it knows them, and stores it — `super::records::submit_response` also
+//!   opens the low-score follow-up. The form then shows "sending…" until it is re-rendered.
+//! - `on_change` gets the response as answered so far with `complete: false` after every
+//!   answer (for a kiosk that keeps partial answers on idle timeout).
+//! - To start afresh for the next respondent, render a new `SurveyForm` (e.g. in a closure
+//!   keyed on a counter). Test ids: `sf-next`, `sf-back`, `sf-submit`, each question
+//!   `q-<question id>`, each score `a-<question id>-<value>`, option `a-<question id>-<option id>`,
+//!   free text `a-<question id>`.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use crate::domain::survey::{
+    validate_response, Answer, Channel, Question, QuestionKind, ResponseError, Survey, SurveyMode,
+    SurveyResponse,
+};
+use crate::ui::i18n::Lang;
+use crate::ui::platform::{new_id, now};
+
+/// The question a validation problem is about, if it is about one.
+fn question_of(e: &ResponseError) -> Option<&str> {
+    use ResponseError::*;
+    match e {
+        Required { question_id, .. }
+        | OutOfRange { question_id, .. }
+        | WrongType { question_id, .. }
+        | UnknownOption { question_id, .. }
+        | TooLong { question_id, .. } => Some(question_id),
+        _ => None,
+    }
+}
+
+const LIKERT: [(&str, &str); 5] = [
+    ("非常不满意", "Very dissatisfied"),
+    ("不满意", "Dissatisfied"),
+    ("一般", "Neutral"),
+    ("满意", "Satisfied"),
+    ("非常满意", "Very satisfied"),
+];
+const FACES: [&str; 5] = ["😞", "🙁", "😐", "🙂", "😄"];
+
+#[component]
+pub fn SurveyForm(
+    survey: Survey,
+    #[prop(into)] lang: Signal<Lang>,
+    #[prop(optional)] large: bool,
+    #[prop(optional)] channel: Option<Channel>,
+    #[prop(into)] on_submit: Callback<SurveyResponse>,
+    #[prop(optional, into)] on_activity: Option<Callback<()>>,
+    #[prop(optional, into)] on_change: Option<Callback<SurveyResponse>>,
+) -> impl IntoView {
+    let channel = channel.unwrap_or(Channel::Link);
+    let total = survey.questions.len();
+    let one_page = survey.mode == SurveyMode::OnePage;
+    let survey = StoredValue::new(survey);
+    let answers: RwSignal<BTreeMap<String, Answer>> = RwSignal::new(BTreeMap::new());
+    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let step = RwSignal::new(0usize);
+    let sending = RwSignal::new(false);
+    let zh = move || lang.get().is_zh();
+
+    let build = move |complete: bool| -> SurveyResponse {
+        survey.with_value(|s| SurveyResponse {
+            id: new_id("response"),
+            rev: None,
+            survey_id: s.id.clone(),
+            survey_version: s.version,
+            answers: answers
+                .get_untracked()
+                .into_iter()
+                .filter(|(_, a)| a.is_given())
+                .collect(),
+            channel,
+            stage: s.stage.clone(),
+            touchpoint: s.touchpoint.clone(),
+            staff_id: None,
+            submitted_at: now(),
+            device: None,
+            complete,
+            customer_id: None,
+        })
+    };
+    // Problems of the given questions (all when None), as sentences by question id.
+    let problems = move |only: Option<&str>| -> BTreeMap<String, String> {
+        let r = build(true);
+        let zh = lang.get_untracked().is_zh();
+        survey.with_value(|s| {
+            validate_response(s, &r)
+                .iter()
+                .filter_map(|e| {
+                    let q = question_of(e)?;
+                    (only.is_none() || only == Some(q)).then(|| (q.to_string(), e.message(zh)))
+                })
+                .collect()
+        })
+    };
+    let activity = move || {
+        if let Some(cb) = on_activity {
+            cb.run(());
+        }
+    };
+    let set_answer = move |qid: String, a: Answer| {
+        answers.update(|m| {
+            m.insert(qid.clone(), a);
+        });
+        errors.update(|e| {
+            e.remove(&qid);
+        });
+        activity();
+        if let Some(cb) = on_change {
+            cb.run(build(false));
+        }
+    };
+
+    let submit = move || {
+        if sending.get_untracked() {
+            return;
+        }
+        let errs = problems(None);
+        if !errs.is_empty() {
+            if !one_page {
+                let first = survey.with_value(|s| {
+                    s.questions
+                        .iter()
+                        .position(|q| errs.contains_key(&q.id))
+                        .unwrap_or(0)
+                });
+                step.set(first);
+            }
+            errors.set(errs);
+            return;
+        }
+        sending.set(true);
+        on_submit.run(build(true));
+    };
+    let next = move || {
+        let i = step.get_untracked();
+        let qid = survey.with_value(|s| s.questions.get(i).map(|q| q.id.clone()));
+        if let Some(qid) = qid {
+            let errs = problems(Some(&qid));
+            if !errs.is_empty() {
+                errors.update(|e| e.extend(errs));
+                return;
+            }
+        }
+        if i + 1 < total {
+            step.set(i + 1);
+        } else {
+            submit();
+        }
+    };
+
+    let render = move |i: usize| {
+        let q = survey.with_value(|s| s.questions[i].clone());
+        view! { <QuestionView q=q number=i + 1 lang=lang answers=errors_and(answers, errors) set=set_answer/> }
+    };
+
+    let body = if one_page {
+        (0..total).map(render).collect_view().into_any()
+    } else {
+        (move || {
+            let i = step.get();
+            view! {
+                <div class="sf-progress" aria-hidden="true">
+                    <div style=format!("width:{:.1}%", (i + 1) as f64 * 100.0 / total.max(1) as f64)></div>
+                </div>
+                <p class="sf-count">
+                    {move || if zh() { format!("第 {} / {} 题", i + 1, total) } else { format!("Question {} of {}", i + 1, total) }}
+                </p>
+                {(i < total).then(|| render(i))}
+            }
+        })
+        .into_any()
+    };
+
+    let last = move || one_page || step.get() + 1 >= total;
+    view! {
+        <form class=if large { "survey-form large" } else { "survey-form" } novalidate
+            on:submit=move |ev| { ev.prevent_default(); if last() { submit() } else { next() } }
+            on:pointerdown=move |_| activity() on:keydown=move |_| activity() on:input=move |_| activity()>
+            {body}
+            <div class="sf-nav">
+                {move || (!one_page && step.get() > 0).then(|| view! {
+                    <button type="button" class="sf-back" data-testid="sf-back"
+                        on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>
+                        {move || lang.get().t("上一题", "Back")}
+                    </button>
+                })}
+                {move || if last() {
+                    view! {
+                        <button type="submit" class="primary sf-go" data-testid="sf-submit" disabled=move || sending.get()>
+                            {move || if sending.get() { lang.get().t("正在提交…", "Sending…") } else { lang.get().t("提交", "Submit") }}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="submit" class="primary sf-go" data-testid="sf-next">
+                            {move || lang.get().t("下一题", "Next")}
+                        </button>
+                    }.into_any()
+                }}
+            </div>
+        </form>
+    }
+}
+
+/// The answers and the problems of a form, handed to each question together.
+#[derive(Clone, Copy)]
+struct FormState {
+    answers: RwSignal<BTreeMap<String, Answer>>,
+    errors: RwSignal<BTreeMap<String, String>>,
+}
+
+fn errors_and(
+    answers: RwSignal<BTreeMap<String, Answer>>,
+    errors: RwSignal<BTreeMap<String, String>>,
+) -> FormState {
+    FormState { answers, errors }
+}
+
+#[component]
+fn QuestionView(
+    q: Question,
+    number: usize,
+    lang: Signal<Lang>,
+    answers: FormState,
+    set: impl Fn(String, Answer) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let FormState { answers, errors } = answers;
+    let qid = q.id.clone();
+    let text = q.text.clone();
+    let required = q.required;
+    let err_id = format!("sq-{qid}-err");
+    let name = format!("sq-{qid}");
+    let qid_e = qid.clone();
+    let error = move || errors.with(|e| e.get(&qid_e).cloned());
+    let current = {
+        let qid = qid.clone();
+        move || answers.with(|a| a.get(&qid).cloned())
+    };
+
+    let input = match q.kind.clone() {
+        kind @ (QuestionKind::Likert5 | QuestionKind::CsatFaces | QuestionKind::Nps) => {
+            let (lo, hi) = kind.range().unwrap_or((1, 5));
+            let nps = kind == QuestionKind::Nps;
+            let faces = kind == QuestionKind::CsatFaces;
+            let items = (lo..=hi)
+                .map(|v| {
+                    let qid = qid.clone();
+                    let name = name.clone();
+                    let current = current.clone();
+                    let selected = move || current() == Some(Answer::Score(v));
+                    let label = move || {
+                        if nps {
+                            String::new()
+                        } else {
+                            let (z, e) = LIKERT[usize::from(v - 1)];
+                            lang.get().t(z, e).to_string()
+                        }
+                    };
+                    let big = if faces {
+                        FACES[usize::from(v - 1)].to_string()
+                    } else {
+                        v.to_string()
+                    };
+                    let qid2 = qid.clone();
+                    let selected2 = selected.clone();
+                    let testid = format!("a-{qid}-{v}");
+                    view! {
+                        <label class="score" class:on=selected2 data-testid=testid>
+                            <input type="radio" name=name.clone() value=v.to_string()
+                                prop:checked=selected on:change=move |_| set(qid2.clone(), Answer::Score(v))/>
+                            <span class="v" aria-hidden=faces.then_some("true")>{big}</span>
+                            {(faces || !nps).then(|| view! { <span class="l">{label}</span> })}
+                            {faces.then(|| view! { <span class="sr-only">{v}</span> })}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class=if nps { "scores nps" } else { "scores five" }>{items}</div>
+                {nps.then(|| view! {
+                    <div class="nps-ends" aria-hidden="true">
+                        <span>{move || lang.get().t("0 = 完全不可能", "0 = not at all likely")}</span>
+                        <span>{move || lang.get().t("10 = 非常愿意", "10 = extremely likely")}</span>
+                    </div>
+                })}
+            }
+            .into_any()
+        }
+        QuestionKind::SingleChoice { options } => options
+            .into_iter()
+            .map(|o| {
+                let qid = qid.clone();
+                let oid = o.id.clone();
+                let current = current.clone();
+                let oid2 = oid.clone();
+                let selected = move || current() == Some(Answer::Choice(oid2.clone()));
+                let label = o.label.clone();
+                let qid2 = qid.clone();
+                let selected2 = selected.clone();
+                let testid = format!("a-{qid}-{oid}");
+                let value = oid.clone();
+                view! {
+                    <label class="choice" class:on=selected2 data-testid=testid>
+                        <input type="radio" name=name.clone() value=value prop:checked=selected
+                            on:change=move |_| set(qid2.clone(), Answer::Choice(oid.clone()))/>
+                        <span>{move || label.get(lang.get().is_zh()).to_string()}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        QuestionKind::MultipleChoice { options } => {
+            let order: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
+            options
+                .into_iter()
+                .map(|o| {
+                    let qid = qid.clone();
+                    let oid = o.id.clone();
+                    let current = current.clone();
+                    let oid2 = oid.clone();
+                    let checked = move || {
+                        matches!(current(), Some(Answer::Choices(cs)) if cs.contains(&oid2))
+                    };
+                    let label = o.label.clone();
+                    let order = order.clone();
+                    let qid2 = qid.clone();
+                    let toggle = move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        let mut cs = match answers.with_untracked(|a| a.get(&qid2).cloned()) {
+                            Some(Answer::Choices(cs)) => cs,
+                            _ => Vec::new(),
+                        };
+                        cs.retain(|c| c != &oid);
+                        if on {
+                            cs.push(oid.clone());
+                        }
+                        cs.sort_by_key(|c| order.iter().position(|o| o == c));
+                        set(qid2.clone(), Answer::Choices(cs));
+                    };
+                    let checked2 = checked.clone();
+                    let testid = format!("a-{qid}-{}", o.id);
+                    view! {
+                        <label class="choice" class:on=checked2 data-testid=testid>
+                            <input type="checkbox" value=o.id.clone() prop:checked=checked on:change=toggle/>
+                            <span>{move || label.get(lang.get().is_zh()).to_string()}</span>
+                        </label>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+        QuestionKind::FreeText { max_len } => {
+            let qid2 = qid.clone();
+            let value = move || match current() {
+                Some(Answer::Text(t)) => t,
+                _ => String::new(),
+            };
+            let value2 = value.clone();
+            view! {
+                <textarea id=format!("sq-{qid}-text") data-testid=format!("a-{qid}") rows="4"
+                    maxlength=max_len.map(|m| m.to_string())
+                    aria-describedby=err_id.clone()
+                    prop:value=value
+                    on:input=move |ev| set(qid2.clone(), Answer::Text(event_target_value(&ev)))></textarea>
+                {max_len.map(|m| view! {
+                    <div class="sf-len muted">{move || format!("{} / {m}", value2().chars().count())}</div>
+                })}
+            }
+            .into_any()
+        }
+    };
+
+    let error2 = error.clone();
+    let err_id2 = err_id.clone();
+    view! {
+        <fieldset class="sq" id=format!("sq-{qid}") data-testid=format!("q-{qid}")
+            aria-describedby=err_id2 aria-invalid=move || error2().is_some().to_string()>
+            <legend>
+                <span class="sq-n">{number}". "</span>
+                {move || text.get(lang.get().is_zh()).to_string()}
+                {move || if required {
+                    view! { <span class="req" title=lang.get().t("必答", "Required")>" *"</span> }.into_any()
+                } else {
+                    view! { <span class="opt muted">{lang.get().t("(选填)", " (optional)")}</span> }.into_any()
+                }}
+            </legend>
+            {input}
+            <div class="err" id=err_id role="alert">{error}</div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,854 @@
+//! builder: editing one survey (/surveys/:id, `new` for a fresh one) — texts in both
+//! languages, questions of every kind, scales with CSI weights, layout, journey stage and
+//! touchpoint — with a preview, the low-score follow-up rule, and the customer link with
+//! its QR code for printing. Saving a survey that has responses makes a new version
+//! (domain `Survey::edit`). Unsaved edits are kept on this device until saved.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::answer::SurveyForm;
+use super::qr::QrCodeSvg;
+use super::records::{load_rule, load_survey, responses_to_version, survey_id, url_key};
+use crate::domain::journey::{default_journey, JourneyConfig};
+use crate::domain::survey::{
+    blank_survey, ChoiceOption, FollowUpKind, FollowUpSettings, Question, QuestionKind, Scale,
+    Survey, SurveyMode, Text,
+};
+use crate::store::typed;
+use crate::ui::i18n::t2;
+use crate::ui::platform::{local_get, local_remove, local_set, new_id, window};
+use crate::ui::state::{app, store};
+
+type Draft = RwSignal<Option<Survey>>;
+
+fn draft_key(id: &str) -> String {
+    format!("kefu.survey-draft.{id}")
+}
+
+fn kind_key(k: &QuestionKind) -> &'static str {
+    match k {
+        QuestionKind::Likert5 => "likert",
+        QuestionKind::Nps => "nps",
+        QuestionKind::CsatFaces => "faces",
+        QuestionKind::SingleChoice { .. } => "single",
+        QuestionKind::MultipleChoice { .. } => "multiple",
+        QuestionKind::FreeText { .. } => "text",
+    }
+}
+
+const KINDS: [QuestionKind; 6] = [
+    QuestionKind::Likert5,
+    QuestionKind::Nps,
+    QuestionKind::CsatFaces,
+    QuestionKind::SingleChoice {
+        options: Vec::new(),
+    },
+    QuestionKind::MultipleChoice {
+        options: Vec::new(),
+    },
+    QuestionKind::FreeText { max_len: None },
+];
+
+fn option(n: usize) -> ChoiceOption {
+    ChoiceOption {
+        id: format!("o{n}"),
+        label: Text::new(format!("选项{n}"), format!("Option {n}")),
+    }
+}
+
+/// The new kind for `key`, keeping the options when switching between the choice kinds.
+fn kind_from_key(key: &str, old: &QuestionKind) -> QuestionKind {
+    let options = match old {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+            options.clone()
+        }
+        _ => vec![option(1), option(2)],
+    };
+    match key {
+        "nps" => QuestionKind::Nps,
+        "faces" => QuestionKind::CsatFaces,
+        "single" => QuestionKind::SingleChoice { options },
+        "multiple" => QuestionKind::MultipleChoice { options },
+        "text" => QuestionKind::FreeText { max_len: Some(500) },
+        _ => QuestionKind::Likert5,
+    }
+}
+
+/// The first `<prefix><n>` not in `used`.
+fn fresh_id<'a>(prefix: &str, used: impl Iterator<Item = &'a str> + Clone) -> String {
+    (1..)
+        .map(|n| format!("{prefix}{n}"))
+        .find(|c| !used.clone().any(|u| u == c))
+        .unwrap_or_default()
+}
+
+/// A text input editing one field of the draft.
+fn draft_input(
+    draft: Draft,
+    id: String,
+    label: impl Fn() -> &'static str + Send + Sync + 'static,
+    get: impl Fn(&Survey) -> String,
+    set: impl Fn(&mut Survey, String) + Send + Sync + 'static,
+) -> impl IntoView {
+    let value = draft.with_untracked(|d| d.as_ref().map(&get).unwrap_or_default());
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id prop:value=value autocomplete="off"
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    draft.update(|d| if let Some(d) = d { set(d, v) });
+                }/>
+        </div>
+    }
+}
+
+#[component]
+pub fn BuilderPage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let params = use_params_map();
+    let navigate = use_navigate();
+    // The survey's id: a fresh one for /surveys/new.
+    let fresh = StoredValue::new(new_id("survey"));
+    let id = Memo::new(move |_| {
+        let p = params.read().get("id").unwrap_or_default();
+        if p == "new" {
+            fresh.get_value()
+        } else {
+            survey_id(&p)
+        }
+    });
+    let is_new = Memo::new(move |_| params.read().get("id").as_deref() == Some("new"));
+
+    let original: Draft = RwSignal::new(None);
+    let draft: Draft = RwSignal::new(None);
+    let structure = RwSignal::new(0u32);
+    let restored = RwSignal::new(false);
+    let missing = RwSignal::new(false);
+    let tried = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let journey: RwSignal<JourneyConfig> = RwSignal::new(default_journey());
+
+    // Load once per id (not on every store change, so edits in progress stay).
+    Effect::new(move |_| {
+        let id = id.get();
+        let new = is_new.get();
+        spawn_local(async move {
+            let st = store();
+            if let Ok(j) = typed::load::<JourneyConfig, _>(&st, "journey:config").await {
+                journey.set(j);
+            }
+            let loaded = if new {
+                None
+            } else {
+                match load_survey(&st, &id).await {
+                    Ok(s) => Some(s),
+                    Err(_) => {
+                        missing.set(true);
+                        return;
+                    }
+                }
+            };
+            let mut d = loaded.clone().unwrap_or_else(|| blank_survey(&id));
+            if let Some(saved) = local_get(&draft_key(&id))
+                .and_then(|j| serde_json::from_str::<Survey>(&j).ok())
+                .filter(|s| s.rev == d.rev && s.id == d.id && *s != d)
+            {
+                d = saved;
+                restored.set(true);
+            }
+            original.set(loaded);
+            draft.set(Some(d));
+            structure.update(|n| *n += 1);
+        });
+    });
+    // Keep unsaved edits on this device.
+    Effect::new(move |_| {
+        let (Some(d), o) = (draft.get(), original.get()) else {
+            return;
+        };
+        if o.as_ref() == Some(&d) {
+            local_remove(&draft_key(&d.id));
+        } else if let Ok(j) = serde_json::to_string(&d) {
+            local_set(&draft_key(&d.id), &j);
+        }
+    });
+
+    let responses_now = LocalResource::new(move || {
+        state.changes.track();
+        let o = original.get();
+        async move {
+            match o {
+                Some(o) => responses_to_version(&store(), &o.id, o.version)
+                    .await
+                    .unwrap_or(0),
+                None => 0,
+            }
+        }
+    });
+
+    let problems = move || {
+        let zh = lang.get().is_zh();
+        draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.definition_problems(zh))
+                .unwrap_or_default()
+        })
+    };
+
+    let save = move || {
+        let Some(d) = draft.get_untracked() else {
+            return;
+        };
+        tried.set(true);
+        if !d.definition_problems(state.zh()).is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let st = store();
+            let was_new = original.get_untracked().is_none();
+            let result = match original.get_untracked() {
+                None => {
+                    let mut s = d.clone();
+                    typed::save(&st, &s).await.map(|rev| {
+                        s.rev = Some(rev);
+                        (s, false)
+                    })
+                }
+                Some(o) => match responses_to_version(&st, &o.id, o.version).await {
+                    Err(e) => Err(e),
+                    Ok(n) => {
+                        let mut s = o.edit(d, n > 0);
+                        let bumped = s.version != o.version;
+                        typed::save(&st, &s).await.map(|rev| {
+                            s.rev = Some(rev);
+                            (s, bumped)
+                        })
+                    }
+                },
+            };
+            busy.set(false);
+            match result {
+                Ok((s, bumped)) => {
+                    local_remove(&draft_key(&s.id));
+                    original.set(Some(s.clone()));
+                    draft.set(Some(s.clone()));
+                    restored.set(false);
+                    tried.set(false);
+                    structure.update(|n| *n += 1);
+                    let v = s.version;
+                    if bumped {
+                        state.tell(
+                            format!("已保存为第 {v} 版;已有答卷仍属于第 {} 版", v - 1),
+                            format!(
+                                "Saved as version {v}; earlier responses keep version {}",
+                                v - 1
+                            ),
+                        );
+                    } else {
+                        state.tell("问卷已保存", "The survey is saved");
+                    }
+                    if was_new {
+                        navigate(&format!("/surveys/{}", url_key(&s.id)), Default::default());
+                    }
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    let discard = move |_| {
+        let o = original.get_untracked();
+        let id = id.get_untracked();
+        local_remove(&draft_key(&id));
+        draft.set(Some(o.unwrap_or_else(|| blank_survey(&id))));
+        restored.set(false);
+        structure.update(|n| *n += 1);
+    };
+
+    let zh = move || lang.get().is_zh();
+    let editor = move || {
+        structure.track();
+        if draft.with_untracked(|d| d.is_none()) {
+            return view! { <p class="muted">"…"</p> }.into_any();
+        }
+        view! {
+            <BasicsPanel draft=draft journey=journey structure=structure/>
+            <ScalesPanel draft=draft structure=structure/>
+            <QuestionsPanel draft=draft structure=structure/>
+        }
+        .into_any()
+    };
+
+    view! {
+        <section class="survey-builder">
+            {move || missing.get().then(|| view! {
+                <div class="panel" role="alert" data-testid="survey-missing">
+                    <h1>{t2("找不到这份问卷", "Survey not found")}</h1>
+                    <A href="/surveys">{t2("返回问卷列表", "Back to the surveys")}</A>
+                </div>
+            })}
+            <div class="spread no-print">
+                <h1>
+                    {move || draft.with(|d| d.as_ref().map(|d| d.title.get(zh()).to_string())).unwrap_or_default()}
+                    " "
+                    {move || original.with(|o| o.as_ref().map(|o| o.version)).map(|v| view! {
+                        <span class="badge info" data-testid="survey-version">
+                            {move || if zh() { format!("第 {v} 版") } else { format!("Version {v}") }}
+                        </span>
+                    })}
+                </h1>
+                <div class="row">
+                    <A href="/surveys">{t2("全部问卷", "All surveys")}</A>
+                    {move || original.with(|o| o.as_ref().map(|o| url_key(&o.id).to_string())).map(|key| view! {
+                        <A href=format!("/surveys/{key}/results") attr:data-testid="to-results">{t2("查看结果", "Results")}</A>
+                    })}
+                </div>
+            </div>
+            {move || original.get().map(|o| {
+                let versions: Vec<u32> = o.previous_versions.iter().map(|v| v.version).collect();
+                view! {
+                    <p class="muted no-print" data-testid="version-info">
+                        {move || responses_now.get().map(|n| if zh() {
+                            format!("当前第 {} 版已有 {n} 份答卷;有答卷后修改问卷将生成新版本,已有答卷保留原版本。", o.version)
+                        } else {
+                            format!("Version {} has {n} responses; editing a survey that has responses makes a new version, and earlier responses keep theirs.", o.version)
+                        })}
+                        {(!versions.is_empty()).then(|| {
+                            let list = versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+                            view! { " " {move || if zh() { format!("早期版本:{list}") } else { format!("Earlier versions: {list}") }} }
+                        })}
+                    </p>
+                }
+            })}
+            {move || restored.get().then(|| view! {
+                <div class="notice no-print" role="status" data-testid="draft-restored">
+                    <span>{t2("已恢复上次未保存的修改。", "Your unsaved changes were restored.")}</span>
+                    <button type="button" on:click=discard>{t2("放弃修改", "Discard them")}</button>
+                </div>
+            })}
+            <div class="no-print">{editor}</div>
+            <div class="panel no-print">
+                {move || {
+                    let p = problems();
+                    (tried.get() && !p.is_empty()).then(|| view! {
+                        <ul class="err" role="alert" data-testid="survey-problems">
+                            {p.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                        </ul>
+                    })
+                }}
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="save-survey"
+                        on:click=move |_| save() disabled=move || busy.get()>
+                        {move || if busy.get() { t2("正在保存…", "Saving…")() } else { t2("保存问卷", "Save the survey")() }}
+                    </button>
+                </div>
+            </div>
+            {move || original.get().map(|o| view! {
+                <FollowUpPanel survey_id=o.id.clone()/>
+                <LinkPanel survey=o/>
+            })}
+            <PreviewPanel draft=draft/>
+        </section>
+    }
+}
+
+#[component]
+fn BasicsPanel(
+    draft: Draft,
+    journey: RwSignal<JourneyConfig>,
+    structure: RwSignal<u32>,
+) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    let d = draft.get_untracked().unwrap_or_else(|| blank_survey(""));
+    let mode = if d.mode == SurveyMode::OnePage {
+        "page"
+    } else {
+        "screen"
+    };
+    let stage = d.stage.clone().unwrap_or_default();
+    let touchpoint = d.touchpoint.clone().unwrap_or_default();
+    let csat_q = d.csat_question.clone().unwrap_or_default();
+    let questions = d.questions.clone();
+    view! {
+        <div class="panel">
+            <h2>{t2("基本信息", "About the survey")}</h2>
+            <div class="fields">
+                {draft_input(draft, "sv-title-zh".into(), t2("标题(中文)", "Title (Chinese)"),
+                    |s| s.title.zh.clone(), |s, v| s.title.zh = v)}
+                {draft_input(draft, "sv-title-en".into(), t2("标题(英文)", "Title (English)"),
+                    |s| s.title.en.clone(), |s, v| s.title.en = v)}
+                <div class="field">
+                    <label for="sv-mode">{t2("作答方式", "Layout")}</label>
+                    <select id="sv-mode" prop:value=mode on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.update(|d| if let Some(d) = d {
+                            d.mode = if v == "page" { SurveyMode::OnePage } else { SurveyMode::OnePerScreen };
+                        });
+                    }>
+                        <option value="screen" selected=mode == "screen">{move || SurveyMode::OnePerScreen.label(zh())}</option>
+                        <option value="page" selected=mode == "page">{move || SurveyMode::OnePage.label(zh())}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="sv-stage">{t2("旅程阶段", "Journey stage")}</label>
+                    <select id="sv-stage" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.update(|d| if let Some(d) = d {
+                            d.stage = (!v.is_empty()).then_some(v);
+                            d.touchpoint = None;
+                        });
+                        structure.update(|n| *n += 1);
+                    }>
+                        <option value="" selected=stage.is_empty()>{t2("(不限)", "(none)")}</option>
+                        {move || journey.get().stages.into_iter().map(|s| {
+                            let sel = s.id == stage;
+                            view! { <option value=s.id.clone() selected=sel>{s.name.get(zh()).to_string()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="sv-touchpoint">{t2("触点", "Touchpoint")}</label>
+                    <select id="sv-touchpoint" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.update(|d| if let Some(d) = d { d.touchpoint = (!v.is_empty()).then_some(v) });
+                    }>
+                        <option value="" selected=touchpoint.is_empty()>{t2("(不限)", "(none)")}</option>
+                        {move || {
+                            let j = journey.get();
+                            let stage_id = draft.with_untracked(|d| d.as_ref().and_then(|d| d.stage.clone()));
+                            j.stages.into_iter().filter(|s| Some(&s.id) == stage_id.as_ref())
+                                .flat_map(|s| s.touchpoints).map(|t| {
+                                    let sel = t.id == touchpoint;
+                                    view! { <option value=t.id.clone() selected=sel>{t.name.get(zh()).to_string()}</option> }
+                                }).collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="sv-csat">{t2("CSAT 计算题目", "CSAT question")}</label>
+                    <select id="sv-csat" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.update(|d| if let Some(d) = d { d.csat_question = (!v.is_empty()).then_some(v) });
+                    }>
+                        <option value="" selected=csat_q.is_empty()>{t2("全部满意度题", "Every satisfaction item")}</option>
+                        {questions.into_iter().filter(|q| q.kind.is_satisfaction_item()).map(|q| {
+                            let sel = q.id == csat_q;
+                            view! { <option value=q.id.clone() selected=sel>{move || q.text.get(zh()).to_string()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ScalesPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
+    let scales = draft.with_untracked(|d| d.as_ref().map(|d| d.scales.clone()).unwrap_or_default());
+    let bump = move || structure.update(|n| *n += 1);
+    let add = move |_| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                let id = fresh_id("s", d.scales.iter().map(|s| s.id.as_str()));
+                d.scales.push(Scale {
+                    id,
+                    name: Text::new("新维度", "New scale"),
+                    weight: 1.0,
+                });
+            }
+        });
+        bump();
+    };
+    view! {
+        <div class="panel">
+            <h2>{t2("维度与 CSI 权重", "Scales and CSI weights")}</h2>
+            <p class="muted small">{t2("同一维度的题目一起计算均值和信度(Cronbach's α);CSI 按权重加权各维度指数。",
+                "Questions of a scale are averaged and checked for reliability (Cronbach's α) together; the CSI weighs the scales' indexes.")}</p>
+            <div class="sv-scales">
+                {scales.into_iter().enumerate().map(|(i, s)| {
+                    let weight = s.weight.to_string();
+                    view! {
+                        <div class="fields sv-scale" data-testid=format!("scale-{i}")>
+                            {draft_input(draft, format!("sc{i}-zh"), t2("名称(中文)", "Name (Chinese)"),
+                                move |d| d.scales[i].name.zh.clone(), move |d, v| d.scales[i].name.zh = v)}
+                            {draft_input(draft, format!("sc{i}-en"), t2("名称(英文)", "Name (English)"),
+                                move |d| d.scales[i].name.en.clone(), move |d, v| d.scales[i].name.en = v)}
+                            <div class="field">
+                                <label for=format!("sc{i}-w")>{t2("权重", "Weight")}</label>
+                                <input id=format!("sc{i}-w") type="number" min="0" step="0.05" prop:value=weight
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev).parse::<f64>().unwrap_or(f64::NAN);
+                                        draft.update(|d| if let Some(d) = d { d.scales[i].weight = v });
+                                    }/>
+                            </div>
+                            <div class="field sv-end">
+                                <button type="button" class="danger" on:click=move |_| {
+                                    draft.update(|d| if let Some(d) = d {
+                                        let gone = d.scales.remove(i).id;
+                                        for q in d.questions.iter_mut() {
+                                            if q.scale.as_deref() == Some(gone.as_str()) { q.scale = None; }
+                                        }
+                                    });
+                                    bump();
+                                }>{t2("删除维度", "Remove scale")}</button>
+                            </div>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button type="button" on:click=add data-testid="add-scale">{t2("添加维度", "Add a scale")}</button>
+        </div>
+    }
+}
+
+#[component]
+fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    let (questions, scales) = draft.with_untracked(|d| {
+        d.as_ref()
+            .map(|d| (d.questions.clone(), d.scales.clone()))
+            .unwrap_or_default()
+    });
+    let count = questions.len();
+    let bump = move || structure.update(|n| *n += 1);
+    let edit = move |f: Box<dyn FnOnce(&mut Survey)>| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                f(d)
+            }
+        });
+        bump();
+    };
+    let add = move |_| {
+        edit(Box::new(|d| {
+            let id = fresh_id("q", d.questions.iter().map(|q| q.id.as_str()));
+            d.questions.push(Question {
+                id,
+                text: Text::new("", ""),
+                kind: QuestionKind::Likert5,
+                required: true,
+                scale: None,
+            });
+        }));
+    };
+    view! {
+        <div class="panel">
+            <h2>{t2("题目", "Questions")}</h2>
+            <ol class="sv-questions">
+                {questions.into_iter().enumerate().map(|(i, q)| {
+                    let kind = kind_key(&q.kind);
+                    let scale = q.scale.clone().unwrap_or_default();
+                    let scales = scales.clone();
+                    let options = match &q.kind {
+                        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => Some(options.clone()),
+                        _ => None,
+                    };
+                    let max_len = match &q.kind { QuestionKind::FreeText { max_len } => Some(*max_len), _ => None };
+                    view! {
+                        <li class="sv-question" data-testid=format!("question-{i}")>
+                            <div class="fields">
+                                {draft_input(draft, format!("q{i}-zh"), t2("题目(中文)", "Question (Chinese)"),
+                                    move |d| d.questions[i].text.zh.clone(), move |d, v| d.questions[i].text.zh = v)}
+                                {draft_input(draft, format!("q{i}-en"), t2("题目(英文)", "Question (English)"),
+                                    move |d| d.questions[i].text.en.clone(), move |d, v| d.questions[i].text.en = v)}
+                                <div class="field">
+                                    <label for=format!("q{i}-kind")>{t2("题型", "Type")}</label>
+                                    <select id=format!("q{i}-kind") on:change=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        edit(Box::new(move |d| {
+                                            let q = &mut d.questions[i];
+                                            q.kind = kind_from_key(&v, &q.kind);
+                                            if !q.kind.is_satisfaction_item() && d.csat_question.as_deref() == Some(q.id.as_str()) {
+                                                d.csat_question = None;
+                                            }
+                                        }));
+                                    }>
+                                        {KINDS.iter().map(|k| {
+                                            let key = kind_key(k);
+                                            let k = k.clone();
+                                            view! { <option value=key selected=key == kind>{move || k.label(zh())}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for=format!("q{i}-scale")>{t2("所属维度", "Scale")}</label>
+                                    <select id=format!("q{i}-scale") on:change=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        draft.update(|d| if let Some(d) = d { d.questions[i].scale = (!v.is_empty()).then_some(v) });
+                                    }>
+                                        <option value="" selected=scale.is_empty()>{t2("(无)", "(none)")}</option>
+                                        {scales.into_iter().map(|s| {
+                                            let sel = s.id == scale;
+                                            view! { <option value=s.id.clone() selected=sel>{move || s.name.get(zh()).to_string()}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label class="check">
+                                        <input type="checkbox" id=format!("q{i}-required") prop:checked=q.required
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                draft.update(|d| if let Some(d) = d { d.questions[i].required = on });
+                                            }/>
+                                        " " {t2("必答", "Required")}
+                                    </label>
+                                </div>
+                                {max_len.map(|m| view! {
+                                    <div class="field">
+                                        <label for=format!("q{i}-max")>{t2("最多字数", "Maximum length")}</label>
+                                        <input id=format!("q{i}-max") type="number" min="1" prop:value=m.map(|m| m.to_string()).unwrap_or_default()
+                                            on:input=move |ev| {
+                                                let v = event_target_value(&ev).parse::<u32>().ok().filter(|v| *v > 0);
+                                                draft.update(|d| if let Some(d) = d { d.questions[i].kind = QuestionKind::FreeText { max_len: v } });
+                                            }/>
+                                    </div>
+                                })}
+                            </div>
+                            {options.map(|opts| {
+                                let n = opts.len();
+                                view! {
+                                    <div class="sv-options">
+                                        <div class="label">{t2("选项", "Options")}</div>
+                                        {opts.into_iter().enumerate().map(|(j, o)| {
+                                            fn opt_at(d: &mut Survey, i: usize, j: usize) -> Option<&mut ChoiceOption> {
+                                                match &mut d.questions[i].kind {
+                                                    QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => options.get_mut(j),
+                                                    _ => None,
+                                                }
+                                            }
+                                            view! {
+                                                <div class="row sv-option">
+                                                    <input id=format!("q{i}-o{j}-zh") aria-label=t2("选项(中文)", "Option (Chinese)") prop:value=o.label.zh.clone()
+                                                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(o) = d.as_mut().and_then(|d| opt_at(d, i, j)) { o.label.zh = v }); }/>
+                                                    <input id=format!("q{i}-o{j}-en") aria-label=t2("选项(英文)", "Option (English)") prop:value=o.label.en.clone()
+                                                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(o) = d.as_mut().and_then(|d| opt_at(d, i, j)) { o.label.en = v }); }/>
+                                                    <button type="button" class="link" aria-label=t2("删除选项", "Remove option")
+                                                        on:click=move |_| edit(Box::new(move |d| {
+                                                            if let QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } = &mut d.questions[i].kind {
+                                                                options.remove(j);
+                                                            }
+                                                        }))>"×"</button>
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                        <button type="button" data-testid=format!("q{i}-add-option") on:click=move |_| edit(Box::new(move |d| {
+                                            if let QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } = &mut d.questions[i].kind {
+                                                let id = fresh_id("o", options.iter().map(|o| o.id.as_str()));
+                                                let mut o = option(n + 1);
+                                                o.id = id;
+                                                options.push(o);
+                                            }
+                                        }))>{t2("添加选项", "Add an option")}</button>
+                                    </div>
+                                }
+                            })}
+                            <div class="row sv-qactions">
+                                <button type="button" disabled=i == 0 on:click=move |_| edit(Box::new(move |d| d.questions.swap(i - 1, i)))
+                                    aria-label=t2("上移", "Move up")>"↑"</button>
+                                <button type="button" disabled=i + 1 == count on:click=move |_| edit(Box::new(move |d| d.questions.swap(i, i + 1)))
+                                    aria-label=t2("下移", "Move down")>"↓"</button>
+                                <button type="button" class="danger" on:click=move |_| edit(Box::new(move |d| {
+                                    let gone = d.questions.remove(i).id;
+                                    if d.csat_question.as_deref() == Some(gone.as_str()) { d.csat_question = None; }
+                                }))>{t2("删除题目", "Remove question")}</button>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <button type="button" on:click=add data-testid="add-question">{t2("添加题目", "Add a question")}</button>
+        </div>
+    }
+}
+
+/// Parses a threshold field: empty = off; otherwise a whole number within `max`.
+fn threshold(s: &str, max: u8) -> Result<Option<u8>, ()> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<u8>()
+        .ok()
+        .filter(|v| *v <= max)
+        .map(Some)
+        .ok_or(())
+}
+
+#[component]
+fn FollowUpPanel(survey_id: String) -> impl IntoView {
+    let state = app();
+    let settings: RwSignal<Option<FollowUpSettings>> = RwSignal::new(None);
+    let enabled = RwSignal::new(true);
+    let likert = RwSignal::new(String::new());
+    let faces = RwSignal::new(String::new());
+    let nps = RwSignal::new(String::new());
+    let complaint = RwSignal::new(String::new());
+    let kind = RwSignal::new("visit".to_string());
+    let show = |v: Option<u8>| v.map(|v| v.to_string()).unwrap_or_default();
+    {
+        let id = survey_id.clone();
+        spawn_local(async move {
+            let s = load_rule(&store(), &id).await;
+            enabled.set(s.rule.enabled);
+            likert.set(show(s.rule.likert_at_most));
+            faces.set(show(s.rule.csat_at_most));
+            nps.set(show(s.rule.nps_at_most));
+            complaint.set(show(s.rule.complaint_at_most));
+            kind.set(
+                if s.rule.kind == FollowUpKind::ComplaintDraft {
+                    "complaint"
+                } else {
+                    "visit"
+                }
+                .into(),
+            );
+            settings.set(Some(s));
+        });
+    }
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(mut s) = settings.get_untracked() else {
+            return;
+        };
+        let parsed = (
+            threshold(&likert.get_untracked(), 5),
+            threshold(&faces.get_untracked(), 5),
+            threshold(&nps.get_untracked(), 10),
+            threshold(&complaint.get_untracked(), 5),
+        );
+        let (Ok(l), Ok(f), Ok(n), Ok(c)) = parsed else {
+            error.set(Some(state.lang.get_untracked().s(
+                "阈值须为整数:五级量表和表情 1–5,推荐度 0–10;留空表示不触发",
+                "Thresholds are whole numbers: 1–5 for Likert and smileys, 0–10 for NPS; leave empty for none",
+            )));
+            return;
+        };
+        error.set(None);
+        s.rule.enabled = enabled.get_untracked();
+        s.rule.likert_at_most = l;
+        s.rule.csat_at_most = f;
+        s.rule.nps_at_most = n;
+        s.rule.complaint_at_most = c;
+        s.rule.kind = if kind.get_untracked() == "complaint" {
+            FollowUpKind::ComplaintDraft
+        } else {
+            FollowUpKind::ReturnVisit
+        };
+        spawn_local(async move {
+            match typed::save(&store(), &s).await {
+                Ok(rev) => {
+                    s.rev = Some(rev);
+                    settings.set(Some(s));
+                    state.tell("低分跟进规则已保存", "The follow-up rule is saved");
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    view! {
+        <form class="panel no-print" on:submit=save novalidate data-testid="followup-rule">
+            <h2>{t2("低分跟进", "Follow-up on a low score")}</h2>
+            <p class="muted small">{t2("答卷中任一题得分不高于阈值时,自动生成待办跟进(回访或投诉草稿),显示在结果页。",
+                "When any answer scores at or below a threshold, a follow-up (return visit or complaint draft) is opened and listed on the results page.")}</p>
+            <div class="fields">
+                <div class="field"><label class="check">
+                    <input type="checkbox" id="fu-enabled" bind:checked=enabled/>" " {t2("启用", "Enabled")}
+                </label></div>
+                <div class="field">
+                    <label for="fu-likert">{t2("五级量表 ≤", "Likert at most")}</label>
+                    <input id="fu-likert" type="number" min="1" max="5" bind:value=likert/>
+                </div>
+                <div class="field">
+                    <label for="fu-faces">{t2("表情评分 ≤", "Smileys at most")}</label>
+                    <input id="fu-faces" type="number" min="1" max="5" bind:value=faces/>
+                </div>
+                <div class="field">
+                    <label for="fu-nps">{t2("推荐度 ≤", "NPS at most")}</label>
+                    <input id="fu-nps" type="number" min="0" max="10" bind:value=nps/>
+                </div>
+                <div class="field">
+                    <label for="fu-kind">{t2("生成", "Open")}</label>
+                    <select id="fu-kind" bind:value=kind>
+                        <option value="visit">{t2("回访任务", "A return visit")}</option>
+                        <option value="complaint">{t2("投诉草稿", "A complaint draft")}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="fu-complaint">{t2("满意度 ≤ 时改为投诉草稿", "Complaint draft when satisfaction at most")}</label>
+                    <input id="fu-complaint" type="number" min="1" max="5" bind:value=complaint/>
+                </div>
+            </div>
+            <div class="err" role="alert">{move || error.get()}</div>
+            <div class="actions">
+                <button type="submit" data-testid="save-rule" disabled=move || settings.with(|s| s.is_none())>
+                    {t2("保存跟进规则", "Save the rule")}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn LinkPanel(survey: Survey) -> impl IntoView {
+    let lang = app().lang;
+    let origin = window().location().origin().unwrap_or_default();
+    let link = format!("{origin}/s/{}", url_key(&survey.id));
+    let title = survey.title.clone();
+    let label = format!("QR: {link}");
+    view! {
+        <div class="panel sv-link">
+            <h2 class="no-print">{t2("客户链接与二维码", "Customer link and QR code")}</h2>
+            <div class="sv-qr-card">
+                <div class="sv-qr-title">{move || title.get(lang.get().is_zh()).to_string()}</div>
+                <QrCodeSvg text=link.clone() label=label/>
+                <div class="sv-qr-hint">{t2("请用手机扫码评价我们的服务", "Scan with your phone to rate our service")}</div>
+                <a href=link.clone() target="_blank" data-testid="survey-link" class="sv-link-text">{link.clone()}</a>
+            </div>
+            <div class="actions no-print">
+                <button type="button" data-testid="print-qr" on:click=move |_| { let _ = window().print(); }>
+                    {t2("打印二维码", "Print the QR code")}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn PreviewPanel(draft: Draft) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let preview: RwSignal<Option<(u32, Survey)>> = RwSignal::new(None);
+    let show = move |_| {
+        let n = preview.with_untracked(|p| p.as_ref().map_or(0, |p| p.0 + 1));
+        preview.set(draft.get_untracked().map(|s| (n, s)));
+    };
+    view! {
+        <div class="panel no-print sv-preview">
+            <div class="spread">
+                <h2>{t2("预览", "Preview")}</h2>
+                <div class="row">
+                    <button type="button" data-testid="preview" on:click=show>
+                        {move || if preview.with(|p| p.is_some()) { t2("刷新预览", "Refresh the preview")() } else { t2("预览", "Preview")() }}
+                    </button>
+                    {move || preview.with(|p| p.is_some()).then(|| view! {
+                        <button type="button" on:click=move |_| preview.set(None)>{t2("关闭预览", "Close the preview")}</button>
+                    })}
+                </div>
+            </div>
+            {move || preview.get().map(|(_, s)| view! {
+                <div class="sv-preview-frame" data-testid="preview-frame">
+                    <SurveyForm survey=s lang=lang on_submit=move |_| state.tell("预览:答卷未保存", "Preview: the answers are not stored")/>
+                </div>
+            })}
+        </div>
+    }
+}

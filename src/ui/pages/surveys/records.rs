@@ -1,0 +1,198 @@
+//! records: the survey pages' reads and writes — surveys, responses paged through the
+//! `response_by_survey` index, storing a response with its low-score follow-up, the
+//! follow-up rule of a survey, and the "waiting to be sent" count.
+
+use chrono::NaiveDate;
+
+use crate::domain::survey::{
+    follow_up, validate_response, FollowUpSettings, ResponseError, Survey, SurveyFollowUp,
+    SurveyResponse,
+};
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::ui::state::AppStore;
+
+/// The record id of a survey from the path part of its URL (`/s/<key>`); a full id is
+/// accepted too.
+pub fn survey_id(param: &str) -> String {
+    if param.contains(':') {
+        param.to_string()
+    } else {
+        format!("survey:{param}")
+    }
+}
+
+/// The path part of a survey's URLs: its id without the `survey:` prefix.
+pub fn url_key(id: &str) -> &str {
+    id.strip_prefix("survey:").unwrap_or(id)
+}
+
+/// An HTML-anchor-safe key of a record id (`response:01J…` → `01J…`).
+pub fn anchor_key(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(_, k)| k)
+}
+
+fn s(v: &str) -> KeyPart {
+    KeyPart::Str(v.to_string())
+}
+
+pub async fn load_survey(store: &AppStore, id: &str) -> Result<Survey, StoreError> {
+    typed::load::<Survey, _>(store, id).await
+}
+
+/// The survey's follow-up rule, or the default one when staff have not set it.
+pub async fn load_rule(store: &AppStore, survey_id: &str) -> FollowUpSettings {
+    typed::load::<FollowUpSettings, _>(store, &FollowUpSettings::id_for(survey_id))
+        .await
+        .unwrap_or_else(|_| FollowUpSettings::new(survey_id))
+}
+
+/// How many responses answer this version of the survey.
+pub async fn responses_to_version(
+    store: &AppStore,
+    survey_id: &str,
+    version: u32,
+) -> Result<u64, StoreError> {
+    let key = IndexKey(vec![s(survey_id), KeyPart::Num(f64::from(version))]);
+    store.count("response_by_version", &KeyRange::eq(key)).await
+}
+
+/// How many responses the survey has, all versions.
+pub async fn response_count(store: &AppStore, survey_id: &str) -> Result<u64, StoreError> {
+    store
+        .count(
+            "response_by_survey",
+            &KeyRange::prefix(IndexKey(vec![s(survey_id)])),
+        )
+        .await
+}
+
+/// Why a response was not stored.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// The survey version it answers is unknown.
+    NoSuchVersion,
+    Invalid(Vec<ResponseError>),
+    Store(StoreError),
+}
+
+impl SubmitError {
+    pub fn message(&self, zh: bool) -> String {
+        match self {
+            SubmitError::NoSuchVersion => if zh {
+                "问卷版本不存在"
+            } else {
+                "That survey version does not exist"
+            }
+            .to_string(),
+            SubmitError::Invalid(errs) => errs
+                .iter()
+                .map(|e| e.message(zh))
+                .collect::<Vec<_>>()
+                .join(if zh { ";" } else { "; " }),
+            SubmitError::Store(e) => e.message(zh),
+        }
+    }
+}
+
+/// Validates a response against the survey version it answers and stores it; when the
+/// survey's follow-up rule asks for it, the follow-up record is written in the same
+/// transaction. Returns the follow-up opened, if any.
+pub async fn submit_response(
+    store: &AppStore,
+    survey: &Survey,
+    response: &SurveyResponse,
+) -> Result<Option<SurveyFollowUp>, SubmitError> {
+    let at = survey
+        .at_version(response.survey_version)
+        .ok_or(SubmitError::NoSuchVersion)?;
+    let errs = validate_response(&at, response);
+    if !errs.is_empty() {
+        return Err(SubmitError::Invalid(errs));
+    }
+    // Read everything first: the write transaction must not wait on anything else.
+    let rule = load_rule(store, &survey.id).await;
+    let followup =
+        follow_up(&rule.rule, &at, response).map(|f| SurveyFollowUp::for_response(f, response));
+    let mut docs = vec![typed::to_doc(response).map_err(SubmitError::Store)?];
+    if let Some(f) = &followup {
+        docs.push(typed::to_doc(f).map_err(SubmitError::Store)?);
+    }
+    store.bulk(docs).await.map_err(SubmitError::Store)?;
+    Ok(followup)
+}
+
+/// Responses on this device still waiting to be sent: those given on a customer's phone
+/// (Link) or the kiosk. Until the sync engine records what it has replicated, that is all of
+/// them; the sync engineer replaces this function.
+pub async fn pending_responses(store: &AppStore) -> Result<u64, StoreError> {
+    let mut n = 0;
+    for ch in ["Link", "Kiosk"] {
+        n += store
+            .count("response_by_channel", &KeyRange::eq(IndexKey(vec![s(ch)])))
+            .await?;
+    }
+    Ok(n)
+}
+
+/// The responses of a survey (all versions) submitted between two dates (inclusive, either
+/// open), read page by page through `response_by_survey`; `progress` hears the count so far.
+pub async fn load_responses(
+    store: &AppStore,
+    survey_id: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    progress: impl Fn(usize),
+) -> Result<Vec<SurveyResponse>, StoreError> {
+    let lower = IndexKey(vec![
+        s(survey_id),
+        s(&from
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()),
+    ]);
+    let upper = match to {
+        Some(d) => IndexKey(vec![
+            s(survey_id),
+            s(&format!("{}T~", d.format("%Y-%m-%d"))),
+        ]),
+        None => IndexKey(vec![s(survey_id)]).prefix_end(),
+    };
+    let range = KeyRange::between(lower, upper);
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let q = Query::new("response_by_survey", range.clone())
+            .limit(200)
+            .after(after);
+        let page = typed::page_of::<SurveyResponse, _>(store, &q).await?;
+        out.extend(page.rows);
+        progress(out.len());
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Every follow-up of a survey, newest first.
+pub async fn followups(
+    store: &AppStore,
+    survey_id: &str,
+) -> Result<Vec<SurveyFollowUp>, StoreError> {
+    let range = KeyRange::prefix(IndexKey(vec![s(survey_id)]));
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let q = Query::new("followup_by_survey", range.clone())
+            .descending()
+            .limit(200)
+            .after(after);
+        let page = typed::page_of::<SurveyFollowUp, _>(store, &q).await?;
+        out.extend(page.rows);
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,682 @@
+//! results: one survey version's figures (/surveys/:id/results?version=N) — responses,
+//! CSAT, NPS, CSI, the 90% target, per-question distributions, per-scale means and
+//! Cronbach's alpha with alpha-if-item-deleted, the trend, counts by channel, stage and
+//! staff — filtered by channel, stage, staff and date; CSV export; and the follow-ups to do.
+//! Responses are read through the `response_by_survey` index page by page; every figure
+//! comes from `domain::stats`.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::charts::{BarChart, LineChart};
+use super::records::{anchor_key, followups, load_responses, load_survey, url_key};
+use super::{fmt1, fmt2, param_survey_id};
+use crate::domain::journey::{default_journey, JourneyConfig};
+use crate::domain::staff::Staff;
+use crate::domain::stats::{
+    responses_csv, results, trend, Bucket, Distribution, Reliability, ResultsFilter, SurveyResults,
+    SATISFACTION_TARGET_PCT,
+};
+use crate::domain::survey::{
+    Channel, FollowUpStatus, QuestionKind, Survey, SurveyFollowUp, SurveyResponse,
+};
+use crate::store::typed;
+use crate::ui::components::ProgressBar;
+use crate::ui::data::all_of;
+use crate::ui::i18n::t2;
+use crate::ui::platform::{download, now};
+use crate::ui::state::{app, store};
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn channel_key(c: Channel) -> &'static str {
+    match c {
+        Channel::Kiosk => "kiosk",
+        Channel::Link => "link",
+        Channel::Staff => "staff",
+    }
+}
+
+/// Why an alpha is undefined, in words.
+fn alpha_reason(r: &Reliability, zh: bool) -> String {
+    if r.k < 2 {
+        if zh {
+            "该维度的评分题少于 2 道".into()
+        } else {
+            "the scale has fewer than 2 scored items".into()
+        }
+    } else if r.n < 2 {
+        if zh {
+            "完整作答该维度的答卷少于 2 份".into()
+        } else {
+            "fewer than 2 responses answered every item".into()
+        }
+    } else if zh {
+        "答案没有差异(总分方差为 0)".into()
+    } else {
+        "the answers do not vary (total variance 0)".into()
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Filters {
+    channel: RwSignal<String>,
+    stage: RwSignal<String>,
+    staff: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+}
+
+impl Filters {
+    fn to_filter(self) -> ResultsFilter {
+        ResultsFilter {
+            channel: Channel::ALL
+                .into_iter()
+                .find(|c| channel_key(*c) == self.channel.get()),
+            stage: Some(self.stage.get()).filter(|s| !s.is_empty()),
+            staff_id: Some(self.staff.get()).filter(|s| !s.is_empty()),
+            from: parse_date(&self.from.get()),
+            to: parse_date(&self.to.get()),
+            include_partial: false,
+        }
+    }
+}
+
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let id = param_survey_id("id");
+    let query = use_query_map();
+    let version_param = Memo::new(move |_| {
+        query
+            .read()
+            .get("version")
+            .and_then(|v| v.parse::<u32>().ok())
+    });
+    let version: RwSignal<Option<u32>> = RwSignal::new(None);
+    Effect::new(move |_| version.set(version_param.get()));
+    let f = Filters {
+        channel: RwSignal::new(String::new()),
+        stage: RwSignal::new(String::new()),
+        staff: RwSignal::new(String::new()),
+        from: RwSignal::new(String::new()),
+        to: RwSignal::new(String::new()),
+    };
+    let bucket = RwSignal::new("day".to_string());
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    // The response a follow-up link points at, highlighted in the responses table.
+    let highlight = RwSignal::new(None::<String>);
+
+    let survey = LocalResource::new(move || {
+        state.changes.track();
+        let id = id.get();
+        async move { load_survey(&store(), &id).await.ok() }
+    });
+    let lookups = LocalResource::new(move || async move {
+        let st = store();
+        let staff = all_of::<Staff>(&st)
+            .await
+            .map(|(v, _)| v)
+            .unwrap_or_default();
+        let journey = typed::load::<JourneyConfig, _>(&st, "journey:config")
+            .await
+            .unwrap_or_else(|_| default_journey());
+        (staff, journey)
+    });
+    // Responses in the date range, read page by page (the other filters apply in memory).
+    let responses = LocalResource::new(move || {
+        state.changes.track();
+        let id = id.get();
+        let (from, to) = (parse_date(&f.from.get()), parse_date(&f.to.get()));
+        async move {
+            let total = super::records::response_count(&store(), &id)
+                .await
+                .unwrap_or(0) as usize;
+            progress.set(Some((0, total)));
+            let r = load_responses(&store(), &id, from, to, |n| {
+                progress.set(Some((n.min(total), total)))
+            })
+            .await;
+            progress.set(None);
+            r.unwrap_or_default()
+        }
+    });
+    let follow = LocalResource::new(move || {
+        state.changes.track();
+        let id = id.get();
+        async move { followups(&store(), &id).await.unwrap_or_default() }
+    });
+
+    // The survey at the chosen version.
+    let at_version = move || -> Option<Survey> {
+        let s = survey.get().flatten()?;
+        let v = version.get().unwrap_or(s.version);
+        s.at_version(v)
+    };
+    let computed = Memo::new(move |_| -> Option<(Survey, SurveyResults)> {
+        let sv = at_version()?;
+        let rs = responses.get()?;
+        let r = results(&sv, &rs, &f.to_filter(), SATISFACTION_TARGET_PCT);
+        Some((sv, r))
+    });
+
+    let export = move |_| {
+        let (Some(sv), Some(rs)) = (at_version(), responses.get_untracked()) else {
+            return;
+        };
+        match responses_csv(&sv, &rs, &f.to_filter(), state.zh()) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let name = format!(
+                    "survey-{}-v{}-{}.csv",
+                    url_key(&sv.id),
+                    sv.version,
+                    now().format("%Y%m%d")
+                );
+                download(&name, "text/csv;charset=utf-8", &text);
+            }
+            Err(e) => state.warn(e.to_string()),
+        }
+    };
+
+    view! {
+        <section class="survey-results">
+            <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
+            {move || survey.get().map(|s| match s {
+                None => view! {
+                    <div class="panel" role="alert"><h1>{t2("找不到这份问卷", "Survey not found")}</h1>
+                    <A href="/surveys">{t2("返回问卷列表", "Back to the surveys")}</A></div>
+                }.into_any(),
+                Some(s) => {
+                    let key = url_key(&s.id).to_string();
+                    let mut versions: Vec<u32> = s.previous_versions.iter().map(|v| v.version).collect();
+                    versions.push(s.version);
+                    versions.reverse();
+                    let current = s.version;
+                    let title = s.title.clone();
+                    view! {
+                        <div class="spread">
+                            <h1>{move || title.get(zh()).to_string()} " · " {t2("结果", "Results")}</h1>
+                            <div class="row no-print">
+                                <A href=format!("/surveys/{key}")>{t2("编辑问卷", "Edit the survey")}</A>
+                                <button type="button" data-testid="export-csv" on:click=export>{t2("导出 CSV", "Export CSV")}</button>
+                            </div>
+                        </div>
+                        <div class="panel fields no-print sr-filters">
+                            <div class="field">
+                                <label for="rs-version">{t2("版本", "Version")}</label>
+                                <select id="rs-version" data-testid="version-select" on:change=move |ev| {
+                                    version.set(event_target_value(&ev).parse().ok());
+                                }>
+                                    {versions.into_iter().map(|v| {
+                                        let sel = move || version.get().unwrap_or(current) == v;
+                                        view! { <option value=v.to_string() selected=sel>
+                                            {move || match (zh(), v == current) {
+                                                (true, true) => format!("第 {v} 版(当前)"),
+                                                (true, false) => format!("第 {v} 版"),
+                                                (false, true) => format!("Version {v} (current)"),
+                                                (false, false) => format!("Version {v}"),
+                                            }}
+                                        </option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="rs-channel">{t2("渠道", "Channel")}</label>
+                                <select id="rs-channel" bind:value=f.channel>
+                                    <option value="">{t2("全部", "All")}</option>
+                                    {Channel::ALL.into_iter().map(|c| view! {
+                                        <option value=channel_key(c)>{move || c.label(zh())}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="rs-stage">{t2("旅程阶段", "Stage")}</label>
+                                <select id="rs-stage" bind:value=f.stage>
+                                    <option value="">{t2("全部", "All")}</option>
+                                    {move || lookups.get().map(|(_, j)| j.stages.into_iter().map(|s| view! {
+                                        <option value=s.id.clone()>{s.name.get(zh()).to_string()}</option>
+                                    }).collect_view())}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="rs-staff">{t2("员工", "Staff")}</label>
+                                <select id="rs-staff" bind:value=f.staff>
+                                    <option value="">{t2("全部", "All")}</option>
+                                    {move || lookups.get().map(|(staff, _)| staff.into_iter().map(|s| view! {
+                                        <option value=s.id.clone()>{s.name.clone()}</option>
+                                    }).collect_view())}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="rs-from">{t2("开始日期", "From")}</label>
+                                <input id="rs-from" type="date" bind:value=f.from/>
+                            </div>
+                            <div class="field">
+                                <label for="rs-to">{t2("结束日期", "To")}</label>
+                                <input id="rs-to" type="date" bind:value=f.to/>
+                            </div>
+                        </div>
+                        <ProgressBar progress=progress label=Signal::derive(move || lang.get().t("正在读取答卷", "Reading responses").to_string())/>
+                        {move || computed.get().map(|(sv, r)| view! {
+                            <Summary r=r.clone()/>
+                            <TrendPanel survey=sv.clone() bucket=bucket filters=f responses=responses/>
+                            <ScalesPanel r=r.clone()/>
+                            <QuestionsPanel survey=sv.clone() r=r.clone()/>
+                            <CountsPanel r=r.clone() lookups=lookups/>
+                        })}
+                        <FollowUpsPanel follow=follow highlight=highlight/>
+                        {move || computed.get().map(|(sv, _)| view! {
+                            <ResponsesPanel survey=sv filters=f responses=responses follow=follow highlight=highlight/>
+                        })}
+                    }.into_any()
+                }
+            })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Summary(r: SurveyResults) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    let csat = r.csat;
+    let nps = r.nps;
+    let target = r.target;
+    let status = match target.met {
+        Some(true) => "ok",
+        Some(false) => "bad",
+        None => "",
+    };
+    let actual = target.actual_pct.unwrap_or(0.0).clamp(0.0, 100.0);
+    view! {
+        <div class="cards" data-testid="summary">
+            <div class="card"><div class="n" data-testid="res-n">{r.n}</div><div class="l">{t2("答卷数", "Responses")}</div></div>
+            <div class=format!("card {status}")>
+                <div class="n" data-testid="res-csat">{csat.map(|c| format!("{:.1}%", c.value)).unwrap_or_else(|| "—".into())}</div>
+                <div class="l">"CSAT " {move || csat.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("(无满意度答案)", "(no satisfaction answers)").into())}</div>
+            </div>
+            <div class="card">
+                <div class="n" data-testid="res-nps">{fmt1(nps.map(|x| x.value))}</div>
+                <div class="l">"NPS " {move || nps.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("(无推荐度答案)", "(no NPS answers)").into())}</div>
+            </div>
+            <div class="card">
+                <div class="n" data-testid="res-csi">{fmt1(r.csi)}</div>
+                <div class="l">{move || if r.csi.is_some() { "CSI (0–100)".to_string() } else { lang.get().t("CSI(无维度数据)", "CSI (no scale data)").to_string() }}</div>
+            </div>
+        </div>
+        <div class="panel target" data-testid="target">
+            <div class="spread">
+                <strong>{move || if zh() { format!("满意度目标 {:.0}%", target.target_pct) } else { format!("Satisfaction target {:.0}%", target.target_pct) }}</strong>
+                <span class=format!("badge {status}") data-testid="target-status">{move || match target.met {
+                    Some(true) => lang.get().t("已达标", "Met"),
+                    Some(false) => lang.get().t("未达标", "Not met"),
+                    None => lang.get().t("— 无数据", "— no data"),
+                }}</span>
+            </div>
+            <div class="target-bar" role="img" aria-label=move || format!("{} {:.1}% / {:.0}%", lang.get().t("实际", "Actual"), actual, target.target_pct)>
+                <div class="actual" style=format!("width:{actual:.1}%")></div>
+                <div class="goal" style=format!("left:{:.1}%", target.target_pct)></div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TrendPanel(
+    survey: Survey,
+    bucket: RwSignal<String>,
+    filters: Filters,
+    responses: LocalResource<Vec<SurveyResponse>>,
+) -> impl IntoView {
+    let lang = app().lang;
+    let survey = StoredValue::new(survey);
+    let points = move || {
+        let b = match bucket.get().as_str() {
+            "week" => Bucket::Week,
+            "month" => Bucket::Month,
+            _ => Bucket::Day,
+        };
+        let rs = responses.get().unwrap_or_default();
+        survey.with_value(|s| trend(s, &rs, &filters.to_filter(), b))
+    };
+    view! {
+        <div class="panel">
+            <div class="spread">
+                <h2>{t2("趋势", "Trend")}</h2>
+                <select aria-label=t2("时间粒度", "Period") bind:value=bucket>
+                    {[Bucket::Day, Bucket::Week, Bucket::Month].into_iter().zip(["day", "week", "month"]).map(|(b, k)| view! {
+                        <option value=k>{move || b.label(lang.get().is_zh())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || {
+                let pts = points();
+                if pts.is_empty() {
+                    return view! { <p class="muted">{t2("— 没有答卷", "— no responses")}</p> }.into_any();
+                }
+                let fmt = |d: NaiveDate| d.format("%m-%d").to_string();
+                let csat: Vec<(String, Option<f64>)> = pts.iter().map(|p| (fmt(p.start), p.csat.map(|c| c.value))).collect();
+                let nps: Vec<(String, Option<f64>)> = pts.iter().map(|p| (fmt(p.start), p.nps.map(|c| c.value))).collect();
+                view! {
+                    <div class="grid">
+                        <div data-testid="trend-csat">
+                            <h3>{t2("CSAT(%)与 90% 目标", "CSAT (%) against the 90% target")}</h3>
+                            <LineChart points=csat min=0.0 max=100.0 target=SATISFACTION_TARGET_PCT label="CSAT"/>
+                        </div>
+                        <div data-testid="trend-nps">
+                            <h3>"NPS"</h3>
+                            <LineChart points=nps min=-100.0 max=100.0 label="NPS"/>
+                        </div>
+                    </div>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn ScalesPanel(r: SurveyResults) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    view! {
+        <div class="panel">
+            <h2>{t2("维度均值与信度(Cronbach's α)", "Scale means and reliability (Cronbach's α)")}</h2>
+            <div class="table-wrap">
+                <table data-testid="scales-table">
+                    <thead><tr>
+                        <th>{t2("维度", "Scale")}</th><th class="num">{t2("权重", "Weight")}</th>
+                        <th class="num">{t2("均值(1–5)", "Mean (1–5)")}</th><th class="num">{t2("指数", "Index")}</th>
+                        <th class="num">"n"</th><th class="num">"α"</th><th class="num">{t2("α 的 n(题数 k)", "n behind α (items k)")}</th>
+                        <th>{t2("删除该题后的 α", "α if item deleted")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.scales.into_iter().map(|s| {
+                            let rel = s.reliability.clone();
+                            let reason = rel.clone();
+                            let items = rel.items.clone();
+                            let name = s.name.clone();
+                            view! { <tr data-testid=format!("scale-row-{}", s.scale_id)>
+                                <td>{move || name.get(zh()).to_string()}</td>
+                                <td class="num">{format!("{:.2}", s.weight)}</td>
+                                <td class="num">{fmt2(s.mean)}</td>
+                                <td class="num">{fmt1(s.index)}</td>
+                                <td class="num">{s.n}</td>
+                                <td class="num" data-testid="alpha">
+                                    {fmt2(rel.alpha)}
+                                    {rel.alpha.is_none().then(|| view! { <div class="small muted" data-testid="alpha-reason">{move || alpha_reason(&reason, zh())}</div> })}
+                                </td>
+                                <td class="num">{format!("{} ({})", rel.n, rel.k)}</td>
+                                <td class="small">
+                                    {items.into_iter().map(|it| view! {
+                                        <div>{it.question_id.clone()}": " {fmt2(it.alpha_if_deleted)}</div>
+                                    }).collect_view()}
+                                    {(rel.k == 2).then(|| view! { <div class="muted">{move || lang.get().t("(删去一题只剩一题,α 无定义)", "(one item would remain: α undefined)")}</div> })}
+                                </td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    let items = r
+        .questions
+        .into_iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let kind = survey.question(&q.question_id).map(|x| x.kind.clone());
+            let text = q.text.clone();
+            let chart = match (&q.distribution, kind) {
+                (Distribution::Scores(d), _) => {
+                    let rows = d.iter().map(|(v, n)| (v.to_string(), *n)).collect();
+                    view! { <BarChart rows=rows label=text.get(true).to_string()/> }.into_any()
+                }
+                (
+                    Distribution::Options(d),
+                    Some(QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options }),
+                ) => {
+                    let z = lang.get_untracked().is_zh();
+                    let rows = d
+                        .iter()
+                        .map(|(id, n)| {
+                            let l = options.iter().find(|o| &o.id == id).map(|o| o.label.get(z).to_string()).unwrap_or_else(|| id.clone());
+                            (l, *n)
+                        })
+                        .collect();
+                    view! { <BarChart rows=rows label=text.get(true).to_string()/> }.into_any()
+                }
+                _ => view! { <p class="muted small">{move || lang.get().t("文字意见:见下方答卷列表或导出 CSV", "Free text: see the responses below or export CSV")}</p> }.into_any(),
+            };
+            view! {
+                <div class="sr-question" data-testid=format!("dist-{}", q.question_id)>
+                    <h3>{i + 1}". " {move || text.get(zh()).to_string()}</h3>
+                    <p class="small muted">
+                        {move || if zh() { format!("作答 {} 人", q.n) } else { format!("{} answered", q.n) }}
+                        {q.mean.map(|m| format!(" · {} {m:.2}", if lang.get_untracked().is_zh() { "均值" } else { "mean" }))}
+                    </p>
+                    {chart}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="panel">
+            <h2>{t2("各题分布", "Answers per question")}</h2>
+            <div class="grid">{items}</div>
+        </div>
+    }
+}
+
+#[component]
+fn CountsPanel(
+    r: SurveyResults,
+    lookups: LocalResource<(Vec<Staff>, JourneyConfig)>,
+) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    let none = move || lang.get().t("(未填)", "(none)").to_string();
+    let by_channel = r.by_channel.clone();
+    let by_stage = r.by_stage.clone();
+    let by_staff = r.by_staff.clone();
+    view! {
+        <div class="panel">
+            <h2>{t2("按渠道、阶段、员工统计", "By channel, stage and staff")}</h2>
+            <div class="grid" data-testid="counts">
+                <table><thead><tr><th>{t2("渠道", "Channel")}</th><th class="num">"n"</th></tr></thead><tbody>
+                    {by_channel.into_iter().map(|(c, n)| view! { <tr><td>{move || c.label(zh())}</td><td class="num">{n}</td></tr> }).collect_view()}
+                </tbody></table>
+                <table><thead><tr><th>{t2("旅程阶段", "Stage")}</th><th class="num">"n"</th></tr></thead><tbody>
+                    {by_stage.into_iter().map(|(s, n)| view! { <tr><td>{move || match &s {
+                        None => none(),
+                        Some(id) => lookups.get().and_then(|(_, j)| j.stage(id).map(|st| st.name.get(zh()).to_string())).unwrap_or_else(|| id.clone()),
+                    }}</td><td class="num">{n}</td></tr> }).collect_view()}
+                </tbody></table>
+                <table><thead><tr><th>{t2("员工", "Staff")}</th><th class="num">"n"</th></tr></thead><tbody>
+                    {by_staff.into_iter().map(|(s, n)| view! { <tr><td>{move || match &s {
+                        None => none(),
+                        Some(id) => lookups.get().and_then(|(st, _)| st.into_iter().find(|x| &x.id == id).map(|x| x.name)).unwrap_or_else(|| id.clone()),
+                    }}</td><td class="num">{n}</td></tr> }).collect_view()}
+                </tbody></table>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn FollowUpsPanel(
+    follow: LocalResource<Vec<SurveyFollowUp>>,
+    highlight: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let zh = move || lang.get().is_zh();
+    let notes: RwSignal<std::collections::BTreeMap<String, String>> =
+        RwSignal::new(Default::default());
+    let complete = move |mut f: SurveyFollowUp| {
+        let note = notes.with_untracked(|n| n.get(&f.id).cloned().unwrap_or_default());
+        let by = state
+            .user
+            .get_untracked()
+            .map(|u| u.id)
+            .unwrap_or_else(|| "—".into());
+        if let Err(e) = f.complete(&by, &note, now()) {
+            state.warn(e.message(state.zh()).to_string());
+            return;
+        }
+        spawn_local(async move {
+            match typed::save(&store(), &f).await {
+                Ok(_) => state.tell("跟进已完成", "The follow-up is done"),
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    view! {
+        <div class="panel" data-testid="followups">
+            <h2>{t2("待办跟进", "Follow-ups to do")}</h2>
+            <Suspense fallback=|| ()>
+            {move || follow.get().map(|list| {
+                let open: Vec<SurveyFollowUp> = list.iter().filter(|f| f.is_open()).cloned().collect();
+                let done = list.len() - open.len();
+                if open.is_empty() {
+                    return view! { <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进(已完成 {done} 项)。") } else { format!("Nothing to follow up ({done} done).") }}</p> }.into_any();
+                }
+                view! {
+                    <ul class="followups">
+                        {open.into_iter().map(|f| {
+                            let fid = f.id.clone();
+                            let reason = f.reason.clone();
+                            let anchor = format!("#r-{}", anchor_key(&f.response_id));
+                            let target = f.response_id.clone();
+                            let go = move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                highlight.set(Some(target.clone()));
+                                let row = format!("r-{}", anchor_key(&target));
+                                if let Some(el) = crate::ui::platform::window().document().and_then(|d| d.get_element_by_id(&row)) {
+                                    el.scroll_into_view();
+                                }
+                            };
+                            let f2 = f.clone();
+                            let kind_class = if f.kind == crate::domain::survey::FollowUpKind::ComplaintDraft { "badge bad" } else { "badge warn" };
+                            view! {
+                                <li class="followup" data-testid="followup">
+                                    <div class="row">
+                                        <span class=kind_class data-testid="followup-kind">{move || f.kind.label(zh())}</span>
+                                        <span class="small muted">{f.created_at.format("%Y-%m-%d %H:%M").to_string()}</span>
+                                        <a href=anchor data-testid="followup-link" on:click=go>{t2("查看答卷", "See the response")}</a>
+                                        {f.customer_id.clone().map(|c| view! { <a href=format!("/customers/{c}")>{t2("客户", "Customer")}</a> })}
+                                    </div>
+                                    <div>{move || reason.get(zh()).to_string()}</div>
+                                    <div class="row">
+                                        <input aria-label=t2("处理情况", "What was done") placeholder=t2("处理情况", "What was done")
+                                            on:input=move |ev| { let v = event_target_value(&ev); notes.update(|n| { n.insert(fid.clone(), v); }); }/>
+                                        <button type="button" on:click=move |_| complete(f2.clone())>{t2("标记完成", "Mark done")}</button>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn ResponsesPanel(
+    survey: Survey,
+    filters: Filters,
+    responses: LocalResource<Vec<SurveyResponse>>,
+    follow: LocalResource<Vec<SurveyFollowUp>>,
+    highlight: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let lang = app().lang;
+    let zh = move || lang.get().is_zh();
+    let shown = RwSignal::new(50usize);
+    let survey = StoredValue::new(survey);
+    let rows = move || {
+        let rs = responses.get().unwrap_or_default();
+        let filter = filters.to_filter();
+        let mut sel: Vec<SurveyResponse> = survey.with_value(|s| {
+            crate::domain::stats::select(s, &rs, &filter)
+                .into_iter()
+                .cloned()
+                .collect()
+        });
+        sel.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id)));
+        sel
+    };
+    let flagged = move |id: &str| {
+        follow
+            .get()
+            .map(|l| {
+                l.iter()
+                    .any(|f| f.response_id == id && f.status == FollowUpStatus::Open)
+            })
+            .unwrap_or(false)
+    };
+    view! {
+        <div class="panel">
+            <h2>{t2("答卷", "Responses")}</h2>
+            <div class="table-wrap">
+                <table data-testid="responses-table">
+                    <thead><tr>
+                        <th>{t2("提交时间", "Submitted")}</th><th>{t2("渠道", "Channel")}</th>
+                        {survey.with_value(|s| s.questions.iter().map(|q| {
+                            let t = q.text.clone();
+                            view! { <th title=t.zh.clone()>{q.id.clone()}</th> }
+                        }).collect_view())}
+                    </tr></thead>
+                    <tbody>
+                        {move || {
+                            let all = rows();
+                            let total = all.len();
+                            let mut out = all.into_iter().take(shown.get()).map(|r| {
+                                let cells = survey.with_value(|s| s.questions.iter().map(|q| {
+                                    let cell = match r.answers.get(&q.id) {
+                                        None => String::new(),
+                                        Some(crate::domain::survey::Answer::Score(v)) => v.to_string(),
+                                        Some(crate::domain::survey::Answer::Choice(c)) => c.clone(),
+                                        Some(crate::domain::survey::Answer::Choices(cs)) => cs.join(", "),
+                                        Some(crate::domain::survey::Answer::Text(t)) => t.clone(),
+                                    };
+                                    view! { <td>{cell}</td> }
+                                }).collect_view());
+                                let flag = flagged(&r.id);
+                                view! {
+                                    <tr id=format!("r-{}", anchor_key(&r.id)) class:flagged=flag
+                                        class:highlight={ let id = r.id.clone(); move || highlight.get().as_deref() == Some(id.as_str()) }>
+                                        <td>{r.submitted_at.format("%Y-%m-%d %H:%M").to_string()}
+                                            {flag.then(|| view! { " " <span class="badge warn">{t2("待跟进", "Follow up")}</span> })}</td>
+                                        <td>{move || r.channel.label(zh())}</td>
+                                        {cells}
+                                    </tr>
+                                }
+                            }).collect_view().into_any();
+                            if total > shown.get() {
+                                out = view! { {out} <tr><td colspan="99"><button type="button" on:click=move |_| shown.update(|n| *n += 50)>
+                                    {t2("显示更多", "Show more")}</button></td></tr> }.into_any();
+                            }
+                            out
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,355 @@
+//! sync_settings: the sync section of Settings — endpoint, databases, sign-in (session cookie
+//! or Basic; the password is never stored), kiosk push-only mode, installing the server's
+//! validation and security, and the conflicts staff must settle, both versions side by side.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped as spawn_local;
+use serde_json::Value as Json;
+
+use crate::sync::config::{validate, AuthKind, Mode};
+use crate::sync::conflicts::{self, Conflict};
+use crate::sync::{engine, live, security, SyncConfig, SyncError};
+use crate::ui::components::sync_status::{save_config, sync_ctx};
+use crate::ui::components::Field;
+use crate::ui::i18n::t2;
+use crate::ui::platform::random_bytes;
+use crate::ui::state::{app, store};
+
+fn local_db_id() -> String {
+    crate::sync::protocol::hex(&random_bytes::<12>())
+}
+
+#[component]
+pub fn SyncSettingsSection() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let ctx = sync_ctx();
+    let url = RwSignal::new(String::new());
+    let db = RwSignal::new(String::from("kefu"));
+    let responses_db = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let auth = RwSignal::new("session".to_string());
+    let mode = RwSignal::new("two_way".to_string());
+    // (is_error, text)
+    let message = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+
+    // Fill the form from the saved configuration.
+    Effect::new(move |_| {
+        if let Some(c) = ctx.config.get() {
+            url.set(c.url);
+            db.set(c.db);
+            responses_db.set(c.responses_db);
+            user.set(c.user);
+            auth.set(
+                if c.auth == AuthKind::Basic {
+                    "basic"
+                } else {
+                    "session"
+                }
+                .into(),
+            );
+            mode.set(
+                if c.mode == Mode::KioskPush {
+                    "kiosk_push"
+                } else {
+                    "two_way"
+                }
+                .into(),
+            );
+        }
+    });
+
+    let form_config = move || {
+        let prev = ctx.config.get_untracked();
+        SyncConfig {
+            url: url.get_untracked().trim().to_string(),
+            db: db.get_untracked().trim().to_string(),
+            responses_db: responses_db.get_untracked().trim().to_string(),
+            user: user.get_untracked().trim().to_string(),
+            auth: if auth.get_untracked() == "basic" {
+                AuthKind::Basic
+            } else {
+                AuthKind::Session
+            },
+            mode: if mode.get_untracked() == "kiosk_push" {
+                Mode::KioskPush
+            } else {
+                Mode::TwoWay
+            },
+            enabled: true,
+            local_db_id: prev
+                .map(|p| p.local_db_id)
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(local_db_id),
+        }
+    };
+
+    let say = move |err: bool, zh: String, en: String| {
+        message.set(Some((err, lang.get_untracked().s(zh, en))))
+    };
+
+    let connect = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let cfg = form_config();
+        let zh = lang.get_untracked().is_zh();
+        if let Err(m) = validate(&cfg, zh) {
+            message.set(Some((true, m)));
+            return;
+        }
+        let pw = password.get_untracked();
+        busy.set(true);
+        message.set(Some((
+            false,
+            lang.get_untracked().s("正在连接…", "Connecting…"),
+        )));
+        spawn_local(async move {
+            ctx.stop();
+            if !cfg.user.is_empty() {
+                match live::sign_in(&cfg, &pw).await {
+                    Ok(()) => {}
+                    Err(SyncError::Unauthorized) => {
+                        say(
+                            true,
+                            "登录失败：用户名或密码错误。".into(),
+                            "Sign-in failed: wrong name or password.".into(),
+                        );
+                        busy.set(false);
+                        return;
+                    }
+                    Err(e) => {
+                        message.set(Some((true, e.message(zh))));
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            password.set(String::new());
+            let t = live::transport(&cfg);
+            let db_name = if cfg.mode == Mode::KioskPush && !cfg.responses_db.is_empty() {
+                cfg.responses_db.clone()
+            } else {
+                cfg.db.clone()
+            };
+            if let Err(e) = engine::check_database(&t, &db_name, 15_000).await {
+                message.set(Some((true, e.message(zh))));
+                if !e.retryable() {
+                    busy.set(false);
+                    return;
+                }
+            }
+            match save_config(&cfg).await {
+                Ok(()) => {
+                    ctx.config.set(Some(cfg.clone()));
+                    ctx.start(cfg);
+                    say(
+                        false,
+                        "已连接，开始同步。".into(),
+                        "Connected; syncing.".into(),
+                    );
+                }
+                Err(e) => message.set(Some((true, e.message(zh)))),
+            }
+            busy.set(false);
+        });
+    };
+
+    let sign_out = move |_| {
+        spawn_local(async move {
+            if let Some(mut cfg) = ctx.config.get_untracked() {
+                ctx.stop();
+                live::sign_out(&cfg).await;
+                cfg.enabled = false;
+                let _ = save_config(&cfg).await;
+                ctx.config.set(Some(cfg));
+                say(
+                    false,
+                    "已退出登录，同步已暂停。".into(),
+                    "Signed out; sync paused.".into(),
+                );
+            }
+        });
+    };
+
+    let install = move |_| {
+        let cfg = form_config();
+        spawn_local(async move {
+            let zh = lang.get_untracked().is_zh();
+            match security::install(&live::transport(&cfg), &cfg.db, &cfg.responses_db).await {
+                Ok(steps) => {
+                    let failed: Vec<String> = steps
+                        .iter()
+                        .filter(|s| !s.ok)
+                        .map(|s| format!("{} ({})", s.what, s.detail))
+                        .collect();
+                    if failed.is_empty() {
+                        say(
+                            false,
+                            "已安装设计文档和权限设置。".into(),
+                            "The design documents and security settings are installed.".into(),
+                        );
+                    } else {
+                        say(
+                            true,
+                            format!("部分安装失败（需要管理员账号）：{}", failed.join("；")),
+                            format!(
+                                "Some steps failed (an administrator account is needed): {}",
+                                failed.join("; ")
+                            ),
+                        );
+                    }
+                }
+                Err(e) => message.set(Some((true, e.message(zh)))),
+            }
+        });
+    };
+
+    view! {
+        <section class="panel" id="sync" aria-labelledby="sync-h">
+            <h2 id="sync-h">{t2("同步", "Sync")}</h2>
+            <p class="muted small">{t2(
+                "与 CouchDB 3 或 PouchDB Server 同步。密码不会保存在本设备上。",
+                "Sync with CouchDB 3 or PouchDB Server. The password is never stored on this device.")}</p>
+            <form on:submit=connect novalidate data-testid="sync-form">
+                <div class="fields">
+                    <Field id="sync-url" label=t2("服务器地址", "Server URL")>
+                        <input id="sync-url" type="url" bind:value=url placeholder="https://couch.example.com" autocomplete="url"/>
+                    </Field>
+                    <Field id="sync-db" label=t2("数据库", "Database")>
+                        <input id="sync-db" bind:value=db autocomplete="off"/>
+                    </Field>
+                    <Field id="sync-responses-db" label=t2("问卷数据库（可选）", "Responses database (optional)")>
+                        <input id="sync-responses-db" bind:value=responses_db autocomplete="off" placeholder="kefu-responses"/>
+                    </Field>
+                    <Field id="sync-mode" label=t2("本设备", "This device")>
+                        <select id="sync-mode" bind:value=mode>
+                            <option value="two_way">{t2("员工设备：双向同步", "Staff device: two-way sync")}</option>
+                            <option value="kiosk_push">{t2("自助终端：只上传问卷答卷", "Kiosk: push survey responses only")}</option>
+                        </select>
+                    </Field>
+                    <Field id="sync-auth" label=t2("登录方式", "Sign-in")>
+                        <select id="sync-auth" bind:value=auth>
+                            <option value="session">{t2("会话 Cookie（推荐）", "Session cookie (recommended)")}</option>
+                            <option value="basic">{t2("Basic（密码仅保存在内存中）", "Basic (password kept in memory only)")}</option>
+                        </select>
+                    </Field>
+                    <Field id="sync-user" label=t2("用户名", "User name")>
+                        <input id="sync-user" bind:value=user autocomplete="username"/>
+                    </Field>
+                    <Field id="sync-password" label=t2("密码", "Password")>
+                        <input id="sync-password" type="password" bind:value=password autocomplete="current-password"/>
+                    </Field>
+                </div>
+                <div class="actions">
+                    <button class="primary" type="submit" disabled=move || busy.get() data-testid="sync-connect">
+                        {t2("登录并同步", "Sign in and sync")}
+                    </button>
+                    <button type="button" on:click=move |_| ctx.sync_now() data-testid="sync-now">{t2("立即同步", "Sync now")}</button>
+                    <button type="button" on:click=sign_out data-testid="sync-signout">{t2("退出登录", "Sign out")}</button>
+                    <button type="button" on:click=install data-testid="sync-install">{t2("安装设计文档", "Install the design document")}</button>
+                </div>
+            </form>
+            <div data-testid="sync-message" role="status">
+                {move || message.get().map(|(err, text)| view! {
+                    <p class=if err { "err" } else { "muted" } role=if err { "alert" } else { "status" }>{text}</p>
+                })}
+            </div>
+            <div data-testid="sync-detail" class="small muted">
+                {move || {
+                    let s = ctx.status.get();
+                    let zh = lang.get().is_zh();
+                    let mut parts = vec![s.phase.label(zh).to_string()];
+                    if let Some(e) = s.error { parts.push(e); }
+                    if !s.refused.is_empty() {
+                        parts.push(if zh { format!("服务器拒收 {} 条：{}", s.refused.len(), s.refused.join("；")) }
+                                   else { format!("{} refused by the server: {}", s.refused.len(), s.refused.join("; ")) });
+                    }
+                    parts.join(" · ")
+                }}
+            </div>
+            <SyncConflicts/>
+        </section>
+    }
+}
+
+/// A field's value as one line.
+fn show(v: Option<&Json>) -> String {
+    match v {
+        None => "—".into(),
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The documents whose conflicting versions no rule could merge: both versions side by side,
+/// the differing fields first, and a button to keep either.
+#[component]
+pub fn SyncConflicts() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let ctx = sync_ctx();
+    let list = LocalResource::new(move || {
+        state.changes.track();
+        ctx.status.track();
+        async move { conflicts::open(&store()).await.unwrap_or_default() }
+    });
+    let keep = move |id: String, rev: String| {
+        spawn_local(async move {
+            match conflicts::choose(&store(), &id, &rev).await {
+                Ok(()) => {
+                    state.tell("已保留所选版本", "The chosen version is kept");
+                    ctx.sync_now();
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    let version = move |c: &Conflict, d: &crate::store::Doc, winner: bool| {
+        let id = c.id.clone();
+        let rev = d.rev.clone().unwrap_or_default();
+        let rev_attr = rev.clone();
+        let rows = c
+            .fields
+            .iter()
+            .map(|f| view! { <tr><th>{f.clone()}</th><td>{show(d.body.get(f))}</td></tr> })
+            .collect_view();
+        view! {
+            <div class="version" data-testid="conflict-version" data-rev=rev_attr>
+                <h4>{move || if winner { lang.get().t("当前显示的版本", "Version shown") } else { lang.get().t("另一版本", "Other version") }}</h4>
+                <table><tbody>{rows}</tbody></table>
+                <button type="button" on:click=move |_| keep(id.clone(), rev.clone())>{t2("保留此版本", "Keep this version")}</button>
+            </div>
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || list.get().map(|list| {
+                if list.is_empty() {
+                    return ().into_any();
+                }
+                view! {
+                    <div class="conflicts" data-testid="sync-conflicts">
+                        <h3>{t2("需要人工选择的冲突", "Conflicts to settle")}</h3>
+                        <p class="small muted">{t2(
+                            "同一记录在两台设备上被不同地修改，且无法自动合并。请选择保留哪个版本；另一版本仍保留在历史中。",
+                            "The same record was changed differently on two devices and could not be merged. Choose the version to keep; the other stays in the history.")}</p>
+                        {list.into_iter().map(|c| {
+                            let name = c.winner.body.get("name").and_then(Json::as_str).map(str::to_string).unwrap_or_else(|| c.id.clone());
+                            let others = c.others.iter().map(|o| version(&c, o, false)).collect_view();
+                            view! {
+                                <article class="conflict" data-testid="conflict" data-id=c.id.clone()>
+                                    <h4>{name}</h4>
+                                    <div class="side-by-side">
+                                        {version(&c, &c.winner, true)}
+                                        {others}
+                                    </div>
+                                </article>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,57 @@
+// Care: birthday and anniversary tasks fall due by themselves, a return-visit plan produces
+// its visits, generating again duplicates nothing, and a task is done with a note and channel.
+import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff } from './helpers.mjs';
+import { seedBackup, CUSTOMER_ID } from './customers-seed.spec.mjs';
+
+test('care tasks: birthday and anniversary due, a visit plan, completion with note and channel', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  await open(page, '/care');
+  const tasks = page.getByTestId('care-task');
+  // 周杰: birthday in 5 days, 7th account anniversary in 3 days (吴新 has neither).
+  await expect(tasks).toHaveCount(2);
+  await expect(tasks.filter({ hasText: '开户7周年' })).toContainText('周杰');
+  await expect(tasks.filter({ hasText: '生日祝福' })).toContainText('周杰');
+
+  // A return-visit plan for VIP customers, every two months from today (one visit within the 30-day horizon), visited by 李强.
+  await page.locator('#plan-name').fill('贵宾月度回访');
+  await page.getByTestId('plan-tier-0').check();
+  await page.locator('#plan-every').fill('2');
+  await page.locator('#plan-staff').selectOption({ label: '李强' });
+  await page.getByTestId('plan-save').click();
+  await expect(page.getByTestId('plans')).toContainText('贵宾月度回访');
+  await expect(page.getByTestId('plans')).toContainText('每2个月');
+  const visit = tasks.filter({ hasText: '计划回访' });
+  await expect(visit).toHaveCount(1);
+  await expect(visit).toContainText('周杰');
+  await expect(visit).toContainText('李强');
+
+  // Generating again is idempotent.
+  await page.getByTestId('care-generate').click();
+  await expect(page.getByTestId('care-generate')).toBeEnabled();
+  await expect(tasks).toHaveCount(3);
+
+  // Done, with a note and the channel used.
+  await visit.getByTestId('care-complete').click();
+  await visit.getByTestId('care-note').fill('客户对交易软件改进表示满意');
+  await visit.getByTestId('care-channel').selectOption({ label: '面访' });
+  await visit.getByTestId('care-confirm').click();
+  await expect(tasks).toHaveCount(2);
+  await expect(page.getByTestId('care-done')).toContainText('面访');
+  await expect(page.getByTestId('care-done')).toContainText('客户对交易软件改进表示满意');
+  await page.getByTestId('care-generate').click();
+  await expect(page.getByTestId('care-generate')).toBeEnabled();
+  await expect(tasks).toHaveCount(2);
+
+  // Skipping needs a reason.
+  const birthday = tasks.filter({ hasText: '生日祝福' });
+  await birthday.getByTestId('care-skip').click();
+  await birthday.getByRole('button', { name: '确认跳过' }).click();
+  await expect(birthday.locator('.err')).toHaveText('请填写原因');
+
+  // The visit is on the customer's timeline.
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await expect(page.getByTestId('timeline-visit')).toContainText('已完成');
+  await expect(page.getByTestId('timeline-visit')).toContainText('面访');
+});

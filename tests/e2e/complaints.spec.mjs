@@ -1,0 +1,299 @@
+// Complaints as a user: intake with validation and a draft that survives a reload, the case
+// through investigation, two-level approval, response, an unsatisfied visit (reopen), a second
+// round and closure, the history, the printed record, and the list's filters and search.
+import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff, signIn } from './helpers.mjs';
+
+/** A Date as the value of an <input type="datetime-local">. */
+function localInput(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+const hoursAgo = (h) => localInput(new Date(Date.now() - h * 3600_000));
+
+/** Signs someone else in (via Settings) and comes back to a page. */
+async function switchTo(page, name, back) {
+  await open(page, '/settings');
+  await signIn(page, name);
+  await open(page, back);
+}
+
+/** Takes one action on the case page. */
+async function act(page, kind, fill) {
+  await page.getByTestId(`action-${kind}`).click();
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  if (fill) await fill();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+}
+
+async function fileComplaint(page, c) {
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill(c.name);
+  await page.locator('#c-phone').fill(c.phone);
+  await page.locator('#c-channel').selectOption(c.channel ?? 'phone');
+  await page.locator('#c-received').fill(c.received ?? hoursAgo(1));
+  await page.locator('#c-narrative').fill(c.narrative);
+  if (c.category) {
+    await page.locator('#c-category').selectOption(c.category);
+    await page.locator('#c-severity').selectOption(String(c.severity ?? 2));
+    await page.locator('#c-department').fill(c.department ?? '客服部');
+  }
+  if (c.staff) await page.locator('#c-staff').fill(c.staff);
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  return (await page.getByTestId('case-no').textContent()).trim();
+}
+
+test('files a complaint and takes it through two rounds to closure, then prints it', async ({ page }) => {
+  test.setTimeout(180_000);
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+
+  // Validation as typed: a time received in the future is refused in words.
+  await page.locator('#c-name').fill('赵女士');
+  await page.locator('#c-phone').fill('13812345678');
+  await page.locator('#c-channel').selectOption('in_person');
+  await page.locator('#c-received').fill(localInput(new Date(Date.now() + 2 * 86400_000)));
+  await expect(page.locator('#c-received-err')).toHaveText('受理时间不能晚于当前时间');
+  await page.locator('#c-received').fill(hoursAgo(2));
+  await expect(page.locator('#c-received-err')).toHaveText('');
+  // Saving without a narrative is refused, and nothing is lost.
+  await page.getByTestId('save-complaint').click();
+  await expect(page.locator('#c-narrative-err')).toHaveText('请记录投诉事由及经过');
+  await expect(page).toHaveURL(/\/complaints\/new$/);
+  // A phone number that is not one is refused too.
+  await page.locator('#c-phone').fill('12ab');
+  await expect(page.locator('#c-phone-err')).toContainText('电话号码格式不正确');
+  await page.locator('#c-phone').fill('13812345678');
+  await page.locator('#c-narrative').fill('在营业厅办理业务排队超过一小时，无人引导。');
+  await page.locator('#c-event-place').fill('营业厅一楼');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('3');
+
+  // Reload mid-draft: everything typed is back.
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#c-name')).toHaveValue('赵女士');
+  await expect(page.locator('#c-narrative')).toHaveValue('在营业厅办理业务排队超过一小时，无人引导。');
+  await expect(page.locator('#c-channel')).toHaveValue('in_person');
+  await expect(page.locator('#c-category')).toHaveValue('service_attitude');
+  // A half-done classification is refused until the department is given.
+  await page.getByTestId('save-complaint').click();
+  await expect(page.locator('#c-category-err')).toContainText('须一并填写');
+  await page.locator('#c-department').fill('客服部');
+  await page.locator('#c-staff').fill('小刘');
+  await page.getByTestId('save-complaint').click();
+
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const caseNo = (await page.getByTestId('case-no').textContent()).trim();
+  expect(caseNo).toMatch(/^TS-\d{8}-[0-9A-Z]{1,3}-0001$/);
+  await expect(page.getByTestId('case-status')).toHaveText('已分类分派');
+  await expect(page.getByTestId('clock-investigation')).toBeVisible();
+  // Received two hours ago, classified only now: the 30-minute first response was missed.
+  await expect(page.getByTestId('clock-first_response')).toContainText('超时完成');
+  const caseUrl = new URL(page.url()).pathname;
+
+  // The draft was cleared by the save.
+  await open(page, '/complaints/new');
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(page.locator('#c-name')).toHaveValue('');
+  await open(page, caseUrl);
+
+  // Round 1: investigation and the opinion, by the specialist.
+  await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  await act(page, 'start_investigation');
+  await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('当日叫号系统故障，大堂经理未及时引导，情况属实。'));
+  // The domain refuses an opinion of our responsibility without corrective actions, in words.
+  await page.getByTestId('action-submit_opinion').click();
+  await page.locator('#f-responsibility').selectOption('ours_partial');
+  await page.locator('#f-text').fill('向客户致歉，优化叫号及大堂引导流程。');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('认定我方有责任时，须至少制定一项整改措施');
+  await page.getByTestId('add-corrective').click();
+  await page.locator('#f-ca-desc-0').fill('升级叫号系统并安排高峰期引导员');
+  await page.locator('#f-ca-owner-0').fill('运营部');
+  await page.locator('#f-ca-due-0').fill('2026-12-31');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  // The specialist cannot approve their own opinion: nothing to do now.
+  await expect(page.getByTestId('no-actions')).toBeVisible();
+
+  // Approval level by level: the manager cannot go first.
+  await switchTo(page, '王经理', caseUrl);
+  await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  await switchTo(page, '李强', caseUrl);
+  await act(page, 'approve', () => page.locator('#f-text').fill('同意'));
+  await expect(page.getByTestId('approvals-1')).toContainText('李强');
+  await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  await switchTo(page, '王经理', caseUrl);
+  await act(page, 'approve');
+  await expect(page.getByTestId('approvals-1')).toContainText('王经理');
+
+  // Response, corrective action done, the verification visit: the customer is not satisfied.
+  await switchTo(page, '张敏', caseUrl);
+  await act(page, 'respond', () => page.locator('#f-text').fill('已电话向客户致歉并说明整改安排。'));
+  await expect(page.getByTestId('case-status')).toHaveText('已反馈客户');
+  await act(page, 'complete_corrective_action');
+  await act(page, 'start_verification');
+  await expect(page.getByTestId('case-status')).toHaveText('回访验证中');
+  await act(page, 'record_verification', async () => {
+    await page.locator('#f-satisfied-no').check();
+    await page.locator('#f-text').fill('客户认为高峰期仍无人引导');
+  });
+  await expect(page.getByTestId('verification-1')).toHaveText('不满意');
+  await expect(page.getByTestId('action-close')).toHaveCount(0);
+  await act(page, 'reopen', () => page.locator('#f-text').fill('回访不满意，重新调查'));
+  await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
+  await expect(page.getByTestId('case-round')).toHaveText('第 2 轮处理');
+
+  // Round 2.
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('高峰期引导员已到岗，客户所述为整改前情况。'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户说明整改已完成，请客户理解。');
+  });
+  await switchTo(page, '李强', caseUrl);
+  await act(page, 'approve');
+  await switchTo(page, '王经理', caseUrl);
+  await act(page, 'approve');
+  await switchTo(page, '张敏', caseUrl);
+  await act(page, 'respond', () => page.locator('#f-text').fill('再次致电客户说明整改结果。'));
+  await act(page, 'start_verification');
+  await act(page, 'record_verification', () => page.locator('#f-satisfied-yes').check());
+  // Closing is for a supervisor or manager.
+  await expect(page.getByTestId('action-close')).toHaveCount(0);
+  await switchTo(page, '王经理', caseUrl);
+  await act(page, 'close');
+  await expect(page.getByTestId('case-status')).toHaveText('已闭环');
+
+  // Both rounds and the whole history are shown.
+  await expect(page.getByTestId('round-1')).toContainText('当日叫号系统故障');
+  await expect(page.getByTestId('round-2')).toContainText('回访不满意，重新调查');
+  await expect(page.getByTestId('verification-1')).toHaveText('不满意');
+  await expect(page.getByTestId('verification-2')).toHaveText('满意');
+  const history = page.getByTestId('history');
+  await expect(history.locator('li')).toHaveCount(20);
+  await expect(history).toContainText('重新处理');
+  await expect(history).toContainText('回访不满意，重新调查');
+  await expect(history).toContainText('调查处理中 → 待审批');
+  await expect(history.locator('li').last()).toContainText('闭环');
+  await expect(history.locator('li').last()).toContainText('王经理');
+
+  // The printed record.
+  await page.getByTestId('print-link').click();
+  await expect(page.getByTestId('record-sheet')).toContainText('客户投诉处理记录表');
+  await expect(page.getByTestId('sheet-case-no')).toHaveText(caseNo);
+  await expect(page.getByTestId('record-sheet')).toContainText('经办人签字');
+  await expect(page.getByTestId('record-sheet')).toContainText('第 2 轮处理');
+  await expect(page.getByTestId('print')).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('print')).toBeHidden();
+  await expect(page.locator('header.top')).toBeHidden();
+  await expect(page.getByTestId('record-sheet')).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+  // Labels follow the language.
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('record-sheet')).toContainText('Customer complaint handling record');
+  await expect(page.getByTestId('record-sheet')).toContainText('Handled by (signature)');
+});
+
+test('the list filters, searches, pages by index and links from the dashboard', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  const fees = await fileComplaint(page, {
+    name: '钱先生', phone: '139 0000 5678', narrative: '佣金收费标准不透明', category: 'fees', severity: 2,
+  });
+  const late = await fileComplaint(page, {
+    name: '孙女士', phone: '13700001111', narrative: '柜员态度冷淡', category: 'service_attitude',
+    severity: 4, department: '经纪业务部', received: hoursAgo(20 * 24), staff: '小王',
+  });
+  await fileComplaint(page, { name: '周先生', phone: '13600002222', narrative: '手机委托无法登录', channel: 'internet' });
+  expect(fees).toMatch(/-0001$/);
+  expect(late).not.toBe(fees);
+
+  await open(page, '/complaints');
+  const rows = page.getByTestId('complaint-row');
+  await expect(rows).toHaveCount(3);
+  // Newest received first: the case received 20 days ago is last, and marked overdue.
+  await expect(rows.last()).toContainText('孙女士');
+  await expect(rows.last()).toHaveClass(/overdue/);
+  await expect(page.getByTestId('count-open').locator('.n')).toHaveText('3');
+  await expect(page.getByTestId('count-overdue').locator('.n')).toHaveText('1');
+
+  // A filter goes into the query string and narrows the list.
+  await page.locator('#l-category').selectOption('fees');
+  await expect(page).toHaveURL(/category=fees/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('钱先生');
+  await page.getByTestId('clear-filters').click();
+  await expect(rows).toHaveCount(3);
+  await page.locator('#l-channel').selectOption('internet');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('周先生');
+  await page.getByTestId('clear-filters').click();
+  await page.locator('#l-severity').selectOption('4');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('孙女士');
+  await page.getByTestId('clear-filters').click();
+  await page.locator('#l-status').selectOption('received');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('周先生');
+  await page.locator('#l-status').selectOption('closed');
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  await page.getByTestId('clear-filters').click();
+  await page.locator('#l-staff').fill('小王');
+  await page.locator('#l-staff').blur();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('孙女士');
+
+  // Search: words of the narrative, phone digits, a case number.
+  await open(page, '/complaints');
+  await page.locator('#l-q').fill('态度');
+  await page.getByTestId('search').click();
+  await expect(page).toHaveURL(/q=/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('孙女士');
+  await page.locator('#l-q').fill('5678');
+  await page.locator('#l-q').press('Enter');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('钱先生');
+  await page.locator('#l-q').fill(late.toLowerCase());
+  await page.locator('#l-q').press('Enter');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(late);
+
+  // Deadline sort (open cases, soonest first) and a date range.
+  await open(page, '/complaints?sort=deadline');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText('孙女士');
+  const today = hoursAgo(0).slice(0, 10);
+  await open(page, `/complaints?from=${today}&to=${today}&sort=oldest`);
+  await expect(rows).toHaveCount(hoursAgo(1).slice(0, 10) === today ? 2 : 0);
+
+  // The dashboard counts link to the filtered list.
+  await open(page, '/');
+  await expect(page.getByTestId('dash-open').locator('.n')).toHaveText('3');
+  await expect(page.getByTestId('dash-overdue').locator('.n')).toHaveText('1');
+  await page.getByTestId('dash-overdue').click();
+  await expect(page).toHaveURL(/\/complaints\?due=overdue$/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('孙女士');
+  await expect(page.locator('#l-due')).toHaveValue('overdue');
+});
+
+test('without a signed-in staff member the pages say how to sign in', async ({ page }) => {
+  await open(page, '/complaints/new');
+  await expect(page.getByTestId('sign-in-needed')).toBeVisible();
+  await page.locator('#c-name').fill('吴先生');
+  await page.locator('#c-phone').fill('13500003333');
+  await page.locator('#c-narrative').fill('测试');
+  await page.getByTestId('save-complaint').click();
+  await expect(page.getByTestId('save-error')).toContainText('登录');
+  await expect(page.getByTestId('sign-in-needed').getByRole('link')).toHaveAttribute('href', '/settings#device');
+  // The draft is kept.
+  await page.reload();
+  await expect(page.locator('#c-name')).toHaveValue('吴先生');
+});

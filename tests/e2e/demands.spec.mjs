@@ -1,0 +1,290 @@
+// The demand matrix as staff use it: demands placed automatically in the urgent × important
+// quadrants and the value × intensity grid, security first; moved by hand with the mouse, the
+// keyboard and touch, each move asking for a reason that survives a reload and can be reset;
+// the list view with its CSV export; filters; a customer picked by name and a return visit.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff } from './helpers.mjs';
+
+const cell = (page, key) => page.locator(`[data-cell="${key}"]`);
+const card = (page, text) => page.getByTestId('demand-card').filter({ hasText: text });
+
+/** Records a demand through the quick-capture dialog (the page must be /demands). */
+async function addDemand(page, d) {
+  await page.getByTestId('quick-demand').first().click();
+  await fillForm(page, d);
+}
+
+async function fillForm(page, { desc, kind, urgency, importance, value, intensity, due, customer }) {
+  const dlg = page.getByTestId('demand-form');
+  await expect(dlg).toBeVisible();
+  if (customer) {
+    await dlg.locator('#dm-customer').fill(customer.slice(0, 1));
+    await dlg.getByTestId('customer-option').filter({ hasText: customer }).click();
+    await expect(dlg.getByTestId('chosen-customer')).toContainText(customer);
+  }
+  if (kind !== undefined) await dlg.locator('#dm-kind').selectOption(String(kind));
+  await dlg.locator('#dm-desc').fill(desc);
+  if (urgency) await dlg.locator('#dm-urgency').selectOption(String(urgency));
+  if (importance) await dlg.locator('#dm-importance').selectOption(String(importance));
+  if (value) await dlg.locator('#dm-value').selectOption(value);
+  if (intensity) await dlg.locator('#dm-intensity').selectOption(intensity);
+  if (due !== undefined) {
+    await dlg.locator('#dm-due').fill(String(due));
+    await expect(dlg.getByTestId('due-hint')).toContainText('截止日期');
+  }
+  await dlg.getByTestId('demand-save').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(card(page, desc)).toHaveCount(1);
+}
+
+async function start(page) {
+  await setUpStaff(page);
+  await open(page, '/demands');
+  await expect(page.locator('h1')).toHaveText('需求矩阵');
+}
+
+test('demands land in their cells, security ranks first, and the 3×3 view is remembered', async ({ page }) => {
+  await start(page);
+  // Alt+D opens the quick capture; an empty description is refused in words.
+  await page.keyboard.press('Alt+d');
+  const dlg = page.getByTestId('demand-form');
+  await expect(dlg).toBeVisible();
+  await expect(dlg.locator('#dm-desc')).toBeFocused();
+  await dlg.getByTestId('demand-save').click();
+  await expect(dlg.locator('#dm-desc-err')).toHaveText('请填写需求内容');
+  await dlg.getByRole('button', { name: '取消' }).click();
+  await expect(dlg).toHaveCount(0);
+
+  await addDemand(page, { desc: '询问融资融券利率', kind: 1, urgency: 5, importance: 5 });
+  await addDemand(page, { desc: '账户异常登录', kind: 4, urgency: 4, importance: 4 });
+  await addDemand(page, { desc: '咨询基金定投', kind: 3, urgency: 2, importance: 5, value: 'high', intensity: 'low', due: 3 });
+  await addDemand(page, { desc: '修改预留手机号', kind: 0, urgency: 5, importance: 2 });
+
+  const iu = cell(page, 'q.important_urgent');
+  await expect(iu.getByTestId('demand-card')).toHaveCount(2);
+  await expect(iu.getByTestId('cell-count')).toHaveText('2');
+  // Account security first, although the trading inquiry scores higher.
+  await expect(iu.getByTestId('demand-card').first()).toContainText('账户异常登录');
+  await expect(cell(page, 'q.important_not_urgent').getByTestId('demand-card')).toContainText('咨询基金定投');
+  await expect(cell(page, 'q.urgent_not_important').getByTestId('demand-card')).toContainText('修改预留手机号');
+  await expect(cell(page, 'q.neither').getByTestId('cell-count')).toHaveText('0');
+
+  // Quick-add inside a cell starts with that cell's properties.
+  await cell(page, 'q.important_urgent').getByTestId('cell-add').click();
+  await expect(page.locator('#dm-urgency')).toHaveValue('5');
+  await expect(page.locator('#dm-importance')).toHaveValue('5');
+  await page.getByTestId('demand-form').getByRole('button', { name: '取消' }).click();
+  await cell(page, 'q.neither').getByTestId('cell-add').click();
+  await fillForm(page, { desc: '索取交易对账单' });
+  await expect(cell(page, 'q.neither').getByTestId('demand-card')).toContainText('索取交易对账单');
+
+  // The customer value × intensity grid.
+  await page.getByTestId('view-grid').click();
+  await expect(page).toHaveURL(/view=grid/);
+  await expect(page.locator('[data-cell^="g."]')).toHaveCount(9);
+  await expect(cell(page, 'g.high.low').getByTestId('demand-card')).toContainText('咨询基金定投');
+  await expect(cell(page, 'g.medium.medium').getByTestId('demand-card')).toHaveCount(4);
+  await page.reload();
+  await expect(cell(page, 'g.high.low').getByTestId('demand-card')).toContainText('咨询基金定投');
+  await expect(page.getByTestId('view-grid')).toHaveAttribute('aria-pressed', 'true');
+  // Opening /demands without a view comes back to the last one.
+  await open(page, '/demands');
+  await expect(page.locator('[data-cell^="g."]')).toHaveCount(9);
+  await page.getByTestId('view-quadrant').click();
+  await expect(page).toHaveURL(/view=quadrant/);
+  await expect(page.locator('[data-cell^="q."]')).toHaveCount(4);
+});
+
+test('a mouse drag asks for a reason, is kept over a reload, recorded, and can be reset', async ({ page }) => {
+  await start(page);
+  await addDemand(page, { desc: '咨询新股申购', urgency: 2, importance: 2 });
+  const from = cell(page, 'q.neither');
+  const to = cell(page, 'q.important_urgent');
+  await card(page, '咨询新股申购').dragTo(to);
+  const dlg = page.getByTestId('move-dialog');
+  await expect(dlg).toBeVisible();
+  await expect(dlg).toContainText('从“不重要不紧急”移到“重要且紧急”');
+  // An empty reason is refused, and nothing moves.
+  await dlg.getByTestId('move-confirm').click();
+  await expect(dlg.locator('#dm-move-err')).toHaveText('请填写原因');
+  await expect(from.getByTestId('demand-card')).toHaveCount(1);
+  await dlg.locator('#dm-move-reason').fill('贵宾客户，明日开盘前需答复');
+  await dlg.getByTestId('move-confirm').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(to.getByTestId('manual-badge')).toHaveText('手动');
+  await expect(to.getByTestId('manual-reason')).toHaveText('贵宾客户，明日开盘前需答复');
+  await expect(from.getByTestId('demand-card')).toHaveCount(0);
+
+  await page.reload();
+  await expect(to.getByTestId('demand-card')).toContainText('咨询新股申购');
+  await expect(to.getByTestId('manual-reason')).toHaveText('贵宾客户，明日开盘前需答复');
+  // The other view is untouched by a move in this one.
+  await page.getByTestId('view-grid').click();
+  await expect(page.getByTestId('manual-badge')).toHaveCount(0);
+  await page.getByTestId('view-quadrant').click();
+
+  await to.getByTestId('detail-button').click();
+  const detail = page.getByTestId('demand-detail');
+  await expect(detail.getByTestId('placement-quadrant').getByTestId('override-reason')).toHaveText('贵宾客户，明日开盘前需答复');
+  await expect(detail.getByTestId('history')).toContainText('手动移到“重要且紧急”，原因：贵宾客户，明日开盘前需答复');
+  await detail.getByTestId('reset-override').click();
+  await expect(detail.getByTestId('history')).toContainText('紧急-重要视图恢复自动放置');
+  await expect(detail.getByTestId('reset-override')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+  await expect(from.getByTestId('demand-card')).toContainText('咨询新股申购');
+  await expect(page.getByTestId('manual-badge')).toHaveCount(0);
+});
+
+test('the keyboard moves a demand: M, arrow keys, Enter, a reason', async ({ page }) => {
+  await start(page);
+  await addDemand(page, { desc: '查询历史成交', urgency: 2, importance: 2 });
+  const c = card(page, '查询历史成交');
+  await c.focus();
+  await page.keyboard.press('m');
+  const dlg = page.getByTestId('move-dialog');
+  await expect(dlg).toBeVisible();
+  await expect(page.locator('#dm-choose-0')).toBeFocused();
+  // 2×2: 0 重要且紧急, 1 重要不紧急 / 2 紧急不重要, 3 不重要不紧急.
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#dm-choose-1')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#dm-choose-3')).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('#dm-choose-2')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#dm-choose-1')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#dm-move-reason')).toBeFocused();
+  await page.keyboard.type('客户计划下月大额转入');
+  await page.keyboard.press('Tab');
+  await expect(dlg.getByTestId('move-confirm')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dlg).toHaveCount(0);
+  const target = cell(page, 'q.important_not_urgent');
+  await expect(target.getByTestId('demand-card')).toContainText('查询历史成交');
+  await expect(target.getByTestId('manual-badge')).toBeVisible();
+  // Focus follows the card to its new cell.
+  await expect(target.getByTestId('demand-card')).toBeFocused();
+  // The "move to…" button opens the same chooser; Escape closes it.
+  await target.getByTestId('move-button').click();
+  await expect(dlg).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dlg).toHaveCount(0);
+  await page.reload();
+  await expect(target.getByTestId('manual-reason')).toHaveText('客户计划下月大额转入');
+});
+
+test.describe('touch', () => {
+  test.use({ hasTouch: true });
+
+  test('a touch drag by the grip moves a demand between cells', async ({ page }) => {
+    await start(page);
+    await addDemand(page, { desc: '手机开户进度查询', urgency: 5, importance: 2 });
+    const grip = card(page, '手机开户进度查询').getByTestId('drag-grip');
+    const target = cell(page, 'q.neither');
+    await target.scrollIntoViewIfNeeded();
+    const g = await grip.boundingBox();
+    const t = await target.boundingBox();
+    const down = { pointerId: 11, pointerType: 'touch', isPrimary: true, bubbles: true, clientX: g.x + g.width / 2, clientY: g.y + g.height / 2 };
+    const end = { ...down, clientX: t.x + t.width / 2, clientY: t.y + t.height / 2 };
+    await grip.dispatchEvent('pointerdown', down);
+    await grip.dispatchEvent('pointermove', { ...down, clientX: down.clientX + 20, clientY: down.clientY + 20 });
+    await grip.dispatchEvent('pointermove', end);
+    await expect(target).toHaveClass(/dm-over/);
+    await grip.dispatchEvent('pointerup', end);
+    const dlg = page.getByTestId('move-dialog');
+    await expect(dlg).toContainText('从“紧急不重要”移到“不重要不紧急”');
+    await dlg.locator('#dm-move-reason').fill('客户已自行办理');
+    await dlg.getByTestId('move-confirm').click();
+    await expect(target.getByTestId('demand-card')).toContainText('手机开户进度查询');
+    await expect(target.getByTestId('manual-badge')).toBeVisible();
+    // A tap (no movement) moves nothing.
+    const g2 = await card(page, '手机开户进度查询').getByTestId('drag-grip').boundingBox();
+    const tap = { ...down, pointerId: 12, clientX: g2.x + 4, clientY: g2.y + 4 };
+    await card(page, '手机开户进度查询').getByTestId('drag-grip').dispatchEvent('pointerdown', tap);
+    await card(page, '手机开户进度查询').getByTestId('drag-grip').dispatchEvent('pointerup', tap);
+    await expect(page.getByTestId('move-dialog')).toHaveCount(0);
+  });
+});
+
+test('list view, filters, CSV export with a BOM, a customer picked by name and a return visit', async ({ page }) => {
+  // A customer to pick, brought in through a backup import before the staff are set up.
+  const backup = path.join(os.tmpdir(), `kefu-demands-${Date.now()}.json`);
+  fs.writeFileSync(backup, JSON.stringify({
+    format: 'kefu-backup', version: 1, exported_at: '2026-11-23T10:00:00', branch: { name: '测试营业部', code: 'T01' },
+    docs: [{ _id: 'customer:01JDEMANDTEST0000000000001', type: 'customer', kind: 'Individual', name: '赵大户',
+      tier: 'Vip', value: 'High', lifecycle: 'Existing', branch: 'T01', phone: '13812341234' }],
+  }));
+  await open(page, '/settings');
+  await page.getByTestId('import-file').setInputFiles(backup);
+  await expect(page.getByTestId('import-summary')).toBeVisible();
+  await page.getByTestId('import-summary').getByRole('button', { name: '替换并导入' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  await start(page);
+
+  await addDemand(page, { desc: '大额资金转入咨询', kind: 1, urgency: 4, importance: 4, intensity: 'high', customer: '赵大户' });
+  await addDemand(page, { desc: '重置交易密码', kind: 0, urgency: 3, importance: 2 });
+  // The customer's value places it in the high-value row of the grid.
+  await page.getByTestId('view-grid').click();
+  await expect(cell(page, 'g.high.high').getByTestId('demand-card')).toContainText('大额资金转入咨询');
+  await expect(card(page, '大额资金转入咨询')).toContainText('赵大户');
+
+  // Filters: customer tier, type.
+  await page.locator('#f-tier').selectOption('vip');
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await page.locator('#f-tier').selectOption('-');
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await expect(page.getByTestId('demand-card')).toContainText('重置交易密码');
+  await page.locator('#f-tier').selectOption('');
+  await page.locator('#f-kind').selectOption('1');
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await page.locator('#f-kind').selectOption('');
+  await page.locator('#f-due').selectOption('overdue');
+  await expect(page.getByTestId('demand-card')).toHaveCount(0);
+  await page.locator('#f-due').selectOption('');
+
+  // The list: a real table with headers, the same demands.
+  await page.getByTestId('mode-list').click();
+  await expect(page).toHaveURL(/mode=list/);
+  const table = page.getByTestId('demand-table');
+  await expect(table.getByRole('columnheader', { name: '需求内容' })).toBeVisible();
+  await expect(table.getByTestId('demand-row')).toHaveCount(2);
+  await expect(table.getByTestId('demand-row').first()).toContainText('价值高·强度高');
+
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/^demands-.*\.csv$/);
+  const file = path.join(os.tmpdir(), `demands-${Date.now()}.csv`);
+  await download.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.toString('utf8').slice(1);
+  const lines = text.trim().split(/\r?\n/);
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toContain('编号,所在格,手动放置');
+  expect(text).toContain('大额资金转入咨询');
+  expect(text).toContain('赵大户');
+  expect(text).toContain('重置交易密码');
+
+  // A return-visit task for the linked customer, linked from the demand.
+  await table.getByRole('button', { name: '大额资金转入咨询' }).click();
+  const detail = page.getByTestId('demand-detail');
+  await detail.getByTestId('to-visit').click();
+  await expect(detail.getByTestId('links')).toContainText('回访任务：care_task:visit.demand:');
+  await expect(detail.getByTestId('history')).toContainText('回访任务：');
+  // Status: start, then drop needs a reason.
+  await detail.getByRole('button', { name: '开始处理' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('处理中');
+  await detail.getByRole('button', { name: '放弃…' }).click();
+  await detail.getByRole('button', { name: '确认放弃' }).click();
+  await expect(detail.getByRole('alert').last()).toContainText('请填写原因');
+  // Convert to complaint goes to the intake with the demand's id.
+  await detail.getByTestId('to-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/new\?from_demand=demand%3A|\/complaints\/new\?from_demand=demand:/);
+});

@@ -1,0 +1,114 @@
+// The foundation as a user sees it: language switch, staff profiles that survive a reload,
+// backup export / wipe / import, a refused foreign file, offline after the first visit, and
+// layouts from phone to office PC.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect, open } from './fixtures.mjs';
+import { addStaff } from './helpers.mjs';
+
+test('switches to English and back, and remembers it', async ({ page }) => {
+  await open(page, '/');
+  await expect(page.locator('h1')).toHaveText('工作台');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('h1')).toHaveText('Dashboard');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('Dashboard');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('h1')).toHaveText('工作台');
+});
+
+test('a staff profile is created, survives a reload, and signs in with its PIN', async ({ page }) => {
+  await open(page, '/settings');
+  // Validation in words before anything is saved.
+  await page.locator('#staff-name').fill('王芳');
+  await page.locator('#staff-pin').fill('12');
+  await page.getByRole('button', { name: '添加', exact: true }).click();
+  await expect(page.locator('#staff-pin-err')).toContainText('4');
+  await page.locator('#staff-pin').fill('2468');
+  await page.locator('#staff-pin2').fill('2468');
+  await page.getByRole('button', { name: '添加', exact: true }).click();
+  await expect(page.getByTestId('staff-table')).toContainText('王芳');
+  await expect(page.getByTestId('staff-table')).toContainText('客服专员');
+
+  await page.reload();
+  await expect(page.getByTestId('staff-table')).toContainText('王芳');
+
+  await page.locator('#device-staff').selectOption({ label: '王芳' });
+  await page.locator('#device-pin').fill('1111');
+  await page.getByRole('button', { name: '登录本设备' }).click();
+  await expect(page.locator('#device-pin-err')).toHaveText('PIN 不正确');
+  await page.locator('#device-pin').fill('2468');
+  await page.getByRole('button', { name: '登录本设备' }).click();
+  await expect(page.getByTestId('current-user')).toContainText('王芳');
+  await page.reload();
+  await expect(page.getByTestId('current-user')).toContainText('王芳');
+});
+
+test('export, wipe, import: the staff profile is back; a foreign file is refused', async ({ page }) => {
+  await open(page, '/settings');
+  await page.locator('#branch-name').fill('郑州紫荆山路营业部');
+  await page.locator('#branch-code').fill('ZZ01');
+  await page.getByRole('button', { name: '保存' }).first().click();
+  await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
+  await addStaff(page, '李强', 'supervisor');
+
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  const download = await downloadPromise;
+  const file = path.join(os.tmpdir(), `kefu-e2e-${Date.now()}.json`);
+  await download.saveAs(file);
+  const backup = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(backup.format).toBe('kefu-backup');
+  expect(backup.docs.some((d) => d.type === 'staff' && d.name === '李强')).toBe(true);
+
+  await page.getByRole('button', { name: '清除全部数据…' }).click();
+  await page.getByTestId('erase-confirm').click();
+  await expect(page.getByTestId('staff-table')).not.toContainText('李强');
+  await expect(page.getByTestId('branch-name')).not.toHaveText('郑州紫荆山路营业部');
+
+  // A foreign JSON file changes nothing.
+  const foreign = path.join(os.tmpdir(), `foreign-${Date.now()}.json`);
+  fs.writeFileSync(foreign, JSON.stringify({ hello: 'world' }));
+  await page.getByTestId('import-file').setInputFiles(foreign);
+  await expect(page.getByTestId('import-error')).toBeVisible();
+  const broken = path.join(os.tmpdir(), `broken-${Date.now()}.json`);
+  fs.writeFileSync(broken, '{"format":"kefu-backup", "docs": [');
+  await page.getByTestId('import-file').setInputFiles(broken);
+  await expect(page.getByTestId('import-error')).toBeVisible();
+  await expect(page.getByTestId('import-summary')).toHaveCount(0);
+
+  await page.getByTestId('import-file').setInputFiles(file);
+  await expect(page.getByTestId('import-summary')).toBeVisible();
+  await page.getByRole('button', { name: '替换并导入' }).click();
+  await expect(page.getByTestId('staff-table')).toContainText('李强');
+  await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
+  await page.reload();
+  await expect(page.getByTestId('staff-table')).toContainText('李强');
+});
+
+test('with the web server stopped, the app still opens from its service worker', async ({ page, server }) => {
+  await open(page, '/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+  await server.stop();
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+  await page.goto('/settings');
+  await expect(page.locator('h1')).toHaveText('设置');
+});
+
+for (const [name, size] of [['phone', { width: 390, height: 844 }], ['tablet portrait', { width: 800, height: 1280 }], ['office PC', { width: 1366, height: 768 }]]) {
+  test(`the settings page fits a ${name} without sideways scrolling`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await open(page, '/settings');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expect(page.getByTestId('lang-switch')).toBeVisible();
+  });
+}

@@ -1,0 +1,28 @@
+// Steps many specs share: creating staff in Settings and signing in on this device.
+import { expect } from './fixtures.mjs';
+
+/** Adds a staff member in Settings (the page must be /settings). role: specialist|supervisor|manager */
+export async function addStaff(page, name, role = 'specialist', pin = '2468') {
+  await page.locator('#staff-name').fill(name);
+  await page.locator('#staff-role').selectOption(role);
+  await page.locator('#staff-pin').fill(pin);
+  await page.locator('#staff-pin2').fill(pin);
+  await page.locator('#staff-pin2').press('Enter');
+  await expect(page.getByTestId('staff-table')).toContainText(name);
+}
+
+/** Signs a staff member in on this device (the page must be /settings). */
+export async function signIn(page, name, pin = '2468') {
+  await page.locator('#device-staff').selectOption({ label: name });
+  await page.locator('#device-pin').fill(pin);
+  await page.locator('#device-pin').press('Enter');
+  await expect(page.getByTestId('current-user')).toContainText(name);
+}
+
+/** Goes to Settings, adds the given staff and signs the first one in. */
+export async function setUpStaff(page, people = [['张敏', 'specialist'], ['李强', 'supervisor'], ['王经理', 'manager']]) {
+  await page.goto('/settings');
+  await expect(page.locator('.boot')).toHaveCount(0, { timeout: 20_000 });
+  for (const [name, role] of people) await addStaff(page, name, role);
+  await signIn(page, people[0][0]);
+}

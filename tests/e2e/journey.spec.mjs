@@ -1,0 +1,70 @@
+// The journey map computed from live records: stage figures, the satisfaction curve, pain
+// points, drill-down to the records behind a stage and a cell, filters, and an edited stage.
+import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff } from './helpers.mjs';
+import { seedBackup } from './customers-seed.spec.mjs';
+
+test('the journey map shows live figures per stage and drills down to the records', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  await open(page, '/journey');
+  const map = page.getByTestId('journey-map');
+  await expect(map).toBeVisible();
+  // In-sale: the complaint (placed by the customer's stage), the demand and two responses.
+  const inSale = map.locator('th').filter({ has: page.getByTestId('stage-in_sale') });
+  await expect(inSale).toContainText('投诉 1 · 需求 1 · 评价 2');
+  await expect(map.locator('th').filter({ has: page.getByTestId('stage-pre_sale') })).toContainText('投诉 0 · 需求 0 · 评价 0');
+  // The curve: one point (the only stage with responses), 50% satisfied, below the target.
+  const curve = page.getByTestId('journey-curve');
+  await expect(curve.locator('circle')).toHaveCount(1);
+  await expect(curve).toContainText('50% (n=2)');
+  await expect(page.getByTestId('pain-points')).toContainText('满意率50.0%,低于目标90%');
+  await expect(page.getByTestId('pain-points')).toContainText('交易与系统');
+
+  // Drill into the stage: every record behind it, each opening its record.
+  await page.getByTestId('stage-in_sale').click();
+  const drill = page.getByTestId('drill');
+  await expect(drill.getByTestId('drill-item')).toHaveCount(4);
+  await expect(drill.locator('.drill-complaint a')).toHaveAttribute('href', '/complaints/complaint:01E2E0000000000000000001');
+  await expect(drill.locator('.drill-complaint')).toContainText('TS-20261120-0001');
+  await expect(drill.locator('.drill-demand a')).toHaveAttribute('href', /\/demands/);
+  await expect(drill.locator('.drill-response a').first()).toHaveAttribute('href', '/surveys/survey:01E2E0000000000000000001/results');
+
+  // A cell: the phone touchpoint of in-sale holds the phoned-in complaint only.
+  await page.getByTestId('cell-in_sale-phone').click();
+  await expect(drill.getByTestId('drill-item')).toHaveCount(1);
+  await expect(drill.locator('.drill-complaint')).toHaveCount(1);
+  await page.getByTestId('cell-in_sale-app').click();
+  await expect(drill.locator('.drill-response')).toHaveCount(2);
+
+  // Filters: new-tier customers have none of these records; a period before them neither.
+  await page.getByTestId('filter-tier-2').check();
+  await expect(inSale).toContainText('投诉 0 · 需求 0 · 评价 0');
+  await page.getByTestId('filter-tier-2').uncheck();
+  await page.getByTestId('filter-tier-0').check();
+  await expect(inSale).toContainText('投诉 1 · 需求 1 · 评价 2');
+  await page.getByTestId('filter-from').fill('2026-11-21');
+  await expect(inSale).toContainText('投诉 0 · 需求 1 · 评价 1');
+  await expect(curve.locator('circle')).toHaveCount(1);
+  await expect(page.getByTestId('journey-curve')).toContainText('100% (n=1)');
+});
+
+test('stage names are edited and saved in the journey configuration', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/journey');
+  await page.getByTestId('journey-edit').click();
+  const editor = page.getByTestId('journey-editor');
+  await editor.getByTestId('stage-zh-0').fill('开户');
+  await editor.getByTestId('stage-zh-0').blur();
+  await editor.getByTestId('stage-id-1').fill('pre_sale');
+  await editor.getByTestId('stage-id-1').blur();
+  await page.getByTestId('journey-save').click();
+  await expect(editor).toContainText('编号为空或重复');
+  await editor.getByTestId('stage-id-1').fill('in_sale');
+  await editor.getByTestId('stage-id-1').blur();
+  await page.getByTestId('journey-save').click();
+  await expect(page.getByTestId('journey-editor')).toHaveCount(0);
+  await expect(page.getByTestId('stage-pre_sale')).toHaveText('开户');
+  await page.reload();
+  await expect(page.getByTestId('stage-pre_sale')).toHaveText('开户');
+});

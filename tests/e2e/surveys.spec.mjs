@@ -1,0 +1,231 @@
+// Surveys as staff and customers see them: the default survey created and extended in the
+// builder, answered on the customer page /s/<id> with known answers, results with CSAT and
+// NPS computed here by hand, a low score opening a follow-up, the CSV export matching the
+// answers, and an edit after responses making version 2 while old responses keep version 1.
+import fs from 'node:fs';
+import { test, expect, open } from './fixtures.mjs';
+
+const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
+  'pro_risk', 'env_clean', 'env_guidance'];
+
+/** Answers the default survey (+ the added question q1) on the customer page, one per screen. */
+async function answer(page, key, a) {
+  await open(page, `/s/${key}`);
+  await expect(page.locator('nav.nav')).toHaveCount(0); // no staff navigation
+  for (const q of LIKERT) {
+    await page.getByTestId(`a-${q}-${a.likert}`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await page.getByTestId(`a-overall-${a.overall}`).click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId(`a-nps-${a.nps}`).click();
+  await page.getByTestId('sf-next').click();
+  if (a.comment) await page.getByTestId('a-comment').fill(a.comment);
+  await page.getByTestId('sf-next').click();
+  if (a.service) await page.getByTestId(`a-q1-${a.service}`).click();
+  await page.getByTestId('sf-submit').click();
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+}
+
+/** CSAT (share of 4–5 on the CSAT question) and NPS by hand. */
+function csat(scores) { return (100 * scores.filter((v) => v >= 4).length) / scores.length; }
+function nps(scores) {
+  const p = scores.filter((v) => v >= 9).length; const d = scores.filter((v) => v <= 6).length;
+  return (100 * (p - d)) / scores.length;
+}
+
+/** A CSV parser for the export (quoted fields, doubled quotes). */
+function parseCsv(text) {
+  const rows = []; let row = []; let cell = ''; let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+async function exportCsv(page) {
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const d = await downloading;
+  return fs.readFileSync(await d.path());
+}
+
+test('build, answer, results, CSV, follow-up and a new version', async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  // A new install offers the ready-made survey.
+  await open(page, '/surveys');
+  await expect(page.getByTestId('no-surveys')).toBeVisible();
+  await page.getByTestId('create-default-empty').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
+
+  // Add an optional single-choice question and save.
+  await expect(page.getByTestId('question-10')).toBeVisible();
+  await page.getByTestId('add-question').click();
+  await page.locator('#q11-kind').selectOption('single');
+  await page.locator('#q11-zh').fill('您今天办理的业务');
+  await page.locator('#q11-en').fill('What did you come for today?');
+  await page.locator('#q11-o0-zh').fill('开户');
+  await page.locator('#q11-o0-en').fill('Open an account');
+  await page.locator('#q11-o1-zh').fill('交易咨询');
+  await page.locator('#q11-o1-en').fill('Trading enquiry');
+  await page.locator('#q11-required').uncheck();
+  // A question without text is refused, in words.
+  await page.getByTestId('add-question').click();
+  await page.getByTestId('save-survey').click();
+  await expect(page.getByTestId('survey-problems')).toContainText('第13题缺少题目文字');
+  await page.getByTestId('question-12').getByRole('button', { name: '删除题目' }).click();
+  await page.getByTestId('save-survey').click();
+  await expect(page.locator('.notice')).toContainText('问卷已保存');
+  await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
+
+  // The link and its QR code for printing.
+  await expect(page.getByTestId('survey-link')).toHaveText(`${baseURL}/s/${key}`);
+  await expect(page.getByTestId('survey-qr').locator('path')).toHaveCount(1);
+  // The preview renders the form.
+  await page.getByTestId('preview').click();
+  await expect(page.getByTestId('preview-frame').getByTestId('q-att_courtesy')).toBeVisible();
+
+  // The builder kept the question after a reload.
+  await page.reload();
+  await expect(page.locator('#q11-zh')).toHaveValue('您今天办理的业务');
+
+  // The customer page: a required question must be answered; the language switches.
+  await open(page, `/s/${key}`);
+  await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查');
+  await page.getByTestId('sf-next').click();
+  await expect(page.getByTestId('q-att_courtesy')).toContainText('第1题为必答题,请作答');
+  await page.getByTestId('cp-lang').click();
+  await expect(page.locator('.cp-title')).toHaveText('Branch customer satisfaction survey');
+  await expect(page.getByTestId('q-att_courtesy')).toContainText('Staff were warm and courteous');
+  await page.getByTestId('cp-lang').click();
+
+  const given = [
+    { likert: 5, overall: 5, nps: 10, comment: '服务很好', service: 'o1' },
+    { likert: 4, overall: 4, nps: 9 },
+    { likert: 2, overall: 2, nps: 3, comment: '等太久了', service: 'o2' },
+  ];
+  for (const [i, a] of given.entries()) {
+    await answer(page, key, a);
+    await expect(page.getByTestId('cp-pending')).toContainText(`待发送 ${i + 1} 份`);
+  }
+
+  // Results: the figures computed by hand from the answers.
+  const overall = given.map((a) => a.overall);
+  const npsScores = given.map((a) => a.nps);
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText(String(given.length));
+  await expect(page.getByTestId('res-csat')).toHaveText(`${csat(overall).toFixed(1)}%`);
+  await expect(page.getByTestId('res-nps')).toHaveText(nps(npsScores).toFixed(1));
+  await expect(page.getByTestId('target-status')).toHaveText('未达标');
+  // Alpha of a two-item scale whose items agree perfectly is 1; a one-item scale has none.
+  await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha')).toContainText('1.00');
+  await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-reason')).toContainText('少于 2 道');
+  await expect(page.getByTestId('dist-nps').getByTestId('bar')).toHaveCount(11);
+
+  // The low score opened one follow-up (a return visit), linked to its response.
+  await expect(page.getByTestId('followup')).toHaveCount(1);
+  await expect(page.getByTestId('followup-kind')).toHaveText('回访');
+  await expect(page.getByTestId('followup')).toContainText('第3题');
+  await page.getByTestId('followup-link').click();
+  await expect(page.locator('tr.highlight')).toContainText('等太久了');
+  await expect(page.locator('tr.highlight')).toBeInViewport();
+
+  // The CSV export matches the answers.
+  const bytes = await exportCsv(page);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const rows = parseCsv(bytes.toString('utf8').slice(1));
+  const [header, ...body] = rows;
+  expect(body).toHaveLength(given.length);
+  const col = (prefix) => header.findIndex((h) => h.startsWith(prefix));
+  const sorted = (xs) => [...xs].map(String).sort();
+  expect(sorted(body.map((r) => r[col('总体而言')]))).toEqual(sorted(overall));
+  expect(sorted(body.map((r) => r[col('您有多大可能')]))).toEqual(sorted(npsScores));
+  expect(sorted(body.map((r) => r[col('您还有什么')]))).toEqual(sorted(given.map((a) => a.comment || '')));
+  expect(sorted(body.map((r) => r[col('您今天办理的业务')]))).toEqual(sorted(['开户', '', '交易咨询']));
+  expect(body.every((r) => r[header.indexOf('版本')] === '1')).toBe(true);
+  expect(body.every((r) => r[header.indexOf('渠道')] === '链接/二维码')).toBe(true);
+
+  // Follow-ups of this survey become complaint drafts; an edit after responses makes version 2.
+  await open(page, `/surveys/${key}`);
+  await page.locator('#fu-kind').selectOption('complaint');
+  await page.getByTestId('save-rule').click();
+  await expect(page.locator('.notice')).toContainText('低分跟进规则已保存');
+  await page.locator('#q0-zh').fill('工作人员热情、礼貌、主动');
+  await page.getByTestId('save-survey').click();
+  await expect(page.getByTestId('survey-version')).toHaveText('第 2 版');
+  await expect(page.locator('.notice')).toContainText('已有答卷仍属于第 1 版');
+
+  await answer(page, key, { likert: 1, overall: 1, nps: 0 });
+  await expect(page.getByTestId('cp-pending')).toContainText('待发送 4 份');
+
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  await expect(page.getByTestId('res-csat')).toHaveText('0.0%');
+  await expect(page.getByTestId('res-nps')).toHaveText('-100.0');
+  await expect(page.getByTestId('followup')).toHaveCount(2);
+  await expect(page.getByTestId('followup-kind').first()).toHaveText('投诉草稿');
+  const v2 = parseCsv((await exportCsv(page)).toString('utf8').slice(1));
+  expect(v2).toHaveLength(2);
+  expect(v2[1][v2[0].indexOf('版本')]).toBe('2');
+  expect(v2[0]).toContain('工作人员热情、礼貌、主动');
+
+  // Version 1 still has its three responses and figures.
+  await page.getByTestId('version-select').selectOption('1');
+  await expect(page.getByTestId('res-n')).toHaveText('3');
+  await expect(page.getByTestId('res-csat')).toHaveText(`${csat(overall).toFixed(1)}%`);
+  const v1 = parseCsv((await exportCsv(page)).toString('utf8').slice(1));
+  expect(v1).toHaveLength(4);
+  expect(v1.slice(1).every((r) => r[v1[0].indexOf('版本')] === '1')).toBe(true);
+
+  // A follow-up is marked done with a note.
+  const first = page.getByTestId('followup').first();
+  await first.getByRole('textbox').fill('已电话致歉并登记');
+  await first.getByRole('button', { name: '标记完成' }).click();
+  await expect(page.getByTestId('followup')).toHaveCount(1);
+
+  // The list shows the survey at version 2 with its four responses.
+  await open(page, '/surveys');
+  await expect(page.getByTestId('survey-table')).toContainText('营业部客户满意度调查');
+  await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(1)).toHaveText('2');
+  await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(4)).toHaveText('4');
+});
+
+test('the customer page answers offline and keeps the response on the device', async ({ page, server }) => {
+  test.setTimeout(120_000);
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  await expect(page.getByTestId('survey-link')).toBeVisible();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+  await server.stop();
+  await page.goto(`/s/${key}`);
+  await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 20_000 });
+  for (const q of LIKERT) {
+    await page.getByTestId(`a-${q}-3`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await page.getByTestId('a-overall-3').click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('a-nps-7').click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('sf-submit').click();
+  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备,等待发送(待发送 1 份)。');
+  // Scores of 3 and NPS 7 trip no follow-up; the response is in the results.
+  await server.start();
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  await expect(page.getByTestId('no-followups')).toBeVisible();
+});
