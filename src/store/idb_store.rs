@@ -1181,6 +1181,10 @@ impl DocStore for IdbStore {
             .map_err(js_err)?
             .clear()
             .map_err(js_err)?;
-        done.wait().await
+        done.wait().await?;
+        // The sequence is kept (it stays monotonic); listeners here and in other tabs refresh.
+        let seq = self.update_seq().await?;
+        self.notify(seq);
+        Ok(())
     }
 }

@@ -136,7 +136,9 @@ pub fn merge_complaint(winner: &Json, losers: &[Json]) -> Merge {
         .and_then(Json::as_array)
         .and_then(|h| {
             h.iter().rev().find_map(|e| {
-                e.get("to")
+                // The domain's history entries say `to_status`; older shapes `to`/`status`.
+                e.get("to_status")
+                    .or_else(|| e.get("to"))
                     .or_else(|| e.get("status"))
                     .and_then(Json::as_str)
             })
@@ -292,5 +294,30 @@ mod tests {
             merge(Some("response"), &a, &[b]),
             Merge::NeedsPerson(vec!["notes".into()])
         );
+    }
+
+    #[test]
+    fn complaint_status_follows_the_domain_history_shape() {
+        let ev = |at: &str, from: &str, to: &str| {
+            json!({"at": at, "by": {"id": "staff:1", "name": "张敏"}, "action": "investigate",
+                   "from_status": from, "to_status": to, "round": 1})
+        };
+        let a = json!({"type": "complaint", "status": "responded",
+            "history": [ev("2026-03-01T10:00:00", "received", "investigating"),
+                        ev("2026-03-02T10:00:00", "investigating", "responded")]});
+        // The other side reopened after the response: its history ends in investigation.
+        let b = json!({"type": "complaint", "status": "investigating",
+            "history": [ev("2026-03-01T10:00:00", "received", "investigating"),
+                        ev("2026-03-02T10:00:00", "investigating", "responded"),
+                        ev("2026-03-03T10:00:00", "responded", "investigating")]});
+        let Merge::Merged(m) = merge_complaint(&a, std::slice::from_ref(&b)) else {
+            panic!("merges")
+        };
+        assert_eq!(m["status"], "investigating");
+        assert_eq!(m["history"].as_array().unwrap().len(), 3);
+        // Field names checked against the domain type itself.
+        let h = serde_json::to_value(crate::domain::complaint::Status::AwaitingApproval).unwrap();
+        assert_eq!(h, "awaiting_approval");
+        assert!(COMPLAINT_LIFECYCLE.contains(&"awaiting_approval"));
     }
 }

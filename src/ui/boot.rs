@@ -35,9 +35,13 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
                 state.set_store(store.clone());
                 load_settings(state, &store).await;
                 set_phase.set(Phase::Ready);
+                mark_ready("ready");
                 register_service_worker();
             }
-            Err(e) => set_phase.set(Phase::Failed(e.message(state.zh()))),
+            Err(e) => {
+                set_phase.set(Phase::Failed(e.message(state.zh())));
+                mark_ready("failed");
+            }
         }
     });
     // Reload the settings when they change (e.g. edited in another tab).
@@ -89,7 +93,11 @@ pub async fn device_settings(store: &AppStore) -> DeviceSettings {
         _ => {
             // First start on this device: a random device code for case numbers.
             let lang = super::i18n::initial_lang();
-            let language = if lang.is_zh() { Language::Zh } else { Language::En };
+            let language = if lang.is_zh() {
+                Language::Zh
+            } else {
+                Language::En
+            };
             let d = DeviceSettings::first_run(super::platform::random_bytes::<2>(), language);
             let _ = save_device_settings(store, &d).await;
             d
@@ -107,4 +115,15 @@ fn register_service_worker() {
     let nav = super::platform::window().navigator();
     let sw = nav.service_worker();
     let _ = sw.register("/sw.js");
+}
+
+/// Marks `<html data-boot=…>` once the data is open (or failed to open): tests and scripts
+/// wait on it instead of guessing when the app has mounted.
+fn mark_ready(phase: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-boot", phase);
+    }
 }

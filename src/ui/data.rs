@@ -18,7 +18,9 @@ pub async fn all_of<T: Record>(store: &AppStore) -> Result<(Vec<T>, Vec<String>)
     let mut corrupt = Vec::new();
     let mut after = None;
     loop {
-        let q = Query::new("by_type", type_range(T::TYPE)).limit(500).after(after);
+        let q = Query::new("by_type", type_range(T::TYPE))
+            .limit(500)
+            .after(after);
         let page = typed::page_of::<T, _>(store, &q).await?;
         out.extend(page.rows);
         corrupt.extend(page.corrupt);

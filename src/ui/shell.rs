@@ -24,6 +24,7 @@ pub const NAV: &[(&str, &str, &str)] = &[
 pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <div class="app">
+            <crate::ui::pages::kiosk::LockGuard/>
             <Header/>
             <Notice/>
             <main id="main" class="page" tabindex="-1">{children()}</main>
@@ -45,13 +46,21 @@ fn Header() -> impl IntoView {
     };
     let user = move || match state.user.get() {
         Some(s) => {
-            let role = if lang.get().is_zh() { s.role.zh() } else { s.role.en() };
+            let role = if lang.get().is_zh() {
+                s.role.zh()
+            } else {
+                s.role.en()
+            };
             format!("{} · {role}", s.name)
         }
         None => lang.get().t("未登录", "Nobody signed in").to_string(),
     };
     let switch = move |_| {
-        let next = if lang.get_untracked().is_zh() { Lang::En } else { Lang::Zh };
+        let next = if lang.get_untracked().is_zh() {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
         lang.set(next);
         remember_lang(next);
     };
@@ -72,6 +81,8 @@ fn Header() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <div class="who">
+                <crate::ui::pages::demands::QuickDemand/>
+                <crate::ui::components::sync_status::SyncBadge/>
                 <A href="/settings#device" attr:class="user" attr:data-testid="current-user">{user}</A>
                 <button class="lang" type="button" on:click=switch data-testid="lang-switch"
                     aria-label=t2("切换语言", "Switch language")>

@@ -61,8 +61,23 @@ impl AppState {
     }
 }
 
+thread_local! {
+    /// The one AppState of this page, for code that runs outside the reactive owner tree
+    /// (event handlers' spawned futures, store subscriptions), where context is not reachable.
+    static CURRENT: std::cell::Cell<Option<AppState>> = const { std::cell::Cell::new(None) };
+}
+
+impl AppState {
+    /// Makes this state reachable from `app()` anywhere on this thread.
+    pub fn install(self) {
+        CURRENT.with(|c| c.set(Some(self)));
+    }
+}
+
 pub fn app() -> AppState {
-    expect_context::<AppState>()
+    use_context::<AppState>()
+        .or_else(|| CURRENT.with(|c| c.get()))
+        .expect("AppState is installed when the app mounts")
 }
 
 /// The open store. Pages render only after it is open.

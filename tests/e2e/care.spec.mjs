@@ -2,7 +2,7 @@
 // its visits, generating again duplicates nothing, and a task is done with a note and channel.
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
-import { seedBackup, CUSTOMER_ID } from './customers-seed.spec.mjs';
+import { seedBackup, CUSTOMER_ID } from './customers-seed.mjs';
 
 test('care tasks: birthday and anniversary due, a visit plan, completion with note and channel', async ({ page }) => {
   await seedBackup(page);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
-import { seedBackup, CUSTOMER_ID } from './customers-seed.spec.mjs';
+import { seedBackup, CUSTOMER_ID } from './customers-seed.mjs';
 
 function tmpFile(name, content) {
   const file = path.join(os.tmpdir(), `kefu-cust-${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);

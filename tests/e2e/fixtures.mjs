@@ -23,5 +23,6 @@ export { expect };
 /** Opens a path and waits until the app has opened its data. */
 export async function open(page, path = '/') {
   await page.goto(path);
-  await expect(page.locator('.boot')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('html[data-boot]')).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator('.boot')).toHaveCount(0);
 }

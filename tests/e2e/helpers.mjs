@@ -1,5 +1,5 @@
 // Steps many specs share: creating staff in Settings and signing in on this device.
-import { expect } from './fixtures.mjs';
+import { expect, open } from './fixtures.mjs';
 
 /** Adds a staff member in Settings (the page must be /settings). role: specialist|supervisor|manager */
 export async function addStaff(page, name, role = 'specialist', pin = '2468') {
@@ -21,8 +21,7 @@ export async function signIn(page, name, pin = '2468') {
 
 /** Goes to Settings, adds the given staff and signs the first one in. */
 export async function setUpStaff(page, people = [['张敏', 'specialist'], ['李强', 'supervisor'], ['王经理', 'manager']]) {
-  await page.goto('/settings');
-  await expect(page.locator('.boot')).toHaveCount(0, { timeout: 20_000 });
+  await open(page, '/settings');
   for (const [name, role] of people) await addStaff(page, name, role);
   await signIn(page, people[0][0]);
 }

@@ -2,7 +2,7 @@
 // points, drill-down to the records behind a stage and a cell, filters, and an edited stage.
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
-import { seedBackup } from './customers-seed.spec.mjs';
+import { seedBackup } from './customers-seed.mjs';
 
 test('the journey map shows live figures per stage and drills down to the records', async ({ page }) => {
   await seedBackup(page);

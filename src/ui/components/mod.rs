@@ -1,5 +1,7 @@
 //! components: small reusable pieces shared by pages.
 
+pub mod sync_status;
+
 use leptos::prelude::*;
 
 /// A progress bar with its figure in words, for work over a second (import, export, sync).

@@ -8,3 +8,4 @@ pub mod kiosk;
 pub mod reports;
 pub mod settings;
 pub mod surveys;
+pub mod sync_settings;

@@ -35,9 +35,19 @@ fn value_doc(v: &Json) -> Option<Doc> {
     let mut body = v.clone();
     let map = body.as_object_mut()?;
     let id = map.remove("_id")?.as_str()?.to_string();
-    let rev = map.remove("_rev").and_then(|r| r.as_str().map(str::to_string));
-    let deleted = map.remove("_deleted").and_then(|d| d.as_bool()).unwrap_or(false);
-    Some(Doc { id, rev, deleted, body })
+    let rev = map
+        .remove("_rev")
+        .and_then(|r| r.as_str().map(str::to_string));
+    let deleted = map
+        .remove("_deleted")
+        .and_then(|d| d.as_bool())
+        .unwrap_or(false);
+    Some(Doc {
+        id,
+        rev,
+        deleted,
+        body,
+    })
 }
 
 async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, usize), String> {
@@ -49,7 +59,10 @@ async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, u
     let mut docs: Vec<Json> = Vec::with_capacity(total);
     let mut after: Option<String> = None;
     loop {
-        let page = s.all_docs(after.as_deref(), PAGE).await.map_err(|e| e.message(zh))?;
+        let page = s
+            .all_docs(after.as_deref(), PAGE)
+            .await
+            .map_err(|e| e.message(zh))?;
         docs.extend(page.docs.iter().map(doc_value));
         progress.set(Some((docs.len(), total.max(docs.len()))));
         yield_now().await;
@@ -59,8 +72,13 @@ async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, u
         }
     }
     let n = docs.len();
-    let text = backup::write_backup(&state.branch.get_untracked(), now(), docs)
-        .map_err(|e| if zh { e.zh() } else { e.en() })?;
+    let text = backup::write_backup(&state.branch.get_untracked(), now(), docs).map_err(|e| {
+        if zh {
+            e.zh()
+        } else {
+            e.en()
+        }
+    })?;
     Ok((text, n))
 }
 
@@ -78,13 +96,18 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
         let mut replicated = Vec::new();
         for d in chunk {
             match d.rev.clone() {
-                Some(rev) => replicated.push(ReplicatedRev { doc: d.clone(), history: vec![rev] }),
+                Some(rev) => replicated.push(ReplicatedRev {
+                    doc: d.clone(),
+                    history: vec![rev],
+                }),
                 None => {
                     s.put(d.clone()).await.map_err(|e| e.message(zh))?;
                 }
             }
         }
-        s.put_replicated(replicated).await.map_err(|e| e.message(zh))?;
+        s.put_replicated(replicated)
+            .await
+            .map_err(|e| e.message(zh))?;
         done += chunk.len();
         progress.set(Some((done, total)));
         yield_now().await;
@@ -109,7 +132,10 @@ pub fn BackupSection() -> impl IntoView {
                 Ok((json, n)) => {
                     let name = format!("kefu-backup-{}.json", now().format("%Y%m%d-%H%M"));
                     download(&name, "application/json", &json);
-                    state.tell(format!("已导出 {n} 条记录"), format!("Exported {n} records"));
+                    state.tell(
+                        format!("已导出 {n} 条记录"),
+                        format!("Exported {n} records"),
+                    );
                 }
                 Err(msg) => state.warn(msg),
             }
@@ -120,7 +146,9 @@ pub fn BackupSection() -> impl IntoView {
 
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         input.set_value("");
         picked.set(None);
         file_error.set(None);
@@ -129,7 +157,10 @@ pub fn BackupSection() -> impl IntoView {
             let text = match read_file_bytes(&file).await.map(String::from_utf8) {
                 Ok(Ok(t)) => t,
                 _ => {
-                    file_error.set(Some(lang.get_untracked().s("无法读取该文件，或它不是文本文件", "The file could not be read as text")));
+                    file_error.set(Some(lang.get_untracked().s(
+                        "无法读取该文件，或它不是文本文件",
+                        "The file could not be read as text",
+                    )));
                     return;
                 }
             };
@@ -141,14 +172,19 @@ pub fn BackupSection() -> impl IntoView {
     };
 
     let on_import = move |_| {
-        let Some((text, _)) = picked.get_untracked() else { return };
+        let Some((text, _)) = picked.get_untracked() else {
+            return;
+        };
         busy.set(true);
         spawn_local(async move {
             match import(text, progress).await {
                 Ok(n) => {
                     picked.set(None);
                     load_settings(state, &store()).await;
-                    state.tell(format!("已导入 {n} 条记录"), format!("Imported {n} records"));
+                    state.tell(
+                        format!("已导入 {n} 条记录"),
+                        format!("Imported {n} records"),
+                    );
                 }
                 Err(msg) => state.warn(msg),
             }
@@ -163,7 +199,10 @@ pub fn BackupSection() -> impl IntoView {
             match store().clear().await {
                 Ok(()) => {
                     load_settings(state, &store()).await;
-                    state.tell("本设备上的数据已全部清除", "All data on this device was erased");
+                    state.tell(
+                        "本设备上的数据已全部清除",
+                        "All data on this device was erased",
+                    );
                 }
                 Err(e) => state.warn(e.message(state.zh())),
             }
@@ -210,4 +249,3 @@ pub fn BackupSection() -> impl IntoView {
         </section>
     }
 }
-

@@ -16,19 +16,31 @@ pub fn BranchSection() -> impl IntoView {
     let code = RwSignal::new(state.branch.get_untracked().code);
     let lang = state.lang;
     let name_err = move || {
-        name.get().trim().is_empty().then(|| lang.get().s("请填写营业部名称", "Enter the branch name"))
+        name.get()
+            .trim()
+            .is_empty()
+            .then(|| lang.get().s("请填写营业部名称", "Enter the branch name"))
     };
     let code_err = move || {
         let c = code.get();
-        let ok = !c.trim().is_empty() && c.len() <= 12 && c.chars().all(|ch| ch.is_ascii_alphanumeric());
-        (!ok).then(|| lang.get().s("代码为 1–12 位字母或数字", "The code is 1–12 letters or digits"))
+        let ok =
+            !c.trim().is_empty() && c.len() <= 12 && c.chars().all(|ch| ch.is_ascii_alphanumeric());
+        (!ok).then(|| {
+            lang.get().s(
+                "代码为 1–12 位字母或数字",
+                "The code is 1–12 letters or digits",
+            )
+        })
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if name_err().is_some() || code_err().is_some() {
             return;
         }
-        let branch = Branch { name: name.get_untracked().trim().to_string(), code: code.get_untracked().trim().to_uppercase() };
+        let branch = Branch {
+            name: name.get_untracked().trim().to_string(),
+            code: code.get_untracked().trim().to_uppercase(),
+        };
         spawn_local(async move {
             match update_branch_settings(&store(), |s| s.branch = branch).await {
                 Ok(saved) => {

@@ -58,16 +58,25 @@ pub fn CalendarSection() -> impl IntoView {
         let zh = name_zh.get_untracked().trim().to_string();
         let en = name_en.get_untracked().trim().to_string();
         if zh.is_empty() && en.is_empty() {
-            error.set(Some(l.s("请填写名称（如 春节 / Spring Festival）", "Enter a name (e.g. 春节 / Spring Festival)")));
+            error.set(Some(l.s(
+                "请填写名称（如 春节 / Spring Festival）",
+                "Enter a name (e.g. 春节 / Spring Festival)",
+            )));
             return;
         }
         let makeup = kind.get_untracked() == "makeup";
         if makeup && !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
-            error.set(Some(l.s("调休上班日应为周末", "A make-up working day falls on a weekend")));
+            error.set(Some(l.s(
+                "调休上班日应为周末",
+                "A make-up working day falls on a weekend",
+            )));
             return;
         }
         error.set(None);
-        let (zh2, en2) = (if zh.is_empty() { en.clone() } else { zh }, if en.is_empty() { String::new() } else { en });
+        let (zh2, en2) = (
+            if zh.is_empty() { en.clone() } else { zh },
+            if en.is_empty() { String::new() } else { en },
+        );
         save(move |c| {
             if makeup {
                 c.set_makeup_workday(d, &zh2, &en2);

@@ -29,7 +29,9 @@ pub fn DeviceSection() -> impl IntoView {
         ev.prevent_default();
         let list = staff.get().unwrap_or_default();
         let Some(member) = list.into_iter().find(|s| s.id == chosen.get_untracked()) else {
-            error.set(Some(lang.get_untracked().s("请选择人员", "Choose who you are")));
+            error.set(Some(
+                lang.get_untracked().s("请选择人员", "Choose who you are"),
+            ));
             return;
         };
         if !verify_pin(&pin.get_untracked(), &member.pin_hash) {
@@ -44,7 +46,10 @@ pub fn DeviceSection() -> impl IntoView {
             d.current_staff_id = Some(member.id.clone());
             match save_device_settings(&s, &d).await {
                 Ok(()) => {
-                    state.tell(format!("{} 已登录本设备", member.name), format!("{} is signed in on this device", member.name));
+                    state.tell(
+                        format!("{} 已登录本设备", member.name),
+                        format!("{} is signed in on this device", member.name),
+                    );
                     state.user.set(Some(member));
                 }
                 Err(e) => state.warn(e.message(state.zh())),
@@ -65,7 +70,11 @@ pub fn DeviceSection() -> impl IntoView {
     let save_code = move |_| {
         let code = device_code.get_untracked().trim().to_uppercase();
         if let Err(e) = validate_device_code(&code) {
-            error.set(Some(if lang.get_untracked().is_zh() { e.zh() } else { e.en() }));
+            error.set(Some(if lang.get_untracked().is_zh() {
+                e.zh()
+            } else {
+                e.en()
+            }));
             return;
         }
         spawn_local(async move {

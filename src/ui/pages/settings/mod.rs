@@ -20,6 +20,8 @@ pub fn SettingsPage() -> impl IntoView {
         <device::DeviceSection/>
         <staff::StaffSection/>
         <calendar::CalendarSection/>
+        <crate::ui::pages::sync_settings::SyncSettingsSection/>
+        <crate::ui::pages::kiosk::KioskSetup/>
         <storage::StorageSection/>
         <backup::BackupSection/>
     }

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::staff::{hash_pin, validate_pin, Role, Staff, DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN};
+use crate::domain::staff::{
+    hash_pin, validate_pin, Role, Staff, DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
+};
 use crate::store::typed;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
@@ -33,7 +35,10 @@ pub fn staff_resource() -> LocalResource<Vec<Staff>> {
     LocalResource::new(move || {
         state.changes.track();
         async move {
-            let mut list = all_of::<Staff>(&store()).await.map(|(v, _)| v).unwrap_or_default();
+            let mut list = all_of::<Staff>(&store())
+                .await
+                .map(|(v, _)| v)
+                .unwrap_or_default();
             list.sort_by(|a, b| a.name.cmp(&b.name));
             list
         }
@@ -53,19 +58,21 @@ pub fn StaffSection() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let name_err = move || {
-        (tried.get() && name.get().trim().is_empty()).then(|| lang.get().s("请填写姓名", "Enter a name"))
+        (tried.get() && name.get().trim().is_empty())
+            .then(|| lang.get().s("请填写姓名", "Enter a name"))
     };
     let pin_err = move || {
         let p = pin.get();
         if !tried.get() && p.is_empty() {
             return None;
         }
-        validate_pin(&p).err().map(|e| if lang.get().is_zh() { e.zh() } else { e.en() })
+        validate_pin(&p)
+            .err()
+            .map(|e| if lang.get().is_zh() { e.zh() } else { e.en() })
     };
     let pin2_err = move || {
-        (!pin2.get().is_empty() || tried.get())
-            .then(|| pin.get() != pin2.get())
-            .unwrap_or(false)
+        let shown = !pin2.get().is_empty() || tried.get();
+        (shown && pin.get() != pin2.get())
             .then(|| lang.get().s("两次输入的 PIN 不一致", "The two PINs differ"))
     };
 
@@ -88,7 +95,10 @@ pub fn StaffSection() -> impl IntoView {
         spawn_local(async move {
             match typed::save(&store(), &member).await {
                 Ok(_) => {
-                    state.tell(format!("已添加 {}", member.name), format!("Added {}", member.name));
+                    state.tell(
+                        format!("已添加 {}", member.name),
+                        format!("Added {}", member.name),
+                    );
                     name.set(String::new());
                     pin.set(String::new());
                     pin2.set(String::new());

@@ -8,7 +8,9 @@ use crate::ui::i18n::t2;
 use crate::ui::state::{app, AppStore};
 
 fn mb(bytes: Option<f64>) -> String {
-    bytes.map(|b| format!("{:.1} MB", b / 1_048_576.0)).unwrap_or_else(|| "—".into())
+    bytes
+        .map(|b| format!("{:.1} MB", b / 1_048_576.0))
+        .unwrap_or_else(|| "—".into())
 }
 
 #[component]
@@ -23,7 +25,10 @@ pub fn StorageSection() -> impl IntoView {
             let granted = AppStore::request_persistence().await.unwrap_or(false);
             info.set(AppStore::storage_info().await.ok());
             if granted {
-                state.tell("浏览器已同意持久保存数据", "The browser will keep the data persistently");
+                state.tell(
+                    "浏览器已同意持久保存数据",
+                    "The browser will keep the data persistently",
+                );
             } else {
                 state.warn(lang.get_untracked().s(
                     "浏览器未同意持久保存：空间紧张时数据可能被清除，请定期备份。",
