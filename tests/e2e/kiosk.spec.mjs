@@ -25,7 +25,7 @@ async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'dis
   await page.getByTestId('kiosk-start').click();
   // The set-up screen is at /kiosk/setup: wait until the address names the survey.
   await expect(page).toHaveURL(/\/kiosk\/(?!setup$)[0-9A-Za-z]+$/);
-  await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
+  await expect(page.getByTestId('kiosk')).toBeVisible();
   return new URL(page.url()).pathname;
 }
 
