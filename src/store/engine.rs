@@ -252,6 +252,25 @@ pub fn plan_edits(
 }
 
 /// Grafts a batch of replicated revisions; only documents that changed are returned.
+/// The plan of a wholesale replacement: every document as received (no current state is
+/// consulted), a first revision made up for documents that arrive without one.
+pub fn plan_replace(docs: &[ReplicatedRev]) -> Result<Vec<Current>, StoreError> {
+    let with_revs: Vec<ReplicatedRev> = docs
+        .iter()
+        .map(|r| {
+            if r.doc.rev.is_some() {
+                return r.clone();
+            }
+            let mut r = r.clone();
+            let rev = crate::store::revs::new_rev_id(None, r.doc.deleted, &r.doc.body);
+            r.doc.rev = Some(rev.clone());
+            r.history = vec![rev];
+            r
+        })
+        .collect();
+    plan_replicated(&with_revs, |_| Ok(None))
+}
+
 pub fn plan_replicated(
     revs: &[ReplicatedRev],
     mut lookup: impl FnMut(&str) -> Result<Option<Current>, StoreError>,

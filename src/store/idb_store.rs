@@ -1052,6 +1052,44 @@ impl DocStore for IdbStore {
             .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
     }
 
+    async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
+        // Planned before the transaction: a bad document aborts nothing because nothing began.
+        let states = engine::plan_replace(&docs)?;
+        let tx = self.tx(&[DOCS, REVS, META], true)?;
+        let done = TxDone::new(&tx);
+        let meta = tx.object_store(META).map_err(js_err)?;
+        let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
+        let seq0 = match request(seq_req).await {
+            Ok(v) => v.as_f64().unwrap_or(0.0) as u64,
+            Err(e) => {
+                let _ = tx.abort();
+                let _ = done.wait().await;
+                return Err(e);
+            }
+        };
+        // Requests of one transaction run in order: the wipe, then every write; a failure
+        // anywhere (quota) aborts the lot and the old data stays.
+        let issued = (|| {
+            let docs_store = tx.object_store(DOCS).map_err(js_err)?;
+            let revs_store = tx.object_store(REVS).map_err(js_err)?;
+            docs_store.clear().map_err(js_err)?;
+            revs_store.clear().map_err(js_err)?;
+            for (n, chunk) in states.chunks(1000).enumerate() {
+                let first = seq0 + (n * 1000) as u64;
+                self.issue_puts(&docs_store, &revs_store, &meta, chunk, first)?;
+            }
+            Ok::<(), StoreError>(())
+        })();
+        if let Err(e) = issued {
+            let _ = tx.abort();
+            let _ = done.wait().await;
+            return Err(e);
+        }
+        done.wait().await?;
+        self.notify(seq0 + states.len() as u64);
+        Ok(())
+    }
+
     async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
         if revs.is_empty() {
             return Ok(());

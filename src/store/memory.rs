@@ -282,6 +282,14 @@ impl DocStore for MemoryStore {
             .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
     }
 
+    async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
+        // Planned before anything changes: a bad document leaves the store as it was.
+        let states = engine::plan_replace(&docs)?;
+        self.clear().await?;
+        self.commit(states);
+        Ok(())
+    }
+
     async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
         let states = engine::plan_replicated(&revs, |id| self.lookup(id))?;
         self.commit(states);

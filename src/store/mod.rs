@@ -163,4 +163,8 @@ pub trait DocStore {
     async fn all_docs(&self, after: Option<&str>, limit: usize) -> Result<Page, StoreError>;
     /// Removes every document, revision and change (the wipe before an import).
     async fn clear(&self) -> Result<(), StoreError>;
+    /// Replaces everything with the given revisions (a backup import) in one transaction:
+    /// either the store holds exactly these documents afterwards, or it is unchanged. A
+    /// document without a revision gets a first one. `_local` documents are kept.
+    async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError>;
 }

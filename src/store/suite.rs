@@ -38,6 +38,7 @@ where
     local_docs(&make().await).await;
     all_docs_paging(&make().await).await;
     clear_wipes(&make().await).await;
+    replace_all_is_all_or_nothing(&make().await).await;
     12
 }
 
@@ -547,4 +548,59 @@ pub async fn clear_wipes<S: DocStore>(s: &S) {
         Some(json!(1)),
         "local documents survive a wipe"
     );
+}
+
+pub async fn replace_all_is_all_or_nothing<S: DocStore>(s: &S) {
+    s.bulk(vec![
+        note("note:old", "open", 1),
+        note("note:keep", "open", 2),
+    ])
+    .await
+    .unwrap();
+    let first = s.get("note:old").await.unwrap();
+    let incoming = |id: &str, rev: Option<&str>| ReplicatedRev {
+        doc: Doc {
+            rev: rev.map(str::to_string),
+            ..note(id, "closed", 9)
+        },
+        history: rev.map(|r| vec![r.to_string()]).unwrap_or_default(),
+    };
+    // One bad revision among good documents: refused, and the store is as it was.
+    let bad = vec![
+        incoming("note:a", Some("1-aaaa")),
+        incoming("note:b", Some("not-a-revision")),
+    ];
+    assert!(s.replace_all(bad).await.is_err());
+    assert_eq!(s.get("note:old").await.unwrap(), first);
+    assert!(matches!(
+        s.get("note:a").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // A good set replaces everything; a document without a revision gets a first one.
+    let before = s.update_seq().await.unwrap();
+    s.replace_all(vec![
+        incoming("note:a", Some("3-abcd")),
+        incoming("note:b", None),
+    ])
+    .await
+    .unwrap();
+    assert!(matches!(
+        s.get("note:old").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(
+        s.get("note:a").await.unwrap().rev.as_deref(),
+        Some("3-abcd")
+    );
+    assert!(s
+        .get("note:b")
+        .await
+        .unwrap()
+        .rev
+        .unwrap()
+        .starts_with("1-"));
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 2);
+    // The changes feed keeps rising, so sync checkpoints stay valid.
+    assert!(s.update_seq().await.unwrap() > before);
+    assert_eq!(s.changes(before, 10).await.unwrap().len(), 2);
 }

@@ -112,3 +112,55 @@ for (const [name, size] of [['phone', { width: 390, height: 844 }], ['tablet por
     await expect(page.getByTestId('lang-switch')).toBeVisible();
   });
 }
+
+test('a write in one tab reaches the other tab without a reload', async ({ page, context }) => {
+  await open(page, '/settings');
+  const other = await context.newPage();
+  await open(other, '/settings');
+  await expect(other.getByTestId('staff-table')).not.toContainText('赵云');
+  await addStaff(page, '赵云', 'manager');
+  await expect(other.getByTestId('staff-table')).toContainText('赵云');
+  await expect(other.getByTestId('staff-table')).toContainText('客服经理');
+  // And the branch name in the other tab's header.
+  await page.locator('#branch-name').fill('杭州文三路营业部');
+  await page.getByRole('button', { name: '保存' }).first().click();
+  await expect(other.getByTestId('branch-name')).toHaveText('杭州文三路营业部');
+});
+
+test('settings show whether storage is persistent and how much is used', async ({ page }) => {
+  await open(page, '/settings');
+  const info = page.getByTestId('storage-info');
+  await expect(info).toBeVisible();
+  await expect(page.getByTestId('persisted')).toHaveText(/^(已授予|未授予)$/);
+  await expect(info).toContainText('已用');
+  await expect(info).toContainText(/\d+(\.\d+)? MB/);
+  await page.getByRole('button', { name: '申请持久保存' }).click();
+  // Headless Chromium decides by its own heuristics; the answer is shown either way.
+  await expect(page.getByTestId('persisted')).toHaveText(/^(已授予|未授予)$/);
+});
+
+test('the working-day calendar is edited in settings and kept', async ({ page }) => {
+  await open(page, '/settings');
+  const days = page.getByTestId('cal-days');
+  await expect(page.getByTestId('cal-year')).toHaveText('2026');
+  // The shipped 2026 table: National Day and its make-up working day.
+  await expect(days).toContainText('2026-10-01');
+  await expect(days).toContainText('国庆节');
+  // A make-up working day must fall on a weekend.
+  await page.locator('#cal-date').fill('2026-12-02');
+  await page.locator('#cal-kind').selectOption('makeup');
+  await page.locator('#cal-zh').fill('测试调休');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  await expect(page.locator('#cal-date-err')).toHaveText('调休上班日应为周末');
+  // A branch holiday on a weekday is added and survives a reload.
+  await page.locator('#cal-kind').selectOption('holiday');
+  await page.locator('#cal-zh').fill('营业部停业');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  await expect(days).toContainText('2026-12-02');
+  await expect(days).toContainText('营业部停业');
+  await page.reload();
+  await expect(page.getByTestId('cal-days')).toContainText('营业部停业');
+  // Removing it.
+  await page.getByTestId('cal-days').locator('tr', { hasText: '营业部停业' }).getByRole('button', { name: '删除' }).click();
+  await expect(page.getByTestId('cal-days')).not.toContainText('营业部停业');
+});

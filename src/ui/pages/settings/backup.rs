@@ -88,30 +88,19 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
     let file = backup::read_backup(&text).map_err(|e| if zh { e.zh() } else { e.en() })?;
     let docs: Vec<Doc> = file.docs.iter().filter_map(value_doc).collect();
     let s = store();
-    s.clear().await.map_err(|e| e.message(zh))?;
     let total = docs.len();
     progress.set(Some((0, total)));
-    let mut done = 0;
-    for chunk in docs.chunks(PAGE) {
-        let mut replicated = Vec::new();
-        for d in chunk {
-            match d.rev.clone() {
-                Some(rev) => replicated.push(ReplicatedRev {
-                    doc: d.clone(),
-                    history: vec![rev],
-                }),
-                None => {
-                    s.put(d.clone()).await.map_err(|e| e.message(zh))?;
-                }
-            }
-        }
-        s.put_replicated(replicated)
-            .await
-            .map_err(|e| e.message(zh))?;
-        done += chunk.len();
-        progress.set(Some((done, total)));
-        yield_now().await;
-    }
+    let revs: Vec<ReplicatedRev> = docs
+        .into_iter()
+        .map(|d| ReplicatedRev {
+            history: d.rev.clone().into_iter().collect(),
+            doc: d,
+        })
+        .collect();
+    // One transaction: the old data stays unless every document of the file was written.
+    s.replace_all(revs).await.map_err(|e| e.message(zh))?;
+    progress.set(Some((total, total)));
+    yield_now().await;
     Ok(total)
 }
 
