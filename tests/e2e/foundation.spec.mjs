@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
+import { startServer } from './serve.mjs';
 
 test('switches to English and back, and remembers it', async ({ page }) => {
   await open(page, '/');
@@ -163,4 +164,45 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   // Removing it.
   await page.getByTestId('cal-days').locator('tr', { hasText: '营业部停业' }).getByRole('button', { name: '删除' }).click();
   await expect(page.getByTestId('cal-days')).not.toContainText('营业部停业');
+});
+
+test('a new build replaces the old offline cache cleanly', async ({ page }) => {
+  // A copy of the build, so this test can turn it into a "new build" without touching dist/.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-build-'));
+  fs.cpSync(path.resolve('dist'), dir, { recursive: true });
+  const server = await startServer(0, dir);
+  try {
+    const ready = async () => page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+      }
+    });
+    await open(page, `${server.url}/`);
+    await ready();
+    const cachesNow = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('kefu-')));
+    await expect.poll(cachesNow).toHaveLength(1);
+    const [first] = await cachesNow();
+
+    // The "new build": a changed page and the service worker that a build writes for it.
+    const sw = fs.readFileSync(path.join(dir, 'sw.js'), 'utf8');
+    const id = first.slice('kefu-'.length);
+    fs.writeFileSync(path.join(dir, 'sw.js'), sw.replace(`"${id}"`, `"${id}n"`));
+    const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'index.html'), html.replace('<head>', '<head><meta name="kefu-build" content="next">'));
+
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    // Only the new cache is left, and the new page is served.
+    await expect.poll(cachesNow, { timeout: 20_000 }).toEqual([`kefu-${id}n`]);
+    await page.reload();
+    await expect(page.locator('meta[name="kefu-build"]')).toHaveAttribute('content', 'next');
+    // Offline, the new build is what opens.
+    await server.stop();
+    await page.reload();
+    await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+    await expect(page.locator('meta[name="kefu-build"]')).toHaveAttribute('content', 'next');
+  } finally {
+    await server.stop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

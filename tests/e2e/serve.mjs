@@ -13,7 +13,7 @@ const types = {
   '.json': 'application/json', '.webmanifest': 'application/manifest+json',
 };
 
-function handler(req, res) {
+const handler = (root) => (req, res) => {
   const url = new URL(req.url, 'http://x');
   let file = path.join(root, decodeURIComponent(url.pathname));
   if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
@@ -23,12 +23,13 @@ function handler(req, res) {
     'cache-control': 'no-cache',
   });
   fs.createReadStream(file).pipe(res);
-}
+};
 
-export async function startServer(port = 0) {
+/** Serves `dir` (dist/ by default) on `port` (any free one by default). */
+export async function startServer(port = 0, dir = root) {
   let server;
   const listen = (p) => new Promise((resolve, reject) => {
-    server = http.createServer(handler);
+    server = http.createServer(handler(dir));
     server.on('error', reject);
     server.listen(p, '127.0.0.1', () => resolve(server.address().port));
   });
