@@ -44,7 +44,7 @@ async fn shared_suite_on_indexeddb() {
         }
     })
     .await;
-    assert_eq!(n, 12);
+    assert_eq!(n, 13);
     let list = names.borrow().clone();
     for name in &list {
         IdbStore::delete_database(name).await.unwrap();
@@ -219,4 +219,43 @@ async fn subscribers_hear_of_writes() {
     let info = IdbStore::storage_info().await.unwrap();
     assert!(info.quota_bytes.unwrap_or(0.0) > 0.0);
     IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+/// Another tab holding the database open (and not letting go) blocks an upgrade: the open
+/// reports `Blocked` instead of hanging, and succeeds once the other connection is gone.
+#[wasm_bindgen_test]
+async fn an_upgrade_blocked_by_another_connection_is_reported() {
+    use wasm_bindgen::JsCast;
+    let name = fresh_name("blocked");
+    IdbStore::delete_database(&name).await.unwrap();
+    let v1 = IdbStore::open_with(&name, Schema::current()).await.unwrap();
+    v1.close();
+    drop(v1);
+    // A raw connection with no versionchange handler: it never closes on its own.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let req = factory.open(&name).unwrap();
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let tx = RefCell::new(Some(tx));
+    let on_ok = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if let Some(tx) = tx.borrow_mut().take() {
+            let _ = tx.send(());
+        }
+    });
+    req.set_onsuccess(Some(on_ok.as_ref().unchecked_ref()));
+    rx.await.unwrap();
+    let holder: web_sys::IdbDatabase = req.result().unwrap().unchecked_into();
+
+    let blocked = IdbStore::open_with(&name, v2_schema()).await;
+    assert!(
+        matches!(blocked, Err(StoreError::Blocked)),
+        "got {:?}",
+        blocked.err()
+    );
+
+    holder.close();
+    let v2 = IdbStore::open_with(&name, v2_schema()).await.unwrap();
+    assert_eq!(v2.count("by_type", &KeyRange::all()).await.unwrap(), 0);
+    v2.close();
+    drop(v2);
+    IdbStore::delete_database(&name).await.unwrap();
 }

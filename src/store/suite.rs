@@ -39,7 +39,7 @@ where
     all_docs_paging(&make().await).await;
     clear_wipes(&make().await).await;
     replace_all_is_all_or_nothing(&make().await).await;
-    12
+    13
 }
 
 fn note(id: &str, status: &str, n: i64) -> Doc {
