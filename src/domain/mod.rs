@@ -5,6 +5,8 @@ pub mod backup;
 pub mod calendar;
 pub mod care;
 pub mod complaint;
+#[cfg(test)]
+mod complaint_matrix;
 pub mod customer;
 pub mod demand;
 pub mod ids;
