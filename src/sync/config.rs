@@ -17,6 +17,10 @@ pub const CONFIG_DOC: &str = "sync-config";
 /// The document type a kiosk pushes.
 pub const RESPONSE_TYPE: &str = "response";
 
+/// The document type staff devices publish to the responses database, so a customer's phone
+/// opening a survey link can fetch the survey there.
+pub const SURVEY_TYPE: &str = "survey";
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthKind {
@@ -112,10 +116,21 @@ impl SyncConfig {
         }
     }
 
-    /// The pushes of a cycle, in order.
+    /// The pushes of a cycle, in order. A staff device with a responses database also
+    /// publishes the surveys there (customer links fetch them from it).
     pub fn pushes(&self) -> Vec<ReplicationSpec> {
         match self.mode {
-            Mode::TwoWay => vec![self.spec(&self.db, Direction::Push, vec![])],
+            Mode::TwoWay => {
+                let mut v = vec![self.spec(&self.db, Direction::Push, vec![])];
+                if !self.responses_db.is_empty() && self.responses_db != self.db {
+                    v.push(self.spec(
+                        &self.responses_db,
+                        Direction::Push,
+                        vec![SURVEY_TYPE.to_string()],
+                    ));
+                }
+                v
+            }
             Mode::KioskPush => {
                 let db = if self.responses_db.is_empty() {
                     &self.db

@@ -181,6 +181,19 @@ impl FakeServer {
             (Method::Get, [id]) if query.contains_key("open_revs") => {
                 self.open_revs(id, &query).await?
             }
+            (Method::Get, [id]) => match self.store.get(id).await {
+                Ok(d) => match self
+                    .doc_json(id, d.rev.as_deref().unwrap_or_default())
+                    .await?
+                {
+                    Some(doc) => resp(200, doc),
+                    None => resp(404, json!({"error": "not_found", "reason": "missing"})),
+                },
+                Err(StoreError::NotFound { .. }) => {
+                    resp(404, json!({"error": "not_found", "reason": "missing"}))
+                }
+                Err(e) => return Err(e),
+            },
             _ => resp(404, json!({"error": "not_found", "reason": "missing"})),
         })
     }

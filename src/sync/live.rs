@@ -42,6 +42,16 @@ pub fn transport(cfg: &SyncConfig) -> FetchTransport {
     }
 }
 
+/// The transport of a customer link's target (its survey account as Basic, if any).
+pub fn link_transport(target: &super::link::LinkTarget) -> FetchTransport {
+    let t = FetchTransport::new(&target.url);
+    if target.user.is_empty() {
+        t
+    } else {
+        t.with_basic(&target.user, &target.password)
+    }
+}
+
 /// Signs in: `POST /_session` (the server sets its cookie), or for Basic, checks the password
 /// against `GET /_session` and keeps it in memory. A wrong password is `Unauthorized`.
 pub async fn sign_in(cfg: &SyncConfig, password: &str) -> Result<(), SyncError> {
@@ -97,7 +107,8 @@ pub async fn session_user(cfg: &SyncConfig) -> Result<Option<String>, SyncError>
         .map(str::to_string))
 }
 
-fn random_hex() -> String {
+/// Eight random bytes as hex (session and device ids).
+pub fn random_hex() -> String {
     let bytes: Vec<u8> = (0..8)
         .map(|_| (js_sys::Math::random() * 256.0) as u8)
         .collect();

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod conflicts;
 pub mod engine;
+pub mod link;
 pub mod merge;
 pub mod protocol;
 pub mod security;

@@ -949,3 +949,162 @@ fn security_install_sends_validation_and_security() {
         assert_eq!(main_security()["members"]["roles"], json!(["kefu_staff"]));
     });
 }
+
+// ------------------------------------------------------------------ customer links
+
+mod links {
+    use super::*;
+    use crate::sync::link::{self, share_link, LinkTarget};
+
+    fn staff_cfg() -> SyncConfig {
+        SyncConfig {
+            url: "https://Couch.example.com/couch/".into(),
+            db: "kefu".into(),
+            responses_db: "kefu-responses".into(),
+            local_db_id: "S".into(),
+            enabled: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_share_link_carries_the_responses_database_only() {
+        let t = LinkTarget::from_config(&staff_cfg(), "", "ignored").unwrap();
+        assert_eq!(t.url, "https://couch.example.com/couch");
+        assert_eq!(t.db, "kefu-responses");
+        assert_eq!(t.password, "", "no account, no password in the link");
+        let link = share_link("http://kefu.example.com/", "01ABC", Some(&t));
+        assert_eq!(
+            link,
+            "http://kefu.example.com/s/01ABC?sync=https%3A%2F%2Fcouch.example.com%2Fcouch&db=kefu-responses"
+        );
+        let back = LinkTarget::from_query(link.split_once('?').unwrap().1).unwrap();
+        assert_eq!(back, t);
+        // A survey account with awkward characters survives the round trip.
+        let t = LinkTarget::from_config(&staff_cfg(), " survey-01 ", "p&w=d +%").unwrap();
+        let q = t.query();
+        assert!(!q.contains("p&w"));
+        assert_eq!(LinkTarget::from_query(&q).unwrap(), t);
+        assert_eq!(t.user, "survey-01");
+        // No responses database, or the main one: no target (a phone never gets staff data).
+        let mut c = staff_cfg();
+        c.responses_db.clear();
+        assert_eq!(LinkTarget::from_config(&c, "", ""), None);
+        c.responses_db = "kefu".into();
+        assert_eq!(LinkTarget::from_config(&c, "", ""), None);
+        assert_eq!(share_link("http://k", "01ABC", None), "http://k/s/01ABC");
+        // A link without a target, or with a bad one, gives none.
+        assert_eq!(LinkTarget::from_query(""), None);
+        assert_eq!(LinkTarget::from_query("?lang=en"), None);
+        assert_eq!(LinkTarget::from_query("?sync=ftp%3A%2F%2Fx&db=kefu"), None);
+        assert_eq!(
+            LinkTarget::from_query("?sync=http%3A%2F%2Fx&db=Bad%20Name"),
+            None
+        );
+    }
+
+    #[test]
+    fn staff_publish_surveys_to_the_responses_database_and_nothing_else() {
+        block_on(async {
+            let c = staff_cfg();
+            let pushes = c.pushes();
+            assert_eq!(pushes.len(), 2);
+            assert_eq!(pushes[0].db, "kefu");
+            assert!(pushes[0].doc_types.is_empty());
+            assert_eq!(pushes[1].db, "kefu-responses");
+            assert_eq!(pushes[1].doc_types, vec!["survey".to_string()]);
+            // Without a responses database nothing is published.
+            let mut plain = staff_cfg();
+            plain.responses_db.clear();
+            assert_eq!(plain.pushes().len(), 1);
+
+            let responses = FakeServer::new("kefu-responses");
+            let staff = MemoryStore::new();
+            add(&staff, "survey:1", json!({"type": "survey"})).await;
+            add(&staff, "complaint:1", json!({"type": "complaint"})).await;
+            add(&staff, "staff:1", json!({"type": "staff"})).await;
+            let out = engine::replicate(&staff, &responses, &pushes[1], "s", &opts(10))
+                .await
+                .unwrap();
+            assert_eq!(out.revs_written, 1);
+            assert_eq!(ids(&responses.store).await, vec!["survey:1".to_string()]);
+        });
+    }
+
+    #[test]
+    fn a_fresh_phone_fetches_the_survey_keeps_its_answer_and_delivers_it_once() {
+        block_on(async {
+            let server = FakeServer::new("kefu-responses");
+            // The staff device published a survey (edited twice: its history comes along).
+            let staff = MemoryStore::new();
+            add(&staff, "survey:1", json!({"type": "survey", "v": 1})).await;
+            let rev2 = edit(&staff, "survey:1", |b| b["v"] = json!(2)).await;
+            add(&staff, "response:0", json!({"type": "response"})).await;
+            let spec = SyncConfig {
+                url: "http://fake:5984".into(),
+                db: "kefu".into(),
+                responses_db: "kefu-responses".into(),
+                local_db_id: "S".into(),
+                ..Default::default()
+            }
+            .pushes()
+            .remove(1);
+            engine::replicate(&staff, &server, &spec, "s", &opts(10))
+                .await
+                .unwrap();
+
+            let target =
+                LinkTarget::from_query("?sync=http%3A%2F%2Ffake%3A5984&db=kefu-responses").unwrap();
+            let phone = MemoryStore::new();
+            link::fetch_survey(&phone, &server, &target, "survey:1")
+                .await
+                .unwrap();
+            let got = phone.get("survey:1").await.unwrap();
+            assert_eq!(got.rev.as_deref(), Some(rev2.as_str()));
+            assert_eq!(got.body["v"], json!(2));
+            // Fetching again changes nothing (same revision, no conflict).
+            link::fetch_survey(&phone, &server, &target, "survey:1")
+                .await
+                .unwrap();
+            assert_eq!(phone.get("survey:1").await.unwrap().rev, Some(rev2));
+            // Unknown surveys and documents that are not surveys are refused.
+            assert!(matches!(
+                link::fetch_survey(&phone, &server, &target, "survey:nope").await,
+                Err(SyncError::Store(crate::store::StoreError::NotFound { .. }))
+            ));
+
+            // The customer answers; offline, it waits (and stays waiting).
+            add(
+                &phone,
+                "response:1",
+                json!({"type": "response", "survey_id": "survey:1"}),
+            )
+            .await;
+            add(&phone, "followup:1", json!({"type": "followup"})).await;
+            assert_eq!(link::waiting(&phone, &target, "P").await.unwrap(), 1);
+            server.fault(None, "/kefu-responses", FaultKind::Drop);
+            assert!(link::push_responses(&phone, &server, &target, "P", "s1")
+                .await
+                .is_err());
+            assert_eq!(link::waiting(&phone, &target, "P").await.unwrap(), 1);
+            // Back online: delivered, once; the survey and the follow-up stay on the phone.
+            let out = link::push_responses(&phone, &server, &target, "P", "s2")
+                .await
+                .unwrap();
+            assert_eq!(out.revs_written, 1);
+            assert_eq!(link::waiting(&phone, &target, "P").await.unwrap(), 0);
+            let on_server = ids(&server.store).await;
+            assert!(on_server.contains(&"response:1".to_string()));
+            assert!(!on_server.contains(&"followup:1".to_string()));
+            let again = link::push_responses(&phone, &server, &target, "P", "s3")
+                .await
+                .unwrap();
+            assert_eq!(again.revs_written, 0);
+            // A response document is not a survey.
+            assert!(matches!(
+                link::fetch_survey(&phone, &server, &target, "response:1").await,
+                Err(SyncError::Protocol(_))
+            ));
+        });
+    }
+}

@@ -1,11 +1,9 @@
 // Sync end to end: two (or three) devices — separate browser contexts, each with its own
 // IndexedDB — syncing through a real PouchDB Server (tests/e2e/peer.mjs) that the tests cut
-// off, kill and restart.
-//
-// The records the devices share are staff profiles (Settings → Staff) and the branch settings
-// until the complaint pages exist: to switch, change `makeRecord`, `editRecord`, `recordRows`
-// and `setBranch` below.
+// off, kill and restart. The shared records are complaints (filed on /complaints/new, acted
+// on at /complaints/:id), survey responses from a kiosk and from a customer's own phone.
 import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff, signIn, addStaff } from './helpers.mjs';
 import { startPeer, stopPeer, peerIds } from './peer.mjs';
 
 const DB = 'kefu';
@@ -53,37 +51,56 @@ async function synced(page, timeout = 30_000) {
   }
 }
 
-// ---- the shared record (staff profiles for now)
+// ---- complaints, as complaints.spec.mjs files them and acts on them
 
-async function makeRecord(page, name) {
-  await page.locator('#staff-name').fill(name);
-  await page.locator('#staff-pin').fill('1234');
-  await page.locator('#staff-pin2').fill('1234');
-  await page.locator('form').filter({ has: page.locator('#staff-name') }).getByRole('button', { name: '添加' }).click();
-  await expect(recordRow(page, name)).toHaveCount(1, { timeout: 20_000 });
+/** A Date as the value of an <input type="datetime-local">. */
+function localInput(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-const recordRows = (page) => page.getByTestId('staff-table').locator('tbody tr').filter({ hasNot: page.locator('td[colspan]') });
-const recordRow = (page, name) => recordRows(page).filter({ has: page.getByRole('cell', { name, exact: true }) });
-
-/** Toggles the profile active/inactive (the one edit staff rows offer). */
-async function editRecord(page, name) {
-  const row = recordRow(page, name);
-  const before = await row.locator('td').nth(2).innerText();
-  await row.getByRole('button').click();
-  await expect(row.locator('td').nth(2)).not.toHaveText(before, { timeout: 10_000 });
+/** Files a classified complaint; returns its case page path and case number. */
+async function fileComplaint(page, { name = '赵女士', narrative = '在营业厅排队超过一小时，无人引导。' } = {}) {
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill(name);
+  await page.locator('#c-phone').fill('13812345678');
+  await page.locator('#c-channel').selectOption('phone');
+  await page.locator('#c-received').fill(localInput(new Date(Date.now() - 3600_000)));
+  await page.locator('#c-narrative').fill(narrative);
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('2');
+  await page.locator('#c-department').fill('客服部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/, { timeout: 15_000 });
+  const caseNo = (await page.getByTestId('case-no').textContent()).trim();
+  return { path: new URL(page.url()).pathname, caseNo };
 }
 
-/** Staff documents written straight to the peer with fixed revisions (so a restarted,
+/** Takes one action on the case page (the form as it opens, plus `fill`). */
+async function act(page, kind, fill) {
+  await page.getByTestId(`action-${kind}`).click();
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  if (fill) await fill();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+}
+
+const historyItems = (page) => page.getByTestId('history').locator(':scope > li');
+const complaintRows = (page) => page.getByTestId('complaint-table').getByTestId('complaint-row');
+
+/** Complaint documents written straight to the peer with fixed revisions (so a restarted,
  *  empty peer can be given exactly the same ones again). */
 function seedDocs(n) {
   return Array.from({ length: n }, (_, i) => {
-    const id = `staff:01SEED${String(i).padStart(6, '0')}`;
+    const no = String(i + 1).padStart(4, '0');
     const hash = (i + 1).toString(16).padStart(32, '0');
     return {
-      _id: id, _rev: `1-${hash}`, _revisions: { start: 1, ids: [hash] }, type: 'staff',
-      name: `种子${String(i).padStart(3, '0')}`, role: 'specialist', active: true,
-      pin_hash: { salt: '00', iterations: 1, hash: '00' },
+      _id: `complaint:01SEED${String(i).padStart(20, '0')}`, _rev: `1-${hash}`, _revisions: { start: 1, ids: [hash] },
+      type: 'complaint', case_no: `TS-20261120-BR01-${no}`, branch_code: 'BR01',
+      complainant: { name: `种子${no}`, phone: '13988887777', email: '', address: '' },
+      channel: 'phone', received_at: '2026-11-20T09:30:00', event_place: '',
+      narrative: '交易软件在开盘时卡顿', category: 'trading_system', severity: 2, department: '客服部',
+      preliminary_opinion: '', status: 'classified', rounds: [{ number: 1, opened_at: '2026-11-20T09:30:00' }], history: [],
     };
   });
 }
@@ -93,100 +110,123 @@ async function seed(peer, docs, db = DB) {
   expect(r.status).toBe(201);
 }
 
+const complaintIds = async () => (await peerIds(DB)).filter((id) => id.startsWith('complaint:'));
+
 // ---------------------------------------------------------------------------------------------
 
-test('a record made on device A appears on device B, and the header says synced', async ({ browser, server }) => {
+test('a complaint made on device A appears on device B, and the header says synced', async ({ browser, server }) => {
+  test.setTimeout(120_000);
   const peer = await startPeer();
   const a = await device(browser, server);
   const b = await device(browser, server);
   await expect(status(a.page)).toHaveAttribute('data-phase', 'off');
+  await setUpStaff(a.page);
   await connect(a.page, peer);
   await synced(a.page);
-  await makeRecord(a.page, '张三');
+  const { path, caseNo } = await fileComplaint(a.page);
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
   await connect(b.page, peer);
-  await expect(recordRow(b.page, '张三')).toHaveCount(1, { timeout: 30_000 });
+  await synced(b.page);
+  await open(b.page, '/complaints');
+  await expect(complaintRows(b.page).filter({ hasText: caseNo })).toHaveCount(1, { timeout: 30_000 });
+  await open(b.page, path);
+  await expect(b.page.getByTestId('case-no')).toHaveText(caseNo);
+  await expect(b.page.getByTestId('case-status')).toHaveText('已分类分派');
+  await expect(b.page.getByTestId('narrative')).toContainText('在营业厅排队超过一小时');
   await synced(b.page);
   await expect(status(b.page)).toContainText('已同步');
   await expect(b.page.getByTestId('sync-last')).toHaveText(/\d\d:\d\d/);
-  // The app's data reached the server, and nothing was stored twice.
-  const ids = await peerIds(DB);
-  expect(ids.filter((id) => id.startsWith('staff:'))).toHaveLength(1);
+  // The complaint reached the server once.
+  expect(await complaintIds()).toHaveLength(1);
   // In English too.
   await b.page.getByTestId('lang-switch').click();
   await expect(status(b.page)).toContainText('Synced');
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
-/** Saves the branch name (the shared branch settings document: a record both devices edit). */
-async function setBranch(page, name) {
-  await page.locator('#branch-name').fill(name);
-  await page.locator('#branch-code').fill('0101');
-  await page.locator('form').filter({ has: page.locator('#branch-name') }).getByRole('button', { name: '保存' }).click();
-  await expect(page.getByTestId('branch-name')).toHaveText(name, { timeout: 10_000 });
-}
-
-test('edits made offline on two devices are both kept; the conflict is shown and settled', async ({ browser, server }) => {
+test('both devices act on one complaint while cut off: both edits are kept; what no rule settles is shown side by side', async ({ browser, server }) => {
+  test.setTimeout(240_000);
   const peer = await startPeer();
   const a = await device(browser, server);
   const b = await device(browser, server);
+  await setUpStaff(a.page);
   await connect(a.page, peer);
   await synced(a.page);
-  await setBranch(a.page, '总部营业部');
-  await makeRecord(a.page, '李四');
+  const { path, caseNo } = await fileComplaint(a.page);
   await connect(b.page, peer);
-  await expect(recordRow(b.page, '李四')).toHaveCount(1, { timeout: 30_000 });
-  await expect(b.page.getByTestId('branch-name')).toHaveText('总部营业部', { timeout: 30_000 });
   await synced(b.page);
+  // The staff profiles came with the sync: the same specialist signs in on B.
+  await expect(b.page.locator('#device-staff option', { hasText: '张敏' })).toHaveCount(1, { timeout: 30_000 });
+  await signIn(b.page, '张敏');
+  await open(b.page, path);
+  await expect(b.page.getByTestId('case-no')).toHaveText(caseNo, { timeout: 30_000 });
+  const before = await historyItems(a.page).count();
 
+  // Cut off: B re-routes the case (same department), then A starts the investigation.
   await a.context.setOffline(true);
   await b.context.setOffline(true);
-  // Both rename the branch, differently; each adds a profile of its own.
-  await setBranch(a.page, '一号营业部');
-  await setBranch(b.page, '二号营业部');
-  await makeRecord(a.page, '甲设备新增');
-  await makeRecord(b.page, '乙设备新增');
-  // The same edit made on both devices (deactivating 李四) is the same revision: no conflict.
-  await editRecord(a.page, '李四');
-  await editRecord(b.page, '李四');
+  await act(b.page, 'classify');
+  await expect(historyItems(b.page)).toHaveCount(before + 1);
+  // History times have whole seconds: let A's step be the later one, as the story says.
+  await a.page.waitForTimeout(1_100);
+  await act(a.page, 'start_investigation');
+  await expect(a.page.getByTestId('case-status')).toHaveText('调查处理中');
+  await expect(b.page.getByTestId('case-status')).toHaveText('已分类分派');
   await expect(status(a.page)).toHaveAttribute('data-phase', 'offline', { timeout: 15_000 });
-  await expect(status(a.page)).toHaveAttribute('data-pending', '3');
+  await expect(status(a.page)).toHaveAttribute('data-pending', '1');
   await expect(status(a.page)).toContainText('离线');
 
+  // Back: the histories are merged (both actions, on both devices) and the status follows the
+  // merged history's last step; nothing for staff to settle.
   await a.context.setOffline(false);
   await b.context.setOffline(false);
   for (const d of [a, b]) {
-    await expect(recordRow(d.page, '甲设备新增')).toHaveCount(1, { timeout: 45_000 });
-    await expect(recordRow(d.page, '乙设备新增')).toHaveCount(1, { timeout: 45_000 });
+    await expect(historyItems(d.page)).toHaveCount(before + 2, { timeout: 45_000 });
+    await expect(d.page.getByTestId('history')).toContainText('开始调查');
+    await expect(d.page.getByTestId('case-status')).toHaveText('调查处理中', { timeout: 45_000 });
   }
-  // Both branch names are kept and listed side by side, on both devices; only that one.
+  await synced(a.page, 45_000);
+  await synced(b.page, 45_000);
+
+  // Cut off again: each device records different findings for the same round — no rule can
+  // merge that.
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await act(a.page, 'record_findings', () => a.page.locator('#f-text').fill('甲设备：叫号系统故障'));
+  await act(b.page, 'record_findings', () => b.page.locator('#f-text').fill('乙设备：大堂经理离岗'));
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  // Both versions are kept and listed side by side under Settings → Sync, on both devices.
   for (const d of [a, b]) {
+    await open(d.page, '/settings');
     const conflict = d.page.getByTestId('conflict');
     await expect(conflict).toHaveCount(1, { timeout: 45_000 });
     await expect(conflict.getByTestId('conflict-version')).toHaveCount(2);
-    await expect(conflict).toContainText('一号营业部');
-    await expect(conflict).toContainText('二号营业部');
+    await expect(conflict).toContainText('甲设备：叫号系统故障');
+    await expect(conflict).toContainText('乙设备：大堂经理离岗');
   }
-  // The deterministic winner shows on both devices.
-  const shown = await a.page.getByTestId('branch-name').innerText();
-  expect(['一号营业部', '二号营业部']).toContain(shown);
-  await expect(b.page.getByTestId('branch-name')).toHaveText(shown);
-  const other = shown === '一号营业部' ? '二号营业部' : '一号营业部';
-  // Staff on A keep the other version; it reaches B and the conflict is gone everywhere.
-  await a.page.getByTestId('conflict').getByTestId('conflict-version').nth(1).getByRole('button', { name: '保留此版本' }).click();
-  await expect(a.page.getByTestId('branch-name')).toHaveText(other, { timeout: 15_000 });
-  await expect(b.page.getByTestId('branch-name')).toHaveText(other, { timeout: 45_000 });
-  await expect(a.page.getByTestId('conflict')).toHaveCount(0);
+  // Staff on A keep B's findings; they reach B and the conflict is gone everywhere.
+  const keep = a.page.getByTestId('conflict-version').filter({ hasText: '乙设备：大堂经理离岗' });
+  await keep.getByRole('button', { name: '保留此版本' }).click();
+  await expect(a.page.getByTestId('conflict')).toHaveCount(0, { timeout: 15_000 });
   await expect(b.page.getByTestId('conflict')).toHaveCount(0, { timeout: 45_000 });
-  await expect(recordRow(b.page, '李四')).toContainText('停用');
+  for (const d of [a, b]) {
+    await open(d.page, path);
+    await expect(d.page.locator('main')).toContainText('乙设备：大堂经理离岗', { timeout: 30_000 });
+    await expect(d.page.locator('main')).not.toContainText('甲设备：叫号系统故障');
+    // The kept version's history: re-routing, investigation, B's findings.
+    await expect(historyItems(d.page)).toHaveCount(before + 3);
+  }
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
 test('the server killed mid-sync and restarted: sync resumes, counts match, nothing doubled', async ({ browser, server }) => {
+  test.setTimeout(240_000);
   let peer = await startPeer();
   const docs = seedDocs(230);
   await seed(peer, docs);
   const a = await device(browser, server);
+  await setUpStaff(a.page);
   // Kill the server when A asks for its second batch of documents.
   let bulkGets = 0;
   let killed = false;
@@ -202,22 +242,27 @@ test('the server killed mid-sync and restarted: sync resumes, counts match, noth
   await connect(a.page, peer);
   await expect.poll(() => killed, { timeout: 30_000 }).toBe(true);
   await expect(status(a.page)).toHaveAttribute('data-phase', /offline|error/, { timeout: 30_000 });
-  const partial = await recordRows(a.page).count();
+  await open(a.page, '/complaints');
+  const partial = Number(await a.page.getByTestId('count-open').locator('.n').innerText());
   expect(partial).toBeGreaterThanOrEqual(100);
   expect(partial).toBeLessThan(230);
   // Back on the same port — empty, as an in-memory server is — given the same documents.
   peer = await startPeer({ port: peer.port });
   await seed(peer, docs);
-  await makeRecord(a.page, '重启期间新增');
-  await expect(recordRows(a.page)).toHaveCount(231, { timeout: 60_000 });
+  await fileComplaint(a.page, { name: '重启期间新增' });
+  await expect.poll(async () => {
+    await open(a.page, '/complaints');
+    return a.page.getByTestId('count-open').locator('.n').innerText();
+  }, { timeout: 60_000 }).toBe('231');
   await synced(a.page, 60_000);
   await expect(status(a.page)).toHaveAttribute('data-pending', '0');
-  expect((await peerIds(DB)).length).toBe(231);
+  expect(await complaintIds()).toHaveLength(231);
   // A second device gets exactly the same.
   const b = await device(browser, server);
   await connect(b.page, peer);
-  await expect(recordRows(b.page)).toHaveCount(231, { timeout: 60_000 });
-  await synced(b.page);
+  await synced(b.page, 60_000);
+  await open(b.page, '/complaints');
+  await expect(b.page.getByTestId('count-open').locator('.n')).toHaveText('231', { timeout: 30_000 });
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
@@ -242,37 +287,133 @@ test('a wrong password gives a clear message; the right one syncs', async ({ bro
   expect(a.errors).toEqual([]);
 });
 
-test('a kiosk pushes responses while the server is down; they reach staff when it is back', async ({ browser, server }) => {
+// ---- surveys: the staff device publishes them; kiosks and customers' phones send answers
+
+const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
+  'pro_risk', 'env_clean', 'env_guidance', 'overall'];
+
+/** Answers the default survey one question at a time (all `score`, NPS 9) and submits. */
+async function answerAll(page, score = 5) {
+  for (const q of LIKERT) {
+    await page.getByTestId(`a-${q}-${score}`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await page.getByTestId('a-nps-9').click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('sf-submit').click();
+}
+
+/** On a staff device: creates the ready-made survey; returns its key and customer link. */
+async function createSurvey(page) {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  const link = page.getByTestId('survey-link');
+  await expect(link).toHaveAttribute('href', /\?sync=/, { timeout: 15_000 });
+  return { key, link: await link.getAttribute('href') };
+}
+
+test('a kiosk profile submits while the peer is down and the responses reach staff after it is back', async ({ browser, server }) => {
+  test.setTimeout(240_000);
   let peer = await startPeer();
   const staff = await device(browser, server);
   await connect(staff.page, peer, { responsesDb: RESPONSES });
   await synced(staff.page);
+  const { key, link } = await createSurvey(staff.page);
+  // The survey is published to the responses database (and only surveys go there).
+  await expect.poll(() => peerIds(RESPONSES), { timeout: 30_000 }).toEqual([`survey:${key}`]);
+
+  // Setting up the tablet: the survey from its link, sync as a kiosk, then kiosk mode.
   const kiosk = await device(browser, server);
+  await kiosk.page.goto(link);
+  await expect(kiosk.page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 30_000 });
+  await open(kiosk.page, '/settings');
+  await expect(kiosk.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
   await connect(kiosk.page, peer, { responsesDb: RESPONSES, mode: 'kiosk_push' });
   await synced(kiosk.page);
+  await addStaff(kiosk.page, '张敏', 'specialist', '2468');
+  await open(kiosk.page, '/kiosk/setup');
+  await expect(kiosk.page.locator('#kiosk-setup-h')).toBeVisible();
+  await kiosk.page.locator('#kiosk-survey').selectOption(`survey:${key}`);
+  await kiosk.page.locator('#kiosk-gap').fill('0');
+  await kiosk.page.locator('#kiosk-thanks').fill('1');
+  await kiosk.page.locator('#kiosk-always').check();
+  await kiosk.page.getByTestId('kiosk-start').click();
+  await expect(kiosk.page).toHaveURL(/\/kiosk\/(?!setup$)[0-9A-Za-z]+$/);
+  const waiting = kiosk.page.getByTestId('kiosk-waiting');
+  await expect(waiting).toHaveText('0 份评价待上传');
 
+  // The server goes down; three customers answer on the kiosk.
   await stopPeer();
-  // Three responses land on the kiosk while the server is down (brought in as a backup file
-  // until the kiosk survey page exists).
-  const responses = [1, 2, 3].map((i) => ({
-    _id: `response:01KIOSK00000000000000000${i}`, _rev: `1-${String(i).repeat(32)}`, type: 'response',
-    survey_id: 'survey:01TEST', channel: 'kiosk', answers: {}, submitted_at: `2026-11-23T10:0${i}:00`,
-  }));
-  const backup = { format: 'kefu-backup', version: 1, exported_at: '2026-11-23T10:00:00', branch: { name: '', code: '' }, docs: responses };
-  await kiosk.page.getByTestId('import-file').setInputFiles({ name: 'k.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)) });
-  await kiosk.page.getByTestId('import-summary').getByRole('button', { name: '替换并导入' }).click();
-  await expect(status(kiosk.page)).toHaveAttribute('data-pending', '3', { timeout: 20_000 });
-  await expect(status(kiosk.page)).toHaveAttribute('data-phase', /offline|error/, { timeout: 30_000 });
+  for (const score of [5, 4, 5]) {
+    await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 10_000 });
+    await kiosk.page.getByTestId('kiosk-begin').click();
+    await answerAll(kiosk.page, score);
+    await expect(kiosk.page.getByTestId('kiosk-thanks')).toBeVisible();
+  }
+  await expect(waiting).toHaveText('3 份评价待上传', { timeout: 10_000 });
 
   peer = await startPeer({ port: peer.port });
-  await expect.poll(() => peerIds(RESPONSES), { timeout: 60_000 }).toHaveLength(3);
-  await expect(status(kiosk.page)).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
-  // The staff device pulled them from the responses database (and, syncing two-way with the
-  // main database, carried them there: only it could have).
-  await expect.poll(async () => (await peerIds(DB)).filter((id) => id.startsWith('response:')).length, { timeout: 60_000 }).toBe(3);
-  // The kiosk never pulled the staff data.
-  await expect(recordRows(kiosk.page)).toHaveCount(0);
+  await expect.poll(async () => (await peerIds(RESPONSES)).filter((id) => id.startsWith('response:')).length, { timeout: 60_000 }).toBe(3);
+  await expect(waiting).toHaveText('0 份评价待上传', { timeout: 30_000 });
+  // Staff pulled them from the responses database: the survey's results show them.
+  await expect.poll(async () => {
+    await open(staff.page, `/surveys/${key}/results`);
+    return staff.page.getByTestId('res-n').innerText();
+  }, { timeout: 60_000 }).toBe('3');
+  // The staff device, syncing two-way, carried them into the main database (only it could).
+  expect((await peerIds(DB)).filter((id) => id.startsWith('response:')).length).toBe(3);
   expect(staff.errors.concat(kiosk.errors)).toEqual([]);
+});
+
+test("a customer's own phone: the link fetches the survey, keeps the answer while offline and sends it later", async ({ browser, server }) => {
+  test.setTimeout(240_000);
+  let peer = await startPeer();
+  const staff = await device(browser, server);
+  await connect(staff.page, peer, { responsesDb: RESPONSES });
+  await synced(staff.page);
+  const { key, link } = await createSurvey(staff.page);
+  expect(link).toContain(`/s/${key}?sync=${encodeURIComponent(peer.url)}&db=${RESPONSES}`);
+  await expect.poll(() => peerIds(RESPONSES), { timeout: 30_000 }).toEqual([`survey:${key}`]);
+
+  // A phone that has never opened Kefu: its own context, mobile-sized.
+  const phoneCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true });
+  const phone = await phoneCtx.newPage();
+  const errors = [];
+  phone.on('pageerror', (e) => errors.push(String(e)));
+  // Without the sync target the fresh phone does not have the survey …
+  await phone.goto(`${server.url}/s/${key}`);
+  await expect(phone.getByTestId('cp-missing')).toBeVisible({ timeout: 30_000 });
+  // … with it, the phone gets it from the server.
+  await phone.goto(link);
+  await expect(phone.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 30_000 });
+
+  // The server goes down while the customer answers: kept on the phone, waiting.
+  await stopPeer();
+  await answerAll(phone, 2);
+  const send = phone.getByTestId('cp-send');
+  await expect(send).toHaveAttribute('data-state', 'waiting', { timeout: 15_000 });
+  await expect(send).toContainText('等待发送(1 份)');
+  await expect(phone.getByTestId('cp-thanks')).toBeVisible();
+
+  // Back: it is sent by itself, once.
+  peer = await startPeer({ port: peer.port });
+  await expect(send).toHaveAttribute('data-state', 'sent', { timeout: 45_000 });
+  await expect(send).toHaveText('已发送,谢谢!');
+  const sent = (await peerIds(RESPONSES)).filter((id) => id.startsWith('response:'));
+  expect(sent).toHaveLength(1);
+  // Only the response went out (not the low-score follow-up the phone made, nothing else).
+  expect((await peerIds(RESPONSES)).filter((id) => !/^(response|survey):/.test(id))).toEqual([]);
+
+  // Staff (whose survey the restarted, empty server no longer had: it publishes it again)
+  // see the response in the results.
+  await expect.poll(async () => {
+    await open(staff.page, `/surveys/${key}/results`);
+    return staff.page.getByTestId('res-n').innerText();
+  }, { timeout: 60_000 }).toBe('1');
+  expect(errors).toEqual([]);
+  await phoneCtx.close();
 });
 
 test('the design document installs and its validation keeps kiosks to adding responses', async ({ browser, server }) => {
@@ -296,5 +437,46 @@ test('the design document installs and its validation keeps kiosks to adding res
   expect(() => validate({ ...ok, _deleted: true }, null, kiosk, {})).toThrow();
   expect(() => validate(ok, null, { name: 'x', roles: [] }, {})).toThrow();
   expect(() => validate({ _id: 'complaint:1', type: 'complaint' }, ok, { name: 's', roles: ['kefu_staff'] }, {})).not.toThrow();
+  expect(a.errors).toEqual([]);
+});
+
+test('with the design document installed, the server refuses a kefu_kiosk account the main database', async ({ browser, server }) => {
+  test.setTimeout(120_000);
+  const admin = { name: 'admin', password: 'admin-pw' };
+  const peer = await startPeer({
+    users: [{ name: 'kiosk1', password: 'kiosk-pw', roles: ['kefu_kiosk'] }],
+    admin,
+  });
+  // An administrator installs the validation functions and _security from the app.
+  const a = await device(browser, server);
+  await connect(a.page, peer, { responsesDb: RESPONSES, user: admin.name, password: admin.password });
+  await synced(a.page);
+  await a.page.getByTestId('sync-install').click();
+  await expect(a.page.getByTestId('sync-message')).toContainText('已安装', { timeout: 15_000 });
+  // PouchDB Server (pouchdb-security) enforces _security members once an admin exists.
+  const kiosk = async (method, p, body) => {
+    const r = await fetch(peer.url + p, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Basic ' + Buffer.from('kiosk1:kiosk-pw').toString('base64'),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  };
+  for (const p of [`/${DB}/_all_docs`, `/${DB}/_changes`]) {
+    const r = await kiosk('GET', p);
+    expect([401, 403], `${p}: ${JSON.stringify(r.body)}`).toContain(r.status);
+  }
+  expect((await kiosk('POST', `/${DB}`, { _id: 'complaint:x', type: 'complaint' })).status).toBeGreaterThanOrEqual(400);
+  // The responses database: the kiosk may add a response, nothing else.
+  expect((await kiosk('GET', `/${RESPONSES}/_all_docs`)).status).toBe(200);
+  expect((await kiosk('PUT', `/${RESPONSES}/response:01K`, { type: 'response', survey_id: 'survey:1' })).status).toBe(201);
+  expect((await kiosk('PUT', `/${RESPONSES}/complaint:01K`, { type: 'complaint' })).status).toBe(403);
+  const got = await kiosk('GET', `/${RESPONSES}/response:01K`);
+  expect((await kiosk('PUT', `/${RESPONSES}/response:01K`, { ...got.body, answers: { q: 1 } })).status).toBe(403);
+  // Anonymous visitors get nothing at all.
+  expect([401, 403]).toContain((await fetch(`${peer.url}/${DB}/_all_docs`)).status);
   expect(a.errors).toEqual([]);
 });

@@ -18,6 +18,8 @@ use crate::domain::survey::{
     Survey, SurveyMode, Text,
 };
 use crate::store::typed;
+use crate::sync::link::{share_link, LinkTarget};
+use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{local_get, local_remove, local_set, new_id, window};
 use crate::ui::state::{app, store};
@@ -801,17 +803,50 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
 fn LinkPanel(survey: Survey) -> impl IntoView {
     let lang = app().lang;
     let origin = window().location().origin().unwrap_or_default();
-    let link = format!("{origin}/s/{}", url_key(&survey.id));
+    let key = url_key(&survey.id).to_string();
+    // With a responses database on the sync server, the link carries it: a customer's own
+    // phone then fetches the survey there and delivers its answer (see docs/sync.md).
+    let config = sync_ctx().config;
+    let account = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let target = Memo::new(move |_| {
+        config.with(|c| {
+            c.as_ref()
+                .and_then(|c| LinkTarget::from_config(c, &account.get(), &password.get()))
+        })
+    });
+    let link = Memo::new(move |_| share_link(&origin, &key, target.get().as_ref()));
     let title = survey.title.clone();
-    let label = format!("QR: {link}");
     view! {
         <div class="panel sv-link">
             <h2 class="no-print">{t2("客户链接与二维码", "Customer link and QR code")}</h2>
+            <p class="muted no-print" data-testid="link-mode">{move || if target.with(|t| t.is_some()) {
+                t2("客户用自己的手机打开链接时,从同步服务器的问卷数据库取得问卷,联网后把答卷送回。",
+                   "A customer's own phone gets the survey from the sync server's responses database and sends the answers back once online.")()
+            } else {
+                t2("未设置问卷数据库(设置 → 同步):链接只在本设备上可用。",
+                   "No responses database set (Settings → Sync): the link works on this device only.")()
+            }}</p>
+            {move || target.with(|t| t.is_some()).then(|| view! {
+                <div class="grid no-print">
+                    <div class="field">
+                        <label for="link-user">{t2("问卷账号(可选,角色 kefu_kiosk)", "Survey account (optional, role kefu_kiosk)")}</label>
+                        <input id="link-user" autocomplete="off" bind:value=account/>
+                    </div>
+                    <div class="field">
+                        <label for="link-password">{t2("问卷账号密码(将写入链接)", "Its password (goes into the link)")}</label>
+                        <input id="link-password" type="password" autocomplete="new-password" bind:value=password/>
+                    </div>
+                </div>
+            })}
             <div class="sv-qr-card">
                 <div class="sv-qr-title">{move || title.get(lang.get().is_zh()).to_string()}</div>
-                <QrCodeSvg text=link.clone() label=label/>
+                {move || {
+                    let l = link.get();
+                    view! { <QrCodeSvg text=l.clone() label=format!("QR: {l}")/> }
+                }}
                 <div class="sv-qr-hint">{t2("请用手机扫码评价我们的服务", "Scan with your phone to rate our service")}</div>
-                <a href=link.clone() target="_blank" data-testid="survey-link" class="sv-link-text">{link.clone()}</a>
+                <a href=move || link.get() target="_blank" data-testid="survey-link" class="sv-link-text">{move || link.get()}</a>
             </div>
             <div class="actions no-print">
                 <button type="button" data-testid="print-qr" on:click=move |_| { let _ = window().print(); }>

@@ -1,16 +1,95 @@
 //! customer: the page a customer opens from a link or QR code (/s/<survey>) on their own
 //! phone — large type, the customer's language with a switch, no staff navigation. The
-//! response is stored on this device and waits there to be sent.
+//! response is stored on this device first. When the link carries the branch's sync target
+//! (`?sync=…&db=…`, see `sync::link`), a phone that has never seen the survey fetches it from
+//! the server, and every response is pushed there (responses only) as soon as the server can
+//! be reached — retried with backoff until it is, kept on the phone until then. Without a
+//! target the link works as before, on this device only.
 
+use std::cell::Cell;
+
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::json;
 
 use super::answer::SurveyForm;
 use super::param_survey_id;
 use super::records::{load_survey, pending_responses, submit_response};
 use crate::domain::survey::{Channel, SurveyResponse};
+use crate::store::DocStore;
+use crate::sync::link::{self, LinkTarget, LINK_DEVICE_DOC};
+use crate::sync::live::{link_transport, random_hex};
+use crate::sync::protocol::backoff_ms;
 use crate::ui::i18n::Lang;
+use crate::ui::platform::window;
 use crate::ui::state::store;
+
+/// The longest wait between two delivery attempts.
+const MAX_RETRY_MS: u64 = 10_000;
+
+thread_local! {
+    /// One delivery loop at a time.
+    static DELIVERING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Where the responses of this link stand.
+#[derive(Clone, Debug, PartialEq)]
+enum Delivery {
+    /// Not known yet.
+    Unknown,
+    /// Responses still on this device; the last error, if any.
+    Waiting(u64, Option<String>),
+    Sent,
+}
+
+/// This device's id for the link push checkpoints (set once, kept locally).
+async fn device_id() -> String {
+    let st = store();
+    if let Ok(Some(v)) = st.get_local(LINK_DEVICE_DOC).await {
+        if let Some(id) = v.get("id").and_then(|v| v.as_str()) {
+            return id.to_string();
+        }
+    }
+    let id = random_hex();
+    let _ = st.put_local(LINK_DEVICE_DOC, json!({ "id": id })).await;
+    id
+}
+
+/// Pushes this device's responses to the target until none is waiting, retrying with
+/// backoff; `state` hears how it stands. Ends when everything is sent or the page is gone.
+async fn deliver(target: LinkTarget, state: RwSignal<Delivery>, zh: impl Fn() -> bool) {
+    if DELIVERING.with(|d| d.replace(true)) {
+        return;
+    }
+    let st = store();
+    let dev = device_id().await;
+    let t = link_transport(&target);
+    let mut attempt: u32 = 0;
+    loop {
+        let waiting = link::waiting(&st, &target, &dev).await.unwrap_or(1);
+        if waiting == 0 {
+            let _ = state.try_set(Delivery::Sent);
+            break;
+        }
+        let error = match link::push_responses(&st, &t, &target, &dev, &random_hex()).await {
+            Ok(_) => None,
+            Err(e) => Some(e.message(zh())),
+        };
+        let left = link::waiting(&st, &target, &dev).await.unwrap_or(waiting);
+        if left == 0 {
+            let _ = state.try_set(Delivery::Sent);
+            break;
+        }
+        if state.try_set(Delivery::Waiting(left, error)).is_some() {
+            break;
+        }
+        let ms = backoff_ms(attempt, 1_000, MAX_RETRY_MS, js_sys::Math::random());
+        attempt = attempt.saturating_add(1);
+        TimeoutFuture::new(ms as u32).await;
+    }
+    DELIVERING.with(|d| d.set(false));
+}
 
 fn browser_lang() -> Lang {
     let nav = web_sys::window().and_then(|w| w.navigator().language());
@@ -32,13 +111,41 @@ pub fn CustomerPage() -> impl IntoView {
     // The customer's own language (the browser's), not the staff's saved choice.
     let lang = RwSignal::new(browser_lang());
     Effect::new(move |_| set_doc_lang(lang.get()));
+    // The branch's sync target, when the link carries one.
+    let target: Option<LinkTarget> = window()
+        .location()
+        .search()
+        .ok()
+        .and_then(|q| LinkTarget::from_query(&q));
+    let delivery = RwSignal::new(Delivery::Unknown);
+    let fetch_target = target.clone();
     let survey = LocalResource::new(move || {
         let id = id.get();
-        async move { load_survey(&store(), &id).await }
+        let target = fetch_target.clone();
+        async move {
+            let st = store();
+            if let Some(t) = &target {
+                // The server's copy first (a newer version, or a phone that has none); the
+                // local one when the server cannot be reached.
+                let _ = link::fetch_survey(&st, &link_transport(t), t, &id).await;
+            }
+            load_survey(&st, &id).await
+        }
     });
     // After a submit: Ok(pending count) or the problem.
     let done: RwSignal<Option<Result<u64, String>>> = RwSignal::new(None);
     let zh = move || lang.get().is_zh();
+    let stored_target = StoredValue::new(target.clone());
+    let start_delivery = move || {
+        if let Some(t) = stored_target.get_value() {
+            spawn_local(deliver(t, delivery, move || {
+                lang.try_get_untracked().is_none_or(|l| l.is_zh())
+            }));
+        }
+    };
+    // Responses left from an earlier visit go out now.
+    start_delivery();
+    let has_target = target.is_some();
 
     let on_submit = move |r: SurveyResponse| {
         let Some(Ok(s)) = survey.get_untracked() else {
@@ -51,6 +158,8 @@ pub fn CustomerPage() -> impl IntoView {
                 Ok(_) => {
                     let n = pending_responses(&st).await.unwrap_or(0);
                     done.set(Some(Ok(n)));
+                    delivery.set(Delivery::Unknown);
+                    start_delivery();
                 }
                 Err(e) => done.set(Some(Err(e.message(z)))),
             }
@@ -88,11 +197,17 @@ pub fn CustomerPage() -> impl IntoView {
                                         <div class="cp-thanks" role="status" data-testid="cp-thanks">
                                             <div class="cp-tick" aria-hidden="true">"✓"</div>
                                             <h2>{move || lang.get().t("感谢您的评价!", "Thank you for your feedback!")}</h2>
-                                            <p data-testid="cp-pending">{move || if zh() {
-                                                format!("已保存在本设备,等待发送(待发送 {n} 份)。")
+                                            {if has_target {
+                                                view! { <DeliveryLine delivery=delivery lang=lang/> }.into_any()
                                             } else {
-                                                format!("Saved on this device, waiting to be sent ({n} waiting).")
-                                            }}</p>
+                                                view! {
+                                                    <p data-testid="cp-pending">{move || if zh() {
+                                                        format!("已保存在本设备,等待发送(待发送 {n} 份)。")
+                                                    } else {
+                                                        format!("Saved on this device, waiting to be sent ({n} waiting).")
+                                                    }}</p>
+                                                }.into_any()
+                                            }}
                                         </div>
                                     }.into_any(),
                                     Some(Err(msg)) => view! {
@@ -110,5 +225,42 @@ pub fn CustomerPage() -> impl IntoView {
                 </Suspense>
             </main>
         </div>
+    }
+}
+
+/// "Sent" or "waiting to be sent" for a link that delivers to the branch's server.
+#[component]
+fn DeliveryLine(delivery: RwSignal<Delivery>, lang: RwSignal<Lang>) -> impl IntoView {
+    let state = move || match delivery.get() {
+        Delivery::Sent => "sent",
+        _ => "waiting",
+    };
+    view! {
+        <p class="cp-send" data-testid="cp-send" data-state=state aria-live="polite">
+            {move || {
+                let zh = lang.get().is_zh();
+                match delivery.get() {
+                    Delivery::Sent => if zh {
+                        "已发送,谢谢!".to_string()
+                    } else {
+                        "Sent. Thank you!".to_string()
+                    },
+                    Delivery::Waiting(n, _) => if zh {
+                        format!("已保存在您的手机上,等待发送({n} 份)。联网后将自动发送,请勿清除浏览器数据。")
+                    } else {
+                        format!("Saved on your phone, waiting to be sent ({n}). It is sent by itself once you are online; please do not clear the browser data.")
+                    },
+                    Delivery::Unknown => if zh {
+                        "正在发送…".to_string()
+                    } else {
+                        "Sending…".to_string()
+                    },
+                }
+            }}
+        </p>
+        {move || match delivery.get() {
+            Delivery::Waiting(_, Some(e)) => Some(view! { <p class="cp-send-err" data-testid="cp-send-error">{e}</p> }),
+            _ => None,
+        }}
     }
 }
