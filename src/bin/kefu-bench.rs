@@ -278,6 +278,7 @@ mod gen {
             } else {
                 None
             },
+            from_demand: None,
             channel,
             received_at,
             event_time: Some(received_at - Duration::hours(r.below(72) as i64)),

@@ -426,6 +426,10 @@ pub struct Complaint {
     /// The linked customer document, if known.
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// The customer demand this complaint was turned from (`demand:…`), if any; the demand
+    /// links back with `DemandLink::Complaint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_demand: Option<String>,
     pub channel: Channel,
     /// When the complaint was received (local time); the clocks start here.
     pub received_at: NaiveDateTime,
@@ -652,6 +656,7 @@ impl Complaint {
                 address: trim(&draft.complainant.address),
             },
             customer_id: draft.customer_id.clone().filter(|s| !blank(s)),
+            from_demand: None,
             channel,
             received_at,
             event_time: draft.event_time,
@@ -690,11 +695,30 @@ impl Complaint {
 /// The human case number `TS-YYYYMMDD-<device>-NNNN`, e.g. `TS-20261122-A7-0007`.
 ///
 /// Scheme: `YYYYMMDD` is the (local) day of receipt; `<device>` is the code of the device that
-/// took the complaint (1–3 Crockford base32 characters, unique within a branch, see
-/// `settings::DeviceSettings`); `NNNN` counts that device's complaints of that day from 0001
-/// (more digits past 9999). Each device numbers only its own cases, so devices working offline
-/// never hand out the same number and no number changes after sync. Together with the
-/// complaint's `branch_code` it is unique across the firm.
+/// took the complaint (1–3 Crockford base32 characters, unique within a branch); `NNNN` counts
+/// that device's complaints of that day from 0001 (more digits past 9999). Together with the
+/// complaint's `branch_code` it is unique across the firm. Two mechanisms make it so:
+///
+/// * **Within a device** (several tabs, or two saves at once) the sequence is *reserved*
+///   before the complaint is written, through one [`CaseCounter`] document per day and device
+///   code (`case_counter:<YYYYMMDD>:<device>`). The reservation is a write at the counter's
+///   current revision: the store refuses a stale write with a conflict, and the loser reads
+///   the counter again and retries, so no two reservations get the same number. The counter
+///   never goes below the highest number already in the `complaint_no` index (cases imported
+///   from a backup or numbered before counters existed), see [`CaseCounter::reserve`].
+/// * **Between devices** each device numbers only under its own code, and the code is
+///   *claimed* by a replicated `device:<code>` document naming the device's random id
+///   (`settings::DeviceClaim`). Before every reservation the device checks the claim: if sync
+///   has brought a claim of the same code by another device (or concurrent claims were
+///   resolved in the other's favour — every replica picks the same winning revision), it
+///   takes a new, unclaimed code (`settings::check_claim`). So once a device has seen the
+///   others' claims it can never number under their code.
+///
+/// The one case left open is two devices that pick the same random code (1 in 1,024 per pair)
+/// while neither has ever synced; the first sync then moves one of them to a new code, and
+/// numbers both already gave out on that day stay duplicated under that code (the
+/// `branch_code` and the record id still tell them apart). Syncing once after set-up, before
+/// taking complaints, closes it.
 pub fn case_number(date: NaiveDate, device_code: &str, seq: u32) -> String {
     format!("TS-{}-{}-{:04}", date.format("%Y%m%d"), device_code, seq)
 }
@@ -749,6 +773,53 @@ pub fn next_case_seq<'a>(
         .max()
         .unwrap_or(0)
         + 1
+}
+
+/// The id of the case counter of a day and device code.
+pub fn case_counter_id(day: NaiveDate, device_code: &str) -> String {
+    format!("case_counter:{}:{device_code}", day.format("%Y%m%d"))
+}
+
+/// The last sequence number reserved by one device code on one day (see [`case_number`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCounter {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub day: NaiveDate,
+    pub device_code: String,
+    /// The random id of the device that owns the code (see `settings::DeviceClaim`).
+    #[serde(default)]
+    pub device_id: String,
+    /// The last sequence number handed out (0: none yet).
+    pub last: u32,
+}
+
+impl Record for CaseCounter {
+    const TYPE: &'static str = "case_counter";
+}
+
+impl CaseCounter {
+    /// A counter not yet stored.
+    pub fn new(day: NaiveDate, device_code: &str, device_id: &str) -> Self {
+        CaseCounter {
+            id: case_counter_id(day, device_code),
+            rev: None,
+            day,
+            device_code: device_code.to_string(),
+            device_id: device_id.to_string(),
+            last: 0,
+        }
+    }
+
+    /// Takes the next number: one more than both the counter and `highest_used`, the highest
+    /// sequence already found among stored case numbers of this day and code. The caller
+    /// writes the counter at its revision and keeps the number only if that write succeeds.
+    pub fn reserve(&mut self, highest_used: u32) -> u32 {
+        self.last = self.last.max(highest_used) + 1;
+        self.last
+    }
 }
 
 // ───────────────────────────── actions ─────────────────────────────
@@ -2444,6 +2515,34 @@ mod tests {
         assert_eq!(next_case_seq(used, day, "A"), 4);
         assert_eq!(next_case_seq(used, day, "B"), 10);
         assert_eq!(next_case_seq(used, day, "C"), 1);
+    }
+
+    #[test]
+    fn case_counter_reserves_past_counter_and_stored_numbers() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut c = CaseCounter::new(day, "K7", "dev-1");
+        assert_eq!(c.id, "case_counter:20261122:K7");
+        assert_eq!(case_counter_id(day, "A"), "case_counter:20261122:A");
+        assert_eq!(c.reserve(0), 1);
+        assert_eq!(c.reserve(0), 2);
+        // Numbers stored before the counter (an imported backup) are skipped.
+        assert_eq!(c.reserve(9), 10);
+        // A lower stored number never takes the counter back.
+        assert_eq!(c.reserve(3), 11);
+        assert_eq!(c.last, 11);
+        // Two tabs that read the same revision compute the same number; only the first write
+        // at that revision is accepted (the store's conflict check), the other re-reads.
+        let stored = c.clone();
+        let (mut a, mut b) = (stored.clone(), stored.clone());
+        assert_eq!(a.reserve(0), b.reserve(0));
+        let mut reread = a.clone();
+        assert_eq!(reread.reserve(0), 13);
+        // The stored shape.
+        let v = serde_json::to_value(&stored).unwrap();
+        assert_eq!(v["day"], "2026-11-22");
+        assert_eq!(v["last"], 11);
+        let back: CaseCounter = serde_json::from_value(v).unwrap();
+        assert_eq!(back, stored);
     }
 
     #[test]

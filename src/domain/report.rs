@@ -859,6 +859,7 @@ mod tests {
             branch_code: "BR01".into(),
             complainant: Default::default(),
             customer_id: None,
+            from_demand: None,
             channel: s.channel,
             received_at: received,
             event_time: None,

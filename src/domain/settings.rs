@@ -100,6 +100,9 @@ pub struct DeviceSettings {
     /// Crockford base32. Two devices of a branch must not share one; see `device_code_from_random`.
     pub device_code: String,
     pub language: Language,
+    /// A random id of this installation (16 hex digits), made on first use; it owns the
+    /// device code through a [`DeviceClaim`]. Empty in settings written before claims existed.
+    pub device_id: String,
 }
 
 impl Default for DeviceSettings {
@@ -108,6 +111,7 @@ impl Default for DeviceSettings {
             current_staff_id: None,
             device_code: "A".into(),
             language: Language::Zh,
+            device_id: String::new(),
         }
     }
 }
@@ -120,7 +124,69 @@ impl DeviceSettings {
             current_staff_id: None,
             device_code: device_code_from_random(random),
             language,
+            device_id: String::new(),
         }
+    }
+}
+
+/// A device id (16 lower-case hex digits) from random bytes.
+pub fn device_id_from_random(random: [u8; 8]) -> String {
+    random.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The id of the claim document of a device code.
+pub fn device_claim_id(code: &str) -> String {
+    format!("device:{code}")
+}
+
+/// A replicated document saying which device numbers its complaints under `code` (see
+/// `complaint::case_number`). Written once, when the device first uses the code; sync brings
+/// every device's claims to every other device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceClaim {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    pub code: String,
+    pub device_id: String,
+    pub claimed_at: chrono::NaiveDateTime,
+}
+
+impl Record for DeviceClaim {
+    const TYPE: &'static str = "device";
+}
+
+impl DeviceClaim {
+    pub fn new(code: &str, device_id: &str, at: chrono::NaiveDateTime) -> Self {
+        DeviceClaim {
+            id: device_claim_id(code),
+            rev: None,
+            code: code.to_string(),
+            device_id: device_id.to_string(),
+            claimed_at: at,
+        }
+    }
+}
+
+/// Whether this device may number under a code, given the claim the store holds for it (the
+/// winning revision, the same on every replica once they have synced).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimCheck {
+    /// Nobody claimed it: write a claim (a new document, so a concurrent claim in another tab
+    /// makes the write fail with a conflict and the check runs again).
+    Free,
+    /// This device owns it.
+    Mine,
+    /// Another device owns it: choose another code.
+    Taken,
+}
+
+pub fn check_claim(claim: Option<&DeviceClaim>, device_id: &str) -> ClaimCheck {
+    match claim {
+        None => ClaimCheck::Free,
+        Some(c) if !device_id.is_empty() && c.device_id == device_id => ClaimCheck::Mine,
+        Some(_) => ClaimCheck::Taken,
     }
 }
 
@@ -196,6 +262,7 @@ mod tests {
             current_staff_id: Some("staff:1".into()),
             device_code: "K7".into(),
             language: Language::En,
+            device_id: "0011223344556677".into(),
         };
         let text = serde_json::to_string(&d).unwrap();
         assert!(text.contains(r#""language":"en""#));
@@ -220,5 +287,32 @@ mod tests {
         assert_eq!(validate_device_code("a"), Err(DeviceCodeError::Characters));
         assert_eq!(validate_device_code("I"), Err(DeviceCodeError::Characters));
         assert_eq!(validate_device_code("-"), Err(DeviceCodeError::Characters));
+    }
+
+    #[test]
+    fn device_claims_decide_who_numbers_under_a_code() {
+        assert_eq!(
+            device_id_from_random([0, 1, 0xab, 0xff, 2, 3, 4, 5]),
+            "0001abff02030405"
+        );
+        // Settings written before claims existed read with no device id.
+        let old: DeviceSettings = serde_json::from_str(r#"{"device_code":"K7"}"#).unwrap();
+        assert_eq!(old.device_id, "");
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let claim = DeviceClaim::new("K7", "aaaa", at);
+        assert_eq!(claim.id, "device:K7");
+        assert_eq!(device_claim_id("K7"), claim.id);
+        assert_eq!(check_claim(None, "aaaa"), ClaimCheck::Free);
+        assert_eq!(check_claim(Some(&claim), "aaaa"), ClaimCheck::Mine);
+        assert_eq!(check_claim(Some(&claim), "bbbb"), ClaimCheck::Taken);
+        // A device without an id never owns a claim (not even one with an empty id).
+        let blank = DeviceClaim::new("K7", "", at);
+        assert_eq!(check_claim(Some(&blank), ""), ClaimCheck::Taken);
+        let v = serde_json::to_value(&claim).unwrap();
+        assert_eq!(v["device_id"], "aaaa");
+        assert_eq!(serde_json::from_value::<DeviceClaim>(v).unwrap(), claim);
     }
 }

@@ -89,12 +89,17 @@ pub fn num_part(body: &Json, field: &str) -> Option<KeyPart> {
     body.get(field).and_then(Json::as_f64).map(KeyPart::Num)
 }
 
+/// The digits of a phone number (`139 0000-5678` → `13900005678`).
+pub fn phone_digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
 impl Schema {
     /// The app's schema. To add an index: append an `IndexDef` under `// app indexes` and raise
     /// `version` by one (existing databases then build the index on next open).
     pub fn current() -> Schema {
         Schema {
-            version: 6,
+            version: 7,
             indexes: vec![
                 IndexDef {
                     name: "by_type",
@@ -288,6 +293,68 @@ impl Schema {
                         ]))
                     },
                 },
+                // complaints (version 7): the list's equality filters, each with the time
+                // received as the second part so a filtered page reads newest-first from the
+                // index instead of filtering rows after reading them.
+                IndexDef {
+                    name: "complaint_category",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "category")?,
+                            str_part(b, "received_at")?,
+                        ]))
+                    },
+                },
+                IndexDef {
+                    name: "complaint_channel",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            str_part(b, "channel")?,
+                            str_part(b, "received_at")?,
+                        ]))
+                    },
+                },
+                IndexDef {
+                    name: "complaint_severity",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            num_part(b, "severity")?,
+                            str_part(b, "received_at")?,
+                        ]))
+                    },
+                },
+                IndexDef {
+                    name: "complaint_department",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        Some(IndexKey(vec![
+                            KeyPart::Str(b.get("department")?.as_str()?.trim().to_string()),
+                            str_part(b, "received_at")?,
+                        ]))
+                    },
+                },
+                // complaints: the complainant's phone as digits only (prefix search) and its
+                // last four digits (the usual way a caller is looked up).
+                IndexDef {
+                    name: "complaint_phone",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        let digits = phone_digits(b.get("complainant")?.get("phone")?.as_str()?);
+                        (!digits.is_empty()).then(|| IndexKey(vec![KeyPart::Str(digits)]))
+                    },
+                },
+                IndexDef {
+                    name: "complaint_phone4",
+                    doc_type: Some("complaint"),
+                    key: |b| {
+                        let digits = phone_digits(b.get("complainant")?.get("phone")?.as_str()?);
+                        let n = digits.len();
+                        (n >= 4).then(|| IndexKey(vec![KeyPart::Str(digits[n - 4..].to_string())]))
+                    },
+                },
             ],
             migrations: vec![
                 // migrations (append below: Migration { to_version: 2, doc_type: Some(..), transform })
@@ -376,5 +443,74 @@ mod tests {
         let mut gone = d.clone();
         gone.deleted = true;
         assert!(s.keys_of(&gone).is_empty());
+    }
+
+    #[test]
+    fn complaint_list_indexes_key_filters_with_time_received() {
+        let s = Schema::current();
+        let doc = Doc::new(
+            "complaint:1",
+            json!({
+                "type": "complaint",
+                "received_at": "2026-11-22T09:30:00",
+                "category": "fees",
+                "channel": "phone",
+                "severity": 3,
+                "department": " 运营部 ",
+                "complainant": {"name": "钱先生", "phone": "139 0000-5678"},
+            }),
+        );
+        let key = |name: &str| s.index(name).unwrap().key_of(&doc);
+        let at = KeyPart::Str("2026-11-22T09:30:00".into());
+        let s2 = |x: &str| KeyPart::Str(x.into());
+        assert_eq!(
+            key("complaint_category"),
+            Some(IndexKey(vec![s2("fees"), at.clone()]))
+        );
+        assert_eq!(
+            key("complaint_channel"),
+            Some(IndexKey(vec![s2("phone"), at.clone()]))
+        );
+        assert_eq!(
+            key("complaint_severity"),
+            Some(IndexKey(vec![KeyPart::Num(3.0), at.clone()]))
+        );
+        assert_eq!(
+            key("complaint_department"),
+            Some(IndexKey(vec![s2("运营部"), at.clone()]))
+        );
+        assert_eq!(
+            key("complaint_phone"),
+            Some(IndexKey(vec![s2("13900005678")]))
+        );
+        assert_eq!(key("complaint_phone4"), Some(IndexKey(vec![s2("5678")])));
+        // An unclassified case without a phone is in none of them.
+        let bare = Doc::new(
+            "complaint:2",
+            json!({
+                "type": "complaint",
+                "received_at": "2026-11-22T09:30:00",
+                "category": null,
+                "severity": null,
+                "department": null,
+                "channel": "letter",
+                "complainant": {"name": "x", "phone": ""},
+            }),
+        );
+        for name in [
+            "complaint_category",
+            "complaint_severity",
+            "complaint_department",
+            "complaint_phone",
+            "complaint_phone4",
+        ] {
+            assert_eq!(s.index(name).unwrap().key_of(&bare), None, "{name}");
+        }
+        // Other documents stay out.
+        let other = Doc::new(
+            "demand:1",
+            json!({"type": "demand", "category": "fees", "received_at": "x"}),
+        );
+        assert_eq!(s.index("complaint_category").unwrap().key_of(&other), None);
     }
 }

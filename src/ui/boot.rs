@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::settings::{BranchSettings, DeviceSettings, Language, BRANCH_SETTINGS_ID};
+use crate::domain::settings::{
+    check_claim, device_claim_id, device_code_from_random, device_id_from_random, BranchSettings,
+    ClaimCheck, DeviceClaim, DeviceSettings, Language, BRANCH_SETTINGS_ID,
+};
 use crate::domain::staff::Staff;
 use crate::store::{typed, DocStore, Schema, StoreError};
 
@@ -98,11 +101,58 @@ pub async fn device_settings(store: &AppStore) -> DeviceSettings {
             } else {
                 Language::En
             };
-            let d = DeviceSettings::first_run(super::platform::random_bytes::<2>(), language);
+            let mut d = DeviceSettings::first_run(super::platform::random_bytes::<2>(), language);
+            d.device_id = device_id_from_random(super::platform::random_bytes::<8>());
             let _ = save_device_settings(store, &d).await;
             d
         }
     }
+}
+
+/// The device settings with a device code this device owns, claiming it first if nobody has
+/// (see `domain::complaint::case_number` for why). If another device (seen through sync)
+/// owns the code, a new random code that nobody owns is chosen and kept. Returns the
+/// settings and, when the code had to change, the code given up.
+pub async fn claimed_device(
+    store: &AppStore,
+) -> Result<(DeviceSettings, Option<String>), StoreError> {
+    let mut d = device_settings(store).await;
+    let mut changed = None;
+    if d.device_id.is_empty() {
+        d.device_id = device_id_from_random(super::platform::random_bytes::<8>());
+        save_device_settings(store, &d).await?;
+    }
+    for _ in 0..64 {
+        let id = device_claim_id(&d.device_code);
+        let claim = match typed::load::<DeviceClaim, _>(store, &id).await {
+            Ok(c) => Some(c),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        match check_claim(claim.as_ref(), &d.device_id) {
+            ClaimCheck::Mine => return Ok((d, changed)),
+            ClaimCheck::Free => {
+                let mine = DeviceClaim::new(&d.device_code, &d.device_id, super::platform::now());
+                match typed::save(store, &mine).await {
+                    // Saved under the code it claimed (another tab may have changed it meanwhile).
+                    Ok(_) => {
+                        save_device_settings(store, &d).await?;
+                        return Ok((d, changed));
+                    }
+                    // Claimed by another tab or device in the meantime: check again.
+                    Err(StoreError::Conflict { .. }) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            ClaimCheck::Taken => {
+                changed.get_or_insert_with(|| d.device_code.clone());
+                d.device_code = device_code_from_random(super::platform::random_bytes::<2>());
+            }
+        }
+    }
+    Err(StoreError::Invalid(
+        "no free device code found after 64 tries".into(),
+    ))
 }
 
 pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Result<(), StoreError> {

@@ -1,6 +1,7 @@
 // Complaints as a user: intake with validation and a draft that survives a reload, the case
 // through investigation, two-level approval, response, an unsatisfied visit (reopen), a second
 // round and closure, the history, the printed record, and the list's filters and search.
+import fs from 'node:fs';
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff, signIn } from './helpers.mjs';
 
@@ -296,4 +297,238 @@ test('without a signed-in staff member the pages say how to sign in', async ({ p
   // The draft is kept.
   await page.reload();
   await expect(page.locator('#c-name')).toHaveValue('吴先生');
+});
+
+/** Imports documents through Settings → Backup (replacing what is stored; device settings stay). */
+async function importDocs(page, docs) {
+  await open(page, '/settings');
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'kefu-backup-fixture.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({
+      format: 'kefu-backup', version: 1, exported_at: '2026-11-20T10:00:00',
+      branch: { name: '郑州紫荆山路营业部', code: 'ZZ01' }, docs,
+    })),
+  });
+  await expect(page.getByTestId('import-summary')).toContainText(`${docs.length} 条记录`);
+  await page.getByRole('button', { name: '替换并导入' }).click();
+  await expect(page.getByText(`已导入 ${docs.length} 条记录`)).toBeVisible({ timeout: 90_000 });
+}
+
+test('two tabs saving at the same moment get distinct case numbers', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  const other = await context.newPage();
+  const tabs = [page, other];
+  for (const [i, p] of tabs.entries()) {
+    await open(p, '/complaints/new');
+    await p.locator('#c-name').fill(`同时${i}`);
+    await p.locator('#c-phone').fill(`1380000000${i}`);
+    await p.locator('#c-narrative').fill(`两个标签页同时受理 ${i}`);
+  }
+  // Both saves are started together; each reserves a number from the same day's counter.
+  await Promise.all(tabs.map((p) => p.getByTestId('save-complaint').click()));
+  const numbers = [];
+  for (const p of tabs) {
+    await expect(p).toHaveURL(/\/complaints\/complaint:/);
+    numbers.push((await p.getByTestId('case-no').textContent()).trim());
+  }
+  expect(numbers[0]).not.toBe(numbers[1]);
+  expect(numbers.map((n) => n.slice(-4)).sort()).toEqual(['0001', '0002']);
+  // A third, later on, follows them.
+  const third = await fileComplaint(other, { name: '之后', phone: '13800000009', narrative: '之后受理' });
+  expect(third.slice(-4)).toBe('0003');
+  await other.close();
+});
+
+test('a device code claimed by another device (brought by sync) is given up for a new one', async ({ page }) => {
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue(/^[0-9A-Z]{1,3}$/);
+  const code = await page.locator('#device-code').inputValue();
+  // Another device's claim of this very code arrives, as sync would bring it.
+  await importDocs(page, [{ _id: `device:${code}`, type: 'device', code, device_id: 'ffffffffffffffff', claimed_at: '2026-11-01T09:00:00' }]);
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue(code);
+  await setUpStaff(page);
+  const no = await fileComplaint(page, { name: '郑先生', phone: '13900001111', narrative: '设备代码冲突' });
+  expect(no.split('-')[2]).not.toBe(code);
+  await expect(page.locator('.notice')).toContainText(`设备代码 ${code} 已被其他设备使用`);
+  // The new code is kept and used from now on.
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue(no.split('-')[2]);
+  const now = no.split('-')[2];
+  const next = await fileComplaint(page, { name: '郑先生', phone: '13900001111', narrative: '再次受理' });
+  expect(next.split('-')[2]).toBe(now);
+  expect(next.slice(-4)).toBe('0002');
+});
+
+test('a demand turned into a complaint prefills the intake and is linked both ways', async ({ page }) => {
+  test.setTimeout(120_000);
+  await importDocs(page, [{ _id: 'customer:01JCOMPLAINTDEMAND000000001', type: 'customer', kind: 'Individual', name: '赵大户',
+    tier: 'Vip', value: 'High', lifecycle: 'Existing', branch: 'ZZ01', phone: '13812341234' }]);
+  await setUpStaff(page);
+  await open(page, '/demands');
+  await page.getByTestId('quick-demand').first().click();
+  const dlg = page.getByTestId('demand-form');
+  await dlg.locator('#dm-customer').fill('赵');
+  await dlg.getByTestId('customer-option').filter({ hasText: '赵大户' }).click();
+  await dlg.locator('#dm-desc').fill('营业部多次未回电，客户要求投诉');
+  await dlg.getByTestId('demand-save').click();
+  await expect(dlg).toHaveCount(0);
+  await page.getByTestId('mode-list').click();
+  await page.getByTestId('demand-table').getByRole('button', { name: '营业部多次未回电，客户要求投诉' }).click();
+  const detail = page.getByTestId('demand-detail');
+  await detail.getByTestId('to-complaint').click();
+
+  // The intake is filled from the demand and its customer.
+  await expect(page).toHaveURL(/\/complaints\/new\?from_demand=/);
+  await expect(page.getByTestId('from-demand')).toContainText('营业部多次未回电');
+  await expect(page.locator('#c-name')).toHaveValue('赵大户');
+  await expect(page.locator('#c-phone')).toHaveValue('13812341234');
+  await expect(page.locator('#c-narrative')).toHaveValue('营业部多次未回电，客户要求投诉');
+  await expect(page.getByTestId('linked-customer')).toContainText('赵大户');
+  // A reload keeps the draft (with what was typed since), not a fresh prefill.
+  await page.locator('#c-event-place').fill('营业厅');
+  await page.reload();
+  await expect(page.locator('#c-event-place')).toHaveValue('营业厅');
+  await expect(page.getByTestId('from-demand')).toBeVisible();
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const complaintId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+
+  // The complaint says where it came from, and the demand lists its complaint.
+  const from = page.getByTestId('case-from-demand');
+  await expect(from).toContainText('demand:');
+  await from.getByRole('link').click();
+  await expect(page).toHaveURL(/\/demands\?id=demand/);
+  await open(page, '/demands?mode=list');
+  await page.getByTestId('demand-table').getByRole('button', { name: '营业部多次未回电，客户要求投诉' }).click();
+  await expect(page.getByTestId('demand-detail').getByTestId('links')).toContainText(`转为投诉：${complaintId}`);
+  await expect(page.getByTestId('demand-detail').getByTestId('history')).toContainText('转为投诉：');
+});
+
+/** `n` complaints `step` ms apart from 1 July 2026 10:00: every other one 运营部, every third
+ * one fees (so 120 a day apart: 60 运营部, 40 fees). */
+function generatedCases(n = 120, step = 86400_000) {
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  const docs = [];
+  for (let i = 0; i < n; i++) {
+    const d = new Date(Date.UTC(2026, 6, 1, 10) + i * step);
+    const day = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
+    const received = `${day}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:00`;
+    docs.push({
+      _id: `complaint:GEN${p(i, 3)}`, type: 'complaint', case_no: `TS-${day.replaceAll('-', '')}-G-${p(i + 1, 4)}`,
+      branch_code: 'ZZ01', complainant: { name: `客户${i}`, phone: `1390000${p(i, 4)}`, email: '', address: '' },
+      customer_id: null, channel: i % 2 ? 'letter' : 'phone', received_at: received, event_time: null, event_place: '',
+      staff_involved: [], narrative: `第 ${i} 号投诉`, category: i % 3 === 0 ? 'fees' : 'service_attitude', severity: 2,
+      department: i % 2 === 0 ? '运营部' : '客服部', preliminary_opinion: '', status: 'classified',
+      rounds: [{ number: 1, opened_at: received, responsibility: null }], closed_at: null, archived_at: null, destroyed: false,
+      history: [{ at: received, by: { id: 'staff:gen', name: '甲' }, action: 'receive', from_status: 'received', to_status: 'received', round: 1 }],
+    });
+  }
+  return docs;
+}
+
+test('120 cases: filters by department and category page newest-first through their indexes', async ({ page }) => {
+  test.setTimeout(120_000);
+  await importDocs(page, generatedCases());
+  const rows = page.getByTestId('complaint-row');
+  await open(page, '/complaints');
+  await expect(rows).toHaveCount(50);
+
+  // 运营部: 60 cases (even numbers), 50 on the first page, newest first, 10 on the second.
+  await page.locator('#l-department').fill('运营部');
+  await page.locator('#l-department').blur();
+  await expect(page).toHaveURL(/department=/);
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText('客户118');
+  await expect(rows.nth(1)).toContainText('客户116');
+  await expect(rows.last()).toContainText('客户20');
+  await expect(page.getByTestId('scan-bounded')).toHaveCount(0);
+  await page.getByTestId('next-page').click();
+  await expect(rows).toHaveCount(10);
+  await expect(rows.first()).toContainText('客户18');
+  await expect(rows.last()).toContainText('客户0');
+  await expect(page.getByTestId('next-page')).toBeDisabled();
+  await page.getByTestId('prev-page').click();
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText('客户118');
+
+  // 收费 (fees): 40 cases, one page; with the department too: every sixth, 20.
+  await page.locator('#l-category').selectOption('fees');
+  await expect(page).toHaveURL(/category=fees/);
+  await expect(rows).toHaveCount(20);
+  await expect(rows.first()).toContainText('客户114');
+  await page.getByTestId('clear-filters').click();
+  await page.locator('#l-category').selectOption('fees');
+  await expect(rows).toHaveCount(40);
+  await expect(rows.first()).toContainText('客户117');
+  await expect(rows.last()).toContainText('客户0');
+  await expect(page.getByTestId('next-page')).toBeDisabled();
+
+  // Oldest first through the same index; a phone search by its last four digits.
+  await open(page, '/complaints?category=fees&sort=oldest');
+  await expect(rows.first()).toContainText('客户0');
+  await open(page, '/complaints');
+  await page.locator('#l-q').fill('0117');
+  await page.locator('#l-q').press('Enter');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('客户117');
+});
+
+test('a search of the narrative over 2,100 cases says how far it has searched', async ({ page }) => {
+  test.setTimeout(180_000);
+  await importDocs(page, generatedCases(2100, 60_000));
+  const rows = page.getByTestId('complaint-row');
+  // Words no narrative holds: a page reads at most 2,000 rows and says so, with the total.
+  await open(page, '/complaints?q=' + encodeURIComponent('没有这句话'));
+  const bounded = page.getByTestId('scan-bounded');
+  await expect(bounded).toHaveText('已查找 2,000 / 2,100 条记录，尚未查完——点“下一页”继续查找。');
+  await expect(rows).toHaveCount(0);
+  await page.getByTestId('next-page').click();
+  // The rest is searched: nothing found, the end reached, no claim of more.
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  await expect(bounded).toHaveCount(0);
+  await expect(page.getByTestId('next-page')).toBeDisabled();
+  // Words that are there are found on the first page, newest first.
+  await open(page, '/complaints?q=' + encodeURIComponent('第 2095 号'));
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('客户2095');
+});
+
+test('the monthly report counts the complaints filed in the app, and its CSV matches', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page, [['王经理', 'manager']]);
+  const received = hoursAgo(0);
+  const filed = [
+    await fileComplaint(page, { name: '甲', phone: '13800000001', narrative: '收费不透明', category: 'fees', severity: 2, department: '财富管理部', received }),
+    await fileComplaint(page, { name: '乙', phone: '13800000002', narrative: '态度冷淡', category: 'service_attitude', severity: 3, department: '运营部', received, channel: 'in_person' }),
+    await fileComplaint(page, { name: '丙', phone: '13800000003', narrative: '又是收费问题', category: 'fees', severity: 2, department: '财富管理部', received, channel: 'internet' }),
+  ];
+  const month = received.slice(0, 7);
+  await open(page, `/reports?view=monthly&month=${month}`);
+  const count = (id) => page.getByTestId(`count-${id}`);
+  await expect(count('total')).toHaveText('3');
+  await expect(count('channel-phone')).toHaveText('1');
+  await expect(count('channel-in_person')).toHaveText('1');
+  await expect(count('channel-internet')).toHaveText('1');
+  await expect(count('category-fees')).toHaveText('2');
+  await expect(count('category-service_attitude')).toHaveText('1');
+  await expect(count('department-财富管理部')).toHaveText('2');
+  await expect(count('department-运营部')).toHaveText('1');
+  await expect(count('severity-2')).toHaveText('2');
+  await expect(count('severity-3')).toHaveText('1');
+  await expect(count('outcome-none')).toHaveText('3');
+
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toBe(`kefu-monthly-report-${month}.csv`);
+  const text = fs.readFileSync(await download.path()).subarray(3).toString('utf8');
+  const lines = text.trim().split(/\r?\n/);
+  expect(lines.find((l) => l.startsWith('汇总,'))).toContain(',3,');
+  expect(lines).toContain(`投诉类别,收费,2,66.7%,${[filed[0], filed[2]].sort().join(' ')}`);
+  expect(lines).toContain(`受理方式,当面,1,33.3%,${filed[1]}`);
+  const header = lines.findIndex((l) => l.startsWith('案件编号,'));
+  expect(lines.slice(header + 1).map((l) => l.split(',')[0]).sort()).toEqual([...filed].sort());
 });

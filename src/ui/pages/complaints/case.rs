@@ -300,6 +300,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let print_href = format!("/complaints/{}/print", c.id);
     let c_actions = c.clone();
     let c_detail = c.clone();
+    let from_demand = c.from_demand.clone();
 
     view! {
         <div class="spread">
@@ -318,6 +319,12 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
                 <A href="/complaints">{t2("返回列表", "Back to the list")}</A>
             </div>
         </div>
+        {from_demand.map(|id| view! {
+            <p class="row" data-testid="case-from-demand">
+                <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
+                <A href=format!("/demands?id={id}")>{id.clone()}</A>
+            </p>
+        })}
 
         <section class="panel" aria-labelledby="actions-h">
             <h2 id="actions-h">{t2("办理", "Next steps")}</h2>

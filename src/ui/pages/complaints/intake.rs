@@ -7,16 +7,17 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::complaint::{
     severity_en, severity_zh, validate_intake, Action, Category, Channel, Complainant, Complaint,
     ComplaintError, Draft, FieldError,
 };
+use crate::domain::customer::Customer;
+use crate::domain::demand::{Demand, DemandLink};
 use crate::domain::staff::Staff;
-use crate::store::StoreError;
-use crate::ui::boot::device_settings;
+use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
@@ -24,7 +25,7 @@ use crate::ui::platform::{local_get, local_remove, local_set, new_id};
 use crate::ui::state::{app, store};
 
 use super::model::{from_input, from_slug, now_s, slug, to_input};
-use super::repo::{find_customers, next_case_number, save_complaint};
+use super::repo::{find_customers, reserve_case_number, save_complaint};
 
 const DRAFT_KEY: &str = "kefu.complaints.intake-draft";
 
@@ -58,6 +59,10 @@ pub struct IntakeForm {
     pub category: String,
     pub severity: String,
     pub department: String,
+    /// The demand this complaint is turned from (`?from_demand=`), linked both ways on save.
+    pub from_demand: Option<String>,
+    /// What the demand asked, shown above the form.
+    pub from_demand_label: String,
 }
 
 impl IntakeForm {
@@ -67,6 +72,24 @@ impl IntakeForm {
             channel: slug(Channel::Phone),
             ..IntakeForm::default()
         }
+    }
+
+    /// A fresh form filled from a customer demand: its customer (name and phone), its
+    /// description as the narrative. A demand records no channel, so the channel stays the
+    /// phone default for staff to correct.
+    fn from_demand(d: &Demand, customer: Option<&Customer>) -> Self {
+        let mut f = IntakeForm::fresh();
+        f.from_demand = Some(d.id.clone());
+        f.from_demand_label = d.description.clone();
+        f.narrative = d.description.clone();
+        if let Some(c) = customer {
+            f.customer_id = Some(c.id.clone());
+            f.customer_label = format!("{} {}", c.name, c.masked_phone());
+            f.name = c.name.clone();
+            f.phone = c.phone.clone().unwrap_or_default();
+            f.email = c.email.clone().unwrap_or_default();
+        }
+        f
     }
 
     /// The domain's draft of this form.
@@ -174,6 +197,38 @@ pub fn IntakePage() -> impl IntoView {
     let saving = RwSignal::new(false);
     let save_error = RwSignal::new(None::<String>);
 
+    // From a demand (`?from_demand=`): fill a fresh form from it, unless the draft already is
+    // that demand's (a reload keeps what was typed since).
+    let from_demand = use_query_map()
+        .get_untracked()
+        .get("from_demand")
+        .filter(|d| !d.trim().is_empty());
+    if let Some(did) = from_demand {
+        if form.with_untracked(|f| f.from_demand.as_deref() != Some(did.as_str())) {
+            let s = store_handle.get_value();
+            spawn_local(async move {
+                let demand = typed::load::<Demand, _>(&s, &did).await;
+                match demand {
+                    Ok(d) => {
+                        let customer = match &d.customer_id {
+                            Some(id) => typed::load::<Customer, _>(&s, id).await.ok(),
+                            None => None,
+                        };
+                        let f = IntakeForm::from_demand(&d, customer.as_ref());
+                        if let Ok(json) = serde_json::to_string(&f) {
+                            local_set(DRAFT_KEY, &json);
+                        }
+                        form.try_set(f);
+                        was_restored.try_set(false);
+                    }
+                    Err(e) => {
+                        save_error.try_set(Some(e.message(lang.get_untracked().is_zh())));
+                    }
+                }
+            });
+        }
+    }
+
     // Every change is kept at once: a reload, a closed tab or a failed save loses nothing.
     let edit = move |field: &'static str, f: &dyn Fn(&mut IntakeForm)| {
         form.update(|x| f(x));
@@ -236,10 +291,10 @@ pub fn IntakePage() -> impl IntoView {
         spawn_local(async move {
             let cal = state.calendar.get_untracked();
             let draft = f.draft();
-            let result: Result<Complaint, SaveError> = async {
-                let device = device_settings(&store).await;
+            type Saved = (Complaint, Option<String>, Option<StoreError>);
+            let result: Result<Saved, SaveError> = async {
                 let received = draft.received_at.unwrap_or(now);
-                let case_no = next_case_number(&store, received.date(), &device.device_code)
+                let (case_no, code_given_up) = reserve_case_number(&store, received.date())
                     .await
                     .map_err(SaveError::Store)?;
                 let actor = user.actor();
@@ -252,6 +307,7 @@ pub fn IntakePage() -> impl IntoView {
                     now,
                 )
                 .map_err(SaveError::Invalid)?;
+                c.from_demand = f.from_demand.clone();
                 if let Some((category, severity, department)) = f.classification() {
                     c.apply(
                         Action::Classify {
@@ -267,17 +323,45 @@ pub fn IntakePage() -> impl IntoView {
                 save_complaint(&store, &mut c, &cal)
                     .await
                     .map_err(SaveError::Store)?;
-                Ok(c)
+                // The complaint is saved; a demand that cannot be linked is said, not fatal.
+                let link_error = match &c.from_demand {
+                    Some(did) => link_demand(&store, did, &c.id, &user.id, now).await.err(),
+                    None => None,
+                };
+                Ok((c, code_given_up, link_error))
             }
             .await;
             saving.set(false);
             match result {
-                Ok(c) => {
+                Ok((c, given_up, link_error)) => {
                     local_remove(DRAFT_KEY);
-                    state.tell(
-                        format!("已受理投诉 {}", c.case_no),
-                        format!("Complaint {} received", c.case_no),
-                    );
+                    let code = crate::domain::complaint::parse_case_number(&c.case_no)
+                        .map(|n| n.device_code)
+                        .unwrap_or_default();
+                    match given_up {
+                        None => state.tell(
+                            format!("已受理投诉 {}", c.case_no),
+                            format!("Complaint {} received", c.case_no),
+                        ),
+                        Some(old) => state.tell(
+                            format!("已受理投诉 {}。设备代码 {old} 已被其他设备使用，本设备已改用 {code}。", c.case_no),
+                            format!("Complaint {} received. Device code {old} belongs to another device; this device now uses {code}.", c.case_no),
+                        ),
+                    }
+                    if let Some(e) = link_error {
+                        state.warn(lang.get_untracked().s(
+                            format!(
+                                "投诉 {} 已保存，但未能关联到原需求：{}",
+                                c.case_no,
+                                e.message(true)
+                            ),
+                            format!(
+                                "Complaint {} is saved but could not be linked to its demand: {}",
+                                c.case_no,
+                                e.message(false)
+                            ),
+                        ));
+                    }
                     navigate(&format!("/complaints/{}", c.id), Default::default());
                 }
                 Err(e) => {
@@ -347,6 +431,12 @@ pub fn IntakePage() -> impl IntoView {
                 <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
             </div>
         </Show>
+        {move || form.with(|f| f.from_demand.clone().map(|id| (id, f.from_demand_label.clone()))).map(|(id, label)| view! {
+            <p class="panel row" data-testid="from-demand">
+                <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
+                <A href=format!("/demands?id={id}")>{label}</A>
+            </p>
+        })}
         <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
             <section class="panel">
                 <h2>{t2("投诉人", "Complainant")}</h2>
@@ -491,6 +581,30 @@ pub fn IntakePage() -> impl IntoView {
         </form>
         </div>
     }
+}
+
+/// Adds the link to a saved complaint to the demand it came from (re-read and retried when
+/// someone saved the demand in the meantime).
+async fn link_demand(
+    store: &crate::ui::state::AppStore,
+    demand_id: &str,
+    complaint_id: &str,
+    by: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    let mut last = StoreError::Conflict {
+        id: demand_id.to_string(),
+    };
+    for _ in 0..5 {
+        let mut d = typed::load::<Demand, _>(store, demand_id).await?;
+        d.add_link(DemandLink::Complaint(complaint_id.to_string()), by, now);
+        match typed::save(store, &d).await {
+            Ok(_) => return Ok(()),
+            Err(e @ StoreError::Conflict { .. }) => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
 }
 
 /// Moves the keyboard focus to an element (the first field with a problem).

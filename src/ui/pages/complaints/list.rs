@@ -14,7 +14,7 @@ use crate::ui::state::{app, store};
 use super::model::{
     fmt_dt, slug, status_class, urgency, DueFilter, ListFilter, Sort, StatusFilter, Urgency,
 };
-use super::repo::{counts, list_page, SCAN_BOUND};
+use super::repo::{counts, list_page};
 
 #[component]
 pub fn ListPage() -> impl IntoView {
@@ -26,19 +26,20 @@ pub fn ListPage() -> impl IntoView {
         let q = query.get();
         ListFilter::from_query(|k| q.get(k))
     });
-    // Cursors of the pages before the current one (for "previous") and of the current one.
-    let stack = RwSignal::new(Vec::<Option<Cursor>>::new());
-    let at = RwSignal::new(None::<Cursor>);
+    // Cursors of the pages before the current one (for "previous") and of the current one,
+    // each with how many index rows were read before it (for "searched N of M").
+    let stack = RwSignal::new(Vec::<(Option<Cursor>, usize)>::new());
+    let at = RwSignal::new((None::<Cursor>, 0usize));
     Effect::new(move |_| {
         filter.track();
         stack.set(Vec::new());
-        at.set(None);
+        at.set((None, 0));
     });
 
     let page = LocalResource::new(move || {
         state.changes.track();
         let f = filter.get();
-        let after = at.get();
+        let after = at.get().0;
         let cal = state.calendar.get();
         let s = store();
         async move {
@@ -147,8 +148,11 @@ pub fn ListPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="l-department">{t2("责任部门", "Department")}</label>
-                    <input id="l-department" prop:value=move || filter.get().department
+                    <input id="l-department" list="l-department-list" prop:value=move || filter.get().department
                         on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.department = v.trim().to_string()); }/>
+                    <datalist id="l-department-list">
+                        {super::intake::DEPARTMENTS.into_iter().map(|d| view! { <option value=d></option> }).collect_view()}
+                    </datalist>
                 </div>
                 <div class="field">
                     <label for="l-staff">{t2("涉及员工", "Staff involved")}</label>
@@ -186,6 +190,7 @@ pub fn ListPage() -> impl IntoView {
             Some(Ok((r, now))) => {
                 let cal = state.calendar.get_untracked();
                 let next = r.next.clone();
+                let searched = at.get_untracked().1 + r.scanned;
                 let has_prev = !stack.get_untracked().is_empty();
                 let empty = r.rows.is_empty();
                 view! {
@@ -226,23 +231,26 @@ pub fn ListPage() -> impl IntoView {
                     </table>
                     </div>
                     {empty.then(|| view! { <p class="muted" data-testid="no-complaints">{t2("没有符合条件的投诉。", "No complaints match.")}</p> })}
-                    {r.bounded.then(|| view! { <p class="muted small" data-testid="scan-bounded">{move || if lang.get().is_zh() {
-                        format!("本页已查找 {} 条记录，可继续查找下一页。", SCAN_BOUND)
-                    } else {
-                        format!("{} records were searched for this page; continue with the next page.", SCAN_BOUND)
-                    }}</p> })}
+                    {r.bounded.then(|| {
+                        let total = r.total.unwrap_or(searched as u64);
+                        view! { <p class="muted small" data-testid="scan-bounded">{move || if lang.get().is_zh() {
+                            format!("已查找 {} / {} 条记录，尚未查完——点“下一页”继续查找。", thousands(searched as u64), thousands(total))
+                        } else {
+                            format!("Searched {} of {} records so far — more: use Next to keep searching.", thousands(searched as u64), thousands(total))
+                        }}</p> }
+                    })}
                     {(r.corrupt > 0).then(|| view! { <p class="err small">{move || if lang.get().is_zh() { format!("{} 条记录无法读取。", r.corrupt) } else { format!("{} records could not be read.", r.corrupt) }}</p> })}
                     <div class="actions pager">
                         <button type="button" disabled=!has_prev data-testid="prev-page" on:click=move |_| {
                             let mut s = stack.get_untracked();
-                            let prev = s.pop().flatten();
+                            let prev = s.pop().unwrap_or_default();
                             stack.set(s);
                             at.set(prev);
                         }>{t2("上一页", "Previous")}</button>
                         <button type="button" disabled=next.is_none() data-testid="next-page" on:click=move |_| {
                             let cur = at.get_untracked();
                             stack.update(|s| s.push(cur));
-                            at.set(next.clone());
+                            at.set((next.clone(), searched));
                         }>{t2("下一页", "Next")}</button>
                     </div>
                 }.into_any()
@@ -250,4 +258,17 @@ pub fn ListPage() -> impl IntoView {
         }}
         </div>
     }
+}
+
+/// A count with thousands separators: `100,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }

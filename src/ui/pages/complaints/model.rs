@@ -271,6 +271,16 @@ impl ListFilter {
         q.starts_with("TS-").then_some(q)
     }
 
+    /// The search as a phone number: digits only (spaces and dashes allowed), at least 3.
+    pub fn phone_search(&self) -> Option<String> {
+        let q = self.q.trim();
+        let digits = crate::store::schema::phone_digits(q);
+        let only_digits = q
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
+        (only_digits && digits.len() >= 3).then_some(digits)
+    }
+
     /// Whether a case passes every filter (also those the chosen index already applied).
     pub fn matches(&self, c: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) -> bool {
         let status_ok = match self.status {
@@ -291,9 +301,7 @@ impl ListFilter {
             && self.channel.is_none_or(|x| c.channel == x)
             && self.severity.is_none_or(|x| c.severity == Some(x))
             && (self.department.is_empty()
-                || c.department
-                    .as_deref()
-                    .is_some_and(|d| contains(d, &self.department)))
+                || c.department.as_deref().map(str::trim) == Some(self.department.as_str()))
             && (self.staff.is_empty() || c.staff_involved.iter().any(|s| contains(s, &self.staff)))
             && self.from.is_none_or(|d| c.received_at.date() >= d)
             && self.to.is_none_or(|d| c.received_at.date() <= d)
@@ -302,7 +310,8 @@ impl ListFilter {
 }
 
 /// Whether a case matches a search: part of the case number, the complainant's name, e-mail
-/// or narrative, or digits of the phone.
+/// or narrative, or a phone search (digits only): the start of the phone number, or its last
+/// four digits — what the phone indexes can find.
 pub fn search_matches(c: &Complaint, q: &str) -> bool {
     let q = q.trim().to_lowercase();
     if q.is_empty() {
@@ -319,7 +328,10 @@ pub fn search_matches(c: &Complaint, q: &str) -> bool {
         || c.complainant.name.to_lowercase().contains(&q)
         || c.complainant.email.to_lowercase().contains(&q)
         || c.narrative.to_lowercase().contains(&q)
-        || (digits.len() >= 3 && digits.len() == q.len() && phone.contains(&digits))
+        || (digits.len() >= 3
+            && q.chars()
+                .all(|ch| ch.is_ascii_digit() || ch == ' ' || ch == '-')
+            && (phone.starts_with(&digits) || (digits.len() == 4 && phone.ends_with(&digits))))
 }
 
 /// Percent-encoding for a query-string value.

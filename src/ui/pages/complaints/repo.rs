@@ -6,7 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::Value as Json;
 
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::complaint::{deadline_of, next_case_seq, Complaint};
+use crate::domain::complaint::{
+    case_counter_id, case_number, deadline_of, next_case_seq, CaseCounter, Complaint,
+};
 use crate::domain::customer::Customer;
 use crate::store::{
     typed, Cursor, Doc, DocStore, IndexKey, KeyPart, KeyRange, Query, Schema, StoreError,
@@ -57,18 +59,19 @@ pub async fn save_complaint(
     Ok(())
 }
 
-/// The next case number of this device for the day of receipt: one more than the highest
-/// number already used that day by this device (from the `complaint_no` index).
-pub async fn next_case_number(
+/// The highest sequence number of `device_code` on `day` among stored case numbers (from the
+/// `complaint_no` index: cases imported or numbered before counters existed).
+async fn highest_stored_seq(
     store: &AppStore,
     day: NaiveDate,
     device_code: &str,
-) -> Result<String, StoreError> {
+) -> Result<u32, StoreError> {
     let prefix = format!("TS-{}-{}-", day.format("%Y%m%d"), device_code);
     let range = KeyRange::between(skey(prefix.clone()), skey(format!("{prefix}\u{ffff}")));
-    let count = store.count("complaint_no", &range).await? as u32;
+    // A floor for the counter, which is the authority: the highest few in text order (a
+    // number past 9999 sorts among the lower ones; the counter is past it anyway by then).
     let last = store
-        .query(&Query::new("complaint_no", range).descending().limit(1))
+        .query(&Query::new("complaint_no", range).descending().limit(20))
         .await?;
     let used: Vec<String> = last
         .docs
@@ -76,8 +79,36 @@ pub async fn next_case_number(
         .filter_map(|d| d.body.get("case_no").and_then(Json::as_str))
         .map(str::to_string)
         .collect();
-    let seq = next_case_seq(used.iter().map(String::as_str), day, device_code).max(count + 1);
-    Ok(crate::domain::complaint::case_number(day, device_code, seq))
+    Ok(next_case_seq(used.iter().map(String::as_str), day, device_code) - 1)
+}
+
+/// Reserves the next case number of this device for the day of receipt: claims the device
+/// code (see `boot::claimed_device`), then takes the next number from the day's
+/// [`CaseCounter`], written at its revision; a conflict (another tab or save took a number
+/// first) reads the counter again and retries. Returns the number and, when this device's
+/// code had to change because another device owns it, the code given up.
+pub async fn reserve_case_number(
+    store: &AppStore,
+    day: NaiveDate,
+) -> Result<(String, Option<String>), StoreError> {
+    let (device, changed) = crate::ui::boot::claimed_device(store).await?;
+    let code = device.device_code.as_str();
+    let id = case_counter_id(day, code);
+    for _ in 0..50 {
+        let mut counter = match typed::load::<CaseCounter, _>(store, &id).await {
+            Ok(c) => c,
+            Err(StoreError::NotFound { .. }) => CaseCounter::new(day, code, &device.device_id),
+            Err(e) => return Err(e),
+        };
+        let seq = counter.reserve(highest_stored_seq(store, day, code).await?);
+        counter.device_id = device.device_id.clone();
+        match typed::save(store, &counter).await {
+            Ok(_) => return Ok((case_number(day, code, seq), changed)),
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict { id })
 }
 
 /// Which index a filter reads, over which range, in which direction.
@@ -88,16 +119,34 @@ pub struct Plan {
     pub descending: bool,
 }
 
-/// Chooses the index for a filter: a case number search reads `complaint_no`; due/overdue or
-/// the deadline sort read `complaint_due`; a status reads `complaint_status`, "open" reads
-/// `complaint_open`; else every case by time received. The date range narrows the time key.
+/// Chooses the index for a filter, so that the rows read are (nearly) the rows shown:
+/// a case number search reads `complaint_no` (prefix); a phone search (digits only) reads
+/// `complaint_phone4` (four digits: the last four) or `complaint_phone` (prefix); due/overdue
+/// or the deadline sort read `complaint_due`; then an equality filter reads its own index
+/// keyed `[value, received_at]` (department, category, severity, channel, in that order of
+/// preference); then a status reads `complaint_status` ("open": `complaint_open`); else every
+/// case by time received. The date range narrows the time part of the key. Whatever the
+/// chosen index does not serve (a second filter, staff, words of the narrative) is checked on
+/// the rows read, with a bounded scan that says how far it got.
 pub fn plan(f: &ListFilter, now: NaiveDateTime) -> Plan {
     let newest = f.sort == Sort::Newest;
+    let prefix = |index: &'static str, p: String| Plan {
+        index,
+        range: KeyRange::between(skey(p.clone()), skey(format!("{p}\u{ffff}"))),
+        descending: false,
+    };
     if let Some(no) = f.case_no_search() {
-        return Plan {
-            index: "complaint_no",
-            range: KeyRange::between(skey(no.clone()), skey(format!("{no}\u{ffff}"))),
-            descending: false,
+        return prefix("complaint_no", no);
+    }
+    if let Some(digits) = f.phone_search() {
+        return if digits.len() == 4 {
+            Plan {
+                index: "complaint_phone4",
+                range: KeyRange::between(skey(digits.clone()), skey(digits)),
+                descending: newest,
+            }
+        } else {
+            prefix("complaint_phone", digits)
         };
     }
     if f.due != DueFilter::All || f.sort == Sort::Deadline {
@@ -126,13 +175,24 @@ pub fn plan(f: &ListFilter, now: NaiveDateTime) -> Plan {
         hi.push(KeyPart::Str(to.clone()));
         KeyRange::between(IndexKey(lo), IndexKey(hi))
     };
-    let (index, range) = match f.status {
-        StatusFilter::One(s) => (
-            "complaint_status",
-            dated(vec![KeyPart::Str(super::model::slug(s))]),
-        ),
-        StatusFilter::Open => ("complaint_open", dated(vec![])),
-        StatusFilter::All => ("complaint_by_received_at", dated(vec![])),
+    let s = |x: String| vec![KeyPart::Str(x)];
+    let (index, range) = if !f.department.is_empty() {
+        ("complaint_department", dated(s(f.department.clone())))
+    } else if let Some(c) = f.category {
+        ("complaint_category", dated(s(super::model::slug(c))))
+    } else if let Some(n) = f.severity {
+        (
+            "complaint_severity",
+            dated(vec![KeyPart::Num(f64::from(n))]),
+        )
+    } else if let Some(c) = f.channel {
+        ("complaint_channel", dated(s(super::model::slug(c))))
+    } else {
+        match f.status {
+            StatusFilter::One(st) => ("complaint_status", dated(s(super::model::slug(st)))),
+            StatusFilter::Open => ("complaint_open", dated(vec![])),
+            StatusFilter::All => ("complaint_by_received_at", dated(vec![])),
+        }
     };
     Plan {
         index,
@@ -151,6 +211,9 @@ pub struct ListResult {
     pub scanned: usize,
     /// The scan stopped at [`SCAN_BOUND`] before the page was full.
     pub bounded: bool,
+    /// When the scan was bounded: how many rows the chosen index holds for this filter in all
+    /// (so the page can say "searched 2,000 of 100,000").
+    pub total: Option<u64>,
     /// Records that could not be read.
     pub corrupt: usize,
 }
@@ -212,6 +275,7 @@ pub async fn list_page(
         if out.scanned >= SCAN_BOUND {
             out.bounded = true;
             out.next = cursor;
+            out.total = Some(store.count(p.index, &p.range).await?);
             return Ok(out);
         }
     }
