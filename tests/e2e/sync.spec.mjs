@@ -346,7 +346,8 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
 
   // The server goes down; three customers answer on the kiosk.
   await stopPeer();
-  for (const score of [5, 4, 5]) {
+  // The second customer is unhappy (all 2s): that calls for a follow-up.
+  for (const score of [5, 2, 5]) {
     await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 10_000 });
     await kiosk.page.getByTestId('kiosk-begin').click();
     await answerAll(kiosk.page, score);
@@ -362,6 +363,9 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
     await open(staff.page, `/surveys/${key}/results`);
     return staff.page.getByTestId('res-n').innerText();
   }, { timeout: 60_000 }).toBe('3');
+  // The kiosk may send responses only; the staff device makes the low score's follow-up itself.
+  await expect(staff.page.getByTestId('followup')).toHaveCount(1);
+  await expect(staff.page.getByTestId('followup-kind')).toHaveText('回访');
   // The staff device, syncing two-way, carried them into the main database (only it could).
   expect((await peerIds(DB)).filter((id) => id.startsWith('response:')).length).toBe(3);
   expect(staff.errors.concat(kiosk.errors)).toEqual([]);

@@ -174,11 +174,53 @@ pub async fn load_responses(
     Ok(out)
 }
 
-/// Every follow-up of a survey, newest first.
+/// Makes the follow-ups of responses that arrived without one: answers given on a kiosk or a
+/// customer's phone reach staff through sync as responses only (such devices may add nothing
+/// else to the server). The follow-up's id and content follow from its response, so two staff
+/// devices doing this at once write the very same first revision: no conflict, no duplicate.
+/// Returns how many were made.
+pub async fn make_missing_followups(
+    store: &AppStore,
+    survey_id: &str,
+) -> Result<usize, StoreError> {
+    let survey = load_survey(store, survey_id).await?;
+    let rule = load_rule(store, survey_id).await;
+    if !rule.rule.enabled {
+        return Ok(0);
+    }
+    let responses = load_responses(store, survey_id, None, None, |_| {}).await?;
+    let mut missing = Vec::new();
+    for r in &responses {
+        let Some(at) = survey.at_version(r.survey_version) else {
+            continue;
+        };
+        let Some(f) = follow_up(&rule.rule, &at, r) else {
+            continue;
+        };
+        let f = SurveyFollowUp::for_response(f, r);
+        match store.get(&f.id).await {
+            Err(StoreError::NotFound { .. }) => missing.push(typed::to_doc(&f)?),
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+    }
+    let n = missing.len();
+    if n > 0 {
+        store.bulk(missing).await?;
+    }
+    Ok(n)
+}
+
+/// Every follow-up of a survey, newest first (made first for responses that came without one).
 pub async fn followups(
     store: &AppStore,
     survey_id: &str,
 ) -> Result<Vec<SurveyFollowUp>, StoreError> {
+    // Another device may be making the same ones right now: its write wins, ours is refused.
+    match make_missing_followups(store, survey_id).await {
+        Ok(_) | Err(StoreError::Conflict { .. }) => {}
+        Err(e) => return Err(e),
+    }
     let range = KeyRange::prefix(IndexKey(vec![s(survey_id)]));
     let mut out = Vec::new();
     let mut after = None;
