@@ -18,7 +18,9 @@ use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
 use super::edit::CustomerForm;
-use super::{all_docs_in, journey_config, signed_in, staff_by_id};
+use super::{
+    all_docs_in, care_task_href, demand_href, journey_config, response_href, signed_in, staff_by_id,
+};
 
 /// One entry of the timeline, in the language it was built for.
 #[derive(Clone, Debug)]
@@ -83,7 +85,7 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
                 badge: l("需求", "Demand"),
                 title: kind.to_string(),
                 detail: format!("{status} · {}", short(field(b, "description"), 60)),
-                href: format!("/demands?id={}", doc.id),
+                href: demand_href(&doc.id),
             })
         }
         "response" => Some(Entry {
@@ -98,7 +100,7 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
             } else {
                 String::new()
             },
-            href: format!("/surveys/{}/results", field(b, "survey_id")),
+            href: response_href(field(b, "survey_id"), &doc.id),
         }),
         "care_task" => {
             let t: CareTask = typed::from_doc(doc.clone()).ok()?;
@@ -122,7 +124,7 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
                 },
                 title: t.kind.label(zh),
                 detail,
-                href: "/care".into(),
+                href: care_task_href(&t.id),
             })
         }
         _ => None,

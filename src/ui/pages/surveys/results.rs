@@ -113,6 +113,14 @@ pub fn ResultsPage() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     // The response a follow-up link points at, highlighted in the responses table.
     let highlight = RwSignal::new(None::<String>);
+    // `?response=<id>` (links from the customer timeline and the journey map) opens that
+    // response: its answers in full above the table, its row highlighted.
+    let response_param = Memo::new(move |_| query.read().get("response").filter(|s| !s.is_empty()));
+    Effect::new(move |_| {
+        if let Some(r) = response_param.get() {
+            highlight.set(Some(r));
+        }
+    });
 
     let survey = LocalResource::new(move || {
         state.changes.track();
@@ -597,6 +605,18 @@ fn FollowUpsPanel(
     }
 }
 
+/// One answer in words, for the table and the opened response.
+fn answer_text(a: Option<&crate::domain::survey::Answer>) -> String {
+    use crate::domain::survey::Answer;
+    match a {
+        None => String::new(),
+        Some(Answer::Score(v)) => v.to_string(),
+        Some(Answer::Choice(c)) => c.clone(),
+        Some(Answer::Choices(cs)) => cs.join(", "),
+        Some(Answer::Text(t)) => t.clone(),
+    }
+}
+
 #[component]
 fn ResponsesPanel(
     survey: Survey,
@@ -630,7 +650,50 @@ fn ResponsesPanel(
             })
             .unwrap_or(false)
     };
+    // The opened response: its row within the rows shown, and the page brought to it.
+    Effect::new(move |_| {
+        let Some(id) = highlight.get() else { return };
+        if let Some(pos) = rows().iter().position(|r| r.id == id) {
+            if pos >= shown.get_untracked() {
+                shown.set(pos + 1);
+            }
+        }
+        spawn_local(async move {
+            crate::ui::platform::yield_now().await;
+            if let Some(el) = crate::ui::platform::window()
+                .document()
+                .and_then(|d| d.get_element_by_id("response-detail"))
+            {
+                el.scroll_into_view();
+            }
+        });
+    });
+    let opened = move || {
+        let id = highlight.get()?;
+        responses.get()?.into_iter().find(|r| r.id == id)
+    };
     view! {
+        {move || opened().map(|r| {
+            let z = zh();
+            let answers = survey.with_value(|s| s.questions.iter().map(|q| view! {
+                <dt>{q.text.get(z).to_string()}</dt>
+                <dd data-testid=format!("answer-{}", q.id)>{answer_text(r.answers.get(&q.id))}</dd>
+            }).collect_view());
+            view! {
+                <div class="panel response-detail" id="response-detail" data-testid="response-detail">
+                    <div class="spread">
+                        <h2>{t2("答卷详情", "Response")}</h2>
+                        <button type="button" class="link" on:click=move |_| highlight.set(None)>{t2("关闭", "Close")}</button>
+                    </div>
+                    <p class="small muted">
+                        {r.submitted_at.format("%Y-%m-%d %H:%M").to_string()}" · "{r.channel.label(z)}
+                        {(!r.complete).then_some(if z { " · 未答完" } else { " · partial" })}
+                        {r.customer_id.clone().map(|c| view! { " · " <A href=format!("/customers/{c}")>{t2("客户", "Customer")}</A> })}
+                    </p>
+                    <dl class="facts">{answers}</dl>
+                </div>
+            }
+        })}
         <div class="panel">
             <h2>{t2("答卷", "Responses")}</h2>
             <div class="table-wrap">
@@ -648,13 +711,7 @@ fn ResponsesPanel(
                             let total = all.len();
                             let mut out = all.into_iter().take(shown.get()).map(|r| {
                                 let cells = survey.with_value(|s| s.questions.iter().map(|q| {
-                                    let cell = match r.answers.get(&q.id) {
-                                        None => String::new(),
-                                        Some(crate::domain::survey::Answer::Score(v)) => v.to_string(),
-                                        Some(crate::domain::survey::Answer::Choice(c)) => c.clone(),
-                                        Some(crate::domain::survey::Answer::Choices(cs)) => cs.join(", "),
-                                        Some(crate::domain::survey::Answer::Text(t)) => t.clone(),
-                                    };
+                                    let cell = answer_text(r.answers.get(&q.id));
                                     view! { <td>{cell}</td> }
                                 }).collect_view());
                                 let flag = flagged(&r.id);
