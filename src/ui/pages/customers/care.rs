@@ -237,7 +237,7 @@ pub fn CarePage() -> impl IntoView {
                     Some(Ok(rows)) => view! {
                         <ul class="care-tasks" data-testid="care-tasks">
                             {rows.into_iter().map(|r| {
-                                let focus = focus_id.get_untracked().as_deref() == Some(r.task.id.as_str());
+                                let focus = focus_id.get().as_deref() == Some(r.task.id.as_str());
                                 view! { <TaskItem row=r focus=focus/> }
                             }).collect_view()}
                         </ul>
