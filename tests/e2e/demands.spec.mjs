@@ -322,7 +322,7 @@ test('owner, status and due filters, and the overdue badge and count', async ({ 
   await late.getByTestId('detail-button').click();
   const detail = page.getByTestId('demand-detail');
   await detail.getByRole('button', { name: '完成', exact: true }).click();
-  await expect(detail.getByTestId('detail-status')).toHaveText('已完成');
+  await expect(page.locator('.notice')).toContainText('状态已改为“已完成”');
   await detail.getByRole('button', { name: '关闭' }).click();
   await expect(page.getByTestId('demand-card')).toHaveCount(1);
   await expect(page.getByTestId('shown-count')).toHaveText('共 1 条，逾期 0 条');

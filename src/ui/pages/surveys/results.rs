@@ -115,10 +115,12 @@ pub fn ResultsPage() -> impl IntoView {
     let highlight = RwSignal::new(None::<String>);
     // `?response=<id>` (links from the customer timeline and the journey map) opens that
     // response: its answers in full above the table, its row highlighted.
+    let opened = RwSignal::new(None::<String>);
     let response_param = Memo::new(move |_| query.read().get("response").filter(|s| !s.is_empty()));
     Effect::new(move |_| {
         if let Some(r) = response_param.get() {
-            highlight.set(Some(r));
+            highlight.set(Some(r.clone()));
+            opened.set(Some(r));
         }
     });
 
@@ -282,7 +284,7 @@ pub fn ResultsPage() -> impl IntoView {
                         })}
                         <FollowUpsPanel follow=follow highlight=highlight/>
                         {move || computed.get().map(|(sv, _)| view! {
-                            <ResponsesPanel survey=sv filters=f responses=responses follow=follow highlight=highlight/>
+                            <ResponsesPanel survey=sv filters=f responses=responses follow=follow highlight=highlight opened=opened/>
                         })}
                     }.into_any()
                 }
@@ -624,6 +626,8 @@ fn ResponsesPanel(
     responses: LocalResource<Vec<SurveyResponse>>,
     follow: LocalResource<Vec<SurveyFollowUp>>,
     highlight: RwSignal<Option<String>>,
+    /// The response the address names (`?response=`), shown in full above the table.
+    opened: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
@@ -650,13 +654,16 @@ fn ResponsesPanel(
             })
             .unwrap_or(false)
     };
-    // The opened response: its row within the rows shown, and the page brought to it.
+    // The highlighted response within the rows shown; an opened one brought into view.
     Effect::new(move |_| {
         let Some(id) = highlight.get() else { return };
         if let Some(pos) = rows().iter().position(|r| r.id == id) {
             if pos >= shown.get_untracked() {
                 shown.set(pos + 1);
             }
+        }
+        if opened.get_untracked().as_deref() != Some(id.as_str()) {
+            return;
         }
         spawn_local(async move {
             crate::ui::platform::yield_now().await;
@@ -668,12 +675,12 @@ fn ResponsesPanel(
             }
         });
     });
-    let opened = move || {
-        let id = highlight.get()?;
+    let opened_response = move || {
+        let id = opened.get()?;
         responses.get()?.into_iter().find(|r| r.id == id)
     };
     view! {
-        {move || opened().map(|r| {
+        {move || opened_response().map(|r| {
             let z = zh();
             let answers = survey.with_value(|s| s.questions.iter().map(|q| view! {
                 <dt>{q.text.get(z).to_string()}</dt>
@@ -683,7 +690,7 @@ fn ResponsesPanel(
                 <div class="panel response-detail" id="response-detail" data-testid="response-detail">
                     <div class="spread">
                         <h2>{t2("答卷详情", "Response")}</h2>
-                        <button type="button" class="link" on:click=move |_| highlight.set(None)>{t2("关闭", "Close")}</button>
+                        <button type="button" class="link" on:click=move |_| opened.set(None)>{t2("关闭", "Close")}</button>
                     </div>
                     <p class="small muted">
                         {r.submitted_at.format("%Y-%m-%d %H:%M").to_string()}" · "{r.channel.label(z)}
