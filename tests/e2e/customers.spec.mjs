@@ -185,7 +185,7 @@ test('the timeline shows the customer’s complaint, demand and survey responses
   await expect(page.getByTestId('customer-name')).toHaveText('周杰');
   await tl.locator('li').nth(1).locator('a').click();
   const answer = page.getByTestId('response-detail');
-  await expect(answer).toBeVisible();
+  await expect(answer).toBeInViewport();
   await expect(answer).toContainText('2026-11-20 16:00');
   await expect(answer).toContainText('总体满意度');
   await expect(answer.getByTestId('answer-q1')).toHaveText('2');

@@ -654,7 +654,7 @@ fn ResponsesPanel(
             })
             .unwrap_or(false)
     };
-    // The highlighted response within the rows shown; an opened one brought into view.
+    // The highlighted response within the rows shown.
     Effect::new(move |_| {
         let Some(id) = highlight.get() else { return };
         if let Some(pos) = rows().iter().position(|r| r.id == id) {
@@ -662,18 +662,23 @@ fn ResponsesPanel(
                 shown.set(pos + 1);
             }
         }
-        if opened.get_untracked().as_deref() != Some(id.as_str()) {
-            return;
+    });
+    // The opened response is brought into view when its panel is drawn.
+    let detail_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = detail_ref.get() {
+            // Drawn inside a Suspense, the panel may be built before it is in the document:
+            // wait (briefly) until it is, then scroll.
+            spawn_local(async move {
+                for _ in 0..40 {
+                    gloo_timers::future::TimeoutFuture::new(50).await;
+                    if el.is_connected() && el.offset_height() > 0 {
+                        el.scroll_into_view();
+                        break;
+                    }
+                }
+            });
         }
-        spawn_local(async move {
-            crate::ui::platform::yield_now().await;
-            if let Some(el) = crate::ui::platform::window()
-                .document()
-                .and_then(|d| d.get_element_by_id("response-detail"))
-            {
-                el.scroll_into_view();
-            }
-        });
     });
     let opened_response = move || {
         let id = opened.get()?;
@@ -687,7 +692,7 @@ fn ResponsesPanel(
                 <dd data-testid=format!("answer-{}", q.id)>{answer_text(r.answers.get(&q.id))}</dd>
             }).collect_view());
             view! {
-                <div class="panel response-detail" id="response-detail" data-testid="response-detail">
+                <div class="panel response-detail" id="response-detail" data-testid="response-detail" node_ref=detail_ref>
                     <div class="spread">
                         <h2>{t2("答卷详情", "Response")}</h2>
                         <button type="button" class="link" on:click=move |_| opened.set(None)>{t2("关闭", "Close")}</button>
