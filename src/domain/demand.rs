@@ -648,6 +648,23 @@ impl Demand {
         true
     }
 
+    /// Of `demands`, the active ones (open or in progress) of `customer` whose copied value
+    /// level differs from the customer's, brought up to date with the change recorded: what
+    /// to save after the customer's value level changed. Done and dropped demands keep the
+    /// value they were handled with; other customers' demands are left alone.
+    pub fn follow_customer_value(
+        demands: impl IntoIterator<Item = Demand>,
+        customer: &Customer,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Vec<Demand> {
+        demands
+            .into_iter()
+            .filter(|d| d.status.is_active())
+            .filter_map(|mut d| d.sync_customer_value(customer, by, now).then_some(d))
+            .collect()
+    }
+
     pub fn add_link(&mut self, link: DemandLink, by: &str, now: NaiveDateTime) {
         if !self.links.contains(&link) {
             self.links.push(link.clone());
@@ -1005,6 +1022,55 @@ mod tests {
         );
         assert_eq!(GridCell::all().len(), 9);
         assert_eq!(d.history.len(), 3);
+    }
+
+    #[test]
+    fn a_customer_value_change_moves_only_their_active_demands() {
+        let mut c = crate::domain::customer::tests_support::customer("customer:7", Level::High);
+        let other = crate::domain::customer::tests_support::customer("customer:8", Level::High);
+        let linked = |id: &str, who: &Customer| {
+            let mut d = demand(id, DemandType::TradingInquiry, 3, 3, "2026-11-02 09:00");
+            d.link_customer(who, "staff:1", t("2026-11-02 09:05"));
+            d
+        };
+        let open = linked("demand:1", &c);
+        let mut started = linked("demand:2", &c);
+        started
+            .transition(DemandStatus::InProgress, "staff:1", t("2026-11-02 10:00"))
+            .unwrap();
+        let mut done = linked("demand:3", &c);
+        done.transition(DemandStatus::Done, "staff:1", t("2026-11-02 10:00"))
+            .unwrap();
+        let others = linked("demand:4", &other);
+        let all = vec![open, started, done, others];
+
+        c.value = Level::Low;
+        let moved =
+            Demand::follow_customer_value(all.clone(), &c, "staff:2", t("2026-11-05 09:00"));
+        let ids: Vec<&str> = moved.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["demand:1", "demand:2"]);
+        for d in &moved {
+            assert_eq!(d.customer_value, Level::Low);
+            assert_eq!(d.auto_grid().value, Level::Low);
+            let last = d.history.last().unwrap();
+            assert_eq!(last.by, "staff:2");
+            assert_eq!(
+                last.kind,
+                DemandEventKind::CustomerValueChanged {
+                    from: Level::High,
+                    to: Level::Low
+                }
+            );
+        }
+        // Saved again with the same value, nothing is left to write.
+        assert!(
+            Demand::follow_customer_value(moved, &c, "staff:2", t("2026-11-05 09:01")).is_empty()
+        );
+        // An unchanged value moves nothing.
+        c.value = Level::High;
+        assert!(
+            Demand::follow_customer_value(all, &c, "staff:2", t("2026-11-05 09:02")).is_empty()
+        );
     }
 
     #[test]

@@ -54,4 +54,24 @@ test('care tasks: birthday and anniversary due, a visit plan, completion with no
   await open(page, `/customers/${CUSTOMER_ID}`);
   await expect(page.getByTestId('timeline-visit')).toContainText('已完成');
   await expect(page.getByTestId('timeline-visit')).toContainText('面访');
+
+  // Each task on the timeline opens that task: the closed visit with its outcome…
+  await expect(page.getByTestId('timeline-visit').locator('a')).toHaveAttribute('href', /^\/care\?task=care_task%3Avisit\./);
+  await page.getByTestId('timeline-visit').locator('a').click();
+  const focus = page.getByTestId('care-focus');
+  await expect(focus).toContainText('计划回访');
+  await expect(focus).toContainText('周杰');
+  await expect(page.getByTestId('care-focus-status')).toContainText('已完成');
+  await expect(page.getByTestId('care-focus-status')).toContainText('客户对交易软件改进表示满意');
+  await expect(page.locator('.care-task.focused')).toHaveCount(0);
+  // …and the open birthday task, highlighted in the due list where it can be done.
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await page.getByTestId('timeline-care').filter({ hasText: '生日祝福' }).locator('a').click();
+  await expect(page.getByTestId('care-focus')).toContainText('生日祝福');
+  await expect(page.getByTestId('care-focus-status')).toHaveText('待办');
+  const focused = page.locator('.care-task.focused');
+  await expect(focused).toHaveCount(1);
+  await expect(focused).toContainText('生日祝福');
+  await expect(focused).toHaveAttribute('aria-current', 'true');
+  await expect(tasks).toHaveCount(2);
 });

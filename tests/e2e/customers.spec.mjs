@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
-import { seedBackup, CUSTOMER_ID } from './customers-seed.mjs';
+import { seedBackup, seedDocs, CUSTOMER_ID } from './customers-seed.mjs';
 
 function tmpFile(name, content) {
   const file = path.join(os.tmpdir(), `kefu-cust-${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
@@ -164,6 +164,133 @@ test('the timeline shows the customer’s complaint, demand and survey responses
   await expect(tl.locator('li').nth(2)).toHaveAttribute('data-testid', 'timeline-demand');
   await expect(tl.locator('li').nth(3)).toHaveAttribute('data-testid', 'timeline-response');
   await expect(tl.locator('li').nth(0).locator('a')).toHaveAttribute('href', '/complaints/complaint:01E2E0000000000000000001');
-  await expect(tl.locator('li').nth(2).locator('a')).toHaveAttribute('href', /\/demands/);
-  await expect(tl.locator('li').nth(1).locator('a')).toHaveAttribute('href', '/surveys/survey:01E2E0000000000000000001/results');
+  await expect(tl.locator('li').nth(2).locator('a')).toHaveAttribute('href', '/demands?id=demand%3A01E2E0000000000000000001');
+  await expect(tl.locator('li').nth(1).locator('a')).toHaveAttribute('href',
+    '/surveys/survey:01E2E0000000000000000001/results?response=response%3A01E2E0000000000000000001');
+  await expect(tl.locator('li').nth(3).locator('a')).toHaveAttribute('href',
+    '/surveys/survey:01E2E0000000000000000001/results?response=response%3A01E2E0000000000000000002');
+
+  // The demand opens its own detail on the matrix page.
+  await tl.locator('li').nth(2).locator('a').click();
+  const detail = page.getByTestId('demand-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.getByTestId('detail-desc')).toHaveText('咨询科创板开通条件');
+  // Closed, the address forgets it: a reload opens no dialog.
+  await detail.getByRole('button', { name: '关闭' }).first().click();
+  await expect(detail).toHaveCount(0);
+  await expect(page).not.toHaveURL(/id=/);
+
+  // The first response opens as that response: its answers, its row highlighted.
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await expect(page.getByTestId('customer-name')).toHaveText('周杰');
+  await tl.locator('li').nth(1).locator('a').click();
+  const answer = page.getByTestId('response-detail');
+  await expect(answer).toBeInViewport();
+  await expect(answer).toContainText('2026-11-20 16:00');
+  await expect(answer).toContainText('总体满意度');
+  await expect(answer.getByTestId('answer-q1')).toHaveText('2');
+  await expect(page.locator('tr.highlight')).toHaveCount(1);
+  await expect(page.locator('tr.highlight')).toHaveAttribute('id', 'r-01E2E0000000000000000001');
+});
+
+test('a done demand opened by its address widens the status filter; an unknown one is said so', async ({ page }) => {
+  const docs = seedDocs();
+  const demand = docs.find((d) => d._id === 'demand:01E2E0000000000000000001');
+  demand.status = 'Done';
+  await seedBackup(page, docs);
+  await setUpStaff(page);
+  await open(page, '/demands?id=demand%3A01E2E0000000000000000001');
+  const detail = page.getByTestId('demand-detail');
+  await expect(detail.getByTestId('detail-status')).toHaveText('已完成');
+  await expect(page.locator('#f-status')).toHaveValue('5');
+  await open(page, '/demands?id=demand%3ANOSUCHDEMAND');
+  await expect(page.locator('.notice.error')).toBeVisible();
+  await expect(page.getByTestId('demand-detail')).toHaveCount(0);
+});
+
+test('changing a customer’s value level moves their open demand to another row of the 3×3', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  const cell = (key) => page.locator(`[data-cell="${key}"]`);
+  await open(page, '/demands?view=grid');
+  await expect(cell('g.high.medium').getByTestId('demand-card')).toContainText('咨询科创板开通条件');
+
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await page.getByTestId('customer-edit').click();
+  await page.locator('#cust-value').selectOption({ label: '低' });
+  await page.getByTestId('customer-save').click();
+  await expect(page.locator('.notice')).toContainText('1 条未完成需求的客户价值已随之更新');
+  await expect(page.locator('.facts')).toContainText('低');
+
+  await open(page, '/demands?view=grid');
+  await expect(cell('g.low.medium').getByTestId('demand-card')).toContainText('咨询科创板开通条件');
+  await expect(cell('g.high.medium').getByTestId('demand-card')).toHaveCount(0);
+  await cell('g.low.medium').getByTestId('detail-button').click();
+  await expect(page.getByTestId('demand-detail').getByTestId('history')).toContainText('客户价值：高 → 低');
+
+  // Saving again with the same value writes no demand.
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await page.getByTestId('customer-edit').click();
+  await page.getByTestId('customer-save').click();
+  await expect(page.locator('.notice')).toContainText('已保存客户 周杰');
+  await expect(page.locator('.notice')).not.toContainText('未完成需求');
+});
+
+function bigCsv(n) {
+  const pad = (i, w) => String(i).padStart(w, '0');
+  const rows = ['姓名,手机,客户号,开户日期,等级,客户价值'];
+  for (let i = 1; i <= n; i++) rows.push(`客户${i},138${pad(i, 8)},5000${pad(i, 8)},2020-01-01,普通,中`);
+  return rows.join('\n') + '\n';
+}
+
+test('a CSV of 3,000 rows imports in chunks with the progress bar moving through the writing', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await open(page, '/customers/import');
+  await page.getByTestId('import-file').setInputFiles(tmpFile('big.csv', bigCsv(3000)));
+  await expect(page.getByTestId('import-summary')).toHaveText('共 3000 行:有效 3000 行,有误 0 行', { timeout: 30_000 });
+  // Every state the progress bar shows is recorded.
+  await page.evaluate(() => {
+    window.__progress = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="progress"]');
+      if (el) window.__progress.push(el.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByTestId('mode-all').check();
+  await page.getByTestId('import-go').click();
+  await expect(page.locator('.notice')).toContainText('已导入 3000 位客户', { timeout: 60_000 });
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  const seen = await page.evaluate(() => window.__progress);
+  expect(seen.some((t) => t.includes('正在写入 1000 / 3000'))).toBe(true);
+  expect(seen.some((t) => t.includes('正在写入 2000 / 3000'))).toBe(true);
+  expect(seen.some((t) => t.includes('正在写入 3000 / 3000'))).toBe(true);
+  await open(page, '/customers');
+  await expect(page.getByTestId('customer-count')).toHaveText('共 3000 位客户');
+});
+
+test('changing the column mapping re-checks the rows and imports with the new mapping', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/customers/import');
+  const csv = '姓名,手机,备注\r\n甲一,13811110001,贵宾\r\n乙二,12345,普通\r\n';
+  await page.getByTestId('import-file').setInputFiles(tmpFile('mapping.csv', csv));
+  await expect(page.getByTestId('map-col-1')).toHaveValue('1');
+  await expect(page.getByTestId('map-col-2')).toHaveValue('');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行:有效 1 行,有误 1 行');
+  // The phone column ignored: the bad number no longer counts.
+  await page.getByTestId('map-col-1').selectOption('');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行:有效 2 行,有误 0 行');
+  // The remarks column read as the tier.
+  await page.getByTestId('map-col-2').selectOption({ label: '等级' });
+  await expect(page.getByTestId('map-col-2')).toHaveValue('5');
+  await expect(page.getByTestId('import-preview')).toContainText('贵宾');
+  await expect(page.getByTestId('import-preview')).not.toContainText('138****0001');
+  await page.getByTestId('import-go').click();
+  await expect(page.locator('.notice')).toContainText('已导入 2 位客户');
+  await open(page, '/customers');
+  const rows = page.getByTestId('customer-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: '甲一' })).toContainText('贵宾');
+  await expect(rows.filter({ hasText: '乙二' })).toContainText('普通');
+  await expect(page.getByTestId('customer-table')).not.toContainText('138****0001');
 });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
+import { seedBackup } from './customers-seed.mjs';
 
 const cell = (page, key) => page.locator(`[data-cell="${key}"]`);
 const card = (page, text) => page.getByTestId('demand-card').filter({ hasText: text });
@@ -287,4 +288,47 @@ test('list view, filters, CSV export with a BOM, a customer picked by name and a
   // Convert to complaint goes to the intake with the demand's id.
   await detail.getByTestId('to-complaint').click();
   await expect(page).toHaveURL(/\/complaints\/new\?from_demand=demand%3A|\/complaints\/new\?from_demand=demand:/);
+});
+
+test('owner, status and due filters, and the overdue badge and count', async ({ page }) => {
+  // A demand long past its due date and with no owner, brought in through a backup.
+  await seedBackup(page, [{
+    _id: 'demand:01JOVERDUE000000000000001', type: 'demand', kind: 'AccountManagement',
+    description: '逾期未回复的开户咨询', urgency: 3, importance: 3, intensity: 'Medium', service_cost: 'Low',
+    customer_value: 'Medium', created_at: '2020-01-02T09:00:00', due: '2020-01-06', status: 'Open', history: [],
+  }]);
+  await start(page);
+  await addDemand(page, { desc: '张敏负责的需求', urgency: 2, importance: 2 });
+
+  const late = card(page, '逾期未回复的开户咨询');
+  await expect(late.getByTestId('overdue-badge')).toHaveText('逾期');
+  await expect(card(page, '张敏负责的需求').getByTestId('overdue-badge')).toHaveCount(0);
+  await expect(page.getByTestId('shown-count')).toHaveText('共 2 条，逾期 1 条');
+
+  // Owner: the signed-in staff member owns the new one; nobody owns the old one.
+  await page.locator('#f-owner').selectOption({ label: '张敏' });
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await expect(page.getByTestId('demand-card')).toContainText('张敏负责的需求');
+  await page.locator('#f-owner').selectOption('-');
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await expect(page.getByTestId('demand-card')).toContainText('逾期未回复的开户咨询');
+  await page.locator('#f-owner').selectOption('');
+  await page.locator('#f-due').selectOption('overdue');
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await expect(page.getByTestId('shown-count')).toHaveText('共 1 条，逾期 1 条');
+  await page.locator('#f-due').selectOption('');
+
+  // Status: done, it leaves the active view, is found under "done", and is no longer overdue.
+  await late.getByTestId('detail-button').click();
+  const detail = page.getByTestId('demand-detail');
+  await detail.getByRole('button', { name: '完成', exact: true }).click();
+  await expect(page.locator('.notice')).toContainText('状态已改为“已完成”');
+  await detail.getByRole('button', { name: '关闭' }).click();
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await expect(page.getByTestId('shown-count')).toHaveText('共 1 条，逾期 0 条');
+  await page.locator('#f-status').selectOption({ label: '已完成' });
+  await expect(page.getByTestId('demand-card')).toHaveCount(1);
+  await expect(late.getByTestId('overdue-badge')).toHaveCount(0);
+  await page.locator('#f-status').selectOption('5');
+  await expect(page.getByTestId('demand-card')).toHaveCount(2);
 });

@@ -27,8 +27,12 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(drill.getByTestId('drill-item')).toHaveCount(4);
   await expect(drill.locator('.drill-complaint a')).toHaveAttribute('href', '/complaints/complaint:01E2E0000000000000000001');
   await expect(drill.locator('.drill-complaint')).toContainText('TS-20261120-0001');
-  await expect(drill.locator('.drill-demand a')).toHaveAttribute('href', /\/demands/);
-  await expect(drill.locator('.drill-response a').first()).toHaveAttribute('href', '/surveys/survey:01E2E0000000000000000001/results');
+  await expect(drill.locator('.drill-demand a')).toHaveAttribute('href', '/demands?id=demand%3A01E2E0000000000000000001');
+  const responseLinks = await drill.locator('.drill-response a').evaluateAll((as) => as.map((a) => a.getAttribute('href')).sort());
+  expect(responseLinks).toEqual([
+    '/surveys/survey:01E2E0000000000000000001/results?response=response%3A01E2E0000000000000000001',
+    '/surveys/survey:01E2E0000000000000000001/results?response=response%3A01E2E0000000000000000002',
+  ]);
 
   // A cell: the phone touchpoint of in-sale holds the phoned-in complaint only.
   await page.getByTestId('cell-in_sale-phone').click();
@@ -47,6 +51,17 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(inSale).toContainText('投诉 0 · 需求 1 · 评价 1');
   await expect(curve.locator('circle')).toHaveCount(1);
   await expect(page.getByTestId('journey-curve')).toContainText('100% (n=1)');
+
+  // Each record behind a cell opens itself: the demand's detail, the response's answers.
+  await page.getByTestId('stage-in_sale').click();
+  await drill.locator('.drill-demand a').click();
+  await expect(page.getByTestId('demand-detail').getByTestId('detail-desc')).toHaveText('咨询科创板开通条件');
+  await open(page, '/journey');
+  await page.getByTestId('stage-in_sale').click();
+  await page.getByTestId('drill').locator('.drill-response a[href$="response%3A01E2E0000000000000000002"]').click();
+  await expect(page.getByTestId('response-detail')).toContainText('2026-11-22 11:00');
+  await expect(page.getByTestId('response-detail').getByTestId('answer-q1')).toHaveText('5');
+  await expect(page.locator('tr.highlight')).toHaveAttribute('id', 'r-01E2E0000000000000000002');
 });
 
 test('stage names are edited and saved in the journey configuration', async ({ page }) => {

@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::domain::care::{
     due_tasks, holidays_from_calendar, CareConfig, CareStatus, CareTask, ContactChannel,
@@ -157,6 +158,44 @@ pub fn CarePage() -> impl IntoView {
     // Tasks fall due by the calendar: bring them up to date when the page opens.
     run();
 
+    // `?task=<id>` (links from the customer timeline) opens that task: a summary at the top
+    // and, while it is open, its row in the list highlighted and brought into view.
+    let query = use_query_map();
+    let focus_id = Memo::new(move |_| query.read().get("task").filter(|s| !s.is_empty()));
+    let focused = LocalResource::new(move || {
+        state.changes.track();
+        let id = focus_id.get();
+        async move {
+            let id = id?;
+            let zh = app().zh();
+            Some(match typed::load::<CareTask, _>(&store(), &id).await {
+                Ok(t) => {
+                    let customers = customers_by_id([&t.customer_id]).await;
+                    let name = customers
+                        .get(&t.customer_id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| t.customer_id.clone());
+                    Ok((t, name))
+                }
+                Err(e) => Err(e.message(zh)),
+            })
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(Ok((t, _)))) = focused.get() {
+            let row = format!("care-{}", dom_key(&t.id));
+            spawn_local(async move {
+                crate::ui::platform::yield_now().await;
+                if let Some(el) = crate::ui::platform::window()
+                    .document()
+                    .and_then(|d| d.get_element_by_id(&row))
+                {
+                    el.scroll_into_view();
+                }
+            });
+        }
+    });
+
     view! {
         <div class="customers care">
             <h1>{t2("客户关怀", "Customer care")}</h1>
@@ -175,13 +214,32 @@ pub fn CarePage() -> impl IntoView {
                         </button>
                     </div>
                 </div>
+                {move || match focused.get().flatten() {
+                    None => None,
+                    Some(Err(m)) => Some(view! { <p class="err" role="alert" data-testid="care-focus-error">{m}</p> }.into_any()),
+                    Some(Ok((t, name))) => {
+                        let kind = t.kind.clone();
+                        let status = t.status.clone();
+                        Some(view! {
+                            <div class="care-focus" data-testid="care-focus">
+                                <strong>{t.due.to_string()}</strong>" "
+                                <span class="badge info">{move || kind.label(zh())}</span>" "
+                                <A href=format!("/customers/{}", t.customer_id)>{name}</A>" · "
+                                <span data-testid="care-focus-status">{move || status_text(&status, zh())}</span>
+                            </div>
+                        }.into_any())
+                    }
+                }}
                 {move || match open_tasks.get() {
                     None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
                     Some(Err(m)) => view! { <p class="err" role="alert">{m}</p> }.into_any(),
                     Some(Ok(rows)) if rows.is_empty() => view! { <p class="muted" data-testid="care-empty">{t2("暂无待办任务", "No open tasks")}</p> }.into_any(),
                     Some(Ok(rows)) => view! {
                         <ul class="care-tasks" data-testid="care-tasks">
-                            {rows.into_iter().map(|r| view! { <TaskItem row=r/> }).collect_view()}
+                            {rows.into_iter().map(|r| {
+                                let focus = focus_id.get().as_deref() == Some(r.task.id.as_str());
+                                view! { <TaskItem row=r focus=focus/> }
+                            }).collect_view()}
                         </ul>
                     }.into_any(),
                 }}
@@ -219,8 +277,40 @@ pub fn CarePage() -> impl IntoView {
 }
 
 /// One open task, with its complete / skip forms.
+/// An element-id-safe key of a task id.
+fn dom_key(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// A task's status in words.
+fn status_text(s: &CareStatus, zh: bool) -> String {
+    match s {
+        CareStatus::Open => (if zh { "待办" } else { "open" }).to_string(),
+        CareStatus::Done {
+            at, channel, note, ..
+        } => format!(
+            "{} {} · {} · {note}",
+            if zh { "已完成" } else { "done" },
+            at.format("%Y-%m-%d %H:%M"),
+            channel.label(zh)
+        ),
+        CareStatus::Skipped { at, reason, .. } => format!(
+            "{} {} · {reason}",
+            if zh { "已跳过" } else { "skipped" },
+            at.format("%Y-%m-%d %H:%M")
+        ),
+    }
+}
+
 #[component]
-fn TaskItem(row: TaskRow) -> impl IntoView {
+fn TaskItem(
+    row: TaskRow,
+    /// The task the address names (`?task=`): highlighted.
+    #[prop(optional)]
+    focus: bool,
+) -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let zh = move || lang.get().is_zh();
@@ -256,7 +346,8 @@ fn TaskItem(row: TaskRow) -> impl IntoView {
     };
 
     view! {
-        <li class=if overdue { "care-task overdue" } else { "care-task" } data-testid="care-task">
+        <li class=format!("care-task{}{}", if overdue { " overdue" } else { "" }, if focus { " focused" } else { "" })
+            id=format!("care-{}", dom_key(&row.task.id)) aria-current=focus.then_some("true") data-testid="care-task">
             <div class="spread">
                 <div>
                     <strong>{row.task.due.to_string()}</strong>" "

@@ -6,15 +6,17 @@ use leptos::task::spawn_local_scoped as spawn_local;
 use crate::domain::customer::{
     normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
 };
+use crate::domain::demand::Demand;
 use crate::domain::journey::JourneyConfig;
 use crate::domain::staff::Staff;
-use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange};
+use crate::domain::Record;
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
-use crate::ui::platform::new_id;
+use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
-use super::{journey_config, signed_in, staff_by_id};
+use super::{all_docs_in, journey_config, signed_in, staff_by_id};
 
 const KINDS: [CustomerKind; 2] = [CustomerKind::Individual, CustomerKind::Institution];
 
@@ -44,6 +46,18 @@ fn EnumSelect(
             }).collect_view()}
         </select>
     }
+}
+
+/// The customer's open demands (read through `by_customer`) that take on its new value
+/// level, each with the change in its history.
+async fn open_demands_following(c: &Customer, by: &str) -> Result<Vec<Demand>, StoreError> {
+    let range = KeyRange::prefix(IndexKey(vec![KeyPart::Str(c.id.clone())]));
+    let demands = all_docs_in("by_customer", range, false)
+        .await?
+        .into_iter()
+        .filter(|d| d.doc_type() == Some(Demand::TYPE))
+        .filter_map(|d| typed::from_doc::<Demand>(d).ok());
+    Ok(Demand::follow_customer_value(demands, c, by, now()))
 }
 
 /// Create (`initial` None) or edit a customer; `on_done` gets the saved customer, or None
@@ -150,9 +164,9 @@ pub fn CustomerForm(
         {
             return;
         }
-        if signed_in().is_none() {
+        let Some(user) = signed_in() else {
             return;
-        }
+        };
         let opt = |s: RwSignal<String>| {
             let v = s.get_untracked().trim().to_string();
             (!v.is_empty()).then_some(v)
@@ -187,6 +201,9 @@ pub fn CustomerForm(
         rec.branch = opt(branch).unwrap_or_else(|| state.branch.get_untracked().code);
         rec.staff_id = opt(staff_id);
         rec.stage = opt(stage);
+        // An existing customer's open demands follow its value level (also catching up any
+        // that an earlier save left behind); a new customer has none.
+        let existing = base.is_some();
         busy.set(true);
         spawn_local(async move {
             let zh = state.zh();
@@ -202,13 +219,45 @@ pub fn CustomerForm(
                     }
                 }
             }
-            match typed::save(&s, &rec).await {
-                Ok(rev) => {
-                    rec.rev = Some(rev);
-                    state.tell(
-                        format!("已保存客户 {}", rec.name),
-                        format!("Saved customer {}", rec.name),
-                    );
+            // A changed value level moves the customer's open demands in the 3×3 matrix:
+            // they are saved with the customer, in one transaction.
+            let demands = if existing {
+                match open_demands_following(&rec, &user.id).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        state.warn(e.message(zh));
+                        busy.set(false);
+                        return;
+                    }
+                }
+            } else {
+                Vec::new()
+            };
+            let moved = demands.len();
+            let docs: Result<Vec<_>, _> = std::iter::once(typed::to_doc(&rec))
+                .chain(demands.iter().map(typed::to_doc))
+                .collect();
+            let saved = match docs {
+                Ok(docs) => s.bulk(docs).await,
+                Err(e) => Err(e),
+            };
+            match saved {
+                Ok(revs) => {
+                    rec.rev = revs.into_iter().next();
+                    if moved > 0 {
+                        state.tell(
+                            format!("已保存客户 {},{moved} 条未完成需求的客户价值已随之更新", rec.name),
+                            format!(
+                                "Saved customer {}; {moved} open demand(s) now carry the new value level",
+                                rec.name
+                            ),
+                        );
+                    } else {
+                        state.tell(
+                            format!("已保存客户 {}", rec.name),
+                            format!("Saved customer {}", rec.name),
+                        );
+                    }
                     on_done.run(Some(rec));
                 }
                 Err(e) => state.warn(e.message(zh)),

@@ -1,7 +1,8 @@
 //! CSV import (/customers/import): pick a file, see the first rows and the guessed column
 //! mapping (editable), check every row in chunks with a progress bar, read the report of
-//! every bad row, then import — all valid rows, or nothing unless every row is valid — as
-//! one all-or-nothing store transaction.
+//! every bad row, then import — all valid rows, or nothing unless every row is valid — in
+//! transactions of a thousand rows with the page painted between them; all or nothing still
+//! holds, as a failed chunk takes back the chunks before it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +15,7 @@ use crate::domain::customer::{
     mask_account, mask_phone, ColumnMapping, CustomerDraft, Field, ImportParser, RowError,
 };
 use crate::domain::Record;
-use crate::store::{typed, DocStore, KeyRange};
+use crate::store::{typed, Doc, DocStore, KeyRange, StoreError};
 use crate::ui::components::ProgressBar;
 use crate::ui::data::count_of;
 use crate::ui::i18n::t2;
@@ -27,6 +28,99 @@ use super::{all_docs_in, staff_by_id};
 const CHUNK: usize = 2_000;
 /// Bad rows listed on the page (all of them are in the downloadable report).
 const SHOWN_ERRORS: usize = 500;
+
+/// Rows written per store transaction (one IndexedDB transaction each, a paint between).
+const WRITE_CHUNK: usize = 1_000;
+
+/// Why an import did not go in.
+enum WriteFailure {
+    /// A chunk failed; everything written before it was taken back: nothing is imported.
+    RolledBack(StoreError),
+    /// A chunk failed and taking back the earlier chunks failed too: `left` records stay.
+    Partly { cause: StoreError, left: usize },
+}
+
+impl WriteFailure {
+    fn message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (WriteFailure::RolledBack(e), true) => {
+                format!("导入失败,已撤回已写入的部分,未导入任何记录:{}", e.message(true))
+            }
+            (WriteFailure::RolledBack(e), false) => format!(
+                "The import failed; what was written was taken back and nothing is imported: {}",
+                e.message(false)
+            ),
+            (WriteFailure::Partly { cause, left }, true) => format!(
+                "导入失败({}),撤回时又出错:仍有 {left} 位本次导入的客户留在库中,请在客户列表中核对",
+                cause.message(true)
+            ),
+            (WriteFailure::Partly { cause, left }, false) => format!(
+                "The import failed ({}) and taking it back failed too: {left} customer(s) of this import remain; check the customer list",
+                cause.message(false)
+            ),
+        }
+    }
+}
+
+/// Writes `docs` in transactions of [`WRITE_CHUNK`], yielding to the page between them and
+/// telling `progress` how many are written. All or nothing: the chunks are separate
+/// transactions, so when one fails (storage full, the database closed) the documents the
+/// earlier chunks wrote are deleted again (tombstones, chunk by chunk, with the revisions
+/// the writes returned), and the import ends with nothing in the store.
+async fn write_all(docs: Vec<Doc>, progress: impl Fn(usize)) -> Result<(), WriteFailure> {
+    let st = store();
+    let total = docs.len();
+    let mut written: Vec<(String, String)> = Vec::with_capacity(total);
+    let mut rest = docs.into_iter().peekable();
+    progress(0);
+    while rest.peek().is_some() {
+        let chunk: Vec<Doc> = rest.by_ref().take(WRITE_CHUNK).collect();
+        let ids: Vec<String> = chunk.iter().map(|d| d.id.clone()).collect();
+        match st.bulk(chunk).await {
+            Ok(revs) => written.extend(ids.into_iter().zip(revs)),
+            Err(cause) => {
+                return match roll_back(&st, written).await {
+                    Ok(()) => Err(WriteFailure::RolledBack(cause)),
+                    Err(left) => Err(WriteFailure::Partly { cause, left }),
+                };
+            }
+        }
+        progress(written.len());
+        yield_now().await;
+    }
+    Ok(())
+}
+
+/// Deletes what an unfinished import wrote. Returns how many are left if that fails too.
+async fn roll_back(
+    st: &crate::ui::state::AppStore,
+    written: Vec<(String, String)>,
+) -> Result<(), usize> {
+    let mut left = written.len();
+    for chunk in written.chunks(WRITE_CHUNK) {
+        let tombstones: Vec<Doc> = chunk
+            .iter()
+            .map(|(id, rev)| Doc {
+                id: id.clone(),
+                rev: Some(rev.clone()),
+                deleted: true,
+                body: serde_json::Value::Object(Default::default()),
+            })
+            .collect();
+        // One retry: a transaction can fail for a passing reason.
+        let mut res = st.bulk(tombstones.clone()).await;
+        if res.is_err() {
+            yield_now().await;
+            res = st.bulk(tombstones).await;
+        }
+        if res.is_err() {
+            return Err(left);
+        }
+        left -= chunk.len();
+        yield_now().await;
+    }
+    Ok(())
+}
 
 #[derive(Clone)]
 struct FileInfo {
@@ -226,16 +320,18 @@ pub fn ImportPage() -> impl IntoView {
         }
         busy.set(true);
         progress_label.set(lang.get_untracked().s("正在准备", "Preparing"));
-        spawn_local(async move {
+        let list = drafts.get_value();
+        let branch = state.branch.get_untracked().code;
+        // Not tied to the page: leaving it mid-import must not stop the writes (or their
+        // taking back) half way, so the page's signals are only ever `try_set` below.
+        leptos::task::spawn_local(async move {
             let staff: HashMap<String, String> = staff_by_id()
                 .await
                 .into_values()
                 .flat_map(|s| [(s.name.clone(), s.id.clone()), (s.id.clone(), s.id)])
                 .collect();
-            let branch = state.branch.get_untracked().code;
-            let list = drafts.get_value();
             let total = list.len();
-            progress.set(Some((0, total)));
+            progress.try_set(Some((0, total)));
             let mut docs = Vec::with_capacity(total);
             for (i, d) in list.into_iter().enumerate() {
                 let staff_id = d.staff.as_ref().and_then(|s| staff.get(s.trim())).cloned();
@@ -248,45 +344,39 @@ pub fn ImportPage() -> impl IntoView {
                     Ok(doc) => docs.push(doc),
                     Err(e) => {
                         state.warn(e.message(zh));
-                        busy.set(false);
-                        progress.set(None);
+                        busy.try_set(false);
+                        progress.try_set(None);
                         return;
                     }
                 }
                 if i % CHUNK == CHUNK - 1 {
-                    progress.set(Some((i + 1, total)));
+                    progress.try_set(Some((i + 1, total)));
                     yield_now().await;
                 }
             }
-            progress_label.set(
-                lang.get_untracked()
-                    .s("正在写入(一次事务)", "Writing (one transaction)"),
-            );
-            progress.set(Some((total, total)));
-            yield_now().await;
-            // One transaction: every valid row, or — if anything fails — none.
-            match store().bulk(docs).await {
-                Ok(_) => {
+            // Written in transactions of WRITE_CHUNK rows with a paint between them, so the
+            // page stays alive; if one fails, the earlier ones are taken back (see `write_all`).
+            let outcome = write_all(docs, |done| {
+                progress_label.try_set(lang.get_untracked().s("正在写入", "Writing"));
+                progress.try_set(Some((done, total)));
+            })
+            .await;
+            match outcome {
+                Ok(()) => {
                     state.tell(
                         format!("已导入 {total} 位客户"),
                         format!("Imported {total} customer(s)"),
                     );
-                    report.set(None);
-                    info.set(None);
-                    bytes.set_value(None);
-                    drafts.set_value(Vec::new());
-                    preview.set(Vec::new());
+                    report.try_set(None);
+                    info.try_set(None);
+                    bytes.try_set_value(None);
+                    drafts.try_set_value(Vec::new());
+                    preview.try_set(Vec::new());
                 }
-                Err(e) => state.warn(lang.get_untracked().s(
-                    format!("导入失败,未写入任何记录:{}", e.message(true)),
-                    format!(
-                        "The import failed and nothing was written: {}",
-                        e.message(false)
-                    ),
-                )),
+                Err(f) => state.warn(f.message(state.zh())),
             }
-            progress.set(None);
-            busy.set(false);
+            progress.try_set(None);
+            busy.try_set(false);
         });
     };
 

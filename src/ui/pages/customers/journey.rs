@@ -24,7 +24,7 @@ use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
-use super::{customers_by_id, journey_config, signed_in};
+use super::{customers_by_id, demand_href, journey_config, response_href, signed_in};
 
 /// The branch's satisfaction target, percent satisfied.
 const TARGET_PCT: f64 = 90.0;
@@ -112,7 +112,7 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
                 d.id.clone(),
                 Behind {
                     title: format!("{} · {desc}", d.kind.label(zh)),
-                    href: format!("/demands?id={}", d.id),
+                    href: demand_href(&d.id),
                     date: d.created_at.date().to_string(),
                 },
             );
@@ -142,7 +142,7 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
                 r.id.clone(),
                 Behind {
                     title: format!("{title}{score}"),
-                    href: format!("/surveys/{}/results", r.survey_id),
+                    href: response_href(&r.survey_id, &r.id),
                     date: r.submitted_at.date().to_string(),
                 },
             );

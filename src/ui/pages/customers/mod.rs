@@ -25,6 +25,27 @@ use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
 use crate::ui::data::all_of;
 use crate::ui::state::{app, store};
 
+/// The address that opens one demand (its detail on the matrix page).
+pub(crate) fn demand_href(id: &str) -> String {
+    format!("/demands?id={}", query_value(id))
+}
+
+/// The address that opens one survey response (highlighted, with its answers, on the
+/// survey's results page).
+pub(crate) fn response_href(survey_id: &str, id: &str) -> String {
+    format!("/surveys/{survey_id}/results?response={}", query_value(id))
+}
+
+/// The address that opens one care task (highlighted on the care page).
+pub(crate) fn care_task_href(id: &str) -> String {
+    format!("/care?task={}", query_value(id))
+}
+
+/// A record id as a query value (ids are `type:ULID`, but a synced id may hold anything).
+fn query_value(v: &str) -> String {
+    js_sys::encode_uri_component(v).into()
+}
+
 /// Rows per page in customer lists.
 pub(crate) const PAGE: usize = 50;
 

@@ -18,7 +18,9 @@ use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
 use super::edit::CustomerForm;
-use super::{all_docs_in, journey_config, signed_in, staff_by_id};
+use super::{
+    all_docs_in, care_task_href, demand_href, journey_config, response_href, signed_in, staff_by_id,
+};
 
 /// One entry of the timeline, in the language it was built for.
 #[derive(Clone, Debug)]
@@ -83,7 +85,7 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
                 badge: l("需求", "Demand"),
                 title: kind.to_string(),
                 detail: format!("{status} · {}", short(field(b, "description"), 60)),
-                href: format!("/demands?id={}", doc.id),
+                href: demand_href(&doc.id),
             })
         }
         "response" => Some(Entry {
@@ -98,7 +100,7 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
             } else {
                 String::new()
             },
-            href: format!("/surveys/{}/results", field(b, "survey_id")),
+            href: response_href(field(b, "survey_id"), &doc.id),
         }),
         "care_task" => {
             let t: CareTask = typed::from_doc(doc.clone()).ok()?;
@@ -122,7 +124,7 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
                 },
                 title: t.kind.label(zh),
                 detail,
-                href: "/care".into(),
+                href: care_task_href(&t.id),
             })
         }
         _ => None,
@@ -139,7 +141,10 @@ pub fn TimelinePage() -> impl IntoView {
     let lang = state.lang;
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let editing = RwSignal::new(false);
+    // The customer being edited. The form stands outside the record's view, which is drawn
+    // again on every store change (the reveal log written when the form opens is one): a
+    // form inside it would be replaced, and what the user chose lost, while they edit.
+    let editing = RwSignal::new(None::<Customer>);
     let revealed = RwSignal::new(Vec::<ContactField>::new());
     let zh = move || lang.get().is_zh();
 
@@ -232,7 +237,7 @@ pub fn TimelinePage() -> impl IntoView {
                 Err(e) => Err(e),
             };
             match res {
-                Ok(_) => editing.set(true),
+                Ok(_) => editing.set(Some(c)),
                 Err(e) => state.warn(e.message(state.zh())),
             }
         });
@@ -249,16 +254,12 @@ pub fn TimelinePage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok((c, stage, staff))) => {
                     let c2 = c.clone();
-                    let c3 = c.clone();
                     view! {
                         <div class="spread">
                             <h1 data-testid="customer-name">{c.name.clone()}</h1>
                             <button type="button" on:click=move |_| start_edit(c2.clone())
                                 data-testid="customer-edit">{t2("编辑", "Edit")}</button>
                         </div>
-                        {move || editing.get().then(|| {
-                            view! { <CustomerForm initial=Some(c3.clone()) on_done=move |_| editing.set(false)/> }
-                        })}
                         <section class="panel">
                             <dl class="facts">
                                 <dt>{t2("类型", "Kind")}</dt><dd>{move || c.kind.label(zh())}</dd>
@@ -306,6 +307,9 @@ pub fn TimelinePage() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            {move || editing.get().map(|c| {
+                view! { <CustomerForm initial=Some(c) on_done=move |_| editing.set(None)/> }
+            })}
             <section class="panel">
                 <h2>{t2("客户时间线", "Timeline")}</h2>
                 {move || match docs.get() {

@@ -14,6 +14,7 @@ mod quick;
 use std::sync::LazyLock;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -93,6 +94,9 @@ pub fn MatrixPage() -> impl IntoView {
         }
     });
     let list_mode = Memo::new(move |_| query.read().get("mode").as_deref() == Some("list"));
+    // `?id=<demand id>` (links from the customer timeline and the journey map) opens that
+    // demand's detail.
+    let id_param = Memo::new(move |_| query.read().get("id").filter(|s| !s.is_empty()));
     let go = {
         let navigate = navigate.clone();
         move |v: MatrixView, list: bool| {
@@ -196,6 +200,53 @@ pub fn MatrixPage() -> impl IntoView {
         dragging: RwSignal::new(None),
         touch: RwSignal::new(None),
     };
+
+    // Open the demand named in the address. A done or dropped one is outside the default
+    // (active) status filter, so the filter widens to "all" first; an unknown id is said so.
+    let opened_from_url = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(id) = id_param.get() else { return };
+        let st = env.with_value(|e| e.store.clone());
+        spawn_local(async move {
+            match crate::store::typed::load::<Demand, _>(&st, &id).await {
+                Ok(d) => {
+                    if status
+                        .try_get_untracked()
+                        .is_some_and(|s| !s.matches(&d.status))
+                    {
+                        let all = StatusFilter::ALL
+                            .iter()
+                            .position(|s| *s == StatusFilter::All)
+                            .unwrap_or(0);
+                        f_status.set(all.to_string());
+                    }
+                    opened_from_url.set_value(true);
+                    ctx.detail.set(Some(id));
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    });
+    // Closing a demand opened from the address drops `id` from it, so a reload does not
+    // open it again.
+    let navigate_close = navigate.clone();
+    Effect::new(move |_| {
+        if ctx.detail.get().is_none() && opened_from_url.get_value() {
+            opened_from_url.set_value(false);
+            let mut url = format!("/demands?view={}", view_key(view.get_untracked()));
+            if list_mode.get_untracked() {
+                url.push_str("&mode=list");
+            }
+            navigate_close(
+                &url,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
 
     let overdue_n = move || {
         let today = now().date();

@@ -113,6 +113,16 @@ pub fn ResultsPage() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     // The response a follow-up link points at, highlighted in the responses table.
     let highlight = RwSignal::new(None::<String>);
+    // `?response=<id>` (links from the customer timeline and the journey map) opens that
+    // response: its answers in full above the table, its row highlighted.
+    let opened = RwSignal::new(None::<String>);
+    let response_param = Memo::new(move |_| query.read().get("response").filter(|s| !s.is_empty()));
+    Effect::new(move |_| {
+        if let Some(r) = response_param.get() {
+            highlight.set(Some(r.clone()));
+            opened.set(Some(r));
+        }
+    });
 
     let survey = LocalResource::new(move || {
         state.changes.track();
@@ -274,7 +284,7 @@ pub fn ResultsPage() -> impl IntoView {
                         })}
                         <FollowUpsPanel follow=follow highlight=highlight/>
                         {move || computed.get().map(|(sv, _)| view! {
-                            <ResponsesPanel survey=sv filters=f responses=responses follow=follow highlight=highlight/>
+                            <ResponsesPanel survey=sv filters=f responses=responses follow=follow highlight=highlight opened=opened/>
                         })}
                     }.into_any()
                 }
@@ -597,6 +607,18 @@ fn FollowUpsPanel(
     }
 }
 
+/// One answer in words, for the table and the opened response.
+fn answer_text(a: Option<&crate::domain::survey::Answer>) -> String {
+    use crate::domain::survey::Answer;
+    match a {
+        None => String::new(),
+        Some(Answer::Score(v)) => v.to_string(),
+        Some(Answer::Choice(c)) => c.clone(),
+        Some(Answer::Choices(cs)) => cs.join(", "),
+        Some(Answer::Text(t)) => t.clone(),
+    }
+}
+
 #[component]
 fn ResponsesPanel(
     survey: Survey,
@@ -604,6 +626,8 @@ fn ResponsesPanel(
     responses: LocalResource<Vec<SurveyResponse>>,
     follow: LocalResource<Vec<SurveyFollowUp>>,
     highlight: RwSignal<Option<String>>,
+    /// The response the address names (`?response=`), shown in full above the table.
+    opened: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
@@ -630,7 +654,58 @@ fn ResponsesPanel(
             })
             .unwrap_or(false)
     };
+    // The highlighted response within the rows shown.
+    Effect::new(move |_| {
+        let Some(id) = highlight.get() else { return };
+        if let Some(pos) = rows().iter().position(|r| r.id == id) {
+            if pos >= shown.get_untracked() {
+                shown.set(pos + 1);
+            }
+        }
+    });
+    // The opened response is brought into view when its panel is drawn.
+    let detail_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = detail_ref.get() {
+            // Drawn inside a Suspense, the panel may be built before it is in the document:
+            // wait (briefly) until it is, then scroll.
+            spawn_local(async move {
+                for _ in 0..40 {
+                    gloo_timers::future::TimeoutFuture::new(50).await;
+                    if el.is_connected() && el.offset_height() > 0 {
+                        el.scroll_into_view();
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let opened_response = move || {
+        let id = opened.get()?;
+        responses.get()?.into_iter().find(|r| r.id == id)
+    };
     view! {
+        {move || opened_response().map(|r| {
+            let z = zh();
+            let answers = survey.with_value(|s| s.questions.iter().map(|q| view! {
+                <dt>{q.text.get(z).to_string()}</dt>
+                <dd data-testid=format!("answer-{}", q.id)>{answer_text(r.answers.get(&q.id))}</dd>
+            }).collect_view());
+            view! {
+                <div class="panel response-detail" id="response-detail" data-testid="response-detail" node_ref=detail_ref>
+                    <div class="spread">
+                        <h2>{t2("答卷详情", "Response")}</h2>
+                        <button type="button" class="link" on:click=move |_| opened.set(None)>{t2("关闭", "Close")}</button>
+                    </div>
+                    <p class="small muted">
+                        {r.submitted_at.format("%Y-%m-%d %H:%M").to_string()}" · "{r.channel.label(z)}
+                        {(!r.complete).then_some(if z { " · 未答完" } else { " · partial" })}
+                        {r.customer_id.clone().map(|c| view! { " · " <A href=format!("/customers/{c}")>{t2("客户", "Customer")}</A> })}
+                    </p>
+                    <dl class="facts">{answers}</dl>
+                </div>
+            }
+        })}
         <div class="panel">
             <h2>{t2("答卷", "Responses")}</h2>
             <div class="table-wrap">
@@ -648,13 +723,7 @@ fn ResponsesPanel(
                             let total = all.len();
                             let mut out = all.into_iter().take(shown.get()).map(|r| {
                                 let cells = survey.with_value(|s| s.questions.iter().map(|q| {
-                                    let cell = match r.answers.get(&q.id) {
-                                        None => String::new(),
-                                        Some(crate::domain::survey::Answer::Score(v)) => v.to_string(),
-                                        Some(crate::domain::survey::Answer::Choice(c)) => c.clone(),
-                                        Some(crate::domain::survey::Answer::Choices(cs)) => cs.join(", "),
-                                        Some(crate::domain::survey::Answer::Text(t)) => t.clone(),
-                                    };
+                                    let cell = answer_text(r.answers.get(&q.id));
                                     view! { <td>{cell}</td> }
                                 }).collect_view());
                                 let flag = flagged(&r.id);
