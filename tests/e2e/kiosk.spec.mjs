@@ -200,3 +200,39 @@ test('outside opening hours the kiosk sleeps and shows the hours', async ({ page
   await page.clock.setFixedTime(new Date(2026, 10, 30, 9, 30, 0));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
 });
+
+test('the kiosk keeps the screen awake, asks again when shown again, goes full screen on a touch, and lets go on exit', async ({ page }) => {
+  // Headless Chromium grants neither API: stand-ins record what the kiosk asks for.
+  await page.addInitScript(() => {
+    window.__kiosk = { wake: 0, type: null, released: 0, fullscreen: 0 };
+    Object.defineProperty(navigator, 'wakeLock', {
+      configurable: true,
+      value: {
+        request: async (type) => {
+          window.__kiosk.wake += 1;
+          window.__kiosk.type = type;
+          const s = { released: false, release: async () => { s.released = true; window.__kiosk.released += 1; } };
+          return s;
+        },
+      },
+    });
+    Element.prototype.requestFullscreen = function () { window.__kiosk.fullscreen += 1; return Promise.resolve(); };
+  });
+  const seen = () => page.evaluate(() => ({ ...window.__kiosk }));
+  await startKiosk(page);
+  await expect.poll(async () => (await seen()).wake).toBeGreaterThanOrEqual(1);
+  expect((await seen()).type).toBe('screen');
+  // The browser drops the lock when the page is hidden: shown again, the kiosk asks again.
+  const before = (await seen()).wake;
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await expect.poll(async () => (await seen()).wake).toBe(before + 1);
+  // The first touch asks for full screen.
+  await page.getByTestId('kiosk-begin').click();
+  await expect.poll(async () => (await seen()).fullscreen).toBeGreaterThanOrEqual(1);
+  // Leaving with a staff PIN lets the screen sleep again.
+  await page.getByTestId('kiosk-exit').click();
+  for (const d of '2468') await page.getByTestId('kiosk-pin').getByRole('button', { name: d, exact: true }).click();
+  await page.getByTestId('kiosk-pin-ok').click();
+  await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+  await expect.poll(async () => (await seen()).released).toBeGreaterThanOrEqual(1);
+});
