@@ -10,7 +10,10 @@ const Dexie = globalThis.Dexie;
 // received, archived, [status, time], the listed deadline (present on open cases only, like
 // Kefu's partial `complaint_due`), case number, [customer, time].
 const DEXIE_SCHEMA = {
-  docs: '_id, type, received_at, archived_at, [status+received_at], deadline, case_no, [customer_id+received_at]',
+  // The same indexes as Kefu's complaint indexes (src/store/schema.rs); Kefu's last-four-digits
+  // phone index is computed, which a Dexie key path cannot be.
+  docs: '_id, type, received_at, archived_at, [status+received_at], deadline, case_no, [customer_id+received_at], '
+    + '[category+received_at], [channel+received_at], [severity+received_at], [department+received_at], complainant.phone',
 };
 const OPEN = ['received', 'classified', 'investigating', 'awaiting_approval', 'responded', 'verifying'];
 
