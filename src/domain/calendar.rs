@@ -53,6 +53,17 @@ impl Default for WorkingCalendar {
     }
 }
 
+/// The days of the week, Monday first.
+pub const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
 /// The source of the shipped 2026 table.
 pub const SOURCE_2026: &str =
     "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日，新华社/中国政府网）";
@@ -178,17 +189,7 @@ impl WorkingCalendar {
     /// weekend day is ignored (Saturday and Sunday are used), so counting always ends.
     pub fn is_weekend(&self, date: NaiveDate) -> bool {
         let wd = date.weekday();
-        let all_seven = [
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
-        ]
-        .iter()
-        .all(|d| self.weekend.contains(d));
+        let all_seven = WEEK.iter().all(|d| self.weekend.contains(d));
         if all_seven {
             matches!(wd, Weekday::Sat | Weekday::Sun)
         } else {

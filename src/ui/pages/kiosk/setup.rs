@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+use crate::domain::calendar::WEEK;
 use crate::domain::staff::Staff;
 use crate::domain::survey::{default_survey, KioskConfig, OpeningHours, PartialPolicy, Survey};
 use crate::store::typed;
@@ -17,16 +18,6 @@ use crate::ui::platform::new_id;
 use crate::ui::state::{app, store};
 
 use super::device::{self, kiosk_path, KioskDevice};
-
-const WEEKDAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 
 /// A weekday's short name.
 pub fn weekday_name(d: Weekday, zh: bool) -> &'static str {
@@ -96,7 +87,7 @@ impl Form {
                     for (i, on) in self.days.iter().enumerate() {
                         if *on {
                             hours.push(OpeningHours {
-                                weekday: WEEKDAYS[i],
+                                weekday: WEEK[i],
                                 open: o,
                                 close: c,
                             });
@@ -194,7 +185,7 @@ pub fn KioskSetup(
         gap.set(c.min_gap_secs.to_string());
         thanks.set(c.thank_you_secs.to_string());
         always.set(c.opening_hours.is_empty());
-        for (i, d) in WEEKDAYS.iter().enumerate() {
+        for (i, d) in WEEK.iter().enumerate() {
             days[i].set(c.opening_hours.iter().any(|h| h.weekday == *d));
         }
         let first = c.opening_hours.first();
@@ -382,7 +373,7 @@ pub fn KioskSetup(
                     {t2("全天候服务", "Always awake")}
                 </label>
                 <div class="row" class:muted=move || always.get()>
-                    {WEEKDAYS.iter().enumerate().map(|(i, d)| {
+                    {WEEK.iter().enumerate().map(|(i, d)| {
                         let d = *d;
                         let sig = days[i];
                         view! {

@@ -17,11 +17,11 @@ use crate::domain::report::{
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::platform::{download, now, window};
-use crate::ui::state::{app, store, AppStore};
+use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
 use super::labels;
-use super::stream::{month_range, stream_complaints, RECEIVED_INDEX};
+use super::stream::{month_range, period_report, stream_complaints, RECEIVED_INDEX};
 
 type Loaded = Result<Option<(Arc<MonthlyReport>, usize)>, String>;
 
@@ -76,21 +76,7 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
     let lang = state.lang;
     let progress = RwSignal::new(None::<(usize, usize)>);
     let drill = RwSignal::new(None::<Drill>);
-    let generation = StoredValue::new(0u64);
-    let report = LocalResource::new(move || {
-        let (y, m) = month.get();
-        state.changes.track();
-        let calendar = state.calendar.get();
-        let run = generation.get_value() + 1;
-        generation.set_value(run);
-        let (s, zh) = (store(), state.zh());
-        async move {
-            build(s, zh, y, m, calendar, progress, move || {
-                generation.try_get_value() == Some(run)
-            })
-            .await
-        }
-    });
+    let report = period_report(month, progress, build);
     // A new month closes the list of the old one.
     Effect::new(move |_| {
         month.track();

@@ -12,11 +12,11 @@ use crate::domain::report::{Figure, QuarterlyAggregator, QuarterlyAnalysis};
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::platform::now;
-use crate::ui::state::{app, store, AppStore};
+use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
 use super::labels;
-use super::stream::{quarter_range, stream_complaints, RECEIVED_INDEX};
+use super::stream::{period_report, quarter_range, stream_complaints, RECEIVED_INDEX};
 
 /// How many leading categories, departments and staff the analysis names.
 const TOP_N: usize = 5;
@@ -63,21 +63,7 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
     let lang = state.lang;
     let progress = RwSignal::new(None::<(usize, usize)>);
     let drill = RwSignal::new(None::<Drill>);
-    let generation = StoredValue::new(0u64);
-    let analysis = LocalResource::new(move || {
-        let (y, q) = quarter.get();
-        state.changes.track();
-        let calendar = state.calendar.get();
-        let run = generation.get_value() + 1;
-        generation.set_value(run);
-        let (s, zh) = (store(), state.zh());
-        async move {
-            build(s, zh, y, q, calendar, progress, move || {
-                generation.try_get_value() == Some(run)
-            })
-            .await
-        }
-    });
+    let analysis = period_report(quarter, progress, build);
     Effect::new(move |_| {
         quarter.track();
         drill.set(None);

@@ -5,11 +5,11 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use leptos::prelude::*;
 
-use crate::domain::calendar::next_month;
+use crate::domain::calendar::{next_month, WorkingCalendar};
 use crate::domain::complaint::Complaint;
 use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query};
 use crate::ui::platform::{now_millis, yield_now};
-use crate::ui::state::AppStore;
+use crate::ui::state::{app, store, AppStore};
 
 /// Complaints by time received (see `store::schema`).
 pub const RECEIVED_INDEX: &str = "complaint_by_received_at";
@@ -119,4 +119,48 @@ pub async fn stream_complaints(
         progress.set(None);
     }
     Ok(Some(Streamed { corrupt }))
+}
+
+/// The report of one period (`(year, month)` or `(year, quarter)`), built by `build` and built
+/// again when the period, the data or the calendar changes. A run that a newer one replaced
+/// stops early: the `wanted` it is given turns false.
+pub fn period_report<T, F, Fut>(
+    period: Memo<(i32, u32)>,
+    progress: RwSignal<Option<(usize, usize)>>,
+    build: F,
+) -> LocalResource<T>
+where
+    T: 'static,
+    F: Fn(
+            AppStore,
+            bool,
+            i32,
+            u32,
+            WorkingCalendar,
+            RwSignal<Option<(usize, usize)>>,
+            Box<dyn Fn() -> bool>,
+        ) -> Fut
+        + Copy
+        + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let state = app();
+    let generation = StoredValue::new(0u64);
+    LocalResource::new(move || {
+        let (year, part) = period.get();
+        state.changes.track();
+        let calendar = state.calendar.get();
+        let run = generation.get_value() + 1;
+        generation.set_value(run);
+        let wanted = move || generation.try_get_value() == Some(run);
+        build(
+            store(),
+            state.zh(),
+            year,
+            part,
+            calendar,
+            progress,
+            Box::new(wanted),
+        )
+    })
 }
