@@ -367,7 +367,8 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
   await expect(staff.page.getByTestId('followup')).toHaveCount(1);
   await expect(staff.page.getByTestId('followup-kind')).toHaveText('回访');
   // The staff device, syncing two-way, carried them into the main database (only it could).
-  expect((await peerIds(DB)).filter((id) => id.startsWith('response:')).length).toBe(3);
+  // (in its next push cycle after the pull, so wait for it)
+  await expect.poll(async () => (await peerIds(DB)).filter((id) => id.startsWith('response:')).length, { timeout: 60_000 }).toBe(3);
   expect(staff.errors.concat(kiosk.errors)).toEqual([]);
 });
 
