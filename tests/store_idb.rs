@@ -2,8 +2,10 @@
 //! and all-or-nothing transactions. Run with wasm-bindgen-test-runner in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
+use kefu::store::engine::RevRecord;
 use kefu::store::idb_store::IdbStore;
 use kefu::store::key::{IndexKey, KeyPart};
+use kefu::store::revs::RevTree;
 use kefu::store::schema::{num_part, IndexDef, Migration};
 use kefu::store::{suite, Doc, DocStore, KeyRange, Query, Schema, StoreError};
 use serde_json::{json, Value as Json};
@@ -151,6 +153,77 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
         s.put(Doc::new("note:2b", json!({"type": "note"}))).await,
         Err(StoreError::Corrupt { .. })
     ));
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+/// A database written before schema 8: the body an object in the record, the revision tree
+/// in the `revs` store. It reads, diffs and takes a new revision with its whole history.
+#[wasm_bindgen_test]
+async fn records_of_before_schema_8_keep_their_revision_tree() {
+    let s = fresh("legacy", Schema::current()).await;
+    let (r1, r2) = (
+        "1-0000000000000000000000000000aaaa".to_string(),
+        "2-0000000000000000000000000000bbbb".to_string(),
+    );
+    s.put_raw_record(&json!({"_id": "note:old", "_rev": r2, "seq": 1,
+        "b": {"type": "note", "n": 2}, "ix_by_type": [["note"], "note:old"]}))
+        .await
+        .unwrap();
+    let mut tree = RevTree::new();
+    tree.merge_path(&[r2.clone(), r1.clone()], false).unwrap();
+    s.put_raw_legacy_tree(
+        "note:old",
+        &RevRecord {
+            tree,
+            leaves: Default::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let d = s.get("note:old").await.unwrap();
+    assert_eq!(d.body["n"], 2);
+    assert_eq!(
+        s.rev_tree("note:old").await.unwrap().history(&r2),
+        vec![r2.clone(), r1.clone()]
+    );
+    let missing = s
+        .revs_diff(vec![(
+            "note:old".into(),
+            vec![r1.clone(), "3-0000000000000000000000000000cccc".into()],
+        )])
+        .await
+        .unwrap();
+    assert_eq!(
+        missing,
+        vec![(
+            "note:old".to_string(),
+            vec!["3-0000000000000000000000000000cccc".to_string()]
+        )]
+    );
+    let p = s
+        .query(&Query::new("by_type", KeyRange::all()))
+        .await
+        .unwrap();
+    assert_eq!((p.docs.len(), p.corrupt.len()), (1, 0));
+    // A new revision: the tree moves into the record, the whole history with it.
+    let r3 = s
+        .put(Doc {
+            body: json!({"type": "note", "n": 3}),
+            ..d
+        })
+        .await
+        .unwrap();
+    let history = s.rev_tree("note:old").await.unwrap().history(&r3);
+    assert_eq!(history, vec![r3.clone(), r2, r1]);
+    let states = s
+        .current_many(&["note:old".to_string(), "note:none".to_string()])
+        .await
+        .unwrap();
+    assert_eq!(
+        states[0].as_ref().map(|c| c.winner.body["n"].clone()),
+        Some(json!(3))
+    );
+    assert!(states[1].is_none());
     IdbStore::delete_database(s.name()).await.unwrap();
 }
 

@@ -328,53 +328,109 @@ fn settle(
     })
 }
 
-/// The stored record of a winning document (IndexedDB layout): envelope, body under `b`, the
-/// sequence of its latest write and, for each index it is in, `ix_<name>` = [key, id].
-pub fn doc_record(doc: &Doc, seq: u64, keys: &[(&'static str, super::IndexKey)]) -> Json {
-    let mut m = Map::new();
-    m.insert("_id".into(), Json::String(doc.id.clone()));
-    m.insert(
-        "_rev".into(),
-        Json::String(doc.rev.clone().unwrap_or_default()),
-    );
+/// The stored record of a winning document (IndexedDB layout), as JSON text: envelope, the body
+/// as JSON text under `b` (a string is cloned and stored far faster than an object tree), the
+/// revision record as JSON text under `t`, the sequence of its latest write and, for each index
+/// it is in, `ix_<name>` = [key, id]. Without `revs` (a migration that has not read the tree)
+/// there is no `t` and the tree stays where it was.
+pub fn doc_record(
+    doc: &Doc,
+    seq: u64,
+    keys: &[(&'static str, super::IndexKey)],
+    revs: Option<&RevRecord>,
+) -> String {
+    let text = |v: &str| Json::String(v.to_string()).to_string();
+    let body = doc.body.to_string();
+    let tree = revs.and_then(|r| serde_json::to_string(r).ok());
+    let mut s = String::with_capacity(body.len() + body.len() / 8 + 512);
+    s.push_str("{\"_id\":");
+    s.push_str(&text(&doc.id));
+    s.push_str(",\"_rev\":");
+    s.push_str(&text(doc.rev.as_deref().unwrap_or_default()));
     if doc.deleted {
-        m.insert("_deleted".into(), Json::Bool(true));
+        s.push_str(",\"_deleted\":true");
     }
-    m.insert("seq".into(), Json::from(seq));
-    m.insert("b".into(), doc.body.clone());
+    s.push_str(",\"seq\":");
+    s.push_str(&seq.to_string());
     for (name, key) in keys {
-        m.insert(format!("ix_{name}"), key.composite(&doc.id).to_json());
+        s.push_str(",\"ix_");
+        s.push_str(name);
+        s.push_str("\":");
+        s.push_str(&key.composite(&doc.id).to_json().to_string());
     }
-    Json::Object(m)
+    s.push_str(",\"b\":");
+    s.push_str(&text(&body));
+    if let Some(tree) = tree {
+        s.push_str(",\"t\":");
+        s.push_str(&text(&tree));
+    }
+    s.push('}');
+    s
 }
 
-/// Reads a stored record back: (document, seq). Err says what is wrong with it.
+/// A docs record as `store/idb.js` hands it over: `[id, rev, deleted, seq, body, tree]`
+/// (`tree` null when not asked for, or for a record of before schema 8).
+#[derive(Debug, Deserialize)]
+pub struct RecordRow(
+    pub String,
+    pub String,
+    pub bool,
+    pub i64,
+    pub Json,
+    pub Option<RevRecord>,
+);
+
+impl RecordRow {
+    /// (document, seq, revision record if stored with it). Err says what is wrong with it.
+    pub fn into_parts(self) -> Result<(Doc, u64, Option<RevRecord>), String> {
+        let RecordRow(id, rev, deleted, seq, body, tree) = self;
+        if revs::parse_rev(&rev).is_none() {
+            return Err(format!("malformed _rev {rev:?}"));
+        }
+        let seq = u64::try_from(seq).map_err(|_| "no seq".to_string())?;
+        if !body.is_object() {
+            return Err("body is not an object".into());
+        }
+        Ok((
+            Doc {
+                id,
+                rev: Some(rev),
+                deleted,
+                body,
+            },
+            seq,
+            tree,
+        ))
+    }
+}
+
+/// Reads a stored record back from its JSON: (document, seq). The body may be JSON text (schema
+/// 8 on) or an object (records written before). Err says what is wrong with it.
 pub fn parse_doc_record(v: &Json) -> Result<(Doc, u64), String> {
     let m = v.as_object().ok_or("record is not an object")?;
     let id = m.get("_id").and_then(Json::as_str).ok_or("no _id")?;
     let rev = m.get("_rev").and_then(Json::as_str).ok_or("no _rev")?;
-    if revs::parse_rev(rev).is_none() {
-        return Err(format!("malformed _rev {rev:?}"));
-    }
     let seq = m.get("seq").and_then(Json::as_u64).ok_or("no seq")?;
-    let body = m
-        .get("b")
-        .filter(|b| b.is_object())
-        .ok_or("body is not an object")?;
+    let body = match m.get("b") {
+        Some(Json::String(text)) => serde_json::from_str(text).map_err(|e| e.to_string())?,
+        Some(b) => b.clone(),
+        None => Json::Null,
+    };
     let deleted = match m.get("_deleted") {
         None => false,
         Some(Json::Bool(b)) => *b,
         Some(_) => return Err("bad _deleted".into()),
     };
-    Ok((
-        Doc {
-            id: id.to_string(),
-            rev: Some(rev.to_string()),
-            deleted,
-            body: body.clone(),
-        },
-        seq,
-    ))
+    RecordRow(
+        id.to_string(),
+        rev.to_string(),
+        deleted,
+        seq as i64,
+        body,
+        None,
+    )
+    .into_parts()
+    .map(|(doc, seq, _)| (doc, seq))
 }
 
 #[cfg(test)]
@@ -431,8 +487,13 @@ mod tests {
             deleted: false,
             body: json!({"type": "a"}),
         };
-        let rec = doc_record(&d, 7, &[]);
-        assert_eq!(parse_doc_record(&rec).unwrap(), (d, 7));
+        let rec: Json =
+            serde_json::from_str(&doc_record(&d, 7, &[], Some(&RevRecord::default()))).unwrap();
+        assert!(rec["b"].is_string() && rec["t"].is_string());
+        assert_eq!(parse_doc_record(&rec).unwrap(), (d.clone(), 7));
+        // A record written before schema 8: the body an object, no tree.
+        let old = json!({"_id": "a:1", "_rev": "1-ab", "seq": 7, "b": {"type": "a"}});
+        assert_eq!(parse_doc_record(&old).unwrap(), (d, 7));
         assert!(parse_doc_record(&json!({"_id": "a:1"})).is_err());
     }
 }

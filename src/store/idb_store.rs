@@ -9,11 +9,16 @@
 //!
 //! Layout (database version = `Schema::version`):
 //! - `docs` (key path `_id`): one record per document, its winning revision
-//!   `{_id, _rev, _deleted?, seq, b: body, ix_<name>: [key, _id]…}`; index `by_seq` on `seq`
-//!   (the changes feed) and one native index `ix_<name>` per [`IndexDef`]. Deleted winners stay
-//!   (tombstones, with no `ix_` fields).
-//! - `revs` (key = id): the revision tree and non-winning leaf bodies, a JSON string
-//!   ([`RevRecord`]), read only by writes, `get_rev`, `rev_tree` and `revs_diff`.
+//!   `{_id, _rev, _deleted?, seq, ix_<name>: [key, _id]…, b: body, t: tree}`; index `by_seq` on
+//!   `seq` (the changes feed) and one native index `ix_<name>` per [`IndexDef`]. Deleted
+//!   winners stay (tombstones, with no `ix_` fields). `b` is the body and `t` the revision tree
+//!   with the non-winning leaf bodies ([`RevRecord`]), both as JSON text: one put per document,
+//!   and a string is cloned in and out of IndexedDB far faster than an object tree.
+//! - `revs` (key = id): where the tree was kept before schema 8 (a JSON string); read only for
+//!   a record without `t`, and deleted when that document is next written.
+//!
+//! The loops over rows (a page, a batch of gets, the changes feed, a batch of puts) run in
+//! `store/idb.js`, so a page crosses into wasm as one JSON text.
 //! - `local` (key = id): `_local` documents, JSON strings. `meta` (key `"seq"`): the counter.
 
 use super::engine::{self, Current, Prepared, RevRecord};
@@ -33,10 +38,33 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    BroadcastChannel, DomException, IdbCursor, IdbCursorDirection, IdbCursorWithValue, IdbDatabase,
-    IdbFactory, IdbKeyRange, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest,
-    IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent, MessageEvent,
+    BroadcastChannel, DomException, IdbCursor, IdbCursorWithValue, IdbDatabase, IdbFactory,
+    IdbKeyRange, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest,
+    IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent, MessageEvent,
 };
+
+#[wasm_bindgen(module = "/src/store/idb.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = readRows)]
+    fn js_read_rows(
+        source: &JsValue,
+        range: &JsValue,
+        dir: &str,
+        limit: u32,
+        key_field: &str,
+        with_tree: bool,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = getRows)]
+    fn js_get_rows(store: &IdbObjectStore, keys: &Array, with_tree: bool) -> Promise;
+    #[wasm_bindgen(js_name = getTexts)]
+    fn js_get_texts(store: &IdbObjectStore, keys: &Array) -> Promise;
+    #[wasm_bindgen(js_name = changeRows)]
+    fn js_change_rows(index: &web_sys::IdbIndex, range: &JsValue, limit: u32) -> Promise;
+    #[wasm_bindgen(js_name = putAll, catch)]
+    fn js_put_all(store: &IdbObjectStore, text: &str) -> Result<u32, JsValue>;
+    #[wasm_bindgen(js_name = rowText)]
+    fn js_row_text(record: &JsValue, with_tree: bool) -> String;
+}
 
 /// An event handler kept alive while its target may fire.
 type Handler = Closure<dyn FnMut()>;
@@ -313,10 +341,6 @@ fn factory() -> Result<IdbFactory, StoreError> {
 // ---------------------------------------------------------------------------------------------
 // Records
 
-fn doc_record_json(schema: &Schema, doc: &Doc, seq: u64) -> Json {
-    engine::doc_record(doc, seq, &schema.keys_of(doc))
-}
-
 fn parse_record(v: &JsValue, id: &str) -> Result<(Doc, u64), StoreError> {
     let json = from_js(v).map_err(|reason| StoreError::Corrupt {
         id: id.to_string(),
@@ -328,40 +352,62 @@ fn parse_record(v: &JsValue, id: &str) -> Result<(Doc, u64), StoreError> {
     })
 }
 
-fn parse_revs(v: &JsValue, id: &str) -> Result<RevRecord, StoreError> {
-    let s = v.as_string().ok_or_else(|| StoreError::Corrupt {
-        id: id.to_string(),
-        reason: "revision record is not a string".into(),
-    })?;
-    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
-        id: id.to_string(),
-        reason: e.to_string(),
-    })
+/// The rows of `readRows`/`getRows` (`[text, values, …]`): each parsed row, or the id of a
+/// record that could not be read. The text is parsed at once; only when that fails is each
+/// record parsed alone, to find the damaged ones.
+fn parse_rows(out: &JsValue, with_tree: bool) -> Vec<Result<Option<engine::RecordRow>, String>> {
+    let out: &Array = out.unchecked_ref();
+    let text = out.get(0).as_string().unwrap_or_default();
+    let values: Array = out.get(1).unchecked_into();
+    if let Ok(rows) = serde_json::from_str::<Vec<Option<engine::RecordRow>>>(&text) {
+        if rows.len() == values.length() as usize {
+            return rows.into_iter().map(Ok).collect();
+        }
+    }
+    values
+        .iter()
+        .map(|v| {
+            let id = js_sys::Reflect::get(&v, &JsValue::from_str("_id"))
+                .ok()
+                .and_then(|i| i.as_string())
+                .unwrap_or_default();
+            serde_json::from_str::<Option<engine::RecordRow>>(&js_row_text(&v, with_tree))
+                .map_err(|_| id)
+        })
+        .collect()
 }
 
-/// The stored state from a docs record and a revs record (either may be missing).
-fn current_of(id: &str, rec: &JsValue, revs: &JsValue) -> Result<Option<Current>, StoreError> {
-    if rec.is_undefined() {
-        return Ok(None);
+fn corrupt(id: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
+        id: id.to_string(),
+        reason: reason.into(),
     }
-    let (winner, _) = parse_record(rec, id)?;
-    let revs = if revs.is_undefined() {
-        // A document whose tree is missing: rebuild the one node we know.
-        let mut t = RevTree::new();
-        let rev = winner.rev.clone().unwrap_or_default();
-        t.merge_path(&[rev], winner.deleted)
-            .map_err(|_| StoreError::Corrupt {
-                id: id.to_string(),
-                reason: "bad revision".into(),
-            })?;
-        RevRecord {
-            tree: t,
-            leaves: BTreeMap::new(),
+}
+
+/// The stored state of a record row; its tree from `t`, else `legacy` (the `revs` store).
+fn current_of(row: engine::RecordRow, legacy: Option<RevRecord>) -> Result<Current, StoreError> {
+    let id = row.0.clone();
+    let (winner, _, tree) = row.into_parts().map_err(|r| corrupt(&id, r))?;
+    let revs = match tree.or(legacy) {
+        Some(t) => t,
+        None => {
+            // A document whose tree is missing: rebuild the one node we know.
+            let mut t = RevTree::new();
+            let rev = winner.rev.clone().unwrap_or_default();
+            t.merge_path(&[rev], winner.deleted)
+                .map_err(|_| corrupt(&id, "bad revision"))?;
+            RevRecord {
+                tree: t,
+                leaves: BTreeMap::new(),
+            }
         }
-    } else {
-        parse_revs(revs, id)?
     };
-    Ok(Some(Current { winner, revs }))
+    Ok(Current { winner, revs })
+}
+
+/// A row limit as the JS side takes it.
+fn clamp(limit: usize) -> u32 {
+    u32::try_from(limit).unwrap_or(u32::MAX)
 }
 
 fn ix_name(ix: &IndexDef) -> String {
@@ -582,6 +628,19 @@ impl IdbStore {
         done.wait().await
     }
 
+    /// Test hook: writes a revision record into the `revs` store, as the app kept the tree
+    /// before schema 8 (a JSON string under the document id).
+    pub async fn put_raw_legacy_tree(&self, id: &str, tree: &RevRecord) -> Result<(), StoreError> {
+        let text = serde_json::to_string(tree).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let tx = self.tx(&[REVS], true)?;
+        let done = TxDone::new(&tx);
+        tx.object_store(REVS)
+            .map_err(js_err)?
+            .put_with_key(&JsValue::from_str(&text), &JsValue::from_str(id))
+            .map_err(js_err)?;
+        done.wait().await
+    }
+
     fn tx(&self, stores: &[&str], write: bool) -> Result<IdbTransaction, StoreError> {
         let mode = if write {
             IdbTransactionMode::Readwrite
@@ -670,7 +729,16 @@ fn upgrade(
             // A damaged record is left as it is: it stays reported as corrupt.
             if let Ok((mut doc, seq)) = parse_record(&value, &id) {
                 schema.migrate(old, &mut doc);
-                let _ = cursor.update(&to_js(&doc_record_json(&schema, &doc, seq)));
+                // A tree already in the record stays there; one still in `revs` stays there.
+                let tree = js_sys::Reflect::get(&value, &JsValue::from_str("t"))
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .and_then(|t| serde_json::from_str::<RevRecord>(&t).ok());
+                let keys = schema.keys_of(&doc);
+                let text = engine::doc_record(&doc, seq, &keys, tree.as_ref());
+                if let Ok(record) = JSON::parse(&text) {
+                    let _ = cursor.update(&record);
+                }
             }
         }
         let _ = cursor.continue_();
@@ -684,21 +752,20 @@ fn upgrade(
 // Writes
 
 impl IdbStore {
-    /// Reads the stored states of `ids` inside `tx` (docs and revs records, all requests in
-    /// flight at once). `also` (already issued) is awaited with the first round, so its
-    /// success event cannot pass unheard.
+    /// Reads the stored states of `ids` inside `tx` (all requests in flight at once, one JSON
+    /// text back). `also` (already issued) is awaited with the first round, so its success
+    /// event cannot pass unheard. Trees still in the legacy `revs` store are read in a second
+    /// round; their ids are returned too (the write deletes them there).
     async fn read_states(
         &self,
         tx: &IdbTransaction,
         ids: &BTreeSet<&str>,
         also: Option<&IdbRequest>,
-    ) -> Result<BTreeMap<String, Option<Current>>, StoreError> {
+    ) -> Result<States, StoreError> {
         let docs = tx.object_store(DOCS).map_err(js_err)?;
-        let revs = tx.object_store(REVS).map_err(js_err)?;
-        let mut out = BTreeMap::new();
-        let mut reqs = Vec::with_capacity(ids.len() * 2 + 1);
+        let mut out = States::default();
         if ids.is_empty() {
-            reqs.extend(also.cloned());
+            let reqs: Vec<IdbRequest> = also.cloned().into_iter().collect();
             wait_all(&reqs).await?;
             return Ok(out);
         }
@@ -715,22 +782,49 @@ impl IdbStore {
                 .collect();
             wait_all(&first).await?;
             if count.result().map_err(js_err)?.as_f64() == Some(0.0) {
-                return Ok(ids.iter().map(|id| (id.to_string(), None)).collect());
+                out.states = ids.iter().map(|id| (id.to_string(), None)).collect();
+                return Ok(out);
             }
-        } else {
-            reqs.extend(also.cloned());
         }
-        let skip = reqs.len();
-        for id in ids {
-            let k = JsValue::from_str(id);
-            reqs.push(docs.get(&k).map_err(js_err)?);
-            reqs.push(revs.get(&k).map_err(js_err)?);
+        // Requests of a transaction complete in order: `also`, issued before, is done when the
+        // gets are.
+        let keys: Array = ids.iter().map(|id| JsValue::from_str(id)).collect();
+        let got = JsFuture::from(js_get_rows(&docs, &keys, true))
+            .await
+            .map_err(js_err)?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for (id, row) in ids.iter().zip(parse_rows(&got, true)) {
+            rows.push((*id, row.map_err(|_| corrupt(id, "unreadable record"))?));
         }
-        wait_all(&reqs).await?;
-        for (id, pair) in ids.iter().zip(reqs[skip..].chunks(2)) {
-            let rec = pair[0].result().map_err(js_err)?;
-            let rv = pair[1].result().map_err(js_err)?;
-            out.insert(id.to_string(), current_of(id, &rec, &rv)?);
+        let legacy_ids: Vec<&str> = rows
+            .iter()
+            .filter(|(_, r)| matches!(r, Some(r) if r.5.is_none()))
+            .map(|(id, _)| *id)
+            .collect();
+        let mut legacy: BTreeMap<&str, RevRecord> = BTreeMap::new();
+        if !legacy_ids.is_empty() {
+            let revs = tx.object_store(REVS).map_err(js_err)?;
+            let keys: Array = legacy_ids.iter().map(|id| JsValue::from_str(id)).collect();
+            let text = JsFuture::from(js_get_texts(&revs, &keys))
+                .await
+                .map_err(js_err)?
+                .as_string()
+                .unwrap_or_default();
+            let trees: Vec<Option<RevRecord>> = serde_json::from_str(&text)
+                .map_err(|e| corrupt(legacy_ids[0], format!("revision record: {e}")))?;
+            for (id, t) in legacy_ids.iter().zip(trees) {
+                out.legacy.insert(id.to_string());
+                if let Some(t) = t {
+                    legacy.insert(id, t);
+                }
+            }
+        }
+        for (id, row) in rows {
+            let cur = match row {
+                Some(r) => Some(current_of(r, legacy.remove(id))?),
+                None => None,
+            };
+            out.states.insert(id.to_string(), cur);
         }
         Ok(out)
     }
@@ -747,8 +841,12 @@ impl IdbStore {
         let done = TxDone::new(&tx);
         let meta = tx.object_store(META).map_err(js_err)?;
         let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
+        let mut legacy = BTreeSet::new();
         let planned = match self.read_states(&tx, &ids, Some(&seq_req)).await {
-            Ok(states) => plan(&states),
+            Ok(read) => {
+                legacy = read.legacy;
+                plan(&read.states)
+            }
             Err(e) => Err(e),
         };
         let seq_now = seq_req.result().map_err(js_err);
@@ -766,7 +864,12 @@ impl IdbStore {
         }
         let docs = tx.object_store(DOCS).map_err(js_err)?;
         let revs = tx.object_store(REVS).map_err(js_err)?;
-        let issued = self.issue_puts(&docs, &revs, &meta, &states, seq0);
+        let issued = self.issue_puts(&docs, &meta, &states, seq0).and_then(|_| {
+            legacy
+                .iter()
+                .try_for_each(|id| revs.delete(&JsValue::from_str(id)).map(|_| ()))
+                .map_err(js_err)
+        });
         if let Err(e) = issued {
             let _ = tx.abort();
             let _ = done.wait().await;
@@ -780,34 +883,27 @@ impl IdbStore {
     fn issue_puts(
         &self,
         docs: &IdbObjectStore,
-        revs: &IdbObjectStore,
         meta: &IdbObjectStore,
         states: &[Current],
         seq0: u64,
     ) -> Result<(), StoreError> {
-        // One JSON.parse for the whole batch of records.
-        let mut batch = String::with_capacity(states.len() * 256);
+        // One JSON text, one parse and one call for the whole batch of records.
+        let mut batch = String::with_capacity(states.len() * 1024);
         batch.push('[');
         for (i, cur) in states.iter().enumerate() {
             if i > 0 {
                 batch.push(',');
             }
-            batch.push_str(
-                &doc_record_json(&self.inner.schema, &cur.winner, seq0 + 1 + i as u64).to_string(),
-            );
+            let keys = self.inner.schema.keys_of(&cur.winner);
+            batch.push_str(&engine::doc_record(
+                &cur.winner,
+                seq0 + 1 + i as u64,
+                &keys,
+                Some(&cur.revs),
+            ));
         }
         batch.push(']');
-        let records: Array = JSON::parse(&batch).map_err(js_err)?.unchecked_into();
-        for (i, cur) in states.iter().enumerate() {
-            docs.put(&records.get(i as u32)).map_err(js_err)?;
-            let tree =
-                serde_json::to_string(&cur.revs).map_err(|e| StoreError::Backend(e.to_string()))?;
-            revs.put_with_key(
-                &JsValue::from_str(&tree),
-                &JsValue::from_str(&cur.winner.id),
-            )
-            .map_err(js_err)?;
-        }
+        js_put_all(docs, &batch).map_err(js_err)?;
         let last = seq0 + states.len() as u64;
         meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
             .map_err(js_err)?;
@@ -818,8 +914,15 @@ impl IdbStore {
         let tx = self.tx(&[DOCS, REVS], false)?;
         let ids: BTreeSet<&str> = [id].into_iter().collect();
         let mut m = self.read_states(&tx, &ids, None).await?;
-        Ok(m.remove(id).flatten())
+        Ok(m.states.remove(id).flatten())
     }
+}
+
+/// What `read_states` read: each id's state, and the ids whose tree is still in `revs`.
+#[derive(Default)]
+struct States {
+    states: BTreeMap<String, Option<Current>>,
+    legacy: BTreeSet<String>,
 }
 
 fn lookup(
@@ -899,33 +1002,26 @@ impl DocStore for IdbStore {
             .map_err(js_err)?;
         let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_f64(since as f64), true)
             .map_err(js_err)?;
-        let req = ix.open_cursor_with_range(&range).map_err(js_err)?;
-        let rows: Rc<RefCell<Vec<Change>>> = Rc::default();
-        let out = rows.clone();
-        walk(&req, move |c| {
-            let c: &IdbCursorWithValue = c.unchecked_ref();
-            let id = c
-                .primary_key()
-                .ok()
-                .and_then(|k| k.as_string())
-                .unwrap_or_default();
-            let (doc, seq) = parse_record(&c.value().map_err(js_err)?, &id)?;
-            let mut rows = out.borrow_mut();
-            rows.push(Change {
-                seq,
-                id: doc.id,
-                rev: doc.rev.unwrap_or_default(),
-                deleted: doc.deleted,
-            });
-            Ok(if rows.len() >= limit {
-                Step::Stop
-            } else {
-                Step::Next
+        let text = JsFuture::from(js_change_rows(&ix, &range.into(), clamp(limit)))
+            .await
+            .map_err(js_err)?
+            .as_string()
+            .unwrap_or_default();
+        let rows: Vec<(i64, String, String, bool)> =
+            serde_json::from_str(&text).map_err(|e| corrupt("", format!("changes feed: {e}")))?;
+        rows.into_iter()
+            .map(|(seq, id, rev, deleted)| {
+                if seq < 0 || rev.is_empty() {
+                    return Err(corrupt(&id, "record without seq or _rev"));
+                }
+                Ok(Change {
+                    seq: seq as u64,
+                    id,
+                    rev,
+                    deleted,
+                })
             })
-        })
-        .await?;
-        let rows = rows.take();
-        Ok(rows)
+            .collect()
     }
 
     async fn update_seq(&self) -> Result<u64, StoreError> {
@@ -958,52 +1054,35 @@ impl DocStore for IdbStore {
             .map_err(js_err)?
             .index(&ix_name(&def))
             .map_err(js_err)?;
-        let dir = if q.descending {
-            IdbCursorDirection::Prev
-        } else {
-            IdbCursorDirection::Next
-        };
-        let req = ix
-            .open_cursor_with_range_and_direction(&range_js(&bounds)?, dir)
-            .map_err(js_err)?;
-        // Collect raw values and keys in the callbacks; convert once at the end.
-        let values = Array::new();
-        let keys = Array::new();
-        let ids: Rc<RefCell<Vec<String>>> = Rc::default();
-        let (v2, k2, i2, limit) = (values.clone(), keys.clone(), ids.clone(), q.limit);
-        walk(&req, move |c| {
-            let c: &IdbCursorWithValue = c.unchecked_ref();
-            v2.push(&c.value().map_err(js_err)?);
-            k2.push(&c.key().map_err(js_err)?);
-            i2.borrow_mut().push(
-                c.primary_key()
-                    .ok()
-                    .and_then(|k| k.as_string())
-                    .unwrap_or_default(),
-            );
-            Ok(if v2.length() as usize >= limit {
-                Step::Stop
-            } else {
-                Step::Next
-            })
-        })
-        .await?;
-        let ids = ids.take();
+        let dir = if q.descending { "prev" } else { "next" };
+        let got = JsFuture::from(js_read_rows(
+            &ix.into(),
+            &range_js(&bounds)?,
+            dir,
+            clamp(q.limit),
+            &ix_name(&def),
+            false,
+        ))
+        .await
+        .map_err(js_err)?;
         let mut page = Page::default();
-        let parsed: Vec<Json> = match from_js(&values) {
-            Ok(Json::Array(items)) => items,
-            _ => (0..values.length())
-                .map(|i| from_js(&values.get(i)).unwrap_or(Json::Null))
-                .collect(),
-        };
-        for (id, v) in ids.iter().zip(parsed.iter()) {
-            match engine::parse_doc_record(v) {
-                Ok((doc, _)) => page.docs.push(doc),
-                Err(_) => page.corrupt.push(id.clone()),
+        let rows = parse_rows(&got, false);
+        let n = rows.len();
+        for row in rows {
+            match row {
+                Ok(Some(r)) => {
+                    let id = r.0.clone();
+                    match r.into_parts() {
+                        Ok((doc, _, _)) => page.docs.push(doc),
+                        Err(_) => page.corrupt.push(id),
+                    }
+                }
+                Ok(None) => {}
+                Err(id) => page.corrupt.push(id),
             }
         }
-        if ids.len() == q.limit {
-            let last = from_js(&keys.get(keys.length() - 1))
+        if n == q.limit {
+            let last = from_js(&Array::from(&got).get(2))
                 .ok()
                 .and_then(|k| IndexKey::from_json(&k))
                 .and_then(IndexKey::split_composite);
@@ -1011,7 +1090,7 @@ impl DocStore for IdbStore {
                 Some((key, id)) => Some(Cursor { key, id }),
                 None => {
                     return Err(StoreError::Corrupt {
-                        id: ids.last().cloned().unwrap_or_default(),
+                        id: page.corrupt.last().cloned().unwrap_or_default(),
                         reason: "bad index key".into(),
                     })
                 }
@@ -1076,7 +1155,7 @@ impl DocStore for IdbStore {
             revs_store.clear().map_err(js_err)?;
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
-                self.issue_puts(&docs_store, &revs_store, &meta, chunk, first)?;
+                self.issue_puts(&docs_store, &meta, chunk, first)?;
             }
             Ok::<(), StoreError>(())
         })();
@@ -1105,26 +1184,33 @@ impl DocStore for IdbStore {
         &self,
         wanted: Vec<(String, Vec<String>)>,
     ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
-        let tx = self.tx(&[REVS], false)?;
-        let store = tx.object_store(REVS).map_err(js_err)?;
-        let reqs = wanted
-            .iter()
-            .map(|(id, _)| store.get(&JsValue::from_str(id)).map_err(js_err))
-            .collect::<Result<Vec<_>, _>>()?;
-        wait_all(&reqs).await?;
+        let tx = self.tx(&[DOCS, REVS], false)?;
+        let ids: BTreeSet<&str> = wanted.iter().map(|(id, _)| id.as_str()).collect();
+        let read = self.read_states(&tx, &ids, None).await?;
         let mut out = Vec::new();
-        for ((id, revs), req) in wanted.into_iter().zip(reqs) {
-            let v = req.result().map_err(js_err)?;
-            let missing = if v.is_undefined() {
-                revs
-            } else {
-                parse_revs(&v, &id)?.tree.revs_diff(&revs)
+        for (id, revs) in wanted {
+            let missing = match read.states.get(&id).and_then(Option::as_ref) {
+                Some(cur) => cur.revs.tree.revs_diff(&revs),
+                None => revs,
             };
             if !missing.is_empty() {
                 out.push((id, missing));
             }
         }
         Ok(out)
+    }
+
+    async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.tx(&[DOCS, REVS], false)?;
+        let set: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let read = self.read_states(&tx, &set, None).await?;
+        Ok(ids
+            .iter()
+            .map(|id| read.states.get(id).cloned().flatten())
+            .collect())
     }
 
     async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError> {

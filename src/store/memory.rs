@@ -282,6 +282,10 @@ impl DocStore for MemoryStore {
             .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
     }
 
+    async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {
+        Ok(ids.iter().map(|id| self.current(id)).collect())
+    }
+
     async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
         // Planned before anything changes: a bad document leaves the store as it was.
         let states = engine::plan_replace(&docs)?;

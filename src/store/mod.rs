@@ -156,6 +156,12 @@ pub trait DocStore {
         &self,
         wanted: Vec<(String, Vec<String>)>,
     ) -> Result<Vec<(String, Vec<String>)>, StoreError>;
+    /// The stored state (winner, revision tree, kept leaves) of each of `ids`, in order, read
+    /// at once (None: never written). What a push sends is read this way, a batch at a time.
+    async fn current_many(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<Option<engine::Current>>, StoreError>;
     /// Non-replicated local documents (`_local/…`: checkpoints, device settings).
     async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError>;
     async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError>;

@@ -99,7 +99,7 @@ impl Schema {
     /// `version` by one (existing databases then build the index on next open).
     pub fn current() -> Schema {
         Schema {
-            version: 7,
+            version: 8,
             indexes: vec![
                 IndexDef {
                     name: "by_type",

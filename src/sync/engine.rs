@@ -13,7 +13,8 @@ use super::protocol::{
     ProtocolError, Refused, Seq,
 };
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
-use crate::store::{DocStore, ReplicatedRev, StoreError};
+use crate::store::engine::Current;
+use crate::store::{Change, DocStore, ReplicatedRev, StoreError};
 
 /// What to replicate.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +55,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            batch_size: 100,
+            batch_size: 500,
             max_batch_bytes: 1_000_000,
             timeout_ms: 30_000,
         }
@@ -445,27 +446,19 @@ async fn pull<S: DocStore, T: Transport>(
 }
 
 /// Whether a document (by its leaves' bodies) is of one of the pushed types.
-async fn of_types<S: DocStore>(
-    store: &S,
-    id: &str,
-    leaves: &[String],
-    types: &[String],
-) -> Result<bool, SyncError> {
+fn of_types(cur: &Current, leaves: &[String], types: &[String]) -> bool {
     if types.is_empty() {
-        return Ok(true);
+        return true;
     }
-    for leaf in leaves {
-        match store.get_rev(id, leaf).await {
-            Ok(d) => {
-                if let Some(t) = d.doc_type() {
-                    return Ok(types.iter().any(|x| x == t));
-                }
-            }
-            Err(StoreError::NotFound { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(false)
+    leaves
+        .iter()
+        .filter_map(|leaf| cur.get_rev(leaf))
+        .find_map(|d| d.doc_type().map(|t| types.iter().any(|x| x == t)))
+        .unwrap_or(false)
+}
+
+fn ids_of(changes: &[Change]) -> Vec<String> {
+    changes.iter().map(|c| c.id.clone()).collect()
 }
 
 async fn push<S: DocStore, T: Transport>(
@@ -483,22 +476,29 @@ async fn push<S: DocStore, T: Transport>(
             break;
         };
         out.changes_read += changes.len();
-        let mut trees = Vec::new();
-        let mut wanted = Vec::new();
-        for c in &changes {
-            let tree = match store.rev_tree(&c.id).await {
-                Ok(t) => t,
-                Err(StoreError::NotFound { .. }) => continue,
-                Err(e) => return Err(e.into()),
-            };
-            let leaves: Vec<String> = tree.leaves().into_iter().map(str::to_string).collect();
-            if !of_types(store, &c.id, &leaves, &spec.doc_types).await? {
+        // Every changed document's state (tree, winner, kept leaves) in one read.
+        let ids = ids_of(&changes);
+        let got = store.current_many(&ids).await?;
+        let mut states = Vec::new();
+        for (id, cur) in ids.into_iter().zip(got) {
+            let Some(cur) = cur else { continue };
+            let leaves: Vec<String> = cur
+                .revs
+                .tree
+                .leaves()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            if !of_types(&cur, &leaves, &spec.doc_types) {
                 continue;
             }
-            wanted.push((c.id.clone(), leaves));
-            trees.push((c.id.clone(), tree));
+            states.push((id, leaves, cur));
         }
-        if !wanted.is_empty() {
+        if !states.is_empty() {
+            let wanted: Vec<(String, Vec<String>)> = states
+                .iter()
+                .map(|(id, leaves, _)| (id.clone(), leaves.clone()))
+                .collect();
             let body = remote
                 .ok(HttpRequest::post(
                     format!("{}/_revs_diff", protocol::db_path(remote.db)),
@@ -508,17 +508,15 @@ async fn push<S: DocStore, T: Transport>(
             let missing = parse_revs_diff(&body)?;
             let mut docs = Vec::new();
             for (id, revs) in &missing {
-                let Some((_, tree)) = trees.iter().find(|(t, _)| t == id) else {
+                let Some((_, _, cur)) = states.iter().find(|(s, _, _)| s == id) else {
                     continue;
                 };
                 for rev in revs {
-                    let doc = match store.get_rev(id, rev).await {
-                        Ok(d) => d,
-                        // Superseded since the diff (a newer edit will come with the next batch).
-                        Err(StoreError::NotFound { .. }) => continue,
-                        Err(e) => return Err(e.into()),
+                    // None: not a stored body (superseded since; a newer edit comes next batch).
+                    let Some(doc) = cur.get_rev(rev) else {
+                        continue;
                     };
-                    docs.push(protocol::doc_for_push(&doc, &tree.history(rev)));
+                    docs.push(protocol::doc_for_push(&doc, &cur.revs.tree.history(rev)));
                 }
             }
             for batch in protocol::batches(docs, opts.batch_size, opts.max_batch_bytes) {
@@ -577,9 +575,10 @@ pub async fn pending<S: DocStore>(store: &S, spec: &ReplicationSpec) -> Result<u
     let mut from = since;
     loop {
         let page = store.changes(from, 200).await?;
-        for c in &page {
+        let states = store.current_many(&ids_of(&page)).await?;
+        for (c, cur) in page.iter().zip(states) {
             let leaves = vec![c.rev.clone()];
-            if of_types(store, &c.id, &leaves, &spec.doc_types).await? {
+            if cur.is_some_and(|cur| of_types(&cur, &leaves, &spec.doc_types)) {
                 n += 1;
             }
         }

@@ -1,0 +1,132 @@
+// store/idb.js: the IndexedDB loops that touch every row, kept in JS so that a page of rows
+// crosses into wasm as ONE string (no call, no JSON.stringify per row). Used by idb_store.rs.
+//
+// A docs record is {_id, _rev, _deleted?, seq, ix_<name>…, b: body JSON text, t: revision
+// record JSON text}; records written before schema 8 carry `b` as an object and no `t` (their
+// tree is in the `revs` store).
+
+function bodyText(b) {
+  return typeof b === 'string' ? b : JSON.stringify(b === undefined ? null : b);
+}
+
+// One record as the JSON array [id, rev, deleted, seq, body, tree|null]; `null` when absent.
+export function rowText(r, withTree) {
+  if (r === undefined || r === null) return 'null';
+  const tree = withTree && typeof r.t === 'string' ? r.t : 'null';
+  return '[' + JSON.stringify(String(r._id)) + ',' +
+    JSON.stringify(typeof r._rev === 'string' ? r._rev : '') + ',' +
+    (r._deleted === true ? 'true' : 'false') + ',' +
+    (typeof r.seq === 'number' ? r.seq : -1) + ',' + bodyText(r.b) + ',' + tree + ']';
+}
+
+function rowsText(values, withTree) {
+  let s = '[';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) s += ',';
+    s += rowText(values[i], withTree);
+  }
+  return s + ']';
+}
+
+// Every value of a cursor (direction 'next' or 'prev'), at most `limit` (0: all).
+function cursorValues(source, range, dir, limit) {
+  return new Promise((resolve, reject) => {
+    const out = [];
+    const req = source.openCursor(range === undefined ? null : range, dir);
+    req.onsuccess = () => {
+      const c = req.result;
+      if (!c) return resolve(out);
+      out.push(c.value);
+      if (limit > 0 && out.length >= limit) return resolve(out);
+      c.continue();
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function valuesIn(source, range, dir, limit) {
+  const query = range === undefined ? null : range;
+  if (dir === 'next') {
+    return new Promise((resolve, reject) => {
+      const req = limit > 0 ? source.getAll(query, limit) : source.getAll(query);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+  if (typeof source.getAllRecords === 'function') {
+    return new Promise((resolve, reject) => {
+      const opts = { query, direction: dir };
+      if (limit > 0) opts.count = limit;
+      const req = source.getAllRecords(opts);
+      req.onsuccess = () => resolve(req.result.map((r) => r.value));
+      req.onerror = () => reject(req.error);
+    });
+  }
+  return cursorValues(source, range, dir, limit);
+}
+
+// The rows of an index or store in a key range: [text, values, lastKey] where text is the JSON
+// array of rows, values the records themselves (to find a damaged one when the text does not
+// parse) and lastKey the last record's `keyField` (its index key), or undefined.
+export async function readRows(source, range, dir, limit, keyField, withTree) {
+  const values = await valuesIn(source, range, dir, limit);
+  const last = values.length > 0 ? values[values.length - 1] : undefined;
+  return [rowsText(values, withTree), values, last === undefined ? undefined : last[keyField]];
+}
+
+// The records of `keys` in one store, all requests in flight at once: [text, values].
+export function getRows(store, keys, withTree) {
+  return new Promise((resolve, reject) => {
+    const n = keys.length;
+    const out = new Array(n);
+    let left = n;
+    if (n === 0) return resolve(['[]', out]);
+    for (let i = 0; i < n; i++) {
+      const req = store.get(keys[i]);
+      req.onsuccess = () => {
+        out[i] = req.result;
+        if (--left === 0) resolve([rowsText(out, withTree), out]);
+      };
+      req.onerror = () => reject(req.error);
+    }
+  });
+}
+
+// String values of `keys` (legacy `revs` records) as one JSON array text (null when absent).
+export function getTexts(store, keys) {
+  return new Promise((resolve, reject) => {
+    const n = keys.length;
+    const out = new Array(n);
+    let left = n;
+    if (n === 0) return resolve('[]');
+    for (let i = 0; i < n; i++) {
+      const req = store.get(keys[i]);
+      req.onsuccess = () => {
+        out[i] = typeof req.result === 'string' ? req.result : 'null';
+        if (--left === 0) resolve('[' + out.join(',') + ']');
+      };
+      req.onerror = () => reject(req.error);
+    }
+  });
+}
+
+// The changes after `since` from the by_seq index: JSON text of [[seq, id, rev, deleted]…].
+export async function changeRows(index, range, limit) {
+  const values = await valuesIn(index, range, 'next', limit);
+  let s = '[';
+  for (let i = 0; i < values.length; i++) {
+    const r = values[i];
+    if (i > 0) s += ',';
+    s += '[' + (typeof r.seq === 'number' ? r.seq : -1) + ',' + JSON.stringify(String(r._id)) +
+      ',' + JSON.stringify(typeof r._rev === 'string' ? r._rev : '') + ',' +
+      (r._deleted === true ? 'true' : 'false') + ']';
+  }
+  return s + ']';
+}
+
+// Puts every record of a JSON array text (one parse, one call); errors abort the transaction.
+export function putAll(store, text) {
+  const records = JSON.parse(text);
+  for (let i = 0; i < records.length; i++) store.put(records[i]);
+  return records.length;
+}
