@@ -6,7 +6,7 @@ use kefu::store::engine::RevRecord;
 use kefu::store::idb_store::IdbStore;
 use kefu::store::key::{IndexKey, KeyPart};
 use kefu::store::revs::RevTree;
-use kefu::store::schema::{num_part, IndexDef, Migration};
+use kefu::store::schema::{num_part, IndexDef, Migration, SummaryDef};
 use kefu::store::{suite, Doc, DocStore, KeyRange, Query, Schema, StoreError};
 use serde_json::{json, Value as Json};
 use std::cell::{Cell, RefCell};
@@ -46,7 +46,7 @@ async fn shared_suite_on_indexeddb() {
         }
     })
     .await;
-    assert_eq!(n, 13);
+    assert_eq!(n, 14);
     let list = names.borrow().clone();
     for name in &list {
         IdbStore::delete_database(name).await.unwrap();
@@ -60,6 +60,11 @@ fn v2_schema() -> Schema {
         name: "note_by_priority",
         doc_type: Some("note"),
         key: |b| Some(IndexKey(vec![num_part(b, "priority")?])),
+    });
+    s.summaries.push(SummaryDef {
+        name: "note_n",
+        doc_type: "note",
+        of: |id, b| Some((IndexKey(vec![num_part(b, "n")?]), json!(id).to_string())),
     });
     s.migrations.push(Migration {
         to_version: Schema::current().version + 1,
@@ -112,6 +117,12 @@ async fn migration_from_the_previous_schema_keeps_every_record() {
     let ids: Vec<_> = top.docs.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["note:0299", "note:0298"]);
     assert_eq!(v2.update_seq().await.unwrap(), seq_before);
+    // The new summary was written for every note by the upgrade; the trees are intact.
+    let sums: Vec<String> =
+        serde_json::from_str(&v2.summaries("note_n", &KeyRange::all()).await.unwrap()).unwrap();
+    assert_eq!((sums.len(), sums[299].as_str()), (300, "note:0299"));
+    let rev = rev_before.clone().unwrap();
+    assert!(v2.rev_tree("note:0007").await.unwrap().is_leaf(&rev));
     // Every record is intact: all_docs reads 301 without corruption.
     let all = v2.all_docs(None, 1000).await.unwrap();
     assert_eq!((all.docs.len(), all.corrupt.len()), (301, 0));

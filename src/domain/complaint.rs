@@ -1701,7 +1701,7 @@ pub fn met_at(complaint: &Complaint, kind: ClockKind) -> Option<NaiveDateTime> {
     }
 }
 
-fn state_of(due: NaiveDateTime, met: Option<NaiveDateTime>, now: NaiveDateTime) -> ClockState {
+pub fn state_of(due: NaiveDateTime, met: Option<NaiveDateTime>, now: NaiveDateTime) -> ClockState {
     match met {
         Some(at) if at <= due => ClockState::Met,
         Some(at) => ClockState::MetLate { by: at - due },

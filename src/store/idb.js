@@ -130,3 +130,14 @@ export function putAll(store, text) {
   for (let i = 0; i < records.length; i++) store.put(records[i]);
   return records.length;
 }
+
+// The summaries of an index range as one JSON array text of their values (null: damaged).
+export async function readSummaries(index, range) {
+  const values = await valuesIn(index, range, 'next', 0);
+  let s = '[';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) s += ',';
+    s += typeof values[i].v === 'string' ? values[i].v : 'null';
+  }
+  return s + ']';
+}

@@ -14,6 +14,8 @@
 //!   winners stay (tombstones, with no `ix_` fields). `b` is the body and `t` the revision tree
 //!   with the non-winning leaf bodies ([`RevRecord`]), both as JSON text: one put per document,
 //!   and a string is cloned in and out of IndexedDB far faster than an object tree.
+//! - `sums` (key path `_id`): a document's summary ([`SummaryDef`](super::schema::SummaryDef)),
+//!   `{_id, sum_<name>: [key, _id], v: JSON text}`, index `sum_<name>`, written with the doc.
 //! - `revs` (key = id): where the tree was kept before schema 8 (a JSON string); read only for
 //!   a record without `t`, and deleted when that document is next written.
 //!
@@ -62,6 +64,8 @@ extern "C" {
     fn js_change_rows(index: &web_sys::IdbIndex, range: &JsValue, limit: u32) -> Promise;
     #[wasm_bindgen(js_name = putAll, catch)]
     fn js_put_all(store: &IdbObjectStore, text: &str) -> Result<u32, JsValue>;
+    #[wasm_bindgen(js_name = readSummaries)]
+    fn js_read_summaries(index: &web_sys::IdbIndex, range: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = rowText)]
     fn js_row_text(record: &JsValue, with_tree: bool) -> String;
 }
@@ -74,6 +78,9 @@ type Kept = Rc<RefCell<Vec<Handler>>>;
 const DOCS: &str = "docs";
 const REVS: &str = "revs";
 const LOCAL: &str = "local";
+/// Summaries (key path `_id`): `{_id, sum_<name>: [key, _id], v: JSON text}`, one per document
+/// at most, index `sum_<name>` per [`SummaryDef`](super::schema::SummaryDef).
+const SUMS: &str = "sums";
 const META: &str = "meta";
 const BY_SEQ: &str = "by_seq";
 /// Above this many documents a bulk write first counts the id range: when nothing exists
@@ -410,6 +417,24 @@ fn clamp(limit: usize) -> u32 {
     u32::try_from(limit).unwrap_or(u32::MAX)
 }
 
+fn sum_name(name: &str) -> String {
+    format!("sum_{name}")
+}
+
+/// The `sums` record of a winning document as JSON text, if it has a summary.
+fn summary_record(schema: &Schema, doc: &Doc) -> Option<String> {
+    schema.summaries.iter().find_map(|def| {
+        let (key, value) = def.summary_of(doc)?;
+        Some(format!(
+            "{{\"_id\":{},\"{}\":{},\"v\":{}}}",
+            Json::String(doc.id.clone()),
+            sum_name(def.name),
+            key.composite(&doc.id).to_json(),
+            Json::String(value)
+        ))
+    })
+}
+
 fn ix_name(ix: &IndexDef) -> String {
     format!("ix_{}", ix.name)
 }
@@ -691,6 +716,27 @@ fn upgrade(
             db.create_object_store(store).map_err(js_err)?;
         }
     }
+    if !names.contains(SUMS) {
+        let params = IdbObjectStoreParameters::new();
+        params.set_key_path(&JsValue::from_str("_id"));
+        db.create_object_store_with_optional_parameters(SUMS, &params)
+            .map_err(js_err)?;
+    }
+    let sums = tx.object_store(SUMS).map_err(js_err)?;
+    let existing = sums.index_names();
+    let wanted: BTreeSet<String> = schema.summaries.iter().map(|d| sum_name(d.name)).collect();
+    for i in 0..existing.length() {
+        if let Some(n) = existing.item(i) {
+            if !wanted.contains(&n) {
+                sums.delete_index(&n).map_err(js_err)?;
+            }
+        }
+    }
+    for n in &wanted {
+        if !existing.contains(n) {
+            sums.create_index_with_str(n, n).map_err(js_err)?;
+        }
+    }
     let docs = tx.object_store(DOCS).map_err(js_err)?;
     let existing = docs.index_names();
     let wanted: BTreeSet<String> = schema.indexes.iter().map(ix_name).collect();
@@ -739,6 +785,10 @@ fn upgrade(
                 if let Ok(record) = JSON::parse(&text) {
                     let _ = cursor.update(&record);
                 }
+                let _ = match summary_record(&schema, &doc) {
+                    Some(text) => JSON::parse(&text).and_then(|r| sums.put(&r)),
+                    None => sums.delete(&JsValue::from_str(&doc.id)),
+                };
             }
         }
         let _ = cursor.continue_();
@@ -837,7 +887,7 @@ impl IdbStore {
         ids: BTreeSet<&str>,
         plan: impl FnOnce(&BTreeMap<String, Option<Current>>) -> Result<(Vec<Current>, T), StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self.tx(&[DOCS, REVS, META], true)?;
+        let tx = self.tx(&[DOCS, REVS, META, SUMS], true)?;
         let done = TxDone::new(&tx);
         let meta = tx.object_store(META).map_err(js_err)?;
         let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
@@ -864,12 +914,15 @@ impl IdbStore {
         }
         let docs = tx.object_store(DOCS).map_err(js_err)?;
         let revs = tx.object_store(REVS).map_err(js_err)?;
-        let issued = self.issue_puts(&docs, &meta, &states, seq0).and_then(|_| {
-            legacy
-                .iter()
-                .try_for_each(|id| revs.delete(&JsValue::from_str(id)).map(|_| ()))
-                .map_err(js_err)
-        });
+        let sums = tx.object_store(SUMS).map_err(js_err)?;
+        let issued = self
+            .issue_puts(&docs, &sums, &meta, &states, seq0)
+            .and_then(|_| {
+                legacy
+                    .iter()
+                    .try_for_each(|id| revs.delete(&JsValue::from_str(id)).map(|_| ()))
+                    .map_err(js_err)
+            });
         if let Err(e) = issued {
             let _ = tx.abort();
             let _ = done.wait().await;
@@ -883,6 +936,7 @@ impl IdbStore {
     fn issue_puts(
         &self,
         docs: &IdbObjectStore,
+        sums: &IdbObjectStore,
         meta: &IdbObjectStore,
         states: &[Current],
         seq0: u64,
@@ -904,6 +958,38 @@ impl IdbStore {
         }
         batch.push(']');
         js_put_all(docs, &batch).map_err(js_err)?;
+        if !self.inner.schema.summaries.is_empty() {
+            let types: BTreeSet<&str> = self
+                .inner
+                .schema
+                .summaries
+                .iter()
+                .map(|d| d.doc_type)
+                .collect();
+            let mut batch = String::from("[");
+            for cur in states {
+                match summary_record(&self.inner.schema, &cur.winner) {
+                    Some(text) => {
+                        if batch.len() > 1 {
+                            batch.push(',');
+                        }
+                        batch.push_str(&text);
+                    }
+                    // Deleted (its body is empty) or no longer summarised: drop what was kept.
+                    None if cur.winner.deleted
+                        || cur.winner.doc_type().is_some_and(|t| types.contains(t)) =>
+                    {
+                        sums.delete(&JsValue::from_str(&cur.winner.id))
+                            .map_err(js_err)?;
+                    }
+                    None => {}
+                }
+            }
+            batch.push(']');
+            if batch.len() > 2 {
+                js_put_all(sums, &batch).map_err(js_err)?;
+            }
+        }
         let last = seq0 + states.len() as u64;
         meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
             .map_err(js_err)?;
@@ -1134,7 +1220,7 @@ impl DocStore for IdbStore {
     async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
         // Planned before the transaction: a bad document aborts nothing because nothing began.
         let states = engine::plan_replace(&docs)?;
-        let tx = self.tx(&[DOCS, REVS, META], true)?;
+        let tx = self.tx(&[DOCS, REVS, META, SUMS], true)?;
         let done = TxDone::new(&tx);
         let meta = tx.object_store(META).map_err(js_err)?;
         let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
@@ -1151,11 +1237,13 @@ impl DocStore for IdbStore {
         let issued = (|| {
             let docs_store = tx.object_store(DOCS).map_err(js_err)?;
             let revs_store = tx.object_store(REVS).map_err(js_err)?;
+            let sums_store = tx.object_store(SUMS).map_err(js_err)?;
             docs_store.clear().map_err(js_err)?;
             revs_store.clear().map_err(js_err)?;
+            sums_store.clear().map_err(js_err)?;
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
-                self.issue_puts(&docs_store, &meta, chunk, first)?;
+                self.issue_puts(&docs_store, &sums_store, &meta, chunk, first)?;
             }
             Ok::<(), StoreError>(())
         })();
@@ -1198,6 +1286,27 @@ impl DocStore for IdbStore {
             }
         }
         Ok(out)
+    }
+
+    async fn summaries(&self, name: &str, range: &KeyRange) -> Result<String, StoreError> {
+        let def = *self
+            .inner
+            .schema
+            .summary(name)
+            .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
+        let Some(bounds) = range.composite_bounds(None, false) else {
+            return Ok("[]".into());
+        };
+        let tx = self.tx(&[SUMS], false)?;
+        let ix = tx
+            .object_store(SUMS)
+            .map_err(js_err)?
+            .index(&sum_name(def.name))
+            .map_err(js_err)?;
+        let text = JsFuture::from(js_read_summaries(&ix, &range_js(&bounds)?))
+            .await
+            .map_err(js_err)?;
+        Ok(text.as_string().unwrap_or_else(|| "[]".into()))
     }
 
     async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {
@@ -1295,9 +1404,13 @@ impl DocStore for IdbStore {
     }
 
     async fn clear(&self) -> Result<(), StoreError> {
-        let tx = self.tx(&[DOCS, REVS], true)?;
+        let tx = self.tx(&[DOCS, REVS, SUMS], true)?;
         let done = TxDone::new(&tx);
         tx.object_store(DOCS)
+            .map_err(js_err)?
+            .clear()
+            .map_err(js_err)?;
+        tx.object_store(SUMS)
             .map_err(js_err)?
             .clear()
             .map_err(js_err)?;

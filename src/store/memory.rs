@@ -262,6 +262,23 @@ impl DocStore for MemoryStore {
         Ok(page)
     }
 
+    async fn summaries(&self, name: &str, range: &KeyRange) -> Result<String, StoreError> {
+        let inner = self.inner.borrow();
+        let def = *inner
+            .schema
+            .summary(name)
+            .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
+        let mut rows: Vec<(IndexKey, String)> = inner
+            .docs
+            .values()
+            .filter_map(|e| def.summary_of(&e.cur.winner))
+            .filter(|(k, _)| range.contains(k))
+            .collect();
+        rows.sort();
+        let texts: Vec<String> = rows.into_iter().map(|(_, v)| v).collect();
+        Ok(format!("[{}]", texts.join(",")))
+    }
+
     async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError> {
         let inner = self.inner.borrow();
         let ix = inner

@@ -162,6 +162,9 @@ pub trait DocStore {
         &self,
         ids: &[String],
     ) -> Result<Vec<Option<engine::Current>>, StoreError>;
+    /// The summaries `name` (see [`schema::SummaryDef`]) whose keys are in `range`, in key order,
+    /// as one JSON array text of their values: a month of report facts without the documents.
+    async fn summaries(&self, name: &str, range: &KeyRange) -> Result<String, StoreError>;
     /// Non-replicated local documents (`_local/…`: checkpoints, device settings).
     async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError>;
     async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError>;

@@ -67,7 +67,40 @@ pub struct Schema {
     /// Raise it whenever `indexes` or `migrations` change (it is the IndexedDB version).
     pub version: u32,
     pub indexes: Vec<IndexDef>,
+    /// Compact summaries kept beside documents, read a key range at a time without them.
+    pub summaries: Vec<SummaryDef>,
     pub migrations: Vec<Migration>,
+}
+
+/// A summary the store keeps beside each document of one type (at most one per document):
+/// a key and a small JSON text, read a whole key range at a time without reading the
+/// documents ([`DocStore::summaries`](super::DocStore::summaries)). The monthly report reads
+/// a month of complaints' facts this way.
+#[derive(Clone, Copy, Debug)]
+pub struct SummaryDef {
+    /// Letters, digits and `_` (the native index is `sum_<name>`).
+    pub name: &'static str,
+    pub doc_type: &'static str,
+    /// The key and the JSON text of a (winning, not deleted) document's summary, from its id
+    /// and body; None: the document has none.
+    pub of: fn(&str, &Json) -> Option<(IndexKey, String)>,
+}
+
+impl SummaryDef {
+    /// The summary of a winning document, if it has one.
+    pub fn summary_of(&self, doc: &Doc) -> Option<(IndexKey, String)> {
+        if doc.deleted || doc.doc_type() != Some(self.doc_type) {
+            return None;
+        }
+        (self.of)(&doc.id, &doc.body)
+    }
+}
+
+/// `complaint_facts`: what the monthly report needs of each complaint, by time received.
+fn complaint_facts(id: &str, body: &Json) -> Option<(IndexKey, String)> {
+    let key = IndexKey(vec![str_part(body, "received_at")?]);
+    let facts = crate::domain::report::CaseFacts::of_body(id, body)?;
+    Some((key, serde_json::to_string(&facts).ok()?))
 }
 
 /// `by_type`: every document by `[type]` (so by `[type, _id]` with the appended id).
@@ -356,10 +389,19 @@ impl Schema {
                     },
                 },
             ],
+            summaries: vec![SummaryDef {
+                name: "complaint_facts",
+                doc_type: "complaint",
+                of: complaint_facts,
+            }],
             migrations: vec![
                 // migrations (append below: Migration { to_version: 2, doc_type: Some(..), transform })
             ],
         }
+    }
+
+    pub fn summary(&self, name: &str) -> Option<&SummaryDef> {
+        self.summaries.iter().find(|s| s.name == name)
     }
 
     pub fn index(&self, name: &str) -> Option<&IndexDef> {
@@ -410,6 +452,20 @@ impl Schema {
             }
             if !seen.insert(ix.name) {
                 return Err(format!("index {:?} defined twice", ix.name));
+            }
+        }
+        let mut types = std::collections::BTreeSet::new();
+        for sum in &self.summaries {
+            if sum.name.is_empty()
+                || !sum
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(format!("bad summary name {:?}", sum.name));
+            }
+            if !types.insert(sum.doc_type) {
+                return Err(format!("two summaries of type {:?}", sum.doc_type));
             }
         }
         if let Some(m) = self

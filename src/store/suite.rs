@@ -3,15 +3,23 @@
 
 use super::key::{IndexKey, KeyPart, KeyRange};
 use super::revs::parse_rev;
-use super::schema::{num_part, str_part, IndexDef};
+use super::schema::{num_part, str_part, IndexDef, SummaryDef};
 use super::{Doc, DocStore, Query, ReplicatedRev, Schema, StoreError};
 use serde_json::json;
 use std::future::Future;
 
 /// The schema the suite's stores must be opened with: the app's, plus `t_status_n`
-/// (notes by `[status, n]`).
+/// (notes by `[status, n]`) and the summary `t_note_n` (each note's `n`, by status).
 pub fn schema() -> Schema {
     let mut s = Schema::current();
+    s.summaries.push(SummaryDef {
+        name: "t_note_n",
+        doc_type: "note",
+        of: |id, b| {
+            let key = IndexKey(vec![str_part(b, "status")?]);
+            Some((key, json!([id, b.get("n")?]).to_string()))
+        },
+    });
     s.indexes.push(IndexDef {
         name: "t_status_n",
         doc_type: Some("note"),
@@ -39,7 +47,69 @@ where
     all_docs_paging(&make().await).await;
     clear_wipes(&make().await).await;
     replace_all_is_all_or_nothing(&make().await).await;
-    13
+    summaries_follow_writes(&make().await).await;
+    14
+}
+
+async fn summaries_of<S: DocStore>(s: &S, status: &str) -> Vec<(String, i64)> {
+    let range = KeyRange::eq(IndexKey(vec![KeyPart::Str(status.into())]));
+    let text = s.summaries("t_note_n", &range).await.unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A summary is written, moved, dropped and wiped with its document, and read by key range in
+/// key order (then id order).
+async fn summaries_follow_writes<S: DocStore>(s: &S) {
+    let ra = s.put(note("note:a", "open", 1)).await.unwrap();
+    s.bulk(vec![note("note:c", "open", 3), note("note:b", "done", 2)])
+        .await
+        .unwrap();
+    s.put(Doc::new(
+        "other:1",
+        json!({"type": "other", "status": "open", "n": 9}),
+    ))
+    .await
+    .unwrap();
+    let open = |v: &[(&str, i64)]| {
+        v.iter()
+            .map(|(i, n)| (i.to_string(), *n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        summaries_of(s, "open").await,
+        open(&[("note:a", 1), ("note:c", 3)])
+    );
+    let mut a = note("note:a", "done", 10);
+    a.rev = Some(ra);
+    let ra = s.put(a).await.unwrap();
+    assert_eq!(summaries_of(s, "open").await, open(&[("note:c", 3)]));
+    assert_eq!(
+        summaries_of(s, "done").await,
+        open(&[("note:a", 10), ("note:b", 2)])
+    );
+    s.delete("note:a", &ra).await.unwrap();
+    assert_eq!(summaries_of(s, "done").await, open(&[("note:b", 2)]));
+    let all = s.summaries("t_note_n", &KeyRange::all()).await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<(String, i64)>>(&all)
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(matches!(
+        s.summaries("none", &KeyRange::all()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    s.replace_all(vec![ReplicatedRev {
+        doc: note("note:z", "open", 26),
+        history: vec![],
+    }])
+    .await
+    .unwrap();
+    assert_eq!(summaries_of(s, "open").await, open(&[("note:z", 26)]));
+    assert!(summaries_of(s, "done").await.is_empty());
+    s.clear().await.unwrap();
+    assert!(summaries_of(s, "open").await.is_empty());
 }
 
 fn note(id: &str, status: &str, n: i64) -> Doc {
