@@ -483,7 +483,12 @@ impl QuarterlyAggregator {
 
     /// Count one complaint; returns whether it belonged to the quarter.
     pub fn add(&mut self, c: &Complaint) -> bool {
-        self.months.iter_mut().any(|m| m.add(c))
+        self.add_facts(&CaseFacts::of(c))
+    }
+
+    /// Count one case by its stored facts; returns whether it belonged to the quarter.
+    pub fn add_facts(&mut self, c: &CaseFacts) -> bool {
+        self.months.iter_mut().any(|m| m.add_facts(c))
     }
 
     pub fn add_all<'a>(&mut self, cases: impl IntoIterator<Item = &'a Complaint>) -> usize {

@@ -332,15 +332,20 @@ fn settle(
 /// as JSON text under `b` (a string is cloned and stored far faster than an object tree), the
 /// revision record as JSON text under `t`, the sequence of its latest write and, for each index
 /// it is in, `ix_<name>` = [key, id]. Without `revs` (a migration that has not read the tree)
-/// there is no `t` and the tree stays where it was.
+/// there is no `t` and the tree stays where it was. `body_text`: the body's JSON text when
+/// already at hand (the canonical text an edit was hashed with).
 pub fn doc_record(
     doc: &Doc,
     seq: u64,
     keys: &[(&'static str, super::IndexKey)],
     revs: Option<&RevRecord>,
+    body_text: Option<&str>,
 ) -> String {
     let text = |v: &str| Json::String(v.to_string()).to_string();
-    let body = doc.body.to_string();
+    let body = match body_text {
+        Some(t) => t.to_string(),
+        None => doc.body.to_string(),
+    };
     let tree = revs.and_then(|r| serde_json::to_string(r).ok());
     let mut s = String::with_capacity(body.len() + body.len() / 8 + 512);
     s.push_str("{\"_id\":");
@@ -488,7 +493,8 @@ mod tests {
             body: json!({"type": "a"}),
         };
         let rec: Json =
-            serde_json::from_str(&doc_record(&d, 7, &[], Some(&RevRecord::default()))).unwrap();
+            serde_json::from_str(&doc_record(&d, 7, &[], Some(&RevRecord::default()), None))
+                .unwrap();
         assert!(rec["b"].is_string() && rec["t"].is_string());
         assert_eq!(parse_doc_record(&rec).unwrap(), (d.clone(), 7));
         // A record written before schema 8: the body an object, no tree.

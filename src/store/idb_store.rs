@@ -781,7 +781,7 @@ fn upgrade(
                     .and_then(|t| t.as_string())
                     .and_then(|t| serde_json::from_str::<RevRecord>(&t).ok());
                 let keys = schema.keys_of(&doc);
-                let text = engine::doc_record(&doc, seq, &keys, tree.as_ref());
+                let text = engine::doc_record(&doc, seq, &keys, tree.as_ref(), None);
                 if let Ok(record) = JSON::parse(&text) {
                     let _ = cursor.update(&record);
                 }
@@ -885,6 +885,7 @@ impl IdbStore {
     async fn write<T>(
         &self,
         ids: BTreeSet<&str>,
+        texts: &BTreeMap<&str, &str>,
         plan: impl FnOnce(&BTreeMap<String, Option<Current>>) -> Result<(Vec<Current>, T), StoreError>,
     ) -> Result<T, StoreError> {
         let tx = self.tx(&[DOCS, REVS, META, SUMS], true)?;
@@ -916,7 +917,7 @@ impl IdbStore {
         let revs = tx.object_store(REVS).map_err(js_err)?;
         let sums = tx.object_store(SUMS).map_err(js_err)?;
         let issued = self
-            .issue_puts(&docs, &sums, &meta, &states, seq0)
+            .issue_puts(&docs, &sums, &meta, &states, seq0, texts)
             .and_then(|_| {
                 legacy
                     .iter()
@@ -940,6 +941,7 @@ impl IdbStore {
         meta: &IdbObjectStore,
         states: &[Current],
         seq0: u64,
+        texts: &BTreeMap<&str, &str>,
     ) -> Result<(), StoreError> {
         // One JSON text, one parse and one call for the whole batch of records.
         let mut batch = String::with_capacity(states.len() * 1024);
@@ -949,11 +951,17 @@ impl IdbStore {
                 batch.push(',');
             }
             let keys = self.inner.schema.keys_of(&cur.winner);
+            let text = cur
+                .winner
+                .rev
+                .as_deref()
+                .and_then(|r| texts.get(r).copied());
             batch.push_str(&engine::doc_record(
                 &cur.winner,
                 seq0 + 1 + i as u64,
                 &keys,
                 Some(&cur.revs),
+                text,
             ));
         }
         batch.push(']');
@@ -1060,7 +1068,12 @@ impl DocStore for IdbStore {
             .map(engine::prepare)
             .collect::<Result<_, _>>()?;
         let ids: BTreeSet<&str> = prepared.iter().map(|p| p.doc.id.as_str()).collect();
-        self.write(ids, |states| {
+        // A new winner's body text is the canonical text its revision was hashed from.
+        let texts: BTreeMap<&str, &str> = prepared
+            .iter()
+            .map(|p| (p.rev.as_str(), p.canonical.as_str()))
+            .collect();
+        self.write(ids, &texts, |states| {
             engine::plan_edits(&prepared, |id| lookup(states, id))
         })
         .await
@@ -1243,7 +1256,14 @@ impl DocStore for IdbStore {
             sums_store.clear().map_err(js_err)?;
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
-                self.issue_puts(&docs_store, &sums_store, &meta, chunk, first)?;
+                self.issue_puts(
+                    &docs_store,
+                    &sums_store,
+                    &meta,
+                    chunk,
+                    first,
+                    &BTreeMap::new(),
+                )?;
             }
             Ok::<(), StoreError>(())
         })();
@@ -1262,7 +1282,7 @@ impl DocStore for IdbStore {
             return Ok(());
         }
         let ids: BTreeSet<&str> = revs.iter().map(|r| r.doc.id.as_str()).collect();
-        self.write(ids, |states| {
+        self.write(ids, &BTreeMap::new(), |states| {
             engine::plan_replicated(&revs, |id| lookup(states, id)).map(|s| (s, ()))
         })
         .await

@@ -24,9 +24,25 @@ pub fn generation(rev: &str) -> u64 {
 /// Canonical JSON: object keys sorted, no whitespace, so equal bodies hash equally whatever
 /// order their fields were built in.
 pub fn canonical_json(v: &Json) -> String {
+    // Maps iterate in key order (serde_json's BTreeMap), and then the serializer's compact
+    // output is exactly the canonical form, written in one pass; the slow path is for a map
+    // in insertion order (should a dependency turn on `preserve_order`).
+    if keys_sorted(v) {
+        return v.to_string();
+    }
     let mut out = String::new();
     write_canonical(v, &mut out);
     out
+}
+
+fn keys_sorted(v: &Json) -> bool {
+    match v {
+        Json::Object(map) => {
+            map.keys().zip(map.keys().skip(1)).all(|(a, b)| a < b) && map.values().all(keys_sorted)
+        }
+        Json::Array(items) => items.iter().all(keys_sorted),
+        _ => true,
+    }
 }
 
 fn write_canonical(v: &Json, out: &mut String) {
@@ -261,6 +277,19 @@ fn winner_key<'a>(tree: &RevTree, rev: &'a str) -> (bool, u64, &'a str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_json_fast_path_equals_the_key_sorting_writer() {
+        let v: Json = serde_json::from_str(
+            r#"{"z": 1, "a": {"y": [1, 2.5, -3e-7, {"b": null, "a": true}], "x": "引号\"与\\换行\n"},
+                "中文": "客服", "A": [], "e": {}, "n": 12345678901234567890}"#,
+        )
+        .unwrap();
+        let mut slow = String::new();
+        write_canonical(&v, &mut slow);
+        assert!(keys_sorted(&v));
+        assert_eq!(canonical_json(&v), slow);
+    }
     use serde_json::json;
 
     fn rev(g: u64, h: &str) -> String {

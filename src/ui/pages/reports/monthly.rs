@@ -21,7 +21,7 @@ use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
 use super::labels;
-use super::stream::{month_range, period_report, stream_complaints, RECEIVED_INDEX};
+use super::stream::{month_range, period_report, received_facts};
 
 type Loaded = Result<Option<(Arc<MonthlyReport>, usize)>, String>;
 
@@ -36,19 +36,15 @@ async fn build(
     wanted: impl Fn() -> bool,
 ) -> Loaded {
     let mut agg = MonthlyAggregator::new(year, month, calendar, now());
-    let run = stream_complaints(
-        &s,
-        zh,
-        RECEIVED_INDEX,
-        month_range(year, month),
-        progress,
-        wanted,
-        |page| {
-            agg.add_all(page);
-        },
-    )
-    .await?;
-    Ok(run.map(|r| (Arc::new(agg.finish()), r.corrupt.len())))
+    let (facts, unreadable) = received_facts(&s, zh, month_range(year, month)).await?;
+    if !wanted() {
+        return Ok(None);
+    }
+    progress.set(None);
+    for f in &facts {
+        agg.add_facts(f);
+    }
+    Ok(Some((Arc::new(agg.finish()), unreadable)))
 }
 
 fn prev_month(year: i32, month: u32) -> (i32, u32) {

@@ -16,7 +16,7 @@ use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
 use super::labels;
-use super::stream::{period_report, quarter_range, stream_complaints, RECEIVED_INDEX};
+use super::stream::{period_report, quarter_range, received_facts};
 
 /// How many leading categories, departments and staff the analysis names.
 const TOP_N: usize = 5;
@@ -33,19 +33,15 @@ async fn build(
     wanted: impl Fn() -> bool,
 ) -> Loaded {
     let mut agg = QuarterlyAggregator::new(year, quarter, calendar, now());
-    let run = stream_complaints(
-        &s,
-        zh,
-        RECEIVED_INDEX,
-        quarter_range(year, quarter),
-        progress,
-        wanted,
-        |page| {
-            agg.add_all(page);
-        },
-    )
-    .await?;
-    Ok(run.map(|r| (Arc::new(agg.finish(TOP_N)), r.corrupt.len())))
+    let (facts, unreadable) = received_facts(&s, zh, quarter_range(year, quarter)).await?;
+    if !wanted() {
+        return Ok(None);
+    }
+    progress.set(None);
+    for f in &facts {
+        agg.add_facts(f);
+    }
+    Ok(Some((Arc::new(agg.finish(TOP_N)), unreadable)))
 }
 
 fn quarter_href(year: i32, quarter: u32) -> String {
