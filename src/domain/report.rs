@@ -240,12 +240,10 @@ impl CaseFacts {
 
 fn clock_of(
     kind: ClockKind,
-    received_at: NaiveDateTime,
+    due: NaiveDateTime,
     met: Option<NaiveDateTime>,
-    cal: &WorkingCalendar,
     now: NaiveDateTime,
 ) -> Clock {
-    let due = due_at(kind, received_at, cal);
     Clock {
         kind,
         due,
@@ -260,6 +258,9 @@ fn clock_of(
 pub struct MonthlyAggregator {
     report: MonthlyReport,
     calendar: WorkingCalendar,
+    /// The investigation and response limits of a case received on each day of the month
+    /// (working-day clocks depend on the day only), worked out once per day.
+    limits: [Option<(NaiveDateTime, NaiveDateTime)>; 31],
 }
 
 impl MonthlyAggregator {
@@ -286,6 +287,7 @@ impl MonthlyAggregator {
                 head_office_due,
             },
             calendar,
+            limits: [None; 31],
         }
     }
 
@@ -310,7 +312,13 @@ impl MonthlyAggregator {
             return false;
         }
         let now = self.report.as_of;
-        let cal = &self.calendar;
+        let day = c.received_at.day0() as usize;
+        let (inv_due, resp_due) = *self.limits[day].get_or_insert_with(|| {
+            (
+                due_at(ClockKind::Investigation, c.received_at, &self.calendar),
+                due_at(ClockKind::Response, c.received_at, &self.calendar),
+            )
+        });
         let r = &mut self.report;
         let id = c.id.as_str();
         let responsibility = c.responsibility;
@@ -333,14 +341,8 @@ impl MonthlyAggregator {
             .or_default()
             .add(id);
         r.by_status.entry(c.status).or_default().add(id);
-        let inv = clock_of(
-            ClockKind::Investigation,
-            c.received_at,
-            c.opinion_at,
-            cal,
-            now,
-        );
-        let resp = clock_of(ClockKind::Response, c.received_at, c.responded_at, cal, now);
+        let inv = clock_of(ClockKind::Investigation, inv_due, c.opinion_at, now);
+        let resp = clock_of(ClockKind::Response, resp_due, c.responded_at, now);
         r.investigation.add(id, inv.state);
         r.response.add(id, resp.state);
         let breaches: Vec<(ClockKind, ClockState)> = [&inv, &resp]

@@ -131,13 +131,27 @@ export function putAll(store, text) {
   return records.length;
 }
 
-// The summaries of an index range as one JSON array text of their values (null: damaged).
-export async function readSummaries(index, range) {
-  const values = await valuesIn(index, range, 'next', 0);
+// The summaries of a key range of a summary store, read from the keys alone (values are far
+// slower to read): keys are [[key…], id, text]; one JSON array text of the texts.
+export async function readSummaries(store, range) {
+  const keys = await new Promise((resolve, reject) => {
+    const req = store.getAllKeys(range === undefined ? null : range);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
   let s = '[';
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < keys.length; i++) {
     if (i > 0) s += ',';
-    s += typeof values[i].v === 'string' ? values[i].v : 'null';
+    const k = keys[i];
+    s += Array.isArray(k) && typeof k[2] === 'string' ? k[2] : 'null';
   }
   return s + ']';
+}
+
+// Deletes every key of the JSON array text `gone`, then puts every key of `added` (value 1).
+export function putKeys(store, gone, added) {
+  const g = JSON.parse(gone);
+  for (let i = 0; i < g.length; i++) store.delete(g[i]);
+  const a = JSON.parse(added);
+  for (let i = 0; i < a.length; i++) store.put(1, a[i]);
 }
