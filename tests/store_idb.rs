@@ -65,6 +65,7 @@ fn v2_schema() -> Schema {
         name: "note_n",
         doc_type: "note",
         of: |id, b| Some((IndexKey(vec![num_part(b, "n")?]), json!(id).to_string())),
+        bucket: |_| String::new(),
     });
     s.migrations.push(Migration {
         to_version: Schema::current().version + 1,

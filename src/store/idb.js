@@ -131,27 +131,20 @@ export function putAll(store, text) {
   return records.length;
 }
 
-// The summaries of a key range of a summary store, read from the keys alone (values are far
-// slower to read): keys are [[key…], id, text]; one JSON array text of the texts.
-export async function readSummaries(store, range) {
-  const keys = await new Promise((resolve, reject) => {
-    const req = store.getAllKeys(range === undefined ? null : range);
+// The summary segments of a bucket range: one JSON array text of [seq, segment] (each segment
+// a JSON array text), keys [bucket, seq] and values read in one transaction.
+export async function readSegments(store, range) {
+  const get = (f) => new Promise((resolve, reject) => {
+    const req = f();
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
+  const [keys, values] = await Promise.all([get(() => store.getAllKeys(range)), get(() => store.getAll(range))]);
   let s = '[';
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = 0; i < values.length; i++) {
     if (i > 0) s += ',';
-    const k = keys[i];
-    s += Array.isArray(k) && typeof k[2] === 'string' ? k[2] : 'null';
+    const seq = Array.isArray(keys[i]) && typeof keys[i][1] === 'number' ? keys[i][1] : -1;
+    s += '[' + seq + ',' + (typeof values[i] === 'string' ? values[i] : 'null') + ']';
   }
   return s + ']';
-}
-
-// Deletes every key of the JSON array text `gone`, then puts every key of `added` (value 1).
-export function putKeys(store, gone, added) {
-  const g = JSON.parse(gone);
-  for (let i = 0; i < g.length; i++) store.delete(g[i]);
-  const a = JSON.parse(added);
-  for (let i = 0; i < a.length; i++) store.put(1, a[i]);
 }

@@ -14,10 +14,12 @@
 //!   winners stay (tombstones, with no `ix_` fields). `b` is the body and `t` the revision tree
 //!   with the non-winning leaf bodies ([`RevRecord`]), both as JSON text: one put per document,
 //!   and a string is cloned in and out of IndexedDB far faster than an object tree.
-//! - `sum_<name>`, one per [`SummaryDef`](super::schema::SummaryDef): the summaries as KEYS
-//!   `[[key…], _id, JSON text]` (value 1), written with the document; a range is read with
-//!   `getAllKeys`, which is ~10× faster than reading as many (even tiny) values. The upgrade
-//!   rebuilds them from the documents.
+//! - `sum_<name>`, one per [`SummaryDef`](super::schema::SummaryDef): the summaries in
+//!   segments, key `[bucket, seq]`, value the JSON text `[[id, key, summary|null]…]`: each
+//!   write adds one segment per bucket it touches (`null`: the document left the bucket), a
+//!   later segment overriding an earlier one. A month of 100,000 summaries is a few hundred
+//!   records, not 100,000 (IndexedDB spends ~20 µs per record read, however small). The
+//!   upgrade rebuilds them from the documents, one segment per bucket.
 //! - `revs` (key = id): where the tree was kept before schema 8 (a JSON string); read only for
 //!   a record without `t`, and deleted when that document is next written.
 //!
@@ -26,7 +28,7 @@
 //! - `local` (key = id): `_local` documents, JSON strings. `meta` (key `"seq"`): the counter.
 
 use super::engine::{self, Current, Prepared, RevRecord};
-use super::key::{IndexKey, KeyPart, KeyRange};
+use super::key::{IndexKey, KeyRange};
 use super::revs::RevTree;
 use super::schema::SummaryDef;
 use super::{
@@ -67,10 +69,8 @@ extern "C" {
     fn js_change_rows(index: &web_sys::IdbIndex, range: &JsValue, limit: u32) -> Promise;
     #[wasm_bindgen(js_name = putAll, catch)]
     fn js_put_all(store: &IdbObjectStore, text: &str) -> Result<u32, JsValue>;
-    #[wasm_bindgen(js_name = readSummaries)]
-    fn js_read_summaries(store: &IdbObjectStore, range: &JsValue) -> Promise;
-    #[wasm_bindgen(js_name = putKeys, catch)]
-    fn js_put_keys(store: &IdbObjectStore, gone: &str, added: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = readSegments)]
+    fn js_read_segments(store: &IdbObjectStore, range: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = rowText)]
     fn js_row_text(record: &JsValue, with_tree: bool) -> String;
 }
@@ -426,44 +426,129 @@ fn sum_name(name: &str) -> String {
     format!("sum_{name}")
 }
 
-/// A summary's stored key `[[key…], id, text]` as JSON text, for a winning document.
-fn summary_key(def: &SummaryDef, doc: &Doc) -> Option<String> {
+/// A document's summary as a segment entry: (bucket, `[id, key, summary]` JSON text).
+fn summary_entry(def: &SummaryDef, doc: &Doc) -> Option<(String, String)> {
     let (key, text) = def.summary_of(doc)?;
-    let mut parts = key.composite(&doc.id).0;
-    parts.push(KeyPart::Str(text));
-    Some(IndexKey(parts).to_json().to_string())
+    Some((
+        (def.bucket)(&key),
+        format!(
+            "[{},{},{}]",
+            Json::String(doc.id.clone()),
+            key.to_json(),
+            text
+        ),
+    ))
 }
 
-/// The summary keys to drop and to add when documents move from `prev` to `states`, per
-/// summary: (store name, JSON array text of keys gone, of keys added).
+/// The segments a write adds, per summary store: (store, bucket → entries), when documents
+/// move from `prev` to `states`.
+type Segments = Vec<(String, BTreeMap<String, Vec<String>>)>;
+
 fn summary_changes(
     schema: &Schema,
     prev: &BTreeMap<String, Option<Current>>,
     states: &[Current],
-) -> Vec<(String, String, String)> {
+) -> Segments {
     schema
         .summaries
         .iter()
         .map(|def| {
-            let (mut gone, mut added) = (Vec::new(), Vec::new());
+            let mut buckets: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for cur in states {
                 let old = prev
                     .get(&cur.winner.id)
                     .and_then(Option::as_ref)
-                    .and_then(|c| summary_key(def, &c.winner));
-                let new = summary_key(def, &cur.winner);
-                if old != new {
-                    gone.extend(old);
-                    added.extend(new);
+                    .and_then(|c| summary_entry(def, &c.winner));
+                let new = summary_entry(def, &cur.winner);
+                if old == new {
+                    continue;
+                }
+                if let Some((bucket, _)) = &old {
+                    if new.as_ref().map(|(b, _)| b) != Some(bucket) {
+                        let gone = format!("[{},null,null]", Json::String(cur.winner.id.clone()));
+                        buckets.entry(bucket.clone()).or_default().push(gone);
+                    }
+                }
+                if let Some((bucket, entry)) = new {
+                    buckets.entry(bucket).or_default().push(entry);
                 }
             }
-            (
-                sum_name(def.name),
-                format!("[{}]", gone.join(",")),
-                format!("[{}]", added.join(",")),
-            )
+            (sum_name(def.name), buckets)
         })
         .collect()
+}
+
+/// Puts one segment per bucket at `[bucket, seq]`.
+fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(), StoreError> {
+    for (name, buckets) in segments {
+        if buckets.is_empty() {
+            continue;
+        }
+        let store = tx.object_store(&name).map_err(js_err)?;
+        for (bucket, entries) in buckets {
+            let key: Array = [JsValue::from_str(&bucket), JsValue::from_f64(seq as f64)]
+                .iter()
+                .collect();
+            let text = format!("[{}]", entries.join(","));
+            store
+                .put_with_key(&JsValue::from_str(&text), &key)
+                .map_err(js_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A segment entry as read back: id, key (null when gone), summary (null when gone).
+#[derive(serde::Deserialize)]
+struct Entry<'a>(
+    &'a str,
+    Option<Json>,
+    #[serde(borrow)] Option<&'a serde_json::value::RawValue>,
+);
+
+/// Merges `[seq, segment]`s into the summaries whose keys are in `range`, in (key, id) order:
+/// of an id's entries the latest write's counts, and of one write's two (a move between
+/// buckets), the summary over the `null` left in the old bucket.
+fn merge_segments(text: &str, range: &KeyRange) -> Result<String, String> {
+    type Latest<'a> = (i64, Option<Json>, Option<&'a serde_json::value::RawValue>);
+    let segments: Vec<(i64, Option<Vec<Entry>>)> =
+        serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut latest: BTreeMap<&str, Latest> = BTreeMap::new();
+    for (seq, entries) in segments {
+        for Entry(id, key, value) in entries.into_iter().flatten() {
+            let newer = match latest.get(id) {
+                None => true,
+                Some((s, _, _)) => seq > *s || (seq == *s && key.is_some()),
+            };
+            if newer {
+                latest.insert(id, (seq, key, value));
+            }
+        }
+    }
+    let latest: BTreeMap<&str, (Option<Json>, Option<&serde_json::value::RawValue>)> = latest
+        .into_iter()
+        .map(|(id, (_, k, v))| (id, (k, v)))
+        .collect();
+    let mut rows: Vec<(IndexKey, &str, &str)> = latest
+        .into_iter()
+        .filter_map(|(id, (key, value))| {
+            let key = IndexKey::from_json(key.as_ref()?)?;
+            range
+                .contains(&key)
+                .then(|| (key, id, value.map(|v| v.get()).unwrap_or("null")))
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut out = String::with_capacity(text.len() / 2 + 2);
+    out.push('[');
+    for (i, (_, _, v)) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(v);
+    }
+    out.push(']');
+    Ok(out)
 }
 
 fn ix_name(ix: &IndexDef) -> String {
@@ -792,9 +877,21 @@ fn upgrade(
     let cursor_req = docs.open_cursor().map_err(js_err)?;
     let schema = schema.clone();
     let r = cursor_req.clone();
+    // The summaries of every document, per summary and bucket, written as one segment each
+    // when the cursor ends.
+    let mut pending: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); sums.len()];
     let on_ok = Closure::<dyn FnMut()>::new(move || {
         let Ok(c) = r.result() else { return };
         if c.is_null() || c.is_undefined() {
+            for ((_, store), buckets) in sums.iter().zip(pending.iter_mut()) {
+                for (bucket, entries) in std::mem::take(buckets) {
+                    let key: Array = [JsValue::from_str(&bucket), JsValue::from_f64(0.0)]
+                        .iter()
+                        .collect();
+                    let text = format!("[{}]", entries.join(","));
+                    let _ = store.put_with_key(&JsValue::from_str(&text), &key);
+                }
+            }
             return;
         }
         let cursor: IdbCursorWithValue = c.unchecked_into();
@@ -817,9 +914,9 @@ fn upgrade(
                 if let Ok(record) = JSON::parse(&text) {
                     let _ = cursor.update(&record);
                 }
-                for (def, store) in &sums {
-                    if let Some(key) = summary_key(def, &doc).and_then(|k| JSON::parse(&k).ok()) {
-                        let _ = store.put_with_key(&JsValue::from(1), &key);
+                for ((def, _), buckets) in sums.iter().zip(pending.iter_mut()) {
+                    if let Some((bucket, entry)) = summary_entry(def, &doc) {
+                        buckets.entry(bucket).or_default().push(entry);
                     }
                 }
             }
@@ -1008,12 +1105,12 @@ impl IdbStore {
         }
         batch.push(']');
         js_put_all(&docs, &batch).map_err(js_err)?;
-        for (name, gone, added) in summary_changes(&self.inner.schema, prev, states) {
-            if gone.len() > 2 || added.len() > 2 {
-                let store = tx.object_store(&name).map_err(js_err)?;
-                js_put_keys(&store, &gone, &added).map_err(js_err)?;
-            }
-        }
+        // The summaries' segment of this write, at its first sequence number.
+        put_segments(
+            tx,
+            summary_changes(&self.inner.schema, prev, states),
+            seq0 + 1,
+        )?;
         let last = seq0 + states.len() as u64;
         meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
             .map_err(js_err)?;
@@ -1323,16 +1420,36 @@ impl DocStore for IdbStore {
             .schema
             .summary(name)
             .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
-        let Some(bounds) = range.composite_bounds(None, false) else {
+        let Some(_) = range.composite_bounds(None, false) else {
             return Ok("[]".into());
         };
         let name = sum_name(def.name);
+        let bucket = |k: &Option<IndexKey>| k.as_ref().map(|k| (def.bucket)(k));
+        // Every bucket the range can reach, each whole (`[bucket, seq]`, seq a number < []).
+        let lower: Array = [JsValue::from_str(&bucket(&range.lower).unwrap_or_default())]
+            .iter()
+            .collect();
+        let idb_range = match bucket(&range.upper) {
+            Some(b) => {
+                let upper: Array = [JsValue::from_str(&b), Array::new().into()]
+                    .iter()
+                    .collect();
+                IdbKeyRange::bound(&lower, &upper)
+            }
+            None => IdbKeyRange::lower_bound(&lower),
+        }
+        .map_err(js_err)?;
         let tx = self.tx(&[&name], false)?;
         let store = tx.object_store(&name).map_err(js_err)?;
-        let text = JsFuture::from(js_read_summaries(&store, &range_js(&bounds)?))
+        let text = JsFuture::from(js_read_segments(&store, &idb_range))
             .await
-            .map_err(js_err)?;
-        Ok(text.as_string().unwrap_or_else(|| "[]".into()))
+            .map_err(js_err)?
+            .as_string()
+            .unwrap_or_else(|| "[]".into());
+        merge_segments(&text, range).map_err(|reason| StoreError::Corrupt {
+            id: name.clone(),
+            reason,
+        })
     }
 
     async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {

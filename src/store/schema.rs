@@ -84,6 +84,9 @@ pub struct SummaryDef {
     /// The key and the JSON text of a (winning, not deleted) document's summary, from its id
     /// and body; None: the document has none.
     pub of: fn(&str, &Json) -> Option<(IndexKey, String)>,
+    /// The bucket a key is kept in (IndexedDB keeps each bucket's summaries as a few large
+    /// records): must keep key order (`a <= b` ⇒ `bucket(a) <= bucket(b)`).
+    pub bucket: fn(&IndexKey) -> String,
 }
 
 impl SummaryDef {
@@ -93,6 +96,14 @@ impl SummaryDef {
             return None;
         }
         (self.of)(&doc.id, &doc.body)
+    }
+}
+
+/// A key's first part as text, cut to `n` characters (a time's month: `n` = 7).
+pub fn text_prefix(key: &IndexKey, n: usize) -> String {
+    match key.0.first() {
+        Some(KeyPart::Str(s)) => s.chars().take(n).collect(),
+        _ => String::new(),
     }
 }
 
@@ -393,6 +404,8 @@ impl Schema {
                 name: "complaint_facts",
                 doc_type: "complaint",
                 of: complaint_facts,
+                // By month received ("2026-10").
+                bucket: |k| text_prefix(k, 7),
             }],
             migrations: vec![
                 // migrations (append below: Migration { to_version: 2, doc_type: Some(..), transform })

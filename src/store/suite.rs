@@ -19,6 +19,7 @@ pub fn schema() -> Schema {
             let key = IndexKey(vec![str_part(b, "status")?]);
             Some((key, json!([id, b.get("n")?]).to_string()))
         },
+        bucket: |k| super::schema::text_prefix(k, 1),
     });
     s.indexes.push(IndexDef {
         name: "t_status_n",
