@@ -131,20 +131,13 @@ export function putAll(store, text) {
   return records.length;
 }
 
-// The summary segments of a bucket range: one JSON array text of [seq, segment] (each segment
-// a JSON array text), keys [bucket, seq] and values read in one transaction.
+// The summary segments of a bucket range, keys [bucket, seq] and values (UTF-8 bytes of JSON
+// text: copied into wasm as they are) read in one transaction: [keys, values].
 export async function readSegments(store, range) {
   const get = (f) => new Promise((resolve, reject) => {
     const req = f();
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-  const [keys, values] = await Promise.all([get(() => store.getAllKeys(range)), get(() => store.getAll(range))]);
-  let s = '[';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) s += ',';
-    const seq = Array.isArray(keys[i]) && typeof keys[i][1] === 'number' ? keys[i][1] : -1;
-    s += '[' + seq + ',' + (typeof values[i] === 'string' ? values[i] : 'null') + ']';
-  }
-  return s + ']';
+  return Promise.all([get(() => store.getAllKeys(range)), get(() => store.getAll(range))]);
 }

@@ -491,7 +491,7 @@ fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(),
                 .collect();
             let text = format!("[{}]", entries.join(","));
             store
-                .put_with_key(&JsValue::from_str(&text), &key)
+                .put_with_key(&js_sys::Uint8Array::from(text.as_bytes()), &key)
                 .map_err(js_err)?;
         }
     }
@@ -506,16 +506,18 @@ struct Entry<'a>(
     #[serde(borrow)] Option<&'a serde_json::value::RawValue>,
 );
 
-/// Merges `[seq, segment]`s into the summaries whose keys are in `range`, in (key, id) order:
-/// of an id's entries the latest write's counts, and of one write's two (a move between
-/// buckets), the summary over the `null` left in the old bucket.
-fn merge_segments(text: &str, range: &KeyRange) -> Result<String, String> {
+/// Merges segments `(seq, JSON text)` into the summaries whose keys are in `range`, in (key,
+/// id) order: of an id's entries the latest write's counts, and of one write's two (a move
+/// between buckets), the summary over the `null` left in the old bucket.
+fn merge_segments(segments: &[(i64, String)], range: &KeyRange) -> Result<String, String> {
     type Latest<'a> = (i64, Option<Json>, Option<&'a serde_json::value::RawValue>);
-    let segments: Vec<(i64, Option<Vec<Entry>>)> =
-        serde_json::from_str(text).map_err(|e| e.to_string())?;
     let mut latest: BTreeMap<&str, Latest> = BTreeMap::new();
-    for (seq, entries) in segments {
-        for Entry(id, key, value) in entries.into_iter().flatten() {
+    let mut size = 2;
+    for (seq, text) in segments {
+        let seq = *seq;
+        size += text.len();
+        let entries: Vec<Entry> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        for Entry(id, key, value) in entries {
             let newer = match latest.get(id) {
                 None => true,
                 Some((s, _, _)) => seq > *s || (seq == *s && key.is_some()),
@@ -539,7 +541,7 @@ fn merge_segments(text: &str, range: &KeyRange) -> Result<String, String> {
         })
         .collect();
     rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut out = String::with_capacity(text.len() / 2 + 2);
+    let mut out = String::with_capacity(size);
     out.push('[');
     for (i, (_, _, v)) in rows.iter().enumerate() {
         if i > 0 {
@@ -889,7 +891,7 @@ fn upgrade(
                         .iter()
                         .collect();
                     let text = format!("[{}]", entries.join(","));
-                    let _ = store.put_with_key(&JsValue::from_str(&text), &key);
+                    let _ = store.put_with_key(&js_sys::Uint8Array::from(text.as_bytes()), &key);
                 }
             }
             return;
@@ -1441,15 +1443,30 @@ impl DocStore for IdbStore {
         .map_err(js_err)?;
         let tx = self.tx(&[&name], false)?;
         let store = tx.object_store(&name).map_err(js_err)?;
-        let text = JsFuture::from(js_read_segments(&store, &idb_range))
+        let got: Array = JsFuture::from(js_read_segments(&store, &idb_range))
             .await
             .map_err(js_err)?
-            .as_string()
-            .unwrap_or_else(|| "[]".into());
-        merge_segments(&text, range).map_err(|reason| StoreError::Corrupt {
+            .unchecked_into();
+        let corrupt = |reason: String| StoreError::Corrupt {
             id: name.clone(),
             reason,
-        })
+        };
+        let (keys, values): (Array, Array) =
+            (got.get(0).unchecked_into(), got.get(1).unchecked_into());
+        let segments = keys
+            .iter()
+            .zip(values.iter())
+            .map(|(k, v)| {
+                let seq = Array::from(&k).get(1).as_f64().unwrap_or(-1.0) as i64;
+                let bytes = v
+                    .dyn_into::<js_sys::Uint8Array>()
+                    .map_err(|_| corrupt("a segment is not bytes".into()))?
+                    .to_vec();
+                let text = String::from_utf8(bytes).map_err(|e| corrupt(e.to_string()))?;
+                Ok((seq, text))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        merge_segments(&segments, range).map_err(corrupt)
     }
 
     async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {
