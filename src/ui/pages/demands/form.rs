@@ -3,6 +3,7 @@
 //! is linked), owner, and a due date in working days. Used by the quick capture and by the
 //! quick-add of a matrix cell (which presets the cell's properties).
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -98,7 +99,7 @@ pub fn CustomerPicker(chosen: RwSignal<Option<Customer>>) -> impl IntoView {
     let lang = app().lang;
     let st = store();
     let query = RwSignal::new(String::new());
-    let results = LocalResource::new(move || {
+    let results = Res::new(move || {
         let q = query.get();
         let st = st.clone();
         async move { super::data::search_customers(&st, &q, 8).await }
@@ -189,7 +190,7 @@ pub fn DemandForm(
         None => {}
     }
     let st = env.with_value(|e| e.store.clone());
-    let staff = LocalResource::new(move || {
+    let staff = Res::new(move || {
         let st = st.clone();
         async move {
             let mut list = all_of::<Staff>(&st)

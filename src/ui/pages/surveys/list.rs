@@ -1,6 +1,7 @@
 //! list: every survey with its version and response count, "new", and the ready-made
 //! default survey (offered prominently while no survey exists).
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -18,7 +19,7 @@ use crate::ui::state::{app, store};
 pub fn ListPage() -> impl IntoView {
     let state = app();
     let lang = state.lang;
-    let surveys = LocalResource::new(move || {
+    let surveys = Res::new(move || {
         state.changes.track();
         async move {
             let st = store();
