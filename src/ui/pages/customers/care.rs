@@ -3,6 +3,7 @@
 //! is idempotent: ids are deterministic and existing ones are never written again. A task is
 //! done with a note and the channel used, or skipped with a reason.
 
+use crate::domain::sort::{sort_by, sort_by_key};
 use crate::ui::resource::Res;
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
@@ -412,7 +413,7 @@ fn PlanSection() -> impl IntoView {
             .into_values()
             .filter(|s| s.active)
             .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by(&mut v, |a, b| a.name.cmp(&b.name));
         v
     });
     let name = RwSignal::new(String::new());
@@ -676,7 +677,7 @@ fn SettingsSection() -> impl IntoView {
                     name: Text::new(zh_name, en_name),
                     date,
                 });
-                c.settings.holidays.sort_by_key(|h| h.date);
+                sort_by_key(&mut c.settings.holidays, |h| h.date);
             }
         });
         h_date.set(String::new());

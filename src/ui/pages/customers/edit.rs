@@ -1,5 +1,6 @@
 //! The customer form: create or edit one customer, validated as the user types.
 
+use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
@@ -108,7 +109,7 @@ pub fn CustomerForm(
             .into_values()
             .filter(|s| s.active)
             .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by(&mut v, |a, b| a.name.cmp(&b.name));
         v
     });
     let config = Res::new(|| async { journey_config().await });

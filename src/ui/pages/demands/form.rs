@@ -3,6 +3,7 @@
 //! is linked), owner, and a due date in working days. Used by the quick capture and by the
 //! quick-add of a matrix cell (which presets the cell's properties).
 
+use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -198,7 +199,7 @@ pub fn DemandForm(
                 .map(|(v, _)| v)
                 .unwrap_or_default();
             list.retain(|s| s.active);
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by(&mut list, |a, b| a.name.cmp(&b.name));
             list
         }
     });

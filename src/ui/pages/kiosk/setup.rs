@@ -1,6 +1,7 @@
 //! `KioskSetup`: staff configure this device's kiosk (survey, idle timeout, partial answers,
 //! minimum gap, opening hours, thank-you time, device label) and start kiosk mode on it.
 
+use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use chrono::{NaiveTime, Weekday};
 use leptos::prelude::*;
@@ -151,7 +152,7 @@ pub fn KioskSetup(
                 .await
                 .map(|(v, _)| v)
                 .unwrap_or_default();
-            v.sort_by(|a, b| a.id.cmp(&b.id));
+            sort_by(&mut v, |a, b| a.id.cmp(&b.id));
             v
         }
     });

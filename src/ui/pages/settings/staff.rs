@@ -1,5 +1,6 @@
 //! Staff profiles: name, role and PIN (stored only as a salted PBKDF2 hash).
 
+use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,7 +41,7 @@ pub fn staff_resource() -> Res<Vec<Staff>> {
                 .await
                 .map(|(v, _)| v)
                 .unwrap_or_default();
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by(&mut list, |a, b| a.name.cmp(&b.name));
             list
         }
     })

@@ -5,6 +5,7 @@
 //! Responses are read through the `response_by_survey` index page by page; every figure
 //! comes from `domain::stats`.
 
+use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -640,7 +641,9 @@ fn ResponsesPanel(
                 .cloned()
                 .collect()
         });
-        sel.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id)));
+        sort_by(&mut sel, |a, b| {
+            b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id))
+        });
         sel
     };
     let flagged = move |id: &str| {
