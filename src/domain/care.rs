@@ -6,6 +6,7 @@
 //! have no 29 February (the last day of the same month, so the greeting is never late and
 //! never in another month). Holiday dates are input data (lunar holidays are not computed).
 
+use super::sort::sort_by;
 use std::collections::HashSet;
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
@@ -564,7 +565,9 @@ pub fn due_tasks(
             }
         }
     }
-    out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
+    sort_by(&mut out, |a, b| {
+        a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id))
+    });
     out
 }
 

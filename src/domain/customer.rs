@@ -728,8 +728,24 @@ pub struct ImportPreview {
     pub rows: Vec<Result<CustomerDraft, RowError>>,
 }
 
-/// Decodes the bytes: BOMs first, then strict UTF-8, then GB18030.
+/// Decodes the bytes: BOMs first, then strict UTF-8, then GB18030 with encoding_rs.
+///
+/// Host only: the browser build decodes GB18030 with the browser's own `TextDecoder`
+/// through [`decode_with`], so the wasm carries no GB18030 tables.
+#[cfg(any(test, not(target_arch = "wasm32")))]
 pub fn decode(bytes: &[u8]) -> Result<(String, DetectedEncoding), ImportError> {
+    decode_with(bytes, |b| {
+        let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(b);
+        (!had_errors).then(|| s.into_owned())
+    })
+}
+
+/// Decodes the bytes: a UTF-8 or UTF-16 BOM first, then strict UTF-8, then `gb18030`, a
+/// strict GB18030 (GBK) decoder that answers `None` for bytes that are not GB18030 text.
+pub fn decode_with(
+    bytes: &[u8],
+    gb18030: impl FnOnce(&[u8]) -> Option<String>,
+) -> Result<(String, DetectedEncoding), ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
@@ -738,35 +754,39 @@ pub fn decode(bytes: &[u8]) -> Result<(String, DetectedEncoding), ImportError> {
             .map(|s| (s.to_string(), DetectedEncoding::Utf8Bom))
             .map_err(|_| ImportError::Undecodable);
     }
-    for (bom, enc, det) in [
-        (
-            &b"\xFF\xFE"[..],
-            encoding_rs::UTF_16LE,
-            DetectedEncoding::Utf16Le,
-        ),
-        (
-            &b"\xFE\xFF"[..],
-            encoding_rs::UTF_16BE,
-            DetectedEncoding::Utf16Be,
-        ),
+    for (bom, big_endian, det) in [
+        (&b"\xFF\xFE"[..], false, DetectedEncoding::Utf16Le),
+        (&b"\xFE\xFF"[..], true, DetectedEncoding::Utf16Be),
     ] {
         if let Some(rest) = bytes.strip_prefix(bom) {
-            let (s, had_errors) = enc.decode_without_bom_handling(rest);
-            return if had_errors {
-                Err(ImportError::Undecodable)
-            } else {
-                Ok((s.into_owned(), det))
-            };
+            return decode_utf16(rest, big_endian)
+                .map(|s| (s, det))
+                .ok_or(ImportError::Undecodable);
         }
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok((s.to_string(), DetectedEncoding::Utf8));
     }
-    let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(ImportError::Undecodable);
+    gb18030(bytes)
+        .map(|s| (s, DetectedEncoding::Gb18030))
+        .ok_or(ImportError::Undecodable)
+}
+
+/// Strict UTF-16: an odd byte count or an unpaired surrogate is not text.
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<String> {
+    if !bytes.len().is_multiple_of(2) {
+        return None;
     }
-    Ok((s.into_owned(), DetectedEncoding::Gb18030))
+    let units = bytes.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
 }
 
 /// Picks the delimiter that occurs most often outside quotes in the first line (ties and
@@ -946,9 +966,19 @@ pub struct ImportParser {
 impl ImportParser {
     /// Decodes the file, detects the delimiter (or honours an Excel `sep=` first line),
     /// reads the header and guesses the mapping unless one is given.
+    #[cfg(any(test, not(target_arch = "wasm32")))]
     pub fn new(bytes: &[u8], mapping: Option<ColumnMapping>) -> Result<Self, ImportError> {
         let (text, encoding) = decode(bytes)?;
-        let mut body = text.as_str();
+        Self::from_text(&text, encoding, mapping)
+    }
+
+    /// As [`ImportParser::new`], for text already decoded (see [`decode_with`]).
+    pub fn from_text(
+        text: &str,
+        encoding: DetectedEncoding,
+        mapping: Option<ColumnMapping>,
+    ) -> Result<Self, ImportError> {
+        let mut body = text;
         let mut line_offset = 0;
         let first_line = body.lines().next().unwrap_or("");
         let forced = first_line
@@ -1264,6 +1294,7 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 /// Checks a whole file at once. `existing_accounts` are refused as duplicates.
+#[cfg(any(test, not(target_arch = "wasm32")))]
 pub fn parse_import_with(
     bytes: &[u8],
     mapping: Option<ColumnMapping>,
@@ -1286,6 +1317,7 @@ pub fn parse_import_with(
 }
 
 /// Checks a whole file at once, with no existing accounts to compare against.
+#[cfg(any(test, not(target_arch = "wasm32")))]
 pub fn parse_import(
     bytes: &[u8],
     mapping: Option<ColumnMapping>,
@@ -1617,6 +1649,68 @@ mod tests {
             p.rows[0].as_ref().unwrap().phone.as_deref(),
             Some("13912345678")
         );
+    }
+
+    #[test]
+    fn utf16_is_strict_and_both_byte_orders_read() {
+        let zh = "姓名\t手机\n王芳😀\t13912345678\n";
+        let mut be = vec![0xFE, 0xFF];
+        for unit in zh.encode_utf16() {
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        assert_eq!(
+            decode(&be).unwrap(),
+            (zh.to_string(), DetectedEncoding::Utf16Be)
+        );
+        // A dangling byte or a lone surrogate is not UTF-16 text (as encoding_rs judged it).
+        let mut odd = be.clone();
+        odd.push(0x41);
+        assert_eq!(decode(&odd), Err(ImportError::Undecodable));
+        assert_eq!(
+            decode(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]),
+            Err(ImportError::Undecodable)
+        );
+        for bytes in [&be[..], &odd[..], &[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00][..]] {
+            let enc = if bytes[0] == 0xFE {
+                encoding_rs::UTF_16BE
+            } else {
+                encoding_rs::UTF_16LE
+            };
+            let (s, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
+            assert_eq!(
+                decode(bytes).ok().map(|(t, _)| t),
+                (!had_errors).then(|| s.into_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn gb18030_fallback_is_the_callers_decoder() {
+        // Only bytes that are not UTF-8 (and carry no BOM) reach the GB18030 decoder.
+        let called = std::cell::Cell::new(false);
+        let r = decode_with("姓名".as_bytes(), |_| {
+            called.set(true);
+            None
+        });
+        assert_eq!(r.unwrap().1, DetectedEncoding::Utf8);
+        assert!(!called.get());
+        assert_eq!(
+            decode_with(b"\xD0\xD5", |b| (b == b"\xD0\xD5")
+                .then(|| "姓".to_string())),
+            Ok(("姓".to_string(), DetectedEncoding::Gb18030))
+        );
+        assert_eq!(
+            decode_with(b"\xFF\xFF", |_| None),
+            Err(ImportError::Undecodable)
+        );
+        let p = ImportParser::from_text(
+            "姓名;手机\n张三;13812341234\n",
+            DetectedEncoding::Gb18030,
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.encoding(), DetectedEncoding::Gb18030);
+        assert_eq!(p.delimiter(), Delimiter::Semicolon);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! With the default [`MatrixRules`] a demand is urgent at urgency ≥ 4 and important at
 //! importance ≥ 4.
 
+use super::sort::sort_by;
 use std::cmp::Ordering;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -926,7 +927,7 @@ pub fn matrix<'a>(
                 .iter()
                 .filter(|d| (include_closed || d.status.is_active()) && d.cell(view, rules) == cell)
                 .collect();
-            ds.sort_by(|a, b| rank_order(a, b, rules));
+            sort_by(&mut ds, |a, b| rank_order(a, b, rules));
             (cell, ds)
         })
         .collect()

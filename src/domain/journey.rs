@@ -3,6 +3,7 @@
 //! and survey responses behind each figure, satisfaction per stage, and pain points.
 //! The UI maps domain records into the light row structs defined here.
 
+use super::sort::{sort_by, sort_by_key};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -558,7 +559,7 @@ pub fn journey_map(
                 complaint_ids,
             })
             .collect();
-        cats.sort_by(|a, b| {
+        sort_by(&mut cats, |a, b| {
             b.count
                 .cmp(&a.count)
                 .then_with(|| a.category.cmp(&b.category))
@@ -596,12 +597,12 @@ pub fn journey_map(
         PainPoint::LowSatisfaction { satisfied_pct, .. } => *satisfied_pct,
         _ => 0.0,
     };
-    low.sort_by(|a, b| pct(a).total_cmp(&pct(b)));
+    sort_by(&mut low, |a, b| pct(a).total_cmp(&pct(b)));
     let count = |p: &PainPoint| match p {
         PainPoint::ComplaintHotspot { count, .. } => *count,
         _ => 0,
     };
-    hot.sort_by_key(|p| std::cmp::Reverse(count(p))); // stable: stage order among equals
+    sort_by_key(&mut hot, |p| std::cmp::Reverse(count(p))); // stable: stage order among equals
     low.extend(hot);
     JourneyMap {
         stages,

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod journey;
 pub mod report;
 pub mod settings;
+pub mod sort;
 pub mod staff;
 pub mod stats;
 pub mod survey;

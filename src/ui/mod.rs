@@ -6,6 +6,7 @@ pub mod data;
 pub mod i18n;
 pub mod pages;
 pub mod platform;
+pub mod resource;
 pub mod shell;
 pub mod state;
 

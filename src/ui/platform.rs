@@ -86,6 +86,19 @@ pub async fn read_file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// Strict GB18030 (GBK, GB2312) to text with the browser's own `TextDecoder` (the WHATWG
+/// decoder that encoding_rs implements too): `None` when the bytes are not GB18030 text.
+/// The domain's [`decode_with`](crate::domain::customer::decode_with) takes it, so the wasm
+/// carries no GB18030 tables of its own.
+pub fn decode_gb18030(bytes: &[u8]) -> Option<String> {
+    let options = web_sys::TextDecoderOptions::new();
+    options.set_fatal(true);
+    web_sys::TextDecoder::new_with_label_and_options("gb18030", &options)
+        .ok()?
+        .decode_with_u8_array(bytes)
+        .ok()
+}
+
 /// Lets the browser paint (and stay responsive) between chunks of long work.
 pub async fn yield_now() {
     gloo_timers::future::TimeoutFuture::new(0).await;

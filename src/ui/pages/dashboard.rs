@@ -1,5 +1,6 @@
 //! dashboard: the staff home — what needs attention today, and the first steps on a new install.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,7 +13,7 @@ use crate::ui::state::{app, store};
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let state = app();
-    let staff_count = LocalResource::new(move || {
+    let staff_count = Res::new(move || {
         state.changes.track();
         let s = store();
         async move {
@@ -23,7 +24,7 @@ pub fn Dashboard() -> impl IntoView {
     });
     let has_staff = move || staff_count.get().map(|n| n > 0).unwrap_or(true);
     let signed_in = move || state.user.get().is_some();
-    let complaints = LocalResource::new(move || {
+    let complaints = Res::new(move || {
         state.changes.track();
         let s = store();
         async move { counts(&s, now_s()).await.ok() }

@@ -2,6 +2,7 @@
 //! or Basic; the password is never stored), kiosk push-only mode, installing the server's
 //! validation and security, and the conflicts staff must settle, both versions side by side.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use serde_json::Value as Json;
@@ -289,7 +290,7 @@ pub fn SyncConflicts() -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let ctx = sync_ctx();
-    let list = LocalResource::new(move || {
+    let list = Res::new(move || {
         state.changes.track();
         ctx.status.track();
         async move { conflicts::open(&store()).await.unwrap_or_default() }

@@ -2,6 +2,7 @@
 //! round, the history as a timeline, and the lifecycle as actions: only those the domain
 //! allows for the status and the signed-in person, each a small form.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -204,7 +205,7 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let reload = RwSignal::new(0u32);
-    let case = LocalResource::new(move || {
+    let case = Res::new(move || {
         let id = id();
         state.changes.track();
         reload.track();

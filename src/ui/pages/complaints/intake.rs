@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -376,7 +377,7 @@ pub fn IntakePage() -> impl IntoView {
 
     // Customer search (name, account number or last four phone digits).
     let customer_q = RwSignal::new(String::new());
-    let customers = LocalResource::new(move || {
+    let customers = Res::new(move || {
         let q = customer_q.get();
         let s = store();
         async move {
@@ -386,7 +387,7 @@ pub fn IntakePage() -> impl IntoView {
             find_customers(&s, &q, 8, 5_000).await
         }
     });
-    let staff = LocalResource::new(move || {
+    let staff = Res::new(move || {
         state.changes.track();
         let s = store();
         async move {

@@ -2,6 +2,7 @@
 //! at a time through an index with a cursor, due-today and overdue rows highlighted, and the
 //! counts of open, due-today and overdue cases.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -36,7 +37,7 @@ pub fn ListPage() -> impl IntoView {
         at.set((None, 0));
     });
 
-    let page = LocalResource::new(move || {
+    let page = Res::new(move || {
         state.changes.track();
         let f = filter.get();
         let after = at.get().0;
@@ -47,7 +48,7 @@ pub fn ListPage() -> impl IntoView {
             list_page(&s, &f, &cal, now, after).await.map(|r| (r, now))
         }
     });
-    let totals = LocalResource::new(move || {
+    let totals = Res::new(move || {
         state.changes.track();
         let s = store();
         async move { counts(&s, super::model::now_s()).await.ok() }

@@ -1,6 +1,7 @@
 //! complaints/print: the printed complaint record (客户投诉处理记录表) on A4 — every field of the
 //! case and of each round, in the current language, with boxes for signatures and dates.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -18,7 +19,7 @@ pub fn PrintPage() -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let params = use_params_map();
-    let case = LocalResource::new(move || {
+    let case = Res::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         state.changes.track();
         let s = store();

@@ -3,6 +3,8 @@
 //! is idempotent: ids are deterministic and existing ones are never written again. A task is
 //! done with a note and the channel used, or skipped with a reason.
 
+use crate::domain::sort::{sort_by, sort_by_key};
+use crate::ui::resource::Res;
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
@@ -132,11 +134,11 @@ pub fn CarePage() -> impl IntoView {
     let horizon = RwSignal::new(30u32);
     let generating = RwSignal::new(false);
 
-    let open_tasks = LocalResource::new(move || {
+    let open_tasks = Res::new(move || {
         state.changes.track();
         async move { load_tasks(true, 500).await }
     });
-    let closed_tasks = LocalResource::new(move || {
+    let closed_tasks = Res::new(move || {
         state.changes.track();
         async move { load_tasks(false, 20).await }
     });
@@ -162,7 +164,7 @@ pub fn CarePage() -> impl IntoView {
     // and, while it is open, its row in the list highlighted and brought into view.
     let query = use_query_map();
     let focus_id = Memo::new(move |_| query.read().get("task").filter(|s| !s.is_empty()));
-    let focused = LocalResource::new(move || {
+    let focused = Res::new(move || {
         state.changes.track();
         let id = focus_id.get();
         async move {
@@ -396,7 +398,7 @@ fn PlanSection() -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let zh = move || lang.get().is_zh();
-    let plans = LocalResource::new(move || {
+    let plans = Res::new(move || {
         state.changes.track();
         async move {
             all_of::<VisitPlan>(&store())
@@ -405,13 +407,13 @@ fn PlanSection() -> impl IntoView {
                 .unwrap_or_default()
         }
     });
-    let staff = LocalResource::new(move || async move {
+    let staff = Res::new(move || async move {
         let mut v: Vec<_> = staff_by_id()
             .await
             .into_values()
             .filter(|s| s.active)
             .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by(&mut v, |a, b| a.name.cmp(&b.name));
         v
     });
     let name = RwSignal::new(String::new());
@@ -675,7 +677,7 @@ fn SettingsSection() -> impl IntoView {
                     name: Text::new(zh_name, en_name),
                     date,
                 });
-                c.settings.holidays.sort_by_key(|h| h.date);
+                sort_by_key(&mut c.settings.holidays, |h| h.date);
             }
         });
         h_date.set(String::new());

@@ -1,5 +1,7 @@
 //! The customer form: create or edit one customer, validated as the user types.
 
+use crate::domain::sort::sort_by;
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 
@@ -101,16 +103,16 @@ pub fn CustomerForm(
     let busy = RwSignal::new(false);
     let account_taken = RwSignal::new(false);
 
-    let staff = LocalResource::new(|| async {
+    let staff = Res::new(|| async {
         let mut v: Vec<Staff> = staff_by_id()
             .await
             .into_values()
             .filter(|s| s.active)
             .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by(&mut v, |a, b| a.name.cmp(&b.name));
         v
     });
-    let config = LocalResource::new(|| async { journey_config().await });
+    let config = Res::new(|| async { journey_config().await });
 
     let zh = move || lang.get().is_zh();
     let name_err = move || {

@@ -12,14 +12,15 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::domain::customer::{
-    mask_account, mask_phone, ColumnMapping, CustomerDraft, Field, ImportParser, RowError,
+    decode_with, mask_account, mask_phone, ColumnMapping, CustomerDraft, DetectedEncoding, Field,
+    ImportParser, RowError,
 };
 use crate::domain::Record;
 use crate::store::{typed, Doc, DocStore, KeyRange, StoreError};
 use crate::ui::components::ProgressBar;
 use crate::ui::data::count_of;
 use crate::ui::i18n::t2;
-use crate::ui::platform::{download, new_id, read_file_bytes, yield_now};
+use crate::ui::platform::{decode_gb18030, download, new_id, read_file_bytes, yield_now};
 use crate::ui::state::{app, store};
 
 use super::{all_docs_in, staff_by_id};
@@ -165,7 +166,8 @@ pub fn ImportPage() -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let zh = move || lang.get().is_zh();
-    let bytes: StoredValue<Option<Vec<u8>>> = StoredValue::new(None);
+    // The chosen file, decoded once: its text and the encoding it was read in.
+    let text: StoredValue<Option<(String, DetectedEncoding)>> = StoredValue::new(None);
     let drafts: StoredValue<Vec<CustomerDraft>> = StoredValue::new(Vec::new());
     let info = RwSignal::new(None::<FileInfo>);
     let mapping = RwSignal::new(ColumnMapping::default());
@@ -181,7 +183,7 @@ pub fn ImportPage() -> impl IntoView {
 
     // Checks every row with the current mapping, in chunks.
     let check = move || {
-        let Some(data) = bytes.get_value() else {
+        let Some((data, encoding)) = text.get_value() else {
             return;
         };
         let map = mapping.get_untracked();
@@ -193,7 +195,7 @@ pub fn ImportPage() -> impl IntoView {
         progress.set(Some((0, 1000)));
         spawn_local(async move {
             let existing = existing_accounts().await;
-            let mut parser = match ImportParser::new(&data, Some(map)) {
+            let mut parser = match ImportParser::from_text(&data, encoding, Some(map)) {
                 Ok(p) => p.with_existing_accounts(existing),
                 Err(e) => {
                     file_error.set(Some(e.message(state.zh())));
@@ -260,8 +262,12 @@ pub fn ImportPage() -> impl IntoView {
                     return;
                 }
             };
-            match ImportParser::new(&data, None) {
-                Ok(p) => {
+            let decoded = decode_with(&data, decode_gb18030).and_then(|(data, encoding)| {
+                let p = ImportParser::from_text(&data, encoding, None)?;
+                Ok((p, data, encoding))
+            });
+            match decoded {
+                Ok((p, data, encoding)) => {
                     mapping.set(p.mapping().clone());
                     info.set(Some(FileInfo {
                         name,
@@ -269,7 +275,7 @@ pub fn ImportPage() -> impl IntoView {
                         encoding: p.encoding().label(),
                         delimiter: p.delimiter(),
                     }));
-                    bytes.set_value(Some(data));
+                    text.set_value(Some((data, encoding)));
                     check();
                 }
                 Err(e) => file_error.set(Some(e.message(state.zh()))),
@@ -369,7 +375,7 @@ pub fn ImportPage() -> impl IntoView {
                     );
                     report.try_set(None);
                     info.try_set(None);
-                    bytes.try_set_value(None);
+                    text.try_set_value(None);
                     drafts.try_set_value(Vec::new());
                     preview.try_set(Vec::new());
                 }

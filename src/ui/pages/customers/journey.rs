@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
@@ -306,7 +307,7 @@ pub fn JourneyPage() -> impl IntoView {
     let drill = RwSignal::new(None::<(String, Ids)>);
     let editing = RwSignal::new(false);
 
-    let data = LocalResource::new(move || {
+    let data = Res::new(move || {
         state.changes.track();
         let zh = lang.get().is_zh();
         async move { load(zh).await }

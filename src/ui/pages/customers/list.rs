@@ -1,6 +1,7 @@
 //! The customer list (/customers): search by name, the last four digits of the phone or the
 //! account number through indexes, one page at a time; contact data masked.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -66,7 +67,7 @@ pub fn ListPage() -> impl IntoView {
     let back: RwSignal<Vec<Option<Cursor>>> = RwSignal::new(Vec::new());
     let creating = RwSignal::new(false);
 
-    let data = LocalResource::new(move || {
+    let data = Res::new(move || {
         state.changes.track();
         let q = applied.get();
         let a = after.get();

@@ -2,6 +2,7 @@
 //! recorded in an `access_log` document), and the timeline of every complaint, demand,
 //! survey response, return visit and care event of the customer, read through `by_customer`.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
@@ -148,7 +149,7 @@ pub fn TimelinePage() -> impl IntoView {
     let revealed = RwSignal::new(Vec::<ContactField>::new());
     let zh = move || lang.get().is_zh();
 
-    let customer = LocalResource::new(move || {
+    let customer = Res::new(move || {
         state.changes.track();
         let id = id.get();
         async move {
@@ -171,7 +172,7 @@ pub fn TimelinePage() -> impl IntoView {
             .map_err(|e| e.message(state.zh()))
         }
     });
-    let docs = LocalResource::new(move || {
+    let docs = Res::new(move || {
         state.changes.track();
         let id = id.get();
         async move {
@@ -180,7 +181,7 @@ pub fn TimelinePage() -> impl IntoView {
                 .map_err(|e| e.message(state.zh()))
         }
     });
-    let access = LocalResource::new(move || {
+    let access = Res::new(move || {
         state.changes.track();
         let id = id.get();
         async move {

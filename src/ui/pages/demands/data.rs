@@ -2,6 +2,7 @@
 //! `demand_by_status` index, the customers they name, staff, the customer picker's name
 //! search, and the saves (create, move, reset, status, return-visit task) with their messages.
 
+use crate::domain::sort::sort_by;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
@@ -89,7 +90,7 @@ pub async fn load(st: &AppStore, status: StatusFilter) -> Result<Loaded, StoreEr
         .iter()
         .filter_map(|d| d.customer_id.clone())
         .collect();
-    ids.sort();
+    sort_by(&mut ids, |a, b| a.cmp(b));
     ids.dedup();
     for id in ids {
         if let Ok(c) = typed::load::<Customer, _>(st, &id).await {
@@ -97,7 +98,7 @@ pub async fn load(st: &AppStore, status: StatusFilter) -> Result<Loaded, StoreEr
         }
     }
     let (mut staff, _) = all_of::<Staff>(st).await?;
-    staff.sort_by(|a, b| a.name.cmp(&b.name));
+    sort_by(&mut staff, |a, b| a.name.cmp(&b.name));
     out.staff = staff;
     Ok(out)
 }

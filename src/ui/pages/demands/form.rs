@@ -3,6 +3,8 @@
 //! is linked), owner, and a due date in working days. Used by the quick capture and by the
 //! quick-add of a matrix cell (which presets the cell's properties).
 
+use crate::domain::sort::sort_by;
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -98,7 +100,7 @@ pub fn CustomerPicker(chosen: RwSignal<Option<Customer>>) -> impl IntoView {
     let lang = app().lang;
     let st = store();
     let query = RwSignal::new(String::new());
-    let results = LocalResource::new(move || {
+    let results = Res::new(move || {
         let q = query.get();
         let st = st.clone();
         async move { super::data::search_customers(&st, &q, 8).await }
@@ -189,7 +191,7 @@ pub fn DemandForm(
         None => {}
     }
     let st = env.with_value(|e| e.store.clone());
-    let staff = LocalResource::new(move || {
+    let staff = Res::new(move || {
         let st = st.clone();
         async move {
             let mut list = all_of::<Staff>(&st)
@@ -197,7 +199,7 @@ pub fn DemandForm(
                 .map(|(v, _)| v)
                 .unwrap_or_default();
             list.retain(|s| s.active);
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by(&mut list, |a, b| a.name.cmp(&b.name));
             list
         }
     });

@@ -13,6 +13,7 @@ mod quick;
 
 use std::sync::LazyLock;
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -151,7 +152,7 @@ pub fn MatrixPage() -> impl IntoView {
     });
 
     let env = StoredValue::new_local(Env::here());
-    let resource = LocalResource::new(move || {
+    let resource = Res::new(move || {
         state.changes.track();
         let s = status.get();
         let st = env.with_value(|e| e.store.clone());

@@ -2,6 +2,7 @@
 //! submission and after an idle timeout; the minimum gap between submissions; the waiting
 //! count; and the discreet corner button that opens the staff PIN pad.
 
+use crate::domain::sort::sort_by_key;
 use std::time::Duration;
 
 use chrono::NaiveTime;
@@ -48,7 +49,7 @@ const PIN_IDLE_MS: u64 = 30_000;
 fn hours_lines(hours: &[OpeningHours], zh: bool) -> Vec<String> {
     let mut groups: Vec<((NaiveTime, NaiveTime), Vec<&'static str>)> = Vec::new();
     let mut sorted: Vec<&OpeningHours> = hours.iter().collect();
-    sorted.sort_by_key(|h| (h.weekday.num_days_from_monday(), h.open));
+    sort_by_key(&mut sorted, |h| (h.weekday.num_days_from_monday(), h.open));
     for h in sorted {
         let key = (h.open, h.close);
         let name = weekday_name(h.weekday, zh);

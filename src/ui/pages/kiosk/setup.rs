@@ -1,6 +1,8 @@
 //! `KioskSetup`: staff configure this device's kiosk (survey, idle timeout, partial answers,
 //! minimum gap, opening hours, thank-you time, device label) and start kiosk mode on it.
 
+use crate::domain::sort::sort_by;
+use crate::ui::resource::Res;
 use chrono::{NaiveTime, Weekday};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -142,7 +144,7 @@ pub fn KioskSetup(
     // Futures run without the reactive owner: take the store handle here.
     let db = StoredValue::new_local(store());
 
-    let surveys = LocalResource::new(move || {
+    let surveys = Res::new(move || {
         state.changes.track();
         let st = db.get_value();
         async move {
@@ -150,7 +152,7 @@ pub fn KioskSetup(
                 .await
                 .map(|(v, _)| v)
                 .unwrap_or_default();
-            v.sort_by(|a, b| a.id.cmp(&b.id));
+            sort_by(&mut v, |a, b| a.id.cmp(&b.id));
             v
         }
     });

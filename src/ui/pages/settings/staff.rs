@@ -1,5 +1,7 @@
 //! Staff profiles: name, role and PIN (stored only as a salted PBKDF2 hash).
 
+use crate::domain::sort::sort_by;
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -30,16 +32,16 @@ pub fn role_key(r: Role) -> &'static str {
 }
 
 /// Every staff profile, refreshed when the store changes.
-pub fn staff_resource() -> LocalResource<Vec<Staff>> {
+pub fn staff_resource() -> Res<Vec<Staff>> {
     let state = app();
-    LocalResource::new(move || {
+    Res::new(move || {
         state.changes.track();
         async move {
             let mut list = all_of::<Staff>(&store())
                 .await
                 .map(|(v, _)| v)
                 .unwrap_or_default();
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by(&mut list, |a, b| a.name.cmp(&b.name));
             list
         }
     })

@@ -31,6 +31,7 @@
 //!   `q-<question id>`, each score `a-<question id>-<value>`, option `a-<question id>-<option id>`,
 //!   free text `a-<question id>`.
 
+use crate::domain::sort::sort_by_key;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -361,7 +362,7 @@ fn QuestionView(
                         if on {
                             cs.push(oid.clone());
                         }
-                        cs.sort_by_key(|c| order.iter().position(|o| o == c));
+                        sort_by_key(&mut cs, |c| order.iter().position(|o| o == c));
                         set(qid2.clone(), Answer::Choices(cs));
                     };
                     let checked2 = checked.clone();

@@ -4,6 +4,7 @@
 //! its QR code for printing. Saving a survey that has responses makes a new version
 //! (domain `Survey::edit`). Unsaved edits are kept on this device until saved.
 
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -180,7 +181,7 @@ pub fn BuilderPage() -> impl IntoView {
         }
     });
 
-    let responses_now = LocalResource::new(move || {
+    let responses_now = Res::new(move || {
         state.changes.track();
         let o = original.get();
         async move {

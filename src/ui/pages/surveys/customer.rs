@@ -8,6 +8,7 @@
 
 use std::cell::Cell;
 
+use crate::ui::resource::Res;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -119,7 +120,7 @@ pub fn CustomerPage() -> impl IntoView {
         .and_then(|q| LinkTarget::from_query(&q));
     let delivery = RwSignal::new(Delivery::Unknown);
     let fetch_target = target.clone();
-    let survey = LocalResource::new(move || {
+    let survey = Res::new(move || {
         let id = id.get();
         let target = fetch_target.clone();
         async move {

@@ -1,6 +1,8 @@
 //! list: every survey with its version and response count, "new", and the ready-made
 //! default survey (offered prominently while no survey exists).
 
+use crate::domain::sort::sort_by;
+use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -18,12 +20,12 @@ use crate::ui::state::{app, store};
 pub fn ListPage() -> impl IntoView {
     let state = app();
     let lang = state.lang;
-    let surveys = LocalResource::new(move || {
+    let surveys = Res::new(move || {
         state.changes.track();
         async move {
             let st = store();
             let (mut list, _) = all_of::<Survey>(&st).await.unwrap_or_default();
-            list.sort_by(|a, b| b.id.cmp(&a.id));
+            sort_by(&mut list, |a, b| b.id.cmp(&a.id));
             let mut out = Vec::new();
             for s in list {
                 let n = response_count(&st, &s.id).await.unwrap_or(0);

@@ -5,6 +5,8 @@
 //! Responses are read through the `response_by_survey` index page by page; every figure
 //! comes from `domain::stats`.
 
+use crate::domain::sort::sort_by;
+use crate::ui::resource::Res;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -124,12 +126,12 @@ pub fn ResultsPage() -> impl IntoView {
         }
     });
 
-    let survey = LocalResource::new(move || {
+    let survey = Res::new(move || {
         state.changes.track();
         let id = id.get();
         async move { load_survey(&store(), &id).await.ok() }
     });
-    let lookups = LocalResource::new(move || async move {
+    let lookups = Res::new(move || async move {
         let st = store();
         let staff = all_of::<Staff>(&st)
             .await
@@ -141,7 +143,7 @@ pub fn ResultsPage() -> impl IntoView {
         (staff, journey)
     });
     // Responses in the date range, read page by page (the other filters apply in memory).
-    let responses = LocalResource::new(move || {
+    let responses = Res::new(move || {
         state.changes.track();
         let id = id.get();
         let (from, to) = (parse_date(&f.from.get()), parse_date(&f.to.get()));
@@ -158,7 +160,7 @@ pub fn ResultsPage() -> impl IntoView {
             r.unwrap_or_default()
         }
     });
-    let follow = LocalResource::new(move || {
+    let follow = Res::new(move || {
         state.changes.track();
         let id = id.get();
         async move { followups(&store(), &id).await.unwrap_or_default() }
@@ -345,7 +347,7 @@ fn TrendPanel(
     survey: Survey,
     bucket: RwSignal<String>,
     filters: Filters,
-    responses: LocalResource<Vec<SurveyResponse>>,
+    responses: Res<Vec<SurveyResponse>>,
 ) -> impl IntoView {
     let lang = app().lang;
     let survey = StoredValue::new(survey);
@@ -493,10 +495,7 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
 }
 
 #[component]
-fn CountsPanel(
-    r: SurveyResults,
-    lookups: LocalResource<(Vec<Staff>, JourneyConfig)>,
-) -> impl IntoView {
+fn CountsPanel(r: SurveyResults, lookups: Res<(Vec<Staff>, JourneyConfig)>) -> impl IntoView {
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
     let none = move || lang.get().t("(未填)", "(none)").to_string();
@@ -529,7 +528,7 @@ fn CountsPanel(
 
 #[component]
 fn FollowUpsPanel(
-    follow: LocalResource<Vec<SurveyFollowUp>>,
+    follow: Res<Vec<SurveyFollowUp>>,
     highlight: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let state = app();
@@ -623,8 +622,8 @@ fn answer_text(a: Option<&crate::domain::survey::Answer>) -> String {
 fn ResponsesPanel(
     survey: Survey,
     filters: Filters,
-    responses: LocalResource<Vec<SurveyResponse>>,
-    follow: LocalResource<Vec<SurveyFollowUp>>,
+    responses: Res<Vec<SurveyResponse>>,
+    follow: Res<Vec<SurveyFollowUp>>,
     highlight: RwSignal<Option<String>>,
     /// The response the address names (`?response=`), shown in full above the table.
     opened: RwSignal<Option<String>>,
@@ -642,7 +641,9 @@ fn ResponsesPanel(
                 .cloned()
                 .collect()
         });
-        sel.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id)));
+        sort_by(&mut sel, |a, b| {
+            b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id))
+        });
         sel
     };
     let flagged = move |id: &str| {
