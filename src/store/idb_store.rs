@@ -478,6 +478,22 @@ fn summary_changes(
         .collect()
 }
 
+/// Puts one bucket's entries as a segment at `[bucket, seq]` (UTF-8 bytes of their JSON array).
+fn put_segment(
+    store: &IdbObjectStore,
+    bucket: &str,
+    seq: u64,
+    entries: &[String],
+) -> Result<(), JsValue> {
+    let key: Array = [JsValue::from_str(bucket), JsValue::from_f64(seq as f64)]
+        .iter()
+        .collect();
+    let text = format!("[{}]", entries.join(","));
+    store
+        .put_with_key(&js_sys::Uint8Array::from(text.as_bytes()), &key)
+        .map(|_| ())
+}
+
 /// Puts one segment per bucket at `[bucket, seq]`.
 fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(), StoreError> {
     for (name, buckets) in segments {
@@ -486,13 +502,7 @@ fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(),
         }
         let store = tx.object_store(&name).map_err(js_err)?;
         for (bucket, entries) in buckets {
-            let key: Array = [JsValue::from_str(&bucket), JsValue::from_f64(seq as f64)]
-                .iter()
-                .collect();
-            let text = format!("[{}]", entries.join(","));
-            store
-                .put_with_key(&js_sys::Uint8Array::from(text.as_bytes()), &key)
-                .map_err(js_err)?;
+            put_segment(&store, &bucket, seq, &entries).map_err(js_err)?;
         }
     }
     Ok(())
@@ -887,11 +897,7 @@ fn upgrade(
         if c.is_null() || c.is_undefined() {
             for ((_, store), buckets) in sums.iter().zip(pending.iter_mut()) {
                 for (bucket, entries) in std::mem::take(buckets) {
-                    let key: Array = [JsValue::from_str(&bucket), JsValue::from_f64(0.0)]
-                        .iter()
-                        .collect();
-                    let text = format!("[{}]", entries.join(","));
-                    let _ = store.put_with_key(&js_sys::Uint8Array::from(text.as_bytes()), &key);
+                    let _ = put_segment(store, &bucket, 0, &entries);
                 }
             }
             return;

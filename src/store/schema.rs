@@ -453,14 +453,15 @@ impl Schema {
 
     /// Checks names are unique and well formed.
     pub fn validate(&self) -> Result<(), String> {
-        let mut seen = std::collections::BTreeSet::new();
-        for ix in &self.indexes {
-            if ix.name.is_empty()
-                || !ix
-                    .name
+        let well_formed = |name: &str| {
+            !name.is_empty()
+                && name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for ix in &self.indexes {
+            if !well_formed(ix.name) {
                 return Err(format!("bad index name {:?}", ix.name));
             }
             if !seen.insert(ix.name) {
@@ -469,12 +470,7 @@ impl Schema {
         }
         let mut types = std::collections::BTreeSet::new();
         for sum in &self.summaries {
-            if sum.name.is_empty()
-                || !sum
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
+            if !well_formed(sum.name) {
                 return Err(format!("bad summary name {:?}", sum.name));
             }
             if !types.insert(sum.doc_type) {
