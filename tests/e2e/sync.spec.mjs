@@ -245,6 +245,8 @@ test('the server killed mid-sync and restarted: sync resumes, counts match, noth
   await expect.poll(() => killed, { timeout: 30_000 }).toBe(true);
   await expect(status(a.page)).toHaveAttribute('data-phase', /offline|error/, { timeout: 30_000 });
   await open(a.page, '/complaints');
+  // The count shows "…" until it is loaded.
+  await expect(a.page.getByTestId('count-open').locator('.n')).toHaveText(/^\d+$/);
   const partial = Number(await a.page.getByTestId('count-open').locator('.n').innerText());
   expect(partial).toBeGreaterThanOrEqual(500);
   expect(partial).toBeLessThan(N);
