@@ -54,10 +54,11 @@ function handler(req, res) {
   fs.createReadStream(file).pipe(res);
 }
 
-/** Starts the server on a free loopback port; resolves to { url, stop() }. */
-export async function startBenchServer() {
+/** Starts the server on a loopback port (a free one unless `port` is given, e.g. to keep one
+ * origin's databases between probe runs); resolves to { url, stop() }. */
+export async function startBenchServer(listenPort = 0) {
   const server = http.createServer(handler);
-  await new Promise((r, j) => { server.on('error', j); server.listen(0, '127.0.0.1', r); });
+  await new Promise((r, j) => { server.on('error', j); server.listen(listenPort, '127.0.0.1', r); });
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,

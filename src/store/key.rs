@@ -62,12 +62,45 @@ impl Ord for KeyPart {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
             (KeyPart::Num(a), KeyPart::Num(b)) => a.total_cmp(b),
-            (KeyPart::Str(a), KeyPart::Str(b)) => a.encode_utf16().cmp(b.encode_utf16()),
+            (KeyPart::Str(a), KeyPart::Str(b)) => utf16_cmp(a, b),
             (KeyPart::Arr(a), KeyPart::Arr(b)) => a.cmp(b),
             _ => self.rank().cmp(&other.rank()),
         }
     }
 }
+/// `a` and `b` compared by UTF-16 code units (as IndexedDB compares strings), straight on their
+/// UTF-8 bytes. Byte order is code point order, which is UTF-16's order but for one case: a
+/// character above U+FFFF (UTF-8 lead byte F0–F4; UTF-16 units from D800) sorts before one of
+/// U+E000–U+FFFF (lead byte EE or EF). Where the strings first differ, those bytes are both
+/// lead bytes or both the same character's continuation bytes (equal prefixes), so looking at
+/// the first differing byte is enough.
+pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let n = x.len().min(y.len());
+    // The common prefix, eight bytes at a time, then byte by byte.
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let mut i = 0;
+    while i + 8 <= n && word(x, i) == word(y, i) {
+        i += 8;
+    }
+    while i < n && x[i] == y[i] {
+        i += 1;
+    }
+    if i == n {
+        return x.len().cmp(&y.len());
+    }
+    let (p, q) = (x[i], y[i]);
+    let above_bmp = |b: u8| b >= 0xF0;
+    let private_use_up = |b: u8| b == 0xEE || b == 0xEF;
+    if above_bmp(p) && private_use_up(q) {
+        Ordering::Less
+    } else if private_use_up(p) && above_bmp(q) {
+        Ordering::Greater
+    } else {
+        p.cmp(&q)
+    }
+}
+
 impl PartialOrd for KeyPart {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -98,6 +131,46 @@ impl From<f64> for KeyPart {
 impl From<i64> for KeyPart {
     fn from(n: i64) -> Self {
         KeyPart::Num(n as f64)
+    }
+}
+
+/// A part read straight from JSON (numbers, strings, arrays; anything else is an error), without
+/// building a JSON value first: how summaries read their keys.
+impl<'de> serde::Deserialize<'de> for KeyPart {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KeyPart, D::Error> {
+        struct Part;
+        impl<'de> serde::de::Visitor<'de> for Part {
+            type Value = KeyPart;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key part")
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<KeyPart, E> {
+                Ok(KeyPart::Num(n))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<KeyPart, E> {
+                Ok(KeyPart::Num(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<KeyPart, E> {
+                Ok(KeyPart::Num(n as f64))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<KeyPart, E> {
+                Ok(KeyPart::Str(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<KeyPart, E> {
+                Ok(KeyPart::Str(s))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<KeyPart, A::Error> {
+                let mut parts = Vec::new();
+                while let Some(p) = a.next_element()? {
+                    parts.push(p);
+                }
+                Ok(KeyPart::Arr(parts))
+            }
+        }
+        d.deserialize_any(Part)
     }
 }
 
@@ -311,6 +384,44 @@ mod tests {
         // U+FF5E (one unit 0xFF5E) is above U+1F600 (surrogates 0xD83D...) in UTF-16 order,
         // although below it in code point order.
         assert!(KeyPart::Str("\u{1F600}".into()) < KeyPart::Str("\u{FF5E}".into()));
+        // Every pair of a set of strings orders as their UTF-16 units do: ASCII, CJK, private
+        // use and the top of the BMP, characters above U+FFFF, prefixes and the empty string.
+        let chars = [
+            'a',
+            'z',
+            '~',
+            '\u{7F}',
+            '\u{80}',
+            'é',
+            '投',
+            '诉',
+            '\u{D7FF}',
+            '\u{E000}',
+            '\u{EFFF}',
+            '\u{F000}',
+            '\u{FF5E}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{1F600}',
+            '\u{10FFFF}',
+        ];
+        let mut strings = vec![String::new()];
+        for a in chars {
+            strings.push(a.to_string());
+            for b in chars {
+                strings.push(format!("{a}{b}"));
+                strings.push(format!("x{a}{b}y"));
+            }
+        }
+        for a in &strings {
+            for b in &strings {
+                assert_eq!(
+                    utf16_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 
     #[test]
