@@ -7,7 +7,7 @@ use kefu::store::idb_store::IdbStore;
 use kefu::store::key::{IndexKey, KeyPart};
 use kefu::store::revs::RevTree;
 use kefu::store::schema::{num_part, IndexDef, Migration, SummaryDef};
-use kefu::store::{suite, Doc, DocStore, KeyRange, Query, Schema, StoreError};
+use kefu::store::{suite, typed, Doc, DocStore, KeyRange, Query, Schema, StoreError};
 use serde_json::{json, Value as Json};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -119,9 +119,11 @@ async fn migration_from_the_previous_schema_keeps_every_record() {
     assert_eq!(ids, ["note:0299", "note:0298"]);
     assert_eq!(v2.update_seq().await.unwrap(), seq_before);
     // The new summary was written for every note by the upgrade; the trees are intact.
-    let sums: Vec<String> =
-        serde_json::from_str(&v2.summaries("note_n", &KeyRange::all()).await.unwrap()).unwrap();
-    assert_eq!((sums.len(), sums[299].as_str()), (300, "note:0299"));
+    let sums = typed::summaries_of::<String, _>(&v2, "note_n", &KeyRange::all())
+        .await
+        .unwrap();
+    assert_eq!(sums.len(), 300);
+    assert_eq!(sums[299], ("note:0299".into(), Some("note:0299".into())));
     let rev = rev_before.clone().unwrap();
     assert!(v2.rev_tree("note:0007").await.unwrap().is_leaf(&rev));
     // Every record is intact: all_docs reads 301 without corruption.

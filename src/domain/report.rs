@@ -3,10 +3,11 @@
 //! Every figure carries the ids of the cases behind it so the UI can drill down.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 
-use super::calendar::{next_month, WorkingCalendar};
+use super::calendar::{next_month, time_text, WorkingCalendar};
 use serde::{Deserialize, Serialize};
 
 use super::complaint::{
@@ -27,14 +28,15 @@ pub const REPORT_DUE_TRADING_DAY: u32 = 3;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Figure {
     pub count: u32,
-    /// Complaint document ids, sorted (ids are time-ordered, so oldest first).
-    pub ids: Vec<String>,
+    /// Complaint document ids, sorted (ids are time-ordered, so oldest first). Shared: a case
+    /// is behind some ten figures of a report, and a report may count 100,000 cases.
+    pub ids: Vec<Arc<str>>,
 }
 
 impl Figure {
-    fn add(&mut self, id: &str) {
+    fn add(&mut self, id: &Arc<str>) {
         self.count += 1;
-        self.ids.push(id.to_string());
+        self.ids.push(id.clone());
     }
     fn sort(&mut self) {
         self.ids.sort();
@@ -53,7 +55,7 @@ pub struct LimitFigures {
 }
 
 impl LimitFigures {
-    fn add(&mut self, id: &str, state: ClockState) {
+    fn add(&mut self, id: &Arc<str>, state: ClockState) {
         match state {
             ClockState::Met => self.within.add(id),
             ClockState::MetLate { .. } | ClockState::Overdue { .. } => self.late.add(id),
@@ -137,31 +139,43 @@ pub struct MonthlyReport {
 /// read without reading the cases. Short field names: they are stored once per case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFacts {
-    #[serde(rename = "i")]
+    /// Not stored: a summary entry carries its document's id (see [`CaseFacts::with_id`]).
+    /// Summaries written before this was left out still hold it as `i`.
+    #[serde(rename = "i", default, skip_serializing)]
     pub id: String,
     #[serde(rename = "n")]
     pub case_no: String,
-    #[serde(rename = "r")]
+    #[serde(rename = "r", with = "time_text")]
     pub received_at: NaiveDateTime,
     #[serde(rename = "c")]
     pub channel: Channel,
-    #[serde(rename = "k", default)]
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
-    #[serde(rename = "v", default)]
+    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<u8>,
-    #[serde(rename = "d", default)]
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    #[serde(rename = "p", default)]
+    #[serde(rename = "p", default, skip_serializing_if = "Vec::is_empty")]
     pub staff_involved: Vec<String>,
     #[serde(rename = "s")]
     pub status: Status,
-    #[serde(rename = "b", default)]
+    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
     pub responsibility: Option<Responsibility>,
     /// When the first investigation opinion was submitted (the investigation clock's stop).
-    #[serde(rename = "o", default)]
+    #[serde(
+        rename = "o",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time_text::option"
+    )]
     pub opinion_at: Option<NaiveDateTime>,
     /// When the customer was first answered (the response clock's stop).
-    #[serde(rename = "a", default)]
+    #[serde(
+        rename = "a",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time_text::option"
+    )]
     pub responded_at: Option<NaiveDateTime>,
 }
 
@@ -181,6 +195,11 @@ impl CaseFacts {
             opinion_at: met_at(c, ClockKind::Investigation),
             responded_at: met_at(c, ClockKind::Response),
         }
+    }
+
+    /// The facts with their complaint's id (as read from a summary, which holds it beside).
+    pub fn with_id(self, id: String) -> CaseFacts {
+        CaseFacts { id, ..self }
     }
 
     /// The facts of a stored complaint body (without `_id`), read straight from the JSON
@@ -320,7 +339,7 @@ impl MonthlyAggregator {
             )
         });
         let r = &mut self.report;
-        let id = c.id.as_str();
+        let id: &Arc<str> = &Arc::from(c.id.as_str());
         let responsibility = c.responsibility;
         r.total.add(id);
         r.by_channel.entry(c.channel).or_default().add(id);
@@ -638,7 +657,7 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
     let numbers = |f: &Figure| -> String {
         f.ids
             .iter()
-            .map(|id| case_no.get(id.as_str()).copied().unwrap_or(id.as_str()))
+            .map(|id| case_no.get(&**id).copied().unwrap_or(id))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -1158,8 +1177,10 @@ mod tests {
         ]
     }
 
-    fn ids(ns: &[u32]) -> Vec<String> {
-        ns.iter().map(|n| format!("complaint:{n:02}")).collect()
+    fn ids(ns: &[u32]) -> Vec<Arc<str>> {
+        ns.iter()
+            .map(|n| format!("complaint:{n:02}").into())
+            .collect()
     }
 
     fn fig(ns: &[u32]) -> Figure {
@@ -1179,9 +1200,16 @@ mod tests {
             obj.insert("type".into(), "complaint".into());
             let facts = CaseFacts::of_body(&c.id, &body).unwrap();
             assert_eq!(facts, CaseFacts::of(&c));
+            // Stored without the id (the summary entry holds it) and without empty fields.
             let text = serde_json::to_string(&facts).unwrap();
-            assert_eq!(serde_json::from_str::<CaseFacts>(&text).unwrap(), facts);
+            assert!(!text.contains("\"i\"") && !text.contains("null"), "{text}");
+            let read: CaseFacts = serde_json::from_str(&text).unwrap();
+            assert_eq!(read.with_id(c.id.clone()), facts);
         }
+        // Facts stored before the id was left out still read.
+        let old = r#"{"i":"complaint:1","n":"TS-1","r":"2026-10-16T12:22:00","c":"email","k":null,"v":null,"d":null,"p":[],"s":"received","b":null,"o":null,"a":null}"#;
+        let read: CaseFacts = serde_json::from_str(old).unwrap();
+        assert_eq!((read.id.as_str(), read.category), ("complaint:1", None));
         assert_eq!(
             CaseFacts::of_body("x", &serde_json::json!({"type": "note"})),
             None
@@ -1199,6 +1227,7 @@ mod tests {
             let facts: CaseFacts = serde_json::from_str(
                 &serde_json::to_string(&CaseFacts::of_body(&c.id, &body).unwrap()).unwrap(),
             )
+            .map(|f: CaseFacts| f.with_id(c.id.clone()))
             .unwrap();
             assert_eq!(from_cases.add(&c), from_facts.add_facts(&facts));
         }

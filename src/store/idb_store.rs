@@ -15,7 +15,8 @@
 //!   with the non-winning leaf bodies ([`RevRecord`]), both as JSON text: one put per document,
 //!   and a string is cloned in and out of IndexedDB far faster than an object tree.
 //! - `sum_<name>`, one per [`SummaryDef`](super::schema::SummaryDef): the summaries in
-//!   segments, key `[bucket, seq]`, value the JSON text `[[id, key, summary|null]…]`: each
+//!   segments (see [`summary`](super::summary)), key `[bucket, seq]`, value the UTF-8 bytes
+//!   of the JSON text `[[id, key, summary|null]…]`: each
 //!   write adds one segment per bucket it touches (`null`: the document left the bucket), a
 //!   later segment overriding an earlier one. A month of 100,000 summaries is a few hundred
 //!   records, not 100,000 (IndexedDB spends ~20 µs per record read, however small). The
@@ -31,6 +32,7 @@ use super::engine::{self, Current, Prepared, RevRecord};
 use super::key::{IndexKey, KeyRange};
 use super::revs::RevTree;
 use super::schema::SummaryDef;
+use super::summary::{entry_text, Segment};
 use super::{
     Change, Cursor, Doc, DocStore, IndexDef, Page, Query, ReplicatedRev, Schema, StorageInfo,
     StoreError,
@@ -429,15 +431,7 @@ fn sum_name(name: &str) -> String {
 /// A document's summary as a segment entry: (bucket, `[id, key, summary]` JSON text).
 fn summary_entry(def: &SummaryDef, doc: &Doc) -> Option<(String, String)> {
     let (key, text) = def.summary_of(doc)?;
-    Some((
-        (def.bucket)(&key),
-        format!(
-            "[{},{},{}]",
-            Json::String(doc.id.clone()),
-            key.to_json(),
-            text
-        ),
-    ))
+    Some(((def.bucket)(&key), entry_text(&doc.id, Some((&key, &text)))))
 }
 
 /// The segments a write adds, per summary store: (store, bucket → entries), when documents
@@ -465,7 +459,7 @@ fn summary_changes(
                 }
                 if let Some((bucket, _)) = &old {
                     if new.as_ref().map(|(b, _)| b) != Some(bucket) {
-                        let gone = format!("[{},null,null]", Json::String(cur.winner.id.clone()));
+                        let gone = entry_text(&cur.winner.id, None);
                         buckets.entry(bucket.clone()).or_default().push(gone);
                     }
                 }
@@ -506,61 +500,6 @@ fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(),
         }
     }
     Ok(())
-}
-
-/// A segment entry as read back: id, key (null when gone), summary (null when gone).
-#[derive(serde::Deserialize)]
-struct Entry<'a>(
-    &'a str,
-    Option<Json>,
-    #[serde(borrow)] Option<&'a serde_json::value::RawValue>,
-);
-
-/// Merges segments `(seq, JSON text)` into the summaries whose keys are in `range`, in (key,
-/// id) order: of an id's entries the latest write's counts, and of one write's two (a move
-/// between buckets), the summary over the `null` left in the old bucket.
-fn merge_segments(segments: &[(i64, String)], range: &KeyRange) -> Result<String, String> {
-    type Latest<'a> = (i64, Option<Json>, Option<&'a serde_json::value::RawValue>);
-    let mut latest: BTreeMap<&str, Latest> = BTreeMap::new();
-    let mut size = 2;
-    for (seq, text) in segments {
-        let seq = *seq;
-        size += text.len();
-        let entries: Vec<Entry> = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        for Entry(id, key, value) in entries {
-            let newer = match latest.get(id) {
-                None => true,
-                Some((s, _, _)) => seq > *s || (seq == *s && key.is_some()),
-            };
-            if newer {
-                latest.insert(id, (seq, key, value));
-            }
-        }
-    }
-    let latest: BTreeMap<&str, (Option<Json>, Option<&serde_json::value::RawValue>)> = latest
-        .into_iter()
-        .map(|(id, (_, k, v))| (id, (k, v)))
-        .collect();
-    let mut rows: Vec<(IndexKey, &str, &str)> = latest
-        .into_iter()
-        .filter_map(|(id, (key, value))| {
-            let key = IndexKey::from_json(key.as_ref()?)?;
-            range
-                .contains(&key)
-                .then(|| (key, id, value.map(|v| v.get()).unwrap_or("null")))
-        })
-        .collect();
-    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut out = String::with_capacity(size);
-    out.push('[');
-    for (i, (_, _, v)) in rows.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(v);
-    }
-    out.push(']');
-    Ok(out)
 }
 
 fn ix_name(ix: &IndexDef) -> String {
@@ -1422,14 +1361,18 @@ impl DocStore for IdbStore {
         Ok(out)
     }
 
-    async fn summaries(&self, name: &str, range: &KeyRange) -> Result<String, StoreError> {
+    async fn summary_segments(
+        &self,
+        name: &str,
+        range: &KeyRange,
+    ) -> Result<Vec<Segment>, StoreError> {
         let def = *self
             .inner
             .schema
             .summary(name)
             .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
         let Some(_) = range.composite_bounds(None, false) else {
-            return Ok("[]".into());
+            return Ok(Vec::new());
         };
         let name = sum_name(def.name);
         let bucket = |k: &Option<IndexKey>| k.as_ref().map(|k| (def.bucket)(k));
@@ -1459,8 +1402,7 @@ impl DocStore for IdbStore {
         };
         let (keys, values): (Array, Array) =
             (got.get(0).unchecked_into(), got.get(1).unchecked_into());
-        let segments = keys
-            .iter()
+        keys.iter()
             .zip(values.iter())
             .map(|(k, v)| {
                 let seq = Array::from(&k).get(1).as_f64().unwrap_or(-1.0) as i64;
@@ -1471,8 +1413,7 @@ impl DocStore for IdbStore {
                 let text = String::from_utf8(bytes).map_err(|e| corrupt(e.to_string()))?;
                 Ok((seq, text))
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        merge_segments(&segments, range).map_err(corrupt)
+            .collect()
     }
 
     async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {

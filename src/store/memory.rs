@@ -4,6 +4,7 @@
 use super::engine::{self, Current};
 use super::key::{IndexKey, KeyRange};
 use super::revs::RevTree;
+use super::summary::{entry_text, Segment};
 use super::{Change, Cursor, Doc, DocStore, Page, Query, ReplicatedRev, Schema, StoreError};
 use serde_json::Value as Json;
 use std::cell::RefCell;
@@ -262,21 +263,28 @@ impl DocStore for MemoryStore {
         Ok(page)
     }
 
-    async fn summaries(&self, name: &str, range: &KeyRange) -> Result<String, StoreError> {
+    async fn summary_segments(
+        &self,
+        name: &str,
+        range: &KeyRange,
+    ) -> Result<Vec<Segment>, StoreError> {
         let inner = self.inner.borrow();
         let def = *inner
             .schema
             .summary(name)
             .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
-        let mut rows: Vec<(IndexKey, String)> = inner
+        // One segment of every summary in the range, as if written whole by a rebuild.
+        let texts: Vec<String> = inner
             .docs
             .values()
-            .filter_map(|e| def.summary_of(&e.cur.winner))
-            .filter(|(k, _)| range.contains(k))
+            .filter_map(|e| {
+                let (key, text) = def.summary_of(&e.cur.winner)?;
+                range
+                    .contains(&key)
+                    .then(|| entry_text(&e.cur.winner.id, Some((&key, &text))))
+            })
             .collect();
-        rows.sort();
-        let texts: Vec<String> = rows.into_iter().map(|(_, v)| v).collect();
-        Ok(format!("[{}]", texts.join(",")))
+        Ok(vec![(0, format!("[{}]", texts.join(",")))])
     }
 
     async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError> {

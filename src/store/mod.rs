@@ -10,6 +10,7 @@ pub mod memory;
 pub mod revs;
 pub mod schema;
 pub mod suite;
+pub mod summary;
 pub mod typed;
 
 #[cfg(target_arch = "wasm32")]
@@ -162,9 +163,14 @@ pub trait DocStore {
         &self,
         ids: &[String],
     ) -> Result<Vec<Option<engine::Current>>, StoreError>;
-    /// The summaries `name` (see [`schema::SummaryDef`]) whose keys are in `range`, in key order,
-    /// as one JSON array text of their values: a month of report facts without the documents.
-    async fn summaries(&self, name: &str, range: &KeyRange) -> Result<String, StoreError>;
+    /// The segments holding the summaries `name` (see [`schema::SummaryDef`]) whose keys may
+    /// be in `range` (more may come back): a month of report facts without the documents.
+    /// [`summary::merge`] (or [`typed::summaries_of`]) reads them.
+    async fn summary_segments(
+        &self,
+        name: &str,
+        range: &KeyRange,
+    ) -> Result<Vec<summary::Segment>, StoreError>;
     /// Non-replicated local documents (`_local/…`: checkpoints, device settings).
     async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError>;
     async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError>;

@@ -4,7 +4,7 @@
 use super::key::{IndexKey, KeyPart, KeyRange};
 use super::revs::parse_rev;
 use super::schema::{num_part, str_part, IndexDef, SummaryDef};
-use super::{Doc, DocStore, Query, ReplicatedRev, Schema, StoreError};
+use super::{typed, Doc, DocStore, Query, ReplicatedRev, Schema, StoreError};
 use serde_json::json;
 use std::future::Future;
 
@@ -15,9 +15,9 @@ pub fn schema() -> Schema {
     s.summaries.push(SummaryDef {
         name: "t_note_n",
         doc_type: "note",
-        of: |id, b| {
+        of: |_, b| {
             let key = IndexKey(vec![str_part(b, "status")?]);
-            Some((key, json!([id, b.get("n")?]).to_string()))
+            Some((key, b.get("n")?.to_string()))
         },
         bucket: |k| super::schema::text_prefix(k, 1),
     });
@@ -54,8 +54,12 @@ where
 
 async fn summaries_of<S: DocStore>(s: &S, status: &str) -> Vec<(String, i64)> {
     let range = KeyRange::eq(IndexKey(vec![KeyPart::Str(status.into())]));
-    let text = s.summaries("t_note_n", &range).await.unwrap();
-    serde_json::from_str(&text).unwrap()
+    typed::summaries_of::<i64, _>(s, "t_note_n", &range)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, n)| (id, n.unwrap()))
+        .collect()
 }
 
 /// A summary is written, moved, dropped and wiped with its document, and read by key range in
@@ -90,15 +94,10 @@ async fn summaries_follow_writes<S: DocStore>(s: &S) {
     );
     s.delete("note:a", &ra).await.unwrap();
     assert_eq!(summaries_of(s, "done").await, open(&[("note:b", 2)]));
-    let all = s.summaries("t_note_n", &KeyRange::all()).await.unwrap();
-    assert_eq!(
-        serde_json::from_str::<Vec<(String, i64)>>(&all)
-            .unwrap()
-            .len(),
-        2
-    );
+    let all = typed::summaries_of::<i64, _>(s, "t_note_n", &KeyRange::all()).await;
+    assert_eq!(all.unwrap().len(), 2);
     assert!(matches!(
-        s.summaries("none", &KeyRange::all()).await,
+        s.summary_segments("none", &KeyRange::all()).await,
         Err(StoreError::Invalid(_))
     ));
     s.replace_all(vec![ReplicatedRev {

@@ -1,7 +1,7 @@
 //! store/typed: between domain records (`crate::domain::Record`) and documents: `to_doc`,
 //! `from_doc`, and typed load/save/page helpers over any [`DocStore`].
 
-use super::{Cursor, Doc, DocStore, KeyRange, Query, StoreError};
+use super::{summary, Cursor, Doc, DocStore, KeyRange, Query, StoreError};
 use crate::domain::Record;
 use serde_json::Value as Json;
 
@@ -96,26 +96,18 @@ pub async fn page_of<T: Record, S: DocStore>(
     })
 }
 
-/// The summaries `name` in `range` (see [`DocStore::summaries`]), each read as a `T`; a
-/// damaged one reads as None.
+/// The summaries `name` whose keys are in `range` (see [`DocStore::summary_segments`]), in
+/// key order, as (document id, summary read as a `T`); a damaged one reads as None.
 pub async fn summaries_of<T: serde::de::DeserializeOwned, S: DocStore>(
     store: &S,
     name: &str,
     range: &KeyRange,
-) -> Result<Vec<Option<T>>, StoreError> {
-    let text = store.summaries(name, range).await?;
-    // One pass when every summary reads (the usual case); else each alone.
-    if let Ok(rows) = serde_json::from_str::<Vec<Option<T>>>(&text) {
-        return Ok(rows);
-    }
-    let rows: Vec<Json> = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+) -> Result<Vec<(String, Option<T>)>, StoreError> {
+    let segments = store.summary_segments(name, range).await?;
+    summary::merge(segments, range).map_err(|reason| StoreError::Corrupt {
         id: name.to_string(),
-        reason: e.to_string(),
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|v| serde_json::from_value(v).ok())
-        .collect())
+        reason,
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::sync::Arc;
 
 use crate::domain::complaint::Complaint;
 use crate::domain::report::Figure;
@@ -19,7 +20,7 @@ const SHOWN: usize = 50;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drill {
     pub title: String,
-    pub ids: Vec<String>,
+    pub ids: Vec<Arc<str>>,
 }
 
 /// A count that opens the list of the cases behind it (plain text when there are none).
@@ -68,7 +69,8 @@ fn DrillPanel(drill: Drill, on_close: impl Fn() + Copy + Send + Sync + 'static) 
     let ids = StoredValue::new(drill.ids);
     let rows = LocalResource::new(move || {
         state.changes.track();
-        let wanted: Vec<String> = ids.with_value(|ids| ids[..shown.get()].to_vec());
+        let wanted: Vec<String> =
+            ids.with_value(|ids| ids[..shown.get()].iter().map(|id| id.to_string()).collect());
         let s = store();
         async move {
             let mut out = Vec::with_capacity(wanted.len());

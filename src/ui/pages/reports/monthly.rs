@@ -164,7 +164,7 @@ fn report_body(
     let total = r.total.count;
     let overdue = Figure {
         count: r.overdue.len() as u32,
-        ids: r.overdue.iter().map(|o| o.id.clone()).collect(),
+        ids: r.overdue.iter().map(|o| o.id.as_str().into()).collect(),
     };
     let due = match r.head_office_due {
         Some(d) => format!("{} ({})", d.format("%Y-%m-%d"), weekday(d, l)),

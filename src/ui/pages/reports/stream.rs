@@ -86,7 +86,7 @@ pub async fn received_facts(
         .await
         .map_err(|e| e.message(zh))?
         .into_iter()
-        .flatten()
+        .filter_map(|(id, facts)| facts.map(|f| f.with_id(id)))
         .collect();
     let indexed = s
         .count(RECEIVED_INDEX, &range)

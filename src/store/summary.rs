@@ -1,0 +1,207 @@
+//! summary: summaries as the stores hand them out, and how they are read.
+//!
+//! A store keeps a [`SummaryDef`](super::schema::SummaryDef)'s summaries as *segments*: JSON
+//! texts `[[id, key|null, summary|null]…]`, each tagged with the sequence number of the write
+//! that added it (0: written whole by an upgrade or a rebuild). An entry with a `null` key
+//! says the document's summary left that segment's bucket (deleted, or moved to another). Of
+//! an id's entries the one of the latest write counts; of one write's two (a move between
+//! buckets: `null` in the old one, the summary in the new), the summary.
+//!
+//! [`merge`] reads segments into the summaries of a key range in one pass, each summary parsed
+//! straight into its type (no intermediate text).
+
+use super::key::{IndexKey, KeyPart, KeyRange};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value as Json;
+use std::collections::hash_map::Entry::{Occupied, Vacant};
+use std::collections::HashMap;
+
+/// One segment: the sequence number of the write that added it and its JSON text.
+pub type Segment = (i64, String);
+
+/// An entry as read: id, key (None: the summary left the bucket), summary.
+#[derive(Deserialize)]
+struct Entry<K, T>(String, Option<K>, Option<T>);
+
+/// The summaries whose keys are in `range`, in (key, id) order, as (id, summary); a summary
+/// that does not read as a `T` is None. Err: a segment is not a JSON array of entries. Each
+/// segment's text is let go once read, so the summaries take the memory it held.
+pub fn merge<T: DeserializeOwned>(
+    segments: Vec<Segment>,
+    range: &KeyRange,
+) -> Result<Vec<(String, Option<T>)>, String> {
+    // Where each id's latest entry is in `latest`: (seq, key, summary).
+    // (An entry takes some 200 bytes of text.)
+    let bytes: usize = segments.iter().map(|(_, t)| t.len()).sum();
+    let mut at: HashMap<String, usize> = HashMap::with_capacity(bytes / 200);
+    let mut latest: Vec<(i64, Option<IndexKey>, Option<T>)> = Vec::with_capacity(bytes / 200);
+    for (seq, text) in segments {
+        // One typed pass when every summary reads (the usual case); else each alone.
+        let entries: Vec<Entry<KeyPart, T>> = match serde_json::from_str(&text) {
+            Ok(entries) => entries,
+            // A key that is no key counts as none; a summary that is no `T`, as None.
+            Err(_) => serde_json::from_str::<Vec<Entry<Json, Json>>>(&text)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|Entry(id, key, v)| {
+                    let key = key.as_ref().and_then(KeyPart::from_json);
+                    Entry(id, key, v.and_then(|v| serde_json::from_value(v).ok()))
+                })
+                .collect(),
+        };
+        drop(text);
+        for Entry(id, key, summary) in entries {
+            let key = match key {
+                Some(KeyPart::Arr(parts)) => Some(IndexKey(parts)),
+                _ => None,
+            };
+            match at.entry(id) {
+                Vacant(place) => {
+                    place.insert(latest.len());
+                    latest.push((seq, key, summary));
+                }
+                Occupied(place) => {
+                    let old = &mut latest[*place.get()];
+                    if seq > old.0 || (seq == old.0 && key.is_some()) {
+                        *old = (seq, key, summary);
+                    }
+                }
+            }
+        }
+    }
+    let mut ids = vec![String::new(); latest.len()];
+    for (id, i) in at {
+        ids[i] = id;
+    }
+    // Those in the range, in (key, id) order: small rows sorted in place (ids are unique).
+    let mut order: Vec<(IndexKey, usize)> = latest
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, (_, key, _))| {
+            let key = key.take()?;
+            range.contains(&key).then_some((key, i))
+        })
+        .collect();
+    let cmp = |a: &(IndexKey, usize), b: &(IndexKey, usize)| {
+        a.0.cmp(&b.0).then_with(|| ids[a.1].cmp(&ids[b.1]))
+    };
+    if !order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+        order.sort_unstable_by(cmp);
+    }
+    Ok(order
+        .into_iter()
+        .map(|(_, i)| (std::mem::take(&mut ids[i]), latest[i].2.take()))
+        .collect())
+}
+
+/// A segment entry's JSON text: `[id, key, summary]`, or `[id, null, null]` when gone.
+pub fn entry_text(id: &str, entry: Option<(&IndexKey, &str)>) -> String {
+    let id = Json::String(id.to_string());
+    match entry {
+        Some((key, summary)) => format!("[{id},{},{summary}]", key.to_json()),
+        None => format!("[{id},null,null]"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(s: &str) -> IndexKey {
+        IndexKey(vec![KeyPart::Str(s.into())])
+    }
+
+    fn seg(seq: i64, entries: &[(&str, Option<(&str, &str)>)]) -> Segment {
+        let texts: Vec<String> = entries
+            .iter()
+            .map(|(id, e)| {
+                let key = e.map(|(key, _)| k(key));
+                entry_text(id, key.as_ref().zip(e.map(|(_, s)| s)))
+            })
+            .collect();
+        (seq, format!("[{}]", texts.join(",")))
+    }
+
+    fn read(segments: &[Segment], range: &KeyRange) -> Vec<(String, Option<i64>)> {
+        merge::<i64>(segments.to_vec(), range).unwrap()
+    }
+
+    fn rows(v: &[(&str, Option<i64>)]) -> Vec<(String, Option<i64>)> {
+        v.iter().map(|(i, n)| (i.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn the_latest_write_of_an_id_counts_and_rows_come_in_key_then_id_order() {
+        let segments = [
+            seg(0, &[("b", Some(("m", "1"))), ("a", Some(("z", "2")))]),
+            seg(5, &[("c", Some(("m", "3"))), ("a", Some(("a", "4")))]),
+            // A later write deletes b.
+            seg(9, &[("b", None)]),
+        ];
+        assert_eq!(
+            read(&segments, &KeyRange::all()),
+            rows(&[("a", Some(4)), ("c", Some(3))])
+        );
+        // Order of the segments as read does not matter: the sequence numbers do.
+        let reversed: Vec<Segment> = segments.iter().rev().cloned().collect();
+        assert_eq!(
+            read(&reversed, &KeyRange::all()),
+            rows(&[("a", Some(4)), ("c", Some(3))])
+        );
+    }
+
+    #[test]
+    fn a_move_between_buckets_in_one_write_keeps_the_summary() {
+        // One write (seq 7) leaves the old bucket (null there) and enters a new one.
+        let moved = [
+            seg(0, &[("a", Some(("2026-09", "1")))]),
+            seg(7, &[("a", Some(("2026-10", "2")))]),
+            seg(7, &[("a", None)]),
+        ];
+        assert_eq!(read(&moved, &KeyRange::all()), rows(&[("a", Some(2))]));
+        let mut other_order = moved.to_vec();
+        other_order.swap(1, 2);
+        assert_eq!(
+            read(&other_order, &KeyRange::all()),
+            rows(&[("a", Some(2))])
+        );
+    }
+
+    #[test]
+    fn only_keys_in_the_range_and_equal_keys_by_id() {
+        let segments = [seg(
+            1,
+            &[
+                ("y", Some(("b", "1"))),
+                ("x", Some(("b", "2"))),
+                ("w", Some(("c", "3"))),
+                ("v", Some(("a", "4"))),
+            ],
+        )];
+        assert_eq!(
+            read(&segments, &KeyRange::between(k("b"), k("b"))),
+            rows(&[("x", Some(2)), ("y", Some(1))])
+        );
+    }
+
+    #[test]
+    fn an_unreadable_summary_is_none_and_a_broken_segment_an_error() {
+        let segments = [seg(
+            1,
+            &[("a", Some(("k", "\"x\""))), ("b", Some(("k", "5")))],
+        )];
+        assert_eq!(
+            read(&segments, &KeyRange::all()),
+            rows(&[("a", None), ("b", Some(5))])
+        );
+        assert!(merge::<i64>(vec![(1, "[[\"a\",".into())], &KeyRange::all()).is_err());
+        // A key that is no key (not an array; a part that is no number, string or array).
+        let odd = r#"[["a",true,1],["b","k",2],["c",[null],3],["d",[[1,"x"]],4]]"#;
+        assert_eq!(
+            merge::<i64>(vec![(1, odd.into())], &KeyRange::all()).unwrap(),
+            rows(&[("d", Some(4))])
+        );
+        assert!(merge::<i64>(vec![], &KeyRange::all()).unwrap().is_empty());
+    }
+}
