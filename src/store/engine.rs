@@ -33,6 +33,14 @@ pub struct Current {
 }
 
 impl Current {
+    /// A stored revision's deletion flag and body (the winner or a kept leaf), not copied.
+    pub fn rev_body(&self, rev: &str) -> Option<(bool, &Json)> {
+        if self.winner.rev.as_deref() == Some(rev) {
+            return Some((self.winner.deleted, &self.winner.body));
+        }
+        self.revs.leaves.get(rev).map(|l| (l.deleted, &l.body))
+    }
+
     /// A stored revision's body: the winner or a kept leaf.
     pub fn get_rev(&self, rev: &str) -> Option<Doc> {
         if self.winner.rev.as_deref() == Some(rev) {

@@ -5,6 +5,8 @@
 //! already copied are never copied twice (`_revs_diff`), so nothing is duplicated or lost.
 
 use serde_json::{json, Value as Json};
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::protocol::{
     self, bulk_docs_body, bulk_get_body, bulk_get_path, changes_path, doc_path, error_text,
@@ -358,6 +360,100 @@ pub async fn replicate<S: DocStore, T: Transport>(
     }
 }
 
+/// One page of a pull, fetched: the remote's changes after a sequence and the revisions of
+/// them the store lacks.
+struct Fetched {
+    /// The page's last sequence (where the next page starts).
+    last_seq: Seq,
+    /// Changes on the page.
+    rows: usize,
+    /// Whether more changes follow.
+    more: bool,
+    revs: Vec<ReplicatedRev>,
+    unavailable: Vec<MissingRev>,
+}
+
+/// Fetches the page of changes after `since` and the revisions of it the store lacks (None:
+/// no changes). `bulk_get_works` turns false for good once the server turns `_bulk_get` down.
+async fn fetch_page<S: DocStore, T: Transport>(
+    store: &S,
+    remote: &Remote<'_, T>,
+    since: &Seq,
+    opts: &Options,
+    bulk_get_works: &Cell<bool>,
+) -> Result<Option<Fetched>, SyncError> {
+    let body = remote
+        .ok(HttpRequest::get(changes_path(
+            remote.db,
+            since,
+            opts.batch_size,
+        )))
+        .await?;
+    let page = parse_changes(&body)?;
+    if page.rows.is_empty() {
+        return Ok(None);
+    }
+    let mut wanted: Vec<(String, Vec<String>)> = Vec::new();
+    let mut at: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in &page.rows {
+        match at.get(row.id.as_str()) {
+            Some(&i) => wanted[i].1.extend(row.revs.iter().cloned()),
+            None => {
+                at.insert(&row.id, wanted.len());
+                wanted.push((row.id.clone(), row.revs.clone()));
+            }
+        }
+    }
+    // Design documents are the server's business (validation), not the app's data.
+    wanted.retain(|(id, _)| !id.starts_with("_design/"));
+    let missing = store.revs_diff(wanted).await?;
+    let mut revs: Vec<ReplicatedRev> = Vec::new();
+    let mut unavailable = Vec::new();
+    for chunk in missing.chunks(opts.batch_size.max(1)) {
+        if bulk_get_works.get() {
+            let r = remote
+                .send(HttpRequest::post(
+                    bulk_get_path(remote.db),
+                    bulk_get_body(chunk),
+                ))
+                .await?;
+            if r.ok() {
+                let (ok, gone) = parse_bulk_get(r.body)?;
+                revs.extend(ok);
+                unavailable.extend(gone);
+                continue;
+            }
+            // Servers without _bulk_get (CouchDB 1.x, some proxies) answer 404/405/400.
+            if matches!(r.status, 400 | 404 | 405 | 501) && !protocol::is_no_db(&r.body) {
+                bulk_get_works.set(false);
+            } else {
+                return Err(status_error(remote.db, &r));
+            }
+        }
+        for (id, wanted) in chunk {
+            let body = remote
+                .ok(HttpRequest::get(open_revs_path(remote.db, id, wanted)))
+                .await?;
+            let (ok, gone) = parse_open_revs(id, &body)?;
+            revs.extend(ok);
+            unavailable.extend(gone);
+        }
+    }
+    let more = match page.pending {
+        Some(p) => p > 0,
+        None => page.rows.len() >= opts.batch_size,
+    };
+    Ok(Some(Fetched {
+        last_seq: page.last_seq,
+        rows: page.rows.len(),
+        more,
+        revs,
+        unavailable,
+    }))
+}
+
+/// Pulls page by page. While a page's revisions are written to the store, the next page is
+/// fetched (the server works while the browser writes); a page is checkpointed once written.
 async fn pull<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
@@ -366,80 +462,38 @@ async fn pull<S: DocStore, T: Transport>(
     opts: &Options,
 ) -> Result<Outcome, SyncError> {
     let mut out = Outcome::default();
-    let mut bulk_get_works = true;
-    loop {
-        let body = remote
-            .ok(HttpRequest::get(changes_path(
-                remote.db,
-                &since,
-                opts.batch_size,
-            )))
-            .await?;
-        let page = parse_changes(&body)?;
-        if page.rows.is_empty() {
-            break;
-        }
-        out.changes_read += page.rows.len();
-        let mut wanted: Vec<(String, Vec<String>)> = Vec::new();
-        for row in &page.rows {
-            match wanted.iter_mut().find(|(id, _)| *id == row.id) {
-                Some((_, revs)) => revs.extend(row.revs.iter().cloned()),
-                None => wanted.push((row.id.clone(), row.revs.clone())),
+    let bulk_get_works = Cell::new(true);
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut next = fetch_page(store, remote, &since, opts, &bulk_get_works).await?;
+    while let Some(page) = next.take() {
+        out.changes_read += page.rows;
+        out.unavailable.extend(page.unavailable);
+        let n = page.revs.len();
+        for r in &page.revs {
+            if touched.insert(r.doc.id.clone()) {
+                out.touched.push(r.doc.id.clone());
             }
         }
-        // Design documents are the server's business (validation), not the app's data.
-        wanted.retain(|(id, _)| !id.starts_with("_design/"));
-        let missing = store.revs_diff(wanted).await?;
-        let mut fetched: Vec<ReplicatedRev> = Vec::new();
-        for chunk in missing.chunks(opts.batch_size.max(1)) {
-            if bulk_get_works {
-                let r = remote
-                    .send(HttpRequest::post(
-                        bulk_get_path(remote.db),
-                        bulk_get_body(chunk),
-                    ))
-                    .await?;
-                if r.ok() {
-                    let (ok, gone) = parse_bulk_get(&r.body)?;
-                    fetched.extend(ok);
-                    out.unavailable.extend(gone);
-                    continue;
-                }
-                // Servers without _bulk_get (CouchDB 1.x, some proxies) answer 404/405/400.
-                if matches!(r.status, 400 | 404 | 405 | 501) && !protocol::is_no_db(&r.body) {
-                    bulk_get_works = false;
-                } else {
-                    return Err(status_error(remote.db, &r));
-                }
+        let write = async {
+            if n > 0 {
+                store.put_replicated(page.revs).await?;
             }
-            for (id, revs) in chunk {
-                let body = remote
-                    .ok(HttpRequest::get(open_revs_path(remote.db, id, revs)))
-                    .await?;
-                let (ok, gone) = parse_open_revs(id, &body)?;
-                fetched.extend(ok);
-                out.unavailable.extend(gone);
-            }
-        }
-        if !fetched.is_empty() {
-            out.revs_written += fetched.len();
-            for r in &fetched {
-                if !out.touched.contains(&r.doc.id) {
-                    out.touched.push(r.doc.id.clone());
-                }
-            }
-            store.put_replicated(fetched).await?;
-        }
-        since = page.last_seq.clone();
+            Ok::<(), SyncError>(())
+        };
+        let following = if page.more {
+            let fetch = fetch_page(store, remote, &page.last_seq, opts, &bulk_get_works);
+            let (written, following) = futures::future::join(write, fetch).await;
+            written?;
+            following
+        } else {
+            write.await?;
+            Ok(None)
+        };
+        out.revs_written += n;
+        since = page.last_seq;
         cps.save(store, remote, since.clone()).await?;
         out.checkpoints += 1;
-        let more = match page.pending {
-            Some(p) => p > 0,
-            None => page.rows.len() >= opts.batch_size,
-        };
-        if !more {
-            break;
-        }
+        next = following?;
     }
     out.last_seq = Some(since);
     Ok(out)
@@ -461,6 +515,113 @@ fn ids_of(changes: &[Change]) -> Vec<String> {
     changes.iter().map(|c| c.id.clone()).collect()
 }
 
+/// A batch of local changes to push: the last sequence read, how many changes, and the state
+/// (leaves, tree, bodies) of each changed document of the pushed types.
+struct Outgoing {
+    last: u64,
+    changes: usize,
+    states: Vec<(String, Vec<String>, Current)>,
+}
+
+/// Reads the batch of local changes after `since` (None: no more changes).
+async fn read_outgoing<S: DocStore>(
+    store: &S,
+    since: u64,
+    spec: &ReplicationSpec,
+    opts: &Options,
+) -> Result<Option<Outgoing>, SyncError> {
+    let changes = store.changes(since, opts.batch_size).await?;
+    let Some(last) = changes.last().map(|c| c.seq) else {
+        return Ok(None);
+    };
+    // Every changed document's state (tree, winner, kept leaves) in one read.
+    let ids = ids_of(&changes);
+    let got = store.current_many(&ids).await?;
+    let mut states = Vec::new();
+    for (id, cur) in ids.into_iter().zip(got) {
+        let Some(cur) = cur else { continue };
+        let leaves: Vec<String> = cur
+            .revs
+            .tree
+            .leaves()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if !of_types(&cur, &leaves, &spec.doc_types) {
+            continue;
+        }
+        states.push((id, leaves, cur));
+    }
+    Ok(Some(Outgoing {
+        last,
+        changes: changes.len(),
+        states,
+    }))
+}
+
+/// Sends a batch: asks the server which revisions it lacks, then sends those with their
+/// histories. Returns (revisions written, revisions refused).
+async fn send_outgoing<T: Transport>(
+    remote: &Remote<'_, T>,
+    states: &[(String, Vec<String>, Current)],
+    opts: &Options,
+) -> Result<(usize, Vec<Refused>), SyncError> {
+    let (mut written, mut refused) = (0, Vec::new());
+    if states.is_empty() {
+        return Ok((written, refused));
+    }
+    let wanted: Vec<(String, Vec<String>)> = states
+        .iter()
+        .map(|(id, leaves, _)| (id.clone(), leaves.clone()))
+        .collect();
+    let body = remote
+        .ok(HttpRequest::post(
+            format!("{}/_revs_diff", protocol::db_path(remote.db)),
+            revs_diff_body(&wanted),
+        ))
+        .await?;
+    let missing = parse_revs_diff(&body)?;
+    let by_id: BTreeMap<&str, &Current> = states
+        .iter()
+        .map(|(id, _, cur)| (id.as_str(), cur))
+        .collect();
+    let mut docs = Vec::new();
+    for (id, revs) in &missing {
+        let Some(cur) = by_id.get(id.as_str()) else {
+            continue;
+        };
+        for rev in revs {
+            // None: not a stored body (superseded since; a newer edit comes next batch).
+            let Some((deleted, body)) = cur.rev_body(rev) else {
+                continue;
+            };
+            let history = cur.revs.tree.history(rev);
+            docs.push(protocol::doc_text_for_push(
+                id,
+                Some(rev),
+                deleted,
+                body,
+                &history,
+            ));
+        }
+    }
+    for batch in protocol::batches(docs, opts.batch_size, opts.max_batch_bytes) {
+        let n = batch.len();
+        let body = remote
+            .ok(HttpRequest::post_text(
+                format!("{}/_bulk_docs", protocol::db_path(remote.db)),
+                bulk_docs_body(&batch),
+            ))
+            .await?;
+        let no = parse_bulk_docs(&body)?;
+        written += n - no.len().min(n);
+        refused.extend(no);
+    }
+    Ok((written, refused))
+}
+
+/// Pushes batch by batch. While a batch goes to the server, the next one is read from the
+/// store; a batch is checkpointed once the server has it.
 async fn push<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
@@ -470,74 +631,23 @@ async fn push<S: DocStore, T: Transport>(
     opts: &Options,
 ) -> Result<Outcome, SyncError> {
     let mut out = Outcome::default();
-    loop {
-        let changes = store.changes(since, opts.batch_size).await?;
-        let Some(last) = changes.last().map(|c| c.seq) else {
-            break;
+    let mut next = read_outgoing(store, since, spec, opts).await?;
+    while let Some(batch) = next.take() {
+        out.changes_read += batch.changes;
+        let more = batch.changes >= opts.batch_size;
+        let send = send_outgoing(remote, &batch.states, opts);
+        let (sent, following) = if more {
+            futures::future::join(send, read_outgoing(store, batch.last, spec, opts)).await
+        } else {
+            (send.await, Ok(None))
         };
-        out.changes_read += changes.len();
-        // Every changed document's state (tree, winner, kept leaves) in one read.
-        let ids = ids_of(&changes);
-        let got = store.current_many(&ids).await?;
-        let mut states = Vec::new();
-        for (id, cur) in ids.into_iter().zip(got) {
-            let Some(cur) = cur else { continue };
-            let leaves: Vec<String> = cur
-                .revs
-                .tree
-                .leaves()
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            if !of_types(&cur, &leaves, &spec.doc_types) {
-                continue;
-            }
-            states.push((id, leaves, cur));
-        }
-        if !states.is_empty() {
-            let wanted: Vec<(String, Vec<String>)> = states
-                .iter()
-                .map(|(id, leaves, _)| (id.clone(), leaves.clone()))
-                .collect();
-            let body = remote
-                .ok(HttpRequest::post(
-                    format!("{}/_revs_diff", protocol::db_path(remote.db)),
-                    revs_diff_body(&wanted),
-                ))
-                .await?;
-            let missing = parse_revs_diff(&body)?;
-            let mut docs = Vec::new();
-            for (id, revs) in &missing {
-                let Some((_, _, cur)) = states.iter().find(|(s, _, _)| s == id) else {
-                    continue;
-                };
-                for rev in revs {
-                    // None: not a stored body (superseded since; a newer edit comes next batch).
-                    let Some(doc) = cur.get_rev(rev) else {
-                        continue;
-                    };
-                    docs.push(protocol::doc_for_push(&doc, &cur.revs.tree.history(rev)));
-                }
-            }
-            for batch in protocol::batches(docs, opts.batch_size, opts.max_batch_bytes) {
-                let n = batch.len();
-                let body = remote
-                    .ok(HttpRequest::post(
-                        format!("{}/_bulk_docs", protocol::db_path(remote.db)),
-                        bulk_docs_body(batch),
-                    ))
-                    .await?;
-                let refused = parse_bulk_docs(&body)?;
-                out.revs_written += n - refused.len().min(n);
-                out.refused.extend(refused);
-            }
-        }
-        since = last;
+        let (written, refused) = sent?;
+        out.revs_written += written;
+        out.refused.extend(refused);
+        since = batch.last;
         cps.save(store, remote, json!(since)).await?;
         out.checkpoints += 1;
-        if changes.len() < opts.batch_size {
-            break;
-        }
+        next = following?;
     }
     out.last_seq = Some(json!(since));
     Ok(out)

@@ -118,7 +118,16 @@ impl FakeServer {
             .split('/')
             .map(decode)
             .collect();
-        let body = req.body.clone().unwrap_or(Json::Null);
+        let body = match &req.body {
+            Some(text) => match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    let reason = e.to_string();
+                    return Ok(resp(400, json!({"error": "bad_request", "reason": reason})));
+                }
+            },
+            None => Json::Null,
+        };
         if parts[0] == "_session" {
             return Ok(self.session(req.method, &body));
         }

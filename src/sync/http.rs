@@ -59,7 +59,7 @@ impl Transport for FetchTransport {
         let built = match &req.body {
             Some(body) => b
                 .header("Content-Type", "application/json")
-                .body(body.to_string()),
+                .body(body.as_str()),
             None => b.build(),
         }
         .map_err(|e| TransportError::Network(e.to_string()))?;

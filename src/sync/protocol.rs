@@ -425,33 +425,70 @@ pub fn history_from_revisions(v: &Json) -> Option<Vec<String>> {
 
 /// A document as sent to `_bulk_docs` with `new_edits: false`: envelope, body, `_revisions`.
 pub fn doc_for_push(doc: &Doc, history: &[String]) -> Json {
-    let mut m = match &doc.body {
-        Json::Object(b) => b.clone(),
-        _ => Map::new(),
+    let text = doc_text_for_push(&doc.id, doc.rev.as_deref(), doc.deleted, &doc.body, history);
+    serde_json::from_str(&text).unwrap_or(Json::Null)
+}
+
+/// [`doc_for_push`] as JSON text, written in one pass without copying the body: the envelope
+/// fields, `_revisions`, then the body's own fields (a body never holds envelope fields; one
+/// that did would have them replaced, as before).
+pub fn doc_text_for_push(
+    id: &str,
+    rev: Option<&str>,
+    deleted: bool,
+    body: &Json,
+    history: &[String],
+) -> String {
+    let own = |k: &str| !matches!(k, "_id" | "_rev" | "_deleted" | "_revisions");
+    let history = match (history.is_empty(), rev) {
+        (true, Some(r)) => vec![r.to_string()],
+        _ => history.to_vec(),
     };
-    m.insert("_id".into(), Json::String(doc.id.clone()));
-    m.insert(
-        "_rev".into(),
-        Json::String(doc.rev.clone().unwrap_or_default()),
-    );
-    if doc.deleted {
-        m.insert("_deleted".into(), Json::Bool(true));
+    let mut s = String::with_capacity(256);
+    s.push_str("{\"_id\":");
+    s.push_str(&Json::from(id).to_string());
+    s.push_str(",\"_rev\":");
+    s.push_str(&Json::from(rev.unwrap_or_default()).to_string());
+    if deleted {
+        s.push_str(",\"_deleted\":true");
     }
-    let history = if history.is_empty() {
-        doc.rev.iter().cloned().collect()
-    } else {
-        history.to_vec()
-    };
-    m.insert("_revisions".into(), revisions_json(&history));
-    Json::Object(m)
+    s.push_str(",\"_revisions\":");
+    s.push_str(&revisions_json(&history).to_string());
+    match body.as_object() {
+        Some(m) if m.keys().all(|k| own(k)) => {
+            let text = body.to_string();
+            if text.len() > 2 {
+                s.push(',');
+                s.push_str(&text[1..]);
+            } else {
+                s.push('}');
+            }
+        }
+        Some(m) => {
+            for (k, v) in m.iter().filter(|(k, _)| own(k)) {
+                s.push(',');
+                s.push_str(&Json::from(k.as_str()).to_string());
+                s.push(':');
+                s.push_str(&v.to_string());
+            }
+            s.push('}');
+        }
+        None => s.push('}'),
+    }
+    s
 }
 
 /// A document received with `revs=true` as a revision to graft. Attachments are dropped
 /// (Kefu keeps none).
 pub fn replicated_from_json(v: &Json) -> Result<ReplicatedRev, ProtocolError> {
-    let m = v
-        .as_object()
-        .ok_or_else(|| bad("document is not an object"))?;
+    replicated_from_value(v.clone())
+}
+
+/// [`replicated_from_json`] of a document taken whole (its body is kept, not copied).
+pub fn replicated_from_value(v: Json) -> Result<ReplicatedRev, ProtocolError> {
+    let Json::Object(mut m) = v else {
+        return Err(bad("document is not an object"));
+    };
     let id = m
         .get("_id")
         .and_then(Json::as_str)
@@ -472,14 +509,14 @@ pub fn replicated_from_json(v: &Json) -> Result<ReplicatedRev, ProtocolError> {
         return Err(bad(format!("_revisions of {id} do not start at {rev}")));
     }
     let deleted = m.get("_deleted").and_then(Json::as_bool).unwrap_or(false);
-    let mut body = m.clone();
-    body.retain(|k, _| !k.starts_with('_'));
+    let (id, rev) = (id.to_string(), rev.to_string());
+    m.retain(|k, _| !k.starts_with('_'));
     Ok(ReplicatedRev {
         doc: Doc {
-            id: id.to_string(),
-            rev: Some(rev.to_string()),
+            id,
+            rev: Some(rev),
             deleted,
-            body: Json::Object(body),
+            body: Json::Object(m),
         },
         history,
     })
@@ -508,21 +545,20 @@ pub struct MissingRev {
 
 /// Parses a `_bulk_get` response:
 /// `{"results": [{"id": …, "docs": [{"ok": {…}} | {"error": {"id","rev","error","reason"}}]}]}`.
-pub fn parse_bulk_get(v: &Json) -> Result<(Vec<ReplicatedRev>, Vec<MissingRev>), ProtocolError> {
-    let results = v
-        .get("results")
-        .and_then(Json::as_array)
-        .ok_or_else(|| bad("_bulk_get without results"))?;
+/// Takes the response whole: the documents are moved out of it, not copied.
+pub fn parse_bulk_get(mut v: Json) -> Result<(Vec<ReplicatedRev>, Vec<MissingRev>), ProtocolError> {
+    let Some(Json::Array(results)) = v.get_mut("results").map(Json::take) else {
+        return Err(bad("_bulk_get without results"));
+    };
     let mut ok = Vec::new();
     let mut missing = Vec::new();
-    for r in results {
-        let docs = r
-            .get("docs")
-            .and_then(Json::as_array)
-            .ok_or_else(|| bad("_bulk_get result without docs"))?;
-        for d in docs {
-            if let Some(doc) = d.get("ok") {
-                ok.push(replicated_from_json(doc)?);
+    for mut r in results {
+        let Some(Json::Array(docs)) = r.get_mut("docs").map(Json::take) else {
+            return Err(bad("_bulk_get result without docs"));
+        };
+        for mut d in docs {
+            if let Some(doc) = d.get_mut("ok").map(Json::take) {
+                ok.push(replicated_from_value(doc)?);
             } else if let Some(rev) = d.get("missing").and_then(Json::as_str) {
                 // PouchDB Server's form for a revision it does not have.
                 let id = r.get("id").and_then(Json::as_str).unwrap_or_default();
@@ -590,9 +626,19 @@ pub fn parse_open_revs(
     Ok((ok, missing))
 }
 
-/// The body of `POST /db/_bulk_docs` for replication.
-pub fn bulk_docs_body(docs: Vec<Json>) -> Json {
-    json!({"docs": docs, "new_edits": false})
+/// The body of `POST /db/_bulk_docs` for replication, from documents' JSON texts.
+pub fn bulk_docs_body(docs: &[String]) -> String {
+    let size: usize = docs.iter().map(|d| d.len() + 1).sum();
+    let mut s = String::with_capacity(size + 32);
+    s.push_str("{\"docs\":[");
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(d);
+    }
+    s.push_str("],\"new_edits\":false}");
+    s
 }
 
 /// A document the server refused in `_bulk_docs` (e.g. `forbidden` by a validation function).
@@ -632,13 +678,13 @@ pub fn parse_bulk_docs(v: &Json) -> Result<Vec<Refused>, ProtocolError> {
 
 /// Splits documents into batches of at most `max_count` documents and about `max_bytes` of
 /// JSON each (a document larger than `max_bytes` goes alone). Order is kept.
-pub fn batches(docs: Vec<Json>, max_count: usize, max_bytes: usize) -> Vec<Vec<Json>> {
+pub fn batches(docs: Vec<String>, max_count: usize, max_bytes: usize) -> Vec<Vec<String>> {
     let max_count = max_count.max(1);
-    let mut out: Vec<Vec<Json>> = Vec::new();
-    let mut cur: Vec<Json> = Vec::new();
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
     let mut size = 0usize;
     for d in docs {
-        let len = d.to_string().len();
+        let len = d.len();
         if !cur.is_empty() && (cur.len() >= max_count || size + len > max_bytes) {
             out.push(std::mem::take(&mut cur));
             size = 0;

@@ -233,7 +233,7 @@ fn bulk_get_and_open_revs_answers_parse_with_history() {
             {"id": "b", "docs": [{"error": {"id": "b", "rev": "1-x", "error": "not_found", "reason": "missing"}}]}
         ]
     });
-    let (ok, missing) = parse_bulk_get(&answer).unwrap();
+    let (ok, missing) = parse_bulk_get(answer.clone()).unwrap();
     assert_eq!(ok.len(), 2);
     assert_eq!(ok[0].history, vec!["2-0b6a3b1b8a2a4f6c", "1-d21f2e9c"]);
     assert_eq!(
@@ -252,7 +252,7 @@ fn bulk_get_and_open_revs_answers_parse_with_history() {
     );
     // PouchDB Server says `{"missing": rev}` inside `docs`.
     let (ok, missing) =
-        parse_bulk_get(&json!({"results": [{"id": "x", "docs": [{"missing": "1-a"}]}]})).unwrap();
+        parse_bulk_get(json!({"results": [{"id": "x", "docs": [{"missing": "1-a"}]}]})).unwrap();
     assert!(ok.is_empty());
     assert_eq!(
         missing,
@@ -300,8 +300,33 @@ fn push_documents_carry_revisions_and_bulk_docs_refusals_are_read() {
         vec!["3-c", "2-b", "1-a"]
     );
     assert_eq!(
-        bulk_docs_body(vec![]),
+        serde_json::from_str::<Json>(&bulk_docs_body(&[])).unwrap(),
         json!({"docs": [], "new_edits": false})
+    );
+    let two = [j.to_string(), json!({"_id": "y"}).to_string()];
+    assert_eq!(
+        serde_json::from_str::<Json>(&bulk_docs_body(&two)).unwrap(),
+        json!({"docs": [j, {"_id": "y"}], "new_edits": false})
+    );
+    // An empty body, a first revision without a given history, a body that (wrongly) holds
+    // envelope fields: the envelope's values count.
+    let first = Doc {
+        id: "x:2".into(),
+        rev: Some("1-a".into()),
+        deleted: false,
+        body: json!({}),
+    };
+    assert_eq!(
+        doc_for_push(&first, &[]),
+        json!({"_id": "x:2", "_rev": "1-a", "_revisions": {"start": 1, "ids": ["a"]}})
+    );
+    let odd = Doc {
+        body: json!({"_rev": "9-z", "n": 1}),
+        ..first
+    };
+    assert_eq!(
+        doc_for_push(&odd, &[]),
+        json!({"_id": "x:2", "_rev": "1-a", "n": 1, "_revisions": {"start": 1, "ids": ["a"]}})
     );
     assert!(parse_bulk_docs(&json!([])).unwrap().is_empty());
     let r = parse_bulk_docs(&json!([{"id": "x", "rev": "1-a", "error": "forbidden", "reason": "no"}, {"ok": true, "id": "y"}])).unwrap();
@@ -317,21 +342,21 @@ fn push_documents_carry_revisions_and_bulk_docs_refusals_are_read() {
 
 #[test]
 fn batches_respect_count_and_size() {
-    let docs: Vec<Json> = (0..7)
-        .map(|i| json!({"i": i, "pad": "x".repeat(90)}))
+    let docs: Vec<String> = (0..7)
+        .map(|i| json!({"i": i, "pad": "x".repeat(90)}).to_string())
         .collect();
     let by_count = batches(docs.clone(), 3, usize::MAX);
     assert_eq!(by_count.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
-    let size = docs[0].to_string().len();
+    let size = docs[0].len();
     let by_size = batches(docs.clone(), 100, size * 2);
     assert_eq!(
         by_size.iter().map(Vec::len).collect::<Vec<_>>(),
         [2, 2, 2, 1]
     );
-    let huge = batches(vec![json!({"big": "y".repeat(1000)}), json!(1)], 10, 100);
+    let huge = batches(vec!["y".repeat(1000), "1".into()], 10, 100);
     assert_eq!(huge.len(), 2, "an oversized document goes alone");
     assert!(batches(vec![], 3, 10).is_empty());
-    let flat: Vec<Json> = by_size.into_iter().flatten().collect();
+    let flat: Vec<String> = by_size.into_iter().flatten().collect();
     assert_eq!(flat, docs, "order kept");
 }
 

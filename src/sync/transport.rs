@@ -29,7 +29,8 @@ impl Method {
 pub struct HttpRequest {
     pub method: Method,
     pub path: String,
-    pub body: Option<Json>,
+    /// The JSON body as text (built once, sent as it is).
+    pub body: Option<String>,
     /// Client-side time limit in milliseconds (PouchDB Server ignores `timeout=`).
     pub timeout_ms: u32,
 }
@@ -47,6 +48,10 @@ impl HttpRequest {
         HttpRequest::new(Method::Get, path)
     }
     pub fn post(path: impl Into<String>, body: Json) -> Self {
+        HttpRequest::post_text(path, body.to_string())
+    }
+    /// A POST of JSON already written as text (large batches are assembled as text).
+    pub fn post_text(path: impl Into<String>, body: String) -> Self {
         HttpRequest {
             body: Some(body),
             ..HttpRequest::new(Method::Post, path)
@@ -54,7 +59,7 @@ impl HttpRequest {
     }
     pub fn put(path: impl Into<String>, body: Json) -> Self {
         HttpRequest {
-            body: Some(body),
+            body: Some(body.to_string()),
             ..HttpRequest::new(Method::Put, path)
         }
     }
