@@ -37,7 +37,7 @@ impl Figure {
         self.ids.push(id.to_string());
     }
     fn sort(&mut self) {
-        self.ids.sort();
+        super::sort::sort(&mut self.ids);
     }
 }
 
@@ -330,7 +330,7 @@ impl MonthlyAggregator {
             .or_default()
             .add(id);
         let mut named: Vec<&String> = c.staff_involved.iter().collect();
-        named.sort();
+        super::sort::sort(&mut named);
         named.dedup();
         for person in named {
             r.by_staff.entry(person.clone()).or_default().add(id);
@@ -412,10 +412,12 @@ impl MonthlyAggregator {
         }
         r.investigation.sort();
         r.response.sort();
-        r.overdue
-            .sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
-        r.cases
-            .sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        super::sort::sort_by(&mut r.overdue, |a, b| {
+            (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
+        });
+        super::sort::sort_by(&mut r.cases, |a, b| {
+            (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
+        });
         r
     }
 }
@@ -547,14 +549,14 @@ impl QuarterlyAggregator {
 fn merge(into: &mut Figure, from: &Figure) {
     into.count += from.count;
     into.ids.extend(from.ids.iter().cloned());
-    into.ids.sort();
+    super::sort::sort(&mut into.ids);
 }
 
 /// The `n` largest figures, most first; equal counts keep key order.
 fn top<K: Ord>(map: BTreeMap<K, Figure>, n: usize) -> Vec<(K, Figure)> {
     let mut all: Vec<(K, Figure)> = map.into_iter().collect();
     // Stable sort: ties stay in key order.
-    all.sort_by_key(|(_, f)| std::cmp::Reverse(f.count));
+    super::sort::sort_by_key(&mut all, |(_, f)| std::cmp::Reverse(f.count));
     all.truncate(n);
     all
 }

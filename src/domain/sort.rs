@@ -16,6 +16,11 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     permute(v, order);
 }
 
+/// As `slice::sort`: stable, by `Ord`.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, |a, b| a.cmp(b));
+}
+
 /// As `slice::sort_by_key`: stable, by `key`.
 pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));

@@ -550,7 +550,7 @@ fn merge_segments(segments: &[(i64, String)], range: &KeyRange) -> Result<String
                 .then(|| (key, id, value.map(|v| v.get()).unwrap_or("null")))
         })
         .collect();
-    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    crate::domain::sort::sort_by(&mut rows, |a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let mut out = String::with_capacity(size);
     out.push('[');
     for (i, (_, _, v)) in rows.iter().enumerate() {

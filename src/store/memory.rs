@@ -274,7 +274,7 @@ impl DocStore for MemoryStore {
             .filter_map(|e| def.summary_of(&e.cur.winner))
             .filter(|(k, _)| range.contains(k))
             .collect();
-        rows.sort();
+        crate::domain::sort::sort(&mut rows);
         let texts: Vec<String> = rows.into_iter().map(|(_, v)| v).collect();
         Ok(format!("[{}]", texts.join(",")))
     }

@@ -49,7 +49,7 @@ fn write_canonical(v: &Json, out: &mut String) {
     match v {
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            crate::domain::sort::sort(&mut keys);
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -175,7 +175,9 @@ impl RevTree {
             .into_iter()
             .filter(|r| Some(*r) != winner && !self.is_deleted(r))
             .collect();
-        out.sort_by(|a, b| winner_key(self, b).cmp(&winner_key(self, a)));
+        crate::domain::sort::sort_by(&mut out, |a, b| {
+            winner_key(self, b).cmp(&winner_key(self, a))
+        });
         out
     }
 

@@ -437,7 +437,7 @@ impl Schema {
             .iter()
             .filter(|m| m.to_version > from_version && m.to_version <= self.version)
             .collect();
-        steps.sort_by_key(|m| m.to_version);
+        crate::domain::sort::sort_by_key(&mut steps, |m| m.to_version);
         let mut ran = false;
         for m in steps {
             if doc.deleted {

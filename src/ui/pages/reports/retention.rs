@@ -136,7 +136,7 @@ pub fn RetentionView() -> impl IntoView {
         let s = store();
         async move {
             let (mut logs, _) = all_of::<DestructionLog>(&s).await.unwrap_or_default();
-            logs.sort_by(|a, b| (b.at, &b.id).cmp(&(a.at, &a.id)));
+            crate::domain::sort::sort_by(&mut logs, |a, b| (b.at, &b.id).cmp(&(a.at, &a.id)));
             logs
         }
     });
