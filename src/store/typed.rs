@@ -108,13 +108,16 @@ pub async fn summaries_of<T: serde::de::DeserializeOwned, S: DocStore>(
     if let Ok(rows) = serde_json::from_str::<Vec<Option<T>>>(&text) {
         return Ok(rows);
     }
-    let rows: Vec<Json> = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
-        id: name.to_string(),
-        reason: e.to_string(),
-    })?;
+    // Each alone from its own text, through the same deserializer as the one pass: a second
+    // one (from a `Value`) would compile every summary type's deserializer again.
+    let rows: Vec<&serde_json::value::RawValue> =
+        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            id: name.to_string(),
+            reason: e.to_string(),
+        })?;
     Ok(rows
         .into_iter()
-        .map(|v| serde_json::from_value(v).ok())
+        .map(|v| serde_json::from_str(v.get()).ok())
         .collect())
 }
 
