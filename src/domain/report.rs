@@ -2,6 +2,7 @@
 //! month), the quarterly analysis, their CSV export, and the 5-year retention rule.
 //! Every figure carries the ids of the cases behind it so the UI can drill down.
 
+use super::datefmt::Layout;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
@@ -626,7 +627,7 @@ fn percent(part: u32, whole: u32) -> String {
 }
 
 fn fmt_time(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    t.layout("%Y-%m-%d %H:%M")
 }
 
 /// The monthly report as CSV: UTF-8 with a BOM, labels in `lang`. First the summary
@@ -763,7 +764,7 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
         w.write_record([
             l("报送", "Reporting").to_string(),
             l("报送经纪业务总部截止日", "Due at head office by").to_string(),
-            due.format("%Y-%m-%d").to_string(),
+            due.layout("%Y-%m-%d"),
             String::new(),
             String::new(),
         ])?;
@@ -1003,7 +1004,7 @@ mod tests {
             // Ids sort like the receipt order of the fixture.
             id: format!("complaint:{:02}", s.n),
             rev: None,
-            case_no: format!("TS-{}-A-{:04}", received.format("%Y%m%d"), s.n),
+            case_no: format!("TS-{}-A-{:04}", received.layout("%Y%m%d"), s.n),
             branch_code: "BR01".into(),
             complainant: Default::default(),
             customer_id: None,
