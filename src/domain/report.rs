@@ -214,7 +214,9 @@ impl CaseFacts {
             rounds: Vec<Round>,
             history: Vec<Event>,
         }
-        let b = Body::deserialize(body).ok()?;
+        // From an owned `Value`, as records are read: one compiled deserializer for the
+        // enums and times (a borrowed `&Value` would compile them all again).
+        let b = Body::deserialize(body.clone()).ok()?;
         let first = |kind: ActionKind| {
             b.history
                 .iter()

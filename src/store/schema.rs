@@ -111,7 +111,8 @@ pub fn text_prefix(key: &IndexKey, n: usize) -> String {
 fn complaint_facts(id: &str, body: &Json) -> Option<(IndexKey, String)> {
     let key = IndexKey(vec![str_part(body, "received_at")?]);
     let facts = crate::domain::report::CaseFacts::of_body(id, body)?;
-    Some((key, serde_json::to_string(&facts).ok()?))
+    // Through a `Value`, as records are written: one compiled serializer for the facts' types.
+    Some((key, serde_json::to_value(&facts).ok()?.to_string()))
 }
 
 /// `by_type`: every document by `[type]` (so by `[type, _id]` with the appended id).
