@@ -76,8 +76,19 @@ pub async fn load<T: Record, S: DocStore>(store: &S, id: &str) -> Result<T, Stor
 
 /// Saves a record (its `_rev` must be current; None for a new one). Returns the new revision,
 /// which the caller keeps in the record for the next save.
-pub async fn save<T: Record, S: DocStore>(store: &S, record: &T) -> Result<String, StoreError> {
-    store.put(to_doc(record)?).await
+/// Only the document is made per record type; the write is one future for all types.
+pub fn save<'a, T: Record, S: DocStore>(
+    store: &'a S,
+    record: &T,
+) -> impl std::future::Future<Output = Result<String, StoreError>> + 'a {
+    put_doc(store, to_doc(record))
+}
+
+async fn put_doc<S: DocStore>(
+    store: &S,
+    doc: Result<Doc, StoreError>,
+) -> Result<String, StoreError> {
+    store.put(doc?).await
 }
 
 /// One page of typed records.
@@ -94,7 +105,11 @@ pub async fn page_of<T: Record, S: DocStore>(
     store: &S,
     q: &Query,
 ) -> Result<TypedPage<T>, StoreError> {
-    let page = store.query(q).await?;
+    Ok(typed_page(store.query(q).await?))
+}
+
+/// A page of documents as records; those that fail to deserialize are listed in `corrupt`.
+pub fn typed_page<T: Record>(page: super::Page) -> TypedPage<T> {
     let mut rows = Vec::with_capacity(page.docs.len());
     let mut corrupt = page.corrupt;
     for doc in page.docs {
@@ -104,11 +119,11 @@ pub async fn page_of<T: Record, S: DocStore>(
             Err(_) => corrupt.push(id),
         }
     }
-    Ok(TypedPage {
+    TypedPage {
         rows,
         next: page.next,
         corrupt,
-    })
+    }
 }
 
 /// The summaries `name` in `range` (see [`DocStore::summaries`]), each read as a `T`; a
