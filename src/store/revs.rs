@@ -139,11 +139,8 @@ impl RevTree {
 
     /// The leaves, in no particular order guaranteed beyond id order.
     pub fn leaves(&self) -> Vec<&str> {
-        let inner: BTreeSet<&str> = self
-            .nodes
-            .values()
-            .filter_map(|n| n.parent.as_deref())
-            .collect();
+        let inner: BTreeSet<&str> =
+            crate::domain::sort::set_of(self.nodes.values().filter_map(|n| n.parent.as_deref()));
         self.nodes
             .keys()
             .map(String::as_str)

@@ -335,7 +335,8 @@ fn eligible_table(
         if all_checked() {
             selected.set(BTreeSet::new());
         } else {
-            selected.set(all_ids.with_value(|ids| ids.iter().cloned().collect()));
+            selected
+                .set(all_ids.with_value(|ids| crate::domain::sort::set_of(ids.iter().cloned())));
         }
     };
     view! {
