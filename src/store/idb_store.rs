@@ -538,10 +538,8 @@ fn merge_segments(segments: &[(i64, String)], range: &KeyRange) -> Result<String
             }
         }
     }
-    let latest: BTreeMap<&str, (Option<Json>, Option<&serde_json::value::RawValue>)> = latest
-        .into_iter()
-        .map(|(id, (_, k, v))| (id, (k, v)))
-        .collect();
+    let latest: BTreeMap<&str, (Option<Json>, Option<&serde_json::value::RawValue>)> =
+        map_of(latest.into_iter().map(|(id, (_, k, v))| (id, (k, v))));
     let mut rows: Vec<(IndexKey, &str, &str)> = latest
         .into_iter()
         .filter_map(|(id, (key, value))| {
