@@ -6,6 +6,7 @@
 //! have no 29 February (the last day of the same month, so the greeting is never late and
 //! never in another month). Holiday dates are input data (lunar holidays are not computed).
 
+use super::datefmt::Layout;
 use super::sort::sort_by;
 use std::collections::HashSet;
 
@@ -395,7 +396,7 @@ impl CareTask {
             Self::TYPE,
             kind.key(),
             customer_id,
-            due.format("%Y-%m-%d")
+            due.layout("%Y-%m-%d")
         )
     }
 

@@ -2,6 +2,7 @@
 //! 受理→分类→处理→审批→反馈→回访→闭环→归档 with level-by-level approval and reopening,
 //! intake validation, case numbers, and the deadline clocks that never pause.
 
+use super::datefmt::Layout;
 use std::fmt;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeDelta};
@@ -720,7 +721,7 @@ impl Complaint {
 /// `branch_code` and the record id still tell them apart). Syncing once after set-up, before
 /// taking complaints, closes it.
 pub fn case_number(date: NaiveDate, device_code: &str, seq: u32) -> String {
-    format!("TS-{}-{}-{:04}", date.format("%Y%m%d"), device_code, seq)
+    format!("TS-{}-{}-{:04}", date.layout("%Y%m%d"), device_code, seq)
 }
 
 /// The parts of a case number.
@@ -777,7 +778,7 @@ pub fn next_case_seq<'a>(
 
 /// The id of the case counter of a day and device code.
 pub fn case_counter_id(day: NaiveDate, device_code: &str) -> String {
-    format!("case_counter:{}:{device_code}", day.format("%Y%m%d"))
+    format!("case_counter:{}:{device_code}", day.layout("%Y%m%d"))
 }
 
 /// The last sequence number reserved by one device code on one day (see [`case_number`]).

@@ -5,6 +5,7 @@
 //! sort, then moves the items into that order: the same stable result as `slice::sort_by`.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// As `slice::sort_by`: stable, `cmp` decides.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -14,6 +15,27 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     let mut order: Vec<usize> = (0..v.len()).collect();
     sort_positions(&mut order, &mut |a, b| cmp(&v[a], &v[b]));
     permute(v, order);
+}
+
+/// As `slice::sort`: stable, by `Ord`.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, |a, b| a.cmp(b));
+}
+
+/// As `collect::<BTreeSet<T>>()`. Collecting into a B-tree sorts the items first with the
+/// standard stable sort, one more copy of it per item type; inserting them one by one
+/// gives the same set.
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
+/// As `collect::<BTreeMap<K, V>>()` (see [`set_of`]); of equal keys the last value stays.
+pub fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(items);
+    map
 }
 
 /// As `slice::sort_by_key`: stable, by `key`.

@@ -3,6 +3,7 @@
 //! A figure that is undefined (no data, too few cases, zero variance) is `None`, never 0
 //! or NaN; every figure carries the number of answers or respondents behind it.
 
+use super::datefmt::Layout;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -665,7 +666,7 @@ pub fn responses_csv(
         for r in rs {
             let mut row = vec![
                 r.id.clone(),
-                r.submitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                r.submitted_at.layout("%Y-%m-%d %H:%M:%S"),
                 r.channel.label(zh).to_string(),
                 safe_cell(r.stage.as_deref().unwrap_or("")),
                 safe_cell(r.touchpoint.as_deref().unwrap_or("")),

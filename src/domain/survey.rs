@@ -705,7 +705,7 @@ pub fn validate_response(survey: &Survey, response: &SurveyResponse) -> Vec<Resp
                 }
             }
             (QuestionKind::MultipleChoice { options }, Answer::Choices(cs)) => {
-                let unique: BTreeSet<&String> = cs.iter().collect();
+                let unique: BTreeSet<&String> = super::sort::set_of(cs.iter());
                 if unique.len() != cs.len()
                     || cs.iter().any(|c| !options.iter().any(|o| &o.id == c))
                 {

@@ -37,6 +37,7 @@ use super::{
     Change, Cursor, Doc, DocStore, IndexDef, Page, Query, ReplicatedRev, Schema, StorageInfo,
     StoreError,
 };
+use crate::domain::sort::{map_of, set_of};
 use js_sys::{Array, Function, Promise, JSON};
 use serde_json::Value as Json;
 use std::cell::{Cell, RefCell};
@@ -785,7 +786,7 @@ fn upgrade(
     }
     // Summary stores: one per summary; those of summaries gone are dropped, and on an upgrade
     // all are emptied and rebuilt below (a summary's shape may have changed with the version).
-    let wanted: BTreeSet<String> = schema.summaries.iter().map(|d| sum_name(d.name)).collect();
+    let wanted: BTreeSet<String> = set_of(schema.summaries.iter().map(|d| sum_name(d.name)));
     for i in 0..names.length() {
         if let Some(n) = names.item(i) {
             if (n.starts_with("sum_") && !wanted.contains(&n)) || n == "sums" {
@@ -807,7 +808,7 @@ fn upgrade(
     }
     let docs = tx.object_store(DOCS).map_err(js_err)?;
     let existing = docs.index_names();
-    let wanted: BTreeSet<String> = schema.indexes.iter().map(ix_name).collect();
+    let wanted: BTreeSet<String> = set_of(schema.indexes.iter().map(ix_name));
     for i in 0..existing.length() {
         if let Some(n) = existing.item(i) {
             if n.starts_with("ix_") && !wanted.contains(&n) {
@@ -909,7 +910,7 @@ impl IdbStore {
                 .collect();
             wait_all(&first).await?;
             if count.result().map_err(js_err)?.as_f64() == Some(0.0) {
-                out.states = ids.iter().map(|id| (id.to_string(), None)).collect();
+                out.states = map_of(ids.iter().map(|id| (id.to_string(), None)));
                 return Ok(out);
             }
         }
@@ -1066,7 +1067,7 @@ impl IdbStore {
 
     async fn read_one(&self, id: &str) -> Result<Option<Current>, StoreError> {
         let tx = self.tx(&[DOCS, REVS], false)?;
-        let ids: BTreeSet<&str> = [id].into_iter().collect();
+        let ids: BTreeSet<&str> = set_of([id]);
         let mut m = self.read_states(&tx, &ids, None).await?;
         Ok(m.states.remove(id).flatten())
     }
@@ -1127,12 +1128,13 @@ impl DocStore for IdbStore {
             .into_iter()
             .map(engine::prepare)
             .collect::<Result<_, _>>()?;
-        let ids: BTreeSet<&str> = prepared.iter().map(|p| p.doc.id.as_str()).collect();
+        let ids: BTreeSet<&str> = set_of(prepared.iter().map(|p| p.doc.id.as_str()));
         // A new winner's body text is the canonical text its revision was hashed from.
-        let texts: BTreeMap<&str, &str> = prepared
-            .iter()
-            .map(|p| (p.rev.as_str(), p.canonical.as_str()))
-            .collect();
+        let texts: BTreeMap<&str, &str> = map_of(
+            prepared
+                .iter()
+                .map(|p| (p.rev.as_str(), p.canonical.as_str())),
+        );
         self.write(ids, &texts, |states| {
             engine::plan_edits(&prepared, |id| lookup(states, id))
         })
@@ -1334,7 +1336,7 @@ impl DocStore for IdbStore {
         if revs.is_empty() {
             return Ok(());
         }
-        let ids: BTreeSet<&str> = revs.iter().map(|r| r.doc.id.as_str()).collect();
+        let ids: BTreeSet<&str> = set_of(revs.iter().map(|r| r.doc.id.as_str()));
         self.write(ids, &BTreeMap::new(), |states| {
             engine::plan_replicated(&revs, |id| lookup(states, id)).map(|s| (s, ()))
         })
@@ -1346,7 +1348,7 @@ impl DocStore for IdbStore {
         wanted: Vec<(String, Vec<String>)>,
     ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
         let tx = self.tx(&[DOCS, REVS], false)?;
-        let ids: BTreeSet<&str> = wanted.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: BTreeSet<&str> = set_of(wanted.iter().map(|(id, _)| id.as_str()));
         let read = self.read_states(&tx, &ids, None).await?;
         let mut out = Vec::new();
         for (id, revs) in wanted {
@@ -1421,7 +1423,7 @@ impl DocStore for IdbStore {
             return Ok(Vec::new());
         }
         let tx = self.tx(&[DOCS, REVS], false)?;
-        let set: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let set: BTreeSet<&str> = set_of(ids.iter().map(String::as_str));
         let read = self.read_states(&tx, &set, None).await?;
         Ok(ids
             .iter()

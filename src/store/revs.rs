@@ -49,7 +49,7 @@ fn write_canonical(v: &Json, out: &mut String) {
     match v {
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            crate::domain::sort::sort(&mut keys);
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -139,11 +139,8 @@ impl RevTree {
 
     /// The leaves, in no particular order guaranteed beyond id order.
     pub fn leaves(&self) -> Vec<&str> {
-        let inner: BTreeSet<&str> = self
-            .nodes
-            .values()
-            .filter_map(|n| n.parent.as_deref())
-            .collect();
+        let inner: BTreeSet<&str> =
+            crate::domain::sort::set_of(self.nodes.values().filter_map(|n| n.parent.as_deref()));
         self.nodes
             .keys()
             .map(String::as_str)
@@ -175,7 +172,9 @@ impl RevTree {
             .into_iter()
             .filter(|r| Some(*r) != winner && !self.is_deleted(r))
             .collect();
-        out.sort_by(|a, b| winner_key(self, b).cmp(&winner_key(self, a)));
+        crate::domain::sort::sort_by(&mut out, |a, b| {
+            winner_key(self, b).cmp(&winner_key(self, a))
+        });
         out
     }
 

@@ -111,6 +111,7 @@ pub fn text_prefix(key: &IndexKey, n: usize) -> String {
 fn complaint_facts(id: &str, body: &Json) -> Option<(IndexKey, String)> {
     let key = IndexKey(vec![str_part(body, "received_at")?]);
     let facts = crate::domain::report::CaseFacts::of_body(id, body)?;
+    // Straight to text: written for every complaint on every write.
     Some((key, serde_json::to_string(&facts).ok()?))
 }
 
@@ -437,7 +438,7 @@ impl Schema {
             .iter()
             .filter(|m| m.to_version > from_version && m.to_version <= self.version)
             .collect();
-        steps.sort_by_key(|m| m.to_version);
+        crate::domain::sort::sort_by_key(&mut steps, |m| m.to_version);
         let mut ran = false;
         for m in steps {
             if doc.deleted {

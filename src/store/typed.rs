@@ -7,21 +7,26 @@ use serde_json::Value as Json;
 
 /// A record as a document: `_id`/`_rev` move to the envelope, `"type": T::TYPE` is set.
 pub fn to_doc<T: Record>(record: &T) -> Result<Doc, StoreError> {
-    let mut body = serde_json::to_value(record)
-        .map_err(|e| StoreError::Invalid(format!("{} not serializable: {e}", T::TYPE)))?;
+    body_to_doc(T::TYPE, serde_json::to_value(record))
+}
+
+/// The part of [`to_doc`] that does not depend on the record's type, compiled once.
+#[inline(never)]
+fn body_to_doc(ty: &'static str, body: serde_json::Result<Json>) -> Result<Doc, StoreError> {
+    let mut body = body.map_err(|e| StoreError::Invalid(format!("{ty} not serializable: {e}")))?;
     let map = body
         .as_object_mut()
-        .ok_or_else(|| StoreError::Invalid(format!("{} is not a JSON object", T::TYPE)))?;
+        .ok_or_else(|| StoreError::Invalid(format!("{ty} is not a JSON object")))?;
     let id = match map.remove("_id") {
         Some(Json::String(id)) => id,
-        _ => return Err(StoreError::Invalid(format!("{} has no _id", T::TYPE))),
+        _ => return Err(StoreError::Invalid(format!("{ty} has no _id"))),
     };
     let rev = match map.remove("_rev") {
         Some(Json::String(r)) => Some(r),
         _ => None,
     };
     map.remove("_deleted");
-    map.insert("type".into(), Json::String(T::TYPE.to_string()));
+    map.insert("type".into(), Json::String(ty.to_string()));
     Ok(Doc {
         id,
         rev,
@@ -32,26 +37,36 @@ pub fn to_doc<T: Record>(record: &T) -> Result<Doc, StoreError> {
 
 /// A document as a record; `Corrupt` when it is of another type or does not deserialize.
 pub fn from_doc<T: Record>(doc: Doc) -> Result<T, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt {
+    let body = doc_body(&doc, T::TYPE)?;
+    serde_json::from_value(body).map_err(|e| corrupt(&doc, e.to_string()))
+}
+
+fn corrupt(doc: &Doc, reason: String) -> StoreError {
+    StoreError::Corrupt {
         id: doc.id.clone(),
         reason,
-    };
-    if doc.doc_type() != Some(T::TYPE) {
-        return Err(corrupt(format!(
-            "type {:?}, expected {:?}",
-            doc.doc_type(),
-            T::TYPE
-        )));
+    }
+}
+
+/// The part of [`from_doc`] that does not depend on the record's type, compiled once: the
+/// body with `_id`/`_rev` put back, if the document is of type `ty`.
+#[inline(never)]
+fn doc_body(doc: &Doc, ty: &'static str) -> Result<Json, StoreError> {
+    if doc.doc_type() != Some(ty) {
+        return Err(corrupt(
+            doc,
+            format!("type {:?}, expected {:?}", doc.doc_type(), ty),
+        ));
     }
     let mut body = doc.body.clone();
     let map = body
         .as_object_mut()
-        .ok_or_else(|| corrupt("body is not an object".into()))?;
+        .ok_or_else(|| corrupt(doc, "body is not an object".into()))?;
     map.insert("_id".into(), Json::String(doc.id.clone()));
     if let Some(r) = &doc.rev {
         map.insert("_rev".into(), Json::String(r.clone()));
     }
-    serde_json::from_value(body).map_err(|e| corrupt(e.to_string()))
+    Ok(body)
 }
 
 /// Loads one record by id (`NotFound` if absent or deleted).
@@ -61,8 +76,19 @@ pub async fn load<T: Record, S: DocStore>(store: &S, id: &str) -> Result<T, Stor
 
 /// Saves a record (its `_rev` must be current; None for a new one). Returns the new revision,
 /// which the caller keeps in the record for the next save.
-pub async fn save<T: Record, S: DocStore>(store: &S, record: &T) -> Result<String, StoreError> {
-    store.put(to_doc(record)?).await
+/// Only the document is made per record type; the write is one future for all types.
+pub fn save<'a, T: Record, S: DocStore>(
+    store: &'a S,
+    record: &T,
+) -> impl std::future::Future<Output = Result<String, StoreError>> + 'a {
+    put_doc(store, to_doc(record))
+}
+
+async fn put_doc<S: DocStore>(
+    store: &S,
+    doc: Result<Doc, StoreError>,
+) -> Result<String, StoreError> {
+    store.put(doc?).await
 }
 
 /// One page of typed records.
@@ -79,7 +105,11 @@ pub async fn page_of<T: Record, S: DocStore>(
     store: &S,
     q: &Query,
 ) -> Result<TypedPage<T>, StoreError> {
-    let page = store.query(q).await?;
+    Ok(typed_page(store.query(q).await?))
+}
+
+/// A page of documents as records; those that fail to deserialize are listed in `corrupt`.
+pub fn typed_page<T: Record>(page: super::Page) -> TypedPage<T> {
     let mut rows = Vec::with_capacity(page.docs.len());
     let mut corrupt = page.corrupt;
     for doc in page.docs {
@@ -89,11 +119,11 @@ pub async fn page_of<T: Record, S: DocStore>(
             Err(_) => corrupt.push(id),
         }
     }
-    Ok(TypedPage {
+    TypedPage {
         rows,
         next: page.next,
         corrupt,
-    })
+    }
 }
 
 /// The summaries `name` whose keys are in `range` (see [`DocStore::summary_segments`]), in

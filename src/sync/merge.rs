@@ -64,7 +64,7 @@ pub fn merge_fields(winner: &Json, losers: &[Json], unions: &[&str], latest: &[&
         }
     }
     let mut keys: Vec<&String> = all.iter().flat_map(|m| m.keys()).collect();
-    keys.sort();
+    crate::domain::sort::sort(&mut keys);
     keys.dedup();
     let mut out = Map::new();
     let mut disputed = Vec::new();
@@ -183,7 +183,7 @@ pub fn union_lists(lists: &[&Json]) -> Option<Json> {
         }
     }
     if out.iter().all(|i| i.get("at").is_some()) {
-        out.sort_by(|a, b| cmp_json(&a["at"], &b["at"]));
+        crate::domain::sort::sort_by(&mut out, |a, b| cmp_json(&a["at"], &b["at"]));
     }
     Some(Json::Array(out))
 }

@@ -71,7 +71,7 @@ pub fn replication_id(
         h.update([0u8]);
     }
     let mut filter = filter.to_vec();
-    filter.sort();
+    crate::domain::sort::sort(&mut filter);
     h.update(filter.join(",").as_bytes());
     format!("kefu-{}", hex(&h.finalize()))
 }

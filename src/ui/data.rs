@@ -2,7 +2,7 @@
 //! do not repeat paging loops.
 
 use crate::domain::Record;
-use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Page, Query, StoreError};
 
 use super::state::AppStore;
 
@@ -16,20 +16,31 @@ pub fn type_range(type_name: &str) -> KeyRange {
 pub async fn all_of<T: Record>(store: &AppStore) -> Result<(Vec<T>, Vec<String>), StoreError> {
     let mut out = Vec::new();
     let mut corrupt = Vec::new();
-    let mut after = None;
-    loop {
-        let q = Query::new("by_type", type_range(T::TYPE))
-            .limit(500)
-            .after(after);
-        let page = typed::page_of::<T, _>(store, &q).await?;
+    for page in all_pages(store, T::TYPE).await? {
+        let page = typed::typed_page::<T>(page);
         out.extend(page.rows);
         corrupt.extend(page.corrupt);
-        match page.next {
-            Some(c) => after = Some(c),
-            None => break,
-        }
     }
     Ok((out, corrupt))
+}
+
+/// The pages of every document of a type: the paging loop of [`all_of`], compiled once
+/// rather than once per record type.
+async fn all_pages(store: &AppStore, type_name: &str) -> Result<Vec<Page>, StoreError> {
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let q = Query::new("by_type", type_range(type_name))
+            .limit(500)
+            .after(after);
+        let page = store.query(&q).await?;
+        after = page.next.clone();
+        pages.push(page);
+        if after.is_none() {
+            break;
+        }
+    }
+    Ok(pages)
 }
 
 /// How many documents of a type the store holds.

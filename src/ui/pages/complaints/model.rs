@@ -2,6 +2,7 @@
 //! filter (from and to the query string, and whether a case passes it), slugs for the domain's
 //! enums, and how times, durations and clocks are written in words.
 
+use crate::domain::datefmt::Layout;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value as Json;
@@ -35,12 +36,12 @@ pub fn now_s() -> NaiveDateTime {
 
 /// A time as staff read it: `2026-11-22 14:05`.
 pub fn fmt_dt(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    t.layout("%Y-%m-%d %H:%M")
 }
 
 /// The value of an `<input type="datetime-local">`.
 pub fn to_input(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M").to_string()
+    t.layout("%Y-%m-%dT%H:%M")
 }
 
 /// Reads an `<input type="datetime-local">` value (with or without seconds).

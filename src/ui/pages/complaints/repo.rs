@@ -2,6 +2,7 @@
 //! the per-device daily case number, the list paged through an index with a bounded scan,
 //! and the counts of open, due-today and overdue cases (index counts, nothing loaded).
 
+use crate::domain::datefmt::Layout;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::Value as Json;
 
@@ -26,7 +27,7 @@ const SCAN_CHUNK: usize = 200;
 
 /// The form of times inside index keys (sorts as time).
 pub fn key_time(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+    t.layout("%Y-%m-%dT%H:%M:%S")
 }
 
 fn skey(s: impl Into<String>) -> IndexKey {
@@ -66,7 +67,7 @@ async fn highest_stored_seq(
     day: NaiveDate,
     device_code: &str,
 ) -> Result<u32, StoreError> {
-    let prefix = format!("TS-{}-{}-", day.format("%Y%m%d"), device_code);
+    let prefix = format!("TS-{}-{}-", day.layout("%Y%m%d"), device_code);
     let range = KeyRange::between(skey(prefix.clone()), skey(format!("{prefix}\u{ffff}")));
     // A floor for the counter, which is the authority: the highest few in text order (a
     // number past 9999 sorts among the lower ones; the counter is past it anyway by then).

@@ -3,6 +3,7 @@
 //! is idempotent: ids are deterministic and existing ones are never written again. A task is
 //! done with a note and the channel used, or skipped with a reason.
 
+use crate::domain::datefmt::Layout;
 use crate::domain::sort::{sort_by, sort_by_key};
 use crate::ui::resource::Res;
 use chrono::{Duration, NaiveDate};
@@ -255,12 +256,12 @@ pub fn CarePage() -> impl IntoView {
                         let status = match &r.task.status {
                             CareStatus::Done { at, channel, note, .. } => {
                                 let (at, channel, note) = (*at, *channel, note.clone());
-                                Box::new(move |z: bool| format!("{} · {} · {} · {note}", at.format("%Y-%m-%d %H:%M"), if z { "已完成" } else { "done" }, channel.label(z)))
+                                Box::new(move |z: bool| format!("{} · {} · {} · {note}", at.layout("%Y-%m-%d %H:%M"), if z { "已完成" } else { "done" }, channel.label(z)))
                                     as Box<dyn Fn(bool) -> String + Send + Sync>
                             }
                             CareStatus::Skipped { at, reason, .. } => {
                                 let (at, reason) = (*at, reason.clone());
-                                Box::new(move |z: bool| format!("{} · {} · {reason}", at.format("%Y-%m-%d %H:%M"), if z { "已跳过" } else { "skipped" }))
+                                Box::new(move |z: bool| format!("{} · {} · {reason}", at.layout("%Y-%m-%d %H:%M"), if z { "已跳过" } else { "skipped" }))
                             }
                             CareStatus::Open => Box::new(|_| String::new()),
                         };
@@ -295,13 +296,13 @@ fn status_text(s: &CareStatus, zh: bool) -> String {
         } => format!(
             "{} {} · {} · {note}",
             if zh { "已完成" } else { "done" },
-            at.format("%Y-%m-%d %H:%M"),
+            at.layout("%Y-%m-%d %H:%M"),
             channel.label(zh)
         ),
         CareStatus::Skipped { at, reason, .. } => format!(
             "{} {} · {reason}",
             if zh { "已跳过" } else { "skipped" },
-            at.format("%Y-%m-%d %H:%M")
+            at.layout("%Y-%m-%d %H:%M")
         ),
     }
 }
@@ -668,7 +669,7 @@ fn SettingsSection() -> impl IntoView {
         let en_name = Some(h_en.get_untracked().trim().to_string())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| zh_name.clone());
-        let id: String = format!("custom_{}", date.format("%m%d"));
+        let id: String = format!("custom_{}", date.layout("%m%d"));
         cfg.update(|c| {
             if let Some(c) = c {
                 c.settings.holidays.retain(|h| h.date != date);

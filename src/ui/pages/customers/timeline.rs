@@ -2,6 +2,7 @@
 //! recorded in an `access_log` document), and the timeline of every complaint, demand,
 //! survey response, return visit and care event of the customer, read through `by_customer`.
 
+use crate::domain::datefmt::Layout;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
@@ -343,7 +344,7 @@ pub fn TimelinePage() -> impl IntoView {
                 <ul class="access-log" data-testid="access-log">
                     {move || access.get().unwrap_or_default().into_iter().map(|a| view! {
                         <li>
-                            {a.at.format("%Y-%m-%d %H:%M").to_string()}" · "{a.by_name.clone()}" · "
+                            {a.at.layout("%Y-%m-%d %H:%M")}" · "{a.by_name.clone()}" · "
                             {move || a.field.label(zh())}
                         </li>
                     }).collect_view()}

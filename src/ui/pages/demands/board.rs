@@ -2,6 +2,7 @@
 //! cards, moved by mouse (HTML5 drag and drop), by touch (pointer events on the card's grip,
 //! the target cell found with `elementFromPoint`), or by keyboard (M or "move to…").
 
+use crate::domain::datefmt::Layout;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -281,7 +282,7 @@ fn card_view(
                 <div class="dm-meta small muted">
                     {(!customer.is_empty()).then(|| view! { <span>{customer.clone()}</span> })}
                     {(!owner.is_empty()).then(|| view! { <span>{format!("{}{owner}", if zh { "负责：" } else { "Owner: " })}</span> })}
-                    {d.due.map(|due| view! { <span>{format!("{}{}", if zh { "截止 " } else { "Due " }, due.format("%m-%d"))}</span> })}
+                    {d.due.map(|due| view! { <span>{format!("{}{}", if zh { "截止 " } else { "Due " }, due.layout("%m-%d"))}</span> })}
                 </div>
                 <div class="dm-card-actions">
                     <button type="button" class="link" aria-haspopup="dialog" data-testid="move-button"

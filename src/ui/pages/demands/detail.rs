@@ -2,6 +2,7 @@
 //! hand, with the reason and a reset), its status moves (drop needs a reason), its links,
 //! the conversions (complaint, return-visit task) and the append-only history.
 
+use crate::domain::datefmt::Layout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -245,7 +246,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                         <dd>{format!("{} / {} / {}", d.customer_value.label(zh), d.intensity.label(zh), d.service_cost.label(zh))}</dd>
                         <dt>{t2("优先级评分", "Priority score")}</dt><dd>{format!("{:.1}", d.score(&RULES))}</dd>
                         <dt>{t2("负责人", "Owner")}</dt><dd>{let o = l.staff_name(d.owner.as_deref()); if o.is_empty() { "—".to_string() } else { o }}</dd>
-                        <dt>{t2("截止日期", "Due")}</dt><dd>{d.due.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())}
+                        <dt>{t2("截止日期", "Due")}</dt><dd>{d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_else(|| "—".into())}
                             {d.is_overdue(now().date()).then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</dd>
                     </dl>
                     <h3>{t2("矩阵位置", "Placement")}</h3>
@@ -300,7 +301,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                     <ol class="timeline" data-testid="history">
                         {d.history.iter().rev().map(|e| view! {
                             <li>
-                                <span class="small muted">{format!("{} · {} · ", e.at.format("%Y-%m-%d %H:%M"), l.staff_name(Some(&e.by)))}</span>
+                                <span class="small muted">{format!("{} · {} · ", e.at.layout("%Y-%m-%d %H:%M"), l.staff_name(Some(&e.by)))}</span>
                                 {event_text(&e.kind, zh)}
                             </li>
                         }).collect_view()}

@@ -3,6 +3,7 @@
 //! is linked), owner, and a due date in working days. Used by the quick capture and by the
 //! quick-add of a matrix cell (which presets the cell's properties).
 
+use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
@@ -233,9 +234,9 @@ pub fn DemandForm(
         due_date().map(|d| {
             let zh = lang.get().is_zh();
             if zh {
-                format!("截止日期：{}", d.format("%Y-%m-%d"))
+                format!("截止日期：{}", d.layout("%Y-%m-%d"))
             } else {
-                format!("Due on {}", d.format("%Y-%m-%d"))
+                format!("Due on {}", d.layout("%Y-%m-%d"))
             }
         })
     };

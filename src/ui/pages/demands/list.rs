@@ -1,6 +1,7 @@
 //! The list view of the same demands (a real table, in matrix order: cell by cell, ranked
 //! inside each cell) and its CSV export (UTF-8 with a BOM so Excel reads the Chinese).
 
+use crate::domain::datefmt::Layout;
 use leptos::prelude::*;
 
 use crate::domain::demand::{matrix, Demand, MatrixCell, MatrixView};
@@ -85,12 +86,10 @@ pub fn csv_text(ds: &[Demand], view: MatrixView, l: &Loaded, zh: bool) -> Result
             d.importance.to_string(),
             format!("{:.1}", d.score(&RULES)),
             l.staff_name(d.owner.as_deref()),
-            d.due
-                .map(|x| x.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default(),
             yes_no(d.is_overdue(today)).to_string(),
             d.status.label(zh).to_string(),
-            d.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            d.created_at.layout("%Y-%m-%d %H:%M"),
         ];
         w.write_record(&row).map_err(err)?;
     }
@@ -112,7 +111,7 @@ pub fn export(ctx: Ctx) {
         Ok(t) => {
             let n = ctx.shown.with_untracked(|d| d.len());
             download(
-                &format!("demands-{}.csv", now().format("%Y%m%d-%H%M")),
+                &format!("demands-{}.csv", now().layout("%Y%m%d-%H%M")),
                 "text/csv;charset=utf-8",
                 &t,
             );
@@ -154,7 +153,7 @@ pub fn ListView(ctx: Ctx) -> impl IntoView {
                         <td class="num">{d.importance}</td>
                         <td class="num">{format!("{:.0}", d.score(&RULES))}</td>
                         <td>{l.staff_name(d.owner.as_deref())}</td>
-                        <td>{d.due.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_default()}
+                        <td>{d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default()}
                             {overdue.then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</td>
                         <td>{d.status.label(zh)}</td>
                     </tr>

@@ -2,6 +2,7 @@
 //! submission and after an idle timeout; the minimum gap between submissions; the waiting
 //! count; and the discreet corner button that opens the staff PIN pad.
 
+use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by_key;
 use std::time::Duration;
 
@@ -68,8 +69,8 @@ fn hours_lines(hours: &[OpeningHours], zh: bool) -> Vec<String> {
             format!(
                 "{} {}–{}",
                 days.join(if zh { "、" } else { ", " }),
-                o.format("%H:%M"),
-                c.format("%H:%M")
+                o.layout("%H:%M"),
+                c.layout("%H:%M")
             )
         })
         .collect()

@@ -1,6 +1,7 @@
 //! `KioskSetup`: staff configure this device's kiosk (survey, idle timeout, partial answers,
 //! minimum gap, opening hours, thank-you time, device label) and start kiosk mode on it.
 
+use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use chrono::{NaiveTime, Weekday};
@@ -191,7 +192,7 @@ pub fn KioskSetup(
             days[i].set(c.opening_hours.iter().any(|h| h.weekday == *d));
         }
         let first = c.opening_hours.first();
-        let t = |t: NaiveTime| t.format("%H:%M").to_string();
+        let t = |t: NaiveTime| t.layout("%H:%M");
         open.set(first.map(|h| t(h.open)).unwrap_or_else(|| "09:00".into()));
         close.set(first.map(|h| t(h.close)).unwrap_or_else(|| "17:00".into()));
         label.set(c.device.clone().unwrap_or_default());

@@ -1,6 +1,7 @@
 //! reports/labels: how report keys read in the UI language, and the stable slugs used in test
 //! ids and CSS classes.
 
+use crate::domain::datefmt::Layout;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -82,5 +83,5 @@ pub fn percent(part: u32, whole: u32) -> String {
 }
 
 pub fn time(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    t.layout("%Y-%m-%d %H:%M")
 }

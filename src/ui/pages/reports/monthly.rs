@@ -2,6 +2,7 @@
 //! department, staff, severity and outcome, the 3- and 4-working-day limits, the overdue list
 //! and the due date — streamed from the received-date index, printable and exported as CSV.
 
+use crate::domain::datefmt::Layout;
 use std::sync::Arc;
 
 use chrono::Datelike;
@@ -167,7 +168,7 @@ fn report_body(
         ids: r.overdue.iter().map(|o| o.id.as_str().into()).collect(),
     };
     let due = match r.head_office_due {
-        Some(d) => format!("{} ({})", d.format("%Y-%m-%d"), weekday(d, l)),
+        Some(d) => format!("{} ({})", d.layout("%Y-%m-%d"), weekday(d, l)),
         None => l
             .t(
                 "无法确定（日历缺少该月）",

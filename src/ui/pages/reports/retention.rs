@@ -136,7 +136,7 @@ pub fn RetentionView() -> impl IntoView {
         let s = store();
         async move {
             let (mut logs, _) = all_of::<DestructionLog>(&s).await.unwrap_or_default();
-            logs.sort_by(|a, b| (b.at, &b.id).cmp(&(a.at, &a.id)));
+            crate::domain::sort::sort_by(&mut logs, |a, b| (b.at, &b.id).cmp(&(a.at, &a.id)));
             logs
         }
     });
@@ -335,7 +335,8 @@ fn eligible_table(
         if all_checked() {
             selected.set(BTreeSet::new());
         } else {
-            selected.set(all_ids.with_value(|ids| ids.iter().cloned().collect()));
+            selected
+                .set(all_ids.with_value(|ids| crate::domain::sort::set_of(ids.iter().cloned())));
         }
     };
     view! {

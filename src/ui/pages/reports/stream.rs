@@ -3,6 +3,7 @@
 //! list pages through whole cases from an index, one page at a time, with a progress bar for
 //! long runs, so they never sit in memory all at once and the page stays responsive.
 
+use crate::domain::datefmt::Layout;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use leptos::prelude::*;
 
@@ -25,9 +26,7 @@ const QUIET_MS: u64 = 400;
 
 /// A time as the index holds it: the complaint's serialized `NaiveDateTime`.
 fn key_at(t: NaiveDateTime) -> IndexKey {
-    IndexKey(vec![KeyPart::Str(
-        t.format("%Y-%m-%dT%H:%M:%S").to_string(),
-    )])
+    IndexKey(vec![KeyPart::Str(t.layout("%Y-%m-%dT%H:%M:%S"))])
 }
 
 fn midnight(d: NaiveDate) -> NaiveDateTime {

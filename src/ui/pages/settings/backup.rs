@@ -1,6 +1,7 @@
 //! Backup: every record exported to one JSON file, and such a file imported (validated first:
 //! a malformed or foreign file is refused with a clear message and changes nothing).
 
+use crate::domain::datefmt::Layout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -119,7 +120,7 @@ pub fn BackupSection() -> impl IntoView {
         spawn_local(async move {
             match export(progress).await {
                 Ok((json, n)) => {
-                    let name = format!("kefu-backup-{}.json", now().format("%Y%m%d-%H%M"));
+                    let name = format!("kefu-backup-{}.json", now().layout("%Y%m%d-%H%M"));
                     download(&name, "application/json", &json);
                     state.tell(
                         format!("已导出 {n} 条记录"),
@@ -218,8 +219,8 @@ pub fn BackupSection() -> impl IntoView {
             {move || picked.get().map(|(_, summary)| view! {
                 <div class="panel" data-testid="import-summary">
                     <p>{move || lang.get().s(
-                        format!("文件有效：共 {} 条记录，导出于 {}。导入将替换本设备上的全部数据。", summary.total, summary.exported_at.format("%Y-%m-%d %H:%M")),
-                        format!("The file is valid: {} records, exported {}. Importing replaces all data on this device.", summary.total, summary.exported_at.format("%Y-%m-%d %H:%M")),
+                        format!("文件有效：共 {} 条记录，导出于 {}。导入将替换本设备上的全部数据。", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
+                        format!("The file is valid: {} records, exported {}. Importing replaces all data on this device.", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                     )}</p>
                     <button type="button" class="primary" on:click=on_import disabled=move || busy.get()>
                         {t2("替换并导入", "Replace and import")}

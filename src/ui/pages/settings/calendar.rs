@@ -1,6 +1,7 @@
 //! The working-day calendar: public holidays and make-up working days (调休) per year, editable.
 //! Every deadline of the desk counts in it.
 
+use crate::domain::datefmt::Layout;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -115,7 +116,7 @@ pub fn CalendarSection() -> impl IntoView {
                             };
                             let name = if zh || s.name_en.is_empty() { s.name_zh.clone() } else { s.name_en.clone() };
                             view! { <tr>
-                                <td>{d.format("%Y-%m-%d").to_string()}</td>
+                                <td>{d.layout("%Y-%m-%d")}</td>
                                 <td><span class=if s.kind == DayKind::Holiday { "badge info" } else { "badge warn" }>{kind_label}</span></td>
                                 <td>{name}</td>
                                 <td><button type="button" class="link" on:click=move |_| save(move |c| { c.clear_day(d); })>{t2("删除", "Remove")}</button></td>

@@ -91,11 +91,12 @@ pub fn SurveyForm(
             rev: None,
             survey_id: s.id.clone(),
             survey_version: s.version,
-            answers: answers
-                .get_untracked()
-                .into_iter()
-                .filter(|(_, a)| a.is_given())
-                .collect(),
+            answers: crate::domain::sort::map_of(
+                answers
+                    .get_untracked()
+                    .into_iter()
+                    .filter(|(_, a)| a.is_given()),
+            ),
             channel,
             stage: s.stage.clone(),
             touchpoint: s.touchpoint.clone(),
@@ -111,13 +112,10 @@ pub fn SurveyForm(
         let r = build(true);
         let zh = lang.get_untracked().is_zh();
         survey.with_value(|s| {
-            validate_response(s, &r)
-                .iter()
-                .filter_map(|e| {
-                    let q = question_of(e)?;
-                    (only.is_none() || only == Some(q)).then(|| (q.to_string(), e.message(zh)))
-                })
-                .collect()
+            crate::domain::sort::map_of(validate_response(s, &r).iter().filter_map(|e| {
+                let q = question_of(e)?;
+                (only.is_none() || only == Some(q)).then(|| (q.to_string(), e.message(zh)))
+            }))
         })
     };
     let activity = move || {

@@ -158,7 +158,9 @@ pub fn BuilderPage() -> impl IntoView {
             };
             let mut d = loaded.clone().unwrap_or_else(|| blank_survey(&id));
             if let Some(saved) = local_get(&draft_key(&id))
-                .and_then(|j| serde_json::from_str::<Survey>(&j).ok())
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+                // Through a `Value`, as the store reads surveys: one compiled deserializer.
+                .and_then(|v| serde_json::from_value::<Survey>(v).ok())
                 .filter(|s| s.rev == d.rev && s.id == d.id && *s != d)
             {
                 d = saved;
@@ -176,8 +178,9 @@ pub fn BuilderPage() -> impl IntoView {
         };
         if o.as_ref() == Some(&d) {
             local_remove(&draft_key(&d.id));
-        } else if let Ok(j) = serde_json::to_string(&d) {
-            local_set(&draft_key(&d.id), &j);
+        } else if let Ok(v) = serde_json::to_value(&d) {
+            // Through a `Value`, as the store writes surveys: one compiled serializer.
+            local_set(&draft_key(&d.id), &v.to_string());
         }
     });
 

@@ -2,6 +2,7 @@
 //! `response_by_survey` index, storing a response with its low-score follow-up, the
 //! follow-up rule of a survey, and the "waiting to be sent" count.
 
+use crate::domain::datefmt::Layout;
 use chrono::NaiveDate;
 
 use crate::domain::survey::{
@@ -145,14 +146,12 @@ pub async fn load_responses(
 ) -> Result<Vec<SurveyResponse>, StoreError> {
     let lower = IndexKey(vec![
         s(survey_id),
-        s(&from
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()),
+        s(&from.map(|d| d.layout("%Y-%m-%d")).unwrap_or_default()),
     ]);
     let upper = match to {
         Some(d) => IndexKey(vec![
             s(survey_id),
-            s(&format!("{}T~", d.format("%Y-%m-%d"))),
+            s(&format!("{}T~", d.layout("%Y-%m-%d"))),
         ]),
         None => IndexKey(vec![s(survey_id)]).prefix_end(),
     };

@@ -5,6 +5,7 @@
 //! Responses are read through the `response_by_survey` index page by page; every figure
 //! comes from `domain::stats`.
 
+use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use chrono::NaiveDate;
@@ -190,7 +191,7 @@ pub fn ResultsPage() -> impl IntoView {
                     "survey-{}-v{}-{}.csv",
                     url_key(&sv.id),
                     sv.version,
-                    now().format("%Y%m%d")
+                    now().layout("%Y%m%d")
                 );
                 download(&name, "text/csv;charset=utf-8", &text);
             }
@@ -375,7 +376,7 @@ fn TrendPanel(
                 if pts.is_empty() {
                     return view! { <p class="muted">{t2("— 没有答卷", "— no responses")}</p> }.into_any();
                 }
-                let fmt = |d: NaiveDate| d.format("%m-%d").to_string();
+                let fmt = |d: NaiveDate| d.layout("%m-%d");
                 let csat: Vec<(String, Option<f64>)> = pts.iter().map(|p| (fmt(p.start), p.csat.map(|c| c.value))).collect();
                 let nps: Vec<(String, Option<f64>)> = pts.iter().map(|p| (fmt(p.start), p.nps.map(|c| c.value))).collect();
                 view! {
@@ -585,7 +586,7 @@ fn FollowUpsPanel(
                                 <li class="followup" data-testid="followup">
                                     <div class="row">
                                         <span class=kind_class data-testid="followup-kind">{move || f.kind.label(zh())}</span>
-                                        <span class="small muted">{f.created_at.format("%Y-%m-%d %H:%M").to_string()}</span>
+                                        <span class="small muted">{f.created_at.layout("%Y-%m-%d %H:%M")}</span>
                                         <a href=anchor data-testid="followup-link" on:click=go>{t2("查看答卷", "See the response")}</a>
                                         {f.customer_id.clone().map(|c| view! { <a href=format!("/customers/{c}")>{t2("客户", "Customer")}</a> })}
                                     </div>
@@ -699,7 +700,7 @@ fn ResponsesPanel(
                         <button type="button" class="link" on:click=move |_| opened.set(None)>{t2("关闭", "Close")}</button>
                     </div>
                     <p class="small muted">
-                        {r.submitted_at.format("%Y-%m-%d %H:%M").to_string()}" · "{r.channel.label(z)}
+                        {r.submitted_at.layout("%Y-%m-%d %H:%M")}" · "{r.channel.label(z)}
                         {(!r.complete).then_some(if z { " · 未答完" } else { " · partial" })}
                         {r.customer_id.clone().map(|c| view! { " · " <A href=format!("/customers/{c}")>{t2("客户", "Customer")}</A> })}
                     </p>
@@ -731,7 +732,7 @@ fn ResponsesPanel(
                                 view! {
                                     <tr id=format!("r-{}", anchor_key(&r.id)) class:flagged=flag
                                         class:highlight={ let id = r.id.clone(); move || highlight.get().as_deref() == Some(id.as_str()) }>
-                                        <td>{r.submitted_at.format("%Y-%m-%d %H:%M").to_string()}
+                                        <td>{r.submitted_at.layout("%Y-%m-%d %H:%M")}
                                             {flag.then(|| view! { " " <span class="badge warn">{t2("待跟进", "Follow up")}</span> })}</td>
                                         <td>{move || r.channel.label(zh())}</td>
                                         {cells}
