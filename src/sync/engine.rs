@@ -559,16 +559,14 @@ async fn read_outgoing<S: DocStore>(
     }))
 }
 
-/// Sends a batch: asks the server which revisions it lacks, then sends those with their
-/// histories. Returns (revisions written, revisions refused).
-async fn send_outgoing<T: Transport>(
+/// Asks the server which revisions of a batch it lacks and writes those, with their
+/// histories, as the JSON texts `_bulk_docs` takes.
+async fn prepare_outgoing<T: Transport>(
     remote: &Remote<'_, T>,
     states: &[(String, Vec<String>, Current)],
-    opts: &Options,
-) -> Result<(usize, Vec<Refused>), SyncError> {
-    let (mut written, mut refused) = (0, Vec::new());
+) -> Result<Vec<String>, SyncError> {
     if states.is_empty() {
-        return Ok((written, refused));
+        return Ok(Vec::new());
     }
     let wanted: Vec<(String, Vec<String>)> = states
         .iter()
@@ -605,6 +603,16 @@ async fn send_outgoing<T: Transport>(
             ));
         }
     }
+    Ok(docs)
+}
+
+/// Sends a batch's documents. Returns (revisions written, revisions refused).
+async fn deliver_outgoing<T: Transport>(
+    remote: &Remote<'_, T>,
+    docs: Vec<String>,
+    opts: &Options,
+) -> Result<(usize, Vec<Refused>), SyncError> {
+    let (mut written, mut refused) = (0, Vec::new());
     for batch in protocol::batches(docs, opts.batch_size, opts.max_batch_bytes) {
         let n = batch.len();
         let body = remote
@@ -620,8 +628,25 @@ async fn send_outgoing<T: Transport>(
     Ok((written, refused))
 }
 
-/// Pushes batch by batch. While a batch goes to the server, the next one is read from the
-/// store; a batch is checkpointed once the server has it.
+/// A batch read and prepared: (last sequence, changes read, documents to send), or None when
+/// there are no more changes.
+async fn next_outgoing<S: DocStore, T: Transport>(
+    store: &S,
+    remote: &Remote<'_, T>,
+    since: u64,
+    spec: &ReplicationSpec,
+    opts: &Options,
+) -> Result<Option<(u64, usize, Vec<String>)>, SyncError> {
+    let Some(batch) = read_outgoing(store, since, spec, opts).await? else {
+        return Ok(None);
+    };
+    let docs = prepare_outgoing(remote, &batch.states).await?;
+    Ok(Some((batch.last, batch.changes, docs)))
+}
+
+/// Pushes batch by batch, in a pipeline: while one batch's documents go to the server, the
+/// next batch is read from the store, diffed against the server and written as text. Batches
+/// reach the server in order, and a batch is checkpointed once the server has it.
 async fn push<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
@@ -631,20 +656,21 @@ async fn push<S: DocStore, T: Transport>(
     opts: &Options,
 ) -> Result<Outcome, SyncError> {
     let mut out = Outcome::default();
-    let mut next = read_outgoing(store, since, spec, opts).await?;
-    while let Some(batch) = next.take() {
-        out.changes_read += batch.changes;
-        let more = batch.changes >= opts.batch_size;
-        let send = send_outgoing(remote, &batch.states, opts);
+    let mut next = next_outgoing(store, remote, since, spec, opts).await?;
+    while let Some((last, changes, docs)) = next.take() {
+        out.changes_read += changes;
+        let more = changes >= opts.batch_size;
+        let send = deliver_outgoing(remote, docs, opts);
         let (sent, following) = if more {
-            futures::future::join(send, read_outgoing(store, batch.last, spec, opts)).await
+            let following = next_outgoing(store, remote, last, spec, opts);
+            futures::future::join(send, following).await
         } else {
             (send.await, Ok(None))
         };
         let (written, refused) = sent?;
         out.revs_written += written;
         out.refused.extend(refused);
-        since = batch.last;
+        since = last;
         cps.save(store, remote, json!(since)).await?;
         out.checkpoints += 1;
         next = following?;
