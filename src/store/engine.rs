@@ -43,14 +43,12 @@ impl Current {
 
     /// A stored revision's body: the winner or a kept leaf.
     pub fn get_rev(&self, rev: &str) -> Option<Doc> {
-        if self.winner.rev.as_deref() == Some(rev) {
-            return Some(self.winner.clone());
-        }
-        self.revs.leaves.get(rev).map(|l| Doc {
+        let (deleted, body) = self.rev_body(rev)?;
+        Some(Doc {
             id: self.winner.id.clone(),
             rev: Some(rev.to_string()),
-            deleted: l.deleted,
-            body: l.body.clone(),
+            deleted,
+            body: body.clone(),
         })
     }
 }

@@ -506,8 +506,11 @@ fn of_types(cur: &Current, leaves: &[String], types: &[String]) -> bool {
     }
     leaves
         .iter()
-        .filter_map(|leaf| cur.get_rev(leaf))
-        .find_map(|d| d.doc_type().map(|t| types.iter().any(|x| x == t)))
+        .filter_map(|leaf| cur.rev_body(leaf))
+        .find_map(|(_, body)| {
+            let t = body.get("type").and_then(Json::as_str)?;
+            Some(types.iter().any(|x| x == t))
+        })
         .unwrap_or(false)
 }
 
