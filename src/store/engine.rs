@@ -347,17 +347,28 @@ pub fn doc_record(
     revs: Option<&RevRecord>,
     body_text: Option<&str>,
 ) -> String {
-    let text = |v: &str| Json::String(v.to_string()).to_string();
     let body = match body_text {
         Some(t) => t.to_string(),
         None => doc.body.to_string(),
     };
-    let tree = revs.and_then(|r| serde_json::to_string(r).ok());
     let mut s = String::with_capacity(body.len() + body.len() / 8 + 512);
+    push_record_head(&mut s, doc, seq, keys);
+    s.push_str(",\"b\":");
+    push_json_str(&mut s, &body);
+    if let Some(tree) = revs.and_then(|r| serde_json::to_string(r).ok()) {
+        s.push_str(",\"t\":");
+        push_json_str(&mut s, &tree);
+    }
+    s.push('}');
+    s
+}
+
+/// A record's fields other than the body and the tree, as an unclosed JSON object.
+fn push_record_head(s: &mut String, doc: &Doc, seq: u64, keys: &[(&'static str, super::IndexKey)]) {
     s.push_str("{\"_id\":");
-    s.push_str(&text(&doc.id));
+    push_json_str(s, &doc.id);
     s.push_str(",\"_rev\":");
-    s.push_str(&text(doc.rev.as_deref().unwrap_or_default()));
+    push_json_str(s, doc.rev.as_deref().unwrap_or_default());
     if doc.deleted {
         s.push_str(",\"_deleted\":true");
     }
@@ -366,17 +377,104 @@ pub fn doc_record(
     for (name, key) in keys {
         s.push_str(",\"ix_");
         s.push_str(name);
-        s.push_str("\":");
-        s.push_str(&key.composite(&doc.id).to_json().to_string());
+        // The composite [key, id], written without building it.
+        s.push_str("\":[");
+        s.push_str(&key.to_json().to_string());
+        s.push(',');
+        push_json_str(s, &doc.id);
+        s.push(']');
     }
-    s.push_str(",\"b\":");
-    s.push_str(&text(&body));
-    if let Some(tree) = tree {
-        s.push_str(",\"t\":");
-        s.push_str(&text(&tree));
+}
+
+fn push_json_str(s: &mut String, v: &str) {
+    s.push_str(&serde_json::to_string(v).unwrap_or_default());
+}
+
+/// A batch of docs records for `putRecords` in store/idb.js, in three pieces so that no body
+/// is escaped into JSON and parsed back out: `heads`, the JSON array of the records without
+/// `b` and `t`; `texts`, every record's body text then its tree text; `cuts`, where they are
+/// in `texts` in UTF-16 units (JS string offsets): record i's body is `cuts[2i]..cuts[2i+1]`
+/// and its tree `cuts[2i+1]..cuts[2i+2]` (empty: no `t`). Records as `doc_record` writes them.
+#[derive(Debug, Default)]
+pub struct RecordBatch {
+    pub heads: String,
+    pub texts: String,
+    pub cuts: Vec<u32>,
+}
+
+impl RecordBatch {
+    pub fn with_capacity(records: usize) -> Self {
+        let mut cuts = Vec::with_capacity(2 * records + 1);
+        cuts.push(0);
+        RecordBatch {
+            heads: String::with_capacity(records * 640 + 2),
+            texts: String::with_capacity(records * 2048),
+            cuts,
+        }
     }
-    s.push('}');
-    s
+
+    /// Adds a record; arguments as for `doc_record`.
+    pub fn push(
+        &mut self,
+        doc: &Doc,
+        seq: u64,
+        keys: &[(&'static str, super::IndexKey)],
+        revs: Option<&RevRecord>,
+        body_text: Option<&str>,
+    ) {
+        if self.cuts.is_empty() {
+            self.cuts.push(0);
+        }
+        self.heads
+            .push(if self.heads.is_empty() { '[' } else { ',' });
+        push_record_head(&mut self.heads, doc, seq, keys);
+        self.heads.push('}');
+        match body_text {
+            Some(t) => self.push_text(t),
+            None => self.push_text(&doc.body.to_string()),
+        }
+        let tree = revs.and_then(|r| serde_json::to_string(r).ok());
+        self.push_text(tree.as_deref().unwrap_or_default());
+    }
+
+    fn push_text(&mut self, t: &str) {
+        self.texts.push_str(t);
+        let end = self.cuts.last().copied().unwrap_or(0) + utf16_len(t);
+        self.cuts.push(end);
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.cuts.len().saturating_sub(1) / 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The JSON array text of the heads (`[]` for an empty batch).
+    pub fn heads_text(&self) -> &str {
+        if self.heads.is_empty() {
+            "[]"
+        } else {
+            &self.heads
+        }
+    }
+
+    /// Closes the heads' array; call once, after the last `push`.
+    pub fn finish(mut self) -> Self {
+        if !self.heads.is_empty() {
+            self.heads.push(']');
+        }
+        self
+    }
+}
+
+/// The length of `s` in UTF-16 code units: one per UTF-8 lead byte, two for a four-byte one.
+pub fn utf16_len(s: &str) -> u32 {
+    s.bytes()
+        .map(|b| u32::from(b & 0xC0 != 0x80) + u32::from(b >= 0xF0))
+        .sum()
 }
 
 /// A docs record as `store/idb.js` hands it over: `[id, rev, deleted, seq, body, tree]`
@@ -488,6 +586,73 @@ mod tests {
         assert!(after.revs.leaves.values().any(|l| l.deleted));
         // The same replicated revision again changes nothing.
         assert!(apply_replicated(Some(&after), &other).unwrap().is_none());
+    }
+
+    #[test]
+    fn utf16_lengths_match_encode_utf16() {
+        for s in [
+            "",
+            "abc",
+            "投诉处理",
+            "a😀b",
+            "é\u{10FFFF}\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}",
+        ] {
+            assert_eq!(utf16_len(s) as usize, s.encode_utf16().count(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn record_batches_cut_bodies_and_trees_where_js_reads_them() {
+        let docs = [
+            Doc::new(
+                "complaint:1",
+                json!({"narrative": "客户😀\"引号\"", "n": 1}),
+            ),
+            Doc {
+                rev: Some("2-ab".into()),
+                deleted: true,
+                ..Doc::new("a:é", json!({}))
+            },
+            Doc::new("b:3", json!({"x": [1, 2]})),
+        ];
+        let key = crate::store::IndexKey(vec![
+            crate::store::KeyPart::Str("投诉".into()),
+            crate::store::KeyPart::Num(4.0),
+        ]);
+        let tree = RevRecord::default();
+        let keyed = [("k", key.clone())];
+        let mut batch = RecordBatch::with_capacity(3);
+        assert!(batch.is_empty());
+        batch.push(&docs[0], 5, &keyed, Some(&tree), None);
+        batch.push(&docs[1], 6, &[], None, Some("{}"));
+        batch.push(&docs[2], 7, &[], Some(&tree), Some("{\"x\":[1,2]}"));
+        let batch = batch.finish();
+        assert_eq!(batch.len(), 3);
+        // What putRecords does, in UTF-16 units as a JS string is indexed.
+        let units: Vec<u16> = batch.texts.encode_utf16().collect();
+        let cut = |a: u32, b: u32| String::from_utf16(&units[a as usize..b as usize]).unwrap();
+        let heads: Vec<Json> = serde_json::from_str(batch.heads_text()).unwrap();
+        for (i, (mut head, doc)) in heads.into_iter().zip(&docs).enumerate() {
+            let (b0, b1, t1) = (
+                batch.cuts[2 * i],
+                batch.cuts[2 * i + 1],
+                batch.cuts[2 * i + 2],
+            );
+            head["b"] = Json::String(cut(b0, b1));
+            if t1 > b1 {
+                head["t"] = Json::String(cut(b1, t1));
+            }
+            let whole: Json = serde_json::from_str(&doc_record(
+                doc,
+                5 + i as u64,
+                if i == 0 { &keyed } else { &[] },
+                (i != 1).then_some(&tree),
+                None,
+            ))
+            .unwrap();
+            assert_eq!(head, whole, "record {i}");
+        }
+        assert_eq!(RecordBatch::default().finish().heads_text(), "[]");
     }
 
     #[test]

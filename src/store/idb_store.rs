@@ -70,8 +70,13 @@ extern "C" {
     fn js_get_texts(store: &IdbObjectStore, keys: &Array) -> Promise;
     #[wasm_bindgen(js_name = changeRows)]
     fn js_change_rows(index: &web_sys::IdbIndex, range: &JsValue, limit: u32) -> Promise;
-    #[wasm_bindgen(js_name = putAll, catch)]
-    fn js_put_all(store: &IdbObjectStore, text: &str) -> Result<u32, JsValue>;
+    #[wasm_bindgen(js_name = putRecords, catch)]
+    fn js_put_records(
+        store: &IdbObjectStore,
+        heads: &str,
+        texts: &str,
+        cuts: &[u32],
+    ) -> Result<u32, JsValue>;
     #[wasm_bindgen(js_name = readSegments)]
     fn js_read_segments(store: &IdbObjectStore, range: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = rowText)]
@@ -890,36 +895,63 @@ impl IdbStore {
         ids: &BTreeSet<&str>,
         also: Option<&IdbRequest>,
     ) -> Result<States, StoreError> {
+        let reads = self.issue_reads(tx, ids, true)?;
+        self.finish_reads(tx, ids, reads, also).await
+    }
+
+    /// The first round of `read_states`, issued without waiting, so that a caller can work
+    /// while IndexedDB answers. With `count_first`, a large set of ids is first counted in its
+    /// key range and read only when that range holds any document (a batch of new ids).
+    fn issue_reads(
+        &self,
+        tx: &IdbTransaction,
+        ids: &BTreeSet<&str>,
+        count_first: bool,
+    ) -> Result<Reads, StoreError> {
         let docs = tx.object_store(DOCS).map_err(js_err)?;
-        let mut out = States::default();
-        if ids.is_empty() {
-            let reqs: Vec<IdbRequest> = also.cloned().into_iter().collect();
-            wait_all(&reqs).await?;
-            return Ok(out);
-        }
-        if ids.len() > COUNT_FIRST {
-            let (lo, hi) = (
-                ids.first().expect("non-empty"),
-                ids.last().expect("non-empty"),
-            );
+        let (Some(lo), Some(hi)) = (ids.first(), ids.last()) else {
+            return Ok(Reads::Nothing);
+        };
+        if count_first && ids.len() > COUNT_FIRST {
             let range = IdbKeyRange::bound(&JsValue::from_str(lo), &JsValue::from_str(hi))
                 .map_err(js_err)?;
-            let count = docs.count_with_key(&range).map_err(js_err)?;
-            let first: Vec<IdbRequest> = std::iter::once(count.clone())
-                .chain(also.cloned())
-                .collect();
-            wait_all(&first).await?;
-            if count.result().map_err(js_err)?.as_f64() == Some(0.0) {
-                out.states = map_of(ids.iter().map(|id| (id.to_string(), None)));
+            return Ok(Reads::Count(docs.count_with_key(&range).map_err(js_err)?));
+        }
+        Ok(Reads::Gets(get_rows(&docs, ids)))
+    }
+
+    /// The rest of `read_states` after `issue_reads`.
+    async fn finish_reads(
+        &self,
+        tx: &IdbTransaction,
+        ids: &BTreeSet<&str>,
+        reads: Reads,
+        also: Option<&IdbRequest>,
+    ) -> Result<States, StoreError> {
+        let docs = tx.object_store(DOCS).map_err(js_err)?;
+        let mut out = States::default();
+        let gets = match reads {
+            Reads::Nothing => {
+                let reqs: Vec<IdbRequest> = also.cloned().into_iter().collect();
+                wait_all(&reqs).await?;
                 return Ok(out);
             }
-        }
+            Reads::Count(count) => {
+                let first: Vec<IdbRequest> = std::iter::once(count.clone())
+                    .chain(also.cloned())
+                    .collect();
+                wait_all(&first).await?;
+                if count.result().map_err(js_err)?.as_f64() == Some(0.0) {
+                    out.states = map_of(ids.iter().map(|id| (id.to_string(), None)));
+                    return Ok(out);
+                }
+                get_rows(&docs, ids)
+            }
+            Reads::Gets(gets) => gets,
+        };
         // Requests of a transaction complete in order: `also`, issued before, is done when the
         // gets are.
-        let keys: Array = ids.iter().map(|id| JsValue::from_str(id)).collect();
-        let got = JsFuture::from(js_get_rows(&docs, &keys, true))
-            .await
-            .map_err(js_err)?;
+        let got = JsFuture::from(gets).await.map_err(js_err)?;
         let mut rows = Vec::with_capacity(ids.len());
         for (id, row) in ids.iter().zip(parse_rows(&got, true)) {
             rows.push((*id, row.map_err(|_| corrupt(id, "unreadable record"))?));
@@ -957,14 +989,21 @@ impl IdbStore {
         Ok(out)
     }
 
-    /// One readwrite transaction: read the states of `ids`, let `plan` decide the new states
-    /// (an error aborts and nothing is written), issue every put without awaiting each, then
-    /// await the commit and tell subscribers.
-    async fn write<T>(
+    /// One readwrite transaction: read the states of `ids` and, while IndexedDB answers, do
+    /// the caller's `meanwhile` work (validating and hashing a batch); let `plan` decide the new
+    /// states from both (an error in either aborts and nothing is written), issue every put
+    /// without awaiting each with the body texts `texts` finds in the work, then await the
+    /// commit and tell subscribers.
+    async fn write<M, T>(
         &self,
         ids: BTreeSet<&str>,
-        texts: &BTreeMap<&str, &str>,
-        plan: impl FnOnce(&BTreeMap<String, Option<Current>>) -> Result<(Vec<Current>, T), StoreError>,
+        count_first: bool,
+        meanwhile: impl FnOnce() -> Result<M, StoreError>,
+        texts: fn(&M) -> BTreeMap<&str, &str>,
+        plan: impl FnOnce(
+            &M,
+            &BTreeMap<String, Option<Current>>,
+        ) -> Result<(Vec<Current>, T), StoreError>,
     ) -> Result<T, StoreError> {
         let tx = self.tx(&self.write_stores(), true)?;
         let done = TxDone::new(&tx);
@@ -972,13 +1011,22 @@ impl IdbStore {
         let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
         let mut legacy = BTreeSet::new();
         let mut prev = BTreeMap::new();
-        let planned = match self.read_states(&tx, &ids, Some(&seq_req)).await {
-            Ok(read) => {
-                legacy = read.legacy;
-                prev = read.states;
-                plan(&prev)
+        // The caller's own work runs while IndexedDB answers the reads; the reads are awaited
+        // even when it fails, so that nothing is left pending when the transaction aborts.
+        let (planned, work) = match self.issue_reads(&tx, &ids, count_first) {
+            Ok(reads) => {
+                let work = meanwhile();
+                let read = self.finish_reads(&tx, &ids, reads, Some(&seq_req)).await;
+                match (work, read) {
+                    (Ok(work), Ok(read)) => {
+                        legacy = read.legacy;
+                        prev = read.states;
+                        (plan(&work, &prev), Some(work))
+                    }
+                    (Err(e), _) | (_, Err(e)) => (Err(e), None),
+                }
             }
-            Err(e) => Err(e),
+            Err(e) => (Err(e), None),
         };
         let seq_now = seq_req.result().map_err(js_err);
         let (states, out, seq0) = match (planned, seq_now) {
@@ -994,8 +1042,9 @@ impl IdbStore {
             return Ok(out);
         }
         let revs = tx.object_store(REVS).map_err(js_err)?;
+        let texts = work.as_ref().map(texts).unwrap_or_default();
         let issued = self
-            .issue_puts(&tx, &states, seq0, texts, &prev)
+            .issue_puts(&tx, &states, seq0, &texts, &prev)
             .and_then(|_| {
                 legacy
                     .iter()
@@ -1030,29 +1079,25 @@ impl IdbStore {
     ) -> Result<(), StoreError> {
         let docs = tx.object_store(DOCS).map_err(js_err)?;
         let meta = tx.object_store(META).map_err(js_err)?;
-        // One JSON text, one parse and one call for the whole batch of records.
-        let mut batch = String::with_capacity(states.len() * 1024);
-        batch.push('[');
+        // One call for the whole batch of records, the bodies never escaped into JSON.
+        let mut batch = engine::RecordBatch::with_capacity(states.len());
         for (i, cur) in states.iter().enumerate() {
-            if i > 0 {
-                batch.push(',');
-            }
             let keys = self.inner.schema.keys_of(&cur.winner);
             let text = cur
                 .winner
                 .rev
                 .as_deref()
                 .and_then(|r| texts.get(r).copied());
-            batch.push_str(&engine::doc_record(
+            batch.push(
                 &cur.winner,
                 seq0 + 1 + i as u64,
                 &keys,
                 Some(&cur.revs),
                 text,
-            ));
+            );
         }
-        batch.push(']');
-        js_put_all(&docs, &batch).map_err(js_err)?;
+        let batch = batch.finish();
+        js_put_records(&docs, batch.heads_text(), &batch.texts, &batch.cuts).map_err(js_err)?;
         // The summaries' segment of this write, at its first sequence number.
         put_segments(
             tx,
@@ -1078,6 +1123,30 @@ impl IdbStore {
 struct States {
     states: BTreeMap<String, Option<Current>>,
     legacy: BTreeSet<String>,
+}
+
+/// The first round of reads of a write, issued and not yet awaited.
+enum Reads {
+    Nothing,
+    Count(IdbRequest),
+    Gets(Promise),
+}
+
+/// Every docs record of `ids`, all requests in flight at once (resolves to `getRows`' answer).
+fn get_rows(docs: &IdbObjectStore, ids: &BTreeSet<&str>) -> Promise {
+    let keys: Array = ids.iter().map(|id| JsValue::from_str(id)).collect();
+    js_get_rows(docs, &keys, true)
+}
+
+/// A new winner's body text is the canonical text its revision was hashed from. (`&Vec`: the
+/// type `write` is given is the batch's work, a `Vec`.)
+#[allow(clippy::ptr_arg)]
+fn canonical_texts(prepared: &Vec<Prepared>) -> BTreeMap<&str, &str> {
+    map_of(
+        prepared
+            .iter()
+            .map(|p| (p.rev.as_str(), p.canonical.as_str())),
+    )
 }
 
 fn lookup(
@@ -1123,21 +1192,18 @@ impl DocStore for IdbStore {
         if docs.is_empty() {
             return Ok(Vec::new());
         }
-        // Validate and hash before the transaction opens.
-        let prepared: Vec<Prepared> = docs
-            .into_iter()
-            .map(engine::prepare)
-            .collect::<Result<_, _>>()?;
-        let ids: BTreeSet<&str> = set_of(prepared.iter().map(|p| p.doc.id.as_str()));
-        // A new winner's body text is the canonical text its revision was hashed from.
-        let texts: BTreeMap<&str, &str> = map_of(
-            prepared
-                .iter()
-                .map(|p| (p.rev.as_str(), p.canonical.as_str())),
-        );
-        self.write(ids, &texts, |states| {
-            engine::plan_edits(&prepared, |id| lookup(states, id))
-        })
+        // Validated and hashed while the transaction's reads are answered.
+        let owned: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        let ids: BTreeSet<&str> = set_of(owned.iter().map(String::as_str));
+        self.write(
+            ids,
+            false,
+            || docs.into_iter().map(engine::prepare).collect(),
+            canonical_texts,
+            |prepared: &Vec<Prepared>, states| {
+                engine::plan_edits(prepared, |id| lookup(states, id))
+            },
+        )
         .await
     }
 
@@ -1337,9 +1403,13 @@ impl DocStore for IdbStore {
             return Ok(());
         }
         let ids: BTreeSet<&str> = set_of(revs.iter().map(|r| r.doc.id.as_str()));
-        self.write(ids, &BTreeMap::new(), |states| {
-            engine::plan_replicated(&revs, |id| lookup(states, id)).map(|s| (s, ()))
-        })
+        self.write(
+            ids,
+            true,
+            || Ok(()),
+            |_| BTreeMap::new(),
+            |_, states| engine::plan_replicated(&revs, |id| lookup(states, id)).map(|s| (s, ())),
+        )
         .await
     }
 
