@@ -360,28 +360,35 @@ pub async fn replicate<S: DocStore, T: Transport>(
     }
 }
 
-/// One page of a pull, fetched: the remote's changes after a sequence and the revisions of
-/// them the store lacks.
-struct Fetched {
+/// One page of a pull, scanned: the remote's changes after a sequence, and which of their
+/// revisions the store lacks.
+struct Scanned {
     /// The page's last sequence (where the next page starts).
     last_seq: Seq,
     /// Changes on the page.
     rows: usize,
     /// Whether more changes follow.
     more: bool,
+    missing: Vec<(String, Vec<String>)>,
+}
+
+/// One page of a pull, fetched: the revisions of a scanned page the store lacked.
+struct Fetched {
+    last_seq: Seq,
+    rows: usize,
+    more: bool,
     revs: Vec<ReplicatedRev>,
     unavailable: Vec<MissingRev>,
 }
 
-/// Fetches the page of changes after `since` and the revisions of it the store lacks (None:
-/// no changes). `bulk_get_works` turns false for good once the server turns `_bulk_get` down.
-async fn fetch_page<S: DocStore, T: Transport>(
+/// Reads the page of changes after `since` and asks the store which revisions it lacks
+/// (None: no changes).
+async fn scan_page<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
     since: &Seq,
     opts: &Options,
-    bulk_get_works: &Cell<bool>,
-) -> Result<Option<Fetched>, SyncError> {
+) -> Result<Option<Scanned>, SyncError> {
     let body = remote
         .ok(HttpRequest::get(changes_path(
             remote.db,
@@ -407,9 +414,29 @@ async fn fetch_page<S: DocStore, T: Transport>(
     // Design documents are the server's business (validation), not the app's data.
     wanted.retain(|(id, _)| !id.starts_with("_design/"));
     let missing = store.revs_diff(wanted).await?;
+    let more = match page.pending {
+        Some(p) => p > 0,
+        None => page.rows.len() >= opts.batch_size,
+    };
+    Ok(Some(Scanned {
+        last_seq: page.last_seq,
+        rows: page.rows.len(),
+        more,
+        missing,
+    }))
+}
+
+/// Fetches the revisions a scanned page lacks. `bulk_get_works` turns false for good once the
+/// server turns `_bulk_get` down.
+async fn fetch_revs<T: Transport>(
+    remote: &Remote<'_, T>,
+    page: Scanned,
+    opts: &Options,
+    bulk_get_works: &Cell<bool>,
+) -> Result<Fetched, SyncError> {
     let mut revs: Vec<ReplicatedRev> = Vec::new();
     let mut unavailable = Vec::new();
-    for chunk in missing.chunks(opts.batch_size.max(1)) {
+    for chunk in page.missing.chunks(opts.batch_size.max(1)) {
         if bulk_get_works.get() {
             let r = remote
                 .send(HttpRequest::post(
@@ -439,63 +466,100 @@ async fn fetch_page<S: DocStore, T: Transport>(
             unavailable.extend(gone);
         }
     }
-    let more = match page.pending {
-        Some(p) => p > 0,
-        None => page.rows.len() >= opts.batch_size,
-    };
-    Ok(Some(Fetched {
+    Ok(Fetched {
         last_seq: page.last_seq,
-        rows: page.rows.len(),
-        more,
+        rows: page.rows,
+        more: page.more,
         revs,
         unavailable,
-    }))
+    })
 }
 
-/// Pulls page by page. While a page's revisions are written to the store, the next page is
-/// fetched (the server works while the browser writes); a page is checkpointed once written.
+/// Pulls page by page, three pages at work at once: while one page's revisions are written to
+/// the store, the next page's are fetched and the page after it is scanned, and the page
+/// before is checkpointed (the server works while the browser writes). A page's scan asks the
+/// store what it lacks only after the page two before it is written: its `revs_diff` reads
+/// wait for that write, so at worst a revision on two neighbouring pages is fetched twice and
+/// written once. A page is checkpointed once it is written, in order.
 async fn pull<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
     cps: &mut Checkpoints,
-    mut since: Seq,
+    since: Seq,
     opts: &Options,
 ) -> Result<Outcome, SyncError> {
     let mut out = Outcome::default();
     let bulk_get_works = Cell::new(true);
     let mut touched: BTreeSet<String> = BTreeSet::new();
-    let mut next = fetch_page(store, remote, &since, opts, &bulk_get_works).await?;
-    while let Some(page) = next.take() {
+    let Some(first) = scan_page(store, remote, &since, opts).await? else {
+        out.last_seq = Some(since);
+        return Ok(out);
+    };
+    let mut page = fetch_revs(remote, first, opts, &bulk_get_works).await?;
+    // A failure to read ahead is reported once the pages already fetched are written.
+    let mut scanned = match page.more {
+        true => scan_page(store, remote, &page.last_seq, opts).await,
+        false => Ok(None),
+    };
+    // The last page written and not yet checkpointed.
+    let mut unsaved: Option<Seq> = None;
+    loop {
         out.changes_read += page.rows;
-        out.unavailable.extend(page.unavailable);
+        out.unavailable
+            .extend(std::mem::take(&mut page.unavailable));
         let n = page.revs.len();
         for r in &page.revs {
             if touched.insert(r.doc.id.clone()) {
                 out.touched.push(r.doc.id.clone());
             }
         }
+        let revs = std::mem::take(&mut page.revs);
         let write = async {
             if n > 0 {
-                store.put_replicated(page.revs).await?;
+                store.put_replicated(revs).await?;
             }
             Ok::<(), SyncError>(())
         };
-        let following = if page.more {
-            let fetch = fetch_page(store, remote, &page.last_seq, opts, &bulk_get_works);
-            let (written, following) = futures::future::join(write, fetch).await;
-            written?;
-            following
-        } else {
-            write.await?;
-            Ok(None)
+        let next = std::mem::replace(&mut scanned, Ok(None));
+        let ahead = async {
+            let Some(next) = next? else {
+                return Ok(None);
+            };
+            let fetched = fetch_revs(remote, next, opts, &bulk_get_works).await?;
+            let after = match fetched.more {
+                true => scan_page(store, remote, &fetched.last_seq, opts).await,
+                false => Ok(None),
+            };
+            Ok::<_, SyncError>(Some((fetched, after)))
         };
+        let save = async {
+            if let Some(seq) = unsaved.take() {
+                cps.save(store, remote, seq).await?;
+                out.checkpoints += 1;
+            }
+            Ok::<(), SyncError>(())
+        };
+        let (written, ahead, saved) = futures::future::join3(write, ahead, save).await;
+        written?;
+        saved?;
         out.revs_written += n;
-        since = page.last_seq;
-        cps.save(store, remote, since.clone()).await?;
-        out.checkpoints += 1;
-        next = following?;
+        match ahead {
+            Ok(Some((fetched, after))) => {
+                unsaved = Some(std::mem::replace(&mut page, fetched).last_seq);
+                scanned = after;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                cps.save(store, remote, page.last_seq).await?;
+                out.checkpoints += 1;
+                return Err(e);
+            }
+        }
     }
-    out.last_seq = Some(since);
+    let last = page.last_seq;
+    cps.save(store, remote, last.clone()).await?;
+    out.checkpoints += 1;
+    out.last_seq = Some(last);
     Ok(out)
 }
 
