@@ -27,12 +27,25 @@ pub fn canonical_json(v: &Json) -> String {
     // Maps iterate in key order (serde_json's BTreeMap), and then the serializer's compact
     // output is exactly the canonical form, written in one pass; the slow path is for a map
     // in insertion order (should a dependency turn on `preserve_order`).
-    if keys_sorted(v) {
+    if maps_keep_key_order() || keys_sorted(v) {
         return v.to_string();
     }
     let mut out = String::new();
     write_canonical(v, &mut out);
     out
+}
+
+/// Whether serde_json's maps always iterate in key order (its `BTreeMap`, not `preserve_order`'s
+/// insertion order), asked once: then every body is already canonical and need not be walked.
+fn maps_keep_key_order() -> bool {
+    static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTED.get_or_init(|| {
+        let m: serde_json::Map<String, Json> = [("b", 1), ("a", 2)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Json::from(v)))
+            .collect();
+        m.keys().map(String::as_str).eq(["a", "b"])
+    })
 }
 
 fn keys_sorted(v: &Json) -> bool {
@@ -287,6 +300,8 @@ mod tests {
         let mut slow = String::new();
         write_canonical(&v, &mut slow);
         assert!(keys_sorted(&v));
+        // The probe agrees with what the maps do to a body built out of order.
+        assert_eq!(maps_keep_key_order(), keys_sorted(&v));
         assert_eq!(canonical_json(&v), slow);
     }
     use serde_json::json;
