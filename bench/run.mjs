@@ -166,6 +166,13 @@ try {
     F[`bulk_insert_${n}`] = { kefu_ms: round1(k.ms), peer: 'dexie', peer_ms: round1(d.ms), ratio: ratio(k.ms, d.ms),
       pouchdb_ms: round1(p.ms), ratio_pouchdb: ratio(k.ms, p.ms), stored: { kefu: k.stored, dexie: d.stored, pouchdb: p.stored },
       ...(k.missing ? { kefu_missing: k.missing } : {}), ...(p.missing ? { pouchdb_missing: p.missing } : {}) };
+    if (tag === 'small') {
+      // The same records as Kefu stored them, written by plain JS (see layoutInsert).
+      const l = await attempt('layout insert', () => step(page, `layout insert ${n}`, 'layoutInsert', `kefu-${tag}`, 'layout-copy', CHUNK));
+      F[`layout_insert_${n}`] = { kefu_ms: round1(l.ms), peer: 'dexie', peer_ms: round1(d.ms), ratio: ratio(l.ms, d.ms),
+        of_kefu: ratio(l.ms, k.ms), records: l.records, indexes: l.indexes,
+        what: "Kefu's stored records put by plain JS, no Kefu code: the IndexedDB cost of the layout" };
+    }
   }
 
   // Indexed query: open and overdue, newest first, first page of 50 (median of RUNS).
@@ -175,6 +182,10 @@ try {
     F[`query_overdue_page_${N}`] = { kefu_ms: round1(k.times && median(k.times)), peer: 'dexie', peer_ms: round1(d.times && median(d.times)),
       ratio: ratio(k.times && median(k.times), d.times && median(d.times)), rows: { kefu: k.rows, dexie: d.rows },
       first_run: { kefu_ms: round1(k.times && k.times[0]), dexie_ms: round1(d.times && d.times[0]) } };
+    const l = await attempt('layout query', () => step(page, 'layout query', 'layoutQueryOverdue', 'kefu-large', NOW, RUNS));
+    F[`layout_query_overdue_page_${N}`] = { kefu_ms: round1(l.times && median(l.times)), peer: 'dexie', peer_ms: round1(d.times && median(d.times)),
+      ratio: ratio(l.times && median(l.times), d.times && median(d.times)), of_kefu: ratio(l.times && median(l.times), k.times && median(k.times)),
+      rows: l.rows, what: "the same 50 of Kefu's records read raw from its index by plain JS, no Kefu code" };
   }
   // Full-text search: every narrative scanned for a substring, hits counted.
   {

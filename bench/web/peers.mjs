@@ -215,6 +215,91 @@ async function pouchPull(name, server, remote) {
   return { ms, written: r.docs_written, stored };
 }
 
+// Kefu's record layout with no Kefu code: the documents' records as Kefu stored them (read
+// back raw from its database: body and revision tree as text, the `ix_` index keys, `seq`),
+// written by plain JS into a fresh database with the same indexes, `chunk` per transaction,
+// or the query's 50 records read from the same index. Between these figures and Dexie's is
+// the cost of the layout; between them and Kefu's is Kefu's own work (validation, revision
+// hashing, the summaries, the reads before a write, moving text in and out of wasm).
+const idbDone = (req) => new Promise((resolve, reject) => {
+  req.onsuccess = () => resolve(req.result);
+  req.onerror = () => reject(req.error);
+});
+
+function idbOpen(name, upgrade) {
+  return new Promise((resolve, reject) => {
+    const req = upgrade ? indexedDB.open(name, 1) : indexedDB.open(name);
+    if (upgrade) req.onupgradeneeded = () => upgrade(req.result);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error(`${name} is blocked`));
+  });
+}
+
+async function idbDelete(name) {
+  await new Promise((resolve) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
+async function layoutInsert(kefuDb, copyDb, chunk) {
+  const src = await idbOpen(kefuDb);
+  const store = src.transaction('docs').objectStore('docs');
+  const indexes = [...store.indexNames].map((n) => {
+    const ix = store.index(n);
+    return { name: n, keyPath: ix.keyPath, unique: ix.unique, multiEntry: ix.multiEntry };
+  });
+  const records = await idbDone(store.getAll());
+  src.close();
+  await idbDelete(copyDb);
+  const db = await idbOpen(copyDb, (d) => {
+    const docs = d.createObjectStore('docs', { keyPath: '_id' });
+    for (const ix of indexes) docs.createIndex(ix.name, ix.keyPath, { unique: ix.unique, multiEntry: ix.multiEntry });
+  });
+  let ms = 0;
+  for (let start = 0; start < records.length; start += chunk) {
+    const t0 = now();
+    const tx = db.transaction('docs', 'readwrite');
+    const docs = tx.objectStore('docs');
+    const end = Math.min(records.length, start + chunk);
+    for (let i = start; i < end; i++) docs.put(records[i]);
+    await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = tx.onabort = () => reject(tx.error); });
+    ms += now() - t0;
+  }
+  db.close();
+  await idbDelete(copyDb);
+  return { ms, records: records.length, indexes: indexes.length };
+}
+
+async function layoutQueryOverdue(kefuDb, at, runs) {
+  const db = await idbOpen(kefuDb);
+  const range = IDBKeyRange.upperBound([[at]], true);
+  const times = [];
+  let rows = 0;
+  for (let i = 0; i < Math.max(1, runs); i++) {
+    const t0 = now();
+    const ix = db.transaction('docs').objectStore('docs').index('ix_complaint_due');
+    const page = typeof ix.getAllRecords === 'function'
+      ? await idbDone(ix.getAllRecords({ query: range, direction: 'prev', count: 50 }))
+      : await new Promise((resolve, reject) => {
+        const out = [];
+        const req = ix.openCursor(range, 'prev');
+        req.onsuccess = () => {
+          const c = req.result;
+          if (!c || out.length >= 50) return resolve(out);
+          out.push(c.value);
+          c.continue();
+        };
+        req.onerror = () => reject(req.error);
+      });
+    times.push(now() - t0);
+    rows = page.length;
+  }
+  db.close();
+  return { times, rows };
+}
+
 // Kefu's side: the wasm exports answer JSON text.
 async function kefu(fn, ...args) {
   const w = await wasmReady;
@@ -247,4 +332,5 @@ globalThis.bench = {
   memory,
   dexieBulk, dexieQueryOverdue, dexieSearch, dexieListPage, dexieReport, dexieLoadListAndDashboard,
   pouchBulk, pouchPush, pouchPull,
+  layoutInsert, layoutQueryOverdue,
 };
