@@ -712,8 +712,9 @@ async fn next_outgoing<S: DocStore, T: Transport>(
 }
 
 /// Pushes batch by batch, in a pipeline: while one batch's documents go to the server, the
-/// next batch is read from the store, diffed against the server and written as text. Batches
-/// reach the server in order, and a batch is checkpointed once the server has it.
+/// next batch is read from the store, diffed against the server and written as text, and the
+/// batch before is checkpointed. Batches reach the server in order, and a batch is
+/// checkpointed once the server has it.
 async fn push<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
@@ -724,23 +725,46 @@ async fn push<S: DocStore, T: Transport>(
 ) -> Result<Outcome, SyncError> {
     let mut out = Outcome::default();
     let mut next = next_outgoing(store, remote, since, spec, opts).await?;
+    // The last batch delivered and not yet checkpointed: saved while the next one is sent.
+    let mut unsaved: Option<u64> = None;
     while let Some((last, changes, docs)) = next.take() {
         out.changes_read += changes;
         let more = changes >= opts.batch_size;
         let send = deliver_outgoing(remote, docs, opts);
-        let (sent, following) = if more {
-            let following = next_outgoing(store, remote, last, spec, opts);
-            futures::future::join(send, following).await
-        } else {
-            (send.await, Ok(None))
+        let following = async {
+            match more {
+                true => next_outgoing(store, remote, last, spec, opts).await,
+                false => Ok(None),
+            }
         };
+        let save = async {
+            if let Some(seq) = unsaved.take() {
+                cps.save(store, remote, json!(seq)).await?;
+                out.checkpoints += 1;
+            }
+            Ok::<(), SyncError>(())
+        };
+        let (sent, following, saved) = futures::future::join3(send, following, save).await;
         let (written, refused) = sent?;
+        saved?;
         out.revs_written += written;
         out.refused.extend(refused);
         since = last;
-        cps.save(store, remote, json!(since)).await?;
+        match following {
+            Ok(following) => {
+                unsaved = Some(since);
+                next = following;
+            }
+            Err(e) => {
+                cps.save(store, remote, json!(since)).await?;
+                out.checkpoints += 1;
+                return Err(e);
+            }
+        }
+    }
+    if let Some(seq) = unsaved {
+        cps.save(store, remote, json!(seq)).await?;
         out.checkpoints += 1;
-        next = following?;
     }
     out.last_seq = Some(json!(since));
     Ok(out)
