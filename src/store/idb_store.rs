@@ -29,7 +29,7 @@
 //! - `local` (key = id): `_local` documents, JSON strings. `meta` (key `"seq"`): the counter.
 
 use super::engine::{self, Current, Prepared, RevRecord};
-use super::key::{IndexKey, KeyRange};
+use super::key::{utf16_cmp, IndexKey, KeyRange};
 use super::revs::RevTree;
 use super::schema::SummaryDef;
 use super::summary::{entry_text, Segment};
@@ -909,7 +909,9 @@ impl IdbStore {
         count_first: bool,
     ) -> Result<Reads, StoreError> {
         let docs = tx.object_store(DOCS).map_err(js_err)?;
-        let (Some(lo), Some(hi)) = (ids.first(), ids.last()) else {
+        // The range's ends in IndexedDB's order (UTF-16), not the set's (UTF-8).
+        let by_idb = |a: &&&str, b: &&&str| utf16_cmp(a, b);
+        let (Some(lo), Some(hi)) = (ids.iter().min_by(by_idb), ids.iter().max_by(by_idb)) else {
             return Ok(Reads::Nothing);
         };
         if count_first && ids.len() > COUNT_FIRST {
