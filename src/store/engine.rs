@@ -466,6 +466,9 @@ impl RecordBatch {
         if !self.heads.is_empty() {
             self.heads.push(']');
         }
+        if self.cuts.is_empty() {
+            self.cuts.push(0);
+        }
         self
     }
 }
@@ -625,7 +628,8 @@ mod tests {
         assert!(batch.is_empty());
         batch.push(&docs[0], 5, &keyed, Some(&tree), None);
         batch.push(&docs[1], 6, &[], None, Some("{}"));
-        batch.push(&docs[2], 7, &[], Some(&tree), Some("{\"x\":[1,2]}"));
+        // A body text at hand is stored as given (here spaced, unlike `to_string`).
+        batch.push(&docs[2], 7, &[], Some(&tree), Some("{ \"x\": [1, 2] }"));
         let batch = batch.finish();
         assert_eq!(batch.len(), 3);
         // What putRecords does, in UTF-16 units as a JS string is indexed.
@@ -647,12 +651,20 @@ mod tests {
                 5 + i as u64,
                 if i == 0 { &keyed } else { &[] },
                 (i != 1).then_some(&tree),
-                None,
+                (i == 2).then_some("{ \"x\": [1, 2] }"),
             ))
             .unwrap();
             assert_eq!(head, whole, "record {i}");
         }
-        assert_eq!(RecordBatch::default().finish().heads_text(), "[]");
+        let heads: Vec<Json> = serde_json::from_str(batch.heads_text()).unwrap();
+        assert_eq!(heads[0]["ix_k"], json!([["投诉", 4.0], "complaint:1"]));
+        assert_eq!(heads[1]["_deleted"], json!(true));
+        assert_eq!(cut(batch.cuts[4], batch.cuts[5]), "{ \"x\": [1, 2] }");
+        let empty = RecordBatch::default().finish();
+        assert_eq!(
+            (empty.heads_text(), empty.cuts.as_slice()),
+            ("[]", &[0][..])
+        );
     }
 
     #[test]

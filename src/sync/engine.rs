@@ -478,9 +478,10 @@ async fn fetch_revs<T: Transport>(
 /// Pulls page by page, three pages at work at once: while one page's revisions are written to
 /// the store, the next page's are fetched and the page after it is scanned, and the page
 /// before is checkpointed (the server works while the browser writes). A page's scan asks the
-/// store what it lacks only after the page two before it is written: its `revs_diff` reads
-/// wait for that write, so at worst a revision on two neighbouring pages is fetched twice and
-/// written once. A page is checkpointed once it is written, in order.
+/// store what it lacks (`revs_diff`) before the page ahead of it is written, so a revision on
+/// two neighbouring pages (a document changed on the server during the pull) can be fetched
+/// twice; the store keeps it once. No revision is missed: the store only gains revisions. A
+/// page is checkpointed once it is written, in order.
 async fn pull<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
