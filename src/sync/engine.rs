@@ -4,6 +4,7 @@
 //! batch on both sides. A run that fails part-way resumes from its last checkpoint; revisions
 //! already copied are never copied twice (`_revs_diff`), so nothing is duplicated or lost.
 
+use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value as Json};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -627,8 +628,9 @@ async fn read_outgoing<S: DocStore>(
     }))
 }
 
-/// Asks the server which revisions of a batch it lacks and writes those, with their
-/// histories, as the JSON texts `_bulk_docs` takes.
+/// Asks the server which revisions of a batch it lacks and returns those, with their
+/// histories, as the JSON texts `_bulk_docs` takes. Every leaf's text is written while the
+/// server answers (nearly every pushed leaf is one it lacks); the ones it has are dropped.
 async fn prepare_outgoing<T: Transport>(
     remote: &Remote<'_, T>,
     states: &[(String, Vec<String>, Current)],
@@ -640,38 +642,37 @@ async fn prepare_outgoing<T: Transport>(
         .iter()
         .map(|(id, leaves, _)| (id.clone(), leaves.clone()))
         .collect();
-    let body = remote
-        .ok(HttpRequest::post(
-            format!("{}/_revs_diff", protocol::db_path(remote.db)),
-            revs_diff_body(&wanted),
-        ))
-        .await?;
-    let missing = parse_revs_diff(&body)?;
-    let by_id: BTreeMap<&str, &Current> = states
-        .iter()
-        .map(|(id, _, cur)| (id.as_str(), cur))
-        .collect();
-    let mut docs = Vec::new();
-    for (id, revs) in &missing {
-        let Some(cur) = by_id.get(id.as_str()) else {
-            continue;
-        };
-        for rev in revs {
-            // None: not a stored body (superseded since; a newer edit comes next batch).
-            let Some((deleted, body)) = cur.rev_body(rev) else {
-                continue;
-            };
-            let history = cur.revs.tree.history(rev);
-            docs.push(protocol::doc_text_for_push(
-                id,
-                Some(rev),
-                deleted,
-                body,
-                &history,
-            ));
+    let ask = remote.ok(HttpRequest::post(
+        format!("{}/_revs_diff", protocol::db_path(remote.db)),
+        revs_diff_body(&wanted),
+    ));
+    // Polled after `ask` has sent its request.
+    let write = async {
+        let mut texts = Vec::new();
+        for (id, leaves, cur) in states {
+            for rev in leaves {
+                // None: not a stored body (superseded since; a newer edit comes next batch).
+                let Some((deleted, body)) = cur.rev_body(rev) else {
+                    continue;
+                };
+                let history = cur.revs.tree.history(rev);
+                let text = protocol::doc_text_for_push(id, Some(rev), deleted, body, &history);
+                texts.push((id.as_str(), rev.as_str(), text));
+            }
         }
-    }
-    Ok(docs)
+        texts
+    };
+    let (body, texts) = futures::future::join(ask, write).await;
+    let missing = parse_revs_diff(&body?)?;
+    let missing: BTreeSet<(&str, &str)> = missing
+        .iter()
+        .flat_map(|(id, revs)| revs.iter().map(move |rev| (id.as_str(), rev.as_str())))
+        .collect();
+    Ok(texts
+        .into_iter()
+        .filter(|(id, rev, _)| missing.contains(&(*id, *rev)))
+        .map(|(_, _, text)| text)
+        .collect())
 }
 
 /// Sends a batch's documents. Returns (revisions written, revisions refused).
@@ -696,15 +697,18 @@ async fn deliver_outgoing<T: Transport>(
     Ok((written, refused))
 }
 
-/// A batch read and prepared: (last sequence, changes read, documents to send), or None when
-/// there are no more changes.
+/// A batch read and prepared: (last sequence, changes read, documents to send).
+type Prepared = (u64, usize, Vec<String>);
+
+/// Reads the batch of local changes after `since` and asks the server what it lacks (None:
+/// no more changes).
 async fn next_outgoing<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
     since: u64,
     spec: &ReplicationSpec,
     opts: &Options,
-) -> Result<Option<(u64, usize, Vec<String>)>, SyncError> {
+) -> Result<Option<Prepared>, SyncError> {
     let Some(batch) = read_outgoing(store, since, spec, opts).await? else {
         return Ok(None);
     };
@@ -712,63 +716,88 @@ async fn next_outgoing<S: DocStore, T: Transport>(
     Ok(Some((batch.last, batch.changes, docs)))
 }
 
-/// Pushes batch by batch, in a pipeline: while one batch's documents go to the server, the
-/// next batch is read from the store, diffed against the server and written as text, and the
-/// batch before is checkpointed. Batches reach the server in order, and a batch is
-/// checkpointed once the server has it.
+/// Pushes batch by batch, as two loops joined by a queue of one batch: one reads batches from
+/// the store and asks the server what each lacks (`_revs_diff`), the other sends them
+/// (`_bulk_docs`) in order and checkpoints each delivered batch while the next is sent. So the
+/// server is kept busy: the next batch is ready when the current one is delivered. A batch is
+/// checkpointed only once the server has it; batches prepared before a failure are still
+/// delivered.
 async fn push<S: DocStore, T: Transport>(
     store: &S,
     remote: &Remote<'_, T>,
     cps: &mut Checkpoints,
-    mut since: u64,
+    since: u64,
     spec: &ReplicationSpec,
     opts: &Options,
 ) -> Result<Outcome, SyncError> {
-    let mut out = Outcome::default();
-    let mut next = next_outgoing(store, remote, since, spec, opts).await?;
-    // The last batch delivered and not yet checkpointed: saved while the next one is sent.
-    let mut unsaved: Option<u64> = None;
-    while let Some((last, changes, docs)) = next.take() {
-        out.changes_read += changes;
-        let more = changes >= opts.batch_size;
-        let send = deliver_outgoing(remote, docs, opts);
-        let following = async {
-            match more {
-                true => next_outgoing(store, remote, last, spec, opts).await,
-                false => Ok(None),
-            }
-        };
-        let save = async {
-            if let Some(seq) = unsaved.take() {
-                cps.save(store, remote, json!(seq)).await?;
-                out.checkpoints += 1;
-            }
-            Ok::<(), SyncError>(())
-        };
-        let (sent, following, saved) = futures::future::join3(send, following, save).await;
-        let (written, refused) = sent?;
-        saved?;
-        out.revs_written += written;
-        out.refused.extend(refused);
-        since = last;
-        match following {
-            Ok(following) => {
-                unsaved = Some(since);
-                next = following;
-            }
-            Err(e) => {
-                cps.save(store, remote, json!(since)).await?;
-                out.checkpoints += 1;
-                return Err(e);
+    let (mut tx, mut rx) = futures::channel::mpsc::channel::<Result<Prepared, SyncError>>(0);
+    let produce = async move {
+        let mut from = since;
+        loop {
+            let (step, more) = match next_outgoing(store, remote, from, spec, opts).await {
+                Ok(Some(p)) => {
+                    from = p.0;
+                    let more = p.1 >= opts.batch_size;
+                    (Ok(p), more)
+                }
+                Ok(None) => return,
+                // An error goes down the queue too, after the batches prepared before it.
+                Err(e) => (Err(e), false),
+            };
+            // A closed queue: the sending loop stopped.
+            if tx.send(step).await.is_err() || !more {
+                return;
             }
         }
-    }
-    if let Some(seq) = unsaved {
-        cps.save(store, remote, json!(seq)).await?;
-        out.checkpoints += 1;
-    }
-    out.last_seq = Some(json!(since));
-    Ok(out)
+    };
+    let consume = async {
+        let mut out = Outcome::default();
+        let mut since = since;
+        // The last batch delivered and not yet checkpointed: saved while the next one is sent.
+        let mut unsaved: Option<u64> = None;
+        let mut failed = None;
+        while let Some(step) = rx.next().await {
+            let (last, changes, docs) = match step {
+                Ok(p) => p,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
+            out.changes_read += changes;
+            let save = async {
+                if let Some(seq) = unsaved.take() {
+                    cps.save(store, remote, json!(seq)).await?;
+                    out.checkpoints += 1;
+                }
+                Ok::<(), SyncError>(())
+            };
+            let (sent, saved) =
+                futures::future::join(deliver_outgoing(remote, docs, opts), save).await;
+            if let Err(e) = saved.and(sent.map(|(written, refused)| {
+                out.revs_written += written;
+                out.refused.extend(refused);
+            })) {
+                rx.close();
+                return Err(e);
+            }
+            since = last;
+            unsaved = Some(since);
+        }
+        if let Some(seq) = unsaved {
+            cps.save(store, remote, json!(seq)).await?;
+            out.checkpoints += 1;
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => {
+                out.last_seq = Some(json!(since));
+                Ok(out)
+            }
+        }
+    };
+    let ((), pushed) = futures::future::join(produce, consume).await;
+    pushed
 }
 
 /// How many local changes a push has not yet sent (documents changed since its checkpoint,

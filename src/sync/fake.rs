@@ -25,12 +25,14 @@ pub enum FaultKind {
     Timeout,
 }
 
-/// A scripted fault: the next request whose method matches and whose path contains `path`.
+/// A scripted fault: the next request whose method matches and whose path contains `path`,
+/// once `skip` such requests have gone through.
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub method: Option<Method>,
     pub path: String,
     pub kind: FaultKind,
+    pub skip: usize,
 }
 
 pub struct FakeServer {
@@ -68,10 +70,16 @@ impl FakeServer {
     }
 
     pub fn fault(&self, method: Option<Method>, path: &str, kind: FaultKind) {
+        self.fault_after(0, method, path, kind);
+    }
+
+    /// A fault on the matching request after the next `skip` of them.
+    pub fn fault_after(&self, skip: usize, method: Option<Method>, path: &str, kind: FaultKind) {
         self.faults.borrow_mut().push_back(Fault {
             method,
             path: path.to_string(),
             kind,
+            skip,
         });
     }
 
@@ -89,6 +97,10 @@ impl FakeServer {
         let i = faults
             .iter()
             .position(|f| f.method.is_none_or(|m| m == req.method) && req.path.contains(&f.path))?;
+        if faults[i].skip > 0 {
+            faults[i].skip -= 1;
+            return None;
+        }
         faults.remove(i).map(|f| f.kind)
     }
 

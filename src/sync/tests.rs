@@ -767,6 +767,79 @@ fn a_dropped_answer_mid_push_makes_no_duplicates() {
 }
 
 #[test]
+fn a_push_failing_two_batches_ahead_keeps_what_was_delivered_and_resumes_in_order() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        for i in 0..23 {
+            add(&a, &format!("note:{i:02}"), json!({"type": "note", "i": i})).await;
+        }
+        let c = cfg(&server, "A");
+        // Batches of 5: while the second batch is sent, the third one's _revs_diff fails.
+        server.fault_after(2, Some(Method::Post), "_revs_diff", FaultKind::Status(503));
+        let e = run_cycle(&a, &server, &c, "s", &opts(5)).await.unwrap_err();
+        assert!(e.retryable(), "{e:?}");
+        assert_eq!(
+            ids(&server.store).await.len(),
+            10,
+            "the two batches sent before the failure are on the server"
+        );
+        assert_eq!(
+            engine::pending(&a, &c.main_push()).await.unwrap(),
+            13,
+            "and checkpointed: only the rest is pending"
+        );
+        let r = run_cycle(&a, &server, &c, "s", &opts(5)).await.unwrap();
+        assert_eq!(r.pushed, 13, "the retry sends only what was not delivered");
+        assert_eq!(server.store.update_seq().await.unwrap(), 23, "each once");
+        let order: Vec<String> = server
+            .store
+            .changes(0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|ch| ch.id)
+            .collect();
+        assert_eq!(order, ids(&a).await, "batches reached the server in order");
+        assert_eq!(engine::pending(&a, &c.main_push()).await.unwrap(), 0);
+    });
+}
+
+#[test]
+fn a_push_sends_only_the_revisions_the_server_lacks() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        for i in 0..6 {
+            add(&a, &format!("note:{i}"), json!({"type": "note", "i": i})).await;
+        }
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(4))
+            .await
+            .unwrap();
+        // B pulls the six (they are changes in its own feed too), edits one, adds one.
+        let b = MemoryStore::new();
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(4))
+            .await
+            .unwrap();
+        assert_eq!((r.pulled, r.pushed), (6, 0));
+        edit(&b, "note:2", |d| d["i"] = json!(20)).await;
+        add(&b, "note:9", json!({"type": "note", "i": 9})).await;
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(4))
+            .await
+            .unwrap();
+        assert_eq!(
+            r.pushed, 2,
+            "the edit and the new note; not the six it pulled"
+        );
+        assert_eq!(server.store.update_seq().await.unwrap(), 8);
+        assert_eq!(
+            server.store.get("note:2").await.unwrap().body["i"],
+            json!(20)
+        );
+    });
+}
+
+#[test]
 fn a_wiped_server_gets_everything_again() {
     block_on(async {
         let a = MemoryStore::new();
