@@ -417,6 +417,18 @@ async fn add(store: &MemoryStore, id: &str, body: Json) -> String {
     store.put(Doc::new(id, body)).await.unwrap()
 }
 
+/// `n` notes, `note:00`, `note:01`, …, each with its number as `i`.
+async fn add_notes(store: &MemoryStore, n: usize) {
+    for i in 0..n {
+        add(
+            store,
+            &format!("note:{i:02}"),
+            json!({"type": "note", "i": i}),
+        )
+        .await;
+    }
+}
+
 async fn edit(store: &MemoryStore, id: &str, f: impl FnOnce(&mut Json)) -> String {
     let mut d = store.get(id).await.unwrap();
     f(&mut d.body);
@@ -653,9 +665,7 @@ fn a_failure_mid_pull_resumes_from_the_checkpoint() {
     block_on(async {
         let server = FakeServer::new("kefu");
         let (a, b) = (MemoryStore::new(), MemoryStore::new());
-        for i in 0..30 {
-            add(&a, &format!("note:{i:02}"), json!({"type": "note", "i": i})).await;
-        }
+        add_notes(&a, 30).await;
         run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
             .await
             .unwrap();
@@ -717,9 +727,7 @@ fn a_dropped_answer_mid_push_makes_no_duplicates() {
     block_on(async {
         let server = FakeServer::new("kefu");
         let a = MemoryStore::new();
-        for i in 0..12 {
-            add(&a, &format!("note:{i:02}"), json!({"type": "note", "i": i})).await;
-        }
+        add_notes(&a, 12).await;
         // 503 on the first batch; then a checkpoint the server stored but whose answer was
         // lost; then a batch that timed out (possibly applied).
         server.fault(Some(Method::Post), "_bulk_docs", FaultKind::Status(503));
@@ -771,9 +779,7 @@ fn a_push_failing_two_batches_ahead_keeps_what_was_delivered_and_resumes_in_orde
     block_on(async {
         let server = FakeServer::new("kefu");
         let a = MemoryStore::new();
-        for i in 0..23 {
-            add(&a, &format!("note:{i:02}"), json!({"type": "note", "i": i})).await;
-        }
+        add_notes(&a, 23).await;
         let c = cfg(&server, "A");
         // Batches of 5: while the second batch is sent, the third one's _revs_diff fails.
         server.fault_after(2, Some(Method::Post), "_revs_diff", FaultKind::Status(503));
