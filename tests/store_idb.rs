@@ -219,6 +219,16 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
         .await
         .unwrap();
     assert_eq!((p.docs.len(), p.corrupt.len()), (1, 0));
+    // The feed with the record's state: its tree from the `revs` store.
+    let changed = s.changed_states(0, 10).await.unwrap();
+    assert_eq!(changed.len(), 1);
+    let (c, cur) = &changed[0];
+    assert_eq!(
+        (c.seq, c.id.as_str(), c.rev.as_str(), c.deleted),
+        (1, "note:old", r2.as_str(), false)
+    );
+    assert_eq!(cur.revs.tree.history(&r2), vec![r2.clone(), r1.clone()]);
+    assert_eq!(cur.winner.body["n"], json!(2));
     // A new revision: the tree moves into the record, the whole history with it.
     let r3 = s
         .put(Doc {
@@ -229,15 +239,10 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
         .unwrap();
     let history = s.rev_tree("note:old").await.unwrap().history(&r3);
     assert_eq!(history, vec![r3.clone(), r2, r1]);
-    let states = s
-        .current_many(&["note:old".to_string(), "note:none".to_string()])
-        .await
-        .unwrap();
-    assert_eq!(
-        states[0].as_ref().map(|c| c.winner.body["n"].clone()),
-        Some(json!(3))
-    );
-    assert!(states[1].is_none());
+    let changed = s.changed_states(0, 10).await.unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].0.rev, r3);
+    assert_eq!(changed[0].1.winner.body["n"], json!(3));
     IdbStore::delete_database(s.name()).await.unwrap();
 }
 

@@ -963,24 +963,9 @@ impl IdbStore {
             .filter(|(_, r)| matches!(r, Some(r) if r.5.is_none()))
             .map(|(id, _)| *id)
             .collect();
-        let mut legacy: BTreeMap<&str, RevRecord> = BTreeMap::new();
-        if !legacy_ids.is_empty() {
-            let revs = tx.object_store(REVS).map_err(js_err)?;
-            let keys: Array = legacy_ids.iter().map(|id| JsValue::from_str(id)).collect();
-            let text = JsFuture::from(js_get_texts(&revs, &keys))
-                .await
-                .map_err(js_err)?
-                .as_string()
-                .unwrap_or_default();
-            let trees: Vec<Option<RevRecord>> = serde_json::from_str(&text)
-                .map_err(|e| corrupt(legacy_ids[0], format!("revision record: {e}")))?;
-            for (id, t) in legacy_ids.iter().zip(trees) {
-                out.legacy.insert(id.to_string());
-                if let Some(t) = t {
-                    legacy.insert(id, t);
-                }
-            }
-        }
+        let mut legacy = legacy_trees(tx, &legacy_ids).await?;
+        out.legacy
+            .extend(legacy_ids.iter().map(|id| id.to_string()));
         for (id, row) in rows {
             let cur = match row {
                 Some(r) => Some(current_of(r, legacy.remove(id))?),
@@ -1132,6 +1117,33 @@ enum Reads {
     Nothing,
     Count(IdbRequest),
     Gets(Promise),
+}
+
+/// The revision records of `ids` kept in the `revs` store (records written before schema 8),
+/// read at once; an id without one is left out.
+async fn legacy_trees<'a>(
+    tx: &IdbTransaction,
+    ids: &[&'a str],
+) -> Result<BTreeMap<&'a str, RevRecord>, StoreError> {
+    let mut out = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let revs = tx.object_store(REVS).map_err(js_err)?;
+    let keys: Array = ids.iter().map(|id| JsValue::from_str(id)).collect();
+    let text = JsFuture::from(js_get_texts(&revs, &keys))
+        .await
+        .map_err(js_err)?
+        .as_string()
+        .unwrap_or_default();
+    let trees: Vec<Option<RevRecord>> = serde_json::from_str(&text)
+        .map_err(|e| corrupt(ids[0], format!("revision record: {e}")))?;
+    for (id, t) in ids.iter().zip(trees) {
+        if let Some(t) = t {
+            out.insert(*id, t);
+        }
+    }
+    Ok(out)
 }
 
 /// Every docs record of `ids`, all requests in flight at once (resolves to `getRows`' answer).
@@ -1490,17 +1502,61 @@ impl DocStore for IdbStore {
             .collect()
     }
 
-    async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {
-        if ids.is_empty() {
+    async fn changed_states(
+        &self,
+        since: u64,
+        limit: usize,
+    ) -> Result<Vec<(Change, Current)>, StoreError> {
+        if limit == 0 {
             return Ok(Vec::new());
         }
+        // The feed's records are the documents' records: one read gives both.
         let tx = self.tx(&[DOCS, REVS], false)?;
-        let set: BTreeSet<&str> = set_of(ids.iter().map(String::as_str));
-        let read = self.read_states(&tx, &set, None).await?;
-        Ok(ids
+        let ix = tx
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(BY_SEQ)
+            .map_err(js_err)?;
+        let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_f64(since as f64), true)
+            .map_err(js_err)?;
+        let got = JsFuture::from(js_read_rows(
+            &ix.into(),
+            &range.into(),
+            "next",
+            clamp(limit),
+            "seq",
+            true,
+        ))
+        .await
+        .map_err(js_err)?;
+        let mut rows = Vec::new();
+        for row in parse_rows(&got, true) {
+            match row {
+                Ok(Some(r)) if r.3 >= 0 && !r.1.is_empty() => rows.push(r),
+                Ok(Some(r)) => return Err(corrupt(&r.0, "record without seq or _rev")),
+                Ok(None) => {}
+                Err(id) => return Err(corrupt(&id, "unreadable record")),
+            }
+        }
+        let legacy_ids: Vec<String> = rows
             .iter()
-            .map(|id| read.states.get(id).cloned().flatten())
-            .collect())
+            .filter(|r| r.5.is_none())
+            .map(|r| r.0.clone())
+            .collect();
+        let legacy_refs: Vec<&str> = legacy_ids.iter().map(String::as_str).collect();
+        let mut legacy = legacy_trees(&tx, &legacy_refs).await?;
+        rows.into_iter()
+            .map(|r| {
+                let change = Change {
+                    seq: r.3 as u64,
+                    id: r.0.clone(),
+                    rev: r.1.clone(),
+                    deleted: r.2,
+                };
+                let tree = legacy.remove(r.0.as_str());
+                Ok((change, current_of(r, tree)?))
+            })
+            .collect()
     }
 
     async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError> {

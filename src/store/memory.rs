@@ -307,8 +307,22 @@ impl DocStore for MemoryStore {
             .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
     }
 
-    async fn current_many(&self, ids: &[String]) -> Result<Vec<Option<Current>>, StoreError> {
-        Ok(ids.iter().map(|id| self.current(id)).collect())
+    async fn changed_states(
+        &self,
+        since: u64,
+        limit: usize,
+    ) -> Result<Vec<(Change, Current)>, StoreError> {
+        let changes = self.changes(since, limit).await?;
+        changes
+            .into_iter()
+            .map(|c| match self.current(&c.id) {
+                Some(cur) => Ok((c, cur)),
+                None => Err(StoreError::Corrupt {
+                    id: c.id,
+                    reason: "in the changes feed but not stored".into(),
+                }),
+            })
+            .collect()
     }
 
     async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError> {

@@ -157,12 +157,14 @@ pub trait DocStore {
         &self,
         wanted: Vec<(String, Vec<String>)>,
     ) -> Result<Vec<(String, Vec<String>)>, StoreError>;
-    /// The stored state (winner, revision tree, kept leaves) of each of `ids`, in order, read
-    /// at once (None: never written). What a push sends is read this way, a batch at a time.
-    async fn current_many(
+    /// The changes after `since` (as [`DocStore::changes`]), each with its document's stored
+    /// state (winner, revision tree, kept leaves), read together: what a push sends, a batch
+    /// at a time.
+    async fn changed_states(
         &self,
-        ids: &[String],
-    ) -> Result<Vec<Option<engine::Current>>, StoreError>;
+        since: u64,
+        limit: usize,
+    ) -> Result<Vec<(Change, engine::Current)>, StoreError>;
     /// The segments holding the summaries `name` (see [`schema::SummaryDef`]) whose keys may
     /// be in `range` (more may come back): a month of report facts without the documents.
     /// [`summary::merge`] (or [`typed::summaries_of`]) reads them.

@@ -4,7 +4,7 @@
 use super::key::{IndexKey, KeyPart, KeyRange};
 use super::revs::parse_rev;
 use super::schema::{num_part, str_part, IndexDef, SummaryDef};
-use super::{typed, Doc, DocStore, Query, ReplicatedRev, Schema, StoreError};
+use super::{typed, Change, Doc, DocStore, Query, ReplicatedRev, Schema, StoreError};
 use serde_json::json;
 use std::future::Future;
 
@@ -277,6 +277,26 @@ pub async fn changes_feed<S: DocStore>(s: &S) {
     assert_eq!(since2.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![3, 4]);
     assert_eq!(s.changes(0, 1).await.unwrap().len(), 1);
     assert!(s.changes(4, 10).await.unwrap().is_empty());
+    // The same feed with each document's stored state, read together (what a push sends).
+    let changed = s.changed_states(2, 100).await.unwrap();
+    let feed: Vec<Change> = changed.iter().map(|(c, _)| c.clone()).collect();
+    assert_eq!(feed, since2);
+    for (c, cur) in &changed {
+        let d = s.get(&c.id).await.unwrap();
+        assert_eq!((&cur.winner.rev, &cur.winner.body), (&d.rev, &d.body));
+        assert_eq!(cur.revs.tree.leaves(), vec![c.rev.as_str()]);
+    }
+    assert_eq!(
+        s.changed_states(2, 100).await.unwrap()[0]
+            .1
+            .revs
+            .tree
+            .history(&a2),
+        vec![a2.clone(), a.clone()],
+        "the whole history"
+    );
+    assert_eq!(s.changed_states(0, 1).await.unwrap().len(), 1);
+    assert!(s.changed_states(4, 10).await.unwrap().is_empty());
 }
 
 pub async fn index_paging<S: DocStore>(s: &S) {

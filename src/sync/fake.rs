@@ -159,9 +159,16 @@ impl FakeServer {
         Ok(match (req.method, rest.as_slice()) {
             (Method::Get, []) => {
                 let seq = self.store.update_seq().await?;
+                let changes = self.store.changes(0, usize::MAX).await?;
+                let deleted = changes.iter().filter(|c| c.deleted).count();
                 resp(
                     200,
-                    json!({"db_name": self.db, "update_seq": self.seq_json(seq)}),
+                    json!({
+                        "db_name": self.db,
+                        "update_seq": self.seq_json(seq),
+                        "doc_count": changes.len() - deleted,
+                        "doc_del_count": deleted,
+                    }),
                 )
             }
             (Method::Get, ["_changes"]) => self.changes(&query).await?,

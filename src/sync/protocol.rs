@@ -356,6 +356,19 @@ pub fn parse_changes(v: &Json) -> Result<ChangesPage, ProtocolError> {
     })
 }
 
+/// Whether a database's info (`GET /db`) says it has never held a document: none live and
+/// none deleted. CouchDB counts the deleted (`doc_del_count`); PouchDB Server does not, so
+/// there a first sequence of 0 (nothing ever written) stands for it.
+pub fn never_written(info: &Json) -> bool {
+    let count = |field: &str| info.get(field).and_then(Json::as_u64);
+    let seq_zero = match info.get("update_seq") {
+        Some(Json::Number(n)) => n.as_u64() == Some(0),
+        Some(Json::String(s)) => s.split('-').next() == Some("0"),
+        _ => false,
+    };
+    count("doc_count") == Some(0) && count("doc_del_count").map_or(seq_zero, |n| n == 0)
+}
+
 // ---------------------------------------------------------------------------------------------
 // _revs_diff
 

@@ -124,6 +124,39 @@ fn urls_names_and_paths() {
 }
 
 #[test]
+fn a_database_never_written_is_told_by_couchdb_and_pouchdb_server_info() {
+    // CouchDB 3: counts of live and deleted documents, an opaque string sequence.
+    let couch = |docs: u64, deleted: u64, seq: &str| json!({"db_name": "kefu", "doc_count": docs, "doc_del_count": deleted, "update_seq": seq});
+    assert!(never_written(&couch(
+        0,
+        0,
+        "0-g1AAAAFTeJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoAxT"
+    )));
+    assert!(!never_written(&couch(
+        0,
+        3,
+        "3-g1AAAAFTeJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoAxT"
+    )));
+    assert!(!never_written(&couch(
+        2,
+        0,
+        "2-g1AAAAFTeJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoAxT"
+    )));
+    // PouchDB Server: no deleted count; a number sequence.
+    let pouch =
+        |docs: u64, seq: u64| json!({"db_name": "kefu", "doc_count": docs, "update_seq": seq});
+    assert!(never_written(&pouch(0, 0)));
+    assert!(
+        !never_written(&pouch(0, 4)),
+        "everything written was deleted"
+    );
+    assert!(!never_written(&pouch(1, 1)));
+    // Not a database's info: ask.
+    assert!(!never_written(&json!({"db_name": "kefu"})));
+    assert!(!never_written(&json!({"doc_count": 0})));
+}
+
+#[test]
 fn base64_and_basic_auth() {
     assert_eq!(base64(b""), "");
     assert_eq!(base64(b"f"), "Zg==");
@@ -778,6 +811,8 @@ fn a_dropped_answer_mid_push_makes_no_duplicates() {
 fn a_push_failing_two_batches_ahead_keeps_what_was_delivered_and_resumes_in_order() {
     block_on(async {
         let server = FakeServer::new("kefu");
+        // Another device's document: the server is not empty, so each batch asks _revs_diff.
+        add(&server.store, "other:1", json!({"type": "other"})).await;
         let a = MemoryStore::new();
         add_notes(&a, 23).await;
         let c = cfg(&server, "A");
@@ -787,26 +822,31 @@ fn a_push_failing_two_batches_ahead_keeps_what_was_delivered_and_resumes_in_orde
         assert!(e.retryable(), "{e:?}");
         assert_eq!(
             ids(&server.store).await.len(),
-            10,
+            1 + 10,
             "the two batches sent before the failure are on the server"
         );
         assert_eq!(
             engine::pending(&a, &c.main_push()).await.unwrap(),
-            13,
-            "and checkpointed: only the rest is pending"
+            13 + 1,
+            "and checkpointed: only the rest is pending (and the document A pulled)"
         );
         let r = run_cycle(&a, &server, &c, "s", &opts(5)).await.unwrap();
         assert_eq!(r.pushed, 13, "the retry sends only what was not delivered");
-        assert_eq!(server.store.update_seq().await.unwrap(), 23, "each once");
+        assert_eq!(
+            server.store.update_seq().await.unwrap(),
+            1 + 23,
+            "each once"
+        );
         let order: Vec<String> = server
             .store
-            .changes(0, 100)
+            .changes(1, 100)
             .await
             .unwrap()
             .into_iter()
             .map(|ch| ch.id)
             .collect();
-        assert_eq!(order, ids(&a).await, "batches reached the server in order");
+        let notes: Vec<String> = (0..23).map(|i| format!("note:{i:02}")).collect();
+        assert_eq!(order, notes, "batches reached the server in order");
         assert_eq!(engine::pending(&a, &c.main_push()).await.unwrap(), 0);
     });
 }
@@ -842,6 +882,43 @@ fn a_push_sends_only_the_revisions_the_server_lacks() {
             server.store.get("note:2").await.unwrap().body["i"],
             json!(20)
         );
+    });
+}
+
+#[test]
+fn a_push_to_an_empty_server_sends_everything_without_asking_what_it_lacks() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        add_notes(&a, 12).await;
+        edit(&a, "note:03", |d| d["i"] = json!(30)).await;
+        let c = cfg(&server, "A");
+        let r = run_cycle(&a, &server, &c, "s", &opts(5)).await.unwrap();
+        assert_eq!(r.pushed, 12);
+        assert_eq!(
+            server.count("_revs_diff"),
+            0,
+            "an empty server lacks everything"
+        );
+        assert_eq!(ids(&server.store).await, ids(&a).await);
+        let doc = server.store.get("note:03").await.unwrap();
+        assert_eq!(
+            (doc.body["i"].clone(), doc.rev),
+            (json!(30), a.get("note:03").await.unwrap().rev)
+        );
+        // Now the server has documents: the next changes are checked against them.
+        add(&a, "note:99", json!({"type": "note", "i": 99})).await;
+        let r = run_cycle(&a, &server, &c, "s", &opts(5)).await.unwrap();
+        assert_eq!(r.pushed, 1);
+        assert_eq!(server.count("_revs_diff"), 1);
+        // Another device starting from scratch asks too: the server is no longer empty.
+        let b = MemoryStore::new();
+        add(&b, "note:b", json!({"type": "note"})).await;
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert_eq!(r.pushed, 1);
+        assert!(server.count("_revs_diff") >= 2);
     });
 }
 
