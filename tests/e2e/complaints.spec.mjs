@@ -335,8 +335,9 @@ test('two tabs saving at the same moment get distinct case numbers', async ({ pa
   }
   expect(numbers[0]).not.toBe(numbers[1]);
   expect(numbers.map((n) => n.slice(-4)).sort()).toEqual(['0001', '0002']);
-  // A third, later on, follows them.
-  const third = await fileComplaint(other, { name: '之后', phone: '13800000009', narrative: '之后受理' });
+  // A third, later on, follows them: received now, on the same day (an hour ago is yesterday
+  // between midnight and one o'clock, and a case number counts the day it was received).
+  const third = await fileComplaint(other, { name: '之后', phone: '13800000009', narrative: '之后受理', received: localInput(new Date()) });
   expect(third.slice(-4)).toBe('0003');
   await other.close();
 });
