@@ -169,63 +169,62 @@ pub fn apply_edit(cur: Option<&Current>, p: &Prepared) -> Result<(Current, Strin
     Ok((settle(id, revs.tree, bodies)?, rev))
 }
 
-/// Grafts a replicated revision with its history. `Ok(None)` when it was already known.
+/// Grafts a replicated revision with its history onto the current state (both taken, so the
+/// received body is moved into the state, not copied). `Ok(None)` when it was already known.
 pub fn apply_replicated(
-    cur: Option<&Current>,
-    r: &ReplicatedRev,
+    cur: Option<Current>,
+    r: ReplicatedRev,
 ) -> Result<Option<Current>, StoreError> {
-    let id = &r.doc.id;
-    check_id(id)?;
-    let rev = r
-        .doc
+    let ReplicatedRev { doc, history } = r;
+    let id = doc.id;
+    check_id(&id)?;
+    let rev = doc
         .rev
-        .clone()
         .ok_or_else(|| StoreError::Invalid(format!("replicated {id} has no revision")))?;
-    let history = if r.history.is_empty() {
+    let history = if history.is_empty() {
         vec![rev.clone()]
     } else {
-        r.history.clone()
+        history
     };
     if history[0] != rev {
         return Err(StoreError::Invalid(format!(
             "history of {id} does not start at {rev}"
         )));
     }
-    let (mut revs, mut bodies) = match cur {
-        None => (RevRecord::default(), BTreeMap::new()),
-        Some(c) => {
-            let mut bodies = c.revs.leaves.clone();
-            if let Some(w) = &c.winner.rev {
+    let (mut tree, mut bodies) = match cur {
+        None => (RevTree::new(), BTreeMap::new()),
+        Some(Current { winner, revs }) => {
+            let mut bodies = revs.leaves;
+            if let Some(w) = winner.rev {
                 bodies.insert(
-                    w.clone(),
+                    w,
                     LeafBody {
-                        deleted: c.winner.deleted,
-                        body: c.winner.body.clone(),
+                        deleted: winner.deleted,
+                        body: winner.body,
                     },
                 );
             }
-            (c.revs.clone(), bodies)
+            (revs.tree, bodies)
         }
     };
-    let known = revs.tree.contains(&rev);
-    let changed = revs
-        .tree
-        .merge_path(&history, r.doc.deleted)
+    let known = tree.contains(&rev);
+    let changed = tree
+        .merge_path(&history, doc.deleted)
         .map_err(|_| StoreError::Invalid(format!("malformed revision history for {id}")))?;
     if !changed {
         return Ok(None);
     }
-    if !known && revs.tree.is_leaf(&rev) {
-        let body = clean_body(id, r.doc.body.clone())?;
+    if !known && tree.is_leaf(&rev) {
+        let body = clean_body(&id, doc.body)?;
         bodies.insert(
             rev,
             LeafBody {
-                deleted: r.doc.deleted,
+                deleted: doc.deleted,
                 body,
             },
         );
     }
-    settle(id, revs.tree, bodies).map(Some)
+    settle(&id, tree, bodies).map(Some)
 }
 
 /// Applies a batch of edits in order over the stored states `lookup` returns, so one batch may
@@ -274,24 +273,24 @@ pub fn plan_replace(docs: &[ReplicatedRev]) -> Result<Vec<Current>, StoreError> 
             r
         })
         .collect();
-    plan_replicated(&with_revs, |_| Ok(None))
+    plan_replicated(with_revs, |_| Ok(None))
 }
 
 pub fn plan_replicated(
-    revs: &[ReplicatedRev],
+    revs: Vec<ReplicatedRev>,
     mut lookup: impl FnMut(&str) -> Result<Option<Current>, StoreError>,
 ) -> Result<Vec<Current>, StoreError> {
     let mut overlay: BTreeMap<String, Current> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for r in revs {
-        let id = &r.doc.id;
-        let cur = match overlay.get(id) {
+        let id = r.doc.id.clone();
+        let cur = match overlay.get(&id) {
             Some(c) => Some(c.clone()),
-            None => lookup(id)?,
+            None => lookup(&id)?,
         };
-        if let Some(next) = apply_replicated(cur.as_ref(), r)? {
+        if let Some(next) = apply_replicated(cur, r)? {
             if overlay.insert(id.clone(), next).is_none() {
-                order.push(id.clone());
+                order.push(id);
             }
         }
     }
@@ -573,7 +572,9 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        let both = apply_replicated(Some(&mine), &other).unwrap().unwrap();
+        let both = apply_replicated(Some(mine), other.clone())
+            .unwrap()
+            .unwrap();
         assert_eq!(both.revs.tree.leaves().len(), 2);
         let win = both.winner.rev.clone().unwrap();
         assert_ne!(win, "2-0000", "a hex hash above 0000 wins");
@@ -588,7 +589,7 @@ mod tests {
         assert_eq!(after.winner.body, json!({"n": 3}));
         assert!(after.revs.leaves.values().any(|l| l.deleted));
         // The same replicated revision again changes nothing.
-        assert!(apply_replicated(Some(&after), &other).unwrap().is_none());
+        assert!(apply_replicated(Some(after), other).unwrap().is_none());
     }
 
     #[test]

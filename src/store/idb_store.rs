@@ -1416,13 +1416,14 @@ impl DocStore for IdbStore {
         if revs.is_empty() {
             return Ok(());
         }
-        let ids: BTreeSet<&str> = set_of(revs.iter().map(|r| r.doc.id.as_str()));
+        let owned: Vec<String> = revs.iter().map(|r| r.doc.id.clone()).collect();
+        let ids: BTreeSet<&str> = set_of(owned.iter().map(String::as_str));
         self.write(
             ids,
             true,
             || Ok(()),
             |_| BTreeMap::new(),
-            |_, states| engine::plan_replicated(&revs, |id| lookup(states, id)).map(|s| (s, ())),
+            |_, states| engine::plan_replicated(revs, |id| lookup(states, id)).map(|s| (s, ())),
         )
         .await
     }

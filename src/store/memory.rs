@@ -334,7 +334,7 @@ impl DocStore for MemoryStore {
     }
 
     async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
-        let states = engine::plan_replicated(&revs, |id| self.lookup(id))?;
+        let states = engine::plan_replicated(revs, |id| self.lookup(id))?;
         self.commit(states);
         Ok(())
     }
