@@ -889,6 +889,24 @@ impl IdbStore {
     /// text back). `also` (already issued) is awaited with the first round, so its success
     /// event cannot pass unheard. Trees still in the legacy `revs` store are read in a second
     /// round; their ids are returned too (the write deletes them there).
+    /// The changes feed's index (`by_seq`) in a read transaction over `stores`, and the range
+    /// of the sequences after `since`.
+    fn feed_after(
+        &self,
+        stores: &[&str],
+        since: u64,
+    ) -> Result<(IdbTransaction, web_sys::IdbIndex, JsValue), StoreError> {
+        let tx = self.tx(stores, false)?;
+        let ix = tx
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(BY_SEQ)
+            .map_err(js_err)?;
+        let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_f64(since as f64), true)
+            .map_err(js_err)?;
+        Ok((tx, ix, range.into()))
+    }
+
     async fn read_states(
         &self,
         tx: &IdbTransaction,
@@ -1121,10 +1139,10 @@ enum Reads {
 
 /// The revision records of `ids` kept in the `revs` store (records written before schema 8),
 /// read at once; an id without one is left out.
-async fn legacy_trees<'a>(
+async fn legacy_trees(
     tx: &IdbTransaction,
-    ids: &[&'a str],
-) -> Result<BTreeMap<&'a str, RevRecord>, StoreError> {
+    ids: &[&str],
+) -> Result<BTreeMap<String, RevRecord>, StoreError> {
     let mut out = BTreeMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -1140,7 +1158,7 @@ async fn legacy_trees<'a>(
         .map_err(|e| corrupt(ids[0], format!("revision record: {e}")))?;
     for (id, t) in ids.iter().zip(trees) {
         if let Some(t) = t {
-            out.insert(*id, t);
+            out.insert(id.to_string(), t);
         }
     }
     Ok(out)
@@ -1235,15 +1253,8 @@ impl DocStore for IdbStore {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let tx = self.tx(&[DOCS], false)?;
-        let ix = tx
-            .object_store(DOCS)
-            .map_err(js_err)?
-            .index(BY_SEQ)
-            .map_err(js_err)?;
-        let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_f64(since as f64), true)
-            .map_err(js_err)?;
-        let text = JsFuture::from(js_change_rows(&ix, &range.into(), clamp(limit)))
+        let (_tx, ix, range) = self.feed_after(&[DOCS], since)?;
+        let text = JsFuture::from(js_change_rows(&ix, &range, clamp(limit)))
             .await
             .map_err(js_err)?
             .as_string()
@@ -1512,17 +1523,10 @@ impl DocStore for IdbStore {
             return Ok(Vec::new());
         }
         // The feed's records are the documents' records: one read gives both.
-        let tx = self.tx(&[DOCS, REVS], false)?;
-        let ix = tx
-            .object_store(DOCS)
-            .map_err(js_err)?
-            .index(BY_SEQ)
-            .map_err(js_err)?;
-        let range = IdbKeyRange::lower_bound_with_open(&JsValue::from_f64(since as f64), true)
-            .map_err(js_err)?;
+        let (tx, ix, range) = self.feed_after(&[DOCS, REVS], since)?;
         let got = JsFuture::from(js_read_rows(
             &ix.into(),
-            &range.into(),
+            &range,
             "next",
             clamp(limit),
             "seq",
@@ -1539,13 +1543,12 @@ impl DocStore for IdbStore {
                 Err(id) => return Err(corrupt(&id, "unreadable record")),
             }
         }
-        let legacy_ids: Vec<String> = rows
+        let legacy_ids: Vec<&str> = rows
             .iter()
             .filter(|r| r.5.is_none())
-            .map(|r| r.0.clone())
+            .map(|r| r.0.as_str())
             .collect();
-        let legacy_refs: Vec<&str> = legacy_ids.iter().map(String::as_str).collect();
-        let mut legacy = legacy_trees(&tx, &legacy_refs).await?;
+        let mut legacy = legacy_trees(&tx, &legacy_ids).await?;
         rows.into_iter()
             .map(|r| {
                 let change = Change {
