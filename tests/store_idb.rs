@@ -351,3 +351,96 @@ async fn an_upgrade_blocked_by_another_connection_is_reported() {
     drop(v2);
     IdbStore::delete_database(&name).await.unwrap();
 }
+
+/// The saves of one note: written, some edited, some moved to another bucket (status), some
+/// deleted, one save at a time as the app saves them. Run on any store.
+async fn save_notes_one_at_a_time<S: DocStore>(s: &S, first: usize, n: usize) {
+    let note = |i: usize, status: &str, v: usize| {
+        Doc::new(
+            format!("note:{i:03}"),
+            json!({"type": "note", "status": status, "n": v}),
+        )
+    };
+    for i in first..first + n {
+        let rev = s.put(note(i, "open", i)).await.unwrap();
+        let mut edited = note(i, if i % 9 == 0 { "done" } else { "open" }, i * 10);
+        if i % 3 == 0 {
+            edited.rev = Some(rev);
+            let rev = s.put(edited).await.unwrap();
+            if i % 7 == 0 {
+                s.delete(&format!("note:{i:03}"), &rev).await.unwrap();
+            }
+        }
+    }
+}
+
+/// A summary bucket written one save at a time (a segment per save) is rewritten as one
+/// segment when a read finds it crowded; the summaries read the same before and after, and
+/// saves after it count over it.
+#[wasm_bindgen_test]
+async fn a_crowded_summary_bucket_is_compacted_and_reads_the_same() {
+    use kefu::store::memory::MemoryStore;
+    use kefu::store::summary::{merge, COMPACT_AT};
+    let s = fresh("compact", suite::schema()).await;
+    let twin = MemoryStore::open_with(suite::schema());
+    save_notes_one_at_a_time(&s, 0, 60).await;
+    save_notes_one_at_a_time(&twin, 0, 60).await;
+    let all = KeyRange::all();
+    let read = |segments| merge::<i64>(segments, &all).unwrap();
+    let expected = typed::summaries_of::<i64, _>(&twin, "t_note_n", &all)
+        .await
+        .unwrap();
+    assert_eq!(expected.len(), 60 - 3);
+    // Bucket "o" (open) holds a segment per save, more than COMPACT_AT; this read sees them all.
+    let crowded = s.summary_segments("t_note_n", &all).await.unwrap();
+    assert!(crowded.len() > COMPACT_AT, "{} segments", crowded.len());
+    assert_eq!(read(crowded), expected);
+    // ...and left bucket "o" as one segment: what is left is that one and bucket "d"'s
+    // (done: 7 moves and the deletes of moved notes, below COMPACT_AT).
+    let compacted = s.summary_segments("t_note_n", &all).await.unwrap();
+    assert!(compacted.len() <= 1 + 10, "{} segments", compacted.len());
+    assert_eq!(read(compacted), expected);
+    // Saves after the compaction count over it: new notes, and edits, moves and deletes of
+    // notes in the compacted bucket.
+    saves_after_compaction(&s).await;
+    saves_after_compaction(&twin).await;
+    let expected = typed::summaries_of::<i64, _>(&twin, "t_note_n", &all)
+        .await
+        .unwrap();
+    assert_eq!(expected.len(), 57 + 40 - 2 - 1);
+    // Bucket "o" is crowded again (note 7 moved out and back in it): compacted over the
+    // first compaction.
+    let crowded = s.summary_segments("t_note_n", &all).await.unwrap();
+    assert!(crowded.len() > COMPACT_AT, "{} segments", crowded.len());
+    assert_eq!(read(crowded), expected);
+    let compacted = s.summary_segments("t_note_n", &all).await.unwrap();
+    assert!(compacted.len() <= 1 + 20, "{} segments", compacted.len());
+    assert_eq!(read(compacted), expected);
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+/// 40 new notes (as above), and edits of five compacted notes: two moved to "done", one edited
+/// in place, one deleted, one moved there and back.
+async fn saves_after_compaction<S: DocStore>(s: &S) {
+    save_notes_one_at_a_time(s, 60, 40).await;
+    for (i, steps) in [
+        (1, &["done"][..]),
+        (2, &["done"][..]),
+        (4, &["open"][..]),
+        (5, &["delete"][..]),
+        (7, &["done", "open"][..]),
+    ] {
+        for step in steps {
+            let mut doc = s.get(&format!("note:{i:03}")).await.unwrap();
+            if *step == "delete" {
+                s.delete(&doc.id, doc.rev.as_deref().unwrap())
+                    .await
+                    .unwrap();
+                continue;
+            }
+            doc.body["status"] = json!(step);
+            doc.body["n"] = json!(i * 100);
+            s.put(doc).await.unwrap();
+        }
+    }
+}

@@ -32,7 +32,7 @@ use super::engine::{self, Current, Prepared, RevRecord};
 use super::key::{utf16_cmp, IndexKey, KeyRange};
 use super::revs::RevTree;
 use super::schema::SummaryDef;
-use super::summary::{entry_text, Segment};
+use super::summary::{self, entry_text, Segment};
 use super::{
     Change, Cursor, Doc, DocStore, IndexDef, Page, Query, ReplicatedRev, Schema, StorageInfo,
     StoreError,
@@ -485,13 +485,61 @@ fn put_segment(
     seq: u64,
     entries: &[String],
 ) -> Result<(), JsValue> {
+    put_segment_text(store, bucket, seq, &format!("[{}]", entries.join(",")))
+}
+
+fn put_segment_text(
+    store: &IdbObjectStore,
+    bucket: &str,
+    seq: u64,
+    text: &str,
+) -> Result<(), JsValue> {
     let key: Array = [JsValue::from_str(bucket), JsValue::from_f64(seq as f64)]
         .iter()
         .collect();
-    let text = format!("[{}]", entries.join(","));
     store
         .put_with_key(&js_sys::Uint8Array::from(text.as_bytes()), &key)
         .map(|_| ())
+}
+
+/// Every segment of one bucket: keys `[bucket, seq]`, seq a number (numbers sort before arrays).
+fn bucket_range(bucket: &str) -> Result<IdbKeyRange, StoreError> {
+    let lower: Array = [JsValue::from_str(bucket)].iter().collect();
+    let upper: Array = [JsValue::from_str(bucket), Array::new().into()]
+        .iter()
+        .collect();
+    IdbKeyRange::bound(&lower, &upper).map_err(js_err)
+}
+
+/// The segments of the summary store `name` in `range`, as (bucket, seq, text).
+async fn read_segments(
+    store: &IdbObjectStore,
+    range: &JsValue,
+    name: &str,
+) -> Result<Vec<(String, i64, String)>, StoreError> {
+    let got: Array = JsFuture::from(js_read_segments(store, range))
+        .await
+        .map_err(js_err)?
+        .unchecked_into();
+    let corrupt = |reason: String| StoreError::Corrupt {
+        id: name.to_string(),
+        reason,
+    };
+    let (keys, values): (Array, Array) = (got.get(0).unchecked_into(), got.get(1).unchecked_into());
+    keys.iter()
+        .zip(values.iter())
+        .map(|(k, v)| {
+            let k = Array::from(&k);
+            let bucket = k.get(0).as_string().unwrap_or_default();
+            let seq = k.get(1).as_f64().unwrap_or(-1.0) as i64;
+            let bytes = v
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| corrupt("a segment is not bytes".into()))?
+                .to_vec();
+            let text = String::from_utf8(bytes).map_err(|e| corrupt(e.to_string()))?;
+            Ok((bucket, seq, text))
+        })
+        .collect()
 }
 
 /// Puts one segment per bucket at `[bucket, seq]`.
@@ -514,6 +562,45 @@ fn ix_name(ix: &IndexDef) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Opening and upgrading
+
+impl IdbStore {
+    /// Rewrites each of `buckets` of the summary store `name` as one segment
+    /// ([`summary::compact`]), all in one transaction: a bucket's segments are read again,
+    /// merged, deleted and the one put in their place.
+    async fn compact_buckets(&self, name: &str, buckets: &[String]) -> Result<(), StoreError> {
+        let tx = self.tx(&[name], true)?;
+        let done = TxDone::new(&tx);
+        let store = tx.object_store(name).map_err(js_err)?;
+        let mut failed = None;
+        for bucket in buckets {
+            let step = async {
+                let range = bucket_range(bucket)?;
+                let rows = read_segments(&store, &range, name).await?;
+                let segments = rows.into_iter().map(|(_, seq, text)| (seq, text)).collect();
+                let compacted =
+                    summary::compact(segments).map_err(|reason| StoreError::Corrupt {
+                        id: name.to_string(),
+                        reason,
+                    })?;
+                if let Some((seq, text)) = compacted {
+                    store.delete(&range).map_err(js_err)?;
+                    put_segment_text(&store, bucket, seq.max(0) as u64, &text).map_err(js_err)?;
+                }
+                Ok::<(), StoreError>(())
+            };
+            if let Err(e) = step.await {
+                failed = Some(e);
+                break;
+            }
+        }
+        if let Some(e) = failed {
+            let _ = tx.abort();
+            let _ = done.wait().await;
+            return Err(e);
+        }
+        done.wait().await
+    }
+}
 
 impl IdbStore {
     /// Opens (creating or upgrading) the database `name` with the app's schema.
@@ -1490,28 +1577,27 @@ impl DocStore for IdbStore {
         .map_err(js_err)?;
         let tx = self.tx(&[&name], false)?;
         let store = tx.object_store(&name).map_err(js_err)?;
-        let got: Array = JsFuture::from(js_read_segments(&store, &idb_range))
-            .await
-            .map_err(js_err)?
-            .unchecked_into();
-        let corrupt = |reason: String| StoreError::Corrupt {
-            id: name.clone(),
-            reason,
-        };
-        let (keys, values): (Array, Array) =
-            (got.get(0).unchecked_into(), got.get(1).unchecked_into());
-        keys.iter()
-            .zip(values.iter())
-            .map(|(k, v)| {
-                let seq = Array::from(&k).get(1).as_f64().unwrap_or(-1.0) as i64;
-                let bytes = v
-                    .dyn_into::<js_sys::Uint8Array>()
-                    .map_err(|_| corrupt("a segment is not bytes".into()))?
-                    .to_vec();
-                let text = String::from_utf8(bytes).map_err(|e| corrupt(e.to_string()))?;
-                Ok((seq, text))
-            })
-            .collect()
+        let rows = read_segments(&store, &idb_range, &name).await?;
+        // Buckets crowded with small segments are rewritten as one each, for the next read;
+        // a failure there loses nothing (its transaction is undone) and is not this read's:
+        // the segments read are the answer either way.
+        let mut per_bucket: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (bucket, _, text) in &rows {
+            let (count, bytes) = per_bucket.entry(bucket.as_str()).or_default();
+            *count += 1;
+            *bytes += text.len();
+        }
+        let crowded: Vec<String> = per_bucket
+            .into_iter()
+            .filter(|(_, (count, bytes))| summary::crowded(*count, *bytes))
+            .map(|(b, _)| b.to_string())
+            .collect();
+        if !crowded.is_empty() {
+            if let Err(e) = self.compact_buckets(&name, &crowded).await {
+                web_sys::console::warn_1(&format!("{name}: not compacted: {e}").into());
+            }
+        }
+        Ok(rows.into_iter().map(|(_, seq, text)| (seq, text)).collect())
     }
 
     async fn changed_states(
