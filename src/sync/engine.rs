@@ -7,7 +7,7 @@
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value as Json};
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::protocol::{
     self, bulk_docs_body, bulk_get_body, bulk_get_path, changes_path, doc_path, error_text,
@@ -49,7 +49,9 @@ impl ReplicationSpec {
 pub struct Options {
     /// Changes read per batch (and revisions fetched per `_bulk_get`).
     pub batch_size: usize,
-    /// Approximate bytes per `_bulk_docs` request.
+    /// Approximate bytes per `_bulk_docs` request: a batch of `batch_size` documents goes in
+    /// one request unless it is larger. A server (or a proxy before it) that answers 413 to a
+    /// request gets it again in halves, and the rest of the run keeps under the size it took.
     pub max_batch_bytes: usize,
     /// Time limit per request, milliseconds.
     pub timeout_ms: u32,
@@ -59,7 +61,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             batch_size: 500,
-            max_batch_bytes: 1_000_000,
+            max_batch_bytes: 4_000_000,
             timeout_ms: 30_000,
         }
     }
@@ -99,6 +101,9 @@ pub enum SyncError {
     /// Any other unexpected status (409 on a write we cannot settle, 5xx, …).
     #[error("server error {status}: {text}")]
     Server { status: u16, text: String },
+    /// 413 on a request of one document: the server takes no request that large.
+    #[error("document {id} ({bytes} bytes) is larger than the server accepts")]
+    TooLarge { id: String, bytes: usize },
     #[error("network: {0}")]
     Network(String),
     #[error("timeout")]
@@ -164,6 +169,14 @@ impl SyncError {
                     format!("同步服务器出错（{status} {text}），稍后自动重试。")
                 } else {
                     format!("The sync server failed ({status} {text}); retrying automatically.")
+                }
+            }
+            SyncError::TooLarge { id, bytes } => {
+                let kb = bytes.div_ceil(1024);
+                if zh {
+                    format!("文档 “{id}”（{kb} KB）超过同步服务器允许的请求大小，无法上传。请管理员调大服务器的请求大小限制。")
+                } else {
+                    format!("Document “{id}” ({kb} KB) is larger than the sync server accepts in one request, so it cannot be sent. Ask an administrator to raise the server's request size limit.")
                 }
             }
             SyncError::Network(_) => pick(
@@ -694,22 +707,55 @@ async fn prepare_outgoing<T: Transport>(
         .collect())
 }
 
-/// Sends a batch's documents. Returns (revisions written, revisions refused).
+/// Sends a batch's documents in requests of about `limit` bytes. A request the server refuses
+/// as too large (413) is sent again in halves, and `limit` goes down to what it was refused
+/// at, halved, for the rest of the run. Returns (revisions written, revisions refused).
 async fn deliver_outgoing<T: Transport>(
     remote: &Remote<'_, T>,
     docs: Vec<String>,
     opts: &Options,
+    limit: &Cell<usize>,
 ) -> Result<(usize, Vec<Refused>), SyncError> {
     let (mut written, mut refused) = (0, Vec::new());
-    for batch in protocol::batches(docs, opts.batch_size, opts.max_batch_bytes) {
+    let mut queue: VecDeque<Vec<String>> = protocol::batches(docs, opts.batch_size, limit.get())
+        .into_iter()
+        .collect();
+    while let Some(batch) = queue.pop_front() {
         let n = batch.len();
-        let body = remote
-            .ok(HttpRequest::post_text(
+        let body = bulk_docs_body(&batch);
+        let bytes = body.len();
+        let r = remote
+            .send(HttpRequest::post_text(
                 format!("{}/_bulk_docs", protocol::db_path(remote.db)),
-                bulk_docs_body(&batch),
+                body,
             ))
             .await?;
-        let no = parse_bulk_docs(&body)?;
+        if r.status == 413 {
+            if n == 1 {
+                let id = protocol::doc_id_of_text(&batch[0]).unwrap_or_default();
+                return Err(SyncError::TooLarge { id, bytes });
+            }
+            limit.set(limit.get().min(bytes / 2).max(1));
+            // Each half a request of its own at least, in order.
+            let (a, b) = {
+                let mut a = batch;
+                let b = a.split_off(n / 2);
+                (a, b)
+            };
+            for part in [b, a] {
+                for split in protocol::batches(part, opts.batch_size, limit.get())
+                    .into_iter()
+                    .rev()
+                {
+                    queue.push_front(split);
+                }
+            }
+            continue;
+        }
+        if !r.ok() {
+            return Err(status_error(remote.db, &r));
+        }
+        let no = parse_bulk_docs(&r.body)?;
         written += n - no.len().min(n);
         refused.extend(no);
     }
@@ -752,6 +798,7 @@ async fn push<S: DocStore, T: Transport>(
 ) -> Result<Outcome, SyncError> {
     // From scratch (a new server, or one wiped with its checkpoint): does it have anything?
     let ask = since > 0 || !remote_is_empty(remote).await?;
+    let limit = Cell::new(opts.max_batch_bytes);
     let (mut tx, mut rx) = futures::channel::mpsc::channel::<Result<Prepared, SyncError>>(0);
     let produce = async move {
         let mut from = since;
@@ -795,7 +842,7 @@ async fn push<S: DocStore, T: Transport>(
                 Ok::<(), SyncError>(())
             };
             let (sent, saved) =
-                futures::future::join(deliver_outgoing(remote, docs, opts), save).await;
+                futures::future::join(deliver_outgoing(remote, docs, opts, &limit), save).await;
             if let Err(e) = saved.and(sent.map(|(written, refused)| {
                 out.revs_written += written;
                 out.refused.extend(refused);

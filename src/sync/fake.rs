@@ -51,6 +51,10 @@ pub struct FakeServer {
     signed_in: Cell<bool>,
     /// Documents of these types are refused (`forbidden`), as a validation function would.
     pub refuse_types: Vec<String>,
+    /// Requests with a longer body are refused with 413, as a proxy's size limit would.
+    pub max_body: Option<usize>,
+    /// How many requests were refused so.
+    pub too_large: Cell<usize>,
 }
 
 impl FakeServer {
@@ -66,6 +70,8 @@ impl FakeServer {
             account: None,
             signed_in: Cell::new(false),
             refuse_types: Vec::new(),
+            max_body: None,
+            too_large: Cell::new(0),
         }
     }
 
@@ -449,6 +455,14 @@ impl Transport for FakeServer {
                 ));
             }
             None => {}
+        }
+        let long = |max: usize| req.body.as_ref().is_some_and(|b| b.len() > max);
+        if self.max_body.is_some_and(long) {
+            self.too_large.set(self.too_large.get() + 1);
+            return Ok(resp(
+                413,
+                json!({"error": "too_large", "reason": "the request entity is too large"}),
+            ));
         }
         match self.handle(&req).await {
             Ok(r) => Ok(r),

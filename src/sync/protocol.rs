@@ -442,6 +442,16 @@ pub fn doc_for_push(doc: &Doc, history: &[String]) -> Json {
     serde_json::from_str(&text).unwrap_or(Json::Null)
 }
 
+/// The `_id` of a document's JSON text (None: no text of a document).
+pub fn doc_id_of_text(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        #[serde(rename = "_id")]
+        id: String,
+    }
+    serde_json::from_str::<Id>(text).ok().map(|d| d.id)
+}
+
 /// [`doc_for_push`] as JSON text, written in one pass without copying the body: the envelope
 /// fields, `_revisions`, then the body's own fields (a body never holds envelope fields; one
 /// that did would have them replaced, as before).

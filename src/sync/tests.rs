@@ -922,6 +922,69 @@ fn a_push_to_an_empty_server_sends_everything_without_asking_what_it_lacks() {
     });
 }
 
+/// A server (or a proxy before it) that refuses large requests (413): the refused request is
+/// sent again in halves, and the rest of the run keeps under the size it was refused at.
+#[test]
+fn a_request_the_server_finds_too_large_is_sent_again_in_halves() {
+    block_on(async {
+        let mut server = FakeServer::new("kefu");
+        // About three of these notes' texts (some 130 bytes each) per request.
+        server.max_body = Some(450);
+        let a = MemoryStore::new();
+        add_notes(&a, 40).await;
+        let c = cfg(&server, "A");
+        // Four batches of ten: only the first meets a refusal (one or two, as it is halved).
+        let r = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert_eq!(r.pushed, 40);
+        assert!(
+            (1..=3).contains(&server.too_large.get()),
+            "{} refused",
+            server.too_large.get()
+        );
+        assert_eq!(ids(&server.store).await, ids(&a).await);
+        for id in ["note:00", "note:17", "note:39"] {
+            assert_eq!(
+                server.store.get(id).await.unwrap().rev,
+                a.get(id).await.unwrap().rev
+            );
+        }
+        // Nothing left to send.
+        let r = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert_eq!(r.pushed, 0);
+    });
+}
+
+/// A document larger than the server takes in one request stops the push with its id (the
+/// documents before it are delivered), and retrying does not help.
+#[test]
+fn a_document_larger_than_the_server_takes_stops_the_push_with_its_id() {
+    block_on(async {
+        let mut server = FakeServer::new("kefu");
+        server.max_body = Some(450);
+        let a = MemoryStore::new();
+        add_notes(&a, 4).await;
+        add(
+            &a,
+            "note:big",
+            json!({"type": "note", "text": "长".repeat(300)}),
+        )
+        .await;
+        let e = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap_err();
+        match &e {
+            SyncError::TooLarge { id, bytes } => {
+                assert_eq!(id, "note:big");
+                assert!(*bytes > 900, "{bytes}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!e.retryable());
+        assert!(e.message(true).contains("note:big") && e.message(false).contains("note:big"));
+        assert_eq!(ids(&server.store).await.len(), 4);
+    });
+}
+
 #[test]
 fn a_wiped_server_gets_everything_again() {
     block_on(async {

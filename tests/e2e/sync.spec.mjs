@@ -489,3 +489,53 @@ test('with the design document installed, the server refuses a kefu_kiosk accoun
   expect([401, 403]).toContain((await fetch(`${peer.url}/${DB}/_all_docs`)).status);
   expect(a.errors).toEqual([]);
 });
+
+test('a proxy that refuses large requests (413): the push sends smaller ones, and a complaint too large for it is named', async ({ browser, server }) => {
+  test.setTimeout(120_000);
+  const peer = await startPeer();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await fileComplaint(a.page, { name: '钱先生' });
+  await fileComplaint(a.page, { name: '孙女士' });
+  // The proxy's limit on a request's body, in bytes; what it refused and let through.
+  let limit = 2500;
+  const seen = { refused: 0, passed: 0, biggest: 0 };
+  await a.context.route(`${peer.url}/**`, async (route) => {
+    const req = route.request();
+    if (req.method() === 'POST' && req.url().includes('/_bulk_docs')) {
+      const n = Buffer.byteLength(req.postData() || '');
+      if (n > limit) {
+        seen.refused++;
+        await route.fulfill({ status: 413, contentType: 'application/json',
+          body: JSON.stringify({ error: 'too_large', reason: 'the request entity is too large' }) });
+        return;
+      }
+      seen.passed++;
+      seen.biggest = Math.max(seen.biggest, n);
+    }
+    await route.continue();
+  });
+  await open(a.page, '/settings');
+  await connect(a.page, peer);
+  await synced(a.page);
+  await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
+  expect(seen.refused).toBeGreaterThan(0);
+  expect(seen.passed).toBeGreaterThan(1);
+  expect(seen.biggest).toBeLessThanOrEqual(2500);
+  expect(await complaintIds()).toHaveLength(2);
+  // A complaint larger than the proxy takes on its own: the sync stops and names it.
+  limit = 6000;
+  const big = await fileComplaint(a.page, { name: '周先生', narrative: '营业部'.repeat(1000) });
+  const id = decodeURIComponent(big.path.split('/').pop());
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'error', { timeout: 20_000 });
+  await open(a.page, '/settings');
+  await expect(a.page.getByTestId('sync-detail')).toContainText('超过同步服务器允许的请求大小');
+  await expect(a.page.getByTestId('sync-detail')).toContainText(id);
+  expect(await complaintIds()).toHaveLength(2);
+  // The limit raised (by the administrator): the next sync sends it.
+  limit = Infinity;
+  await a.page.getByTestId('sync-now').click();
+  await synced(a.page);
+  expect(await complaintIds()).toHaveLength(3);
+  expect(a.errors).toEqual([]);
+});
