@@ -1581,16 +1581,21 @@ impl DocStore for IdbStore {
         // Buckets crowded with small segments are rewritten as one each, for the next read;
         // a failure there loses nothing (its transaction is undone) and is not this read's:
         // the segments read are the answer either way.
-        let mut per_bucket: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        // Rows come in key order, so a bucket's segments are together: (bucket, count, bytes).
+        let mut per_bucket: Vec<(&str, usize, usize)> = Vec::new();
         for (bucket, _, text) in &rows {
-            let (count, bytes) = per_bucket.entry(bucket.as_str()).or_default();
-            *count += 1;
-            *bytes += text.len();
+            match per_bucket.last_mut() {
+                Some((b, count, bytes)) if b == bucket => {
+                    *count += 1;
+                    *bytes += text.len();
+                }
+                _ => per_bucket.push((bucket, 1, text.len())),
+            }
         }
         let crowded: Vec<String> = per_bucket
             .into_iter()
-            .filter(|(_, (count, bytes))| summary::crowded(*count, *bytes))
-            .map(|(b, _)| b.to_string())
+            .filter(|(_, count, bytes)| summary::crowded(*count, *bytes))
+            .map(|(b, _, _)| b.to_string())
             .collect();
         if !crowded.is_empty() {
             if let Err(e) = self.compact_buckets(&name, &crowded).await {

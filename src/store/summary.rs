@@ -112,61 +112,46 @@ pub fn crowded(count: usize, bytes: usize) -> bool {
     count > COMPACT_AT && bytes / count.max(1) < COMPACT_BELOW
 }
 
-type Raw = Box<serde_json::value::RawValue>;
-
-/// An entry with its key and summary kept as the text they were written as.
-#[derive(Deserialize)]
-struct RawEntry(String, Option<Raw>, Option<Raw>);
-
-/// An entry's key and summary, as written.
-type Kept = (Raw, Option<Raw>);
-
 /// One bucket's segments as one: of each id its latest entry (as [`merge`] picks it), those
 /// saying the summary left the bucket dropped, at the bucket's latest sequence number. Read
 /// with the other buckets' segments, it gives what the segments it replaces gave: a write that
 /// moves a summary out of a bucket always leaves a `null` entry there, so an id whose latest
-/// entry in the bucket is a summary has no later entry anywhere. None: no segments. Err: a
-/// segment is not a JSON array of entries (the bucket is then left as it is).
+/// entry in the bucket is a summary has no later entry anywhere. Entries keep the order of
+/// their ids' first appearance. None: no segments. Err: a segment is not a JSON array of
+/// entries (the bucket is then left as it is).
 pub fn compact(segments: Vec<Segment>) -> Result<Option<Segment>, String> {
     let Some(last) = segments.iter().map(|(seq, _)| *seq).max() else {
         return Ok(None);
     };
-    // Of each id: the sequence number of its latest entry, and its key and summary (None:
-    // the summary left the bucket).
-    let mut latest: HashMap<String, (i64, Option<Kept>)> = HashMap::new();
+    // As in `merge`: where each id's latest entry is in `latest`, (id, seq, key, summary).
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut latest: Vec<(String, i64, Option<Json>, Option<Json>)> = Vec::new();
     for (seq, text) in segments {
-        let entries: Vec<RawEntry> = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        for RawEntry(id, key, summary) in entries {
-            let entry = key.map(|k| (k, summary));
-            match latest.entry(id) {
+        let entries: Vec<Entry<Json, Json>> =
+            serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        for Entry(id, key, summary) in entries {
+            match at.entry(id) {
                 Vacant(place) => {
-                    place.insert((seq, entry));
+                    latest.push((place.key().clone(), seq, key, summary));
+                    place.insert(latest.len() - 1);
                 }
-                Occupied(mut place) => {
-                    let old = place.get();
-                    if seq > old.0 || (seq == old.0 && entry.is_some()) {
-                        place.insert((seq, entry));
+                Occupied(place) => {
+                    let old = &mut latest[*place.get()];
+                    if seq > old.1 || (seq == old.1 && key.is_some()) {
+                        (old.1, old.2, old.3) = (seq, key, summary);
                     }
                 }
             }
         }
     }
-    let mut kept: Vec<(String, Raw, Option<Raw>)> = latest
-        .into_iter()
-        .filter_map(|(id, (_, entry))| entry.map(|(key, summary)| (id, key, summary)))
-        .collect();
-    kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut text = String::from("[");
-    for (i, (id, key, summary)) in kept.iter().enumerate() {
-        if i > 0 {
+    for (id, _, key, summary) in latest {
+        let Some(key) = key else { continue };
+        if text.len() > 1 {
             text.push(',');
         }
-        let summary = summary.as_ref().map_or("null", |s| s.get());
-        text.push_str(&format!(
-            "[{},{},{summary}]",
-            Json::String(id.clone()),
-            key.get()
-        ));
+        let summary = summary.unwrap_or(Json::Null);
+        text.push_str(&format!("[{},{key},{summary}]", Json::String(id)));
     }
     text.push(']');
     Ok(Some((last, text)))
@@ -292,7 +277,7 @@ mod tests {
         let cz = compact(z.clone()).unwrap().unwrap();
         assert_eq!(cm.0, 8);
         assert_eq!(cz.0, 9);
-        // The entries left: the latest of each id still in the bucket, ids in order.
+        // The entries left: the latest of each id still in the bucket, as the ids first came.
         assert_eq!(
             cm.1,
             r#"[["a",["m6"],11],["c",["m5"],30],["e",["m7"],"说明"]]"#

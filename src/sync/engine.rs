@@ -7,7 +7,7 @@
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value as Json};
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::protocol::{
     self, bulk_docs_body, bulk_get_body, bulk_get_path, changes_path, doc_path, error_text,
@@ -717,10 +717,10 @@ async fn deliver_outgoing<T: Transport>(
     limit: &Cell<usize>,
 ) -> Result<(usize, Vec<Refused>), SyncError> {
     let (mut written, mut refused) = (0, Vec::new());
-    let mut queue: VecDeque<Vec<String>> = protocol::batches(docs, opts.batch_size, limit.get())
-        .into_iter()
-        .collect();
-    while let Some(batch) = queue.pop_front() {
+    // The requests to send, the next one last.
+    let mut stack = protocol::batches(docs, opts.batch_size, limit.get());
+    stack.reverse();
+    while let Some(batch) = stack.pop() {
         let n = batch.len();
         let body = bulk_docs_body(&batch);
         let bytes = body.len();
@@ -737,18 +737,12 @@ async fn deliver_outgoing<T: Transport>(
             }
             limit.set(limit.get().min(bytes / 2).max(1));
             // Each half a request of its own at least, in order.
-            let (a, b) = {
-                let mut a = batch;
-                let b = a.split_off(n / 2);
-                (a, b)
-            };
-            for part in [b, a] {
-                for split in protocol::batches(part, opts.batch_size, limit.get())
-                    .into_iter()
-                    .rev()
-                {
-                    queue.push_front(split);
-                }
+            let mut first = batch;
+            let second = first.split_off(n / 2);
+            for part in [second, first] {
+                let mut splits = protocol::batches(part, opts.batch_size, limit.get());
+                splits.reverse();
+                stack.extend(splits);
             }
             continue;
         }

@@ -442,14 +442,17 @@ pub fn doc_for_push(doc: &Doc, history: &[String]) -> Json {
     serde_json::from_str(&text).unwrap_or(Json::Null)
 }
 
-/// The `_id` of a document's JSON text (None: no text of a document).
+/// The `_id` of a document's text as [`doc_text_for_push`] writes it (`{"_id":"…",…`).
 pub fn doc_id_of_text(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        #[serde(rename = "_id")]
-        id: String,
-    }
-    serde_json::from_str::<Id>(text).ok().map(|d| d.id)
+    let rest = text.strip_prefix("{\"_id\":\"")?;
+    // The id's closing quote: the first one not escaped by a backslash.
+    let mut escaped = false;
+    let end = rest.char_indices().find_map(|(i, c)| {
+        let quote = c == '"' && !escaped;
+        escaped = c == '\\' && !escaped;
+        quote.then_some(i)
+    })?;
+    serde_json::from_str::<String>(&text[7..=8 + end]).ok()
 }
 
 /// [`doc_for_push`] as JSON text, written in one pass without copying the body: the envelope

@@ -1352,3 +1352,14 @@ mod links {
         });
     }
 }
+
+/// The id a too-large document is named by comes from its pushed text, escapes and all.
+#[test]
+fn a_pushed_documents_id_is_read_back_from_its_text() {
+    for id in ["note:1", "note:\"q\"", "note:a\\\"b\\", "投诉:一", "x\\"] {
+        let text = doc_text_for_push(id, Some("1-ab"), false, &json!({"a": "\"}"}), &[]);
+        assert_eq!(doc_id_of_text(&text).as_deref(), Some(id), "{text}");
+    }
+    assert_eq!(doc_id_of_text("{\"_rev\":\"1-a\"}"), None);
+    assert_eq!(doc_id_of_text("{\"_id\":\"open"), None);
+}
