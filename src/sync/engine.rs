@@ -707,9 +707,16 @@ async fn prepare_outgoing<T: Transport>(
         .collect())
 }
 
+/// Requests larger than this that fail as if the connection dropped are sent again in halves:
+/// a proxy may drop a body it will not take instead of answering 413 (nginx takes 1 MB unless
+/// told otherwise). A smaller request that fails so fails for the network's reasons.
+const SAFE_REQUEST_BYTES: usize = 1_000_000;
+
 /// Sends a batch's documents in requests of about `limit` bytes. A request the server refuses
 /// as too large (413) is sent again in halves, and `limit` goes down to what it was refused
-/// at, halved, for the rest of the run. Returns (revisions written, revisions refused).
+/// at, halved, for the rest of the run (a request over [`SAFE_REQUEST_BYTES`] cut off by the
+/// network likewise, `limit` going down to that). Returns (revisions written, revisions
+/// refused).
 async fn deliver_outgoing<T: Transport>(
     remote: &Remote<'_, T>,
     docs: Vec<String>,
@@ -724,18 +731,26 @@ async fn deliver_outgoing<T: Transport>(
         let n = batch.len();
         let body = bulk_docs_body(&batch);
         let bytes = body.len();
-        let r = remote
+        let sent = remote
             .send(HttpRequest::post_text(
                 format!("{}/_bulk_docs", protocol::db_path(remote.db)),
                 body,
             ))
-            .await?;
-        if r.status == 413 {
+            .await;
+        let smaller = match &sent {
+            Ok(r) if r.status == 413 => Some(bytes / 2),
+            Err(SyncError::Network(_)) if bytes > SAFE_REQUEST_BYTES => Some(SAFE_REQUEST_BYTES),
+            _ => None,
+        };
+        if let Some(smaller) = smaller {
             if n == 1 {
+                if let Err(e) = sent {
+                    return Err(e);
+                }
                 let id = protocol::doc_id_of_text(&batch[0]).unwrap_or_default();
                 return Err(SyncError::TooLarge { id, bytes });
             }
-            limit.set(limit.get().min(bytes / 2).max(1));
+            limit.set(limit.get().min(smaller).max(1));
             // Each half a request of its own at least, in order.
             let mut first = batch;
             let second = first.split_off(n / 2);
@@ -746,6 +761,7 @@ async fn deliver_outgoing<T: Transport>(
             }
             continue;
         }
+        let r = sent?;
         if !r.ok() {
             return Err(status_error(remote.db, &r));
         }

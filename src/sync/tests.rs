@@ -954,6 +954,46 @@ fn a_request_the_server_finds_too_large_is_sent_again_in_halves() {
     });
 }
 
+/// A large request cut off by the network (as a proxy may do to a body it will not take) is
+/// sent again in halves of at most 1 MB; a small one cut off fails as before.
+#[test]
+fn a_large_request_cut_off_is_sent_again_in_smaller_ones() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        for i in 0..30 {
+            let text = "长".repeat(20_000);
+            add(
+                &a,
+                &format!("note:{i:02}"),
+                json!({"type": "note", "text": text}),
+            )
+            .await;
+        }
+        // 30 notes of ~60 KB: one request of ~1.8 MB, dropped once.
+        server.fault(Some(Method::Post), "_bulk_docs", FaultKind::Drop);
+        let mut o = opts(500);
+        o.max_batch_bytes = 4_000_000;
+        let r = run_cycle(&a, &server, &cfg(&server, "A"), "s", &o)
+            .await
+            .unwrap();
+        assert_eq!(r.pushed, 30);
+        assert_eq!(ids(&server.store).await, ids(&a).await);
+        assert!(
+            server.count("_bulk_docs") >= 3,
+            "{}",
+            server.count("_bulk_docs")
+        );
+        // A small request cut off is the network's failure.
+        add(&a, "note:small", json!({"type": "note"})).await;
+        server.fault(Some(Method::Post), "_bulk_docs", FaultKind::Drop);
+        let e = run_cycle(&a, &server, &cfg(&server, "A"), "s", &o)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, SyncError::Network(_)) && e.retryable(), "{e:?}");
+    });
+}
+
 /// A document larger than the server takes in one request stops the push with its id (the
 /// documents before it are delivered), and retrying does not help.
 #[test]
