@@ -380,26 +380,19 @@ async fn save_notes_one_at_a_time<S: DocStore>(s: &S, first: usize, n: usize) {
 #[wasm_bindgen_test]
 async fn a_crowded_summary_bucket_is_compacted_and_reads_the_same() {
     use kefu::store::memory::MemoryStore;
-    use kefu::store::summary::{merge, COMPACT_AT};
     let s = fresh("compact", suite::schema()).await;
     let twin = MemoryStore::open_with(suite::schema());
     save_notes_one_at_a_time(&s, 0, 60).await;
     save_notes_one_at_a_time(&twin, 0, 60).await;
     let all = KeyRange::all();
-    let read = |segments| merge::<i64>(segments, &all).unwrap();
     let expected = typed::summaries_of::<i64, _>(&twin, "t_note_n", &all)
         .await
         .unwrap();
     assert_eq!(expected.len(), 60 - 3);
-    // Bucket "o" (open) holds a segment per save, more than COMPACT_AT; this read sees them all.
-    let crowded = s.summary_segments("t_note_n", &all).await.unwrap();
-    assert!(crowded.len() > COMPACT_AT, "{} segments", crowded.len());
-    assert_eq!(read(crowded), expected);
-    // ...and left bucket "o" as one segment: what is left is that one and bucket "d"'s
-    // (done: 7 moves and the deletes of moved notes, below COMPACT_AT).
-    let compacted = s.summary_segments("t_note_n", &all).await.unwrap();
-    assert!(compacted.len() <= 1 + 10, "{} segments", compacted.len());
-    assert_eq!(read(compacted), expected);
+    // Bucket "o" (open) holds a segment per save, more than COMPACT_AT; the first read sees
+    // them all and leaves bucket "o" as one segment: what is left is that one and bucket
+    // "d"'s (done: 7 moves and the deletes of moved notes, below COMPACT_AT).
+    read_crowded_then_compacted(&s, &expected, 1 + 10).await;
     // Saves after the compaction count over it: new notes, and edits, moves and deletes of
     // notes in the compacted bucket.
     saves_after_compaction(&s).await;
@@ -410,13 +403,25 @@ async fn a_crowded_summary_bucket_is_compacted_and_reads_the_same() {
     assert_eq!(expected.len(), 57 + 40 - 2 - 1);
     // Bucket "o" is crowded again (note 7 moved out and back in it): compacted over the
     // first compaction.
+    read_crowded_then_compacted(&s, &expected, 1 + 20).await;
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+/// Two reads of `t_note_n`: the first finds a bucket crowded (more than `COMPACT_AT` segments)
+/// and compacts it, the second finds at most `at_most` segments; both read `expected`.
+async fn read_crowded_then_compacted(
+    s: &IdbStore,
+    expected: &[(String, Option<i64>)],
+    at_most: usize,
+) {
+    use kefu::store::summary::{merge, COMPACT_AT};
+    let all = KeyRange::all();
     let crowded = s.summary_segments("t_note_n", &all).await.unwrap();
     assert!(crowded.len() > COMPACT_AT, "{} segments", crowded.len());
-    assert_eq!(read(crowded), expected);
+    assert_eq!(merge::<i64>(crowded, &all).unwrap(), expected);
     let compacted = s.summary_segments("t_note_n", &all).await.unwrap();
-    assert!(compacted.len() <= 1 + 20, "{} segments", compacted.len());
-    assert_eq!(read(compacted), expected);
-    IdbStore::delete_database(s.name()).await.unwrap();
+    assert!(compacted.len() <= at_most, "{} segments", compacted.len());
+    assert_eq!(merge::<i64>(compacted, &all).unwrap(), expected);
 }
 
 /// 40 new notes (as above), and edits of five compacted notes: two moved to "done", one edited

@@ -560,9 +560,6 @@ fn ix_name(ix: &IndexDef) -> String {
     format!("ix_{}", ix.name)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Opening and upgrading
-
 impl IdbStore {
     /// Rewrites each of `buckets` of the summary store `name` as one segment
     /// ([`summary::compact`]), all in one transaction: a bucket's segments are read again,
@@ -601,6 +598,9 @@ impl IdbStore {
         done.wait().await
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Opening and upgrading
 
 impl IdbStore {
     /// Opens (creating or upgrading) the database `name` with the app's schema.
