@@ -7,7 +7,9 @@ use kefu::store::idb_store::IdbStore;
 use kefu::store::key::{IndexKey, KeyPart};
 use kefu::store::revs::RevTree;
 use kefu::store::schema::{num_part, IndexDef, Migration, SummaryDef};
-use kefu::store::{suite, typed, Doc, DocStore, KeyRange, Query, Schema, StoreError};
+use kefu::store::{
+    suite, typed, Doc, DocStore, KeyRange, Query, ReplicatedRev, Schema, StoreError,
+};
 use serde_json::{json, Value as Json};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -46,7 +48,7 @@ async fn shared_suite_on_indexeddb() {
         }
     })
     .await;
-    assert_eq!(n, 16);
+    assert_eq!(n, 17);
     let list = names.borrow().clone();
     for name in &list {
         IdbStore::delete_database(name).await.unwrap();
@@ -349,6 +351,71 @@ async fn an_upgrade_blocked_by_another_connection_is_reported() {
     assert_eq!(v2.count("by_type", &KeyRange::all()).await.unwrap(), 0);
     v2.close();
     drop(v2);
+    IdbStore::delete_database(&name).await.unwrap();
+}
+
+/// A pull's pages: found missing by `revs_diff`, then written without being read again while
+/// only this connection's writes of other documents come between. Another connection's write
+/// in between (another tab's) makes the write read first, and that revision is kept.
+#[wasm_bindgen_test]
+async fn a_pulled_page_is_written_without_reading_it_again() {
+    let name = fresh_name("known-absent");
+    IdbStore::delete_database(&name).await.unwrap();
+    let a = IdbStore::open_with(&name, suite::schema()).await.unwrap();
+    let b = IdbStore::open_with(&name, suite::schema()).await.unwrap();
+    let page = |from: i64, to: i64| -> Vec<ReplicatedRev> {
+        (from..=to)
+            .map(|n| {
+                let rev = format!("1-{n:0>32}");
+                ReplicatedRev {
+                    doc: Doc {
+                        id: format!("note:{n:03}"),
+                        rev: Some(rev.clone()),
+                        deleted: false,
+                        body: json!({"type": "note", "status": "open", "n": n}),
+                    },
+                    history: vec![rev],
+                }
+            })
+            .collect()
+    };
+    let wanted = |docs: &[ReplicatedRev]| -> Vec<(String, Vec<String>)> {
+        let wanted = docs.iter().map(|r| (r.doc.id.clone(), r.history.clone()));
+        wanted.collect()
+    };
+    // Two pages scanned before either is written, as the pull's pipeline does.
+    let (page1, page2, page3) = (page(1, 40), page(41, 80), page(81, 120));
+    assert_eq!(a.revs_diff(wanted(&page1)).await.unwrap().len(), 40);
+    assert_eq!(a.revs_diff(wanted(&page2)).await.unwrap().len(), 40);
+    a.put_replicated(page1.clone()).await.unwrap();
+    a.put_replicated(page2.clone()).await.unwrap();
+    assert_eq!(a.reads_skipped(), 2);
+    // Another tab writes one of the third page's documents after it was scanned.
+    assert_eq!(a.revs_diff(wanted(&page3)).await.unwrap().len(), 40);
+    let theirs = b
+        .put(Doc::new(
+            "note:100",
+            json!({"type": "note", "status": "open", "n": 0}),
+        ))
+        .await
+        .unwrap();
+    a.put_replicated(page3.clone()).await.unwrap();
+    assert_eq!(a.reads_skipped(), 2, "the third page was read first");
+    let tree = a.rev_tree("note:100").await.unwrap();
+    let mut leaves = tree.leaves();
+    leaves.sort();
+    let received = page3[19].doc.rev.clone().unwrap();
+    assert_eq!(leaves, vec![received.as_str(), theirs.as_str()]);
+    for r in page1.iter().chain(&page2).chain(&page3) {
+        if r.doc.id != "note:100" {
+            assert_eq!(b.get(&r.doc.id).await.unwrap().rev, r.doc.rev);
+        }
+    }
+    assert_eq!(a.update_seq().await.unwrap(), 121);
+    let open = KeyRange::prefix(IndexKey(vec![KeyPart::Str("open".into())]));
+    let open = Query::new("t_status_n", open);
+    assert_eq!(b.query(&open.limit(200)).await.unwrap().docs.len(), 120);
+    drop((a, b));
     IdbStore::delete_database(&name).await.unwrap();
 }
 

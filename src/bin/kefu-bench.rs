@@ -621,7 +621,9 @@ mod bench {
             .map_err(err)?;
         store.close();
         Ok(out(
-            json!({"ms": ms, "written": o.revs_written, "stored": stored}),
+            json!({"ms": ms, "written": o.revs_written, "stored": stored,
+                // Pages written without reading them again after their `revs_diff`.
+                "pages_not_reread": store.reads_skipped()}),
         ))
     }
 

@@ -6,7 +6,7 @@ use super::revs::{self, RevError, RevTree};
 use super::{Doc, ReplicatedRev, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The revision state of one document besides its winning body: the tree, and the bodies of
 /// the leaves that are not winning (conflicts, deleted branches).
@@ -544,10 +544,141 @@ pub fn parse_doc_record(v: &Json) -> Result<(Doc, u64), String> {
     .map(|(doc, seq, _)| (doc, seq))
 }
 
+/// What one connection knows of its database without reading it: ids that a read found absent
+/// at a sequence number, and the connection's own writes since then (each from one sequence
+/// number to the next, with the ids it wrote). A write of ids that were all absent at `s` need
+/// not read them when the store's sequence has moved from `s` only by this connection's own
+/// writes, none of them of those ids: a pull's page, which `revs_diff` reads and
+/// `put_replicated` then writes. Any other write, another tab's among them, leaves a gap in
+/// the chain, and the write reads as usual.
+#[derive(Debug, Default)]
+pub struct Recent {
+    absent: Vec<(u64, BTreeSet<String>)>,
+    writes: Vec<(u64, u64, BTreeSet<String>)>,
+}
+
+impl Recent {
+    /// How many reads and writes are kept (a pull has three pages at work).
+    const KEEP: usize = 8;
+    /// A larger write is not kept: it breaks the chain (its ids are not worth holding).
+    const MAX_IDS: usize = 2_000;
+
+    /// A read at sequence `seq` found none of `ids` stored.
+    pub fn read_absent(&mut self, seq: u64, ids: BTreeSet<String>) {
+        if ids.is_empty() || ids.len() > Self::MAX_IDS {
+            return;
+        }
+        if self.absent.len() == Self::KEEP {
+            self.absent.remove(0);
+        }
+        self.absent.push((seq, ids));
+    }
+
+    /// This connection's write took the sequence from `from` to `to`, writing `ids`. Kept only
+    /// while some absence is known (a later read's sequence is past it).
+    pub fn wrote<'a>(&mut self, from: u64, to: u64, ids: impl ExactSizeIterator<Item = &'a str>) {
+        if self.absent.is_empty() || ids.len() > Self::MAX_IDS || to <= from {
+            return;
+        }
+        if self.writes.len() == Self::KEEP {
+            self.writes.remove(0);
+        }
+        self.writes
+            .push((from, to, ids.map(str::to_string).collect()));
+    }
+
+    /// Whether some read found every one of `ids` absent (then a write waits for the sequence
+    /// number and asks [`Recent::absent_at`] before reading).
+    pub fn may_know(&self, ids: &BTreeSet<&str>) -> bool {
+        self.absent.iter().any(|(_, set)| covers(set, ids))
+    }
+
+    /// Whether every one of `ids` is known absent when the store's sequence is `now`.
+    pub fn absent_at(&self, ids: &BTreeSet<&str>, now: u64) -> bool {
+        self.absent
+            .iter()
+            .any(|(seq, set)| covers(set, ids) && self.only_own_writes(*seq, now, ids))
+    }
+
+    /// Whether the sequence went from `at` to `now` by this connection's writes alone, none of
+    /// them of `ids`.
+    fn only_own_writes(&self, mut at: u64, now: u64, ids: &BTreeSet<&str>) -> bool {
+        while at < now {
+            match self.writes.iter().find(|(from, _, _)| *from == at) {
+                Some((_, to, wrote)) if !ids.iter().any(|id| wrote.contains(*id)) => at = *to,
+                _ => return false,
+            }
+        }
+        at == now
+    }
+
+    /// Forgets everything (the database was written behind the counter's back).
+    pub fn forget(&mut self) {
+        *self = Recent::default();
+    }
+}
+
+fn covers(set: &BTreeSet<String>, ids: &BTreeSet<&str>) -> bool {
+    !ids.is_empty() && ids.iter().all(|id| set.contains(*id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn ids<'a>(v: &[&'a str]) -> BTreeSet<&'a str> {
+        v.iter().copied().collect()
+    }
+
+    fn owned(v: &[&str]) -> BTreeSet<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn absence_holds_across_own_writes_of_other_ids_only() {
+        let mut r = Recent::default();
+        // Nothing known: nothing skipped, and writes are not kept.
+        r.wrote(0, 3, ["a", "b", "c"].into_iter());
+        assert!(!r.may_know(&ids(&["x"])));
+        r.read_absent(3, owned(&["x", "y", "z"]));
+        assert!(r.may_know(&ids(&["x", "z"])));
+        assert!(!r.may_know(&ids(&["x", "q"])), "q was never read");
+        assert!(!r.may_know(&ids(&[])));
+        assert!(r.absent_at(&ids(&["x", "y"]), 3));
+        // Own writes of other ids keep it; one of x breaks it for x only.
+        r.wrote(3, 5, ["d", "e"].into_iter());
+        r.wrote(5, 6, ["f"].into_iter());
+        assert!(r.absent_at(&ids(&["x", "y"]), 6));
+        r.wrote(6, 7, ["x"].into_iter());
+        assert!(!r.absent_at(&ids(&["x", "y"]), 7));
+        assert!(r.absent_at(&ids(&["y", "z"]), 7));
+        // A gap (another connection wrote 7..9) ends it for everything.
+        r.wrote(9, 10, ["g"].into_iter());
+        assert!(!r.absent_at(&ids(&["y"]), 10));
+        assert!(!r.absent_at(&ids(&["y"]), 8), "past the last own write");
+        // A counter that went back (the database was replaced) is no chain either.
+        assert!(!r.absent_at(&ids(&["y"]), 2));
+        // A later read is a new starting point.
+        r.read_absent(10, owned(&["y", "w"]));
+        assert!(r.absent_at(&ids(&["y", "w"]), 10));
+        r.forget();
+        assert!(!r.may_know(&ids(&["y"])));
+    }
+
+    #[test]
+    fn absence_keeps_only_the_latest_reads() {
+        let mut r = Recent::default();
+        for i in 0..10u64 {
+            r.read_absent(i, owned(&[&format!("id{i}")]));
+        }
+        assert!(!r.may_know(&ids(&["id1"])));
+        assert!(r.absent_at(&ids(&["id9"]), 9));
+        // A write too large to keep breaks the chain.
+        let many: Vec<String> = (0..3000).map(|i| format!("n{i}")).collect();
+        r.wrote(9, 3009, many.iter().map(String::as_str));
+        assert!(!r.absent_at(&ids(&["id9"]), 3009));
+    }
 
     #[test]
     fn deleting_the_winner_promotes_the_conflict() {

@@ -28,7 +28,7 @@
 //! `store/idb.js`, so a page crosses into wasm as one JSON text.
 //! - `local` (key = id): `_local` documents, JSON strings. `meta` (key `"seq"`): the counter.
 
-use super::engine::{self, Current, Prepared, RevRecord};
+use super::engine::{self, Current, Prepared, Recent, RevRecord};
 use super::key::{utf16_cmp, IndexKey, KeyRange};
 use super::revs::RevTree;
 use super::schema::SummaryDef;
@@ -111,6 +111,10 @@ struct Inner {
     schema: Schema,
     channel: Option<BroadcastChannel>,
     _on_versionchange: Closure<dyn FnMut()>,
+    /// Ids known absent without reading (a pull's page between `revs_diff` and its write).
+    recent: RefCell<Recent>,
+    /// How many writes found their ids absent that way (read by tests).
+    reads_skipped: Cell<u64>,
 }
 
 impl Drop for Inner {
@@ -715,6 +719,8 @@ impl IdbStore {
                 schema,
                 channel,
                 _on_versionchange: on_versionchange,
+                recent: RefCell::default(),
+                reads_skipped: Cell::new(0),
             }),
         })
     }
@@ -727,6 +733,12 @@ impl IdbStore {
     /// The schema this connection was opened with.
     pub fn schema(&self) -> &Schema {
         &self.inner.schema
+    }
+
+    /// How many replicated writes took their documents as absent without reading them (a
+    /// pull's pages after their `revs_diff`).
+    pub fn reads_skipped(&self) -> u64 {
+        self.inner.reads_skipped.get()
     }
 
     /// Closes the connection (later calls fail). Dropping the last clone closes it too.
@@ -804,6 +816,7 @@ impl IdbStore {
     /// Test hook: writes a raw value into the `docs` store, bypassing every check (to simulate a
     /// damaged record). The value must carry `_id`.
     pub async fn put_raw_record(&self, value: &Json) -> Result<(), StoreError> {
+        self.inner.recent.borrow_mut().forget();
         let tx = self.tx(&[DOCS], true)?;
         let done = TxDone::new(&tx);
         tx.object_store(DOCS)
@@ -816,6 +829,7 @@ impl IdbStore {
     /// Test hook: writes a revision record into the `revs` store, as the app kept the tree
     /// before schema 8 (a JSON string under the document id).
     pub async fn put_raw_legacy_tree(&self, id: &str, tree: &RevRecord) -> Result<(), StoreError> {
+        self.inner.recent.borrow_mut().forget();
         let text = serde_json::to_string(tree).map_err(|e| StoreError::Backend(e.to_string()))?;
         let tx = self.tx(&[REVS], true)?;
         let done = TxDone::new(&tx);
@@ -1055,6 +1069,19 @@ impl IdbStore {
                 get_rows(&docs, ids)
             }
             Reads::Gets(gets) => gets,
+            Reads::Known => {
+                let seq = also.ok_or_else(|| StoreError::Backend("no sequence read".into()))?;
+                wait_all(std::slice::from_ref(seq)).await?;
+                let now = seq.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
+                if self.inner.recent.borrow().absent_at(ids, now) {
+                    self.inner
+                        .reads_skipped
+                        .set(self.inner.reads_skipped.get() + 1);
+                    out.states = map_of(ids.iter().map(|id| (id.to_string(), None)));
+                    return Ok(out);
+                }
+                get_rows(&docs, ids)
+            }
         };
         // Requests of a transaction complete in order: `also`, issued before, is done when the
         // gets are.
@@ -1105,7 +1132,12 @@ impl IdbStore {
         let mut prev = BTreeMap::new();
         // The caller's own work runs while IndexedDB answers the reads; the reads are awaited
         // even when it fails, so that nothing is left pending when the transaction aborts.
-        let (planned, work) = match self.issue_reads(&tx, &ids, count_first) {
+        let reads = if count_first && self.inner.recent.borrow().may_know(&ids) {
+            Ok(Reads::Known)
+        } else {
+            self.issue_reads(&tx, &ids, count_first)
+        };
+        let (planned, work) = match reads {
             Ok(reads) => {
                 let work = meanwhile();
                 let read = self.finish_reads(&tx, &ids, reads, Some(&seq_req)).await;
@@ -1149,7 +1181,10 @@ impl IdbStore {
             return Err(e);
         }
         done.wait().await?;
-        self.notify(seq0 + states.len() as u64);
+        let seq1 = seq0 + states.len() as u64;
+        let written = states.iter().map(|c| c.winner.id.as_str());
+        self.inner.recent.borrow_mut().wrote(seq0, seq1, written);
+        self.notify(seq1);
         Ok(out)
     }
 
@@ -1222,6 +1257,9 @@ enum Reads {
     Nothing,
     Count(IdbRequest),
     Gets(Promise),
+    /// None of the ids was stored at a read this connection made: read them only if the
+    /// sequence number (the `also` request) shows another write since (`Recent`).
+    Known,
 }
 
 /// The revision records of `ids` kept in the `revs` store (records written before schema 8),
@@ -1530,9 +1568,19 @@ impl DocStore for IdbStore {
         &self,
         wanted: Vec<(String, Vec<String>)>,
     ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
-        let tx = self.tx(&[DOCS, REVS], false)?;
+        let tx = self.tx(&[DOCS, REVS, META], false)?;
         let ids: BTreeSet<&str> = set_of(wanted.iter().map(|(id, _)| id.as_str()));
-        let read = self.read_states(&tx, &ids, None).await?;
+        // The counter in the same transaction: what is absent now, a write of the same ids
+        // may take as absent while only this connection's writes of other ids come between.
+        let seq_req = tx
+            .object_store(META)
+            .and_then(|m| m.get(&JsValue::from_str("seq")))
+            .map_err(js_err)?;
+        let read = self.read_states(&tx, &ids, Some(&seq_req)).await?;
+        let seq = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
+        let absent = read.states.iter().filter(|(_, s)| s.is_none());
+        let absent = absent.map(|(id, _)| id.clone()).collect();
+        self.inner.recent.borrow_mut().read_absent(seq, absent);
         let mut out = Vec::new();
         for (id, revs) in wanted {
             let missing = match read.states.get(&id).and_then(Option::as_ref) {

@@ -51,7 +51,62 @@ where
     summaries_follow_writes(&make().await).await;
     ids_sorted_as_indexeddb_sorts_them(&make().await).await;
     replicated_bodies_stored_as_received(&make().await).await;
-    16
+    diff_then_writes_then_replicated(&make().await).await;
+    17
+}
+
+/// A pull's page: `revs_diff` finds documents missing, then they are written as received. A
+/// write of one of them in between (here; another tab's, on IndexedDB) is not lost: the
+/// received revision joins it as a conflict. Documents untouched in between arrive as they are.
+pub async fn diff_then_writes_then_replicated<S: DocStore>(s: &S) {
+    let received = |id: &str, rev: &str, n: i64| ReplicatedRev {
+        doc: Doc {
+            id: id.into(),
+            rev: Some(rev.into()),
+            deleted: false,
+            body: json!({"type": "note", "status": "open", "n": n}),
+        },
+        history: vec![rev.into()],
+    };
+    let page = |ids: &[&str]| {
+        ids.iter()
+            .map(|id| (id.to_string(), vec![format!("1-{:0>32}", &id[5..])]))
+            .collect::<Vec<_>>()
+    };
+    let wanted = page(&["note:1", "note:2", "note:3"]);
+    assert_eq!(s.revs_diff(wanted.clone()).await.unwrap(), wanted);
+    // Another page is written first, and note:2 is written here.
+    s.put_replicated(vec![received(
+        "note:9",
+        "1-00000000000000000000000000000009",
+        9,
+    )])
+    .await
+    .unwrap();
+    let mine = s.put(note("note:2", "open", 2)).await.unwrap();
+    let rev = |id: &str| wanted.iter().find(|(i, _)| i == id).unwrap().1[0].clone();
+    let batch: Vec<ReplicatedRev> = ["note:1", "note:2", "note:3"]
+        .iter()
+        .map(|id| received(id, &rev(id), 1))
+        .collect();
+    s.put_replicated(batch).await.unwrap();
+    let tree = s.rev_tree("note:2").await.unwrap();
+    let mut leaves = tree.leaves();
+    leaves.sort();
+    let theirs = rev("note:2");
+    let mut both = vec![mine.as_str(), theirs.as_str()];
+    both.sort();
+    assert_eq!(leaves, both, "the write in between is kept");
+    for id in ["note:1", "note:3", "note:9"] {
+        let d = s.get(id).await.unwrap();
+        assert_eq!(s.rev_tree(id).await.unwrap().leaves().len(), 1, "{id}");
+        assert_eq!(d.body["status"], json!("open"));
+    }
+    assert!(s
+        .revs_diff(page(&["note:1", "note:3"]))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Received revisions keep their own bodies: two documents that arrive with the same revision
