@@ -252,7 +252,8 @@ try {
     F[`replicate_push_${SMALL}`] = { kefu_ms: round1(kp.ms), peer: 'pouchdb', peer_ms: round1(pp.ms), ratio: ratio(kp.ms, pp.ms),
       written: { kefu: kp.written, pouchdb: pp.written }, ...(kp.missing ? { kefu_missing: kp.missing } : {}) };
     F[`replicate_pull_${SMALL}`] = { kefu_ms: round1(kl.ms), peer: 'pouchdb', peer_ms: round1(pl.ms), ratio: ratio(kl.ms, pl.ms),
-      stored: { kefu: kl.stored, pouchdb: pl.stored }, ...(kl.missing ? { kefu_missing: kl.missing } : {}) };
+      stored: { kefu: kl.stored, pouchdb: pl.stored }, kefu_pages_not_reread: kl.pages_not_reread,
+      ...(kl.missing ? { kefu_missing: kl.missing } : {}) };
   }
   await rpage.close();
   await context.close();
