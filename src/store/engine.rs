@@ -611,11 +611,6 @@ impl Recent {
         }
         at == now
     }
-
-    /// Forgets everything (the database was written behind the counter's back).
-    pub fn forget(&mut self) {
-        *self = Recent::default();
-    }
 }
 
 fn covers(set: &BTreeSet<String>, ids: &BTreeSet<&str>) -> bool {
@@ -662,8 +657,6 @@ mod tests {
         // A later read is a new starting point.
         r.read_absent(10, owned(&["y", "w"]));
         assert!(r.absent_at(&ids(&["y", "w"]), 10));
-        r.forget();
-        assert!(!r.may_know(&ids(&["y"])));
     }
 
     #[test]
@@ -678,6 +671,17 @@ mod tests {
         let many: Vec<String> = (0..3000).map(|i| format!("n{i}")).collect();
         r.wrote(9, 3009, many.iter().map(String::as_str));
         assert!(!r.absent_at(&ids(&["id9"]), 3009));
+        // Only the latest writes are kept: once the first link is gone, so is the chain.
+        r.read_absent(4000, owned(&["a"]));
+        for k in 0..8u64 {
+            r.wrote(4000 + k, 4001 + k, ["b"].into_iter());
+        }
+        assert!(r.absent_at(&ids(&["a"]), 4008));
+        r.wrote(4008, 4009, ["c"].into_iter());
+        assert!(
+            !r.absent_at(&ids(&["a"]), 4009),
+            "the link from 4000 was let go"
+        );
     }
 
     #[test]

@@ -814,14 +814,17 @@ impl IdbStore {
     }
 
     /// Test hook: writes a raw value into the `docs` store, bypassing every check (to simulate a
-    /// damaged record). The value must carry `_id`.
+    /// damaged record). The value must carry `_id`. It moves the counter like any write, so that
+    /// no connection takes the id as still absent (`Recent`).
     pub async fn put_raw_record(&self, value: &Json) -> Result<(), StoreError> {
-        self.inner.recent.borrow_mut().forget();
-        let tx = self.tx(&[DOCS], true)?;
+        let tx = self.tx(&[DOCS, META], true)?;
         let done = TxDone::new(&tx);
-        tx.object_store(DOCS)
-            .map_err(js_err)?
-            .put(&to_js(value))
+        let meta = tx.object_store(META).map_err(js_err)?;
+        let seq = request(meta.get(&JsValue::from_str("seq")).map_err(js_err)?).await?;
+        let next = JsValue::from_f64(seq.as_f64().unwrap_or(0.0) + 1.0);
+        meta.put_with_key(&next, &JsValue::from_str("seq"))
+            .and_then(|_| tx.object_store(DOCS))
+            .and_then(|docs| docs.put(&to_js(value)))
             .map_err(js_err)?;
         done.wait().await
     }
@@ -829,7 +832,6 @@ impl IdbStore {
     /// Test hook: writes a revision record into the `revs` store, as the app kept the tree
     /// before schema 8 (a JSON string under the document id).
     pub async fn put_raw_legacy_tree(&self, id: &str, tree: &RevRecord) -> Result<(), StoreError> {
-        self.inner.recent.borrow_mut().forget();
         let text = serde_json::to_string(tree).map_err(|e| StoreError::Backend(e.to_string()))?;
         let tx = self.tx(&[REVS], true)?;
         let done = TxDone::new(&tx);
