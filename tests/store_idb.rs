@@ -48,7 +48,7 @@ async fn shared_suite_on_indexeddb() {
         }
     })
     .await;
-    assert_eq!(n, 17);
+    assert_eq!(n, 18);
     let list = names.borrow().clone();
     for name in &list {
         IdbStore::delete_database(name).await.unwrap();

@@ -96,6 +96,9 @@ const BY_SEQ: &str = "by_seq";
 /// Above this many documents a bulk write first counts the id range: when nothing exists
 /// there (an import, a first sync) it skips reading each document.
 const COUNT_FIRST: usize = 32;
+/// Documents per part of a write (`write`): a part is planned and its records handed to
+/// IndexedDB while the browser stores the part before.
+const PART: usize = 125;
 /// How long an open waits for other connections to close before reporting `Blocked`.
 const BLOCKED_GRACE_MS: i32 = 3000;
 
@@ -544,6 +547,22 @@ async fn read_segments(
             Ok((bucket, seq, text))
         })
         .collect()
+}
+
+/// Adds one part's summary changes to a write's: one segment per bucket for the whole write.
+fn add_segments(into: &mut Segments, more: Segments) {
+    for (name, buckets) in more {
+        let at = match into.iter().position(|(n, _)| *n == name) {
+            Some(at) => at,
+            None => {
+                into.push((name, BTreeMap::new()));
+                into.len() - 1
+            }
+        };
+        for (bucket, entries) in buckets {
+            into[at].1.entry(bucket).or_default().extend(entries);
+        }
+    }
 }
 
 /// Puts one segment per bucket at `[bucket, seq]`.
@@ -1111,83 +1130,104 @@ impl IdbStore {
     }
 
     /// One readwrite transaction: read the states of `ids` and, while IndexedDB answers, do
-    /// the caller's `meanwhile` work (validating and hashing a batch); let `plan` decide the new
-    /// states from both (an error in either aborts and nothing is written), issue every put
-    /// without awaiting each with the body texts `texts` finds in the work, then await the
-    /// commit and tell subscribers.
-    async fn write<M, T>(
+    /// the caller's `meanwhile` work on the first of `parts` (validating and hashing documents);
+    /// let `plan` decide a part's new states from both, and issue its puts at once, without
+    /// awaiting them, with the body texts `texts` finds in the work. Then the next part's work
+    /// runs while IndexedDB stores the part before it: the browser writes records and index
+    /// entries on its own thread, so the wasm work and the storing overlap instead of taking
+    /// turns. Parts must not share an id (each is planned against the states read first). An
+    /// error anywhere aborts the transaction and nothing is written. Then the summaries'
+    /// segment and the counter, the commit awaited, and subscribers told.
+    async fn write<P, M, T>(
         &self,
         ids: BTreeSet<&str>,
         count_first: bool,
-        meanwhile: impl FnOnce() -> Result<M, StoreError>,
+        parts: Vec<P>,
+        mut meanwhile: impl FnMut(P) -> Result<M, StoreError>,
         texts: fn(&M) -> BTreeMap<&str, &str>,
-        plan: impl FnOnce(
-            &M,
+        mut plan: impl FnMut(
+            &mut M,
             &BTreeMap<String, Option<Current>>,
         ) -> Result<(Vec<Current>, T), StoreError>,
-    ) -> Result<T, StoreError> {
+    ) -> Result<Vec<T>, StoreError> {
         let tx = self.tx(&self.write_stores(), true)?;
         let done = TxDone::new(&tx);
         let meta = tx.object_store(META).map_err(js_err)?;
         let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
-        let mut legacy = BTreeSet::new();
-        let mut prev = BTreeMap::new();
-        // The caller's own work runs while IndexedDB answers the reads; the reads are awaited
+        let mut parts = parts.into_iter();
+        // The first part's work runs while IndexedDB answers the reads; the reads are awaited
         // even when it fails, so that nothing is left pending when the transaction aborts.
         let reads = if count_first && self.inner.recent.borrow().may_know(&ids) {
             Ok(Reads::Known)
         } else {
             self.issue_reads(&tx, &ids, count_first)
         };
-        let (planned, work) = match reads {
+        let first = match reads {
             Ok(reads) => {
-                let work = meanwhile();
+                let work = parts.next().map(&mut meanwhile).transpose();
                 let read = self.finish_reads(&tx, &ids, reads, Some(&seq_req)).await;
-                match (work, read) {
-                    (Ok(work), Ok(read)) => {
-                        legacy = read.legacy;
-                        prev = read.states;
-                        (plan(&work, &prev), Some(work))
-                    }
-                    (Err(e), _) | (_, Err(e)) => (Err(e), None),
+                let seq = seq_req.result().map_err(js_err);
+                match (work, read, seq) {
+                    (Ok(work), Ok(read), Ok(seq)) => Ok((work, read, seq)),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
                 }
             }
-            Err(e) => (Err(e), None),
+            Err(e) => Err(e),
         };
-        let seq_now = seq_req.result().map_err(js_err);
-        let (states, out, seq0) = match (planned, seq_now) {
-            (Ok((states, out)), Ok(seq)) => (states, out, seq.as_f64().unwrap_or(0.0) as u64),
-            (Err(e), _) | (_, Err(e)) => {
-                let _ = tx.abort();
-                let _ = done.wait().await;
-                return Err(e);
+        let mut outs = Vec::new();
+        let mut written: Vec<String> = Vec::new();
+        let mut seq0 = 0;
+        let issued = match first {
+            Ok((mut work, read, seq)) => {
+                seq0 = seq.as_f64().unwrap_or(0.0) as u64;
+                let prev = read.states;
+                let mut sums: Segments = Vec::new();
+                let issue = || -> Result<(), StoreError> {
+                    while let Some(mut m) = work.take() {
+                        let (states, out) = plan(&mut m, &prev)?;
+                        outs.push(out);
+                        if !states.is_empty() {
+                            let next = seq0 + written.len() as u64;
+                            self.issue_records(&tx, &states, next, &texts(&m))?;
+                            add_segments(
+                                &mut sums,
+                                summary_changes(&self.inner.schema, &prev, &states),
+                            );
+                            written.extend(states.into_iter().map(|c| c.winner.id));
+                        }
+                        drop(m);
+                        work = parts.next().map(&mut meanwhile).transpose()?;
+                    }
+                    if written.is_empty() {
+                        return Ok(());
+                    }
+                    put_segments(&tx, sums, seq0 + 1)?;
+                    let last = seq0 + written.len() as u64;
+                    meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
+                        .map_err(js_err)?;
+                    let revs = tx.object_store(REVS).map_err(js_err)?;
+                    read.legacy
+                        .iter()
+                        .try_for_each(|id| revs.delete(&JsValue::from_str(id)).map(|_| ()))
+                        .map_err(js_err)
+                };
+                issue()
             }
+            Err(e) => Err(e),
         };
-        if states.is_empty() {
-            done.wait().await?;
-            return Ok(out);
-        }
-        let revs = tx.object_store(REVS).map_err(js_err)?;
-        let texts = work.as_ref().map(texts).unwrap_or_default();
-        let issued = self
-            .issue_puts(&tx, &states, seq0, &texts, &prev)
-            .and_then(|_| {
-                legacy
-                    .iter()
-                    .try_for_each(|id| revs.delete(&JsValue::from_str(id)).map(|_| ()))
-                    .map_err(js_err)
-            });
         if let Err(e) = issued {
             let _ = tx.abort();
             let _ = done.wait().await;
             return Err(e);
         }
         done.wait().await?;
-        let seq1 = seq0 + states.len() as u64;
-        let written = states.iter().map(|c| c.winner.id.as_str());
-        self.inner.recent.borrow_mut().wrote(seq0, seq1, written);
-        self.notify(seq1);
-        Ok(out)
+        if !written.is_empty() {
+            let seq1 = seq0 + written.len() as u64;
+            let ids = written.iter().map(String::as_str);
+            self.inner.recent.borrow_mut().wrote(seq0, seq1, ids);
+            self.notify(seq1);
+        }
+        Ok(outs)
     }
 
     /// The stores a write touches: documents, legacy trees, the counter and the summaries.
@@ -1197,17 +1237,16 @@ impl IdbStore {
         v
     }
 
-    /// Issues the puts of `states` (documents from `prev`) inside `tx` without awaiting them.
-    fn issue_puts(
+    /// Issues the puts of the records of `states`, sequence numbers from `first`, inside `tx`
+    /// without awaiting them; only the records (summaries and counter are the caller's).
+    fn issue_records(
         &self,
         tx: &IdbTransaction,
         states: &[Current],
-        seq0: u64,
+        first: u64,
         texts: &BTreeMap<&str, &str>,
-        prev: &BTreeMap<String, Option<Current>>,
     ) -> Result<(), StoreError> {
         let docs = tx.object_store(DOCS).map_err(js_err)?;
-        let meta = tx.object_store(META).map_err(js_err)?;
         // One call for the whole batch of records, the bodies never escaped into JSON.
         let mut batch = engine::RecordBatch::with_capacity(states.len());
         for (i, cur) in states.iter().enumerate() {
@@ -1219,7 +1258,7 @@ impl IdbStore {
                 .and_then(|r| texts.get(r).copied());
             batch.push(
                 &cur.winner,
-                seq0 + 1 + i as u64,
+                first + 1 + i as u64,
                 &keys,
                 Some(&cur.revs),
                 text,
@@ -1227,15 +1266,6 @@ impl IdbStore {
         }
         let batch = batch.finish();
         js_put_records(&docs, batch.heads_text(), &batch.texts, &batch.cuts).map_err(js_err)?;
-        // The summaries' segment of this write, at its first sequence number.
-        put_segments(
-            tx,
-            summary_changes(&self.inner.schema, prev, states),
-            seq0 + 1,
-        )?;
-        let last = seq0 + states.len() as u64;
-        meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
-            .map_err(js_err)?;
         Ok(())
     }
 
@@ -1308,6 +1338,23 @@ fn canonical_texts(prepared: &Vec<Prepared>) -> BTreeMap<&str, &str> {
     )
 }
 
+/// A write's parts (see `write`): pieces of `PART` items when the `distinct` ids are as many
+/// as the items, else one part, since an id written twice must be planned in one piece.
+fn parts_of<X>(items: Vec<X>, distinct: usize) -> Vec<Vec<X>> {
+    if distinct != items.len() || items.len() <= PART {
+        return vec![items];
+    }
+    let mut parts = Vec::with_capacity(items.len().div_ceil(PART));
+    let mut items = items.into_iter();
+    loop {
+        let part: Vec<X> = items.by_ref().take(PART).collect();
+        if part.is_empty() {
+            return parts;
+        }
+        parts.push(part);
+    }
+}
+
 fn lookup(
     states: &BTreeMap<String, Option<Current>>,
     id: &str,
@@ -1351,19 +1398,24 @@ impl DocStore for IdbStore {
         if docs.is_empty() {
             return Ok(Vec::new());
         }
-        // Validated and hashed while the transaction's reads are answered.
+        // Validated and hashed a part at a time: the first while the transaction's reads are
+        // answered, each next one while IndexedDB stores the one before.
         let owned: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
         let ids: BTreeSet<&str> = set_of(owned.iter().map(String::as_str));
-        self.write(
-            ids,
-            false,
-            || docs.into_iter().map(engine::prepare).collect(),
-            canonical_texts,
-            |prepared: &Vec<Prepared>, states| {
-                engine::plan_edits(prepared, |id| lookup(states, id))
-            },
-        )
-        .await
+        let parts = parts_of(docs, ids.len());
+        let revs = self
+            .write(
+                ids,
+                false,
+                parts,
+                |part| part.into_iter().map(engine::prepare).collect(),
+                canonical_texts,
+                |prepared: &mut Vec<Prepared>, states| {
+                    engine::plan_edits(prepared, |id| lookup(states, id))
+                },
+            )
+            .await?;
+        Ok(revs.into_iter().flatten().collect())
     }
 
     async fn delete(&self, id: &str, rev: &str) -> Result<String, StoreError> {
@@ -1536,8 +1588,13 @@ impl DocStore for IdbStore {
             }
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
-                self.issue_puts(&tx, chunk, first, &BTreeMap::new(), &BTreeMap::new())?;
+                self.issue_records(&tx, chunk, first, &BTreeMap::new())?;
+                let sums = summary_changes(&self.inner.schema, &BTreeMap::new(), chunk);
+                put_segments(&tx, sums, first + 1)?;
             }
+            let last = JsValue::from_f64((seq0 + states.len() as u64) as f64);
+            meta.put_with_key(&last, &JsValue::from_str("seq"))
+                .map_err(js_err)?;
             Ok::<(), StoreError>(())
         })();
         if let Err(e) = issued {
@@ -1556,14 +1613,20 @@ impl DocStore for IdbStore {
         }
         let owned: Vec<String> = revs.iter().map(|r| r.doc.id.clone()).collect();
         let ids: BTreeSet<&str> = set_of(owned.iter().map(String::as_str));
+        let parts = parts_of(revs, ids.len());
         self.write(
             ids,
             true,
-            || Ok(()),
+            parts,
+            Ok,
             |_| BTreeMap::new(),
-            |_, states| engine::plan_replicated(revs, |id| lookup(states, id)).map(|s| (s, ())),
+            |part: &mut Vec<ReplicatedRev>, states| {
+                let part = std::mem::take(part);
+                engine::plan_replicated(part, |id| lookup(states, id)).map(|s| (s, ()))
+            },
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     async fn revs_diff(

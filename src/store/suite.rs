@@ -52,7 +52,96 @@ where
     ids_sorted_as_indexeddb_sorts_them(&make().await).await;
     replicated_bodies_stored_as_received(&make().await).await;
     diff_then_writes_then_replicated(&make().await).await;
-    17
+    large_writes_in_parts(&make().await).await;
+    18
+}
+
+/// Writes of hundreds of documents (the IndexedDB store plans and hands them over a part at a
+/// time while the browser stores the part before): one change each with consecutive sequence
+/// numbers, one summary entry each, and still all or nothing when a late document fails.
+pub async fn large_writes_in_parts<S: DocStore>(s: &S) {
+    let old = s.put(note("note:0330", "open", 330)).await.unwrap();
+    let seq = s.update_seq().await.unwrap();
+    let batch = |from: usize| -> Vec<Doc> {
+        (from..from + 400)
+            .map(|i| note(&format!("note:{i:04}"), "open", i as i64))
+            .collect()
+    };
+    let unchanged = |what: &'static str| async move {
+        assert_eq!(s.update_seq().await.unwrap(), seq, "{what}");
+        assert_eq!(
+            s.count("by_type", &KeyRange::all()).await.unwrap(),
+            1,
+            "{what}"
+        );
+        assert_eq!(summaries_of(s, "open").await.len(), 1, "{what}");
+        assert!(matches!(
+            s.get("note:0010").await,
+            Err(StoreError::NotFound { .. })
+        ));
+    };
+    // A stale edit near the end (note:0330 exists, written without its revision).
+    let stale = batch(0);
+    assert_eq!(
+        s.bulk(stale).await,
+        Err(StoreError::Conflict {
+            id: "note:0330".into()
+        })
+    );
+    unchanged("a conflict in the last parts").await;
+    // A bad id near the end.
+    let mut bad = batch(1000);
+    bad[380].id = "_bad".into();
+    assert!(matches!(s.bulk(bad).await, Err(StoreError::Invalid(_))));
+    unchanged("an invalid document in the last part").await;
+    assert_eq!(s.get("note:0330").await.unwrap().rev, Some(old));
+    // A whole batch of new documents.
+    let revs = s.bulk(batch(1000)).await.unwrap();
+    assert_eq!(revs.len(), 400);
+    assert!(revs.iter().all(|r| r.starts_with("1-")));
+    let feed = s.changes(seq, 1000).await.unwrap();
+    let seqs: Vec<u64> = feed.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (seq + 1..=seq + 400).collect::<Vec<u64>>());
+    let fed: Vec<String> = feed.iter().map(|c| c.id.clone()).collect();
+    let want: Vec<String> = (1000..1400).map(|i| format!("note:{i}")).collect();
+    assert_eq!(fed, want);
+    assert_eq!(s.update_seq().await.unwrap(), seq + 400);
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 401);
+    let open = summaries_of(s, "open").await;
+    assert_eq!(open.len(), 401);
+    assert_eq!(
+        open.iter().map(|(_, n)| n).sum::<i64>(),
+        330 + (1000..1400).sum::<i64>()
+    );
+    // Received revisions: hundreds of new documents, and one id twice (a conflict) among
+    // hundreds, which must be planned together.
+    let received = |from: usize, tag: char| -> Vec<ReplicatedRev> {
+        (from..from + 300)
+            .map(|i| {
+                let rev = format!("1-{:0>32}", format!("{i}{tag}"));
+                ReplicatedRev {
+                    doc: Doc {
+                        id: format!("note:{i:04}"),
+                        rev: Some(rev.clone()),
+                        deleted: false,
+                        body: json!({"type": "note", "status": "done", "n": i}),
+                    },
+                    history: vec![rev],
+                }
+            })
+            .collect()
+    };
+    s.put_replicated(received(2000, 'a')).await.unwrap();
+    assert_eq!(s.update_seq().await.unwrap(), seq + 700);
+    assert_eq!(summaries_of(s, "done").await.len(), 300);
+    let mut twice = received(3000, 'a');
+    twice.push(received(3000, 'b').remove(150));
+    s.put_replicated(twice).await.unwrap();
+    assert_eq!(s.update_seq().await.unwrap(), seq + 1000);
+    let tree = s.rev_tree("note:3150").await.unwrap();
+    assert_eq!(tree.leaves().len(), 2, "both received revisions are kept");
+    assert_eq!(tree.conflicts().len(), 1);
+    assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 1001);
 }
 
 /// A pull's page: `revs_diff` finds documents missing, then they are written as received. A
