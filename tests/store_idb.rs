@@ -231,6 +231,27 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
     );
     assert_eq!(cur.revs.tree.history(&r2), vec![r2.clone(), r1.clone()]);
     assert_eq!(cur.winner.body["n"], json!(2));
+    // Received again beside a new document: the record is not rewritten, so its tree stays.
+    let again = |id: &str, rev: &str, history: Vec<String>| ReplicatedRev {
+        doc: Doc {
+            id: id.into(),
+            rev: Some(rev.into()),
+            deleted: false,
+            body: json!({"type": "note", "n": 2}),
+        },
+        history,
+    };
+    s.put_replicated(vec![
+        again("note:old", &r2, vec![r2.clone(), r1.clone()]),
+        again("note:new", &r1, vec![r1.clone()]),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        s.rev_tree("note:old").await.unwrap().history(&r2),
+        vec![r2.clone(), r1.clone()],
+        "a record read but not rewritten keeps its legacy tree"
+    );
     // A new revision: the tree moves into the record, the whole history with it.
     let r3 = s
         .put(Doc {
@@ -242,9 +263,9 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
     let history = s.rev_tree("note:old").await.unwrap().history(&r3);
     assert_eq!(history, vec![r3.clone(), r2, r1]);
     let changed = s.changed_states(0, 10).await.unwrap();
-    assert_eq!(changed.len(), 1);
-    assert_eq!(changed[0].0.rev, r3);
-    assert_eq!(changed[0].1.winner.body["n"], json!(3));
+    assert_eq!(changed.len(), 2);
+    assert_eq!(changed[1].0.rev, r3);
+    assert_eq!(changed[1].1.winner.body["n"], json!(3));
     IdbStore::delete_database(s.name()).await.unwrap();
 }
 

@@ -1205,9 +1205,17 @@ impl IdbStore {
                     let last = seq0 + written.len() as u64;
                     meta.put_with_key(&JsValue::from_f64(last as f64), &JsValue::from_str("seq"))
                         .map_err(js_err)?;
+                    // A legacy tree moves into its record only when the record is rewritten;
+                    // one read but left as it was keeps its tree where it is.
                     let revs = tx.object_store(REVS).map_err(js_err)?;
+                    let rewritten: BTreeSet<&str> = if read.legacy.is_empty() {
+                        BTreeSet::new()
+                    } else {
+                        set_of(written.iter().map(String::as_str))
+                    };
                     read.legacy
                         .iter()
+                        .filter(|id| rewritten.contains(id.as_str()))
                         .try_for_each(|id| revs.delete(&JsValue::from_str(id)).map(|_| ()))
                         .map_err(js_err)
                 };
