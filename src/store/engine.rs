@@ -115,8 +115,12 @@ pub fn prepare(doc: Doc) -> Result<Prepared, StoreError> {
 /// accepted for a new document or one whose winner is deleted (the edit then extends the
 /// tombstone). Anything else is a `Conflict`.
 /// Returns the new state and the revision written.
-pub fn apply_edit(cur: Option<&Current>, p: &Prepared) -> Result<(Current, String), StoreError> {
-    let id = &p.doc.id;
+/// The edit's body is moved into the new state (`p` keeps its revision and canonical text).
+pub fn apply_edit(
+    cur: Option<&Current>,
+    p: &mut Prepared,
+) -> Result<(Current, String), StoreError> {
+    let id = p.doc.id.clone();
     let conflict = || StoreError::Conflict { id: id.clone() };
     let (parent, mut revs, mut bodies) = match cur {
         None => {
@@ -163,10 +167,10 @@ pub fn apply_edit(cur: Option<&Current>, p: &Prepared) -> Result<(Current, Strin
         rev.clone(),
         LeafBody {
             deleted: p.doc.deleted,
-            body: p.doc.body.clone(),
+            body: std::mem::take(&mut p.doc.body),
         },
     );
-    Ok((settle(id, revs.tree, bodies)?, rev))
+    Ok((settle(&id, revs.tree, bodies)?, rev))
 }
 
 /// Grafts a replicated revision with its history onto the current state (both taken, so the
@@ -231,22 +235,22 @@ pub fn apply_replicated(
 /// edit a document twice. Returns the states to store (one per document, in first-write order)
 /// and the revision written by each edit; the first failure fails the whole batch.
 pub fn plan_edits(
-    prepared: &[Prepared],
+    prepared: &mut [Prepared],
     mut lookup: impl FnMut(&str) -> Result<Option<Current>, StoreError>,
 ) -> Result<(Vec<Current>, Vec<String>), StoreError> {
     let mut overlay: BTreeMap<String, Current> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut revs = Vec::with_capacity(prepared.len());
     for p in prepared {
-        let id = &p.doc.id;
-        let cur = match overlay.get(id) {
+        let id = p.doc.id.clone();
+        let cur = match overlay.get(&id) {
             Some(c) => Some(c.clone()),
-            None => lookup(id)?,
+            None => lookup(&id)?,
         };
         let (next, rev) = apply_edit(cur.as_ref(), p)?;
         revs.push(rev);
         if overlay.insert(id.clone(), next).is_none() {
-            order.push(id.clone());
+            order.push(id);
         }
     }
     let states = order
@@ -686,8 +690,11 @@ mod tests {
 
     #[test]
     fn deleting_the_winner_promotes_the_conflict() {
-        let (a, r1) =
-            apply_edit(None, &prepare(Doc::new("x:1", json!({"n": 1}))).unwrap()).unwrap();
+        let (a, r1) = apply_edit(
+            None,
+            &mut prepare(Doc::new("x:1", json!({"n": 1}))).unwrap(),
+        )
+        .unwrap();
         assert_eq!(a.winner.rev.as_deref(), Some(r1.as_str()));
         let other = ReplicatedRev {
             doc: Doc {
@@ -700,7 +707,7 @@ mod tests {
         };
         let (mine, _) = apply_edit(
             Some(&a),
-            &prepare(Doc {
+            &mut prepare(Doc {
                 rev: Some(r1.clone()),
                 ..Doc::new("x:1", json!({"n": 2}))
             })
@@ -718,7 +725,7 @@ mod tests {
             deleted: true,
             ..Doc::new("x:1", json!({}))
         };
-        let (after, tomb) = apply_edit(Some(&both), &prepare(del).unwrap()).unwrap();
+        let (after, tomb) = apply_edit(Some(&both), &mut prepare(del).unwrap()).unwrap();
         assert!(tomb.starts_with("3-"));
         assert_eq!(after.winner.rev.as_deref(), Some("2-0000"));
         assert_eq!(after.winner.body, json!({"n": 3}));

@@ -188,11 +188,11 @@ impl DocStore for MemoryStore {
     }
 
     async fn bulk(&self, docs: Vec<Doc>) -> Result<Vec<String>, StoreError> {
-        let prepared = docs
+        let mut prepared = docs
             .into_iter()
             .map(engine::prepare)
             .collect::<Result<Vec<_>, _>>()?;
-        let (states, revs) = engine::plan_edits(&prepared, |id| self.lookup(id))?;
+        let (states, revs) = engine::plan_edits(&mut prepared, |id| self.lookup(id))?;
         self.commit(states);
         Ok(revs)
     }
