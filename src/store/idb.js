@@ -127,8 +127,9 @@ export async function changeRows(index, range, limit) {
 // Puts a batch of records (store/engine.rs `RecordBatch`): `heads` the JSON array of the records
 // without body and tree, `texts` every body and tree text one after another, `cuts` their
 // offsets (record i: body cuts[2i]..cuts[2i+1], tree cuts[2i+1]..cuts[2i+2], none when empty).
-// One parse of the small heads and no escaped copy of any body; errors abort the transaction.
-export function putRecords(store, heads, texts, cuts) {
+// One parse of the small heads and no escaped copy of any body; errors abort the transaction
+// (with `add`, a record whose key exists is one: ConstraintError).
+export function putRecords(store, heads, texts, cuts, add) {
   const records = JSON.parse(heads);
   if (cuts.length !== 2 * records.length + 1) throw new Error('putRecords: cuts do not match the records');
   for (let i = 0; i < records.length; i++) {
@@ -138,7 +139,7 @@ export function putRecords(store, heads, texts, cuts) {
     const t1 = cuts[2 * i + 2];
     r.b = texts.substring(b0, b1);
     if (t1 > b1) r.t = texts.substring(b1, t1);
-    store.put(r);
+    if (add) store.add(r); else store.put(r);
   }
   return records.length;
 }

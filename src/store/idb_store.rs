@@ -76,6 +76,7 @@ extern "C" {
         heads: &str,
         texts: &str,
         cuts: &[u32],
+        add: bool,
     ) -> Result<u32, JsValue>;
     #[wasm_bindgen(js_name = readSegments)]
     fn js_read_segments(store: &IdbObjectStore, range: &JsValue) -> Promise;
@@ -1138,10 +1139,12 @@ impl IdbStore {
     /// turns. Parts must not share an id (each is planned against the states read first). An
     /// error anywhere aborts the transaction and nothing is written. Then the summaries'
     /// segment and the counter, the commit awaited, and subscribers told.
+    ///
+    /// How the ids are read first: see [`Reading`].
     async fn write<P, M, T>(
         &self,
         ids: BTreeSet<&str>,
-        count_first: bool,
+        reading: Reading<'_, M>,
         parts: Vec<P>,
         mut meanwhile: impl FnMut(P) -> Result<M, StoreError>,
         texts: fn(&M) -> BTreeMap<&str, &str>,
@@ -1157,7 +1160,14 @@ impl IdbStore {
         let mut parts = parts.into_iter();
         // The first part's work runs while IndexedDB answers the reads; the reads are awaited
         // even when it fails, so that nothing is left pending when the transaction aborts.
-        let reads = if count_first && self.inner.recent.borrow().may_know(&ids) {
+        let (count_first, mut fresh) = match reading {
+            Reading::Each => (false, None),
+            Reading::CountFirst => (true, None),
+            Reading::Fresh(kept) => (false, Some(kept)),
+        };
+        let reads = if fresh.is_some() {
+            Ok(Reads::Nothing)
+        } else if count_first && self.inner.recent.borrow().may_know(&ids) {
             Ok(Reads::Known)
         } else {
             self.issue_reads(&tx, &ids, count_first)
@@ -1188,14 +1198,18 @@ impl IdbStore {
                         outs.push(out);
                         if !states.is_empty() {
                             let next = seq0 + written.len() as u64;
-                            self.issue_records(&tx, &states, next, &texts(&m))?;
+                            let add = fresh.is_some();
+                            self.issue_records(&tx, &states, next, &texts(&m), add)?;
                             add_segments(
                                 &mut sums,
                                 summary_changes(&self.inner.schema, &prev, &states),
                             );
                             written.extend(states.into_iter().map(|c| c.winner.id));
                         }
-                        drop(m);
+                        match fresh.as_mut() {
+                            Some(kept) => kept.push(m),
+                            None => drop(m),
+                        }
                         work = parts.next().map(&mut meanwhile).transpose()?;
                     }
                     if written.is_empty() {
@@ -1245,14 +1259,16 @@ impl IdbStore {
         v
     }
 
-    /// Issues the puts of the records of `states`, sequence numbers from `first`, inside `tx`
-    /// without awaiting them; only the records (summaries and counter are the caller's).
+    /// Issues the puts (with `add`, adds) of the records of `states`, sequence numbers from
+    /// `first`, inside `tx` without awaiting them; only the records (summaries and counter are
+    /// the caller's).
     fn issue_records(
         &self,
         tx: &IdbTransaction,
         states: &[Current],
         first: u64,
         texts: &BTreeMap<&str, &str>,
+        add: bool,
     ) -> Result<(), StoreError> {
         let docs = tx.object_store(DOCS).map_err(js_err)?;
         // One call for the whole batch of records, the bodies never escaped into JSON.
@@ -1273,7 +1289,8 @@ impl IdbStore {
             );
         }
         let batch = batch.finish();
-        js_put_records(&docs, batch.heads_text(), &batch.texts, &batch.cuts).map_err(js_err)?;
+        js_put_records(&docs, batch.heads_text(), &batch.texts, &batch.cuts, add)
+            .map_err(js_err)?;
         Ok(())
     }
 
@@ -1290,6 +1307,20 @@ impl IdbStore {
 struct States {
     states: BTreeMap<String, Option<Current>>,
     legacy: BTreeSet<String>,
+}
+
+/// How a write reads the states of its ids before planning.
+enum Reading<'a, M> {
+    /// Every id.
+    Each,
+    /// A large set is first counted in its range, and read only when something is there;
+    /// ids this connection found absent are not read again while that still holds (`Recent`).
+    CountFirst,
+    /// None: the ids are taken to be absent and the records are added (IndexedDB's `add`), not
+    /// put, so one that exists after all fails its request and aborts the transaction
+    /// (`ConstraintError`). Each part's work is kept here, for the caller to write again the
+    /// usual way.
+    Fresh(&'a mut Vec<M>),
 }
 
 /// The first round of reads of a write, issued and not yet awaited.
@@ -1344,6 +1375,14 @@ fn canonical_texts(prepared: &Vec<Prepared>) -> BTreeMap<&str, &str> {
             .iter()
             .map(|p| (p.rev.as_str(), p.canonical.as_str())),
     )
+}
+
+/// A new document again from its prepared form, whose body was moved into a planned state:
+/// the canonical text is the body.
+fn unprepare(p: Prepared) -> Result<Doc, StoreError> {
+    let body = serde_json::from_str(&p.canonical)
+        .map_err(|e| StoreError::Backend(format!("{}: {e}", p.doc.id)))?;
+    Ok(Doc { body, ..p.doc })
 }
 
 /// A write's parts (see `write`): pieces of `PART` items when the `distinct` ids are as many
@@ -1410,18 +1449,33 @@ impl DocStore for IdbStore {
         // answered, each next one while IndexedDB stores the one before.
         let owned: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
         let ids: BTreeSet<&str> = set_of(owned.iter().map(String::as_str));
+        let prepare = |part: Vec<Doc>| part.into_iter().map(engine::prepare).collect();
+        let plan = |prepared: &mut Vec<Prepared>, states: &BTreeMap<String, Option<Current>>| {
+            engine::plan_edits(prepared, |id| lookup(states, id))
+        };
+        // New documents only (an import, new cases): written without reading first, and read
+        // the usual way only when one of them turns out to exist (a tombstone, a clash).
+        let mut docs = docs;
+        if ids.len() == docs.len() && docs.iter().all(|d| d.rev.is_none()) {
+            let mut kept = Vec::new();
+            let parts = parts_of(docs, ids.len());
+            let fresh = Reading::Fresh(&mut kept);
+            let tried = self.write(ids.clone(), fresh, parts, prepare, canonical_texts, plan);
+            match tried.await {
+                Ok(revs) => return Ok(revs.into_iter().flatten().collect()),
+                Err(StoreError::Backend(m)) if m.starts_with("ConstraintError") => {
+                    docs = kept
+                        .into_iter()
+                        .flatten()
+                        .map(unprepare)
+                        .collect::<Result<_, _>>()?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let parts = parts_of(docs, ids.len());
         let revs = self
-            .write(
-                ids,
-                false,
-                parts,
-                |part| part.into_iter().map(engine::prepare).collect(),
-                canonical_texts,
-                |prepared: &mut Vec<Prepared>, states| {
-                    engine::plan_edits(prepared, |id| lookup(states, id))
-                },
-            )
+            .write(ids, Reading::Each, parts, prepare, canonical_texts, plan)
             .await?;
         Ok(revs.into_iter().flatten().collect())
     }
@@ -1596,7 +1650,7 @@ impl DocStore for IdbStore {
             }
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
-                self.issue_records(&tx, chunk, first, &BTreeMap::new())?;
+                self.issue_records(&tx, chunk, first, &BTreeMap::new(), false)?;
                 let sums = summary_changes(&self.inner.schema, &BTreeMap::new(), chunk);
                 put_segments(&tx, sums, first + 1)?;
             }
@@ -1624,7 +1678,7 @@ impl DocStore for IdbStore {
         let parts = parts_of(revs, ids.len());
         self.write(
             ids,
-            true,
+            Reading::CountFirst,
             parts,
             Ok,
             |_| BTreeMap::new(),
