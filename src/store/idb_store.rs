@@ -1377,12 +1377,12 @@ fn canonical_texts(prepared: &Vec<Prepared>) -> BTreeMap<&str, &str> {
     )
 }
 
-/// A new document again from its prepared form, whose body was moved into a planned state:
-/// the canonical text is the body.
-fn unprepare(p: Prepared) -> Result<Doc, StoreError> {
-    let body = serde_json::from_str(&p.canonical)
+/// Gives a prepared edit back the body that planning moved into a state, from its canonical
+/// text (the revision and the stored text stay those of the canonical text itself).
+fn restore_body(p: &mut Prepared) -> Result<(), StoreError> {
+    p.doc.body = serde_json::from_str(&p.canonical)
         .map_err(|e| StoreError::Backend(format!("{}: {e}", p.doc.id)))?;
-    Ok(Doc { body, ..p.doc })
+    Ok(())
 }
 
 /// A write's parts (see `write`): pieces of `PART` items when the `distinct` ids are as many
@@ -1453,31 +1453,34 @@ impl DocStore for IdbStore {
         let plan = |prepared: &mut Vec<Prepared>, states: &BTreeMap<String, Option<Current>>| {
             engine::plan_edits(prepared, |id| lookup(states, id))
         };
-        // New documents only (an import, new cases): written without reading first, and read
-        // the usual way only when one of them turns out to exist (a tombstone, a clash).
-        let mut docs = docs;
-        if ids.len() == docs.len() && docs.iter().all(|d| d.rev.is_none()) {
-            let mut kept = Vec::new();
+        if ids.len() != docs.len() || docs.iter().any(|d| d.rev.is_some()) {
             let parts = parts_of(docs, ids.len());
-            let fresh = Reading::Fresh(&mut kept);
-            let tried = self.write(ids.clone(), fresh, parts, prepare, canonical_texts, plan);
-            match tried.await {
-                Ok(revs) => return Ok(revs.into_iter().flatten().collect()),
-                Err(StoreError::Backend(m)) if m.starts_with("ConstraintError") => {
-                    docs = kept
-                        .into_iter()
-                        .flatten()
-                        .map(unprepare)
-                        .collect::<Result<_, _>>()?;
-                }
-                Err(e) => return Err(e),
-            }
+            let revs = self
+                .write(ids, Reading::Each, parts, prepare, canonical_texts, plan)
+                .await?;
+            return Ok(revs.into_iter().flatten().collect());
         }
+        // New documents only (an import, new cases): written without reading first, and read
+        // the usual way only when one of them turns out to exist (a tombstone, a clash). The
+        // second write takes the documents as first prepared: the same canonical texts, so the
+        // same revisions and stored bodies.
+        let mut kept = Vec::new();
         let parts = parts_of(docs, ids.len());
-        let revs = self
-            .write(ids, Reading::Each, parts, prepare, canonical_texts, plan)
-            .await?;
-        Ok(revs.into_iter().flatten().collect())
+        let fresh = Reading::Fresh(&mut kept);
+        let tried = self.write(ids.clone(), fresh, parts, prepare, canonical_texts, plan);
+        match tried.await {
+            Ok(revs) => Ok(revs.into_iter().flatten().collect()),
+            Err(StoreError::Backend(m)) if m.starts_with("ConstraintError") => {
+                let mut again: Vec<Prepared> = kept.into_iter().flatten().collect();
+                again.iter_mut().try_for_each(restore_body)?;
+                let parts = parts_of(again, ids.len());
+                let revs = self
+                    .write(ids, Reading::Each, parts, Ok, canonical_texts, plan)
+                    .await?;
+                Ok(revs.into_iter().flatten().collect())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     async fn delete(&self, id: &str, rev: &str) -> Result<String, StoreError> {
