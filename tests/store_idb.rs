@@ -233,13 +233,8 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
     assert_eq!(cur.winner.body["n"], json!(2));
     // Received again beside a new document: the record is not rewritten, so its tree stays.
     let again = |id: &str, rev: &str, history: Vec<String>| ReplicatedRev {
-        doc: Doc {
-            id: id.into(),
-            rev: Some(rev.into()),
-            deleted: false,
-            body: json!({"type": "note", "n": 2}),
-        },
         history,
+        ..suite::first_revision(id, rev, json!({"type": "note", "n": 2}))
     };
     s.put_replicated(vec![
         again("note:old", &r2, vec![r2.clone(), r1.clone()]),
@@ -387,16 +382,8 @@ async fn a_pulled_page_is_written_without_reading_it_again() {
     let page = |from: i64, to: i64| -> Vec<ReplicatedRev> {
         (from..=to)
             .map(|n| {
-                let rev = format!("1-{n:0>32}");
-                ReplicatedRev {
-                    doc: Doc {
-                        id: format!("note:{n:03}"),
-                        rev: Some(rev.clone()),
-                        deleted: false,
-                        body: json!({"type": "note", "status": "open", "n": n}),
-                    },
-                    history: vec![rev],
-                }
+                let body = json!({"type": "note", "status": "open", "n": n});
+                suite::first_revision(&format!("note:{n:03}"), &format!("1-{n:0>32}"), body)
             })
             .collect()
     };

@@ -138,15 +138,8 @@ pub async fn large_writes_in_parts<S: DocStore>(s: &S) {
         (from..from + 300)
             .map(|i| {
                 let rev = format!("1-{:0>32}", format!("{i}{tag}"));
-                ReplicatedRev {
-                    doc: Doc {
-                        id: format!("note:{i:04}"),
-                        rev: Some(rev.clone()),
-                        deleted: false,
-                        body: json!({"type": "note", "status": "done", "n": i}),
-                    },
-                    history: vec![rev],
-                }
+                let body = json!({"type": "note", "status": "done", "n": i});
+                first_revision(&format!("note:{i:04}"), &rev, body)
             })
             .collect()
     };
@@ -171,14 +164,8 @@ pub async fn large_writes_in_parts<S: DocStore>(s: &S) {
 /// write of one of them in between (here; another tab's, on IndexedDB) is not lost: the
 /// received revision joins it as a conflict. Documents untouched in between arrive as they are.
 pub async fn diff_then_writes_then_replicated<S: DocStore>(s: &S) {
-    let received = |id: &str, rev: &str, n: i64| ReplicatedRev {
-        doc: Doc {
-            id: id.into(),
-            rev: Some(rev.into()),
-            deleted: false,
-            body: json!({"type": "note", "status": "open", "n": n}),
-        },
-        history: vec![rev.into()],
+    let received = |id: &str, rev: &str, n: i64| {
+        first_revision(id, rev, json!({"type": "note", "status": "open", "n": n}))
     };
     let page = |ids: &[&str]| {
         ids.iter()
@@ -226,15 +213,7 @@ pub async fn diff_then_writes_then_replicated<S: DocStore>(s: &S) {
 /// envelope fields (stored without them), read back and found by their indexes.
 pub async fn replicated_bodies_stored_as_received<S: DocStore>(s: &S) {
     let rev = "1-00000000000000000000000000000abc".to_string();
-    let received = |id: &str, body: serde_json::Value| ReplicatedRev {
-        doc: Doc {
-            id: id.into(),
-            rev: Some(rev.clone()),
-            deleted: false,
-            body,
-        },
-        history: vec![rev.clone()],
-    };
+    let received = |id: &str, body: serde_json::Value| first_revision(id, &rev, body);
     s.put_replicated(vec![
         received("note:x", json!({"type": "note", "status": "open", "n": 1})),
         received("note:y", json!({"type": "note", "status": "done", "n": 2})),
@@ -278,14 +257,12 @@ pub async fn ids_sorted_as_indexeddb_sorts_them<S: DocStore>(s: &S) {
     ids.extend(["n:a".to_string(), "n:\u{FFFD}".into(), "n:😀".into()]);
     let batch = ids
         .iter()
-        .map(|id| ReplicatedRev {
-            doc: Doc {
-                id: id.clone(),
-                rev: Some(rev(id)),
-                deleted: false,
-                body: json!({"type": "note", "status": "open", "n": 2}),
-            },
-            history: vec![rev(id)],
+        .map(|id| {
+            first_revision(
+                id,
+                &rev(id),
+                json!({"type": "note", "status": "open", "n": 2}),
+            )
         })
         .collect();
     s.put_replicated(batch).await.unwrap();
@@ -364,6 +341,19 @@ async fn summaries_follow_writes<S: DocStore>(s: &S) {
     assert!(summaries_of(s, "done").await.is_empty());
     s.clear().await.unwrap();
     assert!(summaries_of(s, "open").await.is_empty());
+}
+
+/// A document received at its first revision `rev` (its whole history).
+pub fn first_revision(id: &str, rev: &str, body: serde_json::Value) -> ReplicatedRev {
+    ReplicatedRev {
+        doc: Doc {
+            id: id.into(),
+            rev: Some(rev.into()),
+            deleted: false,
+            body,
+        },
+        history: vec![rev.into()],
+    }
 }
 
 fn note(id: &str, status: &str, n: i64) -> Doc {
