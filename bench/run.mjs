@@ -253,6 +253,7 @@ try {
       written: { kefu: kp.written, pouchdb: pp.written }, ...(kp.missing ? { kefu_missing: kp.missing } : {}) };
     F[`replicate_pull_${SMALL}`] = { kefu_ms: round1(kl.ms), peer: 'pouchdb', peer_ms: round1(pl.ms), ratio: ratio(kl.ms, pl.ms),
       stored: { kefu: kl.stored, pouchdb: pl.stored }, kefu_pages_not_reread: kl.pages_not_reread,
+      kefu_pages_diffed_unread: kl.pages_diffed_unread,
       ...(kl.missing ? { kefu_missing: kl.missing } : {}) };
   }
   await rpage.close();

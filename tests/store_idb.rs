@@ -437,6 +437,71 @@ async fn a_pulled_page_is_written_without_reading_it_again() {
     IdbStore::delete_database(&name).await.unwrap();
 }
 
+/// A first pull into an empty database: once `revs_diff` has found the store empty, later
+/// pages are diffed without reading the ids this connection never wrote (the rest are read:
+/// a document the first page wrote and the second changes); another connection's write in
+/// between makes every later diff read again.
+#[wasm_bindgen_test]
+async fn a_first_pull_diffs_its_pages_without_reading_absent_ids() {
+    let name = fresh_name("known-empty");
+    IdbStore::delete_database(&name).await.unwrap();
+    let a = IdbStore::open_with(&name, suite::schema()).await.unwrap();
+    let b = IdbStore::open_with(&name, suite::schema()).await.unwrap();
+    let rev = |g: u32, n: u32| format!("{g}-{n:0>32}");
+    let doc = |n: u32| {
+        let body = json!({"type": "note", "status": "open", "n": n});
+        suite::first_revision(&format!("note:{n:03}"), &rev(1, n), body)
+    };
+    let wanted = |docs: &[ReplicatedRev]| -> Vec<(String, Vec<String>)> {
+        let wanted = docs.iter().map(|r| (r.doc.id.clone(), r.history.clone()));
+        wanted.collect()
+    };
+    // Pages of interleaved ids, so that each page's id range holds the pages before it.
+    let page1: Vec<ReplicatedRev> = (1..=60).step_by(2).map(doc).collect();
+    assert_eq!(a.revs_diff(wanted(&page1)).await.unwrap().len(), 30);
+    assert_eq!(a.diffs_known(), 0, "the first diff finds the store empty");
+    a.put_replicated(page1.clone()).await.unwrap();
+    // The second page: new documents, and the second revision of one the first page wrote.
+    let mut page2: Vec<ReplicatedRev> = (2..=60).step_by(2).map(doc).collect();
+    let mut edited = doc(7);
+    edited.doc.rev = Some(rev(2, 7));
+    edited.history = vec![rev(2, 7), rev(1, 7)];
+    page2.push(edited);
+    let missing = a.revs_diff(wanted(&page2)).await.unwrap();
+    assert_eq!(a.diffs_known(), 1);
+    assert_eq!(missing.len(), 31);
+    let seven = missing.iter().find(|(id, _)| id == "note:007").unwrap();
+    assert_eq!(
+        seven.1,
+        vec![rev(2, 7)],
+        "the first revision was read, not taken as absent"
+    );
+    a.put_replicated(page2).await.unwrap();
+    assert_eq!(a.get("note:007").await.unwrap().rev, Some(rev(2, 7)));
+    // Another tab writes a document; the next diff reads, and finds it.
+    let theirs = b
+        .put(Doc::new(
+            "note:061",
+            json!({"type": "note", "status": "open", "n": 61}),
+        ))
+        .await
+        .unwrap();
+    let mut page3: Vec<ReplicatedRev> = (61..=70).map(doc).collect();
+    page3[0].doc.rev = Some(theirs.clone());
+    page3[0].history = vec![theirs];
+    let missing = a.revs_diff(wanted(&page3)).await.unwrap();
+    assert_eq!(missing.len(), 9, "note:061 is there: {missing:?}");
+    assert_eq!(a.diffs_known(), 1);
+    a.put_replicated(page3).await.unwrap();
+    // Known no longer, and the store is not empty: later diffs read as before.
+    let page4: Vec<ReplicatedRev> = (71..=80).map(doc).collect();
+    assert_eq!(a.revs_diff(wanted(&page4)).await.unwrap().len(), 10);
+    assert_eq!(a.diffs_known(), 1);
+    assert_eq!(a.update_seq().await.unwrap(), 71);
+    drop((a, b));
+    IdbStore::delete_database(&name).await.unwrap();
+}
+
 /// The saves of one note: written, some edited, some moved to another bucket (status), some
 /// deleted, one save at a time as the app saves them. Run on any store.
 async fn save_notes_one_at_a_time<S: DocStore>(s: &S, first: usize, n: usize) {

@@ -6,7 +6,7 @@ use super::revs::{self, RevError, RevTree};
 use super::{Doc, ReplicatedRev, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// The revision state of one document besides its winning body: the tree, and the bodies of
 /// the leaves that are not winning (conflicts, deleted branches).
@@ -555,10 +555,18 @@ pub fn parse_doc_record(v: &Json) -> Result<(Doc, u64), String> {
 /// writes, none of them of those ids: a pull's page, which `revs_diff` reads and
 /// `put_replicated` then writes. Any other write, another tab's among them, leaves a gap in
 /// the chain, and the write reads as usual.
+///
+/// It also knows what the store holds when a read found it empty: then only the ids of this
+/// connection's own writes since, while nothing else came between (`held`). A first pull into a
+/// new device's database asks `revs_diff` of each page: the ids it wrote are read, the rest are
+/// known absent without reading them.
 #[derive(Debug, Default)]
 pub struct Recent {
     absent: Vec<(u64, BTreeSet<String>)>,
     writes: Vec<(u64, u64, BTreeSet<String>)>,
+    /// At sequence number `.0` the store held only documents whose ids hash to one of `.1`
+    /// (64-bit hashes: two ids sharing one only cost a read).
+    held: Option<(u64, HashSet<u64>)>,
 }
 
 impl Recent {
@@ -566,6 +574,9 @@ impl Recent {
     const KEEP: usize = 8;
     /// A larger write is not kept: it breaks the chain (its ids are not worth holding).
     const MAX_IDS: usize = 2_000;
+    /// How many ids written since the store was found empty are held (a hash of 8 bytes
+    /// each); past it the contents are forgotten and `revs_diff` reads as usual.
+    const MAX_HELD: usize = 250_000;
 
     /// A read at sequence `seq` found none of `ids` stored.
     pub fn read_absent(&mut self, seq: u64, ids: BTreeSet<String>) {
@@ -579,8 +590,23 @@ impl Recent {
     }
 
     /// This connection's write took the sequence from `from` to `to`, writing `ids`. Kept only
-    /// while some absence is known (a later read's sequence is past it).
-    pub fn wrote<'a>(&mut self, from: u64, to: u64, ids: impl ExactSizeIterator<Item = &'a str>) {
+    /// while some absence is known (a later read's sequence is past it); added to what the
+    /// store is known to hold when the write follows on from it.
+    pub fn wrote<'a>(
+        &mut self,
+        from: u64,
+        to: u64,
+        ids: impl ExactSizeIterator<Item = &'a str> + Clone,
+    ) {
+        self.held = match self.held.take() {
+            Some((at, mut set))
+                if at == from && to > from && set.len() + ids.len() <= Self::MAX_HELD =>
+            {
+                set.extend(ids.clone().map(id_hash));
+                Some((to, set))
+            }
+            _ => None,
+        };
         if self.absent.is_empty() || ids.len() > Self::MAX_IDS || to <= from {
             return;
         }
@@ -589,6 +615,39 @@ impl Recent {
         }
         self.writes
             .push((from, to, ids.map(str::to_string).collect()));
+    }
+
+    /// A read at sequence `seq` found the store empty.
+    pub fn found_empty(&mut self, seq: u64) {
+        self.held = Some((seq, HashSet::new()));
+    }
+
+    /// Whether the store's contents were known at some sequence number (then `revs_diff` waits
+    /// for the sequence number and asks [`Recent::absent_of`] before reading).
+    pub fn knows_contents(&self) -> bool {
+        self.held.is_some()
+    }
+
+    /// Of `ids`, those known absent when the store's sequence is `now`: all but those this
+    /// connection wrote since a read found the store empty. None when something else wrote
+    /// since (the contents are then forgotten).
+    pub fn absent_of<'a>(
+        &mut self,
+        ids: &BTreeSet<&'a str>,
+        now: u64,
+    ) -> Option<BTreeSet<&'a str>> {
+        match &self.held {
+            Some((at, set)) if *at == now => Some(
+                ids.iter()
+                    .copied()
+                    .filter(|id| !set.contains(&id_hash(id)))
+                    .collect(),
+            ),
+            _ => {
+                self.held = None;
+                None
+            }
+        }
     }
 
     /// Whether some read found every one of `ids` absent (then a write waits for the sequence
@@ -615,6 +674,12 @@ impl Recent {
         }
         at == now
     }
+}
+
+/// An id's 64-bit hash for [`Recent`]'s `held` (the standard hasher with fixed keys).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
 }
 
 fn covers(set: &BTreeSet<String>, ids: &BTreeSet<&str>) -> bool {
@@ -661,6 +726,36 @@ mod tests {
         // A later read is a new starting point.
         r.read_absent(10, owned(&["y", "w"]));
         assert!(r.absent_at(&ids(&["y", "w"]), 10));
+    }
+
+    #[test]
+    fn contents_known_from_an_empty_store_through_own_writes_only() {
+        let mut r = Recent::default();
+        assert!(!r.knows_contents());
+        // Writes before the store was found empty tell nothing.
+        r.wrote(0, 2, ["a", "b"].into_iter());
+        assert!(!r.knows_contents());
+        r.found_empty(2);
+        assert_eq!(r.absent_of(&ids(&["x", "y"]), 2), Some(ids(&["x", "y"])));
+        // Own writes: their ids may be there now, every other id is absent; the chain of
+        // writes is kept however long.
+        let page: Vec<String> = (0..500).map(|i| format!("p{i}")).collect();
+        r.wrote(2, 502, page.iter().map(String::as_str));
+        for k in 0..20u64 {
+            r.wrote(502 + k, 503 + k, ["x"].into_iter());
+        }
+        assert_eq!(r.absent_of(&ids(&["x", "y", "p7"]), 522), Some(ids(&["y"])));
+        // The counter elsewhere than the last own write: someone else wrote; forgotten for good.
+        assert_eq!(r.absent_of(&ids(&["y"]), 523), None);
+        assert!(!r.knows_contents());
+        assert_eq!(r.absent_of(&ids(&["y"]), 522), None);
+        // A gap between own writes forgets it too.
+        r.found_empty(600);
+        r.wrote(601, 602, ["z"].into_iter());
+        assert!(!r.knows_contents());
+        // So does a counter that went back (the database replaced).
+        r.found_empty(700);
+        assert_eq!(r.absent_of(&ids(&["y"]), 3), None);
     }
 
     #[test]

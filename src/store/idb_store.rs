@@ -119,6 +119,9 @@ struct Inner {
     recent: RefCell<Recent>,
     /// How many writes found their ids absent that way (read by tests).
     reads_skipped: Cell<u64>,
+    /// How many `revs_diff`s took ids as absent without reading them, the store's contents
+    /// known since it was found empty (read by tests and the benchmark).
+    diffs_known: Cell<u64>,
 }
 
 impl Drop for Inner {
@@ -741,6 +744,7 @@ impl IdbStore {
                 _on_versionchange: on_versionchange,
                 recent: RefCell::default(),
                 reads_skipped: Cell::new(0),
+                diffs_known: Cell::new(0),
             }),
         })
     }
@@ -759,6 +763,12 @@ impl IdbStore {
     /// pull's pages after their `revs_diff`).
     pub fn reads_skipped(&self) -> u64 {
         self.inner.reads_skipped.get()
+    }
+
+    /// How many `revs_diff`s took ids as absent without reading them: the store was found
+    /// empty and only this connection wrote to it since (a first pull).
+    pub fn diffs_known(&self) -> u64 {
+        self.inner.diffs_known.get()
     }
 
     /// Closes the connection (later calls fail). Dropping the last clone closes it too.
@@ -1706,8 +1716,43 @@ impl DocStore for IdbStore {
             .object_store(META)
             .and_then(|m| m.get(&JsValue::from_str("seq")))
             .map_err(js_err)?;
-        let read = self.read_states(&tx, &ids, Some(&seq_req)).await?;
-        let seq = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
+        let known = self.inner.recent.borrow().knows_contents();
+        let (read, seq) = if known {
+            // The store was found empty and since then only this connection wrote to it: only
+            // the ids it wrote need reading (`Recent`'s `held`).
+            wait_all(std::slice::from_ref(&seq_req)).await?;
+            let seq = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
+            let absent = self.inner.recent.borrow_mut().absent_of(&ids, seq);
+            let read = match absent {
+                Some(absent) => {
+                    let rest: BTreeSet<&str> = ids.difference(&absent).copied().collect();
+                    let mut read = match rest.is_empty() {
+                        true => States::default(),
+                        false => self.read_states(&tx, &rest, None).await?,
+                    };
+                    let none = absent.into_iter().map(|id| (id.to_string(), None));
+                    read.states.extend(none);
+                    self.inner.diffs_known.set(self.inner.diffs_known.get() + 1);
+                    read
+                }
+                None => self.read_states(&tx, &ids, None).await?,
+            };
+            (read, seq)
+        } else {
+            // Is the store empty? Its first key (none) says so at once, whatever its size.
+            let first = tx
+                .object_store(DOCS)
+                .and_then(|d| d.get_all_keys_with_key_and_limit(&JsValue::NULL, 1))
+                .map_err(js_err)?;
+            let read = self.read_states(&tx, &ids, Some(&first)).await?;
+            // Requests complete in order: the counter, issued first, is done.
+            let seq = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
+            let empty = first.result().map_err(js_err)?;
+            if js_sys::Array::from(&empty).length() == 0 {
+                self.inner.recent.borrow_mut().found_empty(seq);
+            }
+            (read, seq)
+        };
         let absent = read.states.iter().filter(|(_, s)| s.is_none());
         let absent = absent.map(|(id, _)| id.clone()).collect();
         self.inner.recent.borrow_mut().read_absent(seq, absent);
