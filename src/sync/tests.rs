@@ -441,6 +441,7 @@ fn cfg(server: &FakeServer, device: &str) -> SyncConfig {
 fn opts(batch: usize) -> Options {
     Options {
         batch_size: batch,
+        page_size: batch,
         max_batch_bytes: 1_000_000,
         timeout_ms: 1000,
     }
@@ -690,6 +691,46 @@ fn mergeable_conflicts_are_settled_automatically_and_converge() {
             .unwrap()
             .conflicts()
             .is_empty());
+    });
+}
+
+/// A pull reads pages of `page_size` changes, fetches a page's revisions in requests of
+/// `batch_size`, and checkpoints each page once it is written.
+#[test]
+fn a_pull_fetches_each_page_in_requests_of_the_batch_size() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add_notes(&a, 25).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(25))
+            .await
+            .unwrap();
+        server.log.borrow_mut().clear();
+        let o = Options {
+            batch_size: 4,
+            page_size: 10,
+            ..opts(0)
+        };
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s", &o)
+            .await
+            .unwrap();
+        assert_eq!(r.pulled, 25);
+        assert_eq!(ids(&b).await, ids(&a).await);
+        let log = server.log.borrow();
+        let pages: Vec<&String> = log
+            .iter()
+            .filter(|(m, p)| *m == Method::Get && p.contains("_changes"))
+            .map(|(_, p)| p)
+            .collect();
+        assert!(pages.iter().all(|p| p.contains("limit=10")), "{pages:?}");
+        // Pages of 10, 10 and 5: requests of 4, 4, 2; 4, 4, 2; 4, 1.
+        assert_eq!(server.count("_bulk_get"), 8);
+        // The pull's checkpoint is the first one read (the push's follows).
+        let pull_cp = &log.iter().find(|(_, p)| p.contains("_local/")).unwrap().1;
+        let saved = log
+            .iter()
+            .filter(|(m, p)| *m == Method::Put && p == pull_cp);
+        assert_eq!(saved.count(), 3, "one checkpoint per page");
     });
 }
 
