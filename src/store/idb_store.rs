@@ -1716,43 +1716,40 @@ impl DocStore for IdbStore {
             .object_store(META)
             .and_then(|m| m.get(&JsValue::from_str("seq")))
             .map_err(js_err)?;
-        let known = self.inner.recent.borrow().knows_contents();
-        let (read, seq) = if known {
-            // The store was found empty and since then only this connection wrote to it: only
-            // the ids it wrote need reading (`Recent`'s `held`).
+        // The store found empty before, and since then written only by this connection: only
+        // the ids it wrote need reading (`Recent`'s `held`). Else ask whether it is empty now:
+        // its first key (none) says so at once, whatever its size.
+        let mut known_absent = BTreeSet::new();
+        let mut first_key = None;
+        let mut seq = None;
+        if self.inner.recent.borrow().knows_contents() {
             wait_all(std::slice::from_ref(&seq_req)).await?;
-            let seq = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
-            let absent = self.inner.recent.borrow_mut().absent_of(&ids, seq);
-            let read = match absent {
-                Some(absent) => {
-                    let rest: BTreeSet<&str> = ids.difference(&absent).copied().collect();
-                    let mut read = match rest.is_empty() {
-                        true => States::default(),
-                        false => self.read_states(&tx, &rest, None).await?,
-                    };
-                    let none = absent.into_iter().map(|id| (id.to_string(), None));
-                    read.states.extend(none);
-                    self.inner.diffs_known.set(self.inner.diffs_known.get() + 1);
-                    read
-                }
-                None => self.read_states(&tx, &ids, None).await?,
-            };
-            (read, seq)
+            let now = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
+            if let Some(absent) = self.inner.recent.borrow_mut().absent_of(&ids, now) {
+                known_absent = absent;
+                let n = self.inner.diffs_known.get();
+                self.inner.diffs_known.set(n + 1);
+            }
+            seq = Some(now);
         } else {
-            // Is the store empty? Its first key (none) says so at once, whatever its size.
-            let first = tx
-                .object_store(DOCS)
-                .and_then(|d| d.get_all_keys_with_key_and_limit(&JsValue::NULL, 1))
-                .map_err(js_err)?;
-            let read = self.read_states(&tx, &ids, Some(&first)).await?;
-            // Requests complete in order: the counter, issued first, is done.
-            let seq = seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64;
-            let empty = first.result().map_err(js_err)?;
-            if js_sys::Array::from(&empty).length() == 0 {
+            let docs = tx.object_store(DOCS).map_err(js_err)?;
+            let first = docs.get_all_keys_with_key_and_limit(&JsValue::NULL, 1);
+            first_key = Some(first.map_err(js_err)?);
+        }
+        let rest: BTreeSet<&str> = ids.difference(&known_absent).copied().collect();
+        let mut read = self.read_states(&tx, &rest, first_key.as_ref()).await?;
+        read.states
+            .extend(known_absent.into_iter().map(|id| (id.to_string(), None)));
+        // Requests complete in order: the counter, issued first, is done.
+        let seq = match seq {
+            Some(seq) => seq,
+            None => seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64,
+        };
+        if let Some(first) = first_key {
+            if js_sys::Array::from(&first.result().map_err(js_err)?).length() == 0 {
                 self.inner.recent.borrow_mut().found_empty(seq);
             }
-            (read, seq)
-        };
+        }
         let absent = read.states.iter().filter(|(_, s)| s.is_none());
         let absent = absent.map(|(id, _)| id.clone()).collect();
         self.inner.recent.borrow_mut().read_absent(seq, absent);
