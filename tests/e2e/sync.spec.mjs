@@ -144,6 +144,29 @@ test('a complaint made on device A appears on device B, and the header says sync
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
+test('a synced device shows a cut-off at once, and hears of changes soon after the network is back', async ({ browser, server }) => {
+  test.setTimeout(120_000);
+  const peer = await startPeer();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  await open(a.page, '/complaints');
+  await synced(a.page);
+  // Idle, with its long poll open: the network goes and comes back.
+  await a.page.waitForTimeout(1_500);
+  await a.context.setOffline(true);
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'offline', { timeout: 5_000 });
+  await expect(status(a.page)).toContainText('离线');
+  await a.context.setOffline(false);
+  await synced(a.page, 10_000);
+  // Another device's complaint reaches the server: the list shows it well before the idle
+  // timer (25 s) would have ended.
+  await seed(peer, seedDocs(1));
+  await expect(complaintRows(a.page)).toHaveCount(1, { timeout: 10_000 });
+  expect(a.errors).toEqual([]);
+});
+
 test('both devices act on one complaint while cut off: both edits are kept; what no rule settles is shown side by side', async ({ browser, server }) => {
   test.setTimeout(240_000);
   const peer = await startPeer();
