@@ -437,10 +437,11 @@ async fn a_pulled_page_is_written_without_reading_it_again() {
     IdbStore::delete_database(&name).await.unwrap();
 }
 
-/// A first pull into an empty database: once `revs_diff` has found the store empty, later
-/// pages are diffed without reading the ids this connection never wrote (the rest are read:
-/// a document the first page wrote and the second changes); another connection's write in
-/// between makes every later diff read again.
+/// A first pull into a new device's database, which holds a few documents of its own: once
+/// `revs_diff` has read the store's ids, later pages are diffed without reading ids that were
+/// neither there nor written since by this connection (those are read: a document of the
+/// device's own, a document the first page wrote and the second changes); another
+/// connection's write in between makes every later diff read again.
 #[wasm_bindgen_test]
 async fn a_first_pull_diffs_its_pages_without_reading_absent_ids() {
     let name = fresh_name("known-empty");
@@ -456,20 +457,28 @@ async fn a_first_pull_diffs_its_pages_without_reading_absent_ids() {
         let wanted = docs.iter().map(|r| (r.doc.id.clone(), r.history.clone()));
         wanted.collect()
     };
+    // The device's own document, which the server has too (pushed before, say).
+    let own = json!({"type": "note", "status": "open", "n": 4});
+    let own_rev = a.put(Doc::new("note:004", own.clone())).await.unwrap();
     // Pages of interleaved ids, so that each page's id range holds the pages before it.
     let page1: Vec<ReplicatedRev> = (1..=60).step_by(2).map(doc).collect();
     assert_eq!(a.revs_diff(wanted(&page1)).await.unwrap().len(), 30);
-    assert_eq!(a.diffs_known(), 0, "the first diff finds the store empty");
+    assert_eq!(a.diffs_known(), 0, "the first diff reads the store's ids");
     a.put_replicated(page1.clone()).await.unwrap();
     // The second page: new documents, and the second revision of one the first page wrote.
     let mut page2: Vec<ReplicatedRev> = (2..=60).step_by(2).map(doc).collect();
+    page2[1] = suite::first_revision("note:004", &own_rev, own);
     let mut edited = doc(7);
     edited.doc.rev = Some(rev(2, 7));
     edited.history = vec![rev(2, 7), rev(1, 7)];
     page2.push(edited);
     let missing = a.revs_diff(wanted(&page2)).await.unwrap();
     assert_eq!(a.diffs_known(), 1);
-    assert_eq!(missing.len(), 31);
+    assert_eq!(
+        missing.len(),
+        30,
+        "note:004 was read and found: {missing:?}"
+    );
     let seven = missing.iter().find(|(id, _)| id == "note:007").unwrap();
     assert_eq!(
         seven.1,
@@ -498,6 +507,17 @@ async fn a_first_pull_diffs_its_pages_without_reading_absent_ids() {
     assert_eq!(a.revs_diff(wanted(&page4)).await.unwrap().len(), 10);
     assert_eq!(a.diffs_known(), 1);
     assert_eq!(a.update_seq().await.unwrap(), 71);
+    // A store of more documents than `FEW` has none of its ids held: every diff reads.
+    let c = IdbStore::open_with(&name, suite::schema()).await.unwrap();
+    let many: Vec<Doc> = (100..1200)
+        .map(|n| Doc::new(format!("note:{n:04}"), json!({"type": "note", "n": n})))
+        .collect();
+    c.bulk(many).await.unwrap();
+    let page5: Vec<ReplicatedRev> = (81..=90).map(doc).collect();
+    assert_eq!(c.revs_diff(wanted(&page5)).await.unwrap().len(), 10);
+    assert_eq!(c.revs_diff(wanted(&page5)).await.unwrap().len(), 10);
+    assert_eq!(c.diffs_known(), 0);
+    drop(c);
     drop((a, b));
     IdbStore::delete_database(&name).await.unwrap();
 }

@@ -556,10 +556,11 @@ pub fn parse_doc_record(v: &Json) -> Result<(Doc, u64), String> {
 /// `put_replicated` then writes. Any other write, another tab's among them, leaves a gap in
 /// the chain, and the write reads as usual.
 ///
-/// It also knows what the store holds when a read found it empty: then only the ids of this
-/// connection's own writes since, while nothing else came between (`held`). A first pull into a
-/// new device's database asks `revs_diff` of each page: the ids it wrote are read, the rest are
-/// known absent without reading them.
+/// It also knows which ids the store holds once a read found it holding only a few (a new
+/// device has written its staff profile and settings before its first sync): those, and the
+/// ids of this connection's own writes since, while nothing else came between (`held`). A
+/// first pull asks `revs_diff` of each page: the ids held are read, the rest are known absent
+/// without reading them.
 #[derive(Debug, Default)]
 pub struct Recent {
     absent: Vec<(u64, BTreeSet<String>)>,
@@ -574,8 +575,8 @@ impl Recent {
     const KEEP: usize = 8;
     /// A larger write is not kept: it breaks the chain (its ids are not worth holding).
     const MAX_IDS: usize = 2_000;
-    /// How many ids written since the store was found empty are held (a hash of 8 bytes
-    /// each); past it the contents are forgotten and `revs_diff` reads as usual.
+    /// How many ids are held (a hash of 8 bytes each); past it the contents are forgotten and
+    /// `revs_diff` reads as usual.
     const MAX_HELD: usize = 250_000;
 
     /// A read at sequence `seq` found none of `ids` stored.
@@ -617,9 +618,9 @@ impl Recent {
             .push((from, to, ids.map(str::to_string).collect()));
     }
 
-    /// A read at sequence `seq` found the store empty.
-    pub fn found_empty(&mut self, seq: u64) {
-        self.held = Some((seq, HashSet::new()));
+    /// A read at sequence `seq` found the store holding exactly the documents `ids`.
+    pub fn found_only<'a>(&mut self, seq: u64, ids: impl Iterator<Item = &'a str>) {
+        self.held = Some((seq, ids.map(id_hash).collect()));
     }
 
     /// Whether the store's contents were known at some sequence number (then `revs_diff` waits
@@ -628,8 +629,8 @@ impl Recent {
         self.held.is_some()
     }
 
-    /// Of `ids`, those known absent when the store's sequence is `now`: all but those this
-    /// connection wrote since a read found the store empty. None when something else wrote
+    /// Of `ids`, those known absent when the store's sequence is `now`: all but those a read
+    /// found stored and those this connection wrote since. None when something else wrote
     /// since (the contents are then forgotten).
     pub fn absent_of<'a>(
         &mut self,
@@ -729,14 +730,17 @@ mod tests {
     }
 
     #[test]
-    fn contents_known_from_an_empty_store_through_own_writes_only() {
+    fn contents_known_from_a_read_through_own_writes_only() {
         let mut r = Recent::default();
         assert!(!r.knows_contents());
         // Writes before the store was found empty tell nothing.
         r.wrote(0, 2, ["a", "b"].into_iter());
         assert!(!r.knows_contents());
-        r.found_empty(2);
-        assert_eq!(r.absent_of(&ids(&["x", "y"]), 2), Some(ids(&["x", "y"])));
+        r.found_only(2, ["a", "b"].into_iter());
+        assert_eq!(
+            r.absent_of(&ids(&["x", "y", "b"]), 2),
+            Some(ids(&["x", "y"]))
+        );
         // Own writes: their ids may be there now, every other id is absent; the chain of
         // writes is kept however long.
         let page: Vec<String> = (0..500).map(|i| format!("p{i}")).collect();
@@ -750,11 +754,11 @@ mod tests {
         assert!(!r.knows_contents());
         assert_eq!(r.absent_of(&ids(&["y"]), 522), None);
         // A gap between own writes forgets it too.
-        r.found_empty(600);
+        r.found_only(600, std::iter::empty());
         r.wrote(601, 602, ["z"].into_iter());
         assert!(!r.knows_contents());
         // So does a counter that went back (the database replaced).
-        r.found_empty(700);
+        r.found_only(700, std::iter::empty());
         assert_eq!(r.absent_of(&ids(&["y"]), 3), None);
     }
 

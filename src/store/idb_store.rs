@@ -100,6 +100,9 @@ const COUNT_FIRST: usize = 32;
 /// Documents per part of a write (`write`): a part is planned and its records handed to
 /// IndexedDB while the browser stores the part before.
 const PART: usize = 125;
+/// A store of at most this many documents has its ids read by `revs_diff` (one `getAllKeys`),
+/// and later diffs of this connection read only those and its own writes' (`Recent`).
+const FEW: u32 = 1_000;
 /// How long an open waits for other connections to close before reporting `Blocked`.
 const BLOCKED_GRACE_MS: i32 = 3000;
 
@@ -119,8 +122,8 @@ struct Inner {
     recent: RefCell<Recent>,
     /// How many writes found their ids absent that way (read by tests).
     reads_skipped: Cell<u64>,
-    /// How many `revs_diff`s took ids as absent without reading them, the store's contents
-    /// known since it was found empty (read by tests and the benchmark).
+    /// How many `revs_diff`s took ids as absent without reading them, the store's ids known
+    /// since a read of them (read by tests and the benchmark).
     diffs_known: Cell<u64>,
 }
 
@@ -765,8 +768,8 @@ impl IdbStore {
         self.inner.reads_skipped.get()
     }
 
-    /// How many `revs_diff`s took ids as absent without reading them: the store was found
-    /// empty and only this connection wrote to it since (a first pull).
+    /// How many `revs_diff`s took ids as absent without reading them: the store held few
+    /// documents, read once, and only this connection wrote to it since (a first pull).
     pub fn diffs_known(&self) -> u64 {
         self.inner.diffs_known.get()
     }
@@ -1716,11 +1719,11 @@ impl DocStore for IdbStore {
             .object_store(META)
             .and_then(|m| m.get(&JsValue::from_str("seq")))
             .map_err(js_err)?;
-        // The store found empty before, and since then written only by this connection: only
-        // the ids it wrote need reading (`Recent`'s `held`). Else ask whether it is empty now:
-        // its first key (none) says so at once, whatever its size.
+        // The store's ids read before, and since then written only by this connection: only
+        // those ids need reading (`Recent`'s `held`). Else ask whether it holds only a few (a
+        // new device before its first sync): one read of at most `FEW` + 1 keys.
         let mut known_absent = BTreeSet::new();
-        let mut first_key = None;
+        let mut first_keys = None;
         let mut seq = None;
         if self.inner.recent.borrow().knows_contents() {
             wait_all(std::slice::from_ref(&seq_req)).await?;
@@ -1733,11 +1736,11 @@ impl DocStore for IdbStore {
             seq = Some(now);
         } else {
             let docs = tx.object_store(DOCS).map_err(js_err)?;
-            let first = docs.get_all_keys_with_key_and_limit(&JsValue::NULL, 1);
-            first_key = Some(first.map_err(js_err)?);
+            let keys = docs.get_all_keys_with_key_and_limit(&JsValue::NULL, FEW + 1);
+            first_keys = Some(keys.map_err(js_err)?);
         }
         let rest: BTreeSet<&str> = ids.difference(&known_absent).copied().collect();
-        let mut read = self.read_states(&tx, &rest, first_key.as_ref()).await?;
+        let mut read = self.read_states(&tx, &rest, first_keys.as_ref()).await?;
         read.states
             .extend(known_absent.into_iter().map(|id| (id.to_string(), None)));
         // Requests complete in order: the counter, issued first, is done.
@@ -1745,9 +1748,12 @@ impl DocStore for IdbStore {
             Some(seq) => seq,
             None => seq_req.result().map_err(js_err)?.as_f64().unwrap_or(0.0) as u64,
         };
-        if let Some(first) = first_key {
-            if js_sys::Array::from(&first.result().map_err(js_err)?).length() == 0 {
-                self.inner.recent.borrow_mut().found_empty(seq);
+        if let Some(keys) = first_keys {
+            let keys = js_sys::Array::from(&keys.result().map_err(js_err)?);
+            if keys.length() <= FEW {
+                let keys: Vec<String> = keys.iter().filter_map(|k| k.as_string()).collect();
+                let keys = keys.iter().map(String::as_str);
+                self.inner.recent.borrow_mut().found_only(seq, keys);
             }
         }
         let absent = read.states.iter().filter(|(_, s)| s.is_none());
