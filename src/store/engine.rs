@@ -575,9 +575,9 @@ impl Recent {
     const KEEP: usize = 8;
     /// A larger write is not kept: it breaks the chain (its ids are not worth holding).
     const MAX_IDS: usize = 2_000;
-    /// How many ids are held (a hash of 8 bytes each); past it the contents are forgotten and
-    /// `revs_diff` reads as usual.
-    const MAX_HELD: usize = 250_000;
+    /// How many ids are held (~20 bytes each in the set, and wasm memory does not shrink):
+    /// past it the contents are forgotten and `revs_diff` reads as usual.
+    const MAX_HELD: usize = 100_000;
 
     /// A read at sequence `seq` found none of `ids` stored.
     pub fn read_absent(&mut self, seq: u64, ids: BTreeSet<String>) {

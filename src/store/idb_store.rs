@@ -118,8 +118,12 @@ struct Inner {
     schema: Schema,
     channel: Option<BroadcastChannel>,
     _on_versionchange: Closure<dyn FnMut()>,
-    /// Ids known absent without reading (a pull's page between `revs_diff` and its write).
+    /// Ids known absent without reading (a pull's page between `revs_diff` and its write), and
+    /// the ids a store of few documents holds (a new device's first pull).
     recent: RefCell<Recent>,
+    /// A `revs_diff` found more than `FEW` documents: later ones do not read the ids again
+    /// (documents are never removed, but by a wipe or a restore, which reset it).
+    many: Cell<bool>,
     /// How many writes found their ids absent that way (read by tests).
     reads_skipped: Cell<u64>,
     /// How many `revs_diff`s took ids as absent without reading them, the store's ids known
@@ -748,6 +752,7 @@ impl IdbStore {
                 recent: RefCell::default(),
                 reads_skipped: Cell::new(0),
                 diffs_known: Cell::new(0),
+                many: Cell::new(false),
             }),
         })
     }
@@ -1643,6 +1648,7 @@ impl DocStore for IdbStore {
     async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
         // Planned before the transaction: a bad document aborts nothing because nothing began.
         let states = engine::plan_replace(&docs)?;
+        self.inner.many.set(false);
         let tx = self.tx(&self.write_stores(), true)?;
         let done = TxDone::new(&tx);
         let meta = tx.object_store(META).map_err(js_err)?;
@@ -1734,13 +1740,16 @@ impl DocStore for IdbStore {
                 self.inner.diffs_known.set(n + 1);
             }
             seq = Some(now);
-        } else {
+        } else if !self.inner.many.get() {
             let docs = tx.object_store(DOCS).map_err(js_err)?;
             let keys = docs.get_all_keys_with_key_and_limit(&JsValue::NULL, FEW + 1);
             first_keys = Some(keys.map_err(js_err)?);
         }
         let rest: BTreeSet<&str> = ids.difference(&known_absent).copied().collect();
-        let mut read = self.read_states(&tx, &rest, first_keys.as_ref()).await?;
+        // The last request issued before the reads, awaited with them (`seq_req` when nothing
+        // came after it).
+        let also = first_keys.as_ref().or(seq.is_none().then_some(&seq_req));
+        let mut read = self.read_states(&tx, &rest, also).await?;
         read.states
             .extend(known_absent.into_iter().map(|id| (id.to_string(), None)));
         // Requests complete in order: the counter, issued first, is done.
@@ -1754,6 +1763,8 @@ impl DocStore for IdbStore {
                 let keys: Vec<String> = keys.iter().filter_map(|k| k.as_string()).collect();
                 let keys = keys.iter().map(String::as_str);
                 self.inner.recent.borrow_mut().found_only(seq, keys);
+            } else {
+                self.inner.many.set(true);
             }
         }
         let absent = read.states.iter().filter(|(_, s)| s.is_none());
@@ -1976,6 +1987,7 @@ impl DocStore for IdbStore {
                 .map_err(js_err)?;
         }
         done.wait().await?;
+        self.inner.many.set(false);
         // The sequence is kept (it stays monotonic); listeners here and in other tabs refresh.
         let seq = self.update_seq().await?;
         self.notify(seq);

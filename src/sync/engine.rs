@@ -48,7 +48,8 @@ impl ReplicationSpec {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Options {
     /// Documents per push batch (changes read, and one `_bulk_docs` request unless larger
-    /// than `max_batch_bytes`), and revisions per `_bulk_get` request of a pull.
+    /// than `max_batch_bytes`), and documents per `_bulk_get` request of a pull (each with
+    /// all its missing revisions).
     pub batch_size: usize,
     /// Changes read per page of a pull: its missing revisions are fetched in requests of
     /// `batch_size` and written in one transaction, and the page is checkpointed once written.

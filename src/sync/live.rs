@@ -143,16 +143,16 @@ impl LiveHandle {
     }
 }
 
-/// Waits `ms`, or less if nudged, stopped, or the browser goes offline or comes back online:
-/// then the loop shows it at once, and syncs as soon as the network is back (an idle wait's
-/// long poll that failed offline would otherwise hear nothing until the idle timer ends).
-async fn wait(h: &LiveHandle, ms: u64) {
+/// Waits `ms`, or less if nudged, stopped, or the browser's online state is not (or no longer)
+/// `shown`, the state the status shows: then the loop shows the change at once, and syncs as
+/// soon as the network is back (an idle wait's long poll that failed offline would otherwise
+/// hear nothing until the idle timer ends).
+async fn wait(h: &LiveHandle, ms: u64, shown: bool) {
     let mut left = ms as i64;
-    let was_online = online();
     while left > 0 && h.running.get() && !h.nudged.get() {
         TimeoutFuture::new(250).await;
         left -= 250;
-        if online() != was_online {
+        if online() != shown {
             break;
         }
     }
@@ -160,7 +160,7 @@ async fn wait(h: &LiveHandle, ms: u64) {
 
 /// Waits for a local change, a remote change or the idle timer, whichever first.
 async fn idle<T: Transport>(h: &LiveHandle, t: &T, cfg: &SyncConfig, since: Option<Json>) {
-    let local = wait(h, IDLE_MS as u64);
+    let local = wait(h, IDLE_MS as u64, true);
     match (cfg.mode, since) {
         (Mode::TwoWay, Some(since)) => {
             let path = changes_path(&cfg.db, &since, 1)
@@ -217,7 +217,7 @@ pub fn start<S: DocStore + Clone + 'static>(
             if !online() {
                 status.phase = Phase::Offline;
                 on_status(status.clone());
-                wait(&h, 3_000).await;
+                wait(&h, 3_000, false).await;
                 continue;
             }
             status.phase = Phase::Syncing;
@@ -247,7 +247,7 @@ pub fn start<S: DocStore + Clone + 'static>(
                     }
                     let delay = backoff_ms(attempt, 1_000, MAX_BACKOFF_MS, js_sys::Math::random());
                     attempt = attempt.saturating_add(1);
-                    wait(&h, delay).await;
+                    wait(&h, delay, status.phase != Phase::Offline).await;
                 }
             }
         }
