@@ -370,6 +370,18 @@ async fn an_upgrade_blocked_by_another_connection_is_reported() {
     IdbStore::delete_database(&name).await.unwrap();
 }
 
+/// Note `n` as a pull receives it at its first revision (`1-` and `n` padded to 32 digits).
+fn pulled_note(n: u32) -> ReplicatedRev {
+    let body = json!({"type": "note", "status": "open", "n": n});
+    suite::first_revision(&format!("note:{n:03}"), &format!("1-{n:0>32}"), body)
+}
+
+/// What a pull asks `revs_diff` of a page: each id with its revisions.
+fn wanted(docs: &[ReplicatedRev]) -> Vec<(String, Vec<String>)> {
+    let wanted = docs.iter().map(|r| (r.doc.id.clone(), r.history.clone()));
+    wanted.collect()
+}
+
 /// A pull's pages: found missing by `revs_diff`, then written without being read again while
 /// only this connection's writes of other documents come between. Another connection's write
 /// in between (another tab's) makes the write read first, and that revision is kept.
@@ -379,18 +391,8 @@ async fn a_pulled_page_is_written_without_reading_it_again() {
     IdbStore::delete_database(&name).await.unwrap();
     let a = IdbStore::open_with(&name, suite::schema()).await.unwrap();
     let b = IdbStore::open_with(&name, suite::schema()).await.unwrap();
-    let page = |from: i64, to: i64| -> Vec<ReplicatedRev> {
-        (from..=to)
-            .map(|n| {
-                let body = json!({"type": "note", "status": "open", "n": n});
-                suite::first_revision(&format!("note:{n:03}"), &format!("1-{n:0>32}"), body)
-            })
-            .collect()
-    };
-    let wanted = |docs: &[ReplicatedRev]| -> Vec<(String, Vec<String>)> {
-        let wanted = docs.iter().map(|r| (r.doc.id.clone(), r.history.clone()));
-        wanted.collect()
-    };
+    let page =
+        |from: u32, to: u32| -> Vec<ReplicatedRev> { (from..=to).map(pulled_note).collect() };
     // Two pages scanned before either is written, as the pull's pipeline does.
     let (page1, page2, page3) = (page(1, 40), page(41, 80), page(81, 120));
     assert_eq!(a.revs_diff(wanted(&page1)).await.unwrap().len(), 40);
@@ -449,14 +451,7 @@ async fn a_first_pull_diffs_its_pages_without_reading_absent_ids() {
     let a = IdbStore::open_with(&name, suite::schema()).await.unwrap();
     let b = IdbStore::open_with(&name, suite::schema()).await.unwrap();
     let rev = |g: u32, n: u32| format!("{g}-{n:0>32}");
-    let doc = |n: u32| {
-        let body = json!({"type": "note", "status": "open", "n": n});
-        suite::first_revision(&format!("note:{n:03}"), &rev(1, n), body)
-    };
-    let wanted = |docs: &[ReplicatedRev]| -> Vec<(String, Vec<String>)> {
-        let wanted = docs.iter().map(|r| (r.doc.id.clone(), r.history.clone()));
-        wanted.collect()
-    };
+    let doc = pulled_note;
     // The device's own document, which the server has too (pushed before, say).
     let own = json!({"type": "note", "status": "open", "n": 4});
     let own_rev = a.put(Doc::new("note:004", own.clone())).await.unwrap();
