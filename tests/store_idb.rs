@@ -150,7 +150,7 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
             .unwrap();
     }
     // A raw record in the index with no revision and a body that is not an object.
-    s.put_raw_record(&json!({"_id": "note:2b", "b": 17, "ix_by_type": [["note"], "note:2b"]}))
+    s.put_raw_record(&json!({"_id": "note:2b", "b": 17, "ix_by_type": ["note"]}))
         .await
         .unwrap();
     let p = s
@@ -172,6 +172,58 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
     IdbStore::delete_database(s.name()).await.unwrap();
 }
 
+/// A database of schema 8, whose index fields held `[key, id]`: the upgrade re-indexes every
+/// record with the key alone, and pages of equal keys continue by id both ways.
+#[wasm_bindgen_test]
+async fn index_fields_of_schema_8_are_rewritten_as_plain_keys() {
+    let name = fresh_name("layout8");
+    IdbStore::delete_database(&name).await.unwrap();
+    let mut v8 = Schema::current();
+    v8.version = 8;
+    let old = IdbStore::open_with(&name, v8).await.unwrap();
+    for i in 0..30 {
+        let (id, rev) = (format!("note:{i:02}"), format!("1-{i:032x}"));
+        let tree = format!("{{\"tree\":{{\"nodes\":{{\"{rev}\":{{}}}}}}}}");
+        old.put_raw_record(&json!({"_id": id, "_rev": rev, "seq": i + 1,
+            "ix_by_type": [["note"], id], "b": json!({"type": "note", "n": i}).to_string(),
+            "t": tree}))
+            .await
+            .unwrap();
+    }
+    old.close();
+    drop(old);
+    let s = IdbStore::open(&name).await.unwrap();
+    let notes = KeyRange::eq(IndexKey(vec![KeyPart::from("note")]));
+    assert_eq!(s.count("by_type", &notes).await.unwrap(), 30);
+    for descending in [false, true] {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let mut q = Query::new("by_type", notes.clone()).limit(7).after(after);
+            if descending {
+                q = q.descending();
+            }
+            let p = s.query(&q).await.unwrap();
+            assert!(p.corrupt.is_empty());
+            seen.extend(p.docs.iter().map(|d| d.body["n"].as_i64().unwrap()));
+            after = p.next;
+            if after.is_none() {
+                break;
+            }
+        }
+        let mut want: Vec<i64> = (0..30).collect();
+        if descending {
+            want.reverse();
+        }
+        assert_eq!(seen, want, "descending: {descending}");
+    }
+    assert_eq!(
+        s.get("note:07").await.unwrap().rev.unwrap(),
+        format!("1-{:032x}", 7)
+    );
+    IdbStore::delete_database(&name).await.unwrap();
+}
+
 /// A database written before schema 8: the body an object in the record, the revision tree
 /// in the `revs` store. It reads, diffs and takes a new revision with its whole history.
 #[wasm_bindgen_test]
@@ -182,7 +234,7 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
         "2-0000000000000000000000000000bbbb".to_string(),
     );
     s.put_raw_record(&json!({"_id": "note:old", "_rev": r2, "seq": 1,
-        "b": {"type": "note", "n": 2}, "ix_by_type": [["note"], "note:old"]}))
+        "b": {"type": "note", "n": 2}, "ix_by_type": ["note"]}))
         .await
         .unwrap();
     let mut tree = RevTree::new();

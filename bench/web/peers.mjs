@@ -274,7 +274,7 @@ async function layoutInsert(kefuDb, copyDb, chunk) {
 
 async function layoutQueryOverdue(kefuDb, at, runs) {
   const db = await idbOpen(kefuDb);
-  const range = IDBKeyRange.upperBound([[at]], true);
+  const range = IDBKeyRange.upperBound([at], true);
   const times = [];
   let rows = 0;
   for (let i = 0; i < Math.max(1, runs); i++) {

@@ -340,7 +340,7 @@ fn settle(
 /// The stored record of a winning document (IndexedDB layout), as JSON text: envelope, the body
 /// as JSON text under `b` (a string is cloned and stored far faster than an object tree), the
 /// revision record as JSON text under `t`, the sequence of its latest write and, for each index
-/// it is in, `ix_<name>` = [key, id]. Without `revs` (a migration that has not read the tree)
+/// it is in, `ix_<name>` = its key (the index orders one key's rows by `_id` itself). Without `revs` (a migration that has not read the tree)
 /// there is no `t` and the tree stays where it was. `body_text`: the body's JSON text when
 /// already at hand (the canonical text an edit was hashed with).
 pub fn doc_record(
@@ -380,12 +380,8 @@ fn push_record_head(s: &mut String, doc: &Doc, seq: u64, keys: &[(&'static str, 
     for (name, key) in keys {
         s.push_str(",\"ix_");
         s.push_str(name);
-        // The composite [key, id], written without building it.
-        s.push_str("\":[");
+        s.push_str("\":");
         s.push_str(&key.to_json().to_string());
-        s.push(',');
-        push_json_str(s, &doc.id);
-        s.push(']');
     }
 }
 
@@ -899,7 +895,7 @@ mod tests {
             assert_eq!(head, whole, "record {i}");
         }
         let heads: Vec<Json> = serde_json::from_str(batch.heads_text()).unwrap();
-        assert_eq!(heads[0]["ix_k"], json!([["投诉", 4.0], "complaint:1"]));
+        assert_eq!(heads[0]["ix_k"], json!(["投诉", 4.0]));
         assert_eq!(heads[1]["_deleted"], json!(true));
         assert_eq!(cut(batch.cuts[4], batch.cuts[5]), "{ \"x\": [1, 2] }");
         let empty = RecordBatch::default().finish();

@@ -1,7 +1,7 @@
 // store/idb.js: the IndexedDB loops that touch every row, kept in JS so that a page of rows
 // crosses into wasm as ONE string (no call, no JSON.stringify per row). Used by idb_store.rs.
 //
-// A docs record is {_id, _rev, _deleted?, seq, ix_<name>…, b: body JSON text, t: revision
+// A docs record is {_id, _rev, _deleted?, seq, ix_<name>: key…, b: body JSON text, t: revision
 // record JSON text}; records written before schema 8 carry `b` as an object and no `t` (their
 // tree is in the `revs` store).
 
@@ -65,13 +65,45 @@ function valuesIn(source, range, dir, limit) {
   return cursorValues(source, range, dir, limit);
 }
 
-// The rows of an index or store in a key range: [text, values, lastKey] where text is the JSON
-// array of rows, values the records themselves (to find a damaged one when the text does not
-// parse) and lastKey the last record's `keyField` (its index key), or undefined.
-export async function readRows(source, range, dir, limit, keyField, withTree) {
-  const values = await valuesIn(source, range, dir, limit);
+// Every value of an index's cursor in `dir` after the row (afterKey, afterId), at most `limit`:
+// the range starts (ends, going back) at afterKey, whose rows the index keeps in primary-key
+// order, so the cursor jumps to afterId with continuePrimaryKey and steps past it if it is still
+// there. The row itself may be gone (deleted or moved since the last page): then the cursor
+// lands on the next one.
+function valuesAfter(index, range, dir, limit, afterKey, afterId) {
+  const forward = dir === 'next';
+  return new Promise((resolve, reject) => {
+    const out = [];
+    // 0: first row, 1: just jumped, 2: reading.
+    let phase = 0;
+    const req = index.openCursor(range === undefined ? null : range, dir);
+    req.onsuccess = () => {
+      const c = req.result;
+      if (!c) return resolve(out);
+      if (phase < 2 && indexedDB.cmp(c.key, afterKey) === 0) {
+        const d = indexedDB.cmp(c.primaryKey, afterId);
+        if (d === 0) { phase = 2; return c.continue(); }
+        if (phase === 0 && (forward ? d < 0 : d > 0)) { phase = 1; return c.continuePrimaryKey(afterKey, afterId); }
+      }
+      phase = 2;
+      out.push(c.value);
+      if (limit > 0 && out.length >= limit) return resolve(out);
+      c.continue();
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
+// The rows of an index or store in a key range, after (afterKey, afterId) when afterKey is
+// given: [text, values, last] where text is the JSON array of rows, values the records
+// themselves (to find a damaged one when the text does not parse) and last the last record's
+// position [its `keyField` (its index key), its _id], or undefined.
+export async function readRows(source, range, dir, limit, keyField, withTree, afterKey, afterId) {
+  const values = afterKey === undefined
+    ? await valuesIn(source, range, dir, limit)
+    : await valuesAfter(source, range, dir, limit, afterKey, afterId);
   const last = values.length > 0 ? values[values.length - 1] : undefined;
-  return [rowsText(values, withTree), values, last === undefined ? undefined : last[keyField]];
+  return [rowsText(values, withTree), values, last === undefined ? undefined : [last[keyField], last._id]];
 }
 
 // The records of `keys` in one store, all requests in flight at once: [text, values].

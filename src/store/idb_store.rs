@@ -9,8 +9,10 @@
 //!
 //! Layout (database version = `Schema::version`):
 //! - `docs` (key path `_id`): one record per document, its winning revision
-//!   `{_id, _rev, _deleted?, seq, ix_<name>: [key, _id]…, b: body, t: tree}`; index `by_seq` on
-//!   `seq` (the changes feed) and one native index `ix_<name>` per [`IndexDef`]. Deleted
+//!   `{_id, _rev, _deleted?, seq, ix_<name>: key…, b: body, t: tree}`; index `by_seq` on
+//!   `seq` (the changes feed) and one native index `ix_<name>` per [`IndexDef`], whose rows of
+//!   one key IndexedDB keeps in `_id` order (a page resumes after a (key, id) with
+//!   `continuePrimaryKey`; schema 8 and before stored `[key, _id]`, twice the id). Deleted
 //!   winners stay (tombstones, with no `ix_` fields). `b` is the body and `t` the revision tree
 //!   with the non-winning leaf bodies ([`RevRecord`]), both as JSON text: one put per document,
 //!   and a string is cloned in and out of IndexedDB far faster than an object tree.
@@ -63,6 +65,8 @@ extern "C" {
         limit: u32,
         key_field: &str,
         with_tree: bool,
+        after_key: &JsValue,
+        after_id: Option<String>,
     ) -> Promise;
     #[wasm_bindgen(js_name = getRows)]
     fn js_get_rows(store: &IdbObjectStore, keys: &Array, with_tree: bool) -> Promise;
@@ -191,7 +195,7 @@ fn key_js(k: &IndexKey) -> JsValue {
     to_js(&k.to_json())
 }
 
-/// A native key range from composite bounds (`undefined` for all).
+/// A native key range from bounds over keys (`undefined` for all).
 fn range_js(bounds: &(Bound<IndexKey>, Bound<IndexKey>)) -> Result<JsValue, StoreError> {
     let side = |b: &Bound<IndexKey>| match b {
         Bound::Included(k) => Some((key_js(k), false)),
@@ -1556,7 +1560,8 @@ impl DocStore for IdbStore {
             .schema
             .index(&q.index)
             .ok_or_else(|| StoreError::Invalid(format!("no index {:?}", q.index)))?;
-        let Some(bounds) = q.range.composite_bounds(q.after.as_ref(), q.descending) else {
+        let Some((lower, upper, after)) = q.range.plain_bounds(q.after.as_ref(), q.descending)
+        else {
             return Ok(Page::default());
         };
         if q.limit == 0 {
@@ -1571,11 +1576,13 @@ impl DocStore for IdbStore {
         let dir = if q.descending { "prev" } else { "next" };
         let got = JsFuture::from(js_read_rows(
             &ix.into(),
-            &range_js(&bounds)?,
+            &range_js(&(lower, upper))?,
             dir,
             clamp(q.limit),
             &ix_name(&def),
             false,
+            &after.map_or(JsValue::UNDEFINED, |c| key_js(&c.key)),
+            after.map(|c| c.id.clone()),
         ))
         .await
         .map_err(js_err)?;
@@ -1619,7 +1626,7 @@ impl DocStore for IdbStore {
             .schema
             .index(index)
             .ok_or_else(|| StoreError::Invalid(format!("no index {index:?}")))?;
-        let Some(bounds) = range.composite_bounds(None, false) else {
+        let Some((lower, upper, _)) = range.plain_bounds(None, false) else {
             return Ok(0);
         };
         let tx = self.tx(&[DOCS], false)?;
@@ -1628,7 +1635,7 @@ impl DocStore for IdbStore {
             .map_err(js_err)?
             .index(&ix_name(&def))
             .map_err(js_err)?;
-        let r = range_js(&bounds)?;
+        let r = range_js(&(lower, upper))?;
         let req = if r.is_undefined() {
             ix.count()
         } else {
@@ -1859,6 +1866,8 @@ impl DocStore for IdbStore {
             clamp(limit),
             "seq",
             true,
+            &JsValue::UNDEFINED,
+            None,
         ))
         .await
         .map_err(js_err)?;

@@ -353,6 +353,41 @@ impl KeyRange {
     }
 }
 
+/// Bounds over plain keys for a store whose index orders the rows of one key by id itself
+/// (IndexedDB's indexes do: equal keys in primary-key order), with the position to resume
+/// after: the range narrowed to start at `after`'s key (end there when descending), and
+/// `after` itself when its key is in the range (the reader then skips to just past its id).
+/// `None` when the range is empty, as for [`KeyRange::composite_bounds`].
+pub type PlainBounds<'a> = (Bound<IndexKey>, Bound<IndexKey>, Option<&'a super::Cursor>);
+
+impl KeyRange {
+    pub fn plain_bounds<'a>(
+        &self,
+        after: Option<&'a super::Cursor>,
+        descending: bool,
+    ) -> Option<PlainBounds<'a>> {
+        self.composite_bounds(after, descending)?;
+        let side = |k: &Option<IndexKey>, open: bool| match k {
+            None => Bound::Unbounded,
+            Some(k) if open => Bound::Excluded(k.clone()),
+            Some(k) => Bound::Included(k.clone()),
+        };
+        let mut lower = side(&self.lower, self.lower_open);
+        let mut upper = side(&self.upper, self.upper_open);
+        match after {
+            Some(c) if self.contains(&c.key) => {
+                if descending {
+                    upper = Bound::Included(c.key.clone());
+                } else {
+                    lower = Bound::Included(c.key.clone());
+                }
+                Some((lower, upper, Some(c)))
+            }
+            _ => Some((lower, upper, None)),
+        }
+    }
+}
+
 /// Whether `pos` is at or below the lower bound's reach (so an exclusive bound at `pos` narrows it).
 fn bound_below(lower: &Bound<IndexKey>, pos: &IndexKey) -> bool {
     match lower {
@@ -452,6 +487,53 @@ mod tests {
         assert_eq!(lo, Bound::Excluded(inside));
         let empty = KeyRange::between(ikey!["b"], ikey!["a"]);
         assert!(empty.composite_bounds(None, false).is_none());
+    }
+
+    #[test]
+    fn plain_bounds_start_at_the_cursor_key_within_the_range() {
+        let c = |k: &str| super::super::Cursor {
+            key: ikey![k],
+            id: "id1".into(),
+        };
+        let r = KeyRange::between(ikey!["b"], ikey!["d"]);
+        let (lo, hi, at) = r.plain_bounds(None, false).unwrap();
+        assert_eq!(
+            (lo, hi, at),
+            (
+                Bound::Included(ikey!["b"]),
+                Bound::Included(ikey!["d"]),
+                None
+            )
+        );
+        let cur = c("c");
+        let (lo, hi, at) = r.plain_bounds(Some(&cur), false).unwrap();
+        assert_eq!(
+            (lo, hi),
+            (Bound::Included(ikey!["c"]), Bound::Included(ikey!["d"]))
+        );
+        assert_eq!(at, Some(&cur));
+        let (lo, hi, _) = r.plain_bounds(Some(&cur), true).unwrap();
+        assert_eq!(
+            (lo, hi),
+            (Bound::Included(ikey!["b"]), Bound::Included(ikey!["c"]))
+        );
+        // A cursor before the range changes nothing; one past it leaves nothing.
+        let before = c("a");
+        let (lo, _, at) = r.plain_bounds(Some(&before), false).unwrap();
+        assert_eq!((lo, at), (Bound::Included(ikey!["b"]), None));
+        assert!(r.plain_bounds(Some(&c("e")), false).is_none());
+        assert!(r.plain_bounds(Some(&before), true).is_none());
+        // Open bounds stay open; an empty range is empty.
+        let open = KeyRange {
+            lower: Some(ikey!["b"]),
+            lower_open: true,
+            ..KeyRange::default()
+        };
+        let (lo, hi, _) = open.plain_bounds(None, false).unwrap();
+        assert_eq!((lo, hi), (Bound::Excluded(ikey!["b"]), Bound::Unbounded));
+        assert!(KeyRange::between(ikey!["b"], ikey!["a"])
+            .plain_bounds(None, false)
+            .is_none());
     }
 
     #[test]

@@ -144,7 +144,8 @@ impl Schema {
     /// `version` by one (existing databases then build the index on next open).
     pub fn current() -> Schema {
         Schema {
-            version: 8,
+            // 9: index fields hold the key alone, not `[key, id]` (every record is re-indexed).
+            version: 9,
             indexes: vec![
                 IndexDef {
                     name: "by_type",

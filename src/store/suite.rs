@@ -588,10 +588,46 @@ pub async fn index_paging<S: DocStore>(s: &S) {
     );
     assert!(p3.next.is_none());
     let last = s
-        .query(&Query::new("by_type", notes).descending().limit(2))
+        .query(&Query::new("by_type", notes.clone()).descending().limit(2))
         .await
         .unwrap();
     assert_eq!(ids(&last.docs), vec!["note:24", "note:23"]);
+    let back = s
+        .query(
+            &Query::new("by_type", notes.clone())
+                .descending()
+                .limit(10)
+                .after(last.next.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&back.docs)[..2], ["note:22", "note:21"]);
+    assert_eq!(ids(&back.docs)[9], "note:13");
+    // A page goes on after its cursor's row when that row is gone (deleted since), both ways.
+    let gone = s.get("note:13").await.unwrap();
+    s.delete("note:13", gone.rev.as_deref().unwrap())
+        .await
+        .unwrap();
+    let on = s
+        .query(
+            &Query::new("by_type", notes.clone())
+                .descending()
+                .limit(3)
+                .after(back.next.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&on.docs), vec!["note:12", "note:11", "note:10"]);
+    let up = s
+        .query(
+            &Query::new("by_type", notes.clone())
+                .limit(3)
+                .after(back.next.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&up.docs), vec!["note:14", "note:15", "note:16"]);
+    s.put(Doc::new("note:13", gone.body.clone())).await.unwrap();
     // An edit moves a document within the index; a deletion removes it.
     let mut d = s.get("note:00").await.unwrap();
     d.body["status"] = json!("closed");
