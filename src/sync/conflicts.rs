@@ -101,13 +101,25 @@ pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, S
             Merge::NeedsPerson(_) => out.needs_person.push(id.clone()),
         }
     }
-    if !out.needs_person.is_empty() {
-        let mut list = listed(store).await?;
-        for id in &out.needs_person {
-            if !list.contains(id) {
-                list.push(id.clone());
-            }
+    // The list has one writer, this: listed ids settled meanwhile (chosen by staff, here or on
+    // another device) drop off, new ones are added. `open` and `choose` only read it, so a
+    // page that lists conflicts while a sync settles cannot write back a list it read before
+    // this one added to it.
+    let before = listed(store).await?;
+    let mut list = Vec::new();
+    for id in &before {
+        let fresh = ids.contains(id);
+        if (fresh && out.needs_person.contains(id)) || (!fresh && load(store, id).await?.is_some())
+        {
+            list.push(id.clone());
         }
+    }
+    for id in &out.needs_person {
+        if !list.contains(id) {
+            list.push(id.clone());
+        }
+    }
+    if list != before {
         store
             .put_local(CONFLICTS_DOC, json!({ "ids": list }))
             .await?;
@@ -124,21 +136,15 @@ async fn listed<S: DocStore>(store: &S) -> Result<Vec<String>, StoreError> {
         .unwrap_or_default())
 }
 
-/// The conflicts waiting for a person (those settled meanwhile, here or on another device,
-/// drop off the list).
+/// The conflicts waiting for a person: the listed documents still in conflict (those settled
+/// meanwhile, here or on another device, are left out; the next `settle` drops them).
 pub async fn open<S: DocStore>(store: &S) -> Result<Vec<Conflict>, StoreError> {
-    let ids = listed(store).await?;
     let mut out = Vec::new();
-    let mut still = Vec::new();
-    for id in ids {
+    for id in listed(store).await? {
         if let Some(c) = load(store, &id).await? {
-            still.push(id);
             out.push(c);
         }
     }
-    store
-        .put_local(CONFLICTS_DOC, json!({ "ids": still }))
-        .await?;
     Ok(out)
 }
 
@@ -154,11 +160,6 @@ pub async fn choose<S: DocStore>(store: &S, id: &str, rev: &str) -> Result<(), S
         .ok_or_else(|| StoreError::Conflict { id: id.to_string() })?
         .body
         .clone();
-    resolve_with(store, &c, chosen).await?;
-    let rest: Vec<String> = listed(store)
-        .await?
-        .into_iter()
-        .filter(|x| x != id)
-        .collect();
-    store.put_local(CONFLICTS_DOC, json!({ "ids": rest })).await
+    // Out of `open` from now on; `settle` drops it from the list.
+    resolve_with(store, &c, chosen).await
 }

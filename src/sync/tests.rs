@@ -626,6 +626,18 @@ fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
             .unwrap();
         assert_eq!(b.get("staff:1").await.unwrap().body, loser.body);
         assert!(b.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
+        // Listing and choosing only read the list, so a page that lists conflicts while a
+        // sync settles cannot write back a list read before the sync added to it: the id
+        // stays listed until the next settle finds it settled.
+        assert!(conflicts::open(&b).await.unwrap().is_empty());
+        let listed = || async {
+            b.get_local(conflicts::CONFLICTS_DOC)
+                .await
+                .unwrap()
+                .unwrap()["ids"]
+                .clone()
+        };
+        assert_eq!(listed().await, json!(["staff:1"]));
         run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
             .await
             .unwrap();
@@ -635,6 +647,7 @@ fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
         assert_eq!(a.get("staff:1").await.unwrap().body, loser.body);
         assert!(a.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
         assert!(conflicts::open(&a).await.unwrap().is_empty());
+        assert_eq!(listed().await, json!([]));
     });
 }
 
