@@ -173,12 +173,16 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
 ) -> Result<CycleReport, SyncError> {
     let mut report = CycleReport::default();
     for (i, spec) in cfg.pulls().iter().enumerate() {
-        let out = engine::replicate(store, t, spec, session_id, opts).await?;
+        let pulled = engine::replicate(store, t, spec, session_id, opts).await;
+        // What arrived is settled also when the pull stopped half-way (its pages written are
+        // checkpointed, and would not be pulled again).
+        let settled = conflicts::settle_since(store).await;
+        let out = pulled?;
+        let settled = settled?;
         report.pulled += out.revs_written;
         if i == 0 {
             report.last_seq = out.last_seq.clone();
         }
-        let settled = conflicts::settle(store, &out.touched).await?;
         report.merged.extend(settled.merged);
         report.needs_person.extend(settled.needs_person);
     }

@@ -12,6 +12,12 @@ use crate::store::{Doc, DocStore, StoreError};
 /// The local document listing documents whose conflicts wait for a person.
 pub const CONFLICTS_DOC: &str = "sync-conflicts";
 
+/// The local document keeping the store sequence up to which [`settle_since`] has looked.
+pub const SETTLED_DOC: &str = "sync-settled";
+
+/// Changes read at once by [`settle_since`].
+const SCAN_PAGE: usize = 1000;
+
 /// What settling a set of documents did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settled {
@@ -122,6 +128,44 @@ pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, S
     if list != before {
         store
             .put_local(CONFLICTS_DOC, json!({ "ids": list }))
+            .await?;
+    }
+    Ok(out)
+}
+
+/// Settles the conflicts of the documents written since the last call (revisions pulled and
+/// local edits alike), found in the store's changes feed a page at a time with their revision
+/// trees: one read per page, and only documents that have a conflict are read again. The
+/// position is kept in a local document once they are settled, so the revisions of a pull cut
+/// short (an error, a reload, a crash after a page was checkpointed) are still looked at by
+/// the next call.
+pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError> {
+    let start = store
+        .get_local(SETTLED_DOC)
+        .await?
+        .and_then(|v| v.get("seq")?.as_u64())
+        .unwrap_or(0);
+    let mut since = start;
+    let mut ids = Vec::new();
+    loop {
+        let page = store.changed_states(since, SCAN_PAGE).await?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        since = last.seq;
+        ids.extend(
+            page.iter()
+                .filter(|(_, c)| !c.revs.tree.conflicts().is_empty())
+                .map(|(change, _)| change.id.clone()),
+        );
+        if page.len() < SCAN_PAGE {
+            break;
+        }
+    }
+    let out = settle(store, &ids).await?;
+    if since != start {
+        store
+            .put_local(SETTLED_DOC, json!({ "seq": since }))
             .await?;
     }
     Ok(out)

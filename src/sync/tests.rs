@@ -651,6 +651,51 @@ fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
     });
 }
 
+/// A pull whose pages were written and checkpointed, and then the page was closed before the
+/// conflicts that arrived were settled: the next cycle pulls nothing new, and still lists them.
+#[test]
+fn conflicts_of_a_pull_cut_short_before_settling_are_listed_by_the_next_cycle() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add(
+            &a,
+            "staff:1",
+            json!({"type": "staff", "name": "张三", "active": true}),
+        )
+        .await;
+        for (s, dev) in [(&a, "A"), (&b, "B")] {
+            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        edit(&a, "staff:1", |d| d["active"] = json!(false)).await;
+        edit(&b, "staff:1", |d| d["name"] = json!("张三丰")).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
+            .await
+            .unwrap();
+        // B's pull alone: A's revision is written and checkpointed, nothing settled.
+        let spec = &cfg(&server, "B").pulls()[0];
+        let out = engine::replicate(&b, &server, spec, "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(out.revs_written, 1);
+        assert_eq!(b.rev_tree("staff:1").await.unwrap().leaves().len(), 2);
+        let rb = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(rb.pulled, 0);
+        assert_eq!(rb.needs_person, vec!["staff:1"]);
+        assert_eq!(conflicts::open(&b).await.unwrap().len(), 1);
+        // Looked at once: the next cycle does not settle it again.
+        let again = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert!(again.needs_person.is_empty());
+        assert_eq!(conflicts::open(&b).await.unwrap().len(), 1);
+    });
+}
+
 #[test]
 fn mergeable_conflicts_are_settled_automatically_and_converge() {
     block_on(async {
