@@ -615,6 +615,13 @@ mod bench {
         .await
         .map_err(err)?;
         let ms = now_ms() - t0;
+        // What the app's sync cycle does next, not counted in the pull (PouchDB's replication
+        // has no such step): look for conflicts in what arrived.
+        let t1 = now_ms();
+        kefu::sync::conflicts::settle_since(&store)
+            .await
+            .map_err(err)?;
+        let settle_ms = now_ms() - t1;
         let stored = store
             .count("by_type", &KeyRange::all())
             .await
@@ -622,6 +629,8 @@ mod bench {
         store.close();
         Ok(out(
             json!({"ms": ms, "written": o.revs_written, "stored": stored,
+                // The app's cycle then looks for conflicts in what arrived (not in `ms`).
+                "settle_ms": settle_ms,
                 // Pages written without reading them again after their `revs_diff`.
                 "pages_not_reread": store.reads_skipped(),
                 // Pages diffed without reading ids it never wrote (the store was found empty).

@@ -65,27 +65,47 @@ function valuesIn(source, range, dir, limit) {
   return cursorValues(source, range, dir, limit);
 }
 
+// The part of `range` from `key` on in `dir` (to `key`, going back), `key` included.
+function rangeFrom(range, key, forward) {
+  if (forward) {
+    return range === undefined || range.upper === undefined
+      ? IDBKeyRange.lowerBound(key)
+      : IDBKeyRange.bound(key, range.upper, false, range.upperOpen);
+  }
+  return range === undefined || range.lower === undefined
+    ? IDBKeyRange.upperBound(key)
+    : IDBKeyRange.bound(range.lower, key, range.lowerOpen, false);
+}
+
 // Every value of an index's cursor in `dir` after the row (afterKey, afterId), at most `limit`:
 // the range starts (ends, going back) at afterKey, whose rows the index keeps in primary-key
 // order, so the cursor jumps to afterId with continuePrimaryKey and steps past it if it is still
 // there. The row itself may be gone (deleted or moved since the last page): then the cursor
-// lands on the next one.
+// lands on the next one. The rest of afterKey's rows are read by the cursor; once it reaches
+// another key, the rows from that key on are read at once, as a first page is.
 function valuesAfter(index, range, dir, limit, afterKey, afterId) {
   const forward = dir === 'next';
   return new Promise((resolve, reject) => {
     const out = [];
-    // 0: first row, 1: just jumped, 2: reading.
+    // 0: first row, 1: just jumped, 2: reading afterKey's rows.
     let phase = 0;
     const req = index.openCursor(range === undefined ? null : range, dir);
     req.onsuccess = () => {
       const c = req.result;
       if (!c) return resolve(out);
-      if (phase < 2 && indexedDB.cmp(c.key, afterKey) === 0) {
+      const sameKey = indexedDB.cmp(c.key, afterKey) === 0;
+      if (phase < 2 && sameKey) {
         const d = indexedDB.cmp(c.primaryKey, afterId);
         if (d === 0) { phase = 2; return c.continue(); }
         if (phase === 0 && (forward ? d < 0 : d > 0)) { phase = 1; return c.continuePrimaryKey(afterKey, afterId); }
       }
       phase = 2;
+      if (!sameKey) {
+        // The cursor stands on the first row of a later key: it and what follows, at once.
+        const left = limit > 0 ? limit - out.length : 0;
+        return valuesIn(index, rangeFrom(range, c.key, forward), dir, left)
+          .then((more) => resolve(out.concat(more)), reject);
+      }
       out.push(c.value);
       if (limit > 0 && out.length >= limit) return resolve(out);
       c.continue();

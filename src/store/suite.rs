@@ -628,6 +628,35 @@ pub async fn index_paging<S: DocStore>(s: &S) {
         .unwrap();
     assert_eq!(ids(&up.docs), vec!["note:14", "note:15", "note:16"]);
     s.put(Doc::new("note:13", gone.body.clone())).await.unwrap();
+    // Pages that go on past the cursor's key: the rest of its rows, then the next keys'.
+    let all = KeyRange::all();
+    let on = s
+        .query(
+            &Query::new("by_type", all.clone())
+                .limit(10)
+                .after(p2.next.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&on.docs),
+        vec!["note:20", "note:21", "note:22", "note:23", "note:24", "task:1"]
+    );
+    let top = s
+        .query(&Query::new("by_type", all.clone()).descending().limit(1))
+        .await
+        .unwrap();
+    assert_eq!(ids(&top.docs), vec!["task:1"]);
+    let down = s
+        .query(
+            &Query::new("by_type", all)
+                .descending()
+                .limit(3)
+                .after(top.next.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&down.docs), vec!["note:24", "note:23", "note:22"]);
     // An edit moves a document within the index; a deletion removes it.
     let mut d = s.get("note:00").await.unwrap();
     d.body["status"] = json!("closed");
