@@ -60,6 +60,7 @@ fn v2_schema() -> Schema {
     s.version = Schema::current().version + 1;
     s.indexes.push(IndexDef {
         name: "note_by_priority",
+        id_in_key: false,
         doc_type: Some("note"),
         key: |b| Some(IndexKey(vec![num_part(b, "priority")?])),
     });
@@ -150,7 +151,7 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
             .unwrap();
     }
     // A raw record in the index with no revision and a body that is not an object.
-    s.put_raw_record(&json!({"_id": "note:2b", "b": 17, "ix_by_type": ["note"]}))
+    s.put_raw_record(&json!({"_id": "note:2b", "b": 17, "ix_by_type": [["note"], "note:2b"]}))
         .await
         .unwrap();
     let p = s
@@ -173,7 +174,8 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
 }
 
 /// A database of schema 8, whose index fields held `[key, id]`: the upgrade re-indexes every
-/// record with the key alone, and pages of equal keys continue by id both ways.
+/// record with the key alone (but `by_type`, which keeps the id in its keys), and pages of
+/// equal keys continue by id both ways.
 #[wasm_bindgen_test]
 async fn index_fields_of_schema_8_are_rewritten_as_plain_keys() {
     let name = fresh_name("layout8");
@@ -182,10 +184,12 @@ async fn index_fields_of_schema_8_are_rewritten_as_plain_keys() {
     v8.version = 8;
     let old = IdbStore::open_with(&name, v8).await.unwrap();
     for i in 0..30 {
-        let (id, rev) = (format!("note:{i:02}"), format!("1-{i:032x}"));
+        let (id, rev) = (format!("complaint:{i:02}"), format!("1-{i:032x}"));
+        let case = format!("TS-{:02}", i / 3);
         let tree = format!("{{\"tree\":{{\"nodes\":{{\"{rev}\":{{}}}}}}}}");
         old.put_raw_record(&json!({"_id": id, "_rev": rev, "seq": i + 1,
-            "ix_by_type": [["note"], id], "b": json!({"type": "note", "n": i}).to_string(),
+            "ix_by_type": [["complaint"], id], "ix_complaint_no": [[case], id],
+            "b": json!({"type": "complaint", "case_no": case, "n": i}).to_string(),
             "t": tree}))
             .await
             .unwrap();
@@ -193,32 +197,37 @@ async fn index_fields_of_schema_8_are_rewritten_as_plain_keys() {
     old.close();
     drop(old);
     let s = IdbStore::open(&name).await.unwrap();
-    let notes = KeyRange::eq(IndexKey(vec![KeyPart::from("note")]));
-    assert_eq!(s.count("by_type", &notes).await.unwrap(), 30);
-    for descending in [false, true] {
-        let mut seen = Vec::new();
-        let mut after = None;
-        loop {
-            let mut q = Query::new("by_type", notes.clone()).limit(7).after(after);
+    let complaints = KeyRange::eq(IndexKey(vec![KeyPart::from("complaint")]));
+    assert_eq!(s.count("by_type", &complaints).await.unwrap(), 30);
+    assert_eq!(s.count("complaint_no", &KeyRange::all()).await.unwrap(), 30);
+    let one = KeyRange::eq(IndexKey(vec![KeyPart::from("TS-04")]));
+    assert_eq!(s.count("complaint_no", &one).await.unwrap(), 3);
+    for (index, range) in [("complaint_no", KeyRange::all()), ("by_type", complaints)] {
+        for descending in [false, true] {
+            let mut seen = Vec::new();
+            let mut after = None;
+            loop {
+                let mut q = Query::new(index, range.clone()).limit(7).after(after);
+                if descending {
+                    q = q.descending();
+                }
+                let p = s.query(&q).await.unwrap();
+                assert!(p.corrupt.is_empty());
+                seen.extend(p.docs.iter().map(|d| d.body["n"].as_i64().unwrap()));
+                after = p.next;
+                if after.is_none() {
+                    break;
+                }
+            }
+            let mut want: Vec<i64> = (0..30).collect();
             if descending {
-                q = q.descending();
+                want.reverse();
             }
-            let p = s.query(&q).await.unwrap();
-            assert!(p.corrupt.is_empty());
-            seen.extend(p.docs.iter().map(|d| d.body["n"].as_i64().unwrap()));
-            after = p.next;
-            if after.is_none() {
-                break;
-            }
+            assert_eq!(seen, want, "{index}, descending: {descending}");
         }
-        let mut want: Vec<i64> = (0..30).collect();
-        if descending {
-            want.reverse();
-        }
-        assert_eq!(seen, want, "descending: {descending}");
     }
     assert_eq!(
-        s.get("note:07").await.unwrap().rev.unwrap(),
+        s.get("complaint:07").await.unwrap().rev.unwrap(),
         format!("1-{:032x}", 7)
     );
     IdbStore::delete_database(&name).await.unwrap();
@@ -234,7 +243,7 @@ async fn records_of_before_schema_8_keep_their_revision_tree() {
         "2-0000000000000000000000000000bbbb".to_string(),
     );
     s.put_raw_record(&json!({"_id": "note:old", "_rev": r2, "seq": 1,
-        "b": {"type": "note", "n": 2}, "ix_by_type": ["note"]}))
+        "b": {"type": "note", "n": 2}, "ix_by_type": [["note"], "note:old"]}))
         .await
         .unwrap();
     let mut tree = RevTree::new();

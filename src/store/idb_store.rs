@@ -12,7 +12,9 @@
 //!   `{_id, _rev, _deleted?, seq, ix_<name>: key…, b: body, t: tree}`; index `by_seq` on
 //!   `seq` (the changes feed) and one native index `ix_<name>` per [`IndexDef`], whose rows of
 //!   one key IndexedDB keeps in `_id` order (a page resumes after a (key, id) with
-//!   `continuePrimaryKey`; schema 8 and before stored `[key, _id]`, twice the id). Deleted
+//!   `continuePrimaryKey`; schema 8 and before stored `[key, _id]`, twice the id). An index
+//!   with `id_in_key` (`by_type`, whose keys each cover many documents) stores `[key, _id]`,
+//!   and its pages after a cursor are ranges of those. Deleted
 //!   winners stay (tombstones, with no `ix_` fields). `b` is the body and `t` the revision tree
 //!   with the non-winning leaf bodies ([`RevRecord`]), both as JSON text: one put per document,
 //!   and a string is cloned in and out of IndexedDB far faster than an object tree.
@@ -196,7 +198,7 @@ fn key_js(k: &IndexKey) -> JsValue {
 }
 
 /// A native key range from bounds over keys (`undefined` for all).
-fn range_js(bounds: &(Bound<IndexKey>, Bound<IndexKey>)) -> Result<JsValue, StoreError> {
+fn range_js(bounds: &Bounds) -> Result<JsValue, StoreError> {
     let side = |b: &Bound<IndexKey>| match b {
         Bound::Included(k) => Some((key_js(k), false)),
         Bound::Excluded(k) => Some((key_js(k), true)),
@@ -212,6 +214,24 @@ fn range_js(bounds: &(Bound<IndexKey>, Bound<IndexKey>)) -> Result<JsValue, Stor
     };
     r.map(JsValue::from).map_err(js_err)
 }
+
+/// The native bounds of a range in an index, continuing after `after`, and the cursor to
+/// resume after inside them (an index without the id in its keys). None when empty.
+fn bounds_of<'a>(
+    def: &IndexDef,
+    range: &KeyRange,
+    after: Option<&'a Cursor>,
+    descending: bool,
+) -> Option<(Bounds, Option<&'a Cursor>)> {
+    if def.id_in_key {
+        return range.composite_bounds(after, descending).map(|b| (b, None));
+    }
+    range
+        .plain_bounds(after, descending)
+        .map(|(lower, upper, at)| ((lower, upper), at))
+}
+
+type Bounds = (Bound<IndexKey>, Bound<IndexKey>);
 
 fn str_array<S: AsRef<str>>(items: &[S]) -> Array {
     items
@@ -1007,7 +1027,7 @@ fn upgrade(
                     .ok()
                     .and_then(|t| t.as_string())
                     .and_then(|t| serde_json::from_str::<RevRecord>(&t).ok());
-                let keys = schema.keys_of(&doc);
+                let keys = schema.stored_keys_of(&doc);
                 let text = engine::doc_record(&doc, seq, &keys, tree.as_ref(), None);
                 if let Ok(record) = JSON::parse(&text) {
                     let _ = cursor.update(&record);
@@ -1296,7 +1316,7 @@ impl IdbStore {
         // One call for the whole batch of records, the bodies never escaped into JSON.
         let mut batch = engine::RecordBatch::with_capacity(states.len());
         for (i, cur) in states.iter().enumerate() {
-            let keys = self.inner.schema.keys_of(&cur.winner);
+            let keys = self.inner.schema.stored_keys_of(&cur.winner);
             let text = cur
                 .winner
                 .rev
@@ -1560,7 +1580,7 @@ impl DocStore for IdbStore {
             .schema
             .index(&q.index)
             .ok_or_else(|| StoreError::Invalid(format!("no index {:?}", q.index)))?;
-        let Some((lower, upper, after)) = q.range.plain_bounds(q.after.as_ref(), q.descending)
+        let Some((bounds, after)) = bounds_of(&def, &q.range, q.after.as_ref(), q.descending)
         else {
             return Ok(Page::default());
         };
@@ -1576,7 +1596,7 @@ impl DocStore for IdbStore {
         let dir = if q.descending { "prev" } else { "next" };
         let got = JsFuture::from(js_read_rows(
             &ix.into(),
-            &range_js(&(lower, upper))?,
+            &range_js(&bounds)?,
             dir,
             clamp(q.limit),
             &ix_name(&def),
@@ -1603,8 +1623,13 @@ impl DocStore for IdbStore {
             }
         }
         if n == q.limit {
+            // [index key, id]; an index key with the id in it is [key, id] itself.
             let last = from_js(&Array::from(&got).get(2))
                 .ok()
+                .and_then(|k| match def.id_in_key {
+                    true => k.get(0).cloned(),
+                    false => Some(k),
+                })
                 .and_then(|k| IndexKey::from_json(&k))
                 .and_then(IndexKey::split_composite);
             page.next = match last {
@@ -1626,7 +1651,7 @@ impl DocStore for IdbStore {
             .schema
             .index(index)
             .ok_or_else(|| StoreError::Invalid(format!("no index {index:?}")))?;
-        let Some((lower, upper, _)) = range.plain_bounds(None, false) else {
+        let Some((bounds, _)) = bounds_of(&def, range, None, false) else {
             return Ok(0);
         };
         let tx = self.tx(&[DOCS], false)?;
@@ -1635,7 +1660,7 @@ impl DocStore for IdbStore {
             .map_err(js_err)?
             .index(&ix_name(&def))
             .map_err(js_err)?;
-        let r = range_js(&(lower, upper))?;
+        let r = range_js(&bounds)?;
         let req = if r.is_undefined() {
             ix.count()
         } else {

@@ -428,6 +428,7 @@ mod tests {
         s.version = Schema::current().version + 1;
         s.indexes.push(IndexDef {
             name: "note_by_priority",
+            id_in_key: false,
             doc_type: Some("note"),
             key: |b| {
                 Some(IndexKey(vec![crate::store::schema::num_part(

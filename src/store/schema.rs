@@ -15,6 +15,11 @@ pub struct IndexDef {
     pub doc_type: Option<&'static str>,
     /// The key of a document body (it has no `_id`: the id is appended for you).
     pub key: fn(&Json) -> Option<IndexKey>,
+    /// Stored in IndexedDB as `[key, id]` rather than the key alone: for an index whose keys
+    /// each cover many documents (`by_type`), so that a page after a cursor is read as a
+    /// range at once; the other indexes' pages after a cursor step a cursor through the rest
+    /// of that key's rows, and their entries are smaller.
+    pub id_in_key: bool,
 }
 
 impl std::fmt::Debug for IndexDef {
@@ -149,21 +154,24 @@ impl Schema {
             indexes: vec![
                 IndexDef {
                     name: "by_type",
+                    id_in_key: true,
                     doc_type: None,
                     key: by_type_key,
                 },
                 // app indexes (append below; keep names unique; raise `version` above)
-                // e.g. IndexDef { name: "complaint_by_status", doc_type: Some("complaint"),
+                // e.g. IndexDef { name: "complaint_by_status", id_in_key: false, doc_type: Some("complaint"),
                 //   key: |b| Some(IndexKey(vec![str_part(b, "status")?, str_part(b, "received_at")?])) },
                 // reports: complaints by time received (monthly report, quarterly analysis).
                 IndexDef {
                     name: "complaint_by_received_at",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| Some(IndexKey(vec![str_part(b, "received_at")?])),
                 },
                 // retention: archived complaints not yet destroyed, by time archived.
                 IndexDef {
                     name: "complaint_by_archived_at",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| match b.get("destroyed").and_then(Json::as_bool) {
                         Some(true) => None,
@@ -173,6 +181,7 @@ impl Schema {
                 // complaints: cases of one status, by time received (list filter).
                 IndexDef {
                     name: "complaint_status",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -184,6 +193,7 @@ impl Schema {
                 // complaints: open cases (not closed or archived), by time received.
                 IndexDef {
                     name: "complaint_open",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| match b.get("status").and_then(Json::as_str) {
                         Some("closed") | Some("archived") | None => None,
@@ -194,6 +204,7 @@ impl Schema {
                 // from `domain::complaint::deadline_of`): due today, overdue, sort by deadline.
                 IndexDef {
                     name: "complaint_due",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| match b.get("status").and_then(Json::as_str) {
                         Some("closed") | Some("archived") | None => None,
@@ -203,12 +214,14 @@ impl Schema {
                 // complaints: by case number (search, and the per-device daily sequence).
                 IndexDef {
                     name: "complaint_no",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| Some(IndexKey(vec![str_part(b, "case_no")?])),
                 },
                 // surveys: responses of a survey by time submitted (results, paged by date).
                 IndexDef {
                     name: "response_by_survey",
+                    id_in_key: false,
                     doc_type: Some("response"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -220,6 +233,7 @@ impl Schema {
                 // surveys: responses of a survey version (has this version answers? → new version on edit).
                 IndexDef {
                     name: "response_by_version",
+                    id_in_key: false,
                     doc_type: Some("response"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -231,12 +245,14 @@ impl Schema {
                 // surveys: responses by channel (the "waiting to be sent" count of link and kiosk answers).
                 IndexDef {
                     name: "response_by_channel",
+                    id_in_key: false,
                     doc_type: Some("response"),
                     key: |b| Some(IndexKey(vec![str_part(b, "channel")?])),
                 },
                 // surveys: low-score follow-ups of a survey by time opened.
                 IndexDef {
                     name: "followup_by_survey",
+                    id_in_key: false,
                     doc_type: Some("followup"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -249,6 +265,7 @@ impl Schema {
                 // object's key) and time created: the matrix reads only the active ones.
                 IndexDef {
                     name: "demand_by_status",
+                    id_in_key: false,
                     doc_type: Some("demand"),
                     key: |b| {
                         let status = match b.get("status")? {
@@ -265,6 +282,7 @@ impl Schema {
                 // demands: customer picker of the demand form, customers by name (prefix search).
                 IndexDef {
                     name: "demands_customer_by_name",
+                    id_in_key: false,
                     doc_type: Some("customer"),
                     key: |b| Some(IndexKey(vec![str_part(b, "name")?])),
                 },
@@ -272,6 +290,7 @@ impl Schema {
                 // phone, by account number (prefix, lower case).
                 IndexDef {
                     name: "customer_by_name",
+                    id_in_key: false,
                     doc_type: Some("customer"),
                     key: |b| {
                         Some(IndexKey(vec![KeyPart::Str(
@@ -281,6 +300,7 @@ impl Schema {
                 },
                 IndexDef {
                     name: "customer_by_phone4",
+                    id_in_key: false,
                     doc_type: Some("customer"),
                     key: |b| {
                         Some(IndexKey(vec![KeyPart::Str(
@@ -290,6 +310,7 @@ impl Schema {
                 },
                 IndexDef {
                     name: "customer_by_account",
+                    id_in_key: false,
                     doc_type: Some("customer"),
                     key: |b| {
                         Some(IndexKey(vec![KeyPart::Str(
@@ -301,6 +322,7 @@ impl Schema {
                 // one customer by [customer_id, date].
                 IndexDef {
                     name: "by_customer",
+                    id_in_key: false,
                     doc_type: None,
                     key: |b| {
                         let date = match b.get("type")?.as_str()? {
@@ -319,6 +341,7 @@ impl Schema {
                 // who saw a customer's contact data in full, by [customer_id, at].
                 IndexDef {
                     name: "access_log_by_customer",
+                    id_in_key: false,
                     doc_type: Some("access_log"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -330,6 +353,7 @@ impl Schema {
                 // care tasks by [open|closed, due].
                 IndexDef {
                     name: "care_task_by_due",
+                    id_in_key: false,
                     doc_type: Some("care_task"),
                     key: |b| {
                         let open = b.get("status").and_then(Json::as_str) == Some("Open");
@@ -344,6 +368,7 @@ impl Schema {
                 // index instead of filtering rows after reading them.
                 IndexDef {
                     name: "complaint_category",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -354,6 +379,7 @@ impl Schema {
                 },
                 IndexDef {
                     name: "complaint_channel",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -364,6 +390,7 @@ impl Schema {
                 },
                 IndexDef {
                     name: "complaint_severity",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -374,6 +401,7 @@ impl Schema {
                 },
                 IndexDef {
                     name: "complaint_department",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         Some(IndexKey(vec![
@@ -386,6 +414,7 @@ impl Schema {
                 // last four digits (the usual way a caller is looked up).
                 IndexDef {
                     name: "complaint_phone",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         let digits = phone_digits(b.get("complainant")?.get("phone")?.as_str()?);
@@ -394,6 +423,7 @@ impl Schema {
                 },
                 IndexDef {
                     name: "complaint_phone4",
+                    id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
                         let digits = phone_digits(b.get("complainant")?.get("phone")?.as_str()?);
@@ -428,6 +458,24 @@ impl Schema {
         self.indexes
             .iter()
             .filter_map(|ix| ix.key_of(doc).map(|k| (ix.name, k)))
+            .collect()
+    }
+
+    /// The keys as IndexedDB stores them: `[key, id]` for an index with `id_in_key`.
+    pub fn stored_keys_of(&self, doc: &Doc) -> Vec<(&'static str, IndexKey)> {
+        self.indexes
+            .iter()
+            .filter_map(|ix| {
+                let k = ix.key_of(doc)?;
+                Some((
+                    ix.name,
+                    if ix.id_in_key {
+                        k.composite(&doc.id)
+                    } else {
+                        k
+                    },
+                ))
+            })
             .collect()
     }
 

@@ -23,8 +23,16 @@ pub fn schema() -> Schema {
     });
     s.indexes.push(IndexDef {
         name: "t_status_n",
+        id_in_key: false,
         doc_type: Some("note"),
         key: |b| Some(IndexKey(vec![str_part(b, "status")?, num_part(b, "n")?])),
+    });
+    // The same keys as `by_type` for notes, stored as the key alone.
+    s.indexes.push(IndexDef {
+        name: "t_type",
+        id_in_key: false,
+        doc_type: Some("note"),
+        key: |b| Some(IndexKey(vec![str_part(b, "type")?])),
     });
     s
 }
@@ -558,77 +566,85 @@ pub async fn index_paging<S: DocStore>(s: &S) {
     }
     seen.reverse();
     assert_eq!(desc, seen);
-    // Equal keys page by id: by_type holds 25 notes under the same key.
-    let notes = KeyRange::eq(IndexKey(vec![KeyPart::from("note")]));
-    let p1 = s
-        .query(&Query::new("by_type", notes.clone()).limit(10))
-        .await
-        .unwrap();
-    let p2 = s
-        .query(
-            &Query::new("by_type", notes.clone())
-                .limit(10)
-                .after(p1.next.clone()),
-        )
-        .await
-        .unwrap();
-    let p3 = s
-        .query(
-            &Query::new("by_type", notes.clone())
-                .limit(10)
-                .after(p2.next.clone()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(ids(&p1.docs)[0], "note:00");
-    assert_eq!(ids(&p2.docs)[0], "note:10");
-    assert_eq!(
-        ids(&p3.docs),
-        vec!["note:20", "note:21", "note:22", "note:23", "note:24"]
-    );
-    assert!(p3.next.is_none());
-    let last = s
-        .query(&Query::new("by_type", notes.clone()).descending().limit(2))
-        .await
-        .unwrap();
-    assert_eq!(ids(&last.docs), vec!["note:24", "note:23"]);
-    let back = s
-        .query(
-            &Query::new("by_type", notes.clone())
-                .descending()
-                .limit(10)
-                .after(last.next.clone()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(ids(&back.docs)[..2], ["note:22", "note:21"]);
-    assert_eq!(ids(&back.docs)[9], "note:13");
-    // A page goes on after its cursor's row when that row is gone (deleted since), both ways.
-    let gone = s.get("note:13").await.unwrap();
-    s.delete("note:13", gone.rev.as_deref().unwrap())
-        .await
-        .unwrap();
-    let on = s
-        .query(
-            &Query::new("by_type", notes.clone())
-                .descending()
-                .limit(3)
-                .after(back.next.clone()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(ids(&on.docs), vec!["note:12", "note:11", "note:10"]);
-    let up = s
-        .query(
-            &Query::new("by_type", notes.clone())
-                .limit(3)
-                .after(back.next.clone()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(ids(&up.docs), vec!["note:14", "note:15", "note:16"]);
-    s.put(Doc::new("note:13", gone.body.clone())).await.unwrap();
+    // Equal keys page by id: by_type (the id in its keys) and t_type (the key alone) hold 25
+    // notes under the same key.
+    for ix in ["by_type", "t_type"] {
+        let notes = KeyRange::eq(IndexKey(vec![KeyPart::from("note")]));
+        let p1 = s
+            .query(&Query::new(ix, notes.clone()).limit(10))
+            .await
+            .unwrap();
+        let p2 = s
+            .query(
+                &Query::new(ix, notes.clone())
+                    .limit(10)
+                    .after(p1.next.clone()),
+            )
+            .await
+            .unwrap();
+        let p3 = s
+            .query(
+                &Query::new(ix, notes.clone())
+                    .limit(10)
+                    .after(p2.next.clone()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&p1.docs)[0], "note:00");
+        assert_eq!(ids(&p2.docs)[0], "note:10");
+        assert_eq!(
+            ids(&p3.docs),
+            vec!["note:20", "note:21", "note:22", "note:23", "note:24"]
+        );
+        assert!(p3.next.is_none());
+        let last = s
+            .query(&Query::new(ix, notes.clone()).descending().limit(2))
+            .await
+            .unwrap();
+        assert_eq!(ids(&last.docs), vec!["note:24", "note:23"]);
+        let back = s
+            .query(
+                &Query::new(ix, notes.clone())
+                    .descending()
+                    .limit(10)
+                    .after(last.next.clone()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&back.docs)[..2], ["note:22", "note:21"]);
+        assert_eq!(ids(&back.docs)[9], "note:13");
+        // A page goes on after its cursor's row when that row is gone (deleted since), both ways.
+        let gone = s.get("note:13").await.unwrap();
+        s.delete("note:13", gone.rev.as_deref().unwrap())
+            .await
+            .unwrap();
+        let on = s
+            .query(
+                &Query::new(ix, notes.clone())
+                    .descending()
+                    .limit(3)
+                    .after(back.next.clone()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&on.docs), vec!["note:12", "note:11", "note:10"]);
+        let up = s
+            .query(
+                &Query::new(ix, notes.clone())
+                    .limit(3)
+                    .after(back.next.clone()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&up.docs), vec!["note:14", "note:15", "note:16"]);
+        s.put(Doc::new("note:13", gone.body.clone())).await.unwrap();
+    }
     // Pages that go on past the cursor's key: the rest of its rows, then the next keys'.
+    let notes = KeyRange::eq(IndexKey(vec![KeyPart::from("note")]));
+    let p2 = s
+        .query(&Query::new("by_type", notes).limit(20))
+        .await
+        .unwrap();
     let all = KeyRange::all();
     let on = s
         .query(
