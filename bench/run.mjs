@@ -254,6 +254,8 @@ try {
     F[`replicate_pull_${SMALL}`] = { kefu_ms: round1(kl.ms), peer: 'pouchdb', peer_ms: round1(pl.ms), ratio: ratio(kl.ms, pl.ms),
       stored: { kefu: kl.stored, pouchdb: pl.stored }, kefu_pages_not_reread: kl.pages_not_reread,
       kefu_pages_diffed_unread: kl.pages_diffed_unread,
+      // The app's sync cycle then looks for conflicts in what arrived: not in kefu_ms.
+      kefu_then_settle_ms: round1(kl.settle_ms),
       ...(kl.missing ? { kefu_missing: kl.missing } : {}) };
   }
   await rpage.close();

@@ -569,26 +569,30 @@ fn deletions_and_string_sequences_replicate() {
     });
 }
 
+/// Two devices synced with one staff profile, then, cut off, A deactivates it and B renames it.
+async fn offline_edits_on_two_devices() -> (FakeServer, MemoryStore, MemoryStore) {
+    let server = FakeServer::new("kefu");
+    let (a, b) = (MemoryStore::new(), MemoryStore::new());
+    add(
+        &a,
+        "staff:1",
+        json!({"type": "staff", "name": "张三", "active": true}),
+    )
+    .await;
+    for (s, dev) in [(&a, "A"), (&b, "B")] {
+        run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+            .await
+            .unwrap();
+    }
+    edit(&a, "staff:1", |d| d["active"] = json!(false)).await;
+    edit(&b, "staff:1", |d| d["name"] = json!("张三丰")).await;
+    (server, a, b)
+}
+
 #[test]
 fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
     block_on(async {
-        let server = FakeServer::new("kefu");
-        let (a, b) = (MemoryStore::new(), MemoryStore::new());
-        add(
-            &a,
-            "staff:1",
-            json!({"type": "staff", "name": "张三", "active": true}),
-        )
-        .await;
-        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
-            .await
-            .unwrap();
-        run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
-            .await
-            .unwrap();
-        // Offline: A deactivates; B renames.
-        edit(&a, "staff:1", |d| d["active"] = json!(false)).await;
-        edit(&b, "staff:1", |d| d["name"] = json!("张三丰")).await;
+        let (server, a, b) = offline_edits_on_two_devices().await;
         let ra = run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
             .await
             .unwrap();
@@ -656,21 +660,7 @@ fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
 #[test]
 fn conflicts_of_a_pull_cut_short_before_settling_are_listed_by_the_next_cycle() {
     block_on(async {
-        let server = FakeServer::new("kefu");
-        let (a, b) = (MemoryStore::new(), MemoryStore::new());
-        add(
-            &a,
-            "staff:1",
-            json!({"type": "staff", "name": "张三", "active": true}),
-        )
-        .await;
-        for (s, dev) in [(&a, "A"), (&b, "B")] {
-            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
-                .await
-                .unwrap();
-        }
-        edit(&a, "staff:1", |d| d["active"] = json!(false)).await;
-        edit(&b, "staff:1", |d| d["name"] = json!("张三丰")).await;
+        let (server, a, b) = offline_edits_on_two_devices().await;
         run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
             .await
             .unwrap();
