@@ -302,7 +302,7 @@ impl DocStore for MemoryStore {
     }
 
     async fn rev_tree(&self, id: &str) -> Result<RevTree, StoreError> {
-        self.current(id)
+        self.lookup(id)?
             .map(|c| c.revs.tree)
             .ok_or_else(|| StoreError::NotFound { id: id.to_string() })
     }
@@ -315,7 +315,7 @@ impl DocStore for MemoryStore {
         let changes = self.changes(since, limit).await?;
         changes
             .into_iter()
-            .map(|c| match self.current(&c.id) {
+            .map(|c| match self.lookup(&c.id)? {
                 Some(cur) => Ok((c, cur)),
                 None => Err(StoreError::Corrupt {
                     id: c.id,

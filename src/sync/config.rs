@@ -9,7 +9,7 @@ use super::conflicts;
 use super::engine::{self, Options, ReplicationSpec, SyncError};
 use super::protocol::{self, Direction};
 use super::transport::Transport;
-use crate::store::DocStore;
+use crate::store::{DocStore, StoreError};
 
 /// The local document holding the configuration.
 pub const CONFIG_DOC: &str = "sync-config";
@@ -157,6 +157,9 @@ pub struct CycleReport {
     pub needs_person: Vec<String>,
     /// Documents the server refused, as `id: reason`.
     pub refused: Vec<String>,
+    /// Looking for conflicts in what arrived failed: the push went on, and the next cycle
+    /// looks again from the same place.
+    pub unsettled: Option<StoreError>,
     /// The main database's sequence after the pull (for a long-poll that waits for more).
     pub last_seq: Option<Json>,
 }
@@ -178,13 +181,18 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
         // checkpointed, and would not be pulled again).
         let settled = conflicts::settle_since(store).await;
         let out = pulled?;
-        let settled = settled?;
         report.pulled += out.revs_written;
         if i == 0 {
             report.last_seq = out.last_seq.clone();
         }
-        report.merged.extend(settled.merged);
-        report.needs_person.extend(settled.needs_person);
+        // A failure here must not hold back the push of local edits.
+        match settled {
+            Ok(settled) => {
+                report.merged.extend(settled.merged);
+                report.needs_person.extend(settled.needs_person);
+            }
+            Err(e) => report.unsettled = Some(e),
+        }
     }
     for spec in cfg.pushes() {
         let out = engine::replicate(store, t, &spec, session_id, opts).await?;

@@ -93,7 +93,7 @@ async fn resolve_with<S: DocStore>(store: &S, c: &Conflict, body: Json) -> Resul
 pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
     let mut out = Settled::default();
     for id in ids {
-        let Some(c) = load(store, id).await? else {
+        let Some(c) = loaded(store, id).await? else {
             continue;
         };
         let bodies: Vec<Json> = c.others.iter().map(|d| d.body.clone()).collect();
@@ -115,7 +115,8 @@ pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, S
     let mut list = Vec::new();
     for id in &before {
         let fresh = ids.contains(id);
-        if (fresh && out.needs_person.contains(id)) || (!fresh && load(store, id).await?.is_some())
+        if (fresh && out.needs_person.contains(id))
+            || (!fresh && loaded(store, id).await?.is_some())
         {
             list.push(id.clone());
         }
@@ -148,17 +149,33 @@ pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError>
     let mut since = start;
     let mut ids = Vec::new();
     loop {
-        let page = store.changed_states(since, SCAN_PAGE).await?;
-        let Some((last, _)) = page.last() else {
-            break;
+        let n = match store.changed_states(since, SCAN_PAGE).await {
+            Ok(page) => {
+                let Some((last, _)) = page.last() else {
+                    break;
+                };
+                since = last.seq;
+                ids.extend(
+                    page.iter()
+                        .filter(|(_, c)| !c.revs.tree.conflicts().is_empty())
+                        .map(|(change, _)| change.id.clone()),
+                );
+                page.len()
+            }
+            // A damaged record among them: each of these documents is looked at on its own
+            // (the damaged one is passed over in `settle`).
+            Err(StoreError::Corrupt { .. }) => {
+                let page = store.changes(since, SCAN_PAGE).await?;
+                let Some(last) = page.last() else {
+                    break;
+                };
+                since = last.seq;
+                ids.extend(page.iter().map(|c| c.id.clone()));
+                page.len()
+            }
+            Err(e) => return Err(e),
         };
-        since = last.seq;
-        ids.extend(
-            page.iter()
-                .filter(|(_, c)| !c.revs.tree.conflicts().is_empty())
-                .map(|(change, _)| change.id.clone()),
-        );
-        if page.len() < SCAN_PAGE {
+        if n < SCAN_PAGE {
             break;
         }
     }
@@ -185,11 +202,20 @@ async fn listed<S: DocStore>(store: &S) -> Result<Vec<String>, StoreError> {
 pub async fn open<S: DocStore>(store: &S) -> Result<Vec<Conflict>, StoreError> {
     let mut out = Vec::new();
     for id in listed(store).await? {
-        if let Some(c) = load(store, &id).await? {
+        if let Some(c) = loaded(store, &id).await? {
             out.push(c);
         }
     }
     Ok(out)
+}
+
+/// As [`load`], a damaged document taken as having nothing to settle (it is reported as
+/// damaged where it is read), so that one cannot hold up every other.
+async fn loaded<S: DocStore>(store: &S, id: &str) -> Result<Option<Conflict>, StoreError> {
+    match load(store, id).await {
+        Err(StoreError::Corrupt { .. }) => Ok(None),
+        other => other,
+    }
 }
 
 /// Staff chose the version `rev` of a conflicted document: it becomes the content, the other

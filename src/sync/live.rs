@@ -226,7 +226,7 @@ pub fn start<S: DocStore + Clone + 'static>(
                 Ok(report) => {
                     attempt = 0;
                     status.phase = Phase::Synced;
-                    status.error = None;
+                    status.error = report.unsettled.as_ref().map(|e| e.message(zh()));
                     status.last_success_ms = Some(js_sys::Date::now());
                     status.refused = report.refused;
                     status.conflicts = conflicts::open(&store).await.map(|c| c.len()).unwrap_or(0);

@@ -686,6 +686,38 @@ fn conflicts_of_a_pull_cut_short_before_settling_are_listed_by_the_next_cycle() 
     });
 }
 
+/// A damaged record among the changes the settle reads (a device whose settle starts from the
+/// beginning, as after the upgrade that brought it) does not stop the sync: the other
+/// documents' conflicts are still found, the push goes on, and the position moves past it.
+#[test]
+fn a_damaged_record_neither_stops_the_sync_nor_hides_other_conflicts() {
+    block_on(async {
+        let (server, a, b) = offline_edits_on_two_devices().await;
+        add(&b, "note:1", json!({"type": "note", "n": 1})).await;
+        for (s, dev) in [(&b, "B"), (&a, "A")] {
+            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        b.put_local(conflicts::SETTLED_DOC, json!({}))
+            .await
+            .unwrap();
+        b.inject_corrupt("note:1");
+        add(&b, "note:2", json!({"type": "note", "n": 2})).await;
+        let rb = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(rb.unsettled, None);
+        assert_eq!(rb.needs_person, vec!["staff:1"]);
+        assert_eq!(conflicts::open(&b).await.unwrap().len(), 1);
+        assert!(server.store.get("note:2").await.is_ok(), "pushed");
+        let again = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(10))
+            .await
+            .unwrap();
+        assert!(again.needs_person.is_empty(), "looked at once");
+    });
+}
+
 #[test]
 fn mergeable_conflicts_are_settled_automatically_and_converge() {
     block_on(async {
