@@ -90,7 +90,7 @@ async fn resolve_with<S: DocStore>(store: &S, c: &Conflict, body: Json) -> Resul
 }
 
 /// Settles the conflicts of these documents: merged where the rules can, listed otherwise.
-pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
+async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
     let mut out = Settled::default();
     for id in ids {
         let Some(c) = loaded(store, id).await? else {

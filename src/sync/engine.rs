@@ -82,8 +82,6 @@ pub struct Outcome {
     pub changes_read: usize,
     /// Revisions written (to the store on pull, to the server on push).
     pub revs_written: usize,
-    /// Ids of documents that received revisions (pull), to look for conflicts.
-    pub touched: Vec<String>,
     /// Documents the server refused (e.g. a validation function said `forbidden`).
     pub refused: Vec<Refused>,
     /// Revisions the server could no longer give (compacted away).
@@ -513,7 +511,6 @@ async fn pull<S: DocStore, T: Transport>(
 ) -> Result<Outcome, SyncError> {
     let mut out = Outcome::default();
     let bulk_get_works = Cell::new(true);
-    let mut touched: BTreeSet<String> = BTreeSet::new();
     let Some(first) = scan_page(store, remote, &since, opts).await? else {
         out.last_seq = Some(since);
         return Ok(out);
@@ -531,11 +528,6 @@ async fn pull<S: DocStore, T: Transport>(
         out.unavailable
             .extend(std::mem::take(&mut page.unavailable));
         let n = page.revs.len();
-        for r in &page.revs {
-            if touched.insert(r.doc.id.clone()) {
-                out.touched.push(r.doc.id.clone());
-            }
-        }
         let revs = std::mem::take(&mut page.revs);
         let write = async {
             if n > 0 {
