@@ -8,7 +8,8 @@ use kefu::store::key::{IndexKey, KeyPart};
 use kefu::store::revs::RevTree;
 use kefu::store::schema::{num_part, IndexDef, Migration, SummaryDef};
 use kefu::store::{
-    suite, typed, Doc, DocStore, KeyRange, Query, ReplicatedRev, Schema, StoreError,
+    changed_states_past_damage, suite, typed, Doc, DocStore, KeyRange, Query, ReplicatedRev,
+    Schema, StoreError,
 };
 use serde_json::{json, Value as Json};
 use std::cell::{Cell, RefCell};
@@ -170,6 +171,30 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
         s.put(Doc::new("note:2b", json!({"type": "note"}))).await,
         Err(StoreError::Corrupt { .. })
     ));
+    // One in the changes feed, whose body is not JSON, and a write after it: the feed's
+    // states are read past it (a push, the count of what is left to push, the conflicts).
+    let seq = s.update_seq().await.unwrap() + 1;
+    s.put_raw_record(&json!({"_id": "note:9x", "_rev": "1-ab", "seq": seq, "b": "{not json"}))
+        .await
+        .unwrap();
+    s.put(Doc::new("note:10", json!({"type": "note"})))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.changed_states(0, 100).await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    let page = changed_states_past_damage(&s, 0, 100).await.unwrap();
+    assert_eq!(page.damaged, vec!["note:9x".to_string()]);
+    let ids: Vec<&str> = page.states.iter().map(|(c, _)| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["note:0", "note:1", "note:2", "note:3", "note:4", "note:10"]
+    );
+    assert_eq!(
+        (page.read, page.last),
+        (7, Some(s.update_seq().await.unwrap()))
+    );
     IdbStore::delete_database(s.name()).await.unwrap();
 }
 

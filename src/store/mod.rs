@@ -185,3 +185,56 @@ pub trait DocStore {
     /// document without a revision gets a first one. `_local` documents are kept.
     async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError>;
 }
+
+/// A page of [`DocStore::changed_states`] that a damaged record does not stop: the readable
+/// changes with their states, the ids of the damaged ones, the last sequence read (None: no
+/// more changes) and how many changes the page held.
+#[derive(Debug, Default)]
+pub struct StatesPage {
+    pub states: Vec<(Change, engine::Current)>,
+    pub damaged: Vec<String>,
+    pub last: Option<u64>,
+    pub read: usize,
+}
+
+/// Reads the changes after `since` with their states, as [`DocStore::changed_states`]. When
+/// the page holds a damaged record, its changes are read one at a time and the damaged ones
+/// returned by id instead, so that one record cannot hold up every change after it (a push,
+/// the count of what is left to push, the look for conflicts).
+pub async fn changed_states_past_damage<S: DocStore>(
+    store: &S,
+    since: u64,
+    limit: usize,
+) -> Result<StatesPage, StoreError> {
+    let states = match store.changed_states(since, limit).await {
+        Err(StoreError::Corrupt { .. }) => None,
+        other => Some(other?),
+    };
+    if let Some(states) = states {
+        return Ok(StatesPage {
+            last: states.last().map(|(c, _)| c.seq),
+            read: states.len(),
+            states,
+            damaged: Vec::new(),
+        });
+    }
+    let changes = store.changes(since, limit).await?;
+    let mut page = StatesPage {
+        last: changes.last().map(|c| c.seq),
+        read: changes.len(),
+        ..StatesPage::default()
+    };
+    let mut prev = since;
+    for c in changes {
+        match store.changed_states(prev, 1).await {
+            // A write meanwhile moved the document further on: it is read there.
+            Ok(one) => page
+                .states
+                .extend(one.into_iter().filter(|(x, _)| x.seq == c.seq)),
+            Err(StoreError::Corrupt { .. }) => page.damaged.push(c.id),
+            Err(e) => return Err(e),
+        }
+        prev = c.seq;
+    }
+    Ok(page)
+}

@@ -157,6 +157,8 @@ pub struct CycleReport {
     pub needs_person: Vec<String>,
     /// Documents the server refused, as `id: reason`.
     pub refused: Vec<String>,
+    /// Local records that could not be read (damaged): passed over by the push, not sent.
+    pub damaged: Vec<String>,
     /// Looking for conflicts in what arrived failed: the push went on, and the next cycle
     /// looks again from the same place.
     pub unsettled: Option<StoreError>,
@@ -197,6 +199,7 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
     for spec in cfg.pushes() {
         let out = engine::replicate(store, t, &spec, session_id, opts).await?;
         report.pushed += out.revs_written;
+        report.damaged.extend(out.damaged);
         report.refused.extend(
             out.refused
                 .iter()
@@ -265,6 +268,8 @@ pub struct SyncStatus {
     pub conflicts: usize,
     /// Documents the server refused in the last cycle.
     pub refused: Vec<String>,
+    /// Damaged local records the last cycle's push passed over (not sent).
+    pub damaged: Vec<String>,
 }
 
 /// The phase after a failed cycle.

@@ -7,7 +7,7 @@
 use serde_json::{json, Value as Json};
 
 use super::merge::{merge, Merge};
-use crate::store::{Doc, DocStore, StoreError};
+use crate::store::{changed_states_past_damage, Doc, DocStore, StoreError};
 
 /// The local document listing documents whose conflicts wait for a person.
 pub const CONFLICTS_DOC: &str = "sync-conflicts";
@@ -149,33 +149,19 @@ pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError>
     let mut since = start;
     let mut ids = Vec::new();
     loop {
-        let n = match store.changed_states(since, SCAN_PAGE).await {
-            Ok(page) => {
-                let Some((last, _)) = page.last() else {
-                    break;
-                };
-                since = last.seq;
-                ids.extend(
-                    page.iter()
-                        .filter(|(_, c)| !c.revs.tree.conflicts().is_empty())
-                        .map(|(change, _)| change.id.clone()),
-                );
-                page.len()
-            }
-            // A damaged record among them: each of these documents is looked at on its own
-            // (the damaged one is passed over in `settle`).
-            Err(StoreError::Corrupt { .. }) => {
-                let page = store.changes(since, SCAN_PAGE).await?;
-                let Some(last) = page.last() else {
-                    break;
-                };
-                since = last.seq;
-                ids.extend(page.iter().map(|c| c.id.clone()));
-                page.len()
-            }
-            Err(e) => return Err(e),
+        let page = changed_states_past_damage(store, since, SCAN_PAGE).await?;
+        let Some(last) = page.last else {
+            break;
         };
-        if n < SCAN_PAGE {
+        since = last;
+        // A damaged record is passed over: it is reported as damaged where it is read.
+        ids.extend(
+            page.states
+                .iter()
+                .filter(|(_, c)| !c.revs.tree.conflicts().is_empty())
+                .map(|(change, _)| change.id.clone()),
+        );
+        if page.read < SCAN_PAGE {
             break;
         }
     }

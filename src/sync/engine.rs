@@ -17,7 +17,7 @@ use super::protocol::{
 };
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::store::engine::Current;
-use crate::store::{Change, DocStore, ReplicatedRev, StoreError};
+use crate::store::{changed_states_past_damage, Change, DocStore, ReplicatedRev, StoreError};
 
 /// What to replicate.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,6 +86,8 @@ pub struct Outcome {
     pub refused: Vec<Refused>,
     /// Revisions the server could no longer give (compacted away).
     pub unavailable: Vec<MissingRev>,
+    /// Push: local records that could not be read (damaged), passed over and not sent.
+    pub damaged: Vec<String>,
     /// Batches checkpointed.
     pub checkpoints: usize,
     /// The source sequence reached (pull: the remote's, opaque).
@@ -593,12 +595,14 @@ fn of_types(cur: &Current, leaves: &[String], types: &[String]) -> bool {
         .unwrap_or(false)
 }
 
-/// A batch of local changes to push: the last sequence read, how many changes, and the state
-/// (leaves, tree, bodies) of each changed document of the pushed types.
+/// A batch of local changes to push: the last sequence read, how many changes, the state
+/// (leaves, tree, bodies) of each changed document of the pushed types, and the ids of
+/// damaged records, which cannot be sent.
 struct Outgoing {
     last: u64,
     changes: usize,
     states: Vec<(String, Vec<String>, Current)>,
+    damaged: Vec<String>,
 }
 
 /// Reads the batch of local changes after `since` (None: no more changes).
@@ -609,13 +613,12 @@ async fn read_outgoing<S: DocStore>(
     opts: &Options,
 ) -> Result<Option<Outgoing>, SyncError> {
     // The changes with their documents' states (tree, winner, kept leaves), in one read.
-    let changed = store.changed_states(since, opts.batch_size).await?;
-    let Some(last) = changed.last().map(|(c, _)| c.seq) else {
+    let page = changed_states_past_damage(store, since, opts.batch_size).await?;
+    let Some(last) = page.last else {
         return Ok(None);
     };
-    let changes = changed.len();
     let mut states = Vec::new();
-    for (Change { id, .. }, cur) in changed {
+    for (Change { id, .. }, cur) in page.states {
         let leaves: Vec<String> = cur
             .revs
             .tree
@@ -630,8 +633,9 @@ async fn read_outgoing<S: DocStore>(
     }
     Ok(Some(Outgoing {
         last,
-        changes,
+        changes: page.read,
         states,
+        damaged: page.damaged,
     }))
 }
 
@@ -773,7 +777,9 @@ async fn deliver_outgoing<T: Transport>(
 }
 
 /// A batch read and prepared: (last sequence, changes read, documents to send).
-type Prepared = (u64, usize, Vec<String>);
+/// A batch ready to send: the last sequence read, how many changes, the texts for
+/// `_bulk_docs`, and the damaged records passed over.
+type Prepared = (u64, usize, Vec<String>, Vec<String>);
 
 /// Reads the batch of local changes after `since` and asks the server what it lacks (None:
 /// no more changes).
@@ -789,7 +795,7 @@ async fn next_outgoing<S: DocStore, T: Transport>(
         return Ok(None);
     };
     let docs = prepare_outgoing(remote, &batch.states, ask).await?;
-    Ok(Some((batch.last, batch.changes, docs)))
+    Ok(Some((batch.last, batch.changes, docs, batch.damaged)))
 }
 
 /// Pushes batch by batch, as two loops joined by a queue of one batch: one reads batches from
@@ -836,7 +842,7 @@ async fn push<S: DocStore, T: Transport>(
         let mut unsaved: Option<u64> = None;
         let mut failed = None;
         while let Some(step) = rx.next().await {
-            let (last, changes, docs) = match step {
+            let (last, changes, docs, damaged) = match step {
                 Ok(p) => p,
                 Err(e) => {
                     failed = Some(e);
@@ -844,6 +850,7 @@ async fn push<S: DocStore, T: Transport>(
                 }
             };
             out.changes_read += changes;
+            out.damaged.extend(damaged);
             let save = async {
                 if let Some(seq) = unsaved.take() {
                     cps.save(store, remote, json!(seq)).await?;
@@ -910,14 +917,14 @@ pub async fn pending<S: DocStore>(store: &S, spec: &ReplicationSpec) -> Result<u
     let mut n = 0u64;
     let mut from = since;
     loop {
-        let page = store.changed_states(from, 200).await?;
-        for (c, cur) in &page {
+        let page = changed_states_past_damage(store, from, 200).await?;
+        for (c, cur) in &page.states {
             if of_types(cur, std::slice::from_ref(&c.rev), &spec.doc_types) {
                 n += 1;
             }
         }
-        match page.last() {
-            Some((c, _)) if page.len() == 200 => from = c.seq,
+        match page.last {
+            Some(last) if page.read == 200 => from = last,
             _ => break,
         }
     }

@@ -229,6 +229,7 @@ pub fn start<S: DocStore + Clone + 'static>(
                     status.error = report.unsettled.as_ref().map(|e| e.message(zh()));
                     status.last_success_ms = Some(js_sys::Date::now());
                     status.refused = report.refused;
+                    status.damaged = report.damaged;
                     status.conflicts = conflicts::open(&store).await.map(|c| c.len()).unwrap_or(0);
                     status.pending = engine::pending(&store, &push).await.unwrap_or(0);
                     on_status(status.clone());

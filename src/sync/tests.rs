@@ -719,6 +719,38 @@ fn a_damaged_record_neither_stops_the_sync_nor_hides_other_conflicts() {
 }
 
 #[test]
+fn a_damaged_local_record_does_not_hold_back_the_push_of_later_edits() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        add(&a, "note:1", json!({"type": "note", "n": 1})).await;
+        a.inject_corrupt("note:1");
+        add(&a, "note:2", json!({"type": "note", "n": 2})).await;
+        add(&a, "note:3", json!({"type": "note", "n": 3})).await;
+        let c = cfg(&server, "A");
+        // A push that sends only some types reads each change's state to count what is left.
+        let mut notes = c.main_push();
+        notes.doc_types = vec!["note".into()];
+        assert_eq!(engine::pending(&a, &notes).await.unwrap(), 2);
+        let r = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert_eq!(r.damaged, vec!["note:1"]);
+        assert_eq!(r.pushed, 2);
+        for id in ["note:2", "note:3"] {
+            assert!(server.store.get(id).await.is_ok(), "{id} pushed");
+        }
+        assert!(server.store.get("note:1").await.is_err());
+        assert_eq!(engine::pending(&a, &c.main_push()).await.unwrap(), 0);
+        // Reported once: the push's checkpoint is past it.
+        let again = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert!(again.damaged.is_empty());
+        // A later edit is pushed as ever.
+        add(&a, "note:4", json!({"type": "note", "n": 4})).await;
+        run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert!(server.store.get("note:4").await.is_ok());
+    });
+}
+
+#[test]
 fn mergeable_conflicts_are_settled_automatically_and_converge() {
     block_on(async {
         let server = FakeServer::new("kefu");

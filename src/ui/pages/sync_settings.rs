@@ -266,6 +266,10 @@ pub fn SyncSettingsSection() -> impl IntoView {
                         parts.push(if zh { format!("服务器拒收 {} 条：{}", s.refused.len(), s.refused.join("；")) }
                                    else { format!("{} refused by the server: {}", s.refused.len(), s.refused.join("; ")) });
                     }
+                    if !s.damaged.is_empty() {
+                        parts.push(if zh { format!("本机 {} 条记录已损坏，未能发送：{}", s.damaged.len(), s.damaged.join("；")) }
+                                   else { format!("{} damaged on this device, not sent: {}", s.damaged.len(), s.damaged.join("; ")) });
+                    }
                     parts.join(" · ")
                 }}
             </div>
