@@ -288,6 +288,18 @@ impl FakeServer {
             if c.deleted {
                 row["deleted"] = json!(true);
             }
+            // As CouchDB: the winning revision, without its history.
+            if q.get("include_docs").map(String::as_str) == Some("true") {
+                row["doc"] = match self.doc_json(&c.id, &c.rev).await? {
+                    Some(mut doc) if !c.deleted => {
+                        if let Some(m) = doc.as_object_mut() {
+                            m.remove("_revisions");
+                        }
+                        doc
+                    }
+                    _ => json!({"_id": c.id, "_rev": c.rev, "_deleted": true}),
+                };
+            }
             results.push(row);
         }
         let last = rows.last().map(|c| c.seq).unwrap_or(since);

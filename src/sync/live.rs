@@ -163,7 +163,7 @@ async fn idle<T: Transport>(h: &LiveHandle, t: &T, cfg: &SyncConfig, since: Opti
     let local = wait(h, IDLE_MS as u64, true);
     match (cfg.mode, since) {
         (Mode::TwoWay, Some(since)) => {
-            let path = changes_path(&cfg.db, &since, 1)
+            let path = changes_path(&cfg.db, &since, 1, false)
                 .replace("?style=all_docs", "?feed=longpoll&style=all_docs")
                 + &format!("&timeout={}", IDLE_MS);
             let remote = async {

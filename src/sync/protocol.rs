@@ -285,6 +285,8 @@ pub struct ChangeRow {
     pub id: String,
     pub revs: Vec<String>,
     pub deleted: bool,
+    /// The document's winning revision, when the page was asked with `include_docs=true`.
+    pub doc: Option<Json>,
 }
 
 /// A page of the remote changes feed.
@@ -297,31 +299,38 @@ pub struct ChangesPage {
 }
 
 /// The query path of one `_changes` page. `since` is sent as the server gave it: a string
-/// as-is, a number as a number.
-pub fn changes_path(db: &str, since: &Seq, limit: usize) -> String {
+/// as-is, a number as a number. `include_docs`: each row carries its winning revision.
+pub fn changes_path(db: &str, since: &Seq, limit: usize, include_docs: bool) -> String {
     let since = match since {
         Json::String(s) => encode_component(s),
         Json::Null => "0".to_string(),
         other => encode_component(&other.to_string()),
     };
+    let docs = if include_docs {
+        "&include_docs=true"
+    } else {
+        ""
+    };
     format!(
-        "{}/_changes?style=all_docs&since={since}&limit={limit}",
+        "{}/_changes?style=all_docs&since={since}&limit={limit}{docs}",
         db_path(db)
     )
 }
 
-/// Parses a `_changes` response (`feed=normal` or `longpoll`).
-pub fn parse_changes(v: &Json) -> Result<ChangesPage, ProtocolError> {
+/// Parses a `_changes` response (`feed=normal` or `longpoll`); the rows' documents
+/// (`include_docs`) are moved out of it.
+pub fn parse_changes(mut v: Json) -> Result<ChangesPage, ProtocolError> {
     let results = v
-        .get("results")
-        .and_then(Json::as_array)
+        .get_mut("results")
+        .and_then(Json::as_array_mut)
         .ok_or_else(|| bad("_changes without results"))?;
     let mut rows = Vec::with_capacity(results.len());
     for r in results {
         let id = r
             .get("id")
             .and_then(Json::as_str)
-            .ok_or_else(|| bad("_changes row without id"))?;
+            .ok_or_else(|| bad("_changes row without id"))?
+            .to_string();
         let seq = r
             .get("seq")
             .cloned()
@@ -334,11 +343,13 @@ pub fn parse_changes(v: &Json) -> Result<ChangesPage, ProtocolError> {
             .filter_map(|c| c.get("rev").and_then(Json::as_str).map(str::to_string))
             .collect();
         let deleted = r.get("deleted").and_then(Json::as_bool).unwrap_or(false);
+        let doc = r.get_mut("doc").map(Json::take).filter(Json::is_object);
         rows.push(ChangeRow {
             seq,
-            id: id.to_string(),
+            id,
             revs,
             deleted,
+            doc,
         });
     }
     let last_seq = match v.get("last_seq") {

@@ -11,7 +11,7 @@ use super::fake::{FakeServer, FaultKind};
 use super::protocol::*;
 use super::transport::Method;
 use crate::store::memory::MemoryStore;
-use crate::store::{Doc, DocStore};
+use crate::store::{Doc, DocStore, ReplicatedRev};
 
 // ------------------------------------------------------------------ protocol
 
@@ -186,17 +186,18 @@ fn changes_feed_of_couchdb_3_parses_with_opaque_string_seqs() {
         "last_seq": "2-g1AAAAF9eJzLYWBg4MhgTmHgz8tPSTV0MDQy1zMAQsMcoARTIkOS_P___7MyWBMZc4EC7GbJRikWxpbYNOAxIY8FSDI0AKn_cFMSGcDGGCUbGRilkmRRHv86TtAC",
         "pending": 0
     });
-    let page = parse_changes(&body).unwrap();
+    let page = parse_changes(body.clone()).unwrap();
     assert_eq!(page.rows.len(), 2);
     assert_eq!(
         page.rows[0].revs,
         vec!["2-7051cbe5c8faecd085a3fa619e6e6337", "2-aaaa"]
     );
     assert!(page.rows[1].deleted && !page.rows[0].deleted);
+    assert!(page.rows.iter().all(|r| r.doc.is_none()));
     assert_eq!(page.last_seq, body["last_seq"]);
     assert_eq!(page.pending, Some(0));
     // The seq goes back to the server untouched (only URL-encoded).
-    let p = changes_path("kefu", &page.last_seq, 50);
+    let p = changes_path("kefu", &page.last_seq, 50, false);
     assert!(
         p.starts_with("/kefu/_changes?style=all_docs&since=2-g1AAAAF9"),
         "{p}"
@@ -204,15 +205,24 @@ fn changes_feed_of_couchdb_3_parses_with_opaque_string_seqs() {
     assert!(p.ends_with("&limit=50"));
     // PouchDB Server's numeric seqs, and no last_seq at all on an empty page.
     let n = parse_changes(
-        &json!({"results": [{"seq": 7, "id": "a", "changes": [{"rev": "1-x"}]}], "last_seq": 7}),
+        json!({"results": [{"seq": 7, "id": "a", "changes": [{"rev": "1-x"}],
+                            "doc": {"_id": "a", "_rev": "1-x", "n": 1}}], "last_seq": 7}),
     )
     .unwrap();
     assert_eq!(n.last_seq, json!(7));
     assert_eq!(
-        changes_path("kefu", &json!(7), 10),
+        n.rows[0].doc,
+        Some(json!({"_id": "a", "_rev": "1-x", "n": 1}))
+    );
+    assert_eq!(
+        changes_path("kefu", &json!(7), 10, false),
         "/kefu/_changes?style=all_docs&since=7&limit=10"
     );
-    assert!(parse_changes(&json!({"last_seq": 0})).is_err());
+    assert_eq!(
+        changes_path("kefu", &json!(7), 10, true),
+        "/kefu/_changes?style=all_docs&since=7&limit=10&include_docs=true"
+    );
+    assert!(parse_changes(json!({"last_seq": 0})).is_err());
 }
 
 #[test]
@@ -459,6 +469,18 @@ async fn add_notes(store: &MemoryStore, n: usize) {
             &format!("note:{i:02}"),
             json!({"type": "note", "i": i}),
         )
+        .await;
+    }
+}
+
+/// As [`add_notes`], each edited once: at their second revision, whose history a pull fetches
+/// with `_bulk_get` (a first revision comes with the changes page).
+async fn add_edited_notes(store: &MemoryStore, n: usize) {
+    add_notes(store, n).await;
+    for i in 0..n {
+        edit(store, &format!("note:{i:02}"), |d| {
+            d["edited"] = json!(true)
+        })
         .await;
     }
 }
@@ -813,7 +835,7 @@ fn a_pull_fetches_each_page_in_requests_of_the_batch_size() {
     block_on(async {
         let server = FakeServer::new("kefu");
         let (a, b) = (MemoryStore::new(), MemoryStore::new());
-        add_notes(&a, 25).await;
+        add_edited_notes(&a, 25).await;
         run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(25))
             .await
             .unwrap();
@@ -834,7 +856,14 @@ fn a_pull_fetches_each_page_in_requests_of_the_batch_size() {
             .filter(|(m, p)| *m == Method::Get && p.contains("_changes"))
             .map(|(_, p)| p)
             .collect();
-        assert!(pages.iter().all(|p| p.ends_with("limit=10")), "{pages:?}");
+        assert!(pages.iter().all(|p| p.contains("limit=10")), "{pages:?}");
+        // The first page is asked with its documents; none came with it (all edited since),
+        // so the rest are asked without.
+        assert!(pages[0].ends_with("&include_docs=true"), "{pages:?}");
+        assert!(
+            pages[1..].iter().all(|p| p.ends_with("limit=10")),
+            "{pages:?}"
+        );
         // Pages of 10, 10 and 5: requests of 4, 4, 2; 4, 4, 2; 4, 1.
         assert_eq!(server.count("_bulk_get"), 8);
         // The pull's checkpoint is the first one read (the push's follows).
@@ -846,12 +875,83 @@ fn a_pull_fetches_each_page_in_requests_of_the_batch_size() {
     });
 }
 
+/// A first revision (no history, no conflict) comes with the changes page: no `_bulk_get`
+/// for it. Later revisions, conflicts and deletions are fetched as before; a page whose
+/// documents the store already has turns the rest of the pull to pages without them.
+#[test]
+fn first_revisions_come_with_the_changes_page() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add_notes(&a, 12).await;
+        edit(&a, "note:03", |d| d["edited"] = json!(true)).await;
+        let rev = add(&a, "note:del", json!({"type": "note"})).await;
+        a.delete("note:del", &rev).await.unwrap();
+        run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(20))
+            .await
+            .unwrap();
+        let leaf = |rev: &str| ReplicatedRev {
+            doc: Doc {
+                id: "note:c".into(),
+                rev: Some(rev.into()),
+                deleted: false,
+                body: json!({"type": "note", "leaf": rev}),
+            },
+            history: vec![rev.into()],
+        };
+        server
+            .store
+            .put_replicated(vec![leaf("1-aaaa"), leaf("1-bbbb")])
+            .await
+            .unwrap();
+        server.log.borrow_mut().clear();
+        // Server feed: 00 01 02 04 05 | 06 07 08 09 10 | 11, 03 (edited), del, c (conflict).
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert_eq!(r.pulled, 15);
+        let pages = |log: &[(Method, String)]| -> Vec<String> {
+            log.iter()
+                .filter(|(m, p)| *m == Method::Get && p.contains("_changes"))
+                .map(|(_, p)| p.clone())
+                .collect()
+        };
+        let asked = pages(&server.log.borrow());
+        assert_eq!(asked.len(), 3, "{asked:?}");
+        assert!(asked.iter().all(|p| p.ends_with("&include_docs=true")));
+        assert_eq!(server.count("_bulk_get"), 1, "only the last page's three");
+        assert_eq!(ids(&b).await, ids(&server.store).await);
+        for id in ["note:00", "note:03", "note:11"] {
+            assert_eq!(b.get(id).await.unwrap(), a.get(id).await.unwrap());
+            assert_eq!(b.rev_tree(id).await.unwrap(), a.rev_tree(id).await.unwrap());
+        }
+        assert_eq!(
+            b.rev_tree("note:c").await.unwrap().leaves(),
+            vec!["1-aaaa", "1-bbbb"]
+        );
+        assert!(b.get("note:del").await.is_err());
+        // The same pull again from the start (a checkpoint lost): the store has it all.
+        server.log.borrow_mut().clear();
+        let again = run_cycle(&b, &server, &cfg(&server, "B2"), "s", &opts(5))
+            .await
+            .unwrap();
+        assert_eq!(again.pulled, 0);
+        let asked = pages(&server.log.borrow());
+        assert!(asked[0].ends_with("&include_docs=true"), "{asked:?}");
+        assert!(
+            asked[1..].iter().all(|p| !p.contains("include_docs")),
+            "{asked:?}"
+        );
+        assert_eq!(server.count("_bulk_get"), 0);
+    });
+}
+
 #[test]
 fn a_failure_mid_pull_resumes_from_the_checkpoint() {
     block_on(async {
         let server = FakeServer::new("kefu");
         let (a, b) = (MemoryStore::new(), MemoryStore::new());
-        add_notes(&a, 30).await;
+        add_edited_notes(&a, 30).await;
         run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
             .await
             .unwrap();
@@ -1255,6 +1355,7 @@ fn without_bulk_get_revisions_come_through_open_revs() {
         add(&a, "note:1", json!({"type": "note", "n": 1})).await;
         edit(&a, "note:1", |d| d["n"] = json!(2)).await;
         add(&a, "note:2", json!({"type": "note"})).await;
+        edit(&a, "note:2", |d| d["n"] = json!(1)).await;
         run_cycle(&a, &server, &cfg(&server, "A"), "s", &opts(10))
             .await
             .unwrap();
