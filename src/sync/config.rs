@@ -223,6 +223,8 @@ pub enum Phase {
     Error,
     /// 401: the user must sign in again.
     SignIn,
+    /// Another tab of this browser is syncing this device's data (one at a time).
+    OtherTab,
 }
 
 impl Phase {
@@ -234,6 +236,7 @@ impl Phase {
             Phase::Offline => ("离线", "Offline"),
             Phase::Error => ("同步出错", "Sync error"),
             Phase::SignIn => ("需要登录", "Sign in needed"),
+            Phase::OtherTab => ("由另一标签页同步", "Syncing in another tab"),
         };
         if zh {
             a
@@ -250,6 +253,7 @@ impl Phase {
             Phase::Offline => "offline",
             Phase::Error => "error",
             Phase::SignIn => "signin",
+            Phase::OtherTab => "other-tab",
         }
     }
 }

@@ -6,12 +6,17 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use futures::channel::oneshot;
 use futures::future::{select, Either};
 use futures::pin_mut;
 use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value as Json};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::config::{phase_after, run_cycle, AuthKind, Mode, Phase, SyncConfig, SyncStatus};
+use super::config::{
+    phase_after, run_cycle, AuthKind, Mode, Phase, SyncConfig, SyncStatus, CONFIG_DOC,
+};
 use super::conflicts;
 use super::engine::{self, Options, SyncError};
 use super::http::FetchTransport;
@@ -187,6 +192,122 @@ async fn idle<T: Transport>(h: &LiveHandle, t: &T, cfg: &SyncConfig, since: Opti
     }
 }
 
+/// The Web Lock held by the tab that syncs a device's data; released when dropped.
+struct TabLock {
+    release: js_sys::Function,
+}
+
+impl Drop for TabLock {
+    fn drop(&mut self) {
+        let _ = self.release.call0(&JsValue::NULL);
+    }
+}
+
+/// Asks for the Web Lock `name` (`navigator.locks`): the lock once granted, and the controller
+/// that withdraws the request. None where the browser has no Web Locks (an insecure context,
+/// an old browser): then every tab syncs, as if alone.
+fn request_lock(name: &str) -> Option<(oneshot::Receiver<TabLock>, web_sys::AbortController)> {
+    let navigator = web_sys::window()?.navigator();
+    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    let request: js_sys::Function = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let abort = web_sys::AbortController::new().ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &JsValue::from_str("signal"), &abort.signal()).ok()?;
+    let (tx, rx) = oneshot::channel();
+    // Held until the promise it returns settles: until the `TabLock` is dropped.
+    let granted = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+        let mut release = None;
+        let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+        if let Some(release) = release {
+            // Nobody waiting any more (the sync was stopped): dropped at once, released.
+            let _ = tx.send(TabLock { release });
+        }
+        held
+    });
+    let asked: js_sys::Promise = request
+        .call3(&locks, &JsValue::from_str(name), &options, &granted)
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    // A withdrawn request rejects (AbortError): expected, not an error to report.
+    let ignore = Closure::once(|_: JsValue| {});
+    let _ = asked.catch(&ignore);
+    // Called at most once, when the request ends: kept until then.
+    ignore.forget();
+    Some((rx, abort))
+}
+
+/// What a tab may do once its turn to sync comes.
+enum Turn {
+    /// Sync with this configuration, holding the lock (None without Web Locks).
+    Go(Option<TabLock>, SyncConfig),
+    /// Sync was paused (in another tab) while this one waited.
+    Paused,
+    /// This loop was stopped while it waited (another has taken its place, or none).
+    Stopped,
+}
+
+/// Waits until this tab may sync `cfg`'s device data: one tab of the browser syncs it at a time,
+/// the others show [`Phase::OtherTab`] and the count of changes not yet sent (their writes wake
+/// the syncing tab). A tab that had to wait reads the configuration again when its turn comes:
+/// another tab may have changed or paused it meanwhile.
+async fn take_turn<S: DocStore>(
+    h: &LiveHandle,
+    store: &S,
+    cfg: SyncConfig,
+    status: &mut SyncStatus,
+    on_status: &impl Fn(SyncStatus),
+) -> Turn {
+    let Some((granted, abort)) = request_lock(&format!("kefu-sync {}", cfg.local_db_id)) else {
+        return Turn::Go(None, cfg);
+    };
+    pin_mut!(granted);
+    let mut waited = false;
+    loop {
+        // Granted at once when no other tab holds it (the callback runs in a task).
+        let tick = wait(h, if waited { 3_000 } else { 300 }, online());
+        pin_mut!(tick);
+        match select(granted.as_mut(), tick).await {
+            Either::Left((Ok(lock), _)) => {
+                if !waited {
+                    return Turn::Go(Some(lock), cfg);
+                }
+                let saved = store
+                    .get_local(CONFIG_DOC)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|v| serde_json::from_value::<SyncConfig>(v).ok())
+                    .unwrap_or(cfg);
+                return match (h.running.get(), saved.enabled) {
+                    (false, _) => Turn::Stopped,
+                    (true, false) => Turn::Paused,
+                    (true, true) => Turn::Go(Some(lock), saved),
+                };
+            }
+            // The request failed: sync as if alone.
+            Either::Left((Err(_), _)) => return Turn::Go(None, cfg),
+            Either::Right(_) => {
+                if !h.running.get() {
+                    abort.abort();
+                    return Turn::Stopped;
+                }
+                h.nudged.set(false);
+                waited = true;
+                status.phase = Phase::OtherTab;
+                status.error = None;
+                status.pending = engine::pending(store, &cfg.main_push())
+                    .await
+                    .unwrap_or(status.pending);
+                on_status(status.clone());
+            }
+        }
+    }
+}
+
 /// Starts live sync with `cfg` over `store`; `on_status` hears every change of status;
 /// `zh` says the user's language at the time a message is written.
 pub fn start<S: DocStore + Clone + 'static>(
@@ -201,13 +322,24 @@ pub fn start<S: DocStore + Clone + 'static>(
     };
     let handle = h.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let t = transport(&cfg);
-        let opts = Options::default();
-        let push = cfg.main_push();
         let mut status = SyncStatus {
             phase: Phase::Syncing,
             ..Default::default()
         };
+        let (_turn, cfg) = match take_turn(&h, &store, cfg, &mut status, &on_status).await {
+            Turn::Go(lock, cfg) => (lock, cfg),
+            Turn::Paused => {
+                h.running.set(false);
+                status.phase = Phase::Off;
+                on_status(status);
+                return;
+            }
+            // Whoever stopped it shows the status.
+            Turn::Stopped => return,
+        };
+        let t = transport(&cfg);
+        let opts = Options::default();
+        let push = cfg.main_push();
         let mut attempt: u32 = 0;
         while h.running.get() {
             h.nudged.set(false);

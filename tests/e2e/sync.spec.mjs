@@ -144,6 +144,40 @@ test('a complaint made on device A appears on device B, and the header says sync
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
+test('two tabs of one device: one syncs, the other says so and its edits still go out; closing the first hands over', async ({ browser, server }) => {
+  test.setTimeout(120_000);
+  const peer = await startPeer();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  // A second tab of the same browser: the same IndexedDB and saved sync settings.
+  const tab = await a.context.newPage();
+  const errors = [];
+  tab.on('pageerror', (e) => errors.push(String(e)));
+  const asked = [];
+  tab.on('request', (r) => { if (r.url().startsWith(peer.url)) asked.push(r.url()); });
+  await open(tab, '/complaints');
+  await expect(status(tab)).toHaveAttribute('data-phase', 'other-tab', { timeout: 30_000 });
+  await expect(status(tab)).toContainText('由另一标签页同步');
+  // Filed in the second tab, sent by the first.
+  const { caseNo } = await fileComplaint(tab);
+  await expect.poll(async () => (await complaintIds()).length, { timeout: 30_000 }).toBe(1);
+  await expect(status(tab)).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
+  await expect(status(tab)).toHaveAttribute('data-phase', 'other-tab');
+  expect(asked, 'the second tab asked the server nothing').toEqual([]);
+  // The first tab closes: the second takes over and syncs on its own.
+  await a.page.close();
+  await synced(tab, 30_000);
+  expect(asked.length).toBeGreaterThan(0);
+  const b = await device(browser, server);
+  await connect(b.page, peer);
+  await synced(b.page);
+  await open(b.page, '/complaints');
+  await expect(complaintRows(b.page).filter({ hasText: caseNo })).toHaveCount(1, { timeout: 30_000 });
+  expect(a.errors.concat(errors, b.errors)).toEqual([]);
+});
+
 test('a synced device shows a cut-off at once, and hears of changes soon after the network is back', async ({ browser, server }) => {
   test.setTimeout(120_000);
   const peer = await startPeer();
