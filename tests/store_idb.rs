@@ -177,6 +177,15 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
     s.put_raw_record(&json!({"_id": "note:9x", "_rev": "1-ab", "seq": seq, "b": "{not json"}))
         .await
         .unwrap();
+    // One whose revision is not text, and one whose seq is not a number (it sorts after every
+    // number, so it would be met at the end of every read of the feed).
+    let seq_r = s.update_seq().await.unwrap() + 1;
+    s.put_raw_record(&json!({"_id": "note:9r", "_rev": 17, "seq": seq_r, "b": "{}"}))
+        .await
+        .unwrap();
+    s.put_raw_record(&json!({"_id": "note:9s", "_rev": "1-cd", "seq": "x", "b": "{}"}))
+        .await
+        .unwrap();
     s.put(Doc::new("note:10", json!({"type": "note"})))
         .await
         .unwrap();
@@ -185,7 +194,10 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
         Err(StoreError::Corrupt { .. })
     ));
     let page = changed_states_past_damage(&s, 0, 100).await.unwrap();
-    assert_eq!(page.damaged, vec!["note:9x".to_string()]);
+    assert_eq!(
+        page.damaged,
+        vec!["note:9x".to_string(), "note:9r".to_string()]
+    );
     let ids: Vec<&str> = page.states.iter().map(|(c, _)| c.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -193,8 +205,11 @@ async fn corrupt_record_is_reported_and_the_rest_load() {
     );
     assert_eq!(
         (page.read, page.last),
-        (7, Some(s.update_seq().await.unwrap()))
+        (8, Some(s.update_seq().await.unwrap()))
     );
+    // From past the damaged ones, the feed reads as ever (`note:9s` is not in it).
+    assert_eq!(s.changes(seq_r, 100).await.unwrap().len(), 1);
+    assert_eq!(s.changed_states(seq_r, 100).await.unwrap().len(), 1);
     IdbStore::delete_database(s.name()).await.unwrap();
 }
 

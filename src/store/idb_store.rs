@@ -1547,19 +1547,18 @@ impl DocStore for IdbStore {
             .unwrap_or_default();
         let rows: Vec<(i64, String, String, bool)> =
             serde_json::from_str(&text).map_err(|e| corrupt("", format!("changes feed: {e}")))?;
-        rows.into_iter()
-            .map(|(seq, id, rev, deleted)| {
-                if seq < 0 || rev.is_empty() {
-                    return Err(corrupt(&id, "record without seq or _rev"));
-                }
-                Ok(Change {
-                    seq: seq as u64,
-                    id,
-                    rev,
-                    deleted,
-                })
+        // A damaged `_rev` comes as an empty one; a `seq` that is not a number (it sorts after
+        // every number) has no place in the feed.
+        Ok(rows
+            .into_iter()
+            .filter(|(seq, ..)| *seq >= 0)
+            .map(|(seq, id, rev, deleted)| Change {
+                seq: seq as u64,
+                id,
+                rev,
+                deleted,
             })
-            .collect()
+            .collect())
     }
 
     async fn update_seq(&self) -> Result<u64, StoreError> {
@@ -1899,8 +1898,10 @@ impl DocStore for IdbStore {
         let mut rows = Vec::new();
         for row in parse_rows(&got, true) {
             match row {
-                Ok(Some(r)) if r.3 >= 0 && !r.1.is_empty() => rows.push(r),
-                Ok(Some(r)) => return Err(corrupt(&r.0, "record without seq or _rev")),
+                // Not in the feed (see `changes`).
+                Ok(Some(r)) if r.3 < 0 => {}
+                Ok(Some(r)) if !r.1.is_empty() => rows.push(r),
+                Ok(Some(r)) => return Err(corrupt(&r.0, "record without _rev")),
                 Ok(None) => {}
                 Err(id) => return Err(corrupt(&id, "unreadable record")),
             }

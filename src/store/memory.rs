@@ -114,6 +114,11 @@ impl MemoryStore {
         self.inner.borrow_mut().corrupt.insert(id.to_string());
     }
 
+    /// Test hook: the record reads again (as if repaired).
+    pub fn heal(&self, id: &str) {
+        self.inner.borrow_mut().corrupt.remove(id);
+    }
+
     fn lookup(&self, id: &str) -> Result<Option<Current>, StoreError> {
         if self.inner.borrow().corrupt.contains(id) {
             return Err(Self::corrupt_err(id));

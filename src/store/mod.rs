@@ -139,7 +139,8 @@ pub trait DocStore {
     async fn bulk(&self, docs: Vec<Doc>) -> Result<Vec<String>, StoreError>;
     /// Marks a document deleted (a tombstone revision, kept for sync).
     async fn delete(&self, id: &str, rev: &str) -> Result<String, StoreError>;
-    /// Changes after `since`, in sequence order, at most `limit`.
+    /// Changes after `since`, in sequence order, at most `limit`. A damaged record whose
+    /// revision cannot be read comes with an empty `rev`.
     async fn changes(&self, since: u64, limit: usize) -> Result<Vec<Change>, StoreError>;
     /// The sequence of the latest write (0 for an empty store).
     async fn update_seq(&self) -> Result<u64, StoreError>;
@@ -226,6 +227,11 @@ pub async fn changed_states_past_damage<S: DocStore>(
     };
     let mut prev = since;
     for c in changes {
+        if c.rev.is_empty() {
+            prev = c.seq;
+            page.damaged.push(c.id);
+            continue;
+        }
         match store.changed_states(prev, 1).await {
             // A write meanwhile moved the document further on: it is read there.
             Ok(one) => page

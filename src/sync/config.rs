@@ -3,7 +3,7 @@
 //! the header.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
+use serde_json::{json, Value as Json};
 
 use super::conflicts;
 use super::engine::{self, Options, ReplicationSpec, SyncError};
@@ -157,7 +157,8 @@ pub struct CycleReport {
     pub needs_person: Vec<String>,
     /// Documents the server refused, as `id: reason`.
     pub refused: Vec<String>,
-    /// Local records that could not be read (damaged): passed over by the push, not sent.
+    /// Local records that cannot be read (damaged), passed over by the push and not sent:
+    /// those met now and those listed before that still cannot be read.
     pub damaged: Vec<String>,
     /// Looking for conflicts in what arrived failed: the push went on, and the next cycle
     /// looks again from the same place.
@@ -196,17 +197,55 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
             Err(e) => report.unsettled = Some(e),
         }
     }
+    let mut damaged = Vec::new();
     for spec in cfg.pushes() {
         let out = engine::replicate(store, t, &spec, session_id, opts).await?;
         report.pushed += out.revs_written;
-        report.damaged.extend(out.damaged);
+        damaged.extend(out.damaged);
         report.refused.extend(
             out.refused
                 .iter()
                 .map(|r| format!("{}: {} {}", r.id, r.error, r.reason)),
         );
     }
+    // Keeping the list is not worth failing the cycle for: this cycle's are shown anyway.
+    report.damaged = still_damaged(store, damaged.clone())
+        .await
+        .unwrap_or(damaged);
     Ok(report)
+}
+
+/// The local document listing the damaged records a push has passed over: `{"ids": [...]}`.
+pub const DAMAGED_DOC: &str = "sync-damaged";
+
+/// The damaged records passed over by pushes, `found` now or listed before, that still cannot
+/// be read: the push's checkpoint is past them, so they stay listed (Settings → Sync) until
+/// they read again or are gone.
+async fn still_damaged<S: DocStore>(
+    store: &S,
+    found: Vec<String>,
+) -> Result<Vec<String>, StoreError> {
+    let listed: Vec<String> = store
+        .get_local(DAMAGED_DOC)
+        .await?
+        .and_then(|v| serde_json::from_value(v.get("ids")?.clone()).ok())
+        .unwrap_or_default();
+    if listed.is_empty() && found.is_empty() {
+        return Ok(found);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for id in listed.iter().chain(found.iter()) {
+        if out.contains(id) {
+            continue;
+        }
+        if let Err(StoreError::Corrupt { .. }) = store.get(id).await {
+            out.push(id.clone());
+        }
+    }
+    if out != listed {
+        store.put_local(DAMAGED_DOC, json!({ "ids": out })).await?;
+    }
+    Ok(out)
 }
 
 /// Where sync stands, for the header.
@@ -272,7 +311,7 @@ pub struct SyncStatus {
     pub conflicts: usize,
     /// Documents the server refused in the last cycle.
     pub refused: Vec<String>,
-    /// Damaged local records the last cycle's push passed over (not sent).
+    /// Damaged local records the pushes passed over (not sent), while they stay damaged.
     pub damaged: Vec<String>,
 }
 

@@ -959,7 +959,8 @@ pub async fn pending<S: DocStore>(store: &S, spec: &ReplicationSpec) -> Result<u
         let mut from = since;
         loop {
             let page = store.changes(from, 500).await?;
-            n += page.len() as u64;
+            // A damaged record (no readable revision) is not sent.
+            n += page.iter().filter(|c| !c.rev.is_empty()).count() as u64;
             match page.last() {
                 Some(c) if page.len() == 500 => from = c.seq,
                 _ => break,

@@ -131,17 +131,23 @@ fn online() -> bool {
 pub struct LiveHandle {
     running: Rc<Cell<bool>>,
     nudged: Rc<Cell<bool>>,
+    /// Wakes a waiting loop at once: a hidden tab's timers may fire only once a minute, and
+    /// the syncing tab may be a hidden one while staff write in another.
+    wake: Rc<RefCell<Option<oneshot::Sender<()>>>>,
 }
 
 impl LiveHandle {
     /// Ends the loop (at its next wake-up).
     pub fn stop(&self) {
         self.running.set(false);
-        self.nudged.set(true);
+        self.nudge();
     }
     /// Something changed locally: sync soon.
     pub fn nudge(&self) {
         self.nudged.set(true);
+        if let Some(w) = self.wake.borrow_mut().take() {
+            let _ = w.send(());
+        }
     }
     pub fn is_running(&self) -> bool {
         self.running.get()
@@ -155,7 +161,9 @@ impl LiveHandle {
 async fn wait(h: &LiveHandle, ms: u64, shown: bool) {
     let mut left = ms as i64;
     while left > 0 && h.running.get() && !h.nudged.get() {
-        TimeoutFuture::new(250).await;
+        let (tx, woken) = oneshot::channel();
+        *h.wake.borrow_mut() = Some(tx);
+        select(TimeoutFuture::new(250), woken).await;
         left -= 250;
         if online() != shown {
             break;
@@ -192,13 +200,26 @@ async fn idle<T: Transport>(h: &LiveHandle, t: &T, cfg: &SyncConfig, since: Opti
     }
 }
 
+thread_local! {
+    /// How many sync locks this tab holds (a loop restarted here waits for its old one).
+    static HELD: Cell<u32> = const { Cell::new(0) };
+}
+
 /// The Web Lock held by the tab that syncs a device's data; released when dropped.
 struct TabLock {
     release: js_sys::Function,
 }
 
+impl TabLock {
+    fn new(release: js_sys::Function) -> Self {
+        HELD.with(|n| n.set(n.get() + 1));
+        TabLock { release }
+    }
+}
+
 impl Drop for TabLock {
     fn drop(&mut self) {
+        HELD.with(|n| n.set(n.get().saturating_sub(1)));
         let _ = self.release.call0(&JsValue::NULL);
     }
 }
@@ -217,13 +238,15 @@ fn request_lock(name: &str) -> Option<(oneshot::Receiver<TabLock>, web_sys::Abor
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &JsValue::from_str("signal"), &abort.signal()).ok()?;
     let (tx, rx) = oneshot::channel();
+    let tx = Rc::new(RefCell::new(Some(tx)));
+    let on_grant = tx.clone();
     // Held until the promise it returns settles: until the `TabLock` is dropped.
     let granted = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
         let mut release = None;
         let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
-        if let Some(release) = release {
+        if let (Some(release), Some(tx)) = (release, on_grant.borrow_mut().take()) {
             // Nobody waiting any more (the sync was stopped): dropped at once, released.
-            let _ = tx.send(TabLock { release });
+            let _ = tx.send(TabLock::new(release));
         }
         held
     });
@@ -232,12 +255,19 @@ fn request_lock(name: &str) -> Option<(oneshot::Receiver<TabLock>, web_sys::Abor
         .ok()?
         .dyn_into()
         .ok()?;
-    // A withdrawn request rejects (AbortError): expected, not an error to report.
-    let ignore = Closure::once(|_: JsValue| {});
-    let _ = asked.catch(&ignore);
+    // The request failed or was withdrawn (AbortError): the waiting side hears `Canceled`
+    // (and syncs as if alone, unless it withdrew it). Not an error to report.
+    let failed = Closure::once(move |_: JsValue| drop(tx.borrow_mut().take()));
+    let _ = asked.catch(&failed);
     // Called at most once, when the request ends: kept until then.
-    ignore.forget();
+    failed.forget();
     Some((rx, abort))
+}
+
+/// The sync settings as saved (another tab may have changed them).
+async fn saved_config<S: DocStore>(store: &S) -> Option<SyncConfig> {
+    let v = store.get_local(CONFIG_DOC).await.ok()??;
+    serde_json::from_value(v).ok()
 }
 
 /// What a tab may do once its turn to sync comes.
@@ -275,13 +305,7 @@ async fn take_turn<S: DocStore>(
                 if !waited {
                     return Turn::Go(Some(lock), cfg);
                 }
-                let saved = store
-                    .get_local(CONFIG_DOC)
-                    .await
-                    .ok()
-                    .flatten()
-                    .and_then(|v| serde_json::from_value::<SyncConfig>(v).ok())
-                    .unwrap_or(cfg);
+                let saved = saved_config(store).await.unwrap_or(cfg);
                 return match (h.running.get(), saved.enabled) {
                     (false, _) => Turn::Stopped,
                     (true, false) => Turn::Paused,
@@ -297,11 +321,18 @@ async fn take_turn<S: DocStore>(
                 }
                 h.nudged.set(false);
                 waited = true;
+                // This tab's own loop, stopped to start this one, ends its cycle first: the
+                // status stays as it is.
+                if HELD.with(Cell::get) > 0 {
+                    continue;
+                }
+                let pending = engine::pending(store, &cfg.main_push()).await;
+                if !h.running.get() {
+                    continue;
+                }
                 status.phase = Phase::OtherTab;
                 status.error = None;
-                status.pending = engine::pending(store, &cfg.main_push())
-                    .await
-                    .unwrap_or(status.pending);
+                status.pending = pending.unwrap_or(status.pending);
                 on_status(status.clone());
             }
         }
@@ -319,6 +350,7 @@ pub fn start<S: DocStore + Clone + 'static>(
     let h = LiveHandle {
         running: Rc::new(Cell::new(true)),
         nudged: Rc::new(Cell::new(false)),
+        wake: Rc::new(RefCell::new(None)),
     };
     let handle = h.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -326,7 +358,7 @@ pub fn start<S: DocStore + Clone + 'static>(
             phase: Phase::Syncing,
             ..Default::default()
         };
-        let (_turn, cfg) = match take_turn(&h, &store, cfg, &mut status, &on_status).await {
+        let (_turn, mut cfg) = match take_turn(&h, &store, cfg, &mut status, &on_status).await {
             Turn::Go(lock, cfg) => (lock, cfg),
             Turn::Paused => {
                 h.running.set(false);
@@ -337,15 +369,32 @@ pub fn start<S: DocStore + Clone + 'static>(
             // Whoever stopped it shows the status.
             Turn::Stopped => return,
         };
-        let t = transport(&cfg);
+        let mut t = transport(&cfg);
         let opts = Options::default();
-        let push = cfg.main_push();
+        let mut push = cfg.main_push();
         let mut attempt: u32 = 0;
         while h.running.get() {
             h.nudged.set(false);
-            status.pending = engine::pending(&store, &push)
-                .await
-                .unwrap_or(status.pending);
+            // Changed or paused in another tab, while this one syncs for all of them.
+            match saved_config(&store).await {
+                Some(saved) if !saved.enabled => {
+                    h.running.set(false);
+                    status.phase = Phase::Off;
+                    on_status(status);
+                    return;
+                }
+                Some(saved) if saved != cfg => {
+                    cfg = saved;
+                    t = transport(&cfg);
+                    push = cfg.main_push();
+                }
+                _ => {}
+            }
+            let pending = engine::pending(&store, &push).await;
+            if !h.running.get() {
+                break;
+            }
+            status.pending = pending.unwrap_or(status.pending);
             if !online() {
                 status.phase = Phase::Offline;
                 on_status(status.clone());
@@ -354,7 +403,13 @@ pub fn start<S: DocStore + Clone + 'static>(
             }
             status.phase = Phase::Syncing;
             on_status(status.clone());
-            match run_cycle(&store, &t, &cfg, &random_hex(), &opts).await {
+            let cycle = run_cycle(&store, &t, &cfg, &random_hex(), &opts).await;
+            // Stopped meanwhile (sync paused, or restarted with new settings): whoever stopped
+            // it shows the status now.
+            if !h.running.get() {
+                break;
+            }
+            match cycle {
                 Ok(report) => {
                     attempt = 0;
                     status.phase = Phase::Synced;

@@ -762,13 +762,18 @@ fn a_damaged_local_record_does_not_hold_back_the_push_of_later_edits() {
         }
         assert!(server.store.get("note:1").await.is_err());
         assert_eq!(engine::pending(&a, &c.main_push()).await.unwrap(), 0);
-        // Reported once: the push's checkpoint is past it.
-        let again = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
-        assert!(again.damaged.is_empty());
-        // A later edit is pushed as ever.
+        // The push's checkpoint is past it, but it stays listed, once, while it is damaged.
         add(&a, "note:4", json!({"type": "note", "n": 4})).await;
-        run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
-        assert!(server.store.get("note:4").await.is_ok());
+        let again = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert_eq!(again.damaged, vec!["note:1"]);
+        assert!(
+            server.store.get("note:4").await.is_ok(),
+            "a later edit is pushed as ever"
+        );
+        // Read again (repaired): no longer listed.
+        a.heal("note:1");
+        let healed = run_cycle(&a, &server, &c, "s", &opts(10)).await.unwrap();
+        assert!(healed.damaged.is_empty());
     });
 }
 

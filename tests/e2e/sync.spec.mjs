@@ -144,7 +144,7 @@ test('a complaint made on device A appears on device B, and the header says sync
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
-test('two tabs of one device: one syncs, the other says so and its edits still go out; closing the first hands over', async ({ browser, server }) => {
+test('tabs of one device: one syncs, another says so and its edits still go out; closing the first hands over, pausing does not', async ({ browser, server }) => {
   test.setTimeout(120_000);
   const peer = await startPeer();
   const a = await device(browser, server);
@@ -170,6 +170,19 @@ test('two tabs of one device: one syncs, the other says so and its edits still g
   await a.page.close();
   await synced(tab, 30_000);
   expect(asked.length).toBeGreaterThan(0);
+  // A third tab waits its turn; sync paused (signed out) in the syncing tab: it does not take over.
+  const third = await a.context.newPage();
+  third.on('pageerror', (e) => errors.push(String(e)));
+  const askedByThird = [];
+  third.on('request', (r) => { if (r.url().startsWith(peer.url)) askedByThird.push(r.url()); });
+  await open(third, '/complaints');
+  await expect(status(third)).toHaveAttribute('data-phase', 'other-tab', { timeout: 30_000 });
+  // To the settings in the app (a reload would end this tab's turn and hand it over).
+  await status(tab).click();
+  await tab.getByTestId('sync-signout').click();
+  await expect(status(tab)).toHaveAttribute('data-phase', 'off', { timeout: 15_000 });
+  await expect(status(third)).toHaveAttribute('data-phase', 'off', { timeout: 15_000 });
+  expect(askedByThird).toEqual([]);
   const b = await device(browser, server);
   await connect(b.page, peer);
   await synced(b.page);

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
 
 use crate::store::DocStore;
 use crate::sync::config::{AuthKind, CONFIG_DOC};
@@ -51,6 +53,21 @@ pub fn provide_sync(phase: ReadSignal<boot::Phase>) {
             });
         }
     });
+    // Sync settings saved in another tab: the loop here (syncing for every tab, or waiting its
+    // turn) reads them at once.
+    if let Ok(channel) = web_sys::BroadcastChannel::new(SETTINGS_CHANNEL) {
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            ctx.live.with_value(|l| {
+                if let Some(l) = l {
+                    l.nudge();
+                }
+            });
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // For the life of the page, as the context itself.
+        on_message.forget();
+        std::mem::forget(channel);
+    }
     // Every write here or in another tab: push soon.
     Effect::new(move |_| {
         state.changes.track();
@@ -72,10 +89,18 @@ pub async fn load_config() -> Option<SyncConfig> {
     serde_json::from_value(v).ok()
 }
 
+/// The channel on which a tab says it saved the sync settings.
+const SETTINGS_CHANNEL: &str = "kefu:sync-settings";
+
 pub async fn save_config(cfg: &SyncConfig) -> Result<(), crate::store::StoreError> {
     store()
         .put_local(CONFIG_DOC, serde_json::to_value(cfg).unwrap_or_default())
-        .await
+        .await?;
+    if let Ok(c) = web_sys::BroadcastChannel::new(SETTINGS_CHANNEL) {
+        let _ = c.post_message(&wasm_bindgen::JsValue::TRUE);
+        c.close();
+    }
+    Ok(())
 }
 
 impl SyncCtx {

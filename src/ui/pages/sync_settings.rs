@@ -159,10 +159,12 @@ pub fn SyncSettingsSection() -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
             if let Some(mut cfg) = ctx.config.get_untracked() {
-                ctx.stop();
-                live::sign_out(&cfg).await;
+                // Paused first: a tab waiting for its turn to sync reads this once this one
+                // stops, and must not take over.
                 cfg.enabled = false;
                 let _ = save_config(&cfg).await;
+                ctx.stop();
+                live::sign_out(&cfg).await;
                 ctx.config.set(Some(cfg));
                 say(
                     false,
