@@ -238,7 +238,11 @@ async fn still_damaged<S: DocStore>(
         if out.contains(id) {
             continue;
         }
-        if let Err(StoreError::Corrupt { .. }) = store.get(id).await {
+        // Dropped once it reads again or is gone; kept on any other failure to read it.
+        if !matches!(
+            store.get(id).await,
+            Ok(_) | Err(StoreError::NotFound { .. })
+        ) {
             out.push(id.clone());
         }
     }

@@ -159,12 +159,16 @@ impl LiveHandle {
 /// soon as the network is back (an idle wait's long poll that failed offline would otherwise
 /// hear nothing until the idle timer ends).
 async fn wait(h: &LiveHandle, ms: u64, shown: bool) {
-    let mut left = ms as i64;
-    while left > 0 && h.running.get() && !h.nudged.get() {
+    // By the clock: a hidden tab's timers fire late, so ticks are not time.
+    let end = js_sys::Date::now() + ms as f64;
+    while h.running.get() && !h.nudged.get() {
+        let left = end - js_sys::Date::now();
+        if left <= 0.0 {
+            break;
+        }
         let (tx, woken) = oneshot::channel();
         *h.wake.borrow_mut() = Some(tx);
-        select(TimeoutFuture::new(250), woken).await;
-        left -= 250;
+        select(TimeoutFuture::new(left.min(250.0) as u32), woken).await;
         if online() != shown {
             break;
         }
@@ -295,6 +299,7 @@ async fn take_turn<S: DocStore>(
         return Turn::Go(None, cfg);
     };
     pin_mut!(granted);
+    let asked = js_sys::Date::now();
     let mut waited = false;
     loop {
         // Granted at once when no other tab holds it (the callback runs in a task).
@@ -320,6 +325,11 @@ async fn take_turn<S: DocStore>(
                     return Turn::Stopped;
                 }
                 h.nudged.set(false);
+                // Woken (this tab's own writes, its settings saved) before the lock could be
+                // granted: not yet a wait.
+                if js_sys::Date::now() - asked < 300.0 {
+                    continue;
+                }
                 waited = true;
                 // This tab's own loop, stopped to start this one, ends its cycle first: the
                 // status stays as it is.
@@ -337,6 +347,100 @@ async fn take_turn<S: DocStore>(
             }
         }
     }
+}
+
+/// Whether two settings reach the server as the same account (another URL, user or way of
+/// signing in needs the tab that signed in).
+fn same_account(a: &SyncConfig, b: &SyncConfig) -> bool {
+    a.url == b.url && a.user == b.user && a.auth == b.auth
+}
+
+/// Sync cycles while this tab has its turn: a cycle, then wait for a change (or back off after
+/// a failure). Ends when stopped, paused, or on a 401 (None), or when settings for another
+/// account were saved in another tab (Some: those settings).
+async fn cycles<S: DocStore>(
+    h: &LiveHandle,
+    store: &S,
+    mut cfg: SyncConfig,
+    zh: &impl Fn() -> bool,
+    status: &mut SyncStatus,
+    on_status: &impl Fn(SyncStatus),
+) -> Option<SyncConfig> {
+    let mut t = transport(&cfg);
+    let opts = Options::default();
+    let mut push = cfg.main_push();
+    let mut attempt: u32 = 0;
+    while h.running.get() {
+        h.nudged.set(false);
+        // Changed or paused in another tab, while this one syncs for all of them.
+        match saved_config(store).await {
+            Some(saved) if !saved.enabled => {
+                h.running.set(false);
+                status.phase = Phase::Off;
+                on_status(status.clone());
+                return None;
+            }
+            Some(saved) if !same_account(&saved, &cfg) => return Some(saved),
+            Some(saved) if saved != cfg => {
+                cfg = saved;
+                t = transport(&cfg);
+                push = cfg.main_push();
+            }
+            _ => {}
+        }
+        let pending = engine::pending(store, &push).await;
+        if !h.running.get() {
+            break;
+        }
+        status.pending = pending.unwrap_or(status.pending);
+        if !online() {
+            status.phase = Phase::Offline;
+            on_status(status.clone());
+            wait(h, 3_000, false).await;
+            continue;
+        }
+        status.phase = Phase::Syncing;
+        on_status(status.clone());
+        let cycle = run_cycle(store, &t, &cfg, &random_hex(), &opts).await;
+        // Stopped meanwhile (sync paused, or restarted with new settings): whoever stopped it
+        // shows the status now.
+        if !h.running.get() {
+            break;
+        }
+        match cycle {
+            Ok(report) => {
+                attempt = 0;
+                status.phase = Phase::Synced;
+                status.error = report.unsettled.as_ref().map(|e| e.message(zh()));
+                status.last_success_ms = Some(js_sys::Date::now());
+                status.refused = report.refused;
+                status.damaged = report.damaged;
+                status.conflicts = conflicts::open(store).await.map(|c| c.len()).unwrap_or(0);
+                status.pending = engine::pending(store, &push).await.unwrap_or(0);
+                if !h.running.get() {
+                    break;
+                }
+                on_status(status.clone());
+                if h.nudged.get() {
+                    continue;
+                }
+                idle(h, &t, &cfg, report.last_seq).await;
+            }
+            Err(e) => {
+                status.phase = phase_after(&e);
+                status.error = Some(e.message(zh()));
+                on_status(status.clone());
+                if e == SyncError::Unauthorized {
+                    h.running.set(false);
+                    break;
+                }
+                let delay = backoff_ms(attempt, 1_000, MAX_BACKOFF_MS, js_sys::Math::random());
+                attempt = attempt.saturating_add(1);
+                wait(h, delay, status.phase != Phase::Offline).await;
+            }
+        }
+    }
+    None
 }
 
 /// Starts live sync with `cfg` over `store`; `on_status` hears every change of status;
@@ -358,85 +462,28 @@ pub fn start<S: DocStore + Clone + 'static>(
             phase: Phase::Syncing,
             ..Default::default()
         };
-        let (_turn, mut cfg) = match take_turn(&h, &store, cfg, &mut status, &on_status).await {
-            Turn::Go(lock, cfg) => (lock, cfg),
-            Turn::Paused => {
-                h.running.set(false);
-                status.phase = Phase::Off;
-                on_status(status);
-                return;
-            }
-            // Whoever stopped it shows the status.
-            Turn::Stopped => return,
-        };
-        let mut t = transport(&cfg);
-        let opts = Options::default();
-        let mut push = cfg.main_push();
-        let mut attempt: u32 = 0;
-        while h.running.get() {
-            h.nudged.set(false);
-            // Changed or paused in another tab, while this one syncs for all of them.
-            match saved_config(&store).await {
-                Some(saved) if !saved.enabled => {
+        let mut cfg = cfg;
+        loop {
+            let (turn, now) = match take_turn(&h, &store, cfg, &mut status, &on_status).await {
+                Turn::Go(lock, cfg) => (lock, cfg),
+                Turn::Paused => {
                     h.running.set(false);
                     status.phase = Phase::Off;
                     on_status(status);
                     return;
                 }
-                Some(saved) if saved != cfg => {
+                // Whoever stopped it shows the status.
+                Turn::Stopped => return,
+            };
+            match cycles(&h, &store, now, &zh, &mut status, &on_status).await {
+                // Another server or account was saved in another tab, which signed in to it:
+                // this tab gives up its turn (that tab's request is ahead in the queue) and
+                // asks again with the new settings.
+                Some(saved) => {
+                    drop(turn);
                     cfg = saved;
-                    t = transport(&cfg);
-                    push = cfg.main_push();
                 }
-                _ => {}
-            }
-            let pending = engine::pending(&store, &push).await;
-            if !h.running.get() {
-                break;
-            }
-            status.pending = pending.unwrap_or(status.pending);
-            if !online() {
-                status.phase = Phase::Offline;
-                on_status(status.clone());
-                wait(&h, 3_000, false).await;
-                continue;
-            }
-            status.phase = Phase::Syncing;
-            on_status(status.clone());
-            let cycle = run_cycle(&store, &t, &cfg, &random_hex(), &opts).await;
-            // Stopped meanwhile (sync paused, or restarted with new settings): whoever stopped
-            // it shows the status now.
-            if !h.running.get() {
-                break;
-            }
-            match cycle {
-                Ok(report) => {
-                    attempt = 0;
-                    status.phase = Phase::Synced;
-                    status.error = report.unsettled.as_ref().map(|e| e.message(zh()));
-                    status.last_success_ms = Some(js_sys::Date::now());
-                    status.refused = report.refused;
-                    status.damaged = report.damaged;
-                    status.conflicts = conflicts::open(&store).await.map(|c| c.len()).unwrap_or(0);
-                    status.pending = engine::pending(&store, &push).await.unwrap_or(0);
-                    on_status(status.clone());
-                    if h.nudged.get() {
-                        continue;
-                    }
-                    idle(&h, &t, &cfg, report.last_seq).await;
-                }
-                Err(e) => {
-                    status.phase = phase_after(&e);
-                    status.error = Some(e.message(zh()));
-                    on_status(status.clone());
-                    if e == SyncError::Unauthorized {
-                        h.running.set(false);
-                        break;
-                    }
-                    let delay = backoff_ms(attempt, 1_000, MAX_BACKOFF_MS, js_sys::Math::random());
-                    attempt = attempt.saturating_add(1);
-                    wait(&h, delay, status.phase != Phase::Offline).await;
-                }
+                None => return,
             }
         }
     });

@@ -183,6 +183,14 @@ test('tabs of one device: one syncs, another says so and its edits still go out;
   await expect(status(tab)).toHaveAttribute('data-phase', 'off', { timeout: 15_000 });
   await expect(status(third)).toHaveAttribute('data-phase', 'off', { timeout: 15_000 });
   expect(askedByThird).toEqual([]);
+  // Signed in again: both tabs take up sync again, one syncing and the other waiting its turn,
+  // which it takes when the syncing one closes.
+  await connect(tab, peer);
+  const phases = async () => [await status(tab).getAttribute('data-phase'), await status(third).getAttribute('data-phase')];
+  await expect.poll(async () => (await phases()).sort().join(' '), { timeout: 30_000 }).toBe('other-tab synced');
+  const [syncing, waiting] = (await phases())[0] === 'synced' ? [tab, third] : [third, tab];
+  await syncing.close();
+  await synced(waiting, 30_000);
   const b = await device(browser, server);
   await connect(b.page, peer);
   await synced(b.page);

@@ -53,13 +53,24 @@ pub fn provide_sync(phase: ReadSignal<boot::Phase>) {
             });
         }
     });
-    // Sync settings saved in another tab: the loop here (syncing for every tab, or waiting its
-    // turn) reads them at once.
+    // Sync settings saved in a tab: every tab takes them as its own, and its loop (syncing for
+    // every tab, or waiting its turn) reads them at once; a tab whose loop had ended (paused
+    // from another tab) starts one again when sync is back on.
     if let Ok(channel) = web_sys::BroadcastChannel::new(SETTINGS_CHANNEL) {
         let on_message = Closure::<dyn FnMut()>::new(move || {
-            ctx.live.with_value(|l| {
-                if let Some(l) = l {
-                    l.nudge();
+            wasm_bindgen_futures::spawn_local(async move {
+                let cfg = load_config().await;
+                ctx.config.set(cfg.clone());
+                let running = ctx
+                    .live
+                    .with_value(|l| l.as_ref().is_some_and(LiveHandle::is_running));
+                match cfg {
+                    Some(cfg) if cfg.enabled && !running => ctx.start(cfg),
+                    _ => ctx.live.with_value(|l| {
+                        if let Some(l) = l {
+                            l.nudge();
+                        }
+                    }),
                 }
             });
         });
