@@ -3,7 +3,7 @@
 //! the header.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use super::conflicts;
 use super::engine::{self, Options, ReplicationSpec, SyncError};
@@ -13,6 +13,12 @@ use crate::store::{DocStore, StoreError};
 
 /// The local document holding the configuration.
 pub const CONFIG_DOC: &str = "sync-config";
+
+/// The configuration as saved (None: never configured, or unreadable).
+pub async fn saved_config<S: DocStore>(store: &S) -> Option<SyncConfig> {
+    let v = store.get_local(CONFIG_DOC).await.ok()??;
+    serde_json::from_value(v).ok()
+}
 
 /// The document type a kiosk pushes.
 pub const RESPONSE_TYPE: &str = "response";
@@ -225,11 +231,7 @@ async fn still_damaged<S: DocStore>(
     store: &S,
     found: Vec<String>,
 ) -> Result<Vec<String>, StoreError> {
-    let listed: Vec<String> = store
-        .get_local(DAMAGED_DOC)
-        .await?
-        .and_then(|v| serde_json::from_value(v.get("ids")?.clone()).ok())
-        .unwrap_or_default();
+    let listed = conflicts::id_list(store, DAMAGED_DOC).await?;
     if listed.is_empty() && found.is_empty() {
         return Ok(found);
     }
@@ -247,7 +249,7 @@ async fn still_damaged<S: DocStore>(
         }
     }
     if out != listed {
-        store.put_local(DAMAGED_DOC, json!({ "ids": out })).await?;
+        conflicts::put_id_list(store, DAMAGED_DOC, &out).await?;
     }
     Ok(out)
 }

@@ -127,9 +127,7 @@ async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, Store
         }
     }
     if list != before {
-        store
-            .put_local(CONFLICTS_DOC, json!({ "ids": list }))
-            .await?;
+        put_id_list(store, CONFLICTS_DOC, &list).await?;
     }
     Ok(out)
 }
@@ -175,12 +173,24 @@ pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError>
 }
 
 async fn listed<S: DocStore>(store: &S) -> Result<Vec<String>, StoreError> {
+    id_list(store, CONFLICTS_DOC).await
+}
+
+/// The ids a local document lists as `{"ids": [...]}` (none when it is absent).
+pub(super) async fn id_list<S: DocStore>(store: &S, doc: &str) -> Result<Vec<String>, StoreError> {
     Ok(store
-        .get_local(CONFLICTS_DOC)
+        .get_local(doc)
         .await?
-        .and_then(|v| v.get("ids").cloned())
-        .and_then(|v| serde_json::from_value(v).ok())
+        .and_then(|v| serde_json::from_value(v.get("ids")?.clone()).ok())
         .unwrap_or_default())
+}
+
+pub(super) async fn put_id_list<S: DocStore>(
+    store: &S,
+    doc: &str,
+    ids: &[String],
+) -> Result<(), StoreError> {
+    store.put_local(doc, json!({ "ids": ids })).await
 }
 
 /// The conflicts waiting for a person: the listed documents still in conflict (those settled

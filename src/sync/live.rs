@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::config::{
-    phase_after, run_cycle, AuthKind, Mode, Phase, SyncConfig, SyncStatus, CONFIG_DOC,
+    phase_after, run_cycle, saved_config, AuthKind, Mode, Phase, SyncConfig, SyncStatus,
 };
 use super::conflicts;
 use super::engine::{self, Options, SyncError};
@@ -266,12 +266,6 @@ fn request_lock(name: &str) -> Option<(oneshot::Receiver<TabLock>, web_sys::Abor
     // Called at most once, when the request ends: kept until then.
     failed.forget();
     Some((rx, abort))
-}
-
-/// The sync settings as saved (another tab may have changed them).
-async fn saved_config<S: DocStore>(store: &S) -> Option<SyncConfig> {
-    let v = store.get_local(CONFIG_DOC).await.ok()??;
-    serde_json::from_value(v).ok()
 }
 
 /// What a tab may do once its turn to sync comes.

@@ -151,13 +151,18 @@ test('tabs of one device: one syncs, another says so and its edits still go out;
   await setUpStaff(a.page);
   await connect(a.page, peer);
   await synced(a.page);
-  // A second tab of the same browser: the same IndexedDB and saved sync settings.
-  const tab = await a.context.newPage();
+  // Another tab of the same browser (the same IndexedDB and saved sync settings) on the
+  // complaints, with its errors and what it asks the server.
   const errors = [];
-  tab.on('pageerror', (e) => errors.push(String(e)));
-  const asked = [];
-  tab.on('request', (r) => { if (r.url().startsWith(peer.url)) asked.push(r.url()); });
-  await open(tab, '/complaints');
+  const anotherTab = async () => {
+    const page = await a.context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const asked = [];
+    page.on('request', (r) => { if (r.url().startsWith(peer.url)) asked.push(r.url()); });
+    await open(page, '/complaints');
+    return { page, asked };
+  };
+  const { page: tab, asked } = await anotherTab();
   await expect(status(tab)).toHaveAttribute('data-phase', 'other-tab', { timeout: 30_000 });
   await expect(status(tab)).toContainText('由另一标签页同步');
   // Filed in the second tab, sent by the first.
@@ -171,11 +176,7 @@ test('tabs of one device: one syncs, another says so and its edits still go out;
   await synced(tab, 30_000);
   expect(asked.length).toBeGreaterThan(0);
   // A third tab waits its turn; sync paused (signed out) in the syncing tab: it does not take over.
-  const third = await a.context.newPage();
-  third.on('pageerror', (e) => errors.push(String(e)));
-  const askedByThird = [];
-  third.on('request', (r) => { if (r.url().startsWith(peer.url)) askedByThird.push(r.url()); });
-  await open(third, '/complaints');
+  const { page: third, asked: askedByThird } = await anotherTab();
   await expect(status(third)).toHaveAttribute('data-phase', 'other-tab', { timeout: 30_000 });
   // To the settings in the app (a reload would end this tab's turn and hand it over).
   await status(tab).click();

@@ -96,8 +96,7 @@ pub fn sync_ctx() -> SyncCtx {
 
 /// The saved configuration, if any.
 pub async fn load_config() -> Option<SyncConfig> {
-    let v = store().get_local(CONFIG_DOC).await.ok()??;
-    serde_json::from_value(v).ok()
+    crate::sync::config::saved_config(&store()).await
 }
 
 /// The channel on which a tab says it saved the sync settings.
