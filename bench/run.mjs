@@ -76,22 +76,71 @@ function machine(browserVersion) {
   };
 }
 
+function compressed(file) {
+  const buf = fs.readFileSync(file);
+  return {
+    raw: buf.length,
+    gzip: zlib.gzipSync(buf, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(buf, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+    }).length,
+  };
+}
+
+function add(into, size, file) {
+  into.raw += size.raw; into.gzip += size.gzip; into.brotli += size.brotli; into.files.push(file);
+}
+
+/**
+ * The app's wasm and JS. `wasm` is the main part, which every page loads; the staff areas' parts
+ * (split-<hash>/, see scripts/tools/wasm-bindgen) are fetched when an area is first opened.
+ * `wasm_areas` gives, per area, its part and the shared pieces it needs (from the loader's
+ * comments), alone and with the main part: what opening that area's first page downloads.
+ */
 function sizes(dir) {
   if (!fs.existsSync(dir)) return { missing: `no release build at ${dir}` };
-  const out = { wasm: { raw: 0, gzip: 0, brotli: 0, files: [] }, js: { raw: 0, gzip: 0, brotli: 0, files: [] } };
+  const blank = () => ({ raw: 0, gzip: 0, brotli: 0, files: [] });
+  const out = { wasm: blank(), js: blank(), wasm_parts: blank(), wasm_all: blank(), wasm_areas: {} };
+  const partsDir = fs.readdirSync(dir).find((f) => /^split-[0-9a-f]+$/.test(f));
+  const jsFiles = [];
   for (const f of fs.readdirSync(dir)) {
-    const kind = f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') && f !== 'sw.js' ? 'js' : null;
-    if (!kind) continue;
-    const buf = fs.readFileSync(path.join(dir, f));
-    const gz = zlib.gzipSync(buf, { level: 9 }).length;
-    const br = zlib.brotliCompressSync(buf, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
-    }).length;
-    out[kind].raw += buf.length;
-    out[kind].gzip += gz;
-    out[kind].brotli += br;
-    out[kind].files.push(f);
+    if (f.endsWith('.wasm')) add(out.wasm, compressed(path.join(dir, f)), f);
+    else if (f.endsWith('.js') && f !== 'sw.js') jsFiles.push(f);
   }
+  const snippets = path.join(dir, 'snippets');
+  if (fs.existsSync(snippets)) {
+    for (const f of fs.readdirSync(snippets, { recursive: true })) {
+      if (String(f).endsWith('.js')) jsFiles.push(path.join('snippets', String(f)));
+    }
+  }
+  const partSizes = {};
+  if (partsDir) {
+    for (const f of fs.readdirSync(path.join(dir, partsDir))) {
+      const rel = path.join(partsDir, f);
+      if (f.endsWith('.js')) { jsFiles.push(rel); continue; }
+      partSizes[f] = compressed(path.join(dir, rel));
+      add(out.wasm_parts, partSizes[f], rel);
+    }
+    // The loader names, above each shared piece, the areas that need it: `/* a, b */ const __chunk_7
+    // = makeLoad(() => { const src = fetch(new URL("./chunk_7.wasm" ...`.
+    const loader = fs.readFileSync(path.join(dir, partsDir, '__wasm_split.js'), 'utf8');
+    const needs = {};
+    for (const m of loader.matchAll(/\/\* ([^*]+) \*\/\s*const __chunk_\d+ = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+      for (const area of m[1].split(', ')) (needs[area] ||= []).push(m[2]);
+    }
+    for (const f of Object.keys(partSizes).filter((f) => /^split_.*\.wasm$/.test(f)).sort()) {
+      const area = f.slice('split_'.length, -'.wasm'.length);
+      const a = blank();
+      for (const piece of [f, ...(needs[area] || [])]) add(a, partSizes[piece], piece);
+      out.wasm_areas[area] = { files: a.files.length, raw: a.raw, brotli: a.brotli, with_main_brotli: a.brotli + out.wasm.brotli };
+    }
+  }
+  for (const f of jsFiles) add(out.js, compressed(path.join(dir, f)), f);
+  for (const k of ['raw', 'gzip', 'brotli']) out.wasm_all[k] = out.wasm[k] + out.wasm_parts[k];
+  out.wasm_all.files = [...out.wasm.files, ...out.wasm_parts.files];
+  const areas = Object.values(out.wasm_areas);
+  // The most wasm any page needs before it shows: the main part, plus its area's pieces if any.
+  out.wasm_largest_page_brotli = Math.max(out.wasm.brotli, ...areas.map((a) => a.with_main_brotli));
   return out;
 }
 
@@ -289,7 +338,7 @@ try {
   t(`monthly report over ${N}`, F[`monthly_report_${N}`].kefu_ms, 1000, 'ms');
   t(`list first page over ${N}`, F[`list_first_page_${N}`].kefu_ms, 100, 'ms');
   t('kiosk usable, cold start', results.first_screen.kiosk.cold_ms ?? null, 1000, 'ms');
-  t('shipped wasm, brotli', results.sizes.wasm ? results.sizes.wasm.brotli : null, 700_000, 'bytes');
+  t('wasm to open any page (main part + its area), brotli', results.sizes.wasm ? results.sizes.wasm_largest_page_brotli : null, 700_000, 'bytes');
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (benchServer) await benchServer.stop().catch(() => {});
@@ -317,7 +366,12 @@ for (const r of rows) console.log(line(r));
 if (results.sizes && results.sizes.wasm) {
   const s = results.sizes;
   console.log('');
-  console.log(`app wasm: ${s.wasm.raw} B raw, ${s.wasm.gzip} B gzip, ${s.wasm.brotli} B brotli; app JS: ${s.js.raw} B raw, ${s.js.gzip} B gzip, ${s.js.brotli} B brotli`);
+  console.log(`app wasm, main part (every page): ${s.wasm.raw} B raw, ${s.wasm.gzip} B gzip, ${s.wasm.brotli} B brotli; app JS: ${s.js.raw} B raw, ${s.js.gzip} B gzip, ${s.js.brotli} B brotli`);
+  const areas = Object.entries(s.wasm_areas || {});
+  if (areas.length) {
+    console.log(`app wasm, all ${s.wasm_all.files.length} files: ${s.wasm_all.raw} B raw, ${s.wasm_all.gzip} B gzip, ${s.wasm_all.brotli} B brotli; largest page to open: ${s.wasm_largest_page_brotli} B brotli`);
+    console.log(`  areas, fetched when first opened (brotli; with the main part): ${areas.map(([n, a]) => `${n} ${a.brotli} (${a.with_main_brotli})`).join(', ')}`);
+  }
 }
 for (const [name, f] of Object.entries(results.first_screen)) {
   console.log(`first screen ${name}: cold ${fmt(f.cold_ms)}, warm ${fmt(f.warm_ms)}${f.missing ? ` (missing: ${f.missing})` : ''}`);

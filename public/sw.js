@@ -1,5 +1,5 @@
 // Kefu service worker: serves the app shell and the wasm when the network is gone.
-// scripts/sw-manifest.sh fills in this build's id and file list after each Trunk build, so a
+// scripts/post-build.sh fills in this build's id and file list after each Trunk build, so a
 // new build installs a new cache and the old one is deleted on activation.
 const BUILD = "__KEFU_BUILD__";
 const ASSETS = __KEFU_ASSETS__;

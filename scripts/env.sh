@@ -6,8 +6,14 @@ KEFU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin of wasm-bindgen in Cargo.toml
 BINARYEN_VERSION=132
+WASM_SPLIT_VERSION=0.2.4      # wasm_split_cli_support, the wasm-split-cli that splits at #[lazy]
+# What wasm-opt is told the wasm uses (rustc's default wasm features; `strip = true` drops the
+# section that would say so): index.html's data-wasm-opt-params, and scripts/tools/wasm-bindgen
+# for the lazily loaded parts.
+export KEFU_WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 
-export PATH="$HOME/.cargo/bin:$KEFU_ROOT/node_modules/.bin:$PATH"
+# scripts/tools first: its wasm-bindgen splits the wasm before running the real one (see there).
+export PATH="$KEFU_ROOT/scripts/tools:$HOME/.cargo/bin:$KEFU_ROOT/node_modules/.bin:$PATH"
 # A target dir outside the clone lets a fresh clone on a machine that keeps it reuse the build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu/target}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -45,6 +51,17 @@ install_wasm_bindgen() {
   fi
 }
 
+install_wasm_split() {
+  if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" \
+     || ! command -v wasm-split-cli >/dev/null; then
+    say "building wasm-split-cli $WASM_SPLIT_VERSION from crates.io (once)"
+    CARGO_TARGET_DIR="$HOME/.cache/kefu/tools-target" \
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked \
+        --features build-binary --force
+  fi
+}
+
 install_node_packages() {
   # binaryen (wasm-opt), Playwright's test runner, PouchDB Server, and the benchmark peers,
   # all pinned in package-lock.json. Reinstalled only when the lock file changes.
@@ -68,6 +85,7 @@ install_build_tools() {
   install_wasm_target
   install_node_packages
   install_wasm_bindgen
+  install_wasm_split
   install_trunk
 }
 

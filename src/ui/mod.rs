@@ -18,6 +18,7 @@ use pages::{complaints, customers, demands, kiosk, reports, surveys};
 use pages::{dashboard::Dashboard, settings::SettingsPage};
 use shell::{NotFound, Shell};
 use state::AppState;
+use wasm_split_helpers::{wasm_split, SplitLoaderError};
 
 /// Mounts the app on the page.
 pub fn start() {
@@ -52,21 +53,21 @@ pub fn App() -> impl IntoView {
                 boot::Phase::Ready => view! {
                     <Routes fallback=|| view! { <Shell><NotFound/></Shell> }>
                         <Route path=path!("/") view=|| view! { <Shell><Dashboard/></Shell> }/>
-                        <Route path=path!("/settings") view=|| view! { <Shell><SettingsPage/></Shell> }/>
-                        <Route path=path!("/complaints") view=|| view! { <Shell><complaints::ListPage/></Shell> }/>
-                        <Route path=path!("/complaints/new") view=|| view! { <Shell><complaints::IntakePage/></Shell> }/>
-                        <Route path=path!("/complaints/:id") view=|| view! { <Shell><complaints::CasePage/></Shell> }/>
-                        <Route path=path!("/complaints/:id/print") view=|| view! { <Shell><complaints::PrintPage/></Shell> }/>
-                        <Route path=path!("/reports") view=|| view! { <Shell><reports::ReportsPage/></Shell> }/>
-                        <Route path=path!("/demands") view=|| view! { <Shell><demands::MatrixPage/></Shell> }/>
-                        <Route path=path!("/customers") view=|| view! { <Shell><customers::ListPage/></Shell> }/>
-                        <Route path=path!("/customers/import") view=|| view! { <Shell><customers::ImportPage/></Shell> }/>
-                        <Route path=path!("/customers/:id") view=|| view! { <Shell><customers::TimelinePage/></Shell> }/>
-                        <Route path=path!("/journey") view=|| view! { <Shell><customers::JourneyPage/></Shell> }/>
-                        <Route path=path!("/care") view=|| view! { <Shell><customers::CarePage/></Shell> }/>
-                        <Route path=path!("/surveys") view=|| view! { <Shell><surveys::ListPage/></Shell> }/>
-                        <Route path=path!("/surveys/:id") view=|| view! { <Shell><surveys::BuilderPage/></Shell> }/>
-                        <Route path=path!("/surveys/:id/results") view=|| view! { <Shell><surveys::ResultsPage/></Shell> }/>
+                        <Route path=path!("/settings") view=|| view! { <Shell><LazyPage load=settings/></Shell> }/>
+                        <Route path=path!("/complaints") view=|| view! { <Shell><LazyPage load=complaint_list/></Shell> }/>
+                        <Route path=path!("/complaints/new") view=|| view! { <Shell><LazyPage load=complaint_intake/></Shell> }/>
+                        <Route path=path!("/complaints/:id") view=|| view! { <Shell><LazyPage load=complaint_case/></Shell> }/>
+                        <Route path=path!("/complaints/:id/print") view=|| view! { <Shell><LazyPage load=complaint_print/></Shell> }/>
+                        <Route path=path!("/reports") view=|| view! { <Shell><LazyPage load=reports/></Shell> }/>
+                        <Route path=path!("/demands") view=|| view! { <Shell><LazyPage load=demand_matrix/></Shell> }/>
+                        <Route path=path!("/customers") view=|| view! { <Shell><LazyPage load=customer_list/></Shell> }/>
+                        <Route path=path!("/customers/import") view=|| view! { <Shell><LazyPage load=customer_import/></Shell> }/>
+                        <Route path=path!("/customers/:id") view=|| view! { <Shell><LazyPage load=customer_timeline/></Shell> }/>
+                        <Route path=path!("/journey") view=|| view! { <Shell><LazyPage load=journey/></Shell> }/>
+                        <Route path=path!("/care") view=|| view! { <Shell><LazyPage load=care/></Shell> }/>
+                        <Route path=path!("/surveys") view=|| view! { <Shell><LazyPage load=survey_list/></Shell> }/>
+                        <Route path=path!("/surveys/:id") view=|| view! { <Shell><LazyPage load=survey_builder/></Shell> }/>
+                        <Route path=path!("/surveys/:id/results") view=|| view! { <Shell><LazyPage load=survey_results/></Shell> }/>
                         // Customer-facing pages: no staff shell, nothing of staff data.
                         <Route path=path!("/s/:survey") view=surveys::CustomerPage/>
                         <Route path=path!("/kiosk/:survey") view=kiosk::KioskPage/>
@@ -75,4 +76,72 @@ pub fn App() -> impl IntoView {
             }}
         </Router>
     }
+}
+
+/// A staff page whose code is in its own part of the wasm, one part per area, fetched the first
+/// time a page of the area is opened: the build splits the wasm at each `#[wasm_split]` function
+/// (scripts/tools/wasm-bindgen). The dashboard, the kiosk and the customer's survey stay in the
+/// part every page loads, so they open as fast as before; the service worker keeps every part for
+/// offline use. While a part loads a quiet "Loading…" shows; if it cannot be fetched (offline
+/// before the service worker has stored it) the page says so and offers to try again, instead of
+/// the app stopping.
+#[component]
+fn LazyPage<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    let page = move || {
+        attempt.track();
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            load().await.unwrap_or_else(|_| {
+                view! {
+                    <section class="page-unloaded" role="alert">
+                        <h1>{i18n::t2("页面未能加载", "This page could not be loaded")}</h1>
+                        <p>{i18n::t2(
+                            "网络不可用，本页尚未存于本机。请检查网络后重试。",
+                            "The network is unavailable and this page is not yet stored on this device. Check the network and try again.",
+                        )}</p>
+                        <button type="button" class="primary" on:click=move |_| attempt.update(|n| *n += 1)>
+                            {i18n::t2("重试", "Try again")}
+                        </button>
+                    </section>
+                }
+                .into_any()
+            })
+        }))
+    };
+    let loading = || {
+        view! {
+            <div class="page-loading" role="status">
+                <div class="spinner" aria-hidden="true"></div>
+                <span>{i18n::t2("正在加载…", "Loading…")}</span>
+            </div>
+        }
+    };
+    view! { <Suspense fallback=loading>{page}</Suspense> }
+}
+
+// Each staff page in its area's part of the wasm: the functions of one area share a part.
+macro_rules! lazy_pages {
+    ($($area:ident: $($name:ident => $page:path),+;)+) => {$($(
+        #[wasm_split($area, fallible)]
+        fn $name() -> Result<AnyView, SplitLoaderError> {
+            Ok($page().into_any())
+        }
+    )+)+};
+}
+
+lazy_pages! {
+    complaints: complaint_list => complaints::ListPage, complaint_intake => complaints::IntakePage,
+        complaint_case => complaints::CasePage, complaint_print => complaints::PrintPage;
+    customers: customer_list => customers::ListPage, customer_import => customers::ImportPage,
+        customer_timeline => customers::TimelinePage, journey => customers::JourneyPage,
+        care => customers::CarePage;
+    surveys: survey_list => surveys::ListPage, survey_builder => surveys::BuilderPage,
+        survey_results => surveys::ResultsPage;
+    reports: reports => reports::ReportsPage;
+    demands: demand_matrix => demands::MatrixPage;
+    settings: settings => SettingsPage;
 }

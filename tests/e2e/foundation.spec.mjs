@@ -206,3 +206,66 @@ test('a new build replaces the old offline cache cleanly', async ({ page }) => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The wasm is split (scripts/tools/wasm-bindgen): the dashboard needs only the main part, each
+// staff area's code is fetched when first opened, and the service worker keeps every part.
+// The parts the page has fetched, from the browser's own record of its fetches (which, unlike
+// Playwright's request events, also holds those the service worker answered).
+const partsFetched = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .map((e) => (/\/split-[0-9a-f]+\/(split_[a-z]+)\.wasm$/.exec(e.name) || [])[1]).filter(Boolean));
+
+test('the dashboard loads only the main wasm; an area fetches its part once, and offline it comes from the cache', async ({ page, server }) => {
+  await open(page, '/');
+  await expect(page.locator('h1')).toHaveText('工作台');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+  expect(await partsFetched(page), 'the dashboard asks for no lazily loaded part').toEqual([]);
+
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  await nav.getByRole('link', { name: '投诉', exact: true }).click();
+  await expect(page.locator('h1')).toHaveText('投诉');
+  expect(await partsFetched(page)).toEqual(['split_complaints']);
+  await nav.getByRole('link', { name: '工作台', exact: true }).click();
+  await nav.getByRole('link', { name: '投诉', exact: true }).click();
+  await expect(page.locator('h1')).toHaveText('投诉');
+  expect(await partsFetched(page), 'a part is fetched once').toEqual(['split_complaints']);
+
+  // Offline, an area never opened before still opens: the service worker stored its part.
+  await server.stop();
+  await nav.getByRole('link', { name: '报表', exact: true }).click();
+  await expect(page.locator('h1')).toHaveText('报表');
+  expect(await partsFetched(page)).toEqual(['split_complaints', 'split_reports']);
+});
+
+test('an area whose part cannot be fetched says so and opens on a retry; the app keeps working', async ({ browser, server }) => {
+  // No service worker, so the network refusal below is what the page meets.
+  const context = await browser.newContext({ serviceWorkers: 'block', baseURL: server.url, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && /panicked/.test(m.text())) errors.push(m.text()); });
+  try {
+    let refuse = true;
+    await page.route(/\/split-[0-9a-f]+\/.*\.wasm$/, (route) => (refuse ? route.abort() : route.continue()));
+    await open(page, '/');
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    await nav.getByRole('link', { name: '报表', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('页面未能加载');
+    // The rest of the app still works.
+    await nav.getByRole('link', { name: '工作台', exact: true }).click();
+    await expect(page.locator('h1')).toHaveText('工作台');
+    await nav.getByRole('link', { name: '报表', exact: true }).click();
+    await expect(alert).toContainText('页面未能加载');
+    refuse = false;
+    await alert.getByRole('button', { name: '重试' }).click();
+    await expect(page.locator('h1')).toHaveText('报表');
+    expect(errors, 'no uncaught errors or panics in the page').toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Trunk post_build hook, run in the staging dir before it becomes dist/:
+# 1. brings in the wasm's lazily loaded parts, which scripts/tools/wasm-bindgen left beside
+#    wasm-bindgen's output, and points their loader at the main script's hashed name;
+# 2. writes this build's file list and id into sw.js, so the service worker precaches exactly
+#    this build (the parts among it) and a new build replaces the old cache.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${TRUNK_STAGING_DIR:?run by trunk}"
+cd "$dir"
+
+for main in *.js; do
+  parts=$(grep -o 'from "\./split-[0-9a-f]*/__wasm_split\.js"' "$main" | head -1 | cut -d/ -f2) || continue
+  [ -n "$parts" ] || continue
+  profile=debug; [ "${TRUNK_PROFILE:-}" = release ] && profile=release
+  target="${CARGO_TARGET_DIR:-$(cd "$root" && cargo metadata --format-version 1 --no-deps \
+    | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}"
+  src="$target/wasm-bindgen/$profile/$parts"
+  [ -f "$src/__wasm_split.js" ] \
+    || { echo "post-build: $main loads ./$parts/ but $src has no __wasm_split.js" >&2; exit 1; }
+  stem="${main%.js}"; stem="${stem%-*}"
+  rm -rf "$parts"
+  cp -r "$src" "$parts"
+  sed -i "s#from \"./$stem.js\"#from \"../$main\"#" "$parts/__wasm_split.js"
+  grep -q "from \"../$main\"" "$parts/__wasm_split.js" \
+    || { echo "post-build: could not point $parts/__wasm_split.js at $main" >&2; exit 1; }
+done
+
+files=$(find . -type f ! -name sw.js | sed 's|^\./|/|' | sort)
+build=$(printf '%s\n' $files | xargs -I{} sha256sum ".{}" | sha256sum | cut -c1-16)
+list=$( (echo "/"; printf '%s\n' $files) | sed 's/.*/"&"/' | paste -sd, -)
+sed -i "s|__KEFU_BUILD__|$build|; s|__KEFU_ASSETS__|[$list]|" sw.js
