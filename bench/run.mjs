@@ -323,9 +323,11 @@ try {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS, headless: true });
     results.first_screen.home = await attempt('home', () => firstScreen(browser, appServer.url, '/', '#main h1'));
     results.first_screen.kiosk = await attempt('kiosk', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '.kiosk-setup-page h1, .kiosk-main'));
+    // A staff area opened by its address: the main part, then the area's part (split build).
+    results.first_screen.complaints = await attempt('complaints', () => firstScreen(browser, appServer.url, '/complaints', '#main h1'));
   } else {
     const missing = { missing: `no release build of the app at ${appDist}` };
-    results.first_screen = { home: missing, kiosk: missing };
+    results.first_screen = { home: missing, kiosk: missing, complaints: missing };
   }
 
   // Targets.

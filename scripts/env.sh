@@ -6,7 +6,7 @@ KEFU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin of wasm-bindgen in Cargo.toml
 BINARYEN_VERSION=132
-WASM_SPLIT_VERSION=0.2.4      # wasm_split_cli_support, the wasm-split-cli that splits at #[lazy]
+WASM_SPLIT_VERSION=0.2.4      # wasm_split_cli_support: wasm-split-cli, which splits at #[wasm_split]
 # What wasm-opt is told the wasm uses (rustc's default wasm features; `strip = true` drops the
 # section that would say so): index.html's data-wasm-opt-params, and scripts/tools/wasm-bindgen
 # for the lazily loaded parts.

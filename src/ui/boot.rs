@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::domain::settings::{
     check_claim, device_claim_id, device_code_from_random, device_id_from_random, BranchSettings,
@@ -164,7 +165,24 @@ pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Resul
 fn register_service_worker() {
     let nav = super::platform::window().navigator();
     let sw = nav.service_worker();
+    // A page already served by a service worker that sees another take over is running an older
+    // build than the one now cached: the parts of the wasm it has not loaded yet are gone.
+    if sw.controller().is_some() {
+        let on_change = Closure::<dyn Fn()>::new(|| BUILD_REPLACED.with(|b| b.set(true)));
+        sw.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+    }
     let _ = sw.register("/sw.js");
+}
+
+thread_local! {
+    static BUILD_REPLACED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a newer build of the app has been installed since this page loaded (its service
+/// worker took over from the one that served this page).
+pub fn build_replaced() -> bool {
+    BUILD_REPLACED.with(|b| b.get())
 }
 
 /// Marks `<html data-boot=…>` once the data is open (or failed to open): tests and scripts

@@ -82,45 +82,77 @@ pub fn App() -> impl IntoView {
 /// time a page of the area is opened: the build splits the wasm at each `#[wasm_split]` function
 /// (scripts/tools/wasm-bindgen). The dashboard, the kiosk and the customer's survey stay in the
 /// part every page loads, so they open as fast as before; the service worker keeps every part for
-/// offline use. While a part loads a quiet "Loading…" shows; if it cannot be fetched (offline
-/// before the service worker has stored it) the page says so and offers to try again, instead of
-/// the app stopping.
+/// offline use.
+///
+/// While a part loads, a quiet "Loading…" shows. If it cannot be fetched (offline before the
+/// service worker has stored it) the page says so and offers to try again, instead of the app
+/// stopping; if a newer build has been installed meanwhile, whose cache no longer holds this
+/// build's parts, the page reloads into the new build at the same address. No `Suspense` here:
+/// the page's own resources would report to it and blank the whole page on every refetch.
 #[component]
 fn LazyPage<F, Fut>(load: F) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
-    let attempt = RwSignal::new(0u32);
-    let page = move || {
-        attempt.track();
-        Suspend::new(send_wrapper::SendWrapper::new(async move {
-            load().await.unwrap_or_else(|_| {
-                view! {
-                    <section class="page-unloaded" role="alert">
-                        <h1>{i18n::t2("页面未能加载", "This page could not be loaded")}</h1>
-                        <p>{i18n::t2(
-                            "网络不可用，本页尚未存于本机。请检查网络后重试。",
-                            "The network is unavailable and this page is not yet stored on this device. Check the network and try again.",
-                        )}</p>
-                        <button type="button" class="primary" on:click=move |_| attempt.update(|n| *n += 1)>
-                            {i18n::t2("重试", "Try again")}
-                        </button>
-                    </section>
+    #[derive(Clone, Copy, PartialEq)]
+    enum Loading {
+        Pending,
+        Failed,
+        Ready,
+    }
+    let state = RwSignal::new(Loading::Pending);
+    let page = StoredValue::new_local(None::<AnyView>);
+    // Built in a task of this component's owner (also when retried from a button, whose own
+    // owner goes with the message), so the page has the route's context and is disposed with
+    // it; a load still running when the user moves on is dropped.
+    let owner = StoredValue::new(Owner::current().expect("a component has an owner"));
+    let fetch = move || {
+        state.set(Loading::Pending);
+        owner.get_value().with(|| {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                match load().await {
+                    Ok(view) => {
+                        page.set_value(Some(view));
+                        state.set(Loading::Ready);
+                    }
+                    Err(_) if boot::build_replaced() => {
+                        let _ = platform::window().location().reload();
+                    }
+                    Err(_) => state.set(Loading::Failed),
                 }
-                .into_any()
             })
-        }))
+        });
     };
-    let loading = || {
-        view! {
+    fetch();
+    move || {
+        match state.get() {
+        Loading::Pending => view! {
             <div class="page-loading" role="status">
                 <div class="spinner" aria-hidden="true"></div>
                 <span>{i18n::t2("正在加载…", "Loading…")}</span>
             </div>
         }
-    };
-    view! { <Suspense fallback=loading>{page}</Suspense> }
+        .into_any(),
+        Loading::Failed => view! {
+            <section class="page-unloaded" role="alert">
+                <h1>{i18n::t2("页面未能加载", "This page could not be loaded")}</h1>
+                <p>{i18n::t2(
+                    "网络不可用，本页尚未存于本机。请检查网络后重试。",
+                    "The network is unavailable and this page is not yet stored on this device. Check the network and try again.",
+                )}</p>
+                <button type="button" class="primary" on:click=move |_| fetch()>
+                    {i18n::t2("重试", "Try again")}
+                </button>
+            </section>
+        }
+        .into_any(),
+        Loading::Ready => page
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
+    }
+    }
 }
 
 // Each staff page in its area's part of the wasm: the functions of one area share a part.

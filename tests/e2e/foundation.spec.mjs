@@ -269,3 +269,52 @@ test('an area whose part cannot be fetched says so and opens on a retry; the app
     await context.close();
   }
 });
+
+test('a page of an older build opens an area after a new build is installed: it reloads into the new build', async ({ page }) => {
+  // A copy of the build, turned into a "new build" whose parts live under another directory,
+  // as a real new build's do: the old build's parts are then neither served nor cached.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-build-'));
+  fs.cpSync(path.resolve('dist'), dir, { recursive: true });
+  const server = await startServer(0, dir);
+  try {
+    await open(page, `${server.url}/`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+      }
+    });
+    // Served by its service worker from here on, as a staff PC is after the first visit.
+    await page.reload();
+    await expect(page.locator('h1')).toHaveText('工作台');
+
+    const parts = fs.readdirSync(dir).find((f) => f.startsWith('split-'));
+    const main = fs.readdirSync(dir).find((f) => /^kefu-[0-9a-f]+\.js$/.test(f));
+    const [newParts, newMain] = [`${parts}0`, main.replace('.js', '0.js')];
+    const swap = (text) => text.split(parts).join(newParts).split(main).join(newMain);
+    fs.renameSync(path.join(dir, parts), path.join(dir, newParts));
+    fs.writeFileSync(path.join(dir, newMain), swap(fs.readFileSync(path.join(dir, main), 'utf8')));
+    fs.rmSync(path.join(dir, main));
+    const loader = path.join(dir, newParts, '__wasm_split.js');
+    fs.writeFileSync(loader, swap(fs.readFileSync(loader, 'utf8')));
+    // The new page names the new script; its integrity hashes were the old script's.
+    const html = path.join(dir, 'index.html');
+    fs.writeFileSync(html, swap(fs.readFileSync(html, 'utf8')).replace(/ integrity="[^"]*"/g, ''));
+    const sw = path.join(dir, 'sw.js');
+    const id = /const BUILD = "([^"]+)"/.exec(fs.readFileSync(sw, 'utf8'))[1];
+    fs.writeFileSync(sw, swap(fs.readFileSync(sw, 'utf8')).replace(`"${id}"`, `"${id}n"`));
+
+    // The new service worker installs and takes over while the old page stays open.
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('kefu-'))),
+      { timeout: 20_000 }).toEqual([`kefu-${id}n`]);
+    // The old page opens an area it never opened: its part is gone, so it reloads into the new build.
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '报表', exact: true }).click();
+    await expect(page.locator('h1')).toHaveText('报表', { timeout: 20_000 });
+    expect(await page.evaluate(() => [...document.scripts].map((s) => s.textContent).join(' '))).toContain(newMain);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  } finally {
+    await server.stop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
