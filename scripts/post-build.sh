@@ -19,7 +19,8 @@ cd "$dir"
 
 # wasm-bindgen alone leaves the split points' imports unresolved: such a page never starts.
 if grep -l "__wasm_split_placeholder__" ./*.js >/dev/null 2>&1; then
-  fail "the wasm was not split: Trunk ran without scripts/tools first on PATH (source scripts/env.sh)"
+  fail "the wasm was not split: Trunk ran without scripts/tools first on PATH (source scripts/env.sh)," \
+    "or a RUSTFLAGS variable replaced .cargo/config.toml's -Clink-arg=--emit-relocs"
 fi
 profile=debug; [ "${TRUNK_PROFILE:-}" = release ] && profile=release
 for main in ./*.js; do

@@ -164,23 +164,31 @@ pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Resul
 
 fn register_service_worker() {
     let nav = super::platform::window().navigator();
-    let sw = nav.service_worker();
-    // A page already served by a service worker that sees another take over is running an older
-    // build than the one now cached: the parts of the wasm it has not loaded yet are gone.
-    if sw.controller().is_some() {
-        let on_change = Closure::<dyn Fn()>::new(|| BUILD_REPLACED.with(|b| b.set(true)));
-        sw.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
-        on_change.forget();
-    }
-    let _ = sw.register("/sw.js");
+    let _ = nav.service_worker().register("/sw.js");
+}
+
+/// Watches for a newer build taking over this page: a service worker taking control of a page
+/// that already had one (from its start, or since) serves another build than the page runs,
+/// whose parts of the wasm the page has not loaded yet are gone. The first control of a new
+/// device's page is the same build, and is not counted. Set before the app mounts.
+pub fn watch_for_new_build() {
+    let sw = super::platform::window().navigator().service_worker();
+    let had_controller = std::cell::Cell::new(sw.controller().is_some());
+    let on_change = Closure::<dyn Fn()>::new(move || {
+        if had_controller.replace(true) {
+            BUILD_REPLACED.with(|b| b.set(true));
+        }
+    });
+    let _ =
+        sw.add_event_listener_with_callback("controllerchange", on_change.as_ref().unchecked_ref());
+    on_change.forget();
 }
 
 thread_local! {
     static BUILD_REPLACED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Whether a newer build of the app has been installed since this page loaded (its service
-/// worker took over from the one that served this page).
+/// Whether a newer build of the app has taken over this page's service worker since it loaded.
 pub fn build_replaced() -> bool {
     BUILD_REPLACED.with(|b| b.get())
 }

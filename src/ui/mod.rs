@@ -23,6 +23,7 @@ use wasm_split_helpers::{wasm_split, SplitLoaderError};
 /// Mounts the app on the page.
 pub fn start() {
     console_error_panic_hook::set_once();
+    boot::watch_for_new_build();
     leptos::mount::mount_to_body(App);
 }
 
@@ -105,18 +106,35 @@ where
     let page = StoredValue::new_local(None::<AnyView>);
     // Built in a task of this component's owner (also when retried from a button, whose own
     // owner goes with the message), so the page has the route's context and is disposed with
-    // it; a load still running when the user moves on is dropped.
-    let owner = StoredValue::new(Owner::current().expect("a component has an owner"));
+    // it. Held weakly: a strong owner kept in its own arena would never be dropped, and the
+    // router disposes a route's owner by dropping it (every page visited would live on).
+    let owner = StoredValue::new(
+        Owner::current()
+            .expect("a component has an owner")
+            .downgrade(),
+    );
+    // The router's address (the browser's may not have changed yet while the route renders).
+    let pathname = leptos_router::hooks::use_location().pathname;
+    let address = StoredValue::new(pathname.get_untracked());
     let fetch = move || {
+        let Some(owner) = owner.get_value().upgrade() else {
+            return;
+        };
         state.set(Loading::Pending);
-        owner.get_value().with(|| {
+        let address = address.get_value();
+        owner.with(|| {
             leptos::task::spawn_local_scoped_with_cancellation(async move {
                 match load().await {
                     Ok(view) => {
                         page.set_value(Some(view));
                         state.set(Loading::Ready);
                     }
-                    Err(_) if boot::build_replaced() => {
+                    // Only while the user is still at this page's address: a load that ends
+                    // after they moved on must not reload the page they are on now.
+                    Err(_)
+                        if boot::build_replaced()
+                            && pathname.try_get_untracked() == Some(address) =>
+                    {
                         let _ = platform::window().location().reload();
                     }
                     Err(_) => state.set(Loading::Failed),

@@ -305,7 +305,11 @@ test('a page of an older build opens an area after a new build is installed: it 
     fs.writeFileSync(sw, swap(fs.readFileSync(sw, 'utf8')).replace(`"${id}"`, `"${id}n"`));
 
     // The new service worker installs and takes over while the old page stays open.
+    await page.evaluate(() => {
+      window.kefuTakenOver = new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    });
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    await page.evaluate(() => window.kefuTakenOver);
     await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('kefu-'))),
       { timeout: 20_000 }).toEqual([`kefu-${id}n`]);
     // The old page opens an area it never opened: its part is gone, so it reloads into the new build.
