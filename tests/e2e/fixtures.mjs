@@ -26,3 +26,13 @@ export async function open(page, path = '/') {
   await expect(page.locator('html[data-boot]')).toHaveCount(1, { timeout: 20_000 });
   await expect(page.locator('.boot')).toHaveCount(0);
 }
+
+/** Waits until the page is served by its service worker (installed, every file stored). */
+export async function servedByWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, expect, open } from './fixtures.mjs';
+import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
 import { startServer } from './serve.mjs';
 
@@ -91,12 +91,7 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
 
 test('with the web server stopped, the app still opens from its service worker', async ({ page, server }) => {
   await open(page, '/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await servedByWorker(page);
   await server.stop();
   await page.reload();
   await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
@@ -172,12 +167,7 @@ test('a new build replaces the old offline cache cleanly', async ({ page }) => {
   fs.cpSync(path.resolve('dist'), dir, { recursive: true });
   const server = await startServer(0, dir);
   try {
-    const ready = async () => page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-      }
-    });
+    const ready = () => servedByWorker(page);
     await open(page, `${server.url}/`);
     await ready();
     const cachesNow = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('kefu-')));
@@ -217,12 +207,7 @@ const partsFetched = (page) => page.evaluate(() => performance.getEntriesByType(
 test('the dashboard loads only the main wasm; an area fetches its part once, and offline it comes from the cache', async ({ page, server }) => {
   await open(page, '/');
   await expect(page.locator('h1')).toHaveText('工作台');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await servedByWorker(page);
   expect(await partsFetched(page), 'the dashboard asks for no lazily loaded part').toEqual([]);
 
   const nav = page.getByRole('navigation', { name: '主导航' });
@@ -278,12 +263,7 @@ test('a page of an older build opens an area after a new build is installed: it 
   const server = await startServer(0, dir);
   try {
     await open(page, `${server.url}/`);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-      }
-    });
+    await servedByWorker(page);
     // Served by its service worker from here on, as a staff PC is after the first visit.
     await page.reload();
     await expect(page.locator('h1')).toHaveText('工作台');

@@ -3,7 +3,7 @@
 // PIN exit (back button and a wrong PIN do not leave), submissions with the web server gone
 // and the waiting count, a reload still in kiosk mode, the minimum gap, and sleeping outside
 // opening hours.
-import { test, expect, open } from './fixtures.mjs';
+import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
@@ -133,12 +133,7 @@ test('leaving kiosk mode needs a staff PIN: back button and a wrong PIN do not l
 
 test('with the web server stopped, responses are kept and counted as waiting', async ({ page, server }) => {
   await startKiosk(page, { thanks: 1 });
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await servedByWorker(page);
   await server.stop();
   await answerAll(page);
   await expect(page.getByTestId('kiosk-thanks')).toBeVisible();

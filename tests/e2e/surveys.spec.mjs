@@ -3,7 +3,7 @@
 // NPS computed here by hand, a low score opening a follow-up, the CSV export matching the
 // answers, and an edit after responses making version 2 while old responses keep version 1.
 import fs from 'node:fs';
-import { test, expect, open } from './fixtures.mjs';
+import { test, expect, open, servedByWorker } from './fixtures.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance'];
@@ -204,12 +204,7 @@ test('the customer page answers offline and keeps the response on the device', a
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   const key = page.url().split('/').pop();
   await expect(page.getByTestId('survey-link')).toBeVisible();
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await servedByWorker(page);
   await server.stop();
   await page.goto(`/s/${key}`);
   await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 20_000 });
