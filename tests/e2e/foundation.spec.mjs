@@ -226,6 +226,38 @@ test('the dashboard loads only the main wasm; an area fetches its part once, and
   expect(await partsFetched(page)).toEqual(['split_complaints', 'split_reports']);
 });
 
+test('a part is fetched ahead of its page: when a link to it is pointed at or focused, and while the data opens for a page opened by its address', async ({ page }) => {
+  await open(page, '/');
+  await servedByWorker(page);
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  await nav.getByRole('link', { name: '报表', exact: true }).hover();
+  await expect.poll(() => partsFetched(page), 'pointing at a link fetches its part').toEqual(['split_reports']);
+  await nav.getByRole('link', { name: '需求', exact: true }).focus();
+  await expect.poll(() => partsFetched(page), 'focusing a link fetches its part').toEqual(['split_reports', 'split_demands']);
+  // Links to pages in the main part fetch nothing, and nothing was opened.
+  await nav.getByRole('link', { name: '工作台', exact: true }).hover();
+  await expect(page.locator('h1')).toHaveText('工作台');
+  await nav.getByRole('link', { name: '报表', exact: true }).click();
+  await expect(page.locator('h1')).toHaveText('报表');
+  expect(await partsFetched(page), 'the page uses the part fetched ahead').toEqual(['split_reports', 'split_demands']);
+
+  // Opened by its address, a page's part is asked for before the data has opened (the time
+  // <html data-boot> is set), not after the page is routed.
+  await page.addInitScript(() => {
+    new MutationObserver((_, o) => {
+      if (document.documentElement.hasAttribute('data-boot')) { window.kefuBootAt = performance.now(); o.disconnect(); }
+    }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-boot'] });
+  });
+  await open(page, '/surveys');
+  await expect(page.locator('h1')).toHaveText('满意度调查');
+  const [asked, bootAt] = await page.evaluate(() => [
+    performance.getEntriesByType('resource').find((e) => /\/split_surveys\.wasm$/.test(e.name))?.startTime,
+    window.kefuBootAt,
+  ]);
+  expect(asked, 'the surveys part was fetched').toBeGreaterThan(0);
+  expect(asked, 'asked for before the data opened').toBeLessThan(bootAt);
+});
+
 test('an area whose part cannot be fetched says so and opens on a retry; the app keeps working', async ({ browser, server }) => {
   // No service worker, so the network refusal below is what the page meets.
   const context = await browser.newContext({ serviceWorkers: 'block', baseURL: server.url, locale: 'zh-CN' });
