@@ -258,6 +258,20 @@ test('a part is fetched ahead of its page: when a link to it is pointed at or fo
   expect(asked, 'asked for before the data opened').toBeLessThan(bootAt);
 });
 
+test('a lazily loaded page is gone once left: the shell it came in listens for no more keys', async ({ page }) => {
+  await open(page, '/');
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  for (const [link, title] of [['投诉', '投诉'], ['报表', '报表'], ['工作台', '工作台']]) {
+    await nav.getByRole('link', { name: link, exact: true }).click();
+    await expect(page.locator('h1')).toHaveText(title);
+  }
+  // Alt+D is taken by the first shell listening for it: a page left behind (its route disposed
+  // by the router, but kept alive) would take it into a dialog nobody sees.
+  await page.keyboard.press('Alt+d');
+  await expect(page.getByTestId('demand-form')).toBeVisible();
+  await expect(page.getByTestId('demand-form')).toHaveCount(1);
+});
+
 test('an area whose part cannot be fetched says so and opens on a retry; the app keeps working', async ({ browser, server }) => {
   // No service worker, so the network refusal below is what the page meets.
   const context = await browser.newContext({ serviceWorkers: 'block', baseURL: server.url, locale: 'zh-CN' });
