@@ -37,36 +37,33 @@ fn body_to_doc(ty: &'static str, body: serde_json::Result<Json>) -> Result<Doc, 
 
 /// A document as a record; `Corrupt` when it is of another type or does not deserialize.
 pub fn from_doc<T: Record>(doc: Doc) -> Result<T, StoreError> {
-    let body = doc_body(&doc, T::TYPE)?;
-    serde_json::from_value(body).map_err(|e| corrupt(&doc, e.to_string()))
+    let (id, body) = doc_body(doc, T::TYPE)?;
+    serde_json::from_value(body).map_err(|e| corrupt(id, e.to_string()))
 }
 
-fn corrupt(doc: &Doc, reason: String) -> StoreError {
-    StoreError::Corrupt {
-        id: doc.id.clone(),
-        reason,
-    }
+fn corrupt(id: String, reason: String) -> StoreError {
+    StoreError::Corrupt { id, reason }
 }
 
 /// The part of [`from_doc`] that does not depend on the record's type, compiled once: the
-/// body with `_id`/`_rev` put back, if the document is of type `ty`.
+/// document's id, and its body (moved, not copied) with `_id`/`_rev` put back, if the document
+/// is of type `ty`.
 #[inline(never)]
-fn doc_body(doc: &Doc, ty: &'static str) -> Result<Json, StoreError> {
+fn doc_body(doc: Doc, ty: &'static str) -> Result<(String, Json), StoreError> {
     if doc.doc_type() != Some(ty) {
-        return Err(corrupt(
-            doc,
-            format!("type {:?}, expected {:?}", doc.doc_type(), ty),
-        ));
+        let reason = format!("type {:?}, expected {:?}", doc.doc_type(), ty);
+        return Err(corrupt(doc.id, reason));
     }
-    let mut body = doc.body.clone();
-    let map = body
-        .as_object_mut()
-        .ok_or_else(|| corrupt(doc, "body is not an object".into()))?;
-    map.insert("_id".into(), Json::String(doc.id.clone()));
-    if let Some(r) = &doc.rev {
-        map.insert("_rev".into(), Json::String(r.clone()));
+    let Doc { id, rev, body, .. } = doc;
+    let mut body = body;
+    let Some(map) = body.as_object_mut() else {
+        return Err(corrupt(id, "body is not an object".into()));
+    };
+    map.insert("_id".into(), Json::String(id.clone()));
+    if let Some(r) = rev {
+        map.insert("_rev".into(), Json::String(r));
     }
-    Ok(body)
+    Ok((id, body))
 }
 
 /// Loads one record by id (`NotFound` if absent or deleted).

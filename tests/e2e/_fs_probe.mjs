@@ -4,7 +4,7 @@ import { startServer } from './serve.mjs';
 const builds = { old: await startServer(0, '/tmp/probe/dist-old'), new: await startServer(0, '/tmp/probe/dist-new') };
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 const usable = (page, sel) => page.waitForFunction((s) => (document.querySelector(s) ? performance.now() : false), sel, { polling: 'raf', timeout: 30000 }).then((h) => h.jsonValue());
-const routes = [['/', '#main h1'], ['/complaints', '.complaints.list'], ['/reports', '.reports']];
+const routes = (process.env.ROUTES ? JSON.parse(process.env.ROUTES) : [['/', '#main h1'], ['/complaints', '.complaints.list'], ['/reports', '.reports']]);
 const out = {};
 for (let i = 0; i < Number(process.env.N || 5); i++) {
   for (const [name, s] of Object.entries(builds)) {
