@@ -1,7 +1,8 @@
 // The benchmark (issue 8), run by scripts/bench: Kefu's own store, sync and report code (the
 // `kefu-bench` wasm build in bench/dist) beside Dexie.js and PouchDB doing the same work on the
-// same documents, in the same headless Chromium, in the same run; then the shipped app's sizes
-// and its time to a usable first screen. Prints one JSON object, then a short table.
+// same documents, in the same headless Chromium, in the same run; then the shipped app's sizes,
+// its time to a usable first screen, and a staff area's first opening from the dashboard.
+// Prints one JSON object, then a short table.
 //
 // Environment: KEFU_DIST (the app's release build, dist/ by default), KEFU_BENCH_DIST (the
 // benchmark build, bench/dist), BENCH_N (documents of the large runs, 100000), BENCH_SMALL
@@ -166,6 +167,48 @@ async function firstScreen(browser, base, route, selector) {
   return { cold_ms: round1(median(cold)), warm_ms: round1(median(warm)), cold_runs: cold.map(round1), warm_runs: warm.map(round1) };
 }
 
+/**
+ * A staff area opened for the first time from the dashboard, as a staff PC does after its first
+ * visit (served by the service worker): ms from the click on the Complaints link to the list.
+ * `pointed`: the link pointed at 150 ms before the click, as a hand on a mouse does (the area's
+ * part is preloaded meanwhile); `clicked`: a click with no pointing first (a script's click).
+ */
+async function firstOpen(browser, base) {
+  const times = { pointed: [], clicked: [] };
+  for (let i = 0; i < 2 * FIRST_SCREEN_RUNS; i++) {
+    const how = i % 2 ? 'clicked' : 'pointed';
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+    const page = await ctx.newPage();
+    await page.goto(base + '/');
+    await usable(page, '#main h1');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+      }
+    });
+    await page.reload();
+    await usable(page, '#main h1');
+    await page.waitForTimeout(1000);
+    const link = 'nav a[href="/complaints"]';
+    if (how === 'pointed') {
+      await page.hover(link);
+      await page.waitForTimeout(150);
+    }
+    times[how].push(await page.evaluate(async (sel) => {
+      const t0 = performance.now();
+      document.querySelector(sel).click();
+      await new Promise((r) => { const f = () => (document.querySelector('.complaints.list') ? r() : requestAnimationFrame(f)); f(); });
+      return performance.now() - t0;
+    }, link));
+    await ctx.close();
+  }
+  return {
+    pointed_ms: round1(median(times.pointed)), clicked_ms: round1(median(times.clicked)),
+    pointed_runs: times.pointed.map(round1), clicked_runs: times.clicked.map(round1),
+  };
+}
+
 async function memoryAfter(context, benchUrl, load) {
   const ctxPage = await context.newPage();
   await ctxPage.goto(benchUrl);
@@ -181,7 +224,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => { stopPeer().finally(() => process.exit(130)); });
 }
 
-const results = { date: new Date().toISOString(), machine: null, workload: null, figures: {}, memory: {}, sizes: null, first_screen: {}, targets: [] };
+const results = { date: new Date().toISOString(), machine: null, workload: null, figures: {}, memory: {}, sizes: null, first_screen: {}, first_open: null, targets: [] };
 let browser;
 let benchServer;
 let appServer;
@@ -325,6 +368,7 @@ try {
     results.first_screen.kiosk = await attempt('kiosk', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '.kiosk-setup-page h1, .kiosk-main'));
     // A staff area opened by its address: the main part, then the area's part (split build).
     results.first_screen.complaints = await attempt('complaints', () => firstScreen(browser, appServer.url, '/complaints', '#main h1'));
+    results.first_open = await attempt('first open', () => firstOpen(browser, appServer.url));
   } else {
     const missing = { missing: `no release build of the app at ${appDist}` };
     results.first_screen = { home: missing, kiosk: missing, complaints: missing };
@@ -377,6 +421,10 @@ if (results.sizes && results.sizes.wasm) {
 }
 for (const [name, f] of Object.entries(results.first_screen)) {
   console.log(`first screen ${name}: cold ${fmt(f.cold_ms)}, warm ${fmt(f.warm_ms)}${f.missing ? ` (missing: ${f.missing})` : ''}`);
+}
+if (results.first_open) {
+  const o = results.first_open;
+  console.log(`complaints first opened from the dashboard: pointed at 150 ms before the click ${fmt(o.pointed_ms)}, clicked without pointing ${fmt(o.clicked_ms)}${o.missing ? ` (missing: ${o.missing})` : ''}`);
 }
 console.log('');
 for (const t of results.targets) {

@@ -70,6 +70,8 @@ if (fs_.home && fs_.kiosk) {
   out.push(`first screen: home cold ${ms0(fs_.home.cold_ms)}, warm ${ms0(fs_.home.warm_ms)}; kiosk cold ${ms0(fs_.kiosk.cold_ms)}, warm ${ms0(fs_.kiosk.warm_ms)}   kiosk < 1 s  ${verdict(target('kiosk usable'))}`);
   if (fs_.complaints) out.push(`  complaints list by its address (main part + its area): cold ${ms0(fs_.complaints.cold_ms)}, warm ${ms0(fs_.complaints.warm_ms)}`);
 }
+const fo = last.first_open;
+if (fo && !fo.missing) out.push(`  complaints first opened from the dashboard: ${ms0(fo.pointed_ms)} pointed at 150 ms before the click, ${ms0(fo.clicked_ms)} clicked without pointing`);
 out.push('```');
 console.log(out.join('\n'));
 
@@ -89,6 +91,8 @@ const spread = [
   ['pull / PouchDB', (r) => r.figures[`replicate_pull_${SMALL}`]?.ratio],
   ['kiosk cold start, ms', (r) => r.first_screen?.kiosk?.cold_ms],
   ['complaints list by its address, cold, ms', (r) => r.first_screen?.complaints?.cold_ms],
+  ['complaints first opened from the dashboard, pointed at first, ms', (r) => r.first_open?.pointed_ms],
+  ['complaints first opened from the dashboard, clicked without pointing, ms', (r) => r.first_open?.clicked_ms],
   ['wasm, main part, brotli bytes', (r) => r.sizes?.wasm?.brotli],
   ['wasm to open the largest page, brotli bytes', (r) => r.sizes?.wasm_largest_page_brotli],
   ['wasm, all files, brotli bytes', (r) => r.sizes?.wasm_all?.brotli],
