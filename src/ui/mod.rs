@@ -230,27 +230,56 @@ lazy_pages! {
 }
 
 thread_local! {
-    /// The areas whose part has been asked for ahead of their page (a failed one is removed).
-    static PRELOADED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The areas whose part has been asked for ahead of their page, each with the time its
+    /// preload failed (None while it loads or once it has loaded).
+    static PRELOADED: std::cell::RefCell<Vec<(&'static str, Option<f64>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
+
+/// How long a failed preload is not tried again (ms): offline, pointing along the navigation
+/// would otherwise fetch every missing piece again at each link and each of its children.
+const PRELOAD_RETRY_AFTER_MS: f64 = 15_000.0;
 
 /// Starts loading the part that holds the page at `path`, ahead of opening it: the page then
 /// opens at once instead of waiting ~100 ms for its part to be fetched and compiled. Nothing
-/// for a page in the main part, an area already asked for, or once a newer build has taken
-/// over (this build's parts are gone from its cache). A failure is left to the page itself,
-/// which reports it and offers a retry when opened; the next preload of the area tries again.
+/// for a page in the main part, an area already asked for (or whose preload failed less than
+/// [`PRELOAD_RETRY_AFTER_MS`] ago), or once a newer build has taken over (this build's parts
+/// are gone from its cache). A failure is left to the page itself, which reports it and offers
+/// a retry when opened.
 fn preload_page(path: &str) {
     let Some(area) = area_of(path) else {
         return;
     };
-    if boot::build_replaced() || PRELOADED.with(|p| p.borrow().contains(&area)) {
+    if boot::build_replaced() {
         return;
     }
-    PRELOADED.with(|p| p.borrow_mut().push(area));
+    let now = js_sys::Date::now();
+    let go = PRELOADED.with(|p| {
+        let mut p = p.borrow_mut();
+        match p.iter_mut().find(|(a, _)| *a == area) {
+            Some((_, failed)) if failed.is_some_and(|t| now - t >= PRELOAD_RETRY_AFTER_MS) => {
+                *failed = None;
+                true
+            }
+            Some(_) => false,
+            None => {
+                p.push((area, None));
+                true
+            }
+        }
+    });
+    if !go {
+        return;
+    }
     // Not Leptos's executor, which is set up when the app mounts, after the first preload.
     wasm_bindgen_futures::spawn_local(async move {
         if preload_area(area).await.is_err() {
-            PRELOADED.with(|p| p.borrow_mut().retain(|a| *a != area));
+            let failed = Some(js_sys::Date::now());
+            PRELOADED.with(|p| {
+                if let Some(entry) = p.borrow_mut().iter_mut().find(|(a, _)| *a == area) {
+                    entry.1 = failed;
+                }
+            });
         }
     });
 }
