@@ -20,7 +20,7 @@ import { startPeer, stopPeer } from '../tests/e2e/peer.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const appDist = path.resolve(process.env.KEFU_DIST || path.join(root, 'dist'));
 process.env.KEFU_DIST = appDist;
-const { startServer } = await import('../tests/e2e/serve.mjs');
+const { startServer, servedByWorker } = await import('../tests/e2e/serve.mjs');
 
 const N = Number(process.env.BENCH_N || 100_000);
 const SMALL = Number(process.env.BENCH_SMALL || 10_000);
@@ -182,12 +182,7 @@ async function firstOpen(browser, base) {
     const page = await ctx.newPage();
     await page.goto(base + '/');
     await usable(page, '#main h1');
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-      }
-    });
+    await servedByWorker(page);
     await page.reload();
     await usable(page, '#main h1');
     await page.waitForTimeout(1000);

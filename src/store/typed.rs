@@ -54,8 +54,9 @@ fn doc_body(doc: Doc, ty: &'static str) -> Result<(String, Json), StoreError> {
         let reason = format!("type {:?}, expected {:?}", doc.doc_type(), ty);
         return Err(corrupt(doc.id, reason));
     }
-    let Doc { id, rev, body, .. } = doc;
-    let mut body = body;
+    let Doc {
+        id, rev, mut body, ..
+    } = doc;
     let Some(map) = body.as_object_mut() else {
         return Err(corrupt(id, "body is not an object".into()));
     };

@@ -1,7 +1,7 @@
 // Shared fixtures: a fresh static server per test (its own origin, so its own IndexedDB and
 // service worker), and helpers every spec uses.
 import { test as base, expect } from '@playwright/test';
-import { startServer } from './serve.mjs';
+import { startServer, servedByWorker } from './serve.mjs';
 
 export const test = base.extend({
   server: async ({}, use) => {
@@ -18,21 +18,11 @@ export const test = base.extend({
     expect(errors, 'no uncaught errors or panics in the page').toEqual([]);
   },
 });
-export { expect };
+export { expect, servedByWorker };
 
 /** Opens a path and waits until the app has opened its data. */
 export async function open(page, path = '/') {
   await page.goto(path);
   await expect(page.locator('html[data-boot]')).toHaveCount(1, { timeout: 20_000 });
   await expect(page.locator('.boot')).toHaveCount(0);
-}
-
-/** Waits until the page is served by its service worker (installed, every file stored). */
-export async function servedByWorker(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
 }

@@ -46,6 +46,17 @@ export async function startServer(port = 0, dir = root) {
   return api;
 }
 
+/** Waits until the page is served by its service worker (installed, every file stored).
+ *  Used by the e2e specs (through fixtures.mjs) and the benchmark's first-open figure. */
+export async function servedByWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const s = await startServer(Number(process.argv[2] || 8080));
   console.log(`serving ${root} at ${s.url}`);
