@@ -40,8 +40,8 @@ impl Figure {
         self.ids.push(id.clone());
     }
     fn sort(&mut self) {
-        // The standard sort itself: a month's figures hold some 1,000,000 ids, mostly in
-        // order already (the shared sort would sort positions, then move them).
+        // The standard sort itself: a month's figures hold some 1,000,000 ids (the shared
+        // sort would sort positions, then move them). Only when the cases came out of order.
         self.ids.sort();
     }
 }
@@ -284,6 +284,14 @@ pub struct MonthlyAggregator {
     /// The investigation and response limits of a case received on each day of the month
     /// (working-day clocks depend on the day only), worked out once per day.
     limits: [Option<(NaiveDateTime, NaiveDateTime)>; 31],
+    /// The last case counted, and whether every case so far came after the one before: by
+    /// id (then each figure's ids are already in order) and by (time received, id) (then the
+    /// case list and the overdue list are). A month read from the store's summaries comes in
+    /// that order, and `finish` then has nothing to sort: checking a million ids spread over
+    /// the figures cost more than these two comparisons per case.
+    last: Option<(NaiveDateTime, Arc<str>)>,
+    ids_in_order: bool,
+    rows_in_order: bool,
 }
 
 impl MonthlyAggregator {
@@ -311,6 +319,9 @@ impl MonthlyAggregator {
             },
             calendar,
             limits: [None; 31],
+            last: None,
+            ids_in_order: true,
+            rows_in_order: true,
         }
     }
 
@@ -342,8 +353,13 @@ impl MonthlyAggregator {
                 due_at(ClockKind::Response, c.received_at, &self.calendar),
             )
         });
-        let r = &mut self.report;
         let id: &Arc<str> = &Arc::from(c.id.as_str());
+        if let Some((at, last)) = &self.last {
+            self.ids_in_order &= **last < **id;
+            self.rows_in_order &= (*at, &**last) < (c.received_at, &**id);
+        }
+        self.last = Some((c.received_at, id.clone()));
+        let r = &mut self.report;
         let responsibility = c.responsibility;
         r.total.add(id);
         r.by_channel.entry(c.channel).or_default().add(id);
@@ -411,36 +427,40 @@ impl MonthlyAggregator {
     /// The report, with every list in a fixed order whatever order the cases came in.
     pub fn finish(self) -> MonthlyReport {
         let mut r = self.report;
-        r.total.sort();
-        for f in r.by_channel.values_mut() {
-            f.sort();
+        if !self.ids_in_order {
+            r.total.sort();
+            for f in r.by_channel.values_mut() {
+                f.sort();
+            }
+            for f in r.by_category.values_mut() {
+                f.sort();
+            }
+            for f in r.by_department.values_mut() {
+                f.sort();
+            }
+            for f in r.by_staff.values_mut() {
+                f.sort();
+            }
+            for f in r.by_severity.values_mut() {
+                f.sort();
+            }
+            for f in r.by_responsibility.values_mut() {
+                f.sort();
+            }
+            for f in r.by_status.values_mut() {
+                f.sort();
+            }
+            r.investigation.sort();
+            r.response.sort();
         }
-        for f in r.by_category.values_mut() {
-            f.sort();
+        if !self.rows_in_order {
+            super::sort::sort_by(&mut r.overdue, |a, b| {
+                (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
+            });
+            super::sort::sort_by(&mut r.cases, |a, b| {
+                (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
+            });
         }
-        for f in r.by_department.values_mut() {
-            f.sort();
-        }
-        for f in r.by_staff.values_mut() {
-            f.sort();
-        }
-        for f in r.by_severity.values_mut() {
-            f.sort();
-        }
-        for f in r.by_responsibility.values_mut() {
-            f.sort();
-        }
-        for f in r.by_status.values_mut() {
-            f.sort();
-        }
-        r.investigation.sort();
-        r.response.sort();
-        super::sort::sort_by(&mut r.overdue, |a, b| {
-            (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
-        });
-        super::sort::sort_by(&mut r.cases, |a, b| {
-            (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
-        });
         r
     }
 }
@@ -1352,6 +1372,47 @@ mod tests {
         assert!(!agg.add(&cases[7]));
         assert!(agg.add(&cases[0]));
         assert_eq!(agg.finish().total.count, 1);
+    }
+
+    /// Whatever order the cases come in (in order by id, by time received, neither, or
+    /// repeated), the report's lists come out the same.
+    #[test]
+    fn the_lists_are_in_order_whatever_order_the_cases_came_in() {
+        let cal = WorkingCalendar::china_official();
+        let now = t("2026-10-20 10:00");
+        let cases = fixture();
+        let batch = monthly_report(&cases, 2026, 9, &cal, now);
+        let mut by_id = cases.clone();
+        by_id.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut by_time = cases.clone();
+        by_time.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        let mut by_time_late_first = by_time.clone();
+        by_time_late_first.reverse();
+        let mut swapped = by_time.clone();
+        swapped.swap(1, 2);
+        for order in [by_id, by_time, by_time_late_first, swapped] {
+            let mut agg = MonthlyAggregator::new(2026, 9, cal.clone(), now);
+            agg.add_all(&order);
+            assert_eq!(agg.finish(), batch);
+        }
+        // The lists hold more than one case each, so the order is put to the test.
+        assert!(batch.cases.len() > 2 && batch.total.ids.len() > 2);
+        // A month whose cases came in order by time but not by id (ids of another clock).
+        let mut renamed = cases.clone();
+        renamed.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        let n = renamed.len();
+        for (i, c) in renamed.iter_mut().enumerate() {
+            c.id = format!("complaint:{:02}", n - i);
+        }
+        let fed = monthly_report(&renamed, 2026, 9, &cal, now);
+        let mut agg = MonthlyAggregator::new(2026, 9, cal.clone(), now);
+        renamed.reverse();
+        agg.add_all(&renamed);
+        let back = agg.finish();
+        assert_eq!(back, fed);
+        assert!(back.total.ids.windows(2).all(|w| w[0] < w[1]));
+        let times: Vec<_> = back.cases.iter().map(|c| c.received_at).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]
