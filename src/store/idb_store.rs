@@ -476,15 +476,19 @@ fn sum_name(name: &str) -> String {
     format!("sum_{name}")
 }
 
-/// A document's summary as a segment entry: (bucket, `[id, key, summary]` JSON text).
-fn summary_entry(def: &SummaryDef, doc: &Doc) -> Option<(String, String)> {
+/// A segment's entries as written: each with its key (None: gone from the bucket).
+type Entries = Vec<(Option<IndexKey>, String)>;
+
+/// A document's summary as a segment entry: (bucket, key, `[id, key, summary]` JSON text).
+fn summary_entry(def: &SummaryDef, doc: &Doc) -> Option<(String, Option<IndexKey>, String)> {
     let (key, text) = def.summary_of(doc)?;
-    Some(((def.bucket)(&key), entry_text(&doc.id, Some((&key, &text)))))
+    let entry = entry_text(&doc.id, Some((&key, &text)));
+    Some(((def.bucket)(&key), Some(key), entry))
 }
 
 /// The segments a write adds, per summary store: (store, bucket → entries), when documents
 /// move from `prev` to `states`.
-type Segments = Vec<(String, BTreeMap<String, Vec<String>>)>;
+type Segments = Vec<(String, BTreeMap<String, Entries>)>;
 
 fn summary_changes(
     schema: &Schema,
@@ -495,7 +499,7 @@ fn summary_changes(
         .summaries
         .iter()
         .map(|def| {
-            let mut buckets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut buckets: BTreeMap<String, Entries> = BTreeMap::new();
             for cur in states {
                 let old = prev
                     .get(&cur.winner.id)
@@ -505,14 +509,17 @@ fn summary_changes(
                 if old == new {
                     continue;
                 }
-                if let Some((bucket, _)) = &old {
-                    if new.as_ref().map(|(b, _)| b) != Some(bucket) {
+                if let Some((bucket, _, _)) = &old {
+                    if new.as_ref().map(|(b, _, _)| b) != Some(bucket) {
                         let gone = entry_text(&cur.winner.id, None);
-                        buckets.entry(bucket.clone()).or_default().push(gone);
+                        buckets
+                            .entry(bucket.clone())
+                            .or_default()
+                            .push((None, gone));
                     }
                 }
-                if let Some((bucket, entry)) = new {
-                    buckets.entry(bucket).or_default().push(entry);
+                if let Some((bucket, key, entry)) = new {
+                    buckets.entry(bucket).or_default().push((key, entry));
                 }
             }
             (sum_name(def.name), buckets)
@@ -520,14 +527,15 @@ fn summary_changes(
         .collect()
 }
 
-/// Puts one bucket's entries as a segment at `[bucket, seq]` (UTF-8 bytes of their JSON array).
+/// Puts one bucket's entries as a segment at `[bucket, seq]` (UTF-8 bytes of their JSON array,
+/// in key order: see [`summary::segment_text`]).
 fn put_segment(
     store: &IdbObjectStore,
     bucket: &str,
     seq: u64,
-    entries: &[String],
+    entries: &mut Entries,
 ) -> Result<(), JsValue> {
-    put_segment_text(store, bucket, seq, &format!("[{}]", entries.join(",")))
+    put_segment_text(store, bucket, seq, &summary::segment_text(entries))
 }
 
 fn put_segment_text(
@@ -607,8 +615,8 @@ fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(),
             continue;
         }
         let store = tx.object_store(&name).map_err(js_err)?;
-        for (bucket, entries) in buckets {
-            put_segment(&store, &bucket, seq, &entries).map_err(js_err)?;
+        for (bucket, mut entries) in buckets {
+            put_segment(&store, &bucket, seq, &mut entries).map_err(js_err)?;
         }
     }
     Ok(())
@@ -1001,13 +1009,13 @@ fn upgrade(
     let r = cursor_req.clone();
     // The summaries of every document, per summary and bucket, written as one segment each
     // when the cursor ends.
-    let mut pending: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); sums.len()];
+    let mut pending: Vec<BTreeMap<String, Entries>> = vec![BTreeMap::new(); sums.len()];
     let on_ok = Closure::<dyn FnMut()>::new(move || {
         let Ok(c) = r.result() else { return };
         if c.is_null() || c.is_undefined() {
             for ((_, store), buckets) in sums.iter().zip(pending.iter_mut()) {
-                for (bucket, entries) in std::mem::take(buckets) {
-                    let _ = put_segment(store, &bucket, 0, &entries);
+                for (bucket, mut entries) in std::mem::take(buckets) {
+                    let _ = put_segment(store, &bucket, 0, &mut entries);
                 }
             }
             return;
@@ -1033,8 +1041,8 @@ fn upgrade(
                     let _ = cursor.update(&record);
                 }
                 for ((def, _), buckets) in sums.iter().zip(pending.iter_mut()) {
-                    if let Some((bucket, entry)) = summary_entry(def, &doc) {
-                        buckets.entry(bucket).or_default().push(entry);
+                    if let Some((bucket, key, entry)) = summary_entry(def, &doc) {
+                        buckets.entry(bucket).or_default().push((key, entry));
                     }
                 }
             }
