@@ -49,7 +49,7 @@ async fn shared_suite_on_indexeddb() {
         }
     })
     .await;
-    assert_eq!(n, 18);
+    assert_eq!(n, 19);
     let list = names.borrow().clone();
     for name in &list {
         IdbStore::delete_database(name).await.unwrap();

@@ -196,6 +196,32 @@ export function putRecords(store, heads, texts, cuts, add) {
   return records.length;
 }
 
+// The summary segments of a bucket range in parts of `per` records, every part requested at
+// once, so that IndexedDB reads the later parts while the first are merged: resolves to an array
+// of promises, one per part in key order, each of [keys, values] (as readSegments).
+export function readSegmentParts(store, range, per) {
+  return new Promise((resolve, reject) => {
+    const req = store.getAllKeys(range);
+    req.onsuccess = () => {
+      const keys = req.result;
+      const parts = [];
+      for (let i = 0; i < keys.length; i += per) {
+        const part = keys.slice(i, i + per);
+        const get = store.getAll(IDBKeyRange.bound(part[0], part[part.length - 1]));
+        const read = new Promise((ok, fail) => {
+          get.onsuccess = () => ok([part, get.result]);
+          get.onerror = () => fail(get.error);
+        });
+        // A failed part is the reader's to see when it comes to it (it may stop before).
+        read.catch(() => {});
+        parts.push(read);
+      }
+      resolve(parts);
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
 // The summary segments of a bucket range, keys [bucket, seq] and values (UTF-8 bytes of JSON
 // text: copied into wasm as they are) read in one transaction: [keys, values].
 export async function readSegments(store, range) {

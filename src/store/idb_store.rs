@@ -86,6 +86,8 @@ extern "C" {
     ) -> Result<u32, JsValue>;
     #[wasm_bindgen(js_name = readSegments)]
     fn js_read_segments(store: &IdbObjectStore, range: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = readSegmentParts)]
+    fn js_read_segment_parts(store: &IdbObjectStore, range: &JsValue, per: u32) -> Promise;
     #[wasm_bindgen(js_name = rowText)]
     fn js_row_text(record: &JsValue, with_tree: bool) -> String;
 }
@@ -567,10 +569,15 @@ async fn read_segments(
     range: &JsValue,
     name: &str,
 ) -> Result<Vec<(String, i64, String)>, StoreError> {
-    let got: Array = JsFuture::from(js_read_segments(store, range))
+    let got = JsFuture::from(js_read_segments(store, range))
         .await
-        .map_err(js_err)?
-        .unchecked_into();
+        .map_err(js_err)?;
+    segment_rows(&got, name)
+}
+
+/// Segments as read, `[keys, values]`, as (bucket, seq, text).
+fn segment_rows(got: &JsValue, name: &str) -> Result<Vec<(String, i64, String)>, StoreError> {
+    let got: &Array = got.unchecked_ref();
     let corrupt = |reason: String| StoreError::Corrupt {
         id: name.to_string(),
         reason,
@@ -626,7 +633,78 @@ fn ix_name(ix: &IndexDef) -> String {
     format!("ix_{}", ix.name)
 }
 
+/// Segments read at a time by [`DocStore::each_summary_segment`]: every part is asked for at
+/// once, and the first part's wait is the only one not spent merging (a bulk write's segment
+/// holds up to 1,000 summaries, some 200 KB).
+const SEGMENTS_PER_READ: u32 = 4;
+
+/// Each bucket's segments as read: (bucket, count, bytes), buckets in the order read (rows come
+/// in key order, so a bucket's segments are together).
+#[derive(Default)]
+struct BucketSizes(Vec<(String, usize, usize)>);
+
+impl BucketSizes {
+    fn add(&mut self, bucket: &str, bytes: usize) {
+        match self.0.last_mut() {
+            Some((b, count, sum)) if b == bucket => {
+                *count += 1;
+                *sum += bytes;
+            }
+            _ => self.0.push((bucket.to_string(), 1, bytes)),
+        }
+    }
+}
+
 impl IdbStore {
+    /// The summary store of summary `name` and the range of its buckets `range` can reach,
+    /// each whole (`[bucket, seq]`, seq a number < []); None when the range is empty.
+    fn segments_range(
+        &self,
+        name: &str,
+        range: &KeyRange,
+    ) -> Result<Option<(String, IdbKeyRange)>, StoreError> {
+        let def = *self
+            .inner
+            .schema
+            .summary(name)
+            .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
+        let Some(_) = range.composite_bounds(None, false) else {
+            return Ok(None);
+        };
+        let bucket = |k: &Option<IndexKey>| k.as_ref().map(|k| (def.bucket)(k));
+        let lower: Array = [JsValue::from_str(&bucket(&range.lower).unwrap_or_default())]
+            .iter()
+            .collect();
+        let idb_range = match bucket(&range.upper) {
+            Some(b) => {
+                let upper: Array = [JsValue::from_str(&b), Array::new().into()]
+                    .iter()
+                    .collect();
+                IdbKeyRange::bound(&lower, &upper)
+            }
+            None => IdbKeyRange::lower_bound(&lower),
+        }
+        .map_err(js_err)?;
+        Ok(Some((sum_name(def.name), idb_range)))
+    }
+
+    /// Buckets crowded with small segments are rewritten as one each, for the next read; a
+    /// failure there loses nothing (its transaction is undone) and is not the read's: the
+    /// segments read are its answer either way.
+    async fn compact_crowded(&self, name: &str, seen: BucketSizes) {
+        let crowded: Vec<String> = seen
+            .0
+            .into_iter()
+            .filter(|(_, count, bytes)| summary::crowded(*count, *bytes))
+            .map(|(b, _, _)| b)
+            .collect();
+        if !crowded.is_empty() {
+            if let Err(e) = self.compact_buckets(name, &crowded).await {
+                web_sys::console::warn_1(&format!("{name}: not compacted: {e}").into());
+            }
+        }
+    }
+
     /// Rewrites each of `buckets` of the summary store `name` as one segment
     /// ([`summary::compact`]), all in one transaction: a bucket's segments are read again,
     /// merged, deleted and the one put in their place.
@@ -1827,58 +1905,49 @@ impl DocStore for IdbStore {
         name: &str,
         range: &KeyRange,
     ) -> Result<Vec<Segment>, StoreError> {
-        let def = *self
-            .inner
-            .schema
-            .summary(name)
-            .ok_or_else(|| StoreError::Invalid(format!("no summary {name:?}")))?;
-        let Some(_) = range.composite_bounds(None, false) else {
+        let Some((name, idb_range)) = self.segments_range(name, range)? else {
             return Ok(Vec::new());
         };
-        let name = sum_name(def.name);
-        let bucket = |k: &Option<IndexKey>| k.as_ref().map(|k| (def.bucket)(k));
-        // Every bucket the range can reach, each whole (`[bucket, seq]`, seq a number < []).
-        let lower: Array = [JsValue::from_str(&bucket(&range.lower).unwrap_or_default())]
-            .iter()
-            .collect();
-        let idb_range = match bucket(&range.upper) {
-            Some(b) => {
-                let upper: Array = [JsValue::from_str(&b), Array::new().into()]
-                    .iter()
-                    .collect();
-                IdbKeyRange::bound(&lower, &upper)
-            }
-            None => IdbKeyRange::lower_bound(&lower),
-        }
-        .map_err(js_err)?;
         let tx = self.tx(&[&name], false)?;
         let store = tx.object_store(&name).map_err(js_err)?;
         let rows = read_segments(&store, &idb_range, &name).await?;
-        // Buckets crowded with small segments are rewritten as one each, for the next read;
-        // a failure there loses nothing (its transaction is undone) and is not this read's:
-        // the segments read are the answer either way.
-        // Rows come in key order, so a bucket's segments are together: (bucket, count, bytes).
-        let mut per_bucket: Vec<(&str, usize, usize)> = Vec::new();
+        let mut seen = BucketSizes::default();
         for (bucket, _, text) in &rows {
-            match per_bucket.last_mut() {
-                Some((b, count, bytes)) if b == bucket => {
-                    *count += 1;
-                    *bytes += text.len();
-                }
-                _ => per_bucket.push((bucket, 1, text.len())),
-            }
+            seen.add(bucket, text.len());
         }
-        let crowded: Vec<String> = per_bucket
-            .into_iter()
-            .filter(|(_, count, bytes)| summary::crowded(*count, *bytes))
-            .map(|(b, _, _)| b.to_string())
-            .collect();
-        if !crowded.is_empty() {
-            if let Err(e) = self.compact_buckets(&name, &crowded).await {
-                web_sys::console::warn_1(&format!("{name}: not compacted: {e}").into());
-            }
-        }
+        self.compact_crowded(&name, seen).await;
         Ok(rows.into_iter().map(|(_, seq, text)| (seq, text)).collect())
+    }
+
+    async fn each_summary_segment(
+        &self,
+        name: &str,
+        range: &KeyRange,
+        each: &mut dyn FnMut(Segment) -> Result<(), String>,
+    ) -> Result<(), StoreError> {
+        let Some((name, idb_range)) = self.segments_range(name, range)? else {
+            return Ok(());
+        };
+        let tx = self.tx(&[&name], false)?;
+        let store = tx.object_store(&name).map_err(js_err)?;
+        let parts: Array =
+            JsFuture::from(js_read_segment_parts(&store, &idb_range, SEGMENTS_PER_READ))
+                .await
+                .map_err(js_err)?
+                .unchecked_into();
+        let mut seen = BucketSizes::default();
+        for part in parts.iter() {
+            let got = JsFuture::from(Promise::from(part)).await.map_err(js_err)?;
+            for (bucket, seq, text) in segment_rows(&got, &name)? {
+                seen.add(&bucket, text.len());
+                each((seq, text)).map_err(|reason| StoreError::Corrupt {
+                    id: name.clone(),
+                    reason,
+                })?;
+            }
+        }
+        self.compact_crowded(&name, seen).await;
+        Ok(())
     }
 
     async fn changed_states(

@@ -174,6 +174,24 @@ pub trait DocStore {
         name: &str,
         range: &KeyRange,
     ) -> Result<Vec<summary::Segment>, StoreError>;
+    /// The segments of [`DocStore::summary_segments`], each handed to `each` as soon as it is
+    /// read, while the store goes on reading the next (IndexedDB reads on a thread of its
+    /// own): a month of report facts is merged while it is read. `each` failing stops the
+    /// read: `Corrupt`, with its reason.
+    async fn each_summary_segment(
+        &self,
+        name: &str,
+        range: &KeyRange,
+        each: &mut dyn FnMut(summary::Segment) -> Result<(), String>,
+    ) -> Result<(), StoreError> {
+        for segment in self.summary_segments(name, range).await? {
+            each(segment).map_err(|reason| StoreError::Corrupt {
+                id: name.to_string(),
+                reason,
+            })?;
+        }
+        Ok(())
+    }
     /// Non-replicated local documents (`_local/…`: checkpoints, device settings).
     async fn get_local(&self, id: &str) -> Result<Option<Json>, StoreError>;
     async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError>;

@@ -61,7 +61,91 @@ where
     replicated_bodies_stored_as_received(&make().await).await;
     diff_then_writes_then_replicated(&make().await).await;
     large_writes_in_parts(&make().await).await;
-    18
+    summaries_read_as_they_come(&make().await).await;
+    19
+}
+
+/// Summary segments handed out one at a time as they are read (the IndexedDB store reads them
+/// in parts, all asked for at once) merge into what the whole list of segments gives, and a
+/// segment refused stops the read with its reason.
+pub async fn summaries_read_as_they_come<S: DocStore>(s: &S) {
+    // Fourteen segments in bucket "o" and four in "d": more than a few parts' worth.
+    let mut revs = Vec::new();
+    for i in 0..10 {
+        revs.push(
+            s.put(note(&format!("note:{i:02}"), "open", i))
+                .await
+                .unwrap(),
+        );
+    }
+    let many: Vec<Doc> = (10..30)
+        .map(|i| note(&format!("note:{i:02}"), "open", i))
+        .collect();
+    s.bulk(many).await.unwrap();
+    for (i, rev) in revs.iter().enumerate().take(3) {
+        let mut moved = note(&format!("note:{i:02}"), "done", 100 + i as i64);
+        moved.rev = Some(rev.clone());
+        s.put(moved).await.unwrap();
+    }
+    s.put(note("note:99", "done", 99)).await.unwrap();
+    for range in [
+        KeyRange::all(),
+        KeyRange::eq(IndexKey(vec![KeyPart::Str("open".into())])),
+        KeyRange::eq(IndexKey(vec![KeyPart::Str("done".into())])),
+    ] {
+        let whole = s.summary_segments("t_note_n", &range).await.unwrap();
+        let count = whole.len();
+        let merged = super::summary::merge::<i64>(whole, &range).unwrap();
+        let mut handed = 0;
+        let mut merge = super::summary::Merge::<i64>::new();
+        s.each_summary_segment("t_note_n", &range, &mut |(seq, text)| {
+            handed += 1;
+            merge.add(seq, text)
+        })
+        .await
+        .unwrap();
+        assert_eq!(handed, count);
+        assert_eq!(merge.finish(&range), merged);
+        assert_eq!(
+            typed::summaries_of::<i64, _>(s, "t_note_n", &range)
+                .await
+                .unwrap(),
+            merged
+        );
+    }
+    // IndexedDB keeps one segment per write and bucket; the in-memory twin hands out one.
+    let all = s
+        .summary_segments("t_note_n", &KeyRange::all())
+        .await
+        .unwrap();
+    assert!(all.len() == 1 || all.len() >= 18, "{} segments", all.len());
+    let stop = all.len().min(6);
+    let open = summaries_of(s, "open").await;
+    assert_eq!(open.len(), 27);
+    assert_eq!(open.first(), Some(&("note:03".to_string(), 3)));
+    assert_eq!(summaries_of(s, "done").await.len(), 4);
+    // The sixth segment (or the only one) refused: nothing after it is handed out.
+    let mut handed = 0;
+    let refused = s
+        .each_summary_segment("t_note_n", &KeyRange::all(), &mut |_| {
+            handed += 1;
+            if handed == stop {
+                Err("refused".into())
+            } else {
+                Ok(())
+            }
+        })
+        .await;
+    assert_eq!(handed, stop);
+    assert!(
+        matches!(&refused, Err(StoreError::Corrupt { reason, .. }) if reason == "refused"),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        s.each_summary_segment("none", &KeyRange::all(), &mut |_| Ok(()))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
 }
 
 /// Writes of hundreds of documents (the IndexedDB store plans and hands them over a part at a

@@ -32,12 +32,38 @@ pub fn merge<T: DeserializeOwned>(
     segments: Vec<Segment>,
     range: &KeyRange,
 ) -> Result<Vec<(String, Option<T>)>, String> {
-    // Where each id's latest entry is in `latest`: (seq, key, summary).
-    // (An entry takes some 200 bytes of text.)
-    let bytes: usize = segments.iter().map(|(_, t)| t.len()).sum();
-    let mut at: HashMap<String, usize> = HashMap::with_capacity(bytes / 200);
-    let mut latest: Vec<(i64, Option<IndexKey>, Option<T>)> = Vec::with_capacity(bytes / 200);
+    let mut m = Merge::new();
     for (seq, text) in segments {
+        m.add(seq, text)?;
+    }
+    Ok(m.finish(range))
+}
+
+/// [`merge`] a segment at a time, so that segments are read while the store reads the next
+/// (see [`DocStore::each_summary_segment`](super::DocStore::each_summary_segment)).
+pub struct Merge<T> {
+    /// Where each id's latest entry is in `latest`: (seq, key, summary).
+    at: HashMap<String, usize>,
+    latest: Vec<(i64, Option<IndexKey>, Option<T>)>,
+}
+
+impl<T: DeserializeOwned> Default for Merge<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: DeserializeOwned> Merge<T> {
+    pub fn new() -> Self {
+        Merge {
+            at: HashMap::new(),
+            latest: Vec::new(),
+        }
+    }
+
+    /// One segment's entries, its text let go once read. Err: it is not a JSON array of
+    /// entries.
+    pub fn add(&mut self, seq: i64, text: String) -> Result<(), String> {
         // One typed pass when every summary reads (the usual case); else each alone.
         let entries: Vec<Entry<KeyPart, T>> = match serde_json::from_str(&text) {
             Ok(entries) => entries,
@@ -52,6 +78,9 @@ pub fn merge<T: DeserializeOwned>(
                 .collect(),
         };
         drop(text);
+        let (at, latest) = (&mut self.at, &mut self.latest);
+        at.reserve(entries.len());
+        latest.reserve(entries.len());
         for Entry(id, key, summary) in entries {
             let key = match key {
                 Some(KeyPart::Arr(parts)) => Some(IndexKey(parts)),
@@ -70,30 +99,36 @@ pub fn merge<T: DeserializeOwned>(
                 }
             }
         }
+        Ok(())
     }
-    let mut ids = vec![String::new(); latest.len()];
-    for (id, i) in at {
-        ids[i] = id;
+
+    /// The summaries of the segments added whose keys are in `range`, as [`merge`] gives them.
+    pub fn finish(self, range: &KeyRange) -> Vec<(String, Option<T>)> {
+        let Merge { at, mut latest } = self;
+        let mut ids = vec![String::new(); latest.len()];
+        for (id, i) in at {
+            ids[i] = id;
+        }
+        // Those in the range, in (key, id) order: small rows sorted in place (ids are unique).
+        let mut order: Vec<(IndexKey, usize)> = latest
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, (_, key, _))| {
+                let key = key.take()?;
+                range.contains(&key).then_some((key, i))
+            })
+            .collect();
+        // The stable sort, which merges runs already in order: each segment's entries are
+        // written in key order (see [`segment_text`]), so a month read from 100 segments is
+        // 100 runs to merge rather than 100,000 rows to sort.
+        crate::domain::sort::sort_by(&mut order, |a, b| {
+            a.0.cmp(&b.0).then_with(|| ids[a.1].cmp(&ids[b.1]))
+        });
+        order
+            .into_iter()
+            .map(|(_, i)| (std::mem::take(&mut ids[i]), latest[i].2.take()))
+            .collect()
     }
-    // Those in the range, in (key, id) order: small rows sorted in place (ids are unique).
-    let mut order: Vec<(IndexKey, usize)> = latest
-        .iter_mut()
-        .enumerate()
-        .filter_map(|(i, (_, key, _))| {
-            let key = key.take()?;
-            range.contains(&key).then_some((key, i))
-        })
-        .collect();
-    // The stable sort, which merges runs already in order: each segment's entries are
-    // written in key order (see [`segment_text`]), so a month read from 100 segments is 100
-    // runs to merge rather than 100,000 rows to sort.
-    crate::domain::sort::sort_by(&mut order, |a, b| {
-        a.0.cmp(&b.0).then_with(|| ids[a.1].cmp(&ids[b.1]))
-    });
-    Ok(order
-        .into_iter()
-        .map(|(_, i)| (std::mem::take(&mut ids[i]), latest[i].2.take()))
-        .collect())
 }
 
 /// A bucket read with more segments than this, averaging under [`COMPACT_BELOW`] bytes, is

@@ -131,11 +131,11 @@ pub async fn summaries_of<T: serde::de::DeserializeOwned, S: DocStore>(
     name: &str,
     range: &KeyRange,
 ) -> Result<Vec<(String, Option<T>)>, StoreError> {
-    let segments = store.summary_segments(name, range).await?;
-    summary::merge(segments, range).map_err(|reason| StoreError::Corrupt {
-        id: name.to_string(),
-        reason,
-    })
+    let mut merge = summary::Merge::new();
+    store
+        .each_summary_segment(name, range, &mut |(seq, text)| merge.add(seq, text))
+        .await?;
+    Ok(merge.finish(range))
 }
 
 #[cfg(test)]
