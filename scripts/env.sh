@@ -16,6 +16,17 @@ export KEFU_WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-in
 export PATH="$KEFU_ROOT/scripts/tools:$HOME/.cargo/bin:$KEFU_ROOT/node_modules/.bin:$PATH"
 # A target dir outside the clone lets a fresh clone on a machine that keeps it reuse the build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu/target}"
+# Every clone's build of this crate lands in the same place there, and cargo takes it as this
+# clone's when it is newer than this clone's files: another clone's code (or, that clone
+# deleted, a wasm-bindgen looking for its package.json). When the last clone to build here was
+# another, this clone's crate is marked changed, so cargo builds it again (the dependencies'
+# builds are still shared).
+kefu_clone_mark="$CARGO_TARGET_DIR/.kefu-clone"
+if [ "$(cat "$kefu_clone_mark" 2>/dev/null)" != "$KEFU_ROOT" ]; then
+  touch "$KEFU_ROOT/src/lib.rs"
+  mkdir -p "$CARGO_TARGET_DIR"
+  printf '%s\n' "$KEFU_ROOT" >"$kefu_clone_mark"
+fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
