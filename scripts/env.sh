@@ -14,19 +14,13 @@ export KEFU_WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-in
 
 # scripts/tools first: its wasm-bindgen splits the wasm before running the real one (see there).
 export PATH="$KEFU_ROOT/scripts/tools:$HOME/.cargo/bin:$KEFU_ROOT/node_modules/.bin:$PATH"
-# A target dir outside the clone lets a fresh clone on a machine that keeps it reuse the build.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu/target}"
-# Every clone's build of this crate lands in the same place there, and cargo takes it as this
-# clone's when it is newer than this clone's files: another clone's code (or, that clone
-# deleted, a wasm-bindgen looking for its package.json). When the last clone to build here was
-# another, this clone's crate is marked changed, so cargo builds it again (the dependencies'
-# builds are still shared).
-kefu_clone_mark="$CARGO_TARGET_DIR/.kefu-clone"
-if [ "$(cat "$kefu_clone_mark" 2>/dev/null)" != "$KEFU_ROOT" ]; then
-  touch "$KEFU_ROOT/src/lib.rs"
-  mkdir -p "$CARGO_TARGET_DIR"
-  printf '%s\n' "$KEFU_ROOT" >"$kefu_clone_mark"
-fi
+# Builds go outside the clone, one directory per clone's path: a clone at the same path again
+# (CI's checkout, a fresh clone where the last one was) reuses the build. Clones at different
+# paths never share one: cargo tells a crate's builds apart by file times alone, so a clone
+# would take another clone's newer build as its own (its code; or, that clone deleted, a
+# wasm-bindgen looking for its package.json).
+kefu_clone_id="$(printf '%s' "$KEFU_ROOT" | cksum | cut -d' ' -f1)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu/target-$kefu_clone_id}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
