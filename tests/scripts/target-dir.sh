@@ -11,15 +11,20 @@ for c in a b; do
   mkdir -p "$tmp/$c/scripts"
   cp "$root/scripts/env.sh" "$tmp/$c/scripts/"
 done
-target_of() { env -u CARGO_TARGET_DIR HOME="$tmp/home" bash -c 'source "$1/scripts/env.sh"; echo "$CARGO_TARGET_DIR"' _ "$tmp/$1"; }
+# The build directory env.sh gives clone $1, with CARGO_TARGET_DIR unset unless set in $2.
+target_of() {
+  env -u CARGO_TARGET_DIR HOME="$tmp/home" ${2:+"$2"} \
+    bash -c 'source "$1/scripts/env.sh"; echo "$CARGO_TARGET_DIR"' _ "$tmp/$1"
+}
 fail() { echo "target-dir: $*" >&2; exit 1; }
 
 a="$(target_of a)"
 b="$(target_of b)"
-case "$a" in "$tmp/home/.cache/kefu/"?*) ;; *) fail "clone a builds in $a, not under ~/.cache/kefu" ;; esac
-case "$b" in "$tmp/home/.cache/kefu/"?*) ;; *) fail "clone b builds in $b, not under ~/.cache/kefu" ;; esac
+for dir in "$a" "$b"; do
+  case "$dir" in "$tmp/home/.cache/kefu/"?*) ;; *) fail "a clone builds in $dir, not under ~/.cache/kefu" ;; esac
+done
 [ "$a" != "$b" ] || fail "two clones share the build directory $a"
 [ "$(target_of a)" = "$a" ] || fail "clone a's build directory changed from one run to the next"
-set_dir="$(CARGO_TARGET_DIR=/elsewhere HOME="$tmp/home" bash -c 'source "$1/scripts/env.sh"; echo "$CARGO_TARGET_DIR"' _ "$tmp/a")"
+set_dir="$(target_of a CARGO_TARGET_DIR=/elsewhere)"
 [ "$set_dir" = /elsewhere ] || fail "CARGO_TARGET_DIR=/elsewhere gave $set_dir"
 echo "target-dir: ok"
