@@ -138,48 +138,77 @@ pub struct MonthlyReport {
 }
 
 /// What the monthly report needs of one complaint: kept by the store beside each complaint
-/// (the `complaint_facts` summary, a few hundred bytes) so that a month of 100,000 cases is
-/// read without reading the cases. Short field names: they are stored once per case.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// (the `complaint_facts` summary, about 200 bytes) so that a month of 100,000 cases is read
+/// without reading the cases. Stored as a JSON array of the fields in the order below, with
+/// no names (see the `Serialize` impl): a month is 100,000 of them, and field names were
+/// a seventh of its bytes. Read from that array, or from the object with one-letter names that
+/// summaries written before hold (`#[serde(rename)]`), so those need no migration.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct CaseFacts {
-    /// Not stored: a summary entry carries its document's id (see [`CaseFacts::with_id`]).
-    /// Summaries written before this was left out still hold it as `i`.
-    #[serde(rename = "i", default, skip_serializing)]
-    pub id: String,
     #[serde(rename = "n")]
     pub case_no: String,
     #[serde(rename = "r", with = "time_text")]
     pub received_at: NaiveDateTime,
     #[serde(rename = "c")]
     pub channel: Channel,
-    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "k", default)]
     pub category: Option<Category>,
-    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "v", default)]
     pub severity: Option<u8>,
-    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "d", default)]
     pub department: Option<String>,
-    #[serde(rename = "p", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "p", default)]
     pub staff_involved: Vec<String>,
     #[serde(rename = "s")]
     pub status: Status,
-    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "b", default)]
     pub responsibility: Option<Responsibility>,
     /// When the first investigation opinion was submitted (the investigation clock's stop).
-    #[serde(
-        rename = "o",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "time_text::option"
-    )]
+    #[serde(rename = "o", default, with = "time_text::option")]
     pub opinion_at: Option<NaiveDateTime>,
     /// When the customer was first answered (the response clock's stop).
-    #[serde(
-        rename = "a",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "time_text::option"
-    )]
+    #[serde(rename = "a", default, with = "time_text::option")]
     pub responded_at: Option<NaiveDateTime>,
+    /// Not stored: a summary entry carries its document's id (see [`CaseFacts::with_id`]).
+    /// Last, so that the stored array reads without it; summaries written before it was left
+    /// out still hold it as `i`.
+    #[serde(rename = "i", default)]
+    pub id: String,
+}
+
+/// The stored form: `[case_no, received_at, channel, category, severity, department,
+/// staff_involved, status, responsibility, opinion_at, responded_at]`, absent values `null`
+/// and left off at the end (an open case has no finding or stops yet). The derived
+/// `Deserialize` reads a struct from an array in field order, a field left off as its default.
+impl Serialize for CaseFacts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let tail = [
+            self.responsibility.is_some(),
+            self.opinion_at.is_some(),
+            self.responded_at.is_some(),
+        ];
+        let len = 8 + tail.iter().rposition(|&given| given).map_or(0, |i| i + 1);
+        let mut t = s.serialize_tuple(len)?;
+        t.serialize_element(&self.case_no)?;
+        t.serialize_element(&self.received_at)?;
+        t.serialize_element(&self.channel)?;
+        t.serialize_element(&self.category)?;
+        t.serialize_element(&self.severity)?;
+        t.serialize_element(&self.department)?;
+        t.serialize_element(&self.staff_involved)?;
+        t.serialize_element(&self.status)?;
+        if len > 8 {
+            t.serialize_element(&self.responsibility)?;
+        }
+        if len > 9 {
+            t.serialize_element(&self.opinion_at)?;
+        }
+        if len > 10 {
+            t.serialize_element(&self.responded_at)?;
+        }
+        t.end()
+    }
 }
 
 impl CaseFacts {
@@ -1226,16 +1255,45 @@ mod tests {
             obj.insert("type".into(), "complaint".into());
             let facts = CaseFacts::of_body(&c.id, &body).unwrap();
             assert_eq!(facts, CaseFacts::of(&c));
-            // Stored without the id (the summary entry holds it) and without empty fields.
+            // Stored as an array, without the id (the summary entry holds it) and without
+            // absent values at its end.
             let text = serde_json::to_string(&facts).unwrap();
-            assert!(!text.contains("\"i\"") && !text.contains("null"), "{text}");
+            assert!(text.starts_with("[\"") && !text.contains(&c.id), "{text}");
+            assert!(!text.ends_with("null]"), "{text}");
             let read: CaseFacts = serde_json::from_str(&text).unwrap();
             assert_eq!(read.with_id(c.id.clone()), facts);
         }
-        // Facts stored before the id was left out still read.
+        // Open, closed with a finding, answered but not investigated: each array's length.
+        let lens: Vec<usize> = fixture()
+            .iter()
+            .map(|c| {
+                let text = serde_json::to_string(&CaseFacts::of(c)).unwrap();
+                serde_json::from_str::<Vec<serde_json::Value>>(&text)
+                    .unwrap()
+                    .len()
+            })
+            .collect();
+        assert!(lens.contains(&8) && lens.contains(&11), "{lens:?}");
+        let mut answered = CaseFacts::of(&fixture()[0]);
+        (answered.responsibility, answered.opinion_at) = (None, None);
+        answered.responded_at = Some(t("2026-10-02 09:00"));
+        let text = serde_json::to_string(&answered).unwrap();
+        assert!(
+            text.ends_with(",null,null,\"2026-10-02T09:00:00\"]"),
+            "{text}"
+        );
+        let read: CaseFacts = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.with_id(answered.id.clone()), answered);
+        // Facts stored before as objects still read: with the id, and without it.
         let old = r#"{"i":"complaint:1","n":"TS-1","r":"2026-10-16T12:22:00","c":"email","k":null,"v":null,"d":null,"p":[],"s":"received","b":null,"o":null,"a":null}"#;
         let read: CaseFacts = serde_json::from_str(old).unwrap();
         assert_eq!((read.id.as_str(), read.category), ("complaint:1", None));
+        let old = r#"{"n":"TS-2","r":"2026-10-16T12:22:00","c":"email","v":2,"s":"closed","a":"2026-10-17T08:00:00"}"#;
+        let read: CaseFacts = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (read.id.as_str(), read.severity, read.responded_at),
+            ("", Some(2), Some(t("2026-10-17 08:00")))
+        );
         assert_eq!(
             CaseFacts::of_body("x", &serde_json::json!({"type": "note"})),
             None

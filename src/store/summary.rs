@@ -266,6 +266,47 @@ mod tests {
     }
 
     #[test]
+    fn report_facts_stored_as_objects_and_as_arrays_read_together() {
+        use crate::domain::report::CaseFacts;
+        // A bucket written before the facts were stored as arrays, and added to after.
+        let old = r#"{"n":"TS-1","r":"2026-10-01T09:00:00","c":"email","v":2,"s":"closed","b":"not_ours","a":"2026-10-02T08:00:00"}"#;
+        let new =
+            r#"["TS-2","2026-10-01T10:00:00","phone",null,null,"运营部",["柜员甲"],"received"]"#;
+        let segments = [
+            seg(1, &[("c:1", Some(("2026-10-01T09:00:00", old)))]),
+            seg(2, &[("c:2", Some(("2026-10-01T10:00:00", new)))]),
+        ];
+        let read = merge::<CaseFacts>(segments.to_vec(), &KeyRange::all()).unwrap();
+        let facts: Vec<CaseFacts> = read
+            .into_iter()
+            .map(|(id, f)| f.expect("reads").with_id(id))
+            .collect();
+        assert_eq!(
+            facts
+                .iter()
+                .map(|f| (
+                    f.id.as_str(),
+                    f.case_no.as_str(),
+                    f.severity,
+                    f.department.as_deref()
+                ))
+                .collect::<Vec<_>>(),
+            [
+                ("c:1", "TS-1", Some(2), None),
+                ("c:2", "TS-2", None, Some("运营部"))
+            ]
+        );
+        assert!(facts[0].responded_at.is_some() && facts[1].responsibility.is_none());
+        // Written again, both come out as arrays that read the same.
+        for f in &facts {
+            let text = serde_json::to_string(f).unwrap();
+            assert!(text.starts_with('['), "{text}");
+            let back: CaseFacts = serde_json::from_str(&text).unwrap();
+            assert_eq!(&back.with_id(f.id.clone()), f);
+        }
+    }
+
+    #[test]
     fn a_move_between_buckets_in_one_write_keeps_the_summary() {
         // One write (seq 7) leaves the old bucket (null there) and enters a new one.
         let moved = [
