@@ -162,9 +162,28 @@ pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Resul
         .await
 }
 
+/// Registers the service worker, and registers it again until one is active: an install that
+/// failed (a file of the build not fetched: a network blip, a server restarting) is not tried
+/// again by the browser before the next page load, and an unattended kiosk may not have one
+/// for weeks. Its page would not open again with the web server gone. The first retry comes
+/// after 5 s, then after twice as long each time, at most 5 minutes apart; an install still
+/// going on is left to finish (registering again then changes nothing).
 fn register_service_worker() {
-    let nav = super::platform::window().navigator();
-    let _ = nav.service_worker().register("/sw.js");
+    spawn_local(async {
+        let mut wait_ms = 5_000;
+        loop {
+            let container = super::platform::window().navigator().service_worker();
+            let registered = wasm_bindgen_futures::JsFuture::from(container.register("/sw.js"))
+                .await
+                .ok()
+                .map(|r| r.unchecked_into::<web_sys::ServiceWorkerRegistration>());
+            gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+            if registered.is_some_and(|r| r.active().is_some()) {
+                return;
+            }
+            wait_ms = (wait_ms * 2).min(300_000);
+        }
+    });
 }
 
 /// Watches for a newer build taking over this page: a service worker taking control of a page

@@ -99,6 +99,23 @@ test('with the web server stopped, the app still opens from its service worker',
   await expect(page.locator('h1')).toHaveText('设置');
 });
 
+test('a service worker whose install failed (a file not fetched) is installed again without a reload', async ({ page }) => {
+  // The first request of a file only the worker fetches fails, as in a network blip: the page
+  // opens, the worker's install fails, and the app registers it again a few seconds later.
+  const server = await startServer(0, undefined, { refuseOnce: /\/icons\/icon-512\.png$/ });
+  try {
+    await open(page, `${server.url}/`);
+    await expect.poll(() => server.refused, { timeout: 20_000 }).toEqual(['/icons/icon-512.png']);
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 30_000 }).toBe(true);
+    // Every file stored: the app opens with the web server gone.
+    await server.stop();
+    await page.reload();
+    await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+  } finally {
+    await server.stop().catch(() => {});
+  }
+});
+
 for (const [name, size] of [['phone', { width: 390, height: 844 }], ['tablet portrait', { width: 800, height: 1280 }], ['office PC', { width: 1366, height: 768 }]]) {
   test(`the settings page fits a ${name} without sideways scrolling`, async ({ page }) => {
     await page.setViewportSize(size);

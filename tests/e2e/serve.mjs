@@ -13,8 +13,9 @@ const types = {
   '.json': 'application/json', '.webmanifest': 'application/manifest+json',
 };
 
-const handler = (root) => (req, res) => {
+const handler = (root, refuse) => (req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (refuse(url.pathname)) { res.writeHead(503).end(); return; }
   let file = path.join(root, decodeURIComponent(url.pathname));
   if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
   if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
@@ -25,11 +26,19 @@ const handler = (root) => (req, res) => {
   fs.createReadStream(file).pipe(res);
 };
 
-/** Serves `dir` (dist/ by default) on `port` (any free one by default). */
-export async function startServer(port = 0, dir = root) {
+/** Serves `dir` (dist/ by default) on `port` (any free one by default). `refuseOnce`, a
+ *  pattern of paths: the first request of one is answered 503 (a server failing for a moment);
+ *  `refused` lists the paths so answered. */
+export async function startServer(port = 0, dir = root, { refuseOnce } = {}) {
   let server;
+  const refused = [];
+  const refuse = (pathname) => {
+    if (!refuseOnce || refused.length > 0 || !refuseOnce.test(pathname)) return false;
+    refused.push(pathname);
+    return true;
+  };
   const listen = (p) => new Promise((resolve, reject) => {
-    server = http.createServer(handler(dir));
+    server = http.createServer(handler(dir, refuse));
     server.on('error', reject);
     server.listen(p, '127.0.0.1', () => resolve(server.address().port));
   });
@@ -37,6 +46,7 @@ export async function startServer(port = 0, dir = root) {
   const api = {
     url: `http://127.0.0.1:${actual}`,
     port: actual,
+    refused,
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
