@@ -19,11 +19,29 @@ export function rowText(r, withTree) {
     (typeof r.seq === 'number' ? r.seq : -1) + ',' + bodyText(r.b) + ',' + tree + ']';
 }
 
-function rowsText(values, withTree) {
+// One record as [id, rev, seq, its index field `keyField`, body] for a typed read: the body's
+// text with "_id" and "_rev" put in first, so that wasm reads the record straight from the
+// text (a body whose text is not an object's is left as it is: it does not read as a record,
+// and the page is read again as rows).
+function recordText(r, keyField) {
+  if (r === undefined || r === null) return 'null';
+  const id = JSON.stringify(String(r._id));
+  const rev = JSON.stringify(typeof r._rev === 'string' ? r._rev : '');
+  const b = bodyText(r.b);
+  const head = '{"_id":' + id + ',"_rev":' + rev;
+  const body = b[0] !== '{' ? b : /^\{\s*\}$/.test(b) ? head + '}' : head + ',' + b.slice(1);
+  const key = JSON.stringify(r[keyField] === undefined ? null : r[keyField]);
+  return '[' + id + ',' + rev + ',' + (typeof r.seq === 'number' ? r.seq : -1) + ',' + key + ',' + body + ']';
+}
+
+// The JSON array of `values` in `shape`: 'rows' and 'trees' as rowText (the latter with the
+// revision trees), 'records' as recordText.
+function rowsText(values, shape, keyField) {
+  const one = shape === 'records' ? (r) => recordText(r, keyField) : (r) => rowText(r, shape === 'trees');
   let s = '[';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) s += ',';
-    s += rowText(values[i], withTree);
+    s += one(values[i]);
   }
   return s + ']';
 }
@@ -115,15 +133,15 @@ function valuesAfter(index, range, dir, limit, afterKey, afterId) {
 }
 
 // The rows of an index or store in a key range, after (afterKey, afterId) when afterKey is
-// given: [text, values, last] where text is the JSON array of rows, values the records
-// themselves (to find a damaged one when the text does not parse) and last the last record's
-// position [its `keyField` (its index key), its _id], or undefined.
-export async function readRows(source, range, dir, limit, keyField, withTree, afterKey, afterId) {
+// given: [text, values, last] where text is the JSON array of rows in `shape` (rowsText),
+// values the records themselves (to find a damaged one when the text does not parse) and last
+// the last record's position [its `keyField` (its index key), its _id], or undefined.
+export async function readRows(source, range, dir, limit, keyField, shape, afterKey, afterId) {
   const values = afterKey === undefined
     ? await valuesIn(source, range, dir, limit)
     : await valuesAfter(source, range, dir, limit, afterKey, afterId);
   const last = values.length > 0 ? values[values.length - 1] : undefined;
-  return [rowsText(values, withTree), values, last === undefined ? undefined : [last[keyField], last._id]];
+  return [rowsText(values, shape, keyField), values, last === undefined ? undefined : [last[keyField], last._id]];
 }
 
 // The records of `keys` in one store, all requests in flight at once: [text, values].
@@ -137,7 +155,7 @@ export function getRows(store, keys, withTree) {
       const req = store.get(keys[i]);
       req.onsuccess = () => {
         out[i] = req.result;
-        if (--left === 0) resolve([rowsText(out, withTree), out]);
+        if (--left === 0) resolve([rowsText(out, withTree ? 'trees' : 'rows'), out]);
       };
       req.onerror = () => reject(req.error);
     }

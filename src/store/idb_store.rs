@@ -39,7 +39,7 @@ use super::schema::SummaryDef;
 use super::summary::{self, entry_text, Segment};
 use super::{
     Change, Cursor, Doc, DocStore, IndexDef, Page, Query, ReplicatedRev, Schema, StorageInfo,
-    StoreError,
+    StoreError, TextPage,
 };
 use crate::domain::sort::{map_of, set_of};
 use js_sys::{Array, Function, Promise, JSON};
@@ -66,7 +66,7 @@ extern "C" {
         dir: &str,
         limit: u32,
         key_field: &str,
-        with_tree: bool,
+        shape: &str,
         after_key: &JsValue,
         after_id: Option<String>,
     ) -> Promise;
@@ -439,6 +439,24 @@ fn parse_rows(out: &JsValue, with_tree: bool) -> Vec<Result<Option<engine::Recor
                 .map_err(|_| id)
         })
         .collect()
+}
+
+/// Where a full page of `readRows` ends: its last row's position ([`IndexDef::cursor_at`]).
+/// `Corrupt` when it does not read, named by the page's last damaged record if any.
+fn next_of(
+    got: &JsValue,
+    def: &IndexDef,
+    last_corrupt: Option<&String>,
+) -> Result<Cursor, StoreError> {
+    let last = Array::from(&Array::from(got).get(2));
+    from_js(&last.get(0))
+        .ok()
+        .zip(last.get(1).as_string())
+        .and_then(|(stored, id)| def.cursor_at(&stored, &id))
+        .ok_or_else(|| StoreError::Corrupt {
+            id: last_corrupt.cloned().unwrap_or_default(),
+            reason: "bad index key".into(),
+        })
 }
 
 fn corrupt(id: &str, reason: impl Into<String>) -> StoreError {
@@ -988,6 +1006,47 @@ impl IdbStore {
             .put_with_key(&JsValue::from_str(&text), &JsValue::from_str(id))
             .map_err(js_err)?;
         done.wait().await
+    }
+
+    /// The read of a query's page (`readRows`' answer in `shape`) and its index; None when
+    /// the page is empty by its bounds or limit.
+    async fn read_query(
+        &self,
+        q: &Query,
+        shape: &str,
+    ) -> Result<Option<(JsValue, IndexDef)>, StoreError> {
+        let def = *self
+            .inner
+            .schema
+            .index(&q.index)
+            .ok_or_else(|| StoreError::Invalid(format!("no index {:?}", q.index)))?;
+        let Some((bounds, after)) = bounds_of(&def, &q.range, q.after.as_ref(), q.descending)
+        else {
+            return Ok(None);
+        };
+        if q.limit == 0 {
+            return Ok(None);
+        }
+        let tx = self.tx(&[DOCS], false)?;
+        let ix = tx
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(&ix_name(&def))
+            .map_err(js_err)?;
+        let dir = if q.descending { "prev" } else { "next" };
+        let got = JsFuture::from(js_read_rows(
+            &ix.into(),
+            &range_js(&bounds)?,
+            dir,
+            clamp(q.limit),
+            &ix_name(&def),
+            shape,
+            &after.map_or(JsValue::UNDEFINED, |c| key_js(&c.key)),
+            after.map(|c| c.id.clone()),
+        ))
+        .await
+        .map_err(js_err)?;
+        Ok(Some((got, def)))
     }
 
     fn tx<S: AsRef<str>>(&self, stores: &[S], write: bool) -> Result<IdbTransaction, StoreError> {
@@ -1660,37 +1719,9 @@ impl DocStore for IdbStore {
     }
 
     async fn query(&self, q: &Query) -> Result<Page, StoreError> {
-        let def = *self
-            .inner
-            .schema
-            .index(&q.index)
-            .ok_or_else(|| StoreError::Invalid(format!("no index {:?}", q.index)))?;
-        let Some((bounds, after)) = bounds_of(&def, &q.range, q.after.as_ref(), q.descending)
-        else {
+        let Some((got, def)) = self.read_query(q, "rows").await? else {
             return Ok(Page::default());
         };
-        if q.limit == 0 {
-            return Ok(Page::default());
-        }
-        let tx = self.tx(&[DOCS], false)?;
-        let ix = tx
-            .object_store(DOCS)
-            .map_err(js_err)?
-            .index(&ix_name(&def))
-            .map_err(js_err)?;
-        let dir = if q.descending { "prev" } else { "next" };
-        let got = JsFuture::from(js_read_rows(
-            &ix.into(),
-            &range_js(&bounds)?,
-            dir,
-            clamp(q.limit),
-            &ix_name(&def),
-            false,
-            &after.map_or(JsValue::UNDEFINED, |c| key_js(&c.key)),
-            after.map(|c| c.id.clone()),
-        ))
-        .await
-        .map_err(js_err)?;
         let mut page = Page::default();
         let rows = parse_rows(&got, false);
         let n = rows.len();
@@ -1708,26 +1739,29 @@ impl DocStore for IdbStore {
             }
         }
         if n == q.limit {
-            // [index key, id]; an index key with the id in it is [key, id] itself.
-            let last = from_js(&Array::from(&got).get(2))
-                .ok()
-                .and_then(|k| match def.id_in_key {
-                    true => k.get(0).cloned(),
-                    false => Some(k),
-                })
-                .and_then(|k| IndexKey::from_json(&k))
-                .and_then(IndexKey::split_composite);
-            page.next = match last {
-                Some((key, id)) => Some(Cursor { key, id }),
-                None => {
-                    return Err(StoreError::Corrupt {
-                        id: page.corrupt.last().cloned().unwrap_or_default(),
-                        reason: "bad index key".into(),
-                    })
-                }
-            };
+            page.next = Some(next_of(&got, &def, page.corrupt.last())?);
         }
         Ok(page)
+    }
+
+    async fn query_text(&self, q: &Query, ty: &str) -> Result<Option<TextPage>, StoreError> {
+        // Only an index of `ty` alone: another's rows would not all read as `ty`.
+        match self.inner.schema.index(&q.index) {
+            Some(def) if def.doc_type == Some(ty) => {}
+            _ => return Ok(None),
+        }
+        let Some((got, def)) = self.read_query(q, "records").await? else {
+            return Ok(Some(TextPage::default()));
+        };
+        let got_rows: &Array = got.unchecked_ref();
+        let n = Array::from(&got_rows.get(1)).length() as usize;
+        Ok(Some(TextPage {
+            text: got_rows.get(0).as_string().unwrap_or_default(),
+            next: match n == q.limit {
+                true => Some(next_of(&got, &def, None)?),
+                false => None,
+            },
+        }))
     }
 
     async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError> {
@@ -1966,7 +2000,7 @@ impl DocStore for IdbStore {
             "next",
             clamp(limit),
             "seq",
-            true,
+            "trees",
             &JsValue::UNDEFINED,
             None,
         ))

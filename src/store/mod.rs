@@ -108,6 +108,15 @@ pub struct Page {
     pub corrupt: Vec<String>,
 }
 
+/// A page of a query as one JSON text, for records read straight from it
+/// ([`DocStore::query_text`]): `[[id, rev, seq, stored index field, body] | null, …]`, each
+/// body with its `_id` and `_rev` first.
+#[derive(Clone, Debug, Default)]
+pub struct TextPage {
+    pub text: String,
+    pub next: Option<Cursor>,
+}
+
 /// A revision received from a replication peer with its ancestry (`_revisions`), newest first,
 /// written as it is (`new_edits: false`).
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +155,13 @@ pub trait DocStore {
     async fn update_seq(&self) -> Result<u64, StoreError>;
     /// A page of documents from a secondary index.
     async fn query(&self, q: &Query) -> Result<Page, StoreError>;
+    /// The page of [`DocStore::query`] as one text ([`TextPage`]), for records of type `ty`
+    /// read without building JSON values first ([`typed::placed_page_of`]); None when this store
+    /// has no such read or the index may hold documents of another type: then use `query`.
+    async fn query_text(&self, q: &Query, ty: &str) -> Result<Option<TextPage>, StoreError> {
+        let _ = (q, ty);
+        Ok(None)
+    }
     /// How many documents an index holds in a range.
     async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError>;
     /// The revision tree of a document: every known leaf and ancestor.

@@ -45,6 +45,20 @@ impl IndexDef {
         }
         (self.key)(&doc.body).filter(IndexKey::is_valid)
     }
+    /// The position of document `id` in this index from its record's stored index field
+    /// (`[key, id]` for an index with the id in its keys, the key alone for the others), or
+    /// None when that does not read as a key.
+    pub fn cursor_at(&self, stored: &Json, id: &str) -> Option<super::Cursor> {
+        let key = IndexKey::from_json(stored)?;
+        if self.id_in_key {
+            let (key, id) = key.split_composite()?;
+            return Some(super::Cursor { key, id });
+        }
+        Some(super::Cursor {
+            key,
+            id: id.to_string(),
+        })
+    }
 }
 
 /// A migration to `to_version`: `transform` rewrites the stored winning body of every document

@@ -106,6 +106,82 @@ pub async fn page_of<T: Record, S: DocStore>(
     Ok(typed_page(store.query(q).await?))
 }
 
+/// A page of records, each with its position in the index `def` (a page after it starts
+/// there; None for a document the index has no key for).
+#[derive(Clone, Debug)]
+pub struct PlacedPage<T> {
+    pub rows: Vec<(T, Option<Cursor>)>,
+    pub next: Option<Cursor>,
+    /// Ids of records that could not be read.
+    pub corrupt: Vec<String>,
+}
+
+/// [`page_of`] with each record's position in `q`'s index, whose definition is `def`: for a
+/// reader that stops inside a page (a filter the index does not serve). Read straight from the
+/// page's text when the store has such a read ([`DocStore::query_text`]), without building
+/// JSON values first; a page of which one record does not read so is read again as documents,
+/// which names it. (Only the complaint list reads so: each record type read from text adds
+/// its own reader to the wasm, 2-10 KB.)
+pub async fn placed_page_of<T: Record, S: DocStore>(
+    store: &S,
+    q: &Query,
+    def: &super::IndexDef,
+) -> Result<PlacedPage<T>, StoreError> {
+    if let Some(page) = store.query_text(q, T::TYPE).await? {
+        let placed = text_rows::<T>(&page.text).and_then(|rows| {
+            rows.into_iter()
+                .map(|TextRow(id, _, _, key, r)| Some((r, Some(def.cursor_at(&key, &id)?))))
+                .collect::<Option<Vec<_>>>()
+        });
+        if let Some(rows) = placed {
+            return Ok(PlacedPage {
+                rows,
+                next: page.next,
+                corrupt: Vec::new(),
+            });
+        }
+    }
+    let page = store.query(q).await?;
+    let mut out = PlacedPage {
+        rows: Vec::with_capacity(page.docs.len()),
+        next: page.next,
+        corrupt: page.corrupt,
+    };
+    for doc in page.docs {
+        let at = def.key_of(&doc).map(|key| Cursor {
+            key,
+            id: doc.id.clone(),
+        });
+        let id = doc.id.clone();
+        match from_doc::<T>(doc) {
+            Ok(r) => out.rows.push((r, at)),
+            Err(_) => out.corrupt.push(id),
+        }
+    }
+    Ok(out)
+}
+
+/// One row of a [`TextPage`](super::TextPage): `[id, rev, seq, stored index field, body]`.
+#[derive(serde::Deserialize)]
+struct TextRow<T>(String, String, i64, Json, T);
+
+/// The rows of a [`TextPage`](super::TextPage)'s text, absent rows left out; None when one
+/// does not read as a `T` or its revision or sequence number is not one (as
+/// [`super::engine::RecordRow::into_parts`] checks).
+fn text_rows<T: Record>(text: &str) -> Option<Vec<TextRow<T>>> {
+    let rows: Vec<Option<TextRow<T>>> = serde_json::from_str(text).ok()?;
+    rows.into_iter()
+        .flatten()
+        .map(|row| (super::revs::parse_rev(&row.1).is_some() && row.2 >= 0).then_some(row))
+        .collect()
+}
+
+/// The records of a [`TextPage`](super::TextPage)'s text (see [`placed_page_of`]); None when
+/// one does not read.
+pub fn records_of<T: Record>(text: &str) -> Option<Vec<T>> {
+    Some(text_rows::<T>(text)?.into_iter().map(|r| r.4).collect())
+}
+
 /// A page of documents as records; those that fail to deserialize are listed in `corrupt`.
 pub fn typed_page<T: Record>(page: super::Page) -> TypedPage<T> {
     let mut rows = Vec::with_capacity(page.docs.len());
@@ -157,6 +233,34 @@ mod tests {
     }
     impl Record for Note {
         const TYPE: &'static str = "note";
+    }
+
+    #[test]
+    fn records_read_from_a_page_text() {
+        let n = |id: &str, rev: &str, text: &str| Note {
+            id: id.into(),
+            rev: Some(rev.into()),
+            text: text.into(),
+        };
+        let text = r#"[["note:1","1-a",3,[1],{"_id":"note:1","_rev":"1-a","type":"note","text":"你好"}],null,
+            ["note:\"2","2-b",0,null,{"_id":"note:\"2","_rev":"2-b","text":"\u00e9"}]]"#;
+        assert_eq!(
+            records_of::<Note>(text),
+            Some(vec![n("note:1", "1-a", "你好"), n("note:\"2", "2-b", "é")])
+        );
+        assert_eq!(records_of::<Note>("[]"), Some(vec![]));
+        // One row that is not a record, or not a stored one, and the page does not read.
+        for bad in [
+            r#"[["note:1","1-a",3,[1],{"_id":"note:1","_rev":"1-a","text":5}]]"#,
+            r#"[["note:1","1-a",3,[1],{"_id":"note:1","_rev":"1-a"}]]"#,
+            r#"[["note:1","",3,[1],{"_id":"note:1","text":"x"}]]"#,
+            r#"[["note:1","0-a",3,[1],{"_id":"note:1","_rev":"0-a","text":"x"}]]"#,
+            r#"[["note:1","1-a",-1,[1],{"_id":"note:1","_rev":"1-a","text":"x"}]]"#,
+            r#"[["note:1","1-a",3,[1],{not json}]]"#,
+            r#"[["note:1","1-a",3,[1],{"_id":"note:1","_rev":"1-a","text":"x"}]"#,
+        ] {
+            assert_eq!(records_of::<Note>(bad), None, "{bad}");
+        }
     }
 
     #[test]
