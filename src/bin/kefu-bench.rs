@@ -479,20 +479,22 @@ mod bench {
         Ok(out(json!({"ms": ms, "hits": hits, "scanned": scanned})))
     }
 
-    /// The complaint list's first page: newest first, 50 typed complaints.
+    /// The complaint list's first page as the list page reads it (`list_page` with the list's
+    /// default filter: every case, newest first): 50 typed complaints.
     #[wasm_bindgen]
-    pub async fn kefu_list_page(db: String, runs: u32) -> Result<JsValue, JsValue> {
+    pub async fn kefu_list_page(db: String, now: String, runs: u32) -> Result<JsValue, JsValue> {
+        use kefu::ui::pages::complaints::{model::ListFilter, repo::list_page};
+        let now = parse_now(&now)?;
+        let cal = WorkingCalendar::china_official();
+        let filter = ListFilter::from_query(|_| None);
         let t_open = now_ms();
         let store = IdbStore::open(&db).await.map_err(err)?;
         let open_ms = now_ms() - t_open;
         let mut times = Vec::new();
         let mut rows = 0;
         for _ in 0..runs.max(1) {
-            let q = Query::new("complaint_by_received_at", KeyRange::all())
-                .descending()
-                .limit(50);
             let t0 = now_ms();
-            let page = typed::page_of::<Complaint, _>(&store, &q)
+            let page = list_page(&store, &filter, &cal, now, None)
                 .await
                 .map_err(err)?;
             times.push(now_ms() - t0);
