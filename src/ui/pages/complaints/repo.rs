@@ -210,6 +210,9 @@ pub struct ListResult {
     pub next: Option<Cursor>,
     /// Index rows read for this page.
     pub scanned: usize,
+    /// Records read from the store for this page: `scanned`, and the rest of the last read
+    /// (what the page cost).
+    pub read: usize,
     /// The scan stopped at [`SCAN_BOUND`] before the page was full.
     pub bounded: bool,
     /// When the scan was bounded: how many rows the chosen index holds for this filter in all
@@ -235,10 +238,11 @@ pub async fn list_page(
         .ok_or_else(|| StoreError::Invalid(format!("no index {}", p.index)))?;
     let mut out = ListResult::default();
     let mut cursor = after;
-    // The first read asks for a page's worth, which is all it takes when the index serves the
-    // filter; each read after it (rows were filtered out) asks for twice as many, up to a
-    // chunk, and never past the bound.
-    let mut ask = PAGE_SIZE;
+    // The first read asks for a page's worth and one row more, all it takes when the index
+    // serves the filter (the one more says whether a next page exists, so that the last page
+    // does not offer an empty one); each read after it (rows were filtered out) asks for
+    // twice as many, up to a chunk, and never past the bound.
+    let mut ask = PAGE_SIZE + 1;
     loop {
         let mut q = Query::new(p.index, p.range.clone())
             .limit(ask.min(SCAN_BOUND - out.scanned))
@@ -251,6 +255,7 @@ pub async fn list_page(
         out.corrupt += page.corrupt.len();
         out.scanned += page.corrupt.len();
         let total = page.rows.len();
+        out.read += total + page.corrupt.len();
         for (i, (c, pos)) in page.rows.into_iter().enumerate() {
             out.scanned += 1;
             if f.matches(&c, cal, now) {

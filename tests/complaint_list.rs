@@ -1,0 +1,118 @@
+//! The complaint list's reads in a real browser (IndexedDB): a page's worth first, more only
+//! when filters leave rows out, and every match once, in order, page after page.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use kefu::domain::calendar::WorkingCalendar;
+use kefu::domain::complaint::{Channel, Complainant, Complaint, Draft};
+use kefu::domain::staff::{Actor, Role};
+use kefu::store::idb_store::IdbStore;
+use kefu::store::{typed, DocStore, Schema};
+use kefu::ui::pages::complaints::model::ListFilter;
+use kefu::ui::pages::complaints::repo::{list_page, ListResult, PAGE_SIZE};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn t0() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 10, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+}
+
+/// Case `i`, received `i` minutes after 09:00; every third one's narrative says 强制平仓.
+fn case(i: u32) -> Complaint {
+    let draft = Draft {
+        complainant: Complainant {
+            name: format!("客户{i}"),
+            phone: format!("1380000{i:04}"),
+            ..Complainant::default()
+        },
+        channel: Some(Channel::InPerson),
+        received_at: Some(t0() + Duration::minutes(i.into())),
+        narrative: match i % 3 {
+            0 => format!("第 {i} 号：强制平仓前未通知"),
+            _ => format!("第 {i} 号：营业部排队时间长"),
+        },
+        ..Draft::default()
+    };
+    let actor = Actor {
+        id: "staff:1".into(),
+        name: "张三".into(),
+        role: Role::Specialist,
+    };
+    let now = t0() + Duration::days(1);
+    Complaint::receive(
+        &draft,
+        format!("complaint:{i:04}"),
+        format!("KS{i:04}"),
+        "0001",
+        &actor,
+        now,
+    )
+    .unwrap()
+}
+
+/// Every page of the list under `f`: (the cases' numbers, rows read) a page.
+async fn all_pages(s: &IdbStore, f: &ListFilter) -> Vec<(Vec<u32>, ListResult)> {
+    let cal = WorkingCalendar::china_official();
+    let now = t0() + Duration::days(1);
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let r = list_page(s, f, &cal, now, after).await.unwrap();
+        let nums = r
+            .rows
+            .iter()
+            .map(|c| c.case_no[2..].parse().unwrap())
+            .collect();
+        after = r.next.clone();
+        out.push((nums, r));
+        if after.is_none() || out.len() > 50 {
+            return out;
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_list_reads_a_page_first_and_more_only_for_filters() {
+    let name = format!("kefu-test-list-{}", js_sys::Date::now());
+    IdbStore::delete_database(&name).await.unwrap();
+    let s = IdbStore::open_with(&name, Schema::current()).await.unwrap();
+    let docs = (0..400).map(|i| typed::to_doc(&case(i)).unwrap()).collect();
+    s.bulk(docs).await.unwrap();
+
+    // Every case, newest first: a page reads its 50 rows (and one more, to know that there
+    // are more), and the last page offers no next one.
+    let pages = all_pages(&s, &ListFilter::from_query(|_| None)).await;
+    assert_eq!(pages.len(), 8);
+    for (i, (nums, r)) in pages.iter().enumerate() {
+        let read = if i == 7 { PAGE_SIZE } else { PAGE_SIZE + 1 };
+        assert_eq!(
+            (nums.len(), r.scanned, r.read, r.corrupt),
+            (PAGE_SIZE, PAGE_SIZE, read, 0)
+        );
+    }
+    let seen: Vec<u32> = pages.iter().flat_map(|(n, _)| n.clone()).collect();
+    assert_eq!(seen, (0..400).rev().collect::<Vec<_>>());
+
+    // A search no index serves, matching one case in three: reads of 51, 102, then 200 rows;
+    // every match once, newest first, and a page stops inside a read where it fills.
+    let f = ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()));
+    let pages = all_pages(&s, &f).await;
+    let seen: Vec<u32> = pages.iter().flat_map(|(n, _)| n.clone()).collect();
+    assert_eq!(
+        seen,
+        (0..400).rev().filter(|i| i % 3 == 0).collect::<Vec<_>>()
+    );
+    let sizes: Vec<(usize, usize, usize)> = pages
+        .iter()
+        .map(|(n, r)| (n.len(), r.scanned, r.read))
+        .collect();
+    // Page 1: rows 399..349 (17 matches), then 348..247, filled at 252, its 97th row.
+    // Page 2: rows 251..201 (17), then 200..99, filled at 102, its 99th row.
+    // Page 3: rows 101..51 (17), then the last 51 rows (17), the end.
+    assert_eq!(sizes, [(50, 148, 153), (50, 150, 153), (34, 102, 102)]);
+    IdbStore::delete_database(&name).await.unwrap();
+}
