@@ -1008,6 +1008,15 @@ impl IdbStore {
         done.wait().await
     }
 
+    /// The definition of index `name` in this store's schema; `Invalid` when there is none.
+    fn index_def(&self, name: &str) -> Result<IndexDef, StoreError> {
+        self.inner
+            .schema
+            .index(name)
+            .copied()
+            .ok_or_else(|| StoreError::Invalid(format!("no index {name:?}")))
+    }
+
     /// The read of a query's page (`readRows`' answer in `shape`) and its index; None when
     /// the page is empty by its bounds or limit.
     async fn read_query(
@@ -1015,11 +1024,7 @@ impl IdbStore {
         q: &Query,
         shape: &str,
     ) -> Result<Option<(JsValue, IndexDef)>, StoreError> {
-        let def = *self
-            .inner
-            .schema
-            .index(&q.index)
-            .ok_or_else(|| StoreError::Invalid(format!("no index {:?}", q.index)))?;
+        let def = self.index_def(&q.index)?;
         let Some((bounds, after)) = bounds_of(&def, &q.range, q.after.as_ref(), q.descending)
         else {
             return Ok(None);
@@ -1765,11 +1770,7 @@ impl DocStore for IdbStore {
     }
 
     async fn count(&self, index: &str, range: &KeyRange) -> Result<u64, StoreError> {
-        let def = *self
-            .inner
-            .schema
-            .index(index)
-            .ok_or_else(|| StoreError::Invalid(format!("no index {index:?}")))?;
+        let def = self.index_def(index)?;
         let Some((bounds, _)) = bounds_of(&def, range, None, false) else {
             return Ok(0);
         };
