@@ -10,6 +10,7 @@ use kefu::store::idb_store::IdbStore;
 use kefu::store::{typed, DocStore, Schema};
 use kefu::ui::pages::complaints::model::ListFilter;
 use kefu::ui::pages::complaints::repo::{list_page, ListResult, PAGE_SIZE};
+use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -23,6 +24,11 @@ fn t0() -> NaiveDateTime {
 
 /// Case `i`, received `i` minutes after 09:00; every third one's narrative says 强制平仓.
 fn case(i: u32) -> Complaint {
+    case_saying(i, i.is_multiple_of(3))
+}
+
+/// Case `i`, received `i` minutes after 09:00, whose narrative says 强制平仓 when `forced`.
+fn case_saying(i: u32, forced: bool) -> Complaint {
     let draft = Draft {
         complainant: Complainant {
             name: format!("客户{i}"),
@@ -31,9 +37,9 @@ fn case(i: u32) -> Complaint {
         },
         channel: Some(Channel::InPerson),
         received_at: Some(t0() + Duration::minutes(i.into())),
-        narrative: match i % 3 {
-            0 => format!("第 {i} 号：强制平仓前未通知"),
-            _ => format!("第 {i} 号：营业部排队时间长"),
+        narrative: match forced {
+            true => format!("第 {i} 号：强制平仓前未通知"),
+            false => format!("第 {i} 号：营业部排队时间长"),
         },
         ..Draft::default()
     };
@@ -52,6 +58,18 @@ fn case(i: u32) -> Complaint {
         now,
     )
     .unwrap()
+}
+
+/// A new database of `cases`.
+async fn fresh(cases: &[Complaint]) -> (String, IdbStore) {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let name = format!("kefu-test-list-{}-{n}", js_sys::Date::now());
+    IdbStore::delete_database(&name).await.unwrap();
+    let s = IdbStore::open_with(&name, Schema::current()).await.unwrap();
+    let docs = cases.iter().map(|c| typed::to_doc(c).unwrap()).collect();
+    s.bulk(docs).await.unwrap();
+    (name, s)
 }
 
 /// Every page of the list under `f`: (the cases' numbers, rows read) a page.
@@ -77,11 +95,7 @@ async fn all_pages(s: &IdbStore, f: &ListFilter) -> Vec<(Vec<u32>, ListResult)> 
 
 #[wasm_bindgen_test]
 async fn the_list_reads_a_page_first_and_more_only_for_filters() {
-    let name = format!("kefu-test-list-{}", js_sys::Date::now());
-    IdbStore::delete_database(&name).await.unwrap();
-    let s = IdbStore::open_with(&name, Schema::current()).await.unwrap();
-    let docs = (0..400).map(|i| typed::to_doc(&case(i)).unwrap()).collect();
-    s.bulk(docs).await.unwrap();
+    let (name, s) = fresh(&(0..400).map(case).collect::<Vec<_>>()).await;
 
     // Every case, newest first: a page reads its 50 rows (and one more, to know that there
     // are more), and the last page offers no next one.
@@ -104,7 +118,10 @@ async fn the_list_reads_a_page_first_and_more_only_for_filters() {
     let seen: Vec<u32> = pages.iter().flat_map(|(n, _)| n.clone()).collect();
     assert_eq!(
         seen,
-        (0..400).rev().filter(|i| i % 3 == 0).collect::<Vec<_>>()
+        (0..400)
+            .rev()
+            .filter(|i: &u32| i.is_multiple_of(3))
+            .collect::<Vec<_>>()
     );
     let sizes: Vec<(usize, usize, usize)> = pages
         .iter()
@@ -115,4 +132,38 @@ async fn the_list_reads_a_page_first_and_more_only_for_filters() {
     // Page 3: rows 101..51 (17), then the last 51 rows (17), the end.
     assert_eq!(sizes, [(50, 148, 153), (50, 150, 153), (34, 102, 102)]);
     IdbStore::delete_database(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_page_filled_before_the_end_offers_no_empty_next_page() {
+    // 120 cases; the search matches the even ones from 20 on: 50 cases, all in the first two
+    // reads (119..69, then 68..0 to the end), the last match (20) followed by 20 that do not.
+    let cases: Vec<Complaint> = (0..120)
+        .map(|i| case_saying(i, i.is_multiple_of(2) && i >= 20))
+        .collect();
+    let (name, s) = fresh(&cases).await;
+    let f = ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()));
+    let pages = all_pages(&s, &f).await;
+    assert_eq!(pages.len(), 1, "one page, no empty one after it");
+    let (nums, r) = &pages[0];
+    assert_eq!(
+        *nums,
+        (20..120)
+            .rev()
+            .filter(|i: &u32| i.is_multiple_of(2))
+            .collect::<Vec<u32>>()
+    );
+    assert_eq!((r.scanned, r.read, r.next.is_none()), (100, 120, true));
+
+    // One more match, in the rows left in that read: the next page is offered, and holds it.
+    let mut cases = cases;
+    cases[3] = case_saying(3, true);
+    let (name2, s2) = fresh(&cases).await;
+    let pages = all_pages(&s2, &f).await;
+    let sizes: Vec<usize> = pages.iter().map(|(n, _)| n.len()).collect();
+    assert_eq!(sizes, [50, 1]);
+    assert_eq!(pages[1].0, [3]);
+    for n in [name, name2] {
+        IdbStore::delete_database(&n).await.unwrap();
+    }
 }

@@ -254,9 +254,9 @@ pub async fn list_page(
         let page = typed::placed_page_of::<Complaint, _>(store, &q, ix).await?;
         out.corrupt += page.corrupt.len();
         out.scanned += page.corrupt.len();
-        let total = page.rows.len();
-        out.read += total + page.corrupt.len();
-        for (i, (c, pos)) in page.rows.into_iter().enumerate() {
+        out.read += page.rows.len() + page.corrupt.len();
+        let mut rows = page.rows.into_iter();
+        while let Some((c, pos)) = rows.next() {
             out.scanned += 1;
             if f.matches(&c, cal, now) {
                 out.rows.push(c);
@@ -265,8 +265,10 @@ pub async fn list_page(
                 cursor = pos;
             }
             if out.rows.len() >= PAGE_SIZE {
-                let rest_of_page = i + 1 < total;
-                out.next = if rest_of_page || page.next.is_some() {
+                // A next page when the rest of this read holds a match, or the index goes on
+                // past it (whether a match is there is known only by reading on).
+                let more_here = rows.any(|(c, _)| f.matches(&c, cal, now));
+                out.next = if more_here || page.next.is_some() {
                     cursor
                 } else {
                     None
