@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{end_of_day, WorkingCalendar};
+use super::calendar::{end_of_day, time_text, WorkingCalendar};
 use super::staff::{Actor, Role};
 use super::Record;
 
@@ -283,7 +283,7 @@ pub struct CorrectiveAction {
     pub due: Option<NaiveDate>,
     #[serde(default)]
     pub done: bool,
-    #[serde(default)]
+    #[serde(default, with = "time_text::option")]
     pub done_at: Option<NaiveDateTime>,
 }
 
@@ -311,6 +311,7 @@ pub enum Decision {
 pub struct Approval {
     pub by: StaffRef,
     pub role: Role,
+    #[serde(with = "time_text")]
     pub at: NaiveDateTime,
     pub decision: Decision,
     #[serde(default)]
@@ -322,6 +323,7 @@ pub struct Approval {
 /// The answer given to the customer (反馈).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerResponse {
+    #[serde(with = "time_text")]
     pub at: NaiveDateTime,
     pub by: StaffRef,
     pub channel: Channel,
@@ -331,6 +333,7 @@ pub struct CustomerResponse {
 /// The verification visit (回访验证) and whether the customer was satisfied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verification {
+    #[serde(with = "time_text")]
     pub at: NaiveDateTime,
     pub by: StaffRef,
     pub satisfied: bool,
@@ -344,13 +347,14 @@ pub struct Verification {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     pub number: u32,
+    #[serde(with = "time_text")]
     pub opened_at: NaiveDateTime,
     /// Why the case was reopened (round 2 and later).
     #[serde(default)]
     pub reopen_reason: Option<String>,
     #[serde(default)]
     pub findings: Option<String>,
-    #[serde(default)]
+    #[serde(default, with = "time_text::option")]
     pub findings_at: Option<NaiveDateTime>,
     #[serde(default)]
     pub responsibility: Option<Responsibility>,
@@ -402,6 +406,7 @@ impl Round {
 /// and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEvent {
+    #[serde(with = "time_text")]
     pub at: NaiveDateTime,
     pub by: StaffRef,
     pub action: ActionKind,
@@ -433,8 +438,9 @@ pub struct Complaint {
     pub from_demand: Option<String>,
     pub channel: Channel,
     /// When the complaint was received (local time); the clocks start here.
+    #[serde(with = "time_text")]
     pub received_at: NaiveDateTime,
-    #[serde(default)]
+    #[serde(default, with = "time_text::option")]
     pub event_time: Option<NaiveDateTime>,
     #[serde(default)]
     pub event_place: String,
@@ -457,9 +463,9 @@ pub struct Complaint {
     /// without rounds reads as one empty round 1).
     #[serde(deserialize_with = "rounds_never_empty")]
     pub rounds: Vec<Round>,
-    #[serde(default)]
+    #[serde(default, with = "time_text::option")]
     pub closed_at: Option<NaiveDateTime>,
-    #[serde(default)]
+    #[serde(default, with = "time_text::option")]
     pub archived_at: Option<NaiveDateTime>,
     /// Purged after the retention period; the skeleton stays for statistics and audit.
     #[serde(default)]
@@ -1868,6 +1874,43 @@ mod tests {
         let back: Complaint = serde_json::from_value(v).unwrap();
         assert_eq!(back, c);
         assert_eq!(Complaint::TYPE, "complaint");
+    }
+
+    /// Stored times are read by `time_text` (the fast reader of "YYYY-MM-DDTHH:MM:SS"): the
+    /// same times as chrono reads, a time with fractions of a second (another tool's) through
+    /// chrono, absent optional times as none, and anything else refused.
+    #[test]
+    fn a_complaints_times_read_as_chrono_reads_them() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-10-08 09:00");
+        let mut v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["received_at"], "2026-09-30T10:00:00");
+        let back: Complaint = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(back, c);
+        v["received_at"] = "2026-09-30T10:00:00.250".into();
+        v["history"][1]["at"] = "2026-10-08T09:00:01.5".into();
+        v.as_object_mut().unwrap().remove("closed_at");
+        v["rounds"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("findings_at");
+        let back: Complaint = serde_json::from_value(v.clone()).unwrap();
+        let frac = |s: &str| s.parse::<NaiveDateTime>().unwrap();
+        assert_eq!(back.received_at, frac("2026-09-30T10:00:00.250"));
+        assert_eq!(back.history[1].at, frac("2026-10-08T09:00:01.5"));
+        assert_eq!((back.closed_at, back.rounds[0].findings_at), (None, None));
+        for bad in [
+            "2026-09-31T10:00:00",
+            "2026-09-30 10:00:00",
+            "2026-09-30T25:00:00",
+            "",
+        ] {
+            v["received_at"] = bad.into();
+            assert!(
+                serde_json::from_value::<Complaint>(v.clone()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -244,6 +244,7 @@ impl CaseFacts {
         }
         #[derive(Deserialize)]
         struct Event {
+            #[serde(with = "time_text")]
             at: NaiveDateTime,
             action: ActionKind,
         }
@@ -251,6 +252,7 @@ impl CaseFacts {
         struct Body {
             case_no: String,
             channel: Channel,
+            #[serde(with = "time_text")]
             received_at: NaiveDateTime,
             #[serde(default)]
             staff_involved: Vec<String>,
