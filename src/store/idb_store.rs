@@ -1032,12 +1032,7 @@ impl IdbStore {
         if q.limit == 0 {
             return Ok(None);
         }
-        let tx = self.tx(&[DOCS], false)?;
-        let ix = tx
-            .object_store(DOCS)
-            .map_err(js_err)?
-            .index(&ix_name(&def))
-            .map_err(js_err)?;
+        let ix = self.read_index(&def)?;
         let dir = if q.descending { "prev" } else { "next" };
         let got = JsFuture::from(js_read_rows(
             &ix.into(),
@@ -1052,6 +1047,15 @@ impl IdbStore {
         .await
         .map_err(js_err)?;
         Ok(Some((got, def)))
+    }
+
+    /// The native index of `def` in a new read-only transaction.
+    fn read_index(&self, def: &IndexDef) -> Result<web_sys::IdbIndex, StoreError> {
+        self.tx(&[DOCS], false)?
+            .object_store(DOCS)
+            .map_err(js_err)?
+            .index(&ix_name(def))
+            .map_err(js_err)
     }
 
     fn tx<S: AsRef<str>>(&self, stores: &[S], write: bool) -> Result<IdbTransaction, StoreError> {
@@ -1774,12 +1778,7 @@ impl DocStore for IdbStore {
         let Some((bounds, _)) = bounds_of(&def, range, None, false) else {
             return Ok(0);
         };
-        let tx = self.tx(&[DOCS], false)?;
-        let ix = tx
-            .object_store(DOCS)
-            .map_err(js_err)?
-            .index(&ix_name(&def))
-            .map_err(js_err)?;
+        let ix = self.read_index(&def)?;
         let r = range_js(&bounds)?;
         let req = if r.is_undefined() {
             ix.count()
