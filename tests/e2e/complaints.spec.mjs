@@ -477,6 +477,56 @@ test('120 cases: filters by department and category page newest-first through th
   await expect(rows.first()).toContainText('客户117');
 });
 
+/** The overdue count and the overdue list, which must agree (both read the listed deadline). */
+async function expectOverdue(page, n) {
+  await open(page, '/complaints');
+  await expect(page.getByTestId('count-overdue').locator('.n')).toHaveText(String(n));
+  await open(page, '/complaints?due=overdue');
+  await expect(page.getByTestId('complaint-row')).toHaveCount(n);
+}
+
+test('the overdue count and list follow a calendar edit, and cases imported without a listed deadline', async ({ page }) => {
+  test.setTimeout(180_000);
+  // A case received 15 days ago, filed while every day from then to tomorrow is a holiday: its
+  // clocks start after tomorrow, so it is not overdue.
+  await setUpStaff(page);
+  const day = (d) => localInput(d).slice(0, 10);
+  const received = new Date(Date.now() - 15 * 86400_000);
+  const days = [];
+  for (let t = received.getTime(); t <= Date.now() + 86400_000; t += 86400_000) days.push(day(new Date(t)));
+  const year = page.getByTestId('cal-year');
+  const showYear = async (d) => {
+    while (Number(await year.textContent()) > Number(d.slice(0, 4))) await page.getByRole('button', { name: '上一年' }).click();
+    while (Number(await year.textContent()) < Number(d.slice(0, 4))) await page.getByRole('button', { name: '下一年' }).click();
+  };
+  await open(page, '/settings');
+  for (const d of days) {
+    await showYear(d);
+    await page.locator('#cal-date').fill(d);
+    await page.locator('#cal-zh').fill('停业');
+    await page.getByRole('button', { name: '添加日期' }).click();
+    await expect(page.getByTestId('cal-days')).toContainText(d);
+  }
+  await fileComplaint(page, { name: '孙女士', phone: '13700001111', narrative: '柜员态度冷淡', received: localInput(received) });
+  await expectOverdue(page, 0);
+
+  // The holidays taken back: the case is overdue, and listed so (its stored deadline is
+  // recalculated; the count and the list read it).
+  await open(page, '/settings');
+  for (const d of days) {
+    await showYear(d);
+    const row = page.getByTestId('cal-days').locator('tr', { hasText: d });
+    await row.getByRole('button', { name: '删除' }).click();
+    await expect(row).toHaveCount(0);
+  }
+  await expectOverdue(page, 1);
+
+  // Imported open cases without the `deadline` field (an older version's backup): every one
+  // received months ago, so overdue, in the count and the list.
+  await importDocs(page, generatedCases(4));
+  await expectOverdue(page, 4);
+});
+
 test('a search of the narrative over 2,100 cases says how far it has searched', async ({ page }) => {
   test.setTimeout(180_000);
   await importDocs(page, generatedCases(2100, 60_000));

@@ -60,6 +60,79 @@ pub async fn save_complaint(
     Ok(())
 }
 
+/// Open cases read per step of [`refresh_deadlines`].
+const REFRESH_PAGE: usize = 200;
+
+/// Rewrites the listed `deadline` of every open case whose stored one is not what `cal` gives
+/// now: the calendar was edited since the case was saved, or the case came without one (a
+/// backup from an older version or another tool). The due-today and overdue counts and
+/// filters read that field through `complaint_due`, while a case's clocks count in the
+/// calendar of the moment; without this they disagree and a case can fall out of both lists.
+/// Only the field changes (a new revision of each case rewritten); a case saved meanwhile
+/// elsewhere (a conflict) is left as its save wrote it. Returns how many were rewritten.
+pub async fn refresh_deadlines(
+    store: &AppStore,
+    cal: &WorkingCalendar,
+) -> Result<usize, StoreError> {
+    let mut rewritten = 0;
+    let mut after = None;
+    loop {
+        let q = Query::new("complaint_open", KeyRange::all())
+            .limit(REFRESH_PAGE)
+            .after(after);
+        let page = store.query(&q).await?;
+        let stale: Vec<Doc> = page
+            .docs
+            .into_iter()
+            .filter_map(|doc| relisted(doc, cal))
+            .collect();
+        rewritten += write_relisted(store, stale).await?;
+        match page.next {
+            Some(c) => after = Some(c),
+            None => return Ok(rewritten),
+        }
+    }
+}
+
+/// The case's document with its `deadline` as `cal` gives it, if that differs from the stored
+/// one (None: as it should be, or not a readable complaint).
+fn relisted(mut doc: Doc, cal: &WorkingCalendar) -> Option<Doc> {
+    let c: Complaint = typed::from_doc(doc.clone()).ok()?;
+    let want = deadline_of(&c, cal).map(key_time);
+    let map = doc.body.as_object_mut()?;
+    if map.get("deadline").and_then(Json::as_str) == want.as_deref() {
+        return None;
+    }
+    match want {
+        Some(d) => map.insert("deadline".into(), Json::String(d)),
+        None => map.remove("deadline"),
+    };
+    Some(doc)
+}
+
+/// Writes relisted cases in one transaction; when one was saved meanwhile (a conflict), each
+/// of the others on its own. Returns how many were written.
+async fn write_relisted(store: &AppStore, docs: Vec<Doc>) -> Result<usize, StoreError> {
+    if docs.is_empty() {
+        return Ok(0);
+    }
+    match store.bulk(docs.clone()).await {
+        Ok(revs) => Ok(revs.len()),
+        Err(StoreError::Conflict { .. }) => {
+            let mut n = 0;
+            for doc in docs {
+                match store.put(doc).await {
+                    Ok(_) => n += 1,
+                    Err(StoreError::Conflict { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(n)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The highest sequence number of `device_code` on `day` among stored case numbers (from the
 /// `complaint_no` index: cases imported or numbered before counters existed).
 async fn highest_stored_seq(

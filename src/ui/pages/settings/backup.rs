@@ -10,10 +10,11 @@ use serde_json::Value as Json;
 
 use crate::domain::backup::{self, BackupSummary};
 use crate::store::{Doc, DocStore, ReplicatedRev};
-use crate::ui::boot::load_settings;
+use crate::ui::boot::{branch_settings, load_settings};
 use crate::ui::components::ProgressBar;
 use crate::ui::data::count_of_all;
 use crate::ui::i18n::t2;
+use crate::ui::pages::complaints::repo::refresh_deadlines;
 use crate::ui::platform::{download, now, read_file_bytes, yield_now};
 use crate::ui::state::{app, store};
 
@@ -100,6 +101,12 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
         .collect();
     // One transaction: the old data stays unless every document of the file was written.
     s.replace_all(revs).await.map_err(|e| e.message(zh))?;
+    // Open cases listed by the deadline the imported calendar gives (a backup of an older
+    // version, or of another tool, may hold none).
+    let cal = branch_settings(&s).await.calendar;
+    refresh_deadlines(&s, &cal)
+        .await
+        .map_err(|e| e.message(zh))?;
     progress.set(Some((total, total)));
     yield_now().await;
     Ok(total)

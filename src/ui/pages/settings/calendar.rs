@@ -10,6 +10,7 @@ use crate::domain::calendar::{DayKind, WorkingCalendar};
 use crate::ui::boot::update_branch_settings;
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
+use crate::ui::pages::complaints::repo::refresh_deadlines;
 use crate::ui::platform::now;
 use crate::ui::state::{app, store};
 
@@ -18,8 +19,18 @@ fn save(change: impl FnOnce(&mut WorkingCalendar) + 'static) {
     spawn_local(async move {
         match update_branch_settings(&store(), |s| change(&mut s.calendar)).await {
             Ok(saved) => {
+                // Open cases' listed deadlines follow the calendar (the due counts and
+                // filters read them).
+                let relisted = refresh_deadlines(&store(), &saved.calendar).await;
                 state.calendar.set(saved.calendar);
-                state.tell("日历已保存", "Calendar saved");
+                match relisted {
+                    Ok(0) => state.tell("日历已保存", "Calendar saved"),
+                    Ok(n) => state.tell(
+                        format!("日历已保存，{n} 件未办结投诉的处理时限已按新日历重新计算"),
+                        format!("Calendar saved; the deadlines of {n} open complaints were recalculated"),
+                    ),
+                    Err(e) => state.warn(e.message(state.zh())),
+                }
             }
             Err(e) => state.warn(e.message(state.zh())),
         }
