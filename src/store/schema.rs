@@ -153,9 +153,12 @@ pub fn num_part(body: &Json, field: &str) -> Option<KeyPart> {
     body.get(field).and_then(Json::as_f64).map(KeyPart::Num)
 }
 
-/// The digits of a phone number (`139 0000-5678` → `13900005678`).
+/// The digits of a phone number as the phone indexes key it: a mainland mobile without its
+/// country code (`+86 139 0000-5678` → `13900005678`), any other number's digits as entered
+/// (`010-8888 1234` → `01088881234`).
 pub fn phone_digits(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
+    crate::domain::customer::normalise_phone(phone)
+        .unwrap_or_else(|| phone.chars().filter(char::is_ascii_digit).collect())
 }
 
 impl Schema {
@@ -164,7 +167,8 @@ impl Schema {
     pub fn current() -> Schema {
         Schema {
             // 9: index fields hold the key alone, not `[key, id]` (every record is re-indexed).
-            version: 9,
+            // 10: `complaint_phone` keys a mobile without its country code (re-indexed).
+            version: 10,
             indexes: vec![
                 IndexDef {
                     name: "by_type",
@@ -613,6 +617,18 @@ mod tests {
             Some(IndexKey(vec![s2("13900005678")]))
         );
         assert_eq!(key("complaint_phone4"), Some(IndexKey(vec![s2("5678")])));
+        // A mobile is keyed without its country code, so that the number a caller gives finds
+        // it; other numbers keep every digit typed.
+        for (typed, keyed) in [
+            ("+86 139 0000 5678", "13900005678"),
+            ("0086 139-0000-5678", "13900005678"),
+            ("8613900005678", "13900005678"),
+            ("010-8888 1234", "01088881234"),
+            ("+44 20 7946 0018", "442079460018"),
+            ("8888 1234", "88881234"),
+        ] {
+            assert_eq!(phone_digits(typed), keyed, "{typed}");
+        }
         // An unclassified case without a phone is in none of them.
         let bare = Doc::new(
             "complaint:2",

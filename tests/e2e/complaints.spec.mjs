@@ -205,13 +205,13 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   test.setTimeout(120_000);
   await setUpStaff(page);
   const fees = await fileComplaint(page, {
-    name: '钱先生', phone: '139 0000 5678', narrative: '佣金收费标准不透明', category: 'fees', severity: 2,
+    name: '钱先生', phone: '+86 139 0000 5678', narrative: '佣金收费标准不透明', category: 'fees', severity: 2,
   });
   const late = await fileComplaint(page, {
     name: '孙女士', phone: '13700001111', narrative: '柜员态度冷淡', category: 'service_attitude',
     severity: 4, department: '经纪业务部', received: hoursAgo(20 * 24), staff: '小王',
   });
-  await fileComplaint(page, { name: '周先生', phone: '13600002222', narrative: '手机委托无法登录', channel: 'internet' });
+  await fileComplaint(page, { name: '周先生', phone: '010-8888 1234', narrative: '手机委托无法登录', channel: 'internet' });
   expect(fees).toMatch(/-0001$/);
   expect(late).not.toBe(fees);
 
@@ -265,6 +265,15 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   await page.locator('#l-q').press('Enter');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(late);
+  // A phone as the caller gives it (filed with the country code, or a landline with its area
+  // code), and the date in a case number.
+  for (const [q, who] of [['13900005678', '钱先生'], ['139 0000', '钱先生'], ['+86 139 0000 5678', '钱先生'],
+    ['8888 1234', '周先生'], ['010 8888', '周先生'], [late.split('-')[1], '孙女士']]) {
+    await page.locator('#l-q').fill(q);
+    await page.locator('#l-q').press('Enter');
+    await expect(rows, q).toHaveCount(1);
+    await expect(rows.first(), q).toContainText(who);
+  }
 
   // Deadline sort (open cases, soonest first) and a date range.
   await open(page, '/complaints?sort=deadline');

@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::complaint::{deadline_of, Category, Channel, ClockState, Complaint, Status};
+use crate::store::schema::phone_digits;
 use crate::ui::i18n::Lang;
 
 /// The serde name of a domain enum value (`awaiting_approval`), used in URLs, selects and test
@@ -272,14 +273,17 @@ impl ListFilter {
         q.starts_with("TS-").then_some(q)
     }
 
-    /// The search as a phone number: digits only (spaces and dashes allowed), at least 3.
+    /// The search as what the phone indexes find: a phone number typed (digits, with spaces,
+    /// dashes, brackets or a leading `+`) and keyed as they key it ([`phone_digits`]): exactly
+    /// four digits (a phone's last four), or at least three beginning with 1 (a mobile) or 0
+    /// (an area code). Other digits (the middle of a number, a landline without its area code,
+    /// the date or serial of a case number) are searched for in every case read.
     pub fn phone_search(&self) -> Option<String> {
         let q = self.q.trim();
-        let digits = crate::store::schema::phone_digits(q);
-        let only_digits = q
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
-        (only_digits && digits.len() >= 3).then_some(digits)
+        let digits = phone_digits(q);
+        let indexed = digits.len() == 4
+            || (digits.len() >= 3 && (digits.starts_with('1') || digits.starts_with('0')));
+        (phone_like(q) && indexed).then_some(digits)
     }
 
     /// Whether a case passes every filter (also those the chosen index already applied).
@@ -311,28 +315,31 @@ impl ListFilter {
 }
 
 /// Whether a case matches a search: part of the case number, the complainant's name, e-mail
-/// or narrative, or a phone search (digits only): the start of the phone number, or its last
-/// four digits — what the phone indexes can find.
+/// or narrative, or, for a search of phone digits (at least three), part of the phone number,
+/// as typed or as the phone indexes key it (a mobile without its country code).
 pub fn search_matches(c: &Complaint, q: &str) -> bool {
     let q = q.trim().to_lowercase();
     if q.is_empty() {
         return true;
     }
-    let digits: String = q.chars().filter(|ch| ch.is_ascii_digit()).collect();
-    let phone: String = c
-        .complainant
-        .phone
-        .chars()
-        .filter(|ch| ch.is_ascii_digit())
-        .collect();
+    let digits = |s: &str| -> String { s.chars().filter(char::is_ascii_digit).collect() };
+    let phone = &c.complainant.phone;
+    let in_phone = || {
+        let (typed, keyed) = (digits(&q), phone_digits(&q));
+        typed.len() >= 3 && (digits(phone).contains(&typed) || phone_digits(phone).contains(&keyed))
+    };
     c.case_no.to_lowercase().contains(&q)
         || c.complainant.name.to_lowercase().contains(&q)
         || c.complainant.email.to_lowercase().contains(&q)
         || c.narrative.to_lowercase().contains(&q)
-        || (digits.len() >= 3
-            && q.chars()
-                .all(|ch| ch.is_ascii_digit() || ch == ' ' || ch == '-')
-            && (phone.starts_with(&digits) || (digits.len() == 4 && phone.ends_with(&digits))))
+        || (phone_like(&q) && in_phone())
+}
+
+/// Whether a search is typed as a phone number: digits, spaces, dashes, brackets, a leading `+`.
+fn phone_like(q: &str) -> bool {
+    let q = q.strip_prefix('+').unwrap_or(q);
+    q.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
 }
 
 /// Percent-encoding for a query-string value.

@@ -194,8 +194,9 @@ pub struct Plan {
 }
 
 /// Chooses the index for a filter, so that the rows read are (nearly) the rows shown:
-/// a case number search reads `complaint_no` (prefix); a phone search (digits only) reads
-/// `complaint_phone4` (four digits: the last four) or `complaint_phone` (prefix); due/overdue
+/// a case number search reads `complaint_no` (prefix); a phone search
+/// ([`ListFilter::phone_search`]) reads `complaint_phone4` (four digits: the last four) or
+/// `complaint_phone` (prefix); due/overdue
 /// or the deadline sort read `complaint_due`; then an equality filter reads its own index
 /// keyed `[value, received_at]` (department, category, severity, channel, in that order of
 /// preference); then a status reads `complaint_status` ("open": `complaint_open`); else every
