@@ -377,6 +377,10 @@ test('a demand turned into a complaint prefills the intake and is linked both wa
   await importDocs(page, [{ _id: 'customer:01JCOMPLAINTDEMAND000000001', type: 'customer', kind: 'Individual', name: '赵大户',
     tier: 'Vip', value: 'High', lifecycle: 'Existing', branch: 'ZZ01', phone: '13812341234' }]);
   await setUpStaff(page);
+  // A complaint being typed, not saved yet: converting the demand must not write over it.
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('周先生');
+  await page.locator('#c-narrative').fill('理财产品赎回款迟迟未到账');
   await open(page, '/demands');
   await page.getByTestId('quick-demand').first().click();
   const dlg = page.getByTestId('demand-form');
@@ -397,6 +401,7 @@ test('a demand turned into a complaint prefills the intake and is linked both wa
   await expect(page.locator('#c-phone')).toHaveValue('13812341234');
   await expect(page.locator('#c-narrative')).toHaveValue('营业部多次未回电，客户要求投诉');
   await expect(page.getByTestId('linked-customer')).toContainText('赵大户');
+  await expect(page.getByTestId('draft-aside')).toContainText('此前未保存的投诉草稿（周先生）已另存');
   // A reload keeps the draft (with what was typed since), not a fresh prefill.
   await page.locator('#c-event-place').fill('营业厅');
   await page.reload();
@@ -415,6 +420,16 @@ test('a demand turned into a complaint prefills the intake and is linked both wa
   await page.getByTestId('demand-table').getByRole('button', { name: '营业部多次未回电，客户要求投诉' }).click();
   await expect(page.getByTestId('demand-detail').getByTestId('links')).toContainText(`转为投诉：${complaintId}`);
   await expect(page.getByTestId('demand-detail').getByTestId('history')).toContainText('转为投诉：');
+
+  // The draft set aside is still there, and comes back as it was typed.
+  await open(page, '/complaints/new');
+  await expect(page.getByTestId('draft-aside')).toContainText('周先生');
+  await page.getByTestId('restore-aside').click();
+  await expect(page.locator('#c-name')).toHaveValue('周先生');
+  await expect(page.locator('#c-narrative')).toHaveValue('理财产品赎回款迟迟未到账');
+  await expect(page.getByTestId('draft-aside')).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('#c-name')).toHaveValue('周先生');
 });
 
 /** `n` complaints `step` ms apart from 1 July 2026 10:00: every other one 运营部, every third

@@ -29,6 +29,8 @@ use super::model::{from_input, from_slug, now_s, slug, to_input};
 use super::repo::{find_customers, reserve_case_number, save_complaint};
 
 const DRAFT_KEY: &str = "kefu.complaints.intake-draft";
+/// Drafts set aside when a demand's conversion filled the form over them, the last last.
+const ASIDE_KEY: &str = "kefu.complaints.intake-drafts-aside";
 
 /// Departments offered as suggestions (any name may be typed).
 pub const DEPARTMENTS: [&str; 6] = [
@@ -91,6 +93,33 @@ impl IntakeForm {
             f.email = c.email.clone().unwrap_or_default();
         }
         f
+    }
+
+    /// Whether anything was typed or chosen into the form (beyond what a fresh one holds).
+    fn has_typing(&self) -> bool {
+        [
+            &self.name,
+            &self.phone,
+            &self.email,
+            &self.address,
+            &self.event_place,
+            &self.staff,
+            &self.narrative,
+            &self.preliminary_opinion,
+            &self.department,
+        ]
+        .iter()
+        .any(|s| !s.trim().is_empty())
+            || self.customer_id.is_some()
+    }
+
+    /// A few words that tell a draft from another: the complainant's name, else the start of
+    /// the narrative.
+    fn label(&self) -> String {
+        match self.name.trim() {
+            "" => self.narrative.trim().chars().take(20).collect(),
+            name => name.to_string(),
+        }
     }
 
     /// The domain's draft of this form.
@@ -161,6 +190,33 @@ fn element_of(field: &str) -> &'static str {
     }
 }
 
+/// Keeps the form as the draft (a reload, a closed tab or a failed save loses nothing).
+fn keep_draft(f: &IntakeForm) {
+    if let Ok(json) = serde_json::to_string(f) {
+        local_set(DRAFT_KEY, &json);
+    }
+}
+
+/// Keeps the drafts set aside (see [`ASIDE_KEY`]); returns what the banner says of them.
+fn keep_aside(kept: &[IntakeForm]) -> Option<(String, usize)> {
+    match serde_json::to_string(kept) {
+        Ok(json) if !kept.is_empty() => local_set(ASIDE_KEY, &json),
+        _ => local_remove(ASIDE_KEY),
+    }
+    aside_summary(kept)
+}
+
+fn read_aside() -> Vec<IntakeForm> {
+    local_get(ASIDE_KEY)
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+/// The last draft set aside's label, and how many there are.
+fn aside_summary(kept: &[IntakeForm]) -> Option<(String, usize)> {
+    kept.last().map(|f| (f.label(), kept.len()))
+}
+
 /// Why saving failed.
 enum SaveError {
     Invalid(Vec<FieldError>),
@@ -192,6 +248,8 @@ pub fn IntakePage() -> impl IntoView {
 
     let restored = local_get(DRAFT_KEY).and_then(|s| serde_json::from_str::<IntakeForm>(&s).ok());
     let was_restored = RwSignal::new(restored.is_some());
+    // Drafts set aside by demands' conversions: the last one's label, and how many.
+    let aside = RwSignal::new(aside_summary(&read_aside()));
     let form = RwSignal::new(restored.unwrap_or_else(IntakeForm::fresh));
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let show_all = RwSignal::new(false);
@@ -216,9 +274,14 @@ pub fn IntakePage() -> impl IntoView {
                             None => None,
                         };
                         let f = IntakeForm::from_demand(&d, customer.as_ref());
-                        if let Ok(json) = serde_json::to_string(&f) {
-                            local_set(DRAFT_KEY, &json);
+                        // What was typed before is kept aside, not written over.
+                        let before = form.get_untracked();
+                        if before.has_typing() {
+                            let mut kept = read_aside();
+                            kept.push(before);
+                            aside.try_set(keep_aside(&kept));
                         }
+                        keep_draft(&f);
                         form.try_set(f);
                         was_restored.try_set(false);
                     }
@@ -236,9 +299,30 @@ pub fn IntakePage() -> impl IntoView {
         touched.update(|t| {
             t.insert(field);
         });
-        if let Ok(json) = serde_json::to_string(&form.get_untracked()) {
-            local_set(DRAFT_KEY, &json);
+        keep_draft(&form.get_untracked());
+    };
+
+    // The last draft set aside and the form change places (neither is lost).
+    let swap_aside = move |_| {
+        let mut kept = read_aside();
+        let Some(earlier) = kept.pop() else {
+            aside.set(None);
+            return;
+        };
+        let now_typed = form.get_untracked();
+        if now_typed.has_typing() {
+            kept.push(now_typed);
         }
+        aside.set(keep_aside(&kept));
+        keep_draft(&earlier);
+        form.set(earlier);
+        touched.set(BTreeSet::new());
+        was_restored.set(true);
+    };
+    let drop_aside = move |_| {
+        let mut kept = read_aside();
+        kept.pop();
+        aside.set(keep_aside(&kept));
     };
 
     let problems = Memo::new(move |_| form.with(|f| f.problems(now_s())));
@@ -432,6 +516,22 @@ pub fn IntakePage() -> impl IntoView {
                 <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
             </div>
         </Show>
+        {move || aside.get().map(|(label, n)| view! {
+            <div class="panel draft-banner row" data-testid="draft-aside" role="status">
+                <span>{move || lang.get().s(
+                    match n {
+                        1 => format!("此前未保存的投诉草稿（{label}）已另存，未被覆盖。"),
+                        n => format!("此前未保存的投诉草稿（{label}）已另存，未被覆盖；另存的草稿共 {n} 份。"),
+                    },
+                    match n {
+                        1 => format!("The earlier unsaved draft ({label}) was kept aside, not written over."),
+                        n => format!("The earlier unsaved draft ({label}) was kept aside, not written over; {n} drafts are kept aside."),
+                    },
+                )}</span>
+                <button type="button" on:click=swap_aside data-testid="restore-aside">{t2("换回该草稿", "Switch to that draft")}</button>
+                <button type="button" class="link" on:click=drop_aside data-testid="discard-aside">{t2("放弃该草稿", "Discard it")}</button>
+            </div>
+        })}
         {move || form.with(|f| f.from_demand.clone().map(|id| (id, f.from_demand_label.clone()))).map(|(id, label)| view! {
             <p class="panel row" data-testid="from-demand">
                 <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
