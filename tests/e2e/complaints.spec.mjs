@@ -116,6 +116,13 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.locator('#f-ca-desc-0').fill('升级叫号系统并安排高峰期引导员');
   await page.locator('#f-ca-owner-0').fill('运营部');
   await page.locator('#f-ca-due-0').fill('2026-12-31');
+  // A reload mid-form: what was typed is back.
+  await page.reload();
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  await expect(page.locator('#f-text')).toHaveValue('向客户致歉，优化叫号及大堂引导流程。');
+  await expect(page.locator('#f-responsibility')).toHaveValue('ours_partial');
+  await expect(page.locator('#f-ca-desc-0')).toHaveValue('升级叫号系统并安排高峰期引导员');
+  await expect(page.locator('#f-ca-due-0')).toHaveValue('2026-12-31');
   await page.getByTestId('action-submit').click();
   await expect(page.getByTestId('action-form')).toHaveCount(0);
   await expect(page.getByTestId('case-status')).toHaveText('待审批');

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::complaint::{
     clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complaint,
@@ -15,6 +16,7 @@ use crate::domain::complaint::{
 use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::i18n::{t2, Lang};
+use crate::ui::platform::{local_get, local_remove, local_set};
 use crate::ui::state::{app, store};
 
 use super::intake::DEPARTMENTS;
@@ -35,6 +37,9 @@ struct ActionForm {
     satisfied: RwSignal<String>,
     /// Corrective actions: (description, owner, due date `YYYY-MM-DD`).
     corrective: RwSignal<Vec<(String, String, String)>>,
+    /// Counts edits of the corrective rows, which are changed without notifying `corrective`
+    /// (that would re-render the rows and steal the focus): what keeps the draft follows it.
+    corrective_edits: RwSignal<u32>,
     index: RwSignal<String>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
@@ -52,6 +57,7 @@ impl ActionForm {
             channel: RwSignal::new(slug(Channel::Phone)),
             satisfied: RwSignal::new(String::new()),
             corrective: RwSignal::new(Vec::new()),
+            corrective_edits: RwSignal::new(0),
             index: RwSignal::new(String::new()),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -184,6 +190,77 @@ impl ActionForm {
     }
 }
 
+/// What an open action form holds, kept in this browser per case so that a reload or a closed
+/// tab loses nothing typed; dropped once the action is saved or the form cancelled.
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default)]
+struct ActionDraft {
+    kind: Option<ActionKind>,
+    text: String,
+    category: String,
+    severity: String,
+    department: String,
+    responsibility: String,
+    channel: String,
+    satisfied: String,
+    corrective: Vec<(String, String, String)>,
+    index: String,
+}
+
+impl ActionForm {
+    /// The form's fields (read tracked: an effect that calls this follows every keystroke).
+    fn draft(&self) -> ActionDraft {
+        self.corrective_edits.track();
+        ActionDraft {
+            kind: self.kind.get(),
+            text: self.text.get(),
+            category: self.category.get(),
+            severity: self.severity.get(),
+            department: self.department.get(),
+            responsibility: self.responsibility.get(),
+            channel: self.channel.get(),
+            satisfied: self.satisfied.get(),
+            corrective: self.corrective.get(),
+            index: self.index.get(),
+        }
+    }
+
+    fn restore(&self, d: ActionDraft) {
+        self.kind.set(d.kind);
+        self.text.set(d.text);
+        self.category.set(d.category);
+        self.severity.set(d.severity);
+        self.department.set(d.department);
+        self.responsibility.set(d.responsibility);
+        if !d.channel.is_empty() {
+            self.channel.set(d.channel);
+        }
+        self.satisfied.set(d.satisfied);
+        self.corrective.set(d.corrective);
+        self.index.set(d.index);
+        self.error.set(None);
+    }
+
+    /// Keeps the open form in this browser as it is typed, under `whose` (the signed-in person
+    /// and the case), and takes it up again when the page shows the same (after a reload, from
+    /// another case, or that person signed in again).
+    fn keep_for(self, whose: impl Fn() -> String + 'static) {
+        Effect::new(move |before: Option<String>| {
+            let key = format!("kefu.complaints.action-draft.{}", whose());
+            if before.as_ref() != Some(&key) {
+                let kept = local_get(&key).and_then(|s| serde_json::from_str(&s).ok());
+                self.restore(kept.unwrap_or_default());
+            }
+            let d = self.draft();
+            match (d.kind, serde_json::to_string(&d)) {
+                (Some(_), Ok(json)) => local_set(&key, &json),
+                _ => local_remove(&key),
+            }
+            key
+        });
+    }
+}
+
 trait OkOrDefault<T> {
     fn ok_or_default(self) -> Result<T, String>;
 }
@@ -213,6 +290,10 @@ pub fn CasePage() -> impl IntoView {
         async move { typed::load::<Complaint, _>(&s, &id).await }
     });
     let form = ActionForm::new();
+    form.keep_for(move || {
+        let user = state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
+        format!("{}.{}", user.unwrap_or_default(), id())
+    });
     // Event handlers run outside the component's owner: keep the store handle here.
     let store_handle = StoredValue::new_local(store());
 
@@ -573,7 +654,8 @@ fn CorrectiveEditor(form: ActionForm) -> impl IntoView {
                     _ => row.2 = v,
                 }
             }
-        })
+        });
+        form.corrective_edits.update(|n| *n += 1);
     };
     view! {
         <div class="corrective" data-testid="corrective-editor">
