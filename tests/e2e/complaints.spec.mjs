@@ -63,6 +63,12 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.getByTestId('save-complaint').click();
   await expect(page.locator('#c-narrative-err')).toHaveText('请记录投诉事由及经过');
   await expect(page).toHaveURL(/\/complaints\/new$/);
+  // The banner of why it was refused follows a switch of language, as the fields' errors do.
+  await expect(page.getByTestId('save-error')).toHaveText('请记录投诉事由及经过');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('save-error')).toHaveText('Describe what the complaint is about');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('save-error')).toHaveText('请记录投诉事由及经过');
   // A phone number that is not one is refused too.
   await page.locator('#c-phone').fill('12ab');
   await expect(page.locator('#c-phone-err')).toContainText('电话号码格式不正确');

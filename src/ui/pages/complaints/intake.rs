@@ -225,13 +225,18 @@ enum SaveError {
 }
 
 impl SaveError {
+    /// The message in Chinese and in English.
+    fn texts(&self) -> (String, String) {
+        (self.message(Lang::Zh), self.message(Lang::En))
+    }
+
     fn message(&self, lang: Lang) -> String {
         match self {
             SaveError::Invalid(errs) => errs
                 .iter()
                 .map(|e| lang.s(e.zh.clone(), e.en.clone()))
                 .collect::<Vec<_>>()
-                .join("；"),
+                .join(&lang.s("；", "; ")),
             SaveError::Classify(e) => lang.s(e.zh(), e.en()),
             SaveError::Store(e) => e.message(lang.is_zh()),
         }
@@ -254,7 +259,8 @@ pub fn IntakePage() -> impl IntoView {
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let show_all = RwSignal::new(false);
     let saving = RwSignal::new(false);
-    let save_error = RwSignal::new(None::<String>);
+    // Why the last save failed, in both languages (shown in the one of the moment).
+    let save_error = RwSignal::new(None::<(String, String)>);
 
     // From a demand (`?from_demand=`): fill a fresh form from it, unless the draft already is
     // that demand's (a reload keeps what was typed since).
@@ -286,7 +292,7 @@ pub fn IntakePage() -> impl IntoView {
                         was_restored.try_set(false);
                     }
                     Err(e) => {
-                        save_error.try_set(Some(e.message(lang.get_untracked().is_zh())));
+                        save_error.try_set(Some((e.message(true), e.message(false))));
                     }
                 }
             });
@@ -358,15 +364,13 @@ pub fn IntakePage() -> impl IntoView {
         let errors = f.problems(now);
         if let Some(first) = errors.first() {
             focus(element_of(first.field));
-            save_error.set(Some(
-                SaveError::Invalid(errors).message(lang.get_untracked()),
-            ));
+            save_error.set(Some(SaveError::Invalid(errors).texts()));
             return;
         }
         let Some(user) = state.user.get_untracked() else {
-            save_error.set(Some(lang.get_untracked().s(
-                "请先在“设置”中用本人 PIN 登录本设备，再保存投诉。",
-                "Sign in on this device in Settings with your PIN before saving.",
+            save_error.set(Some((
+                "请先在“设置”中用本人 PIN 登录本设备，再保存投诉。".into(),
+                "Sign in on this device in Settings with your PIN before saving.".into(),
             )));
             return;
         };
@@ -450,9 +454,8 @@ pub fn IntakePage() -> impl IntoView {
                     navigate(&format!("/complaints/{}", c.id), Default::default());
                 }
                 Err(e) => {
-                    let text = e.message(lang.get_untracked());
-                    save_error.set(Some(text.clone()));
-                    state.warn(text);
+                    state.warn(e.message(lang.get_untracked()));
+                    save_error.set(Some(e.texts()));
                 }
             }
         });
@@ -671,7 +674,7 @@ pub fn IntakePage() -> impl IntoView {
                     </Field>
                 </div>
             </section>
-            <div class="err" role="alert" data-testid="save-error">{move || save_error.get()}</div>
+            <div class="err" role="alert" data-testid="save-error">{move || save_error.get().map(|(zh, en)| lang.get().s(zh, en))}</div>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-complaint" disabled=move || saving.get()
                     on:click=move |ev| { ev.prevent_default(); save_click(); }>
