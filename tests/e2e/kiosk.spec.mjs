@@ -1,8 +1,8 @@
 // The lobby kiosk as a customer and a staff member see it: set up and started from the staff
 // form, a submission with its thank-you and reset, the idle reset (partial answers kept), the
-// PIN exit (back button and a wrong PIN do not leave), submissions with the web server gone
-// and the waiting count, a reload still in kiosk mode, the minimum gap, and sleeping outside
-// opening hours.
+// PIN exit (back button and a wrong PIN do not leave; the pause after wrong PINs kept by the
+// device), submissions with the web server gone and the waiting count, a reload still in kiosk
+// mode, the minimum gap, and sleeping outside opening hours.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
 
@@ -43,6 +43,38 @@ async function answerAll(page, score = 5) {
 
 const waiting = (page) => page.getByTestId('kiosk-waiting');
 
+/** Types `digits` on the open PIN pad and presses OK. */
+async function enterPin(page, digits) {
+  for (const d of digits) await page.getByTestId('kiosk-pin').getByRole('button', { name: d, exact: true }).click();
+  await page.getByTestId('kiosk-pin-ok').click();
+}
+
+/** Every stored document's body as JSON text. */
+function storedBodies(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('kefu');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const names = Array.from(db.objectStoreNames);
+      const tx = db.transaction(names, 'readonly');
+      const out = [];
+      let pending = names.length;
+      for (const n of names) {
+        const all = tx.objectStore(n).getAll();
+        all.onsuccess = () => {
+          // A document's body is kept as JSON text under `b`.
+          for (const v of all.result) out.push(typeof v.b === 'string' ? v.b : JSON.stringify(v));
+          if (--pending === 0) resolve(out);
+        };
+      }
+    };
+  }));
+}
+
+/** A moment `secs` seconds after `t`. */
+const after = (t, secs) => new Date(t.getTime() + secs * 1000);
+
 test('a customer submits, sees the thank-you, and the kiosk resets for the next one', async ({ page }) => {
   await startKiosk(page, { thanks: 2 });
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
@@ -73,25 +105,7 @@ test('left idle, the kiosk resets and keeps the partial answers as configured', 
   await expect(page.getByTestId('kiosk-form')).toHaveCount(0);
   // The half-filled survey was kept as a partial response, waiting to be sent.
   await expect(waiting(page)).toHaveText('1 份评价待上传');
-  const stored = await page.evaluate(() => new Promise((resolve, reject) => {
-    const req = indexedDB.open('kefu');
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const db = req.result;
-      const names = Array.from(db.objectStoreNames);
-      const tx = db.transaction(names, 'readonly');
-      const out = [];
-      let pending = names.length;
-      for (const n of names) {
-        const all = tx.objectStore(n).getAll();
-        all.onsuccess = () => {
-          // A document's body is kept as JSON text under `b`.
-          for (const v of all.result) out.push(typeof v.b === 'string' ? v.b : JSON.stringify(v));
-          if (--pending === 0) resolve(out);
-        };
-      }
-    };
-  }));
+  const stored = await storedBodies(page);
   const partial = stored.filter((s) => s.includes('"complete":false') && s.includes('"Kiosk"'));
   expect(partial.length).toBeGreaterThan(0);
   expect(partial.join()).toContain('att_patience');
@@ -115,14 +129,12 @@ test('leaving kiosk mode needs a staff PIN: back button and a wrong PIN do not l
 
   await page.getByTestId('kiosk-exit').click();
   await expect(page.getByTestId('kiosk-pin')).toBeVisible();
-  for (const d of '1111') await page.getByTestId('kiosk-pin').getByRole('button', { name: d, exact: true }).click();
-  await page.getByTestId('kiosk-pin-ok').click();
+  await enterPin(page, '1111');
   await expect(page.getByTestId('kiosk-pin-error')).toHaveText('PIN 不正确', { timeout: 20_000 });
   await expect(page.getByTestId('kiosk')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
 
-  for (const d of '2468') await page.getByTestId('kiosk-pin').getByRole('button', { name: d, exact: true }).click();
-  await page.getByTestId('kiosk-pin-ok').click();
+  await enterPin(page, '2468');
   await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
   await expect(page.locator('h1')).toHaveText('工作台');
   // Unlocked for good: the kiosk address now shows the staff setup, not the kiosk.
@@ -227,8 +239,54 @@ test('the kiosk keeps the screen awake, asks again when shown again, goes full s
   await expect.poll(async () => (await seen()).fullscreen).toBeGreaterThanOrEqual(1);
   // Leaving with a staff PIN lets the screen sleep again.
   await page.getByTestId('kiosk-exit').click();
-  for (const d of '2468') await page.getByTestId('kiosk-pin').getByRole('button', { name: d, exact: true }).click();
-  await page.getByTestId('kiosk-pin-ok').click();
+  await enterPin(page, '2468');
   await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
   await expect.poll(async () => (await seen()).released).toBeGreaterThanOrEqual(1);
 });
+
+test('the pause after five wrong PINs belongs to the device: closing the pad, its idle close and a reload keep it', async ({ page }) => {
+  // A still clock: the pause's time left moves only when the test moves the clock.
+  const t0 = new Date(2026, 11, 3, 10, 0, 0);
+  await page.clock.setFixedTime(t0);
+  await startKiosk(page);
+  const pad = page.getByTestId('kiosk-pin');
+  const said = page.getByTestId('kiosk-pin-error');
+  await page.getByTestId('kiosk-exit').click();
+  for (let i = 1; i <= 4; i++) {
+    await enterPin(page, '1111');
+    await expect(said).toHaveText('PIN 不正确', { timeout: 20_000 });
+  }
+  await enterPin(page, '1111');
+  await expect(said).toHaveText('错误次数过多，请 1 分钟后再试', { timeout: 20_000 });
+  // During the pause even the right PIN is refused.
+  await enterPin(page, '2468');
+  await expect(said).toHaveText('错误次数过多，请 1 分钟后再试');
+  // Cancelled and opened again: still paused, said at once.
+  await pad.getByRole('button', { name: '取消' }).click();
+  await expect(pad).toHaveCount(0);
+  await page.getByTestId('kiosk-exit').click();
+  await expect(said).toHaveText('错误次数过多，请 1 分钟后再试');
+  await enterPin(page, '2468');
+  await expect(said).toHaveText('错误次数过多，请 1 分钟后再试');
+  // The pad closes itself after 30 s untouched; opened again, the pause goes on.
+  await page.clock.setFixedTime(after(t0, 31));
+  await expect(pad).toHaveCount(0, { timeout: 5_000 });
+  await page.getByTestId('kiosk-exit').click();
+  await expect(said).toHaveText('错误次数过多，请 29 秒后再试');
+  // A reload keeps it too; the pause is said in English to an English reader.
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  await page.locator('.kiosk-lang').click();
+  await page.getByTestId('kiosk-exit').click();
+  await expect(said).toHaveText('Too many wrong PINs. Try again in 29 s.');
+  await enterPin(page, '2468');
+  await expect(said).toHaveText('Too many wrong PINs. Try again in 29 s.');
+  await expect(page.getByTestId('kiosk')).toBeVisible();
+  // Once the minute is over, the right PIN leaves kiosk mode (the pad, last touched at 31 s,
+  // is still open).
+  await page.clock.setFixedTime(after(t0, 60));
+  await expect(said).toHaveText('');
+  await enterPin(page, '2468');
+  await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+});
+

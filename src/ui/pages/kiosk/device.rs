@@ -1,6 +1,7 @@
 //! The kiosk's memory on this device: a `_local` (never replicated) document saying whether
 //! the device is locked to a survey, with which configuration, and when the last response was
-//! submitted; and how many of this device's kiosk responses still wait to be sent.
+//! submitted; the wrong staff PINs entered here (`PinLockout`, in localStorage); and how many
+//! of this device's kiosk responses still wait to be sent.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -8,11 +9,13 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::pin_lockout::PinLockout;
 use crate::domain::survey::{Channel, KioskConfig, SurveyResponse};
 use crate::store::{typed, DocStore, StoreError};
 use crate::sync::config::{SyncConfig, CONFIG_DOC};
 use crate::sync::protocol::Checkpoint;
 use crate::ui::boot::device_settings;
+use crate::ui::platform::{local_get, local_set};
 use crate::ui::state::AppStore;
 
 /// The `_local` document id.
@@ -40,6 +43,24 @@ pub async fn load(store: &AppStore) -> Option<KioskDevice> {
 pub async fn save(store: &AppStore, d: &KioskDevice) -> Result<(), StoreError> {
     let v = serde_json::to_value(d).map_err(|e| StoreError::Invalid(e.to_string()))?;
     store.put_local(KIOSK_DOC, v).await
+}
+
+/// Where the device keeps its wrong staff PINs.
+const PIN_LOCKOUT_KEY: &str = "kefu.kiosk.pin";
+
+/// The wrong staff PINs this device has seen and the pause they earned. Kept in localStorage,
+/// read and written at once: a pause is stored before the pad says so, outlives the pad and a
+/// reload, and no write of the kiosk document can overwrite it.
+pub fn pin_lockout() -> PinLockout {
+    local_get(PIN_LOCKOUT_KEY)
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+pub fn save_pin_lockout(lockout: &PinLockout) {
+    if let Ok(text) = serde_json::to_string(lockout) {
+        local_set(PIN_LOCKOUT_KEY, &text);
+    }
 }
 
 /// The route of a kiosk locked to `survey_id` (without the `survey:` prefix, as the

@@ -1,20 +1,35 @@
 //! The staff PIN pad that leaves kiosk mode: large digits, the PIN checked against the active
 //! staff profiles (only those allowed by the kiosk configuration when it names any), a wrong
-//! PIN refused, and a pause after repeated wrong PINs.
+//! PIN refused, and the device's pause after repeated wrong PINs (`PinLockout`), shown with
+//! the time left.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::domain::pin_lockout::PinLockout;
 use crate::domain::staff::{verify_pin, Staff};
 use crate::ui::data::all_of;
 use crate::ui::platform::{now_millis, yield_now};
 use crate::ui::state::{app, store};
 
-/// Wrong PINs in a row before the pad pauses.
-const MAX_TRIES: u32 = 5;
-/// How long the pad pauses after too many wrong PINs.
-const PAUSE_MS: u64 = 60_000;
+use super::device::{pin_lockout, save_pin_lockout};
+use super::wait_words;
+
 const MAX_LEN: usize = 8;
+
+/// Records the outcome of a PIN check on the device, and returns what it now holds.
+fn record_check(right: bool) -> PinLockout {
+    let mut lockout = pin_lockout();
+    if right {
+        lockout.right_pin();
+    } else {
+        lockout.wrong_pin(now_millis());
+    }
+    save_pin_lockout(&lockout);
+    lockout
+}
 
 /// The staff member whose PIN this is, among the active staff allowed to leave the kiosk
 /// (`exit_ids` empty: any active staff member).
@@ -37,8 +52,15 @@ pub fn PinPad(
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let tries = RwSignal::new(0u32);
-    let paused_until = RwSignal::new(0u64);
+    // The device's wrong PINs, read afresh each time the pad opens, and a clock for the
+    // pause's time left.
+    let lockout = RwSignal::new(pin_lockout());
+    let clock = RwSignal::new(now_millis());
+    if let Ok(h) = set_interval_with_handle(move || clock.set(now_millis()), Duration::from_secs(1))
+    {
+        on_cleanup(move || h.clear());
+    }
+    let pause_left = move || lockout.with(|l| l.remaining_ms(clock.get()));
     let exit_ids = StoredValue::new(exit_ids);
     // Futures run without the reactive owner: take the store handle here.
     let db = StoredValue::new_local(store());
@@ -54,11 +76,12 @@ pub fn PinPad(
         if busy.get_untracked() {
             return;
         }
-        if now_millis() < paused_until.get_untracked() {
-            error.set(Some(lang.get_untracked().s(
-                "错误次数过多，请稍后再试",
-                "Too many wrong PINs; try again in a minute",
-            )));
+        clock.set(now_millis());
+        lockout.set(pin_lockout());
+        if pause_left() > 0 {
+            // The pause is said in place of an error; no PIN is checked until it ends.
+            pin.set(String::new());
+            error.set(None);
             return;
         }
         let entered = pin.get_untracked();
@@ -83,17 +106,11 @@ pub fn PinPad(
             let found = unlocking_staff(staff, &exit_ids, &entered);
             busy.set(false);
             pin.set(String::new());
+            lockout.set(record_check(found.is_some()));
+            clock.set(now_millis());
             match found {
                 Some(s) => on_unlock.run(s),
-                None => {
-                    let n = tries.get_untracked() + 1;
-                    tries.set(n);
-                    if n >= MAX_TRIES {
-                        tries.set(0);
-                        paused_until.set(now_millis() + PAUSE_MS);
-                    }
-                    error.set(Some(lang.get_untracked().s("PIN 不正确", "Wrong PIN")));
-                }
+                None => error.set(Some(lang.get_untracked().s("PIN 不正确", "Wrong PIN"))),
             }
         });
     };
@@ -122,6 +139,16 @@ pub fn PinPad(
     };
 
     let dots = move || "●".repeat(pin.get().len());
+    let message = move || match pause_left() {
+        0 => error.get(),
+        ms => {
+            let wait = wait_words(ms.div_ceil(1000), lang.get());
+            Some(lang.get().s(
+                format!("错误次数过多，请 {wait}后再试"),
+                format!("Too many wrong PINs. Try again in {wait}."),
+            ))
+        }
+    };
     view! {
         <div class="kiosk-pin-backdrop">
             <div class="kiosk-pin" role="dialog" aria-modal="true" aria-labelledby="kiosk-pin-h"
@@ -131,7 +158,7 @@ pub fn PinPad(
                     aria-label=move || lang.get().t("已输入的位数", "Digits entered")>
                     {dots}
                 </div>
-                <div class="kiosk-pin-err" role="alert" data-testid="kiosk-pin-error">{move || error.get()}</div>
+                <div class="kiosk-pin-err" role="alert" data-testid="kiosk-pin-error">{message}</div>
                 <div class="kiosk-pin-keys">
                     {['1', '2', '3', '4', '5', '6', '7', '8', '9'].into_iter().map(|d| view! {
                         <button type="button" class="kiosk-key" on:click=move |_| press(d)>{d.to_string()}</button>
