@@ -977,9 +977,21 @@ pub fn may_submit(
     now: NaiveDateTime,
     min_gap_secs: u32,
 ) -> bool {
-    match last_submit {
-        None => true,
-        Some(last) => (now - last).num_seconds() >= i64::from(min_gap_secs),
+    submit_wait_secs(last_submit, now, min_gap_secs) == 0
+}
+
+/// Seconds still to wait at `now` before a new submission is allowed (0: allowed now). A clock
+/// that went backwards waits the whole gap (at least a second) until it passes the last one.
+pub fn submit_wait_secs(
+    last_submit: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+    min_gap_secs: u32,
+) -> i64 {
+    let gap = i64::from(min_gap_secs);
+    match last_submit.map(|last| (now - last).num_seconds()) {
+        None => 0,
+        Some(elapsed) if elapsed < 0 => gap.max(1),
+        Some(elapsed) => (gap - elapsed).max(0),
     }
 }
 
@@ -1506,6 +1518,21 @@ mod tests {
         assert!(!may_submit(Some(t0), dt("2026-11-23 10:00:29"), 30));
         assert!(may_submit(Some(t0), dt("2026-11-23 10:00:30"), 30));
         assert!(!may_submit(Some(t0), dt("2026-11-23 09:59:00"), 30));
+        assert_eq!(submit_wait_secs(None, t0, 30), 0);
+        assert_eq!(submit_wait_secs(Some(t0), t0, 30), 30);
+        assert_eq!(
+            submit_wait_secs(Some(t0), dt("2026-11-23 10:00:04"), 30),
+            26
+        );
+        assert_eq!(submit_wait_secs(Some(t0), dt("2026-11-23 10:00:30"), 30), 0);
+        assert_eq!(submit_wait_secs(Some(t0), dt("2026-11-23 11:00:00"), 30), 0);
+        // A clock set back waits the whole gap, and refuses even without one.
+        assert_eq!(
+            submit_wait_secs(Some(t0), dt("2026-11-23 09:00:00"), 30),
+            30
+        );
+        assert_eq!(submit_wait_secs(Some(t0), dt("2026-11-23 09:00:00"), 0), 1);
+        assert!(!may_submit(Some(t0), dt("2026-11-23 09:00:00"), 0));
         let mut c = KioskConfig::new("survey:a");
         assert!(!c.idle_expired(t0, dt("2026-11-23 10:00:59")));
         assert!(c.idle_expired(t0, dt("2026-11-23 10:01:00")));

@@ -2,7 +2,8 @@
 // form, a submission with its thank-you and reset, the idle reset (partial answers kept), the
 // PIN exit (back button and a wrong PIN do not leave; the pause after wrong PINs kept by the
 // device), submissions with the web server gone and the waiting count, a reload still in kiosk
-// mode, the minimum gap, and sleeping outside opening hours.
+// mode, the minimum gap (the refused answers kept), and sleeping
+// outside opening hours.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
 
@@ -288,5 +289,29 @@ test('the pause after five wrong PINs belongs to the device: closing the pad, it
   await expect(said).toHaveText('');
   await enterPin(page, '2468');
   await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+});
+
+test('answers refused by the minimum gap are kept and sent once it has passed, without answering again', async ({ page }) => {
+  const t0 = new Date(2026, 11, 3, 10, 0, 0);
+  await page.clock.setFixedTime(t0);
+  await startKiosk(page, { gap: 60, thanks: 1, idle: 600 });
+  await answerAll(page);
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await page.clock.setFixedTime(after(t0, 2));
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+  await answerAll(page, 3);
+  const refused = page.getByTestId('kiosk-refused');
+  await expect(refused).toContainText('您的答案已保留，请约 58 秒后再试。');
+  await expect(page.getByTestId('kiosk-retry')).toBeDisabled();
+  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  // The gap has passed: the same answers are sent with one touch.
+  await page.clock.setFixedTime(after(t0, 61));
+  await expect(refused).toContainText('您的答案已保留，现在可以提交。');
+  await page.getByTestId('kiosk-retry').click();
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  const complete = (await storedBodies(page)).filter((s) => s.includes('"complete":true') && s.includes('"Kiosk"'));
+  expect(complete).toHaveLength(2);
+  expect(complete.filter((s) => s.includes('"att_courtesy":{"t":"Score","v":3}'))).toHaveLength(1);
 });
 

@@ -1,6 +1,7 @@
 //! The running kiosk: welcome, answering, thank-you and asleep screens; the reset after a
-//! submission and after an idle timeout; the minimum gap between submissions; the waiting
-//! count; and the discreet corner button that opens the staff PIN pad.
+//! submission and after an idle timeout; the
+//! minimum gap between submissions (a refused customer's answers kept to send once it has
+//! passed); the waiting count; and the discreet corner button that opens the staff PIN pad.
 
 use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by_key;
@@ -12,7 +13,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::staff::Staff;
 use crate::domain::survey::{
-    kiosk_state, may_submit, Channel, KioskState, OpeningHours, PartialPolicy, Survey,
+    kiosk_state, submit_wait_secs, Channel, KioskState, OpeningHours, PartialPolicy, Survey,
     SurveyResponse,
 };
 use crate::store::typed;
@@ -26,6 +27,7 @@ use super::device::{self, device_label, waiting_count, KioskDevice};
 use super::guard::{enter_fullscreen, keep_awake};
 use super::pin::PinPad;
 use super::setup::weekday_name;
+use super::wait_words;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -33,8 +35,8 @@ enum Phase {
     Welcome,
     Answering,
     Thanks,
-    /// A submission too soon after the previous one: (seconds still to wait).
-    Refused(i64),
+    /// A submission too soon after the previous one; the answers wait in `partial`.
+    Refused,
     /// Outside opening hours.
     Asleep,
 }
@@ -92,6 +94,8 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     let waiting = RwSignal::new(None::<u64>);
     let waiting_at = StoredValue::new(0u64);
     let pin_open = RwSignal::new(false);
+    // The time, as of the last tick (the refusal's countdown).
+    let clock = RwSignal::new(now());
     let saving = RwSignal::new(false);
     // Futures and timers run without the reactive owner: take the store handle here.
     let db = StoredValue::new_local(store());
@@ -162,19 +166,20 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
 
     let tick = move || {
         let t = now_millis();
+        clock.set(now());
         let cfg = config.get_value();
-        if pin_open.get_untracked() && t.saturating_sub(last_touch.get_value()) >= PIN_IDLE_MS {
+        let untouched = t.saturating_sub(last_touch.get_value());
+        if pin_open.get_untracked() && untouched >= PIN_IDLE_MS {
             pin_open.set(false);
         }
+        let idle = untouched >= u64::from(cfg.idle_timeout_secs) * 1000;
         match phase.get_untracked() {
-            Phase::Answering => {
-                if t.saturating_sub(last_touch.get_value())
-                    >= u64::from(cfg.idle_timeout_secs) * 1000
-                {
+            Phase::Answering | Phase::Refused => {
+                if idle {
                     reset(cfg.partial == PartialPolicy::Keep);
                 }
             }
-            Phase::Thanks | Phase::Refused(_) => {
+            Phase::Thanks => {
                 if t.saturating_sub(thanks_since.get_value())
                     >= u64::from(cfg.thank_you_secs) * 1000
                 {
@@ -217,15 +222,11 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         };
         let cfg = config.get_value();
         let at = now();
-        if !may_submit(last_submit.get_untracked(), at, cfg.min_gap_secs) {
-            let wait = last_submit
-                .get_untracked()
-                .map(|l| i64::from(cfg.min_gap_secs) - (at - l).num_seconds())
-                .unwrap_or(0)
-                .max(1);
-            thanks_since.set_value(now_millis());
-            partial.set(None);
-            phase.set(Phase::Refused(wait));
+        if submit_wait_secs(last_submit.get_untracked(), at, cfg.min_gap_secs) > 0 {
+            // Kept, to be sent once the gap has passed without answering again.
+            clock.set(at);
+            partial.set(Some(r));
+            phase.set(Phase::Refused);
             return;
         }
         kiosk_fields(&mut r, true, &label.get_untracked());
@@ -268,6 +269,20 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         lang.set(next);
         remember_lang(next);
     };
+    // The refused customer's answers, sent again.
+    let retry = move |_| {
+        if let Some(r) = partial.get_untracked() {
+            submit(r);
+        }
+    };
+    let wait_left = move || {
+        submit_wait_secs(
+            last_submit.get(),
+            clock.get(),
+            config.get_value().min_gap_secs,
+        )
+    };
+    let may_retry = move || wait_left() == 0 && !saving.get();
 
     let title = move || match survey.get() {
         Some(Ok(s)) => s.title.get(lang.get().is_zh()).to_string(),
@@ -327,15 +342,31 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     <p>{t2("我们会认真对待每一条意见。", "We read every opinion carefully.")}</p>
                 </div>
             }.into_any(),
-            (Phase::Refused(wait), _) => view! {
+            (Phase::Refused, _) => view! {
                 <div class="kiosk-center kiosk-refused" role="alert" data-testid="kiosk-refused">
                     <h1>{t2("感谢您的参与", "Thank you for taking part")}</h1>
-                    <p>{move || if lang.get().is_zh() {
-                        format!("本终端刚刚收到一份评价。为保证评价真实，两次提交之间需间隔一段时间，请约 {wait} 秒后再试。")
-                    } else {
-                        format!("This kiosk has just received a response. To keep results fair, submissions need a short pause between them; please try again in about {wait} seconds.")
+                    <p>{t2(
+                        "本终端刚刚收到一份评价。为保证评价真实，两次提交之间需间隔一段时间。",
+                        "This kiosk has just received a response. To keep results fair, submissions need a short pause between them.",
+                    )}</p>
+                    <p data-testid="kiosk-refused-wait">{move || {
+                        let l = lang.get();
+                        match wait_left() {
+                            0 => l.s("您的答案已保留，现在可以提交。", "Your answers are kept: you can submit them now."),
+                            n => {
+                                let wait = wait_words(n.unsigned_abs(), l);
+                                l.s(
+                                    format!("您的答案已保留，请约 {wait}后再试。"),
+                                    format!("Your answers are kept: please try again in about {wait}."),
+                                )
+                            }
+                        }
                     }}</p>
-                    <button type="button" class="kiosk-big" on:click=move |_| reset(false)>
+                    <button type="button" class="kiosk-big" on:click=retry
+                        disabled=move || !may_retry() data-testid="kiosk-retry">
+                        {t2("提交评价", "Submit")}
+                    </button>
+                    <button type="button" class="kiosk-soft" on:click=move |_| reset(false)>
                         {t2("返回首页", "Back to start")}
                     </button>
                 </div>
