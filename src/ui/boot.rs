@@ -7,7 +7,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::domain::settings::{
     check_claim, device_claim_id, device_code_from_random, device_id_from_random, BranchSettings,
-    ClaimCheck, DeviceClaim, DeviceSettings, Language, BRANCH_SETTINGS_ID,
+    ClaimCheck, DeviceClaim, DeviceSettings, BRANCH_SETTINGS_ID,
 };
 use crate::domain::staff::Staff;
 use crate::store::{typed, DocStore, Schema, StoreError};
@@ -96,12 +96,7 @@ pub async fn device_settings(store: &AppStore) -> DeviceSettings {
         Ok(Some(v)) => serde_json::from_value(v).unwrap_or_default(),
         _ => {
             // First start on this device: a random device code for case numbers.
-            let lang = super::i18n::initial_lang();
-            let language = if lang.is_zh() {
-                Language::Zh
-            } else {
-                Language::En
-            };
+            let language = super::i18n::initial_lang().into();
             let mut d = DeviceSettings::first_run(super::platform::random_bytes::<2>(), language);
             d.device_id = device_id_from_random(super::platform::random_bytes::<8>());
             let _ = save_device_settings(store, &d).await;

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::settings::Language;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
     Zh,
@@ -45,22 +47,52 @@ impl Lang {
 
 const LANG_KEY: &str = "kefu.lang";
 
-/// The language remembered on this device, else the browser's.
+/// The staff language remembered on this device, else the browser's.
 pub fn initial_lang() -> Lang {
-    if let Some(saved) = super::platform::local_get(LANG_KEY) {
-        return Lang::from_code(&saved);
+    match super::platform::local_get(LANG_KEY) {
+        Some(saved) => Lang::from_code(&saved),
+        None => browser_lang(),
     }
+}
+
+/// The browser's language.
+pub fn browser_lang() -> Lang {
     let nav = web_sys::window().and_then(|w| w.navigator().language());
     Lang::from_code(&nav.unwrap_or_else(|| "zh-CN".into()))
 }
 
+/// Remembers the staff language on this device and shows the page in it.
 pub fn remember_lang(lang: Lang) {
     super::platform::local_set(LANG_KEY, lang.code());
+    show_lang(lang);
+}
+
+/// Marks the page as written in `lang` (`<html lang>`, for screen readers and fonts) without
+/// remembering it: a customer's choice lasts only for that customer.
+pub fn show_lang(lang: Lang) {
     if let Some(html) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
         let _ = html.set_attribute("lang", lang.code());
+    }
+}
+
+impl From<Language> for Lang {
+    fn from(l: Language) -> Lang {
+        match l {
+            Language::Zh => Lang::Zh,
+            Language::En => Lang::En,
+        }
+    }
+}
+
+impl From<Lang> for Language {
+    fn from(l: Lang) -> Language {
+        match l {
+            Lang::Zh => Language::Zh,
+            Lang::En => Language::En,
+        }
     }
 }
 

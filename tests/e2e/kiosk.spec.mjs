@@ -2,8 +2,8 @@
 // form, a submission with its thank-you and reset, the idle reset (partial answers kept), the
 // PIN exit (back button and a wrong PIN do not leave; the pause after wrong PINs kept by the
 // device), submissions with the web server gone and the waiting count, a reload still in kiosk
-// mode, the minimum gap (the refused answers kept), and sleeping
-// outside opening hours.
+// mode, the minimum gap (the refused answers kept), each customer starting in the kiosk's
+// language, and sleeping outside opening hours.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
 
@@ -289,6 +289,46 @@ test('the pause after five wrong PINs belongs to the device: closing the pad, it
   await expect(said).toHaveText('');
   await enterPin(page, '2468');
   await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+});
+
+test('each customer starts in the kiosk\'s language; a customer\'s switch changes neither the next customer nor the staff language', async ({ page }) => {
+  await startKiosk(page, { idle: 3, thanks: 1 });
+  const begin = page.getByTestId('kiosk-begin');
+  const html = page.locator('html');
+  const english = () => page.locator('.kiosk-lang').click();
+  await english();
+  await expect(begin).toHaveText('Start');
+  await expect(html).toHaveAttribute('lang', 'en');
+  // After the thank-you, the next customer is greeted in Chinese.
+  await answerAll(page);
+  await expect(page.getByTestId('kiosk-thanks')).toContainText('Thank you');
+  await expect(begin).toHaveText('开始评价', { timeout: 6_000 });
+  await expect(html).toHaveAttribute('lang', 'zh-CN');
+  // A customer who switches, starts and walks away: Chinese after the idle reset.
+  await english();
+  await begin.click();
+  await expect(page.getByTestId('kiosk-form')).toBeVisible();
+  await expect(begin).toHaveText('开始评价', { timeout: 8_000 });
+  // One who switches and leaves without starting: Chinese after the idle time too.
+  await english();
+  await expect(begin).toHaveText('Start');
+  await expect(begin).toHaveText('开始评价', { timeout: 8_000 });
+  // Switched, then reloaded: Chinese.
+  await english();
+  await expect(begin).toHaveText('Start');
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  await expect(begin).toHaveText('开始评价');
+  await expect(html).toHaveAttribute('lang', 'zh-CN');
+  // The staff language of the device never changed: staff leaving find the app in Chinese,
+  // even when a customer left the kiosk in English.
+  expect(await page.evaluate(() => localStorage.getItem('kefu.lang'))).toBe('zh-CN');
+  await english();
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('h1')).toHaveText('工作台');
+  await expect(html).toHaveAttribute('lang', 'zh-CN');
 });
 
 test('answers refused by the minimum gap are kept and sent once it has passed, without answering again', async ({ page }) => {

@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::pin_lockout::PinLockout;
+use crate::domain::settings::Language;
 use crate::domain::survey::{Channel, KioskConfig, SurveyResponse};
 use crate::store::{typed, DocStore, StoreError};
 use crate::sync::config::{SyncConfig, CONFIG_DOC};
@@ -30,6 +31,10 @@ pub struct KioskDevice {
     /// When the last complete response was submitted here (against ballot stuffing).
     #[serde(default)]
     pub last_submit: Option<NaiveDateTime>,
+    /// The language each customer starts in: the staff's when kiosk mode was started (none
+    /// for a kiosk started before it was kept: the device's staff language).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// The kiosk document of this device, if kiosk mode was ever set up here.

@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::domain::staff::Staff;
-use crate::ui::i18n::{t2, Lang};
+use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::state::{app, store};
 
 pub use device::{kiosk_path, locked_path, waiting_count, KioskDevice, KIOSK_DOC};
@@ -99,6 +99,10 @@ pub fn KioskPage() -> impl IntoView {
                 }
             }
             guard::leave_fullscreen();
+            // Back to the staff language the kiosk never changed.
+            let staff_lang = initial_lang();
+            state.lang.set(staff_lang);
+            show_lang(staff_lang);
             state.tell(
                 format!("{} 已退出自助模式", who.name),
                 format!("{} left kiosk mode", who.name),

@@ -1,5 +1,5 @@
 //! The running kiosk: welcome, answering, thank-you and asleep screens; the reset after a
-//! submission and after an idle timeout; the
+//! submission and after an idle timeout (each customer starts in the kiosk's language); the
 //! minimum gap between submissions (a refused customer's answers kept to send once it has
 //! passed); the waiting count; and the discreet corner button that opens the staff PIN pad.
 
@@ -17,7 +17,7 @@ use crate::domain::survey::{
     SurveyResponse,
 };
 use crate::store::typed;
-use crate::ui::i18n::{remember_lang, t2, Lang};
+use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::pages::surveys::answer::SurveyForm;
 use crate::ui::pages::surveys::records::submit_response;
 use crate::ui::platform::{new_id, now, now_millis};
@@ -82,6 +82,15 @@ fn hours_lines(hours: &[OpeningHours], zh: bool) -> Vec<String> {
 pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoView {
     let state = app();
     let lang = state.lang;
+    // Each customer starts in this language; a customer's switch is not remembered.
+    let home_lang = device.language.map(Lang::from).unwrap_or_else(initial_lang);
+    let use_lang = move |l: Lang| {
+        if lang.get_untracked() != l {
+            lang.set(l);
+        }
+        show_lang(l);
+    };
+    use_lang(home_lang);
     let config = StoredValue::new(device.config.clone());
     let last_submit = RwSignal::new(device.last_submit);
     let survey = RwSignal::new(None::<Result<Survey, String>>);
@@ -142,11 +151,12 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         phase.set(Phase::Asleep);
     }
 
-    // Back to the welcome screen with an empty form. A half-filled survey is saved as a
-    // partial response when the configuration says so.
+    // Back to the welcome screen with an empty form, in the kiosk's language. A half-filled
+    // survey is saved as a partial response when the configuration says so.
     let reset = move |keep_partial: bool| {
         let given = partial.get_untracked().filter(|r| !r.answers.is_empty());
         partial.set(None);
+        use_lang(home_lang);
         phase.set(if awake_now() {
             Phase::Welcome
         } else {
@@ -189,6 +199,10 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             Phase::Welcome => {
                 if !awake_now() {
                     phase.set(Phase::Asleep);
+                }
+                // A customer who switched the language and left without starting.
+                if idle {
+                    use_lang(home_lang);
                 }
             }
             Phase::Asleep => {
@@ -261,13 +275,11 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     };
 
     let switch_lang = move |_| {
-        let next = if lang.get_untracked().is_zh() {
+        use_lang(if lang.get_untracked().is_zh() {
             Lang::En
         } else {
             Lang::Zh
-        };
-        lang.set(next);
-        remember_lang(next);
+        });
     };
     // The refused customer's answers, sent again.
     let retry = move |_| {

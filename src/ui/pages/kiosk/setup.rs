@@ -299,6 +299,7 @@ pub fn KioskSetup(
                 locked: start,
                 config: config.clone(),
                 last_submit: previous.and_then(|p| p.last_submit),
+                language: Some(lang.get_untracked().into()),
             };
             let saved = device::save(&s, &d).await;
             let d = d.clone();

@@ -8,16 +8,7 @@ use serde::Serialize;
 use crate::domain::complaint::{
     severity_en, severity_zh, Category, Channel, ClockState, Responsibility, Status,
 };
-use crate::domain::settings::Language;
 use crate::ui::i18n::Lang;
-
-pub fn language(lang: Lang) -> Language {
-    if lang.is_zh() {
-        Language::Zh
-    } else {
-        Language::En
-    }
-}
 
 pub fn channel(c: Channel, lang: Lang) -> String {
     lang.t(c.zh(), c.en()).into()

@@ -95,7 +95,7 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
             return;
         };
         let l = lang.get_untracked();
-        match monthly_report_csv(&r, labels::language(l)) {
+        match monthly_report_csv(&r, l.into()) {
             Ok(bytes) => {
                 // The domain writes UTF-8 with a BOM; the BOM survives as U+FEFF.
                 let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -22,7 +22,7 @@ use crate::store::DocStore;
 use crate::sync::link::{self, LinkTarget, LINK_DEVICE_DOC};
 use crate::sync::live::{link_transport, random_hex};
 use crate::sync::protocol::backoff_ms;
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{browser_lang, show_lang, Lang};
 use crate::ui::platform::window;
 use crate::ui::state::store;
 
@@ -92,26 +92,12 @@ async fn deliver(target: LinkTarget, state: RwSignal<Delivery>, zh: impl Fn() ->
     DELIVERING.with(|d| d.set(false));
 }
 
-fn browser_lang() -> Lang {
-    let nav = web_sys::window().and_then(|w| w.navigator().language());
-    Lang::from_code(&nav.unwrap_or_else(|| "zh-CN".into()))
-}
-
-fn set_doc_lang(lang: Lang) {
-    if let Some(html) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = html.set_attribute("lang", lang.code());
-    }
-}
-
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let id = param_survey_id("survey");
     // The customer's own language (the browser's), not the staff's saved choice.
     let lang = RwSignal::new(browser_lang());
-    Effect::new(move |_| set_doc_lang(lang.get()));
+    Effect::new(move |_| show_lang(lang.get()));
     // The branch's sync target, when the link carries one.
     let target: Option<LinkTarget> = window()
         .location()
