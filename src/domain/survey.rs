@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::WorkingCalendar;
 use super::Record;
 
 /// A text meant for users, in both languages.
@@ -887,6 +888,9 @@ pub struct KioskConfig {
     /// Dates the branch is closed (public holidays), asleep all day.
     #[serde(default)]
     pub closed_dates: Vec<NaiveDate>,
+    /// Asleep on the working calendar's days off as well (see `closed_by_calendar`).
+    #[serde(default = "default_follow_calendar")]
+    pub follow_calendar: bool,
     /// Staff allowed to leave kiosk mode; their PIN is checked by the staff module.
     pub exit_staff_ids: Vec<String>,
     /// Label stored as the responses' `device`.
@@ -901,10 +905,16 @@ fn default_thank_you_secs() -> u32 {
     8
 }
 
+/// Kiosks set up before the setting existed sleep on the calendar's days off too.
+fn default_follow_calendar() -> bool {
+    true
+}
+
 impl KioskConfig {
     /// Defaults for a survey: 60 s idle timeout, partial answers discarded, 30 s between
     /// submissions, open Monday to Friday 09:00–17:00 (the trading day plus the counter's
-    /// after-hours), the thank-you screen shown for 8 s.
+    /// after-hours) except on the working calendar's days off, the thank-you screen shown
+    /// for 8 s.
     pub fn new(survey_id: &str) -> Self {
         let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
         KioskConfig {
@@ -927,6 +937,7 @@ impl KioskConfig {
             })
             .collect(),
             closed_dates: Vec::new(),
+            follow_calendar: default_follow_calendar(),
             exit_staff_ids: Vec::new(),
             device: None,
             thank_you_secs: default_thank_you_secs(),
@@ -950,9 +961,23 @@ pub enum KioskState {
     Asleep,
 }
 
-/// Whether the kiosk is awake at `now` (branch-local time).
-pub fn kiosk_state(config: &KioskConfig, now: NaiveDateTime) -> KioskState {
-    if config.closed_dates.contains(&now.date()) {
+/// Whether the working calendar closes a kiosk with these opening hours on `date`: on a
+/// public holiday, and on a weekend day that is not a make-up working day unless the hours
+/// name that weekday (a lobby the staff set to open on Saturdays stays open on Saturdays).
+/// Always-awake hours (empty) name no day.
+pub fn closed_by_calendar(cal: &WorkingCalendar, hours: &[OpeningHours], date: NaiveDate) -> bool {
+    let opens_that_weekday = hours.iter().any(|h| h.weekday == date.weekday());
+    cal.is_holiday(date) || (!cal.is_working_day(date) && !opens_that_weekday)
+}
+
+/// Whether the kiosk is awake at `now` (branch-local time): not on a closed date, nor on a
+/// day off of the working calendar `cal` when it follows the calendar, and within its
+/// opening hours.
+pub fn kiosk_state(config: &KioskConfig, cal: &WorkingCalendar, now: NaiveDateTime) -> KioskState {
+    let date = now.date();
+    if config.closed_dates.contains(&date)
+        || (config.follow_calendar && closed_by_calendar(cal, &config.opening_hours, date))
+    {
         return KioskState::Asleep;
     }
     if config.opening_hours.is_empty() {
@@ -1466,47 +1491,103 @@ mod tests {
     #[test]
     fn kiosk_sleeps_outside_opening_hours() {
         let mut c = KioskConfig::new("survey:a");
+        // The opening hours alone; the calendar's days off are tested below.
+        c.follow_calendar = false;
+        let cal = WorkingCalendar::china_official();
         // 2026-11-23 is a Monday.
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-23 08:59:59")),
+            kiosk_state(&c, &cal, dt("2026-11-23 08:59:59")),
             KioskState::Asleep
         );
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-23 09:00:00")),
+            kiosk_state(&c, &cal, dt("2026-11-23 09:00:00")),
             KioskState::Awake
         );
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-23 16:59:59")),
+            kiosk_state(&c, &cal, dt("2026-11-23 16:59:59")),
             KioskState::Awake
         );
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-23 17:00:00")),
+            kiosk_state(&c, &cal, dt("2026-11-23 17:00:00")),
             KioskState::Asleep
         );
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-28 10:00:00")),
+            kiosk_state(&c, &cal, dt("2026-11-28 10:00:00")),
             KioskState::Asleep
         ); // Saturday
         c.closed_dates
             .push(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-23 10:00:00")),
+            kiosk_state(&c, &cal, dt("2026-11-23 10:00:00")),
             KioskState::Asleep
         );
         c.opening_hours.clear();
         c.closed_dates.clear();
         assert_eq!(
-            kiosk_state(&c, dt("2026-11-28 03:00:00")),
+            kiosk_state(&c, &cal, dt("2026-11-28 03:00:00")),
             KioskState::Awake
         );
     }
 
     #[test]
-    fn kiosk_config_thank_you_defaults_for_older_documents() {
+    fn kiosk_sleeps_on_the_calendars_days_off() {
+        let cal = WorkingCalendar::china_official();
+        let mut c = KioskConfig::new("survey:a");
+        assert!(c.follow_calendar);
+        let at = |c: &KioskConfig, t: &str| kiosk_state(c, &cal, dt(t));
+        // National Day, Thursday 2026-10-01, within the Monday–Friday hours: asleep.
+        assert_eq!(at(&c, "2026-10-01 10:00:00"), KioskState::Asleep);
+        // The next Thursday is a working day again.
+        assert_eq!(at(&c, "2026-10-08 10:00:00"), KioskState::Awake);
+        // Not following the calendar: the hours alone.
+        c.follow_calendar = false;
+        assert_eq!(at(&c, "2026-10-01 10:00:00"), KioskState::Awake);
+
+        // Always awake: asleep on holidays and ordinary weekends, awake on a make-up
+        // working Saturday (2026-10-10) and on weekdays.
+        let mut always = KioskConfig::new("survey:a");
+        always.opening_hours.clear();
+        assert_eq!(at(&always, "2026-10-03 03:00:00"), KioskState::Asleep);
+        assert_eq!(at(&always, "2026-10-17 10:00:00"), KioskState::Asleep);
+        assert_eq!(at(&always, "2026-10-10 10:00:00"), KioskState::Awake);
+        assert_eq!(at(&always, "2026-10-14 23:00:00"), KioskState::Awake);
+
+        // Hours that name Saturday keep the lobby open on ordinary Saturdays, not on a
+        // Saturday holiday (2026-10-03); the make-up Saturday follows its hours.
+        let mut saturdays = KioskConfig::new("survey:a");
+        saturdays.opening_hours.push(OpeningHours {
+            weekday: Weekday::Sat,
+            open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            close: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        });
+        assert_eq!(at(&saturdays, "2026-10-17 10:00:00"), KioskState::Awake);
+        assert_eq!(at(&saturdays, "2026-10-03 10:00:00"), KioskState::Asleep);
+        assert_eq!(at(&saturdays, "2026-10-10 10:00:00"), KioskState::Awake);
+        assert_eq!(at(&saturdays, "2026-10-10 13:00:00"), KioskState::Asleep);
+        // Sundays are not in its hours: asleep all the same.
+        assert_eq!(at(&saturdays, "2026-10-18 10:00:00"), KioskState::Asleep);
+    }
+
+    #[test]
+    fn closed_by_calendar_days() {
+        let cal = WorkingCalendar::china_official();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let weekdays = KioskConfig::new("survey:a").opening_hours;
+        assert!(closed_by_calendar(&cal, &weekdays, d(10, 1)));
+        assert!(closed_by_calendar(&cal, &weekdays, d(10, 17)));
+        assert!(!closed_by_calendar(&cal, &weekdays, d(10, 10)));
+        assert!(!closed_by_calendar(&cal, &weekdays, d(10, 8)));
+        assert!(!closed_by_calendar(&cal, &[], d(10, 10)));
+        assert!(closed_by_calendar(&cal, &[], d(10, 18)));
+    }
+
+    #[test]
+    fn kiosk_config_defaults_for_older_documents() {
         let c = KioskConfig::new("survey:a");
         assert_eq!(c.thank_you_secs, 8);
         let mut v = serde_json::to_value(&c).unwrap();
         v.as_object_mut().unwrap().remove("thank_you_secs");
+        v.as_object_mut().unwrap().remove("follow_calendar");
         let back: KioskConfig = serde_json::from_value(v).unwrap();
         assert_eq!(back, c);
     }

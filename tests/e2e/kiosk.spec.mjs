@@ -3,15 +3,17 @@
 // PIN exit (back button and a wrong PIN do not leave; the pause after wrong PINs kept by the
 // device), submissions with the web server gone and the waiting count, a reload still in kiosk
 // mode, the minimum gap (the refused answers kept), each customer starting in the kiosk's
-// language, and sleeping outside opening hours.
+// language, and sleeping outside opening hours and on the working calendar's days off.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff } from './helpers.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance', 'overall'];
 
-/** Adds a staff member, creates the default survey and starts kiosk mode with `opts`. */
-async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'discard', always = true } = {}) {
+/** Adds a staff member, creates the default survey and starts kiosk mode with `opts`.
+ *  `calendar`: sleep on the working calendar's days off (off by default, so that the tests do
+ *  not depend on today's date); 'as-is' checks it is on, as the form has it. */
+async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'discard', always = true, calendar = false } = {}) {
   await open(page, '/settings');
   await addStaff(page, '张敏', 'specialist', '2468');
   await open(page, '/kiosk/setup');
@@ -23,6 +25,8 @@ async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'dis
   await page.locator('#kiosk-thanks').fill(String(thanks));
   await page.locator('#kiosk-partial').selectOption(partial);
   if (always) await page.locator('#kiosk-always').check();
+  if (calendar === 'as-is') await expect(page.locator('#kiosk-calendar')).toBeChecked();
+  else await page.locator('#kiosk-calendar').setChecked(calendar);
   await page.getByTestId('kiosk-start').click();
   // The set-up screen is at /kiosk/setup: wait until the address names the survey.
   await expect(page).toHaveURL(/\/kiosk\/(?!setup$)[0-9A-Za-z]+$/);
@@ -355,3 +359,13 @@ test('answers refused by the minimum gap are kept and sent once it has passed, w
   expect(complete.filter((s) => s.includes('"att_courtesy":{"t":"Score","v":3}'))).toHaveLength(1);
 });
 
+test('on a public holiday of the working calendar the kiosk sleeps, and wakes on the next working day', async ({ page }) => {
+  // National Day, Thursday 2026-10-01, 10:00: inside the default Monday–Friday hours.
+  await page.clock.setFixedTime(new Date(2026, 9, 1, 10, 0, 0));
+  await startKiosk(page, { always: false, calendar: 'as-is' });
+  await expect(page.getByTestId('kiosk-asleep')).toBeVisible();
+  await expect(page.getByTestId('kiosk-begin')).toHaveCount(0);
+  // Thursday 2026-10-08, a working day again.
+  await page.clock.setFixedTime(new Date(2026, 9, 8, 9, 30, 0));
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+});

@@ -146,7 +146,10 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         });
     }
 
-    let awake_now = move || kiosk_state(&config.get_value(), now()) == KioskState::Awake;
+    let awake_now = move || {
+        let cal = state.calendar.get_untracked();
+        kiosk_state(&config.get_value(), &cal, now()) == KioskState::Awake
+    };
     if !awake_now() {
         phase.set(Phase::Asleep);
     }

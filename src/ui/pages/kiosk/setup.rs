@@ -40,6 +40,7 @@ struct Form {
     gap: String,
     thanks: String,
     always: bool,
+    calendar: bool,
     days: [bool; 7],
     open: String,
     close: String,
@@ -123,6 +124,7 @@ impl Form {
             },
             min_gap_secs: gap.unwrap_or(30),
             opening_hours: hours,
+            follow_calendar: self.calendar,
             thank_you_secs: thanks.unwrap_or(8),
             device: (!label.is_empty()).then(|| label.to_string()),
             ..base.clone()
@@ -165,6 +167,7 @@ pub fn KioskSetup(
     let gap = RwSignal::new(String::new());
     let thanks = RwSignal::new(String::new());
     let always = RwSignal::new(false);
+    let calendar = RwSignal::new(true);
     let days: [RwSignal<bool>; 7] = std::array::from_fn(|_| RwSignal::new(false));
     let open = RwSignal::new(String::new());
     let close = RwSignal::new(String::new());
@@ -188,6 +191,7 @@ pub fn KioskSetup(
         gap.set(c.min_gap_secs.to_string());
         thanks.set(c.thank_you_secs.to_string());
         always.set(c.opening_hours.is_empty());
+        calendar.set(c.follow_calendar);
         for (i, d) in WEEK.iter().enumerate() {
             days[i].set(c.opening_hours.iter().any(|h| h.weekday == *d));
         }
@@ -226,6 +230,7 @@ pub fn KioskSetup(
         gap: gap.get_untracked(),
         thanks: thanks.get_untracked(),
         always: always.get_untracked(),
+        calendar: calendar.get_untracked(),
         days: std::array::from_fn(|i| days[i].get_untracked()),
         open: open.get_untracked(),
         close: close.get_untracked(),
@@ -395,6 +400,14 @@ pub fn KioskSetup(
                     <label for="kiosk-close">{t2("结束", "Closes")}</label>
                     <input id="kiosk-close" type="time" bind:value=close disabled=move || always.get()/>
                 </div>
+                <label class="row">
+                    <input type="checkbox" id="kiosk-calendar" bind:checked=calendar/>
+                    {t2("节假日休眠（按工作日历）", "Asleep on days off (working calendar)")}
+                </label>
+                <p class="hint">{t2(
+                    "法定节假日暂停服务；周末也暂停服务，调休上班日和上方选中的周六、周日除外。",
+                    "Asleep on public holidays, and at weekends except on make-up working days and on a Saturday or Sunday ticked above.",
+                )}</p>
             </fieldset>
             <ul class="err" role="alert" data-testid="kiosk-setup-errors">
                 {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
