@@ -54,6 +54,18 @@ pub fn local_remove(key: &str) {
     }
 }
 
+/// A value kept as JSON under `key`; `None` when there is none or it does not read.
+pub fn local_read<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    local_get(key).and_then(|s| serde_json::from_str(&s).ok())
+}
+
+/// Keeps `value` as JSON under `key`.
+pub fn local_write<T: serde::Serialize>(key: &str, value: &T) {
+    if let Ok(json) = serde_json::to_string(value) {
+        local_set(key, &json);
+    }
+}
+
 /// Offers `content` to the user as a downloaded file.
 pub fn download(filename: &str, mime: &str, content: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));

@@ -16,7 +16,7 @@ use crate::store::{typed, DocStore, StoreError};
 use crate::sync::config::{SyncConfig, CONFIG_DOC};
 use crate::sync::protocol::Checkpoint;
 use crate::ui::boot::device_settings;
-use crate::ui::platform::{local_get, local_set};
+use crate::ui::platform::{local_read, local_write};
 use crate::ui::state::AppStore;
 
 /// The `_local` document id.
@@ -57,15 +57,11 @@ const PIN_LOCKOUT_KEY: &str = "kefu.kiosk.pin";
 /// read and written at once: a pause is stored before the pad says so, outlives the pad and a
 /// reload, and no write of the kiosk document can overwrite it.
 pub fn pin_lockout() -> PinLockout {
-    local_get(PIN_LOCKOUT_KEY)
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default()
+    local_read(PIN_LOCKOUT_KEY).unwrap_or_default()
 }
 
 pub fn save_pin_lockout(lockout: &PinLockout) {
-    if let Ok(text) = serde_json::to_string(lockout) {
-        local_set(PIN_LOCKOUT_KEY, &text);
-    }
+    local_write(PIN_LOCKOUT_KEY, lockout);
 }
 
 /// The route of a kiosk locked to `survey_id` (without the `survey:` prefix, as the
