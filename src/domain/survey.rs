@@ -430,13 +430,13 @@ pub fn default_survey(id: &str) -> Survey {
         likert(
             "overall",
             "overall",
-            "总体而言,您对本次服务的满意程度",
+            "总体而言，您对本次服务的满意程度",
             "Overall, how satisfied are you with our service today?",
         ),
         Question {
             id: "nps".into(),
             text: Text::new(
-                "您有多大可能向亲友推荐我们营业部?(0–10)",
+                "您有多大可能向亲友推荐我们营业部？（0–10）",
                 "How likely are you to recommend our branch to friends or family? (0–10)",
             ),
             kind: QuestionKind::Nps,
@@ -446,7 +446,7 @@ pub fn default_survey(id: &str) -> Survey {
         Question {
             id: "comment".into(),
             text: Text::new(
-                "您还有什么意见或建议?",
+                "您还有什么意见或建议？",
                 "Anything else you would like to tell us?",
             ),
             kind: QuestionKind::FreeText { max_len: Some(500) },
@@ -610,12 +610,12 @@ impl ResponseError {
             (WrongSurvey { .. }, true) => "答卷不属于本问卷".into(),
             (WrongSurvey { .. }, false) => "This response belongs to another survey".into(),
             (WrongVersion { expected, got }, true) => {
-                format!("答卷对应问卷第{got}版,当前为第{expected}版")
+                format!("答卷对应问卷第{got}版，当前为第{expected}版")
             }
             (WrongVersion { expected, got }, false) => {
                 format!("This response answers version {got}; the survey is at version {expected}")
             }
-            (Required { number, .. }, true) => format!("第{number}题为必答题,请作答"),
+            (Required { number, .. }, true) => format!("第{number}题为必答题，请作答"),
             (Required { number, .. }, false) => format!("Question {number} needs an answer"),
             (
                 OutOfRange {
@@ -1174,7 +1174,7 @@ pub fn blank_survey(id: &str) -> Survey {
         questions: vec![Question {
             id: "q1".into(),
             text: Text::new(
-                "您对本次服务满意吗?",
+                "您对本次服务满意吗？",
                 "How satisfied are you with our service?",
             ),
             kind: QuestionKind::Likert5,
@@ -1348,7 +1348,7 @@ mod tests {
             }
         ));
         assert!(matches!(errs[4], ResponseError::UnknownQuestion { .. }));
-        assert_eq!(errs[1].message(true), "第3题为必答题,请作答");
+        assert_eq!(errs[1].message(true), "第3题为必答题，请作答");
         assert_eq!(errs[1].message(false), "Question 3 needs an answer");
         assert_eq!(
             errs[3].message(false),

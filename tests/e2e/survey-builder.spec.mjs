@@ -11,7 +11,7 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await page.locator('#sv-title-en').fill('Account opening survey');
   await page.locator('#sv-mode').selectOption('page');
   // The blank survey's one question, and a second one added here.
-  await expect(page.locator('#q0-zh')).toHaveValue('您对本次服务满意吗?');
+  await expect(page.locator('#q0-zh')).toHaveValue('您对本次服务满意吗？');
   await page.getByTestId('add-question').click();
   await page.locator('#q1-kind').selectOption('single');
   await page.locator('#q1-zh').fill('您是通过什么方式开户的');

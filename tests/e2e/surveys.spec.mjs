@@ -100,11 +100,14 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await open(page, `/s/${key}`);
   await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查');
   await page.getByTestId('sf-next').click();
-  await expect(page.getByTestId('q-att_courtesy')).toContainText('第1题为必答题,请作答');
+  await expect(page.getByTestId('q-att_courtesy')).toContainText('第1题为必答题，请作答');
   await page.getByTestId('cp-lang').click();
   await expect(page.locator('.cp-title')).toHaveText('Branch customer satisfaction survey');
   await expect(page.getByTestId('q-att_courtesy')).toContainText('Staff were warm and courteous');
+  // The error shown follows the switch too.
+  await expect(page.getByTestId('q-att_courtesy').locator('.err')).toHaveText('Question 1 needs an answer');
   await page.getByTestId('cp-lang').click();
+  await expect(page.getByTestId('q-att_courtesy').locator('.err')).toHaveText('第1题为必答题，请作答');
 
   const given = [
     { likert: 5, overall: 5, nps: 10, comment: '服务很好', service: 'o1' },
@@ -217,7 +220,7 @@ test('the customer page answers offline and keeps the response on the device', a
   await page.getByTestId('a-nps-7').click();
   await page.getByTestId('sf-next').click();
   await page.getByTestId('sf-submit').click();
-  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备,等待发送(待发送 1 份)。');
+  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备，等待发送（待发送 1 份）。');
   // Scores of 3 and NPS 7 trip no follow-up; the response is in the results.
   await server.start();
   await open(page, `/surveys/${key}/results`);

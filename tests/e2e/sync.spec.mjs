@@ -487,13 +487,13 @@ test("a customer's own phone: the link fetches the survey, keeps the answer whil
   await answerAll(phone, 2);
   const send = phone.getByTestId('cp-send');
   await expect(send).toHaveAttribute('data-state', 'waiting', { timeout: 15_000 });
-  await expect(send).toContainText('等待发送(1 份)');
+  await expect(send).toContainText('等待发送（1 份）');
   await expect(phone.getByTestId('cp-thanks')).toBeVisible();
 
   // Back: it is sent by itself, once.
   peer = await startPeer({ port: peer.port });
   await expect(send).toHaveAttribute('data-state', 'sent', { timeout: 45_000 });
-  await expect(send).toHaveText('已发送,谢谢!');
+  await expect(send).toHaveText('已发送，谢谢！');
   const sent = (await peerIds(RESPONSES)).filter((id) => id.startsWith('response:'));
   expect(sent).toHaveLength(1);
   // Only the response went out (not the low-score follow-up the phone made, nothing else).

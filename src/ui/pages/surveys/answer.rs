@@ -80,7 +80,8 @@ pub fn SurveyForm(
     let one_page = survey.mode == SurveyMode::OnePage;
     let survey = StoredValue::new(survey);
     let answers: RwSignal<BTreeMap<String, Answer>> = RwSignal::new(BTreeMap::new());
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    // Problems are kept as causes, so each is said in the language of the moment.
+    let errors: RwSignal<BTreeMap<String, ResponseError>> = RwSignal::new(BTreeMap::new());
     let step = RwSignal::new(0usize);
     let sending = RwSignal::new(false);
     let zh = move || lang.get().is_zh();
@@ -107,14 +108,13 @@ pub fn SurveyForm(
             customer_id: None,
         })
     };
-    // Problems of the given questions (all when None), as sentences by question id.
-    let problems = move |only: Option<&str>| -> BTreeMap<String, String> {
+    // Problems of the given questions (all when None), by question id.
+    let problems = move |only: Option<&str>| -> BTreeMap<String, ResponseError> {
         let r = build(true);
-        let zh = lang.get_untracked().is_zh();
         survey.with_value(|s| {
-            crate::domain::sort::map_of(validate_response(s, &r).iter().filter_map(|e| {
-                let q = question_of(e)?;
-                (only.is_none() || only == Some(q)).then(|| (q.to_string(), e.message(zh)))
+            crate::domain::sort::map_of(validate_response(s, &r).into_iter().filter_map(|e| {
+                let q = question_of(&e)?.to_string();
+                (only.is_none() || only == Some(q.as_str())).then_some((q, e))
             }))
         })
     };
@@ -232,12 +232,12 @@ pub fn SurveyForm(
 #[derive(Clone, Copy)]
 struct FormState {
     answers: RwSignal<BTreeMap<String, Answer>>,
-    errors: RwSignal<BTreeMap<String, String>>,
+    errors: RwSignal<BTreeMap<String, ResponseError>>,
 }
 
 fn errors_and(
     answers: RwSignal<BTreeMap<String, Answer>>,
-    errors: RwSignal<BTreeMap<String, String>>,
+    errors: RwSignal<BTreeMap<String, ResponseError>>,
 ) -> FormState {
     FormState { answers, errors }
 }
@@ -257,7 +257,10 @@ fn QuestionView(
     let err_id = format!("sq-{qid}-err");
     let name = format!("sq-{qid}");
     let qid_e = qid.clone();
-    let error = move || errors.with(|e| e.get(&qid_e).cloned());
+    let error = move || {
+        let zh = lang.get().is_zh();
+        errors.with(|e| e.get(&qid_e).map(|e| e.message(zh)))
+    };
     let current = {
         let qid = qid.clone();
         move || answers.with(|a| a.get(&qid).cloned())
@@ -407,7 +410,7 @@ fn QuestionView(
                 {move || if required {
                     view! { <span class="req" title=lang.get().t("必答", "Required")>" *"</span> }.into_any()
                 } else {
-                    view! { <span class="opt muted">{lang.get().t("(选填)", " (optional)")}</span> }.into_any()
+                    view! { <span class="opt muted">{lang.get().t("（选填）", " (optional)")}</span> }.into_any()
                 }}
             </legend>
             {input}

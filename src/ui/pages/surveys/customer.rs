@@ -168,7 +168,7 @@ pub fn CustomerPage() -> impl IntoView {
                         Err(_) => view! {
                             <div class="cp-msg" role="alert" data-testid="cp-missing">
                                 <h1>{move || lang.get().t("问卷暂不可用", "This survey is not available")}</h1>
-                                <p>{move || lang.get().t("本设备上还没有这份问卷,请稍后再试或联系营业部工作人员。",
+                                <p>{move || lang.get().t("本设备上还没有这份问卷，请稍后再试或联系营业部工作人员。",
                                     "This device does not have the survey yet. Please try again later or ask our staff.")}</p>
                             </div>
                         }.into_any(),
@@ -183,13 +183,13 @@ pub fn CustomerPage() -> impl IntoView {
                                     Some(Ok(n)) => view! {
                                         <div class="cp-thanks" role="status" data-testid="cp-thanks">
                                             <div class="cp-tick" aria-hidden="true">"✓"</div>
-                                            <h2>{move || lang.get().t("感谢您的评价!", "Thank you for your feedback!")}</h2>
+                                            <h2>{move || lang.get().t("感谢您的评价！", "Thank you for your feedback!")}</h2>
                                             {if has_target {
                                                 view! { <DeliveryLine delivery=delivery lang=lang/> }.into_any()
                                             } else {
                                                 view! {
                                                     <p data-testid="cp-pending">{move || if zh() {
-                                                        format!("已保存在本设备,等待发送(待发送 {n} 份)。")
+                                                        format!("已保存在本设备，等待发送（待发送 {n} 份）。")
                                                     } else {
                                                         format!("Saved on this device, waiting to be sent ({n} waiting).")
                                                     }}</p>
@@ -199,7 +199,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     }.into_any(),
                                     Some(Err(msg)) => view! {
                                         <div class="cp-msg" role="alert" data-testid="cp-error">
-                                            <p>{move || lang.get().t("未能保存您的答卷:", "Your answers could not be saved: ")}{msg.clone()}</p>
+                                            <p>{move || lang.get().t("未能保存您的答卷：", "Your answers could not be saved: ")}{msg.clone()}</p>
                                             <button type="button" on:click=move |_| done.set(None)>
                                                 {move || lang.get().t("返回", "Back")}
                                             </button>
@@ -228,12 +228,12 @@ fn DeliveryLine(delivery: RwSignal<Delivery>, lang: RwSignal<Lang>) -> impl Into
                 let zh = lang.get().is_zh();
                 match delivery.get() {
                     Delivery::Sent => if zh {
-                        "已发送,谢谢!".to_string()
+                        "已发送，谢谢！".to_string()
                     } else {
                         "Sent. Thank you!".to_string()
                     },
                     Delivery::Waiting(n, _) => if zh {
-                        format!("已保存在您的手机上,等待发送({n} 份)。联网后将自动发送,请勿清除浏览器数据。")
+                        format!("已保存在您的手机上，等待发送（{n} 份）。联网后将自动发送，请勿清除浏览器数据。")
                     } else {
                         format!("Saved on your phone, waiting to be sent ({n}). It is sent by itself once you are online; please do not clear the browser data.")
                     },
