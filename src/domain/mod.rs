@@ -19,6 +19,7 @@ pub mod sort;
 pub mod staff;
 pub mod stats;
 pub mod survey;
+pub mod survey_progress;
 
 use serde::{de::DeserializeOwned, Serialize};
 

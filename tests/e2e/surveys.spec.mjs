@@ -27,6 +27,20 @@ async function answer(page, key, a) {
   await expect(page.getByTestId('cp-thanks')).toBeVisible();
 }
 
+/** Answers the default survey from question `from` (those before it answered already) on the
+ *  customer page, one per screen: every score `score`, NPS `nps`, no comment; submits. */
+async function answerDefault(page, { from = 0, score, nps }) {
+  for (const [i, q] of LIKERT.entries()) {
+    if (i >= from) await page.getByTestId(`a-${q}-${score}`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await page.getByTestId(`a-overall-${score}`).click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId(`a-nps-${nps}`).click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('sf-submit').click();
+}
+
 /** CSAT (share of 4–5 on the CSAT question) and NPS by hand. */
 function csat(scores) { return (100 * scores.filter((v) => v >= 4).length) / scores.length; }
 function nps(scores) {
@@ -211,19 +225,43 @@ test('the customer page answers offline and keeps the response on the device', a
   await server.stop();
   await page.goto(`/s/${key}`);
   await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 20_000 });
-  for (const q of LIKERT) {
-    await page.getByTestId(`a-${q}-3`).click();
-    await page.getByTestId('sf-next').click();
-  }
-  await page.getByTestId('a-overall-3').click();
-  await page.getByTestId('sf-next').click();
-  await page.getByTestId('a-nps-7').click();
-  await page.getByTestId('sf-next').click();
-  await page.getByTestId('sf-submit').click();
+  await answerDefault(page, { score: 3, nps: 7 });
   await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备，等待发送（待发送 1 份）。');
   // Scores of 3 and NPS 7 trip no follow-up; the response is in the results.
   await server.start();
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('res-n')).toHaveText('1');
   await expect(page.getByTestId('no-followups')).toBeVisible();
+});
+
+test('on the customer\'s phone a reload keeps the answers and the question until the response is sent', async ({ page }) => {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  await open(page, `/s/${key}`);
+  // Three answered, at question 4: a reload (or a discarded tab) takes it up there.
+  const scores = [4, 2, 5];
+  for (const [i, v] of scores.entries()) {
+    await page.getByTestId(`a-${LIKERT[i]}-${v}`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await expect(page.locator('.sf-count')).toHaveText('第 4 / 11 题');
+  await page.reload();
+  await expect(page.locator('.sf-count')).toHaveText('第 4 / 11 题');
+  for (let i = scores.length - 1; i >= 0; i--) {
+    await page.getByTestId('sf-back').click();
+    await expect(page.getByTestId(`q-${LIKERT[i]}`).locator('input:checked')).toHaveValue(String(scores[i]));
+  }
+  await answerDefault(page, { from: scores.length, score: 5, nps: 9 });
+  await expect(page.getByTestId('cp-thanks')).toContainText('感谢您的评价！');
+  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备，等待发送（待发送 1 份）。');
+  // Sent: the next visit starts afresh, and nothing of the answers is left on the phone.
+  await page.reload();
+  await expect(page.locator('.sf-count')).toHaveText('第 1 / 11 题');
+  await expect(page.getByTestId('q-att_courtesy').locator('input:checked')).toHaveCount(0);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('progress')))).toEqual([]);
+  // The response has the answers given before the reload.
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
 });

@@ -15,6 +15,7 @@
 //!         on_submit=move |r: SurveyResponse| { /* store it */ }
 //!         on_activity=move |_| { /* optional: any touch, key or answer — restart idle timers */ }
 //!         on_change=move |r: SurveyResponse| { /* optional: the partial answers so far */ }
+//!         keep=true                            // bool, optional (default false): see below
 //!     />
 //! }
 //! ```
@@ -26,6 +27,10 @@
 //!   opens the low-score follow-up. The form then shows "sending…" until it is re-rendered.
 //! - `on_change` gets the response as answered so far with `complete: false` after every
 //!   answer (for a kiosk that keeps partial answers on idle timeout).
+//! - `keep`: the answers so far and the question on screen are kept on this device (per survey
+//!   and version, [`SurveyProgress`]) and taken up again when the form is shown after a reload.
+//!   For a respondent's own phone only, never a shared device; the caller calls
+//!   [`forget_progress`] once the response is stored.
 //! - To start afresh for the next respondent, render a new `SurveyForm` (e.g. in a closure
 //!   keyed on a counter). Test ids: `sf-next`, `sf-back`, `sf-submit`, each question
 //!   `q-<question id>`, each score `a-<question id>-<value>`, option `a-<question id>-<option id>`,
@@ -40,8 +45,14 @@ use crate::domain::survey::{
     validate_response, Answer, Channel, Question, QuestionKind, ResponseError, Survey, SurveyMode,
     SurveyResponse,
 };
+use crate::domain::survey_progress::SurveyProgress;
 use crate::ui::i18n::Lang;
-use crate::ui::platform::{new_id, now};
+use crate::ui::platform::{local_read, local_remove, local_write, new_id, now};
+
+/// Drops the answers kept by a form with `keep` (the response is stored).
+pub fn forget_progress(survey_id: &str) {
+    local_remove(&SurveyProgress::key(survey_id));
+}
 
 /// The question a validation problem is about, if it is about one.
 fn question_of(e: &ResponseError) -> Option<&str> {
@@ -74,17 +85,40 @@ pub fn SurveyForm(
     #[prop(into)] on_submit: Callback<SurveyResponse>,
     #[prop(optional, into)] on_activity: Option<Callback<()>>,
     #[prop(optional, into)] on_change: Option<Callback<SurveyResponse>>,
+    #[prop(optional)] keep: bool,
 ) -> impl IntoView {
     let channel = channel.unwrap_or(Channel::Link);
     let total = survey.questions.len();
     let one_page = survey.mode == SurveyMode::OnePage;
+    let key = SurveyProgress::key(&survey.id);
+    let kept = keep
+        .then(|| local_read::<SurveyProgress>(&key))
+        .flatten()
+        .and_then(|p| p.fit(&survey));
+    let (kept_step, kept_answers) = kept.map_or((0, BTreeMap::new()), |p| (p.step, p.answers));
     let survey = StoredValue::new(survey);
-    let answers: RwSignal<BTreeMap<String, Answer>> = RwSignal::new(BTreeMap::new());
+    let answers: RwSignal<BTreeMap<String, Answer>> = RwSignal::new(kept_answers);
     // Problems are kept as causes, so each is said in the language of the moment.
     let errors: RwSignal<BTreeMap<String, ResponseError>> = RwSignal::new(BTreeMap::new());
-    let step = RwSignal::new(0usize);
+    let step = RwSignal::new(kept_step);
     let sending = RwSignal::new(false);
     let zh = move || lang.get().is_zh();
+    if keep {
+        // Every answer and every move is kept at once (a reload or a discarded tab loses none).
+        Effect::new(move |_| {
+            let p = survey.with_value(|s| SurveyProgress {
+                survey_id: s.id.clone(),
+                version: s.version,
+                step: step.get(),
+                answers: answers.get(),
+            });
+            if p.is_empty() {
+                local_remove(&key);
+            } else {
+                local_write(&key, &p);
+            }
+        });
+    }
 
     let build = move |complete: bool| -> SurveyResponse {
         survey.with_value(|s| SurveyResponse {

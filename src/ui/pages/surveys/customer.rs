@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 
-use super::answer::SurveyForm;
+use super::answer::{forget_progress, SurveyForm};
 use super::param_survey_id;
 use super::records::{load_survey, pending_responses, submit_response};
 use crate::domain::survey::{Channel, SurveyResponse};
@@ -23,6 +23,7 @@ use crate::sync::link::{self, LinkTarget, LINK_DEVICE_DOC};
 use crate::sync::live::{link_transport, random_hex};
 use crate::sync::protocol::backoff_ms;
 use crate::ui::i18n::{browser_lang, show_lang, Lang};
+use crate::ui::pages::kiosk::locked_path;
 use crate::ui::platform::window;
 use crate::ui::state::store;
 
@@ -105,6 +106,9 @@ pub fn CustomerPage() -> impl IntoView {
         .ok()
         .and_then(|q| LinkTarget::from_query(&q));
     let delivery = RwSignal::new(Delivery::Unknown);
+    // The answers are kept across a reload on the customer's own phone, never on a tablet
+    // locked in kiosk mode (a device shared by customers).
+    let own_device = RwSignal::new(false);
     let fetch_target = target.clone();
     let survey = Res::new(move || {
         let id = id.get();
@@ -116,6 +120,7 @@ pub fn CustomerPage() -> impl IntoView {
                 // local one when the server cannot be reached.
                 let _ = link::fetch_survey(&st, &link_transport(t), t, &id).await;
             }
+            own_device.try_set(locked_path(&st).await.is_none());
             load_survey(&st, &id).await
         }
     });
@@ -143,6 +148,8 @@ pub fn CustomerPage() -> impl IntoView {
             let z = lang.get_untracked().is_zh();
             match submit_response(&st, &s, &r).await {
                 Ok(_) => {
+                    // Stored: the answers kept across reloads are done with.
+                    forget_progress(&s.id);
                     let n = pending_responses(&st).await.unwrap_or(0);
                     done.set(Some(Ok(n)));
                     delivery.set(Delivery::Unknown);
@@ -178,7 +185,7 @@ pub fn CustomerPage() -> impl IntoView {
                                 <h1 class="cp-title">{move || title.get(zh()).to_string()}</h1>
                                 {move || match done.get() {
                                     None => {
-                                        view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Link on_submit=on_submit/> }.into_any()
+                                        view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Link on_submit=on_submit keep=own_device.get_untracked()/> }.into_any()
                                     }
                                     Some(Ok(n)) => view! {
                                         <div class="cp-thanks" role="status" data-testid="cp-thanks">
