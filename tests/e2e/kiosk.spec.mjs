@@ -77,6 +77,23 @@ function storedBodies(page) {
   }));
 }
 
+/** A customer answers two questions and the kiosk is reloaded: back at the welcome screen. */
+async function interruptedByReload(page) {
+  await page.getByTestId('kiosk-begin').click();
+  await page.getByTestId('a-att_courtesy-1').click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('a-att_patience-2').click();
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+}
+
+/** The next customer starts with an empty form at question 1. */
+async function freshForm(page) {
+  await page.getByTestId('kiosk-begin').click();
+  await expect(page.locator('.sf-count')).toHaveText('第 1 / 11 题');
+  await expect(page.getByTestId('q-att_courtesy').locator('input:checked')).toHaveCount(0);
+}
+
 /** A moment `secs` seconds after `t`. */
 const after = (t, secs) => new Date(t.getTime() + secs * 1000);
 
@@ -93,9 +110,7 @@ test('a customer submits, sees the thank-you, and the kiosk resets for the next 
   await expect(waiting(page)).toHaveText('1 份评价待上传');
   // After the thank-you time the kiosk is back at the start, with a fresh form.
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 6_000 });
-  await page.getByTestId('kiosk-begin').click();
-  await expect(page.locator('.sf-count')).toHaveText('第 1 / 11 题');
-  await expect(page.getByTestId('q-att_courtesy').locator('input:checked')).toHaveCount(0);
+  await freshForm(page);
 });
 
 test('left idle, the kiosk resets and keeps the partial answers as configured', async ({ page }) => {
@@ -118,6 +133,33 @@ test('left idle, the kiosk resets and keeps the partial answers as configured', 
   // A fresh form for the next customer.
   await page.getByTestId('kiosk-begin').click();
   await expect(page.locator('.sf-count')).toHaveText('第 1 / 11 题');
+});
+
+test('a reload mid-survey keeps the answers as a partial response when the kiosk keeps partial ones', async ({ page }) => {
+  await startKiosk(page, { partial: 'keep' });
+  await answerAll(page);
+  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 6_000 });
+  await interruptedByReload(page);
+  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  const partial = (await storedBodies(page)).filter((s) => s.includes('"complete":false') && s.includes('"Kiosk"'));
+  expect(partial.length).toBe(1);
+  expect(partial[0]).toContain('att_patience');
+  // The next customer starts afresh, and a further reload keeps nothing twice.
+  await freshForm(page);
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  await expect(waiting(page)).toHaveText('2 份评价待上传');
+});
+
+test('without keeping partial responses, nothing of a customer interrupted by a reload survives it', async ({ page }) => {
+  await startKiosk(page, { partial: 'discard' });
+  await interruptedByReload(page);
+  await expect(waiting(page)).toHaveText('0 份评价待上传');
+  await freshForm(page);
+  const kept = await page.evaluate(() => Object.keys(localStorage).map((k) => localStorage.getItem(k)).join('\n'));
+  expect(kept).not.toContain('"answers"');
+  expect((await storedBodies(page)).filter((s) => s.includes('"complete":false'))).toEqual([]);
 });
 
 test('leaving kiosk mode needs a staff PIN: back button and a wrong PIN do not leave', async ({ page }) => {

@@ -20,7 +20,7 @@ use crate::store::typed;
 use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::pages::surveys::answer::SurveyForm;
 use crate::ui::pages::surveys::records::submit_response;
-use crate::ui::platform::{new_id, now, now_millis};
+use crate::ui::platform::{local_read, local_remove, local_write, new_id, now, now_millis};
 use crate::ui::state::{app, store};
 
 use super::device::{self, device_label, waiting_count, KioskDevice};
@@ -47,6 +47,10 @@ const TICK: Duration = Duration::from_millis(500);
 const WAITING_REFRESH_MS: u64 = 15_000;
 /// The PIN pad closes by itself after this long untouched.
 const PIN_IDLE_MS: u64 = 30_000;
+/// The answers so far of the customer at the kiosk, kept while they answer when the kiosk
+/// keeps partial responses: a reload mid-survey then keeps them as one, as an idle reset
+/// would. Never written otherwise, and gone on every reset and submission.
+const PARTIAL_KEY: &str = "kefu.kiosk.partial";
 
 /// The opening hours as lines: days sharing the same times are listed together.
 fn hours_lines(hours: &[OpeningHours], zh: bool) -> Vec<String> {
@@ -98,6 +102,14 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     let phase = RwSignal::new(Phase::Welcome);
     // The answers so far of the customer at the kiosk (from the form's `on_change`).
     let partial = RwSignal::new(None::<SurveyResponse>);
+    // Those of a customer interrupted by a reload (read before the effect below clears them).
+    let keeps_partial = device.config.partial == PartialPolicy::Keep;
+    let interrupted = local_read::<SurveyResponse>(PARTIAL_KEY)
+        .filter(|r| keeps_partial && !r.answers.is_empty());
+    Effect::new(move |_| match partial.get() {
+        Some(r) if keeps_partial && !r.answers.is_empty() => local_write(PARTIAL_KEY, &r),
+        _ => local_remove(PARTIAL_KEY),
+    });
     let last_touch = StoredValue::new(now_millis());
     let thanks_since = StoredValue::new(0u64);
     let waiting = RwSignal::new(None::<u64>);
@@ -142,6 +154,17 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             let loaded = typed::load::<Survey, _>(&s, &survey_id)
                 .await
                 .map_err(|e| e.message(state.zh()));
+            // A customer interrupted by a reload: their answers kept as a partial response.
+            if let (Some(mut r), Ok(sv)) = (interrupted, &loaded) {
+                if r.survey_id == sv.id {
+                    let l = label.try_get_untracked().unwrap_or_default();
+                    kiosk_fields(&mut r, false, &l);
+                    if let Err(e) = submit_response(&s, sv, &r).await {
+                        problem.try_set(Some(e.message(state.zh())));
+                    }
+                    refresh_waiting();
+                }
+            }
             survey.try_set(Some(loaded));
         });
     }
@@ -248,6 +271,8 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         }
         kiosk_fields(&mut r, true, &label.get_untracked());
         r.submitted_at = at;
+        // Sent as complete: a reload from here on must not keep the answers as a partial too.
+        partial.set(None);
         saving.set(true);
         let st = db.get_value();
         spawn_local(async move {
