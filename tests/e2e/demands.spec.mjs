@@ -332,3 +332,50 @@ test('owner, status and due filters, and the overdue badge and count', async ({ 
   await page.locator('#f-status').selectOption('5');
   await expect(page.getByTestId('demand-card')).toHaveCount(2);
 });
+
+test('the quick capture keeps a draft across a close and a reload until it is saved or discarded', async ({ page }) => {
+  await start(page);
+  const dlg = page.getByTestId('demand-form');
+  const openForm = async () => {
+    await page.getByTestId('quick-demand').first().click();
+    await expect(dlg).toBeVisible();
+  };
+  await openForm();
+  await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
+  await dlg.locator('#dm-desc').fill('客户要求调整融资融券额度，说明很长的一段话');
+  await dlg.locator('#dm-kind').selectOption('1');
+  await dlg.locator('#dm-urgency').selectOption('5');
+  await dlg.locator('#dm-due').fill('2');
+  // Closed by mistake, opened again: all there, and said so.
+  await dlg.getByRole('button', { name: '取消' }).click();
+  await expect(dlg).toHaveCount(0);
+  await openForm();
+  await expect(dlg.getByTestId('draft-restored')).toContainText('已恢复上次未保存的需求草稿。');
+  await expect(dlg.locator('#dm-desc')).toHaveValue('客户要求调整融资融券额度，说明很长的一段话');
+  await expect(dlg.locator('#dm-kind')).toHaveValue('1');
+  await expect(dlg.locator('#dm-urgency')).toHaveValue('5');
+  await expect(dlg.locator('#dm-due')).toHaveValue('2');
+  // A reload loses nothing either.
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('需求矩阵');
+  await openForm();
+  await expect(dlg.locator('#dm-desc')).toHaveValue('客户要求调整融资融券额度，说明很长的一段话');
+  await expect(dlg.locator('#dm-urgency')).toHaveValue('5');
+  // Discarded: an empty form, and none next time.
+  await dlg.getByTestId('discard-draft').click();
+  await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(dlg.locator('#dm-desc')).toHaveValue('');
+  await expect(dlg.locator('#dm-urgency')).toHaveValue('3');
+  await page.keyboard.press('Escape');
+  await expect(dlg).toHaveCount(0);
+  await openForm();
+  await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
+  // Typed again and saved: the draft is gone.
+  await dlg.locator('#dm-desc').fill('客户要求调整融资融券额度');
+  await dlg.getByTestId('demand-save').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(card(page, '客户要求调整融资融券额度')).toHaveCount(1);
+  await openForm();
+  await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(dlg.locator('#dm-desc')).toHaveValue('');
+});

@@ -1,21 +1,25 @@
 //! The demand form (客户需求登记) in a dialog: customer picked by name, type, description,
 //! urgency, importance, intensity, service cost, customer value (from the customer when one
 //! is linked), owner, and a due date in working days. Used by the quick capture and by the
-//! quick-add of a matrix cell (which presets the cell's properties).
+//! quick-add of a matrix cell (which presets the cell's properties). The open form is kept in
+//! this browser as it is typed (one draft for the quick capture, one per matrix cell), taken
+//! up again when the form is opened again, after a close or a reload, and dropped on save.
 
 use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::customer::{Customer, Level};
 use crate::domain::demand::{CellPreset, Demand, DemandType, MatrixCell, MatrixRules, NewDemand};
 use crate::domain::staff::Staff;
+use crate::store::typed;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
-use crate::ui::platform::{new_id, now};
+use crate::ui::platform::{local_read, local_remove, local_write, new_id, now};
 use crate::ui::state::{app, store};
 
 use super::data::Env;
@@ -150,6 +154,29 @@ pub fn CustomerPicker(chosen: RwSignal<Option<Customer>>) -> impl IntoView {
     }
 }
 
+/// The form as typed: what is kept in this browser until the demand is saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct DemandDraft {
+    customer_id: Option<String>,
+    kind: String,
+    description: String,
+    urgency: String,
+    importance: String,
+    intensity: String,
+    cost: String,
+    value: String,
+    owner: String,
+    due_days: String,
+}
+
+/// Where the draft of the form opened from `cell` (none: the quick capture) is kept.
+fn draft_key(cell: Option<MatrixCell>) -> String {
+    match cell.and_then(|c| serde_json::to_string(&c).ok()) {
+        Some(c) => format!("kefu.demands.form-draft.{c}"),
+        None => "kefu.demands.form-draft".to_string(),
+    }
+}
+
 #[component]
 pub fn DemandForm(
     /// The matrix cell the demand is added in, whose properties it starts with.
@@ -191,6 +218,62 @@ pub fn DemandForm(
         }
         None => {}
     }
+
+    // The draft: what the form shows, the form as it starts, and a kept one taken up.
+    let snapshot = move || DemandDraft {
+        customer_id: customer.with(|c| c.as_ref().map(|c| c.id.clone())),
+        kind: kind.get(),
+        description: desc.get(),
+        urgency: urgency.get(),
+        importance: importance.get(),
+        intensity: intensity.get(),
+        cost: cost.get(),
+        value: value.get(),
+        owner: owner.get(),
+        due_days: due_days.get(),
+    };
+    let fresh = StoredValue::new(untrack(snapshot));
+    let key = StoredValue::new(draft_key(cell));
+    let show = move |d: DemandDraft| {
+        kind.set(d.kind);
+        desc.set(d.description);
+        urgency.set(d.urgency);
+        importance.set(d.importance);
+        intensity.set(d.intensity);
+        cost.set(d.cost);
+        value.set(d.value);
+        owner.set(d.owner);
+        due_days.set(d.due_days);
+        customer.set(None);
+        if let Some(id) = d.customer_id {
+            let st = env.with_value(|e| e.store.clone());
+            spawn_local(async move {
+                if let Ok(c) = typed::load::<Customer, _>(&st, &id).await {
+                    customer.try_set(Some(c));
+                }
+            });
+        }
+    };
+    let kept = local_read::<DemandDraft>(&key.get_value()).filter(|d| *d != fresh.get_value());
+    let restored = RwSignal::new(kept.is_some());
+    if let Some(d) = kept {
+        show(d);
+    }
+    // Every change is kept at once: a close by mistake or a reload loses nothing.
+    Effect::new(move |_| {
+        let d = snapshot();
+        if d == fresh.get_value() {
+            local_remove(&key.get_value());
+        } else {
+            local_write(&key.get_value(), &d);
+        }
+    });
+    let discard = move |_| {
+        show(fresh.get_value());
+        tried.set(false);
+        restored.set(false);
+    };
+
     let st = env.with_value(|e| e.store.clone());
     let staff = Res::new(move || {
         let st = st.clone();
@@ -301,6 +384,7 @@ pub fn DemandForm(
                         ),
                         _ => ("已记录需求".to_string(), "Demand recorded".to_string()),
                     };
+                    local_remove(&key.get_value());
                     state.tell(zh_msg, en_msg);
                     on_close.run(());
                 }
@@ -323,6 +407,12 @@ pub fn DemandForm(
     view! {
         <Modal id="demand-form" title=title on_close=on_close>
             {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
+            {move || restored.get().then(|| view! {
+                <div class="panel draft-banner row" data-testid="draft-restored" role="status">
+                    <span>{t2("已恢复上次未保存的需求草稿。", "The unsaved draft of this demand was restored.")}</span>
+                    <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
+                </div>
+            })}
             <form on:submit=submit novalidate class="dm-form">
                 <div class="fields">
                     <div class="field wide">
@@ -333,7 +423,7 @@ pub fn DemandForm(
                         <select id="dm-kind" bind:value=kind>
                             {DemandType::ALL.iter().map(|k| {
                                 let k = *k;
-                                view! { <option value=kind_key(k) selected=k == DemandType::Other>{move || k.label(lang.get().is_zh())}</option> }
+                                view! { <option value=kind_key(k) selected=kind.get_untracked() == kind_key(k)>{move || k.label(lang.get().is_zh())}</option> }
                             }).collect_view()}
                         </select>
                     </Field>
