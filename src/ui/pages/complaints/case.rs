@@ -16,7 +16,7 @@ use crate::domain::complaint::{
 use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{local_get, local_remove, local_set};
+use crate::ui::platform::{local_read, local_remove, local_write};
 use crate::ui::state::{app, store};
 
 use super::intake::DEPARTMENTS;
@@ -248,13 +248,12 @@ impl ActionForm {
         Effect::new(move |before: Option<String>| {
             let key = format!("kefu.complaints.action-draft.{}", whose());
             if before.as_ref() != Some(&key) {
-                let kept = local_get(&key).and_then(|s| serde_json::from_str(&s).ok());
-                self.restore(kept.unwrap_or_default());
+                self.restore(local_read(&key).unwrap_or_default());
             }
             let d = self.draft();
-            match (d.kind, serde_json::to_string(&d)) {
-                (Some(_), Ok(json)) => local_set(&key, &json),
-                _ => local_remove(&key),
+            match d.kind {
+                Some(_) => local_write(&key, &d),
+                None => local_remove(&key),
             }
             key
         });

@@ -22,7 +22,7 @@ use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{local_get, local_remove, local_set, new_id};
+use crate::ui::platform::{local_read, local_remove, local_write, new_id};
 use crate::ui::state::{app, store};
 
 use super::model::{from_input, from_slug, now_s, slug, to_input};
@@ -192,24 +192,20 @@ fn element_of(field: &str) -> &'static str {
 
 /// Keeps the form as the draft (a reload, a closed tab or a failed save loses nothing).
 fn keep_draft(f: &IntakeForm) {
-    if let Ok(json) = serde_json::to_string(f) {
-        local_set(DRAFT_KEY, &json);
-    }
+    local_write(DRAFT_KEY, f);
 }
 
 /// Keeps the drafts set aside (see [`ASIDE_KEY`]); returns what the banner says of them.
 fn keep_aside(kept: &[IntakeForm]) -> Option<(String, usize)> {
-    match serde_json::to_string(kept) {
-        Ok(json) if !kept.is_empty() => local_set(ASIDE_KEY, &json),
-        _ => local_remove(ASIDE_KEY),
+    match kept.is_empty() {
+        false => local_write(ASIDE_KEY, &kept),
+        true => local_remove(ASIDE_KEY),
     }
     aside_summary(kept)
 }
 
 fn read_aside() -> Vec<IntakeForm> {
-    local_get(ASIDE_KEY)
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default()
+    local_read(ASIDE_KEY).unwrap_or_default()
 }
 
 /// The last draft set aside's label, and how many there are.
@@ -251,7 +247,7 @@ pub fn IntakePage() -> impl IntoView {
     // Event handlers run outside the component's owner: keep the store handle here.
     let store_handle = StoredValue::new_local(store());
 
-    let restored = local_get(DRAFT_KEY).and_then(|s| serde_json::from_str::<IntakeForm>(&s).ok());
+    let restored = local_read::<IntakeForm>(DRAFT_KEY);
     let was_restored = RwSignal::new(restored.is_some());
     // Drafts set aside by demands' conversions: the last one's label, and how many.
     let aside = RwSignal::new(aside_summary(&read_aside()));
