@@ -706,12 +706,12 @@ impl ImportError {
             (ImportError::Empty, true) => "文件为空".into(),
             (ImportError::Empty, false) => "The file is empty".into(),
             (ImportError::Undecodable, true) => {
-                "无法识别文件编码(支持 UTF-8、UTF-16、GBK/GB18030)".into()
+                "无法识别文件编码（支持 UTF-8、UTF-16、GBK/GB18030）".into()
             }
             (ImportError::Undecodable, false) => {
                 "The file's encoding is not recognised (UTF-8, UTF-16 and GBK/GB18030 are)".into()
             }
-            (ImportError::Csv(e), true) => format!("CSV 格式有误:{e}"),
+            (ImportError::Csv(e), true) => format!("CSV 格式有误：{e}"),
             (ImportError::Csv(e), false) => format!("The CSV is malformed: {e}"),
         }
     }
@@ -1092,7 +1092,7 @@ impl ImportParser {
                     out.push(Err(RowError {
                         line,
                         reason: Text::new(
-                            format!("无法读取此行:{e}"),
+                            format!("无法读取此行：{e}"),
                             format!("Cannot read this line: {e}"),
                         ),
                     }));

@@ -364,7 +364,7 @@ impl PainPoint {
                 true,
             ) => {
                 format!(
-                    "{}满意率{satisfied_pct:.1}%,低于目标{target_pct:.0}%",
+                    "{}满意率{satisfied_pct:.1}%，低于目标{target_pct:.0}%",
                     stage_name(stage_id)
                 )
             }
@@ -796,7 +796,7 @@ mod tests {
         );
         assert_eq!(
             m.pain_points[0].describe(&cfg, true),
-            "售中·交易满意率66.7%,低于目标90%"
+            "售中·交易满意率66.7%，低于目标90%"
         );
     }
 

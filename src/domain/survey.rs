@@ -115,7 +115,7 @@ impl QuestionKind {
         match (self, zh) {
             (QuestionKind::Likert5, true) => "五级量表",
             (QuestionKind::Likert5, false) => "Likert (5 points)",
-            (QuestionKind::Nps, true) => "推荐度 (0–10)",
+            (QuestionKind::Nps, true) => "推荐度（0–10）",
             (QuestionKind::Nps, false) => "NPS (0–10)",
             (QuestionKind::CsatFaces, true) => "表情评分",
             (QuestionKind::CsatFaces, false) => "Smiley faces",
@@ -850,7 +850,7 @@ pub fn follow_up(
             rule.kind
         },
         reason: Text::new(
-            format!("低分评价:{}", zh.join(";")),
+            format!("低分评价：{}", zh.join("；")),
             format!("Low scores: {}", en.join("; ")),
         ),
         question_ids: triggers.iter().map(|(_, q, _)| q.id.clone()).collect(),

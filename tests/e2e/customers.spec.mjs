@@ -35,7 +35,7 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await page.getByTestId('import-file').setInputFiles(tmpFile('customers.csv', CSV));
 
   // The report: every bad row with its line and reason.
-  await expect(page.getByTestId('import-summary')).toHaveText('共 6 行:有效 2 行,有误 4 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 6 行：有效 2 行，有误 4 行');
   const errors = page.getByTestId('import-error-row');
   await expect(errors).toHaveCount(4);
   await expect(errors.nth(0)).toContainText('第 4 行');
@@ -68,13 +68,13 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
 
   // A GBK file separated by semicolons.
   await page.getByTestId('import-file').setInputFiles(tmpFile('gbk.csv', GBK_SEMICOLON));
-  await expect(page.getByTestId('import-summary')).toHaveText('共 1 行:有效 1 行,有误 0 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 1 行：有效 1 行，有误 0 行');
   await expect(page.getByTestId('import-format')).toContainText('分号');
   await page.getByTestId('import-go').click();
   await expect(page.locator('.notice')).toContainText('已导入 1 位客户');
   // Re-importing the same file is refused row by row (the account exists now).
   await page.getByTestId('import-file').setInputFiles(tmpFile('gbk.csv', GBK_SEMICOLON));
-  await expect(page.getByTestId('import-summary')).toHaveText('共 1 行:有效 0 行,有误 1 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 1 行：有效 0 行，有误 1 行');
   await expect(page.getByTestId('import-error-row')).toContainText('已存在');
 
   // The list: masked phones, never the full number.
@@ -248,7 +248,7 @@ test('a CSV of 3,000 rows imports in chunks with the progress bar moving through
   await setUpStaff(page);
   await open(page, '/customers/import');
   await page.getByTestId('import-file').setInputFiles(tmpFile('big.csv', bigCsv(3000)));
-  await expect(page.getByTestId('import-summary')).toHaveText('共 3000 行:有效 3000 行,有误 0 行', { timeout: 30_000 });
+  await expect(page.getByTestId('import-summary')).toHaveText('共 3000 行：有效 3000 行，有误 0 行', { timeout: 30_000 });
   // Every state the progress bar shows is recorded.
   await page.evaluate(() => {
     window.__progress = [];
@@ -276,10 +276,10 @@ test('changing the column mapping re-checks the rows and imports with the new ma
   await page.getByTestId('import-file').setInputFiles(tmpFile('mapping.csv', csv));
   await expect(page.getByTestId('map-col-1')).toHaveValue('1');
   await expect(page.getByTestId('map-col-2')).toHaveValue('');
-  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行:有效 1 行,有误 1 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行：有效 1 行，有误 1 行');
   // The phone column ignored: the bad number no longer counts.
   await page.getByTestId('map-col-1').selectOption('');
-  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行:有效 2 行,有误 0 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行：有效 2 行，有误 0 行');
   // The remarks column read as the tier.
   await page.getByTestId('map-col-2').selectOption({ label: '等级' });
   await expect(page.getByTestId('map-col-2')).toHaveValue('5');

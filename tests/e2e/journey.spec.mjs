@@ -18,7 +18,7 @@ test('the journey map shows live figures per stage and drills down to the record
   const curve = page.getByTestId('journey-curve');
   await expect(curve.locator('circle')).toHaveCount(1);
   await expect(curve).toContainText('50% (n=2)');
-  await expect(page.getByTestId('pain-points')).toContainText('满意率50.0%,低于目标90%');
+  await expect(page.getByTestId('pain-points')).toContainText('满意率50.0%，低于目标90%');
   await expect(page.getByTestId('pain-points')).toContainText('交易与系统');
 
   // Drill into the stage: every record behind it, each opening its record.

@@ -553,7 +553,7 @@ fn PlanSection() -> impl IntoView {
                         <input id="plan-name" bind:value=name/>
                     </Field>
                     <fieldset class="checks">
-                        <legend>{t2("客户等级(不选为不限)", "Tiers (none: any)")}</legend>
+                        <legend>{t2("客户等级（不选为不限）", "Tiers (none: any)")}</legend>
                         {Tier::ALL.into_iter().enumerate().map(|(i, t)| view! {
                             <label><input type="checkbox" data-testid=format!("plan-tier-{i}")
                                 prop:checked=move || tiers.with(|v| v.contains(&t))
@@ -562,7 +562,7 @@ fn PlanSection() -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                     <fieldset class="checks">
-                        <legend>{t2("客户价值(不选为不限)", "Value levels (none: any)")}</legend>
+                        <legend>{t2("客户价值（不选为不限）", "Value levels (none: any)")}</legend>
                         {Level::ALL.into_iter().enumerate().map(|(i, l)| view! {
                             <label><input type="checkbox" data-testid=format!("plan-value-{i}")
                                 prop:checked=move || values.with(|v| v.contains(&l))
@@ -570,7 +570,7 @@ fn PlanSection() -> impl IntoView {
                                 {move || l.label(zh())}</label>
                         }).collect_view()}
                     </fieldset>
-                    <Field id="plan-accounts" label=t2("指定客户号(可选,逗号分隔)", "Listed account numbers (optional, comma separated)")>
+                    <Field id="plan-accounts" label=t2("指定客户号（可选，逗号分隔）", "Listed account numbers (optional, comma separated)")>
                         <input id="plan-accounts" bind:value=accounts/>
                     </Field>
                     <Field id="plan-every" label=t2("每隔", "Every")>
@@ -586,12 +586,12 @@ fn PlanSection() -> impl IntoView {
                     <Field id="plan-start" label=t2("首次回访日期", "First visit")>
                         <input id="plan-start" type="date" bind:value=start/>
                     </Field>
-                    <Field id="plan-end" label=t2("结束日期(可选)", "End (optional)")>
+                    <Field id="plan-end" label=t2("结束日期（可选）", "End (optional)")>
                         <input id="plan-end" type="date" bind:value=end/>
                     </Field>
-                    <Field id="plan-staff" label=t2("回访人员(不选则由各客户的服务人员)", "Visited by (none: each customer's own staff)")>
+                    <Field id="plan-staff" label=t2("回访人员（不选则由各客户的服务人员）", "Visited by (none: each customer's own staff)")>
                         <select id="plan-staff" on:change=move |ev| staff_id.set(event_target_value(&ev))>
-                            <option value="">{t2("(客户的服务人员)", "(customer's staff)")}</option>
+                            <option value="">{t2("（客户的服务人员）", "(customer's staff)")}</option>
                             {move || staff.get().unwrap_or_default().into_iter().map(|s| view! {
                                 <option value=s.id.clone()>{s.name.clone()}</option>
                             }).collect_view()}
@@ -716,11 +716,11 @@ fn SettingsSection() -> impl IntoView {
             <div class="checks">
                 <label><input type="checkbox" prop:checked=b_get on:change=b_set/>{t2("生日祝福", "Birthday greetings")}</label>
                 <label><input type="checkbox" prop:checked=a_get on:change=a_set/>{t2("开户周年", "Account anniversaries")}</label>
-                <label><input type="checkbox" prop:checked=h_get on:change=h_set/>{t2("采用工作日历中的节日(元旦、春节、劳动节、端午、中秋、国庆)", "Use the working calendar's holidays (New Year, Spring Festival, Labour Day, Dragon Boat, Mid-Autumn, National Day)")}</label>
+                <label><input type="checkbox" prop:checked=h_get on:change=h_set/>{t2("采用工作日历中的节日（元旦、春节、劳动节、端午、中秋、国庆）", "Use the working calendar's holidays (New Year, Spring Festival, Labour Day, Dragon Boat, Mid-Autumn, National Day)")}</label>
                 <label><input type="checkbox" prop:checked=v_get on:change=v_set/>{t2("节日问候仅限贵宾客户", "Holiday greetings for VIPs only")}</label>
-                <label><input type="checkbox" prop:checked=l_get on:change=l_set/>{t2("包括流失客户(挽回)", "Include lost customers (win-back)")}</label>
+                <label><input type="checkbox" prop:checked=l_get on:change=l_set/>{t2("包括流失客户（挽回）", "Include lost customers (win-back)")}</label>
             </div>
-            <h3>{t2("日历中的节日(未来一年)", "Calendar holidays (next 12 months)")}</h3>
+            <h3>{t2("日历中的节日（未来一年）", "Calendar holidays (next 12 months)")}</h3>
             <p class="small">{move || calendar_holidays().into_iter().map(|h| format!("{} {}", h.date, h.name.get(zh()))).collect::<Vec<_>>().join(" · ")}</p>
             <h3>{t2("其他节日", "Other holidays")}</h3>
             <ul>
@@ -737,7 +737,7 @@ fn SettingsSection() -> impl IntoView {
             </ul>
             <div class="row">
                 <input type="date" bind:value=h_date aria-label=t2("日期", "Date")/>
-                <input bind:value=h_zh placeholder=move || lang.get().t("名称(如 重阳节)", "Name in Chinese") aria-label=t2("中文名称", "Chinese name")/>
+                <input bind:value=h_zh placeholder=move || lang.get().t("名称（如 重阳节）", "Name in Chinese") aria-label=t2("中文名称", "Chinese name")/>
                 <input bind:value=h_en placeholder=move || lang.get().t("英文名称", "Name in English") aria-label=t2("英文名称", "English name")/>
                 <button type="button" on:click=add_holiday>{t2("添加节日", "Add holiday")}</button>
             </div>

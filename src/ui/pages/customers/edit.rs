@@ -123,7 +123,7 @@ pub fn CustomerForm(
         let p = phone.get();
         (!p.trim().is_empty() && normalise_phone(&p).is_none()).then(|| {
             lang.get().s(
-                "手机号格式不正确(11位手机号或带区号的固定电话)",
+                "手机号格式不正确（11位手机号或带区号的固定电话）",
                 "Not a valid phone number (11-digit mobile or landline with area code)",
             )
         })
@@ -139,7 +139,7 @@ pub fn CustomerForm(
             let v = s.get();
             (!v.trim().is_empty() && parse_date(&v).is_none()).then(|| {
                 lang.get().s(
-                    "日期格式不正确(如 2020-03-15)",
+                    "日期格式不正确（如 2020-03-15）",
                     "Not a date (e.g. 2020-03-15)",
                 )
             })
@@ -248,7 +248,7 @@ pub fn CustomerForm(
                     rec.rev = revs.into_iter().next();
                     if moved > 0 {
                         state.tell(
-                            format!("已保存客户 {},{moved} 条未完成需求的客户价值已随之更新", rec.name),
+                            format!("已保存客户 {}，{moved} 条未完成需求的客户价值已随之更新", rec.name),
                             format!(
                                 "Saved customer {}; {moved} open demand(s) now carry the new value level",
                                 rec.name
@@ -317,7 +317,7 @@ pub fn CustomerForm(
                 </Field>
                 <Field id="cust-staff" label=t2("服务人员", "Assigned staff")>
                     <select id="cust-staff" on:change=move |ev| staff_id.set(event_target_value(&ev))>
-                        <option value="">{t2("(未指定)", "(none)")}</option>
+                        <option value="">{t2("（未指定）", "(none)")}</option>
                         {move || staff.get().unwrap_or_default().into_iter().map(|s| {
                             let selected = staff_id.get_untracked() == s.id;
                             view! { <option value=s.id.clone() selected=selected>{s.name.clone()}</option> }
@@ -326,7 +326,7 @@ pub fn CustomerForm(
                 </Field>
                 <Field id="cust-stage" label=t2("旅程阶段", "Journey stage")>
                     <select id="cust-stage" on:change=move |ev| stage.set(event_target_value(&ev))>
-                        <option value="">{t2("(未指定)", "(none)")}</option>
+                        <option value="">{t2("（未指定）", "(none)")}</option>
                         {move || config.get().map(|c: JourneyConfig| c.stages.into_iter().map(|st| {
                             let selected = stage.get_untracked() == st.id;
                             let label = st.name.get(zh()).to_string();

@@ -45,14 +45,14 @@ impl WriteFailure {
     fn message(&self, zh: bool) -> String {
         match (self, zh) {
             (WriteFailure::RolledBack(e), true) => {
-                format!("导入失败,已撤回已写入的部分,未导入任何记录:{}", e.message(true))
+                format!("导入失败，已撤回已写入的部分，未导入任何记录：{}", e.message(true))
             }
             (WriteFailure::RolledBack(e), false) => format!(
                 "The import failed; what was written was taken back and nothing is imported: {}",
                 e.message(false)
             ),
             (WriteFailure::Partly { cause, left }, true) => format!(
-                "导入失败({}),撤回时又出错:仍有 {left} 位本次导入的客户留在库中,请在客户列表中核对",
+                "导入失败（{}），撤回时又出错：仍有 {left} 位本次导入的客户留在库中，请在客户列表中核对",
                 cause.message(true)
             ),
             (WriteFailure::Partly { cause, left }, false) => format!(
@@ -307,7 +307,7 @@ pub fn ImportPage() -> impl IntoView {
         if all_or_nothing.get_untracked() && !r.errors.is_empty() {
             state.warn(lang.get_untracked().s(
                 format!(
-                    "有 {} 行有误,按“全部有效才导入”的选择,未导入任何记录",
+                    "有 {} 行有误，按“全部有效才导入”的选择，未导入任何记录",
                     r.errors.len()
                 ),
                 format!(
@@ -412,7 +412,7 @@ pub fn ImportPage() -> impl IntoView {
             <p><A href="/customers">{t2("← 客户列表", "← Customers")}</A></p>
             <h1>{t2("从 CSV 导入客户", "Import customers from CSV")}</h1>
             <section class="panel">
-                <label for="import-csv">{t2("选择 CSV 文件(UTF-8、GBK 均可;逗号、分号或制表符分隔)",
+                <label for="import-csv">{t2("选择 CSV 文件（UTF-8、GBK 均可；逗号、分号或制表符分隔）",
                     "Choose a CSV file (UTF-8 or GBK; comma, semicolon or tab separated)")}</label>
                 <input id="import-csv" type="file" accept=".csv,.txt,text/csv" on:change=on_pick data-testid="import-file"/>
                 {move || file_error.get().map(|m| view! { <p class="err" role="alert" data-testid="import-file-error">{m}</p> })}
@@ -442,7 +442,7 @@ pub fn ImportPage() -> impl IntoView {
                                                     <select id=sel_id.clone() data-testid=sel_id
                                                         on:change=move |ev| set_column(i, event_target_value(&ev))>
                                                         <option value="" selected=move || mapping.with(|m| m.columns.get(i).copied().flatten().is_none())>
-                                                            {t2("(忽略)", "(ignore)")}
+                                                            {t2("（忽略）", "(ignore)")}
                                                         </option>
                                                         {Field::ALL.into_iter().enumerate().map(|(k, f)| view! {
                                                             <option value=k.to_string()
@@ -461,7 +461,7 @@ pub fn ImportPage() -> impl IntoView {
                         <ul class="err" role="alert">
                             {move || mapping.with(|m| m.problems()).into_iter().map(|p| view! { <li>{p.get(zh()).to_string()}</li> }).collect_view()}
                         </ul>
-                        <h3>{t2("预览(前几行)", "Preview (first rows)")}</h3>
+                        <h3>{t2("预览（前几行）", "Preview (first rows)")}</h3>
                         <div class="table-wrap">
                             <table data-testid="import-preview">
                                 <thead><tr>
@@ -508,7 +508,7 @@ pub fn ImportPage() -> impl IntoView {
                         <h2>{t2("检查结果", "Check report")}</h2>
                         <p data-testid="import-summary">
                             {move || if zh() {
-                                format!("共 {} 行:有效 {} 行,有误 {} 行", r.rows, r.valid, n_err)
+                                format!("共 {} 行：有效 {} 行，有误 {} 行", r.rows, r.valid, n_err)
                             } else {
                                 format!("{} row(s): {} valid, {} invalid", r.rows, r.valid, n_err)
                             }}
@@ -523,7 +523,7 @@ pub fn ImportPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             {(more > 0).then(|| view! {
-                                <p class="muted">{move || if zh() { format!("另有 {more} 行未列出,见下载的报告") } else { format!("{more} more in the downloadable report") }}</p>
+                                <p class="muted">{move || if zh() { format!("另有 {more} 行未列出，见下载的报告") } else { format!("{more} more in the downloadable report") }}</p>
                             })}
                             <button type="button" on:click=download_report>{t2("下载错误报告", "Download the report")}</button>
                         })}
@@ -533,13 +533,13 @@ pub fn ImportPage() -> impl IntoView {
                                 <input type="radio" name="import-mode" data-testid="mode-valid"
                                     prop:checked=move || !all_or_nothing.get()
                                     on:change=move |_| all_or_nothing.set(false)/>
-                                {t2("导入全部有效行(跳过有误的行)", "Import all valid rows (skip the invalid ones)")}
+                                {t2("导入全部有效行（跳过有误的行）", "Import all valid rows (skip the invalid ones)")}
                             </label>
                             <label>
                                 <input type="radio" name="import-mode" data-testid="mode-all"
                                     prop:checked=move || all_or_nothing.get()
                                     on:change=move |_| all_or_nothing.set(true)/>
-                                {t2("全部有效才导入,否则不导入任何行", "Import nothing unless every row is valid")}
+                                {t2("全部有效才导入，否则不导入任何行", "Import nothing unless every row is valid")}
                             </label>
                         </fieldset>
                         <div class="actions">

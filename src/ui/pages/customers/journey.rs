@@ -470,7 +470,7 @@ pub fn JourneyPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <p class="small muted">{t2("格内数字:投诉 / 需求 / 评价;百分比为满意率。点击查看明细。",
+                            <p class="small muted">{t2("格内数字：投诉 / 需求 / 评价；百分比为满意率。点击查看明细。",
                                 "Cell figures: complaints / demands / responses; the percentage is the satisfied share. Click for the records.")}</p>
                             <section class="panel">
                                 <h2>{t2("痛点", "Pain points")}</h2>
@@ -495,7 +495,7 @@ pub fn JourneyPage() -> impl IntoView {
                                         <p class="small">
                                             <button type="button" class="link" data-testid="unstaged"
                                                 on:click=move |_| open(label.clone(), unstaged.clone())>
-                                                {if z { "未归入阶段:" } else { "Not on the journey: " }}{text}
+                                                {if z { "未归入阶段：" } else { "Not on the journey: " }}{text}
                                             </button>
                                         </p>
                                     }
@@ -641,7 +641,7 @@ fn ConfigEditor(
     view! {
         <section class="panel journey-editor" data-testid="journey-editor">
             <h2>{t2("旅程阶段与触点", "Journey stages and touchpoints")}</h2>
-            <p class="small muted">{t2("触点每行一个:编号|中文名|English name", "One touchpoint per line: id|中文名|English name")}</p>
+            <p class="small muted">{t2("触点每行一个：编号|中文名|English name", "One touchpoint per line: id|中文名|English name")}</p>
             {move || drafts.get().into_iter().enumerate().map(|(i, s)| view! {
                 <fieldset class="stage-edit">
                     <legend>{format!("{}", i + 1)}</legend>

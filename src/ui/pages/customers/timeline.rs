@@ -296,7 +296,7 @@ pub fn TimelinePage() -> impl IntoView {
                                                 <Show when=move || !shown()>
                                                     <button type="button" class="link reveal" data-testid=format!("reveal-{key}")
                                                         on:click=move |_| reveal(f)
-                                                        title=move || lang.get().t("查看完整信息(将被记录)", "Show in full (recorded)")>
+                                                        title=move || lang.get().t("查看完整信息（将被记录）", "Show in full (recorded)")>
                                                         {t2("显示", "Show")}
                                                     </button>
                                                 </Show>

@@ -251,7 +251,7 @@ pub fn BuilderPage() -> impl IntoView {
                     let v = s.version;
                     if bumped {
                         state.tell(
-                            format!("已保存为第 {v} 版;已有答卷仍属于第 {} 版", v - 1),
+                            format!("已保存为第 {v} 版；已有答卷仍属于第 {} 版", v - 1),
                             format!(
                                 "Saved as version {v}; earlier responses keep version {}",
                                 v - 1
@@ -321,13 +321,13 @@ pub fn BuilderPage() -> impl IntoView {
                 view! {
                     <p class="muted no-print" data-testid="version-info">
                         {move || responses_now.get().map(|n| if zh() {
-                            format!("当前第 {} 版已有 {n} 份答卷;有答卷后修改问卷将生成新版本,已有答卷保留原版本。", o.version)
+                            format!("当前第 {} 版已有 {n} 份答卷；有答卷后修改问卷将生成新版本，已有答卷保留原版本。", o.version)
                         } else {
                             format!("Version {} has {n} responses; editing a survey that has responses makes a new version, and earlier responses keep theirs.", o.version)
                         })}
                         {(!versions.is_empty()).then(|| {
                             let list = versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
-                            view! { " " {move || if zh() { format!("早期版本:{list}") } else { format!("Earlier versions: {list}") }} }
+                            view! { " " {move || if zh() { format!("早期版本：{list}") } else { format!("Earlier versions: {list}") }} }
                         })}
                     </p>
                 }
@@ -386,9 +386,9 @@ fn BasicsPanel(
         <div class="panel">
             <h2>{t2("基本信息", "About the survey")}</h2>
             <div class="fields">
-                {draft_input(draft, "sv-title-zh".into(), t2("标题(中文)", "Title (Chinese)"),
+                {draft_input(draft, "sv-title-zh".into(), t2("标题（中文）", "Title (Chinese)"),
                     |s| s.title.zh.clone(), |s, v| s.title.zh = v)}
-                {draft_input(draft, "sv-title-en".into(), t2("标题(英文)", "Title (English)"),
+                {draft_input(draft, "sv-title-en".into(), t2("标题（英文）", "Title (English)"),
                     |s| s.title.en.clone(), |s, v| s.title.en = v)}
                 <div class="field">
                     <label for="sv-mode">{t2("作答方式", "Layout")}</label>
@@ -412,7 +412,7 @@ fn BasicsPanel(
                         });
                         structure.update(|n| *n += 1);
                     }>
-                        <option value="" selected=stage.is_empty()>{t2("(不限)", "(none)")}</option>
+                        <option value="" selected=stage.is_empty()>{t2("（不限）", "(none)")}</option>
                         {move || journey.get().stages.into_iter().map(|s| {
                             let sel = s.id == stage;
                             view! { <option value=s.id.clone() selected=sel>{s.name.get(zh()).to_string()}</option> }
@@ -425,7 +425,7 @@ fn BasicsPanel(
                         let v = event_target_value(&ev);
                         draft.update(|d| if let Some(d) = d { d.touchpoint = (!v.is_empty()).then_some(v) });
                     }>
-                        <option value="" selected=touchpoint.is_empty()>{t2("(不限)", "(none)")}</option>
+                        <option value="" selected=touchpoint.is_empty()>{t2("（不限）", "(none)")}</option>
                         {move || {
                             let j = journey.get();
                             let stage_id = draft.with_untracked(|d| d.as_ref().and_then(|d| d.stage.clone()));
@@ -475,16 +475,16 @@ fn ScalesPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="panel">
             <h2>{t2("维度与 CSI 权重", "Scales and CSI weights")}</h2>
-            <p class="muted small">{t2("同一维度的题目一起计算均值和信度(Cronbach's α);CSI 按权重加权各维度指数。",
+            <p class="muted small">{t2("同一维度的题目一起计算均值和信度（Cronbach's α）；CSI 按权重加权各维度指数。",
                 "Questions of a scale are averaged and checked for reliability (Cronbach's α) together; the CSI weighs the scales' indexes.")}</p>
             <div class="sv-scales">
                 {scales.into_iter().enumerate().map(|(i, s)| {
                     let weight = s.weight.to_string();
                     view! {
                         <div class="fields sv-scale" data-testid=format!("scale-{i}")>
-                            {draft_input(draft, format!("sc{i}-zh"), t2("名称(中文)", "Name (Chinese)"),
+                            {draft_input(draft, format!("sc{i}-zh"), t2("名称（中文）", "Name (Chinese)"),
                                 move |d| d.scales[i].name.zh.clone(), move |d, v| d.scales[i].name.zh = v)}
-                            {draft_input(draft, format!("sc{i}-en"), t2("名称(英文)", "Name (English)"),
+                            {draft_input(draft, format!("sc{i}-en"), t2("名称（英文）", "Name (English)"),
                                 move |d| d.scales[i].name.en.clone(), move |d, v| d.scales[i].name.en = v)}
                             <div class="field">
                                 <label for=format!("sc{i}-w")>{t2("权重", "Weight")}</label>
@@ -561,9 +561,9 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                     view! {
                         <li class="sv-question" data-testid=format!("question-{i}")>
                             <div class="fields">
-                                {draft_input(draft, format!("q{i}-zh"), t2("题目(中文)", "Question (Chinese)"),
+                                {draft_input(draft, format!("q{i}-zh"), t2("题目（中文）", "Question (Chinese)"),
                                     move |d| d.questions[i].text.zh.clone(), move |d, v| d.questions[i].text.zh = v)}
-                                {draft_input(draft, format!("q{i}-en"), t2("题目(英文)", "Question (English)"),
+                                {draft_input(draft, format!("q{i}-en"), t2("题目（英文）", "Question (English)"),
                                     move |d| d.questions[i].text.en.clone(), move |d, v| d.questions[i].text.en = v)}
                                 <div class="field">
                                     <label for=format!("q{i}-kind")>{t2("题型", "Type")}</label>
@@ -590,7 +590,7 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                                         let v = event_target_value(&ev);
                                         draft.update(|d| if let Some(d) = d { d.questions[i].scale = (!v.is_empty()).then_some(v) });
                                     }>
-                                        <option value="" selected=scale.is_empty()>{t2("(无)", "(none)")}</option>
+                                        <option value="" selected=scale.is_empty()>{t2("（无）", "(none)")}</option>
                                         {scales.into_iter().map(|s| {
                                             let sel = s.id == scale;
                                             view! { <option value=s.id.clone() selected=sel>{move || s.name.get(zh()).to_string()}</option> }
@@ -632,9 +632,9 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                                             }
                                             view! {
                                                 <div class="row sv-option">
-                                                    <input id=format!("q{i}-o{j}-zh") aria-label=t2("选项(中文)", "Option (Chinese)") prop:value=o.label.zh.clone()
+                                                    <input id=format!("q{i}-o{j}-zh") aria-label=t2("选项（中文）", "Option (Chinese)") prop:value=o.label.zh.clone()
                                                         on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(o) = d.as_mut().and_then(|d| opt_at(d, i, j)) { o.label.zh = v }); }/>
-                                                    <input id=format!("q{i}-o{j}-en") aria-label=t2("选项(英文)", "Option (English)") prop:value=o.label.en.clone()
+                                                    <input id=format!("q{i}-o{j}-en") aria-label=t2("选项（英文）", "Option (English)") prop:value=o.label.en.clone()
                                                         on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(o) = d.as_mut().and_then(|d| opt_at(d, i, j)) { o.label.en = v }); }/>
                                                     <button type="button" class="link" aria-label=t2("删除选项", "Remove option")
                                                         on:click=move |_| edit(Box::new(move |d| {
@@ -733,7 +733,7 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
         );
         let (Ok(l), Ok(f), Ok(n), Ok(c)) = parsed else {
             error.set(Some(state.lang.get_untracked().s(
-                "阈值须为整数:五级量表和表情 1–5,推荐度 0–10;留空表示不触发",
+                "阈值须为整数：五级量表和表情 1–5，推荐度 0–10；留空表示不触发",
                 "Thresholds are whole numbers: 1–5 for Likert and smileys, 0–10 for NPS; leave empty for none",
             )));
             return;
@@ -763,7 +763,7 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
     view! {
         <form class="panel no-print" on:submit=save novalidate data-testid="followup-rule">
             <h2>{t2("低分跟进", "Follow-up on a low score")}</h2>
-            <p class="muted small">{t2("答卷中任一题得分不高于阈值时,自动生成待办跟进(回访或投诉草稿),显示在结果页。",
+            <p class="muted small">{t2("答卷中任一题得分不高于阈值时，自动生成待办跟进（回访或投诉草稿），显示在结果页。",
                 "When any answer scores at or below a threshold, a follow-up (return visit or complaint draft) is opened and listed on the results page.")}</p>
             <div class="fields">
                 <div class="field"><label class="check">
@@ -825,20 +825,20 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
         <div class="panel sv-link">
             <h2 class="no-print">{t2("客户链接与二维码", "Customer link and QR code")}</h2>
             <p class="muted no-print" data-testid="link-mode">{move || if target.with(|t| t.is_some()) {
-                t2("客户用自己的手机打开链接时,从同步服务器的问卷数据库取得问卷,联网后把答卷送回。",
+                t2("客户用自己的手机打开链接时，从同步服务器的问卷数据库取得问卷，联网后把答卷送回。",
                    "A customer's own phone gets the survey from the sync server's responses database and sends the answers back once online.")()
             } else {
-                t2("未设置问卷数据库(设置 → 同步):链接只在本设备上可用。",
+                t2("未设置问卷数据库（设置 → 同步）：链接只在本设备上可用。",
                    "No responses database set (Settings → Sync): the link works on this device only.")()
             }}</p>
             {move || target.with(|t| t.is_some()).then(|| view! {
                 <div class="grid no-print">
                     <div class="field">
-                        <label for="link-user">{t2("问卷账号(可选,角色 kefu_kiosk)", "Survey account (optional, role kefu_kiosk)")}</label>
+                        <label for="link-user">{t2("问卷账号（可选，角色 kefu_kiosk）", "Survey account (optional, role kefu_kiosk)")}</label>
                         <input id="link-user" autocomplete="off" bind:value=account/>
                     </div>
                     <div class="field">
-                        <label for="link-password">{t2("问卷账号密码(将写入链接)", "Its password (goes into the link)")}</label>
+                        <label for="link-password">{t2("问卷账号密码（将写入链接）", "Its password (goes into the link)")}</label>
                         <input id="link-password" type="password" autocomplete="new-password" bind:value=password/>
                     </div>
                 </div>
@@ -885,7 +885,7 @@ fn PreviewPanel(draft: Draft) -> impl IntoView {
             </div>
             {move || preview.get().map(|(_, s)| view! {
                 <div class="sv-preview-frame" data-testid="preview-frame">
-                    <SurveyForm survey=s lang=lang on_submit=move |_| state.tell("预览:答卷未保存", "Preview: the answers are not stored")/>
+                    <SurveyForm survey=s lang=lang on_submit=move |_| state.tell("预览：答卷未保存", "Preview: the answers are not stored")/>
                 </div>
             })}
         </div>

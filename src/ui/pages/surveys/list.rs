@@ -72,7 +72,7 @@ pub fn ListPage() -> impl IntoView {
                         return view! {
                             <div class="panel survey-empty" data-testid="no-surveys">
                                 <h2>{t2("还没有问卷", "No survey yet")}</h2>
-                                <p>{t2("可以直接使用现成的营业部满意度问卷(服务态度、效率、专业能力、环境、总体满意度、推荐度),以后随时修改。",
+                                <p>{t2("可以直接使用现成的营业部满意度问卷（服务态度、效率、专业能力、环境、总体满意度、推荐度），以后随时修改。",
                                     "Start at once with the ready-made branch survey (attitude, efficiency, professionalism, environment, overall satisfaction, recommendation); edit it any time.")}</p>
                                 <button type="button" class="primary big" data-testid="create-default-empty"
                                     on:click=create_default.clone() disabled=move || busy.get()>

@@ -60,7 +60,7 @@ fn alpha_reason(r: &Reliability, zh: bool) -> String {
             "fewer than 2 responses answered every item".into()
         }
     } else if zh {
-        "答案没有差异(总分方差为 0)".into()
+        "答案没有差异（总分方差为 0）".into()
     } else {
         "the answers do not vary (total variance 0)".into()
     }
@@ -232,7 +232,7 @@ pub fn ResultsPage() -> impl IntoView {
                                         let sel = move || version.get().unwrap_or(current) == v;
                                         view! { <option value=v.to_string() selected=sel>
                                             {move || match (zh(), v == current) {
-                                                (true, true) => format!("第 {v} 版(当前)"),
+                                                (true, true) => format!("第 {v} 版（当前）"),
                                                 (true, false) => format!("第 {v} 版"),
                                                 (false, true) => format!("Version {v} (current)"),
                                                 (false, false) => format!("Version {v}"),
@@ -315,15 +315,15 @@ fn Summary(r: SurveyResults) -> impl IntoView {
             <div class="card"><div class="n" data-testid="res-n">{r.n}</div><div class="l">{t2("答卷数", "Responses")}</div></div>
             <div class=format!("card {status}")>
                 <div class="n" data-testid="res-csat">{csat.map(|c| format!("{:.1}%", c.value)).unwrap_or_else(|| "—".into())}</div>
-                <div class="l">"CSAT " {move || csat.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("(无满意度答案)", "(no satisfaction answers)").into())}</div>
+                <div class="l">"CSAT " {move || csat.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("（无满意度答案）", "(no satisfaction answers)").into())}</div>
             </div>
             <div class="card">
                 <div class="n" data-testid="res-nps">{fmt1(nps.map(|x| x.value))}</div>
-                <div class="l">"NPS " {move || nps.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("(无推荐度答案)", "(no NPS answers)").into())}</div>
+                <div class="l">"NPS " {move || nps.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("（无推荐度答案）", "(no NPS answers)").into())}</div>
             </div>
             <div class="card">
                 <div class="n" data-testid="res-csi">{fmt1(r.csi)}</div>
-                <div class="l">{move || if r.csi.is_some() { "CSI (0–100)".to_string() } else { lang.get().t("CSI(无维度数据)", "CSI (no scale data)").to_string() }}</div>
+                <div class="l">{move || if r.csi.is_some() { "CSI (0–100)".to_string() } else { lang.get().t("CSI（无维度数据）", "CSI (no scale data)").to_string() }}</div>
             </div>
         </div>
         <div class="panel target" data-testid="target">
@@ -402,13 +402,13 @@ fn ScalesPanel(r: SurveyResults) -> impl IntoView {
     let zh = move || lang.get().is_zh();
     view! {
         <div class="panel">
-            <h2>{t2("维度均值与信度(Cronbach's α)", "Scale means and reliability (Cronbach's α)")}</h2>
+            <h2>{t2("维度均值与信度（Cronbach's α）", "Scale means and reliability (Cronbach's α)")}</h2>
             <div class="table-wrap">
                 <table data-testid="scales-table">
                     <thead><tr>
                         <th>{t2("维度", "Scale")}</th><th class="num">{t2("权重", "Weight")}</th>
-                        <th class="num">{t2("均值(1–5)", "Mean (1–5)")}</th><th class="num">{t2("指数", "Index")}</th>
-                        <th class="num">"n"</th><th class="num">"α"</th><th class="num">{t2("α 的 n(题数 k)", "n behind α (items k)")}</th>
+                        <th class="num">{t2("均值（1–5）", "Mean (1–5)")}</th><th class="num">{t2("指数", "Index")}</th>
+                        <th class="num">"n"</th><th class="num">"α"</th><th class="num">{t2("α 的 n（题数 k）", "n behind α (items k)")}</th>
                         <th>{t2("删除该题后的 α", "α if item deleted")}</th>
                     </tr></thead>
                     <tbody>
@@ -432,7 +432,7 @@ fn ScalesPanel(r: SurveyResults) -> impl IntoView {
                                     {items.into_iter().map(|it| view! {
                                         <div>{it.question_id.clone()}": " {fmt2(it.alpha_if_deleted)}</div>
                                     }).collect_view()}
-                                    {(rel.k == 2).then(|| view! { <div class="muted">{move || lang.get().t("(删去一题只剩一题,α 无定义)", "(one item would remain: α undefined)")}</div> })}
+                                    {(rel.k == 2).then(|| view! { <div class="muted">{move || lang.get().t("（删去一题只剩一题，α 无定义）", "(one item would remain: α undefined)")}</div> })}
                                 </td>
                             </tr> }
                         }).collect_view()}
@@ -473,7 +473,7 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                         .collect();
                     view! { <BarChart rows=rows label=text.get(true).to_string()/> }.into_any()
                 }
-                _ => view! { <p class="muted small">{move || lang.get().t("文字意见:见下方答卷列表或导出 CSV", "Free text: see the responses below or export CSV")}</p> }.into_any(),
+                _ => view! { <p class="muted small">{move || lang.get().t("文字意见：见下方答卷列表或导出 CSV", "Free text: see the responses below or export CSV")}</p> }.into_any(),
             };
             view! {
                 <div class="sr-question" data-testid=format!("dist-{}", q.question_id)>
@@ -499,7 +499,7 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
 fn CountsPanel(r: SurveyResults, lookups: Res<(Vec<Staff>, JourneyConfig)>) -> impl IntoView {
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
-    let none = move || lang.get().t("(未填)", "(none)").to_string();
+    let none = move || lang.get().t("（未填）", "(none)").to_string();
     let by_channel = r.by_channel.clone();
     let by_stage = r.by_stage.clone();
     let by_staff = r.by_staff.clone();
@@ -563,7 +563,7 @@ fn FollowUpsPanel(
                 let open: Vec<SurveyFollowUp> = list.iter().filter(|f| f.is_open()).cloned().collect();
                 let done = list.len() - open.len();
                 if open.is_empty() {
-                    return view! { <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进(已完成 {done} 项)。") } else { format!("Nothing to follow up ({done} done).") }}</p> }.into_any();
+                    return view! { <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进（已完成 {done} 项）。") } else { format!("Nothing to follow up ({done} done).") }}</p> }.into_any();
                 }
                 view! {
                     <ul class="followups">
