@@ -1,18 +1,164 @@
-//! dashboard: the staff home — what needs attention today, and the first steps on a new install.
+//! dashboard: the staff home — what needs attention today (complaints by their clocks and the
+//! cases nearest their deadline, approvals, demands and care visits due, the monthly report's
+//! due date), and the first steps on a new install.
 
 use crate::ui::resource::Res;
+use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::complaint::Status;
 use crate::domain::staff::Staff;
+use crate::store::{DocStore, Query, StoreError};
+use crate::store::{IndexKey, KeyPart, KeyRange};
 use crate::ui::data::count_of;
-use crate::ui::i18n::t2;
-use crate::ui::pages::complaints::{model::now_s, repo::counts};
-use crate::ui::state::{app, store};
+use crate::ui::i18n::{t2, Lang};
+use crate::ui::pages::complaints::model::{from_slug, now_s};
+use crate::ui::pages::complaints::repo::{counts, key_time, Counts};
+use crate::ui::state::{app, store, AppStore};
+use serde_json::Value as Json;
+
+/// Cases listed as the most urgent: the open ones nearest their listed deadline.
+const URGENT: usize = 5;
+/// Active demands read at most for the overdue count (the matrix reads them all).
+const DEMANDS_READ: usize = 5_000;
+
+/// An open case nearest its deadline, read from its document without the whole record.
+#[derive(Clone, Debug, PartialEq)]
+struct Urgent {
+    id: String,
+    case_no: String,
+    name: String,
+    status: Option<Status>,
+    /// The listed deadline, as stored (`2026-12-07T23:59:00`).
+    deadline: String,
+}
+
+/// What needs attention, read through the indexes.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Attention {
+    complaints: Counts,
+    awaiting_approval: u64,
+    urgent: Vec<Urgent>,
+    demands_active: u64,
+    demands_overdue: u64,
+    care_due: u64,
+}
+
+fn key(parts: &[&str]) -> IndexKey {
+    IndexKey(parts.iter().map(|p| KeyPart::Str((*p).into())).collect())
+}
+
+fn text(body: &Json, path: &[&str]) -> String {
+    let mut v = body;
+    for p in path {
+        v = match v.get(p) {
+            Some(x) => x,
+            None => return String::new(),
+        };
+    }
+    v.as_str().unwrap_or_default().to_string()
+}
+
+async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreError> {
+    let now = now_s();
+    let complaints = counts(s, now).await?;
+    let awaiting_approval = s
+        .count(
+            "complaint_status",
+            &KeyRange::prefix(key(&["awaiting_approval"])),
+        )
+        .await?;
+    let urgent = s
+        .query(&Query::new("complaint_due", KeyRange::all()).limit(URGENT))
+        .await?
+        .docs
+        .into_iter()
+        .map(|d| Urgent {
+            case_no: text(&d.body, &["case_no"]),
+            name: text(&d.body, &["complainant", "name"]),
+            status: from_slug(&text(&d.body, &["status"])),
+            deadline: text(&d.body, &["deadline"]),
+            id: d.id,
+        })
+        .collect();
+    let today_s = today.to_string();
+    let (mut demands_active, mut demands_overdue) = (0, 0);
+    for status in ["Open", "InProgress"] {
+        let range = KeyRange::prefix(key(&[status]));
+        demands_active += s.count("demand_by_status", &range).await?;
+        let mut after = None;
+        let mut read = 0;
+        while read < DEMANDS_READ {
+            let page = s
+                .query(
+                    &Query::new("demand_by_status", range.clone())
+                        .limit(500)
+                        .after(after),
+                )
+                .await?;
+            read += page.docs.len();
+            demands_overdue += page
+                .docs
+                .iter()
+                .filter(|d| matches!(d.body.get("due").and_then(Json::as_str), Some(due) if due < today_s.as_str()))
+                .count() as u64;
+            match page.next {
+                Some(c) => after = Some(c),
+                None => break,
+            }
+        }
+    }
+    let care_due = s
+        .count(
+            "care_task_by_due",
+            &KeyRange::between(key(&["open"]), key(&["open", &today_s])),
+        )
+        .await?;
+    Ok(Attention {
+        complaints,
+        awaiting_approval,
+        urgent,
+        demands_active,
+        demands_overdue,
+        care_due,
+    })
+}
+
+/// The monthly complaint report to send next: the month it covers and its due date at head
+/// office (the 3rd trading day of the month after), the earliest not yet past.
+fn next_report(cal: &WorkingCalendar, today: NaiveDate) -> Option<(i32, u32, NaiveDate)> {
+    let last = today.with_day(1)? - chrono::Duration::days(1);
+    let due_last = cal.nth_trading_day_of_month(today.year(), today.month(), 3)?;
+    if today <= due_last {
+        return Some((last.year(), last.month(), due_last));
+    }
+    let next = (today.with_day(1)? + chrono::Duration::days(32)).with_day(1)?;
+    let due = cal.nth_trading_day_of_month(next.year(), next.month(), 3)?;
+    Some((today.year(), today.month(), due))
+}
+
+/// How an urgent case's deadline stands now, in words, with its badge class.
+fn due_state(
+    deadline: &str,
+    now: &str,
+    today_end: &str,
+    lang: Lang,
+) -> (&'static str, &'static str) {
+    if deadline < now {
+        ("bad", lang.t("已超时", "Overdue"))
+    } else if deadline <= today_end {
+        ("warn", lang.t("今日到期", "Due today"))
+    } else {
+        ("", lang.t("未到期", "Not yet due"))
+    }
+}
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let state = app();
+    let lang = state.lang;
     let staff_count = Res::new(move || {
         state.changes.track();
         let s = store();
@@ -24,19 +170,66 @@ pub fn Dashboard() -> impl IntoView {
     });
     let has_staff = move || staff_count.get().map(|n| n > 0).unwrap_or(true);
     let signed_in = move || state.user.get().is_some();
-    let complaints = Res::new(move || {
+    let seen = Res::new(move || {
         state.changes.track();
         let s = store();
-        async move { counts(&s, now_s()).await.ok() }
+        async move { attention(&s, now_s().date()).await.ok() }
     });
-    let figure = move |pick: fn(&crate::ui::pages::complaints::repo::Counts) -> u64| {
+    let figure = move |pick: fn(&Attention) -> u64| {
         move || {
-            complaints
-                .get()
+            seen.get()
                 .flatten()
-                .map(|c| pick(&c).to_string())
+                .map(|a| pick(&a).to_string())
                 .unwrap_or_else(|| "…".into())
         }
+    };
+    let report = move || {
+        let today = now_s().date();
+        state.calendar.with(|cal| next_report(cal, today))
+    };
+    let urgent = move || {
+        let l = lang.get();
+        let Some(a) = seen.get().flatten() else {
+            return ().into_any();
+        };
+        if a.urgent.is_empty() {
+            return view! {
+                <p class="muted" data-testid="dash-no-urgent">{l.t("没有未闭环的投诉。", "No open complaints.")}</p>
+            }
+            .into_any();
+        }
+        let now = now_s();
+        let now_k = key_time(now);
+        let end_k = format!("{}T\u{ffff}", now.date());
+        view! {
+            <div class="table-wrap">
+                <table data-testid="dash-urgent">
+                    <thead><tr>
+                        <th>{l.t("案件编号", "Case")}</th>
+                        <th>{l.t("投诉人", "Complainant")}</th>
+                        <th>{l.t("状态", "Status")}</th>
+                        <th>{l.t("最近时限", "Next deadline")}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>
+                        {a.urgent.into_iter().map(|u| {
+                            let (class, word) = due_state(&u.deadline, &now_k, &end_k, l);
+                            let when = u.deadline.get(..16).unwrap_or(&u.deadline).replace('T', " ");
+                            view! {
+                                <tr data-testid="dash-urgent-row">
+                                    <td><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
+                                    <td>{u.name}</td>
+                                    <td>{u.status.map(|s| l.t(s.zh(), s.en())).unwrap_or("—")}</td>
+                                    <td>{when}</td>
+                                    <td><span class=format!("badge {class}")>{word}</span></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
     };
     view! {
         <h1>{t2("工作台", "Dashboard")}</h1>
@@ -56,20 +249,53 @@ pub fn Dashboard() -> impl IntoView {
         <h2>{t2("投诉", "Complaints")}</h2>
         <div class="cards" data-testid="dashboard-complaints">
             <A href="/complaints?status=open" attr:class="card" attr:data-testid="dash-open">
-                <div class="n">{figure(|c| c.open)}</div>
+                <div class="n">{figure(|a| a.complaints.open)}</div>
                 <div class="l">{t2("未闭环投诉", "Open complaints")}</div>
             </A>
             <A href="/complaints?due=today" attr:class="card warn" attr:data-testid="dash-due-today">
-                <div class="n">{figure(|c| c.due_today)}</div>
+                <div class="n">{figure(|a| a.complaints.due_today)}</div>
                 <div class="l">{t2("今日到期", "Due today")}</div>
             </A>
             <A href="/complaints?due=overdue" attr:class="card bad" attr:data-testid="dash-overdue">
-                <div class="n">{figure(|c| c.overdue)}</div>
+                <div class="n">{figure(|a| a.complaints.overdue)}</div>
                 <div class="l">{t2("已超时", "Overdue")}</div>
+            </A>
+            <A href="/complaints?status=awaiting_approval" attr:class="card" attr:data-testid="dash-approval">
+                <div class="n">{figure(|a| a.awaiting_approval)}</div>
+                <div class="l">{t2("待审批", "Awaiting approval")}</div>
             </A>
             <A href="/complaints/new" attr:class="card" attr:data-testid="dash-new-complaint">
                 <div class="n">"+"</div>
                 <div class="l">{t2("受理新投诉", "New complaint")}</div>
+            </A>
+        </div>
+        <section class="panel" aria-labelledby="dash-urgent-h">
+            <h2 id="dash-urgent-h">{t2("最紧迫的案件", "Most urgent cases")}</h2>
+            {urgent}
+        </section>
+        <h2>{t2("需求、关怀与报送", "Demands, care and reporting")}</h2>
+        <div class="cards" data-testid="dashboard-other">
+            <A href="/demands" attr:class="card" attr:data-testid="dash-demands">
+                <div class="n">{figure(|a| a.demands_active)}</div>
+                <div class="l">{t2("未完成的客户需求", "Active customer demands")}</div>
+            </A>
+            <A href="/demands?mode=list&due=overdue" attr:class="card bad" attr:data-testid="dash-demands-overdue">
+                <div class="n">{figure(|a| a.demands_overdue)}</div>
+                <div class="l">{t2("逾期的客户需求", "Overdue demands")}</div>
+            </A>
+            <A href="/care" attr:class="card warn" attr:data-testid="dash-care">
+                <div class="n">{figure(|a| a.care_due)}</div>
+                <div class="l">{t2("今日及之前应做的关怀", "Care visits due")}</div>
+            </A>
+            <A href="/reports" attr:class="card" attr:data-testid="dash-report-due">
+                <div class="n">{move || report().map(|(_, _, due)| due.format("%m-%d").to_string()).unwrap_or_else(|| "—".into())}</div>
+                <div class="l">{move || {
+                    let l = lang.get();
+                    match report() {
+                        Some((y, m, _)) => l.s(format!("{y}年{m}月投诉情况报送截止日"), format!("Monthly report for {y}-{m:02} due")),
+                        None => l.t("月度报送截止日", "Monthly report due").to_string(),
+                    }
+                }}</div>
             </A>
         </div>
     }

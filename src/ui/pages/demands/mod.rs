@@ -121,7 +121,14 @@ pub fn MatrixPage() -> impl IntoView {
     let f_owner = RwSignal::new(String::new());
     let f_kind = RwSignal::new(String::new());
     let f_status = RwSignal::new("0".to_string());
-    let f_due = RwSignal::new(String::new());
+    // `?due=overdue` (the dashboard's overdue count) or `?due=week` opens the page filtered.
+    let f_due = RwSignal::new(
+        query
+            .read_untracked()
+            .get("due")
+            .filter(|d| d == "overdue" || d == "week")
+            .unwrap_or_default(),
+    );
     let f_tier = RwSignal::new(String::new());
     let status = Memo::new(move |_| {
         f_status

@@ -1,0 +1,109 @@
+// The dashboard: what needs attention today, each figure counted from the records and linking
+// to the page that lists them.
+import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff } from './helpers.mjs';
+import { CUSTOMER_ID, seedBackup } from './customers-seed.mjs';
+
+const pad = (n) => String(n).padStart(2, '0');
+/** The browser's local date `days` from today, as YYYY-MM-DD. */
+function day(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function complaint(n, name, status, received) {
+  return {
+    _id: `complaint:01E2E00000000000000000D${n}`, type: 'complaint', case_no: `TS-20261120-D00${n}`,
+    branch_code: 'BR01', complainant: { name, phone: `1390000000${n}`, email: '', address: '' },
+    channel: 'phone', received_at: received, event_place: '', narrative: '委托未能及时成交',
+    category: 'trading_system', preliminary_opinion: '', status,
+    rounds: [{ number: 1, opened_at: received }], history: [],
+  };
+}
+
+function demand(n, status, due) {
+  return {
+    _id: `demand:01E2E00000000000000000D${n}`, type: 'demand', customer_id: CUSTOMER_ID, customer_value: 'High',
+    kind: 'TradingInquiry', description: `需求${n}`, urgency: 3, importance: 4, intensity: 'Medium',
+    service_cost: 'Low', created_at: '2026-11-21T14:00:00', status, history: [], ...(due ? { due } : {}),
+  };
+}
+
+function careTask(n, due, status = 'Open') {
+  return { _id: `care_task:Birthday:${CUSTOMER_ID}:${due}:${n}`, type: 'care_task', customer_id: CUSTOMER_ID, kind: 'Birthday', due, status };
+}
+
+test('the dashboard counts what needs attention, lists the most urgent cases and links to each list', async ({ page }) => {
+  await seedBackup(page, [
+    { _id: CUSTOMER_ID, type: 'customer', kind: 'Individual', name: '周杰', tier: 'Vip', value: 'High',
+      lifecycle: 'Existing', account_no: '330000000001', branch: 'BR01', phone: '13988887777' },
+    // Received long ago and still open: past every limit.
+    complaint(1, '赵先生', 'classified', '2026-11-02T09:30:00'),
+    complaint(2, '钱女士', 'awaiting_approval', `${day(0)}T00:10:00`),
+    complaint(3, '孙先生', 'closed', '2026-11-03T09:30:00'),
+    demand(1, 'Open', '2026-11-25'),
+    demand(2, 'InProgress'),
+    demand(3, 'Done', '2026-11-20'),
+    careTask(1, '2026-11-30'),
+    careTask(2, day(0)),
+    careTask(3, day(40)),
+    careTask(4, '2026-11-28', { Done: { at: '2026-11-28T10:00:00', by: 'staff:x', channel: 'Phone', note: '' } }),
+  ]);
+  await setUpStaff(page);
+  await open(page, '/');
+
+  const n = (id) => page.getByTestId(id).locator('.n');
+  await expect(n('dash-open')).toHaveText('2');
+  await expect(n('dash-overdue')).toHaveText('1');
+  await expect(n('dash-approval')).toHaveText('1');
+  await expect(n('dash-demands')).toHaveText('2');
+  await expect(n('dash-demands-overdue')).toHaveText('1');
+  await expect(n('dash-care')).toHaveText('2');
+  await expect(n('dash-report-due')).toHaveText(/^\d\d-\d\d$/);
+  await expect(page.getByTestId('dash-report-due')).toContainText('投诉情况报送截止日');
+
+  // The open cases nearest their deadline, the overdue one first; the closed one is not there.
+  const rows = page.getByTestId('dash-urgent-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText('TS-20261120-D001');
+  await expect(rows.first()).toContainText('赵先生');
+  await expect(rows.first()).toContainText('已超时');
+  await expect(rows.nth(1)).toContainText('钱女士');
+  await expect(rows.nth(1)).toContainText('待审批');
+  await expect(page.getByTestId('dash-urgent')).not.toContainText('孙先生');
+
+  // In English too.
+  await page.getByTestId('lang-switch').click();
+  await expect(rows.first()).toContainText('Overdue');
+  await expect(rows.nth(1)).toContainText('Awaiting approval');
+  await expect(page.getByTestId('dash-report-due')).toContainText('Monthly report for');
+  await page.getByTestId('lang-switch').click();
+
+  // Each figure opens its list.
+  await page.getByTestId('dash-approval').click();
+  await expect(page).toHaveURL(/\/complaints\?status=awaiting_approval$/);
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('tbody tr').first()).toContainText('钱女士');
+
+  await open(page, '/');
+  await page.getByTestId('dash-demands-overdue').click();
+  await expect(page).toHaveURL(/\/demands\?mode=list&due=overdue$/);
+  await expect(page.locator('#f-due')).toHaveValue('overdue');
+  await expect(page.getByTestId('demand-row')).toHaveCount(1);
+  await expect(page.getByTestId('demand-row').first()).toContainText('需求1');
+
+  await open(page, '/');
+  await rows.first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:01E2E00000000000000000D1$/);
+  await expect(page.getByTestId('case-no')).toHaveText('TS-20261120-D001');
+});
+
+test('an empty dashboard says there is nothing open', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/');
+  await expect(page.getByTestId('dash-no-urgent')).toBeVisible();
+  for (const id of ['dash-open', 'dash-overdue', 'dash-approval', 'dash-demands', 'dash-demands-overdue', 'dash-care']) {
+    await expect(page.getByTestId(id).locator('.n')).toHaveText('0');
+  }
+});
