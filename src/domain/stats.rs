@@ -4,6 +4,7 @@
 //! or NaN; every figure carries the number of answers or respondents behind it.
 
 use super::datefmt::Layout;
+use crate::domain::spreadsheet::safe_cell;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -609,15 +610,6 @@ pub struct ExportError(String);
 impl From<csv::Error> for ExportError {
     fn from(e: csv::Error) -> Self {
         ExportError(e.to_string())
-    }
-}
-
-/// Keeps spreadsheet programs from running a cell as a formula.
-fn safe_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
     }
 }
 

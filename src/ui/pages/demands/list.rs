@@ -2,6 +2,7 @@
 //! inside each cell) and its CSV export (UTF-8 with a BOM so Excel reads the Chinese).
 
 use crate::domain::datefmt::Layout;
+use crate::domain::spreadsheet::safe_cell;
 use leptos::prelude::*;
 
 use crate::domain::demand::{matrix, Demand, MatrixCell, MatrixView};
@@ -91,7 +92,8 @@ pub fn csv_text(ds: &[Demand], view: MatrixView, l: &Loaded, zh: bool) -> Result
             d.status.label(zh).to_string(),
             d.created_at.layout("%Y-%m-%d %H:%M"),
         ];
-        w.write_record(&row).map_err(err)?;
+        w.write_record(row.iter().map(|c| safe_cell(c)))
+            .map_err(err)?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     let body = String::from_utf8(bytes).map_err(|e| e.to_string())?;
