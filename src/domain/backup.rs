@@ -14,8 +14,17 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::care::{CareConfig, CareTask, VisitPlan};
+use super::complaint::{CaseCounter, Complaint};
+use super::customer::{AccessLog, Customer};
+use super::demand::Demand;
 use super::ids::type_of;
-use super::settings::Branch;
+use super::journey::JourneyConfig;
+use super::report::DestructionLog;
+use super::settings::{Branch, BranchSettings, DeviceClaim};
+use super::staff::Staff;
+use super::survey::{FollowUpSettings, Survey, SurveyFollowUp, SurveyResponse};
+use super::Record;
 
 /// The format tag every backup carries.
 pub const BACKUP_FORMAT: &str = "kefu-backup";
@@ -93,6 +102,13 @@ pub enum BackupError {
     Duplicate {
         id: String,
     },
+    /// A document of a type this version knows that does not read as its record (a status
+    /// that does not exist, a date that is not one): the app could not show it.
+    DamagedRecord {
+        index: usize,
+        id: String,
+        detail: String,
+    },
 }
 
 impl BackupError {
@@ -122,6 +138,9 @@ impl BackupError {
                 format!("记录 {id} 的类型“{doc_type}”与编号不符")
             }
             BackupError::Duplicate { id } => format!("记录 {id} 重复出现"),
+            BackupError::DamagedRecord { index, id, detail } => {
+                format!("第 {} 条记录（{id}）内容有误，无法读取（{detail}）", index + 1)
+            }
         }
     }
 
@@ -155,6 +174,9 @@ impl BackupError {
                 format!("Record {id} has type “{doc_type}”, which does not match its id")
             }
             BackupError::Duplicate { id } => format!("Record {id} appears more than once"),
+            BackupError::DamagedRecord { index, id, detail } => {
+                format!("Record {} ({id}) is damaged and cannot be read ({detail})", index + 1)
+            }
         }
     }
 }
@@ -173,9 +195,45 @@ fn non_empty_str<'a>(doc: &'a Map<String, Value>, key: &str) -> Option<&'a str> 
         .filter(|s| !s.is_empty())
 }
 
-/// Check every document: an object with `_id` and `type` that agree, no id twice.
-/// Deletion markers (`"_deleted": true`) need no `type`. Returns (counts per type, deleted).
-fn check_docs(docs: &[Value]) -> Result<(BTreeMap<String, usize>, usize), BackupError> {
+/// Whether a document of a type this version knows reads as its record; serde's reason when
+/// not. A type it does not know (written by a newer version) is kept as it is.
+fn reads_as_record(doc_type: &str, doc: &Value) -> Result<(), String> {
+    fn check<T: Record + for<'de> Deserialize<'de>>(doc: &Value) -> Result<(), String> {
+        T::deserialize(doc).map(|_| ()).map_err(|e| e.to_string())
+    }
+    let checks: [(&str, fn(&Value) -> Result<(), String>); 17] = [
+        (Complaint::TYPE, check::<Complaint>),
+        (CaseCounter::TYPE, check::<CaseCounter>),
+        (Customer::TYPE, check::<Customer>),
+        (AccessLog::TYPE, check::<AccessLog>),
+        (Demand::TYPE, check::<Demand>),
+        (Survey::TYPE, check::<Survey>),
+        (SurveyResponse::TYPE, check::<SurveyResponse>),
+        (FollowUpSettings::TYPE, check::<FollowUpSettings>),
+        (SurveyFollowUp::TYPE, check::<SurveyFollowUp>),
+        (DestructionLog::TYPE, check::<DestructionLog>),
+        (JourneyConfig::TYPE, check::<JourneyConfig>),
+        (BranchSettings::TYPE, check::<BranchSettings>),
+        (DeviceClaim::TYPE, check::<DeviceClaim>),
+        (Staff::TYPE, check::<Staff>),
+        (VisitPlan::TYPE, check::<VisitPlan>),
+        (CareConfig::TYPE, check::<CareConfig>),
+        (CareTask::TYPE, check::<CareTask>),
+    ];
+    match checks.iter().find(|(t, _)| *t == doc_type) {
+        Some((_, check)) => check(doc),
+        None => Ok(()),
+    }
+}
+
+/// Check every document: an object with `_id` and `type` that agree, no id twice, and, when
+/// `records`, each of a known type readable as its record (a restore must not bring in what
+/// the pages cannot show). Deletion markers (`"_deleted": true`) need no `type`. Returns
+/// (counts per type, deleted).
+fn check_docs(
+    docs: &[Value],
+    records: bool,
+) -> Result<(BTreeMap<String, usize>, usize), BackupError> {
     let mut seen = HashSet::new();
     let mut counts = BTreeMap::new();
     let mut deleted = 0;
@@ -199,6 +257,15 @@ fn check_docs(docs: &[Value]) -> Result<(BTreeMap<String, usize>, usize), Backup
                 if is_deleted {
                     deleted += 1;
                 } else {
+                    if records {
+                        reads_as_record(doc_type, doc).map_err(|detail| {
+                            BackupError::DamagedRecord {
+                                index,
+                                id: id.into(),
+                                detail,
+                            }
+                        })?;
+                    }
                     *counts.entry(doc_type.to_string()).or_insert(0) += 1;
                 }
             }
@@ -216,6 +283,11 @@ fn check_docs(docs: &[Value]) -> Result<(BTreeMap<String, usize>, usize), Backup
 
 /// Read and check a backup, returning the file. Nothing is imported on any error.
 pub fn read_backup(text: &str) -> Result<BackupFile, BackupError> {
+    read_checked(text).map(|(file, _)| file)
+}
+
+/// [`read_backup`], with what [`check_docs`] counted.
+fn read_checked(text: &str) -> Result<(BackupFile, (BTreeMap<String, usize>, usize)), BackupError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| BackupError::Malformed {
         line: e.line(),
@@ -269,20 +341,22 @@ pub fn read_backup(text: &str) -> Result<BackupFile, BackupError> {
             detail: "expected a list".into(),
         });
     };
-    check_docs(&docs)?;
-    Ok(BackupFile {
-        format: BACKUP_FORMAT.into(),
-        version,
-        exported_at,
-        branch,
-        docs,
-    })
+    let counted = check_docs(&docs, true)?;
+    Ok((
+        BackupFile {
+            format: BACKUP_FORMAT.into(),
+            version,
+            exported_at,
+            branch,
+            docs,
+        },
+        counted,
+    ))
 }
 
 /// Check a backup and say what it holds.
 pub fn validate_backup(text: &str) -> Result<BackupSummary, BackupError> {
-    let file = read_backup(text)?;
-    let (counts, deleted) = check_docs(&file.docs)?;
+    let (file, (counts, deleted)) = read_checked(text)?;
     Ok(BackupSummary {
         version: file.version,
         exported_at: file.exported_at,
@@ -299,7 +373,9 @@ pub fn write_backup(
     exported_at: NaiveDateTime,
     docs: Vec<Value>,
 ) -> Result<String, BackupError> {
-    check_docs(&docs)?;
+    // Not each record's reading: a record the pages cannot read is still the user's data, and
+    // is kept in the file (a restore names it).
+    check_docs(&docs, false)?;
     let file = BackupFile {
         format: BACKUP_FORMAT.into(),
         version: BACKUP_VERSION,
@@ -329,11 +405,21 @@ mod tests {
         NaiveDateTime::parse_from_str("2026-11-23 10:00", "%Y-%m-%d %H:%M").unwrap()
     }
 
+    /// A complaint as the store holds it, with what a case needs to be read.
+    fn complaint(id: &str, rev: &str, case_no: &str) -> Value {
+        json!({"_id": id, "_rev": rev, "type": "complaint", "case_no": case_no, "branch_code": "ZZ01",
+            "complainant": {"name": "周杰", "phone": "13988887777", "email": "", "address": ""},
+            "channel": "phone", "received_at": "2026-11-20T09:30:00", "event_place": "",
+            "narrative": "委托未能及时成交", "preliminary_opinion": "", "status": "classified",
+            "rounds": [{"number": 1, "opened_at": "2026-11-20T09:30:00"}], "history": []})
+    }
+
     fn docs() -> Vec<Value> {
         vec![
-            json!({"_id": "complaint:01A", "_rev": "2-x", "type": "complaint", "case_no": "TS-1"}),
-            json!({"_id": "complaint:01B", "_rev": "1-y", "type": "complaint"}),
-            json!({"_id": "staff:01C", "_rev": "1-z", "type": "staff", "name": "王芳"}),
+            complaint("complaint:01A", "2-x", "TS-1"),
+            complaint("complaint:01B", "1-y", "TS-2"),
+            json!({"_id": "staff:01C", "_rev": "1-z", "type": "staff", "name": "王芳", "role": "specialist",
+                "pin_hash": {"salt": "00", "iterations": 1, "hash": "00"}}),
             json!({"_id": "settings:branch", "_rev": "4-w", "type": "settings"}),
             json!({"_id": "complaint:01D", "_rev": "3-v", "_deleted": true}),
         ]
@@ -467,7 +553,7 @@ mod tests {
             })
         };
         assert_eq!(
-            validate_backup(&with_docs(json!([{"_id": "staff:1", "type": "staff"}, 5]))),
+            validate_backup(&with_docs(json!([docs()[2], 5]))),
             Err(BackupError::DocNotAnObject { index: 1 })
         );
         assert_eq!(
@@ -494,16 +580,50 @@ mod tests {
         );
         assert_eq!(
             validate_backup(&with_docs(json!([
-                {"_id": "staff:1", "type": "staff"},
-                {"_id": "staff:2", "type": "staff"},
-                {"_id": "staff:1", "type": "staff", "_rev": "2-a"}
+                complaint("complaint:1", "1-a", "TS-1"),
+                complaint("complaint:2", "1-a", "TS-2"),
+                complaint("complaint:1", "2-a", "TS-1"),
             ]))),
             Err(BackupError::Duplicate {
-                id: "staff:1".into()
+                id: "complaint:1".into()
             })
         );
         // The writer refuses what the reader would refuse.
         assert!(write_backup(&branch(), at(), vec![json!({"type": "staff"})]).is_err());
+    }
+
+    #[test]
+    fn a_record_the_pages_could_not_read_is_refused_by_name() {
+        let with_docs = |docs: Value| {
+            text_with(move |o| {
+                o.insert("docs".into(), docs);
+            })
+        };
+        let mut bad_status = complaint("complaint:01B", "1-a", "TS-2");
+        bad_status["status"] = json!("resolved");
+        let mut bad_date = complaint("complaint:01C", "1-a", "TS-3");
+        bad_date["received_at"] = json!("2026-02-30T10:00:00");
+        for (bad, id) in [(bad_status, "complaint:01B"), (bad_date, "complaint:01C")] {
+            let docs = json!([complaint("complaint:01A", "1-a", "TS-1"), bad.clone()]);
+            match validate_backup(&with_docs(docs.clone())) {
+                Err(BackupError::DamagedRecord {
+                    index: 1, id: got, ..
+                }) => assert_eq!(got, id),
+                other => panic!("{other:?}"),
+            }
+            assert!(read_backup(&with_docs(docs)).is_err());
+            let e = validate_backup(&with_docs(json!([bad.clone()]))).unwrap_err();
+            assert!(
+                e.zh().contains(id) && e.zh().contains("无法读取"),
+                "{}",
+                e.zh()
+            );
+            // Exported as it is: it is still the user's data, and a restore names it.
+            assert!(write_backup(&branch(), at(), vec![bad]).is_ok());
+        }
+        // A type this version does not know is not judged.
+        let newer = json!([{"_id": "gadget:1", "type": "gadget", "x": 1}]);
+        assert!(validate_backup(&with_docs(newer)).is_ok());
     }
 
     #[test]
@@ -521,6 +641,11 @@ mod tests {
                 supported: 1,
             },
             BackupError::MissingField("docs"),
+            BackupError::DamagedRecord {
+                index: 0,
+                id: "complaint:1".into(),
+                detail: "unknown variant".into(),
+            },
             BackupError::Duplicate {
                 id: "staff:1".into(),
             },

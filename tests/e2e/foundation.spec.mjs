@@ -79,6 +79,17 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await page.getByTestId('import-file').setInputFiles(broken);
   await expect(page.getByTestId('import-error')).toBeVisible();
   await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  // A backup with a record the pages could not read (a role that does not exist) is refused,
+  // naming the record, before anything is replaced.
+  const damaged = structuredClone(backup);
+  const staffDoc = damaged.docs.find((d) => d.type === 'staff' && d.name === '李强');
+  staffDoc.role = 'chief';
+  const damagedFile = path.join(os.tmpdir(), `damaged-${Date.now()}.json`);
+  fs.writeFileSync(damagedFile, JSON.stringify(damaged));
+  await page.getByTestId('import-file').setInputFiles(damagedFile);
+  await expect(page.getByTestId('import-error')).toContainText(staffDoc._id);
+  await expect(page.getByTestId('import-error')).toContainText('无法读取');
+  await expect(page.getByTestId('import-summary')).toHaveCount(0);
 
   await page.getByTestId('import-file').setInputFiles(file);
   await expect(page.getByTestId('import-summary')).toBeVisible();
