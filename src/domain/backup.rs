@@ -201,7 +201,8 @@ fn reads_as_record(doc_type: &str, doc: &Value) -> Result<(), String> {
     fn check<T: Record + for<'de> Deserialize<'de>>(doc: &Value) -> Result<(), String> {
         T::deserialize(doc).map(|_| ()).map_err(|e| e.to_string())
     }
-    let checks: [(&str, fn(&Value) -> Result<(), String>); 17] = [
+    type Check = fn(&Value) -> Result<(), String>;
+    let checks: [(&str, Check); 17] = [
         (Complaint::TYPE, check::<Complaint>),
         (CaseCounter::TYPE, check::<CaseCounter>),
         (Customer::TYPE, check::<Customer>),
@@ -226,14 +227,14 @@ fn reads_as_record(doc_type: &str, doc: &Value) -> Result<(), String> {
     }
 }
 
+/// What [`check_docs`] counts: documents per type, and deletion markers.
+type Counted = (BTreeMap<String, usize>, usize);
+
 /// Check every document: an object with `_id` and `type` that agree, no id twice, and, when
 /// `records`, each of a known type readable as its record (a restore must not bring in what
 /// the pages cannot show). Deletion markers (`"_deleted": true`) need no `type`. Returns
 /// (counts per type, deleted).
-fn check_docs(
-    docs: &[Value],
-    records: bool,
-) -> Result<(BTreeMap<String, usize>, usize), BackupError> {
+fn check_docs(docs: &[Value], records: bool) -> Result<Counted, BackupError> {
     let mut seen = HashSet::new();
     let mut counts = BTreeMap::new();
     let mut deleted = 0;
@@ -287,7 +288,7 @@ pub fn read_backup(text: &str) -> Result<BackupFile, BackupError> {
 }
 
 /// [`read_backup`], with what [`check_docs`] counted.
-fn read_checked(text: &str) -> Result<(BackupFile, (BTreeMap<String, usize>, usize)), BackupError> {
+fn read_checked(text: &str) -> Result<(BackupFile, Counted), BackupError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| BackupError::Malformed {
         line: e.line(),
