@@ -470,7 +470,14 @@ impl Demand {
         });
     }
 
+    /// The quadrant from urgency and importance; an account-security demand is always urgent
+    /// and important (source 004 §2.3: 将客户账户安全问题列为最高优先级), whatever its scales
+    /// say: a stolen account must not wait under ordinary inquiries. Staff can still move it,
+    /// with a reason, as any demand.
     pub fn auto_quadrant(&self, rules: &MatrixRules) -> Quadrant {
+        if self.kind == DemandType::AccountSecurity {
+            return Quadrant::of(true, true);
+        }
         Quadrant::of(
             self.urgency >= rules.urgent_at,
             self.importance >= rules.important_at,
@@ -983,6 +990,40 @@ mod tests {
         };
         let d = demand("demand:1", DemandType::Other, 3, 5, "2026-11-02 09:00");
         assert_eq!(d.auto_quadrant(&lenient), Quadrant::ImportantUrgent);
+    }
+
+    #[test]
+    fn an_account_security_demand_is_urgent_and_important_whatever_its_scales() {
+        let r = MatrixRules::default();
+        for (u, i) in [(1, 1), (3, 3), (5, 1), (1, 5)] {
+            let d = demand(
+                "demand:1",
+                DemandType::AccountSecurity,
+                u,
+                i,
+                "2026-11-02 09:00",
+            );
+            assert_eq!(d.auto_quadrant(&r), Quadrant::ImportantUrgent, "u{u} i{i}");
+        }
+        // Staff can still place it elsewhere, with a reason.
+        let mut d = demand(
+            "demand:1",
+            DemandType::AccountSecurity,
+            3,
+            3,
+            "2026-11-02 09:00",
+        );
+        d.set_override(
+            MatrixCell::Quadrant(Quadrant::Neither),
+            "客户已自行改密",
+            "staff:2",
+            t("2026-11-02 10:00"),
+        )
+        .unwrap();
+        assert_eq!(
+            d.cell(MatrixView::Quadrant, &r),
+            MatrixCell::Quadrant(Quadrant::Neither)
+        );
     }
 
     #[test]

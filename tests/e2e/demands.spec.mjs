@@ -60,7 +60,8 @@ test('demands land in their cells, security ranks first, and the 3×3 view is re
   await expect(dlg).toHaveCount(0);
 
   await addDemand(page, { desc: '询问融资融券利率', kind: 1, urgency: 5, importance: 5 });
-  await addDemand(page, { desc: '账户异常登录', kind: 4, urgency: 4, importance: 4 });
+  // Account security with the form's middling scales: urgent and important all the same.
+  await addDemand(page, { desc: '账户异常登录', kind: 4 });
   await addDemand(page, { desc: '咨询基金定投', kind: 3, urgency: 2, importance: 5, value: 'high', intensity: 'low', due: 3 });
   await addDemand(page, { desc: '修改预留手机号', kind: 0, urgency: 5, importance: 2 });
 
