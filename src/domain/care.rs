@@ -572,6 +572,37 @@ pub fn due_tasks(
     out
 }
 
+/// The open tasks among `existing` due from `today` to `today + horizon_days` that the
+/// customers, plans and settings no longer call for: a birthday corrected, a customer now
+/// lost or gone, a plan stopped or narrowed, a greeting holiday dropped. They were generated
+/// from what has changed since, and are withdrawn when the tasks are generated again, so that
+/// staff do not call a customer on the wrong day, or one who has left. Only generated kinds
+/// are judged: a return visit asked for by hand (from a demand, not a plan of `plans`) never
+/// is, nor a task already done or skipped, nor one already past due.
+pub fn stale_tasks<'a>(
+    customers: &[Customer],
+    plans: &[VisitPlan],
+    settings: &CareSettings,
+    existing: &'a [CareTask],
+    today: NaiveDate,
+    horizon_days: u32,
+) -> Vec<&'a CareTask> {
+    let end = today + Duration::days(i64::from(horizon_days));
+    let wanted: HashSet<String> = due_tasks(customers, plans, settings, &[], today, horizon_days)
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let generated = |t: &CareTask| match &t.kind {
+        CareKind::ReturnVisit { plan_id } => plans.iter().any(|p| &p.id == plan_id),
+        _ => true,
+    };
+    existing
+        .iter()
+        .filter(|t| t.is_open() && t.due >= today && t.due <= end)
+        .filter(|t| generated(t) && !wanted.contains(&t.id))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,6 +778,54 @@ mod tests {
             ..settings()
         };
         assert_eq!(due_tasks(&[c], &[], &s, &[], d(2026, 11, 30), 5).len(), 1);
+    }
+
+    #[test]
+    fn tasks_no_longer_called_for_are_stale() {
+        let mut c = customer("customer:2", Level::Low);
+        c.birthday = Some(d(1980, 12, 5));
+        let today = d(2026, 12, 3);
+        let made = due_tasks(&[c.clone()], &[], &settings(), &[], today, 30);
+        assert_eq!(made.len(), 1);
+        // Nothing changed: nothing stale.
+        assert!(stale_tasks(&[c.clone()], &[], &settings(), &made, today, 30).is_empty());
+        // The birthday corrected: the old greeting is stale, the new one is made.
+        c.birthday = Some(d(1980, 12, 20));
+        let stale = stale_tasks(&[c.clone()], &[], &settings(), &made, today, 30);
+        assert_eq!(stale, vec![&made[0]]);
+        let again = due_tasks(&[c.clone()], &[], &settings(), &made, today, 30);
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].due, d(2026, 12, 20));
+        // A lost customer gets none; a customer gone (not among them) neither.
+        let mut lost = c.clone();
+        lost.birthday = Some(d(1980, 12, 5));
+        lost.lifecycle = Lifecycle::Lost;
+        assert_eq!(
+            stale_tasks(&[lost], &[], &settings(), &made, today, 30).len(),
+            1
+        );
+        assert_eq!(
+            stale_tasks(&[], &[], &settings(), &made, today, 30).len(),
+            1
+        );
+        // Done, past due, or a visit asked for by hand: never judged.
+        let mut done = made[0].clone();
+        done.complete(
+            "已致电",
+            ContactChannel::Phone,
+            "staff:1",
+            today.and_hms_opt(9, 0, 0).unwrap(),
+        )
+        .unwrap();
+        let mut past = made[0].clone();
+        past.due = d(2026, 12, 1);
+        let mut by_hand = made[0].clone();
+        by_hand.id = "care_task:visit.demand:1".into();
+        by_hand.kind = CareKind::ReturnVisit {
+            plan_id: "demand:1".into(),
+        };
+        let kept = [done, past, by_hand];
+        assert!(stale_tasks(&[], &[], &settings(), &kept, today, 30).is_empty());
     }
 
     fn plan(every: Every, start: NaiveDate, filter: CustomerFilter) -> VisitPlan {

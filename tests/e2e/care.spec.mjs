@@ -75,3 +75,39 @@ test('care tasks: birthday and anniversary due, a visit plan, completion with no
   await expect(focused).toHaveAttribute('aria-current', 'true');
   await expect(tasks).toHaveCount(2);
 });
+
+test('a greeting that no longer applies is withdrawn: the birthday corrected, then the customer lost', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  await open(page, '/care');
+  const tasks = page.getByTestId('care-task');
+  const birthday = tasks.filter({ hasText: '生日祝福' });
+  await expect(birthday).toHaveCount(1);
+  const before = await birthday.innerText();
+
+  // The birthday was entered wrong: in 12 days, not 5.
+  const d = new Date();
+  d.setDate(d.getDate() + 12);
+  const pad = (n) => String(n).padStart(2, '0');
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await page.getByTestId('customer-edit').click();
+  await page.locator('#cust-birthday').fill(`1980-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toHaveCount(0);
+  await open(page, '/care');
+  await expect(birthday).toHaveCount(1);
+  await expect(birthday).toContainText(`${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
+  expect(await birthday.innerText()).not.toBe(before);
+  await expect(page.locator('.notice')).toContainText('已撤销');
+
+  // The customer has left: no greeting, no anniversary, and none on the timeline.
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await page.getByTestId('customer-edit').click();
+  await page.locator('#cust-lifecycle').selectOption({ label: '流失客户' });
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toHaveCount(0);
+  await open(page, '/care');
+  await expect(tasks).toHaveCount(0);
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await expect(page.getByTestId('timeline-care')).toHaveCount(0);
+});

@@ -13,8 +13,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::domain::care::{
-    due_tasks, holidays_from_calendar, CareConfig, CareStatus, CareTask, ContactChannel,
-    CustomerFilter, Every, Holiday, PeriodUnit, VisitPlan, CARE_CONFIG_ID,
+    due_tasks, holidays_from_calendar, stale_tasks, CareConfig, CareStatus, CareTask,
+    ContactChannel, CustomerFilter, Every, Holiday, PeriodUnit, VisitPlan, CARE_CONFIG_ID,
 };
 use crate::domain::customer::{parse_date, Customer, Level, Tier};
 use crate::domain::survey::Text;
@@ -42,9 +42,10 @@ fn due_key(open: bool, d: Option<NaiveDate>) -> IndexKey {
     IndexKey(parts)
 }
 
-/// Writes the tasks due from today to `today + horizon` that do not exist yet. Returns how
-/// many were written.
-async fn generate(horizon: u32) -> Result<usize, String> {
+/// Writes the tasks due from today to `today + horizon` that do not exist yet, and withdraws
+/// the open ones generated earlier that no longer apply (`stale_tasks`). Returns how many were
+/// written and how many withdrawn.
+async fn generate(horizon: u32) -> Result<(usize, usize), String> {
     let state = app();
     let zh = state.zh();
     let msg = |e: crate::store::StoreError| e.message(zh);
@@ -85,7 +86,19 @@ async fn generate(horizon: u32) -> Result<usize, String> {
             .map_err(msg)?;
         s.bulk(docs).await.map_err(msg)?;
     }
-    Ok(n)
+    // Withdrawn: reminders generated from data that has changed since (nothing typed in them).
+    // One that someone saved meanwhile (a conflict) is left for the next run.
+    let mut withdrawn = 0;
+    for t in stale_tasks(&customers, &plans, &settings, &existing, today, horizon) {
+        if let Some(rev) = &t.rev {
+            match s.delete(&t.id, rev).await {
+                Ok(_) => withdrawn += 1,
+                Err(crate::store::StoreError::Conflict { .. }) => {}
+                Err(e) => return Err(msg(e)),
+            }
+        }
+    }
+    Ok((n, withdrawn))
 }
 
 #[derive(Clone)]
@@ -148,11 +161,15 @@ pub fn CarePage() -> impl IntoView {
         generating.set(true);
         spawn_local(async move {
             match generate(horizon.get_untracked()).await {
-                Ok(n) if n > 0 => state.tell(
+                Ok((0, 0)) => {}
+                Ok((n, 0)) => state.tell(
                     format!("已生成 {n} 项关怀任务"),
                     format!("{n} care task(s) generated"),
                 ),
-                Ok(_) => {}
+                Ok((n, w)) => state.tell(
+                    format!("已生成 {n} 项关怀任务；{w} 项因客户资料或设置变更不再适用，已撤销"),
+                    format!("{n} care task(s) generated; {w} withdrawn, no longer applying after a change of customer data or settings"),
+                ),
                 Err(m) => state.warn(m),
             }
             generating.set(false);
