@@ -294,3 +294,39 @@ test('changing the column mapping re-checks the rows and imports with the new ma
   await expect(rows.filter({ hasText: '乙二' })).toContainText('普通');
   await expect(page.getByTestId('customer-table')).not.toContainText('138****0001');
 });
+
+test('a second customer with the same phone is flagged with a link to the first, and saved only when confirmed', async ({ page }) => {
+  await setUpStaff(page);
+  const create = async (name, phone) => {
+    await open(page, '/customers');
+    await page.getByTestId('customer-new').click();
+    await page.locator('#cust-name').fill(name);
+    await page.locator('#cust-phone').fill(phone);
+    await page.getByTestId('customer-save').click();
+  };
+  await create('重复客户', '13900001111');
+  await expect(page.getByTestId('customer-table')).toContainText('重复客户');
+
+  // The same number, written another way.
+  await create('重复客户', '+86 139-0000-1111');
+  const warning = page.getByTestId('same-phone');
+  await expect(warning).toContainText('客户“重复客户”已使用此手机号');
+  await expect(page.getByTestId('customer-form')).toBeVisible();
+  await page.getByRole('button', { name: '取消' }).click();
+  await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(1);
+
+  // A family sharing a number: saved on the second press.
+  await create('重复客户之妻', '13900001111');
+  await expect(warning).toBeVisible();
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toHaveCount(0);
+  await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(2);
+
+  // Editing a customer without changing the phone is not flagged; the link opens the other one.
+  await page.getByRole('link', { name: '重复客户', exact: true }).click();
+  await page.getByTestId('customer-edit').click();
+  await page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toHaveCount(0);
+  await expect(warning).toHaveCount(0);
+});

@@ -4,6 +4,7 @@ use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
+use leptos_router::components::A;
 
 use crate::domain::customer::{
     normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
@@ -102,6 +103,10 @@ pub fn CustomerForm(
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let account_taken = RwSignal::new(false);
+    // Another customer with the same phone, found at save: (id, name), shown with a link; a
+    // second save with the same phone saves all the same (family members may share a number).
+    let same_phone = RwSignal::new(None::<(String, String)>);
+    let phone_confirmed = RwSignal::new(None::<String>);
 
     let staff = Res::new(|| async {
         let mut v: Vec<Staff> = staff_by_id()
@@ -203,6 +208,7 @@ pub fn CustomerForm(
         rec.branch = opt(branch).unwrap_or_else(|| state.branch.get_untracked().code);
         rec.staff_id = opt(staff_id);
         rec.stage = opt(stage);
+        let base_phone = base.as_ref().and_then(|b| b.phone.clone());
         // An existing customer's open demands follow its value level (also catching up any
         // that an earlier save left behind); a new customer has none.
         let existing = base.is_some();
@@ -210,6 +216,20 @@ pub fn CustomerForm(
         spawn_local(async move {
             let zh = state.zh();
             let s = store();
+            // The same phone as another customer: most likely the same person entered twice,
+            // whose complaints, demands and care would split between two records.
+            let phone_changed = base_phone.as_deref() != rec.phone.as_deref();
+            if let Some(p) = rec.phone.clone().filter(|_| phone_changed) {
+                if phone_confirmed.get_untracked().as_deref() != Some(p.as_str()) {
+                    if let Some(other) = customer_with_phone(&s, &p, &rec.id).await {
+                        same_phone.set(Some(other));
+                        phone_confirmed.set(Some(p));
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            same_phone.set(None);
             if let Some(a) = &rec.account_no {
                 let range = KeyRange::eq(IndexKey(vec![KeyPart::Str(a.trim().to_lowercase())]));
                 let q = crate::store::Query::new("customer_by_account", range).limit(2);
@@ -335,6 +355,20 @@ pub fn CustomerForm(
                     </select>
                 </Field>
             </div>
+            {move || same_phone.get().map(|(id, other)| view! {
+                <p class="warn-box" role="alert" data-testid="same-phone">
+                    {move || if zh() {
+                        format!("客户“{other}”已使用此手机号，可能是同一客户重复登记。")
+                    } else {
+                        format!("Customer “{other}” already has this phone number: this may be the same customer entered twice.")
+                    }}
+                    " "
+                    <A href=format!("/customers/{id}")>{t2("查看该客户", "Open that customer")}</A>
+                    " "
+                    {t2("如确为不同客户（如家庭成员共用号码），请再次点击“保存”。",
+                        "If it is another customer (a family sharing a number), press Save again.")}
+                </p>
+            })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get() data-testid="customer-save">
                     {t2("保存", "Save")}
@@ -343,4 +377,28 @@ pub fn CustomerForm(
             </div>
         </form>
     }
+}
+
+/// Another customer (not `except`) whose phone is `phone` (as normalised): (id, name). Read
+/// through the last-four-digits index, so only a few records are read.
+async fn customer_with_phone(
+    s: &crate::ui::state::AppStore,
+    phone: &str,
+    except: &str,
+) -> Option<(String, String)> {
+    let last4 = crate::domain::customer::phone_last4(phone)?;
+    let range = KeyRange::eq(IndexKey(vec![KeyPart::Str(last4)]));
+    let q = crate::store::Query::new("customer_by_phone4", range).limit(200);
+    let page = s.query(&q).await.ok()?;
+    page.docs.into_iter().find_map(|d| {
+        let theirs = d.body.get("phone").and_then(|p| p.as_str())?;
+        (d.id != except && normalise_phone(theirs).as_deref() == Some(phone)).then(|| {
+            let name = d
+                .body
+                .get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or_default();
+            (d.id.clone(), name.to_string())
+        })
+    })
 }
