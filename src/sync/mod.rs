@@ -21,6 +21,8 @@ pub mod live;
 mod fake;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod review3_tests;
 
 pub use config::{Phase, SyncConfig, SyncStatus};
 pub use engine::SyncError;
