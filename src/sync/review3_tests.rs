@@ -349,3 +349,35 @@ fn review3_saving_a_record_drops_fields_this_version_does_not_know() {
         );
     });
 }
+
+/// A backup holds only each document's winning revision (`all_docs`), and the import replaces
+/// the store with those: a conflict waiting for staff to choose (Settings → Sync → "Conflicts
+/// to settle") loses its other version on restore — the colleague's edit it holds is gone
+/// from the device, and (with the pull checkpoint kept, see above) it is not pulled again.
+#[test]
+fn review3_backup_round_trip_drops_the_losing_version_of_a_conflict() {
+    block_on(async {
+        let a = MemoryStore::new();
+        let r1 = add(&a, "staff:1", json!({"type": "staff", "name": "张三"})).await;
+        edit(&a, "staff:1", |d| d["phone"] = json!("139")).await;
+        // A colleague's concurrent edit arrives by sync: a conflicting leaf.
+        let theirs = ReplicatedRev {
+            doc: Doc {
+                id: "staff:1".into(),
+                rev: Some("2-0000".into()),
+                deleted: false,
+                body: json!({"type": "staff", "name": "张三", "phone": "186"}),
+            },
+            history: vec!["2-0000".into(), r1],
+        };
+        a.put_replicated(vec![theirs]).await.unwrap();
+        assert_eq!(a.rev_tree("staff:1").await.unwrap().conflicts().len(), 1);
+        let backup = export_backup(&a).await;
+        import_backup(&a, backup).await;
+        assert_eq!(
+            a.rev_tree("staff:1").await.unwrap().conflicts(),
+            vec!["2-0000"],
+            "the version waiting for staff to choose is gone after backup + restore"
+        );
+    });
+}
