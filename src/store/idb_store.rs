@@ -39,7 +39,7 @@ use super::schema::SummaryDef;
 use super::summary::{self, entry_text, Segment};
 use super::{
     Change, Cursor, Doc, DocStore, IndexDef, Page, Query, ReplicatedRev, Schema, StorageInfo,
-    StoreError, TextPage,
+    StoreError, TextPage, CHECKPOINT_PREFIX, SYNC_STATE_DOCS,
 };
 use crate::domain::sort::{map_of, set_of};
 use js_sys::{Array, Function, Promise, JSON};
@@ -643,6 +643,32 @@ fn put_segments(tx: &IdbTransaction, segments: Segments, seq: u64) -> Result<(),
         for (bucket, mut entries) in buckets {
             put_segment(&store, &bucket, seq, &mut entries).map_err(js_err)?;
         }
+    }
+    Ok(())
+}
+
+/// Deletes inside `tx` (which covers `local`) the `_local` documents that are sync state about
+/// the documents ([`super::is_sync_state`]): the checkpoints as the key range of their prefix,
+/// the others by id. Issued, not awaited: a failure aborts the transaction with the wipe.
+fn drop_sync_state(tx: &IdbTransaction) -> Result<(), StoreError> {
+    let local = tx.object_store(LOCAL).map_err(js_err)?;
+    // Every key that begins with the prefix: from the prefix up to, not including, the prefix
+    // with its last character raised by one ("kefu-" to "kefu.").
+    let mut end: Vec<char> = CHECKPOINT_PREFIX.chars().collect();
+    if let Some(last) = end.last_mut() {
+        *last = char::from_u32(*last as u32 + 1).unwrap_or(char::MAX);
+    }
+    let end: String = end.into_iter().collect();
+    let range = IdbKeyRange::bound_with_lower_open_and_upper_open(
+        &JsValue::from_str(CHECKPOINT_PREFIX),
+        &JsValue::from_str(&end),
+        false,
+        true,
+    )
+    .map_err(js_err)?;
+    local.delete(&range).map_err(js_err)?;
+    for id in SYNC_STATE_DOCS {
+        local.delete(&JsValue::from_str(id)).map_err(js_err)?;
     }
     Ok(())
 }
@@ -1800,7 +1826,9 @@ impl DocStore for IdbStore {
         // Planned before the transaction: a bad document aborts nothing because nothing began.
         let states = engine::plan_replace(&docs)?;
         self.inner.many.set(false);
-        let tx = self.tx(&self.write_stores(), true)?;
+        let mut stores = self.write_stores();
+        stores.push(LOCAL.to_string());
+        let tx = self.tx(&stores, true)?;
         let done = TxDone::new(&tx);
         let meta = tx.object_store(META).map_err(js_err)?;
         let seq_req = meta.get(&JsValue::from_str("seq")).map_err(js_err)?;
@@ -1821,6 +1849,8 @@ impl DocStore for IdbStore {
                     .clear()
                     .map_err(js_err)?;
             }
+            // The sync state about the old documents goes with them (the settings stay).
+            drop_sync_state(&tx)?;
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
                 self.issue_records(&tx, chunk, first, &BTreeMap::new(), false)?;
@@ -2124,13 +2154,24 @@ impl DocStore for IdbStore {
             .into_iter()
             .filter(|n| n != META)
             .collect();
-        let tx = self.tx(&stores, true)?;
+        let mut touched = stores.clone();
+        touched.push(LOCAL.to_string());
+        let tx = self.tx(&touched, true)?;
         let done = TxDone::new(&tx);
-        for name in &stores {
-            tx.object_store(name)
-                .map_err(js_err)?
-                .clear()
-                .map_err(js_err)?;
+        let issued = (|| {
+            for name in &stores {
+                tx.object_store(name)
+                    .map_err(js_err)?
+                    .clear()
+                    .map_err(js_err)?;
+            }
+            // The sync state about the documents goes with them (the settings stay).
+            drop_sync_state(&tx)
+        })();
+        if let Err(e) = issued {
+            let _ = tx.abort();
+            let _ = done.wait().await;
+            return Err(e);
         }
         done.wait().await?;
         self.inner.many.set(false);

@@ -408,6 +408,7 @@ impl DocStore for MemoryStore {
         for ix in inner.indexes.values_mut() {
             ix.clear();
         }
+        inner.local.retain(|id, _| !super::is_sync_state(id));
         Ok(())
     }
 }

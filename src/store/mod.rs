@@ -213,12 +213,33 @@ pub trait DocStore {
     async fn put_local(&self, id: &str, value: Json) -> Result<(), StoreError>;
     /// Every winning, non-deleted document, for backup export, in id order, one page at a time.
     async fn all_docs(&self, after: Option<&str>, limit: usize) -> Result<Page, StoreError>;
-    /// Removes every document, revision and change (the wipe before an import).
+    /// Removes every document, revision and change, and the sync state about them
+    /// ([`is_sync_state`]); the other `_local` documents (settings) are kept.
     async fn clear(&self) -> Result<(), StoreError>;
     /// Replaces everything with the given revisions (a backup import) in one transaction:
     /// either the store holds exactly these documents afterwards, or it is unchanged. A
-    /// document without a revision gets a first one. `_local` documents are kept.
+    /// document without a revision gets a first one. The sync state about the old documents
+    /// ([`is_sync_state`]) goes with them; the other `_local` documents (settings) are kept.
     async fn replace_all(&self, docs: Vec<ReplicatedRev>) -> Result<(), StoreError>;
+}
+
+/// The prefix of the ids of replication checkpoints (`sync::protocol::replication_id`).
+pub const CHECKPOINT_PREFIX: &str = "kefu-";
+
+/// The `_local` documents, besides the checkpoints, in which sync keeps where it stands in this
+/// store's data: the position conflicts were looked for up to, and the lists of conflicts and
+/// damaged records.
+pub const SYNC_STATE_DOCS: [&str; 3] = ["sync-settled", "sync-conflicts", "sync-damaged"];
+
+/// Whether a `_local` document is sync state about the documents this store holds (a
+/// replication checkpoint or one of [`SYNC_STATE_DOCS`]) rather than a setting (the device's
+/// settings, the sync configuration). [`DocStore::clear`] and [`DocStore::replace_all`] drop
+/// these with the documents they speak of: a checkpoint kept would make the next pull resume
+/// where the old data had got to, so nothing the server received before it would ever come
+/// back. Without them the next sync starts over as a new replica's would (`_revs_diff` keeps
+/// it from copying anything twice).
+pub fn is_sync_state(id: &str) -> bool {
+    id.starts_with(CHECKPOINT_PREFIX) || SYNC_STATE_DOCS.contains(&id)
 }
 
 /// A page of [`DocStore::changed_states`] that a damaged record does not stop: the readable

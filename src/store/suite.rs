@@ -1028,6 +1028,7 @@ pub async fn clear_wipes<S: DocStore>(s: &S) {
     .await
     .unwrap();
     s.put_local("_local/x", json!(1)).await.unwrap();
+    put_sync_state(s).await;
     s.clear().await.unwrap();
     assert!(matches!(
         s.get("note:1").await,
@@ -1039,13 +1040,60 @@ pub async fn clear_wipes<S: DocStore>(s: &S) {
         s.rev_tree("note:1").await,
         Err(StoreError::NotFound { .. })
     ));
-    // The store works after a wipe, and sequences keep rising (checkpoints stay valid).
+    // The store works after a wipe, and sequences keep rising (a position in the feed taken
+    // before, by another tab, still sees every change after it).
     s.put(note("note:1", "open", 1)).await.unwrap();
     assert_eq!(s.update_seq().await.unwrap(), 6);
     assert_eq!(
         s.get_local("_local/x").await.unwrap(),
         Some(json!(1)),
         "local documents survive a wipe"
+    );
+    assert_sync_state_dropped(s, "a wipe").await;
+}
+
+/// Sync state about the documents (a checkpoint, the other sync documents) and a setting that
+/// merely looks like it (`sync-config`).
+async fn put_sync_state<S: DocStore>(s: &S) {
+    let checkpoint = format!("{}0123456789abcdef", super::CHECKPOINT_PREFIX);
+    for id in super::SYNC_STATE_DOCS
+        .iter()
+        .copied()
+        .chain([checkpoint.as_str()])
+    {
+        s.put_local(id, json!({"seq": 5})).await.unwrap();
+    }
+    s.put_local("sync-config", json!({"db": "kefu"}))
+        .await
+        .unwrap();
+    s.put_local("kefu", json!("not a checkpoint"))
+        .await
+        .unwrap();
+}
+
+/// After a wipe or an import the sync state is gone (the next sync starts over) and the
+/// settings are as they were.
+async fn assert_sync_state_dropped<S: DocStore>(s: &S, after: &str) {
+    let checkpoint = format!("{}0123456789abcdef", super::CHECKPOINT_PREFIX);
+    for id in super::SYNC_STATE_DOCS
+        .iter()
+        .copied()
+        .chain([checkpoint.as_str()])
+    {
+        assert_eq!(
+            s.get_local(id).await.unwrap(),
+            None,
+            "{id} kept after {after}"
+        );
+    }
+    assert_eq!(
+        s.get_local("sync-config").await.unwrap(),
+        Some(json!({"db": "kefu"})),
+        "the sync configuration survives {after}"
+    );
+    assert_eq!(
+        s.get_local("kefu").await.unwrap(),
+        Some(json!("not a checkpoint"))
     );
 }
 
@@ -1064,6 +1112,7 @@ pub async fn replace_all_is_all_or_nothing<S: DocStore>(s: &S) {
         },
         history: rev.map(|r| vec![r.to_string()]).unwrap_or_default(),
     };
+    put_sync_state(s).await;
     // One bad revision among good documents: refused, and the store is as it was.
     let bad = vec![
         incoming("note:a", Some("1-aaaa")),
@@ -1071,6 +1120,7 @@ pub async fn replace_all_is_all_or_nothing<S: DocStore>(s: &S) {
     ];
     assert!(s.replace_all(bad).await.is_err());
     assert_eq!(s.get("note:old").await.unwrap(), first);
+    assert!(s.get_local("sync-settled").await.unwrap().is_some());
     assert!(matches!(
         s.get("note:a").await,
         Err(StoreError::NotFound { .. })
@@ -1099,7 +1149,8 @@ pub async fn replace_all_is_all_or_nothing<S: DocStore>(s: &S) {
         .unwrap()
         .starts_with("1-"));
     assert_eq!(s.count("by_type", &KeyRange::all()).await.unwrap(), 2);
-    // The changes feed keeps rising, so sync checkpoints stay valid.
+    // The changes feed keeps rising, so a position in it taken before sees the new documents.
     assert!(s.update_seq().await.unwrap() > before);
     assert_eq!(s.changes(before, 10).await.unwrap().len(), 2);
+    assert_sync_state_dropped(s, "an import").await;
 }

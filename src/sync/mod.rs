@@ -20,9 +20,9 @@ pub mod live;
 #[cfg(test)]
 mod fake;
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod review3_tests;
+#[cfg(test)]
+mod tests;
 
 pub use config::{Phase, SyncConfig, SyncStatus};
 pub use engine::SyncError;

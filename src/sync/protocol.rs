@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use serde_json::{json, Map, Value as Json};
 
 use crate::store::revs::{generation, parse_rev};
-use crate::store::{Doc, ReplicatedRev};
+use crate::store::{Doc, ReplicatedRev, CHECKPOINT_PREFIX};
 
 /// An opaque update sequence of the remote database.
 pub type Seq = Json;
@@ -52,7 +52,8 @@ impl Direction {
 /// The replication id: a stable hash of the local database id, the remote server URL (without
 /// a trailing slash or credentials), the remote database, the direction and the filter. The
 /// same device replicating the same way with the same database finds its checkpoint again;
-/// anything else starts fresh.
+/// anything else starts fresh. The id begins with [`CHECKPOINT_PREFIX`], by which the store
+/// tells a checkpoint from a setting ([`crate::store::is_sync_state`]).
 pub fn replication_id(
     local_db_id: &str,
     server_url: &str,
@@ -73,7 +74,7 @@ pub fn replication_id(
     let mut filter = filter.to_vec();
     crate::domain::sort::sort(&mut filter);
     h.update(filter.join(",").as_bytes());
-    format!("kefu-{}", hex(&h.finalize()))
+    format!("{CHECKPOINT_PREFIX}{}", hex(&h.finalize()))
 }
 
 /// A server URL as compared and joined: trimmed, no trailing slashes, no `user:pass@`.

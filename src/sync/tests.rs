@@ -1304,6 +1304,109 @@ fn a_wiped_server_gets_everything_again() {
     });
 }
 
+/// What Settings → Backup exports (`all_docs`, winning live documents with `_id`/`_rev`) and
+/// how its import hands them to the store (`ReplicatedRev` with `history: [rev]`, then
+/// `replace_all`): src/ui/pages/settings/backup.rs `export` / `import`.
+async fn export_backup(store: &MemoryStore) -> Vec<Doc> {
+    store.all_docs(None, 100_000).await.unwrap().docs
+}
+
+async fn import_backup(store: &MemoryStore, docs: Vec<Doc>) {
+    let revs: Vec<ReplicatedRev> = docs
+        .into_iter()
+        .map(|d| ReplicatedRev {
+            history: d.rev.clone().into_iter().collect(),
+            doc: d,
+        })
+        .collect();
+    store.replace_all(revs).await.unwrap();
+}
+
+/// A device restores an older backup (Settings → Backup → "Replace and import"). The import
+/// drops the sync checkpoints with the old documents, so the next sync starts over: the
+/// server's newer revisions (an edit made on another device) and documents the backup lacks
+/// (a case taken since) come back, and the device and the server agree again.
+#[test]
+fn a_device_restored_from_an_older_backup_gets_the_servers_newer_data_back() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add(&a, "note:1", json!({"type": "note", "text": "v1"})).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s1", &opts(10))
+            .await
+            .unwrap();
+        run_cycle(&b, &server, &cfg(&server, "B"), "s1", &opts(10))
+            .await
+            .unwrap();
+        // A takes a backup now.
+        let backup = export_backup(&a).await;
+        // Work goes on: B edits note:1 and takes a new case; A syncs and has both.
+        edit(&b, "note:1", |d| d["text"] = json!("v2 from B")).await;
+        add(&b, "note:2", json!({"type": "note", "text": "new case"})).await;
+        run_cycle(&b, &server, &cfg(&server, "B"), "s2", &opts(10))
+            .await
+            .unwrap();
+        run_cycle(&a, &server, &cfg(&server, "A"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(a.get("note:1").await.unwrap().body["text"], "v2 from B");
+        // A restores the older backup, then syncs as usual.
+        import_backup(&a, backup).await;
+        let r = run_cycle(&a, &server, &cfg(&server, "A"), "s3", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.pulled, 2, "B's edit and the new case come back");
+        let on_server = server.store.get("note:1").await.unwrap();
+        assert_eq!(on_server.body["text"], "v2 from B");
+        assert_eq!(a.get("note:1").await.unwrap().rev, on_server.rev);
+        assert!(a.get("note:2").await.is_ok());
+        assert_eq!(ids(&a).await, ids(&server.store).await);
+    });
+}
+
+/// Settings → "Erase this device" (`DocStore::clear`) drops the checkpoints too: the next
+/// sync pulls every document of the server again, not only what changes there from then on.
+#[test]
+fn an_erased_device_gets_every_document_back_from_the_server() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        add_notes(&a, 3).await;
+        // Two cycles: the second pull checkpoints past A's own pushed documents.
+        for s in ["s0", "s1"] {
+            run_cycle(&a, &server, &cfg(&server, "A"), s, &opts(10))
+                .await
+                .unwrap();
+        }
+        a.clear().await.unwrap();
+        run_cycle(&a, &server, &cfg(&server, "A"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(ids(&a).await, ids(&server.store).await);
+        assert_eq!(ids(&a).await.len(), 3);
+    });
+}
+
+/// The `_local` documents sync keeps about the store's documents are the ones the store drops
+/// on a wipe or an import (`store::is_sync_state`); the configuration is a setting, kept.
+#[test]
+fn the_stores_wipe_drops_every_sync_position_and_keeps_the_configuration() {
+    use crate::store::is_sync_state;
+    let c = cfg(&FakeServer::new("kefu"), "A");
+    for spec in c.pulls().iter().chain(c.pushes().iter()) {
+        assert!(is_sync_state(&spec.replication_id()));
+    }
+    for id in [
+        conflicts::SETTLED_DOC,
+        conflicts::CONFLICTS_DOC,
+        super::config::DAMAGED_DOC,
+    ] {
+        assert!(is_sync_state(id), "{id}");
+    }
+    assert!(!is_sync_state(super::config::CONFIG_DOC));
+    assert!(!is_sync_state(super::link::LINK_DEVICE_DOC));
+}
+
 #[test]
 fn unauthorized_stops_until_signed_in() {
     block_on(async {
