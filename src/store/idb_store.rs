@@ -1332,7 +1332,10 @@ impl IdbStore {
         let got = JsFuture::from(gets).await.map_err(js_err)?;
         let mut rows = Vec::with_capacity(ids.len());
         for (id, row) in ids.iter().zip(parse_rows(&got, true)) {
-            rows.push((*id, row.map_err(|_| corrupt(id, "unreadable record"))?));
+            match row {
+                Ok(row) => rows.push((*id, row)),
+                Err(_) => out.damage(corrupt(id, "unreadable record")),
+            }
         }
         let legacy_ids: Vec<&str> = rows
             .iter()
@@ -1343,8 +1346,12 @@ impl IdbStore {
         out.legacy
             .extend(legacy_ids.iter().map(|id| id.to_string()));
         for (id, row) in rows {
-            let cur = match row {
-                Some(r) => Some(current_of(r, legacy.remove(id))?),
+            let cur = match row.map(|r| current_of(r, legacy.remove(id))) {
+                Some(Ok(cur)) => Some(cur),
+                Some(Err(e)) => {
+                    out.damage(e);
+                    None
+                }
                 None => None,
             };
             out.states.insert(id.to_string(), cur);
@@ -1382,10 +1389,10 @@ impl IdbStore {
         let mut parts = parts.into_iter();
         // The first part's work runs while IndexedDB answers the reads; the reads are awaited
         // even when it fails, so that nothing is left pending when the transaction aborts.
-        let (count_first, mut fresh) = match reading {
-            Reading::Each => (false, None),
-            Reading::CountFirst => (true, None),
-            Reading::Fresh(kept) => (false, Some(kept)),
+        let (count_first, mut fresh, replaced) = match reading {
+            Reading::Each => (false, None, None),
+            Reading::Replicated(replaced) => (true, None, Some(replaced)),
+            Reading::Fresh(kept) => (false, Some(kept), None),
         };
         let reads = if fresh.is_some() {
             Ok(Reads::Nothing)
@@ -1400,7 +1407,13 @@ impl IdbStore {
                 let read = self.finish_reads(&tx, &ids, reads, Some(&seq_req)).await;
                 let seq = seq_req.result().map_err(js_err);
                 match (work, read, seq) {
-                    (Ok(work), Ok(read), Ok(seq)) => Ok((work, read, seq)),
+                    (Ok(work), Ok(read), Ok(seq)) => match replaced {
+                        Some(replaced) => {
+                            replaced.extend(read.damaged_ids());
+                            Ok((work, read, seq))
+                        }
+                        None => read.whole().map(|read| (work, read, seq)),
+                    },
                     (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
                 }
             }
@@ -1519,25 +1532,58 @@ impl IdbStore {
     async fn read_one(&self, id: &str) -> Result<Option<Current>, StoreError> {
         let tx = self.tx(&[DOCS, REVS], false)?;
         let ids: BTreeSet<&str> = set_of([id]);
-        let mut m = self.read_states(&tx, &ids, None).await?;
+        let mut m = self.read_states(&tx, &ids, None).await?.whole()?;
         Ok(m.states.remove(id).flatten())
     }
 }
 
-/// What `read_states` read: each id's state, and the ids whose tree is still in `revs`.
+/// What `read_states` read: each id's state, the ids whose tree is still in `revs`, and why
+/// each damaged record could not be read (its state None, as if absent).
 #[derive(Default)]
 struct States {
     states: BTreeMap<String, Option<Current>>,
     legacy: BTreeSet<String>,
+    damaged: Vec<StoreError>,
+}
+
+impl States {
+    /// A record that could not be read (`Corrupt`, naming it): taken as absent for now.
+    fn damage(&mut self, e: StoreError) {
+        if let StoreError::Corrupt { id, .. } = &e {
+            self.states.insert(id.clone(), None);
+        }
+        self.damaged.push(e);
+    }
+
+    /// The states, or the first damaged record's error: for reads that must not take a
+    /// damaged record for an absent one (a local edit, a `get`).
+    fn whole(mut self) -> Result<States, StoreError> {
+        if self.damaged.is_empty() {
+            Ok(self)
+        } else {
+            Err(self.damaged.swap_remove(0))
+        }
+    }
+
+    /// The ids of the damaged records.
+    fn damaged_ids(&self) -> impl Iterator<Item = String> + '_ {
+        self.damaged.iter().filter_map(|e| match e {
+            StoreError::Corrupt { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+    }
 }
 
 /// How a write reads the states of its ids before planning.
 enum Reading<'a, M> {
     /// Every id.
     Each,
-    /// A large set is first counted in its range, and read only when something is there;
-    /// ids this connection found absent are not read again while that still holds (`Recent`).
-    CountFirst,
+    /// Revisions from a peer: a large set is first counted in its range, and read only when
+    /// something is there; ids this connection found absent are not read again while that
+    /// still holds (`Recent`). A damaged record (unreadable) is taken as absent, so the
+    /// revisions are written over it as onto a new document (the peer's copy is the only
+    /// readable one there is); its id is put here.
+    Replicated(&'a mut Vec<String>),
     /// None: the ids are taken to be absent and the records are added (IndexedDB's `add`), not
     /// put, so one that exists after all fails its request and aborts the transaction
     /// (`ConstraintError`). Each part's work is kept here, for the caller to write again the
@@ -1872,16 +1918,17 @@ impl DocStore for IdbStore {
         Ok(())
     }
 
-    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
+    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<Vec<String>, StoreError> {
         if revs.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let owned: Vec<String> = revs.iter().map(|r| r.doc.id.clone()).collect();
         let ids: BTreeSet<&str> = set_of(owned.iter().map(String::as_str));
         let parts = parts_of(revs, ids.len());
+        let mut replaced = Vec::new();
         self.write(
             ids,
-            Reading::CountFirst,
+            Reading::Replicated(&mut replaced),
             parts,
             Ok,
             |_| BTreeMap::new(),
@@ -1891,7 +1938,7 @@ impl DocStore for IdbStore {
             },
         )
         .await?;
-        Ok(())
+        Ok(replaced)
     }
 
     async fn revs_diff(
@@ -1948,11 +1995,16 @@ impl DocStore for IdbStore {
                 self.inner.many.set(true);
             }
         }
+        // A damaged record is there, not absent: the write of its revisions reads it again
+        // (and so tells what it writes over).
+        let damaged: BTreeSet<String> = read.damaged_ids().collect();
         let absent = read.states.iter().filter(|(_, s)| s.is_none());
+        let absent = absent.filter(|(id, _)| !damaged.contains(*id));
         let absent = absent.map(|(id, _)| id.clone()).collect();
         self.inner.recent.borrow_mut().read_absent(seq, absent);
         let mut out = Vec::new();
         for (id, revs) in wanted {
+            // A damaged record lacks every revision: the peer's copy replaces it.
             let missing = match read.states.get(&id).and_then(Option::as_ref) {
                 Some(cur) => cur.revs.tree.revs_diff(&revs),
                 None => revs,

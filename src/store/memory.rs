@@ -126,6 +126,14 @@ impl MemoryStore {
         Ok(self.current(id))
     }
 
+    /// The stored state, None when absent or damaged.
+    fn current_unless_damaged(&self, id: &str) -> Option<Current> {
+        if self.inner.borrow().corrupt.contains(id) {
+            return None;
+        }
+        self.current(id)
+    }
+
     fn current(&self, id: &str) -> Option<Current> {
         self.inner.borrow().docs.get(id).map(|e| e.cur.clone())
     }
@@ -338,10 +346,18 @@ impl DocStore for MemoryStore {
         Ok(())
     }
 
-    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError> {
-        let states = engine::plan_replicated(revs, |id| self.lookup(id))?;
+    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<Vec<String>, StoreError> {
+        // A damaged record is taken as absent: the peer's revisions are written over it.
+        let states = engine::plan_replicated(revs, |id| Ok(self.current_unless_damaged(id)))?;
+        let replaced = {
+            let inner = self.inner.borrow();
+            let ids = states.iter().map(|c| &c.winner.id);
+            ids.filter(|id| inner.corrupt.contains(*id))
+                .cloned()
+                .collect()
+        };
         self.commit(states);
-        Ok(())
+        Ok(replaced)
     }
 
     async fn revs_diff(
@@ -352,9 +368,10 @@ impl DocStore for MemoryStore {
         Ok(wanted
             .into_iter()
             .filter_map(|(id, revs)| {
+                // A damaged record lacks every revision: the peer's copy replaces it.
                 let missing = match inner.docs.get(&id) {
-                    Some(e) => e.cur.revs.tree.revs_diff(&revs),
-                    None => revs,
+                    Some(e) if !inner.corrupt.contains(&id) => e.cur.revs.tree.revs_diff(&revs),
+                    _ => revs,
                 };
                 (!missing.is_empty()).then_some((id, missing))
             })

