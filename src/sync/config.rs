@@ -161,8 +161,12 @@ pub struct CycleReport {
     pub pushed: usize,
     pub merged: Vec<String>,
     pub needs_person: Vec<String>,
-    /// Documents the server refused, as `id: reason`.
+    /// Documents the server refused for good (a validation function's `forbidden` or
+    /// `unauthorized`), as `id: error reason`.
     pub refused: Vec<String>,
+    /// Revisions the pull asked for that the server no longer has (compacted away), as
+    /// `id rev`: not pulled.
+    pub unavailable: Vec<String>,
     /// Local records that cannot be read (damaged), passed over by the push and not sent:
     /// those met now and those listed before that still cannot be read.
     pub damaged: Vec<String>,
@@ -200,6 +204,11 @@ pub async fn run_cycle<S: DocStore, T: Transport>(
             Ok(out) => {
                 report.pulled += out.revs_written;
                 report.repaired.extend(out.repaired);
+                report.unavailable.extend(
+                    out.unavailable
+                        .iter()
+                        .map(|m| format!("{} {}", m.id, m.rev)),
+                );
                 if i == 0 {
                     report.last_seq = out.last_seq;
                 }

@@ -116,6 +116,11 @@ pub enum SyncError {
     /// 413 on a request of one document: the server takes no request that large.
     #[error("document {id} ({bytes} bytes) is larger than the server accepts")]
     TooLarge { id: String, bytes: usize },
+    /// A good answer that failed one document for a reason that may pass (not a missing
+    /// revision, not a validation's refusal): the page or batch is not checkpointed, so the
+    /// document is asked for or sent again.
+    #[error("the server failed on document {id}: {error}")]
+    DocFailed { id: String, error: String },
     #[error("network: {0}")]
     Network(String),
     #[error("timeout")]
@@ -140,7 +145,10 @@ impl SyncError {
     /// Not after 401 (the user must sign in) or 403/404 (an administrator must act).
     pub fn retryable(&self) -> bool {
         match self {
-            SyncError::Network(_) | SyncError::Timeout | SyncError::Protocol(_) => true,
+            SyncError::Network(_)
+            | SyncError::Timeout
+            | SyncError::Protocol(_)
+            | SyncError::DocFailed { .. } => true,
             SyncError::Server { status, .. } => {
                 *status >= 500 || *status == 409 || *status == 408 || *status == 429
             }
@@ -189,6 +197,13 @@ impl SyncError {
                     format!("文档 “{id}”（{kb} KB）超过同步服务器允许的请求大小，无法上传。请管理员调大服务器的请求大小限制。")
                 } else {
                     format!("Document “{id}” ({kb} KB) is larger than the sync server accepts in one request, so it cannot be sent. Ask an administrator to raise the server's request size limit.")
+                }
+            }
+            SyncError::DocFailed { id, error } => {
+                if zh {
+                    format!("同步服务器处理文档 “{id}” 时出错（{error}），稍后自动重试。")
+                } else {
+                    format!("The sync server failed on document “{id}” ({error}); retrying automatically.")
                 }
             }
             SyncError::Network(_) => pick(
@@ -524,7 +539,7 @@ async fn fetch_revs<T: Transport>(
             if r.ok() {
                 let (ok, gone) = parse_bulk_get(r.body)?;
                 revs.extend(ok);
-                unavailable.extend(gone);
+                unavailable.extend(final_misses(gone)?);
                 continue;
             }
             // Servers without _bulk_get (CouchDB 1.x, some proxies) answer 404/405/400.
@@ -540,7 +555,7 @@ async fn fetch_revs<T: Transport>(
                 .await?;
             let (ok, gone) = parse_open_revs(id, &body)?;
             revs.extend(ok);
-            unavailable.extend(gone);
+            unavailable.extend(final_misses(gone)?);
         }
     }
     Ok(Fetched {
@@ -550,6 +565,30 @@ async fn fetch_revs<T: Transport>(
         revs,
         unavailable,
     })
+}
+
+/// The revisions the server does not have (final), or an error for the first that failed for
+/// a reason that may pass: then the page is not written past, and asked for again.
+fn final_misses(gone: Vec<MissingRev>) -> Result<Vec<MissingRev>, SyncError> {
+    match gone.iter().find(|m| !m.is_final()) {
+        Some(m) => Err(SyncError::DocFailed {
+            id: m.id.clone(),
+            error: m.error.clone(),
+        }),
+        None => Ok(gone),
+    }
+}
+
+/// The documents the server refused for good, or an error for the first it failed on for a
+/// reason that may pass: then the batch is not checkpointed, and sent again.
+fn final_refusals(refused: Vec<Refused>) -> Result<Vec<Refused>, SyncError> {
+    match refused.iter().find(|r| !r.is_final()) {
+        Some(r) => Err(SyncError::DocFailed {
+            id: r.id.clone(),
+            error: error_text(&json!({"error": r.error, "reason": r.reason})),
+        }),
+        None => Ok(refused),
+    }
 }
 
 /// Pulls page by page, three pages at work at once: while one page's revisions are written to
@@ -825,7 +864,7 @@ async fn deliver_outgoing<T: Transport>(
         if !r.ok() {
             return Err(status_error(remote.db, &r));
         }
-        let no = parse_bulk_docs(&r.body)?;
+        let no = final_refusals(parse_bulk_docs(&r.body)?)?;
         written += n - no.len().min(n);
         refused.extend(no);
     }

@@ -581,6 +581,15 @@ pub struct MissingRev {
     pub error: String,
 }
 
+impl MissingRev {
+    /// Whether the server does not have the revision (`not_found`, PouchDB Server's
+    /// `missing`): final, asking again gives the same. Any other error (a node timing out,
+    /// `unknown_error`) may pass, so the revision must be asked for again.
+    pub fn is_final(&self) -> bool {
+        matches!(self.error.as_str(), "not_found" | "missing")
+    }
+}
+
 /// Parses a `_bulk_get` response:
 /// `{"results": [{"id": …, "docs": [{"ok": {…}} | {"error": {"id","rev","error","reason"}}]}]}`.
 /// Takes the response whole: the documents are moved out of it, not copied.
@@ -685,6 +694,15 @@ pub struct Refused {
     pub id: String,
     pub error: String,
     pub reason: String,
+}
+
+impl Refused {
+    /// Whether the refusal is final: a validation function's verdict (`forbidden`,
+    /// `unauthorized`), as PouchDB's replicator takes it. Any other error may pass, so the
+    /// document must be sent again.
+    pub fn is_final(&self) -> bool {
+        matches!(self.error.as_str(), "forbidden" | "unauthorized")
+    }
 }
 
 /// Parses a `_bulk_docs` response: an array of `{"ok":true,…}` or `{"id","error","reason"}`

@@ -1,6 +1,8 @@
 //! Host tests of sync/: protocol payloads against the shapes CouchDB documents, and the engine
 //! against the in-memory fake server (faults included).
 
+use std::cell::Cell;
+
 use futures::executor::block_on;
 use serde_json::{json, Value as Json};
 
@@ -9,7 +11,7 @@ use super::conflicts;
 use super::engine::{self, Options, ReplicationSpec, SyncError};
 use super::fake::{FakeServer, FaultKind};
 use super::protocol::*;
-use super::transport::Method;
+use super::transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use crate::store::memory::MemoryStore;
 use crate::store::{Doc, DocStore, ReplicatedRev};
 
@@ -293,6 +295,15 @@ fn bulk_get_and_open_revs_answers_parse_with_history() {
             error: "not_found".into()
         }]
     );
+    assert!(
+        missing[0].is_final(),
+        "not_found: the server has no such revision"
+    );
+    let passing = MissingRev {
+        error: "unknown_error".into(),
+        ..missing[0].clone()
+    };
+    assert!(!passing.is_final(), "asked for again");
     // PouchDB Server says `{"missing": rev}` inside `docs`.
     let (ok, missing) =
         parse_bulk_get(json!({"results": [{"id": "x", "docs": [{"missing": "1-a"}]}]})).unwrap();
@@ -381,6 +392,12 @@ fn push_documents_carry_revisions_and_bulk_docs_refusals_are_read() {
             reason: "no".into()
         }]
     );
+    assert!(r[0].is_final(), "a validation's verdict");
+    let passing = Refused {
+        error: "unknown_error".into(),
+        ..r[0].clone()
+    };
+    assert!(!passing.is_final(), "sent again");
 }
 
 #[test]
@@ -1326,6 +1343,129 @@ fn a_document_larger_than_the_server_takes_stops_the_push_with_its_id() {
         assert!(!e.retryable());
         assert!(e.message(true).contains("note:big") && e.message(false).contains("note:big"));
         assert_eq!(ids(&server.store).await.len(), 4);
+    });
+}
+
+/// A transport in front of the fake server that, on the first `_bulk_docs` (push) or
+/// `_bulk_get` (pull), makes one document fail with a transient per-document error, as a
+/// CouchDB cluster node may (`unknown_error`, `internal_server_error`, a timeout). The
+/// document is not applied/returned in that request; later requests go through.
+struct Flaky<'a> {
+    server: &'a FakeServer,
+    victim: &'static str,
+    push_fault: Cell<bool>,
+    pull_fault: Cell<bool>,
+}
+
+impl Transport for Flaky<'_> {
+    async fn request(&self, mut req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let is = |p: &str| req.method == Method::Post && req.path.contains(p);
+        if is("/_bulk_docs") && self.push_fault.replace(false) {
+            let mut body: Json = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+            let docs = body["docs"].as_array_mut().unwrap();
+            let before = docs.len();
+            docs.retain(|d| d["_id"] != self.victim);
+            assert_eq!(docs.len() + 1, before, "the victim is in this batch");
+            req.body = Some(body.to_string());
+            let mut r = self.server.request(req).await?;
+            r.body.as_array_mut().unwrap().push(json!({
+                "id": self.victim, "error": "unknown_error", "reason": "timeout"
+            }));
+            return Ok(r);
+        }
+        if is("/_bulk_get") && self.pull_fault.get() {
+            let wanted = req.body.as_deref().unwrap_or_default();
+            if wanted.contains(self.victim) {
+                self.pull_fault.set(false);
+                let mut r = self.server.request(req).await?;
+                for res in r.body["results"].as_array_mut().unwrap() {
+                    if res["id"] == self.victim {
+                        let rev = res["docs"][0]["ok"]["_rev"].clone();
+                        res["docs"] = json!([{"error": {
+                            "id": self.victim, "rev": rev,
+                            "error": "unknown_error", "reason": "timeout"
+                        }}]);
+                    }
+                }
+                return Ok(r);
+            }
+        }
+        self.server.request(req).await
+    }
+}
+
+/// Push: a per-document error in a `_bulk_docs` answer that may pass (not a validation's
+/// `forbidden`/`unauthorized`) fails the batch, retryably, and the batch is not checkpointed:
+/// the next cycle sends the document again. (It used to be taken as a final refusal and
+/// checkpointed past, so the document never reached the server.)
+#[test]
+fn a_push_per_document_error_that_may_pass_fails_the_batch_and_the_document_is_sent_again() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let a = MemoryStore::new();
+        for i in 0..3 {
+            add(&a, &format!("note:{i}"), json!({"type": "note", "i": i})).await;
+        }
+        let flaky = Flaky {
+            server: &server,
+            victim: "note:1",
+            push_fault: Cell::new(true),
+            pull_fault: Cell::new(false),
+        };
+        let first = run_cycle(&a, &flaky, &cfg(&server, "A"), "s1", &opts(10)).await;
+        let Err(e) = first else {
+            panic!("the batch failed: {first:?}")
+        };
+        assert!(
+            matches!(&e, SyncError::DocFailed { id, .. } if id == "note:1"),
+            "{e:?}"
+        );
+        assert!(e.retryable());
+        let r = run_cycle(&a, &flaky, &cfg(&server, "A"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.pushed, 1, "only what the server lacks is sent again");
+        assert!(r.refused.is_empty());
+        assert!(server.store.get("note:1").await.is_ok());
+    });
+}
+
+/// Pull: a per-document error in a `_bulk_get` answer that may pass (not `not_found`) fails
+/// the page, retryably, and it is not checkpointed: the next cycle fetches the revision. (It
+/// used to be taken as a revision the server no longer has and checkpointed past.)
+#[test]
+fn a_pull_per_document_error_that_may_pass_fails_the_page_and_it_is_fetched_again() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        // Second revisions, so that the pull fetches them with `_bulk_get` (a first revision
+        // comes with the changes page).
+        add_edited_notes(&a, 3).await;
+        run_cycle(&a, &server, &cfg(&server, "A"), "s1", &opts(10))
+            .await
+            .unwrap();
+        let flaky = Flaky {
+            server: &server,
+            victim: "note:01",
+            push_fault: Cell::new(false),
+            pull_fault: Cell::new(true),
+        };
+        let first = run_cycle(&b, &flaky, &cfg(&server, "B"), "s1", &opts(10)).await;
+        assert!(!flaky.pull_fault.get(), "the fault was met");
+        let Err(e) = first else {
+            panic!("the page failed: {first:?}")
+        };
+        assert!(
+            matches!(&e, SyncError::DocFailed { id, .. } if id == "note:01"),
+            "{e:?}"
+        );
+        assert!(e.retryable());
+        let r = run_cycle(&b, &flaky, &cfg(&server, "B"), "s2", &opts(10))
+            .await
+            .unwrap();
+        assert_eq!(r.pulled, 3);
+        assert!(r.unavailable.is_empty());
+        assert_eq!(ids(&b).await, ids(&a).await);
     });
 }
 
