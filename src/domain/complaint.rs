@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{end_of_day, time_text, WorkingCalendar};
-use super::staff::{Actor, Role};
+use super::staff::{Actor, Role, Staff};
 use super::Record;
 
 // ───────────────────────────── vocabulary ─────────────────────────────
@@ -1045,6 +1045,10 @@ pub enum ComplaintError {
     NotEligibleForDestruction,
     /// The case was destroyed; nothing more can be done.
     Destroyed,
+    /// The actor's profile is deactivated (停用): their authority has ended.
+    InactiveActor {
+        name: String,
+    },
 }
 
 impl ComplaintError {
@@ -1079,6 +1083,9 @@ impl ComplaintError {
             ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
             ComplaintError::NotEligibleForDestruction => "归档未满 5 年，不能销毁".into(),
             ComplaintError::Destroyed => "案件资料已销毁".into(),
+            ComplaintError::InactiveActor { name } => {
+                format!("{name}已停用，不能办理投诉案件")
+            }
         }
     }
 
@@ -1126,6 +1133,9 @@ impl ComplaintError {
                 "The case has not been archived for more than 5 years".into()
             }
             ComplaintError::Destroyed => "The case's records were destroyed".into(),
+            ComplaintError::InactiveActor { name } => {
+                format!("{name} has been deactivated and may no longer act on complaints")
+            }
         }
     }
 }
@@ -1360,6 +1370,23 @@ impl Complaint {
             .submitted_by
             .as_ref()
             .is_some_and(|s| s.id == actor.id)
+    }
+
+    /// Apply an action by the staff member `by` (their profile as stored now) at `now`: as
+    /// `apply`, and first refused if they have been deactivated (停用 ends their authority,
+    /// whatever their role; a device may still hold an old sign-in).
+    pub fn apply_by(
+        &mut self,
+        action: Action,
+        by: &Staff,
+        now: NaiveDateTime,
+    ) -> Result<(), ComplaintError> {
+        if !by.active {
+            return Err(ComplaintError::InactiveActor {
+                name: by.name.clone(),
+            });
+        }
+        self.apply(action, &by.actor(), now)
     }
 
     /// Apply an action by `actor` at `now`: checks status, role and data, changes the case and
@@ -2188,6 +2215,39 @@ mod tests {
         assert!(!c.allowed_actions_for(&sup).contains(&ActionKind::Approve));
         let other = actor("staff:sup2", Role::Supervisor);
         assert!(c.allowed_actions_for(&other).contains(&ActionKind::Approve));
+    }
+
+    #[test]
+    fn a_deactivated_member_may_not_act_whatever_their_role() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        let mut sup = crate::domain::staff::Staff {
+            id: "staff:sup".into(),
+            rev: None,
+            name: "李强".into(),
+            role: Role::Supervisor,
+            pin_hash: crate::domain::staff::hash_pin("2468", b"s", 1),
+            active: false,
+        };
+        let approve = || Action::Approve {
+            comment: String::new(),
+        };
+        let before = c.clone();
+        let refused = c.apply_by(approve(), &sup, t("2026-09-30 11:00"));
+        assert_eq!(
+            refused,
+            Err(ComplaintError::InactiveActor {
+                name: "李强".into()
+            })
+        );
+        assert_eq!(c, before, "nothing changes");
+        let e = refused.unwrap_err();
+        assert_eq!(e.zh(), "李强已停用，不能办理投诉案件");
+        assert!(e.en().contains("deactivated"));
+        // Active again, the same approval goes through, under their name.
+        sup.active = true;
+        c.apply_by(approve(), &sup, t("2026-09-30 11:00")).unwrap();
+        assert_eq!(c.history.last().unwrap().by.name, "李强");
     }
 
     #[test]

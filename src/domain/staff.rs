@@ -90,6 +90,159 @@ impl Staff {
     }
 }
 
+/// The role that administers the branch: staff and their roles and PINs, the working-day
+/// calendar, the branch's name and code, backup import and erasing the device. Source 000
+/// (客服岗位职责) gives 客服经理 "建立和完善客服管理制度和流程" and "招聘、培训和培养" the team;
+/// 客服主管 runs the team day to day (排班、考勤、培训) but sets no rules. The calendar decides
+/// every regulatory limit ("三个工作日（含受理日）", source 002) and the monthly report's due
+/// date, so it is a rule of the branch too, and the manager's.
+pub const ADMIN_ROLE: Role = Role::Manager;
+
+/// Why someone may administer the branch's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminGrant {
+    /// No active manager exists yet (a new install, or one set up before this rule): whoever
+    /// is at the device sets the branch up, until the first manager is added.
+    Setup,
+    /// The signed-in, active manager.
+    Manager,
+}
+
+/// Why someone may not administer the branch's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdminDenied {
+    /// Nobody is signed in on this device (or the profile signed in no longer exists).
+    NotSignedIn,
+    /// The signed-in member has been deactivated.
+    Inactive { name: String },
+    /// The signed-in member's role is below manager.
+    NotManager { name: String, role: Role },
+}
+
+impl AdminDenied {
+    pub fn zh(&self) -> String {
+        match self {
+            AdminDenied::NotSignedIn => format!(
+                "仅限{}修改：请由在岗的{}登录本设备后操作。",
+                ADMIN_ROLE.zh(),
+                ADMIN_ROLE.zh()
+            ),
+            AdminDenied::Inactive { name } => {
+                format!("{name}已停用，不能修改此项设置。")
+            }
+            AdminDenied::NotManager { name, role } => format!(
+                "仅限{}修改：当前登录的是{}（{}）。",
+                ADMIN_ROLE.zh(),
+                name,
+                role.zh()
+            ),
+        }
+    }
+    pub fn en(&self) -> String {
+        match self {
+            AdminDenied::NotSignedIn => format!(
+                "Only a {} can change this: an active {} must sign in on this device.",
+                ADMIN_ROLE.en().to_lowercase(),
+                ADMIN_ROLE.en().to_lowercase()
+            ),
+            AdminDenied::Inactive { name } => {
+                format!("{name} has been deactivated and cannot change this setting.")
+            }
+            AdminDenied::NotManager { name, role } => format!(
+                "Only a {} can change this: {} ({}) is signed in.",
+                ADMIN_ROLE.en().to_lowercase(),
+                name,
+                role.en()
+            ),
+        }
+    }
+}
+
+/// Whether the list holds an active manager.
+pub fn has_active_admin(staff: &[Staff]) -> bool {
+    staff.iter().any(|s| s.active && s.role == ADMIN_ROLE)
+}
+
+/// Who may administer the branch's settings, given every staff profile and the id of whoever
+/// is signed in on this device. The signed-in member is looked up in `staff` (not taken from
+/// a copy made at sign-in), so a role changed or a deactivation counts at once.
+pub fn admin_access(staff: &[Staff], user_id: Option<&str>) -> Result<AdminGrant, AdminDenied> {
+    if !has_active_admin(staff) {
+        return Ok(AdminGrant::Setup);
+    }
+    let Some(user) = user_id.and_then(|id| staff.iter().find(|s| s.id == id)) else {
+        return Err(AdminDenied::NotSignedIn);
+    };
+    if !user.active {
+        return Err(AdminDenied::Inactive {
+            name: user.name.clone(),
+        });
+    }
+    if user.role != ADMIN_ROLE {
+        return Err(AdminDenied::NotManager {
+            name: user.name.clone(),
+            role: user.role,
+        });
+    }
+    Ok(AdminGrant::Manager)
+}
+
+/// Why a change of a staff profile is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StaffChangeError {
+    Denied(AdminDenied),
+    /// The change would leave the branch without an active manager.
+    LastManager {
+        name: String,
+    },
+}
+
+impl StaffChangeError {
+    pub fn zh(&self) -> String {
+        match self {
+            StaffChangeError::Denied(d) => d.zh(),
+            StaffChangeError::LastManager { name } => format!(
+                "{name}是最后一位在岗的{}，不能停用或改为其他岗位；请先添加另一位{}。",
+                ADMIN_ROLE.zh(),
+                ADMIN_ROLE.zh()
+            ),
+        }
+    }
+    pub fn en(&self) -> String {
+        match self {
+            StaffChangeError::Denied(d) => d.en(),
+            StaffChangeError::LastManager { name } => format!(
+                "{name} is the last active {}: they cannot be deactivated or given another role. Add another {} first.",
+                ADMIN_ROLE.en().to_lowercase(),
+                ADMIN_ROLE.en().to_lowercase()
+            ),
+        }
+    }
+}
+
+/// Whether the signed-in user (`user_id`) may save `changed`: a new profile, or a profile of
+/// `staff` with another role, PIN or status. Needs `admin_access`; and a branch that has an
+/// active manager keeps one (the last manager cannot deactivate or demote themselves).
+pub fn check_staff_change(
+    staff: &[Staff],
+    user_id: Option<&str>,
+    changed: &Staff,
+) -> Result<(), StaffChangeError> {
+    admin_access(staff, user_id).map_err(StaffChangeError::Denied)?;
+    let mut after: Vec<Staff> = staff
+        .iter()
+        .filter(|s| s.id != changed.id)
+        .cloned()
+        .collect();
+    after.push(changed.clone());
+    if has_active_admin(staff) && !has_active_admin(&after) {
+        return Err(StaffChangeError::LastManager {
+            name: changed.name.clone(),
+        });
+    }
+    Ok(())
+}
+
 /// Default PBKDF2 iteration count. In WebAssembly on an office PC 100,000 rounds of
 /// HMAC-SHA256 take roughly 0.1–0.5 s (slower on an old tablet); that is acceptable for a
 /// PIN check at login or kiosk exit, and is what makes a leaked 4–8 digit PIN costly to brute
@@ -274,5 +427,165 @@ mod tests {
         let mut v = serde_json::to_value(&s).unwrap();
         v.as_object_mut().unwrap().remove("active");
         assert!(serde_json::from_value::<Staff>(v).unwrap().active);
+    }
+
+    fn member(id: &str, name: &str, role: Role, active: bool) -> Staff {
+        Staff {
+            id: id.into(),
+            rev: None,
+            name: name.into(),
+            role,
+            pin_hash: hash_pin("2468", b"s", 1),
+            active,
+        }
+    }
+
+    fn desk() -> Vec<Staff> {
+        vec![
+            member("staff:spec", "张敏", Role::Specialist, true),
+            member("staff:sup", "李强", Role::Supervisor, true),
+            member("staff:mgr", "王经理", Role::Manager, true),
+        ]
+    }
+
+    #[test]
+    fn without_an_active_manager_anyone_sets_the_branch_up() {
+        // A new install: nobody, signed in or not.
+        assert_eq!(admin_access(&[], None), Ok(AdminGrant::Setup));
+        // Staff but no manager yet (set-up halfway), whoever is signed in.
+        let mut list = desk();
+        list.pop();
+        assert_eq!(admin_access(&list, None), Ok(AdminGrant::Setup));
+        assert_eq!(
+            admin_access(&list, Some("staff:spec")),
+            Ok(AdminGrant::Setup)
+        );
+        // Only an inactive manager: still set-up.
+        list.push(member("staff:old", "老经理", Role::Manager, false));
+        assert_eq!(admin_access(&list, None), Ok(AdminGrant::Setup));
+    }
+
+    #[test]
+    fn once_a_manager_is_active_only_a_signed_in_active_manager_administers() {
+        let list = desk();
+        assert_eq!(
+            admin_access(&list, Some("staff:mgr")),
+            Ok(AdminGrant::Manager)
+        );
+        assert_eq!(admin_access(&list, None), Err(AdminDenied::NotSignedIn));
+        // A profile that no longer exists (e.g. replaced by an import) counts as nobody.
+        assert_eq!(
+            admin_access(&list, Some("staff:gone")),
+            Err(AdminDenied::NotSignedIn)
+        );
+        assert_eq!(
+            admin_access(&list, Some("staff:spec")),
+            Err(AdminDenied::NotManager {
+                name: "张敏".into(),
+                role: Role::Specialist
+            })
+        );
+        // A supervisor approves cases but does not set the branch's rules.
+        assert!(matches!(
+            admin_access(&list, Some("staff:sup")),
+            Err(AdminDenied::NotManager {
+                role: Role::Supervisor,
+                ..
+            })
+        ));
+        // A deactivated manager, while another is active, is refused.
+        let mut list = list;
+        list.push(member("staff:mgr2", "赵经理", Role::Manager, false));
+        assert_eq!(
+            admin_access(&list, Some("staff:mgr2")),
+            Err(AdminDenied::Inactive {
+                name: "赵经理".into()
+            })
+        );
+    }
+
+    #[test]
+    fn refusals_say_why_in_both_languages() {
+        let d = AdminDenied::NotManager {
+            name: "张敏".into(),
+            role: Role::Specialist,
+        };
+        assert_eq!(d.zh(), "仅限客服经理修改：当前登录的是张敏（客服专员）。");
+        assert_eq!(
+            d.en(),
+            "Only a manager can change this: 张敏 (Specialist) is signed in."
+        );
+        assert!(AdminDenied::NotSignedIn.zh().contains("登录本设备"));
+        for text in [
+            AdminDenied::NotSignedIn.zh(),
+            d.zh(),
+            StaffChangeError::LastManager {
+                name: "王经理".into(),
+            }
+            .zh(),
+        ] {
+            // Chinese text uses full-width punctuation.
+            assert!(!text.contains([',', ':', ';', '(', ')']), "{text}");
+        }
+    }
+
+    #[test]
+    fn staff_changes_need_a_manager_once_one_exists() {
+        let list = desk();
+        let newcomer = member("staff:new", "张敏(经理)", Role::Manager, true);
+        // The finding: a specialist making themselves a manager.
+        assert!(matches!(
+            check_staff_change(&list, Some("staff:spec"), &newcomer),
+            Err(StaffChangeError::Denied(AdminDenied::NotManager { .. }))
+        ));
+        assert_eq!(
+            check_staff_change(&list, None, &newcomer),
+            Err(StaffChangeError::Denied(AdminDenied::NotSignedIn))
+        );
+        // The specialist deactivating the manager.
+        let mut mgr = list[2].clone();
+        mgr.active = false;
+        assert!(check_staff_change(&list, Some("staff:spec"), &mgr).is_err());
+        // The manager adds, promotes, resets a PIN, deactivates others.
+        assert_eq!(
+            check_staff_change(&list, Some("staff:mgr"), &newcomer),
+            Ok(())
+        );
+        let mut sup = list[1].clone();
+        sup.role = Role::Manager;
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &sup), Ok(()));
+        sup.role = Role::Supervisor;
+        sup.pin_hash = hash_pin("1357", b"t", 1);
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &sup), Ok(()));
+        sup.active = false;
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &sup), Ok(()));
+        // On a new install anyone adds the first staff, the first manager included.
+        assert_eq!(check_staff_change(&[], None, &newcomer), Ok(()));
+        let mut first = desk();
+        first.pop();
+        assert_eq!(check_staff_change(&first, None, &list[2]), Ok(()));
+    }
+
+    #[test]
+    fn the_last_active_manager_cannot_deactivate_or_demote_themselves() {
+        let list = desk();
+        let mut me = list[2].clone();
+        me.active = false;
+        let last = Err(StaffChangeError::LastManager {
+            name: "王经理".into(),
+        });
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &me), last);
+        me.active = true;
+        me.role = Role::Supervisor;
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &me), last);
+        // Their own PIN is theirs to reset.
+        me.role = Role::Manager;
+        me.pin_hash = hash_pin("9999", b"u", 1);
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &me), Ok(()));
+        // With a second active manager, either may step down.
+        let mut two = list.clone();
+        two.push(member("staff:mgr2", "赵经理", Role::Manager, true));
+        me.active = false;
+        assert_eq!(check_staff_change(&two, Some("staff:mgr"), &me), Ok(()));
     }
 }
