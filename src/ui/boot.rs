@@ -64,11 +64,26 @@ pub async fn load_settings(state: AppState, store: &AppStore) {
     let settings = branch_settings(store).await;
     state.branch.set(settings.branch);
     state.calendar.set(settings.calendar);
-    let device = device_settings(store).await;
-    let user = match device.current_staff_id {
-        Some(id) => typed::load::<Staff, _>(store, &id).await.ok(),
+    let mut device = device_settings(store).await;
+    let mut user = match &device.current_staff_id {
+        Some(id) => typed::load::<Staff, _>(store, id).await.ok(),
         None => None,
     };
+    // A deactivated (停用) member's authority has ended: signed out at start-up, and at once
+    // when deactivated while signed in (this runs after every write, here or in another tab).
+    if let Some(gone) = user.take_if(|u| !u.active) {
+        device.current_staff_id = None;
+        if let Err(e) = save_device_settings(store, &device).await {
+            state.warn(e.message(state.zh()));
+        }
+        state.tell(
+            format!("{}已停用，已退出本设备", gone.name),
+            format!(
+                "{} has been deactivated and was signed out of this device",
+                gone.name
+            ),
+        );
+    }
     state.user.set(user);
 }
 

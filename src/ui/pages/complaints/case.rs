@@ -309,15 +309,26 @@ pub fn CasePage() -> impl IntoView {
             }
         };
         let kind = action.kind();
-        let mut next = c;
-        // The domain decides; its refusal reaches the user in words.
-        if let Err(e) = next.apply(action, &user.actor(), now_s()) {
-            form.error.set(Some(lang_now.s(e.zh(), e.en())));
-            return;
-        }
         form.busy.set(true);
         let s = store_handle.get_value();
         spawn_local(async move {
+            // The actor as stored now, not as signed in: a deactivation (or a change of role)
+            // made since, here or on another device, counts.
+            let me = match typed::load::<Staff, _>(&s, &user.id).await {
+                Ok(me) => me,
+                Err(StoreError::NotFound { .. }) => Staff {
+                    active: false,
+                    ..user
+                },
+                Err(_) => user,
+            };
+            let mut next = c;
+            // The domain decides; its refusal reaches the user in words.
+            if let Err(e) = next.apply_by(action, &me, now_s()) {
+                form.busy.set(false);
+                form.error.set(Some(lang_now.s(e.zh(), e.en())));
+                return;
+            }
             let cal = state.calendar.get_untracked();
             let result = save_complaint(&s, &mut next, &cal).await;
             form.busy.set(false);
