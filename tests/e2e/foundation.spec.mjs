@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
-import { addStaff } from './helpers.mjs';
+import { addStaff, signIn } from './helpers.mjs';
 import { startServer } from './serve.mjs';
 
 test('switches to English and back, and remembers it', async ({ page }) => {
@@ -145,7 +145,8 @@ test('a write in one tab reaches the other tab without a reload', async ({ page,
   await addStaff(page, '赵云', 'manager');
   await expect(other.getByTestId('staff-table')).toContainText('赵云');
   await expect(other.getByTestId('staff-table')).toContainText('客服经理');
-  // And the branch name in the other tab's header.
+  // And the branch name in the other tab's header (a manager exists now: 赵云 changes it).
+  await signIn(page, '赵云');
   await page.locator('#branch-name').fill('杭州文三路营业部');
   await page.getByRole('button', { name: '保存' }).first().click();
   await expect(other.getByTestId('branch-name')).toHaveText('杭州文三路营业部');

@@ -19,9 +19,24 @@ export async function signIn(page, name, pin = '2468') {
   await expect(page.getByTestId('current-user')).toContainText(name);
 }
 
-/** Goes to Settings, adds the given staff and signs the first one in. */
+/**
+ * Goes to Settings, adds the given staff and signs the first one in. As on a new install:
+ * anyone adds staff until the first manager exists, so the others come first, then the first
+ * manager; any further manager is added by that manager, signed in.
+ */
 export async function setUpStaff(page, people = [['张敏', 'specialist'], ['李强', 'supervisor'], ['王经理', 'manager']]) {
   await open(page, '/settings');
-  for (const [name, role] of people) await addStaff(page, name, role);
+  const managers = people.filter(([, role]) => role === 'manager');
+  for (const [name, role] of people.filter(([, r]) => r !== 'manager')) await addStaff(page, name, role);
+  for (const [i, [name, role]] of managers.entries()) {
+    if (i === 1) await signIn(page, managers[0][0]);
+    await addStaff(page, name, role);
+  }
   await signIn(page, people[0][0]);
+}
+
+/** Signs the manager in (in Settings) for a step only a manager may take; stays on /settings. */
+export async function asManager(page, name = '王经理', pin = '2468') {
+  await open(page, '/settings');
+  await signIn(page, name, pin);
 }

@@ -87,8 +87,9 @@ async function seed(page) {
   await expect(page.getByTestId('import-summary')).toContainText(`${cases.length} 条记录`);
   await page.getByRole('button', { name: '替换并导入' }).click();
   await expect(page.getByText(`已导入 ${cases.length} 条记录`)).toBeVisible();
-  await addStaff(page, '王经理', 'manager');
+  // 李强 first: once a manager exists, only the manager adds staff.
   await addStaff(page, '李强', 'supervisor');
+  await addStaff(page, '王经理', 'manager');
   await signIn(page, '王经理');
 }
 

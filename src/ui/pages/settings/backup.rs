@@ -18,6 +18,8 @@ use crate::ui::pages::complaints::repo::refresh_deadlines;
 use crate::ui::platform::{download, now, read_file_bytes, yield_now};
 use crate::ui::state::{app, store};
 
+use super::{admin, admin_check_now, AdminNote};
+
 const PAGE: usize = 500;
 
 /// The document as a backup holds it: the body with `_id`, `_rev` (and `_deleted`).
@@ -121,6 +123,9 @@ pub fn BackupSection() -> impl IntoView {
     let picked = RwSignal::new(None::<(String, BackupSummary)>);
     let file_error = RwSignal::new(None::<String>);
     let confirm_erase = RwSignal::new(false);
+    // Export is open to staff; replacing or erasing the data is the manager's.
+    let admin = admin();
+    let allowed = move || admin.allowed();
 
     let on_export = move |_| {
         busy.set(true);
@@ -174,6 +179,11 @@ pub fn BackupSection() -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
+            if let Err(msg) = admin_check_now().await {
+                state.warn(msg);
+                busy.set(false);
+                return;
+            }
             match import(text, progress).await {
                 Ok(n) => {
                     picked.set(None);
@@ -193,6 +203,12 @@ pub fn BackupSection() -> impl IntoView {
     let on_erase = move |_| {
         busy.set(true);
         spawn_local(async move {
+            if let Err(msg) = admin_check_now().await {
+                state.warn(msg);
+                confirm_erase.set(false);
+                busy.set(false);
+                return;
+            }
             match store().clear().await {
                 Ok(()) => {
                     load_settings(state, &store()).await;
@@ -209,18 +225,19 @@ pub fn BackupSection() -> impl IntoView {
     };
 
     view! {
-        <section class="panel" aria-labelledby="backup-h">
+        <section class="panel" aria-labelledby="backup-h" data-testid="backup-section">
             <h2 id="backup-h">{t2("备份与恢复", "Backup and restore")}</h2>
             <div class="actions">
                 <button type="button" class="primary" on:click=on_export disabled=move || busy.get() data-testid="export">
                     {t2("导出全部数据（JSON）", "Export all data (JSON)")}
                 </button>
-                <label class="button">
+                <label class="button" class:disabled=move || !allowed()>
                     {t2("选择备份文件导入…", "Choose a backup file to import…")}
                     <input type="file" accept=".json,application/json" on:change=on_pick
-                        data-testid="import-file" style="position:absolute;left:-9999px" disabled=move || busy.get()/>
+                        data-testid="import-file" style="position:absolute;left:-9999px" disabled=move || busy.get() || !allowed()/>
                 </label>
             </div>
+            <AdminNote/>
             <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("进度", "Progress"))/>
             {move || file_error.get().map(|e| view! { <p class="err" role="alert" data-testid="import-error">{e}</p> })}
             {move || picked.get().map(|(_, summary)| view! {
@@ -229,7 +246,7 @@ pub fn BackupSection() -> impl IntoView {
                         format!("文件有效：共 {} 条记录，导出于 {}。导入将替换本设备上的全部数据。", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                         format!("The file is valid: {} records, exported {}. Importing replaces all data on this device.", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                     )}</p>
-                    <button type="button" class="primary" on:click=on_import disabled=move || busy.get()>
+                    <button type="button" class="primary" on:click=on_import disabled=move || busy.get() || !allowed()>
                         {t2("替换并导入", "Replace and import")}
                     </button>
                     <button type="button" on:click=move |_| picked.set(None)>{t2("取消", "Cancel")}</button>
@@ -237,10 +254,10 @@ pub fn BackupSection() -> impl IntoView {
             })}
             <h3>{t2("清除本设备数据", "Erase this device")}</h3>
             <Show when=move || confirm_erase.get() fallback=move || view! {
-                <button type="button" class="danger" on:click=move |_| confirm_erase.set(true)>{t2("清除全部数据…", "Erase all data…")}</button>
+                <button type="button" class="danger" on:click=move |_| confirm_erase.set(true) disabled=move || !allowed()>{t2("清除全部数据…", "Erase all data…")}</button>
             }>
                 <p class="err">{t2("确定清除本设备上的全部记录？请先导出备份。", "Erase every record on this device? Export a backup first.")}</p>
-                <button type="button" class="danger" on:click=on_erase data-testid="erase-confirm">{t2("确定清除", "Yes, erase")}</button>
+                <button type="button" class="danger" on:click=on_erase data-testid="erase-confirm" disabled=move || busy.get() || !allowed()>{t2("确定清除", "Yes, erase")}</button>
                 <button type="button" on:click=move |_| confirm_erase.set(false)>{t2("取消", "Cancel")}</button>
             </Show>
         </section>

@@ -9,12 +9,15 @@ use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
+use super::{admin, admin_check_now, AdminNote};
+
 #[component]
 pub fn BranchSection() -> impl IntoView {
     let state = app();
     let name = RwSignal::new(state.branch.get_untracked().name);
     let code = RwSignal::new(state.branch.get_untracked().code);
     let lang = state.lang;
+    let admin = admin();
     let name_err = move || {
         name.get()
             .trim()
@@ -42,6 +45,10 @@ pub fn BranchSection() -> impl IntoView {
             code: code.get_untracked().trim().to_uppercase(),
         };
         spawn_local(async move {
+            if let Err(msg) = admin_check_now().await {
+                state.warn(msg);
+                return;
+            }
             match update_branch_settings(&store(), |s| s.branch = branch).await {
                 Ok(saved) => {
                     state.branch.set(saved.branch);
@@ -52,9 +59,11 @@ pub fn BranchSection() -> impl IntoView {
         });
     };
     view! {
-        <section class="panel" aria-labelledby="branch-h">
+        <section class="panel" aria-labelledby="branch-h" data-testid="branch-section">
             <h2 id="branch-h">{t2("营业部", "Branch")}</h2>
+            <AdminNote/>
             <form on:submit=save>
+                <fieldset class="plain" disabled=move || !admin.allowed()>
                 <div class="fields">
                     <Field id="branch-name" label=t2("营业部名称", "Branch name") error=Signal::derive(name_err)>
                         <input id="branch-name" bind:value=name aria-invalid=move || name_err().is_some().to_string()/>
@@ -64,6 +73,7 @@ pub fn BranchSection() -> impl IntoView {
                     </Field>
                 </div>
                 <div class="actions"><button class="primary" type="submit">{t2("保存", "Save")}</button></div>
+                </fieldset>
             </form>
         </section>
     }

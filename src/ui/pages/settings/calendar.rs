@@ -14,9 +14,15 @@ use crate::ui::pages::complaints::repo::refresh_deadlines;
 use crate::ui::platform::now;
 use crate::ui::state::{app, store};
 
+use super::{admin, admin_check_now, AdminNote};
+
 fn save(change: impl FnOnce(&mut WorkingCalendar) + 'static) {
     let state = app();
     spawn_local(async move {
+        if let Err(msg) = admin_check_now().await {
+            state.warn(msg);
+            return;
+        }
         match update_branch_settings(&store(), |s| change(&mut s.calendar)).await {
             Ok(saved) => {
                 // Open cases' listed deadlines follow the calendar (the due counts and
@@ -47,6 +53,8 @@ pub fn CalendarSection() -> impl IntoView {
     let name_zh = RwSignal::new(String::new());
     let name_en = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let admin = admin();
+    let allowed = move || admin.allowed();
 
     let days = move || {
         let y = year.get();
@@ -100,11 +108,12 @@ pub fn CalendarSection() -> impl IntoView {
     };
 
     view! {
-        <section class="panel" aria-labelledby="cal-h">
+        <section class="panel" aria-labelledby="cal-h" data-testid="calendar-section">
             <h2 id="cal-h">{t2("工作日历", "Working-day calendar")}</h2>
             <p class="muted small">{t2(
                 "期限按工作日计算（含受理日）。调休上班日算工作日，但交易所不开市，不算交易日。",
                 "Deadlines count working days, the day of receipt being day 1. A make-up working day counts as a working day but not as a trading day: the exchanges stay closed.")}</p>
+            <AdminNote/>
             <div class="row">
                 <button type="button" on:click=move |_| year.update(|y| *y -= 1) aria-label=t2("上一年", "Previous year")>"‹"</button>
                 <strong data-testid="cal-year">{move || year.get()}</strong>
@@ -130,13 +139,14 @@ pub fn CalendarSection() -> impl IntoView {
                                 <td>{d.layout("%Y-%m-%d")}</td>
                                 <td><span class=if s.kind == DayKind::Holiday { "badge info" } else { "badge warn" }>{kind_label}</span></td>
                                 <td>{name}</td>
-                                <td><button type="button" class="link" on:click=move |_| save(move |c| { c.clear_day(d); })>{t2("删除", "Remove")}</button></td>
+                                <td><button type="button" class="link" disabled=move || !allowed() on:click=move |_| save(move |c| { c.clear_day(d); })>{t2("删除", "Remove")}</button></td>
                             </tr> }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
             <form on:submit=add style="margin-top:12px">
+                <fieldset class="plain" disabled=move || !allowed()>
                 <div class="fields">
                     <Field id="cal-date" label=t2("日期", "Date") error=Signal::derive(move || error.get())>
                         <input id="cal-date" type="date" bind:value=date/>
@@ -151,6 +161,7 @@ pub fn CalendarSection() -> impl IntoView {
                     <Field id="cal-en" label=t2("名称（英文）", "Name (English)")><input id="cal-en" bind:value=name_en/></Field>
                 </div>
                 <div class="actions"><button type="submit">{t2("添加日期", "Add the date")}</button></div>
+                </fieldset>
             </form>
         </section>
     }

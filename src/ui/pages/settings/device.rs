@@ -10,13 +10,13 @@ use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
-use super::staff::staff_resource;
+use super::admin;
 
 #[component]
 pub fn DeviceSection() -> impl IntoView {
     let state = app();
     let lang = state.lang;
-    let staff = staff_resource();
+    let staff = admin().staff;
     let chosen = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

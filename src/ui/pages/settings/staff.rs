@@ -1,4 +1,6 @@
-//! Staff profiles: name, role and PIN (stored only as a salted PBKDF2 hash).
+//! Staff profiles: name, role and PIN (stored only as a salted PBKDF2 hash). Adding someone,
+//! changing a role, resetting a PIN and (de)activating are for a signed-in manager, or for
+//! anyone while no active manager exists (`domain::staff::check_staff_change` decides).
 
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
@@ -6,14 +8,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::staff::{
-    hash_pin, validate_pin, Role, Staff, DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
+    check_staff_change, hash_pin, validate_pin, Role, Staff, StaffChangeError,
+    DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
 };
 use crate::store::typed;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
-use crate::ui::i18n::t2;
+use crate::ui::i18n::{t2, Lang};
 use crate::ui::platform::{new_id, random_bytes};
 use crate::ui::state::{app, store};
+
+use super::{admin, AdminNote};
 
 pub fn role_from_str(s: &str) -> Role {
     match s {
@@ -47,40 +52,134 @@ pub fn staff_resource() -> Res<Vec<Staff>> {
     })
 }
 
-#[component]
-pub fn StaffSection() -> impl IntoView {
-    let state = app();
-    let lang = state.lang;
-    let staff = staff_resource();
-    let name = RwSignal::new(String::new());
-    let role = RwSignal::new("specialist".to_string());
-    let pin = RwSignal::new(String::new());
-    let pin2 = RwSignal::new(String::new());
-    let tried = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+fn signed_in_id() -> Option<String> {
+    app()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.id.clone()))
+}
 
-    let name_err = move || {
-        (tried.get() && name.get().trim().is_empty())
-            .then(|| lang.get().s("请填写姓名", "Enter a name"))
+/// Saves a new profile (`id` None) or a change of the stored one, after asking the domain
+/// with the profiles as stored at this moment. The refusal or error in the user's words.
+async fn save_checked(
+    id: Option<String>,
+    change: impl FnOnce(&mut Option<Staff>),
+) -> Result<Staff, String> {
+    let state = app();
+    let zh = state.zh();
+    let list = all_of::<Staff>(&store())
+        .await
+        .map(|(v, _)| v)
+        .map_err(|e| e.message(zh))?;
+    let mut member = id.and_then(|id| list.iter().find(|s| s.id == id).cloned());
+    change(&mut member);
+    let Some(member) = member else {
+        return Err(state
+            .lang
+            .get_untracked()
+            .s("找不到该人员", "No such staff member"));
     };
-    let pin_err = move || {
-        let p = pin.get();
-        if !tried.get() && p.is_empty() {
+    check_staff_change(&list, signed_in_id().as_deref(), &member).map_err(|e| {
+        if zh {
+            e.zh()
+        } else {
+            e.en()
+        }
+    })?;
+    typed::save(&store(), &member)
+        .await
+        .map_err(|e| e.message(zh))?;
+    Ok(member)
+}
+
+/// A new PIN typed twice, with the rules of `validate_pin`, in words.
+#[derive(Clone, Copy)]
+struct PinPair {
+    pin: RwSignal<String>,
+    pin2: RwSignal<String>,
+    tried: RwSignal<bool>,
+}
+
+impl PinPair {
+    fn new() -> Self {
+        PinPair {
+            pin: RwSignal::new(String::new()),
+            pin2: RwSignal::new(String::new()),
+            tried: RwSignal::new(false),
+        }
+    }
+    fn pin_err(&self, lang: Lang) -> Option<String> {
+        let p = self.pin.get();
+        if !self.tried.get() && p.is_empty() {
             return None;
         }
         validate_pin(&p)
             .err()
-            .map(|e| if lang.get().is_zh() { e.zh() } else { e.en() })
+            .map(|e| if lang.is_zh() { e.zh() } else { e.en() })
+    }
+    fn pin2_err(&self, lang: Lang) -> Option<String> {
+        let shown = !self.pin2.get().is_empty() || self.tried.get();
+        (shown && self.pin.get() != self.pin2.get())
+            .then(|| lang.s("两次输入的 PIN 不一致", "The two PINs differ"))
+    }
+    fn clear(&self) {
+        self.pin.set(String::new());
+        self.pin2.set(String::new());
+        self.tried.set(false);
+    }
+}
+
+/// The roles as options, the one `chosen` names selected (also when the select is drawn
+/// again for another member).
+fn role_options(lang: RwSignal<Lang>, chosen: RwSignal<String>) -> impl IntoView {
+    Role::ALL
+        .iter()
+        .map(|r| {
+            let r = *r;
+            view! {
+                <option value=role_key(r) selected=move || chosen.get() == role_key(r)>
+                    {move || if lang.get().is_zh() { r.zh() } else { r.en() }}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
+/// Why `changed` may not be saved because of the last-manager rule (the control is disabled
+/// and says so); other refusals are shown once for the whole section.
+fn last_manager(list: &[Staff], changed: &Staff) -> Option<StaffChangeError> {
+    match check_staff_change(list, signed_in_id().as_deref(), changed) {
+        Err(e @ StaffChangeError::LastManager { .. }) => Some(e),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn StaffSection() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let admin = admin();
+    let staff = admin.staff;
+    let allowed = move || admin.allowed();
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("specialist".to_string());
+    let new_pin = PinPair::new();
+    let busy = RwSignal::new(false);
+    // The member being edited (their id), and the edit forms' fields.
+    let editing = RwSignal::new(None::<String>);
+    let edit_role = RwSignal::new("specialist".to_string());
+    let edit_pin = PinPair::new();
+    let edit_error = RwSignal::new(None::<String>);
+
+    let name_err = move || {
+        (new_pin.tried.get() && name.get().trim().is_empty())
+            .then(|| lang.get().s("请填写姓名", "Enter a name"))
     };
-    let pin2_err = move || {
-        let shown = !pin2.get().is_empty() || tried.get();
-        (shown && pin.get() != pin2.get())
-            .then(|| lang.get().s("两次输入的 PIN 不一致", "The two PINs differ"))
-    };
+    let pin_err = move || new_pin.pin_err(lang.get());
+    let pin2_err = move || new_pin.pin2_err(lang.get());
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        tried.set(true);
+        new_pin.tried.set(true);
         if name_err().is_some() || pin_err().is_some() || pin2_err().is_some() {
             return;
         }
@@ -91,39 +190,131 @@ pub fn StaffSection() -> impl IntoView {
             rev: None,
             name: name.get_untracked().trim().to_string(),
             role: role_from_str(&role.get_untracked()),
-            pin_hash: hash_pin(&pin.get_untracked(), &salt, DEFAULT_PIN_ITERATIONS),
+            pin_hash: hash_pin(&new_pin.pin.get_untracked(), &salt, DEFAULT_PIN_ITERATIONS),
             active: true,
         };
         spawn_local(async move {
-            match typed::save(&store(), &member).await {
-                Ok(_) => {
+            match save_checked(None, move |m| *m = Some(member)).await {
+                Ok(member) => {
                     state.tell(
                         format!("已添加 {}", member.name),
                         format!("Added {}", member.name),
                     );
                     name.set(String::new());
-                    pin.set(String::new());
-                    pin2.set(String::new());
-                    tried.set(false);
+                    new_pin.clear();
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(msg) => state.warn(msg),
             }
             busy.set(false);
         });
     };
 
-    let toggle_active = move |mut s: Staff| {
-        s.active = !s.active;
+    let toggle_active = move |id: String| {
         spawn_local(async move {
-            if let Err(e) = typed::save(&store(), &s).await {
-                state.warn(e.message(state.zh()));
+            match save_checked(Some(id), |m| {
+                if let Some(m) = m {
+                    m.active = !m.active;
+                }
+            })
+            .await
+            {
+                Ok(m) if m.active => state.tell(
+                    format!("已启用 {}", m.name),
+                    format!("{} is active again", m.name),
+                ),
+                // Deactivated themselves: signed out, which says so (boot::load_settings).
+                Ok(m) if signed_in_id().as_deref() == Some(m.id.as_str()) => {}
+                Ok(m) => state.tell(
+                    format!("已停用 {}", m.name),
+                    format!("{} has been deactivated", m.name),
+                ),
+                Err(msg) => state.warn(msg),
             }
         });
     };
 
+    let edited = move || {
+        let id = editing.get()?;
+        staff.get()?.into_iter().find(|s| s.id == id)
+    };
+    let start_edit = move |s: &Staff| {
+        editing.set(Some(s.id.clone()));
+        edit_role.set(role_key(s.role).to_string());
+        edit_pin.clear();
+        edit_error.set(None);
+    };
+    let save_role = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = editing.get_untracked() else {
+            return;
+        };
+        let new_role = role_from_str(&edit_role.get_untracked());
+        busy.set(true);
+        spawn_local(async move {
+            match save_checked(Some(id), |m| {
+                if let Some(m) = m {
+                    m.role = new_role;
+                }
+            })
+            .await
+            {
+                Ok(m) => {
+                    edit_error.set(None);
+                    state.tell(
+                        format!("{} 的岗位已改为{}", m.name, m.role.zh()),
+                        format!("{} is now a {}", m.name, m.role.en().to_lowercase()),
+                    );
+                }
+                Err(msg) => edit_error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
+    let edit_pin_err = move || edit_pin.pin_err(lang.get());
+    let edit_pin2_err = move || edit_pin.pin2_err(lang.get());
+    let reset_pin = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        edit_pin.tried.set(true);
+        if edit_pin_err().is_some() || edit_pin2_err().is_some() {
+            return;
+        }
+        let Some(id) = editing.get_untracked() else {
+            return;
+        };
+        let salt = random_bytes::<PIN_SALT_LEN>();
+        let hash = hash_pin(&edit_pin.pin.get_untracked(), &salt, DEFAULT_PIN_ITERATIONS);
+        busy.set(true);
+        spawn_local(async move {
+            match save_checked(Some(id), |m| {
+                if let Some(m) = m {
+                    m.pin_hash = hash;
+                }
+            })
+            .await
+            {
+                Ok(m) => {
+                    edit_error.set(None);
+                    edit_pin.clear();
+                    state.tell(
+                        format!("已重置 {} 的 PIN", m.name),
+                        format!("{}'s PIN has been reset", m.name),
+                    );
+                }
+                Err(msg) => edit_error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
+
     view! {
-        <section class="panel" aria-labelledby="staff-h">
+        <section class="panel" aria-labelledby="staff-h" data-testid="staff-section">
             <h2 id="staff-h">{t2("人员", "Staff")}</h2>
+            <AdminNote/>
+            {move || admin.setting_up().then(|| view! {
+                <p class="muted small" data-testid="admin-setup">{t2(
+                    "尚无在岗的客服经理：首次设置期间，任何人都可以添加人员和修改营业部设置。添加客服经理后，这些操作仅限客服经理。",
+                    "No active manager yet: while the branch is being set up, anyone may add staff and change the branch's settings. Once a manager is added, only a manager can.")}</p>
+            })}
             <div class="table-wrap">
                 <table data-testid="staff-table">
                     <thead><tr>
@@ -136,16 +327,32 @@ pub fn StaffSection() -> impl IntoView {
                             if list.is_empty() {
                                 return view! { <tr><td colspan="4" class="muted">{t2("还没有人员，请先添加。", "No staff yet: add the first one below.")}</td></tr> }.into_any();
                             }
-                            list.into_iter().map(|s| {
-                                let s2 = s.clone();
+                            // The last-manager locks depend on who is signed in.
+                            admin.access.track();
+                            list.iter().map(|s| {
                                 let zh = lang.get().is_zh();
-                                view! { <tr>
+                                let toggled = Staff { active: !s.active, ..s.clone() };
+                                let lock = last_manager(&list, &toggled)
+                                    .map(|e| if zh { e.zh() } else { e.en() });
+                                let locked = lock.is_some();
+                                let (id, s2) = (s.id.clone(), s.clone());
+                                view! { <tr data-testid="staff-row">
                                     <td>{s.name.clone()}</td>
                                     <td>{if zh { s.role.zh() } else { s.role.en() }}</td>
                                     <td>{if s.active { view!{<span class="badge ok">{t2("在岗", "Active")}</span>} } else { view!{<span class="badge">{t2("停用", "Inactive")}</span>} }}</td>
-                                    <td><button type="button" class="link" on:click=move |_| toggle_active(s2.clone())>
-                                        {if s.active { t2("停用", "Deactivate")() } else { t2("启用", "Activate")() }}
-                                    </button></td>
+                                    <td>
+                                        <button type="button" class="link" data-testid="staff-edit"
+                                            disabled=move || !allowed() on:click=move |_| start_edit(&s2)>
+                                            {t2("修改岗位或 PIN", "Change role or PIN")}
+                                        </button>
+                                        " "
+                                        <button type="button" class="link" data-testid="staff-toggle"
+                                            disabled=move || !allowed() || locked title=lock.clone()
+                                            on:click=move |_| toggle_active(id.clone())>
+                                            {if s.active { t2("停用", "Deactivate")() } else { t2("启用", "Activate")() }}
+                                        </button>
+                                        {lock.map(|why| view! { <div class="muted small" data-testid="staff-row-note">{why}</div> })}
+                                    </td>
                                 </tr> }
                             }).collect_view().into_any()
                         })}
@@ -153,28 +360,67 @@ pub fn StaffSection() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            {move || edited().filter(|_| allowed()).map(|m| {
+                let zh = lang.get().is_zh();
+                let demoted = Staff { role: Role::Specialist, ..m.clone() };
+                admin.access.track();
+                let lock = staff.get()
+                    .and_then(|list| last_manager(&list, &demoted))
+                    .map(|e| if zh { e.zh() } else { e.en() });
+                let locked = lock.is_some();
+                view! {
+                <div class="panel" data-testid="staff-edit-panel">
+                    <h3>{move || lang.get().s(format!("修改：{}", m.name), format!("Change: {}", m.name))}</h3>
+                    {lock.map(|why| view! { <p class="admin-note" data-testid="staff-edit-note">{why}</p> })}
+                    <form on:submit=save_role novalidate>
+                        <div class="fields">
+                            <Field id="edit-role" label=t2("岗位", "Role")>
+                                <select id="edit-role" bind:value=edit_role disabled=locked>{role_options(lang, edit_role)}</select>
+                            </Field>
+                        </div>
+                        <div class="actions">
+                            <button type="submit" data-testid="edit-role-save" disabled=move || busy.get() || locked>
+                                {t2("保存岗位", "Save the role")}
+                            </button>
+                        </div>
+                    </form>
+                    <form on:submit=reset_pin novalidate>
+                        <div class="fields">
+                            <Field id="edit-pin" label=t2("新 PIN（4–8 位数字）", "New PIN (4–8 digits)") error=Signal::derive(edit_pin_err)>
+                                <input id="edit-pin" type="password" inputmode="numeric" autocomplete="new-password"
+                                    bind:value=edit_pin.pin aria-invalid=move || edit_pin_err().is_some().to_string()/>
+                            </Field>
+                            <Field id="edit-pin2" label=t2("再次输入新 PIN", "New PIN again") error=Signal::derive(edit_pin2_err)>
+                                <input id="edit-pin2" type="password" inputmode="numeric" autocomplete="new-password"
+                                    bind:value=edit_pin.pin2 aria-invalid=move || edit_pin2_err().is_some().to_string()/>
+                            </Field>
+                        </div>
+                        <div class="actions">
+                            <button type="submit" data-testid="edit-pin-save" disabled=move || busy.get()>{t2("重置 PIN", "Reset the PIN")}</button>
+                            <button type="button" on:click=move |_| editing.set(None)>{t2("完成", "Done")}</button>
+                        </div>
+                    </form>
+                    {move || edit_error.get().map(|e| view! { <p class="err" role="alert" data-testid="staff-edit-error">{e}</p> })}
+                </div>
+            }})}
             <h3>{t2("添加人员", "Add a staff member")}</h3>
             <form on:submit=add novalidate>
+                <fieldset class="plain" disabled=move || !allowed()>
                 <div class="fields">
                     <Field id="staff-name" label=t2("姓名", "Name") error=Signal::derive(name_err)>
                         <input id="staff-name" bind:value=name autocomplete="off"
                             aria-invalid=move || name_err().is_some().to_string()/>
                     </Field>
                     <Field id="staff-role" label=t2("岗位", "Role")>
-                        <select id="staff-role" bind:value=role>
-                            {Role::ALL.iter().map(|r| {
-                                let r = *r;
-                                view! { <option value=role_key(r)>{move || if lang.get().is_zh() { r.zh() } else { r.en() }}</option> }
-                            }).collect_view()}
-                        </select>
+                        <select id="staff-role" bind:value=role>{role_options(lang, role)}</select>
                     </Field>
                     <Field id="staff-pin" label=t2("PIN（4–8 位数字）", "PIN (4–8 digits)") error=Signal::derive(pin_err)>
                         <input id="staff-pin" type="password" inputmode="numeric" autocomplete="new-password"
-                            bind:value=pin aria-invalid=move || pin_err().is_some().to_string()/>
+                            bind:value=new_pin.pin aria-invalid=move || pin_err().is_some().to_string()/>
                     </Field>
                     <Field id="staff-pin2" label=t2("再次输入 PIN", "PIN again") error=Signal::derive(pin2_err)>
                         <input id="staff-pin2" type="password" inputmode="numeric" autocomplete="new-password"
-                            bind:value=pin2 aria-invalid=move || pin2_err().is_some().to_string()/>
+                            bind:value=new_pin.pin2 aria-invalid=move || pin2_err().is_some().to_string()/>
                     </Field>
                 </div>
                 <div class="actions">
@@ -182,6 +428,7 @@ pub fn StaffSection() -> impl IntoView {
                         {move || if busy.get() { t2("正在保存…", "Saving…")() } else { t2("添加", "Add")() }}
                     </button>
                 </div>
+                </fieldset>
             </form>
         </section>
     }
