@@ -1,0 +1,193 @@
+// Who may administer the branch: on a new install anyone sets it up; once a manager exists,
+// staff, roles, PINs, the calendar, the branch, backup import and erasing are the manager's,
+// and everyone else sees the controls disabled with the reason. A manager changes roles and
+// resets PINs; the last manager cannot step down; a deactivated member is signed out and can
+// no longer approve.
+import { test, expect, open } from './fixtures.mjs';
+import { addStaff, asManager, setUpStaff, signIn } from './helpers.mjs';
+
+const staff = (page) => page.getByTestId('staff-section');
+const calendar = (page) => page.getByTestId('calendar-section');
+const backup = (page) => page.getByTestId('backup-section');
+const row = (page, name) => page.getByTestId('staff-row').filter({ hasText: name });
+
+/** Takes one action on the case page. */
+async function act(page, kind, fill) {
+  await page.getByTestId(`action-${kind}`).click();
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  if (fill) await fill();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+}
+
+test('a new install is set up by anyone; then a specialist, a supervisor or nobody cannot administer, and is told why', async ({ page }) => {
+  await open(page, '/settings');
+  // Nobody signed in, no manager yet: set-up is open, and says so.
+  await expect(staff(page).getByTestId('admin-setup')).toContainText('尚无在岗的客服经理');
+  await expect(page.getByTestId('admin-reason')).toHaveCount(0);
+  await setUpStaff(page);
+  await expect(page.getByTestId('current-user')).toContainText('张敏');
+  await expect(staff(page).getByTestId('admin-setup')).toHaveCount(0);
+
+  // 张敏, a specialist: every branch-wide control is disabled, each section says why.
+  const why = '仅限客服经理修改：当前登录的是张敏（客服专员）。';
+  for (const section of [staff(page), calendar(page), backup(page), page.getByTestId('branch-section')]) {
+    await expect(section.getByTestId('admin-reason')).toHaveText(why);
+  }
+  // Staff: no adding (e.g. a manager profile for herself), no role change, no (de)activation.
+  await expect(page.locator('#staff-name')).toBeDisabled();
+  await expect(page.locator('#staff-role')).toBeDisabled();
+  await expect(staff(page).getByRole('button', { name: '添加', exact: true })).toBeDisabled();
+  for (const name of ['张敏', '李强', '王经理']) {
+    await expect(row(page, name).getByTestId('staff-edit')).toBeDisabled();
+    await expect(row(page, name).getByTestId('staff-toggle')).toBeDisabled();
+  }
+  // The calendar: no new date, no removal.
+  await expect(page.locator('#cal-date')).toBeDisabled();
+  await expect(calendar(page).getByRole('button', { name: '添加日期' })).toBeDisabled();
+  await expect(calendar(page).getByRole('button', { name: '删除' }).first()).toBeDisabled();
+  // The branch, backup import and erasing; exporting a backup stays open.
+  await expect(page.locator('#branch-name')).toBeDisabled();
+  await expect(page.getByTestId('import-file')).toBeDisabled();
+  await expect(page.getByRole('button', { name: '清除全部数据…' })).toBeDisabled();
+  await expect(page.getByTestId('export')).toBeEnabled();
+  // Who uses the device stays open: that is how the manager signs in.
+  await expect(page.locator('#device-staff')).toBeEnabled();
+
+  // In English too.
+  await page.getByTestId('lang-switch').click();
+  await expect(staff(page).getByTestId('admin-reason')).toHaveText('Only a manager can change this: 张敏 (Specialist) is signed in.');
+  await page.getByTestId('lang-switch').click();
+
+  // A supervisor approves cases but does not set the branch's rules (the calendar included).
+  await signIn(page, '李强');
+  await expect(calendar(page).getByTestId('admin-reason')).toHaveText('仅限客服经理修改：当前登录的是李强（客服主管）。');
+  await expect(page.locator('#cal-date')).toBeDisabled();
+
+  // Nobody signed in: nobody may add a manager profile any more.
+  await page.getByRole('button', { name: '退出', exact: true }).click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await expect(staff(page).getByTestId('admin-reason')).toHaveText('仅限客服经理修改：请由在岗的客服经理登录本设备后操作。');
+  await expect(page.locator('#staff-name')).toBeDisabled();
+  await expect(page.getByTestId('import-file')).toBeDisabled();
+
+  // The manager signed in: everything is open again.
+  await signIn(page, '王经理');
+  await expect(page.getByTestId('admin-reason')).toHaveCount(0);
+  await expect(page.locator('#cal-date')).toBeEnabled();
+  await expect(page.getByTestId('import-file')).toBeEnabled();
+  await addStaff(page, '赵丽', 'specialist');
+});
+
+test('a manager changes a role and resets a PIN; the last manager cannot deactivate or demote themselves', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+
+  // The last active manager: their own deactivation is disabled, with the reason.
+  const last = '王经理是最后一位在岗的客服经理，不能停用或改为其他岗位；请先添加另一位客服经理。';
+  await expect(row(page, '王经理').getByTestId('staff-toggle')).toBeDisabled();
+  await expect(row(page, '王经理').getByTestId('staff-row-note')).toHaveText(last);
+  await row(page, '王经理').getByTestId('staff-edit').click();
+  await expect(page.getByTestId('staff-edit-note')).toHaveText(last);
+  await expect(page.locator('#edit-role')).toBeDisabled();
+
+  // 张敏 is made a supervisor.
+  await row(page, '张敏').getByTestId('staff-edit').click();
+  await expect(page.getByTestId('staff-edit-panel')).toContainText('修改：张敏');
+  await expect(page.locator('#edit-role')).toHaveValue('specialist');
+  await page.locator('#edit-role').selectOption('supervisor');
+  await page.getByTestId('edit-role-save').click();
+  await expect(row(page, '张敏')).toContainText('客服主管');
+
+  // Her forgotten PIN is reset, with the rules of a new PIN.
+  await page.locator('#edit-pin').fill('12');
+  await page.getByTestId('edit-pin-save').click();
+  await expect(page.locator('#edit-pin-err')).toContainText('4 至 8');
+  await page.locator('#edit-pin').fill('1357');
+  await page.locator('#edit-pin2').fill('1375');
+  await page.getByTestId('edit-pin-save').click();
+  await expect(page.locator('#edit-pin2-err')).toHaveText('两次输入的 PIN 不一致');
+  await page.locator('#edit-pin2').fill('1357');
+  await page.getByTestId('edit-pin-save').click();
+  await expect(page.locator('.notice')).toContainText('已重置 张敏 的 PIN');
+  // The old PIN no longer signs her in; the new one does, as a supervisor.
+  await page.locator('#device-staff').selectOption({ label: '张敏' });
+  await page.locator('#device-pin').fill('2468');
+  await page.getByRole('button', { name: '登录本设备' }).click();
+  await expect(page.locator('#device-pin-err')).toHaveText('PIN 不正确');
+  await signIn(page, '张敏', '1357');
+  await expect(page.getByTestId('signed-in-as')).toHaveText('张敏');
+  await expect(page.locator('#device').locator('.badge')).toHaveText('客服主管');
+
+  // With a second manager, a manager may step down: deactivated, they are signed out at once.
+  await asManager(page);
+  await row(page, '李强').getByTestId('staff-edit').click();
+  await page.locator('#edit-role').selectOption('manager');
+  await page.getByTestId('edit-role-save').click();
+  await expect(row(page, '李强')).toContainText('客服经理');
+  await expect(row(page, '王经理').getByTestId('staff-row-note')).toHaveCount(0);
+  await row(page, '王经理').getByTestId('staff-toggle').click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await expect(page.locator('.notice')).toContainText('王经理已停用，已退出本设备');
+  await expect(row(page, '王经理')).toContainText('停用');
+  // Nor can he sign in again; the other manager reactivates him.
+  await expect(page.locator('#device-staff option', { hasText: '王经理' })).toHaveCount(0);
+  await signIn(page, '李强');
+  await row(page, '王经理').getByTestId('staff-toggle').click();
+  await expect(row(page, '王经理')).toContainText('在岗');
+  await signIn(page, '王经理');
+});
+
+test('a deactivated supervisor is signed out (at start-up too) and cannot approve', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  // 张敏 files a case and submits her opinion: it awaits 李强's approval.
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('钱女士');
+  await page.locator('#c-phone').fill('13812345678');
+  await page.locator('#c-narrative').fill('柜台人员态度冷淡。');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('3');
+  await page.locator('#c-department').fill('运营部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('属实'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户解释');
+  });
+  await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await open(page, caseUrl);
+  await expect(page.getByTestId('action-approve')).toBeVisible();
+
+  // 李强 leaves the branch: the manager deactivates him.
+  await asManager(page);
+  const lee = await page.locator('#device-staff option', { hasText: '李强' }).getAttribute('value');
+  expect(lee).toMatch(/^staff:/);
+  await row(page, '李强').getByTestId('staff-toggle').click();
+  await expect(row(page, '李强')).toContainText('停用');
+  // This device still names 李强 as its user, as one where he was signed in when the
+  // deactivation arrived (by sync) would.
+  await page.evaluate(async (id) => {
+    const db = await new Promise((ok, no) => { const r = indexedDB.open('kefu'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const store = db.transaction('local', 'readwrite').objectStore('local');
+    const device = await new Promise((ok) => { const r = store.get('device'); r.onsuccess = () => ok(JSON.parse(r.result)); });
+    device.current_staff_id = id;
+    await new Promise((ok) => { const r = store.put(JSON.stringify(device), 'device'); r.onsuccess = ok; });
+    db.close();
+  }, lee);
+  await page.reload();
+  // At start-up he is signed out, and told why.
+  await expect(page.locator('.notice')).toContainText('李强已停用，已退出本设备');
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await expect(page.locator('#device-staff option', { hasText: '李强' })).toHaveCount(0);
+  // The case cannot be approved by him: nobody is signed in, and nothing is offered.
+  await open(page, caseUrl);
+  await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  await expect(page.getByTestId('history')).not.toContainText('审批通过');
+});
