@@ -346,6 +346,9 @@ pub struct SyncStatus {
     pub refused: Vec<String>,
     /// Damaged local records the pushes passed over (not sent), while they stay damaged.
     pub damaged: Vec<String>,
+    /// Damaged local records the pulls replaced with the server's copy, since sync started
+    /// on this page (each once).
+    pub repaired: Vec<String>,
 }
 
 /// The phase after a failed cycle.

@@ -409,6 +409,11 @@ async fn cycles<S: DocStore>(
                 status.last_success_ms = Some(js_sys::Date::now());
                 status.refused = report.refused;
                 status.damaged = report.damaged;
+                for id in report.repaired {
+                    if !status.repaired.contains(&id) {
+                        status.repaired.push(id);
+                    }
+                }
                 status.conflicts = conflicts::open(store).await.map(|c| c.len()).unwrap_or(0);
                 status.pending = engine::pending(store, &push).await.unwrap_or(0);
                 if !h.running.get() {

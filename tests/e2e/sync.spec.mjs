@@ -3,7 +3,9 @@
 // off, kill and restart. The shared records are complaints (filed on /complaints/new, acted
 // on at /complaints/:id), survey responses from a kiosk and from a customer's own phone.
 import { test, expect, open } from './fixtures.mjs';
-import { setUpStaff, signIn, addStaff } from './helpers.mjs';
+import os from 'node:os';
+import path from 'node:path';
+import { setUpStaff, signIn, addStaff, asManager } from './helpers.mjs';
 import { startPeer, stopPeer, peerIds } from './peer.mjs';
 
 const DB = 'kefu';
@@ -621,5 +623,46 @@ test('a proxy that refuses large requests (413): the push sends smaller ones, an
   await a.page.getByTestId('sync-now').click();
   await synced(a.page);
   expect(await complaintIds()).toHaveLength(3);
+  expect(a.errors).toEqual([]);
+});
+
+test('a device restored from an older backup, or erased, gets the server’s newer records back', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const peer = await startPeer();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  const first = await fileComplaint(a.page, { name: '备份前' });
+  await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
+
+  // A backup now; then a case filed after it reaches the server.
+  await open(a.page, '/settings');
+  const downloading = a.page.waitForEvent('download');
+  await a.page.getByTestId('export').click();
+  const file = path.join(os.tmpdir(), `kefu-sync-backup-${Date.now()}.json`);
+  await (await downloading).saveAs(file);
+  const later = await fileComplaint(a.page, { name: '备份后' });
+  await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
+  expect(await complaintIds()).toHaveLength(2);
+
+  // Restored: the later case is gone from the file, and comes back from the server.
+  await asManager(a.page);
+  await a.page.getByTestId('import-file').setInputFiles(file);
+  await a.page.getByTestId('import-summary').getByRole('button').first().click();
+  await expect(a.page.getByTestId('import-summary')).toHaveCount(0, { timeout: 20_000 });
+  await synced(a.page);
+  await open(a.page, '/complaints');
+  await expect(complaintRows(a.page).filter({ hasText: later.caseNo })).toHaveCount(1, { timeout: 30_000 });
+  await expect(complaintRows(a.page).filter({ hasText: first.caseNo })).toHaveCount(1);
+
+  // Erased: everything comes back from the server.
+  await open(a.page, '/settings');
+  await a.page.getByRole('button', { name: '清除全部数据…' }).click();
+  await a.page.getByTestId('erase-confirm').click();
+  await synced(a.page);
+  await open(a.page, '/complaints');
+  await expect(complaintRows(a.page)).toHaveCount(2, { timeout: 30_000 });
+  expect(await complaintIds()).toHaveLength(2);
   expect(a.errors).toEqual([]);
 });

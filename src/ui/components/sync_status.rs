@@ -148,6 +148,19 @@ impl SyncCtx {
         self.status.update(|s| s.phase = Phase::Off);
     }
 
+    /// Stops live sync while `work` replaces or erases this device's data, then starts it
+    /// again if it is on: a cycle must not carry on into the wiped store with what it read
+    /// before, and the next one starts over (the wipe dropped the checkpoints), bringing the
+    /// server's newer data back. A cycle already under way ends at its next step.
+    pub async fn paused_for<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        self.stop();
+        let out = work.await;
+        if let Some(cfg) = self.config.get_untracked().filter(|c| c.enabled) {
+            self.start(cfg);
+        }
+        out
+    }
+
     /// Sync now (wakes the live loop, or starts it again after a sign-in was needed).
     pub fn sync_now(&self) {
         let running = self

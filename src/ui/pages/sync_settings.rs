@@ -272,6 +272,10 @@ pub fn SyncSettingsSection() -> impl IntoView {
                         parts.push(if zh { format!("本机 {} 条记录已损坏，未能发送：{}", s.damaged.len(), s.damaged.join("；")) }
                                    else { format!("{} damaged on this device, not sent: {}", s.damaged.len(), s.damaged.join("; ")) });
                     }
+                    if !s.repaired.is_empty() {
+                        parts.push(if zh { format!("本机 {} 条损坏记录已用服务器版本替换：{}", s.repaired.len(), s.repaired.join("；")) }
+                                   else { format!("{} damaged records on this device replaced with the server's copy: {}", s.repaired.len(), s.repaired.join("; ")) });
+                    }
                     parts.join(" · ")
                 }}
             </div>

@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 use crate::domain::backup::{self, BackupSummary};
 use crate::store::{Doc, DocStore, ReplicatedRev};
 use crate::ui::boot::{branch_settings, load_settings};
+use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::components::ProgressBar;
 use crate::ui::data::count_of_all;
 use crate::ui::i18n::t2;
@@ -54,13 +55,18 @@ fn value_doc(v: &Json) -> Option<Doc> {
     })
 }
 
-async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, usize), String> {
+/// The backup's text, how many records it holds, and how many could not be read (left out:
+/// a damaged record has no body to write).
+async fn export(
+    progress: RwSignal<Option<(usize, usize)>>,
+) -> Result<(String, usize, usize), String> {
     let state = app();
     let zh = state.zh();
     let s = store();
     let total = count_of_all(&s).await.map_err(|e| e.message(zh))? as usize;
     progress.set(Some((0, total)));
     let mut docs: Vec<Json> = Vec::with_capacity(total);
+    let mut unreadable = 0;
     let mut after: Option<String> = None;
     loop {
         let page = s
@@ -68,6 +74,7 @@ async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, u
             .await
             .map_err(|e| e.message(zh))?;
         docs.extend(page.docs.iter().map(doc_value));
+        unreadable += page.corrupt.len();
         progress.set(Some((docs.len(), total.max(docs.len()))));
         yield_now().await;
         match page.docs.last() {
@@ -83,7 +90,7 @@ async fn export(progress: RwSignal<Option<(usize, usize)>>) -> Result<(String, u
             e.en()
         }
     })?;
-    Ok((text, n))
+    Ok((text, n, unreadable))
 }
 
 async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Result<usize, String> {
@@ -123,6 +130,8 @@ pub fn BackupSection() -> impl IntoView {
     let picked = RwSignal::new(None::<(String, BackupSummary)>);
     let file_error = RwSignal::new(None::<String>);
     let confirm_erase = RwSignal::new(false);
+    // Taken here: the tasks spawned below run outside the component's owner.
+    let sync = sync_ctx();
     // Export is open to staff; replacing or erasing the data is the manager's.
     let admin = admin();
     let allowed = move || admin.allowed();
@@ -131,13 +140,20 @@ pub fn BackupSection() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             match export(progress).await {
-                Ok((json, n)) => {
+                Ok((json, n, unreadable)) => {
                     let name = format!("kefu-backup-{}.json", now().layout("%Y%m%d-%H%M"));
                     download(&name, "application/json", &json);
-                    state.tell(
-                        format!("已导出 {n} 条记录"),
-                        format!("Exported {n} records"),
-                    );
+                    if unreadable > 0 {
+                        state.warn(state.lang.get_untracked().s(
+                            format!("已导出 {n} 条记录；另有 {unreadable} 条记录已损坏，无法读取，未包含在备份中"),
+                            format!("Exported {n} records; {unreadable} damaged records could not be read and are not in the backup"),
+                        ));
+                    } else {
+                        state.tell(
+                            format!("已导出 {n} 条记录"),
+                            format!("Exported {n} records"),
+                        );
+                    }
                 }
                 Err(msg) => state.warn(msg),
             }
@@ -184,7 +200,7 @@ pub fn BackupSection() -> impl IntoView {
                 busy.set(false);
                 return;
             }
-            match import(text, progress).await {
+            match sync.paused_for(import(text, progress)).await {
                 Ok(n) => {
                     picked.set(None);
                     load_settings(state, &store()).await;
@@ -209,7 +225,7 @@ pub fn BackupSection() -> impl IntoView {
                 busy.set(false);
                 return;
             }
-            match store().clear().await {
+            match sync.paused_for(store().clear()).await {
                 Ok(()) => {
                     load_settings(state, &store()).await;
                     state.tell(
