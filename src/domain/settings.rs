@@ -73,6 +73,25 @@ pub struct BranchSettings {
     /// The working-day calendar every deadline uses; editable by staff.
     #[serde(default)]
     pub calendar: WorkingCalendar,
+    /// Who changed which day of the calendar, when (oldest first): each change moves the
+    /// deadlines counted over that day, and a past day the figures of its month.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendar_changes: Vec<CalendarChange>,
+}
+
+/// One change of the working calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarChange {
+    /// When it was changed (local time).
+    pub at: chrono::NaiveDateTime,
+    /// The staff member who changed it (id) and their name at the time.
+    pub by: String,
+    #[serde(default)]
+    pub by_name: String,
+    /// The day changed.
+    pub date: chrono::NaiveDate,
+    /// What it became: `holiday`, `makeup` (a make-up working day) or `removed`.
+    pub became: String,
 }
 
 impl Default for BranchSettings {
@@ -82,6 +101,7 @@ impl Default for BranchSettings {
             rev: None,
             branch: Branch::default(),
             calendar: WorkingCalendar::default(),
+            calendar_changes: Vec::new(),
         }
     }
 }

@@ -531,6 +531,7 @@ test('the overdue count and list follow a calendar edit, and cases imported with
   const received = new Date(Date.now() - 15 * 86400_000);
   const days = [];
   for (let t = received.getTime(); t <= Date.now() + 86400_000; t += 86400_000) days.push(day(new Date(t)));
+  const today = day(new Date());
   const year = page.getByTestId('cal-year');
   const showYear = async (d) => {
     while (Number(await year.textContent()) > Number(d.slice(0, 4))) await page.getByRole('button', { name: '上一年' }).click();
@@ -543,6 +544,8 @@ test('the overdue count and list follow a calendar edit, and cases imported with
     await page.locator('#cal-date').fill(d);
     await page.locator('#cal-zh').fill('停业');
     await page.getByRole('button', { name: '添加日期' }).click();
+    // A day already past is changed only when confirmed.
+    if (d < today) await page.getByTestId('cal-past-confirm').click();
     await expect(page.getByTestId('cal-days')).toContainText(d);
   }
   await signIn(page, '张敏');
@@ -556,6 +559,7 @@ test('the overdue count and list follow a calendar edit, and cases imported with
     await showYear(d);
     const row = page.getByTestId('cal-days').locator('tr', { hasText: d });
     await row.getByRole('button', { name: '删除' }).click();
+    if (d < today) await page.getByTestId('cal-past-confirm').click();
     await expect(row).toHaveCount(0);
   }
   await expectOverdue(page, 1);

@@ -172,7 +172,7 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   await expect(days).toContainText('2026-10-01');
   await expect(days).toContainText('国庆节');
   // A make-up working day must fall on a weekend.
-  await page.locator('#cal-date').fill('2026-12-02');
+  await page.locator('#cal-date').fill('2026-12-30');
   await page.locator('#cal-kind').selectOption('makeup');
   await page.locator('#cal-zh').fill('测试调休');
   await page.getByRole('button', { name: '添加日期' }).click();
@@ -181,13 +181,35 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   await page.locator('#cal-kind').selectOption('holiday');
   await page.locator('#cal-zh').fill('营业部停业');
   await page.getByRole('button', { name: '添加日期' }).click();
-  await expect(days).toContainText('2026-12-02');
+  await expect(days).toContainText('2026-12-30');
   await expect(days).toContainText('营业部停业');
   await page.reload();
   await expect(page.getByTestId('cal-days')).toContainText('营业部停业');
   // Removing it.
   await page.getByTestId('cal-days').locator('tr', { hasText: '营业部停业' }).getByRole('button', { name: '删除' }).click();
   await expect(page.getByTestId('cal-days')).not.toContainText('营业部停业');
+
+  // A day already past changes past deadlines and a month's report: it asks first.
+  await page.locator('#cal-date').fill('2026-01-05');
+  await page.locator('#cal-zh').fill('补录停业');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  const past = page.getByTestId('cal-past');
+  await expect(past).toContainText('2026-01-05 已经过去');
+  await expect(past).toContainText('月度报告');
+  await past.getByRole('button', { name: '取消' }).click();
+  await expect(past).toHaveCount(0);
+  await expect(page.getByTestId('cal-days')).not.toContainText('补录停业');
+  await page.locator('#cal-date').fill('2026-01-05');
+  await page.locator('#cal-zh').fill('补录停业');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  await past.getByTestId('cal-past-confirm').click();
+  await expect(page.getByTestId('cal-days')).toContainText('补录停业');
+  // Every change is in the calendar's change log, newest first.
+  const log = page.getByTestId('cal-changes');
+  await log.locator('summary').click();
+  await expect(log.locator('li')).toHaveCount(3);
+  await expect(log.locator('li').first()).toContainText('2026-01-05 → 放假');
+  await expect(log.locator('li').nth(1)).toContainText('2026-12-30 → 删除');
 });
 
 test('a new build replaces the old offline cache cleanly', async ({ page }) => {

@@ -7,23 +7,70 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::calendar::{DayKind, WorkingCalendar};
-use crate::ui::boot::update_branch_settings;
+use crate::domain::settings::CalendarChange;
+use crate::ui::boot::{branch_settings, update_branch_settings};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::repo::refresh_deadlines;
 use crate::ui::platform::now;
+use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
 
 use super::{admin, admin_check_now, AdminNote};
 
-fn save(change: impl FnOnce(&mut WorkingCalendar) + 'static) {
+/// A change of one day: what it becomes.
+#[derive(Clone, Debug, PartialEq)]
+enum DayEdit {
+    Holiday { zh: String, en: String },
+    Makeup { zh: String, en: String },
+    Removed,
+}
+
+impl DayEdit {
+    fn key(&self) -> &'static str {
+        match self {
+            DayEdit::Holiday { .. } => "holiday",
+            DayEdit::Makeup { .. } => "makeup",
+            DayEdit::Removed => "removed",
+        }
+    }
+    fn apply(&self, c: &mut WorkingCalendar, d: NaiveDate) {
+        match self {
+            DayEdit::Holiday { zh, en } => c.set_holiday(d, zh, en),
+            DayEdit::Makeup { zh, en } => c.set_makeup_workday(d, zh, en),
+            DayEdit::Removed => {
+                c.clear_day(d);
+            }
+        }
+    }
+}
+
+/// Changes day `d` of the calendar, with a line in the calendar's change log naming who.
+fn save(d: NaiveDate, edit: DayEdit) {
     let state = app();
     spawn_local(async move {
         if let Err(msg) = admin_check_now().await {
             state.warn(msg);
             return;
         }
-        match update_branch_settings(&store(), |s| change(&mut s.calendar)).await {
+        let (by, by_name) = state
+            .user
+            .get_untracked()
+            .map(|u| (u.id, u.name))
+            .unwrap_or_default();
+        let change = CalendarChange {
+            at: now(),
+            by,
+            by_name,
+            date: d,
+            became: edit.key().into(),
+        };
+        match update_branch_settings(&store(), |s| {
+            edit.apply(&mut s.calendar, d);
+            s.calendar_changes.push(change);
+        })
+        .await
+        {
             Ok(saved) => {
                 // Open cases' listed deadlines follow the calendar (the due counts and
                 // filters read them).
@@ -53,6 +100,9 @@ pub fn CalendarSection() -> impl IntoView {
     let name_zh = RwSignal::new(String::new());
     let name_en = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // A change of a day already past, waiting for a yes: it moves deadlines already counted
+    // and the figures of its month, perhaps in a report already sent.
+    let past = RwSignal::new(None::<(NaiveDate, DayEdit)>);
     let admin = admin();
     let allowed = move || admin.allowed();
 
@@ -97,15 +147,29 @@ pub fn CalendarSection() -> impl IntoView {
             if zh.is_empty() { en.clone() } else { zh },
             if en.is_empty() { String::new() } else { en },
         );
-        save(move |c| {
-            if makeup {
-                c.set_makeup_workday(d, &zh2, &en2);
-            } else {
-                c.set_holiday(d, &zh2, &en2);
-            }
-        });
+        let edit = if makeup {
+            DayEdit::Makeup { zh: zh2, en: en2 }
+        } else {
+            DayEdit::Holiday { zh: zh2, en: en2 }
+        };
+        if d < now().date() {
+            past.set(Some((d, edit)));
+        } else {
+            save(d, edit);
+        }
         date.set(String::new());
     };
+    let remove = move |d: NaiveDate| {
+        if d < now().date() {
+            past.set(Some((d, DayEdit::Removed)));
+        } else {
+            save(d, DayEdit::Removed);
+        }
+    };
+    let changes = Res::new(move || {
+        state.changes.track();
+        async move { branch_settings(&store()).await.calendar_changes }
+    });
 
     view! {
         <section class="panel" aria-labelledby="cal-h" data-testid="calendar-section">
@@ -139,12 +203,28 @@ pub fn CalendarSection() -> impl IntoView {
                                 <td>{d.layout("%Y-%m-%d")}</td>
                                 <td><span class=if s.kind == DayKind::Holiday { "badge info" } else { "badge warn" }>{kind_label}</span></td>
                                 <td>{name}</td>
-                                <td><button type="button" class="link" disabled=move || !allowed() on:click=move |_| save(move |c| { c.clear_day(d); })>{t2("删除", "Remove")}</button></td>
+                                <td><button type="button" class="link" disabled=move || !allowed() on:click=move |_| remove(d)>{t2("删除", "Remove")}</button></td>
                             </tr> }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
+            {move || past.get().map(|(d, edit)| view! {
+                <div class="warn-box" role="alert" data-testid="cal-past">
+                    <p>{move || if lang.get().is_zh() {
+                        format!("{} 已经过去。修改过去的日期会改变这一天前后受理的投诉的处理时限是否超时，以及该月的月度报告统计（可能已报送经纪业务总部）。此修改将记入日历的修改记录。", d.layout("%Y-%m-%d"))
+                    } else {
+                        format!("{} is in the past. Changing a past day changes whether complaints received around it met their limits, and the figures of that month's report (perhaps already sent to head office). The change is kept in the calendar's change log.", d.layout("%Y-%m-%d"))
+                    }}</p>
+                    <div class="actions">
+                        <button type="button" class="primary" data-testid="cal-past-confirm" on:click={
+                            let edit = edit.clone();
+                            move |_| { past.set(None); save(d, edit.clone()); }
+                        }>{t2("确认修改", "Change it")}</button>
+                        <button type="button" on:click=move |_| past.set(None)>{t2("取消", "Cancel")}</button>
+                    </div>
+                </div>
+            })}
             <form on:submit=add style="margin-top:12px">
                 <fieldset class="plain" disabled=move || !allowed()>
                 <div class="fields">
@@ -163,6 +243,35 @@ pub fn CalendarSection() -> impl IntoView {
                 <div class="actions"><button type="submit">{t2("添加日期", "Add the date")}</button></div>
                 </fieldset>
             </form>
+            {move || {
+                let list = changes.get().unwrap_or_default();
+                (!list.is_empty()).then(|| {
+                    let zh = lang.get().is_zh();
+                    view! {
+                        <details data-testid="cal-changes">
+                            <summary>{t2("修改记录", "Change log")}</summary>
+                            <ul class="small">
+                                {list.into_iter().rev().take(50).map(|c| {
+                                    let became = match (c.became.as_str(), zh) {
+                                        ("holiday", true) => "放假",
+                                        ("holiday", false) => "holiday",
+                                        ("makeup", true) => "调休上班",
+                                        ("makeup", false) => "make-up working day",
+                                        (_, true) => "删除",
+                                        (_, false) => "removed",
+                                    };
+                                    let who = match (c.by_name.is_empty(), c.by.is_empty()) {
+                                        (false, _) => c.by_name.clone(),
+                                        (true, false) => c.by.clone(),
+                                        (true, true) => "—".to_string(),
+                                    };
+                                    view! { <li>{format!("{} · {} · {} → {}", c.at.layout("%Y-%m-%d %H:%M"), who, c.date.layout("%Y-%m-%d"), became)}</li> }
+                                }).collect_view()}
+                            </ul>
+                        </details>
+                    }
+                })
+            }}
         </section>
     }
 }
