@@ -907,6 +907,10 @@ pub enum ActionKind {
     Archive,
     Reopen,
     Destroy,
+    /// Staff settled a sync conflict by choosing one version of the case (only as a history
+    /// entry: it is written by sync, never offered as an action). The other version's audit
+    /// events are kept; `why` says which version was kept.
+    SettleConflict,
 }
 
 impl ActionKind {
@@ -944,6 +948,7 @@ impl ActionKind {
             ActionKind::Archive => "归档",
             ActionKind::Reopen => "重新处理",
             ActionKind::Destroy => "销毁",
+            ActionKind::SettleConflict => "处理同步冲突",
         }
     }
     pub fn en(self) -> &'static str {
@@ -963,6 +968,7 @@ impl ActionKind {
             ActionKind::Archive => "Archive",
             ActionKind::Reopen => "Reopen",
             ActionKind::Destroy => "Destroy",
+            ActionKind::SettleConflict => "Sync conflict settled",
         }
     }
 }
@@ -1234,7 +1240,7 @@ impl Complaint {
         let senior = matches!(role, Role::Supervisor | Role::Manager);
         let round = self.current_round();
         match kind {
-            K::Receive => illegal,
+            K::Receive | K::SettleConflict => illegal,
             K::Classify => match self.status {
                 Status::Received | Status::Classified => Ok(()),
                 _ => illegal,
@@ -1722,7 +1728,8 @@ pub fn met_at(complaint: &Complaint, kind: ClockKind) -> Option<NaiveDateTime> {
         ClockKind::FirstResponse => complaint
             .history
             .iter()
-            .filter(|e| e.action != ActionKind::Receive)
+            // Bookkeeping entries are no response to the customer.
+            .filter(|e| !matches!(e.action, ActionKind::Receive | ActionKind::SettleConflict))
             .map(|e| e.at)
             .min(),
         ClockKind::Analysis => complaint.first(ActionKind::RecordFindings),
@@ -2675,6 +2682,20 @@ mod tests {
             }
         );
         assert!(matches!(cs[4].state, ClockState::OnTime { .. }));
+
+        // A sync conflict settled at 10:25 is bookkeeping, not a response to the customer.
+        let mut settled = c.clone();
+        settled.history.push(HistoryEvent {
+            at: t("2026-09-30 10:25"),
+            by: StaffRef::from(&specialist()),
+            action: ActionKind::SettleConflict,
+            from_status: Status::Received,
+            to_status: Status::Received,
+            round: 1,
+            why: None,
+        });
+        assert_eq!(met_at(&settled, ClockKind::FirstResponse), None);
+        assert!(!ActionKind::ACTIONS.contains(&ActionKind::SettleConflict));
 
         // Classified at 10:45: first response met 15 minutes late.
         c.apply(

@@ -75,7 +75,7 @@ fn action(kind: ActionKind) -> Action {
         K::Destroy => Action::Destroy {
             why: "保存期满".into(),
         },
-        K::Receive => unreachable!("intake is not an action"),
+        K::Receive | K::SettleConflict => unreachable!("history entries only, not actions"),
     }
 }
 
@@ -238,7 +238,7 @@ fn leads_to(kind: ActionKind, from: Status) -> Status {
         K::StartVerification | K::RecordVerification => Status::Verifying,
         K::Close => Status::Closed,
         K::Archive | K::Destroy => Status::Archived,
-        K::CompleteCorrectiveAction | K::Receive => from,
+        K::CompleteCorrectiveAction | K::Receive | K::SettleConflict => from,
     }
 }
 

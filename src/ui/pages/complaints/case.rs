@@ -185,7 +185,7 @@ impl ActionForm {
             ActionKind::Archive => Action::Archive,
             ActionKind::Reopen => Action::Reopen { why: text },
             ActionKind::Destroy => Action::Destroy { why: text },
-            ActionKind::Receive => return Err(String::new()),
+            ActionKind::Receive | ActionKind::SettleConflict => return Err(String::new()),
         })
     }
 }
@@ -644,7 +644,7 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
             </fieldset>
             {textarea("回访记录", "Visit note")}
         }.into_any(),
-        ActionKind::StartInvestigation | ActionKind::StartVerification | ActionKind::Close | ActionKind::Archive | ActionKind::Receive => view! {
+        ActionKind::StartInvestigation | ActionKind::StartVerification | ActionKind::Close | ActionKind::Archive | ActionKind::Receive | ActionKind::SettleConflict => view! {
             <p class="muted">{t2("确认后记入处理记录。", "Confirming records it in the history.")}</p>
         }.into_any(),
     }
