@@ -9,6 +9,7 @@ pub mod engine;
 pub mod link;
 pub mod merge;
 pub mod protocol;
+pub mod readable;
 pub mod security;
 pub mod transport;
 

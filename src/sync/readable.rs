@@ -1,0 +1,541 @@
+//! sync/readable: a conflicting document as staff read it — the record named as they know it,
+//! field names as labels, values as text (enums through the domain's labels, lists and
+//! objects summarised, never raw JSON) and contact data masked as lists mask it. Pure, for
+//! the conflict list and for the note a settled conflict leaves in a case's history.
+
+use chrono::NaiveDateTime;
+use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
+
+use crate::domain::complaint::{
+    severity_en, severity_zh, Category, Channel, HistoryEvent, Responsibility, Status,
+};
+use crate::domain::customer::{
+    mask_account, mask_email, mask_phone, CustomerKind, Level, Lifecycle, Tier,
+};
+use crate::domain::demand::{DemandStatus, DemandType};
+use crate::domain::staff::Role;
+
+fn pick(zh: bool, z: &str, e: &str) -> String {
+    if zh { z } else { e }.to_string()
+}
+
+fn text<'a>(v: &'a Json, key: &str) -> Option<&'a str> {
+    v.get(key)
+        .and_then(Json::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The first `n` characters of `s`, with "…" when cut.
+fn start_of(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// A record named as staff know it: a complaint by its case number and complainant, a
+/// customer or staff member by name, a demand by the start of its description; else its id.
+pub fn record_name(doc_type: Option<&str>, body: &Json, id: &str, zh: bool) -> String {
+    let named = match doc_type {
+        Some("complaint") => match (
+            text(body, "case_no"),
+            body.get("complainant").and_then(|c| text(c, "name")),
+        ) {
+            (Some(no), Some(name)) => Some(format!("{no} · {name}")),
+            (Some(no), None) => Some(no.to_string()),
+            (None, Some(name)) => Some(name.to_string()),
+            (None, None) => None,
+        }
+        .map(|s| format!("{}{s}", pick(zh, "投诉 ", "Complaint "))),
+        Some("customer") => {
+            text(body, "name").map(|n| format!("{}{n}", pick(zh, "客户 ", "Customer ")))
+        }
+        Some("staff") => text(body, "name").map(|n| format!("{}{n}", pick(zh, "员工 ", "Staff "))),
+        Some("demand") => text(body, "description").map(|d| {
+            if zh {
+                format!("需求「{}」", start_of(d, 20))
+            } else {
+                format!("Demand “{}”", start_of(d, 30))
+            }
+        }),
+        _ => text(body, "name").map(str::to_string),
+    };
+    named.unwrap_or_else(|| id.to_string())
+}
+
+/// A field's label in the UI language; unknown fields by their key.
+pub fn field_label(doc_type: Option<&str>, key: &str, zh: bool) -> String {
+    let common = |key: &str| -> Option<(&str, &str)> {
+        Some(match key {
+            "name" => ("姓名/名称", "Name"),
+            "phone" => ("手机", "Phone"),
+            "email" => ("邮箱", "Email"),
+            "status" => ("状态", "Status"),
+            "stage" => ("旅程阶段", "Journey stage"),
+            "history" => ("处理记录", "History"),
+            "notes" => ("备注", "Notes"),
+            "customer_id" => ("关联客户", "Linked customer"),
+            "branch" | "branch_code" => ("营业部", "Branch"),
+            "updated_at" => ("更新时间", "Updated"),
+            _ => return None,
+        })
+    };
+    let specific = match doc_type {
+        Some("complaint") => match key {
+            "case_no" => Some(("案件编号", "Case no.")),
+            "complainant" => Some(("投诉人", "Complainant")),
+            "channel" => Some(("受理方式", "Channel")),
+            "received_at" => Some(("受理时间", "Received")),
+            "event_time" => Some(("事件时间", "Time of the event")),
+            "event_place" => Some(("事件地点", "Place")),
+            "staff_involved" => Some(("涉及员工", "Staff involved")),
+            "narrative" => Some(("投诉事由及经过", "What happened")),
+            "category" => Some(("投诉类别", "Category")),
+            "severity" => Some(("严重程度", "Severity")),
+            "department" => Some(("责任部门", "Department")),
+            "preliminary_opinion" => Some(("初步处理意见", "Preliminary opinion")),
+            "rounds" => Some(("调查处理（各轮）", "Handling rounds")),
+            "closed_at" => Some(("闭环时间", "Closed")),
+            "archived_at" => Some(("归档时间", "Archived")),
+            "destroyed" => Some(("已销毁", "Destroyed")),
+            "from_demand" => Some(("来源需求", "From demand")),
+            _ => None,
+        },
+        Some("customer") => match key {
+            "kind" => Some(("客户类型", "Kind")),
+            "tier" => Some(("客户等级", "Tier")),
+            "value" => Some(("客户价值", "Value level")),
+            "lifecycle" => Some(("生命周期", "Lifecycle")),
+            "account_no" => Some(("客户号", "Account no.")),
+            "account_opened" => Some(("开户日期", "Account opened")),
+            "birthday" => Some(("生日", "Birthday")),
+            "staff_id" => Some(("服务人员", "Assigned staff")),
+            _ => None,
+        },
+        Some("demand") => match key {
+            "kind" => Some(("需求类型", "Type")),
+            "description" => Some(("需求内容", "Description")),
+            "urgency" => Some(("紧急程度", "Urgency")),
+            "importance" => Some(("重要程度", "Importance")),
+            "intensity" => Some(("需求强度", "Demand intensity")),
+            "service_cost" => Some(("预计服务成本", "Estimated service cost")),
+            "customer_value" => Some(("客户价值", "Customer value")),
+            "owner" => Some(("负责人", "Owner")),
+            "created_at" => Some(("登记时间", "Recorded")),
+            "due" => Some(("完成期限", "Due")),
+            "links" => Some(("关联记录", "Links")),
+            "override_quadrant" | "override_grid" => Some(("手动调整的位置", "Moved by hand")),
+            _ => None,
+        },
+        Some("staff") => match key {
+            "role" => Some(("岗位", "Role")),
+            "active" => Some(("在岗", "Active")),
+            "pin_hash" => Some(("PIN", "PIN")),
+            _ => None,
+        },
+        _ => None,
+    };
+    match specific.or_else(|| common(key)) {
+        Some((z, e)) => pick(zh, z, e),
+        None => key.to_string(),
+    }
+}
+
+fn parse<T: DeserializeOwned>(v: &Json) -> Option<T> {
+    serde_json::from_value(v.clone()).ok()
+}
+
+/// A stored time (`2026-12-03T17:12:48`) as staff read it (`2026-12-03 17:12`); None when the
+/// text is not one.
+fn time_text(s: &str) -> Option<String> {
+    let t = parse::<NaiveDateTime>(&Json::String(s.to_string()))?;
+    Some(crate::domain::datefmt::datetime(t, "%Y-%m-%d %H:%M"))
+}
+
+/// An enum value through the domain's labels, for the fields that hold one.
+fn enum_label(doc_type: Option<&str>, key: &str, v: &Json, zh: bool) -> Option<String> {
+    let two = |z: &str, e: &str| pick(zh, z, e);
+    match (doc_type, key) {
+        (Some("complaint"), "status") => parse::<Status>(v).map(|s| two(s.zh(), s.en())),
+        (Some("complaint"), "channel") => parse::<Channel>(v).map(|s| two(s.zh(), s.en())),
+        (Some("complaint"), "category") => parse::<Category>(v).map(|s| two(s.zh(), s.en())),
+        (Some("complaint"), "severity") => v.as_u64().map(|n| {
+            let n = n.min(u8::MAX as u64) as u8;
+            format!("{n} · {}", if zh { severity_zh(n) } else { severity_en(n) })
+        }),
+        (Some("customer"), "kind") => parse::<CustomerKind>(v).map(|s| s.label(zh).to_string()),
+        (Some("customer"), "tier") => parse::<Tier>(v).map(|s| s.label(zh).to_string()),
+        (Some("customer"), "value") => parse::<Level>(v).map(|s| s.label(zh).to_string()),
+        (Some("customer"), "lifecycle") => parse::<Lifecycle>(v).map(|s| s.label(zh).to_string()),
+        (Some("demand"), "kind") => parse::<DemandType>(v).map(|s| s.label(zh).to_string()),
+        (Some("demand"), "status") => parse::<DemandStatus>(v).map(|s| match s {
+            DemandStatus::Dropped { ref reason } if !reason.trim().is_empty() => {
+                format!("{}{}{reason}", s.label(zh), pick(zh, "：", ": "))
+            }
+            s => s.label(zh).to_string(),
+        }),
+        (Some("demand"), "intensity" | "service_cost" | "customer_value") => {
+            parse::<Level>(v).map(|s| s.label(zh).to_string())
+        }
+        (Some("staff"), "role") => parse::<Role>(v).map(|r| two(r.zh(), r.en())),
+        _ => None,
+    }
+}
+
+/// "N 项" / "N items".
+fn count(n: usize, zh: bool) -> String {
+    if zh {
+        format!("{n} 项")
+    } else if n == 1 {
+        "1 item".into()
+    } else {
+        format!("{n} items")
+    }
+}
+
+/// The parts of a round that say what was done, one line.
+fn round_text(r: &Json, zh: bool) -> String {
+    let n = r.get("number").and_then(Json::as_u64).unwrap_or(1);
+    let sep = pick(zh, "：", ": ");
+    let mut parts = Vec::new();
+    let mut add = |z: &str, e: &str, v: String| parts.push(format!("{}{sep}{v}", pick(zh, z, e)));
+    if let Some(s) = text(r, "reopen_reason") {
+        add("重新处理原因", "Reopened because", s.to_string());
+    }
+    if let Some(s) = text(r, "findings") {
+        add("调查结果", "Findings", s.to_string());
+    }
+    if let Some(x) = r.get("responsibility").and_then(parse::<Responsibility>) {
+        add("责任认定", "Responsibility", pick(zh, x.zh(), x.en()));
+    }
+    if let Some(s) = text(r, "opinion") {
+        add("处理意见", "Opinion", s.to_string());
+    }
+    for (key, z, e) in [
+        ("corrective_actions", "整改措施", "Corrective actions"),
+        ("approvals", "审批", "Approvals"),
+    ] {
+        let k = r.get(key).and_then(Json::as_array).map_or(0, Vec::len);
+        if k > 0 {
+            add(z, e, count(k, zh));
+        }
+    }
+    if let Some(s) = r.get("response").and_then(|x| text(x, "content")) {
+        add("反馈内容", "Response", s.to_string());
+    }
+    if let Some(x) = r.get("verification").filter(|x| !x.is_null()) {
+        let ok = x.get("satisfied").and_then(Json::as_bool).unwrap_or(false);
+        add(
+            "回访结果",
+            "Visit",
+            pick(
+                zh,
+                if ok { "满意" } else { "不满意" },
+                if ok { "satisfied" } else { "not satisfied" },
+            ),
+        );
+    }
+    let head = if zh {
+        format!("第 {n} 轮")
+    } else {
+        format!("Round {n}")
+    };
+    if parts.is_empty() {
+        head
+    } else {
+        format!("{head}{sep}{}", parts.join(if zh { "；" } else { "; " }))
+    }
+}
+
+/// A field's value as one line of text: strings as they are (times as staff read them),
+/// enums through the domain's labels, contact data masked, lists and objects summarised.
+pub fn value_text(doc_type: Option<&str>, key: &str, v: Option<&Json>, zh: bool) -> String {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return "—".into();
+    };
+    if let Some(s) = enum_label(doc_type, key, v, zh) {
+        return s;
+    }
+    match (key, v) {
+        ("pin_hash", _) => return pick(zh, "（不显示）", "(not shown)"),
+        ("phone", Json::String(s)) => return mask_phone(s),
+        ("email", Json::String(s)) => return mask_email(s),
+        ("account_no", Json::String(s)) => return mask_account(s),
+        ("rounds", Json::Array(rs)) if !rs.is_empty() => {
+            return rs
+                .iter()
+                .map(|r| round_text(r, zh))
+                .collect::<Vec<_>>()
+                .join(if zh { "；" } else { "; " })
+        }
+        ("complainant", Json::Object(_)) => {
+            let mut parts = Vec::new();
+            if let Some(s) = text(v, "name") {
+                parts.push(s.to_string());
+            }
+            if let Some(s) = text(v, "phone") {
+                parts.push(mask_phone(s));
+            }
+            if let Some(s) = text(v, "email") {
+                parts.push(mask_email(s));
+            }
+            if let Some(s) = text(v, "address") {
+                parts.push(s.to_string());
+            }
+            return if parts.is_empty() {
+                "—".into()
+            } else {
+                parts.join(" · ")
+            };
+        }
+        _ => {}
+    }
+    match v {
+        Json::String(s) if s.trim().is_empty() => "—".into(),
+        Json::String(s) => time_text(s).unwrap_or_else(|| s.clone()),
+        Json::Bool(b) => pick(
+            zh,
+            if *b { "是" } else { "否" },
+            if *b { "Yes" } else { "No" },
+        ),
+        Json::Number(n) => n.to_string(),
+        Json::Array(items) if !items.is_empty() && items.iter().all(Json::is_string) => items
+            .iter()
+            .filter_map(Json::as_str)
+            .collect::<Vec<_>>()
+            .join(if zh { "、" } else { ", " }),
+        Json::Array(items) => count(items.len(), zh),
+        Json::Object(m) => count(m.len(), zh),
+        Json::Null => "—".into(),
+    }
+}
+
+/// The latest event of a complaint version's history that no other version has: who did
+/// what, when ("李强 · 记录调查结果 · 2026-12-03 17:12") — what tells staff the versions apart.
+pub fn version_note(
+    doc_type: Option<&str>,
+    body: &Json,
+    others: &[&Json],
+    zh: bool,
+) -> Option<String> {
+    if doc_type != Some("complaint") {
+        return None;
+    }
+    let own = body.get("history")?.as_array()?;
+    let known = |e: &Json| {
+        others.iter().any(|o| {
+            o.get("history")
+                .and_then(Json::as_array)
+                .is_some_and(|h| h.contains(e))
+        })
+    };
+    let e = own.iter().rev().find(|e| !known(e))?;
+    let e: HistoryEvent = parse(e)?;
+    Some(format!(
+        "{} · {} · {}",
+        e.by.name,
+        pick(zh, e.action.zh(), e.action.en()),
+        crate::domain::datefmt::datetime(e.at, "%Y-%m-%d %H:%M")
+    ))
+}
+
+/// The reason a settled conflict leaves in a complaint's history: which version was kept,
+/// which was not, and which fields differed.
+pub fn choice_note(
+    doc_type: Option<&str>,
+    chosen: &Json,
+    others: &[&Json],
+    fields: &[String],
+    zh: bool,
+) -> String {
+    let all: Vec<&Json> = std::iter::once(chosen)
+        .chain(others.iter().copied())
+        .collect();
+    let note = |v: &Json| {
+        let rest: Vec<&Json> = all
+            .iter()
+            .copied()
+            .filter(|o| !std::ptr::eq(*o, v))
+            .collect();
+        version_note(doc_type, v, &rest, zh)
+    };
+    let kept = note(chosen);
+    let dropped: Vec<String> = others.iter().filter_map(|o| note(o)).collect();
+    let labels: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.is_empty())
+        .map(|f| field_label(doc_type, f, zh))
+        .collect();
+    let mut out = if zh {
+        match kept {
+            Some(k) => format!("保留了（{k}）的版本"),
+            None => "保留了所选版本".into(),
+        }
+    } else {
+        match kept {
+            Some(k) => format!("Kept the version of ({k})"),
+            None => "Kept the chosen version".into(),
+        }
+    };
+    if !dropped.is_empty() {
+        out += &if zh {
+            format!("，未采用（{}）的版本", dropped.join("；"))
+        } else {
+            format!(", not the version of ({})", dropped.join("; "))
+        };
+    }
+    if !labels.is_empty() {
+        out += &if zh {
+            format!("；有分歧的项目：{}", labels.join("、"))
+        } else {
+            format!("; differing: {}", labels.join(", "))
+        };
+    }
+    out += match (doc_type, zh) {
+        (Some("complaint"), true) => "。两个版本的处理记录均已保留。",
+        (Some("complaint"), false) => ". Both versions' history is kept.",
+        (_, true) => "。",
+        (_, false) => ".",
+    };
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn records_are_named_as_staff_know_them() {
+        let c = json!({"type": "complaint", "case_no": "TS-20261203-A-0001", "complainant": {"name": "周杰"}});
+        assert_eq!(
+            record_name(Some("complaint"), &c, "complaint:01", true),
+            "投诉 TS-20261203-A-0001 · 周杰"
+        );
+        assert_eq!(
+            record_name(Some("complaint"), &c, "complaint:01", false),
+            "Complaint TS-20261203-A-0001 · 周杰"
+        );
+        let cu = json!({"type": "customer", "name": "周杰"});
+        assert_eq!(
+            record_name(Some("customer"), &cu, "customer:01", true),
+            "客户 周杰"
+        );
+        let d = json!({"type": "demand", "description": "希望开通两融业务并了解保证金比例和利息计算方式"});
+        assert_eq!(
+            record_name(Some("demand"), &d, "demand:01", true),
+            "需求「希望开通两融业务并了解保证金比例和利息计…」"
+        );
+        assert_eq!(
+            record_name(Some("thing"), &json!({}), "thing:01", true),
+            "thing:01"
+        );
+    }
+
+    #[test]
+    fn values_are_text_never_json_and_contact_data_is_masked() {
+        let cu = Some("customer");
+        assert_eq!(field_label(cu, "tier", true), "客户等级");
+        assert_eq!(field_label(cu, "tier", false), "Tier");
+        assert_eq!(field_label(cu, "whatever", true), "whatever");
+        assert_eq!(value_text(cu, "tier", Some(&json!("Vip")), true), "贵宾");
+        assert_eq!(
+            value_text(cu, "tier", Some(&json!("Normal")), false),
+            "Normal"
+        );
+        assert_eq!(
+            value_text(cu, "phone", Some(&json!("13988887777")), true),
+            "139****7777"
+        );
+        assert_eq!(
+            value_text(cu, "account_no", Some(&json!("310012345678")), true),
+            "********5678"
+        );
+        assert_eq!(value_text(cu, "phone", None, true), "—");
+        let co = Some("complaint");
+        assert_eq!(field_label(co, "rounds", true), "调查处理（各轮）");
+        assert_eq!(
+            value_text(co, "status", Some(&json!("investigating")), true),
+            "调查处理中"
+        );
+        assert_eq!(
+            value_text(co, "severity", Some(&json!(3)), true),
+            "3 · 较重"
+        );
+        let rounds = json!([{"approvals": [], "corrective_actions": [], "findings": "乙设备：大堂经理离岗",
+            "findings_at": "2026-12-03T17:12:50", "number": 1, "opened_at": "2026-12-03T16:12:00",
+            "opinion": null, "reopen_reason": null, "response": null, "responsibility": null,
+            "submissions": 0, "submitted_by": null, "verification": null}]);
+        let r = value_text(co, "rounds", Some(&rounds), true);
+        assert_eq!(r, "第 1 轮：调查结果：乙设备：大堂经理离岗");
+        assert!(!r.contains('{'));
+        assert_eq!(
+            value_text(co, "rounds", Some(&rounds), false),
+            "Round 1: Findings: 乙设备：大堂经理离岗"
+        );
+        let who = json!({"name": "周杰", "phone": "13700001111", "email": "", "address": ""});
+        assert_eq!(
+            value_text(co, "complainant", Some(&who), true),
+            "周杰 · 137****1111"
+        );
+        assert_eq!(
+            value_text(co, "received_at", Some(&json!("2026-12-03T16:12:00")), true),
+            "2026-12-03 16:12"
+        );
+        assert_eq!(
+            value_text(co, "staff_involved", Some(&json!(["王五", "赵六"])), true),
+            "王五、赵六"
+        );
+        assert_eq!(
+            value_text(None, "x", Some(&json!([{"a": 1}, {"b": 2}])), true),
+            "2 项"
+        );
+        assert_eq!(
+            value_text(None, "x", Some(&json!({"a": 1})), false),
+            "1 item"
+        );
+        assert_eq!(
+            value_text(Some("staff"), "pin_hash", Some(&json!({"salt": "s"})), true),
+            "（不显示）"
+        );
+        assert_eq!(
+            value_text(
+                Some("demand"),
+                "status",
+                Some(&json!({"Dropped": {"reason": "客户撤回"}})),
+                true
+            ),
+            "已放弃：客户撤回"
+        );
+    }
+
+    #[test]
+    fn the_note_says_which_version_was_kept() {
+        let ev = |at: &str, who: &str| {
+            json!({"at": at, "by": {"id": who, "name": who}, "action": "record_findings",
+                   "from_status": "investigating", "to_status": "investigating", "round": 1})
+        };
+        let a = json!({"history": [ev("2026-12-03T17:12:48", "张敏")]});
+        let b = json!({"history": [ev("2026-12-03T17:12:50", "李强")]});
+        let fields = vec!["rounds".to_string()];
+        assert_eq!(
+            choice_note(Some("complaint"), &b, &[&a], &fields, true),
+            "保留了（李强 · 记录调查结果 · 2026-12-03 17:12）的版本，未采用（张敏 · 记录调查结果 · 2026-12-03 17:12）的版本；有分歧的项目：调查处理（各轮）。两个版本的处理记录均已保留。"
+        );
+        assert!(choice_note(Some("complaint"), &b, &[&a], &fields, false)
+            .starts_with("Kept the version of (李强 · Record findings"));
+        assert_eq!(
+            choice_note(
+                Some("customer"),
+                &json!({}),
+                &[&json!({})],
+                &["tier".into()],
+                true
+            ),
+            "保留了所选版本；有分歧的项目：客户等级。"
+        );
+    }
+}
