@@ -6,7 +6,11 @@
 
 use serde_json::{json, Value as Json};
 
-use super::merge::{merge, Merge};
+use chrono::NaiveDateTime;
+
+use super::merge::{merge, merge_choosing, Merge};
+use super::readable;
+use crate::domain::complaint::{ActionKind, HistoryEvent, StaffRef, Status};
 use crate::store::{changed_states_past_damage, Doc, DocStore, StoreError};
 
 /// The local document listing documents whose conflicts wait for a person.
@@ -214,18 +218,77 @@ async fn loaded<S: DocStore>(store: &S, id: &str) -> Result<Option<Conflict>, St
     }
 }
 
-/// Staff chose the version `rev` of a conflicted document: it becomes the content, the other
-/// versions are retired (still in the revision history).
-pub async fn choose<S: DocStore>(store: &S, id: &str, rev: &str) -> Result<(), StoreError> {
+/// Who settles a conflict by choosing a version, and when: the signed-in staff member (the UI
+/// passes it in), the time, and the language of the note left in a complaint's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chooser {
+    pub by: StaffRef,
+    pub at: NaiveDateTime,
+    pub zh: bool,
+}
+
+/// Staff chose the version `rev` of a conflicted document. The chosen version decides the
+/// fields no rule could merge; the merge rules still apply to the rest, so the history and
+/// notes of every version are kept (DESIGN §3: a case's history is append-only). A
+/// complaint's history then records who chose which version, and when. The other versions
+/// are retired (still in the revision history).
+pub async fn choose<S: DocStore>(
+    store: &S,
+    id: &str,
+    rev: &str,
+    who: &Chooser,
+) -> Result<(), StoreError> {
     let c = load(store, id)
         .await?
         .ok_or_else(|| StoreError::NotFound { id: id.to_string() })?;
-    let chosen = std::iter::once(&c.winner)
-        .chain(c.others.iter())
+    let all: Vec<&Doc> = std::iter::once(&c.winner).chain(c.others.iter()).collect();
+    let chosen = all
+        .iter()
         .find(|d| d.rev.as_deref() == Some(rev))
-        .ok_or_else(|| StoreError::Conflict { id: id.to_string() })?
-        .body
-        .clone();
+        .ok_or_else(|| StoreError::Conflict { id: id.to_string() })?;
+    let rest: Vec<&Json> = all
+        .iter()
+        .filter(|d| d.rev.as_deref() != Some(rev))
+        .map(|d| &d.body)
+        .collect();
+    let doc_type = chosen.doc_type().or(c.winner.doc_type());
+    let owned: Vec<Json> = rest.iter().map(|b| (*b).clone()).collect();
+    let mut body = merge_choosing(doc_type, &chosen.body, &owned);
+    if doc_type == Some("complaint") {
+        let why = readable::choice_note(doc_type, &chosen.body, &rest, &c.fields, who.zh);
+        append_settled(&mut body, &c.winner.body, who, why);
+    }
     // Out of `open` from now on; `settle` drops it from the list.
-    resolve_with(store, &c, chosen).await
+    resolve_with(store, &c, body).await
+}
+
+/// Appends to a merged complaint's history that a person settled its conflict: from the
+/// status the device showed to the one kept, in the current round.
+fn append_settled(body: &mut Json, shown: &Json, who: &Chooser, why: String) {
+    let status = |v: &Json| serde_json::from_value::<Status>(v.get("status")?.clone()).ok();
+    let Some(to_status) = status(body) else {
+        return;
+    };
+    let round = body
+        .get("rounds")
+        .and_then(Json::as_array)
+        .and_then(|r| r.last()?.get("number")?.as_u64())
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(1);
+    let event = HistoryEvent {
+        at: who.at,
+        by: who.by.clone(),
+        action: ActionKind::SettleConflict,
+        from_status: status(shown).unwrap_or(to_status),
+        to_status,
+        round,
+        why: Some(why),
+    };
+    let (Ok(event), Some(history)) = (
+        serde_json::to_value(event),
+        body.get_mut("history").and_then(Json::as_array_mut),
+    ) else {
+        return;
+    };
+    history.push(event);
 }

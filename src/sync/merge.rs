@@ -51,6 +51,54 @@ pub fn merge(doc_type: Option<&str>, winner: &Json, losers: &[Json]) -> Merge {
     }
 }
 
+/// The merge when staff chose the version `chosen` of a conflict no rule settled: the chosen
+/// version decides only the fields the rules could not (each disputed field takes its value,
+/// or is left out where it has none); unions and the latest bookkeeping values still apply,
+/// so no version's history or notes are lost. A complaint takes the chosen version's status
+/// with its rounds (the other version's status could name a step whose data the chosen
+/// rounds lack).
+pub fn merge_choosing(doc_type: Option<&str>, chosen: &Json, others: &[Json]) -> Json {
+    let mut others = others.to_vec();
+    let mut disputed_any = false;
+    // Each pass makes the disputed fields equal; a complaint's status can only be disputed
+    // once its other fields agree, so two passes settle everything (a few more are harmless).
+    for _ in 0..4 {
+        match merge(doc_type, chosen, &others) {
+            Merge::Merged(mut m) => {
+                if disputed_any && doc_type == Some("complaint") {
+                    if let (Some(out), Some(s)) = (m.as_object_mut(), chosen.get("status")) {
+                        out.insert("status".into(), s.clone());
+                    }
+                }
+                return m;
+            }
+            Merge::NeedsPerson(fields) => {
+                disputed_any = true;
+                if fields.iter().any(String::is_empty) {
+                    // Not an object: nothing to merge field by field.
+                    return chosen.clone();
+                }
+                for o in &mut others {
+                    let Some(o) = o.as_object_mut() else {
+                        return chosen.clone();
+                    };
+                    for f in &fields {
+                        match chosen.get(f) {
+                            Some(v) => {
+                                o.insert(f.clone(), v.clone());
+                            }
+                            None => {
+                                o.remove(f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    chosen.clone()
+}
+
 /// The generic two-way merge: equal fields kept, `unions` merged, `latest` take the greatest.
 pub fn merge_fields(winner: &Json, losers: &[Json], unions: &[&str], latest: &[&str]) -> Merge {
     let Some(w) = winner.as_object() else {
@@ -283,6 +331,63 @@ mod tests {
         assert_eq!(
             merge(Some("complaint"), &n1, &[n2]),
             Merge::NeedsPerson(vec!["narrative".into()])
+        );
+    }
+
+    #[test]
+    fn a_chosen_version_decides_the_disputed_fields_only() {
+        let ev = |at: &str, who: &str, action: &str| {
+            json!({"at": at, "by": {"id": who, "name": who}, "action": action,
+                   "from_status": "investigating", "to_status": "investigating", "round": 1})
+        };
+        let common = [ev("2026-03-01T10:00:00", "a", "receive")];
+        let mut ha = common.to_vec();
+        ha.push(ev("2026-03-02T10:00:00", "张敏", "record_findings"));
+        let mut hb = common.to_vec();
+        hb.push(ev("2026-03-02T10:00:02", "李强", "record_findings"));
+        let a = json!({"type": "complaint", "status": "investigating", "narrative": "n",
+            "rounds": [{"number": 1, "findings": "甲"}], "history": ha,
+            "notes": [{"at": "1", "t": "a"}]});
+        let b = json!({"type": "complaint", "status": "investigating", "narrative": "n",
+            "rounds": [{"number": 1, "findings": "乙"}], "history": hb,
+            "notes": [{"at": "2", "t": "b"}], "department": "运营部"});
+        assert!(matches!(
+            merge(Some("complaint"), &a, std::slice::from_ref(&b)),
+            Merge::NeedsPerson(_)
+        ));
+        let m = merge_choosing(Some("complaint"), &b, std::slice::from_ref(&a));
+        assert_eq!(m["rounds"][0]["findings"], "乙", "the chosen rounds");
+        assert_eq!(
+            m["department"], "运营部",
+            "a field only the chosen version has"
+        );
+        assert_eq!(m["history"].as_array().unwrap().len(), 3, "both histories");
+        assert_eq!(m["notes"].as_array().unwrap().len(), 2, "both notes");
+        // Choosing the other way round keeps the same union, the other rounds, and drops the
+        // field the chosen version lacks.
+        let m = merge_choosing(Some("complaint"), &a, std::slice::from_ref(&b));
+        assert_eq!(m["rounds"][0]["findings"], "甲");
+        assert!(m.get("department").is_none());
+        assert_eq!(m["history"].as_array().unwrap().len(), 3);
+        // The status goes with the chosen rounds, whatever the union's last step says.
+        let mut later = b.clone();
+        later["status"] = json!("awaiting_approval");
+        later["history"].as_array_mut().unwrap().push(
+            json!({"at": "2026-03-03T10:00:00", "by": {"id": "b", "name": "b"},
+                "action": "submit_opinion", "from_status": "investigating",
+                "to_status": "awaiting_approval", "round": 1}),
+        );
+        let m = merge_choosing(Some("complaint"), &a, &[later]);
+        assert_eq!(m["status"], "investigating");
+        assert_eq!(m["history"].as_array().unwrap().len(), 4);
+        // A customer: the chosen phone, the other fields as merged.
+        let c1 = json!({"type": "customer", "phone": "13700001111", "tier": "Normal", "updated_at": "2"});
+        let c2 =
+            json!({"type": "customer", "phone": "13988887777", "tier": "Vip", "updated_at": "1"});
+        let m = merge_choosing(Some("customer"), &c2, &[c1]);
+        assert_eq!(
+            m,
+            json!({"type": "customer", "phone": "13988887777", "tier": "Vip", "updated_at": "2"})
         );
     }
 

@@ -664,9 +664,14 @@ fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
         let c = &open_b[0];
         assert_eq!(c.fields.len(), 2, "name and active differ: {:?}", c.fields);
         let loser = c.others[0].clone();
-        conflicts::choose(&b, "staff:1", loser.rev.as_deref().unwrap())
-            .await
-            .unwrap();
+        conflicts::choose(
+            &b,
+            "staff:1",
+            loser.rev.as_deref().unwrap(),
+            &chooser("李强"),
+        )
+        .await
+        .unwrap();
         assert_eq!(b.get("staff:1").await.unwrap().body, loser.body);
         assert!(b.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
         // Listing and choosing only read the list, so a page that lists conflicts while a
@@ -691,6 +696,178 @@ fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
         assert!(a.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
         assert!(conflicts::open(&a).await.unwrap().is_empty());
         assert_eq!(listed().await, json!([]));
+    });
+}
+
+fn chooser(name: &str) -> conflicts::Chooser {
+    conflicts::Chooser {
+        by: crate::domain::complaint::StaffRef {
+            id: format!("staff:{name}"),
+            name: name.into(),
+        },
+        at: chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(18, 0, 0)
+            .unwrap(),
+        zh: true,
+    }
+}
+
+/// A complaint under investigation on two synced devices; then, cut off, A records findings as
+/// 张敏 and B other findings as 李强.
+async fn findings_on_two_devices() -> (FakeServer, MemoryStore, MemoryStore) {
+    use crate::domain::complaint::{Action, Channel, Complainant, Complaint, Draft};
+    use crate::domain::staff::{Actor, Role};
+    let at = |h: u32, m: u32, s: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(h, m, s)
+            .unwrap()
+    };
+    let person = |name: &str| Actor {
+        id: format!("staff:{name}"),
+        name: name.into(),
+        role: Role::Specialist,
+    };
+    let draft = Draft {
+        complainant: Complainant {
+            name: "周杰".into(),
+            phone: "13700001111".into(),
+            ..Default::default()
+        },
+        channel: Some(Channel::Phone),
+        received_at: Some(at(16, 12, 0)),
+        narrative: "排队两小时".into(),
+        ..Default::default()
+    };
+    let mut c = Complaint::receive(
+        &draft,
+        "complaint:01".into(),
+        "TS-20261203-A-0001".into(),
+        "BR01",
+        &person("张敏"),
+        at(16, 12, 0),
+    )
+    .unwrap();
+    c.apply(
+        Action::Classify {
+            category: crate::domain::complaint::Category::Other,
+            severity: 2,
+            department: "营业部".into(),
+        },
+        &person("张敏"),
+        at(16, 20, 0),
+    )
+    .unwrap();
+    c.apply(Action::StartInvestigation, &person("张敏"), at(16, 30, 0))
+        .unwrap();
+    let server = FakeServer::new("kefu");
+    let (a, b) = (MemoryStore::new(), MemoryStore::new());
+    a.put(crate::store::typed::to_doc(&c).unwrap())
+        .await
+        .unwrap();
+    for (s, dev) in [(&a, "A"), (&b, "B")] {
+        run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+            .await
+            .unwrap();
+    }
+    for (s, who, text, sec) in [
+        (&a, "张敏", "甲设备：叫号系统故障", 48),
+        (&b, "李强", "乙设备：大堂经理离岗", 50),
+    ] {
+        let mut here: Complaint =
+            crate::store::typed::from_doc(s.get("complaint:01").await.unwrap()).unwrap();
+        here.apply(
+            Action::RecordFindings {
+                findings: text.into(),
+            },
+            &person(who),
+            at(17, 12, sec),
+        )
+        .unwrap();
+        s.put(crate::store::typed::to_doc(&here).unwrap())
+            .await
+            .unwrap();
+    }
+    for (s, dev) in [(&a, "A"), (&b, "B"), (&a, "A")] {
+        run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+            .await
+            .unwrap();
+    }
+    (server, a, b)
+}
+
+/// DESIGN §3 and §4: choosing a version decides the disputed fields only; both devices'
+/// history is kept, and the choice itself is recorded: who chose which version, when.
+#[test]
+fn choosing_a_version_keeps_both_histories_and_records_the_choice() {
+    use crate::domain::complaint::{ActionKind, Complaint, Status};
+    block_on(async {
+        let (server, a, b) = findings_on_two_devices().await;
+        let open_a = conflicts::open(&a).await.unwrap();
+        assert_eq!(open_a.len(), 1, "different findings need a person");
+        let c = &open_a[0];
+        assert_eq!(c.fields, vec!["rounds"]);
+        let b_version = std::iter::once(&c.winner)
+            .chain(&c.others)
+            .find(|d| d.body.to_string().contains("乙设备"))
+            .unwrap()
+            .clone();
+        // Staff on A (张敏 signed in) keep B's findings.
+        conflicts::choose(
+            &a,
+            "complaint:01",
+            b_version.rev.as_deref().unwrap(),
+            &chooser("张敏"),
+        )
+        .await
+        .unwrap();
+        let kept: Complaint =
+            crate::store::typed::from_doc(a.get("complaint:01").await.unwrap()).unwrap();
+        assert_eq!(
+            kept.current_round().findings.as_deref(),
+            Some("乙设备：大堂经理离岗")
+        );
+        let steps: Vec<(ActionKind, String)> = kept
+            .history
+            .iter()
+            .map(|e| (e.action, e.by.name.clone()))
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                (ActionKind::Receive, "张敏".into()),
+                (ActionKind::Classify, "张敏".into()),
+                (ActionKind::StartInvestigation, "张敏".into()),
+                (ActionKind::RecordFindings, "张敏".into()),
+                (ActionKind::RecordFindings, "李强".into()),
+                (ActionKind::SettleConflict, "张敏".into()),
+            ],
+            "both devices' events, then the choice"
+        );
+        let settled = kept.history.last().unwrap();
+        assert_eq!(settled.at, chooser("张敏").at);
+        assert_eq!(settled.to_status, Status::Investigating);
+        let why = settled.why.as_deref().unwrap();
+        assert!(why.starts_with("保留了（李强 · 记录调查结果"), "{why}");
+        assert!(why.contains("未采用（张敏 · 记录调查结果"), "{why}");
+        assert!(a
+            .rev_tree("complaint:01")
+            .await
+            .unwrap()
+            .conflicts()
+            .is_empty());
+        // The choice reaches B; the two versions are one there too, with the same history.
+        for (s, dev) in [(&a, "A"), (&b, "B")] {
+            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            b.get("complaint:01").await.unwrap().body,
+            a.get("complaint:01").await.unwrap().body
+        );
+        assert!(conflicts::open(&b).await.unwrap().is_empty());
     });
 }
 

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use serde_json::Value as Json;
 
+use crate::domain::complaint::StaffRef;
 use crate::sync::config::{validate, AuthKind, Mode};
-use crate::sync::conflicts::{self, Conflict};
+use crate::sync::conflicts::{self, Chooser, Conflict};
+use crate::sync::readable;
 use crate::sync::{engine, live, security, SyncConfig, SyncError};
 use crate::ui::components::sync_status::{save_config, sync_ctx};
 use crate::ui::components::Field;
@@ -284,17 +286,10 @@ pub fn SyncSettingsSection() -> impl IntoView {
     }
 }
 
-/// A field's value as one line.
-fn show(v: Option<&Json>) -> String {
-    match v {
-        None => "—".into(),
-        Some(Json::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// The documents whose conflicting versions no rule could merge: both versions side by side,
-/// the differing fields first, and a button to keep either.
+/// The documents whose conflicting versions no rule could merge: each named as staff know it,
+/// both versions side by side with the differing fields as labels and readable values
+/// (contact data masked), and a button to keep either. Choosing needs a signed-in staff
+/// member: a complaint's history records who chose.
 #[component]
 pub fn SyncConflicts() -> impl IntoView {
     let state = app();
@@ -306,30 +301,77 @@ pub fn SyncConflicts() -> impl IntoView {
         async move { conflicts::open(&store()).await.unwrap_or_default() }
     });
     let keep = move |id: String, rev: String| {
+        let Some(user) = state.user.get_untracked() else {
+            state.warn(lang.get_untracked().s(
+                "请先登录员工身份，再选择保留的版本。",
+                "Sign in as a staff member before choosing a version.",
+            ));
+            return;
+        };
+        let who = Chooser {
+            by: StaffRef {
+                id: user.id.clone(),
+                name: user.name.clone(),
+            },
+            at: crate::ui::platform::now(),
+            zh: state.zh(),
+        };
         spawn_local(async move {
-            match conflicts::choose(&store(), &id, &rev).await {
+            match conflicts::choose(&store(), &id, &rev, &who).await {
                 Ok(()) => {
-                    state.tell("已保留所选版本", "The chosen version is kept");
+                    state.tell(
+                        "已保留所选版本，两台设备的处理记录均已保留",
+                        "The chosen version is kept, with both devices' history",
+                    );
                     ctx.sync_now();
                 }
                 Err(e) => state.warn(e.message(state.zh())),
             }
         });
     };
+    let signed_out = move || state.user.with(Option::is_none);
     let version = move |c: &Conflict, d: &crate::store::Doc, winner: bool| {
         let id = c.id.clone();
         let rev = d.rev.clone().unwrap_or_default();
         let rev_attr = rev.clone();
+        let doc_type = c.winner.doc_type().map(str::to_string);
+        let others: Vec<Json> = std::iter::once(&c.winner)
+            .chain(c.others.iter())
+            .filter(|o| o.rev != d.rev)
+            .map(|o| o.body.clone())
+            .collect();
+        let body = d.body.clone();
+        let note = {
+            let (doc_type, body) = (doc_type.clone(), body.clone());
+            move || {
+                let zh = lang.get().is_zh();
+                let refs: Vec<&Json> = others.iter().collect();
+                readable::version_note(doc_type.as_deref(), &body, &refs, zh)
+            }
+        };
         let rows = c
             .fields
             .iter()
-            .map(|f| view! { <tr><th>{f.clone()}</th><td>{show(d.body.get(f))}</td></tr> })
+            .map(|f| {
+                let (f, doc_type, body) = (f.clone(), doc_type.clone(), body.clone());
+                let f2 = f.clone();
+                let dt2 = doc_type.clone();
+                view! {
+                    <tr>
+                        <th>{move || readable::field_label(dt2.as_deref(), &f2, lang.get().is_zh())}</th>
+                        <td>{move || readable::value_text(doc_type.as_deref(), &f, body.get(&f), lang.get().is_zh())}</td>
+                    </tr>
+                }
+            })
             .collect_view();
         view! {
             <div class="version" data-testid="conflict-version" data-rev=rev_attr>
                 <h4>{move || if winner { lang.get().t("当前显示的版本", "Version shown") } else { lang.get().t("另一版本", "Other version") }}</h4>
+                {move || note().map(|n| view! { <p class="small muted" data-testid="conflict-version-note">{n}</p> })}
                 <table><tbody>{rows}</tbody></table>
-                <button type="button" on:click=move |_| keep(id.clone(), rev.clone())>{t2("保留此版本", "Keep this version")}</button>
+                <button type="button" disabled=signed_out
+                    title=move || if signed_out() { lang.get().t("请先登录员工身份", "Sign in as a staff member first") } else { "" }
+                    on:click=move |_| keep(id.clone(), rev.clone())>{t2("保留此版本", "Keep this version")}</button>
             </div>
         }
     };
@@ -340,17 +382,23 @@ pub fn SyncConflicts() -> impl IntoView {
                     return ().into_any();
                 }
                 view! {
-                    <div class="conflicts" data-testid="sync-conflicts">
+                    <div class="conflicts" data-testid="sync-conflicts" id="sync-conflicts">
                         <h3>{t2("需要人工选择的冲突", "Conflicts to settle")}</h3>
                         <p class="small muted">{t2(
-                            "同一记录在两台设备上被不同地修改，且无法自动合并。请选择保留哪个版本；另一版本仍保留在历史中。",
-                            "The same record was changed differently on two devices and could not be merged. Choose the version to keep; the other stays in the history.")}</p>
+                            "同一记录在两台设备上被不同地修改，且无法自动合并。请选择有分歧的项目保留哪个版本；两个版本的处理记录和备注都会保留，并记下由谁选择。",
+                            "The same record was changed differently on two devices and could not be merged. Choose which version's differing fields to keep; both versions' history and notes are kept, with who chose.")}</p>
+                        {move || signed_out().then(|| view! {
+                            <p class="err small" role="note">{t2("请先登录员工身份，再选择保留的版本。", "Sign in as a staff member before choosing a version.")}</p>
+                        })}
                         {list.into_iter().map(|c| {
-                            let name = c.winner.body.get("name").and_then(Json::as_str).map(str::to_string).unwrap_or_else(|| c.id.clone());
+                            let name = {
+                                let (dt, body, id) = (c.winner.doc_type().map(str::to_string), c.winner.body.clone(), c.id.clone());
+                                move || readable::record_name(dt.as_deref(), &body, &id, lang.get().is_zh())
+                            };
                             let others = c.others.iter().map(|o| version(&c, o, false)).collect_view();
                             view! {
                                 <article class="conflict" data-testid="conflict" data-id=c.id.clone()>
-                                    <h4>{name}</h4>
+                                    <h4 data-testid="conflict-name">{name}</h4>
                                     <div class="side-by-side">
                                         {version(&c, &c.winner, true)}
                                         {others}
