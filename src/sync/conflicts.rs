@@ -209,6 +209,16 @@ pub async fn open<S: DocStore>(store: &S) -> Result<Vec<Conflict>, StoreError> {
     Ok(out)
 }
 
+/// Whether this document has a conflict waiting for a person: listed, and still in conflict
+/// (one settled meanwhile, here or on another device, is not). One local read for documents
+/// not listed, which is nearly all; cheap enough for a record's page.
+pub async fn waiting<S: DocStore>(store: &S, id: &str) -> Result<bool, StoreError> {
+    if !listed(store).await?.iter().any(|l| l == id) {
+        return Ok(false);
+    }
+    Ok(loaded(store, id).await?.is_some())
+}
+
 /// As [`load`], a damaged document taken as having nothing to settle (it is reported as
 /// damaged where it is read), so that one cannot hold up every other.
 async fn loaded<S: DocStore>(store: &S, id: &str) -> Result<Option<Conflict>, StoreError> {

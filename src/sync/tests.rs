@@ -813,6 +813,8 @@ fn choosing_a_version_keeps_both_histories_and_records_the_choice() {
             .find(|d| d.body.to_string().contains("乙设备"))
             .unwrap()
             .clone();
+        assert!(conflicts::waiting(&a, "complaint:01").await.unwrap());
+        assert!(!conflicts::waiting(&a, "complaint:02").await.unwrap());
         // Staff on A (张敏 signed in) keep B's findings.
         conflicts::choose(
             &a,

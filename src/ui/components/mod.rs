@@ -2,6 +2,10 @@
 
 pub mod sync_status;
 
+use crate::ui::i18n::t2;
+use crate::ui::resource::Res;
+use crate::ui::state::{app, store};
+
 use leptos::prelude::*;
 
 /// A progress bar with its figure in words, for work over a second (import, export, sync).
@@ -44,5 +48,34 @@ pub fn Field(
             {children()}
             <div class="err" id=err_id role="alert">{move || error.get()}</div>
         </div>
+    }
+}
+
+/// A notice on a record's page while the record has a sync conflict waiting for a person
+/// (listed in the local `sync-conflicts` document), with the way to settle it.
+#[component]
+pub fn ConflictBanner(#[prop(into)] id: Signal<String>) -> impl IntoView {
+    let state = app();
+    let ctx = sync_status::sync_ctx();
+    let waiting = Res::new(move || {
+        state.changes.track();
+        ctx.status.track();
+        let id = id.get();
+        async move {
+            crate::sync::conflicts::waiting(&store(), &id)
+                .await
+                .unwrap_or(false)
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || waiting.get().unwrap_or(false).then(|| view! {
+                <p class="warn-box no-print" role="status" data-testid="conflict-banner">
+                    {t2("此记录在两台设备上有不同的修改，待处理。", "This record was changed differently on two devices; the difference waits to be settled.")}
+                    " "
+                    <a href="/settings#sync">{t2("前往 设置 → 同步 处理", "Settle it in Settings → Sync")}</a>
+                </p>
+            })}
+        </Suspense>
     }
 }

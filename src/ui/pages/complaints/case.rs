@@ -15,6 +15,7 @@ use crate::domain::complaint::{
 };
 use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
+use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::platform::{local_read, local_remove, local_write};
 use crate::ui::state::{app, store};
@@ -363,6 +364,7 @@ pub fn CasePage() -> impl IntoView {
 
     view! {
         <div class="complaints case">
+        <ConflictBanner id=Signal::derive(id)/>
         {move || match case.get() {
             None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
             Some(Err(e)) => view! {

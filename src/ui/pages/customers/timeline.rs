@@ -15,6 +15,7 @@ use crate::domain::complaint::{Category, Status};
 use crate::domain::customer::{AccessLog, ContactField, Customer};
 use crate::domain::demand::{DemandStatus, DemandType};
 use crate::store::{typed, Doc, IndexKey, KeyPart, KeyRange};
+use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
@@ -248,6 +249,7 @@ pub fn TimelinePage() -> impl IntoView {
     view! {
         <div class="customers customer-page">
             <p class="no-print"><A href="/customers">{t2("← 客户列表", "← Customers")}</A></p>
+            <ConflictBanner id=id/>
             {move || match customer.get() {
                 None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
                 Some(Err(msg)) => view! {
