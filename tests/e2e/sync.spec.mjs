@@ -226,13 +226,22 @@ test('a synced device shows a cut-off at once, and hears of changes soon after t
 });
 
 test('both devices act on one complaint while cut off: both edits are kept; what no rule settles is shown side by side', async ({ browser, server }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const peer = await startPeer();
   const a = await device(browser, server);
   const b = await device(browser, server);
   await setUpStaff(a.page);
   await connect(a.page, peer);
   await synced(a.page);
+  // A customer both devices will edit.
+  await open(a.page, '/customers');
+  await a.page.getByTestId('customer-new').click();
+  await a.page.locator('#cust-name').fill('周杰');
+  await a.page.locator('#cust-phone').fill('13988887777');
+  await a.page.getByTestId('customer-save').click();
+  await a.page.getByRole('link', { name: '周杰' }).click();
+  await expect(a.page.getByTestId('customer-name')).toHaveText('周杰');
+  const customerPath = new URL(a.page.url()).pathname;
   const { path, caseNo } = await fileComplaint(a.page);
   await connect(b.page, peer);
   await synced(b.page);
@@ -269,6 +278,29 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   await synced(a.page, 45_000);
   await synced(b.page, 45_000);
 
+  // Cut off, each device changes the customer differently (A the phone, B the tier).
+  for (const d of [a, b]) {
+    await open(d.page, customerPath);
+    await expect(d.page.getByTestId('customer-name')).toHaveText('周杰', { timeout: 30_000 });
+  }
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await a.page.getByTestId('customer-edit').click();
+  await a.page.locator('#cust-phone').fill('13700001111');
+  await a.page.getByTestId('customer-save').click();
+  await expect(a.page.getByTestId('customer-form')).toHaveCount(0);
+  await b.page.getByTestId('customer-edit').click();
+  await b.page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  await b.page.getByTestId('customer-save').click();
+  await expect(b.page.getByTestId('customer-form')).toHaveCount(0);
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  for (const d of [a, b]) {
+    await open(d.page, path);
+    await expect(historyItems(d.page)).toHaveCount(before + 2, { timeout: 30_000 });
+    await synced(d.page, 45_000);
+  }
+
   // Cut off again: each device records different findings for the same round — no rule can
   // merge that.
   await a.context.setOffline(true);
@@ -277,27 +309,58 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   await act(b.page, 'record_findings', () => b.page.locator('#f-text').fill('乙设备：大堂经理离岗'));
   await a.context.setOffline(false);
   await b.context.setOffline(false);
-  // Both versions are kept and listed side by side under Settings → Sync, on both devices.
+  // Both versions are kept and listed side by side under Settings → Sync, on both devices,
+  // each record named as staff know it, fields as labels, values as text, phones masked.
   for (const d of [a, b]) {
     await open(d.page, '/settings');
-    const conflict = d.page.getByTestId('conflict');
-    await expect(conflict).toHaveCount(1, { timeout: 45_000 });
+    const conflicts = d.page.getByTestId('conflict');
+    await expect(conflicts).toHaveCount(2, { timeout: 45_000 });
+    const conflict = conflicts.filter({ hasText: caseNo });
+    await expect(conflict.getByTestId('conflict-name')).toHaveText(`投诉 ${caseNo} · 赵女士`);
     await expect(conflict.getByTestId('conflict-version')).toHaveCount(2);
-    await expect(conflict).toContainText('甲设备：叫号系统故障');
+    await expect(conflict).toContainText('调查处理（各轮）');
+    await expect(conflict).toContainText('第 1 轮：调查结果：甲设备：叫号系统故障');
     await expect(conflict).toContainText('乙设备：大堂经理离岗');
+    const customer = conflicts.filter({ hasText: '客户 周杰' });
+    await expect(customer.getByTestId('conflict-name')).toHaveText('客户 周杰');
+    await expect(customer).toContainText('客户等级');
+    await expect(customer).toContainText('贵宾');
+    await expect(customer).toContainText('137****1111');
+    await expect(customer).toContainText('139****7777');
+    const text = await d.page.getByTestId('sync-conflicts').innerText();
+    for (const raw of ['{', '}', '[', 'rounds', 'tier', 'Vip', 'complaint:', 'customer:', '13700001111', '13988887777']) {
+      expect(text, `no raw ${raw}`).not.toContain(raw);
+    }
   }
+  // The records themselves say a conflict waits, with the way to settle it.
+  await open(a.page, path);
+  await expect(a.page.getByTestId('conflict-banner')).toContainText('此记录在两台设备上有不同的修改，待处理。');
+  await expect(a.page.getByTestId('conflict-banner').getByRole('link')).toHaveAttribute('href', '/settings#sync');
+  await open(a.page, customerPath);
+  await expect(a.page.getByTestId('conflict-banner')).toBeVisible();
   // Staff on A keep B's findings; they reach B and the conflict is gone everywhere.
+  await open(a.page, '/settings');
   const keep = a.page.getByTestId('conflict-version').filter({ hasText: '乙设备：大堂经理离岗' });
   await keep.getByRole('button', { name: '保留此版本' }).click();
-  await expect(a.page.getByTestId('conflict')).toHaveCount(0, { timeout: 15_000 });
-  await expect(b.page.getByTestId('conflict')).toHaveCount(0, { timeout: 45_000 });
+  await expect(a.page.getByTestId('conflict').filter({ hasText: caseNo })).toHaveCount(0, { timeout: 15_000 });
+  await expect(b.page.getByTestId('conflict').filter({ hasText: caseNo })).toHaveCount(0, { timeout: 45_000 });
   for (const d of [a, b]) {
     await open(d.page, path);
     await expect(d.page.locator('main')).toContainText('乙设备：大堂经理离岗', { timeout: 30_000 });
     await expect(d.page.locator('main')).not.toContainText('甲设备：叫号系统故障');
-    // The kept version's history: re-routing, investigation, B's findings.
-    await expect(historyItems(d.page)).toHaveCount(before + 3);
+    // The history is the union of both devices' (re-routing, investigation, both findings),
+    // plus who settled the conflict, which version was kept, and when (DESIGN §3).
+    await expect(historyItems(d.page)).toHaveCount(before + 5, { timeout: 30_000 });
+    await expect(historyItems(d.page).filter({ hasText: '记录调查结果' })).toHaveCount(3);
+    const settled = historyItems(d.page).last();
+    await expect(settled).toContainText('处理同步冲突 · 张敏');
+    await expect(settled).toContainText('保留了（张敏 · 记录调查结果');
+    await expect(settled).toContainText('两个版本的处理记录均已保留。');
+    await expect(d.page.getByTestId('conflict-banner')).toHaveCount(0);
   }
+  // The customer's conflict still waits: its page says so, until it is settled too.
+  await open(a.page, customerPath);
+  await expect(a.page.getByTestId('conflict-banner')).toBeVisible();
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
