@@ -306,6 +306,9 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   await a.context.setOffline(true);
   await b.context.setOffline(true);
   await act(a.page, 'record_findings', () => a.page.locator('#f-text').fill('甲设备：叫号系统故障'));
+  // History times have whole seconds, and both devices are 张敏: in the same second the two
+  // events would be one and the same entry.
+  await b.page.waitForTimeout(1_100);
   await act(b.page, 'record_findings', () => b.page.locator('#f-text').fill('乙设备：大堂经理离岗'));
   await a.context.setOffline(false);
   await b.context.setOffline(false);
@@ -714,18 +717,18 @@ test('a device restored from an older backup, or erased, gets the server’s new
   await a.page.getByTestId('import-file').setInputFiles(file);
   await a.page.getByTestId('import-summary').getByRole('button').first().click();
   await expect(a.page.getByTestId('import-summary')).toHaveCount(0, { timeout: 20_000 });
-  await synced(a.page);
+  await synced(a.page, 60_000);
   await open(a.page, '/complaints');
-  await expect(complaintRows(a.page).filter({ hasText: later.caseNo })).toHaveCount(1, { timeout: 30_000 });
+  await expect(complaintRows(a.page).filter({ hasText: later.caseNo })).toHaveCount(1, { timeout: 60_000 });
   await expect(complaintRows(a.page).filter({ hasText: first.caseNo })).toHaveCount(1);
 
   // Erased: everything comes back from the server.
   await open(a.page, '/settings');
   await a.page.getByRole('button', { name: '清除全部数据…' }).click();
   await a.page.getByTestId('erase-confirm').click();
-  await synced(a.page);
+  await synced(a.page, 60_000);
   await open(a.page, '/complaints');
-  await expect(complaintRows(a.page)).toHaveCount(2, { timeout: 30_000 });
+  await expect(complaintRows(a.page)).toHaveCount(2, { timeout: 60_000 });
   expect(await complaintIds()).toHaveLength(2);
   expect(a.errors).toEqual([]);
 });
