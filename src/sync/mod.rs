@@ -21,8 +21,6 @@ pub mod live;
 #[cfg(test)]
 mod fake;
 #[cfg(test)]
-mod review3_tests;
-#[cfg(test)]
 mod tests;
 
 pub use config::{Phase, SyncConfig, SyncStatus};
