@@ -217,10 +217,10 @@ pub fn Dashboard() -> impl IntoView {
                             let when = u.deadline.get(..16).unwrap_or(&u.deadline).replace('T', " ");
                             view! {
                                 <tr data-testid="dash-urgent-row">
-                                    <td><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
+                                    <td class="nowrap"><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
                                     <td>{u.name}</td>
                                     <td>{u.status.map(|s| l.t(s.zh(), s.en())).unwrap_or("—")}</td>
-                                    <td>{when}</td>
+                                    <td class="nowrap">{when}</td>
                                     <td><span class=format!("badge {class}")>{word}</span></td>
                                 </tr>
                             }
