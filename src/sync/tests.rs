@@ -2143,27 +2143,12 @@ fn a_pushed_documents_id_is_read_back_from_its_text() {
 #[test]
 #[ignore = "finding 6 of review 3, not fixed: unknown fields are dropped on save"]
 fn review3_saving_a_record_drops_fields_this_version_does_not_know() {
-    use crate::domain::customer::{Customer, CustomerKind, Level, Lifecycle, Tier};
+    use crate::domain::customer::{tests_support::customer, Customer, Level};
     use crate::store::typed;
     block_on(async {
         let s = MemoryStore::new();
-        let c = Customer {
-            id: "customer:01".into(),
-            rev: None,
-            kind: CustomerKind::Individual,
-            name: "王芳".into(),
-            tier: Tier::Normal,
-            value: Level::Medium,
-            lifecycle: Lifecycle::Existing,
-            account_no: None,
-            account_opened: None,
-            birthday: None,
-            branch: "branch:1".into(),
-            staff_id: None,
-            phone: None,
-            email: None,
-            stage: None,
-        };
+        let mut c = customer("customer:01", Level::Medium);
+        c.name = "王芳".into();
         let mut doc = typed::to_doc(&c).unwrap();
         // Written by a newer version of the app on another device.
         doc.body["risk_level"] = json!("C4");
