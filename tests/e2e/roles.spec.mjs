@@ -171,16 +171,21 @@ test('a deactivated supervisor is signed out (at start-up too) and cannot approv
   await row(page, '李强').getByTestId('staff-toggle').click();
   await expect(row(page, '李强')).toContainText('停用');
   // This device still names 李强 as its user, as one where he was signed in when the
-  // deactivation arrived (by sync) would.
+  // deactivation arrived (by sync) would. Written while the app is not running on the page
+  // (a plain file of the same origin is open): a running app re-reads its user after every
+  // write and would sign him out before the reload, telling it on the page the reload drops.
+  await page.goto('/manifest.webmanifest');
   await page.evaluate(async (id) => {
     const db = await new Promise((ok, no) => { const r = indexedDB.open('kefu'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    const store = db.transaction('local', 'readwrite').objectStore('local');
+    const tx = db.transaction('local', 'readwrite');
+    const store = tx.objectStore('local');
     const device = await new Promise((ok) => { const r = store.get('device'); r.onsuccess = () => ok(JSON.parse(r.result)); });
     device.current_staff_id = id;
-    await new Promise((ok) => { const r = store.put(JSON.stringify(device), 'device'); r.onsuccess = ok; });
+    store.put(JSON.stringify(device), 'device');
+    await new Promise((ok, no) => { tx.oncomplete = ok; tx.onerror = () => no(tx.error); });
     db.close();
   }, lee);
-  await page.reload();
+  await open(page, '/settings');
   // At start-up he is signed out, and told why.
   await expect(page.locator('.notice')).toContainText('李强已停用，已退出本设备');
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
