@@ -14,17 +14,9 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::care::{CareConfig, CareTask, VisitPlan};
-use super::complaint::{CaseCounter, Complaint};
-use super::customer::{AccessLog, Customer};
-use super::demand::Demand;
 use super::ids::type_of;
-use super::journey::JourneyConfig;
-use super::report::DestructionLog;
-use super::settings::{Branch, BranchSettings, DeviceClaim};
-use super::staff::Staff;
-use super::survey::{FollowUpSettings, Survey, SurveyFollowUp, SurveyResponse};
-use super::Record;
+use super::records::reads_as_record;
+use super::settings::Branch;
 
 /// The format tag every backup carries.
 pub const BACKUP_FORMAT: &str = "kefu-backup";
@@ -193,38 +185,6 @@ fn non_empty_str<'a>(doc: &'a Map<String, Value>, key: &str) -> Option<&'a str> 
     doc.get(key)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
-}
-
-/// Whether a document of a type this version knows reads as its record; serde's reason when
-/// not. A type it does not know (written by a newer version) is kept as it is.
-fn reads_as_record(doc_type: &str, doc: &Value) -> Result<(), String> {
-    fn check<T: Record + for<'de> Deserialize<'de>>(doc: &Value) -> Result<(), String> {
-        T::deserialize(doc).map(|_| ()).map_err(|e| e.to_string())
-    }
-    type Check = fn(&Value) -> Result<(), String>;
-    let checks: [(&str, Check); 17] = [
-        (Complaint::TYPE, check::<Complaint>),
-        (CaseCounter::TYPE, check::<CaseCounter>),
-        (Customer::TYPE, check::<Customer>),
-        (AccessLog::TYPE, check::<AccessLog>),
-        (Demand::TYPE, check::<Demand>),
-        (Survey::TYPE, check::<Survey>),
-        (SurveyResponse::TYPE, check::<SurveyResponse>),
-        (FollowUpSettings::TYPE, check::<FollowUpSettings>),
-        (SurveyFollowUp::TYPE, check::<SurveyFollowUp>),
-        (DestructionLog::TYPE, check::<DestructionLog>),
-        (JourneyConfig::TYPE, check::<JourneyConfig>),
-        (BranchSettings::TYPE, check::<BranchSettings>),
-        (DeviceClaim::TYPE, check::<DeviceClaim>),
-        (Staff::TYPE, check::<Staff>),
-        (VisitPlan::TYPE, check::<VisitPlan>),
-        (CareConfig::TYPE, check::<CareConfig>),
-        (CareTask::TYPE, check::<CareTask>),
-    ];
-    match checks.iter().find(|(t, _)| *t == doc_type) {
-        Some((_, check)) => check(doc),
-        None => Ok(()),
-    }
 }
 
 /// What [`check_docs`] counts: documents per type, and deletion markers.

@@ -13,6 +13,7 @@ pub mod demand;
 pub mod ids;
 pub mod journey;
 pub mod pin_lockout;
+pub mod records;
 pub mod report;
 pub mod settings;
 pub mod sort;

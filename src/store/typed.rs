@@ -86,7 +86,46 @@ async fn put_doc<S: DocStore>(
     store: &S,
     doc: Result<Doc, StoreError>,
 ) -> Result<String, StoreError> {
-    store.put(doc?).await
+    put(store, doc?).await
+}
+
+/// Writes a record's document as [`DocStore::put`] does, keeping the stored revision's fields
+/// this version does not know ([`keep_unknown_fields`]).
+pub async fn put<S: DocStore>(store: &S, mut doc: Doc) -> Result<String, StoreError> {
+    keep_unknown_fields(store, std::slice::from_mut(&mut doc)).await;
+    store.put(doc).await
+}
+
+/// Writes records' documents in one transaction as [`DocStore::bulk`] does, keeping each
+/// stored revision's fields this version does not know ([`keep_unknown_fields`]).
+pub async fn bulk<S: DocStore>(store: &S, mut docs: Vec<Doc>) -> Result<Vec<String>, StoreError> {
+    keep_unknown_fields(store, &mut docs).await;
+    store.bulk(docs).await
+}
+
+/// Carries into each edit the top-level fields its parent revision holds that this version's
+/// record does not know: a newer version of the app (on another device) wrote them, and an
+/// edit here must not drop them for every device (`domain::records::unknown_fields`). A new
+/// document, a deletion, or a parent that cannot be read is left as it is (the write then
+/// fails or succeeds as it would have).
+pub async fn keep_unknown_fields<S: DocStore>(store: &S, docs: &mut [Doc]) {
+    for doc in docs.iter_mut() {
+        let (Some(rev), Some(ty), false) = (doc.rev.as_deref(), doc.doc_type(), doc.deleted) else {
+            continue;
+        };
+        let Ok(parent) = store.get_rev(&doc.id, rev).await else {
+            continue;
+        };
+        let Some(stored) = parent.body.as_object() else {
+            continue;
+        };
+        let unknown = crate::domain::records::unknown_fields(ty, stored);
+        if let Some(body) = doc.body.as_object_mut() {
+            for (key, value) in unknown {
+                body.entry(key).or_insert(value);
+            }
+        }
+    }
 }
 
 /// One page of typed records.

@@ -2131,39 +2131,59 @@ fn a_pushed_documents_id_is_read_back_from_its_text() {
     assert_eq!(doc_id_of_text("{\"_id\":\"open"), None);
 }
 
-// ---------------------------------------------------------------- faults still open (review 3)
-// Each states the behaviour wanted and fails on the code as it is, so it is ignored until fixed
-// (`cargo test --lib -- --ignored`).
-
 // ------------------------------------------------------------------ fields of newer versions
 
-/// A record saved through `typed::save` is rebuilt from its Rust struct: a field the struct
-/// does not know (one added by a newer app version on another device, or by another tool)
-/// is dropped by the next save on this device, and the new revision wins everywhere.
+/// A record saved here is rebuilt from its Rust struct. A field the struct does not know (one
+/// a newer version of the app added on another device) used to be dropped by the next save on
+/// this device, and the new revision won everywhere (review 3, finding 6). It is now carried
+/// along, by `typed::save` and by the write helpers the pages use (`typed::put`, `typed::bulk`),
+/// while a field this version knows and clears stays cleared.
 #[test]
-#[ignore = "finding 6 of review 3, not fixed: unknown fields are dropped on save"]
-fn review3_saving_a_record_drops_fields_this_version_does_not_know() {
+fn saving_a_record_keeps_the_fields_a_newer_version_wrote() {
     use crate::domain::customer::{tests_support::customer, Customer, Level};
     use crate::store::typed;
     block_on(async {
         let s = MemoryStore::new();
         let mut c = customer("customer:01", Level::Medium);
         c.name = "王芳".into();
+        c.email = Some("wf@example.com".into());
         let mut doc = typed::to_doc(&c).unwrap();
         // Written by a newer version of the app on another device.
         doc.body["risk_level"] = json!("C4");
         s.put(doc).await.unwrap();
         let mut c: Customer = typed::load(&s, "customer:01").await.unwrap();
         c.name = "王芳芳".into();
-        typed::save(&s, &c).await.unwrap();
+        c.email = None;
+        c.rev = Some(typed::save(&s, &c).await.unwrap());
         let after = s.get("customer:01").await.unwrap();
+        assert_eq!(after.body["risk_level"], json!("C4"), "kept by typed::save");
+        assert_eq!(after.body["name"], json!("王芳芳"));
         assert_eq!(
-            after.body.get("risk_level"),
-            Some(&json!("C4")),
-            "the newer version's field was dropped by an edit here"
+            after.body["email"],
+            json!(null),
+            "cleared here, and not brought back"
+        );
+        // The pages' bulk writes keep it too.
+        c.name = "王芳".into();
+        typed::bulk(&s, vec![typed::to_doc(&c).unwrap()])
+            .await
+            .unwrap();
+        let after = s.get("customer:01").await.unwrap();
+        assert_eq!(after.body["risk_level"], json!("C4"), "kept by typed::bulk");
+        // A plain store write (a purge) keeps only what it is given.
+        let mut plain = typed::to_doc(&c).unwrap();
+        plain.rev = after.rev.clone();
+        s.put(plain).await.unwrap();
+        assert_eq!(
+            s.get("customer:01").await.unwrap().body.get("risk_level"),
+            None
         );
     });
 }
+
+// ---------------------------------------------------------------- faults still open (review 3)
+// Each states the behaviour wanted and fails on the code as it is, so it is ignored until fixed
+// (`cargo test --lib -- --ignored`).
 
 /// A backup holds only each document's winning revision (`all_docs`), and the import replaces
 /// the store with those: a conflict waiting for staff to choose (Settings → Sync → "Conflicts

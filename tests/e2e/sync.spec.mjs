@@ -732,3 +732,26 @@ test('a device restored from an older backup, or erased, gets the server’s new
   expect(await complaintIds()).toHaveLength(2);
   expect(a.errors).toEqual([]);
 });
+
+test('a field a newer version of the app wrote survives an edit on this device and goes back to the server', async ({ browser, server }) => {
+  test.setTimeout(120_000);
+  const peer = await startPeer();
+  // A case as a newer version (on another device) wrote it: with a field this one does not know.
+  const [doc] = seedDocs(1);
+  doc.source_app_v9 = { channel: '微信小程序', ticket: 'WX-7781' };
+  await seed(peer, [doc]);
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  await open(a.page, `/complaints/${doc._id}`);
+  await expect(a.page.getByTestId('case-status')).toHaveText('已分类分派', { timeout: 30_000 });
+  await act(a.page, 'start_investigation');
+  await expect(a.page.getByTestId('case-status')).toHaveText('调查处理中');
+  const onServer = async () => (await peer.request('GET', `/${DB}/${encodeURIComponent(doc._id)}`)).body;
+  await expect.poll(async () => (await onServer())._rev, { timeout: 30_000 }).toMatch(/^2-/);
+  const r = { body: await onServer() };
+  expect(r.body.status).toBe('investigating');
+  expect(r.body.source_app_v9).toEqual({ channel: '微信小程序', ticket: 'WX-7781' });
+  expect(a.errors).toEqual([]);
+});

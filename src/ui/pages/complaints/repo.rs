@@ -55,7 +55,7 @@ pub async fn save_complaint(
     c: &mut Complaint,
     cal: &WorkingCalendar,
 ) -> Result<(), StoreError> {
-    let rev = store.put(complaint_doc(c, cal)?).await?;
+    let rev = typed::put(store, complaint_doc(c, cal)?).await?;
     c.rev = Some(rev);
     Ok(())
 }

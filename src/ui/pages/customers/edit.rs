@@ -260,7 +260,7 @@ pub fn CustomerForm(
                 .chain(demands.iter().map(typed::to_doc))
                 .collect();
             let saved = match docs {
-                Ok(docs) => s.bulk(docs).await,
+                Ok(docs) => typed::bulk(&s, docs).await,
                 Err(e) => Err(e),
             };
             match saved {

@@ -11,7 +11,7 @@ use crate::domain::care::{CareKind, CareStatus, CareTask};
 use crate::domain::customer::Customer;
 use crate::domain::demand::{Demand, DemandError, DemandLink, StatusFilter};
 use crate::domain::staff::Staff;
-use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::store::{typed, IndexKey, KeyPart, KeyRange, Query, StoreError};
 use crate::ui::data::all_of;
 use crate::ui::platform::now;
 use crate::ui::state::{app, store, AppState, AppStore};
@@ -219,7 +219,7 @@ impl Env {
         }
         d.add_link(DemandLink::ReturnVisit(task_id.clone()), &by, now());
         docs.push(typed::to_doc(&d).map_err(|e| self.store_msg(e))?);
-        st.bulk(docs).await.map_err(|e| self.store_msg(e))?;
+        typed::bulk(st, docs).await.map_err(|e| self.store_msg(e))?;
         Ok(task_id)
     }
 }

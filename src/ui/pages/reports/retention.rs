@@ -105,6 +105,8 @@ async fn destroy(
         docs.push(typed::to_doc(c).map_err(|e| e.message(zh))?);
     }
     docs.push(typed::to_doc(&log).map_err(|e| e.message(zh))?);
+    // Plain writes: a purge keeps nothing of the case it was not told to, not even fields a
+    // newer version added (`typed::bulk` would carry them).
     s.bulk(docs).await.map_err(|e| e.message(zh))?;
     Ok(log)
 }
