@@ -61,6 +61,9 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
 
 /// Reads the branch, calendar and current user from the store into the app state.
 pub async fn load_settings(state: AppState, store: &AppStore) {
+    state
+        .kiosk_locked
+        .set(crate::ui::pages::kiosk::locked_path(store).await.is_some());
     let settings = branch_settings(store).await;
     state.branch.set(settings.branch);
     state.calendar.set(settings.calendar);
@@ -164,6 +167,21 @@ pub async fn claimed_device(
     Err(StoreError::Invalid(
         "no free device code found after 64 tries".into(),
     ))
+}
+
+/// Signs `who` in on this device (None: signs out): the device's settings name them, and the
+/// pages act as them. The one place the device's user changes, besides start-up's sign-out of
+/// a deactivated member ([`load_settings`]).
+pub async fn set_device_user(
+    state: AppState,
+    store: &AppStore,
+    who: Option<Staff>,
+) -> Result<(), StoreError> {
+    let mut d = device_settings(store).await;
+    d.current_staff_id = who.as_ref().map(|m| m.id.clone());
+    save_device_settings(store, &d).await?;
+    state.user.set(who);
+    Ok(())
 }
 
 pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Result<(), StoreError> {

@@ -22,8 +22,11 @@ pub const NAV: &[(&str, &str, &str)] = &[
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    let locked = app().kiosk_locked;
     view! {
-        <div class="app">
+        // On a device locked in kiosk mode nothing of the staff pages shows, not even for the
+        // moment before `LockGuard` has sent it back to its kiosk.
+        <div class="app" hidden=move || locked.get()>
             <crate::ui::pages::kiosk::LockGuard/>
             <Header/>
             <Notice/>

@@ -29,6 +29,9 @@ pub struct AppState {
     pub calendar: RwSignal<WorkingCalendar>,
     /// A short message for the user: (is_error, text).
     pub notice: RwSignal<Option<(bool, String)>>,
+    /// This device is locked in kiosk mode: the staff shell shows nothing (read before the
+    /// first page renders, so a staff address on a locked tablet never flashes staff data).
+    pub kiosk_locked: RwSignal<bool>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             user: RwSignal::new(None),
             calendar: RwSignal::new(WorkingCalendar::default()),
             notice: RwSignal::new(None),
+            kiosk_locked: RwSignal::new(false),
         }
     }
     pub fn set_store(&self, store: AppStore) {

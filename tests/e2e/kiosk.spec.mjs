@@ -5,7 +5,7 @@
 // mode, the minimum gap (the refused answers kept), each customer starting in the kiosk's
 // language, and sleeping outside opening hours and on the working calendar's days off.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
-import { addStaff } from './helpers.mjs';
+import { addStaff, setUpStaff, signIn } from './helpers.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance', 'overall'];
@@ -13,9 +13,11 @@ const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_kn
 /** Adds a staff member, creates the default survey and starts kiosk mode with `opts`.
  *  `calendar`: sleep on the working calendar's days off (off by default, so that the tests do
  *  not depend on today's date); 'as-is' checks it is on, as the form has it. */
-async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'discard', always = true, calendar = false } = {}) {
-  await open(page, '/settings');
-  await addStaff(page, '张敏', 'specialist', '2468');
+async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'discard', always = true, calendar = false, staff = true } = {}) {
+  if (staff) {
+    await open(page, '/settings');
+    await addStaff(page, '张敏', 'specialist', '2468');
+  }
   await open(page, '/kiosk/setup');
   await expect(page.locator('#kiosk-setup-h')).toBeVisible();
   await page.getByTestId('kiosk-create-default').click();
@@ -190,6 +192,36 @@ test('leaving kiosk mode needs a staff PIN: back button and a wrong PIN do not l
   await expect(page.getByTestId('kiosk')).toHaveCount(0);
 });
 
+test('nobody stays signed in while the kiosk runs; whoever unlocks it with their PIN is signed in after', async ({ page }) => {
+  // The supervisor starts the lobby kiosk in the morning.
+  await setUpStaff(page);
+  await signIn(page, '李强');
+  await startKiosk(page, { staff: false });
+  // The tablet holds no staff member while customers use it.
+  const deviceUser = () => page.evaluate(() => new Promise((ok, no) => {
+    const r = indexedDB.open('kefu');
+    r.onerror = () => no(r.error);
+    r.onsuccess = () => {
+      const g = r.result.transaction('local').objectStore('local').get('device');
+      g.onsuccess = () => { ok(JSON.parse(g.result).current_staff_id ?? null); r.result.close(); };
+    };
+  }));
+  expect(await deviceUser()).toBeNull();
+  // Later the specialist leaves kiosk mode with her own PIN: she is who the staff pages act as.
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('.notice')).toContainText('张敏 已退出自助模式，已登录本设备');
+  await expect(page.getByTestId('current-user')).toContainText('张敏');
+  await expect(page.getByTestId('current-user')).not.toContainText('李强');
+  expect(await deviceUser()).toMatch(/^staff:/);
+  // And so it stays after a reload.
+  await open(page, '/settings');
+  await expect(page.getByTestId('current-user')).toContainText('张敏');
+  // The manager-only staff controls stay closed to her.
+  await expect(page.locator('#staff-name')).toBeDisabled();
+});
+
 test('with the web server stopped, responses are kept and counted as waiting', async ({ page, server }) => {
   await startKiosk(page, { thanks: 1 });
   await servedByWorker(page);
@@ -221,11 +253,22 @@ test('after a reload (or a restart) the device is still in kiosk mode', async ({
   await expect(again.locator('nav')).toHaveCount(0);
 });
 
-test('a locked device opening a staff address goes back to its kiosk', async ({ page }) => {
+test('a locked device opening a staff address goes back to its kiosk, showing nothing of the staff pages on the way', async ({ page }) => {
   const kiosk = await startKiosk(page);
-  await page.goto('/');
-  await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
-  await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
+  // Every moment of the next page loads is watched for a shown staff header.
+  await page.addInitScript(() => {
+    const look = () => {
+      const header = document.querySelector('header.top');
+      if (header && header.getClientRects().length > 0) window.__staffShown = (window.__staffShown || 0) + 1;
+    };
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  for (const address of ['/', '/complaints', '/customers', '/settings']) {
+    await page.goto(address);
+    await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
+    await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
+    expect(await page.evaluate(() => window.__staffShown ?? 0), address).toBe(0);
+  }
 });
 
 test('the minimum gap politely refuses a second submission too soon', async ({ page }) => {

@@ -32,7 +32,9 @@ pub fn LockGuard() -> impl IntoView {
         let navigate = navigate.clone();
         let st = db.get_value();
         spawn_local(async move {
-            if let Some(path) = locked_path(&st).await {
+            let locked = locked_path(&st).await;
+            state.kiosk_locked.set(locked.is_some());
+            if let Some(path) = locked {
                 navigate(
                     &path,
                     NavigateOptions {

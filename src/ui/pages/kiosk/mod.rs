@@ -17,6 +17,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::domain::staff::Staff;
+use crate::ui::boot::set_device_user;
 use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::state::{app, store};
 
@@ -98,14 +99,21 @@ pub fn KioskPage() -> impl IntoView {
                     return;
                 }
             }
+            // The PIN that unlocked the kiosk is whose the device is now: the staff pages act
+            // as them, not as whoever started the kiosk (nobody is signed in while it runs).
+            let name = who.name.clone();
+            if let Err(e) = set_device_user(state, &s, Some(who)).await {
+                state.warn(e.message(state.zh()));
+            }
+            state.kiosk_locked.set(false);
             guard::leave_fullscreen();
             // Back to the staff language the kiosk never changed.
             let staff_lang = initial_lang();
             state.lang.set(staff_lang);
             show_lang(staff_lang);
             state.tell(
-                format!("{} 已退出自助模式", who.name),
-                format!("{} left kiosk mode", who.name),
+                format!("{name} 已退出自助模式，已登录本设备"),
+                format!("{name} left kiosk mode and is signed in on this device"),
             );
             device.set(Some(device::load(&s).await));
             navigate("/", NavigateOptions::default());

@@ -14,6 +14,7 @@ use crate::domain::calendar::WEEK;
 use crate::domain::staff::Staff;
 use crate::domain::survey::{default_survey, KioskConfig, OpeningHours, PartialPolicy, Survey};
 use crate::store::typed;
+use crate::ui::boot::set_device_user;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
@@ -299,6 +300,15 @@ pub fn KioskSetup(
                 return;
             }
             errors.set(Vec::new());
+            // Nobody stays signed in on an unattended lobby tablet: whoever leaves kiosk mode
+            // later is signed in by their PIN then.
+            if start {
+                if let Err(e) = set_device_user(state, &s, None).await {
+                    errors.set(vec![e.message(lang.get_untracked().is_zh())]);
+                    busy.set(false);
+                    return;
+                }
+            }
             let previous = device::load(&s).await;
             let d = KioskDevice {
                 locked: start,

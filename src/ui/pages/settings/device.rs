@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::settings::validate_device_code;
 use crate::domain::staff::verify_pin;
-use crate::ui::boot::{device_settings, save_device_settings};
+use crate::ui::boot::{device_settings, save_device_settings, set_device_user};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
@@ -41,28 +41,19 @@ pub fn DeviceSection() -> impl IntoView {
         error.set(None);
         pin.set(String::new());
         spawn_local(async move {
-            let s = store();
-            let mut d = device_settings(&s).await;
-            d.current_staff_id = Some(member.id.clone());
-            match save_device_settings(&s, &d).await {
-                Ok(()) => {
-                    state.tell(
-                        format!("{} 已登录本设备", member.name),
-                        format!("{} is signed in on this device", member.name),
-                    );
-                    state.user.set(Some(member));
-                }
+            let name = member.name.clone();
+            match set_device_user(state, &store(), Some(member)).await {
+                Ok(()) => state.tell(
+                    format!("{name} 已登录本设备"),
+                    format!("{name} is signed in on this device"),
+                ),
                 Err(e) => state.warn(e.message(state.zh())),
             }
         });
     };
     let sign_out = move |_| {
         spawn_local(async move {
-            let s = store();
-            let mut d = device_settings(&s).await;
-            d.current_staff_id = None;
-            if save_device_settings(&s, &d).await.is_ok() {
-                state.user.set(None);
+            if set_device_user(state, &store(), None).await.is_ok() {
                 state.tell("已退出", "Signed out");
             }
         });
