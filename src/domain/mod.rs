@@ -12,6 +12,7 @@ pub mod datefmt;
 pub mod demand;
 pub mod ids;
 pub mod journey;
+pub mod opened_on;
 pub mod pin_lockout;
 pub mod records;
 pub mod report;

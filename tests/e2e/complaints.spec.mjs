@@ -627,3 +627,51 @@ test('the monthly report counts the complaints filed in the app, and its CSV mat
   const header = lines.findIndex((l) => l.startsWith('案件编号,'));
   expect(lines.slice(header + 1).map((l) => l.split(',')[0]).sort()).toEqual([...filed].sort());
 });
+
+test('two tabs recording findings on one case: the second is refused, keeps its text, and saves once it has seen the first', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '两页女士', phone: '13800001234', narrative: '两个标签页同时办理', category: 'service_attitude' });
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  const b = await context.newPage();
+  await open(b, caseUrl);
+  await expect(b.getByTestId('case-status')).toHaveText('调查处理中');
+
+  // Another record written meanwhile (a customer, in tab A) is not a change of this case: tab
+  // B's findings are saved.
+  await b.getByTestId('action-record_findings').click();
+  await b.locator('#f-text').fill('标签页B的初步调查');
+  await open(page, '/customers');
+  await page.getByTestId('customer-new').click();
+  await page.locator('#cust-name').fill('旁人');
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-table')).toContainText('旁人');
+  await b.getByTestId('action-submit').click();
+  await expect(b.getByTestId('action-form')).toHaveCount(0);
+  await expect(b.getByTestId('round-1')).toContainText('标签页B的初步调查');
+
+  // Both tabs open Record findings; A saves first.
+  await open(page, caseUrl);
+  await page.getByTestId('action-record_findings').click();
+  await b.getByTestId('action-record_findings').click();
+  await page.locator('#f-text').fill('标签页A的调查结果');
+  await b.locator('#f-text').fill('标签页B的调查结果');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(b.getByTestId('round-1')).toContainText('标签页A的调查结果');
+  // B's save is refused in words; what B typed stays; A's findings are what B sees.
+  await b.getByTestId('action-submit').click();
+  await expect(b.getByTestId('action-error')).toHaveText('保存失败：他人已先更新了此案件。已重新载入最新内容，请核对后再操作。');
+  await expect(b.getByTestId('action-form')).toBeVisible();
+  await expect(b.locator('#f-text')).toHaveValue('标签页B的调查结果');
+  await expect(b.getByTestId('round-1')).toContainText('标签页A的调查结果');
+  await page.reload();
+  await expect(page.getByTestId('round-1')).toContainText('标签页A的调查结果');
+  // Having seen it, B confirms again: saved.
+  await b.getByTestId('action-submit').click();
+  await expect(b.getByTestId('action-form')).toHaveCount(0);
+  await expect(b.getByTestId('round-1')).toContainText('标签页B的调查结果');
+  await expect(b.getByTestId('history').locator('li').filter({ hasText: '记录调查结果' })).toHaveCount(3);
+  await b.close();
+});

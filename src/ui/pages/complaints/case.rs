@@ -13,6 +13,7 @@ use crate::domain::complaint::{
     clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complaint,
     CorrectiveAction, Decision, Responsibility, Round,
 };
+use crate::domain::opened_on::OpenedOn;
 use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::components::ConflictBanner;
@@ -42,6 +43,9 @@ struct ActionForm {
     /// (that would re-render the rows and steal the focus): what keeps the draft follows it.
     corrective_edits: RwSignal<u32>,
     index: RwSignal<String>,
+    /// The revision of the case the form was opened on: a save after the case was saved
+    /// elsewhere (another tab, another device) is refused once, not applied over it.
+    opened_on: RwSignal<OpenedOn>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
 }
@@ -60,6 +64,7 @@ impl ActionForm {
             corrective: RwSignal::new(Vec::new()),
             corrective_edits: RwSignal::new(0),
             index: RwSignal::new(String::new()),
+            opened_on: RwSignal::new(OpenedOn::default()),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
         }
@@ -67,6 +72,7 @@ impl ActionForm {
 
     fn open(&self, kind: ActionKind, c: &Complaint) {
         self.kind.set(Some(kind));
+        self.opened_on.set(OpenedOn::new(c.rev.as_deref()));
         self.error.set(None);
         self.text.set(String::new());
         self.satisfied.set(String::new());
@@ -206,6 +212,7 @@ struct ActionDraft {
     satisfied: String,
     corrective: Vec<(String, String, String)>,
     index: String,
+    opened_on: OpenedOn,
 }
 
 impl ActionForm {
@@ -223,6 +230,7 @@ impl ActionForm {
             satisfied: self.satisfied.get(),
             corrective: self.corrective.get(),
             index: self.index.get(),
+            opened_on: self.opened_on.get(),
         }
     }
 
@@ -239,6 +247,7 @@ impl ActionForm {
         self.satisfied.set(d.satisfied);
         self.corrective.set(d.corrective);
         self.index.set(d.index);
+        self.opened_on.set(d.opened_on);
         self.error.set(None);
     }
 
@@ -268,6 +277,14 @@ impl<T> OkOrDefault<T> for Option<T> {
     fn ok_or_default(self) -> Result<T, String> {
         self.ok_or_else(String::new)
     }
+}
+
+/// Why an action was not saved: the case was saved elsewhere first.
+fn stale_words(lang: Lang) -> String {
+    lang.s(
+        "保存失败：他人已先更新了此案件。已重新载入最新内容，请核对后再操作。",
+        "Not saved: someone else updated this case first. It has been reloaded; check it and try again.",
+    )
 }
 
 /// A stable slug of an action kind for test ids.
@@ -302,6 +319,19 @@ pub fn CasePage() -> impl IntoView {
             return;
         };
         let lang_now = lang.get_untracked();
+        // The case as shown has moved on since the form was opened (saved in another tab or
+        // on another device): refused, with what was typed kept, so that it is not applied
+        // over what was saved there unseen. The case shown is the current one; confirming
+        // again saves.
+        let mut opened_on = form.opened_on.get_untracked();
+        let unchanged = opened_on.check(c.rev.as_deref());
+        form.opened_on.set(opened_on);
+        if !unchanged {
+            let text = stale_words(lang_now);
+            form.error.set(Some(text.clone()));
+            state.warn(text);
+            return;
+        }
         let action = match form.action(lang_now) {
             Ok(a) => a,
             Err(msg) => {
@@ -345,10 +375,13 @@ pub fn CasePage() -> impl IntoView {
                     reload.update(|n| *n += 1);
                 }
                 Err(StoreError::Conflict { .. }) => {
-                    let text = lang.get_untracked().s(
-                        "保存失败：他人已先更新了此案件。已重新载入最新内容，请核对后再操作。",
-                        "Not saved: someone else updated this case first. It has been reloaded; check it and try again.",
-                    );
+                    // Saved elsewhere between the check above and this save: the case is
+                    // reloaded, and the form takes the revision it will show as seen.
+                    let now = typed::load::<Complaint, _>(&s, &next.id).await;
+                    if let Ok(now) = now {
+                        form.opened_on.set(OpenedOn::new(now.rev.as_deref()));
+                    }
+                    let text = stale_words(lang.get_untracked());
                     form.error.set(Some(text.clone()));
                     state.warn(text);
                     reload.update(|n| *n += 1);
