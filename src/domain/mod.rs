@@ -8,6 +8,7 @@ pub mod complaint;
 #[cfg(test)]
 mod complaint_matrix;
 pub mod customer;
+pub mod customer_form;
 pub mod datefmt;
 pub mod demand;
 pub mod ids;

@@ -34,6 +34,34 @@ pub fn new_id(type_name: &str) -> String {
     crate::domain::ids::new_id(type_name, now_millis(), random_bytes::<10>())
 }
 
+/// This tab's id, kept in its sessionStorage: the same through a reload of the tab, another
+/// in another tab (what is typed in one tab is kept apart from another's).
+pub fn tab_id() -> String {
+    let session = window().session_storage().ok().flatten();
+    if let Some(id) = session
+        .as_ref()
+        .and_then(|s| s.get_item("kefu.tab").ok().flatten())
+    {
+        return id;
+    }
+    let id = new_id("tab");
+    if let Some(s) = session {
+        let _ = s.set_item("kefu.tab", &id);
+    }
+    id
+}
+
+/// The localStorage keys that start with `prefix`.
+pub fn local_keys(prefix: &str) -> Vec<String> {
+    let Some(s) = local_storage() else {
+        return Vec::new();
+    };
+    (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect()
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }

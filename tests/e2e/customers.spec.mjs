@@ -330,3 +330,65 @@ test('a second customer with the same phone is flagged with a link to the first,
   await expect(page.getByTestId('customer-form')).toHaveCount(0);
   await expect(warning).toHaveCount(0);
 });
+
+test('the customer form keeps a draft across a reload, for a new customer and an edit, and after a refused stale save', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await open(page, '/customers');
+  await page.getByTestId('customer-new').click();
+  await expect(page.getByTestId('customer-draft-restored')).toHaveCount(0);
+  await page.locator('#cust-name').fill('半填客户');
+  await page.locator('#cust-phone').fill('13900002222');
+  await page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  // A reload (a crash, a closed tab): New customer opens with all of it, and says so.
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('客户');
+  await page.getByTestId('customer-new').click();
+  await expect(page.getByTestId('customer-draft-restored')).toContainText('已恢复上次未保存的客户草稿。');
+  await expect(page.locator('#cust-name')).toHaveValue('半填客户');
+  await expect(page.locator('#cust-phone')).toHaveValue('13900002222');
+  await expect(page.locator('#cust-tier')).toHaveValue('0');
+  // Discarded: an empty form; typed again and saved: no draft next time.
+  await page.getByTestId('customer-discard-draft').click();
+  await expect(page.locator('#cust-name')).toHaveValue('');
+  await expect(page.locator('#cust-tier')).toHaveValue('1');
+  await page.locator('#cust-name').fill('半填客户');
+  await page.locator('#cust-phone').fill('13900002222');
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-table')).toContainText('半填客户');
+  await page.getByTestId('customer-new').click();
+  await expect(page.getByTestId('customer-draft-restored')).toHaveCount(0);
+  await expect(page.locator('#cust-name')).toHaveValue('');
+  await page.getByRole('button', { name: '取消' }).click();
+
+  // Two tabs edit the customer: B saves a new phone first, A's save (an account number) is
+  // refused as stale; B's save keeps A's draft.
+  await page.getByRole('link', { name: '半填客户' }).click();
+  const customerUrl = new URL(page.url()).pathname;
+  const b = await context.newPage();
+  await open(b, customerUrl);
+  await page.getByTestId('customer-edit').click();
+  await b.getByTestId('customer-edit').click();
+  await page.locator('#cust-account').fill('350000000077');
+  await b.locator('#cust-phone').fill('13900005555');
+  await expect(b.getByTestId('customer-draft-restored')).toHaveCount(0);
+  await expect(b.locator('#cust-account')).toHaveValue('');
+  await b.getByTestId('customer-save').click();
+  await expect(b.getByTestId('customer-form')).toHaveCount(0);
+  await page.getByTestId('customer-save').click();
+  await expect(page.locator('.notice.error')).toContainText('保存失败');
+  // Reloaded as advised and opened again: A's account number is back, over B's new phone
+  // (not the phone A's form was opened with).
+  await page.reload();
+  await page.getByTestId('customer-edit').click();
+  await expect(page.getByTestId('customer-draft-restored')).toContainText('已恢复上次未保存的客户草稿。');
+  await expect(page.locator('#cust-account')).toHaveValue('350000000077');
+  await expect(page.locator('#cust-phone')).toHaveValue('13900005555');
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toHaveCount(0);
+  await expect(page.getByTestId('phone-value')).toHaveText('139****5555');
+  await expect(page.getByTestId('account-value')).toContainText('0077');
+  await page.getByTestId('customer-edit').click();
+  await expect(page.getByTestId('customer-draft-restored')).toHaveCount(0);
+  await b.close();
+});

@@ -1,4 +1,6 @@
-//! The customer form: create or edit one customer, validated as the user types.
+//! The customer form: create or edit one customer, validated as the user types. What is typed
+//! is kept in this browser (one draft for a new customer, one per customer edited) until it is
+//! saved or discarded: a reload, a closed tab or a save refused as stale loses nothing.
 
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
@@ -9,6 +11,7 @@ use leptos_router::components::A;
 use crate::domain::customer::{
     normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
 };
+use crate::domain::customer_form::{CustomerDraft, CustomerFields, KINDS};
 use crate::domain::demand::Demand;
 use crate::domain::journey::JourneyConfig;
 use crate::domain::staff::Staff;
@@ -16,15 +19,32 @@ use crate::domain::Record;
 use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
-use crate::ui::platform::{new_id, now};
+use crate::ui::platform::{
+    local_keys, local_read, local_remove, local_write, new_id, now, now_millis, tab_id,
+};
 use crate::ui::state::{app, store};
 
 use super::{all_docs_in, journey_config, signed_in, staff_by_id};
 
-const KINDS: [CustomerKind; 2] = [CustomerKind::Individual, CustomerKind::Institution];
+/// Where the drafts of the form on customer `id` (none: a new customer) are kept, one per tab
+/// under this prefix: two tabs editing the same customer keep theirs apart, so one tab's save
+/// does not drop what the other typed.
+fn draft_prefix(id: Option<&str>) -> String {
+    format!("kefu.customers.form-draft.{}.", id.unwrap_or("new"))
+}
 
-fn pos<T: PartialEq>(all: &[T], v: &T) -> String {
-    all.iter().position(|x| x == v).unwrap_or(0).to_string()
+/// The draft to take up, kept under `own` (this tab's key), else the newest one under `prefix`
+/// (left by a tab closed since), which this tab takes over.
+fn kept_draft(prefix: &str, own: &str) -> Option<CustomerDraft> {
+    let kept = |k: &str| local_read::<CustomerDraft>(k).filter(|d| !d.is_empty());
+    kept(own).or_else(|| {
+        let (key, d) = local_keys(prefix)
+            .into_iter()
+            .filter_map(|k| kept(&k).map(|d| (k, d)))
+            .max_by_key(|(_, d)| d.at)?;
+        local_remove(&key);
+        Some(d)
+    })
 }
 
 fn pick<T: Copy>(all: &[T], s: &str) -> T {
@@ -41,7 +61,7 @@ fn EnumSelect(
 ) -> impl IntoView {
     let lang = app().lang;
     view! {
-        <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+        <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
             {options.into_iter().enumerate().map(|(i, (zh, en))| {
                 let v = i.to_string();
                 let selected = value.get_untracked() == v;
@@ -73,33 +93,68 @@ pub fn CustomerForm(
     let state = app();
     let lang = state.lang;
     let base = initial.clone();
-    let c = initial.clone();
-    let text = |f: fn(&Customer) -> Option<String>| {
-        RwSignal::new(c.as_ref().and_then(f).unwrap_or_default())
+    // The form as it opens, and a draft kept of it taken up over that: only the fields typed,
+    // so a customer saved since (another tab or device) keeps that save's other fields.
+    let fresh = CustomerFields::of(initial.as_ref(), &state.branch.get_untracked().code);
+    let prefix = draft_prefix(initial.as_ref().map(|c| c.id.as_str()));
+    let key = StoredValue::new(format!("{prefix}{}", tab_id()));
+    let kept = kept_draft(&prefix, &key.get_value());
+    let restored = RwSignal::new(kept.is_some());
+    let start = kept.map_or_else(|| fresh.clone(), |d| fresh.with_draft(&d));
+    let name = RwSignal::new(start.name);
+    let phone = RwSignal::new(start.phone);
+    let email = RwSignal::new(start.email);
+    let account = RwSignal::new(start.account);
+    let opened = RwSignal::new(start.opened);
+    let birthday = RwSignal::new(start.birthday);
+    let branch = RwSignal::new(start.branch);
+    let staff_id = RwSignal::new(start.staff_id);
+    let stage = RwSignal::new(start.stage);
+    let kind = RwSignal::new(start.kind);
+    let tier = RwSignal::new(start.tier);
+    let value = RwSignal::new(start.value);
+    let lifecycle = RwSignal::new(start.lifecycle);
+    let fields = move || CustomerFields {
+        name: name.get(),
+        kind: kind.get(),
+        tier: tier.get(),
+        value: value.get(),
+        lifecycle: lifecycle.get(),
+        phone: phone.get(),
+        email: email.get(),
+        account: account.get(),
+        opened: opened.get(),
+        birthday: birthday.get(),
+        branch: branch.get(),
+        staff_id: staff_id.get(),
+        stage: stage.get(),
     };
-    let name = text(|c| Some(c.name.clone()));
-    let phone = text(|c| c.phone.clone());
-    let email = text(|c| c.email.clone());
-    let account = text(|c| c.account_no.clone());
-    let opened = text(|c| c.account_opened.map(|d| d.to_string()));
-    let birthday = text(|c| c.birthday.map(|d| d.to_string()));
-    let branch = RwSignal::new(
-        c.as_ref()
-            .map(|c| c.branch.clone())
-            .unwrap_or_else(|| state.branch.get_untracked().code),
-    );
-    let staff_id = text(|c| c.staff_id.clone());
-    let stage = text(|c| c.stage.clone());
-    let kind = RwSignal::new(c.as_ref().map_or("0".into(), |c| pos(&KINDS, &c.kind)));
-    let tier = RwSignal::new(c.as_ref().map_or("1".into(), |c| pos(&Tier::ALL, &c.tier)));
-    let value = RwSignal::new(
-        c.as_ref()
-            .map_or("1".into(), |c| pos(&Level::ALL, &c.value)),
-    );
-    let lifecycle = RwSignal::new(
-        c.as_ref()
-            .map_or("0".into(), |c| pos(&Lifecycle::ALL, &c.lifecycle)),
-    );
+    let show = move |f: CustomerFields| {
+        name.set(f.name);
+        kind.set(f.kind);
+        tier.set(f.tier);
+        value.set(f.value);
+        lifecycle.set(f.lifecycle);
+        phone.set(f.phone);
+        email.set(f.email);
+        account.set(f.account);
+        opened.set(f.opened);
+        birthday.set(f.birthday);
+        branch.set(f.branch);
+        staff_id.set(f.staff_id);
+        stage.set(f.stage);
+    };
+    let fresh = StoredValue::new(fresh);
+    // Every change is kept at once; a form as it opened keeps nothing.
+    Effect::new(move |_| {
+        let mut d = fresh.with_value(|f| fields().draft_over(f));
+        if d.is_empty() {
+            local_remove(&key.get_value());
+        } else {
+            d.at = now_millis();
+            local_write(&key.get_value(), &d);
+        }
+    });
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let account_taken = RwSignal::new(false);
@@ -152,6 +207,11 @@ pub fn CustomerForm(
     };
     let opened_err = date_err(opened);
     let birthday_err = date_err(birthday);
+    let discard = move |_| {
+        show(fresh.get_value());
+        tried.set(false);
+        restored.set(false);
+    };
     let account_err = move || {
         account_taken.get().then(|| {
             lang.get()
@@ -266,6 +326,7 @@ pub fn CustomerForm(
             match saved {
                 Ok(revs) => {
                     rec.rev = revs.into_iter().next();
+                    local_remove(&key.get_value());
                     if moved > 0 {
                         state.tell(
                             format!("已保存客户 {}，{moved} 条未完成需求的客户价值已随之更新", rec.name),
@@ -301,6 +362,12 @@ pub fn CustomerForm(
     view! {
         <form class="panel customer-form" on:submit=save data-testid="customer-form" novalidate>
             <h2>{move || if initial.is_some() { lang.get().t("编辑客户", "Edit customer") } else { lang.get().t("新建客户", "New customer") }}</h2>
+            {move || restored.get().then(|| view! {
+                <div class="draft-banner row" data-testid="customer-draft-restored" role="status">
+                    <span>{t2("已恢复上次未保存的客户草稿。", "The unsaved draft of this customer was restored.")}</span>
+                    <button type="button" on:click=discard data-testid="customer-discard-draft">{t2("放弃草稿", "Discard draft")}</button>
+                </div>
+            })}
             <div class="grid">
                 <Field id="cust-name" label=t2("姓名/名称", "Name") error=Signal::derive(name_err)>
                     <input id="cust-name" bind:value=name autocomplete="off" aria-describedby="cust-name-err"/>
@@ -336,7 +403,7 @@ pub fn CustomerForm(
                     <input id="cust-branch" bind:value=branch/>
                 </Field>
                 <Field id="cust-staff" label=t2("服务人员", "Assigned staff")>
-                    <select id="cust-staff" on:change=move |ev| staff_id.set(event_target_value(&ev))>
+                    <select id="cust-staff" prop:value=move || staff_id.get() on:change=move |ev| staff_id.set(event_target_value(&ev))>
                         <option value="">{t2("（未指定）", "(none)")}</option>
                         {move || staff.get().unwrap_or_default().into_iter().map(|s| {
                             let selected = staff_id.get_untracked() == s.id;
@@ -345,7 +412,7 @@ pub fn CustomerForm(
                     </select>
                 </Field>
                 <Field id="cust-stage" label=t2("旅程阶段", "Journey stage")>
-                    <select id="cust-stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                    <select id="cust-stage" prop:value=move || stage.get() on:change=move |ev| stage.set(event_target_value(&ev))>
                         <option value="">{t2("（未指定）", "(none)")}</option>
                         {move || config.get().map(|c: JourneyConfig| c.stages.into_iter().map(|st| {
                             let selected = stage.get_untracked() == st.id;
