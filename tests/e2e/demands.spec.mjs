@@ -382,3 +382,56 @@ test('the quick capture keeps a draft across a close and a reload until it is sa
   await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
   await expect(dlg.locator('#dm-desc')).toHaveValue('');
 });
+
+test('a demand dialog holds the keyboard focus and gives it back to its opener on close', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/complaints');
+  const opener = page.getByTestId('new-complaint');
+  const dlg = page.getByTestId('demand-form');
+  // Where the focus is: in the dialog, nowhere (the browser's own controls, past the last
+  // field), or an element of the page behind the dialog.
+  const focus = () => page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return 'none';
+    return a.closest('[role=dialog]') ? 'dialog' : a.outerHTML.slice(0, 80);
+  });
+  const tabAround = async (key) => {
+    const seen = [];
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press(key);
+      seen.push(await focus());
+    }
+    // Round and round the dialog's own controls, never into the page behind it.
+    expect(seen.filter((w) => w !== 'dialog' && w !== 'none')).toEqual([]);
+    expect(seen.filter((w) => w === 'dialog').length).toBeGreaterThan(15);
+  };
+
+  // Alt+D from a link of the page: Tab and Shift+Tab stay in the dialog; Escape gives the
+  // focus back to the link.
+  await opener.focus();
+  await page.keyboard.press('Alt+d');
+  await expect(dlg).toBeVisible();
+  await expect(dlg.locator('#dm-desc')).toBeFocused();
+  await expect(page.locator('main')).toHaveAttribute('inert', '');
+  await tabAround('Tab');
+  await tabAround('Shift+Tab');
+  await page.keyboard.press('Escape');
+  await expect(dlg).toHaveCount(0);
+  await expect(opener).toBeFocused();
+  await expect(page.locator('main')).not.toHaveAttribute('inert', '');
+
+  // Opened by its button and cancelled: back on the button.
+  await page.getByTestId('quick-demand').click();
+  await expect(dlg.locator('#dm-desc')).toBeFocused();
+  await dlg.getByRole('button', { name: '取消' }).click();
+  await expect(dlg).toHaveCount(0);
+  await expect(page.getByTestId('quick-demand')).toBeFocused();
+
+  // Saved: back on the link it was opened from.
+  await opener.focus();
+  await page.keyboard.press('Alt+d');
+  await dlg.locator('#dm-desc').fill('客户希望增加周末营业时间');
+  await dlg.getByTestId('demand-save').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(opener).toBeFocused();
+});
