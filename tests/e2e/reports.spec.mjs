@@ -137,6 +137,14 @@ test('the monthly report counts September by hand, drills down and exports CSV',
   await expect(overdue.nth(0)).toContainText(caseNo(2));
   await expect(overdue.nth(1)).toContainText(caseNo(4));
   await expect(overdue.nth(2)).toContainText(caseNo(6));
+  // Each case's late limits, in the punctuation of the language: full-width in Chinese,
+  // ": " and "; " in English.
+  await expect(overdue.nth(0).locator('td').nth(2)).toHaveText('调查核实（3个工作日）：超时完成；反馈客户（4个工作日）：超时完成');
+  await page.getByTestId('lang-switch').click();
+  await expect(overdue.nth(0).locator('td').nth(2)).toHaveText('Investigation (3 working days): Late; Response (4 working days): Late');
+  await expect(page.getByTestId('overdue-list')).not.toContainText(/[：；]/);
+  await page.getByTestId('lang-switch').click();
+  await expect(overdue.nth(0).locator('td').nth(2)).toContainText('：超时完成；');
   // Due at head office: the 3rd trading day of October 2026 — 8, 9, (Sat 10 is a make-up
   // working day but no trading day), 12.
   await expect(page.getByTestId('head-office-due')).toContainText('2026-10-12');

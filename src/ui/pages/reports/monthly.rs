@@ -313,9 +313,12 @@ fn report_body(
             let breaches = o
                 .breaches
                 .iter()
-                .map(|(k, s)| format!("{}：{}", clock_name(*k, l), labels::clock_state(*s, l)))
+                .map(|(k, s)| {
+                    let (name, state) = (clock_name(*k, l), labels::clock_state(*s, l));
+                    format!("{name}{}{state}", l.t("：", ": "))
+                })
                 .collect::<Vec<_>>()
-                .join("；");
+                .join(l.t("；", "; "));
             let (href, no) = (format!("/complaints/{}", o.id), o.case_no.clone());
             view! {
                 <tr>
