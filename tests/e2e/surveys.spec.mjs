@@ -145,6 +145,17 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha')).toContainText('1.00');
   await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-reason')).toContainText('少于 2 道');
   await expect(page.getByTestId('dist-nps').getByTestId('bar')).toHaveCount(11);
+  // Each question's chart and column is named in the language of the moment.
+  const npsChart = page.getByTestId('dist-nps').getByRole('img');
+  const npsColumn = page.getByTestId('responses-table').locator('th', { hasText: /^nps$/ });
+  await expect(npsChart).toHaveAttribute('aria-label', /^您有多大可能/);
+  await expect(npsColumn).toHaveAttribute('title', /^您有多大可能/);
+  await page.getByTestId('lang-switch').click();
+  await expect(npsChart).toHaveAttribute('aria-label', /^How likely are you to recommend/);
+  await expect(page.getByTestId('dist-q1').getByRole('img')).toHaveAttribute('aria-label', 'What did you come for today?');
+  await expect(npsColumn).toHaveAttribute('title', /^How likely are you to recommend/);
+  await page.getByTestId('lang-switch').click();
+  await expect(npsChart).toHaveAttribute('aria-label', /^您有多大可能/);
 
   // The low score opened one follow-up (a return visit), linked to its response.
   await expect(page.getByTestId('followup')).toHaveCount(1);

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-/// Horizontal bars: one row per (label, count), the count and share written beside each bar.
+/// Horizontal bars: one row per (label, count), the count and share written beside each bar;
+/// `label` names it for screen readers (a derived signal follows the language).
 #[component]
-pub fn BarChart(rows: Vec<(String, usize)>, #[prop(into)] label: String) -> impl IntoView {
+pub fn BarChart(rows: Vec<(String, usize)>, #[prop(into)] label: Signal<String>) -> impl IntoView {
     let total: usize = rows.iter().map(|r| r.1).sum();
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let row_h = 22.0;
@@ -30,9 +31,8 @@ pub fn BarChart(rows: Vec<(String, usize)>, #[prop(into)] label: String) -> impl
             }
         })
         .collect_view();
-    let aria = label.clone();
     view! {
-        <svg class="chart bars" viewBox=format!("0 0 420 {h}") role="img" aria-label=aria>
+        <svg class="chart bars" viewBox=format!("0 0 420 {h}") role="img" aria-label=label>
             <title>{label}</title>
             {bars}
         </svg>

@@ -454,10 +454,12 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
         .map(|(i, q)| {
             let kind = survey.question(&q.question_id).map(|x| x.kind.clone());
             let text = q.text.clone();
+            let t = text.clone();
+            let label = Signal::derive(move || t.get(zh()).to_string());
             let chart = match (&q.distribution, kind) {
                 (Distribution::Scores(d), _) => {
                     let rows = d.iter().map(|(v, n)| (v.to_string(), *n)).collect();
-                    view! { <BarChart rows=rows label=text.get(true).to_string()/> }.into_any()
+                    view! { <BarChart rows=rows label=label/> }.into_any()
                 }
                 (
                     Distribution::Options(d),
@@ -471,7 +473,7 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                             (l, *n)
                         })
                         .collect();
-                    view! { <BarChart rows=rows label=text.get(true).to_string()/> }.into_any()
+                    view! { <BarChart rows=rows label=label/> }.into_any()
                 }
                 _ => view! { <p class="muted small">{move || lang.get().t("文字意见：见下方答卷列表或导出 CSV", "Free text: see the responses below or export CSV")}</p> }.into_any(),
             };
@@ -716,7 +718,7 @@ fn ResponsesPanel(
                         <th>{t2("提交时间", "Submitted")}</th><th>{t2("渠道", "Channel")}</th>
                         {survey.with_value(|s| s.questions.iter().map(|q| {
                             let t = q.text.clone();
-                            view! { <th title=t.zh.clone()>{q.id.clone()}</th> }
+                            view! { <th title=move || t.get(zh()).to_string()>{q.id.clone()}</th> }
                         }).collect_view())}
                     </tr></thead>
                     <tbody>
