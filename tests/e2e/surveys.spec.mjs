@@ -276,3 +276,27 @@ test('on the customer\'s phone a reload keeps the answers and the question until
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('res-n')).toHaveText('1');
 });
+
+test('on a 360 px phone the comment box is named by its question and the language button is touch-sized', async ({ page }) => {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await open(page, `/s/${key}`);
+  const lang = await page.getByTestId('cp-lang').boundingBox();
+  expect(lang.width).toBeGreaterThanOrEqual(44);
+  expect(lang.height).toBeGreaterThanOrEqual(44);
+  for (const q of LIKERT) {
+    await page.getByTestId(`a-${q}-4`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await page.getByTestId('a-overall-4').click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('a-nps-8').click();
+  await page.getByTestId('sf-next').click();
+  // A screen reader names the box by the question (not only the group around it).
+  await expect(page.getByRole('textbox', { name: /您还有什么意见或建议？/ })).toBeVisible();
+  await page.getByTestId('cp-lang').click();
+  await expect(page.getByRole('textbox', { name: /Anything else you would like to tell us\?/ })).toBeVisible();
+});

@@ -421,6 +421,7 @@ fn QuestionView(
             let value2 = value.clone();
             view! {
                 <textarea id=format!("sq-{qid}-text") data-testid=format!("a-{qid}") rows="4"
+                    aria-labelledby=format!("sq-{qid}-q")
                     maxlength=max_len.map(|m| m.to_string())
                     aria-describedby=err_id.clone()
                     prop:value=value
@@ -438,7 +439,7 @@ fn QuestionView(
     view! {
         <fieldset class="sq" id=format!("sq-{qid}") data-testid=format!("q-{qid}")
             aria-describedby=err_id2 aria-invalid=move || error2().is_some().to_string()>
-            <legend>
+            <legend id=format!("sq-{qid}-q")>
                 <span class="sq-n">{number}". "</span>
                 {move || text.get(lang.get().is_zh()).to_string()}
                 {move || if required {
