@@ -8,8 +8,11 @@ import { test, expect, open, servedByWorker } from './fixtures.mjs';
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance'];
 
-/** Answers the default survey (+ the added question q1) on the customer page, one per screen. */
-async function answer(page, key, a) {
+/** Answers the default survey (+ the added question q1) on the customer page, one per screen.
+ *  `another`: as another customer's phone — this browser forgets that it answered (the
+ *  responses stay on this device, where the results are read). */
+async function answer(page, key, a, { another = false } = {}) {
+  if (another) await page.evaluate((k) => localStorage.removeItem(`kefu.surveys.answered.survey:${k}`), key);
   await open(page, `/s/${key}`);
   await expect(page.locator('nav.nav')).toHaveCount(0); // no staff navigation
   for (const q of LIKERT) {
@@ -129,7 +132,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
     { likert: 2, overall: 2, nps: 3, comment: '等太久了', service: 'o2' },
   ];
   for (const [i, a] of given.entries()) {
-    await answer(page, key, a);
+    await answer(page, key, a, { another: i > 0 });
     await expect(page.getByTestId('cp-pending')).toContainText(`待发送 ${i + 1} 份`);
   }
 
@@ -190,6 +193,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('survey-version')).toHaveText('第 2 版');
   await expect(page.locator('.notice')).toContainText('已有答卷仍属于第 1 版');
 
+  // A phone that answered version 1 may answer version 2.
   await answer(page, key, { likert: 1, overall: 1, nps: 0 });
   await expect(page.getByTestId('cp-pending')).toContainText('待发送 4 份');
 
@@ -245,7 +249,7 @@ test('the customer page answers offline and keeps the response on the device', a
   await expect(page.getByTestId('no-followups')).toBeVisible();
 });
 
-test('on the customer\'s phone a reload keeps the answers and the question until the response is sent', async ({ page }) => {
+test('on the customer\'s phone a reload keeps the answers and the question until the response is sent, and then says it has answered', async ({ page }) => {
   await open(page, '/surveys');
   await page.getByTestId('create-default').click();
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
@@ -267,11 +271,19 @@ test('on the customer\'s phone a reload keeps the answers and the question until
   await answerDefault(page, { from: scores.length, score: 5, nps: 9 });
   await expect(page.getByTestId('cp-thanks')).toContainText('感谢您的评价！');
   await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备，等待发送（待发送 1 份）。');
-  // Sent: the next visit starts afresh, and nothing of the answers is left on the phone.
+  // Stored: nothing of the answers is left on the phone, and opening the link again (a
+  // reload, or the QR code scanned once more) says this phone has answered, without a form.
   await page.reload();
-  await expect(page.locator('.sf-count')).toHaveText('第 1 / 11 题');
-  await expect(page.getByTestId('q-att_courtesy').locator('input:checked')).toHaveCount(0);
+  const answered = page.getByTestId('cp-answered');
+  await expect(answered).toContainText('您已填写过这份问卷，谢谢！');
+  await expect(page.getByTestId('q-att_courtesy')).toHaveCount(0);
+  await expect(page.getByTestId('sf-submit')).toHaveCount(0);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('progress')))).toEqual([]);
+  await page.getByTestId('cp-lang').click();
+  await expect(answered).toContainText('You have already answered this survey. Thank you!');
+  await open(page, `/s/${key}`);
+  await expect(answered).toBeVisible();
+  await expect(page.getByTestId('q-att_courtesy')).toHaveCount(0);
   // The response has the answers given before the reload.
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('res-n')).toHaveText('1');

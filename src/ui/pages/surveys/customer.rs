@@ -24,7 +24,7 @@ use crate::sync::live::{link_transport, random_hex};
 use crate::sync::protocol::backoff_ms;
 use crate::ui::i18n::{browser_lang, show_lang, Lang};
 use crate::ui::pages::kiosk::locked_path;
-use crate::ui::platform::window;
+use crate::ui::platform::{local_read, local_write, window};
 use crate::ui::state::store;
 
 /// The longest wait between two delivery attempts.
@@ -43,6 +43,13 @@ enum Delivery {
     /// Responses still on this device; the last error, if any.
     Waiting(u64, Option<String>),
     Sent,
+}
+
+/// Where a customer's own phone notes the version of a survey it has answered: opening the
+/// link again says so instead of offering the form once more (one answer per phone and
+/// version; a shared kiosk has its own minimum gap instead).
+fn answered_key(survey_id: &str) -> String {
+    format!("kefu.surveys.answered.{survey_id}")
 }
 
 /// This device's id for the link push checkpoints (set once, kept locally).
@@ -148,8 +155,12 @@ pub fn CustomerPage() -> impl IntoView {
             let z = lang.get_untracked().is_zh();
             match submit_response(&st, &s, &r).await {
                 Ok(_) => {
-                    // Stored: the answers kept across reloads are done with.
+                    // Stored: the answers kept across reloads are done with, and this phone
+                    // has answered this version.
                     forget_progress(&s.id);
+                    if own_device.get_untracked() {
+                        local_write(&answered_key(&s.id), &s.version);
+                    }
                     let n = pending_responses(&st).await.unwrap_or(0);
                     done.set(Some(Ok(n)));
                     delivery.set(Delivery::Unknown);
@@ -181,9 +192,19 @@ pub fn CustomerPage() -> impl IntoView {
                         }.into_any(),
                         Ok(s) => {
                             let title = s.title.clone();
+                            let answered = own_device.get_untracked()
+                                && local_read::<u32>(&answered_key(&s.id)) == Some(s.version);
                             view! {
                                 <h1 class="cp-title">{move || title.get(zh()).to_string()}</h1>
                                 {move || match done.get() {
+                                    None if answered => view! {
+                                        <div class="cp-thanks" role="status" data-testid="cp-answered">
+                                            <div class="cp-tick" aria-hidden="true">"✓"</div>
+                                            <h2>{move || lang.get().t("您已填写过这份问卷，谢谢！", "You have already answered this survey. Thank you!")}</h2>
+                                            <p>{move || lang.get().t("每部手机填写一次即可。", "One answer from each phone is enough.")}</p>
+                                            {has_target.then(|| view! { <DeliveryLine delivery=delivery lang=lang/> })}
+                                        </div>
+                                    }.into_any(),
                                     None => {
                                         view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Link on_submit=on_submit keep=own_device.get_untracked()/> }.into_any()
                                     }
