@@ -147,3 +147,30 @@ pub async fn yield_now() {
 pub fn is_online() -> bool {
     window().navigator().on_line()
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setInterval)]
+    fn set_interval_js(f: &js_sys::Function, ms: u32) -> wasm_bindgen::JsValue;
+    #[wasm_bindgen(js_name = clearInterval)]
+    fn clear_interval_js(id: &wasm_bindgen::JsValue);
+}
+
+/// Runs `f` every `every`, for as long as the current reactive owner lives: the interval is
+/// cleared when the owner is cleaned up (a page or dialog closed).
+///
+/// The timer's id is kept as the JS value it is, not as an `i32` (as web-sys's and Leptos's
+/// `set_interval` keep it): an id past `i32` (Playwright's clock hands out ids from 10^12) came
+/// back wrapped, clearing it cleared nothing, and the closed kiosk's tick went on reading the
+/// disposed screen (a panic).
+pub fn on_interval(every: std::time::Duration, f: impl Fn() + 'static) {
+    let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(f).into_js_value();
+    let ms = u32::try_from(every.as_millis()).unwrap_or(u32::MAX);
+    // A number in every browser; kept as one so that the cleanup may move it.
+    let id = set_interval_js(cb.unchecked_ref(), ms).as_f64();
+    leptos::prelude::on_cleanup(move || {
+        if let Some(id) = id {
+            clear_interval_js(&wasm_bindgen::JsValue::from_f64(id));
+        }
+    });
+}

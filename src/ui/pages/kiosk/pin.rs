@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use crate::domain::pin_lockout::PinLockout;
 use crate::domain::staff::{verify_pin, Staff};
 use crate::ui::data::all_of;
-use crate::ui::platform::{now_millis, yield_now};
+use crate::ui::platform::{now_millis, on_interval, yield_now};
 use crate::ui::state::{app, store};
 
 use super::device::{pin_lockout, save_pin_lockout};
@@ -56,10 +56,7 @@ pub fn PinPad(
     // pause's time left.
     let lockout = RwSignal::new(pin_lockout());
     let clock = RwSignal::new(now_millis());
-    if let Ok(h) = set_interval_with_handle(move || clock.set(now_millis()), Duration::from_secs(1))
-    {
-        on_cleanup(move || h.clear());
-    }
+    on_interval(Duration::from_secs(1), move || clock.set(now_millis()));
     let pause_left = move || lockout.with(|l| l.remaining_ms(clock.get()));
     let exit_ids = StoredValue::new(exit_ids);
     // Futures run without the reactive owner: take the store handle here.

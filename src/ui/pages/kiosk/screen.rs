@@ -20,7 +20,9 @@ use crate::store::typed;
 use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::pages::surveys::answer::SurveyForm;
 use crate::ui::pages::surveys::records::submit_response;
-use crate::ui::platform::{local_read, local_remove, local_write, new_id, now, now_millis};
+use crate::ui::platform::{
+    local_read, local_remove, local_write, new_id, now, now_millis, on_interval,
+};
 use crate::ui::state::{app, store};
 
 use super::device::{self, device_label, waiting_count, KioskDevice};
@@ -241,9 +243,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             refresh_waiting();
         }
     };
-    if let Ok(h) = set_interval_with_handle(tick, TICK) {
-        on_cleanup(move || h.clear());
-    }
+    on_interval(TICK, tick);
 
     let touched = move || last_touch.set_value(now_millis());
     let start = move |_| {
