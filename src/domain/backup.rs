@@ -4,8 +4,13 @@
 //! ```json
 //! { "format": "kefu-backup", "version": 1, "exported_at": "2026-11-23T10:00:00",
 //!   "branch": { "name": "…", "code": "…" },
-//!   "docs": [ { "_id": "complaint:01…", "_rev": "3-…", "type": "complaint", … } ] }
+//!   "docs": [ { "_id": "complaint:01…", "_rev": "3-…", "type": "complaint", … } ],
+//!   "conflicts": [ { "_id": "complaint:01…", "_rev": "3-…", "type": "complaint", … } ] }
 //! ```
+//!
+//! `conflicts` (absent when there are none; a build before it ignores it) holds the other
+//! versions of documents in `docs` that were waiting for staff to choose one (Settings →
+//! Sync): without them a restore would silently keep only the winning version.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -34,6 +39,10 @@ pub struct BackupFile {
     pub branch: Branch,
     /// The documents as stored (with `_id`, `_rev` and `type`).
     pub docs: Vec<Value>,
+    /// Other versions of documents in `docs` (conflicting revisions, each with `_id` and its
+    /// own `_rev`), waiting for staff to choose.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Value>,
 }
 
 /// What a valid backup holds, to show before importing it.
@@ -47,6 +56,8 @@ pub struct BackupSummary {
     /// Deletion markers (`"_deleted": true`).
     pub deleted: usize,
     pub total: usize,
+    /// Other versions waiting for staff to choose (conflicts).
+    pub conflicts: usize,
 }
 
 /// Why a backup cannot be read.
@@ -94,6 +105,12 @@ pub enum BackupError {
     Duplicate {
         id: String,
     },
+    /// `conflicts[index]` is not another version of a live document in `docs` (no `_id` or
+    /// `_rev`, an id `docs` lacks or holds deleted, the winner's own revision, twice).
+    StrayConflict {
+        index: usize,
+        id: String,
+    },
     /// A document of a type this version knows that does not read as its record (a status
     /// that does not exist, a date that is not one): the app could not show it.
     DamagedRecord {
@@ -130,6 +147,10 @@ impl BackupError {
                 format!("记录 {id} 的类型“{doc_type}”与编号不符")
             }
             BackupError::Duplicate { id } => format!("记录 {id} 重复出现"),
+            BackupError::StrayConflict { index, id } => format!(
+                "待选择版本中的第 {} 条（{id}）不是备份中某条记录的另一版本",
+                index + 1
+            ),
             BackupError::DamagedRecord { index, id, detail } => {
                 format!("第 {} 条记录（{id}）内容有误，无法读取（{detail}）", index + 1)
             }
@@ -166,6 +187,10 @@ impl BackupError {
                 format!("Record {id} has type “{doc_type}”, which does not match its id")
             }
             BackupError::Duplicate { id } => format!("Record {id} appears more than once"),
+            BackupError::StrayConflict { index, id } => format!(
+                "Version {} waiting to be chosen ({id}) is not another version of a record in the backup",
+                index + 1
+            ),
             BackupError::DamagedRecord { index, id, detail } => {
                 format!("Record {} ({id}) is damaged and cannot be read ({detail})", index + 1)
             }
@@ -242,6 +267,59 @@ fn check_docs(docs: &[Value], records: bool) -> Result<Counted, BackupError> {
     Ok((counts, deleted))
 }
 
+/// Check the other versions: each an object with `_id` and `_rev`, of a live document in
+/// `docs` (of its type), not that document's own revision nor listed twice, and, when
+/// `records`, readable as its record like the documents. Returns how many there are.
+fn check_conflicts(
+    docs: &[Value],
+    conflicts: &[Value],
+    records: bool,
+) -> Result<usize, BackupError> {
+    let live: BTreeMap<&str, (&str, Option<&str>)> = docs
+        .iter()
+        .filter_map(Value::as_object)
+        .filter(|d| d.get("_deleted").and_then(Value::as_bool) != Some(true))
+        .filter_map(|d| {
+            let id = non_empty_str(d, "_id")?;
+            Some((
+                id,
+                (
+                    non_empty_str(d, "_rev").unwrap_or(""),
+                    non_empty_str(d, "type"),
+                ),
+            ))
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    for (index, other) in conflicts.iter().enumerate() {
+        let stray = |id: &str| BackupError::StrayConflict {
+            index,
+            id: id.to_string(),
+        };
+        let obj = other.as_object().ok_or_else(|| stray(""))?;
+        let id = non_empty_str(obj, "_id").ok_or_else(|| stray(""))?;
+        let rev = non_empty_str(obj, "_rev").ok_or_else(|| stray(id))?;
+        let (winner_rev, doc_type) = live.get(id).ok_or_else(|| stray(id))?;
+        if rev == *winner_rev
+            || !seen.insert((id, rev))
+            || obj.get("_deleted").and_then(Value::as_bool) == Some(true)
+            || non_empty_str(obj, "type") != *doc_type
+        {
+            return Err(stray(id));
+        }
+        if records {
+            if let Some(t) = doc_type {
+                reads_as_record(t, other).map_err(|detail| BackupError::DamagedRecord {
+                    index,
+                    id: id.into(),
+                    detail,
+                })?;
+            }
+        }
+    }
+    Ok(conflicts.len())
+}
+
 /// Read and check a backup, returning the file. Nothing is imported on any error.
 pub fn read_backup(text: &str) -> Result<BackupFile, BackupError> {
     read_checked(text).map(|(file, _)| file)
@@ -302,7 +380,18 @@ fn read_checked(text: &str) -> Result<(BackupFile, Counted), BackupError> {
             detail: "expected a list".into(),
         });
     };
+    let conflicts = match top.remove("conflicts") {
+        None => Vec::new(),
+        Some(Value::Array(c)) => c,
+        Some(_) => {
+            return Err(BackupError::InvalidField {
+                field: "conflicts",
+                detail: "expected a list".into(),
+            })
+        }
+    };
     let counted = check_docs(&docs, true)?;
+    check_conflicts(&docs, &conflicts, true)?;
     Ok((
         BackupFile {
             format: BACKUP_FORMAT.into(),
@@ -310,6 +399,7 @@ fn read_checked(text: &str) -> Result<(BackupFile, Counted), BackupError> {
             exported_at,
             branch,
             docs,
+            conflicts,
         },
         counted,
     ))
@@ -325,24 +415,29 @@ pub fn validate_backup(text: &str) -> Result<BackupSummary, BackupError> {
         total: file.docs.len(),
         counts,
         deleted,
+        conflicts: file.conflicts.len(),
     })
 }
 
-/// Write a backup of `docs` (as the store holds them); refuses documents a restore would refuse.
+/// Write a backup of `docs` (as the store holds them) and the other versions of some of them
+/// waiting for staff to choose (`conflicts`); refuses documents a restore would refuse.
 pub fn write_backup(
     branch: &Branch,
     exported_at: NaiveDateTime,
     docs: Vec<Value>,
+    conflicts: Vec<Value>,
 ) -> Result<String, BackupError> {
     // Not each record's reading: a record the pages cannot read is still the user's data, and
     // is kept in the file (a restore names it).
     check_docs(&docs, false)?;
+    check_conflicts(&docs, &conflicts, false)?;
     let file = BackupFile {
         format: BACKUP_FORMAT.into(),
         version: BACKUP_VERSION,
         exported_at,
         branch: branch.clone(),
         docs,
+        conflicts,
     };
     serde_json::to_string_pretty(&file).map_err(|e| BackupError::InvalidField {
         field: "docs",
@@ -387,7 +482,7 @@ mod tests {
     }
 
     fn text_with(edit: impl FnOnce(&mut Map<String, Value>)) -> String {
-        let text = write_backup(&branch(), at(), docs()).unwrap();
+        let text = write_backup(&branch(), at(), docs(), Vec::new()).unwrap();
         let mut v: Value = serde_json::from_str(&text).unwrap();
         edit(v.as_object_mut().unwrap());
         v.to_string()
@@ -395,7 +490,7 @@ mod tests {
 
     #[test]
     fn a_written_backup_validates_and_reads_back() {
-        let text = write_backup(&branch(), at(), docs()).unwrap();
+        let text = write_backup(&branch(), at(), docs(), Vec::new()).unwrap();
         let s = validate_backup(&text).unwrap();
         assert_eq!(s.version, 1);
         assert_eq!(s.exported_at, at());
@@ -422,7 +517,7 @@ mod tests {
 
     #[test]
     fn malformed_and_foreign_files_are_refused() {
-        let text = write_backup(&branch(), at(), docs()).unwrap();
+        let text = write_backup(&branch(), at(), docs(), Vec::new()).unwrap();
         let cut = &text[..text.len() / 2];
         assert!(matches!(
             validate_backup(cut),
@@ -550,7 +645,7 @@ mod tests {
             })
         );
         // The writer refuses what the reader would refuse.
-        assert!(write_backup(&branch(), at(), vec![json!({"type": "staff"})]).is_err());
+        assert!(write_backup(&branch(), at(), vec![json!({"type": "staff"})], Vec::new()).is_err());
     }
 
     #[test]
@@ -580,7 +675,7 @@ mod tests {
                 e.zh()
             );
             // Exported as it is: it is still the user's data, and a restore names it.
-            assert!(write_backup(&branch(), at(), vec![bad]).is_ok());
+            assert!(write_backup(&branch(), at(), vec![bad], Vec::new()).is_ok());
         }
         // A type this version does not know is not judged.
         let newer = json!([{"_id": "gadget:1", "type": "gadget", "x": 1}]);
@@ -610,6 +705,10 @@ mod tests {
             BackupError::Duplicate {
                 id: "staff:1".into(),
             },
+            BackupError::StrayConflict {
+                index: 0,
+                id: "staff:1".into(),
+            },
         ];
         for e in errors {
             assert!(!e.zh().is_empty() && !e.en().is_empty());
@@ -622,5 +721,81 @@ mod tests {
         }
         .zh()
         .contains("升级"));
+    }
+
+    /// Another version of 01A's case, as a colleague's edit that arrived by sync.
+    fn other_version() -> Value {
+        let mut v = complaint("complaint:01A", "2-0000", "TS-1");
+        v["narrative"] = json!("委托未能及时成交，已致电客户");
+        v
+    }
+
+    #[test]
+    fn other_versions_waiting_to_be_chosen_are_written_counted_and_read_back() {
+        let text = write_backup(&branch(), at(), docs(), vec![other_version()]).unwrap();
+        let s = validate_backup(&text).unwrap();
+        assert_eq!((s.total, s.conflicts), (5, 1));
+        let file = read_backup(&text).unwrap();
+        assert_eq!(file.conflicts, vec![other_version()]);
+        assert_eq!(file.docs, docs());
+        // None: the field is left out (a build before it reads the file as it always did).
+        let plain = write_backup(&branch(), at(), docs(), Vec::new()).unwrap();
+        assert!(!plain.contains("conflicts"));
+        assert_eq!(validate_backup(&plain).unwrap().conflicts, 0);
+    }
+
+    #[test]
+    fn a_version_that_is_not_another_version_of_a_live_record_is_refused() {
+        let with = |edit: &dyn Fn(&mut Value)| {
+            let mut other = other_version();
+            edit(&mut other);
+            text_with(|top| {
+                top.insert("conflicts".into(), json!([other]));
+            })
+        };
+        let stray = |text: String| match validate_backup(&text) {
+            Err(BackupError::StrayConflict { index: 0, .. }) => {}
+            other => panic!("expected a stray version, got {other:?}"),
+        };
+        // Of a record the backup lacks, or holds deleted.
+        stray(with(&|v| v["_id"] = json!("complaint:01Z")));
+        stray(with(&|v| v["_id"] = json!("complaint:01D")));
+        // The winner's own revision, no revision, another type, a deletion.
+        stray(with(&|v| v["_rev"] = json!("2-x")));
+        stray(with(&|v| {
+            v.as_object_mut().unwrap().remove("_rev");
+        }));
+        stray(with(&|v| v["type"] = json!("staff")));
+        stray(with(&|v| v["_deleted"] = json!(true)));
+        // Listed twice.
+        let twice = text_with(|top| {
+            top.insert(
+                "conflicts".into(),
+                json!([other_version(), other_version()]),
+            );
+        });
+        assert!(matches!(
+            validate_backup(&twice),
+            Err(BackupError::StrayConflict { index: 1, .. })
+        ));
+        // Not a list; a version the pages could not read.
+        let not_list = text_with(|top| {
+            top.insert("conflicts".into(), json!({}));
+        });
+        assert!(matches!(
+            validate_backup(&not_list),
+            Err(BackupError::InvalidField {
+                field: "conflicts",
+                ..
+            })
+        ));
+        assert!(matches!(
+            validate_backup(&with(&|v| v["status"] = json!("lost"))),
+            Err(BackupError::DamagedRecord { .. })
+        ));
+        // Writing refuses what reading would.
+        let mut bad = other_version();
+        bad["_rev"] = json!("2-x");
+        assert!(write_backup(&branch(), at(), docs(), vec![bad]).is_err());
     }
 }

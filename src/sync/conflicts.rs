@@ -176,6 +176,48 @@ pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError>
     Ok(out)
 }
 
+/// The losing live versions of every document in conflict, for a backup: those listed for a
+/// person, and those of revisions written since [`settle_since`] last looked (a pull's
+/// revisions whose settling has not run yet). Conflicts only arrive by a pull, and each pull is
+/// settled after it, so no other document can hold one: the whole store is not read.
+pub async fn pending_versions<S: DocStore>(store: &S) -> Result<Vec<Doc>, StoreError> {
+    let mut ids = listed(store).await?;
+    let mut since = store
+        .get_local(SETTLED_DOC)
+        .await?
+        .and_then(|v| v.get("seq")?.as_u64())
+        .unwrap_or(0);
+    loop {
+        let page = changed_states_past_damage(store, since, SCAN_PAGE).await?;
+        let Some(last) = page.last else {
+            break;
+        };
+        since = last;
+        for (change, state) in &page.states {
+            if !state.revs.tree.conflicts().is_empty() && !ids.contains(&change.id) {
+                ids.push(change.id.clone());
+            }
+        }
+        if page.read < SCAN_PAGE {
+            break;
+        }
+    }
+    ids.sort();
+    let mut out = Vec::new();
+    for id in &ids {
+        if let Some(c) = loaded(store, id).await? {
+            out.extend(c.others.into_iter().filter(|o| !o.deleted));
+        }
+    }
+    Ok(out)
+}
+
+/// Settles these documents' conflicts now (after a restore put them back): merged where the
+/// rules can, listed for a person otherwise.
+pub async fn settle_now<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
+    settle(store, ids).await
+}
+
 async fn listed<S: DocStore>(store: &S) -> Result<Vec<String>, StoreError> {
     id_list(store, CONFLICTS_DOC).await
 }

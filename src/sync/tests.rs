@@ -1669,22 +1669,29 @@ fn a_wiped_server_gets_everything_again() {
     });
 }
 
-/// What Settings → Backup exports (`all_docs`, winning live documents with `_id`/`_rev`) and
-/// how its import hands them to the store (`ReplicatedRev` with `history: [rev]`, then
-/// `replace_all`): src/ui/pages/settings/backup.rs `export` / `import`.
-async fn export_backup(store: &MemoryStore) -> Vec<Doc> {
-    store.all_docs(None, 100_000).await.unwrap().docs
+/// What Settings → Backup exports (src/ui/pages/settings/backup.rs `export`): the winning live
+/// documents (`all_docs`, with `_id`/`_rev`), and the other versions waiting for staff to
+/// choose.
+async fn export_backup(store: &MemoryStore) -> (Vec<Doc>, Vec<Doc>) {
+    let docs = store.all_docs(None, 100_000).await.unwrap().docs;
+    let others = super::conflicts::pending_versions(store).await.unwrap();
+    (docs, others)
 }
 
-async fn import_backup(store: &MemoryStore, docs: Vec<Doc>) {
+/// What its import does: every version with its own revision, in one replacement, then the
+/// restored conflicts settled (listed for a person, or merged).
+async fn import_backup(store: &MemoryStore, (docs, others): (Vec<Doc>, Vec<Doc>)) {
+    let ids: Vec<String> = others.iter().map(|d| d.id.clone()).collect();
     let revs: Vec<ReplicatedRev> = docs
         .into_iter()
+        .chain(others)
         .map(|d| ReplicatedRev {
             history: d.rev.clone().into_iter().collect(),
             doc: d,
         })
         .collect();
     store.replace_all(revs).await.unwrap();
+    super::conflicts::settle_now(store, &ids).await.unwrap();
 }
 
 /// A device restores an older backup (Settings → Backup → "Replace and import"). The import
@@ -2181,17 +2188,12 @@ fn saving_a_record_keeps_the_fields_a_newer_version_wrote() {
     });
 }
 
-// ---------------------------------------------------------------- faults still open (review 3)
-// Each states the behaviour wanted and fails on the code as it is, so it is ignored until fixed
-// (`cargo test --lib -- --ignored`).
-
-/// A backup holds only each document's winning revision (`all_docs`), and the import replaces
-/// the store with those: a conflict waiting for staff to choose (Settings → Sync → "Conflicts
-/// to settle") loses its other version on restore — the colleague's edit it holds is gone
-/// from the device, and (with the pull checkpoint kept, see above) it is not pulled again.
+/// A conflict waiting for staff to choose (Settings → Sync → "Conflicts to settle") survives a
+/// backup and restore: the other version is in the backup beside the winner, comes back as a
+/// conflicting leaf, and is listed for a person again (review 3, finding 5: before, a backup
+/// held winning revisions only, and the colleague's edit was gone from the device).
 #[test]
-#[ignore = "finding 5 of review 3, not fixed: a backup holds winning revisions only"]
-fn review3_backup_round_trip_drops_the_losing_version_of_a_conflict() {
+fn a_conflict_waiting_for_a_person_survives_backup_and_restore() {
     block_on(async {
         let a = MemoryStore::new();
         let r1 = add(&a, "staff:1", json!({"type": "staff", "name": "张三"})).await;
@@ -2207,13 +2209,37 @@ fn review3_backup_round_trip_drops_the_losing_version_of_a_conflict() {
             history: vec!["2-0000".into(), r1],
         };
         a.put_replicated(vec![theirs]).await.unwrap();
-        assert_eq!(a.rev_tree("staff:1").await.unwrap().conflicts().len(), 1);
+        let tree = a.rev_tree("staff:1").await.unwrap();
+        assert_eq!(tree.conflicts().len(), 1);
+        let winner = tree.winner().unwrap().to_string();
+        let before = a.get("staff:1").await.unwrap();
+        // Not settled yet (the pull's settling has not run): found from the changes feed.
         let backup = export_backup(&a).await;
+        assert_eq!(backup.1.len(), 1);
         import_backup(&a, backup).await;
+        let tree = a.rev_tree("staff:1").await.unwrap();
         assert_eq!(
-            a.rev_tree("staff:1").await.unwrap().conflicts(),
+            tree.conflicts(),
             vec!["2-0000"],
             "the version waiting for staff to choose is gone after backup + restore"
+        );
+        assert_eq!(tree.winner(), Some(winner.as_str()), "the same winner");
+        assert_eq!(a.get("staff:1").await.unwrap().body, before.body);
+        assert_eq!(
+            a.get_rev("staff:1", "2-0000").await.unwrap().body["phone"],
+            json!("186")
+        );
+        // Listed for a person, and so offered in Settings → Sync.
+        let open = super::conflicts::open(&a).await.unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].others[0].rev.as_deref(), Some("2-0000"));
+        // Listed now: a second backup finds it through the list, and restores it the same.
+        let again = export_backup(&a).await;
+        assert_eq!(again.1.len(), 1);
+        import_backup(&a, again).await;
+        assert_eq!(
+            a.rev_tree("staff:1").await.unwrap().conflicts(),
+            vec!["2-0000"]
         );
     });
 }

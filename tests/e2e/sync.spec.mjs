@@ -733,6 +733,53 @@ test('a device restored from an older backup, or erased, gets the server’s new
   expect(a.errors).toEqual([]);
 });
 
+test('a conflict waiting for a person survives a backup and its restore', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const peer = await startPeer();
+  // A customer whose phone two devices changed while cut off: two versions on the server.
+  const customer = {
+    _id: 'customer:01E2EC0NF00000000000000001', type: 'customer', kind: 'Individual', name: '周杰', tier: 'Vip',
+    value: 'High', lifecycle: 'Existing', account_no: '330000000001', branch: 'BR01', phone: '13988887777',
+  };
+  const [h1, ha, hb] = ['1', 'a', 'b'].map((c) => c.repeat(32));
+  await seed(peer, [{ ...customer, _rev: `1-${h1}`, _revisions: { start: 1, ids: [h1] } }]);
+  await seed(peer, [{ ...customer, phone: '13700001111', _rev: `2-${ha}`, _revisions: { start: 2, ids: [ha, h1] } }]);
+  await seed(peer, [{ ...customer, phone: '13600002222', _rev: `2-${hb}`, _revisions: { start: 2, ids: [hb, h1] } }]);
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  await open(a.page, '/settings');
+  const conflict = a.page.getByTestId('conflict').filter({ hasText: '客户 周杰' });
+  const bothVersions = async () => {
+    await expect(conflict.getByTestId('conflict-version')).toHaveCount(2, { timeout: 45_000 });
+    await expect(conflict).toContainText('137****1111');
+    await expect(conflict).toContainText('136****2222');
+  };
+  await bothVersions();
+
+  // A backup now; then restored on this device with the server out of reach (nothing can be
+  // pulled again): the other version is in the file, and waits for a person as before.
+  const downloading = a.page.waitForEvent('download');
+  await a.page.getByTestId('export').click();
+  const file = path.join(os.tmpdir(), `kefu-conflict-backup-${Date.now()}.json`);
+  await (await downloading).saveAs(file);
+  await asManager(a.page);
+  await a.context.setOffline(true);
+  await a.page.getByTestId('import-file').setInputFiles(file);
+  await expect(a.page.getByTestId('import-conflicts')).toHaveText(
+    '另有 1 个待选择的版本（同步冲突），导入后仍在“需要人工选择的冲突”中等待选择。');
+  await a.page.getByTestId('import-summary').getByRole('button', { name: '替换并导入' }).click();
+  await expect(a.page.getByTestId('import-summary')).toHaveCount(0, { timeout: 20_000 });
+  await expect(a.page.locator('.notice')).toContainText('已导入');
+  await bothVersions();
+  // Either version can still be kept; the choice settles it.
+  await conflict.getByTestId('conflict-version').filter({ hasText: '136****2222' })
+    .getByRole('button', { name: '保留此版本' }).click();
+  await expect(a.page.getByTestId('conflict').filter({ hasText: '客户 周杰' })).toHaveCount(0, { timeout: 15_000 });
+  expect(a.errors).toEqual([]);
+});
+
 test('a field a newer version of the app wrote survives an edit on this device and goes back to the server', async ({ browser, server }) => {
   test.setTimeout(120_000);
   const peer = await startPeer();

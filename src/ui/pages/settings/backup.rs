@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 use crate::domain::backup::{self, BackupSummary};
 use crate::store::{Doc, DocStore, ReplicatedRev};
+use crate::sync::conflicts;
 use crate::ui::boot::{branch_settings, load_settings};
 use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::components::ProgressBar;
@@ -82,14 +83,28 @@ async fn export(
             _ => break,
         }
     }
+    // The other versions waiting for staff to choose (of records exported above: not those of
+    // a damaged one), so that a restore does not keep the winner alone.
+    let exported: std::collections::HashSet<&str> = docs
+        .iter()
+        .filter_map(|d| d.get("_id").and_then(Json::as_str))
+        .collect();
+    let others: Vec<Json> = conflicts::pending_versions(&s)
+        .await
+        .map_err(|e| e.message(zh))?
+        .iter()
+        .filter(|d| exported.contains(d.id.as_str()))
+        .map(doc_value)
+        .collect();
     let n = docs.len();
-    let text = backup::write_backup(&state.branch.get_untracked(), now(), docs).map_err(|e| {
-        if zh {
-            e.zh()
-        } else {
-            e.en()
-        }
-    })?;
+    let text =
+        backup::write_backup(&state.branch.get_untracked(), now(), docs, others).map_err(|e| {
+            if zh {
+                e.zh()
+            } else {
+                e.en()
+            }
+        })?;
     Ok((text, n, unreadable))
 }
 
@@ -98,11 +113,18 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
     let zh = state.zh();
     let file = backup::read_backup(&text).map_err(|e| if zh { e.zh() } else { e.en() })?;
     let docs: Vec<Doc> = file.docs.iter().filter_map(value_doc).collect();
+    let others: Vec<Doc> = file.conflicts.iter().filter_map(value_doc).collect();
+    let mut in_conflict: Vec<String> = others.iter().map(|d| d.id.clone()).collect();
+    in_conflict.sort();
+    in_conflict.dedup();
     let s = store();
     let total = docs.len();
     progress.set(Some((0, total)));
+    // Each version with its own revision: a document with others gets its conflicting leaves
+    // back beside the winner.
     let revs: Vec<ReplicatedRev> = docs
         .into_iter()
+        .chain(others)
         .map(|d| ReplicatedRev {
             history: d.rev.clone().into_iter().collect(),
             doc: d,
@@ -110,6 +132,11 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
         .collect();
     // One transaction: the old data stays unless every document of the file was written.
     s.replace_all(revs).await.map_err(|e| e.message(zh))?;
+    // Listed again for a person (the list went with the old data), or merged where the rules
+    // can, as after the pull that brought them.
+    conflicts::settle_now(&s, &in_conflict)
+        .await
+        .map_err(|e| e.message(zh))?;
     // Open cases listed by the deadline the imported calendar gives (a backup of an older
     // version, or of another tool, may hold none).
     let cal = branch_settings(&s).await.calendar;
@@ -262,6 +289,12 @@ pub fn BackupSection() -> impl IntoView {
                         format!("文件有效：共 {} 条记录，导出于 {}。导入将替换本设备上的全部数据。", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                         format!("The file is valid: {} records, exported {}. Importing replaces all data on this device.", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                     )}</p>
+                    {(summary.conflicts > 0).then(|| view! {
+                        <p data-testid="import-conflicts">{move || lang.get().s(
+                            format!("另有 {} 个待选择的版本（同步冲突），导入后仍在“需要人工选择的冲突”中等待选择。", summary.conflicts),
+                            format!("Also {} other versions waiting to be chosen (sync conflicts); after the import they still wait under Conflicts to settle.", summary.conflicts),
+                        )}</p>
+                    })}
                     <button type="button" class="primary" on:click=on_import disabled=move || busy.get() || !allowed()>
                         {t2("替换并导入", "Replace and import")}
                     </button>
