@@ -153,12 +153,22 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   const npsColumn = page.getByTestId('responses-table').locator('th', { hasText: /^nps$/ });
   await expect(npsChart).toHaveAttribute('aria-label', /^您有多大可能/);
   await expect(npsColumn).toHaveAttribute('title', /^您有多大可能/);
+  // So are a choice question's bars and a scale's mean.
+  const serviceBars = page.getByTestId('dist-q1').getByTestId('bar');
+  const overallDist = page.getByTestId('dist-overall');
+  await expect(serviceBars.first()).toContainText('开户');
+  await expect(overallDist).toContainText('均值 3.67');
   await page.getByTestId('lang-switch').click();
   await expect(npsChart).toHaveAttribute('aria-label', /^How likely are you to recommend/);
   await expect(page.getByTestId('dist-q1').getByRole('img')).toHaveAttribute('aria-label', 'What did you come for today?');
   await expect(npsColumn).toHaveAttribute('title', /^How likely are you to recommend/);
+  await expect(serviceBars.first()).toContainText('Open an account');
+  await expect(serviceBars.nth(1)).toContainText('Trading enquiry');
+  await expect(overallDist).toContainText('mean 3.67');
+  await expect(page.getByTestId('dist-q1')).not.toContainText('开户');
   await page.getByTestId('lang-switch').click();
   await expect(npsChart).toHaveAttribute('aria-label', /^您有多大可能/);
+  await expect(serviceBars.first()).toContainText('开户');
 
   // The low score opened one follow-up (a return visit), linked to its response.
   await expect(page.getByTestId('followup')).toHaveCount(1);

@@ -4,9 +4,12 @@
 use leptos::prelude::*;
 
 /// Horizontal bars: one row per (label, count), the count and share written beside each bar;
-/// `label` names it for screen readers (a derived signal follows the language).
+/// `label` names it for screen readers. Both may be derived signals that follow the language.
 #[component]
-pub fn BarChart(rows: Vec<(String, usize)>, #[prop(into)] label: Signal<String>) -> impl IntoView {
+pub fn BarChart(
+    rows: Vec<(Signal<String>, usize)>,
+    #[prop(into)] label: Signal<String>,
+) -> impl IntoView {
     let total: usize = rows.iter().map(|r| r.1).sum();
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let row_h = 22.0;

@@ -458,19 +458,30 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
             let label = Signal::derive(move || t.get(zh()).to_string());
             let chart = match (&q.distribution, kind) {
                 (Distribution::Scores(d), _) => {
-                    let rows = d.iter().map(|(v, n)| (v.to_string(), *n)).collect();
+                    let rows = d
+                        .iter()
+                        .map(|(v, n)| {
+                            let v = v.to_string();
+                            (Signal::derive(move || v.clone()), *n)
+                        })
+                        .collect();
                     view! { <BarChart rows=rows label=label/> }.into_any()
                 }
                 (
                     Distribution::Options(d),
                     Some(QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options }),
                 ) => {
-                    let z = lang.get_untracked().is_zh();
+                    // Each option named in the language shown, and again after a switch.
                     let rows = d
                         .iter()
                         .map(|(id, n)| {
-                            let l = options.iter().find(|o| &o.id == id).map(|o| o.label.get(z).to_string()).unwrap_or_else(|| id.clone());
-                            (l, *n)
+                            let option = options.iter().find(|o| &o.id == id).map(|o| o.label.clone());
+                            let id = id.clone();
+                            let name = Signal::derive(move || match &option {
+                                Some(l) => l.get(zh()).to_string(),
+                                None => id.clone(),
+                            });
+                            (name, *n)
                         })
                         .collect();
                     view! { <BarChart rows=rows label=label/> }.into_any()
@@ -482,7 +493,7 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                     <h3>{i + 1}". " {move || text.get(zh()).to_string()}</h3>
                     <p class="small muted">
                         {move || if zh() { format!("作答 {} 人", q.n) } else { format!("{} answered", q.n) }}
-                        {q.mean.map(|m| format!(" · {} {m:.2}", if lang.get_untracked().is_zh() { "均值" } else { "mean" }))}
+                        {q.mean.map(|m| move || format!(" · {} {m:.2}", if zh() { "均值" } else { "mean" }))}
                     </p>
                     {chart}
                 </div>
