@@ -174,3 +174,55 @@ pub fn on_interval(every: std::time::Duration, f: impl Fn() + 'static) {
         }
     });
 }
+
+const TAB_LOCK_PREFIX: &str = "kefu-tab:";
+
+/// Holds a Web Lock named for this tab ([`tab_id`]) for the life of the page, so that other
+/// tabs can tell it is open ([`open_tabs`]); the browser lets go of it when the tab closes or
+/// crashes. Does nothing where Web Locks are missing.
+pub fn hold_tab_lock() {
+    let Some(locks) = web_locks() else {
+        return;
+    };
+    let Ok(request) = js_sys::Reflect::get(&locks, &"request".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return;
+    };
+    // Held until the page goes: the callback's promise never settles.
+    let hold = wasm_bindgen::closure::Closure::once_into_js(|_lock: wasm_bindgen::JsValue| {
+        wasm_bindgen::JsValue::from(js_sys::Promise::new(&mut |_, _| {}))
+    });
+    let name = format!("{TAB_LOCK_PREFIX}{}", tab_id());
+    let _ = request.call2(&locks, &name.into(), &hold);
+}
+
+/// The ids of the tabs of this app open in this browser now (each holds its lock,
+/// [`hold_tab_lock`]); None where Web Locks are missing.
+pub async fn open_tabs() -> Option<std::collections::HashSet<String>> {
+    let locks = web_locks()?;
+    let query = js_sys::Reflect::get(&locks, &"query".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let promise = query
+        .call0(&locks)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let snapshot = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let held = js_sys::Reflect::get(&snapshot, &"held".into()).ok()?;
+    let held: js_sys::Array = held.dyn_into().ok()?;
+    Some(
+        held.iter()
+            .filter_map(|l| js_sys::Reflect::get(&l, &"name".into()).ok()?.as_string())
+            .filter_map(|n| n.strip_prefix(TAB_LOCK_PREFIX).map(str::to_string))
+            .collect(),
+    )
+}
+
+fn web_locks() -> Option<wasm_bindgen::JsValue> {
+    js_sys::Reflect::get(&window().navigator(), &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null())
+}

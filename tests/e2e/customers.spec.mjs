@@ -368,11 +368,14 @@ test('the customer form keeps a draft across a reload, for a new customer and an
   const b = await context.newPage();
   await open(b, customerUrl);
   await page.getByTestId('customer-edit').click();
-  await b.getByTestId('customer-edit').click();
   await page.locator('#cust-account').fill('350000000077');
-  await b.locator('#cust-phone').fill('13900005555');
+  // B opens the same form while A is typing in hers: A's draft stays A's (before, the second
+  // tab took it over as if A's tab were closed).
+  await b.getByTestId('customer-edit').click();
+  await expect(b.getByTestId('customer-form')).toHaveAttribute('data-drafts-checked', 'true');
   await expect(b.getByTestId('customer-draft-restored')).toHaveCount(0);
   await expect(b.locator('#cust-account')).toHaveValue('');
+  await b.locator('#cust-phone').fill('13900005555');
   await b.getByTestId('customer-save').click();
   await expect(b.getByTestId('customer-form')).toHaveCount(0);
   await page.getByTestId('customer-save').click();
@@ -389,6 +392,16 @@ test('the customer form keeps a draft across a reload, for a new customer and an
   await expect(page.getByTestId('phone-value')).toHaveText('139****5555');
   await expect(page.getByTestId('account-value')).toContainText('0077');
   await page.getByTestId('customer-edit').click();
+  await expect(page.getByTestId('customer-form')).toHaveAttribute('data-drafts-checked', 'true');
   await expect(page.getByTestId('customer-draft-restored')).toHaveCount(0);
+  await page.getByRole('button', { name: '取消' }).click();
+  // A tab closed with typing in its form: the next tab to open the form takes it up.
+  await open(b, customerUrl);
+  await b.getByTestId('customer-edit').click();
+  await b.locator('#cust-email').fill('zhou@example.com');
   await b.close();
+  await page.getByTestId('customer-edit').click();
+  await expect(page.getByTestId('customer-draft-restored')).toContainText('已恢复上次未保存的客户草稿。');
+  await expect(page.locator('#cust-email')).toHaveValue('zhou@example.com');
+  await expect(page.locator('#cust-phone')).toHaveValue('13900005555');
 });

@@ -20,7 +20,7 @@ use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
-    local_keys, local_read, local_remove, local_write, new_id, now, now_millis, tab_id,
+    local_keys, local_read, local_remove, local_write, new_id, now, now_millis, open_tabs, tab_id,
 };
 use crate::ui::state::{app, store};
 
@@ -33,18 +33,23 @@ fn draft_prefix(id: Option<&str>) -> String {
     format!("kefu.customers.form-draft.{}.", id.unwrap_or("new"))
 }
 
-/// The draft to take up, kept under `own` (this tab's key), else the newest one under `prefix`
-/// (left by a tab closed since), which this tab takes over.
-fn kept_draft(prefix: &str, own: &str) -> Option<CustomerDraft> {
-    let kept = |k: &str| local_read::<CustomerDraft>(k).filter(|d| !d.is_empty());
-    kept(own).or_else(|| {
-        let (key, d) = local_keys(prefix)
-            .into_iter()
-            .filter_map(|k| kept(&k).map(|d| (k, d)))
-            .max_by_key(|(_, d)| d.at)?;
-        local_remove(&key);
-        Some(d)
-    })
+/// This tab's own draft, kept under `own` (a reload keeps the tab's id).
+fn own_draft(own: &str) -> Option<CustomerDraft> {
+    local_read::<CustomerDraft>(own).filter(|d| !d.is_empty())
+}
+
+/// The newest draft under `prefix` left by a tab that is closed now (a closed tab, a crash),
+/// with its key, for this tab to take over. A tab still open keeps its own: a second tab
+/// opening the same form must not take what the first is typing. Where the browser cannot
+/// say which tabs are open (no Web Locks), none is offered.
+async fn orphaned_draft(prefix: &str, own: &str) -> Option<(String, CustomerDraft)> {
+    let open = open_tabs().await?;
+    let (key, d) = local_keys(prefix)
+        .into_iter()
+        .filter(|k| k != own && !open.contains(&k[prefix.len()..]))
+        .filter_map(|k| own_draft(&k).map(|d| (k, d)))
+        .max_by_key(|(_, d)| d.at)?;
+    Some((key, d))
 }
 
 fn pick<T: Copy>(all: &[T], s: &str) -> T {
@@ -98,8 +103,10 @@ pub fn CustomerForm(
     let fresh = CustomerFields::of(initial.as_ref(), &state.branch.get_untracked().code);
     let prefix = draft_prefix(initial.as_ref().map(|c| c.id.as_str()));
     let key = StoredValue::new(format!("{prefix}{}", tab_id()));
-    let kept = kept_draft(&prefix, &key.get_value());
+    let kept = own_draft(&key.get_value());
     let restored = RwSignal::new(kept.is_some());
+    // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
+    let drafts_checked = RwSignal::new(kept.is_some());
     let start = kept.map_or_else(|| fresh.clone(), |d| fresh.with_draft(&d));
     let name = RwSignal::new(start.name);
     let phone = RwSignal::new(start.phone);
@@ -155,6 +162,20 @@ pub fn CustomerForm(
             local_write(&key.get_value(), &d);
         }
     });
+    // None of this tab's own: a draft a closed tab left is taken up, unless typing began.
+    if !drafts_checked.get_untracked() {
+        spawn_local(async move {
+            let found = orphaned_draft(&prefix, &key.get_value()).await;
+            // Taken only into an untouched form (else it stays for another time).
+            let untouched = fresh.with_value(|f| untrack(fields).draft_over(f).is_empty());
+            if let (Some((orphan, d)), true) = (found, untouched) {
+                local_remove(&orphan);
+                show(fresh.with_value(|f| f.with_draft(&d)));
+                restored.set(true);
+            }
+            drafts_checked.set(true);
+        });
+    }
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let account_taken = RwSignal::new(false);
@@ -360,7 +381,8 @@ pub fn CustomerForm(
     ]);
 
     view! {
-        <form class="panel customer-form" on:submit=save data-testid="customer-form" novalidate>
+        <form class="panel customer-form" on:submit=save data-testid="customer-form" novalidate
+            data-drafts-checked=move || drafts_checked.get().to_string()>
             <h2>{move || if initial.is_some() { lang.get().t("编辑客户", "Edit customer") } else { lang.get().t("新建客户", "New customer") }}</h2>
             {move || restored.get().then(|| view! {
                 <div class="draft-banner row" data-testid="customer-draft-restored" role="status">
