@@ -288,6 +288,30 @@ test('list view, filters, CSV export with a BOM, a customer picked by name and a
   await detail.getByRole('button', { name: '放弃…' }).click();
   await detail.getByRole('button', { name: '确认放弃' }).click();
   await expect(detail.getByRole('alert').last()).toContainText('请填写原因');
+  // Done: it leaves the list's "active" filter, but the dialog keeps showing it, says so, and
+  // offers to reopen it (before, the dialog went blank: "not in the current filter").
+  await detail.getByRole('button', { name: '完成' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('已完成');
+  await expect(detail.getByTestId('detail-unlisted')).toContainText('此需求已不在当前筛选中');
+  await detail.getByRole('button', { name: '重新打开' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('待处理');
+  await expect(detail.getByTestId('detail-unlisted')).toHaveCount(0);
+  // Dropped in English: the reason in plain parentheses; then reopened. (The dialog holds the
+  // page: the language is switched with it closed.)
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+  await page.getByTestId('lang-switch').click();
+  await table.getByRole('button', { name: '大额资金转入咨询' }).click();
+  await detail.getByRole('button', { name: 'Drop…' }).click();
+  await detail.locator('#dm-drop-reason').fill('customer withdrew');
+  await detail.getByRole('button', { name: 'Drop it' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('Dropped (customer withdrew)');
+  await detail.getByRole('button', { name: 'Reopen' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('Open');
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+  await page.getByTestId('lang-switch').click();
+  await table.getByRole('button', { name: '大额资金转入咨询' }).click();
   // Convert to complaint goes to the intake with the demand's id.
   await detail.getByTestId('to-complaint').click();
   await expect(page).toHaveURL(/\/complaints\/new\?from_demand=demand%3A|\/complaints\/new\?from_demand=demand:/);

@@ -111,14 +111,19 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
     let lookup = id.clone();
-    let found = move || -> Option<(Demand, Loaded)> {
+    // The demand as this dialog's last action left it: shown while it is out of the list's
+    // filter (marked done or dropped under "active"), so the result can be seen and undone.
+    let acted = RwSignal::new(None::<Demand>);
+    let found = move || -> Option<(Demand, Loaded, bool)> {
         ctx.loaded.with(|l| {
-            l.as_ref().and_then(|l| {
-                l.demands
-                    .iter()
-                    .find(|d| d.id == lookup)
-                    .map(|d| (d.clone(), l.clone()))
-            })
+            let l = l.as_ref()?;
+            match l.demands.iter().find(|d| d.id == lookup) {
+                Some(d) => Some((d.clone(), l.clone(), true)),
+                None => acted
+                    .get()
+                    .filter(|d| d.id == lookup)
+                    .map(|d| (d, l.clone(), false)),
+            }
         })
     };
     let close_id = id.clone();
@@ -136,6 +141,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             match env.update(&id, |d, by| d.transition(to, by, now())).await {
                 Ok(d) => {
                     dropping.set(false);
+                    acted.set(Some(d.clone()));
                     state.tell(
                         format!("状态已改为“{}”", d.status.label(true)),
                         format!("Status now “{}”", d.status.label(false)),
@@ -183,7 +189,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
             {move || {
                 let navigate = navigate.clone();
-                let Some((d, l)) = found() else {
+                let Some((d, l, listed)) = found() else {
                     return view! { <p class="muted">{t2("该需求不在当前筛选中", "This demand is not in the current filter")}</p> }.into_any();
                 };
                 let zh = lang.get().is_zh();
@@ -235,11 +241,17 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                 let id_visit = id.clone();
                 let id_complaint = id.clone();
                 view! {
+                    {(!listed).then(|| view! {
+                        <p class="small muted" data-testid="detail-unlisted">{t2(
+                            "此需求已不在当前筛选中，关闭后将不再显示于列表。",
+                            "This demand is no longer in the current filter; the list will not show it after you close this.",
+                        )}</p>
+                    })}
                     <p class="dm-desc" data-testid="detail-desc">{d.description.clone()}</p>
                     <dl class="dm-dl">
                         <dt>{t2("类型", "Type")}</dt><dd>{d.kind.label(zh)}</dd>
                         <dt>{t2("状态", "Status")}</dt><dd data-testid="detail-status">{d.status.label(zh)}
-                            {match &d.status { DemandStatus::Dropped { reason } => format!("（{reason}）"), _ => String::new() }}</dd>
+                            {match &d.status { DemandStatus::Dropped { reason } if zh => format!("（{reason}）"), DemandStatus::Dropped { reason } => format!(" ({reason})"), _ => String::new() }}</dd>
                         <dt>{t2("客户", "Customer")}</dt><dd>{if customer.is_empty() { "—".to_string() } else { format!("{customer}{}", tier.map(|t| format!(" · {t}")).unwrap_or_default()) }}</dd>
                         <dt>{t2("紧急 / 重要", "Urgency / importance")}</dt><dd>{format!("{} / {}", d.urgency, d.importance)}</dd>
                         <dt>{t2("客户价值 / 需求强度 / 服务成本", "Value / intensity / cost")}</dt>
