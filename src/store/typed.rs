@@ -2,7 +2,7 @@
 //! `from_doc`, and typed load/save/page helpers over any [`DocStore`].
 
 use super::{summary, Cursor, Doc, DocStore, KeyRange, Query, StoreError};
-use crate::domain::Record;
+use crate::domain::{records, Record};
 use serde_json::Value as Json;
 
 /// A record as a document: `_id`/`_rev` move to the envelope, `"type": T::TYPE` is set.
@@ -72,6 +72,37 @@ pub async fn load<T: Record, S: DocStore>(store: &S, id: &str) -> Result<T, Stor
     from_doc(store.get(id).await?)
 }
 
+/// A record's document to write, with how this version reads documents of its type (for
+/// [`keep_unknown_fields`]): made by [`record_doc`], or [`RecordDoc::of`] from a [`to_doc`]
+/// the caller added to.
+pub struct RecordDoc {
+    pub doc: Doc,
+    reread: fn(Doc) -> Option<Json>,
+}
+
+impl RecordDoc {
+    /// `doc`, the document of a `T` (from [`to_doc`], perhaps given a field the store derives).
+    pub fn of<T: Record>(doc: Doc) -> Self {
+        RecordDoc {
+            doc,
+            reread: reread::<T>,
+        }
+    }
+}
+
+/// A record's document ([`to_doc`]), to write with [`put`] or [`bulk`].
+pub fn record_doc<T: Record>(record: &T) -> Result<RecordDoc, StoreError> {
+    to_doc(record).map(RecordDoc::of::<T>)
+}
+
+/// A document of a `T` as this version reads and writes it back: its body less what the
+/// record drops. The same reading and writing a load and a save use, so a page that saves a
+/// type adds no code of that type's (every type in one table added 44 KB to every page).
+fn reread<T: Record>(doc: Doc) -> Option<Json> {
+    let record = from_doc::<T>(doc).ok()?;
+    to_doc(&record).ok().map(|d| d.body)
+}
+
 /// Saves a record (its `_rev` must be current; None for a new one). Returns the new revision,
 /// which the caller keeps in the record for the next save.
 /// Only the document is made per record type; the write is one future for all types.
@@ -79,50 +110,63 @@ pub fn save<'a, T: Record, S: DocStore>(
     store: &'a S,
     record: &T,
 ) -> impl std::future::Future<Output = Result<String, StoreError>> + 'a {
-    put_doc(store, to_doc(record))
+    put_doc(store, record_doc(record))
 }
 
 async fn put_doc<S: DocStore>(
     store: &S,
-    doc: Result<Doc, StoreError>,
+    doc: Result<RecordDoc, StoreError>,
 ) -> Result<String, StoreError> {
     put(store, doc?).await
 }
 
 /// Writes a record's document as [`DocStore::put`] does, keeping the stored revision's fields
 /// this version does not know ([`keep_unknown_fields`]).
-pub async fn put<S: DocStore>(store: &S, mut doc: Doc) -> Result<String, StoreError> {
+pub async fn put<S: DocStore>(store: &S, mut doc: RecordDoc) -> Result<String, StoreError> {
     keep_unknown_fields(store, std::slice::from_mut(&mut doc)).await;
-    store.put(doc).await
+    store.put(doc.doc).await
 }
 
 /// Writes records' documents in one transaction as [`DocStore::bulk`] does, keeping each
 /// stored revision's fields this version does not know ([`keep_unknown_fields`]).
-pub async fn bulk<S: DocStore>(store: &S, mut docs: Vec<Doc>) -> Result<Vec<String>, StoreError> {
+pub async fn bulk<S: DocStore>(
+    store: &S,
+    mut docs: Vec<RecordDoc>,
+) -> Result<Vec<String>, StoreError> {
     keep_unknown_fields(store, &mut docs).await;
-    store.bulk(docs).await
+    store.bulk(docs.into_iter().map(|d| d.doc).collect()).await
 }
 
-/// Carries into each edit the top-level fields its parent revision holds that this version's
-/// record does not know: a newer version of the app (on another device) wrote them, and an
-/// edit here must not drop them for every device (`domain::records::unknown_fields`). A new
-/// document, a deletion, or a parent that cannot be read is left as it is (the write then
-/// fails or succeeds as it would have).
-pub async fn keep_unknown_fields<S: DocStore>(store: &S, docs: &mut [Doc]) {
-    for doc in docs.iter_mut() {
+/// Carries into each edit the fields its parent revision holds that this version's record
+/// drops, at any depth: a newer version of the app (on another device) wrote them, and an edit
+/// here must not drop them for every device. What is dropped is what the parent holds and
+/// lacks once read and written back as the record; each goes back where the edit still has
+/// its place (`domain::records::keep_dropped`: into the same object, or the same list
+/// element, never another; not a field this version knows and the edit cleared). A parent that
+/// does not read as the record keeps its top-level fields the record does not name
+/// (`domain::records::unknown_fields`). A new document, a deletion, or a parent that cannot be
+/// read is left as it is (the write then fails or succeeds as it would have).
+pub async fn keep_unknown_fields<S: DocStore>(store: &S, docs: &mut [RecordDoc]) {
+    for RecordDoc { doc, reread } in docs.iter_mut() {
         let (Some(rev), Some(ty), false) = (doc.rev.as_deref(), doc.doc_type(), doc.deleted) else {
             continue;
         };
         let Ok(parent) = store.get_rev(&doc.id, rev).await else {
             continue;
         };
-        let Some(stored) = parent.body.as_object() else {
-            continue;
-        };
-        let unknown = crate::domain::records::unknown_fields(ty, stored);
-        if let Some(body) = doc.body.as_object_mut() {
-            for (key, value) in unknown {
-                body.entry(key).or_insert(value);
+        let (ty, stored) = (ty.to_string(), parent.body.clone());
+        match reread(parent) {
+            Some(back) => records::keep_dropped(&ty, &stored, &back, &mut doc.body),
+            None => {
+                let Some(stored) = stored.as_object() else {
+                    continue;
+                };
+                let unknown = records::unknown_fields(&ty, stored);
+                if let Some(body) = doc.body.as_object_mut() {
+                    for (key, value) in unknown {
+                        body.entry(key).or_insert(value);
+                    }
+                }
             }
         }
     }

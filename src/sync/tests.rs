@@ -2172,7 +2172,7 @@ fn saving_a_record_keeps_the_fields_a_newer_version_wrote() {
         );
         // The pages' bulk writes keep it too.
         c.name = "王芳".into();
-        typed::bulk(&s, vec![typed::to_doc(&c).unwrap()])
+        typed::bulk(&s, vec![typed::record_doc(&c).unwrap()])
             .await
             .unwrap();
         let after = s.get("customer:01").await.unwrap();
@@ -2185,6 +2185,161 @@ fn saving_a_record_keeps_the_fields_a_newer_version_wrote() {
             s.get("customer:01").await.unwrap().body.get("risk_level"),
             None
         );
+    });
+}
+
+/// A field a newer version added inside a field this one knows (a complainant's `id_type`, a
+/// history event's `device`, a round's `sla_paused`, a corrective action's `evidence`) was
+/// dropped by the next save here: only top-level fields were carried. Now what this version
+/// drops at any depth goes back where the edit still has it, by an action that appends to the
+/// history and changes the current round, and by an edit of the complainant; a field cleared
+/// here stays cleared, and a list element's field is not given to another element.
+#[test]
+fn saving_a_complaint_keeps_the_fields_a_newer_version_wrote_inside_known_ones() {
+    use crate::domain::complaint::{
+        Action, Category, Channel, Complainant, Complaint, CorrectiveAction, Draft, Responsibility,
+    };
+    use crate::domain::staff::{Actor, Role};
+    use crate::store::typed;
+    let at = |m: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(16, m, 0)
+            .unwrap()
+    };
+    let person = |name: &str, role: Role| Actor {
+        id: format!("staff:{name}"),
+        name: name.into(),
+        role,
+    };
+    let specialist = person("张敏", Role::Specialist);
+    let draft = Draft {
+        complainant: Complainant {
+            name: "周杰".into(),
+            phone: "13700001111".into(),
+            email: "zj@example.com".into(),
+            ..Default::default()
+        },
+        channel: Some(Channel::Phone),
+        received_at: Some(at(0)),
+        narrative: "排队两小时".into(),
+        ..Default::default()
+    };
+    /// As `complaints::repo::save_complaint` writes one: with the store's listed deadline.
+    async fn save(s: &MemoryStore, c: &Complaint) -> String {
+        let mut doc = typed::to_doc(c).unwrap();
+        doc.body["deadline"] = json!(format!("2026-12-1{}T16:00:00", c.history.len()));
+        typed::put(s, typed::RecordDoc::of::<Complaint>(doc))
+            .await
+            .unwrap()
+    }
+    block_on(async {
+        let s = MemoryStore::new();
+        let mut c = Complaint::receive(
+            &draft,
+            "complaint:01".into(),
+            "TS-1".into(),
+            "BR01",
+            &specialist,
+            at(0),
+        )
+        .unwrap();
+        c.from_demand = Some("demand:01".into());
+        let classify = Action::Classify {
+            category: Category::Other,
+            severity: 2,
+            department: "营业部".into(),
+        };
+        c.apply(classify, &specialist, at(1)).unwrap();
+        c.apply(Action::StartInvestigation, &specialist, at(2))
+            .unwrap();
+        let opinion = |actions: &[&str]| Action::SubmitOpinion {
+            responsibility: Responsibility::OursPartial,
+            opinion: "致歉".into(),
+            corrective_actions: actions
+                .iter()
+                .map(|a| CorrectiveAction::new(a, "运营部", None))
+                .collect(),
+        };
+        let findings = Action::RecordFindings {
+            findings: "叫号系统故障".into(),
+        };
+        c.apply(findings, &specialist, at(3)).unwrap();
+        c.apply(opinion(&["升级叫号系统", "培训"]), &specialist, at(4))
+            .unwrap();
+        c.rev = Some(save(&s, &c).await);
+        // A newer version of the app on another device adds fields inside known ones.
+        let mut doc = s.get("complaint:01").await.unwrap();
+        doc.body["complainant"]["id_type"] = json!("passport");
+        doc.body["history"][0]["device"] = json!("pad-2");
+        doc.body["rounds"][0]["sla_paused"] = json!(true);
+        doc.body["rounds"][0]["corrective_actions"][0]["evidence"] = json!("photo.jpg");
+        s.put(doc).await.unwrap();
+
+        // An action: refused by the supervisor (a history event appended, the round changed).
+        let mut c: Complaint = typed::load(&s, "complaint:01").await.unwrap();
+        let reject = Action::Reject {
+            why: "再查".into()
+        };
+        c.apply(reject, &person("李强", Role::Supervisor), at(5))
+            .unwrap();
+        c.rev = Some(save(&s, &c).await);
+        let after = s.get("complaint:01").await.unwrap().body;
+        assert_eq!(after["complainant"]["id_type"], json!("passport"));
+        assert_eq!(after["history"][0]["device"], json!("pad-2"));
+        let events = after["history"].as_array().unwrap();
+        assert_eq!(events.len(), c.history.len(), "one appended");
+        assert_eq!(events.last().unwrap()["action"], json!("reject"));
+        assert_eq!(
+            events.last().unwrap().get("device"),
+            None,
+            "not on the new one"
+        );
+        assert_eq!(after["rounds"][0]["sla_paused"], json!(true));
+        assert_eq!(
+            after["rounds"][0]["corrective_actions"][0]["evidence"],
+            json!("photo.jpg")
+        );
+
+        // A new opinion whose actions are others: the first action's evidence is not given to
+        // the action now first; the round keeps its field.
+        c.apply(opinion(&["培训", "复盘"]), &specialist, at(6))
+            .unwrap();
+        c.rev = Some(save(&s, &c).await);
+        let after = s.get("complaint:01").await.unwrap().body;
+        let actions = &after["rounds"][0]["corrective_actions"];
+        assert_eq!(actions[0]["description"], json!("培训"));
+        assert_eq!(
+            actions[0].get("evidence"),
+            None,
+            "not moved to another action"
+        );
+        assert_eq!(actions[1].get("evidence"), None);
+        assert_eq!(after["rounds"][0]["sla_paused"], json!(true));
+        assert_eq!(after["history"][0]["device"], json!("pad-2"));
+
+        // An edit of the complainant, clearing the email and the demand it came from.
+        c.complainant.phone = "13700002222".into();
+        c.complainant.email.clear();
+        c.from_demand = None;
+        c.rev = Some(typed::save(&s, &c).await.unwrap());
+        let after = s.get("complaint:01").await.unwrap().body;
+        assert_eq!(after["complainant"]["id_type"], json!("passport"));
+        assert_eq!(after["complainant"]["phone"], json!("13700002222"));
+        assert_eq!(
+            after["complainant"]["email"],
+            json!(""),
+            "cleared here, stays cleared"
+        );
+        assert_eq!(
+            after.get("from_demand"),
+            None,
+            "cleared here, not brought back"
+        );
+        assert_eq!(after["history"][0]["device"], json!("pad-2"));
+        assert_eq!(after["rounds"][0]["sla_paused"], json!(true));
+        // The store's listed deadline is its own: not carried into a save without one.
+        assert_eq!(after.get("deadline"), None);
     });
 }
 

@@ -55,7 +55,8 @@ pub async fn save_complaint(
     c: &mut Complaint,
     cal: &WorkingCalendar,
 ) -> Result<(), StoreError> {
-    let rev = typed::put(store, complaint_doc(c, cal)?).await?;
+    let doc = typed::RecordDoc::of::<Complaint>(complaint_doc(c, cal)?);
+    let rev = typed::put(store, doc).await?;
     c.rev = Some(rev);
     Ok(())
 }

@@ -337,8 +337,8 @@ pub fn CustomerForm(
                 Vec::new()
             };
             let moved = demands.len();
-            let docs: Result<Vec<_>, _> = std::iter::once(typed::to_doc(&rec))
-                .chain(demands.iter().map(typed::to_doc))
+            let docs: Result<Vec<_>, _> = std::iter::once(typed::record_doc(&rec))
+                .chain(demands.iter().map(typed::record_doc))
                 .collect();
             let saved = match docs {
                 Ok(docs) => typed::bulk(&s, docs).await,

@@ -215,10 +215,10 @@ impl Env {
                 staff_id: d.owner.clone().or(Some(by.clone())),
                 status: CareStatus::Open,
             };
-            docs.push(typed::to_doc(&task).map_err(|e| self.store_msg(e))?);
+            docs.push(typed::record_doc(&task).map_err(|e| self.store_msg(e))?);
         }
         d.add_link(DemandLink::ReturnVisit(task_id.clone()), &by, now());
-        docs.push(typed::to_doc(&d).map_err(|e| self.store_msg(e))?);
+        docs.push(typed::record_doc(&d).map_err(|e| self.store_msg(e))?);
         typed::bulk(st, docs).await.map_err(|e| self.store_msg(e))?;
         Ok(task_id)
     }
