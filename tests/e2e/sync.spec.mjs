@@ -783,9 +783,20 @@ test('a conflict waiting for a person survives a backup and its restore', async 
 test('a field a newer version of the app wrote survives an edit on this device and goes back to the server', async ({ browser, server }) => {
   test.setTimeout(120_000);
   const peer = await startPeer();
-  // A case as a newer version (on another device) wrote it: with a field this one does not know.
+  // A case as a newer version (on another device) wrote it: with fields this one does not know,
+  // at the top level and inside fields it knows (the complainant, a history event, a round).
   const [doc] = seedDocs(1);
   doc.source_app_v9 = { channel: '微信小程序', ticket: 'WX-7781' };
+  doc.complainant.id_type = 'passport';
+  const event = (action, from, to) => ({
+    at: '2026-11-20T09:30:00', by: { id: 'staff:01SEED', name: '种子' }, action,
+    from_status: from, to_status: to, round: 1,
+  });
+  doc.history = [
+    { ...event('receive', 'received', 'received'), device: 'pad-2' },
+    { ...event('classify', 'received', 'classified'), device: 'pad-2' },
+  ];
+  doc.rounds[0].sla_paused = true;
   await seed(peer, [doc]);
   const a = await device(browser, server);
   await setUpStaff(a.page);
@@ -800,5 +811,10 @@ test('a field a newer version of the app wrote survives an edit on this device a
   const r = { body: await onServer() };
   expect(r.body.status).toBe('investigating');
   expect(r.body.source_app_v9).toEqual({ channel: '微信小程序', ticket: 'WX-7781' });
+  // And those inside known fields, where this device's action left them (not on its own event).
+  expect(r.body.complainant.id_type).toBe('passport');
+  expect(r.body.history.map((e) => [e.action, e.device])).toEqual([
+    ['receive', 'pad-2'], ['classify', 'pad-2'], ['start_investigation', undefined]]);
+  expect(r.body.rounds[0].sla_paused).toBe(true);
   expect(a.errors).toEqual([]);
 });
