@@ -2177,6 +2177,16 @@ fn saving_a_record_keeps_the_fields_a_newer_version_wrote() {
             .unwrap();
         let after = s.get("customer:01").await.unwrap();
         assert_eq!(after.body["risk_level"], json!("C4"), "kept by typed::bulk");
+        // A save meant for new records, given one saved before, keeps the top-level fields.
+        c.rev = after.rev.clone();
+        c.name = "王芳芳".into();
+        c.rev = Some(typed::save_new(&s, &c).await.unwrap());
+        let after = s.get("customer:01").await.unwrap();
+        assert_eq!(
+            after.body["risk_level"],
+            json!("C4"),
+            "kept by typed::save_new"
+        );
         // A plain store write (a purge) keeps only what it is given.
         let mut plain = typed::to_doc(&c).unwrap();
         plain.rev = after.rev.clone();

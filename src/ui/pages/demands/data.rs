@@ -143,9 +143,10 @@ impl Env {
             })
     }
 
-    /// Saves a new demand.
+    /// Saves a new demand (`typed::save_new`: the header's demand dialog, in every page's part
+    /// of the wasm, does not read demands).
     pub async fn create(&self, d: &Demand) -> Result<(), String> {
-        typed::save(&self.store, d)
+        typed::save_new(&self.store, d)
             .await
             .map(|_| ())
             .map_err(|e| self.store_msg(e))
