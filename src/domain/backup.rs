@@ -152,7 +152,11 @@ impl BackupError {
                 index + 1
             ),
             BackupError::DamagedRecord { index, id, detail } => {
-                format!("第 {} 条记录（{id}）内容有误，无法读取（{detail}）", index + 1)
+                format!(
+                    "第 {} 条记录（{id}）内容有误，无法读取（{}）",
+                    index + 1,
+                    plain_detail(detail, true)
+                )
             }
         }
     }
@@ -192,9 +196,58 @@ impl BackupError {
                 index + 1
             ),
             BackupError::DamagedRecord { index, id, detail } => {
-                format!("Record {} ({id}) is damaged and cannot be read ({detail})", index + 1)
+                format!(
+                    "Record {} ({id}) is damaged and cannot be read ({})",
+                    index + 1,
+                    plain_detail(detail, false)
+                )
             }
         }
+    }
+}
+
+/// What is wrong with a record that does not read, in words: the reading's own message names
+/// the value or field in code terms ("unknown variant `x`, expected one of `a`, `b`…"), which
+/// is kept to the value or field it names.
+fn plain_detail(detail: &str, zh: bool) -> String {
+    let quoted = |after: &str| {
+        detail
+            .split_once(after)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_string)
+    };
+    if let Some(v) = quoted("unknown variant `") {
+        return if zh {
+            format!("“{v}”不是该项可取的值")
+        } else {
+            format!("“{v}” is not a value this version knows")
+        };
+    }
+    if let Some(f) = quoted("missing field `") {
+        return if zh {
+            format!("缺少“{f}”")
+        } else {
+            format!("“{f}” is missing")
+        };
+    }
+    if let Some(f) = quoted("unknown field `") {
+        return if zh {
+            format!("有不认识的字段“{f}”")
+        } else {
+            format!("it has a field this version does not know, “{f}”")
+        };
+    }
+    if detail.starts_with("invalid type") || detail.starts_with("invalid value") {
+        return if zh {
+            "某一项的值类型不对".into()
+        } else {
+            "a field holds the wrong kind of value".into()
+        };
+    }
+    if zh {
+        "内容与记录格式不符".into()
+    } else {
+        "its content does not match the record's format".into()
     }
 }
 
@@ -797,5 +850,33 @@ mod tests {
         let mut bad = other_version();
         bad["_rev"] = json!("2-x");
         assert!(write_backup(&branch(), at(), docs(), vec![bad]).is_err());
+    }
+
+    #[test]
+    fn a_damaged_record_is_named_in_words_not_in_the_reading_s_code_terms() {
+        let e = BackupError::DamagedRecord {
+            index: 0,
+            id: "complaint:01X".into(),
+            detail: "unknown variant `nonsense`, expected one of `received`, `classified`".into(),
+        };
+        assert_eq!(
+            e.en(),
+            "Record 1 (complaint:01X) is damaged and cannot be read (“nonsense” is not a value this version knows)"
+        );
+        assert!(e.zh().contains("“nonsense”不是该项可取的值"));
+        assert!(!e.zh().contains('`') && !e.en().contains("received"));
+        let missing = |d: &str, zh| plain_detail(d, zh);
+        assert_eq!(
+            missing("missing field `rounds`", false),
+            "“rounds” is missing"
+        );
+        assert_eq!(
+            missing("invalid type: string \"x\", expected u8", true),
+            "某一项的值类型不对"
+        );
+        assert_eq!(
+            missing("premature end of input", false),
+            "its content does not match the record's format"
+        );
     }
 }
