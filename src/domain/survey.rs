@@ -27,14 +27,39 @@ impl Text {
         }
     }
 
-    /// The text in the chosen language (`zh == true` for Chinese).
+    /// The text in the chosen language (`zh == true` for Chinese), or in the other language
+    /// when the chosen one is blank: a survey saved with one language only (before the
+    /// builder asked for both, or synced from elsewhere) never shows a customer a blank.
     pub fn get(&self, zh: bool) -> &str {
-        if zh {
-            &self.zh
+        let (want, other) = if zh {
+            (&self.zh, &self.en)
         } else {
-            &self.en
+            (&self.en, &self.zh)
+        };
+        if want.trim().is_empty() {
+            other
+        } else {
+            want
         }
     }
+
+    /// Which languages the text is missing in: `None` when it has both, else the words for
+    /// what is missing ("Chinese", "English" or both) in the UI language.
+    fn missing(&self, zh: bool) -> Option<Missing> {
+        match (self.zh.trim().is_empty(), self.en.trim().is_empty()) {
+            (false, false) => None,
+            (true, true) => Some(Missing::Both),
+            (true, false) => Some(Missing::Lang(pick(zh, "中文", "Chinese"))),
+            (false, true) => Some(Missing::Lang(pick(zh, "英文", "English"))),
+        }
+    }
+}
+
+/// What [`Text::missing`] found.
+enum Missing {
+    Both,
+    /// The name of the one missing language.
+    Lang(&'static str),
 }
 
 /// How the questions are laid out for the respondent.
@@ -263,8 +288,16 @@ impl Survey {
     pub fn definition_problems(&self, zh: bool) -> Vec<String> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
-        if self.title.zh.trim().is_empty() && self.title.en.trim().is_empty() {
-            out.push(pick(zh, "问卷标题不能为空", "The survey needs a title").to_string());
+        match self.title.missing(zh) {
+            None => {}
+            Some(Missing::Both) => {
+                out.push(pick(zh, "问卷标题不能为空", "The survey needs a title").to_string())
+            }
+            Some(Missing::Lang(l)) => out.push(if zh {
+                format!("问卷标题缺少{l}")
+            } else {
+                format!("The survey title has no {l} text")
+            }),
         }
         if self.questions.is_empty() {
             out.push(
@@ -285,12 +318,18 @@ impl Survey {
                     format!("Question {n} has the same id as an earlier question")
                 });
             }
-            if q.text.zh.trim().is_empty() && q.text.en.trim().is_empty() {
-                out.push(if zh {
+            match q.text.missing(zh) {
+                None => {}
+                Some(Missing::Both) => out.push(if zh {
                     format!("第{n}题缺少题目文字")
                 } else {
                     format!("Question {n} has no text")
-                });
+                }),
+                Some(Missing::Lang(l)) => out.push(if zh {
+                    format!("第{n}题缺少{l}题目文字")
+                } else {
+                    format!("Question {n} has no {l} text")
+                }),
             }
             if let QuestionKind::SingleChoice { options }
             | QuestionKind::MultipleChoice { options } = &q.kind
@@ -302,6 +341,7 @@ impl Survey {
                         format!("Question {n} needs at least two options")
                     });
                 }
+                option_problems(zh, n, options, &mut out);
             }
             if let Some(s) = &q.scale {
                 if self.scale(s).is_none() {
@@ -326,6 +366,46 @@ impl Survey {
             }
         }
         out
+    }
+}
+
+/// Blank labels (in either language) and labels used twice (in either language, ignoring
+/// spaces around and letter case) among the options of question `n`.
+fn option_problems(zh: bool, n: usize, options: &[ChoiceOption], out: &mut Vec<String>) {
+    let norm = |s: &str| s.trim().to_lowercase();
+    for (j, o) in options.iter().enumerate() {
+        let m = j + 1;
+        match o.label.missing(zh) {
+            None => {}
+            Some(Missing::Both) => out.push(if zh {
+                format!("第{n}题的选项{m}没有文字")
+            } else {
+                format!("Question {n}: option {m} has no label")
+            }),
+            Some(Missing::Lang(l)) => out.push(if zh {
+                format!("第{n}题的选项{m}缺少{l}")
+            } else {
+                format!("Question {n}: option {m} has no {l} label")
+            }),
+        }
+        // The first earlier option with the same label, in Chinese or else in English.
+        let same = [(&o.label.zh, true), (&o.label.en, false)]
+            .into_iter()
+            .filter(|(l, _)| !l.trim().is_empty())
+            .find_map(|(l, in_zh)| {
+                let key = norm(l);
+                options[..j]
+                    .iter()
+                    .position(|e| norm(if in_zh { &e.label.zh } else { &e.label.en }) == key)
+                    .map(|k| (k + 1, l.trim()))
+            });
+        if let Some((k, label)) = same {
+            out.push(if zh {
+                format!("第{n}题的选项{k}和选项{m}同为“{label}”，选项不能重名")
+            } else {
+                format!("Question {n}: options {k} and {m} are both “{label}”; each option needs its own label")
+            });
+        }
     }
 }
 
@@ -1277,6 +1357,120 @@ mod tests {
         let p = s.definition_problems(false);
         assert_eq!(p.len(), 4, "{p:?}");
         assert!(p[0].contains("Question 2"));
+    }
+
+    #[test]
+    fn text_falls_back_to_the_other_language_when_blank() {
+        let t = Text::new("开户", "Open");
+        assert_eq!((t.get(true), t.get(false)), ("开户", "Open"));
+        let zh_only = Text::new("开户方式", "");
+        assert_eq!(zh_only.get(false), "开户方式");
+        assert_eq!(zh_only.get(true), "开户方式");
+        let en_only = Text::new("  ", "How");
+        assert_eq!(en_only.get(true), "How");
+        assert_eq!(Text::new("", "").get(true), "");
+    }
+
+    /// A survey with one single-choice question whose options are `labels` (zh, en).
+    fn choice_survey(labels: &[(&str, &str)]) -> Survey {
+        let mut s = blank_survey("survey:c");
+        s.questions.push(Question {
+            id: "c".into(),
+            text: Text::new("开户方式", "How did you open your account?"),
+            kind: QuestionKind::SingleChoice {
+                options: labels
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (zh, en))| ChoiceOption {
+                        id: format!("o{j}"),
+                        label: Text::new(*zh, *en),
+                    })
+                    .collect(),
+            },
+            required: true,
+            scale: None,
+        });
+        s
+    }
+
+    #[test]
+    fn a_title_or_question_text_in_one_language_only_is_refused() {
+        let mut s = blank_survey("survey:t");
+        s.title.en.clear();
+        assert_eq!(
+            s.definition_problems(false),
+            ["The survey title has no English text"]
+        );
+        assert_eq!(s.definition_problems(true), ["问卷标题缺少英文"]);
+        s.title = Text::new(" ", "Opening");
+        assert_eq!(s.definition_problems(true), ["问卷标题缺少中文"]);
+        s.title = Text::new("", "");
+        assert_eq!(s.definition_problems(true), ["问卷标题不能为空"]);
+
+        let mut s = blank_survey("survey:q");
+        s.questions[0].text.en = "  ".into();
+        assert_eq!(
+            s.definition_problems(false),
+            ["Question 1 has no English text"]
+        );
+        assert_eq!(s.definition_problems(true), ["第1题缺少英文题目文字"]);
+        s.questions[0].text = Text::new("", "Satisfied?");
+        assert_eq!(
+            s.definition_problems(false),
+            ["Question 1 has no Chinese text"]
+        );
+        s.questions[0].text = Text::new("", "");
+        assert_eq!(s.definition_problems(true), ["第1题缺少题目文字"]);
+    }
+
+    #[test]
+    fn a_blank_option_label_in_either_language_is_refused() {
+        let ok = choice_survey(&[("现场", "At the branch"), ("手机", "On the phone")]);
+        assert!(ok.definition_problems(true).is_empty());
+        assert!(ok.definition_problems(false).is_empty());
+
+        let s = choice_survey(&[("现场", ""), ("", "On the phone"), (" ", "")]);
+        assert_eq!(
+            s.definition_problems(false),
+            [
+                "Question 2: option 1 has no English label",
+                "Question 2: option 2 has no Chinese label",
+                "Question 2: option 3 has no label",
+            ]
+        );
+        assert_eq!(
+            s.definition_problems(true),
+            [
+                "第2题的选项1缺少英文",
+                "第2题的选项2缺少中文",
+                "第2题的选项3没有文字",
+            ]
+        );
+    }
+
+    #[test]
+    fn two_options_with_one_label_are_refused() {
+        // The same Chinese label (the QA case: "现场" twice).
+        let s = choice_survey(&[("现场", "Branch"), ("现场", "In person")]);
+        assert_eq!(
+            s.definition_problems(true),
+            ["第2题的选项1和选项2同为“现场”，选项不能重名"]
+        );
+        // The same English label, told apart from case and spaces only.
+        let s = choice_survey(&[("甲", "Phone"), ("乙", "Branch"), ("丙", " phone ")]);
+        assert_eq!(
+            s.definition_problems(false),
+            ["Question 2: options 1 and 3 are both “phone”; each option needs its own label"]
+        );
+        // Both languages the same: one problem, not two.
+        let s = choice_survey(&[("甲", "A"), ("甲", "A")]);
+        assert_eq!(s.definition_problems(false).len(), 1);
+        // Multiple choice is checked the same way.
+        let mut s = choice_survey(&[("甲", "A"), ("乙", "A")]);
+        if let QuestionKind::SingleChoice { options } = s.questions[1].kind.clone() {
+            s.questions[1].kind = QuestionKind::MultipleChoice { options };
+        }
+        assert_eq!(s.definition_problems(false).len(), 1);
     }
 
     #[test]

@@ -96,7 +96,19 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   // A question without text is refused, in words.
   await page.getByTestId('add-question').click();
   await page.getByTestId('save-survey').click();
-  await expect(page.getByTestId('survey-problems')).toContainText('第13题缺少题目文字');
+  const problems = page.getByTestId('survey-problems');
+  await expect(problems).toContainText('第13题缺少题目文字');
+  // So are a text in one language only and two options with one label (a customer reading
+  // the other language would see a blank, or could not tell the two apart).
+  await page.locator('#q12-zh').fill('补充');
+  await page.locator('#q11-o1-zh').fill('开户');
+  await expect(problems).toContainText('第13题缺少英文题目文字');
+  await expect(problems).toContainText('第12题的选项1和选项2同为“开户”');
+  await page.locator('#q11-o1-en').fill('');
+  await expect(problems).toContainText('第12题的选项2缺少英文');
+  await page.locator('#q11-o1-zh').fill('交易咨询');
+  await page.locator('#q11-o1-en').fill('Trading enquiry');
+  await expect(problems).not.toContainText('第12题');
   await page.getByTestId('question-12').getByRole('button', { name: '删除题目' }).click();
   await page.getByTestId('save-survey').click();
   await expect(page.locator('.notice')).toContainText('问卷已保存');

@@ -648,7 +648,11 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                                         <button type="button" data-testid=format!("q{i}-add-option") on:click=move |_| edit(Box::new(move |d| {
                                             if let QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } = &mut d.questions[i].kind {
                                                 let id = fresh_id("o", options.iter().map(|o| o.id.as_str()));
-                                                let mut o = option(n + 1);
+                                                // A default label no other option has (two options may not share one).
+                                                let mut o = (n + 1..)
+                                                    .map(option)
+                                                    .find(|o| !options.iter().any(|e| e.label.zh == o.label.zh || e.label.en == o.label.en))
+                                                    .unwrap_or_else(|| option(n + 1));
                                                 o.id = id;
                                                 options.push(o);
                                             }
