@@ -334,3 +334,44 @@ test('on a 360 px phone the comment box is named by its question and the languag
   await page.getByTestId('cp-lang').click();
   await expect(page.getByRole('textbox', { name: /Anything else you would like to tell us\?/ })).toBeVisible();
 });
+
+test('a new survey being built survives a reload, and nothing of it is left on the device once saved', async ({ page }) => {
+  const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.survey-draft.')));
+  await open(page, '/surveys');
+  await page.getByTestId('new-survey').click();
+  await expect(page).toHaveURL(/\/surveys\/new$/);
+  await expect(page.locator('#sv-title-zh')).toHaveValue('新问卷');
+  await page.locator('#sv-title-zh').fill('开户体验调查');
+  await page.locator('#sv-title-en').fill('Half-built survey');
+  await page.getByTestId('add-question').click();
+  await page.locator('#q1-zh').fill('您是通过什么方式开户的');
+  await page.locator('#q1-en').fill('How did you open your account?');
+  await expect.poll(drafts).toHaveLength(1); // kept as typed
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#sv-title-en')).toHaveValue('Half-built survey');
+  await expect(page.locator('#q1-zh')).toHaveValue('您是通过什么方式开户的');
+  await expect(page.locator('#q1-en')).toHaveValue('How did you open your account?');
+  // Under one key: reloads do not pile up drafts.
+  expect(await drafts()).toEqual(['kefu.survey-draft.new']);
+
+  await page.getByTestId('save-survey').click();
+  await expect(page.locator('.notice')).toContainText('问卷已保存');
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  expect(await drafts()).toEqual([]);
+
+  // New survey again starts blank, with nothing restored.
+  await open(page, '/surveys');
+  await expect(page.getByTestId('survey-table')).toContainText('开户体验调查');
+  await page.getByTestId('new-survey').click();
+  await expect(page.locator('#sv-title-zh')).toHaveValue('新问卷');
+  await expect(page.getByTestId('question-1')).toHaveCount(0);
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  // An untouched blank form keeps no draft, through a reload too.
+  await page.reload();
+  await expect(page.locator('#sv-title-en')).toHaveValue('New survey');
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  expect(await drafts()).toEqual([]);
+});

@@ -31,6 +31,19 @@ fn draft_key(id: &str) -> String {
     format!("kefu.survey-draft.{id}")
 }
 
+/// Where a new (never saved) survey's draft is kept: one key, not the survey's id, so a
+/// reload of /surveys/new finds it (the draft keeps the id it was given).
+const NEW_DRAFT_KEY: &str = "kefu.survey-draft.new";
+
+/// The new survey's draft kept on this device, if any.
+fn new_draft() -> Option<Survey> {
+    local_get(NEW_DRAFT_KEY)
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+        // Through a `Value`, as the store reads surveys: one compiled deserializer.
+        .and_then(|v| serde_json::from_value::<Survey>(v).ok())
+        .filter(|s| s.rev.is_none())
+}
+
 fn kind_key(k: &QuestionKind) -> &'static str {
     match k {
         QuestionKind::Likert5 => "likert",
@@ -115,12 +128,11 @@ pub fn BuilderPage() -> impl IntoView {
     let lang = state.lang;
     let params = use_params_map();
     let navigate = use_navigate();
-    // The survey's id: a fresh one for /surveys/new.
-    let fresh = StoredValue::new(new_id("survey"));
+    // The survey's id; for /surveys/new the draft's own (a kept draft's, or a fresh one).
     let id = Memo::new(move |_| {
         let p = params.read().get("id").unwrap_or_default();
         if p == "new" {
-            fresh.get_value()
+            String::new()
         } else {
             survey_id(&p)
         }
@@ -145,18 +157,26 @@ pub fn BuilderPage() -> impl IntoView {
             if let Ok(j) = typed::load::<JourneyConfig, _>(&st, "journey:config").await {
                 journey.set(j);
             }
-            let loaded = if new {
-                None
-            } else {
-                match load_survey(&st, &id).await {
-                    Ok(s) => Some(s),
-                    Err(_) => {
-                        missing.set(true);
-                        return;
-                    }
+            if new {
+                // A new survey's draft, kept under one key, with the id it was given; else a
+                // blank survey with a fresh id.
+                let saved = new_draft();
+                restored.set(saved.is_some());
+                original.set(None);
+                draft.set(Some(
+                    saved.unwrap_or_else(|| blank_survey(&new_id("survey"))),
+                ));
+                structure.update(|n| *n += 1);
+                return;
+            }
+            let loaded = match load_survey(&st, &id).await {
+                Ok(s) => s,
+                Err(_) => {
+                    missing.set(true);
+                    return;
                 }
             };
-            let mut d = loaded.clone().unwrap_or_else(|| blank_survey(&id));
+            let mut d = loaded.clone();
             if let Some(saved) = local_get(&draft_key(&id))
                 .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
                 // Through a `Value`, as the store reads surveys: one compiled deserializer.
@@ -166,7 +186,7 @@ pub fn BuilderPage() -> impl IntoView {
                 d = saved;
                 restored.set(true);
             }
-            original.set(loaded);
+            original.set(Some(loaded));
             draft.set(Some(d));
             structure.update(|n| *n += 1);
         });
@@ -176,11 +196,16 @@ pub fn BuilderPage() -> impl IntoView {
         let (Some(d), o) = (draft.get(), original.get()) else {
             return;
         };
-        if o.as_ref() == Some(&d) {
-            local_remove(&draft_key(&d.id));
+        // A new survey's draft under the one key for it; an untouched blank form keeps none.
+        let (key, untouched) = match &o {
+            None => (NEW_DRAFT_KEY.to_string(), d == blank_survey(&d.id)),
+            Some(o) => (draft_key(&d.id), *o == d),
+        };
+        if untouched {
+            local_remove(&key);
         } else if let Ok(v) = serde_json::to_value(&d) {
             // Through a `Value`, as the store writes surveys: one compiled serializer.
-            local_set(&draft_key(&d.id), &v.to_string());
+            local_set(&key, &v.to_string());
         }
     });
 
@@ -243,6 +268,9 @@ pub fn BuilderPage() -> impl IntoView {
             match result {
                 Ok((s, bumped)) => {
                     local_remove(&draft_key(&s.id));
+                    if was_new {
+                        local_remove(NEW_DRAFT_KEY);
+                    }
                     original.set(Some(s.clone()));
                     draft.set(Some(s.clone()));
                     restored.set(false);
@@ -270,9 +298,16 @@ pub fn BuilderPage() -> impl IntoView {
     };
     let discard = move |_| {
         let o = original.get_untracked();
-        let id = id.get_untracked();
-        local_remove(&draft_key(&id));
-        draft.set(Some(o.unwrap_or_else(|| blank_survey(&id))));
+        match o {
+            Some(o) => {
+                local_remove(&draft_key(&o.id));
+                draft.set(Some(o));
+            }
+            None => {
+                local_remove(NEW_DRAFT_KEY);
+                draft.set(Some(blank_survey(&new_id("survey"))));
+            }
+        }
         restored.set(false);
         structure.update(|n| *n += 1);
     };
