@@ -93,8 +93,9 @@ async fn resolve_with<S: DocStore>(store: &S, c: &Conflict, body: Json) -> Resul
     store.bulk(edits).await.map(|_| ())
 }
 
-/// Settles the conflicts of these documents: merged where the rules can, listed otherwise.
-async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
+/// Settles the conflicts of these documents: merged where the rules can, listed otherwise
+/// (after a pull, and after a restore put a backup's conflicts back).
+pub async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
     let mut out = Settled::default();
     for id in ids {
         let Some(c) = loaded(store, id).await? else {
@@ -143,12 +144,32 @@ async fn settle<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, Store
 /// short (an error, a reload, a crash after a page was checkpointed) are still looked at by
 /// the next call.
 pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError> {
-    let start = store
+    let start = settled_up_to(store).await?;
+    let (ids, since) = conflicted_since(store, start).await?;
+    let out = settle(store, &ids).await?;
+    if since != start {
+        store
+            .put_local(SETTLED_DOC, json!({ "seq": since }))
+            .await?;
+    }
+    Ok(out)
+}
+
+/// The store sequence up to which [`settle_since`] has looked.
+async fn settled_up_to<S: DocStore>(store: &S) -> Result<u64, StoreError> {
+    Ok(store
         .get_local(SETTLED_DOC)
         .await?
         .and_then(|v| v.get("seq")?.as_u64())
-        .unwrap_or(0);
-    let mut since = start;
+        .unwrap_or(0))
+}
+
+/// The ids of the documents written after `since` that have a conflict, found in the changes
+/// feed a page at a time with their revision trees, and the sequence the feed ends at.
+async fn conflicted_since<S: DocStore>(
+    store: &S,
+    mut since: u64,
+) -> Result<(Vec<String>, u64), StoreError> {
     let mut ids = Vec::new();
     loop {
         let page = changed_states_past_damage(store, since, SCAN_PAGE).await?;
@@ -167,13 +188,7 @@ pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError>
             break;
         }
     }
-    let out = settle(store, &ids).await?;
-    if since != start {
-        store
-            .put_local(SETTLED_DOC, json!({ "seq": since }))
-            .await?;
-    }
-    Ok(out)
+    Ok((ids, since))
 }
 
 /// The losing live versions of every document in conflict, for a backup: those listed for a
@@ -182,27 +197,10 @@ pub async fn settle_since<S: DocStore>(store: &S) -> Result<Settled, StoreError>
 /// settled after it, so no other document can hold one: the whole store is not read.
 pub async fn pending_versions<S: DocStore>(store: &S) -> Result<Vec<Doc>, StoreError> {
     let mut ids = listed(store).await?;
-    let mut since = store
-        .get_local(SETTLED_DOC)
-        .await?
-        .and_then(|v| v.get("seq")?.as_u64())
-        .unwrap_or(0);
-    loop {
-        let page = changed_states_past_damage(store, since, SCAN_PAGE).await?;
-        let Some(last) = page.last else {
-            break;
-        };
-        since = last;
-        for (change, state) in &page.states {
-            if !state.revs.tree.conflicts().is_empty() && !ids.contains(&change.id) {
-                ids.push(change.id.clone());
-            }
-        }
-        if page.read < SCAN_PAGE {
-            break;
-        }
-    }
+    let (since, _) = conflicted_since(store, settled_up_to(store).await?).await?;
+    ids.extend(since);
     ids.sort();
+    ids.dedup();
     let mut out = Vec::new();
     for id in &ids {
         if let Some(c) = loaded(store, id).await? {
@@ -210,12 +208,6 @@ pub async fn pending_versions<S: DocStore>(store: &S) -> Result<Vec<Doc>, StoreE
         }
     }
     Ok(out)
-}
-
-/// Settles these documents' conflicts now (after a restore put them back): merged where the
-/// rules can, listed for a person otherwise.
-pub async fn settle_now<S: DocStore>(store: &S, ids: &[String]) -> Result<Settled, StoreError> {
-    settle(store, ids).await
 }
 
 async fn listed<S: DocStore>(store: &S) -> Result<Vec<String>, StoreError> {

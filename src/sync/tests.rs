@@ -1691,7 +1691,7 @@ async fn import_backup(store: &MemoryStore, (docs, others): (Vec<Doc>, Vec<Doc>)
         })
         .collect();
     store.replace_all(revs).await.unwrap();
-    super::conflicts::settle_now(store, &ids).await.unwrap();
+    super::conflicts::settle(store, &ids).await.unwrap();
 }
 
 /// A device restores an older backup (Settings → Backup → "Replace and import"). The import

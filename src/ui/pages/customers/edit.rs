@@ -33,9 +33,9 @@ fn draft_prefix(id: Option<&str>) -> String {
     format!("kefu.customers.form-draft.{}.", id.unwrap_or("new"))
 }
 
-/// This tab's own draft, kept under `own` (a reload keeps the tab's id).
-fn own_draft(own: &str) -> Option<CustomerDraft> {
-    local_read::<CustomerDraft>(own).filter(|d| !d.is_empty())
+/// The draft kept under `key` (this tab's own, or a closed tab's), if anything was typed.
+fn draft_at(key: &str) -> Option<CustomerDraft> {
+    local_read::<CustomerDraft>(key).filter(|d| !d.is_empty())
 }
 
 /// The newest draft under `prefix` left by a tab that is closed now (a closed tab, a crash),
@@ -47,7 +47,7 @@ async fn orphaned_draft(prefix: &str, own: &str) -> Option<(String, CustomerDraf
     let (key, d) = local_keys(prefix)
         .into_iter()
         .filter(|k| k != own && !open.contains(&k[prefix.len()..]))
-        .filter_map(|k| own_draft(&k).map(|d| (k, d)))
+        .filter_map(|k| draft_at(&k).map(|d| (k, d)))
         .max_by_key(|(_, d)| d.at)?;
     Some((key, d))
 }
@@ -103,7 +103,7 @@ pub fn CustomerForm(
     let fresh = CustomerFields::of(initial.as_ref(), &state.branch.get_untracked().code);
     let prefix = draft_prefix(initial.as_ref().map(|c| c.id.as_str()));
     let key = StoredValue::new(format!("{prefix}{}", tab_id()));
-    let kept = own_draft(&key.get_value());
+    let kept = draft_at(&key.get_value());
     let restored = RwSignal::new(kept.is_some());
     // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
     let drafts_checked = RwSignal::new(kept.is_some());

@@ -134,7 +134,7 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
     s.replace_all(revs).await.map_err(|e| e.message(zh))?;
     // Listed again for a person (the list went with the old data), or merged where the rules
     // can, as after the pull that brought them.
-    conflicts::settle_now(&s, &in_conflict)
+    conflicts::settle(&s, &in_conflict)
         .await
         .map_err(|e| e.message(zh))?;
     // Open cases listed by the deadline the imported calendar gives (a backup of an older
