@@ -15,6 +15,7 @@ pub mod ids;
 pub mod journey;
 pub mod opened_on;
 pub mod pin_lockout;
+pub mod quality;
 pub mod records;
 pub mod report;
 pub mod settings;

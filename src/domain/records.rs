@@ -12,6 +12,7 @@ use super::complaint::{CaseCounter, Complaint};
 use super::customer::{AccessLog, Customer};
 use super::demand::Demand;
 use super::journey::JourneyConfig;
+use super::quality::{CallReview, CallStats};
 use super::report::DestructionLog;
 use super::settings::{BranchSettings, DeviceClaim};
 use super::staff::Staff;
@@ -46,7 +47,7 @@ const fn kind<T: Record>(derived: &'static [&'static str]) -> Kind {
 
 type Reads = (&'static str, fn(&Value) -> Result<(), String>);
 
-const READS: [Reads; 17] = [
+const READS: [Reads; 19] = [
     (Complaint::TYPE, reads::<Complaint>),
     (CaseCounter::TYPE, reads::<CaseCounter>),
     (Customer::TYPE, reads::<Customer>),
@@ -64,9 +65,11 @@ const READS: [Reads; 17] = [
     (VisitPlan::TYPE, reads::<VisitPlan>),
     (CareConfig::TYPE, reads::<CareConfig>),
     (CareTask::TYPE, reads::<CareTask>),
+    (CallReview::TYPE, reads::<CallReview>),
+    (CallStats::TYPE, reads::<CallStats>),
 ];
 
-const KINDS: [Kind; 17] = [
+const KINDS: [Kind; 19] = [
     // The case's listed deadline, for the `complaint_due` index (`complaints::repo`).
     kind::<Complaint>(&["deadline"]),
     kind::<CaseCounter>(&[]),
@@ -85,6 +88,8 @@ const KINDS: [Kind; 17] = [
     kind::<VisitPlan>(&[]),
     kind::<CareConfig>(&[]),
     kind::<CareTask>(&[]),
+    kind::<CallReview>(&[]),
+    kind::<CallStats>(&[]),
 ];
 
 fn kind_of(ty: &str) -> Option<&'static Kind> {

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use pages::{complaints, customers, demands, kiosk, reports, surveys};
+use pages::{complaints, customers, demands, kiosk, quality, reports, surveys};
 use pages::{dashboard::Dashboard, settings::SettingsPage};
 use shell::{NotFound, Shell};
 use state::AppState;
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/complaints/new") view=|| view! { <Shell><LazyPage load=complaint_intake/></Shell> }/>
                         <Route path=path!("/complaints/:id") view=|| view! { <Shell><LazyPage load=complaint_case/></Shell> }/>
                         <Route path=path!("/complaints/:id/print") view=|| view! { <Shell><LazyPage load=complaint_print/></Shell> }/>
+                        <Route path=path!("/quality") view=|| view! { <Shell><LazyPage load=quality_page/></Shell> }/>
                         <Route path=path!("/reports") view=|| view! { <Shell><LazyPage load=reports/></Shell> }/>
                         <Route path=path!("/demands") view=|| view! { <Shell><LazyPage load=demand_matrix/></Shell> }/>
                         <Route path=path!("/customers") view=|| view! { <Shell><LazyPage load=customer_list/></Shell> }/>
@@ -227,6 +228,7 @@ lazy_pages! {
         survey_list => surveys::ListPage, survey_builder => surveys::BuilderPage,
         survey_results => surveys::ResultsPage;
     reports ["reports"] preload_reports: reports => reports::ReportsPage;
+    quality ["quality"] preload_quality: quality_page => quality::QualityPage;
     demands ["demands"] preload_demands: demand_matrix => demands::MatrixPage;
     settings ["settings"] preload_settings: settings => SettingsPage;
 }

@@ -16,6 +16,7 @@ pub const NAV: &[(&str, &str, &str)] = &[
     ("/journey", "客户旅程", "Journeys"),
     ("/care", "客户关怀", "Care"),
     ("/surveys", "满意度调查", "Surveys"),
+    ("/quality", "服务质检", "Quality"),
     ("/reports", "报表", "Reports"),
     ("/settings", "设置", "Settings"),
 ];

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demands;
 pub mod kiosk;
+pub mod quality;
 pub mod reports;
 pub mod settings;
 pub mod surveys;

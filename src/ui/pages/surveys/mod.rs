@@ -13,7 +13,7 @@
 
 pub mod answer;
 mod builder;
-mod charts;
+pub mod charts;
 mod customer;
 mod list;
 mod qr;

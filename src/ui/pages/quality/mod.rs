@@ -1,0 +1,274 @@
+//! Service quality (质检): supervisors score calls on the phone-service scorecard of source 003
+//! and enter each month's call-centre figures; everyone sees the trends by staff member, the
+//! items most often taken off, and each month against the source's targets.
+//! The rules are `domain::quality`'s; this page reads and writes the records.
+
+mod review;
+mod targets;
+
+use leptos::prelude::*;
+
+use crate::domain::quality::{self, months_ending, CallReview, CallStats, Trends};
+use crate::domain::sort::sort_by;
+use crate::domain::staff::{Role, Staff};
+use crate::ui::data::all_of;
+use crate::ui::i18n::{t2, Lang};
+use crate::ui::pages::surveys::charts::LineChart;
+use crate::ui::platform::now;
+use crate::ui::resource::Res;
+use crate::ui::state::{app, store};
+
+/// What the page reads: every review, every month's figures and the staff, refreshed when the
+/// store changes (here or in another tab).
+#[derive(Clone, Default)]
+pub(crate) struct QualityData {
+    pub reviews: Vec<CallReview>,
+    pub stats: Vec<CallStats>,
+    pub staff: Vec<Staff>,
+}
+
+/// Whether `s` may score calls and enter the month's figures.
+pub(crate) fn is_reviewer(s: Option<&Staff>) -> bool {
+    s.is_some_and(|s| s.active && matches!(s.role, Role::Supervisor | Role::Manager))
+}
+
+/// A month as shown: `2026-11`.
+pub(crate) fn month_label((y, m): quality::Month) -> String {
+    format!("{y}-{m:02}")
+}
+
+/// An item's words in `lang`, with its group's: "问候 · 有准备".
+pub(crate) fn item_label(key: &str, lang: Lang) -> String {
+    match quality::item(key) {
+        Some((g, i)) => lang.s(
+            format!("{} · {}", g.zh, i.zh),
+            format!("{} · {}", g.en, i.en),
+        ),
+        None => key.to_string(),
+    }
+}
+
+#[component]
+pub fn QualityPage() -> impl IntoView {
+    let state = app();
+    let data = Res::new(move || {
+        state.changes.track();
+        async move {
+            let st = store();
+            let (reviews, _) = all_of::<CallReview>(&st).await.unwrap_or_default();
+            let (stats, _) = all_of::<CallStats>(&st).await.unwrap_or_default();
+            let (mut staff, _) = all_of::<Staff>(&st).await.unwrap_or_default();
+            sort_by(&mut staff, |a, b| a.name.cmp(&b.name));
+            QualityData {
+                reviews,
+                stats,
+                staff,
+            }
+        }
+    });
+    // The review the form shows (None: a new one), set from the list's Open.
+    let open_review = RwSignal::new(None::<CallReview>);
+    view! {
+        <section class="quality">
+            <h1>{t2("服务质检", "Service quality")}</h1>
+            <p class="muted small">{t2(
+                "电话服务质量标准：每条0.5分，共计30分。满分起评，未做到的标准和出现的扣分项每条扣0.5分，最低0分。",
+                "The phone-service scorecard: 0.5 point an item, 30 points in all. A call starts at 30; each standard not met and each fault shown takes off 0.5, never below 0.",
+            )}</p>
+            <Show when=move || data.get().is_some() fallback=|| view! {
+                <div class="page-loading" role="status"><div class="spinner" aria-hidden="true"></div></div>
+            }>
+                <targets::TargetsSection data=data/>
+                <review::ReviewForm data=data open=open_review/>
+                <TrendsSection data=data/>
+                <ReviewList data=data open=open_review/>
+            </Show>
+        </section>
+    }
+}
+
+/// Each staff member's average score over the last six months, the branch's as a line, and
+/// the items most often taken off.
+#[component]
+fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
+    let lang = app().lang;
+    let months = months_ending(quality::month_of(now()), 6);
+    let trends = {
+        let months = months.clone();
+        Memo::new(move |_| {
+            let d = data.get().unwrap_or_default();
+            quality::trends(&d.reviews, &months)
+        })
+    };
+    let cell = |a: &quality::Average| {
+        match a.points() {
+        Some(p) => view! {
+            <td class="num">{format!("{p:.1}")}<span class="muted small">{format!(" ({})", a.count)}</span></td>
+        }
+        .into_any(),
+        None => view! { <td class="num muted">"—"</td> }.into_any(),
+    }
+    };
+    let head = months.clone();
+    let chart = move |t: &Trends| {
+        let points: Vec<(String, Option<f64>)> = t
+            .months
+            .iter()
+            .zip(&t.branch)
+            .map(|(m, a)| (month_label(*m), a.points()))
+            .collect();
+        let low = points.iter().filter_map(|p| p.1).fold(30.0_f64, f64::min);
+        let min = ((low - 2.0).floor()).clamp(0.0, 25.0);
+        let label = lang
+            .get()
+            .s("全营业部月均分", "Branch average score by month")
+            .to_string();
+        view! { <LineChart points=points min=min max=30.0 label=label/> }
+    };
+    view! {
+        <section class="panel" data-testid="quality-trends">
+            <h2>{t2("评分趋势（近6个月）", "Scores over the last six months")}</h2>
+            {move || {
+                let t = trends.get();
+                if t.staff.is_empty() {
+                    return view! { <p class="muted">{t2("近6个月尚无评分。", "No calls scored in the last six months.")}</p> }.into_any();
+                }
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr>
+                                <th>{t2("员工", "Staff member")}</th>
+                                {head.iter().map(|m| view! { <th class="num">{month_label(*m)}</th> }).collect_view()}
+                                <th class="num">{t2("合计", "All six")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {t.staff.iter().map(|s| view! {
+                                    <tr data-testid="trend-row">
+                                        <th scope="row">{s.name.clone()}</th>
+                                        {s.by_month.iter().map(cell).collect_view()}
+                                        {cell(&s.overall)}
+                                    </tr>
+                                }).collect_view()}
+                                <tr class="total" data-testid="trend-branch">
+                                    <th scope="row">{t2("全营业部", "Branch")}</th>
+                                    {t.branch.iter().map(cell).collect_view()}
+                                    {
+                                        let mut all = quality::Average::default();
+                                        for a in &t.branch {
+                                            all.sum_halves += a.sum_halves;
+                                            all.count += a.count;
+                                        }
+                                        cell(&all)
+                                    }
+                                </tr>
+                            </tbody>
+                        </table>
+                    </div>
+                    <div class="charts">{chart(&t)}</div>
+                    <h3>{t2("最常扣分的项目", "Most often taken off")}</h3>
+                    <ol class="qa-frequent" data-testid="frequent">
+                        {t.frequent.iter().take(8).map(|(k, n)| {
+                            let k = *k;
+                            let n = *n;
+                            view! {
+                                <li>{move || item_label(k, lang.get())}
+                                    <span class="muted">{move || lang.get().s(format!("　{n} 次"), format!(" — {n}×"))}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// The scored calls, newest first, by staff member if chosen; each opens in the form.
+#[component]
+fn ReviewList(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) -> impl IntoView {
+    let lang = app().lang;
+    let who = RwSignal::new(String::new());
+    let rows = move || {
+        let mut list = data.get().unwrap_or_default().reviews;
+        let w = who.get();
+        if !w.is_empty() {
+            list.retain(|r| r.staff_id == w);
+        }
+        quality::newest_first(&mut list);
+        list.truncate(200);
+        list
+    };
+    let people = move || {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for r in data.get().unwrap_or_default().reviews {
+            if !seen.iter().any(|(id, _)| *id == r.staff_id) {
+                seen.push((r.staff_id.clone(), r.staff_name.clone()));
+            }
+        }
+        sort_by(&mut seen, |a, b| a.1.cmp(&b.1));
+        seen
+    };
+    view! {
+        <section class="panel" data-testid="review-list">
+            <div class="row spread">
+                <h2>{t2("已评分的通话", "Scored calls")}</h2>
+                <label class="row">{t2("员工", "Staff member")}
+                    <select data-testid="review-filter" on:change=move |ev| who.set(event_target_value(&ev))>
+                        <option value="">{t2("全部", "Everyone")}</option>
+                        {move || people().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            {move || {
+                let list = rows();
+                if list.is_empty() {
+                    return view! { <p class="muted">{t2("尚无评分。", "No calls scored yet.")}</p> }.into_any();
+                }
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr>
+                                <th>{t2("通话时间", "Call")}</th>
+                                <th>{t2("员工", "Staff member")}</th>
+                                <th class="num">{t2("得分", "Score")}</th>
+                                <th>{t2("扣分项", "Taken off")}</th>
+                                <th>{t2("评分人", "Scored by")}</th>
+                                <th>{t2("录音编号", "Recording")}</th>
+                                <th></th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|r| {
+                                    let score = r.score_halves();
+                                    let taken: Vec<String> = r.deductions().map(str::to_string).collect();
+                                    let n = taken.len();
+                                    let r2 = r.clone();
+                                    let tip = move || taken.iter().map(|k| item_label(k, lang.get())).collect::<Vec<_>>().join("\n");
+                                    view! {
+                                        <tr data-testid="review-row">
+                                            <td class="nowrap">{r.call_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                            <td>{r.staff_name.clone()}</td>
+                                            <td class="num" data-testid="row-score">{quality::points(score)}</td>
+                                            <td class="small" title=tip>
+                                                {move || lang.get().s(format!("{n} 项"), format!("{n} items"))}
+                                            </td>
+                                            <td>{r.reviewer_name.clone()}</td>
+                                            <td>{r.call_ref.clone()}</td>
+                                            <td><button type="button" data-testid="review-open" on:click=move |_| {
+                                                open.set(Some(r2.clone()));
+                                                if let Some(el) = crate::ui::platform::window().document().and_then(|d| d.get_element_by_id("qa-review")) {
+                                                    el.scroll_into_view();
+                                                }
+                                            }>{t2("打开", "Open")}</button></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,147 @@
+// Service quality (质检): a supervisor scores a call on source 003's scorecard (30 points, 0.5
+// an item), the score follows every tick, a compliance fault needs its story, the typing
+// survives a reload, and the trends by staff member and the most frequent deductions follow;
+// a month's call figures are judged against the source's targets; a specialist can look but
+// not score; a review is corrected from the list; English throughout.
+import { test, expect, open } from './fixtures.mjs';
+import { setUpStaff, signIn } from './helpers.mjs';
+
+/** A local `datetime-local` value `days` days from now at 10:00. */
+function localDay(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T10:00`;
+}
+
+function lastMonth() {
+  const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+test('a supervisor scores a call, keeps the draft over a reload, and sees it in the trends; a month is judged against the targets', async ({ page }) => {
+  await setUpStaff(page);
+
+  // 张敏, a specialist, may look but not score or enter figures.
+  await open(page, '/quality');
+  await expect(page.getByRole('heading', { name: '服务质检' })).toBeVisible();
+  await expect(page.getByTestId('review-reason')).toContainText('只有客服主管或客服经理可以评分');
+  await expect(page.getByTestId('review-save')).toBeDisabled();
+  await expect(page.getByTestId('stats-save')).toBeDisabled();
+  await expect(page.getByTestId('quality-trends')).toContainText('近6个月尚无评分');
+
+  // 李强, a supervisor.
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await page.getByRole('link', { name: '服务质检' }).click();
+  await expect(page.getByTestId('review-reason')).toHaveCount(0);
+
+  // A month's figures: 12.5% abandoned misses, 28 s and 1 complaint in 17,500 meet.
+  await expect(page.locator('#qa-month')).toHaveValue(lastMonth());
+  await page.locator('#qa-offered').fill('20000');
+  await page.locator('#qa-abandoned').fill('2500');
+  await page.locator('#qa-wait').fill('28');
+  await page.locator('#qa-complaints').fill('1');
+  await page.getByTestId('stats-save').click();
+  const target = page.getByTestId('target-row');
+  await expect(target).toHaveCount(1);
+  await expect(target).toContainText(lastMonth());
+  await expect(target.locator('td').nth(1)).toContainText('12.5%');
+  await expect(target.locator('td').nth(1)).toContainText('未达标');
+  await expect(target.locator('td').nth(2)).toContainText('28.0 秒');
+  await expect(target.locator('td').nth(2)).toContainText('达标');
+  await expect(target.locator('td').nth(3)).toContainText('万分之0.57');
+  await expect(target.locator('td').nth(3)).not.toContainText('未达标');
+  // More abandoned than calls in is refused in words.
+  await page.locator('#qa-abandoned').fill('20001');
+  await page.getByTestId('stats-save').click();
+  await expect(page.getByTestId('stats-error')).toContainText('弃线数不能多于来电总数');
+  // Correcting the month: choosing it again shows its stored figures.
+  await page.locator('#qa-month').fill('2020-01');
+  await expect(page.locator('#qa-offered')).toHaveValue('');
+  await page.locator('#qa-month').fill(lastMonth());
+  await expect(page.locator('#qa-abandoned')).toHaveValue('2500');
+
+  // Scoring: the staff list has everyone but himself.
+  const form = page.getByTestId('review-form');
+  const options = await page.locator('#qa-staff option').allTextContents();
+  expect(options).toContain('张敏');
+  expect(options).not.toContain('李强');
+  await page.getByTestId('review-save').click();
+  await expect(form).toContainText('请选择被评分的员工');
+  await expect(form).toContainText('请填写通话时间');
+  await page.locator('#qa-staff').selectOption({ label: '张敏' });
+  await page.locator('#qa-call-at').fill(localDay(1));
+  await expect(form).toContainText('通话时间晚于现在');
+  await page.locator('#qa-call-at').fill(localDay(-1));
+  await page.locator('#qa-ref').fill('REC-0042');
+  await expect(page.getByTestId('review-score')).toHaveText('30');
+  // A standard not met, a fault shown: 29, each group says what it lost.
+  await page.getByTestId('item-greeting.warm').uncheck();
+  await expect(page.getByTestId('review-score')).toHaveText('29.5');
+  await page.getByTestId('item-attitude.jargon').check();
+  await expect(page.getByTestId('review-score')).toHaveText('29');
+  await expect(page.getByTestId('group-greeting').getByTestId('group-taken')).toHaveText('−0.5');
+  // A compliance fault needs its story.
+  await page.getByTestId('item-closing.wrong_number').check();
+  await expect(page.getByTestId('review-score')).toHaveText('28.5');
+  await page.getByTestId('review-save').click();
+  await expect(page.getByTestId('review-problems')).toContainText('勾选了合规类扣分项，请在评语中写明经过');
+
+  // A reload keeps all of it.
+  await page.locator('#qa-comment').fill('把内部专线号码告诉了客户');
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#qa-staff')).toHaveValue(/staff:/);
+  await expect(page.locator('#qa-ref')).toHaveValue('REC-0042');
+  await expect(page.locator('#qa-comment')).toHaveValue('把内部专线号码告诉了客户');
+  await expect(page.getByTestId('item-greeting.warm')).not.toBeChecked();
+  await expect(page.getByTestId('item-closing.wrong_number')).toBeChecked();
+  await expect(page.getByTestId('review-score')).toHaveText('28.5');
+  await page.getByTestId('review-save').click();
+  await expect(page.locator('.notice')).toContainText('已保存 张敏 的通话评分：28.5 分');
+  // The form is blank again, and no draft is left.
+  await expect(page.getByTestId('review-score')).toHaveText('30');
+  await expect(page.locator('#qa-ref')).toHaveValue('');
+  expect(await page.evaluate(() => localStorage.getItem('kefu.quality.review-draft'))).toBeNull();
+
+  // Trends and the list.
+  const trend = page.getByTestId('trend-row').filter({ hasText: '张敏' });
+  await expect(trend).toContainText('28.5 (1)');
+  await expect(page.getByTestId('trend-branch')).toContainText('28.5 (1)');
+  await expect(page.getByTestId('frequent').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('frequent')).toContainText('问候 · 热情，友好');
+  const row = page.getByTestId('review-row');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('row-score')).toHaveText('28.5');
+  await expect(row).toContainText('REC-0042');
+  await expect(row).toContainText('李强');
+
+  // Corrected from the list: one more standard missed.
+  await row.getByTestId('review-open').click();
+  await expect(form.getByRole('heading')).toHaveText('修改通话评分');
+  await expect(page.getByTestId('review-score')).toHaveText('28.5');
+  await page.getByTestId('item-closing.thanks').uncheck();
+  await page.getByTestId('review-save').click();
+  await expect(row.getByTestId('row-score')).toHaveText('28');
+  await expect(page.getByTestId('review-row')).toHaveCount(1);
+  await expect(trend).toContainText('28.0 (1)');
+
+  // English.
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByRole('heading', { name: 'Service quality' })).toBeVisible();
+  await expect(target.locator('td').nth(1)).toContainText('missed');
+  await expect(target.locator('td').nth(3)).toContainText('0.57 in 10,000');
+  await expect(page.getByTestId('frequent')).toContainText('Greeting · Warm and friendly');
+  await expect(page.getByTestId('item-greeting.warm').locator('..')).toContainText('Warm and friendly');
+  await page.getByTestId('lang-switch').click();
+
+  // 张敏 cannot change her own score.
+  await open(page, '/settings');
+  await signIn(page, '张敏');
+  await open(page, '/quality');
+  await page.getByTestId('review-row').getByTestId('review-open').click();
+  await expect(page.getByTestId('review-save')).toBeDisabled();
+  await expect(page.getByTestId('review-score')).toHaveText('28');
+});
