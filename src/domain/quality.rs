@@ -49,34 +49,32 @@ pub struct Group {
     pub items: &'static [Item],
 }
 
-const fn std_(key: &'static str, zh: &'static str, en: &'static str) -> Item {
+const fn line(
+    kind: ItemKind,
+    compliance: bool,
+    key: &'static str,
+    zh: &'static str,
+    en: &'static str,
+) -> Item {
     Item {
         key,
-        kind: ItemKind::Standard,
+        kind,
         zh,
         en,
-        compliance: false,
+        compliance,
     }
+}
+
+const fn std_(key: &'static str, zh: &'static str, en: &'static str) -> Item {
+    line(ItemKind::Standard, false, key, zh, en)
 }
 
 const fn fault(key: &'static str, zh: &'static str, en: &'static str) -> Item {
-    Item {
-        key,
-        kind: ItemKind::Fault,
-        zh,
-        en,
-        compliance: false,
-    }
+    line(ItemKind::Fault, false, key, zh, en)
 }
 
 const fn breach(key: &'static str, zh: &'static str, en: &'static str) -> Item {
-    Item {
-        key,
-        kind: ItemKind::Fault,
-        zh,
-        en,
-        compliance: true,
-    }
+    line(ItemKind::Fault, true, key, zh, en)
 }
 
 /// Full marks.
