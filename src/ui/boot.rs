@@ -27,7 +27,13 @@ pub const DEVICE_DOC: &str = "device";
 pub fn boot(state: AppState) -> ReadSignal<Phase> {
     let (phase, set_phase) = signal(Phase::Opening);
     spawn_local(async move {
-        match AppStore::open_with(DB_NAME, Schema::current()).await {
+        // Other tabs can tell this one is open (a form's draft is not taken from a live
+        // tab), and a duplicated tab has its own id before any form reads it.
+        let (opened, ()) = futures::join!(
+            AppStore::open_with(DB_NAME, Schema::current()),
+            super::platform::hold_tab_lock()
+        );
+        match opened {
             Ok(store) => {
                 let changes = state.changes;
                 match store.subscribe(move |_seq| changes.update(|n| *n += 1)) {

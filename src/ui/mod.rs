@@ -24,8 +24,6 @@ use wasm_split_helpers::{wasm_split, SplitLoaderError};
 pub fn start() {
     console_error_panic_hook::set_once();
     boot::watch_for_new_build();
-    // Other tabs can tell this one is open (a form's draft is not taken from a live tab).
-    platform::hold_tab_lock();
     // A page opened by its address: its part is fetched while the data opens, not after.
     preload_page(&platform::window().location().pathname().unwrap_or_default());
     preload_on_intent();

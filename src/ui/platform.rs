@@ -179,22 +179,71 @@ const TAB_LOCK_PREFIX: &str = "kefu-tab:";
 
 /// Holds a Web Lock named for this tab ([`tab_id`]) for the life of the page, so that other
 /// tabs can tell it is open ([`open_tabs`]); the browser lets go of it when the tab closes or
-/// crashes. Does nothing where Web Locks are missing.
-pub fn hold_tab_lock() {
-    let Some(locks) = web_locks() else {
-        return;
-    };
-    let Ok(request) = js_sys::Reflect::get(&locks, &"request".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>())
-    else {
-        return;
-    };
+/// crashes. Done once the lock is held (at once where Web Locks are missing).
+///
+/// A tab the browser duplicated ("Duplicate tab", or one opened from a tab's link in some
+/// browsers) starts with a copy of the first tab's sessionStorage, so with its id: its lock is
+/// then held by a live tab, and it takes an id of its own, so the two never share a draft. A
+/// reload's page before lets go of the lock within moments, so the lock is waited for a
+/// second before it is taken as another tab's.
+pub async fn hold_tab_lock() {
+    for _ in 0..2 {
+        match request_tab_lock(&tab_id()).await {
+            Some(false) => renew_tab_id(),
+            Some(true) | None => return,
+        }
+    }
+}
+
+/// This tab's id taken anew (its sessionStorage copied another tab's).
+fn renew_tab_id() {
+    if let Some(s) = window().session_storage().ok().flatten() {
+        let _ = s.set_item("kefu.tab", &new_id("tab"));
+    }
+}
+
+/// Asks for the lock of tab `id`: Some(true) once held, Some(false) when another page still
+/// holds it after a second, None where Web Locks are missing.
+async fn request_tab_lock(id: &str) -> Option<bool> {
+    use wasm_bindgen::{closure::Closure, JsValue};
+    let locks = web_locks()?;
+    let request = js_sys::Reflect::get(&locks, &"request".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let controller = web_sys::AbortController::new().ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"signal".into(), &controller.signal()).ok()?;
+    let mut settle = None;
+    let outcome = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
+    let settle = settle?;
+    let granted = settle.clone();
     // Held until the page goes: the callback's promise never settles.
-    let hold = wasm_bindgen::closure::Closure::once_into_js(|_lock: wasm_bindgen::JsValue| {
-        wasm_bindgen::JsValue::from(js_sys::Promise::new(&mut |_, _| {}))
+    let hold = Closure::once_into_js(move |_lock: JsValue| {
+        let _ = granted.call1(&JsValue::NULL, &JsValue::TRUE);
+        JsValue::from(js_sys::Promise::new(&mut |_, _| {}))
     });
-    let name = format!("{TAB_LOCK_PREFIX}{}", tab_id());
-    let _ = request.call2(&locks, &name.into(), &hold);
+    let asked = request
+        .call3(
+            &locks,
+            &format!("{TAB_LOCK_PREFIX}{id}").into(),
+            &options,
+            &hold,
+        )
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    // Aborted while still waiting: another page holds it. (After the grant, abort does nothing.)
+    let refused = Closure::<dyn FnMut(JsValue)>::once(move |_e: JsValue| {
+        let _ = settle.call1(&JsValue::NULL, &JsValue::FALSE);
+    });
+    let _ = asked.catch(&refused);
+    refused.forget();
+    gloo_timers::callback::Timeout::new(1_000, move || controller.abort()).forget();
+    wasm_bindgen_futures::JsFuture::from(outcome)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
 }
 
 /// The ids of the tabs of this app open in this browser now (each holds its lock,

@@ -405,3 +405,40 @@ test('the customer form keeps a draft across a reload, for a new customer and an
   await expect(page.locator('#cust-email')).toHaveValue('zhou@example.com');
   await expect(page.locator('#cust-phone')).toHaveValue('13900005555');
 });
+
+test('a duplicated tab (its sessionStorage copied, tab id and all) takes an id of its own and leaves the first tab\'s draft alone', async ({ page, context }) => {
+  await setUpStaff(page);
+  await open(page, '/customers');
+  await page.getByTestId('customer-new').click();
+  await page.locator('#cust-name').fill('甲窗口客户');
+  const tab = await page.evaluate(() => sessionStorage.getItem('kefu.tab'));
+  expect(tab).toMatch(/^tab:/);
+  // As Chrome's "Duplicate tab" does: the new tab starts with a copy of the first's
+  // sessionStorage (once: a reload of the copy keeps what the copy has since written).
+  const b = await context.newPage();
+  await b.addInitScript((id) => {
+    if (!sessionStorage.getItem('e2e.copied')) {
+      sessionStorage.setItem('kefu.tab', id);
+      sessionStorage.setItem('e2e.copied', '1');
+    }
+  }, tab);
+  await open(b, '/customers');
+  await b.getByTestId('customer-new').click();
+  await expect(b.getByTestId('customer-form')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(b.getByTestId('customer-draft-restored')).toHaveCount(0);
+  await expect(b.locator('#cust-name')).toHaveValue('');
+  const own = await b.evaluate(() => sessionStorage.getItem('kefu.tab'));
+  expect(own).toMatch(/^tab:/);
+  expect(own).not.toBe(tab);
+  await b.locator('#cust-name').fill('乙窗口客户');
+  // Each tab's typing stays its own, also over a reload of either.
+  await page.reload();
+  await page.getByTestId('customer-new').click();
+  await expect(page.getByTestId('customer-draft-restored')).toBeVisible();
+  await expect(page.locator('#cust-name')).toHaveValue('甲窗口客户');
+  await b.reload();
+  await b.getByTestId('customer-new').click();
+  await expect(b.getByTestId('customer-draft-restored')).toBeVisible();
+  await expect(b.locator('#cust-name')).toHaveValue('乙窗口客户');
+  expect(await b.evaluate(() => sessionStorage.getItem('kefu.tab'))).toBe(own);
+});
