@@ -484,7 +484,18 @@ impl Demand {
         )
     }
 
+    /// The grid cell from the customer's value and the demand's intensity; an account-security
+    /// demand is always in the high-value, high-intensity cell, the grid's first, as it is
+    /// always urgent and important in the quadrants (see [`Demand::auto_quadrant`]): a low-value
+    /// customer's stolen account must not wait under every ordinary demand of the grid or its
+    /// list. Staff can still move it, with a reason, as any demand.
     pub fn auto_grid(&self) -> GridCell {
+        if self.kind == DemandType::AccountSecurity {
+            return GridCell {
+                value: Level::High,
+                intensity: Level::High,
+            };
+        }
         GridCell {
             value: self.customer_value,
             intensity: self.intensity,
@@ -1023,6 +1034,136 @@ mod tests {
         assert_eq!(
             d.cell(MatrixView::Quadrant, &r),
             MatrixCell::Quadrant(Quadrant::Neither)
+        );
+    }
+
+    #[test]
+    fn an_account_security_demand_is_in_the_first_grid_cell_whatever_its_value_and_intensity() {
+        let r = MatrixRules::default();
+        let first = MatrixCell::all(MatrixView::Grid)[0];
+        assert_eq!(
+            first,
+            MatrixCell::Grid(GridCell {
+                value: Level::High,
+                intensity: Level::High
+            })
+        );
+        for value in Level::ALL {
+            for intensity in Level::ALL {
+                let mut d = demand(
+                    "demand:1",
+                    DemandType::AccountSecurity,
+                    3,
+                    3,
+                    "2026-11-02 09:00",
+                );
+                d.customer_value = value;
+                d.intensity = intensity;
+                assert_eq!(
+                    d.cell(MatrixView::Grid, &r),
+                    first,
+                    "{value:?} value, {intensity:?} intensity"
+                );
+                // Its value and intensity are kept as entered: only the placement is ruled.
+                assert_eq!((d.customer_value, d.intensity), (value, intensity));
+            }
+        }
+        // A low-value customer's linked demand too, and after the customer's value changes.
+        let mut d = demand(
+            "demand:1",
+            DemandType::AccountSecurity,
+            2,
+            2,
+            "2026-11-02 09:00",
+        );
+        let mut c = crate::domain::customer::tests_support::customer("customer:7", Level::Low);
+        d.link_customer(&c, "staff:1", t("2026-11-02 09:05"));
+        assert_eq!(d.cell(MatrixView::Grid, &r), first);
+        c.value = Level::Medium;
+        assert!(d.sync_customer_value(&c, "staff:1", t("2026-11-03 09:00")));
+        assert_eq!(d.cell(MatrixView::Grid, &r), first);
+        // Staff can still place it elsewhere, with a reason, and resetting brings it back.
+        let low = MatrixCell::Grid(GridCell {
+            value: Level::Low,
+            intensity: Level::Low,
+        });
+        d.set_override(low, "客户已自行冻结账户", "staff:2", t("2026-11-03 10:00"))
+            .unwrap();
+        assert_eq!(d.cell(MatrixView::Grid, &r), low);
+        assert!(d.reset_override(MatrixView::Grid, "staff:2", t("2026-11-03 11:00")));
+        assert_eq!(d.cell(MatrixView::Grid, &r), first);
+    }
+
+    #[test]
+    fn in_the_grid_an_account_security_demand_of_a_low_value_customer_comes_first() {
+        // The list view and its export read the matrix cell by cell: its order is this.
+        let r = MatrixRules::default();
+        let mut high = demand(
+            "demand:high",
+            DemandType::TradingInquiry,
+            5,
+            5,
+            "2026-11-01 09:00",
+        );
+        high.customer_value = Level::High;
+        high.intensity = Level::High;
+        let mut medium = demand("demand:medium", DemandType::Other, 3, 3, "2026-11-01 09:00");
+        medium.customer_value = Level::Medium;
+        let mut security = demand(
+            "demand:security",
+            DemandType::AccountSecurity,
+            3,
+            3,
+            "2026-11-03 09:00",
+        );
+        security.customer_value = Level::Low;
+        security.intensity = Level::Low;
+        let mut moved = demand(
+            "demand:moved",
+            DemandType::AccountSecurity,
+            3,
+            3,
+            "2026-11-02 09:00",
+        );
+        moved.customer_value = Level::Low;
+        moved.intensity = Level::Low;
+        let low_low = MatrixCell::Grid(GridCell {
+            value: Level::Low,
+            intensity: Level::Low,
+        });
+        moved
+            .set_override(low_low, "已核实为误报", "staff:2", t("2026-11-02 10:00"))
+            .unwrap();
+        let all = vec![medium, moved, high, security];
+        let in_order = |view| -> Vec<String> {
+            matrix(&all, view, &r, true)
+                .into_iter()
+                .flat_map(|(_, ds)| ds.into_iter().map(|d| d.id.clone()))
+                .collect()
+        };
+        // First although its customer is of low value and the trading inquiry scores higher;
+        // the one placed by hand stays where staff put it.
+        assert_eq!(
+            in_order(MatrixView::Grid),
+            [
+                "demand:security",
+                "demand:high",
+                "demand:medium",
+                "demand:moved"
+            ]
+        );
+        let grid = matrix(&all, MatrixView::Grid, &r, true);
+        assert_eq!(grid.last().unwrap().0, low_low);
+        assert_eq!(grid.last().unwrap().1.len(), 1);
+        // The quadrants put both security demands first (the override there is the grid's).
+        assert_eq!(
+            in_order(MatrixView::Quadrant),
+            [
+                "demand:moved",
+                "demand:security",
+                "demand:high",
+                "demand:medium"
+            ]
         );
     }
 

@@ -88,7 +88,10 @@ test('demands land in their cells, security ranks first, and the 3×3 view is re
   await expect(page).toHaveURL(/view=grid/);
   await expect(page.locator('[data-cell^="g."]')).toHaveCount(9);
   await expect(cell(page, 'g.high.low').getByTestId('demand-card')).toContainText('咨询基金定投');
-  await expect(cell(page, 'g.medium.medium').getByTestId('demand-card')).toHaveCount(4);
+  // Account security first here too: in the first cell, not with its medium value and intensity.
+  await expect(cell(page, 'g.high.high').getByTestId('demand-card')).toHaveCount(1);
+  await expect(cell(page, 'g.high.high').getByTestId('demand-card')).toContainText('账户异常登录');
+  await expect(cell(page, 'g.medium.medium').getByTestId('demand-card')).toHaveCount(3);
   await page.reload();
   await expect(cell(page, 'g.high.low').getByTestId('demand-card')).toContainText('咨询基金定投');
   await expect(page.getByTestId('view-grid')).toHaveAttribute('aria-pressed', 'true');
@@ -98,6 +101,62 @@ test('demands land in their cells, security ranks first, and the 3×3 view is re
   await page.getByTestId('view-quadrant').click();
   await expect(page).toHaveURL(/view=quadrant/);
   await expect(page.locator('[data-cell^="q."]')).toHaveCount(4);
+});
+
+test('in the 3×3 grid, its list and its export, a low-value customer’s account-security demand comes first', async ({ page }) => {
+  await start(page);
+  await addDemand(page, { desc: '大额资金转入咨询', kind: 1, urgency: 5, importance: 5, value: 'high', intensity: 'high' });
+  await addDemand(page, { desc: '咨询港股通开通', kind: 1, value: 'medium', intensity: 'medium' });
+  await page.getByTestId('view-grid').click();
+  // Added in the last cell (low value, low intensity), and put first by rule, which is said.
+  await cell(page, 'g.low.low').getByTestId('cell-add').click();
+  await expect(page.locator('#dm-value')).toHaveValue('low');
+  await fillForm(page, { desc: '账户被异地登录', kind: 4 });
+  await expect(page.locator('.notice')).toContainText('账户安全问题按规则列为最高优先级，它位于“价值高·强度高”');
+  const top = cell(page, 'g.high.high');
+  await expect(top.getByTestId('demand-card')).toHaveCount(2);
+  // First, although the high-value trading inquiry scores higher.
+  await expect(top.getByTestId('demand-card').first()).toContainText('账户被异地登录');
+  await expect(cell(page, 'g.low.low').getByTestId('cell-count')).toHaveText('0');
+  await top.getByTestId('demand-card').first().getByTestId('detail-button').click();
+  const detail = page.getByTestId('demand-detail');
+  await expect(detail.getByTestId('placement-grid')).toContainText('价值高·强度高');
+  await expect(detail.getByTestId('placement-grid').getByTestId('security-rule')).toContainText('账户安全问题按规则列为最高优先级');
+  // Its own value and intensity are kept as entered.
+  await expect(detail).toContainText('低 / 低 / 中');
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+
+  // The list under the grid view, and its CSV, in the same order.
+  await page.getByTestId('mode-list').click();
+  const rows = page.getByTestId('demand-table').getByTestId('demand-row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText('账户被异地登录');
+  await expect(rows.nth(0)).toContainText('价值高·强度高');
+  await expect(rows.nth(1)).toContainText('大额资金转入咨询');
+  await expect(rows.nth(2)).toContainText('咨询港股通开通');
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const file = path.join(os.tmpdir(), `demands-security-${Date.now()}.csv`);
+  await (await downloadPromise).saveAs(file);
+  const lines = fs.readFileSync(file, 'utf8').slice(1).trim().split(/\r?\n/);
+  expect(lines).toHaveLength(4);
+  expect(lines[1]).toContain('账户被异地登录');
+  expect(lines[1]).toContain('价值高·强度高');
+  expect(lines[2]).toContain('大额资金转入咨询');
+
+  // Staff can still place it by hand, with a reason; the list follows that placement.
+  await page.getByTestId('mode-board').click();
+  await card(page, '账户被异地登录').getByTestId('move-button').click();
+  const dlg = page.getByTestId('move-dialog');
+  await page.locator('#dm-choose-8').click();
+  await dlg.locator('#dm-move-reason').fill('已核实为客户本人异地登录');
+  await dlg.getByTestId('move-confirm').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(cell(page, 'g.low.low').getByTestId('demand-card')).toContainText('账户被异地登录');
+  await expect(cell(page, 'g.low.low').getByTestId('manual-badge')).toBeVisible();
+  await page.getByTestId('mode-list').click();
+  await expect(rows.nth(2)).toContainText('账户被异地登录');
 });
 
 test('a mouse drag asks for a reason, is kept over a reload, recorded, and can be reset', async ({ page }) => {

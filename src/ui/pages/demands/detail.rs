@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::domain::demand::{
-    Demand, DemandEventKind, DemandLink, DemandStatus, MatrixCell, MatrixView, Override,
+    Demand, DemandEventKind, DemandLink, DemandStatus, DemandType, MatrixCell, MatrixView, Override,
 };
 use crate::ui::i18n::t2;
 use crate::ui::platform::now;
@@ -198,6 +198,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                 let tier = d.customer_id.as_ref().and_then(|c| l.customers.get(c)).map(|c| c.tier.label(zh));
                 let status = d.status.clone();
                 let no_user = state.user.get().is_none();
+                let security = d.kind == DemandType::AccountSecurity;
                 let placements = MatrixView::ALL.iter().map(|v| {
                     let v = *v;
                     let (cell, hand) = placement(&d, v);
@@ -214,6 +215,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                                     " " <span data-testid="override-reason">{reason}</span>
                                     <span class="small muted">{format!(" · {}", l.staff_name(Some(&by)))}</span>
                                 }.into_any(),
+                                None if security => view! { <span class="muted" data-testid="security-rule">{if zh { "自动（账户安全问题按规则列为最高优先级）" } else { "automatic (account security ranks first by rule)" }}</span> }.into_any(),
                                 None => view! { <span class="muted">{if zh { "自动" } else { "automatic" }}</span> }.into_any(),
                             }}</td>
                             <td>

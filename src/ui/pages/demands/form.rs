@@ -375,6 +375,16 @@ pub fn DemandForm(
                         &rules,
                     );
                     let (zh_msg, en_msg) = match cell {
+                        Some(c) if c != landed && d.kind == DemandType::AccountSecurity => (
+                            format!(
+                                "已记录需求；账户安全问题按规则列为最高优先级，它位于“{}”",
+                                landed.label(true)
+                            ),
+                            format!(
+                                "Demand recorded; account security ranks first by rule, so it sits in “{}”",
+                                landed.label(false)
+                            ),
+                        ),
                         Some(c) if c != landed => (
                             format!("已记录需求；按客户价值，它位于“{}”", landed.label(true)),
                             format!(
