@@ -943,6 +943,9 @@ fn parse_lifecycle(s: &str) -> Option<Lifecycle> {
     }
 }
 
+/// Characters that break a line (a quoted CSV cell may hold them).
+const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+
 /// Reads an import file row by row; the UI calls [`ImportParser::next_chunk`] between
 /// frames. Defaults for empty cells: kind Individual, tier Normal, value Medium, lifecycle
 /// Existing. Duplicate account numbers: the later row is the one reported.
@@ -1141,6 +1144,21 @@ impl ImportParser {
             bad.add("缺少姓名".into(), "Name is missing".into());
         } else if name.chars().count() > 100 {
             bad.add("姓名过长".into(), "Name is too long".into());
+        } else if name.contains(LINE_BREAKS) {
+            // A quoted cell spanning lines: a name would show flattened and never match a
+            // search for it as typed; it is a mistake in the file, to be put right there.
+            let shown = name.replace("\r\n", "\n").replace(LINE_BREAKS, "⏎");
+            bad.add(
+                format!("姓名“{shown}”中有换行，请在文件中将姓名改为一行"),
+                format!(
+                    "The name “{shown}” has a line break in it: put it on one line in the file"
+                ),
+            );
+        } else if name.chars().any(char::is_control) {
+            bad.add(
+                "姓名中有制表符等不可见的控制字符".into(),
+                "The name holds a tab or another invisible control character".into(),
+            );
         }
 
         let phone_raw = self.cell(Field::Phone);
@@ -1582,6 +1600,34 @@ mod tests {
             .into_customer("customer:9".into(), "branch:sz", None);
         assert_eq!(c.branch, "branch:sz");
         assert_eq!(c.account_no.as_deref(), Some("A009"));
+    }
+
+    #[test]
+    fn a_name_with_a_line_break_is_refused_in_words() {
+        let text = "姓名,手机\r\n\"李\nhua\",13812341234\r\n\"王\r\n五\",13812340000\r\n\"赵\t六\",\r\n周七,13812341234\r\n";
+        let p = parse_import(text.as_bytes(), None).unwrap();
+        assert_eq!(p.rows.len(), 4);
+        let e = p.rows[0].as_ref().unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(
+            e.reason.zh,
+            "姓名“李⏎hua”中有换行，请在文件中将姓名改为一行"
+        );
+        assert_eq!(
+            e.reason.en,
+            "The name “李⏎hua” has a line break in it: put it on one line in the file"
+        );
+        let e = p.rows[1].as_ref().unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.reason.zh.contains("“王⏎五”中有换行"), "{}", e.reason.zh);
+        let e = p.rows[2].as_ref().unwrap_err();
+        assert_eq!(
+            e.reason.en,
+            "The name holds a tab or another invisible control character"
+        );
+        // The rows after them are read as usual, on their own lines.
+        let last = p.rows[3].as_ref().unwrap();
+        assert_eq!((last.line, last.name.as_str()), (7, "周七"));
     }
 
     #[test]
