@@ -651,6 +651,10 @@ pub struct CustomerDraft {
     pub email: Option<String>,
     pub branch: Option<String>,
     pub staff: Option<String>,
+    /// What staff should look at although the row is imported: a phone number another row
+    /// of the file or an existing customer already has (family members may share one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Text>,
 }
 
 impl CustomerDraft {
@@ -948,7 +952,9 @@ const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
 
 /// Reads an import file row by row; the UI calls [`ImportParser::next_chunk`] between
 /// frames. Defaults for empty cells: kind Individual, tier Normal, value Medium, lifecycle
-/// Existing. Duplicate account numbers: the later row is the one reported.
+/// Existing. Duplicate account numbers: the later row is the one reported. A phone number
+/// that an earlier row or an existing customer has is a warning on the row, not a refusal
+/// (family members may share a number), as in the customer form.
 pub struct ImportParser {
     reader: csv::Reader<Cursor<Vec<u8>>>,
     headers: Vec<String>,
@@ -962,6 +968,13 @@ pub struct ImportParser {
     total_bytes: u64,
     seen_accounts: HashMap<String, u64>,
     existing_accounts: HashSet<String>,
+    /// Phone (normalised) → the first valid row with it, an index into `first_rows`. (A map
+    /// of the same type as `seen_accounts`: one more kind of map would cost wasm.)
+    seen_phones: HashMap<String, u64>,
+    /// The line and name of each row in `seen_phones`.
+    first_rows: Vec<(u64, String)>,
+    /// Phone (normalised) → the name of an existing customer with it.
+    existing_phones: HashMap<String, String>,
     record: csv::StringRecord,
     done: bool,
 }
@@ -1027,6 +1040,9 @@ impl ImportParser {
             total_bytes,
             seen_accounts: HashMap::new(),
             existing_accounts: HashSet::new(),
+            seen_phones: HashMap::new(),
+            first_rows: Vec::new(),
+            existing_phones: HashMap::new(),
             record: csv::StringRecord::new(),
             done: false,
         })
@@ -1038,6 +1054,21 @@ impl ImportParser {
             .into_iter()
             .map(|a| a.trim().to_lowercase())
             .collect();
+        self
+    }
+
+    /// Existing customers' phone numbers with their names; a row with one of these numbers is
+    /// imported with a warning naming that customer (the first of them, if several).
+    pub fn with_existing_phones<I: IntoIterator<Item = (String, String)>>(
+        mut self,
+        phones: I,
+    ) -> Self {
+        for (phone, name) in phones {
+            let key = normalise_phone(&phone).unwrap_or_else(|| phone.trim().to_string());
+            if !key.is_empty() {
+                self.existing_phones.entry(key).or_insert(name);
+            }
+        }
         self
     }
 
@@ -1232,6 +1263,10 @@ impl ImportParser {
         let branch = non_empty(self.cell(Field::Branch));
         let staff = non_empty(self.cell(Field::Staff));
         if bad.zh.is_empty() {
+            let warnings = phone
+                .as_ref()
+                .map(|p| self.phone_warnings(p, line, &name))
+                .unwrap_or_default();
             Ok(CustomerDraft {
                 line,
                 name,
@@ -1246,6 +1281,7 @@ impl ImportParser {
                 email,
                 branch,
                 staff,
+                warnings,
             })
         } else {
             Err(RowError {
@@ -1253,6 +1289,38 @@ impl ImportParser {
                 reason: Text::new(bad.zh.join(";"), bad.en.join("; ")),
             })
         }
+    }
+
+    /// The warnings for a valid row's phone: an existing customer has it, an earlier valid row
+    /// has it. The first valid row with a number is the one later rows are told of.
+    fn phone_warnings(&mut self, phone: &str, line: u64, name: &str) -> Vec<Text> {
+        let masked = mask_phone(phone);
+        let mut out = Vec::new();
+        if let Some(other) = self.existing_phones.get(phone) {
+            out.push(Text::new(
+                format!("客户“{other}”已使用此手机号（{masked}），可能是同一客户重复登记"),
+                format!(
+                    "Customer “{other}” already has this phone number ({masked}): this may be the same customer entered twice"
+                ),
+            ));
+        }
+        match self.seen_phones.get(phone) {
+            Some(&i) => {
+                let (first, first_name) = &self.first_rows[i as usize];
+                out.push(Text::new(
+                    format!("手机号（{masked}）与第{first}行“{first_name}”相同，可能是同一客户重复登记"),
+                    format!(
+                        "Same phone number ({masked}) as line {first} (“{first_name}”): this may be the same customer entered twice"
+                    ),
+                ))
+            }
+            None => {
+                self.seen_phones
+                    .insert(phone.to_string(), self.first_rows.len() as u64);
+                self.first_rows.push((line, name.to_string()));
+            }
+        }
+        out
     }
 
     fn date(&self, field: Field, bad: &mut Problems) -> Option<NaiveDate> {
@@ -1311,15 +1379,18 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-/// Checks a whole file at once. `existing_accounts` are refused as duplicates.
+/// Checks a whole file at once. `existing_accounts` are refused as duplicates;
+/// `existing_phones` (phone → customer name) are imported with a warning.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 pub fn parse_import_with(
     bytes: &[u8],
     mapping: Option<ColumnMapping>,
     existing_accounts: &HashSet<String>,
+    existing_phones: &HashMap<String, String>,
 ) -> Result<ImportPreview, ImportError> {
     let mut p = ImportParser::new(bytes, mapping)?
-        .with_existing_accounts(existing_accounts.iter().cloned());
+        .with_existing_accounts(existing_accounts.iter().cloned())
+        .with_existing_phones(existing_phones.iter().map(|(p, n)| (p.clone(), n.clone())));
     let mut rows = Vec::new();
     while !p.is_done() {
         rows.extend(p.next_chunk(10_000));
@@ -1340,7 +1411,7 @@ pub fn parse_import(
     bytes: &[u8],
     mapping: Option<ColumnMapping>,
 ) -> Result<ImportPreview, ImportError> {
-    parse_import_with(bytes, mapping, &HashSet::new())
+    parse_import_with(bytes, mapping, &HashSet::new(), &HashMap::new())
 }
 
 #[cfg(test)]
@@ -1551,7 +1622,7 @@ mod tests {
     #[test]
     fn import_utf8_comma_with_every_kind_of_error() {
         let existing: HashSet<String> = ["b777".to_string()].into();
-        let p = parse_import_with(CSV_ZH.as_bytes(), None, &existing).unwrap();
+        let p = parse_import_with(CSV_ZH.as_bytes(), None, &existing, &HashMap::new()).unwrap();
         assert_eq!(p.encoding, DetectedEncoding::Utf8);
         assert_eq!(p.delimiter, Delimiter::Comma);
         assert_eq!(p.headers[0], "姓名");
@@ -1603,6 +1674,54 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_or_existing_phone_is_a_warning_naming_the_row_or_customer() {
+        let text = "姓名,手机,客户号\n\
+新客户甲,+86 139-0000-1111,C1\n\
+家属乙,13722223333,C2\n\
+家属丙,137 2222 3333,C3\n\
+无效行,13722223333,C2\n\
+家属丁,13722223333,C4\n\
+独立户,13655556666,C5\n";
+        let existing: HashMap<String, String> =
+            [("139-0000-1111".to_string(), "老客户".to_string())].into();
+        let p = parse_import_with(text.as_bytes(), None, &HashSet::new(), &existing).unwrap();
+        let ok = |i: usize| p.rows[i].as_ref().unwrap();
+        // Against an existing customer, named, the number masked.
+        assert_eq!(ok(0).warnings.len(), 1);
+        assert_eq!(
+            ok(0).warnings[0].zh,
+            "客户“老客户”已使用此手机号（139****1111），可能是同一客户重复登记"
+        );
+        assert_eq!(
+            ok(0).warnings[0].en,
+            "Customer “老客户” already has this phone number (139****1111): this may be the same customer entered twice"
+        );
+        // The first row with a number has no warning; later ones name it, written any way.
+        assert!(ok(1).warnings.is_empty());
+        assert_eq!(
+            ok(2).warnings,
+            [Text::new(
+                "手机号（137****3333）与第3行“家属乙”相同，可能是同一客户重复登记",
+                "Same phone number (137****3333) as line 3 (“家属乙”): this may be the same customer entered twice"
+            )]
+        );
+        // A refused row (repeated account number) is not imported: no warning, and later rows
+        // are told of the first valid row, not of it.
+        let e = p.rows[3].as_ref().unwrap_err();
+        assert_eq!(e.reason.zh, "客户号“C2”与第3行重复");
+        assert!(ok(4).warnings[0].zh.contains("与第3行“家属乙”相同"));
+        assert!(ok(5).warnings.is_empty());
+        // Warnings do not refuse: every other row is valid.
+        assert_eq!(p.rows.iter().filter(|r| r.is_ok()).count(), 5);
+        // A row with no phone has nothing to repeat.
+        let p = parse_import("姓名,手机\n甲,\n乙,\n".as_bytes(), None).unwrap();
+        assert!(p
+            .rows
+            .iter()
+            .all(|r| r.as_ref().unwrap().warnings.is_empty()));
+    }
+
+    #[test]
     fn a_name_with_a_line_break_is_refused_in_words() {
         let text = "姓名,手机\r\n\"李\nhua\",13812341234\r\n\"王\r\n五\",13812340000\r\n\"赵\t六\",\r\n周七,13812341234\r\n";
         let p = parse_import(text.as_bytes(), None).unwrap();
@@ -1625,9 +1744,11 @@ mod tests {
             e.reason.en,
             "The name holds a tab or another invisible control character"
         );
-        // The rows after them are read as usual, on their own lines.
+        // The rows after them are read as usual, on their own lines; a refused row's phone is
+        // no one's to repeat.
         let last = p.rows[3].as_ref().unwrap();
         assert_eq!((last.line, last.name.as_str()), (7, "周七"));
+        assert!(last.warnings.is_empty());
     }
 
     #[test]

@@ -121,6 +121,66 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await expect(page.getByTestId('timeline-empty')).toBeVisible();
 });
 
+test('CSV import: a phone another row or a customer has is a warning naming them, in both languages; a name with a line break is refused', async ({ page }) => {
+  await setUpStaff(page);
+  // A customer already on file, through the form.
+  await open(page, '/customers');
+  await page.getByTestId('customer-new').click();
+  await page.locator('#cust-name').fill('老客户');
+  await page.locator('#cust-phone').fill('13900001111');
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-table')).toContainText('老客户');
+
+  await open(page, '/customers/import');
+  const csv = [
+    '姓名,手机',
+    '新客户甲,+86 139-0000-1111', // line 2: 老客户's number, written another way
+    '家属乙,13722223333', // line 3
+    '家属丙,137 2222 3333', // line 4: the number of line 3
+    '"李\nhua",13655556666', // lines 5–6: a name over two lines
+    '独立户,13588889999', // line 7
+  ].join('\r\n') + '\r\n';
+  await page.getByTestId('import-file').setInputFiles(tmpFile('phones.csv', csv));
+  await expect(page.getByTestId('import-summary')).toHaveText('共 5 行：有效 4 行（其中 2 行请核对），有误 1 行');
+  const errors = page.getByTestId('import-error-row');
+  await expect(errors).toHaveCount(1);
+  await expect(errors).toContainText('第 5 行');
+  await expect(errors).toContainText('姓名“李⏎hua”中有换行，请在文件中将姓名改为一行');
+  const warnings = page.getByTestId('import-warning-row');
+  await expect(page.getByTestId('import-warnings')).toContainText('这些行仍会导入');
+  await expect(warnings).toHaveCount(2);
+  await expect(warnings.nth(0)).toContainText('第 2 行');
+  await expect(warnings.nth(0)).toContainText('客户“老客户”已使用此手机号（139****1111），可能是同一客户重复登记');
+  await expect(warnings.nth(1)).toContainText('第 4 行');
+  await expect(warnings.nth(1)).toContainText('手机号（137****3333）与第3行“家属乙”相同');
+  await expect(page.getByTestId('import-warnings')).not.toContainText('13722223333');
+  // The downloadable report has both, each said for what it is.
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('import-report').click();
+  const file = path.join(os.tmpdir(), `kefu-import-report-${Date.now()}.csv`);
+  await (await downloadPromise).saveAs(file);
+  const report = fs.readFileSync(file, 'utf8');
+  expect(report).toContain('2,请核对，仍导入,"客户“老客户”已使用此手机号');
+  expect(report).toContain('5,有误，未导入,"姓名“李⏎hua”中有换行');
+
+  // In English.
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('import-summary')).toHaveText('5 row(s): 4 valid (2 to check), 1 invalid');
+  await expect(errors).toContainText('The name “李⏎hua” has a line break in it: put it on one line in the file');
+  await expect(warnings.nth(0)).toContainText('Customer “老客户” already has this phone number (139****1111): this may be the same customer entered twice');
+  await expect(warnings.nth(1)).toContainText('Same phone number (137****3333) as line 3 (“家属乙”)');
+  await page.getByTestId('lang-switch').click();
+
+  // A warning does not refuse: the four valid rows go in; the broken name does not.
+  await page.getByTestId('mode-valid').check();
+  await page.getByTestId('import-go').click();
+  await expect(page.locator('.notice')).toContainText('已导入 4 位客户');
+  await open(page, '/customers');
+  await expect(page.getByTestId('customer-count')).toHaveText('共 5 位客户');
+  await expect(page.getByTestId('customer-table')).toContainText('家属丙');
+  await expect(page.getByTestId('customer-table')).not.toContainText('hua');
+});
+
 test('create and edit a customer; the form says what is wrong', async ({ page }) => {
   await setUpStaff(page);
   await open(page, '/customers');

@@ -1,8 +1,10 @@
 //! CSV import (/customers/import): pick a file, see the first rows and the guessed column
 //! mapping (editable), check every row in chunks with a progress bar, read the report of
-//! every bad row, then import — all valid rows, or nothing unless every row is valid — in
-//! transactions of a thousand rows with the page painted between them; all or nothing still
-//! holds, as a failed chunk takes back the chunks before it.
+//! every bad row and of every row to check (a phone number another row or an existing
+//! customer has: imported all the same, as family members may share one), then import — all
+//! valid rows, or nothing unless every row is valid — in transactions of a thousand rows with
+//! the page painted between them; all or nothing still holds, as a failed chunk takes back the
+//! chunks before it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,13 +14,14 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::domain::customer::{
-    decode_with, mask_account, mask_phone, ColumnMapping, CustomerDraft, DetectedEncoding, Field,
-    ImportParser, RowError,
+    decode_with, mask_account, mask_phone, ColumnMapping, Customer, CustomerDraft,
+    DetectedEncoding, Field, ImportParser, RowError,
 };
+use crate::domain::sort::sort_by;
 use crate::domain::Record;
-use crate::store::{typed, Doc, DocStore, KeyRange, StoreError};
+use crate::store::{typed, Doc, DocStore, StoreError};
 use crate::ui::components::ProgressBar;
-use crate::ui::data::count_of;
+use crate::ui::data::{count_of, type_range};
 use crate::ui::i18n::t2;
 use crate::ui::platform::{decode_gb18030, download, new_id, read_file_bytes, yield_now};
 use crate::ui::state::{app, store};
@@ -136,25 +139,49 @@ struct Report {
     rows: usize,
     valid: usize,
     errors: Vec<RowError>,
+    /// Valid rows to look at (imported all the same), one entry per warning.
+    warnings: Vec<RowError>,
+    /// How many valid rows have a warning.
+    warned_rows: usize,
 }
 
-/// Account numbers already in the store (lower case), so repeats are refused.
-async fn existing_accounts() -> HashSet<String> {
+/// What the rows are checked against: the account numbers already in the store (lower
+/// case), refused when repeated, and the phone numbers with their customer's name, a
+/// warning when repeated. One read of the customers.
+async fn existing_customers() -> (HashSet<String>, Vec<(String, String)>) {
     let s = store();
-    if count_of(&s, crate::domain::customer::Customer::TYPE)
-        .await
-        .unwrap_or(0)
-        == 0
-    {
-        return HashSet::new();
+    if count_of(&s, Customer::TYPE).await.unwrap_or(0) == 0 {
+        return Default::default();
     }
-    all_docs_in("customer_by_account", KeyRange::all(), false)
+    let docs = all_docs_in("by_type", type_range(Customer::TYPE), false)
         .await
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let text = |d: &Doc, k: &str| d.body.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let accounts = docs
         .iter()
-        .filter_map(|d| d.body.get("account_no").and_then(|v| v.as_str()))
+        .filter_map(|d| text(d, "account_no"))
         .map(|a| a.trim().to_lowercase())
-        .collect()
+        .collect();
+    let phones = docs
+        .iter()
+        .filter_map(|d| Some((text(d, "phone")?, text(d, "name").unwrap_or_default())))
+        .collect();
+    (accounts, phones)
+}
+
+/// The items of a list of rows of the report ("第 4 行: 缺少姓名"), each with `testid`.
+fn row_items(rows: Vec<RowError>, testid: &'static str) -> impl IntoView {
+    let lang = app().lang;
+    rows.into_iter()
+        .map(|e| {
+            view! {
+                <li data-testid=testid>
+                    <strong>{move || if lang.get().is_zh() { format!("第 {} 行", e.line) } else { format!("Line {}", e.line) }}</strong>
+                    ": "{move || e.reason.get(lang.get().is_zh()).to_string()}
+                </li>
+            }
+        })
+        .collect_view()
 }
 
 fn field_label(f: Field, zh: bool) -> &'static str {
@@ -194,9 +221,11 @@ pub fn ImportPage() -> impl IntoView {
         progress_label.set(lang.get_untracked().s("正在检查", "Checking"));
         progress.set(Some((0, 1000)));
         spawn_local(async move {
-            let existing = existing_accounts().await;
+            let (accounts, phones) = existing_customers().await;
             let mut parser = match ImportParser::from_text(&data, encoding, Some(map)) {
-                Ok(p) => p.with_existing_accounts(existing),
+                Ok(p) => p
+                    .with_existing_accounts(accounts)
+                    .with_existing_phones(phones),
                 Err(e) => {
                     file_error.set(Some(e.message(state.zh())));
                     busy.set(false);
@@ -206,6 +235,8 @@ pub fn ImportPage() -> impl IntoView {
             };
             let mut valid = Vec::new();
             let mut errors = Vec::new();
+            let mut warnings = Vec::new();
+            let mut warned_rows = 0;
             let mut first = Vec::new();
             let mut rows = 0;
             while !parser.is_done() {
@@ -215,7 +246,14 @@ pub fn ImportPage() -> impl IntoView {
                         first.push(r.clone());
                     }
                     match r {
-                        Ok(d) => valid.push(d),
+                        Ok(d) => {
+                            warned_rows += usize::from(!d.warnings.is_empty());
+                            warnings.extend(d.warnings.iter().map(|w| RowError {
+                                line: d.line,
+                                reason: w.clone(),
+                            }));
+                            valid.push(d)
+                        }
                         Err(e) => errors.push(e),
                     }
                 }
@@ -232,6 +270,8 @@ pub fn ImportPage() -> impl IntoView {
                 rows,
                 valid: n,
                 errors,
+                warnings,
+                warned_rows,
             }));
             progress.set(None);
             busy.set(false);
@@ -341,11 +381,7 @@ pub fn ImportPage() -> impl IntoView {
             let mut docs = Vec::with_capacity(total);
             for (i, d) in list.into_iter().enumerate() {
                 let staff_id = d.staff.as_ref().and_then(|s| staff.get(s.trim())).cloned();
-                let c = d.into_customer(
-                    new_id(crate::domain::customer::Customer::TYPE),
-                    &branch,
-                    staff_id,
-                );
+                let c = d.into_customer(new_id(Customer::TYPE), &branch, staff_id);
                 match typed::to_doc(&c) {
                     Ok(doc) => docs.push(doc),
                     Err(e) => {
@@ -393,13 +429,25 @@ pub fn ImportPage() -> impl IntoView {
         let zh = state.zh();
         let mut out = String::from("\u{feff}");
         out.push_str(if zh {
-            "行号,原因\n"
+            "行号,结果,原因\n"
         } else {
-            "line,reason\n"
+            "line,result,reason\n"
         });
-        for e in &r.errors {
+        let (bad, check) = if zh {
+            ("有误，未导入", "请核对，仍导入")
+        } else {
+            ("invalid, not imported", "to check, imported")
+        };
+        let mut lines: Vec<(&RowError, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e, bad))
+            .chain(r.warnings.iter().map(|w| (w, check)))
+            .collect();
+        sort_by(&mut lines, |a, b| a.0.line.cmp(&b.0.line));
+        for (e, what) in lines {
             out.push_str(&format!(
-                "{},\"{}\"\n",
+                "{},{what},\"{}\"\n",
                 e.line,
                 e.reason.get(zh).replace('"', "\"\"")
             ));
@@ -503,29 +551,46 @@ pub fn ImportPage() -> impl IntoView {
                 let n_err = r.errors.len();
                 let more = n_err.saturating_sub(SHOWN_ERRORS);
                 let shown: Vec<RowError> = r.errors.iter().take(SHOWN_ERRORS).cloned().collect();
+                let n_warn = r.warnings.len();
+                let more_warn = n_warn.saturating_sub(SHOWN_ERRORS);
+                let shown_warn: Vec<RowError> = r.warnings.iter().take(SHOWN_ERRORS).cloned().collect();
+                let warned = r.warned_rows;
                 view! {
                     <section class="panel">
                         <h2>{t2("检查结果", "Check report")}</h2>
                         <p data-testid="import-summary">
-                            {move || if zh() {
-                                format!("共 {} 行：有效 {} 行，有误 {} 行", r.rows, r.valid, n_err)
-                            } else {
-                                format!("{} row(s): {} valid, {} invalid", r.rows, r.valid, n_err)
+                            {move || match (zh(), warned) {
+                                (true, 0) => format!("共 {} 行：有效 {} 行，有误 {} 行", r.rows, r.valid, n_err),
+                                (true, w) => format!("共 {} 行：有效 {} 行（其中 {w} 行请核对），有误 {} 行", r.rows, r.valid, n_err),
+                                (false, 0) => format!("{} row(s): {} valid, {} invalid", r.rows, r.valid, n_err),
+                                (false, w) => format!("{} row(s): {} valid ({w} to check), {} invalid", r.rows, r.valid, n_err),
                             }}
                         </p>
                         {(n_err > 0).then(|| view! {
                             <ul class="import-errors" data-testid="import-errors">
-                                {shown.into_iter().map(|e| view! {
-                                    <li data-testid="import-error-row">
-                                        <strong>{move || if zh() { format!("第 {} 行", e.line) } else { format!("Line {}", e.line) }}</strong>
-                                        ": "{move || e.reason.get(zh()).to_string()}
-                                    </li>
-                                }).collect_view()}
+                                {row_items(shown, "import-error-row")}
                             </ul>
                             {(more > 0).then(|| view! {
                                 <p class="muted">{move || if zh() { format!("另有 {more} 行未列出，见下载的报告") } else { format!("{more} more in the downloadable report") }}</p>
                             })}
-                            <button type="button" on:click=download_report>{t2("下载错误报告", "Download the report")}</button>
+                        })}
+                        {(n_warn > 0).then(|| view! {
+                            <div class="warn-box" data-testid="import-warnings">
+                                <h3>{t2("请核对（这些行仍会导入）", "To check (these rows are imported all the same)")}</h3>
+                                <p class="small">{t2(
+                                    "手机号与文件中其他行或已有客户相同，可能是同一客户重复登记；如为家庭成员共用号码，可照常导入。",
+                                    "A phone number another row of the file or an existing customer already has: this may be the same customer entered twice. If it is a family sharing a number, import as usual.",
+                                )}</p>
+                                <ul class="import-errors">
+                                    {row_items(shown_warn, "import-warning-row")}
+                                </ul>
+                                {(more_warn > 0).then(|| view! {
+                                    <p class="muted">{move || if zh() { format!("另有 {more_warn} 条未列出，见下载的报告") } else { format!("{more_warn} more in the downloadable report") }}</p>
+                                })}
+                            </div>
+                        })}
+                        {(n_err + n_warn > 0).then(|| view! {
+                            <button type="button" data-testid="import-report" on:click=download_report>{t2("下载检查报告", "Download the report")}</button>
                         })}
                         <fieldset class="import-mode">
                             <legend>{t2("如何导入", "How to import")}</legend>
