@@ -440,6 +440,24 @@ pub fn points(halves: u32) -> String {
     }
 }
 
+/// An average score as shown: at most two decimals, none trailing (14.25, 28.5, 30): the
+/// mean of half points is exact in quarters, never rounded half to even.
+pub fn average_text(points: f64) -> String {
+    let s = format!("{points:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `value` with `places` decimals, rounded toward the verdict: down when it met its target
+/// (at most or under a limit), up when it missed, so the figure shown never contradicts its
+/// badge (10.009% is "10.1%, missed", not "10.0%, missed"; 29.96 s is "29.9 s, met").
+pub fn toward_verdict(value: f64, met: bool, places: i32) -> String {
+    let scale = 10f64.powi(places);
+    // Off by a rounding error of the division itself (0.1 * 100 = 10.000000000000002).
+    let x = (value * scale * 1e9).round() / 1e9;
+    let shown = if met { x.floor() } else { x.ceil() } / scale;
+    format!("{shown:.*}", places.max(0) as usize)
+}
+
 /// A supervisor's review of one call (质检评分).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallReview {
@@ -467,6 +485,11 @@ pub struct CallReview {
     #[serde(default)]
     pub comment: String,
     pub reviewed_at: NaiveDateTime,
+    /// Who last changed the score after it was given (its reviewer or a manager), and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<NaiveDateTime>,
 }
 
 impl Record for CallReview {
@@ -548,6 +571,24 @@ impl CallReview {
             .map(String::as_str)
     }
 
+    /// Why `user` (signed in; `None` when nobody is) may not change this review at all,
+    /// whatever is typed: not a supervisor or manager, their own call, or another reviewer's
+    /// review and not a manager. None when they may.
+    pub fn refused_to(&self, user: Option<&Staff>) -> Option<ReviewProblem> {
+        match user {
+            Some(r) if r.active && matches!(r.role, Role::Supervisor | Role::Manager) => {
+                if r.id == self.staff_id {
+                    Some(ReviewProblem::OwnCall)
+                } else if r.id != self.reviewer_id && r.role != Role::Manager {
+                    Some(ReviewProblem::NotYours)
+                } else {
+                    None
+                }
+            }
+            _ => Some(ReviewProblem::NotReviewer),
+        }
+    }
+
     /// What stops `reviewer` (signed in, `None` when nobody is) saving this review at `now`.
     /// A review is changed only by whoever scored the call, or by a manager.
     pub fn problems(&self, reviewer: Option<&Staff>, now: NaiveDateTime) -> Vec<ReviewProblem> {
@@ -555,16 +596,12 @@ impl CallReview {
         if self.staff_id.trim().is_empty() {
             out.push(ReviewProblem::NoStaff);
         }
-        match reviewer {
-            Some(r) if r.active && matches!(r.role, Role::Supervisor | Role::Manager) => {
-                if r.id == self.staff_id {
-                    out.push(ReviewProblem::OwnCall);
-                }
-                if r.id != self.reviewer_id && r.role != Role::Manager {
-                    out.push(ReviewProblem::NotYours);
-                }
-            }
-            _ => out.push(ReviewProblem::NotReviewer),
+        out.extend(self.refused_to(reviewer));
+        if !self.staff_id.is_empty()
+            && self.staff_id == self.reviewer_id
+            && !out.contains(&ReviewProblem::OwnCall)
+        {
+            out.push(ReviewProblem::OwnCall);
         }
         if self.call_at > now {
             out.push(ReviewProblem::CallInFuture);
@@ -848,6 +885,8 @@ mod tests {
             faults: faults.iter().map(|s| s.to_string()).collect(),
             comment: String::new(),
             reviewed_at: at(20, 12),
+            changed_by: None,
+            changed_at: None,
         }
     }
 
@@ -933,6 +972,22 @@ mod tests {
         assert_eq!(
             r.problems(Some(&gone), now),
             vec![ReviewProblem::NotReviewer]
+        );
+        // A review whose reviewer is the staff member scored, whoever saves it.
+        let mut to_self = r.clone();
+        to_self.staff_id = "sup".into();
+        assert_eq!(
+            to_self.problems(Some(&staff("mgr", Role::Manager)), now),
+            vec![ReviewProblem::OwnCall]
+        );
+        assert_eq!(
+            r.refused_to(Some(&staff("sup2", Role::Supervisor))),
+            Some(ReviewProblem::NotYours)
+        );
+        assert_eq!(r.refused_to(Some(&staff("mgr", Role::Manager))), None);
+        assert_eq!(
+            r.refused_to(Some(&staff("a", Role::Manager))),
+            Some(ReviewProblem::OwnCall)
         );
         let mut own = r.clone();
         own.reviewer_id = "a".into();
@@ -1020,6 +1075,21 @@ mod tests {
         assert_eq!(t.branch[2].sum_halves, 59 + 58 + 60);
         // control.lost twice, greeting.warm twice: scorecard order breaks the tie.
         assert_eq!(t.frequent, vec![("greeting.warm", 2), ("control.lost", 2)]);
+    }
+
+    #[test]
+    fn figures_are_shown_without_contradicting_their_verdict() {
+        assert_eq!(toward_verdict(0.10009 * 100.0, false, 1), "10.1");
+        assert_eq!(toward_verdict(0.1 * 100.0, true, 1), "10.0");
+        assert_eq!(toward_verdict(2000.0 / 20000.0 * 100.0, true, 1), "10.0");
+        assert_eq!(toward_verdict(29.96, true, 1), "29.9");
+        assert_eq!(toward_verdict(30.0, false, 1), "30.0");
+        assert_eq!(toward_verdict(0.99995, true, 2), "0.99");
+        assert_eq!(toward_verdict(1.0, false, 2), "1.00");
+        assert_eq!(average_text(14.25), "14.25");
+        assert_eq!(average_text(28.5), "28.5");
+        assert_eq!(average_text(30.0), "30");
+        assert_eq!(average_text(29.75), "29.75");
     }
 
     #[test]

@@ -270,6 +270,19 @@ pub async fn open_tabs() -> Option<std::collections::HashSet<String>> {
     )
 }
 
+/// The localStorage keys under `prefix` kept by tabs that are closed now (each key is
+/// `<prefix><tab id>`), but `own`: what a closed tab or a crash left, for this tab to take up.
+/// A tab still open keeps its own. None where the browser cannot say which tabs are open.
+pub async fn closed_tab_keys(prefix: &str, own: &str) -> Option<Vec<String>> {
+    let open = open_tabs().await?;
+    Some(
+        local_keys(prefix)
+            .into_iter()
+            .filter(|k| k != own && !open.contains(&k[prefix.len()..]))
+            .collect(),
+    )
+}
+
 fn web_locks() -> Option<wasm_bindgen::JsValue> {
     js_sys::Reflect::get(&window().navigator(), &"locks".into())
         .ok()

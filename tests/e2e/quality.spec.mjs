@@ -57,11 +57,13 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await page.locator('#qa-abandoned').fill('20001');
   await page.getByTestId('stats-save').click();
   await expect(page.getByTestId('stats-error')).toContainText('弃线数不能多于来电总数');
-  // Correcting the month: choosing it again shows its stored figures.
+  // Another month shows its own (none); back again, the typing not saved is still there.
   await page.locator('#qa-month').fill('2020-01');
   await expect(page.locator('#qa-offered')).toHaveValue('');
   await page.locator('#qa-month').fill(lastMonth());
-  await expect(page.locator('#qa-abandoned')).toHaveValue('2500');
+  await expect(page.locator('#qa-abandoned')).toHaveValue('20001');
+  await expect(page.locator('#qa-offered')).toHaveValue('20000');
+  await page.locator('#qa-abandoned').fill('2500');
 
   // Scoring: the staff list has everyone but himself.
   const form = page.getByTestId('review-form');
@@ -116,17 +118,22 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('row-score')).toHaveText('28.5');
   await expect(row).toContainText('REC-0042');
-  await expect(row).toContainText('李强');
+  await expect(row.getByTestId('row-reviewer')).toHaveText('李强');
+  // What was taken off is written out in the row, not behind a hover.
+  await expect(row.getByTestId('row-taken')).toContainText('问候 · 热情，友好');
+  await expect(row.getByTestId('row-taken')).toContainText('把内部专线号码告诉了客户');
+  await expect(row.getByTestId('review-open')).toHaveAttribute('aria-label', /打开 张敏 .* 的通话评分/);
 
   // Corrected from the list: one more standard missed.
   await row.getByTestId('review-open').click();
   await expect(form.getByRole('heading')).toHaveText('修改通话评分');
+  await expect(form.getByRole('heading')).toBeFocused();
   await expect(page.getByTestId('review-score')).toHaveText('28.5');
   await page.getByTestId('item-closing.thanks').uncheck();
   await page.getByTestId('review-save').click();
   await expect(row.getByTestId('row-score')).toHaveText('28');
   await expect(page.getByTestId('review-row')).toHaveCount(1);
-  await expect(trend).toContainText('28.0 (1)');
+  await expect(trend).toContainText('28 (1)');
 
   // English.
   await page.getByTestId('lang-switch').click();
@@ -143,5 +150,100 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await open(page, '/quality');
   await page.getByTestId('review-row').getByTestId('review-open').click();
   await expect(page.getByTestId('review-save')).toBeDisabled();
+  await expect(page.getByTestId('review-reason')).toHaveText('只有客服主管或客服经理可以评分，请以其身份登录');
+  await expect(page.getByTestId('item-greeting.prepared')).toBeDisabled();
   await expect(page.getByTestId('review-score')).toHaveText('28');
+});
+
+test('drafts are each person\'s and each tab\'s; a stale correction is refused, not written over; figures read as their verdict', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page, [['张敏', 'specialist'], ['李强', 'supervisor'], ['陈静', 'supervisor'], ['王经理', 'manager']]);
+  await signIn(page, '李强');
+  await open(page, '/quality');
+  // 李强 starts scoring 张敏's call and leaves it unsaved.
+  await page.locator('#qa-staff').selectOption({ label: '张敏' });
+  await page.locator('#qa-call-at').fill(localDay(-2));
+  await page.locator('#qa-comment').fill('李强的未保存评语');
+  await page.getByTestId('item-attitude.rude').check();
+  await expect(page.getByTestId('compliance')).toHaveCount(3);
+  // 张敏 signs in on the same device: his notes are not hers to see, and her form is locked.
+  await open(page, '/settings');
+  await signIn(page, '张敏');
+  await open(page, '/quality');
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(page.locator('#qa-comment')).toHaveValue('');
+  await expect(page.locator('#qa-comment')).toBeDisabled();
+  // Back to 李强: his typing is there, and he saves it.
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await open(page, '/quality');
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#qa-comment')).toHaveValue('李强的未保存评语');
+  await page.getByTestId('review-save').click();
+  await expect(page.getByTestId('review-row')).toHaveCount(1);
+
+  // A second tab of 李强's: each tab keeps its own typing.
+  const b = await context.newPage();
+  await open(b, '/quality');
+  await page.locator('#qa-ref').fill('tab-A');
+  await b.locator('#qa-ref').fill('tab-B');
+  await page.reload();
+  await expect(page.locator('#qa-ref')).toHaveValue('tab-A');
+  await page.getByTestId('discard-draft').click();
+  await b.getByTestId('review-cancel').click();
+
+  // Both tabs open the review; B saves first, A's save is refused, and A loads B's version.
+  await page.getByTestId('review-open').click();
+  await b.getByTestId('review-open').click();
+  await b.getByTestId('item-control.lost').check();
+  await b.getByTestId('review-save').click();
+  await expect(b.getByTestId('review-row').getByTestId('row-score')).toHaveText('29');
+  await page.getByTestId('item-closing.thanks').uncheck();
+  await page.getByTestId('review-save').click();
+  await expect(page.getByTestId('review-problems')).toContainText('该记录已被他人修改');
+  // The refusal follows the language.
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('review-problems')).toContainText('someone else changed this record');
+  await page.getByTestId('lang-switch').click();
+  await page.getByTestId('review-load-newest').click();
+  await expect(page.getByTestId('review-score')).toHaveText('29');
+  await expect(page.getByTestId('item-control.lost')).toBeChecked();
+  await b.close();
+
+  // 陈静, another supervisor, may read 李强's review but not change it; the manager may, and is named.
+  await open(page, '/settings');
+  await signIn(page, '陈静');
+  await open(page, '/quality');
+  await page.getByTestId('review-open').click();
+  await expect(page.getByTestId('review-reason')).toHaveText('只有评分人或客服经理可以修改这条评分');
+  await expect(page.getByTestId('review-save')).toBeDisabled();
+  await open(page, '/settings');
+  await signIn(page, '王经理');
+  await open(page, '/quality');
+  await page.getByTestId('review-open').click();
+  // Whose call it is cannot be turned into the reviewer's own.
+  const options = await page.locator('#qa-staff option').allTextContents();
+  expect(options).toContain('张敏');
+  expect(options).not.toContain('李强');
+  await page.getByTestId('item-greeting.warm').uncheck();
+  await page.getByTestId('review-save').click();
+  await expect(page.getByTestId('review-row').getByTestId('row-reviewer')).toHaveText('李强（王经理 修改）');
+
+  // Figures near a limit are rounded toward their verdict; full-width digits are read.
+  await page.locator('#qa-offered').fill('１０，００１');
+  await page.locator('#qa-abandoned').fill('1001');
+  await page.locator('#qa-wait').fill('29.96');
+  await page.locator('#qa-complaints').fill('99999999999');
+  await expect(page.getByTestId('call-targets')).toContainText('数字过大');
+  await page.locator('#qa-complaints').fill('0');
+  // Typing kept over a reload, per month.
+  await page.reload();
+  await expect(page.locator('#qa-offered')).toHaveValue('１０，００１');
+  await expect(page.locator('#qa-wait')).toHaveValue('29.96');
+  await page.getByTestId('stats-save').click();
+  const target = page.getByTestId('target-row');
+  await expect(target.locator('td').nth(0)).toHaveText('10001');
+  await expect(target.locator('td').nth(1)).toHaveText('10.1% 未达标');
+  await expect(target.locator('td').nth(2)).toHaveText('29.9 秒 达标');
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.quality.stats-draft.')).map((k) => JSON.parse(localStorage.getItem(k)).typed))).toEqual([]);
 });

@@ -20,7 +20,7 @@ use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
-    local_keys, local_read, local_remove, local_write, new_id, now, now_millis, open_tabs, tab_id,
+    closed_tab_keys, local_read, local_remove, local_write, new_id, now, now_millis, tab_id,
 };
 use crate::ui::state::{app, store};
 
@@ -43,10 +43,9 @@ fn draft_at(key: &str) -> Option<CustomerDraft> {
 /// opening the same form must not take what the first is typing. Where the browser cannot
 /// say which tabs are open (no Web Locks), none is offered.
 async fn orphaned_draft(prefix: &str, own: &str) -> Option<(String, CustomerDraft)> {
-    let open = open_tabs().await?;
-    let (key, d) = local_keys(prefix)
+    let (key, d) = closed_tab_keys(prefix, own)
+        .await?
         .into_iter()
-        .filter(|k| k != own && !open.contains(&k[prefix.len()..]))
         .filter_map(|k| draft_at(&k).map(|d| (k, d)))
         .max_by_key(|(_, d)| d.at)?;
     Some((key, d))

@@ -103,7 +103,7 @@ fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
     let cell = |a: &quality::Average| {
         match a.points() {
         Some(p) => view! {
-            <td class="num">{format!("{p:.1}")}<span class="muted small">{format!(" ({})", a.count)}</span></td>
+            <td class="num">{quality::average_text(p)}<span class="muted small">{format!(" ({})", a.count)}</span></td>
         }
         .into_any(),
         None => view! { <td class="num muted">"—"</td> }.into_any(),
@@ -139,7 +139,7 @@ fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
                             <thead><tr>
                                 <th>{t2("员工", "Staff member")}</th>
                                 {head.iter().map(|m| view! { <th class="num">{month_label(*m)}</th> }).collect_view()}
-                                <th class="num">{t2("合计", "All six")}</th>
+                                <th class="num">{t2("6个月均分", "Six-month average")}</th>
                             </tr></thead>
                             <tbody>
                                 {t.staff.iter().map(|s| view! {
@@ -241,25 +241,34 @@ fn ReviewList(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) -> imp
                                 {list.into_iter().map(|r| {
                                     let score = r.score_halves();
                                     let taken: Vec<String> = r.deductions().map(str::to_string).collect();
-                                    let n = taken.len();
                                     let r2 = r.clone();
-                                    let tip = move || taken.iter().map(|k| item_label(k, lang.get())).collect::<Vec<_>>().join("\n");
+                                    let what = move || taken.iter().map(|k| item_label(k, lang.get())).collect::<Vec<_>>().join("；");
+                                    let when = r.call_at.format("%Y-%m-%d %H:%M").to_string();
+                                    let opens = {
+                                        let (name, when) = (r.staff_name.clone(), when.clone());
+                                        move || lang.get().s(format!("打开 {name} {when} 的通话评分"), format!("Open the score of {name}'s call of {when}"))
+                                    };
+                                    let scored_by = match &r.changed_by {
+                                        Some(by) if *by != r.reviewer_name => {
+                                            let (name, by) = (r.reviewer_name.clone(), by.clone());
+                                            (move || lang.get().s(format!("{name}（{by} 修改）"), format!("{name} (changed by {by})"))).into_any()
+                                        }
+                                        _ => r.reviewer_name.clone().into_any(),
+                                    };
+                                    let comment = r.comment.clone();
                                     view! {
                                         <tr data-testid="review-row">
-                                            <td class="nowrap">{r.call_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                            <td class="nowrap">{when}</td>
                                             <td>{r.staff_name.clone()}</td>
                                             <td class="num" data-testid="row-score">{quality::points(score)}</td>
-                                            <td class="small" title=tip>
-                                                {move || lang.get().s(format!("{n} 项"), format!("{n} items"))}
+                                            <td class="small" data-testid="row-taken">
+                                                {what}
+                                                {(!comment.is_empty()).then(|| view! { <div class="muted">{comment}</div> })}
                                             </td>
-                                            <td>{r.reviewer_name.clone()}</td>
+                                            <td data-testid="row-reviewer">{scored_by}</td>
                                             <td>{r.call_ref.clone()}</td>
-                                            <td><button type="button" data-testid="review-open" on:click=move |_| {
-                                                open.set(Some(r2.clone()));
-                                                if let Some(el) = crate::ui::platform::window().document().and_then(|d| d.get_element_by_id("qa-review")) {
-                                                    el.scroll_into_view();
-                                                }
-                                            }>{t2("打开", "Open")}</button></td>
+                                            <td><button type="button" data-testid="review-open" aria-label=opens
+                                                on:click=move |_| open.set(Some(r2.clone()))>{t2("打开", "Open")}</button></td>
                                         </tr>
                                     }
                                 }).collect_view()}

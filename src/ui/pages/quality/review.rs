@@ -1,33 +1,46 @@
 //! Scoring a call: whose call, when, the recording's number, the scorecard's eight groups
 //! (standards ticked as met, to untick; faults to tick) with the score as it stands, and a
-//! comment. What is typed is kept in this browser at once and offered again after a reload;
-//! a review opened from the list is changed in the same form.
+//! comment. A review opened from the list is changed in the same form.
+//!
+//! What is typed is kept in this browser at once, per person signed in and per tab (a
+//! supervisor's unsaved notes are never offered to anyone else, and two tabs keep theirs
+//! apart), and offered again after a reload; a closed tab's draft is taken up by the next
+//! form of the same person. A change is saved over the revision it was opened from: a review
+//! changed meanwhile (another tab, another device) is refused, not overwritten.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use super::{is_reviewer, QualityData};
-use crate::domain::quality::{self, CallReview, ItemKind, SCORECARD};
+use crate::domain::quality::{self, CallReview, ItemKind, ReviewProblem, SCORECARD};
 use crate::domain::Record;
-use crate::store::typed;
+use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::model::{from_input, to_input};
-use crate::ui::platform::{local_read, local_remove, local_write, new_id, now};
+use crate::ui::platform::{
+    closed_tab_keys, local_read, local_remove, local_write, new_id, now, tab_id, window,
+};
 use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
 
-const DRAFT_KEY: &str = "kefu.quality.review-draft";
+/// The drafts of one person signed in: `<prefix><tab id>`.
+fn draft_prefix(user: &str) -> String {
+    format!("kefu.quality.review-draft.{user}.")
+}
 
 /// The form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct ReviewDraft {
-    /// The review being changed; None for a new one.
+    /// The review being changed and the revision it was opened at; None for a new one.
     editing: Option<String>,
+    #[serde(default)]
+    rev: Option<String>,
     staff_id: String,
     call_at: String,
     call_ref: String,
+    /// Kept sorted: ticking an item off and on again leaves the form as it was.
     missed: Vec<String>,
     faults: Vec<String>,
     comment: String,
@@ -37,14 +50,28 @@ impl ReviewDraft {
     fn of(r: &CallReview) -> Self {
         ReviewDraft {
             editing: Some(r.id.clone()),
+            rev: r.rev.clone(),
             staff_id: r.staff_id.clone(),
             call_at: to_input(r.call_at),
             call_ref: r.call_ref.clone(),
-            missed: r.missed.clone(),
-            faults: r.faults.clone(),
+            missed: sorted(r.missed.clone()),
+            faults: sorted(r.faults.clone()),
             comment: r.comment.clone(),
         }
     }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Why the last save did not happen, shown in the language of the moment.
+#[derive(Clone, Debug, PartialEq)]
+enum SaveError {
+    Problems(Vec<ReviewProblem>),
+    Store(StoreError),
 }
 
 #[component]
@@ -52,6 +79,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     let state = app();
     let lang = state.lang;
     let editing = RwSignal::new(None::<String>);
+    let rev = RwSignal::new(None::<String>);
     let staff_id = RwSignal::new(String::new());
     let call_at = RwSignal::new(String::new());
     let call_ref = RwSignal::new(String::new());
@@ -60,10 +88,11 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     let comment = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let error = RwSignal::new(None::<SaveError>);
 
     let snapshot = move || ReviewDraft {
         editing: editing.get(),
+        rev: rev.get(),
         staff_id: staff_id.get(),
         call_at: call_at.get(),
         call_ref: call_ref.get(),
@@ -73,47 +102,78 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     };
     let show = move |d: ReviewDraft| {
         editing.set(d.editing);
+        rev.set(d.rev);
         staff_id.set(d.staff_id);
         call_at.set(d.call_at);
         call_ref.set(d.call_ref);
-        missed.set(d.missed);
-        faults.set(d.faults);
+        missed.set(sorted(d.missed));
+        faults.set(sorted(d.faults));
         comment.set(d.comment);
         tried.set(false);
-        problems.set(Vec::new());
+        error.set(None);
     };
     // The form as it starts (blank, or the review opened): what differs is a draft.
     let fresh = StoredValue::new(ReviewDraft::default());
-    let kept = local_read::<ReviewDraft>(DRAFT_KEY).filter(|d| *d != ReviewDraft::default());
-    let restored = RwSignal::new(kept.is_some());
-    if let Some(d) = kept {
-        // A draft of a change starts from that review as stored.
-        if let Some(id) = &d.editing {
-            if let Some(r) = data
-                .get_untracked()
-                .and_then(|x| x.reviews.into_iter().find(|r| r.id == *id))
-            {
-                fresh.set_value(ReviewDraft::of(&r));
+    let restored = RwSignal::new(false);
+    let stored_review = move |id: &str| {
+        data.get_untracked()
+            .and_then(|x| x.reviews.into_iter().find(|r| r.id == id))
+    };
+    // A kept draft is taken up as it was typed; one of a change starts from that review as it
+    // was opened (its own revision), so it still differs and a stale one is refused at save.
+    let take_up = move |d: ReviewDraft| {
+        fresh.set_value(match &d.editing {
+            Some(id) => stored_review(id)
+                .map(|r| ReviewDraft {
+                    rev: d.rev.clone(),
+                    ..ReviewDraft::of(&r)
+                })
+                .unwrap_or_default(),
+            None => ReviewDraft::default(),
+        });
+        show(d);
+        restored.set(true);
+    };
+    // Whose drafts: the one signed in (nobody: none kept, nothing can be saved anyway).
+    let user_id = move || state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
+    let key = move || user_id().map(|u| format!("{}{}", draft_prefix(&u), tab_id()));
+    // This tab's own draft at once; else the newest a closed tab of the same person left,
+    // into a form nothing was typed in yet.
+    if let Some(k) = untrack(key) {
+        match local_read::<ReviewDraft>(&k).filter(|d| *d != ReviewDraft::default()) {
+            Some(d) => take_up(d),
+            None => {
+                let prefix = untrack(user_id)
+                    .map(|u| draft_prefix(&u))
+                    .unwrap_or_default();
+                spawn_local(async move {
+                    let Some(keys) = closed_tab_keys(&prefix, &k).await else {
+                        return;
+                    };
+                    let Some((orphan, d)) = keys
+                        .into_iter()
+                        .filter_map(|k| local_read::<ReviewDraft>(&k).map(|d| (k, d)))
+                        .max_by(|a, b| a.0.cmp(&b.0))
+                    else {
+                        return;
+                    };
+                    if untrack(snapshot) == ReviewDraft::default() {
+                        local_remove(&orphan);
+                        take_up(d);
+                    }
+                });
             }
         }
-        show(d);
     }
     Effect::new(move |_| {
         let d = snapshot();
+        let Some(k) = key() else {
+            return;
+        };
         if d == fresh.get_value() {
-            local_remove(DRAFT_KEY);
+            local_remove(&k);
         } else {
-            local_write(DRAFT_KEY, &d);
-        }
-    });
-    // A review opened from the list replaces the form (and any draft: it was asked for).
-    Effect::new(move |_| {
-        if let Some(r) = open.get() {
-            let d = ReviewDraft::of(&r);
-            fresh.set_value(d.clone());
-            show(d);
-            restored.set(false);
-            open.set(None);
+            local_write(&k, &d);
         }
     });
     let reset = move || {
@@ -121,26 +181,129 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
         show(ReviewDraft::default());
         restored.set(false);
     };
+    // Another person signing in on this device: the form is theirs, blank (the one before's
+    // draft stays under their name).
+    Effect::new(move |prev: Option<Option<String>>| {
+        let now_user = user_id();
+        if prev.is_some_and(|p| p != now_user) {
+            reset();
+        }
+        now_user
+    });
+    // A review opened from the list replaces the form; typing not saved is asked about first.
+    Effect::new(move |_| {
+        let Some(r) = open.get() else {
+            return;
+        };
+        open.set(None);
+        let dirty = untrack(snapshot) != fresh.get_value();
+        let ok = !dirty
+            || window()
+                .confirm_with_message(lang.get_untracked().t(
+                    "表单中有未保存的评分，打开另一条将放弃它。继续吗？",
+                    "The form holds a score not saved yet; opening another drops it. Go on?",
+                ))
+                .unwrap_or(false);
+        if !ok {
+            return;
+        }
+        let d = ReviewDraft::of(&r);
+        fresh.set_value(d.clone());
+        show(d);
+        restored.set(false);
+        if let Some(el) = window()
+            .document()
+            .and_then(|doc| doc.get_element_by_id("qa-review-title"))
+        {
+            el.scroll_into_view();
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
 
-    let allowed = move || state.user.with(|u| is_reviewer(u.as_ref()));
-    let me = move || state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
-    // Whose calls can be scored: active staff but the one signed in (and the opened review's).
+    // The review as the form would save it (who scored it and when come from the stored one).
+    let candidate = move || -> CallReview {
+        let d = snapshot();
+        let stored = data.get().unwrap_or_default();
+        let before = d
+            .editing
+            .as_ref()
+            .and_then(|id| stored.reviews.iter().find(|r| r.id == *id).cloned());
+        let user = state.user.get();
+        let staff_name = stored
+            .staff
+            .iter()
+            .find(|s| s.id == d.staff_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let (reviewer_id, reviewer_name) = match &before {
+            Some(b) => (b.reviewer_id.clone(), b.reviewer_name.clone()),
+            None => user
+                .as_ref()
+                .map(|u| (u.id.clone(), u.name.clone()))
+                .unwrap_or_default(),
+        };
+        CallReview {
+            id: d.editing.clone().unwrap_or_default(),
+            rev: d.rev.clone(),
+            staff_id: d.staff_id.clone(),
+            staff_name,
+            reviewer_id,
+            reviewer_name,
+            call_at: from_input(&d.call_at).unwrap_or_default(),
+            call_ref: d.call_ref.trim().to_string(),
+            missed: d.missed.clone(),
+            faults: d.faults.clone(),
+            comment: d.comment.trim().to_string(),
+            reviewed_at: before.as_ref().map(|b| b.reviewed_at).unwrap_or_default(),
+            changed_by: before.as_ref().and_then(|b| b.changed_by.clone()),
+            changed_at: before.as_ref().and_then(|b| b.changed_at),
+        }
+    };
+    // Why the one signed in may not save this form at all: said up front, and the form is
+    // read-only (not a supervisor or manager, their own call, another reviewer's review).
+    let refused = Memo::new(move |_| {
+        let user = state.user.get();
+        let r = candidate();
+        // A new review's reviewer is whoever saves it.
+        let r = if editing.get().is_none() {
+            CallReview {
+                reviewer_id: user.as_ref().map(|u| u.id.clone()).unwrap_or_default(),
+                ..r
+            }
+        } else {
+            r
+        };
+        if editing.get().is_none() && !is_reviewer(user.as_ref()) {
+            return Some(ReviewProblem::NotReviewer);
+        }
+        r.refused_to(user.as_ref())
+            .filter(|p| editing.get().is_some() || *p != ReviewProblem::OwnCall)
+    });
+    let locked = move || refused.get().is_some();
+
+    let me = move || user_id();
+    // Whose calls can be scored: active staff but the one signed in and the review's reviewer
+    // (and the opened review's own staff member, even if no longer active).
     let people = move || {
         let d = data.get().unwrap_or_default();
         let me = me();
         let chosen = staff_id.get();
+        let reviewer = candidate().reviewer_id;
         d.staff
             .into_iter()
-            .filter(|s| (s.active && Some(&s.id) != me.as_ref()) || s.id == chosen)
+            .filter(|s| {
+                (s.active && Some(&s.id) != me.as_ref() && s.id != reviewer) || s.id == chosen
+            })
             .collect::<Vec<_>>()
     };
     let score = move || {
         let mut keys: Vec<String> = missed.get();
         keys.extend(faults.get());
-        keys.sort_unstable();
-        keys.dedup();
-        quality::FULL_HALVES.saturating_sub(keys.len() as u32)
+        sorted(keys).len() as u32
     };
+    let score = move || quality::FULL_HALVES.saturating_sub(score());
     let staff_err = move || {
         (tried.get() && staff_id.get().is_empty()).then(|| {
             lang.get()
@@ -164,64 +327,45 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             Some(_) => None,
         }
     };
+    let breach = move || {
+        faults.with(|f| {
+            f.iter()
+                .any(|k| quality::item(k).is_some_and(|(_, i)| i.compliance))
+        })
+    };
+    let comment_err = move || {
+        (breach() && comment.get().trim().chars().count() < 4)
+            .then(|| ReviewProblem::ComplianceUnexplained.text(lang.get().is_zh()))
+    };
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
-        problems.set(Vec::new());
+        error.set(None);
         if staff_err().is_some() || when_err().is_some() {
             return;
         }
-        let zh = state.zh();
-        let d = snapshot();
-        let Some(call_time) = from_input(&d.call_at) else {
-            return;
-        };
         let user = state.user.get_untracked();
-        let stored = data.get_untracked().unwrap_or_default();
-        let before = d
-            .editing
-            .as_ref()
-            .and_then(|id| stored.reviews.iter().find(|r| r.id == *id).cloned());
-        let staff_name = stored
-            .staff
-            .iter()
-            .find(|s| s.id == d.staff_id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
         let t = now();
-        let review = CallReview {
-            id: before
-                .as_ref()
-                .map(|b| b.id.clone())
-                .unwrap_or_else(|| new_id(CallReview::TYPE)),
-            rev: before.as_ref().and_then(|b| b.rev.clone()),
-            staff_id: d.staff_id.clone(),
-            staff_name,
-            reviewer_id: before
-                .as_ref()
-                .map(|b| b.reviewer_id.clone())
-                .or_else(|| user.as_ref().map(|u| u.id.clone()))
-                .unwrap_or_default(),
-            reviewer_name: before
-                .as_ref()
-                .map(|b| b.reviewer_name.clone())
-                .or_else(|| user.as_ref().map(|u| u.name.clone()))
-                .unwrap_or_default(),
-            call_at: call_time,
-            call_ref: d.call_ref.trim().to_string(),
-            missed: d.missed.clone(),
-            faults: d.faults.clone(),
-            comment: d.comment.trim().to_string(),
-            reviewed_at: before.as_ref().map(|b| b.reviewed_at).unwrap_or(t),
-        };
+        let mut review = untrack(candidate);
+        let new = review.id.is_empty();
+        if new {
+            review.id = new_id(CallReview::TYPE);
+            review.reviewed_at = t;
+            if let Some(u) = &user {
+                review.reviewer_id = u.id.clone();
+                review.reviewer_name = u.name.clone();
+            }
+        } else {
+            review.changed_by = user.as_ref().map(|u| u.name.clone());
+            review.changed_at = Some(t);
+        }
         let found = review.problems(user.as_ref(), t);
         if !found.is_empty() {
-            problems.set(found.iter().map(|p| p.text(zh)).collect());
+            error.set(Some(SaveError::Problems(found)));
             return;
         }
         busy.set(true);
-        let new = before.is_none();
         spawn_local(async move {
             let saved = if new {
                 typed::save_new(&store(), &review).await
@@ -237,7 +381,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                     );
                     reset();
                 }
-                Err(e) => problems.set(vec![e.message(zh)]),
+                Err(e) => error.set(Some(SaveError::Store(e))),
             }
             busy.set(false);
         });
@@ -248,6 +392,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             v.retain(|k| k != key);
             if on {
                 v.push(key.to_string());
+                v.sort_unstable();
             }
         })
     };
@@ -268,7 +413,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                     .filter(move |i| i.kind == kind)
                     .map(move |i| {
                         let key = i.key;
-                        let (zh, en) = (i.zh, i.en);
+                        let (zh, en, compliance) = (i.zh, i.en, i.compliance);
                         let (list, checked_means_taken) = match kind {
                             ItemKind::Standard => (missed, false),
                             ItemKind::Fault => (faults, true),
@@ -281,7 +426,11 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                                         let checked = event_target_checked(&ev);
                                         toggle(list, key, checked == checked_means_taken);
                                     }/>
-                                <span>{move || lang.get().t(zh, en)}</span>
+                                <span>{move || lang.get().t(zh, en)}
+                                    {compliance.then(|| view! {
+                                        " "<span class="badge warn" data-testid="compliance">{t2("合规·须写明经过", "compliance · say what happened")}</span>
+                                    })}
+                                </span>
                             </label>
                         }
                     })
@@ -311,61 +460,101 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
         })
         .collect_view();
 
+    // After a save refused as stale: the review as it is stored now, in place of this form.
+    let load_newest = move || {
+        let newest = editing.get_untracked().and_then(|id| stored_review(&id));
+        match newest {
+            Some(r) => {
+                let d = ReviewDraft::of(&r);
+                fresh.set_value(d.clone());
+                show(d);
+                restored.set(false);
+            }
+            None => reset(),
+        }
+    };
+    let error_text = move || -> Vec<String> {
+        let zh = lang.get().is_zh();
+        match error.get() {
+            None => Vec::new(),
+            Some(SaveError::Problems(ps)) => ps.iter().map(|p| p.text(zh)).collect(),
+            Some(SaveError::Store(e)) => vec![e.message(zh)],
+        }
+    };
+    let changed_note = move || {
+        let r = candidate();
+        editing.get()?;
+        let by = r.changed_by.clone()?;
+        let at = r.changed_at?.format("%Y-%m-%d %H:%M").to_string();
+        Some(lang.get().s(
+            format!("评分人：{}；{by} 于 {at} 修改", r.reviewer_name),
+            format!("Scored by {}; changed by {by} on {at}", r.reviewer_name),
+        ))
+    };
+
     view! {
         <section class="panel" id="qa-review" data-testid="review-form">
-            <h2>{move || if editing.get().is_some() {
+            <h2 id="qa-review-title" tabindex="-1">{move || if editing.get().is_some() {
                 lang.get().t("修改通话评分", "Change a call's score")
             } else {
                 lang.get().t("为通话评分", "Score a call")
             }}</h2>
+            {move || changed_note().map(|n| view! { <p class="small muted" data-testid="review-changed">{n}</p> })}
             {move || restored.get().then(|| view! {
                 <div class="panel draft-banner row" data-testid="draft-restored" role="status">
                     <span>{t2("已恢复上次未保存的评分。", "The unsaved score from before was restored.")}</span>
                     <button type="button" on:click=move |_| reset() data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
                 </div>
             })}
-            {move || (!allowed()).then(|| view! {
-                <p class="admin-note" data-testid="review-reason">{move || quality::ReviewProblem::NotReviewer.text(lang.get().is_zh())}</p>
+            {move || refused.get().map(|p| view! {
+                <p class="admin-note" data-testid="review-reason">{move || p.text(lang.get().is_zh())}</p>
             })}
             <form on:submit=save novalidate>
-                <div class="grid">
-                    <Field id="qa-staff" label=t2("被评分员工", "Whose call") error=Signal::derive(staff_err)>
-                        <select id="qa-staff" prop:value=move || staff_id.get()
-                            on:change=move |ev| staff_id.set(event_target_value(&ev))>
-                            <option value="">{t2("（请选择）", "(choose)")}</option>
-                            {move || people().into_iter().map(|s| {
-                                let id = s.id.clone();
-                                view! { <option value=s.id.clone() selected=move || staff_id.get() == id>{s.name}</option> }
-                            }).collect_view()}
-                        </select>
+                <fieldset class="qa-form" prop:disabled=locked>
+                    <div class="grid">
+                        <Field id="qa-staff" label=t2("被评分员工", "Whose call") error=Signal::derive(staff_err)>
+                            <select id="qa-staff" prop:value=move || staff_id.get()
+                                on:change=move |ev| staff_id.set(event_target_value(&ev))>
+                                <option value="">{t2("（请选择）", "(choose)")}</option>
+                                {move || people().into_iter().map(|s| {
+                                    let id = s.id.clone();
+                                    view! { <option value=s.id.clone() selected=move || staff_id.get() == id>{s.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </Field>
+                        <Field id="qa-call-at" label=t2("通话时间", "When the call took place") error=Signal::derive(when_err)>
+                            <input id="qa-call-at" type="datetime-local" bind:value=call_at/>
+                        </Field>
+                        <Field id="qa-ref" label=t2("录音编号或来电号码", "Recording number or caller")>
+                            <input id="qa-ref" bind:value=call_ref maxlength="60"/>
+                        </Field>
+                    </div>
+                    <div class="qa-total" role="status" aria-live="polite">
+                        {t2("得分", "Score")}" "
+                        <strong data-testid="review-score">{move || quality::points(score())}</strong>
+                        " / 30"
+                    </div>
+                    {groups}
+                    <Field id="qa-comment" label=t2("评语", "Comment") error=Signal::derive(comment_err) wide=true>
+                        <textarea id="qa-comment" bind:value=comment rows="3"
+                            placeholder=move || lang.get().t("做得好的地方、需改进之处；合规类扣分须写明经过", "What went well, what to improve; say what happened for a compliance fault")></textarea>
                     </Field>
-                    <Field id="qa-call-at" label=t2("通话时间", "When the call took place") error=Signal::derive(when_err)>
-                        <input id="qa-call-at" type="datetime-local" bind:value=call_at/>
-                    </Field>
-                    <Field id="qa-ref" label=t2("录音编号或来电号码", "Recording number or caller")>
-                        <input id="qa-ref" bind:value=call_ref maxlength="60"/>
-                    </Field>
-                </div>
-                <div class="qa-total" role="status" aria-live="polite">
-                    {t2("得分", "Score")}" "
-                    <strong data-testid="review-score">{move || quality::points(score())}</strong>
-                    " / 30"
-                </div>
-                {groups}
-                <Field id="qa-comment" label=t2("评语", "Comment") wide=true>
-                    <textarea id="qa-comment" bind:value=comment rows="3"
-                        placeholder=move || lang.get().t("做得好的地方、需改进之处；合规类扣分须写明经过", "What went well, what to improve; say what happened for a compliance fault")></textarea>
-                </Field>
+                </fieldset>
                 <ul class="err" role="alert" data-testid="review-problems">
-                    {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                    {move || error_text().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
                 </ul>
+                {move || matches!(error.get(), Some(SaveError::Store(StoreError::Conflict { .. }))).then(|| view! {
+                    <p><button type="button" data-testid="review-load-newest" on:click=move |_| load_newest()>
+                        {t2("载入最新版本（放弃本次修改）", "Load the newest version (drop these changes)")}
+                    </button></p>
+                })}
                 <div class="actions row">
                     <button type="submit" class="primary" data-testid="review-save"
-                        prop:disabled=move || busy.get() || !allowed()>{t2("保存评分", "Save the score")}</button>
+                        prop:disabled=move || busy.get() || locked()>{t2("保存评分", "Save the score")}</button>
                     <span class="qa-total-small" aria-hidden="true">{t2("得分", "Score")}" "{move || quality::points(score())}" / 30"</span>
                     {move || (editing.get().is_some() || snapshot() != ReviewDraft::default()).then(|| view! {
                         <button type="button" data-testid="review-cancel" on:click=move |_| reset()>
-                            {t2("清空", "Clear")}
+                            {move || if editing.get().is_some() { lang.get().t("关闭", "Close") } else { lang.get().t("清空", "Clear") }}
                         </button>
                     })}
                 </div>

@@ -95,7 +95,9 @@ pub fn LineChart(
         .enumerate()
         .filter(|(i, _)| i % every == 0 || *i + 1 == n)
         .map(|(i, (l, _))| {
-            view! { <text x=format!("{:.1}", x_of(i)) y=h - 6.0 text-anchor="middle" class="chart-label">{l.clone()}</text> }
+            // The last label ends at its point, so it is not cut at the chart's edge.
+            let anchor = if i + 1 == n && n > 1 { "end" } else { "middle" };
+            view! { <text x=format!("{:.1}", x_of(i)) y=h - 6.0 text-anchor=anchor class="chart-label">{l.clone()}</text> }
         })
         .collect_view();
     let ylabels = [min, (min + max) / 2.0, max]
