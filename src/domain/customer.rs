@@ -1238,6 +1238,9 @@ impl ImportParser {
         );
 
         let account_no = non_empty(self.cell(Field::AccountNo));
+        // Counted as seen only once the row is valid: a row refused for another reason never
+        // goes in, so a later row with its number is no repeat.
+        let mut new_account = None;
         if let Some(a) = &account_no {
             let key = a.to_lowercase();
             if !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -1256,13 +1259,16 @@ impl ImportParser {
                     format!("Account number “{a}” repeats line {first}"),
                 );
             } else {
-                self.seen_accounts.insert(key, line);
+                new_account = Some(key);
             }
         }
 
         let branch = non_empty(self.cell(Field::Branch));
         let staff = non_empty(self.cell(Field::Staff));
         if bad.zh.is_empty() {
+            if let Some(key) = new_account {
+                self.seen_accounts.insert(key, line);
+            }
             let warnings = phone
                 .as_ref()
                 .map(|p| self.phone_warnings(p, line, &name))
@@ -1749,6 +1755,18 @@ mod tests {
         let last = p.rows[3].as_ref().unwrap();
         assert_eq!((last.line, last.name.as_str()), (7, "周七"));
         assert!(last.warnings.is_empty());
+    }
+
+    #[test]
+    fn an_account_number_of_a_refused_row_is_no_repeat_for_a_later_one() {
+        // Line 2 is refused (no name) and never goes in: line 3 with its number is valid, and
+        // line 4 repeats line 3, not line 2.
+        let text = "姓名,手机,客户号\n,13812341234,A1\n王一,13812341235,A1\n李二,13812341236,A1\n";
+        let p = parse_import(text.as_bytes(), None).unwrap();
+        assert!(p.rows[0].is_err());
+        assert!(p.rows[1].is_ok(), "{:?}", p.rows[1]);
+        let e = p.rows[2].as_ref().unwrap_err();
+        assert!(e.reason.en.contains("repeats line 3"), "{}", e.reason.en);
     }
 
     #[test]
