@@ -466,6 +466,40 @@ test('the quick capture keeps a draft across a close and a reload until it is sa
   await expect(dlg.locator('#dm-desc')).toHaveValue('');
 });
 
+test('two tabs keep their own quick-capture drafts; a closed tab\'s is taken up by the next form', async ({ page, context }) => {
+  await start(page);
+  const b = await context.newPage();
+  await open(b, '/demands');
+  const quick = async (p) => {
+    await p.getByTestId('quick-demand').first().click();
+    const dlg = p.getByTestId('demand-form');
+    await expect(dlg.locator('form')).toHaveAttribute('data-drafts-checked', 'true');
+    return dlg;
+  };
+  let a = await quick(page);
+  await a.locator('#dm-desc').fill('甲标签页正在记录的需求');
+  // B's form does not take what A is typing (before, one draft served every tab).
+  let bd = await quick(b);
+  await expect(bd.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(bd.locator('#dm-desc')).toHaveValue('');
+  await bd.locator('#dm-desc').fill('乙标签页的需求');
+  // Each tab's typing comes back over its own reload.
+  await page.reload();
+  a = await quick(page);
+  await expect(a.locator('#dm-desc')).toHaveValue('甲标签页正在记录的需求');
+  await b.reload();
+  bd = await quick(b);
+  await expect(bd.locator('#dm-desc')).toHaveValue('乙标签页的需求');
+  // B closed with its typing: the next tab's form takes it up, once.
+  await b.close();
+  const c = await context.newPage();
+  await open(c, '/demands');
+  const cd = await quick(c);
+  await expect(cd.getByTestId('draft-restored')).toBeVisible();
+  await expect(cd.locator('#dm-desc')).toHaveValue('乙标签页的需求');
+  await expect(a.locator('#dm-desc')).toHaveValue('甲标签页正在记录的需求');
+});
+
 test('a demand dialog holds the keyboard focus and gives it back to its opener on close', async ({ page }) => {
   await setUpStaff(page);
   await open(page, '/complaints');

@@ -19,7 +19,9 @@ use crate::store::typed;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
-use crate::ui::platform::{local_read, local_remove, local_write, new_id, now};
+use crate::ui::platform::{
+    closed_tab_keys, local_read, local_remove, local_write, new_id, now, tab_id,
+};
 use crate::ui::state::{app, store};
 
 use super::data::Env;
@@ -169,8 +171,17 @@ struct DemandDraft {
     due_days: String,
 }
 
-/// Where the draft of the form opened from `cell` (none: the quick capture) is kept.
-fn draft_key(cell: Option<MatrixCell>) -> String {
+/// Where the drafts of the form opened from `cell` (none: the quick capture) are kept, one per
+/// tab (`<prefix><tab id>`): two tabs typing a demand keep theirs apart.
+fn draft_prefix(cell: Option<MatrixCell>) -> String {
+    match cell.and_then(|c| serde_json::to_string(&c).ok()) {
+        Some(c) => format!("kefu.demands.form-draft.cell.{c}."),
+        None => "kefu.demands.form-draft.quick.".to_string(),
+    }
+}
+
+/// Where an earlier build kept the one draft of the form, for every tab.
+fn shared_draft_key(cell: Option<MatrixCell>) -> String {
     match cell.and_then(|c| serde_json::to_string(&c).ok()) {
         Some(c) => format!("kefu.demands.form-draft.{c}"),
         None => "kefu.demands.form-draft".to_string(),
@@ -233,7 +244,8 @@ pub fn DemandForm(
         due_days: due_days.get(),
     };
     let fresh = StoredValue::new(untrack(snapshot));
-    let key = StoredValue::new(draft_key(cell));
+    let prefix = draft_prefix(cell);
+    let key = StoredValue::new(format!("{prefix}{}", tab_id()));
     let show = move |d: DemandDraft| {
         kind.set(d.kind);
         desc.set(d.description);
@@ -256,8 +268,36 @@ pub fn DemandForm(
     };
     let kept = local_read::<DemandDraft>(&key.get_value()).filter(|d| *d != fresh.get_value());
     let restored = RwSignal::new(kept.is_some());
+    // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
+    let drafts_checked = RwSignal::new(kept.is_some());
     if let Some(d) = kept {
         show(d);
+    } else {
+        // None of this tab's own: a closed tab's (or an earlier build's) is taken up, into a
+        // form nothing was typed in yet. A tab still open keeps its own.
+        let shared = shared_draft_key(cell);
+        let own = key.get_value();
+        spawn_local(async move {
+            let mut keys = closed_tab_keys(&prefix, &own).await.unwrap_or_default();
+            // The dialog may have closed meanwhile.
+            if restored.try_get_untracked().is_none() {
+                return;
+            }
+            keys.sort();
+            keys.insert(0, shared);
+            let found = keys.into_iter().rev().find_map(|k| {
+                local_read::<DemandDraft>(&k)
+                    .filter(|d| *d != fresh.get_value())
+                    .map(|d| (k, d))
+            });
+            let untouched = untrack(snapshot) == fresh.get_value();
+            if let (Some((orphan, d)), true) = (found, untouched) {
+                local_remove(&orphan);
+                show(d);
+                restored.set(true);
+            }
+            drafts_checked.set(true);
+        });
     }
     // Every change is kept at once: a close by mistake or a reload loses nothing.
     Effect::new(move |_| {
@@ -423,7 +463,8 @@ pub fn DemandForm(
                     <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
                 </div>
             })}
-            <form on:submit=submit novalidate class="dm-form">
+            <form on:submit=submit novalidate class="dm-form"
+                data-drafts-checked=move || drafts_checked.get().to_string()>
                 <div class="fields">
                     <div class="field wide">
                         <label for="dm-customer">{t2("客户", "Customer")}</label>
