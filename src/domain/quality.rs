@@ -458,6 +458,29 @@ pub fn toward_verdict(value: f64, met: bool, places: i32) -> String {
     format!("{shown:.*}", places.max(0) as usize)
 }
 
+/// Whether `s` (signed in; `None` when nobody is) may score calls and enter a month's figures:
+/// an active supervisor or manager.
+pub fn may_score(s: Option<&Staff>) -> bool {
+    s.is_some_and(|s| s.active && matches!(s.role, Role::Supervisor | Role::Manager))
+}
+
+/// The score in half points of the items taken off: 60 less one for each standard missed and
+/// each fault shown, never below 0. A key marked twice counts once.
+pub fn score_halves(missed: &[String], faults: &[String]) -> u32 {
+    let mut keys: Vec<&str> = missed.iter().chain(faults).map(String::as_str).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    FULL_HALVES.saturating_sub(keys.len() as u32)
+}
+
+/// A compliance fault is marked and the comment does not say what happened.
+pub fn compliance_unexplained(faults: &[String], comment: &str) -> bool {
+    faults
+        .iter()
+        .any(|k| item(k).is_some_and(|(_, i)| i.compliance))
+        && comment.trim().chars().count() < 4
+}
+
 /// A supervisor's review of one call (质检评分).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallReview {
@@ -552,15 +575,7 @@ impl CallReview {
     /// The score in half points: 60 less one for each standard missed and each fault shown,
     /// never below 0. A key marked twice counts once.
     pub fn score_halves(&self) -> u32 {
-        let mut keys: Vec<&str> = self
-            .missed
-            .iter()
-            .chain(self.faults.iter())
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        FULL_HALVES.saturating_sub(keys.len() as u32)
+        score_halves(&self.missed, &self.faults)
     }
 
     /// Every key taken off (standards missed, then faults), as stored.
@@ -576,7 +591,7 @@ impl CallReview {
     /// review and not a manager. None when they may.
     pub fn refused_to(&self, user: Option<&Staff>) -> Option<ReviewProblem> {
         match user {
-            Some(r) if r.active && matches!(r.role, Role::Supervisor | Role::Manager) => {
+            Some(r) if may_score(Some(r)) => {
                 if r.id == self.staff_id {
                     Some(ReviewProblem::OwnCall)
                 } else if r.id != self.reviewer_id && r.role != Role::Manager {
@@ -618,11 +633,7 @@ impl CallReview {
                 }
             }
         }
-        let breach = self
-            .faults
-            .iter()
-            .any(|k| item(k).is_some_and(|(_, i)| i.compliance));
-        if breach && self.comment.trim().chars().count() < 4 {
+        if compliance_unexplained(&self.faults, &self.comment) {
             out.push(ReviewProblem::ComplianceUnexplained);
         }
         out

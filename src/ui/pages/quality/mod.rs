@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::domain::quality::{self, months_ending, CallReview, CallStats, Trends};
 use crate::domain::sort::sort_by;
-use crate::domain::staff::{Role, Staff};
+use crate::domain::staff::Staff;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::pages::surveys::charts::LineChart;
@@ -25,11 +25,6 @@ pub(crate) struct QualityData {
     pub reviews: Vec<CallReview>,
     pub stats: Vec<CallStats>,
     pub staff: Vec<Staff>,
-}
-
-/// Whether `s` may score calls and enter the month's figures.
-pub(crate) fn is_reviewer(s: Option<&Staff>) -> bool {
-    s.is_some_and(|s| s.active && matches!(s.role, Role::Supervisor | Role::Manager))
 }
 
 /// A month as shown: `2026-11`.

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use super::{is_reviewer, QualityData};
+use super::QualityData;
 use crate::domain::quality::{self, CallReview, ItemKind, ReviewProblem, SCORECARD};
 use crate::domain::Record;
 use crate::store::{typed, StoreError};
@@ -265,21 +265,11 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     // read-only (not a supervisor or manager, their own call, another reviewer's review).
     let refused = Memo::new(move |_| {
         let user = state.user.get();
-        let r = candidate();
-        // A new review's reviewer is whoever saves it.
-        let r = if editing.get().is_none() {
-            CallReview {
-                reviewer_id: user.as_ref().map(|u| u.id.clone()).unwrap_or_default(),
-                ..r
-            }
-        } else {
-            r
-        };
-        if editing.get().is_none() && !is_reviewer(user.as_ref()) {
-            return Some(ReviewProblem::NotReviewer);
+        match editing.get() {
+            // A new review's reviewer is whoever saves it.
+            None => (!quality::may_score(user.as_ref())).then_some(ReviewProblem::NotReviewer),
+            Some(_) => candidate().refused_to(user.as_ref()),
         }
-        r.refused_to(user.as_ref())
-            .filter(|p| editing.get().is_some() || *p != ReviewProblem::OwnCall)
     });
     let locked = move || refused.get().is_some();
 
@@ -298,12 +288,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             })
             .collect::<Vec<_>>()
     };
-    let score = move || {
-        let mut keys: Vec<String> = missed.get();
-        keys.extend(faults.get());
-        sorted(keys).len() as u32
-    };
-    let score = move || quality::FULL_HALVES.saturating_sub(score());
+    let score = move || quality::score_halves(&missed.get(), &faults.get());
     let staff_err = move || {
         (tried.get() && staff_id.get().is_empty()).then(|| {
             lang.get()
@@ -327,14 +312,9 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             Some(_) => None,
         }
     };
-    let breach = move || {
-        faults.with(|f| {
-            f.iter()
-                .any(|k| quality::item(k).is_some_and(|(_, i)| i.compliance))
-        })
-    };
     let comment_err = move || {
-        (breach() && comment.get().trim().chars().count() < 4)
+        faults
+            .with(|f| quality::compliance_unexplained(f, &comment.get()))
             .then(|| ReviewProblem::ComplianceUnexplained.text(lang.get().is_zh()))
     };
 

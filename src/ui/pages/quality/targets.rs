@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use super::{is_reviewer, QualityData};
-use crate::domain::quality::{toward_verdict, CallStats, Judged, ReviewProblem};
+use super::QualityData;
+use crate::domain::quality::{self, toward_verdict, CallStats, Judged, ReviewProblem};
 use crate::domain::sort::sort_by;
 use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
@@ -151,7 +151,7 @@ fn judged(
 pub fn TargetsSection(data: Res<QualityData>) -> impl IntoView {
     let state = app();
     let lang = state.lang;
-    let allowed = move || state.user.with(|u| is_reviewer(u.as_ref()));
+    let allowed = move || state.user.with(|u| quality::may_score(u.as_ref()));
     // Last month by default: a month's figures are entered once it is over.
     let this_month = now().date().with_day(1).expect("day 1");
     let last_month = this_month
@@ -291,7 +291,7 @@ pub fn TargetsSection(data: Res<QualityData>) -> impl IntoView {
         tried.set(true);
         error.set(None);
         let who = state.user.get_untracked();
-        if !is_reviewer(who.as_ref()) {
+        if !quality::may_score(who.as_ref()) {
             error.set(Some(SaveError::NotReviewer));
             return;
         }
