@@ -283,6 +283,31 @@ pub async fn closed_tab_keys(prefix: &str, own: &str) -> Option<Vec<String>> {
     )
 }
 
+/// The draft to take up into a form this tab (whose own key is `own`) has none of: the one a
+/// closed tab (or a crash) left under `prefix` that `usable` accepts and `rank` puts highest,
+/// else the one an earlier build kept under `legacy` (one key for every tab), with its key, for
+/// the caller to remove once taken. A tab still open keeps its own; where the browser cannot say
+/// which tabs are open, only `legacy` is looked at.
+pub async fn closed_tab_draft<T, K>(
+    prefix: &str,
+    own: &str,
+    legacy: Option<&str>,
+    usable: impl Fn(&T) -> bool,
+    rank: impl Fn(&str, &T) -> K,
+) -> Option<(String, T)>
+where
+    T: serde::de::DeserializeOwned,
+    K: Ord,
+{
+    let closed = closed_tab_keys(prefix, own).await.unwrap_or_default();
+    let read = |k: String| local_read::<T>(&k).filter(|d| usable(d)).map(|d| (k, d));
+    closed
+        .into_iter()
+        .filter_map(read)
+        .max_by_key(|(k, d)| rank(k, d))
+        .or_else(|| legacy.map(str::to_string).and_then(read))
+}
+
 fn web_locks() -> Option<wasm_bindgen::JsValue> {
     js_sys::Reflect::get(&window().navigator(), &"locks".into())
         .ok()

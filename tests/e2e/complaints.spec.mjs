@@ -675,3 +675,44 @@ test('two tabs recording findings on one case: the second is refused, keeps its 
   await expect(b.getByTestId('history').locator('li').filter({ hasText: '记录调查结果' })).toHaveCount(3);
   await b.close();
 });
+
+test('two tabs typing an action on one case keep their own drafts, and a closed tab\'s is taken up', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '草稿女士', phone: '13800004321', narrative: '两个标签页各自起草', category: 'service_attitude' });
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await page.getByTestId('action-record_findings').click();
+  await page.locator('#f-text').fill('甲页的调查结果');
+
+  // A second tab on the case: A's typing is A's, not restored here (before, one draft per
+  // person and case served every tab, so B opened on A's form).
+  const b = await context.newPage();
+  await open(b, caseUrl);
+  await expect(b.locator('.complaints.case')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(b.getByTestId('action-form')).toHaveCount(0);
+  await b.getByTestId('action-record_findings').click();
+  await b.locator('#f-text').fill('乙页的调查结果');
+
+  // A saves: B's typing is still kept (before, A's save dropped the one draft, so B's reload
+  // lost it).
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(page.getByTestId('round-1')).toContainText('甲页的调查结果');
+  await b.reload();
+  await expect(b.getByTestId('action-form')).toBeVisible();
+  await expect(b.locator('#f-text')).toHaveValue('乙页的调查结果');
+
+  // B is closed with its typing: the next tab to show the case takes it up.
+  await b.close();
+  await page.reload();
+  await expect(page.locator('.complaints.case')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  await expect(page.locator('#f-text')).toHaveValue('乙页的调查结果');
+  // Taken once: another tab opened now has none.
+  const c = await context.newPage();
+  await open(c, caseUrl);
+  await expect(c.locator('.complaints.case')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(c.getByTestId('action-form')).toHaveCount(0);
+  await c.close();
+});

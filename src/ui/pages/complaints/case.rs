@@ -18,7 +18,7 @@ use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{local_read, local_remove, local_write};
+use crate::ui::platform::{closed_tab_draft, local_read, local_remove, local_write, tab_id};
 use crate::ui::state::{app, store};
 
 use super::intake::DEPARTMENTS;
@@ -48,6 +48,10 @@ struct ActionForm {
     opened_on: RwSignal<OpenedOn>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
+    /// The key the form is kept under now (this tab's, for the person and case shown).
+    kept_at: StoredValue<String>,
+    /// Whether a draft a closed tab left has been looked for (`data-drafts-checked`, for tests).
+    drafts_checked: RwSignal<bool>,
 }
 
 impl ActionForm {
@@ -67,6 +71,8 @@ impl ActionForm {
             opened_on: RwSignal::new(OpenedOn::default()),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
+            kept_at: StoredValue::new(String::new()),
+            drafts_checked: RwSignal::new(false),
         }
     }
 
@@ -252,13 +258,26 @@ impl ActionForm {
     }
 
     /// Keeps the open form in this browser as it is typed, under `whose` (the signed-in person
-    /// and the case), and takes it up again when the page shows the same (after a reload, from
-    /// another case, or that person signed in again).
+    /// and the case) and this tab, and takes it up again when the page shows the same (after a
+    /// reload, from another case, or that person signed in again). Two tabs on one case keep
+    /// theirs apart: one's save does not drop what the other typed. A form with none of its own
+    /// takes up what a closed tab (or an earlier build's one draft for all tabs) left.
     fn keep_for(self, whose: impl Fn() -> String + 'static) {
         Effect::new(move |before: Option<String>| {
-            let key = format!("kefu.complaints.action-draft.{}", whose());
+            let prefix = format!("kefu.complaints.action-draft.{}.", whose());
+            let key = format!("{prefix}{}", tab_id());
             if before.as_ref() != Some(&key) {
-                self.restore(local_read(&key).unwrap_or_default());
+                self.kept_at.set_value(key.clone());
+                match local_read::<ActionDraft>(&key) {
+                    Some(d) => {
+                        self.restore(d);
+                        self.drafts_checked.set(true);
+                    }
+                    None => {
+                        self.restore(ActionDraft::default());
+                        self.take_up_closed(prefix, key.clone());
+                    }
+                }
             }
             let d = self.draft();
             match d.kind {
@@ -266,6 +285,32 @@ impl ActionForm {
                 None => local_remove(&key),
             }
             key
+        });
+    }
+
+    /// Takes up the newest draft a closed tab left under `prefix`, into this form if nothing was
+    /// opened in it meanwhile and it still shows the same person and case (`own`).
+    fn take_up_closed(self, prefix: String, own: String) {
+        self.drafts_checked.set(false);
+        let legacy = prefix.trim_end_matches('.').to_string();
+        spawn_local(async move {
+            let found = closed_tab_draft(
+                &prefix,
+                &own,
+                Some(&legacy),
+                |d: &ActionDraft| d.kind.is_some(),
+                |k, _| k.to_string(),
+            )
+            .await;
+            let same = self.kept_at.try_with_value(|k| *k == own) == Some(true);
+            if !same {
+                return;
+            }
+            if let (Some((orphan, d)), None) = (found, self.kind.get_untracked()) {
+                local_remove(&orphan);
+                self.restore(d);
+            }
+            self.drafts_checked.set(true);
         });
     }
 }
@@ -396,7 +441,7 @@ pub fn CasePage() -> impl IntoView {
     });
 
     view! {
-        <div class="complaints case">
+        <div class="complaints case" data-drafts-checked=move || form.drafts_checked.get().to_string()>
         <ConflictBanner id=Signal::derive(id)/>
         {move || match case.get() {
             None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),

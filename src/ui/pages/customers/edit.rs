@@ -20,7 +20,7 @@ use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
-    closed_tab_keys, local_read, local_remove, local_write, new_id, now, now_millis, tab_id,
+    closed_tab_draft, local_read, local_remove, local_write, new_id, now, now_millis, tab_id,
 };
 use crate::ui::state::{app, store};
 
@@ -36,19 +36,6 @@ fn draft_prefix(id: Option<&str>) -> String {
 /// The draft kept under `key` (this tab's own, or a closed tab's), if anything was typed.
 fn draft_at(key: &str) -> Option<CustomerDraft> {
     local_read::<CustomerDraft>(key).filter(|d| !d.is_empty())
-}
-
-/// The newest draft under `prefix` left by a tab that is closed now (a closed tab, a crash),
-/// with its key, for this tab to take over. A tab still open keeps its own: a second tab
-/// opening the same form must not take what the first is typing. Where the browser cannot
-/// say which tabs are open (no Web Locks), none is offered.
-async fn orphaned_draft(prefix: &str, own: &str) -> Option<(String, CustomerDraft)> {
-    let (key, d) = closed_tab_keys(prefix, own)
-        .await?
-        .into_iter()
-        .filter_map(|k| draft_at(&k).map(|d| (k, d)))
-        .max_by_key(|(_, d)| d.at)?;
-    Some((key, d))
 }
 
 fn pick<T: Copy>(all: &[T], s: &str) -> T {
@@ -164,7 +151,15 @@ pub fn CustomerForm(
     // None of this tab's own: a draft a closed tab left is taken up, unless typing began.
     if !drafts_checked.get_untracked() {
         spawn_local(async move {
-            let found = orphaned_draft(&prefix, &key.get_value()).await;
+            // The newest typed, of those closed tabs left.
+            let found = closed_tab_draft(
+                &prefix,
+                &key.get_value(),
+                None,
+                |d: &CustomerDraft| !d.is_empty(),
+                |_, d| d.at,
+            )
+            .await;
             // Taken only into an untouched form (else it stays for another time).
             let untouched = fresh.with_value(|f| untrack(fields).draft_over(f).is_empty());
             if let (Some((orphan, d)), true) = (found, untouched) {

@@ -20,7 +20,7 @@ use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
-    closed_tab_keys, local_read, local_remove, local_write, new_id, now, tab_id,
+    closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id,
 };
 use crate::ui::state::{app, store};
 
@@ -278,18 +278,19 @@ pub fn DemandForm(
         let shared = shared_draft_key(cell);
         let own = key.get_value();
         spawn_local(async move {
-            let mut keys = closed_tab_keys(&prefix, &own).await.unwrap_or_default();
+            // A closed tab's, the last opened first.
+            let found = closed_tab_draft(
+                &prefix,
+                &own,
+                Some(&shared),
+                |d: &DemandDraft| fresh.try_with_value(|f| d != f).unwrap_or(false),
+                |k, _| k.to_string(),
+            )
+            .await;
             // The dialog may have closed meanwhile.
             if restored.try_get_untracked().is_none() {
                 return;
             }
-            keys.sort();
-            keys.insert(0, shared);
-            let found = keys.into_iter().rev().find_map(|k| {
-                local_read::<DemandDraft>(&k)
-                    .filter(|d| *d != fresh.get_value())
-                    .map(|d| (k, d))
-            });
             let untouched = untrack(snapshot) == fresh.get_value();
             if let (Some((orphan, d)), true) = (found, untouched) {
                 local_remove(&orphan);

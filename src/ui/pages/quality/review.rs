@@ -20,7 +20,7 @@ use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::model::{from_input, to_input};
 use crate::ui::platform::{
-    closed_tab_keys, local_read, local_remove, local_write, new_id, now, tab_id, window,
+    closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id, window,
 };
 use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
@@ -147,14 +147,15 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                     .map(|u| draft_prefix(&u))
                     .unwrap_or_default();
                 spawn_local(async move {
-                    let Some(keys) = closed_tab_keys(&prefix, &k).await else {
-                        return;
-                    };
-                    let Some((orphan, d)) = keys
-                        .into_iter()
-                        .filter_map(|k| local_read::<ReviewDraft>(&k).map(|d| (k, d)))
-                        .max_by(|a, b| a.0.cmp(&b.0))
-                    else {
+                    let found = closed_tab_draft(
+                        &prefix,
+                        &k,
+                        None,
+                        |_: &ReviewDraft| true,
+                        |k, _| k.to_string(),
+                    )
+                    .await;
+                    let Some((orphan, d)) = found else {
                         return;
                     };
                     if untrack(snapshot) == ReviewDraft::default() {
