@@ -513,6 +513,19 @@ pub struct CallReview {
     pub changed_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_at: Option<NaiveDateTime>,
+    /// Taken back (撤销) by its reviewer or a manager: kept, with who, when and why, and
+    /// counted in no average.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// Who took a score back, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub by_id: String,
+    pub by: String,
+    pub at: NaiveDateTime,
+    pub reason: String,
 }
 
 impl Record for CallReview {
@@ -534,6 +547,10 @@ pub enum ReviewProblem {
     WrongKind(String),
     /// A compliance fault is marked and the comment does not say what happened.
     ComplianceUnexplained,
+    /// The score was withdrawn: it is kept as it was.
+    Withdrawn,
+    /// A withdrawal without its reason.
+    NoReason,
 }
 
 impl ReviewProblem {
@@ -567,6 +584,14 @@ impl ReviewProblem {
             (ReviewProblem::ComplianceUnexplained, false) => {
                 "A compliance fault is marked: say what happened in the comment".into()
             }
+            (ReviewProblem::Withdrawn, true) => "这条评分已撤销，不能再修改".into(),
+            (ReviewProblem::Withdrawn, false) => {
+                "This score was withdrawn and cannot be changed".into()
+            }
+            (ReviewProblem::NoReason, true) => "请写明撤销的原因（至少4个字）".into(),
+            (ReviewProblem::NoReason, false) => {
+                "Say why the score is withdrawn (at least 4 characters)".into()
+            }
         }
     }
 }
@@ -590,6 +615,9 @@ impl CallReview {
     /// whatever is typed: not a supervisor or manager, their own call, or another reviewer's
     /// review and not a manager. None when they may.
     pub fn refused_to(&self, user: Option<&Staff>) -> Option<ReviewProblem> {
+        if self.withdrawn.is_some() {
+            return Some(ReviewProblem::Withdrawn);
+        }
         match user {
             Some(r) if may_score(Some(r)) => {
                 if r.id == self.staff_id {
@@ -637,6 +665,30 @@ impl CallReview {
             out.push(ReviewProblem::ComplianceUnexplained);
         }
         out
+    }
+
+    /// Takes the score back, by `by` (its reviewer or a manager, as for a change) at `now`,
+    /// for `reason`: it stays as it was, marked, and counts in no average.
+    pub fn withdraw(
+        &mut self,
+        by: &Staff,
+        reason: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), ReviewProblem> {
+        if let Some(p) = self.refused_to(Some(by)) {
+            return Err(p);
+        }
+        let reason = reason.trim();
+        if reason.chars().count() < 4 {
+            return Err(ReviewProblem::NoReason);
+        }
+        self.withdrawn = Some(Withdrawal {
+            by_id: by.id.clone(),
+            by: by.name.clone(),
+            at: now,
+            reason: reason.to_string(),
+        });
+        Ok(())
     }
 }
 
@@ -708,7 +760,7 @@ pub fn trends(reviews: &[CallReview], months: &[Month]) -> Trends {
     let mut staff: BTreeMap<&str, StaffTrend> = BTreeMap::new();
     let mut branch = vec![Average::default(); months.len()];
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
-    for r in reviews {
+    for r in reviews.iter().filter(|r| r.withdrawn.is_none()) {
         let Some(i) = months.iter().position(|m| *m == month_of(r.call_at)) else {
             continue;
         };
@@ -898,6 +950,7 @@ mod tests {
             reviewed_at: at(20, 12),
             changed_by: None,
             changed_at: None,
+            withdrawn: None,
         }
     }
 
@@ -1138,5 +1191,75 @@ mod tests {
         s.abandoned = 11;
         s.avg_wait_secs = f64::NAN;
         assert_eq!(s.problems(true).len(), 2);
+    }
+
+    #[test]
+    fn a_withdrawn_score_is_kept_with_its_reason_and_counts_in_no_average() {
+        let now = at(20, 12);
+        let months = [(2026, 11)];
+        let kept = review("a", at(3, 10), &["greeting.warm"], &[]);
+        let mut wrong = review("a", at(4, 10), &[], &["listening.careless"]);
+        wrong.id.push('2');
+        // Only its reviewer or a manager, with a reason.
+        let sup = staff("sup", Role::Supervisor);
+        assert_eq!(
+            wrong
+                .clone()
+                .withdraw(&staff("sup2", Role::Supervisor), "打错了人", now),
+            Err(ReviewProblem::NotYours)
+        );
+        assert_eq!(
+            wrong
+                .clone()
+                .withdraw(&staff("spec", Role::Specialist), "打错了人", now),
+            Err(ReviewProblem::NotReviewer)
+        );
+        assert_eq!(
+            wrong
+                .clone()
+                .withdraw(&staff("a", Role::Manager), "打错了人", now),
+            Err(ReviewProblem::OwnCall)
+        );
+        assert_eq!(
+            wrong.clone().withdraw(&sup, "  错  ", now),
+            Err(ReviewProblem::NoReason)
+        );
+        assert!(wrong
+            .clone()
+            .withdraw(&staff("mgr", Role::Manager), "录音不是这位员工的", now)
+            .is_ok());
+        let both = trends(&[kept.clone(), wrong.clone()], &months);
+        assert_eq!(both.branch[0].count, 2);
+        wrong.withdraw(&sup, " 录音不是这位员工的 ", now).unwrap();
+        let w = wrong.withdrawn.clone().unwrap();
+        assert_eq!((w.by_id.as_str(), w.by.as_str(), w.at), ("sup", "sup", now));
+        assert_eq!(w.reason, "录音不是这位员工的");
+        // Kept as scored, in no average and no count of items taken off.
+        assert_eq!(wrong.score_halves(), 59);
+        let t = trends(&[kept.clone(), wrong.clone()], &months);
+        assert_eq!(t.branch[0].count, 1);
+        assert_eq!(t.staff[0].overall.sum_halves, 59);
+        assert_eq!(t.frequent, vec![("greeting.warm", 1)]);
+        // Not changed, nor withdrawn again, by anyone.
+        assert_eq!(
+            wrong.refused_to(Some(&staff("mgr", Role::Manager))),
+            Some(ReviewProblem::Withdrawn)
+        );
+        assert!(wrong
+            .problems(Some(&sup), now)
+            .contains(&ReviewProblem::Withdrawn));
+        assert_eq!(
+            wrong.clone().withdraw(&sup, "再撤一次看看", now),
+            Err(ReviewProblem::Withdrawn)
+        );
+        // Stored and read back; a review stored before withdrawals reads as not withdrawn.
+        let text = serde_json::to_string(&wrong).unwrap();
+        assert_eq!(serde_json::from_str::<CallReview>(&text).unwrap(), wrong);
+        let old = serde_json::to_value(&kept).unwrap();
+        assert!(old.get("withdrawn").is_none());
+        assert_eq!(
+            serde_json::from_value::<CallReview>(old).unwrap().withdrawn,
+            None
+        );
     }
 }

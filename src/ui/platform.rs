@@ -308,6 +308,13 @@ where
         .or_else(|| legacy.map(str::to_string).and_then(read))
 }
 
+/// Moves the keyboard focus to the element with this id, if it is on the page.
+pub fn focus_id(id: &str) {
+    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
+        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}
+
 fn web_locks() -> Option<wasm_bindgen::JsValue> {
     js_sys::Reflect::get(&window().navigator(), &"locks".into())
         .ok()

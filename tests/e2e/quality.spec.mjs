@@ -247,3 +247,78 @@ test('drafts are each person\'s and each tab\'s; a stale correction is refused, 
   await expect(target.locator('td').nth(2)).toHaveText('29.9 秒 达标');
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.quality.stats-draft.')).map((k) => JSON.parse(localStorage.getItem(k)).typed))).toEqual([]);
 });
+
+test('a score is withdrawn by its reviewer with a reason: kept in the list, marked, out of every average', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page, [['张敏', 'specialist'], ['李强', 'supervisor'], ['陈静', 'supervisor']]);
+  await signIn(page, '李强');
+  await open(page, '/quality');
+  // Two calls of 张敏's: 29.5 and 29.
+  for (const [days, item, ref] of [[-3, 'item-greeting.warm', 'REC-1'], [-2, 'item-control.lost', 'REC-2']]) {
+    await page.locator('#qa-staff').selectOption({ label: '张敏' });
+    await page.locator('#qa-call-at').fill(localDay(days));
+    await page.locator('#qa-ref').fill(ref);
+    if (item === 'item-greeting.warm') await page.getByTestId(item).uncheck();
+    else {
+      await page.getByTestId(item).check();
+      await page.getByTestId('item-closing.thanks').uncheck();
+    }
+    await page.getByTestId('review-save').click();
+    await expect(page.getByTestId('review-row').filter({ hasText: ref })).toHaveCount(1);
+  }
+  const branch = page.getByTestId('trend-branch').locator('td').last();
+  await expect(branch).toHaveText('29.25 (2)');
+
+  // 陈静, another supervisor, is not offered to withdraw 李强's score.
+  await open(page, '/settings');
+  await signIn(page, '陈静');
+  await open(page, '/quality');
+  await page.getByTestId('review-row').filter({ hasText: 'REC-2' }).getByTestId('review-open').click();
+  await expect(page.getByTestId('review-reason')).toHaveText('只有评分人或客服经理可以修改这条评分');
+  await expect(page.getByTestId('review-withdraw')).toHaveCount(0);
+
+  // 李强 withdraws REC-2: a reason is asked for, then it is kept, marked, and left out.
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await open(page, '/quality');
+  await page.getByTestId('review-row').filter({ hasText: 'REC-2' }).getByTestId('review-open').click();
+  await page.getByTestId('review-withdraw').click();
+  await expect(page.locator('#qa-withdraw-reason')).toBeFocused();
+  await page.getByTestId('withdraw-confirm').click();
+  await expect(page.locator('#qa-withdraw-reason-err')).toHaveText('请写明撤销的原因（至少4个字）');
+  // A tab that changed it meanwhile: the withdrawal is refused, not written over the change.
+  const b = await context.newPage();
+  await open(b, '/quality');
+  await b.getByTestId('review-row').filter({ hasText: 'REC-2' }).getByTestId('review-open').click();
+  await b.locator('#qa-comment').fill('另一页改的评语');
+  await b.getByTestId('review-save').click();
+  await expect(b.getByTestId('review-row').filter({ hasText: 'REC-2' })).toContainText('另一页改的评语');
+  await b.close();
+  await page.locator('#qa-withdraw-reason').fill('录音不是这位员工的');
+  await page.getByTestId('withdraw-confirm').click();
+  await expect(page.getByTestId('review-problems')).toContainText('该记录已被他人修改');
+  await page.getByTestId('review-load-newest').click();
+  await expect(page.locator('#qa-comment')).toHaveValue('另一页改的评语');
+  // The reason typed is still there: confirmed again over the newest, it is withdrawn.
+  await expect(page.locator('#qa-withdraw-reason')).toHaveValue('录音不是这位员工的');
+  await page.getByTestId('withdraw-confirm').click();
+  await expect(page.locator('.notice')).toContainText('已撤销 张敏 的通话评分');
+  const row = page.getByTestId('review-row').filter({ hasText: 'REC-2' });
+  await expect(row.getByTestId('row-withdrawn')).toContainText('已撤销（李强，');
+  await expect(row.getByTestId('row-withdrawn')).toContainText('录音不是这位员工的');
+  await expect(row.getByTestId('row-score').locator('s')).toHaveText('29');
+  await expect(branch).toHaveText('29.5 (1)');
+  await expect(page.getByTestId('frequent')).not.toContainText('难以控制电话');
+  await expect(page.getByTestId('frequent')).toContainText('热情，友好');
+  await expect(page.getByTestId('frequent').locator('li')).toHaveCount(1);
+  // Opened again, it reads as withdrawn and cannot be changed or withdrawn again.
+  await row.getByTestId('review-open').click();
+  await expect(page.getByTestId('review-withdrawn')).toContainText('撤销了这条评分：录音不是这位员工的');
+  await expect(page.getByTestId('review-save')).toBeDisabled();
+  await expect(page.getByTestId('review-withdraw')).toHaveCount(0);
+  // In English too, after a reload.
+  await page.reload();
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('review-row').filter({ hasText: 'REC-2' }).getByTestId('row-withdrawn')).toContainText('Withdrawn (李强, ');
+  await page.getByTestId('lang-switch').click();
+});

@@ -8,17 +8,11 @@ use wasm_bindgen::JsCast;
 
 use crate::domain::demand::{MatrixCell, MatrixView};
 use crate::ui::i18n::t2;
-use crate::ui::platform::{now, window};
+use crate::ui::platform::{focus_id, now, window};
 use crate::ui::state::app;
 
 use super::dialog::{Modal, NeedUser};
 use super::{Ctx, MoveReq, RULES};
-
-fn focus_id(id: &str) {
-    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
-        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
-    }
-}
 
 /// Focuses the card of a demand once it shows, in cell `in_cell` (a cell key) when given
 /// (after a move, once the store change is read back and the board redrawn).

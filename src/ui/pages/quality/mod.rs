@@ -251,12 +251,25 @@ fn ReviewList(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) -> imp
                                         _ => r.reviewer_name.clone().into_any(),
                                     };
                                     let comment = r.comment.clone();
+                                    let withdrawn = r.withdrawn.clone().map(|w| {
+                                        let at = w.at.format("%Y-%m-%d %H:%M").to_string();
+                                        move || lang.get().s(
+                                            format!("已撤销（{}，{at}）：{}", w.by, w.reason),
+                                            format!("Withdrawn ({}, {at}): {}", w.by, w.reason),
+                                        )
+                                    });
+                                    let gone = withdrawn.is_some();
                                     view! {
-                                        <tr data-testid="review-row">
+                                        <tr data-testid="review-row" class:qa-withdrawn=gone>
                                             <td class="nowrap">{when}</td>
                                             <td>{r.staff_name.clone()}</td>
-                                            <td class="num" data-testid="row-score">{quality::points(score)}</td>
+                                            <td class="num" data-testid="row-score">{if gone {
+                                                view! { <s>{quality::points(score)}</s> }.into_any()
+                                            } else {
+                                                quality::points(score).into_any()
+                                            }}</td>
                                             <td class="small" data-testid="row-taken">
+                                                {withdrawn.map(|w| view! { <div class="qa-withdrawn-note" data-testid="row-withdrawn">{w}</div> })}
                                                 {what}
                                                 {(!comment.is_empty()).then(|| view! { <div class="muted">{comment}</div> })}
                                             </td>

@@ -20,7 +20,7 @@ use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::model::{from_input, to_input};
 use crate::ui::platform::{
-    closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id, window,
+    closed_tab_draft, focus_id, local_read, local_remove, local_write, new_id, now, tab_id, window,
 };
 use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
@@ -260,6 +260,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             reviewed_at: before.as_ref().map(|b| b.reviewed_at).unwrap_or_default(),
             changed_by: before.as_ref().and_then(|b| b.changed_by.clone()),
             changed_at: before.as_ref().and_then(|b| b.changed_at),
+            withdrawn: before.and_then(|b| b.withdrawn),
         }
     };
     // Why the one signed in may not save this form at all: said up front, and the form is
@@ -368,6 +369,65 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
         });
     };
 
+    // Taking a score back (撤销): the review as opened, marked with who, when and why, saved
+    // over the revision the form was opened at (a review changed meanwhile is refused).
+    let withdrawing = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let withdraw_problem = RwSignal::new(None::<ReviewProblem>);
+    // Another review opened (or the form closed): the withdrawal begun is dropped.
+    Effect::new(move |prev: Option<Option<String>>| {
+        let now_editing = editing.get();
+        if prev.is_some_and(|p| p != now_editing) {
+            withdrawing.set(false);
+            reason.set(String::new());
+            withdraw_problem.set(None);
+        }
+        now_editing
+    });
+    let withdraw = move |_| {
+        error.set(None);
+        withdraw_problem.set(None);
+        let (Some(id), Some(user)) = (editing.get_untracked(), state.user.get_untracked()) else {
+            return;
+        };
+        let dirty = untrack(snapshot) != fresh.get_value();
+        let ok = !dirty
+            || window()
+                .confirm_with_message(&lang.get_untracked().s(
+                    "表单中有未保存的修改，撤销评分将放弃这些修改。继续？",
+                    "The form holds changes not saved; withdrawing the score drops them. Go on?",
+                ))
+                .unwrap_or(false);
+        if !ok {
+            return;
+        }
+        let Some(mut r) = stored_review(&id) else {
+            error.set(Some(SaveError::Store(StoreError::NotFound { id })));
+            return;
+        };
+        r.rev = rev.get_untracked();
+        if let Err(p) = r.withdraw(&user, &reason.get_untracked(), now()) {
+            withdraw_problem.set(Some(p));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match typed::save(&store(), &r).await {
+                Ok(_) => {
+                    state.tell(
+                        format!("已撤销 {} 的通话评分", r.staff_name),
+                        format!("{}'s call score withdrawn", r.staff_name),
+                    );
+                    withdrawing.set(false);
+                    reason.set(String::new());
+                    reset();
+                }
+                Err(e) => error.set(Some(SaveError::Store(e))),
+            }
+            busy.set(false);
+        });
+    };
+
     let toggle = move |list: RwSignal<Vec<String>>, key: &'static str, on: bool| {
         list.update(|v| {
             v.retain(|k| k != key);
@@ -462,6 +522,15 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             Some(SaveError::Store(e)) => vec![e.message(zh)],
         }
     };
+    let withdrawn_note = move || {
+        editing.get()?;
+        let w = candidate().withdrawn?;
+        let at = w.at.format("%Y-%m-%d %H:%M").to_string();
+        Some(lang.get().s(
+            format!("{} 于 {at} 撤销了这条评分：{}", w.by, w.reason),
+            format!("Withdrawn by {} on {at}: {}", w.by, w.reason),
+        ))
+    };
     let changed_note = move || {
         let r = candidate();
         editing.get()?;
@@ -481,13 +550,14 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                 lang.get().t("为通话评分", "Score a call")
             }}</h2>
             {move || changed_note().map(|n| view! { <p class="small muted" data-testid="review-changed">{n}</p> })}
+            {move || withdrawn_note().map(|n| view! { <p class="admin-note" data-testid="review-withdrawn">{n}</p> })}
             {move || restored.get().then(|| view! {
                 <div class="panel draft-banner row" data-testid="draft-restored" role="status">
                     <span>{t2("已恢复上次未保存的评分。", "The unsaved score from before was restored.")}</span>
                     <button type="button" on:click=move |_| reset() data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
                 </div>
             })}
-            {move || refused.get().map(|p| view! {
+            {move || refused.get().filter(|p| *p != ReviewProblem::Withdrawn).map(|p| view! {
                 <p class="admin-note" data-testid="review-reason">{move || p.text(lang.get().is_zh())}</p>
             })}
             <form on:submit=save novalidate>
@@ -538,7 +608,33 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                             {move || if editing.get().is_some() { lang.get().t("关闭", "Close") } else { lang.get().t("清空", "Clear") }}
                         </button>
                     })}
+                    {move || (editing.get().is_some() && !locked() && !withdrawing.get()).then(|| view! {
+                        <button type="button" class="danger" data-testid="review-withdraw"
+                            on:click=move |_| {
+                                withdrawing.set(true);
+                                request_animation_frame(|| focus_id("qa-withdraw-reason"));
+                            }>{t2("撤销评分", "Withdraw the score")}</button>
+                    })}
                 </div>
+                {move || (editing.get().is_some() && !locked() && withdrawing.get()).then(|| view! {
+                    <div class="panel qa-withdraw" data-testid="withdraw-form">
+                        <Field id="qa-withdraw-reason" label=t2("撤销原因", "Why the score is withdrawn") wide=true
+                            error=Signal::derive(move || withdraw_problem.get().map(|p| p.text(lang.get().is_zh())))>
+                            <input id="qa-withdraw-reason" bind:value=reason maxlength="200" aria-describedby="qa-withdraw-reason-err"
+                                placeholder=move || lang.get().t("例如：录音不是这位员工的", "e.g. the recording was not this staff member's")/>
+                        </Field>
+                        <p class="small muted">{t2(
+                            "撤销后这条评分仍保留在列表中，注明撤销人、时间和原因，不再计入任何均分。",
+                            "The score stays in the list, marked with who withdrew it, when and why, and counts in no average.",
+                        )}</p>
+                        <div class="actions row">
+                            <button type="button" class="danger" data-testid="withdraw-confirm"
+                                prop:disabled=move || busy.get() on:click=withdraw>{t2("确认撤销", "Withdraw it")}</button>
+                            <button type="button" data-testid="withdraw-cancel"
+                                on:click=move |_| { withdrawing.set(false); reason.set(String::new()); }>{t2("不撤销", "Keep it")}</button>
+                        </div>
+                    </div>
+                })}
             </form>
         </section>
     }
