@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff, signIn } from './helpers.mjs';
-import { startServer } from './serve.mjs';
+import { startServer, root as distRoot } from './serve.mjs';
 
 test('switches to English and back, and remembers it', async ({ page }) => {
   await open(page, '/');
@@ -216,9 +216,9 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
 });
 
 test('a new build replaces the old offline cache cleanly', async ({ page }) => {
-  // A copy of the build, so this test can turn it into a "new build" without touching dist/.
+  // A copy of the build under test (KEFU_DIST or dist/), to turn into a "new build" untouched.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-build-'));
-  fs.cpSync(path.resolve('dist'), dir, { recursive: true });
+  fs.cpSync(distRoot, dir, { recursive: true });
   const server = await startServer(0, dir);
   try {
     const ready = () => servedByWorker(page);
@@ -373,7 +373,7 @@ test('a page of an older build opens an area after a new build is installed: it 
   // A copy of the build, turned into a "new build" whose parts live under another directory,
   // as a real new build's do: the old build's parts are then neither served nor cached.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-build-'));
-  fs.cpSync(path.resolve('dist'), dir, { recursive: true });
+  fs.cpSync(distRoot, dir, { recursive: true });
   const server = await startServer(0, dir);
   try {
     await open(page, `${server.url}/`);

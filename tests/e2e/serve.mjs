@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // KEFU_DIST lets several builds be tested side by side; dist/ by default.
-const root = path.resolve(process.env.KEFU_DIST || path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist'));
+export const root = path.resolve(process.env.KEFU_DIST || path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist'));
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png',
