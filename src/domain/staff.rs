@@ -123,15 +123,15 @@ impl AdminDenied {
     pub fn zh(&self) -> String {
         match self {
             AdminDenied::NotSignedIn => format!(
-                "仅限{}修改：请由在岗的{}登录本设备后操作。",
+                "仅限{}操作：请由在岗的{}登录本设备后操作。",
                 ADMIN_ROLE.zh(),
                 ADMIN_ROLE.zh()
             ),
             AdminDenied::Inactive { name } => {
-                format!("{name}已停用，不能修改此项设置。")
+                format!("{name}已停用，不能进行此项操作。")
             }
             AdminDenied::NotManager { name, role } => format!(
-                "仅限{}修改：当前登录的是{}（{}）。",
+                "仅限{}操作：当前登录的是{}（{}）。",
                 ADMIN_ROLE.zh(),
                 name,
                 role.zh()
@@ -141,15 +141,15 @@ impl AdminDenied {
     pub fn en(&self) -> String {
         match self {
             AdminDenied::NotSignedIn => format!(
-                "Only a {} can change this: an active {} must sign in on this device.",
+                "Only a {} can do this: an active {} must sign in on this device.",
                 ADMIN_ROLE.en().to_lowercase(),
                 ADMIN_ROLE.en().to_lowercase()
             ),
             AdminDenied::Inactive { name } => {
-                format!("{name} has been deactivated and cannot change this setting.")
+                format!("{name} has been deactivated and cannot do this.")
             }
             AdminDenied::NotManager { name, role } => format!(
-                "Only a {} can change this: {} ({}) is signed in.",
+                "Only a {} can do this: {} ({}) is signed in.",
                 ADMIN_ROLE.en().to_lowercase(),
                 name,
                 role.en()
@@ -510,10 +510,10 @@ mod tests {
             name: "张敏".into(),
             role: Role::Specialist,
         };
-        assert_eq!(d.zh(), "仅限客服经理修改：当前登录的是张敏（客服专员）。");
+        assert_eq!(d.zh(), "仅限客服经理操作：当前登录的是张敏（客服专员）。");
         assert_eq!(
             d.en(),
-            "Only a manager can change this: 张敏 (Specialist) is signed in."
+            "Only a manager can do this: 张敏 (Specialist) is signed in."
         );
         assert!(AdminDenied::NotSignedIn.zh().contains("登录本设备"));
         for text in [

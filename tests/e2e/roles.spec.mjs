@@ -30,7 +30,7 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await expect(staff(page).getByTestId('admin-setup')).toHaveCount(0);
 
   // 张敏, a specialist: every branch-wide control is disabled, each section says why.
-  const why = '仅限客服经理修改：当前登录的是张敏（客服专员）。';
+  const why = '仅限客服经理操作：当前登录的是张敏（客服专员）。';
   for (const section of [staff(page), calendar(page), backup(page), page.getByTestId('branch-section')]) {
     await expect(section.getByTestId('admin-reason')).toHaveText(why);
   }
@@ -46,28 +46,29 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await expect(page.locator('#cal-date')).toBeDisabled();
   await expect(calendar(page).getByRole('button', { name: '添加日期' })).toBeDisabled();
   await expect(calendar(page).getByRole('button', { name: '删除' }).first()).toBeDisabled();
-  // The branch, backup import and erasing; exporting a backup stays open.
+  // The branch, the backup (its export holds every customer's contact data in full) and erasing.
   await expect(page.locator('#branch-name')).toBeDisabled();
   await expect(page.getByTestId('import-file')).toBeDisabled();
   await expect(page.getByRole('button', { name: '清除全部数据…' })).toBeDisabled();
-  await expect(page.getByTestId('export')).toBeEnabled();
+  await expect(page.getByTestId('export')).toBeDisabled();
+  await expect(page.getByTestId('backup-section').getByTestId('admin-reason')).toHaveText('仅限客服经理操作：当前登录的是张敏（客服专员）。');
   // Who uses the device stays open: that is how the manager signs in.
   await expect(page.locator('#device-staff')).toBeEnabled();
 
   // In English too.
   await page.getByTestId('lang-switch').click();
-  await expect(staff(page).getByTestId('admin-reason')).toHaveText('Only a manager can change this: 张敏 (Specialist) is signed in.');
+  await expect(staff(page).getByTestId('admin-reason')).toHaveText('Only a manager can do this: 张敏 (Specialist) is signed in.');
   await page.getByTestId('lang-switch').click();
 
   // A supervisor approves cases but does not set the branch's rules (the calendar included).
   await signIn(page, '李强');
-  await expect(calendar(page).getByTestId('admin-reason')).toHaveText('仅限客服经理修改：当前登录的是李强（客服主管）。');
+  await expect(calendar(page).getByTestId('admin-reason')).toHaveText('仅限客服经理操作：当前登录的是李强（客服主管）。');
   await expect(page.locator('#cal-date')).toBeDisabled();
 
   // Nobody signed in: nobody may add a manager profile any more.
   await page.getByRole('button', { name: '退出', exact: true }).click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
-  await expect(staff(page).getByTestId('admin-reason')).toHaveText('仅限客服经理修改：请由在岗的客服经理登录本设备后操作。');
+  await expect(staff(page).getByTestId('admin-reason')).toHaveText('仅限客服经理操作：请由在岗的客服经理登录本设备后操作。');
   await expect(page.locator('#staff-name')).toBeDisabled();
   await expect(page.getByTestId('import-file')).toBeDisabled();
 

@@ -702,8 +702,8 @@ test('a device restored from an older backup, or erased, gets the server’s new
   const first = await fileComplaint(a.page, { name: '备份前' });
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
 
-  // A backup now; then a case filed after it reaches the server.
-  await open(a.page, '/settings');
+  // A backup now (the manager's); then a case filed after it reaches the server.
+  await asManager(a.page);
   const downloading = a.page.waitForEvent('download');
   await a.page.getByTestId('export').click();
   const file = path.join(os.tmpdir(), `kefu-sync-backup-${Date.now()}.json`);
@@ -760,11 +760,11 @@ test('a conflict waiting for a person survives a backup and its restore', async 
 
   // A backup now; then restored on this device with the server out of reach (nothing can be
   // pulled again): the other version is in the file, and waits for a person as before.
+  await asManager(a.page);
   const downloading = a.page.waitForEvent('download');
   await a.page.getByTestId('export').click();
   const file = path.join(os.tmpdir(), `kefu-conflict-backup-${Date.now()}.json`);
   await (await downloading).saveAs(file);
-  await asManager(a.page);
   await a.context.setOffline(true);
   await a.page.getByTestId('import-file').setInputFiles(file);
   await expect(a.page.getByTestId('import-conflicts')).toHaveText(

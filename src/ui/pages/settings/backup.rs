@@ -159,13 +159,19 @@ pub fn BackupSection() -> impl IntoView {
     let confirm_erase = RwSignal::new(false);
     // Taken here: the tasks spawned below run outside the component's owner.
     let sync = sync_ctx();
-    // Export is open to staff; replacing or erasing the data is the manager's.
+    // Exporting, replacing or erasing the data is the manager's (once there is one): a backup
+    // holds every customer's contact data in full, which lists mask and log each view of.
     let admin = admin();
     let allowed = move || admin.allowed();
 
     let on_export = move |_| {
         busy.set(true);
         spawn_local(async move {
+            if let Err(msg) = admin_check_now().await {
+                state.warn(msg);
+                busy.set(false);
+                return;
+            }
             match export(progress).await {
                 Ok((json, n, unreadable)) => {
                     let name = format!("kefu-backup-{}.json", now().layout("%Y%m%d-%H%M"));
@@ -271,7 +277,7 @@ pub fn BackupSection() -> impl IntoView {
         <section class="panel" aria-labelledby="backup-h" data-testid="backup-section">
             <h2 id="backup-h">{t2("备份与恢复", "Backup and restore")}</h2>
             <div class="actions">
-                <button type="button" class="primary" on:click=on_export disabled=move || busy.get() data-testid="export">
+                <button type="button" class="primary" on:click=on_export disabled=move || busy.get() || !allowed() data-testid="export">
                     {t2("导出全部数据（JSON）", "Export all data (JSON)")}
                 </button>
                 <label class="button" class:disabled=move || !allowed()>
