@@ -3,10 +3,13 @@
 //!
 //! Shipped table: the State Council notice on the 2026 holidays (国务院办公厅关于2026年部分节假日
 //! 安排的通知, 2025-11-04, published by Xinhua / gov.cn). The 2027 notice was not found on
-//! 2026-11-23, so no 2027 table ships; for a year without a table the calendar (unless told not
-//! to) still keeps the Gregorian-fixed statutory days of Article 2 of 《全国年节及纪念日放假办法》
-//! (2024 revision): 1 January, 1–2 May, 1–3 October. Those are fixed by law, not guessed; the
-//! lunar holidays and the make-up days of such a year are unknown until staff enter the notice.
+//! 2026-12-04, so no 2027 table ships. For a year without a table the calendar (unless told not
+//! to) still keeps the statutory days of Article 2 of 《全国年节及纪念日放假办法》 (2024
+//! revision), which the law fixes whatever the notice arranges around them: 1 January; the
+//! Spring Festival's 除夕 to 初三 (4 days); 清明; 1–2 May; 端午; 中秋; 1–3 October. The lunar
+//! ones are dated from the Chinese calendar for 2027–2030 ([`LUNAR_STATUTORY`]); a year after
+//! that keeps the Gregorian ones only. The make-up working days (调休) of such a year are
+//! unknown until staff enter the notice.
 
 use std::collections::BTreeMap;
 
@@ -78,6 +81,46 @@ const FIXED_STATUTORY: [(u32, u32, &str, &str); 6] = [
     (10, 2, "国庆节", "National Day"),
     (10, 3, "国庆节", "National Day"),
 ];
+
+/// The lunar statutory holidays of the years after the shipped table, from the Chinese
+/// calendar: (year, 除夕 (the Spring Festival's first day off), 清明, 端午, 中秋), each
+/// (month, day). Spring Festival 正月初一: 2027-02-06, 2028-01-26, 2029-02-13, 2030-02-03.
+const LUNAR_STATUTORY: [(i32, [MonthDay; 4]); 4] = [
+    (2027, [(2, 5), (4, 5), (6, 9), (9, 15)]),
+    (2028, [(1, 25), (4, 4), (5, 28), (10, 3)]),
+    (2029, [(2, 12), (4, 4), (6, 16), (9, 22)]),
+    (2030, [(2, 2), (4, 5), (6, 5), (9, 12)]),
+];
+
+/// (month, day).
+type MonthDay = (u32, u32);
+
+/// The statutory holiday of `date` by the law alone (全国年节及纪念日放假办法 第二条): its
+/// (name_zh, name_en), for a year whose notice is not in the calendar.
+fn statutory(date: NaiveDate) -> Option<(&'static str, &'static str)> {
+    let (m, d) = (date.month(), date.day());
+    if let Some((_, _, zh, en)) = FIXED_STATUTORY
+        .iter()
+        .find(|(fm, fd, _, _)| (*fm, *fd) == (m, d))
+    {
+        return Some((zh, en));
+    }
+    let (_, [eve, qingming, duanwu, zhongqiu]) =
+        LUNAR_STATUTORY.iter().find(|row| row.0 == date.year())?;
+    let on = |(m, d): MonthDay| ymd(date.year(), m, d);
+    let spring = on(*eve);
+    if date >= spring && date <= spring + Duration::days(3) {
+        return Some(("春节", "Spring Festival"));
+    }
+    [
+        (on(*qingming), "清明节", "Qingming Festival"),
+        (on(*duanwu), "端午节", "Dragon Boat Festival"),
+        (on(*zhongqiu), "中秋节", "Mid-Autumn Festival"),
+    ]
+    .into_iter()
+    .find(|(day, _, _)| *day == date)
+    .map(|(_, zh, en)| (zh, en))
+}
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid table date")
@@ -177,6 +220,15 @@ impl WorkingCalendar {
         self.tables.insert(year, source.into());
     }
 
+    /// Record that the official table of `year` is no longer taken as entered (marked by
+    /// mistake): the statutory fallback applies to it again. The shipped table cannot be.
+    pub fn unmark_table(&mut self, year: i32) -> bool {
+        if self.tables.get(&year).map(String::as_str) == Some(SOURCE_2026) {
+            return false;
+        }
+        self.tables.remove(&year).is_some()
+    }
+
     /// Whether the official table of `year` is in the calendar. The UI warns when a deadline
     /// falls in a year without one.
     pub fn covers(&self, year: i32) -> bool {
@@ -202,32 +254,39 @@ impl WorkingCalendar {
         if let Some(day) = self.days.get(&date) {
             return Some(day.clone());
         }
-        if self.statutory_fallback && !self.covers(date.year()) {
-            return FIXED_STATUTORY
-                .iter()
-                .find(|(m, d, _, _)| date.month() == *m && date.day() == *d)
-                .map(|(_, _, zh, en)| SpecialDay {
-                    kind: DayKind::Holiday,
-                    name_zh: (*zh).into(),
-                    name_en: (*en).into(),
-                });
-        }
-        None
+        self.by_law(date).map(|(zh, en)| SpecialDay {
+            kind: DayKind::Holiday,
+            name_zh: zh.into(),
+            name_en: en.into(),
+        })
+    }
+
+    /// The statutory holiday the fallback adds on `date` (a year without its table), if any.
+    fn by_law(&self, date: NaiveDate) -> Option<(&'static str, &'static str)> {
+        (self.statutory_fallback && !self.covers(date.year()))
+            .then(|| statutory(date))
+            .flatten()
+    }
+
+    /// The days of `year` the statutory fallback counts as holidays (none when the year's
+    /// table is entered), with their names: shown beside the days entered.
+    pub fn statutory_days(&self, year: i32) -> Vec<(NaiveDate, SpecialDay)> {
+        let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+            return Vec::new();
+        };
+        first
+            .iter_days()
+            .take_while(|d| d.year() == year)
+            .filter(|d| !self.days.contains_key(d))
+            .filter_map(|d| self.special_day(d).map(|s| (d, s)))
+            .collect()
     }
 
     fn kind(&self, date: NaiveDate) -> Option<DayKind> {
         if let Some(day) = self.days.get(&date) {
             return Some(day.kind);
         }
-        if self.statutory_fallback
-            && !self.covers(date.year())
-            && FIXED_STATUTORY
-                .iter()
-                .any(|(m, d, _, _)| date.month() == *m && date.day() == *d)
-        {
-            return Some(DayKind::Holiday);
-        }
-        None
+        self.by_law(date).map(|_| DayKind::Holiday)
     }
 
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
@@ -611,6 +670,43 @@ mod tests {
             cal.special_day(d(2027, 10, 1)).unwrap().name_en,
             "National Day"
         );
+    }
+
+    #[test]
+    fn a_year_without_its_notice_keeps_the_lunar_statutory_days_too() {
+        let cal = WorkingCalendar::china_official();
+        // Spring Festival 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb, by law.
+        for day in 5..=8 {
+            assert!(cal.is_holiday(d(2027, 2, day)), "2027-02-{day}");
+        }
+        assert!(!cal.is_holiday(d(2027, 2, 9)));
+        // Received Thu 4 Feb 2027 (day 1): Tue 9 = 2, Wed 10 = 3, Thu 11 = 4.
+        assert_eq!(cal.add_working_days(d(2027, 2, 4), 3), d(2027, 2, 10));
+        assert_eq!(cal.add_working_days(d(2027, 2, 4), 4), d(2027, 2, 11));
+        for (m, day, en) in [
+            (4, 5, "Qingming Festival"),
+            (6, 9, "Dragon Boat Festival"),
+            (9, 15, "Mid-Autumn Festival"),
+        ] {
+            assert_eq!(cal.special_day(d(2027, m, day)).unwrap().name_en, en);
+        }
+        assert!(cal.is_holiday(d(2028, 1, 25)) && cal.is_holiday(d(2028, 10, 3)));
+        // The days the fallback counts in 2027, listed: 1 + 4 + 1 + 2 + 1 + 1 + 3.
+        let listed = cal.statutory_days(2027);
+        assert_eq!(listed.len(), 13);
+        assert_eq!(listed[1].0, d(2027, 2, 5));
+        assert_eq!(listed[1].1.name_zh, "春节");
+        assert!(cal.statutory_days(2026).is_empty());
+        // A year after the dated ones keeps the Gregorian days only.
+        assert_eq!(cal.statutory_days(2031).len(), 6);
+        // Once the notice is marked entered, what staff entered decides; unmarked, the law
+        // counts again. The shipped table cannot be unmarked.
+        let mut cal = cal;
+        cal.mark_table_entered(2027, "test");
+        assert!(!cal.is_holiday(d(2027, 2, 5)) && cal.statutory_days(2027).is_empty());
+        assert!(cal.unmark_table(2027));
+        assert!(cal.is_holiday(d(2027, 2, 5)));
+        assert!(!cal.unmark_table(2026) && cal.covers(2026));
     }
 
     #[test]

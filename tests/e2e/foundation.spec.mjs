@@ -215,6 +215,49 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   await expect(log.locator('li').nth(1)).toContainText('2026-12-30 → 删除');
 });
 
+test('a year without its holiday notice counts the law\'s holidays, listed; marking the notice entered is asked, logged and undone', async ({ page }) => {
+  await open(page, '/settings');
+  const days = page.getByTestId('cal-days');
+  await expect(page.getByTestId('cal-year')).toHaveText('2026');
+  await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);
+  await page.getByRole('button', { name: '下一年' }).click();
+  await expect(page.getByTestId('cal-year')).toHaveText('2027');
+  await expect(page.getByTestId('cal-not-entered')).toBeVisible();
+  // The statutory days of 2027 by law: 1 Jan, 除夕 to 初三, 清明, 1-2 May, 端午, 中秋, 1-3 Oct.
+  await expect(days.getByTestId('cal-by-law')).toHaveCount(13);
+  for (const day of ['2027-02-05', '2027-02-08', '2027-04-05', '2027-06-09', '2027-09-15']) {
+    await expect(days.locator('tr', { hasText: day })).toContainText('依法');
+  }
+  await expect(days.locator('tr', { hasText: '2027-02-06' })).toContainText('春节');
+  // A day entered from the notice shows among them, removable; the law's are not.
+  await page.locator('#cal-date').fill('2027-02-09');
+  await page.locator('#cal-zh').fill('春节');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  await expect(days.locator('tr', { hasText: '2027-02-09' }).getByRole('button', { name: '删除' })).toBeVisible();
+  await expect(days.locator('tr', { hasText: '2027-02-05' }).getByRole('button')).toHaveCount(0);
+  // Marked as entered, after a yes: the warning and the law's days go, the entered day stays.
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('cal-mark').click();
+  await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);
+  await expect(days.getByTestId('cal-by-law')).toHaveCount(0);
+  await expect(days).toContainText('2027-02-09');
+  await page.reload();
+  await page.getByRole('button', { name: '下一年' }).click();
+  await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);
+  const log = page.getByTestId('cal-changes');
+  await log.locator('summary').click();
+  await expect(log.locator('li').first()).toContainText('2027 → 本年度官方放假安排已录入');
+  // Marked by mistake: undone, the law counts again.
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('cal-unmark').click();
+  await expect(page.getByTestId('cal-not-entered')).toBeVisible();
+  await expect(days.getByTestId('cal-by-law')).toHaveCount(13);
+  await expect(log.locator('li').first()).toContainText('2027 → 本年度官方放假安排标记为尚未录入');
+  // The shipped 2026 table is not offered to unmark.
+  await page.getByRole('button', { name: '上一年' }).click();
+  await expect(page.getByTestId('cal-unmark')).toHaveCount(0);
+});
+
 test('a new build replaces the old offline cache cleanly', async ({ page }) => {
   // A copy of the build under test (KEFU_DIST or dist/), to turn into a "new build" untouched.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-build-'));

@@ -6,13 +6,13 @@ use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::calendar::{DayKind, WorkingCalendar};
+use crate::domain::calendar::{DayKind, SpecialDay, WorkingCalendar, SOURCE_2026};
 use crate::domain::settings::CalendarChange;
 use crate::ui::boot::{branch_settings, update_branch_settings};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::repo::refresh_deadlines;
-use crate::ui::platform::now;
+use crate::ui::platform::{now, window};
 use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
 
@@ -21,9 +21,18 @@ use super::{admin, admin_check_now, AdminNote};
 /// A change of one day: what it becomes.
 #[derive(Clone, Debug, PartialEq)]
 enum DayEdit {
-    Holiday { zh: String, en: String },
-    Makeup { zh: String, en: String },
+    Holiday {
+        zh: String,
+        en: String,
+    },
+    Makeup {
+        zh: String,
+        en: String,
+    },
     Removed,
+    /// The year's official notice marked as entered (true) or not (false): the date is the
+    /// year's first day.
+    Table(bool),
 }
 
 impl DayEdit {
@@ -32,6 +41,8 @@ impl DayEdit {
             DayEdit::Holiday { .. } => "holiday",
             DayEdit::Makeup { .. } => "makeup",
             DayEdit::Removed => "removed",
+            DayEdit::Table(true) => "table",
+            DayEdit::Table(false) => "untable",
         }
     }
     fn apply(&self, c: &mut WorkingCalendar, d: NaiveDate) {
@@ -40,6 +51,10 @@ impl DayEdit {
             DayEdit::Makeup { zh, en } => c.set_makeup_workday(d, zh, en),
             DayEdit::Removed => {
                 c.clear_day(d);
+            }
+            DayEdit::Table(true) => c.mark_table_entered(d.year(), "staff"),
+            DayEdit::Table(false) => {
+                c.unmark_table(d.year());
             }
         }
     }
@@ -117,6 +132,35 @@ pub fn CalendarSection() -> impl IntoView {
         })
     };
     let covered = move || state.calendar.with(|c| c.covers(year.get()));
+    // The days the law adds to a year whose notice is not entered (not editable here).
+    let by_law = move || state.calendar.with(|c| c.statutory_days(year.get()));
+    let shipped = move || {
+        state
+            .calendar
+            .with(|c| c.tables.get(&year.get()).map(String::as_str) == Some(SOURCE_2026))
+    };
+    // Marking the year's notice as entered (or not): asked first, as it changes which days
+    // count.
+    let mark = move |entered: bool| {
+        let l = lang.get_untracked();
+        let y = year.get_untracked();
+        let question = if entered {
+            l.s(
+                format!("确认已按国务院办公厅通知录入{y}年的全部放假和调休上班日期？标记后，不再自动计入法定节假日，{y}年的期限只按已录入的日期计算。"),
+                format!("Have all the holidays and make-up working days of {y} been entered from the State Council notice? Once marked, the law's holidays are no longer added: {y}'s deadlines count only the days entered."),
+            )
+        } else {
+            l.s(
+                format!("将{y}年标记为尚未录入官方放假安排？法定节假日将重新自动计入。"),
+                format!("Mark {y}'s official notice as not entered? The law's holidays are added again."),
+            )
+        };
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            if let Some(first) = NaiveDate::from_ymd_opt(y, 1, 1) {
+                save(first, DayEdit::Table(entered));
+            }
+        }
+    };
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -183,14 +227,38 @@ pub fn CalendarSection() -> impl IntoView {
                 <strong data-testid="cal-year">{move || year.get()}</strong>
                 <button type="button" on:click=move |_| year.update(|y| *y += 1) aria-label=t2("下一年", "Next year")>"›"</button>
                 {move || (!covered()).then(|| view! {
-                    <span class="badge warn">{t2("本年度尚未录入官方放假安排", "This year's official holiday notice has not been entered")}</span>
+                    <span class="badge warn" data-testid="cal-not-entered">{t2("本年度尚未录入官方放假安排", "This year's official holiday notice has not been entered")}</span>
                 })}
             </div>
+            {move || if covered() {
+                (!shipped()).then(|| view! {
+                    <p class="small muted row">{t2("本年度官方放假安排已录入。", "This year's official notice is entered.")}
+                        <button type="button" class="link" data-testid="cal-unmark" disabled=move || !allowed()
+                            on:click=move |_| mark(false)>{t2("标记为尚未录入", "Mark as not entered")}</button>
+                    </p>
+                }).into_any()
+            } else {
+                view! {
+                    <p class="small muted">{t2(
+                        "录入官方通知前，按《全国年节及纪念日放假办法》计入法定节假日（下表标为“依法”）；调休上班日须按通知录入。",
+                        "Until the notice is entered, the statutory holidays of the law are counted (marked \"by law\" below); make-up working days must be entered from the notice.",
+                    )}
+                        " "<button type="button" class="link" data-testid="cal-mark" disabled=move || !allowed()
+                            on:click=move |_| mark(true)>{t2("已按通知录入本年度安排", "The year's notice is entered")}</button>
+                    </p>
+                }.into_any()
+            }}
             <div class="table-wrap" style="margin-top:8px">
                 <table data-testid="cal-days">
-                    <thead><tr><th>{t2("日期", "Date")}</th><th>{t2("类型", "Kind")}</th><th>{t2("名称", "Name")}</th><th></th></tr></thead>
+                    <thead><tr><th>{t2("日期", "Date")}</th><th>{t2("类型", "Kind")}</th><th>{t2("名称", "Name")}</th><th><span class="sr-only">{t2("操作", "Actions")}</span></th></tr></thead>
                     <tbody>
-                        {move || days().into_iter().map(|(d, s)| {
+                        {move || {
+                            let mut rows: Vec<(NaiveDate, SpecialDay, bool)> =
+                                days().into_iter().map(|(d, s)| (d, s, false)).collect();
+                            rows.extend(by_law().into_iter().map(|(d, s)| (d, s, true)));
+                            rows.sort_by_key(|r| r.0);
+                            rows
+                        }.into_iter().map(|(d, s, law)| {
                             let zh = lang.get().is_zh();
                             let kind_label = match (s.kind, zh) {
                                 (DayKind::Holiday, true) => "放假",
@@ -203,7 +271,11 @@ pub fn CalendarSection() -> impl IntoView {
                                 <td>{d.layout("%Y-%m-%d")}</td>
                                 <td><span class=if s.kind == DayKind::Holiday { "badge info" } else { "badge warn" }>{kind_label}</span></td>
                                 <td>{name}</td>
-                                <td><button type="button" class="link" disabled=move || !allowed() on:click=move |_| remove(d)>{t2("删除", "Remove")}</button></td>
+                                <td>{if law {
+                                    view! { <span class="muted small" data-testid="cal-by-law">{t2("依法", "by law")}</span> }.into_any()
+                                } else {
+                                    view! { <button type="button" class="link" disabled=move || !allowed() on:click=move |_| remove(d)>{t2("删除", "Remove")}</button> }.into_any()
+                                }}</td>
                             </tr> }
                         }).collect_view()}
                     </tbody>
@@ -257,6 +329,10 @@ pub fn CalendarSection() -> impl IntoView {
                                         ("holiday", false) => "holiday",
                                         ("makeup", true) => "调休上班",
                                         ("makeup", false) => "make-up working day",
+                                        ("table", true) => "本年度官方放假安排已录入",
+                                        ("table", false) => "the year's official notice entered",
+                                        ("untable", true) => "本年度官方放假安排标记为尚未录入",
+                                        ("untable", false) => "the year's official notice marked as not entered",
                                         (_, true) => "删除",
                                         (_, false) => "removed",
                                     };
@@ -265,7 +341,8 @@ pub fn CalendarSection() -> impl IntoView {
                                         (true, false) => c.by.clone(),
                                         (true, true) => "—".to_string(),
                                     };
-                                    view! { <li>{format!("{} · {} · {} → {}", c.at.layout("%Y-%m-%d %H:%M"), who, c.date.layout("%Y-%m-%d"), became)}</li> }
+                                    let day = if c.became.ends_with("table") { c.date.layout("%Y") } else { c.date.layout("%Y-%m-%d") };
+                                    view! { <li>{format!("{} · {} · {} → {}", c.at.layout("%Y-%m-%d %H:%M"), who, day, became)}</li> }
                                 }).collect_view()}
                             </ul>
                         </details>
