@@ -14,10 +14,6 @@ use super::demand::DemandType;
 use super::survey::Text;
 use super::Record;
 
-/// A response counts as satisfied at this satisfaction (0–100) or above: 75 is a mean of
-/// 4 ("satisfied") on a 1–5 scale, so the satisfied share matches CSAT's "share of 4–5".
-pub const SATISFIED_AT: f64 = 75.0;
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Touchpoint {
     /// Unique within its stage.
@@ -197,6 +193,9 @@ pub struct ResponseRow {
     pub touchpoint: Option<String>,
     /// 0–100 (see `stats::response_satisfaction`); `None` when the response has no score.
     pub satisfaction: Option<f64>,
+    /// Its CSAT answers: (answers of 4 or 5, answers of 1–5) (see `stats::response_csat`).
+    #[serde(default)]
+    pub csat: (u32, u32),
     pub submitted: NaiveDate,
 }
 
@@ -263,21 +262,44 @@ pub struct JourneyInput<'a> {
 pub struct Satisfaction {
     /// Mean satisfaction, 0–100.
     pub mean: f64,
-    /// Percent of responses at or above [`SATISFIED_AT`].
+    /// The CSAT of the responses: percent of their CSAT answers that are 4 or 5, as the
+    /// survey results count it, so a stage is judged against the target by the same figure.
     pub satisfied_pct: f64,
     /// Responses with a score.
     pub n: usize,
 }
 
-fn satisfaction(scores: &[f64]) -> Option<Satisfaction> {
-    if scores.is_empty() {
+/// What a set of responses says: their satisfaction scores, and their CSAT answers summed.
+#[derive(Debug, Clone, Default)]
+struct Scores {
+    of_responses: Vec<f64>,
+    csat: (u32, u32),
+}
+
+impl Scores {
+    fn add(&mut self, r: &ResponseRow) {
+        if let Some(s) = r.satisfaction.filter(|s| s.is_finite()) {
+            self.of_responses.push(s);
+        }
+        self.csat.0 += r.csat.0;
+        self.csat.1 += r.csat.1;
+    }
+    fn extend(&mut self, other: &Scores) {
+        self.of_responses.extend(other.of_responses.iter().copied());
+        self.csat.0 += other.csat.0;
+        self.csat.1 += other.csat.1;
+    }
+}
+
+/// None when no response has a score or no CSAT answer was given.
+fn satisfaction(scores: &Scores) -> Option<Satisfaction> {
+    let n = scores.of_responses.len();
+    if n == 0 || scores.csat.1 == 0 {
         return None;
     }
-    let n = scores.len();
     Some(Satisfaction {
-        mean: scores.iter().sum::<f64>() / n as f64,
-        satisfied_pct: 100.0 * scores.iter().filter(|s| **s >= SATISFIED_AT).count() as f64
-            / n as f64,
+        mean: scores.of_responses.iter().sum::<f64>() / n as f64,
+        satisfied_pct: 100.0 * f64::from(scores.csat.0) / f64::from(scores.csat.1),
         n,
     })
 }
@@ -462,15 +484,15 @@ pub fn journey_map(
         };
 
     // Per stage: cells indexed by touchpoint (last = none), scores per cell.
-    let mut cells: Vec<Vec<(Ids, Vec<f64>)>> = config
+    let mut cells: Vec<Vec<(Ids, Scores)>> = config
         .stages
         .iter()
-        .map(|s| vec![(Ids::default(), Vec::new()); s.touchpoints.len() + 1])
+        .map(|s| vec![(Ids::default(), Scores::default()); s.touchpoints.len() + 1])
         .collect();
     let mut categories: Vec<BTreeMap<String, Vec<String>>> =
         vec![BTreeMap::new(); config.stages.len()];
     let mut unstaged = Ids::default();
-    let slot = |loc: (usize, Option<usize>), cells: &Vec<Vec<(Ids, Vec<f64>)>>| {
+    let slot = |loc: (usize, Option<usize>), cells: &Vec<Vec<(Ids, Scores)>>| {
         loc.1.unwrap_or(cells[loc.0].len() - 1)
     };
 
@@ -513,9 +535,7 @@ pub fn journey_map(
             Some(loc) => {
                 let k = slot(loc, &cells);
                 cells[loc.0][k].0.responses.push(r.id.clone());
-                if let Some(s) = r.satisfaction.filter(|s| s.is_finite()) {
-                    cells[loc.0][k].1.push(s);
-                }
+                cells[loc.0][k].1.add(r);
             }
             None => unstaged.responses.push(r.id.clone()),
         }
@@ -526,7 +546,7 @@ pub fn journey_map(
     let mut hot = Vec::new();
     for (si, stage) in config.stages.iter().enumerate() {
         let mut stage_ids = Ids::default();
-        let mut stage_scores = Vec::new();
+        let mut stage_scores = Scores::default();
         let mut out_cells = Vec::new();
         let n_cells = cells[si].len();
         for (ti, (ids, scores)) in std::mem::take(&mut cells[si]).into_iter().enumerate() {
@@ -534,7 +554,7 @@ pub fn journey_map(
             stage_ids.complaints.extend(ids.complaints.iter().cloned());
             stage_ids.demands.extend(ids.demands.iter().cloned());
             stage_ids.responses.extend(ids.responses.iter().cloned());
-            stage_scores.extend(scores.iter().copied());
+            stage_scores.extend(&scores);
             if no_touchpoint && ids.is_empty() {
                 continue;
             }
@@ -649,6 +669,8 @@ mod tests {
             stage: s(stage),
             touchpoint: (!tp.is_empty()).then(|| tp.to_string()),
             satisfaction: sat,
+            // One CSAT answer, satisfied when the score is (4 or 5 on a 1–5 scale).
+            csat: sat.map_or((0, 0), |x| (u32::from(x >= 75.0), 1)),
             submitted: d(day),
         }
     }
@@ -906,5 +928,48 @@ mod tests {
                 "Stage 3 has a touchpoint with an empty or repeated id"
             ]
         );
+    }
+
+    #[test]
+    fn a_stage_is_judged_by_the_csat_of_its_responses() {
+        let (cu, co, de, _) = fixture();
+        let in_sale = |re: &[ResponseRow]| {
+            let input = JourneyInput {
+                customers: &cu,
+                complaints: &co,
+                demands: &de,
+                responses: re,
+            };
+            let m = journey_map(
+                &default_journey(),
+                &input,
+                &JourneyFilter::default(),
+                90.0,
+                3,
+            );
+            let s = m
+                .stages
+                .into_iter()
+                .find(|s| s.stage_id == "in_sale")
+                .unwrap();
+            (s.satisfaction.unwrap(), s.below_target)
+        };
+        // Ten responses at in-sale: each 5 on the CSAT question, 3 on the rest (mean 55.6).
+        let mut re: Vec<ResponseRow> = (0..10)
+            .map(|i| ResponseRow {
+                csat: (1, 1),
+                ..response(&format!("q{i}"), None, "in_sale", "app", Some(55.6), 5)
+            })
+            .collect();
+        let (s, below) = in_sale(&re);
+        assert_eq!((s.satisfied_pct, s.n), (100.0, 10));
+        assert!((s.mean - 55.6).abs() < 1e-9);
+        assert_eq!(below, Some(false));
+        // Two dissatisfied answers in ten: 80 %, below the target.
+        re[0].csat = (0, 1);
+        re[1].csat = (0, 1);
+        let (s, below) = in_sale(&re);
+        assert_eq!(s.satisfied_pct, 80.0);
+        assert_eq!(below, Some(true));
     }
 }

@@ -321,10 +321,10 @@ pub fn select<'a>(
         .collect()
 }
 
-/// The CSAT answers of the responses: the survey's CSAT question if it names one,
-/// otherwise every Likert and smiley answer.
-fn csat_scores(survey: &Survey, rs: &[&SurveyResponse]) -> Vec<u8> {
-    let qs: Vec<&str> = match &survey.csat_question {
+/// The questions CSAT is read from: the survey's CSAT question if it names one, otherwise
+/// every Likert and smiley question.
+fn csat_questions(survey: &Survey) -> Vec<&str> {
+    match &survey.csat_question {
         Some(q) if survey.question(q).is_some() => vec![q.as_str()],
         _ => survey
             .questions
@@ -332,10 +332,29 @@ fn csat_scores(survey: &Survey, rs: &[&SurveyResponse]) -> Vec<u8> {
             .filter(|q| q.kind.is_satisfaction_item())
             .map(|q| q.id.as_str())
             .collect(),
-    };
+    }
+}
+
+/// The CSAT answers of the responses (see [`csat_questions`]).
+fn csat_scores(survey: &Survey, rs: &[&SurveyResponse]) -> Vec<u8> {
+    let qs = csat_questions(survey);
     rs.iter()
         .flat_map(|r| qs.iter().filter_map(move |q| r.score(q)))
         .collect()
+}
+
+/// One response's CSAT answers as (answers of 4 or 5, answers of 1–5): summed over some
+/// responses, their share is the CSAT of those responses ([`csat`]).
+pub fn response_csat(survey: &Survey, response: &SurveyResponse) -> (u32, u32) {
+    let xs: Vec<u8> = csat_questions(survey)
+        .iter()
+        .filter_map(|q| response.score(q))
+        .filter(|v| (1..=5).contains(v))
+        .collect();
+    (
+        xs.iter().filter(|v| **v >= 4).count() as u32,
+        xs.len() as u32,
+    )
 }
 
 fn nps_scores(survey: &Survey, rs: &[&SurveyResponse]) -> Vec<u8> {
@@ -911,6 +930,29 @@ mod tests {
         assert_eq!(csi(&[(None, 1.0)]), None);
         assert_eq!(csi(&[(Some(80.0), 0.0)]), None);
         assert_eq!(csi(&[]), None);
+    }
+
+    #[test]
+    fn a_responses_csat_answers_sum_to_the_results_csat() {
+        // Three Likert items, "x1" named as the CSAT question: 5 there, 3 elsewhere.
+        let mut sv = likert_survey(3);
+        sv.csat_question = Some("x1".into());
+        let r = resp(&sv, 1, &[("x1", 5), ("x2", 3), ("x3", 3)], "2026-11-02");
+        assert_eq!(response_csat(&sv, &r), (1, 1));
+        // Its mean satisfaction is below 4, yet the customer is satisfied by CSAT.
+        assert!(response_satisfaction(&sv, &r).unwrap() < 75.0);
+        let res = results(
+            &sv,
+            std::slice::from_ref(&r),
+            &ResultsFilter::default(),
+            90.0,
+        );
+        assert_eq!(res.csat.unwrap().value, 100.0);
+        // Without a named question every Likert answer counts, out-of-range ones not.
+        sv.csat_question = None;
+        assert_eq!(response_csat(&sv, &r), (1, 3));
+        let odd = resp(&sv, 2, &[("x1", 4), ("x2", 9)], "2026-11-02");
+        assert_eq!(response_csat(&sv, &odd), (1, 1));
     }
 
     #[test]

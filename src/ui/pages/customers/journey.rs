@@ -18,7 +18,7 @@ use crate::domain::journey::{
     complaint_place, journey_map, ComplaintRow, CustomerRow, DemandRow, Ids, JourneyConfig,
     JourneyFilter, JourneyInput, JourneyMap, ResponseRow, Stage, Touchpoint,
 };
-use crate::domain::stats::response_satisfaction;
+use crate::domain::stats::{response_csat, response_satisfaction};
 use crate::domain::survey::{Survey, SurveyResponse, Text};
 use crate::store::typed;
 use crate::ui::data::all_of;
@@ -133,6 +133,7 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
         .map(|r| {
             let survey = surveys.get(&r.survey_id);
             let satisfaction = survey.and_then(|s| response_satisfaction(s, r));
+            let csat = survey.map_or((0, 0), |s| response_csat(s, r));
             let title = survey
                 .map(|s| s.title.get(zh).to_string())
                 .unwrap_or_else(|| r.survey_id.clone());
@@ -159,6 +160,7 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
                     .clone()
                     .or_else(|| survey.and_then(|s| s.touchpoint.clone())),
                 satisfaction,
+                csat,
                 submitted: r.submitted_at.date(),
             }
         })
@@ -470,8 +472,8 @@ pub fn JourneyPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <p class="small muted">{t2("格内数字：投诉 / 需求 / 评价；百分比为满意率。点击查看明细。",
-                                "Cell figures: complaints / demands / responses; the percentage is the satisfied share. Click for the records.")}</p>
+                            <p class="small muted">{t2("格内数字：投诉 / 需求 / 评价；百分比为满意率（满意度题答4分或5分的占比，即问卷结果的CSAT）。点击查看明细。",
+                                "Cell figures: complaints / demands / responses; the percentage is the satisfied share (answers of 4 or 5 to the satisfaction question: the survey results' CSAT). Click for the records.")}</p>
                             <section class="panel">
                                 <h2>{t2("痛点", "Pain points")}</h2>
                                 {if pains.is_empty() {
