@@ -464,10 +464,34 @@ pub fn may_score(s: Option<&Staff>) -> bool {
     s.is_some_and(|s| s.active && matches!(s.role, Role::Supervisor | Role::Manager))
 }
 
-/// The score in half points of the items taken off: 60 less one for each standard missed and
-/// each fault shown, never below 0. A key marked twice counts once.
+/// Faults that are the very lapse a standard of the same group describes ("没有使用标准的问候语"
+/// against "使用标准问候语"): (fault, standard). Ticking both is one lapse, taken off once, so a
+/// call scores the same whichever column the reviewer marks it in.
+pub const SAME_LAPSE: [(&str, &str); 9] = [
+    ("greeting.rushed", "greeting.prepared"),
+    ("greeting.no_standard", "greeting.standard"),
+    ("listening.unimportant", "listening.key"),
+    ("care.address_misused", "care.address"),
+    ("action.non_compliant", "action.compliant"),
+    ("action.wrong_info", "action.system_info"),
+    ("action.slow_system", "action.system_skill"),
+    ("closing.no_process", "closing.explains"),
+    ("control.lost", "control.steers"),
+];
+
+/// The lapse an item stands for: a fault of [`SAME_LAPSE`] is its standard's.
+fn lapse(key: &str) -> &str {
+    SAME_LAPSE
+        .iter()
+        .find(|(fault, _)| *fault == key)
+        .map_or(key, |(_, standard)| standard)
+}
+
+/// The score in half points of the items taken off: 60 less one for each lapse, a standard
+/// missed or a fault shown, never below 0. A key marked twice counts once, and so do a fault
+/// and the standard it is the lapse of ([`SAME_LAPSE`]).
 pub fn score_halves(missed: &[String], faults: &[String]) -> u32 {
-    let mut keys: Vec<&str> = missed.iter().chain(faults).map(String::as_str).collect();
+    let mut keys: Vec<&str> = missed.iter().chain(faults).map(|k| lapse(k)).collect();
     keys.sort_unstable();
     keys.dedup();
     FULL_HALVES.saturating_sub(keys.len() as u32)
@@ -597,8 +621,7 @@ impl ReviewProblem {
 }
 
 impl CallReview {
-    /// The score in half points: 60 less one for each standard missed and each fault shown,
-    /// never below 0. A key marked twice counts once.
+    /// The score in half points (see [`score_halves`]).
     pub fn score_halves(&self) -> u32 {
         score_halves(&self.missed, &self.faults)
     }
@@ -1012,8 +1035,37 @@ mod tests {
             .filter(|(_, i)| i.kind == ItemKind::Fault)
             .map(|(_, i)| i.key)
             .collect();
+        // Every item at once: 67 lines, 9 of them faults that repeat a standard's lapse, so 58
+        // lapses (the source's "共计30分" counts 60 half points).
         let r = review("a", at(3, 10), &all_standards, &all_faults);
-        assert_eq!(r.score_halves(), 0);
+        assert_eq!(r.score_halves(), 2);
+        // A lapse marked in both columns is taken off once; two different ones twice.
+        let r = review(
+            "a",
+            at(3, 10),
+            &["greeting.standard"],
+            &["greeting.no_standard"],
+        );
+        assert_eq!(r.score_halves(), 59);
+        let r = review("a", at(3, 10), &[], &["greeting.no_standard"]);
+        assert_eq!(r.score_halves(), 59);
+        let r = review(
+            "a",
+            at(3, 10),
+            &["greeting.standard"],
+            &["greeting.mumbled"],
+        );
+        assert_eq!(r.score_halves(), 58);
+        // Each pair is a fault and a standard of one group.
+        for (f, st) in SAME_LAPSE {
+            let (gf, fi) = item(f).unwrap();
+            let (gs, si) = item(st).unwrap();
+            assert_eq!(
+                (gf.key, fi.kind, si.kind),
+                (gs.key, ItemKind::Fault, ItemKind::Standard),
+                "{f}"
+            );
+        }
     }
 
     #[test]

@@ -253,6 +253,15 @@ test('a score is withdrawn by its reviewer with a reason: kept in the list, mark
   await setUpStaff(page, [['张敏', 'specialist'], ['李强', 'supervisor'], ['陈静', 'supervisor']]);
   await signIn(page, '李强');
   await open(page, '/quality');
+  // A lapse marked in both columns (the standard greeting not used) is taken off once.
+  await page.getByTestId('item-greeting.standard').uncheck();
+  await expect(page.getByTestId('review-score')).toHaveText('29.5');
+  await page.getByTestId('item-greeting.no_standard').check();
+  await expect(page.getByTestId('review-score')).toHaveText('29.5');
+  await page.getByTestId('item-greeting.mumbled').check();
+  await expect(page.getByTestId('review-score')).toHaveText('29');
+  await page.getByTestId('review-cancel').click();
+  await expect(page.getByTestId('review-score')).toHaveText('30');
   // Two calls of 张敏's: 29.5 and 29.
   for (const [days, item, ref] of [[-3, 'item-greeting.warm', 'REC-1'], [-2, 'item-control.lost', 'REC-2']]) {
     await page.locator('#qa-staff').selectOption({ label: '张敏' });
