@@ -89,7 +89,7 @@ fn Header() -> impl IntoView {
                 <crate::ui::components::sync_status::SyncBadge/>
                 <A href="/settings#device" attr:class="user" attr:data-testid="current-user">{user}</A>
                 <button class="lang" type="button" on:click=switch data-testid="lang-switch"
-                    aria-label=t2("切换语言", "Switch language")>
+                    aria-label=move || lang.get().t("English · 切换语言", "简体中文 · Switch language")>
                     {move || lang.get().t("English", "简体中文")}
                 </button>
             </div>

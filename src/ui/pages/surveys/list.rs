@@ -88,7 +88,7 @@ pub fn ListPage() -> impl IntoView {
                                 <thead><tr>
                                     <th>{t2("问卷", "Survey")}</th><th>{t2("版本", "Version")}</th>
                                     <th>{t2("作答方式", "Layout")}</th><th class="num">{t2("题数", "Questions")}</th>
-                                    <th class="num">{t2("答卷", "Responses")}</th><th></th>
+                                    <th class="num">{t2("答卷", "Responses")}</th><th><span class="sr-only">{t2("操作", "Actions")}</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|(s, n)| {

@@ -1,0 +1,101 @@
+// What reads and fits for everyone: the header's sync status and focus ring on the brand red,
+// the language button's name, a file control's focus, warning badges' contrast, and a case
+// whose narrative holds a long link, on a phone and on A4.
+import { test, expect, open } from './fixtures.mjs';
+import { asManager, setUpStaff } from './helpers.mjs';
+
+/** WCAG contrast of an element's text against the first opaque background behind it. */
+async function contrast(locator) {
+  return locator.evaluate((el) => {
+    const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    let bg = null;
+    for (let e = el; e && !bg; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
+    }
+    const fg = lum(rgb(getComputedStyle(el).color));
+    const back = lum(bg || [255, 255, 255]);
+    return (Math.max(fg, back) + 0.05) / (Math.min(fg, back) + 0.05);
+  });
+}
+
+test('the header reads on the brand red: sync status, focus ring, the language button\'s name', async ({ page }) => {
+  await open(page, '/');
+  const badge = page.getByTestId('sync-status');
+  await expect(badge).toBeVisible();
+  expect(await contrast(badge)).toBeGreaterThanOrEqual(4.5);
+  // Its dot shows.
+  const dot = await badge.locator('.dot').boundingBox();
+  expect(dot && dot.width).toBeGreaterThanOrEqual(6);
+  // A header link focused by the keyboard has a ring that shows on the red (white).
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).boxShadow);
+  expect(await page.evaluate(() => !!document.activeElement.closest('.top'))).toBe(true);
+  expect(ring).toContain('rgb(255, 255, 255)');
+  // The language button is found by what it shows.
+  await expect(page.getByRole('button', { name: 'English' })).toBeVisible();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('button', { name: '简体中文' })).toBeVisible();
+});
+
+test('the backup file control shows its focus; a warning badge reads', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+  const input = page.getByTestId('import-file');
+  await input.focus();
+  const shadow = await page.getByTestId('backup-section').locator('label.button').evaluate((l) => getComputedStyle(l).boxShadow);
+  expect(shadow).not.toBe('none');
+  // A due-today badge, as the complaint list shows one.
+  await page.evaluate(() => {
+    const b = document.createElement('span');
+    b.className = 'badge warn';
+    b.id = 'probe-badge';
+    b.textContent = '今日到期';
+    document.querySelector('main, .page, body').appendChild(b);
+  });
+  expect(await contrast(page.locator('#probe-badge'))).toBeGreaterThanOrEqual(4.5);
+});
+
+test('a narrative with a long link stays inside a phone screen and an A4 sheet', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('链接女士');
+  await page.locator('#c-phone').fill('13800007777');
+  await page.locator('#c-narrative').fill('截图链接：https://m.securities.com.cn/h5/trade/entrust/detail?orderId=202612040001234567&from=app&ts=1796000000 以及文件 '
+    + 'A'.repeat(150) + ' 要求解释。');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId('narrative')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The record as printed on A4 (794 px wide).
+  const caseUrl = new URL(page.url()).pathname;
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.emulateMedia({ media: 'print' });
+  await open(page, `${caseUrl}/print`);
+  await expect(page.locator('table.sheet').first()).toContainText('AAAA');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(794);
+});
+
+test('on a 360 px phone the header and settings do not scroll sideways, in either language', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const lang of ['zh', 'en']) {
+    for (const path of ['/', '/settings', '/quality']) {
+      await open(page, path);
+      await expect(page.getByTestId('sync-status')).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} in ${lang}`).toBeLessThanOrEqual(0);
+    }
+    if (lang === 'zh') await page.getByTestId('lang-switch').click();
+  }
+  // The language button keeps its words on one line.
+  const h = await page.getByTestId('lang-switch').evaluate((b) => b.getBoundingClientRect().height);
+  expect(h).toBeLessThan(50);
+});
