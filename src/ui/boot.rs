@@ -26,6 +26,8 @@ pub const DEVICE_DOC: &str = "device";
 
 pub fn boot(state: AppState) -> ReadSignal<Phase> {
     let (phase, set_phase) = signal(Phase::Opening);
+    // Pages that judge "due today" and "overdue" refresh when the date turns.
+    state.follow_the_date();
     spawn_local(async move {
         // Other tabs can tell this one is open (a form's draft is not taken from a live
         // tab), and a duplicated tab has its own id before any form reads it.

@@ -1,7 +1,9 @@
 //! state: the app-wide state provided once through Leptos context (language, the store
-//! handle, who is using this device, branch settings, the working-day calendar, and a change
-//! counter that every page reads to refresh when the store changes here or in another tab).
+//! handle, who is using this device, branch settings, the working-day calendar, a change
+//! counter that every page reads to refresh when the store changes here or in another tab, and
+//! today's date, which pages that judge "due" or "overdue" read to refresh when the date turns).
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::domain::calendar::WorkingCalendar;
@@ -32,6 +34,10 @@ pub struct AppState {
     /// This device is locked in kiosk mode: the staff shell shows nothing (read before the
     /// first page renders, so a staff address on a locked tablet never flashes staff data).
     pub kiosk_locked: RwSignal<bool>,
+    /// Today's local date: set anew when the date turns ([`AppState::follow_the_date`]), so a
+    /// page left open over midnight judges what is due today and what is overdue by the new
+    /// date (read it, or track it, wherever a figure depends on "today").
+    pub today: RwSignal<NaiveDate>,
 }
 
 impl AppState {
@@ -45,6 +51,7 @@ impl AppState {
             calendar: RwSignal::new(WorkingCalendar::default()),
             notice: RwSignal::new(None),
             kiosk_locked: RwSignal::new(false),
+            today: RwSignal::new(super::platform::now().date()),
         }
     }
     pub fn set_store(&self, store: AppStore) {
@@ -63,6 +70,40 @@ impl AppState {
     pub fn warn(&self, text: String) {
         self.notice.set(Some((true, text)));
     }
+
+    /// Keeps [`AppState::today`] on the local date, for the life of the page (one timer for the
+    /// app): it wakes at the next local midnight, and at the latest every [`DATE_CHECK_EVERY_MS`]
+    /// (a computer that slept, whose timers slept with it, is not a night late), and when the
+    /// tab is shown again (a background tab's timers are held back). Each wake compares the
+    /// date only; pages recompute when it has changed.
+    pub fn follow_the_date(self) {
+        let today = self.today;
+        let check = move || {
+            let now = super::platform::now().date();
+            if today.get_untracked() != now {
+                today.set(now);
+            }
+        };
+        leptos::task::spawn_local(async move {
+            loop {
+                let ms = ms_to_next_day(super::platform::now()).min(DATE_CHECK_EVERY_MS);
+                gloo_timers::future::TimeoutFuture::new(ms).await;
+                check();
+            }
+        });
+        // Kept for the life of the page, as the timer is.
+        let _ = window_event_listener_untyped("visibilitychange", move |_| check());
+    }
+}
+
+/// The longest the date is left unchecked, in ms (10 minutes).
+pub const DATE_CHECK_EVERY_MS: u32 = 600_000;
+
+/// Milliseconds from `now` to the next local midnight, and a little more (the timer wakes
+/// just after the date has turned, never just before).
+fn ms_to_next_day(now: chrono::NaiveDateTime) -> u32 {
+    let next = (now.date() + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN);
+    u32::try_from((next - now).num_milliseconds() + 50).unwrap_or(DATE_CHECK_EVERY_MS)
 }
 
 thread_local! {

@@ -111,3 +111,66 @@ test('an empty dashboard says there is nothing open', async ({ page }) => {
     await expect(page.getByTestId(id).locator('.n')).toHaveText('0');
   }
 });
+
+// Complaints and demands around Friday 2026-12-04: two cases due at its end, three already
+// past their limit; demands due before, on and after it.
+function midnightDocs() {
+  return [
+    { _id: CUSTOMER_ID, type: 'customer', kind: 'Individual', name: '周杰', tier: 'Vip', value: 'High',
+      lifecycle: 'Existing', account_no: '330000000001', branch: 'BR01', phone: '13988887777' },
+    complaint(1, '甲超时', 'classified', '2026-11-20T09:30:00'),
+    complaint(2, '乙今日', 'investigating', '2026-12-02T09:30:00'),
+    complaint(3, '丙审批今日', 'awaiting_approval', '2026-12-02T11:00:00'),
+    complaint(4, '丁新', 'received', '2026-12-04T08:00:00'),
+    complaint(5, '戊已结', 'closed', '2026-11-25T09:00:00'),
+    complaint(6, '己已答复', 'responded', '2026-11-26T09:00:00'),
+    complaint(7, '庚审批超时', 'awaiting_approval', '2026-11-10T09:00:00'),
+    complaint(8, '辛归档', 'archived', '2026-06-10T09:00:00'),
+    complaint(9, '壬回访', 'verifying', '2026-12-03T09:00:00'),
+    demand(1, 'Open', '2026-12-01'), demand(2, 'Open', '2026-12-04'), demand(3, 'InProgress', '2026-12-06'),
+    demand(4, 'InProgress', '2026-12-10'), demand(5, 'Done', '2026-11-20'),
+  ];
+}
+
+test('a dashboard left open over midnight shows the new day: its figures equal the lists they open, without a reload', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-12-04T23:40:00') });
+  await seedBackup(page, midnightDocs());
+  await setUpStaff(page);
+  await open(page, '/');
+  const n = (id) => page.getByTestId(id).locator('.n');
+  const rows = page.getByTestId('dash-urgent-row');
+  // Friday evening: two cases due today, three past their limit, one demand overdue.
+  await expect(n('dash-due-today')).toHaveText('2');
+  await expect(n('dash-overdue')).toHaveText('3');
+  await expect(n('dash-demands-overdue')).toHaveText('1');
+  await expect(rows.filter({ hasText: '今日到期' })).toHaveCount(2);
+
+  // The page stays open past midnight (the timers run as the minutes pass).
+  await page.clock.runFor('25:00');
+  expect(await page.evaluate(() => new Date().getDate())).toBe(5);
+  // Saturday: what was due yesterday is overdue, and so is the demand due yesterday.
+  await expect(n('dash-due-today')).toHaveText('0');
+  await expect(n('dash-overdue')).toHaveText('5');
+  await expect(n('dash-demands-overdue')).toHaveText('2');
+  await expect(rows.filter({ hasText: '今日到期' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: '已超时' })).toHaveCount(5);
+  // …as the lists behind the figures say.
+  await page.getByTestId('dash-overdue').click();
+  await expect(page).toHaveURL(/\/complaints\?due=overdue$/);
+  await expect(page.getByTestId('complaint-row')).toHaveCount(5);
+  await page.goBack();
+  await page.getByTestId('dash-due-today').click();
+  await expect(page).toHaveURL(/\/complaints\?due=today$/);
+  await expect(page.getByTestId('complaint-row')).toHaveCount(0);
+  await page.goBack();
+  await page.getByTestId('dash-demands-overdue').click();
+  await expect(page.getByTestId('demand-row')).toHaveCount(2);
+  await page.goBack();
+  await expect(n('dash-demands-overdue')).toHaveText('2');
+
+  // A background tab's timers sleep: the date is looked at again when the tab is shown. Monday
+  // comes while no timer is due; the tab shown again counts the demand due on Sunday.
+  await page.clock.setSystemTime(new Date('2026-12-07T09:00:00'));
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await expect(n('dash-demands-overdue')).toHaveText('3');
+});

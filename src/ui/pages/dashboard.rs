@@ -1,6 +1,7 @@
 //! dashboard: the staff home — what needs attention today (complaints by their clocks and the
 //! cases nearest their deadline, approvals, demands and care visits due, the monthly report's
-//! due date), and the first steps on a new install.
+//! due date), and the first steps on a new install. Its figures are read again when the date
+//! turns (a dashboard left open overnight shows the new day's, as the lists it opens do).
 
 use crate::ui::resource::Res;
 use chrono::{Datelike, NaiveDate};
@@ -172,8 +173,9 @@ pub fn Dashboard() -> impl IntoView {
     let signed_in = move || state.user.get().is_some();
     let seen = Res::new(move || {
         state.changes.track();
+        let today = state.today.get();
         let s = store();
-        async move { attention(&s, now_s().date()).await.ok() }
+        async move { attention(&s, today).await.ok() }
     });
     let figure = move |pick: fn(&Attention) -> u64| {
         move || {
@@ -184,7 +186,7 @@ pub fn Dashboard() -> impl IntoView {
         }
     };
     let report = move || {
-        let today = now_s().date();
+        let today = state.today.get();
         state.calendar.with(|cal| next_report(cal, today))
     };
     let urgent = move || {

@@ -39,6 +39,7 @@ pub fn ListPage() -> impl IntoView {
 
     let page = Res::new(move || {
         state.changes.track();
+        state.today.track();
         let f = filter.get();
         let after = at.get().0;
         let cal = state.calendar.get();
@@ -50,6 +51,7 @@ pub fn ListPage() -> impl IntoView {
     });
     let totals = Res::new(move || {
         state.changes.track();
+        state.today.track();
         let s = store();
         async move { counts(&s, super::model::now_s()).await.ok() }
     });

@@ -50,7 +50,7 @@ async fn generate(horizon: u32) -> Result<(usize, usize), String> {
     let zh = state.zh();
     let msg = |e: crate::store::StoreError| e.message(zh);
     let s = store();
-    let today = now().date();
+    let today = state.today.get_untracked();
     let end = today + Duration::days(i64::from(horizon));
     let cfg = load_config().await;
     let (plans, _) = all_of::<VisitPlan>(&s).await.map_err(msg)?;
@@ -150,6 +150,8 @@ pub fn CarePage() -> impl IntoView {
 
     let open_tasks = Res::new(move || {
         state.changes.track();
+        // A task's "overdue" is judged by today's date: read again when it turns.
+        state.today.track();
         async move { load_tasks(true, 500).await }
     });
     let closed_tasks = Res::new(move || {
@@ -175,8 +177,12 @@ pub fn CarePage() -> impl IntoView {
             generating.set(false);
         });
     };
-    // Tasks fall due by the calendar: bring them up to date when the page opens.
-    run();
+    // Tasks fall due by the calendar: bring them up to date when the page opens, and when the
+    // date turns while it is open.
+    Effect::new(move |_| {
+        state.today.track();
+        run();
+    });
 
     // `?task=<id>` (links from the customer timeline) opens that task: a summary at the top
     // and, while it is open, its row in the list highlighted and brought into view.
@@ -340,7 +346,7 @@ fn TaskItem(
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let task = StoredValue::new(row.task.clone());
-    let today = now().date();
+    let today = state.today.get_untracked();
     let overdue = row.task.is_overdue(today);
     let kind = row.task.kind.clone();
 

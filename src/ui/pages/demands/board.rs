@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::domain::demand::{matrix, Demand, DemandType, MatrixCell, MatrixView};
 use crate::ui::i18n::t2;
-use crate::ui::platform::{now, window};
+use crate::ui::platform::window;
 use crate::ui::state::app;
 
 use super::{Ctx, MoveReq, RULES};
@@ -59,7 +59,7 @@ pub fn Board(ctx: Ctx) -> impl IntoView {
     let cells = move || {
         let v = ctx.view.get();
         let zh = lang.get().is_zh();
-        let today = now().date();
+        let today = app().today.get();
         ctx.shown.with(|ds| {
             matrix(ds, v, &RULES, true)
                 .into_iter()

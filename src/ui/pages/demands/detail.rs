@@ -261,7 +261,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                         <dt>{t2("优先级评分", "Priority score")}</dt><dd>{format!("{:.1}", d.score(&RULES))}</dd>
                         <dt>{t2("负责人", "Owner")}</dt><dd>{let o = l.staff_name(d.owner.as_deref()); if o.is_empty() { "—".to_string() } else { o }}</dd>
                         <dt>{t2("截止日期", "Due")}</dt><dd>{d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_else(|| "—".into())}
-                            {d.is_overdue(now().date()).then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</dd>
+                            {d.is_overdue(state.today.get()).then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</dd>
                     </dl>
                     <h3>{t2("矩阵位置", "Placement")}</h3>
                     <div class="table-wrap"><table class="dm-place">

@@ -132,7 +132,7 @@ pub fn ListView(ctx: Ctx) -> impl IntoView {
     let rows = move || {
         let zh = lang.get().is_zh();
         let view = ctx.view.get();
-        let today = now().date();
+        let today = app().today.get();
         let l = ctx.loaded.get().unwrap_or_default();
         let list = ctx.shown.with(|ds| ordered(ds, view));
         if list.is_empty() {

@@ -24,7 +24,7 @@ use crate::domain::demand::{
     Demand, DemandFilter, DueFilter, MatrixCell, MatrixRules, MatrixView, StatusFilter,
 };
 use crate::ui::i18n::t2;
-use crate::ui::platform::{local_get, local_set, now};
+use crate::ui::platform::{local_get, local_set};
 use crate::ui::state::app;
 
 pub use data::{Env, Loaded};
@@ -176,7 +176,7 @@ pub fn MatrixPage() -> impl IntoView {
     });
     let shown = Memo::new(move |_| {
         let f = filter.get();
-        let today = now().date();
+        let today = state.today.get();
         loaded.with(|l| {
             l.as_ref()
                 .map(|l| {
@@ -257,7 +257,7 @@ pub fn MatrixPage() -> impl IntoView {
     });
 
     let overdue_n = move || {
-        let today = now().date();
+        let today = state.today.get();
         shown.with(|ds| ds.iter().filter(|d| d.is_overdue(today)).count())
     };
     let staff_opts = move || {
