@@ -2,7 +2,7 @@
 // its visits, generating again duplicates nothing, and a task is done with a note and channel.
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
-import { seedBackup, CUSTOMER_ID } from './customers-seed.mjs';
+import { seedBackup, seedDocs, CUSTOMER_ID } from './customers-seed.mjs';
 
 test('care tasks: birthday and anniversary due, a visit plan, completion with note and channel', async ({ page }) => {
   await seedBackup(page);
@@ -110,4 +110,41 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   await expect(tasks).toHaveCount(0);
   await open(page, `/customers/${CUSTOMER_ID}`);
   await expect(page.getByTestId('timeline-care')).toHaveCount(0);
+});
+
+test('the care list can show only the tasks due today or earlier, as the dashboard counts them; generating in two tabs at once duplicates nothing', async ({ page, context }) => {
+  const pad = (n) => String(n).padStart(2, '0');
+  const day = (days) => {
+    const d = new Date();
+    d.setDate(d.getDate() + days);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+  // Return visits asked for by hand (from demands: no plan of the care page, never withdrawn).
+  const task = (n, due) => ({ _id: `care_task:visit.demand${n}:${CUSTOMER_ID}:${due}`, type: 'care_task', customer_id: CUSTOMER_ID,
+    kind: { ReturnVisit: { plan_id: `demand:${n}` } }, due, status: 'Open' });
+  // 周杰's birthday (in 5 days) and account anniversary (in 3) are generated; three visits were
+  // asked for before: two days ago (overdue), today and in ten days.
+  await seedBackup(page, [...seedDocs(), task(1, day(-2)), task(2, day(0)), task(3, day(10))]);
+  await setUpStaff(page);
+  // The dashboard and the care page open at the same moment in two tabs: both generate the
+  // birthday and the anniversary, and neither reports a clash.
+  const other = await context.newPage();
+  await Promise.all([open(page, '/'), open(other, '/care')]);
+  await expect(page.getByTestId('dash-care').locator('.n')).toHaveText('2');
+  const all = other.getByTestId('care-task');
+  await expect(all).toHaveCount(5);
+  await expect(other.locator('.notice.error')).toHaveCount(0);
+  await expect(page.locator('.notice.error')).toHaveCount(0);
+  await other.close();
+
+  await open(page, '/care?due=today');
+  const tasks = page.getByTestId('care-task');
+  await expect(page.getByTestId('care-due-filter')).toBeVisible();
+  await expect(tasks).toHaveCount(2);
+  await expect(tasks.first()).toContainText(day(-2));
+  await expect(tasks.first()).toContainText('已逾期');
+  await expect(tasks.nth(1)).toContainText(day(0));
+  await page.getByTestId('care-show-all').click();
+  await expect(tasks).toHaveCount(5);
+  await expect(page.getByTestId('care-due-filter')).toHaveCount(0);
 });

@@ -30,8 +30,11 @@ function demand(n, status, due) {
   };
 }
 
+// Return visits asked for from a demand: kept as they are when the care tasks are generated
+// (a birthday task for a customer with no birthday would be withdrawn, as no longer applying).
 function careTask(n, due, status = 'Open') {
-  return { _id: `care_task:Birthday:${CUSTOMER_ID}:${due}:${n}`, type: 'care_task', customer_id: CUSTOMER_ID, kind: 'Birthday', due, status };
+  return { _id: `care_task:visit.demand${n}:${CUSTOMER_ID}:${due}`, type: 'care_task', customer_id: CUSTOMER_ID,
+    kind: { ReturnVisit: { plan_id: `demand:${n}` } }, due, status };
 }
 
 test('the dashboard counts what needs attention, lists the most urgent cases and links to each list', async ({ page }) => {
@@ -173,4 +176,32 @@ test('a dashboard left open over midnight shows the new day: its figures equal t
   await page.clock.setSystemTime(new Date('2026-12-07T09:00:00'));
   await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
   await expect(n('dash-demands-overdue')).toHaveText('3');
+});
+
+test('care visits due are counted before anyone opens the care page, and the figure opens exactly those tasks', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-12-04T10:00:00') });
+  const customer = (n, name, birthday) => ({
+    _id: `customer:01E2E00000000000000000C${n}`, type: 'customer', kind: 'Individual', name, tier: 'Vip', value: 'High',
+    lifecycle: 'Existing', account_no: `33000000001${n}`, branch: 'BR01', phone: `1398888771${n}`, birthday,
+  });
+  await seedBackup(page, [
+    customer(1, '今日生日', '1980-12-04'), customer(2, '下周生日', '1985-12-11'), customer(3, '月底生日', '1990-12-28'),
+  ]);
+  await setUpStaff(page);
+  // Nobody has opened the care page: today's birthday is due all the same (next week's and
+  // the month-end one are not yet).
+  await open(page, '/');
+  const care = page.getByTestId('dash-care');
+  await expect(care.locator('.n')).toHaveText('1');
+  await care.click();
+  await expect(page).toHaveURL(/\/care\?due=today$/);
+  await expect(page.getByTestId('care-due-filter')).toBeVisible();
+  const tasks = page.getByTestId('care-task');
+  await expect(tasks).toHaveCount(1);
+  await expect(tasks).toContainText('今日生日');
+  // The way back to every open task.
+  await page.getByTestId('care-show-all').click();
+  await expect(page).toHaveURL(/\/care$/);
+  await expect(page.getByTestId('care-due-filter')).toHaveCount(0);
+  await expect(tasks).toHaveCount(3);
 });

@@ -1,7 +1,9 @@
 //! dashboard: the staff home — what needs attention today (complaints by their clocks and the
 //! cases nearest their deadline, approvals, demands and care visits due, the monthly report's
 //! due date), and the first steps on a new install. Its figures are read again when the date
-//! turns (a dashboard left open overnight shows the new day's, as the lists it opens do).
+//! turns (a dashboard left open overnight shows the new day's, as the lists it opens do), and
+//! it brings the care tasks up to date as the care page does, so that the care figure counts
+//! today's visits before anyone has opened the care page.
 
 use crate::ui::resource::Res;
 use chrono::{Datelike, NaiveDate};
@@ -17,6 +19,7 @@ use crate::ui::data::count_of;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::pages::complaints::model::{from_slug, now_s};
 use crate::ui::pages::complaints::repo::{counts, key_time, Counts};
+use crate::ui::pages::customers::care;
 use crate::ui::state::{app, store, AppStore};
 use serde_json::Value as Json;
 
@@ -111,12 +114,7 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
             }
         }
     }
-    let care_due = s
-        .count(
-            "care_task_by_due",
-            &KeyRange::between(key(&["open"]), key(&["open", &today_s])),
-        )
-        .await?;
+    let care_due = s.count("care_task_by_due", &care::due_by(today)).await?;
     Ok(Attention {
         complaints,
         awaiting_approval,
@@ -176,6 +174,17 @@ pub fn Dashboard() -> impl IntoView {
         let today = state.today.get();
         let s = store();
         async move { attention(&s, today).await.ok() }
+    });
+    // The care tasks due (today's birthdays …) exist once generated: generated here as on the
+    // care page (the same ids, so never twice), when the dashboard opens and when the date
+    // turns. Their writes refresh the figures.
+    Effect::new(move |_| {
+        state.today.track();
+        leptos::task::spawn_local_scoped(async move {
+            if let Err(m) = care::generate(care::HORIZON_DAYS).await {
+                state.warn(m);
+            }
+        });
     });
     let figure = move |pick: fn(&Attention) -> u64| {
         move || {
@@ -285,7 +294,7 @@ pub fn Dashboard() -> impl IntoView {
                 <div class="n">{figure(|a| a.demands_overdue)}</div>
                 <div class="l">{t2("逾期的客户需求", "Overdue demands")}</div>
             </A>
-            <A href="/care" attr:class="card warn" attr:data-testid="dash-care">
+            <A href="/care?due=today" attr:class="card warn" attr:data-testid="dash-care">
                 <div class="n">{figure(|a| a.care_due)}</div>
                 <div class="l">{t2("今日及之前应做的关怀", "Care visits due")}</div>
             </A>

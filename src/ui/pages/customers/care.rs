@@ -1,7 +1,9 @@
 //! Care (/care, 客户关怀): due tasks for birthdays, account anniversaries, holidays (from the
 //! working calendar and an editable list) and return-visit plans (回访计划). Generating tasks
-//! is idempotent: ids are deterministic and existing ones are never written again. A task is
-//! done with a note and the channel used, or skipped with a reason.
+//! is idempotent: ids are deterministic and existing ones are never written again (the
+//! dashboard generates them too, so that its "care visits due" counts them before anyone has
+//! opened this page). `?due=today` lists only the tasks due today or earlier, the ones the
+//! dashboard counts. A task is done with a note and the channel used, or skipped with a reason.
 
 use crate::domain::datefmt::Layout;
 use crate::domain::sort::{sort_by, sort_by_key};
@@ -42,26 +44,47 @@ fn due_key(open: bool, d: Option<NaiveDate>) -> IndexKey {
     IndexKey(parts)
 }
 
+/// The open tasks due today or earlier: what the dashboard counts as care visits due, and what
+/// the list shows at `?due=today`.
+pub(crate) fn due_by(today: NaiveDate) -> KeyRange {
+    KeyRange::between(due_key(true, None), due_key(true, Some(today)))
+}
+
+/// How many days ahead tasks are generated unless the user picks another horizon.
+pub(crate) const HORIZON_DAYS: u32 = 30;
+
 /// Writes the tasks due from today to `today + horizon` that do not exist yet, and withdraws
 /// the open ones generated earlier that no longer apply (`stale_tasks`). Returns how many were
 /// written and how many withdrawn.
-async fn generate(horizon: u32) -> Result<(usize, usize), String> {
+///
+/// Runs from this page and from the dashboard, maybe at once (two tabs, or the dashboard's
+/// run not finished when this page opens): both would write the same ids, and the store takes
+/// the first write and refuses the other whole, as a conflict. The refused run then reads
+/// again, finds the first one's tasks, and writes only what is still missing (no duplicate,
+/// and no error shown for it).
+pub(crate) async fn generate(horizon: u32) -> Result<(usize, usize), String> {
+    let zh = app().zh();
+    let mut tries = 0;
+    loop {
+        match generate_once(horizon).await {
+            Err(crate::store::StoreError::Conflict { .. }) if tries < 3 => tries += 1,
+            done => return done.map_err(|e| e.message(zh)),
+        }
+    }
+}
+
+async fn generate_once(horizon: u32) -> Result<(usize, usize), crate::store::StoreError> {
     let state = app();
-    let zh = state.zh();
-    let msg = |e: crate::store::StoreError| e.message(zh);
     let s = store();
     let today = state.today.get_untracked();
     let end = today + Duration::days(i64::from(horizon));
     let cfg = load_config().await;
-    let (plans, _) = all_of::<VisitPlan>(&s).await.map_err(msg)?;
-    let (customers, _) = all_of::<Customer>(&s).await.map_err(msg)?;
+    let (plans, _) = all_of::<VisitPlan>(&s).await?;
+    let (customers, _) = all_of::<Customer>(&s).await?;
     let mut existing = Vec::new();
     for open in [true, false] {
         let range = KeyRange::between(due_key(open, Some(today)), due_key(open, Some(end)));
-        for d in all_docs_in("care_task_by_due", range, false)
-            .await
-            .map_err(msg)?
-        {
+        for d in all_docs_in("care_task_by_due", range, false).await? {
             if let Ok(t) = typed::from_doc::<CareTask>(d) {
                 existing.push(t);
             }
@@ -82,9 +105,8 @@ async fn generate(horizon: u32) -> Result<(usize, usize), String> {
         let docs = new
             .iter()
             .map(typed::to_doc)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(msg)?;
-        s.bulk(docs).await.map_err(msg)?;
+            .collect::<Result<Vec<_>, _>>()?;
+        s.bulk(docs).await?;
     }
     // Withdrawn: reminders generated from data that has changed since (nothing typed in them).
     // One that someone saved meanwhile (a conflict) is left for the next run.
@@ -94,7 +116,7 @@ async fn generate(horizon: u32) -> Result<(usize, usize), String> {
             match s.delete(&t.id, rev).await {
                 Ok(_) => withdrawn += 1,
                 Err(crate::store::StoreError::Conflict { .. }) => {}
-                Err(e) => return Err(msg(e)),
+                Err(e) => return Err(e),
             }
         }
     }
@@ -108,9 +130,17 @@ struct TaskRow {
     staff: String,
 }
 
-async fn load_tasks(open: bool, limit: usize) -> Result<Vec<TaskRow>, String> {
+/// The open (or the latest closed) tasks; with `due_by`, only the open ones due by that day.
+async fn load_tasks(
+    open: bool,
+    limit: usize,
+    due_by_day: Option<NaiveDate>,
+) -> Result<Vec<TaskRow>, String> {
     let zh = app().zh();
-    let range = KeyRange::prefix(due_key(open, None));
+    let range = match due_by_day {
+        Some(day) if open => due_by(day),
+        _ => KeyRange::prefix(due_key(open, None)),
+    };
     let mut q = Query::new("care_task_by_due", range).limit(limit);
     if !open {
         q = q.descending();
@@ -145,18 +175,22 @@ pub fn CarePage() -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let zh = move || lang.get().is_zh();
-    let horizon = RwSignal::new(30u32);
+    let horizon = RwSignal::new(HORIZON_DAYS);
     let generating = RwSignal::new(false);
+    let query = use_query_map();
+    // `?due=today`: only the tasks due today or earlier (the dashboard's figure opens these).
+    let due_today = Memo::new(move |_| query.read().get("due").as_deref() == Some("today"));
 
     let open_tasks = Res::new(move || {
         state.changes.track();
         // A task's "overdue" is judged by today's date: read again when it turns.
-        state.today.track();
-        async move { load_tasks(true, 500).await }
+        let today = state.today.get();
+        let due = due_today.get().then_some(today);
+        async move { load_tasks(true, 500, due).await }
     });
     let closed_tasks = Res::new(move || {
         state.changes.track();
-        async move { load_tasks(false, 20).await }
+        async move { load_tasks(false, 20, None).await }
     });
 
     let run = move || {
@@ -186,7 +220,6 @@ pub fn CarePage() -> impl IntoView {
 
     // `?task=<id>` (links from the customer timeline) opens that task: a summary at the top
     // and, while it is open, its row in the list highlighted and brought into view.
-    let query = use_query_map();
     let focus_id = Memo::new(move |_| query.read().get("task").filter(|s| !s.is_empty()));
     let focused = Res::new(move || {
         state.changes.track();
@@ -240,6 +273,12 @@ pub fn CarePage() -> impl IntoView {
                         </button>
                     </div>
                 </div>
+                <Show when=move || due_today.get()>
+                    <p class="row" data-testid="care-due-filter">
+                        <span>{t2("仅显示今日及之前应做的任务", "Showing only the tasks due today or earlier")}</span>
+                        <A href="/care" attr:data-testid="care-show-all">{t2("显示全部待办任务", "Show all open tasks")}</A>
+                    </p>
+                </Show>
                 {move || match focused.get().flatten() {
                     None => None,
                     Some(Err(m)) => Some(view! { <p class="err" role="alert" data-testid="care-focus-error">{m}</p> }.into_any()),

@@ -1,7 +1,7 @@
 //! customers: records (list, search, create/edit, masked contact data with recorded reveals),
 //! CSV import, the customer timeline, the journey map (客户旅程) and care tasks (客户关怀).
 
-mod care;
+pub(crate) mod care;
 mod edit;
 mod import;
 mod journey;
