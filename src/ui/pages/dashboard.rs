@@ -220,7 +220,7 @@ pub fn Dashboard() -> impl IntoView {
                         <th>{l.t("投诉人", "Complainant")}</th>
                         <th>{l.t("状态", "Status")}</th>
                         <th>{l.t("最近时限", "Next deadline")}</th>
-                        <th></th>
+                        <th><span class="sr-only">{l.t("时限状态", "Deadline state")}</span></th>
                     </tr></thead>
                     <tbody>
                         {a.urgent.into_iter().map(|u| {
