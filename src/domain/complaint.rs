@@ -1029,6 +1029,8 @@ pub enum ComplaintError {
     NotYetApproved,
     /// Whoever submitted the opinion may not approve or reject it.
     SelfApproval,
+    /// 逐级审批: the manager-level decision is someone else's than the supervisor-level one.
+    SameApprover,
     /// The opinion needs investigation findings first.
     MissingFindings,
     /// A required text is empty.
@@ -1047,6 +1049,9 @@ pub enum ComplaintError {
     VerificationMissing,
     /// Closing needs a satisfied customer; reopen instead.
     CustomerUnsatisfied,
+    /// The round's verification result is final once recorded (an unsatisfied visit is not
+    /// overwritten: the case is reopened instead).
+    VerificationAlreadyRecorded,
     /// The retention period has not ended.
     NotEligibleForDestruction,
     /// The case was destroyed; nothing more can be done.
@@ -1072,6 +1077,7 @@ impl ComplaintError {
             ComplaintError::AlreadyApproved => "处理意见已审批完毕".into(),
             ComplaintError::NotYetApproved => "处理意见尚未经主管和经理审批，不能反馈客户".into(),
             ComplaintError::SelfApproval => "不能审批本人提交的处理意见".into(),
+            ComplaintError::SameApprover => "须逐级审批：经理审批须由主管审批人以外的人作出".into(),
             ComplaintError::MissingFindings => "请先记录调查结果".into(),
             ComplaintError::EmptyText { field } => format!("“{}”不能为空", field_zh(field)),
             ComplaintError::InvalidSeverity(n) => format!("严重程度须为 1 至 5，而不是 {n}"),
@@ -1087,6 +1093,9 @@ impl ComplaintError {
             }
             ComplaintError::VerificationMissing => "尚未记录回访验证结果，不能闭环".into(),
             ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
+            ComplaintError::VerificationAlreadyRecorded => {
+                "本轮回访验证结果已记录，不能更改；客户不满意的，请重新处理".into()
+            }
             ComplaintError::NotEligibleForDestruction => "归档未满 5 年，不能销毁".into(),
             ComplaintError::Destroyed => "案件资料已销毁".into(),
             ComplaintError::InactiveActor { name } => {
@@ -1114,6 +1123,9 @@ impl ComplaintError {
                 "The opinion needs the supervisor's and the manager's approval before the customer is answered".into()
             }
             ComplaintError::SelfApproval => "You cannot approve an opinion you submitted".into(),
+            ComplaintError::SameApprover => {
+                "Approval goes level by level: the manager-level decision must come from someone other than the supervisor-level approver".into()
+            }
             ComplaintError::MissingFindings => "Record the investigation findings first".into(),
             ComplaintError::EmptyText { field } => format!("“{}” cannot be empty", field_en(field)),
             ComplaintError::InvalidSeverity(n) => format!("Severity must be 1 to 5, not {n}"),
@@ -1134,6 +1146,9 @@ impl ComplaintError {
             }
             ComplaintError::CustomerUnsatisfied => {
                 "The customer is not satisfied: reopen the case instead".into()
+            }
+            ComplaintError::VerificationAlreadyRecorded => {
+                "This round's verification visit is already recorded and cannot be changed; if the customer is not satisfied, reopen the case".into()
             }
             ComplaintError::NotEligibleForDestruction => {
                 "The case has not been archived for more than 5 years".into()
@@ -1228,7 +1243,12 @@ impl Complaint {
     }
 
     /// Whether `kind` is possible now for someone of `role` (before looking at the action's data).
-    fn precheck(&self, kind: ActionKind, role: Role) -> Result<(), ComplaintError> {
+    fn precheck(
+        &self,
+        kind: ActionKind,
+        role: Role,
+        today: NaiveDate,
+    ) -> Result<(), ComplaintError> {
         use ActionKind as K;
         if self.destroyed {
             return Err(ComplaintError::Destroyed);
@@ -1309,6 +1329,9 @@ impl Complaint {
                 _ => illegal,
             },
             K::RecordVerification => match self.status {
+                Status::Verifying if round.verification.is_some() => {
+                    Err(ComplaintError::VerificationAlreadyRecorded)
+                }
                 Status::Verifying => Ok(()),
                 _ => illegal,
             },
@@ -1345,30 +1368,47 @@ impl Complaint {
                 if role != Role::Manager {
                     return Err(ComplaintError::RoleNotAllowed { action: kind, role });
                 }
+                if !super::report::eligible_for_destruction(self, today) {
+                    return Err(ComplaintError::NotEligibleForDestruction);
+                }
                 Ok(())
             }
         }
     }
 
-    /// The actions someone of `role` may take now, in workflow order, so the UI offers only
-    /// legal ones. Two checks need more than the role and are made by [`Complaint::apply`]:
-    /// nobody approves an opinion they submitted (see [`Complaint::allowed_actions_for`]), and
-    /// `Destroy` needs the retention period to be over (`report::eligible_for_destruction`).
-    pub fn allowed_actions(&self, role: Role) -> Vec<ActionKind> {
+    /// The actions someone of `role` may take at `now`, in workflow order, so the UI offers
+    /// only legal ones (`Destroy` only once the retention period is over,
+    /// `report::eligible_for_destruction`). What needs the person, not just the role, is left
+    /// out by [`Complaint::allowed_actions_for`].
+    pub fn allowed_actions(&self, role: Role, now: NaiveDateTime) -> Vec<ActionKind> {
         ActionKind::ACTIONS
             .into_iter()
-            .filter(|k| self.precheck(*k, role).is_ok())
+            .filter(|k| self.precheck(*k, role, now.date()).is_ok())
             .collect()
     }
 
     /// [`Complaint::allowed_actions`] for a particular person: also leaves out approving or
-    /// rejecting their own opinion.
-    pub fn allowed_actions_for(&self, actor: &Actor) -> Vec<ActionKind> {
-        let own = self.is_own_submission(actor);
-        self.allowed_actions(actor.role)
+    /// rejecting their own opinion, and the manager-level decision for whoever approved at
+    /// the supervisor level (逐级审批 is two people's).
+    pub fn allowed_actions_for(&self, actor: &Actor, now: NaiveDateTime) -> Vec<ActionKind> {
+        let barred = self.approver_barred(actor).is_some();
+        self.allowed_actions(actor.role, now)
             .into_iter()
-            .filter(|k| !(own && matches!(k, ActionKind::Approve | ActionKind::Reject)))
+            .filter(|k| !(barred && matches!(k, ActionKind::Approve | ActionKind::Reject)))
             .collect()
+    }
+
+    /// Why `actor` may not decide on the current submission whatever their role: they
+    /// submitted it, or they already approved it at an earlier level.
+    fn approver_barred(&self, actor: &Actor) -> Option<ComplaintError> {
+        if self.is_own_submission(actor) {
+            return Some(ComplaintError::SelfApproval);
+        }
+        let approved_before = self
+            .current_round()
+            .current_approvals()
+            .any(|a| a.by.id == actor.id && a.decision == Decision::Approved);
+        approved_before.then_some(ComplaintError::SameApprover)
     }
 
     fn is_own_submission(&self, actor: &Actor) -> bool {
@@ -1404,7 +1444,7 @@ impl Complaint {
         now: NaiveDateTime,
     ) -> Result<(), ComplaintError> {
         let kind = action.kind();
-        self.precheck(kind, actor.role)?;
+        self.precheck(kind, actor.role, now.date())?;
         let from = self.status;
         let by = StaffRef::from(actor);
         let mut why = None;
@@ -1451,8 +1491,8 @@ impl Complaint {
                 self.status = Status::AwaitingApproval;
             }
             Action::Approve { comment } => {
-                if self.is_own_submission(actor) {
-                    return Err(ComplaintError::SelfApproval);
+                if let Some(e) = self.approver_barred(actor) {
+                    return Err(e);
                 }
                 let round = self.current_round_mut();
                 let submission = round.submissions;
@@ -1470,8 +1510,8 @@ impl Complaint {
             }
             Action::Reject { why: reason } => {
                 need_text(&reason, "why")?;
-                if self.is_own_submission(actor) {
-                    return Err(ComplaintError::SelfApproval);
+                if let Some(e) = self.approver_barred(actor) {
+                    return Err(e);
                 }
                 let round = self.current_round_mut();
                 let submission = round.submissions;
@@ -1542,9 +1582,6 @@ impl Complaint {
             }
             Action::Destroy { why: reason } => {
                 need_text(&reason, "why")?;
-                if !super::report::eligible_for_destruction(self, now.date()) {
-                    return Err(ComplaintError::NotEligibleForDestruction);
-                }
                 self.purge();
                 why = Some(reason.trim().to_string());
             }
@@ -1641,13 +1678,13 @@ impl ClockKind {
     ];
     pub fn zh(self) -> &'static str {
         match self {
-            ClockKind::FirstResponse => "首次响应（30分钟）",
+            ClockKind::FirstResponse => "初步响应（30分钟）",
             ClockKind::Analysis => "初步分析（24小时）",
             ClockKind::Plan => "处理方案（48小时）",
             ClockKind::InitialHandling => "初步处理（72小时）",
             ClockKind::Investigation => "调查核实（3个工作日）",
             ClockKind::Response => "反馈客户（4个工作日）",
-            ClockKind::Resolution => "问题解决（7个工作日）",
+            ClockKind::Resolution => "问题处理（7个工作日）",
         }
     }
     pub fn en(self) -> &'static str {
@@ -1807,6 +1844,11 @@ mod tests {
 
     fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    /// A time long after every case of these tests (past any retention period).
+    fn later() -> NaiveDateTime {
+        t("2040-01-01 00:00")
     }
 
     fn actor(id: &str, role: Role) -> Actor {
@@ -2121,9 +2163,245 @@ mod tests {
         );
         assert_eq!(c.history[5].by.id, "staff:sup");
         assert_eq!(c.history[5].why.as_deref(), Some("同意"));
-        // Archived: nothing more for anyone but destruction (for a manager).
-        assert!(c.allowed_actions(Role::Supervisor).is_empty());
-        assert_eq!(c.allowed_actions(Role::Manager), vec![ActionKind::Destroy]);
+        // Archived: nothing more for anyone but destruction (for a manager), and that only
+        // once the 5-year retention period is over.
+        assert!(c.allowed_actions(Role::Supervisor, later()).is_empty());
+        assert_eq!(
+            c.allowed_actions(Role::Manager, later()),
+            vec![ActionKind::Destroy]
+        );
+    }
+
+    /// Source 004 §5.2: "问题受理需在30分钟内完成初步响应" and "问题处理应在7个工作日内完成":
+    /// the clocks are named in those words.
+    #[test]
+    fn clock_labels_use_the_sources_terms() {
+        assert_eq!(ClockKind::FirstResponse.zh(), "初步响应（30分钟）");
+        assert_eq!(ClockKind::Resolution.zh(), "问题处理（7个工作日）");
+    }
+
+    /// Source 002 第六章: archived complaint records are kept 5 years; DESIGN §2.1: "then
+    /// eligible for destruction". Destruction is not offered (nor accepted) on a case archived
+    /// yesterday, and is from the day after the retention period.
+    #[test]
+    fn destruction_is_offered_only_after_the_retention_period() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-09-30 11:00"),
+            )
+            .unwrap();
+        }
+        let s = specialist();
+        let at = t("2026-10-08 09:00");
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "已致歉".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
+            .unwrap();
+        c.apply(Action::StartVerification, &s, at).unwrap();
+        c.apply(
+            Action::RecordVerification {
+                satisfied: true,
+                note: String::new(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        c.apply(Action::Close, &supervisor(), at).unwrap();
+        c.apply(Action::Archive, &manager(), t("2026-11-30 17:00"))
+            .unwrap();
+        let destroy = || Action::Destroy {
+            why: "保存期满".into(),
+        };
+        for now in [t("2026-12-01 09:00"), t("2031-11-30 23:59")] {
+            assert!(
+                !c.allowed_actions_for(&manager(), now)
+                    .contains(&ActionKind::Destroy),
+                "offered at {now}"
+            );
+            let mut copy = c.clone();
+            assert_eq!(
+                copy.apply(destroy(), &manager(), now),
+                Err(ComplaintError::NotEligibleForDestruction)
+            );
+        }
+        let day_after = t("2031-12-01 00:00");
+        assert_eq!(
+            c.allowed_actions_for(&manager(), day_after),
+            vec![ActionKind::Destroy]
+        );
+        c.apply(destroy(), &manager(), day_after).unwrap();
+        assert!(c.destroyed);
+    }
+
+    /// DESIGN §2.1: "A customer unsatisfied at the response or the visit reopens the case";
+    /// source 002 第五章 3–4 (an unsatisfied verification is reported and handled again; hiding
+    /// the true verification result is punished). The round's visit result is final once
+    /// recorded: an unsatisfied one cannot be recorded over as satisfied and the case closed;
+    /// what is offered after it is the reopening.
+    #[test]
+    fn an_unsatisfied_visit_is_final_and_leads_to_the_reopening() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-09-30 11:00"),
+            )
+            .unwrap();
+        }
+        let s = specialist();
+        let at = t("2026-10-08 09:00");
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "已致歉".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
+            .unwrap();
+        c.apply(Action::StartVerification, &s, at).unwrap();
+        c.apply(
+            Action::RecordVerification {
+                satisfied: false,
+                note: "客户仍不满意".into(),
+            },
+            &s,
+            t("2026-10-09 09:00"),
+        )
+        .unwrap();
+        let before = c.clone();
+        let again = c.apply(
+            Action::RecordVerification {
+                satisfied: true,
+                note: String::new(),
+            },
+            &s,
+            t("2026-10-09 09:05"),
+        );
+        assert_eq!(again, Err(ComplaintError::VerificationAlreadyRecorded));
+        assert_eq!(c, before, "the refused record changes nothing");
+        let e = ComplaintError::VerificationAlreadyRecorded;
+        assert!(e.zh().contains("已记录") && e.zh().contains("重新处理"));
+        assert!(e.en().contains("already recorded") && e.en().contains("reopen"));
+        assert_eq!(
+            c.apply(Action::Close, &supervisor(), t("2026-10-09 09:10")),
+            Err(ComplaintError::CustomerUnsatisfied)
+        );
+        // What each role is offered now: the reopening only.
+        for a in [specialist(), supervisor(), manager()] {
+            assert_eq!(
+                c.allowed_actions_for(&a, t("2026-10-09 09:10")),
+                vec![ActionKind::Reopen],
+                "{:?}",
+                a.role
+            );
+        }
+        // A satisfied visit is final too.
+        let mut ok = before.clone();
+        ok.current_round_mut().verification = None;
+        ok.apply(
+            Action::RecordVerification {
+                satisfied: true,
+                note: String::new(),
+            },
+            &s,
+            t("2026-10-09 09:00"),
+        )
+        .unwrap();
+        assert_eq!(
+            ok.apply(
+                Action::RecordVerification {
+                    satisfied: false,
+                    note: "改口".into(),
+                },
+                &s,
+                t("2026-10-09 09:05"),
+            ),
+            Err(ComplaintError::VerificationAlreadyRecorded)
+        );
+    }
+
+    /// Source 002 第四章: "逐级上报领导审批" — level by level, two approvers. Whoever approved
+    /// at the supervisor level (and is then given the manager role) does not decide at the
+    /// manager level too; nor does the one who submitted the opinion.
+    #[test]
+    fn one_person_cannot_approve_at_both_levels() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        c.apply(
+            Action::Approve {
+                comment: "同意".into(),
+            },
+            &actor("staff:li", Role::Supervisor),
+            t("2026-09-30 11:00"),
+        )
+        .unwrap();
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsManager));
+        let li_as_manager = actor("staff:li", Role::Manager);
+        let before = c.clone();
+        for action in [
+            Action::Approve {
+                comment: "同意".into(),
+            },
+            Action::Reject {
+                why: "补充".into()
+            },
+        ] {
+            assert_eq!(
+                c.apply(action, &li_as_manager, t("2026-09-30 11:05")),
+                Err(ComplaintError::SameApprover)
+            );
+            assert_eq!(c, before);
+        }
+        assert!(c
+            .allowed_actions_for(&li_as_manager, t("2026-09-30 11:05"))
+            .is_empty());
+        let e = ComplaintError::SameApprover;
+        assert!(e.zh().contains("逐级审批") && e.en().contains("someone other"));
+        // The submitter, made manager, is refused as before.
+        assert_eq!(
+            c.apply(
+                Action::Approve {
+                    comment: String::new()
+                },
+                &actor("staff:spec", Role::Manager),
+                t("2026-09-30 11:06"),
+            ),
+            Err(ComplaintError::SelfApproval)
+        );
+        // Another manager approves the second level.
+        assert!(c
+            .allowed_actions_for(&manager(), t("2026-09-30 11:10"))
+            .contains(&ActionKind::Approve));
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &manager(),
+            t("2026-09-30 11:10"),
+        )
+        .unwrap();
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::Approved));
     }
 
     #[test]
@@ -2219,9 +2497,13 @@ mod tests {
             ),
             Err(ComplaintError::SelfApproval)
         );
-        assert!(!c.allowed_actions_for(&sup).contains(&ActionKind::Approve));
+        assert!(!c
+            .allowed_actions_for(&sup, later())
+            .contains(&ActionKind::Approve));
         let other = actor("staff:sup2", Role::Supervisor);
-        assert!(c.allowed_actions_for(&other).contains(&ActionKind::Approve));
+        assert!(c
+            .allowed_actions_for(&other, later())
+            .contains(&ActionKind::Approve));
     }
 
     #[test]
@@ -2406,14 +2688,17 @@ mod tests {
     fn allowed_actions_follow_status_and_role() {
         use ActionKind as K;
         let mut c = new_case("2026-09-30 10:00");
-        assert_eq!(c.allowed_actions(Role::Specialist), vec![K::Classify]);
-        to_submitted(&mut c, "2026-09-30 10:10");
-        assert!(c.allowed_actions(Role::Specialist).is_empty());
         assert_eq!(
-            c.allowed_actions(Role::Supervisor),
+            c.allowed_actions(Role::Specialist, later()),
+            vec![K::Classify]
+        );
+        to_submitted(&mut c, "2026-09-30 10:10");
+        assert!(c.allowed_actions(Role::Specialist, later()).is_empty());
+        assert_eq!(
+            c.allowed_actions(Role::Supervisor, later()),
             vec![K::Approve, K::Reject]
         );
-        assert!(c.allowed_actions(Role::Manager).is_empty());
+        assert!(c.allowed_actions(Role::Manager, later()).is_empty());
         c.apply(
             Action::Approve {
                 comment: String::new(),
@@ -2422,9 +2707,9 @@ mod tests {
             t("2026-09-30 11:00"),
         )
         .unwrap();
-        assert!(c.allowed_actions(Role::Supervisor).is_empty());
+        assert!(c.allowed_actions(Role::Supervisor, later()).is_empty());
         assert_eq!(
-            c.allowed_actions(Role::Manager),
+            c.allowed_actions(Role::Manager, later()),
             vec![K::Approve, K::Reject]
         );
         c.apply(
@@ -2436,7 +2721,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            c.allowed_actions(Role::Specialist),
+            c.allowed_actions(Role::Specialist, later()),
             vec![K::Respond, K::CompleteCorrectiveAction]
         );
         c.apply(
@@ -2449,13 +2734,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            c.allowed_actions(Role::Specialist),
+            c.allowed_actions(Role::Specialist, later()),
             vec![K::CompleteCorrectiveAction, K::Reopen]
         );
         // What allowed_actions offers, apply accepts (for every kind without data problems).
         for role in Role::ALL {
-            for kind in c.allowed_actions(role) {
-                assert!(c.precheck(kind, role).is_ok());
+            for kind in c.allowed_actions(role, later()) {
+                assert!(c.precheck(kind, role, later().date()).is_ok());
             }
         }
     }
@@ -2928,7 +3213,7 @@ mod tests {
             c.apply(destroy(), &manager(), t("2025-04-02 09:00")),
             Err(ComplaintError::Destroyed)
         );
-        assert!(c.allowed_actions(Role::Manager).is_empty());
+        assert!(c.allowed_actions(Role::Manager, later()).is_empty());
     }
 
     #[test]

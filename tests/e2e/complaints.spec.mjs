@@ -214,6 +214,48 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('record-sheet')).toContainText('Handled by (signature)');
 });
 
+test('an unsatisfied visit is final: the case page offers only the reopening, not a second visit record nor closing', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '钱先生', phone: '13811112222', narrative: '转账到账延迟，客服答复不清。', category: 'service_attitude' });
+  const caseUrl = new URL(page.url()).pathname;
+  // The clocks in the sources' words (source 004: 初步响应, 问题处理).
+  await expect(page.getByTestId('clock-first_response')).toContainText('初步响应（30分钟）');
+  await expect(page.getByTestId('clock-resolution')).toContainText('问题处理（7个工作日）');
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('系统延迟属实，非人为。'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户说明原因。');
+  });
+  await switchTo(page, '李强', caseUrl);
+  await act(page, 'approve');
+  await switchTo(page, '王经理', caseUrl);
+  await act(page, 'approve');
+  await switchTo(page, '张敏', caseUrl);
+  await act(page, 'respond', () => page.locator('#f-text').fill('已电话说明原因。'));
+  await act(page, 'start_verification');
+  await act(page, 'record_verification', async () => {
+    await page.locator('#f-satisfied-no').check();
+    await page.locator('#f-text').fill('客户对说明不满意');
+  });
+  await expect(page.getByTestId('verification-1')).toHaveText('不满意');
+  // The specialist: the visit cannot be recorded again (as satisfied); the reopening is offered.
+  const buttons = page.locator('.action-buttons button');
+  await expect(buttons).toHaveCount(1);
+  await expect(page.getByTestId('action-reopen')).toBeVisible();
+  await expect(page.getByTestId('action-record_verification')).toHaveCount(0);
+  // A manager: no closing, no second record either — only the reopening.
+  await switchTo(page, '王经理', caseUrl);
+  await expect(page.getByTestId('action-reopen')).toBeVisible();
+  await expect(buttons).toHaveCount(1);
+  await expect(page.getByTestId('action-record_verification')).toHaveCount(0);
+  await expect(page.getByTestId('action-close')).toHaveCount(0);
+  await act(page, 'reopen', () => page.locator('#f-text').fill('回访不满意，重新处理'));
+  await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
+  await expect(page.getByTestId('verification-1')).toHaveText('不满意');
+});
+
 test('the list filters, searches, pages by index and links from the dashboard', async ({ page }) => {
   test.setTimeout(120_000);
   await setUpStaff(page);

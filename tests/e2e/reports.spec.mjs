@@ -295,3 +295,28 @@ test('only a manager may destroy: a supervisor is told so', async ({ page }) => 
   await expect(page.getByTestId('destroy-not-allowed')).toContainText('客服经理');
   await expect(page.getByTestId('destroy-start')).toHaveCount(0);
 });
+
+test('the case page offers destruction only after the 5-year retention, and its destruction is in the destruction log', async ({ page }) => {
+  await seed(page);
+  // Archived 10 May 2023: kept until 2028 — nothing to do on its page, not even for a manager.
+  await open(page, '/complaints/complaint:E2E22');
+  await expect(page.getByTestId('case-no')).toHaveText(caseNo(22));
+  await expect(page.getByTestId('no-actions')).toBeVisible();
+  await expect(page.getByTestId('action-destroy')).toHaveCount(0);
+  // Archived 2 Nov 2020: past the retention period — destruction is offered, and recorded.
+  await open(page, '/complaints/complaint:E2E21');
+  await expect(page.getByTestId('case-no')).toHaveText(caseNo(21));
+  await page.getByTestId('action-destroy').click();
+  await page.locator('#f-text').fill('保存期满，按规定销毁');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(page.locator('.notice')).toContainText('已销毁，并记入销毁记录');
+  await expect(page.getByTestId('action-destroy')).toHaveCount(0);
+  await open(page, '/reports?view=retention');
+  const entry = page.getByTestId('destruction-entry');
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText(caseNo(21));
+  await expect(entry).toContainText('王经理（客服经理）');
+  await expect(entry).toContainText('保存期满，按规定销毁');
+  await expect(page.getByTestId('eligible-none')).toBeVisible();
+});

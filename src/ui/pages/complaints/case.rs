@@ -23,7 +23,7 @@ use crate::ui::state::{app, store};
 
 use super::intake::DEPARTMENTS;
 use super::model::{clock_words, fmt_dt, from_slug, now_s, slug, status_class};
-use super::repo::save_complaint;
+use super::repo::{destroy_recorded, save_complaint};
 
 /// The fields of the action forms, kept at page level so a refresh of the case (another tab
 /// saved) does not wipe what is being typed.
@@ -398,6 +398,27 @@ pub fn CasePage() -> impl IntoView {
                 },
                 Err(_) => user,
             };
+            // A destruction is written with its destruction record (销毁记录), as the
+            // retention page writes one.
+            if let Action::Destroy { why } = &action {
+                let result =
+                    destroy_recorded(&s, lang_now.is_zh(), vec![c.id.clone()], &me, why).await;
+                form.busy.set(false);
+                match result {
+                    Ok(_) => {
+                        form.kind.set(None);
+                        form.error.set(None);
+                        form.text.set(String::new());
+                        state.tell(
+                            "已销毁，并记入销毁记录".to_string(),
+                            "Destroyed and entered in the destruction log".to_string(),
+                        );
+                        reload.update(|n| *n += 1);
+                    }
+                    Err(text) => form.error.set(Some(text)),
+                }
+                return;
+            }
             let mut next = c;
             // The domain decides; its refusal reaches the user in words.
             if let Err(e) = next.apply_by(action, &me, now_s()) {
@@ -571,7 +592,7 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
         }
         .into_any();
     };
-    let allowed = c.allowed_actions_for(&user.actor());
+    let allowed = c.allowed_actions_for(&user.actor(), now_s());
     if allowed.is_empty() {
         let role = user.role;
         return view! {

@@ -9,12 +9,17 @@ use serde_json::Value as Json;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::complaint::{
     case_counter_id, case_number, deadline_of, next_case_seq, CaseCounter, Complaint,
+    ComplaintError,
 };
 use crate::domain::customer::Customer;
+use crate::domain::report::{destroy_cases, DestructionLog};
+use crate::domain::staff::Staff;
+use crate::domain::Record;
 use crate::store::{
     typed, Cursor, Doc, DocStore, IndexKey, KeyPart, KeyRange, Query, Schema, StoreError,
 };
 use crate::ui::data::type_range;
+use crate::ui::platform::{new_id, now};
 use crate::ui::state::AppStore;
 
 use super::model::{DueFilter, ListFilter, Sort, StatusFilter};
@@ -59,6 +64,47 @@ pub async fn save_complaint(
     let rev = typed::put(store, doc).await?;
     c.rev = Some(rev);
     Ok(())
+}
+
+/// Destroys the cases (read afresh, so their revisions are current) through
+/// [`destroy_cases`] and writes their purged skeletons with its destruction record (销毁记录)
+/// in one transaction: all or nothing. The one way a destruction is written, from the
+/// retention page and from a case's page alike. `by` is the staff member as stored now; a
+/// deactivated one is refused.
+pub async fn destroy_recorded(
+    s: &AppStore,
+    zh: bool,
+    ids: Vec<String>,
+    by: &Staff,
+    why: &str,
+) -> Result<DestructionLog, String> {
+    if !by.active {
+        let e = ComplaintError::InactiveActor {
+            name: by.name.clone(),
+        };
+        return Err(if zh { e.zh() } else { e.en() });
+    }
+    let mut cases: Vec<Complaint> = Vec::with_capacity(ids.len());
+    for id in &ids {
+        cases.push(typed::load(s, id).await.map_err(|e| e.message(zh))?);
+    }
+    let (purged, log) = destroy_cases(
+        &cases,
+        &by.actor(),
+        now(),
+        why,
+        new_id(DestructionLog::TYPE),
+    )
+    .map_err(|e| if zh { e.zh() } else { e.en() })?;
+    let mut docs = Vec::with_capacity(purged.len() + 1);
+    for c in &purged {
+        docs.push(typed::to_doc(c).map_err(|e| e.message(zh))?);
+    }
+    docs.push(typed::to_doc(&log).map_err(|e| e.message(zh))?);
+    // Plain writes: a purge keeps nothing of the case it was not told to, not even fields a
+    // newer version added (`typed::bulk` would carry them).
+    s.bulk(docs).await.map_err(|e| e.message(zh))?;
+    Ok(log)
 }
 
 /// Open cases read per step of [`refresh_deadlines`].

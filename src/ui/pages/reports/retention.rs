@@ -11,17 +11,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::domain::complaint::{Category, Complaint};
-use crate::domain::report::{
-    destroy_cases, eligible_for_destruction, DestructionLog, RETENTION_YEARS,
-};
-use crate::domain::staff::{verify_pin, Role, Staff};
-use crate::domain::Record;
-use crate::store::{typed, DocStore};
+use crate::domain::complaint::Category;
+use crate::domain::report::{eligible_for_destruction, DestructionLog, RETENTION_YEARS};
+use crate::domain::staff::{verify_pin, Role};
 use crate::ui::components::ProgressBar;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{new_id, now};
+use crate::ui::pages::complaints::repo::destroy_recorded;
+use crate::ui::platform::now;
 use crate::ui::state::{app, store, AppStore};
 
 use super::labels;
@@ -77,38 +74,6 @@ async fn load_eligible(
     )
     .await?;
     Ok(run.map(|_| Arc::new(out)))
-}
-
-/// Destroys the cases (read afresh, so their revisions are current) and writes their purged
-/// skeletons with the destruction record in one transaction: all or nothing.
-async fn destroy(
-    s: AppStore,
-    zh: bool,
-    ids: Vec<String>,
-    user: Staff,
-    why: String,
-) -> Result<DestructionLog, String> {
-    let mut cases: Vec<Complaint> = Vec::with_capacity(ids.len());
-    for id in &ids {
-        cases.push(typed::load(&s, id).await.map_err(|e| e.message(zh))?);
-    }
-    let (purged, log) = destroy_cases(
-        &cases,
-        &user.actor(),
-        now(),
-        &why,
-        new_id(DestructionLog::TYPE),
-    )
-    .map_err(|e| if zh { e.zh() } else { e.en() })?;
-    let mut docs = Vec::with_capacity(purged.len() + 1);
-    for c in &purged {
-        docs.push(typed::to_doc(c).map_err(|e| e.message(zh))?);
-    }
-    docs.push(typed::to_doc(&log).map_err(|e| e.message(zh))?);
-    // Plain writes: a purge keeps nothing of the case it was not told to, not even fields a
-    // newer version added (`typed::bulk` would carry them).
-    s.bulk(docs).await.map_err(|e| e.message(zh))?;
-    Ok(log)
 }
 
 fn role_label(role: Role, l: Lang) -> &'static str {
@@ -195,7 +160,7 @@ pub fn RetentionView() -> impl IntoView {
         busy.set(true);
         let (s, zh, reason) = (app_store.get_value(), state.zh(), why.get_untracked());
         spawn_local(async move {
-            match destroy(s, zh, ids, user, reason).await {
+            match destroy_recorded(&s, zh, ids, &user, &reason).await {
                 Ok(done) => {
                     let n = done.cases.len();
                     selected.set(BTreeSet::new());
