@@ -41,9 +41,9 @@ impl Tier {
 
     pub fn label(self, zh: bool) -> &'static str {
         match (self, zh) {
-            (Tier::Vip, true) => "贵宾",
+            (Tier::Vip, true) => "VIP客户",
             (Tier::Vip, false) => "VIP",
-            (Tier::Normal, true) => "普通",
+            (Tier::Normal, true) => "普通客户",
             (Tier::Normal, false) => "Normal",
             (Tier::New, true) => "新客户",
             (Tier::New, false) => "New",
@@ -1446,6 +1446,21 @@ mod tests {
             email: Some("zhangsan@example.com".into()),
             stage: None,
         }
+    }
+
+    /// Source 004 §3.1: "新客户、VIP客户、普通客户". The tiers are shown in those words; the
+    /// importer reads them, and the older labels (贵宾, 普通) a file may still hold.
+    #[test]
+    fn tier_labels_use_the_sources_terms_and_the_importer_reads_old_and_new() {
+        assert_eq!(Tier::Vip.label(true), "VIP客户");
+        assert_eq!(Tier::Normal.label(true), "普通客户");
+        assert_eq!(Tier::New.label(true), "新客户");
+        for t in Tier::ALL {
+            assert_eq!(parse_tier(t.label(true)), Some(t));
+            assert_eq!(parse_tier(t.label(false)), Some(t));
+        }
+        assert_eq!(parse_tier("贵宾"), Some(Tier::Vip));
+        assert_eq!(parse_tier("普通"), Some(Tier::Normal));
     }
 
     #[test]

@@ -441,7 +441,7 @@ mod tests {
         assert_eq!(field_label(cu, "tier", true), "客户等级");
         assert_eq!(field_label(cu, "tier", false), "Tier");
         assert_eq!(field_label(cu, "whatever", true), "whatever");
-        assert_eq!(value_text(cu, "tier", Some(&json!("Vip")), true), "贵宾");
+        assert_eq!(value_text(cu, "tier", Some(&json!("Vip")), true), "VIP客户");
         assert_eq!(
             value_text(cu, "tier", Some(&json!("Normal")), false),
             "Normal"

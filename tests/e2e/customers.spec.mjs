@@ -191,7 +191,7 @@ test('create and edit a customer; the form says what is wrong', async ({ page })
   await expect(page.locator('#cust-phone-err')).toContainText('手机号格式不正确');
   await page.locator('#cust-name').fill('陈机构');
   await page.locator('#cust-kind').selectOption({ label: '机构' });
-  await page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  await page.locator('#cust-tier').selectOption({ label: 'VIP客户' });
   await page.locator('#cust-phone').fill('13722223333');
   await page.locator('#cust-account').fill('350000000001');
   await page.locator('#cust-staff').selectOption({ label: '李强' });
@@ -343,15 +343,15 @@ test('changing the column mapping re-checks the rows and imports with the new ma
   // The remarks column read as the tier.
   await page.getByTestId('map-col-2').selectOption({ label: '等级' });
   await expect(page.getByTestId('map-col-2')).toHaveValue('5');
-  await expect(page.getByTestId('import-preview')).toContainText('贵宾');
+  await expect(page.getByTestId('import-preview')).toContainText('VIP客户');
   await expect(page.getByTestId('import-preview')).not.toContainText('138****0001');
   await page.getByTestId('import-go').click();
   await expect(page.locator('.notice')).toContainText('已导入 2 位客户');
   await open(page, '/customers');
   const rows = page.getByTestId('customer-row');
   await expect(rows).toHaveCount(2);
-  await expect(rows.filter({ hasText: '甲一' })).toContainText('贵宾');
-  await expect(rows.filter({ hasText: '乙二' })).toContainText('普通');
+  await expect(rows.filter({ hasText: '甲一' })).toContainText('VIP客户');
+  await expect(rows.filter({ hasText: '乙二' })).toContainText('普通客户');
   await expect(page.getByTestId('customer-table')).not.toContainText('138****0001');
 });
 
@@ -385,7 +385,7 @@ test('a second customer with the same phone is flagged with a link to the first,
   // Editing a customer without changing the phone is not flagged; the link opens the other one.
   await page.getByRole('link', { name: '重复客户', exact: true }).click();
   await page.getByTestId('customer-edit').click();
-  await page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  await page.locator('#cust-tier').selectOption({ label: 'VIP客户' });
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-form')).toHaveCount(0);
   await expect(warning).toHaveCount(0);
@@ -399,7 +399,7 @@ test('the customer form keeps a draft across a reload, for a new customer and an
   await expect(page.getByTestId('customer-draft-restored')).toHaveCount(0);
   await page.locator('#cust-name').fill('半填客户');
   await page.locator('#cust-phone').fill('13900002222');
-  await page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  await page.locator('#cust-tier').selectOption({ label: 'VIP客户' });
   // A reload (a crash, a closed tab): New customer opens with all of it, and says so.
   await page.reload();
   await expect(page.locator('h1')).toHaveText('客户');

@@ -290,7 +290,7 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   await a.page.getByTestId('customer-save').click();
   await expect(a.page.getByTestId('customer-form')).toHaveCount(0);
   await b.page.getByTestId('customer-edit').click();
-  await b.page.locator('#cust-tier').selectOption({ label: '贵宾' });
+  await b.page.locator('#cust-tier').selectOption({ label: 'VIP客户' });
   await b.page.getByTestId('customer-save').click();
   await expect(b.page.getByTestId('customer-form')).toHaveCount(0);
   await a.context.setOffline(false);
@@ -327,7 +327,7 @@ test('both devices act on one complaint while cut off: both edits are kept; what
     const customer = conflicts.filter({ hasText: '客户 周杰' });
     await expect(customer.getByTestId('conflict-name')).toHaveText('客户 周杰');
     await expect(customer).toContainText('客户等级');
-    await expect(customer).toContainText('贵宾');
+    await expect(customer).toContainText('VIP客户');
     await expect(customer).toContainText('137****1111');
     await expect(customer).toContainText('139****7777');
     const text = await d.page.getByTestId('sync-conflicts').innerText();

@@ -366,7 +366,11 @@ pub fn CustomerForm(
 
     let labels = |all: &[(&'static str, &'static str)]| all.to_vec();
     let kind_opts = labels(&[("个人", "Individual"), ("机构", "Institution")]);
-    let tier_opts = labels(&[("贵宾", "VIP"), ("普通", "Normal"), ("新客户", "New")]);
+    let tier_opts = labels(&[
+        ("VIP客户", "VIP"),
+        ("普通客户", "Normal"),
+        ("新客户", "New"),
+    ]);
     let value_opts = labels(&[("高", "High"), ("中", "Medium"), ("低", "Low")]);
     let life_opts = labels(&[
         ("新客户", "New"),
