@@ -195,6 +195,11 @@ pub enum StaffChangeError {
     LastManager {
         name: String,
     },
+    /// Another active staff member has the same name: the sign-in list, the case history and
+    /// the reports could not tell them apart.
+    DuplicateName {
+        name: String,
+    },
 }
 
 impl StaffChangeError {
@@ -206,6 +211,9 @@ impl StaffChangeError {
                 ADMIN_ROLE.zh(),
                 ADMIN_ROLE.zh()
             ),
+            StaffChangeError::DuplicateName { name } => format!(
+                "已有一位在岗人员名为“{name}”：请用能区分两人的姓名（如加上部门或工号），以免登录、案件记录和报表中无法分辨。"
+            ),
         }
     }
     pub fn en(&self) -> String {
@@ -216,13 +224,19 @@ impl StaffChangeError {
                 ADMIN_ROLE.en().to_lowercase(),
                 ADMIN_ROLE.en().to_lowercase()
             ),
+            StaffChangeError::DuplicateName { name } => format!(
+                "An active staff member is already called “{name}”: use a name that tells the two apart (add the department or a staff number, for example), so that sign-in, case records and reports can."
+            ),
         }
     }
 }
 
 /// Whether the signed-in user (`user_id`) may save `changed`: a new profile, or a profile of
-/// `staff` with another role, PIN or status. Needs `admin_access`; and a branch that has an
-/// active manager keeps one (the last manager cannot deactivate or demote themselves).
+/// `staff` with another role, PIN or status. Needs `admin_access`; a branch that has an
+/// active manager keeps one (the last manager cannot deactivate or demote themselves); and
+/// no two active members share a name (trimmed): adding, renaming or reactivating someone
+/// into a name an active member has is refused. (Two such members already stored, e.g. from
+/// an older version, may still be changed otherwise.)
 pub fn check_staff_change(
     staff: &[Staff],
     user_id: Option<&str>,
@@ -238,6 +252,17 @@ pub fn check_staff_change(
     if has_active_admin(staff) && !has_active_admin(&after) {
         return Err(StaffChangeError::LastManager {
             name: changed.name.clone(),
+        });
+    }
+    let name = changed.name.trim();
+    let before = staff.iter().find(|s| s.id == changed.id);
+    let already = before.is_some_and(|b| b.active && b.name.trim() == name);
+    let taken = staff
+        .iter()
+        .any(|s| s.id != changed.id && s.active && s.name.trim() == name);
+    if changed.active && taken && !already {
+        return Err(StaffChangeError::DuplicateName {
+            name: name.to_string(),
         });
     }
     Ok(())
@@ -587,5 +612,57 @@ mod tests {
         two.push(member("staff:mgr2", "赵经理", Role::Manager, true));
         me.active = false;
         assert_eq!(check_staff_change(&two, Some("staff:mgr"), &me), Ok(()));
+    }
+
+    /// Two active staff members with one name cannot be told apart in the sign-in list, the
+    /// case history or the reports: adding, renaming or reactivating into a name an active
+    /// member has is refused, in words; an inactive namesake does not count.
+    #[test]
+    fn no_two_active_staff_members_share_a_name() {
+        let list = desk();
+        let dup = Err(StaffChangeError::DuplicateName {
+            name: "张敏".into(),
+        });
+        let newcomer = member("staff:new", " 张敏 ", Role::Supervisor, true);
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &newcomer), dup);
+        let mut renamed = list[1].clone();
+        renamed.name = "张敏".into();
+        assert_eq!(check_staff_change(&list, Some("staff:mgr"), &renamed), dup);
+        // Added inactive: allowed; reactivated while the other is active: refused.
+        let mut asleep = newcomer.clone();
+        asleep.active = false;
+        assert_eq!(
+            check_staff_change(&list, Some("staff:mgr"), &asleep),
+            Ok(())
+        );
+        let mut with_asleep = list.clone();
+        with_asleep.push(asleep.clone());
+        let mut woken = asleep.clone();
+        woken.active = true;
+        assert_eq!(
+            check_staff_change(&with_asleep, Some("staff:mgr"), &woken),
+            dup
+        );
+        // Once the first 张敏 is deactivated, the name is free.
+        let mut freed = with_asleep.clone();
+        freed[0].active = false;
+        assert_eq!(
+            check_staff_change(&freed, Some("staff:mgr"), &woken),
+            Ok(())
+        );
+        // A namesake pair already stored (an older version allowed it) may still be changed.
+        let mut legacy = list.clone();
+        legacy.push(member("staff:new", "张敏", Role::Supervisor, true));
+        let mut pin_reset = legacy[3].clone();
+        pin_reset.pin_hash = hash_pin("1357", b"t", 1);
+        assert_eq!(
+            check_staff_change(&legacy, Some("staff:mgr"), &pin_reset),
+            Ok(())
+        );
+        let e = StaffChangeError::DuplicateName {
+            name: "张敏".into(),
+        };
+        assert!(e.zh().contains("已有一位在岗人员名为“张敏”"));
+        assert!(e.en().contains("already called “张敏”"));
     }
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
-import { addStaff, signIn } from './helpers.mjs';
+import { addStaff, chooseStaff, signIn } from './helpers.mjs';
 import { startServer, root as distRoot } from './serve.mjs';
 
 test('switches to English and back, and remembers it', async ({ page }) => {
@@ -36,7 +36,7 @@ test('a staff profile is created, survives a reload, and signs in with its PIN',
   await page.reload();
   await expect(page.getByTestId('staff-table')).toContainText('王芳');
 
-  await page.locator('#device-staff').selectOption({ label: '王芳' });
+  await chooseStaff(page, '王芳');
   await page.locator('#device-pin').fill('1111');
   await page.getByRole('button', { name: '登录本设备' }).click();
   await expect(page.locator('#device-pin-err')).toHaveText('PIN 不正确');

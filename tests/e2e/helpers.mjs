@@ -11,9 +11,23 @@ export async function addStaff(page, name, role = 'specialist', pin = '2468') {
   await expect(page.getByTestId('staff-table')).toContainText(name);
 }
 
+/**
+ * Chooses a staff member in the device sign-in list (the page must be /settings). The option
+ * reads "name（role）" / "name (Role)": it is found by the name before the role (or
+ * the name alone).
+ */
+export async function chooseStaff(page, name) {
+  const select = page.locator('#device-staff');
+  const option = select.locator('option').filter({
+    hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*(（[^）]*）| \\([^)]*\\))?\\s*$`),
+  });
+  await expect(option).toHaveCount(1);
+  await select.selectOption(await option.getAttribute('value'));
+}
+
 /** Signs a staff member in on this device (the page must be /settings). */
 export async function signIn(page, name, pin = '2468') {
-  await page.locator('#device-staff').selectOption({ label: name });
+  await chooseStaff(page, name);
   await page.locator('#device-pin').fill(pin);
   await page.locator('#device-pin').press('Enter');
   await expect(page.getByTestId('current-user')).toContainText(name);

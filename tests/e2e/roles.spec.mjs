@@ -4,7 +4,7 @@
 // resets PINs; the last manager cannot step down; a deactivated member is signed out and can
 // no longer approve.
 import { test, expect, open } from './fixtures.mjs';
-import { addStaff, asManager, setUpStaff, signIn } from './helpers.mjs';
+import { addStaff, asManager, chooseStaff, setUpStaff, signIn } from './helpers.mjs';
 
 const staff = (page) => page.getByTestId('staff-section');
 const calendar = (page) => page.getByTestId('calendar-section');
@@ -112,7 +112,7 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await page.getByTestId('edit-pin-save').click();
   await expect(page.locator('.notice')).toContainText('已重置 张敏 的 PIN');
   // The old PIN no longer signs her in; the new one does, as a supervisor.
-  await page.locator('#device-staff').selectOption({ label: '张敏' });
+  await chooseStaff(page, '张敏');
   await page.locator('#device-pin').fill('2468');
   await page.getByRole('button', { name: '登录本设备' }).click();
   await expect(page.locator('#device-pin-err')).toHaveText('PIN 不正确');
@@ -196,4 +196,34 @@ test('a deactivated supervisor is signed out (at start-up too) and cannot approv
   await expect(page.getByTestId('action-approve')).toHaveCount(0);
   await expect(page.getByTestId('case-status')).toHaveText('待审批');
   await expect(page.getByTestId('history')).not.toContainText('审批通过');
+});
+
+test('a second active staff member of the same name is refused in words, and the sign-in list shows each one\'s role', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+  const tryAdd = async (name) => {
+    await page.locator('#staff-name').fill(name);
+    await page.locator('#staff-role').selectOption('supervisor');
+    await page.locator('#staff-pin').fill('1357');
+    await page.locator('#staff-pin2').fill('1357');
+    await page.locator('#staff-pin2').press('Enter');
+  };
+  await tryAdd(' 张敏 ');
+  await expect(page.locator('.notice')).toContainText('已有一位在岗人员名为“张敏”');
+  await expect(page.getByTestId('staff-row').filter({ hasText: '张敏' })).toHaveCount(1);
+  await page.getByTestId('lang-switch').click();
+  await tryAdd('张敏');
+  await expect(page.locator('.notice')).toContainText('An active staff member is already called “张敏”');
+  await expect(page.getByTestId('staff-row').filter({ hasText: '张敏' })).toHaveCount(1);
+  // The sign-in list names the role after the name, in the language shown.
+  const options = page.locator('#device-staff option');
+  await expect(options).toHaveText(['— choose —', '张敏 (Specialist)', '李强 (Supervisor)', '王经理 (Manager)']);
+  await page.getByTestId('lang-switch').click();
+  await expect(options).toHaveText(['— 请选择 —', '张敏（客服专员）', '李强（客服主管）', '王经理（客服经理）']);
+  // Once the first 张敏 is deactivated, the name is free for someone else.
+  await row(page, '张敏').getByTestId('staff-toggle').click();
+  await expect(row(page, '张敏')).toContainText('停用');
+  await tryAdd('张敏');
+  await expect(page.locator('.notice')).toContainText('已添加 张敏');
+  await expect(options).toHaveText(['— 请选择 —', '张敏（客服主管）', '李强（客服主管）', '王经理（客服经理）']);
 });

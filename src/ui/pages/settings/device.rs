@@ -94,8 +94,15 @@ pub fn DeviceSection() -> impl IntoView {
                         <select id="device-staff" bind:value=chosen>
                             <option value="">{t2("— 请选择 —", "— choose —")}</option>
                             <Suspense fallback=|| ()>
+                            // The role after the name: namesakes (and whoever is who) are
+                            // told apart.
                             {move || staff.get().map(|list| list.into_iter().filter(|s| s.active).map(|s| {
-                                view! { <option value=s.id.clone()>{s.name.clone()}</option> }
+                                let (name, role) = (s.name.clone(), s.role);
+                                view! { <option value=s.id.clone()>{move || if lang.get().is_zh() {
+                                    format!("{name}（{}）", role.zh())
+                                } else {
+                                    format!("{name} ({})", role.en())
+                                }}</option> }
                             }).collect_view())}
                             </Suspense>
                         </select>
