@@ -125,6 +125,10 @@ pub enum SyncError {
     Network(String),
     #[error("timeout")]
     Timeout,
+    /// The URL answers, but not as a CouchDB server does (a web page, say): a wrong address,
+    /// which trying again does not mend.
+    #[error("not a CouchDB server")]
+    NotCouchDb,
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -215,6 +219,11 @@ impl SyncError {
                 zh,
                 "同步服务器响应超时，稍后自动重试。",
                 "The sync server did not answer in time; retrying automatically.",
+            ),
+            SyncError::NotCouchDb => pick(
+                zh,
+                "该地址不是 CouchDB 同步服务器（它的回答不是 CouchDB 的数据，例如是一个网页）。请检查服务器地址。",
+                "The server at this address is not a CouchDB sync server (its answer is not CouchDB's, a web page perhaps). Check the server URL.",
             ),
             SyncError::Store(e) => e.message(zh),
             SyncError::Protocol(e) => {
@@ -355,7 +364,9 @@ impl Checkpoints {
     }
 }
 
-/// Checks the remote database exists and this account may read it.
+/// Checks the remote database exists and this account may read it. A success that is not a
+/// CouchDB database's information (a web server answering every path with its page) is
+/// [`SyncError::NotCouchDb`].
 pub async fn check_database<T: Transport>(
     t: &T,
     db: &str,
@@ -364,7 +375,8 @@ pub async fn check_database<T: Transport>(
     let remote = Remote { t, db, timeout_ms };
     let r = remote.send(HttpRequest::get(protocol::db_path(db))).await?;
     match r.status {
-        200..=299 => Ok(r.body),
+        200..=299 if r.body.get("db_name").is_some_and(Json::is_string) => Ok(r.body),
+        200..=299 => Err(SyncError::NotCouchDb),
         404 => Err(SyncError::NoDatabase(db.to_string())),
         _ => Err(status_error(db, &r)),
     }

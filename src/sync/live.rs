@@ -1,7 +1,8 @@
 //! sync/live (wasm): live sync while the app runs — a cycle (pull, settle, push), then wait
 //! for a local change, a remote change (a long-poll the client times out itself) or a timer;
 //! on failure retry with exponential backoff; on 401 stop and ask the user to sign in.
-//! Also signing in and out (`_session` or Basic, the password in memory only).
+//! Also signing in and out (`_session` or Basic, the password in memory only), and a sign-in
+//! left to the loop when the server could not be reached as the settings were saved.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -10,7 +11,7 @@ use futures::channel::oneshot;
 use futures::future::{select, Either};
 use futures::pin_mut;
 use gloo_timers::future::TimeoutFuture;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -18,6 +19,7 @@ use super::config::{
     phase_after, run_cycle, saved_config, AuthKind, Mode, Phase, SyncConfig, SyncStatus,
 };
 use super::conflicts;
+use super::connect::{self, PendingSignIn};
 use super::engine::{self, Options, SyncError};
 use super::http::FetchTransport;
 use super::protocol::{backoff_ms, changes_path, hex};
@@ -60,40 +62,65 @@ pub fn link_transport(target: &super::link::LinkTarget) -> FetchTransport {
 /// Signs in: `POST /_session` (the server sets its cookie), or for Basic, checks the password
 /// against `GET /_session` and keeps it in memory. A wrong password is `Unauthorized`.
 pub async fn sign_in(cfg: &SyncConfig, password: &str) -> Result<(), SyncError> {
+    let t = FetchTransport::new(&cfg.url);
     match cfg.auth {
-        AuthKind::Session => {
-            let t = FetchTransport::new(&cfg.url);
-            let r = t
-                .request(HttpRequest::post(
-                    "/_session",
-                    json!({"name": cfg.user, "password": password}),
-                ))
-                .await?;
-            match r.status {
-                200..=299 => Ok(()),
-                401 => Err(SyncError::Unauthorized),
-                s => Err(SyncError::Server {
-                    status: s,
-                    text: super::protocol::error_text(&r.body),
-                }),
-            }
-        }
+        AuthKind::Session => connect::session_sign_in(&t, &cfg.user, password).await,
         AuthKind::Basic => {
-            let t = FetchTransport::new(&cfg.url).with_basic(&cfg.user, password);
-            let r = t.request(HttpRequest::get("/_session")).await?;
-            let name = r.body.pointer("/userCtx/name").and_then(Json::as_str);
-            if r.status == 401 || name != Some(cfg.user.as_str()) {
-                return Err(SyncError::Unauthorized);
-            }
+            connect::basic_sign_in(&t.with_basic(&cfg.user, password), &cfg.user).await?;
             PASSWORD.with(|p| *p.borrow_mut() = Some(password.to_string()));
             Ok(())
         }
     }
 }
 
+thread_local! {
+    /// The sign-in the live sync still has to do (the server could not be reached when the
+    /// settings were saved), its password in memory only.
+    static SIGN_IN_LATER: RefCell<Option<PendingSignIn>> = const { RefCell::new(None) };
+}
+
+/// Leaves the sign-in to `cfg`'s account to the live sync, which tries it before each cycle
+/// (with the cycles' backoff) until the server answers.
+pub fn sign_in_later(cfg: &SyncConfig, password: &str) {
+    SIGN_IN_LATER.with(|p| *p.borrow_mut() = Some(PendingSignIn::new(cfg, password)));
+}
+
+/// Whether the live sync is to sign in to `cfg`'s account before it syncs.
+pub fn signs_in_later(cfg: &SyncConfig) -> bool {
+    SIGN_IN_LATER.with(|p| p.borrow().as_ref().is_some_and(|p| p.is_for(cfg)))
+}
+
+/// Forgets a sign-in left to the live sync.
+pub fn forget_sign_in() {
+    SIGN_IN_LATER.with(|p| *p.borrow_mut() = None);
+}
+
+/// The sign-in left to the live sync for `cfg`'s account, if any, done now: forgotten once the
+/// server answered it (signed in, or the password refused); kept while it cannot be reached.
+async fn sign_in_if_left(cfg: &SyncConfig) -> Result<(), SyncError> {
+    let Some(pending) = SIGN_IN_LATER
+        .with(|p| p.borrow().clone())
+        .filter(|p| p.is_for(cfg))
+    else {
+        return Ok(());
+    };
+    let r = sign_in(cfg, &pending.password).await;
+    if !matches!(&r, Err(e) if e.retryable()) {
+        // Unless another sign-in was left meanwhile (the settings saved again).
+        SIGN_IN_LATER.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.as_ref() == Some(&pending) {
+                *p = None;
+            }
+        });
+    }
+    r
+}
+
 /// Signs out: ends the server session and forgets the in-memory password.
 pub async fn sign_out(cfg: &SyncConfig) {
     PASSWORD.with(|p| *p.borrow_mut() = None);
+    forget_sign_in();
     if cfg.auth == AuthKind::Session {
         let _ = FetchTransport::new(&cfg.url)
             .request(HttpRequest::new(Method::Delete, "/_session"))
@@ -395,7 +422,16 @@ async fn cycles<S: DocStore>(
         }
         status.phase = Phase::Syncing;
         on_status(status.clone());
-        let cycle = run_cycle(store, &t, &cfg, &random_hex(), &opts).await;
+        // A sign-in that could not reach the server when the settings were saved comes first,
+        // retried as a cycle is.
+        let cycle = match sign_in_if_left(&cfg).await {
+            Ok(()) => {
+                // A Basic password just checked is in memory now.
+                t = transport(&cfg);
+                run_cycle(store, &t, &cfg, &random_hex(), &opts).await
+            }
+            Err(e) => Err(e),
+        };
         // Stopped meanwhile (sync paused, or restarted with new settings): whoever stopped it
         // shows the status now.
         if !h.running.get() {

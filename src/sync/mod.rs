@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod conflicts;
+pub mod connect;
 pub mod engine;
 pub mod link;
 pub mod merge;

@@ -2408,3 +2408,178 @@ fn a_conflict_waiting_for_a_person_survives_backup_and_restore() {
         );
     });
 }
+
+// ------------------------------------------------------------------ saving the settings
+
+mod saving {
+    use super::*;
+    use crate::sync::config::{AuthKind, Phase};
+    use crate::sync::connect::{basic_sign_in, session_sign_in, PendingSignIn, Saved};
+
+    /// A web server that answers every path with its page (not JSON: the body reads as Null).
+    struct WebPage;
+
+    impl Transport for WebPage {
+        async fn request(&self, _req: HttpRequest) -> Result<HttpResponse, TransportError> {
+            Ok(HttpResponse {
+                status: 200,
+                body: Json::Null,
+            })
+        }
+    }
+
+    #[test]
+    fn a_server_that_cannot_be_reached_saves_and_retries_and_says_so() {
+        block_on(async {
+            let mut server = FakeServer::new("kefu");
+            server.account = Some(("lee".into(), "right".into()));
+            // The session sign-in finds no server: saved, left to the live sync.
+            server.fault(Some(Method::Post), "/_session", FaultKind::Drop);
+            let r = session_sign_in(&server, "lee", "right").await;
+            let saved = Saved::after_sign_in(r).unwrap_err();
+            assert!(matches!(saved, Saved::Retrying(SyncError::Network(_))));
+            assert!(saved.saves() && !saved.is_error());
+            assert_eq!(
+                saved.message(true),
+                "已保存。暂时无法连接同步服务器，将自动重试，连上后即开始同步。"
+            );
+            assert!(saved
+                .message(false)
+                .starts_with("Saved. The sync server cannot be reached yet; retrying"));
+            assert!(!saved.message(false).contains("Connected"));
+            // Then the server answers: the same sign-in goes through.
+            assert_eq!(
+                Saved::after_sign_in(session_sign_in(&server, "lee", "right").await),
+                Ok(())
+            );
+            // The database check, no answer in time or a 503: saved and retried as well.
+            server.fault(Some(Method::Get), "/kefu", FaultKind::Timeout);
+            let saved = Saved::after_check(engine::check_database(&server, "kefu", 1000).await);
+            assert_eq!(saved, Saved::Retrying(SyncError::Timeout));
+            server.fault(Some(Method::Get), "/kefu", FaultKind::Status(503));
+            let saved = Saved::after_check(engine::check_database(&server, "kefu", 1000).await);
+            assert!(saved.saves());
+            assert!(saved
+                .message(true)
+                .starts_with("已保存。同步服务器出错（503"));
+            assert!(saved
+                .message(false)
+                .starts_with("Saved. The sync server failed (503"));
+            // And when it answers.
+            let saved = Saved::after_check(engine::check_database(&server, "kefu", 1000).await);
+            assert_eq!(saved, Saved::Connected);
+            assert_eq!(saved.message(false), "Connected; syncing.");
+        });
+    }
+
+    #[test]
+    fn a_wrong_password_or_an_address_that_is_not_couchdb_saves_nothing() {
+        block_on(async {
+            let mut server = FakeServer::new("kefu");
+            server.account = Some(("lee".into(), "right".into()));
+            let saved = Saved::after_sign_in(session_sign_in(&server, "lee", "wrong").await);
+            assert_eq!(saved, Err(Saved::WrongPassword));
+            assert!(!Saved::WrongPassword.saves());
+            assert!(Saved::WrongPassword
+                .message(true)
+                .contains("用户名或密码错误"));
+            // A web page where the server should be: not retried, said in words.
+            assert_eq!(
+                engine::check_database(&WebPage, "kefu", 1000).await,
+                Err(SyncError::NotCouchDb)
+            );
+            assert!(!SyncError::NotCouchDb.retryable());
+            let saved = Saved::after_check(engine::check_database(&WebPage, "kefu", 1000).await);
+            assert_eq!(saved, Saved::Refused(SyncError::NotCouchDb));
+            assert!(!saved.saves() && saved.is_error());
+            assert!(saved.message(true).contains("不是 CouchDB"));
+            assert!(saved.message(false).contains("not a CouchDB"));
+            assert!(!saved.message(false).contains("retry"));
+            for r in [
+                session_sign_in(&WebPage, "lee", "right").await,
+                basic_sign_in(&WebPage, "lee").await,
+            ] {
+                assert_eq!(
+                    Saved::after_sign_in(r),
+                    Err(Saved::Refused(SyncError::NotCouchDb))
+                );
+            }
+            // A missing database is not retried either.
+            let saved = Saved::after_check(
+                engine::check_database(&FakeServer::new("kefu"), "nope", 1000).await,
+            );
+            assert_eq!(saved, Saved::Refused(SyncError::NoDatabase("nope".into())));
+        });
+    }
+
+    #[test]
+    fn a_basic_password_is_checked_against_the_session_it_names() {
+        block_on(async {
+            let mut server = FakeServer::new("kefu");
+            server.account = Some(("lee".into(), "right".into()));
+            // Not signed in: the server names nobody.
+            assert_eq!(
+                basic_sign_in(&server, "lee").await,
+                Err(SyncError::Unauthorized)
+            );
+            session_sign_in(&server, "lee", "right").await.unwrap();
+            assert_eq!(basic_sign_in(&server, "lee").await, Ok(()));
+            server.fault(Some(Method::Get), "/_session", FaultKind::Status(500));
+            let e = basic_sign_in(&server, "lee").await.unwrap_err();
+            assert!(e.retryable(), "{e:?}");
+        });
+    }
+
+    #[test]
+    fn a_save_still_retrying_follows_the_live_sync() {
+        let retrying = Saved::Retrying(SyncError::Network("down".into()));
+        assert_eq!(retrying.follow(&Phase::Synced), Some(Saved::Connected));
+        assert_eq!(
+            retrying.follow(&Phase::SignIn),
+            Some(Saved::Refused(SyncError::Unauthorized))
+        );
+        for phase in [Phase::Offline, Phase::Syncing, Phase::Error, Phase::Off] {
+            assert_eq!(retrying.follow(&phase), None);
+        }
+        assert_eq!(Saved::Connected.follow(&Phase::Offline), None);
+        assert_eq!(Saved::WrongPassword.follow(&Phase::Synced), None);
+    }
+
+    #[test]
+    fn a_sign_in_left_to_the_live_sync_is_for_its_account_only() {
+        let cfg = SyncConfig {
+            url: "http://127.0.0.1:5984/".into(),
+            db: "kefu".into(),
+            user: "lee".into(),
+            ..Default::default()
+        };
+        let p = PendingSignIn::new(&cfg, "right");
+        assert_eq!(p.password, "right");
+        assert!(p.is_for(&cfg));
+        assert!(p.is_for(&SyncConfig {
+            url: "http://127.0.0.1:5984".into(),
+            db: "other".into(),
+            ..cfg.clone()
+        }));
+        for other in [
+            SyncConfig {
+                url: "http://127.0.0.1:5985".into(),
+                ..cfg.clone()
+            },
+            SyncConfig {
+                user: "wang".into(),
+                ..cfg.clone()
+            },
+            SyncConfig {
+                user: String::new(),
+                ..cfg.clone()
+            },
+            SyncConfig {
+                auth: AuthKind::Basic,
+                ..cfg.clone()
+            },
+        ] {
+            assert!(!p.is_for(&other), "{other:?}");
+        }
+    }
+}

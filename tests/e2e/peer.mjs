@@ -24,7 +24,8 @@ process.on('exit', () => {
   fs.rmSync(current.dir, { recursive: true, force: true });
 });
 
-async function freePort() {
+/** A port nothing listens on (yet): a server that is down. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.on('error', reject);
@@ -63,10 +64,11 @@ async function call(url, method, p, body, auth) {
  * @param {number} [o.port]    a fixed port (to restart on the same one); a free one otherwise
  * @param {string[]} [o.dbs]   databases to create
  * @param {{name:string,password:string,roles?:string[]}[]} [o.users]  users to create
+ * @param {Object<string, object>} [o.security]  `_security` objects by database, set before the admin
  * @param {{name:string,password:string}} [o.admin]  an admin, set last
  * @returns {Promise<{url:string, port:number, request:Function}>}
  */
-export async function startPeer({ port, dbs = ['kefu', 'kefu-responses'], users = [], admin } = {}) {
+export async function startPeer({ port, dbs = ['kefu', 'kefu-responses'], users = [], security = {}, admin } = {}) {
   if (current) throw new Error('a peer is already running in this worker; stopPeer() first');
   port = port || await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-peer-'));
@@ -89,7 +91,7 @@ export async function startPeer({ port, dbs = ['kefu', 'kefu-responses'], users 
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
-  current = { child, dir, port, url, exited: new Promise((r) => child.on('exit', r)) };
+  current = { child, dir, port, url, admin, exited: new Promise((r) => child.on('exit', r)) };
   try {
     await waitUp(url);
   } catch (e) {
@@ -105,12 +107,40 @@ export async function startPeer({ port, dbs = ['kefu', 'kefu-responses'], users 
       { _id: 'org.couchdb.user:' + u.name, name: u.name, password: u.password, roles: u.roles || [], type: 'user' });
     if (r.status >= 300) throw new Error(`creating user ${u.name}: ${r.status} ${JSON.stringify(r.body)}`);
   }
+  for (const [db, sec] of Object.entries(security)) {
+    const r = await call(url, 'PUT', `/${encodeURIComponent(db)}/_security`, sec);
+    if (r.status >= 300) throw new Error(`setting ${db}'s _security: ${r.status} ${JSON.stringify(r.body)}`);
+  }
   if (admin) {
     const r = await call(url, 'PUT', '/_config/admins/' + encodeURIComponent(admin.name), admin.password);
     if (r.status >= 300) throw new Error(`setting the admin: ${r.status} ${JSON.stringify(r.body)}`);
   }
   const request = (method, p, body) => call(url, method, p, body, admin);
   return { url, port, request };
+}
+
+/** Starts passing connections to `port` on to the peer's own port: a server, ready with its
+ *  users and databases, that comes up on `port` at once. Returns a function that stops it. */
+export async function forward(port, toPort) {
+  const open = new Set();
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(toPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+      s.on('error', () => { client.destroy(); upstream.destroy(); });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((resolve, reject) => {
+    proxy.on('error', reject);
+    proxy.listen(port, '127.0.0.1', resolve);
+  });
+  return async () => {
+    for (const s of open) s.destroy();
+    await new Promise((r) => proxy.close(r));
+  };
 }
 
 /** Kills the peer (SIGKILL: as abrupt as a crash) and waits until it is gone. */
@@ -123,9 +153,10 @@ export async function stopPeer() {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Document ids (not design documents) in a database of the running peer. */
+/** Document ids (not design documents) in a database of the running peer (asked as its admin,
+ *  if it has one). */
 export async function peerIds(db) {
   if (!current) throw new Error('no peer running');
-  const r = await call(current.url, 'GET', `/${encodeURIComponent(db)}/_all_docs`);
+  const r = await call(current.url, 'GET', `/${encodeURIComponent(db)}/_all_docs`, undefined, current.admin);
   return (r.body.rows || []).map((row) => row.id).filter((id) => !id.startsWith('_design/'));
 }

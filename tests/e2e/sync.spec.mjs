@@ -6,7 +6,7 @@ import { test, expect, open } from './fixtures.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { setUpStaff, signIn, addStaff, asManager } from './helpers.mjs';
-import { startPeer, stopPeer, peerIds } from './peer.mjs';
+import { startPeer, stopPeer, peerIds, freePort, forward } from './peer.mjs';
 
 const DB = 'kefu';
 const RESPONSES = 'kefu-responses';
@@ -428,6 +428,11 @@ test('a wrong password gives a clear message; the right one syncs', async ({ bro
   await connect(a.page, peer, { user: 'wang', password: 'wrong' });
   await expect(a.page.getByTestId('sync-message')).toContainText('用户名或密码错误', { timeout: 15_000 });
   await expect(status(a.page)).not.toHaveAttribute('data-phase', 'synced');
+  // The message follows the language switch.
+  await a.page.getByTestId('lang-switch').click();
+  await expect(a.page.getByTestId('sync-message')).toHaveText('Sign-in failed: wrong name or password.');
+  await a.page.getByTestId('lang-switch').click();
+  await expect(a.page.getByTestId('sync-message')).toHaveText('登录失败：用户名或密码错误。');
   await connect(a.page, peer, { user: 'wang', password: 'correct-horse' });
   await synced(a.page);
   // The password is not kept in localStorage (nor anywhere readable by the page).
@@ -440,6 +445,92 @@ test('a wrong password gives a clear message; the right one syncs', async ({ bro
   await expect(a.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
   await expect(status(a.page)).toHaveAttribute('data-phase', 'signin', { timeout: 15_000 });
   await expect(status(a.page)).toContainText('需要登录');
+  expect(a.errors).toEqual([]);
+});
+
+// ---- saving the settings while the server is down, or at an address that is not CouchDB
+
+const WILL_RETRY = '已保存。暂时无法连接同步服务器，将自动重试';
+
+test('settings saved while the server is down say they will retry, in the language shown, and sync once it is up', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const port = await freePort();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await fileComplaint(a.page);
+  await open(a.page, '/settings');
+  await expect(a.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  await connect(a.page, { url: `http://127.0.0.1:${port}` });
+  const message = a.page.getByTestId('sync-message');
+  await expect(message).toContainText(WILL_RETRY, { timeout: 30_000 });
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'offline', { timeout: 15_000 });
+  await expect(message).not.toContainText('已连接');
+  // The message follows the language switch, both ways.
+  await a.page.getByTestId('lang-switch').click();
+  await expect(message).toContainText('Saved. The sync server cannot be reached yet; retrying automatically');
+  await expect(status(a.page)).toContainText('Offline');
+  await a.page.getByTestId('lang-switch').click();
+  await expect(message).toContainText(WILL_RETRY);
+  // The server comes up on that port: the complaint arrives without a reload.
+  await startPeer({ port });
+  await expect.poll(complaintIds, { timeout: 60_000 }).toHaveLength(1);
+  await synced(a.page);
+  await expect(message).toContainText('已连接，开始同步。');
+  expect(a.errors).toEqual([]);
+});
+
+test('with a user and the server down: saved, the session sign-in is retried, and the records go out once it is up', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const port = await freePort();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await fileComplaint(a.page);
+  await open(a.page, '/settings');
+  await expect(a.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  await connect(a.page, { url: `http://127.0.0.1:${port}` }, { user: 'wang', password: 'correct-horse' });
+  const message = a.page.getByTestId('sync-message');
+  await expect(message).toContainText(WILL_RETRY, { timeout: 30_000 });
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'offline', { timeout: 15_000 });
+  // The password is not stored while the sign-in waits for the server.
+  const stored = await a.page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)));
+  expect(stored).not.toContain('correct-horse');
+  // The server comes up on that port, ready with its user, and only signed-in staff may use the
+  // database: what arrives came through the sign-in.
+  const admin = { name: 'admin', password: 'admin-pw' };
+  const peer = await startPeer({
+    users: [{ name: 'wang', password: 'correct-horse', roles: ['kefu_staff'] }],
+    security: { [DB]: { admins: { names: [], roles: ['_admin'] }, members: { names: [], roles: ['kefu_staff'] } } },
+    admin,
+  });
+  expect([401, 403]).toContain((await fetch(`${peer.url}/${DB}/_all_docs`)).status);
+  const down = await forward(port, peer.port);
+  try {
+    await expect.poll(complaintIds, { timeout: 60_000 }).toHaveLength(1);
+    await synced(a.page);
+    await expect(message).toContainText('已连接，开始同步。');
+  } finally {
+    await down();
+  }
+  expect(a.errors).toEqual([]);
+});
+
+test('an address that answers with a web page, not CouchDB, is said in words and not retried', async ({ browser, server }) => {
+  const a = await device(browser, server);
+  // The app's own web server answers every path with its page.
+  await connect(a.page, { url: server.url });
+  const message = a.page.getByTestId('sync-message');
+  await expect(message).toContainText('该地址不是 CouchDB 同步服务器', { timeout: 30_000 });
+  await expect(message.getByRole('alert')).toHaveCount(1);
+  await expect(message).not.toContainText('已连接');
+  await expect(message).not.toContainText('重试');
+  // Nothing saved, nothing retrying.
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'off');
+  await a.page.getByTestId('lang-switch').click();
+  await expect(message).toContainText('The server at this address is not a CouchDB sync server');
+  await a.page.reload();
+  await expect(a.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  await a.page.waitForTimeout(3_000);
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'off');
   expect(a.errors).toEqual([]);
 });
 

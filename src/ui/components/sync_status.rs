@@ -115,10 +115,15 @@ pub async fn save_config(cfg: &SyncConfig) -> Result<(), crate::store::StoreErro
 
 impl SyncCtx {
     /// (Re)starts live sync with `cfg`. With Basic sign-in and no password in memory (after a
-    /// reload) it waits for the user to sign in instead.
+    /// reload) it waits for the user to sign in instead; a Basic sign-in left to the live sync
+    /// (the server could not be reached) starts it, to try that first.
     pub fn start(&self, cfg: SyncConfig) {
         self.stop();
-        if cfg.auth == AuthKind::Basic && !cfg.user.is_empty() && !live::has_password() {
+        if cfg.auth == AuthKind::Basic
+            && !cfg.user.is_empty()
+            && !live::has_password()
+            && !live::signs_in_later(&cfg)
+        {
             self.status.update(|s| {
                 s.phase = Phase::SignIn;
                 s.error = None;

@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 use crate::domain::complaint::StaffRef;
 use crate::sync::config::{validate, AuthKind, Mode};
 use crate::sync::conflicts::{self, Chooser, Conflict};
+use crate::sync::connect::Saved;
 use crate::sync::readable;
 use crate::sync::{engine, live, security, SyncConfig, SyncError};
 use crate::ui::components::sync_status::{save_config, sync_ctx};
@@ -20,6 +21,37 @@ use crate::ui::state::{app, store};
 
 fn local_db_id() -> String {
     crate::sync::protocol::hex(&random_bytes::<12>())
+}
+
+/// What the form says, kept as a value and put in words in the language of the moment.
+#[derive(Clone, Debug, PartialEq)]
+enum Said {
+    /// What came of saving the settings.
+    Saved(Saved),
+    /// Anything else, in both languages.
+    Text { err: bool, zh: String, en: String },
+}
+
+impl Said {
+    fn error(e: &SyncError) -> Said {
+        Said::Text {
+            err: true,
+            zh: e.message(true),
+            en: e.message(false),
+        }
+    }
+    fn is_error(&self) -> bool {
+        match self {
+            Said::Saved(s) => s.is_error(),
+            Said::Text { err, .. } => *err,
+        }
+    }
+    fn text(&self, zh: bool) -> String {
+        match self {
+            Said::Saved(s) => s.message(zh),
+            Said::Text { zh: a, en: b, .. } => if zh { a } else { b }.clone(),
+        }
+    }
 }
 
 #[component]
@@ -34,9 +66,20 @@ pub fn SyncSettingsSection() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let auth = RwSignal::new("session".to_string());
     let mode = RwSignal::new("two_way".to_string());
-    // (is_error, text)
-    let message = RwSignal::new(None::<(bool, String)>);
+    let message = RwSignal::new(None::<Said>);
     let busy = RwSignal::new(false);
+
+    // A save still retrying says so until the live sync gets further (synced, or refused).
+    Effect::new(move |_| {
+        let phase = ctx.status.with(|s| s.phase.clone());
+        let next = message.with_untracked(|m| match m {
+            Some(Said::Saved(saved)) => saved.follow(&phase),
+            _ => None,
+        });
+        if let Some(next) = next {
+            message.set(Some(Said::Saved(next)));
+        }
+    });
 
     // Fill the form from the saved configuration.
     Effect::new(move |_| {
@@ -89,70 +132,67 @@ pub fn SyncSettingsSection() -> impl IntoView {
         }
     };
 
-    let say = move |err: bool, zh: String, en: String| {
-        message.set(Some((err, lang.get_untracked().s(zh, en))))
-    };
+    let say =
+        move |err: bool, zh: String, en: String| message.set(Some(Said::Text { err, zh, en }));
 
+    // Saving the settings: a server that cannot be reached now saves them and starts the live
+    // sync, which retries (signing in first, when that is what failed); one that answers and
+    // refuses (wrong password, not CouchDB, no database) saves nothing.
     let connect = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let cfg = form_config();
-        let zh = lang.get_untracked().is_zh();
-        if let Err(m) = validate(&cfg, zh) {
-            message.set(Some((true, m)));
+        if let (Err(zh), Err(en)) = (validate(&cfg, true), validate(&cfg, false)) {
+            say(true, zh, en);
             return;
         }
         let pw = password.get_untracked();
         busy.set(true);
-        message.set(Some((
-            false,
-            lang.get_untracked().s("正在连接…", "Connecting…"),
-        )));
+        say(false, "正在连接…".into(), "Connecting…".into());
         spawn_local(async move {
             ctx.stop();
-            if !cfg.user.is_empty() {
-                match live::sign_in(&cfg, &pw).await {
-                    Ok(()) => {}
-                    Err(SyncError::Unauthorized) => {
-                        say(
-                            true,
-                            "登录失败：用户名或密码错误。".into(),
-                            "Sign-in failed: wrong name or password.".into(),
-                        );
-                        busy.set(false);
-                        return;
+            live::forget_sign_in();
+            let signed = if cfg.user.is_empty() {
+                Ok(())
+            } else {
+                Saved::after_sign_in(live::sign_in(&cfg, &pw).await)
+            };
+            let saved = match signed {
+                Ok(()) => {
+                    let t = live::transport(&cfg);
+                    let db_name = if cfg.mode == Mode::KioskPush && !cfg.responses_db.is_empty() {
+                        cfg.responses_db.clone()
+                    } else {
+                        cfg.db.clone()
+                    };
+                    Saved::after_check(engine::check_database(&t, &db_name, 15_000).await)
+                }
+                Err(saved @ Saved::Retrying(_)) => {
+                    live::sign_in_later(&cfg, &pw);
+                    saved
+                }
+                Err(saved) => saved,
+            };
+            if saved != Saved::WrongPassword {
+                password.set(String::new());
+            }
+            if saved.saves() {
+                match save_config(&cfg).await {
+                    Ok(()) => {
+                        ctx.config.set(Some(cfg.clone()));
+                        ctx.start(cfg);
+                        message.set(Some(Said::Saved(saved)));
                     }
                     Err(e) => {
-                        message.set(Some((true, e.message(zh))));
-                        busy.set(false);
-                        return;
+                        live::forget_sign_in();
+                        message.set(Some(Said::Text {
+                            err: true,
+                            zh: e.message(true),
+                            en: e.message(false),
+                        }));
                     }
                 }
-            }
-            password.set(String::new());
-            let t = live::transport(&cfg);
-            let db_name = if cfg.mode == Mode::KioskPush && !cfg.responses_db.is_empty() {
-                cfg.responses_db.clone()
             } else {
-                cfg.db.clone()
-            };
-            if let Err(e) = engine::check_database(&t, &db_name, 15_000).await {
-                message.set(Some((true, e.message(zh))));
-                if !e.retryable() {
-                    busy.set(false);
-                    return;
-                }
-            }
-            match save_config(&cfg).await {
-                Ok(()) => {
-                    ctx.config.set(Some(cfg.clone()));
-                    ctx.start(cfg);
-                    say(
-                        false,
-                        "已连接，开始同步。".into(),
-                        "Connected; syncing.".into(),
-                    );
-                }
-                Err(e) => message.set(Some((true, e.message(zh)))),
+                message.set(Some(Said::Saved(saved)));
             }
             busy.set(false);
         });
@@ -180,7 +220,6 @@ pub fn SyncSettingsSection() -> impl IntoView {
     let install = move |_| {
         let cfg = form_config();
         spawn_local(async move {
-            let zh = lang.get_untracked().is_zh();
             match security::install(&live::transport(&cfg), &cfg.db, &cfg.responses_db).await {
                 Ok(steps) => {
                     let failed: Vec<String> = steps
@@ -205,7 +244,7 @@ pub fn SyncSettingsSection() -> impl IntoView {
                         );
                     }
                 }
-                Err(e) => message.set(Some((true, e.message(zh)))),
+                Err(e) => message.set(Some(Said::error(&e))),
             }
         });
     };
@@ -256,8 +295,12 @@ pub fn SyncSettingsSection() -> impl IntoView {
                 </div>
             </form>
             <div data-testid="sync-message" role="status">
-                {move || message.get().map(|(err, text)| view! {
-                    <p class=if err { "err" } else { "muted" } role=if err { "alert" } else { "status" }>{text}</p>
+                {move || message.get().map(|said| {
+                    let err = said.is_error();
+                    let text = said.text(lang.get().is_zh());
+                    view! {
+                        <p class=if err { "err" } else { "muted" } role=if err { "alert" } else { "status" }>{text}</p>
+                    }
                 })}
             </div>
             <div data-testid="sync-detail" class="small muted">
