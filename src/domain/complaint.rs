@@ -1899,6 +1899,39 @@ mod tests {
     }
 
     /// Drive a case to awaiting approval.
+    /// A case received 2026-09-30, approved at both levels, answered, its corrective action
+    /// done and its verification visit begun on 2026-10-08 09:00 (returned with the specialist
+    /// who did it and that time).
+    fn at_verification() -> (Complaint, Actor, NaiveDateTime) {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t("2026-09-30 11:00"),
+            )
+            .unwrap();
+        }
+        let s = specialist();
+        let at = t("2026-10-08 09:00");
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "已致歉".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
+            .unwrap();
+        c.apply(Action::StartVerification, &s, at).unwrap();
+        (c, s, at)
+    }
+
     fn to_submitted(c: &mut Complaint, at: &str) {
         let s = specialist();
         c.apply(
@@ -2185,32 +2218,7 @@ mod tests {
     /// yesterday, and is from the day after the retention period.
     #[test]
     fn destruction_is_offered_only_after_the_retention_period() {
-        let mut c = new_case("2026-09-30 10:00");
-        to_submitted(&mut c, "2026-09-30 10:10");
-        for a in [supervisor(), manager()] {
-            c.apply(
-                Action::Approve {
-                    comment: String::new(),
-                },
-                &a,
-                t("2026-09-30 11:00"),
-            )
-            .unwrap();
-        }
-        let s = specialist();
-        let at = t("2026-10-08 09:00");
-        c.apply(
-            Action::Respond {
-                channel: Channel::Phone,
-                content: "已致歉".into(),
-            },
-            &s,
-            at,
-        )
-        .unwrap();
-        c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
-            .unwrap();
-        c.apply(Action::StartVerification, &s, at).unwrap();
+        let (mut c, s, at) = at_verification();
         c.apply(
             Action::RecordVerification {
                 satisfied: true,
@@ -2254,32 +2262,7 @@ mod tests {
     /// what is offered after it is the reopening.
     #[test]
     fn an_unsatisfied_visit_is_final_and_leads_to_the_reopening() {
-        let mut c = new_case("2026-09-30 10:00");
-        to_submitted(&mut c, "2026-09-30 10:10");
-        for a in [supervisor(), manager()] {
-            c.apply(
-                Action::Approve {
-                    comment: String::new(),
-                },
-                &a,
-                t("2026-09-30 11:00"),
-            )
-            .unwrap();
-        }
-        let s = specialist();
-        let at = t("2026-10-08 09:00");
-        c.apply(
-            Action::Respond {
-                channel: Channel::Phone,
-                content: "已致歉".into(),
-            },
-            &s,
-            at,
-        )
-        .unwrap();
-        c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
-            .unwrap();
-        c.apply(Action::StartVerification, &s, at).unwrap();
+        let (mut c, s, _) = at_verification();
         c.apply(
             Action::RecordVerification {
                 satisfied: false,

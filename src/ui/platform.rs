@@ -310,7 +310,18 @@ where
 
 /// Moves the keyboard focus to the element with this id, if it is on the page.
 pub fn focus_id(id: &str) {
-    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
+    focus_first(&[&format!("#{id}")]);
+}
+
+/// Moves the keyboard focus to the first element the first matching selector finds.
+pub fn focus_first(selectors: &[&str]) {
+    let Some(doc) = window().document() else {
+        return;
+    };
+    if let Some(el) = selectors
+        .iter()
+        .find_map(|s| doc.query_selector(s).ok().flatten())
+    {
         let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
     }
 }

@@ -758,3 +758,25 @@ test('two tabs typing an action on one case keep their own drafts, and a closed 
   await expect(c.getByTestId('action-form')).toHaveCount(0);
   await c.close();
 });
+
+test('after an action is saved the keyboard goes on from the next steps, and Cancel returns to the action', async ({ page }) => {
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '键盘先生', phone: '13800006666', narrative: '只用键盘办理', category: 'service_attitude' });
+  const focused = () => page.evaluate(() => document.activeElement && (document.activeElement.dataset.testid || document.activeElement.id || document.activeElement.tagName));
+  await page.getByTestId('action-start_investigation').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  // Cancel: back on the button that opened the form.
+  await page.getByTestId('action-form').getByRole('button', { name: '取消' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect.poll(focused).toBe('action-start_investigation');
+  // Saved: the page is drawn anew and the focus is on the next step's first button.
+  await page.keyboard.press('Enter');
+  await page.getByTestId('action-submit').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
+  await expect.poll(focused).toMatch(/^action-/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('action-form')).toBeVisible();
+});

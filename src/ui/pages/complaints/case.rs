@@ -18,7 +18,9 @@ use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{closed_tab_draft, local_read, local_remove, local_write, tab_id};
+use crate::ui::platform::{
+    closed_tab_draft, focus_first, local_read, local_remove, local_write, tab_id,
+};
 use crate::ui::state::{app, store};
 
 use super::intake::DEPARTMENTS;
@@ -52,6 +54,9 @@ struct ActionForm {
     kept_at: StoredValue<String>,
     /// Whether a draft a closed tab left has been looked for (`data-drafts-checked`, for tests).
     drafts_checked: RwSignal<bool>,
+    /// An action was just saved: the case shown next puts the keyboard focus on its next
+    /// steps (the page is drawn anew, and the focus would fall back to the page's top).
+    refocus: RwSignal<bool>,
 }
 
 impl ActionForm {
@@ -73,6 +78,7 @@ impl ActionForm {
             busy: RwSignal::new(false),
             kept_at: StoredValue::new(String::new()),
             drafts_checked: RwSignal::new(false),
+            refocus: RwSignal::new(false),
         }
     }
 
@@ -434,6 +440,7 @@ pub fn CasePage() -> impl IntoView {
                     form.kind.set(None);
                     form.error.set(None);
                     form.text.set(String::new());
+                    form.refocus.set(true);
                     state.tell(
                         format!("已{}：{}", kind.zh(), next.status.zh()),
                         format!("{}: now {}", kind.en(), next.status.en()),
@@ -491,6 +498,13 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let rounds = c.rounds.clone();
     let history = c.history.clone();
     let print_href = format!("/complaints/{}/print", c.id);
+    // Drawn after an action was saved: the keyboard goes on from the next steps.
+    if form.refocus.get_untracked() {
+        form.refocus.set(false);
+        request_animation_frame(|| {
+            focus_first(&[".action-buttons button", "#actions-h"]);
+        });
+    }
     let c_actions = c.clone();
     let c_detail = c.clone();
     let from_demand = c.from_demand.clone();
@@ -520,7 +534,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
         })}
 
         <section class="panel" aria-labelledby="actions-h">
-            <h2 id="actions-h">{t2("办理", "Next steps")}</h2>
+            <h2 id="actions-h" tabindex="-1">{t2("办理", "Next steps")}</h2>
             <ActionsPanel c=c_actions form=form run=run/>
         </section>
 
@@ -635,7 +649,11 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                         <button type="submit" class="primary" data-testid="action-submit" disabled=move || form.busy.get()>
                             {t2("确认", "Confirm")}
                         </button>
-                        <button type="button" on:click=move |_| form.kind.set(None)>{t2("取消", "Cancel")}</button>
+                        <button type="button" on:click=move |_| {
+                            form.kind.set(None);
+                            let opener = format!("[data-testid=\"action-{}\"]", kind_slug(k));
+                            request_animation_frame(move || focus_first(&[&opener, "#actions-h"]));
+                        }>{t2("取消", "Cancel")}</button>
                     </div>
                 </form>
             }

@@ -779,7 +779,7 @@ fn SettingsSection() -> impl IntoView {
                 <label><input type="checkbox" prop:checked=b_get on:change=b_set/>{t2("生日祝福", "Birthday greetings")}</label>
                 <label><input type="checkbox" prop:checked=a_get on:change=a_set/>{t2("开户周年", "Account anniversaries")}</label>
                 <label><input type="checkbox" prop:checked=h_get on:change=h_set/>{t2("采用工作日历中的节日（元旦、春节、劳动节、端午、中秋、国庆）", "Use the working calendar's holidays (New Year, Spring Festival, Labour Day, Dragon Boat, Mid-Autumn, National Day)")}</label>
-                <label><input type="checkbox" prop:checked=v_get on:change=v_set/>{t2("节日问候仅限贵宾客户", "Holiday greetings for VIPs only")}</label>
+                <label><input type="checkbox" prop:checked=v_get on:change=v_set/>{t2("节日问候仅限VIP客户", "Holiday greetings for VIPs only")}</label>
                 <label><input type="checkbox" prop:checked=l_get on:change=l_set/>{t2("包括流失客户（挽回）", "Include lost customers (win-back)")}</label>
             </div>
             <h3>{t2("日历中的节日（未来一年）", "Calendar holidays (next 12 months)")}</h3>

@@ -319,7 +319,7 @@ pub fn StaffSection() -> impl IntoView {
                 <table data-testid="staff-table">
                     <thead><tr>
                         <th>{t2("姓名", "Name")}</th><th>{t2("岗位", "Role")}</th>
-                        <th>{t2("状态", "Status")}</th><th></th>
+                        <th>{t2("状态", "Status")}</th><th><span class="sr-only">{t2("操作", "Actions")}</span></th>
                     </tr></thead>
                     <tbody>
                         <Suspense fallback=|| ()>
