@@ -1898,23 +1898,13 @@ mod tests {
         .unwrap()
     }
 
-    /// Drive a case to awaiting approval.
     /// A case received 2026-09-30, approved at both levels, answered, its corrective action
     /// done and its verification visit begun on 2026-10-08 09:00 (returned with the specialist
     /// who did it and that time).
     fn at_verification() -> (Complaint, Actor, NaiveDateTime) {
         let mut c = new_case("2026-09-30 10:00");
         to_submitted(&mut c, "2026-09-30 10:10");
-        for a in [supervisor(), manager()] {
-            c.apply(
-                Action::Approve {
-                    comment: String::new(),
-                },
-                &a,
-                t("2026-09-30 11:00"),
-            )
-            .unwrap();
-        }
+        approve_at_both_levels(&mut c, "2026-09-30 11:00");
         let s = specialist();
         let at = t("2026-10-08 09:00");
         c.apply(
@@ -1932,6 +1922,21 @@ mod tests {
         (c, s, at)
     }
 
+    /// The supervisor's approval, then the manager's, at `at`.
+    fn approve_at_both_levels(c: &mut Complaint, at: &str) {
+        for a in [supervisor(), manager()] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &a,
+                t(at),
+            )
+            .unwrap();
+        }
+    }
+
+    /// Drive a case to awaiting approval.
     fn to_submitted(c: &mut Complaint, at: &str) {
         let s = specialist();
         c.apply(
@@ -2732,16 +2737,7 @@ mod tests {
     fn reopening_keeps_the_first_round() {
         let mut c = new_case("2026-09-30 10:00");
         to_submitted(&mut c, "2026-09-30 10:10");
-        for a in [supervisor(), manager()] {
-            c.apply(
-                Action::Approve {
-                    comment: String::new(),
-                },
-                &a,
-                t("2026-09-30 11:00"),
-            )
-            .unwrap();
-        }
+        approve_at_both_levels(&mut c, "2026-09-30 11:00");
         c.apply(
             Action::Respond {
                 channel: Channel::Phone,
@@ -2831,16 +2827,7 @@ mod tests {
     fn a_customer_unsatisfied_with_the_response_reopens_from_responded() {
         let mut c = new_case("2026-09-30 10:00");
         to_submitted(&mut c, "2026-09-30 10:10");
-        for a in [supervisor(), manager()] {
-            c.apply(
-                Action::Approve {
-                    comment: String::new(),
-                },
-                &a,
-                t("2026-09-30 11:00"),
-            )
-            .unwrap();
-        }
+        approve_at_both_levels(&mut c, "2026-09-30 11:00");
         c.apply(
             Action::Respond {
                 channel: Channel::Phone,

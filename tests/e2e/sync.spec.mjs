@@ -452,14 +452,20 @@ test('a wrong password gives a clear message; the right one syncs', async ({ bro
 
 const WILL_RETRY = '已保存。暂时无法连接同步服务器，将自动重试';
 
-test('settings saved while the server is down say they will retry, in the language shown, and sync once it is up', async ({ browser, server }) => {
-  test.setTimeout(180_000);
+/** A device with staff and one complaint on its sync settings, and a port nothing listens on. */
+async function deviceWithAServerDown(browser, server) {
   const port = await freePort();
   const a = await device(browser, server);
   await setUpStaff(a.page);
   await fileComplaint(a.page);
   await open(a.page, '/settings');
   await expect(a.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  return { a, port };
+}
+
+test('settings saved while the server is down say they will retry, in the language shown, and sync once it is up', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const { a, port } = await deviceWithAServerDown(browser, server);
   await connect(a.page, { url: `http://127.0.0.1:${port}` });
   const message = a.page.getByTestId('sync-message');
   await expect(message).toContainText(WILL_RETRY, { timeout: 30_000 });
@@ -481,12 +487,7 @@ test('settings saved while the server is down say they will retry, in the langua
 
 test('with a user and the server down: saved, the session sign-in is retried, and the records go out once it is up', async ({ browser, server }) => {
   test.setTimeout(180_000);
-  const port = await freePort();
-  const a = await device(browser, server);
-  await setUpStaff(a.page);
-  await fileComplaint(a.page);
-  await open(a.page, '/settings');
-  await expect(a.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  const { a, port } = await deviceWithAServerDown(browser, server);
   await connect(a.page, { url: `http://127.0.0.1:${port}` }, { user: 'wang', password: 'correct-horse' });
   const message = a.page.getByTestId('sync-message');
   await expect(message).toContainText(WILL_RETRY, { timeout: 30_000 });
