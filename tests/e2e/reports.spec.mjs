@@ -307,7 +307,22 @@ test('the case page offers destruction only after the 5-year retention, and its 
   await open(page, '/complaints/complaint:E2E21');
   await expect(page.getByTestId('case-no')).toHaveText(caseNo(21));
   await page.getByTestId('action-destroy').click();
+  await expect(page.getByTestId('destroy-warning')).toContainText('不可撤销');
+  // Confirmed with the manager's own PIN, as on the retention page: without it, or with a
+  // wrong one, nothing is destroyed.
   await page.locator('#f-text').fill('保存期满，按规定销毁');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('PIN 不正确');
+  await page.locator('#f-pin').fill('1111');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('PIN 不正确');
+  await page.reload();
+  await expect(page.getByTestId('case-no')).toHaveText(caseNo(21));
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  await expect(page.locator('#f-text')).toHaveValue('保存期满，按规定销毁');
+  // The PIN is never kept with the draft.
+  await expect(page.locator('#f-pin')).toHaveValue('');
+  await page.locator('#f-pin').fill('2468');
   await page.getByTestId('action-submit').click();
   await expect(page.getByTestId('action-form')).toHaveCount(0);
   await expect(page.locator('.notice')).toContainText('已销毁，并记入销毁记录');

@@ -14,7 +14,7 @@ use crate::domain::complaint::{
     CorrectiveAction, Decision, Responsibility, Round,
 };
 use crate::domain::opened_on::OpenedOn;
-use crate::domain::staff::Staff;
+use crate::domain::staff::{verify_pin, Staff};
 use crate::store::{typed, StoreError};
 use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::{t2, Lang};
@@ -45,6 +45,9 @@ struct ActionForm {
     /// (that would re-render the rows and steal the focus): what keeps the draft follows it.
     corrective_edits: RwSignal<u32>,
     index: RwSignal<String>,
+    /// The manager's PIN for a destruction (销毁), as the retention page asks it. Never kept
+    /// in the draft.
+    pin: RwSignal<String>,
     /// The revision of the case the form was opened on: a save after the case was saved
     /// elsewhere (another tab, another device) is refused once, not applied over it.
     opened_on: RwSignal<OpenedOn>,
@@ -73,6 +76,7 @@ impl ActionForm {
             corrective: RwSignal::new(Vec::new()),
             corrective_edits: RwSignal::new(0),
             index: RwSignal::new(String::new()),
+            pin: RwSignal::new(String::new()),
             opened_on: RwSignal::new(OpenedOn::default()),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -88,6 +92,7 @@ impl ActionForm {
         self.error.set(None);
         self.text.set(String::new());
         self.satisfied.set(String::new());
+        self.pin.set(String::new());
         match kind {
             ActionKind::Classify => {
                 self.category.set(c.category.map(slug).unwrap_or_default());
@@ -354,6 +359,8 @@ pub fn CasePage() -> impl IntoView {
         let id = id();
         state.changes.track();
         reload.track();
+        // A page left open past midnight counts its clocks (and what may be done) anew.
+        state.today.track();
         let s = store();
         async move { typed::load::<Complaint, _>(&s, &id).await }
     });
@@ -407,6 +414,20 @@ pub fn CasePage() -> impl IntoView {
             // A destruction is written with its destruction record (销毁记录), as the
             // retention page writes one.
             if let Action::Destroy { why } = &action {
+                // Confirmed with the manager's own PIN (as stored now), as on the retention
+                // page: a signed-in device left unattended does not destroy a case.
+                let refused = if why.trim().is_empty() {
+                    Some(lang_now.s("请填写销毁原因", "Give the reason for the destruction"))
+                } else if !verify_pin(&form.pin.get_untracked(), &me.pin_hash) {
+                    Some(lang_now.s("PIN 不正确", "The PIN is not correct"))
+                } else {
+                    None
+                };
+                if let Some(text) = refused {
+                    form.busy.set(false);
+                    form.error.set(Some(text));
+                    return;
+                }
                 let result =
                     destroy_recorded(&s, lang_now.is_zh(), vec![c.id.clone()], &me, why).await;
                 form.busy.set(false);
@@ -415,6 +436,7 @@ pub fn CasePage() -> impl IntoView {
                         form.kind.set(None);
                         form.error.set(None);
                         form.text.set(String::new());
+                        form.pin.set(String::new());
                         state.tell(
                             "已销毁，并记入销毁记录".to_string(),
                             "Destroyed and entered in the destruction log".to_string(),
@@ -651,6 +673,7 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                         </button>
                         <button type="button" on:click=move |_| {
                             form.kind.set(None);
+                            form.pin.set(String::new());
                             let opener = format!("[data-testid=\"action-{}\"]", kind_slug(k));
                             request_animation_frame(move || focus_first(&[&opener, "#actions-h"]));
                         }>{t2("取消", "Cancel")}</button>
@@ -726,7 +749,20 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
             </div>
         }.into_any(),
         ActionKind::Approve => textarea("审批意见（可选）", "Comment (optional)").into_any(),
-        ActionKind::Reject | ActionKind::Reopen | ActionKind::Destroy => textarea("原因", "Why").into_any(),
+        ActionKind::Reject | ActionKind::Reopen => textarea("原因", "Why").into_any(),
+        ActionKind::Destroy => view! {
+            <div class="fields">
+                <p class="field wide warn-box" data-testid="destroy-warning">{t2(
+                    "销毁将清除客户信息和案件的全部文字，只保留统计所需的案件编号、日期和类别，并记入销毁记录。此操作不可撤销。",
+                    "Destruction erases the customer's details and every text of the case, keeps the case number, dates and category the statistics need, and is entered in the destruction log. It cannot be undone.",
+                )}</p>
+                {textarea("销毁原因", "Reason")}
+                <div class="field">
+                    <label for="f-pin">{t2("您的 PIN（确认身份）", "Your PIN (to confirm it is you)")}</label>
+                    <input id="f-pin" type="password" inputmode="numeric" autocomplete="off" bind:value=form.pin/>
+                </div>
+            </div>
+        }.into_any(),
         ActionKind::Respond => view! {
             <div class="fields">
                 <div class="field">

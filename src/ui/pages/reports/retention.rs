@@ -88,6 +88,8 @@ pub fn RetentionView() -> impl IntoView {
     let generation = StoredValue::new(0u64);
     let eligible = LocalResource::new(move || {
         state.changes.track();
+        // A page left open past midnight: a case may become eligible today.
+        state.today.track();
         let run = generation.get_value() + 1;
         generation.set_value(run);
         let (s, zh) = (store(), state.zh());
