@@ -331,3 +331,24 @@ test('a score is withdrawn by its reviewer with a reason: kept in the list, mark
   await expect(page.getByTestId('review-row').filter({ hasText: 'REC-2' }).getByTestId('row-withdrawn')).toContainText('Withdrawn (李强, ');
   await page.getByTestId('lang-switch').click();
 });
+
+test('a quality page left open into a new month shows the six months up to the new one, without a reload', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-11-30T23:50:00') });
+  await setUpStaff(page);
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await open(page, '/quality');
+  await page.locator('#qa-staff').selectOption({ label: '张敏' });
+  await page.locator('#qa-call-at').fill('2026-11-30T10:00');
+  await page.getByTestId('item-greeting.warm').uncheck();
+  await page.getByTestId('review-save').click();
+  await expect(page.locator('.notice')).toContainText('已保存 张敏 的通话评分：29.5 分');
+  const heads = page.getByTestId('quality-trends').locator('thead th.num');
+  await expect(heads).toHaveText(['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '6个月均分']);
+  // The page stays open past midnight into December (the timers run as the minutes pass).
+  await page.clock.runFor('15:00');
+  await expect(heads).toHaveText(['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '6个月均分']);
+  const trend = page.getByTestId('trend-row').filter({ hasText: '张敏' });
+  await expect(trend.locator('td').nth(4)).toHaveText('29.5 (1)');
+  await expect(trend.locator('td').nth(5)).toHaveText('—');
+});

@@ -335,3 +335,19 @@ test('the case page offers destruction only after the 5-year retention, and its 
   await expect(entry).toContainText('保存期满，按规定销毁');
   await expect(page.getByTestId('eligible-none')).toBeVisible();
 });
+
+test('a case page and the retention list left open past the day its 5 years end offer its destruction, without a reload', async ({ page, context }) => {
+  // E2E22 was archived on 10 May 2023: kept until 10 May 2028, destroyable from the 11th.
+  await context.clock.install({ time: new Date('2028-05-10T23:50:00') });
+  await seed(page);
+  await open(page, '/complaints/complaint:E2E22');
+  await expect(page.getByTestId('case-no')).toHaveText(caseNo(22));
+  await expect(page.getByTestId('no-actions')).toBeVisible();
+  const list = await context.newPage();
+  await open(list, '/reports?view=retention');
+  await expect(list.getByTestId('eligible-row')).toHaveCount(1);
+  // Both stay open past midnight (the timers run as the minutes pass).
+  await context.clock.runFor('15:00');
+  await expect(list.getByTestId('eligible-row')).toHaveCount(2);
+  await expect(page.getByTestId('action-destroy')).toBeVisible();
+});

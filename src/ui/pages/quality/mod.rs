@@ -6,6 +6,7 @@
 mod review;
 mod targets;
 
+use chrono::Datelike;
 use leptos::prelude::*;
 
 use crate::domain::quality::{self, months_ending, CallReview, CallStats, Trends};
@@ -14,7 +15,6 @@ use crate::domain::staff::Staff;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::pages::surveys::charts::LineChart;
-use crate::ui::platform::now;
 use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
 
@@ -86,15 +86,14 @@ pub fn QualityPage() -> impl IntoView {
 /// the items most often taken off.
 #[component]
 fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
-    let lang = app().lang;
-    let months = months_ending(quality::month_of(now()), 6);
-    let trends = {
-        let months = months.clone();
-        Memo::new(move |_| {
-            let d = data.get().unwrap_or_default();
-            quality::trends(&d.reviews, &months)
-        })
-    };
+    let (lang, today) = (app().lang, app().today);
+    // The six months up to today's (a page left open into a new month moves on with it).
+    let trends = Memo::new(move |_| {
+        let t = today.get();
+        let months = months_ending((t.year(), t.month()), 6);
+        let d = data.get().unwrap_or_default();
+        quality::trends(&d.reviews, &months)
+    });
     let cell = |a: &quality::Average| {
         match a.points() {
         Some(p) => view! {
@@ -104,7 +103,6 @@ fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
         None => view! { <td class="num muted">"—"</td> }.into_any(),
     }
     };
-    let head = months.clone();
     let chart = move |t: &Trends| {
         let points: Vec<(String, Option<f64>)> = t
             .months
@@ -133,7 +131,7 @@ fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
                         <table>
                             <thead><tr>
                                 <th>{t2("员工", "Staff member")}</th>
-                                {head.iter().map(|m| view! { <th class="num">{month_label(*m)}</th> }).collect_view()}
+                                {t.months.iter().map(|m| view! { <th class="num">{month_label(*m)}</th> }).collect_view()}
                                 <th class="num">{t2("6个月均分", "Six-month average")}</th>
                             </tr></thead>
                             <tbody>
