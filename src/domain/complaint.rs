@@ -554,6 +554,9 @@ pub fn is_plausible_email(s: &str) -> bool {
         && domain.split('.').all(|part| !part.is_empty())
 }
 
+/// How far back a complaint's time of receipt may be entered, in days (a year).
+pub const INTAKE_LOOKBACK_DAYS: i64 = 366;
+
 /// Check an intake draft. An empty list means it can be saved as a received complaint.
 pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -583,6 +586,15 @@ pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
             "受理时间不能晚于当前时间",
             "The time received cannot be in the future",
         )),
+        // A year mistyped (1926 for 2026) would file a case overdue for good, heading the
+        // dashboard and opening a report of its own month; a complaint is taken when received.
+        Some(t) if t < now - chrono::Duration::days(INTAKE_LOOKBACK_DAYS) => {
+            errors.push(field_error(
+                "received_at",
+                "受理时间早于一年前，请核对年份",
+                "The time received is more than a year ago: check the year",
+            ))
+        }
         Some(_) => {}
     }
     if let Some(t) = draft.event_time {
@@ -1045,6 +1057,9 @@ pub enum ComplaintError {
     CorrectiveActionsOpen,
     NoSuchCorrectiveAction(usize),
     CorrectiveActionAlreadyDone(usize),
+    /// A corrective action's due date comes before the day the complaint was received (a year
+    /// mistyped; it would be printed on the record form).
+    CorrectiveDueBeforeReceipt(usize),
     /// Closing needs a recorded verification visit.
     VerificationMissing,
     /// Closing needs a satisfied customer; reopen instead.
@@ -1090,6 +1105,9 @@ impl ComplaintError {
             ComplaintError::NoSuchCorrectiveAction(i) => format!("没有第 {} 项整改措施", i + 1),
             ComplaintError::CorrectiveActionAlreadyDone(i) => {
                 format!("第 {} 项整改措施已完成", i + 1)
+            }
+            ComplaintError::CorrectiveDueBeforeReceipt(i) => {
+                format!("第 {} 项整改措施的完成期限早于受理日期", i + 1)
             }
             ComplaintError::VerificationMissing => "尚未记录回访验证结果，不能闭环".into(),
             ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
@@ -1141,6 +1159,10 @@ impl ComplaintError {
             ComplaintError::CorrectiveActionAlreadyDone(i) => {
                 format!("Corrective action {} is already done", i + 1)
             }
+            ComplaintError::CorrectiveDueBeforeReceipt(i) => format!(
+                "Corrective action {} is due before the complaint was received",
+                i + 1
+            ),
             ComplaintError::VerificationMissing => {
                 "Record the verification visit before closing".into()
             }
@@ -1476,8 +1498,12 @@ impl Complaint {
                 corrective_actions,
             } => {
                 need_text(&opinion, "opinion")?;
-                for a in &corrective_actions {
+                let received = self.received_at.date();
+                for (i, a) in corrective_actions.iter().enumerate() {
                     need_text(&a.description, "corrective_actions")?;
+                    if a.due.is_some_and(|d| d < received) {
+                        return Err(ComplaintError::CorrectiveDueBeforeReceipt(i));
+                    }
                 }
                 if responsibility.requires_corrective_actions() && corrective_actions.is_empty() {
                     return Err(ComplaintError::CorrectiveActionsRequired);
@@ -2049,6 +2075,15 @@ mod tests {
 
         let mut d = draft("2026-11-23 09:01");
         assert_eq!(fields(&d), vec!["received_at"]);
+        // A year mistyped: more than a year back is refused, a year back is not.
+        d.received_at = Some(t("1926-11-23 09:00"));
+        d.event_time = None;
+        assert_eq!(fields(&d), vec!["received_at"], "received in 1926");
+        d.received_at = Some(t("2025-11-22 09:00"));
+        assert!(fields(&d).is_empty(), "a year and a day back");
+        d.received_at = Some(t("2025-11-21 08:59"));
+        assert_eq!(fields(&d), vec!["received_at"], "a year and two days back");
+        d = draft("2026-11-23 09:01");
         d.received_at = Some(t("2026-09-28 09:00"));
         assert_eq!(fields(&d), vec!["event_time"], "event after receipt");
         d.event_time = Some(t("2026-11-24 09:00"));
@@ -2665,7 +2700,22 @@ mod tests {
             ),
             Err(ComplaintError::CorrectiveActionsRequired)
         );
+        // A corrective action due before the day of receipt (a year mistyped) is refused by
+        // its number; due that day is not.
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let opinion = |due_second: &str| Action::SubmitOpinion {
+            responsibility: Responsibility::OursSerious,
+            opinion: "道歉".into(),
+            corrective_actions: vec![
+                CorrectiveAction::new("培训", "客服部", day("2026-09-30")),
+                CorrectiveAction::new("整改", "合规部", day(due_second)),
+            ],
+        };
+        let e = c.apply(opinion("2020-01-01"), &s, at).unwrap_err();
+        assert_eq!(e, ComplaintError::CorrectiveDueBeforeReceipt(1));
+        assert!(e.zh().contains("第 2 项") && e.en().contains("action 2"));
         assert_eq!(c.status, Status::Investigating);
+        c.clone().apply(opinion("2026-10-09"), &s, at).unwrap();
         // Errors read as sentences in both languages.
         let e = illegal(ActionKind::Close, Status::Received);
         assert!(e.zh().contains("已受理") && e.zh().contains("闭环"));

@@ -863,6 +863,39 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     (1900..=2100).contains(&d.year()).then_some(d)
 }
 
+/// What is wrong with a date typed into a customer's record (birthday, account opened), in
+/// Chinese and English, or `None` when it is empty or a date no later than `today`: a date in
+/// the future would plan a birthday greeting for someone not born yet, and a year out of
+/// range is said as such, not as a format error.
+pub fn date_field_problem(raw: &str, today: NaiveDate) -> Option<(&'static str, &'static str)> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match parse_date(raw) {
+        Some(d) if d > today => Some(("日期不能晚于今天", "The date cannot be after today")),
+        Some(_) => None,
+        None => {
+            let year: Option<i32> = raw.get(..4).and_then(|y| y.parse().ok());
+            match year {
+                Some(y)
+                    if !(1900..=2100).contains(&y)
+                        && parse_date(&format!("2000{}", &raw[4..])).is_some() =>
+                {
+                    Some((
+                        "年份须在 1900 年至今之间",
+                        "The year must be between 1900 and now",
+                    ))
+                }
+                _ => Some((
+                    "日期格式不正确（如 2020-03-15）",
+                    "Not a date (e.g. 2020-03-15)",
+                )),
+            }
+        }
+    }
+}
+
 /// Normalises a mainland phone number to digits: a mobile (1[3-9] + 9 digits, `+86`/`0086`
 /// prefixes dropped), a landline with area code (0 + 9–11 digits) or a 400/800 number.
 pub fn normalise_phone(s: &str) -> Option<String> {
@@ -1550,6 +1583,18 @@ mod tests {
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
+        // A record's date: in the future, a year out of range and not a date are told apart.
+        let today = d(2026, 12, 4);
+        let zh = |s: &str| date_field_problem(s, today).map(|p| p.0);
+        assert_eq!(zh(""), None);
+        assert_eq!(zh("2026-12-04"), None);
+        assert_eq!(zh("1990-05-06"), None);
+        assert_eq!(zh("2026-12-05"), Some("日期不能晚于今天"));
+        assert_eq!(zh("2090-01-01"), Some("日期不能晚于今天"));
+        assert_eq!(zh("1850-01-01"), Some("年份须在 1900 年至今之间"));
+        assert_eq!(zh("3026-01-01"), Some("年份须在 1900 年至今之间"));
+        assert_eq!(zh("1850-13-01"), Some("日期格式不正确（如 2020-03-15）"));
+        assert_eq!(zh("yesterday"), Some("日期格式不正确（如 2020-03-15）"));
         assert_eq!(
             normalise_phone("138 1234 1234").as_deref(),
             Some("13812341234")

@@ -298,6 +298,22 @@ impl PinError {
     }
 }
 
+/// The longest a staff member's name may be, in characters: room for a Chinese name or a
+/// romanised one, and short enough for the staff lists and the pages' choosers.
+pub const STAFF_NAME_MAX: usize = 20;
+
+/// What is wrong with a staff member's name as typed (Chinese, English), if anything.
+pub fn staff_name_problem(name: &str) -> Option<(&'static str, &'static str)> {
+    let n = name.trim().chars().count();
+    if n == 0 {
+        Some(("请填写姓名", "Enter a name"))
+    } else if n > STAFF_NAME_MAX {
+        Some(("姓名不能超过 20 个字", "A name is at most 20 characters"))
+    } else {
+        None
+    }
+}
+
 /// A PIN is 4 to 8 ASCII digits.
 pub fn validate_pin(pin: &str) -> Result<(), PinError> {
     if !pin.chars().all(|c| c.is_ascii_digit()) {
@@ -369,6 +385,17 @@ pub fn from_hex(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_given_and_not_too_long() {
+        assert_eq!(staff_name_problem("  ").map(|p| p.0), Some("请填写姓名"));
+        assert_eq!(staff_name_problem("欧阳晓明"), None);
+        assert_eq!(staff_name_problem(&"欧".repeat(STAFF_NAME_MAX)), None);
+        assert_eq!(
+            staff_name_problem(&"欧".repeat(STAFF_NAME_MAX + 1)).map(|p| p.1),
+            Some("A name is at most 20 characters")
+        );
+    }
 
     #[test]
     fn pbkdf2_matches_the_rfc_7914_vector() {

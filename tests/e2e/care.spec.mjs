@@ -91,6 +91,16 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   const pad = (n) => String(n).padStart(2, '0');
   await open(page, `/customers/${CUSTOMER_ID}`);
   await page.getByTestId('customer-edit').click();
+  // A birthday in the future would plan a greeting for someone not born yet: refused in words,
+  // as is a year out of range (not as a format error).
+  await page.locator('#cust-birthday').fill('2090-01-01');
+  await expect(page.locator('#cust-birthday-err')).toHaveText('日期不能晚于今天');
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toBeVisible();
+  const opened = await page.locator('#cust-opened').inputValue();
+  await page.locator('#cust-opened').fill('1850-01-01');
+  await expect(page.locator('#cust-opened-err')).toHaveText('年份须在 1900 年至今之间');
+  await page.locator('#cust-opened').fill(opened);
   await page.locator('#cust-birthday').fill(`1980-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-form')).toHaveCount(0);

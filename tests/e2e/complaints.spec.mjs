@@ -57,6 +57,9 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.locator('#c-channel').selectOption('in_person');
   await page.locator('#c-received').fill(localInput(new Date(Date.now() + 2 * 86400_000)));
   await expect(page.locator('#c-received-err')).toHaveText('受理时间不能晚于当前时间');
+  // A year mistyped (1926 for 2026) would file a case overdue for good.
+  await page.locator('#c-received').fill('1926-12-04T09:00');
+  await expect(page.locator('#c-received-err')).toHaveText('受理时间早于一年前，请核对年份');
   await page.locator('#c-received').fill(hoursAgo(2));
   await expect(page.locator('#c-received-err')).toHaveText('');
   // Saving without a narrative is refused, and nothing is lost.
@@ -121,6 +124,10 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.getByTestId('add-corrective').click();
   await page.locator('#f-ca-desc-0').fill('升级叫号系统并安排高峰期引导员');
   await page.locator('#f-ca-owner-0').fill('运营部');
+  // A due date before the day of receipt (a year mistyped) is refused by the action's number.
+  await page.locator('#f-ca-due-0').fill('2020-01-01');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('第 1 项整改措施的完成期限早于受理日期');
   await page.locator('#f-ca-due-0').fill('2026-12-31');
   // A reload mid-form: what was typed is back.
   await page.reload();
@@ -202,6 +209,8 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('sheet-case-no')).toHaveText(caseNo);
   await expect(page.getByTestId('record-sheet')).toContainText('经办人签字');
   await expect(page.getByTestId('record-sheet')).toContainText('第 2 轮处理');
+  // Whether the corrective action was carried out, and when (what the visit checks).
+  await expect(page.getByTestId('print-corrective').first()).toContainText('升级叫号系统并安排高峰期引导员 — 运营部 · 2026-12-31 · 已完成 20');
   await expect(page.getByTestId('print')).toBeVisible();
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByTestId('print')).toBeHidden();

@@ -37,7 +37,7 @@ export function seedDocs() {
     {
       _id: 'demand:01E2E0000000000000000001', type: 'demand', customer_id: CUSTOMER_ID, customer_value: 'High',
       kind: 'TradingInquiry', description: '咨询科创板开通条件', urgency: 3, importance: 4, intensity: 'Medium',
-      service_cost: 'Low', created_at: '2026-11-21T14:00:00', status: 'Open', stage: 'in_sale', history: [],
+      service_cost: 'Low', created_at: '2026-11-21T14:00:00.288', status: 'Open', stage: 'in_sale', history: [],
     },
     {
       _id: 'survey:01E2E0000000000000000001', type: 'survey', title: { zh: '交易服务满意度', en: 'Trading service' },

@@ -223,6 +223,9 @@ test('the timeline shows the customer’s complaint, demand and survey responses
   await expect(tl.locator('li').nth(1)).toHaveAttribute('data-testid', 'timeline-response');
   await expect(tl.locator('li').nth(2)).toHaveAttribute('data-testid', 'timeline-demand');
   await expect(tl.locator('li').nth(3)).toHaveAttribute('data-testid', 'timeline-response');
+  // Every time to the minute, whatever its record stored (the demand's has milliseconds).
+  await expect(tl.locator('li').nth(0).locator('.muted').first()).toHaveText('2026-11-20 09:30');
+  await expect(tl.locator('li').nth(2).locator('.muted').first()).toHaveText('2026-11-21 14:00');
   await expect(tl.locator('li').nth(0).locator('a')).toHaveAttribute('href', '/complaints/complaint:01E2E0000000000000000001');
   await expect(tl.locator('li').nth(2).locator('a')).toHaveAttribute('href', '/demands?id=demand%3A01E2E0000000000000000001');
   await expect(tl.locator('li').nth(1).locator('a')).toHaveAttribute('href',

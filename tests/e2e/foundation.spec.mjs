@@ -22,8 +22,11 @@ test('switches to English and back, and remembers it', async ({ page }) => {
 
 test('a staff profile is created, survives a reload, and signs in with its PIN', async ({ page }) => {
   await open(page, '/settings');
-  // Validation in words before anything is saved.
+  // Validation in words before anything is saved: a name of 21 characters is too long.
+  await page.locator('#staff-name').fill('欧阳'.repeat(10) + '芳');
+  await expect(page.locator('#staff-name-err')).toHaveText('姓名不能超过 20 个字');
   await page.locator('#staff-name').fill('王芳');
+  await expect(page.locator('#staff-name-err')).toHaveText('');
   await page.locator('#staff-pin').fill('12');
   await page.getByRole('button', { name: '添加', exact: true }).click();
   await expect(page.locator('#staff-pin-err')).toContainText('4');

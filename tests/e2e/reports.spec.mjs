@@ -130,6 +130,7 @@ test('the monthly report counts September by hand, drills down and exports CSV',
   await expect(count('response-late')).toHaveText('3');
   await expect(page.getByTestId('share-investigation')).toHaveText('50.0%');
   await expect(page.getByTestId('card-response')).toContainText('50.0%');
+  await expect(page.getByTestId('card-response')).toContainText('按时 3 / 已办结或超时 6，尚在期限内 0');
   // The overdue list: 02, 04, 06.
   await expect(count('overdue')).toHaveText('3');
   const overdue = page.getByTestId('overdue-list').locator('tbody tr');

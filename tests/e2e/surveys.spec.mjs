@@ -162,9 +162,13 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('dist-nps').getByTestId('bar')).toHaveCount(11);
   // Each question's chart and column is named in the language of the moment.
   const npsChart = page.getByTestId('dist-nps').getByRole('img');
-  const npsColumn = page.getByTestId('responses-table').locator('th', { hasText: /^nps$/ });
+  // A column is named by its number and the start of its question (QA 8 #7: it was the id).
+  const npsColumn = page.getByTestId('response-col').filter({ hasText: /您有多大可能|How likely/ });
   await expect(npsChart).toHaveAttribute('aria-label', /^您有多大可能/);
   await expect(npsColumn).toHaveAttribute('title', /^您有多大可能/);
+  await expect(npsColumn).toHaveText(/^\d+\. 您有多大可能.*…$/);
+  await expect(page.getByTestId('responses-table').locator('thead')).not.toContainText('att_courtesy');
+  await expect(page.getByTestId('scale-row-attitude')).not.toContainText('att_courtesy');
   // So are a choice question's bars and a scale's mean.
   const serviceBars = page.getByTestId('dist-q1').getByTestId('bar');
   const overallDist = page.getByTestId('dist-overall');
@@ -174,6 +178,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(npsChart).toHaveAttribute('aria-label', /^How likely are you to recommend/);
   await expect(page.getByTestId('dist-q1').getByRole('img')).toHaveAttribute('aria-label', 'What did you come for today?');
   await expect(npsColumn).toHaveAttribute('title', /^How likely are you to recommend/);
+  await expect(npsColumn).toHaveText(/^\d+\. How likely.*…$/);
   await expect(serviceBars.first()).toContainText('Open an account');
   await expect(serviceBars.nth(1)).toContainText('Trading enquiry');
   await expect(overallDist).toContainText('mean 3.67');

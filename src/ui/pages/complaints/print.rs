@@ -151,8 +151,21 @@ fn Sheet(c: Complaint) -> impl IntoView {
                             <tr>
                                 <th>{l("整改措施", "Corrective actions")}</th>
                                 <td colspan="3">
-                                    {r.corrective_actions.iter().enumerate().map(|(i, a)| view! {
-                                        <div>{format!("{}. {} — {}{}", i + 1, a.description, a.owner, a.due.map(|d| format!(" · {d}")).unwrap_or_default())}</div>
+                                    // Whether each was carried out, and when: what the verification visit
+                                    // checks (source 002: 有关的整改措施是否落实、完成).
+                                    {r.corrective_actions.iter().enumerate().map(|(i, a)| {
+                                        let done_at = a.done_at.map(fmt_dt).unwrap_or_default();
+                                        let done = a.done;
+                                        view! {
+                                            <div data-testid="print-corrective">
+                                                {format!("{}. {} — {}{} · ", i + 1, a.description, a.owner, a.due.map(|d| format!(" · {d}")).unwrap_or_default())}
+                                                {move || if done {
+                                                    format!("{} {done_at}", lang.get().t("已完成", "done"))
+                                                } else {
+                                                    lang.get().t("未完成", "not done").to_string()
+                                                }}
+                                            </div>
+                                        }
                                     }).collect_view()}
                                 </td>
                             </tr>

@@ -9,7 +9,7 @@ use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
 
 use crate::domain::customer::{
-    normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
+    date_field_problem, normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
 };
 use crate::domain::customer_form::{CustomerDraft, CustomerFields, KINDS};
 use crate::domain::demand::Demand;
@@ -210,15 +210,7 @@ pub fn CustomerForm(
         (!looks_valid).then(|| lang.get().s("邮箱格式不正确", "Not a valid email address"))
     };
     let date_err = move |s: RwSignal<String>| {
-        move || {
-            let v = s.get();
-            (!v.trim().is_empty() && parse_date(&v).is_none()).then(|| {
-                lang.get().s(
-                    "日期格式不正确（如 2020-03-15）",
-                    "Not a date (e.g. 2020-03-15)",
-                )
-            })
-        }
+        move || date_field_problem(&s.get(), state.today.get()).map(|(zh, en)| lang.get().s(zh, en))
     };
     let opened_err = date_err(opened);
     let birthday_err = date_err(birthday);

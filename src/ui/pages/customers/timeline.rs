@@ -45,6 +45,13 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Json, name: &str) -> Option<T> {
         .and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
+/// An entry's date as shown: to the minute (`2026-12-04 14:16`), as everywhere else, whatever
+/// precision its record stored (a demand's time has milliseconds, a complaint's seconds); a
+/// care task's bare date stays as it is. The entries are sorted on the full value.
+fn shown_date(date: &str) -> &str {
+    date.get(..16).unwrap_or(date)
+}
+
 fn short(s: &str, n: usize) -> String {
     let mut out: String = s.chars().take(n).collect();
     if s.chars().count() > n {
@@ -328,7 +335,7 @@ pub fn TimelinePage() -> impl IntoView {
                                 <ol class="timeline" data-testid="timeline">
                                     {entries.into_iter().map(|e| view! {
                                         <li class=format!("tl-{}", e.kind) data-testid=format!("timeline-{}", e.kind)>
-                                            <div class="small muted">{e.date.clone()}</div>
+                                            <div class="small muted">{shown_date(&e.date)}</div>
                                             <A href=e.href.clone()>
                                                 <span class="badge info">{e.badge}</span>" "{e.title.clone()}
                                             </A>

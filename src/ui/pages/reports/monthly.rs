@@ -186,8 +186,10 @@ fn report_body(
                 <div class="n">{share(f)}</div>
                 <div class="l">{l.t(zh, en)}</div>
                 <div class="small muted">
-                    {l.s(format!("按时 {} / 已到期 {}，未到期 {}", f.within.count, decided, f.pending.count),
-                         format!("{} of {} decided on time, {} pending", f.within.count, decided, f.pending.count))}
+                    // "Decided" is done or past its limit: a case done early counts, though its
+                    // limit has not come (QA 8 #9: it read 已到期, "come due").
+                    {l.s(format!("按时 {} / 已办结或超时 {}，尚在期限内 {}", f.within.count, decided, f.pending.count),
+                         format!("{} on time of {} done or past the limit, {} still within it", f.within.count, decided, f.pending.count))}
                 </div>
             </div>
         }

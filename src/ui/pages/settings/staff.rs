@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::staff::{
-    check_staff_change, hash_pin, validate_pin, Role, Staff, StaffChangeError,
+    check_staff_change, hash_pin, staff_name_problem, validate_pin, Role, Staff, StaffChangeError,
     DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
 };
 use crate::store::typed;
@@ -170,9 +170,12 @@ pub fn StaffSection() -> impl IntoView {
     let edit_pin = PinPair::new();
     let edit_error = RwSignal::new(None::<String>);
 
+    // Empty: said once Add is pressed; too long: said as typed.
     let name_err = move || {
-        (new_pin.tried.get() && name.get().trim().is_empty())
-            .then(|| lang.get().s("请填写姓名", "Enter a name"))
+        let v = name.get();
+        staff_name_problem(&v)
+            .filter(|_| new_pin.tried.get() || !v.trim().is_empty())
+            .map(|(zh, en)| lang.get().s(zh, en))
     };
     let pin_err = move || new_pin.pin_err(lang.get());
     let pin2_err = move || new_pin.pin2_err(lang.get());

@@ -45,6 +45,23 @@ fn channel_key(c: Channel) -> &'static str {
     }
 }
 
+/// A question as a column or an item is named: its number in the survey and the start of its
+/// text (`3. 等候时间…`), not its internal id; the id when the survey no longer has it.
+fn question_label(survey: &Survey, id: &str, zh: bool) -> String {
+    match survey.questions.iter().position(|q| q.id == id) {
+        Some(i) => {
+            let text = survey.questions[i].text.get(zh);
+            let keep = if zh { 12 } else { 24 };
+            let mut short: String = text.chars().take(keep).collect();
+            if text.chars().count() > keep {
+                short.push('…');
+            }
+            format!("{}. {short}", i + 1)
+        }
+        None => id.to_string(),
+    }
+}
+
 /// Why an alpha is undefined, in words.
 fn alpha_reason(r: &Reliability, zh: bool) -> String {
     if r.k < 2 {
@@ -281,7 +298,7 @@ pub fn ResultsPage() -> impl IntoView {
                         {move || computed.get().map(|(sv, r)| view! {
                             <Summary r=r.clone()/>
                             <TrendPanel survey=sv.clone() bucket=bucket filters=f responses=responses/>
-                            <ScalesPanel r=r.clone()/>
+                            <ScalesPanel survey=sv.clone() r=r.clone()/>
                             <QuestionsPanel survey=sv.clone() r=r.clone()/>
                             <CountsPanel r=r.clone() lookups=lookups/>
                         })}
@@ -397,7 +414,8 @@ fn TrendPanel(
 }
 
 #[component]
-fn ScalesPanel(r: SurveyResults) -> impl IntoView {
+fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
+    let survey = StoredValue::new(survey);
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
     view! {
@@ -429,8 +447,14 @@ fn ScalesPanel(r: SurveyResults) -> impl IntoView {
                                 </td>
                                 <td class="num">{format!("{} ({})", rel.n, rel.k)}</td>
                                 <td class="small">
-                                    {items.into_iter().map(|it| view! {
-                                        <div>{it.question_id.clone()}": " {fmt2(it.alpha_if_deleted)}</div>
+                                    {items.into_iter().map(|it| {
+                                        let id = it.question_id.clone();
+                                        view! {
+                                            <div title=move || survey.with_value(|s| s.question(&id).map(|q| q.text.get(zh()).to_string()).unwrap_or_default())>
+                                                {let id = it.question_id.clone(); move || survey.with_value(|s| question_label(s, &id, zh()))}
+                                                ": " {fmt2(it.alpha_if_deleted)}
+                                            </div>
+                                        }
                                     }).collect_view()}
                                     {(rel.k == 2).then(|| view! { <div class="muted">{move || lang.get().t("（删去一题只剩一题，α 无定义）", "(one item would remain: α undefined)")}</div> })}
                                 </td>
@@ -727,9 +751,10 @@ fn ResponsesPanel(
                 <table data-testid="responses-table">
                     <thead><tr>
                         <th>{t2("提交时间", "Submitted")}</th><th>{t2("渠道", "Channel")}</th>
-                        {survey.with_value(|s| s.questions.iter().map(|q| {
+                        {survey.with_value(|s| s.questions.iter().enumerate().map(|(i, q)| {
                             let t = q.text.clone();
-                            view! { <th title=move || t.get(zh()).to_string()>{q.id.clone()}</th> }
+                            let label = move || survey.with_value(|s| question_label(s, &s.questions[i].id, zh()));
+                            view! { <th title=move || t.get(zh()).to_string() data-testid="response-col">{label}</th> }
                         }).collect_view())}
                     </tr></thead>
                     <tbody>
