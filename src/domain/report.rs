@@ -536,6 +536,8 @@ pub struct QuarterlyAnalysis {
     pub top_categories: Vec<(Category, Figure)>,
     pub top_departments: Vec<(String, Figure)>,
     pub top_staff: Vec<(String, Figure)>,
+    /// Each case's number by its id, for the CSV (the quarter's cases only).
+    pub case_nos: BTreeMap<Arc<str>, String>,
 }
 
 /// Folds complaints into a quarterly analysis, one at a time.
@@ -600,7 +602,13 @@ impl QuarterlyAggregator {
             }
         }
         total.sort();
+        let case_nos = reports
+            .iter()
+            .flat_map(|r| &r.cases)
+            .map(|c| (Arc::from(c.id.as_str()), c.case_no.clone()))
+            .collect();
         QuarterlyAnalysis {
+            case_nos,
             year: self.year,
             quarter: self.quarter,
             months: reports
@@ -702,6 +710,109 @@ fn percent(part: u32, whole: u32) -> String {
 
 fn fmt_time(t: NaiveDateTime) -> String {
     t.layout("%Y-%m-%d %H:%M")
+}
+
+/// The quarterly analysis as CSV, as the monthly report's (UTF-8 with a BOM, labels in
+/// `lang`; section, item, count, share, case numbers): the quarter's total, each month's
+/// count, overdue cases and categories, and the leading categories, departments and staff.
+pub fn quarterly_analysis_csv(
+    q: &QuarterlyAnalysis,
+    lang: Language,
+) -> Result<Vec<u8>, csv::Error> {
+    let numbers = |f: &Figure| -> String {
+        f.ids
+            .iter()
+            .map(|id| q.case_nos.get(id).map_or(&**id, String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let total = q.total.count;
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(UTF8_BOM.to_vec());
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    w.write_record([
+        l("分组", "Section"),
+        l("项目", "Item"),
+        l("数量", "Count"),
+        l("占比", "Share"),
+        l("案件编号", "Case numbers"),
+    ])?;
+    let mut row = |section: &str, item: String, count: u32, share: String, cases: String| {
+        w.write_record([
+            safe_cell(section),
+            safe_cell(&item),
+            count.to_string(),
+            share,
+            safe_cell(&cases),
+        ])
+    };
+    row(
+        l("汇总", "Summary"),
+        format!(
+            "{} {}Q{}",
+            l("受理投诉", "Complaints received"),
+            q.year,
+            q.quarter
+        ),
+        total,
+        String::new(),
+        numbers(&q.total),
+    )?;
+    for m in &q.months {
+        let period = format!("{}-{:02}", m.year, m.month);
+        row(
+            l("月度趋势", "By month"),
+            period.clone(),
+            m.total.count,
+            percent(m.total.count, total),
+            numbers(&m.total),
+        )?;
+        row(
+            l("月度趋势", "By month"),
+            format!("{period} {}", l("超时案件", "over a limit")),
+            m.overdue,
+            percent(m.overdue, m.total.count),
+            String::new(),
+        )?;
+        for (k, f) in &m.by_category {
+            row(
+                l("月度投诉类别", "Category by month"),
+                format!("{period} {}", category_label(*k, lang)),
+                f.count,
+                percent(f.count, m.total.count),
+                numbers(f),
+            )?;
+        }
+    }
+    for (k, f) in &q.top_categories {
+        row(
+            l("投诉最多的类别", "Leading categories"),
+            category_label(Some(*k), lang),
+            f.count,
+            percent(f.count, total),
+            numbers(f),
+        )?;
+    }
+    for (k, f) in &q.top_departments {
+        row(
+            l("投诉最多的部门", "Leading departments"),
+            k.clone(),
+            f.count,
+            percent(f.count, total),
+            numbers(f),
+        )?;
+    }
+    for (k, f) in &q.top_staff {
+        row(
+            l("涉及投诉最多的员工", "Staff most involved"),
+            k.clone(),
+            f.count,
+            percent(f.count, total),
+            numbers(f),
+        )?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// The monthly report as CSV: UTF-8 with a BOM, labels in `lang`. First the summary
@@ -1522,6 +1633,53 @@ mod tests {
             vec![10, 11, 12]
         );
         assert_eq!(q4.top_staff, vec![]);
+
+        // As CSV: the quarter's figures with their case numbers, as the monthly report's.
+        let rows = |lang| -> Vec<Vec<String>> {
+            let bytes = quarterly_analysis_csv(&q, lang).unwrap();
+            assert!(bytes.starts_with(UTF8_BOM));
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&bytes[3..])
+                .records()
+                .map(|r| r.unwrap().iter().map(String::from).collect())
+                .collect()
+        };
+        let zh = rows(Language::Zh);
+        assert_eq!(zh[0], ["分组", "项目", "数量", "占比", "案件编号"]);
+        assert_eq!(zh[1][..3], ["汇总", "受理投诉 2026Q3", "8"]);
+        let find = |rows: &[Vec<String>], section: &str, item: &str| {
+            rows.iter()
+                .find(|r| r[0] == section && r[1] == item)
+                .unwrap_or_else(|| panic!("{section} {item}: {rows:?}"))
+                .clone()
+        };
+        assert_eq!(
+            find(&zh, "投诉最多的类别", "服务态度"),
+            [
+                "投诉最多的类别",
+                "服务态度",
+                "3",
+                "37.5%",
+                "TS-20260901-A-0001 TS-20260910-A-0002 TS-20260831-A-0007"
+            ]
+        );
+        assert_eq!(find(&zh, "月度趋势", "2026-09")[2..4], ["6", "75.0%"]);
+        assert_eq!(
+            find(&zh, "月度趋势", "2026-09 超时案件")[2..4],
+            ["3", "50.0%"]
+        );
+        assert_eq!(find(&zh, "涉及投诉最多的员工", "王五")[2], "2");
+        let en = rows(Language::En);
+        assert_eq!(
+            find(&en, "Leading departments", "运营部")[2..4],
+            ["4", "50.0%"]
+        );
+        assert_eq!(
+            find(&en, "Category by month", "2026-09 Fees and charges")[2],
+            "2"
+        );
     }
 
     #[test]

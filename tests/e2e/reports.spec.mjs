@@ -232,6 +232,21 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   const rows = page.getByTestId('drill').getByTestId('drill-row');
   await expect(rows).toHaveCount(4);
   await expect(page.getByTestId('drill')).toContainText(caseNo(9));
+  await page.getByTestId('drill-close').click();
+
+  // CSV, as the monthly report's: UTF-8 with a BOM, each figure with its case numbers.
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toBe('kefu-quarterly-analysis-2026Q3.csv');
+  const bytes = fs.readFileSync(await download.path());
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toBe('分组,项目,数量,占比,案件编号');
+  expect(lines.find((l) => l.startsWith('汇总,'))).toContain(',8,');
+  expect(lines).toContain(`月度趋势,2026-08,1,12.5%,${caseNo(7)}`);
+  expect(lines).toContain(`投诉最多的类别,收费,2,25.0%,${caseNo(3)} ${caseNo(5)}`);
+  expect(lines).toContain(`涉及投诉最多的员工,王五,2,25.0%,${caseNo(2)} ${caseNo(9)}`);
 });
 
 test('retention lists the case archived six years ago and records its destruction', async ({ page }) => {

@@ -8,10 +8,12 @@ use leptos::prelude::*;
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::complaint::Category;
-use crate::domain::report::{Figure, QuarterlyAggregator, QuarterlyAnalysis};
+use crate::domain::report::{
+    quarterly_analysis_csv, Figure, QuarterlyAggregator, QuarterlyAnalysis,
+};
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::now;
+use crate::ui::platform::{download, now, window};
 use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
@@ -64,6 +66,26 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
         quarter.track();
         drill.set(None);
     });
+    let on_export = move |_| {
+        let Some(Ok(Some((a, _)))) = analysis.get_untracked() else {
+            return;
+        };
+        let l = lang.get_untracked();
+        match quarterly_analysis_csv(&a, l.into()) {
+            Ok(bytes) => {
+                // The domain writes UTF-8 with a BOM; the BOM survives as U+FEFF.
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let name = format!("kefu-quarterly-analysis-{}Q{}.csv", a.year, a.quarter);
+                download(&name, "text/csv;charset=utf-8", &text);
+                state.tell(
+                    format!("已导出 {} 年第 {} 季度分析（CSV）", a.year, a.quarter),
+                    format!("Exported the analysis for {} Q{} (CSV)", a.year, a.quarter),
+                );
+            }
+            Err(e) => state.warn(l.s(format!("导出失败：{e}"), format!("Export failed: {e}"))),
+        }
+    };
+    let ready = move || matches!(analysis.get(), Some(Ok(Some(_))));
 
     view! {
         <section class="report quarterly" aria-labelledby="quarterly-h">
@@ -72,9 +94,11 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
                     class="button" data-testid="prev-quarter">{t2("‹ 上季度", "‹ Previous")}</a>
                 <a href=move || { let (y, q) = quarter.get(); let (y, q) = shift(y, q, 1); quarter_href(y, q) }
                     class="button" data-testid="next-quarter">{t2("下季度 ›", "Next ›")}</a>
-                <button type="button" on:click=move |_| { let _ = crate::ui::platform::window().print(); }>
+                <button type="button" on:click=move |_| { let _ = window().print(); }>
                     {t2("打印", "Print")}
                 </button>
+                <button type="button" class="primary" on:click=on_export
+                    disabled=move || !ready() data-testid="export-csv">{t2("导出 CSV", "Export CSV")}</button>
             </div>
             <h2 id="quarterly-h">
                 {move || {
