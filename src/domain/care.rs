@@ -400,6 +400,13 @@ impl CareTask {
         )
     }
 
+    /// The due date a task id ends with ([`CareTask::task_id`]): what a link to a task can
+    /// say of it before the task itself is read (or synced). None for an id of another shape.
+    pub fn due_of_id(id: &str) -> Option<NaiveDate> {
+        let date = id.strip_prefix(Self::TYPE)?.rsplit(':').next()?;
+        NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+    }
+
     pub fn is_open(&self) -> bool {
         self.status == CareStatus::Open
     }
@@ -623,6 +630,23 @@ mod tests {
         ts.iter()
             .map(|t| (t.customer_id.clone(), t.kind.label(false), t.due))
             .collect()
+    }
+
+    #[test]
+    fn a_task_id_tells_its_due_date() {
+        let kind = CareKind::ReturnVisit {
+            plan_id: "demand:01J".into(),
+        };
+        let id = CareTask::task_id(&kind, "customer:01K", d(2026, 12, 7));
+        assert_eq!(CareTask::due_of_id(&id), Some(d(2026, 12, 7)));
+        assert_eq!(
+            CareTask::due_of_id("complaint:01M90PMNWN7YAR3Q298CE47BRS"),
+            None
+        );
+        assert_eq!(
+            CareTask::due_of_id("care_task:visit.demand:x:customer:y:soon"),
+            None
+        );
     }
 
     #[test]

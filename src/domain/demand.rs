@@ -691,6 +691,23 @@ impl Demand {
         }
     }
 
+    /// The complaint this demand was turned into (转为投诉), if any: the first linked. A demand
+    /// is turned into a complaint once; the detail offers no second conversion.
+    pub fn complaint(&self) -> Option<&str> {
+        self.links.iter().find_map(|l| match l {
+            DemandLink::Complaint(id) => Some(id.as_str()),
+            DemandLink::ReturnVisit(_) => None,
+        })
+    }
+
+    /// The return-visit (回访) care tasks generated from this demand, the latest last.
+    pub fn return_visits(&self) -> impl Iterator<Item = &str> {
+        self.links.iter().filter_map(|l| match l {
+            DemandLink::ReturnVisit(id) => Some(id.as_str()),
+            DemandLink::Complaint(_) => None,
+        })
+    }
+
     /// Past its due date and still active.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.status.is_active() && self.due.is_some_and(|d| d < today)
@@ -1441,9 +1458,14 @@ mod tests {
         d.due = NaiveDate::from_ymd_opt(2026, 11, 5);
         assert!(!d.is_overdue(NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()));
         assert!(d.is_overdue(NaiveDate::from_ymd_opt(2026, 11, 6).unwrap()));
+        assert_eq!(d.complaint(), None);
+        d.add_link(DemandLink::ReturnVisit("care_task:v:1".into()), "s", now);
+        assert_eq!(d.complaint(), None);
         d.add_link(DemandLink::Complaint("complaint:1".into()), "s", now);
         d.add_link(DemandLink::Complaint("complaint:1".into()), "s", now);
-        assert_eq!(d.links.len(), 1);
+        assert_eq!(d.links.len(), 2);
+        assert_eq!(d.complaint(), Some("complaint:1"));
+        assert_eq!(d.return_visits().collect::<Vec<_>>(), ["care_task:v:1"]);
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(serde_json::from_str::<Demand>(&json).unwrap(), d);
     }

@@ -339,8 +339,8 @@ test('list view, filters, CSV export with a BOM, a customer picked by name and a
   await table.getByRole('button', { name: '大额资金转入咨询' }).click();
   const detail = page.getByTestId('demand-detail');
   await detail.getByTestId('to-visit').click();
-  await expect(detail.getByTestId('links')).toContainText('回访任务：care_task:visit.demand:');
-  await expect(detail.getByTestId('history')).toContainText('回访任务：');
+  await expect(detail.getByTestId('links')).toContainText(/计划回访 \d{4}-\d{2}-\d{2}/);
+  await expect(detail.getByTestId('history')).toContainText('计划回访 ');
   // Status: start, then drop needs a reason.
   await detail.getByRole('button', { name: '开始处理' }).click();
   await expect(detail.getByTestId('detail-status')).toHaveText('处理中');
@@ -551,4 +551,71 @@ test('a demand dialog holds the keyboard focus and gives it back to its opener o
   await dlg.getByTestId('demand-save').click();
   await expect(dlg).toHaveCount(0);
   await expect(opener).toBeFocused();
+});
+
+test('a demand turned into a complaint shows its case number as a link and is not turned into one twice; a return visit is confirmed, readable and not made twice', async ({ page }) => {
+  test.setTimeout(120_000);
+  await seedBackup(page, [{ _id: 'customer:01JDEMANDLINKS000000000001', type: 'customer', kind: 'Individual', name: '钱大户',
+    tier: 'Vip', value: 'High', lifecycle: 'Existing', branch: 'BR01', phone: '13812345678' }]);
+  await start(page);
+  await addDemand(page, { desc: '营业部多次未回电，要求投诉', kind: 1, urgency: 4, importance: 4, customer: '钱大户' });
+  await page.getByTestId('mode-list').click();
+  const table = page.getByTestId('demand-table');
+  const detail = page.getByTestId('demand-detail');
+  const openDetail = async () => {
+    await table.getByRole('button', { name: '营业部多次未回电，要求投诉' }).click();
+    await expect(detail).toBeVisible();
+  };
+
+  // 转为投诉: the intake is filled from the demand; saved, it is a case.
+  await openDetail();
+  await detail.getByTestId('to-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/new\?from_demand=/);
+  await expect(page.locator('#c-phone')).toHaveValue('13812345678');
+  const demandUrl = page.url();
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const complaintId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+  const caseNo = (await page.getByTestId('case-no').textContent()).trim();
+  expect(caseNo).toMatch(/^TS-\d{8}-/);
+
+  // The demand names the case by its number, as a link to it, and offers no second conversion.
+  await open(page, '/demands?mode=list');
+  await openDetail();
+  const links = detail.getByTestId('links');
+  await expect(links).toContainText(`已转为投诉 ${caseNo}`);
+  await expect(links.getByRole('link', { name: caseNo })).toHaveAttribute('href', `/complaints/${complaintId}`);
+  await expect(detail.getByTestId('history').getByRole('link', { name: caseNo })).toBeVisible();
+  await expect(detail).not.toContainText('complaint:');
+  await expect(detail.getByTestId('to-complaint')).toHaveCount(0);
+  await expect(detail.getByTestId('converted')).toContainText('该需求已转为投诉');
+  // An old link to the conversion (another tab, the browser's history) is refused in words.
+  await open(page, new URL(demandUrl).pathname + new URL(demandUrl).search);
+  await expect(page.getByTestId('save-error')).toContainText('该需求已转为投诉，不再重复转为投诉');
+  await expect(page.getByTestId('from-demand')).toHaveCount(0);
+
+  // 生成回访任务: confirmed, shown as the planned date linking to the customer, never the id.
+  await open(page, '/demands?mode=list');
+  await openDetail();
+  await detail.getByTestId('to-visit').click();
+  await expect(page.locator('.notice')).toContainText(/已生成回访任务：计划回访 \d{4}-\d{2}-\d{2}/);
+  const visit = links.getByRole('link', { name: /^计划回访 \d{4}-\d{2}-\d{2}$/ });
+  await expect(visit).toHaveAttribute('href', '/customers/customer:01JDEMANDLINKS000000000001');
+  await expect(detail.getByTestId('history').getByRole('link', { name: /^计划回访 / })).toBeVisible();
+  await expect(detail).not.toContainText('care_task:');
+  // A second click makes no second task, and says so.
+  await detail.getByTestId('to-visit').click();
+  await expect(page.locator('.notice')).toContainText('该需求已有回访任务（计划回访');
+  await expect(links.getByRole('listitem')).toHaveCount(2);
+
+  // In English too.
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+  await page.getByTestId('lang-switch').click();
+  await openDetail();
+  await expect(links).toContainText(`Converted to complaint ${caseNo}`);
+  await expect(links.getByRole('link', { name: /^Return visit planned for \d{4}-\d{2}-\d{2}$/ })).toBeVisible();
+  await expect(detail.getByTestId('converted')).toContainText('it is not converted again');
+  await detail.getByTestId('to-visit').click();
+  await expect(page.locator('.notice')).toContainText('This demand already has a return visit (Return visit planned for');
 });

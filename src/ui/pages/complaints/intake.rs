@@ -270,6 +270,14 @@ pub fn IntakePage() -> impl IntoView {
             spawn_local(async move {
                 let demand = typed::load::<Demand, _>(&s, &did).await;
                 match demand {
+                    // A demand is turned into a complaint once: a second conversion (an
+                    // old link, another tab) is refused in words, the form left as it was.
+                    Ok(d) if d.complaint().is_some() => {
+                        save_error.try_set(Some((
+                            "该需求已转为投诉，不再重复转为投诉；请在需求详情中打开已有案件。".into(),
+                            "This demand has already been converted to a complaint; it is not converted again. Open the case from the demand's details.".into(),
+                        )));
+                    }
                     Ok(d) => {
                         let customer = match &d.customer_id {
                             Some(id) => typed::load::<Customer, _>(&s, id).await.ok(),

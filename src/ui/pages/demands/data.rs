@@ -11,7 +11,7 @@ use crate::domain::care::{CareKind, CareStatus, CareTask};
 use crate::domain::customer::Customer;
 use crate::domain::demand::{Demand, DemandError, DemandLink, StatusFilter};
 use crate::domain::staff::Staff;
-use crate::store::{typed, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
 use crate::ui::data::all_of;
 use crate::ui::platform::now;
 use crate::ui::state::{app, store, AppState, AppStore};
@@ -183,7 +183,10 @@ impl Env {
     /// Turns a demand into a return-visit care task for its customer, linking both ways:
     /// the demand lists the task (`DemandLink::ReturnVisit`), the task names the demand as
     /// its plan (`CareKind::ReturnVisit { plan_id: <demand id> }`). One transaction.
-    pub async fn return_visit(&self, id: &str) -> Result<String, String> {
+    /// A demand whose latest return visit is still open (or not synced here yet) gets no
+    /// second one: that visit is given back as [`Visit::Exists`]; after it is done or
+    /// skipped, a new one can be planned.
+    pub async fn return_visit(&self, id: &str) -> Result<Visit, String> {
         let lang = self.state.lang.get_untracked();
         let by = self.actor_id()?;
         let st = &self.store;
@@ -196,6 +199,12 @@ impl Env {
                 "This demand has no customer: a return visit needs one",
             ));
         };
+        if let Some(last) = d.return_visits().last().map(str::to_string) {
+            match typed::load::<CareTask, _>(st, &last).await {
+                Ok(t) if !t.is_open() => {}
+                _ => return Ok(Visit::Exists(last)),
+            }
+        }
         let today = now().date();
         let due = d
             .due
@@ -206,7 +215,8 @@ impl Env {
         };
         let task_id = CareTask::task_id(&kind, &customer_id, due);
         let mut docs = Vec::new();
-        if typed::load::<CareTask, _>(st, &task_id).await.is_err() {
+        let existed = typed::load::<CareTask, _>(st, &task_id).await.is_ok();
+        if !existed {
             let task = CareTask {
                 id: task_id.clone(),
                 rev: None,
@@ -221,6 +231,35 @@ impl Env {
         d.add_link(DemandLink::ReturnVisit(task_id.clone()), &by, now());
         docs.push(typed::record_doc(&d).map_err(|e| self.store_msg(e))?);
         typed::bulk(st, docs).await.map_err(|e| self.store_msg(e))?;
-        Ok(task_id)
+        Ok(if existed {
+            Visit::Exists(task_id)
+        } else {
+            Visit::Created(task_id)
+        })
     }
+
+    /// The case numbers of the complaints `ids`, by id; a complaint that cannot be read here
+    /// (not synced yet) is left out. Read from the document, without the whole record.
+    pub async fn case_numbers(&self, ids: Vec<String>) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        for id in ids {
+            let doc = match self.store.get(&id).await {
+                Ok(doc) if !doc.deleted => doc,
+                _ => continue,
+            };
+            if let Some(no) = doc.body.get("case_no").and_then(|v| v.as_str()) {
+                if !no.is_empty() {
+                    out.insert(id, no.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What [`Env::return_visit`] did: the task it created, or the one that already exists.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Visit {
+    Created(String),
+    Exists(String),
 }

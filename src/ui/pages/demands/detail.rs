@@ -3,9 +3,14 @@
 //! the conversions (complaint, return-visit task) and the append-only history.
 
 use crate::domain::datefmt::Layout;
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+
+use crate::domain::care::CareTask;
 
 use crate::domain::demand::{
     Demand, DemandEventKind, DemandLink, DemandStatus, DemandType, MatrixCell, MatrixView, Override,
@@ -14,7 +19,7 @@ use crate::ui::i18n::t2;
 use crate::ui::platform::now;
 use crate::ui::state::app;
 
-use super::data::Loaded;
+use super::data::{Loaded, Visit};
 use super::dialog::{Modal, NeedUser};
 use super::move_dialog::focus_card_later;
 use super::{Ctx, MoveReq, RULES};
@@ -65,26 +70,66 @@ fn event_text(k: &DemandEventKind, zh: bool) -> String {
                 )
             }
         }
-        DemandEventKind::Linked(l) => link_text(l, zh),
+        DemandEventKind::Linked(l) => {
+            let (before, text, _) = link_parts(l, zh, &HashMap::new(), None);
+            format!("{before}{text}")
+        }
     }
 }
 
-fn link_text(l: &DemandLink, zh: bool) -> String {
-    match l {
-        DemandLink::Complaint(id) => {
-            format!("{}{id}", if zh { "转为投诉：" } else { "Complaint: " })
-        }
-        DemandLink::ReturnVisit(id) => {
-            format!(
-                "{}{id}",
-                if zh {
-                    "回访任务："
-                } else {
-                    "Return visit: "
-                }
-            )
-        }
+/// A return-visit task as staff know it: "计划回访 2026-12-07", from the due date its id
+/// ends with (readable before the task is synced), never the raw id.
+fn visit_label(task_id: &str, zh: bool) -> String {
+    match CareTask::due_of_id(task_id) {
+        Some(due) if zh => format!("计划回访 {}", due.layout("%Y-%m-%d")),
+        Some(due) => format!("Return visit planned for {}", due.layout("%Y-%m-%d")),
+        None if zh => "回访任务".into(),
+        None => "Return visit".into(),
     }
+}
+
+/// What a link says — the words before it, the link's text, where it goes: a complaint by
+/// its case number (`cases`, read from the complaint; until it is synced here, in words),
+/// a return visit by its planned date, to the customer's timeline (or the care page).
+fn link_parts(
+    l: &DemandLink,
+    zh: bool,
+    cases: &HashMap<String, String>,
+    customer: Option<&str>,
+) -> (&'static str, String, String) {
+    match l {
+        DemandLink::Complaint(id) => (
+            if zh {
+                "已转为投诉 "
+            } else {
+                "Converted to complaint "
+            },
+            cases.get(id).cloned().unwrap_or_else(|| {
+                (if zh {
+                    "（案件尚未同步到本设备）"
+                } else {
+                    "(case not synced to this device yet)"
+                })
+                .to_string()
+            }),
+            format!("/complaints/{id}"),
+        ),
+        DemandLink::ReturnVisit(id) => (
+            "",
+            visit_label(id, zh),
+            customer.map_or_else(|| "/care".to_string(), |c| format!("/customers/{c}")),
+        ),
+    }
+}
+
+fn link_view(
+    l: &DemandLink,
+    zh: bool,
+    cases: &HashMap<String, String>,
+    customer: Option<&str>,
+) -> impl IntoView {
+    let (before, text, href) = link_parts(l, zh, cases, customer);
+    view! { {before}<A href=href>{text}</A> }
 }
 
 fn placement(d: &Demand, view: MatrixView) -> (MatrixCell, Option<(String, String)>) {
@@ -114,6 +159,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     // The demand as this dialog's last action left it: shown while it is out of the list's
     // filter (marked done or dropped under "active"), so the result can be seen and undone.
     let acted = RwSignal::new(None::<Demand>);
+    // The case numbers of the complaints the demand is linked to, by complaint id.
+    let cases = RwSignal::new(HashMap::<String, String>::new());
     let found = move || -> Option<(Demand, Loaded, bool)> {
         ctx.loaded.with(|l| {
             let l = l.as_ref()?;
@@ -126,6 +173,31 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             }
         })
     };
+    let found_links = found.clone();
+    Effect::new(move |_| {
+        let missing: Vec<String> = found_links()
+            .map(|(d, _, _)| {
+                d.links
+                    .iter()
+                    .filter_map(|l| match l {
+                        DemandLink::Complaint(c) => Some(c.clone()),
+                        DemandLink::ReturnVisit(_) => None,
+                    })
+                    .filter(|c| cases.with_untracked(|k| !k.contains_key(c)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if missing.is_empty() {
+            return;
+        }
+        let env = ctx.env.get_value();
+        spawn_local(async move {
+            let got = env.case_numbers(missing).await;
+            if !got.is_empty() {
+                cases.try_update(|k| k.extend(got));
+            }
+        });
+    });
     let close_id = id.clone();
     let close = Callback::new(move |_: ()| {
         ctx.detail.set(None);
@@ -174,9 +246,19 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
         let env = ctx.env.get_value();
         spawn_local(async move {
             match env.return_visit(&id).await {
-                Ok(task) => state.tell(
-                    format!("已生成回访任务 {task}"),
-                    format!("Return-visit task {task} created"),
+                Ok(Visit::Created(task)) => state.tell(
+                    format!("已生成回访任务：{}", visit_label(&task, true)),
+                    format!("Return visit created: {}", visit_label(&task, false)),
+                ),
+                Ok(Visit::Exists(task)) => state.tell(
+                    format!(
+                        "该需求已有回访任务（{}），未重复生成",
+                        visit_label(&task, true)
+                    ),
+                    format!(
+                        "This demand already has a return visit ({}); no second one was created",
+                        visit_label(&task, false)
+                    ),
                 ),
                 Err(msg) => error.set(Some(msg)),
             }
@@ -242,6 +324,9 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                 let id_drop = id.clone();
                 let id_visit = id.clone();
                 let id_complaint = id.clone();
+                let converted = d.complaint().is_some();
+                let customer_id = d.customer_id.clone();
+                let known = cases.get();
                 view! {
                     {(!listed).then(|| view! {
                         <p class="small muted" data-testid="detail-unlisted">{t2(
@@ -299,15 +384,22 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                     })}
                     <h3>{t2("转办", "Follow-up")}</h3>
                     <div class="actions">
-                        <button type="button" data-testid="to-complaint" on:click=move |_| {
-                            navigate(&format!("/complaints/new?from_demand={id_complaint}"), Default::default());
-                        }>{t2("转为投诉…", "Convert to complaint…")}</button>
+                        {if converted {
+                            view! { <p class="small muted" data-testid="converted">{t2(
+                                "该需求已转为投诉（见下方案件），不再重复转为投诉。",
+                                "This demand has been converted to a complaint (the case is below); it is not converted again.",
+                            )}</p> }.into_any()
+                        } else {
+                            view! { <button type="button" data-testid="to-complaint" on:click=move |_| {
+                                navigate(&format!("/complaints/new?from_demand={id_complaint}"), Default::default());
+                            }>{t2("转为投诉…", "Convert to complaint…")}</button> }.into_any()
+                        }}
                         <button type="button" data-testid="to-visit" disabled=move || busy.get() || no_user
                             on:click=move |_| visit(id_visit.clone())>{t2("生成回访任务", "Create return visit")}</button>
                     </div>
                     {(!d.links.is_empty()).then(|| view! {
                         <ul class="dm-links" data-testid="links">
-                            {d.links.iter().map(|k| view! { <li>{link_text(k, zh)}</li> }).collect_view()}
+                            {d.links.iter().map(|k| view! { <li>{link_view(k, zh, &known, customer_id.as_deref())}</li> }).collect_view()}
                         </ul>
                     })}
                     {move || error.get().map(|e| view! { <p class="err" role="alert">{e}</p> })}
@@ -316,7 +408,10 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                         {d.history.iter().rev().map(|e| view! {
                             <li>
                                 <span class="small muted">{format!("{} · {} · ", e.at.layout("%Y-%m-%d %H:%M"), l.staff_name(Some(&e.by)))}</span>
-                                {event_text(&e.kind, zh)}
+                                {match &e.kind {
+                                    DemandEventKind::Linked(k) => link_view(k, zh, &known, customer_id.as_deref()).into_any(),
+                                    k => event_text(k, zh).into_any(),
+                                }}
                             </li>
                         }).collect_view()}
                     </ol>
