@@ -210,6 +210,15 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   expect(await h(9)).toBeGreaterThan(await h(7));
   expect(await h(9)).toBeCloseTo((await h(7)) * 6, 0);
   await expect(page.getByTestId('category-chart').locator('.series')).toHaveCount(4);
+  // Two categories with the same counts would draw one line: each line has its own dash
+  // pattern and its points sit a little apart, so neither hides the other.
+  const dashes = await page.getByTestId('category-chart').locator('.series polyline').evaluateAll(
+    (ls) => ls.map((l) => l.getAttribute('stroke-dasharray')));
+  expect(new Set(dashes).size).toBe(4);
+  const firstPoints = await page.getByTestId('category-chart').locator('.series').evaluateAll(
+    (gs) => gs.map((g) => g.querySelector('circle').getAttribute('cx')));
+  expect(new Set(firstPoints).size).toBe(4);
+  await expect(page.getByTestId('category-chart').locator('.legend svg line')).toHaveCount(4);
 
   // Leaders: service attitude 01 02 07, fees 03 05; 运营部 01 02 07 09; 李四 01 02 05 07.
   const cats = page.getByTestId('top-categories').locator('tbody tr');

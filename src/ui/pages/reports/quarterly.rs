@@ -331,6 +331,11 @@ const PALETTE: [&str; 6] = [
     "#9f1d20", "#1f5fa8", "#1f7a3a", "#a85b00", "#6b3fa0", "#5b6170",
 ];
 
+/// Each line's dash pattern, besides its colour: two categories with the same counts draw the
+/// same line, and the one drawn last would hide the other (QA 8 #12); dashed on top, both show.
+/// Their points are offset a little sideways for the same reason.
+const DASHES: [&str; 6] = ["none", "8 5", "3 4", "12 4 3 4", "2 7", "16 6"];
+
 /// One line per leading category across the quarter's months.
 fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
     let months_n = a.months.len().max(1);
@@ -355,8 +360,10 @@ fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
         .enumerate()
         .map(|(k, c)| {
             let colour = PALETTE[k % PALETTE.len()];
+            let dash = DASHES[k % DASHES.len()];
+            let nudge = (k as f64 - (cats.len() as f64 - 1.0) / 2.0) * 5.0;
             let pts: Vec<(f64, f64, u32)> = (0..a.months.len())
-                .map(|i| (band_center(i, months_n), y_of(value(i, *c), top), value(i, *c)))
+                .map(|i| (band_center(i, months_n) + nudge, y_of(value(i, *c), top), value(i, *c)))
                 .collect();
             let line = pts
                 .iter()
@@ -366,7 +373,7 @@ fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
             let name = labels::category(Some(*c), l);
             view! {
                 <g class="series" data-testid=format!("series-{}", labels::slug(c))>
-                    <polyline points=line fill="none" stroke=colour stroke-width="2.5"></polyline>
+                    <polyline points=line fill="none" stroke=colour stroke-width="2.5" stroke-dasharray=dash></polyline>
                     {pts.into_iter().map(|(x, y, v)| view! {
                         <circle cx=n(x) cy=n(y) r="3.5" fill=colour><title>{format!("{name}: {v}")}</title></circle>
                     }).collect_view()}
@@ -379,7 +386,15 @@ fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
         .enumerate()
         .map(|(k, c)| {
             let colour = PALETTE[k % PALETTE.len()];
-            view! { <span><i class="swatch" style=format!("background:{colour}")></i>{labels::category(Some(*c), l)}</span> }
+            let dash = DASHES[k % DASHES.len()];
+            view! {
+                <span>
+                    <svg class="swatch-line" viewBox="0 0 28 8" width="28" height="8" aria-hidden="true">
+                        <line x1="0" y1="4" x2="28" y2="4" stroke=colour stroke-width="2.5" stroke-dasharray=dash></line>
+                    </svg>
+                    {labels::category(Some(*c), l)}
+                </span>
+            }
         })
         .collect_view();
     let heading = l.t("主要类别的月度走势", "Leading categories by month");
