@@ -1008,6 +1008,9 @@ pub struct ImportParser {
     first_rows: Vec<(u64, String)>,
     /// Phone (normalised) → the name of an existing customer with it.
     existing_phones: HashMap<String, String>,
+    /// Today, when known: a birthday or an opening date after it is refused (a greeting would be
+    /// planned for someone not born yet).
+    today: Option<NaiveDate>,
     record: csv::StringRecord,
     done: bool,
 }
@@ -1076,6 +1079,7 @@ impl ImportParser {
             seen_phones: HashMap::new(),
             first_rows: Vec::new(),
             existing_phones: HashMap::new(),
+            today: None,
             record: csv::StringRecord::new(),
             done: false,
         })
@@ -1087,6 +1091,12 @@ impl ImportParser {
             .into_iter()
             .map(|a| a.trim().to_lowercase())
             .collect();
+        self
+    }
+
+    /// Refuses a row whose birthday or opening date comes after `today`.
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
         self
     }
 
@@ -1373,6 +1383,12 @@ impl ImportParser {
                 format!("{}“{raw}”不是有效日期", field.label(true)),
                 format!("{} “{raw}” is not a valid date", field.label(false)),
             );
+        } else if d > self.today && self.today.is_some() {
+            bad.add(
+                format!("{}“{raw}”晚于今天", field.label(true)),
+                format!("{} “{raw}” is after today", field.label(false)),
+            );
+            return None;
         }
         d
     }
@@ -1992,6 +2008,24 @@ mod tests {
             ImportError::Empty
         );
         assert!(ImportError::Undecodable.message(true).contains("GBK"));
+    }
+
+    #[test]
+    fn an_import_refuses_a_date_after_today_when_told_today() {
+        let text = "姓名,手机,开户日期,生日\n甲,13800000001,,2090-01-01\n乙,13800000002,2019-03-05,1985-01-01\n";
+        let rows = |today: Option<NaiveDate>| {
+            let mut p = ImportParser::new(text.as_bytes(), None).unwrap();
+            if let Some(t) = today {
+                p = p.with_today(t);
+            }
+            p.next_chunk(10)
+        };
+        let told = rows(Some(d(2026, 12, 4)));
+        let e = told[0].as_ref().unwrap_err();
+        assert!(e.reason.zh.contains("生日“2090-01-01”晚于今天"), "{e:?}");
+        assert!(told[1].is_ok());
+        // Not told today (a tool run without a clock): as before.
+        assert!(rows(None)[0].is_ok());
     }
 
     #[test]

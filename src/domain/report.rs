@@ -712,6 +712,22 @@ fn fmt_time(t: NaiveDateTime) -> String {
     t.layout("%Y-%m-%d %H:%M")
 }
 
+/// A report's CSV writer: UTF-8 with a BOM (so that Excel reads the Chinese), flexible rows,
+/// and the summary's header (section, item, count, share, case numbers) in `lang`.
+fn summary_writer(lang: Language) -> Result<csv::Writer<Vec<u8>>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(UTF8_BOM.to_vec());
+    w.write_record([
+        lang.pick("分组", "Section"),
+        lang.pick("项目", "Item"),
+        lang.pick("数量", "Count"),
+        lang.pick("占比", "Share"),
+        lang.pick("案件编号", "Case numbers"),
+    ])?;
+    Ok(w)
+}
+
 /// The quarterly analysis as CSV, as the monthly report's (UTF-8 with a BOM, labels in
 /// `lang`; section, item, count, share, case numbers): the quarter's total, each month's
 /// count, overdue cases and categories, and the leading categories, departments and staff.
@@ -727,17 +743,8 @@ pub fn quarterly_analysis_csv(
             .join(" ")
     };
     let total = q.total.count;
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(UTF8_BOM.to_vec());
+    let mut w = summary_writer(lang)?;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    w.write_record([
-        l("分组", "Section"),
-        l("项目", "Item"),
-        l("数量", "Count"),
-        l("占比", "Share"),
-        l("案件编号", "Case numbers"),
-    ])?;
     let mut row = |section: &str, item: String, count: u32, share: String, cases: String| {
         w.write_record([
             safe_cell(section),
@@ -831,18 +838,8 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
             .join(" ")
     };
     let total = report.total.count;
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(UTF8_BOM.to_vec());
+    let mut w = summary_writer(lang)?;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-
-    w.write_record([
-        l("分组", "Section"),
-        l("项目", "Item"),
-        l("数量", "Count"),
-        l("占比", "Share"),
-        l("案件编号", "Case numbers"),
-    ])?;
     let mut row = |section: &str, item: String, f: &Figure, share: String| {
         w.write_record([
             safe_cell(section),

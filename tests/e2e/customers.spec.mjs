@@ -22,6 +22,7 @@ const CSV = [
   '赵六,12345,310000000004,2022-01-01,,普通,中',
   '钱七,13600003333,310000000001,2022-01-01,,普通,中',
   '孙八,13500004444,310000000006,2022-13-45,,普通,中',
+  '周九,13500005555,310000000007,,2090-01-01,普通,中',
 ].join('\r\n') + '\r\n';
 
 // "姓名;手机;客户号;等级\r\n张三;13811112222;320000000009;贵宾\r\n" in GBK (not valid UTF-8).
@@ -35,9 +36,9 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await page.getByTestId('import-file').setInputFiles(tmpFile('customers.csv', CSV));
 
   // The report: every bad row with its line and reason.
-  await expect(page.getByTestId('import-summary')).toHaveText('共 6 行：有效 2 行，有误 4 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 7 行：有效 2 行，有误 5 行');
   const errors = page.getByTestId('import-error-row');
-  await expect(errors).toHaveCount(4);
+  await expect(errors).toHaveCount(5);
   await expect(errors.nth(0)).toContainText('第 4 行');
   await expect(errors.nth(0)).toContainText('缺少姓名');
   await expect(errors.nth(1)).toContainText('第 5 行');
@@ -46,6 +47,9 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await expect(errors.nth(2)).toContainText('重复');
   await expect(errors.nth(3)).toContainText('第 7 行');
   await expect(errors.nth(3)).toContainText('2022-13-45');
+  // A birthday after today would plan a greeting for someone not born yet.
+  await expect(errors.nth(4)).toContainText('第 8 行');
+  await expect(errors.nth(4)).toContainText('生日“2090-01-01”晚于今天');
   // The guessed mapping is shown and editable; the preview shows phones masked.
   await expect(page.getByTestId('map-col-1')).toHaveValue('1');
   await expect(page.getByTestId('import-preview')).toContainText('138****5678');

@@ -225,7 +225,8 @@ pub fn ImportPage() -> impl IntoView {
             let mut parser = match ImportParser::from_text(&data, encoding, Some(map)) {
                 Ok(p) => p
                     .with_existing_accounts(accounts)
-                    .with_existing_phones(phones),
+                    .with_existing_phones(phones)
+                    .with_today(state.today.get_untracked()),
                 Err(e) => {
                     file_error.set(Some(e.message(state.zh())));
                     busy.set(false);

@@ -114,3 +114,23 @@ pub fn ReportsPage() -> impl IntoView {
         </div>
     }
 }
+
+/// Hands a report's CSV (as the domain wrote it) to the browser as the file `name`, and says
+/// so (`done`: Chinese, English) or why it failed.
+fn save_csv(made: Result<Vec<u8>, csv::Error>, name: &str, done: (String, String)) {
+    let state = crate::ui::state::app();
+    match made {
+        Ok(bytes) => {
+            // The domain writes UTF-8 with a BOM; the BOM survives as U+FEFF.
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            crate::ui::platform::download(name, "text/csv;charset=utf-8", &text);
+            state.tell(done.0, done.1);
+        }
+        Err(e) => state.warn(
+            state
+                .lang
+                .get_untracked()
+                .s(format!("导出失败：{e}"), format!("Export failed: {e}")),
+        ),
+    }
+}

@@ -17,7 +17,7 @@ use crate::domain::report::{
 };
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{download, now, window};
+use crate::ui::platform::{now, window};
 use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
@@ -94,20 +94,14 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
         let Some(Ok(Some((r, _)))) = report.get_untracked() else {
             return;
         };
-        let l = lang.get_untracked();
-        match monthly_report_csv(&r, l.into()) {
-            Ok(bytes) => {
-                // The domain writes UTF-8 with a BOM; the BOM survives as U+FEFF.
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let name = format!("kefu-monthly-report-{}-{:02}.csv", r.year, r.month);
-                download(&name, "text/csv;charset=utf-8", &text);
-                state.tell(
-                    format!("已导出 {} 年 {} 月报告（CSV）", r.year, r.month),
-                    format!("Exported the report for {}-{:02} (CSV)", r.year, r.month),
-                );
-            }
-            Err(e) => state.warn(l.s(format!("导出失败：{e}"), format!("Export failed: {e}"))),
-        }
+        super::save_csv(
+            monthly_report_csv(&r, lang.get_untracked().into()),
+            &format!("kefu-monthly-report-{}-{:02}.csv", r.year, r.month),
+            (
+                format!("已导出 {} 年 {} 月报告（CSV）", r.year, r.month),
+                format!("Exported the report for {}-{:02} (CSV)", r.year, r.month),
+            ),
+        );
     };
     let ready = move || matches!(report.get(), Some(Ok(Some(_))));
 

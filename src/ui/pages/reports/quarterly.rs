@@ -13,7 +13,7 @@ use crate::domain::report::{
 };
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{download, now, window};
+use crate::ui::platform::{now, window};
 use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
@@ -70,20 +70,14 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
         let Some(Ok(Some((a, _)))) = analysis.get_untracked() else {
             return;
         };
-        let l = lang.get_untracked();
-        match quarterly_analysis_csv(&a, l.into()) {
-            Ok(bytes) => {
-                // The domain writes UTF-8 with a BOM; the BOM survives as U+FEFF.
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let name = format!("kefu-quarterly-analysis-{}Q{}.csv", a.year, a.quarter);
-                download(&name, "text/csv;charset=utf-8", &text);
-                state.tell(
-                    format!("已导出 {} 年第 {} 季度分析（CSV）", a.year, a.quarter),
-                    format!("Exported the analysis for {} Q{} (CSV)", a.year, a.quarter),
-                );
-            }
-            Err(e) => state.warn(l.s(format!("导出失败：{e}"), format!("Export failed: {e}"))),
-        }
+        super::save_csv(
+            quarterly_analysis_csv(&a, lang.get_untracked().into()),
+            &format!("kefu-quarterly-analysis-{}Q{}.csv", a.year, a.quarter),
+            (
+                format!("已导出 {} 年第 {} 季度分析（CSV）", a.year, a.quarter),
+                format!("Exported the analysis for {} Q{} (CSV)", a.year, a.quarter),
+            ),
+        );
     };
     let ready = move || matches!(analysis.get(), Some(Ok(Some(_))));
 
