@@ -619,3 +619,29 @@ test('a demand turned into a complaint shows its case number as a link and is no
   await detail.getByTestId('to-visit').click();
   await expect(page.locator('.notice')).toContainText('This demand already has a return visit (Return visit planned for');
 });
+
+test('the same demand\'s intake open in two tabs: the second to save is refused in words, and there is one case', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await seedBackup(page, [{ _id: 'customer:01JDEMANDTWOTABS0000000001', type: 'customer', kind: 'Individual', name: '孙二娘',
+    tier: 'Normal', value: 'Medium', lifecycle: 'Existing', branch: 'BR01', phone: '13812340000' }]);
+  await start(page);
+  await addDemand(page, { desc: '对账单多次寄错，要求投诉', kind: 1, urgency: 4, importance: 4, customer: '孙二娘' });
+  await page.getByTestId('mode-list').click();
+  await page.getByTestId('demand-table').getByRole('button', { name: '对账单多次寄错，要求投诉' }).click();
+  await page.getByTestId('demand-detail').getByTestId('to-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/new\?from_demand=/);
+  await expect(page.locator('#c-phone')).toHaveValue('13812340000');
+  const url = new URL(page.url());
+  const other = await context.newPage();
+  await open(other, url.pathname + url.search);
+  await expect(other.locator('#c-phone')).toHaveValue('13812340000');
+  // The first tab saves: a case.
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  // The second is refused, in words, and stays on its form.
+  await other.getByTestId('save-complaint').click();
+  await expect(other.getByTestId('save-error')).toContainText('该需求已转为投诉，不再重复转为投诉');
+  await expect(other).toHaveURL(/\/complaints\/new/);
+  await open(page, '/complaints');
+  await expect(page.getByTestId('complaint-row')).toHaveCount(1);
+});

@@ -213,11 +213,19 @@ fn aside_summary(kept: &[IntakeForm]) -> Option<(String, usize)> {
     kept.last().map(|f| (f.label(), kept.len()))
 }
 
+/// A demand is turned into a complaint once (Chinese, English).
+const ALREADY_CONVERTED: (&str, &str) = (
+    "该需求已转为投诉，不再重复转为投诉；请在需求详情中打开已有案件。",
+    "This demand has already been converted to a complaint; it is not converted again. Open the case from the demand's details.",
+);
+
 /// Why saving failed.
 enum SaveError {
     Invalid(Vec<FieldError>),
     Classify(ComplaintError),
     Store(StoreError),
+    /// The demand was turned into a complaint meanwhile (another tab or device): its case.
+    AlreadyConverted,
 }
 
 impl SaveError {
@@ -235,6 +243,7 @@ impl SaveError {
                 .join(&lang.s("；", "; ")),
             SaveError::Classify(e) => lang.s(e.zh(), e.en()),
             SaveError::Store(e) => e.message(lang.is_zh()),
+            SaveError::AlreadyConverted => lang.s(ALREADY_CONVERTED.0, ALREADY_CONVERTED.1),
         }
     }
 }
@@ -273,10 +282,7 @@ pub fn IntakePage() -> impl IntoView {
                     // A demand is turned into a complaint once: a second conversion (an
                     // old link, another tab) is refused in words, the form left as it was.
                     Ok(d) if d.complaint().is_some() => {
-                        save_error.try_set(Some((
-                            "该需求已转为投诉，不再重复转为投诉；请在需求详情中打开已有案件。".into(),
-                            "This demand has already been converted to a complaint; it is not converted again. Open the case from the demand's details.".into(),
-                        )));
+                        save_error.try_set(Some(SaveError::AlreadyConverted.texts()));
                     }
                     Ok(d) => {
                         let customer = match &d.customer_id {
@@ -386,6 +392,15 @@ pub fn IntakePage() -> impl IntoView {
             let draft = f.draft();
             type Saved = (Complaint, Option<String>, Option<StoreError>);
             let result: Result<Saved, SaveError> = async {
+                // Turned into a complaint meanwhile (the same demand's intake open in another
+                // tab, or on another device, saved first): not a second case.
+                if let Some(did) = &f.from_demand {
+                    if let Ok(d) = typed::load::<Demand, _>(&store, did).await {
+                        if d.complaint().is_some() {
+                            return Err(SaveError::AlreadyConverted);
+                        }
+                    }
+                }
                 let received = draft.received_at.unwrap_or(now);
                 let (case_no, code_given_up) = reserve_case_number(&store, received.date())
                     .await
