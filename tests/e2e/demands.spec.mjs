@@ -553,13 +553,18 @@ test('a demand dialog holds the keyboard focus and gives it back to its opener o
   await expect(opener).toBeFocused();
 });
 
+/** A customer (seeded) with one urgent, important demand of theirs, shown as the list. */
+async function customerWithDemand(page, customer, desc) {
+  await seedBackup(page, [{ type: 'customer', kind: 'Individual', lifecycle: 'Existing', branch: 'BR01', ...customer }]);
+  await start(page);
+  await addDemand(page, { desc, kind: 1, urgency: 4, importance: 4, customer: customer.name });
+  await page.getByTestId('mode-list').click();
+}
+
 test('a demand turned into a complaint shows its case number as a link and is not turned into one twice; a return visit is confirmed, readable and not made twice', async ({ page }) => {
   test.setTimeout(120_000);
-  await seedBackup(page, [{ _id: 'customer:01JDEMANDLINKS000000000001', type: 'customer', kind: 'Individual', name: '钱大户',
-    tier: 'Vip', value: 'High', lifecycle: 'Existing', branch: 'BR01', phone: '13812345678' }]);
-  await start(page);
-  await addDemand(page, { desc: '营业部多次未回电，要求投诉', kind: 1, urgency: 4, importance: 4, customer: '钱大户' });
-  await page.getByTestId('mode-list').click();
+  await customerWithDemand(page, { _id: 'customer:01JDEMANDLINKS000000000001', name: '钱大户', tier: 'Vip',
+    value: 'High', phone: '13812345678' }, '营业部多次未回电，要求投诉');
   const table = page.getByTestId('demand-table');
   const detail = page.getByTestId('demand-detail');
   const openDetail = async () => {
@@ -622,11 +627,8 @@ test('a demand turned into a complaint shows its case number as a link and is no
 
 test('the same demand\'s intake open in two tabs: the second to save is refused in words, and there is one case', async ({ page, context }) => {
   test.setTimeout(120_000);
-  await seedBackup(page, [{ _id: 'customer:01JDEMANDTWOTABS0000000001', type: 'customer', kind: 'Individual', name: '孙二娘',
-    tier: 'Normal', value: 'Medium', lifecycle: 'Existing', branch: 'BR01', phone: '13812340000' }]);
-  await start(page);
-  await addDemand(page, { desc: '对账单多次寄错，要求投诉', kind: 1, urgency: 4, importance: 4, customer: '孙二娘' });
-  await page.getByTestId('mode-list').click();
+  await customerWithDemand(page, { _id: 'customer:01JDEMANDTWOTABS0000000001', name: '孙二娘', tier: 'Normal',
+    value: 'Medium', phone: '13812340000' }, '对账单多次寄错，要求投诉');
   await page.getByTestId('demand-table').getByRole('button', { name: '对账单多次寄错，要求投诉' }).click();
   await page.getByTestId('demand-detail').getByTestId('to-complaint').click();
   await expect(page).toHaveURL(/\/complaints\/new\?from_demand=/);
