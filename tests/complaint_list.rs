@@ -9,7 +9,7 @@ use kefu::domain::staff::{Actor, Role};
 use kefu::store::idb_store::IdbStore;
 use kefu::store::{typed, DocStore, Schema};
 use kefu::ui::pages::complaints::model::ListFilter;
-use kefu::ui::pages::complaints::repo::{list_page, ListResult, PAGE_SIZE};
+use kefu::ui::pages::complaints::repo::{list_page, ListResult, PAGE_SIZE, SCAN_BOUND};
 use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen_test::*;
 
@@ -29,6 +29,11 @@ fn case(i: u32) -> Complaint {
 
 /// Case `i`, received `i` minutes after 09:00, whose narrative says 强制平仓 when `forced`.
 fn case_saying(i: u32, forced: bool) -> Complaint {
+    case_received(i, forced, Duration::minutes(i.into()))
+}
+
+/// Case `i`, received `after` 09:00, whose narrative says 强制平仓 when `forced`.
+fn case_received(i: u32, forced: bool, after: Duration) -> Complaint {
     let draft = Draft {
         complainant: Complainant {
             name: format!("客户{i}"),
@@ -36,7 +41,7 @@ fn case_saying(i: u32, forced: bool) -> Complaint {
             ..Complainant::default()
         },
         channel: Some(Channel::InPerson),
-        received_at: Some(t0() + Duration::minutes(i.into())),
+        received_at: Some(t0() + after),
         narrative: match forced {
             true => format!("第 {i} 号：强制平仓前未通知"),
             false => format!("第 {i} 号：营业部排队时间长"),
@@ -166,4 +171,35 @@ async fn a_page_filled_before_the_end_offers_no_empty_next_page() {
     for n in [name, name2] {
         IdbStore::delete_database(&n).await.unwrap();
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_search_over_exactly_the_bound_says_it_reached_the_end() {
+    // As many cases as one page's scan may read (a second apart), one in a hundred matching: the scan reads
+    // them all and must know it reached the end (no "not searched to the end", no empty
+    // next page). One case more, and the scan stops short of it and says so.
+    let n = SCAN_BOUND as u32;
+    let cases: Vec<Complaint> = (0..n)
+        .map(|i| case_received(i, i.is_multiple_of(100), Duration::seconds(i.into())))
+        .collect();
+    let (name, s) = fresh(&cases).await;
+    let f = ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()));
+    let pages = all_pages(&s, &f).await;
+    assert_eq!(pages.len(), 1, "one page, no empty one after it");
+    let (nums, r) = &pages[0];
+    assert_eq!(nums.len(), 20);
+    assert_eq!(
+        (r.scanned, r.bounded, r.next.is_none()),
+        (SCAN_BOUND, false, true)
+    );
+
+    let newest = case_received(n, true, Duration::seconds(n.into()));
+    s.bulk(vec![typed::to_doc(&newest).unwrap()]).await.unwrap();
+    let pages = all_pages(&s, &f).await;
+    let sizes: Vec<(usize, bool)> = pages.iter().map(|(n, r)| (n.len(), r.bounded)).collect();
+    // Newest first: the new case matches, then 19 of the first 2,000; 0 is left past the bound.
+    assert_eq!(sizes, [(20, true), (1, false)]);
+    assert_eq!(pages[0].1.total, Some(u64::from(n) + 1));
+    assert_eq!(pages[1].0, [0]);
+    IdbStore::delete_database(&name).await.unwrap();
 }

@@ -365,8 +365,13 @@ pub async fn list_page(
     // twice as many, up to a chunk, and never past the bound.
     let mut ask = PAGE_SIZE + 1;
     loop {
+        // The read that reaches the bound asks for one row past it: a row there means the
+        // scan stopped short of the end; none, that it reached the end (so a search over
+        // exactly the bound's number of cases does not offer an empty next page).
+        let left = SCAN_BOUND - out.scanned;
+        let last_read = ask >= left;
         let mut q = Query::new(p.index, p.range.clone())
-            .limit(ask.min(SCAN_BOUND - out.scanned))
+            .limit(if last_read { left + 1 } else { ask })
             .after(cursor.clone());
         if p.descending {
             q = q.descending();
@@ -377,7 +382,12 @@ pub async fn list_page(
         out.scanned += page.corrupt.len();
         out.read += page.rows.len() + page.corrupt.len();
         let mut rows = page.rows.into_iter();
+        let mut taken = page.corrupt.len();
         while let Some((c, pos)) = rows.next() {
+            if last_read && taken >= left {
+                return bounded(store, &p, out, cursor).await;
+            }
+            taken += 1;
             out.scanned += 1;
             if f.matches(&c, cal, now) {
                 out.rows.push(c);
@@ -402,12 +412,23 @@ pub async fn list_page(
             Some(c) => cursor = Some(c),
         }
         if out.scanned >= SCAN_BOUND {
-            out.bounded = true;
-            out.next = cursor;
-            out.total = Some(store.count(p.index, &p.range).await?);
-            return Ok(out);
+            return bounded(store, &p, out, cursor).await;
         }
     }
+}
+
+/// `out` as a scan stopped at the bound: the next page starts after `cursor`, and the page
+/// says how many rows the index holds for the filter.
+async fn bounded(
+    store: &AppStore,
+    p: &Plan,
+    mut out: ListResult,
+    cursor: Option<Cursor>,
+) -> Result<ListResult, StoreError> {
+    out.bounded = true;
+    out.next = cursor;
+    out.total = Some(store.count(p.index, &p.range).await?);
+    Ok(out)
 }
 
 /// Counts for the dashboard and the list header.
