@@ -73,8 +73,26 @@ test('a narrative with a long link stays inside a phone screen and an A4 sheet',
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByTestId('narrative')).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  // The record as printed on A4 (794 px wide).
+  // The deadlines read as cards: each limit's name across the card on one line, its due time
+  // and state under their names, all inside the screen.
   const caseUrl = new URL(page.url()).pathname;
+  const within = (box) => box.x >= 0 && box.x + box.width <= 390;
+  const first = page.getByTestId('clocks').locator('tbody tr').first();
+  const name = await first.locator('td').first().boundingBox();
+  expect(name.width).toBeGreaterThan(250);
+  expect(name.height).toBeLessThan(40);
+  expect(within(await first.locator('td').last().boundingBox())).toBe(true);
+  expect(await first.locator('td').nth(1).evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"到期时间"');
+  // So does the list: case, status and deadline in sight, the category on a line or two.
+  await page.locator('.nav a[href="/complaints"]').click();
+  const row = page.getByTestId('complaint-row').first();
+  await expect(row).toContainText('链接女士');
+  for (const i of [0, 3, 5, 6]) expect(within(await row.locator('td').nth(i).boundingBox()), `cell ${i}`).toBe(true);
+  expect((await row.locator('td').nth(3).boundingBox()).width).toBeGreaterThan(120);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The header scrolls away with the page instead of keeping a sixth of the screen.
+  expect(await page.locator('header.top').evaluate((h) => getComputedStyle(h).position)).toBe('static');
+  // The record as printed on A4 (794 px wide).
   await page.setViewportSize({ width: 794, height: 1123 });
   await page.emulateMedia({ media: 'print' });
   await open(page, `${caseUrl}/print`);

@@ -563,7 +563,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
         <section class="panel">
             <h2>{t2("时限", "Deadlines")}</h2>
             <div class="table-wrap">
-            <table class="clocks" data-testid="clocks">
+            <table class="clocks stack" data-testid="clocks">
                 <thead><tr>
                     <th>{l("时限", "Deadline")}</th><th>{l("到期时间", "Due")}</th>
                     <th>{l("完成时间", "Met at")}</th><th>{l("状态", "State")}</th>
@@ -573,10 +573,10 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
                     let kind = k.kind;
                     view! {
                         <tr data-testid=format!("clock-{}", slug(kind)) class:regulatory=kind.is_regulatory()>
-                            <td>{move || lang.get().t(kind.zh(), kind.en())}</td>
-                            <td>{fmt_dt(k.due)}</td>
-                            <td>{k.met_at.map(fmt_dt).unwrap_or_else(|| "—".into())}</td>
-                            <td>{move || { let (cls, text) = clock_words(k.state, lang.get()); view! { <span class=format!("badge {cls}")>{text}</span> } }}</td>
+                            <td class="wide">{move || lang.get().t(kind.zh(), kind.en())}</td>
+                            <td data-label=l("到期时间", "Due")>{fmt_dt(k.due)}</td>
+                            <td data-label=l("完成时间", "Met at")>{k.met_at.map(fmt_dt).unwrap_or_else(|| "—".into())}</td>
+                            <td class="wide" data-label=l("状态", "State")>{move || { let (cls, text) = clock_words(k.state, lang.get()); view! { <span class=format!("badge {cls}")>{text}</span> } }}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -198,7 +198,7 @@ pub fn ListPage() -> impl IntoView {
                 let empty = r.rows.is_empty();
                 view! {
                     <div class="table-wrap">
-                    <table data-testid="complaint-table">
+                    <table class="stack" data-testid="complaint-table">
                         <thead><tr>
                             <th>{t2("案件编号", "Case")}</th><th>{t2("受理时间", "Received")}</th>
                             <th>{t2("投诉人", "Complainant")}</th><th>{t2("类别", "Category")}</th>
@@ -213,13 +213,13 @@ pub fn ListPage() -> impl IntoView {
                             let href = format!("/complaints/{}", c.id);
                             view! {
                                 <tr class:overdue=u == Urgency::Overdue class:due-today=u == Urgency::DueToday data-testid="complaint-row">
-                                    <td><A href=href>{c.case_no.clone()}</A></td>
-                                    <td>{fmt_dt(c.received_at)}</td>
-                                    <td>{c.complainant.name.clone()}</td>
-                                    <td>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>
-                                    <td>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>
-                                    <td><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status.zh(), status.en())}</span></td>
-                                    <td>
+                                    <td data-label=move || lang.get().t("案件编号", "Case")><A href=href>{c.case_no.clone()}</A></td>
+                                    <td data-label=move || lang.get().t("受理时间", "Received")>{fmt_dt(c.received_at)}</td>
+                                    <td data-label=move || lang.get().t("投诉人", "Complainant")>{c.complainant.name.clone()}</td>
+                                    <td data-label=move || lang.get().t("类别", "Category")>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>
+                                    <td data-label=move || lang.get().t("严重程度", "Severity")>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>
+                                    <td data-label=move || lang.get().t("状态", "Status")><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status.zh(), status.en())}</span></td>
+                                    <td class="wide" data-label=move || lang.get().t("时限", "Deadline")>
                                         {deadline.map(fmt_dt).unwrap_or_else(|| "—".into())}
                                         {move || match u {
                                             Urgency::Overdue => Some(view! { " " <span class="badge bad">{lang.get().t("已超时", "Overdue")}</span> }),
