@@ -158,3 +158,32 @@ test('the care list can show only the tasks due today or earlier, as the dashboa
   await expect(tasks).toHaveCount(5);
   await expect(page.getByTestId('care-due-filter')).toHaveCount(0);
 });
+
+test('a long care list shows the first hundred tasks due and more on request, none left out', async ({ page }) => {
+  const pad = (n) => String(n).padStart(2, '0');
+  const day = (days) => {
+    const d = new Date();
+    d.setDate(d.getDate() + days);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+  // 230 return visits asked for by hand, due over the next 23 days, ten a day.
+  const tasks = Array.from({ length: 230 }, (_, n) => {
+    const due = day(1 + Math.floor(n / 10));
+    return { _id: `care_task:visit.demand${n}:${CUSTOMER_ID}:${due}`, type: 'care_task', customer_id: CUSTOMER_ID,
+      kind: { ReturnVisit: { plan_id: `demand:${n}` } }, due, status: 'Open' };
+  });
+  await seedBackup(page, [...seedDocs(), ...tasks]);
+  await setUpStaff(page);
+  await open(page, '/care');
+  const shown = page.getByTestId('care-task');
+  const more = page.getByTestId('care-more');
+  // With 周杰's birthday and account anniversary generated on opening: 232 open tasks.
+  await expect(shown).toHaveCount(100);
+  await expect(shown.first()).toContainText(day(1));
+  await more.click();
+  await expect(shown).toHaveCount(200);
+  await more.click();
+  await expect(shown).toHaveCount(232);
+  await expect(more).toHaveCount(0);
+  await expect(shown.last()).toContainText(day(23));
+});

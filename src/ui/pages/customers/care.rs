@@ -53,6 +53,9 @@ pub(crate) fn due_by(today: NaiveDate) -> KeyRange {
 /// How many days ahead tasks are generated unless the user picks another horizon.
 pub(crate) const HORIZON_DAYS: u32 = 30;
 
+/// Open tasks shown at first, and added by each 显示更多 (a branch's 30 days can hold hundreds).
+const SHOWN_STEP: usize = 100;
+
 /// Writes the tasks due from today to `today + horizon` that do not exist yet, and withdraws
 /// the open ones generated earlier that no longer apply (`stale_tasks`). Returns how many were
 /// written and how many withdrawn.
@@ -181,12 +184,20 @@ pub fn CarePage() -> impl IntoView {
     // `?due=today`: only the tasks due today or earlier (the dashboard's figure opens these).
     let due_today = Memo::new(move |_| query.read().get("due").as_deref() == Some("today"));
 
+    // How many open tasks are shown; one more is read, to know whether there are more.
+    let shown = RwSignal::new(SHOWN_STEP);
     let open_tasks = Res::new(move || {
         state.changes.track();
         // A task's "overdue" is judged by today's date: read again when it turns.
         let today = state.today.get();
         let due = due_today.get().then_some(today);
-        async move { load_tasks(true, 500, due).await }
+        let n = shown.get();
+        async move {
+            let mut rows = load_tasks(true, n + 1, due).await?;
+            let more = rows.len() > n;
+            rows.truncate(n);
+            Ok::<_, String>((rows, more))
+        }
     });
     let closed_tasks = Res::new(move || {
         state.changes.track();
@@ -298,15 +309,26 @@ pub fn CarePage() -> impl IntoView {
                 {move || match open_tasks.get() {
                     None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
                     Some(Err(m)) => view! { <p class="err" role="alert">{m}</p> }.into_any(),
-                    Some(Ok(rows)) if rows.is_empty() => view! { <p class="muted" data-testid="care-empty">{t2("暂无待办任务", "No open tasks")}</p> }.into_any(),
-                    Some(Ok(rows)) => view! {
-                        <ul class="care-tasks" data-testid="care-tasks">
-                            {rows.into_iter().map(|r| {
-                                let focus = focus_id.get().as_deref() == Some(r.task.id.as_str());
-                                view! { <TaskItem row=r focus=focus/> }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Some(Ok((rows, _))) if rows.is_empty() => view! { <p class="muted" data-testid="care-empty">{t2("暂无待办任务", "No open tasks")}</p> }.into_any(),
+                    Some(Ok((rows, more))) => {
+                        let n = rows.len();
+                        view! {
+                            <ul class="care-tasks" data-testid="care-tasks">
+                                {rows.into_iter().map(|r| {
+                                    let focus = focus_id.get().as_deref() == Some(r.task.id.as_str());
+                                    view! { <TaskItem row=r focus=focus/> }
+                                }).collect_view()}
+                            </ul>
+                            {more.then(|| view! {
+                                <p class="row">
+                                    <span class="muted small">{move || if zh() { format!("已显示最早到期的 {n} 项") } else { format!("Showing the {n} due first") }}</span>
+                                    <button type="button" data-testid="care-more" on:click=move |_| shown.update(|s| *s += SHOWN_STEP)>
+                                        {t2("显示更多", "Show more")}
+                                    </button>
+                                </p>
+                            })}
+                        }.into_any()
+                    }
                 }}
             </section>
             <PlanSection/>
