@@ -159,12 +159,26 @@ test('the monthly report counts September by hand, drills down and exports CSV',
     await expect(drill.getByRole('link', { name: caseNo(n) })).toHaveAttribute('href', `/complaints/complaint:E2E${String(n).padStart(2, '0')}`);
   }
   await expect(drill).not.toContainText(caseNo(2));
+  // The keyboard: the sheet takes the focus; Escape closes it from anywhere, and the focus
+  // goes back to the figure that opened it (closed by 关闭 or by Escape).
+  const focusIn = (testid) => page.evaluate((t) => !!document.activeElement?.closest(`[data-testid="${t}"]`), testid);
+  await expect.poll(() => focusIn('drill')).toBe(true);
   await drill.getByTestId('drill-close').click();
   await expect(drill).toHaveCount(0);
+  await expect(count('channel-phone')).toBeFocused();
   await count('staff-李四').click();
   await expect(page.getByTestId('drill').getByTestId('drill-row')).toHaveCount(3);
   await expect(page.getByTestId('drill')).toContainText(caseNo(2));
-  await page.getByTestId('drill-close').click();
+  await expect.poll(() => focusIn('drill')).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(drill).toHaveCount(0);
+  await expect(count('staff-李四')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(drill).toBeVisible();
+  await count('total').focus();
+  await page.keyboard.press('Escape');
+  await expect(drill).toHaveCount(0);
+  await expect(count('total')).toBeFocused();
 
   // CSV: UTF-8 with a BOM, the summary rows and one row per case.
   const downloadPromise = page.waitForEvent('download');

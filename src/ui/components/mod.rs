@@ -1,5 +1,6 @@
 //! components: small reusable pieces shared by pages.
 
+pub mod dialog;
 pub mod sync_status;
 
 use crate::ui::i18n::t2;

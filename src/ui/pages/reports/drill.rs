@@ -1,5 +1,6 @@
 //! reports/drill: every figure opens the cases behind it: a side sheet listing them, a page at
-//! a time, each linked to its case page `/complaints/<id>`.
+//! a time, each linked to its case page `/complaints/<id>`. The sheet takes the keyboard as every
+//! dialog does (`components::dialog`), without holding the report: it can be read beside it.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use crate::domain::complaint::Complaint;
 use crate::domain::report::Figure;
 use crate::store::typed;
+use crate::ui::components::dialog::keyboard_dialog;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
@@ -82,11 +84,19 @@ fn DrillPanel(drill: Drill, on_close: impl Fn() + Copy + Send + Sync + 'static) 
         }
     });
     let title = drill.title;
+    // Focus on its heading when it opens (a figure clicked while it is open opens another),
+    // Escape from anywhere, and the focus back on the figure when it closes.
+    let node = NodeRef::<leptos::html::Aside>::new();
+    keyboard_dialog(
+        move || node.get().map(Into::into),
+        false,
+        Callback::new(move |_| on_close()),
+    );
     view! {
         <aside class="drill-sheet no-print" role="dialog" aria-modal="false" aria-labelledby="drill-h"
-            data-testid="drill" on:keydown=move |ev| if ev.key() == "Escape" { on_close() }>
+            data-testid="drill" node_ref=node>
             <div class="spread">
-                <h2 id="drill-h">{title}</h2>
+                <h2 id="drill-h" tabindex="-1" data-autofocus="">{title}</h2>
                 <button type="button" on:click=move |_| on_close() data-testid="drill-close">
                     {t2("关闭", "Close")}
                 </button>
