@@ -1420,6 +1420,26 @@ impl Complaint {
             .collect()
     }
 
+    /// Of the `allowed` actions (in workflow order), the step the keyboard goes on to after
+    /// the case's last one: the first that comes after it in workflow order and does not turn
+    /// the case back or end it (退回, 重新处理, 销毁), e.g. 开始调查 after 分类分派 (which stays
+    /// offered, for a reclassification); else the first allowed, which may be the same step again
+    /// (the next corrective action) or a reopening that is all there is left to do.
+    pub fn next_step(&self, allowed: &[ActionKind]) -> Option<ActionKind> {
+        use ActionKind as K;
+        let order = |k: ActionKind| ActionKind::ACTIONS.iter().position(|a| *a == k);
+        // Intake (and a settled conflict) come before every action.
+        let last = self.history.last().and_then(|e| order(e.action));
+        allowed
+            .iter()
+            .copied()
+            .find(|k| {
+                !matches!(k, K::Reject | K::Reopen | K::Destroy)
+                    && last.is_none_or(|l| order(*k).is_some_and(|i| i > l))
+            })
+            .or_else(|| allowed.first().copied())
+    }
+
     /// Why `actor` may not decide on the current submission whatever their role: they
     /// submitted it, or they already approved it at an earlier level.
     fn approver_barred(&self, actor: &Actor) -> Option<ComplaintError> {
@@ -2720,6 +2740,89 @@ mod tests {
         let e = illegal(ActionKind::Close, Status::Received);
         assert!(e.zh().contains("已受理") && e.zh().contains("闭环"));
         assert!(e.to_string().contains("Close") && e.to_string().contains("Received"));
+    }
+
+    #[test]
+    fn the_next_step_follows_the_last_one() {
+        use ActionKind as K;
+        let s = specialist();
+        let at = t("2026-09-30 10:10");
+        let next =
+            |c: &Complaint, actor: &Actor| c.next_step(&c.allowed_actions_for(actor, later()));
+        let mut c = new_case("2026-09-30 10:00");
+        assert_eq!(next(&c, &s), Some(K::Classify));
+        c.apply(
+            Action::Classify {
+                category: Category::AccountHandling,
+                severity: 3,
+                department: "运营部".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        // Reclassifying stays offered first; the next step is the investigation.
+        assert_eq!(c.allowed_actions(Role::Specialist, later())[0], K::Classify);
+        assert_eq!(next(&c, &s), Some(K::StartInvestigation));
+        c.apply(Action::StartInvestigation, &s, at).unwrap();
+        c.apply(
+            Action::RecordFindings {
+                findings: "属实".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        assert_eq!(next(&c, &s), Some(K::SubmitOpinion));
+        c.apply(
+            Action::SubmitOpinion {
+                responsibility: Responsibility::OursPartial,
+                opinion: "致歉".into(),
+                corrective_actions: vec![
+                    CorrectiveAction::new("一", "运营部", None),
+                    CorrectiveAction::new("二", "运营部", None),
+                ],
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        // A supervisor's next step is approving, not sending back.
+        assert_eq!(next(&c, &supervisor()), Some(K::Approve));
+        approve_at_both_levels(&mut c, "2026-09-30 11:00");
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "已致歉".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        // One corrective action done of two: the next one, not the reopening.
+        c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
+            .unwrap();
+        assert_eq!(
+            c.allowed_actions_for(&s, later()),
+            vec![K::CompleteCorrectiveAction, K::Reopen]
+        );
+        assert_eq!(next(&c, &s), Some(K::CompleteCorrectiveAction));
+        c.apply(Action::CompleteCorrectiveAction { index: 1 }, &s, at)
+            .unwrap();
+        assert_eq!(next(&c, &s), Some(K::StartVerification));
+        c.apply(Action::StartVerification, &s, at).unwrap();
+        c.apply(
+            Action::RecordVerification {
+                satisfied: false,
+                note: "仍不满意".into(),
+            },
+            &s,
+            at,
+        )
+        .unwrap();
+        // Unsatisfied: reopening is all there is.
+        assert_eq!(next(&c, &s), Some(K::Reopen));
+        assert_eq!(c.next_step(&[]), None);
     }
 
     #[test]

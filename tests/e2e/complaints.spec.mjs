@@ -774,11 +774,29 @@ test('two tabs typing an action on one case keep their own drafts, and a closed 
 
 test('after an action is saved the keyboard goes on from the next steps, and Cancel returns to the action', async ({ page }) => {
   await setUpStaff(page);
-  await fileComplaint(page, { name: '键盘先生', phone: '13800006666', narrative: '只用键盘办理', category: 'service_attitude' });
   const focused = () => page.evaluate(() => document.activeElement && (document.activeElement.dataset.testid || document.activeElement.id || document.activeElement.tagName));
-  await page.getByTestId('action-start_investigation').focus();
+  await fileComplaint(page, { name: '键盘先生', phone: '13800006666', narrative: '只用键盘办理' });
+  await page.getByTestId('action-classify').focus();
+  // Enter opens the form with the keyboard in its first field; Escape cancels it as 取消 does.
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('action-form')).toBeVisible();
+  await expect.poll(focused).toBe('f-category');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect.poll(focused).toBe('action-classify');
+  // Classified: the next step is the investigation, not classifying again.
+  await page.keyboard.press('Enter');
+  await page.locator('#f-category').selectOption('service_attitude');
+  await page.locator('#f-severity').selectOption('2');
+  await page.locator('#f-department').fill('客服部');
+  await page.getByTestId('action-submit').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('case-status')).toHaveText('已分类分派');
+  await expect.poll(focused).toBe('action-start_investigation');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  // Nothing to fill in: the keyboard is on 确认.
+  await expect.poll(focused).toBe('action-submit');
   // Cancel: back on the button that opened the form.
   await page.getByTestId('action-form').getByRole('button', { name: '取消' }).focus();
   await page.keyboard.press('Enter');
@@ -789,7 +807,7 @@ test('after an action is saved the keyboard goes on from the next steps, and Can
   await page.getByTestId('action-submit').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
-  await expect.poll(focused).toMatch(/^action-/);
+  await expect.poll(focused).toBe('action-record_findings');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('action-form')).toBeVisible();
 });

@@ -58,7 +58,7 @@ struct ActionForm {
     /// Whether a draft a closed tab left has been looked for (`data-drafts-checked`, for tests).
     drafts_checked: RwSignal<bool>,
     /// An action was just saved: the case shown next puts the keyboard focus on its next
-    /// steps (the page is drawn anew, and the focus would fall back to the page's top).
+    /// step (the page is drawn anew, and the focus would fall back to the page's top).
     refocus: RwSignal<bool>,
 }
 
@@ -134,6 +134,18 @@ impl ActionForm {
             }
             _ => {}
         }
+    }
+
+    /// Closes the open form unsaved (取消, or Escape), its draft dropped, and gives the keyboard
+    /// back to the action's button.
+    fn cancel(&self) {
+        let Some(k) = self.kind.get_untracked() else {
+            return;
+        };
+        self.kind.set(None);
+        self.pin.set(String::new());
+        let opener = action_button(k);
+        request_animation_frame(move || focus_first(&[&opener, "#actions-h"]));
     }
 
     /// The action as filled in, or what is missing in words.
@@ -348,6 +360,11 @@ fn kind_slug(k: ActionKind) -> String {
     slug(k)
 }
 
+/// The selector of an action's button.
+fn action_button(k: ActionKind) -> String {
+    format!("[data-testid=\"action-{}\"]", kind_slug(k))
+}
+
 #[component]
 pub fn CasePage() -> impl IntoView {
     let state = app();
@@ -520,11 +537,17 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let rounds = c.rounds.clone();
     let history = c.history.clone();
     let print_href = format!("/complaints/{}/print", c.id);
-    // Drawn after an action was saved: the keyboard goes on from the next steps.
+    // Drawn after an action was saved: the keyboard goes on from the next step (or the
+    // heading of the steps, where there is none for the person signed in).
     if form.refocus.get_untracked() {
         form.refocus.set(false);
-        request_animation_frame(|| {
-            focus_first(&[".action-buttons button", "#actions-h"]);
+        let next = state
+            .user
+            .get_untracked()
+            .and_then(|u| c.next_step(&c.allowed_actions_for(&u.actor(), now)))
+            .map(action_button);
+        request_animation_frame(move || {
+            focus_first(&[next.as_deref().unwrap_or("#actions-h"), "#actions-h"]);
         });
     }
     let c_actions = c.clone();
@@ -555,7 +578,14 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             </p>
         })}
 
-        <section class="panel" aria-labelledby="actions-h">
+        // Escape cancels an open action form, as 取消 does.
+        <section class="panel" aria-labelledby="actions-h" on:keydown=move |ev| {
+            let open = form.kind.get_untracked().is_some();
+            if ev.key() == "Escape" && open && !ev.is_composing() && !ev.default_prevented() {
+                ev.prevent_default();
+                form.cancel();
+            }
+        }>
             <h2 id="actions-h" tabindex="-1">{t2("办理", "Next steps")}</h2>
             <ActionsPanel c=c_actions form=form run=run/>
         </section>
@@ -652,7 +682,14 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                     <button type="button" data-testid=format!("action-{}", kind_slug(k))
                         class:primary=move || form.kind.get() == Some(k)
                         aria-pressed=move || (form.kind.get() == Some(k)).to_string()
-                        on:click=move |_| form.open(k, &c)>
+                        on:click=move |_| {
+                            form.open(k, &c);
+                            // The keyboard goes on in the form: its first field, or 确认.
+                            request_animation_frame(|| focus_first(&[
+                                ".action-form input, .action-form select, .action-form textarea",
+                                "[data-testid=\"action-submit\"]",
+                            ]));
+                        }>
                         {move || lang.get().t(k.zh(), k.en())}
                     </button>
                 }
@@ -671,12 +708,7 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                         <button type="submit" class="primary" data-testid="action-submit" disabled=move || form.busy.get()>
                             {t2("确认", "Confirm")}
                         </button>
-                        <button type="button" on:click=move |_| {
-                            form.kind.set(None);
-                            form.pin.set(String::new());
-                            let opener = format!("[data-testid=\"action-{}\"]", kind_slug(k));
-                            request_animation_frame(move || focus_first(&[&opener, "#actions-h"]));
-                        }>{t2("取消", "Cancel")}</button>
+                        <button type="button" on:click=move |_| form.cancel()>{t2("取消", "Cancel")}</button>
                     </div>
                 </form>
             }
