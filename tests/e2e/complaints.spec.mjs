@@ -775,8 +775,9 @@ test('two tabs typing an action on one case keep their own drafts, and a closed 
 test('after an action is saved the keyboard goes on from the next steps, and Cancel returns to the action', async ({ page }) => {
   await setUpStaff(page);
   const focused = () => page.evaluate(() => document.activeElement && (document.activeElement.dataset.testid || document.activeElement.id || document.activeElement.tagName));
+  // Filed unclassified: the case page opens with the keyboard on its first step.
   await fileComplaint(page, { name: '键盘先生', phone: '13800006666', narrative: '只用键盘办理' });
-  await page.getByTestId('action-classify').focus();
+  await expect.poll(focused).toBe('action-classify');
   // Enter opens the form with the keyboard in its first field; Escape cancels it as 取消 does.
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('action-form')).toBeVisible();

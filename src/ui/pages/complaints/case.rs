@@ -2,6 +2,8 @@
 //! round, the history as a timeline, and the lifecycle as actions: only those the domain
 //! allows for the status and the signed-in person, each a small form.
 
+use std::cell::RefCell;
+
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -365,6 +367,22 @@ fn action_button(k: ActionKind) -> String {
     format!("[data-testid=\"action-{}\"]", kind_slug(k))
 }
 
+thread_local! {
+    /// The case intake has just filed: its page, once drawn, puts the keyboard on its first
+    /// step rather than the top of the page.
+    static JUST_FILED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Intake filed case `id` and is about to show it: the keyboard goes on from its first step.
+pub(super) fn focus_first_step_of(id: &str) {
+    JUST_FILED.set(Some(id.to_string()));
+}
+
+/// Whether case `id` is the one intake just filed (asked once).
+fn just_filed(id: &str) -> bool {
+    JUST_FILED.with_borrow_mut(|j| j.take_if(|j| j == id).is_some())
+}
+
 #[component]
 pub fn CasePage() -> impl IntoView {
     let state = app();
@@ -537,9 +555,9 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let rounds = c.rounds.clone();
     let history = c.history.clone();
     let print_href = format!("/complaints/{}/print", c.id);
-    // Drawn after an action was saved: the keyboard goes on from the next step (or the
-    // heading of the steps, where there is none for the person signed in).
-    if form.refocus.get_untracked() {
+    // Drawn after an action was saved, or just filed: the keyboard goes on from the next step
+    // (or the heading of the steps, where there is none for the person signed in).
+    if form.refocus.get_untracked() || just_filed(&c.id) {
         form.refocus.set(false);
         let next = state
             .user

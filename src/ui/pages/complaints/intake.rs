@@ -470,6 +470,8 @@ pub fn IntakePage() -> impl IntoView {
                             ),
                         ));
                     }
+                    // The case page opens with the keyboard on its first step, not the page's top.
+                    super::case::focus_first_step_of(&c.id);
                     navigate(&format!("/complaints/{}", c.id), Default::default());
                 }
                 Err(e) => {
