@@ -175,6 +175,62 @@ pub struct ComplaintRow {
     pub received: NaiveDate,
 }
 
+/// What the journey needs of a complaint, kept by the store beside each complaint (the
+/// `journey_complaint` summary, see `store::schema`), so that the map reads a few segments
+/// instead of every case in full (a case with its history is some 4 KB; this is some 150
+/// bytes). Stored with one-letter names; a destroyed case has none (the map leaves it out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintFacts {
+    #[serde(rename = "n")]
+    pub case_no: String,
+    /// The complainant's name (the drill-down's title).
+    #[serde(rename = "w")]
+    pub complainant: String,
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    #[serde(rename = "c")]
+    pub channel: super::complaint::Channel,
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<super::complaint::Category>,
+    #[serde(rename = "r")]
+    pub received: NaiveDate,
+}
+
+impl ComplaintFacts {
+    /// The facts of a stored complaint's body; None for a destroyed case or a body that does
+    /// not read as a complaint's (the fields read as `Complaint` reads them).
+    pub fn of_body(body: &serde_json::Value) -> Option<ComplaintFacts> {
+        use super::calendar::time_text;
+        #[derive(Deserialize)]
+        struct Complainant {
+            name: String,
+        }
+        #[derive(Deserialize)]
+        struct Body {
+            case_no: String,
+            complainant: Complainant,
+            #[serde(default)]
+            customer_id: Option<String>,
+            channel: super::complaint::Channel,
+            #[serde(with = "time_text")]
+            received_at: chrono::NaiveDateTime,
+            #[serde(default)]
+            category: Option<super::complaint::Category>,
+            #[serde(default)]
+            destroyed: bool,
+        }
+        let b = Body::deserialize(body).ok()?;
+        (!b.destroyed).then(|| ComplaintFacts {
+            case_no: b.case_no,
+            complainant: b.complainant.name,
+            customer_id: b.customer_id,
+            channel: b.channel,
+            category: b.category,
+            received: b.received_at.date(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemandRow {
     pub id: String,
@@ -673,6 +729,43 @@ mod tests {
             csat: sat.map_or((0, 0), |x| (u32::from(x >= 75.0), 1)),
             submitted: d(day),
         }
+    }
+
+    #[test]
+    fn complaint_facts_read_what_the_map_needs_and_leave_destroyed_cases_out() {
+        use crate::domain::complaint::{Category, Channel};
+        let mut body = serde_json::json!({
+            "type": "complaint", "case_no": "TS-20251016-A1-0001",
+            "complainant": {"name": "钱洋", "phone": "18171093210", "email": "", "address": ""},
+            "customer_id": "customer:1", "channel": "in_person",
+            "received_at": "2025-10-16T08:45:29", "category": "product_advice",
+            "destroyed": false, "narrative": "…", "history": [], "rounds": []
+        });
+        let facts = ComplaintFacts::of_body(&body).unwrap();
+        assert_eq!(
+            facts,
+            ComplaintFacts {
+                case_no: "TS-20251016-A1-0001".into(),
+                complainant: "钱洋".into(),
+                customer_id: Some("customer:1".into()),
+                channel: Channel::InPerson,
+                category: Some(Category::ProductAdvice),
+                received: NaiveDate::from_ymd_opt(2025, 10, 16).unwrap(),
+            }
+        );
+        // As stored and read back.
+        let text = serde_json::to_string(&facts).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ComplaintFacts>(&text).unwrap(),
+            facts
+        );
+        // Unclassified, with no customer: both absent.
+        body["category"] = serde_json::Value::Null;
+        body.as_object_mut().unwrap().remove("customer_id");
+        let bare = ComplaintFacts::of_body(&body).unwrap();
+        assert_eq!((bare.category, bare.customer_id), (None, None));
+        body["destroyed"] = true.into();
+        assert_eq!(ComplaintFacts::of_body(&body), None);
     }
 
     /// Two customers: c1 VIP/high/existing, c2 new/low/new.

@@ -134,6 +134,13 @@ fn complaint_facts(id: &str, body: &Json) -> Option<(IndexKey, String)> {
     Some((key, serde_json::to_string(&facts).ok()?))
 }
 
+/// `journey_complaint`: what the journey map needs of each complaint, by time received.
+fn journey_complaint(_id: &str, body: &Json) -> Option<(IndexKey, String)> {
+    let key = IndexKey(vec![str_part(body, "received_at")?]);
+    let facts = crate::domain::journey::ComplaintFacts::of_body(body)?;
+    Some((key, serde_json::to_string(&facts).ok()?))
+}
+
 /// `by_type`: every document by `[type]` (so by `[type, _id]` with the appended id).
 pub fn by_type_key(body: &Json) -> Option<IndexKey> {
     body.get("type")
@@ -168,7 +175,8 @@ impl Schema {
         Schema {
             // 9: index fields hold the key alone, not `[key, id]` (every record is re-indexed).
             // 10: `complaint_phone` keys a mobile without its country code (re-indexed).
-            version: 10,
+            // 11: the `journey_complaint` summary (every summary is rebuilt).
+            version: 11,
             indexes: vec![
                 IndexDef {
                     name: "by_type",
@@ -450,13 +458,23 @@ impl Schema {
                     },
                 },
             ],
-            summaries: vec![SummaryDef {
-                name: "complaint_facts",
-                doc_type: "complaint",
-                of: complaint_facts,
-                // By month received ("2026-10").
-                bucket: |k| text_prefix(k, 7),
-            }],
+            summaries: vec![
+                SummaryDef {
+                    name: "complaint_facts",
+                    doc_type: "complaint",
+                    of: complaint_facts,
+                    // By month received ("2026-10").
+                    bucket: |k| text_prefix(k, 7),
+                },
+                // (version 11) the journey map's facts of every complaint, read all at once.
+                SummaryDef {
+                    name: "journey_complaint",
+                    doc_type: "complaint",
+                    of: journey_complaint,
+                    // By year received ("2026"): the map reads them all.
+                    bucket: |k| text_prefix(k, 4),
+                },
+            ],
             migrations: vec![
                 // migrations (append below: Migration { to_version: 2, doc_type: Some(..), transform })
             ],
@@ -536,13 +554,15 @@ impl Schema {
                 return Err(format!("index {:?} defined twice", ix.name));
             }
         }
-        let mut types = std::collections::BTreeSet::new();
+        // A type may have several summaries (complaints: the report's and the journey's),
+        // each in its own store (`sum_<name>`, written and rebuilt per summary).
+        let mut names = std::collections::BTreeSet::new();
         for sum in &self.summaries {
             if !well_formed(sum.name) {
                 return Err(format!("bad summary name {:?}", sum.name));
             }
-            if !types.insert(sum.doc_type) {
-                return Err(format!("two summaries of type {:?}", sum.doc_type));
+            if !names.insert(sum.name) {
+                return Err(format!("summary {:?} defined twice", sum.name));
             }
         }
         if let Some(m) = self

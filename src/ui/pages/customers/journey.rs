@@ -4,28 +4,27 @@
 //! records, filtered by tier, value, lifecycle and period. Every figure drills down to the
 //! records behind it. The stage configuration is edited here too.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
 
-use crate::domain::complaint::Complaint;
-use crate::domain::customer::{parse_date, Level, Lifecycle, Tier};
+use crate::domain::customer::{parse_date, Customer, Level, Lifecycle, Tier};
 use crate::domain::demand::Demand;
 use crate::domain::journey::{
-    complaint_place, journey_map, ComplaintRow, CustomerRow, DemandRow, Ids, JourneyConfig,
-    JourneyFilter, JourneyInput, JourneyMap, ResponseRow, Stage, Touchpoint,
+    complaint_place, journey_map, ComplaintFacts, ComplaintRow, CustomerRow, DemandRow, Ids,
+    JourneyConfig, JourneyFilter, JourneyInput, JourneyMap, ResponseRow, Stage, Touchpoint,
 };
 use crate::domain::stats::{response_csat, response_satisfaction};
 use crate::domain::survey::{Survey, SurveyResponse, Text};
-use crate::store::typed;
+use crate::store::{typed, KeyRange};
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
-use super::{customers_by_id, demand_href, journey_config, response_href, signed_in};
+use super::{demand_href, journey_config, response_href, signed_in};
 
 /// The branch's satisfaction target, percent satisfied.
 const TARGET_PCT: f64 = 90.0;
@@ -48,28 +47,41 @@ struct JourneyData {
     behind: HashMap<String, Behind>,
 }
 
+/// The summary the journey reads its complaints from (see `store::schema`).
+const COMPLAINT_SUMMARY: &str = "journey_complaint";
+
+/// Reads what the map is computed from. Complaints come from their `journey_complaint`
+/// summaries (a few segments, not 6,000 cases of 4 KB in full); the linked customers from
+/// one read of every customer (not one read per customer).
 async fn load(zh: bool) -> Result<JourneyData, String> {
     let s = store();
     let msg = |e: crate::store::StoreError| e.message(zh);
     let config = journey_config().await;
-    let (complaints, _) = all_of::<Complaint>(&s).await.map_err(msg)?;
+    let mut complaints: Vec<(String, ComplaintFacts)> =
+        typed::summaries_of::<ComplaintFacts, _>(&s, COMPLAINT_SUMMARY, &KeyRange::all())
+            .await
+            .map_err(msg)?
+            .into_iter()
+            .filter_map(|(id, facts)| Some((id, facts?)))
+            .collect();
+    // In id order, as the cases were read before (the drill-down lists them so).
+    crate::domain::sort::sort_by(&mut complaints, |a, b| a.0.cmp(&b.0));
     let (demands, _) = all_of::<Demand>(&s).await.map_err(msg)?;
     let (responses, _) = all_of::<SurveyResponse>(&s).await.map_err(msg)?;
     let (surveys, _) = all_of::<Survey>(&s).await.map_err(msg)?;
     let surveys: HashMap<String, Survey> = surveys.into_iter().map(|v| (v.id.clone(), v)).collect();
-    let linked: HashSet<String> = complaints
-        .iter()
-        .filter_map(|c| c.customer_id.clone())
-        .chain(demands.iter().filter_map(|d| d.customer_id.clone()))
-        .chain(responses.iter().filter_map(|r| r.customer_id.clone()))
+    let customers: HashMap<String, Customer> = all_of::<Customer>(&s)
+        .await
+        .map_err(msg)?
+        .0
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
         .collect();
-    let customers = customers_by_id(linked.iter()).await;
 
     let mut behind = HashMap::new();
     let complaint_rows = complaints
-        .iter()
-        .filter(|c| !c.destroyed)
-        .map(|c| {
+        .into_iter()
+        .map(|(id, c)| {
             let stage = c
                 .customer_id
                 .as_ref()
@@ -82,20 +94,20 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
                 .unwrap_or(if zh { "未分类" } else { "Unclassified" })
                 .to_string();
             behind.insert(
-                c.id.clone(),
+                id.clone(),
                 Behind {
-                    title: format!("{} · {category} · {}", c.case_no, c.complainant.name),
-                    href: format!("/complaints/{}", c.id),
-                    date: c.received_at.date().to_string(),
+                    title: format!("{} · {category} · {}", c.case_no, c.complainant),
+                    href: format!("/complaints/{id}"),
+                    date: c.received.to_string(),
                 },
             );
             ComplaintRow {
-                id: c.id.clone(),
-                customer_id: c.customer_id.clone(),
+                id,
+                customer_id: c.customer_id,
                 stage,
                 touchpoint,
                 category,
-                received: c.received_at.date(),
+                received: c.received,
             }
         })
         .collect();
@@ -165,6 +177,7 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
             }
         })
         .collect();
+    // Every customer: the map looks up only those its records link to.
     let customer_rows = customers
         .values()
         .map(|c| CustomerRow {
