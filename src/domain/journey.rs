@@ -325,6 +325,14 @@ pub struct Satisfaction {
     pub n: usize,
 }
 
+impl Satisfaction {
+    /// Below the target (percent satisfied): the rule of a stage's pain point, and the colour
+    /// of a cell's figure.
+    pub fn below(&self, target_pct: f64) -> bool {
+        self.satisfied_pct < target_pct
+    }
+}
+
 /// What a set of responses says: their satisfaction scores, and their CSAT answers summed.
 #[derive(Debug, Clone, Default)]
 struct Scores {
@@ -650,7 +658,7 @@ pub fn journey_map(
         }
         cats.truncate(top_n);
         let sat = satisfaction(&stage_scores);
-        let below_target = sat.map(|s| s.satisfied_pct < target_pct);
+        let below_target = sat.map(|s| s.below(target_pct));
         if let (Some(s), Some(true)) = (sat, below_target) {
             low.push(PainPoint::LowSatisfaction {
                 stage_id: stage.id.clone(),

@@ -40,6 +40,14 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(drill.locator('.drill-complaint')).toHaveCount(1);
   await page.getByTestId('cell-in_sale-app').click();
   await expect(drill.locator('.drill-response')).toHaveCount(2);
+  // Its satisfaction, 50%, is below the 90% target the pain points use: the warning colour
+  // (--bad), and in words too (a ▼ and the target, not colour alone).
+  const appSat = page.getByTestId('cell-in_sale-app').getByTestId('cell-sat');
+  await expect(appSat).toHaveClass(/\blow\b/);
+  await expect(appSat).toContainText('50% ▼');
+  await expect(appSat).toContainText('低于目标90%');
+  await expect(appSat).toHaveAttribute('title', '低于目标90%');
+  expect(await appSat.evaluate((e) => getComputedStyle(e).color)).toBe('rgb(179, 38, 30)');
 
   // Filters: new-tier customers have none of these records; a period before them neither.
   await page.getByTestId('filter-tier-2').check();
@@ -51,6 +59,9 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(inSale).toContainText('投诉 0 · 需求 1 · 评价 1');
   await expect(curve.locator('circle')).toHaveCount(1);
   await expect(page.getByTestId('journey-curve')).toContainText('100% (n=1)');
+  // At the target or above: the ok colour, no cue.
+  await expect(appSat).toHaveText('100%');
+  await expect(appSat).not.toHaveClass(/\blow\b/);
 
   // Each record behind a cell opens itself: the demand's detail, the response's answers.
   await page.getByTestId('stage-in_sale').click();

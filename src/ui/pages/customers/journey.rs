@@ -444,7 +444,8 @@ pub fn JourneyPage() -> impl IntoView {
                                                             Some(c) => {
                                                                 let label = format!("{} · {}", s.name.get(z), c.name.get(z));
                                                                 let ids = c.ids.clone();
-                                                                let sat = c.satisfaction.map(|x| format!("{:.0}%", x.satisfied_pct));
+                                                                let target = map.target_pct;
+                                                                let sat = c.satisfaction.map(|x| (format!("{:.0}%", x.satisfied_pct), x.below(target)));
                                                                 let testid = format!("cell-{}-{}", s.stage_id, lane);
                                                                 let empty = ids.is_empty();
                                                                 view! {
@@ -452,7 +453,17 @@ pub fn JourneyPage() -> impl IntoView {
                                                                         <button type="button" class="cell-btn" data-testid=testid
                                                                             on:click=move |_| open(label.clone(), ids.clone())>
                                                                             <span>{format!("{} / {} / {}", c.ids.complaints.len(), c.ids.demands.len(), c.ids.responses.len())}</span>
-                                                                            {sat.map(|v| view! { <span class="sat">{v}</span> })}
+                                                                            {sat.map(|(v, low)| if low {
+                                                                                // Below the target: the warning colour, and in words too.
+                                                                                let tip = if z { format!("低于目标{target:.0}%") } else { format!("below the {target:.0}% target") };
+                                                                                view! {
+                                                                                    <span class="sat low" title=tip.clone() data-testid="cell-sat">
+                                                                                        {v}<span aria-hidden="true">" ▼"</span><span class="sr-only">{format!(" ({tip})")}</span>
+                                                                                    </span>
+                                                                                }.into_any()
+                                                                            } else {
+                                                                                view! { <span class="sat" data-testid="cell-sat">{v}</span> }.into_any()
+                                                                            })}
                                                                         </button>
                                                                     </td>
                                                                 }.into_any()
