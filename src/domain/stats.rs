@@ -558,6 +558,31 @@ impl Bucket {
         }
     }
 
+    /// The granularity a trend from `from` to `to` (inclusive) reads best in when the user
+    /// has chosen none: by day up to about two months (62 days, some 60 points), by week up
+    /// to a year (366 days, some 53 points), by month beyond (three years: 36 points).
+    pub fn for_range(from: NaiveDate, to: NaiveDate) -> Bucket {
+        let days = (to - from).num_days() + 1;
+        if days <= 62 {
+            Bucket::Day
+        } else if days <= 366 {
+            Bucket::Week
+        } else {
+            Bucket::Month
+        }
+    }
+
+    /// How a bucket's first day is written on the axis of a trend from `from` to `to`: a month
+    /// with its year (`2025-06`); a day or week without the year within one year (`06-27`),
+    /// with it when the range crosses a year (`2025-06-27`).
+    pub fn axis_layout(self, from: NaiveDate, to: NaiveDate) -> &'static str {
+        match self {
+            Bucket::Month => "%Y-%m",
+            _ if from.year() != to.year() => "%Y-%m-%d",
+            _ => "%m-%d",
+        }
+    }
+
     pub fn label(self, zh: bool) -> &'static str {
         match (self, zh) {
             (Bucket::Day, true) => "按日",
@@ -590,11 +615,7 @@ pub fn trend(
     bucket: Bucket,
 ) -> Vec<TrendPoint> {
     let rs = select(survey, responses, filter);
-    let dates = rs.iter().map(|r| r.submitted_at.date());
-    let (Some(first), Some(last)) = (
-        filter.from.or_else(|| dates.clone().min()),
-        filter.to.or_else(|| dates.clone().max()),
-    ) else {
+    let Some((first, last)) = span(&rs, filter) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -620,6 +641,24 @@ pub fn trend(
         start = next;
     }
     out
+}
+
+/// The days a [`trend`] runs over: the filter's `from` (or the first response) to its `to`
+/// (or the last response); None when nothing matches and no range is given.
+pub fn trend_range(
+    survey: &Survey,
+    responses: &[SurveyResponse],
+    filter: &ResultsFilter,
+) -> Option<(NaiveDate, NaiveDate)> {
+    span(&select(survey, responses, filter), filter)
+}
+
+fn span(rs: &[&SurveyResponse], filter: &ResultsFilter) -> Option<(NaiveDate, NaiveDate)> {
+    let dates = rs.iter().map(|r| r.submitted_at.date());
+    Some((
+        filter.from.or_else(|| dates.clone().min())?,
+        filter.to.or_else(|| dates.clone().max())?,
+    ))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -1121,6 +1160,65 @@ mod tests {
             Bucket::Week.start(NaiveDate::from_ymd_opt(2027, 1, 3).unwrap()),
             NaiveDate::from_ymd_opt(2026, 12, 28).unwrap()
         );
+    }
+
+    #[test]
+    fn trend_granularity_and_axis_follow_the_range() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // By day up to 62 days, by week up to 366, by month beyond.
+        assert_eq!(
+            Bucket::for_range(d("2026-11-02"), d("2026-11-02")),
+            Bucket::Day
+        );
+        assert_eq!(
+            Bucket::for_range(d("2026-10-01"), d("2026-12-01")),
+            Bucket::Day
+        );
+        assert_eq!(
+            Bucket::for_range(d("2026-10-01"), d("2026-12-02")),
+            Bucket::Week
+        );
+        assert_eq!(
+            Bucket::for_range(d("2025-12-05"), d("2026-12-05")),
+            Bucket::Week
+        );
+        assert_eq!(
+            Bucket::for_range(d("2025-12-05"), d("2026-12-06")),
+            Bucket::Month
+        );
+        // The QA branch's three years (2024-01 to 2026-12): by month.
+        assert_eq!(
+            Bucket::for_range(d("2024-01-01"), d("2026-12-04")),
+            Bucket::Month
+        );
+        // The year on the axis: always by month; by day or week when the range crosses one.
+        let (a, b) = (d("2025-06-27"), d("2026-01-05"));
+        assert_eq!(a.layout(Bucket::Month.axis_layout(a, b)), "2025-06");
+        assert_eq!(a.layout(Bucket::Day.axis_layout(a, b)), "2025-06-27");
+        assert_eq!(a.layout(Bucket::Week.axis_layout(a, b)), "2025-06-27");
+        let c = d("2025-12-31");
+        assert_eq!(a.layout(Bucket::Day.axis_layout(a, c)), "06-27");
+        assert_eq!(a.layout(Bucket::Month.axis_layout(a, c)), "2025-06");
+        // The range a trend runs over: the responses' first and last days, or the filter's.
+        let s = likert_survey(1);
+        let rs = vec![
+            resp(&s, 1, &[("x1", 5)], "2024-03-02"),
+            resp(&s, 2, &[("x1", 4)], "2025-11-08"),
+        ];
+        let all = ResultsFilter::default();
+        assert_eq!(
+            trend_range(&s, &rs, &all),
+            Some((d("2024-03-02"), d("2025-11-08")))
+        );
+        let from = ResultsFilter {
+            from: Some(d("2025-10-01")),
+            ..Default::default()
+        };
+        assert_eq!(
+            trend_range(&s, &rs, &from),
+            Some((d("2025-10-01"), d("2025-11-08")))
+        );
+        assert_eq!(trend_range(&s, &[], &all), None);
     }
 
     #[test]

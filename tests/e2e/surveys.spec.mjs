@@ -380,3 +380,34 @@ test('a new survey being built survives a reload, and nothing of it is left on t
   await expect(page.getByTestId('draft-restored')).toHaveCount(0);
   expect(await drafts()).toEqual([]);
 });
+
+test('a trend over two years of responses is drawn by month with the year on its axis, and a chosen granularity wins', async ({ page }) => {
+  // The journey seed's survey with two responses in November 2026, and three from 2025.
+  const { seedBackup, seedDocs } = await import('./customers-seed.mjs');
+  const { setUpStaff } = await import('./helpers.mjs');
+  const older = [['2025-03-10T10:00:00', 4], ['2025-08-01T10:00:00', 5], ['2026-02-15T10:00:00', 3]].map(([at, v], i) => ({
+    _id: `response:01E2E000000000000000000${i + 3}`, type: 'response', survey_id: 'survey:01E2E0000000000000000001',
+    survey_version: 1, answers: { q1: { t: 'Score', v } }, channel: 'Kiosk', stage: 'in_sale', touchpoint: 'app',
+    submitted_at: at, complete: true,
+  }));
+  await seedBackup(page, [...seedDocs(), ...older]);
+  await setUpStaff(page);
+  await open(page, '/surveys/01E2E0000000000000000001/results');
+  const bucket = page.getByTestId('trend-bucket');
+  const labels = page.getByTestId('trend-csat').locator('.chart-label');
+  // 2025-03-10 to 2026-11-22: by month, each label with its year.
+  await expect(bucket).toHaveValue('month');
+  await expect(labels.filter({ hasText: '2025-03' })).toHaveCount(1);
+  await expect(labels.filter({ hasText: '2026-11' })).toHaveCount(1);
+  // The user's choice wins: by day, the days carry the year, as the range crosses one.
+  await bucket.selectOption('day');
+  await expect(bucket).toHaveValue('day');
+  await expect(labels.filter({ hasText: '2025-03-10' })).toHaveCount(1);
+  // A range within two months (from 2026-11-01) reads by day again, without the year.
+  await open(page, '/surveys/01E2E0000000000000000001/results');
+  await expect(bucket).toHaveValue('month');
+  await page.locator('#rs-from').fill('2026-11-01');
+  await expect(bucket).toHaveValue('day');
+  await expect(labels.filter({ hasText: /^11-01$/ })).toHaveCount(1);
+  await expect(labels.filter({ hasText: '2026-' })).toHaveCount(0);
+});

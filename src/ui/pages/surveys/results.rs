@@ -20,8 +20,8 @@ use super::{fmt1, fmt2, param_survey_id};
 use crate::domain::journey::{default_journey, JourneyConfig};
 use crate::domain::staff::Staff;
 use crate::domain::stats::{
-    responses_csv, results, trend, Bucket, Distribution, Reliability, ResultsFilter, SurveyResults,
-    SATISFACTION_TARGET_PCT,
+    responses_csv, results, trend, trend_range, Bucket, Distribution, Reliability, ResultsFilter,
+    SurveyResults, SATISFACTION_TARGET_PCT,
 };
 use crate::domain::survey::{
     Channel, FollowUpStatus, QuestionKind, Survey, SurveyFollowUp, SurveyResponse,
@@ -129,7 +129,8 @@ pub fn ResultsPage() -> impl IntoView {
         from: RwSignal::new(String::new()),
         to: RwSignal::new(String::new()),
     };
-    let bucket = RwSignal::new("day".to_string());
+    // The trend's granularity as the user chose it; None: the one that suits the range.
+    let bucket = RwSignal::new(None::<Bucket>);
     let progress = RwSignal::new(None::<(usize, usize)>);
     // The response a follow-up link points at, highlighted in the responses table.
     let highlight = RwSignal::new(None::<String>);
@@ -363,37 +364,57 @@ fn Summary(r: SurveyResults) -> impl IntoView {
 #[component]
 fn TrendPanel(
     survey: Survey,
-    bucket: RwSignal<String>,
+    bucket: RwSignal<Option<Bucket>>,
     filters: Filters,
     responses: Res<Vec<SurveyResponse>>,
 ) -> impl IntoView {
     let lang = app().lang;
     let survey = StoredValue::new(survey);
-    let points = move || {
-        let b = match bucket.get().as_str() {
-            "week" => Bucket::Week,
-            "month" => Bucket::Month,
-            _ => Bucket::Day,
-        };
+    // The points, their granularity (the user's choice, else the range's) and the axis format.
+    let points = Memo::new(move |_| {
         let rs = responses.get().unwrap_or_default();
-        survey.with_value(|s| trend(s, &rs, &filters.to_filter(), b))
+        let f = filters.to_filter();
+        survey.with_value(|s| {
+            let range = trend_range(s, &rs, &f);
+            let b = bucket
+                .get()
+                .or_else(|| range.map(|(a, b)| Bucket::for_range(a, b)))
+                .unwrap_or(Bucket::Day);
+            let layout = range.map_or("%m-%d", |(a, z)| b.axis_layout(a, z));
+            (trend(s, &rs, &f, b), b, layout)
+        })
+    });
+    let keys = [
+        (Bucket::Day, "day"),
+        (Bucket::Week, "week"),
+        (Bucket::Month, "month"),
+    ];
+    let key_of = move |b: Bucket| {
+        keys.iter()
+            .find(|(x, _)| *x == b)
+            .map_or("day", |(_, k)| *k)
     };
     view! {
         <div class="panel">
             <div class="spread">
                 <h2>{t2("趋势", "Trend")}</h2>
-                <select aria-label=t2("时间粒度", "Period") bind:value=bucket>
-                    {[Bucket::Day, Bucket::Week, Bucket::Month].into_iter().zip(["day", "week", "month"]).map(|(b, k)| view! {
+                <select aria-label=t2("时间粒度", "Period") data-testid="trend-bucket"
+                    prop:value=move || key_of(points.with(|p| p.1))
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        bucket.set(keys.iter().find(|(_, k)| *k == v).map(|(b, _)| *b));
+                    }>
+                    {keys.into_iter().map(|(b, k)| view! {
                         <option value=k>{move || b.label(lang.get().is_zh())}</option>
                     }).collect_view()}
                 </select>
             </div>
             {move || {
-                let pts = points();
+                let (pts, _, layout) = points.get();
                 if pts.is_empty() {
                     return view! { <p class="muted">{t2("— 没有答卷", "— no responses")}</p> }.into_any();
                 }
-                let fmt = |d: NaiveDate| d.layout("%m-%d");
+                let fmt = |d: NaiveDate| d.layout(layout);
                 let csat: Vec<(String, Option<f64>)> = pts.iter().map(|p| (fmt(p.start), p.csat.map(|c| c.value))).collect();
                 let nps: Vec<(String, Option<f64>)> = pts.iter().map(|p| (fmt(p.start), p.nps.map(|c| c.value))).collect();
                 view! {
