@@ -65,6 +65,11 @@ fn case_received(i: u32, forced: bool, after: Duration) -> Complaint {
     .unwrap()
 }
 
+/// The list's search for 强制平仓 (no index serves it: a scan of the narratives).
+fn forced_search() -> ListFilter {
+    ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()))
+}
+
 /// A new database of `cases`.
 async fn fresh(cases: &[Complaint]) -> (String, IdbStore) {
     static N: AtomicU32 = AtomicU32::new(0);
@@ -118,7 +123,7 @@ async fn the_list_reads_a_page_first_and_more_only_for_filters() {
 
     // A search no index serves, matching one case in three: reads of 51, 102, then 200 rows;
     // every match once, newest first, and a page stops inside a read where it fills.
-    let f = ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()));
+    let f = forced_search();
     let pages = all_pages(&s, &f).await;
     let seen: Vec<u32> = pages.iter().flat_map(|(n, _)| n.clone()).collect();
     assert_eq!(
@@ -147,7 +152,7 @@ async fn a_page_filled_before_the_end_offers_no_empty_next_page() {
         .map(|i| case_saying(i, i.is_multiple_of(2) && i >= 20))
         .collect();
     let (name, s) = fresh(&cases).await;
-    let f = ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()));
+    let f = forced_search();
     let pages = all_pages(&s, &f).await;
     assert_eq!(pages.len(), 1, "one page, no empty one after it");
     let (nums, r) = &pages[0];
@@ -183,7 +188,7 @@ async fn a_search_over_exactly_the_bound_says_it_reached_the_end() {
         .map(|i| case_received(i, i.is_multiple_of(100), Duration::seconds(i.into())))
         .collect();
     let (name, s) = fresh(&cases).await;
-    let f = ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()));
+    let f = forced_search();
     let pages = all_pages(&s, &f).await;
     assert_eq!(pages.len(), 1, "one page, no empty one after it");
     let (nums, r) = &pages[0];

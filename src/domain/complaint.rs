@@ -1944,6 +1944,19 @@ mod tests {
         .unwrap()
     }
 
+    /// The customer answered by phone (已致歉) by `s` at `at`.
+    fn respond(c: &mut Complaint, s: &Actor, at: NaiveDateTime) {
+        c.apply(
+            Action::Respond {
+                channel: Channel::Phone,
+                content: "已致歉".into(),
+            },
+            s,
+            at,
+        )
+        .unwrap();
+    }
+
     /// A case received 2026-09-30, approved at both levels, answered, its corrective action
     /// done and its verification visit begun on 2026-10-08 09:00 (returned with the specialist
     /// who did it and that time).
@@ -1953,15 +1966,7 @@ mod tests {
         approve_at_both_levels(&mut c, "2026-09-30 11:00");
         let s = specialist();
         let at = t("2026-10-08 09:00");
-        c.apply(
-            Action::Respond {
-                channel: Channel::Phone,
-                content: "已致歉".into(),
-            },
-            &s,
-            at,
-        )
-        .unwrap();
+        respond(&mut c, &s, at);
         c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
             .unwrap();
         c.apply(Action::StartVerification, &s, at).unwrap();
@@ -2790,15 +2795,7 @@ mod tests {
         // A supervisor's next step is approving, not sending back.
         assert_eq!(next(&c, &supervisor()), Some(K::Approve));
         approve_at_both_levels(&mut c, "2026-09-30 11:00");
-        c.apply(
-            Action::Respond {
-                channel: Channel::Phone,
-                content: "已致歉".into(),
-            },
-            &s,
-            at,
-        )
-        .unwrap();
+        respond(&mut c, &s, at);
         // One corrective action done of two: the next one, not the reopening.
         c.apply(Action::CompleteCorrectiveAction { index: 0 }, &s, at)
             .unwrap();
