@@ -811,4 +811,9 @@ test('after an action is saved the keyboard goes on from the next steps, and Can
   await expect.poll(focused).toBe('action-record_findings');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('action-form')).toBeVisible();
+  // Findings being written: Escape, a reflex key, keeps the form and every word (取消 closes it).
+  await page.keyboard.type('核实属实，柜员已当面致歉');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  await expect(page.locator('#f-text')).toHaveValue('核实属实，柜员已当面致歉');
 });

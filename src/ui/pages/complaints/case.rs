@@ -57,6 +57,8 @@ struct ActionForm {
     busy: RwSignal<bool>,
     /// The key the form is kept under now (this tab's, for the person and case shown).
     kept_at: StoredValue<String>,
+    /// The form as `open` filled it in (its draft's JSON): Escape closes only a form left so.
+    pristine: StoredValue<String>,
     /// Whether a draft a closed tab left has been looked for (`data-drafts-checked`, for tests).
     drafts_checked: RwSignal<bool>,
     /// An action was just saved: the case shown next puts the keyboard focus on its next
@@ -83,6 +85,7 @@ impl ActionForm {
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
             kept_at: StoredValue::new(String::new()),
+            pristine: StoredValue::new(String::new()),
             drafts_checked: RwSignal::new(false),
             refocus: RwSignal::new(false),
         }
@@ -136,10 +139,22 @@ impl ActionForm {
             }
             _ => {}
         }
+        self.pristine.set_value(self.draft_text());
     }
 
-    /// Closes the open form unsaved (取消, or Escape), its draft dropped, and gives the keyboard
-    /// back to the action's button.
+    /// The form's fields as JSON, read without tracking.
+    fn draft_text(&self) -> String {
+        untrack(|| serde_json::to_string(&self.draft())).unwrap_or_default()
+    }
+
+    /// Whether anything was typed or chosen since the form was opened (or it was taken up
+    /// from a kept draft, whose typing is not known).
+    fn edited(&self) -> bool {
+        self.draft_text() != self.pristine.get_value()
+    }
+
+    /// Closes the open form unsaved (取消, or Escape on an untouched form), its draft dropped,
+    /// and gives the keyboard back to the action's button.
     fn cancel(&self) {
         let Some(k) = self.kind.get_untracked() else {
             return;
@@ -596,10 +611,11 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             </p>
         })}
 
-        // Escape cancels an open action form, as 取消 does.
+        // Escape cancels an open action form as 取消 does, unless something was typed or
+        // chosen in it: a reflex key does not throw away findings or an opinion being written.
         <section class="panel" aria-labelledby="actions-h" on:keydown=move |ev| {
             let open = form.kind.get_untracked().is_some();
-            if ev.key() == "Escape" && open && !ev.is_composing() && !ev.default_prevented() {
+            if ev.key() == "Escape" && open && !ev.is_composing() && !ev.default_prevented() && !form.edited() {
                 ev.prevent_default();
                 form.cancel();
             }
