@@ -27,6 +27,7 @@ use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
+use wasm_bindgen::JsCast;
 
 use super::{all_docs_in, customers_by_id, signed_in, staff_by_id};
 
@@ -134,11 +135,13 @@ struct TaskRow {
 }
 
 /// The open (or the latest closed) tasks; with `due_by`, only the open ones due by that day.
+/// At most `limit` tasks, open or closed, and how many records were read for them (a damaged
+/// one is read but not shown: whether there are more is judged by what was read).
 async fn load_tasks(
     open: bool,
     limit: usize,
     due_by_day: Option<NaiveDate>,
-) -> Result<Vec<TaskRow>, String> {
+) -> Result<(Vec<TaskRow>, usize), String> {
     let zh = app().zh();
     let range = match due_by_day {
         Some(day) if open => due_by(day),
@@ -151,10 +154,11 @@ async fn load_tasks(
     let page = typed::page_of::<CareTask, _>(&store(), &q)
         .await
         .map_err(|e| e.message(zh))?;
+    let read = page.rows.len() + page.corrupt.len();
     let ids: Vec<String> = page.rows.iter().map(|t| t.customer_id.clone()).collect();
     let customers = customers_by_id(ids.iter()).await;
     let staff = staff_by_id().await;
-    Ok(page
+    let rows = page
         .rows
         .into_iter()
         .map(|t| TaskRow {
@@ -170,7 +174,8 @@ async fn load_tasks(
                 .unwrap_or_default(),
             task: t,
         })
-        .collect())
+        .collect();
+    Ok((rows, read))
 }
 
 #[component]
@@ -193,15 +198,36 @@ pub fn CarePage() -> impl IntoView {
         let due = due_today.get().then_some(today);
         let n = shown.get();
         async move {
-            let mut rows = load_tasks(true, n + 1, due).await?;
-            let more = rows.len() > n;
+            let (mut rows, read) = load_tasks(true, n + 1, due).await?;
             rows.truncate(n);
-            Ok::<_, String>((rows, more))
+            Ok::<_, String>((rows, read > n))
         }
     });
     let closed_tasks = Res::new(move || {
         state.changes.track();
-        async move { load_tasks(false, 20, None).await }
+        async move { load_tasks(false, 20, None).await.map(|(rows, _)| rows) }
+    });
+    // After 显示更多 the keyboard goes to the first task it brought (the button may be gone).
+    let focus_task = StoredValue::new(None::<usize>);
+    Effect::new(move |_| {
+        if !matches!(open_tasks.get(), Some(Ok(_))) {
+            return;
+        }
+        if let Some(i) = focus_task.get_value() {
+            focus_task.set_value(None);
+            request_animation_frame(move || {
+                let task = crate::ui::platform::window()
+                    .document()
+                    .and_then(|d| {
+                        let nth = format!("[data-testid=care-tasks] > li:nth-child({})", i + 1);
+                        d.query_selector(&nth).ok().flatten()
+                    })
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(t) = task {
+                    let _ = t.focus();
+                }
+            });
+        }
     });
 
     let run = move || {
@@ -322,7 +348,10 @@ pub fn CarePage() -> impl IntoView {
                             {more.then(|| view! {
                                 <p class="row">
                                     <span class="muted small">{move || if zh() { format!("已显示最早到期的 {n} 项") } else { format!("Showing the {n} due first") }}</span>
-                                    <button type="button" data-testid="care-more" on:click=move |_| shown.update(|s| *s += SHOWN_STEP)>
+                                    <button type="button" data-testid="care-more" on:click=move |_| {
+                                        focus_task.set_value(Some(n));
+                                        shown.update(|s| *s += SHOWN_STEP);
+                                    }>
                                         {t2("显示更多", "Show more")}
                                     </button>
                                 </p>
@@ -434,7 +463,7 @@ fn TaskItem(
 
     view! {
         <li class=format!("care-task{}{}", if overdue { " overdue" } else { "" }, if focus { " focused" } else { "" })
-            id=format!("care-{}", dom_key(&row.task.id)) aria-current=focus.then_some("true") data-testid="care-task">
+            id=format!("care-{}", dom_key(&row.task.id)) aria-current=focus.then_some("true") tabindex="-1" data-testid="care-task">
             <div class="spread">
                 <div>
                     <strong>{row.task.due.to_string()}</strong>" "
