@@ -573,12 +573,13 @@ impl Bucket {
     }
 
     /// How a bucket's first day is written on the axis of a trend from `from` to `to`: a month
-    /// with its year (`2025-06`); a day or week without the year within one year (`06-27`),
-    /// with it when the range crosses a year (`2025-06-27`).
+    /// with its year (`2025-06`); a day or week without the year when every bucket starts in
+    /// one year (`06-27`), with it when they cross a year (`2025-06-27`; a first week may start
+    /// in the year before `from`).
     pub fn axis_layout(self, from: NaiveDate, to: NaiveDate) -> &'static str {
         match self {
             Bucket::Month => "%Y-%m",
-            _ if from.year() != to.year() => "%Y-%m-%d",
+            _ if self.start(from).year() != to.year() => "%Y-%m-%d",
             _ => "%m-%d",
         }
     }
@@ -1199,6 +1200,11 @@ mod tests {
         let c = d("2025-12-31");
         assert_eq!(a.layout(Bucket::Day.axis_layout(a, c)), "06-27");
         assert_eq!(a.layout(Bucket::Month.axis_layout(a, c)), "2025-06");
+        // January to March 2026 by week: the first week starts on Monday 2025-12-29.
+        let (j, m) = (d("2026-01-01"), d("2026-03-31"));
+        let first = Bucket::Week.start(j);
+        assert_eq!(first.layout(Bucket::Week.axis_layout(j, m)), "2025-12-29");
+        assert_eq!(j.layout(Bucket::Day.axis_layout(j, m)), "01-01");
         // The range a trend runs over: the responses' first and last days, or the filter's.
         let s = likert_survey(1);
         let rs = vec![
