@@ -117,3 +117,16 @@ test('on a 360 px phone the header and settings do not scroll sideways, in eithe
   const h = await page.getByTestId('lang-switch').evaluate((b) => b.getBoundingClientRect().height);
   expect(h).toBeLessThan(50);
 });
+
+test('on a 768 px tablet the header\'s links take a line or two of their own, all in sight', async ({ page }) => {
+  await setUpStaff(page);
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await open(page, '/complaints');
+  await expect(page.getByTestId('current-user')).toBeVisible();
+  const links = await page.locator('.nav a').evaluateAll((as) => as.map((a) => a.getBoundingClientRect()).map((r) => [r.left, r.right, r.top]));
+  expect(links.length).toBeGreaterThanOrEqual(9);
+  for (const [left, right] of links) expect(left >= 0 && right <= 768).toBe(true);
+  // They wrapped to four lines squeezed between the brand and the user (172 px of header).
+  expect(new Set(links.map(([, , top]) => Math.round(top))).size).toBeLessThanOrEqual(2);
+  expect((await page.locator('header.top').boundingBox()).height).toBeLessThan(140);
+});
