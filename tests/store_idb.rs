@@ -68,7 +68,8 @@ fn v2_schema() -> Schema {
     s.summaries.push(SummaryDef {
         name: "note_n",
         doc_type: "note",
-        of: |id, b| Some((IndexKey(vec![num_part(b, "n")?]), json!(id).to_string())),
+        key: |b| Some(IndexKey(vec![num_part(b, "n")?])),
+        of: |id, _| Some(json!(id).to_string()),
         bucket: |_| String::new(),
     });
     s.migrations.push(Migration {
@@ -836,5 +837,51 @@ async fn typed_pages_read_from_text_as_from_documents() {
     assert_eq!(ns, (0..9).rev().collect::<Vec<_>>());
     let damaged: Vec<String> = pages.into_iter().flat_map(|(_, c)| c).collect();
     assert_eq!(damaged, ["note:x1", "note:x2", "note:x3", "note:x4"]);
+    IdbStore::delete_database(s.name()).await.unwrap();
+}
+
+/// A case destroyed (销毁) on another device arrives by sync over this device's record of it,
+/// which can no longer be read: the journey map's summary of the case, written when the record
+/// was whole, goes with it (the destroyed revision has none), as it does over a readable record.
+#[wasm_bindgen_test]
+async fn a_destroyed_case_pulled_over_a_damaged_record_leaves_no_journey_summary() {
+    let s = fresh("damaged-summary", Schema::current()).await;
+    let case = |destroyed: bool| {
+        json!({"type": "complaint", "case_no": "TS-20260105-001", "channel": "phone",
+            "complainant": {"name": "王芳"}, "received_at": "2026-01-05T09:30:00",
+            "destroyed": destroyed})
+    };
+    let (r1, r2) = (format!("1-{:032x}", 1), format!("2-{:032x}", 2));
+    let (id, other) = ("complaint:a", "complaint:b");
+    s.put_replicated(vec![
+        suite::first_revision(id, &r1, case(false)),
+        suite::first_revision(other, &r1, case(false)),
+    ])
+    .await
+    .unwrap();
+    let all = KeyRange::all();
+    let journey = || typed::summaries_of::<Json, _>(&s, "journey_complaint", &all);
+    assert_eq!(journey().await.unwrap().len(), 2);
+    // This device's record of the case is damaged: its body is no longer JSON.
+    let seq = s.update_seq().await.unwrap() + 1;
+    s.put_raw_record(&json!({"_id": id, "_rev": r1, "seq": seq, "b": "{not json"}))
+        .await
+        .unwrap();
+    let destroyed = |id: &str| ReplicatedRev {
+        history: vec![r2.clone(), r1.clone()],
+        ..suite::first_revision(id, &r2, case(true))
+    };
+    let replaced = s.put_replicated(vec![destroyed(id)]).await.unwrap();
+    assert_eq!(replaced, vec![id.to_string()]);
+    let left: Vec<String> = journey()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(left, vec![other.to_string()]);
+    // And over a readable record, as ever.
+    s.put_replicated(vec![destroyed(other)]).await.unwrap();
+    assert!(journey().await.unwrap().is_empty());
     IdbStore::delete_database(s.name()).await.unwrap();
 }

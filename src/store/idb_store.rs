@@ -510,10 +510,14 @@ fn summary_entry(def: &SummaryDef, doc: &Doc) -> Option<(String, Option<IndexKey
 /// move from `prev` to `states`.
 type Segments = Vec<(String, BTreeMap<String, Entries>)>;
 
+/// `damaged`: the ids among `states` whose record could not be read (taken as absent in
+/// `prev`): the summary it had may still be stored, so a new revision without one (a
+/// destroyed case arriving by sync) removes it where its key puts it.
 fn summary_changes(
     schema: &Schema,
     prev: &BTreeMap<String, Option<Current>>,
     states: &[Current],
+    damaged: &BTreeSet<String>,
 ) -> Segments {
     schema
         .summaries
@@ -526,6 +530,14 @@ fn summary_changes(
                     .and_then(Option::as_ref)
                     .and_then(|c| summary_entry(def, &c.winner));
                 let new = summary_entry(def, &cur.winner);
+                if old.is_none() && new.is_none() && damaged.contains(&cur.winner.id) {
+                    if let Some(key) = def.key_of(&cur.winner) {
+                        let gone = entry_text(&cur.winner.id, None);
+                        let bucket = buckets.entry((def.bucket)(&key)).or_default();
+                        bucket.push((None, gone));
+                    }
+                    continue;
+                }
                 if old == new {
                     continue;
                 }
@@ -1425,6 +1437,7 @@ impl IdbStore {
         let issued = match first {
             Ok((mut work, read, seq)) => {
                 seq0 = seq.as_f64().unwrap_or(0.0) as u64;
+                let damaged: BTreeSet<String> = read.damaged_ids().collect();
                 let prev = read.states;
                 let mut sums: Segments = Vec::new();
                 let issue = || -> Result<(), StoreError> {
@@ -1437,7 +1450,7 @@ impl IdbStore {
                             self.issue_records(&tx, &states, next, &texts(&m), add)?;
                             add_segments(
                                 &mut sums,
-                                summary_changes(&self.inner.schema, &prev, &states),
+                                summary_changes(&self.inner.schema, &prev, &states, &damaged),
                             );
                             written.extend(states.into_iter().map(|c| c.winner.id));
                         }
@@ -1900,7 +1913,8 @@ impl DocStore for IdbStore {
             for (n, chunk) in states.chunks(1000).enumerate() {
                 let first = seq0 + (n * 1000) as u64;
                 self.issue_records(&tx, chunk, first, &BTreeMap::new(), false)?;
-                let sums = summary_changes(&self.inner.schema, &BTreeMap::new(), chunk);
+                let none = (BTreeMap::new(), BTreeSet::new());
+                let sums = summary_changes(&self.inner.schema, &none.0, chunk, &none.1);
                 put_segments(&tx, sums, first + 1)?;
             }
             let last = JsValue::from_f64((seq0 + states.len() as u64) as f64);

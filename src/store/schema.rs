@@ -100,9 +100,12 @@ pub struct SummaryDef {
     /// Letters, digits and `_` (the native index is `sum_<name>`).
     pub name: &'static str,
     pub doc_type: &'static str,
-    /// The key and the JSON text of a (winning, not deleted) document's summary, from its id
-    /// and body; None: the document has none.
-    pub of: fn(&str, &Json) -> Option<(IndexKey, String)>,
+    /// The key of a (winning, not deleted) document's summary, from its body: also where a
+    /// revision that has no summary (a destroyed case) looks for one left by the revision
+    /// before it, when that revision's record could not be read.
+    pub key: fn(&Json) -> Option<IndexKey>,
+    /// The JSON text of the document's summary, from its id and body; None: it has none.
+    pub of: fn(&str, &Json) -> Option<String>,
     /// The bucket a key is kept in (IndexedDB keeps each bucket's summaries as a few large
     /// records): must keep key order (`a <= b` ⇒ `bucket(a) <= bucket(b)`).
     pub bucket: fn(&IndexKey) -> String,
@@ -111,10 +114,16 @@ pub struct SummaryDef {
 impl SummaryDef {
     /// The summary of a winning document, if it has one.
     pub fn summary_of(&self, doc: &Doc) -> Option<(IndexKey, String)> {
+        let key = self.key_of(doc)?;
+        Some((key, (self.of)(&doc.id, &doc.body)?))
+    }
+
+    /// The key a winning document's summary has or would have (see `key`).
+    pub fn key_of(&self, doc: &Doc) -> Option<IndexKey> {
         if doc.deleted || doc.doc_type() != Some(self.doc_type) {
             return None;
         }
-        (self.of)(&doc.id, &doc.body)
+        (self.key)(&doc.body)
     }
 }
 
@@ -126,19 +135,22 @@ pub fn text_prefix(key: &IndexKey, n: usize) -> String {
     }
 }
 
-/// `complaint_facts`: what the monthly report needs of each complaint, by time received.
-fn complaint_facts(id: &str, body: &Json) -> Option<(IndexKey, String)> {
-    let key = IndexKey(vec![str_part(body, "received_at")?]);
-    let facts = crate::domain::report::CaseFacts::of_body(id, body)?;
-    // Straight to text: written for every complaint on every write.
-    Some((key, serde_json::to_string(&facts).ok()?))
+/// A complaint's summaries are keyed by the time it was received.
+fn received_at(body: &Json) -> Option<IndexKey> {
+    Some(IndexKey(vec![str_part(body, "received_at")?]))
 }
 
-/// `journey_complaint`: what the journey map needs of each complaint, by time received.
-fn journey_complaint(_id: &str, body: &Json) -> Option<(IndexKey, String)> {
-    let key = IndexKey(vec![str_part(body, "received_at")?]);
+/// `complaint_facts`: what the monthly report needs of each complaint.
+fn complaint_facts(id: &str, body: &Json) -> Option<String> {
+    let facts = crate::domain::report::CaseFacts::of_body(id, body)?;
+    // Straight to text: written for every complaint on every write.
+    serde_json::to_string(&facts).ok()
+}
+
+/// `journey_complaint`: what the journey map needs of each complaint (none once destroyed).
+fn journey_complaint(_id: &str, body: &Json) -> Option<String> {
     let facts = crate::domain::journey::ComplaintFacts::of_body(body)?;
-    Some((key, serde_json::to_string(&facts).ok()?))
+    serde_json::to_string(&facts).ok()
 }
 
 /// `by_type`: every document by `[type]` (so by `[type, _id]` with the appended id).
@@ -462,6 +474,7 @@ impl Schema {
                 SummaryDef {
                     name: "complaint_facts",
                     doc_type: "complaint",
+                    key: received_at,
                     of: complaint_facts,
                     // By month received ("2026-10").
                     bucket: |k| text_prefix(k, 7),
@@ -470,6 +483,7 @@ impl Schema {
                 SummaryDef {
                     name: "journey_complaint",
                     doc_type: "complaint",
+                    key: received_at,
                     of: journey_complaint,
                     // By year received ("2026"): the map reads them all.
                     bucket: |k| text_prefix(k, 4),

@@ -15,10 +15,8 @@ pub fn schema() -> Schema {
     s.summaries.push(SummaryDef {
         name: "t_note_n",
         doc_type: "note",
-        of: |_, b| {
-            let key = IndexKey(vec![str_part(b, "status")?]);
-            Some((key, b.get("n")?.to_string()))
-        },
+        key: |b| Some(IndexKey(vec![str_part(b, "status")?])),
+        of: |_, b| Some(b.get("n")?.to_string()),
         bucket: |k| super::schema::text_prefix(k, 1),
     });
     s.indexes.push(IndexDef {
