@@ -3,7 +3,7 @@
 // round and closure, the history, the printed record, and the list's filters and search.
 import fs from 'node:fs';
 import { test, expect, open } from './fixtures.mjs';
-import { asManager, setUpStaff, signIn } from './helpers.mjs';
+import { asManager, setUpStaff, signIn, closeTab } from './helpers.mjs';
 
 /** A Date as the value of an <input type="datetime-local">. */
 function localInput(d) {
@@ -759,7 +759,7 @@ test('two tabs typing an action on one case keep their own drafts, and a closed 
   await expect(b.locator('#f-text')).toHaveValue('乙页的调查结果');
 
   // B is closed with its typing: the next tab to show the case takes it up.
-  await b.close();
+  await closeTab(b, page);
   await page.reload();
   await expect(page.locator('.complaints.case')).toHaveAttribute('data-drafts-checked', 'true');
   await expect(page.getByTestId('action-form')).toBeVisible();

@@ -2,9 +2,7 @@
 // a complaint, a demand, a survey and two responses, written as a kefu-backup file and
 // imported through Settings → Backup, as a user restoring a backup would.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { expect, open } from './fixtures.mjs';
+import { expect, open, tmpPath } from './fixtures.mjs';
 
 export const CUSTOMER_ID = 'customer:01E2E0000000000000000001';
 
@@ -63,7 +61,7 @@ export async function seedBackup(page, docs = seedDocs()) {
     format: 'kefu-backup', version: 1, exported_at: '2026-11-22T18:00:00',
     branch: { name: '测试营业部', code: 'BR01' }, docs,
   };
-  const file = path.join(os.tmpdir(), `kefu-seed-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  const file = tmpPath(`kefu-seed-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(file, JSON.stringify(backup));
   await open(page, '/settings');
   await page.getByTestId('import-file').setInputFiles(file);

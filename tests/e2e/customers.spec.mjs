@@ -2,14 +2,12 @@
 // versus valid rows, a GBK semicolon file, the list with masked phones and indexed search, a
 // recorded reveal of a phone, and the customer timeline of seeded records.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { test, expect, open } from './fixtures.mjs';
-import { setUpStaff } from './helpers.mjs';
+import { test, expect, open, tmpPath } from './fixtures.mjs';
+import { setUpStaff, closeTab } from './helpers.mjs';
 import { seedBackup, seedDocs, CUSTOMER_ID } from './customers-seed.mjs';
 
 function tmpFile(name, content) {
-  const file = path.join(os.tmpdir(), `kefu-cust-${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
+  const file = tmpPath(`kefu-cust-${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
   fs.writeFileSync(file, content);
   return file;
 }
@@ -161,7 +159,7 @@ test('CSV import: a phone another row or a customer has is a warning naming them
   // The downloadable report has both, each said for what it is.
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('import-report').click();
-  const file = path.join(os.tmpdir(), `kefu-import-report-${Date.now()}.csv`);
+  const file = tmpPath(`kefu-import-report-${Date.now()}.csv`);
   await (await downloadPromise).saveAs(file);
   const report = fs.readFileSync(file, 'utf8');
   expect(report).toContain('2,请核对，仍导入,"客户“老客户”已使用此手机号');
@@ -466,7 +464,7 @@ test('the customer form keeps a draft across a reload, for a new customer and an
   await open(b, customerUrl);
   await b.getByTestId('customer-edit').click();
   await b.locator('#cust-email').fill('zhou@example.com');
-  await b.close();
+  await closeTab(b, page);
   await page.getByTestId('customer-edit').click();
   await expect(page.getByTestId('customer-draft-restored')).toContainText('已恢复上次未保存的客户草稿。');
   await expect(page.locator('#cust-email')).toHaveValue('zhou@example.com');

@@ -3,10 +3,8 @@
 // keyboard and touch, each move asking for a reason that survives a reload and can be reset;
 // the list view with its CSV export; filters; a customer picked by name and a return visit.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { test, expect, open } from './fixtures.mjs';
-import { setUpStaff } from './helpers.mjs';
+import { test, expect, open, tmpPath } from './fixtures.mjs';
+import { setUpStaff, closeTab } from './helpers.mjs';
 import { seedBackup } from './customers-seed.mjs';
 
 const cell = (page, key) => page.locator(`[data-cell="${key}"]`);
@@ -137,7 +135,7 @@ test('in the 3×3 grid, its list and its export, a low-value customer’s accoun
   await expect(rows.nth(2)).toContainText('咨询港股通开通');
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
-  const file = path.join(os.tmpdir(), `demands-security-${Date.now()}.csv`);
+  const file = tmpPath(`demands-security-${Date.now()}.csv`);
   await (await downloadPromise).saveAs(file);
   const lines = fs.readFileSync(file, 'utf8').slice(1).trim().split(/\r?\n/);
   expect(lines).toHaveLength(4);
@@ -275,7 +273,7 @@ test.describe('touch', () => {
 
 test('list view, filters, CSV export with a BOM, a customer picked by name and a return visit', async ({ page }) => {
   // A customer to pick, brought in through a backup import before the staff are set up.
-  const backup = path.join(os.tmpdir(), `kefu-demands-${Date.now()}.json`);
+  const backup = tmpPath(`kefu-demands-${Date.now()}.json`);
   fs.writeFileSync(backup, JSON.stringify({
     format: 'kefu-backup', version: 1, exported_at: '2026-11-23T10:00:00', branch: { name: '测试营业部', code: 'T01' },
     docs: [{ _id: 'customer:01JDEMANDTEST0000000000001', type: 'customer', kind: 'Individual', name: '赵大户',
@@ -322,7 +320,7 @@ test('list view, filters, CSV export with a BOM, a customer picked by name and a
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toMatch(/^demands-.*\.csv$/);
-  const file = path.join(os.tmpdir(), `demands-${Date.now()}.csv`);
+  const file = tmpPath(`demands-${Date.now()}.csv`);
   await download.saveAs(file);
   const bytes = fs.readFileSync(file);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -491,7 +489,7 @@ test('two tabs keep their own quick-capture drafts; a closed tab\'s is taken up 
   bd = await quick(b);
   await expect(bd.locator('#dm-desc')).toHaveValue('乙标签页的需求');
   // B closed with its typing: the next tab's form takes it up, once.
-  await b.close();
+  await closeTab(b, page);
   const c = await context.newPage();
   await open(c, '/demands');
   const cd = await quick(c);

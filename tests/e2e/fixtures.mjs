@@ -20,6 +20,12 @@ export const test = base.extend({
 });
 export { expect, servedByWorker };
 
+/** A path for a file the running test writes (a backup, a CSV): in its own output folder
+ * under test-results/, which the next run clears, never left behind in the system's /tmp. */
+export function tmpPath(name) {
+  return test.info().outputPath(name);
+}
+
 /** Opens a path and waits until the app has opened its data. */
 export async function open(page, path = '/') {
   await page.goto(path);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, expect, open, servedByWorker } from './fixtures.mjs';
+import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
 import { addStaff, chooseStaff, signIn } from './helpers.mjs';
 import { startServer, root as distRoot } from './serve.mjs';
 
@@ -61,7 +61,7 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export').click();
   const download = await downloadPromise;
-  const file = path.join(os.tmpdir(), `kefu-e2e-${Date.now()}.json`);
+  const file = tmpPath(`kefu-e2e-${Date.now()}.json`);
   await download.saveAs(file);
   const backup = JSON.parse(fs.readFileSync(file, 'utf8'));
   expect(backup.format).toBe('kefu-backup');
@@ -73,11 +73,11 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await expect(page.getByTestId('branch-name')).not.toHaveText('郑州紫荆山路营业部');
 
   // A foreign JSON file changes nothing.
-  const foreign = path.join(os.tmpdir(), `foreign-${Date.now()}.json`);
+  const foreign = tmpPath(`foreign-${Date.now()}.json`);
   fs.writeFileSync(foreign, JSON.stringify({ hello: 'world' }));
   await page.getByTestId('import-file').setInputFiles(foreign);
   await expect(page.getByTestId('import-error')).toBeVisible();
-  const broken = path.join(os.tmpdir(), `broken-${Date.now()}.json`);
+  const broken = tmpPath(`broken-${Date.now()}.json`);
   fs.writeFileSync(broken, '{"format":"kefu-backup", "docs": [');
   await page.getByTestId('import-file').setInputFiles(broken);
   await expect(page.getByTestId('import-error')).toBeVisible();
@@ -87,7 +87,7 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   const damaged = structuredClone(backup);
   const staffDoc = damaged.docs.find((d) => d.type === 'staff' && d.name === '李强');
   staffDoc.role = 'chief';
-  const damagedFile = path.join(os.tmpdir(), `damaged-${Date.now()}.json`);
+  const damagedFile = tmpPath(`damaged-${Date.now()}.json`);
   fs.writeFileSync(damagedFile, JSON.stringify(damaged));
   await page.getByTestId('import-file').setInputFiles(damagedFile);
   await expect(page.getByTestId('import-error')).toContainText(staffDoc._id);

@@ -54,3 +54,14 @@ export async function asManager(page, name = '王经理', pin = '2468') {
   await open(page, '/settings');
   await signIn(page, name, pin);
 }
+
+/** Closes `tab` and waits until `from`, a tab of the same browser, no longer sees it open: the
+ * browser lets go of a closed tab's lock a moment later, and a form opened before that leaves
+ * the closed tab's draft for another time (it still counts the tab as open). */
+export async function closeTab(tab, from) {
+  const open = () => from.evaluate(async () => (await navigator.locks.query()).held
+    .filter((l) => l.name.startsWith('kefu-tab:')).length);
+  const before = await open();
+  await tab.close();
+  await expect.poll(open).toBe(before - 1);
+}

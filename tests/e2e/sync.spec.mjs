@@ -2,9 +2,7 @@
 // IndexedDB — syncing through a real PouchDB Server (tests/e2e/peer.mjs) that the tests cut
 // off, kill and restart. The shared records are complaints (filed on /complaints/new, acted
 // on at /complaints/:id), survey responses from a kiosk and from a customer's own phone.
-import { test, expect, open } from './fixtures.mjs';
-import os from 'node:os';
-import path from 'node:path';
+import { test, expect, open, tmpPath } from './fixtures.mjs';
 import { setUpStaff, signIn, addStaff, asManager } from './helpers.mjs';
 import { startPeer, stopPeer, peerIds, freePort, forward } from './peer.mjs';
 
@@ -798,7 +796,7 @@ test('a device restored from an older backup, or erased, gets the server’s new
   await asManager(a.page);
   const downloading = a.page.waitForEvent('download');
   await a.page.getByTestId('export').click();
-  const file = path.join(os.tmpdir(), `kefu-sync-backup-${Date.now()}.json`);
+  const file = tmpPath(`kefu-sync-backup-${Date.now()}.json`);
   await (await downloading).saveAs(file);
   const later = await fileComplaint(a.page, { name: '备份后' });
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
@@ -855,7 +853,7 @@ test('a conflict waiting for a person survives a backup and its restore', async 
   await asManager(a.page);
   const downloading = a.page.waitForEvent('download');
   await a.page.getByTestId('export').click();
-  const file = path.join(os.tmpdir(), `kefu-conflict-backup-${Date.now()}.json`);
+  const file = tmpPath(`kefu-conflict-backup-${Date.now()}.json`);
   await (await downloading).saveAs(file);
   await a.context.setOffline(true);
   await a.page.getByTestId('import-file').setInputFiles(file);
