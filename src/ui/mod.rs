@@ -27,6 +27,12 @@ pub fn start() {
     // A page opened by its address: its part is fetched while the data opens, not after.
     preload_page(&platform::window().location().pathname().unwrap_or_default());
     preload_on_intent();
+    if let Some(loading) = platform::window()
+        .document()
+        .and_then(|d| d.get_element_by_id("preload"))
+    {
+        loading.remove();
+    }
     leptos::mount::mount_to_body(App);
 }
 
@@ -75,6 +81,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/surveys/:id/results") view=|| view! { <Shell><LazyPage load=survey_results/></Shell> }/>
                         // Customer-facing pages: no staff shell, nothing of staff data.
                         <Route path=path!("/s/:survey") view=surveys::CustomerPage/>
+                        // A link cut back to its start: still a customer's page, saying so.
+                        <Route path=path!("/s") view=surveys::CustomerPage/>
                         <Route path=path!("/kiosk/:survey") view=kiosk::KioskPage/>
                     </Routes>
                 }.into_any(),

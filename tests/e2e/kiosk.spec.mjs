@@ -253,7 +253,7 @@ test('after a reload (or a restart) the device is still in kiosk mode', async ({
   await expect(again.locator('nav')).toHaveCount(0);
 });
 
-test('a locked device opening a staff address goes back to its kiosk, showing nothing of the staff pages on the way', async ({ page }) => {
+test('a locked device opening a staff address or a survey link goes back to its kiosk, showing nothing of the staff pages on the way', async ({ page }) => {
   const kiosk = await startKiosk(page);
   // Every moment of the next page loads is watched for a shown staff header.
   await page.addInitScript(() => {
@@ -263,7 +263,10 @@ test('a locked device opening a staff address goes back to its kiosk, showing no
     };
     new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true });
   });
-  for (const address of ['/', '/complaints', '/customers', '/settings']) {
+  // The customer page of its own survey too (a typed address, or a back swipe onto the link
+  // checked on the tablet before the kiosk started), and a link cut back to /s.
+  const own = `/s/${kiosk.split('/').pop()}`;
+  for (const address of ['/', '/complaints', '/customers', '/settings', own, '/s']) {
     await page.goto(address);
     await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
     await expect(page.getByTestId('kiosk-welcome')).toBeVisible();

@@ -411,3 +411,93 @@ test('a trend over two years of responses is drawn by month with the year on its
   await expect(labels.filter({ hasText: /^11-01$/ })).toHaveCount(1);
   await expect(labels.filter({ hasText: '2026-' })).toHaveCount(0);
 });
+
+/** Creates the default survey and opens its customer page on a 360 px phone; returns its key. */
+async function onPhone(page) {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await open(page, `/s/${key}`);
+  return key;
+}
+
+/** Double-taps (`tap`: touch) or double-clicks 下一题, then checks the form moved one question on,
+ *  to `count`, with no question's required-answer error shown and nothing submitted. */
+async function doubleNext(page, count, tap) {
+  const next = page.getByTestId('sf-next');
+  if (tap) {
+    const b = await next.boundingBox();
+    const [x, y] = [b.x + b.width / 2, b.y + b.height / 2];
+    await page.touchscreen.tap(x, y);
+    await page.touchscreen.tap(x, y);
+  } else {
+    await next.dblclick();
+  }
+  await expect(page.locator('.sf-count')).toHaveText(count);
+  await expect(page.locator('.survey-form .err:not(:empty)')).toHaveCount(0);
+  await expect(page.getByTestId('cp-thanks')).toHaveCount(0);
+}
+
+for (const tap of [false, true]) {
+  test.describe(tap ? 'touch' : 'mouse', () => {
+    test.use({ hasTouch: tap });
+    test(`on a phone a double ${tap ? 'tap' : 'click'} on Next moves one question: it neither skips the comment nor submits`, async ({ page }) => {
+      await onPhone(page);
+      await page.getByTestId(`a-${LIKERT[0]}-4`).click();
+      await doubleNext(page, '第 2 / 11 题', tap);
+      for (const q of LIKERT.slice(1)) {
+        await page.getByTestId(`a-${q}-4`).click();
+        await page.getByTestId('sf-next').click();
+      }
+      await page.getByTestId('a-overall-4').click();
+      await page.getByTestId('sf-next').click();
+      await page.getByTestId('a-nps-8').click();
+      // Next on the last question but one: Submit takes its place under the second tap.
+      await doubleNext(page, '第 11 / 11 题', tap);
+      await expect(page.getByTestId('a-comment')).toBeVisible();
+      await page.getByTestId('a-comment').fill('双击没有跳过这一题');
+      await page.getByTestId('sf-submit').click();
+      await expect(page.getByTestId('cp-thanks')).toBeVisible();
+    });
+  });
+}
+
+test('on a phone the words under the scores are readable, and a link that does not work says so without the staff pages', async ({ page }) => {
+  const key = await onPhone(page);
+  const size = await page.getByTestId(`a-${LIKERT[0]}-1`).locator('.l')
+    .evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  expect(size).toBeGreaterThanOrEqual(14);
+  await expect(page.getByTestId(`a-${LIKERT[0]}-1`)).toContainText('非常不满意');
+  // A link cut short, mistyped, or cut back to /s: a customer's page saying the link does not
+  // work (not "try again later"), with nothing of the staff app.
+  for (const address of [`/s/${key.slice(0, -5)}`, '/s/NOTASURVEY123', '/s', '/s/']) {
+    await open(page, address);
+    await expect(page.getByTestId('cp-missing'), address).toContainText('链接可能不完整或已失效');
+    await expect(page.locator('nav.nav')).toHaveCount(0);
+    await expect(page.locator('header.top')).toHaveCount(0);
+  }
+  await page.getByTestId('cp-lang').click();
+  await expect(page.getByTestId('cp-missing')).toContainText('the link may be incomplete or no longer valid');
+});
+
+test('without a responses database the survey page says phones cannot open its link and offers no QR code to print', async ({ page }) => {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  await expect(page.getByTestId('link-mode')).toContainText('客户的手机打不开这个链接');
+  await expect(page.getByTestId('print-qr')).toBeDisabled();
+});
+
+test('on a slow first visit the page says it is opening before the app has started', async ({ page }) => {
+  // The wasm held back 2 s, as over weak mobile data after scanning a QR code.
+  await page.route('**/*.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 2000));
+    await route.continue();
+  });
+  await page.goto('/s/NOTASURVEY123');
+  await expect(page.getByRole('status').filter({ hasText: '正在打开' })).toBeVisible();
+  await expect(page.getByTestId('cp-missing')).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('#preload')).toHaveCount(0);
+});

@@ -76,6 +76,15 @@ const LIKERT: [(&str, &str); 5] = [
 ];
 const FACES: [&str; 5] = ["😞", "🙁", "😐", "🙂", "😄"];
 
+/// The second tap (or click) of a double tap on 下一题 lands on the next question's 下一题
+/// or 提交, which takes its place: it neither moves on nor submits, as the customer has not
+/// seen that question yet (a tap's `detail` counts the taps in a row; a key press has 0).
+fn second_tap_ignored(ev: web_sys::MouseEvent) {
+    if ev.detail() > 1 {
+        ev.prevent_default();
+    }
+}
+
 #[component]
 pub fn SurveyForm(
     survey: Survey,
@@ -246,13 +255,15 @@ pub fn SurveyForm(
                 })}
                 {move || if last() {
                     view! {
-                        <button type="submit" class="primary sf-go" data-testid="sf-submit" disabled=move || sending.get()>
+                        <button type="submit" class="primary sf-go" data-testid="sf-submit" disabled=move || sending.get()
+                            on:click=second_tap_ignored>
                             {move || if sending.get() { lang.get().t("正在提交…", "Sending…") } else { lang.get().t("提交", "Submit") }}
                         </button>
                     }.into_any()
                 } else {
                     view! {
-                        <button type="submit" class="primary sf-go" data-testid="sf-next">
+                        <button type="submit" class="primary sf-go" data-testid="sf-next"
+                            on:click=second_tap_ignored>
                             {move || lang.get().t("下一题", "Next")}
                         </button>
                     }.into_any()

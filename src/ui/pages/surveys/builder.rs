@@ -859,16 +859,18 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
         })
     });
     let link = Memo::new(move |_| share_link(&origin, &key, target.get().as_ref()));
+    let shareable = move || target.with(|t| t.is_some());
     let title = survey.title.clone();
     view! {
         <div class="panel sv-link">
             <h2 class="no-print">{t2("客户链接与二维码", "Customer link and QR code")}</h2>
-            <p class="muted no-print" data-testid="link-mode">{move || if target.with(|t| t.is_some()) {
+            <p class="no-print" class:muted=shareable class:warn-box=move || !shareable()
+                data-testid="link-mode">{move || if shareable() {
                 t2("客户用自己的手机打开链接时，从同步服务器的问卷数据库取得问卷，联网后把答卷送回。",
                    "A customer's own phone gets the survey from the sync server's responses database and sends the answers back once online.")()
             } else {
-                t2("未设置问卷数据库（设置 → 同步）：链接只在本设备上可用。",
-                   "No responses database set (Settings → Sync): the link works on this device only.")()
+                t2("客户的手机打不开这个链接：尚未设置问卷数据库（设置 → 同步）。链接只在本设备上可用，请先设置再打印二维码。",
+                   "Customers' phones cannot open this link: no responses database is set (Settings → Sync). It works on this device only; set one up before printing the QR code.")()
             }}</p>
             {move || target.with(|t| t.is_some()).then(|| view! {
                 <div class="grid no-print">
@@ -892,7 +894,9 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
                 <a href=move || link.get() target="_blank" data-testid="survey-link" class="sv-link-text">{move || link.get()}</a>
             </div>
             <div class="actions no-print">
-                <button type="button" data-testid="print-qr" on:click=move |_| { let _ = window().print(); }>
+                // A code no customer's phone can open is not offered for printing.
+                <button type="button" data-testid="print-qr" disabled=move || !shareable()
+                    on:click=move |_| { let _ = window().print(); }>
                     {t2("打印二维码", "Print the QR code")}
                 </button>
             </div>

@@ -171,8 +171,13 @@ pub fn CustomerPage() -> impl IntoView {
         });
     };
 
+    // A tablet locked in kiosk mode goes back to its kiosk from this page too (a typed
+    // address, a bookmark, a back swipe onto the link checked before the kiosk started):
+    // answers there would skip the kiosk's gap, sleep and idle reset.
+    let locked = crate::ui::state::app().kiosk_locked;
     view! {
-        <div class="customer-page">
+        <div class="customer-page" hidden=move || locked.get()>
+            <crate::ui::pages::kiosk::LockGuard/>
             <header class="cp-top">
                 <span class="logo" aria-hidden="true">"客"</span>
                 <button type="button" class="lang cp-lang" data-testid="cp-lang"
@@ -186,8 +191,8 @@ pub fn CustomerPage() -> impl IntoView {
                         Err(_) => view! {
                             <div class="cp-msg" role="alert" data-testid="cp-missing">
                                 <h1>{move || lang.get().t("问卷暂不可用", "This survey is not available")}</h1>
-                                <p>{move || lang.get().t("本设备上还没有这份问卷，请稍后再试或联系营业部工作人员。",
-                                    "This device does not have the survey yet. Please try again later or ask our staff.")}</p>
+                                <p>{move || lang.get().t("无法打开这份问卷：链接可能不完整或已失效。请向营业部工作人员索取问卷。",
+                                    "This survey cannot be opened: the link may be incomplete or no longer valid. Please ask our staff for the survey.")}</p>
                             </div>
                         }.into_any(),
                         Ok(s) => {
