@@ -28,6 +28,7 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
     let (phase, set_phase) = signal(Phase::Opening);
     // Pages that judge "due today" and "overdue" refresh when the date turns.
     state.follow_the_date();
+    follow_other_tabs(state);
     spawn_local(async move {
         // Other tabs can tell this one is open (a form's draft is not taken from a live
         // tab), and a duplicated tab has its own id before any form reads it.
@@ -46,6 +47,7 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
                 }
                 state.set_store(store.clone());
                 load_settings(state, &store).await;
+                report_cut_import(state, &store).await;
                 set_phase.set(Phase::Ready);
                 mark_ready("ready");
                 register_service_worker();
@@ -189,7 +191,77 @@ pub async fn set_device_user(
     d.current_staff_id = who.as_ref().map(|m| m.id.clone());
     save_device_settings(store, &d).await?;
     state.user.set(who);
+    tell_other_tabs();
     Ok(())
+}
+
+/// Local (not replicated) document kept while a backup's import runs: still there when the
+/// app next opens, the import was cut short (the tab or browser closed, a crash) and the data
+/// is as before it (the import is one transaction).
+const IMPORT_MARK: &str = "import-running";
+
+/// Notes that an import of `docs` documents starts now (Some), or that it has ended (None).
+pub async fn mark_import(store: &AppStore, docs: Option<usize>) -> Result<(), StoreError> {
+    let value = match docs {
+        Some(n) => serde_json::json!({
+            "at": super::platform::now().format("%Y-%m-%d %H:%M").to_string(),
+            "docs": n,
+        }),
+        None => serde_json::Value::Null,
+    };
+    store.put_local(IMPORT_MARK, value).await
+}
+
+/// Says so when the last import of a backup on this device did not finish.
+async fn report_cut_import(state: AppState, store: &AppStore) {
+    let Ok(Some(mark)) = store.get_local(IMPORT_MARK).await else {
+        return;
+    };
+    let Some(at) = mark.get("at").and_then(|a| a.as_str()) else {
+        return;
+    };
+    state.warn(state.lang.get_untracked().s(
+        format!("{at} 开始的备份导入没有完成（页面或浏览器在导入中被关闭）：本设备的数据仍是导入前的样子。如需要，请重新导入该备份。"),
+        format!("The import of a backup started at {at} did not finish (the page or browser closed during it): this device's data is as it was before. Import the backup again if you need it."),
+    ));
+    let _ = mark_import(store, None).await;
+}
+
+/// The channel on which a tab says the device's user or staff language changed (neither is
+/// a replicated document, so the store's own change messages do not carry them).
+const DEVICE_CHANNEL: &str = "kefu:device";
+
+/// Tells this device's other tabs to read who is signed in and the language again.
+pub fn tell_other_tabs() {
+    if let Ok(c) = web_sys::BroadcastChannel::new(DEVICE_CHANNEL) {
+        let _ = c.post_message(&wasm_bindgen::JsValue::TRUE);
+        c.close();
+    }
+}
+
+/// Follows the other tabs: a sign-in or sign-out there is this tab's at once (its header, what
+/// its pages offer, whose name an action is saved under), as is the staff language.
+fn follow_other_tabs(state: AppState) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(DEVICE_CHANNEL) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut()>::new(move || {
+        if state.has_store() {
+            spawn_local(async move { load_settings(state, &super::state::store()).await });
+        }
+        // A kiosk's language is its customer's, not the staff's.
+        if !state.kiosk_locked.get_untracked() {
+            let lang = super::i18n::initial_lang();
+            if state.lang.get_untracked() != lang {
+                state.lang.set(lang);
+                super::i18n::show_lang(lang);
+            }
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // For the life of the page.
+    on_message.forget();
+    std::mem::forget(channel);
 }
 
 pub async fn save_device_settings(store: &AppStore, d: &DeviceSettings) -> Result<(), StoreError> {

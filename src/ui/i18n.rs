@@ -65,6 +65,8 @@ pub fn browser_lang() -> Lang {
 pub fn remember_lang(lang: Lang) {
     super::platform::local_set(LANG_KEY, lang.code());
     show_lang(lang);
+    // The device's other staff tabs follow.
+    super::boot::tell_other_tabs();
 }
 
 /// Marks the page as written in `lang` (`<html lang>`, for screen readers and fonts) without

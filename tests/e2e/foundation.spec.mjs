@@ -106,6 +106,38 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await expect(page.getByTestId('staff-table')).toContainText('李强');
 });
 
+test('an import cut short by the tab closing leaves the data as it was, and the next start says so', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await open(page, '/settings');
+  await addStaff(page, '张敏', 'specialist');
+  // A branch's worth of customers: long enough to import for the tab to close during it.
+  const docs = Array.from({ length: 20_000 }, (_, i) => ({
+    _id: `customer:01E2E${String(i).padStart(21, '0')}`, type: 'customer', kind: 'Individual',
+    name: `导入客户${i}`, tier: 'Normal', value: 'Medium', lifecycle: 'Existing', branch: 'BR01',
+    phone: `139${String(i).padStart(8, '0')}`,
+  }));
+  const file = tmpPath('customers.json');
+  fs.writeFileSync(file, JSON.stringify({ format: 'kefu-backup', version: 1, exported_at: '2026-11-22T18:00:00',
+    branch: { name: '导入营业部', code: 'BR01' }, docs }));
+  await page.getByTestId('import-file').setInputFiles(file);
+  await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: '替换并导入' }).click();
+  // Writing has begun (the progress shows once the file is read): the tab is closed.
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await page.waitForTimeout(300);
+  await page.close();
+  const again = await context.newPage();
+  await open(again, '/settings');
+  await expect(again.locator('.notice')).toContainText('备份导入没有完成');
+  await expect(again.locator('.notice')).toContainText('本设备的数据仍是导入前的样子');
+  await expect(again.getByTestId('staff-table')).toContainText('张敏');
+  await expect(again.getByTestId('branch-name')).not.toHaveText('导入营业部');
+  // Said once.
+  await again.reload();
+  await expect(again.getByTestId('staff-table')).toContainText('张敏');
+  await expect(again.locator('.notice')).toHaveCount(0);
+});
+
 test('with the web server stopped, the app still opens from its service worker', async ({ page, server }) => {
   await open(page, '/');
   await servedByWorker(page);

@@ -390,3 +390,17 @@ test('a case page and the retention list left open past the day its 5 years end 
   await expect(list.getByTestId('eligible-row')).toHaveCount(2);
   await expect(page.getByTestId('action-destroy')).toBeVisible();
 });
+
+test('a reports page left open over a month\'s end shows the month now due, and a month in the address stays', async ({ page, context }) => {
+  await context.clock.install({ time: new Date('2026-12-31T23:55:00') });
+  await open(page, '/reports');
+  await expect(page.locator('#monthly-h')).toContainText('2026 年 11 月');
+  const chosen = await context.newPage();
+  await open(chosen, '/reports?month=2026-10');
+  await expect(chosen.locator('#monthly-h')).toContainText('2026 年 10 月');
+  // Open past midnight into January (the timers run as the minutes pass).
+  await context.clock.runFor('10:00');
+  await expect(page.locator('#monthly-h')).toContainText('2026 年 12 月');
+  await expect(page.getByTestId('report-month')).toHaveValue('2026-12');
+  await expect(chosen.locator('#monthly-h')).toContainText('2026 年 10 月');
+});

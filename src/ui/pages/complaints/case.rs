@@ -18,6 +18,7 @@ use crate::domain::complaint::{
 use crate::domain::opened_on::OpenedOn;
 use crate::domain::staff::{verify_pin, Staff};
 use crate::store::{typed, StoreError};
+use crate::ui::boot;
 use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::platform::{
@@ -365,6 +366,14 @@ impl<T> OkOrDefault<T> for Option<T> {
 }
 
 /// Why an action was not saved: the case was saved elsewhere first.
+/// An action tried with nobody signed in on this device (signed out in another tab).
+fn signed_out_words(lang: Lang) -> String {
+    lang.s(
+        "未保存：本设备已无人登录。办理案件需要先在“设置”中用本人 PIN 登录。",
+        "Not saved: nobody is signed in on this device. Sign in with your PIN in Settings to act on a case.",
+    )
+}
+
 fn stale_words(lang: Lang) -> String {
     lang.s(
         "保存失败：他人已先更新了此案件。已重新载入最新内容，请核对后再操作。",
@@ -423,10 +432,11 @@ pub fn CasePage() -> impl IntoView {
     let store_handle = StoredValue::new_local(store());
 
     let run = Callback::new(move |c: Complaint| {
+        let lang_now = lang.get_untracked();
         let Some(user) = state.user.get_untracked() else {
+            form.error.set(Some(signed_out_words(lang_now)));
             return;
         };
-        let lang_now = lang.get_untracked();
         // The case as shown has moved on since the form was opened (saved in another tab or
         // on another device): refused, with what was typed kept, so that it is not applied
         // over what was saved there unseen. The case shown is the current one; confirming
@@ -451,6 +461,26 @@ pub fn CasePage() -> impl IntoView {
         form.busy.set(true);
         let s = store_handle.get_value();
         spawn_local(async move {
+            // Signed out, or someone else signed in, in another tab since this page last
+            // heard: nothing is written under a name that is no longer signed in here.
+            let signed_in = boot::device_settings(&s).await.current_staff_id;
+            if signed_in.as_deref() != Some(user.id.as_str()) {
+                boot::load_settings(state, &s).await;
+                form.busy.set(false);
+                let text = match state.user.get_untracked() {
+                    Some(now) => lang_now.s(
+                        format!("未保存：本设备现由{}登录。请核对后再操作。", now.name),
+                        format!(
+                            "Not saved: {} is signed in on this device now. Check, then try again.",
+                            now.name
+                        ),
+                    ),
+                    None => signed_out_words(lang_now),
+                };
+                form.error.set(Some(text.clone()));
+                state.warn(text);
+                return;
+            }
             // The actor as stored now, not as signed in: a deactivation (or a change of role)
             // made since, here or on another device, counts.
             let me = match typed::load::<Staff, _>(&s, &user.id).await {
@@ -585,6 +615,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     }
     let c_actions = c.clone();
     let c_detail = c.clone();
+    let signed_in = Memo::new(move |_| state.user.with(|u| u.as_ref().map(|u| u.id.clone())));
     let from_demand = c.from_demand.clone();
 
     view! {
@@ -621,7 +652,12 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             }
         }>
             <h2 id="actions-h" tabindex="-1">{t2("办理", "Next steps")}</h2>
-            <ActionsPanel c=c_actions form=form run=run/>
+            // Redrawn for whoever is signed in now (signed in or out in another tab).
+            {move || {
+                // Read, not only tracked: a memo never read has no sources to change.
+                let _who = signed_in.get();
+                view! { <ActionsPanel c=c_actions.clone() form=form run=run/> }
+            }}
         </section>
 
         <section class="panel">

@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::ui::i18n::t2;
-use crate::ui::platform::now;
 
 /// Which report the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,9 +48,8 @@ fn parse_quarter(s: &str) -> Option<(i32, u32)> {
     ((1..=4).contains(&q) && (1000..=9999).contains(&y)).then_some((y, q))
 }
 
-/// The month before the current one: the one due for reporting.
-fn last_month() -> (i32, u32) {
-    let today = now().date();
+/// The month before `today`'s: the one due for reporting.
+fn last_month(today: NaiveDate) -> (i32, u32) {
     if today.month() == 1 {
         (today.year() - 1, 12)
     } else {
@@ -59,8 +57,7 @@ fn last_month() -> (i32, u32) {
     }
 }
 
-fn this_quarter() -> (i32, u32) {
-    let today = now().date();
+fn this_quarter(today: NaiveDate) -> (i32, u32) {
     (today.year(), (today.month() - 1) / 3 + 1)
 }
 
@@ -68,19 +65,22 @@ fn this_quarter() -> (i32, u32) {
 pub fn ReportsPage() -> impl IntoView {
     let query = use_query_map();
     let view = Memo::new(move |_| ReportView::parse(query.read().get("view").as_deref()));
+    // Without one in the address, the month and quarter follow the date: a page left open
+    // over a month's end shows the month now due.
+    let today = crate::ui::state::app().today;
     let month = Memo::new(move |_| {
         query
             .read()
             .get("month")
             .and_then(|m| parse_month(&m))
-            .unwrap_or_else(last_month)
+            .unwrap_or_else(|| last_month(today.get()))
     });
     let quarter = Memo::new(move |_| {
         query
             .read()
             .get("q")
             .and_then(|q| parse_quarter(&q))
-            .unwrap_or_else(this_quarter)
+            .unwrap_or_else(|| this_quarter(today.get()))
     });
     let tab = move |v: ReportView| {
         move || {

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use crate::domain::backup::{self, BackupSummary};
 use crate::store::{Doc, DocStore, ReplicatedRev};
 use crate::sync::conflicts;
-use crate::ui::boot::{branch_settings, load_settings};
+use crate::ui::boot::{branch_settings, load_settings, mark_import};
 use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::components::ProgressBar;
 use crate::ui::data::count_of_all;
@@ -131,7 +131,13 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
         })
         .collect();
     // One transaction: the old data stays unless every document of the file was written.
-    s.replace_all(revs).await.map_err(|e| e.message(zh))?;
+    // Noted while it runs: if the page closes meanwhile, the next start says so.
+    mark_import(&s, Some(total))
+        .await
+        .map_err(|e| e.message(zh))?;
+    let replaced = s.replace_all(revs).await;
+    let _ = mark_import(&s, None).await;
+    replaced.map_err(|e| e.message(zh))?;
     // Listed again for a person (the list went with the old data), or merged where the rules
     // can, as after the pull that brought them.
     conflicts::settle(&s, &in_conflict)
