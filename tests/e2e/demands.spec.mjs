@@ -645,3 +645,70 @@ test('the same demand\'s intake open in two tabs: the second to save is refused 
   await open(page, '/complaints');
   await expect(page.getByTestId('complaint-row')).toHaveCount(1);
 });
+
+test('a move from a stale tab shows where the demand is now and is refused once, in words, the reason kept; the drag too, in English', async ({ page, context }) => {
+  test.setTimeout(150_000);
+  await start(page);
+  await addDemand(page, { desc: '咨询基金定投', urgency: 2, importance: 2 });
+  const other = await context.newPage();
+  await open(other, '/demands');
+  await expect(card(other, '咨询基金定投')).toHaveCount(1);
+
+  // This tab opens the move, picks 重要不紧急 and gives a reason.
+  await page.bringToFront();
+  await card(page, '咨询基金定投').getByTestId('move-button').click();
+  const dlg = page.getByTestId('move-dialog');
+  await page.locator('#dm-choose-1').click();
+  await dlg.locator('#dm-move-reason').fill('乙页原因：客户催办');
+  await expect(dlg).toContainText('从“不重要不紧急”移到“重要不紧急”');
+
+  // Meanwhile a colleague's tab moves it to 紧急不重要.
+  await other.bringToFront();
+  await card(other, '咨询基金定投').getByTestId('move-button').click();
+  const otherDlg = other.getByTestId('move-dialog');
+  await other.locator('#dm-choose-2').click();
+  await otherDlg.locator('#dm-move-reason').fill('甲页原因：重要客户');
+  await otherDlg.getByTestId('move-confirm').click();
+  await expect(otherDlg).toHaveCount(0);
+
+  // The stale dialog's "from" follows where the demand is now (before: still 不重要不紧急).
+  await page.bringToFront();
+  await expect(cell(page, 'q.urgent_not_important').getByTestId('manual-reason')).toHaveText('甲页原因：重要客户');
+  await expect(dlg).toContainText('从“紧急不重要”移到“重要不紧急”');
+  // Confirming is refused in words (before: accepted, replacing the colleague's move), and
+  // the reason typed is kept.
+  await dlg.getByTestId('move-confirm').click();
+  await expect(dlg.locator('#dm-move-err')).toHaveText('保存失败：他人已先更新了此需求，它现在位于“紧急不重要”。已显示最新位置，请核对后再确认移动。');
+  await expect(dlg.locator('#dm-move-reason')).toHaveValue('乙页原因：客户催办');
+  await expect(cell(page, 'q.urgent_not_important').getByTestId('manual-reason')).toHaveText('甲页原因：重要客户');
+  // Confirmed again, knowingly: saved, and both moves are in the history.
+  await dlg.getByTestId('move-confirm').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(cell(page, 'q.important_not_urgent').getByTestId('manual-reason')).toHaveText('乙页原因：客户催办');
+  await other.bringToFront();
+  await expect(cell(other, 'q.important_not_urgent').getByTestId('manual-reason')).toHaveText('乙页原因：客户催办');
+  await cell(other, 'q.important_not_urgent').getByTestId('detail-button').click();
+  const otherDetail = other.getByTestId('demand-detail');
+  await expect(otherDetail.getByTestId('history')).toContainText('手动移到“紧急不重要”，原因：甲页原因：重要客户');
+  await expect(otherDetail.getByTestId('history')).toContainText('手动移到“重要不紧急”，原因：乙页原因：客户催办');
+
+  // A drag, in English: this tab drags the card to 重要且紧急 and types a reason; the
+  // colleague resets the placement to automatic; the drag's move is refused the same way.
+  await page.bringToFront();
+  await page.getByTestId('lang-switch').click();
+  await card(page, '咨询基金定投').dragTo(cell(page, 'q.important_urgent'));
+  await expect(dlg).toContainText('From “Important, not urgent” to “Important and urgent”');
+  await dlg.locator('#dm-move-reason').fill('call back before the market opens');
+  await other.bringToFront();
+  await otherDetail.getByTestId('placement-quadrant').getByTestId('reset-override').click();
+  await expect(otherDetail.getByTestId('history')).toContainText('紧急-重要视图恢复自动放置');
+  await page.bringToFront();
+  await expect(dlg).toContainText('From “Neither urgent nor important” to “Important and urgent”');
+  await dlg.getByTestId('move-confirm').click();
+  await expect(dlg.locator('#dm-move-err')).toHaveText('Not saved: someone else updated this demand first; it is now in “Neither urgent nor important”. Check where it is now and confirm the move again.');
+  await expect(dlg.locator('#dm-move-reason')).toHaveValue('call back before the market opens');
+  await expect(cell(page, 'q.neither').getByTestId('demand-card')).toContainText('咨询基金定投');
+  await dlg.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dlg).toHaveCount(0);
+  await expect(cell(page, 'q.neither').getByTestId('manual-badge')).toHaveCount(0);
+});

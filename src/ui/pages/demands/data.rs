@@ -10,6 +10,7 @@ use chrono::{Duration, NaiveDate};
 use crate::domain::care::{CareKind, CareStatus, CareTask};
 use crate::domain::customer::Customer;
 use crate::domain::demand::{Demand, DemandError, DemandLink, StatusFilter};
+use crate::domain::opened_on::OpenedOn;
 use crate::domain::staff::Staff;
 use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
 use crate::ui::data::all_of;
@@ -170,6 +171,40 @@ impl Env {
         Ok(d)
     }
 
+    /// As [`Env::update`], over the revision the user saw (`seen`): when the demand was saved
+    /// elsewhere since (another tab, another device through sync), nothing is saved and the
+    /// demand as it is now comes back as [`SaveError::Stale`], so that the user sees it and
+    /// confirms again knowingly instead of silently replacing the newer save.
+    pub async fn update_seen(
+        &self,
+        id: &str,
+        seen: &OpenedOn,
+        change: impl FnOnce(&mut Demand, &str) -> Result<(), DemandError>,
+    ) -> Result<Demand, SaveError> {
+        let by = self.actor_id().map_err(SaveError::Refused)?;
+        let mut d = typed::load::<Demand, _>(&self.store, id)
+            .await
+            .map_err(|e| SaveError::Refused(self.store_msg(e)))?;
+        if !seen.clone().check(d.rev.as_deref()) {
+            return Err(SaveError::Stale(Box::new(d)));
+        }
+        change(&mut d, &by).map_err(|e: DemandError| SaveError::Refused(e.message(self.zh())))?;
+        match typed::save(&self.store, &d).await {
+            Ok(rev) => {
+                d.rev = Some(rev);
+                Ok(d)
+            }
+            // Saved elsewhere between the read above and this write.
+            Err(StoreError::Conflict { .. }) => {
+                match typed::load::<Demand, _>(&self.store, id).await {
+                    Ok(now) => Err(SaveError::Stale(Box::new(now))),
+                    Err(e) => Err(SaveError::Refused(self.store_msg(e))),
+                }
+            }
+            Err(e) => Err(SaveError::Refused(self.store_msg(e))),
+        }
+    }
+
     /// The due date "in `n` working days": the n-th working day after today (0: today).
     pub fn due_in(&self, n: u32, today: NaiveDate) -> NaiveDate {
         if n == 0 {
@@ -262,4 +297,13 @@ impl Env {
 pub enum Visit {
     Created(String),
     Exists(String),
+}
+
+/// Why [`Env::update_seen`] saved nothing.
+#[derive(Clone, Debug)]
+pub enum SaveError {
+    /// The demand was saved elsewhere after the user saw it: as it is now.
+    Stale(Box<Demand>),
+    /// Refused for another reason, in the user's words.
+    Refused(String),
 }

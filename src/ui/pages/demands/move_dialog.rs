@@ -1,16 +1,21 @@
 //! Moving a demand by hand: choose the target cell (buttons laid out like the matrix, arrow
 //! keys move between them) unless a drag already chose it, then give the reason the
 //! override needs. The override is saved with who and when and goes into the history.
+//! The move is saved over the revision of the demand the user saw: when it was saved
+//! elsewhere meanwhile (another tab or device), the dialog shows where it is now and the move
+//! is refused once, in words, with the reason kept, so that it is confirmed again knowingly.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::domain::demand::{MatrixCell, MatrixView};
+use crate::domain::demand::{Demand, MatrixCell, MatrixView};
+use crate::domain::opened_on::OpenedOn;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{focus_id, now, window};
 use crate::ui::state::app;
 
+use super::data::SaveError;
 use super::dialog::{Modal, NeedUser};
 use super::{Ctx, MoveReq, RULES};
 
@@ -52,21 +57,27 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
     };
     let cells = MatrixCell::all(view_now);
     let n = cells.len();
+    // The demand as read when a save was refused as stale: shown if the list no longer has it
+    // (dropped or done elsewhere, outside the filter).
+    let refused_on = RwSignal::new(None::<Demand>);
     let id_for_lookup = id.clone();
-    let demand = move || {
-        ctx.loaded.with(|l| {
-            l.as_ref()
-                .and_then(|l| l.demands.iter().find(|d| d.id == id_for_lookup).cloned())
-        })
-    };
-    let current = ctx.loaded.with_untracked(|l| {
-        l.as_ref().and_then(|l| {
-            l.demands
-                .iter()
-                .find(|d| d.id == id)
-                .map(|d| d.cell(view_now, &RULES))
-        })
+    // The demand as it is now: the list follows every save, here or in another tab.
+    let demand = Memo::new(move |_| {
+        ctx.loaded
+            .with(|l| {
+                l.as_ref()
+                    .and_then(|l| l.demands.iter().find(|d| d.id == id_for_lookup).cloned())
+            })
+            .or_else(|| refused_on.get())
     });
+    // The revision the user saw when the dialog opened; after a refusal, the one then shown.
+    let opened_on = StoredValue::new(OpenedOn::new(
+        demand
+            .with_untracked(|d| d.as_ref().and_then(|d| d.rev.clone()))
+            .as_deref(),
+    ));
+    // Where the demand is now in this view (it follows a move made elsewhere).
+    let current = Memo::new(move |_| demand.with(|d| d.as_ref().map(|d| d.cell(view_now, &RULES))));
     let close_id = id.clone();
     let close = Callback::new(move |_: ()| {
         ctx.moving.set(None);
@@ -79,7 +90,7 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
     });
 
     let choose = move |cell: MatrixCell| {
-        if Some(cell) == current {
+        if Some(cell) == current.get_untracked() {
             error.set(Some(lang.get_untracked().s(
                 "需求已在这一格，请选择其他格",
                 "The demand is already in this cell: choose another",
@@ -134,12 +145,21 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
             ));
             return;
         }
+        if Some(cell) == current.get_untracked() {
+            error.set(Some(lang.get_untracked().s(
+                "需求已在这一格，请选择其他格",
+                "The demand is already in this cell: choose another",
+            )));
+            return;
+        }
         busy.set(true);
+        error.set(None);
         let id = save_id.clone();
         let env = ctx.env.get_value();
+        let seen = opened_on.get_value();
         spawn_local(async move {
             match env
-                .update(&id, |d, by| d.set_override(cell, &why, by, now()))
+                .update_seen(&id, &seen, |d, by| d.set_override(cell, &why, by, now()))
                 .await
             {
                 Ok(_) => {
@@ -150,15 +170,25 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
                     ctx.moving.set(None);
                     focus_card_later(id, Some(cell.key()));
                 }
-                Err(msg) => error.set(Some(msg)),
+                Err(SaveError::Stale(now)) => {
+                    // Shown as it is now; the next confirmation is over this revision.
+                    let zh = lang.get_untracked().is_zh();
+                    let at = now.cell(view_now, &RULES).label(zh);
+                    let _ = opened_on.try_set_value(OpenedOn::new(now.rev.as_deref()));
+                    refused_on.try_set(Some(*now));
+                    error.try_set(Some(stale_words(zh, &at)));
+                }
+                Err(SaveError::Refused(msg)) => {
+                    error.try_set(Some(msg));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
 
     view! {
         <Modal id="move-dialog" title=title on_close=close>
-            <p class="dm-desc">{move || demand().map(|d| d.description).unwrap_or_default()}</p>
+            <p class="dm-desc">{move || demand.with(|d| d.as_ref().map(|d| d.description.clone())).unwrap_or_default()}</p>
             {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
             {move || match target.get() {
                 None => {
@@ -172,15 +202,15 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
                             on:keydown=on_arrows>
                             {cells.iter().enumerate().map(|(i, c)| {
                                 let c = *c;
-                                let here = Some(c) == current;
+                                let here = move || current.get() == Some(c);
                                 view! {
                                     <button type="button" id=format!("dm-choose-{i}") data-index=i.to_string()
-                                        data-choose=c.key() aria-current=here.then_some("true")
+                                        data-choose=c.key() aria-current=move || here().then_some("true")
                                         data-autofocus=(i == 0).then_some("")
-                                        class=if here { "dm-choice here" } else { "dm-choice" }
+                                        class=move || if here() { "dm-choice here" } else { "dm-choice" }
                                         on:click=move |_| choose(c)>
                                         {c.label(zh)}
-                                        {here.then(|| view! { <span class="small muted">{if zh { "（当前）" } else { " (current)" }}</span> })}
+                                        {move || here().then(|| view! { <span class="small muted">{if zh { "（当前）" } else { " (current)" }}</span> })}
                                     </button>
                                 }
                             }).collect_view()}
@@ -190,10 +220,12 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
                 }
                 Some(cell) => {
                     let zh = lang.get().is_zh();
-                    let from = current.map(|c| c.label(zh)).unwrap_or_default();
                     view! {
                         <form on:submit=save.clone() novalidate>
-                            <p>{if zh { format!("从“{from}”移到“{}”", cell.label(zh)) } else { format!("From “{from}” to “{}”", cell.label(zh)) }}</p>
+                            <p data-testid="move-from-to">{move || {
+                                let from = current.get().map(|c| c.label(zh)).unwrap_or_default();
+                                if zh { format!("从“{from}”移到“{}”", cell.label(zh)) } else { format!("From “{from}” to “{}”", cell.label(zh)) }
+                            }}</p>
                             <div class="field">
                                 <label for="dm-move-reason">{t2("原因（必填）", "Reason (required)")}</label>
                                 <textarea id="dm-move-reason" bind:value=reason data-autofocus=""
@@ -216,5 +248,15 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
                 }
             }}
         </Modal>
+    }
+}
+
+/// Why a move was not saved: the demand was saved elsewhere after the dialog showed it; `at`
+/// is the cell it is in now.
+fn stale_words(zh: bool, at: &str) -> String {
+    if zh {
+        format!("保存失败：他人已先更新了此需求，它现在位于“{at}”。已显示最新位置，请核对后再确认移动。")
+    } else {
+        format!("Not saved: someone else updated this demand first; it is now in “{at}”. Check where it is now and confirm the move again.")
     }
 }
