@@ -712,3 +712,55 @@ test('a move from a stale tab shows where the demand is now and is refused once,
   await expect(dlg).toHaveCount(0);
   await expect(cell(page, 'q.neither').getByTestId('manual-badge')).toHaveCount(0);
 });
+
+test('a demand dropped in another tab stays shown in an open detail, as dropped, said to be changed elsewhere, and can be reopened', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await start(page);
+  await addDemand(page, { desc: '修改预留手机号', kind: 0, urgency: 5, importance: 2 });
+  const other = await context.newPage();
+  await open(other, '/demands');
+  await expect(card(other, '修改预留手机号')).toHaveCount(1);
+
+  await page.bringToFront();
+  await card(page, '修改预留手机号').getByTestId('detail-button').click();
+  const detail = page.getByTestId('demand-detail');
+  await expect(detail.getByTestId('detail-status')).toHaveText('待处理');
+
+  // A colleague drops it.
+  await other.bringToFront();
+  await card(other, '修改预留手机号').getByTestId('detail-button').click();
+  const otherDetail = other.getByTestId('demand-detail');
+  await otherDetail.getByRole('button', { name: '放弃…' }).click();
+  await otherDetail.locator('#dm-drop-reason').fill('客户撤回');
+  await otherDetail.getByRole('button', { name: '确认放弃' }).click();
+  await expect(otherDetail.getByTestId('detail-status')).toHaveText('已放弃（客户撤回）');
+
+  // This tab's dialog keeps the demand, as dropped, and says someone else changed it (before:
+  // "该需求不在当前筛选中", nothing else).
+  await page.bringToFront();
+  await expect(detail.getByTestId('detail-status')).toHaveText('已放弃（客户撤回）');
+  await expect(detail.getByTestId('detail-changed-elsewhere')).toContainText('他人已更新此需求（现为“已放弃”），它已不在当前筛选中');
+  await expect(detail.getByTestId('history')).toContainText('状态：待处理 → 已放弃 (客户撤回)');
+  await expect(card(page, '修改预留手机号')).toHaveCount(0);
+  // Reopened from here: back in the list, the note gone.
+  await detail.getByRole('button', { name: '重新打开' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('待处理');
+  await expect(detail.getByTestId('detail-changed-elsewhere')).toHaveCount(0);
+  await expect(card(page, '修改预留手机号')).toHaveCount(1);
+
+  // In English: dropped again elsewhere, said so in English.
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+  await page.getByTestId('lang-switch').click();
+  await card(page, '修改预留手机号').getByTestId('detail-button').click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('Open');
+  await other.bringToFront();
+  await expect(otherDetail.getByTestId('detail-status')).toHaveText('待处理');
+  await otherDetail.getByRole('button', { name: '放弃…' }).click();
+  await otherDetail.locator('#dm-drop-reason').fill('重复登记');
+  await otherDetail.getByRole('button', { name: '确认放弃' }).click();
+  await page.bringToFront();
+  await expect(detail.getByTestId('detail-status')).toHaveText('Dropped (重复登记)');
+  await expect(detail.getByTestId('detail-changed-elsewhere')).toContainText('Someone else updated this demand (now “Dropped”)');
+  await expect(detail.getByRole('button', { name: 'Reopen' })).toBeVisible();
+});

@@ -1,6 +1,8 @@
 //! One demand in a dialog: its properties, where it sits in both views (automatic or by
 //! hand, with the reason and a reset), its status moves (drop needs a reason), its links,
-//! the conversions (complaint, return-visit task) and the append-only history.
+//! the conversions (complaint, return-visit task) and the append-only history. A demand that
+//! leaves the list's filter while open (done or dropped, here or in another tab) stays shown,
+//! as stored now.
 
 use crate::domain::datefmt::Layout;
 use std::collections::HashMap;
@@ -15,6 +17,7 @@ use crate::domain::care::CareTask;
 use crate::domain::demand::{
     Demand, DemandEventKind, DemandLink, DemandStatus, DemandType, MatrixCell, MatrixView, Override,
 };
+use crate::store::revs::generation;
 use crate::ui::i18n::t2;
 use crate::ui::platform::now;
 use crate::ui::state::app;
@@ -146,6 +149,18 @@ fn placement(d: &Demand, view: MatrixView) -> (MatrixCell, Option<(String, Strin
     (d.cell(view, &RULES), o)
 }
 
+/// Why the dialog shows the demand it shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    /// In the list, as the filter has it.
+    Listed,
+    /// Out of the filter after this dialog's own action (done, dropped), as that action left it.
+    Acted,
+    /// Out of the filter after a change made elsewhere (another tab, another device), as
+    /// stored now.
+    ChangedElsewhere,
+}
+
 #[component]
 pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     let state = app();
@@ -159,17 +174,46 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     // The demand as this dialog's last action left it: shown while it is out of the list's
     // filter (marked done or dropped under "active"), so the result can be seen and undone.
     let acted = RwSignal::new(None::<Demand>);
+    // The demand as stored, read when the list no longer has it: changed elsewhere (another
+    // tab, another device) so that it left the filter, it stays shown as it is now.
+    let stored = RwSignal::new(None::<Demand>);
+    let lookup_stored = lookup.clone();
+    Effect::new(move |_| {
+        let listed = ctx.loaded.with(|l| {
+            l.as_ref()
+                .map(|l| l.demands.iter().any(|d| d.id == lookup_stored))
+        });
+        if listed != Some(false) {
+            return;
+        }
+        let env = ctx.env.get_value();
+        let id = lookup_stored.clone();
+        spawn_local(async move {
+            if let Ok(d) = crate::store::typed::load::<Demand, _>(&env.store, &id).await {
+                stored.try_set(Some(d));
+            }
+        });
+    });
     // The case numbers of the complaints the demand is linked to, by complaint id.
     let cases = RwSignal::new(HashMap::<String, String>::new());
-    let found = move || -> Option<(Demand, Loaded, bool)> {
+    let found = move || -> Option<(Demand, Loaded, Shown)> {
         ctx.loaded.with(|l| {
             let l = l.as_ref()?;
-            match l.demands.iter().find(|d| d.id == lookup) {
-                Some(d) => Some((d.clone(), l.clone(), true)),
-                None => acted
-                    .get()
-                    .filter(|d| d.id == lookup)
-                    .map(|d| (d, l.clone(), false)),
+            if let Some(d) = l.demands.iter().find(|d| d.id == lookup) {
+                return Some((d.clone(), l.clone(), Shown::Listed));
+            }
+            let own = acted.get().filter(|d| d.id == lookup);
+            let now = stored.get().filter(|d| d.id == lookup);
+            let gen = |d: &Demand| d.rev.as_deref().map_or(0, generation);
+            match (own, now) {
+                // Saved again elsewhere after this dialog's own action.
+                (Some(a), Some(n)) if gen(&n) > gen(&a) => {
+                    Some((n, l.clone(), Shown::ChangedElsewhere))
+                }
+                // This dialog's own action took it out of the filter.
+                (Some(a), _) => Some((a, l.clone(), Shown::Acted)),
+                (None, Some(n)) => Some((n, l.clone(), Shown::ChangedElsewhere)),
+                (None, None) => None,
             }
         })
     };
@@ -271,7 +315,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
             {move || {
                 let navigate = navigate.clone();
-                let Some((d, l, listed)) = found() else {
+                let Some((d, l, shown)) = found() else {
                     return view! { <p class="muted">{t2("该需求不在当前筛选中", "This demand is not in the current filter")}</p> }.into_any();
                 };
                 let zh = lang.get().is_zh();
@@ -328,12 +372,22 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                 let customer_id = d.customer_id.clone();
                 let known = cases.get();
                 view! {
-                    {(!listed).then(|| view! {
-                        <p class="small muted" data-testid="detail-unlisted">{t2(
-                            "此需求已不在当前筛选中，关闭后将不再显示于列表。",
-                            "This demand is no longer in the current filter; the list will not show it after you close this.",
-                        )}</p>
-                    })}
+                    {match shown {
+                        Shown::Listed => None,
+                        Shown::Acted => Some(view! {
+                            <p class="small muted" data-testid="detail-unlisted">{t2(
+                                "此需求已不在当前筛选中，关闭后将不再显示于列表。",
+                                "This demand is no longer in the current filter; the list will not show it after you close this.",
+                            )}</p>
+                        }.into_any()),
+                        Shown::ChangedElsewhere => Some(view! {
+                            <p class="warn-box" role="status" data-testid="detail-changed-elsewhere">{if zh {
+                                format!("他人已更新此需求（现为“{}”），它已不在当前筛选中；以下为最新内容，关闭后将不再显示于列表。", d.status.label(true))
+                            } else {
+                                format!("Someone else updated this demand (now “{}”); it is no longer in the current filter. Shown below as it is now; the list will not show it after you close this.", d.status.label(false))
+                            }}</p>
+                        }.into_any()),
+                    }}
                     <p class="dm-desc" data-testid="detail-desc">{d.description.clone()}</p>
                     <dl class="dm-dl">
                         <dt>{t2("类型", "Type")}</dt><dd>{d.kind.label(zh)}</dd>
