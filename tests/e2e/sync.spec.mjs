@@ -170,6 +170,12 @@ test('tabs of one device: one syncs, another says so and its edits still go out;
   await expect.poll(async () => (await complaintIds()).length, { timeout: 30_000 }).toBe(1);
   await expect(status(tab)).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
   await expect(status(tab)).toHaveAttribute('data-phase', 'other-tab');
+  // The network gone: the waiting tab says so too, not only the syncing one.
+  await a.context.setOffline(true);
+  await expect(status(tab)).toHaveAttribute('data-phase', 'offline');
+  await expect(status(tab)).toContainText('离线');
+  await a.context.setOffline(false);
+  await expect(status(tab)).toHaveAttribute('data-phase', 'other-tab');
   expect(asked, 'the second tab asked the server nothing').toEqual([]);
   // The first tab closes: the second takes over and syncs on its own.
   await a.page.close();
@@ -615,6 +621,56 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
   // The staff device, syncing two-way, carried them into the main database (only it could).
   // (in its next push cycle after the pull, so wait for it)
   await expect.poll(async () => (await peerIds(DB)).filter((id) => id.startsWith('response:')).length, { timeout: 60_000 }).toBe(3);
+  expect(staff.errors.concat(kiosk.errors)).toEqual([]);
+});
+
+test('a lobby kiosk takes a corrected survey from the responses database between two customers', async ({ browser, server }) => {
+  test.setTimeout(240_000);
+  const peer = await startPeer();
+  const staff = await device(browser, server);
+  await connect(staff.page, peer, { responsesDb: RESPONSES });
+  await synced(staff.page);
+  const { key, link } = await createSurvey(staff.page);
+  await expect.poll(() => peerIds(RESPONSES), { timeout: 30_000 }).toEqual([`survey:${key}`]);
+  const kiosk = await device(browser, server);
+  await kiosk.page.goto(link);
+  await expect(kiosk.page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 30_000 });
+  await open(kiosk.page, '/settings');
+  await expect(kiosk.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  await connect(kiosk.page, peer, { responsesDb: RESPONSES, mode: 'kiosk_push' });
+  await synced(kiosk.page);
+  await addStaff(kiosk.page, '张敏', 'specialist', '2468');
+  await open(kiosk.page, '/kiosk/setup');
+  await kiosk.page.locator('#kiosk-survey').selectOption(`survey:${key}`);
+  await kiosk.page.locator('#kiosk-gap').fill('0');
+  await kiosk.page.locator('#kiosk-thanks').fill('1');
+  await kiosk.page.locator('#kiosk-always').check();
+  await kiosk.page.getByTestId('kiosk-start').click();
+  await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible();
+  // Staff correct the first question; the new revision is published to the responses database.
+  await open(staff.page, `/surveys/${key}`);
+  await staff.page.locator('#q0-zh').fill('工作人员热情、礼貌、主动（已更正）');
+  await staff.page.getByTestId('save-survey').click();
+  await expect.poll(async () => {
+    const r = await fetch(`${peer.url}/${RESPONSES}/survey:${key}`);
+    return (await r.json()).questions?.[0]?.text?.zh;
+  }, { timeout: 30_000 }).toBe('工作人员热情、礼貌、主动（已更正）');
+  // The customer at the kiosk meanwhile answers the survey as it was; the next one gets the
+  // corrected question (before, the kiosk kept its first copy for good, over reloads too).
+  await kiosk.page.getByTestId('kiosk-begin').click();
+  await answerAll(kiosk.page);
+  await expect(kiosk.page.getByTestId('kiosk-thanks')).toBeVisible();
+  await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 10_000 });
+  // Waiting for the next customer, the kiosk has fetched and stored the corrected survey.
+  await expect.poll(() => kiosk.page.evaluate((id) => new Promise((resolve) => {
+    const open = indexedDB.open('kefu');
+    open.onsuccess = () => {
+      const get = open.result.transaction('docs').objectStore('docs').get(id);
+      get.onsuccess = () => { open.result.close(); resolve(String(get.result?.b ?? '')); };
+    };
+  }), `survey:${key}`), { timeout: 30_000 }).toContain('（已更正）');
+  await kiosk.page.getByTestId('kiosk-begin').click();
+  await expect(kiosk.page.getByTestId('q-att_courtesy')).toContainText('工作人员热情、礼貌、主动（已更正）');
   expect(staff.errors.concat(kiosk.errors)).toEqual([]);
 });
 

@@ -13,6 +13,7 @@ use crate::sync::live::{self, LiveHandle};
 use crate::sync::{Phase, SyncConfig, SyncStatus};
 use crate::ui::boot;
 use crate::ui::i18n::Lang;
+use crate::ui::platform::window;
 use crate::ui::state::{app, store, AppStore};
 
 /// Sync state for every page.
@@ -196,10 +197,23 @@ fn short_time(ms: f64) -> String {
 pub fn SyncBadge() -> impl IntoView {
     let ctx = sync_ctx();
     let lang = app().lang;
+    // A tab that leaves the syncing to another still says when the network is gone (the
+    // syncing tab learns it from its failed requests; this one from the browser).
+    let online = RwSignal::new(window().navigator().on_line());
+    let on = window_event_listener_untyped("online", move |_| online.set(true));
+    let off = window_event_listener_untyped("offline", move |_| online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    let phase = move || match ctx.status.get().phase {
+        Phase::OtherTab if !online.get() => Phase::Offline,
+        p => p,
+    };
     let text = move || {
         let s = ctx.status.get();
         let zh = lang.get().is_zh();
-        let mut t = s.phase.label(zh).to_string();
+        let mut t = phase().label(zh).to_string();
         if s.pending > 0 {
             t.push_str(&if zh {
                 format!(" · 待上传 {}", s.pending)
@@ -236,8 +250,8 @@ pub fn SyncBadge() -> impl IntoView {
         t
     };
     view! {
-        <a href="/settings#sync" class=move || format!("sync-badge sync-{}", ctx.status.get().phase.key())
-            data-testid="sync-status" data-phase=move || ctx.status.get().phase.key()
+        <a href="/settings#sync" class=move || format!("sync-badge sync-{}", phase().key())
+            data-testid="sync-status" data-phase=move || phase().key()
             data-pending=move || ctx.status.get().pending.to_string() title=title
             aria-live="polite">
             <span class="dot" aria-hidden="true"></span>

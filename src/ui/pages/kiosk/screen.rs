@@ -17,6 +17,10 @@ use crate::domain::survey::{
     SurveyResponse,
 };
 use crate::store::typed;
+use crate::sync::config::Mode;
+use crate::sync::link::{fetch_survey, LinkTarget};
+use crate::sync::live;
+use crate::ui::components::sync_status::load_config;
 use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::pages::surveys::answer::SurveyForm;
 use crate::ui::pages::surveys::records::submit_response;
@@ -47,6 +51,9 @@ enum Phase {
 const TICK: Duration = Duration::from_millis(500);
 /// How often the waiting count is refreshed besides after each write.
 const WAITING_REFRESH_MS: u64 = 15_000;
+/// How often a kiosk waiting for a customer looks for a newer version of its survey (with a
+/// responses database to look in).
+const SURVEY_REFRESH_MS: u64 = 60_000;
 /// The PIN pad closes by itself after this long untouched.
 const PIN_IDLE_MS: u64 = 30_000;
 /// The answers so far of the customer at the kiosk, kept while they answer when the kiosk
@@ -144,6 +151,40 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         });
     };
 
+    // A kiosk pushing to a responses database takes its survey's newer revision from there
+    // (staff devices publish every edit to it) while nobody is answering: a corrected
+    // question, or a new version, reaches the lobby without anyone restarting the kiosk.
+    let survey_at = StoredValue::new(0u64);
+    let refresh_survey = move || {
+        let (Some(st), Some(Some(Ok(current)))) = (db.try_get_value(), survey.try_get_untracked())
+        else {
+            return;
+        };
+        survey_at.set_value(now_millis());
+        spawn_local(async move {
+            let Some(cfg) = load_config().await else {
+                return;
+            };
+            let target = LinkTarget::from_config(&cfg, "", "");
+            let (true, Mode::KioskPush, Some(target)) = (cfg.enabled, cfg.mode, target) else {
+                return;
+            };
+            if fetch_survey(&st, &live::transport(&cfg), &target, &current.id)
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let Ok(newer) = typed::load::<Survey, _>(&st, &current.id).await else {
+                return;
+            };
+            // Not under a customer's hands: the next one gets it.
+            if newer.rev != current.rev && phase.try_get_untracked() == Some(Phase::Welcome) {
+                survey.try_set(Some(Ok(newer)));
+            }
+        });
+    };
+
     {
         let survey_id = device.config.survey_id.clone();
         let cfg = device.config.clone();
@@ -184,6 +225,8 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     let reset = move |keep_partial: bool| {
         let given = partial.get_untracked().filter(|r| !r.answers.is_empty());
         partial.set(None);
+        // Between two customers: a newer version of the survey is looked for at once.
+        survey_at.set_value(0);
         use_lang(home_lang);
         phase.set(if awake_now() {
             Phase::Welcome
@@ -227,6 +270,9 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             Phase::Welcome => {
                 if !awake_now() {
                     phase.set(Phase::Asleep);
+                }
+                if t.saturating_sub(survey_at.get_value()) >= SURVEY_REFRESH_MS {
+                    refresh_survey();
                 }
                 // A customer who switched the language and left without starting.
                 if idle {
