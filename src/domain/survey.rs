@@ -284,6 +284,17 @@ impl Survey {
         out
     }
 
+    /// An edit made on `base` (`self`, as typed) taken over `newer`, the revision saved since
+    /// (another tab or device): what the edit changed from `base` is applied to `newer`, and
+    /// what it left alone keeps `newer`'s value. Compared field by field (objects down to
+    /// their leaves, lists as a whole), so a colleague's new title and this edit of a question
+    /// both stay; where both changed the same field, this edit's is kept.
+    pub fn rebase(&self, base: &Survey, newer: &Survey) -> Survey {
+        let as_value = |s: &Survey| serde_json::to_value(s).unwrap_or_default();
+        let merged = merge_changes(&as_value(newer), &as_value(base), &as_value(self));
+        serde_json::from_value(merged).unwrap_or_else(|_| newer.clone())
+    }
+
     /// Problems in the definition itself (for the survey builder), as sentences.
     pub fn definition_problems(&self, zh: bool) -> Vec<String> {
         let mut out = Vec::new();
@@ -1266,6 +1277,38 @@ pub fn blank_survey(id: &str) -> Survey {
     }
 }
 
+/// `newer` with what `mine` changed from `base` (see [`Survey::rebase`]).
+fn merge_changes(
+    newer: &serde_json::Value,
+    base: &serde_json::Value,
+    mine: &serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::Value;
+    match (newer, base, mine) {
+        (Value::Object(n), Value::Object(b), Value::Object(m)) => {
+            let mut out = n.clone();
+            let keys: BTreeSet<&String> = b.keys().chain(m.keys()).collect();
+            for k in keys {
+                match (n.get(k), b.get(k), m.get(k)) {
+                    (_, b, m) if b == m => {}
+                    (Some(n), Some(b), Some(m)) => {
+                        out.insert(k.clone(), merge_changes(n, b, m));
+                    }
+                    (_, _, Some(m)) => {
+                        out.insert(k.clone(), m.clone());
+                    }
+                    (_, _, None) => {
+                        out.remove(k);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        _ if base == mine => newer.clone(),
+        _ => mine.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1852,5 +1895,29 @@ mod tests {
         let b = blank_survey("survey:b");
         assert!(b.definition_problems(true).is_empty());
         assert_eq!(b.version, 1);
+    }
+
+    #[test]
+    fn an_edit_rebased_over_a_newer_revision_keeps_both_changes() {
+        let base = Survey {
+            rev: Some("1-a".into()),
+            ..blank_survey("survey:r")
+        };
+        // A colleague retitled it (saved as revision 2); this tab edited a question's text.
+        let mut newer = base.clone();
+        newer.rev = Some("2-b".into());
+        newer.title.zh = "新标题".into();
+        let mut mine = base.clone();
+        mine.questions[0].text.en = "Edited here".into();
+        let out = mine.rebase(&base, &newer);
+        assert_eq!(out.rev.as_deref(), Some("2-b"));
+        assert_eq!(out.title.zh, "新标题");
+        assert_eq!(out.questions[0].text.en, "Edited here");
+        // Both changed one field: this edit's is kept.
+        let mut mine2 = mine.clone();
+        mine2.title.zh = "我的标题".into();
+        assert_eq!(mine2.rebase(&base, &newer).title.zh, "我的标题");
+        // Nothing changed here: the newer revision as it is.
+        assert_eq!(base.rebase(&base, &newer), newer);
     }
 }
