@@ -2,6 +2,7 @@
 // screen, answered on the customer page; its results filtered by date, where an empty selection
 // shows its figures as undefined (—), not as 0.
 import { test, expect, open } from './fixtures.mjs';
+import { closeTab } from './helpers.mjs';
 
 test('a blank survey on one page: built, answered, and its results filtered by date', async ({ page }) => {
   await open(page, '/surveys');
@@ -53,4 +54,68 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   // Back to everything.
   await page.locator('#rs-from').fill('');
   await expect(page.getByTestId('res-n')).toHaveText('1');
+});
+
+test('two tabs building new surveys keep their own drafts; a closed tab\'s is taken up once', async ({ page, context }) => {
+  await open(page, '/surveys/new');
+  await page.locator('#sv-title-zh').fill('甲问卷');
+  // A second tab on New survey starts blank (before, it opened on the first tab's survey).
+  const b = await context.newPage();
+  await open(b, '/surveys/new');
+  await expect(b.locator('#sv-title-zh')).toHaveValue('新问卷');
+  await expect(b.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(b.locator('.survey-builder')).toHaveAttribute('data-drafts-checked', 'true');
+  await b.locator('#sv-title-zh').fill('乙问卷');
+  // Neither writes over the other; A's save leaves B's draft.
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#sv-title-zh')).toHaveValue('甲问卷');
+  await page.getByTestId('save-survey').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  await b.reload();
+  await expect(b.getByTestId('draft-restored')).toBeVisible();
+  await expect(b.locator('#sv-title-zh')).toHaveValue('乙问卷');
+  // B closed with its typing: the next New survey takes it up, once.
+  await closeTab(b, page);
+  await open(page, '/surveys/new');
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#sv-title-zh')).toHaveValue('乙问卷');
+  const c = await context.newPage();
+  await open(c, '/surveys/new');
+  await expect(c.locator('.survey-builder')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(c.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(c.locator('#sv-title-zh')).toHaveValue('新问卷');
+  await c.close();
+});
+
+test('an edit refused as stale (a colleague saved first) is kept, and after the refresh it is restored over the newer version', async ({ page, context }) => {
+  await open(page, '/surveys/new');
+  await page.locator('#sv-title-zh').fill('服务满意度调查');
+  await page.getByTestId('save-survey').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const url = new URL(page.url()).pathname;
+  const b = await context.newPage();
+  await open(b, url);
+  await expect(b.locator('#q0-zh')).toHaveValue('您对本次服务满意吗？');
+  // A retitles and saves; B, not reloaded, edits question 1 and is refused.
+  await page.locator('#sv-title-zh').fill('服务满意度调查（修订）');
+  await page.getByTestId('save-survey').click();
+  await expect(page.locator('.notice', { hasText: '问卷已保存' })).toBeVisible();
+  await b.locator('#q0-zh').fill('您对本次柜台服务满意吗？');
+  await b.getByTestId('save-survey').click();
+  await expect(b.locator('.notice.error')).toContainText('保存失败');
+  // Refreshed as advised: B's edit is back, over A's title (before, it was gone, with no
+  // notice).
+  await b.reload();
+  await expect(b.getByTestId('draft-restored')).toBeVisible();
+  await expect(b.locator('#sv-title-zh')).toHaveValue('服务满意度调查（修订）');
+  await expect(b.locator('#q0-zh')).toHaveValue('您对本次柜台服务满意吗？');
+  await b.getByTestId('save-survey').click();
+  await expect(b.locator('.notice', { hasText: '问卷已保存' })).toBeVisible();
+  // Saved, it is gone from the drafts; both changes are in the survey.
+  await b.reload();
+  await expect(b.locator('.survey-builder')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(b.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(b.locator('#sv-title-zh')).toHaveValue('服务满意度调查（修订）');
+  await expect(b.locator('#q0-zh')).toHaveValue('您对本次柜台服务满意吗？');
 });

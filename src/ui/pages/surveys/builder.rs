@@ -22,28 +22,78 @@ use crate::store::typed;
 use crate::sync::link::{share_link, LinkTarget};
 use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::i18n::t2;
-use crate::ui::platform::{local_get, local_remove, local_set, new_id, window};
+use crate::ui::platform::{
+    closed_tab_draft, local_read, local_remove, local_write, new_id, tab_id, window,
+};
 use crate::ui::state::{app, store};
 
 type Draft = RwSignal<Option<Survey>>;
 
-fn draft_key(id: &str) -> String {
-    format!("kefu.survey-draft.{id}")
+/// Where the drafts of survey `id` (None: a new, never saved survey) are kept, one per tab
+/// under this prefix (`<prefix><tab id>`): two tabs keep theirs apart, so one tab's save does
+/// not drop what another typed, and a second tab on /surveys/new does not open on the first
+/// one's survey.
+fn draft_prefix(id: Option<&str>) -> String {
+    format!("kefu.survey-draft.{}.", id.unwrap_or("new"))
 }
 
-/// Where a new (never saved) survey's draft is kept: one key, not the survey's id, so a
-/// reload of /surveys/new finds it (the draft keeps the id it was given).
-const NEW_DRAFT_KEY: &str = "kefu.survey-draft.new";
-
-/// The new survey's draft kept on this device, if any.
-fn new_draft() -> Option<Survey> {
-    local_get(NEW_DRAFT_KEY)
-        .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
-        // Through a `Value`, as the store reads surveys: one compiled deserializer.
-        .and_then(|v| serde_json::from_value::<Survey>(v).ok())
-        .filter(|s| s.rev.is_none())
+/// The one key for every tab that earlier builds kept the draft under (taken up once).
+fn legacy_key(prefix: &str) -> String {
+    prefix.trim_end_matches('.').to_string()
 }
 
+/// A draft as kept: the survey as typed and, for a saved survey, the revision it was typed
+/// over, so that after a refused stale save (a colleague saved first) what was typed is taken
+/// over the newer revision ([`Survey::rebase`]). Earlier builds kept the survey alone.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum KeptDraft {
+    Based {
+        survey: serde_json::Value,
+        base: Option<serde_json::Value>,
+    },
+    Plain(serde_json::Value),
+}
+
+/// A survey read from its JSON (through a `Value`, as the store reads surveys: one compiled
+/// deserializer).
+fn survey_of(v: &serde_json::Value) -> Option<Survey> {
+    serde_json::from_value::<Survey>(v.clone()).ok()
+}
+
+impl KeptDraft {
+    fn new(survey: &Survey, base: Option<&Survey>) -> Option<Self> {
+        Some(KeptDraft::Based {
+            survey: serde_json::to_value(survey).ok()?,
+            base: match base {
+                Some(b) => Some(serde_json::to_value(b).ok()?),
+                None => None,
+            },
+        })
+    }
+
+    /// The survey as it is to be shown over `loaded` (None: a new survey): the draft itself
+    /// when typed over the same revision, taken over a newer one when a colleague saved since;
+    /// None when it does not belong (another survey, or unreadable).
+    fn over(&self, loaded: Option<&Survey>) -> Option<Survey> {
+        let (survey, base) = match self {
+            KeptDraft::Based { survey, base } => {
+                (survey_of(survey)?, base.as_ref().and_then(survey_of))
+            }
+            // An earlier build's: only over the revision it was typed on.
+            KeptDraft::Plain(v) => (survey_of(v)?, None),
+        };
+        match loaded {
+            None => survey.rev.is_none().then_some(survey),
+            Some(l) if survey.id != l.id => None,
+            Some(l) if survey.rev == l.rev => Some(survey),
+            Some(l) => {
+                let base = base.filter(|b| b.id == l.id && b.rev == survey.rev)?;
+                Some(survey.rebase(&base, l))
+            }
+        }
+    }
+}
 fn kind_key(k: &QuestionKind) -> &'static str {
     match k {
         QuestionKind::Likert5 => "likert",
@@ -148,64 +198,82 @@ pub fn BuilderPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let journey: RwSignal<JourneyConfig> = RwSignal::new(default_journey());
 
+    // This tab's id: its drafts are kept under it (see [`draft_prefix`]).
+    let tab = StoredValue::new(tab_id());
+    let own_key = move |id: Option<&str>| format!("{}{}", draft_prefix(id), tab.get_value());
+    // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
+    let drafts_checked = RwSignal::new(false);
+
     // Load once per id (not on every store change, so edits in progress stay).
     Effect::new(move |_| {
         let id = id.get();
         let new = is_new.get();
+        drafts_checked.set(false);
         spawn_local(async move {
             let st = store();
             if let Ok(j) = typed::load::<JourneyConfig, _>(&st, "journey:config").await {
                 journey.set(j);
             }
-            if new {
-                // A new survey's draft, kept under one key, with the id it was given; else a
-                // blank survey with a fresh id.
-                let saved = new_draft();
-                restored.set(saved.is_some());
-                original.set(None);
-                draft.set(Some(
-                    saved.unwrap_or_else(|| blank_survey(&new_id("survey"))),
-                ));
-                structure.update(|n| *n += 1);
-                return;
-            }
-            let loaded = match load_survey(&st, &id).await {
-                Ok(s) => s,
-                Err(_) => {
-                    missing.set(true);
-                    return;
+            let loaded = if new {
+                None
+            } else {
+                match load_survey(&st, &id).await {
+                    Ok(s) => Some(s),
+                    Err(_) => {
+                        missing.set(true);
+                        return;
+                    }
                 }
             };
-            let mut d = loaded.clone();
-            if let Some(saved) = local_get(&draft_key(&id))
-                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
-                // Through a `Value`, as the store reads surveys: one compiled deserializer.
-                .and_then(|v| serde_json::from_value::<Survey>(v).ok())
-                .filter(|s| s.rev == d.rev && s.id == d.id && *s != d)
-            {
-                d = saved;
-                restored.set(true);
-            }
-            original.set(Some(loaded));
-            draft.set(Some(d));
+            // This tab's own draft, else one a closed tab (or an earlier build) left. A
+            // draft typed over an older revision (a save refused as stale) is taken over
+            // this one.
+            let prefix = draft_prefix(loaded.as_ref().map(|l| l.id.as_str()));
+            let own = own_key(loaded.as_ref().map(|l| l.id.as_str()));
+            let typed = |s: &Survey| match &loaded {
+                None => *s != blank_survey(&s.id),
+                Some(l) => s != l,
+            };
+            let mine = local_read::<KeptDraft>(&own)
+                .and_then(|k| k.over(loaded.as_ref()))
+                .filter(|s| typed(s));
+            let kept = match mine {
+                Some(s) => Some(s),
+                None => {
+                    let legacy = legacy_key(&prefix);
+                    let usable = |k: &KeptDraft| k.over(loaded.as_ref()).is_some_and(|s| typed(&s));
+                    closed_tab_draft(&prefix, &own, Some(&legacy), usable, |k, _| k.to_string())
+                        .await
+                        .and_then(|(orphan, k)| {
+                            local_remove(&orphan);
+                            k.over(loaded.as_ref())
+                        })
+                }
+            };
+            restored.set(kept.is_some());
+            let fresh = || match &loaded {
+                None => blank_survey(&new_id("survey")),
+                Some(l) => l.clone(),
+            };
+            draft.set(Some(kept.unwrap_or_else(fresh)));
+            original.set(loaded);
             structure.update(|n| *n += 1);
+            drafts_checked.set(true);
         });
     });
-    // Keep unsaved edits on this device.
+    // Keep unsaved edits on this device, under this tab's key, until a save succeeds (a
+    // refused one keeps them); an untouched form keeps none.
     Effect::new(move |_| {
         let (Some(d), o) = (draft.get(), original.get()) else {
             return;
         };
-        // A new survey's draft under the one key for it; an untouched blank form keeps none.
         let (key, untouched) = match &o {
-            None => (NEW_DRAFT_KEY.to_string(), d == blank_survey(&d.id)),
-            Some(o) => (draft_key(&d.id), *o == d),
+            None => (own_key(None), d == blank_survey(&d.id)),
+            Some(o) => (own_key(Some(&o.id)), *o == d),
         };
-        if untouched {
-            local_remove(&key);
-        } else if let Ok(v) = serde_json::to_value(&d) {
-            // Through a `Value`, as the store writes surveys: one compiled serializer.
-            local_set(&key, &v.to_string());
+        match KeptDraft::new(&d, o.as_ref()) {
+            Some(k) if !untouched => local_write(&key, &k),
+            _ => local_remove(&key),
         }
     });
 
@@ -267,9 +335,10 @@ pub fn BuilderPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((s, bumped)) => {
-                    local_remove(&draft_key(&s.id));
+                    // Only this tab's own draft: another tab's typing stays its own.
+                    local_remove(&own_key(Some(&s.id)));
                     if was_new {
-                        local_remove(NEW_DRAFT_KEY);
+                        local_remove(&own_key(None));
                     }
                     original.set(Some(s.clone()));
                     draft.set(Some(s.clone()));
@@ -300,11 +369,11 @@ pub fn BuilderPage() -> impl IntoView {
         let o = original.get_untracked();
         match o {
             Some(o) => {
-                local_remove(&draft_key(&o.id));
+                local_remove(&own_key(Some(&o.id)));
                 draft.set(Some(o));
             }
             None => {
-                local_remove(NEW_DRAFT_KEY);
+                local_remove(&own_key(None));
                 draft.set(Some(blank_survey(&new_id("survey"))));
             }
         }
@@ -327,7 +396,7 @@ pub fn BuilderPage() -> impl IntoView {
     };
 
     view! {
-        <section class="survey-builder">
+        <section class="survey-builder" data-drafts-checked=move || drafts_checked.get().to_string()>
             {move || missing.get().then(|| view! {
                 <div class="panel" role="alert" data-testid="survey-missing">
                     <h1>{t2("找不到这份问卷", "Survey not found")}</h1>
