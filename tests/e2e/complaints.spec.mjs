@@ -415,6 +415,108 @@ test('two tabs saving at the same moment get distinct case numbers', async ({ pa
   await other.close();
 });
 
+test('two tabs taking two calls keep their own intake drafts; a closed tab\'s (and an earlier build\'s one draft) is taken up once', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('甲来电');
+  await page.locator('#c-phone').fill('13800001111');
+  await page.locator('#c-narrative').fill('第一通电话的投诉');
+
+  // A second tab for a second call opens on an empty form (before, on the first caller's
+  // draft, "restored": saving both gave two cases for one call).
+  const b = await context.newPage();
+  await open(b, '/complaints/new');
+  await expect(b.locator('#c-name')).toHaveValue('');
+  await expect(b.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(b.locator('.complaints.intake')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(b.locator('#c-name')).toHaveValue('');
+  await b.locator('#c-name').fill('乙来电');
+  await b.locator('#c-phone').fill('13800002222');
+  await b.locator('#c-narrative').fill('第二通电话的投诉');
+
+  // B's typing did not write over A's: A's reload shows A's caller.
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#c-name')).toHaveValue('甲来电');
+  await expect(page.locator('#c-narrative')).toHaveValue('第一通电话的投诉');
+  // A saves: B's typing is still B's (before, A's save erased the one draft).
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  await expect(page.getByTestId('record')).toContainText('甲来电');
+  await b.reload();
+  await expect(b.getByTestId('draft-restored')).toBeVisible();
+  await expect(b.locator('#c-name')).toHaveValue('乙来电');
+  await expect(b.locator('#c-narrative')).toHaveValue('第二通电话的投诉');
+
+  // B closed (or crashed) with its typing: the next form opened takes it up, once.
+  await closeTab(b, page);
+  await open(page, '/complaints/new');
+  await expect(page.locator('.complaints.intake')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#c-name')).toHaveValue('乙来电');
+  const c = await context.newPage();
+  await open(c, '/complaints/new');
+  await expect(c.locator('.complaints.intake')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(c.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(c.locator('#c-name')).toHaveValue('');
+
+  // A draft an earlier build kept (one key for every tab) is taken up once, then gone.
+  await c.evaluate(() => localStorage.setItem('kefu.complaints.intake-draft', JSON.stringify({
+    name: '旧版草稿', phone: '13800003333', channel: 'phone', received: '2026-12-01T10:00', narrative: '升级前输入的投诉',
+  })));
+  await c.reload();
+  await expect(c.locator('.complaints.intake')).toHaveAttribute('data-drafts-checked', 'true');
+  await expect(c.getByTestId('draft-restored')).toBeVisible();
+  await expect(c.locator('#c-name')).toHaveValue('旧版草稿');
+  await expect(c.locator('#c-narrative')).toHaveValue('升级前输入的投诉');
+  expect(await c.evaluate(() => localStorage.getItem('kefu.complaints.intake-draft'))).toBeNull();
+  await c.close();
+});
+
+test('an untouched 受理时间 follows the clock (a form left open over a weekend is not backdated); a typed one is kept, also over a reload', async ({ page }) => {
+  test.setTimeout(120_000);
+  // Friday 17:50: the form is opened and left.
+  await page.clock.install({ time: new Date('2026-12-04T17:50:00') });
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await expect(page.locator('#c-received')).toHaveValue(/^2026-12-04T17:5\d$/);
+  // Monday 09:00, the same tab: the call is taken now (before, the form kept Friday 17:50,
+  // so the case was numbered by Friday and born with its first response 2 days late).
+  await page.clock.fastForward((63 * 60 + 10) * 60_000);
+  await expect(page.locator('#c-received')).toHaveValue(/^2026-12-07T09:0\d$/);
+  await page.locator('#c-name').fill('周一来电');
+  await page.locator('#c-phone').fill('13800004444');
+  await page.locator('#c-narrative').fill('周一上午来电投诉');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  await expect(page.getByTestId('case-no')).toHaveText(/^TS-20261207-/);
+  await expect(page.getByTestId('record')).toContainText(/2026-12-07 09:0\d/);
+  await expect(page.getByTestId('clock-first_response')).toContainText('剩余');
+
+  // A draft restored after a reload: an untouched time is now, not the time it was typed in.
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('钱先生');
+  await page.clock.fastForward(60 * 60_000);
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#c-name')).toHaveValue('钱先生');
+  await expect(page.locator('#c-received')).toHaveValue(/^2026-12-07T10:0\d$/);
+  // A time typed in is kept as typed: the clock does not move it, nor does a reload.
+  await page.locator('#c-received').fill('2026-12-07T09:30');
+  await page.clock.fastForward(40 * 60_000);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await expect(page.locator('#c-received')).toHaveValue('2026-12-07T09:30');
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#c-received')).toHaveValue('2026-12-07T09:30');
+  await page.locator('#c-phone').fill('13800005555');
+  await page.locator('#c-narrative').fill('九点半来电，十点四十才录入');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  await expect(page.getByTestId('record')).toContainText('2026-12-07 09:30');
+});
+
 test('a device code claimed by another device (brought by sync) is given up for a new one', async ({ page }) => {
   await open(page, '/settings');
   await expect(page.locator('#device-code')).toHaveValue(/^[0-9A-Z]{1,3}$/);

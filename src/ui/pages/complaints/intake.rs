@@ -22,13 +22,19 @@ use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{local_read, local_remove, local_write, new_id};
+use crate::ui::platform::{
+    closed_tab_draft, local_read, local_remove, local_write, new_id, tab_id,
+};
 use crate::ui::state::{app, store};
 
 use super::model::{from_input, from_slug, now_s, slug, to_input};
 use super::repo::{find_customers, reserve_case_number, save_complaint};
 
-const DRAFT_KEY: &str = "kefu.complaints.intake-draft";
+/// Where the drafts are kept, one per tab (`<prefix><tab id>`): a second tab opened for a
+/// second call starts on a form of its own, and a save clears only its own tab's draft.
+const DRAFT_PREFIX: &str = "kefu.complaints.intake-draft.";
+/// The one key for every tab that earlier builds kept the draft under (taken up once).
+const LEGACY_DRAFT_KEY: &str = "kefu.complaints.intake-draft";
 /// Drafts set aside when a demand's conversion filled the form over them, the last last.
 const ASIDE_KEY: &str = "kefu.complaints.intake-drafts-aside";
 
@@ -54,6 +60,10 @@ pub struct IntakeForm {
     pub customer_label: String,
     pub channel: String,
     pub received: String,
+    /// Whether the time received was typed or picked by the user: kept as it is. Until then
+    /// it follows the clock (shown current, taken as the moment of saving), so a form left
+    /// open does not backdate the call it is finally used for.
+    pub received_typed: bool,
     pub event_time: String,
     pub event_place: String,
     pub staff: String,
@@ -93,6 +103,28 @@ impl IntakeForm {
             f.email = c.email.clone().unwrap_or_default();
         }
         f
+    }
+
+    /// Whether the form holds anything a fresh one does not (a time received that follows the
+    /// clock is not something typed): worth a draft.
+    fn worth_keeping(&self) -> bool {
+        let mut this = self.clone();
+        let mut fresh = IntakeForm::fresh();
+        if !this.received_typed {
+            this.received.clear();
+        }
+        fresh.received.clear();
+        this != fresh
+    }
+
+    /// The time received shown as the clock's now, unless the user typed one.
+    fn received_now(&mut self) -> bool {
+        let now = to_input(now_s());
+        let stale = !self.received_typed && self.received != now;
+        if stale {
+            self.received = now;
+        }
+        stale
     }
 
     /// Whether anything was typed or chosen into the form (beyond what a fresh one holds).
@@ -190,9 +222,14 @@ fn element_of(field: &str) -> &'static str {
     }
 }
 
-/// Keeps the form as the draft (a reload, a closed tab or a failed save loses nothing).
-fn keep_draft(f: &IntakeForm) {
-    local_write(DRAFT_KEY, f);
+/// Keeps the form as this tab's draft under `key` (a reload, a closed tab or a failed save
+/// loses nothing); a form with nothing typed keeps none.
+fn keep_draft(key: &str, f: &IntakeForm) {
+    if f.worth_keeping() {
+        local_write(key, f);
+    } else {
+        local_remove(key);
+    }
 }
 
 /// Keeps the drafts set aside (see [`ASIDE_KEY`]); returns what the banner says of them.
@@ -256,8 +293,19 @@ pub fn IntakePage() -> impl IntoView {
     // Event handlers run outside the component's owner: keep the store handle here.
     let store_handle = StoredValue::new_local(store());
 
-    let restored = local_read::<IntakeForm>(DRAFT_KEY);
+    // This tab's own draft (kept through a reload); a time received it did not type follows
+    // the clock again.
+    let own_key = format!("{DRAFT_PREFIX}{}", tab_id());
+    let restored = local_read::<IntakeForm>(&own_key)
+        .filter(IntakeForm::worth_keeping)
+        .map(|mut f| {
+            f.received_now();
+            f
+        });
     let was_restored = RwSignal::new(restored.is_some());
+    // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
+    let drafts_checked = RwSignal::new(restored.is_some());
+    let key = StoredValue::new(own_key);
     // Drafts set aside by demands' conversions: the last one's label, and how many.
     let aside = RwSignal::new(aside_summary(&read_aside()));
     let form = RwSignal::new(restored.unwrap_or_else(IntakeForm::fresh));
@@ -266,6 +314,57 @@ pub fn IntakePage() -> impl IntoView {
     let saving = RwSignal::new(false);
     // Why the last save failed, in both languages (shown in the one of the moment).
     let save_error = RwSignal::new(None::<(String, String)>);
+
+    // None of this tab's own: a draft a closed (or crashed) tab left, else the one an earlier
+    // build kept for every tab, is taken up once, into a form nothing was typed in yet. A tab
+    // still open keeps its own.
+    if !drafts_checked.get_untracked() {
+        spawn_local(async move {
+            let own = key.get_value();
+            // A closed tab's, the last opened first.
+            let found = closed_tab_draft(
+                DRAFT_PREFIX,
+                &own,
+                Some(LEGACY_DRAFT_KEY),
+                IntakeForm::worth_keeping,
+                |k, _| k.to_string(),
+            )
+            .await;
+            // The page may have closed meanwhile.
+            let Some(untouched) = form.try_with_untracked(|f| !f.worth_keeping()) else {
+                return;
+            };
+            if let (Some((orphan, mut f)), true) = (found, untouched) {
+                local_remove(&orphan);
+                f.received_now();
+                keep_draft(&own, &f);
+                form.set(f);
+                was_restored.set(true);
+            }
+            drafts_checked.set(true);
+        });
+    }
+    // An untouched time received follows the clock: every 30 seconds, and when the tab is
+    // shown or focused again (a form left open over a weekend).
+    let follow_clock = move || {
+        // Not under the user's hands while they are picking a time in it.
+        let picking = crate::ui::platform::window()
+            .document()
+            .and_then(|d| d.active_element())
+            .is_some_and(|e| e.id() == "c-received");
+        if !picking && form.try_with_untracked(|f| !f.received_typed) == Some(true) {
+            form.update(|f| {
+                f.received_now();
+            });
+        }
+    };
+    crate::ui::platform::on_interval(std::time::Duration::from_secs(30), follow_clock);
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| follow_clock());
+    let on_shown = window_event_listener_untyped("visibilitychange", move |_| follow_clock());
+    on_cleanup(move || {
+        on_focus.remove();
+        on_shown.remove();
+    });
 
     // From a demand (`?from_demand=`): fill a fresh form from it, unless the draft already is
     // that demand's (a reload keeps what was typed since).
@@ -297,7 +396,7 @@ pub fn IntakePage() -> impl IntoView {
                             kept.push(before);
                             aside.try_set(keep_aside(&kept));
                         }
-                        keep_draft(&f);
+                        keep_draft(&key.get_value(), &f);
                         form.try_set(f);
                         was_restored.try_set(false);
                     }
@@ -315,7 +414,7 @@ pub fn IntakePage() -> impl IntoView {
         touched.update(|t| {
             t.insert(field);
         });
-        keep_draft(&form.get_untracked());
+        keep_draft(&key.get_value(), &form.get_untracked());
     };
 
     // The last draft set aside and the form change places (neither is lost).
@@ -330,7 +429,9 @@ pub fn IntakePage() -> impl IntoView {
             kept.push(now_typed);
         }
         aside.set(keep_aside(&kept));
-        keep_draft(&earlier);
+        let mut earlier = earlier;
+        earlier.received_now();
+        keep_draft(&key.get_value(), &earlier);
         form.set(earlier);
         touched.set(BTreeSet::new());
         was_restored.set(true);
@@ -356,7 +457,7 @@ pub fn IntakePage() -> impl IntoView {
     };
 
     let discard = move |_| {
-        local_remove(DRAFT_KEY);
+        local_remove(&key.get_value());
         form.set(IntakeForm::fresh());
         touched.set(BTreeSet::new());
         show_all.set(false);
@@ -369,8 +470,12 @@ pub fn IntakePage() -> impl IntoView {
         }
         show_all.set(true);
         save_error.set(None);
-        let f = form.get_untracked();
+        let mut f = form.get_untracked();
         let now = now_s();
+        // Untouched, the time received is the moment of saving (not when the form opened).
+        if !f.received_typed {
+            f.received = to_input(now);
+        }
         let errors = f.problems(now);
         if let Some(first) = errors.first() {
             focus(element_of(first.field));
@@ -389,7 +494,10 @@ pub fn IntakePage() -> impl IntoView {
         let store = store_handle.get_value();
         spawn_local(async move {
             let cal = state.calendar.get_untracked();
-            let draft = f.draft();
+            let mut draft = f.draft();
+            if !f.received_typed {
+                draft.received_at = Some(now);
+            }
             type Saved = (Complaint, Option<String>, Option<StoreError>);
             let result: Result<Saved, SaveError> = async {
                 // Turned into a complaint meanwhile (the same demand's intake open in another
@@ -442,7 +550,8 @@ pub fn IntakePage() -> impl IntoView {
             saving.set(false);
             match result {
                 Ok((c, given_up, link_error)) => {
-                    local_remove(DRAFT_KEY);
+                    // Only this tab's own draft: another tab's typing stays its own.
+                    local_remove(&key.get_value());
                     let code = crate::domain::complaint::parse_case_number(&c.case_no)
                         .map(|n| n.device_code)
                         .unwrap_or_default();
@@ -523,7 +632,7 @@ pub fn IntakePage() -> impl IntoView {
     };
 
     view! {
-        <div class="complaints intake">
+        <div class="complaints intake" data-drafts-checked=move || drafts_checked.get().to_string()>
         <div class="spread">
             <h1>{t2("投诉受理", "New complaint")}</h1>
             <A href="/complaints">{t2("返回投诉列表", "Back to the list")}</A>
@@ -634,7 +743,10 @@ pub fn IntakePage() -> impl IntoView {
                         </select>
                     </Field>
                     <Field id="c-received" label=t2("受理时间", "Time received") error=error_for(&["received_at"])>
-                        {text("c-received", "received_at", "datetime-local", |f| f.received.clone(), |f, v| f.received = v)}
+                        {text("c-received", "received_at", "datetime-local", |f| f.received.clone(), |f, v| {
+                            f.received = v;
+                            f.received_typed = true;
+                        })}
                     </Field>
                     <Field id="c-event-time" label=t2("事件发生时间", "Time of the event") error=error_for(&["event_time"])>
                         {text("c-event-time", "event_time", "datetime-local", |f| f.event_time.clone(), |f, v| f.event_time = v)}
