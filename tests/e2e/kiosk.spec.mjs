@@ -192,6 +192,24 @@ test('leaving kiosk mode needs a staff PIN: back button and a wrong PIN do not l
   await expect(page.getByTestId('kiosk')).toHaveCount(0);
 });
 
+test('the back button (or a back swipe) mid-survey keeps the customer on their question, answers and all', async ({ page }) => {
+  const kiosk = await startKiosk(page, { partial: 'discard' });
+  await page.getByTestId('kiosk-begin').click();
+  await page.getByTestId(`a-${LIKERT[0]}-4`).click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId(`a-${LIKERT[1]}-2`).click();
+  // Before, the first back showed the page before the kiosk and the kiosk came back at its
+  // welcome screen, the answers thrown away.
+  for (let i = 0; i < 3; i++) {
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
+  }
+  await expect(page.locator('.sf-count')).toHaveText(/^第 2 \/ \d+ 题$/);
+  await expect(page.getByTestId(`q-${LIKERT[1]}`).locator('input:checked')).toHaveValue('2');
+  await page.getByTestId('sf-back').click();
+  await expect(page.getByTestId(`q-${LIKERT[0]}`).locator('input:checked')).toHaveValue('4');
+});
+
 test('nobody stays signed in while the kiosk runs; whoever unlocks it with their PIN is signed in after', async ({ page }) => {
   // The supervisor starts the lobby kiosk in the morning.
   await setUpStaff(page);

@@ -703,6 +703,8 @@ test("a customer's own phone: the link fetches the survey, keeps the answer whil
   await expect(send).toHaveAttribute('data-state', 'waiting', { timeout: 15_000 });
   await expect(send).toContainText('等待发送（1 份）');
   await expect(phone.getByTestId('cp-thanks')).toBeVisible();
+  // The customer is told it waits, not of servers (before: 无法连接同步服务器…).
+  await expect(phone.getByTestId('cp-thanks')).not.toContainText('服务器');
 
   // Back: it is sent by itself, once.
   peer = await startPeer({ port: peer.port });

@@ -51,6 +51,17 @@ pub fn LockGuard() -> impl IntoView {
 /// their keyboard shortcuts) land on the kiosk again. Removed when the calling component is.
 pub fn guard_route(path: Signal<String>, locked: Signal<bool>) {
     let navigate = use_navigate();
+    // One more entry of the kiosk's own address on top: the back button (or a back swipe)
+    // lands on the kiosk's address again, so the page stays as it is, a customer's answers
+    // with it, and the entry is put back. (Leaving the address would show the page before
+    // and then a new kiosk, at its welcome screen.)
+    let pushed = StoredValue::new(false);
+    Effect::new(move |_| {
+        if locked.get() && !pushed.get_value() {
+            pushed.set_value(true);
+            push_entry(&path.get_untracked());
+        }
+    });
     let back = window_event_listener_untyped("popstate", move |_| {
         if !locked.get_untracked() {
             return;
@@ -60,6 +71,8 @@ pub fn guard_route(path: Signal<String>, locked: Signal<bool>) {
         if here != target {
             // A new entry (not a replacement): pressing back again lands here again.
             navigate(&target, NavigateOptions::default());
+        } else {
+            push_entry(&target);
         }
     });
     let keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
@@ -80,6 +93,13 @@ pub fn guard_route(path: Signal<String>, locked: Signal<bool>) {
         back.remove();
         keys.remove();
     });
+}
+
+/// A new history entry for `path` (the page does not change).
+fn push_entry(path: &str) {
+    if let Ok(h) = window().history() {
+        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(path));
+    }
 }
 
 /// Asks for full screen (needs a user gesture: call it from a touch or click handler).

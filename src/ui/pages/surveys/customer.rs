@@ -19,6 +19,7 @@ use super::param_survey_id;
 use super::records::{load_survey, pending_responses, submit_response};
 use crate::domain::survey::{Channel, SurveyResponse};
 use crate::store::DocStore;
+use crate::sync::engine::SyncError;
 use crate::sync::link::{self, LinkTarget, LINK_DEVICE_DOC};
 use crate::sync::live::{link_transport, random_hex};
 use crate::sync::protocol::backoff_ms;
@@ -81,9 +82,16 @@ async fn deliver(target: LinkTarget, state: RwSignal<Delivery>, zh: impl Fn() ->
             let _ = state.try_set(Delivery::Sent);
             break;
         }
+        // Words for the customer: no network needs none (the waiting line says it all);
+        // anything else is for staff, said to the customer as such.
         let error = match link::push_responses(&st, &t, &target, &dev, &random_hex()).await {
-            Ok(_) => None,
-            Err(e) => Some(e.message(zh())),
+            Ok(_) | Err(SyncError::Network(_) | SyncError::Timeout) => None,
+            Err(_) => Some(if zh() {
+                "暂时未能发送，会自动重试。如一直未能发送，请告知营业部工作人员。".to_string()
+            } else {
+                "Not sent yet; it is tried again by itself. If it is never sent, please tell our staff."
+                    .to_string()
+            }),
         };
         let left = link::waiting(&st, &target, &dev).await.unwrap_or(waiting);
         if left == 0 {
