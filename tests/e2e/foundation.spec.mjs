@@ -138,6 +138,38 @@ test('an import cut short by the tab closing leaves the data as it was, and the 
   await expect(again.locator('.notice')).toHaveCount(0);
 });
 
+test('what is typed in the settings forms survives a reload: a new member (not the PIN), the branch, a calendar day', async ({ page }) => {
+  await open(page, '/settings');
+  await addStaff(page, '王经理', 'manager');
+  await signIn(page, '王经理');
+  await page.locator('#staff-name').fill('赵新');
+  await page.locator('#staff-role').selectOption('supervisor');
+  await page.locator('#staff-pin').fill('1357');
+  await page.locator('#branch-name').fill('郑州新营业部');
+  await page.locator('#branch-code').fill('ZZ01');
+  await page.locator('#cal-date').fill('2027-10-08');
+  await page.locator('#cal-zh').fill('国庆节');
+  await page.reload();
+  await expect(page.locator('#staff-name')).toHaveValue('赵新');
+  await expect(page.locator('#staff-role')).toHaveValue('supervisor');
+  await expect(page.locator('#staff-pin')).toHaveValue('');
+  await expect(page.locator('#branch-name')).toHaveValue('郑州新营业部');
+  await expect(page.locator('#branch-code')).toHaveValue('ZZ01');
+  await expect(page.locator('#cal-date')).toHaveValue('2027-10-08');
+  await expect(page.locator('#cal-zh')).toHaveValue('国庆节');
+  // Saved, the member's form is empty again and stays so over a reload.
+  await page.locator('#staff-pin').fill('1357');
+  await page.locator('#staff-pin2').fill('1357');
+  await page.locator('#staff-pin2').press('Enter');
+  await expect(page.getByTestId('staff-table')).toContainText('赵新');
+  await expect(page.locator('#staff-name')).toHaveValue('');
+  await page.getByTestId('branch-section').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('.notice')).toContainText('营业部信息已保存');
+  await page.reload();
+  await expect(page.locator('#staff-name')).toHaveValue('');
+  await expect(page.locator('#branch-name')).toHaveValue('郑州新营业部');
+});
+
 test('with the web server stopped, the app still opens from its service worker', async ({ page, server }) => {
   await open(page, '/');
   await servedByWorker(page);

@@ -9,6 +9,58 @@ use crate::ui::state::{app, store};
 
 use leptos::prelude::*;
 
+/// Keeps what is typed in a small form's fields over a reload of this tab: the fields that
+/// differ from the form as it opened, under `key` and this tab's id, written as typed and put
+/// back when the form opens again; nothing is kept while every field is as it opened. Returns
+/// what to call once the form is saved: its values then count as the form as it opened.
+pub fn keep_typed(key: &str, fields: Vec<(&'static str, RwSignal<String>)>) -> impl Fn() + Copy {
+    use crate::ui::platform::{local_read, local_remove, local_write, tab_id};
+    use std::collections::BTreeMap;
+    let key = format!("{key}.{}", tab_id());
+    let opened = StoredValue::new(
+        fields
+            .iter()
+            .map(|(_, f)| f.get_untracked())
+            .collect::<Vec<_>>(),
+    );
+    if let Some(kept) = local_read::<BTreeMap<String, String>>(&key) {
+        for (name, field) in &fields {
+            if let Some(v) = kept.get(*name) {
+                field.set(v.clone());
+            }
+        }
+    }
+    let fields = StoredValue::new(fields);
+    let stored_key = StoredValue::new(key);
+    Effect::new(move |_| {
+        let typed: BTreeMap<String, String> = fields.with_value(|fields| {
+            opened.with_value(|opened| {
+                fields
+                    .iter()
+                    .zip(opened)
+                    .filter_map(|((name, f), o)| {
+                        let v = f.get();
+                        (v != *o).then(|| (name.to_string(), v))
+                    })
+                    .collect()
+            })
+        });
+        stored_key.with_value(|key| {
+            if typed.is_empty() {
+                local_remove(key);
+            } else {
+                local_write(key, &typed);
+            }
+        });
+    });
+    move || {
+        let now: Vec<String> =
+            fields.with_value(|f| f.iter().map(|(_, f)| f.get_untracked()).collect());
+        opened.set_value(now);
+        stored_key.with_value(|key| local_remove(key));
+    }
+}
+
 /// A progress bar with its figure in words, for work over a second (import, export, sync).
 #[component]
 pub fn ProgressBar(

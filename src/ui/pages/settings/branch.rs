@@ -16,6 +16,11 @@ pub fn BranchSection() -> impl IntoView {
     let state = app();
     let name = RwSignal::new(state.branch.get_untracked().name);
     let code = RwSignal::new(state.branch.get_untracked().code);
+    // What is typed survives a reload until it is saved.
+    let saved = crate::ui::components::keep_typed(
+        "kefu.settings.branch-form",
+        vec![("name", name), ("code", code)],
+    );
     let lang = state.lang;
     let admin = admin();
     let name_err = move || {
@@ -50,8 +55,9 @@ pub fn BranchSection() -> impl IntoView {
                 return;
             }
             match update_branch_settings(&store(), |s| s.branch = branch).await {
-                Ok(saved) => {
-                    state.branch.set(saved.branch);
+                Ok(settings) => {
+                    state.branch.set(settings.branch);
+                    saved();
                     state.tell("营业部信息已保存", "Branch saved");
                 }
                 Err(e) => state.warn(e.message(state.zh())),

@@ -114,6 +114,16 @@ pub fn CalendarSection() -> impl IntoView {
     let kind = RwSignal::new("holiday".to_string());
     let name_zh = RwSignal::new(String::new());
     let name_en = RwSignal::new(String::new());
+    // The day being entered survives a reload.
+    let _ = crate::ui::components::keep_typed(
+        "kefu.settings.calendar-form",
+        vec![
+            ("date", date),
+            ("kind", kind),
+            ("zh", name_zh),
+            ("en", name_en),
+        ],
+    );
     let error = RwSignal::new(None::<String>);
     // A change of a day already past, waiting for a yes: it moves deadlines already counted
     // and the figures of its month, perhaps in a report already sent.

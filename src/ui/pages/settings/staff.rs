@@ -162,6 +162,11 @@ pub fn StaffSection() -> impl IntoView {
     let allowed = move || admin.allowed();
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("specialist".to_string());
+    // The name and role being typed survive a reload (a PIN never is kept).
+    let _ = crate::ui::components::keep_typed(
+        "kefu.settings.staff-form",
+        vec![("name", name), ("role", role)],
+    );
     let new_pin = PinPair::new();
     let busy = RwSignal::new(false);
     // The member being edited (their id), and the edit forms' fields.
