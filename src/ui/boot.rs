@@ -32,9 +32,12 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
     spawn_local(async move {
         // Other tabs can tell this one is open (a form's draft is not taken from a live
         // tab), and a duplicated tab has its own id before any form reads it.
-        let (opened, ()) = futures::join!(
+        // What a crash kept from reaching localStorage (a draft typed just before it) is
+        // back before any page reads it.
+        let (opened, (), _) = futures::join!(
             AppStore::open_with(DB_NAME, Schema::current()),
-            super::platform::hold_tab_lock()
+            super::platform::hold_tab_lock(),
+            super::platform::restore_local()
         );
         match opened {
             Ok(store) => {

@@ -63,10 +63,13 @@ pub fn browser_lang() -> Lang {
 
 /// Remembers the staff language on this device and shows the page in it.
 pub fn remember_lang(lang: Lang) {
+    let before = super::platform::local_get(LANG_KEY);
     super::platform::local_set(LANG_KEY, lang.code());
     show_lang(lang);
-    // The device's other staff tabs follow.
-    super::boot::tell_other_tabs();
+    // The device's other staff tabs follow a change.
+    if before.as_deref() != Some(lang.code()) {
+        super::boot::tell_other_tabs();
+    }
 }
 
 /// Marks the page as written in `lang` (`<html lang>`, for screen readers and fonts) without

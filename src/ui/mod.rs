@@ -41,7 +41,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(i18n::initial_lang());
     provide_context(state);
     state.install();
-    i18n::show_lang(state.lang.get_untracked());
+    i18n::remember_lang(state.lang.get_untracked());
     let phase = boot::boot(state);
     components::sync_status::provide_sync(phase);
 

@@ -74,12 +74,40 @@ pub fn local_set(key: &str, value: &str) {
     if let Some(s) = local_storage() {
         let _ = s.set_item(key, value);
     }
+    if key.starts_with(MIRRORED) {
+        mirrorPut(key, value);
+    }
 }
 
 pub fn local_remove(key: &str) {
     if let Some(s) = local_storage() {
         let _ = s.remove_item(key);
     }
+    if key.starts_with(MIRRORED) {
+        mirrorDelete(key);
+    }
+}
+
+/// The localStorage entries also kept in IndexedDB (see `ui/mirror.js`): every one the app
+/// writes (drafts, the kiosk's customer in progress, a phone's answered surveys, choices).
+const MIRRORED: &str = "kefu.";
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/ui/mirror.js")]
+extern "C" {
+    fn mirrorPut(key: &str, value: &str);
+    fn mirrorDelete(key: &str);
+    fn mirrorRestore() -> js_sys::Promise;
+}
+
+/// Puts back what a crash kept from reaching localStorage (written there, then lost before
+/// the browser saved it): every entry of the IndexedDB copy that localStorage lacks. Run at
+/// start-up, before any page reads a draft. Returns how many came back.
+pub async fn restore_local() -> u32 {
+    wasm_bindgen_futures::JsFuture::from(mirrorRestore())
+        .await
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0) as u32
 }
 
 /// A value kept as JSON under `key`; `None` when there is none or it does not read.

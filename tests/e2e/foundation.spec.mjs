@@ -3,6 +3,8 @@
 // layouts from phone to office PC.
 import fs from 'node:fs';
 import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
 import path from 'node:path';
 import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
 import { addStaff, chooseStaff, signIn } from './helpers.mjs';
@@ -168,6 +170,61 @@ test('what is typed in the settings forms survives a reload: a new member (not t
   await page.reload();
   await expect(page.locator('#staff-name')).toHaveValue('');
   await expect(page.locator('#branch-name')).toHaveValue('郑州新营业部');
+});
+
+/** Starts Debian's Chromium on the profile `dir` as a process of its own (so that the test can
+ *  kill it as a crash would) and connects to it; returns the process and a page. */
+async function ownBrowser(dir) {
+  const proc = spawn(process.env.CHROMIUM || '/usr/bin/chromium', ['--headless=new', '--no-sandbox',
+    '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${dir}`, '--remote-debugging-port=0',
+    'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ws = await new Promise((resolve, reject) => {
+    let said = '';
+    proc.stderr.on('data', (d) => {
+      said += d;
+      const m = said.match(/DevTools listening on (ws:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    proc.on('exit', () => reject(new Error(`chromium ended: ${said}`)));
+  });
+  const browser = await chromium.connectOverCDP(ws);
+  const context = browser.contexts()[0];
+  const page = context.pages()[0] ?? await context.newPage();
+  return { proc, page };
+}
+
+/** Kills the browser process as a crash would, and waits until it has gone. */
+async function crash(proc) {
+  const gone = proc.exitCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await gone;
+}
+
+test('what was typed a moment before the browser crashed is there when it opens again', async ({ server }) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-crash-'));
+  try {
+    let { proc, page } = await ownBrowser(dir);
+    await open(page, `${server.url}/settings`);
+    await addStaff(page, '张敏', 'specialist');
+    await signIn(page, '张敏');
+    await open(page, `${server.url}/complaints/new`);
+    await page.locator('#c-name').fill('崩溃前的来电');
+    await page.locator('#c-phone').fill('13800005678');
+    await page.locator('#c-narrative').fill('刚记下的投诉内容，浏览器就崩溃了');
+    // Half a second later the browser dies (Chromium saves localStorage seconds after a
+    // change: before, all of it was lost).
+    await page.waitForTimeout(500);
+    await crash(proc);
+    ({ proc, page } = await ownBrowser(dir));
+    await open(page, `${server.url}/complaints/new`);
+    await expect(page.locator('#c-name')).toHaveValue('崩溃前的来电');
+    await expect(page.locator('#c-narrative')).toHaveValue('刚记下的投诉内容，浏览器就崩溃了');
+    await crash(proc);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
 });
 
 test('with the web server stopped, the app still opens from its service worker', async ({ page, server }) => {

@@ -12,7 +12,20 @@ const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_kn
  *  `another`: as another customer's phone — this browser forgets that it answered (the
  *  responses stay on this device, where the results are read). */
 async function answer(page, key, a, { another = false } = {}) {
-  if (another) await page.evaluate((k) => localStorage.removeItem(`kefu.surveys.answered.survey:${k}`), key);
+  if (another) {
+    // Forgotten where the app keeps it: localStorage and its copy in IndexedDB.
+    await page.evaluate((k) => new Promise((resolve) => {
+      const key = `kefu.surveys.answered.survey:${k}`;
+      localStorage.removeItem(key);
+      const r = indexedDB.open('kefu-mirror');
+      r.onsuccess = () => {
+        const tx = r.result.transaction('kv', 'readwrite');
+        tx.objectStore('kv').delete(key);
+        tx.oncomplete = () => { r.result.close(); resolve(); };
+      };
+      r.onerror = () => resolve();
+    }), key);
+  }
   await open(page, `/s/${key}`);
   await expect(page.locator('nav.nav')).toHaveCount(0); // no staff navigation
   for (const q of LIKERT) {
