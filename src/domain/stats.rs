@@ -840,6 +840,7 @@ mod tests {
                 .collect(),
             csat_question: None,
             previous_versions: vec![],
+            stopped_at: None,
         }
     }
 

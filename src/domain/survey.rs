@@ -205,6 +205,13 @@ pub struct Survey {
     /// Definitions of earlier versions, oldest first.
     #[serde(default)]
     pub previous_versions: Vec<SurveyVersion>,
+    /// When staff stopped collecting answers (停止收集), if they have: the link, the QR code
+    /// and a kiosk then say the survey has ended and offer no form. Not part of the
+    /// definition: stopping or collecting again keeps the version ([`Survey::stopped`],
+    /// [`Survey::resumed`]), and an edit of the questions leaves it as it is. Absent in older
+    /// records (collecting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<NaiveDateTime>,
 }
 
 impl Record for Survey {
@@ -260,6 +267,30 @@ impl Survey {
         })
     }
 
+    /// Whether the survey takes new answers (from a link, a QR code or a kiosk). A stopped
+    /// survey keeps every response it has; answers given before the stop and still on their
+    /// way (waiting on a phone or a kiosk) are still delivered and counted.
+    pub fn collecting(&self) -> bool {
+        self.stopped_at.is_none()
+    }
+
+    /// The survey with collecting stopped at `at` (a survey already stopped keeps its time).
+    /// Nothing else changes: not the version, nor the questions.
+    pub fn stopped(&self, at: NaiveDateTime) -> Survey {
+        Survey {
+            stopped_at: Some(self.stopped_at.unwrap_or(at)),
+            ..self.clone()
+        }
+    }
+
+    /// The survey collecting answers again, as it was otherwise (same version).
+    pub fn resumed(&self) -> Survey {
+        Survey {
+            stopped_at: None,
+            ..self.clone()
+        }
+    }
+
     /// Applies an edit. The result keeps this survey's id, revision and kept versions.
     /// When responses to the current version exist (`has_responses`) and the content
     /// changed, the current definition is kept in `previous_versions` and the version is
@@ -271,6 +302,8 @@ impl Survey {
             rev: self.rev.clone(),
             version: self.version,
             previous_versions: self.previous_versions.clone(),
+            // Stopping is not an edit: a save of the questions neither stops nor resumes.
+            stopped_at: self.stopped_at,
             ..new
         };
         // `out` already carries this survey's version number, so this compares content only.
@@ -560,6 +593,7 @@ pub fn default_survey(id: &str) -> Survey {
         questions,
         csat_question: Some("overall".into()),
         previous_versions: Vec::new(),
+        stopped_at: None,
     }
 }
 
@@ -1274,6 +1308,7 @@ pub fn blank_survey(id: &str) -> Survey {
         }],
         csat_question: None,
         previous_versions: Vec::new(),
+        stopped_at: None,
     }
 }
 
@@ -1919,5 +1954,52 @@ mod tests {
         assert_eq!(mine2.rebase(&base, &newer).title.zh, "我的标题");
         // Nothing changed here: the newer revision as it is.
         assert_eq!(base.rebase(&base, &newer), newer);
+    }
+    #[test]
+    fn stopping_a_survey_keeps_its_version_and_survives_edits_and_older_records() {
+        let s = Survey {
+            rev: Some("3-c".into()),
+            ..default_survey("survey:s")
+        };
+        assert!(s.collecting());
+        let at = dt("2025-06-30 17:00:00");
+        let stopped = s.stopped(at);
+        assert!(!stopped.collecting());
+        assert_eq!(stopped.stopped_at, Some(at));
+        // Not an edit: same version, same questions, nothing kept as an earlier version.
+        assert_eq!(stopped.version, s.version);
+        assert_eq!(stopped.current_version(), s.current_version());
+        assert!(stopped.previous_versions.is_empty());
+        // Stopping again keeps the first time.
+        assert_eq!(
+            stopped.stopped(dt("2025-07-01 09:00:00")).stopped_at,
+            Some(at)
+        );
+        // An edit of the questions (with responses: a new version) leaves it stopped, and a
+        // builder's copy saying otherwise does not resume it.
+        let mut typed = s.clone();
+        typed.questions[0].text.zh = "改过的题目".into();
+        let edited = stopped.edit(typed, true);
+        assert_eq!(edited.version, s.version + 1);
+        assert_eq!(edited.stopped_at, Some(at));
+        assert!(s.edit(stopped.clone(), true).collecting());
+        // Collecting again: as before, same version.
+        let resumed = stopped.resumed();
+        assert!(resumed.collecting());
+        assert_eq!(resumed, s);
+        // An older record (no field) reads as collecting and is written back without it; a
+        // stopped one round-trips.
+        let mut old = serde_json::to_value(&s).unwrap();
+        assert!(old.get("stopped_at").is_none());
+        old.as_object_mut().unwrap().remove("stopped_at");
+        assert!(serde_json::from_value::<Survey>(old).unwrap().collecting());
+        let json = serde_json::to_string(&stopped).unwrap();
+        assert_eq!(serde_json::from_str::<Survey>(&json).unwrap(), stopped);
+        // A colleague's stop survives this tab's edit rebased over it.
+        let mut mine = s.clone();
+        mine.title.en = "Edited here".into();
+        let over = mine.rebase(&s, &stopped);
+        assert_eq!(over.stopped_at, Some(at));
+        assert_eq!(over.title.en, "Edited here");
     }
 }
