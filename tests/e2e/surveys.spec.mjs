@@ -514,3 +514,68 @@ test('on a slow first visit the page says it is opening before the app has start
   await expect(page.getByTestId('cp-missing')).toBeVisible({ timeout: 20_000 });
   await expect(page.locator('#preload')).toHaveCount(0);
 });
+
+test('staff stop collecting: the link says the survey has ended in both languages with no form, kept answers are not sent, and collecting again brings the form back', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  // A customer's phone part-way through: two answers kept on it.
+  await open(page, `/s/${key}`);
+  for (const q of LIKERT.slice(0, 2)) {
+    await page.getByTestId(`a-${q}-2`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await expect(page.locator('.sf-count')).toHaveText('第 3 / 11 题');
+
+  // Staff stop collecting, after a confirmation in words (cancelling first changes nothing).
+  await open(page, `/surveys/${key}`);
+  await page.getByTestId('collect-toggle').click();
+  await expect(page.getByTestId('collect-confirm-box')).toContainText('确定停止收集答卷？');
+  await expect(page.getByTestId('collect-confirm-box')).toContainText('已收到的答卷全部保留');
+  await page.getByTestId('collect-cancel').click();
+  await expect(page.getByTestId('survey-stopped')).toHaveCount(0);
+  await page.getByTestId('collect-toggle').click();
+  await page.getByTestId('collect-confirm').click();
+  await expect(page.locator('.notice')).toContainText('已停止收集');
+  await expect(page.getByTestId('survey-stopped')).toHaveText('已停止收集');
+  // Not an edit of the questions: still version 1.
+  await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
+  await expect(page.getByTestId('link-stopped')).toContainText('本次问卷调查已结束');
+  await expect(page.getByTestId('print-qr')).toBeDisabled();
+  await expect(page.getByTestId('collect-toggle')).toHaveText('恢复收集…');
+  // The list shows it.
+  await open(page, '/surveys');
+  await expect(page.getByTestId('survey-table').getByTestId('survey-stopped')).toHaveText('已停止收集');
+
+  // The phone opens the link again: the survey has ended, no form, in either language.
+  await open(page, `/s/${key}`);
+  const ended = page.getByTestId('cp-ended');
+  await expect(ended).toHaveText('本次问卷调查已结束，感谢您的关注。');
+  await expect(page.locator('.sf-count')).toHaveCount(0);
+  await expect(page.getByTestId('q-att_courtesy')).toHaveCount(0);
+  await expect(page.getByTestId('sf-next')).toHaveCount(0);
+  await page.getByTestId('cp-lang').click();
+  await expect(ended).toHaveText('This survey has ended. Thank you for your interest.');
+  // Its kept answers were not sent: no response.
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('0');
+
+  // Collecting again (confirmed in words): the badge goes and the form is back.
+  await open(page, `/surveys/${key}`);
+  await page.getByTestId('collect-toggle').click();
+  await expect(page.getByTestId('collect-confirm-box')).toContainText('确定恢复收集答卷？');
+  await page.getByTestId('collect-confirm').click();
+  await expect(page.locator('.notice')).toContainText('已恢复收集');
+  await expect(page.getByTestId('survey-stopped')).toHaveCount(0);
+  await expect(page.getByTestId('link-stopped')).toHaveCount(0);
+  await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
+  await open(page, '/surveys');
+  await expect(page.getByTestId('survey-table')).toBeVisible();
+  await expect(page.getByTestId('survey-stopped')).toHaveCount(0);
+  await open(page, `/s/${key}`);
+  await expect(page.getByTestId('cp-ended')).toHaveCount(0);
+  await expect(page.getByTestId(`q-${LIKERT[0]}`).or(page.getByTestId(`q-${LIKERT[2]}`))).toBeVisible();
+  await expect(page.getByTestId('sf-next')).toBeVisible();
+});

@@ -23,7 +23,7 @@ use crate::sync::link::{share_link, LinkTarget};
 use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
-    closed_tab_draft, local_read, local_remove, local_write, new_id, tab_id, window,
+    closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id, window,
 };
 use crate::ui::state::{app, store};
 
@@ -412,6 +412,9 @@ pub fn BuilderPage() -> impl IntoView {
                             {move || if zh() { format!("第 {v} 版") } else { format!("Version {v}") }}
                         </span>
                     })}
+                    {move || original.with(|o| o.as_ref().is_some_and(|o| !o.collecting())).then(|| view! {
+                        " " <span class="badge warn" data-testid="survey-stopped">{t2("已停止收集", "Not collecting")}</span>
+                    })}
                 </h1>
                 <div class="row">
                     <A href="/surveys">{t2("全部问卷", "All surveys")}</A>
@@ -461,6 +464,7 @@ pub fn BuilderPage() -> impl IntoView {
             </div>
             {move || original.get().map(|o| view! {
                 <FollowUpPanel survey_id=o.id.clone()/>
+                <CollectPanel original=original draft=draft/>
                 <LinkPanel survey=o/>
             })}
             <PreviewPanel draft=draft/>
@@ -929,10 +933,17 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
     });
     let link = Memo::new(move |_| share_link(&origin, &key, target.get().as_ref()));
     let shareable = move || target.with(|t| t.is_some());
+    let collecting = survey.collecting();
     let title = survey.title.clone();
     view! {
         <div class="panel sv-link">
             <h2 class="no-print">{t2("客户链接与二维码", "Customer link and QR code")}</h2>
+            {(!collecting).then(|| view! {
+                <p class="no-print warn-box" data-testid="link-stopped">{t2(
+                    "已停止收集：客户打开这个链接或扫描二维码时，只看到“本次问卷调查已结束，感谢您的关注。”，不能再作答。恢复收集后链接和二维码照常可用。",
+                    "Not collecting: a customer opening this link or scanning the QR code now only reads “This survey has ended. Thank you for your interest.” and cannot answer. Collect again and the link and code work as before.",
+                )}</p>
+            })}
             <p class="no-print" class:muted=shareable class:warn-box=move || !shareable()
                 data-testid="link-mode">{move || if shareable() {
                 t2("客户用自己的手机打开链接时，从同步服务器的问卷数据库取得问卷，联网后把答卷送回。",
@@ -963,12 +974,116 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
                 <a href=move || link.get() target="_blank" data-testid="survey-link" class="sv-link-text">{move || link.get()}</a>
             </div>
             <div class="actions no-print">
-                // A code no customer's phone can open is not offered for printing.
-                <button type="button" data-testid="print-qr" disabled=move || !shareable()
+                // A code no customer's phone can open, or that says the survey has ended, is not
+                // offered for printing.
+                <button type="button" data-testid="print-qr" disabled=move || !shareable() || !collecting
                     on:click=move |_| { let _ = window().print(); }>
                     {t2("打印二维码", "Print the QR code")}
                 </button>
             </div>
+        </div>
+    }
+}
+
+/// Stopping and restarting the collection of answers (停止收集 / 恢复收集), each after a
+/// confirmation in words. Whoever may save the survey here may do it. Saved as a revision of
+/// the survey like an edit (so it syncs and is published to the responses database), but the
+/// version and questions stay ([`Survey::stopped`]); an edit being typed is kept.
+#[component]
+fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let collecting = move || original.with(|o| o.as_ref().is_none_or(|o| o.collecting()));
+    // The confirmation on screen, if any.
+    let asking = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let apply = move |_| {
+        let Some(o) = original.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let mut s = if o.collecting() {
+                o.stopped(now())
+            } else {
+                o.resumed()
+            };
+            let saved = typed::save(&store(), &s).await;
+            busy.set(false);
+            asking.set(false);
+            match saved {
+                Ok(rev) => {
+                    s.rev = Some(rev);
+                    // An untouched form follows; one being edited keeps the edit, over this
+                    // revision.
+                    draft.update(|d| match d {
+                        Some(d) if *d != o => {
+                            d.stopped_at = s.stopped_at;
+                            d.rev = s.rev.clone();
+                        }
+                        _ => *d = Some(s.clone()),
+                    });
+                    let stopped = !s.collecting();
+                    original.set(Some(s));
+                    if stopped {
+                        state.tell(
+                            "已停止收集：链接和自助终端显示问卷已结束",
+                            "Stopped: the link and kiosks now say the survey has ended",
+                        );
+                    } else {
+                        state.tell("已恢复收集", "Collecting answers again");
+                    }
+                }
+                Err(e) => state.warn(e.message(state.zh())),
+            }
+        });
+    };
+    view! {
+        <div class="panel no-print" data-testid="collect-panel">
+            <h2>{t2("收集答卷", "Collecting answers")}</h2>
+            <p class="muted small" data-testid="collect-state">{move || if collecting() {
+                lang.get().t("正在收集：客户可通过链接、二维码和自助终端作答。", "Collecting: customers answer by the link, the QR code and kiosks.")
+            } else {
+                lang.get().t("已停止收集：链接、二维码和自助终端显示问卷已结束。已收到的答卷全部保留。",
+                   "Not collecting: the link, the QR code and kiosks say the survey has ended. Every response received is kept.")
+            }}</p>
+            {move || {
+                let on = collecting();
+                if asking.get() {
+                    view! {
+                        <div class="notice" role="alert" data-testid="collect-confirm-box">
+                            <p>{move || if on { lang.get().t(
+                                "确定停止收集答卷？停止后，客户打开链接或扫描二维码将看到“本次问卷调查已结束”，不能再作答；锁定这份问卷的自助终端显示问卷已结束。已收到的答卷全部保留，客户手机上已提交、尚待发送的答卷仍会送达。可随时恢复收集。",
+                                "Stop collecting answers? Customers opening the link or scanning the QR code will read that the survey has ended and cannot answer; kiosks locked to it say it has ended. Every response received is kept, and answers already given on a phone and waiting to be sent still arrive. You can collect again at any time.",
+                            ) } else { lang.get().t(
+                                "确定恢复收集答卷？链接、二维码和自助终端将重新接受答卷，新的答卷计入结果。",
+                                "Collect answers again? The link, the QR code and kiosks take answers again, and new responses count in the results.",
+                            ) }}</p>
+                            <div class="actions row">
+                                <button type="button" class=if on { "danger" } else { "primary" } data-testid="collect-confirm"
+                                    disabled=move || busy.get() on:click=apply>
+                                    {move || if on { lang.get().t("确认停止收集", "Yes, stop collecting") } else { lang.get().t("确认恢复收集", "Yes, collect again") }}
+                                </button>
+                                <button type="button" data-testid="collect-cancel" on:click=move |_| asking.set(false)>
+                                    {t2("取消", "Cancel")}
+                                </button>
+                            </div>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <div class="actions">
+                            <button type="button" class=if on { "danger" } else { "primary" } data-testid="collect-toggle"
+                                on:click=move |_| asking.set(true)>
+                                {move || if on { lang.get().t("停止收集…", "Stop collecting…") } else { lang.get().t("恢复收集…", "Collect again…") }}
+                            </button>
+                        </div>
+                    }.into_any()
+                }
+            }}
         </div>
     }
 }

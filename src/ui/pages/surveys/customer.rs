@@ -4,7 +4,10 @@
 //! (`?sync=…&db=…`, see `sync::link`), a phone that has never seen the survey fetches it from
 //! the server, and every response is pushed there (responses only) as soon as the server can
 //! be reached — retried with backoff until it is, kept on the phone until then. Without a
-//! target the link works as before, on this device only.
+//! target the link works as before, on this device only. A survey that has stopped collecting
+//! (as of the server's copy when there is one) says it has ended and offers no form: answers
+//! kept from a visit part-way through are not sent, but responses already given and waiting
+//! on the phone still are.
 
 use std::cell::Cell;
 
@@ -155,7 +158,10 @@ pub fn CustomerPage() -> impl IntoView {
     let has_target = target.is_some();
 
     let on_submit = move |r: SurveyResponse| {
-        let Some(Ok(s)) = survey.get_untracked() else {
+        let Some(Ok(s)) = survey
+            .get_untracked()
+            .filter(|s| s.as_ref().is_ok_and(|s| s.collecting()))
+        else {
             return;
         };
         spawn_local(async move {
@@ -203,6 +209,20 @@ pub fn CustomerPage() -> impl IntoView {
                                     "This survey cannot be opened: the link may be incomplete or no longer valid. Please ask our staff for the survey.")}</p>
                             </div>
                         }.into_any(),
+                        Ok(s) if !s.collecting() => {
+                            let title = s.title.clone();
+                            // Only on a phone with earlier answers still on their way.
+                            let waited = Memo::new(move |prev: Option<&bool>| {
+                                prev.copied().unwrap_or(false) || matches!(delivery.get(), Delivery::Waiting(..))
+                            });
+                            view! {
+                                <h1 class="cp-title">{move || title.get(zh()).to_string()}</h1>
+                                <div class="cp-msg" role="status" data-testid="cp-ended">
+                                    <h2>{move || lang.get().t("本次问卷调查已结束，感谢您的关注。", "This survey has ended. Thank you for your interest.")}</h2>
+                                    {move || (has_target && waited.get()).then(|| view! { <DeliveryLine delivery=delivery lang=lang/> })}
+                                </div>
+                            }.into_any()
+                        }
                         Ok(s) => {
                             let title = s.title.clone();
                             let answered = own_device.get_untracked()

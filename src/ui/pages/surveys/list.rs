@@ -1,5 +1,6 @@
 //! list: every survey with its version and response count, "new", and the ready-made
-//! default survey (offered prominently while no survey exists).
+//! default survey (offered prominently while no survey exists); a survey that has stopped
+//! collecting answers is marked so.
 
 use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
@@ -93,8 +94,14 @@ pub fn ListPage() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|(s, n)| {
                                         let key = url_key(&s.id).to_string();
+                                        let stopped = !s.collecting();
                                         view! { <tr>
-                                            <td><A href=format!("/surveys/{key}")>{s.title.get(zh).to_string()}</A></td>
+                                            <td>
+                                                <A href=format!("/surveys/{key}")>{s.title.get(zh).to_string()}</A>
+                                                {stopped.then(|| view! {
+                                                    " " <span class="badge warn" data-testid="survey-stopped">{t2("已停止收集", "Not collecting")}</span>
+                                                })}
+                                            </td>
                                             <td>{s.version}</td>
                                             <td>{s.mode.label(zh)}</td>
                                             <td class="num">{s.questions.len()}</td>
