@@ -6,6 +6,7 @@
 // language, and sleeping outside opening hours and on the working calendar's days off.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
 import { addStaff, setUpStaff, signIn } from './helpers.mjs';
+import { startPeer, stopPeer } from './peer.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance', 'overall'];
@@ -479,4 +480,114 @@ test('on a public holiday of the working calendar the kiosk sleeps, and wakes on
   // Thursday 2026-10-08, a working day again.
   await page.clock.setFixedTime(new Date(2026, 9, 8, 9, 30, 0));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+});
+
+// ---- a survey that stops collecting: two devices (staff, kiosk) and a sync peer, as in
+// sync.spec.mjs — the stop reaches the lobby as any edit does, through the responses database.
+
+/** Another device: its own browser context (own IndexedDB), on the settings page. */
+async function device(browser, server) {
+  const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && /panicked/.test(m.text())) errors.push(m.text()); });
+  await open(page, '/settings');
+  await expect(page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+  return { context, page, errors };
+}
+
+/** Connects the device (on /settings) to the peer, with the responses database. */
+async function connect(page, peer, mode) {
+  await page.locator('#sync-url').fill(peer.url);
+  await page.locator('#sync-db').fill('kefu');
+  await page.locator('#sync-responses-db').fill('kefu-responses');
+  await page.locator('#sync-mode').selectOption(mode);
+  await page.locator('#sync-auth').selectOption('session');
+  await page.getByTestId('sync-connect').click();
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-phase', 'synced', { timeout: 30_000 });
+}
+
+/** The survey as the responses database has it. */
+async function published(peer, key) {
+  const r = await fetch(`${peer.url}/kefu-responses/survey:${key}`);
+  return r.json();
+}
+
+test('a kiosk locked to a survey that stops collecting says it has ended, set-up no longer offers it, and collecting again brings the welcome back', async ({ browser, server }) => {
+  test.setTimeout(240_000);
+  const peer = await startPeer();
+  try {
+    const staff = await device(browser, server);
+    await connect(staff.page, peer, 'two_way');
+    await open(staff.page, '/surveys');
+    await staff.page.getByTestId('create-default').click();
+    await expect(staff.page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+    const key = staff.page.url().split('/').pop();
+    const linkEl = staff.page.getByTestId('survey-link');
+    await expect(linkEl).toHaveAttribute('href', /\?sync=/, { timeout: 15_000 });
+    const link = await linkEl.getAttribute('href');
+    await expect.poll(async () => (await published(peer, key)).version, { timeout: 30_000 }).toBe(1);
+
+    // The tablet: the survey from its link, sync as a kiosk, kiosk mode on that survey.
+    const kiosk = await device(browser, server);
+    const startOn = async () => {
+      await kiosk.page.goto(link);
+      await expect(kiosk.page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 30_000 });
+      await open(kiosk.page, '/kiosk/setup');
+      await kiosk.page.locator('#kiosk-survey').selectOption(`survey:${key}`);
+      await kiosk.page.locator('#kiosk-gap').fill('0');
+      await kiosk.page.locator('#kiosk-always').check();
+      await kiosk.page.getByTestId('kiosk-start').click();
+      await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible();
+    };
+    await open(kiosk.page, '/settings');
+    await expect(kiosk.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
+    await connect(kiosk.page, peer, 'kiosk_push');
+    await addStaff(kiosk.page, '张敏', 'specialist', '2468');
+    await startOn();
+
+    // Staff stop collecting; the QR code can no longer be printed; the stop is published.
+    await open(staff.page, `/surveys/${key}`);
+    await expect(staff.page.getByTestId('print-qr')).toBeEnabled();
+    await staff.page.getByTestId('collect-toggle').click();
+    await staff.page.getByTestId('collect-confirm').click();
+    await expect(staff.page.getByTestId('survey-stopped')).toHaveText('已停止收集');
+    await expect(staff.page.getByTestId('print-qr')).toBeDisabled();
+    await expect.poll(async () => Boolean((await published(peer, key)).stopped_at), { timeout: 30_000 }).toBe(true);
+    expect((await published(peer, key)).version).toBe(1);
+
+    // Between customers (here: a reload) the kiosk takes the stop: the ended screen with a
+    // hint for staff, instead of the welcome, in either language.
+    await kiosk.page.reload();
+    const ended = kiosk.page.getByTestId('kiosk-ended');
+    await expect(ended).toContainText('本次问卷调查已结束，感谢您的关注。', { timeout: 20_000 });
+    await expect(ended).toContainText('工作人员：这份问卷已停止收集');
+    await expect(kiosk.page.getByTestId('kiosk-welcome')).toHaveCount(0);
+    await expect(kiosk.page.getByTestId('kiosk-begin')).toHaveCount(0);
+    await kiosk.page.locator('.kiosk-lang').click();
+    await expect(ended).toContainText('This survey has ended. Thank you for your interest.');
+    await kiosk.page.locator('.kiosk-lang').click();
+
+    // Staff leave kiosk mode: set-up does not offer the stopped survey.
+    await kiosk.page.getByTestId('kiosk-exit').click();
+    await enterPin(kiosk.page, '2468');
+    await expect(kiosk.page.getByTestId('kiosk')).toHaveCount(0);
+    await open(kiosk.page, '/kiosk/setup');
+    await expect(kiosk.page.locator('#kiosk-setup-h')).toBeVisible();
+    await expect(kiosk.page.getByTestId('kiosk-no-survey')).toContainText('没有正在收集答卷的问卷');
+    await expect(kiosk.page.locator(`#kiosk-survey option[value="survey:${key}"]`)).toHaveCount(0);
+
+    // Collecting again: the kiosk takes the survey as before and welcomes customers.
+    await open(staff.page, `/surveys/${key}`);
+    await staff.page.getByTestId('collect-toggle').click();
+    await staff.page.getByTestId('collect-confirm').click();
+    await expect(staff.page.getByTestId('survey-stopped')).toHaveCount(0);
+    await expect.poll(async () => Boolean((await published(peer, key)).stopped_at), { timeout: 30_000 }).toBe(false);
+    await startOn();
+    await expect(kiosk.page.getByTestId('kiosk-ended')).toHaveCount(0);
+    expect(staff.errors.concat(kiosk.errors)).toEqual([]);
+  } finally {
+    await stopPeer();
+  }
 });

@@ -2,6 +2,8 @@
 //! submission and after an idle timeout (each customer starts in the kiosk's language); the
 //! minimum gap between submissions (a refused customer's answers kept to send once it has
 //! passed); the waiting count; and the discreet corner button that opens the staff PIN pad.
+//! A survey that has stopped collecting shows an 'ended' screen with a hint for staff instead
+//! of the welcome screen, until it collects again (looked for between customers).
 
 use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by_key;
@@ -153,7 +155,9 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
 
     // A kiosk pushing to a responses database takes its survey's newer revision from there
     // (staff devices publish every edit to it) while nobody is answering: a corrected
-    // question, or a new version, reaches the lobby without anyone restarting the kiosk.
+    // question, a new version, or a stop on collecting reaches the lobby without anyone
+    // restarting the kiosk. Without one, the copy on this device is read again (another
+    // kind of sync may have brought a newer one).
     let survey_at = StoredValue::new(0u64);
     let refresh_survey = move || {
         let (Some(st), Some(Some(Ok(current)))) = (db.try_get_value(), survey.try_get_untracked())
@@ -162,18 +166,12 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         };
         survey_at.set_value(now_millis());
         spawn_local(async move {
-            let Some(cfg) = load_config().await else {
-                return;
-            };
-            let target = LinkTarget::from_config(&cfg, "", "");
-            let (true, Mode::KioskPush, Some(target)) = (cfg.enabled, cfg.mode, target) else {
-                return;
-            };
-            if fetch_survey(&st, &live::transport(&cfg), &target, &current.id)
-                .await
-                .is_err()
-            {
-                return;
+            if let Some(cfg) = load_config().await {
+                let target = LinkTarget::from_config(&cfg, "", "");
+                if let (true, Mode::KioskPush, Some(target)) = (cfg.enabled, cfg.mode, target) {
+                    // Unreachable: the copy here stays.
+                    let _ = fetch_survey(&st, &live::transport(&cfg), &target, &current.id).await;
+                }
             }
             let Ok(newer) = typed::load::<Survey, _>(&st, &current.id).await else {
                 return;
@@ -396,6 +394,16 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                 <div class="kiosk-center" data-testid="kiosk-unavailable">
                     <h1>{t2("暂停服务", "Not available")}</h1>
                     <p>{t2("本终端的问卷暂不可用，请联系工作人员。", "This kiosk's survey is not available. Please ask our staff.")}</p>
+                </div>
+            }.into_any(),
+            (Phase::Welcome, Some(Ok(s))) if !s.collecting() => view! {
+                <div class="kiosk-center kiosk-ended" data-testid="kiosk-ended">
+                    <h1>{title}</h1>
+                    <p>{t2("本次问卷调查已结束，感谢您的关注。", "This survey has ended. Thank you for your interest.")}</p>
+                    <p class="small muted" data-testid="kiosk-ended-hint">{t2(
+                        "工作人员：这份问卷已停止收集。请在问卷页面恢复收集，或输入 PIN 退出后为本终端选择其他问卷。",
+                        "Staff: this survey has stopped collecting answers. Collect again on the survey's page, or leave with a PIN and choose another survey for this kiosk.",
+                    )}</p>
                 </div>
             }.into_any(),
             (Phase::Welcome, Some(Ok(_))) => view! {

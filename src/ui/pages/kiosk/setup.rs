@@ -157,7 +157,12 @@ pub fn KioskSetup(
                 .map(|(v, _)| v)
                 .unwrap_or_default();
             sort_by(&mut v, |a, b| a.id.cmp(&b.id));
-            v
+            // A survey that has stopped collecting is not offered (its kiosk would only say
+            // it has ended); how many there are, for the hint.
+            let all = v.len();
+            v.retain(|s| s.collecting());
+            let stopped = all - v.len();
+            (v, stopped)
         }
     });
 
@@ -216,7 +221,7 @@ pub fn KioskSetup(
     });
     // Preselect the first survey when none (or an unknown one) is chosen.
     Effect::new(move |_| {
-        if let Some(list) = surveys.get() {
+        if let Some((list, _)) = surveys.get() {
             let c = chosen.get_untracked();
             if !list.is_empty() && !list.iter().any(|s| s.id == c) {
                 chosen.set(list[0].id.clone());
@@ -270,14 +275,16 @@ pub fn KioskSetup(
         let s = db.get_value();
         spawn_local(async move {
             let mut errs = Vec::new();
-            if typed::load::<Survey, _>(&s, &config.survey_id)
-                .await
-                .is_err()
-            {
-                errs.push(
+            match typed::load::<Survey, _>(&s, &config.survey_id).await {
+                Err(_) => errs.push(
                     lang.get_untracked()
                         .s("所选问卷不存在", "The chosen survey does not exist"),
-                );
+                ),
+                Ok(sv) if !sv.collecting() => errs.push(lang.get_untracked().s(
+                    "所选问卷已停止收集，请先在问卷页面恢复收集，或选择其他问卷",
+                    "The chosen survey has stopped collecting answers: collect again on its page first, or choose another survey",
+                )),
+                Ok(_) => {}
             }
             if start {
                 let staff = all_of::<Staff>(&s)
@@ -348,7 +355,7 @@ pub fn KioskSetup(
                 <Field id="kiosk-survey" label=t2("问卷", "Survey")>
                     <select id="kiosk-survey" bind:value=chosen>
                         <option value="">{t2("— 请选择 —", "— choose —")}</option>
-                        {move || surveys.get().map(|list| list.into_iter().map(|s| {
+                        {move || surveys.get().map(|(list, _)| list.into_iter().map(|s| {
                             let title = s.title.clone();
                             let id = s.id.clone();
                             view! { <option value=id.clone() selected=move || chosen.get() == id>
@@ -356,9 +363,13 @@ pub fn KioskSetup(
                             </option> }
                         }).collect_view())}
                     </select>
-                    {move || surveys.get().filter(|l| l.is_empty()).map(|_| view! {
+                    {move || surveys.get().filter(|(l, _)| l.is_empty()).map(|(_, stopped)| view! {
                         <div class="row">
-                            <span class="hint">{t2("还没有问卷。", "There is no survey yet.")}</span>
+                            <span class="hint" data-testid="kiosk-no-survey">{move || if stopped == 0 {
+                                lang.get().t("还没有问卷。", "There is no survey yet.")
+                            } else {
+                                lang.get().t("没有正在收集答卷的问卷（已停止收集的问卷不能用于自助终端）。", "No survey is collecting answers (a survey that has stopped cannot be used on a kiosk).")
+                            }}</span>
                             <button type="button" on:click=create_default data-testid="kiosk-create-default">
                                 {t2("创建默认问卷", "Create the default survey")}
                             </button>
