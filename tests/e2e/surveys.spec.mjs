@@ -330,12 +330,7 @@ test('on the customer\'s phone a reload keeps the answers and the question until
 });
 
 test('on a 360 px phone the comment box is named by its question and the language button is touch-sized', async ({ page }) => {
-  await open(page, '/surveys');
-  await page.getByTestId('create-default').click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
-  const key = page.url().split('/').pop();
-  await page.setViewportSize({ width: 360, height: 740 });
-  await open(page, `/s/${key}`);
+  await onPhone(page);
   const lang = await page.getByTestId('cp-lang').boundingBox();
   expect(lang.width).toBeGreaterThanOrEqual(44);
   expect(lang.height).toBeGreaterThanOrEqual(44);

@@ -566,17 +566,16 @@ async function createSurvey(page) {
   return { key, link: await link.getAttribute('href') };
 }
 
-test('a kiosk profile submits while the peer is down and the responses reach staff after it is back', async ({ browser, server }) => {
-  test.setTimeout(240_000);
-  let peer = await startPeer();
+/** On a staff device syncing with `peer`: creates the ready-made survey and waits until it is
+ *  published to the responses database; then sets up a tablet as README says (the survey
+ *  from its link, sync as a kiosk, kiosk mode with no gap and a 1 s thank-you). */
+async function staffAndKiosk(browser, server, peer) {
   const staff = await device(browser, server);
   await connect(staff.page, peer, { responsesDb: RESPONSES });
   await synced(staff.page);
   const { key, link } = await createSurvey(staff.page);
   // The survey is published to the responses database (and only surveys go there).
   await expect.poll(() => peerIds(RESPONSES), { timeout: 30_000 }).toEqual([`survey:${key}`]);
-
-  // Setting up the tablet: the survey from its link, sync as a kiosk, then kiosk mode.
   const kiosk = await device(browser, server);
   await kiosk.page.goto(link);
   await expect(kiosk.page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 30_000 });
@@ -593,6 +592,13 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
   await kiosk.page.locator('#kiosk-always').check();
   await kiosk.page.getByTestId('kiosk-start').click();
   await expect(kiosk.page).toHaveURL(/\/kiosk\/(?!setup$)[0-9A-Za-z]+$/);
+  return { staff, kiosk, key };
+}
+
+test('a kiosk profile submits while the peer is down and the responses reach staff after it is back', async ({ browser, server }) => {
+  test.setTimeout(240_000);
+  let peer = await startPeer();
+  const { staff, kiosk, key } = await staffAndKiosk(browser, server, peer);
   const waiting = kiosk.page.getByTestId('kiosk-waiting');
   await expect(waiting).toHaveText('0 份评价待上传');
 
@@ -627,25 +633,7 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
 test('a lobby kiosk takes a corrected survey from the responses database between two customers', async ({ browser, server }) => {
   test.setTimeout(240_000);
   const peer = await startPeer();
-  const staff = await device(browser, server);
-  await connect(staff.page, peer, { responsesDb: RESPONSES });
-  await synced(staff.page);
-  const { key, link } = await createSurvey(staff.page);
-  await expect.poll(() => peerIds(RESPONSES), { timeout: 30_000 }).toEqual([`survey:${key}`]);
-  const kiosk = await device(browser, server);
-  await kiosk.page.goto(link);
-  await expect(kiosk.page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 30_000 });
-  await open(kiosk.page, '/settings');
-  await expect(kiosk.page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
-  await connect(kiosk.page, peer, { responsesDb: RESPONSES, mode: 'kiosk_push' });
-  await synced(kiosk.page);
-  await addStaff(kiosk.page, '张敏', 'specialist', '2468');
-  await open(kiosk.page, '/kiosk/setup');
-  await kiosk.page.locator('#kiosk-survey').selectOption(`survey:${key}`);
-  await kiosk.page.locator('#kiosk-gap').fill('0');
-  await kiosk.page.locator('#kiosk-thanks').fill('1');
-  await kiosk.page.locator('#kiosk-always').check();
-  await kiosk.page.getByTestId('kiosk-start').click();
+  const { staff, kiosk, key } = await staffAndKiosk(browser, server, peer);
   await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible();
   // Staff correct the first question; the new revision is published to the responses database.
   await open(staff.page, `/surveys/${key}`);
