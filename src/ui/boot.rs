@@ -194,7 +194,7 @@ pub async fn set_device_user(
     d.current_staff_id = who.as_ref().map(|m| m.id.clone());
     save_device_settings(store, &d).await?;
     state.user.set(who);
-    tell_other_tabs();
+    tell_other_tabs(None);
     Ok(())
 }
 
@@ -234,10 +234,13 @@ async fn report_cut_import(state: AppState, store: &AppStore) {
 /// a replicated document, so the store's own change messages do not carry them).
 const DEVICE_CHANNEL: &str = "kefu:device";
 
-/// Tells this device's other tabs to read who is signed in and the language again.
-pub fn tell_other_tabs() {
+/// Tells this device's other tabs to read who is signed in again, and the staff language
+/// `lang` when it changed (sent with the message: another tab's localStorage may not have the
+/// new value yet when the message arrives).
+pub fn tell_other_tabs(lang: Option<super::i18n::Lang>) {
     if let Ok(c) = web_sys::BroadcastChannel::new(DEVICE_CHANNEL) {
-        let _ = c.post_message(&wasm_bindgen::JsValue::TRUE);
+        let said = lang.map_or(wasm_bindgen::JsValue::TRUE, |l| l.code().into());
+        let _ = c.post_message(&said);
         c.close();
     }
 }
@@ -248,19 +251,21 @@ fn follow_other_tabs(state: AppState) {
     let Ok(channel) = web_sys::BroadcastChannel::new(DEVICE_CHANNEL) else {
         return;
     };
-    let on_message = Closure::<dyn FnMut()>::new(move || {
-        if state.has_store() {
-            spawn_local(async move { load_settings(state, &super::state::store()).await });
-        }
-        // A kiosk's language is its customer's, not the staff's.
-        if !state.kiosk_locked.get_untracked() {
-            let lang = super::i18n::initial_lang();
-            if state.lang.get_untracked() != lang {
-                state.lang.set(lang);
-                super::i18n::show_lang(lang);
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if state.has_store() {
+                spawn_local(async move { load_settings(state, &super::state::store()).await });
             }
-        }
-    });
+            // A kiosk's language is its customer's, not the staff's.
+            if let (Some(code), false) = (ev.data().as_string(), state.kiosk_locked.get_untracked())
+            {
+                let lang = super::i18n::Lang::from_code(&code);
+                if state.lang.get_untracked() != lang {
+                    state.lang.set(lang);
+                    super::i18n::show_lang(lang);
+                }
+            }
+        });
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // For the life of the page.
     on_message.forget();

@@ -68,7 +68,7 @@ pub fn remember_lang(lang: Lang) {
     show_lang(lang);
     // The device's other staff tabs follow a change.
     if before.as_deref() != Some(lang.code()) {
-        super::boot::tell_other_tabs();
+        super::boot::tell_other_tabs(Some(lang));
     }
 }
 

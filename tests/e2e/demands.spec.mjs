@@ -699,9 +699,10 @@ test('a move from a stale tab shows where the demand is now and is refused once,
   await card(page, '咨询基金定投').dragTo(cell(page, 'q.important_urgent'));
   await expect(dlg).toContainText('From “Important, not urgent” to “Important and urgent”');
   await dlg.locator('#dm-move-reason').fill('call back before the market opens');
+  // (The language chosen in one tab is every tab's.)
   await other.bringToFront();
   await otherDetail.getByTestId('placement-quadrant').getByTestId('reset-override').click();
-  await expect(otherDetail.getByTestId('history')).toContainText('紧急-重要视图恢复自动放置');
+  await expect(otherDetail.getByTestId('history')).toContainText('Urgent × important view back to automatic placement');
   await page.bringToFront();
   await expect(dlg).toContainText('From “Neither urgent nor important” to “Important and urgent”');
   await dlg.getByTestId('move-confirm').click();
@@ -754,11 +755,12 @@ test('a demand dropped in another tab stays shown in an open detail, as dropped,
   await page.getByTestId('lang-switch').click();
   await card(page, '修改预留手机号').getByTestId('detail-button').click();
   await expect(detail.getByTestId('detail-status')).toHaveText('Open');
+  // (The language chosen in one tab is every tab's.)
   await other.bringToFront();
-  await expect(otherDetail.getByTestId('detail-status')).toHaveText('待处理');
-  await otherDetail.getByRole('button', { name: '放弃…' }).click();
+  await expect(otherDetail.getByTestId('detail-status')).toHaveText('Open');
+  await otherDetail.getByRole('button', { name: 'Drop…' }).click();
   await otherDetail.locator('#dm-drop-reason').fill('重复登记');
-  await otherDetail.getByRole('button', { name: '确认放弃' }).click();
+  await otherDetail.getByRole('button', { name: 'Drop it' }).click();
   await page.bringToFront();
   await expect(detail.getByTestId('detail-status')).toHaveText('Dropped (重复登记)');
   await expect(detail.getByTestId('detail-changed-elsewhere')).toContainText('Someone else updated this demand (now “Dropped”)');

@@ -654,9 +654,11 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             <h2 id="actions-h" tabindex="-1">{t2("办理", "Next steps")}</h2>
             // Redrawn for whoever is signed in now (signed in or out in another tab).
             {move || {
-                // Read, not only tracked: a memo never read has no sources to change.
+                // Read, not only tracked: a memo never read has no sources to change. What the
+                // panel reads as it is drawn (its form's state) must not redraw it.
                 let _who = signed_in.get();
-                view! { <ActionsPanel c=c_actions.clone() form=form run=run/> }
+                let c = c_actions.clone();
+                untrack(move || view! { <ActionsPanel c=c form=form run=run/> })
             }}
         </section>
 
