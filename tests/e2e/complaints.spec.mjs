@@ -920,22 +920,26 @@ test('after an action is saved the keyboard goes on from the next steps, and Can
   await expect(page.locator('#f-text')).toHaveValue('核实属实，柜员已当面致歉');
 });
 
-test('a sign-out or sign-in in another tab is this tab\'s at once: its header, its steps, the name a step is saved under, and the language', async ({ page, context }) => {
+test('a sign-out or sign-in in another tab is this tab\'s at once: its header, the name a step is saved under, and the language', async ({ page, context }) => {
   await setUpStaff(page);
   await fileComplaint(page, { name: '两页女士', phone: '13800006789', narrative: '另一标签页换了登录人员', category: 'service_attitude' });
   const settings = await context.newPage();
   await open(settings, '/settings');
-  // Signed out there: nobody here either, and no step is offered (before, this tab went on
-  // as 张敏 and saved her name on the next step).
+  // Signed out there: nobody here either, and a step is refused in words (before, this tab
+  // went on as 张敏 and saved her name on the next step).
   await settings.getByRole('button', { name: '退出', exact: true }).click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
-  await expect(page.getByTestId('sign-in-needed')).toBeVisible();
-  await expect(page.getByTestId('action-start_investigation')).toHaveCount(0);
+  await page.getByTestId('action-start_investigation').click();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toContainText('本设备已无人登录');
+  const history = page.getByTestId('history').locator('li');
+  await expect(history.filter({ hasText: '开始调查' })).toHaveCount(0);
   // Another person signed in there: this tab acts as them.
   await signIn(settings, '李强');
   await expect(page.getByTestId('current-user')).toContainText('李强');
-  const history = page.getByTestId('history').locator('li');
   const hers = await history.filter({ hasText: '张敏' }).count();
+  // (An open step's form is each person's own: it closes for the next one.)
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
   await act(page, 'start_investigation');
   await expect(history.filter({ hasText: '开始调查' })).toContainText('李强');
   await expect(history.filter({ hasText: '张敏' })).toHaveCount(hers);

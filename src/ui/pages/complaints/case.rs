@@ -615,7 +615,6 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     }
     let c_actions = c.clone();
     let c_detail = c.clone();
-    let signed_in = Memo::new(move |_| state.user.with(|u| u.as_ref().map(|u| u.id.clone())));
     let from_demand = c.from_demand.clone();
 
     view! {
@@ -652,14 +651,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             }
         }>
             <h2 id="actions-h" tabindex="-1">{t2("办理", "Next steps")}</h2>
-            // Redrawn for whoever is signed in now (signed in or out in another tab).
-            {move || {
-                // Read, not only tracked: a memo never read has no sources to change. What the
-                // panel reads as it is drawn (its form's state) must not redraw it.
-                let _who = signed_in.get();
-                let c = c_actions.clone();
-                untrack(move || view! { <ActionsPanel c=c form=form run=run/> })
-            }}
+            <ActionsPanel c=c_actions form=form run=run/>
         </section>
 
         <section class="panel">
