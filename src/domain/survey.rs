@@ -778,6 +778,50 @@ impl ResponseError {
     }
 }
 
+/// What is wrong with a given answer to question `q` (number `number` in the survey), if
+/// anything: a score out of the question's range, an option it does not offer, a text too
+/// long, or an answer of another kind.
+pub fn answer_problem(q: &Question, number: usize, answer: &Answer) -> Option<ResponseError> {
+    let question_id = q.id.clone();
+    match (&q.kind, answer) {
+        (kind, Answer::Score(v)) if kind.range().is_some() => {
+            let (min, max) = kind.range().unwrap_or((0, 0));
+            (*v < min || *v > max).then_some(ResponseError::OutOfRange {
+                question_id,
+                number,
+                value: *v,
+                min,
+                max,
+            })
+        }
+        (QuestionKind::SingleChoice { options }, Answer::Choice(c)) => {
+            (!options.iter().any(|o| &o.id == c)).then_some(ResponseError::UnknownOption {
+                question_id,
+                number,
+            })
+        }
+        (QuestionKind::MultipleChoice { options }, Answer::Choices(cs)) => {
+            let unique: BTreeSet<&String> = super::sort::set_of(cs.iter());
+            (unique.len() != cs.len() || cs.iter().any(|c| !options.iter().any(|o| &o.id == c)))
+                .then_some(ResponseError::UnknownOption {
+                    question_id,
+                    number,
+                })
+        }
+        (QuestionKind::FreeText { max_len }, Answer::Text(t)) => max_len
+            .filter(|max| t.chars().count() > *max as usize)
+            .map(|max| ResponseError::TooLong {
+                question_id,
+                number,
+                max,
+            }),
+        _ => Some(ResponseError::WrongType {
+            question_id,
+            number,
+        }),
+    }
+}
+
 /// Checks a response against the survey version it answers (pass the survey at that
 /// version, see [`Survey::at_version`]). Required questions are only enforced for complete
 /// responses; values are range-checked always. Returns every problem found, in question
@@ -809,54 +853,7 @@ pub fn validate_response(survey: &Survey, response: &SurveyResponse) -> Vec<Resp
             }
             continue;
         };
-        match (&q.kind, answer) {
-            (kind, Answer::Score(v)) if kind.range().is_some() => {
-                let (min, max) = kind.range().unwrap_or((0, 0));
-                if *v < min || *v > max {
-                    out.push(ResponseError::OutOfRange {
-                        question_id: qid(),
-                        number,
-                        value: *v,
-                        min,
-                        max,
-                    });
-                }
-            }
-            (QuestionKind::SingleChoice { options }, Answer::Choice(c)) => {
-                if !options.iter().any(|o| &o.id == c) {
-                    out.push(ResponseError::UnknownOption {
-                        question_id: qid(),
-                        number,
-                    });
-                }
-            }
-            (QuestionKind::MultipleChoice { options }, Answer::Choices(cs)) => {
-                let unique: BTreeSet<&String> = super::sort::set_of(cs.iter());
-                if unique.len() != cs.len()
-                    || cs.iter().any(|c| !options.iter().any(|o| &o.id == c))
-                {
-                    out.push(ResponseError::UnknownOption {
-                        question_id: qid(),
-                        number,
-                    });
-                }
-            }
-            (QuestionKind::FreeText { max_len }, Answer::Text(t)) => {
-                if let Some(max) = max_len {
-                    if t.chars().count() > *max as usize {
-                        out.push(ResponseError::TooLong {
-                            question_id: qid(),
-                            number,
-                            max: *max,
-                        });
-                    }
-                }
-            }
-            _ => out.push(ResponseError::WrongType {
-                question_id: qid(),
-                number,
-            }),
-        }
+        out.extend(answer_problem(q, number, answer));
     }
     for qid in response.answers.keys() {
         if survey.question(qid).is_none() {

@@ -8,24 +8,27 @@ import { test, expect, open, servedByWorker } from './fixtures.mjs';
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance'];
 
+/** This browser forgets that it answered survey `key`, as another customer's phone would not
+ *  know it (the responses stay on this device, where the results are read): forgotten where
+ *  the app keeps it, localStorage and its copy in IndexedDB. */
+async function forgetAnswered(page, key) {
+  await page.evaluate((k) => new Promise((resolve) => {
+    const key = `kefu.surveys.answered.survey:${k}`;
+    localStorage.removeItem(key);
+    const r = indexedDB.open('kefu-mirror');
+    r.onsuccess = () => {
+      const tx = r.result.transaction('kv', 'readwrite');
+      tx.objectStore('kv').delete(key);
+      tx.oncomplete = () => { r.result.close(); resolve(); };
+    };
+    r.onerror = () => resolve();
+  }), key);
+}
+
 /** Answers the default survey (+ the added question q1) on the customer page, one per screen.
- *  `another`: as another customer's phone — this browser forgets that it answered (the
- *  responses stay on this device, where the results are read). */
+ *  `another`: as another customer's phone (`forgetAnswered`). */
 async function answer(page, key, a, { another = false } = {}) {
-  if (another) {
-    // Forgotten where the app keeps it: localStorage and its copy in IndexedDB.
-    await page.evaluate((k) => new Promise((resolve) => {
-      const key = `kefu.surveys.answered.survey:${k}`;
-      localStorage.removeItem(key);
-      const r = indexedDB.open('kefu-mirror');
-      r.onsuccess = () => {
-        const tx = r.result.transaction('kv', 'readwrite');
-        tx.objectStore('kv').delete(key);
-        tx.oncomplete = () => { r.result.close(); resolve(); };
-      };
-      r.onerror = () => resolve();
-    }), key);
-  }
+  if (another) await forgetAnswered(page, key);
   await open(page, `/s/${key}`);
   await expect(page.locator('nav.nav')).toHaveCount(0); // no staff navigation
   for (const q of LIKERT) {
@@ -44,9 +47,10 @@ async function answer(page, key, a, { another = false } = {}) {
 }
 
 /** Answers the default survey from question `from` (those before it answered already) on the
- *  customer page, one per screen: every score `score`, NPS `nps`, no comment; submits. */
-async function answerDefault(page, { from = 0, score, nps }) {
-  for (const [i, q] of LIKERT.entries()) {
+ *  customer page, one per screen: every score `score`, NPS `nps`, no comment; submits.
+ *  `likert`: the survey's scored questions before 总体, when staff changed them. */
+async function answerDefault(page, { from = 0, score, nps, likert = LIKERT }) {
+  for (const [i, q] of likert.entries()) {
     if (i >= from) await page.getByTestId(`a-${q}-${score}`).click();
     await page.getByTestId('sf-next').click();
   }
@@ -55,6 +59,14 @@ async function answerDefault(page, { from = 0, score, nps }) {
   await page.getByTestId(`a-nps-${nps}`).click();
   await page.getByTestId('sf-next').click();
   await page.getByTestId('sf-submit').click();
+}
+
+/** Creates the default survey from the survey list; its key (the id without `survey:`). */
+async function newDefaultSurvey(page) {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  return page.url().split('/').pop();
 }
 
 /** CSAT (share of 4–5 on the CSAT question) and NPS by hand. */
@@ -271,10 +283,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
 
 test('the customer page answers offline and keeps the response on the device', async ({ page, server }) => {
   test.setTimeout(120_000);
-  await open(page, '/surveys');
-  await page.getByTestId('create-default').click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
-  const key = page.url().split('/').pop();
+  const key = await newDefaultSurvey(page);
   await expect(page.getByTestId('survey-link')).toBeVisible();
   await servedByWorker(page);
   await server.stop();
@@ -290,10 +299,7 @@ test('the customer page answers offline and keeps the response on the device', a
 });
 
 test('on the customer\'s phone a reload keeps the answers and the question until the response is sent, and then says it has answered', async ({ page }) => {
-  await open(page, '/surveys');
-  await page.getByTestId('create-default').click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
-  const key = page.url().split('/').pop();
+  const key = await newDefaultSurvey(page);
   await open(page, `/s/${key}`);
   // Three answered, at question 4: a reload (or a discarded tab) takes it up there.
   const scores = [4, 2, 5];
@@ -326,6 +332,48 @@ test('on the customer\'s phone a reload keeps the answers and the question until
   await expect(page.getByTestId('q-att_courtesy')).toHaveCount(0);
   // The response has the answers given before the reload.
   await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+});
+
+test('staff saving a new version while a phone is part-way through keeps the answers that still apply and goes on at the first question left', async ({ page }) => {
+  const key = await newDefaultSurvey(page);
+  // One response already, so an edit of the questions makes version 2.
+  await open(page, `/s/${key}`);
+  await answerDefault(page, { score: 4, nps: 9 });
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+  await forgetAnswered(page, key);
+  // A customer's phone: three answered, at question 4.
+  await open(page, `/s/${key}`);
+  for (const [i, v] of [4, 2, 5].entries()) {
+    await page.getByTestId(`a-${LIKERT[i]}-${v}`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await expect(page.locator('.sf-count')).toHaveText('第 4 / 11 题');
+  await expect(page.getByTestId('sf-updated')).toHaveCount(0);
+  // Staff take out the second question, answered with 2.
+  await open(page, `/surveys/${key}`);
+  await page.getByTestId('question-1').getByRole('button', { name: '删除题目' }).click();
+  await page.getByTestId('save-survey').click();
+  await expect(page.getByTestId('survey-version')).toHaveText('第 2 版');
+  // The phone reloads the survey at version 2: the two answers that still apply are kept,
+  // and it goes on at the first question without an answer, said in both languages.
+  await open(page, `/s/${key}`);
+  await expect(page.getByTestId('sf-updated')).toHaveText('问卷内容已更新，您已作答且仍适用的题目已为您保留。');
+  await expect(page.locator('.sf-count')).toHaveText('第 3 / 10 题');
+  await expect(page.getByTestId(`q-${LIKERT[3]}`)).toBeVisible();
+  await page.getByTestId('cp-lang').click();
+  await expect(page.getByTestId('sf-updated')).toHaveText('This survey has been updated; your answers that still apply are kept.');
+  await page.getByTestId('cp-lang').click();
+  await page.getByTestId('sf-back').click();
+  await expect(page.getByTestId(`q-${LIKERT[2]}`).locator('input:checked')).toHaveValue('5');
+  await page.getByTestId('sf-back').click();
+  await expect(page.getByTestId(`q-${LIKERT[0]}`).locator('input:checked')).toHaveValue('4');
+  await answerDefault(page, { from: 2, score: 3, nps: 7, likert: LIKERT.filter((q) => q !== LIKERT[1]) });
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+  // Version 2 has the one response, version 1 the first.
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  await page.getByTestId('version-select').selectOption('1');
   await expect(page.getByTestId('res-n')).toHaveText('1');
 });
 
@@ -422,10 +470,7 @@ test('a trend over two years of responses is drawn by month with the year on its
 
 /** Creates the default survey and opens its customer page on a 360 px phone; returns its key. */
 async function onPhone(page) {
-  await open(page, '/surveys');
-  await page.getByTestId('create-default').click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
-  const key = page.url().split('/').pop();
+  const key = await newDefaultSurvey(page);
   await page.setViewportSize({ width: 360, height: 740 });
   await open(page, `/s/${key}`);
   return key;
@@ -491,9 +536,7 @@ test('on a phone the words under the scores are readable, and a link that does n
 });
 
 test('without a responses database the survey page says phones cannot open its link and offers no QR code to print', async ({ page }) => {
-  await open(page, '/surveys');
-  await page.getByTestId('create-default').click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  await newDefaultSurvey(page);
   await expect(page.getByTestId('link-mode')).toContainText('客户的手机打不开这个链接');
   await expect(page.getByTestId('print-qr')).toBeDisabled();
 });
@@ -512,10 +555,7 @@ test('on a slow first visit the page says it is opening before the app has start
 
 test('staff stop collecting: the link says the survey has ended in both languages with no form, kept answers are not sent, and collecting again brings the form back', async ({ page }) => {
   test.setTimeout(120_000);
-  await open(page, '/surveys');
-  await page.getByTestId('create-default').click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
-  const key = page.url().split('/').pop();
+  const key = await newDefaultSurvey(page);
   // A customer's phone part-way through: two answers kept on it.
   await open(page, `/s/${key}`);
   for (const q of LIKERT.slice(0, 2)) {

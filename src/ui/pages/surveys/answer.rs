@@ -100,10 +100,11 @@ pub fn SurveyForm(
     let total = survey.questions.len();
     let one_page = survey.mode == SurveyMode::OnePage;
     let key = SurveyProgress::key(&survey.id);
-    let kept = keep
-        .then(|| local_read::<SurveyProgress>(&key))
-        .flatten()
-        .and_then(|p| p.fit(&survey));
+    let kept = keep.then(|| local_read::<SurveyProgress>(&key)).flatten();
+    // Kept at an earlier version: staff changed the survey while it was being answered.
+    let updated = kept.as_ref().is_some_and(|p| p.version != survey.version);
+    let kept = kept.and_then(|p| p.fit(&survey));
+    let updated = updated && kept.is_some();
     let (kept_step, kept_answers) = kept.map_or((0, BTreeMap::new()), |p| (p.step, p.answers));
     let survey = StoredValue::new(survey);
     let answers: RwSignal<BTreeMap<String, Answer>> = RwSignal::new(kept_answers);
@@ -245,6 +246,12 @@ pub fn SurveyForm(
         <form class=if large { "survey-form large" } else { "survey-form" } novalidate
             on:submit=move |ev| { ev.prevent_default(); if last() { submit() } else { next() } }
             on:pointerdown=move |_| activity() on:keydown=move |_| activity() on:input=move |_| activity()>
+            {updated.then(|| view! {
+                <p class="sf-updated" role="status" data-testid="sf-updated">
+                    {move || lang.get().t("问卷内容已更新，您已作答且仍适用的题目已为您保留。",
+                        "This survey has been updated; your answers that still apply are kept.")}
+                </p>
+            })}
             {body}
             <div class="sf-nav">
                 {move || (!one_page && step.get() > 0).then(|| view! {
