@@ -423,6 +423,21 @@ pub fn CasePage() -> impl IntoView {
         let s = store();
         async move { typed::load::<Complaint, _>(&s, &id).await }
     });
+    // The steps shown are those of the person signed in: another signing in or out (in
+    // another tab) draws the case again for them. Only then: a redraw takes the keyboard off
+    // the step it is on.
+    let drawn_for = StoredValue::new(
+        state
+            .user
+            .with_untracked(|u| u.as_ref().map(|u| u.id.clone())),
+    );
+    Effect::new(move |_| {
+        let who = state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
+        if drawn_for.with_value(|d| *d != who) {
+            drawn_for.set_value(who);
+            reload.update(|n| *n += 1);
+        }
+    });
     let form = ActionForm::new();
     form.keep_for(move || {
         let user = state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
@@ -616,7 +631,6 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let c_actions = c.clone();
     let c_detail = c.clone();
     let from_demand = c.from_demand.clone();
-
     view! {
         <div class="spread">
             <h1>
