@@ -47,6 +47,9 @@ pub fn merge(doc_type: Option<&str>, winner: &Json, losers: &[Json]) -> Merge {
         // A survey response is written once; two different bodies under one id are never
         // expected and must be looked at.
         Some("response") => merge_fields(winner, losers, &[], &[]),
+        // A day's case counter: the highest number handed out, so that none is handed out
+        // twice (a counter restored from an older backup meeting the server's).
+        Some("case_counter") => merge_fields(winner, losers, &[], &["last"]),
         _ => merge_fields(winner, losers, UNION_FIELDS, LATEST_FIELDS),
     }
 }
@@ -267,6 +270,29 @@ mod tests {
         assert_eq!(
             merge(Some("staff"), &w, &[extra]),
             Merge::NeedsPerson(vec!["phone".into()])
+        );
+    }
+
+    #[test]
+    fn a_case_counter_keeps_the_highest_number_handed_out() {
+        let w =
+            json!({"type": "case_counter", "day": "2026-12-04", "device_code": "MW", "last": 4});
+        let l =
+            json!({"type": "case_counter", "day": "2026-12-04", "device_code": "MW", "last": 9});
+        let l2 =
+            json!({"type": "case_counter", "day": "2026-12-04", "device_code": "MW", "last": 10});
+        let Merge::Merged(m) = merge(Some("case_counter"), &w, &[l.clone(), l2]) else {
+            panic!()
+        };
+        assert_eq!(m["last"], 10, "not 4, nor 9 (compared as numbers)");
+        // Another type does not take a "last" field as the greatest.
+        let (w, l) = (
+            json!({"type": "staff", "last": 4}),
+            json!({"type": "staff", "last": 9}),
+        );
+        assert_eq!(
+            merge(Some("staff"), &w, &[l]),
+            Merge::NeedsPerson(vec!["last".into()])
         );
     }
 

@@ -55,6 +55,13 @@ export async function asManager(page, name = '王经理', pin = '2468') {
   await signIn(page, name, pin);
 }
 
+/** Settings' branch calendar turned to the year of day `d` ('YYYY-MM-DD'). */
+export async function showCalendarYear(page, d) {
+  const year = page.getByTestId('cal-year');
+  while (Number(await year.textContent()) > Number(d.slice(0, 4))) await page.getByRole('button', { name: '上一年' }).click();
+  while (Number(await year.textContent()) < Number(d.slice(0, 4))) await page.getByRole('button', { name: '下一年' }).click();
+}
+
 /** Closes `tab` and waits until `from`, a tab of the same browser, no longer sees it open: the
  * browser lets go of a closed tab's lock a moment later, and a form opened before that leaves
  * the closed tab's draft for another time (it still counts the tab as open). */

@@ -3,7 +3,7 @@
 // off, kill and restart. The shared records are complaints (filed on /complaints/new, acted
 // on at /complaints/:id), survey responses from a kiosk and from a customer's own phone.
 import { test, expect, open, tmpPath } from './fixtures.mjs';
-import { setUpStaff, signIn, addStaff, asManager } from './helpers.mjs';
+import { setUpStaff, signIn, addStaff, asManager, showCalendarYear } from './helpers.mjs';
 import { startPeer, stopPeer, peerIds, freePort, forward } from './peer.mjs';
 
 const DB = 'kefu';
@@ -25,6 +25,16 @@ async function device(browser, server) {
   // `open` can return before the wasm has mounted anything (no `.boot` yet): wait for the app.
   await expect(page.getByTestId('sync-form')).toBeVisible({ timeout: 30_000 });
   return { context, page, errors };
+}
+
+/** The server started and a first device with the staff (setUpStaff), synced to it. */
+async function staffDevice(browser, server) {
+  const peer = await startPeer();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  return { peer, a };
 }
 
 /** Fills the sync settings and signs in. */
@@ -146,11 +156,7 @@ test('a complaint made on device A appears on device B, and the header says sync
 
 test('tabs of one device: one syncs, another says so and its edits still go out; closing the first hands over, pausing does not', async ({ browser, server }) => {
   test.setTimeout(120_000);
-  const peer = await startPeer();
-  const a = await device(browser, server);
-  await setUpStaff(a.page);
-  await connect(a.page, peer);
-  await synced(a.page);
+  const { peer, a } = await staffDevice(browser, server);
   // Another tab of the same browser (the same IndexedDB and saved sync settings) on the
   // complaints, with its errors and what it asks the server.
   const errors = [];
@@ -208,11 +214,7 @@ test('tabs of one device: one syncs, another says so and its edits still go out;
 
 test('a synced device shows a cut-off at once, and hears of changes soon after the network is back', async ({ browser, server }) => {
   test.setTimeout(120_000);
-  const peer = await startPeer();
-  const a = await device(browser, server);
-  await setUpStaff(a.page);
-  await connect(a.page, peer);
-  await synced(a.page);
+  const { peer, a } = await staffDevice(browser, server);
   await open(a.page, '/complaints');
   await synced(a.page);
   // Idle, with its long poll open: the network goes and comes back.
@@ -368,6 +370,47 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   // The customer's conflict still waits: its page says so, until it is settled too.
   await open(a.page, customerPath);
   await expect(a.page.getByTestId('conflict-banner')).toBeVisible();
+  expect(a.errors.concat(b.errors)).toEqual([]);
+});
+
+test('a case filed on a device whose calendar was behind is listed on every device by the calendar that reached it', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const { peer, a } = await staffDevice(browser, server);
+  const b = await device(browser, server);
+  await connect(b.page, peer);
+  await synced(b.page);
+  await expect(b.page.locator('#device-staff option', { hasText: '张敏' })).toHaveCount(1, { timeout: 30_000 });
+  await signIn(b.page, '张敏');
+
+  // Both cut off: B files a case; A's manager closes the branch on the day its investigation
+  // falls due (a day B's calendar does not know).
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  const x = await fileComplaint(b.page, { name: '日历落后' });
+  const due = (await b.page.getByTestId('clock-investigation').locator('td').nth(1).innerText()).trim();
+  expect(due).toMatch(/^\d{4}-\d\d-\d\d 23:59$/);
+  await asManager(a.page);
+  await showCalendarYear(a.page, due);
+  await a.page.locator('#cal-date').fill(due.slice(0, 10));
+  await a.page.locator('#cal-zh').fill('停业');
+  await a.page.getByRole('button', { name: '添加日期' }).click();
+  await expect(a.page.getByTestId('cal-days')).toContainText(due.slice(0, 10));
+
+  // Back online: on both devices the case counts from the day after, on its page and where
+  // the dashboard lists it (before, the list kept B's date: a day early, and once that day
+  // had passed, overdue on the dashboard but in neither the overdue nor the due-today list).
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  for (const d of [a, b]) {
+    await synced(d.page, 60_000);
+    await open(d.page, x.path);
+    const clock = d.page.getByTestId('clock-investigation').locator('td').nth(1);
+    await expect(clock).not.toHaveText(due, { timeout: 30_000 });
+    const moved = (await clock.innerText()).trim();
+    expect(moved > due).toBe(true);
+    await open(d.page, '/');
+    await expect(d.page.getByTestId('dash-urgent-row').filter({ hasText: x.caseNo })).toContainText(moved, { timeout: 30_000 });
+  }
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
@@ -830,11 +873,7 @@ test('a proxy that refuses large requests (413): the push sends smaller ones, an
 
 test('a device restored from an older backup, or erased, gets the server’s newer records back', async ({ browser, server }) => {
   test.setTimeout(180_000);
-  const peer = await startPeer();
-  const a = await device(browser, server);
-  await setUpStaff(a.page);
-  await connect(a.page, peer);
-  await synced(a.page);
+  const { peer, a } = await staffDevice(browser, server);
   const first = await fileComplaint(a.page, { name: '备份前' });
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
 
@@ -848,24 +887,41 @@ test('a device restored from an older backup, or erased, gets the server’s new
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
   expect(await complaintIds()).toHaveLength(2);
 
-  // Restored: the later case is gone from the file, and comes back from the server.
+  // Restored while cut off: the later case is gone from the file, and yet the next case
+  // filed takes a new number (before, the restored counter handed out the later case's
+  // number again: two cases under one number on every device).
+  await a.context.setOffline(true);
   await asManager(a.page);
   await a.page.getByTestId('import-file').setInputFiles(file);
   await a.page.getByTestId('import-summary').getByRole('button').first().click();
   await expect(a.page.getByTestId('import-summary')).toHaveCount(0, { timeout: 20_000 });
+  await signIn(a.page, '张敏');
+  const third = await fileComplaint(a.page, { name: '恢复后' });
+  expect(new Set([first.caseNo, later.caseNo, third.caseNo]).size).toBe(3);
+  // Back online, the later case comes back from the server; three cases, three numbers.
+  await a.context.setOffline(false);
   await synced(a.page, 60_000);
   await open(a.page, '/complaints');
-  await expect(complaintRows(a.page).filter({ hasText: later.caseNo })).toHaveCount(1, { timeout: 60_000 });
-  await expect(complaintRows(a.page).filter({ hasText: first.caseNo })).toHaveCount(1);
+  for (const c of [first, later, third]) {
+    await expect(complaintRows(a.page).filter({ hasText: c.caseNo })).toHaveCount(1, { timeout: 60_000 });
+  }
+  await expect.poll(async () => (await complaintIds()).length, { timeout: 30_000 }).toBe(3);
 
-  // Erased: everything comes back from the server.
-  await open(a.page, '/settings');
+  // The day's counter, restored and then moved on here, met the server's: settled by the
+  // highest number, with nothing for a person to choose.
+  const [, day, code, no] = third.caseNo.match(/^TS-(\d{8})-(\w+)-(\d+)$/);
+  const counter = async () => (await peer.request('GET', `/${DB}/${encodeURIComponent(`case_counter:${day}:${code}`)}?conflicts=true`)).body;
+  await expect.poll(async () => { const c = await counter(); return [c.last, c._conflicts ?? []]; }, { timeout: 30_000 })
+    .toEqual([Number(no), []]);
+  await asManager(a.page);
+  await expect(a.page.getByTestId('sync-conflicts')).toHaveCount(0);
+  // Erased (by the manager): everything comes back from the server.
   await a.page.getByRole('button', { name: '清除全部数据…' }).click();
   await a.page.getByTestId('erase-confirm').click();
   await synced(a.page, 60_000);
   await open(a.page, '/complaints');
-  await expect(complaintRows(a.page)).toHaveCount(2, { timeout: 60_000 });
-  expect(await complaintIds()).toHaveLength(2);
+  await expect(complaintRows(a.page)).toHaveCount(3, { timeout: 60_000 });
+  expect(await complaintIds()).toHaveLength(3);
   expect(a.errors).toEqual([]);
 });
 

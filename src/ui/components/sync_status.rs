@@ -140,7 +140,12 @@ impl SyncCtx {
             store,
             cfg,
             move || lang.get_untracked().is_zh(),
-            move |s| status.set(s),
+            move |s: SyncStatus| {
+                if s.phase == Phase::Synced {
+                    relist_after_sync();
+                }
+                status.set(s)
+            },
         );
         self.live.set_value(Some(h));
     }
@@ -178,6 +183,36 @@ impl SyncCtx {
             self.start(cfg);
         }
     }
+}
+
+thread_local! {
+    /// Relisting under way, and whether another sync ended meanwhile.
+    static RELISTING: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
+}
+
+/// After a sync cycle: the deadlines of the cases (or the calendar) it brought are listed as
+/// this device's calendar gives them (`repo::relist_arrivals`). One at a time; a cycle ending
+/// meanwhile runs it once more after.
+fn relist_after_sync() {
+    let (running, _) = RELISTING.get();
+    if running {
+        RELISTING.set((true, true));
+        return;
+    }
+    RELISTING.set((true, false));
+    leptos::task::spawn_local(async {
+        loop {
+            if let Err(e) = crate::ui::pages::complaints::repo::relist_arrivals(&store()).await {
+                let state = app();
+                state.warn(e.message(state.zh()));
+            }
+            if !RELISTING.get().1 {
+                break;
+            }
+            RELISTING.set((true, false));
+        }
+        RELISTING.set((false, false));
+    });
 }
 
 /// "12:05" today, else "11-21 12:05".

@@ -141,6 +141,95 @@ pub async fn refresh_deadlines(
     }
 }
 
+/// Where [`relist_arrivals`] has looked up to (a local document, never synced): the store
+/// sequence and the calendar the listed deadlines were checked against.
+const RELISTED_DOC: &str = "deadlines-listed";
+
+/// Keeps the listed `deadline` of open cases true to this device's calendar after a sync
+/// brought something in: a case filed on a device whose calendar was behind (a holiday added
+/// here meanwhile) arrives listed by that calendar, and a calendar edited on another device
+/// arrives without the cases it moves. Either way the case page counted one date and the
+/// dashboard and the due-today and overdue lists another (or neither list had the case). The
+/// calendar changed since the last look: every open case is checked, as the calendar page
+/// does; otherwise only the cases written since, read one by one (all open cases when more
+/// than a page of them arrived). Returns how many were rewritten.
+pub async fn relist_arrivals(store: &AppStore) -> Result<usize, StoreError> {
+    let cal = crate::ui::boot::branch_settings(store).await.calendar;
+    let calendar = serde_json::to_string(&cal).unwrap_or_default();
+    let mark = store.get_local(RELISTED_DOC).await?;
+    let seen_cal = mark.as_ref().and_then(|m| m.get("calendar")?.as_str());
+    let mut since = mark
+        .as_ref()
+        .and_then(|m| m.get("seq")?.as_u64())
+        .unwrap_or(0);
+    let end = store.update_seq().await?;
+    let rewritten = if seen_cal != Some(calendar.as_str()) {
+        refresh_deadlines(store, &cal).await?
+    } else {
+        let mut ids = std::collections::BTreeSet::new();
+        while since < end && ids.len() <= REFRESH_PAGE {
+            let page = store.changes(since, 1_000).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            since = last.seq;
+            ids.extend(
+                page.into_iter()
+                    .filter(|c| !c.deleted && c.id.starts_with("complaint:"))
+                    .map(|c| c.id),
+            );
+        }
+        if ids.len() > REFRESH_PAGE {
+            refresh_deadlines(store, &cal).await?
+        } else {
+            let mut stale = Vec::new();
+            for id in ids {
+                match store.get(&id).await {
+                    Ok(doc) => stale.extend(relisted(doc, &cal)),
+                    // Gone or damaged since: nothing to list.
+                    Err(_) => continue,
+                }
+            }
+            write_relisted(store, stale).await?
+        }
+    };
+    store
+        .put_local(
+            RELISTED_DOC,
+            serde_json::json!({ "seq": end, "calendar": calendar }),
+        )
+        .await?;
+    Ok(rewritten)
+}
+
+/// After an import of a backup: the case numbers this device had handed out stay handed out.
+/// An older backup brings back older counters, and the next case would take a number a case
+/// filed after the backup already has (still on the server, or on a colleague's device):
+/// two cases under one number. Each counter `before` the import is written back where the
+/// restored one is behind it (or missing).
+pub async fn keep_case_numbers(
+    store: &AppStore,
+    before: Vec<CaseCounter>,
+) -> Result<(), StoreError> {
+    for old in before {
+        let restored = match typed::load::<CaseCounter, _>(store, &old.id).await {
+            Ok(c) => Some(c),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let kept = match restored {
+            Some(c) if c.last >= old.last => continue,
+            Some(c) => CaseCounter {
+                last: old.last,
+                ..c
+            },
+            None => CaseCounter { rev: None, ..old },
+        };
+        typed::save(store, &kept).await?;
+    }
+    Ok(())
+}
+
 /// The case's document with its `deadline` as `cal` gives it, if that differs from the stored
 /// one (None: as it should be, or not a readable complaint).
 fn relisted(mut doc: Doc, cal: &WorkingCalendar) -> Option<Doc> {

@@ -9,14 +9,15 @@ use wasm_bindgen::JsCast;
 use serde_json::Value as Json;
 
 use crate::domain::backup::{self, BackupSummary};
+use crate::domain::complaint::CaseCounter;
 use crate::store::{Doc, DocStore, ReplicatedRev};
 use crate::sync::conflicts;
 use crate::ui::boot::{branch_settings, load_settings, mark_import};
 use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::components::ProgressBar;
-use crate::ui::data::count_of_all;
+use crate::ui::data::{all_of, count_of_all};
 use crate::ui::i18n::t2;
-use crate::ui::pages::complaints::repo::refresh_deadlines;
+use crate::ui::pages::complaints::repo::{keep_case_numbers, refresh_deadlines};
 use crate::ui::platform::{download, now, read_file_bytes, yield_now};
 use crate::ui::state::{app, store};
 
@@ -130,6 +131,11 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
             doc: d,
         })
         .collect();
+    // The case numbers handed out so far, kept over the import (see `keep_case_numbers`).
+    let counters = all_of::<CaseCounter>(&s)
+        .await
+        .map_err(|e| e.message(zh))?
+        .0;
     // One transaction: the old data stays unless every document of the file was written.
     // Noted while it runs: if the page closes meanwhile, the next start says so.
     mark_import(&s, Some(total))
@@ -141,6 +147,9 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
     // Listed again for a person (the list went with the old data), or merged where the rules
     // can, as after the pull that brought them.
     conflicts::settle(&s, &in_conflict)
+        .await
+        .map_err(|e| e.message(zh))?;
+    keep_case_numbers(&s, counters)
         .await
         .map_err(|e| e.message(zh))?;
     // Open cases listed by the deadline the imported calendar gives (a backup of an older
