@@ -349,6 +349,8 @@ pub struct SyncStatus {
     /// Damaged local records the pulls replaced with the server's copy, since sync started
     /// on this page (each once).
     pub repaired: Vec<String>,
+    /// Revisions the last cycle brought in (0 before the first).
+    pub pulled: usize,
 }
 
 /// The phase after a failed cycle.

@@ -444,6 +444,7 @@ async fn cycles<S: DocStore>(
                 status.error = report.unsettled.as_ref().map(|e| e.message(zh()));
                 status.last_success_ms = Some(js_sys::Date::now());
                 status.refused = report.refused;
+                status.pulled = report.pulled;
                 status.damaged = report.damaged;
                 for id in report.repaired {
                     if !status.repaired.contains(&id) {

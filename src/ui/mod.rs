@@ -239,6 +239,32 @@ lazy_pages! {
     settings ["settings"] preload_settings: settings => SettingsPage;
 }
 
+/// The listing of what a sync brought in (`complaints::repo::relist_arrivals`), from the
+/// complaints part of the wasm: it reads complaints, so its code stays out of the main part
+/// every page loads.
+type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, String>>>>;
+
+#[wasm_split(complaints, fallible)]
+fn relist_in_part() -> Result<Work, SplitLoaderError> {
+    Ok(Box::pin(async {
+        pages::complaints::repo::relist_arrivals(&state::store())
+            .await
+            .map_err(|e| e.message(state::app().zh()))
+    }))
+}
+
+/// Lists the deadlines of the cases a sync brought in by this device's calendar (see
+/// `complaints::repo::relist_arrivals`); how many were rewritten, or the problem in words.
+pub async fn relist_arrivals() -> Result<usize, String> {
+    let work = relist_in_part().await.map_err(|_| {
+        state::app().lang.get_untracked().s(
+            "未能载入投诉模块，期限将在下次同步后核对",
+            "The complaints module could not be loaded; deadlines are checked after the next sync",
+        )
+    })?;
+    work.await
+}
+
 thread_local! {
     /// The areas whose part has been asked for ahead of their page, each with the time its
     /// preload failed (None while it loads or once it has loaded).

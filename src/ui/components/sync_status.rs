@@ -141,7 +141,9 @@ impl SyncCtx {
             cfg,
             move || lang.get_untracked().is_zh(),
             move |s: SyncStatus| {
-                if s.phase == Phase::Synced {
+                // Each time a cycle brought something in (the complaints part of the wasm is
+                // loaded for it then, not on a kiosk that only sends).
+                if s.phase == Phase::Synced && s.pulled > 0 {
                     relist_after_sync();
                 }
                 status.set(s)
@@ -202,9 +204,8 @@ fn relist_after_sync() {
     RELISTING.set((true, false));
     leptos::task::spawn_local(async {
         loop {
-            if let Err(e) = crate::ui::pages::complaints::repo::relist_arrivals(&store()).await {
-                let state = app();
-                state.warn(e.message(state.zh()));
+            if let Err(e) = crate::ui::relist_arrivals().await {
+                app().warn(e);
             }
             if !RELISTING.get().1 {
                 break;
