@@ -252,6 +252,7 @@ mod gen {
                         at: when,
                         by: staff(r),
                         satisfied: true,
+                        measures_effective: None,
                         note: "客户表示满意".into(),
                     });
                     closed_at = Some(when);

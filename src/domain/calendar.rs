@@ -235,6 +235,15 @@ impl WorkingCalendar {
         self.tables.contains_key(&year)
     }
 
+    /// The years from `from` to `to` (inclusive, in order) whose official table is not in the
+    /// calendar: deadlines that fall in them are counted without the year's make-up working
+    /// days (and, without the statutory fallback, without its holidays), and staff are told.
+    pub fn uncovered_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        (from.year()..=to.year())
+            .filter(|y| !self.covers(*y))
+            .collect()
+    }
+
     // ----- queries -----
 
     /// A weekend day by the calendar's weekend setting. A setting that makes every day a
@@ -655,6 +664,29 @@ mod tests {
         );
         assert_eq!(next_month(2026, 12), (2027, 1));
         assert_eq!(next_month(2026, 9), (2026, 10));
+    }
+
+    #[test]
+    fn uncovered_years_are_those_without_an_official_table() {
+        let mut cal = WorkingCalendar::china_official();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            cal.uncovered_years(d(2026, 12, 4), d(2026, 12, 31)),
+            Vec::<i32>::new()
+        );
+        assert_eq!(
+            cal.uncovered_years(d(2026, 12, 4), d(2027, 1, 3)),
+            vec![2027]
+        );
+        assert_eq!(
+            cal.uncovered_years(d(2027, 2, 4), d(2028, 2, 4)),
+            vec![2027, 2028]
+        );
+        cal.mark_table_entered(2027, "国办发明电〔2026〕");
+        assert_eq!(
+            cal.uncovered_years(d(2026, 12, 4), d(2027, 1, 3)),
+            Vec::<i32>::new()
+        );
     }
 
     #[test]

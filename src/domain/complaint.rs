@@ -146,17 +146,19 @@ impl Responsibility {
     pub fn zh(self) -> &'static str {
         match self {
             Responsibility::OursSerious => "我方责任（严重）",
-            Responsibility::OursPartial => "我方部分责任",
+            Responsibility::OursPartial => "我方有一定责任，但与事实不完全符合",
             Responsibility::NotOurs => "非我方责任（政策或不可抗力）",
-            Responsibility::BeyondAuthority => "超出职权，需上报",
+            Responsibility::BeyondAuthority => "我方有一定责任，整改超出职权，需上报",
         }
     }
     pub fn en(self) -> &'static str {
         match self {
             Responsibility::OursSerious => "Ours, serious",
-            Responsibility::OursPartial => "Ours in part",
+            Responsibility::OursPartial => "Partly ours; the account is not fully accurate",
             Responsibility::NotOurs => "Not ours (policy or force majeure)",
-            Responsibility::BeyondAuthority => "Beyond our authority (escalated)",
+            Responsibility::BeyondAuthority => {
+                "Partly ours; the fix is beyond our authority: to escalate"
+            }
         }
     }
     /// Whether the finding obliges corrective actions (整改措施).
@@ -208,7 +210,7 @@ impl Status {
     pub fn en(self) -> &'static str {
         match self {
             Status::Received => "Received",
-            Status::Classified => "Classified",
+            Status::Classified => "Routed",
             Status::Investigating => "Investigating",
             Status::AwaitingApproval => "Awaiting approval",
             Status::Responded => "Responded",
@@ -337,6 +339,10 @@ pub struct Verification {
     pub at: NaiveDateTime,
     pub by: StaffRef,
     pub satisfied: bool,
+    /// Whether the round's corrective measures (整改措施) were carried out and worked, as the
+    /// visit found (核实有关的整改措施是否落实、完成); `None` when the round had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures_effective: Option<bool>,
     #[serde(default)]
     pub note: String,
 }
@@ -885,6 +891,10 @@ pub enum Action {
     /// Result of the verification visit.
     RecordVerification {
         satisfied: bool,
+        /// Whether the corrective measures were carried out and worked: said when the round
+        /// has any, `None` otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        measures_effective: Option<bool>,
         note: String,
     },
     Close,
@@ -1064,6 +1074,12 @@ pub enum ComplaintError {
     VerificationMissing,
     /// Closing needs a satisfied customer; reopen instead.
     CustomerUnsatisfied,
+    /// The visit of a round with corrective measures must say whether they were carried out
+    /// and worked.
+    MeasuresUnchecked,
+    /// The visit found the corrective measures not carried out or not working: they are done
+    /// again (the case reopened), not closed.
+    MeasuresNotEffective,
     /// The round's verification result is final once recorded (an unsatisfied visit is not
     /// overwritten: the case is reopened instead).
     VerificationAlreadyRecorded,
@@ -1111,6 +1127,10 @@ impl ComplaintError {
             }
             ComplaintError::VerificationMissing => "尚未记录回访验证结果，不能闭环".into(),
             ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
+            ComplaintError::MeasuresUnchecked => "请核实整改措施是否落实并达到预期效果".into(),
+            ComplaintError::MeasuresNotEffective => {
+                "整改措施没有落实或未达到预期效果，须重新整改：请重新处理".into()
+            }
             ComplaintError::VerificationAlreadyRecorded => {
                 "本轮回访验证结果已记录，不能更改；客户不满意的，请重新处理".into()
             }
@@ -1168,6 +1188,12 @@ impl ComplaintError {
             }
             ComplaintError::CustomerUnsatisfied => {
                 "The customer is not satisfied: reopen the case instead".into()
+            }
+            ComplaintError::MeasuresUnchecked => {
+                "Say whether the corrective measures were carried out and worked".into()
+            }
+            ComplaintError::MeasuresNotEffective => {
+                "The corrective measures were not carried out or did not work and must be done again: reopen the case".into()
             }
             ComplaintError::VerificationAlreadyRecorded => {
                 "This round's verification visit is already recorded and cannot be changed; if the customer is not satisfied, reopen the case".into()
@@ -1367,6 +1393,9 @@ impl Complaint {
                 match &round.verification {
                     None => Err(ComplaintError::VerificationMissing),
                     Some(v) if !v.satisfied => Err(ComplaintError::CustomerUnsatisfied),
+                    Some(v) if v.measures_effective == Some(false) => {
+                        Err(ComplaintError::MeasuresNotEffective)
+                    }
                     Some(_) => Ok(()),
                 }
             }
@@ -1595,14 +1624,25 @@ impl Complaint {
                 why = Some(item.description.clone());
             }
             Action::StartVerification => self.status = Status::Verifying,
-            Action::RecordVerification { satisfied, note } => {
-                if !satisfied {
+            Action::RecordVerification {
+                satisfied,
+                measures_effective,
+                note,
+            } => {
+                // Said for a round with corrective measures, and only then.
+                let measures_effective = if self.current_round().corrective_actions.is_empty() {
+                    None
+                } else {
+                    Some(measures_effective.ok_or(ComplaintError::MeasuresUnchecked)?)
+                };
+                if !satisfied || measures_effective == Some(false) {
                     need_text(&note, "note")?;
                 }
                 self.current_round_mut().verification = Some(Verification {
                     at: now,
                     by: by.clone(),
                     satisfied,
+                    measures_effective,
                     note: note.trim().to_string(),
                 });
                 if !blank(&note) {
@@ -2156,6 +2196,96 @@ mod tests {
         assert!(!is_plausible_email("a@c..com"));
     }
 
+    /// Approved, answered, its corrective action done, and the visit started.
+    fn to_verifying(c: &mut Complaint) {
+        to_submitted(c, "2026-09-30 10:10");
+        for (who, at) in [
+            (supervisor(), "2026-09-30 11:00"),
+            (manager(), "2026-09-30 12:00"),
+        ] {
+            c.apply(
+                Action::Approve {
+                    comment: String::new(),
+                },
+                &who,
+                t(at),
+            )
+            .unwrap();
+        }
+        for (action, at) in [
+            (
+                Action::Respond {
+                    channel: Channel::Phone,
+                    content: "已致歉并说明整改".into(),
+                },
+                "2026-09-30 14:00",
+            ),
+            (
+                Action::CompleteCorrectiveAction { index: 0 },
+                "2026-10-08 09:00",
+            ),
+            (Action::StartVerification, "2026-10-08 10:00"),
+        ] {
+            c.apply(action, &specialist(), t(at)).unwrap();
+        }
+    }
+
+    /// Source 002 第五章: the visit "核实有关的整改措施是否落实、完成", and measures "没有落实或
+    /// 整改未达到预期效果的" are done again: a satisfied customer does not close such a case.
+    #[test]
+    fn the_visit_checks_the_corrective_measures() {
+        let mut c = new_case("2026-09-30 10:00");
+        to_verifying(&mut c);
+        assert!(!c.current_round().corrective_actions.is_empty());
+        let before = c.clone();
+        let visit = |measures_effective, note: &str| Action::RecordVerification {
+            satisfied: true,
+            measures_effective,
+            note: note.into(),
+        };
+        let at = t("2026-10-08 10:05");
+        assert_eq!(
+            c.apply(visit(None, ""), &specialist(), at),
+            Err(ComplaintError::MeasuresUnchecked)
+        );
+        assert_eq!(
+            c.apply(visit(Some(false), " "), &specialist(), at),
+            Err(ComplaintError::EmptyText { field: "note" })
+        );
+        assert_eq!(c, before);
+        c.apply(visit(Some(false), "整改后系统仍卡顿"), &specialist(), at)
+            .unwrap();
+        let v = c.current_round().verification.clone().unwrap();
+        assert_eq!((v.satisfied, v.measures_effective), (true, Some(false)));
+        assert_eq!(
+            c.apply(Action::Close, &supervisor(), t("2026-10-08 11:00")),
+            Err(ComplaintError::MeasuresNotEffective)
+        );
+        assert_eq!(
+            c.allowed_actions_for(&supervisor(), t("2026-10-08 11:00")),
+            vec![ActionKind::Reopen]
+        );
+        // Carried out and working: closed as before.
+        let mut ok = before.clone();
+        ok.apply(visit(Some(true), ""), &specialist(), at).unwrap();
+        ok.apply(Action::Close, &supervisor(), t("2026-10-08 11:00"))
+            .unwrap();
+        // A visit recorded before the question existed reads as not asked.
+        let old: Verification = serde_json::from_value(serde_json::json!({
+            "at": "2026-10-08T10:05:00", "by": {"id": "staff:a", "name": "甲"}, "satisfied": true
+        }))
+        .unwrap();
+        assert_eq!(old.measures_effective, None);
+        for (zh, en) in [
+            ComplaintError::MeasuresUnchecked,
+            ComplaintError::MeasuresNotEffective,
+        ]
+        .map(|e| (e.zh(), e.en()))
+        {
+            assert!(!zh.is_empty() && !en.is_empty());
+        }
+    }
+
     #[test]
     fn the_full_lifecycle() {
         let mut c = new_case("2026-09-30 10:00");
@@ -2214,6 +2344,7 @@ mod tests {
         c.apply(
             Action::RecordVerification {
                 satisfied: true,
+                measures_effective: Some(true),
                 note: String::new(),
             },
             &specialist(),
@@ -2287,6 +2418,7 @@ mod tests {
         c.apply(
             Action::RecordVerification {
                 satisfied: true,
+                measures_effective: Some(true),
                 note: String::new(),
             },
             &s,
@@ -2331,6 +2463,7 @@ mod tests {
         c.apply(
             Action::RecordVerification {
                 satisfied: false,
+                measures_effective: Some(true),
                 note: "客户仍不满意".into(),
             },
             &s,
@@ -2341,6 +2474,7 @@ mod tests {
         let again = c.apply(
             Action::RecordVerification {
                 satisfied: true,
+                measures_effective: Some(true),
                 note: String::new(),
             },
             &s,
@@ -2370,6 +2504,7 @@ mod tests {
         ok.apply(
             Action::RecordVerification {
                 satisfied: true,
+                measures_effective: Some(true),
                 note: String::new(),
             },
             &s,
@@ -2380,6 +2515,7 @@ mod tests {
             ok.apply(
                 Action::RecordVerification {
                     satisfied: false,
+                    measures_effective: Some(true),
                     note: "改口".into(),
                 },
                 &s,
@@ -2811,6 +2947,7 @@ mod tests {
         c.apply(
             Action::RecordVerification {
                 satisfied: false,
+                measures_effective: Some(true),
                 note: "仍不满意".into(),
             },
             &s,
@@ -2913,6 +3050,7 @@ mod tests {
             c.apply(
                 Action::RecordVerification {
                     satisfied: false,
+                    measures_effective: Some(true),
                     note: "".into()
                 },
                 &specialist(),
@@ -2923,6 +3061,7 @@ mod tests {
         c.apply(
             Action::RecordVerification {
                 satisfied: false,
+                measures_effective: Some(true),
                 note: "客户认为仍需等候过久".into(),
             },
             &specialist(),
@@ -3289,6 +3428,7 @@ mod tests {
         c.apply(
             Action::RecordVerification {
                 satisfied: true,
+                measures_effective: Some(true),
                 note: "满意".into(),
             },
             &specialist(),

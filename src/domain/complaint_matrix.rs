@@ -65,6 +65,7 @@ fn action(kind: ActionKind) -> Action {
         K::StartVerification => Action::StartVerification,
         K::RecordVerification => Action::RecordVerification {
             satisfied: true,
+            measures_effective: Some(true),
             note: "客户表示满意".into(),
         },
         K::Close => Action::Close,

@@ -467,9 +467,10 @@ pub fn may_score(s: Option<&Staff>) -> bool {
 /// Faults that are the very lapse a standard of the same group describes ("没有使用标准的问候语"
 /// against "使用标准问候语"): (fault, standard). Ticking both is one lapse, taken off once, so a
 /// call scores the same whichever column the reviewer marks it in.
-pub const SAME_LAPSE: [(&str, &str); 9] = [
+pub const SAME_LAPSE: [(&str, &str); 11] = [
     ("greeting.rushed", "greeting.prepared"),
     ("greeting.no_standard", "greeting.standard"),
+    ("greeting.mumbled", "greeting.voice"),
     ("listening.unimportant", "listening.key"),
     ("care.address_misused", "care.address"),
     ("action.non_compliant", "action.compliant"),
@@ -477,6 +478,7 @@ pub const SAME_LAPSE: [(&str, &str); 9] = [
     ("action.slow_system", "action.system_skill"),
     ("closing.no_process", "closing.explains"),
     ("control.lost", "control.steers"),
+    ("attitude.moody", "attitude.upbeat"),
 ];
 
 /// The lapse an item stands for: a fault of [`SAME_LAPSE`] is its standard's.
@@ -1035,10 +1037,10 @@ mod tests {
             .filter(|(_, i)| i.kind == ItemKind::Fault)
             .map(|(_, i)| i.key)
             .collect();
-        // Every item at once: 67 lines, 9 of them faults that repeat a standard's lapse, so 58
-        // lapses (the source's "共计30分" counts 60 half points).
+        // Every item at once: 67 lines, 11 of them faults that repeat a standard's lapse, so
+        // 56 lapses (the source's "共计30分" counts 60 half points).
         let r = review("a", at(3, 10), &all_standards, &all_faults);
-        assert_eq!(r.score_halves(), 2);
+        assert_eq!(r.score_halves(), 4);
         // A lapse marked in both columns is taken off once; two different ones twice.
         let r = review(
             "a",
@@ -1056,6 +1058,19 @@ mod tests {
             &["greeting.mumbled"],
         );
         assert_eq!(r.score_halves(), 58);
+        // A voice not clear and speech marked indistinct, a mood not kept up and mood swings:
+        // one lapse each, whichever column (before, each pair took off a whole point).
+        for (missed, fault) in [
+            ("greeting.voice", "greeting.mumbled"),
+            ("attitude.upbeat", "attitude.moody"),
+        ] {
+            assert_eq!(
+                review("a", at(3, 10), &[missed], &[fault]).score_halves(),
+                59
+            );
+            assert_eq!(review("a", at(3, 10), &[missed], &[]).score_halves(), 59);
+            assert_eq!(review("a", at(3, 10), &[], &[fault]).score_halves(), 59);
+        }
         // Each pair is a fault and a standard of one group.
         for (f, st) in SAME_LAPSE {
             let (gf, fi) = item(f).unwrap();

@@ -882,7 +882,7 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
     }
     for (k, f) in &report.by_staff {
         row(
-            l("涉及员工", "Staff involved"),
+            l("涉及人员", "Staff involved"),
             k.clone(),
             f,
             percent(f.count, total),

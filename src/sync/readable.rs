@@ -91,7 +91,7 @@ pub fn field_label(doc_type: Option<&str>, key: &str, zh: bool) -> String {
             "received_at" => Some(("受理时间", "Received")),
             "event_time" => Some(("事件时间", "Time of the event")),
             "event_place" => Some(("事件地点", "Place")),
-            "staff_involved" => Some(("涉及员工", "Staff involved")),
+            "staff_involved" => Some(("涉及人员", "Staff involved")),
             "narrative" => Some(("投诉事由及经过", "What happened")),
             "category" => Some(("投诉类别", "Category")),
             "severity" => Some(("严重程度", "Severity")),
@@ -237,6 +237,25 @@ fn round_text(r: &Json, zh: bool) -> String {
                 if ok { "satisfied" } else { "not satisfied" },
             ),
         );
+        if let Some(m) = x.get("measures_effective").and_then(Json::as_bool) {
+            add(
+                "整改措施",
+                "Corrective measures",
+                pick(
+                    zh,
+                    if m {
+                        "已落实，达到预期"
+                    } else {
+                        "未落实或未达预期"
+                    },
+                    if m {
+                        "carried out and working"
+                    } else {
+                        "not carried out, or not working"
+                    },
+                ),
+            );
+        }
     }
     let head = if zh {
         format!("第 {n} 轮")
@@ -475,6 +494,14 @@ mod tests {
         assert_eq!(
             value_text(co, "rounds", Some(&rounds), false),
             "Round 1: Findings: 乙设备：大堂经理离岗"
+        );
+        let mut visited = rounds.clone();
+        visited[0]["verification"] = json!({"at": "2026-12-04T10:00:00", "by": {"id": "staff:a", "name": "甲"},
+            "satisfied": true, "measures_effective": false, "note": "仍卡顿"});
+        let r = value_text(co, "rounds", Some(&visited), true);
+        assert!(
+            r.contains("回访结果：满意") && r.contains("整改措施：未落实或未达预期"),
+            "{r}"
         );
         let who = json!({"name": "周杰", "phone": "13700001111", "email": "", "address": ""});
         assert_eq!(

@@ -28,6 +28,16 @@ async function act(page, kind, fill) {
   await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
 
+/** The opinion approved by 李强 then 王经理, and the customer answered (`response`) by 张敏. */
+async function approvedAndAnswered(page, caseUrl, response) {
+  await switchTo(page, '李强', caseUrl);
+  await act(page, 'approve');
+  await switchTo(page, '王经理', caseUrl);
+  await act(page, 'approve');
+  await switchTo(page, '张敏', caseUrl);
+  await act(page, 'respond', () => page.locator('#f-text').fill(response));
+}
+
 async function fileComplaint(page, c) {
   await open(page, '/complaints/new');
   await page.locator('#c-name').fill(c.name);
@@ -100,8 +110,12 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   expect(caseNo).toMatch(/^TS-\d{8}-[0-9A-Z]{1,3}-0001$/);
   await expect(page.getByTestId('case-status')).toHaveText('已分类分派');
   await expect(page.getByTestId('clock-investigation')).toBeVisible();
-  // Received two hours ago, classified only now: the 30-minute first response was missed.
-  await expect(page.getByTestId('clock-first_response')).toContainText('超时完成');
+  // Received two hours ago, classified only now: the 30-minute first response was missed, a
+  // service target (amber), not a limit of the procedure (a breach, red).
+  const firstResponse = page.getByTestId('clock-first_response').locator('.badge');
+  await expect(firstResponse).toHaveText(/^晚于目标完成（晚 \d+ 小时( \d+ 分钟)?）$/);
+  await expect(firstResponse).toHaveClass(/\bwarn\b/);
+  await expect(page.getByTestId('clocks-legend')).toHaveText('加粗的两项是投诉处理办法规定的时限，超时即违规；其余是服务流程目标。');
   const caseUrl = new URL(page.url()).pathname;
 
   // The draft was cleared by the save.
@@ -162,9 +176,11 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('case-status')).toHaveText('回访验证中');
   await act(page, 'record_verification', async () => {
     await page.locator('#f-satisfied-no').check();
+    await page.locator('#f-measures-yes').check();
     await page.locator('#f-text').fill('客户认为高峰期仍无人引导');
   });
   await expect(page.getByTestId('verification-1')).toHaveText('不满意');
+  await expect(page.getByTestId('verification-measures-1')).toHaveText('整改措施已落实，达到预期效果');
   await expect(page.getByTestId('action-close')).toHaveCount(0);
   await act(page, 'reopen', () => page.locator('#f-text').fill('回访不满意，重新调查'));
   await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
@@ -176,14 +192,14 @@ test('files a complaint and takes it through two rounds to closure, then prints 
     await page.locator('#f-responsibility').selectOption('not_ours');
     await page.locator('#f-text').fill('向客户说明整改已完成，请客户理解。');
   });
-  await switchTo(page, '李强', caseUrl);
-  await act(page, 'approve');
-  await switchTo(page, '王经理', caseUrl);
-  await act(page, 'approve');
-  await switchTo(page, '张敏', caseUrl);
-  await act(page, 'respond', () => page.locator('#f-text').fill('再次致电客户说明整改结果。'));
+  await approvedAndAnswered(page, caseUrl, '再次致电客户说明整改结果。');
   await act(page, 'start_verification');
-  await act(page, 'record_verification', () => page.locator('#f-satisfied-yes').check());
+  // Round 2 has no corrective measures of its own: the visit does not ask about them.
+  await act(page, 'record_verification', async () => {
+    await expect(page.locator('#f-measures-yes')).toHaveCount(0);
+    await page.locator('#f-satisfied-yes').check();
+  });
+  await expect(page.getByTestId('verification-measures-2')).toHaveCount(0);
   // Closing is for a supervisor or manager.
   await expect(page.getByTestId('action-close')).toHaveCount(0);
   await switchTo(page, '王经理', caseUrl);
@@ -205,7 +221,7 @@ test('files a complaint and takes it through two rounds to closure, then prints 
 
   // The printed record.
   await page.getByTestId('print-link').click();
-  await expect(page.getByTestId('record-sheet')).toContainText('客户投诉处理记录表');
+  await expect(page.getByTestId('record-sheet')).toContainText('营业部客户投诉处理记录表');
   await expect(page.getByTestId('sheet-case-no')).toHaveText(caseNo);
   await expect(page.getByTestId('record-sheet')).toContainText('经办人签字');
   await expect(page.getByTestId('record-sheet')).toContainText('第 2 轮处理');
@@ -219,8 +235,54 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.emulateMedia({ media: 'screen' });
   // Labels follow the language.
   await page.getByTestId('lang-switch').click();
-  await expect(page.getByTestId('record-sheet')).toContainText('Customer complaint handling record');
+  await expect(page.getByTestId('record-sheet')).toContainText('Branch customer complaint handling record');
   await expect(page.getByTestId('record-sheet')).toContainText('Handled by (signature)');
+});
+
+test('the visit checks the corrective measures: not carried out or not working, a satisfied customer does not close the case; it is reopened', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '周先生', phone: '13811113333', narrative: '交易软件在开盘时多次卡顿。', category: 'trading_system' });
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('行情服务器负载过高，情况属实。'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('ours_partial');
+    await page.locator('#f-text').fill('致歉并扩容行情服务器。');
+    await page.getByTestId('add-corrective').click();
+    await page.locator('#f-ca-desc-0').fill('扩容行情服务器');
+    await page.locator('#f-ca-owner-0').fill('信息技术部');
+    await page.locator('#f-ca-due-0').fill('2099-12-31');
+  });
+  await approvedAndAnswered(page, caseUrl, '已电话致歉并说明扩容安排。');
+  await act(page, 'complete_corrective_action');
+  await act(page, 'start_verification');
+  // The customer is satisfied, but the visit must also say whether the measures were carried
+  // out and worked (source 002 第五章); "not working" needs the note of what was found.
+  await page.getByTestId('action-record_verification').click();
+  await page.locator('#f-satisfied-yes').check();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('请核实整改措施是否落实并达到预期效果');
+  await page.locator('#f-measures-no').check();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toContainText('不能为空');
+  await page.locator('#f-text').fill('开盘时仍卡顿，扩容未见效果');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(page.getByTestId('verification-1')).toHaveText('满意');
+  await expect(page.getByTestId('verification-measures-1')).toHaveText('整改措施未落实或未达到预期效果');
+  // A manager cannot close it: the measures are done again in a new round.
+  await switchTo(page, '王经理', caseUrl);
+  await expect(page.getByTestId('action-close')).toHaveCount(0);
+  await expect(page.locator('.action-buttons button')).toHaveCount(1);
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('verification-measures-1')).toHaveText('Corrective measures not carried out, or not working');
+  await page.getByTestId('lang-switch').click();
+  await page.getByTestId('print-link').click();
+  await expect(page.getByTestId('record-sheet')).toContainText('满意；整改措施未落实或未达到预期效果');
+  await page.goBack();
+  await act(page, 'reopen', () => page.locator('#f-text').fill('整改未达预期，重新整改'));
+  await expect(page.getByTestId('case-round')).toHaveText('第 2 轮处理');
 });
 
 test('an unsatisfied visit is final: the case page offers only the reopening, not a second visit record nor closing', async ({ page }) => {
@@ -237,12 +299,7 @@ test('an unsatisfied visit is final: the case page offers only the reopening, no
     await page.locator('#f-responsibility').selectOption('not_ours');
     await page.locator('#f-text').fill('向客户说明原因。');
   });
-  await switchTo(page, '李强', caseUrl);
-  await act(page, 'approve');
-  await switchTo(page, '王经理', caseUrl);
-  await act(page, 'approve');
-  await switchTo(page, '张敏', caseUrl);
-  await act(page, 'respond', () => page.locator('#f-text').fill('已电话说明原因。'));
+  await approvedAndAnswered(page, caseUrl, '已电话说明原因。');
   await act(page, 'start_verification');
   await act(page, 'record_verification', async () => {
     await page.locator('#f-satisfied-no').check();
@@ -722,6 +779,35 @@ test('the overdue count and list follow a calendar edit, and cases imported with
   // in, imports.)
   await importDocs(page, generatedCases(4));
   await expectOverdue(page, 4);
+});
+
+test('deadlines in a year whose official holiday notice is not entered are flagged on the case and the dashboard until a manager enters it', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-12-28T10:00:00') });
+  await setUpStaff(page);
+  // Received Monday 28 December: investigation and response fall due in 2026, resolution
+  // (7 working days) in January 2027, whose notice (its make-up working days) is not in.
+  const note = page.getByTestId('cal-not-entered-note');
+  await fileComplaint(page, { name: '跨年女士', phone: '13800007777', narrative: '年底的投诉', received: '2026-12-28T09:00' });
+  await expect(note).toHaveText('2027年的官方放假安排尚未录入：期限只计入法定节假日，未计调休上班日，可能有误。请客服经理在“工作日历”中录入');
+  await expect(note.getByRole('link')).toHaveAttribute('href', '/settings#cal-h');
+  const caseUrl = page.url();
+  await open(page, '/');
+  await expect(note).toContainText('2027年的官方放假安排尚未录入');
+  await page.getByTestId('lang-switch').click();
+  await expect(note).toContainText('The official holiday notice for 2027 has not been entered');
+  await page.getByTestId('lang-switch').click();
+  // Entered (marked so in Settings): no note on either.
+  await asManager(page);
+  await showCalendarYear(page, '2027');
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('cal-mark').click();
+  await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);
+  await open(page, '/');
+  await expect(page.getByTestId('dash-urgent-row')).toHaveCount(1);
+  await expect(note).toHaveCount(0);
+  await page.goto(caseUrl);
+  await expect(page.getByTestId('clock-investigation')).toBeVisible();
+  await expect(note).toHaveCount(0);
 });
 
 test('a search of the narrative over 2,100 cases says how far it has searched', async ({ page }) => {

@@ -260,6 +260,9 @@ test('a score is withdrawn by its reviewer with a reason: kept in the list, mark
   await expect(page.getByTestId('review-score')).toHaveText('29.5');
   await page.getByTestId('item-greeting.mumbled').check();
   await expect(page.getByTestId('review-score')).toHaveText('29');
+  // Speech marked indistinct is the clear voice not met: one lapse in either column.
+  await page.getByTestId('item-greeting.voice').uncheck();
+  await expect(page.getByTestId('review-score')).toHaveText('29');
   await page.getByTestId('review-cancel').click();
   await expect(page.getByTestId('review-score')).toHaveText('30');
   // Two calls of 张敏's: 29.5 and 29.

@@ -8,6 +8,7 @@ use crate::ui::resource::Res;
 use crate::ui::state::{app, store};
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// Keeps what is typed in a small form's fields over a reload of this tab: the fields that
 /// differ from the form as it opened, under `key` and this tab's id, written as typed and put
@@ -62,6 +63,30 @@ pub fn keep_typed(key: &str, fields: Vec<(&'static str, RwSignal<String>)>) -> i
 }
 
 /// A progress bar with its figure in words, for work over a second (import, export, sync).
+/// Deadlines fall in years whose official holiday notice is not entered (`years`, not empty):
+/// they count the statutory holidays only, without the make-up working days, and may be off
+/// until a manager enters the notice. Nothing when `years` is empty.
+#[component]
+pub fn CalendarNotEntered(#[prop(into)] years: Signal<Vec<i32>>) -> impl IntoView {
+    let lang = app().lang;
+    move || {
+        let years = years.get();
+        (!years.is_empty()).then(|| {
+            let list = years.iter().map(i32::to_string).collect::<Vec<_>>();
+            view! {
+                <p class="warn-box" role="note" data-testid="cal-not-entered-note">
+                    {move || if lang.get().is_zh() {
+                        format!("{}年的官方放假安排尚未录入：期限只计入法定节假日，未计调休上班日，可能有误。", list.join("、"))
+                    } else {
+                        format!("The official holiday notice for {} has not been entered: deadlines count the statutory holidays only, without make-up working days, and may be off. ", list.join(", "))
+                    }}
+                    <A href="/settings#cal-h">{t2("请客服经理在“工作日历”中录入", "A service manager enters it in the working-day calendar")}</A>
+                </p>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn ProgressBar(
     /// (done, total)

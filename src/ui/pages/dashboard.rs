@@ -138,6 +138,9 @@ fn next_report(cal: &WorkingCalendar, today: NaiveDate) -> Option<(i32, u32, Nai
     Some((today.year(), today.month(), due))
 }
 
+/// How far ahead the dashboard looks for a year whose official holiday notice is missing.
+const LOOK_AHEAD_DAYS: i64 = 30;
+
 /// How an urgent case's deadline stands now, in words, with its badge class.
 fn due_state(
     deadline: &str,
@@ -197,6 +200,14 @@ pub fn Dashboard() -> impl IntoView {
     let report = move || {
         let today = state.today.get();
         state.calendar.with(|cal| next_report(cal, today))
+    };
+    // The years a case received now may fall due in (the longest limit, 7 working days, ends
+    // within 30 days even over the Spring Festival) whose official notice is not entered.
+    let calendar_ahead = move || {
+        let today = state.today.get();
+        state
+            .calendar
+            .with(|cal| cal.uncovered_years(today, today + chrono::Duration::days(LOOK_AHEAD_DAYS)))
     };
     let urgent = move || {
         let l = lang.get();
@@ -282,6 +293,7 @@ pub fn Dashboard() -> impl IntoView {
         </div>
         <section class="panel" aria-labelledby="dash-urgent-h">
             <h2 id="dash-urgent-h">{t2("最紧迫的案件", "Most urgent cases")}</h2>
+            <crate::ui::components::CalendarNotEntered years=Signal::derive(calendar_ahead)/>
             {urgent}
         </section>
         <h2>{t2("需求、关怀与报送", "Demands, care and reporting")}</h2>

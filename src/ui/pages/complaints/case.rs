@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use crate::ui::resource::Res;
+use chrono::Datelike;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -27,7 +28,7 @@ use crate::ui::platform::{
 use crate::ui::state::{app, store};
 
 use super::intake::DEPARTMENTS;
-use super::model::{clock_words, fmt_dt, from_slug, now_s, slug, status_class};
+use super::model::{clock_words, fmt_dt, from_slug, measures_words, now_s, slug, status_class};
 use super::repo::{destroy_recorded, save_complaint};
 
 /// The fields of the action forms, kept at page level so a refresh of the case (another tab
@@ -42,6 +43,8 @@ struct ActionForm {
     responsibility: RwSignal<String>,
     channel: RwSignal<String>,
     satisfied: RwSignal<String>,
+    /// Whether the corrective measures were carried out and worked ("yes", "no", "" unsaid).
+    measures: RwSignal<String>,
     /// Corrective actions: (description, owner, due date `YYYY-MM-DD`).
     corrective: RwSignal<Vec<(String, String, String)>>,
     /// Counts edits of the corrective rows, which are changed without notifying `corrective`
@@ -78,6 +81,7 @@ impl ActionForm {
             responsibility: RwSignal::new(String::new()),
             channel: RwSignal::new(slug(Channel::Phone)),
             satisfied: RwSignal::new(String::new()),
+            measures: RwSignal::new(String::new()),
             corrective: RwSignal::new(Vec::new()),
             corrective_edits: RwSignal::new(0),
             index: RwSignal::new(String::new()),
@@ -98,6 +102,7 @@ impl ActionForm {
         self.error.set(None);
         self.text.set(String::new());
         self.satisfied.set(String::new());
+        self.measures.set(String::new());
         self.pin.set(String::new());
         match kind {
             ActionKind::Classify => {
@@ -233,6 +238,12 @@ impl ActionForm {
                         ))
                     }
                 },
+                // Unsaid, it is refused by the case when the round has corrective measures.
+                measures_effective: match self.measures.get_untracked().as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
                 note: text,
             },
             ActionKind::Close => Action::Close,
@@ -257,6 +268,7 @@ struct ActionDraft {
     responsibility: String,
     channel: String,
     satisfied: String,
+    measures: String,
     corrective: Vec<(String, String, String)>,
     index: String,
     opened_on: OpenedOn,
@@ -275,6 +287,7 @@ impl ActionForm {
             responsibility: self.responsibility.get(),
             channel: self.channel.get(),
             satisfied: self.satisfied.get(),
+            measures: self.measures.get(),
             corrective: self.corrective.get(),
             index: self.index.get(),
             opened_on: self.opened_on.get(),
@@ -292,6 +305,7 @@ impl ActionForm {
             self.channel.set(d.channel);
         }
         self.satisfied.set(d.satisfied);
+        self.measures.set(d.measures);
         self.corrective.set(d.corrective);
         self.index.set(d.index);
         self.opened_on.set(d.opened_on);
@@ -628,6 +642,15 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             focus_first(&[next.as_deref().unwrap_or("#actions-h"), "#actions-h"]);
         });
     }
+    // Open clocks that fall in a year whose official holiday notice is not entered.
+    let mut uncovered: Vec<i32> = clock_rows
+        .iter()
+        .filter(|k| k.met_at.is_none())
+        .map(|k| k.due.year())
+        .filter(|y| !cal.covers(*y))
+        .collect();
+    uncovered.sort_unstable();
+    uncovered.dedup();
     let c_actions = c.clone();
     let c_detail = c.clone();
     let from_demand = c.from_demand.clone();
@@ -684,13 +707,18 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
                             <td class="wide">{move || lang.get().t(kind.zh(), kind.en())}</td>
                             <td data-label=l("到期时间", "Due")>{fmt_dt(k.due)}</td>
                             <td data-label=l("完成时间", "Met at")>{k.met_at.map(fmt_dt).unwrap_or_else(|| "—".into())}</td>
-                            <td class="wide" data-label=l("状态", "State")>{move || { let (cls, text) = clock_words(k.state, lang.get()); view! { <span class=format!("badge {cls}")>{text}</span> } }}</td>
+                            <td class="wide" data-label=l("状态", "State")>{move || { let (cls, text) = clock_words(k.state, lang.get(), !kind.is_regulatory()); view! { <span class=format!("badge {cls}")>{text}</span> } }}</td>
                         </tr>
                     }
                 }).collect_view()}
                 </tbody>
             </table>
             </div>
+            <p class="small muted" data-testid="clocks-legend">{l(
+                "加粗的两项是投诉处理办法规定的时限，超时即违规；其余是服务流程目标。",
+                "The two in bold are the limits the complaint procedure sets: missing one is a breach. The others are service targets.",
+            )}</p>
+            <crate::ui::components::CalendarNotEntered years=Signal::stored(uncovered)/>
         </section>
 
         <Details c=c_detail/>
@@ -796,6 +824,30 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
 }
 
 /// The inputs one action needs.
+/// Two radio buttons, "yes" and "no", under a legend; `value` holds "yes", "no" or "".
+#[component]
+fn YesNo(
+    name: &'static str,
+    value: RwSignal<String>,
+    legend: (&'static str, &'static str),
+    yes: (&'static str, &'static str),
+    no: (&'static str, &'static str),
+) -> impl IntoView {
+    let choice = move |v: &'static str, (zh, en): (&'static str, &'static str)| {
+        view! {
+            <label class="row"><input type="radio" name=name id=format!("{name}-{v}") value=v
+                prop:checked=move || value.get() == v on:change=move |_| value.set(v.into())/>{t2(zh, en)}</label>
+        }
+    };
+    view! {
+        <fieldset class="field">
+            <legend class="label">{t2(legend.0, legend.1)}</legend>
+            {choice("yes", yes)}
+            {choice("no", no)}
+        </fieldset>
+    }
+}
+
 #[component]
 fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView {
     let lang = app().lang;
@@ -900,13 +952,15 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
             }.into_any()
         }
         ActionKind::RecordVerification => view! {
-            <fieldset class="field">
-                <legend class="label">{t2("客户是否满意", "Was the customer satisfied?")}</legend>
-                <label class="row"><input type="radio" name="f-satisfied" id="f-satisfied-yes" value="yes"
-                    prop:checked=move || form.satisfied.get() == "yes" on:change=move |_| form.satisfied.set("yes".into())/>{t2("满意", "Satisfied")}</label>
-                <label class="row"><input type="radio" name="f-satisfied" id="f-satisfied-no" value="no"
-                    prop:checked=move || form.satisfied.get() == "no" on:change=move |_| form.satisfied.set("no".into())/>{t2("不满意", "Not satisfied")}</label>
-            </fieldset>
+            <YesNo name="f-satisfied" value=form.satisfied legend=("客户是否满意", "Was the customer satisfied?")
+                yes=("满意", "Satisfied") no=("不满意", "Not satisfied")/>
+            // Source 002 第五章: the visit also checks the round's corrective measures.
+            {(!c.current_round().corrective_actions.is_empty()).then(|| view! {
+                <YesNo name="f-measures" value=form.measures
+                    legend=("整改措施是否落实并达到预期效果", "Were the corrective measures carried out, and did they work?")
+                    yes=("已落实，达到预期", "Carried out and working")
+                    no=("未落实或未达到预期（须重新整改）", "Not carried out, or not working (to be done again)")/>
+            })}
             {textarea("回访记录", "Visit note")}
         }.into_any(),
         ActionKind::StartInvestigation | ActionKind::StartVerification | ActionKind::Close | ActionKind::Archive | ActionKind::Receive | ActionKind::SettleConflict => view! {
@@ -983,7 +1037,7 @@ fn Details(c: Complaint) -> impl IntoView {
                 {row("受理时间", "Received", fmt_dt(c.received_at))}
                 {row("事件时间", "Time of the event", c.event_time.map(fmt_dt).unwrap_or_else(|| "—".into()))}
                 {row("事件地点", "Place", dash(&c.event_place))}
-                {row("涉及员工", "Staff involved", dash(&c.staff_involved.join("、")))}
+                {row("涉及人员", "Staff involved", dash(&c.staff_involved.join("、")))}
                 <div class="kv"><dt>{t2("投诉类别", "Category")}</dt><dd data-testid="case-category">{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</dd></div>
                 <div class="kv"><dt>{t2("严重程度", "Severity")}</dt><dd>{move || severity.map(|n| format!("{n} · {}", if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) })).unwrap_or_else(|| "—".into())}</dd></div>
                 {row("责任部门", "Department", c.department.clone().unwrap_or_else(|| "—".into()))}
@@ -1064,6 +1118,11 @@ fn RoundView(r: Round) -> impl IntoView {
                             {move || if ok { lang.get().t("满意", "Satisfied") } else { lang.get().t("不满意", "Not satisfied") }}
                         </span>
                     </p>
+                    {v.measures_effective.map(|m| view! {
+                        <p><span class=if m { "badge ok" } else { "badge bad" } data-testid=format!("verification-measures-{n}")>
+                            {move || measures_words(m, lang.get())}
+                        </span></p>
+                    })}
                     {(!v.note.is_empty()).then(|| view! { <p>{v.note.clone()}</p> })}
                 }
             })}

@@ -754,7 +754,7 @@ pub fn IntakePage() -> impl IntoView {
                     <Field id="c-event-place" label=t2("事件发生地点", "Place of the event")>
                         {text("c-event-place", "event_place", "text", |f| f.event_place.clone(), |f, v| f.event_place = v)}
                     </Field>
-                    <Field id="c-staff" label=t2("涉及员工（多人用顿号或逗号分隔）", "Staff involved (separate with commas)")>
+                    <Field id="c-staff" label=t2("涉及人员（多人用顿号或逗号分隔）", "Staff involved (separate with commas)")>
                         <input id="c-staff" type="text" list="c-staff-list"
                             prop:value=move || form.with(|f| f.staff.clone())
                             on:input=move |ev| { let v = event_target_value(&ev); edit("staff", &move |f| f.staff = v.clone()); }/>

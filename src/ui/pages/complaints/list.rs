@@ -158,7 +158,7 @@ pub fn ListPage() -> impl IntoView {
                     </datalist>
                 </div>
                 <div class="field">
-                    <label for="l-staff">{t2("涉及员工", "Staff involved")}</label>
+                    <label for="l-staff">{t2("涉及人员", "Staff involved")}</label>
                     <input id="l-staff" prop:value=move || filter.get().staff
                         on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.staff = v.trim().to_string()); }/>
                 </div>

@@ -83,10 +83,44 @@ pub fn human(d: TimeDelta, lang: Lang) -> String {
     parts.join(" ")
 }
 
-/// A clock's state in words, with the badge class that colours it.
-pub fn clock_words(state: ClockState, lang: Lang) -> (&'static str, String) {
+/// What a verification visit found of the round's corrective measures.
+pub fn measures_words(effective: bool, lang: Lang) -> &'static str {
+    if effective {
+        lang.t(
+            "整改措施已落实，达到预期效果",
+            "Corrective measures carried out and working",
+        )
+    } else {
+        lang.t(
+            "整改措施未落实或未达到预期效果",
+            "Corrective measures not carried out, or not working",
+        )
+    }
+}
+
+/// A clock's state in words, with the badge class that colours it. `target`: a service
+/// target of the process, not a limit the complaint procedure sets (those are breaches).
+pub fn clock_words(state: ClockState, lang: Lang, target: bool) -> (&'static str, String) {
     let zh = lang.is_zh();
     match state {
+        // A service target (not a limit of the complaint procedure) missed: not a breach of
+        // the procedure, and not said as one.
+        ClockState::MetLate { by } if target => (
+            "warn",
+            if zh {
+                format!("晚于目标完成（晚 {}）", human(by, lang))
+            } else {
+                format!("Met after the target (by {})", human(by, lang))
+            },
+        ),
+        ClockState::Overdue { by } if target => (
+            "warn",
+            if zh {
+                format!("已过目标时间 {}", human(by, lang))
+            } else {
+                format!("Past the target by {}", human(by, lang))
+            },
+        ),
         ClockState::Met => ("ok", lang.s("按时完成", "Met in time")),
         ClockState::MetLate { by } => (
             "bad",

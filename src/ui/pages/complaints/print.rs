@@ -12,7 +12,7 @@ use crate::store::typed;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
-use super::model::fmt_dt;
+use super::model::{fmt_dt, measures_words};
 
 #[component]
 pub fn PrintPage() -> impl IntoView {
@@ -76,7 +76,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
         <article class="record-sheet" data-testid="record-sheet">
             <header class="sheet-head">
                 <div class="sheet-branch">{branch.name.clone()} " (" {branch.code.clone()} ")"</div>
-                <h1 class="sheet-title">{t2("客户投诉处理记录表", "Customer complaint handling record")}</h1>
+                <h1 class="sheet-title">{t2("营业部客户投诉处理记录表", "Branch customer complaint handling record")}</h1>
                 <div class="sheet-meta">
                     <span>{t2("编号：", "No.: ")}<strong data-testid="sheet-case-no">{c.case_no.clone()}</strong></span>
                     <span>{t2("状态：", "Status: ")}{move || lang.get().t(status.zh(), status.en())}</span>
@@ -101,7 +101,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
                         <th>{l("事件地点", "Place of the event")}</th><td>{dash(&c.event_place)}</td>
                     </tr>
                     <tr>
-                        <th>{l("涉及员工", "Staff involved")}</th><td>{dash(&c.staff_involved.join("、"))}</td>
+                        <th>{l("涉及人员", "Staff involved")}</th><td>{dash(&c.staff_involved.join("、"))}</td>
                         <th>{l("受理人", "Received by")}</th><td>{received_by}</td>
                     </tr>
                     <tr>
@@ -181,8 +181,10 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                 <th>{l("回访验证结果", "Verification visit")}</th>
                                 <td colspan="3">{r.verification.as_ref().map(|v| {
                                     let ok = v.satisfied;
+                                    let measures = v.measures_effective;
                                     let rest = format!(" · {} · {} {}", fmt_dt(v.at), v.by.name, v.note);
-                                    view! { <span>{move || if ok { lang.get().t("满意", "Satisfied") } else { lang.get().t("不满意", "Not satisfied") }} {rest}</span> }
+                                    view! { <span>{move || if ok { lang.get().t("满意", "Satisfied") } else { lang.get().t("不满意", "Not satisfied") }}
+                                        {move || measures.map(|m| format!("{}{}", lang.get().t("；", "; "), measures_words(m, lang.get())))} {rest}</span> }
                                 })}</td>
                             </tr>
                         </tbody>

@@ -225,7 +225,7 @@ fn report_body(
         ),
         dimension(
             l,
-            ("涉及员工", "Staff involved"),
+            ("涉及人员", "Staff involved"),
             "staff",
             r.by_staff
                 .iter()
