@@ -130,7 +130,7 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await row(page, '王经理').getByTestId('staff-toggle').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await expect(page.locator('.notice')).toContainText('王经理已停用，已退出本设备');
-  await expect(row(page, '王经理')).toContainText('停用');
+  await expect(row(page, '王经理').getByTestId('staff-toggle')).toHaveText('启用');
   // Nor can he sign in again; the other manager reactivates him.
   await expect(page.locator('#device-staff option', { hasText: '王经理' })).toHaveCount(0);
   await signIn(page, '李强');
@@ -170,7 +170,8 @@ test('a deactivated supervisor is signed out (at start-up too) and cannot approv
   const lee = await page.locator('#device-staff option', { hasText: '李强' }).getAttribute('value');
   expect(lee).toMatch(/^staff:/);
   await row(page, '李强').getByTestId('staff-toggle').click();
-  await expect(row(page, '李强')).toContainText('停用');
+  // Saved (the row says 启用 now: 停用 was the button's own word before the click).
+  await expect(row(page, '李强').getByTestId('staff-toggle')).toHaveText('启用');
   // This device still names 李强 as its user, as one where he was signed in when the
   // deactivation arrived (by sync) would. Written while the app is not running on the page
   // (a plain file of the same origin is open): a running app re-reads its user after every
@@ -222,7 +223,7 @@ test('a second active staff member of the same name is refused in words, and the
   await expect(options).toHaveText(['— 请选择 —', '张敏（客服专员）', '李强（客服主管）', '王经理（客服经理）']);
   // Once the first 张敏 is deactivated, the name is free for someone else.
   await row(page, '张敏').getByTestId('staff-toggle').click();
-  await expect(row(page, '张敏')).toContainText('停用');
+  await expect(row(page, '张敏').getByTestId('staff-toggle')).toHaveText('启用');
   await tryAdd('张敏');
   await expect(page.locator('.notice')).toContainText('已添加 张敏');
   await expect(options).toHaveText(['— 请选择 —', '张敏（客服主管）', '李强（客服主管）', '王经理（客服经理）']);
