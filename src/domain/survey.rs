@@ -473,7 +473,8 @@ fn likert(id: &str, scale: &str, zh: &str, en: &str) -> Question {
 
 /// A ready-made survey for a securities branch: attitude, efficiency, professionalism,
 /// environment and overall satisfaction (Likert, grouped in scales), NPS and an optional
-/// comment. `id` is the record id to give it.
+/// comment. `id` is the record id to give it. Each scored item names what is rated, as the
+/// answers are degrees of satisfaction (非常不满意 … 非常满意), not of agreement.
 pub fn default_survey(id: &str) -> Survey {
     let scales = vec![
         Scale {
@@ -506,50 +507,45 @@ pub fn default_survey(id: &str) -> Survey {
         likert(
             "att_courtesy",
             "attitude",
-            "工作人员热情、礼貌",
-            "Staff were warm and courteous",
+            "工作人员的热情与礼貌",
+            "Staff warmth and courtesy",
         ),
         likert(
             "att_patience",
             "attitude",
-            "工作人员耐心倾听您的需求",
-            "Staff listened patiently to what you needed",
+            "工作人员倾听您需求时的耐心",
+            "Staff patience in listening to your needs",
         ),
-        likert(
-            "eff_wait",
-            "efficiency",
-            "等候时间可以接受",
-            "The waiting time was acceptable",
-        ),
+        likert("eff_wait", "efficiency", "等候时间", "The waiting time"),
         likert(
             "eff_speed",
             "efficiency",
-            "业务办理迅速、流程顺畅",
-            "Your business was handled quickly and smoothly",
+            "业务办理的速度与流畅",
+            "How quickly and smoothly your business was handled",
         ),
         likert(
             "pro_knowledge",
             "professionalism",
-            "工作人员业务熟练、解答准确",
-            "Staff knew their business and answered accurately",
+            "工作人员的业务熟练程度与解答的准确性",
+            "Staff knowledge and the accuracy of their answers",
         ),
         likert(
             "pro_risk",
             "professionalism",
-            "风险提示清楚、充分",
-            "Risks were explained clearly and fully",
+            "风险提示的清楚与充分",
+            "How clearly and fully risks were explained",
         ),
         likert(
             "env_clean",
             "environment",
-            "营业场所整洁、舒适",
-            "The branch was clean and comfortable",
+            "营业场所的整洁与舒适",
+            "The cleanliness and comfort of the branch",
         ),
         likert(
             "env_guidance",
             "environment",
-            "引导标识清楚、设施便利",
-            "Signs were clear and facilities convenient",
+            "引导标识与便民设施",
+            "Signs and facilities",
         ),
         likert(
             "overall",

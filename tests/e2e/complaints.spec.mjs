@@ -169,7 +169,11 @@ test('files a complaint and takes it through two rounds to closure, then prints 
 
   // Response, corrective action done, the verification visit: the customer is not satisfied.
   await switchTo(page, '张敏', caseUrl);
-  await act(page, 'respond', () => page.locator('#f-text').fill('已电话向客户致歉并说明整改安排。'));
+  await act(page, 'respond', async () => {
+    // Answered by any way in but the comment book (a way in only).
+    await expect(page.locator('#f-channel option')).toHaveText(['当面', '书信', '邮件', '电话', '互联网']);
+    await page.locator('#f-text').fill('已电话向客户致歉并说明整改安排。');
+  });
   await expect(page.getByTestId('case-status')).toHaveText('已反馈客户');
   await act(page, 'complete_corrective_action');
   await act(page, 'start_verification');

@@ -157,7 +157,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('q-att_courtesy')).toContainText('第1题为必答题，请作答');
   await page.getByTestId('cp-lang').click();
   await expect(page.locator('.cp-title')).toHaveText('Branch customer satisfaction survey');
-  await expect(page.getByTestId('q-att_courtesy')).toContainText('Staff were warm and courteous');
+  await expect(page.getByTestId('q-att_courtesy')).toContainText('Staff warmth and courtesy');
   // The error shown follows the switch too.
   await expect(page.getByTestId('q-att_courtesy').locator('.err')).toHaveText('Question 1 needs an answer');
   await page.getByTestId('cp-lang').click();
@@ -342,8 +342,11 @@ test('staff saving a new version while a phone is part-way through keeps the ans
   await answerDefault(page, { score: 4, nps: 9 });
   await expect(page.getByTestId('cp-thanks')).toBeVisible();
   await forgetAnswered(page, key);
-  // A customer's phone: three answered, at question 4.
+  // A customer's phone: three answered, at question 4. (Each item names what is rated, as
+  // the answers are degrees of satisfaction.)
   await open(page, `/s/${key}`);
+  await expect(page.getByTestId('q-att_courtesy')).toContainText('工作人员的热情与礼貌');
+  await expect(page.getByTestId('q-att_courtesy')).toContainText('非常满意');
   for (const [i, v] of [4, 2, 5].entries()) {
     await page.getByTestId(`a-${LIKERT[i]}-${v}`).click();
     await page.getByTestId('sf-next').click();

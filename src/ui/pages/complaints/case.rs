@@ -928,9 +928,10 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
         ActionKind::Respond => view! {
             <div class="fields">
                 <div class="field">
-                    <label for="f-channel">{t2("反馈方式", "Answered by")}</label>
+                    <label for="f-channel">{t2("反馈方式", "Answered via")}</label>
                     <select id="f-channel" prop:value=move || form.channel.get() on:change=move |ev| form.channel.set(event_target_value(&ev))>
-                        {Channel::ALL.into_iter().map(|x| view! {
+                        // The comment book (客户意见簿) is a way in, not a way to answer.
+                        {Channel::ALL.into_iter().filter(|x| *x != Channel::CommentBook).map(|x| view! {
                             <option value=slug(x) selected=move || form.channel.get() == slug(x)>{move || lang.get().t(x.zh(), x.en())}</option>
                         }).collect_view()}
                     </select>
