@@ -1252,6 +1252,17 @@ fn need_text(text: &str, field: &'static str) -> Result<(), ComplaintError> {
 }
 
 impl Complaint {
+    /// Whether `other` is this case as far as the case goes: equal but for the revision. A
+    /// revision that rewrote only what the record holds beside the case (its listed deadline,
+    /// for the lists) is the same case.
+    pub fn same_case(&self, other: &Complaint) -> bool {
+        let plain = |c: &Complaint| Complaint {
+            rev: None,
+            ..c.clone()
+        };
+        plain(self) == plain(other)
+    }
+
     /// The current round (1, 2, …).
     pub fn round(&self) -> u32 {
         self.current_round().number
@@ -2194,6 +2205,26 @@ mod tests {
         assert!(!is_plausible_email("a b@c.com"));
         assert!(!is_plausible_email("a@@c.com"));
         assert!(!is_plausible_email("a@c..com"));
+    }
+
+    #[test]
+    fn the_same_case_but_for_its_revision() {
+        let mut a = new_case("2026-09-30 10:00");
+        a.rev = Some("2-aaa".into());
+        let mut b = a.clone();
+        b.rev = Some("3-bbb".into());
+        assert!(
+            a.same_case(&b),
+            "only the revision differs (its listed deadline rewritten)"
+        );
+        b.apply(
+            Action::StartInvestigation,
+            &specialist(),
+            t("2026-09-30 10:05"),
+        )
+        .ok();
+        b.department = Some("另一部门".into());
+        assert!(!a.same_case(&b));
     }
 
     /// Approved, answered, its corrective action done, and the visit started.

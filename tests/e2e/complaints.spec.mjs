@@ -814,6 +814,33 @@ test('deadlines in a year whose official holiday notice is not entered are flagg
   await expect(note).toHaveCount(0);
 });
 
+test('a calendar edited in another tab while a step is open on a case: the step is saved, as only the case\'s listed deadline changed', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '吴女士', phone: '13800008888', narrative: '开户流程繁琐', category: 'service_attitude' });
+  const caseUrl = page.url();
+  const due = (await page.getByTestId('clock-investigation').locator('td').nth(1).innerText()).trim();
+  // The manager opens the next step here…
+  await asManager(page);
+  await page.goto(caseUrl);
+  await page.getByTestId('action-start_investigation').click();
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  // …and in another tab closes the branch on the day the investigation falls due: the case is
+  // saved again with its listed deadline moved, nothing else.
+  const other = await context.newPage();
+  await open(other, '/settings');
+  await showCalendarYear(other, due);
+  await other.locator('#cal-date').fill(due.slice(0, 10));
+  await other.locator('#cal-zh').fill('停业');
+  await other.getByRole('button', { name: '添加日期' }).click();
+  await expect(other.locator('.notice')).toContainText('1 件未办结投诉的处理时限已按新日历重新计算');
+  // The step goes through (before, it was refused as saved elsewhere, once).
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
+  await expect(page.getByTestId('action-error')).toHaveCount(0);
+});
+
 test('a search of the narrative over 2,100 cases says how far it has searched', async ({ page }) => {
   test.setTimeout(180_000);
   await importDocs(page, generatedCases(2100, 60_000));

@@ -57,6 +57,10 @@ struct ActionForm {
     /// The revision of the case the form was opened on: a save after the case was saved
     /// elsewhere (another tab, another device) is refused once, not applied over it.
     opened_on: RwSignal<OpenedOn>,
+    /// The case as the form was opened on it (not kept over a reload): a newer revision that
+    /// differs from it only where the record is not the case's (its listed deadline, rewritten
+    /// for a calendar edited elsewhere) is no reason to refuse the step.
+    opened_case: StoredValue<Option<Complaint>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
     /// The key the form is kept under now (this tab's, for the person and case shown).
@@ -87,6 +91,7 @@ impl ActionForm {
             index: RwSignal::new(String::new()),
             pin: RwSignal::new(String::new()),
             opened_on: RwSignal::new(OpenedOn::default()),
+            opened_case: StoredValue::new(None),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
             kept_at: StoredValue::new(String::new()),
@@ -99,6 +104,7 @@ impl ActionForm {
     fn open(&self, kind: ActionKind, c: &Complaint) {
         self.kind.set(Some(kind));
         self.opened_on.set(OpenedOn::new(c.rev.as_deref()));
+        self.opened_case.set_value(Some(c.clone()));
         self.error.set(None);
         self.text.set(String::new());
         self.satisfied.set(String::new());
@@ -471,8 +477,20 @@ pub fn CasePage() -> impl IntoView {
         // over what was saved there unseen. The case shown is the current one; confirming
         // again saves.
         let mut opened_on = form.opened_on.get_untracked();
-        let unchanged = opened_on.check(c.rev.as_deref());
+        let same_case = form.opened_case.with_value(|o| {
+            o.as_ref().is_some_and(|o| {
+                Complaint {
+                    rev: None,
+                    ..o.clone()
+                } == Complaint {
+                    rev: None,
+                    ..c.clone()
+                }
+            })
+        });
+        let unchanged = opened_on.check(c.rev.as_deref()) || same_case;
         form.opened_on.set(opened_on);
+        form.opened_case.set_value(Some(c.clone()));
         if !unchanged {
             let text = stale_words(lang_now);
             form.error.set(Some(text.clone()));
@@ -556,15 +574,34 @@ pub fn CasePage() -> impl IntoView {
                 }
                 return;
             }
-            let mut next = c;
             // The domain decides; its refusal reaches the user in words.
-            if let Err(e) = next.apply_by(action, &me, now_s()) {
-                form.busy.set(false);
-                form.error.set(Some(lang_now.s(e.zh(), e.en())));
-                return;
-            }
+            let step = |c: &Complaint| {
+                let mut next = c.clone();
+                next.apply_by(action.clone(), &me, now_s()).map(|()| next)
+            };
+            let mut next = match step(&c) {
+                Ok(next) => next,
+                Err(e) => {
+                    form.busy.set(false);
+                    form.error.set(Some(lang_now.s(e.zh(), e.en())));
+                    return;
+                }
+            };
             let cal = state.calendar.get_untracked();
-            let result = save_complaint(&s, &mut next, &cal).await;
+            let mut result = save_complaint(&s, &mut next, &cal).await;
+            // Saved meanwhile with only its listed deadline rewritten (a calendar edited in
+            // another tab, or the listing after a sync; the page may not have redrawn yet):
+            // the same step over that revision.
+            if let Err(StoreError::Conflict { .. }) = result {
+                if let Ok(now) = typed::load::<Complaint, _>(&s, &c.id).await {
+                    if now.same_case(&c) {
+                        if let Ok(again) = step(&now) {
+                            next = again;
+                            result = save_complaint(&s, &mut next, &cal).await;
+                        }
+                    }
+                }
+            }
             form.busy.set(false);
             match result {
                 Ok(()) => {
