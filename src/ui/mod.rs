@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
     i18n::remember_lang(state.lang.get_untracked());
     let phase = boot::boot(state);
     components::sync_status::provide_sync(phase);
+    components::sync_status::after_pull(relist_after_sync);
 
     view! {
         <Router>
@@ -253,9 +254,38 @@ fn relist_in_part() -> Result<Work, SplitLoaderError> {
     }))
 }
 
+thread_local! {
+    /// Relisting under way, and whether another sync ended meanwhile.
+    static RELISTING: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
+}
+
+/// After a sync cycle that brought something in: the deadlines of the cases (or the calendar)
+/// it brought are listed as this device's calendar gives them. One at a time; a cycle ending
+/// meanwhile runs it once more after.
+fn relist_after_sync() {
+    let (running, _) = RELISTING.get();
+    if running {
+        RELISTING.set((true, true));
+        return;
+    }
+    RELISTING.set((true, false));
+    leptos::task::spawn_local(async {
+        loop {
+            if let Err(e) = relist_arrivals().await {
+                state::app().warn(e);
+            }
+            if !RELISTING.get().1 {
+                break;
+            }
+            RELISTING.set((true, false));
+        }
+        RELISTING.set((false, false));
+    });
+}
+
 /// Lists the deadlines of the cases a sync brought in by this device's calendar (see
 /// `complaints::repo::relist_arrivals`); how many were rewritten, or the problem in words.
-pub async fn relist_arrivals() -> Result<usize, String> {
+async fn relist_arrivals() -> Result<usize, String> {
     let work = relist_in_part().await.map_err(|_| {
         state::app().lang.get_untracked().s(
             "未能载入投诉模块，期限将在下次同步后核对",

@@ -144,7 +144,9 @@ impl SyncCtx {
                 // Each time a cycle brought something in (the complaints part of the wasm is
                 // loaded for it then, not on a kiosk that only sends).
                 if s.phase == Phase::Synced && s.pulled > 0 {
-                    relist_after_sync();
+                    if let Some(f) = AFTER_PULL.get() {
+                        f();
+                    }
                 }
                 status.set(s)
             },
@@ -188,32 +190,15 @@ impl SyncCtx {
 }
 
 thread_local! {
-    /// Relisting under way, and whether another sync ended meanwhile.
-    static RELISTING: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
+    /// What runs after a cycle that brought something in (set by the app: see [`after_pull`]).
+    static AFTER_PULL: std::cell::Cell<Option<fn()>> = const { std::cell::Cell::new(None) };
 }
 
-/// After a sync cycle: the deadlines of the cases (or the calendar) it brought are listed as
-/// this device's calendar gives them (`repo::relist_arrivals`). One at a time; a cycle ending
-/// meanwhile runs it once more after.
-fn relist_after_sync() {
-    let (running, _) = RELISTING.get();
-    if running {
-        RELISTING.set((true, true));
-        return;
-    }
-    RELISTING.set((true, false));
-    leptos::task::spawn_local(async {
-        loop {
-            if let Err(e) = crate::ui::relist_arrivals().await {
-                app().warn(e);
-            }
-            if !RELISTING.get().1 {
-                break;
-            }
-            RELISTING.set((true, false));
-        }
-        RELISTING.set((false, false));
-    });
+/// Runs `f` after each sync cycle that brought something in. The app sets it when it mounts,
+/// so code of a part of the wasm that `f` reaches is not linked where the app is not mounted
+/// (the in-browser tests, which have no loader for the parts).
+pub fn after_pull(f: fn()) {
+    AFTER_PULL.set(Some(f));
 }
 
 /// "12:05" today, else "11-21 12:05".
