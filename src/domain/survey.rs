@@ -1113,6 +1113,39 @@ pub fn kiosk_state(config: &KioskConfig, cal: &WorkingCalendar, now: NaiveDateTi
     }
 }
 
+/// Why a kiosk is asleep at `now`, to say so on its screen (None: it is awake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsleepReason {
+    /// A date the staff closed the kiosk on.
+    ClosedDate,
+    /// A public holiday of the working calendar.
+    Holiday,
+    /// A weekend day that is neither a make-up working day nor in the opening hours.
+    DayOff,
+    /// Outside the opening hours of the day.
+    OutsideHours,
+}
+
+pub fn asleep_reason(
+    config: &KioskConfig,
+    cal: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Option<AsleepReason> {
+    if kiosk_state(config, cal, now) == KioskState::Awake {
+        return None;
+    }
+    let date = now.date();
+    Some(if config.closed_dates.contains(&date) {
+        AsleepReason::ClosedDate
+    } else if config.follow_calendar && cal.is_holiday(date) {
+        AsleepReason::Holiday
+    } else if config.follow_calendar && closed_by_calendar(cal, &config.opening_hours, date) {
+        AsleepReason::DayOff
+    } else {
+        AsleepReason::OutsideHours
+    })
+}
+
 /// Whether a new submission is allowed: at least `min_gap_secs` since the last one.
 /// A clock that went backwards (now before the last submission) refuses too.
 pub fn may_submit(
@@ -1831,6 +1864,42 @@ mod tests {
         assert_eq!(at(&saturdays, "2026-10-10 13:00:00"), KioskState::Asleep);
         // Sundays are not in its hours: asleep all the same.
         assert_eq!(at(&saturdays, "2026-10-18 10:00:00"), KioskState::Asleep);
+    }
+
+    #[test]
+    fn asleep_reasons() {
+        let cal = WorkingCalendar::china_official();
+        let at = |c: &KioskConfig, s: &str| {
+            asleep_reason(
+                c,
+                &cal,
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap(),
+            )
+        };
+        let mut c = KioskConfig::new("survey:a");
+        assert_eq!(at(&c, "2026-10-14 10:00:00"), None);
+        assert_eq!(
+            at(&c, "2026-10-14 18:00:00"),
+            Some(AsleepReason::OutsideHours)
+        );
+        assert_eq!(at(&c, "2026-10-01 10:00:00"), Some(AsleepReason::Holiday));
+        assert_eq!(at(&c, "2026-10-17 10:00:00"), Some(AsleepReason::DayOff));
+        c.closed_dates
+            .push(NaiveDate::from_ymd_opt(2026, 10, 14).unwrap());
+        assert_eq!(
+            at(&c, "2026-10-14 10:00:00"),
+            Some(AsleepReason::ClosedDate)
+        );
+        // Always awake: a Saturday is a day off when it follows the calendar, and awake
+        // otherwise.
+        let mut always = KioskConfig::new("survey:a");
+        always.opening_hours.clear();
+        assert_eq!(
+            at(&always, "2026-12-05 03:00:00"),
+            Some(AsleepReason::DayOff)
+        );
+        always.follow_calendar = false;
+        assert_eq!(at(&always, "2026-12-05 03:00:00"), None);
     }
 
     #[test]

@@ -315,9 +315,27 @@ test('outside opening hours the kiosk sleeps and shows the hours', async ({ page
   await startKiosk(page, { always: false });
   await expect(page.getByTestId('kiosk-asleep')).toBeVisible();
   await expect(page.getByTestId('kiosk-asleep')).toContainText('周一、周二、周三、周四、周五 09:00–17:00');
+  await expect(page.getByTestId('kiosk-asleep-why')).toHaveText('现在不在服务时间内。');
   await expect(page.getByTestId('kiosk-begin')).toHaveCount(0);
   // Monday morning it wakes up by itself.
   await page.clock.setFixedTime(new Date(2026, 10, 30, 9, 30, 0));
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+});
+
+test('an always-awake kiosk that follows the working calendar sleeps at the weekend and says so', async ({ page }) => {
+  // Saturday 2026-12-05, 10:00: no make-up working day.
+  await page.clock.setFixedTime(new Date(2026, 11, 5, 10, 0, 0));
+  await startKiosk(page, { always: true, calendar: 'as-is' });
+  const asleep = page.getByTestId('kiosk-asleep');
+  await expect(asleep).toBeVisible();
+  await expect(page.getByTestId('kiosk-asleep-why')).toHaveText('今天是休息日。');
+  // The hours say what "always" means here, not an empty list.
+  await expect(asleep.locator('li')).toHaveText(['工作日全天', '法定节假日休息']);
+  await page.locator('.kiosk-lang').click();
+  await expect(page.getByTestId('kiosk-asleep-why')).toHaveText('Today is a day off.');
+  await expect(asleep.locator('li')).toHaveText(['Working days, all day', 'Closed on public holidays']);
+  // Monday, at any hour, it is awake.
+  await page.clock.setFixedTime(new Date(2026, 11, 7, 6, 30, 0));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
 });
 
@@ -476,6 +494,7 @@ test('on a public holiday of the working calendar the kiosk sleeps, and wakes on
   await page.clock.setFixedTime(new Date(2026, 9, 1, 10, 0, 0));
   await startKiosk(page, { always: false, calendar: 'as-is' });
   await expect(page.getByTestId('kiosk-asleep')).toBeVisible();
+  await expect(page.getByTestId('kiosk-asleep-why')).toHaveText('今天是法定节假日。');
   await expect(page.getByTestId('kiosk-begin')).toHaveCount(0);
   // Thursday 2026-10-08, a working day again.
   await page.clock.setFixedTime(new Date(2026, 9, 8, 9, 30, 0));
@@ -538,6 +557,8 @@ test('a kiosk locked to a survey that stops collecting says it has ended, set-up
       await kiosk.page.locator('#kiosk-survey').selectOption(`survey:${key}`);
       await kiosk.page.locator('#kiosk-gap').fill('0');
       await kiosk.page.locator('#kiosk-always').check();
+      // Awake whatever day the test runs on.
+      await kiosk.page.locator('#kiosk-calendar').uncheck();
       await kiosk.page.getByTestId('kiosk-start').click();
       await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible();
     };

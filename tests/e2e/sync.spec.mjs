@@ -611,7 +611,8 @@ async function createSurvey(page) {
 
 /** On a staff device syncing with `peer`: creates the ready-made survey and waits until it is
  *  published to the responses database; then sets up a tablet as README says (the survey
- *  from its link, sync as a kiosk, kiosk mode with no gap and a 1 s thank-you). */
+ *  from its link, sync as a kiosk, kiosk mode with no gap, a 1 s thank-you, and
+ *  awake on any day). */
 async function staffAndKiosk(browser, server, peer) {
   const staff = await device(browser, server);
   await connect(staff.page, peer, { responsesDb: RESPONSES });
@@ -633,6 +634,8 @@ async function staffAndKiosk(browser, server, peer) {
   await kiosk.page.locator('#kiosk-gap').fill('0');
   await kiosk.page.locator('#kiosk-thanks').fill('1');
   await kiosk.page.locator('#kiosk-always').check();
+  // Awake whatever day the test runs on (the working calendar would close it at weekends).
+  await kiosk.page.locator('#kiosk-calendar').uncheck();
   await kiosk.page.getByTestId('kiosk-start').click();
   await expect(kiosk.page).toHaveURL(/\/kiosk\/(?!setup$)[0-9A-Za-z]+$/);
   return { staff, kiosk, key };

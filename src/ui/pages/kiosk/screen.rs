@@ -15,8 +15,8 @@ use leptos::task::spawn_local;
 
 use crate::domain::staff::Staff;
 use crate::domain::survey::{
-    kiosk_state, submit_wait_secs, Channel, KioskState, OpeningHours, PartialPolicy, Survey,
-    SurveyResponse,
+    asleep_reason, kiosk_state, submit_wait_secs, AsleepReason, Channel, KioskState, OpeningHours,
+    PartialPolicy, Survey, SurveyResponse,
 };
 use crate::store::typed;
 use crate::sync::config::Mode;
@@ -378,10 +378,37 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         match (phase.get(), survey.get()) {
             (_, None) => view! { <div class="kiosk-center"><div class="spinner" aria-hidden="true"></div></div> }.into_any(),
             (Phase::Asleep, _) => {
-                let lines = move || hours_lines(&config.get_value().opening_hours, lang.get().is_zh());
+                let lines = move || {
+                    let cfg = config.get_value();
+                    let zh = lang.get().is_zh();
+                    let mut lines = hours_lines(&cfg.opening_hours, zh);
+                    if lines.is_empty() {
+                        lines.push(if cfg.follow_calendar {
+                            lang.get().t("工作日全天", "Working days, all day")
+                        } else {
+                            lang.get().t("每天全天", "Every day, all day")
+                        }.to_string());
+                    }
+                    if cfg.follow_calendar {
+                        lines.push(lang.get().t("法定节假日休息", "Closed on public holidays").to_string());
+                    }
+                    lines
+                };
+                // Why it sleeps now, read again on each tick of the kiosk's clock.
+                let why = move || {
+                    let cal = state.calendar.get();
+                    let l = lang.get();
+                    match asleep_reason(&config.get_value(), &cal, clock.get()) {
+                        Some(AsleepReason::Holiday) => l.t("今天是法定节假日。", "Today is a public holiday."),
+                        Some(AsleepReason::DayOff) => l.t("今天是休息日。", "Today is a day off."),
+                        Some(AsleepReason::ClosedDate) => l.t("今天暂停服务。", "Closed today."),
+                        Some(AsleepReason::OutsideHours) | None => l.t("现在不在服务时间内。", "It is outside opening hours now."),
+                    }
+                };
                 view! {
                     <div class="kiosk-center kiosk-asleep" data-testid="kiosk-asleep">
                         <h1>{t2("暂停服务", "Closed for now")}</h1>
+                        <p data-testid="kiosk-asleep-why">{why}</p>
                         <p>{t2("欢迎在服务时间内为我们评价。", "You are welcome to rate our service during opening hours.")}</p>
                         <h2>{t2("服务时间", "Opening hours")}</h2>
                         <ul class="kiosk-hours-list">
