@@ -118,6 +118,9 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   await expect(page.getByTestId('customer-form')).toHaveCount(0);
   await open(page, '/care');
   await expect(tasks).toHaveCount(0);
+  // Withdrawn in the database, not only left out of the list (leaving the page sooner would
+  // leave them for its next opening).
+  await expect(page.locator('.notice')).toContainText('2 项因客户资料或设置变更不再适用，已撤销');
   await open(page, `/customers/${CUSTOMER_ID}`);
   await expect(page.getByTestId('timeline-care')).toHaveCount(0);
 });

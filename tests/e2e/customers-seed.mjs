@@ -7,19 +7,20 @@ import { expect, open, tmpPath } from './fixtures.mjs';
 export const CUSTOMER_ID = 'customer:01E2E0000000000000000001';
 
 const pad = (n) => String(n).padStart(2, '0');
-/** Month-day of today + `days`, in the given year (the browser's local date). */
-function shifted(year, days) {
+/** The date `years` years before today + `days` (the browser's local date): its yearly return
+ *  falls `days` from today, `years` years on, also across a year's end. */
+function shifted(years, days) {
   const d = new Date();
   d.setDate(d.getDate() + days);
-  return `${year}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${d.getFullYear() - years}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 export function seedDocs() {
   return [
     {
       _id: CUSTOMER_ID, type: 'customer', kind: 'Individual', name: '周杰', tier: 'Vip', value: 'High',
-      lifecycle: 'Existing', account_no: '330000000001', account_opened: shifted(2019, 3),
-      birthday: shifted(1980, 5), branch: 'BR01', phone: '13988887777', stage: 'in_sale',
+      lifecycle: 'Existing', account_no: '330000000001', account_opened: shifted(7, 3),
+      birthday: shifted(46, 5), branch: 'BR01', phone: '13988887777', stage: 'in_sale',
     },
     {
       _id: 'customer:01E2E0000000000000000002', type: 'customer', kind: 'Individual', name: '吴新', tier: 'New',

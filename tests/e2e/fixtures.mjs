@@ -3,7 +3,37 @@
 import { test as base, expect } from '@playwright/test';
 import { startServer, servedByWorker } from './serve.mjs';
 
+/** KEFU_E2E_NOW (a local date and time, e.g. 2026-12-06T10:00): the suites run as on another
+ *  day (a weekend, a holiday, a year's end). The clocks of the test (Date in this worker) and of
+ *  every page it opens start there together and run on, over reloads too. A test that sets a
+ *  page's clock itself still does. */
+const NOW = process.env.KEFU_E2E_NOW ? new Date(process.env.KEFU_E2E_NOW) : null;
+if (NOW && Number.isNaN(NOW.getTime())) throw new Error(`KEFU_E2E_NOW is not a date: ${process.env.KEFU_E2E_NOW}`);
+const OFFSET = NOW ? NOW.getTime() - Date.now() : 0;
+/** Moves `Date` (now and `new Date()`) by `offset` ms; run in this worker and in each page. */
+function shiftDate(offset) {
+  const RealDate = Date;
+  globalThis.Date = class extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(RealDate.now() + offset);
+      else super(...args);
+    }
+    static now() { return RealDate.now() + offset; }
+  };
+}
+if (NOW) shiftDate(OFFSET);
+const shifted = async (context) => {
+  if (NOW) await context.addInitScript(shiftDate, OFFSET);
+  return context;
+};
+
 export const test = base.extend({
+  browser: [async ({ browser }, use) => {
+    // Every context, the test's default one too, is made by browser.newContext.
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (options) => shifted(await newContext(options));
+    await use(browser);
+  }, { scope: 'worker' }],
   server: async ({}, use) => {
     const s = await startServer();
     await use(s);

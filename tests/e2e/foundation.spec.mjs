@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import path from 'node:path';
 import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
-import { addStaff, chooseStaff, signIn } from './helpers.mjs';
+import { addStaff, chooseStaff, showCalendarYear, signIn } from './helpers.mjs';
 import { startServer, root as distRoot } from './serve.mjs';
 
 test('switches to English and back, and remembers it', async ({ page }) => {
@@ -291,15 +291,33 @@ test('settings show whether storage is persistent and how much is used', async (
   await expect(page.getByTestId('persisted')).toHaveText(/^(已授予|未授予)$/);
 });
 
+/** A Wednesday at least `days` days from today (before it when negative), as YYYY-MM-DD, that
+ *  the calendar on the page does not list yet (not a holiday already). */
+async function freeWednesday(page, days) {
+  const pad = (n) => String(n).padStart(2, '0');
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  while (d.getDay() !== 3) d.setDate(d.getDate() + (days < 0 ? -1 : 1));
+  for (;;) {
+    const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    await showCalendarYear(page, text);
+    if (await page.getByTestId('cal-days').locator('tr', { hasText: text }).count() === 0) return text;
+    d.setDate(d.getDate() + (days < 0 ? -7 : 7));
+  }
+}
+
 test('the working-day calendar is edited in settings and kept', async ({ page }) => {
   await open(page, '/settings');
   const days = page.getByTestId('cal-days');
-  await expect(page.getByTestId('cal-year')).toHaveText('2026');
+  // It opens on this year.
+  await expect(page.getByTestId('cal-year')).toHaveText(String(new Date().getFullYear()));
   // The shipped 2026 table: National Day and its make-up working day.
+  await showCalendarYear(page, '2026-10-01');
   await expect(days).toContainText('2026-10-01');
   await expect(days).toContainText('国庆节');
-  // A make-up working day must fall on a weekend.
-  await page.locator('#cal-date').fill('2026-12-30');
+  // A make-up working day must fall on a weekend (a Wednesday some weeks ahead).
+  const ahead = await freeWednesday(page, 21);
+  await page.locator('#cal-date').fill(ahead);
   await page.locator('#cal-kind').selectOption('makeup');
   await page.locator('#cal-zh').fill('测试调休');
   await page.getByRole('button', { name: '添加日期' }).click();
@@ -308,25 +326,27 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   await page.locator('#cal-kind').selectOption('holiday');
   await page.locator('#cal-zh').fill('营业部停业');
   await page.getByRole('button', { name: '添加日期' }).click();
-  await expect(days).toContainText('2026-12-30');
+  await expect(days).toContainText(ahead);
   await expect(days).toContainText('营业部停业');
   await page.reload();
+  await showCalendarYear(page, ahead);
   await expect(page.getByTestId('cal-days')).toContainText('营业部停业');
   // Removing it.
   await page.getByTestId('cal-days').locator('tr', { hasText: '营业部停业' }).getByRole('button', { name: '删除' }).click();
   await expect(page.getByTestId('cal-days')).not.toContainText('营业部停业');
 
   // A day already past changes past deadlines and a month's report: it asks first.
-  await page.locator('#cal-date').fill('2026-01-05');
+  const before = await freeWednesday(page, -14);
+  await page.locator('#cal-date').fill(before);
   await page.locator('#cal-zh').fill('补录停业');
   await page.getByRole('button', { name: '添加日期' }).click();
   const past = page.getByTestId('cal-past');
-  await expect(past).toContainText('2026-01-05 已经过去');
+  await expect(past).toContainText(`${before} 已经过去`);
   await expect(past).toContainText('月度报告');
   await past.getByRole('button', { name: '取消' }).click();
   await expect(past).toHaveCount(0);
   await expect(page.getByTestId('cal-days')).not.toContainText('补录停业');
-  await page.locator('#cal-date').fill('2026-01-05');
+  await page.locator('#cal-date').fill(before);
   await page.locator('#cal-zh').fill('补录停业');
   await page.getByRole('button', { name: '添加日期' }).click();
   await past.getByTestId('cal-past-confirm').click();
@@ -335,14 +355,14 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   const log = page.getByTestId('cal-changes');
   await log.locator('summary').click();
   await expect(log.locator('li')).toHaveCount(3);
-  await expect(log.locator('li').first()).toContainText('2026-01-05 → 放假');
-  await expect(log.locator('li').nth(1)).toContainText('2026-12-30 → 删除');
+  await expect(log.locator('li').first()).toContainText(`${before} → 放假`);
+  await expect(log.locator('li').nth(1)).toContainText(`${ahead} → 删除`);
 });
 
 test('a year without its holiday notice counts the law\'s holidays, listed; marking the notice entered is asked, logged and undone', async ({ page }) => {
   await open(page, '/settings');
   const days = page.getByTestId('cal-days');
-  await expect(page.getByTestId('cal-year')).toHaveText('2026');
+  await showCalendarYear(page, '2026-01-01');
   await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);
   await page.getByRole('button', { name: '下一年' }).click();
   await expect(page.getByTestId('cal-year')).toHaveText('2027');
@@ -366,7 +386,7 @@ test('a year without its holiday notice counts the law\'s holidays, listed; mark
   await expect(days.getByTestId('cal-by-law')).toHaveCount(0);
   await expect(days).toContainText('2027-02-09');
   await page.reload();
-  await page.getByRole('button', { name: '下一年' }).click();
+  await showCalendarYear(page, '2027-01-01');
   await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);
   const log = page.getByTestId('cal-changes');
   await log.locator('summary').click();

@@ -237,7 +237,7 @@ pub fn CalendarSection() -> impl IntoView {
                 <strong data-testid="cal-year">{move || year.get()}</strong>
                 <button type="button" on:click=move |_| year.update(|y| *y += 1) aria-label=t2("下一年", "Next year")>"›"</button>
                 {move || (!covered()).then(|| view! {
-                    <span class="badge warn" data-testid="cal-not-entered">{t2("本年度尚未录入官方放假安排", "This year's official holiday notice has not been entered")}</span>
+                    <span class="badge warn long" data-testid="cal-not-entered">{t2("本年度尚未录入官方放假安排", "This year's official holiday notice has not been entered")}</span>
                 })}
             </div>
             {move || if covered() {
