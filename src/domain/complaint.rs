@@ -161,12 +161,20 @@ impl Responsibility {
             }
         }
     }
-    /// Whether the finding obliges corrective actions (整改措施).
+    /// Whether the finding obliges corrective actions (整改措施): every finding of some
+    /// responsibility of ours, escalated or not (002 第四章2: 对我方有责任的部分加以整改).
     pub fn requires_corrective_actions(self) -> bool {
         matches!(
             self,
-            Responsibility::OursSerious | Responsibility::OursPartial
+            Responsibility::OursSerious
+                | Responsibility::OursPartial
+                | Responsibility::BeyondAuthority
         )
+    }
+    /// Whether the finding is reported beyond the branch, to whom to be said (002 第四章4:
+    /// 与有关部门进行沟通、处理，并将相关情况报告公司分管领导).
+    pub fn escalates(self) -> bool {
+        self == Responsibility::BeyondAuthority
     }
 }
 
@@ -368,6 +376,10 @@ pub struct Round {
     pub opinion: Option<String>,
     #[serde(default)]
     pub corrective_actions: Vec<CorrectiveAction>,
+    /// A finding beyond the branch's authority: the departments and the firm's leader in
+    /// charge it was reported to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_to: Option<String>,
     /// How many times the opinion was submitted for approval in this round.
     #[serde(default)]
     pub submissions: u32,
@@ -393,6 +405,7 @@ impl Round {
             responsibility: None,
             opinion: None,
             corrective_actions: Vec::new(),
+            escalated_to: None,
             submissions: 0,
             submitted_by: None,
             approvals: Vec::new(),
@@ -869,6 +882,10 @@ pub enum Action {
         responsibility: Responsibility,
         opinion: String,
         corrective_actions: Vec<CorrectiveAction>,
+        /// To whom a finding beyond the branch's authority was reported (required then,
+        /// dropped otherwise).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        escalated_to: String,
     },
     /// Approve at the actor's level: supervisor first, then manager.
     Approve {
@@ -1223,6 +1240,7 @@ fn field_zh(field: &str) -> &'static str {
         "findings" => "调查结果",
         "opinion" => "处理意见",
         "corrective_actions" => "整改措施",
+        "escalated_to" => "上报对象",
         "why" => "原因",
         "content" => "反馈内容",
         "note" => "回访记录",
@@ -1236,6 +1254,7 @@ fn field_en(field: &str) -> &'static str {
         "findings" => "Findings",
         "opinion" => "Opinion",
         "corrective_actions" => "Corrective action",
+        "escalated_to" => "Reported to",
         "why" => "Reason",
         "content" => "Response",
         "note" => "Visit note",
@@ -1556,8 +1575,12 @@ impl Complaint {
                 responsibility,
                 opinion,
                 corrective_actions,
+                escalated_to,
             } => {
                 need_text(&opinion, "opinion")?;
+                if responsibility.escalates() {
+                    need_text(&escalated_to, "escalated_to")?;
+                }
                 let received = self.received_at.date();
                 for (i, a) in corrective_actions.iter().enumerate() {
                     need_text(&a.description, "corrective_actions")?;
@@ -1572,6 +1595,9 @@ impl Complaint {
                 round.responsibility = Some(responsibility);
                 round.opinion = Some(opinion.trim().to_string());
                 round.corrective_actions = corrective_actions;
+                round.escalated_to = responsibility
+                    .escalates()
+                    .then(|| escalated_to.trim().to_string());
                 round.submissions += 1;
                 round.submitted_by = Some(by.clone());
                 self.status = Status::AwaitingApproval;
@@ -2065,6 +2091,7 @@ mod tests {
                 responsibility: Responsibility::OursPartial,
                 opinion: "致歉并优化叫号流程".into(),
                 corrective_actions: vec![CorrectiveAction::new("升级叫号系统", "运营部", None)],
+                escalated_to: String::new(),
             },
             &s,
             t(at),
@@ -2697,6 +2724,7 @@ mod tests {
                 responsibility: Responsibility::NotOurs,
                 opinion: "解释收费依据".into(),
                 corrective_actions: vec![],
+                escalated_to: String::new(),
             },
             &sup,
             t("2026-09-30 10:08"),
@@ -2793,6 +2821,7 @@ mod tests {
                 responsibility: Responsibility::OursPartial,
                 opinion: "致歉；两周内升级叫号系统".into(),
                 corrective_actions: vec![CorrectiveAction::new("升级叫号系统", "运营部", None)],
+                escalated_to: String::new(),
             },
             &specialist(),
             t("2026-09-30 13:00"),
@@ -2865,7 +2894,8 @@ mod tests {
                 Action::SubmitOpinion {
                     responsibility: Responsibility::NotOurs,
                     opinion: "x".into(),
-                    corrective_actions: vec![]
+                    corrective_actions: vec![],
+                    escalated_to: String::new(),
                 },
                 &s,
                 at
@@ -2885,7 +2915,8 @@ mod tests {
                 Action::SubmitOpinion {
                     responsibility: Responsibility::OursSerious,
                     opinion: "道歉".into(),
-                    corrective_actions: vec![]
+                    corrective_actions: vec![],
+                    escalated_to: String::new(),
                 },
                 &s,
                 at
@@ -2902,7 +2933,42 @@ mod tests {
                 CorrectiveAction::new("培训", "客服部", day("2026-09-30")),
                 CorrectiveAction::new("整改", "合规部", day(due_second)),
             ],
+            escalated_to: String::new(),
         };
+        // A finding beyond the branch's authority (002 第四章4) is partly ours: it needs its
+        // corrective actions, and says whom it was reported to; another finding keeps no
+        // such line.
+        let escalated = |actions: Vec<CorrectiveAction>, to: &str| Action::SubmitOpinion {
+            responsibility: Responsibility::BeyondAuthority,
+            opinion: "致歉，报总部".into(),
+            corrective_actions: actions,
+            escalated_to: to.into(),
+        };
+        let fix = || vec![CorrectiveAction::new("优化开户流程", "运营管理部", None)];
+        assert_eq!(
+            c.clone().apply(escalated(vec![], "分管领导"), &s, at),
+            Err(ComplaintError::CorrectiveActionsRequired)
+        );
+        assert_eq!(
+            c.clone().apply(escalated(fix(), "  "), &s, at),
+            Err(ComplaintError::EmptyText {
+                field: "escalated_to"
+            })
+        );
+        let mut up = c.clone();
+        up.apply(escalated(fix(), " 公司分管领导、运营管理部 "), &s, at)
+            .unwrap();
+        assert_eq!(
+            up.current_round().escalated_to.as_deref(),
+            Some("公司分管领导、运营管理部")
+        );
+        let mut not_up = c.clone();
+        let mut plain = opinion("2026-10-09");
+        if let Action::SubmitOpinion { escalated_to, .. } = &mut plain {
+            *escalated_to = "多余".into();
+        }
+        not_up.apply(plain, &s, at).unwrap();
+        assert_eq!(not_up.current_round().escalated_to, None);
         let e = c.apply(opinion("2020-01-01"), &s, at).unwrap_err();
         assert_eq!(e, ComplaintError::CorrectiveDueBeforeReceipt(1));
         assert!(e.zh().contains("第 2 项") && e.en().contains("action 2"));
@@ -2954,6 +3020,7 @@ mod tests {
                     CorrectiveAction::new("一", "运营部", None),
                     CorrectiveAction::new("二", "运营部", None),
                 ],
+                escalated_to: String::new(),
             },
             &s,
             at,
@@ -3134,7 +3201,8 @@ mod tests {
                 Action::SubmitOpinion {
                     responsibility: Responsibility::NotOurs,
                     opinion: "x".into(),
-                    corrective_actions: vec![]
+                    corrective_actions: vec![],
+                    escalated_to: String::new(),
                 },
                 &specialist(),
                 t("2026-10-08 11:00")

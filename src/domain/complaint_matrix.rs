@@ -50,6 +50,7 @@ fn action(kind: ActionKind) -> Action {
             responsibility: Responsibility::OursSerious,
             opinion: "向客户致歉并整改".into(),
             corrective_actions: vec![CorrectiveAction::new("柜台人员培训", "李四", None)],
+            escalated_to: String::new(),
         },
         K::Approve => Action::Approve {
             comment: "同意".into(),

@@ -211,6 +211,9 @@ fn round_text(r: &Json, zh: bool) -> String {
     if let Some(x) = r.get("responsibility").and_then(parse::<Responsibility>) {
         add("责任认定", "Responsibility", pick(zh, x.zh(), x.en()));
     }
+    if let Some(s) = text(r, "escalated_to") {
+        add("上报对象", "Reported to", s.to_string());
+    }
     if let Some(s) = text(r, "opinion") {
         add("处理意见", "Opinion", s.to_string());
     }
@@ -503,6 +506,11 @@ mod tests {
             r.contains("回访结果：满意") && r.contains("整改措施：未落实或未达预期"),
             "{r}"
         );
+        let mut up = rounds.clone();
+        up[0]["responsibility"] = json!("beyond_authority");
+        up[0]["escalated_to"] = json!("运营管理部、分管领导");
+        let r = value_text(co, "rounds", Some(&up), false);
+        assert!(r.contains("Reported to: 运营管理部、分管领导"), "{r}");
         let who = json!({"name": "周杰", "phone": "13700001111", "email": "", "address": ""});
         assert_eq!(
             value_text(co, "complainant", Some(&who), true),

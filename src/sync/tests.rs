@@ -2270,6 +2270,7 @@ fn saving_a_complaint_keeps_the_fields_a_newer_version_wrote_inside_known_ones()
                 .iter()
                 .map(|a| CorrectiveAction::new(a, "运营部", None))
                 .collect(),
+            escalated_to: String::new(),
         };
         let findings = Action::RecordFindings {
             findings: "叫号系统故障".into(),

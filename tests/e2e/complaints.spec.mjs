@@ -291,6 +291,41 @@ test('the visit checks the corrective measures: not carried out or not working, 
   await expect(page.getByTestId('case-round')).toHaveText('第 2 轮处理');
 });
 
+test('a finding beyond the branch\'s authority says whom it was reported to and still needs its corrective actions', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '钱女士', phone: '13811114444', narrative: '开户审核流程过长，营业部无法加快。', category: 'account_handling' });
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('审核在总部集中进行，营业部有解释不到位之处。'));
+  // 002 第四章4: partly ours, the fix needs head office; reported to the departments and the
+  // firm's leader in charge. The field shows only for that finding.
+  await page.getByTestId('action-submit_opinion').click();
+  await expect(page.locator('#f-escalated')).toBeHidden();
+  await page.locator('#f-responsibility').selectOption('beyond_authority');
+  await expect(page.locator('#f-escalated')).toBeVisible();
+  await page.locator('#f-text').fill('向客户解释并致歉，报总部优化审核流程。');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('“上报对象”不能为空');
+  await page.locator('#f-escalated').fill('运营管理部、分管副总裁');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toHaveText('认定我方有责任时，须至少制定一项整改措施');
+  await page.getByTestId('add-corrective').click();
+  await page.locator('#f-ca-desc-0').fill('营业部加强开户流程解释');
+  await page.locator('#f-ca-owner-0').fill('客服部');
+  // What was typed survives a reload.
+  await page.reload();
+  await expect(page.locator('#f-escalated')).toHaveValue('运营管理部、分管副总裁');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await expect(page.getByTestId('round-1-escalated')).toHaveText('上报对象运营管理部、分管副总裁');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('round-1-escalated')).toContainText('Reported to');
+  await page.getByTestId('lang-switch').click();
+  await page.getByTestId('print-link').click();
+  await expect(page.getByTestId('print-escalated')).toContainText('运营管理部、分管副总裁');
+});
+
 test('an unsatisfied visit is final: the case page offers only the reopening, not a second visit record nor closing', async ({ page }) => {
   test.setTimeout(120_000);
   await setUpStaff(page);

@@ -41,6 +41,8 @@ struct ActionForm {
     severity: RwSignal<String>,
     department: RwSignal<String>,
     responsibility: RwSignal<String>,
+    /// To whom a finding beyond the branch's authority was reported.
+    escalated: RwSignal<String>,
     channel: RwSignal<String>,
     satisfied: RwSignal<String>,
     /// Whether the corrective measures were carried out and worked ("yes", "no", "" unsaid).
@@ -83,6 +85,7 @@ impl ActionForm {
             severity: RwSignal::new(String::new()),
             department: RwSignal::new(String::new()),
             responsibility: RwSignal::new(String::new()),
+            escalated: RwSignal::new(String::new()),
             channel: RwSignal::new(slug(Channel::Phone)),
             satisfied: RwSignal::new(String::new()),
             measures: RwSignal::new(String::new()),
@@ -109,6 +112,7 @@ impl ActionForm {
         self.text.set(String::new());
         self.satisfied.set(String::new());
         self.measures.set(String::new());
+        self.escalated.set(String::new());
         self.pin.set(String::new());
         match kind {
             ActionKind::Classify => {
@@ -127,6 +131,8 @@ impl ActionForm {
                 self.text.set(r.opinion.clone().unwrap_or_default());
                 self.responsibility
                     .set(r.responsibility.map(slug).unwrap_or_default());
+                self.escalated
+                    .set(r.escalated_to.clone().unwrap_or_default());
                 self.corrective.set(
                     r.corrective_actions
                         .iter()
@@ -215,6 +221,7 @@ impl ActionForm {
                     )?,
                     opinion: text,
                     corrective_actions: actions,
+                    escalated_to: self.escalated.get_untracked(),
                 }
             }
             ActionKind::Approve => Action::Approve { comment: text },
@@ -272,6 +279,7 @@ struct ActionDraft {
     severity: String,
     department: String,
     responsibility: String,
+    escalated: String,
     channel: String,
     satisfied: String,
     measures: String,
@@ -291,6 +299,7 @@ impl ActionForm {
             severity: self.severity.get(),
             department: self.department.get(),
             responsibility: self.responsibility.get(),
+            escalated: self.escalated.get(),
             channel: self.channel.get(),
             satisfied: self.satisfied.get(),
             measures: self.measures.get(),
@@ -307,6 +316,7 @@ impl ActionForm {
         self.severity.set(d.severity);
         self.department.set(d.department);
         self.responsibility.set(d.responsibility);
+        self.escalated.set(d.escalated);
         if !d.channel.is_empty() {
             self.channel.set(d.channel);
         }
@@ -940,6 +950,12 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
                         }).collect_view()}
                     </select>
                 </div>
+                // Hidden, not re-created: typing must not redraw the field.
+                <div class="field wide" hidden=move || form.responsibility.get() != slug(Responsibility::BeyondAuthority)>
+                    <label for="f-escalated">{t2("上报对象（有关部门、公司分管领导）", "Reported to (departments, the firm's leader in charge)")}</label>
+                    <input id="f-escalated" bind:value=form.escalated maxlength="200"
+                        placeholder=move || lang.get().t("例如：运营管理部、分管副总裁", "e.g. Operations Management, the vice-president in charge")/>
+                </div>
                 {textarea("处理意见", "Handling opinion")}
                 <div class="field wide">
                     <span class="label">{t2("整改措施", "Corrective actions")}</span>
@@ -1107,6 +1123,9 @@ fn RoundView(r: Round) -> impl IntoView {
                 <div class="kv wide"><dt>{t2("调查核实情况", "Findings")}</dt><dd>{text(&r.findings)}</dd></div>
                 <div class="kv"><dt>{t2("责任认定", "Responsibility")}</dt>
                     <dd>{move || responsibility.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</dd></div>
+                {r.escalated_to.clone().map(|to| view! {
+                    <div class="kv wide" data-testid=format!("round-{n}-escalated")><dt>{t2("上报对象", "Reported to")}</dt><dd>{to}</dd></div>
+                })}
                 <div class="kv wide"><dt>{t2("处理意见", "Opinion")}</dt><dd>{text(&r.opinion)}</dd></div>
             </dl>
             {(!r.corrective_actions.is_empty()).then(|| view! {

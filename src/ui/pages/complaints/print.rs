@@ -147,6 +147,9 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                 <th>{l("责任认定", "Responsibility finding")}</th>
                                 <td colspan="3">{move || responsibility.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("")}</td>
                             </tr>
+                            {r.escalated_to.clone().map(|to| view! {
+                                <tr data-testid="print-escalated"><th>{l("上报对象", "Reported to")}</th><td colspan="3">{to}</td></tr>
+                            })}
                             <tr class="tall"><th>{l("处理意见", "Handling opinion")}</th><td colspan="3">{text(&r.opinion)}</td></tr>
                             <tr>
                                 <th>{l("整改措施", "Corrective actions")}</th>
