@@ -426,6 +426,9 @@ test('the quick capture keeps a draft across a close and a reload until it is sa
   };
   await openForm();
   await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
+  // A new demand is due in 7 working days unless changed (004: 问题处理应在7个工作日内完成).
+  await expect(dlg.locator('#dm-due')).toHaveValue('7');
+  await expect(dlg.getByTestId('due-hint')).toContainText('问题处理应在7个工作日内完成');
   await dlg.locator('#dm-desc').fill('客户要求调整融资融券额度，说明很长的一段话');
   await dlg.locator('#dm-kind').selectOption('1');
   await dlg.locator('#dm-urgency').selectOption('5');
@@ -450,6 +453,7 @@ test('the quick capture keeps a draft across a close and a reload until it is sa
   await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
   await expect(dlg.locator('#dm-desc')).toHaveValue('');
   await expect(dlg.locator('#dm-urgency')).toHaveValue('3');
+  await expect(dlg.locator('#dm-due')).toHaveValue('7');
   await page.keyboard.press('Escape');
   await expect(dlg).toHaveCount(0);
   await openForm();

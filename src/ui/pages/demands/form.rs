@@ -88,6 +88,9 @@ fn importance_label(n: u8, zh: bool) -> &'static str {
     }
 }
 
+/// A new demand is due in this many working days unless staff change it: source 004 §4.2
+/// (客户反馈应在24小时内响应，问题处理应在7个工作日内完成). Cleared, the demand has no due date.
+const DEFAULT_DUE_DAYS: u32 = 7;
 #[component]
 fn LevelSelect(id: &'static str, value: RwSignal<String>) -> impl IntoView {
     let lang = app().lang;
@@ -208,7 +211,7 @@ pub fn DemandForm(
     let cost = RwSignal::new("medium".to_string());
     let value = RwSignal::new("medium".to_string());
     let owner = RwSignal::new(state.user.get_untracked().map(|u| u.id).unwrap_or_default());
-    let due_days = RwSignal::new(String::new());
+    let due_days = RwSignal::new(DEFAULT_DUE_DAYS.to_string());
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let save_error = RwSignal::new(None::<String>);
@@ -357,10 +360,18 @@ pub fn DemandForm(
     let due_hint = move || {
         due_date().map(|d| {
             let zh = lang.get().is_zh();
-            if zh {
-                format!("截止日期：{}", d.layout("%Y-%m-%d"))
-            } else {
-                format!("Due on {}", d.layout("%Y-%m-%d"))
+            let default = due_days.get().trim() == DEFAULT_DUE_DAYS.to_string();
+            match (zh, default) {
+                (true, false) => format!("截止日期：{}", d.layout("%Y-%m-%d")),
+                (true, true) => format!(
+                    "截止日期：{}（问题处理应在7个工作日内完成）",
+                    d.layout("%Y-%m-%d")
+                ),
+                (false, false) => format!("Due on {}", d.layout("%Y-%m-%d")),
+                (false, true) => format!(
+                    "Due on {} (problems are to be solved within 7 working days)",
+                    d.layout("%Y-%m-%d")
+                ),
             }
         })
     };
