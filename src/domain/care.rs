@@ -168,17 +168,16 @@ pub struct CareSettings {
 }
 
 impl Default for CareSettings {
-    /// Birthdays and anniversaries for everyone; holiday greetings for VIPs; no lost
-    /// customers; no holiday dates until the user enters them.
+    /// Birthdays, anniversaries and holiday greetings for every customer (000 四(二)3: 在客户
+    /// 生日、节假日等特殊时期，向客户发送祝福; 003: 在每年的重大节日之时表达节日的祝福和问候 —
+    /// neither only for VIPs; the care page can narrow holidays to VIPs); no lost customers;
+    /// no holiday dates until the user enters them.
     fn default() -> Self {
         CareSettings {
             birthdays: true,
             anniversaries: true,
             holidays: Vec::new(),
-            holiday_filter: CustomerFilter {
-                tiers: vec![Tier::Vip],
-                ..Default::default()
-            },
+            holiday_filter: CustomerFilter::default(),
             include_lost: false,
         }
     }
@@ -682,7 +681,29 @@ mod tests {
             ts[0].id,
             "care_task:holiday.spring_festival:customer:vip:2026-02-15"
         );
-        assert!(due_tasks(&[c], &[], &s, &ts, d(2026, 2, 10), 10).is_empty());
+        assert!(due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 2, 10), 10).is_empty());
+        // By default every customer is greeted, not only VIPs; narrowed to VIPs, an ordinary
+        // customer is not.
+        let mut plain = customer("customer:plain", Level::Medium);
+        plain.tier = Tier::Normal;
+        let ts = due_tasks(
+            &[c.clone(), plain.clone()],
+            &[],
+            &s,
+            &[],
+            d(2026, 2, 10),
+            10,
+        );
+        assert_eq!(ts.len(), 2);
+        let vips = CareSettings {
+            holiday_filter: CustomerFilter {
+                tiers: vec![Tier::Vip],
+                ..Default::default()
+            },
+            ..s.clone()
+        };
+        let ts = due_tasks(&[c, plain], &[], &vips, &[], d(2026, 2, 10), 10);
+        assert_eq!(ts.len(), 1);
         let cfg = CareConfig::default();
         let v = serde_json::to_value(&cfg).unwrap();
         assert_eq!(serde_json::from_value::<CareConfig>(v).unwrap(), cfg);
