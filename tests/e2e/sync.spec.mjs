@@ -2,7 +2,7 @@
 // IndexedDB — syncing through a real PouchDB Server (tests/e2e/peer.mjs) that the tests cut
 // off, kill and restart. The shared records are complaints (filed on /complaints/new, acted
 // on at /complaints/:id), survey responses from a kiosk and from a customer's own phone.
-import { test, expect, open, tmpPath } from './fixtures.mjs';
+import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
 import { setUpStaff, signIn, addStaff, asManager, showCalendarYear } from './helpers.mjs';
 import { startPeer, stopPeer, peerIds, freePort, forward } from './peer.mjs';
 
@@ -383,7 +383,9 @@ test('a case filed on a device whose calendar was behind is listed on every devi
   await signIn(b.page, '张敏');
 
   // Both cut off: B files a case; A's manager closes the branch on the day its investigation
-  // falls due (a day B's calendar does not know).
+  // falls due (a day B's calendar does not know). B opens pages offline: from its service
+  // worker, once it serves the page (on a busy machine it may not have taken over yet).
+  await servedByWorker(b.page);
   await a.context.setOffline(true);
   await b.context.setOffline(true);
   const x = await fileComplaint(b.page, { name: '日历落后' });
