@@ -307,6 +307,84 @@ fn clock_of(
     }
 }
 
+/// How one case stands against the procedure's two limits (3 working days to investigate
+/// and submit the opinion, 4 to answer the customer; source 002 第四章) as of a moment: the
+/// monthly report's verdict on a case, which its limit figures, its overdue list and the KPI
+/// sheet's on-time rate (`kpi`) all read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LimitVerdict {
+    pub investigation: Clock,
+    pub response: Clock,
+}
+
+impl LimitVerdict {
+    /// The verdict on the case of `facts` as of `now`, its limits from `calendar`.
+    pub fn of(facts: &CaseFacts, calendar: &WorkingCalendar, now: NaiveDateTime) -> Self {
+        Self::with_dues(
+            facts,
+            due_at(ClockKind::Investigation, facts.received_at, calendar),
+            due_at(ClockKind::Response, facts.received_at, calendar),
+            now,
+        )
+    }
+
+    /// As [`of`](Self::of), the two limits given (worked out once per day of receipt).
+    fn with_dues(
+        facts: &CaseFacts,
+        investigation_due: NaiveDateTime,
+        response_due: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Self {
+        LimitVerdict {
+            investigation: clock_of(
+                ClockKind::Investigation,
+                investigation_due,
+                facts.opinion_at,
+                now,
+            ),
+            response: clock_of(ClockKind::Response, response_due, facts.responded_at, now),
+        }
+    }
+
+    /// The limits broken (met late, or past and not met): what puts the case on the
+    /// overdue list.
+    pub fn breaches(&self) -> Vec<(ClockKind, ClockState)> {
+        [&self.investigation, &self.response]
+            .into_iter()
+            .filter(|k| k.state.is_breach())
+            .map(|k| (k.kind, k.state))
+            .collect()
+    }
+
+    /// `Some(true)`: both limits met in time; `Some(false)`: one broken (it stays broken);
+    /// `None`: still within a limit not met yet, so not decided.
+    pub fn on_time(&self) -> Option<bool> {
+        let clocks = [&self.investigation, &self.response];
+        if clocks.iter().any(|k| k.state.is_breach()) {
+            Some(false)
+        } else if clocks.iter().all(|k| k.state == ClockState::Met) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// When the verdict was reached: for a case on time, when the last limit was met; for a
+    /// late one, when the first limit it broke fell due (from then on it could only be late);
+    /// `None` while undecided. Never after the response limit (the later of the two).
+    pub fn decided_at(&self) -> Option<NaiveDateTime> {
+        let clocks = [&self.investigation, &self.response];
+        match self.on_time()? {
+            true => clocks.iter().filter_map(|k| k.met_at).max(),
+            false => clocks
+                .iter()
+                .filter(|k| k.state.is_breach())
+                .map(|k| k.due)
+                .min(),
+        }
+    }
+}
+
 /// Folds complaints one at a time into a monthly report, so the UI can page through 100,000
 /// cases without holding them all. Cases received outside the month are skipped.
 #[derive(Clone, Debug)]
@@ -412,15 +490,11 @@ impl MonthlyAggregator {
             .or_default()
             .add(id);
         r.by_status.entry(c.status).or_default().add(id);
-        let inv = clock_of(ClockKind::Investigation, inv_due, c.opinion_at, now);
-        let resp = clock_of(ClockKind::Response, resp_due, c.responded_at, now);
+        let verdict = LimitVerdict::with_dues(c, inv_due, resp_due, now);
+        let (inv, resp) = (verdict.investigation, verdict.response);
         r.investigation.add(id, inv.state);
         r.response.add(id, resp.state);
-        let breaches: Vec<(ClockKind, ClockState)> = [&inv, &resp]
-            .into_iter()
-            .filter(|k| k.state.is_breach())
-            .map(|k| (k.kind, k.state))
-            .collect();
+        let breaches = verdict.breaches();
         if !breaches.is_empty() {
             r.overdue.push(OverdueCase {
                 id: c.id.clone(),
@@ -712,12 +786,18 @@ fn fmt_time(t: NaiveDateTime) -> String {
     t.layout("%Y-%m-%d %H:%M")
 }
 
-/// A report's CSV writer: UTF-8 with a BOM (so that Excel reads the Chinese), flexible rows,
-/// and the summary's header (section, item, count, share, case numbers) in `lang`.
-fn summary_writer(lang: Language) -> Result<csv::Writer<Vec<u8>>, csv::Error> {
-    let mut w = csv::WriterBuilder::new()
+/// A report's CSV writer: UTF-8 with a BOM (so that Excel reads the Chinese) and flexible
+/// rows. Every report's CSV starts here (the KPI sheet's too, `kpi::kpi_sheet_csv`).
+pub(crate) fn report_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .flexible(true)
-        .from_writer(UTF8_BOM.to_vec());
+        .from_writer(UTF8_BOM.to_vec())
+}
+
+/// A report's CSV writer ([`report_writer`]) with the summary's header (section, item,
+/// count, share, case numbers) in `lang`.
+fn summary_writer(lang: Language) -> Result<csv::Writer<Vec<u8>>, csv::Error> {
+    let mut w = report_writer();
     w.write_record([
         lang.pick("分组", "Section"),
         lang.pick("项目", "Item"),
