@@ -499,6 +499,31 @@ pub fn score_halves(missed: &[String], faults: &[String]) -> u32 {
     FULL_HALVES.saturating_sub(keys.len() as u32)
 }
 
+/// The items of the scorecard that judge whether the answer given was accurate, for the
+/// 业务解答准确率 of source 001 二(三) (the KPI sheet, `kpi`): a reviewed call with none of
+/// them taken off answered accurately. From the group 采取相应的行动, the standards
+/// "回答问题符合公司和法律法规要求" (`action.compliant`) and "将系统中载明的信息正确的提供给客户"
+/// (`action.system_info`) not met, and the faults "回答问题不符合公司和法律法规要求"
+/// (`action.non_compliant`), "误用法律法规或在不适用的前提下使用" (`action.misapplied`) and
+/// "系统中载明的信息不能正确地提供给客户" (`action.wrong_info`) shown. The other items judge
+/// manner, care and control of the call, not whether what the customer was told was right.
+pub const ANSWER_ACCURACY_KEYS: [&str; 5] = [
+    "action.compliant",
+    "action.system_info",
+    "action.non_compliant",
+    "action.misapplied",
+    "action.wrong_info",
+];
+
+/// The items of [`ANSWER_ACCURACY_KEYS`] a review took off, in that order; none: the call's
+/// answer was accurate.
+pub fn accuracy_deductions(r: &CallReview) -> Vec<&'static str> {
+    ANSWER_ACCURACY_KEYS
+        .into_iter()
+        .filter(|k| r.deductions().any(|d| d == *k))
+        .collect()
+}
+
 /// A compliance fault is marked and the comment does not say what happened.
 pub fn compliance_unexplained(faults: &[String], comment: &str) -> bool {
     faults
@@ -1258,6 +1283,32 @@ mod tests {
         s.abandoned = 11;
         s.avg_wait_secs = f64::NAN;
         assert_eq!(s.problems(true).len(), 2);
+    }
+
+    #[test]
+    fn the_answer_accuracy_items_are_the_scorecards_and_in_their_columns() {
+        let kinds: Vec<ItemKind> = ANSWER_ACCURACY_KEYS
+            .iter()
+            .map(|k| item(k).expect("an item of the scorecard").1.kind)
+            .collect();
+        use ItemKind::{Fault, Standard};
+        assert_eq!(kinds, [Standard, Standard, Fault, Fault, Fault]);
+        // A call taken off for its manner only answered accurately; one that gave the
+        // system's information wrongly did not, whichever column the reviewer marked.
+        let manner = review("a", at(3, 10), &["greeting.warm"], &["attitude.jargon"]);
+        assert!(accuracy_deductions(&manner).is_empty());
+        let as_standard = review("a", at(3, 10), &["action.system_info"], &[]);
+        let as_fault = review(
+            "a",
+            at(3, 10),
+            &[],
+            &["action.wrong_info", "action.misapplied"],
+        );
+        assert_eq!(accuracy_deductions(&as_standard), ["action.system_info"]);
+        assert_eq!(
+            accuracy_deductions(&as_fault),
+            ["action.misapplied", "action.wrong_info"]
+        );
     }
 
     #[test]
