@@ -13,6 +13,7 @@ pub mod datefmt;
 pub mod demand;
 pub mod ids;
 pub mod journey;
+pub mod kpi;
 pub mod opened_on;
 pub mod pin_lockout;
 pub mod quality;
