@@ -12,6 +12,7 @@ use super::complaint::{CaseCounter, Complaint};
 use super::customer::{AccessLog, Customer};
 use super::demand::Demand;
 use super::journey::JourneyConfig;
+use super::kpi::ServedCounts;
 use super::quality::{CallReview, CallStats};
 use super::report::DestructionLog;
 use super::settings::{BranchSettings, DeviceClaim};
@@ -47,7 +48,7 @@ const fn kind<T: Record>(derived: &'static [&'static str]) -> Kind {
 
 type Reads = (&'static str, fn(&Value) -> Result<(), String>);
 
-const READS: [Reads; 19] = [
+const READS: [Reads; 20] = [
     (Complaint::TYPE, reads::<Complaint>),
     (CaseCounter::TYPE, reads::<CaseCounter>),
     (Customer::TYPE, reads::<Customer>),
@@ -67,9 +68,10 @@ const READS: [Reads; 19] = [
     (CareTask::TYPE, reads::<CareTask>),
     (CallReview::TYPE, reads::<CallReview>),
     (CallStats::TYPE, reads::<CallStats>),
+    (ServedCounts::TYPE, reads::<ServedCounts>),
 ];
 
-const KINDS: [Kind; 19] = [
+const KINDS: [Kind; 20] = [
     // The case's listed deadline, for the `complaint_due` index (`complaints::repo`).
     kind::<Complaint>(&["deadline"]),
     kind::<CaseCounter>(&[]),
@@ -90,6 +92,7 @@ const KINDS: [Kind; 19] = [
     kind::<CareTask>(&[]),
     kind::<CallReview>(&[]),
     kind::<CallStats>(&[]),
+    kind::<ServedCounts>(&[]),
 ];
 
 fn kind_of(ty: &str) -> Option<&'static Kind> {
