@@ -146,6 +146,33 @@ pub fn share_link(origin: &str, key: &str, target: Option<&LinkTarget>) -> Strin
     link
 }
 
+/// The customer link of one staff member (`staff=<id>` added to `link`): a response given
+/// through it names them (`SurveyResponse::staff_id`), so their counter's QR card rates their
+/// service, the survey results can be filtered by them, and the KPI sheet counts it in their
+/// satisfaction. An empty id leaves the link as it is.
+pub fn with_staff(link: &str, staff_id: &str) -> String {
+    let id = staff_id.trim();
+    if id.is_empty() {
+        return link.to_string();
+    }
+    let sep = if link.contains('?') { '&' } else { '?' };
+    format!("{link}{sep}staff={}", encode_component(id))
+}
+
+/// The staff member a link names ([`with_staff`]), from its query string: a short printable
+/// id, or None (none, or not one).
+pub fn staff_of_query(query: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "staff")
+        .map(|(_, v)| decode(v).trim().to_string())
+        .filter(|id| {
+            !id.is_empty() && id.chars().count() <= 80 && !id.chars().any(char::is_control)
+        })
+}
+
 /// Fetches a survey document (winning revision with its history) from the target and stores
 /// it on this device as a replicated revision — so the phone has it offline afterwards, and
 /// a later pull or fetch never makes a conflict of it.

@@ -2022,6 +2022,29 @@ mod links {
     }
 
     #[test]
+    fn a_staff_members_link_names_them_and_keeps_the_target() {
+        let t = LinkTarget::from_config(&staff_cfg(), "", "").unwrap();
+        let plain = share_link("http://k", "01ABC", None);
+        let named = link::with_staff(&plain, " staff:01J&x ");
+        assert_eq!(named, "http://k/s/01ABC?staff=staff%3A01J%26x");
+        let q = named.split_once('?').unwrap().1;
+        assert_eq!(link::staff_of_query(q).as_deref(), Some("staff:01J&x"));
+        let with_target = link::with_staff(&share_link("http://k", "01ABC", Some(&t)), "staff:7");
+        let q = with_target.split_once('?').unwrap().1;
+        assert_eq!(LinkTarget::from_query(q), Some(t));
+        assert_eq!(link::staff_of_query(q).as_deref(), Some("staff:7"));
+        // No one named: the link as it was, and no staff member read from it.
+        assert_eq!(link::with_staff(&plain, "  "), plain);
+        assert_eq!(link::staff_of_query("?sync=x&db=y"), None);
+        assert_eq!(link::staff_of_query("?staff=%20"), None);
+        assert_eq!(
+            link::staff_of_query(&format!("?staff={}", "x".repeat(81))),
+            None
+        );
+        assert_eq!(link::staff_of_query("?staff=a%0Ab"), None);
+    }
+
+    #[test]
     fn staff_publish_surveys_to_the_responses_database_and_nothing_else() {
         block_on(async {
             let c = staff_cfg();

@@ -14,13 +14,15 @@ use super::answer::SurveyForm;
 use super::qr::QrCodeSvg;
 use super::records::{load_rule, load_survey, responses_to_version, survey_id, url_key};
 use crate::domain::journey::{default_journey, JourneyConfig};
+use crate::domain::staff::Staff;
 use crate::domain::survey::{
     blank_survey, ChoiceOption, FollowUpKind, FollowUpSettings, Question, QuestionKind, Scale,
     Survey, SurveyMode, Text,
 };
 use crate::store::typed;
-use crate::sync::link::{share_link, LinkTarget};
+use crate::sync::link::{share_link, with_staff, LinkTarget};
 use crate::ui::components::sync_status::sync_ctx;
+use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
     closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id, window,
@@ -931,7 +933,28 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
                 .and_then(|c| LinkTarget::from_config(c, &account.get(), &password.get()))
         })
     });
-    let link = Memo::new(move |_| share_link(&origin, &key, target.get().as_ref()));
+    // One staff member's link (a counter's own QR card): the responses given through it name
+    // them, for the results' staff filter and the KPI sheet's satisfaction.
+    let people = Res::new(|| async {
+        let (mut list, _) = all_of::<Staff>(&store()).await.unwrap_or_default();
+        list.retain(|s| s.active);
+        crate::domain::sort::sort_by(&mut list, |a, b| a.name.cmp(&b.name));
+        list
+    });
+    let rated = RwSignal::new(String::new());
+    let link = Memo::new(move |_| {
+        with_staff(
+            &share_link(&origin, &key, target.get().as_ref()),
+            &rated.get(),
+        )
+    });
+    let rated_name = move || {
+        let id = rated.get();
+        people
+            .get()
+            .and_then(|list| list.into_iter().find(|s| s.id == id))
+            .map(|s| s.name)
+    };
     let shareable = move || target.with(|t| t.is_some());
     let collecting = survey.collecting();
     let title = survey.title.clone();
@@ -964,8 +987,20 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
                     </div>
                 </div>
             })}
+            <div class="field no-print">
+                <label for="link-staff">{t2("本链接评价的员工（可选）", "Staff member this link rates (optional)")}</label>
+                <select id="link-staff" data-testid="link-staff" on:change=move |ev| rated.set(event_target_value(&ev))>
+                    <option value="">{t2("不指定", "Nobody in particular")}</option>
+                    {move || people.get().unwrap_or_default().into_iter().map(|s| view! {
+                        <option value=s.id.clone() selected=rated.get_untracked() == s.id>{s.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
             <div class="sv-qr-card">
                 <div class="sv-qr-title">{move || title.get(lang.get().is_zh()).to_string()}</div>
+                {move || rated_name().map(|n| view! {
+                    <div class="sv-qr-staff" data-testid="link-staff-name">{move || lang.get().s(format!("服务人员：{n}"), format!("Served by {n}"))}</div>
+                })}
                 {move || {
                     let l = link.get();
                     view! { <QrCodeSvg text=l.clone() label=format!("QR: {l}")/> }

@@ -117,12 +117,11 @@ pub fn CustomerPage() -> impl IntoView {
     // The customer's own language (the browser's), not the staff's saved choice.
     let lang = RwSignal::new(browser_lang());
     Effect::new(move |_| show_lang(lang.get()));
-    // The branch's sync target, when the link carries one.
-    let target: Option<LinkTarget> = window()
-        .location()
-        .search()
-        .ok()
-        .and_then(|q| LinkTarget::from_query(&q));
+    // The branch's sync target, when the link carries one; the staff member it rates, when it
+    // is one staff member's (`link::with_staff`).
+    let query = window().location().search().unwrap_or_default();
+    let target: Option<LinkTarget> = LinkTarget::from_query(&query);
+    let staff_id = StoredValue::new(link::staff_of_query(&query));
     let delivery = RwSignal::new(Delivery::Unknown);
     // The answers are kept across a reload on the customer's own phone, never on a tablet
     // locked in kiosk mode (a device shared by customers).
@@ -157,7 +156,8 @@ pub fn CustomerPage() -> impl IntoView {
     start_delivery();
     let has_target = target.is_some();
 
-    let on_submit = move |r: SurveyResponse| {
+    let on_submit = move |mut r: SurveyResponse| {
+        r.staff_id = staff_id.get_value();
         let Some(Ok(s)) = survey
             .get_untracked()
             .filter(|s| s.as_ref().is_ok_and(|s| s.collecting()))
