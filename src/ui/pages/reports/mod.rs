@@ -1,8 +1,12 @@
-//! reports: the monthly complaint report, the quarterly analysis and retention, one page at
-//! /reports with its view in the query string (`?view=monthly&month=2026-11`,
-//! `?view=quarterly&q=2026Q4`, `?view=retention`).
+//! reports: the monthly complaint report, the quarterly analysis, retention and the staff KPI
+//! sheet, one page at /reports with its view in the query string (`?view=monthly&month=2026-11`,
+//! `?view=quarterly&q=2026Q4`, `?view=retention`, `?view=kpi&period=2026-11` or `period=2026`).
+//! The KPI sheet ([`KpiPage`]) is not in the reports' part of the wasm but in the service
+//! quality's (`ui::kpi_sheet`, `ui::ReportsRoute`): with the reports it made their page too
+//! large. The two share the tabs ([`ReportTabs`]).
 
 mod drill;
+mod kpi;
 mod labels;
 mod monthly;
 mod quarterly;
@@ -14,6 +18,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::ui::i18n::t2;
+
+pub use kpi::KpiPage;
 
 /// Which report the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +54,7 @@ fn parse_quarter(s: &str) -> Option<(i32, u32)> {
     ((1..=4).contains(&q) && (1000..=9999).contains(&y)).then_some((y, q))
 }
 
-/// The month before `today`'s: the one due for reporting.
+/// The month before `today`'s: the one due for reporting, and the last complete one.
 fn last_month(today: NaiveDate) -> (i32, u32) {
     if today.month() == 1 {
         (today.year() - 1, 12)
@@ -82,36 +88,44 @@ pub fn ReportsPage() -> impl IntoView {
             .and_then(|q| parse_quarter(&q))
             .unwrap_or_else(|| this_quarter(today.get()))
     });
-    let tab = move |v: ReportView| {
-        move || {
-            if view.get() == v {
-                "tab current"
-            } else {
-                "tab"
-            }
-        }
-    };
-    let current = move |v: ReportView| move || (view.get() == v).then_some("page");
+    let shown = Signal::derive(move || match view.get() {
+        ReportView::Monthly => "monthly",
+        ReportView::Quarterly => "quarterly",
+        ReportView::Retention => "retention",
+    });
     view! {
         <div class="reports">
             <h1>{t2("报表", "Reports")}</h1>
-            <nav class="report-tabs no-print" aria-label=t2("报表类型", "Report type")>
-                <a href="/reports?view=monthly" class=tab(ReportView::Monthly) aria-current=current(ReportView::Monthly) data-testid="tab-monthly">
-                    {t2("月度报告", "Monthly report")}
-                </a>
-                <a href="/reports?view=quarterly" class=tab(ReportView::Quarterly) aria-current=current(ReportView::Quarterly) data-testid="tab-quarterly">
-                    {t2("季度分析", "Quarterly analysis")}
-                </a>
-                <a href="/reports?view=retention" class=tab(ReportView::Retention) aria-current=current(ReportView::Retention) data-testid="tab-retention">
-                    {t2("档案保管与销毁", "Retention and destruction")}
-                </a>
-            </nav>
+            <ReportTabs shown=shown/>
             {move || match view.get() {
                 ReportView::Monthly => view! { <monthly::MonthlyView month=month/> }.into_any(),
                 ReportView::Quarterly => view! { <quarterly::QuarterlyView quarter=quarter/> }.into_any(),
                 ReportView::Retention => view! { <retention::RetentionView/> }.into_any(),
             }}
         </div>
+    }
+}
+
+/// The reports' tabs, the one `shown` (its `view`: monthly, quarterly, retention, kpi) marked.
+#[component]
+fn ReportTabs(#[prop(into)] shown: Signal<&'static str>) -> impl IntoView {
+    let tabs: [(&str, &str, &str); 4] = [
+        ("monthly", "月度报告", "Monthly report"),
+        ("quarterly", "季度分析", "Quarterly analysis"),
+        ("retention", "档案保管与销毁", "Retention and destruction"),
+        ("kpi", "员工考核", "Staff KPIs"),
+    ];
+    let lang = crate::ui::state::app().lang;
+    view! {
+        <nav class="report-tabs no-print" aria-label=t2("报表类型", "Report type")>
+            {tabs.into_iter().map(|(v, zh, en)| view! {
+                <a href=format!("/reports?view={v}") data-testid=format!("tab-{v}")
+                    class=move || if shown.get() == v { "tab current" } else { "tab" }
+                    aria-current=move || (shown.get() == v).then_some("page")>
+                    {move || lang.get().t(zh, en)}
+                </a>
+            }).collect_view()}
+        </nav>
     }
 }
 
