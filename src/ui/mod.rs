@@ -345,11 +345,10 @@ const PRELOAD_RETRY_AFTER_MS: f64 = 15_000.0;
 
 /// Starts loading the part that holds the page at `path` (with its query `search`), ahead of
 /// opening it: the page then opens at once instead of waiting ~100 ms for its part to be
-/// fetched and compiled. Nothing
-/// for a page in the main part, an area already asked for (or whose preload failed less than
-/// [`PRELOAD_RETRY_AFTER_MS`] ago), or once a newer build has taken over (this build's parts
-/// are gone from its cache). A failure is left to the page itself, which reports it and offers
-/// a retry when opened.
+/// fetched and compiled. Nothing for a page in the main part, an area already asked for (or
+/// whose preload failed less than [`PRELOAD_RETRY_AFTER_MS`] ago), or once a newer build has
+/// taken over (this build's parts are gone from its cache). A failure is left to the page
+/// itself, which reports it and offers a retry when opened.
 fn preload_page(path: &str, search: &str) {
     let Some(area) = area_of(path) else {
         return;
