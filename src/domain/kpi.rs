@@ -855,34 +855,23 @@ mod tests {
         case_number, Action, Category, Channel, Complainant, Draft, Responsibility,
     };
     use crate::domain::quality::Withdrawal;
-    use crate::domain::staff::{hash_pin, Actor};
+    use crate::domain::staff::{member, Actor};
     use crate::domain::survey::{default_survey, Answer, Channel as SurveyChannel};
 
     fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
     }
 
-    fn person(id: &str, name: &str, role: Role, active: bool) -> Staff {
-        Staff {
-            id: id.into(),
-            rev: None,
-            name: name.into(),
-            role,
-            pin_hash: hash_pin("2468", b"s", 1),
-            active,
-        }
-    }
-
     /// 张敏 and 李强 (specialists), 王主管 (supervisor), 王经理 (manager), 钱七 (left, with a
     /// scored call in November), 赵六 (left, nothing in November).
     fn staff() -> Vec<Staff> {
         vec![
-            person("staff:a", "张敏", Role::Specialist, true),
-            person("staff:b", "李强", Role::Specialist, true),
-            person("staff:s", "王主管", Role::Supervisor, true),
-            person("staff:m", "王经理", Role::Manager, true),
-            person("staff:y", "钱七", Role::Specialist, false),
-            person("staff:x", "赵六", Role::Specialist, false),
+            member("staff:a", "张敏", Role::Specialist, true),
+            member("staff:b", "李强", Role::Specialist, true),
+            member("staff:s", "王主管", Role::Supervisor, true),
+            member("staff:m", "王经理", Role::Manager, true),
+            member("staff:y", "钱七", Role::Specialist, false),
+            member("staff:x", "赵六", Role::Specialist, false),
         ]
     }
 
@@ -1393,8 +1382,8 @@ mod tests {
         assert_eq!(person_key("ＡＬＩＣＥ Wang"), "alicewang");
         assert_eq!(person_key("（备注）"), "(备注)");
         let mut list = staff();
-        list.push(person("staff:z1", "周八", Role::Specialist, true));
-        list.push(person("staff:z2", "周八", Role::Supervisor, true));
+        list.push(member("staff:z1", "周八", Role::Specialist, true));
+        list.push(member("staff:z2", "周八", Role::Supervisor, true));
         let roster = Roster::new(&list);
         assert_eq!(roster.named("staff:b"), Some("staff:b"));
         assert_eq!(roster.named("李强 (客服)"), Some("staff:b"));

@@ -382,6 +382,19 @@ pub fn from_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A staff member for tests (PIN 2468).
+#[cfg(test)]
+pub(crate) fn member(id: &str, name: &str, role: Role, active: bool) -> Staff {
+    Staff {
+        id: id.into(),
+        rev: None,
+        name: name.into(),
+        role,
+        pin_hash: hash_pin("2468", b"s", 1),
+        active,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,17 +492,6 @@ mod tests {
         let mut v = serde_json::to_value(&s).unwrap();
         v.as_object_mut().unwrap().remove("active");
         assert!(serde_json::from_value::<Staff>(v).unwrap().active);
-    }
-
-    fn member(id: &str, name: &str, role: Role, active: bool) -> Staff {
-        Staff {
-            id: id.into(),
-            rev: None,
-            name: name.into(),
-            role,
-            pin_hash: hash_pin("2468", b"s", 1),
-            active,
-        }
     }
 
     fn desk() -> Vec<Staff> {

@@ -3,7 +3,7 @@
 // round and closure, the history, the printed record, and the list's filters and search.
 import fs from 'node:fs';
 import { test, expect, open } from './fixtures.mjs';
-import { asManager, setUpStaff, signIn, closeTab, showCalendarYear } from './helpers.mjs';
+import { asManager, setUpStaff, signIn, closeTab, showCalendarYear, act } from './helpers.mjs';
 
 /** A Date as the value of an <input type="datetime-local">. */
 function localInput(d) {
@@ -17,15 +17,6 @@ async function switchTo(page, name, back) {
   await open(page, '/settings');
   await signIn(page, name);
   await open(page, back);
-}
-
-/** Takes one action on the case page. */
-async function act(page, kind, fill) {
-  await page.getByTestId(`action-${kind}`).click();
-  await expect(page.getByTestId('action-form')).toBeVisible();
-  if (fill) await fill();
-  await page.getByTestId('action-submit').click();
-  await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
 
 /** The opinion approved by 李强 then 王经理, and the customer answered (`response`) by 张敏. */

@@ -72,3 +72,12 @@ export async function closeTab(tab, from) {
   await tab.close();
   await expect.poll(open).toBe(before - 1);
 }
+
+/** Takes one action on the case page: opens its form, lets `fill` fill it, submits it. */
+export async function act(page, kind, fill) {
+  await page.getByTestId(`action-${kind}`).click();
+  await expect(page.getByTestId('action-form')).toBeVisible();
+  if (fill) await fill();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+}

@@ -6,22 +6,13 @@
 // the annual view and the CSV.
 import fs from 'node:fs';
 import { test, expect, open } from './fixtures.mjs';
-import { setUpStaff, signIn } from './helpers.mjs';
+import { setUpStaff, signIn, act } from './helpers.mjs';
 
 /** Signs someone else in (via Settings) and comes back to a page. */
 async function switchTo(page, name, back) {
   await open(page, '/settings');
   await signIn(page, name);
   if (back) await open(page, back);
-}
-
-/** Takes one action on the case page. */
-async function act(page, kind, fill) {
-  await page.getByTestId(`action-${kind}`).click();
-  await expect(page.getByTestId('action-form')).toBeVisible();
-  if (fill) await fill();
-  await page.getByTestId('action-submit').click();
-  await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
 
 /** Investigates a case and submits a handling opinion (not our responsibility), as whoever is

@@ -4,21 +4,12 @@
 // resets PINs; the last manager cannot step down; a deactivated member is signed out and can
 // no longer approve.
 import { test, expect, open } from './fixtures.mjs';
-import { addStaff, asManager, chooseStaff, setUpStaff, showCalendarYear, signIn } from './helpers.mjs';
+import { addStaff, asManager, chooseStaff, setUpStaff, showCalendarYear, signIn, act } from './helpers.mjs';
 
 const staff = (page) => page.getByTestId('staff-section');
 const calendar = (page) => page.getByTestId('calendar-section');
 const backup = (page) => page.getByTestId('backup-section');
 const row = (page, name) => page.getByTestId('staff-row').filter({ hasText: name });
-
-/** Takes one action on the case page. */
-async function act(page, kind, fill) {
-  await page.getByTestId(`action-${kind}`).click();
-  await expect(page.getByTestId('action-form')).toBeVisible();
-  if (fill) await fill();
-  await page.getByTestId('action-submit').click();
-  await expect(page.getByTestId('action-form')).toHaveCount(0);
-}
 
 test('a new install is set up by anyone; then a specialist, a supervisor or nobody cannot administer, and is told why', async ({ page }) => {
   await open(page, '/settings');

@@ -3,7 +3,7 @@
 // off, kill and restart. The shared records are complaints (filed on /complaints/new, acted
 // on at /complaints/:id), survey responses from a kiosk and from a customer's own phone.
 import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
-import { setUpStaff, signIn, addStaff, asManager, showCalendarYear } from './helpers.mjs';
+import { setUpStaff, signIn, addStaff, asManager, showCalendarYear, act } from './helpers.mjs';
 import { startPeer, stopPeer, peerIds, freePort, forward } from './peer.mjs';
 
 const DB = 'kefu';
@@ -84,15 +84,6 @@ async function fileComplaint(page, { name = '赵女士', narrative = '在营业�
   await expect(page).toHaveURL(/\/complaints\/complaint:/, { timeout: 15_000 });
   const caseNo = (await page.getByTestId('case-no').textContent()).trim();
   return { path: new URL(page.url()).pathname, caseNo };
-}
-
-/** Takes one action on the case page (the form as it opens, plus `fill`). */
-async function act(page, kind, fill) {
-  await page.getByTestId(`action-${kind}`).click();
-  await expect(page.getByTestId('action-form')).toBeVisible();
-  if (fill) await fill();
-  await page.getByTestId('action-submit').click();
-  await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
 
 const historyItems = (page) => page.getByTestId('history').locator(':scope > li');

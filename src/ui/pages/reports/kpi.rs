@@ -32,12 +32,12 @@ use crate::ui::components::ProgressBar;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::pages::surveys::records::{load_responses, url_key};
-use crate::ui::platform::{now, window};
+use crate::ui::platform::now;
 use crate::ui::resource::Res;
 use crate::ui::state::{app, store, AppStore};
 
-use super::labels;
 use super::stream::{day_range, stream_complaints, RECEIVED_INDEX};
+use super::{labels, print_and_export};
 
 /// What the view reads for a period.
 #[derive(Clone)]
@@ -381,12 +381,7 @@ fn KpiView(period: Memo<KpiPeriod>) -> impl IntoView {
                     }}
                     <a href=move || href(period.get().following()) class="button" data-testid="kpi-next">{t2("下一期 ›", "Next ›")}</a>
                 </div>
-                <div class="row">
-                    <button type="button" on:click=move |_| { let _ = window().print(); }
-                        disabled=move || !ready() data-testid="print">{t2("打印", "Print")}</button>
-                    <button type="button" class="primary" on:click=on_export
-                        disabled=move || !ready() data-testid="export-csv">{t2("导出 CSV", "Export CSV")}</button>
-                </div>
+                {print_and_export(ready, on_export)}
             </div>
             <h2 id="kpi-h">
                 <span class="print-only">{move || state.branch.get().name}" "</span>

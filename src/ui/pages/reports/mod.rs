@@ -148,3 +148,18 @@ fn save_csv(made: Result<Vec<u8>, csv::Error>, name: &str, done: (String, String
         ),
     }
 }
+
+/// A report's Print and Export CSV buttons, enabled once `ready` (its figures are in).
+fn print_and_export(
+    ready: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    on_export: impl FnMut(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="row">
+            <button type="button" on:click=move |_| { let _ = crate::ui::platform::window().print(); }
+                disabled=move || !ready() data-testid="print">{t2("打印", "Print")}</button>
+            <button type="button" class="primary" on:click=on_export
+                disabled=move || !ready() data-testid="export-csv">{t2("导出 CSV", "Export CSV")}</button>
+        </div>
+    }
+}

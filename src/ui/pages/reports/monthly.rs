@@ -17,12 +17,12 @@ use crate::domain::report::{
 };
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{now, window};
+use crate::ui::platform::now;
 use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
-use super::labels;
 use super::stream::{month_range, period_report, received_facts};
+use super::{labels, print_and_export};
 
 type Loaded = Result<Option<(Arc<MonthlyReport>, usize)>, String>;
 
@@ -118,12 +118,7 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
                     <a href=move || { let (y, m) = month.get(); let (y, m) = next_month(y, m); month_href(y, m) }
                         class="button" data-testid="next-month">{t2("下月 ›", "Next ›")}</a>
                 </div>
-                <div class="row">
-                    <button type="button" on:click=move |_| { let _ = window().print(); }
-                        disabled=move || !ready() data-testid="print">{t2("打印", "Print")}</button>
-                    <button type="button" class="primary" on:click=on_export
-                        disabled=move || !ready() data-testid="export-csv">{t2("导出 CSV", "Export CSV")}</button>
-                </div>
+                {print_and_export(ready, on_export)}
             </div>
             <h2 id="monthly-h">
                 <span class="print-only">{move || state.branch.get().name}" "</span>
