@@ -709,8 +709,8 @@ pub const INDICATORS: [(&str, &str, &str, &str); 4] = [
     (
         "客户满意度",
         "Customer satisfaction",
-        "本期提交、注明该员工的完整答卷中，满意度题（问卷指定的题，未指定则全部五级量表和表情题）答4–5分的份额，即问卷结果的 CSAT。",
-        "Of the satisfaction answers (the survey's CSAT question, else every Likert and smiley question) in complete responses of the period naming the staff member, the share of 4 or 5: the survey results' CSAT.",
+        "本期提交、注明该员工（经其专属链接或其窗口的评价终端）的完整答卷中，满意度题（问卷指定的题，未指定则全部五级量表和表情题）答4–5分的份额，即问卷结果的 CSAT。",
+        "Of the satisfaction answers (the survey's CSAT question, else every Likert and smiley question) in complete responses of the period naming the staff member (given through their own link or a kiosk at their counter), the share of 4 or 5: the survey results' CSAT.",
     ),
     (
         "业务解答准确率",

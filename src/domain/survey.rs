@@ -1017,6 +1017,19 @@ pub struct KioskConfig {
     /// How long the thank-you screen stays before the kiosk resets for the next customer.
     #[serde(default = "default_thank_you_secs")]
     pub thank_you_secs: u32,
+    /// The staff member at whose counter the device stands (a counter's evaluator): its
+    /// responses name them (`SurveyResponse::staff_id`), for the results' staff filter and the
+    /// KPI sheet's satisfaction. None: a lobby kiosk, whose responses name nobody.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_staff: Option<CounterStaff>,
+}
+
+/// A kiosk's counter staff member: their id and their name when the kiosk was set up, shown
+/// to the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterStaff {
+    pub id: String,
+    pub name: String,
 }
 
 fn default_thank_you_secs() -> u32 {
@@ -1058,6 +1071,7 @@ impl KioskConfig {
             follow_calendar: default_follow_calendar(),
             exit_staff_ids: Vec::new(),
             device: None,
+            counter_staff: None,
             thank_you_secs: default_thank_you_secs(),
         }
     }
@@ -1922,8 +1936,19 @@ mod tests {
         let mut v = serde_json::to_value(&c).unwrap();
         v.as_object_mut().unwrap().remove("thank_you_secs");
         v.as_object_mut().unwrap().remove("follow_calendar");
+        // A lobby kiosk writes no counter staff member, and one written before it existed
+        // has none.
+        assert!(v.get("counter_staff").is_none());
         let back: KioskConfig = serde_json::from_value(v).unwrap();
         assert_eq!(back, c);
+        let mut counter = c.clone();
+        counter.counter_staff = Some(CounterStaff {
+            id: "staff:a".into(),
+            name: "张敏".into(),
+        });
+        let v = serde_json::to_value(&counter).unwrap();
+        assert_eq!(v["counter_staff"]["id"], "staff:a");
+        assert_eq!(serde_json::from_value::<KioskConfig>(v).unwrap(), counter);
     }
 
     #[test]

@@ -13,8 +13,9 @@ const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_kn
 
 /** Adds a staff member, creates the default survey and starts kiosk mode with `opts`.
  *  `calendar`: sleep on the working calendar's days off (off by default, so that the tests do
- *  not depend on today's date); 'as-is' checks it is on, as the form has it. */
-async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'discard', always = true, calendar = false, staff = true } = {}) {
+ *  not depend on today's date); 'as-is' checks it is on, as the form has it. `counter`: the
+ *  name of the staff member at the kiosk's counter. */
+async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'discard', always = true, calendar = false, staff = true, counter } = {}) {
   if (staff) {
     await open(page, '/settings');
     await addStaff(page, '张敏', 'specialist', '2468');
@@ -30,6 +31,7 @@ async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'dis
   if (always) await page.locator('#kiosk-always').check();
   if (calendar === 'as-is') await expect(page.locator('#kiosk-calendar')).toBeChecked();
   else await page.locator('#kiosk-calendar').setChecked(calendar);
+  if (counter) await page.locator('#kiosk-counter').selectOption({ label: counter });
   await page.getByTestId('kiosk-start').click();
   // The set-up screen is at /kiosk/setup: wait until the address names the survey.
   await expect(page).toHaveURL(/\/kiosk\/(?!setup$)[0-9A-Za-z]+$/);
@@ -114,6 +116,39 @@ test('a customer submits, sees the thank-you, and the kiosk resets for the next 
   // After the thank-you time the kiosk is back at the start, with a fresh form.
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 6_000 });
   await freshForm(page);
+});
+
+test('a kiosk on a counter names its staff member: the customer sees whom they rate, and the results count the answer as theirs', async ({ page }) => {
+  await open(page, '/settings');
+  await addStaff(page, '李强', 'specialist', '1357');
+  const kiosk = await startKiosk(page, { counter: '李强' });
+  await expect(page.getByTestId('kiosk-counter')).toHaveText('本窗口服务人员：李强');
+  await answerAll(page);
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+  const survey = kiosk.split('/').pop();
+  await open(page, `/surveys/${survey}/results`);
+  // The results' table by staff member (the third of the counts).
+  const counts = page.getByTestId('counts').locator('table').nth(2);
+  await expect(counts.locator('tr', { hasText: '李强' }).locator('td.num')).toHaveText('1');
+  await expect(counts.locator('tr', { hasText: '（未填）' })).toHaveCount(0);
+  // The set-up keeps the choice; a lobby kiosk again names nobody and shows no name.
+  await open(page, '/kiosk/setup');
+  await expect(page.locator('#kiosk-counter option:checked')).toHaveText('李强');
+  await page.locator('#kiosk-counter').selectOption('');
+  await page.getByTestId('kiosk-start').click();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
+  await expect(page.getByTestId('kiosk-counter')).toHaveCount(0);
+  await answerAll(page);
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+  await open(page, `/surveys/${survey}/results`);
+  await expect(counts.locator('tr', { hasText: '李强' }).locator('td.num')).toHaveText('1');
+  await expect(counts.locator('tr', { hasText: '（未填）' }).locator('td.num')).toHaveText('1');
 });
 
 test('left idle, the kiosk resets and keeps the partial answers as configured', async ({ page }) => {

@@ -15,8 +15,8 @@ use leptos::task::spawn_local;
 
 use crate::domain::staff::Staff;
 use crate::domain::survey::{
-    asleep_reason, kiosk_state, submit_wait_secs, AsleepReason, Channel, KioskState, OpeningHours,
-    PartialPolicy, Survey, SurveyResponse,
+    asleep_reason, kiosk_state, submit_wait_secs, AsleepReason, Channel, KioskConfig, KioskState,
+    OpeningHours, PartialPolicy, Survey, SurveyResponse,
 };
 use crate::store::typed;
 use crate::sync::config::Mode;
@@ -199,7 +199,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             if let (Some(mut r), Ok(sv)) = (interrupted, &loaded) {
                 if r.survey_id == sv.id {
                     let l = label.try_get_untracked().unwrap_or_default();
-                    kiosk_fields(&mut r, false, &l);
+                    kiosk_fields(&mut r, false, &l, config);
                     if let Err(e) = submit_response(&s, sv, &r).await {
                         problem.try_set(Some(e.message(state.zh())));
                     }
@@ -232,7 +232,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             Phase::Asleep
         });
         if let (true, Some(mut r), Some(Ok(s))) = (keep_partial, given, survey.get_untracked()) {
-            kiosk_fields(&mut r, false, &label.get_untracked());
+            kiosk_fields(&mut r, false, &label.get_untracked(), config);
             let st = db.get_value();
             spawn_local(async move {
                 if let Err(e) = submit_response(&st, &s, &r).await {
@@ -313,7 +313,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             phase.set(Phase::Refused);
             return;
         }
-        kiosk_fields(&mut r, true, &label.get_untracked());
+        kiosk_fields(&mut r, true, &label.get_untracked(), config);
         r.submitted_at = at;
         // Sent as complete: a reload from here on must not keep the answers as a partial too.
         partial.set(None);
@@ -437,6 +437,9 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                 <div class="kiosk-center kiosk-welcome" data-testid="kiosk-welcome">
                     <h1>{title}</h1>
                     <p>{t2("您的评价帮助我们改进服务，约需一分钟。", "Your opinion helps us serve you better. It takes about a minute.")}</p>
+                    {config.with_value(|c| c.counter_staff.clone()).map(|m| view! {
+                        <p class="kiosk-counter" data-testid="kiosk-counter">{t2("本窗口服务人员：", "Served at this counter by ")}{m.name}</p>
+                    })}
                     <button type="button" class="kiosk-big" on:click=start data-testid="kiosk-begin">
                         {t2("开始评价", "Start")}
                     </button>
@@ -543,12 +546,21 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     }
 }
 
-/// Marks a response from the form as this kiosk's.
-fn kiosk_fields(r: &mut SurveyResponse, complete: bool, label: &str) {
+/// Marks a response from the form as this kiosk's, naming the staff member at its counter if
+/// it has one.
+fn kiosk_fields(
+    r: &mut SurveyResponse,
+    complete: bool,
+    label: &str,
+    config: StoredValue<KioskConfig>,
+) {
     if r.id.is_empty() {
         r.id = new_id("response");
     }
     r.channel = Channel::Kiosk;
     r.complete = complete;
     r.device = (!label.is_empty()).then(|| label.to_string());
+    r.staff_id = config
+        .try_with_value(|c| c.counter_staff.as_ref().map(|m| m.id.clone()))
+        .flatten();
 }

@@ -1,5 +1,6 @@
 //! `KioskSetup`: staff configure this device's kiosk (survey, idle timeout, partial answers,
-//! minimum gap, opening hours, thank-you time, device label) and start kiosk mode on it.
+//! minimum gap, opening hours, thank-you time, device label, the staff member at its counter)
+//! and start kiosk mode on it.
 
 use crate::domain::datefmt::Layout;
 use crate::domain::sort::sort_by;
@@ -12,7 +13,9 @@ use leptos_router::NavigateOptions;
 
 use crate::domain::calendar::WEEK;
 use crate::domain::staff::Staff;
-use crate::domain::survey::{default_survey, KioskConfig, OpeningHours, PartialPolicy, Survey};
+use crate::domain::survey::{
+    default_survey, CounterStaff, KioskConfig, OpeningHours, PartialPolicy, Survey,
+};
 use crate::store::typed;
 use crate::ui::boot::set_device_user;
 use crate::ui::components::Field;
@@ -46,6 +49,8 @@ struct Form {
     open: String,
     close: String,
     label: String,
+    /// The counter's staff member's id; empty: a lobby kiosk.
+    counter: String,
 }
 
 fn secs(text: &str, min: u32, max: u32) -> Option<u32> {
@@ -128,6 +133,11 @@ impl Form {
             follow_calendar: self.calendar,
             thank_you_secs: thanks.unwrap_or(8),
             device: (!label.is_empty()).then(|| label.to_string()),
+            // Named from the staff list when saved (`submit`).
+            counter_staff: (!self.counter.is_empty()).then(|| CounterStaff {
+                id: self.counter.clone(),
+                name: String::new(),
+            }),
             ..base.clone()
         })
     }
@@ -166,6 +176,21 @@ pub fn KioskSetup(
         }
     });
 
+    // Active staff, for the counter's staff member.
+    let staff = Res::new(move || {
+        state.changes.track();
+        let st = db.get_value();
+        async move {
+            let mut v = all_of::<Staff>(&st)
+                .await
+                .map(|(v, _)| v)
+                .unwrap_or_default();
+            v.retain(|m| m.active);
+            sort_by(&mut v, |a, b| a.name.cmp(&b.name));
+            v
+        }
+    });
+
     let base = StoredValue::new(KioskConfig::new(""));
     let chosen = RwSignal::new(survey.clone().unwrap_or_default());
     let idle = RwSignal::new(String::new());
@@ -178,6 +203,7 @@ pub fn KioskSetup(
     let open = RwSignal::new(String::new());
     let close = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
+    let counter = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
 
@@ -206,6 +232,12 @@ pub fn KioskSetup(
         open.set(first.map(|h| t(h.open)).unwrap_or_else(|| "09:00".into()));
         close.set(first.map(|h| t(h.close)).unwrap_or_else(|| "17:00".into()));
         label.set(c.device.clone().unwrap_or_default());
+        counter.set(
+            c.counter_staff
+                .as_ref()
+                .map(|m| m.id.clone())
+                .unwrap_or_default(),
+        );
     };
     fill(&KioskConfig::new(""));
     let st = db.get_value();
@@ -241,6 +273,7 @@ pub fn KioskSetup(
         open: open.get_untracked(),
         close: close.get_untracked(),
         label: label.get_untracked(),
+        counter: counter.get_untracked(),
     };
 
     let create_default = move |_| {
@@ -263,7 +296,7 @@ pub fn KioskSetup(
             return;
         }
         let zh = lang.get_untracked().is_zh();
-        let config = match form().to_config(&base.get_value(), zh) {
+        let mut config = match form().to_config(&base.get_value(), zh) {
             Ok(c) => c,
             Err(e) => {
                 errors.set(e);
@@ -286,11 +319,20 @@ pub fn KioskSetup(
                 )),
                 Ok(_) => {}
             }
+            let staff = all_of::<Staff>(&s)
+                .await
+                .map(|(v, _)| v)
+                .unwrap_or_default();
+            if let Some(c) = config.counter_staff.as_mut() {
+                match staff.iter().find(|m| m.id == c.id && m.active) {
+                    Some(m) => c.name = m.name.clone(),
+                    None => errs.push(lang.get_untracked().s(
+                        "所选窗口服务人员已停用或不在员工名单中",
+                        "The counter's staff member chosen is deactivated or no longer on the staff list",
+                    )),
+                }
+            }
             if start {
-                let staff = all_of::<Staff>(&s)
-                    .await
-                    .map(|(v, _)| v)
-                    .unwrap_or_default();
                 let can_exit = staff.iter().any(|m| {
                     m.active && (config.exit_staff_ids.is_empty() || config.may_exit(&m.id))
                 });
@@ -394,6 +436,16 @@ pub fn KioskSetup(
                 <Field id="kiosk-device" label=t2("终端名称（记入答卷）", "Kiosk name (stored with responses)")>
                     <input id="kiosk-device" bind:value=label maxlength="40"
                         placeholder=move || lang.get().t("例如：一楼大堂", "e.g. Ground-floor lobby")/>
+                </Field>
+                <Field id="kiosk-counter" label=t2("窗口服务人员（放在柜台时）", "Staff at this counter (on a counter)")>
+                    <select id="kiosk-counter" prop:value=move || counter.get()
+                        on:change=move |ev| counter.set(event_target_value(&ev))>
+                        <option value="">{t2("无（大堂终端，评价不记入个人）", "Nobody (lobby kiosk: answers name nobody)")}</option>
+                        {move || staff.get().unwrap_or_default().into_iter().map(|m| {
+                            let selected = counter.get_untracked() == m.id;
+                            view! { <option value=m.id.clone() selected=selected>{m.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
                 </Field>
             </div>
             <fieldset class="kiosk-hours">
