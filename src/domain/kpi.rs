@@ -179,10 +179,11 @@ impl Share {
     }
 }
 
-/// Decimals of each share as shown: one, and two for the complaint rate, which is small (a
-/// complaint in 400 customers is 0.25 %).
+/// Decimals of each share as shown: one, and three for the complaint rate, which is small:
+/// source 003 sets the phone service's below one in ten thousand (低于万分之一, 0.010 %), and a
+/// complaint in 30,000 customers (0.003 %) must not read as none.
 pub const PLACES: usize = 1;
-pub const RATE_PLACES: usize = 2;
+pub const RATE_PLACES: usize = 3;
 
 /// A survey response behind a staff member's satisfaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,33 +304,32 @@ pub struct KpiSheet {
     pub unmatched: Vec<(String, Vec<CaseLine>)>,
     /// Responses naming a staff member to a survey version no longer on record: not scored.
     pub unscored: u32,
+    /// Responses naming an id that is no staff member's (a link typed wrong or altered by
+    /// hand): counted for nobody.
+    pub unknown_staff: u32,
 }
 
 // ───────────────────────────── attribution ─────────────────────────────
 
-/// Who handled a case, for the on-time rate: whoever submitted the handling opinion of its
-/// first round (`Round::submitted_by`; after a rejection, whoever submitted it again), or, in a
-/// record without that field, whoever first submitted one (the history).
+/// Who handled a case, for the on-time rate: whoever first submitted its handling opinion
+/// (the history), or, in a record without that entry, the first round's author of the opinion
+/// (`Round::submitted_by`).
 ///
 /// The app has no other notion of a case's handler: nobody is assigned a case, and the
 /// response, the visit and the approvals may each be another person's. The opinion's author
 /// is the one who investigated and drafted it (调查核实并拟订处理意见, the 3-working-day limit,
-/// source 002 第四章). The first round, not a later one: the limits are the case's, counted
-/// from its first receipt and met by its first opinion and first response, which are the
-/// first round's (a case reopens only after its customer was answered), so the verdict
-/// judges that round's handling. Someone who takes a reopened case over in a later round is
-/// not given, or blamed for, a verdict on work done before them; the case counts once.
+/// source 002 第四章). The first submission, not a later one: the limits are the case's,
+/// counted from its first receipt and met by its first opinion and first response
+/// (`complaint::met_at`), so the verdict judges that handling. Someone who submits an opinion
+/// sent back (退回) again, or takes a reopened case over in a later round, is not given, or
+/// blamed for, a verdict on work done before them; the case counts once.
 pub fn handler_of(c: &Complaint) -> Option<StaffRef> {
-    c.rounds
-        .first()
-        .and_then(|r| r.submitted_by.clone())
-        .or_else(|| {
-            c.history
-                .iter()
-                .filter(|e| e.action == ActionKind::SubmitOpinion)
-                .min_by_key(|e| e.at)
-                .map(|e| e.by.clone())
-        })
+    c.history
+        .iter()
+        .filter(|e| e.action == ActionKind::SubmitOpinion)
+        .min_by_key(|e| e.at)
+        .map(|e| e.by.clone())
+        .or_else(|| c.rounds.first().and_then(|r| r.submitted_by.clone()))
 }
 
 /// A name as compared with the staff list: full-width letters, digits and brackets as ASCII,
@@ -405,6 +405,7 @@ pub struct KpiBuilder {
     unattributed: Vec<CaseLine>,
     unmatched: BTreeMap<String, Vec<CaseLine>>,
     unscored: u32,
+    unknown_staff: u32,
     /// Each month's served counts, by month.
     served: BTreeMap<(i32, u32), BTreeMap<String, u32>>,
 }
@@ -426,6 +427,7 @@ impl KpiBuilder {
             unattributed: Vec::new(),
             unmatched: BTreeMap::new(),
             unscored: 0,
+            unknown_staff: 0,
             served: BTreeMap::new(),
         }
     }
@@ -514,6 +516,10 @@ impl KpiBuilder {
         if !r.complete || !self.period.contains(r.submitted_at) {
             return;
         }
+        if !self.roster.profiles.contains_key(staff_id) {
+            self.unknown_staff += 1;
+            return;
+        }
         let Some(survey) = survey else {
             self.unscored += 1;
             return;
@@ -592,6 +598,7 @@ impl KpiBuilder {
                 })
                 .collect(),
             unscored: self.unscored,
+            unknown_staff: self.unknown_staff,
         }
     }
 }
@@ -1207,7 +1214,16 @@ mod tests {
         assert_eq!(a.complaint_rate(), Some(share(1, 400)));
         assert_eq!(
             a.complaint_rate().unwrap().text(RATE_PLACES),
-            "0.25 % (1/400)"
+            "0.250 % (1/400)"
+        );
+        // Below one in ten thousand, still shown.
+        assert_eq!(
+            Share {
+                part: 1,
+                whole: 30_000
+            }
+            .text(RATE_PLACES),
+            "0.003 % (1/30000)"
         );
 
         let b = row(&nov, "staff:b");
@@ -1223,7 +1239,7 @@ mod tests {
         assert_eq!(nos(&b.complaints), [1, 2, 3]);
         assert_eq!(
             b.complaint_rate().unwrap().text(RATE_PLACES),
-            "1.00 % (3/300)"
+            "1.000 % (3/300)"
         );
 
         // Nothing to divide by: "—".
@@ -1282,7 +1298,7 @@ mod tests {
         assert_eq!(nos(&a.complaints), [4, 2]);
         assert_eq!(
             a.complaint_rate().unwrap().text(RATE_PLACES),
-            "0.16 % (2/1250)"
+            "0.160 % (2/1250)"
         );
         // The year's responses include December's.
         assert_eq!(a.satisfaction, share(3, 4));
@@ -1421,8 +1437,14 @@ mod tests {
             &response(1, Some("staff:a"), "2026-11-03 10:00", 5, true),
         );
         b.add_response(None, &response(2, None, "2026-11-03 10:00", 5, true));
+        // A link naming someone who is not on the staff list counts for nobody.
+        let survey = default_survey("survey:branch");
+        let stranger = response(3, Some("staff:zz"), "2026-11-03 10:00", 5, true);
+        b.add_response(Some(&survey), &stranger);
         let s = b.finish();
         assert_eq!(s.unscored, 1);
+        assert_eq!(s.unknown_staff, 1);
+        assert!(s.rows.iter().all(|r| r.staff_id != "staff:zz"));
         assert_eq!(row(&s, "staff:a").satisfaction, share(0, 0));
     }
 
@@ -1432,11 +1454,31 @@ mod tests {
         assert_eq!(c.rounds.len(), 2);
         assert_eq!(c.rounds[1].submitted_by.as_ref().unwrap().id, "staff:b");
         assert_eq!(handler_of(&c).unwrap().id, "staff:a");
-        // A record without the field: whoever first submitted one.
+        // A record without the history's entry: the first round's author.
         let mut old = c.clone();
-        old.rounds[0].submitted_by = None;
+        old.history
+            .retain(|e| e.action != ActionKind::SubmitOpinion);
         assert_eq!(handler_of(&old).unwrap().id, "staff:a");
         assert_eq!(handler_of(&complaints().remove(5)), None);
+        // Sent back and submitted again by someone else: the first author's, whose
+        // submission met (or missed) the investigation limit.
+        let mut sent_back = received(7, "2026-11-02 09:00", &[]);
+        submit(&mut sent_back, "staff:a", "2026-11-06 10:00");
+        sent_back
+            .apply(
+                Action::Reject {
+                    why: "补充材料".into(),
+                },
+                &actor("staff:s"),
+                t("2026-11-06 11:00"),
+            )
+            .unwrap();
+        submit(&mut sent_back, "staff:b", "2026-11-06 15:00");
+        assert_eq!(
+            sent_back.rounds[0].submitted_by.as_ref().unwrap().id,
+            "staff:b"
+        );
+        assert_eq!(handler_of(&sent_back).unwrap().id, "staff:a");
     }
 
     #[test]
@@ -1499,7 +1541,7 @@ mod tests {
                 "33.3%",
                 "1",
                 "3",
-                "0.25%",
+                "0.250%",
                 "1",
                 "400"
             ]
@@ -1522,7 +1564,7 @@ mod tests {
         let en = kpi_sheet_csv(&nov, Language::En).unwrap();
         let en = std::str::from_utf8(&en[3..]).unwrap();
         assert!(en.starts_with("Staff member,Role,Customer satisfaction"));
-        assert!(en.contains("李强,Specialist,0.0%,0,1,0.0%,0,1,100.0%,1,1,1.00%,3,300"));
+        assert!(en.contains("李强,Specialist,0.0%,0,1,0.0%,0,1,100.0%,1,1,1.000%,3,300"));
     }
 
     #[test]

@@ -110,7 +110,7 @@ async function score(page, who, at, ref, { missed = [], faults = [], comment = '
 // 客户满意度          2 of 3 = 66.7 %         1 of 1 = 100.0 %
 // 业务解答准确率      2 of 3 = 66.7 %         1 of 2 = 50.0 %
 // 工单处理及时率      2 of 3 (K1 K3 / K5)      0 of 1 (K2)
-// 客户投诉率          K2: 1 of 400 = 0.25 %   K1 K2: 2 of 250 = 0.80 %
+// 客户投诉率          K2: 1 of 400 = 0.250 %  K1 K2: 2 of 250 = 0.800 %
 test('the KPI sheet counts each staff member\'s month and year by hand, opens the records behind, and exports CSV', async ({ page, context }) => {
   test.setTimeout(420_000);
   await context.clock.install({ time: new Date('2026-11-02T10:00:00') });
@@ -180,6 +180,8 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   for (const overall of [5, 4, 2]) await answer(page, linkA, key, overall);
   await answer(page, linkB, key, 5);
   await answer(page, `/s/${key}`, key, 1);
+  // A link altered by hand names nobody on the staff list: it counts for nobody.
+  await answer(page, linkA.replace(/staff=[^&]*/, 'staff=staff%3Anobody'), key, 1);
 
   // Monday 7 December: 王主管 scores the calls of November.
   await page.clock.setSystemTime(new Date('2026-12-07T10:00:00'));
@@ -223,19 +225,24 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await expect(page.getByTestId('kpi-unattributed')).toContainText(k4.no);
   await expect(page.getByTestId('kpi-unmatched')).toContainText('孙九');
   await expect(page.getByTestId('kpi-unmatched')).toContainText(k4.no);
+  await expect(page.getByTestId('kpi-unknown-staff')).toHaveText(
+    '1 份答卷注明的员工不在员工名单中（链接有误或被改动），未计入任何人。');
 
-  // 王主管 types the customers served in November.
+  // 王主管 types the customers served in November, but not his own.
+  const own = page.locator('[data-testid="served-input"][data-staff="王主管"]');
+  await expect(own).toBeDisabled();
+  await expect(own.locator('xpath=..').locator('.err')).toHaveText('不能录入本人的服务客户数');
   await page.locator('[data-testid="served-input"][data-staff="张敏"]').fill('400');
   await page.locator('[data-testid="served-input"][data-staff="李强"]').fill('2５0');
   await page.getByTestId('served-save').click();
   await expect(page.locator('.notice')).toContainText('已保存 2026-11 的服务客户数');
-  await expect(a.getByTestId('kpi-complaint-rate')).toHaveText('0.25 % (1/400)');
-  await expect(b.getByTestId('kpi-complaint-rate')).toHaveText('0.80 % (2/250)');
+  await expect(a.getByTestId('kpi-complaint-rate')).toHaveText('0.250 % (1/400)');
+  await expect(b.getByTestId('kpi-complaint-rate')).toHaveText('0.800 % (2/250)');
   await expect(a.getByTestId('kpi-served')).toHaveText('400');
   await expect(b.getByTestId('kpi-served')).toHaveText('250');
   // It is stored: after a reload the figures and the typed counts are there.
   await page.reload();
-  await expect(a.getByTestId('kpi-complaint-rate')).toHaveText('0.25 % (1/400)');
+  await expect(a.getByTestId('kpi-complaint-rate')).toHaveText('0.250 % (1/400)');
   await expect(page.locator('[data-testid="served-input"][data-staff="李强"]')).toHaveValue('250');
 
   // The records behind: 张敏's cases handled, each linked to its case.
@@ -284,8 +291,8 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   const lines = bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
   expect(lines[0]).toMatch(/^员工,角色,客户满意度,/);
   const csvRow = (name) => lines.find((l) => l.startsWith(`${name},`)).split(',');
-  expect(csvRow('张敏').slice(1, 16)).toEqual(['客服专员', '66.7%', '2', '3', '66.7%', '2', '3', '66.7%', '2', '3', '0.25%', '1', '400', k2.no, k5.no]);
-  expect(csvRow('李强').slice(1, 16)).toEqual(['客服专员', '100.0%', '1', '1', '50.0%', '1', '2', '0.0%', '0', '1', '0.80%', '2', '250', `${k1.no} ${k2.no}`, k2.no]);
+  expect(csvRow('张敏').slice(1, 16)).toEqual(['客服专员', '66.7%', '2', '3', '66.7%', '2', '3', '66.7%', '2', '3', '0.250%', '1', '400', k2.no, k5.no]);
+  expect(csvRow('李强').slice(1, 16)).toEqual(['客服专员', '100.0%', '1', '1', '50.0%', '1', '2', '0.0%', '0', '1', '0.800%', '2', '250', `${k1.no} ${k2.no}`, k2.no]);
   expect(lines).toContain('考核期间,2026 年 11 月 月度考核,2026-11');
   expect(lines.find((l) => l.startsWith('无人提交处理意见的超时工单,'))).toContain(k4.no);
 
@@ -315,7 +322,7 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await switchTo(page, '张敏', '/reports?view=kpi&period=2026-11');
   await expect(page.getByTestId('served-reason')).toContainText('只有客服主管或客服经理');
   await expect(page.getByTestId('served-save')).toBeDisabled();
-  await expect(a.getByTestId('kpi-complaint-rate')).toHaveText('0.25 % (1/400)');
+  await expect(a.getByTestId('kpi-complaint-rate')).toHaveText('0.250 % (1/400)');
   // English labels.
   await page.getByTestId('lang-switch').click();
   await expect(page.locator('#kpi-h')).toContainText('Monthly assessment, 2026-11');

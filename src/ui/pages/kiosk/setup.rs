@@ -261,6 +261,17 @@ pub fn KioskSetup(
         }
     });
 
+    // A counter's staff member deactivated (or removed) since is not offered: the choice falls
+    // back to nobody, as the list then shows it, and the kiosk can be started again.
+    Effect::new(move |_| {
+        let (Some(list), c) = (staff.get(), counter.get()) else {
+            return;
+        };
+        if !c.is_empty() && !list.iter().any(|m| m.id == c) {
+            counter.set(String::new());
+        }
+    });
+
     let form = move || Form {
         survey: chosen.get_untracked(),
         idle: idle.get_untracked(),

@@ -309,7 +309,8 @@ fn KpiView(period: Memo<KpiPeriod>) -> impl IntoView {
         period.track();
         drill.set(None);
     });
-    let ready = move || matches!(loaded.get(), Some(Ok(Some(_))));
+    // The sheet of the period shown: while another period is read, the last one's is not it.
+    let ready = move || matches!(loaded.get(), Some(Ok(Some(l))) if l.sheet.period == period.get());
     let navigate = use_navigate();
     let on_pick = move |ev: leptos::ev::Event| {
         if let Some(p) = KpiPeriod::parse(&event_target_value(&ev)) {
@@ -394,9 +395,9 @@ fn KpiView(period: Memo<KpiPeriod>) -> impl IntoView {
             </ul>
             <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("正在统计本期记录", "Counting the period's records"))/>
             {move || match loaded.get() {
-                None | Some(Ok(None)) => view! { <p class="muted" role="status">{t2("正在统计…", "Counting…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="err" role="alert">{e}</p> }.into_any(),
-                Some(Ok(Some(l))) => body(l, lang.get(), drill).into_any(),
+                Some(Ok(Some(l))) if l.sheet.period == period.get() => body(l, lang.get(), drill).into_any(),
+                _ => view! { <p class="muted" role="status">{t2("正在统计…", "Counting…")}</p> }.into_any(),
             }}
             {move || (!period.get().is_year()).then(|| view! { <served::ServedForm period=period loaded=loaded/> })}
             <DrillSheet drill=drill/>
@@ -545,6 +546,13 @@ fn body(l: Loaded, lang: Lang, drill: RwSignal<Option<KpiDrill>>) -> impl IntoVi
         let n = sheet.unscored;
         view! { <p class="muted small">{lang.s(format!("{n} 份答卷所答的问卷版本已不存在，未计入满意度。"), format!("{n} responses answer a survey version no longer on record and are not counted."))}</p> }
     });
+    let unknown = (sheet.unknown_staff > 0).then(|| {
+        let n = sheet.unknown_staff;
+        view! { <p class="muted small" data-testid="kpi-unknown-staff">{lang.s(
+            format!("{n} 份答卷注明的员工不在员工名单中（链接有误或被改动），未计入任何人。"),
+            format!("{n} responses name someone not on the staff list (a link typed wrong or altered) and count for nobody."),
+        )}</p> }
+    });
     view! {
         {unread}
         {if sheet.rows.is_empty() {
@@ -581,6 +589,7 @@ fn body(l: Loaded, lang: Lang, drill: RwSignal<Option<KpiDrill>>) -> impl IntoVi
         {unattributed}
         {unmatched}
         {unscored}
+        {unknown}
         <p class="muted small print-only">{lang.s(
             format!("统计时间：{}", sheet.as_of.layout("%Y-%m-%d %H:%M")),
             format!("As of {}", sheet.as_of.layout("%Y-%m-%d %H:%M")),

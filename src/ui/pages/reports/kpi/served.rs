@@ -76,9 +76,11 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let allowed = move || state.user.with(|u| may_score(u.as_ref()));
+    let own = move |id: &str| state.user.with(|u| u.as_ref().is_some_and(|u| u.id == id));
     // Everyone on the month's sheet: every active staff member, and anyone with a record.
+    // While another month is read, the last one's sheet is not this month's: nothing yet.
     let people = Memo::new(move |_| match loaded.get() {
-        Some(Ok(Some(l))) => l
+        Some(Ok(Some(l))) if l.sheet.period == period.get() => l
             .sheet
             .rows
             .iter()
@@ -87,7 +89,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
         _ => Vec::new(),
     });
     let stored = Memo::new(move |_| match loaded.get() {
-        Some(Ok(Some(l))) => l.served.clone(),
+        Some(Ok(Some(l))) if l.sheet.period == period.get() => l.served.clone(),
         _ => None,
     });
     let key = move || {
@@ -148,9 +150,15 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
             return;
         };
         let t = typed.get_untracked();
-        // Figures of anyone not listed this time stay as stored.
+        let who = who.expect("a supervisor or manager is signed in");
+        // Figures of anyone not listed this time stay as stored, and so does the person's
+        // own: nobody enters the denominator of their own complaint rate.
         let mut counts = stored.get_untracked().map(|s| s.counts).unwrap_or_default();
-        for (id, _) in people.get_untracked() {
+        for (id, _) in people
+            .get_untracked()
+            .into_iter()
+            .filter(|(id, _)| *id != who.id)
+        {
             counts.remove(&id);
             match parse_count(t.counts.get(&id).map_or("", String::as_str)) {
                 Ok(Some(n)) => {
@@ -161,7 +169,6 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                 Err(_) => return,
             }
         }
-        let who = who.expect("a supervisor or manager is signed in");
         let doc = ServedCounts {
             id: ServedCounts::id_for(month),
             rev: t.rev.clone(),
@@ -248,9 +255,15 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                 {move || people.get().into_iter().enumerate().map(|(i, (id, name))| {
                     let input_id = format!("served-{i}");
                     let err_id = format!("served-{i}-err");
-                    let aria = lang.get_untracked().s(format!("{name} 的服务客户数"), format!("Customers served by {name}"));
-                    let (id2, id3) = (id.clone(), id.clone());
+                    let named = name.clone();
+                    let aria = move || lang.get().s(format!("{named} 的服务客户数"), format!("Customers served by {named}"));
+                    let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
+                    let mine = move || own(&id4);
+                    let mine_err = mine.clone();
                     let err = move || {
+                        if mine_err() {
+                            return Some(lang.get().t("不能录入本人的服务客户数", "Nobody enters their own figure").to_string());
+                        }
                         let e = field_error(&id3);
                         (tried.get() || e.is_some()).then_some(e).flatten()
                     };
@@ -259,7 +272,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                             <label for=input_id.clone()>{name.clone()}</label>
                             <input id=input_id inputmode="numeric" autocomplete="off" aria-label=aria
                                 aria-describedby=err_id.clone() data-testid="served-input" data-staff=name.clone()
-                                prop:disabled=move || !allowed()
+                                prop:disabled=move || !allowed() || mine()
                                 prop:value=move || typed.with(|t| t.counts.get(&id).cloned().unwrap_or_default())
                                 on:input=move |ev| {
                                     let v = event_target_value(&ev);
