@@ -134,10 +134,18 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
   const counts = page.getByTestId('counts').locator('table').nth(2);
   await expect(counts.locator('tr', { hasText: '李强' }).locator('td.num')).toHaveText('1');
   await expect(counts.locator('tr', { hasText: '（未填）' })).toHaveCount(0);
-  // The set-up keeps the choice; a lobby kiosk again names nobody and shows no name.
+  // The set-up keeps the choice.
   await open(page, '/kiosk/setup');
   await expect(page.locator('#kiosk-counter option:checked')).toHaveText('李强');
-  await page.locator('#kiosk-counter').selectOption('');
+  // 李强 leaves the branch: deactivated, he is no longer offered, the choice falls back to
+  // nobody and the kiosk starts again as a lobby kiosk, naming nobody and showing no name.
+  await open(page, '/settings');
+  const lee = page.getByTestId('staff-table').locator('tr', { hasText: '李强' }).getByTestId('staff-toggle');
+  await lee.click();
+  await expect(lee).toHaveText('启用');
+  await open(page, '/kiosk/setup');
+  await expect(page.locator('#kiosk-counter option', { hasText: '李强' })).toHaveCount(0);
+  await expect(page.locator('#kiosk-counter')).toHaveValue('');
   await page.getByTestId('kiosk-start').click();
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
   await expect(page.getByTestId('kiosk-counter')).toHaveCount(0);
