@@ -24,6 +24,17 @@ pub async fn all_of<T: Record>(store: &AppStore) -> Result<(Vec<T>, Vec<String>)
     Ok((out, corrupt))
 }
 
+/// The active staff, by name (for a choice of staff member: a demand's owner, a staff link, a
+/// kiosk's counter). A store that cannot be read offers nobody.
+pub async fn active_staff(store: &AppStore) -> Vec<crate::domain::staff::Staff> {
+    let (mut list, _) = all_of::<crate::domain::staff::Staff>(store)
+        .await
+        .unwrap_or_default();
+    list.retain(|s| s.active);
+    crate::domain::sort::sort_by(&mut list, |a, b| a.name.cmp(&b.name));
+    list
+}
+
 /// The pages of every document of a type: the paging loop of [`all_of`], compiled once
 /// rather than once per record type.
 async fn all_pages(store: &AppStore, type_name: &str) -> Result<Vec<Page>, StoreError> {

@@ -6,7 +6,6 @@
 //! up again when the form is opened again, after a close or a reload, and dropped on save.
 
 use crate::domain::datefmt::Layout;
-use crate::domain::sort::sort_by;
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,10 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::customer::{Customer, Level};
 use crate::domain::demand::{CellPreset, Demand, DemandType, MatrixCell, MatrixRules, NewDemand};
-use crate::domain::staff::Staff;
 use crate::store::typed;
 use crate::ui::components::Field;
-use crate::ui::data::all_of;
+use crate::ui::data::active_staff;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
     closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id,
@@ -321,15 +319,7 @@ pub fn DemandForm(
     let st = env.with_value(|e| e.store.clone());
     let staff = Res::new(move || {
         let st = st.clone();
-        async move {
-            let mut list = all_of::<Staff>(&st)
-                .await
-                .map(|(v, _)| v)
-                .unwrap_or_default();
-            list.retain(|s| s.active);
-            sort_by(&mut list, |a, b| a.name.cmp(&b.name));
-            list
-        }
+        async move { active_staff(&st).await }
     });
 
     let desc_err = move || {

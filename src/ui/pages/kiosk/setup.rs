@@ -19,7 +19,7 @@ use crate::domain::survey::{
 use crate::store::typed;
 use crate::ui::boot::set_device_user;
 use crate::ui::components::Field;
-use crate::ui::data::all_of;
+use crate::ui::data::{active_staff, all_of};
 use crate::ui::i18n::t2;
 use crate::ui::platform::new_id;
 use crate::ui::state::{app, store};
@@ -180,15 +180,7 @@ pub fn KioskSetup(
     let staff = Res::new(move || {
         state.changes.track();
         let st = db.get_value();
-        async move {
-            let mut v = all_of::<Staff>(&st)
-                .await
-                .map(|(v, _)| v)
-                .unwrap_or_default();
-            v.retain(|m| m.active);
-            sort_by(&mut v, |a, b| a.name.cmp(&b.name));
-            v
-        }
+        async move { active_staff(&st).await }
     });
 
     let base = StoredValue::new(KioskConfig::new(""));

@@ -14,7 +14,6 @@ use super::answer::SurveyForm;
 use super::qr::QrCodeSvg;
 use super::records::{load_rule, load_survey, responses_to_version, survey_id, url_key};
 use crate::domain::journey::{default_journey, JourneyConfig};
-use crate::domain::staff::Staff;
 use crate::domain::survey::{
     blank_survey, ChoiceOption, FollowUpKind, FollowUpSettings, Question, QuestionKind, Scale,
     Survey, SurveyMode, Text,
@@ -22,7 +21,6 @@ use crate::domain::survey::{
 use crate::store::typed;
 use crate::sync::link::{share_link, with_staff, LinkTarget};
 use crate::ui::components::sync_status::sync_ctx;
-use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
     closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id, window,
@@ -935,12 +933,7 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
     });
     // One staff member's link (a counter's own QR card): the responses given through it name
     // them, for the results' staff filter and the KPI sheet's satisfaction.
-    let people = Res::new(|| async {
-        let (mut list, _) = all_of::<Staff>(&store()).await.unwrap_or_default();
-        list.retain(|s| s.active);
-        crate::domain::sort::sort_by(&mut list, |a, b| a.name.cmp(&b.name));
-        list
-    });
+    let people = Res::new(|| async { crate::ui::data::active_staff(&store()).await });
     let rated = RwSignal::new(String::new());
     let link = Memo::new(move |_| {
         with_staff(
