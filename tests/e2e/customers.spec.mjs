@@ -256,6 +256,14 @@ test('the timeline shows the customer’s complaint, demand and survey responses
   await expect(answer.getByTestId('answer-q1')).toHaveText('2');
   await expect(page.locator('tr.highlight')).toHaveCount(1);
   await expect(page.locator('tr.highlight')).toHaveAttribute('id', 'r-01E2E0000000000000000001');
+
+  // The case names its customer (not the record's id) and links back to them.
+  await open(page, '/complaints/complaint:01E2E0000000000000000001');
+  const linked = page.getByTestId('case-customer');
+  await expect(linked).toHaveText('周杰');
+  await linked.locator('a').click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${CUSTOMER_ID}$`));
+  await expect(page.getByTestId('customer-name')).toHaveText('周杰');
 });
 
 test('a done demand opened by its address widens the status filter; an unknown one is said so', async ({ page }) => {

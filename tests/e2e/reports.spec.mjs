@@ -214,6 +214,8 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   await expect(page.locator('#quarterly-h')).toContainText('2026 年第 3 季度');
   // July 09; August 07; September 01–06.
   await expect(page.getByTestId('count-quarter-total')).toHaveText('8');
+  // Print and CSV as the monthly report's: enabled once the figures are in.
+  await expect(page.getByTestId('print')).toBeEnabled();
   const chart = page.getByTestId('trend-chart');
   await expect(chart.locator('svg')).toBeVisible();
   await expect(chart.getByTestId('bar-7')).toHaveAttribute('data-count', '1');

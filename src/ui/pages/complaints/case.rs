@@ -16,6 +16,7 @@ use crate::domain::complaint::{
     clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complaint,
     CorrectiveAction, Decision, Responsibility, Round,
 };
+use crate::domain::customer::Customer;
 use crate::domain::opened_on::OpenedOn;
 use crate::domain::staff::{verify_pin, Staff};
 use crate::store::{typed, StoreError};
@@ -1086,7 +1087,7 @@ fn Details(c: Complaint) -> impl IntoView {
                 {row("联系电话", "Phone", dash(&c.complainant.phone))}
                 {row("电子邮箱", "Email", dash(&c.complainant.email))}
                 {row("联系地址", "Address", dash(&c.complainant.address))}
-                {row("关联客户", "Linked customer", c.customer_id.clone().unwrap_or_else(|| "—".into()))}
+                <div class="kv"><dt>{t2("关联客户", "Linked customer")}</dt><dd data-testid="case-customer">{linked_customer(c.customer_id.clone())}</dd></div>
                 <div class="kv"><dt>{t2("受理方式", "Channel")}</dt><dd>{move || lang.get().t(channel.zh(), channel.en())}</dd></div>
                 {row("受理时间", "Received", fmt_dt(c.received_at))}
                 {row("事件时间", "Time of the event", c.event_time.map(fmt_dt).unwrap_or_else(|| "—".into()))}
@@ -1103,6 +1104,28 @@ fn Details(c: Complaint) -> impl IntoView {
             <p>{dash(&c.preliminary_opinion)}</p>
         </section>
     }
+}
+
+/// The customer a case is linked to, by name with a link to their timeline (the id alone
+/// says nothing to staff); a customer not on this device (not synced yet, or erased) is said so.
+fn linked_customer(id: Option<String>) -> impl IntoView {
+    let lang = app().lang;
+    id.map(|id| {
+        let id_load = id.clone();
+        let customer = Res::new(move || {
+            let (s, id) = (store(), id_load.clone());
+            async move { typed::load::<Customer, _>(&s, &id).await.ok() }
+        });
+        view! {
+            <A href=format!("/customers/{id}")>{move || match customer.get() {
+                None => "…".to_string(),
+                Some(Some(c)) => c.name,
+                Some(None) => lang.get().s("本设备上没有此客户的记录", "Not on this device"),
+            }}</A>
+        }
+        .into_any()
+    })
+    .unwrap_or_else(|| "—".into_any())
 }
 
 /// One round of handling: findings, opinion, approvals, response, visit.

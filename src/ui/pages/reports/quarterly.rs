@@ -13,7 +13,7 @@ use crate::domain::report::{
 };
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{now, window};
+use crate::ui::platform::now;
 use crate::ui::state::{app, AppStore};
 
 use super::drill::{Count, Drill, DrillSheet};
@@ -88,11 +88,7 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
                     class="button" data-testid="prev-quarter">{t2("‹ 上季度", "‹ Previous")}</a>
                 <a href=move || { let (y, q) = quarter.get(); let (y, q) = shift(y, q, 1); quarter_href(y, q) }
                     class="button" data-testid="next-quarter">{t2("下季度 ›", "Next ›")}</a>
-                <button type="button" on:click=move |_| { let _ = window().print(); }>
-                    {t2("打印", "Print")}
-                </button>
-                <button type="button" class="primary" on:click=on_export
-                    disabled=move || !ready() data-testid="export-csv">{t2("导出 CSV", "Export CSV")}</button>
+                {super::print_and_export(ready, on_export)}
             </div>
             <h2 id="quarterly-h">
                 {move || {
