@@ -13,6 +13,8 @@ test('care tasks: birthday and anniversary due, a visit plan, completion with no
   await expect(tasks).toHaveCount(2);
   await expect(tasks.filter({ hasText: '开户7周年' })).toContainText('周杰');
   await expect(tasks.filter({ hasText: '生日祝福' })).toContainText('周杰');
+  // 周杰 has no staff member of their own: no dangling " · " after the name.
+  await expect(tasks.first().getByTestId('care-task-staff')).toHaveCount(0);
 
   // A return-visit plan for VIP customers, every two months from today (one visit within the 30-day horizon), visited by 李强.
   await page.locator('#plan-name').fill('贵宾月度回访');
@@ -25,7 +27,7 @@ test('care tasks: birthday and anniversary due, a visit plan, completion with no
   const visit = tasks.filter({ hasText: '计划回访' });
   await expect(visit).toHaveCount(1);
   await expect(visit).toContainText('周杰');
-  await expect(visit).toContainText('李强');
+  await expect(visit.getByTestId('care-task-staff')).toHaveText('· 李强');
 
   // Generating again is idempotent.
   await page.getByTestId('care-generate').click();

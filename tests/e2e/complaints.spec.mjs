@@ -54,6 +54,12 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await setUpStaff(page);
   await open(page, '/complaints/new');
 
+  // What the form cannot be saved without is marked, and the mark is not read out.
+  await expect(page.locator('label[for="c-name"] .req')).toBeVisible();
+  await expect(page.locator('label[for="c-narrative"] .req')).toBeVisible();
+  await expect(page.locator('label[for="c-email"] .req')).toHaveCount(0);
+  await expect(page.locator('#c-name')).toMatchAriaSnapshot('- textbox "投诉人姓名"');
+
   // Validation as typed: a time received in the future is refused in words.
   await page.locator('#c-name').fill('赵女士');
   await page.locator('#c-phone').fill('13812345678');

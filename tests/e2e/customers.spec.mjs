@@ -90,6 +90,10 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await expect(table).not.toContainText('13812345678');
   await expect(table).not.toContainText('13900001111');
 
+  // The search button stands beside the box, not on a line of its own.
+  const [box, go] = [await page.getByTestId('customer-search').boundingBox(), await page.locator('form.search button[type=submit]').boundingBox()];
+  expect(Math.abs(box.y + box.height / 2 - (go.y + go.height / 2))).toBeLessThan(4);
+
   // Search through the indexes: last four phone digits, account number, name.
   await page.getByTestId('customer-search').fill('5678');
   await page.getByTestId('customer-search').press('Enter');

@@ -95,7 +95,7 @@ test('stage names are edited and saved in the journey configuration', async ({ p
   await expect(page.getByTestId('stage-pre_sale')).toHaveText('开户');
 });
 
-test('on a 360 px phone the journey page does not scroll sideways (its date filters fit)', async ({ page }) => {
+test('on a 360 px phone the journey page does not scroll sideways, and its date filters fit their frame at any width', async ({ page }) => {
   await seedBackup(page);
   await setUpStaff(page);
   for (const locale of ['zh', 'en']) {
@@ -109,5 +109,16 @@ test('on a 360 px phone the journey page does not scroll sideways (its date filt
     expect(overflow, `sideways overflow in ${locale}`).toBeLessThanOrEqual(0);
     const from = await page.getByTestId('filter-from').boundingBox();
     expect(from.x + from.width).toBeLessThanOrEqual(360);
+  }
+  // On a phone, a tablet and a PC the date boxes stay inside the period's frame (each stood out
+  // of it by the width of its label).
+  for (const width of [360, 800, 1366]) {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, '/journey');
+    const frame = await page.locator('fieldset', { has: page.getByTestId('filter-from') }).boundingBox();
+    for (const id of ['filter-from', 'filter-to']) {
+      const b = await page.getByTestId(id).boundingBox();
+      expect(b.x + b.width, `${id} at ${width} px`).toBeLessThanOrEqual(frame.x + frame.width);
+    }
   }
 });

@@ -44,6 +44,9 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('res-n')).toHaveText('1');
   await expect(page.getByTestId('res-csat')).toHaveText('100.0%');
+  // A blank survey has no scales: said, with how to get them, instead of an empty table.
+  await expect(page.getByTestId('no-scales')).toContainText('本问卷未设维度');
+  await expect(page.getByTestId('scales-table')).toHaveCount(0);
   // Responses from tomorrow on: none, and the figures say undefined rather than 0.
   const tomorrow = new Date(Date.now() + 86_400_000);
   const iso = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;

@@ -117,12 +117,14 @@ pub fn Field(
     #[prop(into)] label: Signal<&'static str>,
     #[prop(into, optional)] error: Signal<Option<String>>,
     #[prop(optional)] wide: bool,
+    // Marked with a red asterisk (the form refuses to save without it).
+    #[prop(optional)] required: bool,
     children: Children,
 ) -> impl IntoView {
     let err_id = format!("{id}-err");
     view! {
         <div class=if wide { "field wide" } else { "field" }>
-            <label for=id>{move || label.get()}</label>
+            <label for=id>{move || label.get()}{required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
             {children()}
             <div class="err" id=err_id role="alert">{move || error.get()}</div>
         </div>

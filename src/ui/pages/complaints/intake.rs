@@ -716,7 +716,7 @@ pub fn IntakePage() -> impl IntoView {
                             })}
                         </ul>
                     </Field>
-                    <Field id="c-name" label=t2("投诉人姓名", "Complainant's name") error=error_for(&["complainant.name"])>
+                    <Field id="c-name" required=true label=t2("投诉人姓名", "Complainant's name") error=error_for(&["complainant.name"])>
                         {text("c-name", "complainant.name", "text", |f| f.name.clone(), |f, v| f.name = v)}
                     </Field>
                     <Field id="c-phone" label=t2("联系电话", "Phone") error=error_for(&["complainant.phone", "complainant.contact"])>
@@ -762,7 +762,7 @@ pub fn IntakePage() -> impl IntoView {
                             {move || staff.get().unwrap_or_default().into_iter().map(|s| view! { <option value=s.name.clone()></option> }).collect_view()}
                         </datalist>
                     </Field>
-                    <Field id="c-narrative" label=t2("投诉事由及经过", "What happened (narrative)") error=error_for(&["narrative"]) wide=true>
+                    <Field id="c-narrative" required=true label=t2("投诉事由及经过", "What happened (narrative)") error=error_for(&["narrative"]) wide=true>
                         <textarea id="c-narrative" rows="5" aria-describedby="c-narrative-err"
                             prop:value=move || form.with(|f| f.narrative.clone())
                             on:input=move |ev| { let v = event_target_value(&ev); edit("narrative", &move |f| f.narrative = v.clone()); }></textarea>

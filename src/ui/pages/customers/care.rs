@@ -470,7 +470,7 @@ fn TaskItem(
                     {overdue.then(|| view! { <span class="badge bad">{t2("已逾期", "Overdue")}</span> })}" "
                     <span class="badge info">{move || kind.label(zh())}</span>" "
                     <A href=format!("/customers/{}", row.task.customer_id)>{row.customer.clone()}</A>
-                    <span class="small muted">" · "{row.staff.clone()}</span>
+                    {(!row.staff.is_empty()).then(|| view! { <span class="small muted" data-testid="care-task-staff">" · "{row.staff.clone()}</span> })}
                 </div>
                 <div class="row">
                     <button type="button" class="primary" data-testid="care-complete" on:click=move |_| mode.set(1)>{t2("完成", "Done")}</button>

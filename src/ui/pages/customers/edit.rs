@@ -381,7 +381,7 @@ pub fn CustomerForm(
                 </div>
             })}
             <div class="grid">
-                <Field id="cust-name" label=t2("姓名/名称", "Name") error=Signal::derive(name_err)>
+                <Field id="cust-name" required=true label=t2("姓名/名称", "Name") error=Signal::derive(name_err)>
                     <input id="cust-name" bind:value=name autocomplete="off" aria-describedby="cust-name-err"/>
                 </Field>
                 <Field id="cust-kind" label=t2("客户类型", "Kind")>

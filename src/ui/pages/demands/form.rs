@@ -492,7 +492,7 @@ pub fn DemandForm(
                             </Suspense>
                         </select>
                     </Field>
-                    <Field id="dm-desc" label=t2("需求内容", "Description") error=Signal::derive(desc_err) wide=true>
+                    <Field id="dm-desc" required=true label=t2("需求内容", "Description") error=Signal::derive(desc_err) wide=true>
                         <textarea id="dm-desc" bind:value=desc data-autofocus=""
                             aria-invalid=move || desc_err().is_some().to_string()
                             aria-describedby="dm-desc-err"></textarea>

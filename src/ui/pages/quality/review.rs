@@ -563,7 +563,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             <form on:submit=save novalidate>
                 <fieldset class="qa-form" prop:disabled=locked>
                     <div class="grid">
-                        <Field id="qa-staff" label=t2("被评分员工", "Whose call") error=Signal::derive(staff_err)>
+                        <Field id="qa-staff" required=true label=t2("被评分员工", "Whose call") error=Signal::derive(staff_err)>
                             <select id="qa-staff" prop:value=move || staff_id.get()
                                 on:change=move |ev| staff_id.set(event_target_value(&ev))>
                                 <option value="">{t2("（请选择）", "(choose)")}</option>
@@ -573,7 +573,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                                 }).collect_view()}
                             </select>
                         </Field>
-                        <Field id="qa-call-at" label=t2("通话时间", "When the call took place") error=Signal::derive(when_err)>
+                        <Field id="qa-call-at" required=true label=t2("通话时间", "When the call took place") error=Signal::derive(when_err)>
                             <input id="qa-call-at" type="datetime-local" bind:value=call_at/>
                         </Field>
                         <Field id="qa-ref" label=t2("录音编号或来电号码", "Recording number or caller")>

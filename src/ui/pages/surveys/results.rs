@@ -439,6 +439,18 @@ fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
     let survey = StoredValue::new(survey);
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
+    if r.scales.is_empty() {
+        return view! {
+            <div class="panel">
+                <h2>{t2("维度均值与信度（Cronbach's α）", "Scale means and reliability (Cronbach's α)")}</h2>
+                <p class="muted" data-testid="no-scales">{t2(
+                    "本问卷未设维度：在问卷编辑中把题目归入维度（如服务态度、办理效率），即可得到维度均值、CSI 与信度检验。",
+                    "This survey has no scales: group its questions into scales (e.g. attitude, efficiency) in the survey editor to get scale means, the CSI and the reliability check.",
+                )}</p>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class="panel">
             <h2>{t2("维度均值与信度（Cronbach's α）", "Scale means and reliability (Cronbach's α)")}</h2>
@@ -486,6 +498,7 @@ fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 #[component]
