@@ -1063,6 +1063,8 @@ test('after an action is saved the keyboard goes on from the next steps, and Can
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('action-form')).toBeVisible();
   // Findings being written: Escape, a reflex key, keeps the form and every word (取消 closes it).
+  // (Typed once the keyboard is in the findings, as a person types once the cursor shows.)
+  await expect.poll(focused).toBe('f-text');
   await page.keyboard.type('核实属实，柜员已当面致歉');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('action-form')).toBeVisible();

@@ -109,6 +109,14 @@ test('a customer submits, sees the thank-you, and the kiosk resets for the next 
   await expect(page.locator('nav')).toHaveCount(0);
   await expect(page.locator('a')).toHaveCount(0);
   await expect(waiting(page)).toHaveText('0 份评价待上传');
+  // The big start button's words stand in its middle (they sat at its left edge).
+  const off = await page.getByTestId('kiosk-begin').evaluate((b) => {
+    const r = document.createRange();
+    r.selectNodeContents(b);
+    const [t, o] = [r.getBoundingClientRect(), b.getBoundingClientRect()];
+    return Math.abs((t.left + t.right) / 2 - (o.left + o.right) / 2);
+  });
+  expect(off).toBeLessThan(3);
 
   await answerAll(page);
   await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
