@@ -377,6 +377,17 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   await open(page, '/complaints');
   const rows = page.getByTestId('complaint-row');
   await expect(rows).toHaveCount(3);
+  // On a tablet in portrait a case number and its time stay on one line each (they broke at
+  // the hyphen and the space).
+  await page.setViewportSize({ width: 800, height: 1280 });
+  const lines = (loc) => loc.evaluate((el) => {
+    const r = document.createRange();
+    r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+  });
+  expect(await lines(rows.first().locator('td').nth(0))).toBe(1);
+  expect(await lines(rows.first().locator('td').nth(1))).toBe(1);
+  await page.setViewportSize({ width: 1366, height: 768 });
   // Newest received first: the case received 20 days ago is last, and marked overdue.
   await expect(rows.last()).toContainText('孙女士');
   await expect(rows.last()).toHaveClass(/overdue/);

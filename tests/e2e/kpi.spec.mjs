@@ -231,7 +231,9 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   // 王主管 types the customers served in November, but not his own.
   const own = page.locator('[data-testid="served-input"][data-staff="王主管"]');
   await expect(own).toBeDisabled();
-  await expect(own.locator('xpath=..').locator('.err')).toHaveText('不能录入本人的服务客户数');
+  // Said as a reason beside the box, not as an error (it is nobody's mistake).
+  await expect(own.locator('xpath=..').locator('.hint')).toHaveText('不能录入本人的服务客户数');
+  await expect(own.locator('xpath=..').locator('.err')).toHaveCount(0);
   await page.locator('[data-testid="served-input"][data-staff="张敏"]').fill('400');
   await page.locator('[data-testid="served-input"][data-staff="李强"]').fill('2５0');
   await page.getByTestId('served-save').click();

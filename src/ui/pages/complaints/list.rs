@@ -213,8 +213,8 @@ pub fn ListPage() -> impl IntoView {
                             let href = format!("/complaints/{}", c.id);
                             view! {
                                 <tr class:overdue=u == Urgency::Overdue class:due-today=u == Urgency::DueToday data-testid="complaint-row">
-                                    <td data-label=move || lang.get().t("案件编号", "Case")><A href=href>{c.case_no.clone()}</A></td>
-                                    <td data-label=move || lang.get().t("受理时间", "Received")>{fmt_dt(c.received_at)}</td>
+                                    <td class="nowrap" data-label=move || lang.get().t("案件编号", "Case")><A href=href>{c.case_no.clone()}</A></td>
+                                    <td class="nowrap" data-label=move || lang.get().t("受理时间", "Received")>{fmt_dt(c.received_at)}</td>
                                     <td data-label=move || lang.get().t("投诉人", "Complainant")>{c.complainant.name.clone()}</td>
                                     <td data-label=move || lang.get().t("类别", "Category")>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>
                                     <td data-label=move || lang.get().t("严重程度", "Severity")>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>

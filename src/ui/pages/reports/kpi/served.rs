@@ -260,6 +260,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                     let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
                     let mine = move || own(&id4);
                     let mine_err = mine.clone();
+                    let (mine_hint, mine_role) = (mine.clone(), mine.clone());
                     let err = move || {
                         if mine_err() {
                             return Some(lang.get().t("不能录入本人的服务客户数", "Nobody enters their own figure").to_string());
@@ -279,7 +280,9 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                                     typed.update(|t| { t.counts.insert(id2.clone(), v); });
                                     keep();
                                 }/>
-                            <div class="err" id=err_id role="alert">{err}</div>
+                            // One's own figure: a reason, not an error, so said quietly.
+                            <div class=move || if mine_hint() { "hint" } else { "err" } id=err_id
+                                role=move || (!mine_role()).then_some("alert")>{err}</div>
                         </div>
                     }
                 }).collect_view()}
