@@ -439,22 +439,17 @@ fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
     let survey = StoredValue::new(survey);
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
-    if r.scales.is_empty() {
-        return view! {
-            <div class="panel">
-                <h2>{t2("维度均值与信度（Cronbach's α）", "Scale means and reliability (Cronbach's α)")}</h2>
+    let none = r.scales.is_empty();
+    view! {
+        <div class="panel">
+            <h2>{t2("维度均值与信度（Cronbach's α）", "Scale means and reliability (Cronbach's α)")}</h2>
+            {none.then(|| view! {
                 <p class="muted" data-testid="no-scales">{t2(
                     "本问卷未设维度：在问卷编辑中把题目归入维度（如服务态度、办理效率），即可得到维度均值、CSI 与信度检验。",
                     "This survey has no scales: group its questions into scales (e.g. attitude, efficiency) in the survey editor to get scale means, the CSI and the reliability check.",
                 )}</p>
-            </div>
-        }
-        .into_any();
-    }
-    view! {
-        <div class="panel">
-            <h2>{t2("维度均值与信度（Cronbach's α）", "Scale means and reliability (Cronbach's α)")}</h2>
-            <div class="table-wrap">
+            })}
+            {(!none).then(move || view! { <div class="table-wrap">
                 <table data-testid="scales-table">
                     <thead><tr>
                         <th>{t2("维度", "Scale")}</th><th class="num">{t2("权重", "Weight")}</th>
@@ -495,10 +490,9 @@ fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </div> })}
         </div>
     }
-    .into_any()
 }
 
 #[component]

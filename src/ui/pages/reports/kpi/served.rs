@@ -258,11 +258,10 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                     let named = name.clone();
                     let aria = move || lang.get().s(format!("{named} 的服务客户数"), format!("Customers served by {named}"));
                     let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
-                    let mine = move || own(&id4);
-                    let mine_err = mine.clone();
-                    let (mine_hint, mine_role) = (mine.clone(), mine.clone());
+                    // Copy, read by the message, its look and the input.
+                    let mine = Signal::derive(move || own(&id4));
                     let err = move || {
-                        if mine_err() {
+                        if mine.get() {
                             return Some(lang.get().t("不能录入本人的服务客户数", "Nobody enters their own figure").to_string());
                         }
                         let e = field_error(&id3);
@@ -273,7 +272,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                             <label for=input_id.clone()>{name.clone()}</label>
                             <input id=input_id inputmode="numeric" autocomplete="off" aria-label=aria
                                 aria-describedby=err_id.clone() data-testid="served-input" data-staff=name.clone()
-                                prop:disabled=move || !allowed() || mine()
+                                prop:disabled=move || !allowed() || mine.get()
                                 prop:value=move || typed.with(|t| t.counts.get(&id).cloned().unwrap_or_default())
                                 on:input=move |ev| {
                                     let v = event_target_value(&ev);
@@ -281,8 +280,8 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                                     keep();
                                 }/>
                             // One's own figure: a reason, not an error, so said quietly.
-                            <div class=move || if mine_hint() { "hint" } else { "err" } id=err_id
-                                role=move || (!mine_role()).then_some("alert")>{err}</div>
+                            <div class=move || if mine.get() { "hint" } else { "err" } id=err_id
+                                role=move || (!mine.get()).then_some("alert")>{err}</div>
                         </div>
                     }
                 }).collect_view()}
