@@ -298,6 +298,35 @@ test('settings show whether storage is persistent and how much is used', async (
   await expect(page.getByTestId('persisted')).toHaveText(/^(已授予|未授予)$/);
 });
 
+test('the settings page lists its sections; each link brings its heading into sight below the header', async ({ page }) => {
+  await open(page, '/settings');
+  const nav = page.getByRole('navigation', { name: '设置目录' });
+  const links = nav.getByRole('link');
+  await expect(links).toHaveCount(8);
+  // Every link names a part of this page that exists.
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    expect(href).toMatch(/^#/);
+    await expect(page.locator(href), href).toHaveCount(1);
+  }
+  const below = async (heading) => {
+    await expect(heading).toBeInViewport();
+    const [top, header] = await Promise.all([
+      heading.evaluate((e) => e.getBoundingClientRect().top),
+      page.locator('.top').evaluate((e) => e.getBoundingClientRect().bottom),
+    ]);
+    expect(top).toBeGreaterThanOrEqual(header);
+  };
+  await nav.getByRole('link', { name: '备份与恢复' }).click();
+  await expect(page).toHaveURL(/\/settings#backup-h$/);
+  await below(page.getByRole('heading', { name: '备份与恢复' }));
+  await nav.getByRole('link', { name: '工作日历' }).click();
+  await below(page.getByRole('heading', { name: '工作日历' }));
+  // In English too, where the header's links take two rows on an office screen.
+  await page.getByTestId('lang-switch').click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Sync' }).click();
+  await below(page.getByRole('heading', { name: 'Sync', exact: true }));
+});
+
 /** A Wednesday at least `days` days from today (before it when negative), as YYYY-MM-DD, that
  *  the calendar on the page does not list yet (not a holiday already). */
 async function freeWednesday(page, days) {

@@ -93,6 +93,7 @@ pub fn SettingsPage() -> impl IntoView {
     provide_context(Admin::new());
     view! {
         <h1>{t2("设置", "Settings")}</h1>
+        <SectionNav/>
         <branch::BranchSection/>
         <device::DeviceSection/>
         <staff::StaffSection/>
@@ -101,5 +102,26 @@ pub fn SettingsPage() -> impl IntoView {
         <crate::ui::pages::kiosk::KioskSetup/>
         <storage::StorageSection/>
         <backup::BackupSection/>
+    }
+}
+
+/// The page's sections, each a link to its heading: the page is long (the calendar's table
+/// alone is several screens), and other pages link to its parts by the same ids.
+#[component]
+fn SectionNav() -> impl IntoView {
+    const SECTIONS: [(&str, &str, &str); 8] = [
+        ("branch-h", "营业部", "Branch"),
+        ("device", "本设备使用人", "This device"),
+        ("staff-h", "人员", "Staff"),
+        ("cal-h", "工作日历", "Calendar"),
+        ("sync", "同步", "Sync"),
+        ("kiosk", "自助终端", "Kiosk"),
+        ("storage-h", "本地存储", "Storage"),
+        ("backup-h", "备份与恢复", "Backup"),
+    ];
+    view! {
+        <nav class="settings-nav" aria-label=t2("设置目录", "Settings sections") data-testid="settings-nav">
+            {SECTIONS.map(|(id, zh, en)| view! { <a href=format!("#{id}")>{t2(zh, en)}</a> })}
+        </nav>
     }
 }
