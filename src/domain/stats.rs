@@ -357,6 +357,13 @@ pub fn response_csat(survey: &Survey, response: &SurveyResponse) -> (u32, u32) {
     )
 }
 
+/// The CSAT a survey's results page opens with: its current version, complete responses, every
+/// channel and date. The survey list shows it beside each survey.
+pub fn current_csat(survey: &Survey, responses: &[SurveyResponse]) -> Option<Figure> {
+    let rs = select(survey, responses, &ResultsFilter::default());
+    csat(&csat_scores(survey, &rs))
+}
+
 fn nps_scores(survey: &Survey, rs: &[&SurveyResponse]) -> Vec<u8> {
     let qs: Vec<&str> = survey
         .questions
@@ -994,6 +1001,27 @@ mod tests {
         assert_eq!(response_csat(&sv, &r), (1, 3));
         let odd = resp(&sv, 2, &[("x1", 4), ("x2", 9)], "2026-11-02");
         assert_eq!(response_csat(&sv, &odd), (1, 1));
+    }
+
+    #[test]
+    fn the_lists_csat_is_the_results_pages_first_figure() {
+        let mut sv = likert_survey(1);
+        sv.version = 2;
+        let mut rs = vec![
+            resp(&sv, 1, &[("x1", 5)], "2026-11-02"),
+            resp(&sv, 2, &[("x1", 2)], "2026-11-03"),
+            // Not counted: partial, an older version, another survey.
+            resp(&sv, 3, &[("x1", 5)], "2026-11-04"),
+            resp(&sv, 4, &[("x1", 5)], "2026-11-05"),
+            resp(&sv, 5, &[("x1", 5)], "2026-11-06"),
+        ];
+        rs[2].complete = false;
+        rs[3].survey_version = 1;
+        rs[4].survey_id = "survey:other".into();
+        let f = current_csat(&sv, &rs);
+        assert_eq!(f, Some(Figure { value: 50.0, n: 2 }));
+        assert_eq!(f, results(&sv, &rs, &ResultsFilter::default(), 90.0).csat);
+        assert_eq!(current_csat(&sv, &rs[2..]), None);
     }
 
     #[test]

@@ -279,6 +279,11 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('survey-table')).toContainText('营业部客户满意度调查');
   await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(1)).toHaveText('2');
   await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(4)).toHaveText('4');
+  // Its CSAT is the results page's first figure (version 2: one response, all 1s), below the
+  // 90 % target and saying so in words too.
+  const listed = page.getByTestId('survey-csat');
+  await expect(listed).toHaveText('0.0%（低于目标）');
+  await expect(listed.locator('.csat-low')).toHaveAttribute('title', 'n = 1');
 });
 
 test('the customer page answers offline and keeps the response on the device', async ({ page, server }) => {

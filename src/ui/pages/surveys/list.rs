@@ -1,4 +1,4 @@
-//! list: every survey with its version and response count, "new", and the ready-made
+//! list: every survey with its version, response count and CSAT, "new", and the ready-made
 //! default survey (offered prominently while no survey exists); a survey that has stopped
 //! collecting answers is marked so.
 
@@ -9,7 +9,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use super::records::{response_count, url_key};
+use std::collections::HashMap;
+
+use super::records::{load_responses, response_count, url_key};
+use crate::domain::stats::{current_csat, Figure, SATISFACTION_TARGET_PCT};
 use crate::domain::survey::{default_survey, Survey};
 use crate::store::typed;
 use crate::ui::data::all_of;
@@ -34,6 +37,28 @@ pub fn ListPage() -> impl IntoView {
             }
             out
         }
+    });
+    // Each survey's CSAT as its results page opens, read after the list is shown (it reads
+    // every response): `None` until then.
+    let csats = RwSignal::new(None::<HashMap<String, Option<Figure>>>);
+    let round = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        state.changes.track();
+        round.update_value(|r| *r += 1);
+        let mine = round.get_value();
+        spawn_local(async move {
+            let st = store();
+            let (list, _) = all_of::<Survey>(&st).await.unwrap_or_default();
+            let mut out = HashMap::new();
+            for s in list {
+                let rs = load_responses(&st, &s.id, None, None, |_| {}).await;
+                out.insert(s.id.clone(), rs.ok().and_then(|rs| current_csat(&s, &rs)));
+            }
+            // A later change's reading wins over this one's; a page left meanwhile takes none.
+            if round.try_get_value() == Some(mine) {
+                csats.try_set(Some(out));
+            }
+        });
     });
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
@@ -89,7 +114,8 @@ pub fn ListPage() -> impl IntoView {
                                 <thead><tr>
                                     <th>{t2("问卷", "Survey")}</th><th>{t2("版本", "Version")}</th>
                                     <th>{t2("作答方式", "Layout")}</th><th class="num">{t2("题数", "Questions")}</th>
-                                    <th class="num">{t2("答卷", "Responses")}</th><th><span class="sr-only">{t2("操作", "Actions")}</span></th>
+                                    <th class="num">{t2("答卷", "Responses")}</th>
+                                    <th class="num" title=t2("当前版本的完整答卷", "Complete responses to the current version")>"CSAT"</th><th><span class="sr-only">{t2("操作", "Actions")}</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|(s, n)| {
@@ -106,6 +132,10 @@ pub fn ListPage() -> impl IntoView {
                                             <td>{s.mode.label(zh)}</td>
                                             <td class="num">{s.questions.len()}</td>
                                             <td class="num">{n}</td>
+                                            <td class="num" data-testid="survey-csat">{
+                                                let id = s.id.clone();
+                                                move || csats.with(|m| csat_cell(m.as_ref().map(|m| m.get(&id).copied().flatten())))
+                                            }</td>
                                             <td class="row">
                                                 <A href=format!("/surveys/{key}/results")>{t2("结果", "Results")}</A>
                                                 <a href=format!("/s/{key}") target="_blank">{t2("客户页面", "Customer page")}</a>
@@ -119,5 +149,22 @@ pub fn ListPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// A survey's CSAT in the list: "…" while it is read, "—" without satisfaction answers, and
+/// below the branch's target marked so in words, not by colour alone.
+fn csat_cell(f: Option<Option<Figure>>) -> impl IntoView {
+    match f {
+        None => view! { <span class="muted">"…"</span> }.into_any(),
+        Some(None) => view! { <span class="muted">"—"</span> }.into_any(),
+        Some(Some(f)) => {
+            let low = f.value < SATISFACTION_TARGET_PCT;
+            view! {
+                <span class:csat-low=low title=format!("n = {}", f.n)>{format!("{:.1}%", f.value)}</span>
+                {low.then(|| view! { <span class="sr-only">{t2("（低于目标）", " (below target)")}</span> })}
+            }
+            .into_any()
+        }
     }
 }
