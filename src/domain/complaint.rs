@@ -385,6 +385,12 @@ pub struct Round {
     pub submissions: u32,
     #[serde(default)]
     pub submitted_by: Option<StaffRef>,
+    /// The role the opinion was submitted in. A supervisor's or manager's own opinion goes up
+    /// to the manager level (逐级上报: to its author's leader) without a supervisor's approval:
+    /// asked of a supervisor, a branch whose one supervisor wrote it could never move it on.
+    /// Absent in older records (read as a specialist's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_role: Option<Role>,
     #[serde(default)]
     pub approvals: Vec<Approval>,
     #[serde(default)]
@@ -408,6 +414,7 @@ impl Round {
             escalated_to: None,
             submissions: 0,
             submitted_by: None,
+            submitted_role: None,
             approvals: Vec::new(),
             response: None,
             verification: None,
@@ -1311,13 +1318,36 @@ impl Complaint {
                 .current_approvals()
                 .any(|a| a.role == role && a.decision == Decision::Approved)
         };
-        Some(if !approved_by(Role::Supervisor) {
+        let senior_author = matches!(round.submitted_role, Some(Role::Supervisor | Role::Manager));
+        Some(if !(senior_author || approved_by(Role::Supervisor)) {
             ApprovalStage::NeedsSupervisor
         } else if !approved_by(Role::Manager) {
             ApprovalStage::NeedsManager
         } else {
             ApprovalStage::Approved
         })
+    }
+
+    /// The status as staff read it: an opinion approved at every level waits for the response
+    /// to the customer, no longer for an approval (its status stays `AwaitingApproval`).
+    pub fn status_text(&self) -> (&'static str, &'static str) {
+        match self.approval_stage() {
+            Some(ApprovalStage::Approved) => ("已审批，待反馈", "Approved, to respond"),
+            _ => (self.status.zh(), self.status.en()),
+        }
+    }
+
+    /// While the opinion awaits approval, whose decision it waits for.
+    pub fn awaited_approver(&self) -> Option<(&'static str, &'static str)> {
+        match self.approval_stage()? {
+            ApprovalStage::NeedsSupervisor => {
+                Some(("等待客服主管审批", "Waiting for a supervisor's approval"))
+            }
+            ApprovalStage::NeedsManager => {
+                Some(("等待客服经理审批", "Waiting for a manager's approval"))
+            }
+            ApprovalStage::Approved => None,
+        }
     }
 
     /// Whether `kind` is possible now for someone of `role` (before looking at the action's data).
@@ -1501,7 +1531,7 @@ impl Complaint {
 
     /// Why `actor` may not decide on the current submission whatever their role: they
     /// submitted it, or they already approved it at an earlier level.
-    fn approver_barred(&self, actor: &Actor) -> Option<ComplaintError> {
+    pub fn approver_barred(&self, actor: &Actor) -> Option<ComplaintError> {
         if self.is_own_submission(actor) {
             return Some(ComplaintError::SelfApproval);
         }
@@ -1545,6 +1575,14 @@ impl Complaint {
         now: NaiveDateTime,
     ) -> Result<(), ComplaintError> {
         let kind = action.kind();
+        // Its author is told it is their own opinion before being told the level it is at.
+        if matches!(kind, ActionKind::Approve | ActionKind::Reject)
+            && self.status == Status::AwaitingApproval
+            && actor.role != Role::Specialist
+            && self.is_own_submission(actor)
+        {
+            return Err(ComplaintError::SelfApproval);
+        }
         self.precheck(kind, actor.role, now.date())?;
         let from = self.status;
         let by = StaffRef::from(actor);
@@ -1600,6 +1638,7 @@ impl Complaint {
                     .then(|| escalated_to.trim().to_string());
                 round.submissions += 1;
                 round.submitted_by = Some(by.clone());
+                round.submitted_role = Some(actor.role);
                 self.status = Status::AwaitingApproval;
             }
             Action::Approve { comment } => {
@@ -1723,13 +1762,14 @@ impl Complaint {
     }
 
     /// Erase personal data and free text after the retention period. Kept: case number, branch,
-    /// channel, dates, category, severity, department, findings of responsibility, statuses and
-    /// the skeleton of the history (who did what when), so statistics and the audit stay whole.
+    /// channel, dates, category, severity, department, findings of responsibility, statuses,
+    /// the staff involved (the reports count complaints per person; staff names stay in the
+    /// history too) and the skeleton of the history (who did what when), so statistics and the
+    /// audit stay whole.
     fn purge(&mut self) {
         self.complainant = Complainant::default();
         self.customer_id = None;
         self.event_place.clear();
-        self.staff_involved.clear();
         self.narrative.clear();
         self.preliminary_opinion.clear();
         for round in &mut self.rounds {
@@ -2097,6 +2137,73 @@ mod tests {
             t(at),
         )
         .unwrap();
+    }
+
+    /// The case of [`to_submitted`], its opinion submitted by `author` instead.
+    fn submitted_by(author: &Actor) -> Complaint {
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        let opinion = c.current_round().opinion.clone().unwrap();
+        let round = c.current_round_mut();
+        round.submitted_by = Some(author.into());
+        round.submitted_role = Some(author.role);
+        assert!(!opinion.is_empty());
+        c
+    }
+
+    #[test]
+    fn a_supervisors_own_opinion_goes_up_to_a_manager() {
+        let now = t("2026-09-30 11:00");
+        let mut c = submitted_by(&supervisor());
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsManager));
+        // The author (the branch's one supervisor, say) has nothing to approve; a manager
+        // may approve or send back.
+        assert!(c.allowed_actions_for(&supervisor(), now).is_empty());
+        let m = c.allowed_actions_for(&manager(), now);
+        assert!(m.contains(&ActionKind::Approve) && m.contains(&ActionKind::Reject));
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &manager(),
+            now,
+        )
+        .unwrap();
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::Approved));
+        assert_eq!(c.awaited_approver(), None);
+        assert_eq!(c.status, Status::AwaitingApproval);
+        assert_eq!(c.status_text(), ("已审批，待反馈", "Approved, to respond"));
+
+        // A manager's own opinion needs another manager; a supervisor cannot approve it.
+        let c = submitted_by(&manager());
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsManager));
+        assert!(!c
+            .allowed_actions_for(&supervisor(), now)
+            .contains(&ActionKind::Approve));
+        assert!(!c
+            .allowed_actions_for(&manager(), now)
+            .contains(&ActionKind::Approve));
+        let other = actor("staff:mgr2", Role::Manager);
+        assert!(c
+            .allowed_actions_for(&other, now)
+            .contains(&ActionKind::Approve));
+
+        // A specialist's opinion still goes through both levels; an older record, without
+        // the role, reads as one.
+        let c = submitted_by(&specialist());
+        assert_eq!(c.approval_stage(), Some(ApprovalStage::NeedsSupervisor));
+        assert_eq!(c.awaited_approver().unwrap().0, "等待客服主管审批");
+        assert_eq!(
+            submitted_by(&supervisor()).awaited_approver().unwrap().0,
+            "等待客服经理审批"
+        );
+        let mut v = serde_json::to_value(submitted_by(&supervisor())).unwrap();
+        v["rounds"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("submitted_role");
+        let old: Complaint = serde_json::from_value(v).unwrap();
+        assert_eq!(old.approval_stage(), Some(ApprovalStage::NeedsSupervisor));
     }
 
     #[test]
@@ -2743,9 +2850,13 @@ mod tests {
         assert!(!c
             .allowed_actions_for(&sup, later())
             .contains(&ActionKind::Approve));
+        // It goes up to a manager (逐级上报), not to another supervisor.
         let other = actor("staff:sup2", Role::Supervisor);
-        assert!(c
+        assert!(!c
             .allowed_actions_for(&other, later())
+            .contains(&ActionKind::Approve));
+        assert!(c
+            .allowed_actions_for(&manager(), later())
             .contains(&ActionKind::Approve));
     }
 
@@ -3556,7 +3667,9 @@ mod tests {
             .unwrap();
         assert!(c.destroyed);
         assert_eq!(c.complainant, Complainant::default());
-        assert!(c.narrative.is_empty() && c.staff_involved.is_empty());
+        assert!(c.narrative.is_empty());
+        // What the monthly report counts per person stays.
+        assert!(!c.staff_involved.is_empty());
         assert!(c.rounds[0].findings.is_none());
         assert!(c.rounds[0].response.as_ref().unwrap().content.is_empty());
         // The skeleton and the purge itself stay on record.

@@ -17,6 +17,7 @@ use std::cmp::Ordering;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::WorkingCalendar;
 use super::customer::{Customer, Level};
 use super::Record;
 
@@ -968,6 +969,15 @@ pub fn matrix<'a>(
         .collect()
 }
 
+/// The due date of a demand taken on `today` to be solved "within `n` working days" (004:
+/// 问题处理应在7个工作日内完成): counted as a complaint's limits are, the day it is taken as
+/// day 1 (含受理日; one taken on a weekend or a holiday from the next working day), so a
+/// demand and a complaint taken the same day for the same 7 days fall due together. 0 is
+/// today.
+pub fn due_within(cal: &WorkingCalendar, today: NaiveDate, n: u32) -> NaiveDate {
+    cal.add_working_days(today, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1595,5 +1605,20 @@ mod tests {
             ..Default::default()
         };
         assert!(no_customer.matches(&b, None, today));
+    }
+
+    #[test]
+    fn a_demand_is_due_as_a_complaint_taken_the_same_day() {
+        let cal = WorkingCalendar::china_official();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Monday 2026-12-07: day 1, so the seventh working day is Tuesday 12-15.
+        assert_eq!(due_within(&cal, d("2026-12-07"), 7), d("2026-12-15"));
+        assert_eq!(
+            due_within(&cal, d("2026-12-07"), 7),
+            cal.add_working_days(d("2026-12-07"), 7)
+        );
+        // Taken on a Saturday: day 1 is Monday.
+        assert_eq!(due_within(&cal, d("2026-12-05"), 1), d("2026-12-07"));
+        assert_eq!(due_within(&cal, d("2026-12-05"), 0), d("2026-12-05"));
     }
 }

@@ -332,6 +332,26 @@ pub fn handler_of(c: &Complaint) -> Option<StaffRef> {
         .or_else(|| c.rounds.first().and_then(|r| r.submitted_by.clone()))
 }
 
+/// A name as the monthly and quarterly reports group and show it: without a note in brackets
+/// after it, and without spaces in a Chinese name ("李 强" and "李强（柜台）" are 李强; a Latin
+/// name's spaces single), as typed otherwise. For a Chinese name, the person [`person_key`]
+/// finds, so the reports and the staff sheet count one person alike.
+pub fn person_label(s: &str) -> String {
+    let s = s.trim();
+    let s = match s.strip_suffix([')', '）']) {
+        Some(head) => match head.rfind(['(', '（']) {
+            Some(i) if i > 0 => &head[..i],
+            _ => s,
+        },
+        None => s,
+    };
+    if s.is_ascii() {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+}
+
 /// A name as compared with the staff list: full-width letters, digits and brackets as ASCII,
 /// without spaces, in lower case, and without a note in brackets after it ("李四（柜台）" is
 /// 李四's): 涉及人员 is typed freely at intake.

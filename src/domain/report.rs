@@ -478,11 +478,17 @@ impl MonthlyAggregator {
             .entry(c.department.clone())
             .or_default()
             .add(id);
-        let mut named: Vec<&String> = c.staff_involved.iter().collect();
+        // One person typed two ways ("赵六", "赵六（柜台）") is one row, counted once a case.
+        let mut named: Vec<String> = c
+            .staff_involved
+            .iter()
+            .map(|p| super::kpi::person_label(p))
+            .filter(|p| !p.is_empty())
+            .collect();
         super::sort::sort(&mut named);
         named.dedup();
         for person in named {
-            r.by_staff.entry(person.clone()).or_default().add(id);
+            r.by_staff.entry(person).or_default().add(id);
         }
         r.by_severity.entry(c.severity).or_default().add(id);
         r.by_responsibility
@@ -1510,6 +1516,32 @@ mod tests {
             assert_eq!(from_cases.add(&c), from_facts.add_facts(&facts));
         }
         assert_eq!(from_cases.finish(), from_facts.finish());
+    }
+
+    #[test]
+    fn one_person_typed_two_ways_is_one_row() {
+        use super::super::kpi::person_label;
+        for (typed, label) in [
+            ("赵六", "赵六"),
+            (" 赵 六 ", "赵六"),
+            ("赵六（柜台）", "赵六"),
+            ("赵六 (柜台)", "赵六"),
+            ("（柜台）", "（柜台）"),
+            ("Li  Qiang (desk)", "Li Qiang"),
+        ] {
+            assert_eq!(person_label(typed), label, "{typed}");
+        }
+        let cal = WorkingCalendar::china_official();
+        let mut cases = fixture();
+        cases[0].staff_involved = vec!["赵六（柜台）".into(), "赵六".into()];
+        cases[1].staff_involved = vec!["赵 六".into()];
+        let r = monthly_report(&cases, 2026, 9, &cal, t("2026-10-20 10:00"));
+        // Case 4 names 赵六 already; cases 1 and 2 now too, case 1 once.
+        assert_eq!(r.by_staff["赵六"], fig(&[1, 2, 4]));
+        assert!(!r
+            .by_staff
+            .keys()
+            .any(|k| k.contains('（') || k.contains(' ')));
     }
 
     #[test]

@@ -417,6 +417,16 @@ test('owner, status and due filters, and the overdue badge and count', async ({ 
   await expect(page.getByTestId('demand-card')).toHaveCount(2);
 });
 
+test('a demand taken on a Monday for 7 working days is due as a complaint received that day: the day it is taken counts', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-12-07T10:00:00') });
+  await start(page);
+  await page.getByTestId('quick-demand').first().click();
+  const dlg = page.getByTestId('demand-form');
+  await expect(dlg.getByTestId('due-hint')).toHaveText('截止日期：2026-12-15（问题处理应在7个工作日内完成）');
+  await dlg.locator('#dm-due').fill('1');
+  await expect(dlg.getByTestId('due-hint')).toHaveText('截止日期：2026-12-07');
+});
+
 test('the quick capture keeps a draft across a close and a reload until it is saved or discarded', async ({ page }) => {
   await start(page);
   const dlg = page.getByTestId('demand-form');

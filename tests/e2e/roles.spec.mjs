@@ -192,6 +192,44 @@ test('a deactivated supervisor is signed out (at start-up too) and cannot approv
   await expect(page.getByTestId('history')).not.toContainText('审批通过');
 });
 
+test('the branch\'s one supervisor writes the opinion: it goes up to the manager, who approves it; the case then waits for its response, not an approval', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('孙先生');
+  await page.locator('#c-phone').fill('13812345679');
+  await page.locator('#c-narrative').fill('转账到账延迟。');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('2');
+  await page.locator('#c-department').fill('运营部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('银行端延迟'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户解释到账规则');
+  });
+  await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  // He is told whose approval it waits for, and why not his.
+  await expect(page.getByTestId('no-actions')).toHaveText('等待客服经理审批。不能审批本人提交的处理意见。');
+  // The manager approves it (it does not wait for a supervisor that the branch does not have).
+  await asManager(page);
+  await open(page, caseUrl);
+  await act(page, 'approve');
+  await expect(page.getByTestId('case-status')).toHaveText('已审批，待反馈');
+  await expect(page.getByTestId('action-respond')).toBeVisible();
+  await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  // The list says the same; the printed form says why no supervisor signed.
+  await open(page, '/complaints');
+  await expect(page.getByTestId('complaint-row').filter({ hasText: '孙先生' })).toContainText('已审批，待反馈');
+  await open(page, `${caseUrl}/print`);
+  await expect(page.getByTestId('print-senior-author')).toHaveText('客服主管本人提交，报客服经理审批');
+});
+
 test('a second active staff member of the same name is refused in words, and the sign-in list shows each one\'s role', async ({ page }) => {
   await setUpStaff(page);
   await asManager(page);

@@ -674,6 +674,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let l = move |zh_s: &'static str, en_s: &'static str| move || lang.get().t(zh_s, en_s);
 
     let status = c.status;
+    let (status_zh, status_en) = c.status_text();
     let rounds = c.rounds.clone();
     let history = c.history.clone();
     let print_href = format!("/complaints/{}/print", c.id);
@@ -710,7 +711,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             </h1>
             <div class="row no-print">
                 <span class=format!("badge {}", status_class(status)) data-testid="case-status">
-                    {move || lang.get().t(status.zh(), status.en())}
+                    {move || lang.get().t(status_zh, status_en)}
                 </span>
                 {(c.round() > 1).then(|| view! {
                     <span class="badge warn" data-testid="case-round">{move || if zh() { format!("第 {} 轮处理", c.round()) } else { format!("Round {}", c.round()) }}</span>
@@ -815,12 +816,16 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
     let allowed = c.allowed_actions_for(&user.actor(), now_s());
     if allowed.is_empty() {
         let role = user.role;
+        // Awaiting an approval: whose, and why not this person's when it is their level.
+        let awaited = c.awaited_approver();
+        let barred = awaited.and(c.approver_barred(&user.actor()));
         return view! {
             <p class="muted" data-testid="no-actions">
-                {move || if lang.get().is_zh() {
-                    format!("当前状态下，{}没有可执行的操作。", role.zh())
-                } else {
-                    format!("There is nothing a {} can do at this stage.", role.en().to_lowercase())
+                {move || match (awaited, lang.get().is_zh()) {
+                    (Some((zh, _)), true) => format!("{zh}。{}", barred.as_ref().map(|e| format!("{}。", e.zh())).unwrap_or_default()),
+                    (Some((_, en)), false) => format!("{en}. {}", barred.as_ref().map(|e| format!("{}.", e.en())).unwrap_or_default()),
+                    (None, true) => format!("当前状态下，{}没有可执行的操作。", role.zh()),
+                    (None, false) => format!("There is nothing a {} can do at this stage.", role.en().to_lowercase()),
                 }}
             </p>
         }

@@ -210,6 +210,7 @@ pub fn ListPage() -> impl IntoView {
                             let u = urgency(&c, &cal, now);
                             let deadline = crate::domain::complaint::deadline_of(&c, &cal);
                             let (status, category, severity) = (c.status, c.category, c.severity);
+                            let (status_zh, status_en) = c.status_text();
                             let href = format!("/complaints/{}", c.id);
                             view! {
                                 <tr class:overdue=u == Urgency::Overdue class:due-today=u == Urgency::DueToday data-testid="complaint-row">
@@ -218,7 +219,7 @@ pub fn ListPage() -> impl IntoView {
                                     <td data-label=move || lang.get().t("投诉人", "Complainant")>{c.complainant.name.clone()}</td>
                                     <td data-label=move || lang.get().t("类别", "Category")>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>
                                     <td data-label=move || lang.get().t("严重程度", "Severity")>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>
-                                    <td data-label=move || lang.get().t("状态", "Status")><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status.zh(), status.en())}</span></td>
+                                    <td data-label=move || lang.get().t("状态", "Status")><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status_zh, status_en)}</span></td>
                                     <td class="wide" data-label=move || lang.get().t("时限", "Deadline")>
                                         {deadline.map(fmt_dt).unwrap_or_else(|| "—".into())}
                                         {move || match u {

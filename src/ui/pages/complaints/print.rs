@@ -65,7 +65,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
     let channel = c.channel;
     let category = c.category;
     let severity = c.severity;
-    let status = c.status;
+    let status = c.status_text();
     let received_by = c
         .history
         .first()
@@ -79,7 +79,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
                 <h1 class="sheet-title">{t2("营业部客户投诉处理记录表", "Branch customer complaint handling record")}</h1>
                 <div class="sheet-meta">
                     <span>{t2("编号：", "No.: ")}<strong data-testid="sheet-case-no">{c.case_no.clone()}</strong></span>
-                    <span>{t2("状态：", "Status: ")}{move || lang.get().t(status.zh(), status.en())}</span>
+                    <span>{t2("状态：", "Status: ")}{move || lang.get().t(status.0, status.1)}</span>
                 </div>
             </header>
             <table class="sheet">
@@ -134,7 +134,15 @@ fn Sheet(c: Complaint) -> impl IntoView {
                         }
                     })
                 };
-                let sup = approval(Role::Supervisor);
+                // A supervisor's or manager's own opinion went up to the manager level.
+                let senior_author = match r.submitted_role {
+                    Some(Role::Supervisor) => Some(("客服主管本人提交，报客服经理审批", "Submitted by a supervisor: up to the manager level")),
+                    Some(Role::Manager) => Some(("客服经理本人提交，报另一位客服经理审批", "Submitted by a manager: up to another manager")),
+                    _ => None,
+                };
+                let sup = approval(Role::Supervisor).map(IntoAny::into_any).or_else(|| senior_author.map(|(zh, en)| view! {
+                    <span data-testid="print-senior-author">{t2(zh, en)}</span>
+                }.into_any()));
                 let mgr = approval(Role::Manager);
                 view! {
                     <table class="sheet round-sheet">

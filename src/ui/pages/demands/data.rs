@@ -205,14 +205,12 @@ impl Env {
         }
     }
 
-    /// The due date "in `n` working days": the n-th working day after today (0: today).
+    /// The due date "within `n` working days" of a demand taken on `today`
+    /// ([`crate::domain::demand::due_within`]: today is day 1).
     pub fn due_in(&self, n: u32, today: NaiveDate) -> NaiveDate {
-        if n == 0 {
-            return today;
-        }
         self.state
             .calendar
-            .with_untracked(|c| c.add_working_days(today + Duration::days(1), n))
+            .with_untracked(|c| crate::domain::demand::due_within(c, today, n))
     }
 
     /// Turns a demand into a return-visit care task for its customer, linking both ways:
@@ -244,7 +242,8 @@ impl Env {
         let due = d
             .due
             .filter(|due| *due >= today)
-            .unwrap_or_else(|| self.due_in(1, today));
+            // Else the next working day after today.
+            .unwrap_or_else(|| self.due_in(1, today + Duration::days(1)));
         let kind = CareKind::ReturnVisit {
             plan_id: d.id.clone(),
         };
