@@ -219,13 +219,23 @@ impl Default for CareConfig {
 
 /// Holidays of the working calendar worth a greeting (元旦, 春节, 劳动节, 端午, 中秋, 国庆),
 /// each on the first day of its run of holiday dates, between `from` and `to` inclusive.
-/// Holidays that are not greeted (清明) and make-up working days are left out; so is the
-/// statutory fallback of years without a table (its dates are not the official ones).
+/// Holidays that are not greeted (清明) and make-up working days are left out. A year whose
+/// notice is not entered yet greets on the law's own days (元旦 on 1 January, 春节 on 除夕, the
+/// festivals on their dates): the notice moves the days off around them, not the festivals,
+/// and without them next year's 元旦 and 春节 had no greeting until a manager entered it.
 pub fn holidays_from_calendar(
     cal: &super::calendar::WorkingCalendar,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<Holiday> {
+    let mut days: std::collections::BTreeMap<NaiveDate, super::calendar::SpecialDay> = cal
+        .days
+        .range(from - Duration::days(10)..=to)
+        .map(|(d, day)| (*d, day.clone()))
+        .collect();
+    for year in from.year()..=to.year() {
+        days.extend(cal.statutory_days(year));
+    }
     const GREETED: [(&str, &str); 6] = [
         ("元旦", "new_year"),
         ("春节", "spring_festival"),
@@ -236,7 +246,7 @@ pub fn holidays_from_calendar(
     ];
     let mut out: Vec<Holiday> = Vec::new();
     let mut prev: Option<(NaiveDate, String)> = None;
-    for (date, day) in cal.days.iter() {
+    for (date, day) in days.iter() {
         if day.kind != super::calendar::DayKind::Holiday {
             continue;
         }
@@ -668,6 +678,31 @@ mod tests {
         // A window starting inside a run does not greet on its later days.
         let hs = holidays_from_calendar(&cal, d(2026, 2, 16), d(2026, 3, 31));
         assert!(hs.is_empty());
+        // Next year, its notice not entered: the law's days (元旦, 除夕, the festivals).
+        let got: Vec<(String, NaiveDate)> =
+            holidays_from_calendar(&cal, d(2026, 12, 5), d(2027, 12, 31))
+                .into_iter()
+                .map(|h| (h.id, h.date))
+                .collect();
+        let want = [
+            ("new_year", d(2027, 1, 1)),
+            ("spring_festival", d(2027, 2, 5)),
+            ("labour_day", d(2027, 5, 1)),
+            ("dragon_boat", d(2027, 6, 9)),
+            ("mid_autumn", d(2027, 9, 15)),
+            ("national_day", d(2027, 10, 1)),
+        ];
+        assert_eq!(got, want.map(|(id, at)| (id.to_string(), at)).to_vec());
+        // Once the notice is entered, its days alone count (a 元旦 run from 2026-12-31 here).
+        let mut entered = cal.clone();
+        entered.set_holiday_range(d(2026, 12, 31), d(2027, 1, 2), "元旦", "New Year's Day");
+        entered.mark_table_entered(2027, "test");
+        let hs = holidays_from_calendar(&entered, d(2026, 12, 5), d(2027, 3, 31));
+        assert_eq!(hs.len(), 1);
+        assert_eq!(
+            (hs[0].id.as_str(), hs[0].date),
+            ("new_year", d(2026, 12, 31))
+        );
         // Fed to due_tasks: a VIP gets a Spring Festival task; generating again adds none.
         let mut c = customer("customer:vip", Level::High);
         c.tier = Tier::Vip;

@@ -896,10 +896,20 @@ pub fn date_field_problem(raw: &str, today: NaiveDate) -> Option<(&'static str, 
     }
 }
 
-/// Normalises a mainland phone number to digits: a mobile (1[3-9] + 9 digits, `+86`/`0086`
+/// Full-width digits (a Chinese input method in full-width mode types ０–９) as ASCII ones.
+pub fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect()
+}
+
+/// Normalises a mainland phone number to digits (full-width ones too): a mobile (1[3-9] + 9 digits, `+86`/`0086`
 /// prefixes dropped), a landline with area code (0 + 9–11 digits) or a 400/800 number.
 pub fn normalise_phone(s: &str) -> Option<String> {
-    let mut t: String = s
+    let mut t: String = ascii_digits(s)
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '\u{3000}'))
         .collect();
@@ -1617,6 +1627,11 @@ mod tests {
         );
         assert_eq!(
             normalise_phone("+86-13812341234").as_deref(),
+            Some("13812341234")
+        );
+        // Typed by an input method in full-width mode.
+        assert_eq!(
+            normalise_phone("１３８　１２３４　１２３４").as_deref(),
             Some("13812341234")
         );
         assert_eq!(

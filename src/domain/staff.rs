@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use super::customer::ascii_digits;
 use super::Record;
 
 /// A staff member's role on the desk, from junior to senior.
@@ -316,6 +317,7 @@ pub fn staff_name_problem(name: &str) -> Option<(&'static str, &'static str)> {
 
 /// A PIN is 4 to 8 ASCII digits.
 pub fn validate_pin(pin: &str) -> Result<(), PinError> {
+    let pin = &ascii_digits(pin);
     if !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(PinError::NotDigits);
     }
@@ -327,6 +329,7 @@ pub fn validate_pin(pin: &str) -> Result<(), PinError> {
 
 /// Hash a PIN with PBKDF2-HMAC-SHA256 into a 32-byte key.
 pub fn hash_pin(pin: &str, salt: &[u8], iterations: u32) -> PinHash {
+    let pin = &ascii_digits(pin);
     let mut key = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), salt, iterations.max(1), &mut key);
     PinHash {
@@ -348,6 +351,7 @@ pub fn verify_pin(pin: &str, stored: &PinHash) -> bool {
     if expected.len() != 32 || stored.iterations == 0 {
         return false;
     }
+    let pin = &ascii_digits(pin);
     let mut key = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), &salt, stored.iterations, &mut key);
     key.iter()
@@ -423,6 +427,16 @@ mod tests {
     }
 
     #[test]
+    fn a_pin_typed_in_full_width_digits_is_the_same_pin() {
+        assert_eq!(validate_pin("２４６８"), Ok(()));
+        let h = hash_pin("２４６８", b"salt", 1);
+        assert!(verify_pin("2468", &h));
+        let h = hash_pin("2468", b"salt", 1);
+        assert!(verify_pin("２４６８", &h));
+        assert!(!verify_pin("２４６９", &h));
+    }
+
+    #[test]
     fn verify_accepts_the_right_pin_only() {
         let salt = [9u8; PIN_SALT_LEN];
         let h = hash_pin("2468", &salt, 1000);
@@ -457,7 +471,9 @@ mod tests {
         assert_eq!(validate_pin("123456789"), Err(PinError::Length));
         assert_eq!(validate_pin(""), Err(PinError::Length));
         assert_eq!(validate_pin("12a4"), Err(PinError::NotDigits));
-        assert_eq!(validate_pin("１２３４"), Err(PinError::NotDigits)); // full-width digits
+        // Full-width digits are the same digits; other scripts' are not.
+        assert_eq!(validate_pin("１２３４"), Ok(()));
+        assert_eq!(validate_pin("١٢٣٤"), Err(PinError::NotDigits));
         assert!(PinError::Length.zh().contains("4 至 8"));
     }
 

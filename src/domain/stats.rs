@@ -681,11 +681,14 @@ impl From<csv::Error> for ExportError {
 
 /// The responses (to `survey`'s version, passing `filter`) as CSV in UTF-8 with a BOM so
 /// Excel reads Chinese: fixed columns, then one column per question headed by its text.
+/// The responses as CSV: a BOM, one row a response, staff by name (`staff_name`: a staff id's
+/// name, `None` for an id no staff member has, shown as it is).
 pub fn responses_csv(
     survey: &Survey,
     responses: &[SurveyResponse],
     filter: &ResultsFilter,
     zh: bool,
+    staff_name: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<u8>, ExportError> {
     let rs = select(survey, responses, filter);
     let mut out = Vec::from(*b"\xEF\xBB\xBF");
@@ -728,7 +731,12 @@ pub fn responses_csv(
                 r.channel.label(zh).to_string(),
                 safe_cell(r.stage.as_deref().unwrap_or("")),
                 safe_cell(r.touchpoint.as_deref().unwrap_or("")),
-                safe_cell(r.staff_id.as_deref().unwrap_or("")),
+                safe_cell(
+                    &r.staff_id
+                        .as_deref()
+                        .map(|id| staff_name(id).unwrap_or_else(|| id.to_string()))
+                        .unwrap_or_default(),
+                ),
                 safe_cell(r.device.as_deref().unwrap_or("")),
                 pick(zh, r.complete),
                 safe_cell(r.customer_id.as_deref().unwrap_or("")),
@@ -1264,14 +1272,24 @@ mod tests {
             "comment".into(),
             Answer::Text("=HYPERLINK(\"x\") 很好, 谢谢".into()),
         );
-        let bytes = responses_csv(&s, &[r], &ResultsFilter::default(), true).unwrap();
+        r.staff_id = Some("staff:7".into());
+        let mut forged = resp(&s, 2, &[("overall", 4)], "2026-11-03");
+        forged.staff_id = Some("staff:nobody".into());
+        let names = |id: &str| (id == "staff:7").then(|| "张敏".to_string());
+        let bytes =
+            responses_csv(&s, &[r, forged], &ResultsFilter::default(), true, &names).unwrap();
         assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
         let mut rd = csv::Reader::from_reader(&bytes[3..]);
         let headers = rd.headers().unwrap().clone();
         assert_eq!(&headers[0], "编号");
         assert_eq!(headers.len(), 10 + s.questions.len());
-        let rec = rd.records().next().unwrap().unwrap();
+        let rows: Vec<_> = rd.records().map(Result::unwrap).collect();
+        let rec = &rows[0];
         assert_eq!(&rec[2], "大堂平板");
+        // Staff by name; an id nobody has, as it is.
+        assert_eq!(&headers[5], "员工");
+        assert_eq!(&rec[5], "张敏");
+        assert_eq!(&rows[1][5], "staff:nobody");
         let col = |id: &str| 10 + s.questions.iter().position(|q| q.id == id).unwrap();
         assert_eq!(&rec[col("overall")], "5");
         assert_eq!(&rec[col("nps")], "9");

@@ -922,13 +922,15 @@ pub struct FollowUp {
     pub question_ids: Vec<String>,
 }
 
-/// The follow-up a response asks for under `rule`, if any.
+/// The follow-up a response asks for under `rule`, if any. Only a complete response asks: one
+/// left part-way (a kiosk customer who walked off) counts nowhere in the results, and its
+/// follow-up would point at an answer sheet the results page does not show.
 pub fn follow_up(
     rule: &FollowUpRule,
     survey: &Survey,
     response: &SurveyResponse,
 ) -> Option<FollowUp> {
-    if !rule.enabled {
+    if !rule.enabled || !response.complete {
         return None;
     }
     let mut triggers: Vec<(usize, &Question, u8)> = Vec::new();
@@ -1798,6 +1800,12 @@ mod tests {
             ..FollowUpRule::default()
         };
         assert_eq!(follow_up(&nps_only, &s, &r), None);
+
+        // A response left part-way asks for nothing, however low its scores.
+        let mut partial = r.clone();
+        assert!(follow_up(&strict, &s, &partial).is_some());
+        partial.complete = false;
+        assert_eq!(follow_up(&strict, &s, &partial), None);
     }
 
     #[test]

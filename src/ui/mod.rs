@@ -5,6 +5,7 @@ pub mod components;
 pub mod data;
 pub mod i18n;
 pub mod pages;
+pub mod pin_check;
 pub mod platform;
 pub mod resource;
 pub mod shell;

@@ -4,8 +4,16 @@ import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
 import { seedBackup, seedDocs, CUSTOMER_ID } from './customers-seed.mjs';
 
+/** The seed, with the working calendar's holiday greetings off: these tests count birthdays,
+ *  anniversaries and visits, whichever holiday falls in the next 30 days of the day they run. */
+const quiet = (extra = []) => [...seedDocs(), {
+  _id: 'care_config:branch', _rev: '1-e2e', type: 'care_config', holidays_from_calendar: false,
+  settings: { birthdays: true, anniversaries: true, holidays: [], include_lost: false,
+    holiday_filter: { tiers: [], values: [], customer_ids: [] } },
+}, ...extra];
+
 test('care tasks: birthday and anniversary due, a visit plan, completion with note and channel', async ({ page }) => {
-  await seedBackup(page);
+  await seedBackup(page, quiet());
   await setUpStaff(page);
   await open(page, '/care');
   const tasks = page.getByTestId('care-task');
@@ -79,7 +87,7 @@ test('care tasks: birthday and anniversary due, a visit plan, completion with no
 });
 
 test('a greeting that no longer applies is withdrawn: the birthday corrected, then the customer lost', async ({ page }) => {
-  await seedBackup(page);
+  await seedBackup(page, quiet());
   await setUpStaff(page);
   await open(page, '/care');
   const tasks = page.getByTestId('care-task');
@@ -139,7 +147,7 @@ test('the care list can show only the tasks due today or earlier, as the dashboa
     kind: { ReturnVisit: { plan_id: `demand:${n}` } }, due, status: 'Open' });
   // 周杰's birthday (in 5 days) and account anniversary (in 3) are generated; three visits were
   // asked for before: two days ago (overdue), today and in ten days.
-  await seedBackup(page, [...seedDocs(), task(1, day(-2)), task(2, day(0)), task(3, day(10))]);
+  await seedBackup(page, quiet([task(1, day(-2)), task(2, day(0)), task(3, day(10))]));
   await setUpStaff(page);
   // The dashboard and the care page open at the same moment in two tabs: both generate the
   // birthday and the anniversary, and neither reports a clash.
@@ -177,7 +185,7 @@ test('a long care list shows the first hundred tasks due and more on request, no
     return { _id: `care_task:visit.demand${n}:${CUSTOMER_ID}:${due}`, type: 'care_task', customer_id: CUSTOMER_ID,
       kind: { ReturnVisit: { plan_id: `demand:${n}` } }, due, status: 'Open' };
   });
-  await seedBackup(page, [...seedDocs(), ...tasks]);
+  await seedBackup(page, quiet(tasks));
   // And one task this version cannot read (a kind it does not know: a backup with it would be
   // refused, so it is put in the database as stored), due early: it is not shown, and hides
   // none of the tasks after it.
@@ -209,4 +217,14 @@ test('a long care list shows the first hundred tasks due and more on request, no
   await expect(shown.last()).toContainText(day(23));
   // The button went with the last of them: the keyboard is on the first task it brought.
   await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('[data-testid=care-task]')].indexOf(document.activeElement))).toBe(200);
+});
+
+test('next year\'s 元旦 and 春节 are greeted before its holiday notice is entered, on the law\'s own days', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-12-05T10:00:00') });
+  await setUpStaff(page);
+  await open(page, '/care');
+  const holidays = page.getByTestId('calendar-holidays');
+  await expect(holidays).toContainText('2027-01-01 元旦');
+  await expect(holidays).toContainText('2027-02-05 春节');
+  await expect(holidays).toContainText('2027-10-01 国庆节');
 });

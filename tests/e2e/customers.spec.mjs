@@ -109,6 +109,18 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await page.getByTestId('customer-search').fill('0000');
   await page.getByTestId('customer-search').press('Enter');
   await expect(page.getByTestId('customer-row')).toHaveCount(0);
+  // The whole number, as read out over the phone, spaced or in full-width digits.
+  for (const phone of ['13812345678', '138 1234 5678', '１３８１２３４５６７８']) {
+    await page.getByTestId('customer-search').fill(phone);
+    await page.getByTestId('customer-search').press('Enter');
+    await expect(page.getByTestId('customer-row')).toHaveCount(1);
+    await expect(page.getByTestId('customer-row')).toContainText('王小明');
+    await expect(page.getByTestId('customer-count')).toHaveText('共 1 位客户');
+  }
+  // Another number with the same last four digits finds nobody.
+  await page.getByTestId('customer-search').fill('13912345678');
+  await page.getByTestId('customer-search').press('Enter');
+  await expect(page.getByTestId('customer-row')).toHaveCount(0);
 
   // The customer page: masked until "show", and the reveal is recorded.
   await page.getByTestId('customer-search').fill('王');
@@ -198,7 +210,8 @@ test('create and edit a customer; the form says what is wrong', async ({ page })
   await page.locator('#cust-name').fill('陈机构');
   await page.locator('#cust-kind').selectOption({ label: '机构' });
   await page.locator('#cust-tier').selectOption({ label: 'VIP客户' });
-  await page.locator('#cust-phone').fill('13722223333');
+  // Typed in full-width digits (an input method in full-width mode): the same number.
+  await page.locator('#cust-phone').fill('１３７２２２２３３３３');
   await page.locator('#cust-account').fill('350000000001');
   await page.locator('#cust-staff').selectOption({ label: '李强' });
   await page.getByTestId('customer-save').click();

@@ -52,6 +52,37 @@ test('a staff profile is created, survives a reload, and signs in with its PIN',
   await expect(page.getByTestId('current-user')).toContainText('王芳');
 });
 
+test('five wrong PINs at sign-in pause every staff PIN on the device, over a reload, until the pause ends', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-12-07T10:00:00') });
+  await open(page, '/settings');
+  await addStaff(page, '王芳', 'manager');
+  const signIn = async (pin) => {
+    await page.locator('#device-pin').fill(pin);
+    await page.getByRole('button', { name: '登录本设备' }).click();
+  };
+  await chooseStaff(page, '王芳');
+  for (let i = 0; i < 4; i++) {
+    await signIn(`100${i}`);
+    await expect(page.locator('#device-pin-err')).toHaveText('PIN 不正确');
+  }
+  // The fifth wrong one starts a minute's pause, said at once; the right PIN is not even
+  // checked meanwhile, nor after a reload.
+  await signIn('1004');
+  await expect(page.locator('#device-pin-err')).toHaveText('错误次数过多，请 1 分钟后再试');
+  await signIn('2468');
+  await expect(page.locator('#device-pin-err')).toContainText('错误次数过多');
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await page.reload();
+  await chooseStaff(page, '王芳');
+  await signIn('2468');
+  await expect(page.locator('#device-pin-err')).toContainText('错误次数过多');
+  // A minute on, the right PIN signs in (typed in full-width digits, as a Chinese input
+  // method in full-width mode gives them: the same digits).
+  await page.clock.fastForward('01:01');
+  await signIn('２４６８');
+  await expect(page.getByTestId('current-user')).toContainText('王芳');
+});
+
 test('export, wipe, import: the staff profile is back; a foreign file is refused', async ({ page }) => {
   await open(page, '/settings');
   await page.locator('#branch-name').fill('郑州紫荆山路营业部');

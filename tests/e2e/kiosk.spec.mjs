@@ -183,6 +183,9 @@ test('left idle, the kiosk resets and keeps the partial answers as configured', 
   const partial = stored.filter((s) => s.includes('"complete":false') && s.includes('"Kiosk"'));
   expect(partial.length).toBeGreaterThan(0);
   expect(partial.join()).toContain('att_patience');
+  // Its low score (2) opened no follow-up: a response left part-way counts nowhere in the
+  // results, where its follow-up's link would lead.
+  expect(stored.filter((s) => s.includes('"response_id"'))).toEqual([]);
 
   // A fresh form for the next customer.
   await page.getByTestId('kiosk-begin').click();

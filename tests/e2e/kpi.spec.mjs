@@ -182,6 +182,21 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await answer(page, `/s/${key}`, key, 1);
   // A link altered by hand names nobody on the staff list: it counts for nobody.
   await answer(page, linkA.replace(/staff=[^&]*/, 'staff=staff%3Anobody'), key, 1);
+  // The survey's results name the staff, in the counts and the CSV; the altered link's id is
+  // nobody's, and not shown as if it were someone.
+  await open(page, `/surveys/${key}/results`);
+  const byStaff = page.getByTestId('counts').locator('table').nth(2);
+  await expect(byStaff.locator('tr', { hasText: '张敏' })).toContainText('3');
+  await expect(byStaff.locator('tr', { hasText: '李强' })).toContainText('1');
+  await expect(byStaff.locator('tr', { hasText: '（未知员工）' })).toContainText('1');
+  await expect(byStaff).not.toContainText('staff:');
+  const resultsCsv = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const csv = fs.readFileSync(await (await resultsCsv).path(), 'utf8');
+  const staffCells = csv.split('\n').slice(1).filter(Boolean).map((line) => line.split(',')[5]);
+  expect(staffCells.filter((c) => c === '张敏')).toHaveLength(3);
+  expect(staffCells.filter((c) => c === '李强')).toHaveLength(1);
+  expect(staffCells.filter((c) => c.startsWith('staff:') && c !== 'staff:nobody')).toEqual([]);
 
   // Monday 7 December: 王主管 scores the calls of November.
   await page.clock.setSystemTime(new Date('2026-12-07T10:00:00'));

@@ -332,12 +332,16 @@ test('on the customer\'s phone a reload keeps the answers and the question until
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('progress')))).toEqual([]);
   await page.getByTestId('cp-lang').click();
   await expect(answered).toContainText('You have already answered this survey. Thank you!');
+  // Opened again, in the language the customer switched to.
   await open(page, `/s/${key}`);
-  await expect(answered).toBeVisible();
+  await expect(answered).toContainText('You have already answered this survey. Thank you!');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByTestId('q-att_courtesy')).toHaveCount(0);
-  // The response has the answers given before the reload.
+  // The response has the answers given before the reload; the staff pages keep their own
+  // language.
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('res-n')).toHaveText('1');
+  await expect(page.locator('h1')).toContainText('结果');
 });
 
 test('staff saving a new version while a phone is part-way through keeps the answers that still apply and goes on at the first question left', async ({ page }) => {
@@ -402,6 +406,10 @@ test('on a 360 px phone the comment box is named by its question and the languag
   await expect(page.getByRole('textbox', { name: /您还有什么意见或建议？/ })).toBeVisible();
   await page.getByTestId('cp-lang').click();
   await expect(page.getByRole('textbox', { name: /Anything else you would like to tell us\?/ })).toBeVisible();
+  // Its counter counts as the box's limit (maxlength) does: an emoji takes two of the 500,
+  // so a box the browser says is full reads full.
+  await page.getByTestId('a-comment').fill('好😀'.repeat(100));
+  await expect(page.getByTestId('sf-len')).toHaveText('300 / 500');
 });
 
 test('a new survey being built survives a reload, and nothing of it is left on the device once saved', async ({ page }) => {

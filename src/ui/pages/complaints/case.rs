@@ -18,7 +18,7 @@ use crate::domain::complaint::{
 };
 use crate::domain::customer::Customer;
 use crate::domain::opened_on::OpenedOn;
-use crate::domain::staff::{verify_pin, Staff};
+use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::boot;
 use crate::ui::components::ConflictBanner;
@@ -556,10 +556,13 @@ pub fn CasePage() -> impl IntoView {
                 // page: a signed-in device left unattended does not destroy a case.
                 let refused = if why.trim().is_empty() {
                     Some(lang_now.s("请填写销毁原因", "Give the reason for the destruction"))
-                } else if !verify_pin(&form.pin.get_untracked(), &me.pin_hash) {
-                    Some(lang_now.s("PIN 不正确", "The PIN is not correct"))
                 } else {
-                    None
+                    crate::ui::pin_check::check_pin(
+                        &form.pin.get_untracked(),
+                        &me.pin_hash,
+                        lang_now,
+                    )
+                    .err()
                 };
                 if let Some(text) = refused {
                     form.busy.set(false);

@@ -834,7 +834,7 @@ fn SettingsSection() -> impl IntoView {
                 <label><input type="checkbox" prop:checked=l_get on:change=l_set/>{t2("包括流失客户（挽回）", "Include lost customers (win-back)")}</label>
             </div>
             <h3>{t2("日历中的节日（未来一年）", "Calendar holidays (next 12 months)")}</h3>
-            <p class="small">{move || calendar_holidays().into_iter().map(|h| format!("{} {}", h.date, h.name.get(zh()))).collect::<Vec<_>>().join(" · ")}</p>
+            <p class="small" data-testid="calendar-holidays">{move || calendar_holidays().into_iter().map(|h| format!("{} {}", h.date, h.name.get(zh()))).collect::<Vec<_>>().join(" · ")}</p>
             <h3>{t2("其他节日", "Other holidays")}</h3>
             <ul>
                 {move || cfg.get().map(|c| c.settings.holidays).unwrap_or_default().into_iter().map(|h| {

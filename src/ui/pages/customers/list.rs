@@ -1,11 +1,12 @@
-//! The customer list (/customers): search by name, the last four digits of the phone or the
-//! account number through indexes, one page at a time; contact data masked.
+//! The customer list (/customers): search by name, the phone (its last four digits, or the
+//! whole number) or the account number through indexes, one page at a time; contact data
+//! masked.
 
 use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::customer::{ContactField, Customer};
+use crate::domain::customer::{ascii_digits, normalise_phone, ContactField, Customer};
 use crate::store::{typed, Cursor, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
@@ -15,7 +16,7 @@ use super::{staff_by_id, string_prefix, PAGE};
 
 /// Which index a search goes through, and its range.
 fn search_range(q: &str) -> (&'static str, KeyRange) {
-    let q = q.trim().to_lowercase();
+    let q = ascii_digits(q.trim()).to_lowercase();
     if q.is_empty() {
         ("customer_by_name", KeyRange::all())
     } else if q.len() == 4 && q.chars().all(|c| c.is_ascii_digit()) {
@@ -38,12 +39,49 @@ struct ListPageData {
     staff: std::collections::HashMap<String, String>,
 }
 
+/// A whole mobile or landline number searched for: the customers holding it, read through the
+/// index of their last four digits (a few share them), all on one page.
+async fn by_whole_phone(phone: &str) -> Result<Vec<Customer>, StoreError> {
+    let s = store();
+    let last4 = IndexKey(vec![KeyPart::Str(phone[phone.len() - 4..].to_string())]);
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let q = Query::new("customer_by_phone4", KeyRange::eq(last4.clone()))
+            .limit(PAGE)
+            .after(after);
+        let page = typed::page_of::<Customer, _>(&s, &q).await?;
+        out.extend(
+            page.rows
+                .into_iter()
+                .filter(|c| c.phone.as_deref().and_then(normalise_phone).as_deref() == Some(phone)),
+        );
+        match page.next {
+            Some(c) => after = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
 async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, StoreError> {
     let s = store();
-    let (index, range) = search_range(&q);
-    let total = s.count(index, &range).await?;
-    let query = Query::new(index, range).limit(PAGE).after(after);
-    let page = typed::page_of::<Customer, _>(&s, &query).await?;
+    let (total, page) = match normalise_phone(q.trim()).filter(|p| p.len() > 4) {
+        Some(phone) => {
+            let rows = by_whole_phone(&phone).await?;
+            let page = typed::TypedPage {
+                rows,
+                next: None,
+                corrupt: Vec::new(),
+            };
+            (page.rows.len() as u64, page)
+        }
+        None => {
+            let (index, range) = search_range(&q);
+            let total = s.count(index, &range).await?;
+            let query = Query::new(index, range).limit(PAGE).after(after);
+            (total, typed::page_of::<Customer, _>(&s, &query).await?)
+        }
+    };
     let staff = staff_by_id()
         .await
         .into_iter()
@@ -109,7 +147,7 @@ pub fn ListPage() -> impl IntoView {
             <form class="row search" role="search" on:submit=search>
                 <label for="customer-search" class="sr-only">{t2("搜索客户", "Search customers")}</label>
                 <input id="customer-search" type="search" bind:value=query data-testid="customer-search"
-                    placeholder=move || lang.get().t("姓名、手机后4位或客户号", "Name, last 4 phone digits or account no.")/>
+                    placeholder=move || lang.get().t("姓名、手机号（或后4位）或客户号", "Name, phone (or its last 4 digits) or account no.")/>
                 <button type="submit">{t2("搜索", "Search")}</button>
             </form>
             {move || match data.get() {

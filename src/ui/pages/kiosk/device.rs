@@ -9,14 +9,12 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::pin_lockout::PinLockout;
 use crate::domain::settings::Language;
 use crate::domain::survey::{Channel, KioskConfig, SurveyResponse};
 use crate::store::{typed, DocStore, StoreError};
 use crate::sync::config::{SyncConfig, CONFIG_DOC};
 use crate::sync::protocol::Checkpoint;
 use crate::ui::boot::device_settings;
-use crate::ui::platform::{local_read, local_write};
 use crate::ui::state::AppStore;
 
 /// The `_local` document id.
@@ -48,20 +46,6 @@ pub async fn load(store: &AppStore) -> Option<KioskDevice> {
 pub async fn save(store: &AppStore, d: &KioskDevice) -> Result<(), StoreError> {
     let v = serde_json::to_value(d).map_err(|e| StoreError::Invalid(e.to_string()))?;
     store.put_local(KIOSK_DOC, v).await
-}
-
-/// Where the device keeps its wrong staff PINs.
-const PIN_LOCKOUT_KEY: &str = "kefu.kiosk.pin";
-
-/// The wrong staff PINs this device has seen and the pause they earned. Kept in localStorage,
-/// read and written at once: a pause is stored before the pad says so, outlives the pad and a
-/// reload, and no write of the kiosk document can overwrite it.
-pub fn pin_lockout() -> PinLockout {
-    local_read(PIN_LOCKOUT_KEY).unwrap_or_default()
-}
-
-pub fn save_pin_lockout(lockout: &PinLockout) {
-    local_write(PIN_LOCKOUT_KEY, lockout);
 }
 
 /// The route of a kiosk locked to `survey_id` (without the `survey:` prefix, as the

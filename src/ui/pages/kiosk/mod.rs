@@ -18,7 +18,7 @@ use leptos_router::NavigateOptions;
 
 use crate::domain::staff::Staff;
 use crate::ui::boot::set_device_user;
-use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
+use crate::ui::i18n::{initial_lang, show_lang, t2};
 use crate::ui::state::{app, store};
 
 pub use device::{kiosk_path, locked_path, waiting_count, KioskDevice, KIOSK_DOC};
@@ -36,18 +36,6 @@ fn survey_id_of(param: &str) -> String {
 
 /// A wait told to a customer or to staff: `45 秒`, `2 分 30 秒`, `2 分钟` / `45 s`,
 /// `2 min 30 s`, `2 min`.
-fn wait_words(secs: u64, lang: Lang) -> String {
-    let (m, s) = (secs / 60, secs % 60);
-    match (m, s, lang) {
-        (0, s, Lang::Zh) => format!("{s} 秒"),
-        (0, s, Lang::En) => format!("{s} s"),
-        (m, 0, Lang::Zh) => format!("{m} 分钟"),
-        (m, 0, Lang::En) => format!("{m} min"),
-        (m, s, Lang::Zh) => format!("{m} 分 {s} 秒"),
-        (m, s, Lang::En) => format!("{m} min {s} s"),
-    }
-}
-
 #[component]
 pub fn KioskPage() -> impl IntoView {
     let state = app();

@@ -8,28 +8,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::pin_lockout::PinLockout;
 use crate::domain::staff::{verify_pin, Staff};
 use crate::ui::data::all_of;
 use crate::ui::platform::{now_millis, on_interval, yield_now};
 use crate::ui::state::{app, store};
 
-use super::device::{pin_lockout, save_pin_lockout};
-use super::wait_words;
+use crate::ui::pin_check::{paused_words, pin_lockout, record_check};
 
 const MAX_LEN: usize = 8;
-
-/// Records the outcome of a PIN check on the device, and returns what it now holds.
-fn record_check(right: bool) -> PinLockout {
-    let mut lockout = pin_lockout();
-    if right {
-        lockout.right_pin();
-    } else {
-        lockout.wrong_pin(now_millis());
-    }
-    save_pin_lockout(&lockout);
-    lockout
-}
 
 /// The staff member whose PIN this is, among the active staff allowed to leave the kiosk
 /// (`exit_ids` empty: any active staff member).
@@ -138,13 +124,7 @@ pub fn PinPad(
     let dots = move || "●".repeat(pin.get().len());
     let message = move || match pause_left() {
         0 => error.get(),
-        ms => {
-            let wait = wait_words(ms.div_ceil(1000), lang.get());
-            Some(lang.get().s(
-                format!("错误次数过多，请 {wait}后再试"),
-                format!("Too many wrong PINs. Try again in {wait}."),
-            ))
-        }
+        ms => Some(paused_words(ms, lang.get())),
     };
     view! {
         <div class="kiosk-pin-backdrop">

@@ -35,7 +35,7 @@ use super::device::{self, device_label, waiting_count, KioskDevice};
 use super::guard::{enter_fullscreen, keep_awake};
 use super::pin::PinPad;
 use super::setup::weekday_name;
-use super::wait_words;
+use crate::ui::pin_check::wait_words;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {

@@ -13,7 +13,7 @@ use leptos_router::components::A;
 
 use crate::domain::complaint::Category;
 use crate::domain::report::{eligible_for_destruction, DestructionLog, RETENTION_YEARS};
-use crate::domain::staff::{verify_pin, Role};
+use crate::domain::staff::Role;
 use crate::ui::components::ProgressBar;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
@@ -154,8 +154,8 @@ pub fn RetentionView() -> impl IntoView {
             ));
             return;
         }
-        if !verify_pin(&pin.get_untracked(), &user.pin_hash) {
-            error.set(Some(l.s("PIN 不正确", "The PIN is not correct")));
+        if let Err(e) = crate::ui::pin_check::check_pin(&pin.get_untracked(), &user.pin_hash, l) {
+            error.set(Some(e));
             return;
         }
         let ids: Vec<String> = selected.get_untracked().into_iter().collect();

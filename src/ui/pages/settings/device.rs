@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::settings::validate_device_code;
-use crate::domain::staff::verify_pin;
 use crate::ui::boot::{device_settings, save_device_settings, set_device_user};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
+use crate::ui::pin_check::check_pin;
 use crate::ui::state::{app, store};
 
 use super::admin;
@@ -34,8 +34,9 @@ pub fn DeviceSection() -> impl IntoView {
             ));
             return;
         };
-        if !verify_pin(&pin.get_untracked(), &member.pin_hash) {
-            error.set(Some(lang.get_untracked().s("PIN 不正确", "Wrong PIN")));
+        if let Err(e) = check_pin(&pin.get_untracked(), &member.pin_hash, lang.get_untracked()) {
+            pin.set(String::new());
+            error.set(Some(e));
             return;
         }
         error.set(None);

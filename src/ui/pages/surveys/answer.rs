@@ -444,8 +444,10 @@ fn QuestionView(
                     aria-describedby=err_id.clone()
                     prop:value=value
                     on:input=move |ev| set(qid2.clone(), Answer::Text(event_target_value(&ev)))></textarea>
+                // Counted as the box's maxlength counts (UTF-16 units: an emoji is two), so a
+                // full box reads full.
                 {max_len.map(|m| view! {
-                    <div class="sf-len muted">{move || format!("{} / {m}", value2().chars().count())}</div>
+                    <div class="sf-len muted" data-testid="sf-len">{move || format!("{} / {m}", value2().encode_utf16().count())}</div>
                 })}
             }
             .into_any()

@@ -28,8 +28,11 @@ use crate::sync::live::{link_transport, random_hex};
 use crate::sync::protocol::backoff_ms;
 use crate::ui::i18n::{browser_lang, show_lang, Lang};
 use crate::ui::pages::kiosk::locked_path;
-use crate::ui::platform::{local_read, local_write, window};
+use crate::ui::platform::{local_get, local_read, local_set, local_write, window};
 use crate::ui::state::store;
+
+/// Where a customer's phone keeps the language they switched to (not the staff's choice).
+const CUSTOMER_LANG_KEY: &str = "kefu.customer.lang";
 
 /// The longest wait between two delivery attempts.
 const MAX_RETRY_MS: u64 = 10_000;
@@ -114,9 +117,19 @@ async fn deliver(target: LinkTarget, state: RwSignal<Delivery>, zh: impl Fn() ->
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let id = param_survey_id("survey");
-    // The customer's own language (the browser's), not the staff's saved choice.
-    let lang = RwSignal::new(browser_lang());
-    Effect::new(move |_| show_lang(lang.get()));
+    // The customer's own language (the browser's, or what they switched to on this phone,
+    // kept over a reload), not the staff's saved choice.
+    let lang = RwSignal::new(
+        local_get(CUSTOMER_LANG_KEY).map_or_else(browser_lang, |c| Lang::from_code(&c)),
+    );
+    Effect::new(move |prev: Option<Lang>| {
+        let l = lang.get();
+        show_lang(l);
+        if prev.is_some_and(|p| p != l) {
+            local_set(CUSTOMER_LANG_KEY, l.code());
+        }
+        l
+    });
     // The branch's sync target, when the link carries one; the staff member it rates, when it
     // is one staff member's (`link::with_staff`).
     let query = window().location().search().unwrap_or_default();

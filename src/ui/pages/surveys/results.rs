@@ -202,7 +202,9 @@ pub fn ResultsPage() -> impl IntoView {
         let (Some(sv), Some(rs)) = (at_version(), responses.get_untracked()) else {
             return;
         };
-        match responses_csv(&sv, &rs, &f.to_filter(), state.zh()) {
+        let staff = lookups.get_untracked().map(|(s, _)| s).unwrap_or_default();
+        let name = |id: &str| staff.iter().find(|s| s.id == id).map(|s| s.name.clone());
+        match responses_csv(&sv, &rs, &f.to_filter(), state.zh(), &name) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let name = format!(
@@ -584,7 +586,10 @@ fn CountsPanel(r: SurveyResults, lookups: Res<(Vec<Staff>, JourneyConfig)>) -> i
                 <table><thead><tr><th>{t2("员工", "Staff")}</th><th class="num">"n"</th></tr></thead><tbody>
                     {by_staff.into_iter().map(|(s, n)| view! { <tr><td>{move || match &s {
                         None => none(),
-                        Some(id) => lookups.get().and_then(|(st, _)| st.into_iter().find(|x| &x.id == id).map(|x| x.name)).unwrap_or_else(|| id.clone()),
+                        // An id no staff member has (a link edited by hand) is not shown as if
+                        // it were someone.
+                        Some(id) => lookups.get().and_then(|(st, _)| st.into_iter().find(|x| &x.id == id).map(|x| x.name))
+                            .unwrap_or_else(|| lang.get().t("（未知员工）", "(unknown staff)").to_string()),
                     }}</td><td class="num">{n}</td></tr> }).collect_view()}
                 </tbody></table>
             </div>
