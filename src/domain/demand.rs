@@ -264,6 +264,15 @@ pub enum DemandEventKind {
         to: Level,
     },
     Linked(DemandLink),
+    /// Handed to another owner (转办); `None`: nobody.
+    Reassigned {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    DueChanged {
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    },
 }
 
 /// One entry of the append-only history.
@@ -377,6 +386,8 @@ pub enum DemandError {
         from: DemandStatus,
         to: DemandStatus,
     },
+    #[error("a done or dropped demand is not handed on")]
+    NotActive,
 }
 
 impl DemandError {
@@ -399,6 +410,10 @@ impl DemandError {
             }
             (DemandError::Transition { from, to }, true) => {
                 format!("需求不能从“{}”改为“{}”", from.label(true), to.label(true))
+            }
+            (DemandError::NotActive, true) => "已完成或已放弃的需求不能转办，请先重新打开".into(),
+            (DemandError::NotActive, false) => {
+                "A done or dropped demand is not handed on: reopen it first".into()
             }
             (DemandError::Transition { from, to }, false) => {
                 format!(
@@ -627,6 +642,33 @@ impl Demand {
         let from = std::mem::replace(&mut self.status, to.clone());
         self.record(by, now, DemandEventKind::StatusChanged { from, to });
         Ok(())
+    }
+
+    /// Hands the demand on (转办): a new owner (`None`: nobody) and due date, each change
+    /// recorded with who and when. An open or in-progress demand only. Returns whether
+    /// anything changed.
+    pub fn hand_on(
+        &mut self,
+        owner: Option<String>,
+        due: Option<NaiveDate>,
+        by: &str,
+        now: NaiveDateTime,
+    ) -> Result<bool, DemandError> {
+        if !self.status.is_active() {
+            return Err(DemandError::NotActive);
+        }
+        let mut changed = false;
+        if owner != self.owner {
+            let from = std::mem::replace(&mut self.owner, owner.clone());
+            self.record(by, now, DemandEventKind::Reassigned { from, to: owner });
+            changed = true;
+        }
+        if due != self.due {
+            let from = std::mem::replace(&mut self.due, due);
+            self.record(by, now, DemandEventKind::DueChanged { from, to: due });
+            changed = true;
+        }
+        Ok(changed)
     }
 
     /// Links the customer and takes their value level.
@@ -1405,6 +1447,42 @@ mod tests {
         );
         assert_eq!(d.history.len(), 4);
         assert_eq!(d.history[3].by, "staff:3");
+    }
+
+    #[test]
+    fn a_demand_is_handed_on_with_its_history() {
+        let now = t("2026-11-03 09:00");
+        let mut d = demand("demand:1", DemandType::Other, 3, 3, "2026-11-02 09:00");
+        d.owner = Some("staff:a".into());
+        let due = NaiveDate::from_ymd_opt(2026, 11, 20);
+        // The same owner and due: nothing changes, nothing is recorded.
+        let before = d.history.len();
+        assert_eq!(d.hand_on(d.owner.clone(), d.due, "s", now), Ok(false));
+        assert_eq!(d.history.len(), before);
+        assert_eq!(d.hand_on(Some("staff:b".into()), due, "s", now), Ok(true));
+        assert_eq!(d.owner.as_deref(), Some("staff:b"));
+        assert_eq!(d.due, due);
+        let kinds: Vec<_> = d.history[before..].iter().map(|e| e.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                DemandEventKind::Reassigned {
+                    from: Some("staff:a".into()),
+                    to: Some("staff:b".into())
+                },
+                DemandEventKind::DueChanged {
+                    from: None,
+                    to: due
+                },
+            ]
+        );
+        // Read back as written.
+        let back: Demand = serde_json::from_value(serde_json::to_value(&d).unwrap()).unwrap();
+        assert_eq!(back, d);
+        // Done: reopened first.
+        d.transition(DemandStatus::Done, "s", now).unwrap();
+        assert_eq!(d.hand_on(None, None, "s", now), Err(DemandError::NotActive));
+        assert_eq!(d.owner.as_deref(), Some("staff:b"));
     }
 
     #[test]

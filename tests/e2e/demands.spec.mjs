@@ -427,6 +427,33 @@ test('a demand taken on a Monday for 7 working days is due as a complaint receiv
   await expect(dlg.getByTestId('due-hint')).toHaveText('截止日期：2026-12-07');
 });
 
+test('a demand is handed on to another owner with a new due date, recorded in its history and kept over a reload', async ({ page }) => {
+  await start(page);
+  await addDemand(page, { desc: '客户要求开通创业板', kind: 0, urgency: 3, importance: 3 });
+  await card(page, '客户要求开通创业板').getByTestId('detail-button').click();
+  const detail = page.getByTestId('demand-detail');
+  await expect(detail.getByTestId('hand-on-form')).toBeVisible();
+  await detail.locator('#dm-owner').selectOption({ label: '李强（客服主管）' });
+  await detail.locator('#dm-due-date').fill('2030-01-15');
+  await detail.getByTestId('hand-on').click();
+  await expect(page.locator('.notice')).toContainText('已转办');
+  const history = detail.getByTestId('history');
+  await expect(history).toContainText('转办：张敏 → 李强');
+  await expect(history).toContainText(/截止日期：\d{4}-\d{2}-\d{2} → 2030-01-15/);
+  await expect(detail).toContainText('2030-01-15');
+  // Saving again unchanged records nothing more.
+  await detail.getByTestId('hand-on').click();
+  await expect(page.locator('.notice')).toContainText('负责人和截止日期未改变');
+  await expect(history.locator('li', { hasText: '转办' })).toHaveCount(1);
+  await page.reload();
+  await card(page, '客户要求开通创业板').getByTestId('detail-button').click();
+  await expect(page.getByTestId('demand-detail').locator('#dm-owner')).toHaveValue(/^staff:/);
+  await expect(page.getByTestId('demand-detail').getByTestId('history')).toContainText('转办：张敏 → 李强');
+  // A done demand is not handed on.
+  await page.getByTestId('demand-detail').getByRole('button', { name: '完成' }).click();
+  await expect(page.getByTestId('demand-detail').getByTestId('hand-on-form')).toHaveCount(0);
+});
+
 test('the quick capture keeps a draft across a close and a reload until it is saved or discarded', async ({ page }) => {
   await start(page);
   const dlg = page.getByTestId('demand-form');

@@ -1,6 +1,7 @@
 //! One demand in a dialog: its properties, where it sits in both views (automatic or by
 //! hand, with the reason and a reset), its status moves (drop needs a reason), its links,
-//! the conversions (complaint, return-visit task) and the append-only history. A demand that
+//! handing it on (转办: another owner, another due date), the conversions (complaint,
+//! return-visit task) and the append-only history. A demand that
 //! leaves the list's filter while open (done or dropped, here or in another tab) stays shown,
 //! as stored now.
 
@@ -77,6 +78,31 @@ fn event_text(k: &DemandEventKind, zh: bool) -> String {
             let (before, text, _) = link_parts(l, zh, &HashMap::new(), None);
             format!("{before}{text}")
         }
+        // Shown with the staff's names by the history (see `handed_on_text`).
+        DemandEventKind::Reassigned { .. } => (if zh { "转办" } else { "Handed on" }).into(),
+        DemandEventKind::DueChanged { from, to } => {
+            let day = |d: &Option<chrono::NaiveDate>| {
+                d.map_or_else(|| "—".into(), |d| d.layout("%Y-%m-%d"))
+            };
+            if zh {
+                format!("截止日期：{} → {}", day(from), day(to))
+            } else {
+                format!("Due: {} → {}", day(from), day(to))
+            }
+        }
+    }
+}
+
+/// A change of owner in the history, by the staff's names.
+fn handed_on_text(from: Option<&str>, to: Option<&str>, l: &Loaded, zh: bool) -> String {
+    let name = |id: Option<&str>| match l.staff_name(id) {
+        n if n.is_empty() => (if zh { "无" } else { "nobody" }).to_string(),
+        n => n,
+    };
+    if zh {
+        format!("转办：{} → {}", name(from), name(to))
+    } else {
+        format!("Handed on: {} → {}", name(from), name(to))
     }
 }
 
@@ -268,6 +294,42 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             busy.set(false);
         });
     };
+    let hand_on = move |id: String, owner: String, due: String| {
+        let due = match due.trim() {
+            "" => None,
+            s => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    error.set(Some(
+                        lang.get_untracked().s("截止日期格式不正确", "Not a date"),
+                    ));
+                    return;
+                }
+            },
+        };
+        let owner = Some(owner).filter(|o| !o.is_empty());
+        busy.set(true);
+        error.set(None);
+        let env = ctx.env.get_value();
+        spawn_local(async move {
+            let mut changed = false;
+            match env
+                .update(&id, |d, by| {
+                    changed = d.hand_on(owner, due, by, now())?;
+                    Ok(())
+                })
+                .await
+            {
+                Ok(d) if changed => {
+                    acted.set(Some(d));
+                    state.tell("已转办", "Handed on");
+                }
+                Ok(_) => state.tell("负责人和截止日期未改变", "Owner and due date unchanged"),
+                Err(msg) => error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
     let reset = move |id: String, view: MatrixView| {
         busy.set(true);
         let env = ctx.env.get_value();
@@ -436,7 +498,38 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                             </div>
                         }
                     })}
-                    <h3>{t2("转办", "Follow-up")}</h3>
+                    <h3>{t2("转办", "Hand on")}</h3>
+                    {can_drop.then(|| {
+                        // Another owner or due date, from what the demand has now.
+                        let owner = RwSignal::new(d.owner.clone().unwrap_or_default());
+                        let due = RwSignal::new(d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default());
+                        let id = id.clone();
+                        let staff: Vec<(String, String)> = l.staff.iter()
+                            .filter(|s| s.active || d.owner.as_deref() == Some(s.id.as_str()))
+                            .map(|s| (s.id.clone(), format!("{}（{}）", s.name, if zh { s.role.zh() } else { s.role.en() })))
+                            .collect();
+                        view! {
+                            <div class="fields dm-hand-on" data-testid="hand-on-form">
+                                <div class="field">
+                                    <label for="dm-owner">{t2("负责人", "Owner")}</label>
+                                    <select id="dm-owner" bind:value=owner>
+                                        <option value="">{t2("— 无 —", "— nobody —")}</option>
+                                        {staff.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="dm-due-date">{t2("截止日期", "Due")}</label>
+                                    <input id="dm-due-date" type="date" bind:value=due/>
+                                </div>
+                            </div>
+                            <div class="actions">
+                                <button type="button" data-testid="hand-on" disabled=move || busy.get() || no_user
+                                    on:click=move |_| hand_on(id.clone(), owner.get_untracked(), due.get_untracked())>
+                                    {t2("保存转办", "Hand on")}
+                                </button>
+                            </div>
+                        }
+                    })}
                     <div class="actions">
                         {if converted {
                             view! { <p class="small muted" data-testid="converted">{t2(
@@ -464,6 +557,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                                 <span class="small muted">{format!("{} · {} · ", e.at.layout("%Y-%m-%d %H:%M"), l.staff_name(Some(&e.by)))}</span>
                                 {match &e.kind {
                                     DemandEventKind::Linked(k) => link_view(k, zh, &known, customer_id.as_deref()).into_any(),
+                                    DemandEventKind::Reassigned { from, to } => handed_on_text(from.as_deref(), to.as_deref(), &l, zh).into_any(),
                                     k => event_text(k, zh).into_any(),
                                 }}
                             </li>
