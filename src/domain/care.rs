@@ -228,14 +228,6 @@ pub fn holidays_from_calendar(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<Holiday> {
-    let mut days: std::collections::BTreeMap<NaiveDate, super::calendar::SpecialDay> = cal
-        .days
-        .range(from - Duration::days(10)..=to)
-        .map(|(d, day)| (*d, day.clone()))
-        .collect();
-    for year in from.year()..=to.year() {
-        days.extend(cal.statutory_days(year));
-    }
     const GREETED: [(&str, &str); 6] = [
         ("元旦", "new_year"),
         ("春节", "spring_festival"),
@@ -246,22 +238,30 @@ pub fn holidays_from_calendar(
     ];
     let mut out: Vec<Holiday> = Vec::new();
     let mut prev: Option<(NaiveDate, String)> = None;
-    for (date, day) in days.iter() {
-        if day.kind != super::calendar::DayKind::Holiday {
+    // Day by day, each as the calendar reads it (its table, else the law's day), from a little
+    // before `from` so that a run begun before it is not greeted again.
+    let mut date = from - Duration::days(10);
+    while date <= to {
+        let day = cal
+            .special_day(date)
+            .filter(|d| d.kind == super::calendar::DayKind::Holiday);
+        date += Duration::days(1);
+        let Some(day) = day else {
             continue;
-        }
+        };
+        let at = date - Duration::days(1);
         let continues = prev
             .as_ref()
-            .is_some_and(|(d, name)| *d + Duration::days(1) == *date && *name == day.name_zh);
-        prev = Some((*date, day.name_zh.clone()));
-        if continues || *date < from || *date > to {
+            .is_some_and(|(d, name)| *d + Duration::days(1) == at && *name == day.name_zh);
+        prev = Some((at, day.name_zh.clone()));
+        if continues || at < from {
             continue;
         }
         if let Some((_, id)) = GREETED.iter().find(|(k, _)| day.name_zh.contains(k)) {
             out.push(Holiday {
                 id: (*id).to_string(),
-                name: Text::new(day.name_zh.clone(), day.name_en.clone()),
-                date: *date,
+                name: Text::new(day.name_zh, day.name_en),
+                date: at,
             });
         }
     }
