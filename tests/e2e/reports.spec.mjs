@@ -212,6 +212,12 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   await seed(page);
   await open(page, '/reports?view=quarterly&q=2026Q3');
   await expect(page.locator('#quarterly-h')).toContainText('2026 年第 3 季度');
+  // On paper it names the branch, as the monthly report does; not on the screen.
+  await expect(page.getByTestId('quarterly-branch')).toBeHidden();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('quarterly-branch')).toBeVisible();
+  await expect(page.locator('#quarterly-h')).toContainText(await page.evaluate(() => document.querySelector('.branch')?.textContent?.trim() || '营业部'));
+  await page.emulateMedia({ media: 'screen' });
   // July 09; August 07; September 01–06.
   await expect(page.getByTestId('count-quarter-total')).toHaveText('8');
   // Print and CSV as the monthly report's: enabled once the figures are in.

@@ -132,14 +132,13 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await signIn(page, '王经理');
 });
 
-test('a deactivated supervisor is signed out (at start-up too) and cannot approve', async ({ page }) => {
-  test.setTimeout(120_000);
-  await setUpStaff(page);
-  // 张敏 files a case and submits her opinion: it awaits 李强's approval.
+/** Files a complaint as whoever is signed in and takes it to its opinion (not ours), awaiting
+ *  approval; returns the case's path. */
+async function fileToOpinion(page, { name, phone, narrative, findings, opinion }) {
   await open(page, '/complaints/new');
-  await page.locator('#c-name').fill('钱女士');
-  await page.locator('#c-phone').fill('13812345678');
-  await page.locator('#c-narrative').fill('柜台人员态度冷淡。');
+  await page.locator('#c-name').fill(name);
+  await page.locator('#c-phone').fill(phone);
+  await page.locator('#c-narrative').fill(narrative);
   await page.locator('#c-category').selectOption('service_attitude');
   await page.locator('#c-severity').selectOption('3');
   await page.locator('#c-department').fill('运营部');
@@ -147,12 +146,20 @@ test('a deactivated supervisor is signed out (at start-up too) and cannot approv
   await expect(page).toHaveURL(/\/complaints\/complaint:/);
   const caseUrl = new URL(page.url()).pathname;
   await act(page, 'start_investigation');
-  await act(page, 'record_findings', () => page.locator('#f-text').fill('属实'));
+  await act(page, 'record_findings', () => page.locator('#f-text').fill(findings));
   await act(page, 'submit_opinion', async () => {
     await page.locator('#f-responsibility').selectOption('not_ours');
-    await page.locator('#f-text').fill('向客户解释');
+    await page.locator('#f-text').fill(opinion);
   });
   await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  return caseUrl;
+}
+
+test('a deactivated supervisor is signed out (at start-up too) and cannot approve', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  // 张敏 files a case and submits her opinion: it awaits 李强's approval.
+  const caseUrl = await fileToOpinion(page, { name: '钱女士', phone: '13812345678', narrative: '柜台人员态度冷淡。', findings: '属实', opinion: '向客户解释' });
   await open(page, '/settings');
   await signIn(page, '李强');
   await open(page, caseUrl);
@@ -197,26 +204,21 @@ test('the branch\'s one supervisor writes the opinion: it goes up to the manager
   await setUpStaff(page);
   await open(page, '/settings');
   await signIn(page, '李强');
-  await open(page, '/complaints/new');
-  await page.locator('#c-name').fill('孙先生');
-  await page.locator('#c-phone').fill('13812345679');
-  await page.locator('#c-narrative').fill('转账到账延迟。');
-  await page.locator('#c-category').selectOption('service_attitude');
-  await page.locator('#c-severity').selectOption('2');
-  await page.locator('#c-department').fill('运营部');
-  await page.getByTestId('save-complaint').click();
-  await expect(page).toHaveURL(/\/complaints\/complaint:/);
-  const caseUrl = new URL(page.url()).pathname;
-  await act(page, 'start_investigation');
-  await act(page, 'record_findings', () => page.locator('#f-text').fill('银行端延迟'));
-  await act(page, 'submit_opinion', async () => {
-    await page.locator('#f-responsibility').selectOption('not_ours');
-    await page.locator('#f-text').fill('向客户解释到账规则');
-  });
-  await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  const caseUrl = await fileToOpinion(page, { name: '孙先生', phone: '13812345679', narrative: '转账到账延迟。', findings: '银行端延迟', opinion: '向客户解释到账规则' });
   // He is told whose approval it waits for, and why not his.
   await expect(page.getByTestId('no-actions')).toHaveText('等待客服经理审批。不能审批本人提交的处理意见。');
-  // The manager approves it (it does not wait for a supervisor that the branch does not have).
+  // The manager may send it back (it does not wait for a supervisor that the branch does not
+  // have), and approves it once submitted again.
+  await asManager(page);
+  await open(page, caseUrl);
+  await act(page, 'reject', () => page.locator('#f-text').fill('请补充到账规则的书面依据'));
+  await open(page, '/settings');
+  await signIn(page, '李强');
+  await open(page, caseUrl);
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户解释到账规则，并附书面依据');
+  });
   await asManager(page);
   await open(page, caseUrl);
   await act(page, 'approve');
@@ -228,6 +230,12 @@ test('the branch\'s one supervisor writes the opinion: it goes up to the manager
   await expect(page.getByTestId('complaint-row').filter({ hasText: '孙先生' })).toContainText('已审批，待反馈');
   await open(page, `${caseUrl}/print`);
   await expect(page.getByTestId('print-senior-author')).toHaveText('客服主管本人提交，报客服经理审批');
+  // The form staff sign keeps the 退回 and its reason, not only the last decision.
+  const trail = page.getByTestId('print-approval-trail');
+  await expect(trail.locator('div')).toHaveCount(2);
+  await expect(trail.locator('div').first()).toContainText('第 1 次提交 · 客服经理 · 退回 · 王经理');
+  await expect(trail.locator('div').first()).toContainText('请补充到账规则的书面依据');
+  await expect(trail.locator('div').nth(1)).toContainText('第 2 次提交 · 客服经理 · 同意');
 });
 
 test('a second active staff member of the same name is refused in words, and the sign-in list shows each one\'s role', async ({ page }) => {

@@ -184,6 +184,23 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                 <th>{l("客服主管审批", "Supervisor's approval")}</th><td>{sup}</td>
                                 <th>{l("客服经理审批", "Manager's approval")}</th><td>{mgr}</td>
                             </tr>
+                            // An opinion sent back: every decision of the round, the 退回 and
+                            // their reasons too (the cells above hold the last submission's).
+                            {r.approvals.iter().any(|a| a.decision == Decision::Rejected).then(|| view! {
+                                <tr data-testid="print-approval-trail">
+                                    <th>{l("审批记录", "Approval record")}</th>
+                                    <td colspan="3">{r.approvals.iter().map(|a| {
+                                        let (n, role, decision) = (a.submission, a.role, a.decision);
+                                        let rest = format!(" · {} · {}{}", a.by.name, fmt_dt(a.at),
+                                            if a.comment.is_empty() { String::new() } else { format!(" · {}", a.comment) });
+                                        view! { <div>{move || if zh() {
+                                            format!("第 {n} 次提交 · {} · {}{rest}", role.zh(), if decision == Decision::Approved { "同意" } else { "退回" })
+                                        } else {
+                                            format!("Submission {n} · {} · {}{rest}", role.en(), if decision == Decision::Approved { "approved" } else { "sent back" })
+                                        }}</div> }
+                                    }).collect_view()}</td>
+                                </tr>
+                            })}
                             <tr class="tall">
                                 <th>{l("反馈客户情况", "Response to the customer")}</th>
                                 <td colspan="3">{r.response.as_ref().map(|x| format!("{} · {} · {}", fmt_dt(x.at), x.by.name, x.content))}</td>
