@@ -1,31 +1,45 @@
-//! pin_check: every staff PIN typed on this device — signing in, leaving the kiosk, confirming
-//! a destruction — under one pause after repeated wrong PINs (`domain::pin_lockout`): without
-//! it, anyone at a desk could try every 4-digit PIN of a manager and act in their name.
+//! pin_check: staff PINs typed on this device under a pause after repeated wrong ones
+//! (`domain::pin_lockout`): without it, anyone at a desk could try every 4-digit PIN of a
+//! manager and act in their name. The kiosk's pad (any staff member's PIN leaves it) keeps one
+//! count for the device; signing in and confirming a destruction, where the PIN is a named
+//! staff member's, keep one count per staff member, so that one's own right PIN does not
+//! clear the wrong tries at another's.
 
 use crate::domain::pin_lockout::PinLockout;
 use crate::domain::staff::{verify_pin, PinHash};
 use crate::ui::i18n::Lang;
 use crate::ui::platform::{local_read, local_write, now_millis};
 
-/// Where the device keeps its wrong staff PINs (named when only the kiosk kept them).
-const PIN_LOCKOUT_KEY: &str = "kefu.kiosk.pin";
+/// Where the device keeps the kiosk pad's wrong staff PINs.
+const KIOSK_KEY: &str = "kefu.kiosk.pin";
 
-/// The wrong staff PINs this device has seen and the pause they earned. Kept in localStorage,
-/// read and written at once: a pause is stored before it is said, and outlives a reload.
-pub fn pin_lockout() -> PinLockout {
-    local_read(PIN_LOCKOUT_KEY).unwrap_or_default()
+/// Where the device keeps the wrong PINs typed for one staff member.
+fn staff_key(staff_id: &str) -> String {
+    format!("kefu.pin.{staff_id}")
 }
 
-/// Records the outcome of a PIN check on the device, and returns what it now holds.
-pub fn record_check(right: bool) -> PinLockout {
-    let mut lockout = pin_lockout();
+/// The wrong staff PINs the kiosk's pad has seen and the pause they earned. Kept in
+/// localStorage, read and written at once: a pause is stored before it is said, and outlives a
+/// reload.
+pub fn pin_lockout() -> PinLockout {
+    local_read(KIOSK_KEY).unwrap_or_default()
+}
+
+/// Records the outcome of a PIN check under `key`, and returns what it now holds.
+fn record_under(key: &str, right: bool) -> PinLockout {
+    let mut lockout: PinLockout = local_read(key).unwrap_or_default();
     if right {
         lockout.right_pin();
     } else {
         lockout.wrong_pin(now_millis());
     }
-    local_write(PIN_LOCKOUT_KEY, &lockout);
+    local_write(key, &lockout);
     lockout
+}
+
+/// Records the outcome of a PIN check on the kiosk's pad.
+pub fn record_check(right: bool) -> PinLockout {
+    record_under(KIOSK_KEY, right)
 }
 
 /// A wait of `secs` seconds in words.
@@ -50,16 +64,18 @@ pub fn paused_words(ms: u64, lang: Lang) -> String {
     )
 }
 
-/// Checks a staff member's `pin` under the device's pause: `Err` with what to say when the
-/// device is paused (the PIN is not checked) or the PIN is wrong (counted; the fifth wrong in
-/// a row starts a pause, said at once).
-pub fn check_pin(pin: &str, hash: &PinHash, lang: Lang) -> Result<(), String> {
-    let left = pin_lockout().remaining_ms(now_millis());
+/// Checks the PIN typed for the staff member `staff_id` (whose PIN hash is `hash`) under
+/// their pause on this device: `Err` with what to say when paused (the PIN is not checked) or
+/// the PIN is wrong (counted; the fifth wrong in a row starts a pause, said at once).
+pub fn check_pin(staff_id: &str, pin: &str, hash: &PinHash, lang: Lang) -> Result<(), String> {
+    let key = staff_key(staff_id);
+    let before: PinLockout = local_read(&key).unwrap_or_default();
+    let left = before.remaining_ms(now_millis());
     if left > 0 {
         return Err(paused_words(left, lang));
     }
     let right = verify_pin(pin, hash);
-    let after = record_check(right);
+    let after = record_under(&key, right);
     match (right, after.remaining_ms(now_millis())) {
         (true, _) => Ok(()),
         (false, 0) => Err(lang.s("PIN 不正确", "Wrong PIN")),

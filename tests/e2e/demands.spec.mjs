@@ -430,8 +430,11 @@ test('a demand taken on a Monday for 7 working days is due as a complaint receiv
 test('a demand is handed on to another owner with a new due date, recorded in its history and kept over a reload', async ({ page }) => {
   await start(page);
   await addDemand(page, { desc: '客户要求开通创业板', kind: 0, urgency: 3, importance: 3 });
+  // Its score reads the same on the card as on its page (and in the list and the CSV).
+  await expect(card(page, '客户要求开通创业板').locator('.dm-score')).toHaveText('50.0');
   await card(page, '客户要求开通创业板').getByTestId('detail-button').click();
   const detail = page.getByTestId('demand-detail');
+  await expect(detail).toContainText('优先级评分50.0');
   await expect(detail.getByTestId('hand-on-form')).toBeVisible();
   await detail.locator('#dm-owner').selectOption({ label: '李强（客服主管）' });
   await detail.locator('#dm-due-date').fill('2030-01-15');

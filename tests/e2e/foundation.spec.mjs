@@ -52,9 +52,10 @@ test('a staff profile is created, survives a reload, and signs in with its PIN',
   await expect(page.getByTestId('current-user')).toContainText('王芳');
 });
 
-test('five wrong PINs at sign-in pause every staff PIN on the device, over a reload, until the pause ends', async ({ page }) => {
+test('five wrong PINs at sign-in pause that staff member\'s PIN on the device, over a reload, until the pause ends; another\'s right PIN does not end it', async ({ page }) => {
   await page.clock.install({ time: new Date('2026-12-07T10:00:00') });
   await open(page, '/settings');
+  await addStaff(page, '李四', 'specialist', '1357');
   await addStaff(page, '王芳', 'manager');
   const signIn = async (pin) => {
     await page.locator('#device-pin').fill(pin);
@@ -73,9 +74,14 @@ test('five wrong PINs at sign-in pause every staff PIN on the device, over a rel
   await expect(page.locator('#device-pin-err')).toContainText('错误次数过多');
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await page.reload();
+  // Someone else signs in with their own PIN: that does not clear 王芳's pause.
+  await chooseStaff(page, '李四');
+  await signIn('1357');
+  await expect(page.getByTestId('current-user')).toContainText('李四');
   await chooseStaff(page, '王芳');
   await signIn('2468');
   await expect(page.locator('#device-pin-err')).toContainText('错误次数过多');
+  await expect(page.getByTestId('current-user')).toContainText('李四');
   // A minute on, the right PIN signs in (typed in full-width digits, as a Chinese input
   // method in full-width mode gives them: the same digits).
   await page.clock.fastForward('01:01');

@@ -168,7 +168,7 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
 });
 
 test('left idle, the kiosk resets and keeps the partial answers as configured', async ({ page }) => {
-  await startKiosk(page, { idle: 3, partial: 'keep' });
+  const kiosk = await startKiosk(page, { idle: 3, partial: 'keep' });
   await page.getByTestId('kiosk-begin').click();
   await page.getByTestId('a-att_courtesy-4').click();
   await page.getByTestId('sf-next').click();
@@ -190,6 +190,19 @@ test('left idle, the kiosk resets and keeps the partial answers as configured', 
   // A fresh form for the next customer.
   await page.getByTestId('kiosk-begin').click();
   await expect(page.locator('.sf-count')).toHaveText('第 1 / 11 题');
+
+  // Staff see it in the results when they ask for partial responses too.
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+  await open(page, `/surveys/${kiosk.split('/').pop()}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('0');
+  await page.locator('#rs-partial').check();
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  // A range that ends before it starts says so.
+  await page.locator('#rs-from').fill('2026-12-31');
+  await page.locator('#rs-to').fill('2026-01-01');
+  await expect(page.getByTestId('rs-range-err')).toHaveText('开始日期晚于结束日期，没有答卷落在其间');
 });
 
 test('a reload mid-survey keeps the answers as a partial response when the kiosk keeps partial ones', async ({ page }) => {

@@ -558,6 +558,7 @@ pub fn CasePage() -> impl IntoView {
                     Some(lang_now.s("请填写销毁原因", "Give the reason for the destruction"))
                 } else {
                     crate::ui::pin_check::check_pin(
+                        &me.id,
                         &form.pin.get_untracked(),
                         &me.pin_hash,
                         lang_now,

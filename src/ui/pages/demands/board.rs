@@ -275,7 +275,7 @@ fn card_view(
                     })}
                     {overdue.then(|| view! { <span class="badge bad" data-testid="overdue-badge">{if zh { "逾期" } else { "overdue" }}</span> })}
                     {(!d.status.is_active()).then(|| view! { <span class="badge">{d.status.label(zh)}</span> })}
-                    <span class="dm-score small muted" title=if zh { "优先级评分" } else { "Priority score" }>{format!("{score:.0}")}</span>
+                    <span class="dm-score small muted" title=if zh { "优先级评分" } else { "Priority score" }>{format!("{score:.1}")}</span>
                 </div>
                 <p class="dm-desc">{desc.clone()}</p>
                 {manual.map(|r| view! { <p class="dm-reason small" data-testid="manual-reason">{r}</p> })}

@@ -153,7 +153,7 @@ pub fn ListView(ctx: Ctx) -> impl IntoView {
                         <td>{l.customer_name(d.customer_id.as_deref())}</td>
                         <td class="num">{d.urgency}</td>
                         <td class="num">{d.importance}</td>
-                        <td class="num">{format!("{:.0}", d.score(&RULES))}</td>
+                        <td class="num">{format!("{:.1}", d.score(&RULES))}</td>
                         <td>{l.staff_name(d.owner.as_deref())}</td>
                         <td>{d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default()}
                             {overdue.then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</td>

@@ -154,7 +154,9 @@ pub fn RetentionView() -> impl IntoView {
             ));
             return;
         }
-        if let Err(e) = crate::ui::pin_check::check_pin(&pin.get_untracked(), &user.pin_hash, l) {
+        if let Err(e) =
+            crate::ui::pin_check::check_pin(&user.id, &pin.get_untracked(), &user.pin_hash, l)
+        {
             error.set(Some(e));
             return;
         }

@@ -34,7 +34,12 @@ pub fn DeviceSection() -> impl IntoView {
             ));
             return;
         };
-        if let Err(e) = check_pin(&pin.get_untracked(), &member.pin_hash, lang.get_untracked()) {
+        if let Err(e) = check_pin(
+            &member.id,
+            &pin.get_untracked(),
+            &member.pin_hash,
+            lang.get_untracked(),
+        ) {
             pin.set(String::new());
             error.set(Some(e));
             return;

@@ -90,6 +90,9 @@ struct Filters {
     staff: RwSignal<String>,
     from: RwSignal<String>,
     to: RwSignal<String>,
+    /// Count responses left part-way too (their answered questions): a kiosk keeps them when
+    /// set to.
+    partial: RwSignal<bool>,
 }
 
 impl Filters {
@@ -102,7 +105,7 @@ impl Filters {
             staff_id: Some(self.staff.get()).filter(|s| !s.is_empty()),
             from: parse_date(&self.from.get()),
             to: parse_date(&self.to.get()),
-            include_partial: false,
+            include_partial: self.partial.get(),
         }
     }
 }
@@ -128,6 +131,7 @@ pub fn ResultsPage() -> impl IntoView {
         staff: RwSignal::new(String::new()),
         from: RwSignal::new(String::new()),
         to: RwSignal::new(String::new()),
+        partial: RwSignal::new(false),
     };
     // The trend's granularity as the user chose it; None: the one that suits the range.
     let bucket = RwSignal::new(None::<Bucket>);
@@ -296,7 +300,17 @@ pub fn ResultsPage() -> impl IntoView {
                                 <label for="rs-to">{t2("结束日期", "To")}</label>
                                 <input id="rs-to" type="date" bind:value=f.to/>
                             </div>
+                            <div class="field">
+                                <label class="check"><input id="rs-partial" type="checkbox" bind:checked=f.partial/>
+                                    {t2("包括未完成答卷", "Include partial responses")}</label>
+                            </div>
                         </div>
+                        {move || match (parse_date(&f.from.get()), parse_date(&f.to.get())) {
+                            (Some(a), Some(b)) if a > b => Some(view! {
+                                <p class="err" role="alert" data-testid="rs-range-err">{t2("开始日期晚于结束日期，没有答卷落在其间", "The start date is after the end date: no response falls between them")}</p>
+                            }),
+                            _ => None,
+                        }}
                         <ProgressBar progress=progress label=Signal::derive(move || lang.get().t("正在读取答卷", "Reading responses").to_string())/>
                         {move || computed.get().map(|(sv, r)| view! {
                             <Summary r=r.clone()/>
