@@ -232,10 +232,11 @@ lazy_pages! {
     complaints ["complaints"] preload_complaints:
         complaint_list => complaints::ListPage, complaint_intake => complaints::IntakePage,
         complaint_case => complaints::CasePage, complaint_print => complaints::PrintPage;
-    customers ["customers", "journey", "care"] preload_customers:
+    customers ["customers"] preload_customers:
         customer_list => customers::ListPage, customer_import => customers::ImportPage,
-        customer_timeline => customers::TimelinePage, journey => customers::JourneyPage,
-        care => customers::CarePage;
+        customer_timeline => customers::TimelinePage;
+    journeys ["journey", "care"] preload_journeys:
+        journey => customers::JourneyPage, care => customers::CarePage;
     surveys ["surveys"] preload_surveys:
         survey_list => surveys::ListPage, survey_builder => surveys::BuilderPage,
         survey_results => surveys::ResultsPage;
