@@ -1083,9 +1083,18 @@ impl KioskConfig {
         self.exit_staff_ids.iter().any(|s| s == staff_id)
     }
 
-    /// Whether an idle kiosk should reset: `last_touch` is the time of the last touch.
-    pub fn idle_expired(&self, last_touch: NaiveDateTime, now: NaiveDateTime) -> bool {
-        (now - last_touch).num_seconds() >= i64::from(self.idle_timeout_secs)
+    /// Where a customer's survey stands after `untouched_ms` without a touch: `Some(0)` while
+    /// they are at it, `Some(n)` in the last third of the idle time (at most its last 15 s),
+    /// when the kiosk asks whether they are still there and the reset comes in `n` seconds
+    /// (rounded up), `None` once the idle time has passed and the kiosk resets.
+    pub fn idle_left(&self, untouched_ms: u64) -> Option<u64> {
+        let idle = u64::from(self.idle_timeout_secs) * 1000;
+        let left = idle.checked_sub(untouched_ms).filter(|l| *l > 0)?;
+        Some(if left <= (idle / 3).min(15_000) {
+            left.div_ceil(1000)
+        } else {
+            0
+        })
     }
 }
 
@@ -1982,8 +1991,19 @@ mod tests {
         assert_eq!(submit_wait_secs(Some(t0), dt("2026-11-23 09:00:00"), 0), 1);
         assert!(!may_submit(Some(t0), dt("2026-11-23 09:00:00"), 0));
         let mut c = KioskConfig::new("survey:a");
-        assert!(!c.idle_expired(t0, dt("2026-11-23 10:00:59")));
-        assert!(c.idle_expired(t0, dt("2026-11-23 10:01:00")));
+        // 60 s: quiet for 45 s, then asks for the last 15 s, then resets.
+        assert_eq!(c.idle_left(0), Some(0));
+        assert_eq!(c.idle_left(44_999), Some(0));
+        assert_eq!(c.idle_left(45_000), Some(15));
+        assert_eq!(c.idle_left(58_500), Some(2));
+        assert_eq!(c.idle_left(59_999), Some(1));
+        assert_eq!(c.idle_left(60_000), None);
+        assert_eq!(c.idle_left(u64::MAX), None);
+        // 12 s: the last third, 4 s.
+        c.idle_timeout_secs = 12;
+        assert_eq!(c.idle_left(7_999), Some(0));
+        assert_eq!(c.idle_left(8_000), Some(4));
+        assert_eq!(c.idle_left(12_000), None);
         c.exit_staff_ids.push("staff:1".into());
         assert!(c.may_exit("staff:1"));
         assert!(!c.may_exit("staff:2"));

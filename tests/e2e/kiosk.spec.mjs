@@ -145,6 +145,17 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
   // The set-up keeps the choice.
   await open(page, '/kiosk/setup');
   await expect(page.locator('#kiosk-counter option:checked')).toHaveText('李强');
+  // It was always awake: unticking that offers the usual days and times, not an empty week.
+  await expect(page.locator('#kiosk-always')).toBeChecked();
+  await page.locator('#kiosk-always').uncheck();
+  for (let i = 0; i < 7; i++) await expect(page.locator(`#kiosk-day-${i}`)).toBeChecked({ checked: i < 5 });
+  await expect(page.locator('#kiosk-open')).toHaveValue('09:00');
+  await expect(page.locator('#kiosk-close')).toHaveValue('17:00');
+  // An idle time too short for anyone to read a question is refused.
+  await page.locator('#kiosk-idle').fill('5');
+  await page.getByTestId('kiosk-start').click();
+  await expect(page.getByText('无操作重置时间须为 10 至 3600 秒')).toBeVisible();
+  await expect(page.getByTestId('kiosk')).toHaveCount(0);
   // 李强 leaves the branch: deactivated, he is no longer offered, the choice falls back to
   // nobody and the kiosk starts again as a lobby kiosk, naming nobody and showing no name.
   await open(page, '/settings');
@@ -167,15 +178,35 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
   await expect(counts.locator('tr', { hasText: '（未填）' }).locator('td.num')).toHaveText('1');
 });
 
-test('left idle, the kiosk resets and keeps the partial answers as configured', async ({ page }) => {
-  const kiosk = await startKiosk(page, { idle: 3, partial: 'keep' });
+test('left idle, the kiosk asks whether the customer is still there, then resets and keeps the partial answers as configured', async ({ page }) => {
+  // Time runs as usual; the test skips the waits.
+  await page.clock.install();
+  const kiosk = await startKiosk(page, { idle: 12, partial: 'keep' });
   await page.getByTestId('kiosk-begin').click();
   await page.getByTestId('a-att_courtesy-4').click();
   await page.getByTestId('sf-next').click();
   await page.getByTestId('a-att_patience-2').click();
   await expect(page.getByTestId('kiosk-form')).toBeVisible();
-  // Nobody touches it for the idle timeout (3 s): back to the start.
+  const still = page.getByTestId('kiosk-still');
+  // Untouched for most of the idle time (12 s): in its last third the kiosk asks.
+  await page.clock.fastForward(6_000);
+  await page.waitForTimeout(700);
+  await expect(still).toHaveCount(0);
+  await page.clock.fastForward(3_000);
+  await expect(still).toBeVisible();
+  await expect(still.getByRole('alertdialog')).toContainText('您还在吗？');
+  await expect(still).toContainText(/[1-4] 秒后将返回首页/);
+  // The customer is still there: the answers so far stay.
+  await page.getByTestId('kiosk-still-here').click();
+  await expect(still).toHaveCount(0);
+  await expect(page.locator('.sf-count')).toHaveText('第 2 / 11 题');
+  await expect(page.getByTestId('a-att_patience-2').locator('input')).toBeChecked();
+  // Asked again after another spell untouched, and this time nobody answers: back to the start.
+  await page.clock.fastForward(9_000);
+  await expect(still).toBeVisible();
+  await page.clock.fastForward(4_000);
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 8_000 });
+  await expect(still).toHaveCount(0);
   await expect(page.getByTestId('kiosk-form')).toHaveCount(0);
   // The half-filled survey was kept as a partial response, waiting to be sent.
   await expect(waiting(page)).toHaveText('1 份评价待上传');
@@ -493,7 +524,8 @@ test('the pause after five wrong PINs belongs to the device: closing the pad, it
 });
 
 test('each customer starts in the kiosk\'s language; a customer\'s switch changes neither the next customer nor the staff language', async ({ page }) => {
-  await startKiosk(page, { idle: 3, thanks: 1 });
+  await page.clock.install();
+  await startKiosk(page, { idle: 10, thanks: 1 });
   const begin = page.getByTestId('kiosk-begin');
   const html = page.locator('html');
   const english = () => page.locator('.kiosk-lang').click();
@@ -509,10 +541,12 @@ test('each customer starts in the kiosk\'s language; a customer\'s switch change
   await english();
   await begin.click();
   await expect(page.getByTestId('kiosk-form')).toBeVisible();
+  await page.clock.fastForward(11_000);
   await expect(begin).toHaveText('开始评价', { timeout: 8_000 });
   // One who switches and leaves without starting: Chinese after the idle time too.
   await english();
   await expect(begin).toHaveText('Start');
+  await page.clock.fastForward(11_000);
   await expect(begin).toHaveText('开始评价', { timeout: 8_000 });
   // Switched, then reloaded: Chinese.
   await english();

@@ -126,6 +126,8 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     let waiting = RwSignal::new(None::<u64>);
     let waiting_at = StoredValue::new(0u64);
     let pin_open = RwSignal::new(false);
+    // Seconds before an idle reset while the kiosk asks whether the customer is still there.
+    let still_left = RwSignal::new(0u64);
     // The time, as of the last tick (the refusal's countdown).
     let clock = RwSignal::new(now());
     let saving = RwSignal::new(false);
@@ -223,6 +225,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     let reset = move |keep_partial: bool| {
         let given = partial.get_untracked().filter(|r| !r.answers.is_empty());
         partial.set(None);
+        still_left.set(0);
         // Between two customers: a newer version of the survey is looked for at once.
         survey_at.set_value(0);
         use_lang(home_lang);
@@ -251,9 +254,14 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         if pin_open.get_untracked() && untouched >= PIN_IDLE_MS {
             pin_open.set(false);
         }
-        let idle = untouched >= u64::from(cfg.idle_timeout_secs) * 1000;
+        let left = cfg.idle_left(untouched);
+        let idle = left.is_none();
         match phase.get_untracked() {
             Phase::Answering | Phase::Refused => {
+                let asking = left.unwrap_or(0);
+                if still_left.get_untracked() != asking {
+                    still_left.set(asking);
+                }
                 if idle {
                     reset(cfg.partial == PartialPolicy::Keep);
                 }
@@ -289,7 +297,12 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     };
     on_interval(TICK, tick);
 
-    let touched = move || last_touch.set_value(now_millis());
+    let touched = move || {
+        last_touch.set_value(now_millis());
+        if still_left.get_untracked() > 0 {
+            still_left.set(0);
+        }
+    };
     let start = move |_| {
         touched();
         partial.set(None);
@@ -535,6 +548,23 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     {t2("English", "中文")}
                 </button>
             </footer>
+            {move || (still_left.get() > 0).then(|| view! {
+                <div class="kiosk-pin-backdrop" data-testid="kiosk-still">
+                    <div class="kiosk-pin" role="alertdialog" aria-labelledby="kiosk-still-h">
+                        <h2 id="kiosk-still-h">{t2("您还在吗？", "Are you still there?")}</h2>
+                        <p>{move || {
+                            let n = still_left.get();
+                            lang.get().s(
+                                format!("{n} 秒后将返回首页。"),
+                                format!("Back to the start in {n} s."),
+                            )
+                        }}</p>
+                        <button type="button" class="kiosk-big" data-testid="kiosk-still-here">
+                            {t2("继续作答", "Continue")}
+                        </button>
+                    </div>
+                </div>
+            })}
             {move || pin_open.get().then(|| view! {
                 <PinPad
                     exit_ids=config.get_value().exit_staff_ids

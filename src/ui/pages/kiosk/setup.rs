@@ -67,11 +67,11 @@ impl Form {
         if self.survey.is_empty() {
             errs.push(say("请选择问卷", "Choose a survey"));
         }
-        let idle = secs(&self.idle, 3, 3600);
+        let idle = secs(&self.idle, 10, 3600);
         if idle.is_none() {
             errs.push(say(
-                "无操作重置时间须为 3 至 3600 秒",
-                "The idle timeout must be 3 to 3600 seconds",
+                "无操作重置时间须为 10 至 3600 秒",
+                "The idle timeout must be 10 to 3600 seconds",
             ));
         }
         let gap = secs(&self.gap, 0, 86_400);
@@ -216,10 +216,16 @@ pub fn KioskSetup(
         thanks.set(c.thank_you_secs.to_string());
         always.set(c.opening_hours.is_empty());
         calendar.set(c.follow_calendar);
+        // Always awake: the default days and times stand ready for unticking it.
+        let hours = if c.opening_hours.is_empty() {
+            KioskConfig::new("").opening_hours
+        } else {
+            c.opening_hours.clone()
+        };
         for (i, d) in WEEK.iter().enumerate() {
-            days[i].set(c.opening_hours.iter().any(|h| h.weekday == *d));
+            days[i].set(hours.iter().any(|h| h.weekday == *d));
         }
-        let first = c.opening_hours.first();
+        let first = hours.first();
         let t = |t: NaiveTime| t.layout("%H:%M");
         open.set(first.map(|h| t(h.open)).unwrap_or_else(|| "09:00".into()));
         close.set(first.map(|h| t(h.close)).unwrap_or_else(|| "17:00".into()));
@@ -422,7 +428,7 @@ pub fn KioskSetup(
                     })}
                 </Field>
                 <Field id="kiosk-idle" label=t2("无操作多少秒后重置", "Reset after idle (seconds)")>
-                    <input id="kiosk-idle" type="number" min="3" max="3600" inputmode="numeric" bind:value=idle/>
+                    <input id="kiosk-idle" type="number" min="10" max="3600" inputmode="numeric" bind:value=idle/>
                 </Field>
                 <Field id="kiosk-partial" label=t2("未答完的问卷", "Half-filled answers")>
                     <select id="kiosk-partial" bind:value=partial>
