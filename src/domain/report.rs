@@ -107,6 +107,25 @@ pub struct CaseRow {
     pub response: ClockState,
 }
 
+impl CaseRow {
+    fn of(c: &CaseFacts, verdict: &LimitVerdict) -> CaseRow {
+        CaseRow {
+            id: c.id.clone(),
+            case_no: c.case_no.clone(),
+            received_at: c.received_at,
+            channel: c.channel,
+            category: c.category,
+            severity: c.severity,
+            department: c.department.clone(),
+            status: c.status,
+            responsibility: c.responsibility,
+            responded_at: c.responded_at,
+            investigation: verdict.investigation.state,
+            response: verdict.response.state,
+        }
+    }
+}
+
 /// The monthly report of complaints received in one month.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonthlyReport {
@@ -497,9 +516,8 @@ impl MonthlyAggregator {
             .add(id);
         r.by_status.entry(c.status).or_default().add(id);
         let verdict = LimitVerdict::with_dues(c, inv_due, resp_due, now);
-        let (inv, resp) = (verdict.investigation, verdict.response);
-        r.investigation.add(id, inv.state);
-        r.response.add(id, resp.state);
+        r.investigation.add(id, verdict.investigation.state);
+        r.response.add(id, verdict.response.state);
         let breaches = verdict.breaches();
         if !breaches.is_empty() {
             r.overdue.push(OverdueCase {
@@ -509,20 +527,7 @@ impl MonthlyAggregator {
                 breaches,
             });
         }
-        r.cases.push(CaseRow {
-            id: c.id.clone(),
-            case_no: c.case_no.clone(),
-            received_at: c.received_at,
-            channel: c.channel,
-            category: c.category,
-            severity: c.severity,
-            department: c.department.clone(),
-            status: c.status,
-            responsibility,
-            responded_at: c.responded_at,
-            investigation: inv.state,
-            response: resp.state,
-        });
+        r.cases.push(CaseRow::of(c, &verdict));
         true
     }
 
@@ -1039,6 +1044,37 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
     }
 
     w.write_record([""])?;
+    write_case_list(&mut w, &report.cases, lang)?;
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The complaint list's cases (those a filter found) as CSV: the monthly report's case list
+/// (UTF-8 with a BOM), each case's limits as of `now`. No complainant's name or contact, as
+/// in the report.
+pub fn case_list_csv(
+    cases: &[Complaint],
+    cal: &WorkingCalendar,
+    now: NaiveDateTime,
+    lang: Language,
+) -> Result<Vec<u8>, csv::Error> {
+    let rows: Vec<CaseRow> = cases
+        .iter()
+        .map(|c| {
+            let facts = CaseFacts::of(c);
+            CaseRow::of(&facts, &LimitVerdict::of(&facts, cal, now))
+        })
+        .collect();
+    let mut w = report_writer();
+    write_case_list(&mut w, &rows, lang)?;
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn write_case_list(
+    w: &mut csv::Writer<Vec<u8>>,
+    cases: &[CaseRow],
+    lang: Language,
+) -> Result<(), csv::Error> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     w.write_record([
         l("案件编号", "Case number"),
         l("受理时间", "Received"),
@@ -1052,7 +1088,7 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
         l("调查时限", "Investigation limit"),
         l("反馈时限", "Response limit"),
     ])?;
-    for c in &report.cases {
+    for c in cases {
         w.write_record(
             [
                 c.case_no.clone(),
@@ -1070,7 +1106,7 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
             .map(|cell: String| safe_cell(&cell)),
         )?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    Ok(())
 }
 
 // ───────────────────────────── retention ─────────────────────────────
@@ -1813,6 +1849,55 @@ mod tests {
             .filter(|c| c.starts_with("'=HYPERLINK"))
             .count();
         assert!(quoted >= 2, "{cells:?}");
+    }
+
+    #[test]
+    fn the_lists_cases_as_csv_read_as_the_reports_case_list() {
+        let cal = WorkingCalendar::china_official();
+        let mut cases = fixture();
+        cases[3].department = Some("-1+1".into());
+        let now = t("2026-10-20 10:00");
+        let bytes = case_list_csv(&cases, &cal, now, Language::Zh).unwrap();
+        assert!(bytes.starts_with(UTF8_BOM));
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[3..])
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows.len(), cases.len() + 1);
+        assert_eq!(rows[0][0], "案件编号");
+        assert_eq!(rows[0][9], "调查时限");
+        // Every case in the order given, with its limits as of `now`.
+        let numbers: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+        let given: Vec<&str> = cases.iter().map(|c| c.case_no.as_str()).collect();
+        assert_eq!(numbers, given);
+        let fourth = &rows[4];
+        assert_eq!(fourth[0], "TS-20260929-A-0004");
+        assert_eq!(fourth[5], "'-1+1");
+        assert_eq!(
+            (fourth[9].as_str(), fourth[10].as_str()),
+            ("已超期", "已超期")
+        );
+        // The month's report lists the same rows for its cases.
+        let r = monthly_report(&cases, 2026, 9, &cal, now);
+        let report = monthly_report_csv(&r, Language::Zh).unwrap();
+        let report = std::str::from_utf8(&report[3..]).unwrap();
+        let line = |text: &str, no: &str| -> String {
+            text.lines()
+                .find(|l| l.starts_with(no))
+                .unwrap()
+                .to_string()
+        };
+        let list = std::str::from_utf8(&bytes[3..]).unwrap();
+        assert_eq!(
+            line(list, "TS-20260929-A-0004"),
+            line(report, "TS-20260929-A-0004")
+        );
+        let en = case_list_csv(&cases[..1], &cal, now, Language::En).unwrap();
+        assert!(std::str::from_utf8(&en[3..])
+            .unwrap()
+            .starts_with("Case number,Received"));
     }
 
     #[test]

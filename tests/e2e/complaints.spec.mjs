@@ -2,7 +2,7 @@
 // through investigation, two-level approval, response, an unsatisfied visit (reopen), a second
 // round and closure, the history, the printed record, and the list's filters and search.
 import fs from 'node:fs';
-import { test, expect, open } from './fixtures.mjs';
+import { test, expect, open, tmpPath } from './fixtures.mjs';
 import { asManager, setUpStaff, signIn, closeTab, showCalendarYear, act } from './helpers.mjs';
 
 /** A Date as the value of an <input type="datetime-local">. */
@@ -775,6 +775,28 @@ test('120 cases: filters by department and category page newest-first through th
   await page.locator('#l-q').press('Enter');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('客户117');
+
+  // The list's CSV holds every case the filters find, not only the page shown: 运营部's 60
+  // (two pages), newest first as listed, with the report's columns and no complainant's name.
+  await open(page, '/complaints?department=运营部');
+  await expect(rows).toHaveCount(50);
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/^kefu-complaints-\d{8}-\d{4}\.csv$/);
+  const file = tmpPath(`complaints-${Date.now()}.csv`);
+  await download.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.toString('utf8').slice(1);
+  const lines = text.trim().split(/\r?\n/);
+  expect(lines).toHaveLength(61);
+  expect(lines[0]).toMatch(/^案件编号,受理时间,受理方式,投诉类别,严重程度,责任部门,处理状态/);
+  expect(lines[1]).toMatch(/^TS-\d{8}-G-0119,/);
+  expect(lines[60]).toMatch(/^TS-20260701-G-0001,2026-07-01 10:00,电话,/);
+  expect(lines.slice(1).every((l) => l.includes(',运营部,'))).toBe(true);
+  expect(text).not.toContain('客户');
+  await expect(page.getByText('已导出 60 件投诉')).toBeVisible();
 });
 
 /** The overdue count and the overdue list, which must agree (both read the listed deadline). */

@@ -506,6 +506,31 @@ pub async fn list_page(
     }
 }
 
+/// At most this many cases go into one export of the list.
+pub const EXPORT_MAX: usize = 20_000;
+
+/// Every case the filter finds, page after page as the list reads them, up to [`EXPORT_MAX`]
+/// (and whether the cap cut it short).
+pub async fn all_matching(
+    store: &AppStore,
+    f: &ListFilter,
+    cal: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Result<(Vec<Complaint>, bool), StoreError> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = list_page(store, f, cal, now, after).await?;
+        all.extend(page.rows);
+        after = page.next;
+        if after.is_none() || all.len() >= EXPORT_MAX {
+            let cut = after.is_some() || all.len() > EXPORT_MAX;
+            all.truncate(EXPORT_MAX);
+            return Ok((all, cut));
+        }
+    }
+}
+
 /// `out` as a scan stopped at the bound: the next page starts after `cursor`, and the page
 /// says how many rows the index holds for the filter.
 async fn bounded(
