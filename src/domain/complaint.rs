@@ -1040,6 +1040,10 @@ impl Action {
     }
 }
 
+/// What an opinion approved at every level, waiting for its response, reads as (its status
+/// stays `AwaitingApproval`; see [`Complaint::status_text`]).
+pub const APPROVED_TEXT: (&str, &str) = ("已审批，待反馈", "Approved, to respond");
+
 /// Where the current submission stands in the two-level approval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1332,7 +1336,7 @@ impl Complaint {
     /// to the customer, no longer for an approval (its status stays `AwaitingApproval`).
     pub fn status_text(&self) -> (&'static str, &'static str) {
         match self.approval_stage() {
-            Some(ApprovalStage::Approved) => ("已审批，待反馈", "Approved, to respond"),
+            Some(ApprovalStage::Approved) => APPROVED_TEXT,
             _ => (self.status.zh(), self.status.en()),
         }
     }

@@ -72,8 +72,9 @@ const READS: [Reads; 20] = [
 ];
 
 const KINDS: [Kind; 20] = [
-    // The case's listed deadline, for the `complaint_due` index (`complaints::repo`).
-    kind::<Complaint>(&["deadline"]),
+    // The case's listed deadline and approval, for the `complaint_due` and `complaint_status`
+    // indexes (`complaints::repo`).
+    kind::<Complaint>(&["deadline", "approved"]),
     kind::<CaseCounter>(&[]),
     kind::<Customer>(&[]),
     kind::<AccessLog>(&[]),

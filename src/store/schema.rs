@@ -188,7 +188,8 @@ impl Schema {
             // 9: index fields hold the key alone, not `[key, id]` (every record is re-indexed).
             // 10: `complaint_phone` keys a mobile without its country code (re-indexed).
             // 11: the `journey_complaint` summary (every summary is rebuilt).
-            version: 11,
+            // 12: `complaint_status` keys an opinion approved at every level "approved".
+            version: 12,
             indexes: vec![
                 IndexDef {
                     name: "by_type",
@@ -216,16 +217,19 @@ impl Schema {
                         _ => Some(IndexKey(vec![str_part(b, "archived_at")?])),
                     },
                 },
-                // complaints: cases of one status, by time received (list filter).
+                // complaints: cases of one status, by time received (list filter; the
+                // dashboard's 待审批). An opinion approved at every level (`approved`, written
+                // on save by `complaints::repo`) waits for the response: "approved".
                 IndexDef {
                     name: "complaint_status",
                     id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
-                        Some(IndexKey(vec![
-                            str_part(b, "status")?,
-                            str_part(b, "received_at")?,
-                        ]))
+                        let status = match b.get("approved") {
+                            Some(Json::Bool(true)) => KeyPart::Str("approved".into()),
+                            _ => str_part(b, "status")?,
+                        };
+                        Some(IndexKey(vec![status, str_part(b, "received_at")?]))
                     },
                 },
                 // complaints: open cases (not closed or archived), by time received.

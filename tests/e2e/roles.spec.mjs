@@ -220,12 +220,26 @@ test('the branch\'s one supervisor writes the opinion: it goes up to the manager
     await page.locator('#f-text').fill('向客户解释到账规则，并附书面依据');
   });
   await asManager(page);
+  const approvalCount = page.getByTestId('dash-approval').locator('.n');
+  await open(page, '/');
+  await expect(approvalCount).toHaveText('1');
   await open(page, caseUrl);
   await act(page, 'approve');
   await expect(page.getByTestId('case-status')).toHaveText('已审批，待反馈');
   await expect(page.getByTestId('action-respond')).toBeVisible();
   await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  // The dashboard's 待审批 no longer counts it (nobody's approval is awaited) and its urgent
+  // list says what it waits for; the list's 待审批 filter leaves it out, its own filter has it.
+  await open(page, '/');
+  await expect(approvalCount).toHaveText('0');
+  await expect(page.getByTestId('dash-urgent-row').filter({ hasText: '孙先生' })).toContainText('已审批，待反馈');
+  await open(page, '/complaints?status=awaiting_approval');
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  await page.locator('#l-status').selectOption('approved');
+  await expect(page).toHaveURL(/status=approved/);
+  await expect(page.getByTestId('complaint-row')).toHaveCount(1);
   // The list says the same; the printed form says why no supervisor signed.
+  await expect(page.getByTestId('complaint-row').filter({ hasText: '孙先生' })).toContainText('已审批，待反馈');
   await open(page, '/complaints');
   await expect(page.getByTestId('complaint-row').filter({ hasText: '孙先生' })).toContainText('已审批，待反馈');
   await open(page, `${caseUrl}/print`);

@@ -34,7 +34,8 @@ struct Urgent {
     id: String,
     case_no: String,
     name: String,
-    status: Option<Status>,
+    /// The status as staff read it (`Complaint::status_text`).
+    status: Option<(&'static str, &'static str)>,
     /// The listed deadline, as stored (`2026-12-07T23:59:00`).
     deadline: String,
 }
@@ -82,7 +83,11 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
         .map(|d| Urgent {
             case_no: text(&d.body, &["case_no"]),
             name: text(&d.body, &["complainant", "name"]),
-            status: from_slug(&text(&d.body, &["status"])),
+            status: if d.body.get("approved") == Some(&Json::Bool(true)) {
+                Some(crate::domain::complaint::APPROVED_TEXT)
+            } else {
+                from_slug::<Status>(&text(&d.body, &["status"])).map(|s| (s.zh(), s.en()))
+            },
             deadline: text(&d.body, &["deadline"]),
             id: d.id,
         })
@@ -241,7 +246,7 @@ pub fn Dashboard() -> impl IntoView {
                                 <tr data-testid="dash-urgent-row">
                                     <td class="nowrap"><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
                                     <td>{u.name}</td>
-                                    <td>{u.status.map(|s| l.t(s.zh(), s.en())).unwrap_or("—")}</td>
+                                    <td>{u.status.map(|(z, e)| l.t(z, e)).unwrap_or("—")}</td>
                                     <td class="nowrap">{when}</td>
                                     <td><span class=format!("badge {class}")>{word}</span></td>
                                 </tr>

@@ -179,11 +179,13 @@ pub fn ListPage() -> impl IntoView {
                     <label for="l-status">{t2("状态", "Status")}</label>
                     <select id="l-status" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.status = match v.as_str() {
                         "open" => StatusFilter::Open,
+                        "approved" => StatusFilter::Approved,
                         s => super::model::from_slug::<Status>(s).map(StatusFilter::One).unwrap_or_default(),
                     }); }>
                         {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().status == StatusFilter::All))}
                         {opt("open".into(), Signal::derive(move || lang.get().t("未闭环", "Open").into()), Signal::derive(move || filter.get().status == StatusFilter::Open))}
                         {Status::ALL.into_iter().map(|s| opt(slug(s), Signal::derive(move || lang.get().t(s.zh(), s.en()).into()), Signal::derive(move || filter.get().status == StatusFilter::One(s)))).collect_view()}
+                        {opt("approved".into(), Signal::derive(move || { let (z, e) = crate::domain::complaint::APPROVED_TEXT; lang.get().t(z, e).into() }), Signal::derive(move || filter.get().status == StatusFilter::Approved))}
                     </select>
                 </div>
                 <div class="field">

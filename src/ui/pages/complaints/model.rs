@@ -8,7 +8,9 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value as Json;
 
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::complaint::{deadline_of, Category, Channel, ClockState, Complaint, Status};
+use crate::domain::complaint::{
+    deadline_of, ApprovalStage, Category, Channel, ClockState, Complaint, Status,
+};
 use crate::store::schema::phone_digits;
 use crate::ui::i18n::Lang;
 
@@ -180,6 +182,8 @@ pub enum StatusFilter {
     All,
     Open,
     One(Status),
+    /// Awaiting approval, approved at every level: waiting for the response (已审批，待反馈).
+    Approved,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -222,6 +226,7 @@ impl ListFilter {
         let g = |k: &str| get(k).unwrap_or_default();
         let status = match g("status").as_str() {
             "open" => StatusFilter::Open,
+            "approved" => StatusFilter::Approved,
             s => from_slug::<Status>(s)
                 .map(StatusFilter::One)
                 .unwrap_or_default(),
@@ -259,6 +264,7 @@ impl ListFilter {
             StatusFilter::All => {}
             StatusFilter::Open => pairs.push(("status", "open".into())),
             StatusFilter::One(s) => pairs.push(("status", slug(s))),
+            StatusFilter::Approved => pairs.push(("status", "approved".into())),
         }
         if let Some(c) = self.category {
             pairs.push(("category", slug(c)));
@@ -320,12 +326,19 @@ impl ListFilter {
         (phone_like(q) && indexed).then_some(digits)
     }
 
+    fn approved(c: &Complaint) -> bool {
+        c.approval_stage() == Some(ApprovalStage::Approved)
+    }
+
     /// Whether a case passes every filter (also those the chosen index already applied).
     pub fn matches(&self, c: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) -> bool {
         let status_ok = match self.status {
             StatusFilter::All => true,
             StatusFilter::Open => c.status.is_open(),
-            StatusFilter::One(s) => c.status == s,
+            StatusFilter::One(s) => {
+                c.status == s && !(s == Status::AwaitingApproval && Self::approved(c))
+            }
+            StatusFilter::Approved => Self::approved(c),
         };
         let due_ok = match self.due {
             DueFilter::All => true,

@@ -8,8 +8,8 @@ use serde_json::Value as Json;
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::complaint::{
-    case_counter_id, case_number, deadline_of, next_case_seq, CaseCounter, Complaint,
-    ComplaintError,
+    case_counter_id, case_number, deadline_of, next_case_seq, ApprovalStage, CaseCounter,
+    Complaint, ComplaintError,
 };
 use crate::domain::customer::Customer;
 use crate::domain::report::{destroy_cases, DestructionLog};
@@ -44,13 +44,42 @@ fn day_end(day: NaiveDate) -> String {
     format!("{day}T\u{ffff}")
 }
 
-/// The document of a complaint, with its listed deadline for the `complaint_due` index.
+/// The document of a complaint, with the fields the lists read beside its own ([`set_listed`]).
 pub fn complaint_doc(c: &Complaint, cal: &WorkingCalendar) -> Result<Doc, StoreError> {
     let mut doc = typed::to_doc(c)?;
-    if let (Some(map), Some(d)) = (doc.body.as_object_mut(), deadline_of(c, cal)) {
-        map.insert("deadline".into(), Json::String(key_time(d)));
+    if let Some(map) = doc.body.as_object_mut() {
+        set_listed(map, c, cal);
     }
     Ok(doc)
+}
+
+/// Writes into a case's document the fields the lists read beside the case's own: its listed
+/// `deadline` (for `complaint_due`: due today, overdue), and `approved` while an opinion
+/// approved at every level waits for the response (`complaint_status` lists it apart from the
+/// cases awaiting an approval, so 待审批 counts only those). Whether anything changed.
+fn set_listed(
+    map: &mut serde_json::Map<String, Json>,
+    c: &Complaint,
+    cal: &WorkingCalendar,
+) -> bool {
+    let approved = c.approval_stage() == Some(ApprovalStage::Approved);
+    let mut changed = false;
+    for (field, want) in [
+        (
+            "deadline",
+            deadline_of(c, cal).map(|d| Json::String(key_time(d))),
+        ),
+        ("approved", approved.then_some(Json::Bool(true))),
+    ] {
+        if map.get(field) != want.as_ref() {
+            changed = true;
+            match want {
+                Some(v) => map.insert(field.into(), v),
+                None => map.remove(field),
+            };
+        }
+    }
+    changed
 }
 
 /// Saves a complaint at its current `_rev` (a `Conflict` if someone saved first) and keeps
@@ -230,20 +259,12 @@ pub async fn keep_case_numbers(
     Ok(())
 }
 
-/// The case's document with its `deadline` as `cal` gives it, if that differs from the stored
-/// one (None: as it should be, or not a readable complaint).
+/// The case's document with its listed fields ([`set_listed`]; the `deadline` as `cal` gives
+/// it), if they differ from the stored ones (None: as they should be, or not a readable
+/// complaint).
 fn relisted(mut doc: Doc, cal: &WorkingCalendar) -> Option<Doc> {
     let c: Complaint = typed::from_doc(doc.clone()).ok()?;
-    let want = deadline_of(&c, cal).map(key_time);
-    let map = doc.body.as_object_mut()?;
-    if map.get("deadline").and_then(Json::as_str) == want.as_deref() {
-        return None;
-    }
-    match want {
-        Some(d) => map.insert("deadline".into(), Json::String(d)),
-        None => map.remove("deadline"),
-    };
-    Some(doc)
+    set_listed(doc.body.as_object_mut()?, &c, cal).then_some(doc)
 }
 
 /// Writes relisted cases in one transaction; when one was saved meanwhile (a conflict), each
@@ -401,6 +422,7 @@ pub fn plan(f: &ListFilter, now: NaiveDateTime) -> Plan {
     } else {
         match f.status {
             StatusFilter::One(st) => ("complaint_status", dated(s(super::model::slug(st)))),
+            StatusFilter::Approved => ("complaint_status", dated(s("approved".into()))),
             StatusFilter::Open => ("complaint_open", dated(vec![])),
             StatusFilter::All => ("complaint_by_received_at", dated(vec![])),
         }
