@@ -934,7 +934,11 @@ pub fn normalise_phone(s: &str) -> Option<String> {
     (mobile || landline || service).then_some(t)
 }
 
-fn valid_email(s: &str) -> bool {
+/// The longest name a customer may have, in characters (a fund's full name fits).
+pub const NAME_MAX: usize = 100;
+
+/// Whether `s` reads as an e-mail address (the import's check, and the customer form's).
+pub fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -1226,7 +1230,7 @@ impl ImportParser {
         let name = self.cell(Field::Name).to_string();
         if name.is_empty() {
             bad.add("缺少姓名".into(), "Name is missing".into());
-        } else if name.chars().count() > 100 {
+        } else if name.chars().count() > NAME_MAX {
             bad.add("姓名过长".into(), "Name is too long".into());
         } else if name.contains(LINE_BREAKS) {
             // A quoted cell spanning lines: a name would show flattened and never match a

@@ -228,3 +228,28 @@ test('next year\'s 元旦 and 春节 are greeted before its holiday notice is en
   await expect(holidays).toContainText('2027-02-05 春节');
   await expect(holidays).toContainText('2027-10-01 国庆节');
 });
+
+test('a holiday typed under 其他节日 but not added is saved with the settings; one without its date stops the save and says why', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/care');
+  const section = page.locator('.care-settings');
+  const date = section.locator('input[type=date]');
+  const name = section.getByRole('textbox', { name: '中文名称' });
+  await date.fill('2027-10-08');
+  await name.fill('重阳节');
+  await page.getByTestId('care-settings-save').click();
+  await expect(page.locator('.notice')).toContainText('已保存关怀设置');
+  await expect(section.locator('li', { hasText: '2027-10-08 重阳节' })).toHaveCount(1);
+  await expect(name).toHaveValue('');
+  await page.reload();
+  await expect(section.locator('li', { hasText: '2027-10-08 重阳节' })).toHaveCount(1);
+
+  // A name without its date: nothing is saved, and the page says what is missing.
+  await name.fill('腊八节');
+  await page.getByTestId('care-settings-save').click();
+  await expect(page.locator('.notice')).toContainText('请填写节日日期');
+  await expect(name).toHaveValue('腊八节');
+  await page.reload();
+  await expect(section.locator('li', { hasText: '重阳节' })).toHaveCount(1);
+  await expect(section).not.toContainText('腊八节');
+});

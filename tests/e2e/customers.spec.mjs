@@ -207,6 +207,13 @@ test('create and edit a customer; the form says what is wrong', async ({ page })
   await page.getByTestId('customer-save').click();
   await expect(page.locator('#cust-name-err')).toHaveText('请填写姓名或名称');
   await expect(page.locator('#cust-phone-err')).toContainText('手机号格式不正确');
+  // A name longer than the import takes, and an address the import refuses, are refused here too.
+  await page.locator('#cust-name').fill('某'.repeat(101));
+  await page.locator('#cust-email').fill('chen@example.');
+  await expect(page.locator('#cust-name-err')).toHaveText('姓名过长（最多 100 字）');
+  await expect(page.locator('#cust-email-err')).toHaveText('邮箱格式不正确');
+  await page.locator('#cust-email').fill('chen@example.com');
+  await expect(page.locator('#cust-email-err')).toHaveText('');
   await page.locator('#cust-name').fill('陈机构');
   await page.locator('#cust-kind').selectOption({ label: '机构' });
   await page.locator('#cust-tier').selectOption({ label: 'VIP客户' });

@@ -763,13 +763,14 @@ fn SettingsSection() -> impl IntoView {
         |c, v| c.settings.holiday_filter.tiers = if v { vec![Tier::Vip] } else { Vec::new() },
     );
 
-    let add_holiday = move |_| {
+    // Adds the holiday typed in the row; false (and says why) when it is incomplete.
+    let add_holiday = move || {
         let Some(date) = parse_date(&h_date.get_untracked()) else {
             state.warn(
                 lang.get_untracked()
                     .s("请填写节日日期", "Enter the holiday's date"),
             );
-            return;
+            return false;
         };
         let zh_name = h_zh.get_untracked().trim().to_string();
         if zh_name.is_empty() {
@@ -777,7 +778,7 @@ fn SettingsSection() -> impl IntoView {
                 lang.get_untracked()
                     .s("请填写节日名称", "Enter the holiday's name"),
             );
-            return;
+            return false;
         }
         let en_name = Some(h_en.get_untracked().trim().to_string())
             .filter(|s| !s.is_empty())
@@ -797,9 +798,15 @@ fn SettingsSection() -> impl IntoView {
         h_date.set(String::new());
         h_zh.set(String::new());
         h_en.set(String::new());
+        true
     };
     let save = move |_| {
         if signed_in().is_none() {
+            return;
+        }
+        // A holiday typed but not added goes in with the rest, not lost without a word.
+        let typed = [h_date, h_zh, h_en].map(|f| f.with_untracked(|v| v.trim().is_empty()));
+        if typed.contains(&false) && !add_holiday() {
             return;
         }
         let Some(c) = cfg.get_untracked() else { return };
@@ -852,7 +859,7 @@ fn SettingsSection() -> impl IntoView {
                 <input type="date" bind:value=h_date aria-label=t2("日期", "Date")/>
                 <input bind:value=h_zh placeholder=move || lang.get().t("名称（如 重阳节）", "Name in Chinese") aria-label=t2("中文名称", "Chinese name")/>
                 <input bind:value=h_en placeholder=move || lang.get().t("英文名称", "Name in English") aria-label=t2("英文名称", "English name")/>
-                <button type="button" on:click=add_holiday>{t2("添加节日", "Add holiday")}</button>
+                <button type="button" on:click=move |_| { add_holiday(); }>{t2("添加节日", "Add holiday")}</button>
             </div>
             <div class="actions">
                 <button type="button" class="primary" on:click=save data-testid="care-settings-save">{t2("保存设置", "Save settings")}</button>

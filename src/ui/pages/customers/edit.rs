@@ -9,7 +9,8 @@ use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
 
 use crate::domain::customer::{
-    date_field_problem, normalise_phone, parse_date, Customer, CustomerKind, Level, Lifecycle, Tier,
+    date_field_problem, normalise_phone, parse_date, valid_email, Customer, CustomerKind, Level,
+    Lifecycle, Tier, NAME_MAX,
 };
 use crate::domain::customer_form::{CustomerDraft, CustomerFields, KINDS};
 use crate::domain::demand::Demand;
@@ -191,8 +192,17 @@ pub fn CustomerForm(
 
     let zh = move || lang.get().is_zh();
     let name_err = move || {
-        (tried.get() && name.get().trim().is_empty())
-            .then(|| lang.get().s("请填写姓名或名称", "Enter a name"))
+        let n = name.get().trim().chars().count();
+        if tried.get() && n == 0 {
+            Some(lang.get().s("请填写姓名或名称", "Enter a name"))
+        } else {
+            (n > NAME_MAX).then(|| {
+                lang.get().s(
+                    format!("姓名过长（最多 {NAME_MAX} 字）"),
+                    format!("The name is too long (at most {NAME_MAX} characters)"),
+                )
+            })
+        }
     };
     let phone_err = move || {
         let p = phone.get();
@@ -206,7 +216,7 @@ pub fn CustomerForm(
     let email_err = move || {
         let e = email.get();
         let e = e.trim();
-        let looks_valid = e.is_empty() || (e.contains('@') && e.contains('.'));
+        let looks_valid = e.is_empty() || valid_email(e);
         (!looks_valid).then(|| lang.get().s("邮箱格式不正确", "Not a valid email address"))
     };
     let date_err = move |s: RwSignal<String>| {
