@@ -630,3 +630,28 @@ test('staff stop collecting: the link says the survey has ended in both language
   await expect(page.getByTestId(`q-${LIKERT[0]}`).or(page.getByTestId(`q-${LIKERT[2]}`))).toBeVisible();
   await expect(page.getByTestId('sf-next')).toBeVisible();
 });
+
+test('answered by keyboard alone: after 下一题 or 上一题 the focus is on the question shown, so Tab and the arrows go on from there', async ({ page }) => {
+  const key = await newDefaultSurvey(page);
+  await open(page, `/s/${key}`);
+  const inQuestion = () => page.evaluate(() => document.activeElement?.closest('fieldset')?.dataset.testid ?? document.activeElement?.tagName);
+  await page.getByTestId(`q-${LIKERT[0]}`).locator('input').first().focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId(`q-${LIKERT[0]}`).locator('input:checked')).toHaveValue('2');
+  // Enter on the chosen score goes to the next question, and the keyboard is there.
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.sf-count')).toHaveText('第 2 / 11 题');
+  await expect(page.getByTestId(`q-${LIKERT[1]}`)).toBeFocused();
+  await page.keyboard.press('Tab');
+  expect(await inQuestion()).toBe(`q-${LIKERT[1]}`);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.sf-count')).toHaveText('第 3 / 11 题');
+  await expect(page.getByTestId(`q-${LIKERT[2]}`)).toBeFocused();
+  // Back, by keyboard: the question before, with its answer, has the focus.
+  await page.getByTestId('sf-back').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.sf-count')).toHaveText('第 2 / 11 题');
+  await expect(page.getByTestId(`q-${LIKERT[1]}`)).toBeFocused();
+  await expect(page.getByTestId(`q-${LIKERT[1]}`).locator('input:checked')).toHaveValue('2');
+});

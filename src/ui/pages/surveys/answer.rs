@@ -241,6 +241,17 @@ pub fn SurveyForm(
         .into_any()
     };
 
+    // After 下一题, 上一题 or a jump to a question left unanswered, the keyboard (and a screen
+    // reader) is at the question shown: the button pressed is gone with the question it was under.
+    Effect::new(move |before: Option<usize>| {
+        let i = step.get();
+        if before.is_some_and(|b| b != i) {
+            request_animation_frame(|| {
+                crate::ui::platform::focus_first(&["form.survey-form fieldset.sq"])
+            });
+        }
+        i
+    });
     let last = move || one_page || step.get() + 1 >= total;
     view! {
         <form class=if large { "survey-form large" } else { "survey-form" } novalidate
@@ -457,7 +468,7 @@ fn QuestionView(
     let error2 = error.clone();
     let err_id2 = err_id.clone();
     view! {
-        <fieldset class="sq" id=format!("sq-{qid}") data-testid=format!("q-{qid}")
+        <fieldset class="sq" id=format!("sq-{qid}") data-testid=format!("q-{qid}") tabindex="-1"
             aria-describedby=err_id2 aria-invalid=move || error2().is_some().to_string()>
             <legend id=format!("sq-{qid}-q")>
                 <span class="sq-n">{number}". "</span>
