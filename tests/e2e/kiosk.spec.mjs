@@ -108,7 +108,7 @@ test('a customer submits, sees the thank-you, and the kiosk resets for the next 
   // Nothing of the staff pages: no navigation, no links.
   await expect(page.locator('nav')).toHaveCount(0);
   await expect(page.locator('a')).toHaveCount(0);
-  await expect(waiting(page)).toHaveText('0 份评价待上传');
+  await expect(waiting(page)).toHaveText('0 份评价保存在本机（未设置上传）');
   // The big start button's words stand in its middle (they sat at its left edge).
   const off = await page.getByTestId('kiosk-begin').evaluate((b) => {
     const r = document.createRange();
@@ -120,7 +120,10 @@ test('a customer submits, sees the thank-you, and the kiosk resets for the next 
 
   await answerAll(page);
   await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
+  // Without sync set up the count says the answers stay here, not that they wait to be sent.
+  await page.locator('.kiosk-lang').click();
+  await expect(waiting(page)).toHaveText('1 response kept on this tablet (no upload set up)');
   // After the thank-you time the kiosk is back at the start, with a fresh form.
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 6_000 });
   await freshForm(page);
@@ -209,7 +212,7 @@ test('left idle, the kiosk asks whether the customer is still there, then resets
   await expect(still).toHaveCount(0);
   await expect(page.getByTestId('kiosk-form')).toHaveCount(0);
   // The half-filled survey was kept as a partial response, waiting to be sent.
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   const stored = await storedBodies(page);
   const partial = stored.filter((s) => s.includes('"complete":false') && s.includes('"Kiosk"'));
   expect(partial.length).toBeGreaterThan(0);
@@ -239,10 +242,10 @@ test('left idle, the kiosk asks whether the customer is still there, then resets
 test('a reload mid-survey keeps the answers as a partial response when the kiosk keeps partial ones', async ({ page }) => {
   await startKiosk(page, { partial: 'keep' });
   await answerAll(page);
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 6_000 });
   await interruptedByReload(page);
-  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
   const partial = (await storedBodies(page)).filter((s) => s.includes('"complete":false') && s.includes('"Kiosk"'));
   expect(partial.length).toBe(1);
   expect(partial[0]).toContain('att_patience');
@@ -250,13 +253,13 @@ test('a reload mid-survey keeps the answers as a partial response when the kiosk
   await freshForm(page);
   await page.reload();
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
-  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
 });
 
 test('without keeping partial responses, nothing of a customer interrupted by a reload survives it', async ({ page }) => {
   await startKiosk(page, { partial: 'discard' });
   await interruptedByReload(page);
-  await expect(waiting(page)).toHaveText('0 份评价待上传');
+  await expect(waiting(page)).toHaveText('0 份评价保存在本机（未设置上传）');
   await freshForm(page);
   const kept = await page.evaluate(() => Object.keys(localStorage).map((k) => localStorage.getItem(k)).join('\n'));
   expect(kept).not.toContain('"answers"');
@@ -345,14 +348,14 @@ test('with the web server stopped, responses are kept and counted as waiting', a
   await server.stop();
   await answerAll(page);
   await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
   await answerAll(page, 4);
-  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
   // Even a reload with the server still gone opens the kiosk, with its count.
   await page.reload();
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
-  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
 });
 
 test('after a reload (or a restart) the device is still in kiosk mode', async ({ page, context }) => {
@@ -362,7 +365,7 @@ test('after a reload (or a restart) the device is still in kiosk mode', async ({
   await page.reload();
   await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   // A new tab (as after the tablet restarts) opening the kiosk address is in kiosk mode too.
   const again = await context.newPage();
   await open(again, kiosk);
@@ -399,12 +402,12 @@ test('the minimum gap politely refuses a second submission too soon', async ({ p
   await answerAll(page, 3);
   await expect(page.getByTestId('kiosk-refused')).toBeVisible();
   await expect(page.getByTestId('kiosk-refused')).toContainText('秒后再试');
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   // Still refused after a reload: the last submission time is kept on the device.
   await page.reload();
   await answerAll(page, 3);
   await expect(page.getByTestId('kiosk-refused')).toBeVisible();
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
 });
 
 test('outside opening hours the kiosk sleeps and shows the hours', async ({ page }) => {
@@ -578,13 +581,13 @@ test('answers refused by the minimum gap are kept and sent once it has passed, w
   const refused = page.getByTestId('kiosk-refused');
   await expect(refused).toContainText('您的答案已保留，请约 58 秒后再试。');
   await expect(page.getByTestId('kiosk-retry')).toBeDisabled();
-  await expect(waiting(page)).toHaveText('1 份评价待上传');
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   // The gap has passed: the same answers are sent with one touch.
   await page.clock.setFixedTime(after(t0, 61));
   await expect(refused).toContainText('您的答案已保留，现在可以提交。');
   await page.getByTestId('kiosk-retry').click();
   await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
-  await expect(waiting(page)).toHaveText('2 份评价待上传');
+  await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
   const complete = (await storedBodies(page)).filter((s) => s.includes('"complete":true') && s.includes('"Kiosk"'));
   expect(complete).toHaveLength(2);
   expect(complete.filter((s) => s.includes('"att_courtesy":{"t":"Score","v":3}'))).toHaveLength(1);

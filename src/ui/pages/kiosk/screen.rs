@@ -511,14 +511,21 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         }
     };
 
+    // Whether this tablet sends its answers anywhere: without sync they stay on it, which the
+    // count says instead of "waiting to be sent".
+    let uploads = RwSignal::new(true);
+    spawn_local(async move {
+        let on = load_config().await.is_some_and(|c| c.enabled);
+        uploads.try_set(on);
+    });
     let waiting_text = move || {
         waiting.get().map(|n| {
-            if lang.get().is_zh() {
-                format!("{n} 份评价待上传")
-            } else if n == 1 {
-                "1 response waiting to be sent".to_string()
-            } else {
-                format!("{n} responses waiting to be sent")
+            let s = if n == 1 { "" } else { "s" };
+            match (lang.get().is_zh(), uploads.get()) {
+                (true, true) => format!("{n} 份评价待上传"),
+                (true, false) => format!("{n} 份评价保存在本机（未设置上传）"),
+                (false, true) => format!("{n} response{s} waiting to be sent"),
+                (false, false) => format!("{n} response{s} kept on this tablet (no upload set up)"),
             }
         })
     };
