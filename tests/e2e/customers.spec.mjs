@@ -106,6 +106,13 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await page.getByTestId('customer-search').press('Enter');
   await expect(page.getByTestId('customer-row')).toHaveCount(1);
   await expect(page.getByTestId('customer-row')).toContainText('李华');
+  // A part of the name past its start finds the name too (a given name; words inside a
+  // company's name), after the names starting with it.
+  await page.getByTestId('customer-search').fill('小明');
+  await page.getByTestId('customer-search').press('Enter');
+  await expect(page.getByTestId('customer-row')).toHaveCount(1);
+  await expect(page.getByTestId('customer-row')).toContainText('王小明');
+  await expect(page.getByTestId('customer-count')).toHaveText('共 1 位客户');
   await page.getByTestId('customer-search').fill('0000');
   await page.getByTestId('customer-search').press('Enter');
   await expect(page.getByTestId('customer-row')).toHaveCount(0);

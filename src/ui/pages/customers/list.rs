@@ -37,6 +37,40 @@ struct ListPageData {
     next: Option<Cursor>,
     total: u64,
     staff: std::collections::HashMap<String, String>,
+    /// Names holding the words past their start were not all listed (a full page of them, or
+    /// more customers than [`INSIDE_SCAN`] to look through).
+    inside_cut: bool,
+}
+
+/// At most this many customers are read to find names holding the words past their start.
+const INSIDE_SCAN: usize = 20_000;
+
+/// Customers whose name holds `q` past its start (the name index finds those starting with
+/// it: 资产管理 in 上海明远资产管理有限公司, 小明 in 王小明), up to `want`, read by name; and
+/// whether more may be there.
+async fn names_holding(q: &str, want: usize) -> Result<(Vec<Customer>, bool), StoreError> {
+    let s = store();
+    let (mut out, mut read, mut after) = (Vec::new(), 0, None);
+    loop {
+        let query = Query::new("customer_by_name", KeyRange::all())
+            .limit(500)
+            .after(after);
+        let page = typed::page_of::<Customer, _>(&s, &query).await?;
+        read += page.rows.len();
+        for c in page.rows {
+            let name = c.name.trim().to_lowercase();
+            if !name.starts_with(q) && name.contains(q) {
+                if out.len() == want {
+                    return Ok((out, true));
+                }
+                out.push(c);
+            }
+        }
+        match page.next {
+            Some(next) if read < INSIDE_SCAN => after = Some(next),
+            rest => return Ok((out, rest.is_some())),
+        }
+    }
 }
 
 /// A whole mobile or landline number searched for: the customers holding it, read through the
@@ -65,6 +99,7 @@ async fn by_whole_phone(phone: &str) -> Result<Vec<Customer>, StoreError> {
 
 async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, StoreError> {
     let s = store();
+    let mut inside_cut = false;
     let (total, page) = match normalise_phone(q.trim()).filter(|p| p.len() > 4) {
         Some(phone) => {
             let rows = by_whole_phone(&phone).await?;
@@ -78,8 +113,20 @@ async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, Sto
         None => {
             let (index, range) = search_range(&q);
             let total = s.count(index, &range).await?;
+            let first = after.is_none();
             let query = Query::new(index, range).limit(PAGE).after(after);
-            (total, typed::page_of::<Customer, _>(&s, &query).await?)
+            let mut page = typed::page_of::<Customer, _>(&s, &query).await?;
+            // The names starting with the words fit on this page: those holding them further
+            // in follow on it.
+            let words = ascii_digits(q.trim()).to_lowercase();
+            if first && index == "customer_by_name" && !words.is_empty() && page.next.is_none() {
+                let (more, cut) = names_holding(&words, PAGE - page.rows.len()).await?;
+                inside_cut = cut;
+                page.rows.extend(more);
+                (page.rows.len() as u64, page)
+            } else {
+                (total, page)
+            }
         }
     };
     let staff = staff_by_id()
@@ -92,6 +139,7 @@ async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, Sto
         next: page.next,
         total,
         staff,
+        inside_cut,
     })
 }
 
@@ -161,6 +209,7 @@ pub fn ListPage() -> impl IntoView {
                     view! {
                         <p class="muted small" data-testid="customer-count">
                             {move || if zh() { format!("共 {} 位客户", d.total) } else { format!("{} customer(s)", d.total) }}
+                            {d.inside_cut.then(|| view! { " · " {t2("名称中含该字词的客户未全部列出，请输入更完整的名称", "Not every name holding these words is listed: type more of the name")} })}
                         </p>
                         <div class="table-wrap">
                             <table data-testid="customer-table">
