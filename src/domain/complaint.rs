@@ -1044,6 +1044,24 @@ impl Action {
 /// stays `AwaitingApproval`; see [`Complaint::status_text`]).
 pub const APPROVED_TEXT: (&str, &str) = ("已审批，待反馈", "Approved, to respond");
 
+/// [`Complaint::approval_stage`] is `Approved`, read from a stored body without building the
+/// complaint (the store's upgrade marks such cases; every later save writes the mark itself):
+/// awaiting approval, and a manager approved the current submission of the last round (the
+/// last level; the rules let a manager decide only once the levels below have).
+pub fn approved_in_body(b: &serde_json::Value) -> bool {
+    let round = b["rounds"].as_array().and_then(|r| r.last());
+    b["status"] == "awaiting_approval"
+        && round.is_some_and(|r| {
+            r["approvals"].as_array().is_some_and(|a| {
+                a.iter().any(|a| {
+                    a["submission"] == r["submissions"]
+                        && a["role"] == "manager"
+                        && a["decision"] == "approved"
+                })
+            })
+        })
+}
+
 /// Where the current submission stands in the two-level approval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -2177,6 +2195,18 @@ mod tests {
         assert_eq!(c.awaited_approver(), None);
         assert_eq!(c.status, Status::AwaitingApproval);
         assert_eq!(c.status_text(), ("已审批，待反馈", "Approved, to respond"));
+        // The stored body reads the same.
+        let body = |c: &Complaint| serde_json::to_value(c).unwrap();
+        assert!(approved_in_body(&body(&c)));
+        assert!(!approved_in_body(&body(&submitted_by(&supervisor()))));
+        assert!(!approved_in_body(&body(&submitted_by(&specialist()))));
+        let mut responded = body(&c);
+        responded["status"] = "responded".into();
+        assert!(!approved_in_body(&responded));
+        // Approved on an earlier submission only: sent back since, and submitted again.
+        let mut again = body(&c);
+        again["rounds"][0]["submissions"] = 2.into();
+        assert!(!approved_in_body(&again));
 
         // A manager's own opinion needs another manager; a supervisor cannot approve it.
         let c = submitted_by(&manager());

@@ -13,8 +13,9 @@ use super::calendar::{next_month, time_text, WorkingCalendar};
 use serde::{Deserialize, Serialize};
 
 use super::complaint::{
-    due_at, met_at, severity_en, severity_zh, state_of, Action, ActionKind, Category, Channel,
-    Clock, ClockKind, ClockState, Complaint, ComplaintError, Responsibility, StaffRef, Status,
+    due_at, met_at, severity_en, severity_zh, state_of, Action, ActionKind, ApprovalStage,
+    Category, Channel, Clock, ClockKind, ClockState, Complaint, ComplaintError, Responsibility,
+    StaffRef, Status, APPROVED_TEXT,
 };
 use super::settings::Language;
 use super::staff::{Actor, Role};
@@ -105,6 +106,9 @@ pub struct CaseRow {
     pub responded_at: Option<NaiveDateTime>,
     pub investigation: ClockState,
     pub response: ClockState,
+    /// Awaiting approval, approved at every level: it reads 已审批，待反馈 (the complaint list's
+    /// CSV knows; the report's facts do not hold the approvals).
+    pub approved: bool,
 }
 
 impl CaseRow {
@@ -122,6 +126,7 @@ impl CaseRow {
             responded_at: c.responded_at,
             investigation: verdict.investigation.state,
             response: verdict.response.state,
+            approved: false,
         }
     }
 }
@@ -1061,7 +1066,10 @@ pub fn case_list_csv(
         .iter()
         .map(|c| {
             let facts = CaseFacts::of(c);
-            CaseRow::of(&facts, &LimitVerdict::of(&facts, cal, now))
+            CaseRow {
+                approved: c.approval_stage() == Some(ApprovalStage::Approved),
+                ..CaseRow::of(&facts, &LimitVerdict::of(&facts, cal, now))
+            }
         })
         .collect();
     let mut w = report_writer();
@@ -1097,7 +1105,14 @@ fn write_case_list(
                 category_label(c.category, lang),
                 severity_label(c.severity, lang),
                 department_label(&c.department, lang),
-                lang.pick(c.status.zh(), c.status.en()).into(),
+                {
+                    let (zh, en) = if c.approved {
+                        APPROVED_TEXT
+                    } else {
+                        (c.status.zh(), c.status.en())
+                    };
+                    lang.pick(zh, en).into()
+                },
                 responsibility_label(c.responsibility, lang),
                 c.responded_at.map(fmt_time).unwrap_or_default(),
                 state_label(c.investigation, lang).into(),

@@ -167,6 +167,13 @@ pub fn str_part(body: &Json, field: &str) -> Option<KeyPart> {
         .map(|s| KeyPart::Str(s.to_string()))
 }
 
+/// A complaint awaiting approval marked `approved` (at every level, waiting for the response;
+/// written on save by `complaints::repo`). Only while awaiting approval: a device of an older
+/// version carries the mark along when it saves the case on.
+pub fn is_approved(body: &Json) -> bool {
+    body["approved"] == true && body["status"] == "awaiting_approval"
+}
+
 /// A number field as a key part (helper for index key functions).
 pub fn num_part(body: &Json, field: &str) -> Option<KeyPart> {
     body.get(field).and_then(Json::as_f64).map(KeyPart::Num)
@@ -225,9 +232,10 @@ impl Schema {
                     id_in_key: false,
                     doc_type: Some("complaint"),
                     key: |b| {
-                        let status = match b.get("approved") {
-                            Some(Json::Bool(true)) => KeyPart::Str("approved".into()),
-                            _ => str_part(b, "status")?,
+                        let status = if is_approved(b) {
+                            KeyPart::Str("approved".into())
+                        } else {
+                            str_part(b, "status")?
                         };
                         Some(IndexKey(vec![status, str_part(b, "received_at")?]))
                     },
@@ -495,6 +503,16 @@ impl Schema {
             ],
             migrations: vec![
                 // migrations (append below: Migration { to_version: 2, doc_type: Some(..), transform })
+                // 12: cases approved at every level before `approved` was written get it.
+                Migration {
+                    to_version: 12,
+                    doc_type: Some("complaint"),
+                    transform: |b| {
+                        if crate::domain::complaint::approved_in_body(b) {
+                            b["approved"] = Json::Bool(true);
+                        }
+                    },
+                },
             ],
         }
     }
@@ -601,6 +619,52 @@ impl Schema {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_case_approved_at_every_level_is_listed_apart_also_when_stored_before_the_mark() {
+        let s = Schema::current();
+        let status_key = |d: &Doc| {
+            s.keys_of(d)
+                .into_iter()
+                .find(|(n, _)| *n == "complaint_status")
+                .map(|(_, k)| k.0[0].clone())
+        };
+        let approval = |role: &str, submission: u32| {
+            json!({"by": {"id": "staff:x", "name": "x"}, "role": role, "at": "2026-11-02T10:00:00",
+                   "decision": "approved", "comment": "", "submission": submission})
+        };
+        let body = |status: &str, submissions: u32, approvals: Vec<Json>| {
+            json!({"type": "complaint", "status": status, "received_at": "2026-11-02T09:00:00",
+                   "rounds": [{"number": 1, "submissions": submissions, "approvals": approvals}]})
+        };
+        let str_key = |v: &str| Some(KeyPart::Str(v.into()));
+        // Stored at version 11: the upgrade marks it, and it is listed as approved.
+        let both = vec![approval("supervisor", 1), approval("manager", 1)];
+        let mut d = Doc::new("complaint:1", body("awaiting_approval", 1, both.clone()));
+        assert_eq!(status_key(&d), str_key("awaiting_approval"));
+        assert!(s.migrate(11, &mut d));
+        assert_eq!(d.body["approved"], true);
+        assert_eq!(status_key(&d), str_key("approved"));
+        // Not yet at the manager, or approved on a submission sent back since: awaiting.
+        for mut d in [
+            Doc::new(
+                "complaint:2",
+                body("awaiting_approval", 1, vec![approval("supervisor", 1)]),
+            ),
+            Doc::new("complaint:3", body("awaiting_approval", 2, both.clone())),
+        ] {
+            s.migrate(11, &mut d);
+            assert_eq!(d.body.get("approved"), None);
+            assert_eq!(status_key(&d), str_key("awaiting_approval"));
+        }
+        // The mark carried on by an older device once the case moved on: its own status.
+        let mut closed = body("closed", 1, both);
+        closed["approved"] = Json::Bool(true);
+        assert_eq!(
+            status_key(&Doc::new("complaint:4", closed)),
+            str_key("closed")
+        );
+    }
 
     #[test]
     fn current_schema_is_valid_and_indexes_by_type() {

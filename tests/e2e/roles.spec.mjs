@@ -3,7 +3,8 @@
 // and everyone else sees the controls disabled with the reason. A manager changes roles and
 // resets PINs; the last manager cannot step down; a deactivated member is signed out and can
 // no longer approve.
-import { test, expect, open } from './fixtures.mjs';
+import fs from 'node:fs';
+import { test, expect, open, tmpPath } from './fixtures.mjs';
 import { addStaff, asManager, chooseStaff, setUpStaff, showCalendarYear, signIn, act } from './helpers.mjs';
 
 const staff = (page) => page.getByTestId('staff-section');
@@ -238,6 +239,14 @@ test('the branch\'s one supervisor writes the opinion: it goes up to the manager
   await page.locator('#l-status').selectOption('approved');
   await expect(page).toHaveURL(/status=approved/);
   await expect(page.getByTestId('complaint-row')).toHaveCount(1);
+  // Its CSV says so too, not 待审批.
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const file = tmpPath(`approved-${Date.now()}.csv`);
+  await (await downloading).saveAs(file);
+  const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(',已审批，待反馈,');
   // The list says the same; the printed form says why no supervisor signed.
   await expect(page.getByTestId('complaint-row').filter({ hasText: '孙先生' })).toContainText('已审批，待反馈');
   await open(page, '/complaints');

@@ -83,7 +83,7 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
         .map(|d| Urgent {
             case_no: text(&d.body, &["case_no"]),
             name: text(&d.body, &["complainant", "name"]),
-            status: if d.body.get("approved") == Some(&Json::Bool(true)) {
+            status: if crate::store::schema::is_approved(&d.body) {
                 Some(crate::domain::complaint::APPROVED_TEXT)
             } else {
                 from_slug::<Status>(&text(&d.body, &["status"])).map(|s| (s.zh(), s.en()))
