@@ -4,6 +4,7 @@
 // answers, and an edit after responses making version 2 while old responses keep version 1.
 import fs from 'node:fs';
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
+import { setUpStaff } from './helpers.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance'];
@@ -456,7 +457,7 @@ test('a new survey being built survives a reload, and nothing of it is left on t
 test('a trend over two years of responses is drawn by month with the year on its axis, and a chosen granularity wins', async ({ page }) => {
   // The journey seed's survey with two responses in November 2026, and three from 2025.
   const { seedBackup, seedDocs } = await import('./customers-seed.mjs');
-  const { setUpStaff } = await import('./helpers.mjs');
+
   const older = [['2025-03-10T10:00:00', 4], ['2025-08-01T10:00:00', 5], ['2026-02-15T10:00:00', 3]].map(([at, v], i) => ({
     _id: `response:01E2E000000000000000000${i + 3}`, type: 'response', survey_id: 'survey:01E2E0000000000000000001',
     survey_version: 1, answers: { q1: { t: 'Score', v } }, channel: 'Kiosk', stage: 'in_sale', touchpoint: 'app',
@@ -654,4 +655,48 @@ test('answered by keyboard alone: after 下一题 or 上一题 the focus is on t
   await expect(page.locator('.sf-count')).toHaveText('第 2 / 11 题');
   await expect(page.getByTestId(`q-${LIKERT[1]}`)).toBeFocused();
   await expect(page.getByTestId(`q-${LIKERT[1]}`).locator('input:checked')).toHaveValue('2');
+});
+
+test('员工代填: staff answer for a customer from the survey list, naming whom the customer rates; the results count it under that channel and person', async ({ page }) => {
+  await setUpStaff(page);
+  const key = await newDefaultSurvey(page);
+  await open(page, '/surveys');
+  await page.getByTestId('survey-fill').click();
+  await expect(page).toHaveURL(new RegExp(`/surveys/${key}/results\\?fill=1$`));
+  const dialog = page.getByTestId('fill-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.locator('h2')).toHaveText('员工代填（电话或当面）');
+  // Whom the customer rates: anyone but the one filling it in (张敏 is signed in).
+  await expect(dialog.locator('#fill-staff option')).toHaveText(['（不指定）', '李强', '王经理']);
+  await dialog.locator('#fill-staff').selectOption({ label: '李强' });
+  await answerDefault(page, { score: 4, nps: 8 });
+  await expect(dialog.getByTestId('fill-said')).toHaveText('已保存代填答卷，可为下一位客户填写。');
+  // A fresh form for the next call, the dialog still open, the keyboard at its first question.
+  await expect(dialog.locator('.sf-count')).toHaveText('第 1 / 11 题');
+  await expect(dialog.getByTestId(`q-${LIKERT[0]}`)).toBeFocused();
+  // The page behind stays out of reach while the dialog is open, also now that the results
+  // have been read again.
+  expect(await page.getByTestId('export-csv').evaluate((el) => !!el.closest('[inert]'))).toBe(true);
+  // A second one, naming nobody, left part-way: closed and opened again, the form is empty
+  // (nothing of one customer's answers is kept for the next on a shared desk).
+  await dialog.locator('#fill-staff').selectOption('');
+  await page.getByTestId(`a-${LIKERT[0]}-1`).click();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await page.getByTestId('fill-open').click();
+  await expect(dialog.locator('.sf-count')).toHaveText('第 1 / 11 题');
+  await expect(dialog.getByTestId(`q-${LIKERT[0]}`).locator('input:checked')).toHaveCount(0);
+  await answerDefault(page, { score: 2, nps: 3 });
+  await expect(dialog.getByTestId('fill-said')).toBeVisible();
+  await expect(dialog.locator('.sf-count')).toHaveText('第 1 / 11 题');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('res-n')).toHaveText('2');
+  const counts = page.getByTestId('counts').locator('table');
+  await expect(counts.nth(0).locator('tr', { hasText: '员工代填' }).locator('td.num')).toHaveText('2');
+  await expect(counts.nth(2).locator('tr', { hasText: '李强' }).locator('td.num')).toHaveText('1');
+  await page.locator('#rs-channel').selectOption('staff');
+  await expect(page.getByTestId('res-n')).toHaveText('2');
+  await page.locator('#rs-channel').selectOption('kiosk');
+  await expect(page.getByTestId('res-n')).toHaveText('0');
 });

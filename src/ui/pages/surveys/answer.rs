@@ -95,6 +95,10 @@ pub fn SurveyForm(
     #[prop(optional, into)] on_activity: Option<Callback<()>>,
     #[prop(optional, into)] on_change: Option<Callback<SurveyResponse>>,
     #[prop(optional)] keep: bool,
+    /// "Sending…" while true; given, the page sets it back when a save failed, and the form
+    /// takes its answers again.
+    #[prop(optional)]
+    sending: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let channel = channel.unwrap_or(Channel::Link);
     let total = survey.questions.len();
@@ -111,7 +115,7 @@ pub fn SurveyForm(
     // Problems are kept as causes, so each is said in the language of the moment.
     let errors: RwSignal<BTreeMap<String, ResponseError>> = RwSignal::new(BTreeMap::new());
     let step = RwSignal::new(kept_step);
-    let sending = RwSignal::new(false);
+    let sending = sending.unwrap_or_else(|| RwSignal::new(false));
     let zh = move || lang.get().is_zh();
     if keep {
         // Every answer and every move is kept at once (a reload or a discarded tab loses none).
@@ -246,6 +250,7 @@ pub fn SurveyForm(
     Effect::new(move |before: Option<usize>| {
         let i = step.get();
         if before.is_some_and(|b| b != i) {
+            // (One survey form on a page: the kiosk's, a customer's, or the dialog staff fill.)
             request_animation_frame(|| {
                 crate::ui::platform::focus_first(&["form.survey-form fieldset.sq"])
             });

@@ -138,6 +138,9 @@ pub fn ListPage() -> impl IntoView {
                                             }</td>
                                             <td class="row">
                                                 <A href=format!("/surveys/{key}/results")>{t2("结果", "Results")}</A>
+                                                {(!stopped).then(|| view! {
+                                                    <A href=format!("/surveys/{key}/results?fill=1") attr:data-testid="survey-fill">{t2("员工代填", "Fill in")}</A>
+                                                })}
                                                 <a href=format!("/s/{key}") target="_blank">{t2("客户页面", "Customer page")}</a>
                                             </td>
                                         </tr> }

@@ -14,8 +14,11 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use super::answer::SurveyForm;
 use super::charts::{BarChart, LineChart};
-use super::records::{anchor_key, followups, load_responses, load_survey, url_key};
+use super::records::{
+    anchor_key, followups, load_responses, load_survey, submit_response, url_key,
+};
 use super::{fmt1, fmt2, param_survey_id};
 use crate::domain::journey::{default_journey, JourneyConfig};
 use crate::domain::staff::Staff;
@@ -27,6 +30,7 @@ use crate::domain::survey::{
     Channel, FollowUpStatus, QuestionKind, Survey, SurveyFollowUp, SurveyResponse,
 };
 use crate::store::typed;
+use crate::ui::components::dialog::Modal;
 use crate::ui::components::ProgressBar;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
@@ -165,6 +169,69 @@ pub fn ResultsPage() -> impl IntoView {
             .unwrap_or_else(|_| default_journey());
         (staff, journey)
     });
+    // 员工代填: a staff member answers for a customer (on the phone, or in person without the
+    // kiosk), into the survey as it is now. The dialog holds its own copy of the survey, so a
+    // change arriving meanwhile does not rebuild the form under their hands.
+    let filling = RwSignal::new(None::<Survey>);
+    let fill_round = RwSignal::new(0u32);
+    let fill_sending = RwSignal::new(false);
+    // What became of the last one sent, said in the dialog (the page's notice line is behind it).
+    let fill_said = RwSignal::new(None::<Result<(), String>>);
+    let rated = RwSignal::new(String::new());
+    let open_fill = move || {
+        if state.user.get_untracked().is_none() {
+            state.warn(state.lang.get_untracked().s(
+                "请先在设置中用 PIN 登录本设备",
+                "Sign in on this device (Settings) first",
+            ));
+            return;
+        }
+        if let Some(Some(s)) = survey.get_untracked() {
+            rated.set(String::new());
+            fill_said.set(None);
+            fill_sending.set(false);
+            filling.set(Some(s));
+        }
+    };
+    // `?fill=1` (the survey list's 代填 link) opens it once the survey is read.
+    let fill_asked = StoredValue::new(query.read_untracked().get("fill").as_deref() == Some("1"));
+    Effect::new(move |_| {
+        if let Some(Some(s)) = survey.get() {
+            if fill_asked.get_value() {
+                fill_asked.set_value(false);
+                if s.collecting() {
+                    open_fill();
+                }
+            }
+        }
+    });
+    let fill_submit = move |mut r: SurveyResponse| {
+        let Some(s) = filling.get_untracked() else {
+            return;
+        };
+        r.channel = Channel::Staff;
+        r.complete = true;
+        r.staff_id = Some(rated.get_untracked()).filter(|id| !id.is_empty());
+        spawn_local(async move {
+            match submit_response(&store(), &s, &r).await {
+                Ok(_) => {
+                    fill_said.try_set(Some(Ok(())));
+                    // A fresh form for the next customer, the keyboard at its first question.
+                    fill_sending.try_set(false);
+                    fill_round.try_update(|n| *n += 1);
+                    request_animation_frame(|| {
+                        crate::ui::platform::focus_first(&["[data-testid=fill-dialog] fieldset.sq"])
+                    });
+                }
+                // The answers stay in the form, to be sent again.
+                Err(e) => {
+                    fill_said.try_set(Some(Err(e.message(state.zh()))));
+                    fill_sending.try_set(false);
+                }
+            }
+        });
+    };
+
     // Responses in the date range, read page by page (the other filters apply in memory).
     let responses = Res::new(move || {
         state.changes.track();
@@ -225,6 +292,9 @@ pub fn ResultsPage() -> impl IntoView {
 
     view! {
         <section class="survey-results">
+            // One element around the page, the dialog's sibling: it stays inert while the
+            // dialog is open when the page below is built again (each answer saved re-reads it).
+            <div>
             <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
             {move || survey.get().map(|s| match s {
                 None => view! {
@@ -243,6 +313,9 @@ pub fn ResultsPage() -> impl IntoView {
                             <h1>{move || title.get(zh()).to_string()} " · " {t2("结果", "Results")}</h1>
                             <div class="row no-print">
                                 <A href=format!("/surveys/{key}")>{t2("编辑问卷", "Edit the survey")}</A>
+                                {s.collecting().then(|| view! {
+                                    <button type="button" data-testid="fill-open" on:click=move |_| open_fill()>{t2("员工代填", "Fill in for a customer")}</button>
+                                })}
                                 <button type="button" data-testid="export-csv" on:click=export>{t2("导出 CSV", "Export CSV")}</button>
                             </div>
                         </div>
@@ -327,6 +400,32 @@ pub fn ResultsPage() -> impl IntoView {
                 }
             })}
             </Suspense>
+            </div>
+            {move || filling.get().map(|s| {
+                let me = state.user.get_untracked().map(|u| u.id).unwrap_or_default();
+                view! {
+                    <Modal id="fill-dialog" title=Signal::derive(move || lang.get().t("员工代填（电话或当面）", "Fill in for a customer (phone or in person)").to_string())
+                        on_close=move |_| filling.set(None)>
+                        <div class="field">
+                            <label for="fill-staff">{t2("被评价的服务人员（可选，不能是本人）", "Staff member rated (optional; not yourself)")}</label>
+                            <select id="fill-staff" bind:value=rated>
+                                <option value="">{t2("（不指定）", "(nobody)")}</option>
+                                {move || lookups.get().map(|(staff, _)| staff.into_iter().filter(|m| m.active && m.id != me).map(|m| view! {
+                                    <option value=m.id.clone()>{m.name.clone()}</option>
+                                }).collect_view())}
+                            </select>
+                        </div>
+                        {move || fill_said.get().map(|r| match r {
+                            Ok(()) => view! { <p class="ok" role="status" data-testid="fill-said">{t2("已保存代填答卷，可为下一位客户填写。", "Saved; the form is ready for the next customer.")}</p> }.into_any(),
+                            Err(e) => view! { <p class="err" role="alert" data-testid="fill-said">{t2("未能保存，请重试：", "Not saved; try again: ")}{e}</p> }.into_any(),
+                        })}
+                        {move || {
+                            fill_round.track();
+                            view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Staff on_submit=fill_submit sending=fill_sending/> }
+                        }}
+                    </Modal>
+                }
+            })}
         </section>
     }
 }
