@@ -1088,7 +1088,8 @@ impl KioskConfig {
     /// when the kiosk asks whether they are still there and the reset comes in `n` seconds
     /// (rounded up), `None` once the idle time has passed and the kiosk resets.
     pub fn idle_left(&self, untouched_ms: u64) -> Option<u64> {
-        let idle = u64::from(self.idle_timeout_secs) * 1000;
+        // At least 10 s, also for a kiosk set up when 3 s was allowed.
+        let idle = u64::from(self.idle_timeout_secs.max(10)) * 1000;
         let left = idle.checked_sub(untouched_ms).filter(|l| *l > 0)?;
         Some(if left <= (idle / 3).min(15_000) {
             left.div_ceil(1000)
@@ -2004,6 +2005,11 @@ mod tests {
         assert_eq!(c.idle_left(7_999), Some(0));
         assert_eq!(c.idle_left(8_000), Some(4));
         assert_eq!(c.idle_left(12_000), None);
+        // Set up as 3 s when that was allowed: 10 s.
+        c.idle_timeout_secs = 3;
+        assert_eq!(c.idle_left(3_000), Some(0));
+        assert_eq!(c.idle_left(7_000), Some(3));
+        assert_eq!(c.idle_left(10_000), None);
         c.exit_staff_ids.push("staff:1".into());
         assert!(c.may_exit("staff:1"));
         assert!(!c.may_exit("staff:2"));

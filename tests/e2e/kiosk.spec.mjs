@@ -199,6 +199,7 @@ test('left idle, the kiosk asks whether the customer is still there, then resets
   await expect(still).toBeVisible();
   await expect(still.getByRole('alertdialog')).toContainText('您还在吗？');
   await expect(still).toContainText(/[1-4] 秒后将返回首页/);
+  await expect(page.getByTestId('kiosk-still-here')).toBeFocused();
   // The customer is still there: the answers so far stay.
   await page.getByTestId('kiosk-still-here').click();
   await expect(still).toHaveCount(0);

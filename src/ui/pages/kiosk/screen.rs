@@ -259,8 +259,14 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         match phase.get_untracked() {
             Phase::Answering | Phase::Refused => {
                 let asking = left.unwrap_or(0);
-                if still_left.get_untracked() != asking {
+                let was = still_left.get_untracked();
+                if was != asking {
                     still_left.set(asking);
+                }
+                if was == 0 && asking > 0 {
+                    request_animation_frame(|| {
+                        crate::ui::platform::focus_id("kiosk-still-here");
+                    });
                 }
                 if idle {
                     reset(cfg.partial == PartialPolicy::Keep);
@@ -297,12 +303,9 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     };
     on_interval(TICK, tick);
 
-    let touched = move || {
-        last_touch.set_value(now_millis());
-        if still_left.get_untracked() > 0 {
-            still_left.set(0);
-        }
-    };
+    // The question before an idle reset goes at the next tick (or from its own button): not
+    // on this touch's pointerdown, or the tap would land on what lies under it.
+    let touched = move || last_touch.set_value(now_millis());
     let start = move |_| {
         touched();
         partial.set(None);
@@ -555,9 +558,10 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     {t2("English", "中文")}
                 </button>
             </footer>
-            {move || (still_left.get() > 0).then(|| view! {
-                <div class="kiosk-pin-backdrop" data-testid="kiosk-still">
-                    <div class="kiosk-pin" role="alertdialog" aria-labelledby="kiosk-still-h">
+            <Show when=move || still_left.get() != 0>
+                <div class="kiosk-pin-backdrop" data-testid="kiosk-still"
+                    on:click=move |_| { touched(); still_left.set(0); }>
+                    <div class="kiosk-pin" role="alertdialog" aria-modal="true" aria-labelledby="kiosk-still-h">
                         <h2 id="kiosk-still-h">{t2("您还在吗？", "Are you still there?")}</h2>
                         <p>{move || {
                             let n = still_left.get();
@@ -566,12 +570,12 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                                 format!("Back to the start in {n} s."),
                             )
                         }}</p>
-                        <button type="button" class="kiosk-big" data-testid="kiosk-still-here">
+                        <button type="button" class="kiosk-big" id="kiosk-still-here" data-testid="kiosk-still-here">
                             {t2("继续作答", "Continue")}
                         </button>
                     </div>
                 </div>
-            })}
+            </Show>
             {move || pin_open.get().then(|| view! {
                 <PinPad
                     exit_ids=config.get_value().exit_staff_ids
