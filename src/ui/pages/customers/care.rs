@@ -784,6 +784,10 @@ fn SettingsSection() -> impl IntoView {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| zh_name.clone());
         let id: String = format!("custom_{}", date.layout("%m%d"));
+        // Not read yet: nothing to add it to (the row stays as typed).
+        if cfg.with_untracked(Option::is_none) {
+            return false;
+        }
         cfg.update(|c| {
             if let Some(c) = c {
                 c.settings.holidays.retain(|h| h.date != date);

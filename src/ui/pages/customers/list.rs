@@ -113,17 +113,18 @@ async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, Sto
         None => {
             let (index, range) = search_range(&q);
             let total = s.count(index, &range).await?;
-            let first = after.is_none();
             let query = Query::new(index, range).limit(PAGE).after(after);
             let mut page = typed::page_of::<Customer, _>(&s, &query).await?;
-            // The names starting with the words fit on this page: those holding them further
+            // The last page of the names starting with the words: those holding them further
             // in follow on it.
             let words = ascii_digits(q.trim()).to_lowercase();
-            if first && index == "customer_by_name" && !words.is_empty() && page.next.is_none() {
-                let (more, cut) = names_holding(&words, PAGE - page.rows.len()).await?;
+            if index == "customer_by_name" && !words.is_empty() && page.next.is_none() {
+                let (more, cut) =
+                    names_holding(&words, PAGE.saturating_sub(page.rows.len())).await?;
                 inside_cut = cut;
+                let found = more.len() as u64;
                 page.rows.extend(more);
-                (page.rows.len() as u64, page)
+                (total + found, page)
             } else {
                 (total, page)
             }
