@@ -546,3 +546,23 @@ test('a duplicated tab (its sessionStorage copied, tab id and all) takes an id o
   await expect(b.locator('#cust-name')).toHaveValue('乙窗口客户');
   expect(await b.evaluate(() => sessionStorage.getItem('kefu.tab'))).toBe(own);
 });
+
+test('员工代填 from a customer\'s page: the survey answered for them on the phone is theirs, on their timeline', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  const tl = page.getByTestId('timeline');
+  await expect(tl.locator('li')).toHaveCount(4);
+  await expect(page.locator('#fill-survey option:checked')).toHaveText('交易服务满意度');
+  await page.getByTestId('customer-fill').click();
+  await expect(page).toHaveURL(new RegExp(`/surveys/01E2E0000000000000000001/results\\?fill=1&customer=${CUSTOMER_ID}$`));
+  const dialog = page.getByTestId('fill-dialog');
+  await expect(dialog.getByTestId('fill-customer')).toHaveText('客户：周杰');
+  await dialog.getByTestId('a-q1-4').click();
+  await dialog.getByTestId('sf-submit').click();
+  await expect(dialog.getByTestId('fill-said')).toHaveText('已保存代填答卷，可为下一位客户填写。');
+  await page.keyboard.press('Escape');
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await expect(tl.locator('li')).toHaveCount(5);
+  await expect(tl.getByTestId('timeline-response').last()).toContainText('员工代填');
+});

@@ -190,6 +190,18 @@ pub fn TimelinePage() -> impl IntoView {
                 .map_err(|e| e.message(state.zh()))
         }
     });
+    // The surveys collecting answers, for 员工代填 on this customer's behalf.
+    let surveys = Res::new(|| async {
+        let all = crate::ui::data::all_of::<crate::domain::survey::Survey>(&store()).await;
+        let open = all
+            .map(|(v, _)| v)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.collecting());
+        open.map(|s| (s.id.trim_start_matches("survey:").to_string(), s.title))
+            .collect::<Vec<_>>()
+    });
+    let fill_with = RwSignal::new(String::new());
     let access = Res::new(move || {
         state.changes.track();
         let id = id.get();
@@ -268,8 +280,25 @@ pub fn TimelinePage() -> impl IntoView {
                     view! {
                         <div class="spread">
                             <h1 data-testid="customer-name">{c.name.clone()}</h1>
-                            <button type="button" on:click=move |_| start_edit(c2.clone())
-                                data-testid="customer-edit">{t2("编辑", "Edit")}</button>
+                            <div class="row no-print">
+                                {move || surveys.get().filter(|l| !l.is_empty()).map(|list| {
+                                    if fill_with.with_untracked(String::is_empty) {
+                                        fill_with.set(list[0].0.clone());
+                                    }
+                                    view! {
+                                        <label for="fill-survey" class="sr-only">{t2("问卷", "Survey")}</label>
+                                        <select id="fill-survey" bind:value=fill_with>
+                                            {list.into_iter().map(|(key, title)| view! {
+                                                <option value=key>{move || title.get(zh()).to_string()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <A href=move || format!("/surveys/{}/results?fill=1&customer={}", fill_with.get(), id.get())
+                                            attr:class="button" attr:data-testid="customer-fill">{t2("员工代填问卷", "Fill in a survey")}</A>
+                                    }
+                                })}
+                                <button type="button" on:click=move |_| start_edit(c2.clone())
+                                    data-testid="customer-edit">{t2("编辑", "Edit")}</button>
+                            </div>
                         </div>
                         <section class="panel">
                             <dl class="facts">

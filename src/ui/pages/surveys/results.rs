@@ -195,6 +195,20 @@ pub fn ResultsPage() -> impl IntoView {
     };
     // `?fill=1` (the survey list's 代填 link) opens it once the survey is read.
     let fill_asked = StoredValue::new(query.read_untracked().get("fill").as_deref() == Some("1"));
+    // `&customer=<id>` (from a customer's page): the answers are that customer's, on their
+    // timeline and on a follow-up they open.
+    let fill_for = query
+        .read_untracked()
+        .get("customer")
+        .filter(|c| !c.is_empty());
+    let fill_customer = Res::new(move || {
+        let id = fill_for.clone();
+        async move {
+            let id = id?;
+            let c = typed::load::<crate::domain::customer::Customer, _>(&store(), &id).await;
+            Some((id, c.map(|c| c.name).ok()))
+        }
+    });
     Effect::new(move |_| {
         if let Some(Some(s)) = survey.get() {
             if fill_asked.get_value() {
@@ -211,6 +225,7 @@ pub fn ResultsPage() -> impl IntoView {
         };
         r.channel = Channel::Staff;
         r.complete = true;
+        r.customer_id = fill_customer.get_untracked().flatten().map(|(id, _)| id);
         r.staff_id = Some(rated.get_untracked()).filter(|id| !id.is_empty());
         spawn_local(async move {
             match submit_response(&store(), &s, &r).await {
@@ -406,6 +421,10 @@ pub fn ResultsPage() -> impl IntoView {
                 view! {
                     <Modal id="fill-dialog" title=Signal::derive(move || lang.get().t("员工代填（电话或当面）", "Fill in for a customer (phone or in person)").to_string())
                         on_close=move |_| filling.set(None)>
+                        {move || fill_customer.get().flatten().map(|(_, name)| view! {
+                            <p data-testid="fill-customer">{t2("客户：", "Customer: ")}
+                                {name.unwrap_or_else(|| lang.get_untracked().t("（本机没有该客户）", "(not on this device)").to_string())}</p>
+                        })}
                         <div class="field">
                             <label for="fill-staff">{t2("被评价的服务人员（可选，不能是本人）", "Staff member rated (optional; not yourself)")}</label>
                             <select id="fill-staff" bind:value=rated>
