@@ -223,6 +223,8 @@ async fn index_fields_of_schema_8_are_rewritten_as_plain_keys() {
     IdbStore::delete_database(&name).await.unwrap();
     let mut v8 = Schema::current();
     v8.version = 8;
+    // Nothing of the migrations written since.
+    v8.migrations.retain(|m| m.to_version <= 8);
     let old = IdbStore::open_with(&name, v8).await.unwrap();
     for i in 0..30 {
         let (id, rev) = (format!("complaint:{i:02}"), format!("1-{i:032x}"));
