@@ -179,11 +179,7 @@ pub fn ResultsPage() -> impl IntoView {
     let fill_said = RwSignal::new(None::<Result<(), String>>);
     let rated = RwSignal::new(String::new());
     let open_fill = move || {
-        if state.user.get_untracked().is_none() {
-            state.warn(state.lang.get_untracked().s(
-                "请先在设置中用 PIN 登录本设备",
-                "Sign in on this device (Settings) first",
-            ));
+        if crate::ui::pages::customers::signed_in().is_none() {
             return;
         }
         if let Some(Some(s)) = survey.get_untracked() {
