@@ -1551,6 +1551,24 @@ impl Complaint {
             .or_else(|| allowed.first().copied())
     }
 
+    /// The level of approval nobody could give if `author` submitted the opinion now, among
+    /// `staff`: a specialist's opinion goes to a supervisor and then a manager, a supervisor's
+    /// or a manager's to a manager (逐级上报; see [`Complaint::approval_stage`]), each level
+    /// someone active other than its author ([`Complaint::approver_barred`]). Submitted
+    /// without one, the case would wait for an approval nobody can give. None: it can be
+    /// approved.
+    pub fn approver_missing(author: &Staff, staff: &[Staff]) -> Option<Role> {
+        let needed: &[Role] = match author.role {
+            Role::Specialist => &[Role::Supervisor, Role::Manager],
+            _ => &[Role::Manager],
+        };
+        needed.iter().copied().find(|role| {
+            !staff
+                .iter()
+                .any(|s| s.active && s.role == *role && s.id != author.id)
+        })
+    }
+
     /// Why `actor` may not decide on the current submission whatever their role: they
     /// submitted it, or they already approved it at an earlier level.
     pub fn approver_barred(&self, actor: &Actor) -> Option<ComplaintError> {
@@ -2892,6 +2910,42 @@ mod tests {
         assert!(c
             .allowed_actions_for(&manager(), later())
             .contains(&ActionKind::Approve));
+    }
+
+    #[test]
+    fn an_opinion_is_not_submitted_where_nobody_could_approve_it() {
+        let person = |id: &str, role: Role, active: bool| crate::domain::staff::Staff {
+            id: id.into(),
+            rev: None,
+            name: id.into(),
+            role,
+            pin_hash: crate::domain::staff::hash_pin("2468", b"s", 1),
+            active,
+        };
+        let spec = person("staff:a", Role::Specialist, true);
+        let sup = person("staff:b", Role::Supervisor, true);
+        let mgr = person("staff:c", Role::Manager, true);
+        let all = vec![spec.clone(), sup.clone(), mgr.clone()];
+        assert_eq!(Complaint::approver_missing(&spec, &all), None);
+        assert_eq!(Complaint::approver_missing(&sup, &all), None);
+        // The branch's one manager: their own opinion has nobody to go up to.
+        assert_eq!(Complaint::approver_missing(&mgr, &all), Some(Role::Manager));
+        let mut two = all.clone();
+        two.push(person("staff:d", Role::Manager, true));
+        assert_eq!(Complaint::approver_missing(&mgr, &two), None);
+        // Deactivated staff approve nothing; a branch without a supervisor cannot approve a
+        // specialist's opinion at the first level.
+        two[3].active = false;
+        assert_eq!(Complaint::approver_missing(&mgr, &two), Some(Role::Manager));
+        let no_sup = vec![spec.clone(), mgr.clone()];
+        assert_eq!(
+            Complaint::approver_missing(&spec, &no_sup),
+            Some(Role::Supervisor)
+        );
+        assert_eq!(
+            Complaint::approver_missing(&sup, std::slice::from_ref(&sup)),
+            Some(Role::Manager)
+        );
     }
 
     #[test]

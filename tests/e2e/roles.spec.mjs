@@ -261,6 +261,62 @@ test('the branch\'s one supervisor writes the opinion: it goes up to the manager
   await expect(trail.locator('div').nth(1)).toContainText('第 2 次提交 · 客服经理 · 同意');
 });
 
+test('the branch\'s one manager is told before submitting an opinion nobody could approve; a second manager approves it; a step overtaken in another tab keeps its text', async ({ page, context }) => {
+  test.setTimeout(150_000);
+  await setUpStaff(page);
+  await asManager(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('周先生');
+  // A phone typed in full-width digits (a Chinese input method's) is the same number.
+  await page.locator('#c-phone').fill('１３８１２３４５６７０');
+  await page.locator('#c-narrative').fill('营业部电话无人接听。');
+  // The same person named twice is named once.
+  await page.locator('#c-staff').fill('小刘, 小刘 ，小王');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('2');
+  await page.locator('#c-department').fill('运营部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const caseUrl = new URL(page.url()).pathname;
+  await expect(page.locator('.kv', { hasText: '涉及人员' }).locator('dd')).toHaveText('小刘、小王');
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('属实'));
+  // A second tab has the opinion form open, typed in.
+  const other = await context.newPage();
+  await open(other, caseUrl);
+  await other.getByTestId('action-submit_opinion').click();
+  await other.locator('#f-responsibility').selectOption('not_ours');
+  await other.locator('#f-text').fill('另一页写的意见');
+  // Submitted by the only manager, nobody could approve it: said, and nothing changes.
+  await page.getByTestId('action-submit_opinion').click();
+  await page.locator('#f-responsibility').selectOption('not_ours');
+  await page.locator('#f-text').fill('向客户说明接听安排');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toContainText('提交后将无人能审批：本营业部没有本人以外在职的客服经理');
+  await expect(page.getByTestId('case-status')).toHaveText('调查处理中');
+  // With a second manager it goes up to them, who approves it.
+  await open(page, '/settings');
+  await addStaff(page, '赵经理', 'manager');
+  await open(page, caseUrl);
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户说明接听安排');
+  });
+  await expect(page.getByTestId('case-status')).toHaveText('待审批');
+  // The other tab, signed in as the same manager, has nothing left to do on it: what it
+  // typed is shown, not dropped without a word.
+  await expect(other.getByTestId('action-overtaken')).toContainText('此案件已在别处办理，现为“待审批”');
+  await expect(other.getByTestId('action-overtaken')).toContainText('另一页写的意见');
+  await other.getByTestId('action-overtaken').getByRole('button', { name: '知道了' }).click();
+  await expect(other.getByTestId('action-overtaken')).toHaveCount(0);
+  await other.close();
+  await open(page, '/settings');
+  await signIn(page, '赵经理');
+  await open(page, caseUrl);
+  await act(page, 'approve');
+  await expect(page.getByTestId('case-status')).toHaveText('已审批，待反馈');
+});
+
 test('a second active staff member of the same name is refused in words, and the sign-in list shows each one\'s role', async ({ page }) => {
   await setUpStaff(page);
   await asManager(page);

@@ -589,6 +589,19 @@ pub fn CasePage() -> impl IntoView {
                 }
                 return;
             }
+            // An opinion nobody could approve (the branch's one manager's own, or no
+            // supervisor for a specialist's) would leave the case waiting for good: said first.
+            if kind == ActionKind::SubmitOpinion {
+                let staff = crate::ui::data::active_staff(&s).await;
+                if let Some(role) = Complaint::approver_missing(&me, &staff) {
+                    form.busy.set(false);
+                    form.error.set(Some(lang_now.s(
+                        format!("提交后将无人能审批：本营业部没有本人以外在职的{0}。请由其他员工提交，或先在设置中添加{0}。", role.zh()),
+                        format!("Nobody could approve it: no active {0} but you. Have someone else submit it, or add a {0} in Settings first.", role.en()),
+                    )));
+                    return;
+                }
+            }
             // The domain decides; its refusal reaches the user in words.
             let step = |c: &Complaint| {
                 let mut next = c.clone();
@@ -823,7 +836,26 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
         // Awaiting an approval: whose, and why not this person's when it is their level.
         let awaited = c.awaited_approver();
         let barred = awaited.and(c.approver_barred(&user.actor()));
+        // A step being written here when the case was moved on elsewhere (another tab, a
+        // colleague through sync): what was typed is shown, not dropped without a word.
+        let status = c.status;
+        let overtaken = move || {
+            form.kind.get().filter(|_| untrack(|| form.edited())).map(|k| {
+                let text = form.text.get_untracked();
+                view! {
+                    <div class="warn-box" role="alert" data-testid="action-overtaken">
+                        <p>{move || lang.get().s(
+                            format!("此案件已在别处办理，现为“{}”。您填写的“{}”未提交，内容如下：", status.zh(), k.zh()),
+                            format!("This case was moved on elsewhere and is now “{}”. What you wrote for “{}” was not submitted:", status.en(), k.en()),
+                        )}</p>
+                        <p class="why">{text}</p>
+                        <button type="button" on:click=move |_| form.cancel()>{t2("知道了", "Dismiss")}</button>
+                    </div>
+                }
+            })
+        };
         return view! {
+            {overtaken}
             <p class="muted" data-testid="no-actions">
                 {move || match (awaited, lang.get().is_zh()) {
                     (Some((zh, _)), true) => format!("{zh}。{}", barred.as_ref().map(|e| format!("{}。", e.zh())).unwrap_or_default()),

@@ -159,7 +159,8 @@ impl IntakeForm {
         Draft {
             complainant: Complainant {
                 name: self.name.clone(),
-                phone: self.phone.clone(),
+                // Full-width digits (a Chinese input method's) as the customer form takes them.
+                phone: crate::domain::customer::ascii_digits(&self.phone),
                 email: self.email.clone(),
                 address: self.address.clone(),
             },
@@ -173,7 +174,13 @@ impl IntakeForm {
                 .split([',', '，', '、', ';', '；'])
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
-                .collect(),
+                // Each person once, as first named.
+                .fold(Vec::new(), |mut named, s| {
+                    if !named.contains(&s) {
+                        named.push(s);
+                    }
+                    named
+                }),
             narrative: self.narrative.clone(),
             preliminary_opinion: self.preliminary_opinion.clone(),
         }

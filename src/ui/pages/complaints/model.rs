@@ -57,7 +57,8 @@ pub fn from_input(s: &str) -> Option<NaiveDateTime> {
 
 /// A duration in words: `2 天 3 小时`, `45 分钟` / `2 d 3 h`, `45 min`.
 pub fn human(d: TimeDelta, lang: Lang) -> String {
-    let mins = d.num_minutes().abs();
+    // A part of a minute counts as one: late by seconds reads "1 min", not "0 min".
+    let mins = (d.num_seconds().abs() + 59) / 60;
     let (days, hours, minutes) = (mins / 1440, (mins % 1440) / 60, mins % 60);
     let zh = lang.is_zh();
     let mut parts = Vec::new();
