@@ -388,6 +388,10 @@ pub enum DemandError {
     },
     #[error("a done or dropped demand is not handed on")]
     NotActive,
+    #[error("the owner or due date was changed meanwhile")]
+    ChangedMeanwhile,
+    #[error("the due date is in the past")]
+    DueInPast,
 }
 
 impl DemandError {
@@ -415,6 +419,14 @@ impl DemandError {
             (DemandError::NotActive, false) => {
                 "A done or dropped demand is not handed on: reopen it first".into()
             }
+            (DemandError::ChangedMeanwhile, true) => {
+                "负责人或截止日期刚被他人修改（现见上方），请确认后再保存转办".into()
+            }
+            (DemandError::ChangedMeanwhile, false) => {
+                "Someone else has just changed the owner or due date (shown above as it is now): check, then hand on again".into()
+            }
+            (DemandError::DueInPast, true) => "截止日期不能早于今天".into(),
+            (DemandError::DueInPast, false) => "The due date cannot be before today".into(),
             (DemandError::Transition { from, to }, false) => {
                 format!(
                     "A demand cannot go from “{}” to “{}”",
@@ -645,10 +657,15 @@ impl Demand {
     }
 
     /// Hands the demand on (转办): a new owner (`None`: nobody) and due date, each change
-    /// recorded with who and when. An open or in-progress demand only. Returns whether
-    /// anything changed.
+    /// recorded with who and when. An open or in-progress demand only. `seen` is the owner and
+    /// due date the user had before them when they chose: only what they changed from it is
+    /// changed, so that a change made meanwhile elsewhere to the other stays; one they changed
+    /// that was changed meanwhile too is refused ([`DemandError::ChangedMeanwhile`]: they see
+    /// it first). A due date moved before `now`'s day is refused. Returns whether anything
+    /// changed.
     pub fn hand_on(
         &mut self,
+        seen: &(Option<String>, Option<NaiveDate>),
         owner: Option<String>,
         due: Option<NaiveDate>,
         by: &str,
@@ -657,13 +674,21 @@ impl Demand {
         if !self.status.is_active() {
             return Err(DemandError::NotActive);
         }
+        let new_owner = owner != seen.0;
+        let new_due = due != seen.1;
+        if (new_owner && self.owner != seen.0) || (new_due && self.due != seen.1) {
+            return Err(DemandError::ChangedMeanwhile);
+        }
+        if new_due && due.is_some_and(|d| d < now.date()) {
+            return Err(DemandError::DueInPast);
+        }
         let mut changed = false;
-        if owner != self.owner {
+        if new_owner && owner != self.owner {
             let from = std::mem::replace(&mut self.owner, owner.clone());
             self.record(by, now, DemandEventKind::Reassigned { from, to: owner });
             changed = true;
         }
-        if due != self.due {
+        if new_due && due != self.due {
             let from = std::mem::replace(&mut self.due, due);
             self.record(by, now, DemandEventKind::DueChanged { from, to: due });
             changed = true;
@@ -1457,9 +1482,24 @@ mod tests {
         let due = NaiveDate::from_ymd_opt(2026, 11, 20);
         // The same owner and due: nothing changes, nothing is recorded.
         let before = d.history.len();
-        assert_eq!(d.hand_on(d.owner.clone(), d.due, "s", now), Ok(false));
+        let seen = (d.owner.clone(), d.due);
+        assert_eq!(
+            d.hand_on(&seen, d.owner.clone(), d.due, "s", now),
+            Ok(false)
+        );
         assert_eq!(d.history.len(), before);
-        assert_eq!(d.hand_on(Some("staff:b".into()), due, "s", now), Ok(true));
+        // A due date before today is refused, and nothing changes.
+        let past = NaiveDate::from_ymd_opt(2026, 11, 2);
+        assert_eq!(
+            d.hand_on(&seen, Some("staff:b".into()), past, "s", now),
+            Err(DemandError::DueInPast)
+        );
+        assert_eq!(d.history.len(), before);
+        assert_eq!(d.owner.as_deref(), Some("staff:a"));
+        assert_eq!(
+            d.hand_on(&seen, Some("staff:b".into()), due, "s", now),
+            Ok(true)
+        );
         assert_eq!(d.owner.as_deref(), Some("staff:b"));
         assert_eq!(d.due, due);
         let kinds: Vec<_> = d.history[before..].iter().map(|e| e.kind.clone()).collect();
@@ -1480,9 +1520,57 @@ mod tests {
         let back: Demand = serde_json::from_value(serde_json::to_value(&d).unwrap()).unwrap();
         assert_eq!(back, d);
         // Done: reopened first.
+        let seen = (d.owner.clone(), d.due);
         d.transition(DemandStatus::Done, "s", now).unwrap();
-        assert_eq!(d.hand_on(None, None, "s", now), Err(DemandError::NotActive));
+        assert_eq!(
+            d.hand_on(&seen, None, None, "s", now),
+            Err(DemandError::NotActive)
+        );
         assert_eq!(d.owner.as_deref(), Some("staff:b"));
+    }
+
+    #[test]
+    fn a_hand_on_changes_only_what_its_user_changed() {
+        let now = t("2026-11-03 09:00");
+        let mut d = demand("demand:1", DemandType::Other, 3, 3, "2026-11-02 09:00");
+        d.owner = Some("staff:a".into());
+        let seen = (d.owner.clone(), d.due);
+        // Meanwhile, in another tab: a due date.
+        let due = NaiveDate::from_ymd_opt(2026, 11, 20);
+        let mut elsewhere = d.clone();
+        elsewhere
+            .hand_on(&seen, seen.0.clone(), due, "t", now)
+            .unwrap();
+        // This tab chose another owner from what it saw: the owner changes, the due date
+        // set meanwhile stays.
+        assert_eq!(
+            elsewhere.hand_on(&seen, Some("staff:b".into()), None, "s", now),
+            Ok(true)
+        );
+        assert_eq!(elsewhere.owner.as_deref(), Some("staff:b"));
+        assert_eq!(elsewhere.due, due);
+        // Both changed the owner: the later one is refused until its user has seen it.
+        let mut d2 = d.clone();
+        d2.hand_on(&seen, Some("staff:c".into()), None, "t", now)
+            .unwrap();
+        let before = d2.clone();
+        assert_eq!(
+            d2.hand_on(&seen, Some("staff:b".into()), None, "s", now),
+            Err(DemandError::ChangedMeanwhile)
+        );
+        assert_eq!(d2, before);
+        let seen_now = (d2.owner.clone(), d2.due);
+        assert_eq!(
+            d2.hand_on(&seen_now, Some("staff:b".into()), None, "s", now),
+            Ok(true)
+        );
+        assert_eq!(d2.owner.as_deref(), Some("staff:b"));
+        // An unchanged past due date does not stop a change of owner.
+        let mut d3 = d.clone();
+        d3.due = NaiveDate::from_ymd_opt(2026, 10, 30);
+        let seen3 = (d3.owner.clone(), d3.due);
+        assert_eq!(d3.hand_on(&seen3, None, d3.due, "s", now), Ok(true));
+        assert_eq!(d3.owner, None);
     }
 
     #[test]

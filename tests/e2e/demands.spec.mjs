@@ -425,6 +425,62 @@ test('a demand taken on a Monday for 7 working days is due as a complaint receiv
   await expect(dlg.getByTestId('due-hint')).toHaveText('截止日期：2026-12-15（问题处理应在7个工作日内完成）');
   await dlg.locator('#dm-due').fill('1');
   await expect(dlg.getByTestId('due-hint')).toHaveText('截止日期：2026-12-07');
+  // Typed key by key, 3.5 stays 3.5 and is refused in words (it became 53 days); full-width
+  // digits from a Chinese input method count.
+  await dlg.locator('#dm-due').fill('');
+  await dlg.locator('#dm-due').pressSequentially('3.5');
+  await expect(dlg.locator('#dm-due')).toHaveValue('3.5');
+  await expect(dlg.locator('#dm-due-err')).toHaveText('请输入0到250之间的整数（工作日）');
+  await dlg.locator('#dm-desc').fill('客户要求补寄对账单');
+  await dlg.getByTestId('demand-save').click();
+  await expect(dlg).toBeVisible();
+  await dlg.locator('#dm-due').fill('２');
+  await expect(dlg.getByTestId('due-hint')).toHaveText('截止日期：2026-12-08');
+  // A description of more than 2,000 characters is refused, with its length.
+  await dlg.locator('#dm-desc').fill('长'.repeat(2001));
+  await expect(dlg.locator('#dm-desc-err')).toHaveText('需求内容不超过2000字（现2001字）');
+});
+
+test('two tabs hand on the same demand: each change is kept, a choice is not thrown away, and a due date in the past is refused', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await page.clock.install({ time: new Date('2026-12-07T10:00:00') });
+  await start(page);
+  await addDemand(page, { desc: '客户要求更换客户经理', kind: 0, urgency: 3, importance: 3 });
+  const other = await context.newPage();
+  await open(other, '/demands');
+  for (const tab of [page, other]) await card(tab, '客户要求更换客户经理').getByTestId('detail-button').click();
+  const [a, b] = [page.getByTestId('demand-detail'), other.getByTestId('demand-detail')];
+  // B chooses another owner and has not saved; A saves a new due date meanwhile.
+  await b.locator('#dm-owner').selectOption({ label: '李强（客服主管）' });
+  await a.locator('#dm-due-date').fill('2026-12-31');
+  await a.getByTestId('hand-on').click();
+  await expect(page.locator('.notice')).toContainText('已转办');
+  await expect(b).toContainText('2026-12-31');
+  await expect(b.locator('#dm-due-date')).toHaveValue('2026-12-31');
+  // B's choice is still there, and saving it keeps A's date.
+  await expect(b.locator('#dm-owner')).toHaveValue(await b.locator('#dm-owner option', { hasText: '李强' }).getAttribute('value'));
+  await b.getByTestId('hand-on').click();
+  await expect(other.locator('.notice')).toContainText('已转办');
+  await expect(b.getByTestId('history')).toContainText('转办：张敏 → 李强');
+  await expect(b.getByTestId('history')).toContainText('截止日期：2026-12-15 → 2026-12-31');
+  await expect(b).toContainText('2026-12-31');
+  // Both choose another owner: the second to save is told, and saves on a second click.
+  await expect(a.getByTestId('history')).toContainText('转办：张敏 → 李强');
+  await a.locator('#dm-owner').selectOption({ label: '张敏（客服专员）' });
+  await b.locator('#dm-owner').selectOption({ label: '王经理（客服经理）' });
+  await a.getByTestId('hand-on').click();
+  await expect(a.getByTestId('history')).toContainText('转办：李强 → 张敏');
+  await b.getByTestId('hand-on').click();
+  await expect(b.locator('p.err[role=alert]')).toContainText('负责人或截止日期刚被他人修改');
+  await expect(b.getByTestId('history')).not.toContainText('→ 王经理');
+  await b.getByTestId('hand-on').click();
+  await expect(b.getByTestId('history')).toContainText('转办：张敏 → 王经理');
+  // A due date before today is refused in words, and nothing is recorded.
+  await expect(a.getByTestId('history')).toContainText('转办：张敏 → 王经理');
+  await a.locator('#dm-due-date').fill('2026-12-01');
+  await a.getByTestId('hand-on').click();
+  await expect(a.locator('p.err[role=alert]')).toContainText('截止日期不能早于今天');
+  await expect(a.getByTestId('history')).not.toContainText('2026-12-01');
 });
 
 test('a demand is handed on to another owner with a new due date, recorded in its history and kept over a reload', async ({ page }) => {

@@ -3,6 +3,7 @@
 //! the target cell found with `elementFromPoint`), or by keyboard (M or "move to…").
 
 use crate::domain::datefmt::Layout;
+use chrono::Datelike;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -282,7 +283,7 @@ fn card_view(
                 <div class="dm-meta small muted">
                     {(!customer.is_empty()).then(|| view! { <span>{customer.clone()}</span> })}
                     {(!owner.is_empty()).then(|| view! { <span>{format!("{}{owner}", if zh { "负责：" } else { "Owner: " })}</span> })}
-                    {d.due.map(|due| view! { <span>{format!("{}{}", if zh { "截止 " } else { "Due " }, due.layout("%m-%d"))}</span> })}
+                    {d.due.map(|due| view! { <span>{format!("{}{}", if zh { "截止 " } else { "Due " }, due.layout(if due.year() == today.year() { "%m-%d" } else { "%Y-%m-%d" }))}</span> })}
                 </div>
                 <div class="dm-card-actions">
                     <button type="button" class="link" aria-haspopup="dialog" data-testid="move-button"

@@ -294,7 +294,14 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             busy.set(false);
         });
     };
-    let hand_on = move |id: String, owner: String, due: String| {
+    // The hand-on form: what its user chose, and the demand's owner and due date they chose
+    // from (`seen`, with the demand's id). Out of the view that is rebuilt with each change of
+    // the demand, so that a change saved elsewhere meanwhile does not throw the choice away.
+    let ho_owner = RwSignal::new(String::new());
+    let ho_due = RwSignal::new(String::new());
+    let ho_seen = StoredValue::new(None::<(String, String, String)>);
+    let hand_on = move |id: String| {
+        let (owner, due) = (ho_owner.get_untracked(), ho_due.get_untracked());
         let due = match due.trim() {
             "" => None,
             s => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -307,25 +314,43 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                 }
             },
         };
+        let seen = ho_seen.get_value().map(|(_, o, d)| {
+            let date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok();
+            (Some(o).filter(|o| !o.is_empty()), date)
+        });
+        let Some(seen) = seen else { return };
         let owner = Some(owner).filter(|o| !o.is_empty());
         busy.set(true);
         error.set(None);
         let env = ctx.env.get_value();
         spawn_local(async move {
             let mut changed = false;
+            let mut had = None;
             match env
                 .update(&id, |d, by| {
-                    changed = d.hand_on(owner, due, by, now())?;
+                    had = Some((d.owner.clone().unwrap_or_default(), shown_date(d.due)));
+                    changed = d.hand_on(&seen, owner, due, by, now())?;
                     Ok(())
                 })
                 .await
             {
                 Ok(d) if changed => {
+                    ho_seen.set_value(None);
                     acted.set(Some(d));
                     state.tell("已转办", "Handed on");
                 }
                 Ok(_) => state.tell("负责人和截止日期未改变", "Owner and due date unchanged"),
-                Err(msg) => error.set(Some(msg)),
+                Err(msg) => {
+                    // What it has now is what the next try is chosen from (the user has seen it).
+                    if let Some((o, d)) = had {
+                        ho_seen.update_value(|s| {
+                            if let Some(s) = s.as_mut() {
+                                (s.1, s.2) = (o, d);
+                            }
+                        });
+                    }
+                    error.set(Some(msg));
+                }
             }
             busy.set(false);
         });
@@ -500,9 +525,31 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                     })}
                     <h3>{t2("转办", "Hand on")}</h3>
                     {can_drop.then(|| {
-                        // Another owner or due date, from what the demand has now.
-                        let owner = RwSignal::new(d.owner.clone().unwrap_or_default());
-                        let due = RwSignal::new(d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default());
+                        // Another owner or due date, from what the demand has now, unless its
+                        // user has already chosen something else.
+                        let (has_owner, has_due) = (d.owner.clone().unwrap_or_default(), shown_date(d.due));
+                        // Per field: one its user has not changed follows the demand.
+                        let (keep_owner, keep_due) = ho_seen.with_value(|s| match s {
+                            Some((of, o, due)) if *of == d.id => {
+                                (ho_owner.get_untracked() != *o, ho_due.get_untracked() != *due)
+                            }
+                            _ => (false, false),
+                        });
+                        let (mut seen_owner, mut seen_due) = ho_seen
+                            .get_value()
+                            .filter(|s| s.0 == d.id)
+                            .map(|s| (s.1, s.2))
+                            .unwrap_or_default();
+                        if !keep_owner {
+                            ho_owner.set(has_owner.clone());
+                            seen_owner = has_owner;
+                        }
+                        if !keep_due {
+                            ho_due.set(has_due.clone());
+                            seen_due = has_due;
+                        }
+                        ho_seen.set_value(Some((d.id.clone(), seen_owner, seen_due)));
+                        let (owner, due) = (ho_owner, ho_due);
                         let id = id.clone();
                         let staff: Vec<(String, String)> = l.staff.iter()
                             .filter(|s| s.active || d.owner.as_deref() == Some(s.id.as_str()))
@@ -524,7 +571,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                             </div>
                             <div class="actions">
                                 <button type="button" data-testid="hand-on" disabled=move || busy.get() || no_user
-                                    on:click=move |_| hand_on(id.clone(), owner.get_untracked(), due.get_untracked())>
+                                    on:click=move |_| hand_on(id.clone())>
                                     {t2("保存转办", "Hand on")}
                                 </button>
                             </div>
@@ -567,4 +614,9 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             }}
         </Modal>
     }
+}
+
+/// A due date as the hand-on form's date field holds it ("" for none).
+fn shown_date(due: Option<chrono::NaiveDate>) -> String {
+    due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default()
 }

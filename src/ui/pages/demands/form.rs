@@ -89,6 +89,9 @@ fn importance_label(n: u8, zh: bool) -> &'static str {
 /// A new demand is due in this many working days unless staff change it: source 004 §4.2
 /// (客户反馈应在24小时内响应，问题处理应在7个工作日内完成). Cleared, the demand has no due date.
 const DEFAULT_DUE_DAYS: u32 = 7;
+/// The longest description a demand takes (a demand is a line or two; the matrix's card and
+/// the list show it whole).
+const DESC_MAX: usize = 2000;
 #[component]
 fn LevelSelect(id: &'static str, value: RwSignal<String>) -> impl IntoView {
     let lang = app().lang;
@@ -323,12 +326,24 @@ pub fn DemandForm(
     });
 
     let desc_err = move || {
-        (tried.get() && desc.get().trim().is_empty())
-            .then(|| lang.get().s("请填写需求内容", "Please describe the demand"))
+        let chars = desc.with(|d| d.trim().chars().count());
+        if tried.get() && chars == 0 {
+            Some(lang.get().s("请填写需求内容", "Please describe the demand"))
+        } else if chars > DESC_MAX {
+            Some(if lang.get().is_zh() {
+                format!("需求内容不超过{DESC_MAX}字（现{chars}字）")
+            } else {
+                format!("At most {DESC_MAX} characters ({chars} now)")
+            })
+        } else {
+            None
+        }
     };
     let due_parsed = move || -> Result<Option<u32>, String> {
-        let s = due_days.get();
-        let s = s.trim();
+        // A text box, not a number field: the binding wrote back the empty value a number
+        // field reads while it holds "3." (on the way to 3.5), and the next digit went in
+        // front of the 3. Full-width digits as typed by a Chinese input method are read too.
+        let s = crate::domain::customer::ascii_digits(due_days.get().trim());
         if s.is_empty() {
             return Ok(None);
         }
@@ -520,7 +535,7 @@ pub fn DemandForm(
                         }}
                     </div>
                     <Field id="dm-due" label=t2("几个工作日内完成", "Due in working days") error=Signal::derive(due_err)>
-                        <input id="dm-due" type="number" min="0" max="250" inputmode="numeric" bind:value=due_days
+                        <input id="dm-due" inputmode="numeric" bind:value=due_days
                             aria-invalid=move || due_err().is_some().to_string()
                             placeholder=move || lang.get().t("不填则无截止日期", "Empty: no due date")/>
                         <div class="hint" data-testid="due-hint">{due_hint}</div>
