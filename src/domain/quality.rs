@@ -489,6 +489,14 @@ fn lapse(key: &str) -> &str {
         .map_or(key, |(_, standard)| standard)
 }
 
+/// The fault that is the same lapse as the standard `key` ([`SAME_LAPSE`]), if there is one.
+pub fn same_lapse_fault(key: &str) -> Option<&'static str> {
+    SAME_LAPSE
+        .iter()
+        .find(|(_, standard)| *standard == key)
+        .map(|(fault, _)| *fault)
+}
+
 /// The score in half points of the items taken off: 60 less one for each lapse, a standard
 /// missed or a fault shown, never below 0. A key marked twice counts once, and so do a fault
 /// and the standard it is the lapse of ([`SAME_LAPSE`]).
@@ -661,6 +669,17 @@ impl CallReview {
             .map(String::as_str)
     }
 
+    /// What was taken off, each lapse once, in the scorecard's order: a fault and the standard
+    /// it is the lapse of ([`SAME_LAPSE`]), both marked, are the standard alone (the score
+    /// takes them off once).
+    pub fn lapses(&self) -> Vec<&'static str> {
+        let marked = |k: &str| self.deductions().any(|d| d == k);
+        items()
+            .map(|(_, i)| i.key)
+            .filter(|k| marked(k) && (lapse(k) == *k || !marked(lapse(k))))
+            .collect()
+    }
+
     /// Why `user` (signed in; `None` when nobody is) may not change this review at all,
     /// whatever is typed: not a supervisor or manager, their own call, or another reviewer's
     /// review and not a manager. None when they may.
@@ -824,11 +843,9 @@ pub fn trends(reviews: &[CallReview], months: &[Month]) -> Trends {
         t.by_month[i].add(score);
         t.overall.add(score);
         branch[i].add(score);
-        let mut keys: Vec<&str> = r.deductions().collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
-            *counts.entry(k).or_default() += 1;
+        // One lapse once, whichever column it was marked in: under its standard.
+        for k in r.lapses() {
+            *counts.entry(lapse(k)).or_default() += 1;
         }
     }
     let mut staff: Vec<StaffTrend> = staff.into_values().collect();
@@ -1229,8 +1246,42 @@ mod tests {
         assert_eq!(t.staff[1].by_month[2].points(), Some(29.25));
         assert_eq!(t.branch[2].count, 3);
         assert_eq!(t.branch[2].sum_halves, 59 + 58 + 60);
-        // control.lost twice, greeting.warm twice: scorecard order breaks the tie.
-        assert_eq!(t.frequent, vec![("greeting.warm", 2), ("control.lost", 2)]);
+        // control.lost (the lapse of control.steers) twice, greeting.warm twice: scorecard
+        // order breaks the tie.
+        assert_eq!(
+            t.frequent,
+            vec![("greeting.warm", 2), ("control.steers", 2)]
+        );
+    }
+
+    #[test]
+    fn a_lapse_marked_in_both_columns_is_taken_off_and_counted_once() {
+        let months = months_ending((2026, 11), 1);
+        // The standard and the fault that is its opposite, both marked; and the fault alone.
+        let both = review(
+            "a",
+            at(3, 10),
+            &["greeting.voice", "action.compliant"],
+            &["greeting.mumbled", "control.lost"],
+        );
+        assert_eq!(both.score_halves(), 57);
+        assert_eq!(
+            both.lapses(),
+            vec!["greeting.voice", "action.compliant", "control.lost"]
+        );
+        let fault_alone = review("b", at(4, 10), &[], &["greeting.mumbled"]);
+        assert_eq!(fault_alone.lapses(), vec!["greeting.mumbled"]);
+        let t = trends(&[both, fault_alone], &months);
+        assert_eq!(
+            t.frequent,
+            vec![
+                ("greeting.voice", 2),
+                ("action.compliant", 1),
+                ("control.steers", 1)
+            ]
+        );
+        assert_eq!(same_lapse_fault("greeting.voice"), Some("greeting.mumbled"));
+        assert_eq!(same_lapse_fault("greeting.mumbled"), None);
     }
 
     #[test]

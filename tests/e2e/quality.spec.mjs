@@ -89,7 +89,10 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await page.getByTestId('item-closing.wrong_number').check();
   await expect(page.getByTestId('review-score')).toHaveText('28.5');
   await page.getByTestId('review-save').click();
-  await expect(page.getByTestId('review-problems')).toContainText('勾选了合规类扣分项，请在评语中写明经过');
+  // Said once, under the comment (it was said a second time in the list below the form).
+  await expect(page.locator('#qa-comment-err')).toHaveText('勾选了合规类扣分项，请在评语中写明经过');
+  await expect(page.getByTestId('review-problems')).not.toContainText('合规');
+  await expect(page.getByText('勾选了合规类扣分项，请在评语中写明经过')).toHaveCount(1);
 
   // A reload keeps all of it.
   await page.locator('#qa-comment').fill('把内部专线号码告诉了客户');
@@ -265,6 +268,26 @@ test('a score is withdrawn by its reviewer with a reason: kept in the list, mark
   await expect(page.getByTestId('review-score')).toHaveText('29');
   await page.getByTestId('review-cancel').click();
   await expect(page.getByTestId('review-score')).toHaveText('30');
+  // Saved so, the lapse is listed once, and counted once among the most frequent, under
+  // both its names.
+  await page.locator('#qa-staff').selectOption({ label: '张敏' });
+  await page.locator('#qa-call-at').fill(localDay(-4));
+  await page.locator('#qa-ref').fill('REC-0');
+  await page.getByTestId('item-greeting.voice').uncheck();
+  await page.getByTestId('item-greeting.mumbled').check();
+  await page.getByTestId('review-save').click();
+  const both = page.getByTestId('review-row').filter({ hasText: 'REC-0' });
+  await expect(both.getByTestId('row-score')).toHaveText('29.5');
+  await expect(both).toContainText('嗓音清晰，语调柔和');
+  await expect(both).not.toContainText('语音含混');
+  await expect(page.getByTestId('frequent').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('frequent').locator('li')).toHaveText('问候 · 嗓音清晰，语调柔和／问候 · 语音含混　1 次');
+  // Withdrawn at once (the figures below count the two calls that follow).
+  await both.getByTestId('review-open').click();
+  await page.getByTestId('review-withdraw').click();
+  await page.locator('#qa-withdraw-reason').fill('录音编号填错');
+  await page.getByTestId('withdraw-confirm').click();
+  await expect(page.getByTestId('frequent').locator('li')).toHaveCount(0);
   // Two calls of 张敏's: 29.5 and 29.
   for (const [days, item, ref] of [[-3, 'item-greeting.warm', 'REC-1'], [-2, 'item-control.lost', 'REC-2']]) {
     await page.locator('#qa-staff').selectOption({ label: '张敏' });

@@ -164,7 +164,11 @@ fn TrendsSection(data: Res<QualityData>) -> impl IntoView {
                             let k = *k;
                             let n = *n;
                             view! {
-                                <li>{move || item_label(k, lang.get())}
+                                <li>{move || match quality::same_lapse_fault(k) {
+                                    // One lapse, whichever column it was marked in.
+                                    Some(f) => format!("{}／{}", item_label(k, lang.get()), item_label(f, lang.get())),
+                                    None => item_label(k, lang.get()),
+                                }}
                                     <span class="muted">{move || lang.get().s(format!("　{n} 次"), format!(" — {n}×"))}</span>
                                 </li>
                             }
@@ -233,7 +237,7 @@ fn ReviewList(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) -> imp
                             <tbody>
                                 {list.into_iter().map(|r| {
                                     let score = r.score_halves();
-                                    let taken: Vec<String> = r.deductions().map(str::to_string).collect();
+                                    let taken = r.lapses();
                                     let r2 = r.clone();
                                     let what = move || taken.iter().map(|k| item_label(k, lang.get())).collect::<Vec<_>>().join("；");
                                     let when = r.call_at.format("%Y-%m-%d %H:%M").to_string();

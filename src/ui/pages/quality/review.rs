@@ -324,7 +324,8 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
         ev.prevent_default();
         tried.set(true);
         error.set(None);
-        if staff_err().is_some() || when_err().is_some() {
+        // Each said once, under its field (not again in the list of problems below).
+        if staff_err().is_some() || when_err().is_some() || comment_err().is_some() {
             return;
         }
         let user = state.user.get_untracked();

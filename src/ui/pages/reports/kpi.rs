@@ -516,7 +516,11 @@ fn body(l: Loaded, lang: Lang, drill: RwSignal<Option<KpiDrill>>) -> impl IntoVi
             <p class="warn-box small" data-testid="kpi-unattributed">
                 {lang.s(
                     format!("{n} 件投诉在本期超过处理时限，但尚无人提交处理意见，未计入任何员工的工单处理及时率："),
-                    format!("{n} complaints went past a limit in the period before anyone submitted a handling opinion; they count for nobody's on-time rate:"),
+                    if n == 1 {
+                        "1 complaint went past a limit in the period before anyone submitted a handling opinion; it counts for nobody's on-time rate:".to_string()
+                    } else {
+                        format!("{n} complaints went past a limit in the period before anyone submitted a handling opinion; they count for nobody's on-time rate:")
+                    },
                 )}
                 {case_links(&sheet.unattributed)}
             </p>
