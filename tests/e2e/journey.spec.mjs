@@ -73,6 +73,22 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(page.getByTestId('response-detail')).toContainText('2026-11-22 11:00');
   await expect(page.getByTestId('response-detail').getByTestId('answer-q1')).toHaveText('5');
   await expect(page.locator('tr.highlight')).toHaveAttribute('id', 'r-01E2E0000000000000000002');
+
+  // The survey edited since (another CSAT question, saved as its version 2): the answers given
+  // to version 1 count as they did, by its questions (the map read them by the newest version,
+  // where they answered nothing).
+  await open(page, '/surveys/01E2E0000000000000000001');
+  await page.getByTestId('add-question').click();
+  await page.locator('#q1-zh').fill('等候时间满意度');
+  await page.locator('#q1-en').fill('Waiting time');
+  await page.locator('#sv-csat').selectOption({ label: '等候时间满意度' });
+  await page.getByTestId('save-survey').click();
+  await expect(page.locator('.notice')).toContainText('已保存为第 2 版');
+  await open(page, '/journey');
+  await expect(page.getByTestId('journey-curve')).toContainText('50% (n=2)');
+  await expect(page.getByTestId('cell-in_sale-app').getByTestId('cell-sat')).toContainText('50% ▼');
+  // One lane for the app through the journey, under each name its stages give it.
+  await expect(page.getByTestId('journey-map')).toContainText('手机App开户 / 交易App / 手机App');
 });
 
 test('stage names are edited and saved in the journey configuration', async ({ page }) => {

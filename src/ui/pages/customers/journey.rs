@@ -139,44 +139,47 @@ async fn load(zh: bool) -> Result<JourneyData, String> {
             }
         })
         .collect();
-    let response_rows = responses
-        .iter()
-        .filter(|r| r.complete)
-        .map(|r| {
-            let survey = surveys.get(&r.survey_id);
-            let satisfaction = survey.and_then(|s| response_satisfaction(s, r));
-            let csat = survey.map_or((0, 0), |s| response_csat(s, r));
-            let title = survey
-                .map(|s| s.title.get(zh).to_string())
-                .unwrap_or_else(|| r.survey_id.clone());
-            let score = satisfaction
-                .map(|x| format!(" · {x:.0}"))
-                .unwrap_or_default();
-            behind.insert(
-                r.id.clone(),
-                Behind {
-                    title: format!("{title}{score}"),
-                    href: response_href(&r.survey_id, &r.id),
-                    date: r.submitted_at.date().to_string(),
-                },
-            );
-            ResponseRow {
-                id: r.id.clone(),
-                customer_id: r.customer_id.clone(),
-                stage: r
-                    .stage
-                    .clone()
-                    .or_else(|| survey.and_then(|s| s.stage.clone())),
-                touchpoint: r
-                    .touchpoint
-                    .clone()
-                    .or_else(|| survey.and_then(|s| s.touchpoint.clone())),
-                satisfaction,
-                csat,
-                submitted: r.submitted_at.date(),
-            }
-        })
-        .collect();
+    // Each answer read by the version it answered (its questions, scales and CSAT question),
+    // with the stage and touchpoint it was given under: an edit of the survey since changes
+    // neither where nor how it counts.
+    let mut versions: HashMap<(&str, u32), Option<Survey>> = HashMap::new();
+    let mut response_rows = Vec::new();
+    for r in responses.iter().filter(|r| r.complete) {
+        let survey = versions
+            .entry((r.survey_id.as_str(), r.survey_version))
+            .or_insert_with(|| {
+                surveys
+                    .get(&r.survey_id)
+                    .and_then(|s| s.at_version(r.survey_version))
+            })
+            .as_ref();
+        let satisfaction = survey.and_then(|s| response_satisfaction(s, r));
+        let csat = survey.map_or((0, 0), |s| response_csat(s, r));
+        let title = surveys
+            .get(&r.survey_id)
+            .map(|s| s.title.get(zh).to_string())
+            .unwrap_or_else(|| r.survey_id.clone());
+        let score = satisfaction
+            .map(|x| format!(" · {x:.0}"))
+            .unwrap_or_default();
+        behind.insert(
+            r.id.clone(),
+            Behind {
+                title: format!("{title}{score}"),
+                href: response_href(&r.survey_id, &r.id),
+                date: r.submitted_at.date().to_string(),
+            },
+        );
+        response_rows.push(ResponseRow {
+            id: r.id.clone(),
+            customer_id: r.customer_id.clone(),
+            stage: r.stage.clone(),
+            touchpoint: r.touchpoint.clone(),
+            satisfaction,
+            csat,
+            submitted: r.submitted_at.date(),
+        });
+    }
     // Every customer: the map looks up only those its records link to.
     let customer_rows = customers
         .values()
@@ -278,13 +281,25 @@ fn curve(map: &JourneyMap, zh: bool) -> impl IntoView {
     }
 }
 
-/// The lanes: every touchpoint id of any stage, in order of first appearance.
+/// The lanes: every touchpoint id of any stage, in order of first appearance, named by each
+/// name the stages give it ("手机App开户 / 交易App / 手机App": one lane, the app, through
+/// the journey).
 fn lanes(config: &JourneyConfig) -> Vec<(String, Text)> {
     let mut out: Vec<(String, Text)> = Vec::new();
+    let add = |to: &mut String, name: &str| {
+        if !to.split(" / ").any(|n| n == name) {
+            to.push_str(" / ");
+            to.push_str(name);
+        }
+    };
     for s in &config.stages {
         for t in &s.touchpoints {
-            if !out.iter().any(|(id, _)| *id == t.id) {
-                out.push((t.id.clone(), t.name.clone()));
+            match out.iter_mut().find(|(id, _)| *id == t.id) {
+                Some((_, name)) => {
+                    add(&mut name.zh, &t.name.zh);
+                    add(&mut name.en, &t.name.en);
+                }
+                None => out.push((t.id.clone(), t.name.clone())),
             }
         }
     }
