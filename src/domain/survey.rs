@@ -306,8 +306,16 @@ impl Survey {
             stopped_at: self.stopped_at,
             ..new
         };
-        // `out` already carries this survey's version number, so this compares content only.
-        let changed = out.current_version() != self.current_version()
+        // `out` already carries this survey's version number, so this compares content only:
+        // what the answers mean (questions, scales, the CSAT question, where in the journey).
+        // A new title or layout (one page, or a question at a time) asks nothing new, and
+        // makes no new version for the answers given to leave behind.
+        let asked = |s: &Survey| SurveyVersion {
+            title: Text::default(),
+            mode: SurveyMode::OnePage,
+            ..s.current_version()
+        };
+        let changed = asked(&out) != asked(self)
             || out.stage != self.stage
             || out.touchpoint != self.touchpoint;
         if has_responses && changed {
@@ -1128,10 +1136,23 @@ pub fn kiosk_state(config: &KioskConfig, cal: &WorkingCalendar, now: NaiveDateTi
         return KioskState::Awake;
     }
     let t = now.time();
-    let open = config
-        .opening_hours
+    let hours = &config.opening_hours;
+    let mut day = now.weekday();
+    // A weekend day worked in exchange for a holiday (调休) with no hours of its own: the
+    // branch works it as a weekday, and so does the kiosk, by its first weekday's hours.
+    if config.follow_calendar
+        && cal.is_makeup_workday(date)
+        && !hours.iter().any(|h| h.weekday == day)
+    {
+        day = hours
+            .iter()
+            .map(|h| h.weekday)
+            .min_by_key(|w| w.num_days_from_monday())
+            .unwrap_or(day);
+    }
+    let open = hours
         .iter()
-        .any(|h| h.weekday == now.weekday() && h.open <= t && t < h.close);
+        .any(|h| h.weekday == day && h.open <= t && t < h.close);
     if open {
         KioskState::Awake
     } else {
@@ -1631,6 +1652,18 @@ mod tests {
         let same = s.edit(s.clone(), true);
         assert_eq!(same.version, 1);
         assert!(same.previous_versions.is_empty());
+        // A new title or layout asks nothing new: no bump either, and the edit is kept.
+        let mut retitled = s.clone();
+        retitled.title.en = "Branch service survey".into();
+        retitled.mode = match s.mode {
+            SurveyMode::OnePage => SurveyMode::OnePerScreen,
+            _ => SurveyMode::OnePage,
+        };
+        let e = s.edit(retitled.clone(), true);
+        assert_eq!(e.version, 1);
+        assert!(e.previous_versions.is_empty());
+        assert_eq!(e.title.en, "Branch service survey");
+        assert_eq!(e.mode, retitled.mode);
     }
 
     #[test]
@@ -1869,6 +1902,11 @@ mod tests {
         assert_eq!(at(&c, "2026-10-01 10:00:00"), KioskState::Asleep);
         // The next Thursday is a working day again.
         assert_eq!(at(&c, "2026-10-08 10:00:00"), KioskState::Awake);
+        // The make-up working Saturday (2026-10-10), with the default Monday–Friday hours: the
+        // branch works, and the kiosk is awake by Monday's hours.
+        assert_eq!(at(&c, "2026-10-10 10:00:00"), KioskState::Awake);
+        assert_eq!(at(&c, "2026-10-10 17:30:00"), KioskState::Asleep);
+        assert_eq!(at(&c, "2026-10-17 10:00:00"), KioskState::Asleep);
         // Not following the calendar: the hours alone.
         c.follow_calendar = false;
         assert_eq!(at(&c, "2026-10-01 10:00:00"), KioskState::Awake);

@@ -604,6 +604,13 @@ test('on a public holiday of the working calendar the kiosk sleeps, and wakes on
   // Thursday 2026-10-08, a working day again.
   await page.clock.setFixedTime(new Date(2026, 9, 8, 9, 30, 0));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+  // An ordinary Saturday (2026-10-17) it sleeps; Saturday 2026-10-10, worked in exchange for
+  // the holiday (调休), the branch works, and the kiosk with its Monday–Friday hours wakes by
+  // Monday's.
+  await page.clock.setFixedTime(new Date(2026, 9, 17, 10, 0, 0));
+  await expect(page.getByTestId('kiosk-asleep')).toBeVisible({ timeout: 5_000 });
+  await page.clock.setFixedTime(new Date(2026, 9, 10, 10, 0, 0));
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
 });
 
 // ---- a survey that stops collecting: two devices (staff, kiosk) and a sync peer, as in

@@ -241,6 +241,11 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await page.locator('#fu-kind').selectOption('complaint');
   await page.getByTestId('save-rule').click();
   await expect(page.locator('.notice')).toContainText('低分跟进规则已保存');
+  // A new English title asks nothing new: saved on version 1, its answers stay where they are.
+  await page.locator('#sv-title-en').fill('Branch service survey');
+  await page.getByTestId('save-survey').click();
+  await expect(page.locator('.notice')).toContainText('问卷已保存');
+  await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
   await page.locator('#q0-zh').fill('工作人员热情、礼貌、主动');
   await page.getByTestId('save-survey').click();
   await expect(page.getByTestId('survey-version')).toHaveText('第 2 版');
@@ -424,10 +429,20 @@ test('a new survey being built survives a reload, and nothing of it is left on t
   await page.getByTestId('add-question').click();
   await page.locator('#q1-zh').fill('您是通过什么方式开户的');
   await page.locator('#q1-en').fill('How did you open your account?');
+  // A scale whose weight is emptied does not stop the draft being kept (it stopped everything
+  // typed from being kept, and Save from saying anything).
+  await page.getByTestId('add-scale').click();
+  await expect(page.locator('#sc0-w')).toHaveValue('1');
+  await page.locator('#sc0-w').fill('');
   await expect.poll(drafts).toHaveLength(1); // kept as typed
   await page.reload();
   await expect(page.getByTestId('draft-restored')).toBeVisible();
   await expect(page.locator('#sv-title-en')).toHaveValue('Half-built survey');
+  await expect(page.locator('#sc0-w')).toHaveValue('');
+  await page.getByTestId('save-survey').click();
+  await expect(page.getByTestId('survey-problems')).toContainText('维度“新维度”的权重须为非负数');
+  await expect(page).toHaveURL(/\/surveys\/new$/);
+  await page.locator('#sc0-w').fill('0.5');
   await expect(page.locator('#q1-zh')).toHaveValue('您是通过什么方式开户的');
   await expect(page.locator('#q1-en')).toHaveValue('How did you open your account?');
   // Under this tab's one key: reloads do not pile up drafts.

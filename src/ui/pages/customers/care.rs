@@ -688,7 +688,7 @@ fn PlanSection() -> impl IntoView {
                     </Field>
                     <Field id="plan-every" label=t2("每隔", "Every")>
                         <div class="row">
-                            <input id="plan-every" type="number" min="1" bind:value=every_n style="width:5em"/>
+                            <input id="plan-every" inputmode="numeric" bind:value=every_n style="width:5em"/>
                             <select id="plan-unit" aria-label=t2("单位", "Unit") on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(2))>
                                 <option value="0">{t2("天", "days")}</option>
                                 <option value="1">{t2("周", "weeks")}</option>

@@ -428,7 +428,7 @@ pub fn KioskSetup(
                     })}
                 </Field>
                 <Field id="kiosk-idle" label=t2("无操作多少秒后重置", "Reset after idle (seconds)")>
-                    <input id="kiosk-idle" type="number" min="10" max="3600" inputmode="numeric" bind:value=idle/>
+                    <input id="kiosk-idle" inputmode="numeric" bind:value=idle/>
                 </Field>
                 <Field id="kiosk-partial" label=t2("未答完的问卷", "Half-filled answers")>
                     <select id="kiosk-partial" bind:value=partial>
@@ -437,10 +437,10 @@ pub fn KioskSetup(
                     </select>
                 </Field>
                 <Field id="kiosk-gap" label=t2("两次提交最短间隔（秒）", "Minimum gap between submissions (s)")>
-                    <input id="kiosk-gap" type="number" min="0" max="86400" inputmode="numeric" bind:value=gap/>
+                    <input id="kiosk-gap" inputmode="numeric" bind:value=gap/>
                 </Field>
                 <Field id="kiosk-thanks" label=t2("致谢页停留（秒）", "Thank-you screen (seconds)")>
-                    <input id="kiosk-thanks" type="number" min="1" max="120" inputmode="numeric" bind:value=thanks/>
+                    <input id="kiosk-thanks" inputmode="numeric" bind:value=thanks/>
                 </Field>
                 <Field id="kiosk-device" label=t2("终端名称（记入答卷）", "Kiosk name (stored with responses)")>
                     <input id="kiosk-device" bind:value=label maxlength="40"

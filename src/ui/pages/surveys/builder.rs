@@ -428,9 +428,9 @@ pub fn BuilderPage() -> impl IntoView {
                 view! {
                     <p class="muted no-print" data-testid="version-info">
                         {move || responses_now.get().map(|n| if zh() {
-                            format!("当前第 {} 版已有 {n} 份答卷；有答卷后修改问卷将生成新版本，已有答卷保留原版本。", o.version)
+                            format!("当前第 {} 版已有 {n} 份答卷；有答卷后修改题目、维度、CSAT 题或旅程阶段将生成新版本，已有答卷保留原版本（只改标题或版式不会）。", o.version)
                         } else {
-                            format!("Version {} has {n} responses; editing a survey that has responses makes a new version, and earlier responses keep theirs.", o.version)
+                            format!("Version {} has {n} responses; changing its questions, scales, CSAT question or journey stage now makes a new version, and earlier responses keep theirs (a new title or layout does not).", o.version)
                         })}
                         {(!versions.is_empty()).then(|| {
                             let list = versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
@@ -554,7 +554,15 @@ fn BasicsPanel(
                         <option value="" selected=csat_q.is_empty()>{t2("全部满意度题", "Every satisfaction item")}</option>
                         {questions.into_iter().filter(|q| q.kind.is_satisfaction_item()).map(|q| {
                             let sel = q.id == csat_q;
-                            view! { <option value=q.id.clone() selected=sel>{move || q.text.get(zh()).to_string()}</option> }
+                            // Its wording as typed now (a question just added has none yet).
+                            let id = q.id.clone();
+                            let text = move || draft.with(|d| {
+                                d.as_ref()
+                                    .and_then(|d| d.questions.iter().find(|x| x.id == id))
+                                    .map(|x| x.text.get(zh()).to_string())
+                                    .unwrap_or_default()
+                            });
+                            view! { <option value=q.id.clone() selected=sel>{text}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -587,7 +595,8 @@ fn ScalesPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                 "Questions of a scale are averaged and checked for reliability (Cronbach's α) together; the CSI weighs the scales' indexes.")}</p>
             <div class="sv-scales">
                 {scales.into_iter().enumerate().map(|(i, s)| {
-                    let weight = s.weight.to_string();
+                    // Below 0: what was typed was not a weight (see the input below).
+                    let weight = if s.weight >= 0.0 { s.weight.to_string() } else { String::new() };
                     view! {
                         <div class="fields sv-scale" data-testid=format!("scale-{i}")>
                             {draft_input(draft, format!("sc{i}-zh"), t2("名称（中文）", "Name (Chinese)"),
@@ -596,9 +605,16 @@ fn ScalesPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                                 move |d| d.scales[i].name.en.clone(), move |d, v| d.scales[i].name.en = v)}
                             <div class="field">
                                 <label for=format!("sc{i}-w")>{t2("权重", "Weight")}</label>
-                                <input id=format!("sc{i}-w") type="number" min="0" step="0.05" prop:value=weight
+                                <input id=format!("sc{i}-w") inputmode="decimal" prop:value=weight
                                     on:input=move |ev| {
-                                        let v = event_target_value(&ev).parse::<f64>().unwrap_or(f64::NAN);
+                                        // Not a number (empty, letters): below 0, which the survey's
+                                        // check refuses in words. NaN, which it was, has no JSON: the
+                                        // draft could not be kept, and Save said nothing.
+                                        let v = crate::domain::customer::ascii_digits(event_target_value(&ev).trim())
+                                            .parse::<f64>()
+                                            .ok()
+                                            .filter(|w| w.is_finite())
+                                            .unwrap_or(-1.0);
                                         draft.update(|d| if let Some(d) = d { d.scales[i].weight = v });
                                     }/>
                             </div>
@@ -883,15 +899,15 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
                 </label></div>
                 <div class="field">
                     <label for="fu-likert">{t2("五级量表 ≤", "Likert at most")}</label>
-                    <input id="fu-likert" type="number" min="1" max="5" bind:value=likert/>
+                    <input id="fu-likert" inputmode="numeric" bind:value=likert/>
                 </div>
                 <div class="field">
                     <label for="fu-faces">{t2("表情评分 ≤", "Smileys at most")}</label>
-                    <input id="fu-faces" type="number" min="1" max="5" bind:value=faces/>
+                    <input id="fu-faces" inputmode="numeric" bind:value=faces/>
                 </div>
                 <div class="field">
                     <label for="fu-nps">{t2("推荐度 ≤", "NPS at most")}</label>
-                    <input id="fu-nps" type="number" min="0" max="10" bind:value=nps/>
+                    <input id="fu-nps" inputmode="numeric" bind:value=nps/>
                 </div>
                 <div class="field">
                     <label for="fu-kind">{t2("生成", "Open")}</label>
@@ -902,7 +918,7 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="fu-complaint">{t2("满意度 ≤ 时改为投诉草稿", "Complaint draft when satisfaction at most")}</label>
-                    <input id="fu-complaint" type="number" min="1" max="5" bind:value=complaint/>
+                    <input id="fu-complaint" inputmode="numeric" bind:value=complaint/>
                 </div>
             </div>
             <div class="err" role="alert">{move || error.get()}</div>
