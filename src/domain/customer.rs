@@ -817,9 +817,22 @@ pub fn detect_delimiter(first_line: &str) -> Delimiter {
 }
 
 /// Parses a date as found in spreadsheets: 2024-03-05, 2024/3/5, 2024.3.5, 20240305,
-/// 2024年3月5日, or an Excel serial day number (e.g. 45356). Years 1900–2100.
+/// 2024年3月5日, or an Excel serial day number (e.g. 45356), in full-width digits too. Years
+/// 1900–2100.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
+    // As a Chinese input method in full-width mode types it: ２０２４－０３－０５.
+    let s: String = ascii_digits(s.trim())
+        .chars()
+        .map(|c| match c {
+            '－' => '-',
+            '／' => '/',
+            '．' => '.',
+            '：' => ':',
+            '　' => ' ',
+            c => c,
+        })
+        .collect();
+    let s = s.as_str();
     if s.is_empty() {
         return None;
     }
@@ -1231,7 +1244,10 @@ impl ImportParser {
         if name.is_empty() {
             bad.add("缺少姓名".into(), "Name is missing".into());
         } else if name.chars().count() > NAME_MAX {
-            bad.add("姓名过长".into(), "Name is too long".into());
+            bad.add(
+                format!("姓名过长（最多 {NAME_MAX} 字）"),
+                format!("Name is too long (at most {NAME_MAX} characters)"),
+            );
         } else if name.contains(LINE_BREAKS) {
             // A quoted cell spanning lines: a name would show flattened and never match a
             // search for it as typed; it is a mistake in the file, to be put right there.
@@ -1294,13 +1310,13 @@ impl ImportParser {
             &mut bad,
         );
 
-        let account_no = non_empty(self.cell(Field::AccountNo));
+        let account_no = non_empty(&account_number(self.cell(Field::AccountNo)));
         // Counted as seen only once the row is valid: a row refused for another reason never
         // goes in, so a later row with its number is no repeat.
         let mut new_account = None;
         if let Some(a) = &account_no {
             let key = a.to_lowercase();
-            if !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            if !valid_account(a) {
                 bad.add(
                     format!("客户号“{a}”只能包含字母和数字"),
                     format!("Account number “{a}” may hold only letters and digits"),
@@ -1442,6 +1458,18 @@ impl Problems {
         self.zh.push(zh);
         self.en.push(en);
     }
+}
+
+/// An account number as stored: trimmed, full-width digits (a Chinese input method's) as
+/// ASCII ones, so that it is found, and found taken, whichever way it was typed.
+pub fn account_number(s: &str) -> String {
+    ascii_digits(s.trim())
+}
+
+/// Whether an account number (as [`account_number`] gives it) holds only letters, digits
+/// and hyphens, as the import and the customer form take it.
+pub fn valid_account(a: &str) -> bool {
+    a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -1598,10 +1626,14 @@ mod tests {
             "2024年3月5日",
             "2024-03-05 00:00:00",
             "45356",
+            "２０２４－０３－０５",
+            "２０２４年３月５日",
+            "２０２４／３／５",
         ] {
             assert_eq!(parse_date(s), Some(d(2024, 3, 5)), "{s}");
         }
         assert_eq!(parse_date("2024-02-29"), Some(d(2024, 2, 29)));
+        assert_eq!(parse_date("1985年6月1日"), Some(d(1985, 6, 1)));
         for s in [
             "2023-02-29",
             "2024-13-01",
@@ -1899,6 +1931,21 @@ mod tests {
             .reason
             .zh
             .contains("“2020-02-30”不是有效日期"));
+    }
+
+    #[test]
+    fn an_import_reads_full_width_digits_in_account_numbers_and_dates() {
+        let text = "姓名,手机,客户号,开户日期,生日\n全角,１３８１２３４０００５,４１０００００００００５,２０２０－０３－１５,１９８５年６月１日\n重复,13812340006,410000000005,2020-03-15,\n";
+        let p = parse_import_with(text.as_bytes(), None, &HashSet::new(), &HashMap::new()).unwrap();
+        let row = p.rows[0].as_ref().unwrap();
+        assert_eq!(row.account_no.as_deref(), Some("410000000005"));
+        assert_eq!(row.account_opened, Some(d(2020, 3, 15)));
+        assert_eq!(row.birthday, Some(d(1985, 6, 1)));
+        // The same number in ASCII digits is the same account: a repeat.
+        let e = p.rows[1].as_ref().unwrap_err();
+        assert!(e.reason.zh.contains("与第2行重复"), "{e:?}");
+        assert!(valid_account("A-0012") && !valid_account("甲0012"));
+        assert_eq!(account_number(" ０１２３ "), "0123");
     }
 
     #[test]

@@ -116,6 +116,12 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await page.getByTestId('customer-search').fill('0000');
   await page.getByTestId('customer-search').press('Enter');
   await expect(page.getByTestId('customer-row')).toHaveCount(0);
+  // Four digits are also the start of an account number: after the phones ending in them
+  // (none end in 3100), the accounts starting so.
+  await page.getByTestId('customer-search').fill('3100');
+  await page.getByTestId('customer-search').press('Enter');
+  await expect(page.getByTestId('customer-row')).toHaveCount(2);
+  await expect(page.getByTestId('customer-count')).toHaveText('共 2 位客户');
   // The whole number, as read out over the phone, spaced or in full-width digits.
   for (const phone of ['13812345678', '138 1234 5678', '１３８１２３４５６７８']) {
     await page.getByTestId('customer-search').fill(phone);
@@ -226,12 +232,28 @@ test('create and edit a customer; the form says what is wrong', async ({ page })
   await page.locator('#cust-tier').selectOption({ label: 'VIP客户' });
   // Typed in full-width digits (an input method in full-width mode): the same number.
   await page.locator('#cust-phone').fill('１３７２２２２３３３３');
-  await page.locator('#cust-account').fill('350000000001');
+  // An account number holds letters and digits only, as the import takes it; typed in
+  // full-width digits it is the same number (it was stored so, and never found).
+  await page.locator('#cust-account').fill('35号0001');
+  await expect(page.locator('#cust-account-err')).toHaveText('客户号只能包含字母和数字');
+  await page.locator('#cust-account').fill('３５０００００００００１');
+  await expect(page.locator('#cust-account-err')).toHaveText('');
   await page.locator('#cust-staff').selectOption({ label: '李强' });
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-table')).toContainText('陈机构');
   await expect(page.getByTestId('customer-table')).toContainText('137****3333');
   await expect(page.getByTestId('customer-table')).toContainText('李强');
+  await page.getByTestId('customer-search').fill('350000000001');
+  await page.getByTestId('customer-search').press('Enter');
+  await expect(page.getByTestId('customer-row')).toHaveCount(1);
+  await expect(page.getByTestId('customer-row')).toContainText('陈机构');
+  // The same number again in ASCII digits is taken.
+  await page.getByTestId('customer-new').click();
+  await page.locator('#cust-name').fill('陈机构二');
+  await page.locator('#cust-account').fill('350000000001');
+  await page.getByTestId('customer-save').click();
+  await expect(page.locator('#cust-account-err')).toHaveText('该客户号已存在');
+  await page.getByRole('button', { name: '取消' }).click();
 
   await page.getByRole('link', { name: '陈机构' }).click();
   await page.getByTestId('customer-edit').click();

@@ -9,8 +9,8 @@ use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
 
 use crate::domain::customer::{
-    date_field_problem, normalise_phone, parse_date, valid_email, Customer, CustomerKind, Level,
-    Lifecycle, Tier, NAME_MAX,
+    account_number, date_field_problem, normalise_phone, parse_date, valid_account, valid_email,
+    Customer, CustomerKind, Level, Lifecycle, Tier, NAME_MAX,
 };
 use crate::domain::customer_form::{CustomerDraft, CustomerFields, KINDS};
 use crate::domain::demand::Demand;
@@ -230,10 +230,17 @@ pub fn CustomerForm(
         restored.set(false);
     };
     let account_err = move || {
-        account_taken.get().then(|| {
-            lang.get()
-                .s("该客户号已存在", "This account number is already in use")
-        })
+        if !valid_account(&account_number(&account.get())) {
+            Some(lang.get().s(
+                "客户号只能包含字母和数字",
+                "An account number may hold only letters and digits",
+            ))
+        } else {
+            account_taken.get().then(|| {
+                lang.get()
+                    .s("该客户号已存在", "This account number is already in use")
+            })
+        }
     };
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -245,6 +252,7 @@ pub fn CustomerForm(
             || email_err().is_some()
             || opened_err().is_some()
             || birthday_err().is_some()
+            || account_err().is_some()
         {
             return;
         }
@@ -279,7 +287,7 @@ pub fn CustomerForm(
         rec.lifecycle = pick(&Lifecycle::ALL, &lifecycle.get_untracked());
         rec.phone = opt(phone).and_then(|p| normalise_phone(&p));
         rec.email = opt(email);
-        rec.account_no = opt(account);
+        rec.account_no = opt(account).map(|a| account_number(&a));
         rec.account_opened = opt(opened).and_then(|d| parse_date(&d));
         rec.birthday = opt(birthday).and_then(|d| parse_date(&d));
         rec.branch = opt(branch).unwrap_or_else(|| state.branch.get_untracked().code);

@@ -1,6 +1,6 @@
 //! The customer list (/customers): search by name, the phone (its last four digits, or the
 //! whole number) or the account number through indexes, one page at a time; contact data
-//! masked.
+//! masked. Four digits find the phones ending in them, then the account numbers starting so.
 
 use crate::ui::resource::Res;
 use leptos::prelude::*;
@@ -40,6 +40,9 @@ struct ListPageData {
     /// Names holding the words past their start were not all listed (a full page of them, or
     /// more customers than [`INSIDE_SCAN`] to look through).
     inside_cut: bool,
+    /// Four digits searched for: the account numbers starting with them were not all listed
+    /// after the phones ending in them.
+    account_cut: bool,
 }
 
 /// At most this many customers are read to find names holding the words past their start.
@@ -99,7 +102,7 @@ async fn by_whole_phone(phone: &str) -> Result<Vec<Customer>, StoreError> {
 
 async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, StoreError> {
     let s = store();
-    let mut inside_cut = false;
+    let (mut inside_cut, mut account_cut) = (false, false);
     let (total, page) = match normalise_phone(q.trim()).filter(|p| p.len() > 4) {
         Some(phone) => {
             let rows = by_whole_phone(&phone).await?;
@@ -125,6 +128,32 @@ async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, Sto
                 let found = more.len() as u64;
                 page.rows.extend(more);
                 (total + found, page)
+            } else if index == "customer_by_phone4" && page.next.is_none() {
+                // Four digits may as well start an account number: those customers follow the
+                // phones ending in them (not again one found by both).
+                let range = string_prefix(&words);
+                let accounts = s.count("customer_by_account", &range).await?;
+                let room = PAGE.saturating_sub(page.rows.len());
+                let mut found = 0;
+                if room > 0 && accounts > 0 {
+                    let query = Query::new("customer_by_account", range).limit(room);
+                    let more = typed::page_of::<Customer, _>(&s, &query).await?;
+                    account_cut = more.next.is_some();
+                    for c in more.rows {
+                        if !page.rows.iter().any(|p| p.id == c.id) {
+                            found += 1;
+                            page.rows.push(c);
+                        }
+                    }
+                } else {
+                    account_cut = accounts > 0;
+                }
+                let total = if account_cut {
+                    total + accounts
+                } else {
+                    total + found
+                };
+                (total, page)
             } else {
                 (total, page)
             }
@@ -141,6 +170,7 @@ async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, Sto
         total,
         staff,
         inside_cut,
+        account_cut,
     })
 }
 
@@ -211,6 +241,7 @@ pub fn ListPage() -> impl IntoView {
                         <p class="muted small" data-testid="customer-count">
                             {move || if zh() { format!("共 {} 位客户", d.total) } else { format!("{} customer(s)", d.total) }}
                             {d.inside_cut.then(|| view! { " · " {t2("名称中含该字词的客户未全部列出，请输入更完整的名称", "Not every name holding these words is listed: type more of the name")} })}
+                            {d.account_cut.then(|| view! { " · " {t2("客户号以这些数字开头的客户未全部列出，请输入更多位数字", "Not every account number starting with these digits is listed: type more digits")} })}
                         </p>
                         <div class="table-wrap">
                             <table data-testid="customer-table">
