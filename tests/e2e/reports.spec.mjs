@@ -411,4 +411,11 @@ test('a reports page left open over a month\'s end shows the month now due, and 
   await expect(page.locator('#monthly-h')).toContainText('2026 年 12 月');
   await expect(page.getByTestId('report-month')).toHaveValue('2026-12');
   await expect(chosen.locator('#monthly-h')).toContainText('2026 年 10 月');
+  await expect(chosen.getByTestId('report-unread-period')).toHaveCount(0);
+  // A month in the address that is none is said so, not shown as if it were asked for.
+  await open(chosen, '/reports?month=2026-13');
+  await expect(chosen.getByTestId('report-unread-period')).toContainText('地址中的期间“2026-13”无法识别');
+  await expect(chosen.locator('#monthly-h')).toContainText('2026 年 12 月');
+  await open(chosen, '/reports?view=quarterly&q=abc');
+  await expect(chosen.getByTestId('report-unread-period')).toContainText('应为 2026Q4 这样的格式');
 });

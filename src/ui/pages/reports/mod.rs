@@ -88,6 +88,26 @@ pub fn ReportsPage() -> impl IntoView {
             .and_then(|q| parse_quarter(&q))
             .unwrap_or_else(|| this_quarter(today.get()))
     });
+    // A month or quarter in the address that is not one (typed, or a link cut short): said,
+    // with what is shown instead, rather than another period shown as if asked for.
+    let unread = move || {
+        let (key, example) = match view.get() {
+            ReportView::Monthly => ("month", "2026-11"),
+            ReportView::Quarterly => ("q", "2026Q4"),
+            ReportView::Retention => return None,
+        };
+        let given = query.read().get(key)?;
+        let read = match key {
+            "month" => parse_month(&given).is_some(),
+            _ => parse_quarter(&given).is_some(),
+        };
+        (!read).then(|| {
+            crate::ui::state::app().lang.get().s(
+                format!("地址中的期间“{given}”无法识别（应为 {example} 这样的格式），以下为默认期间。"),
+                format!("The period “{given}” in the address cannot be read (it should look like {example}); the default period is shown below."),
+            )
+        })
+    };
     let shown = Signal::derive(move || match view.get() {
         ReportView::Monthly => "monthly",
         ReportView::Quarterly => "quarterly",
@@ -97,6 +117,7 @@ pub fn ReportsPage() -> impl IntoView {
         <div class="reports">
             <h1>{t2("报表", "Reports")}</h1>
             <ReportTabs shown=shown/>
+            {move || unread().map(|t| view! { <p class="warn-box" role="status" data-testid="report-unread-period">{t}</p> })}
             {move || match view.get() {
                 ReportView::Monthly => view! { <monthly::MonthlyView month=month/> }.into_any(),
                 ReportView::Quarterly => view! { <quarterly::QuarterlyView quarter=quarter/> }.into_any(),
