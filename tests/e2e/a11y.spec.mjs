@@ -3,6 +3,7 @@
 // whose narrative holds a long link, on a phone and on A4.
 import { test, expect, open } from './fixtures.mjs';
 import { asManager, setUpStaff } from './helpers.mjs';
+import { seedBackup, seedDocs } from './customers-seed.mjs';
 
 /** WCAG contrast of an element's text against the first opaque background behind it. */
 async function contrast(locator) {
@@ -101,6 +102,8 @@ test('a narrative with a long link stays inside a phone screen and an A4 sheet',
 });
 
 test('on a 360 px phone the header, settings and the complaint list do not scroll sideways, in either language', async ({ page }) => {
+  // A case whose number is long (a device code in it), as a card of the list shows it.
+  await seedBackup(page, seedDocs().map((d) => (d.type === 'complaint' ? { ...d, case_no: 'TS-20261120-A76-000001' } : d)));
   await setUpStaff(page);
   await asManager(page);
   await page.setViewportSize({ width: 360, height: 740 });
@@ -114,6 +117,12 @@ test('on a 360 px phone the header, settings and the complaint list do not scrol
         // The list's filters stand two to a row, so the list is not pushed a screen down.
         const [a, b] = [await page.locator('#l-status').boundingBox(), await page.locator('#l-due').boundingBox()];
         expect(Math.abs(a.y - b.y), `filters in ${lang}`).toBeLessThan(2);
+        // A card's case number breaks within its half, not into the time received beside it.
+        const cells = page.getByTestId('complaint-row').first().locator('td');
+        await expect(cells.nth(0)).toContainText('TS-20261120-A76-000001');
+        const number = await cells.nth(0).locator('a').evaluate((a) => a.getBoundingClientRect().right);
+        const received = (await cells.nth(1).boundingBox()).x;
+        expect(number, `case number in ${lang}`).toBeLessThanOrEqual(received);
       }
       if (path === '/settings') {
         // A year whose holiday notice is not entered says so in a sentence, which wraps.

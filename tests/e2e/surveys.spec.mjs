@@ -555,6 +555,18 @@ test('on a phone the words under the scores are readable, and a link that does n
     .evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   expect(size).toBeGreaterThanOrEqual(14);
   await expect(page.getByTestId(`a-${LIKERT[0]}-1`)).toContainText('非常不满意');
+  // In English the words stay inside their buttons too ("Dissatisfied" ran over the edges).
+  await page.getByTestId('cp-lang').click();
+  await expect(page.getByTestId(`a-${LIKERT[0]}-2`)).toContainText('Dissatisfied');
+  for (const v of [1, 2, 3, 4, 5]) {
+    const spills = await page.getByTestId(`a-${LIKERT[0]}-${v}`).evaluate((b) => {
+      const l = b.querySelector('.l');
+      const [inner, outer] = [l.getBoundingClientRect(), b.getBoundingClientRect()];
+      return inner.left < outer.left - 0.5 || inner.right > outer.right + 0.5 || l.scrollWidth > l.clientWidth + 1;
+    });
+    expect(spills, `score ${v}`).toBe(false);
+  }
+  await page.getByTestId('cp-lang').click();
   // A link cut short, mistyped, or cut back to /s: a customer's page saying the link does not
   // work (not "try again later"), with nothing of the staff app.
   for (const address of [`/s/${key.slice(0, -5)}`, '/s/NOTASURVEY123', '/s', '/s/']) {
