@@ -367,7 +367,7 @@ try {
     await browser.close();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS, headless: true });
     results.first_screen.home = await attempt('home', () => firstScreen(browser, appServer.url, '/', '#main h1'));
-    results.first_screen.kiosk = await attempt('kiosk', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '.kiosk-setup-page h1, .kiosk-main'));
+    results.first_screen.kiosk = await attempt('kiosk', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '[data-testid="kiosk-start"], .kiosk-main'));
     // A staff area opened by its address: the main part, then the area's part (split build).
     results.first_screen.complaints = await attempt('complaints', () => firstScreen(browser, appServer.url, '/complaints', '#main h1'));
     results.first_open = await attempt('first open', () => firstOpen(browser, appServer.url));

@@ -108,8 +108,10 @@ pub fn App() -> impl IntoView {
 /// stopping; if a newer build has been installed meanwhile, whose cache no longer holds this
 /// build's parts, the page reloads into the new build at the same address. No `Suspense` here:
 /// the page's own resources would report to it and blank the whole page on every refetch.
+///
+/// `quiet`: nothing shows while the part loads (a dialog opened from the header, not a page).
 #[component]
-fn LazyPage<F, Fut>(load: F) -> impl IntoView
+pub(crate) fn LazyPage<F, Fut>(load: F, #[prop(optional)] quiet: bool) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
@@ -163,6 +165,7 @@ where
     fetch();
     move || {
         match state.get() {
+        Loading::Pending if quiet => ().into_any(),
         Loading::Pending => view! {
             <div class="page-loading" role="status">
                 <div class="spinner" aria-hidden="true"></div>
@@ -284,6 +287,25 @@ fn ReportsRoute() -> impl IntoView {
 /// every page loads.
 type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, String>>>>;
 
+/// The kiosk's setup (a device not in kiosk mode, at /kiosk/<survey>), in a part of its own: a
+/// kiosk in use never shows it, and in the main part it weighed on every page. (The settings
+/// page links to it: in the settings' part, its code cut into pieces shared with other areas
+/// made that page 6 KB larger than before, over the 700 KB budget.)
+#[wasm_split(kiosk_setup, fallible)]
+pub(crate) fn kiosk_setup(
+    survey: String,
+    on_started: Callback<kiosk::KioskDevice>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <kiosk::KioskSetup survey on_started/> }.into_any())
+}
+
+/// The quick capture's demand form (the header's "+ 需求" on every staff page, and Alt+D), in
+/// the demands' part: fetched when first opened (or pointed at), not with every page.
+#[wasm_split(demands, fallible)]
+pub(crate) fn demand_form(on_close: Callback<()>) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <pages::demands::DemandForm on_close/> }.into_any())
+}
+
 #[wasm_split(complaints, fallible)]
 fn relist_in_part() -> Result<Work, SplitLoaderError> {
     Ok(Box::pin(async {
@@ -351,7 +373,7 @@ const PRELOAD_RETRY_AFTER_MS: f64 = 15_000.0;
 /// whose preload failed less than [`PRELOAD_RETRY_AFTER_MS`] ago), or once a newer build has
 /// taken over (this build's parts are gone from its cache). A failure is left to the page
 /// itself, which reports it and offers a retry when opened.
-fn preload_page(path: &str, search: &str) {
+pub(crate) fn preload_page(path: &str, search: &str) {
     let Some(area) = area_of(path) else {
         return;
     };

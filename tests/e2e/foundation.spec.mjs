@@ -516,7 +516,7 @@ test('a new build replaces the old offline cache cleanly', async ({ page }) => {
 // The parts the page has fetched, from the browser's own record of its fetches (which, unlike
 // Playwright's request events, also holds those the service worker answered).
 const partsFetched = (page) => page.evaluate(() => performance.getEntriesByType('resource')
-  .map((e) => (/\/split-[0-9a-f]+\/(split_[a-z]+)\.wasm$/.exec(e.name) || [])[1]).filter(Boolean));
+  .map((e) => (/\/split-[0-9a-f]+\/(split_[a-z_]+)\.wasm$/.exec(e.name) || [])[1]).filter(Boolean));
 
 test('the dashboard loads only the main wasm; an area fetches its part once, and offline it comes from the cache', async ({ page, server }) => {
   await open(page, '/');
@@ -570,6 +570,36 @@ test('a part is fetched ahead of its page: when a link to it is pointed at or fo
   ]);
   expect(asked, 'the surveys part was fetched').toBeGreaterThan(0);
   expect(asked, 'asked for before the data opened').toBeLessThan(bootAt);
+});
+
+test('the quick demand form and the kiosk setup are parts of their own, fetched when wanted', async ({ page }) => {
+  await open(page, '/');
+  await expect(page.locator('h1')).toHaveText('工作台');
+  expect(await partsFetched(page)).toEqual([]);
+  // Pointing at the header's "+ 需求" fetches the form's part; pressing it opens the form.
+  await page.getByTestId('quick-demand').hover();
+  await expect.poll(() => partsFetched(page), 'pointing at the button fetches its part').toEqual(['split_demands']);
+  await page.getByTestId('quick-demand').click();
+  await expect(page.getByTestId('demand-form')).toBeVisible();
+  await expect(page.locator('#dm-desc')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('demand-form')).toHaveCount(0);
+  // Alt+D on a page opened afresh, with nothing pointed at: the form opens once its part is in.
+  await open(page, '/complaints');
+  await expect(page.locator('h1')).toHaveText('投诉');
+  await page.keyboard.press('Alt+d');
+  await expect(page.getByTestId('demand-form')).toBeVisible();
+  await expect(page.locator('#dm-desc')).toBeFocused();
+  expect(await partsFetched(page)).toEqual(['split_complaints', 'split_demands']);
+  await page.keyboard.press('Escape');
+  // The settings page links to the kiosk's setup, which alone fetches the setup's part.
+  await open(page, '/settings');
+  await expect(page.locator('#kiosk-h')).toHaveText('大堂自助评价终端');
+  expect(await partsFetched(page)).toEqual(['split_settings']);
+  await page.getByTestId('kiosk-setup-link').click();
+  await expect(page.locator('#kiosk-setup-h')).toBeVisible();
+  await expect(page.getByTestId('kiosk-start')).toBeEnabled();
+  expect(await partsFetched(page)).toEqual(['split_settings', 'split_kiosk_setup']);
 });
 
 test('a lazily loaded page is gone once left: the shell it came in listens for no more keys', async ({ page }) => {

@@ -32,7 +32,8 @@ pub use quick::QuickDemand;
 
 use board::{Board, TouchDrag};
 use detail::DetailDialog;
-use form::{kind_key, kind_of, DemandForm};
+pub(crate) use form::DemandForm;
+use form::{kind_key, kind_of};
 use list::ListView;
 use move_dialog::MoveDialog;
 

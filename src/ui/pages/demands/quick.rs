@@ -1,13 +1,14 @@
 //! Quick capture of a demand from anywhere in the app: a compact "+ 需求" button that opens
 //! the demand form, and the Alt+D shortcut (one dialog even if the button is mounted twice:
 //! the first listener takes the key and marks it handled). Alt+Shift+D works too, for
-//! browsers that keep Alt+D for their address bar.
+//! browsers that keep Alt+D for their address bar. The form is in the demands' part of the
+//! wasm (`crate::ui::demand_form`), fetched when the button is pointed at or first pressed.
 
 use leptos::prelude::*;
 
 use crate::ui::i18n::t2;
 
-use super::form::DemandForm;
+use crate::ui::{demand_form, preload_page, LazyPage};
 
 #[component]
 pub fn QuickDemand() -> impl IntoView {
@@ -23,9 +24,13 @@ pub fn QuickDemand() -> impl IntoView {
     view! {
         <button type="button" class="dm-quick" data-testid="quick-demand" aria-keyshortcuts="Alt+D Alt+Shift+D"
             title=t2("登记客户需求（Alt+D，或 Alt+Shift+D）", "Record a demand (Alt+D, or Alt+Shift+D)")
+            on:pointerover=|_| preload_page("/demands", "") on:focus=|_| preload_page("/demands", "")
             on:click=move |_| open.set(true)>
             {t2("+ 需求", "+ Demand")}
         </button>
-        {move || open.get().then(|| view! { <DemandForm on_close=move |_| open.set(false)/> })}
+        {move || open.get().then(|| {
+            let close = Callback::new(move |_| open.set(false));
+            view! { <LazyPage load=move || demand_form(close) quiet=true/> }
+        })}
     }
 }

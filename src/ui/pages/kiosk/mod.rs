@@ -20,6 +20,7 @@ use crate::domain::staff::Staff;
 use crate::ui::boot::set_device_user;
 use crate::ui::i18n::{initial_lang, show_lang, t2};
 use crate::ui::state::{app, store};
+use crate::ui::{kiosk_setup, LazyPage};
 
 pub use device::{kiosk_path, locked_path, waiting_count, KioskDevice, KIOSK_DOC};
 pub use guard::LockGuard;
@@ -126,8 +127,10 @@ pub fn KioskPage() -> impl IntoView {
                         "本设备尚未处于自助模式。设置后点击“在本设备启动自助模式”。",
                         "This device is not in kiosk mode. Set it up, then press “Start kiosk mode on this device”.",
                     )}</p>
-                    <KioskSetup survey=wanted.get_untracked()
-                        on_started=Callback::new(move |d| device.set(Some(Some(d))))/>
+                    {
+                        let started = Callback::new(move |d| device.set(Some(Some(d))));
+                        view! { <LazyPage load=move || kiosk_setup(wanted.get_untracked(), started)/> }
+                    }
                 </div>
             }.into_any(),
         }}

@@ -99,9 +99,25 @@ pub fn SettingsPage() -> impl IntoView {
         <staff::StaffSection/>
         <calendar::CalendarSection/>
         <crate::ui::pages::sync_settings::SyncSettingsSection/>
-        <crate::ui::pages::kiosk::KioskSetup/>
+        <KioskLink/>
         <storage::StorageSection/>
         <backup::BackupSection/>
+    }
+}
+
+/// The lobby kiosk: its setup is a page of its own (/kiosk/setup, in a part of the wasm of its
+/// own), where a device not in kiosk mode is set up and started.
+#[component]
+fn KioskLink() -> impl IntoView {
+    view! {
+        <section class="panel" id="kiosk" aria-labelledby="kiosk-h">
+            <h2 id="kiosk-h">{t2("大堂自助评价终端", "Lobby kiosk")}</h2>
+            <p class="muted small">{t2(
+                "将本设备锁定为只显示一份问卷的自助终端：全屏、触控，答完自动重置；退出需员工 PIN。",
+                "Lock this device to one survey for customers in the lobby: full screen, touch, resets after each customer; leaving needs a staff PIN.",
+            )}</p>
+            <p><a href="/kiosk/setup" data-testid="kiosk-setup-link">{t2("设置并启动自助终端 →", "Set up and start the kiosk →")}</a></p>
+        </section>
     }
 }
 
