@@ -583,6 +583,29 @@ pub fn is_plausible_email(s: &str) -> bool {
 /// How far back a complaint's time of receipt may be entered, in days (a year).
 pub const INTAKE_LOOKBACK_DAYS: i64 = 366;
 
+/// The longest complainant's name and narrative taken at intake, in characters: a pasted
+/// document in the name field, or a whole file in the narrative, is a mistake to say at once.
+pub const NAME_MAX: usize = 50;
+pub const NARRATIVE_MAX: usize = 5000;
+
+/// `label` (Chinese, English) holds more than `max` characters: the limit and its length.
+fn too_long(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    text: &str,
+    max: usize,
+    label: (&str, &str),
+) {
+    let n = text.trim().chars().count();
+    if n > max {
+        errors.push(FieldError {
+            field,
+            zh: format!("{}不超过{max}字（现{n}字）", label.0),
+            en: format!("{} can be at most {max} characters ({n} now)", label.1),
+        });
+    }
+}
+
 /// Check an intake draft. An empty list means it can be saved as a received complaint.
 pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -594,6 +617,13 @@ pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
             "Enter the complainant's name",
         ));
     }
+    too_long(
+        &mut errors,
+        "complainant.name",
+        &c.name,
+        NAME_MAX,
+        ("投诉人姓名", "The complainant's name"),
+    );
     if draft.channel.is_none() {
         errors.push(field_error(
             "channel",
@@ -645,6 +675,13 @@ pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
             "Describe what the complaint is about",
         ));
     }
+    too_long(
+        &mut errors,
+        "narrative",
+        &draft.narrative,
+        NARRATIVE_MAX,
+        ("投诉事由及经过", "The narrative"),
+    );
     let linked = draft.customer_id.as_deref().is_some_and(|id| !blank(id));
     if blank(&c.phone) && blank(&c.email) && blank(&c.address) && !linked {
         errors.push(field_error(
@@ -2363,6 +2400,24 @@ mod tests {
         assert!(fields(&d).is_empty());
         d.complainant.phone = "12ab".into();
         assert_eq!(fields(&d), vec!["complainant.phone"]);
+
+        // A name or narrative too long is refused with its length; at the limit it is not.
+        let mut d = draft("2026-11-23 08:00");
+        d.complainant.name = "王".repeat(NAME_MAX);
+        d.narrative = format!(" {} ", "因".repeat(NARRATIVE_MAX));
+        assert!(fields(&d).is_empty(), "at the limits");
+        d.complainant.name.push('明');
+        d.narrative = format!(" {}果 ", "因".repeat(NARRATIVE_MAX));
+        let errs = validate_intake(&d, now);
+        assert_eq!(
+            errs.iter().map(|e| e.field).collect::<Vec<_>>(),
+            vec!["complainant.name", "narrative"]
+        );
+        assert_eq!(errs[0].zh, "投诉人姓名不超过50字（现51字）");
+        assert_eq!(
+            errs[1].en,
+            "The narrative can be at most 5000 characters (5001 now)"
+        );
 
         let errs = validate_intake(&Draft::default(), now);
         assert!(errs.iter().all(|e| !e.zh.is_empty() && !e.en.is_empty()));

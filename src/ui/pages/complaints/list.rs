@@ -265,6 +265,12 @@ pub fn ListPage() -> impl IntoView {
                 </button>
             </div>
         </form>
+        {move || filter.with(|f| matches!((f.from, f.to), (Some(a), Some(b)) if a > b)).then(|| view! {
+            <p class="err" role="alert" data-testid="range-reversed">{t2(
+                "受理日期的起始日晚于截止日，没有投诉能符合：请调换两个日期。",
+                "The “received from” date is after the “to” date, so no complaint can match: swap the two dates.",
+            )}</p>
+        })}
 
         {move || match page.get() {
             None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
