@@ -217,14 +217,38 @@ fn round_text(r: &Json, zh: bool) -> String {
     if let Some(s) = text(r, "opinion") {
         add("处理意见", "Opinion", s.to_string());
     }
-    for (key, z, e) in [
-        ("corrective_actions", "整改措施", "Corrective actions"),
-        ("approvals", "审批", "Approvals"),
-    ] {
-        let k = r.get(key).and_then(Json::as_array).map_or(0, Vec::len);
-        if k > 0 {
-            add(z, e, count(k, zh));
-        }
+    let k = r
+        .get("corrective_actions")
+        .and_then(Json::as_array)
+        .map_or(0, Vec::len);
+    if k > 0 {
+        add("整改措施", "Corrective actions", count(k, zh));
+    }
+    // Each approver's decision by name: an approval and a send-back of the same opinion, made
+    // on two devices, differ here (as a count they read the same).
+    let approvals: Vec<String> = r
+        .get("approvals")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let who = a.get("by").and_then(|b| text(b, "name")).unwrap_or("?");
+            let sent_back = text(a, "decision") == Some("rejected");
+            let what = match (zh, sent_back) {
+                (true, false) => "同意",
+                (true, true) => "退回",
+                (false, false) => "approved",
+                (false, true) => "sent back",
+            };
+            format!("{who} {what}")
+        })
+        .collect();
+    if !approvals.is_empty() {
+        add(
+            "审批",
+            "Approvals",
+            approvals.join(if zh { "、" } else { ", " }),
+        );
     }
     if let Some(s) = r.get("response").and_then(|x| text(x, "content")) {
         add("反馈内容", "Response", s.to_string());
@@ -511,6 +535,20 @@ mod tests {
         up[0]["escalated_to"] = json!("运营管理部、分管领导");
         let r = value_text(co, "rounds", Some(&up), false);
         assert!(r.contains("Reported to: 运营管理部、分管领导"), "{r}");
+        // An approval on one device and a send-back on another read apart, by name.
+        let approval = |name: &str, decision: &str| {
+            json!({"by": {"id": "staff:x", "name": name},
+            "role": "supervisor", "at": "2026-12-04T10:00:00", "decision": decision, "comment": "", "submission": 1})
+        };
+        let mut approved = rounds.clone();
+        approved[0]["approvals"] =
+            json!([approval("李强", "approved"), approval("王经理", "approved")]);
+        let mut sent_back = rounds.clone();
+        sent_back[0]["approvals"] = json!([approval("李强", "rejected")]);
+        assert!(value_text(co, "rounds", Some(&approved), true)
+            .ends_with("审批：李强 同意、王经理 同意"));
+        assert!(value_text(co, "rounds", Some(&sent_back), false)
+            .ends_with("Approvals: 李强 sent back"));
         let who = json!({"name": "周杰", "phone": "13700001111", "email": "", "address": ""});
         assert_eq!(
             value_text(co, "complainant", Some(&who), true),
