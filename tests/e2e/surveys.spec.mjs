@@ -689,7 +689,8 @@ test('员工代填: staff answer for a customer from the survey list, naming who
   const key = await newDefaultSurvey(page);
   await open(page, '/surveys');
   await page.getByTestId('survey-fill').click();
-  await expect(page).toHaveURL(new RegExp(`/surveys/${key}/results\\?fill=1$`));
+  // `fill=1` opens the dialog, once: the address keeps no trace of it.
+  await expect(page).toHaveURL(new RegExp(`/surveys/${key}/results$`));
   const dialog = page.getByTestId('fill-dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog.locator('h2')).toHaveText('员工代填（电话或当面）');
@@ -726,4 +727,20 @@ test('员工代填: staff answer for a customer from the survey list, naming who
   await expect(page.getByTestId('res-n')).toHaveText('2');
   await page.locator('#rs-channel').selectOption('kiosk');
   await expect(page.getByTestId('res-n')).toHaveText('0');
+  // The filters are in the address: a reload (or a copied link) keeps them; back to all, gone.
+  await page.locator('#rs-staff').selectOption({ label: '李强' });
+  await expect(page).toHaveURL(/[?&]channel=kiosk/);
+  await expect(page).toHaveURL(/[?&]staff=staff/);
+  await expect(page).not.toHaveURL(/fill=/);
+  await page.reload();
+  // The 代填 link's `fill=1` opened the dialog once: not again on a reload.
+  await expect(page.locator('#rs-channel')).toHaveValue('kiosk');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.locator('#rs-staff').locator('option:checked')).toHaveText('李强');
+  await expect(page.getByTestId('res-n')).toHaveText('0');
+  await page.locator('#rs-channel').selectOption('');
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  await page.locator('#rs-staff').selectOption('');
+  await expect(page.getByTestId('res-n')).toHaveText('2');
+  await expect(page).not.toHaveURL(/channel=|staff=/);
 });

@@ -127,7 +127,7 @@ pub fn ResultsPage() -> impl IntoView {
             .get("version")
             .and_then(|v| v.parse::<u32>().ok())
     });
-    let version: RwSignal<Option<u32>> = RwSignal::new(None);
+    let version: RwSignal<Option<u32>> = RwSignal::new(version_param.get_untracked());
     Effect::new(move |_| version.set(version_param.get()));
     let f = Filters {
         channel: RwSignal::new(String::new()),
@@ -137,6 +137,57 @@ pub fn ResultsPage() -> impl IntoView {
         to: RwSignal::new(String::new()),
         partial: RwSignal::new(false),
     };
+    // The filters in the address (`?channel=…&from=…&partial=1`, with the version chosen): a
+    // reload, the back button or a copied link keeps them.
+    let keyed = [
+        ("channel", f.channel),
+        ("stage", f.stage),
+        ("staff", f.staff),
+        ("from", f.from),
+        ("to", f.to),
+    ];
+    query.with_untracked(|q| {
+        for (k, s) in keyed {
+            s.set(q.get(k).unwrap_or_default());
+        }
+        f.partial.set(q.get_str("partial") == Some("1"));
+    });
+    let navigate = leptos_router::hooks::use_navigate();
+    let pathname = leptos_router::hooks::use_location().pathname;
+    Effect::new(move |_| {
+        let mut q = query.get_untracked();
+        // `fill` and `customer` open the 代填 dialog once (read above): a reload or a copied
+        // link must not open it again.
+        q.remove("fill");
+        q.remove("customer");
+        for (k, s) in keyed {
+            q.remove(k);
+            let v = s.get();
+            if !v.is_empty() {
+                q.replace(k, v);
+            }
+        }
+        q.remove("partial");
+        if f.partial.get() {
+            q.replace("partial", "1".into());
+        }
+        q.remove("version");
+        if let Some(v) = version.get() {
+            q.replace("version", v.to_string());
+        }
+        let search = q.to_query_string();
+        if query.with_untracked(|now| now.to_query_string()) != search {
+            let to = format!("{}{search}", pathname.get_untracked());
+            navigate(
+                &to,
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
     // The trend's granularity as the user chose it; None: the one that suits the range.
     let bucket = RwSignal::new(None::<Bucket>);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -354,7 +405,7 @@ pub fn ResultsPage() -> impl IntoView {
                                 <select id="rs-channel" bind:value=f.channel>
                                     <option value="">{t2("全部", "All")}</option>
                                     {Channel::ALL.into_iter().map(|c| view! {
-                                        <option value=channel_key(c)>{move || c.label(zh())}</option>
+                                        <option value=channel_key(c) selected=move || f.channel.get() == channel_key(c)>{move || c.label(zh())}</option>
                                     }).collect_view()}
                                 </select>
                             </div>
@@ -362,8 +413,11 @@ pub fn ResultsPage() -> impl IntoView {
                                 <label for="rs-stage">{t2("旅程阶段", "Stage")}</label>
                                 <select id="rs-stage" bind:value=f.stage>
                                     <option value="">{t2("全部", "All")}</option>
-                                    {move || lookups.get().map(|(_, j)| j.stages.into_iter().map(|s| view! {
-                                        <option value=s.id.clone()>{s.name.get(zh()).to_string()}</option>
+                                    // `selected`: a stage or staff member from the address is
+                                    // chosen once the options are read.
+                                    {move || lookups.get().map(|(_, j)| j.stages.into_iter().map(|s| {
+                                        let key = s.id.clone();
+                                        view! { <option value=s.id.clone() selected=move || f.stage.with(|v| *v == key)>{s.name.get(zh()).to_string()}</option> }
                                     }).collect_view())}
                                 </select>
                             </div>
@@ -371,8 +425,9 @@ pub fn ResultsPage() -> impl IntoView {
                                 <label for="rs-staff">{t2("员工", "Staff")}</label>
                                 <select id="rs-staff" bind:value=f.staff>
                                     <option value="">{t2("全部", "All")}</option>
-                                    {move || lookups.get().map(|(staff, _)| staff.into_iter().map(|s| view! {
-                                        <option value=s.id.clone()>{s.name.clone()}</option>
+                                    {move || lookups.get().map(|(staff, _)| staff.into_iter().map(|s| {
+                                        let key = s.id.clone();
+                                        view! { <option value=s.id.clone() selected=move || f.staff.with(|v| *v == key)>{s.name.clone()}</option> }
                                     }).collect_view())}
                                 </select>
                             </div>
