@@ -600,7 +600,7 @@ fn too_long(
     if n > max {
         errors.push(FieldError {
             field,
-            zh: format!("{}不超过{max}字（现{n}字）", label.0),
+            zh: format!("{}不能超过 {max} 个字（现为 {n} 个字）", label.0),
             en: format!("{} can be at most {max} characters ({n} now)", label.1),
         });
     }
@@ -2413,7 +2413,7 @@ mod tests {
             errs.iter().map(|e| e.field).collect::<Vec<_>>(),
             vec!["complainant.name", "narrative"]
         );
-        assert_eq!(errs[0].zh, "投诉人姓名不超过50字（现51字）");
+        assert_eq!(errs[0].zh, "投诉人姓名不能超过 50 个字（现为 51 个字）");
         assert_eq!(
             errs[1].en,
             "The narrative can be at most 5000 characters (5001 now)"

@@ -233,12 +233,12 @@ fn round_text(r: &Json, zh: bool) -> String {
         .flatten()
         .map(|a| {
             let who = a.get("by").and_then(|b| text(b, "name")).unwrap_or("?");
-            let sent_back = text(a, "decision") == Some("rejected");
-            let what = match (zh, sent_back) {
-                (true, false) => "同意",
-                (true, true) => "退回",
-                (false, false) => "approved",
-                (false, true) => "sent back",
+            let what = match (text(a, "decision"), zh) {
+                (Some("approved"), true) => "同意",
+                (Some("rejected"), true) => "退回",
+                (Some("approved"), false) => "approved",
+                (Some("rejected"), false) => "sent back",
+                _ => "?",
             };
             format!("{who} {what}")
         })

@@ -149,6 +149,15 @@ where
                         page.set_value(Some(view));
                         state.set(Loading::Ready);
                     }
+                    // A dialog's part (quiet) is said in a notice: the page behind it is not
+                    // replaced by a message, nor reloaded under what its user is typing.
+                    Err(_) if quiet => {
+                        state.set(Loading::Failed);
+                        state::app().warn(state::app().lang.get_untracked().s(
+                            "未能载入该表单：请检查网络后重试；若刚更新了版本，请先保存并刷新页面。",
+                            "The form could not be loaded: check the network and try again; if the app was just updated, save your work and reload the page.",
+                        ));
+                    }
                     // Only while the user is still at this page's address: a load that ends
                     // after they moved on must not reload the page they are on now.
                     Err(_)
@@ -165,7 +174,7 @@ where
     fetch();
     move || {
         match state.get() {
-        Loading::Pending if quiet => ().into_any(),
+        Loading::Pending | Loading::Failed if quiet => ().into_any(),
         Loading::Pending => view! {
             <div class="page-loading" role="status">
                 <div class="spinner" aria-hidden="true"></div>

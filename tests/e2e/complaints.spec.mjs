@@ -87,11 +87,11 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.locator('#c-phone').fill('13812345678');
   // A name pasted by mistake, or a narrative over 5,000 characters, is refused with its length.
   await page.locator('#c-name').fill('赵'.repeat(51));
-  await expect(page.locator('#c-name-err')).toHaveText('投诉人姓名不超过50字（现51字）');
+  await expect(page.locator('#c-name-err')).toHaveText('投诉人姓名不能超过 50 个字（现为 51 个字）');
   await page.locator('#c-name').fill('赵女士');
   await expect(page.locator('#c-name-err')).toHaveText('');
   await page.locator('#c-narrative').fill('因'.repeat(5001));
-  await expect(page.locator('#c-narrative-err')).toHaveText('投诉事由及经过不超过5000字（现5001字）');
+  await expect(page.locator('#c-narrative-err')).toHaveText('投诉事由及经过不能超过 5000 个字（现为 5001 个字）');
   await page.locator('#c-narrative').fill('在营业厅办理业务排队超过一小时，无人引导。');
   await page.locator('#c-event-place').fill('营业厅一楼');
   await page.locator('#c-category').selectOption('service_attitude');
@@ -463,7 +463,7 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   // A range whose start is after its end says so, not only that nothing matches.
   const earlier = hoursAgo(20 * 24).slice(0, 10);
   await page.locator('#l-to').fill(earlier);
-  await expect(page.getByTestId('range-reversed')).toHaveText('受理日期的起始日晚于截止日，没有投诉能符合：请调换两个日期。');
+  await expect(page.getByTestId('range-reversed')).toHaveText('受理日期的起始日期晚于截止日期，不会有符合条件的投诉，请对调两个日期。');
   await expect(page.getByTestId('no-complaints')).toBeVisible();
   await page.locator('#l-from').fill(earlier);
   await page.locator('#l-to').fill(today);

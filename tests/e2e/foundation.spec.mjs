@@ -585,6 +585,7 @@ test('the quick demand form and the kiosk setup are parts of their own, fetched 
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('demand-form')).toHaveCount(0);
   // Alt+D on a page opened afresh, with nothing pointed at: the form opens once its part is in.
+  await page.mouse.move(0, 0);
   await open(page, '/complaints');
   await expect(page.locator('h1')).toHaveText('投诉');
   await page.keyboard.press('Alt+d');
@@ -593,6 +594,7 @@ test('the quick demand form and the kiosk setup are parts of their own, fetched 
   expect(await partsFetched(page)).toEqual(['split_complaints', 'split_demands']);
   await page.keyboard.press('Escape');
   // The settings page links to the kiosk's setup, which alone fetches the setup's part.
+  await page.mouse.move(0, 0);
   await open(page, '/settings');
   await expect(page.locator('#kiosk-h')).toHaveText('大堂自助评价终端');
   expect(await partsFetched(page)).toEqual(['split_settings']);

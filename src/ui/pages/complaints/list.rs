@@ -267,7 +267,7 @@ pub fn ListPage() -> impl IntoView {
         </form>
         {move || filter.with(|f| matches!((f.from, f.to), (Some(a), Some(b)) if a > b)).then(|| view! {
             <p class="err" role="alert" data-testid="range-reversed">{t2(
-                "受理日期的起始日晚于截止日，没有投诉能符合：请调换两个日期。",
+                "受理日期的起始日期晚于截止日期，不会有符合条件的投诉，请对调两个日期。",
                 "The “received from” date is after the “to” date, so no complaint can match: swap the two dates.",
             )}</p>
         })}
