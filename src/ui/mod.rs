@@ -300,19 +300,52 @@ type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, Str
 /// kiosk in use never shows it, and in the main part it weighed on every page. (The settings
 /// page links to it: in the settings' part, its code cut into pieces shared with other areas
 /// made that page 6 KB larger than before, over the 700 KB budget.)
+#[cfg(feature = "split")]
 #[wasm_split(kiosk_setup, fallible)]
 pub(crate) fn kiosk_setup(
     survey: String,
     on_started: Callback<kiosk::KioskDevice>,
 ) -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <kiosk::KioskSetup survey on_started/> }.into_any())
+    Ok(kiosk_setup_view(survey, on_started))
+}
+
+/// Without the split (the in-browser tests' build, whose wasm would not start with a part's
+/// loader in it), the same at hand.
+#[cfg(not(feature = "split"))]
+pub(crate) async fn kiosk_setup(
+    survey: String,
+    on_started: Callback<kiosk::KioskDevice>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(kiosk_setup_view(survey, on_started))
+}
+
+fn kiosk_setup_view(survey: String, on_started: Callback<kiosk::KioskDevice>) -> AnyView {
+    view! { <kiosk::KioskSetup survey on_started/> }.into_any()
 }
 
 /// The quick capture's demand form (the header's "+ 需求" on every staff page, and Alt+D), in
 /// the demands' part: fetched when first opened (or pointed at), not with every page.
+#[cfg(feature = "split")]
 #[wasm_split(demands, fallible)]
 pub(crate) fn demand_form(on_close: Callback<()>) -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <pages::demands::DemandForm on_close/> }.into_any())
+    Ok(demand_form_view(on_close))
+}
+
+/// Without the split, the form at hand (as [`kiosk_setup`]).
+#[cfg(not(feature = "split"))]
+pub(crate) async fn demand_form(on_close: Callback<()>) -> Result<AnyView, SplitLoaderError> {
+    Ok(demand_form_view(on_close))
+}
+
+fn demand_form_view(on_close: Callback<()>) -> AnyView {
+    view! { <pages::demands::DemandForm on_close/> }.into_any()
+}
+
+/// Starts fetching the demands' part (the quick form's), as a link to /demands pointed at
+/// does; nothing without the split.
+pub(crate) fn preload_demand_form() {
+    #[cfg(feature = "split")]
+    preload_page("/demands", "");
 }
 
 #[wasm_split(complaints, fallible)]
@@ -382,7 +415,7 @@ const PRELOAD_RETRY_AFTER_MS: f64 = 15_000.0;
 /// whose preload failed less than [`PRELOAD_RETRY_AFTER_MS`] ago), or once a newer build has
 /// taken over (this build's parts are gone from its cache). A failure is left to the page
 /// itself, which reports it and offers a retry when opened.
-pub(crate) fn preload_page(path: &str, search: &str) {
+fn preload_page(path: &str, search: &str) {
     let Some(area) = area_of(path) else {
         return;
     };

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::i18n::t2;
 
-use crate::ui::{demand_form, preload_page, LazyPage};
+use crate::ui::{demand_form, preload_demand_form, LazyPage};
 
 #[component]
 pub fn QuickDemand() -> impl IntoView {
@@ -24,7 +24,7 @@ pub fn QuickDemand() -> impl IntoView {
     view! {
         <button type="button" class="dm-quick" data-testid="quick-demand" aria-keyshortcuts="Alt+D Alt+Shift+D"
             title=t2("登记客户需求（Alt+D，或 Alt+Shift+D）", "Record a demand (Alt+D, or Alt+Shift+D)")
-            on:pointerover=|_| preload_page("/demands", "") on:focus=|_| preload_page("/demands", "")
+            on:pointerover=|_| preload_demand_form() on:focus=|_| preload_demand_form()
             on:click=move |_| open.set(true)>
             {t2("+ 需求", "+ Demand")}
         </button>
