@@ -635,6 +635,18 @@ test('a demand dialog holds the keyboard focus and gives it back to its opener o
   await expect(opener).toBeFocused();
   await expect(page.locator('main')).not.toHaveAttribute('inert', '');
 
+  // Opened by a double click (its second click lands on the dimmed page around the dialog),
+  // or a click on that dimmed page: the typing still goes into the form.
+  await page.getByTestId('quick-demand').dblclick();
+  await expect(dlg.locator('#dm-desc')).toBeFocused();
+  await page.locator('.dm-overlay').click({ position: { x: 5, y: 5 } });
+  await expect(dlg.locator('#dm-desc')).toBeFocused();
+  await page.keyboard.type('周末');
+  await expect(dlg.locator('#dm-desc')).toHaveValue('周末');
+  await dlg.locator('#dm-desc').fill('');
+  await page.keyboard.press('Escape');
+  await expect(dlg).toHaveCount(0);
+
   // Opened by its button and cancelled: back on the button.
   await page.getByTestId('quick-demand').click();
   await expect(dlg.locator('#dm-desc')).toBeFocused();

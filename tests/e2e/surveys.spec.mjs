@@ -729,13 +729,20 @@ test('员工代填: staff answer for a customer from the survey list, naming who
   await expect(page.getByTestId('res-n')).toHaveText('0');
   // The filters are in the address: a reload (or a copied link) keeps them; back to all, gone.
   await page.locator('#rs-staff').selectOption({ label: '李强' });
+  await page.locator('#rs-partial').check();
+  await expect(page).toHaveURL(/[?&]partial=1/);
   await expect(page).toHaveURL(/[?&]channel=kiosk/);
   await expect(page).toHaveURL(/[?&]staff=staff/);
   await expect(page).not.toHaveURL(/fill=/);
+  const address = page.url();
   await page.reload();
   // The 代填 link's `fill=1` opened the dialog once: not again on a reload.
   await expect(page.locator('#rs-channel')).toHaveValue('kiosk');
   await expect(dialog).toHaveCount(0);
+  // The same filters read the same: the address is not rewritten by a reload.
+  await expect(page.getByTestId('res-n')).toHaveText('0');
+  await expect(page.locator('#rs-partial')).toBeChecked();
+  expect(page.url()).toBe(address);
   await expect(page.locator('#rs-staff').locator('option:checked')).toHaveText('李强');
   await expect(page.getByTestId('res-n')).toHaveText('0');
   await page.locator('#rs-channel').selectOption('');

@@ -144,7 +144,13 @@ pub fn Modal(
     let heading = format!("{id}-h");
     let heading_ref = heading.clone();
     view! {
-        <div class="dm-overlay">
+        // A press on the dimmed page around the dialog (a double click on the button that
+        // opened it lands there too) leaves the focus in the dialog.
+        <div class="dm-overlay" on:mousedown=|ev| {
+            if ev.target() == ev.current_target() {
+                ev.prevent_default();
+            }
+        }>
             <div class="dm-dialog" role="dialog" aria-modal="true" aria-labelledby=heading_ref
                 data-testid=id node_ref=node>
                 <div class="spread dm-dialog-head">

@@ -155,28 +155,40 @@ pub fn ResultsPage() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let pathname = leptos_router::hooks::use_location().pathname;
     Effect::new(move |_| {
-        let mut q = query.get_untracked();
+        // The address's own parameters (`response`) first, as they came; then the filters in
+        // one order, so the same filters always read the same (a copied link is not rewritten).
         // `fill` and `customer` open the 代填 dialog once (read above): a reload or a copied
         // link must not open it again.
-        q.remove("fill");
-        q.remove("customer");
+        const OURS: [&str; 9] = [
+            "channel", "stage", "staff", "from", "to", "partial", "version", "fill", "customer",
+        ];
+        let now: Vec<(String, String)> = query.with_untracked(|q| {
+            q.latest_values()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        });
+        let mut want: Vec<(String, String)> = now
+            .iter()
+            .filter(|(k, _)| !OURS.contains(&k.as_str()))
+            .cloned()
+            .collect();
         for (k, s) in keyed {
-            q.remove(k);
             let v = s.get();
             if !v.is_empty() {
-                q.replace(k, v);
+                want.push((k.to_string(), v));
             }
         }
-        q.remove("partial");
         if f.partial.get() {
-            q.replace("partial", "1".into());
+            want.push(("partial".into(), "1".into()));
         }
-        q.remove("version");
         if let Some(v) = version.get() {
-            q.replace("version", v.to_string());
+            want.push(("version".into(), v.to_string()));
         }
-        let search = q.to_query_string();
-        if query.with_untracked(|now| now.to_query_string()) != search {
+        if want != now {
+            let search = want
+                .into_iter()
+                .collect::<leptos_router::params::ParamsMap>()
+                .to_query_string();
             let to = format!("{}{search}", pathname.get_untracked());
             navigate(
                 &to,
