@@ -9,7 +9,9 @@ use kefu::domain::staff::{Actor, Role};
 use kefu::store::idb_store::IdbStore;
 use kefu::store::{typed, DocStore, Schema};
 use kefu::ui::pages::complaints::model::ListFilter;
-use kefu::ui::pages::complaints::repo::{list_page, ListResult, PAGE_SIZE, SCAN_BOUND};
+use kefu::ui::pages::complaints::repo::{
+    all_matching_up_to, list_page, ListResult, PAGE_SIZE, SCAN_BOUND,
+};
 use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen_test::*;
 
@@ -207,4 +209,29 @@ async fn a_search_over_exactly_the_bound_says_it_reached_the_end() {
     assert_eq!(pages[0].1.total, Some(u64::from(n) + 1));
     assert_eq!(pages[1].0, [0]);
     IdbStore::delete_database(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_export_of_exactly_its_cap_is_not_cut() {
+    // 300 cases; the newest 50 match: the list's first page holds them all and, as the index
+    // goes on, offers a next page, which holds none. An export capped at 50 is whole; capped
+    // at 49, cut; and with one more match further on, 50 is cut.
+    let cases: Vec<Complaint> = (0..300).map(|i| case_saying(i, i >= 250)).collect();
+    let (name, s) = fresh(&cases).await;
+    let f = forced_search();
+    let (cal, now) = (WorkingCalendar::china_official(), t0() + Duration::days(1));
+    let pages = all_pages(&s, &f).await;
+    assert!(pages[0].1.next.is_some(), "the list offers a next page");
+    let (all, cut) = all_matching_up_to(&s, &f, &cal, now, 50).await.unwrap();
+    assert_eq!((all.len(), cut), (50, false));
+    let (all, cut) = all_matching_up_to(&s, &f, &cal, now, 49).await.unwrap();
+    assert_eq!((all.len(), cut), (49, true));
+    let mut more = cases;
+    more[3] = case_saying(3, true);
+    let (name2, s2) = fresh(&more).await;
+    let (all, cut) = all_matching_up_to(&s2, &f, &cal, now, 50).await.unwrap();
+    assert_eq!((all.len(), cut), (50, true));
+    for n in [name, name2] {
+        IdbStore::delete_database(&n).await.unwrap();
+    }
 }

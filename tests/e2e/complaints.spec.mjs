@@ -465,6 +465,7 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   await page.locator('#l-to').fill(earlier);
   await expect(page.getByTestId('range-reversed')).toHaveText('受理日期的起始日期晚于截止日期，不会有符合条件的投诉，请对调两个日期。');
   await expect(page.getByTestId('no-complaints')).toBeVisible();
+  await expect(page.getByTestId('export-csv')).toBeDisabled();
   await page.locator('#l-from').fill(earlier);
   await page.locator('#l-to').fill(today);
   await expect(page.getByTestId('range-reversed')).toHaveCount(0);
@@ -479,6 +480,61 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('孙女士');
   await expect(page.locator('#l-due')).toHaveValue('overdue');
+});
+
+test('经手人: my cases, a colleague\'s, from the dashboard; signed out, "me" says why it finds none', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '钱先生', phone: '13900005678', narrative: '佣金收费标准不透明', category: 'fees' });
+  const hers = page.url();
+  await switchTo(page, '李强', '/complaints');
+  await fileComplaint(page, { name: '孙女士', phone: '13700001111', narrative: '柜员态度冷淡', category: 'service_attitude' });
+  await open(page, '/complaints');
+  const rows = page.getByTestId('complaint-row');
+  await expect(rows).toHaveCount(2);
+  // His own: the one he took in.
+  await page.locator('#l-by').selectOption('me');
+  await expect(page).toHaveURL(/by=me/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('孙女士');
+  // A colleague's, chosen by name: the address holds her id.
+  await page.locator('#l-by').selectOption({ label: '张敏' });
+  await expect(page).toHaveURL(/by=staff/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('钱先生');
+  // A step he takes on her case makes it his too (and stays hers).
+  await open(page, hers);
+  await act(page, 'start_investigation');
+  await open(page, '/complaints?by=me');
+  await expect(rows).toHaveCount(2);
+  await page.locator('#l-by').selectOption({ label: '张敏' });
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('钱先生');
+  // Back to "me": the choice follows the address.
+  await page.goBack();
+  await expect(page.locator('#l-by')).toHaveValue('me');
+  await expect(rows).toHaveCount(2);
+  await open(page, '/');
+  await page.getByTestId('dash-mine').click();
+  await expect(page).toHaveURL(/\/complaints\?status=open&by=me$/);
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator('#l-by')).toHaveValue('me');
+  await page.locator('#l-by').selectOption({ label: '王经理' });
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  // Someone the staff list does not hold (a link from another branch's device): named so.
+  await open(page, '/complaints?by=staff%3A01NOBODY');
+  await expect(page.locator('#l-by option:checked')).toHaveText('（未知员工）');
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  // Signed out, "me" is nobody: said, and nothing to export.
+  await open(page, '/settings');
+  await page.getByRole('button', { name: '退出', exact: true }).click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await open(page, '/complaints?by=me');
+  await expect(page.getByTestId('mine-signed-out')).toContainText('本设备当前无人登录');
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  await expect(page.getByTestId('export-csv')).toBeDisabled();
+  await open(page, '/');
+  await expect(page.getByTestId('dash-mine')).toHaveCount(0);
 });
 
 test('without a signed-in staff member the pages say how to sign in', async ({ page }) => {

@@ -273,7 +273,12 @@ pub fn Dashboard() -> impl IntoView {
                 </ol>
             </section>
         </Show>
-        <h2>{t2("投诉", "Complaints")}</h2>
+        <div class="spread">
+            <h2>{t2("投诉", "Complaints")}</h2>
+            <Show when=signed_in>
+                <A href="/complaints?status=open&by=me" attr:data-testid="dash-mine">{t2("我经手的未闭环投诉 →", "Open cases I worked on →")}</A>
+            </Show>
+        </div>
         <div class="cards" data-testid="dashboard-complaints">
             <A href="/complaints?status=open" attr:class="card" attr:data-testid="dash-open">
                 <div class="n">{figure(|a| a.complaints.open)}</div>

@@ -51,7 +51,27 @@ pub fn ListPage() -> impl IntoView {
     let navigate = StoredValue::new_local(use_navigate());
     let filter = Memo::new(move |_| {
         let q = query.get();
-        ListFilter::from_query(|k| q.get(k))
+        let mut f = ListFilter::from_query(|k| q.get(k));
+        // Only `by=me` follows who is signed in (a sign-in elsewhere leaves other lists be).
+        if f.by == "me" {
+            f.me = state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
+        }
+        f
+    });
+    // Everyone who may have worked on a case, for the 经手人 filter: the active staff first,
+    // then those no longer active (their cases stay theirs).
+    let people = Res::new(move || {
+        state.changes.track();
+        let s = store();
+        async move {
+            let (mut all, _) = crate::ui::data::all_of::<crate::domain::staff::Staff>(&s)
+                .await
+                .unwrap_or_default();
+            crate::domain::sort::sort_by(&mut all, |a, b| {
+                (!a.active, &a.name).cmp(&(!b.active, &b.name))
+            });
+            all
+        }
     });
     // Cursors of the pages before the current one (for "previous") and of the current one,
     // each with how many index rows were read before it (for "searched N of M").
@@ -72,6 +92,10 @@ pub fn ListPage() -> impl IntoView {
         let s = store();
         async move {
             let now = super::model::now_s();
+            // "Me" with nobody signed in: nothing can match, so nothing is read.
+            if !f.by.is_empty() && f.by_id().is_none() {
+                return Ok((Default::default(), now));
+            }
             list_page(&s, &f, &cal, now, after).await.map(|r| (r, now))
         }
     });
@@ -148,7 +172,9 @@ pub fn ListPage() -> impl IntoView {
     };
 
     let opt = move |value: String, label: Signal<String>, selected: Signal<bool>| {
-        view! { <option value=value selected=move || selected.get()>{move || label.get()}</option> }
+        // The property, not the attribute: an option once picked by hand ignores its attribute,
+        // and the address (back, forward, a link) must still choose it.
+        view! { <option value=value prop:selected=move || selected.get()>{move || label.get()}</option> }
     };
 
     view! {
@@ -239,6 +265,26 @@ pub fn ListPage() -> impl IntoView {
                         on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.staff = v.trim().to_string()); }/>
                 </div>
                 <div class="field">
+                    <label for="l-by">{t2("经手人", "Worked on by")}</label>
+                    <select id="l-by" on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.by = v.clone()); }>
+                        {opt("".into(), Signal::derive(move || lang.get().t("全部", "Anyone").into()), Signal::derive(move || filter.get().by.is_empty()))}
+                        {opt("me".into(), Signal::derive(move || lang.get().t("我经手的", "Me").into()), Signal::derive(move || filter.get().by == "me"))}
+                        {move || {
+                            let by = filter.get().by;
+                            let list = people.get();
+                            // An id in the address that no staff record has is still shown as chosen.
+                            let unknown = list.as_ref().is_some_and(|l| !by.is_empty() && by != "me" && !l.iter().any(|p| p.id == by));
+                            let list = list.unwrap_or_default();
+                            list.into_iter().map(|p| {
+                                let (id, name, active) = (p.id, p.name, p.active);
+                                let chosen = id.clone();
+                                let label = Signal::derive(move || if active { name.clone() } else { lang.get().s(format!("{name}（已停用）"), format!("{name} (inactive)")) });
+                                opt(id, label, Signal::derive(move || filter.get().by == chosen))
+                            }).chain(unknown.then(|| opt(by, Signal::derive(move || lang.get().t("（未知员工）", "(unknown staff)").into()), Signal::derive(|| true)))).collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="field">
                     <label for="l-from">{t2("受理日期自", "Received from")}</label>
                     <input id="l-from" type="date" prop:value=move || filter.get().from.map(|d| d.to_string()).unwrap_or_default()
                         on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.from = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()); }/>
@@ -260,11 +306,18 @@ pub fn ListPage() -> impl IntoView {
             </div>
             <div class="actions">
                 <A href="/complaints" attr:data-testid="clear-filters">{t2("清除筛选", "Clear filters")}</A>
-                <button type="button" on:click=export disabled=exporting data-testid="export-csv">
+                <button type="button" on:click=export data-testid="export-csv"
+                    disabled=move || exporting.get() || filter.with(|f| matches!((f.from, f.to), (Some(a), Some(b)) if a > b) || (f.by == "me" && f.me.is_none()))>
                     {move || if exporting.get() { lang.get().t("正在导出…", "Exporting…") } else { lang.get().t("导出 CSV", "Export CSV") }}
                 </button>
             </div>
         </form>
+        {move || filter.with(|f| f.by == "me" && f.me.is_none()).then(|| view! {
+            <p class="err" role="alert" data-testid="mine-signed-out">
+                {t2("本设备当前无人登录，无法确定“我经手的”投诉：", "Nobody is signed in on this device, so “Me” finds no cases: ")}
+                <A href="/settings#device">{t2("在设置中用本人 PIN 登录", "sign in with your PIN in Settings")}</A>
+            </p>
+        })}
         {move || filter.with(|f| matches!((f.from, f.to), (Some(a), Some(b)) if a > b)).then(|| view! {
             <p class="err" role="alert" data-testid="range-reversed">{t2(
                 "受理日期的起始日期晚于截止日期，不会有符合条件的投诉，请对调两个日期。",

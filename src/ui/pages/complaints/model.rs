@@ -214,6 +214,12 @@ pub struct ListFilter {
     pub severity: Option<u8>,
     pub department: String,
     pub staff: String,
+    /// Cases a staff member has worked on (经手): any step in the case's history is theirs.
+    /// A staff id, or `me` for whoever is signed in ([`ListFilter::me`]).
+    pub by: String,
+    /// The signed-in staff member's id, which `by=me` stands for (not in the query string: a
+    /// copied "my cases" link is its reader's own cases).
+    pub me: Option<String>,
     pub due: DueFilter,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -250,6 +256,8 @@ impl ListFilter {
             severity: g("severity").parse().ok().filter(|n| (1..=5).contains(n)),
             department: g("department").trim().to_string(),
             staff: g("staff").trim().to_string(),
+            by: g("by").trim().to_string(),
+            me: None,
             due,
             from: date("from"),
             to: date("to"),
@@ -281,6 +289,9 @@ impl ListFilter {
         }
         if !self.staff.is_empty() {
             pairs.push(("staff", self.staff.clone()));
+        }
+        if !self.by.is_empty() {
+            pairs.push(("by", self.by.clone()));
         }
         match self.due {
             DueFilter::All => {}
@@ -327,6 +338,14 @@ impl ListFilter {
         (phone_like(q) && indexed).then_some(digits)
     }
 
+    /// The staff id whose cases `by` asks for: None for `me` with nobody signed in (no case).
+    pub fn by_id(&self) -> Option<&str> {
+        match self.by.as_str() {
+            "me" => self.me.as_deref(),
+            id => Some(id),
+        }
+    }
+
     fn approved(c: &Complaint) -> bool {
         c.approval_stage() == Some(ApprovalStage::Approved)
     }
@@ -356,6 +375,10 @@ impl ListFilter {
             && (self.department.is_empty()
                 || c.department.as_deref().map(str::trim) == Some(self.department.as_str()))
             && (self.staff.is_empty() || c.staff_involved.iter().any(|s| contains(s, &self.staff)))
+            && (self.by.is_empty()
+                || self
+                    .by_id()
+                    .is_some_and(|id| c.history.iter().any(|e| e.by.id == id)))
             && self.from.is_none_or(|d| c.received_at.date() >= d)
             && self.to.is_none_or(|d| c.received_at.date() <= d)
             && (self.q.is_empty() || search_matches(c, &self.q))

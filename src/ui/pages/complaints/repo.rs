@@ -539,16 +539,31 @@ pub async fn all_matching(
     cal: &WorkingCalendar,
     now: NaiveDateTime,
 ) -> Result<(Vec<Complaint>, bool), StoreError> {
+    all_matching_up_to(store, f, cal, now, EXPORT_MAX).await
+}
+
+/// [`all_matching`] with its cap as a parameter. Cut means a case past the cap matches: the
+/// list may offer a next page that holds none (the index goes on past the last match), so
+/// exactly `max` matches read on until one more is found or the index ends.
+pub async fn all_matching_up_to(
+    store: &AppStore,
+    f: &ListFilter,
+    cal: &WorkingCalendar,
+    now: NaiveDateTime,
+    max: usize,
+) -> Result<(Vec<Complaint>, bool), StoreError> {
     let mut all = Vec::new();
     let mut after = None;
     loop {
         let page = list_page(store, f, cal, now, after).await?;
         all.extend(page.rows);
+        if all.len() > max {
+            all.truncate(max);
+            return Ok((all, true));
+        }
         after = page.next;
-        if after.is_none() || all.len() >= EXPORT_MAX {
-            let cut = after.is_some() || all.len() > EXPORT_MAX;
-            all.truncate(EXPORT_MAX);
-            return Ok((all, cut));
+        if after.is_none() {
+            return Ok((all, false));
         }
     }
 }
