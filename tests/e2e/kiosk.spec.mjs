@@ -181,6 +181,64 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
   await expect(counts.locator('tr', { hasText: '（未填）' }).locator('td.num')).toHaveText('1');
 });
 
+test('the set-up at /kiosk/setup starts from the survey this device ran; an address naming a survey it cannot run says so', async ({ page }) => {
+  await open(page, '/settings');
+  await addStaff(page, '张敏', 'specialist', '2468');
+  const keys = [];
+  for (const title of ['开户回访', '理财讲座反馈']) {
+    await open(page, '/surveys');
+    await page.getByTestId('new-survey').click();
+    await page.locator('#sv-title-zh').fill(title);
+    await page.getByTestId('save-survey').click();
+    await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+    keys.push(page.url().split('/').pop());
+  }
+  await open(page, '/kiosk/setup');
+  await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[0]}`);
+  await expect(page.getByTestId('kiosk-asked-missing')).toHaveCount(0);
+  // Run on the second survey, then left.
+  await page.locator('#kiosk-survey').selectOption(`survey:${keys[1]}`);
+  await page.locator('#kiosk-always').check();
+  // Awake whatever today is (as startKiosk has it).
+  await page.locator('#kiosk-calendar').setChecked(false);
+  await page.getByTestId('kiosk-start').click();
+  await expect(page).toHaveURL(new RegExp(`/kiosk/${keys[1]}$`));
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.locator('h1')).toHaveText('工作台', { timeout: 20_000 });
+  // The set-up comes back with that survey chosen (it chose the first of the list).
+  await open(page, '/kiosk/setup');
+  await expect(page.locator('#kiosk-setup-h')).toBeVisible();
+  await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[1]}`);
+  await expect(page.getByTestId('kiosk-asked-missing')).toHaveCount(0);
+  // A survey named by the address is chosen; one that does not exist is said to be missing.
+  await open(page, `/kiosk/${keys[0]}`);
+  await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[0]}`);
+  await expect(page.getByTestId('kiosk-asked-missing')).toHaveCount(0);
+  // A survey that does not exist: said, and the choice is this device's survey, not the first.
+  const missing = page.getByTestId('kiosk-asked-missing');
+  await open(page, '/kiosk/01NOSUCHSURVEY000000000000');
+  await expect(missing).toHaveText('地址中的问卷不存在或已停止收集答卷，请确认下面所选的问卷。');
+  await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[1]}`);
+  // This device's survey stopped: asked for by the address, it is said, and none is chosen
+  // (starting asks for one) rather than another survey.
+  await open(page, `/surveys/${keys[1]}`);
+  await page.getByTestId('collect-toggle').click();
+  await page.getByTestId('collect-confirm').click();
+  await expect(page.getByTestId('survey-stopped')).toHaveText('已停止收集');
+  await open(page, `/kiosk/${keys[1]}`);
+  await expect(missing).toBeVisible();
+  await expect(page.locator('#kiosk-survey')).toHaveValue('');
+  await page.getByTestId('kiosk-start').click();
+  await expect(page.getByText('请选择问卷')).toBeVisible();
+  await expect(page.getByTestId('kiosk')).toHaveCount(0);
+  // With nothing asked, the first survey still collecting.
+  await open(page, '/kiosk/setup');
+  await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[0]}`);
+  await expect(missing).toHaveCount(0);
+});
+
 test('left idle, the kiosk asks whether the customer is still there, then resets and keeps the partial answers as configured', async ({ page }) => {
   // Time runs as usual; the test skips the waits.
   await page.clock.install();

@@ -129,7 +129,9 @@ pub fn KioskPage() -> impl IntoView {
                     )}</p>
                     {
                         let started = Callback::new(move |d| device.set(Some(Some(d))));
-                        view! { <LazyPage load=move || kiosk_setup(wanted.get_untracked(), started)/> }
+                        // `/kiosk/setup` names no survey: the form starts from this device's own.
+                        let asked = move || Some(wanted.get_untracked()).filter(|w| w != "survey:setup").unwrap_or_default();
+                        view! { <LazyPage load=move || kiosk_setup(asked(), started)/> }
                     }
                 </div>
             }.into_any(),

@@ -184,7 +184,9 @@ pub fn KioskSetup(
     });
 
     let base = StoredValue::new(KioskConfig::new(""));
-    let chosen = RwSignal::new(survey.clone().unwrap_or_default());
+    // The survey the address asked for (`/kiosk/<survey>`), if any.
+    let asked = survey.filter(|s| !s.is_empty());
+    let chosen = RwSignal::new(asked.clone().unwrap_or_default());
     let idle = RwSignal::new(String::new());
     let partial = RwSignal::new("discard".to_string());
     let gap = RwSignal::new(String::new());
@@ -238,24 +240,40 @@ pub fn KioskSetup(
         );
     };
     fill(&KioskConfig::new(""));
+    // Whether this device's own settings have been read (they name its survey).
+    let device_read = RwSignal::new(false);
     let st = db.get_value();
     spawn_local(async move {
-        if let Some(d) = device::load(&st).await {
-            // The form may be gone by now (e.g. kiosk mode started or left meanwhile).
-            if chosen.try_get_untracked().is_none() {
-                return;
-            }
+        let saved = device::load(&st).await;
+        // The form may be gone by now (e.g. kiosk mode started or left meanwhile).
+        if chosen.try_get_untracked().is_none() {
+            return;
+        }
+        if let Some(d) = saved {
             base.set_value(d.config.clone());
             fill(&d.config);
         }
+        device_read.set(true);
     });
-    // Preselect the first survey when none (or an unknown one) is chosen.
+    // When none (or one not offered) is chosen, once this device's settings are read: the
+    // survey this device ran, if it still collects; else, for an address that named a survey
+    // not offered, none (staff choose, rather than start on a survey they did not pick); else
+    // the first.
+    let asked_here = asked.clone();
     Effect::new(move |_| {
-        if let Some((list, _)) = surveys.get() {
-            let c = chosen.get_untracked();
-            if !list.is_empty() && !list.iter().any(|s| s.id == c) {
-                chosen.set(list[0].id.clone());
+        if let (Some((list, _)), true) = (surveys.get(), device_read.get()) {
+            let offered = |id: &str| list.iter().any(|s| s.id == id);
+            if offered(&chosen.get_untracked()) {
+                return;
             }
+            let own = base.with_value(|b| b.survey_id.clone());
+            chosen.set(if offered(&own) {
+                own
+            } else if asked_here.is_some() {
+                String::new()
+            } else {
+                list.first().map(|s| s.id.clone()).unwrap_or_default()
+            });
         }
     });
 
@@ -414,6 +432,12 @@ pub fn KioskSetup(
                             </option> }
                         }).collect_view())}
                     </select>
+                    {move || surveys.get().filter(|(l, _)| asked.as_ref().is_some_and(|a| !l.iter().any(|s| &s.id == a))).map(|_| view! {
+                        <span class="err small" role="status" data-testid="kiosk-asked-missing">{t2(
+                            "地址中的问卷不存在或已停止收集答卷，请确认下面所选的问卷。",
+                            "The survey in the address does not exist or has stopped collecting answers: check the survey chosen below.",
+                        )}</span>
+                    })}
                     {move || surveys.get().filter(|(l, _)| l.is_empty()).map(|(_, stopped)| view! {
                         <div class="row">
                             <span class="hint" data-testid="kiosk-no-survey">{move || if stopped == 0 {
