@@ -204,11 +204,17 @@ pub fn BuilderPage() -> impl IntoView {
     // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
     let drafts_checked = RwSignal::new(false);
 
+    // Which load is the latest: a load that ends after a newer one began, or after a save, is
+    // dropped (one ending after a new survey's save wrote its draft back as unsaved, and the
+    // next new survey took it up and could not be saved over the saved one).
+    let load_gen = StoredValue::new(0u32);
     // Load once per id (not on every store change, so edits in progress stay).
     Effect::new(move |_| {
         let id = id.get();
         let new = is_new.get();
         drafts_checked.set(false);
+        load_gen.update_value(|g| *g += 1);
+        let gen = load_gen.get_value();
         spawn_local(async move {
             let st = store();
             if let Ok(j) = typed::load::<JourneyConfig, _>(&st, "journey:config").await {
@@ -250,6 +256,9 @@ pub fn BuilderPage() -> impl IntoView {
                         })
                 }
             };
+            if load_gen.try_get_value() != Some(gen) {
+                return;
+            }
             restored.set(kept.is_some());
             let fresh = || match &loaded {
                 None => blank_survey(&new_id("survey")),
@@ -335,6 +344,7 @@ pub fn BuilderPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((s, bumped)) => {
+                    load_gen.update_value(|g| *g += 1);
                     // Only this tab's own draft: another tab's typing stays its own.
                     local_remove(&own_key(Some(&s.id)));
                     if was_new {
