@@ -503,6 +503,13 @@ pub fn due_tasks(
 ) -> Vec<CareTask> {
     let end = today + Duration::days(i64::from(horizon_days));
     let in_window = |d: NaiveDate| d >= today && d <= end;
+    // A customer already greeted (or passed over) for a holiday on a date is not greeted
+    // again that day under another holiday's name (one added by hand on the calendar's date).
+    let greeted: HashSet<(&str, NaiveDate)> = existing
+        .iter()
+        .filter(|t| matches!(t.kind, CareKind::Holiday { .. }) && !t.is_open())
+        .map(|t| (t.customer_id.as_str(), t.due))
+        .collect();
     let existing: HashSet<&str> = existing.iter().map(|t| t.id.as_str()).collect();
     let mut out: Vec<CareTask> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -540,7 +547,11 @@ pub fn due_tasks(
             }
         }
         if cared && settings.holiday_filter.matches(c) {
-            for h in settings.holidays.iter().filter(|h| in_window(h.date)) {
+            for h in settings
+                .holidays
+                .iter()
+                .filter(|h| in_window(h.date) && !greeted.contains(&(c.id.as_str(), h.date)))
+            {
                 let kind = CareKind::Holiday {
                     holiday_id: h.id.clone(),
                     name: h.name.clone(),
@@ -717,6 +728,32 @@ mod tests {
             "care_task:holiday.spring_festival:customer:vip:2026-02-15"
         );
         assert!(due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 2, 10), 10).is_empty());
+        // The greeting done, then a holiday added by hand on the same date (the page puts the
+        // calendar's aside for it): not a second greeting that day. While the calendar's is
+        // still open, the hand-made one is generated (the open one is withdrawn as stale).
+        let mut by_hand = s.clone();
+        by_hand.holidays = vec![Holiday {
+            id: "custom-cny".into(),
+            name: Text::new("新春", "Lunar New Year"),
+            date: d(2026, 2, 15),
+        }];
+        let mut done = ts.clone();
+        done[0]
+            .complete(
+                "",
+                ContactChannel::Phone,
+                "staff:1",
+                d(2026, 2, 11).and_hms_opt(9, 0, 0).unwrap(),
+            )
+            .unwrap();
+        assert!(due_tasks(&[c.clone()], &[], &by_hand, &done, d(2026, 2, 10), 10).is_empty());
+        let again = due_tasks(&[c.clone()], &[], &by_hand, &ts, d(2026, 2, 10), 10);
+        assert_eq!(again.len(), 1);
+        assert!(again[0].id.starts_with("care_task:holiday.custom-cny:"));
+        assert_eq!(
+            stale_tasks(&[c.clone()], &[], &by_hand, &ts, d(2026, 2, 10), 10).len(),
+            1
+        );
         // By default every customer is greeted, not only VIPs; narrowed to VIPs, an ordinary
         // customer is not.
         let mut plain = customer("customer:plain", Level::Medium);

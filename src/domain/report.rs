@@ -120,7 +120,7 @@ impl CaseRow {
             channel: c.channel,
             category: c.category,
             severity: c.severity,
-            department: c.department.clone(),
+            department: department_of(&c.department).map(String::from),
             status: c.status,
             responsibility: c.responsibility,
             responded_at: c.responded_at,
@@ -498,12 +498,7 @@ impl MonthlyAggregator {
         r.total.add(id);
         r.by_channel.entry(c.channel).or_default().add(id);
         r.by_category.entry(c.category).or_default().add(id);
-        // "运营部 " (a space typed, imported or synced in) is 运营部; a blank one is none.
-        let department = c
-            .department
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty());
+        let department = department_of(&c.department);
         r.by_department
             .entry(department.map(String::from))
             .or_default()
@@ -764,6 +759,12 @@ fn category_label(c: Option<Category>, lang: Language) -> String {
         Some(c) => lang.pick(c.zh(), c.en()).into(),
         None => lang.pick("未分类", "Unclassified").into(),
     }
+}
+
+/// A case's department as counted and shown: "运营部 " (a space typed, imported or synced in)
+/// is 运营部; a blank one is none.
+fn department_of(d: &Option<String>) -> Option<&str> {
+    d.as_deref().map(str::trim).filter(|d| !d.is_empty())
 }
 
 fn department_label(d: &Option<String>, lang: Language) -> String {
@@ -1054,7 +1055,10 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
         ])?;
     }
 
-    w.write_record([""])?;
+    // A blank line before the case list: a record of one empty field would read `""`.
+    let mut out = w.into_inner().map_err(|e| e.into_error())?;
+    out.push(b'\n');
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
     write_case_list(&mut w, &report.cases, lang)?;
     w.into_inner().map_err(|e| e.into_error().into())
 }
@@ -1679,6 +1683,18 @@ mod tests {
         // 3rd trading day of October 2026: 8, 9, (10 is a make-up Saturday), 12.
         assert_eq!(r.head_office_due, Some(d(2026, 10, 12)));
         assert_eq!(r.cases.len(), 6);
+        // The case rows show it as counted, without the space.
+        assert!(
+            r.cases
+                .iter()
+                .filter(|c| c.department.as_deref() == Some("运营部"))
+                .count()
+                == 2
+        );
+        assert!(r
+            .cases
+            .iter()
+            .all(|c| c.department.as_deref() != Some("运营部 ")));
         assert_eq!(r.cases[4].responded_at, Some(t("2026-10-10 11:00")));
     }
 
@@ -1957,7 +1973,14 @@ mod tests {
         assert_eq!((late[2].as_str(), late[3].as_str()), ("3", "50.0%"));
         let due = rows.iter().find(|r| r[0] == "报送").unwrap();
         assert_eq!(due[2], "2026-10-12");
-        // The case list: a header and six rows after the empty line.
+        // The case list: a header and six rows after an empty line (not a line reading `""`).
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("案件编号,"))
+            .unwrap();
+        assert_eq!(lines[at - 1], "");
+        assert!(!lines.contains(&"\"\""));
         let header = rows.iter().position(|r| r[0] == "案件编号").unwrap();
         assert_eq!(rows.len() - header - 1, 6);
         let last = &rows[rows.len() - 1];

@@ -54,6 +54,12 @@ test('demands land in their cells, security ranks first, and the 3×3 view is re
   await expect(dlg.locator('#dm-desc')).toBeFocused();
   await dlg.getByTestId('demand-save').click();
   await expect(dlg.locator('#dm-desc-err')).toHaveText('请填写需求内容');
+  // Alt+D again while the form is open leaves it as it is, what is typed included.
+  await dlg.locator('#dm-desc').fill('还没写完');
+  await page.keyboard.press('Alt+d');
+  await expect(dlg.locator('#dm-desc')).toHaveValue('还没写完');
+  await expect(dlg).toHaveCount(1);
+  await dlg.locator('#dm-desc').fill('');
   await dlg.getByRole('button', { name: '取消' }).click();
   await expect(dlg).toHaveCount(0);
 
@@ -661,6 +667,16 @@ test('a demand dialog holds the keyboard focus and gives it back to its opener o
   await dlg.getByTestId('demand-save').click();
   await expect(dlg).toHaveCount(0);
   await expect(opener).toBeFocused();
+
+  // Alt+D with nothing focused: closed, the focus is on the "+ 需求" button, not lost on the
+  // page's body.
+  await page.evaluate(() => document.activeElement.blur());
+  await expect.poll(() => page.evaluate(() => document.activeElement.tagName)).toBe('BODY');
+  await page.keyboard.press('Alt+d');
+  await expect(dlg.locator('#dm-desc')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dlg).toHaveCount(0);
+  await expect(page.getByTestId('quick-demand')).toBeFocused();
 });
 
 /** A customer (seeded) with one urgent, important demand of theirs, shown as the list. */

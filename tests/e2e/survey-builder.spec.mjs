@@ -54,9 +54,15 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await expect(page.getByTestId('res-n')).toHaveText('0');
   await expect(page.getByTestId('res-csat')).toHaveText('—');
   await expect(page.getByTestId('res-nps')).toHaveText('—');
+  // Each question says nobody answered it, rather than drawing empty bars.
+  await expect(page.locator('.sr-question')).toHaveCount(2);
+  await expect(page.getByTestId('no-answers')).toHaveCount(2);
+  await expect(page.getByTestId('no-answers').first()).toHaveText('所选范围内无人作答此题。');
+  await expect(page.locator('.sr-question').getByTestId('bar')).toHaveCount(0);
   // Back to everything.
   await page.locator('#rs-from').fill('');
   await expect(page.getByTestId('res-n')).toHaveText('1');
+  await expect(page.getByTestId('no-answers')).toHaveCount(0);
 });
 
 test('two tabs building new surveys keep their own drafts; a closed tab\'s is taken up once', async ({ page, context }) => {

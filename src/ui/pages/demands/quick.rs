@@ -13,19 +13,31 @@ use crate::ui::{demand_form, preload_demand_form, LazyPage};
 #[component]
 pub fn QuickDemand() -> impl IntoView {
     let open = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let is_d = ev.code() == "KeyD" || ev.key().eq_ignore_ascii_case("d");
         if ev.alt_key() && !ev.ctrl_key() && !ev.meta_key() && is_d && !ev.default_prevented() {
             ev.prevent_default();
-            open.set(true);
+            // Pressed with nothing focused, the form gives the focus back to this button when
+            // it closes (not to the page's body, where the next Tab starts over).
+            let idle = document()
+                .active_element()
+                .is_none_or(|a| a.tag_name() == "BODY");
+            if let Some(b) = button.get_untracked().filter(|_| idle) {
+                let _ = b.focus();
+            }
+            // Already open (or its part still loading): left as it is, typing and all.
+            if !open.get_untracked() {
+                open.set(true);
+            }
         }
     });
     on_cleanup(move || handle.remove());
     view! {
-        <button type="button" class="dm-quick" data-testid="quick-demand" aria-keyshortcuts="Alt+D Alt+Shift+D"
+        <button type="button" class="dm-quick" node_ref=button data-testid="quick-demand" aria-keyshortcuts="Alt+D Alt+Shift+D"
             title=t2("登记客户需求（Alt+D，或 Alt+Shift+D）", "Record a demand (Alt+D, or Alt+Shift+D)")
             on:pointerover=|_| preload_demand_form() on:focus=|_| preload_demand_form()
-            on:click=move |_| open.set(true)>
+            on:click=move |_| if !open.get_untracked() { open.set(true) }>
             {t2("+ 需求", "+ Demand")}
         </button>
         {move || open.get().then(|| {

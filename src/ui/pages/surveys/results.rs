@@ -706,6 +706,8 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
             let t = text.clone();
             let label = Signal::derive(move || t.get(zh()).to_string());
             let chart = match (&q.distribution, kind) {
+                // Nobody answered it (in this selection): said, not a chart of empty bars.
+                _ if q.n == 0 => view! { <p class="muted small" data-testid="no-answers">{move || lang.get().t("所选范围内无人作答此题。", "Nobody answered this question in this selection.")}</p> }.into_any(),
                 (Distribution::Scores(d), _) => {
                     let rows = d
                         .iter()
