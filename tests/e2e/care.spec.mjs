@@ -227,6 +227,13 @@ test('next year\'s 元旦 and 春节 are greeted before its holiday notice is en
   await expect(holidays).toContainText('2027-01-01 元旦');
   await expect(holidays).toContainText('2027-02-05 春节');
   await expect(holidays).toContainText('2027-10-01 国庆节');
+  // Added by hand on a day the calendar greets: said, and not added (two greetings that day).
+  const section = page.locator('.care-settings');
+  await section.locator('input[type=date]').fill('2027-01-01');
+  await section.getByRole('textbox', { name: '中文名称' }).fill('新年');
+  await section.getByRole('button', { name: '添加节日' }).click();
+  await expect(page.locator('.notice')).toContainText('2027-01-01 已有日历中的节日“元旦”问候，无需另加');
+  await expect(section.locator('li', { hasText: '新年' })).toHaveCount(0);
 });
 
 test('a holiday typed under 其他节日 but not added is saved with the settings; one without its date stops the save and says why', async ({ page }) => {

@@ -416,6 +416,9 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('孙女士');
   await page.getByTestId('clear-filters').click();
+  // 已审批，待反馈 is offered right after 待审批.
+  const statuses = await page.locator('#l-status option').evaluateAll((os) => os.map((o) => o.value));
+  expect(statuses[statuses.indexOf('awaiting_approval') + 1]).toBe('approved');
   await page.locator('#l-status').selectOption('received');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('周先生');

@@ -181,21 +181,27 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
   await expect(counts.locator('tr', { hasText: '（未填）' }).locator('td.num')).toHaveText('1');
 });
 
-test('the set-up at /kiosk/setup starts from the survey this device ran; an address naming a survey it cannot run says so', async ({ page }) => {
+test('the set-up at /kiosk/setup starts from the survey this device ran; a survey it cannot run is said, and not swapped for another', async ({ page }) => {
   await open(page, '/settings');
   await addStaff(page, '张敏', 'specialist', '2468');
-  const keys = [];
-  for (const title of ['开户回访', '理财讲座反馈']) {
-    await open(page, '/surveys');
-    await page.getByTestId('new-survey').click();
-    await page.locator('#sv-title-zh').fill(title);
-    await page.getByTestId('save-survey').click();
-    await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
-    keys.push(page.url().split('/').pop());
-  }
+  // Two surveys: one built, and the ready-made one.
+  await open(page, '/surveys');
+  await page.getByTestId('new-survey').click();
+  await page.locator('#sv-title-zh').fill('开户回访');
+  await page.getByTestId('save-survey').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const built = page.url();
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).not.toHaveURL(built);
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   await open(page, '/kiosk/setup');
+  const options = page.locator('#kiosk-survey option:not([value=""])');
+  await expect(options).toHaveCount(2);
+  const keys = (await options.evaluateAll((os) => os.map((o) => o.value))).map((v) => v.replace(/^survey:/, ''));
   await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[0]}`);
-  await expect(page.getByTestId('kiosk-asked-missing')).toHaveCount(0);
+  const said = page.getByTestId('kiosk-asked-missing');
+  await expect(said).toHaveCount(0);
   // Run on the second survey, then left.
   await page.locator('#kiosk-survey').selectOption(`survey:${keys[1]}`);
   await page.locator('#kiosk-always').check();
@@ -211,32 +217,34 @@ test('the set-up at /kiosk/setup starts from the survey this device ran; an addr
   await open(page, '/kiosk/setup');
   await expect(page.locator('#kiosk-setup-h')).toBeVisible();
   await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[1]}`);
-  await expect(page.getByTestId('kiosk-asked-missing')).toHaveCount(0);
-  // A survey named by the address is chosen; one that does not exist is said to be missing.
+  await expect(said).toHaveCount(0);
+  // A survey named by the address is chosen.
   await open(page, `/kiosk/${keys[0]}`);
   await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[0]}`);
-  await expect(page.getByTestId('kiosk-asked-missing')).toHaveCount(0);
-  // A survey that does not exist: said, and the choice is this device's survey, not the first.
-  const missing = page.getByTestId('kiosk-asked-missing');
+  await expect(said).toHaveCount(0);
+  // One that does not exist: said, and the choice is this device's survey, not the first.
   await open(page, '/kiosk/01NOSUCHSURVEY000000000000');
-  await expect(missing).toHaveText('地址中的问卷不存在或已停止收集答卷，请确认下面所选的问卷。');
+  await expect(said).toHaveText('找不到地址中的问卷，请检查链接，并确认下面所选的问卷。');
   await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[1]}`);
-  // This device's survey stopped: asked for by the address, it is said, and none is chosen
+  // This device's survey stopped: named by the address or not, it is said, and none is chosen
   // (starting asks for one) rather than another survey.
   await open(page, `/surveys/${keys[1]}`);
   await page.getByTestId('collect-toggle').click();
   await page.getByTestId('collect-confirm').click();
   await expect(page.getByTestId('survey-stopped')).toHaveText('已停止收集');
   await open(page, `/kiosk/${keys[1]}`);
-  await expect(missing).toBeVisible();
+  await expect(said).toHaveText('地址中的问卷已停止收集答卷，请确认下面所选的问卷。');
+  await expect(page.locator('#kiosk-survey')).toHaveValue('');
+  await open(page, '/kiosk/setup');
+  await expect(said).toHaveText('本设备上次使用的问卷已停止收集答卷，请另选一份。');
   await expect(page.locator('#kiosk-survey')).toHaveValue('');
   await page.getByTestId('kiosk-start').click();
   await expect(page.getByText('请选择问卷')).toBeVisible();
   await expect(page.getByTestId('kiosk')).toHaveCount(0);
-  // With nothing asked, the first survey still collecting.
-  await open(page, '/kiosk/setup');
-  await expect(page.locator('#kiosk-survey')).toHaveValue(`survey:${keys[0]}`);
-  await expect(missing).toHaveCount(0);
+  // Another chosen, the kiosk starts on it.
+  await page.locator('#kiosk-survey').selectOption(`survey:${keys[0]}`);
+  await page.getByTestId('kiosk-start').click();
+  await expect(page).toHaveURL(new RegExp(`/kiosk/${keys[0]}$`));
 });
 
 test('left idle, the kiosk asks whether the customer is still there, then resets and keeps the partial answers as configured', async ({ page }) => {

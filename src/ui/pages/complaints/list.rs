@@ -217,8 +217,12 @@ pub fn ListPage() -> impl IntoView {
                     }); }>
                         {opt("".into(), Signal::derive(move || lang.get().t("全部", "All").into()), Signal::derive(move || filter.get().status == StatusFilter::All))}
                         {opt("open".into(), Signal::derive(move || lang.get().t("未闭环", "Open").into()), Signal::derive(move || filter.get().status == StatusFilter::Open))}
-                        {Status::ALL.into_iter().map(|s| opt(slug(s), Signal::derive(move || lang.get().t(s.zh(), s.en()).into()), Signal::derive(move || filter.get().status == StatusFilter::One(s)))).collect_view()}
-                        {opt("approved".into(), Signal::derive(move || { let (z, e) = crate::domain::complaint::APPROVED_TEXT; lang.get().t(z, e).into() }), Signal::derive(move || filter.get().status == StatusFilter::Approved))}
+                        // 已审批，待反馈 right after 待审批, of which it is the approved part.
+                        {Status::ALL.into_iter().flat_map(|s| {
+                            let (z, e) = crate::domain::complaint::APPROVED_TEXT;
+                            let approved = (s == Status::AwaitingApproval).then(|| ("approved".to_string(), z, e, StatusFilter::Approved));
+                            std::iter::once((slug(s), s.zh(), s.en(), StatusFilter::One(s))).chain(approved)
+                        }).map(|(value, z, e, f)| opt(value, Signal::derive(move || lang.get().t(z, e).into()), Signal::derive(move || filter.get().status == f))).collect_view()}
                     </select>
                 </div>
                 <div class="field">

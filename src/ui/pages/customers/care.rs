@@ -783,6 +783,22 @@ fn SettingsSection() -> impl IntoView {
         let en_name = Some(h_en.get_untracked().trim().to_string())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| zh_name.clone());
+        // A day the working calendar already greets (when its holidays are used) is not
+        // greeted twice under two names: said, and not added.
+        let greeted = cfg
+            .with_untracked(|c| c.as_ref().is_some_and(|c| c.holidays_from_calendar))
+            .then(|| holidays_from_calendar(&state.calendar.get_untracked(), date, date))
+            .and_then(|hs| hs.into_iter().next());
+        if let Some(h) = greeted {
+            state.warn(lang.get_untracked().s(
+                format!("{date} 已有日历中的节日“{}”问候，无需另加", h.name.zh),
+                format!(
+                    "The calendar already greets on {date} ({}): no need to add it",
+                    h.name.en
+                ),
+            ));
+            return false;
+        }
         let id: String = format!("custom_{}", date.layout("%m%d"));
         // Not read yet: nothing to add it to (the row stays as typed).
         if cfg.with_untracked(Option::is_none) {

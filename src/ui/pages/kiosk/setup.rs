@@ -168,10 +168,13 @@ pub fn KioskSetup(
                 .unwrap_or_default();
             sort_by(&mut v, |a, b| a.id.cmp(&b.id));
             // A survey that has stopped collecting is not offered (its kiosk would only say
-            // it has ended); how many there are, for the hint.
-            let all = v.len();
+            // it has ended); which they are, for the hints.
+            let stopped: Vec<String> = v
+                .iter()
+                .filter(|s| !s.collecting())
+                .map(|s| s.id.clone())
+                .collect();
             v.retain(|s| s.collecting());
-            let stopped = all - v.len();
             (v, stopped)
         }
     });
@@ -261,7 +264,7 @@ pub fn KioskSetup(
     // the first.
     let asked_here = asked.clone();
     Effect::new(move |_| {
-        if let (Some((list, _)), true) = (surveys.get(), device_read.get()) {
+        if let (Some((list, stopped)), true) = (surveys.get(), device_read.get()) {
             let offered = |id: &str| list.iter().any(|s| s.id == id);
             if offered(&chosen.get_untracked()) {
                 return;
@@ -269,13 +272,41 @@ pub fn KioskSetup(
             let own = base.with_value(|b| b.survey_id.clone());
             chosen.set(if offered(&own) {
                 own
-            } else if asked_here.is_some() {
+            } else if asked_here.is_some() || stopped.contains(&own) {
                 String::new()
             } else {
                 list.first().map(|s| s.id.clone()).unwrap_or_default()
             });
         }
     });
+
+    // What is said of a survey that cannot be run: the one the address names, or (nothing
+    // named) the one this device ran, stopped since.
+    let asked_note = asked;
+    let unusable = move || -> Option<(&'static str, &'static str)> {
+        let (list, stopped) = surveys.get()?;
+        let offered = |id: &str| list.iter().any(|s| s.id == id);
+        match asked_note.as_deref() {
+            Some(a) if offered(a) => None,
+            Some(a) if stopped.iter().any(|s| s == a) => Some((
+                "地址中的问卷已停止收集答卷，请确认下面所选的问卷。",
+                "The survey in the address has stopped collecting answers: check the survey chosen below.",
+            )),
+            Some(_) => Some((
+                "找不到地址中的问卷，请检查链接，并确认下面所选的问卷。",
+                "The survey in the address was not found: check the link, and the survey chosen below.",
+            )),
+            None => {
+                let own = device_read
+                    .get()
+                    .then(|| base.with_value(|b| b.survey_id.clone()))?;
+                stopped.contains(&own).then_some((
+                    "本设备上次使用的问卷已停止收集答卷，请另选一份。",
+                    "The survey this device ran has stopped collecting answers: choose another.",
+                ))
+            }
+        }
+    };
 
     // A counter's staff member deactivated (or removed) since is not offered: the choice falls
     // back to nobody, as the list then shows it, and the kiosk can be started again.
@@ -432,13 +463,10 @@ pub fn KioskSetup(
                             </option> }
                         }).collect_view())}
                     </select>
-                    {move || surveys.get().filter(|(l, _)| asked.as_ref().is_some_and(|a| !l.iter().any(|s| &s.id == a))).map(|_| view! {
-                        <span class="err small" role="status" data-testid="kiosk-asked-missing">{t2(
-                            "地址中的问卷不存在或已停止收集答卷，请确认下面所选的问卷。",
-                            "The survey in the address does not exist or has stopped collecting answers: check the survey chosen below.",
-                        )}</span>
+                    {move || unusable().map(|(zh, en)| view! {
+                        <span class="err small" role="status" data-testid="kiosk-asked-missing">{move || lang.get().t(zh, en)}</span>
                     })}
-                    {move || surveys.get().filter(|(l, _)| l.is_empty()).map(|(_, stopped)| view! {
+                    {move || surveys.get().filter(|(l, _)| l.is_empty()).map(|(_, stopped)| stopped.len()).map(|stopped| view! {
                         <div class="row">
                             <span class="hint" data-testid="kiosk-no-survey">{move || if stopped == 0 {
                                 lang.get().t("还没有问卷。", "There is no survey yet.")
