@@ -204,9 +204,15 @@ test('the set-up at /kiosk/setup starts from the survey this device ran; a surve
   await expect(said).toHaveCount(0);
   // Run on the second survey, then left.
   await page.locator('#kiosk-survey').selectOption(`survey:${keys[1]}`);
+  const hint = page.getByTestId('kiosk-calendar-hint');
+  await expect(hint).toContainText('法定节假日暂停服务');
   await page.locator('#kiosk-always').check();
-  // Awake whatever today is (as startKiosk has it).
+  // Always awake: the hours cannot be changed, and look it.
+  await expect(page.locator('#kiosk-open')).toBeDisabled();
+  expect(await page.locator('#kiosk-open').evaluate((e) => getComputedStyle(e).opacity)).toBe('0.55');
+  // Awake whatever today is (as startKiosk has it); the hint says what that means.
   await page.locator('#kiosk-calendar').setChecked(false);
+  await expect(hint).toHaveText('不按工作日历：节假日照常服务，只按上方的服务时间。');
   await page.getByTestId('kiosk-start').click();
   await expect(page).toHaveURL(new RegExp(`/kiosk/${keys[1]}$`));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible();

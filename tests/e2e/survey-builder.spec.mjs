@@ -59,10 +59,13 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await expect(page.getByTestId('no-answers')).toHaveCount(2);
   await expect(page.getByTestId('no-answers').first()).toHaveText('所选范围内无人作答此题。');
   await expect(page.locator('.sr-question').getByTestId('bar')).toHaveCount(0);
+  // The responses' table says it has none, rather than showing its header alone.
+  await expect(page.getByTestId('no-responses')).toHaveText('所选范围内没有答卷。');
   // Back to everything.
   await page.locator('#rs-from').fill('');
   await expect(page.getByTestId('res-n')).toHaveText('1');
   await expect(page.getByTestId('no-answers')).toHaveCount(0);
+  await expect(page.getByTestId('no-responses')).toHaveCount(0);
 });
 
 test('two tabs building new surveys keep their own drafts; a closed tab\'s is taken up once', async ({ page, context }) => {

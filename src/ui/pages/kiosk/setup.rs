@@ -538,10 +538,17 @@ pub fn KioskSetup(
                     <input type="checkbox" id="kiosk-calendar" bind:checked=calendar/>
                     {t2("节假日休眠（按工作日历）", "Asleep on days off (working calendar)")}
                 </label>
-                <p class="hint">{t2(
-                    "法定节假日暂停服务；周末也暂停服务，调休上班日和上方选中的周六、周日除外。",
-                    "Asleep on public holidays, and at weekends except on make-up working days and on a Saturday or Sunday ticked above.",
-                )}</p>
+                <p class="hint" data-testid="kiosk-calendar-hint">{move || if calendar.get() {
+                    lang.get().t(
+                        "法定节假日暂停服务；周末也暂停服务，调休上班日和上方选中的周六、周日除外。",
+                        "Asleep on public holidays, and at weekends except on make-up working days and on a Saturday or Sunday ticked above.",
+                    )
+                } else {
+                    lang.get().t(
+                        "不按工作日历：节假日照常服务，只按上方的服务时间。",
+                        "Not following the calendar: awake on public holidays too, by the hours above alone.",
+                    )
+                }}</p>
             </fieldset>
             <ul class="err" role="alert" data-testid="kiosk-setup-errors">
                 {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}

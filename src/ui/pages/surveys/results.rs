@@ -1007,6 +1007,9 @@ fn ResponsesPanel(
                                     </tr>
                                 }
                             }).collect_view().into_any();
+                            if total == 0 {
+                                out = view! { <tr><td colspan="99" class="muted" data-testid="no-responses">{t2("所选范围内没有答卷。", "No responses in this selection.")}</td></tr> }.into_any();
+                            }
                             if total > shown.get() {
                                 out = view! { {out} <tr><td colspan="99"><button type="button" on:click=move |_| shown.update(|n| *n += 50)>
                                     {t2("显示更多", "Show more")}</button></td></tr> }.into_any();
