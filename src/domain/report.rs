@@ -812,9 +812,12 @@ fn fmt_time(t: NaiveDateTime) -> String {
 /// A report's CSV writer: UTF-8 with a BOM (so that Excel reads the Chinese) and flexible
 /// rows. Every report's CSV starts here (the KPI sheet's too, `kpi::kpi_sheet_csv`).
 pub(crate) fn report_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(UTF8_BOM.to_vec())
+    writer_after(UTF8_BOM.to_vec())
+}
+
+/// A report's CSV writer going on after `bytes` already written.
+fn writer_after(bytes: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().flexible(true).from_writer(bytes)
 }
 
 /// A report's CSV writer ([`report_writer`]) with the summary's header (section, item,
@@ -1058,7 +1061,7 @@ pub fn monthly_report_csv(report: &MonthlyReport, lang: Language) -> Result<Vec<
     // A blank line before the case list: a record of one empty field would read `""`.
     let mut out = w.into_inner().map_err(|e| e.into_error())?;
     out.push(b'\n');
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut w = writer_after(out);
     write_case_list(&mut w, &report.cases, lang)?;
     w.into_inner().map_err(|e| e.into_error().into())
 }

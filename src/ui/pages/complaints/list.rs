@@ -92,8 +92,8 @@ pub fn ListPage() -> impl IntoView {
         let s = store();
         async move {
             let now = super::model::now_s();
-            // "Me" with nobody signed in: nothing can match, so nothing is read.
-            if !f.by.is_empty() && f.by_id().is_none() {
+            // Nothing can match (reversed dates, "me" signed out): nothing is read.
+            if f.finds_nothing() {
                 return Ok((Default::default(), now));
             }
             list_page(&s, &f, &cal, now, after).await.map(|r| (r, now))
@@ -311,18 +311,18 @@ pub fn ListPage() -> impl IntoView {
             <div class="actions">
                 <A href="/complaints" attr:data-testid="clear-filters">{t2("清除筛选", "Clear filters")}</A>
                 <button type="button" on:click=export data-testid="export-csv"
-                    disabled=move || exporting.get() || filter.with(|f| matches!((f.from, f.to), (Some(a), Some(b)) if a > b) || (f.by == "me" && f.me.is_none()))>
+                    disabled=move || exporting.get() || filter.with(ListFilter::finds_nothing)>
                     {move || if exporting.get() { lang.get().t("正在导出…", "Exporting…") } else { lang.get().t("导出 CSV", "Export CSV") }}
                 </button>
             </div>
         </form>
-        {move || filter.with(|f| f.by == "me" && f.me.is_none()).then(|| view! {
+        {move || filter.with(ListFilter::me_unknown).then(|| view! {
             <p class="err" role="alert" data-testid="mine-signed-out">
                 {t2("本设备当前无人登录，无法确定“我经手的”投诉：", "Nobody is signed in on this device, so “Me” finds no cases: ")}
                 <A href="/settings#device">{t2("在设置中用本人 PIN 登录", "sign in with your PIN in Settings")}</A>
             </p>
         })}
-        {move || filter.with(|f| matches!((f.from, f.to), (Some(a), Some(b)) if a > b)).then(|| view! {
+        {move || filter.with(ListFilter::range_reversed).then(|| view! {
             <p class="err" role="alert" data-testid="range-reversed">{t2(
                 "受理日期的起始日期晚于截止日期，不会有符合条件的投诉，请对调两个日期。",
                 "The “received from” date is after the “to” date, so no complaint can match: swap the two dates.",

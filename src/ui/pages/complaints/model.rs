@@ -346,6 +346,21 @@ impl ListFilter {
         }
     }
 
+    /// The received-from date is after the to date.
+    pub fn range_reversed(&self) -> bool {
+        matches!((self.from, self.to), (Some(a), Some(b)) if a > b)
+    }
+
+    /// `by=me` with nobody signed in.
+    pub fn me_unknown(&self) -> bool {
+        self.by == "me" && self.me.is_none()
+    }
+
+    /// No case can match (nothing to read or export).
+    pub fn finds_nothing(&self) -> bool {
+        self.range_reversed() || self.me_unknown()
+    }
+
     fn approved(c: &Complaint) -> bool {
         c.approval_stage() == Some(ApprovalStage::Approved)
     }
