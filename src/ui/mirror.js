@@ -3,7 +3,13 @@
 // a browser crash (or a power cut) lost what was typed just before it; IndexedDB commits at
 // once. At start-up an entry the crash lost is put back into localStorage before any form
 // reads it (entries there are never overwritten). Used by ui/platform.rs.
+//
+// A removal is marked in localStorage (`kefu-mirror-gone:<key>`, not mirrored itself) until the
+// copy's delete commits: a page left or reloaded at once after a removal (a survey saved, then
+// another page opened) had its delete aborted, and the next start put the removed draft back.
+// The start-up drops every marked entry from the copy instead.
 
+const GONE = 'kefu-mirror-gone:';
 let opened = null;
 
 function db() {
@@ -23,12 +29,28 @@ function write(f) {
   db().then((d) => f(d.transaction('kv', 'readwrite').objectStore('kv'))).catch(() => {});
 }
 
+function unmark(key, token) {
+  try {
+    if (token === undefined || localStorage.getItem(GONE + key) === token) localStorage.removeItem(GONE + key);
+  } catch (_) { /* storage unavailable: nothing was marked */ }
+}
+
+// Deletes `key` from the copy, its mark (if any) lifted once the delete has committed, unless a
+// later removal marked it again.
+function drop(kv, key, token) {
+  kv.delete(key);
+  kv.transaction.addEventListener('complete', () => unmark(key, token));
+}
+
 export function mirrorPut(key, value) {
+  unmark(key);
   write((kv) => kv.put(value, key));
 }
 
 export function mirrorDelete(key) {
-  write((kv) => kv.delete(key));
+  const token = `${Date.now()}.${Math.random()}`;
+  try { localStorage.setItem(GONE + key, token); } catch (_) { /* the delete below still runs */ }
+  write((kv) => drop(kv, key, token));
 }
 
 // Puts back into localStorage every mirrored entry it does not have; resolves to how many.
@@ -39,12 +61,22 @@ export function mirrorRestore() {
     const values = kv.getAll();
     values.onsuccess = () => {
       let n = 0;
+      const gone = [];
       keys.result.forEach((k, i) => {
-        if (localStorage.getItem(k) === null) {
+        const mark = localStorage.getItem(GONE + k);
+        if (mark !== null) {
+          gone.push([k, mark]);
+        } else if (localStorage.getItem(k) === null) {
           localStorage.setItem(k, values.result[i]);
           n += 1;
         }
       });
+      // Marks whose entry the copy no longer holds (their delete committed as the page went).
+      const held = new Set(keys.result);
+      Object.keys(localStorage)
+        .filter((m) => m.startsWith(GONE) && !held.has(m.slice(GONE.length)))
+        .forEach((m) => localStorage.removeItem(m));
+      if (gone.length) write((kv) => gone.forEach(([k, mark]) => drop(kv, k, mark)));
       resolve(n);
     };
     values.onerror = () => resolve(0);
