@@ -498,6 +498,16 @@ test('a trend over two years of responses is drawn by month with the year on its
   await expect(bucket).toHaveValue('day');
   await expect(labels.filter({ hasText: /^11-01$/ })).toHaveCount(1);
   await expect(labels.filter({ hasText: '2026-' })).toHaveCount(0);
+  // 22 days: the last day's label is not drawn over the one before it.
+  await expect(labels.filter({ hasText: /^11-22$/ })).toHaveCount(1);
+  // The x axis's labels: those drawn lowest.
+  const axis = await labels.evaluateAll((ls) => {
+    const low = Math.max(...ls.map((l) => Number(l.getAttribute('y'))));
+    return ls.filter((l) => Number(l.getAttribute('y')) === low).map((l) => l.getBoundingClientRect())
+      .map((b) => ({ x: b.left, r: b.right })).sort((p, q) => p.x - q.x);
+  });
+  expect(axis.length).toBeGreaterThan(3);
+  for (let i = 1; i < axis.length; i++) expect(axis[i].x, `label ${i} starts after label ${i - 1} ends`).toBeGreaterThan(axis[i - 1].r);
 });
 
 /** Creates the default survey and opens its customer page on a 360 px phone; returns its key. */

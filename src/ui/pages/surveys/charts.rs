@@ -89,11 +89,13 @@ pub fn LineChart(
             view! { <polyline points=pts class="line" fill="none"/> {dots} }
         })
         .collect_view();
+    // About six labels: every `every`th and the last, without one nearer the last than that
+    // (the two were drawn over each other, e.g. days 21 and 22 of 22).
     let every = n.div_ceil(6).max(1);
     let xlabels = points
         .iter()
         .enumerate()
-        .filter(|(i, _)| i % every == 0 || *i + 1 == n)
+        .filter(|(i, _)| (i % every == 0 && n - 1 - i >= every) || *i + 1 == n)
         .map(|(i, (l, _))| {
             // The last label ends at its point, so it is not cut at the chart's edge.
             let anchor = if i + 1 == n && n > 1 { "end" } else { "middle" };
