@@ -61,6 +61,16 @@ impl Default for Branch {
     }
 }
 
+impl Branch {
+    /// The branch's own name; None while it is not set: empty, or still the default, which is
+    /// the word for any branch (a header reading 营业部 said nothing, and in English it was the
+    /// one Chinese word left).
+    pub fn named(&self) -> Option<&str> {
+        let n = self.name.trim();
+        (!n.is_empty() && n != Branch::default().name).then_some(n)
+    }
+}
+
 /// The shared settings document (`_id` = `settings:branch`, type `settings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BranchSettings {
@@ -256,6 +266,20 @@ pub fn validate_device_code(code: &str) -> Result<(), DeviceCodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_branch_is_named_once_its_own_name_is_set() {
+        assert_eq!(Branch::default().named(), None);
+        let named = |name: &str| Branch {
+            name: name.into(),
+            ..Branch::default()
+        };
+        assert_eq!(named("  ").named(), None);
+        assert_eq!(
+            named(" 郑州紫荆山路营业部 ").named(),
+            Some("郑州紫荆山路营业部")
+        );
+    }
 
     #[test]
     fn branch_settings_document() {

@@ -42,10 +42,9 @@ fn Header() -> impl IntoView {
     let lang = state.lang;
     let branch_name = move || {
         let b = state.branch.get();
-        if b.name.trim().is_empty() {
-            lang.get().t("未设置营业部", "Branch not set").to_string()
-        } else {
-            b.name
+        match b.named() {
+            Some(n) => n.to_string(),
+            None => lang.get().t("未设置营业部", "Branch not set").to_string(),
         }
     };
     let user = move || match state.user.get() {
@@ -58,15 +57,6 @@ fn Header() -> impl IntoView {
             format!("{} · {role}", s.name)
         }
         None => lang.get().t("未登录", "Nobody signed in").to_string(),
-    };
-    let switch = move |_| {
-        let next = if lang.get_untracked().is_zh() {
-            Lang::En
-        } else {
-            Lang::Zh
-        };
-        lang.set(next);
-        remember_lang(next);
     };
     view! {
         <a class="skip" href="#main">{t2("跳到正文", "Skip to content")}</a>
@@ -88,12 +78,31 @@ fn Header() -> impl IntoView {
                 <crate::ui::pages::demands::QuickDemand/>
                 <crate::ui::components::sync_status::SyncBadge/>
                 <A href="/settings#device" attr:class="user" attr:data-testid="current-user">{user}</A>
-                <button class="lang" type="button" on:click=switch data-testid="lang-switch"
-                    aria-label=move || lang.get().t("English · 切换语言", "简体中文 · Switch language")>
-                    {move || lang.get().t("English", "简体中文")}
-                </button>
+                <LangSwitch/>
             </div>
         </header>
+    }
+}
+
+/// The button that switches the UI between Chinese and English (kept on this device): in the
+/// staff header, and on the kiosk's set-up page, which has no header.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let lang = app().lang;
+    let switch = move |_| {
+        let next = if lang.get_untracked().is_zh() {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
+        lang.set(next);
+        remember_lang(next);
+    };
+    view! {
+        <button class="lang" type="button" on:click=switch data-testid="lang-switch"
+            aria-label=move || lang.get().t("English · 切换语言", "简体中文 · Switch language")>
+            {move || lang.get().t("English", "简体中文")}
+        </button>
     }
 }
 

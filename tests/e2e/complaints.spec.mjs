@@ -530,7 +530,7 @@ test('经手人: my cases, a colleague\'s, from the dashboard; signed out, "me" 
   await expect(page.getByTestId('no-complaints')).toBeVisible();
   // Signed out, "me" is nobody: said, and nothing to export.
   await open(page, '/settings');
-  await page.getByRole('button', { name: '退出', exact: true }).click();
+  await page.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await open(page, '/complaints?by=me');
   await expect(page.getByTestId('mine-signed-out')).toContainText('本设备当前无人登录');
@@ -1190,7 +1190,7 @@ test('a sign-out or sign-in in another tab is this tab\'s at once: its header, t
   // next step).
   await page.getByTestId('action-start_investigation').click();
   await expect(page.getByTestId('action-form')).toBeVisible();
-  await settings.getByRole('button', { name: '退出', exact: true }).click();
+  await settings.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await expect(page.getByTestId('sign-in-needed')).toBeVisible();
   await expect(page.getByTestId('action-start_investigation')).toHaveCount(0);

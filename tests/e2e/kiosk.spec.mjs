@@ -196,6 +196,13 @@ test('the set-up at /kiosk/setup starts from the survey this device ran; a surve
   await expect(page).not.toHaveURL(built);
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   await open(page, '/kiosk/setup');
+  // The page has no staff header; it has its own language switch, readable on its light ground.
+  const lang = page.getByTestId('lang-switch');
+  await lang.click();
+  await expect(page.locator('#kiosk-setup-h')).toHaveText('Lobby kiosk');
+  expect(await lang.evaluate((e) => getComputedStyle(e).color)).not.toBe('rgb(255, 255, 255)');
+  await lang.click();
+  await expect(page.locator('#kiosk-setup-h')).toHaveText('大堂自助评价终端');
   const options = page.locator('#kiosk-survey option:not([value=""])');
   await expect(options).toHaveCount(2);
   const keys = (await options.evaluateAll((os) => os.map((o) => o.value))).map((v) => v.replace(/^survey:/, ''));

@@ -59,8 +59,10 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await expect(calendar(page).getByTestId('admin-reason')).toHaveText('仅限客服经理操作：当前登录的是李强（客服主管）。');
   await expect(page.locator('#cal-date')).toBeDisabled();
 
-  // Nobody signed in: nobody may add a manager profile any more.
-  await page.getByRole('button', { name: '退出', exact: true }).click();
+  // Nobody signed in: nobody may add a manager profile any more. (Signing out reads 退出登录, as
+  // on the sync server's panel.)
+  await expect(page.getByTestId('device-signout')).toHaveText('退出登录');
+  await page.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await expect(staff(page).getByTestId('admin-reason')).toHaveText('仅限客服经理操作：请由在岗的客服经理登录本设备后操作。');
   await expect(page.locator('#staff-name')).toBeDisabled();

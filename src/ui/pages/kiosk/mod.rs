@@ -121,7 +121,10 @@ pub fn KioskPage() -> impl IntoView {
             }
             Some(_) => view! {
                 <div class="page kiosk-setup-page">
-                    <p><A href="/">{t2("← 返回工作台", "← Back to the dashboard")}</A></p>
+                    <div class="spread">
+                        <A href="/">{t2("← 返回工作台", "← Back to the dashboard")}</A>
+                        <crate::ui::shell::LangSwitch/>
+                    </div>
                     <h1>{t2("自助终端", "Kiosk")}</h1>
                     <p class="muted">{t2(
                         "本设备尚未处于自助模式。设置后点击“在本设备启动自助模式”。",

@@ -91,7 +91,7 @@ pub fn DeviceSection() -> impl IntoView {
                 <p class="row">
                     <span data-testid="signed-in-as">{u.name.clone()}</span>
                     <span class="badge info">{move || if lang.get().is_zh() { u.role.zh() } else { u.role.en() }}</span>
-                    <button type="button" on:click=sign_out>{t2("退出", "Sign out")}</button>
+                    <button type="button" on:click=sign_out data-testid="device-signout">{t2("退出登录", "Sign out")}</button>
                 </p>
             })}
             <form on:submit=sign_in>
