@@ -99,9 +99,10 @@ extern "C" {
     fn mirrorRestore() -> js_sys::Promise;
 }
 
-/// Puts back what a crash kept from reaching localStorage (written there, then lost before
-/// the browser saved it): every entry of the IndexedDB copy that localStorage lacks. Run at
-/// start-up, before any page reads a draft. Returns how many came back.
+/// Settles localStorage with its IndexedDB copy, the newer change winning (see `ui/mirror.js`):
+/// puts back what a crash kept from reaching localStorage, written or removed, and copies what
+/// a page left too soon kept from reaching the copy. Run at start-up, before any page reads a
+/// draft. Returns how many entries came back.
 pub async fn restore_local() -> u32 {
     wasm_bindgen_futures::JsFuture::from(mirrorRestore())
         .await

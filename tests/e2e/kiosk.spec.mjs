@@ -336,6 +336,51 @@ test('a reload mid-survey keeps the answers as a partial response when the kiosk
   await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
 });
 
+/** What the device's IndexedDB copy of localStorage (ui/mirror.js) holds for `key`: its
+ *  value, null for a removal it records, undefined for nothing. */
+async function copyOf(page, key) {
+  return page.evaluate((k) => new Promise((resolve) => {
+    const r = indexedDB.open('kefu-mirror');
+    r.onsuccess = () => {
+      const got = r.result.transaction('kv').objectStore('kv').get(k);
+      got.onsuccess = () => {
+        r.result.close();
+        const e = got.result;
+        resolve(e !== null && typeof e === 'object' ? e.v : e);
+      };
+    };
+    r.onerror = () => resolve(undefined);
+  }), key);
+}
+
+test('a customer who submitted is not taken up again as an unfinished one when a crash kept the removal from disk', async ({ page }) => {
+  await startKiosk(page, { partial: 'keep' });
+  const PARTIAL = 'kefu.kiosk.partial';
+  await page.getByTestId('kiosk-begin').click();
+  await page.getByTestId('a-att_courtesy-4').click();
+  await expect.poll(() => copyOf(page, PARTIAL)).toContain('att_courtesy');
+  // What localStorage's disk holds if the browser crashes from here on: the answer so far.
+  const onDisk = await page.evaluate((k) => [k, `kefu-mirror-t:${k}`].map((x) => [x, localStorage.getItem(x)]), PARTIAL);
+  expect(onDisk.every(([, v]) => v !== null)).toBe(true);
+  await page.getByTestId('sf-next').click();
+  for (const q of LIKERT.slice(1)) {
+    await page.getByTestId(`a-${q}-5`).click();
+    await page.getByTestId('sf-next').click();
+  }
+  await page.getByTestId('a-nps-9').click();
+  await page.getByTestId('sf-next').click();
+  await page.getByTestId('sf-submit').click();
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
+  await expect.poll(() => copyOf(page, PARTIAL)).toBeNull();
+  // The crash: the submitted customer's removal never reached localStorage's disk.
+  await page.evaluate((es) => es.forEach(([k, v]) => localStorage.setItem(k, v)), onDisk);
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
+  expect((await storedBodies(page)).filter((s) => s.includes('"complete":false'))).toEqual([]);
+  await freshForm(page);
+});
+
 test('without keeping partial responses, nothing of a customer interrupted by a reload survives it', async ({ page }) => {
   await startKiosk(page, { partial: 'discard' });
   await interruptedByReload(page);

@@ -100,30 +100,55 @@ test('two tabs building new surveys keep their own drafts; a closed tab\'s is ta
   await c.close();
 });
 
-/** The keys of the device's IndexedDB copy of its localStorage entries (ui/mirror.js). */
+/** The device's IndexedDB copy of its localStorage entries (ui/mirror.js): key → value, for
+ *  the entries it holds a value of (a removal is held as null until both sides agree). */
 async function mirrored(page) {
   return page.evaluate(() => new Promise((resolve) => {
     const r = indexedDB.open('kefu-mirror');
     r.onsuccess = () => {
-      const keys = r.result.transaction('kv').objectStore('kv').getAllKeys();
-      keys.onsuccess = () => { r.result.close(); resolve(keys.result); };
+      const kv = r.result.transaction('kv').objectStore('kv');
+      const keys = kv.getAllKeys();
+      const values = kv.getAll();
+      values.onsuccess = () => {
+        r.result.close();
+        const out = {};
+        keys.result.forEach((k, i) => {
+          const e = values.result[i];
+          const v = e !== null && typeof e === 'object' ? e.v : e;
+          if (v !== null) out[k] = v;
+        });
+        resolve(out);
+      };
     };
-    r.onerror = () => resolve([]);
+    r.onerror = () => resolve({});
   }));
 }
 
-test('a draft dropped by its save stays dropped when the page is left before the copy of it is deleted', async ({ page }) => {
+const NEW_DRAFT = 'kefu.survey-draft.new.';
+const newDrafts = (entries) => Object.entries(entries).filter(([k]) => k.startsWith(NEW_DRAFT));
+
+/** This device's localStorage entries (with their stamps) of new-survey drafts. */
+async function localDrafts(page) {
+  return page.evaluate((prefix) => Object.keys(localStorage).filter((k) => k.includes(prefix))
+    .map((k) => [k, localStorage.getItem(k)]), NEW_DRAFT);
+}
+
+/** Puts `entries` back into localStorage, as a crash leaves what reached its disk. */
+async function putBack(page, entries) {
+  await page.evaluate((es) => es.forEach(([k, v]) => localStorage.setItem(k, v)), entries);
+}
+
+test('a draft dropped by its save stays dropped when the page is left before the copy of it is updated', async ({ page }) => {
   await open(page, '/surveys');
   await page.getByTestId('new-survey').click();
   await page.locator('#sv-title-zh').fill('开户回访');
-  const draftKey = (keys) => keys.filter((k) => k.startsWith('kefu.survey-draft.new.'));
-  await expect.poll(async () => draftKey(await mirrored(page)).length).toBe(1);
-  // The page goes before the copy's delete commits (a save, then another page opened at once;
-  // it did in 1 of 4 runs): here every delete of the copy is aborted.
+  await expect.poll(async () => newDrafts(await mirrored(page)).length).toBe(1);
+  // The page goes before the copy's write commits (a save, then another page opened at once;
+  // it did in 1 of 4 runs): here every write to the copy is aborted.
   await page.evaluate(() => {
-    const del = IDBObjectStore.prototype.delete;
-    IDBObjectStore.prototype.delete = function (k) {
-      if (this.transaction.db.name !== 'kefu-mirror') return del.call(this, k);
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (...args) {
+      if (this.transaction.db.name !== 'kefu-mirror') return put.apply(this, args);
       this.transaction.abort();
       return undefined;
     };
@@ -132,19 +157,47 @@ test('a draft dropped by its save stays dropped when the page is left before the
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   const built = page.url();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.survey-draft.')))).toEqual([]);
-  expect(draftKey(await mirrored(page))).toHaveLength(1);
+  expect(newDrafts(await mirrored(page))).toHaveLength(1);
   // The next start does not put the saved survey back as an unsaved new one.
   await open(page, '/surveys/new');
   await expect(page.locator('#sv-title-zh')).toHaveValue('新问卷');
   await expect(page.getByTestId('draft-restored')).toHaveCount(0);
-  await expect.poll(async () => draftKey(await mirrored(page))).toEqual([]);
-  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu-mirror-gone:')))).toEqual([]);
+  await expect.poll(async () => newDrafts(await mirrored(page))).toEqual([]);
+  expect((await localDrafts(page)).filter(([k]) => k.startsWith(NEW_DRAFT))).toEqual([]);
   // A second new survey saves as a survey of its own.
   await page.locator('#sv-title-zh').fill('第二份问卷');
   await page.getByTestId('save-survey').click();
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   expect(page.url()).not.toBe(built);
   await expect(page.getByTestId('survey-version')).toHaveText('第 1 版');
+});
+
+test('after a crash the newer of localStorage and its copy wins: a saved draft stays dropped, the last typing comes back', async ({ page }) => {
+  await open(page, '/surveys/new');
+  await page.locator('#sv-title-zh').fill('开户回访');
+  await expect.poll(async () => newDrafts(await mirrored(page)).map(([, v]) => v.includes('开户回访'))).toEqual([true]);
+  const typed = await localDrafts(page);
+  expect(typed).toHaveLength(2); // the draft and its stamp
+  await page.getByTestId('save-survey').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  await expect.poll(async () => newDrafts(await mirrored(page))).toEqual([]);
+  // The crash kept the removal from localStorage's disk: the draft and its older stamp are there.
+  await putBack(page, typed);
+  await open(page, '/surveys/new');
+  await expect(page.locator('#sv-title-zh')).toHaveValue('新问卷');
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
+  expect((await localDrafts(page)).filter(([k]) => k.startsWith(NEW_DRAFT))).toEqual([]);
+
+  // The crash kept the last typing from localStorage's disk: an older draft is there.
+  await page.locator('#sv-title-zh').fill('理财回访');
+  await expect.poll(async () => newDrafts(await mirrored(page)).map(([, v]) => v.includes('理财回访'))).toEqual([true]);
+  const older = await localDrafts(page);
+  await page.locator('#sv-title-zh').fill('理财产品回访');
+  await expect.poll(async () => newDrafts(await mirrored(page)).map(([, v]) => v.includes('理财产品回访'))).toEqual([true]);
+  await putBack(page, older);
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.locator('#sv-title-zh')).toHaveValue('理财产品回访');
 });
 
 test('an edit refused as stale (a colleague saved first) is kept, and after the refresh it is restored over the newer version', async ({ page, context }) => {
