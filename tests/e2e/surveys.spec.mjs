@@ -319,8 +319,12 @@ test('on the customer\'s phone a reload keeps the answers and the question until
     await page.getByTestId('sf-next').click();
   }
   await expect(page.locator('.sf-count')).toHaveText('第 4 / 11 题');
+  await expect(page.getByTestId('sf-resumed')).toHaveCount(0);
   await page.reload();
   await expect(page.locator('.sf-count')).toHaveText('第 4 / 11 题');
+  // Said, so that the customer does not think the answers were lost.
+  await expect(page.getByTestId('sf-resumed')).toHaveText('已为您保留上次的作答，请继续填写。');
+  await expect(page.getByTestId('sf-updated')).toHaveCount(0);
   for (let i = scores.length - 1; i >= 0; i--) {
     await page.getByTestId('sf-back').click();
     await expect(page.getByTestId(`q-${LIKERT[i]}`).locator('input:checked')).toHaveValue(String(scores[i]));
@@ -377,6 +381,7 @@ test('staff saving a new version while a phone is part-way through keeps the ans
   // and it goes on at the first question without an answer, said in both languages.
   await open(page, `/s/${key}`);
   await expect(page.getByTestId('sf-updated')).toHaveText('问卷内容已更新，您已作答且仍适用的题目已为您保留。');
+  await expect(page.getByTestId('sf-resumed')).toHaveCount(0);
   await expect(page.locator('.sf-count')).toHaveText('第 3 / 10 题');
   await expect(page.getByTestId(`q-${LIKERT[3]}`)).toBeVisible();
   await page.getByTestId('cp-lang').click();

@@ -109,6 +109,8 @@ pub fn SurveyForm(
     let updated = kept.as_ref().is_some_and(|p| p.version != survey.version);
     let kept = kept.and_then(|p| p.fit(&survey));
     let updated = updated && kept.is_some();
+    // Taken up where the customer left off (a reload, or the tab closed and opened again).
+    let resumed = !updated && kept.as_ref().is_some_and(|p| !p.answers.is_empty());
     let (kept_step, kept_answers) = kept.map_or((0, BTreeMap::new()), |p| (p.step, p.answers));
     let survey = StoredValue::new(survey);
     let answers: RwSignal<BTreeMap<String, Answer>> = RwSignal::new(kept_answers);
@@ -266,6 +268,12 @@ pub fn SurveyForm(
                 <p class="sf-updated" role="status" data-testid="sf-updated">
                     {move || lang.get().t("问卷内容已更新，您已作答且仍适用的题目已为您保留。",
                         "This survey has been updated; your answers that still apply are kept.")}
+                </p>
+            })}
+            {resumed.then(|| view! {
+                <p class="sf-updated" role="status" data-testid="sf-resumed">
+                    {move || lang.get().t("已为您保留上次的作答，请继续填写。",
+                        "Your earlier answers are kept; carry on where you left off.")}
                 </p>
             })}
             {body}
