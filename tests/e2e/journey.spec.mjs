@@ -2,7 +2,7 @@
 // points, drill-down to the records behind a stage and a cell, filters, and an edited stage.
 import { test, expect, open } from './fixtures.mjs';
 import { setUpStaff } from './helpers.mjs';
-import { seedBackup } from './customers-seed.mjs';
+import { seedBackup, seedDocs } from './customers-seed.mjs';
 
 test('the journey map shows live figures per stage and drills down to the records', async ({ page }) => {
   await seedBackup(page);
@@ -89,6 +89,22 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(page.getByTestId('cell-in_sale-app').getByTestId('cell-sat')).toContainText('50% ▼');
   // One lane for the app through the journey, under each name its stages give it.
   await expect(page.getByTestId('journey-map')).toContainText('手机App开户 / 交易App / 手机App');
+});
+
+test('responses with no journey stage are counted apart, and the page says where a survey is given a stage', async ({ page }) => {
+  const unstagedResponse = {
+    _id: 'response:01E2E0000000000000000009', type: 'response', survey_id: 'survey:01E2E0000000000000000001',
+    survey_version: 1, answers: { q1: { t: 'Score', v: 5 } }, channel: 'Kiosk', stage: null, touchpoint: null,
+    submitted_at: '2026-11-21T10:00:00', complete: true,
+  };
+  await seedBackup(page, [...seedDocs(), unstagedResponse]);
+  await setUpStaff(page);
+  await open(page, '/journey');
+  await expect(page.getByTestId('journey-map')).toBeVisible();
+  await expect(page.getByTestId('unstaged')).toContainText('评价 1');
+  await expect(page.getByTestId('unstaged-hint')).toHaveText('问卷未设旅程阶段时，其评价不计入任何阶段：可在问卷编辑的“旅程阶段”中设置。');
+  // The staged ones stay where they were.
+  await expect(page.getByTestId('journey-map').locator('th').filter({ has: page.getByTestId('stage-in_sale') })).toContainText('评价 2');
 });
 
 test('stage names are edited and saved in the journey configuration', async ({ page }) => {

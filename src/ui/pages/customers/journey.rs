@@ -532,12 +532,24 @@ pub fn JourneyPage() -> impl IntoView {
                                 {(!unstaged.is_empty()).then(|| {
                                     let label = if z { "未归入阶段的记录".to_string() } else { "Records without a stage".to_string() };
                                     let text = counts(&unstaged, z);
+                                    // Answers to a survey with no stage (the ready-made one has
+                                    // none) count nowhere: say where a stage is given.
+                                    let hint = (!unstaged.responses.is_empty()).then(|| view! {
+                                        <span class="muted" data-testid="unstaged-hint">
+                                            {if z {
+                                                " 问卷未设旅程阶段时，其评价不计入任何阶段：可在问卷编辑的“旅程阶段”中设置。"
+                                            } else {
+                                                " A survey with no journey stage counts its responses under no stage: give it one under “Journey stage” in the survey editor."
+                                            }}
+                                        </span>
+                                    });
                                     view! {
                                         <p class="small">
                                             <button type="button" class="link" data-testid="unstaged"
                                                 on:click=move |_| open(label.clone(), unstaged.clone())>
                                                 {if z { "未归入阶段：" } else { "Not on the journey: " }}{text}
                                             </button>
+                                            {hint}
                                         </p>
                                     }
                                 })}
