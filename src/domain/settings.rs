@@ -69,6 +69,12 @@ impl Branch {
         let n = self.name.trim();
         (!n.is_empty() && n != Branch::default().name).then_some(n)
     }
+
+    /// What heads a printed report or record before its title: the branch's own name and a
+    /// space; nothing while it has none (not the placeholder, which names no branch).
+    pub fn heading(&self) -> String {
+        self.named().map(|n| format!("{n} ")).unwrap_or_default()
+    }
 }
 
 /// The shared settings document (`_id` = `settings:branch`, type `settings`).

@@ -232,6 +232,8 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   // The printed record.
   await page.getByTestId('print-link').click();
   await expect(page.getByTestId('record-sheet')).toContainText('营业部客户投诉处理记录表');
+  // The branch has no name of its own yet: its code alone, not the placeholder 营业部.
+  await expect(page.locator('.sheet-branch')).toHaveText('(BR01)');
   await expect(page.getByTestId('sheet-case-no')).toHaveText(caseNo);
   await expect(page.getByTestId('record-sheet')).toContainText('经办人签字');
   await expect(page.getByTestId('record-sheet')).toContainText('第 2 轮处理');

@@ -212,11 +212,21 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   await seed(page);
   await open(page, '/reports?view=quarterly&q=2026Q3');
   await expect(page.locator('#quarterly-h')).toContainText('2026 年第 3 季度');
-  // On paper it names the branch, as the monthly report does; not on the screen.
+  // A branch with no name of its own (the header says 未设置营业部): the paper names none.
+  await expect(page.getByTestId('branch-name')).toHaveText('未设置营业部');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('#quarterly-h')).toHaveText('2026 年第 3 季度投诉分析');
+  await page.emulateMedia({ media: 'screen' });
+  // Named: on paper it names the branch, as the monthly report does; not on the screen.
+  await open(page, '/settings');
+  await page.locator('#branch-name').fill('郑州紫荆山路营业部');
+  await page.getByRole('button', { name: '保存' }).first().click();
+  await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
+  await open(page, '/reports?view=quarterly&q=2026Q3');
   await expect(page.getByTestId('quarterly-branch')).toBeHidden();
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByTestId('quarterly-branch')).toBeVisible();
-  await expect(page.locator('#quarterly-h')).toContainText(await page.evaluate(() => document.querySelector('.branch')?.textContent?.trim() || '营业部'));
+  await expect(page.locator('#quarterly-h')).toHaveText('郑州紫荆山路营业部 2026 年第 3 季度投诉分析');
   await page.emulateMedia({ media: 'screen' });
   // July 09; August 07; September 01–06.
   await expect(page.getByTestId('count-quarter-total')).toHaveText('8');

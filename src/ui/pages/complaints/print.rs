@@ -75,7 +75,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
     view! {
         <article class="record-sheet" data-testid="record-sheet">
             <header class="sheet-head">
-                <div class="sheet-branch">{branch.name.clone()} " (" {branch.code.clone()} ")"</div>
+                <div class="sheet-branch">{branch.heading()} "(" {branch.code.clone()} ")"</div>
                 <h1 class="sheet-title">{t2("营业部客户投诉处理记录表", "Branch customer complaint handling record")}</h1>
                 <div class="sheet-meta">
                     <span>{t2("编号：", "No.: ")}<strong data-testid="sheet-case-no">{c.case_no.clone()}</strong></span>

@@ -385,7 +385,7 @@ fn KpiView(period: Memo<KpiPeriod>) -> impl IntoView {
                 {print_and_export(ready, on_export)}
             </div>
             <h2 id="kpi-h">
-                <span class="print-only">{move || state.branch.get().name}" "</span>
+                <span class="print-only">{move || state.branch.get().heading()}</span>
                 {move || format!("{}{}", period_title(period.get(), lang.get().into()), lang.get().t(" · 员工考核", " · staff KPIs"))}
             </h2>
             <ul class="kpi-defs small muted" data-testid="kpi-defs">

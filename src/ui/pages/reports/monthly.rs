@@ -121,7 +121,7 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
                 {print_and_export(ready, on_export)}
             </div>
             <h2 id="monthly-h">
-                <span class="print-only">{move || state.branch.get().name}" "</span>
+                <span class="print-only">{move || state.branch.get().heading()}</span>
                 {move || {
                     let (y, m) = month.get();
                     lang.get().s(format!("{y} 年 {m} 月客户投诉月度报告"), format!("Complaints report, {y}-{m:02}"))

@@ -92,7 +92,7 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
             </div>
             <h2 id="quarterly-h">
                 // On paper, whose analysis it is, as the monthly report's.
-                <span class="print-only" data-testid="quarterly-branch">{move || state.branch.get().name}" "</span>
+                <span class="print-only" data-testid="quarterly-branch">{move || state.branch.get().heading()}</span>
                 {move || {
                     let (y, q) = quarter.get();
                     lang.get().s(format!("{y} 年第 {q} 季度投诉分析"), format!("Complaints analysis, {y} Q{q}"))
