@@ -81,3 +81,25 @@ export async function act(page, kind, fill) {
   await page.getByTestId('action-submit').click();
   await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
+
+/** The device's IndexedDB copy of its localStorage entries (ui/mirror.js): key → value, null
+ *  for a removal the copy still records. */
+export async function mirrorCopy(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const r = indexedDB.open('kefu-mirror');
+    r.onsuccess = () => {
+      const kv = r.result.transaction('kv').objectStore('kv');
+      const keys = kv.getAllKeys();
+      const values = kv.getAll();
+      values.onsuccess = () => {
+        r.result.close();
+        // An earlier build kept the value alone, unstamped.
+        resolve(Object.fromEntries(keys.result.map((k, i) => {
+          const e = values.result[i];
+          return [k, e !== null && typeof e === 'object' ? e.v : e];
+        })));
+      };
+    };
+    r.onerror = () => resolve({});
+  }));
+}

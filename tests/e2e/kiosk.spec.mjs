@@ -5,7 +5,7 @@
 // mode, the minimum gap (the refused answers kept), each customer starting in the kiosk's
 // language, and sleeping outside opening hours and on the working calendar's days off.
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
-import { addStaff, setUpStaff, signIn } from './helpers.mjs';
+import { addStaff, mirrorCopy, setUpStaff, signIn } from './helpers.mjs';
 import { startPeer, stopPeer } from './peer.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
@@ -336,22 +336,9 @@ test('a reload mid-survey keeps the answers as a partial response when the kiosk
   await expect(waiting(page)).toHaveText('2 份评价保存在本机（未设置上传）');
 });
 
-/** What the device's IndexedDB copy of localStorage (ui/mirror.js) holds for `key`: its
- *  value, null for a removal it records, undefined for nothing. */
-async function copyOf(page, key) {
-  return page.evaluate((k) => new Promise((resolve) => {
-    const r = indexedDB.open('kefu-mirror');
-    r.onsuccess = () => {
-      const got = r.result.transaction('kv').objectStore('kv').get(k);
-      got.onsuccess = () => {
-        r.result.close();
-        const e = got.result;
-        resolve(e !== null && typeof e === 'object' ? e.v : e);
-      };
-    };
-    r.onerror = () => resolve(undefined);
-  }), key);
-}
+/** What the device's IndexedDB copy of localStorage holds for `key`: its value, null for a
+ *  removal it records, undefined for nothing. */
+const copyOf = async (page, key) => (await mirrorCopy(page))[key];
 
 test('a customer who submitted is not taken up again as an unfinished one when a crash kept the removal from disk', async ({ page }) => {
   await startKiosk(page, { partial: 'keep' });

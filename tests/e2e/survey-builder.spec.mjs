@@ -2,7 +2,7 @@
 // screen, answered on the customer page; its results filtered by date, where an empty selection
 // shows its figures as undefined (—), not as 0.
 import { test, expect, open } from './fixtures.mjs';
-import { closeTab } from './helpers.mjs';
+import { closeTab, mirrorCopy } from './helpers.mjs';
 
 test('a blank survey on one page: built, answered, and its results filtered by date', async ({ page }) => {
   await open(page, '/surveys');
@@ -100,28 +100,9 @@ test('two tabs building new surveys keep their own drafts; a closed tab\'s is ta
   await c.close();
 });
 
-/** The device's IndexedDB copy of its localStorage entries (ui/mirror.js): key → value, for
- *  the entries it holds a value of (a removal is held as null until both sides agree). */
+/** The entries the device's IndexedDB copy holds a value of (not removals). */
 async function mirrored(page) {
-  return page.evaluate(() => new Promise((resolve) => {
-    const r = indexedDB.open('kefu-mirror');
-    r.onsuccess = () => {
-      const kv = r.result.transaction('kv').objectStore('kv');
-      const keys = kv.getAllKeys();
-      const values = kv.getAll();
-      values.onsuccess = () => {
-        r.result.close();
-        const out = {};
-        keys.result.forEach((k, i) => {
-          const e = values.result[i];
-          const v = e !== null && typeof e === 'object' ? e.v : e;
-          if (v !== null) out[k] = v;
-        });
-        resolve(out);
-      };
-    };
-    r.onerror = () => resolve({});
-  }));
+  return Object.fromEntries(Object.entries(await mirrorCopy(page)).filter(([, v]) => v !== null));
 }
 
 const NEW_DRAFT = 'kefu.survey-draft.new.';
