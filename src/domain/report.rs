@@ -248,7 +248,9 @@ impl CaseFacts {
             department: c.department.clone(),
             staff_involved: c.staff_involved.clone(),
             status: c.status,
-            responsibility: c.current_round().responsibility,
+            // The latest finding made: a reopened case keeps its earlier round's until the new
+            // round reaches its own (its first answer, `responded_at`, stays too).
+            responsibility: c.rounds.iter().rev().find_map(|r| r.responsibility),
             opinion_at: met_at(c, ClockKind::Investigation),
             responded_at: met_at(c, ClockKind::Response),
         }
@@ -309,7 +311,7 @@ impl CaseFacts {
             severity: b.severity,
             department: b.department,
             status: b.status,
-            responsibility: b.rounds.last().and_then(|r| r.responsibility),
+            responsibility: b.rounds.iter().rev().find_map(|r| r.responsibility),
             opinion_at: first(ActionKind::SubmitOpinion),
             responded_at: first(ActionKind::Respond),
             staff_involved: b.staff_involved,
@@ -1507,6 +1509,24 @@ mod tests {
             count: ns.len() as u32,
             ids: ids(ns),
         }
+    }
+
+    #[test]
+    fn a_reopened_case_keeps_its_latest_finding_until_the_new_round_makes_one() {
+        use Responsibility as R;
+        // Case 2 was answered with a finding, then reopened: round 2 has none yet.
+        let mut c = fixture().into_iter().nth(1).unwrap();
+        c.rounds.push(Round::new(2, t("2026-09-20 10:00"), None));
+        let facts = CaseFacts::of(&c);
+        assert_eq!(facts.responsibility, Some(R::OursSerious));
+        // Its first answer stands too: the row names one round's finding and answer.
+        assert_eq!(facts.responded_at, Some(t("2026-09-17 10:00")));
+        let mut body = serde_json::to_value(&c).unwrap();
+        body.as_object_mut().unwrap().remove("_id");
+        assert_eq!(CaseFacts::of_body(&c.id, &body).unwrap(), facts);
+        // The new round's own finding replaces it.
+        c.rounds.last_mut().unwrap().responsibility = Some(R::NotOurs);
+        assert_eq!(CaseFacts::of(&c).responsibility, Some(R::NotOurs));
     }
 
     #[test]

@@ -196,7 +196,8 @@ impl Schema {
             // 10: `complaint_phone` keys a mobile without its country code (re-indexed).
             // 11: the `journey_complaint` summary (every summary is rebuilt).
             // 12: `complaint_status` keys an opinion approved at every level "approved".
-            version: 12,
+            // 13: a reopened case's facts keep its latest finding (every summary is rebuilt).
+            version: 13,
             indexes: vec![
                 IndexDef {
                     name: "by_type",
