@@ -583,6 +583,10 @@ pub fn is_plausible_email(s: &str) -> bool {
 /// How far back a complaint's time of receipt may be entered, in days (a year).
 pub const INTAKE_LOOKBACK_DAYS: i64 = 366;
 
+/// How far before its receipt a complaint's event may lie (民法典 第一百八十八条: no claim
+/// is protected more than 20 years after the harm).
+pub const EVENT_LOOKBACK_YEARS: u32 = 20;
+
 /// The longest complainant's name and narrative taken at intake, in characters: a pasted
 /// document in the name field, or a whole file in the narrative, is a mistake to say at once.
 pub const NAME_MAX: usize = 50;
@@ -665,6 +669,18 @@ pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
                 "event_time",
                 "事件发生时间不能晚于受理时间",
                 "The event cannot have happened after the complaint was received",
+            ));
+        } else if draft
+            .received_at
+            .and_then(|r| r.checked_sub_months(chrono::Months::new(12 * EVENT_LOOKBACK_YEARS)))
+            .is_some_and(|limit| t < limit)
+        {
+            // A year mistyped (1900, 1926): the civil code's longest limit for a claim is 20
+            // years from the harm, so nothing older is a complaint to take.
+            errors.push(field_error(
+                "event_time",
+                "事件发生时间早于受理前 20 年，请核对年份",
+                "The event is more than 20 years before the complaint: check the year",
             ));
         }
     }
@@ -2387,6 +2403,18 @@ mod tests {
         assert_eq!(fields(&d), vec!["event_time"], "event after receipt");
         d.event_time = Some(t("2026-11-24 09:00"));
         assert_eq!(fields(&d), vec!["event_time"], "event in the future");
+        // An event year mistyped: more than 20 years before receipt is refused, 20 is not.
+        d.received_at = Some(t("2026-11-23 09:00"));
+        d.event_time = Some(t("1900-01-01 00:00"));
+        assert_eq!(fields(&d), vec!["event_time"], "event in 1900");
+        d.event_time = Some(t("2006-11-23 09:00"));
+        assert!(fields(&d).is_empty(), "event 20 years back");
+        d.event_time = Some(t("2006-11-23 08:59"));
+        assert_eq!(
+            fields(&d),
+            vec!["event_time"],
+            "event 20 years and a minute back"
+        );
 
         let mut d = draft("2026-11-23 08:00");
         d.complainant.phone = "".into();
