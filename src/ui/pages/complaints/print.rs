@@ -203,7 +203,11 @@ fn Sheet(c: Complaint) -> impl IntoView {
                             })}
                             <tr class="tall">
                                 <th>{l("反馈客户情况", "Response to the customer")}</th>
-                                <td colspan="3">{r.response.as_ref().map(|x| format!("{} · {} · {}", fmt_dt(x.at), x.by.name, x.content))}</td>
+                                // How the customer was answered too (当面, 电话…), as the response records it.
+                                <td colspan="3" data-testid="print-response">{r.response.clone().map(|x| move || {
+                                    let way = lang.get().t(x.channel.zh(), x.channel.en());
+                                    format!("{} · {way} · {} · {}", fmt_dt(x.at), x.by.name, x.content)
+                                })}</td>
                             </tr>
                             <tr>
                                 <th>{l("回访验证结果", "Verification visit")}</th>
