@@ -69,7 +69,7 @@ fn case_received(i: u32, forced: bool, after: Duration) -> Complaint {
 
 /// The list's search for 强制平仓 (no index serves it: a scan of the narratives).
 fn forced_search() -> ListFilter {
-    ListFilter::from_query(|k| (k == "q").then(|| "强制平仓".to_string()))
+    ListFilter::from_query(&|k| (k == "q").then(|| "强制平仓".to_string()))
 }
 
 /// A new database of `cases`.
@@ -111,7 +111,7 @@ async fn the_list_reads_a_page_first_and_more_only_for_filters() {
 
     // Every case, newest first: a page reads its 50 rows (and one more, to know that there
     // are more), and the last page offers no next one.
-    let pages = all_pages(&s, &ListFilter::from_query(|_| None)).await;
+    let pages = all_pages(&s, &ListFilter::from_query(&|_| None)).await;
     assert_eq!(pages.len(), 8);
     for (i, (nums, r)) in pages.iter().enumerate() {
         let read = if i == 7 { PAGE_SIZE } else { PAGE_SIZE + 1 };

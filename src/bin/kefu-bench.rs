@@ -487,7 +487,7 @@ mod bench {
         use kefu::ui::pages::complaints::{model::ListFilter, repo::list_page};
         let now = parse_now(&now)?;
         let cal = WorkingCalendar::china_official();
-        let filter = ListFilter::from_query(|_| None);
+        let filter = ListFilter::from_query(&|_| None);
         let t_open = now_ms();
         let store = IdbStore::open(&db).await.map_err(err)?;
         let open_ms = now_ms() - t_open;

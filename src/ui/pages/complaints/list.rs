@@ -51,7 +51,7 @@ pub fn ListPage() -> impl IntoView {
     let navigate = StoredValue::new_local(use_navigate());
     let filter = Memo::new(move |_| {
         let q = query.get();
-        let mut f = ListFilter::from_query(|k| q.get(k));
+        let mut f = ListFilter::from_query(&|k| q.get(k));
         // Only `by=me` follows who is signed in (a sign-in elsewhere leaves other lists be).
         if f.by == "me" {
             f.me = state.user.with(|u| u.as_ref().map(|u| u.id.clone()));
@@ -149,7 +149,11 @@ pub fn ListPage() -> impl IntoView {
             match made {
                 Ok((Ok(bytes), n, cut)) => {
                     crate::ui::platform::download(
-                        &format!("kefu-complaints-{}.csv", now.layout("%Y%m%d-%H%M")),
+                        &format!(
+                            "kefu-complaints{}-{}.csv",
+                            f.file_tag(),
+                            now.layout("%Y%m%d-%H%M")
+                        ),
                         "text/csv;charset=utf-8",
                         &String::from_utf8_lossy(&bytes),
                     );
@@ -322,6 +326,17 @@ pub fn ListPage() -> impl IntoView {
                 <A href="/settings#device">{t2("在设置中用本人 PIN 登录", "sign in with your PIN in Settings")}</A>
             </p>
         })}
+        {move || {
+            let bad = query.with(|q| ListFilter::not_understood(&|k| q.get(k)));
+            (!bad.is_empty()).then(|| view! {
+                <p class="err" role="alert" data-testid="filter-not-understood">
+                    {move || lang.get().s(
+                        format!("链接中的筛选条件无法识别，已忽略：{}", bad.join("、")),
+                        format!("This link's filter was not understood and is ignored: {}", bad.join(", ")),
+                    )}
+                </p>
+            })
+        }}
         {move || filter.with(ListFilter::range_reversed).then(|| view! {
             <p class="err" role="alert" data-testid="range-reversed">{t2(
                 "受理日期的起始日期晚于截止日期，不会有符合条件的投诉，请对调两个日期。",

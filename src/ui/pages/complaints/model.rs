@@ -229,7 +229,7 @@ pub struct ListFilter {
 
 impl ListFilter {
     /// Reads the filter from query-string parameters (unknown values are ignored).
-    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> ListFilter {
+    pub fn from_query(get: &dyn Fn(&str) -> Option<String>) -> ListFilter {
         let g = |k: &str| get(k).unwrap_or_default();
         let status = match g("status").as_str() {
             "open" => StatusFilter::Open,
@@ -266,9 +266,57 @@ impl ListFilter {
         }
     }
 
+    /// The link's filter values that [`ListFilter::from_query`] could not read and so ignores
+    /// (`status=closd`), as `key=value`: the list says so rather than quietly showing more.
+    pub fn not_understood(get: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+        const DEFAULTS: [(&str, &str); 3] = [("status", "all"), ("due", "all"), ("sort", "newest")];
+        [
+            "status", "category", "channel", "severity", "due", "from", "to", "sort",
+        ]
+        .into_iter()
+        .filter_map(|k| {
+            let v = get(k)?.trim().to_string();
+            let read = ListFilter::from_query(&|key| (key == k).then(|| v.clone()));
+            let ignored =
+                !v.is_empty() && read == ListFilter::default() && !DEFAULTS.contains(&(k, &v));
+            ignored.then(|| format!("{k}={v}"))
+        })
+        .collect()
+    }
+
     /// The query string of this filter (without `?`; empty for no filter).
     pub fn to_query(&self) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        self.pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The filter as a part of an export's file name (`-status-open-department-运营部`; empty
+    /// for no filter), so that files exported with different filters are told apart.
+    pub fn file_tag(&self) -> String {
+        let tag: String = self
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| format!("-{k}-{v}"))
+            .collect::<String>()
+            .chars()
+            .map(|c| {
+                if c.is_whitespace() || r#"/\:*?"<>|%"#.contains(c) {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .take(80)
+            .collect();
+        tag
+    }
+
+    /// The filter's query-string pairs, unencoded, in a fixed order.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         match self.status {
             StatusFilter::All => {}
             StatusFilter::Open => pairs.push(("status", "open".into())),
@@ -313,10 +361,6 @@ impl ListFilter {
             Sort::Deadline => pairs.push(("sort", "deadline".into())),
         }
         pairs
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", encode(&v)))
-            .collect::<Vec<_>>()
-            .join("&")
     }
 
     /// Whether the search text is (the start of) a case number.
