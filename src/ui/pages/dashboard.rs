@@ -320,8 +320,13 @@ pub fn Dashboard() -> impl IntoView {
                 <div class="n">{figure(|a| a.care_due)}</div>
                 <div class="l">{t2("今日及之前应做的关怀", "Care visits due")}</div>
             </A>
-            <A href="/reports" attr:class="card" attr:data-testid="dash-report-due">
-                <div class="n">{move || report().map(|(_, _, due)| due.format("%m-%d").to_string()).unwrap_or_else(|| "—".into())}</div>
+            <A
+                href=move || report().map_or_else(|| "/reports".to_string(), |(y, m, _)| format!("/reports?view=monthly&month={y}-{m:02}"))
+                attr:class="card"
+                attr:data-testid="dash-report-due"
+            >
+                // With its year: in December the next due date falls in January.
+                <div class="n due">{move || report().map(|(_, _, due)| due.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())}</div>
                 <div class="l">{move || {
                     let l = lang.get();
                     match report() {
