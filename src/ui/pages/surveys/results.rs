@@ -66,6 +66,10 @@ fn question_label(survey: &Survey, id: &str, zh: bool) -> String {
     }
 }
 
+/// Below this many complete responses an alpha is shown with a caution: with few respondents
+/// it swings widely (two respondents who each answer every item alike give 1.00).
+const ALPHA_FEW: usize = 30;
+
 /// Why an alpha is undefined, in words.
 fn alpha_reason(r: &Reliability, zh: bool) -> String {
     if r.k < 2 {
@@ -669,6 +673,12 @@ fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                                 <td class="num" data-testid="alpha">
                                     {fmt2(rel.alpha)}
                                     {rel.alpha.is_none().then(|| view! { <div class="small muted" data-testid="alpha-reason">{move || alpha_reason(&reason, zh())}</div> })}
+                                    {(rel.alpha.is_some() && rel.n < ALPHA_FEW).then(|| view! {
+                                        <div class="small muted" data-testid="alpha-few">{move || lang.get().s(
+                                            format!("仅 {} 份完整答卷，α 仅供参考", rel.n),
+                                            format!("only {} complete responses: indicative", rel.n),
+                                        )}</div>
+                                    })}
                                 </td>
                                 <td class="num">{format!("{} ({})", rel.n, rel.k)}</td>
                                 <td class="small">
