@@ -39,16 +39,17 @@ async function startKiosk(page, { idle = 60, gap = 0, thanks = 2, partial = 'dis
   return new URL(page.url()).pathname;
 }
 
-/** Answers the default survey (all 5s, NPS 9, no comment) and submits. */
-async function answerAll(page, score = 5) {
-  await page.getByTestId('kiosk-begin').click();
-  for (const q of LIKERT) {
+/** Answers the default survey (all 5s, NPS 9, no comment) and submits. `from`: the questions
+ *  before it were answered already; `submit: false` stops at the submit button. */
+async function answerAll(page, score = 5, { from = 0, submit = true } = {}) {
+  if (from === 0) await page.getByTestId('kiosk-begin').click();
+  for (const q of LIKERT.slice(from)) {
     await page.getByTestId(`a-${q}-${score}`).click();
     await page.getByTestId('sf-next').click();
   }
   await page.getByTestId('a-nps-9').click();
   await page.getByTestId('sf-next').click();
-  await page.getByTestId('sf-submit').click();
+  if (submit) await page.getByTestId('sf-submit').click();
 }
 
 const waiting = (page) => page.getByTestId('kiosk-waiting');
@@ -350,13 +351,7 @@ test('a customer who submitted is not taken up again as an unfinished one when a
   const onDisk = await page.evaluate((k) => [k, `kefu-mirror-t:${k}`].map((x) => [x, localStorage.getItem(x)]), PARTIAL);
   expect(onDisk.every(([, v]) => v !== null)).toBe(true);
   await page.getByTestId('sf-next').click();
-  for (const q of LIKERT.slice(1)) {
-    await page.getByTestId(`a-${q}-5`).click();
-    await page.getByTestId('sf-next').click();
-  }
-  await page.getByTestId('a-nps-9').click();
-  await page.getByTestId('sf-next').click();
-  await page.getByTestId('sf-submit').click();
+  await answerAll(page, 5, { from: 1 });
   await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   await expect.poll(() => copyOf(page, PARTIAL)).toBeNull();
   // The crash: the submitted customer's removal never reached localStorage's disk.
@@ -366,6 +361,73 @@ test('a customer who submitted is not taken up again as an unfinished one when a
   await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
   expect((await storedBodies(page)).filter((s) => s.includes('"complete":false'))).toEqual([]);
   await freshForm(page);
+});
+
+test('a stale unfinished entry of a customer who submitted is refused as the same response, not stored as a second', async ({ page }) => {
+  // The second guard behind the stamps above: whatever keeps a submitted customer's answers
+  // so far, they carry the id of the response sent.
+  await startKiosk(page, { partial: 'keep' });
+  const PARTIAL = 'kefu.kiosk.partial';
+  await page.getByTestId('kiosk-begin').click();
+  await page.getByTestId('a-att_courtesy-4').click();
+  await expect.poll(() => copyOf(page, PARTIAL)).toContain('att_courtesy');
+  const stale = await page.evaluate((k) => localStorage.getItem(k), PARTIAL);
+  await page.getByTestId('sf-next').click();
+  await answerAll(page, 5, { from: 1 });
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
+  await expect.poll(() => copyOf(page, PARTIAL)).toBeNull();
+  // The entry comes back, newer than anything the copy holds.
+  await page.evaluate(([k, v]) => {
+    localStorage.setItem(k, v);
+    localStorage.setItem(`kefu-mirror-t:${k}`, String(Date.now() * 1000 + 999_999_999));
+  }, [PARTIAL, stale]);
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
+  expect((await storedBodies(page)).filter((s) => s.includes('"complete":false'))).toEqual([]);
+  await expect(page.getByTestId('kiosk-problem')).toHaveCount(0);
+  await freshForm(page);
+});
+
+test('a response the tablet could not store keeps its answers for another try, and staff are told', async ({ page }) => {
+  await startKiosk(page, { partial: 'discard' });
+  await answerAll(page, 4, { submit: false });
+  // Storage full: every write of the app's database is refused (not that of the drafts' copy).
+  await page.evaluate(() => {
+    window.kefuRefuse = true;
+    for (const m of ['put', 'add']) {
+      const real = IDBObjectStore.prototype[m];
+      IDBObjectStore.prototype[m] = function (...a) {
+        if (window.kefuRefuse && this.name !== 'kv') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return real.apply(this, a);
+      };
+    }
+  });
+  await page.getByTestId('sf-submit').click();
+  await expect(page.getByTestId('kiosk-failed')).toContainText('您的答案已保留');
+  await expect(page.getByTestId('kiosk-failed-why')).toContainText('工作人员：');
+  // The customer's screen says it; the staff banner waits until they have gone.
+  await expect(page.getByTestId('kiosk-problem')).toHaveCount(0);
+  await expect(waiting(page)).toHaveText('0 份评价保存在本机（未设置上传）');
+  // Another try once storage is free again: the same answers, stored once.
+  await page.evaluate(() => { window.kefuRefuse = false; });
+  await page.getByTestId('kiosk-submit-again').click();
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await expect(waiting(page)).toHaveText('1 份评价保存在本机（未设置上传）');
+  const bodies = (await storedBodies(page)).filter((b) => b.includes('"Kiosk"') && b.includes('"answers"'));
+  expect(bodies).toHaveLength(1);
+  expect(bodies[0]).toContain('"complete":true');
+  await expect(page.getByTestId('kiosk-problem')).toHaveCount(0);
+
+  // Refused again, the customer leaves: the next customer sees a fresh welcome, staff the banner.
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  await answerAll(page, 2, { submit: false });
+  await page.evaluate(() => { window.kefuRefuse = true; });
+  await page.getByTestId('sf-submit').click();
+  await expect(page.getByTestId('kiosk-failed')).toBeVisible();
+  await page.getByTestId('kiosk-failed').getByRole('button', { name: '返回首页' }).click();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
+  await expect(page.getByTestId('kiosk-problem')).toContainText('工作人员请注意：最近一份评价未能保存。');
 });
 
 test('without keeping partial responses, nothing of a customer interrupted by a reload survives it', async ({ page }) => {

@@ -18,14 +18,14 @@ use crate::domain::survey::{
     asleep_reason, kiosk_state, submit_wait_secs, AsleepReason, Channel, KioskConfig, KioskState,
     OpeningHours, PartialPolicy, Survey, SurveyResponse,
 };
-use crate::store::typed;
+use crate::store::{typed, StoreError};
 use crate::sync::config::Mode;
 use crate::sync::link::{fetch_survey, LinkTarget};
 use crate::sync::live;
 use crate::ui::components::sync_status::load_config;
 use crate::ui::i18n::{initial_lang, show_lang, t2, Lang};
 use crate::ui::pages::surveys::answer::SurveyForm;
-use crate::ui::pages::surveys::records::submit_response;
+use crate::ui::pages::surveys::records::{submit_response, SubmitError};
 use crate::ui::platform::{
     local_read, local_remove, local_write, new_id, now, now_millis, on_interval,
 };
@@ -45,6 +45,9 @@ enum Phase {
     Thanks,
     /// A submission too soon after the previous one; the answers wait in `partial`.
     Refused,
+    /// The response could not be stored (storage full, say); the answers wait in `partial`
+    /// for another try.
+    Failed,
     /// Outside opening hours.
     Asleep,
 }
@@ -202,8 +205,12 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                 if r.survey_id == sv.id {
                     let l = label.try_get_untracked().unwrap_or_default();
                     kiosk_fields(&mut r, false, &l, config);
-                    if let Err(e) = submit_response(&s, sv, &r).await {
-                        problem.try_set(Some(e.message(state.zh())));
+                    match submit_response(&s, sv, &r).await {
+                        // The customer did submit: their response is stored under this id.
+                        Ok(_) | Err(SubmitError::Store(StoreError::Conflict { .. })) => {}
+                        Err(e) => {
+                            problem.try_set(Some(e.message(state.zh())));
+                        }
                     }
                     refresh_waiting();
                 }
@@ -257,7 +264,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         let left = cfg.idle_left(untouched);
         let idle = left.is_none();
         match phase.get_untracked() {
-            Phase::Answering | Phase::Refused => {
+            Phase::Answering | Phase::Refused | Phase::Failed => {
                 let asking = left.unwrap_or(0);
                 let was = still_left.get_untracked();
                 if was != asking {
@@ -353,10 +360,10 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     refresh_waiting();
                 }
                 Err(e) => {
-                    // Not stored: say so, and start again (the form cannot be sent twice).
+                    // Not stored: the answers are kept for another try, not typed again.
                     problem.set(Some(e.message(state.zh())));
-                    partial.set(None);
-                    phase.set(Phase::Welcome);
+                    partial.set(Some(r));
+                    phase.set(Phase::Failed);
                 }
             }
         });
@@ -511,6 +518,25 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     </button>
                 </div>
             }.into_any(),
+            (Phase::Failed, _) => view! {
+                <div class="kiosk-center kiosk-refused" role="alert" data-testid="kiosk-failed">
+                    <h1>{t2("抱歉，您的评价暂未保存", "Sorry, your response was not saved")}</h1>
+                    <p>{t2(
+                        "您的答案已保留，请再提交一次；如仍不成功，请联系工作人员。",
+                        "Your answers are kept: please submit again. If it still fails, please ask our staff.",
+                    )}</p>
+                    <button type="button" class="kiosk-big" on:click=retry disabled=move || saving.get()
+                        data-testid="kiosk-submit-again">
+                        {t2("再次提交", "Submit again")}
+                    </button>
+                    <button type="button" class="kiosk-soft" on:click=move |_| reset(false)>
+                        {t2("返回首页", "Back to start")}
+                    </button>
+                    <p class="small muted" data-testid="kiosk-failed-why">
+                        {t2("工作人员：", "Staff: ")}{move || problem.get()}
+                    </p>
+                </div>
+            }.into_any(),
         }
     };
 
@@ -544,9 +570,11 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                 aria-label=t2("员工退出", "Staff exit")
                 on:click=move |_| { touched(); pin_open.set(true); }>"⋯"</button>
             <main class="kiosk-main">
-                {move || problem.get().map(|p| view! {
+                // For staff, until a response is stored again (the customer's own screen says
+                // what failed to them while they are there).
+                {move || problem.get().filter(|_| phase.get() != Phase::Failed).map(|p| view! {
                     <div class="kiosk-problem" role="alert" data-testid="kiosk-problem">
-                        {t2("抱歉，评价未能保存，请重试。", "Sorry, your response could not be saved. Please try again.")}
+                        {t2("工作人员请注意：最近一份评价未能保存。", "Staff: a recent response could not be saved.")}
                         " " <span class="small">{p}</span>
                     </div>
                 })}

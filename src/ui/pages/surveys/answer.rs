@@ -136,9 +136,13 @@ pub fn SurveyForm(
         });
     }
 
+    // One id for everything this form builds: its answers so far (a kiosk keeps them as the
+    // customer's partial response) and the response sent are one record, so a stale partial
+    // of a customer who did submit is refused as the same record, never stored as a second.
+    let response_id = StoredValue::new(new_id("response"));
     let build = move |complete: bool| -> SurveyResponse {
         survey.with_value(|s| SurveyResponse {
-            id: new_id("response"),
+            id: response_id.get_value(),
             rev: None,
             survey_id: s.id.clone(),
             survey_version: s.version,

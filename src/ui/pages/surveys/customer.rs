@@ -156,6 +156,8 @@ pub fn CustomerPage() -> impl IntoView {
     });
     // After a submit: Ok(pending count) or the problem.
     let done: RwSignal<Option<Result<u64, String>>> = RwSignal::new(None);
+    // Staff stopped collecting while the customer answered (found at their submit).
+    let ended = RwSignal::new(false);
     let zh = move || lang.get().is_zh();
     let stored_target = StoredValue::new(target.clone());
     let start_delivery = move || {
@@ -180,6 +182,12 @@ pub fn CustomerPage() -> impl IntoView {
         spawn_local(async move {
             let st = store();
             let z = lang.get_untracked().is_zh();
+            // The survey as stored now: collection may have stopped since the page opened.
+            if load_survey(&st, &s.id).await.is_ok_and(|f| !f.collecting()) {
+                forget_progress(&s.id);
+                ended.try_set(true);
+                return;
+            }
             match submit_response(&st, &s, &r).await {
                 Ok(_) => {
                     // Stored: the answers kept across reloads are done with, and this phone
@@ -222,7 +230,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     "This survey cannot be opened: the link may be incomplete or no longer valid. Please ask our staff for the survey.")}</p>
                             </div>
                         }.into_any(),
-                        Ok(s) if !s.collecting() => {
+                        Ok(s) if !s.collecting() || ended.get() => {
                             let title = s.title.clone();
                             // Only on a phone with earlier answers still on their way.
                             let waited = Memo::new(move |prev: Option<&bool>| {
