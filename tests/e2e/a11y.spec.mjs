@@ -91,6 +91,13 @@ test('a narrative with a long link stays inside a phone screen and an A4 sheet',
   for (const i of [0, 3, 5, 6]) expect(within(await row.locator('td').nth(i).boundingBox()), `cell ${i}`).toBe(true);
   expect((await row.locator('td').nth(3).boundingBox()).width).toBeGreaterThan(120);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // An office screen zoomed to 200 % (640 px): the same cards, status and deadline in sight.
+  await page.setViewportSize({ width: 640, height: 800 });
+  for (const i of [0, 3, 5, 6]) {
+    const box = await row.locator('td').nth(i).boundingBox();
+    expect(box.x >= 0 && box.x + box.width <= 640, `cell ${i} at 640 px`).toBe(true);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
   // The header scrolls away with the page instead of keeping a sixth of the screen.
   expect(await page.locator('header.top').evaluate((h) => getComputedStyle(h).position)).toBe('static');
   // The record as printed on A4 (794 px wide).

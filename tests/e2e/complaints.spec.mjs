@@ -59,6 +59,9 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.locator('label[for="c-narrative"] .req')).toBeVisible();
   await expect(page.locator('label[for="c-email"] .req')).toHaveCount(0);
   await expect(page.locator('#c-name')).toMatchAriaSnapshot('- textbox "投诉人姓名"');
+  // A screen reader hears it instead.
+  await expect(page.locator('#c-name')).toHaveAttribute('aria-required', 'true');
+  await expect(page.locator('#c-email')).not.toHaveAttribute('aria-required', /./);
 
   // Validation as typed: a time received in the future is refused in words.
   await page.locator('#c-name').fill('赵女士');
@@ -69,8 +72,16 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   // A year mistyped (1926 for 2026) would file a case overdue for good.
   await page.locator('#c-received').fill('1926-12-04T09:00');
   await expect(page.locator('#c-received-err')).toHaveText('受理时间早于一年前，请核对年份');
+  // The field itself says it is wrong, to a screen reader, until it is put right.
+  await expect(page.locator('#c-received')).toHaveAttribute('aria-invalid', 'true');
   await page.locator('#c-received').fill(hoursAgo(2));
   await expect(page.locator('#c-received-err')).toHaveText('');
+  await expect(page.locator('#c-received')).not.toHaveAttribute('aria-invalid', /./);
+  // So would an event's year (1900 for 2000): nothing 20 years before receipt is taken.
+  await page.locator('#c-event-time').fill('1900-01-01T00:00');
+  await expect(page.locator('#c-event-time-err')).toHaveText('事件发生时间早于受理前 20 年，请核对年份');
+  await page.locator('#c-event-time').fill('');
+  await expect(page.locator('#c-event-time-err')).toHaveText('');
   // Saving without a narrative is refused, and nothing is lost.
   await page.getByTestId('save-complaint').click();
   await expect(page.locator('#c-narrative-err')).toHaveText('请记录投诉事由及经过');
@@ -178,6 +189,7 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await act(page, 'respond', async () => {
     // Answered by any way in but the comment book (a way in only).
     await expect(page.locator('#f-channel option')).toHaveText(['当面', '书信', '邮件', '电话', '互联网']);
+    await page.locator('#f-channel').selectOption({ label: '电话' });
     await page.locator('#f-text').fill('已电话向客户致歉并说明整改安排。');
   });
   await expect(page.getByTestId('case-status')).toHaveText('已反馈客户');
@@ -237,6 +249,9 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('sheet-case-no')).toHaveText(caseNo);
   await expect(page.getByTestId('record-sheet')).toContainText('经办人签字');
   await expect(page.getByTestId('record-sheet')).toContainText('第 2 轮处理');
+  // How the customer was answered, as well as when, by whom and what.
+  await expect(page.getByTestId('print-response').first()).toContainText(' · 电话 · ');
+  await expect(page.getByTestId('print-response').first()).toContainText('已电话向客户致歉并说明整改安排。');
   // Whether the corrective action was carried out, and when (what the visit checks).
   await expect(page.getByTestId('print-corrective').first()).toContainText(`升级叫号系统并安排高峰期引导员 — 运营部 · ${due} · 已完成 20`);
   await expect(page.getByTestId('print')).toBeVisible();
@@ -475,6 +490,14 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   await page.locator('#l-to').fill(today);
   await expect(page.getByTestId('range-reversed')).toHaveCount(0);
   await expect(rows).toHaveCount(3);
+  await expect(page.getByTestId('filter-not-understood')).toHaveCount(0);
+
+  // A link whose filter the list cannot read says so, instead of quietly listing every case.
+  await open(page, '/complaints?status=closd&sort=newest&due=soon');
+  await expect(page.getByTestId('filter-not-understood')).toHaveText('链接中的筛选条件无法识别，已忽略：status=closd、due=soon');
+  await expect(rows).toHaveCount(3);
+  await open(page, '/complaints?status=open&due=overdue&sort=deadline');
+  await expect(page.getByTestId('filter-not-understood')).toHaveCount(0);
 
   // The dashboard counts link to the filtered list.
   await open(page, '/');
@@ -861,7 +884,8 @@ test('120 cases: filters by department and category page newest-first through th
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
-  expect(download.suggestedFilename()).toMatch(/^kefu-complaints-\d{8}-\d{4}\.csv$/);
+  // The file is named by its filter, so that exports of different filters are told apart.
+  expect(download.suggestedFilename()).toMatch(/^kefu-complaints-department-运营部-\d{8}-\d{4}\.csv$/);
   const file = tmpPath(`complaints-${Date.now()}.csv`);
   await download.saveAs(file);
   const bytes = fs.readFileSync(file);

@@ -63,7 +63,15 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   await expect(n('dash-demands')).toHaveText('2');
   await expect(n('dash-demands-overdue')).toHaveText('1');
   await expect(n('dash-care')).toHaveText('2');
-  await expect(n('dash-report-due')).toHaveText(/^\d\d-\d\d$/);
+  // The next report's due date with its year (in December it falls in January), in the
+  // month after the one it covers; the card opens that month's report.
+  await expect(n('dash-report-due')).toHaveText(/^\d{4}-\d\d-\d\d$/);
+  const dueText = await n('dash-report-due').textContent();
+  const covered = /(\d{4})年(\d+)月投诉情况报送截止日/.exec(await page.getByTestId('dash-report-due').textContent());
+  expect(covered).not.toBeNull();
+  const after = new Date(Date.UTC(Number(covered[1]), Number(covered[2]), 1)).toISOString().slice(0, 7);
+  expect(dueText.slice(0, 7)).toBe(after);
+  const reportMonth = `${covered[1]}-${covered[2].padStart(2, '0')}`;
   await expect(page.getByTestId('dash-report-due')).toContainText('投诉情况报送截止日');
 
   // The open cases nearest their deadline, the overdue one first; the closed one is not there.
@@ -99,6 +107,11 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   await expect(page.locator('#f-due')).toHaveValue('overdue');
   await expect(page.getByTestId('demand-row')).toHaveCount(1);
   await expect(page.getByTestId('demand-row').first()).toContainText('需求1');
+
+  await open(page, '/');
+  await page.getByTestId('dash-report-due').click();
+  await expect(page).toHaveURL(new RegExp(`/reports\\?view=monthly&month=${reportMonth}$`));
+  await expect(page.getByTestId('report-month')).toHaveValue(reportMonth);
 
   await open(page, '/');
   await rows.first().getByRole('link').click();

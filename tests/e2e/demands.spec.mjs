@@ -99,6 +99,11 @@ test('demands land in their cells, security ranks first, and the 3×3 view is re
   await page.reload();
   await expect(cell(page, 'g.high.low').getByTestId('demand-card')).toContainText('咨询基金定投');
   await expect(page.getByTestId('view-grid')).toHaveAttribute('aria-pressed', 'true');
+  // In high contrast the pressed view still looks pressed (the system's colours dropped its tint).
+  await page.emulateMedia({ forcedColors: 'active' });
+  const paint = (id) => page.getByTestId(id).evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await paint('view-grid')).not.toBe(await paint('view-quadrant'));
+  await page.emulateMedia({ forcedColors: 'none' });
   // Opening /demands without a view comes back to the last one.
   await open(page, '/demands');
   await expect(page.locator('[data-cell^="g."]')).toHaveCount(9);

@@ -48,9 +48,10 @@ async function answer(page, key, a, { another = false } = {}) {
 }
 
 /** Answers the default survey from question `from` (those before it answered already) on the
- *  customer page, one per screen: every score `score`, NPS `nps`, no comment; submits.
+ *  customer page, one per screen: every score `score`, NPS `nps`, no comment; submits unless
+ *  `submit` is false.
  *  `likert`: the survey's scored questions before 总体, when staff changed them. */
-async function answerDefault(page, { from = 0, score, nps, likert = LIKERT }) {
+async function answerDefault(page, { from = 0, score, nps, likert = LIKERT, submit = true }) {
   for (const [i, q] of likert.entries()) {
     if (i >= from) await page.getByTestId(`a-${q}-${score}`).click();
     await page.getByTestId('sf-next').click();
@@ -59,7 +60,7 @@ async function answerDefault(page, { from = 0, score, nps, likert = LIKERT }) {
   await page.getByTestId('sf-next').click();
   await page.getByTestId(`a-nps-${nps}`).click();
   await page.getByTestId('sf-next').click();
-  await page.getByTestId('sf-submit').click();
+  if (submit) await page.getByTestId('sf-submit').click();
 }
 
 /** Creates the default survey from the survey list; its key (the id without `survey:`). */
@@ -184,6 +185,8 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('target-status')).toHaveText('未达标');
   // Alpha of a two-item scale whose items agree perfectly is 1; a one-item scale has none.
   await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha')).toContainText('1.00');
+  // With three responses it says the figure is only indicative.
+  await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha-few')).toHaveText('仅 3 份完整答卷，α 仅供参考');
   await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-reason')).toContainText('少于 2 道');
   await expect(page.getByTestId('dist-nps').getByTestId('bar')).toHaveCount(11);
   // Each question's chart and column is named in the language of the moment.
@@ -515,6 +518,34 @@ test('a trend over two years of responses is drawn by month with the year on its
   for (let i = 1; i < axis.length; i++) expect(axis[i].x, `label ${i} starts after label ${i - 1} ends`).toBeGreaterThan(axis[i - 1].r);
 });
 
+test('on a small phone each answer is read whole, and the chosen one stays marked in high contrast', async ({ page }) => {
+  const key = await newDefaultSurvey(page);
+  await page.setViewportSize({ width: 320, height: 568 });
+  await open(page, `/s/${key}`);
+  await page.getByTestId('cp-lang').click();
+  const q = page.getByTestId('q-att_courtesy');
+  await expect(q.locator('.score .l').first()).toHaveText('Very dissatisfied');
+  // Side by side the English words broke mid-word ("Very dissa-tisfie-d"): one under another,
+  // each label keeps its words whole, and nothing scrolls sideways.
+  const words = (loc) => loc.evaluate((el) => {
+    const r = document.createRange();
+    r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+  });
+  for (const label of await q.locator('.score .l').all()) {
+    expect(await words(label), await label.textContent()).toBe(1);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  for (const score of await q.locator('.score').all()) {
+    expect((await score.boundingBox()).height).toBeGreaterThanOrEqual(44);
+  }
+  // With the system's colours forced, the chosen answer still differs from the others.
+  await page.emulateMedia({ forcedColors: 'active' });
+  await page.getByTestId('a-att_courtesy-4').click();
+  const paint = (loc) => loc.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await paint(page.getByTestId('a-att_courtesy-4'))).not.toBe(await paint(page.getByTestId('a-att_courtesy-3')));
+});
+
 /** Creates the default survey and opens its customer page on a 360 px phone; returns its key. */
 async function onPhone(page) {
   const key = await newDefaultSurvey(page);
@@ -672,6 +703,27 @@ test('staff stop collecting: the link says the survey has ended in both language
   await expect(page.getByTestId('cp-ended')).toHaveCount(0);
   await expect(page.getByTestId(`q-${LIKERT[0]}`).or(page.getByTestId(`q-${LIKERT[2]}`))).toBeVisible();
   await expect(page.getByTestId('sf-next')).toBeVisible();
+});
+
+test('a customer who submits after staff stopped collecting is told the survey has ended, and nothing is stored', async ({ page, context }) => {
+  const key = await newDefaultSurvey(page);
+  await open(page, `/s/${key}`);
+  await answerDefault(page, { score: 4, nps: 9, submit: false });
+  // Meanwhile, in another tab of this device, staff stop collecting.
+  const staff = await context.newPage();
+  await open(staff, `/surveys/${key}`);
+  await staff.getByTestId('collect-toggle').click();
+  await staff.getByTestId('collect-confirm').click();
+  await expect(staff.getByTestId('survey-stopped')).toHaveText('已停止收集');
+  await page.getByTestId('sf-submit').click();
+  await expect(page.getByTestId('cp-ended')).toHaveText('本次问卷调查已结束，感谢您的关注。');
+  await expect(page.getByTestId('cp-thanks')).toHaveCount(0);
+  await open(staff, `/surveys/${key}/results`);
+  await expect(staff.getByTestId('res-n')).toHaveText('0');
+  // The answers are not kept to come back either.
+  await page.reload();
+  await expect(page.getByTestId('cp-ended')).toBeVisible();
+  await staff.close();
 });
 
 test('answered by keyboard alone: after 下一题 or 上一题 the focus is on the question shown, so Tab and the arrows go on from there', async ({ page }) => {

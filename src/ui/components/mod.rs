@@ -122,8 +122,28 @@ pub fn Field(
     children: Children,
 ) -> impl IntoView {
     let err_id = format!("{id}-err");
+    // The control (the child with this id) says it is required and whether it is wrong, as a
+    // screen reader reads them; the asterisk is only seen.
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let wrong = error.with(Option::is_some);
+        let Some(el) = wrap
+            .get()
+            .and_then(|w| w.query_selector(&format!("[id=\"{id}\"]")).ok().flatten())
+        else {
+            return;
+        };
+        if required {
+            let _ = el.set_attribute("aria-required", "true");
+        }
+        let _ = if wrong {
+            el.set_attribute("aria-invalid", "true")
+        } else {
+            el.remove_attribute("aria-invalid")
+        };
+    });
     view! {
-        <div class=if wide { "field wide" } else { "field" }>
+        <div class=if wide { "field wide" } else { "field" } node_ref=wrap>
             <label for=id>{move || label.get()}{required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
             {children()}
             <div class="err" id=err_id role="alert">{move || error.get()}</div>
