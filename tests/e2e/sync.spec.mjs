@@ -968,6 +968,36 @@ test('a conflict waiting for a person survives a backup and its restore', async 
   expect(a.errors).toEqual([]);
 });
 
+test('a conflict of a staff profile is settled by a manager: a specialist sees both versions but may not choose', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const peer = await startPeer();
+  // A colleague whose role two devices changed while cut off: two versions on the server.
+  const member = {
+    _id: 'staff:01E2ESTAFFC0NF000000000001', type: 'staff', name: '刘洋', role: 'specialist', active: true,
+    pin_hash: { salt: '00'.repeat(16), iterations: 1000, hash: '00'.repeat(32) },
+  };
+  const [h1, ha, hb] = ['1', 'a', 'b'].map((c) => c.repeat(32));
+  await seed(peer, [{ ...member, _rev: `1-${h1}`, _revisions: { start: 1, ids: [h1] } }]);
+  await seed(peer, [{ ...member, role: 'supervisor', _rev: `2-${ha}`, _revisions: { start: 2, ids: [ha, h1] } }]);
+  await seed(peer, [{ ...member, active: false, _rev: `2-${hb}`, _revisions: { start: 2, ids: [hb, h1] } }]);
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  // 张敏, a specialist, is signed in: the versions are shown, the choice is not hers.
+  await open(a.page, '/settings');
+  const conflict = a.page.getByTestId('conflict').filter({ hasText: '刘洋' });
+  await expect(conflict.getByTestId('conflict-version')).toHaveCount(2, { timeout: 45_000 });
+  for (const button of await conflict.getByRole('button', { name: '保留此版本' }).all()) await expect(button).toBeDisabled();
+  await expect(conflict.getByTestId('conflict-managers').first()).toHaveText('人员与营业部设置的冲突由客服经理选择。');
+  // The manager chooses.
+  await asManager(a.page);
+  await expect(conflict.getByTestId('conflict-managers')).toHaveCount(0);
+  await conflict.getByTestId('conflict-version').first().getByRole('button', { name: '保留此版本' }).click();
+  await expect(a.page.getByTestId('conflict').filter({ hasText: '刘洋' })).toHaveCount(0, { timeout: 15_000 });
+  expect(a.errors).toEqual([]);
+});
+
 test('a field a newer version of the app wrote survives an edit on this device and goes back to the server', async ({ browser, server }) => {
   test.setTimeout(120_000);
   const peer = await startPeer();

@@ -343,7 +343,7 @@ pub fn SyncConflicts() -> impl IntoView {
         ctx.status.track();
         async move { conflicts::open(&store()).await.unwrap_or_default() }
     });
-    let keep = move |id: String, rev: String| {
+    let keep = move |id: String, rev: String, managers: bool| {
         let Some(user) = state.user.get_untracked() else {
             state.warn(lang.get_untracked().s(
                 "请先登录员工身份，再选择保留的版本。",
@@ -360,6 +360,12 @@ pub fn SyncConflicts() -> impl IntoView {
             zh: state.zh(),
         };
         spawn_local(async move {
+            if managers {
+                if let Err(why) = crate::ui::pages::settings::admin_check_now().await {
+                    state.warn(why);
+                    return;
+                }
+            }
             match conflicts::choose(&store(), &id, &rev, &who).await {
                 Ok(()) => {
                     state.tell(
@@ -373,8 +379,13 @@ pub fn SyncConflicts() -> impl IntoView {
         });
     };
     let signed_out = move || state.user.with(Option::is_none);
+    // Staff profiles and the branch's settings (its name, code and calendar) are the manager's
+    // to change, and so theirs to settle (or anyone's while no active manager exists).
+    let admin = crate::ui::pages::settings::admin();
     let version = move |c: &Conflict, d: &crate::store::Doc, winner: bool| {
         let id = c.id.clone();
+        let managers = matches!(c.winner.doc_type(), Some("staff" | "settings"));
+        let barred = move || signed_out() || (managers && !admin.allowed());
         let rev = d.rev.clone().unwrap_or_default();
         let rev_attr = rev.clone();
         let doc_type = c.winner.doc_type().map(str::to_string);
@@ -412,9 +423,15 @@ pub fn SyncConflicts() -> impl IntoView {
                 <h4>{move || if winner { lang.get().t("当前显示的版本", "Version shown") } else { lang.get().t("另一版本", "Other version") }}</h4>
                 {move || note().map(|n| view! { <p class="small muted" data-testid="conflict-version-note">{n}</p> })}
                 <table><tbody>{rows}</tbody></table>
-                <button type="button" disabled=signed_out
+                <button type="button" disabled=barred
                     title=move || if signed_out() { lang.get().t("请先登录员工身份", "Sign in as a staff member first") } else { "" }
-                    on:click=move |_| keep(id.clone(), rev.clone())>{t2("保留此版本", "Keep this version")}</button>
+                    on:click=move |_| keep(id.clone(), rev.clone(), managers)>{t2("保留此版本", "Keep this version")}</button>
+                {move || (managers && !signed_out() && !admin.allowed()).then(|| view! {
+                    <p class="small muted" data-testid="conflict-managers">{t2(
+                        "人员与营业部设置的冲突由客服经理选择。",
+                        "A manager settles conflicts of staff and branch settings.",
+                    )}</p>
+                })}
             </div>
         }
     };
