@@ -170,6 +170,17 @@ pub fn BackupSection() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let busy = RwSignal::new(false);
     let picked = RwSignal::new(None::<(String, BackupSummary)>);
+    // A file of another branch (its code differs from this device's, once this one has its
+    // own): imported, it would replace this branch's records, and a synced device's server's.
+    let foreign = move || {
+        picked.with(|p| {
+            p.as_ref().is_some_and(|(_, f)| {
+                let here = state.branch.get();
+                here.named().is_some() && f.branch.code.trim() != here.code.trim()
+            })
+        })
+    };
+    let foreign_ok = RwSignal::new(false);
     let file_error = RwSignal::new(None::<String>);
     let confirm_erase = RwSignal::new(false);
     // Taken here: the tasks spawned below run outside the component's owner.
@@ -231,7 +242,10 @@ pub fn BackupSection() -> impl IntoView {
                 }
             };
             match backup::validate_backup(&text) {
-                Ok(summary) => picked.set(Some((text, summary))),
+                Ok(summary) => {
+                    foreign_ok.set(false);
+                    picked.set(Some((text, summary)));
+                }
                 Err(e) => file_error.set(Some(if zh { e.zh() } else { e.en() })),
             }
         });
@@ -310,13 +324,30 @@ pub fn BackupSection() -> impl IntoView {
                         format!("文件有效：共 {} 条记录，导出于 {}。导入将替换本设备上的全部数据。", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                         format!("The file is valid: {} records, exported {}. Importing replaces all data on this device.", summary.total, summary.exported_at.layout("%Y-%m-%d %H:%M")),
                     )}</p>
+                    <p data-testid="import-branch">{
+                        let b = summary.branch.clone();
+                        move || {
+                            let name = b.named().unwrap_or_else(|| lang.get().t("未设置名称", "no name set"));
+                            lang.get().s(format!("备份所属营业部：{name}（{}）", b.code), format!("The backup's branch: {name} ({})", b.code))
+                        }
+                    }</p>
+                    {move || foreign().then(|| view! {
+                        <label class="err" data-testid="import-other-branch">
+                            <input type="checkbox" prop:checked=foreign_ok on:change=move |ev| foreign_ok.set(event_target_checked(&ev))/>
+                            {move || lang.get().t(
+                                "这是另一营业部的备份。导入后，本设备（以及与之同步的服务器）上的本营业部数据将被它替换。确认要导入。",
+                                "This is another branch's backup. Importing it replaces this branch's records on this device (and on the server it syncs with). Confirm to import.",
+                            )}
+                        </label>
+                    })}
                     {(summary.conflicts > 0).then(|| view! {
                         <p data-testid="import-conflicts">{move || lang.get().s(
                             format!("另有 {} 个待选择的版本（同步冲突），导入后仍在“需要人工选择的冲突”中等待选择。", summary.conflicts),
                             format!("Also {} other versions waiting to be chosen (sync conflicts); after the import they still wait under Conflicts to settle.", summary.conflicts),
                         )}</p>
                     })}
-                    <button type="button" class="primary" on:click=on_import disabled=move || busy.get() || !allowed()>
+                    <button type="button" class="primary" on:click=on_import
+                        disabled=move || busy.get() || !allowed() || (foreign() && !foreign_ok.get())>
                         {t2("替换并导入", "Replace and import")}
                     </button>
                     <button type="button" on:click=move |_| picked.set(None)>{t2("取消", "Cancel")}</button>
