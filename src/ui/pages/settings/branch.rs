@@ -21,6 +21,21 @@ pub fn BranchSection() -> impl IntoView {
         "kefu.settings.branch-form",
         vec![("name", name), ("code", code)],
     );
+    // What the form was filled from. A field left as it was follows the stored branch when it
+    // changes (a save on another device, synced), and a save writes only the fields changed
+    // here: an open form no longer puts back what another device had changed.
+    let base = StoredValue::new(state.branch.get_untracked());
+    Effect::new(move |_| {
+        let now = state.branch.get();
+        let was = base.get_value();
+        if name.get_untracked() == was.name {
+            name.set(now.name.clone());
+        }
+        if code.get_untracked() == was.code {
+            code.set(now.code.clone());
+        }
+        base.set_value(now);
+    });
     let lang = state.lang;
     let admin = admin();
     let name_err = move || {
@@ -45,7 +60,8 @@ pub fn BranchSection() -> impl IntoView {
         if name_err().is_some() || code_err().is_some() {
             return;
         }
-        let branch = Branch {
+        let was = base.get_value();
+        let typed = Branch {
             name: name.get_untracked().trim().to_string(),
             code: code.get_untracked().trim().to_uppercase(),
         };
@@ -54,7 +70,15 @@ pub fn BranchSection() -> impl IntoView {
                 state.warn(msg);
                 return;
             }
-            match update_branch_settings(&store(), |s| s.branch = branch).await {
+            let apply = |s: &mut crate::domain::settings::BranchSettings| {
+                if typed.name != was.name.trim() {
+                    s.branch.name = typed.name.clone();
+                }
+                if typed.code != was.code.trim().to_uppercase() {
+                    s.branch.code = typed.code.clone();
+                }
+            };
+            match update_branch_settings(&store(), apply).await {
                 Ok(settings) => {
                     state.branch.set(settings.branch);
                     saved();
