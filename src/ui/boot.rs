@@ -78,8 +78,14 @@ pub async fn load_settings(state: AppState, store: &AppStore) {
         .kiosk_locked
         .set(crate::ui::pages::kiosk::locked_path(store).await.is_some());
     let settings = branch_settings(store).await;
-    state.branch.set(settings.branch);
-    state.calendar.set(settings.calendar);
+    // Set only when changed: this runs after every write, and pages drawn from the calendar
+    // (a case's deadlines) are drawn again when it is set.
+    if state.branch.with_untracked(|b| *b != settings.branch) {
+        state.branch.set(settings.branch);
+    }
+    if state.calendar.with_untracked(|c| *c != settings.calendar) {
+        state.calendar.set(settings.calendar);
+    }
     let mut device = device_settings(store).await;
     let mut user = match &device.current_staff_id {
         Some(id) => typed::load::<Staff, _>(store, id).await.ok(),
@@ -292,6 +298,8 @@ fn register_service_worker() {
             let registered = wasm_bindgen_futures::JsFuture::from(container.register("/sw.js"))
                 .await
                 .ok()
+                // Not a registration when the page is on its way out (read, it threw).
+                .filter(wasm_bindgen::JsValue::is_object)
                 .map(|r| r.unchecked_into::<web_sys::ServiceWorkerRegistration>());
             gloo_timers::future::TimeoutFuture::new(wait_ms).await;
             if registered.is_some_and(|r| r.active().is_some()) {

@@ -667,7 +667,8 @@ pub fn CasePage() -> impl IntoView {
     view! {
         <div class="complaints case" data-drafts-checked=move || form.drafts_checked.get().to_string()>
         <ConflictBanner id=Signal::derive(id)/>
-        {move || match case.get() {
+        // Drawn again when the calendar changes (a holiday synced in moves the deadlines shown).
+        {move || match (state.calendar.track(), case.get()).1 {
             None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
             Some(Err(e)) => view! {
                 <h1>{t2("投诉案件", "Complaint")}</h1>
