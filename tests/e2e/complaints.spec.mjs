@@ -1005,6 +1005,10 @@ test('a calendar edited in another tab while a step is open on a case: the step 
   await other.locator('#cal-zh').fill('停业');
   await other.getByRole('button', { name: '添加日期' }).click();
   await expect(other.locator('.notice')).toContainText('1 件未办结投诉的处理时限已按新日历重新计算');
+  // The open case page shows the deadline the new calendar gives (it kept the old one when
+  // the case was read again before the calendar).
+  await expect(page.getByTestId('clock-investigation').locator('td').nth(1)).not.toHaveText(due);
+  await expect(page.getByTestId('action-form')).toBeVisible();
   // The step goes through (before, it was refused as saved elsewhere, once).
   await page.getByTestId('action-submit').click();
   await expect(page.getByTestId('action-form')).toHaveCount(0);

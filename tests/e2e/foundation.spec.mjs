@@ -143,11 +143,50 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
 
   await page.getByTestId('import-file').setInputFiles(file);
   await expect(page.getByTestId('import-summary')).toBeVisible();
+  // The summary names the backup's branch (a wiped device has none of its own to differ).
+  await expect(page.getByTestId('import-branch')).toHaveText('备份所属营业部：郑州紫荆山路营业部（ZZ01）');
+  await expect(page.getByTestId('import-other-branch')).toHaveCount(0);
   await page.getByRole('button', { name: '替换并导入' }).click();
   await expect(page.getByTestId('staff-table')).toContainText('李强');
   await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
   await page.reload();
   await expect(page.getByTestId('staff-table')).toContainText('李强');
+
+  // Another branch's backup would replace this branch's records: it says so and asks first.
+  const other = tmpPath(`other-branch-${Date.now()}.json`);
+  fs.writeFileSync(other, JSON.stringify({ ...backup, branch: { name: '浦东营业部', code: 'PD02' } }));
+  await page.getByTestId('import-file').setInputFiles(other);
+  await expect(page.getByTestId('import-branch')).toHaveText('备份所属营业部：浦东营业部（PD02）');
+  await expect(page.getByTestId('import-other-branch')).toContainText('这是另一营业部的备份');
+  const replace = page.getByTestId('import-summary').getByRole('button', { name: '替换并导入' });
+  await expect(replace).toBeDisabled();
+  await page.getByTestId('import-other-branch').getByRole('checkbox').check();
+  await expect(replace).toBeEnabled();
+  await page.getByTestId('import-summary').getByRole('button', { name: '取消' }).click();
+  await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
+});
+
+test('an open branch form follows a change saved elsewhere, and its own save keeps that change', async ({ page, context }) => {
+  await open(page, '/settings');
+  await page.locator('#branch-name').fill('浦东营业部');
+  await page.locator('#branch-code').fill('PD01');
+  await page.getByTestId('branch-section').getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('branch-name')).toHaveText('浦东营业部');
+  // Another tab (as another device, synced) renames the branch while this form stays open.
+  const other = await context.newPage();
+  await open(other, '/settings');
+  await other.locator('#branch-name').fill('浦东新区营业部');
+  await other.getByTestId('branch-section').getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('branch-name')).toHaveText('浦东新区营业部');
+  await expect(page.locator('#branch-name')).toHaveValue('浦东新区营业部');
+  // Here only the code is changed: the rename stays (the form once wrote its old name back).
+  await page.locator('#branch-code').fill('PD02');
+  await page.getByTestId('branch-section').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('.notice')).toContainText('营业部信息已保存');
+  await other.reload();
+  await expect(other.locator('#branch-name')).toHaveValue('浦东新区营业部');
+  await expect(other.locator('#branch-code')).toHaveValue('PD02');
+  await expect(other.getByTestId('branch-name')).toHaveText('浦东新区营业部');
 });
 
 test('an import cut short by the tab closing leaves the data as it was, and the next start says so', async ({ page, context }) => {
