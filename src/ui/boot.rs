@@ -298,7 +298,7 @@ fn register_service_worker() {
             let registered = wasm_bindgen_futures::JsFuture::from(container.register("/sw.js"))
                 .await
                 .ok()
-                // Not a registration when the page is on its way out (read, it threw).
+                // Not a registration where service workers are blocked (its `.active` threw).
                 .filter(wasm_bindgen::JsValue::is_object)
                 .map(|r| r.unchecked_into::<web_sys::ServiceWorkerRegistration>());
             gloo_timers::future::TimeoutFuture::new(wait_ms).await;
