@@ -50,6 +50,7 @@ pub fn merge(doc_type: Option<&str>, winner: &Json, losers: &[Json]) -> Merge {
         // A day's case counter: the highest number handed out, so that none is handed out
         // twice (a counter restored from an older backup meeting the server's).
         Some("case_counter") => merge_fields(winner, losers, &[], &["last"]),
+        Some("settings") => merge_settings(winner, losers),
         _ => merge_fields(winner, losers, UNION_FIELDS, LATEST_FIELDS),
     }
 }
@@ -213,6 +214,59 @@ pub fn merge_complaint(winner: &Json, losers: &[Json]) -> Merge {
     };
     merged["status"] = Json::String(status);
     Merge::Merged(merged)
+}
+
+/// The branch settings: the calendar's change log is a union, and a day of the calendar (or a
+/// year's holiday table) that differs takes its value from the version whose own log holds the
+/// latest change of that day: days added on two devices cut off from each other are both
+/// kept. What no logged change explains (the branch's name, the weekend) needs a person.
+fn merge_settings(winner: &Json, losers: &[Json]) -> Merge {
+    let mut all: Vec<Json> = std::iter::once(winner).chain(losers).cloned().collect();
+    let logs: Vec<&Json> = all
+        .iter()
+        .filter_map(|v| v.get("calendar_changes"))
+        .collect();
+    let log = union_lists(&logs).unwrap_or_default();
+    for (field, tables) in [("days", false), ("tables", true)] {
+        let maps: Vec<Json> = all.iter().map(|v| v["calendar"][field].clone()).collect();
+        let Merge::NeedsPerson(keys) = merge_fields(&maps[0], &maps[1..], &[], &[]) else {
+            continue;
+        };
+        for k in keys {
+            // A table is logged as a change of its year's first day.
+            let date = match tables {
+                true => format!("{k}-01-01"),
+                false => k.clone(),
+            };
+            let latest = log.as_array().into_iter().flatten().rev().find(|c| {
+                c["date"] == date.as_str()
+                    && matches!(c["became"].as_str(), Some("table" | "untable")) == tables
+            });
+            let Some(by) = latest.and_then(|latest| {
+                all.iter().position(|v| {
+                    v["calendar_changes"]
+                        .as_array()
+                        .is_some_and(|l| l.contains(latest))
+                })
+            }) else {
+                continue; // no change explains it: the calendar stays disputed
+            };
+            let value = maps[by].get(&k).cloned();
+            for v in &mut all {
+                if let Some(m) = v
+                    .get_mut("calendar")
+                    .and_then(|c| c.get_mut(field))
+                    .and_then(Json::as_object_mut)
+                {
+                    match &value {
+                        Some(x) => m.insert(k.clone(), x.clone()),
+                        None => m.remove(&k),
+                    };
+                }
+            }
+        }
+    }
+    merge_fields(&all[0], &all[1..], &["calendar_changes"], LATEST_FIELDS)
 }
 
 /// The union of lists, without duplicates (items with an `id` are the same item when their ids
@@ -450,5 +504,144 @@ mod tests {
         let h = serde_json::to_value(crate::domain::complaint::Status::AwaitingApproval).unwrap();
         assert_eq!(h, "awaiting_approval");
         assert!(COMPLAINT_LIFECYCLE.contains(&"awaiting_approval"));
+    }
+
+    /// Branch settings as the domain writes them, with `edits` (date, what it became, when)
+    /// applied to a calendar holding 2026-10-01 as a holiday, and logged.
+    fn settings(name: &str, edits: &[(&str, &str, &str)]) -> Json {
+        use crate::domain::settings::{BranchSettings, CalendarChange};
+        let mut s = BranchSettings::default();
+        s.branch.name = name.into();
+        let d = |x: &str| chrono::NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
+        s.calendar
+            .set_holiday(d("2026-10-01"), "国庆节", "National Day");
+        for (date, became, at) in edits {
+            match *became {
+                "holiday" => s.calendar.set_holiday(d(date), "节日", "Holiday"),
+                "makeup" => s.calendar.set_makeup_workday(d(date), "调休", "Make-up"),
+                "table" => s.calendar.mark_table_entered(d(date).year(), "staff"),
+                "untable" => _ = s.calendar.unmark_table(d(date).year()),
+                _ => _ = s.calendar.clear_day(d(date)),
+            }
+            s.calendar_changes.push(CalendarChange {
+                at: chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M").unwrap(),
+                by: "staff:1".into(),
+                by_name: "王经理".into(),
+                date: d(date),
+                became: became.to_string(),
+            });
+        }
+        let mut v = serde_json::to_value(&s).unwrap();
+        v["type"] = json!("settings");
+        v
+    }
+
+    use chrono::Datelike;
+
+    #[test]
+    fn calendar_days_changed_on_two_devices_are_both_kept() {
+        let base = ("2026-12-24", "holiday", "2026-12-01T09:00");
+        let a = settings(
+            "郑州营业部",
+            &[base, ("2026-12-31", "holiday", "2026-12-02T10:00")],
+        );
+        let b = settings(
+            "郑州营业部",
+            &[
+                base,
+                ("2027-01-04", "makeup", "2026-12-02T09:30"),
+                ("2027-01-01", "table", "2026-12-02T11:00"),
+            ],
+        );
+        let Merge::Merged(m) = merge(Some("settings"), &a, std::slice::from_ref(&b)) else {
+            panic!("merges")
+        };
+        let days = m["calendar"]["days"].as_object().unwrap();
+        for d in ["2026-10-01", "2026-12-24", "2026-12-31", "2027-01-04"] {
+            assert!(days.contains_key(d), "{d} kept");
+        }
+        assert_eq!(days["2027-01-04"]["kind"], "makeup_workday");
+        assert!(
+            m["calendar"]["tables"].get("2027").is_some(),
+            "the year's table too"
+        );
+        let log: Vec<&str> = m["calendar_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["date"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            log,
+            ["2026-12-24", "2027-01-04", "2026-12-31", "2027-01-01"],
+            "a union in time order"
+        );
+        // The merged body reads back as the domain's settings.
+        let back: crate::domain::settings::BranchSettings = serde_json::from_value(m).unwrap();
+        assert!(back
+            .calendar
+            .is_holiday(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()));
+    }
+
+    #[test]
+    fn a_day_changed_on_both_devices_takes_the_later_change() {
+        let base = ("2026-12-24", "holiday", "2026-12-01T09:00");
+        let removed = settings(
+            "营业部",
+            &[base, ("2026-12-24", "removed", "2026-12-02T11:00")],
+        );
+        let made_workday = settings(
+            "营业部",
+            &[base, ("2026-12-24", "makeup", "2026-12-02T10:00")],
+        );
+        for (w, l) in [(&removed, &made_workday), (&made_workday, &removed)] {
+            let Merge::Merged(m) = merge(Some("settings"), w, std::slice::from_ref(l)) else {
+                panic!("merges")
+            };
+            assert!(
+                m["calendar"]["days"].get("2026-12-24").is_none(),
+                "the removal came last"
+            );
+            assert_eq!(m["calendar_changes"].as_array().unwrap().len(), 3);
+        }
+        // A day changed on Jan 1 and the year's table: each takes its own kind of change.
+        let a = settings("营业部", &[("2027-01-01", "holiday", "2026-12-02T10:00")]);
+        let b = settings("营业部", &[("2027-01-01", "table", "2026-12-02T11:00")]);
+        let Merge::Merged(m) = merge(Some("settings"), &a, std::slice::from_ref(&b)) else {
+            panic!("merges")
+        };
+        assert!(m["calendar"]["days"].get("2027-01-01").is_some());
+        assert!(m["calendar"]["tables"].get("2027").is_some());
+    }
+
+    #[test]
+    fn settings_differences_no_change_explains_need_a_person() {
+        let a = settings("郑州营业部", &[]);
+        let b = settings(
+            "洛阳营业部",
+            &[("2026-12-31", "holiday", "2026-12-02T10:00")],
+        );
+        assert_eq!(
+            merge(Some("settings"), &a, std::slice::from_ref(&b)),
+            Merge::NeedsPerson(vec!["branch".into()])
+        );
+        // Chosen: the branch's name from the chosen version, and still both calendars' days.
+        let m = merge_choosing(Some("settings"), &a, std::slice::from_ref(&b));
+        assert_eq!(m["branch"]["name"], "郑州营业部");
+        assert!(m["calendar"]["days"].get("2026-12-31").is_some());
+        // A day that differs with no logged change, or a different weekend: a person decides.
+        let mut c = settings("营业部", &[]);
+        let plain = c.clone();
+        c["calendar"]["days"]["2026-12-30"] = c["calendar"]["days"]["2026-10-01"].clone();
+        assert_eq!(
+            merge(Some("settings"), &plain, std::slice::from_ref(&c)),
+            Merge::NeedsPerson(vec!["calendar".into()])
+        );
+        let mut w = settings("营业部", &[]);
+        w["calendar"]["weekend"] = json!(["Sun"]);
+        assert_eq!(
+            merge(Some("settings"), &plain, std::slice::from_ref(&w)),
+            Merge::NeedsPerson(vec!["calendar".into()])
+        );
     }
 }

@@ -407,6 +407,48 @@ test('a case filed on a device whose calendar was behind is listed on every devi
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
+test('days added to the calendar on two devices cut off from each other are both kept, with both changes logged', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const { peer, a } = await staffDevice(browser, server);
+  const b = await device(browser, server);
+  await connect(b.page, peer);
+  await synced(b.page);
+  await expect(b.page.locator('#device-staff option', { hasText: '王经理' })).toHaveCount(1, { timeout: 30_000 });
+  const year = new Date().getFullYear() + 1;
+  const days = [`${year}-03-10`, `${year}-03-11`];
+  for (const d of [a, b]) {
+    await asManager(d.page);
+    await showCalendarYear(d.page, days[0]);
+  }
+  // Cut off, each device's manager closes the branch on a day of their own.
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  for (const [d, day, name] of [[a, days[0], '停业甲'], [b, days[1], '停业乙']]) {
+    await d.page.locator('#cal-date').fill(day);
+    await d.page.locator('#cal-zh').fill(name);
+    await d.page.getByRole('button', { name: '添加日期' }).click();
+    await expect(d.page.getByTestId('cal-days')).toContainText(day);
+  }
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  // Both days on both devices, settled by the calendar's merge rule: no conflict to choose.
+  for (const d of [a, b, a]) await synced(d.page, 60_000);
+  for (const d of [a, b]) {
+    await expect.poll(async () => {
+      await open(d.page, '/settings');
+      await showCalendarYear(d.page, days[0]);
+      return d.page.getByTestId('cal-days').innerText();
+    }, { timeout: 60_000 }).toMatch(new RegExp(`${days[0]}[\\s\\S]*${days[1]}`));
+    await expect(d.page.getByTestId('cal-days')).toContainText('停业甲');
+    await expect(d.page.getByTestId('cal-days')).toContainText('停业乙');
+    await expect(d.page.getByTestId('conflict')).toHaveCount(0);
+    const log = d.page.getByTestId('cal-changes');
+    await log.locator('summary').click();
+    for (const day of days) await expect(log.locator('li', { hasText: `${day} → 放假` })).toHaveCount(1);
+  }
+  expect(a.errors.concat(b.errors)).toEqual([]);
+});
+
 test('the server killed mid-sync and restarted: sync resumes, counts match, nothing doubled', async ({ browser, server }) => {
   test.setTimeout(240_000);
   let peer = await startPeer();
