@@ -61,6 +61,11 @@ pub fn record_name(doc_type: Option<&str>, body: &Json, id: &str, zh: bool) -> S
                 format!("Demand “{}”", start_of(d, 30))
             }
         }),
+        Some("settings") => Some(pick(zh, "营业部设置", "Branch settings")),
+        Some("survey") => body
+            .get("title")
+            .and_then(|t| text(t, if zh { "zh" } else { "en" }))
+            .map(|t| format!("{}{t}", pick(zh, "问卷 ", "Survey "))),
         _ => text(body, "name").map(str::to_string),
     };
     named.unwrap_or_else(|| id.to_string())
@@ -134,6 +139,22 @@ pub fn field_label(doc_type: Option<&str>, key: &str, zh: bool) -> String {
             "role" => Some(("岗位", "Role")),
             "active" => Some(("在岗", "Active")),
             "pin_hash" => Some(("PIN", "PIN")),
+            _ => None,
+        },
+        Some("settings") => match key {
+            "calendar" => Some(("工作日历", "Working calendar")),
+            "calendar_changes" => Some(("日历修改记录", "Calendar change log")),
+            _ => None,
+        },
+        Some("survey") => match key {
+            "title" => Some(("标题", "Title")),
+            "questions" => Some(("题目", "Questions")),
+            "version" => Some(("版本", "Version")),
+            "mode" => Some(("作答方式", "Layout")),
+            "scales" => Some(("量表", "Scales")),
+            "touchpoint" => Some(("触点", "Touchpoint")),
+            "stopped_at" => Some(("停用时间", "Stopped")),
+            "previous_versions" => Some(("历史版本", "Earlier versions")),
             _ => None,
         },
         _ => None,
@@ -316,6 +337,38 @@ pub fn value_text(doc_type: Option<&str>, key: &str, v: Option<&Json>, zh: bool)
                 .map(|r| round_text(r, zh))
                 .collect::<Vec<_>>()
                 .join(if zh { "；" } else { "; " })
+        }
+        // A survey's title or question in the language shown.
+        ("title", Json::Object(_)) => {
+            return text(v, if zh { "zh" } else { "en" })
+                .unwrap_or("—")
+                .to_string()
+        }
+        ("questions", Json::Array(qs)) => {
+            return qs
+                .iter()
+                .filter_map(|q| text(q.get("text")?, if zh { "zh" } else { "en" }))
+                .map(|q| start_of(q, 16))
+                .collect::<Vec<_>>()
+                .join(if zh { "；" } else { "; " })
+        }
+        ("branch", Json::Object(_)) => {
+            return [text(v, "name"), text(v, "code")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }
+        ("calendar", Json::Object(_)) => {
+            let n = v
+                .get("days")
+                .and_then(Json::as_object)
+                .map_or(0, |d| d.len());
+            return if zh {
+                format!("{n} 个放假或调休日期")
+            } else {
+                format!("{n} holidays and make-up days")
+            };
         }
         ("complainant", Json::Object(_)) => {
             let mut parts = Vec::new();
@@ -609,6 +662,47 @@ mod tests {
                 true
             ),
             "保留了所选版本；有分歧的项目：客户等级。"
+        );
+    }
+
+    #[test]
+    fn survey_and_settings_conflicts_read_in_words() {
+        let sv = Some("survey");
+        let survey = json!({"type": "survey", "title": {"zh": "开户体验调查", "en": "Account opening"},
+            "questions": [{"id": "q1", "text": {"zh": "您对本次开户办理的整体满意度如何？", "en": "Overall?"}},
+                          {"id": "q2", "text": {"zh": "建议", "en": "Ideas"}}]});
+        assert_eq!(
+            record_name(sv, &survey, "survey:1", true),
+            "问卷 开户体验调查"
+        );
+        assert_eq!(
+            record_name(sv, &survey, "survey:1", false),
+            "Survey Account opening"
+        );
+        assert_eq!(field_label(sv, "questions", true), "题目");
+        assert_eq!(
+            value_text(sv, "title", survey.get("title"), false),
+            "Account opening"
+        );
+        assert_eq!(
+            value_text(sv, "questions", survey.get("questions"), true),
+            "您对本次开户办理的整体满意度如何…；建议"
+        );
+        let st = Some("settings");
+        let settings = json!({"type": "settings", "branch": {"name": "郑州营业部", "code": "ZY-0371"},
+            "calendar": {"days": {"2026-10-01": {}, "2026-10-02": {}}}});
+        assert_eq!(
+            record_name(st, &settings, "settings:branch", true),
+            "营业部设置"
+        );
+        assert_eq!(field_label(st, "calendar", false), "Working calendar");
+        assert_eq!(
+            value_text(st, "branch", settings.get("branch"), true),
+            "郑州营业部 · ZY-0371"
+        );
+        assert_eq!(
+            value_text(st, "calendar", settings.get("calendar"), true),
+            "2 个放假或调休日期"
         );
     }
 }
