@@ -509,7 +509,6 @@ pub fn DemandForm(
                     </Field>
                     <Field id="dm-desc" required=true label=t2("需求内容", "Description") error=Signal::derive(desc_err) wide=true>
                         <textarea id="dm-desc" bind:value=desc data-autofocus=""
-                            aria-invalid=move || desc_err().is_some().to_string()
                             aria-describedby="dm-desc-err"></textarea>
                     </Field>
                     <Field id="dm-urgency" label=t2("紧急程度", "Urgency")>
@@ -536,7 +535,6 @@ pub fn DemandForm(
                     </div>
                     <Field id="dm-due" label=t2("几个工作日内完成", "Due in working days") error=Signal::derive(due_err)>
                         <input id="dm-due" inputmode="numeric" bind:value=due_days
-                            aria-invalid=move || due_err().is_some().to_string()
                             placeholder=move || lang.get().t("不填则无截止日期", "Empty: no due date")/>
                         <div class="hint" data-testid="due-hint">{due_hint}</div>
                     </Field>

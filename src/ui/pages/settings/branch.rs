@@ -96,10 +96,10 @@ pub fn BranchSection() -> impl IntoView {
                 <fieldset class="plain" disabled=move || !admin.allowed()>
                 <div class="fields">
                     <Field id="branch-name" required=true label=t2("营业部名称", "Branch name") error=Signal::derive(name_err)>
-                        <input id="branch-name" bind:value=name aria-invalid=move || name_err().is_some().to_string()/>
+                        <input id="branch-name" bind:value=name/>
                     </Field>
                     <Field id="branch-code" required=true label=t2("营业部代码", "Branch code") error=Signal::derive(code_err)>
-                        <input id="branch-code" bind:value=code aria-invalid=move || code_err().is_some().to_string()/>
+                        <input id="branch-code" bind:value=code/>
                     </Field>
                 </div>
                 <div class="actions"><button class="primary" type="submit">{t2("保存", "Save")}</button></div>

@@ -396,11 +396,11 @@ pub fn StaffSection() -> impl IntoView {
                         <div class="fields">
                             <Field id="edit-pin" required=true label=t2("新 PIN（4–8 位数字）", "New PIN (4–8 digits)") error=Signal::derive(edit_pin_err)>
                                 <input id="edit-pin" type="password" inputmode="numeric" autocomplete="new-password"
-                                    bind:value=edit_pin.pin aria-invalid=move || edit_pin_err().is_some().to_string()/>
+                                    bind:value=edit_pin.pin/>
                             </Field>
                             <Field id="edit-pin2" required=true label=t2("再次输入新 PIN", "New PIN again") error=Signal::derive(edit_pin2_err)>
                                 <input id="edit-pin2" type="password" inputmode="numeric" autocomplete="new-password"
-                                    bind:value=edit_pin.pin2 aria-invalid=move || edit_pin2_err().is_some().to_string()/>
+                                    bind:value=edit_pin.pin2/>
                             </Field>
                         </div>
                         <div class="actions">
@@ -416,19 +416,18 @@ pub fn StaffSection() -> impl IntoView {
                 <fieldset class="plain" disabled=move || !allowed()>
                 <div class="fields">
                     <Field id="staff-name" required=true label=t2("姓名", "Name") error=Signal::derive(name_err)>
-                        <input id="staff-name" bind:value=name autocomplete="off"
-                            aria-invalid=move || name_err().is_some().to_string()/>
+                        <input id="staff-name" bind:value=name autocomplete="off"/>
                     </Field>
                     <Field id="staff-role" label=t2("岗位", "Role")>
                         <select id="staff-role" bind:value=role>{role_options(lang, role)}</select>
                     </Field>
                     <Field id="staff-pin" required=true label=t2("PIN（4–8 位数字）", "PIN (4–8 digits)") error=Signal::derive(pin_err)>
                         <input id="staff-pin" type="password" inputmode="numeric" autocomplete="new-password"
-                            bind:value=new_pin.pin aria-invalid=move || pin_err().is_some().to_string()/>
+                            bind:value=new_pin.pin/>
                     </Field>
                     <Field id="staff-pin2" required=true label=t2("再次输入 PIN", "PIN again") error=Signal::derive(pin2_err)>
                         <input id="staff-pin2" type="password" inputmode="numeric" autocomplete="new-password"
-                            bind:value=new_pin.pin2 aria-invalid=move || pin2_err().is_some().to_string()/>
+                            bind:value=new_pin.pin2/>
                     </Field>
                 </div>
                 <div class="actions">
