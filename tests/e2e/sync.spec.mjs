@@ -1040,6 +1040,33 @@ test('a conflict of a staff profile is settled by a manager: a specialist sees b
   expect(a.errors).toEqual([]);
 });
 
+test('a conflict of the branch settings reads in words, and the manager’s choice settles it', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const peer = await startPeer();
+  // The branch renamed on two devices while cut off: two versions on the server.
+  const settings = { _id: 'settings:branch', type: 'settings', branch: { name: '郑州营业部', code: 'ZY-0371' } };
+  const [h1, ha, hb] = ['1', 'a', 'b'].map((c) => c.repeat(32));
+  await seed(peer, [{ ...settings, _rev: `1-${h1}`, _revisions: { start: 1, ids: [h1] } }]);
+  await seed(peer, [{ ...settings, branch: { name: '郑州金水路营业部', code: 'ZY-0371' }, _rev: `2-${ha}`, _revisions: { start: 2, ids: [ha, h1] } }]);
+  await seed(peer, [{ ...settings, branch: { name: '郑州花园路营业部', code: 'ZY-0371' }, _rev: `2-${hb}`, _revisions: { start: 2, ids: [hb, h1] } }]);
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  await asManager(a.page);
+  const conflict = a.page.getByTestId('conflict').filter({ hasText: '营业部设置' });
+  await expect(conflict.getByTestId('conflict-version')).toHaveCount(2, { timeout: 45_000 });
+  await expect(conflict.getByTestId('conflict-name')).toHaveText('营业部设置');
+  for (const name of ['郑州金水路营业部 · ZY-0371', '郑州花园路营业部 · ZY-0371']) {
+    await expect(conflict.getByTestId('conflict-version').filter({ hasText: name })).toHaveCount(1);
+  }
+  await expect(conflict).not.toContainText('2 项');
+  await conflict.getByTestId('conflict-version').filter({ hasText: '花园路' }).getByRole('button', { name: '保留此版本' }).click();
+  await expect(a.page.getByTestId('conflict').filter({ hasText: '营业部设置' })).toHaveCount(0, { timeout: 15_000 });
+  await expect(a.page.locator('#branch-name')).toHaveValue('郑州花园路营业部', { timeout: 15_000 });
+  expect(a.errors).toEqual([]);
+});
+
 test('a field a newer version of the app wrote survives an edit on this device and goes back to the server', async ({ browser, server }) => {
   test.setTimeout(120_000);
   const peer = await startPeer();
