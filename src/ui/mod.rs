@@ -242,7 +242,11 @@ macro_rules! lazy_pages {
 
 lazy_pages! {
     complaints ["complaints"] preload_complaints:
-        complaint_list => complaints::ListPage, complaint_intake => complaints::IntakePage,
+        complaint_list => complaints::ListPage, complaint_intake => complaints::IntakePage;
+    // A case and its printed record: a part of their own, so that neither the list's nor the
+    // case's page loads the other's code ([`preload_page`] tells their addresses apart; the
+    // segment here matches none).
+    complaint_case ["complaints/"] preload_complaint_case:
         complaint_case => complaints::CasePage, complaint_print => complaints::PrintPage;
     customers ["customers"] preload_customers:
         customer_list => customers::ListPage, customer_import => customers::ImportPage,
@@ -419,11 +423,12 @@ fn preload_page(path: &str, search: &str) {
     let Some(area) = area_of(path) else {
         return;
     };
-    // The reports page's KPI sheet is in the service-quality part.
-    let area = if area == "reports" && is_kpi_view(search) {
-        "quality"
-    } else {
-        area
+    let area = match (area, path.trim_start_matches('/').split('/').nth(1)) {
+        // A case and its printed record are in a part of their own.
+        ("complaints", Some(id)) if !id.is_empty() && id != "new" => "complaint_case",
+        // The reports page's KPI sheet is in the service-quality part.
+        ("reports", _) if is_kpi_view(search) => "quality",
+        (area, _) => area,
     };
     if boot::build_replaced() {
         return;

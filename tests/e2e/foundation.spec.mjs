@@ -9,6 +9,9 @@ import path from 'node:path';
 import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
 import { addStaff, chooseStaff, showCalendarYear, signIn } from './helpers.mjs';
 import { startServer, root as distRoot } from './serve.mjs';
+import { seedBackup, seedDocs } from './customers-seed.mjs';
+
+const CASE_ID = 'complaint:01E2E0000000000000000001';
 
 test('switches to English and back, and remembers it', async ({ page }) => {
   await open(page, '/');
@@ -582,6 +585,26 @@ test('the dashboard loads only the main wasm; an area fetches its part once, and
   await nav.getByRole('link', { name: '报表', exact: true }).click();
   await expect(page.locator('h1')).toHaveText('报表');
   expect(await partsFetched(page)).toEqual(['split_complaints', 'split_reports']);
+});
+
+test('a case and its printed record are in a part of their own: the list does not load it until a case is pointed at, nor a case the list', async ({ page }) => {
+  await seedBackup(page, seedDocs());
+  await open(page, '/complaints');
+  await expect(page.getByTestId('complaint-row')).toHaveCount(1);
+  await servedByWorker(page);
+  expect(await partsFetched(page)).toEqual(['split_complaints']);
+  const link = page.getByTestId('complaint-row').locator('a').first();
+  await link.hover();
+  await expect.poll(() => partsFetched(page), 'pointing at a case fetches its part').toEqual(['split_complaints', 'split_complaint_case']);
+  await link.click();
+  await expect(page.getByTestId('narrative')).toBeVisible();
+  await page.getByTestId('print-link').click();
+  await expect(page.getByTestId('record-sheet')).toBeVisible();
+  expect(await partsFetched(page), 'the printed record is in the same part').toEqual(['split_complaints', 'split_complaint_case']);
+  // Opened by its address, a case loads its own part and not the list's.
+  await open(page, `/complaints/${CASE_ID}`);
+  await expect(page.getByTestId('narrative')).toBeVisible();
+  expect(await partsFetched(page)).toEqual(['split_complaint_case']);
 });
 
 test('a part is fetched ahead of its page: when a link to it is pointed at or focused, and while the data opens for a page opened by its address', async ({ page }) => {
