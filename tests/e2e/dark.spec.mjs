@@ -83,6 +83,27 @@ for (const scheme of ['dark', 'light']) {
       expect(scheme === 'dark' ? lum < 0.05 : lum > 0.8, `${path}: background luminance ${lum}`).toBe(true);
       found.push(...(await lowContrast(page)).map((f) => `${path}: ${f}`));
     }
+    // The quarterly chart's lines (not text: 3 to 1 against the panel, WCAG's for graphics).
+    await open(page, '/reports?view=quarterly&q=2026Q4');
+    const series = page.getByTestId('category-chart').locator('g.series');
+    await expect(series.first()).toBeVisible({ timeout: 15_000 });
+    for (const g of await series.all()) {
+      const ratio = await g.evaluate((el) => {
+        const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => {
+          const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+        };
+        let bg = null;
+        for (let e = el.closest('figure'); e && !bg; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
+        }
+        const [a, b] = [lum(rgb(getComputedStyle(el.querySelector('polyline')).stroke)), lum(bg)];
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      });
+      expect(ratio, 'a chart line against its panel').toBeGreaterThanOrEqual(3);
+    }
     // The customer's survey on a phone, with an answer chosen.
     await page.setViewportSize({ width: 390, height: 844 });
     await open(page, `/s/${SURVEY}`);

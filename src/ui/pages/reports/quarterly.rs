@@ -319,9 +319,8 @@ fn trend_chart(a: &QuarterlyAnalysis, l: Lang, drill: RwSignal<Option<Drill>>) -
     }
 }
 
-const PALETTE: [&str; 6] = [
-    "#9f1d20", "#1f5fa8", "#1f7a3a", "#a85b00", "#6b3fa0", "#5b6170",
-];
+/// Each line's colour: a class whose colour reports.css sets (lighter ones in the dark theme).
+const PALETTE: [&str; 6] = ["c0", "c1", "c2", "c3", "c4", "c5"];
 
 /// Each line's dash pattern, besides its colour: two categories with the same counts draw the
 /// same line, and the one drawn last would hide the other (QA 8 #12); dashed on top, both show.
@@ -364,10 +363,10 @@ fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
                 .join(" ");
             let name = labels::category(Some(*c), l);
             view! {
-                <g class="series" data-testid=format!("series-{}", labels::slug(c))>
-                    <polyline points=line fill="none" stroke=colour stroke-width="2.5" stroke-dasharray=dash></polyline>
+                <g class=format!("series {colour}") data-testid=format!("series-{}", labels::slug(c))>
+                    <polyline points=line fill="none" stroke="currentColor" stroke-width="2.5" stroke-dasharray=dash></polyline>
                     {pts.into_iter().map(|(x, y, v)| view! {
-                        <circle cx=n(x) cy=n(y) r="3.5" fill=colour><title>{format!("{name}: {v}")}</title></circle>
+                        <circle cx=n(x) cy=n(y) r="3.5" fill="currentColor"><title>{format!("{name}: {v}")}</title></circle>
                     }).collect_view()}
                 </g>
             }
@@ -381,8 +380,8 @@ fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
             let dash = DASHES[k % DASHES.len()];
             view! {
                 <span>
-                    <svg class="swatch-line" viewBox="0 0 28 8" width="28" height="8" aria-hidden="true">
-                        <line x1="0" y1="4" x2="28" y2="4" stroke=colour stroke-width="2.5" stroke-dasharray=dash></line>
+                    <svg class=format!("swatch-line {colour}") viewBox="0 0 28 8" width="28" height="8" aria-hidden="true">
+                        <line x1="0" y1="4" x2="28" y2="4" stroke="currentColor" stroke-width="2.5" stroke-dasharray=dash></line>
                     </svg>
                     {labels::category(Some(*c), l)}
                 </span>
