@@ -104,9 +104,12 @@ pub struct CalendarChange {
     pub by: String,
     #[serde(default)]
     pub by_name: String,
-    /// The day changed.
+    /// The day changed; for `table` and `untable`, the year's first day.
     pub date: chrono::NaiveDate,
-    /// What it became: `holiday`, `makeup` (a make-up working day) or `removed`.
+    /// What it became: `holiday`, `makeup` (a make-up working day) or `removed`; or the year's
+    /// official notice marked as entered (`table`) or not (`untable`). The sync's merge rule
+    /// for the branch settings (`sync/merge.rs`) reads these to settle a day that two devices
+    /// changed.
     pub became: String,
 }
 
