@@ -4,25 +4,7 @@
 import { test, expect, open } from './fixtures.mjs';
 import { asManager, setUpStaff } from './helpers.mjs';
 import { seedBackup, seedDocs } from './customers-seed.mjs';
-
-/** WCAG contrast of an element's text against the first opaque background behind it. */
-async function contrast(locator) {
-  return locator.evaluate((el) => {
-    const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
-    const lum = ([r, g, b]) => {
-      const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-    };
-    let bg = null;
-    for (let e = el; e && !bg; e = e.parentElement) {
-      const c = rgb(getComputedStyle(e).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
-    }
-    const fg = lum(rgb(getComputedStyle(el).color));
-    const back = lum(bg || [255, 255, 255]);
-    return (Math.max(fg, back) + 0.05) / (Math.min(fg, back) + 0.05);
-  });
-}
+import { contrast } from './colour.mjs';
 
 test('the header reads on the brand red: sync status, focus ring, the language button\'s name', async ({ page }) => {
   await open(page, '/');

@@ -4,6 +4,7 @@
 import { test, expect, open } from './fixtures.mjs';
 import { asManager, setUpStaff } from './helpers.mjs';
 import { seedBackup, seedDocs, CUSTOMER_ID } from './customers-seed.mjs';
+import { installColour } from './colour.mjs';
 
 const SURVEY = 'survey:01E2E0000000000000000001';
 const CASE = 'complaint:01E2E0000000000000000001';
@@ -12,11 +13,7 @@ const CASE = 'complaint:01E2E0000000000000000001';
  *  under WCAG AA (4.5, or 3 for large text); disabled controls are exempt. */
 function lowContrast(page) {
   return page.evaluate(() => {
-    const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
-    const lum = ([r, g, b]) => {
-      const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-    };
+    const { lum, background, ratio: contrast } = window.kefuColour;
     const out = [];
     for (const el of document.querySelectorAll('body *')) {
       const control = el.matches('input:not([type=checkbox]):not([type=radio]):not([type=range]):not([type=file]), select, textarea');
@@ -26,15 +23,9 @@ function lowContrast(page) {
       if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
       const box = el.getBoundingClientRect();
       if (box.width <= 1 || box.height <= 1) continue;
-      let bg = null;
-      for (let e = el; e && !bg; e = e.parentElement) {
-        const c = rgb(getComputedStyle(e).backgroundColor);
-        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
-      }
       const cs = getComputedStyle(el);
-      const fg = lum(rgb(cs.color));
-      const back = lum(bg || rgb(getComputedStyle(document.documentElement).backgroundColor));
-      const ratio = (Math.max(fg, back) + 0.05) / (Math.min(fg, back) + 0.05);
+      const back = lum(background(el) || getComputedStyle(document.documentElement).backgroundColor);
+      const ratio = contrast(lum(cs.color), back);
       const size = parseFloat(cs.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
       if (ratio < (large ? 3 : 4.5)) {
@@ -47,13 +38,8 @@ function lowContrast(page) {
 }
 
 /** The luminance of the page's background: dark under 0.05, light over 0.8. */
-const backgroundLuminance = (page) => page.evaluate(() => {
-  const [r, g, b] = getComputedStyle(document.body).backgroundColor === 'rgba(0, 0, 0, 0)'
-    ? getComputedStyle(document.documentElement).backgroundColor.match(/[\d.]+/g).map(Number)
-    : getComputedStyle(document.body).backgroundColor.match(/[\d.]+/g).map(Number);
-  const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-});
+const backgroundLuminance = (page) => page.evaluate(() => window.kefuColour.lum(
+  window.kefuColour.background(document.body) || getComputedStyle(document.documentElement).backgroundColor));
 
 const PAGES = [
   ['/', 'dash-urgent-row'], ['/complaints', 'complaint-row'], [`/complaints/${CASE}`, 'narrative'], ['/complaints/new', 'save-complaint'],
@@ -64,6 +50,7 @@ const PAGES = [
 for (const scheme of ['dark', 'light']) {
   test(`in the ${scheme} theme every staff page and the customer's survey read`, async ({ page }) => {
     test.setTimeout(240_000);
+    await installColour(page);
     await page.emulateMedia({ colorScheme: scheme });
     await seedBackup(page, seedDocs());
     await setUpStaff(page);
@@ -89,18 +76,8 @@ for (const scheme of ['dark', 'light']) {
     await expect(series.first()).toBeVisible({ timeout: 15_000 });
     for (const g of await series.all()) {
       const ratio = await g.evaluate((el) => {
-        const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
-        const lum = ([r, g, b]) => {
-          const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-          return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
-        };
-        let bg = null;
-        for (let e = el.closest('figure'); e && !bg; e = e.parentElement) {
-          const c = rgb(getComputedStyle(e).backgroundColor);
-          if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
-        }
-        const [a, b] = [lum(rgb(getComputedStyle(el.querySelector('polyline')).stroke)), lum(bg)];
-        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const { lum, background, ratio } = window.kefuColour;
+        return ratio(lum(getComputedStyle(el.querySelector('polyline')).stroke), lum(background(el.closest('figure'))));
       });
       expect(ratio, 'a chart line against its panel').toBeGreaterThanOrEqual(3);
     }
@@ -116,6 +93,7 @@ for (const scheme of ['dark', 'light']) {
 }
 
 test('a printed record stays black on white on a device set to dark', async ({ page }) => {
+  await installColour(page);
   await page.emulateMedia({ colorScheme: 'dark' });
   await seedBackup(page, seedDocs());
   await setUpStaff(page);
