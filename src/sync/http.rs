@@ -71,11 +71,13 @@ impl Transport for FetchTransport {
                 .await
                 .map_err(|e| TransportError::Network(e.to_string()))?;
             let status = resp.status();
-            let text = resp
-                .text()
+            // The body's bytes as they came, parsed in place: not decoded into a JS string and
+            // encoded back to UTF-8 for wasm (a pull's pages are ~1 MB each).
+            let bytes = resp
+                .binary()
                 .await
                 .map_err(|e| TransportError::Network(e.to_string()))?;
-            let body = serde_json::from_str::<Json>(&text).unwrap_or(Json::Null);
+            let body = serde_json::from_slice::<Json>(&bytes).unwrap_or(Json::Null);
             Ok(HttpResponse { status, body })
         };
         let timer = TimeoutFuture::new(req.timeout_ms);
