@@ -346,14 +346,14 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await expect(page.getByTestId('kpi-table').locator('thead')).toContainText('Cases handled on time');
 });
 
-test('opened by its address, the KPI sheet fetches the service-quality part of the wasm, not the reports\', and with no staff says how to begin', async ({ page }) => {
+test('opened by its address, the KPI sheet fetches its own part of the wasm, not the reports\' nor the service-quality page\'s, and with no staff says how to begin', async ({ page }) => {
   await open(page, '/reports?view=kpi&period=2026');
   await expect(page.locator('#kpi-h')).toContainText('2026 年度考核');
   await expect(page.getByTestId('tab-kpi')).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('kpi-empty')).toContainText('尚无员工');
   const parts = await page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => (/\/(split_[a-z]+)\.wasm$/.exec(e.name) || [])[1]).filter(Boolean));
-  expect(parts).toEqual(['split_quality']);
+  expect(parts).toEqual(['split_kpi']);
   // Its tabs lead to the other reports, which come from their own part.
   await page.getByTestId('tab-monthly').click();
   await expect(page.locator('#monthly-h')).toBeVisible();

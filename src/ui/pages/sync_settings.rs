@@ -324,7 +324,7 @@ pub fn SyncSettingsSection() -> impl IntoView {
                     parts.join(" · ")
                 }}
             </div>
-            <SyncConflicts/>
+            <crate::ui::LazyPage load=crate::ui::sync_conflicts/>
         </section>
     }
 }
