@@ -2075,6 +2075,14 @@ pub fn clocks(complaint: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) 
 /// stays a breach, so an overdue case stays overdue until it is closed). `None` once the case
 /// is closed, archived or destroyed. Lists index it to find cases due today and overdue.
 pub fn deadline_of(complaint: &Complaint, cal: &WorkingCalendar) -> Option<NaiveDateTime> {
+    deadline_limit_of(complaint, cal).map(|(_, due)| due)
+}
+
+/// [`deadline_of`] with the limit it is (the earlier limit where two fall due together).
+pub fn deadline_limit_of(
+    complaint: &Complaint,
+    cal: &WorkingCalendar,
+) -> Option<(ClockKind, NaiveDateTime)> {
     if !complaint.status.is_open() || complaint.destroyed {
         return None;
     }
@@ -2088,10 +2096,10 @@ pub fn deadline_of(complaint: &Complaint, cal: &WorkingCalendar) -> Option<Naive
         let due = due_at(k, complaint.received_at, cal);
         match met_at(complaint, k) {
             Some(at) if at <= due => None,
-            _ => Some(due),
+            _ => Some((k, due)),
         }
     })
-    .min()
+    .min_by_key(|(_, due)| *due)
 }
 
 #[cfg(test)]
@@ -3732,11 +3740,20 @@ mod tests {
         .unwrap();
         // Responded in time: only resolution remains (7 working days: Tuesday 1 Dec).
         assert_eq!(deadline_of(&c, &cal), Some(eod("2026-12-01 23:59")));
+        assert_eq!(
+            deadline_limit_of(&c, &cal),
+            Some((ClockKind::Resolution, eod("2026-12-01 23:59"))),
+            "and it names the limit"
+        );
 
         // A late opinion keeps the case listed against its missed investigation limit.
         let mut late = new_case("2026-11-23 09:00");
         to_submitted(&mut late, "2026-11-27 09:00");
         assert_eq!(deadline_of(&late, &cal), Some(eod("2026-11-25 23:59")));
+        assert_eq!(
+            deadline_limit_of(&late, &cal).map(|(k, _)| k),
+            Some(ClockKind::Investigation)
+        );
 
         // Closed cases have no deadline.
         let mut closed = c.clone();

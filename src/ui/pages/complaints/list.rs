@@ -365,7 +365,7 @@ pub fn ListPage() -> impl IntoView {
                         <tbody>
                         {r.rows.into_iter().map(|c| {
                             let u = urgency(&c, &cal, now);
-                            let deadline = crate::domain::complaint::deadline_of(&c, &cal);
+                            let deadline = crate::domain::complaint::deadline_limit_of(&c, &cal);
                             let (status, category, severity) = (c.status, c.category, c.severity);
                             let (status_zh, status_en) = c.status_text();
                             let href = format!("/complaints/{}", c.id);
@@ -378,12 +378,14 @@ pub fn ListPage() -> impl IntoView {
                                     <td data-label=move || lang.get().t("严重程度", "Severity")>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>
                                     <td data-label=move || lang.get().t("状态", "Status")><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status_zh, status_en)}</span></td>
                                     <td class="wide" data-label=move || lang.get().t("时限", "Deadline")>
-                                        {deadline.map(fmt_dt).unwrap_or_else(|| "—".into())}
+                                        {deadline.map(|(_, d)| fmt_dt(d)).unwrap_or_else(|| "—".into())}
                                         {move || match u {
                                             Urgency::Overdue => Some(view! { " " <span class="badge bad">{lang.get().t("已超时", "Overdue")}</span> }),
                                             Urgency::DueToday => Some(view! { " " <span class="badge warn">{lang.get().t("今日到期", "Due today")}</span> }),
                                             Urgency::None => None,
                                         }}
+                                        // Which limit: the 3-day investigation, the 4-day response or the 7-day resolution.
+                                        {deadline.map(|(k, _)| view! { <div class="small muted" data-testid="deadline-limit">{move || lang.get().t(k.zh(), k.en())}</div> })}
                                     </td>
                                 </tr>
                             }
