@@ -140,3 +140,34 @@ test('on a 768 px tablet the header\'s links take a line or two of their own, al
   expect(new Set(links.map(([, , top]) => Math.round(top))).size).toBeLessThanOrEqual(2);
   expect((await page.locator('header.top').boundingBox()).height).toBeLessThan(140);
 });
+
+test('a form saved with wrong fields puts the focus on the first, which reads its error; the errors are not each announced', async ({ page }) => {
+  await open(page, '/settings');
+  const form = page.locator('form', { has: page.locator('#staff-name') });
+  // While typing: a PIN changed after the second was typed shows the mismatch, and the focus
+  // stays where it is.
+  await page.locator('#staff-pin').fill('1234');
+  await page.locator('#staff-pin2').fill('1234');
+  await page.locator('#staff-pin').fill('12345');
+  await expect(page.locator('#staff-pin2-err')).toHaveText('两次输入的 PIN 不一致');
+  await expect(page.locator('#staff-pin2')).toHaveAttribute('aria-invalid', 'true');
+  await page.waitForTimeout(300);
+  await expect(page.locator('#staff-pin')).toBeFocused();
+  // Sent without a name: the name takes the focus, and its error is what describes it.
+  await form.getByRole('button', { name: '添加' }).click();
+  const name = page.locator('#staff-name');
+  await expect(name).toBeFocused();
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  const said = (await page.locator('#staff-name-err').textContent()).trim();
+  expect(said).not.toBe('');
+  await expect(name).toHaveAccessibleDescription(said);
+  // The errors shown are not live regions: a screen reader would read them all at once.
+  await expect(form.locator('.err')).toHaveCount(4);
+  await expect(form.getByRole('alert')).toHaveCount(0);
+  // Put right, the name is no longer wrong; the PINs still are, and sending again takes the
+  // focus to the first of them.
+  await name.fill('赵敏');
+  await expect(name).not.toHaveAttribute('aria-invalid', /./);
+  await form.getByRole('button', { name: '添加' }).click();
+  await expect(page.locator('#staff-pin2')).toBeFocused();
+});

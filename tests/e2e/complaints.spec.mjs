@@ -86,6 +86,9 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.getByTestId('save-complaint').click();
   await expect(page.locator('#c-narrative-err')).toHaveText('请记录投诉事由及经过');
   await expect(page).toHaveURL(/\/complaints\/new$/);
+  // The field to put right takes the focus, and its error describes it.
+  await expect(page.locator('#c-narrative')).toBeFocused();
+  await expect(page.locator('#c-narrative')).toHaveAccessibleDescription('请记录投诉事由及经过');
   // The banner of why it was refused follows a switch of language, as the fields' errors do.
   await expect(page.getByTestId('save-error')).toHaveText('请记录投诉事由及经过');
   await page.getByTestId('lang-switch').click();
@@ -415,6 +418,8 @@ test('the list filters, searches, pages by index and links from the dashboard', 
   // Newest received first: the case received 20 days ago is last, and marked overdue.
   await expect(rows.last()).toContainText('孙女士');
   await expect(rows.last()).toHaveClass(/overdue/);
+  // The deadline names its limit: the investigation's 3 working days, still open.
+  await expect(rows.last().getByTestId('deadline-limit')).toHaveText('调查核实（3个工作日）');
   await expect(page.getByTestId('count-open').locator('.n')).toHaveText('3');
   await expect(page.getByTestId('count-overdue').locator('.n')).toHaveText('1');
 

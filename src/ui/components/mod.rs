@@ -9,6 +9,7 @@ use crate::ui::state::{app, store};
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use wasm_bindgen::JsCast;
 
 /// Keeps what is typed in a small form's fields over a reload of this tab: the fields that
 /// differ from the form as it opened, under `key` and this tab's id, written as typed and put
@@ -110,7 +111,41 @@ pub fn ProgressBar(
     }
 }
 
-/// A labelled form field with its error message, wired for screen readers.
+/// After a form is sent (once per page load, for every form): if the send found fields wrong,
+/// the first wrong field ([`Field`]'s control) takes the focus, so that a screen reader reads
+/// its label and its error (its description). The form's own handler runs first; what it
+/// marks wrong is marked by the next frame.
+fn point_out_wrong_fields() {
+    thread_local!(static WATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if WATCHING.replace(true) {
+        return;
+    }
+    let sent =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+            let Some(form) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            request_animation_frame(move || {
+                if let Ok(Some(first)) = form.query_selector(".field [aria-invalid=\"true\"]") {
+                    let _ = first.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            });
+        })
+        .into_js_value();
+    let _ = crate::ui::platform::window().add_event_listener_with_callback_and_bool(
+        "submit",
+        sent.unchecked_ref(),
+        true,
+    );
+}
+
+/// A labelled form field with its error message, wired for screen readers: the control (the
+/// child with this `id`) says it is required and whether it is wrong, and is described by the
+/// error. Errors are not announced as they appear (a form sent empty announced every one at
+/// once); a send that finds fields wrong puts the focus on the first instead.
 #[component]
 pub fn Field(
     id: &'static str,
@@ -122,9 +157,9 @@ pub fn Field(
     children: Children,
 ) -> impl IntoView {
     let err_id = format!("{id}-err");
-    // The control (the child with this id) says it is required and whether it is wrong, as a
-    // screen reader reads them; the asterisk is only seen.
+    point_out_wrong_fields();
     let wrap = NodeRef::<leptos::html::Div>::new();
+    let described = err_id.clone();
     Effect::new(move |_| {
         let wrong = error.with(Option::is_some);
         let Some(el) = wrap
@@ -136,6 +171,10 @@ pub fn Field(
         if required {
             let _ = el.set_attribute("aria-required", "true");
         }
+        let by = el.get_attribute("aria-describedby").unwrap_or_default();
+        if !by.split_whitespace().any(|t| t == described) {
+            let _ = el.set_attribute("aria-describedby", format!("{by} {described}").trim());
+        }
         let _ = if wrong {
             el.set_attribute("aria-invalid", "true")
         } else {
@@ -146,7 +185,7 @@ pub fn Field(
         <div class=if wide { "field wide" } else { "field" } node_ref=wrap>
             <label for=id>{move || label.get()}{required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
             {children()}
-            <div class="err" id=err_id role="alert">{move || error.get()}</div>
+            <div class="err" id=err_id>{move || error.get()}</div>
         </div>
     }
 }
