@@ -544,6 +544,19 @@ test('on a small phone each answer is read whole, and the chosen one stays marke
   await page.getByTestId('a-att_courtesy-4').click();
   const paint = (loc) => loc.evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(await paint(page.getByTestId('a-att_courtesy-4'))).not.toBe(await paint(page.getByTestId('a-att_courtesy-3')));
+  await page.emulateMedia({ forcedColors: 'none' });
+  // The 0–10 scale's eleven buttons, six to a row, are touch targets of 44 px each way (they
+  // were 41 px wide).
+  await answerDefault(page, { score: 4, nps: 8, submit: false });
+  await page.getByTestId('sf-back').click();
+  const nps = page.getByTestId('q-nps').locator('.score');
+  await expect(nps).toHaveCount(11);
+  for (const score of await nps.all()) {
+    const box = await score.boundingBox();
+    expect(box.width, await score.textContent()).toBeGreaterThanOrEqual(44);
+    expect(box.height).toBeGreaterThanOrEqual(44);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
 });
 
 /** Creates the default survey and opens its customer page on a 360 px phone; returns its key. */
