@@ -224,9 +224,12 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
   await open(page, '/reports?view=quarterly&q=2026Q3');
   await expect(page.getByTestId('quarterly-branch')).toBeHidden();
+  await expect(page.getByTestId('printed-at')).toBeHidden();
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByTestId('quarterly-branch')).toBeVisible();
   await expect(page.locator('#quarterly-h')).toHaveText('郑州紫荆山路营业部 2026 年第 3 季度投诉分析');
+  // The paper says when it was printed.
+  await expect(page.getByTestId('printed-at')).toHaveText(/^打印时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   await page.emulateMedia({ media: 'screen' });
   // July 09; August 07; September 01–06.
   await expect(page.getByTestId('count-quarter-total')).toHaveText('8');

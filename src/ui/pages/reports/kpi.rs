@@ -388,6 +388,7 @@ fn KpiView(period: Memo<KpiPeriod>) -> impl IntoView {
                 <span class="print-only">{move || state.branch.get().heading()}</span>
                 {move || format!("{}{}", period_title(period.get(), lang.get().into()), lang.get().t(" · 员工考核", " · staff KPIs"))}
             </h2>
+            <super::PrintedAt/>
             <ul class="kpi-defs small muted" data-testid="kpi-defs">
                 {INDICATORS.iter().map(|(zh, en, how_zh, how_en)| view! {
                     <li><strong>{move || lang.get().t(zh, en)}</strong>{move || lang.get().t("：", ": ")}{move || lang.get().t(how_zh, how_en)}</li>

@@ -170,6 +170,26 @@ fn save_csv(made: Result<Vec<u8>, csv::Error>, name: &str, done: (String, String
     }
 }
 
+/// On paper only, under a report's heading: when it was printed (its figures are those of that
+/// moment). Set as the page opens and again as printing starts, by the button or the browser.
+#[component]
+fn PrintedAt() -> impl IntoView {
+    let stamp = || {
+        crate::ui::platform::now()
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let at = RwSignal::new(stamp());
+    let printing = window_event_listener_untyped("beforeprint", move |_| at.set(stamp()));
+    on_cleanup(move || printing.remove());
+    let lang = crate::ui::state::app().lang;
+    view! {
+        <div class="print-only small" data-testid="printed-at">
+            {move || lang.get().s(format!("打印时间：{}", at.get()), format!("Printed {}", at.get()))}
+        </div>
+    }
+}
+
 /// A report's Print and Export CSV buttons, enabled once `ready` (its figures are in).
 fn print_and_export(
     ready: impl Fn() -> bool + Copy + Send + Sync + 'static,

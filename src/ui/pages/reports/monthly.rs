@@ -127,6 +127,7 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
                     lang.get().s(format!("{y} 年 {m} 月客户投诉月度报告"), format!("Complaints report, {y}-{m:02}"))
                 }}
             </h2>
+            <super::PrintedAt/>
             <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("正在统计本月案件", "Counting the month's cases"))/>
             {move || match report.get() {
                 None | Some(Ok(None)) => view! { <p class="muted" role="status">{t2("正在统计…", "Counting…")}</p> }.into_any(),

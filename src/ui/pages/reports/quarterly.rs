@@ -98,6 +98,7 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
                     lang.get().s(format!("{y} 年第 {q} 季度投诉分析"), format!("Complaints analysis, {y} Q{q}"))
                 }}
             </h2>
+            <super::PrintedAt/>
             <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("正在统计本季度案件", "Counting the quarter's cases"))/>
             {move || match analysis.get() {
                 None | Some(Ok(None)) => view! { <p class="muted" role="status">{t2("正在统计…", "Counting…")}</p> }.into_any(),
