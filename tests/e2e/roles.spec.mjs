@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { test, expect, open, tmpPath } from './fixtures.mjs';
 import { addStaff, asManager, chooseStaff, setUpStaff, showCalendarYear, signIn, act } from './helpers.mjs';
+import { seedBackup } from './customers-seed.mjs';
 
 const staff = (page) => page.getByTestId('staff-section');
 const calendar = (page) => page.getByTestId('calendar-section');
@@ -347,4 +348,20 @@ test('a second active staff member of the same name is refused in words, and the
   await tryAdd('张敏');
   await expect(page.locator('.notice')).toContainText('已添加 张敏');
   await expect(options).toHaveText(['— 请选择 —', '张敏（客服主管）', '李强（客服主管）', '王经理（客服经理）']);
+});
+
+test('with every manager deactivated (two devices cut off, each stepping one down), anyone may administer again, and the page says why, not "first setup"', async ({ page }) => {
+  const pin = { salt: '00'.repeat(16), iterations: 1000, hash: '00'.repeat(32) };
+  await seedBackup(page, [
+    { _id: 'staff:01E2ESTAFFLAPSED0000000001', type: 'staff', name: '王经理', role: 'manager', active: false, pin_hash: pin },
+    { _id: 'staff:01E2ESTAFFLAPSED0000000002', type: 'staff', name: '张敏', role: 'specialist', active: true, pin_hash: pin },
+  ]);
+  await open(page, '/settings');
+  await expect(row(page, '王经理').getByTestId('staff-toggle')).toHaveText('启用');
+  await expect(staff(page).getByTestId('admin-setup')).toHaveText(
+    '在岗的客服经理均已停用：在重新启用或添加客服经理之前，任何人都可以添加人员和修改营业部设置。');
+  await expect(page.locator('#staff-name')).toBeEnabled();
+  await page.getByTestId('lang-switch').click();
+  await expect(staff(page).getByTestId('admin-setup')).toHaveText(
+    "Every manager has been deactivated: until a manager is reactivated or added, anyone may add staff and change the branch's settings.");
 });

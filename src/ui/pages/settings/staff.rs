@@ -318,10 +318,18 @@ pub fn StaffSection() -> impl IntoView {
         <section class="panel" aria-labelledby="staff-h" data-testid="staff-section">
             <h2 id="staff-h">{t2("人员", "Staff")}</h2>
             <AdminNote/>
-            {move || admin.setting_up().then(|| view! {
-                <p class="muted small" data-testid="admin-setup">{t2(
-                    "尚无在岗的客服经理：首次设置期间，任何人都可以添加人员和修改营业部设置。添加客服经理后，这些操作仅限客服经理。",
-                    "No active manager yet: while the branch is being set up, anyone may add staff and change the branch's settings. Once a manager is added, only a manager can.")}</p>
+            {move || admin.setting_up().then(|| {
+                // Managers there are, but none active (deactivated on two devices cut off from
+                // each other, say): this is no first setup.
+                let lapsed = admin.staff.get().is_some_and(|l| l.iter().any(|s| s.role == Role::Manager));
+                let (zh, en) = if lapsed {
+                    ("在岗的客服经理均已停用：在重新启用或添加客服经理之前，任何人都可以添加人员和修改营业部设置。",
+                     "Every manager has been deactivated: until a manager is reactivated or added, anyone may add staff and change the branch's settings.")
+                } else {
+                    ("尚无在岗的客服经理：首次设置期间，任何人都可以添加人员和修改营业部设置。添加客服经理后，这些操作仅限客服经理。",
+                     "No active manager yet: while the branch is being set up, anyone may add staff and change the branch's settings. Once a manager is added, only a manager can.")
+                };
+                view! { <p class="muted small" data-testid="admin-setup">{t2(zh, en)}</p> }
             })}
             <div class="table-wrap">
                 <table data-testid="staff-table">
