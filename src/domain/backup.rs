@@ -60,9 +60,42 @@ pub struct BackupSummary {
     pub conflicts: usize,
 }
 
+/// What a file picked as a backup that is no JSON at all looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherFile {
+    /// No text: an Excel workbook (.xlsx, a zip; an old .xls) or another binary file.
+    Workbook,
+    /// A table of text: its first line holds commas, tabs or semicolons (a CSV).
+    Table,
+    Other,
+}
+
+impl OtherFile {
+    /// What `text`, read from a file, looks like, when it is no JSON (None: it may be JSON).
+    pub fn of(text: &str) -> Option<OtherFile> {
+        let start = text.trim_start();
+        if start.starts_with('{') || start.starts_with('[') || start.starts_with('"') {
+            return None;
+        }
+        if start.starts_with("PK\u{3}\u{4}") || start.starts_with('\u{FFFD}') {
+            return Some(OtherFile::Workbook);
+        }
+        let first = start.lines().next().unwrap_or("");
+        Some(if first.contains([',', '\t', ';', '，']) {
+            OtherFile::Table
+        } else {
+            OtherFile::Other
+        })
+    }
+}
+
 /// Why a backup cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BackupError {
+    /// Nothing in the file.
+    Empty,
+    /// Not JSON from its first character: another kind of file picked by mistake.
+    NotJson(OtherFile),
     /// Not JSON at all (or cut short).
     Malformed {
         line: usize,
@@ -122,7 +155,18 @@ pub enum BackupError {
 
 impl BackupError {
     pub fn zh(&self) -> String {
+        const WHAT: &str = "备份是“导出全部数据（JSON）”保存的 .json 文件";
         match self {
+            BackupError::Empty => "所选文件是空的，不是备份文件".into(),
+            BackupError::NotJson(OtherFile::Workbook) => {
+                format!("所选文件不是文本（可能是 Excel 工作簿或压缩包），不是客服系统的备份：{WHAT}")
+            }
+            BackupError::NotJson(OtherFile::Table) => format!(
+                "这是 CSV 表格，不是客服系统的备份（客户名单请在“客户 › 从 CSV 导入”中导入）：{WHAT}"
+            ),
+            BackupError::NotJson(OtherFile::Other) => {
+                format!("这不是客服系统的备份文件：{WHAT}")
+            }
             BackupError::Malformed { line, column, .. } => {
                 format!("文件不是有效的 JSON（第 {line} 行第 {column} 列附近出错），可能已损坏或不完整")
             }
@@ -162,7 +206,18 @@ impl BackupError {
     }
 
     pub fn en(&self) -> String {
+        const WHAT: &str = "a backup is the .json file that “Export all data (JSON)” saves";
         match self {
+            BackupError::Empty => "The file is empty: it is not a backup".into(),
+            BackupError::NotJson(OtherFile::Workbook) => {
+                format!("The file is not text (an Excel workbook or an archive, perhaps), not a Kefu backup: {WHAT}")
+            }
+            BackupError::NotJson(OtherFile::Table) => format!(
+                "This is a CSV table, not a Kefu backup (a customer list is imported under Customers › Import CSV): {WHAT}"
+            ),
+            BackupError::NotJson(OtherFile::Other) => {
+                format!("This is not a Kefu backup file: {WHAT}")
+            }
             BackupError::Malformed { line, column, .. } => format!(
                 "The file is not valid JSON (error near line {line}, column {column}); it may be damaged or incomplete"
             ),
@@ -381,6 +436,12 @@ pub fn read_backup(text: &str) -> Result<BackupFile, BackupError> {
 /// [`read_backup`], with what [`check_docs`] counted.
 fn read_checked(text: &str) -> Result<(BackupFile, Counted), BackupError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(BackupError::Empty);
+    }
+    if let Some(other) = OtherFile::of(text) {
+        return Err(BackupError::NotJson(other));
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| BackupError::Malformed {
         line: e.line(),
         column: e.column(),
@@ -595,6 +656,53 @@ mod tests {
             })),
             Err(BackupError::ForeignFile { found: None })
         );
+    }
+
+    /// Another kind of file picked by mistake is named as what it looks like, with what a
+    /// backup is, not reported as damaged JSON.
+    #[test]
+    fn files_of_other_kinds_are_named() {
+        assert_eq!(validate_backup(""), Err(BackupError::Empty));
+        assert_eq!(
+            validate_backup(" \n\u{feff}"),
+            Err(BackupError::NotJson(OtherFile::Other))
+        );
+        assert_eq!(validate_backup("\u{feff}\r\n "), Err(BackupError::Empty));
+        let csv = "姓名,手机,账号\n周杰,13988887777,330000000001\n";
+        assert_eq!(
+            validate_backup(csv),
+            Err(BackupError::NotJson(OtherFile::Table))
+        );
+        assert_eq!(
+            validate_backup("name\tphone\nx\t1\n"),
+            Err(BackupError::NotJson(OtherFile::Table))
+        );
+        let xlsx = "PK\u{3}\u{4}\u{14}\0\u{6}\0\u{8}\0\0\0!\0";
+        assert_eq!(
+            validate_backup(xlsx),
+            Err(BackupError::NotJson(OtherFile::Workbook))
+        );
+        assert_eq!(
+            validate_backup("\u{FFFD}\u{FFFD}\u{11}\u{FFFD}"),
+            Err(BackupError::NotJson(OtherFile::Workbook))
+        );
+        assert_eq!(
+            validate_backup("hello"),
+            Err(BackupError::NotJson(OtherFile::Other))
+        );
+        let e = BackupError::NotJson(OtherFile::Table);
+        assert!(
+            e.zh().contains("CSV 表格") && e.zh().contains(".json"),
+            "{}",
+            e.zh()
+        );
+        assert!(e.en().contains("Customers › Import CSV"), "{}", e.en());
+        // JSON, even cut short or of another kind, is read as JSON.
+        assert!(matches!(
+            validate_backup("{\"format\""),
+            Err(BackupError::Malformed { .. })
+        ));
+        assert_eq!(validate_backup("  [1]"), Err(BackupError::NotAnObject));
     }
 
     #[test]

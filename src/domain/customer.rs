@@ -702,6 +702,12 @@ pub enum ImportError {
     Undecodable,
     #[error("the file could not be read as CSV: {0}")]
     Csv(String),
+    /// An Excel workbook (.xlsx, or an old .xls), not its CSV.
+    #[error("the file is an Excel workbook, not CSV")]
+    Workbook,
+    /// JSON (a backup, say), not a table.
+    #[error("the file is JSON, not CSV")]
+    Json,
 }
 
 impl ImportError {
@@ -717,6 +723,18 @@ impl ImportError {
             }
             (ImportError::Csv(e), true) => format!("CSV 格式有误：{e}"),
             (ImportError::Csv(e), false) => format!("The CSV is malformed: {e}"),
+            (ImportError::Workbook, true) => {
+                "这是 Excel 工作簿：请在 Excel 中“另存为”CSV（逗号分隔）文件，再导入该文件".into()
+            }
+            (ImportError::Workbook, false) => {
+                "This is an Excel workbook: in Excel, “Save As” CSV (comma delimited), then import that file".into()
+            }
+            (ImportError::Json, true) => {
+                "这是 JSON 文件，不是客户名单：客服系统的备份请在“设置 › 备份与恢复”中导入".into()
+            }
+            (ImportError::Json, false) => {
+                "This is a JSON file, not a customer list: a Kefu backup is imported under Settings › Backup and restore".into()
+            }
         }
     }
 }
@@ -752,6 +770,10 @@ pub fn decode_with(
 ) -> Result<(String, DetectedEncoding), ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
+    }
+    // A zip (.xlsx) or an OLE compound file (.xls).
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Err(ImportError::Workbook);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
@@ -1075,6 +1097,11 @@ impl ImportParser {
         }
         if body.trim().is_empty() {
             return Err(ImportError::Empty);
+        }
+        // No table's header starts so.
+        let start = body.trim_start();
+        if start.starts_with('{') || start.starts_with("[{") || start.starts_with("[\n") {
+            return Err(ImportError::Json);
         }
         let delimiter =
             forced.unwrap_or_else(|| detect_delimiter(body.lines().next().unwrap_or("")));
@@ -2065,6 +2092,20 @@ mod tests {
         assert_eq!(p.rows[0].as_ref().unwrap().phone, None);
 
         assert_eq!(parse_import(b"", None).unwrap_err(), ImportError::Empty);
+        // Files of other kinds picked by mistake are named, with what to do.
+        let xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00";
+        assert_eq!(parse_import(xlsx, None).unwrap_err(), ImportError::Workbook);
+        let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00";
+        assert_eq!(parse_import(xls, None).unwrap_err(), ImportError::Workbook);
+        let backup = "\u{feff}{\"format\":\"kefu-backup\",\"docs\":[]}".as_bytes();
+        assert_eq!(parse_import(backup, None).unwrap_err(), ImportError::Json);
+        assert_eq!(
+            parse_import(b"[\n{\"a\":1}]", None).unwrap_err(),
+            ImportError::Json
+        );
+        assert!(ImportError::Workbook.message(true).contains("另存为"));
+        // A header in brackets is still a table's.
+        assert!(parse_import("[姓名],手机\n周杰,13988887777\n".as_bytes(), None).is_ok());
         assert_eq!(
             parse_import(b"name\n\xFF\xFF\n", None).unwrap_err(),
             ImportError::Undecodable

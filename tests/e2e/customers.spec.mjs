@@ -68,6 +68,13 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await page.getByTestId('import-go').click();
   await expect(page.locator('.notice')).toContainText('已导入 2 位客户');
 
+  // An Excel workbook or a backup picked by mistake is named, with what to do.
+  await page.getByTestId('import-file').setInputFiles(tmpFile('customers.xlsx',
+    Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00])));
+  await expect(page.getByTestId('import-file-error')).toHaveText('这是 Excel 工作簿：请在 Excel 中“另存为”CSV（逗号分隔）文件，再导入该文件');
+  await page.getByTestId('import-file').setInputFiles(tmpFile('kefu-backup.json', '{"format":"kefu-backup","version":1,"docs":[]}'));
+  await expect(page.getByTestId('import-file-error')).toHaveText('这是 JSON 文件，不是客户名单：客服系统的备份请在“设置 › 备份与恢复”中导入');
+
   // A GBK file separated by semicolons.
   await page.getByTestId('import-file').setInputFiles(tmpFile('gbk.csv', GBK_SEMICOLON));
   await expect(page.getByTestId('import-summary')).toHaveText('共 1 行：有效 1 行，有误 0 行');

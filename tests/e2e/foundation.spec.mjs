@@ -129,6 +129,16 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await page.getByTestId('import-file').setInputFiles(broken);
   await expect(page.getByTestId('import-error')).toBeVisible();
   await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  // A customer list (CSV) or an empty file picked by mistake is named as what it is.
+  const list = tmpPath(`customers-${Date.now()}.csv`);
+  fs.writeFileSync(list, '姓名,手机,账号\n周杰,13988887777,330000000001\n');
+  await page.getByTestId('import-file').setInputFiles(list);
+  await expect(page.getByTestId('import-error')).toContainText('这是 CSV 表格，不是客服系统的备份（客户名单请在“客户 › 从 CSV 导入”中导入）');
+  const empty = tmpPath(`empty-${Date.now()}.json`);
+  fs.writeFileSync(empty, '');
+  await page.getByTestId('import-file').setInputFiles(empty);
+  await expect(page.getByTestId('import-error')).toContainText('所选文件是空的，不是备份文件');
+  await expect(page.getByTestId('import-summary')).toHaveCount(0);
   // A backup with a record the pages could not read (a role that does not exist) is refused,
   // naming the record, before anything is replaced.
   const damaged = structuredClone(backup);
