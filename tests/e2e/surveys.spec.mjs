@@ -172,7 +172,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   ];
   for (const [i, a] of given.entries()) {
     await answer(page, key, a, { another: i > 0 });
-    await expect(page.getByTestId('cp-pending')).toContainText(`待发送 ${i + 1} 份`);
+    await expect(page.getByTestId('cp-pending')).toContainText(`共保存 ${i + 1} 份`);
   }
 
   // Results: the figures computed by hand from the answers.
@@ -256,7 +256,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
 
   // A phone that answered version 1 may answer version 2.
   await answer(page, key, { likert: 1, overall: 1, nps: 0 });
-  await expect(page.getByTestId('cp-pending')).toContainText('待发送 4 份');
+  await expect(page.getByTestId('cp-pending')).toContainText('共保存 4 份');
 
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('res-n')).toHaveText('1');
@@ -304,7 +304,9 @@ test('the customer page answers offline and keeps the response on the device', a
   await page.goto(`/s/${key}`);
   await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查', { timeout: 20_000 });
   await answerDefault(page, { score: 3, nps: 7 });
-  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备，等待发送（待发送 1 份）。');
+  // This device has no sync set up: the answers stay on it, and it says so, not "waiting to be
+  // sent".
+  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备（本设备未设置上传，共保存 1 份）。');
   // Scores of 3 and NPS 7 trip no follow-up; the response is in the results.
   await server.start();
   await open(page, `/surveys/${key}/results`);
@@ -334,7 +336,7 @@ test('on the customer\'s phone a reload keeps the answers and the question until
   }
   await answerDefault(page, { from: scores.length, score: 5, nps: 9 });
   await expect(page.getByTestId('cp-thanks')).toContainText('感谢您的评价！');
-  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备，等待发送（待发送 1 份）。');
+  await expect(page.getByTestId('cp-pending')).toHaveText('已保存在本设备（本设备未设置上传，共保存 1 份）。');
   // Stored: nothing of the answers is left on the phone, and opening the link again (a
   // reload, or the QR code scanned once more) says this phone has answered, without a form.
   await page.reload();

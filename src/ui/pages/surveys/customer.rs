@@ -170,6 +170,17 @@ pub fn CustomerPage() -> impl IntoView {
     // Responses left from an earlier visit go out now.
     start_delivery();
     let has_target = target.is_some();
+    // Whether this device sends its responses anywhere: without sync they stay on it, which the
+    // thanks says instead of "waiting to be sent" (as the kiosk's count does).
+    let uploads = RwSignal::new(true);
+    if !has_target {
+        spawn_local(async move {
+            let on = crate::ui::components::sync_status::load_config()
+                .await
+                .is_some_and(|c| c.enabled);
+            uploads.try_set(on);
+        });
+    }
 
     let on_submit = move |mut r: SurveyResponse| {
         r.staff_id = staff_id.get_value();
@@ -270,10 +281,11 @@ pub fn CustomerPage() -> impl IntoView {
                                                 view! { <DeliveryLine delivery=delivery lang=lang/> }.into_any()
                                             } else {
                                                 view! {
-                                                    <p data-testid="cp-pending">{move || if zh() {
-                                                        format!("已保存在本设备，等待发送（待发送 {n} 份）。")
-                                                    } else {
-                                                        format!("Saved on this device, waiting to be sent ({n} waiting).")
+                                                    <p data-testid="cp-pending">{move || match (zh(), uploads.get()) {
+                                                        (true, true) => format!("已保存在本设备，等待发送（待发送 {n} 份）。"),
+                                                        (false, true) => format!("Saved on this device, waiting to be sent ({n} waiting)."),
+                                                        (true, false) => format!("已保存在本设备（本设备未设置上传，共保存 {n} 份）。"),
+                                                        (false, false) => format!("Saved on this device ({n} kept here; it has no upload set up)."),
                                                     }}</p>
                                                 }.into_any()
                                             }}
