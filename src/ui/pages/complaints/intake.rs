@@ -630,7 +630,6 @@ pub fn IntakePage() -> impl IntoView {
         view! {
             <input id=id type=kind
                 prop:value=move || form.with(get)
-                aria-describedby=format!("{id}-err")
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     edit(field, &move |f| set(f, v.clone()));
@@ -770,7 +769,7 @@ pub fn IntakePage() -> impl IntoView {
                         </datalist>
                     </Field>
                     <Field id="c-narrative" required=true label=t2("投诉事由及经过", "What happened (narrative)") error=error_for(&["narrative"]) wide=true>
-                        <textarea id="c-narrative" rows="5" aria-describedby="c-narrative-err"
+                        <textarea id="c-narrative" rows="5"
                             prop:value=move || form.with(|f| f.narrative.clone())
                             on:input=move |ev| { let v = event_target_value(&ev); edit("narrative", &move |f| f.narrative = v.clone()); }></textarea>
                     </Field>

@@ -400,7 +400,7 @@ pub fn CustomerForm(
             })}
             <div class="grid">
                 <Field id="cust-name" required=true label=t2("姓名/名称", "Name") error=Signal::derive(name_err)>
-                    <input id="cust-name" bind:value=name autocomplete="off" aria-describedby="cust-name-err"/>
+                    <input id="cust-name" bind:value=name autocomplete="off"/>
                 </Field>
                 <Field id="cust-kind" label=t2("客户类型", "Kind")>
                     <EnumSelect id="cust-kind" value=kind options=kind_opts/>
@@ -415,19 +415,19 @@ pub fn CustomerForm(
                     <EnumSelect id="cust-lifecycle" value=lifecycle options=life_opts/>
                 </Field>
                 <Field id="cust-phone" label=t2("手机", "Phone") error=Signal::derive(phone_err)>
-                    <input id="cust-phone" type="tel" bind:value=phone autocomplete="off" aria-describedby="cust-phone-err"/>
+                    <input id="cust-phone" type="tel" bind:value=phone autocomplete="off"/>
                 </Field>
                 <Field id="cust-email" label=t2("邮箱", "Email") error=Signal::derive(email_err)>
-                    <input id="cust-email" type="email" bind:value=email autocomplete="off" aria-describedby="cust-email-err"/>
+                    <input id="cust-email" type="email" bind:value=email autocomplete="off"/>
                 </Field>
                 <Field id="cust-account" label=t2("客户号", "Account no.") error=Signal::derive(account_err)>
-                    <input id="cust-account" bind:value=account autocomplete="off" aria-describedby="cust-account-err"/>
+                    <input id="cust-account" bind:value=account autocomplete="off"/>
                 </Field>
                 <Field id="cust-opened" label=t2("开户日期", "Account opened") error=Signal::derive(opened_err)>
-                    <input id="cust-opened" type="date" bind:value=opened aria-describedby="cust-opened-err"/>
+                    <input id="cust-opened" type="date" bind:value=opened/>
                 </Field>
                 <Field id="cust-birthday" label=t2("生日", "Birthday") error=Signal::derive(birthday_err)>
-                    <input id="cust-birthday" type="date" bind:value=birthday aria-describedby="cust-birthday-err"/>
+                    <input id="cust-birthday" type="date" bind:value=birthday/>
                 </Field>
                 <Field id="cust-branch" label=t2("营业部", "Branch")>
                     <input id="cust-branch" bind:value=branch/>

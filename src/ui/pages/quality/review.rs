@@ -621,7 +621,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                     <div class="panel qa-withdraw" data-testid="withdraw-form">
                         <Field id="qa-withdraw-reason" label=t2("撤销原因", "Why the score is withdrawn") wide=true
                             error=Signal::derive(move || withdraw_problem.get().map(|p| p.text(lang.get().is_zh())))>
-                            <input id="qa-withdraw-reason" bind:value=reason maxlength="200" aria-describedby="qa-withdraw-reason-err"
+                            <input id="qa-withdraw-reason" bind:value=reason maxlength="200"
                                 placeholder=move || lang.get().t("例如：录音不是这位员工的", "e.g. the recording was not this staff member's")/>
                         </Field>
                         <p class="small muted">{t2(
