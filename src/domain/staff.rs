@@ -56,6 +56,23 @@ pub struct PinHash {
     pub iterations: u32,
     /// The derived 32-byte key, lower-case hex.
     pub hash: String,
+    /// When the PIN was set, and by whom (a name): what a person settling two devices' PINs
+    /// of one member has to go by, as the PINs themselves are never shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<chrono::NaiveDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_by: Option<String>,
+}
+
+impl PinHash {
+    /// This hash marked as set at `at` by `by`.
+    pub fn set(self, at: chrono::NaiveDateTime, by: &str) -> Self {
+        Self {
+            set_at: Some(at),
+            set_by: Some(by.to_string()),
+            ..self
+        }
+    }
 }
 
 /// A staff member (document type `staff`).
@@ -269,6 +286,17 @@ pub fn check_staff_change(
     Ok(())
 }
 
+/// Whether `member`, active, shares a name (trimmed) with another active member: two devices
+/// cut off from each other can each add the same person, which [`check_staff_change`] only
+/// refuses on one device. The staff list says so, for a manager to deactivate the extra one.
+pub fn has_active_namesake(staff: &[Staff], member: &Staff) -> bool {
+    let name = member.name.trim();
+    member.active
+        && staff
+            .iter()
+            .any(|s| s.id != member.id && s.active && s.name.trim() == name)
+}
+
 /// Default PBKDF2 iteration count. In WebAssembly on an office PC 100,000 rounds of
 /// HMAC-SHA256 take roughly 0.1–0.5 s (slower on an old tablet); that is acceptable for a
 /// PIN check at login or kiosk exit, and is what makes a leaked 4–8 digit PIN costly to brute
@@ -336,6 +364,8 @@ pub fn hash_pin(pin: &str, salt: &[u8], iterations: u32) -> PinHash {
         salt: to_hex(salt),
         iterations: iterations.max(1),
         hash: to_hex(&key),
+        set_at: None,
+        set_by: None,
     }
 }
 
@@ -447,6 +477,46 @@ mod tests {
         assert_ne!(hash_pin("2468", &[1u8; 16], 1000).hash, h.hash);
         // Iterations matter.
         assert_ne!(hash_pin("2468", &salt, 1001).hash, h.hash);
+    }
+
+    #[test]
+    fn a_pin_says_who_set_it_and_when_and_older_records_still_read() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+            .and_then(|d| d.and_hms_opt(14, 3, 0))
+            .unwrap();
+        let h = hash_pin("2468", b"salt", 1).set(at, "王经理");
+        assert!(verify_pin("2468", &h));
+        let v = serde_json::to_value(&h).unwrap();
+        assert_eq!(v["set_at"], "2026-12-05T14:03:00");
+        assert_eq!(v["set_by"], "王经理");
+        // A PIN set before the app kept this: no such fields, written or read.
+        let old = hash_pin("2468", b"salt", 1);
+        let v = serde_json::to_value(&old).unwrap();
+        assert!(v.get("set_at").is_none() && v.get("set_by").is_none());
+        assert_eq!(serde_json::from_value::<PinHash>(v).unwrap(), old);
+    }
+
+    #[test]
+    fn namesakes_are_active_members_of_one_name() {
+        let m = |id: &str, name: &str, active: bool| Staff {
+            id: id.into(),
+            rev: None,
+            name: name.into(),
+            role: Role::Specialist,
+            pin_hash: hash_pin("2468", b"s", 1),
+            active,
+        };
+        let list = [
+            m("a", "张敏", true),
+            m("b", " 张敏", true),
+            m("c", "李强", true),
+            m("d", "李强", false),
+        ];
+        assert!(has_active_namesake(&list, &list[0]));
+        assert!(has_active_namesake(&list, &list[1]));
+        // One of them inactive: no longer confusing.
+        assert!(!has_active_namesake(&list, &list[2]));
+        assert!(!has_active_namesake(&list, &list[3]));
     }
 
     #[test]

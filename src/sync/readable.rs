@@ -317,6 +317,28 @@ fn round_text(r: &Json, zh: bool) -> String {
     }
 }
 
+/// A PIN as a person settling two versions can tell them apart: never the PIN, but who set it
+/// and when, where the version says.
+fn pin_text(v: &Json, zh: bool) -> String {
+    let hidden = pick(zh, "（不显示）", "(not shown)");
+    let by = v
+        .get("set_by")
+        .and_then(Json::as_str)
+        .filter(|b| !b.is_empty());
+    let at = v
+        .get("set_at")
+        .and_then(Json::as_str)
+        .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        .map(|t| crate::domain::datefmt::datetime(t, "%Y-%m-%d %H:%M"));
+    match (by, at) {
+        (Some(by), Some(at)) if zh => format!("{hidden}{by} 于 {at} 设定"),
+        (Some(by), Some(at)) => format!("{hidden} set by {by} on {at}"),
+        (None, Some(at)) if zh => format!("{hidden}于 {at} 设定"),
+        (None, Some(at)) => format!("{hidden} set on {at}"),
+        _ => hidden,
+    }
+}
+
 /// A field's value as one line of text: strings as they are (times as staff read them),
 /// enums through the domain's labels, contact data masked, lists and objects summarised.
 pub fn value_text(doc_type: Option<&str>, key: &str, v: Option<&Json>, zh: bool) -> String {
@@ -327,7 +349,7 @@ pub fn value_text(doc_type: Option<&str>, key: &str, v: Option<&Json>, zh: bool)
         return s;
     }
     match (key, v) {
-        ("pin_hash", _) => return pick(zh, "（不显示）", "(not shown)"),
+        ("pin_hash", _) => return pin_text(v, zh),
         ("phone", Json::String(s)) => return mask_phone(s),
         ("email", Json::String(s)) => return mask_email(s),
         ("account_no", Json::String(s)) => return mask_account(s),
@@ -626,6 +648,15 @@ mod tests {
         assert_eq!(
             value_text(Some("staff"), "pin_hash", Some(&json!({"salt": "s"})), true),
             "（不显示）"
+        );
+        let set = json!({"salt": "s", "set_at": "2026-12-05T14:03:00", "set_by": "王经理"});
+        assert_eq!(
+            value_text(Some("staff"), "pin_hash", Some(&set), true),
+            "（不显示）王经理 于 2026-12-05 14:03 设定"
+        );
+        assert_eq!(
+            value_text(Some("staff"), "pin_hash", Some(&set), false),
+            "(not shown) set by 王经理 on 2026-12-05 14:03"
         );
         assert_eq!(
             value_text(

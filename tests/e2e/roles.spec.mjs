@@ -108,6 +108,21 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await page.locator('#edit-pin2').fill('1357');
   await page.getByTestId('edit-pin-save').click();
   await expect(page.locator('.notice')).toContainText('已重置 张敏 的 PIN');
+  // The new PIN says who set it and when: what a person choosing between two devices' versions
+  // of her profile goes by, as the PINs are never shown.
+  const pin = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('kefu');
+    open.onsuccess = () => {
+      const all = open.result.transaction('docs').objectStore('docs').getAll();
+      all.onsuccess = () => {
+        open.result.close();
+        const bodies = all.result.map((r) => (typeof r.b === 'string' ? JSON.parse(r.b) : r.b));
+        resolve(bodies.find((b) => b?.type === 'staff' && b.name === '张敏')?.pin_hash);
+      };
+    };
+  }));
+  expect(pin.set_by).toBe('王经理');
+  expect(pin.set_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d/);
   // The old PIN no longer signs her in; the new one does, as a supervisor.
   await chooseStaff(page, '张敏');
   await page.locator('#device-pin').fill('2468');
@@ -348,6 +363,26 @@ test('a second active staff member of the same name is refused in words, and the
   await tryAdd('张敏');
   await expect(page.locator('.notice')).toContainText('已添加 张敏');
   await expect(options).toHaveText(['— 请选择 —', '张敏（客服主管）', '李强（客服主管）', '王经理（客服经理）']);
+});
+
+test('two active members of one name (added on two devices cut off from each other) are pointed out until one is deactivated', async ({ page }) => {
+  const pin = { salt: '00'.repeat(16), iterations: 1000, hash: '00'.repeat(32) };
+  await seedBackup(page, [
+    { _id: 'staff:01E2ESTAFFTWINS00000000001', type: 'staff', name: '张敏', role: 'specialist', active: true, pin_hash: pin },
+    { _id: 'staff:01E2ESTAFFTWINS00000000002', type: 'staff', name: '张敏', role: 'specialist', active: true, pin_hash: pin },
+    { _id: 'staff:01E2ESTAFFTWINS00000000003', type: 'staff', name: '李强', role: 'supervisor', active: true, pin_hash: pin },
+  ]);
+  await open(page, '/settings');
+  const note = '另有一位在岗人员也叫“张敏”（可能由两台设备分别添加），登录、案件记录和报表无法区分二人：如为同一人，请停用多余的一位。';
+  await expect(page.getByTestId('staff-namesake')).toHaveText([note, note]);
+  await expect(row(page, '李强').getByTestId('staff-namesake')).toHaveCount(0);
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('staff-namesake').first()).toContainText('Another active member is also called “张敏”');
+  await page.getByTestId('lang-switch').click();
+  // No manager yet: anyone may administer. One of the two is deactivated; the note goes.
+  await row(page, '张敏').first().getByTestId('staff-toggle').click();
+  await expect(row(page, '张敏').getByTestId('staff-toggle').filter({ hasText: '启用' })).toHaveCount(1);
+  await expect(page.getByTestId('staff-namesake')).toHaveCount(0);
 });
 
 test('with every manager deactivated (two devices cut off, each stepping one down), anyone may administer again, and the page says why, not "first setup"', async ({ page }) => {

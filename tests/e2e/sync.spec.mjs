@@ -1021,7 +1021,9 @@ test('a conflict of a staff profile is settled by a manager: a specialist sees b
   const [h1, ha, hb] = ['1', 'a', 'b'].map((c) => c.repeat(32));
   await seed(peer, [{ ...member, _rev: `1-${h1}`, _revisions: { start: 1, ids: [h1] } }]);
   await seed(peer, [{ ...member, role: 'supervisor', _rev: `2-${ha}`, _revisions: { start: 2, ids: [ha, h1] } }]);
-  await seed(peer, [{ ...member, active: false, _rev: `2-${hb}`, _revisions: { start: 2, ids: [hb, h1] } }]);
+  // The second also has a new PIN, which a manager set on that device.
+  const reset = { ...member.pin_hash, salt: '11'.repeat(16), set_at: '2026-12-05T14:03:00', set_by: '王经理' };
+  await seed(peer, [{ ...member, active: false, pin_hash: reset, _rev: `2-${hb}`, _revisions: { start: 2, ids: [hb, h1] } }]);
   const a = await device(browser, server);
   await setUpStaff(a.page);
   await connect(a.page, peer);
@@ -1036,6 +1038,10 @@ test('a conflict of a staff profile is settled by a manager: a specialist sees b
   await asManager(a.page);
   await expect(conflict.getByTestId('conflict-managers')).toHaveCount(0);
   await conflict.getByTestId('conflict-version').first().getByRole('button', { name: '保留此版本' }).click();
+  // The PINs are not shown; the versions tell who set theirs and when.
+  const pins = conflict.getByTestId('conflict-version').locator('tr').filter({ hasText: 'PIN' }).locator('td');
+  // The winner, shown first, is the version of the higher revision id ('b…').
+  await expect(pins).toHaveText(['（不显示）王经理 于 2026-12-05 14:03 设定', '（不显示）']);
   await expect(a.page.getByTestId('conflict').filter({ hasText: '刘洋' })).toHaveCount(0, { timeout: 15_000 });
   expect(a.errors).toEqual([]);
 });

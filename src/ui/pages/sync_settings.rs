@@ -445,8 +445,8 @@ pub fn SyncConflicts() -> impl IntoView {
                     <div class="conflicts" data-testid="sync-conflicts" id="sync-conflicts">
                         <h3>{t2("需要人工选择的冲突", "Conflicts to settle")}</h3>
                         <p class="small muted">{t2(
-                            "同一记录在两台设备上被不同地修改，且无法自动合并。请选择有分歧的项目保留哪个版本；两个版本的处理记录和备注都会保留，并记下由谁选择。",
-                            "The same record was changed differently on two devices and could not be merged. Choose which version's differing fields to keep; both versions' history and notes are kept, with who chose.")}</p>
+                            "同一记录在两台设备上被不同地修改，且无法自动合并。请选择保留哪个版本：表中列出的有分歧的项目取所选版本的值；两个版本的处理记录和备注都会保留，并记下由谁选择。",
+                            "The same record was changed differently on two devices and could not be merged. Choose the version to keep: the differing fields listed take its values; both versions' history and notes are kept, with who chose.")}</p>
                         {move || signed_out().then(|| view! {
                             <p class="err small" role="note">{t2("请先登录员工身份，再选择保留的版本。", "Sign in as a staff member before choosing a version.")}</p>
                         })}

@@ -8,14 +8,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::staff::{
-    check_staff_change, hash_pin, staff_name_problem, validate_pin, Role, Staff, StaffChangeError,
-    DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
+    check_staff_change, has_active_namesake, hash_pin, staff_name_problem, validate_pin, Role,
+    Staff, StaffChangeError, DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
 };
 use crate::store::typed;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{new_id, random_bytes};
+use crate::ui::platform::{new_id, now, random_bytes};
 use crate::ui::state::{app, store};
 
 use super::{admin, AdminNote};
@@ -193,12 +193,14 @@ pub fn StaffSection() -> impl IntoView {
         }
         busy.set(true);
         let salt = random_bytes::<PIN_SALT_LEN>();
+        let full_name = name.get_untracked().trim().to_string();
         let member = Staff {
             id: new_id("staff"),
             rev: None,
-            name: name.get_untracked().trim().to_string(),
+            pin_hash: hash_pin(&new_pin.pin.get_untracked(), &salt, DEFAULT_PIN_ITERATIONS)
+                .set(now(), &set_by(&full_name)),
+            name: full_name,
             role: role_from_str(&role.get_untracked()),
-            pin_hash: hash_pin(&new_pin.pin.get_untracked(), &salt, DEFAULT_PIN_ITERATIONS),
             active: true,
         };
         spawn_local(async move {
@@ -295,7 +297,7 @@ pub fn StaffSection() -> impl IntoView {
         spawn_local(async move {
             match save_checked(Some(id), |m| {
                 if let Some(m) = m {
-                    m.pin_hash = hash;
+                    m.pin_hash = hash.set(now(), &set_by(&m.name));
                 }
             })
             .await
@@ -351,6 +353,10 @@ pub fn StaffSection() -> impl IntoView {
                                 let lock = last_manager(&list, &toggled)
                                     .map(|e| if zh { e.zh() } else { e.en() });
                                 let locked = lock.is_some();
+                                let namesake = has_active_namesake(&list, s).then(|| lang.get().s(
+                                    format!("另有一位在岗人员也叫“{}”（可能由两台设备分别添加），登录、案件记录和报表无法区分二人：如为同一人，请停用多余的一位。", s.name.trim()),
+                                    format!("Another active member is also called “{}” (perhaps added on two devices): sign-in, case records and reports cannot tell them apart. If they are one person, deactivate the extra one.", s.name.trim()),
+                                ));
                                 let (id, s2) = (s.id.clone(), s.clone());
                                 view! { <tr data-testid="staff-row">
                                     <td>{s.name.clone()}</td>
@@ -368,6 +374,7 @@ pub fn StaffSection() -> impl IntoView {
                                             {if s.active { t2("停用", "Deactivate")() } else { t2("启用", "Activate")() }}
                                         </button>
                                         {lock.map(|why| view! { <div class="muted small" data-testid="staff-row-note">{why}</div> })}
+                                        {namesake.map(|why| view! { <div class="err small" data-testid="staff-namesake">{why}</div> })}
                                     </td>
                                 </tr> }
                             }).collect_view().into_any()
@@ -447,4 +454,13 @@ pub fn StaffSection() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Who sets a PIN now: the member signed in, or during the first setup (no one signed in)
+/// the member `own` being added.
+fn set_by(own: &str) -> String {
+    app()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.name.clone()))
+        .unwrap_or_else(|| own.to_string())
 }
