@@ -156,28 +156,13 @@ pub async fn claimed_device(
         save_device_settings(store, &d).await?;
     }
     for _ in 0..64 {
-        let id = device_claim_id(&d.device_code);
-        let claim = match typed::load::<DeviceClaim, _>(store, &id).await {
-            Ok(c) => Some(c),
-            Err(StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        };
-        match check_claim(claim.as_ref(), &d.device_id) {
-            ClaimCheck::Mine => return Ok((d, changed)),
-            ClaimCheck::Free => {
-                let mine = DeviceClaim::new(&d.device_code, &d.device_id, super::platform::now());
-                match typed::save(store, &mine).await {
-                    // Saved under the code it claimed (another tab may have changed it meanwhile).
-                    Ok(_) => {
-                        save_device_settings(store, &d).await?;
-                        return Ok((d, changed));
-                    }
-                    // Claimed by another tab or device in the meantime: check again.
-                    Err(StoreError::Conflict { .. }) => continue,
-                    Err(e) => return Err(e),
-                }
+        match claim(store, &d).await? {
+            Claim::Mine => return Ok((d, changed)),
+            Claim::Claimed => {
+                save_device_settings(store, &d).await?;
+                return Ok((d, changed));
             }
-            ClaimCheck::Taken => {
+            Claim::Taken => {
                 changed.get_or_insert_with(|| d.device_code.clone());
                 d.device_code = device_code_from_random(super::platform::random_bytes::<2>());
             }
@@ -186,6 +171,57 @@ pub async fn claimed_device(
     Err(StoreError::Invalid(
         "no free device code found after 64 tries".into(),
     ))
+}
+
+/// What [`claim`] found.
+enum Claim {
+    /// The code was this device's already.
+    Mine,
+    /// Nobody's: it is now this device's.
+    Claimed,
+    /// Another device (seen through sync) owns it.
+    Taken,
+}
+
+/// Claims `d`'s device code for `d`'s device if nobody has.
+async fn claim(store: &AppStore, d: &DeviceSettings) -> Result<Claim, StoreError> {
+    let id = device_claim_id(&d.device_code);
+    for _ in 0..8 {
+        let claim = match typed::load::<DeviceClaim, _>(store, &id).await {
+            Ok(c) => Some(c),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        match check_claim(claim.as_ref(), &d.device_id) {
+            ClaimCheck::Mine => return Ok(Claim::Mine),
+            ClaimCheck::Taken => return Ok(Claim::Taken),
+            ClaimCheck::Free => {
+                let mine = DeviceClaim::new(&d.device_code, &d.device_id, super::platform::now());
+                match typed::save(store, &mine).await {
+                    Ok(_) => return Ok(Claim::Claimed),
+                    // Claimed by another tab or device in the meantime: check again.
+                    Err(StoreError::Conflict { .. }) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Err(StoreError::Conflict { id })
+}
+
+/// Makes `code` this device's code (the settings' field), claiming it at once; `false`, and
+/// nothing changed, when another device (seen through sync) owns it.
+pub async fn set_device_code(store: &AppStore, code: &str) -> Result<bool, StoreError> {
+    let mut d = device_settings(store).await;
+    if d.device_id.is_empty() {
+        d.device_id = device_id_from_random(super::platform::random_bytes::<8>());
+    }
+    d.device_code = code.to_string();
+    if let Claim::Taken = claim(store, &d).await? {
+        return Ok(false);
+    }
+    save_device_settings(store, &d).await?;
+    Ok(true)
 }
 
 /// Signs `who` in on this device (None: signs out): the device's settings name them, and the

@@ -750,6 +750,37 @@ test('a device code claimed by another device (brought by sync) is given up for 
   expect(next.slice(-4)).toBe('0002');
 });
 
+test('a device code typed in settings that another device owns is refused there, in words, under the code', async ({ page }) => {
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue(/^[0-9A-Z]{1,3}$/);
+  const mine = await page.locator('#device-code').inputValue();
+  const taken = mine === 'KX' ? 'KY' : 'KX';
+  await importDocs(page, [{ _id: `device:${taken}`, type: 'device', code: taken, device_id: 'ffffffffffffffff', claimed_at: '2026-11-01T09:00:00' }]);
+  await open(page, '/settings');
+  // A code that is not one is named under the code's field, not the PIN's.
+  await page.locator('#device-code').fill('I1');
+  await page.locator('#device-code').locator('xpath=..').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#device-code-err')).toContainText('除 I、L、O、U 以外');
+  await expect(page.locator('#device-pin-err')).toBeEmpty();
+  // Another device's code: refused at once (before, it was saved and silently replaced at the
+  // next intake).
+  await page.locator('#device-code').fill(taken.toLowerCase());
+  await page.locator('#device-code').locator('xpath=..').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#device-code-err')).toHaveText(`设备代码 ${taken} 已被另一台设备使用（投诉编号含设备代码，不能重复），请换一个。`);
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue(mine);
+  // A free code is saved, and claimed: it is this device's from now on.
+  await page.locator('#device-code').fill('Q7');
+  await page.locator('#device-code').locator('xpath=..').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('.notice')).toContainText('设备代码已保存');
+  await expect(page.locator('#device-code-err')).toBeEmpty();
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue('Q7');
+  await setUpStaff(page);
+  const no = await fileComplaint(page, { name: '郑先生', phone: '13900001111', narrative: '设备代码' });
+  expect(no.split('-')[2]).toBe('Q7');
+});
+
 test('a demand turned into a complaint prefills the intake and is linked both ways', async ({ page }) => {
   test.setTimeout(120_000);
   await importDocs(page, [{ _id: 'customer:01JCOMPLAINTDEMAND000000001', type: 'customer', kind: 'Individual', name: '赵大户',

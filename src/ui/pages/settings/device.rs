@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::settings::validate_device_code;
-use crate::ui::boot::{device_settings, save_device_settings, set_device_user};
+use crate::ui::boot::{device_settings, set_device_user};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pin_check::check_pin;
@@ -21,6 +21,8 @@ pub fn DeviceSection() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let device_code = RwSignal::new(String::new());
+    // The code's own problem, under its own field (not the PIN's).
+    let code_error = RwSignal::new(None::<String>);
     spawn_local(async move {
         device_code.set(device_settings(&store()).await.device_code);
     });
@@ -67,7 +69,7 @@ pub fn DeviceSection() -> impl IntoView {
     let save_code = move |_| {
         let code = device_code.get_untracked().trim().to_uppercase();
         if let Err(e) = validate_device_code(&code) {
-            error.set(Some(if lang.get_untracked().is_zh() {
+            code_error.set(Some(if lang.get_untracked().is_zh() {
                 e.zh()
             } else {
                 e.en()
@@ -75,11 +77,17 @@ pub fn DeviceSection() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let s = store();
-            let mut d = device_settings(&s).await;
-            d.device_code = code;
-            if save_device_settings(&s, &d).await.is_ok() {
-                state.tell("设备代码已保存", "Device code saved");
+            match crate::ui::boot::set_device_code(&store(), &code).await {
+                Ok(true) => {
+                    code_error.set(None);
+                    state.tell("设备代码已保存", "Device code saved");
+                }
+                // Case numbers carry the code: two devices with one code would number alike.
+                Ok(false) => code_error.set(Some(lang.get_untracked().s(
+                    format!("设备代码 {code} 已被另一台设备使用（投诉编号含设备代码，不能重复），请换一个。"),
+                    format!("Device code {code} is used by another device (case numbers carry it, so it must be unique); choose another."),
+                ))),
+                Err(e) => state.warn(e.message(state.zh())),
             }
         });
     };
@@ -120,7 +128,7 @@ pub fn DeviceSection() -> impl IntoView {
                 <div class="actions"><button class="primary" type="submit">{t2("登录本设备", "Sign in on this device")}</button></div>
             </form>
             <div class="fields" style="margin-top:16px">
-                <Field id="device-code" label=t2("设备代码（用于投诉编号）", "Device code (in case numbers)")>
+                <Field id="device-code" label=t2("设备代码（用于投诉编号）", "Device code (in case numbers)") error=Signal::derive(move || code_error.get())>
                     <div class="row">
                         <input id="device-code" bind:value=device_code maxlength="3" style="max-width:8em"/>
                         <button type="button" on:click=save_code>{t2("保存", "Save")}</button>
