@@ -759,6 +759,19 @@ impl Demand {
         }
     }
 
+    /// Turns the demand into the complaint `complaint_id` (转为投诉): linked, and, open or in
+    /// progress, done: from now on the complaint's own limits and steps carry it, so the
+    /// demand leaves the matrix and the overdue count instead of being tracked twice. A demand
+    /// already done or dropped keeps its status.
+    pub fn turn_into_complaint(&mut self, complaint_id: &str, by: &str, now: NaiveDateTime) {
+        self.add_link(DemandLink::Complaint(complaint_id.to_string()), by, now);
+        if self.status.is_active() {
+            let from = std::mem::replace(&mut self.status, DemandStatus::Done);
+            let to = DemandStatus::Done;
+            self.record(by, now, DemandEventKind::StatusChanged { from, to });
+        }
+    }
+
     /// The complaint this demand was turned into (转为投诉), if any: the first linked. A demand
     /// is turned into a complaint once; the detail offers no second conversion.
     pub fn complaint(&self) -> Option<&str> {
@@ -777,8 +790,9 @@ impl Demand {
     }
 
     /// Past its due date and still active.
+    /// (One turned into a complaint before that closed it is the complaint's now.)
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status.is_active() && self.due.is_some_and(|d| d < today)
+        self.status.is_active() && self.complaint().is_none() && self.due.is_some_and(|d| d < today)
     }
 }
 
@@ -1642,9 +1656,49 @@ mod tests {
         assert_eq!(d.links.len(), 2);
         assert_eq!(d.complaint(), Some("complaint:1"));
         assert_eq!(d.return_visits().collect::<Vec<_>>(), ["care_task:v:1"]);
+        // Linked to a complaint, it is the complaint's: no longer overdue as a demand.
+        assert!(!d.is_overdue(NaiveDate::from_ymd_opt(2026, 11, 6).unwrap()));
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(serde_json::from_str::<Demand>(&json).unwrap(), d);
     }
+    #[test]
+    fn a_demand_turned_into_a_complaint_is_done_and_the_change_recorded() {
+        let now = t("2026-11-03 10:00");
+        let mut d = demand("demand:1", DemandType::Other, 3, 3, "2026-11-02 09:00");
+        d.due = NaiveDate::from_ymd_opt(2026, 11, 5);
+        d.transition(DemandStatus::InProgress, "s", now).unwrap();
+        d.turn_into_complaint("complaint:1", "s", now);
+        assert_eq!(d.status, DemandStatus::Done);
+        assert_eq!(d.complaint(), Some("complaint:1"));
+        let kinds: Vec<_> = d
+            .history
+            .iter()
+            .rev()
+            .take(2)
+            .map(|e| e.kind.clone())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                DemandEventKind::StatusChanged {
+                    from: DemandStatus::InProgress,
+                    to: DemandStatus::Done
+                },
+                DemandEventKind::Linked(DemandLink::Complaint("complaint:1".into())),
+            ]
+        );
+        assert!(!d.is_overdue(NaiveDate::from_ymd_opt(2026, 12, 10).unwrap()));
+        // One dropped before keeps its status (and its reason).
+        let mut d = demand("demand:2", DemandType::Other, 3, 3, "2026-11-02 09:00");
+        let dropped = DemandStatus::Dropped {
+            reason: "客户撤回".into(),
+        };
+        d.transition(dropped.clone(), "s", now).unwrap();
+        d.turn_into_complaint("complaint:2", "s", now);
+        assert_eq!(d.status, dropped);
+        assert_eq!(d.complaint(), Some("complaint:2"));
+    }
+
     #[test]
     fn cell_keys_round_trip_and_presets_land_in_their_cell() {
         let all: Vec<MatrixCell> = MatrixView::ALL

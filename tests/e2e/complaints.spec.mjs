@@ -825,14 +825,18 @@ test('a demand turned into a complaint prefills the intake and is linked both wa
   await expect(from).toContainText('demand:');
   await from.getByRole('link').click();
   await expect(page).toHaveURL(/\/demands\?id=demand/);
-  await open(page, '/demands?mode=list');
-  await page.getByTestId('demand-table').getByRole('button', { name: '营业部多次未回电，客户要求投诉' }).click();
+  // (Done now, it is out of the list of active demands: the link opens it.)
+  await expect(page.getByTestId('demand-detail')).toContainText('营业部多次未回电，客户要求投诉');
   // By its case number, as a link to it (not the raw id), and not offered for conversion again.
   const links = page.getByTestId('demand-detail').getByTestId('links');
   await expect(links.getByRole('link', { name: /^TS-\d{8}-/ })).toHaveAttribute('href', `/complaints/${complaintId}`);
   await expect(links).toContainText('已转为投诉 TS-');
   await expect(page.getByTestId('demand-detail').getByTestId('history')).toContainText('已转为投诉 TS-');
   await expect(page.getByTestId('demand-detail').getByTestId('to-complaint')).toHaveCount(0);
+  // And it is done: the case carries it from now on (before, it stayed open, fell overdue and
+  // was counted on the dashboard beside its own complaint).
+  await expect(page.getByTestId('demand-detail').getByTestId('detail-status')).toContainText('已完成');
+  await expect(page.getByTestId('demand-detail').getByTestId('history')).toContainText('已完成');
 
   // The draft set aside is still there, and comes back as it was typed.
   await open(page, '/complaints/new');

@@ -504,7 +504,14 @@ test('a demand is handed on to another owner with a new due date, recorded in it
   await expect(detail).toContainText('优先级评分50.0');
   await expect(detail.getByTestId('hand-on-form')).toBeVisible();
   await detail.locator('#dm-owner').selectOption({ label: '李强（客服主管）' });
+  // A Saturday, then New Year's Day: each is said not to be a working day; a Tuesday is not.
+  await expect(detail.getByTestId('hand-on-due-off')).toHaveCount(0);
+  for (const day of ['2030-01-12', '2030-01-01']) {
+    await detail.locator('#dm-due-date').fill(day);
+    await expect(detail.getByTestId('hand-on-due-off')).toHaveText('该日期不是工作日（周末或节假日），请确认。');
+  }
   await detail.locator('#dm-due-date').fill('2030-01-15');
+  await expect(detail.getByTestId('hand-on-due-off')).toHaveCount(0);
   await detail.getByTestId('hand-on').click();
   await expect(page.locator('.notice')).toContainText('已转办');
   const history = detail.getByTestId('history');

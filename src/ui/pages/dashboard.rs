@@ -115,6 +115,9 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
                 .count() as u64;
             match page.next {
                 Some(c) => after = Some(c),
+                // Turned into a complaint (before that closed it): the complaint's now.
+                .filter(|d| !d.body.get("links").and_then(Json::as_array)
+                    .is_some_and(|ls| ls.iter().any(|l| l.get("Complaint").is_some())))
                 None => break,
             }
         }

@@ -16,7 +16,7 @@ use crate::domain::complaint::{
     ComplaintError, Draft, FieldError,
 };
 use crate::domain::customer::Customer;
-use crate::domain::demand::{Demand, DemandLink};
+use crate::domain::demand::Demand;
 use crate::domain::staff::Staff;
 use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
@@ -840,7 +840,7 @@ async fn link_demand(
     };
     for _ in 0..5 {
         let mut d = typed::load::<Demand, _>(store, demand_id).await?;
-        d.add_link(DemandLink::Complaint(complaint_id.to_string()), by, now);
+        d.turn_into_complaint(complaint_id, by, now);
         match typed::save(store, &d).await {
             Ok(_) => return Ok(()),
             Err(e @ StoreError::Conflict { .. }) => last = e,

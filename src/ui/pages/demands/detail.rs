@@ -567,6 +567,16 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                                 <div class="field">
                                     <label for="dm-due-date">{t2("截止日期", "Due")}</label>
                                     <input id="dm-due-date" type="date" bind:value=due/>
+                                    // Demands fall due on working days (the new-demand form counts them).
+                                    {move || {
+                                        let d = chrono::NaiveDate::parse_from_str(&due.get(), "%Y-%m-%d").ok()?;
+                                        state.calendar.with(|c| !c.is_working_day(d)).then(|| view! {
+                                            <div class="hint" data-testid="hand-on-due-off">{t2(
+                                                "该日期不是工作日（周末或节假日），请确认。",
+                                                "That date is not a working day (a weekend or holiday): check it.",
+                                            )}</div>
+                                        })
+                                    }}
                                 </div>
                             </div>
                             <div class="actions">
