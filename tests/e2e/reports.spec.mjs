@@ -412,6 +412,24 @@ test('a case page and the retention list left open past the day its 5 years end 
   await expect(page.getByTestId('action-destroy')).toBeVisible();
 });
 
+test('the quarterly analysis opens on the last complete quarter, the one due; a quarter still running leaves its months to come undrawn', async ({ page, context }) => {
+  await context.clock.install({ time: new Date('2027-01-05T10:00:00') });
+  await open(page, '/reports?view=quarterly');
+  // Before, it opened on 2027 Q1, with February and March drawn as nothing received.
+  await expect(page.locator('#quarterly-h')).toHaveText('2026 年第 4 季度投诉分析');
+  await expect(page.getByTestId('count-month-12')).toHaveText('0');
+  await expect(page.getByTestId('bar-12')).toHaveCount(1);
+  await page.getByTestId('next-quarter').click();
+  await expect(page.locator('#quarterly-h')).toHaveText('2027 年第 1 季度投诉分析');
+  await expect(page.getByTestId('count-month-1')).toHaveText('0');
+  await expect(page.getByTestId('count-month-2')).toHaveText('—');
+  await expect(page.getByTestId('count-month-3')).toHaveText('—');
+  await expect(page.getByTestId('quarter-total').locator('xpath=..')).toContainText('3月（未到）');
+  await expect(page.getByTestId('bar-1')).toHaveCount(1);
+  await expect(page.getByTestId('bar-2')).toHaveCount(0);
+  await expect(page.getByTestId('bar-3')).toHaveCount(0);
+});
+
 test('a reports page left open over a month\'s end shows the month now due, and a month in the address stays', async ({ page, context }) => {
   await context.clock.install({ time: new Date('2026-12-31T23:55:00') });
   await open(page, '/reports');

@@ -63,8 +63,13 @@ fn last_month(today: NaiveDate) -> (i32, u32) {
     }
 }
 
-fn this_quarter(today: NaiveDate) -> (i32, u32) {
-    (today.year(), (today.month() - 1) / 3 + 1)
+/// The quarter before `today`'s: the last complete one, due for its analysis (002: 每季度分析),
+/// as the monthly report opens on the month due.
+fn last_quarter(today: NaiveDate) -> (i32, u32) {
+    match (today.month() - 1) / 3 + 1 {
+        1 => (today.year() - 1, 4),
+        q => (today.year(), q - 1),
+    }
 }
 
 #[component]
@@ -86,7 +91,7 @@ pub fn ReportsPage() -> impl IntoView {
             .read()
             .get("q")
             .and_then(|q| parse_quarter(&q))
-            .unwrap_or_else(|| this_quarter(today.get()))
+            .unwrap_or_else(|| last_quarter(today.get()))
     });
     // A month or quarter in the address that is not one (typed, or a link cut short): said,
     // with what is shown instead, rather than another period shown as if asked for.

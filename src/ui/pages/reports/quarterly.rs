@@ -2,6 +2,7 @@
 //! chart library) and the categories, departments and staff with the most complaints, every
 //! figure opening the cases behind it.
 
+use chrono::Datelike;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -103,7 +104,12 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
             {move || match analysis.get() {
                 None | Some(Ok(None)) => view! { <p class="muted" role="status">{t2("正在统计…", "Counting…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="err" role="alert">{e}</p> }.into_any(),
-                Some(Ok(Some((a, corrupt)))) => body(a, corrupt, lang.get(), drill).into_any(),
+                Some(Ok(Some((a, corrupt)))) => {
+                    // A quarter still running: its months to come are not drawn as nothing received.
+                    let today = state.today.get();
+                    let come = a.months.iter().take_while(|m| (m.year, m.month) <= (today.year(), today.month())).count();
+                    body(a, corrupt, come, lang.get(), drill).into_any()
+                }
             }}
             <DrillSheet drill=drill/>
         </section>
@@ -119,9 +125,11 @@ fn month_label(month: u32, l: Lang) -> String {
     })
 }
 
+/// `come`: how many of the quarter's months have begun (the rest are not drawn).
 fn body(
     a: Arc<QuarterlyAnalysis>,
     corrupt: usize,
+    come: usize,
     l: Lang,
     drill: RwSignal<Option<Drill>>,
 ) -> impl IntoView {
@@ -153,19 +161,20 @@ fn body(
                     testid="count-quarter-total".to_string() drill=drill/></div>
                 <div class="l">{l.t("本季度受理投诉", "Complaints this quarter")}</div>
             </div>
-            {a.months.iter().map(|m| view! {
+            {a.months.iter().enumerate().map(|(i, m)| view! {
                 <div class="card">
-                    <div class="n"><Count fig=m.total.clone() title=l.s(format!("{} 年 {} 月受理的投诉", m.year, m.month), format!("Complaints of {}-{:02}", m.year, m.month))
-                        testid=format!("count-month-{}", m.month) drill=drill/></div>
-                    <div class="l">{month_label(m.month, l)}
+                    <div class="n">{if i < come { view! { <Count fig=m.total.clone() title=l.s(format!("{} 年 {} 月受理的投诉", m.year, m.month), format!("Complaints of {}-{:02}", m.year, m.month))
+                        testid=format!("count-month-{}", m.month) drill=drill/> }.into_any() } else {
+                        view! { <span data-testid=format!("count-month-{}", m.month)>"—"</span> }.into_any() }}</div>
+                    <div class="l">{month_label(m.month, l)}{(i >= come).then(|| l.t("（未到）", " (to come)"))}
                         {(m.overdue > 0).then(|| view! { " · " <span class="badge bad">{l.s(format!("超时 {}", m.overdue), format!("{} past a limit", m.overdue))}</span> })}
                     </div>
                 </div>
             }).collect_view()}
         </div>
         <div class="charts">
-            {trend_chart(&a, l, drill)}
-            {category_chart(&a, l)}
+            {trend_chart(&a, come, l, drill)}
+            {category_chart(&a, come, l)}
         </div>
         <div class="report-dims">
             {top_table(l, ("投诉最多的类别", "Categories with most complaints"), "top-categories", top_categories, drill)}
@@ -237,7 +246,12 @@ fn frame(top: u32, step: u32, months: &[String]) -> impl IntoView {
 }
 
 /// Complaints received per month (bars, each opening its cases) and those past a limit (line).
-fn trend_chart(a: &QuarterlyAnalysis, l: Lang, drill: RwSignal<Option<Drill>>) -> impl IntoView {
+fn trend_chart(
+    a: &QuarterlyAnalysis,
+    come: usize,
+    l: Lang,
+    drill: RwSignal<Option<Drill>>,
+) -> impl IntoView {
     let months_n = a.months.len().max(1);
     let max = a
         .months
@@ -253,6 +267,7 @@ fn trend_chart(a: &QuarterlyAnalysis, l: Lang, drill: RwSignal<Option<Drill>>) -
         .months
         .iter()
         .enumerate()
+        .take(come)
         .map(|(i, m)| {
             let count = m.total.count;
             let y = y_of(count, top);
@@ -290,6 +305,7 @@ fn trend_chart(a: &QuarterlyAnalysis, l: Lang, drill: RwSignal<Option<Drill>>) -
         .months
         .iter()
         .enumerate()
+        .take(come)
         .map(|(i, m)| (band_center(i, months_n), y_of(m.overdue, top), m.overdue))
         .collect();
     let line = points
@@ -329,7 +345,7 @@ const PALETTE: [&str; 6] = ["c0", "c1", "c2", "c3", "c4", "c5"];
 const DASHES: [&str; 6] = ["none", "8 5", "3 4", "12 4 3 4", "2 7", "16 6"];
 
 /// One line per leading category across the quarter's months.
-fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
+fn category_chart(a: &QuarterlyAnalysis, come: usize, l: Lang) -> impl IntoView {
     let months_n = a.months.len().max(1);
     let cats: Vec<Category> = a.top_categories.iter().map(|(c, _)| *c).collect();
     let value = |i: usize, c: Category| {
@@ -354,7 +370,7 @@ fn category_chart(a: &QuarterlyAnalysis, l: Lang) -> impl IntoView {
             let colour = PALETTE[k % PALETTE.len()];
             let dash = DASHES[k % DASHES.len()];
             let nudge = (k as f64 - (cats.len() as f64 - 1.0) / 2.0) * 5.0;
-            let pts: Vec<(f64, f64, u32)> = (0..a.months.len())
+            let pts: Vec<(f64, f64, u32)> = (0..come.min(a.months.len()))
                 .map(|i| (band_center(i, months_n) + nudge, y_of(value(i, *c), top), value(i, *c)))
                 .collect();
             let line = pts
