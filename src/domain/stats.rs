@@ -117,6 +117,20 @@ pub fn cronbach_alpha(rows: &[Vec<f64>]) -> Option<f64> {
     Some(k / (k - 1.0) * (1.0 - item_var / total_var))
 }
 
+/// How an alpha reads, by the usual rule of thumb for survey scales (0.70 acceptable, 0.80
+/// good, 0.90 excellent): (zh, en).
+pub fn alpha_verdict(alpha: f64) -> (&'static str, &'static str) {
+    match alpha {
+        a if a >= 0.9 => ("信度很高", "excellent"),
+        a if a >= 0.8 => ("信度良好", "good"),
+        a if a >= 0.7 => ("信度可接受", "acceptable"),
+        _ => (
+            "信度偏低（低于 0.70）：该维度的题目可能并非测量同一方面",
+            "low (under 0.70): the scale's questions may not measure one thing",
+        ),
+    }
+}
+
 /// Alpha of a scale with the alpha if each item were deleted (same respondents).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reliability {
@@ -783,6 +797,15 @@ fn pick(zh: bool, yes: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alpha_reads_by_the_rule_of_thumb() {
+        assert_eq!(alpha_verdict(0.95).0, "信度很高");
+        assert_eq!(alpha_verdict(0.8).1, "good");
+        assert_eq!(alpha_verdict(0.7).0, "信度可接受");
+        assert!(alpha_verdict(0.69).0.starts_with("信度偏低"));
+        assert!(alpha_verdict(-0.2).1.starts_with("low"));
+    }
     use crate::domain::survey::{default_survey, Question, Scale};
     use chrono::NaiveDateTime;
 

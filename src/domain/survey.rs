@@ -1228,6 +1228,18 @@ pub struct FollowUpSettings {
     pub rev: Option<String>,
     pub survey_id: String,
     pub rule: FollowUpRule,
+    /// The rules in force before `rule`, oldest first, each with the time it was replaced: a
+    /// response is judged by the rule in force when it was given (a rule made stricter does
+    /// not open follow-ups of last month's answers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRule>,
+}
+
+/// A follow-up rule that was in force until `until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierRule {
+    pub until: NaiveDateTime,
+    pub rule: FollowUpRule,
 }
 
 impl Record for FollowUpSettings {
@@ -1247,7 +1259,29 @@ impl FollowUpSettings {
             rev: None,
             survey_id: survey_id.into(),
             rule: FollowUpRule::default(),
+            earlier: Vec::new(),
         }
+    }
+
+    /// The rule in force at `at` (a response's time of giving).
+    pub fn rule_at(&self, at: NaiveDateTime) -> &FollowUpRule {
+        self.earlier
+            .iter()
+            .find(|e| at < e.until)
+            .map_or(&self.rule, |e| &e.rule)
+    }
+
+    /// Puts `rule` in force from `at` on, the one before kept for the responses given before.
+    pub fn replace(&mut self, rule: FollowUpRule, at: NaiveDateTime) {
+        if rule != self.rule {
+            let rule = std::mem::replace(&mut self.rule, rule);
+            self.earlier.push(EarlierRule { until: at, rule });
+        }
+    }
+
+    /// Whether any rule, now or before, opens follow-ups.
+    pub fn ever_enabled(&self) -> bool {
+        self.rule.enabled || self.earlier.iter().any(|e| e.rule.enabled)
     }
 }
 
@@ -2082,6 +2116,46 @@ mod tests {
         let settings = FollowUpSettings::new("survey:a");
         assert_eq!(settings.id, "followup_rule:survey:a");
         assert_eq!(settings.rule, FollowUpRule::default());
+    }
+
+    #[test]
+    fn a_changed_follow_up_rule_judges_the_responses_given_after_it() {
+        let mut settings = FollowUpSettings::new("survey:a");
+        let stricter = FollowUpRule {
+            likert_at_most: Some(3),
+            ..FollowUpRule::default()
+        };
+        let off = FollowUpRule {
+            enabled: false,
+            ..FollowUpRule::default()
+        };
+        settings.replace(stricter.clone(), dt("2026-11-10 09:00:00"));
+        settings.replace(off.clone(), dt("2026-11-20 09:00:00"));
+        // The same rule saved again changes nothing.
+        settings.replace(off.clone(), dt("2026-11-21 09:00:00"));
+        assert_eq!(settings.earlier.len(), 2);
+        assert_eq!(
+            settings.rule_at(dt("2026-11-01 12:00:00")),
+            &FollowUpRule::default()
+        );
+        assert_eq!(
+            settings.rule_at(dt("2026-11-10 08:59:59")),
+            &FollowUpRule::default()
+        );
+        assert_eq!(settings.rule_at(dt("2026-11-10 09:00:00")), &stricter);
+        assert_eq!(settings.rule_at(dt("2026-11-25 09:00:00")), &off);
+        assert!(settings.ever_enabled());
+        let json = serde_json::to_value(&settings).unwrap();
+        assert_eq!(
+            serde_json::from_value::<FollowUpSettings>(json).unwrap(),
+            settings
+        );
+        // A rule never changed is written as before, and reads back.
+        let plain = serde_json::to_value(FollowUpSettings::new("survey:a")).unwrap();
+        assert!(plain.get("earlier").is_none());
+        let mut never = FollowUpSettings::new("survey:b");
+        never.rule.enabled = false;
+        assert!(!never.ever_enabled());
     }
 
     #[test]

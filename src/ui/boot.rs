@@ -54,6 +54,9 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
                 set_phase.set(Phase::Ready);
                 mark_ready("ready");
                 register_service_worker();
+                spawn_local(async move {
+                    let _ = super::pages::surveys::records::follow_arrivals_from_now(&store).await;
+                });
             }
             Err(e) => {
                 set_phase.set(Phase::Failed(e.message(state.zh())));

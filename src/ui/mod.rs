@@ -254,8 +254,11 @@ lazy_pages! {
     journeys ["journey", "care"] preload_journeys:
         journey => customers::JourneyPage, care => customers::CarePage;
     surveys ["surveys"] preload_surveys:
-        survey_list => surveys::ListPage, survey_builder => surveys::BuilderPage,
-        survey_results => surveys::ResultsPage;
+        survey_list => surveys::ListPage, survey_builder => surveys::BuilderPage;
+    // A survey's results (figures, charts, follow-ups): a part of their own, as the list and
+    // the builder were, with them, the largest page to open, over the 700 KB budget
+    // ([`preload_page`] tells the address apart; the segment here matches none).
+    survey_results ["surveys/"] preload_survey_results: survey_results => surveys::ResultsPage;
     reports ["reports"] preload_reports: reports => reports::ReportsPage;
     quality ["quality"] preload_quality: quality_page => quality::QualityPage;
     demands ["demands"] preload_demands: demand_matrix => demands::MatrixPage;
@@ -332,6 +335,25 @@ pub(crate) fn sync_conflicts() -> Result<AnyView, SplitLoaderError> {
     Ok(sync_conflicts_view())
 }
 
+/// The settings page's backups (export, import with its checks and summary): a part of their
+/// own, fetched after the rest of the page, as the sync conflicts are: in the settings' part
+/// they made that page the largest to open, over the 700 KB budget.
+#[cfg(feature = "split")]
+#[wasm_split(settings_backup, fallible)]
+pub(crate) fn settings_backup() -> Result<AnyView, SplitLoaderError> {
+    Ok(settings_backup_view())
+}
+
+/// Without the split, the section at hand (as [`kiosk_setup`]).
+#[cfg(not(feature = "split"))]
+pub(crate) async fn settings_backup() -> Result<AnyView, SplitLoaderError> {
+    Ok(settings_backup_view())
+}
+
+fn settings_backup_view() -> AnyView {
+    view! { <pages::settings::backup::BackupSection/> }.into_any()
+}
+
 /// Without the split, the conflicts at hand (as [`kiosk_setup`]).
 #[cfg(not(feature = "split"))]
 pub(crate) async fn sync_conflicts() -> Result<AnyView, SplitLoaderError> {
@@ -376,6 +398,15 @@ fn relist_in_part() -> Result<Work, SplitLoaderError> {
     }))
 }
 
+#[wasm_split(survey_results, fallible)]
+fn followups_in_part() -> Result<Work, SplitLoaderError> {
+    Ok(Box::pin(async {
+        pages::surveys::records::followups_of_arrivals(&state::store())
+            .await
+            .map_err(|e| e.message(state::app().zh()))
+    }))
+}
+
 thread_local! {
     /// Relisting under way, and whether another sync ended meanwhile.
     static RELISTING: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
@@ -395,6 +426,13 @@ fn relist_after_sync() {
         loop {
             if let Err(e) = relist_arrivals().await {
                 state::app().warn(e);
+            }
+            // Low scores given on kiosks and phones: their follow-ups, at once (in the results'
+            // part; one that cannot be fetched now, offline, is looked for after the next sync).
+            if let Ok(work) = followups_in_part().await {
+                if let Err(e) = work.await {
+                    state::app().warn(e);
+                }
             }
             if !RELISTING.get().1 {
                 break;
@@ -443,6 +481,8 @@ fn preload_page(path: &str, search: &str) {
         ("complaints", Some(id)) if !id.is_empty() && id != "new" => "complaint_case",
         // The reports page's KPI sheet is in a part of its own.
         ("reports", _) if is_kpi_view(search) => "kpi",
+        // So are a survey's results.
+        ("surveys", _) if path.trim_end_matches('/').ends_with("/results") => "survey_results",
         (area, _) => area,
     };
     if boot::build_replaced() {

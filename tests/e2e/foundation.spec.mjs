@@ -622,6 +622,19 @@ test('a case and its printed record are in a part of their own: the list does no
   expect(await partsFetched(page)).toEqual(['split_complaint_case']);
 });
 
+test('a survey\'s results are a part of their own: the builder does not load it, nor the results the builder\'s', async ({ page }) => {
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = page.url().split('/').pop();
+  await open(page, `/surveys/${key}`);
+  await expect(page.getByTestId('followup-rule')).toBeVisible();
+  expect(await partsFetched(page)).toEqual(['split_surveys']);
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('followups')).toBeVisible();
+  expect(await partsFetched(page)).toEqual(['split_survey_results']);
+});
+
 test('a part is fetched ahead of its page: when a link to it is pointed at or focused, and while the data opens for a page opened by its address', async ({ page }) => {
   await open(page, '/');
   await servedByWorker(page);
@@ -679,12 +692,14 @@ test('the quick demand form and the kiosk setup are parts of their own, fetched 
   await page.mouse.move(0, 0);
   await open(page, '/settings');
   await expect(page.locator('#kiosk-h')).toHaveText('大堂自助评价终端');
-  // Its sync conflicts come in a part of their own, fetched after the page's.
-  await expect.poll(() => partsFetched(page)).toEqual(['split_settings', 'split_sync_conflicts']);
+  // Its sync conflicts and its backups come in parts of their own, fetched after the page's.
+  const after = async () => { const [first, ...rest] = await partsFetched(page); return [first, ...rest.sort()]; };
+  await expect.poll(after).toEqual(['split_settings', 'split_settings_backup', 'split_sync_conflicts']);
+  await expect(page.getByTestId('backup-section')).toBeVisible();
   await page.getByTestId('kiosk-setup-link').click();
   await expect(page.locator('#kiosk-setup-h')).toBeVisible();
   await expect(page.getByTestId('kiosk-start')).toBeEnabled();
-  expect(await partsFetched(page)).toEqual(['split_settings', 'split_sync_conflicts', 'split_kiosk_setup']);
+  expect(await after()).toEqual(['split_settings', 'split_kiosk_setup', 'split_settings_backup', 'split_sync_conflicts']);
 });
 
 test('a lazily loaded page is gone once left: the shell it came in listens for no more keys', async ({ page }) => {

@@ -187,6 +187,9 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha')).toContainText('1.00');
   // With three responses it says the figure is only indicative.
   await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha-few')).toHaveText('仅 3 份完整答卷，α 仅供参考');
+  // And what it means, by the usual rule of thumb (0.70 acceptable, 0.80 good, 0.90 excellent).
+  await expect(page.getByTestId('scale-row-attitude').getByTestId('alpha-verdict')).toHaveText('信度很高');
+  await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-verdict')).toHaveCount(0);
   await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-reason')).toContainText('少于 2 道');
   await expect(page.getByTestId('dist-nps').getByTestId('bar')).toHaveCount(11);
   // Each question's chart and column is named in the language of the moment.
@@ -277,11 +280,29 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   expect(v1).toHaveLength(4);
   expect(v1.slice(1).every((r) => r[v1[0].indexOf('版本')] === '1')).toBe(true);
 
-  // A follow-up is marked done with a note.
+  // A follow-up is marked done with a note, by someone signed in. What is typed stays over a
+  // reload (before, it was lost); with nobody signed in it is refused (before, it was
+  // recorded as done by "—").
   const first = page.getByTestId('followup').first();
-  await first.getByRole('textbox').fill('已电话致歉并登记');
-  await first.getByRole('button', { name: '标记完成' }).click();
+  await first.getByTestId('followup-note').fill('已电话致歉并登记');
+  await page.reload();
+  await expect(page.getByTestId('followup').first().getByTestId('followup-note')).toHaveValue('已电话致歉并登记');
+  await page.getByTestId('followup').first().getByRole('button', { name: '标记完成' }).click();
+  await expect(page.locator('.notice')).toContainText('请先登录员工身份，再标记跟进完成。');
+  await expect(page.getByTestId('followup')).toHaveCount(2);
+  await setUpStaff(page);
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('followup').first().getByTestId('followup-note')).toHaveValue('已电话致歉并登记');
+  await page.getByTestId('followup').first().getByRole('button', { name: '标记完成' }).click();
   await expect(page.getByTestId('followup')).toHaveCount(1);
+  // What was done, by whom and when, can be read again.
+  const done = page.getByTestId('followups-done');
+  await expect(done.locator('summary')).toHaveText('已完成的跟进（1 项）');
+  await done.locator('summary').click();
+  await expect(done.getByTestId('followup-done')).toContainText('已电话致歉并登记');
+  await expect(done.getByTestId('followup-done')).toContainText('张敏');
+  await page.reload();
+  await expect(page.getByTestId('followup').first().getByTestId('followup-note')).toHaveValue('');
 
   // The list shows the survey at version 2 with its four responses.
   await open(page, '/surveys');
@@ -293,6 +314,42 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   const listed = page.getByTestId('survey-csat');
   await expect(listed).toHaveText('0.0%（低于目标）');
   await expect(listed.locator('.csat-low')).toHaveAttribute('title', 'n = 1');
+});
+
+test('a follow-up rule made stricter applies to the responses given after it, not to the earlier ones', async ({ page }) => {
+  const key = await newDefaultSurvey(page);
+  // Scores of 3 and NPS 7: no follow-up under the default rule (≤ 2, NPS ≤ 6).
+  await open(page, `/s/${key}`);
+  await answerDefault(page, { score: 3, nps: 7 });
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  await expect(page.getByTestId('no-followups')).toHaveText('没有待办跟进（已完成 0 项）。');
+  // Made stricter: a Likert answer of 3 now asks for a return visit.
+  await open(page, `/surveys/${key}`);
+  await expect(page.getByTestId('followup-rule')).toContainText('修改后的规则只适用于此后提交的答卷');
+  await page.locator('#fu-likert').fill('3');
+  await page.getByTestId('save-rule').click();
+  await expect(page.locator('.notice')).toContainText('低分跟进规则已保存');
+  // The earlier response opens none (before, every old answer of 3 did, dated back).
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+  await expect(page.getByTestId('no-followups')).toBeVisible();
+  // The same answers given now do.
+  await forgetAnswered(page, key);
+  await open(page, `/s/${key}`);
+  await answerDefault(page, { score: 3, nps: 7 });
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('2');
+  await expect(page.getByTestId('followup')).toHaveCount(1);
+  await expect(page.getByTestId('followup-kind')).toHaveText('回访');
+  // The dashboard counts it, and leads to it.
+  await open(page, '/');
+  await expect(page.getByTestId('dash-followups').locator('.n')).toHaveText('1');
+  await page.getByTestId('dash-followups').click();
+  await expect(page).toHaveURL(new RegExp(`/surveys/${key}/results$`));
+  await expect(page.getByTestId('followup')).toHaveCount(1);
 });
 
 test('the customer page answers offline and keeps the response on the device', async ({ page, server }) => {
@@ -416,6 +473,10 @@ test('on a 360 px phone the comment box is named by its question and the languag
   }
   await page.getByTestId('a-overall-4').click();
   await page.getByTestId('sf-next').click();
+  // The 0–10 scale's ends are named to a screen reader too, not only in the line under it.
+  await expect(page.getByRole('radio', { name: '0 （完全不可能）', exact: true })).toHaveCount(1);
+  await expect(page.getByRole('radio', { name: '10 （非常愿意）', exact: true })).toHaveCount(1);
+  await expect(page.getByRole('radio', { name: '5', exact: true })).toHaveCount(1);
   await page.getByTestId('a-nps-8').click();
   await page.getByTestId('sf-next').click();
   // A screen reader names the box by the question (not only the group around it).

@@ -697,6 +697,12 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
   peer = await startPeer({ port: peer.port });
   await expect.poll(async () => (await peerIds(RESPONSES)).filter((id) => id.startsWith('response:')).length, { timeout: 60_000 }).toBe(3);
   await expect(waiting).toHaveText('0 份评价待上传', { timeout: 30_000 });
+  // The staff device made the low score's follow-up as the response arrived: the dashboard
+  // counts it, before anyone opens the survey's results (before, only that page made it), and
+  // leads to them.
+  await open(staff.page, '/');
+  await expect(staff.page.getByTestId('dash-followups').locator('.n')).toHaveText('1', { timeout: 60_000 });
+  await expect(staff.page.getByTestId('dash-followups')).toHaveAttribute('href', `/surveys/${key}/results`);
   // Staff pulled them from the responses database: the survey's results show them.
   await expect.poll(async () => {
     await open(staff.page, `/surveys/${key}/results`);
@@ -1032,16 +1038,16 @@ test('a conflict of a staff profile is settled by a manager: a specialist sees b
   await open(a.page, '/settings');
   const conflict = a.page.getByTestId('conflict').filter({ hasText: '刘洋' });
   await expect(conflict.getByTestId('conflict-version')).toHaveCount(2, { timeout: 45_000 });
+  // The PINs are not shown; the versions tell who set theirs and when.
+  const pins = conflict.getByTestId('conflict-version').locator('tr').filter({ hasText: 'PIN' }).locator('td');
+  // The winner, shown first, is the version of the higher revision id ('b…').
+  await expect(pins).toHaveText(['（不显示）王经理 于 2026-12-05 14:03 设定', '（不显示）']);
   for (const button of await conflict.getByRole('button', { name: '保留此版本' }).all()) await expect(button).toBeDisabled();
   await expect(conflict.getByTestId('conflict-managers').first()).toHaveText('人员与营业部设置的冲突由客服经理选择。');
   // The manager chooses.
   await asManager(a.page);
   await expect(conflict.getByTestId('conflict-managers')).toHaveCount(0);
   await conflict.getByTestId('conflict-version').first().getByRole('button', { name: '保留此版本' }).click();
-  // The PINs are not shown; the versions tell who set theirs and when.
-  const pins = conflict.getByTestId('conflict-version').locator('tr').filter({ hasText: 'PIN' }).locator('td');
-  // The winner, shown first, is the version of the higher revision id ('b…').
-  await expect(pins).toHaveText(['（不显示）王经理 于 2026-12-05 14:03 设定', '（不显示）']);
   await expect(a.page.getByTestId('conflict').filter({ hasText: '刘洋' })).toHaveCount(0, { timeout: 15_000 });
   expect(a.errors).toEqual([]);
 });

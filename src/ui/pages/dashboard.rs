@@ -49,6 +49,9 @@ struct Attention {
     demands_active: u64,
     demands_overdue: u64,
     care_due: u64,
+    /// Low-score follow-ups of surveys still to do, and the survey when they are all of one.
+    followups_open: u64,
+    followup_survey: Option<String>,
 }
 
 fn key(parts: &[&str]) -> IndexKey {
@@ -112,17 +115,42 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
                 .docs
                 .iter()
                 .filter(|d| matches!(d.body.get("due").and_then(Json::as_str), Some(due) if due < today_s.as_str()))
-                .count() as u64;
-            match page.next {
-                Some(c) => after = Some(c),
                 // Turned into a complaint (before that closed it): the complaint's now.
                 .filter(|d| !d.body.get("links").and_then(Json::as_array)
                     .is_some_and(|ls| ls.iter().any(|l| l.get("Complaint").is_some())))
+                .count() as u64;
+            match page.next {
+                Some(c) => after = Some(c),
                 None => break,
             }
         }
     }
     let care_due = s.count("care_task_by_due", &care::due_by(today)).await?;
+    let (mut followups_open, mut surveys) = (0, std::collections::BTreeSet::new());
+    let range = KeyRange::prefix(key(&["followup"]));
+    let mut after = None;
+    let mut read = 0;
+    while read < DEMANDS_READ {
+        let page = s
+            .query(&Query::new("by_type", range.clone()).limit(500).after(after))
+            .await?;
+        read += page.docs.len();
+        for d in page.docs.iter().filter(|d| {
+            d.body
+                .get("status")
+                .and_then(|v| v.get("state"))
+                .and_then(Json::as_str)
+                == Some("Open")
+        }) {
+            followups_open += 1;
+            surveys.insert(text(&d.body, &["survey_id"]));
+        }
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    let followup_survey = (surveys.len() == 1).then(|| surveys.pop_first()).flatten();
     Ok(Attention {
         complaints,
         awaiting_approval,
@@ -130,6 +158,8 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
         demands_active,
         demands_overdue,
         care_due,
+        followups_open,
+        followup_survey,
     })
 }
 
@@ -318,6 +348,13 @@ pub fn Dashboard() -> impl IntoView {
             <A href="/demands?mode=list&due=overdue" attr:class="card bad" attr:data-testid="dash-demands-overdue">
                 <div class="n">{figure(|a| a.demands_overdue)}</div>
                 <div class="l">{t2("逾期的客户需求", "Overdue demands")}</div>
+            </A>
+            <A href=move || seen.get().flatten().and_then(|a| a.followup_survey).map_or_else(
+                    || "/surveys".to_string(),
+                    |id| format!("/surveys/{}/results", crate::ui::pages::surveys::records::url_key(&id)))
+                attr:class="card warn" attr:data-testid="dash-followups">
+                <div class="n">{figure(|a| a.followups_open)}</div>
+                <div class="l">{t2("待办的满意度低分跟进", "Low-score follow-ups to do")}</div>
             </A>
             <A href="/care?due=today" attr:class="card warn" attr:data-testid="dash-care">
                 <div class="n">{figure(|a| a.care_due)}</div>

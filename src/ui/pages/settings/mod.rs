@@ -7,7 +7,7 @@
 //! `admin_access` decides, and every such control is disabled with its reason otherwise.
 //! Who uses this device, its code, sync, the kiosk and storage stay open to the person at it.
 
-mod backup;
+pub(crate) mod backup;
 mod branch;
 mod calendar;
 mod device;
@@ -101,7 +101,7 @@ pub fn SettingsPage() -> impl IntoView {
         <crate::ui::pages::sync_settings::SyncSettingsSection/>
         <KioskLink/>
         <storage::StorageSection/>
-        <backup::BackupSection/>
+        <crate::ui::LazyPage load=crate::ui::settings_backup/>
     }
 }
 

@@ -380,6 +380,12 @@ fn QuestionView(
                             <span class="v" aria-hidden=faces.then_some("true")>{big}</span>
                             {(faces || !nps).then(|| view! { <span class="l">{label}</span> })}
                             {faces.then(|| view! { <span class="sr-only">{v}</span> })}
+                            // The scale's ends in words for a screen reader too (the line under
+                            // the buttons is hidden from it).
+                            {(nps && (v == lo || v == hi)).then(|| view! { <span class="sr-only">{move || match v == lo {
+                                true => lang.get().t("（完全不可能）", " (not at all likely)"),
+                                false => lang.get().t("（非常愿意）", " (extremely likely)"),
+                            }}</span> })}
                         </label>
                     }
                 })

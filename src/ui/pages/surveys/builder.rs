@@ -15,8 +15,8 @@ use super::qr::QrCodeSvg;
 use super::records::{load_rule, load_survey, responses_to_version, survey_id, url_key};
 use crate::domain::journey::{default_journey, JourneyConfig};
 use crate::domain::survey::{
-    blank_survey, ChoiceOption, FollowUpKind, FollowUpSettings, Question, QuestionKind, Scale,
-    Survey, SurveyMode, Text,
+    blank_survey, ChoiceOption, FollowUpKind, FollowUpRule, FollowUpSettings, Question,
+    QuestionKind, Scale, Survey, SurveyMode, Text,
 };
 use crate::store::typed;
 use crate::sync::link::{share_link, with_staff, LinkTarget};
@@ -877,16 +877,19 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
             return;
         };
         error.set(None);
-        s.rule.enabled = enabled.get_untracked();
-        s.rule.likert_at_most = l;
-        s.rule.csat_at_most = f;
-        s.rule.nps_at_most = n;
-        s.rule.complaint_at_most = c;
-        s.rule.kind = if kind.get_untracked() == "complaint" {
-            FollowUpKind::ComplaintDraft
-        } else {
-            FollowUpKind::ReturnVisit
+        let rule = FollowUpRule {
+            enabled: enabled.get_untracked(),
+            likert_at_most: l,
+            csat_at_most: f,
+            nps_at_most: n,
+            complaint_at_most: c,
+            kind: if kind.get_untracked() == "complaint" {
+                FollowUpKind::ComplaintDraft
+            } else {
+                FollowUpKind::ReturnVisit
+            },
         };
+        s.replace(rule, now());
         spawn_local(async move {
             match typed::save(&store(), &s).await {
                 Ok(rev) => {
@@ -901,8 +904,8 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
     view! {
         <form class="panel no-print" on:submit=save novalidate data-testid="followup-rule">
             <h2>{t2("低分跟进", "Follow-up on a low score")}</h2>
-            <p class="muted small">{t2("答卷中任一题得分不高于阈值时，自动生成待办跟进（回访或投诉草稿），显示在结果页。",
-                "When any answer scores at or below a threshold, a follow-up (return visit or complaint draft) is opened and listed on the results page.")}</p>
+            <p class="muted small">{t2("答卷中任一题得分不高于阈值时，自动生成待办跟进（回访或投诉草稿），显示在结果页。修改后的规则只适用于此后提交的答卷。",
+                "When any answer scores at or below a threshold, a follow-up (return visit or complaint draft) is opened and listed on the results page. A changed rule applies to the responses given after it.")}</p>
             <div class="fields">
                 <div class="field"><label class="check">
                     <input type="checkbox" id="fu-enabled" bind:checked=enabled/>" " {t2("启用", "Enabled")}

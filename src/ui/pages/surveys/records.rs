@@ -112,8 +112,8 @@ pub async fn submit_response(
     }
     // Read everything first: the write transaction must not wait on anything else.
     let rule = load_rule(store, &survey.id).await;
-    let followup =
-        follow_up(&rule.rule, &at, response).map(|f| SurveyFollowUp::for_response(f, response));
+    let followup = follow_up(rule.rule_at(response.submitted_at), &at, response)
+        .map(|f| SurveyFollowUp::for_response(f, response));
     let mut docs = vec![typed::to_doc(response).map_err(SubmitError::Store)?];
     if let Some(f) = &followup {
         docs.push(typed::to_doc(f).map_err(SubmitError::Store)?);
@@ -184,7 +184,7 @@ pub async fn make_missing_followups(
 ) -> Result<usize, StoreError> {
     let survey = load_survey(store, survey_id).await?;
     let rule = load_rule(store, survey_id).await;
-    if !rule.rule.enabled {
+    if !rule.ever_enabled() {
         return Ok(0);
     }
     let responses = load_responses(store, survey_id, None, None, |_| {}).await?;
@@ -193,7 +193,7 @@ pub async fn make_missing_followups(
         let Some(at) = survey.at_version(r.survey_version) else {
             continue;
         };
-        let Some(f) = follow_up(&rule.rule, &at, r) else {
+        let Some(f) = follow_up(rule.rule_at(r.submitted_at), &at, r) else {
             continue;
         };
         let f = SurveyFollowUp::for_response(f, r);
@@ -208,6 +208,91 @@ pub async fn make_missing_followups(
         store.bulk(missing).await?;
     }
     Ok(n)
+}
+
+/// Where [`followups_of_arrivals`] has looked up to (a local document: the sequence number).
+const ARRIVALS_DOC: &str = "followups-made";
+
+/// After a sync cycle: the follow-ups of the responses it brought (given on a kiosk or a
+/// customer's phone, which may add nothing but responses to the server), made at once, so that
+/// they are on the dashboard before anyone opens the survey's results. The changes since the
+/// last look are read, the first look starting from what the device held when this version
+/// first opened ([`follow_arrivals_from_now`]; the results page makes what is missing from
+/// before). Returns how many were made.
+pub async fn followups_of_arrivals(store: &AppStore) -> Result<usize, StoreError> {
+    let end = store.update_seq().await?;
+    let Some(mut since) = store
+        .get_local(ARRIVALS_DOC)
+        .await?
+        .and_then(|m| m.get("seq")?.as_u64())
+    else {
+        return mark_arrivals(store, end).await.map(|_| 0);
+    };
+    let mut ids = Vec::new();
+    while since < end {
+        let page = store.changes(since, 1_000).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        since = last.seq;
+        ids.extend(
+            page.into_iter()
+                .filter(|c| !c.deleted && c.id.starts_with("response:"))
+                .map(|c| c.id),
+        );
+    }
+    let mut rules = std::collections::BTreeMap::new();
+    let mut missing = Vec::new();
+    for id in ids {
+        // Gone or damaged since, or of a survey not here: nothing to follow up.
+        let Ok(r) = typed::load::<SurveyResponse, _>(store, &id).await else {
+            continue;
+        };
+        if !rules.contains_key(&r.survey_id) {
+            let survey = load_survey(store, &r.survey_id).await.ok();
+            let rule = load_rule(store, &r.survey_id).await;
+            rules.insert(r.survey_id.clone(), (survey, rule));
+        }
+        let Some((Some(survey), rule)) = rules.get(&r.survey_id) else {
+            continue;
+        };
+        let Some(at) = survey.at_version(r.survey_version) else {
+            continue;
+        };
+        let Some(f) = follow_up(rule.rule_at(r.submitted_at), &at, &r) else {
+            continue;
+        };
+        let f = SurveyFollowUp::for_response(f, &r);
+        if let Err(StoreError::NotFound { .. }) = store.get(&f.id).await {
+            missing.push(typed::to_doc(&f)?);
+        }
+    }
+    let n = missing.len();
+    if n > 0 {
+        match store.bulk(missing).await {
+            // Another device made the same ones meanwhile (the very same first revision).
+            Ok(_) | Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    mark_arrivals(store, end).await?;
+    Ok(n)
+}
+
+/// At start-up: a device that has not yet looked for arrivals starts from what it holds now
+/// (see [`followups_of_arrivals`]), so that the responses its first sync cycles bring are
+/// looked at.
+pub async fn follow_arrivals_from_now(store: &AppStore) -> Result<(), StoreError> {
+    if store.get_local(ARRIVALS_DOC).await?.is_none() {
+        mark_arrivals(store, store.update_seq().await?).await?;
+    }
+    Ok(())
+}
+
+async fn mark_arrivals(store: &AppStore, seq: u64) -> Result<(), StoreError> {
+    store
+        .put_local(ARRIVALS_DOC, serde_json::json!({ "seq": seq }))
+        .await
 }
 
 /// Every follow-up of a survey, newest first (made first for responses that came without one).

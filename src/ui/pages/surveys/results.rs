@@ -474,7 +474,7 @@ pub fn ResultsPage() -> impl IntoView {
                             <QuestionsPanel survey=sv.clone() r=r.clone()/>
                             <CountsPanel r=r.clone() lookups=lookups/>
                         })}
-                        <FollowUpsPanel follow=follow highlight=highlight/>
+                        <FollowUpsPanel follow=follow highlight=highlight lookups=lookups/>
                         {move || computed.get().map(|(sv, _)| view! {
                             <ResponsesPanel survey=sv filters=f responses=responses follow=follow highlight=highlight opened=opened/>
                         })}
@@ -672,6 +672,10 @@ fn ScalesPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                                 <td class="num">{s.n}</td>
                                 <td class="num" data-testid="alpha">
                                     {fmt2(rel.alpha)}
+                                    {rel.alpha.map(|a| view! { <div class="small muted" data-testid="alpha-verdict">{move || {
+                                        let (z, e) = crate::domain::stats::alpha_verdict(a);
+                                        lang.get().t(z, e)
+                                    }}</div> })}
                                     {rel.alpha.is_none().then(|| view! { <div class="small muted" data-testid="alpha-reason">{move || alpha_reason(&reason, zh())}</div> })}
                                     {(rel.alpha.is_some() && rel.n < ALPHA_FEW).then(|| view! {
                                         <div class="small muted" data-testid="alpha-few">{move || lang.get().s(
@@ -808,29 +812,52 @@ fn CountsPanel(r: SurveyResults, lookups: Res<(Vec<Staff>, JourneyConfig)>) -> i
 fn FollowUpsPanel(
     follow: Res<Vec<SurveyFollowUp>>,
     highlight: RwSignal<Option<String>>,
+    lookups: Res<(Vec<Staff>, JourneyConfig)>,
 ) -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let zh = move || lang.get().is_zh();
+    // What is typed about each follow-up, kept over a reload of this tab.
+    let notes_key = format!("kefu.followup-notes.{}", crate::ui::platform::tab_id());
     let notes: RwSignal<std::collections::BTreeMap<String, String>> =
-        RwSignal::new(Default::default());
+        RwSignal::new(crate::ui::platform::local_read(&notes_key).unwrap_or_default());
+    Effect::new(move |_| {
+        notes.with(|n| match n.is_empty() {
+            true => crate::ui::platform::local_remove(&notes_key),
+            false => crate::ui::platform::local_write(&notes_key, n),
+        })
+    });
     let complete = move |mut f: SurveyFollowUp| {
         let note = notes.with_untracked(|n| n.get(&f.id).cloned().unwrap_or_default());
-        let by = state
-            .user
-            .get_untracked()
-            .map(|u| u.id)
-            .unwrap_or_else(|| "—".into());
+        // Done by someone: the record says who, as every step of a case does.
+        let Some(by) = state.user.get_untracked().map(|u| u.id) else {
+            state.warn(state.lang.get_untracked().s(
+                "请先登录员工身份，再标记跟进完成。",
+                "Sign in as a staff member before marking a follow-up done.",
+            ));
+            return;
+        };
         if let Err(e) = f.complete(&by, &note, now()) {
             state.warn(e.message(state.zh()).to_string());
             return;
         }
         spawn_local(async move {
             match typed::save(&store(), &f).await {
-                Ok(_) => state.tell("跟进已完成", "The follow-up is done"),
+                Ok(_) => {
+                    notes.update(|n| {
+                        n.remove(&f.id);
+                    });
+                    state.tell("跟进已完成", "The follow-up is done")
+                }
                 Err(e) => state.warn(e.message(state.zh())),
             }
         });
+    };
+    let name_of = move |id: &str| {
+        lookups
+            .get()
+            .and_then(|(st, _)| st.into_iter().find(|x| x.id == id).map(|x| x.name))
+            .unwrap_or_else(|| id.to_string())
     };
     view! {
         <div class="panel" data-testid="followups">
@@ -838,9 +865,32 @@ fn FollowUpsPanel(
             <Suspense fallback=|| ()>
             {move || follow.get().map(|list| {
                 let open: Vec<SurveyFollowUp> = list.iter().filter(|f| f.is_open()).cloned().collect();
-                let done = list.len() - open.len();
+                let done: Vec<SurveyFollowUp> = list.iter().filter(|f| !f.is_open()).cloned().collect();
+                let n_done = done.len();
+                // What was done, by whom and when: the record of each return visit (000: 服务记录).
+                let done_list = (!done.is_empty()).then(|| view! {
+                    <details class="followups-done" data-testid="followups-done">
+                        <summary>{move || if zh() { format!("已完成的跟进（{n_done} 项）") } else { format!("Follow-ups done ({n_done})") }}</summary>
+                        <ul>
+                            {done.into_iter().map(|f| {
+                                let FollowUpStatus::Done { at, by, note } = f.status.clone() else { return ().into_any() };
+                                view! {
+                                    <li data-testid="followup-done">
+                                        <span class="badge">{move || f.kind.label(zh())}</span>" "
+                                        <span class="small muted">{f.created_at.layout("%Y-%m-%d %H:%M")}</span>" · "
+                                        {note}" · "
+                                        <span class="small muted">{move || name_of(&by)}" "{at.layout("%Y-%m-%d %H:%M")}</span>
+                                    </li>
+                                }.into_any()
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                });
                 if open.is_empty() {
-                    return view! { <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进（已完成 {done} 项）。") } else { format!("Nothing to follow up ({done} done).") }}</p> }.into_any();
+                    return view! {
+                        <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进（已完成 {n_done} 项）。") } else { format!("Nothing to follow up ({n_done} done).") }}</p>
+                        {done_list}
+                    }.into_any();
                 }
                 view! {
                     <ul class="followups">
@@ -870,6 +920,8 @@ fn FollowUpsPanel(
                                     <div>{move || reason.get(zh()).to_string()}</div>
                                     <div class="row">
                                         <input aria-label=t2("处理情况", "What was done") placeholder=t2("处理情况", "What was done")
+                                            data-testid="followup-note"
+                                            prop:value=notes.with_untracked(|n| n.get(&fid).cloned().unwrap_or_default())
                                             on:input=move |ev| { let v = event_target_value(&ev); notes.update(|n| { n.insert(fid.clone(), v); }); }/>
                                         <button type="button" on:click=move |_| complete(f2.clone())>{t2("标记完成", "Mark done")}</button>
                                     </div>
@@ -877,6 +929,7 @@ fn FollowUpsPanel(
                             }
                         }).collect_view()}
                     </ul>
+                    {done_list}
                 }.into_any()
             })}
             </Suspense>
