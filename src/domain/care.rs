@@ -17,8 +17,10 @@ use super::customer::{Customer, Level, Lifecycle, Tier};
 use super::survey::Text;
 use super::Record;
 
-/// Which customers something applies to: listed ids, or customers matching the tiers and
-/// value levels (an empty list does not restrict). An entirely empty filter matches everyone.
+/// Which customers something applies to: the customers matching the tiers and value levels
+/// (an empty list does not restrict), and the listed ids besides, whatever their tier and
+/// value (a listed customer is added, not narrowed). Only ids: those customers alone. An
+/// entirely empty filter matches everyone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerFilter {
     pub tiers: Vec<Tier>,
@@ -36,6 +38,30 @@ impl CustomerFilter {
         }
         (self.tiers.is_empty() || self.tiers.contains(&c.tier))
             && (self.values.is_empty() || self.values.contains(&c.value))
+    }
+
+    /// Whom the filter takes in, in words: "VIP、价值高，另加 2 位指定客户", "仅 1 位指定客户",
+    /// "全部客户".
+    pub fn describe(&self, zh: bool) -> String {
+        let mut parts: Vec<String> = self.tiers.iter().map(|t| t.label(zh).to_string()).collect();
+        parts.extend(self.values.iter().map(|v| {
+            if zh {
+                format!("价值{}", v.label(zh))
+            } else {
+                format!("{} value", v.label(zh))
+            }
+        }));
+        let n = self.customer_ids.len();
+        match (parts.is_empty(), n, zh) {
+            (true, 0, true) => "全部客户".into(),
+            (true, 0, false) => "all customers".into(),
+            (true, _, true) => format!("仅 {n} 位指定客户"),
+            (true, _, false) => format!("only {n} listed customer(s)"),
+            (false, 0, true) => parts.join("、"),
+            (false, 0, false) => parts.join(", "),
+            (false, _, true) => format!("{}，另加 {n} 位指定客户", parts.join("、")),
+            (false, _, false) => format!("{}, plus {n} listed customer(s)", parts.join(", ")),
+        }
     }
 }
 
@@ -163,7 +189,8 @@ pub struct CareSettings {
     pub holidays: Vec<Holiday>,
     /// Who gets holiday greetings.
     pub holiday_filter: CustomerFilter,
-    /// Generate care tasks for lost customers too (win-back); planned visits ignore this.
+    /// Generate care tasks for lost customers too (win-back): greetings and planned visits
+    /// alike. Off, a customer marked lost gets none, and their open ones are withdrawn.
     pub include_lost: bool,
 }
 
@@ -584,7 +611,10 @@ pub fn due_tasks(
         if dates.is_empty() {
             continue;
         }
-        for c in customers.iter().filter(|c| plan.filter.matches(c)) {
+        let planned = |c: &&Customer| {
+            (settings.include_lost || c.lifecycle != Lifecycle::Lost) && plan.filter.matches(c)
+        };
+        for c in customers.iter().filter(planned) {
             for d in &dates {
                 let kind = CareKind::ReturnVisit {
                     plan_id: plan.id.clone(),
@@ -1042,6 +1072,64 @@ mod tests {
             ..p
         };
         assert_eq!(bad.problems(false).len(), 2);
+    }
+
+    #[test]
+    fn lost_customers_are_left_out_of_plans_unless_won_back() {
+        let mut vip = customer("customer:v", Level::High);
+        vip.tier = Tier::Vip;
+        let mut other = customer("customer:o", Level::High);
+        other.tier = Tier::Vip;
+        let p = plan(
+            Every {
+                n: 1,
+                unit: PeriodUnit::Months,
+            },
+            d(2026, 11, 23),
+            CustomerFilter {
+                tiers: vec![Tier::Vip],
+                ..Default::default()
+            },
+        );
+        let off = CareSettings {
+            birthdays: false,
+            anniversaries: false,
+            ..settings()
+        };
+        let today = d(2026, 11, 23);
+        let plans = std::slice::from_ref(&p);
+        let made = due_tasks(&[vip.clone(), other.clone()], plans, &off, &[], today, 20);
+        assert_eq!(made.len(), 2);
+        // The customer has left: no visit planned, and the open one is withdrawn.
+        vip.lifecycle = Lifecycle::Lost;
+        let cs = [vip.clone(), other];
+        let ts = due_tasks(&cs, plans, &off, &[], today, 20);
+        assert_eq!(summary(&ts), vec![("customer:o".into(), "Planned return visit".into(), today)]);
+        let stale = stale_tasks(&cs, plans, &off, &made, today, 20);
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].customer_id, "customer:v");
+        // 包括流失客户（挽回）: visited as the greetings are, nothing withdrawn.
+        let win_back = CareSettings {
+            include_lost: true,
+            ..off
+        };
+        assert_eq!(due_tasks(&cs, plans, &win_back, &[], today, 20).len(), 2);
+        assert!(stale_tasks(&cs, plans, &win_back, &made, today, 20).is_empty());
+    }
+
+    #[test]
+    fn a_filter_says_whom_it_takes_in() {
+        let mut f = CustomerFilter::default();
+        assert_eq!(f.describe(true), "全部客户");
+        f.customer_ids = vec!["customer:1".into()];
+        assert_eq!(f.describe(true), "仅 1 位指定客户");
+        assert_eq!(f.describe(false), "only 1 listed customer(s)");
+        f.tiers = vec![Tier::Vip];
+        f.values = vec![Level::High];
+        assert_eq!(f.describe(true), "VIP客户、价值高，另加 1 位指定客户");
+        assert_eq!(f.describe(false), "VIP, High value, plus 1 listed customer(s)");
+        f.customer_ids.clear();
+        assert_eq!(f.describe(true), "VIP客户、价值高");
     }
 
     #[test]
