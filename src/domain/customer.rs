@@ -1260,7 +1260,7 @@ impl ImportParser {
         self.mapping
             .column(field)
             .and_then(|i| self.record.get(i))
-            .map(str::trim)
+            .map(excel_text)
             .unwrap_or("")
     }
 
@@ -1484,6 +1484,30 @@ impl Problems {
     fn add(&mut self, zh: String, en: String) {
         self.zh.push(zh);
         self.en.push(en);
+    }
+}
+
+/// A cell trimmed, and with the marks that make Excel keep a number as text taken off: a
+/// formula giving the text (`="0330000011"`) and, before a number, phone or date, the
+/// apostrophe Excel hides (`'0330000011`). A cell is never meant to hold them.
+pub fn excel_text(cell: &str) -> &str {
+    let t = cell.trim();
+    if let Some(inner) = t
+        .strip_prefix("=\"")
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|r| !r.contains('"'))
+    {
+        return inner.trim();
+    }
+    match t.strip_prefix(['\'', '\u{2018}', '\u{2019}']) {
+        Some(rest)
+            if rest
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit() || c == '+' || ('０'..='９').contains(&c)) =>
+        {
+            rest.trim()
+        }
+        _ => t,
     }
 }
 
@@ -1973,6 +1997,29 @@ mod tests {
         assert!(e.reason.zh.contains("与第2行重复"), "{e:?}");
         assert!(valid_account("A-0012") && !valid_account("甲0012"));
         assert_eq!(account_number(" ０１２３ "), "0123");
+    }
+
+    #[test]
+    fn an_import_reads_numbers_excel_kept_as_text() {
+        let text = "姓名,手机,客户号,开户日期\r\n\
+刘一,=\"13900000001\",=\"330000000011\",=\"2024-03-05\"\r\n\
+张三,'139 0000 0003,'330000000013,'2024-03-05\r\n\
+O'Neil,13900000004,'A-14,2024-03-05\r\n";
+        let p = parse_import_with(text.as_bytes(), None, &HashSet::new(), &HashMap::new()).unwrap();
+        let first = p.rows[0].as_ref().unwrap();
+        assert_eq!(first.account_no.as_deref(), Some("330000000011"));
+        assert_eq!(first.phone.as_deref(), Some("13900000001"));
+        assert_eq!(first.account_opened, Some(d(2024, 3, 5)));
+        let second = p.rows[1].as_ref().unwrap();
+        assert_eq!(second.account_no.as_deref(), Some("330000000013"));
+        assert_eq!(second.phone.as_deref(), Some("13900000003"));
+        assert_eq!(second.account_opened, Some(d(2024, 3, 5)));
+        // An apostrophe inside a name, or before letters, is not Excel's: kept (and refused
+        // in an account number, as any other mark).
+        let e = p.rows[2].as_ref().unwrap_err();
+        assert!(e.reason.zh.contains("客户号“'A-14”只能包含字母和数字"), "{e:?}");
+        assert_eq!(excel_text(" O'Neil "), "O'Neil");
+        assert_eq!(excel_text("=\"a\"b\""), "=\"a\"b\"");
     }
 
     #[test]
