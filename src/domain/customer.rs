@@ -1501,9 +1501,9 @@ pub fn excel_text(cell: &str) -> &str {
     }
     match t.strip_prefix(['\'', '\u{2018}', '\u{2019}']) {
         Some(rest)
-            if rest
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit() || c == '+' || ('０'..='９').contains(&c)) =>
+            if rest.trim_start().starts_with(|c: char| {
+                c.is_ascii_digit() || c == '+' || ('０'..='９').contains(&c)
+            }) =>
         {
             rest.trim()
         }
@@ -2017,7 +2017,10 @@ O'Neil,13900000004,'A-14,2024-03-05\r\n";
         // An apostrophe inside a name, or before letters, is not Excel's: kept (and refused
         // in an account number, as any other mark).
         let e = p.rows[2].as_ref().unwrap_err();
-        assert!(e.reason.zh.contains("客户号“'A-14”只能包含字母和数字"), "{e:?}");
+        assert!(
+            e.reason.zh.contains("客户号“'A-14”只能包含字母和数字"),
+            "{e:?}"
+        );
         assert_eq!(excel_text(" O'Neil "), "O'Neil");
         assert_eq!(excel_text("=\"a\"b\""), "=\"a\"b\"");
     }

@@ -596,3 +596,25 @@ test('员工代填 from a customer\'s page: the survey answered for them on the 
   await expect(tl.locator('li')).toHaveCount(5);
   await expect(tl.getByTestId('timeline-response').last()).toContainText('员工代填');
 });
+
+test('CSV import: account numbers, phones and dates Excel kept as text (="…", \'…) are read as what they are', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/customers/import');
+  const csv = [
+    '客户姓名,手机号码,资金账号,开户日期',
+    '刘一,="13900000001",="330000000011",2024/3/5',
+    "张三,'139 0000 0003,'330000000013,'2024-03-05",
+  ].join('\r\n') + '\r\n';
+  await page.getByTestId('import-file').setInputFiles(tmpFile('excel-text.csv', csv));
+  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行：有效 2 行，有误 0 行');
+  await page.getByTestId('import-go').click();
+  await open(page, '/customers');
+  await expect(page.getByTestId('customer-count')).toHaveText('共 2 位客户');
+  for (const [account, name] of [['330000000011', '刘一'], ['330000000013', '张三']]) {
+    await page.getByTestId('customer-search').fill(account);
+    await page.getByTestId('customer-search').press('Enter');
+    await expect(page.getByTestId('customer-row')).toHaveCount(1);
+    await expect(page.getByTestId('customer-row')).toContainText(name);
+  }
+  await expect(page.getByTestId('customer-row')).toContainText('139****0003');
+});
