@@ -698,6 +698,54 @@ impl SurveyResponse {
     pub fn score(&self, question_id: &str) -> Option<u8> {
         self.answers.get(question_id).and_then(Answer::score)
     }
+
+    /// The response's key scores in words, for a customer's timeline ("满意度 2/5 · 推荐度
+    /// 3/10"): its satisfaction of 5 (the survey's CSAT question; a survey without one, the
+    /// mean of its 1–5 items) and its answer to the 0–10 recommend question, each if answered.
+    /// `survey` is the survey as the response answered it ([`Survey::at_version`]).
+    pub fn key_scores(&self, survey: &Survey, zh: bool) -> String {
+        let satisfaction = match &survey.csat_question {
+            Some(id) => self.score(id).map(f64::from),
+            None => {
+                let items: Vec<f64> = survey
+                    .questions
+                    .iter()
+                    .filter(|q| q.kind.is_satisfaction_item())
+                    .filter_map(|q| self.score(&q.id))
+                    .map(f64::from)
+                    .collect();
+                (!items.is_empty()).then(|| items.iter().sum::<f64>() / items.len() as f64)
+            }
+        };
+        let recommend = survey
+            .questions
+            .iter()
+            .filter(|q| q.kind == QuestionKind::Nps)
+            .find_map(|q| self.score(&q.id));
+        let mut parts = Vec::new();
+        if let Some(v) = satisfaction {
+            let v = if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            };
+            parts.push(format!(
+                "{} {v}/5",
+                if zh { "满意度" } else { "Satisfaction" }
+            ));
+        }
+        if let Some(v) = recommend {
+            parts.push(format!(
+                "{} {v}/10",
+                if zh {
+                    "推荐度"
+                } else {
+                    "Likely to recommend"
+                }
+            ));
+        }
+        parts.join(" · ")
+    }
 }
 
 /// Why a response does not fit its survey.
@@ -1454,6 +1502,39 @@ fn merge_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_response_says_its_key_scores() {
+        let s = default_survey("survey:1");
+        let r = response(
+            &s,
+            &[("overall", Answer::Score(2)), ("nps", Answer::Score(3))],
+        );
+        assert_eq!(r.key_scores(&s, true), "满意度 2/5 · 推荐度 3/10");
+        assert_eq!(
+            r.key_scores(&s, false),
+            "Satisfaction 2/5 · Likely to recommend 3/10"
+        );
+        // Without a CSAT question: the mean of the 1–5 items answered.
+        let likert: Vec<&Question> = s
+            .questions
+            .iter()
+            .filter(|q| q.kind.is_satisfaction_item() && q.id != "overall")
+            .take(2)
+            .collect();
+        let mut plain = s.clone();
+        plain.csat_question = None;
+        let r = response(
+            &plain,
+            &[
+                (likert[0].id.as_str(), Answer::Score(4)),
+                (likert[1].id.as_str(), Answer::Score(5)),
+            ],
+        );
+        assert_eq!(r.key_scores(&plain, true), "满意度 4.5/5");
+        // Nothing scored: nothing said.
+        assert_eq!(response(&s, &[]).key_scores(&s, true), "");
+    }
 
     fn dt(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()

@@ -294,6 +294,15 @@ test('the timeline shows the customer’s complaint, demand and survey responses
     '/surveys/survey:01E2E0000000000000000001/results?response=response%3A01E2E0000000000000000001');
   await expect(tl.locator('li').nth(3).locator('a')).toHaveAttribute('href',
     '/surveys/survey:01E2E0000000000000000001/results?response=response%3A01E2E0000000000000000002');
+  // A response names its survey and says its score: a 2 of 5 does not read as a 5 of 5.
+  await expect(tl.locator('li').nth(1).locator('a')).toContainText('交易服务满意度 · 大堂平板');
+  await expect(tl.locator('li').nth(1).locator('.small').last()).toHaveText('满意度 2/5');
+  await expect(tl.locator('li').nth(3).locator('.small').last()).toHaveText('满意度 5/5');
+  await page.getByTestId('lang-switch').click();
+  await expect(tl.locator('li').nth(1).locator('a')).toContainText('Trading service · Kiosk');
+  await expect(tl.locator('li').nth(1).locator('.small').last()).toHaveText('Satisfaction 2/5');
+  await page.getByTestId('lang-switch').click();
+  await expect(tl.locator('li').nth(1).locator('a')).toContainText('交易服务满意度');
 
   // The demand opens its own detail on the matrix page.
   await tl.locator('li').nth(2).locator('a').click();

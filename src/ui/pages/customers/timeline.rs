@@ -9,11 +9,13 @@ use leptos::task::spawn_local_scoped as spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde_json::Value as Json;
+use std::collections::HashMap;
 
 use crate::domain::care::{CareKind, CareStatus, CareTask};
 use crate::domain::complaint::{Category, Status};
 use crate::domain::customer::{AccessLog, ContactField, Customer};
 use crate::domain::demand::{DemandStatus, DemandType};
+use crate::domain::survey::{Survey, SurveyResponse};
 use crate::store::{typed, Doc, IndexKey, KeyPart, KeyRange};
 use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::t2;
@@ -62,7 +64,7 @@ fn short(s: &str, n: usize) -> String {
 
 /// A timeline entry from a document of the `by_customer` index (read field by field, so a
 /// record written by a newer shape of another module still shows).
-fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
+fn entry(doc: &Doc, zh: bool, surveys: &HashMap<String, Survey>) -> Option<Entry> {
     let b = &doc.body;
     let l = |z: &'static str, e: &'static str| if zh { z } else { e };
     match doc.doc_type()? {
@@ -98,20 +100,38 @@ fn entry(doc: &Doc, zh: bool) -> Option<Entry> {
                 href: demand_href(&doc.id),
             })
         }
-        "response" => Some(Entry {
-            date: field(b, "submitted_at").replace('T', " "),
-            kind: "response",
-            badge: l("满意度调查", "Survey response"),
-            title: parse::<crate::domain::survey::Channel>(b, "channel")
-                .map(|c| c.label(zh).to_string())
-                .unwrap_or_default(),
-            detail: if b.get("complete").and_then(Json::as_bool) == Some(false) {
-                l("未答完", "Partial").to_string()
-            } else {
-                String::new()
-            },
-            href: response_href(field(b, "survey_id"), &doc.id),
-        }),
+        "response" => {
+            // The survey's title and the key scores, as it was when answered: a 2 of 5
+            // does not read as a 5 of 5.
+            let answered = typed::from_doc::<SurveyResponse>(doc.clone()).ok();
+            let survey = surveys.get(field(b, "survey_id")).and_then(|s| {
+                s.at_version(answered.as_ref().map_or(s.version, |r| r.survey_version))
+            });
+            let channel = parse::<crate::domain::survey::Channel>(b, "channel")
+                .map(|c| c.label(zh).to_string());
+            let title = [
+                survey.as_ref().map(|s| s.title.get(zh).to_string()),
+                channel,
+            ];
+            let scores = survey
+                .as_ref()
+                .zip(answered.as_ref())
+                .map(|(s, r)| r.key_scores(s, zh))
+                .filter(|s| !s.is_empty());
+            let partial = (b.get("complete").and_then(Json::as_bool) == Some(false))
+                .then(|| l("未答完", "Partial").to_string());
+            let join = |parts: Vec<Option<String>>| {
+                parts.into_iter().flatten().collect::<Vec<_>>().join(" · ")
+            };
+            Some(Entry {
+                date: field(b, "submitted_at").replace('T', " "),
+                kind: "response",
+                badge: l("满意度调查", "Survey response"),
+                title: join(title.into()),
+                detail: join(vec![scores, partial]),
+                href: response_href(field(b, "survey_id"), &doc.id),
+            })
+        }
         "care_task" => {
             let t: CareTask = typed::from_doc(doc.clone()).ok()?;
             let visit = matches!(t.kind, CareKind::ReturnVisit { .. });
@@ -185,9 +205,20 @@ pub fn TimelinePage() -> impl IntoView {
         state.changes.track();
         let id = id.get();
         async move {
-            all_docs_in("by_customer", customer_key(&id), false)
+            let docs = all_docs_in("by_customer", customer_key(&id), false)
                 .await
-                .map_err(|e| e.message(state.zh()))
+                .map_err(|e| e.message(state.zh()))?;
+            // The surveys the responses answered, for their titles and scores.
+            let mut surveys = HashMap::new();
+            for d in docs.iter().filter(|d| d.doc_type() == Some("response")) {
+                let sid = field(&d.body, "survey_id");
+                if !surveys.contains_key(sid) {
+                    if let Ok(s) = typed::load::<Survey, _>(&store(), sid).await {
+                        surveys.insert(sid.to_string(), s);
+                    }
+                }
+            }
+            Ok::<_, String>((docs, surveys))
         }
     });
     // The surveys collecting answers, for 员工代填 on this customer's behalf.
@@ -355,8 +386,8 @@ pub fn TimelinePage() -> impl IntoView {
                 {move || match docs.get() {
                     None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
                     Some(Err(msg)) => view! { <p class="err" role="alert">{msg}</p> }.into_any(),
-                    Some(Ok(docs)) => {
-                        let entries: Vec<Entry> = docs.iter().filter_map(|d| entry(d, zh())).collect();
+                    Some(Ok((docs, surveys))) => {
+                        let entries: Vec<Entry> = docs.iter().filter_map(|d| entry(d, zh(), &surveys)).collect();
                         if entries.is_empty() {
                             view! { <p class="muted" data-testid="timeline-empty">{t2("暂无记录", "Nothing yet")}</p> }.into_any()
                         } else {
