@@ -1104,7 +1104,10 @@ mod tests {
         vip.lifecycle = Lifecycle::Lost;
         let cs = [vip.clone(), other];
         let ts = due_tasks(&cs, plans, &off, &[], today, 20);
-        assert_eq!(summary(&ts), vec![("customer:o".into(), "Planned return visit".into(), today)]);
+        assert_eq!(
+            summary(&ts),
+            vec![("customer:o".into(), "Planned return visit".into(), today)]
+        );
         let stale = stale_tasks(&cs, plans, &off, &made, today, 20);
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].customer_id, "customer:v");
@@ -1127,7 +1130,10 @@ mod tests {
         f.tiers = vec![Tier::Vip];
         f.values = vec![Level::High];
         assert_eq!(f.describe(true), "VIP客户、价值高，另加 1 位指定客户");
-        assert_eq!(f.describe(false), "VIP, High value, plus 1 listed customer(s)");
+        assert_eq!(
+            f.describe(false),
+            "VIP, High value, plus 1 listed customer(s)"
+        );
         f.customer_ids.clear();
         assert_eq!(f.describe(true), "VIP客户、价值高");
     }

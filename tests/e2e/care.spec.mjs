@@ -260,3 +260,117 @@ test('a holiday typed under 其他节日 but not added is saved with the setting
   await expect(section.locator('li', { hasText: '重阳节' })).toHaveCount(1);
   await expect(section).not.toContainText('腊八节');
 });
+
+test('a visit plan leaves lost customers out unless 包括流失客户（挽回） is on; a customer marked lost has their planned visits withdrawn', async ({ page }) => {
+  // 钱流失 is a VIP who has already left.
+  const lost = { _id: 'customer:01E2E0000000000000000003', type: 'customer', kind: 'Individual', name: '钱流失', tier: 'Vip',
+    value: 'High', lifecycle: 'Lost', account_no: '330000000003', branch: 'BR01', phone: '13700003333' };
+  await seedBackup(page, quiet([lost]));
+  await setUpStaff(page);
+  await open(page, '/care');
+  const tasks = page.getByTestId('care-task');
+  await page.locator('#plan-name').fill('贵宾回访');
+  await page.getByTestId('plan-tier-0').check();
+  await page.locator('#plan-every').fill('2');
+  await page.getByTestId('plan-save').click();
+  await expect(page.getByTestId('plans')).toContainText('贵宾回访');
+  const visits = tasks.filter({ hasText: '计划回访' });
+  await expect(visits).toHaveCount(1);
+  await expect(visits).toContainText('周杰');
+  await expect(page.getByTestId('care-tasks')).not.toContainText('钱流失');
+
+  // 周杰 leaves: the visit planned for them is withdrawn with their greetings.
+  await open(page, `/customers/${CUSTOMER_ID}`);
+  await page.getByTestId('customer-edit').click();
+  await page.locator('#cust-lifecycle').selectOption({ label: '流失客户' });
+  await page.getByTestId('customer-save').click();
+  await expect(page.getByTestId('customer-form')).toHaveCount(0);
+  await open(page, '/care');
+  await expect(page.locator('.notice')).toContainText('3 项因客户资料或设置变更不再适用，已撤销');
+  await expect(visits).toHaveCount(0);
+
+  // Win-back switched on: both lost VIPs are visited under the plan.
+  await page.getByLabel('包括流失客户（挽回）').check();
+  await page.getByTestId('care-settings-save').click();
+  await expect(page.locator('.notice')).toContainText('已保存关怀设置');
+  await page.getByTestId('care-generate').click();
+  await expect(visits).toHaveCount(2);
+  await expect(visits.filter({ hasText: '钱流失' })).toHaveCount(1);
+});
+
+test('a saved visit plan leaves a blank form; listed accounts are added to the ticked tiers, and alone are the only ones visited', async ({ page }) => {
+  await seedBackup(page, quiet());
+  await setUpStaff(page);
+  await open(page, '/care');
+  const who = page.getByTestId('plan-who');
+  await expect(who).toHaveText('本计划回访：全部客户');
+  await expect(page.getByTestId('plan-form')).toContainText('所列客户在上面勾选的等级、价值之外另行加入');
+  // VIPs (周杰) and 吴新 by account, every 3 weeks, by 李强.
+  await page.locator('#plan-name').fill('贵宾加指定');
+  await page.getByTestId('plan-tier-0').check();
+  await page.locator('#plan-accounts').fill('330000000002');
+  await expect(who).toHaveText('本计划回访：VIP客户，另加 1 位指定客户');
+  await page.locator('#plan-every').fill('3');
+  await page.locator('#plan-unit').selectOption('1');
+  await page.locator('#plan-staff').selectOption({ label: '李强' });
+  await page.getByTestId('plan-save').click();
+  await expect(page.getByTestId('plans')).toContainText('贵宾加指定 · VIP客户，另加 1 位指定客户 · 每3周');
+  const visits = page.getByTestId('care-task').filter({ hasText: '计划回访' });
+  // Today and in three weeks, for each of the two.
+  await expect(visits.filter({ hasText: '周杰' })).toHaveCount(2);
+  await expect(visits.filter({ hasText: '吴新' })).toHaveCount(2);
+
+  // The whole form is blank again: no tier carried into the next plan.
+  await expect(page.locator('#plan-name')).toHaveValue('');
+  await expect(page.getByTestId('plan-tier-0')).not.toBeChecked();
+  await expect(page.locator('#plan-accounts')).toHaveValue('');
+  await expect(page.locator('#plan-every')).toHaveValue('1');
+  await expect(page.locator('#plan-unit')).toHaveValue('2');
+  await expect(page.locator('#plan-staff')).toHaveValue('');
+  await expect(who).toHaveText('本计划回访：全部客户');
+
+  // Accounts alone: those customers only.
+  await page.locator('#plan-name').fill('指定客户回访');
+  await page.locator('#plan-accounts').fill('330000000002');
+  await expect(who).toHaveText('本计划回访：仅 1 位指定客户');
+  await page.getByTestId('plan-save').click();
+  await expect(page.getByTestId('plans')).toContainText('指定客户回访 · 仅 1 位指定客户');
+  await expect.poll(() => visits.filter({ hasText: '吴新' }).count()).toBeGreaterThanOrEqual(3);
+  await expect(visits.filter({ hasText: '周杰' })).toHaveCount(2);
+});
+
+test('a care task\'s note being typed and the visit-plan form survive a reload, and go once saved', async ({ page }) => {
+  await seedBackup(page, quiet());
+  await setUpStaff(page);
+  await open(page, '/care');
+  await page.locator('#plan-name').fill('季度回访');
+  await page.getByTestId('plan-tier-1').check();
+  await page.locator('#plan-every').fill('3');
+  await page.locator('#plan-unit').selectOption('1');
+  await page.locator('#plan-staff').selectOption({ label: '李强' });
+  const birthday = page.getByTestId('care-task').filter({ hasText: '生日祝福' });
+  await birthday.getByTestId('care-complete').click();
+  await birthday.getByTestId('care-note').fill('已电话祝福，客户想了解国债逆回购');
+  await birthday.getByTestId('care-channel').selectOption({ label: '面访' });
+
+  await page.reload();
+  await expect(birthday.getByTestId('care-note')).toHaveValue('已电话祝福，客户想了解国债逆回购');
+  await expect(birthday.locator('[data-testid=care-channel] option:checked')).toHaveText('面访');
+  await expect(page.locator('#plan-name')).toHaveValue('季度回访');
+  await expect(page.getByTestId('plan-tier-1')).toBeChecked();
+  await expect(page.locator('#plan-every')).toHaveValue('3');
+  await expect(page.locator('#plan-unit')).toHaveValue('1');
+  await expect(page.locator('#plan-staff option:checked')).toHaveText('李强');
+
+  // Closed and saved: nothing is kept, a reload shows a blank form.
+  await birthday.getByTestId('care-confirm').click();
+  await expect(page.getByTestId('care-done')).toContainText('已电话祝福，客户想了解国债逆回购');
+  await page.getByTestId('plan-save').click();
+  await expect(page.getByTestId('plans')).toContainText('季度回访');
+  await expect(page.locator('#plan-name')).toHaveValue('');
+  await page.reload();
+  await expect(page.getByTestId('plans')).toContainText('季度回访');
+  await expect(page.locator('#plan-name')).toHaveValue('');
+  await expect(page.locator('#plan-every')).toHaveValue('1');
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.care.')))).toEqual([]);
+});

@@ -25,8 +25,11 @@ use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query};
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
-use crate::ui::platform::{new_id, now};
+use crate::ui::platform::{
+    closed_tab_draft, local_keys, local_read, local_remove, local_write, new_id, now, tab_id,
+};
 use crate::ui::state::{app, store};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use super::{all_docs_in, customers_by_id, signed_in, staff_by_id};
@@ -420,6 +423,15 @@ fn status_text(s: &CareStatus, zh: bool) -> String {
     }
 }
 
+/// A task's complete / skip form as typed (0 none open, 1 complete, 2 skip).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct CloseDraft {
+    mode: u8,
+    note: String,
+    channel: usize,
+    reason: String,
+}
+
 #[component]
 fn TaskItem(
     row: TaskRow,
@@ -436,6 +448,55 @@ fn TaskItem(
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let task = StoredValue::new(row.task.clone());
+
+    // The note or reason being typed is kept per tab as it is typed (a reload loses nothing),
+    // a closed tab's taken up, and dropped once the task is closed.
+    let snapshot = move || CloseDraft {
+        mode: mode.get(),
+        note: note.get(),
+        channel: channel.get(),
+        reason: reason.get(),
+    };
+    let show = move |d: CloseDraft| {
+        mode.set(d.mode);
+        note.set(d.note);
+        channel.set(d.channel);
+        reason.set(d.reason);
+    };
+    let prefix = format!("kefu.care.close-draft.{}.", row.task.id);
+    let key = StoredValue::new(format!("{prefix}{}", tab_id()));
+    match local_read::<CloseDraft>(&key.get_value()) {
+        Some(d) => show(d),
+        // Only when some tab kept one for this task (a list holds up to a hundred).
+        None if local_keys(&prefix).iter().any(|k| *k != key.get_value()) => {
+            let own = key.get_value();
+            spawn_local(async move {
+                let found = closed_tab_draft(
+                    &prefix,
+                    &own,
+                    None,
+                    |d: &CloseDraft| *d != CloseDraft::default(),
+                    |k, _| k.to_string(),
+                )
+                .await;
+                if let (Some((orphan, d)), true) =
+                    (found, untrack(snapshot) == CloseDraft::default())
+                {
+                    local_remove(&orphan);
+                    show(d);
+                }
+            });
+        }
+        None => {}
+    }
+    Effect::new(move |_| {
+        let d = snapshot();
+        if d == CloseDraft::default() {
+            local_remove(&key.get_value());
+        } else {
+            local_write(&key.get_value(), &d);
+        }
+    });
     let today = state.today.get_untracked();
     let overdue = row.task.is_overdue(today);
     let kind = row.task.kind.clone();
@@ -455,7 +516,10 @@ fn TaskItem(
         }
         spawn_local(async move {
             match typed::save(&store(), &t).await {
-                Ok(_) => state.tell("任务已关闭", "Task closed"),
+                Ok(_) => {
+                    local_remove(&key.get_value());
+                    state.tell("任务已关闭", "Task closed")
+                }
                 Err(e) => error.set(Some(e.message(state.zh()))),
             }
         });
@@ -483,9 +547,10 @@ fn TaskItem(
                         <textarea rows="2" bind:value=note data-testid="care-note"></textarea>
                     </label>
                     <label class="field">{t2("联系方式", "Channel")}
-                        <select data-testid="care-channel" on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        <select data-testid="care-channel" prop:value=move || channel.get().to_string()
+                            on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or(0))>
                             {ContactChannel::ALL.into_iter().enumerate().map(|(i, c)| view! {
-                                <option value=i.to_string()>{move || c.label(zh())}</option>
+                                <option value=i.to_string() selected=channel.get_untracked() == i>{move || c.label(zh())}</option>
                             }).collect_view()}
                         </select>
                     </label>
@@ -504,6 +569,48 @@ fn TaskItem(
             {move || error.get().map(|e| view! { <p class="err" role="alert">{e}</p> })}
         </li>
     }
+}
+
+/// Where the visit-plan form's drafts are kept, one per tab (`<prefix><tab id>`).
+const PLAN_DRAFT: &str = "kefu.care.plan-draft.";
+
+/// The visit-plan form as typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct PlanDraft {
+    name: String,
+    tiers: Vec<Tier>,
+    values: Vec<Level>,
+    accounts: String,
+    every_n: String,
+    unit: usize,
+    start: String,
+    end: String,
+    staff_id: String,
+}
+
+impl PlanDraft {
+    /// The blank form: monthly from today, each customer's own staff.
+    fn fresh() -> PlanDraft {
+        PlanDraft {
+            name: String::new(),
+            tiers: Vec::new(),
+            values: Vec::new(),
+            accounts: String::new(),
+            every_n: "1".into(),
+            unit: 2,
+            start: now().date().to_string(),
+            end: String::new(),
+            staff_id: String::new(),
+        }
+    }
+}
+
+/// The account numbers typed in the plan form, as the index keeps them.
+fn split_accounts(s: &str) -> Vec<String> {
+    s.split([',', '\u{ff0c}', ' ', '\n'])
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// Return-visit plans: the list and a form for a new one.
@@ -530,17 +637,83 @@ fn PlanSection() -> impl IntoView {
         sort_by(&mut v, |a, b| a.name.cmp(&b.name));
         v
     });
-    let name = RwSignal::new(String::new());
-    let tiers = RwSignal::new(Vec::<Tier>::new());
-    let values = RwSignal::new(Vec::<Level>::new());
-    let accounts = RwSignal::new(String::new());
-    let every_n = RwSignal::new("1".to_string());
-    let unit = RwSignal::new(2usize);
-    let start = RwSignal::new(now().date().to_string());
-    let end = RwSignal::new(String::new());
-    let staff_id = RwSignal::new(String::new());
+    let fresh = PlanDraft::fresh();
+    let name = RwSignal::new(fresh.name);
+    let tiers = RwSignal::new(fresh.tiers);
+    let values = RwSignal::new(fresh.values);
+    let accounts = RwSignal::new(fresh.accounts);
+    let every_n = RwSignal::new(fresh.every_n);
+    let unit = RwSignal::new(fresh.unit);
+    let start = RwSignal::new(fresh.start);
+    let end = RwSignal::new(fresh.end);
+    let staff_id = RwSignal::new(fresh.staff_id);
     let problems = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
+
+    // The form as typed is kept per tab (a reload loses nothing), a closed tab's taken up by
+    // an untouched form, and the whole form starts afresh once the plan is saved.
+    let snapshot = move || PlanDraft {
+        name: name.get(),
+        tiers: tiers.get(),
+        values: values.get(),
+        accounts: accounts.get(),
+        every_n: every_n.get(),
+        unit: unit.get(),
+        start: start.get(),
+        end: end.get(),
+        staff_id: staff_id.get(),
+    };
+    let show = move |d: PlanDraft| {
+        name.set(d.name);
+        tiers.set(d.tiers);
+        values.set(d.values);
+        accounts.set(d.accounts);
+        every_n.set(d.every_n);
+        unit.set(d.unit);
+        start.set(d.start);
+        end.set(d.end);
+        staff_id.set(d.staff_id);
+    };
+    let key = StoredValue::new(format!("{PLAN_DRAFT}{}", tab_id()));
+    match local_read::<PlanDraft>(&key.get_value()) {
+        Some(d) => show(d),
+        None => {
+            let own = key.get_value();
+            spawn_local(async move {
+                let found = closed_tab_draft(
+                    PLAN_DRAFT,
+                    &own,
+                    None,
+                    |d: &PlanDraft| *d != PlanDraft::fresh(),
+                    |k, _| k.to_string(),
+                )
+                .await;
+                if let (Some((orphan, d)), true) = (found, untrack(snapshot) == PlanDraft::fresh())
+                {
+                    local_remove(&orphan);
+                    show(d);
+                }
+            });
+        }
+    }
+    Effect::new(move |_| {
+        let d = snapshot();
+        if d == PlanDraft::fresh() {
+            local_remove(&key.get_value());
+        } else {
+            local_write(&key.get_value(), &d);
+        }
+    });
+    // Whom the plan takes in, as the form stands.
+    let who_form = move || {
+        let listed = split_accounts(&accounts.get());
+        CustomerFilter {
+            tiers: tiers.get(),
+            values: values.get(),
+            customer_ids: listed,
+        }
+        .describe(zh())
+    };
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -569,12 +742,7 @@ fn PlanSection() -> impl IntoView {
             active: true,
         };
         let mut p = plan.problems(z);
-        let listed: Vec<String> = accounts
-            .get_untracked()
-            .split([',', '\u{ff0c}', ' ', '\n'])
-            .map(|a| a.trim().to_lowercase())
-            .filter(|a| !a.is_empty())
-            .collect();
+        let listed = split_accounts(&accounts.get_untracked());
         problems.set(p.clone());
         if !p.is_empty() {
             return;
@@ -607,8 +775,9 @@ fn PlanSection() -> impl IntoView {
             match typed::save(&s, &plan).await {
                 Ok(_) => {
                     state.tell("已保存回访计划", "Visit plan saved");
-                    name.set(String::new());
-                    accounts.set(String::new());
+                    // The next plan starts from a blank form, not from this one's tiers.
+                    local_remove(&key.get_value());
+                    show(PlanDraft::fresh());
                     // The new plan's first visits become due tasks now.
                     if let Err(m) = generate(30).await {
                         state.warn(m);
@@ -632,20 +801,13 @@ fn PlanSection() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{t2("回访计划", "Return-visit plans")}</h2>
+            <p class="hint">{t2("流失客户不在回访计划之内，除非在关怀设置中勾选“包括流失客户（挽回）”。", "Lost customers are not visited under a plan unless “Include lost customers (win-back)” is ticked in the care settings.")}</p>
             <ul class="plans" data-testid="plans">
                 {move || plans.get().unwrap_or_default().into_iter().map(|p| {
                     let p2 = p.clone();
                     let filter = p.filter.clone();
                     let every = p.every;
-                    let who = move || {
-                        let z = zh();
-                        let mut parts: Vec<String> = filter.tiers.iter().map(|t| t.label(z).to_string()).collect();
-                        parts.extend(filter.values.iter().map(|v| format!("{}{}", if z { "价值" } else { "value " }, v.label(z))));
-                        if !filter.customer_ids.is_empty() {
-                            parts.push(if z { format!("{} 位指定客户", filter.customer_ids.len()) } else { format!("{} listed customer(s)", filter.customer_ids.len()) });
-                        }
-                        if parts.is_empty() { lang.get().t("全部客户", "all customers").to_string() } else { parts.join(", ") }
-                    };
+                    let who = move || filter.describe(zh());
                     view! {
                         <li data-testid="plan">
                             <strong>{p.name.get(true).to_string()}</strong>" · "{who}" · "
@@ -684,15 +846,19 @@ fn PlanSection() -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                     <Field id="plan-accounts" label=t2("指定客户号（可选，逗号分隔）", "Listed account numbers (optional, comma separated)")>
-                        <input id="plan-accounts" bind:value=accounts/>
+                        <input id="plan-accounts" bind:value=accounts aria-describedby="plan-accounts-hint"/>
+                        <div class="hint" id="plan-accounts-hint">{t2(
+                            "所列客户在上面勾选的等级、价值之外另行加入，不论其等级和价值；只填客户号而不勾选等级、价值，则仅回访所列客户。",
+                            "The customers listed are added to those of the tiers and values ticked above, whatever their tier and value; with accounts listed and no tier or value ticked, only they are visited.")}</div>
                     </Field>
                     <Field id="plan-every" label=t2("每隔", "Every")>
                         <div class="row">
                             <input id="plan-every" inputmode="numeric" bind:value=every_n style="width:5em"/>
-                            <select id="plan-unit" aria-label=t2("单位", "Unit") on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(2))>
-                                <option value="0">{t2("天", "days")}</option>
-                                <option value="1">{t2("周", "weeks")}</option>
-                                <option value="2" selected=true>{t2("个月", "months")}</option>
+                            <select id="plan-unit" aria-label=t2("单位", "Unit") prop:value=move || unit.get().to_string()
+                                on:change=move |ev| unit.set(event_target_value(&ev).parse().unwrap_or(2))>
+                                <option value="0" selected=unit.get_untracked() == 0>{t2("天", "days")}</option>
+                                <option value="1" selected=unit.get_untracked() == 1>{t2("周", "weeks")}</option>
+                                <option value="2" selected=unit.get_untracked() == 2>{t2("个月", "months")}</option>
                             </select>
                         </div>
                     </Field>
@@ -703,14 +869,16 @@ fn PlanSection() -> impl IntoView {
                         <input id="plan-end" type="date" bind:value=end/>
                     </Field>
                     <Field id="plan-staff" label=t2("回访人员（不选则由各客户的服务人员）", "Visited by (none: each customer's own staff)")>
-                        <select id="plan-staff" on:change=move |ev| staff_id.set(event_target_value(&ev))>
+                        <select id="plan-staff" prop:value=move || staff_id.get() on:change=move |ev| staff_id.set(event_target_value(&ev))>
                             <option value="">{t2("（客户的服务人员）", "(customer's staff)")}</option>
-                            {move || staff.get().unwrap_or_default().into_iter().map(|s| view! {
-                                <option value=s.id.clone()>{s.name.clone()}</option>
+                            {move || staff.get().unwrap_or_default().into_iter().map(|s| {
+                                let selected = staff_id.get_untracked() == s.id;
+                                view! { <option value=s.id.clone() selected=selected>{s.name.clone()}</option> }
                             }).collect_view()}
                         </select>
                     </Field>
                 </div>
+                <p data-testid="plan-who">{t2("本计划回访：", "This plan visits: ")}{who_form}</p>
                 <ul class="err" role="alert">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || busy.get() data-testid="plan-save">{t2("保存计划", "Save plan")}</button>
