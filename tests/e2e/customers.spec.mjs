@@ -617,6 +617,7 @@ test('CSV import: account numbers, phones and dates Excel kept as text (="…", 
   await page.getByTestId('import-file').setInputFiles(tmpFile('excel-text.csv', csv));
   await expect(page.getByTestId('import-summary')).toHaveText('共 2 行：有效 2 行，有误 0 行');
   await page.getByTestId('import-go').click();
+  await expect(page.locator('.notice')).toContainText('已导入 2 位客户');
   await open(page, '/customers');
   await expect(page.getByTestId('customer-count')).toHaveText('共 2 位客户');
   for (const [account, name] of [['330000000011', '刘一'], ['330000000013', '张三']]) {
