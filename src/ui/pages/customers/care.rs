@@ -212,6 +212,18 @@ pub fn CarePage() -> impl IntoView {
     });
     // After 显示更多 the keyboard goes to the first task it brought (the button may be gone).
     let focus_task = StoredValue::new(None::<usize>);
+    // A note kept for a task no longer open (closed in another tab, or withdrawn) is dropped
+    // once the whole open list is known.
+    Effect::new(move |_| {
+        if let (Some(Ok((rows, false))), false) = (open_tasks.get(), due_today.get()) {
+            for k in local_keys(CLOSE_DRAFT) {
+                let task = k[CLOSE_DRAFT.len()..].rsplit_once('.').map(|(t, _)| t);
+                if !task.is_some_and(|t| rows.iter().any(|r| r.task.id == t)) {
+                    local_remove(&k);
+                }
+            }
+        }
+    });
     Effect::new(move |_| {
         if !matches!(open_tasks.get(), Some(Ok(_))) {
             return;
@@ -423,6 +435,9 @@ fn status_text(s: &CareStatus, zh: bool) -> String {
     }
 }
 
+/// Where a task's complete / skip form is kept: `<prefix><task id>.<tab id>`.
+const CLOSE_DRAFT: &str = "kefu.care.close-draft.";
+
 /// A task's complete / skip form as typed (0 none open, 1 complete, 2 skip).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct CloseDraft {
@@ -463,7 +478,7 @@ fn TaskItem(
         channel.set(d.channel);
         reason.set(d.reason);
     };
-    let prefix = format!("kefu.care.close-draft.{}.", row.task.id);
+    let prefix = format!("{CLOSE_DRAFT}{}.", row.task.id);
     let key = StoredValue::new(format!("{prefix}{}", tab_id()));
     match local_read::<CloseDraft>(&key.get_value()) {
         Some(d) => show(d),
@@ -801,7 +816,7 @@ fn PlanSection() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{t2("回访计划", "Return-visit plans")}</h2>
-            <p class="hint">{t2("流失客户不在回访计划之内，除非在关怀设置中勾选“包括流失客户（挽回）”。", "Lost customers are not visited under a plan unless “Include lost customers (win-back)” is ticked in the care settings.")}</p>
+            <p class="small muted">{t2("流失客户不在回访计划之内，除非在关怀设置中勾选“包括流失客户（挽回）”。", "Lost customers are not visited under a plan unless “Include lost customers (win-back)” is ticked in the care settings.")}</p>
             <ul class="plans" data-testid="plans">
                 {move || plans.get().unwrap_or_default().into_iter().map(|p| {
                     let p2 = p.clone();
