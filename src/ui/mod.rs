@@ -398,15 +398,6 @@ fn relist_in_part() -> Result<Work, SplitLoaderError> {
     }))
 }
 
-#[wasm_split(survey_results, fallible)]
-fn followups_in_part() -> Result<Work, SplitLoaderError> {
-    Ok(Box::pin(async {
-        pages::surveys::records::followups_of_arrivals(&state::store())
-            .await
-            .map_err(|e| e.message(state::app().zh()))
-    }))
-}
-
 thread_local! {
     /// Relisting under way, and whether another sync ended meanwhile.
     static RELISTING: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
@@ -427,12 +418,10 @@ fn relist_after_sync() {
             if let Err(e) = relist_arrivals().await {
                 state::app().warn(e);
             }
-            // Low scores given on kiosks and phones: their follow-ups, at once (in the results'
-            // part; one that cannot be fetched now, offline, is looked for after the next sync).
-            if let Ok(work) = followups_in_part().await {
-                if let Err(e) = work.await {
-                    state::app().warn(e);
-                }
+            // Low scores given on kiosks and phones: their follow-ups, at once.
+            let st = state::store();
+            if let Err(e) = pages::surveys::records::followups_of_arrivals(&st).await {
+                state::app().warn(e.message(state::app().zh()));
             }
             if !RELISTING.get().1 {
                 break;
