@@ -705,8 +705,12 @@ test('a demand turned into a complaint shows its case number as a link and is no
     value: 'High', phone: '13812345678' }, '营业部多次未回电，要求投诉');
   const table = page.getByTestId('demand-table');
   const detail = page.getByTestId('demand-detail');
+  // Once turned into a complaint the demand is done, out of the list of active demands: it is
+  // then opened by its address.
+  let demandId = null;
   const openDetail = async () => {
-    await table.getByRole('button', { name: '营业部多次未回电，要求投诉' }).click();
+    if (demandId) await open(page, `/demands?mode=list&id=${encodeURIComponent(demandId)}`);
+    else await table.getByRole('button', { name: '营业部多次未回电，要求投诉' }).click();
     await expect(detail).toBeVisible();
   };
 
@@ -716,6 +720,7 @@ test('a demand turned into a complaint shows its case number as a link and is no
   await expect(page).toHaveURL(/\/complaints\/new\?from_demand=/);
   await expect(page.locator('#c-phone')).toHaveValue('13812345678');
   const demandUrl = page.url();
+  demandId = new URL(demandUrl).searchParams.get('from_demand');
   await page.getByTestId('save-complaint').click();
   await expect(page).toHaveURL(/\/complaints\/complaint:/);
   const complaintId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
@@ -732,6 +737,7 @@ test('a demand turned into a complaint shows its case number as a link and is no
   await expect(detail).not.toContainText('complaint:');
   await expect(detail.getByTestId('to-complaint')).toHaveCount(0);
   await expect(detail.getByTestId('converted')).toContainText('该需求已转为投诉');
+  await expect(detail.getByTestId('detail-status')).toContainText('已完成');
   // An old link to the conversion (another tab, the browser's history) is refused in words.
   await open(page, new URL(demandUrl).pathname + new URL(demandUrl).search);
   await expect(page.getByTestId('save-error')).toContainText('该需求已转为投诉，不再重复转为投诉');
