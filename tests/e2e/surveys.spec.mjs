@@ -352,6 +352,39 @@ test('a follow-up rule made stricter applies to the responses given after it, no
   await expect(page.getByTestId('followup')).toHaveCount(1);
 });
 
+test('a complaint-draft follow-up is registered as a complaint filled from the response, and is then done, naming the case', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  const key = await newDefaultSurvey(page);
+  await page.locator('#fu-kind').selectOption('complaint');
+  await page.getByTestId('save-rule').click();
+  await expect(page.locator('.notice')).toContainText('低分跟进规则已保存');
+  await open(page, `/s/${key}`);
+  await answerDefault(page, { score: 1, nps: 0, submit: false });
+  await page.getByTestId('a-comment').fill('排队一小时无人理睬');
+  await page.getByTestId('sf-submit').click();
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('followup-kind')).toHaveText('投诉草稿');
+  // Before, the draft was a badge only: staff typed the case again by hand.
+  await page.getByTestId('followup-to-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/new\?from_followup=followup/);
+  await expect(page.getByTestId('from-followup')).toContainText('来自满意度调查跟进');
+  await expect(page.locator('#c-narrative')).toHaveValue(/^满意度调查低分：.+。客户意见：排队一小时无人理睬$/);
+  await page.locator('#c-name').fill('柳女士');
+  await page.locator('#c-phone').fill('13800001234');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const caseNo = (await page.getByTestId('case-no').textContent()).trim();
+  expect(caseNo).toMatch(/^TS-\d{8}-/);
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('followup')).toHaveCount(0);
+  const done = page.getByTestId('followups-done');
+  await done.locator('summary').click();
+  await expect(done.getByTestId('followup-done')).toContainText(`已登记为投诉 ${caseNo}`);
+  await expect(done.getByTestId('followup-done')).toContainText('张敏');
+});
+
 test('the customer page answers offline and keeps the response on the device', async ({ page, server }) => {
   test.setTimeout(120_000);
   const key = await newDefaultSurvey(page);

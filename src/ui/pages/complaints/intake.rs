@@ -18,6 +18,7 @@ use crate::domain::complaint::{
 use crate::domain::customer::Customer;
 use crate::domain::demand::Demand;
 use crate::domain::staff::Staff;
+use crate::domain::survey::{Answer, SurveyFollowUp, SurveyResponse};
 use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
@@ -76,6 +77,11 @@ pub struct IntakeForm {
     pub from_demand: Option<String>,
     /// What the demand asked, shown above the form.
     pub from_demand_label: String,
+    /// The survey follow-up (投诉草稿) this complaint is registered from (`?from_followup=`):
+    /// marked done, with the case number, on save.
+    pub from_followup: Option<String>,
+    /// Why the follow-up was opened, shown above the form.
+    pub from_followup_label: String,
 }
 
 impl IntakeForm {
@@ -103,6 +109,48 @@ impl IntakeForm {
             f.email = c.email.clone().unwrap_or_default();
         }
         f
+    }
+
+    /// A fresh form filled from a survey's complaint-draft follow-up: why it was opened and
+    /// the customer's own words as the narrative, the customer when the response names one.
+    fn from_followup(
+        f: &SurveyFollowUp,
+        response: Option<&SurveyResponse>,
+        customer: Option<&Customer>,
+        zh: bool,
+    ) -> Self {
+        let mut form = IntakeForm::fresh();
+        let reason = f.reason.get(zh).to_string();
+        let words: Vec<&str> = response
+            .map(|r| {
+                r.answers
+                    .values()
+                    .filter_map(|a| match a {
+                        Answer::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        form.narrative = match (words.is_empty(), zh) {
+            (true, true) => format!("满意度调查低分：{reason}"),
+            (true, false) => format!("Low satisfaction score: {reason}"),
+            (false, true) => format!("满意度调查低分：{reason}。客户意见：{}", words.join("；")),
+            (false, false) => format!(
+                "Low satisfaction score: {reason}. The customer wrote: {}",
+                words.join("; ")
+            ),
+        };
+        form.from_followup = Some(f.id.clone());
+        form.from_followup_label = reason;
+        if let Some(c) = customer {
+            form.customer_id = Some(c.id.clone());
+            form.customer_label = format!("{} {}", c.name, c.masked_phone());
+            form.name = c.name.clone();
+            form.phone = c.phone.clone().unwrap_or_default();
+            form.email = c.email.clone().unwrap_or_default();
+        }
+        form
     }
 
     /// Whether the form holds anything a fresh one does not (a time received that follows the
@@ -415,6 +463,51 @@ pub fn IntakePage() -> impl IntoView {
         }
     }
 
+    // From a survey's complaint-draft follow-up (`?from_followup=`): as from a demand.
+    let from_followup = use_query_map()
+        .get_untracked()
+        .get("from_followup")
+        .filter(|d| !d.trim().is_empty());
+    if let Some(fid) = from_followup {
+        if form.with_untracked(|f| f.from_followup.as_deref() != Some(fid.as_str())) {
+            let s = store_handle.get_value();
+            spawn_local(async move {
+                match typed::load::<SurveyFollowUp, _>(&s, &fid).await {
+                    Ok(f) if !f.is_open() => {
+                        save_error.try_set(Some((
+                            "该跟进已完成，不再登记为投诉".into(),
+                            "This follow-up is done: it is not registered again".into(),
+                        )));
+                    }
+                    Ok(f) => {
+                        let response = typed::load::<SurveyResponse, _>(&s, &f.response_id)
+                            .await
+                            .ok();
+                        let customer = match &f.customer_id {
+                            Some(id) => typed::load::<Customer, _>(&s, id).await.ok(),
+                            None => None,
+                        };
+                        let zh = state.zh();
+                        let filled =
+                            IntakeForm::from_followup(&f, response.as_ref(), customer.as_ref(), zh);
+                        let before = form.get_untracked();
+                        if before.has_typing() {
+                            let mut kept = read_aside();
+                            kept.push(before);
+                            aside.try_set(keep_aside(&kept));
+                        }
+                        keep_draft(&key.get_value(), &filled);
+                        form.try_set(filled);
+                        was_restored.try_set(false);
+                    }
+                    Err(e) => {
+                        save_error.try_set(Some((e.message(true), e.message(false))));
+                    }
+                }
+            });
+        }
+    }
+
     // Every change is kept at once: a reload, a closed tab or a failed save loses nothing.
     let edit = move |field: &'static str, f: &dyn Fn(&mut IntakeForm)| {
         form.update(|x| f(x));
@@ -551,6 +644,7 @@ pub fn IntakePage() -> impl IntoView {
                     Some(did) => link_demand(&store, did, &c.id, &user.id, now).await.err(),
                     None => None,
                 };
+
                 Ok((c, code_given_up, link_error))
             }
             .await;
@@ -585,6 +679,15 @@ pub fn IntakePage() -> impl IntoView {
                                 e.message(false)
                             ),
                         ));
+                    }
+                    if let Some(fid) = &f.from_followup {
+                        if let Err(e) = close_followup(&store, fid, &c.case_no, &user.id, now).await
+                        {
+                            state.warn(lang.get_untracked().s(
+                                format!("投诉 {} 已保存，但未能将满意度跟进标为完成：{}", c.case_no, e.message(true)),
+                                format!("Complaint {} is saved but its survey follow-up could not be marked done: {}", c.case_no, e.message(false)),
+                            ));
+                        }
                     }
                     // The case page opens with the keyboard on its first step, not the page's top.
                     super::case::focus_first_step_of(&c.id);
@@ -675,6 +778,12 @@ pub fn IntakePage() -> impl IntoView {
             <p class="panel row" data-testid="from-demand">
                 <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
                 <A href=format!("/demands?id={id}")>{label}</A>
+            </p>
+        })}
+        {move || form.with(|f| f.from_followup.is_some().then(|| f.from_followup_label.clone())).map(|label| view! {
+            <p class="panel row" data-testid="from-followup">
+                <span class="badge info">{t2("来自满意度调查跟进", "From a survey follow-up")}</span>
+                <span>{label}</span>
             </p>
         })}
         <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
@@ -848,6 +957,24 @@ async fn link_demand(
         }
     }
     Err(last)
+}
+
+/// Marks the survey follow-up a complaint was registered from done, naming the case.
+async fn close_followup(
+    store: &crate::ui::state::AppStore,
+    followup_id: &str,
+    case_no: &str,
+    by: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    let mut f = typed::load::<SurveyFollowUp, _>(store, followup_id).await?;
+    if f.is_open()
+        && f.complete(by, &format!("已登记为投诉 {case_no}"), now)
+            .is_ok()
+    {
+        typed::save(store, &f).await?;
+    }
+    Ok(())
 }
 
 /// Moves the keyboard focus to an element (the first field with a problem).

@@ -916,6 +916,12 @@ fn FollowUpsPanel(
                                         <span class="small muted">{f.created_at.layout("%Y-%m-%d %H:%M")}</span>
                                         <a href=anchor data-testid="followup-link" on:click=go>{t2("查看答卷", "See the response")}</a>
                                         {f.customer_id.clone().map(|c| view! { <a href=format!("/customers/{c}")>{t2("客户", "Customer")}</a> })}
+                                        // A complaint draft is registered as a case from the
+                                        // response (the follow-up then done, naming it).
+                                        {(f.kind == crate::domain::survey::FollowUpKind::ComplaintDraft).then(|| view! {
+                                            <a href=format!("/complaints/new?from_followup={}", f.id) data-testid="followup-to-complaint">
+                                                {t2("登记为投诉…", "Register as a complaint…")}</a>
+                                        })}
                                     </div>
                                     <div>{move || reason.get(zh()).to_string()}</div>
                                     <div class="row">
