@@ -212,6 +212,8 @@ pub async fn make_missing_followups(
 
 /// Where [`followups_of_arrivals`] has looked up to (a local document: the sequence number).
 const ARRIVALS_DOC: &str = "followups-made";
+/// The most responses [`followups_of_arrivals`] reads in one look.
+const ARRIVALS_AT_MOST: usize = 500;
 
 /// After a sync cycle: the follow-ups of the responses it brought (given on a kiosk or a
 /// customer's phone, which may add nothing but responses to the server), made at once, so that
@@ -241,11 +243,14 @@ pub async fn followups_of_arrivals(store: &AppStore) -> Result<usize, StoreError
                 .map(|c| c.id),
         );
     }
+    // A first pull of a whole branch brings every response at once: the latest are looked at
+    // now, the rest by the results page when opened (`make_missing_followups`).
+    let ids = &ids[ids.len().saturating_sub(ARRIVALS_AT_MOST)..];
     let mut rules = std::collections::BTreeMap::new();
     let mut missing = Vec::new();
     for id in ids {
         // Gone or damaged since, or of a survey not here: nothing to follow up.
-        let Ok(r) = typed::load::<SurveyResponse, _>(store, &id).await else {
+        let Ok(r) = typed::load::<SurveyResponse, _>(store, id).await else {
             continue;
         };
         if !rules.contains_key(&r.survey_id) {
