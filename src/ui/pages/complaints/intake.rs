@@ -101,14 +101,19 @@ impl IntakeForm {
         f.from_demand = Some(d.id.clone());
         f.from_demand_label = d.description.clone();
         f.narrative = d.description.clone();
-        if let Some(c) = customer {
-            f.customer_id = Some(c.id.clone());
-            f.customer_label = format!("{} {}", c.name, c.masked_phone());
-            f.name = c.name.clone();
-            f.phone = c.phone.clone().unwrap_or_default();
-            f.email = c.email.clone().unwrap_or_default();
-        }
+        f.link(customer);
         f
+    }
+
+    /// Links `customer` (when there is one) as the complainant: name and contact data.
+    fn link(&mut self, customer: Option<&Customer>) {
+        if let Some(c) = customer {
+            self.customer_id = Some(c.id.clone());
+            self.customer_label = format!("{} {}", c.name, c.masked_phone());
+            self.name = c.name.clone();
+            self.phone = c.phone.clone().unwrap_or_default();
+            self.email = c.email.clone().unwrap_or_default();
+        }
     }
 
     /// A fresh form filled from a survey's complaint-draft follow-up: why it was opened and
@@ -143,13 +148,7 @@ impl IntakeForm {
         };
         form.from_followup = Some(f.id.clone());
         form.from_followup_label = reason;
-        if let Some(c) = customer {
-            form.customer_id = Some(c.id.clone());
-            form.customer_label = format!("{} {}", c.name, c.masked_phone());
-            form.name = c.name.clone();
-            form.phone = c.phone.clone().unwrap_or_default();
-            form.email = c.email.clone().unwrap_or_default();
-        }
+        form.link(customer);
         form
     }
 
@@ -421,6 +420,20 @@ pub fn IntakePage() -> impl IntoView {
         on_shown.remove();
     });
 
+    // A form filled from a demand or a survey follow-up takes the form's place; what was typed
+    // before is kept aside, not written over.
+    let take_up = move |filled: IntakeForm| {
+        let before = form.get_untracked();
+        if before.has_typing() {
+            let mut kept = read_aside();
+            kept.push(before);
+            aside.try_set(keep_aside(&kept));
+        }
+        keep_draft(&key.get_value(), &filled);
+        form.try_set(filled);
+        was_restored.try_set(false);
+    };
+
     // From a demand (`?from_demand=`): fill a fresh form from it, unless the draft already is
     // that demand's (a reload keeps what was typed since).
     let from_demand = use_query_map()
@@ -443,17 +456,7 @@ pub fn IntakePage() -> impl IntoView {
                             Some(id) => typed::load::<Customer, _>(&s, id).await.ok(),
                             None => None,
                         };
-                        let f = IntakeForm::from_demand(&d, customer.as_ref());
-                        // What was typed before is kept aside, not written over.
-                        let before = form.get_untracked();
-                        if before.has_typing() {
-                            let mut kept = read_aside();
-                            kept.push(before);
-                            aside.try_set(keep_aside(&kept));
-                        }
-                        keep_draft(&key.get_value(), &f);
-                        form.try_set(f);
-                        was_restored.try_set(false);
+                        take_up(IntakeForm::from_demand(&d, customer.as_ref()));
                     }
                     Err(e) => {
                         save_error.try_set(Some((e.message(true), e.message(false))));
@@ -488,17 +491,12 @@ pub fn IntakePage() -> impl IntoView {
                             None => None,
                         };
                         let zh = state.zh();
-                        let filled =
-                            IntakeForm::from_followup(&f, response.as_ref(), customer.as_ref(), zh);
-                        let before = form.get_untracked();
-                        if before.has_typing() {
-                            let mut kept = read_aside();
-                            kept.push(before);
-                            aside.try_set(keep_aside(&kept));
-                        }
-                        keep_draft(&key.get_value(), &filled);
-                        form.try_set(filled);
-                        was_restored.try_set(false);
+                        take_up(IntakeForm::from_followup(
+                            &f,
+                            response.as_ref(),
+                            customer.as_ref(),
+                            zh,
+                        ));
                     }
                     Err(e) => {
                         save_error.try_set(Some((e.message(true), e.message(false))));
