@@ -280,6 +280,7 @@ mod gen {
                 None
             },
             from_demand: None,
+            from_survey: None,
             channel,
             received_at,
             event_time: Some(received_at - Duration::hours(r.below(72) as i64)),

@@ -444,6 +444,13 @@ pub struct HistoryEvent {
     pub why: Option<String>,
 }
 
+/// The survey response a complaint was registered from: the survey and the response's ids.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveySource {
+    pub survey_id: String,
+    pub response_id: String,
+}
+
 /// A complaint (document type `complaint`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
@@ -462,6 +469,9 @@ pub struct Complaint {
     /// links back with `DemandLink::Complaint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_demand: Option<String>,
+    /// The survey response this complaint was registered from (its 投诉草稿 follow-up), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_survey: Option<SurveySource>,
     pub channel: Channel,
     /// When the complaint was received (local time); the clocks start here.
     #[serde(with = "time_text")]
@@ -755,6 +765,7 @@ impl Complaint {
             },
             customer_id: draft.customer_id.clone().filter(|s| !blank(s)),
             from_demand: None,
+            from_survey: None,
             channel,
             received_at,
             event_time: draft.event_time,
@@ -1367,6 +1378,18 @@ impl Complaint {
     /// The current round (1, 2, …).
     pub fn round(&self) -> u32 {
         self.current_round().number
+    }
+
+    /// The way to answer the customer offered first: the way they came in; for an entry in
+    /// the comment book (a way in, not a way to answer), the first contact they left: phone,
+    /// then e-mail, else a letter.
+    pub fn reply_channel(&self) -> Channel {
+        match self.channel {
+            Channel::CommentBook if !self.complainant.phone.trim().is_empty() => Channel::Phone,
+            Channel::CommentBook if !self.complainant.email.trim().is_empty() => Channel::Email,
+            Channel::CommentBook => Channel::Letter,
+            other => other,
+        }
     }
 
     pub fn current_round(&self) -> &Round {
@@ -2070,10 +2093,14 @@ pub fn clocks(complaint: &Complaint, cal: &WorkingCalendar, now: NaiveDateTime) 
         .collect()
 }
 
-/// The deadline a still-open case is listed against: the earliest of the investigation,
-/// response and resolution limits that was not met in time (unmet, or met late — a breach
-/// stays a breach, so an overdue case stays overdue until it is closed). `None` once the case
-/// is closed, archived or destroyed. Lists index it to find cases due today and overdue.
+/// The deadline an open case is listed against: the earliest regulatory limit (002 第四章:
+/// the investigation within 3 working days, the response within 4) not met yet. A limit past
+/// due stays overdue until it is met (the clock never pauses). A limit met late is a breach
+/// on the record (the case's clocks, the monthly report's 超时), not a task left: the case is
+/// then listed against the next limit not met, which may fall due today. `None` once both
+/// limits are met (the 7-day resolution is a service target, [`target_of`], never overdue in
+/// the lists, as in the report) and once the case is closed, archived or destroyed. Lists
+/// index it to find the cases due today and overdue.
 pub fn deadline_of(complaint: &Complaint, cal: &WorkingCalendar) -> Option<NaiveDateTime> {
     deadline_limit_of(complaint, cal).map(|(_, due)| due)
 }
@@ -2086,20 +2113,30 @@ pub fn deadline_limit_of(
     if !complaint.status.is_open() || complaint.destroyed {
         return None;
     }
-    [
-        ClockKind::Investigation,
-        ClockKind::Response,
-        ClockKind::Resolution,
-    ]
-    .into_iter()
-    .filter_map(|k| {
-        let due = due_at(k, complaint.received_at, cal);
-        match met_at(complaint, k) {
-            Some(at) if at <= due => None,
-            _ => Some((k, due)),
-        }
-    })
-    .min_by_key(|(_, due)| *due)
+    [ClockKind::Investigation, ClockKind::Response]
+        .into_iter()
+        .filter(|k| met_at(complaint, *k).is_none())
+        .map(|k| (k, due_at(k, complaint.received_at, cal)))
+        .min_by_key(|(_, due)| *due)
+}
+
+/// The resolution target (问题处理，7个工作日) of an open case whose regulatory limits are
+/// both met: what the lists show for it then, as a target that can be passed, never a breach.
+pub fn target_of(complaint: &Complaint, cal: &WorkingCalendar) -> Option<NaiveDateTime> {
+    let open = complaint.status.is_open() && !complaint.destroyed;
+    (open && deadline_limit_of(complaint, cal).is_none())
+        .then(|| due_at(ClockKind::Resolution, complaint.received_at, cal))
+}
+
+/// The regulatory limits a case met late: said in the lists beside its deadline, as the
+/// breach stays on the record.
+pub fn met_late(complaint: &Complaint, cal: &WorkingCalendar) -> Vec<ClockKind> {
+    [ClockKind::Investigation, ClockKind::Response]
+        .into_iter()
+        .filter(|k| {
+            met_at(complaint, *k).is_some_and(|at| at > due_at(*k, complaint.received_at, cal))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -2337,6 +2374,46 @@ mod tests {
         let back: Complaint = serde_json::from_value(v).unwrap();
         assert_eq!(back, c);
         assert_eq!(Complaint::TYPE, "complaint");
+    }
+
+    #[test]
+    fn the_answer_goes_the_way_the_complaint_came() {
+        let mut c = new_case("2026-09-30 10:00");
+        for ch in [
+            Channel::Email,
+            Channel::Letter,
+            Channel::InPerson,
+            Channel::Phone,
+        ] {
+            c.channel = ch;
+            assert_eq!(c.reply_channel(), ch);
+        }
+        c.channel = Channel::CommentBook;
+        c.complainant.phone = "13800001234".into();
+        assert_eq!(c.reply_channel(), Channel::Phone);
+        c.complainant.phone = " ".into();
+        c.complainant.email = "a@b.cn".into();
+        assert_eq!(c.reply_channel(), Channel::Email);
+        c.complainant.email.clear();
+        assert_eq!(c.reply_channel(), Channel::Letter);
+    }
+
+    /// A case registered from a survey response keeps the survey's and the response's ids;
+    /// one that was not stores no such field, and older cases read without it.
+    #[test]
+    fn a_case_keeps_the_survey_response_it_came_from() {
+        let mut c = new_case("2026-09-30 10:00");
+        let v = serde_json::to_value(&c).unwrap();
+        assert!(v.get("from_survey").is_none());
+        c.from_survey = Some(SurveySource {
+            survey_id: "survey:01S".into(),
+            response_id: "response:01R".into(),
+        });
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["from_survey"]["survey_id"], "survey:01S");
+        assert_eq!(v["from_survey"]["response_id"], "response:01R");
+        let back: Complaint = serde_json::from_value(v).unwrap();
+        assert_eq!(back, c);
     }
 
     /// Stored times are read by `time_text` (the fast reader of "YYYY-MM-DDTHH:MM:SS"): the
@@ -3710,15 +3787,19 @@ mod tests {
     }
 
     #[test]
-    fn the_listed_deadline_is_the_earliest_limit_not_met_in_time() {
+    fn the_listed_deadline_is_the_earliest_regulatory_limit_not_met() {
         let cal = WorkingCalendar::china_official();
         let eod = |s: &str| t(s) + Duration::seconds(59);
         // Monday 23 Nov: investigation due Wednesday 25th, response 26th, resolution 1 Dec.
         let mut c = new_case("2026-11-23 09:00");
         assert_eq!(deadline_of(&c, &cal), Some(eod("2026-11-25 23:59")));
+        assert_eq!(target_of(&c, &cal), None);
         // Opinion submitted in time: the response limit is next.
         to_submitted(&mut c, "2026-11-24 09:00");
-        assert_eq!(deadline_of(&c, &cal), Some(eod("2026-11-26 23:59")));
+        assert_eq!(
+            deadline_limit_of(&c, &cal),
+            Some((ClockKind::Response, eod("2026-11-26 23:59")))
+        );
         for a in [supervisor(), manager()] {
             c.apply(
                 Action::Approve {
@@ -3738,27 +3819,38 @@ mod tests {
             t("2026-11-24 11:00"),
         )
         .unwrap();
-        // Responded in time: only resolution remains (7 working days: Tuesday 1 Dec).
-        assert_eq!(deadline_of(&c, &cal), Some(eod("2026-12-01 23:59")));
-        assert_eq!(
-            deadline_limit_of(&c, &cal),
-            Some((ClockKind::Resolution, eod("2026-12-01 23:59"))),
-            "and it names the limit"
-        );
+        // Responded in time: no limit left to list; the resolution is a target (Tuesday 1
+        // Dec), shown as such, never overdue.
+        assert_eq!(deadline_of(&c, &cal), None);
+        assert_eq!(target_of(&c, &cal), Some(eod("2026-12-01 23:59")));
+        assert!(met_late(&c, &cal).is_empty());
 
-        // A late opinion keeps the case listed against its missed investigation limit.
+        // A late opinion (Friday 27th): the investigation was met late, a breach on the
+        // record; the case is listed against the response, due the 26th, not yet given.
         let mut late = new_case("2026-11-23 09:00");
         to_submitted(&mut late, "2026-11-27 09:00");
-        assert_eq!(deadline_of(&late, &cal), Some(eod("2026-11-25 23:59")));
         assert_eq!(
-            deadline_limit_of(&late, &cal).map(|(k, _)| k),
-            Some(ClockKind::Investigation)
+            deadline_limit_of(&late, &cal),
+            Some((ClockKind::Response, eod("2026-11-26 23:59")))
+        );
+        assert_eq!(met_late(&late, &cal), vec![ClockKind::Investigation]);
+        // An opinion a day late (Thursday 26th): the response falls due that same day, and
+        // the case is listed against it (due today), not against the investigation missed.
+        let mut day_late = new_case("2026-11-23 09:00");
+        to_submitted(&mut day_late, "2026-11-26 10:00");
+        assert_eq!(deadline_of(&day_late, &cal), Some(eod("2026-11-26 23:59")));
+        // Not yet investigated past the limit: overdue, and stays so until it is met.
+        let idle = new_case("2026-11-23 09:00");
+        assert_eq!(
+            deadline_limit_of(&idle, &cal),
+            Some((ClockKind::Investigation, eod("2026-11-25 23:59")))
         );
 
-        // Closed cases have no deadline.
+        // Closed cases have no deadline and no target.
         let mut closed = c.clone();
         closed.status = Status::Closed;
         assert_eq!(deadline_of(&closed, &cal), None);
+        assert_eq!(target_of(&closed, &cal), None);
     }
 
     #[test]

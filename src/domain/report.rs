@@ -794,7 +794,7 @@ fn state_label(s: ClockState, lang: Language) -> &'static str {
     match s {
         ClockState::Met => lang.pick("按时", "On time"),
         ClockState::MetLate { .. } => lang.pick("超时完成", "Late"),
-        ClockState::Overdue { .. } => lang.pick("已超期", "Overdue"),
+        ClockState::Overdue { .. } => lang.pick("已超时", "Overdue"),
         ClockState::OnTime { .. } | ClockState::DueToday { .. } => lang.pick("未到期", "Pending"),
     }
 }
@@ -1346,6 +1346,7 @@ mod tests {
             complainant: Default::default(),
             customer_id: None,
             from_demand: None,
+            from_survey: None,
             channel: s.channel,
             received_at: received,
             event_time: None,
@@ -1940,7 +1941,7 @@ mod tests {
         assert_eq!(fourth[5], "'-1+1");
         assert_eq!(
             (fourth[9].as_str(), fourth[10].as_str()),
-            ("已超期", "已超期")
+            ("已超时", "已超时")
         );
         // The month's report lists the same rows for its cases.
         let r = monthly_report(&cases, 2026, 9, &cal, now);
@@ -2009,7 +2010,7 @@ mod tests {
         let last = &rows[rows.len() - 1];
         assert_eq!(last[0], "TS-20260930-A-0006");
         assert_eq!(last[3], "未分类");
-        assert_eq!(last[9], "已超期");
+        assert_eq!(last[9], "已超时");
 
         let en = monthly_report_csv(&r, Language::En).unwrap();
         let en = std::str::from_utf8(&en[3..]).unwrap();

@@ -107,6 +107,7 @@ pub fn field_label(doc_type: Option<&str>, key: &str, zh: bool) -> String {
             "archived_at" => Some(("归档时间", "Archived")),
             "destroyed" => Some(("已销毁", "Destroyed")),
             "from_demand" => Some(("来源需求", "From demand")),
+            "from_survey" => Some(("来源满意度调查", "From a survey response")),
             _ => None,
         },
         Some("customer") => match key {

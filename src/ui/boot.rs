@@ -56,6 +56,7 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
                 register_service_worker();
                 spawn_local(async move {
                     let _ = super::pages::surveys::records::follow_arrivals_from_now(&store).await;
+                    super::relist_on_new_rule(&store).await;
                 });
             }
             Err(e) => {

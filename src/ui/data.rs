@@ -63,3 +63,30 @@ pub async fn count_of(store: &AppStore, type_name: &str) -> Result<u64, StoreErr
 pub async fn count_of_all(store: &AppStore) -> Result<u64, StoreError> {
     store.count("by_type", &KeyRange::all()).await
 }
+
+/// The ids of the live documents of `prefix` (`"complaint:"`) changed after `since`, up to the
+/// store's sequence `end`, in the changes feed's order (each once: the feed holds a document's
+/// latest change only), read a page at a time. It stops reading once more than `at_most` are
+/// found: the caller then does the whole job another way.
+pub async fn changed_ids(
+    store: &AppStore,
+    mut since: u64,
+    end: u64,
+    prefix: &str,
+    at_most: usize,
+) -> Result<Vec<String>, StoreError> {
+    let mut ids = Vec::new();
+    while since < end && ids.len() <= at_most {
+        let page = store.changes(since, 1_000).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        since = last.seq;
+        ids.extend(
+            page.into_iter()
+                .filter(|c| !c.deleted && c.id.starts_with(prefix))
+                .map(|c| c.id),
+        );
+    }
+    Ok(ids)
+}

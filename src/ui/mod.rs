@@ -432,6 +432,26 @@ fn relist_after_sync() {
     });
 }
 
+/// At start: the cases listed by an older rule than this version's
+/// (`complaints::repo::LISTING_RULE`) are listed anew, once. Only on a device that has cases:
+/// a kiosk has none, and does not fetch the complaints' part for nothing.
+pub(crate) async fn relist_on_new_rule(store: &state::AppStore) {
+    use crate::store::DocStore;
+    use pages::complaints::repo::{LISTING_RULE, RELISTED_DOC};
+    let rule = store
+        .get_local(RELISTED_DOC)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|m| m.get("rule")?.as_u64());
+    if rule == Some(LISTING_RULE) {
+        return;
+    }
+    if data::count_of(store, "complaint").await.unwrap_or(0) > 0 {
+        relist_after_sync();
+    }
+}
+
 /// Lists the deadlines of the cases a sync brought in by this device's calendar (see
 /// `complaints::repo::relist_arrivals`); how many were rewritten, or the problem in words.
 async fn relist_arrivals() -> Result<usize, String> {

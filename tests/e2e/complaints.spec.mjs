@@ -1282,3 +1282,70 @@ test('a sign-out or sign-in in another tab is this tab\'s at once: its header, t
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByTestId('current-user')).toContainText('Supervisor');
 });
+
+// The lists follow the limits still to meet: a limit met late is on the record, not a task,
+// and the next limit due today is the one listed; once both limits are met, the 7-day
+// resolution is a service target (as on the case page and in the report), never 已超时.
+test('a limit met late leaves the case listed against the next one, and the resolution target is never overdue', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.clock.install({ time: new Date('2026-11-30T09:00:00') });
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('郑先生');
+  await page.locator('#c-phone').fill('13800005678');
+  await page.locator('#c-email').fill('zheng@example.cn');
+  await page.locator('#c-channel').selectOption('email');
+  await page.locator('#c-narrative').fill('转账未到账');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('2');
+  await page.locator('#c-department').fill('客服部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const url = new URL(page.url()).pathname;
+
+  // Thursday 3 December: the investigation (due Wednesday) is done a day late; the response
+  // falls due today.
+  await page.clock.setSystemTime(new Date('2026-12-03T10:00:00'));
+  await open(page, url);
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('核实情况属实'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户解释说明');
+  });
+  await open(page, '/complaints');
+  const row = page.getByTestId('complaint-row');
+  await expect(row.getByTestId('deadline-limit')).toHaveText('反馈客户（4个工作日）');
+  await expect(row).toContainText('2026-12-03 23:59');
+  await expect(row).toContainText('今日到期');
+  await expect(row).not.toContainText('已超时');
+  await expect(row.getByTestId('deadline-late')).toHaveText('超时完成：调查核实（3个工作日）');
+  await open(page, '/');
+  await expect(page.getByTestId('dash-due-today').locator('.n')).toHaveText('1');
+  await expect(page.getByTestId('dash-overdue').locator('.n')).toHaveText('0');
+  await expect(page.getByTestId('dash-urgent-row')).toContainText('今日到期');
+
+  // Approved and answered the same day: no limit is left; the case shows its resolution
+  // target (Tuesday 8 December), and past it the target is passed, not overdue.
+  for (const who of ['李强', '王经理']) {
+    await switchTo(page, who, url);
+    await act(page, 'approve');
+  }
+  await switchTo(page, '张敏', url);
+  // Received by e-mail: the answer is offered by e-mail too (it was always 电话).
+  await act(page, 'respond', async () => {
+    await expect(page.locator('#f-channel')).toHaveValue('email');
+    await page.locator('#f-text').fill('已向客户解释');
+  });
+  await page.clock.setSystemTime(new Date('2026-12-09T10:00:00'));
+  await open(page, '/complaints');
+  await expect(row.getByTestId('deadline-limit')).toHaveText('问题处理（7个工作日），服务目标');
+  await expect(row).toContainText('2026-12-08 23:59');
+  await expect(row).toContainText('已过目标时间');
+  await expect(row).not.toContainText('已超时');
+  await expect(row).not.toHaveClass(/overdue/);
+  await expect(page.getByTestId('count-overdue').locator('.n')).toHaveText('0');
+  await open(page, '/');
+  await expect(page.getByTestId('dash-overdue').locator('.n')).toHaveText('0');
+  await expect(page.getByTestId('dash-no-urgent')).toHaveText('没有待调查核实或待反馈客户的投诉：未闭环的案件均已反馈客户。');
+});

@@ -253,8 +253,14 @@ pub fn Dashboard() -> impl IntoView {
             return ().into_any();
         };
         if a.urgent.is_empty() {
+            // Open cases may be left with no limit to meet (answered, waiting for the visit).
+            let text = if a.complaints.open > 0 {
+                l.t("没有待调查核实或待反馈客户的投诉：未闭环的案件均已反馈客户。", "No complaint is waiting to be investigated or answered: every open case has its answer.")
+            } else {
+                l.t("没有未闭环的投诉。", "No open complaints.")
+            };
             return view! {
-                <p class="muted" data-testid="dash-no-urgent">{l.t("没有未闭环的投诉。", "No open complaints.")}</p>
+                <p class="muted" data-testid="dash-no-urgent">{text}</p>
             }
             .into_any();
         }

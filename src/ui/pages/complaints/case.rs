@@ -23,6 +23,7 @@ use crate::store::{typed, StoreError};
 use crate::ui::boot;
 use crate::ui::components::ConflictBanner;
 use crate::ui::i18n::{t2, Lang};
+use crate::ui::pages::customers::response_href;
 use crate::ui::platform::{
     closed_tab_draft, focus_first, local_read, local_remove, local_write, tab_id,
 };
@@ -147,6 +148,7 @@ impl ActionForm {
                         .collect(),
                 );
             }
+            ActionKind::Respond => self.channel.set(slug(c.reply_channel())),
             ActionKind::CompleteCorrectiveAction => {
                 let first = c
                     .current_round()
@@ -721,6 +723,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let c_actions = c.clone();
     let c_detail = c.clone();
     let from_demand = c.from_demand.clone();
+    let from_survey = c.from_survey.clone();
     view! {
         <div class="spread">
             <h1>
@@ -742,6 +745,12 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             <p class="row" data-testid="case-from-demand">
                 <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
                 <A href=format!("/demands?id={id}")>{id.clone()}</A>
+            </p>
+        })}
+        {from_survey.map(|s| view! {
+            <p class="row" data-testid="case-from-survey">
+                <span class="badge info">{t2("来自满意度调查", "From a satisfaction survey")}</span>
+                <A href=response_href(&s.survey_id, &s.response_id)>{t2("查看客户的答卷", "The customer's answers")}</A>
             </p>
         })}
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::complaint::{
     severity_en, severity_zh, validate_intake, Action, Category, Channel, Complainant, Complaint,
-    ComplaintError, Draft, FieldError,
+    ComplaintError, Draft, FieldError, SurveySource,
 };
 use crate::domain::customer::Customer;
 use crate::domain::demand::Demand;
@@ -23,6 +23,7 @@ use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
+use crate::ui::pages::customers::response_href;
 use crate::ui::platform::{
     closed_tab_draft, local_read, local_remove, local_write, new_id, tab_id,
 };
@@ -82,6 +83,8 @@ pub struct IntakeForm {
     pub from_followup: Option<String>,
     /// Why the follow-up was opened, shown above the form.
     pub from_followup_label: String,
+    /// The response the follow-up is of, kept on the case (`Complaint::from_survey`).
+    pub from_survey: Option<SurveySource>,
 }
 
 impl IntakeForm {
@@ -148,6 +151,10 @@ impl IntakeForm {
         };
         form.from_followup = Some(f.id.clone());
         form.from_followup_label = reason;
+        form.from_survey = Some(SurveySource {
+            survey_id: f.survey_id.clone(),
+            response_id: f.response_id.clone(),
+        });
         form.link(customer);
         form
     }
@@ -622,6 +629,7 @@ pub fn IntakePage() -> impl IntoView {
                 )
                 .map_err(SaveError::Invalid)?;
                 c.from_demand = f.from_demand.clone();
+                c.from_survey = f.from_survey.clone();
                 if let Some((category, severity, department)) = f.classification() {
                     c.apply(
                         Action::Classify {
@@ -778,10 +786,13 @@ pub fn IntakePage() -> impl IntoView {
                 <A href=format!("/demands?id={id}")>{label}</A>
             </p>
         })}
-        {move || form.with(|f| f.from_followup.is_some().then(|| f.from_followup_label.clone())).map(|label| view! {
+        {move || form.with(|f| f.from_followup.is_some().then(|| (f.from_followup_label.clone(), f.from_survey.clone()))).map(|(label, from)| view! {
             <p class="panel row" data-testid="from-followup">
                 <span class="badge info">{t2("来自满意度调查跟进", "From a survey follow-up")}</span>
-                <span>{label}</span>
+                {match from {
+                    Some(s) => view! { <A href=response_href(&s.survey_id, &s.response_id)>{label}</A> }.into_any(),
+                    None => view! { <span>{label}</span> }.into_any(),
+                }}
             </p>
         })}
         <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>

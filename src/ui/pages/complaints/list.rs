@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::complaint::Complaint;
-use crate::domain::complaint::{severity_en, severity_zh, Category, Channel, Status};
+use crate::domain::complaint::{severity_en, severity_zh, Category, Channel, ClockKind, Status};
 use crate::domain::datefmt::Layout;
 use crate::domain::report::case_list_csv;
 use crate::domain::settings::Language;
@@ -308,7 +308,7 @@ pub fn ListPage() -> impl IntoView {
                         "oldest" => Sort::Oldest, "deadline" => Sort::Deadline, _ => Sort::Newest }); }>
                         {opt("newest".into(), Signal::derive(move || lang.get().t("受理时间（新→旧）", "Received, newest first").into()), Signal::derive(move || filter.get().sort == Sort::Newest))}
                         {opt("oldest".into(), Signal::derive(move || lang.get().t("受理时间（旧→新）", "Received, oldest first").into()), Signal::derive(move || filter.get().sort == Sort::Oldest))}
-                        {opt("deadline".into(), Signal::derive(move || lang.get().t("时限（近→远，仅未闭环）", "Deadline, soonest first (open only)").into()), Signal::derive(move || filter.get().sort == Sort::Deadline))}
+                        {opt("deadline".into(), Signal::derive(move || lang.get().t("时限（近→远，仅待调查核实或待反馈客户的案件）", "Deadline, soonest first (cases still to investigate or answer)").into()), Signal::derive(move || filter.get().sort == Sort::Deadline))}
                     </select>
                 </div>
             </div>
@@ -366,6 +366,9 @@ pub fn ListPage() -> impl IntoView {
                         {r.rows.into_iter().map(|c| {
                             let u = urgency(&c, &cal, now);
                             let deadline = crate::domain::complaint::deadline_limit_of(&c, &cal);
+                            // Both limits met: the 7-day resolution, a target (never 已超时).
+                            let target = crate::domain::complaint::target_of(&c, &cal);
+                            let late = crate::domain::complaint::met_late(&c, &cal);
                             let (status, category, severity) = (c.status, c.category, c.severity);
                             let (status_zh, status_en) = c.status_text();
                             let href = format!("/complaints/{}", c.id);
@@ -378,14 +381,29 @@ pub fn ListPage() -> impl IntoView {
                                     <td data-label=move || lang.get().t("严重程度", "Severity")>{move || severity.map(|n| if lang.get().is_zh() { severity_zh(n) } else { severity_en(n) }).unwrap_or("—")}</td>
                                     <td data-label=move || lang.get().t("状态", "Status")><span class=format!("badge {}", status_class(status))>{move || lang.get().t(status_zh, status_en)}</span></td>
                                     <td class="wide" data-label=move || lang.get().t("时限", "Deadline")>
-                                        {deadline.map(|(_, d)| fmt_dt(d)).unwrap_or_else(|| "—".into())}
+                                        {deadline.map(|(_, d)| d).or(target).map(fmt_dt).unwrap_or_else(|| "—".into())}
                                         {move || match u {
-                                            Urgency::Overdue => Some(view! { " " <span class="badge bad">{lang.get().t("已超时", "Overdue")}</span> }),
-                                            Urgency::DueToday => Some(view! { " " <span class="badge warn">{lang.get().t("今日到期", "Due today")}</span> }),
+                                            Urgency::Overdue => Some(view! { " " <span class="badge bad">{lang.get().t("已超时", "Overdue")}</span> }.into_any()),
+                                            Urgency::DueToday => Some(view! { " " <span class="badge warn">{lang.get().t("今日到期", "Due today")}</span> }.into_any()),
+                                            Urgency::None if target.is_some_and(|t| t < now) => Some(view! { " " <span class="badge warn">{lang.get().t("已过目标时间", "Past target")}</span> }.into_any()),
                                             Urgency::None => None,
                                         }}
-                                        // Which limit: the 3-day investigation, the 4-day response or the 7-day resolution.
-                                        {deadline.map(|(k, _)| view! { <div class="small muted" data-testid="deadline-limit">{move || lang.get().t(k.zh(), k.en())}</div> })}
+                                        // Which limit: the 3-day investigation or the 4-day response; the
+                                        // 7-day resolution, a service target, once both are met.
+                                        {deadline.map(|(k, _)| k).or(target.map(|_| ClockKind::Resolution)).map(|k| view! {
+                                            <div class="small muted" data-testid="deadline-limit">{move || lang.get().t(k.zh(), k.en())}
+                                                {(k == ClockKind::Resolution).then(|| view! { {move || lang.get().t("，服务目标", ", a service target")} })}
+                                            </div>
+                                        })}
+                                        // A limit met late stays a breach on the record.
+                                        {(!late.is_empty()).then(|| {
+                                            let late = late.clone();
+                                            view! { <div class="small late-note" data-testid="deadline-late">{move || {
+                                                let z = lang.get().is_zh();
+                                                let names: Vec<&str> = late.iter().map(|k| if z { k.zh() } else { k.en() }).collect();
+                                                if z { format!("超时完成：{}", names.join("、")) } else { format!("Met late: {}", names.join(", ")) }
+                                            }}</div> }
+                                        })}
                                     </td>
                                 </tr>
                             }

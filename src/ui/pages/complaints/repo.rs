@@ -18,7 +18,7 @@ use crate::domain::Record;
 use crate::store::{
     typed, Cursor, Doc, DocStore, IndexKey, KeyPart, KeyRange, Query, Schema, StoreError,
 };
-use crate::ui::data::type_range;
+use crate::ui::data::{changed_ids, type_range};
 use crate::ui::platform::{new_id, now};
 use crate::ui::state::AppStore;
 
@@ -171,8 +171,14 @@ pub async fn refresh_deadlines(
 }
 
 /// Where [`relist_arrivals`] has looked up to (a local document, never synced): the store
-/// sequence and the calendar the listed deadlines were checked against.
-const RELISTED_DOC: &str = "deadlines-listed";
+/// sequence, the calendar the listed deadlines were checked against, and the rule they were
+/// listed by ([`LISTING_RULE`]).
+pub const RELISTED_DOC: &str = "deadlines-listed";
+
+/// The rule the listed deadlines follow (`deadline_of`): 2 since a limit met late no longer
+/// keeps a case listed (and the 7-day resolution target is not listed). Cases listed by an
+/// older rule are listed anew once, as after a calendar edit.
+pub const LISTING_RULE: u64 = 2;
 
 /// Keeps the listed `deadline` of open cases true to this device's calendar after a sync
 /// brought something in: a case filed on a device whose calendar was behind (a holiday added
@@ -186,8 +192,11 @@ pub async fn relist_arrivals(store: &AppStore) -> Result<usize, StoreError> {
     let cal = crate::ui::boot::branch_settings(store).await.calendar;
     let calendar = serde_json::to_string(&cal).unwrap_or_default();
     let mark = store.get_local(RELISTED_DOC).await?;
-    let seen_cal = mark.as_ref().and_then(|m| m.get("calendar")?.as_str());
-    let mut since = mark
+    let seen_cal = mark
+        .as_ref()
+        .filter(|m| m.get("rule").and_then(Json::as_u64) == Some(LISTING_RULE))
+        .and_then(|m| m.get("calendar")?.as_str());
+    let since = mark
         .as_ref()
         .and_then(|m| m.get("seq")?.as_u64())
         .unwrap_or(0);
@@ -195,19 +204,7 @@ pub async fn relist_arrivals(store: &AppStore) -> Result<usize, StoreError> {
     let rewritten = if seen_cal != Some(calendar.as_str()) {
         refresh_deadlines(store, &cal).await?
     } else {
-        let mut ids = std::collections::BTreeSet::new();
-        while since < end && ids.len() <= REFRESH_PAGE {
-            let page = store.changes(since, 1_000).await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            since = last.seq;
-            ids.extend(
-                page.into_iter()
-                    .filter(|c| !c.deleted && c.id.starts_with("complaint:"))
-                    .map(|c| c.id),
-            );
-        }
+        let ids = changed_ids(store, since, end, "complaint:", REFRESH_PAGE).await?;
         if ids.len() > REFRESH_PAGE {
             refresh_deadlines(store, &cal).await?
         } else {
@@ -225,7 +222,7 @@ pub async fn relist_arrivals(store: &AppStore) -> Result<usize, StoreError> {
     store
         .put_local(
             RELISTED_DOC,
-            serde_json::json!({ "seq": end, "calendar": calendar }),
+            serde_json::json!({ "seq": end, "calendar": calendar, "rule": LISTING_RULE }),
         )
         .await?;
     Ok(rewritten)

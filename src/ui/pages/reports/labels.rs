@@ -50,7 +50,7 @@ pub fn clock_state(s: ClockState, lang: Lang) -> &'static str {
     match s {
         ClockState::Met => lang.t("按时", "On time"),
         ClockState::MetLate { .. } => lang.t("超时完成", "Late"),
-        ClockState::Overdue { .. } => lang.t("已超期", "Overdue"),
+        ClockState::Overdue { .. } => lang.t("已超时", "Overdue"),
         ClockState::OnTime { .. } | ClockState::DueToday { .. } => lang.t("未到期", "Pending"),
     }
 }
