@@ -969,6 +969,19 @@ pub fn normalise_phone(s: &str) -> Option<String> {
     (mobile || landline || service).then_some(t)
 }
 
+/// Whether `s` is a number in Excel's scientific notation (`1.39E+10`, `1.3912E10`): what Excel
+/// shows, and writes to a CSV, for a long number in a column not formatted as text.
+pub fn excel_exponent(s: &str) -> bool {
+    let t = s.trim();
+    let Some((mantissa, exp)) = t.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+    !int.is_empty() && digits(int) && digits(frac) && !exp.is_empty() && digits(exp)
+}
+
 /// The longest name a customer may have, in characters (a fund's full name fits).
 pub const NAME_MAX: usize = 100;
 
@@ -1297,7 +1310,14 @@ impl ImportParser {
             None
         } else {
             let p = normalise_phone(phone_raw);
-            if p.is_none() {
+            if p.is_none() && excel_exponent(phone_raw) {
+                // Excel shows a long number so (1.39E+10) and saves it so in a CSV: the
+                // digits are gone from the file, only the sheet's text format keeps them.
+                bad.add(
+                    format!("手机号码“{phone_raw}”是Excel的科学计数法，号码的数字已丢失：请在Excel中把手机号码列设为“文本”格式，重新输入或粘贴号码后再导出"),
+                    format!("Phone number “{phone_raw}” is Excel's scientific notation and its digits are lost: format the phone column as Text in Excel, enter or paste the numbers again, then export"),
+                );
+            } else if p.is_none() {
                 bad.add(
                     format!("手机号码“{phone_raw}”无效"),
                     format!("Phone number “{phone_raw}” is not valid"),
@@ -1665,6 +1685,39 @@ mod tests {
         no_phone.phone = None;
         no_phone.account_no = None;
         assert!(!no_phone.matches("1234"));
+    }
+
+    /// A phone Excel turned into scientific notation is named as such on import: the digits
+    /// cannot be had back from `1.39E+10`.
+    #[test]
+    fn a_phone_in_excels_scientific_notation_is_named_so() {
+        for s in ["1.39E+10", "1.39123E+10", "1.3912345678e10", " 13E+9 "] {
+            assert!(excel_exponent(s), "{s}");
+        }
+        for s in [
+            "13912345678",
+            "E+10",
+            "1.39E+",
+            "1.3a9E+10",
+            "1.39E-",
+            "139-1234-5678",
+            "",
+        ] {
+            assert!(!excel_exponent(s), "{s}");
+        }
+        let csv = "姓名,手机号码\n王五,1.39E+10\n赵六,12345\n";
+        let p = parse_import(csv.as_bytes(), None).unwrap();
+        let errors: Vec<String> = p
+            .rows
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|e| e.reason.zh.clone()))
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].contains("“1.39E+10”是Excel的科学计数法"),
+            "{errors:?}"
+        );
+        assert!(errors[1].contains("手机号码“12345”无效"), "{errors:?}");
     }
 
     #[test]

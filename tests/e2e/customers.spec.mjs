@@ -613,9 +613,12 @@ test('CSV import: account numbers, phones and dates Excel kept as text (="…", 
     '客户姓名,手机号码,资金账号,开户日期',
     '刘一,="13900000001",="330000000011",2024/3/5',
     "张三,'139 0000 0003,'330000000013,'2024-03-05",
+    // Not kept as text: Excel wrote the number as it showed it, its digits gone.
+    '李四,1.39E+10,330000000014,2024-03-05',
   ].join('\r\n') + '\r\n';
   await page.getByTestId('import-file').setInputFiles(tmpFile('excel-text.csv', csv));
-  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行：有效 2 行，有误 0 行');
+  await expect(page.getByTestId('import-summary')).toHaveText('共 3 行：有效 2 行，有误 1 行');
+  await expect(page.getByTestId('import-error-row')).toContainText('手机号码“1.39E+10”是Excel的科学计数法，号码的数字已丢失');
   await page.getByTestId('import-go').click();
   await expect(page.locator('.notice')).toContainText('已导入 2 位客户');
   await open(page, '/customers');
