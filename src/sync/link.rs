@@ -146,31 +146,53 @@ pub fn share_link(origin: &str, key: &str, target: Option<&LinkTarget>) -> Strin
     link
 }
 
-/// The customer link of one staff member (`staff=<id>` added to `link`): a response given
-/// through it names them (`SurveyResponse::staff_id`), so their counter's QR card rates their
-/// service, the survey results can be filtered by them, and the KPI sheet counts it in their
-/// satisfaction. An empty id leaves the link as it is.
-pub fn with_staff(link: &str, staff_id: &str) -> String {
+/// The customer link of one staff member (`staff=<id>`, and `name=<their name>` when given,
+/// added to `link`): a response given through it names them (`SurveyResponse::staff_id`), so
+/// their counter's QR card rates their service, the survey results can be filtered by them,
+/// and the KPI sheet counts it in their satisfaction. The name is for the customer, who is
+/// told whose service they rate (a phone has no staff list). An empty id leaves the link as
+/// it is.
+pub fn with_staff(link: &str, staff_id: &str, name: &str) -> String {
     let id = staff_id.trim();
     if id.is_empty() {
         return link.to_string();
     }
     let sep = if link.contains('?') { '&' } else { '?' };
-    format!("{link}{sep}staff={}", encode_component(id))
+    let mut out = format!("{link}{sep}staff={}", encode_component(id));
+    let name = name.trim();
+    if !name.is_empty() {
+        out.push_str("&name=");
+        out.push_str(&encode_component(name));
+    }
+    out
 }
 
-/// The staff member a link names ([`with_staff`]), from its query string: a short printable
-/// id, or None (none, or not one).
-pub fn staff_of_query(query: &str) -> Option<String> {
+/// The value of `key` in a query string, decoded and trimmed: printable and at most `max`
+/// characters, or None.
+fn query_value(query: &str, key: &str, max: usize) -> Option<String> {
     query
         .trim_start_matches('?')
         .split('&')
         .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == "staff")
+        .find(|(k, _)| *k == key)
         .map(|(_, v)| decode(v).trim().to_string())
-        .filter(|id| {
-            !id.is_empty() && id.chars().count() <= 80 && !id.chars().any(char::is_control)
-        })
+        .filter(|v| !v.is_empty() && v.chars().count() <= max && !v.chars().any(char::is_control))
+}
+
+/// The staff member a link names ([`with_staff`]), from its query string: a staff record's
+/// id (`staff:…`), short and printable, or None (none, or not one: a link typed or cut short
+/// by hand rates no one rather than an unknown someone).
+pub fn staff_of_query(query: &str) -> Option<String> {
+    query_value(query, "staff", 80).filter(|id| {
+        id.strip_prefix("staff:")
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+    })
+}
+
+/// The name of the staff member a link names ([`with_staff`]), for the customer: only with
+/// their id ([`staff_of_query`]), at most 40 characters.
+pub fn staff_name_of_query(query: &str) -> Option<String> {
+    staff_of_query(query).and_then(|_| query_value(query, "name", 40))
 }
 
 /// Fetches a survey document (winning revision with its history) from the target and stores

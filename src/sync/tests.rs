@@ -2025,23 +2025,39 @@ mod links {
     fn a_staff_members_link_names_them_and_keeps_the_target() {
         let t = LinkTarget::from_config(&staff_cfg(), "", "").unwrap();
         let plain = share_link("http://k", "01ABC", None);
-        let named = link::with_staff(&plain, " staff:01J&x ");
-        assert_eq!(named, "http://k/s/01ABC?staff=staff%3A01J%26x");
+        let named = link::with_staff(&plain, " staff:01J&x ", " 张敏 ");
+        assert_eq!(
+            named,
+            "http://k/s/01ABC?staff=staff%3A01J%26x&name=%E5%BC%A0%E6%95%8F"
+        );
         let q = named.split_once('?').unwrap().1;
         assert_eq!(link::staff_of_query(q).as_deref(), Some("staff:01J&x"));
-        let with_target = link::with_staff(&share_link("http://k", "01ABC", Some(&t)), "staff:7");
+        assert_eq!(link::staff_name_of_query(q).as_deref(), Some("张敏"));
+        let with_target =
+            link::with_staff(&share_link("http://k", "01ABC", Some(&t)), "staff:7", "");
         let q = with_target.split_once('?').unwrap().1;
         assert_eq!(LinkTarget::from_query(q), Some(t));
         assert_eq!(link::staff_of_query(q).as_deref(), Some("staff:7"));
+        assert_eq!(link::staff_name_of_query(q), None);
         // No one named: the link as it was, and no staff member read from it.
-        assert_eq!(link::with_staff(&plain, "  "), plain);
+        assert_eq!(link::with_staff(&plain, "  ", "张敏"), plain);
         assert_eq!(link::staff_of_query("?sync=x&db=y"), None);
         assert_eq!(link::staff_of_query("?staff=%20"), None);
         assert_eq!(
-            link::staff_of_query(&format!("?staff={}", "x".repeat(81))),
+            link::staff_of_query(&format!("?staff=staff:{}", "x".repeat(75))),
             None
         );
-        assert_eq!(link::staff_of_query("?staff=a%0Ab"), None);
+        assert_eq!(link::staff_of_query("?staff=staff:a%0Ab"), None);
+        // Not a staff record's id (a link typed or cut short by hand): no one, not an unknown.
+        assert_eq!(link::staff_of_query("?staff=abc"), None);
+        assert_eq!(link::staff_of_query("?staff=staff:"), None);
+        assert_eq!(link::staff_of_query("?staff=staff:a%20b"), None);
+        // A name without an id rates no one, and is not shown.
+        assert_eq!(link::staff_name_of_query("?name=%E5%BC%A0%E6%95%8F"), None);
+        assert_eq!(
+            link::staff_name_of_query(&format!("?staff=staff:7&name={}", "x".repeat(41))),
+            None
+        );
     }
 
     #[test]

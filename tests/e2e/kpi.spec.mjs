@@ -130,6 +130,14 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   };
   const linkA = await linkOf('张敏');
   const linkB = await linkOf('李强');
+  // The customer's phone has no staff list: the link names whose service they rate. A link
+  // whose staff part is not a staff record's id (cut short by hand) names and rates no one.
+  expect(linkA).toContain(`&name=${encodeURIComponent('张敏')}`);
+  await open(page, linkA);
+  await expect(page.getByTestId('cp-rated')).toHaveText('本次评价的服务人员：张敏');
+  await open(page, linkA.replace(/staff=[^&]*/, 'staff=zhangmin'));
+  await expect(page.getByTestId('sf-next')).toBeVisible();
+  await expect(page.getByTestId('cp-rated')).toHaveCount(0);
 
   // Monday 2 November: five complaints, K1 and K3 handled at once by 张敏.
   const k1 = await fileComplaint(page, '李强');

@@ -223,6 +223,9 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('followup')).toHaveCount(1);
   await expect(page.getByTestId('followup-kind')).toHaveText('回访');
   await expect(page.getByTestId('followup')).toContainText('第3题');
+  // The phone's answers name no customer: there is no one to call back, and it says so.
+  await expect(page.getByTestId('followup-anonymous')).toContainText('没有可回访的客户');
+  await expect(page.getByTestId('followup-note')).toHaveAttribute('placeholder', '改进措施');
   await page.getByTestId('followup-link').click();
   await expect(page.locator('tr.highlight')).toContainText('等太久了');
   await expect(page.locator('tr.highlight')).toBeInViewport();
@@ -377,6 +380,13 @@ test('a complaint-draft follow-up is registered as a complaint filled from the r
   await expect(page).toHaveURL(/\/complaints\/complaint:/);
   const caseNo = (await page.getByTestId('case-no').textContent()).trim();
   expect(caseNo).toMatch(/^TS-\d{8}-/);
+  // The case keeps the response it came from (before, only its draft named the follow-up), and
+  // opens it: the customer's own answers, on the survey's results page.
+  const fromSurvey = page.getByTestId('case-from-survey');
+  await expect(fromSurvey).toContainText('来自满意度调查');
+  await fromSurvey.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/surveys/survey:${key}/results\\?response=response`));
+  await expect(page.getByTestId('response-detail')).toContainText('排队一小时无人理睬');
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('followup')).toHaveCount(0);
   const done = page.getByTestId('followups-done');

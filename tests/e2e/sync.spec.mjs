@@ -714,6 +714,12 @@ test('a kiosk profile submits while the peer is down and the responses reach sta
   // The staff device, syncing two-way, carried them into the main database (only it could).
   // (in its next push cycle after the pull, so wait for it)
   await expect.poll(async () => (await peerIds(DB)).filter((id) => id.startsWith('response:')).length, { timeout: 60_000 }).toBe(3);
+  // A customer answers on the staff device itself: its thanks counts what this device has
+  // still to send (this answer, unless the live push was quicker), not the kiosk's three that
+  // came in by sync (it said 4).
+  await open(staff.page, `/s/${key}`);
+  await answerAll(staff.page, 4);
+  await expect(staff.page.getByTestId('cp-pending')).toHaveText(/^已保存在本设备，等待发送（待发送 [01] 份）。$/);
   expect(staff.errors.concat(kiosk.errors)).toEqual([]);
 });
 
@@ -724,8 +730,13 @@ test('a lobby kiosk takes a corrected survey from the responses database between
   await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible();
   // Staff correct the first question; the new revision is published to the responses database.
   await open(staff.page, `/surveys/${key}`);
+  // Nothing answered on this device, but it syncs: answers may wait on kiosks and phones it
+  // cannot see, so the change is a new version (before, version 1 was rewritten in place,
+  // and answers given offline counted under a question their customers never saw).
+  await expect(staff.page.getByTestId('version-info')).toContainText('修改题目、维度、CSAT 题或旅程阶段总会生成新版本');
   await staff.page.locator('#q0-zh').fill('工作人员热情、礼貌、主动（已更正）');
   await staff.page.getByTestId('save-survey').click();
+  await expect(staff.page.getByTestId('survey-version')).toHaveText('第 2 版');
   await expect.poll(async () => {
     const r = await fetch(`${peer.url}/${RESPONSES}/survey:${key}`);
     return (await r.json()).questions?.[0]?.text?.zh;
@@ -746,6 +757,12 @@ test('a lobby kiosk takes a corrected survey from the responses database between
   }), `survey:${key}`), { timeout: 30_000 }).toContain('（已更正）');
   await kiosk.page.getByTestId('kiosk-begin').click();
   await expect(kiosk.page.getByTestId('q-att_courtesy')).toContainText('工作人员热情、礼貌、主动（已更正）');
+  // The answer given to the question as it was is counted under version 1, apart from the
+  // corrected one.
+  await expect.poll(async () => {
+    const r = await fetch(`${peer.url}/${RESPONSES}/_all_docs?include_docs=true`);
+    return (await r.json()).rows.filter((row) => row.id.startsWith('response:')).map((row) => row.doc.survey_version);
+  }, { timeout: 30_000 }).toEqual([1]);
   expect(staff.errors.concat(kiosk.errors)).toEqual([]);
 });
 

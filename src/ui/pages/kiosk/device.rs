@@ -120,7 +120,7 @@ async fn is_mine(store: &AppStore, id: &str, label: &str) -> bool {
 }
 
 /// The local sequence the push replication has delivered up to (0 with no sync configured).
-async fn delivered_up_to(store: &AppStore) -> u64 {
+pub async fn delivered_up_to(store: &AppStore) -> u64 {
     let Ok(Some(v)) = store.get_local(CONFIG_DOC).await else {
         return 0;
     };

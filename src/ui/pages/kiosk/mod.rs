@@ -22,7 +22,7 @@ use crate::ui::i18n::{initial_lang, show_lang, t2};
 use crate::ui::state::{app, store};
 use crate::ui::{kiosk_setup, LazyPage};
 
-pub use device::{kiosk_path, locked_path, waiting_count, KioskDevice, KIOSK_DOC};
+pub use device::{delivered_up_to, kiosk_path, locked_path, waiting_count, KioskDevice, KIOSK_DOC};
 pub use guard::LockGuard;
 pub use setup::KioskSetup;
 

@@ -276,7 +276,9 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     });
                 }
                 if idle {
-                    reset(cfg.partial == PartialPolicy::Keep);
+                    // Answers refused by the gap were said to be kept: kept, whatever the policy.
+                    let refused = phase.get_untracked() == Phase::Refused;
+                    reset(refused || cfg.partial == PartialPolicy::Keep);
                 }
             }
             Phase::Thanks => {
@@ -389,7 +391,19 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             config.get_value().min_gap_secs,
         )
     };
-    let may_retry = move || wait_left() == 0 && !saving.get();
+    // Answers refused by the gap are kept, as the screen says: they go in once it has passed,
+    // whether or not the customer is still there (one who walked away lost them before).
+    on_interval(TICK, move || {
+        if phase.get_untracked() != Phase::Refused || saving.get_untracked() {
+            return;
+        }
+        let gap = config.get_value().min_gap_secs;
+        if submit_wait_secs(last_submit.get_untracked(), now(), gap) <= 0 {
+            if let Some(r) = partial.get_untracked() {
+                submit(r);
+            }
+        }
+    });
 
     let title = move || match survey.get() {
         Some(Ok(s)) => s.title.get(lang.get().is_zh()).to_string(),
@@ -499,20 +513,16 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     <p data-testid="kiosk-refused-wait">{move || {
                         let l = lang.get();
                         match wait_left() {
-                            0 => l.s("您的答案已保留，现在可以提交。", "Your answers are kept: you can submit them now."),
+                            0 => l.s("您的答案已保留，正在提交。", "Your answers are kept, and are being submitted."),
                             n => {
                                 let wait = wait_words(n.unsigned_abs(), l);
                                 l.s(
-                                    format!("您的答案已保留，请约 {wait}后再试。"),
-                                    format!("Your answers are kept: please try again in about {wait}."),
+                                    format!("您的答案已保留，约 {wait}后自动提交，您无需等候。"),
+                                    format!("Your answers are kept, and are submitted by themselves in about {wait}: no need to wait."),
                                 )
                             }
                         }
                     }}</p>
-                    <button type="button" class="kiosk-big" on:click=retry
-                        disabled=move || !may_retry() data-testid="kiosk-retry">
-                        {t2("提交评价", "Submit")}
-                    </button>
                     <button type="button" class="kiosk-soft" on:click=move |_| reset(false)>
                         {t2("返回首页", "Back to start")}
                     </button>

@@ -365,6 +365,11 @@ pub fn KioskSetup(
         let navigate = navigate.clone();
         let s = db.get_value();
         spawn_local(async move {
+            // A tablet left in the lobby for weeks: its kiosk lock and unsent answers are kept
+            // under storage pressure (the browser may refuse; the kiosk runs either way).
+            if start {
+                let _ = crate::ui::state::AppStore::request_persistence().await;
+            }
             let mut errs = Vec::new();
             match typed::load::<Survey, _>(&s, &config.survey_id).await {
                 Err(_) => errs.push(

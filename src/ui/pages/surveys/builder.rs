@@ -286,6 +286,8 @@ pub fn BuilderPage() -> impl IntoView {
         }
     });
 
+    let sync_config = sync_ctx().config;
+    let syncing = move || sync_config.with_untracked(|c| c.as_ref().is_some_and(|c| c.enabled));
     let responses_now = Res::new(move || {
         state.changes.track();
         let o = original.get();
@@ -332,7 +334,11 @@ pub fn BuilderPage() -> impl IntoView {
                 Some(o) => match responses_to_version(&st, &o.id, o.version).await {
                     Err(e) => Err(e),
                     Ok(n) => {
-                        let mut s = o.edit(d, n > 0);
+                        // On a device that syncs, answers to this version may be waiting on
+                        // kiosks and phones it cannot see: a change of what is asked is always
+                        // a new version there, or those answers would count under questions
+                        // their customers never saw.
+                        let mut s = o.edit(d, n > 0 || syncing());
                         let bumped = s.version != o.version;
                         typed::save(&st, &s).await.map(|rev| {
                             s.rev = Some(rev);
@@ -437,10 +443,11 @@ pub fn BuilderPage() -> impl IntoView {
                 let versions: Vec<u32> = o.previous_versions.iter().map(|v| v.version).collect();
                 view! {
                     <p class="muted no-print" data-testid="version-info">
-                        {move || responses_now.get().map(|n| if zh() {
-                            format!("当前第 {} 版已有 {n} 份答卷；有答卷后修改题目、维度、CSAT 题或旅程阶段将生成新版本，已有答卷保留原版本（只改标题或版式不会）。", o.version)
-                        } else {
-                            format!("Version {} has {n} responses; changing its questions, scales, CSAT question or journey stage now makes a new version, and earlier responses keep theirs (a new title or layout does not).", o.version)
+                        {move || responses_now.get().map(|n| match (zh(), sync_config.with(|c| c.as_ref().is_some_and(|c| c.enabled))) {
+                            (true, false) => format!("当前第 {} 版已有 {n} 份答卷；有答卷后修改题目、维度、CSAT 题或旅程阶段将生成新版本，已有答卷保留原版本（只改标题或版式不会）。", o.version),
+                            (false, false) => format!("Version {} has {n} responses; changing its questions, scales, CSAT question or journey stage now makes a new version, and earlier responses keep theirs (a new title or layout does not).", o.version),
+                            (true, true) => format!("当前第 {} 版本机已有 {n} 份答卷。本机同步数据：自助终端和客户手机上可能还有未送达的答卷，修改题目、维度、CSAT 题或旅程阶段总会生成新版本，已有答卷保留原版本（只改标题或版式不会）。", o.version),
+                            (false, true) => format!("Version {} has {n} responses on this device. This device syncs, and kiosks and phones may hold answers not yet delivered: changing its questions, scales, CSAT question or journey stage always makes a new version, and those answers keep theirs (a new title or layout does not).", o.version),
                         })}
                         {(!versions.is_empty()).then(|| {
                             let list = versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
@@ -964,12 +971,6 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
     // them, for the results' staff filter and the KPI sheet's satisfaction.
     let people = Res::new(|| async { crate::ui::data::active_staff(&store()).await });
     let rated = RwSignal::new(String::new());
-    let link = Memo::new(move |_| {
-        with_staff(
-            &share_link(&origin, &key, target.get().as_ref()),
-            &rated.get(),
-        )
-    });
     let rated_name = move || {
         let id = rated.get();
         people
@@ -977,6 +978,13 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
             .and_then(|list| list.into_iter().find(|s| s.id == id))
             .map(|s| s.name)
     };
+    let link = Memo::new(move |_| {
+        with_staff(
+            &share_link(&origin, &key, target.get().as_ref()),
+            &rated.get(),
+            &rated_name().unwrap_or_default(),
+        )
+    });
     let shareable = move || target.with(|t| t.is_some());
     let collecting = survey.collecting();
     let title = survey.title.clone();

@@ -135,6 +135,8 @@ pub fn CustomerPage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
     let target: Option<LinkTarget> = LinkTarget::from_query(&query);
     let staff_id = StoredValue::new(link::staff_of_query(&query));
+    // Whose service the customer rates, as the link names them (a phone has no staff list).
+    let staff_name = link::staff_name_of_query(&query);
     let delivery = RwSignal::new(Delivery::Unknown);
     // The answers are kept across a reload on the customer's own phone, never on a tablet
     // locked in kiosk mode (a device shared by customers).
@@ -259,8 +261,12 @@ pub fn CustomerPage() -> impl IntoView {
                             let title = s.title.clone();
                             let answered = own_device.get_untracked()
                                 && local_read::<u32>(&answered_key(&s.id)) == Some(s.version);
+                            let rated = staff_name.clone();
                             view! {
                                 <h1 class="cp-title">{move || title.get(zh()).to_string()}</h1>
+                                {rated.map(|name| view! {
+                                    <p class="cp-rated" data-testid="cp-rated">{move || lang.get().t("本次评价的服务人员：", "You are rating the service of ")}{name.clone()}</p>
+                                })}
                                 {move || match done.get() {
                                     None if answered => view! {
                                         <div class="cp-thanks" role="status" data-testid="cp-answered">

@@ -6,10 +6,11 @@ use crate::domain::datefmt::Layout;
 use chrono::NaiveDate;
 
 use crate::domain::survey::{
-    follow_up, validate_response, FollowUpSettings, ResponseError, Survey, SurveyFollowUp,
+    follow_up, validate_response, Channel, FollowUpSettings, ResponseError, Survey, SurveyFollowUp,
     SurveyResponse,
 };
 use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
+use crate::ui::data::changed_ids;
 use crate::ui::state::AppStore;
 
 /// The record id of a survey from the path part of its URL (`/s/<key>`); a full id is
@@ -123,14 +124,28 @@ pub async fn submit_response(
 }
 
 /// Responses on this device still waiting to be sent: those given on a customer's phone
-/// (Link) or the kiosk. Until the sync engine records what it has replicated, that is all of
-/// them; the sync engineer replaces this function.
+/// (Link) or a kiosk that the push of the sync configuration has not passed yet (all of them
+/// with no sync: nothing is sent). On a synced staff device, responses that came in by sync
+/// are not counted as this device's to send.
 pub async fn pending_responses(store: &AppStore) -> Result<u64, StoreError> {
+    let since = crate::ui::pages::kiosk::delivered_up_to(store).await;
+    if since == 0 {
+        let mut n = 0;
+        for ch in ["Link", "Kiosk"] {
+            n += store
+                .count("response_by_channel", &KeyRange::eq(IndexKey(vec![s(ch)])))
+                .await?;
+        }
+        return Ok(n);
+    }
+    let end = store.update_seq().await?;
     let mut n = 0;
-    for ch in ["Link", "Kiosk"] {
-        n += store
-            .count("response_by_channel", &KeyRange::eq(IndexKey(vec![s(ch)])))
-            .await?;
+    for id in changed_ids(store, since, end, "response:", usize::MAX).await? {
+        if let Ok(r) = typed::load::<SurveyResponse, _>(store, &id).await {
+            if matches!(r.channel, Channel::Link | Channel::Kiosk) {
+                n += 1;
+            }
+        }
     }
     Ok(n)
 }
@@ -223,26 +238,14 @@ const ARRIVALS_AT_MOST: usize = 500;
 /// before). Returns how many were made.
 pub async fn followups_of_arrivals(store: &AppStore) -> Result<usize, StoreError> {
     let end = store.update_seq().await?;
-    let Some(mut since) = store
+    let Some(since) = store
         .get_local(ARRIVALS_DOC)
         .await?
         .and_then(|m| m.get("seq")?.as_u64())
     else {
         return mark_arrivals(store, end).await.map(|_| 0);
     };
-    let mut ids = Vec::new();
-    while since < end {
-        let page = store.changes(since, 1_000).await?;
-        let Some(last) = page.last() else {
-            break;
-        };
-        since = last.seq;
-        ids.extend(
-            page.into_iter()
-                .filter(|c| !c.deleted && c.id.starts_with("response:"))
-                .map(|c| c.id),
-        );
-    }
+    let ids = changed_ids(store, since, end, "response:", usize::MAX).await?;
     // A first pull of a whole branch brings every response at once: the latest are looked at
     // now, the rest by the results page when opened (`make_missing_followups`).
     let ids = &ids[ids.len().saturating_sub(ARRIVALS_AT_MOST)..];

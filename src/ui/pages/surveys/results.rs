@@ -909,6 +909,8 @@ fn FollowUpsPanel(
                             };
                             let f2 = f.clone();
                             let kind_class = if f.kind == crate::domain::survey::FollowUpKind::ComplaintDraft { "badge bad" } else { "badge warn" };
+                            let anonymous = f.kind == crate::domain::survey::FollowUpKind::ReturnVisit && f.customer_id.is_none();
+                            let note_label = if anonymous { t2("改进措施", "What will be improved") } else { t2("处理情况", "What was done") };
                             view! {
                                 <li class="followup" data-testid="followup">
                                     <div class="row">
@@ -924,8 +926,16 @@ fn FollowUpsPanel(
                                         })}
                                     </div>
                                     <div>{move || reason.get(zh()).to_string()}</div>
+                                    // A return visit with no one to call (a kiosk's or a link's
+                                    // anonymous answers): what is left is to read and improve.
+                                    {anonymous.then(|| view! {
+                                        <p class="small muted" data-testid="followup-anonymous">{t2(
+                                            "匿名答卷，没有可回访的客户：请阅读答卷，记下改进措施后标记完成。",
+                                            "Anonymous answers: there is no one to call back. Read them, note what will be improved, and mark it done.",
+                                        )}</p>
+                                    })}
                                     <div class="row">
-                                        <input aria-label=t2("处理情况", "What was done") placeholder=t2("处理情况", "What was done")
+                                        <input aria-label=note_label placeholder=note_label
                                             data-testid="followup-note"
                                             prop:value=notes.with_untracked(|n| n.get(&fid).cloned().unwrap_or_default())
                                             on:input=move |ev| { let v = event_target_value(&ev); notes.update(|n| { n.insert(fid.clone(), v); }); }/>
