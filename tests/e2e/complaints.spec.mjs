@@ -1349,3 +1349,69 @@ test('a limit met late leaves the case listed against the next one, and the reso
   await expect(page.getByTestId('dash-overdue').locator('.n')).toHaveText('0');
   await expect(page.getByTestId('dash-no-urgent')).toHaveText('没有待调查核实或待反馈客户的投诉：未闭环的案件均已反馈客户。');
 });
+
+// A device updated from a version that listed the 7-day resolution (and limits met late) as the
+// case's deadline: its cases are listed anew once at start, or an answered case would stay
+// 已超时 on the dashboard until its next edit.
+test('cases listed by the older rule are listed anew at start', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.clock.install({ time: new Date('2026-11-30T09:00:00') });
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('冯女士');
+  await page.locator('#c-phone').fill('13800006789');
+  await page.locator('#c-narrative').fill('理财产品赎回延迟');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('2');
+  await page.locator('#c-department').fill('客服部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const url = new URL(page.url()).pathname;
+  const id = decodeURIComponent(url.split('/').pop());
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('核实情况属实'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户解释说明');
+  });
+  for (const who of ['李强', '王经理']) {
+    await switchTo(page, who, url);
+    await act(page, 'approve');
+  }
+  await switchTo(page, '张敏', url);
+  await act(page, 'respond', () => page.locator('#f-text').fill('已向客户解释'));
+  // As the older version stored it: listed against the resolution, Tuesday 8 December, and
+  // no record of the rule the listing followed.
+  const old = '2026-12-08T23:59:59';
+  await page.evaluate(({ id, old }) => new Promise((resolve, reject) => {
+    const r = indexedDB.open('kefu');
+    r.onsuccess = () => {
+      const tx = r.result.transaction(['docs', 'local'], 'readwrite');
+      const docs = tx.objectStore('docs');
+      const get = docs.get(id);
+      get.onsuccess = () => {
+        const rec = get.result;
+        const body = JSON.parse(rec.b);
+        body.deadline = old;
+        rec.b = JSON.stringify(body);
+        rec.ix_complaint_due = [old];
+        docs.put(rec);
+        tx.objectStore('local').delete('deadlines-listed');
+      };
+      tx.oncomplete = () => { r.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), { id, old });
+  await page.clock.setSystemTime(new Date('2026-12-09T10:00:00'));
+  await open(page, '/');
+  await expect(page.getByTestId('dash-overdue').locator('.n')).toHaveText('0', { timeout: 20_000 });
+  await expect(page.getByTestId('dash-no-urgent')).toBeVisible();
+  const listed = await page.evaluate((id) => new Promise((resolve) => {
+    const r = indexedDB.open('kefu');
+    r.onsuccess = () => {
+      const get = r.result.transaction('docs').objectStore('docs').get(id);
+      get.onsuccess = () => { r.result.close(); resolve(JSON.parse(get.result.b).deadline ?? null); };
+    };
+  }), id);
+  expect(listed).toBeNull();
+});
