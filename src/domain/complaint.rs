@@ -995,6 +995,13 @@ pub enum Action {
     Destroy {
         why: String,
     },
+    /// Correct the record (更正记录): the complainant's name and contact, and the narrative,
+    /// as the intake checks them, with the reason; the history says what changed.
+    Correct {
+        complainant: Complainant,
+        narrative: String,
+        why: String,
+    },
 }
 
 /// The kind of an action, without its data (for menus, history and errors).
@@ -1017,6 +1024,8 @@ pub enum ActionKind {
     Archive,
     Reopen,
     Destroy,
+    /// The record corrected (contact details, narrative).
+    Correct,
     /// Staff settled a sync conflict by choosing one version of the case (only as a history
     /// entry: it is written by sync, never offered as an action). The other version's audit
     /// events are kept; `why` says which version was kept.
@@ -1025,6 +1034,8 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action a user can take (all but `Receive`).
+    /// (The record's correction, [`ActionKind::Correct`], stands apart: it is no step of the
+    /// workflow.)
     pub const ACTIONS: [ActionKind; 14] = [
         ActionKind::Classify,
         ActionKind::StartInvestigation,
@@ -1058,6 +1069,7 @@ impl ActionKind {
             ActionKind::Archive => "归档",
             ActionKind::Reopen => "重新处理",
             ActionKind::Destroy => "销毁",
+            ActionKind::Correct => "更正记录",
             ActionKind::SettleConflict => "处理同步冲突",
         }
     }
@@ -1078,6 +1090,7 @@ impl ActionKind {
             ActionKind::Archive => "Archive",
             ActionKind::Reopen => "Reopen",
             ActionKind::Destroy => "Destroy",
+            ActionKind::Correct => "Correct the record",
             ActionKind::SettleConflict => "Sync conflict settled",
         }
     }
@@ -1100,6 +1113,7 @@ impl Action {
             Action::Archive => ActionKind::Archive,
             Action::Reopen { .. } => ActionKind::Reopen,
             Action::Destroy { .. } => ActionKind::Destroy,
+            Action::Correct { .. } => ActionKind::Correct,
         }
     }
 }
@@ -1190,6 +1204,10 @@ pub enum ComplaintError {
     /// The visit found the corrective measures not carried out or not working: they are done
     /// again (the case reopened), not closed.
     MeasuresNotEffective,
+    /// A correction whose fields do not pass the intake's checks.
+    InvalidCorrection(Vec<FieldError>),
+    /// A correction that changes nothing.
+    NothingCorrected,
     /// The round's verification result is final once recorded (an unsatisfied visit is not
     /// overwritten: the case is reopened instead).
     VerificationAlreadyRecorded,
@@ -1246,6 +1264,12 @@ impl ComplaintError {
             }
             ComplaintError::NotEligibleForDestruction => "归档未满 5 年，不能销毁".into(),
             ComplaintError::Destroyed => "案件资料已销毁".into(),
+            ComplaintError::InvalidCorrection(errors) => errors
+                .iter()
+                .map(|e| e.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("；"),
+            ComplaintError::NothingCorrected => "没有更改任何内容".into(),
             ComplaintError::InactiveActor { name } => {
                 format!("{name}已停用，不能办理投诉案件")
             }
@@ -1312,6 +1336,10 @@ impl ComplaintError {
                 "The case has not been archived for more than 5 years".into()
             }
             ComplaintError::Destroyed => "The case's records were destroyed".into(),
+            ComplaintError::InvalidCorrection(errors) => {
+                errors.iter().map(|e| e.en.as_str()).collect::<Vec<_>>().join("; ")
+            }
+            ComplaintError::NothingCorrected => "Nothing was changed".into(),
             ComplaintError::InactiveActor { name } => {
                 format!("{name} has been deactivated and may no longer act on complaints")
             }
@@ -1390,6 +1418,84 @@ impl Complaint {
             Channel::CommentBook => Channel::Letter,
             other => other,
         }
+    }
+
+    /// Whether the record may still be corrected ([`Action::Correct`]): until it is archived.
+    pub fn may_correct(&self) -> bool {
+        !self.destroyed && self.status != Status::Archived
+    }
+
+    /// Applies a correction ([`Action::Correct`]) checked as the intake is; what changed, in
+    /// words for the history (phones and e-mails masked, as the case page shows them).
+    fn correct(&mut self, c: Complainant, narrative: &str) -> Result<String, ComplaintError> {
+        let draft = Draft {
+            complainant: c.clone(),
+            customer_id: self.customer_id.clone(),
+            channel: Some(self.channel),
+            received_at: Some(self.received_at),
+            event_time: self.event_time,
+            event_place: self.event_place.clone(),
+            staff_involved: self.staff_involved.clone(),
+            narrative: narrative.to_string(),
+            preliminary_opinion: String::new(),
+        };
+        // Checked as of its receipt: the time received is not what is corrected.
+        let errors = validate_intake(&draft, self.received_at);
+        if !errors.is_empty() {
+            return Err(ComplaintError::InvalidCorrection(errors));
+        }
+        let trim = |s: &str| s.trim().to_string();
+        let new = Complainant {
+            name: trim(&c.name),
+            phone: trim(&c.phone),
+            email: trim(&c.email),
+            address: trim(&c.address),
+        };
+        let old = &self.complainant;
+        let shown = |v: &str, f: fn(&str) -> String| {
+            if v.is_empty() {
+                "—".to_string()
+            } else {
+                f(v)
+            }
+        };
+        let mut said = Vec::new();
+        if new.name != old.name {
+            said.push(format!(
+                "姓名 name: {} → {}",
+                shown(&old.name, trim),
+                shown(&new.name, trim)
+            ));
+        }
+        if new.phone != old.phone {
+            let m = super::customer::mask_phone;
+            said.push(format!(
+                "电话 phone: {} → {}",
+                shown(&old.phone, m),
+                shown(&new.phone, m)
+            ));
+        }
+        if new.email != old.email {
+            let m = super::customer::mask_email;
+            said.push(format!(
+                "邮箱 e-mail: {} → {}",
+                shown(&old.email, m),
+                shown(&new.email, m)
+            ));
+        }
+        if new.address != old.address {
+            said.push("地址 address".to_string());
+        }
+        let narrative = narrative.trim();
+        if narrative != self.narrative {
+            said.push("投诉事由及经过 narrative".to_string());
+        }
+        if said.is_empty() {
+            return Err(ComplaintError::NothingCorrected);
+        }
+        self.complainant = new;
+        self.narrative = narrative.to_string();
+        Ok(format!("更正 corrected: {}", said.join("；")))
     }
 
     pub fn current_round(&self) -> &Round {
@@ -1582,6 +1688,9 @@ impl Complaint {
                 }
                 Ok(())
             }
+            // Until it is archived: the archived record is the one kept.
+            K::Correct if self.may_correct() => Ok(()),
+            K::Correct => illegal,
         }
     }
 
@@ -1615,8 +1724,13 @@ impl Complaint {
     pub fn next_step(&self, allowed: &[ActionKind]) -> Option<ActionKind> {
         use ActionKind as K;
         let order = |k: ActionKind| ActionKind::ACTIONS.iter().position(|a| *a == k);
-        // Intake (and a settled conflict) come before every action.
-        let last = self.history.last().and_then(|e| order(e.action));
+        // Intake (and a settled conflict) come before every action; a correction is no step.
+        let last = self
+            .history
+            .iter()
+            .rev()
+            .find(|e| e.action != K::Correct)
+            .and_then(|e| order(e.action));
         allowed
             .iter()
             .copied()
@@ -1863,6 +1977,18 @@ impl Complaint {
                 self.purge();
                 why = Some(reason.trim().to_string());
             }
+            Action::Correct {
+                complainant,
+                narrative,
+                why: reason,
+            } => {
+                need_text(&reason, "why")?;
+                why = Some(format!(
+                    "{}（{}）",
+                    reason.trim(),
+                    self.correct(complainant, &narrative)?
+                ));
+            }
         }
         let round = self.round();
         self.history.push(HistoryEvent {
@@ -2045,7 +2171,12 @@ pub fn met_at(complaint: &Complaint, kind: ClockKind) -> Option<NaiveDateTime> {
             .history
             .iter()
             // Bookkeeping entries are no response to the customer.
-            .filter(|e| !matches!(e.action, ActionKind::Receive | ActionKind::SettleConflict))
+            .filter(|e| {
+                !matches!(
+                    e.action,
+                    ActionKind::Receive | ActionKind::SettleConflict | ActionKind::Correct
+                )
+            })
             .map(|e| e.at)
             .min(),
         ClockKind::Analysis => complaint.first(ActionKind::RecordFindings),
@@ -2374,6 +2505,78 @@ mod tests {
         let back: Complaint = serde_json::from_value(v).unwrap();
         assert_eq!(back, c);
         assert_eq!(Complaint::TYPE, "complaint");
+    }
+
+    /// 更正记录: the complainant's details and the narrative corrected with a reason, checked
+    /// as the intake is; the history says what changed (phones masked) and the case's status
+    /// and clocks stay as they were.
+    #[test]
+    fn the_record_is_corrected_with_a_reason_and_the_history_says_what_changed() {
+        let mut c = new_case("2026-09-30 10:00");
+        let first = met_at(&c, ClockKind::FirstResponse);
+        let status = c.status;
+        let mut fixed = c.complainant.clone();
+        fixed.phone = "13900139001".into();
+        let correct = |who: Complainant, narrative: &str, why: &str| Action::Correct {
+            complainant: who,
+            narrative: narrative.into(),
+            why: why.into(),
+        };
+        let at = t("2026-09-30 10:05");
+        let narrative = c.narrative.clone();
+        // Nothing changed, no reason, a phone that is no phone: refused, nothing written.
+        let same = c.complainant.clone();
+        assert_eq!(
+            c.apply(correct(same, &narrative, "核对"), &specialist(), at),
+            Err(ComplaintError::NothingCorrected)
+        );
+        assert!(matches!(
+            c.apply(correct(fixed.clone(), &narrative, " "), &specialist(), at),
+            Err(ComplaintError::EmptyText { field: "why" })
+        ));
+        let mut bad = fixed.clone();
+        bad.phone = "12".into();
+        let Err(ComplaintError::InvalidCorrection(errors)) =
+            c.apply(correct(bad, &narrative, "电话记错"), &specialist(), at)
+        else {
+            panic!("a bad phone is refused");
+        };
+        assert_eq!(errors[0].field, "complainant.phone");
+        assert_eq!(c.history.len(), 1);
+
+        c.apply(
+            correct(fixed, "柜台办理转托管等候三小时", "电话记错一位"),
+            &specialist(),
+            at,
+        )
+        .unwrap();
+        assert_eq!(c.complainant.phone, "13900139001");
+        assert_eq!(c.narrative, "柜台办理转托管等候三小时");
+        assert_eq!(c.status, status);
+        let e = c.history.last().unwrap();
+        assert_eq!(e.action, ActionKind::Correct);
+        let why = e.why.as_deref().unwrap();
+        assert!(
+            why.starts_with("电话记错一位（更正 corrected: 电话 phone: "),
+            "{why}"
+        );
+        assert!(why.contains("→ 139****9001"), "{why}");
+        assert!(why.contains("投诉事由及经过 narrative"), "{why}");
+        // A correction is no response to the customer.
+        assert_eq!(met_at(&c, ClockKind::FirstResponse), first);
+
+        // The archived record is the one kept.
+        c.status = Status::Archived;
+        let mut again = c.complainant.clone();
+        again.name = "张山".into();
+        assert!(matches!(
+            c.apply(
+                correct(again, &c.narrative.clone(), "姓名"),
+                &specialist(),
+                at
+            ),
+            Err(ComplaintError::IllegalTransition { .. })
+        ));
     }
 
     #[test]

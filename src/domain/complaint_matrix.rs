@@ -78,6 +78,7 @@ fn action(kind: ActionKind) -> Action {
             why: "保存期满".into(),
         },
         K::Receive | K::SettleConflict => unreachable!("history entries only, not actions"),
+        K::Correct => unreachable!("a correction is no step of the workflow"),
     }
 }
 
@@ -236,7 +237,7 @@ fn leads_to(kind: ActionKind, from: Status) -> Status {
         K::StartVerification | K::RecordVerification => Status::Verifying,
         K::Close => Status::Closed,
         K::Archive | K::Destroy => Status::Archived,
-        K::CompleteCorrectiveAction | K::Receive | K::SettleConflict => from,
+        K::CompleteCorrectiveAction | K::Correct | K::Receive | K::SettleConflict => from,
     }
 }
 

@@ -304,7 +304,7 @@ test('the visit checks the corrective measures: not carried out or not working, 
   // A manager cannot close it: the measures are done again in a new round.
   await switchTo(page, '王经理', caseUrl);
   await expect(page.getByTestId('action-close')).toHaveCount(0);
-  await expect(page.locator('.action-buttons button')).toHaveCount(1);
+  await expect(page.locator('.action-buttons button:not([data-testid="action-correct"])')).toHaveCount(1);
   await page.getByTestId('lang-switch').click();
   await expect(page.getByTestId('verification-measures-1')).toHaveText('Corrective measures not carried out, or not working');
   await page.getByTestId('lang-switch').click();
@@ -371,8 +371,9 @@ test('an unsatisfied visit is final: the case page offers only the reopening, no
     await page.locator('#f-text').fill('客户对说明不满意');
   });
   await expect(page.getByTestId('verification-1')).toHaveText('不满意');
-  // The specialist: the visit cannot be recorded again (as satisfied); the reopening is offered.
-  const buttons = page.locator('.action-buttons button');
+  // The specialist: the visit cannot be recorded again (as satisfied); the reopening is offered
+  // (beside it, apart from the steps, the record's correction).
+  const buttons = page.locator('.action-buttons button:not([data-testid="action-correct"])');
   await expect(buttons).toHaveCount(1);
   await expect(page.getByTestId('action-reopen')).toBeVisible();
   await expect(page.getByTestId('action-record_verification')).toHaveCount(0);
@@ -1414,4 +1415,41 @@ test('cases listed by the older rule are listed anew at start', async ({ page })
     };
   }), id);
   expect(listed).toBeNull();
+});
+
+// 更正记录: a mistyped phone or narrative is corrected on the case, with a reason, as the intake
+// checks it; the history says who, when, why and what changed. Before, a saved record could
+// not be corrected at all (the visit could not reach a customer whose phone was mistyped).
+test('the record is corrected with a reason, checked as at intake, and the history says what changed', async ({ page }) => {
+  test.setTimeout(180_000);
+  await setUpStaff(page);
+  const url = await fileClassified(page, { name: '陈先生', phone: '13800001110', narrative: '开户资料重复提交' });
+  await page.getByTestId('action-correct').click();
+  await expect(page.locator('#f-phone')).toHaveValue('13800001110');
+  await page.locator('#f-phone').fill('12');
+  await page.locator('#f-text').fill('电话记错一位');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toContainText('电话号码格式不正确');
+  // What is typed survives a reload.
+  await page.locator('#f-phone').fill('13800001111');
+  await page.locator('#f-narrative').fill('开户资料重复提交三次');
+  await page.reload();
+  await expect(page.locator('#f-phone')).toHaveValue('13800001111');
+  await expect(page.locator('#f-narrative')).toHaveValue('开户资料重复提交三次');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  const record = page.getByTestId('record');
+  await expect(record).toContainText('13800001111');
+  await expect(page.getByTestId('narrative')).toHaveText('开户资料重复提交三次');
+  const last = page.getByTestId('history').locator('li').last();
+  await expect(last).toContainText('更正记录');
+  await expect(last).toContainText('张敏');
+  await expect(last).toContainText('电话记错一位（更正 corrected: 电话 phone: 138****1110 → 138****1111；投诉事由及经过 narrative）');
+  // Waiting for an approval the specialist cannot give: the wait is said, and the record can
+  // still be corrected.
+  await investigateCase(page);
+  await expect(page.getByTestId('no-actions')).toContainText('主管');
+  await expect(page.getByTestId('action-correct')).toBeVisible();
+  await open(page, `${url}/print`);
+  await expect(page.locator('body')).toContainText('13800001111');
 });

@@ -13,8 +13,8 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::complaint::{
-    clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complaint,
-    CorrectiveAction, Decision, Responsibility, Round,
+    clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complainant,
+    Complaint, CorrectiveAction, Decision, Responsibility, Round,
 };
 use crate::domain::customer::Customer;
 use crate::domain::opened_on::OpenedOn;
@@ -55,6 +55,9 @@ struct ActionForm {
     /// (that would re-render the rows and steal the focus): what keeps the draft follows it.
     corrective_edits: RwSignal<u32>,
     index: RwSignal<String>,
+    /// A correction of the record (更正记录): the complainant's details and the narrative.
+    record: RwSignal<Complainant>,
+    narrative: RwSignal<String>,
     /// The manager's PIN for a destruction (销毁), as the retention page asks it. Never kept
     /// in the draft.
     pin: RwSignal<String>,
@@ -94,6 +97,8 @@ impl ActionForm {
             corrective: RwSignal::new(Vec::new()),
             corrective_edits: RwSignal::new(0),
             index: RwSignal::new(String::new()),
+            record: RwSignal::new(Complainant::default()),
+            narrative: RwSignal::new(String::new()),
             pin: RwSignal::new(String::new()),
             opened_on: RwSignal::new(OpenedOn::default()),
             opened_case: StoredValue::new(None),
@@ -149,6 +154,10 @@ impl ActionForm {
                 );
             }
             ActionKind::Respond => self.channel.set(slug(c.reply_channel())),
+            ActionKind::Correct => {
+                self.record.set(c.complainant.clone());
+                self.narrative.set(c.narrative.clone());
+            }
             ActionKind::CompleteCorrectiveAction => {
                 let first = c
                     .current_round()
@@ -266,6 +275,11 @@ impl ActionForm {
             ActionKind::Archive => Action::Archive,
             ActionKind::Reopen => Action::Reopen { why: text },
             ActionKind::Destroy => Action::Destroy { why: text },
+            ActionKind::Correct => Action::Correct {
+                complainant: self.record.get_untracked(),
+                narrative: self.narrative.get_untracked(),
+                why: text,
+            },
             ActionKind::Receive | ActionKind::SettleConflict => return Err(String::new()),
         })
     }
@@ -288,6 +302,8 @@ struct ActionDraft {
     measures: String,
     corrective: Vec<(String, String, String)>,
     index: String,
+    record: Complainant,
+    narrative: String,
     opened_on: OpenedOn,
 }
 
@@ -308,6 +324,8 @@ impl ActionForm {
             measures: self.measures.get(),
             corrective: self.corrective.get(),
             index: self.index.get(),
+            record: self.record.get(),
+            narrative: self.narrative.get(),
             opened_on: self.opened_on.get(),
         }
     }
@@ -327,6 +345,8 @@ impl ActionForm {
         self.measures.set(d.measures);
         self.corrective.set(d.corrective);
         self.index.set(d.index);
+        self.record.set(d.record);
+        self.narrative.set(d.narrative);
         self.opened_on.set(d.opened_on);
         self.error.set(None);
     }
@@ -841,6 +861,9 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
         .into_any();
     };
     let allowed = c.allowed_actions_for(&user.actor(), now_s());
+    // 更正记录 stands apart from the workflow: offered until the case is archived.
+    let correctable = c.may_correct();
+    let mut nothing_else = None;
     if allowed.is_empty() {
         let role = user.role;
         // Awaiting an approval: whose, and why not this person's when it is their level.
@@ -864,7 +887,7 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                 }
             })
         };
-        return view! {
+        let said = view! {
             {overtaken}
             <p class="muted" data-testid="no-actions">
                 {move || match (awaited, lang.get().is_zh()) {
@@ -874,12 +897,20 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                     (None, false) => format!("There is nothing a {} can do at this stage.", role.en().to_lowercase()),
                 }}
             </p>
+        };
+        if !correctable {
+            return said.into_any();
         }
-        .into_any();
+        nothing_else = Some(said);
+    }
+    let mut allowed = allowed;
+    if correctable {
+        allowed.push(ActionKind::Correct);
     }
     let c_open = c.clone();
     let c_form = c.clone();
     view! {
+        {nothing_else}
         <div class="row action-buttons" role="group" aria-label=t2("可执行的操作", "Available actions")>
             {allowed.into_iter().map(|k| {
                 let c = c_open.clone();
@@ -1017,6 +1048,32 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
         }.into_any(),
         ActionKind::Approve => textarea("审批意见（可选）", "Comment (optional)").into_any(),
         ActionKind::Reject | ActionKind::Reopen => textarea("原因", "Why").into_any(),
+        ActionKind::Correct => {
+            let input = move |id: &'static str, zh: &'static str, en: &'static str, get: fn(&Complainant) -> String, set: fn(&mut Complainant, String)| view! {
+                <div class="field">
+                    <label for=id>{move || lang.get().t(zh, en)}</label>
+                    <input id=id prop:value=move || form.record.with(get)
+                        on:input=move |ev| { let v = event_target_value(&ev); form.record.update(|r| set(r, v)); }/>
+                </div>
+            };
+            view! {
+                <div class="fields">
+                    {input("f-name", "投诉人姓名", "Complainant's name", |r| r.name.clone(), |r, v| r.name = v)}
+                    {input("f-phone", "联系电话", "Phone", |r| r.phone.clone(), |r, v| r.phone = v)}
+                    {input("f-email", "电子邮箱", "Email", |r| r.email.clone(), |r, v| r.email = v)}
+                    {input("f-address", "联系地址", "Address", |r| r.address.clone(), |r, v| r.address = v)}
+                    <div class="field wide">
+                        <label for="f-narrative">{t2("投诉事由及经过", "What happened")}</label>
+                        <textarea id="f-narrative" rows="4" bind:value=form.narrative></textarea>
+                    </div>
+                    <p class="field wide muted small">{t2(
+                        "更正记入案件的处理经过：谁、何时、为何，以及改了哪些内容。受理时间不能更正。",
+                        "The correction goes into the case's history: who, when, why and what was changed. The time received cannot be corrected.",
+                    )}</p>
+                </div>
+                {textarea("更正原因", "Why it is corrected")}
+            }.into_any()
+        }
         ActionKind::Destroy => view! {
             <div class="fields">
                 <p class="field wide warn-box" data-testid="destroy-warning">{t2(
