@@ -213,6 +213,14 @@ test('the set-up at /kiosk/setup starts from the survey this device ran; a surve
   expect(await lang.evaluate((e) => getComputedStyle(e).color)).not.toBe('rgb(255, 255, 255)');
   await lang.click();
   await expect(page.locator('#kiosk-setup-h')).toHaveText('大堂自助评价终端');
+  // Set up on the tablet itself: its boxes, and the labels that tick them, are big enough to
+  // touch (the boxes were 13 px).
+  for (const id of ['#kiosk-always', '#kiosk-day-0', '#kiosk-calendar']) {
+    const box = await page.locator(id).boundingBox();
+    expect(Math.min(box.width, box.height), id).toBeGreaterThanOrEqual(22);
+    const label = await page.locator(id).locator('xpath=..').boundingBox();
+    expect(label.height, id).toBeGreaterThanOrEqual(44);
+  }
   const options = page.locator('#kiosk-survey option:not([value=""])');
   await expect(options).toHaveCount(2);
   const keys = (await options.evaluateAll((os) => os.map((o) => o.value))).map((v) => v.replace(/^survey:/, ''));

@@ -288,6 +288,9 @@ pub fn CustomerPage() -> impl IntoView {
                                             } else {
                                                 view! {
                                                     <p data-testid="cp-pending">{move || match (zh(), uploads.get()) {
+                                                        // The live push was quicker than the count.
+                                                        (true, true) if n == 0 => "已保存并已发送。".to_string(),
+                                                        (false, true) if n == 0 => "Saved and sent.".to_string(),
                                                         (true, true) => format!("已保存在本设备，等待发送（待发送 {n} 份）。"),
                                                         (false, true) => format!("Saved on this device, waiting to be sent ({n} waiting)."),
                                                         (true, false) => format!("已保存在本设备（本设备未设置上传，共保存 {n} 份）。"),
