@@ -1452,7 +1452,9 @@ impl Complaint {
             address: trim(&c.address),
         };
         let old = &self.complainant;
-        let shown = |v: &str, f: fn(&str) -> String| {
+        // How a value is shown in the history: as it is, or masked.
+        type Shown = fn(&str) -> String;
+        let shown = |v: &str, f: Shown| {
             if v.is_empty() {
                 "—".to_string()
             } else {
@@ -1460,28 +1462,29 @@ impl Complaint {
             }
         };
         let mut said = Vec::new();
-        if new.name != old.name {
-            said.push(format!(
-                "姓名 name: {} → {}",
-                shown(&old.name, trim),
-                shown(&new.name, trim)
-            ));
-        }
-        if new.phone != old.phone {
-            let m = super::customer::mask_phone;
-            said.push(format!(
-                "电话 phone: {} → {}",
-                shown(&old.phone, m),
-                shown(&new.phone, m)
-            ));
-        }
-        if new.email != old.email {
-            let m = super::customer::mask_email;
-            said.push(format!(
-                "邮箱 e-mail: {} → {}",
-                shown(&old.email, m),
-                shown(&new.email, m)
-            ));
+        let fields: [(&str, &str, &str, Shown); 3] = [
+            ("姓名 name", &old.name, &new.name, |s| s.to_string()),
+            (
+                "电话 phone",
+                &old.phone,
+                &new.phone,
+                super::customer::mask_phone,
+            ),
+            (
+                "邮箱 e-mail",
+                &old.email,
+                &new.email,
+                super::customer::mask_email,
+            ),
+        ];
+        for (label, was, now, as_shown) in fields {
+            if was != now {
+                said.push(format!(
+                    "{label}: {} → {}",
+                    shown(was, as_shown),
+                    shown(now, as_shown)
+                ));
+            }
         }
         if new.address != old.address {
             said.push("地址 address".to_string());
