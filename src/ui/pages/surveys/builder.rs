@@ -286,8 +286,9 @@ pub fn BuilderPage() -> impl IntoView {
         }
     });
 
+    // Whether this device syncs (read tracked: the version note follows a change of it).
     let sync_config = sync_ctx().config;
-    let syncing = move || sync_config.with_untracked(|c| c.as_ref().is_some_and(|c| c.enabled));
+    let syncing = move || sync_config.with(|c| c.as_ref().is_some_and(|c| c.enabled));
     let responses_now = Res::new(move || {
         state.changes.track();
         let o = original.get();
@@ -338,7 +339,7 @@ pub fn BuilderPage() -> impl IntoView {
                         // kiosks and phones it cannot see: a change of what is asked is always
                         // a new version there, or those answers would count under questions
                         // their customers never saw.
-                        let mut s = o.edit(d, n > 0 || syncing());
+                        let mut s = o.edit(d, n > 0 || untrack(syncing));
                         let bumped = s.version != o.version;
                         typed::save(&st, &s).await.map(|rev| {
                             s.rev = Some(rev);
@@ -443,7 +444,7 @@ pub fn BuilderPage() -> impl IntoView {
                 let versions: Vec<u32> = o.previous_versions.iter().map(|v| v.version).collect();
                 view! {
                     <p class="muted no-print" data-testid="version-info">
-                        {move || responses_now.get().map(|n| match (zh(), sync_config.with(|c| c.as_ref().is_some_and(|c| c.enabled))) {
+                        {move || responses_now.get().map(|n| match (zh(), syncing()) {
                             (true, false) => format!("当前第 {} 版已有 {n} 份答卷；有答卷后修改题目、维度、CSAT 题或旅程阶段将生成新版本，已有答卷保留原版本（只改标题或版式不会）。", o.version),
                             (false, false) => format!("Version {} has {n} responses; changing its questions, scales, CSAT question or journey stage now makes a new version, and earlier responses keep theirs (a new title or layout does not).", o.version),
                             (true, true) => format!("当前第 {} 版本机已有 {n} 份答卷。本机同步数据：自助终端和客户手机上可能还有未送达的答卷，修改题目、维度、CSAT 题或旅程阶段总会生成新版本，已有答卷保留原版本（只改标题或版式不会）。", o.version),
