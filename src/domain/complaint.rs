@@ -563,9 +563,10 @@ fn blank(s: &str) -> bool {
 }
 
 /// A phone number: digits with optional spaces, hyphens, parentheses and a leading `+`;
-/// 7 to 15 digits (landline with area code, mobile, or international).
+/// 7 to 15 digits (landline with area code, mobile, or international), and maybe an extension
+/// (`0371-65585533转801`, [`split_extension`](super::customer::split_extension)).
 pub fn is_plausible_phone(s: &str) -> bool {
-    let s = s.trim();
+    let s = super::customer::split_extension(s).0;
     let body = s.strip_prefix('+').unwrap_or(s);
     if !body
         .chars()
@@ -719,8 +720,8 @@ pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
     if !blank(&c.phone) && !is_plausible_phone(&c.phone) {
         errors.push(field_error(
             "complainant.phone",
-            "电话号码格式不正确（7–15 位数字）",
-            "The phone number does not look right (7–15 digits)",
+            "电话号码格式不正确（7–15 位数字，可带分机，如 0371-65585533转801）",
+            "The phone number does not look right (7–15 digits, with an extension if any, e.g. 0371-65585533 ext 801)",
         ));
     }
     if !blank(&c.email) && !is_plausible_email(&c.email) {
@@ -2759,6 +2760,14 @@ mod tests {
         assert!(!is_plausible_phone("123456"));
         assert!(!is_plausible_phone("1380013800012345"));
         assert!(!is_plausible_phone("138x0013800"));
+        // A landline with its extension (a branch's desk, a company's switchboard).
+        assert!(is_plausible_phone("0371-65585533转801"));
+        assert!(is_plausible_phone("0371-65585533 分机 801"));
+        assert!(is_plausible_phone("010 8888 1234 ext. 12"));
+        assert!(is_plausible_phone("01088881234#3"));
+        assert!(!is_plausible_phone("0371-65585533转"));
+        assert!(!is_plausible_phone("0371-65585533转8012345"));
+        assert!(!is_plausible_phone("转801"));
         assert!(is_plausible_email("a.b@c.com.cn"));
         assert!(!is_plausible_email("a@b"));
         assert!(!is_plausible_email("@b.com"));

@@ -212,16 +212,41 @@ pub fn mask_middle(s: &str, keep_start: usize, keep_end: usize) -> String {
 }
 
 /// `mask_phone("13812341234") == "138****1234"`. Spaces and dashes are dropped first; a
-/// `+86` prefix is kept visible.
+/// `+86` prefix is kept visible, and so is an extension (`0371-65585533转801` →
+/// `037*****5533转801`): it names a desk, not a person.
 pub fn mask_phone(phone: &str) -> String {
-    let cleaned: String = phone
+    let (number, extension) = split_extension(phone);
+    let cleaned: String = number
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
         .collect();
-    if let Some(rest) = cleaned.strip_prefix("+86") {
-        return format!("+86{}", mask_middle(rest, 3, 4));
+    let masked = match cleaned.strip_prefix("+86") {
+        Some(rest) => format!("+86{}", mask_middle(rest, 3, 4)),
+        None => mask_middle(&cleaned, 3, 4),
+    };
+    match extension {
+        Some(ext) => format!("{masked}转{ext}"),
+        None => masked,
     }
-    mask_middle(&cleaned, 3, 4)
+}
+
+/// A phone number and its extension, if it names one after 转, 分机, `ext`, `x` or `#`
+/// (`0371-65585533转801`, `010 8888 1234 ext. 12`): the extension's 1 to 6 digits. Without
+/// such a word, or with anything else after it, the whole is the number.
+pub fn split_extension(phone: &str) -> (&str, Option<&str>) {
+    const MARKS: [&str; 7] = ["转分机", "分机", "转", "ext.", "ext", "x", "#"];
+    let lower = phone.to_ascii_lowercase();
+    for mark in MARKS {
+        let Some(at) = lower.rfind(mark) else {
+            continue;
+        };
+        let ext = phone[at + mark.len()..].trim();
+        let number = phone[..at].trim_end().trim_end_matches([',', '，', ' ']);
+        if (1..=6).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_digit()) {
+            return (number, Some(ext));
+        }
+    }
+    (phone.trim(), None)
 }
 
 /// `mask_email("zhangsan@example.com") == "z***@example.com"`.
@@ -1662,6 +1687,8 @@ mod tests {
         assert_eq!(mask_phone("075512345678"), "075*****5678");
         assert_eq!(mask_phone("123"), "**3");
         assert_eq!(mask_phone(""), "");
+        assert_eq!(mask_phone("0371-65585533转801"), "037*****5533转801");
+        assert_eq!(mask_phone("0371 6558 5533 ext. 12"), "037*****5533转12");
         assert_eq!(mask_email("zhangsan@example.com"), "z***@example.com");
         assert_eq!(mask_email("@x.com"), "*****m"); // no local part: masked like an id
         assert_eq!(mask_account("310012345678"), "********5678");

@@ -181,8 +181,10 @@ pub fn num_part(body: &Json, field: &str) -> Option<KeyPart> {
 
 /// The digits of a phone number as the phone indexes key it: a mainland mobile without its
 /// country code (`+86 139 0000-5678` → `13900005678`), any other number's digits as entered
-/// (`010-8888 1234` → `01088881234`).
+/// (`010-8888 1234` → `01088881234`), an extension left out (`0371-65585533转801` →
+/// `037165585533`: its last four are the line's).
 pub fn phone_digits(phone: &str) -> String {
+    let phone = crate::domain::customer::split_extension(phone).0;
     crate::domain::customer::normalise_phone(phone)
         .unwrap_or_else(|| phone.chars().filter(char::is_ascii_digit).collect())
 }
@@ -729,6 +731,7 @@ mod tests {
             ("010-8888 1234", "01088881234"),
             ("+44 20 7946 0018", "442079460018"),
             ("8888 1234", "88881234"),
+            ("0371-65585533转801", "037165585533"),
         ] {
             assert_eq!(phone_digits(typed), keyed, "{typed}");
         }

@@ -1453,3 +1453,29 @@ test('the record is corrected with a reason, checked as at intake, and the histo
   await open(page, `${url}/print`);
   await expect(page.locator('body')).toContainText('13800001111');
 });
+
+test('a landline with its extension is taken, found by its line\'s last four, and kept visible when masked', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileClassified(page, { name: '郑经理', phone: '0371-65585533转801', narrative: '公司账户开户进度无人告知' });
+  await expect(page.getByTestId('record')).toContainText('0371-65585533转801');
+  // An extension with no digits, or too many, is still refused.
+  await page.getByTestId('action-correct').click();
+  await page.locator('#f-phone').fill('0371-65585533转');
+  await page.locator('#f-text').fill('分机号记错');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-error')).toContainText('电话号码格式不正确');
+  await page.locator('#f-phone').fill('0371 6558 5533 分机 802');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  // The history masks the line and keeps the extension, which names a desk.
+  await expect(page.getByTestId('history').locator('li').last())
+    .toContainText('电话 phone: 037*****5533转801 → 037*****5533转802');
+  // The list finds the case by the line's last four digits, not the extension's.
+  await open(page, '/complaints');
+  await page.locator('#l-q').fill('5533');
+  await page.locator('#l-q').press('Enter');
+  const rows = page.getByTestId('complaint-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('郑经理');
+});
