@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
+            <shell::FollowRoute/>
             {move || match phase.get() {
                 boot::Phase::Opening => view! {
                     <div class="boot" role="status">

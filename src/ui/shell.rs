@@ -1,8 +1,12 @@
 //! shell: the frame around every staff page — header with the branch and the current staff
 //! member, navigation, the language switch, and the notice line.
 
+use std::cell::RefCell;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use wasm_bindgen::JsCast;
 
 use super::i18n::{remember_lang, t2, Lang};
 use super::state::app;
@@ -27,7 +31,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         // On a device locked in kiosk mode nothing of the staff pages shows, not even for the
         // moment before `LockGuard` has sent it back to its kiosk.
-        <div class="app" hidden=move || locked.get()>
+        <div class="app" hidden=move || locked.get() on:click=focus_link_target>
             <crate::ui::pages::kiosk::LockGuard/>
             <Header/>
             <Notice/>
@@ -58,9 +62,15 @@ fn Header() -> impl IntoView {
         }
         None => lang.get().t("未登录", "Nobody signed in").to_string(),
     };
+    let top = NodeRef::<leptos::html::Header>::new();
+    Effect::new(move || {
+        if let Some(el) = top.get() {
+            watch_header(&el);
+        }
+    });
     view! {
         <a class="skip" href="#main">{t2("跳到正文", "Skip to content")}</a>
-        <header class="top">
+        <header class="top" node_ref=top>
             <div class="brand">
                 <span class="logo" aria-hidden="true">"客"</span>
                 <div>
@@ -82,6 +92,135 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// A link to a part of the page (the skip link, a settings section's) takes the keyboard
+/// there too, not only the view: the next Tab goes on from it. The router scrolls; the focus
+/// follows once it has.
+fn focus_link_target(ev: leptos::ev::MouseEvent) {
+    let Some(link) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("a[href^='#'], a[href*='#']").ok().flatten())
+    else {
+        return;
+    };
+    let href = link.get_attribute("href").unwrap_or_default();
+    let (path, id) = href.split_once('#').unwrap_or_default();
+    let here = window().location().pathname().unwrap_or_default();
+    if id.is_empty() || !(path.is_empty() || path == here) {
+        return;
+    }
+    let id = id.to_string();
+    request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(&id) {
+            if !el.has_attribute("tabindex") && !is_focusable(&el) {
+                let _ = el.set_attribute("tabindex", "-1");
+            }
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    });
+}
+
+/// Whether the element takes the focus of its own (a field, a button, a link).
+fn is_focusable(el: &web_sys::Element) -> bool {
+    matches!(
+        el.tag_name().as_str(),
+        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A"
+    )
+}
+
+thread_local! {
+    /// Watches the header's height (its links wrap to more rows in English, on a narrower
+    /// screen, with a longer name), one header at a time.
+    static HEADER_WATCH: RefCell<Option<web_sys::ResizeObserver>> = const { RefCell::new(None) };
+}
+
+/// Keeps the page's `scroll-padding-top` at the sticky header's height, so that a field the
+/// keyboard moves to, or a part of the page a link leads to, comes into view below the header,
+/// not under it (in English at 910 px the header is four rows of links tall).
+fn watch_header(el: &web_sys::Element) {
+    HEADER_WATCH.with_borrow_mut(|watch| {
+        if watch.is_none() {
+            let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(pad_below_header);
+            *watch = web_sys::ResizeObserver::new(cb.into_js_value().unchecked_ref()).ok();
+        }
+        if let Some(w) = watch {
+            w.disconnect();
+            w.observe(el);
+        }
+    });
+}
+
+fn pad_below_header() {
+    let Some(top) = document().query_selector("header.top").ok().flatten() else {
+        return;
+    };
+    let sticky = window()
+        .get_computed_style(&top)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("position").ok())
+        .is_some_and(|p| p == "sticky");
+    let pad = if sticky {
+        top.get_bounding_client_rect().height().ceil() + 8.0
+    } else {
+        8.0
+    };
+    if let Some(root) = document()
+        .document_element()
+        .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = root
+            .style()
+            .set_property("scroll-padding-top", &format!("{pad}px"));
+    }
+}
+
+/// The tab's title names the page (and follows the language), and after a move to another
+/// page the keyboard and a screen reader start at its content: the link followed has gone
+/// with the page it was on, which left the focus nowhere (the next Tab started over at the
+/// skip link). A page that puts the focus somewhere itself (a new case on its first step) does
+/// so after.
+#[component]
+pub fn FollowRoute() -> impl IntoView {
+    let location = use_location();
+    let lang = app().lang;
+    Effect::new(move |before: Option<String>| {
+        let path = location.pathname.get();
+        let l = lang.get();
+        let page = page_name(&path).map(|(zh, en)| l.t(zh, en));
+        let product = l.t("客服质量台", "Kefu service desk");
+        document().set_title(&match page {
+            Some(p) => format!("{p} · {product}"),
+            None => product.to_string(),
+        });
+        if before.is_some_and(|b| b != path) {
+            request_animation_frame(|| {
+                let lost = document()
+                    .active_element()
+                    .is_none_or(|a| a.tag_name() == "BODY");
+                if lost {
+                    crate::ui::platform::focus_id("main");
+                }
+            });
+        }
+        path
+    });
+}
+
+/// The page a path is, as the navigation names it (a case is under 投诉), or the survey a
+/// customer answers.
+fn page_name(path: &str) -> Option<(&'static str, &'static str)> {
+    if path.starts_with("/s/") || path == "/s" || path.starts_with("/kiosk/") {
+        return Some(("满意度调查", "Satisfaction survey"));
+    }
+    NAV.iter()
+        .filter(|(href, _, _)| {
+            path == *href || (*href != "/" && path.starts_with(&format!("{href}/")))
+        })
+        .map(|(_, zh, en)| (*zh, *en))
+        .next()
 }
 
 /// The button that switches the UI between Chinese and English (kept on this device): in the

@@ -171,3 +171,138 @@ test('a form saved with wrong fields puts the focus on the first, which reads it
   await form.getByRole('button', { name: '添加' }).click();
   await expect(page.locator('#staff-pin2')).toBeFocused();
 });
+
+test('the keyboard follows a move to another page and a link to a part of one; the tab names the page', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/');
+  await expect(page).toHaveTitle('工作台 · 客服质量台');
+  // The skip link takes the keyboard to the content, not only the view: the next Tab is in it.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: '跳到正文' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main')).toBeFocused();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => !!document.activeElement.closest('#main'))).toBe(true);
+  // A link followed from the menu: the page's content has the keyboard (the link went with the
+  // page it was on), and the tab says where it is, in the language chosen.
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  await nav.getByRole('link', { name: '投诉', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/complaints$/);
+  await expect(page.locator('#main')).toBeFocused();
+  await expect(page).toHaveTitle('投诉 · 客服质量台');
+  await page.getByTestId('lang-switch').click();
+  await expect(page).toHaveTitle('Complaints · Kefu service desk');
+  await page.getByTestId('lang-switch').click();
+  // A settings section's link takes the keyboard to its section.
+  await open(page, '/settings');
+  await page.getByTestId('settings-nav').getByRole('link', { name: '工作日历' }).click();
+  await expect(page.locator('#cal-h')).toBeFocused();
+  // In English at 910 px the sticky header is several rows tall: the page keeps what the
+  // keyboard moves to below it.
+  await page.setViewportSize({ width: 910, height: 700 });
+  await page.getByTestId('lang-switch').click();
+  await open(page, '/complaints/new');
+  const header = await page.locator('header.top').boundingBox();
+  await expect.poll(() => page.evaluate(() => parseFloat(document.documentElement.style.scrollPaddingTop) || 0))
+    .toBeGreaterThanOrEqual(header.height);
+  await page.locator('#c-narrative').focus();
+  await page.keyboard.press('Shift+Tab');
+  const focused = await page.evaluate(() => document.activeElement.getBoundingClientRect().top);
+  expect(focused).toBeGreaterThanOrEqual(header.height);
+});
+
+test('on a phone the customer, survey, demand and dashboard lists read as cards, each value under its name', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  await page.setViewportSize({ width: 375, height: 667 });
+  await open(page, '/customers');
+  const row = page.getByTestId('customer-row').first();
+  await expect(row).toBeVisible();
+  // The name takes the card's width (it was two characters wide, a company name 13 lines tall).
+  expect((await row.locator('td').first().boundingBox()).width).toBeGreaterThan(300);
+  await expect(row.getByTestId('masked-phone')).toHaveAttribute('data-label', '手机');
+  const phone = await row.getByTestId('masked-phone').boundingBox();
+  expect(phone.x + phone.width).toBeLessThanOrEqual(375);
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').or(page.getByTestId('create-default-empty')).first().click();
+  await page.waitForURL(/\/surveys\/[0-9A-Z]{26}$/);
+  await open(page, '/surveys');
+  const survey = page.getByTestId('survey-table').locator('tbody tr').first();
+  for (const cell of await survey.locator('td').all()) {
+    const box = await cell.boundingBox();
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+  }
+  expect((await survey.locator('td').first().boundingBox()).width).toBeGreaterThan(300);
+  await open(page, '/demands');
+  await page.getByTestId('mode-list').click();
+  const demand = page.getByTestId('demand-row').first();
+  expect((await demand.locator('th').boundingBox()).width).toBeGreaterThan(300);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+});
+
+test('a step refused keeps the keyboard on 确认, and the field reads why', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('钱女士');
+  await page.locator('#c-phone').fill('13800009999');
+  await page.locator('#c-narrative').fill('转账到账延迟');
+  await page.locator('#c-category').selectOption('service_attitude');
+  await page.locator('#c-severity').selectOption('2');
+  await page.locator('#c-department').fill('客服部');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  await page.getByTestId('action-start_investigation').click();
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  await page.getByTestId('action-record_findings').click();
+  await page.getByTestId('action-submit').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('action-error')).not.toBeEmpty();
+  await expect(page.getByTestId('action-submit')).toBeFocused();
+  await expect(page.locator('#f-text')).toHaveAccessibleDescription(await page.getByTestId('action-error').textContent());
+});
+
+test('the survey builder\'s keyboard follows a question moved, and a removal leaves it where Enter removes nothing', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/surveys');
+  await page.getByTestId('create-default').or(page.getByTestId('create-default-empty')).first().click();
+  await page.waitForURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const text = (i) => page.locator(`#q${i}-zh`).inputValue();
+  const [first, second, third] = [await text(0), await text(1), await text(2)];
+  await page.locator('#q2-up').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#q1-up')).toBeFocused();
+  await page.keyboard.press('Enter');
+  // The same question went up twice: it is first now.
+  await expect(page.locator('#q0-zh')).toHaveValue(third);
+  await expect(page.locator('#q1-zh')).toHaveValue(first);
+  await expect(page.locator('#q2-zh')).toHaveValue(second);
+  await expect(page.locator('#q0-down')).toBeFocused();
+  const count = await page.locator('.sv-question').count();
+  await page.getByTestId('question-1').getByRole('button', { name: '删除题目' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#q1-zh')).toBeFocused();
+  await expect(page.locator('#q1-zh')).toHaveValue(second);
+  await expect(page.locator('.sv-question')).toHaveCount(count - 1);
+});
+
+test('a demand\'s details open at their top, a journey cell\'s records come into view, the new-customer form takes the keyboard', async ({ page }) => {
+  await seedBackup(page);
+  await setUpStaff(page);
+  await page.setViewportSize({ width: 375, height: 667 });
+  await open(page, '/demands');
+  await page.getByTestId('detail-button').first().click();
+  await expect(page.locator('#demand-detail-h')).toBeFocused();
+  expect((await page.locator('#demand-detail-h').boundingBox()).y).toBeGreaterThanOrEqual(0);
+  await page.keyboard.press('Escape');
+  await open(page, '/journey');
+  await page.getByTestId('stage-in_sale').click();
+  await expect(page.locator('#journey-drill-h')).toBeFocused();
+  await expect(page.locator('#journey-drill-h')).toBeInViewport();
+  await open(page, '/customers');
+  await page.getByTestId('customer-new').click();
+  await expect(page.locator('#cust-name')).toBeFocused();
+  await page.getByTestId('customer-form').getByRole('button', { name: '取消' }).click();
+  await expect(page.getByTestId('customer-new')).toBeFocused();
+});

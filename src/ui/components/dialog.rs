@@ -137,6 +137,11 @@ pub fn Modal(
     id: &'static str,
     #[prop(into)] title: Signal<String>,
     #[prop(into)] on_close: Callback<()>,
+    /// A dialog to read first (a demand's details): it opens with the focus on its heading,
+    /// so that it shows from its top, not on its first field further down (on a phone that
+    /// opened it scrolled to the middle).
+    #[prop(optional)]
+    read_first: bool,
     children: Children,
 ) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
@@ -154,7 +159,8 @@ pub fn Modal(
             <div class="dm-dialog" role="dialog" aria-modal="true" aria-labelledby=heading_ref
                 data-testid=id node_ref=node>
                 <div class="spread dm-dialog-head">
-                    <h2 id=heading>{move || title.get()}</h2>
+                    <h2 id=heading tabindex=read_first.then_some("-1")
+                        data-autofocus=read_first.then_some("")>{move || title.get()}</h2>
                     <button type="button" class="link dm-x" on:click=move |_| on_close.run(())
                         aria-label=crate::ui::i18n::t2("关闭", "Close")>"×"</button>
                 </div>

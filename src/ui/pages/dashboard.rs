@@ -269,7 +269,7 @@ pub fn Dashboard() -> impl IntoView {
         let end_k = format!("{}T\u{ffff}", now.date());
         view! {
             <div class="table-wrap">
-                <table data-testid="dash-urgent">
+                <table class="stack" data-testid="dash-urgent">
                     <thead><tr>
                         <th>{l.t("案件编号", "Case")}</th>
                         <th>{l.t("投诉人", "Complainant")}</th>
@@ -283,10 +283,10 @@ pub fn Dashboard() -> impl IntoView {
                             let when = u.deadline.get(..16).unwrap_or(&u.deadline).replace('T', " ");
                             view! {
                                 <tr data-testid="dash-urgent-row">
-                                    <td class="nowrap"><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
-                                    <td>{u.name}</td>
-                                    <td>{u.status.map(|(z, e)| l.t(z, e)).unwrap_or("—")}</td>
-                                    <td class="nowrap">{when}</td>
+                                    <td class="nowrap" data-label=l.t("案件编号", "Case")><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
+                                    <td data-label=l.t("投诉人", "Complainant")>{u.name}</td>
+                                    <td data-label=l.t("状态", "Status")>{u.status.map(|(z, e)| l.t(z, e)).unwrap_or("—")}</td>
+                                    <td class="nowrap" data-label=l.t("最近时限", "Next deadline")>{when}</td>
                                     <td><span class=format!("badge {class}")>{word}</span></td>
                                 </tr>
                             }

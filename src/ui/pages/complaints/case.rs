@@ -936,12 +936,21 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
             let c_submit = c.clone();
             view! {
                 <form class="action-form" data-testid="action-form" novalidate
-                    on:submit=move |ev| { ev.prevent_default(); run.run(c_submit.clone()); }>
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        if !form.busy.get_untracked() {
+                            run.run(c_submit.clone());
+                        }
+                    }>
                     <h3>{move || lang.get().t(k.zh(), k.en())}</h3>
                     <ActionFields k=k c=c form=form/>
-                    <div class="err" role="alert" data-testid="action-error">{move || form.error.get()}</div>
+                    <div class="err" role="alert" id="action-error" data-testid="action-error">{move || form.error.get()}</div>
                     <div class="actions">
-                        <button type="submit" class="primary" data-testid="action-submit" disabled=move || form.busy.get()>
+                        // Busy, it is marked so rather than disabled: a disabled button loses
+                        // the focus, and a refusal then left the keyboard at the top of the page.
+                        <button type="submit" class="primary" data-testid="action-submit"
+                            aria-disabled=move || form.busy.get().then_some("true")
+                            aria-describedby=move || form.error.get().map(|_| "action-error")>
                             {t2("确认", "Confirm")}
                         </button>
                         <button type="button" on:click=move |_| form.cancel()>{t2("取消", "Cancel")}</button>
@@ -985,7 +994,8 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
         view! {
             <div class="field wide">
                 <label for="f-text">{move || lang.get().t(label_zh, label_en)}</label>
-                <textarea id="f-text" rows="4" bind:value=form.text></textarea>
+                <textarea id="f-text" rows="4" bind:value=form.text
+                    aria-describedby=move || form.error.get().map(|_| "action-error")></textarea>
             </div>
         }
     };

@@ -388,6 +388,8 @@ pub fn CustomerForm(
         ("流失客户", "Lost"),
     ]);
 
+    // Opened by a button, the form takes the keyboard at its first field.
+    request_animation_frame(|| crate::ui::platform::focus_id("cust-name"));
     view! {
         <form class="panel customer-form" on:submit=save data-testid="customer-form" novalidate
             data-drafts-checked=move || drafts_checked.get().to_string()>

@@ -349,8 +349,11 @@ pub fn JourneyPage() -> impl IntoView {
         from: parse_date(&from.get()),
         to: parse_date(&to.get()),
     };
+    // The records behind a cell are listed under the map: the keyboard and the view go there
+    // (on a phone the list opened below the screen, and a tap seemed to do nothing).
     let open = move |label: String, ids: Ids| {
         drill.set(Some((label, ids)));
+        request_animation_frame(|| crate::ui::platform::focus_id("journey-drill-h"));
     };
 
     view! {
@@ -574,7 +577,7 @@ pub fn JourneyPage() -> impl IntoView {
                             view! {
                                 <section class="panel drill" data-testid="drill" aria-live="polite">
                                     <div class="spread">
-                                        <h2>{label}</h2>
+                                        <h2 id="journey-drill-h" tabindex="-1">{label}</h2>
                                         <button type="button" class="link" on:click=move |_| drill.set(None)
                                             aria-label=move || lang.get().t("关闭明细", "Close")>"×"</button>
                                     </div>

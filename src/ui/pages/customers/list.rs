@@ -215,13 +215,16 @@ pub fn ListPage() -> impl IntoView {
             <div class="spread">
                 <h1>{t2("客户", "Customers")}</h1>
                 <div class="row">
-                    <button type="button" class="primary" on:click=move |_| creating.set(true)
+                    <button type="button" class="primary" id="customer-new" on:click=move |_| creating.set(true)
                         data-testid="customer-new">{t2("新建客户", "New customer")}</button>
                     <A href="/customers/import" attr:class="button">{t2("从 CSV 导入", "Import CSV")}</A>
                 </div>
             </div>
             <Show when=move || creating.get()>
-                <CustomerForm initial=None on_done=move |_| creating.set(false)/>
+                <CustomerForm initial=None on_done=move |_| {
+                    creating.set(false);
+                    request_animation_frame(|| crate::ui::platform::focus_id("customer-new"));
+                }/>
             </Show>
             <form class="row search" role="search" on:submit=search>
                 <label for="customer-search" class="sr-only">{t2("搜索客户", "Search customers")}</label>
@@ -244,7 +247,7 @@ pub fn ListPage() -> impl IntoView {
                             {d.account_cut.then(|| view! { " · " {t2("客户号以这些数字开头的客户未全部列出，请输入更多位数字", "Not every account number starting with these digits is listed: type more digits")} })}
                         </p>
                         <div class="table-wrap">
-                            <table data-testid="customer-table">
+                            <table class="stack" data-testid="customer-table">
                                 <thead><tr>
                                     <th>{t2("姓名", "Name")}</th>
                                     <th>{t2("类型", "Kind")}</th>
@@ -264,14 +267,14 @@ pub fn ListPage() -> impl IntoView {
                                         let (kind, tier, value, life) = (c.kind, c.tier, c.value, c.lifecycle);
                                         view! {
                                             <tr data-testid="customer-row">
-                                                <td><A href=href>{c.name.clone()}</A></td>
-                                                <td>{move || kind.label(zh())}</td>
-                                                <td>{move || tier.label(zh())}</td>
-                                                <td>{move || value.label(zh())}</td>
-                                                <td>{move || life.label(zh())}</td>
-                                                <td class="mono" data-testid="masked-phone">{phone}</td>
-                                                <td class="mono">{account}</td>
-                                                <td>{staff_name}</td>
+                                                <td class="wide"><A href=href>{c.name.clone()}</A></td>
+                                                <td data-label=move || if zh() { "类型" } else { "Kind" }>{move || kind.label(zh())}</td>
+                                                <td data-label=move || if zh() { "等级" } else { "Tier" }>{move || tier.label(zh())}</td>
+                                                <td data-label=move || if zh() { "价值" } else { "Value" }>{move || value.label(zh())}</td>
+                                                <td data-label=move || if zh() { "生命周期" } else { "Lifecycle" }>{move || life.label(zh())}</td>
+                                                <td class="mono" data-label=move || if zh() { "手机" } else { "Phone" } data-testid="masked-phone">{phone}</td>
+                                                <td class="mono" data-label=move || if zh() { "客户号" } else { "Account no." }>{account}</td>
+                                                <td data-label=move || if zh() { "服务人员" } else { "Staff" }>{staff_name}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -398,7 +398,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     };
 
     view! {
-        <Modal id="demand-detail" title=title on_close=close>
+        <Modal id="demand-detail" title=title on_close=close read_first=true>
             {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
             {move || {
                 let navigate = navigate.clone();

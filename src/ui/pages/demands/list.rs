@@ -145,19 +145,19 @@ pub fn ListView(ctx: Ctx) -> impl IntoView {
                 let id = d.id.clone();
                 view! {
                     <tr class=if overdue { "overdue" } else { "" } data-testid="demand-row">
-                        <td>{cell.label(zh)}{manual.then(|| view! { " " <span class="badge warn">{if zh { "手动" } else { "manual" }}</span> })}</td>
-                        <td>{d.kind.label(zh)}</td>
-                        <th scope="row" class="dm-row-desc">
+                        <td data-label=if zh { "所在格" } else { "Cell" }>{cell.label(zh)}{manual.then(|| view! { " " <span class="badge warn">{if zh { "手动" } else { "manual" }}</span> })}</td>
+                        <td data-label=if zh { "类型" } else { "Type" }>{d.kind.label(zh)}</td>
+                        <th scope="row" class="dm-row-desc wide">
                             <button type="button" class="link" on:click=move |_| ctx.detail.set(Some(id.clone()))>{d.description.clone()}</button>
                         </th>
-                        <td>{l.customer_name(d.customer_id.as_deref())}</td>
-                        <td class="num">{d.urgency}</td>
-                        <td class="num">{d.importance}</td>
-                        <td class="num">{format!("{:.1}", d.score(&RULES))}</td>
-                        <td>{l.staff_name(d.owner.as_deref())}</td>
-                        <td>{d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default()}
+                        <td data-label=if zh { "客户" } else { "Customer" }>{l.customer_name(d.customer_id.as_deref())}</td>
+                        <td class="num" data-label=if zh { "紧急" } else { "Urgency" }>{d.urgency}</td>
+                        <td class="num" data-label=if zh { "重要" } else { "Importance" }>{d.importance}</td>
+                        <td class="num" data-label=if zh { "评分" } else { "Score" }>{format!("{:.1}", d.score(&RULES))}</td>
+                        <td data-label=if zh { "负责人" } else { "Owner" }>{l.staff_name(d.owner.as_deref())}</td>
+                        <td data-label=if zh { "截止" } else { "Due" }>{d.due.map(|x| x.layout("%Y-%m-%d")).unwrap_or_default()}
                             {overdue.then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</td>
-                        <td>{d.status.label(zh)}</td>
+                        <td data-label=if zh { "状态" } else { "Status" }>{d.status.label(zh)}</td>
                     </tr>
                 }
             })
@@ -166,7 +166,7 @@ pub fn ListView(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <div class="table-wrap">
-            <table data-testid="demand-table">
+            <table class="stack" data-testid="demand-table">
                 <caption class="dm-sr">{t2("客户需求列表（按矩阵顺序）", "Demands, in matrix order")}</caption>
                 <thead><tr>
                     <th scope="col">{t2("所在格", "Cell")}</th>

@@ -687,6 +687,7 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
             });
         }));
     };
+    let follow = |id: String| request_animation_frame(move || crate::ui::platform::focus_id(&id));
     view! {
         <div class="panel">
             <h2>{t2("题目", "Questions")}</h2>
@@ -802,21 +803,31 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                                     </div>
                                 }
                             })}
+                            // The keyboard follows the question moved (a second ↑ moves it on, not
+                            // the one it passed), and after a removal goes to the next question's
+                            // text, where a second Enter removes nothing.
                             <div class="row sv-qactions">
-                                <button type="button" disabled=i == 0 on:click=move |_| edit(Box::new(move |d| d.questions.swap(i - 1, i)))
-                                    aria-label=t2("上移", "Move up")>"↑"</button>
-                                <button type="button" disabled=i + 1 == count on:click=move |_| edit(Box::new(move |d| d.questions.swap(i, i + 1)))
-                                    aria-label=t2("下移", "Move down")>"↓"</button>
-                                <button type="button" class="danger" on:click=move |_| edit(Box::new(move |d| {
-                                    let gone = d.questions.remove(i).id;
-                                    if d.csat_question.as_deref() == Some(gone.as_str()) { d.csat_question = None; }
-                                }))>{t2("删除题目", "Remove question")}</button>
+                                <button type="button" id=format!("q{i}-up") disabled=i == 0 on:click=move |_| {
+                                    edit(Box::new(move |d| d.questions.swap(i - 1, i)));
+                                    follow(if i > 1 { format!("q{}-up", i - 1) } else { "q0-down".into() });
+                                } aria-label=t2("上移", "Move up")>"↑"</button>
+                                <button type="button" id=format!("q{i}-down") disabled=i + 1 == count on:click=move |_| {
+                                    edit(Box::new(move |d| d.questions.swap(i, i + 1)));
+                                    follow(if i + 2 < count { format!("q{}-down", i + 1) } else { format!("q{}-up", i + 1) });
+                                } aria-label=t2("下移", "Move down")>"↓"</button>
+                                <button type="button" class="danger" on:click=move |_| {
+                                    edit(Box::new(move |d| {
+                                        let gone = d.questions.remove(i).id;
+                                        if d.csat_question.as_deref() == Some(gone.as_str()) { d.csat_question = None; }
+                                    }));
+                                    follow(if i + 1 < count { format!("q{i}-zh") } else { "add-question".into() });
+                                }>{t2("删除题目", "Remove question")}</button>
                             </div>
                         </li>
                     }
                 }).collect_view()}
             </ol>
-            <button type="button" on:click=add data-testid="add-question">{t2("添加题目", "Add a question")}</button>
+            <button type="button" id="add-question" on:click=add data-testid="add-question">{t2("添加题目", "Add a question")}</button>
         </div>
     }
 }

@@ -110,7 +110,7 @@ pub fn ListPage() -> impl IntoView {
                     let zh = lang.get().is_zh();
                     view! {
                         <div class="table-wrap">
-                            <table data-testid="survey-table">
+                            <table class="stack" data-testid="survey-table">
                                 <thead><tr>
                                     <th>{t2("问卷", "Survey")}</th><th>{t2("版本", "Version")}</th>
                                     <th>{t2("作答方式", "Layout")}</th><th class="num">{t2("题数", "Questions")}</th>
@@ -122,21 +122,21 @@ pub fn ListPage() -> impl IntoView {
                                         let key = url_key(&s.id).to_string();
                                         let stopped = !s.collecting();
                                         view! { <tr>
-                                            <td>
+                                            <td class="wide">
                                                 <A href=format!("/surveys/{key}")>{s.title.get(zh).to_string()}</A>
                                                 {stopped.then(|| view! {
                                                     " " <span class="badge warn" data-testid="survey-stopped">{t2("已停止收集", "Not collecting")}</span>
                                                 })}
                                             </td>
-                                            <td>{s.version}</td>
-                                            <td>{s.mode.label(zh)}</td>
-                                            <td class="num">{s.questions.len()}</td>
-                                            <td class="num">{n}</td>
-                                            <td class="num" data-testid="survey-csat">{
+                                            <td data-label=if zh { "版本" } else { "Version" }>{s.version}</td>
+                                            <td data-label=if zh { "作答方式" } else { "Layout" }>{s.mode.label(zh)}</td>
+                                            <td class="num" data-label=if zh { "题数" } else { "Questions" }>{s.questions.len()}</td>
+                                            <td class="num" data-label=if zh { "答卷" } else { "Responses" }>{n}</td>
+                                            <td class="num" data-label="CSAT" data-testid="survey-csat">{
                                                 let id = s.id.clone();
                                                 move || csats.with(|m| csat_cell(m.as_ref().map(|m| m.get(&id).copied().flatten())))
                                             }</td>
-                                            <td class="row">
+                                            <td class="row wide">
                                                 <A href=format!("/surveys/{key}/results")>{t2("结果", "Results")}</A>
                                                 {(!stopped).then(|| view! {
                                                     <A href=format!("/surveys/{key}/results?fill=1") attr:data-testid="survey-fill">{t2("员工代填", "Fill in")}</A>
