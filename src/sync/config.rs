@@ -98,6 +98,15 @@ pub fn validate(c: &SyncConfig, zh: bool) -> Result<(), String> {
 }
 
 impl SyncConfig {
+    /// Whether `other` syncs with the same server and databases in the same way (only the
+    /// sign-in may differ): where a device's records go, and come from.
+    pub fn same_endpoint(&self, other: &SyncConfig) -> bool {
+        protocol::normalize_url(&self.url) == protocol::normalize_url(&other.url)
+            && self.db == other.db
+            && self.responses_db == other.responses_db
+            && self.mode == other.mode
+    }
+
     fn spec(&self, db: &str, direction: Direction, doc_types: Vec<String>) -> ReplicationSpec {
         ReplicationSpec {
             local_db_id: self.local_db_id.clone(),
@@ -359,5 +368,47 @@ pub fn phase_after(e: &SyncError) -> Phase {
         SyncError::Unauthorized => Phase::SignIn,
         e if e.is_offline() => Phase::Offline,
         _ => Phase::Error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_endpoint_is_the_server_its_databases_and_the_mode_not_the_sign_in() {
+        let saved = SyncConfig {
+            url: "https://couch.example.com/".into(),
+            db: "kefu".into(),
+            user: "wang".into(),
+            ..SyncConfig::default()
+        };
+        let again = SyncConfig {
+            url: "https://couch.example.com".into(),
+            user: "li".into(),
+            auth: AuthKind::Basic,
+            ..saved.clone()
+        };
+        assert!(saved.same_endpoint(&again));
+        for moved in [
+            SyncConfig {
+                url: "https://evil.example.com".into(),
+                ..saved.clone()
+            },
+            SyncConfig {
+                db: "kefu2".into(),
+                ..saved.clone()
+            },
+            SyncConfig {
+                responses_db: "kefu-responses".into(),
+                ..saved.clone()
+            },
+            SyncConfig {
+                mode: Mode::KioskPush,
+                ..saved.clone()
+            },
+        ] {
+            assert!(!saved.same_endpoint(&moved), "{moved:?}");
+        }
     }
 }

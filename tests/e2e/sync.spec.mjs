@@ -37,8 +37,13 @@ async function staffDevice(browser, server) {
   return { peer, a };
 }
 
-/** Fills the sync settings and signs in. */
+/** Fills the sync settings and signs in: as the manager, where one exists (where a device syncs
+ *  is theirs to choose), then as whoever was signed in before. */
 async function connect(page, peer, { db = DB, responsesDb = '', user = '', password = '', mode = 'two_way', auth = 'session' } = {}) {
+  await expect(page.getByTestId('sync-form')).not.toHaveAttribute('data-admin', 'loading');
+  const barred = (await page.getByTestId('sync-form').getAttribute('data-admin')) === 'barred';
+  const before = barred && (await page.getByTestId('current-user').textContent()).split(' · ')[0].trim();
+  if (barred) await asManager(page);
   await page.locator('#sync-url').fill(peer.url);
   await page.locator('#sync-db').fill(db);
   await page.locator('#sync-responses-db').fill(responsesDb);
@@ -47,6 +52,10 @@ async function connect(page, peer, { db = DB, responsesDb = '', user = '', passw
   await page.locator('#sync-user').fill(user);
   await page.locator('#sync-password').fill(password);
   await page.getByTestId('sync-connect').click();
+  if (before && before !== '王经理' && before !== '未登录') {
+    await expect(page.getByTestId('sync-connect')).toBeEnabled({ timeout: 30_000 });
+    await signIn(page, before);
+  }
 }
 
 const status = (page) => page.getByTestId('sync-status');

@@ -54,6 +54,22 @@ impl Said {
     }
 }
 
+/// Whether the person signed in may point this device at another server, database or way of
+/// syncing, as the domain's `admin_access` says with the profiles as stored now: the refusal
+/// in both languages.
+async fn endpoint_access() -> Result<(), (String, String)> {
+    let staff = crate::ui::data::all_of::<crate::domain::staff::Staff>(&store())
+        .await
+        .map(|(v, _)| v)
+        .map_err(|e| (e.message(true), e.message(false)))?;
+    let user = app()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.id.clone()));
+    crate::domain::staff::admin_access(&staff, user.as_deref())
+        .map(|_| ())
+        .map_err(|d| (d.zh(), d.en()))
+}
+
 #[component]
 pub fn SyncSettingsSection() -> impl IntoView {
     let state = app();
@@ -134,6 +150,11 @@ pub fn SyncSettingsSection() -> impl IntoView {
 
     let say =
         move |err: bool, zh: String, en: String| message.set(Some(Said::Text { err, zh, en }));
+    // Where the device syncs to is the manager's to choose (or anyone's while no active manager
+    // exists): a server chosen by anyone could bring in a manager of its own making, and would
+    // be sent every record. Signing in again to the server saved stays open to anyone.
+    let admin = crate::ui::pages::settings::admin();
+    let barred = move || matches!(admin.access.get(), Some(Err(_)));
 
     // Saving the settings: a server that cannot be reached now saves them and starts the live
     // sync, which retries (signing in first, when that is what failed); one that answers and
@@ -146,9 +167,21 @@ pub fn SyncSettingsSection() -> impl IntoView {
             return;
         }
         let pw = password.get_untracked();
+        let moved = ctx
+            .config
+            .get_untracked()
+            .is_none_or(|p| !p.same_endpoint(&cfg));
         busy.set(true);
         say(false, "正在连接…".into(), "Connecting…".into());
         spawn_local(async move {
+            // Asked again of the profiles as stored now (the page's copy may be a moment old).
+            if moved {
+                if let Err(denied) = endpoint_access().await {
+                    say(true, denied.0, denied.1);
+                    busy.set(false);
+                    return;
+                }
+            }
             ctx.stop();
             live::forget_sign_in();
             let signed = if cfg.user.is_empty() {
@@ -255,19 +288,36 @@ pub fn SyncSettingsSection() -> impl IntoView {
             <p class="muted small">{t2(
                 "与 CouchDB 3 或 PouchDB Server 同步。密码不会保存在本设备上。",
                 "Sync with CouchDB 3 or PouchDB Server. The password is never stored on this device.")}</p>
-            <form on:submit=connect novalidate data-testid="sync-form">
+            {move || match admin.access.get() {
+                Some(Err(d)) => Some(view! {
+                    <p class="admin-note" role="note" data-testid="sync-admin-reason">
+                        {move || if lang.get().is_zh() {
+                            format!("更改同步服务器、数据库或本设备的同步方式：{}可由任何人重新登录已保存的服务器。", d.zh())
+                        } else {
+                            format!("Changing the sync server, its databases or this device's way of syncing: {} Anyone may sign in again to the server saved.", d.en())
+                        }}
+                    </p>
+                }),
+                _ => None,
+            }}
+            <form on:submit=connect novalidate data-testid="sync-form"
+                data-admin=move || match admin.access.get() {
+                    None => "loading",
+                    Some(Ok(_)) => "open",
+                    Some(Err(_)) => "barred",
+                }>
                 <div class="fields">
                     <Field id="sync-url" label=t2("服务器地址", "Server URL")>
-                        <input id="sync-url" type="url" bind:value=url placeholder="https://couch.example.com" autocomplete="url"/>
+                        <input id="sync-url" type="url" bind:value=url placeholder="https://couch.example.com" autocomplete="url" disabled=barred/>
                     </Field>
                     <Field id="sync-db" label=t2("数据库", "Database")>
-                        <input id="sync-db" bind:value=db autocomplete="off"/>
+                        <input id="sync-db" bind:value=db autocomplete="off" disabled=barred/>
                     </Field>
                     <Field id="sync-responses-db" label=t2("问卷数据库（可选）", "Responses database (optional)")>
-                        <input id="sync-responses-db" bind:value=responses_db autocomplete="off" placeholder="kefu-responses"/>
+                        <input id="sync-responses-db" bind:value=responses_db autocomplete="off" placeholder="kefu-responses" disabled=barred/>
                     </Field>
                     <Field id="sync-mode" label=t2("本设备", "This device")>
-                        <select id="sync-mode" bind:value=mode>
+                        <select id="sync-mode" bind:value=mode disabled=barred>
                             <option value="two_way">{t2("员工设备：双向同步", "Staff device: two-way sync")}</option>
                             <option value="kiosk_push">{t2("自助终端：只上传问卷答卷", "Kiosk: push survey responses only")}</option>
                         </select>
