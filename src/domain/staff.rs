@@ -273,28 +273,40 @@ pub fn check_staff_change(
         });
     }
     let name = changed.name.trim();
+    let key = name_key(name);
     let before = staff.iter().find(|s| s.id == changed.id);
-    let already = before.is_some_and(|b| b.active && b.name.trim() == name);
+    let already = before.is_some_and(|b| b.active && name_key(&b.name) == key);
+    // Named as the member already there is (`Carl Xu`, when `carl xu` is added).
     let taken = staff
         .iter()
-        .any(|s| s.id != changed.id && s.active && s.name.trim() == name);
-    if changed.active && taken && !already {
+        .find(|s| s.id != changed.id && s.active && name_key(&s.name) == key);
+    if let (true, Some(other), false) = (changed.active, taken, already) {
         return Err(StaffChangeError::DuplicateName {
-            name: name.to_string(),
+            name: other.name.trim().to_string(),
         });
     }
     Ok(())
+}
+
+/// A name as the sign-in list and the reports tell people apart: without case, and with its
+/// spaces (full-width too) counted as one (`Carl Xu` and `carl  xu` are one name).
+fn name_key(name: &str) -> String {
+    name.split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether `member`, active, shares a name (trimmed) with another active member: two devices
 /// cut off from each other can each add the same person, which [`check_staff_change`] only
 /// refuses on one device. The staff list says so, for a manager to deactivate the extra one.
 pub fn has_active_namesake(staff: &[Staff], member: &Staff) -> bool {
-    let name = member.name.trim();
+    let key = name_key(&member.name);
     member.active
         && staff
             .iter()
-            .any(|s| s.id != member.id && s.active && s.name.trim() == name)
+            .any(|s| s.id != member.id && s.active && name_key(&s.name) == key)
 }
 
 /// Default PBKDF2 iteration count. In WebAssembly on an office PC 100,000 rounds of
@@ -517,6 +529,16 @@ mod tests {
         // One of them inactive: no longer confusing.
         assert!(!has_active_namesake(&list, &list[2]));
         assert!(!has_active_namesake(&list, &list[3]));
+        // Case and the spaces between words make no other name (the sign-in list showed two
+        // managers "Carl Xu" and "carl  xu").
+        let latin = [m("e", "Carl Xu", true), m("f", "carl\u{3000} xu ", true)];
+        assert!(has_active_namesake(&latin, &latin[1]));
+        assert_eq!(
+            check_staff_change(&latin[..1], None, &latin[1]),
+            Err(StaffChangeError::DuplicateName {
+                name: "Carl Xu".into()
+            })
+        );
     }
 
     #[test]

@@ -49,6 +49,11 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await expect(page.getByTestId('backup-section').getByTestId('admin-reason')).toHaveText('仅限客服经理操作：当前登录的是张敏（客服专员）。');
   // Who uses the device stays open: that is how the manager signs in.
   await expect(page.locator('#device-staff')).toBeEnabled();
+  // Where the device syncs to is the manager's: a server of anyone's choosing could bring in a
+  // manager of its own making, and would be sent every record. Signing in again stays open.
+  for (const field of ['#sync-url', '#sync-db', '#sync-responses-db', '#sync-mode']) await expect(page.locator(field)).toBeDisabled();
+  await expect(page.locator('#sync-password')).toBeEnabled();
+  await expect(page.getByTestId('sync-admin-reason')).toContainText('更改同步服务器、数据库或本设备的同步方式：仅限客服经理操作');
 
   // In English too.
   await page.getByTestId('lang-switch').click();
@@ -72,6 +77,8 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   // The manager signed in: everything is open again.
   await signIn(page, '王经理');
   await expect(page.getByTestId('admin-reason')).toHaveCount(0);
+  await expect(page.getByTestId('sync-admin-reason')).toHaveCount(0);
+  await expect(page.locator('#sync-url')).toBeEnabled();
   await expect(page.locator('#cal-date')).toBeEnabled();
   await expect(page.getByTestId('import-file')).toBeEnabled();
   await addStaff(page, '赵丽', 'specialist');
@@ -363,6 +370,17 @@ test('a second active staff member of the same name is refused in words, and the
   await tryAdd('张敏');
   await expect(page.locator('.notice')).toContainText('已添加 张敏');
   await expect(options).toHaveText(['— 请选择 —', '张敏（客服主管）', '李强（客服主管）', '王经理（客服经理）']);
+  // The next person starts as a specialist again (the role chosen last made the next ones
+  // managers), also after a reload.
+  await expect(page.locator('#staff-role')).toHaveValue('specialist');
+  await page.reload();
+  await expect(page.locator('#staff-role')).toHaveValue('specialist');
+  // A name in other letters or spacing is the same name.
+  await tryAdd('Carl Xu');
+  await expect(page.locator('.notice')).toContainText('已添加 Carl Xu');
+  await tryAdd('carl  xu ');
+  await expect(page.locator('.notice')).toContainText('已有一位在岗人员名为“Carl Xu”');
+  await expect(page.getByTestId('staff-row').filter({ hasText: /carl\s+xu/i })).toHaveCount(1);
 });
 
 test('two active members of one name (added on two devices cut off from each other) are pointed out until one is deactivated', async ({ page }) => {

@@ -211,6 +211,9 @@ pub fn StaffSection() -> impl IntoView {
                         format!("Added {}", member.name),
                     );
                     name.set(String::new());
+                    // The next person starts as a specialist again: the role left on the last
+                    // one chosen quietly made the next ones managers.
+                    role.set("specialist".to_string());
                     new_pin.clear();
                 }
                 Err(msg) => state.warn(msg),
