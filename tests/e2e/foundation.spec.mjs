@@ -177,6 +177,20 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await expect(replace).toBeEnabled();
   await page.getByTestId('import-summary').getByRole('button', { name: '取消' }).click();
   await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
+  // A backup of nothing, or of nobody, says what importing it would leave.
+  await expect(page.getByTestId('import-empty')).toHaveCount(0);
+  const empty = tmpPath(`empty-${Date.now()}.json`);
+  fs.writeFileSync(empty, JSON.stringify({ ...backup, docs: [] }));
+  await page.getByTestId('import-file').setInputFiles(empty);
+  await expect(page.getByTestId('import-empty')).toContainText('导入将清空本设备上的全部数据');
+  const noStaff = tmpPath(`no-staff-${Date.now()}.json`);
+  fs.writeFileSync(noStaff, JSON.stringify({ ...backup, docs: backup.docs.filter((d) => d.type !== 'staff') }));
+  await page.getByTestId('import-file').setInputFiles(noStaff);
+  await expect(page.getByTestId('import-no-staff')).toContainText('导入后本设备上无人能登录');
+  await expect(page.getByTestId('import-empty')).toHaveCount(0);
+  // This device does not sync: nothing is said of a server.
+  await expect(page.getByTestId('import-synced')).toHaveCount(0);
+  await page.getByTestId('import-summary').getByRole('button', { name: '取消' }).click();
 });
 
 test('an open branch form follows a change saved elsewhere, and its own save keeps that change', async ({ page, context }) => {
@@ -200,6 +214,20 @@ test('an open branch form follows a change saved elsewhere, and its own save kee
   await expect(other.locator('#branch-name')).toHaveValue('浦东新区营业部');
   await expect(other.locator('#branch-code')).toHaveValue('PD02');
   await expect(other.getByTestId('branch-name')).toHaveText('浦东新区营业部');
+  // The name followed here is not kept as typed: this tab leaves Settings, the other renames
+  // the branch again, and the form here opens on the newer name, which its next save keeps
+  // (the name followed once came back, and was saved over the newer one).
+  await open(page, '/');
+  await other.locator('#branch-name').fill('浦东陆家嘴营业部');
+  await other.getByTestId('branch-section').getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('branch-name')).toHaveText('浦东陆家嘴营业部');
+  await open(page, '/settings');
+  await expect(page.locator('#branch-name')).toHaveValue('浦东陆家嘴营业部');
+  await page.locator('#branch-code').fill('PD03');
+  await page.getByTestId('branch-section').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('.notice')).toContainText('营业部信息已保存');
+  await expect(other.getByTestId('branch-name')).toHaveText('浦东陆家嘴营业部');
+  await expect(page.getByTestId('branch-name')).toHaveText('浦东陆家嘴营业部');
 });
 
 test('an import cut short by the tab closing leaves the data as it was, and the next start says so', async ({ page, context }) => {

@@ -14,8 +14,9 @@ use wasm_bindgen::JsCast;
 /// Keeps what is typed in a small form's fields over a reload of this tab: the fields that
 /// differ from the form as it opened, under `key` and this tab's id, written as typed and put
 /// back when the form opens again; nothing is kept while every field is as it opened. Returns
-/// what to call once the form is saved: its values then count as the form as it opened.
-pub fn keep_typed(key: &str, fields: Vec<(&'static str, RwSignal<String>)>) -> impl Fn() + Copy {
+/// the form's [`Kept`]: what to call once the form is saved, and for a field that follows what
+/// is stored.
+pub fn keep_typed(key: &str, fields: Vec<(&'static str, RwSignal<String>)>) -> Kept {
     use crate::ui::platform::{local_read, local_remove, local_write, tab_id};
     use std::collections::BTreeMap;
     let key = format!("{key}.{}", tab_id());
@@ -55,11 +56,43 @@ pub fn keep_typed(key: &str, fields: Vec<(&'static str, RwSignal<String>)>) -> i
             }
         });
     });
-    move || {
-        let now: Vec<String> =
-            fields.with_value(|f| f.iter().map(|(_, f)| f.get_untracked()).collect());
-        opened.set_value(now);
-        stored_key.with_value(|key| local_remove(key));
+    Kept {
+        fields,
+        opened,
+        key: stored_key,
+    }
+}
+
+/// A small form whose typing [`keep_typed`] keeps over a reload.
+#[derive(Clone, Copy)]
+pub struct Kept {
+    fields: StoredValue<Vec<(&'static str, RwSignal<String>)>>,
+    opened: StoredValue<Vec<String>>,
+    key: StoredValue<String>,
+}
+
+impl Kept {
+    /// The form was saved: its values now count as the form as it opened.
+    pub fn saved(&self) {
+        use crate::ui::platform::local_remove;
+        let now: Vec<String> = self
+            .fields
+            .with_value(|f| f.iter().map(|(_, f)| f.get_untracked()).collect());
+        self.opened.set_value(now);
+        self.key.with_value(|key| local_remove(key));
+    }
+
+    /// Field `name`, left as it was, takes `value` as stored now (saved in another tab, or
+    /// synced): it counts as the form as it opened, not as typed. Before, such a value was
+    /// kept as typed, and a later save of the form wrote it back over a newer one.
+    pub fn follow(&self, name: &str, value: String) {
+        let at = self
+            .fields
+            .with_value(|f| f.iter().position(|(n, _)| *n == name));
+        if let Some(i) = at {
+            self.opened.update_value(|o| o[i] = value.clone());
+            self.fields.with_value(|f| f[i].1.set(value));
+        }
     }
 }
 

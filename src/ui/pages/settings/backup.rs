@@ -331,12 +331,33 @@ pub fn BackupSection() -> impl IntoView {
                             lang.get().s(format!("备份所属营业部：{name}（{}）", b.code), format!("The backup's branch: {name} ({})", b.code))
                         }
                     }</p>
+                    // A file with nothing, or nobody, in it leaves a device nobody signs in on.
+                    {(summary.total == 0).then(|| view! {
+                        <p class="warn-box" data-testid="import-empty">{t2(
+                            "备份中没有任何记录：导入将清空本设备上的全部数据。",
+                            "The backup holds no records: importing it empties this device.",
+                        )}</p>
+                    })}
+                    {(summary.total > 0 && summary.counts.get("staff").copied().unwrap_or(0) == 0).then(|| view! {
+                        <p class="warn-box" data-testid="import-no-staff">{t2(
+                            "备份中没有人员记录：导入后本设备上无人能登录，任何人都可重新设置营业部和人员。",
+                            "The backup holds no staff: after importing, nobody can sign in on this device, and anyone may set up the branch and its staff again.",
+                        )}</p>
+                    })}
+                    // On a device that syncs, the server keeps its records: what was added or
+                    // changed there after the export comes back with the next sync.
+                    {move || sync.config.get().is_some_and(|c| c.enabled && c.mode == crate::sync::config::Mode::TwoWay).then(|| view! {
+                        <p class="warn-box" data-testid="import-synced">{t2(
+                            "本设备与同步服务器同步：导入只替换本设备上的数据。服务器上的记录不会被替换，导出后在服务器上新增或修改的记录会在下次同步时回到本设备。",
+                            "This device syncs with a server: importing replaces the data on this device only. The server's records are not replaced, and what was added or changed there after the export comes back with the next sync.",
+                        )}</p>
+                    })}
                     {move || foreign().then(|| view! {
                         <label class="err" data-testid="import-other-branch">
                             <input type="checkbox" prop:checked=foreign_ok on:change=move |ev| foreign_ok.set(event_target_checked(&ev))/>
                             {move || lang.get().t(
-                                "这是另一营业部的备份。导入后，本设备（以及与之同步的服务器）上的本营业部数据将被它替换。确认要导入。",
-                                "This is another branch's backup. Importing it replaces this branch's records on this device (and on the server it syncs with). Confirm to import.",
+                                "这是另一营业部的备份。导入后，本设备上的本营业部数据将被它替换。确认要导入。",
+                                "This is another branch's backup. Importing it replaces this branch's records on this device. Confirm to import.",
                             )}
                         </label>
                     })}

@@ -17,7 +17,7 @@ pub fn BranchSection() -> impl IntoView {
     let name = RwSignal::new(state.branch.get_untracked().name);
     let code = RwSignal::new(state.branch.get_untracked().code);
     // What is typed survives a reload until it is saved.
-    let saved = crate::ui::components::keep_typed(
+    let kept = crate::ui::components::keep_typed(
         "kefu.settings.branch-form",
         vec![("name", name), ("code", code)],
     );
@@ -29,10 +29,10 @@ pub fn BranchSection() -> impl IntoView {
         let now = state.branch.get();
         let was = base.get_value();
         if name.get_untracked() == was.name {
-            name.set(now.name.clone());
+            kept.follow("name", now.name.clone());
         }
         if code.get_untracked() == was.code {
-            code.set(now.code.clone());
+            kept.follow("code", now.code.clone());
         }
         base.set_value(now);
     });
@@ -81,7 +81,7 @@ pub fn BranchSection() -> impl IntoView {
             match update_branch_settings(&store(), apply).await {
                 Ok(settings) => {
                     state.branch.set(settings.branch);
-                    saved();
+                    kept.saved();
                     state.tell("营业部信息已保存", "Branch saved");
                 }
                 Err(e) => state.warn(e.message(state.zh())),
