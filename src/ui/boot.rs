@@ -220,12 +220,30 @@ pub async fn set_device_code(store: &AppStore, code: &str) -> Result<bool, Store
     if d.device_id.is_empty() {
         d.device_id = device_id_from_random(super::platform::random_bytes::<8>());
     }
-    d.device_code = code.to_string();
+    let before = std::mem::replace(&mut d.device_code, code.to_string());
     if let Claim::Taken = claim(store, &d).await? {
         return Ok(false);
     }
     save_device_settings(store, &d).await?;
+    if before != d.device_code {
+        release(store, &before, &d.device_id).await;
+    }
     Ok(true)
+}
+
+/// Gives up this device's claim to `code`, which it no longer uses: every code a device was
+/// ever given stayed claimed for good, so a replacement PC could not take its old one back.
+/// Case numbers with the code stay unique: the next device to take it numbers on from them
+/// (the daily sequence is read from the cases, which sync brings). Left as it is when another
+/// device owns it, or on any failure (a claim kept is only a code not offered).
+async fn release(store: &AppStore, code: &str, device_id: &str) {
+    let id = device_claim_id(code);
+    if let Ok(c) = typed::load::<DeviceClaim, _>(store, &id).await {
+        if let (ClaimCheck::Mine, Some(rev)) = (check_claim(Some(&c), device_id), c.rev.as_deref())
+        {
+            let _ = store.delete(&id, rev).await;
+        }
+    }
 }
 
 /// Signs `who` in on this device (None: signs out): the device's settings name them, and the

@@ -780,6 +780,15 @@ test('a device code typed in settings that another device owns is refused there,
   await setUpStaff(page);
   const no = await fileComplaint(page, { name: '郑先生', phone: '13900001111', narrative: '设备代码' });
   expect(no.split('-')[2]).toBe('Q7');
+  // The code given up is no longer claimed (a replacement PC may take it back); Q7 is.
+  await asManager(page);
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  const file = test.info().outputPath('backup.json');
+  await (await downloadPromise).saveAs(file);
+  const claims = JSON.parse(fs.readFileSync(file, 'utf8')).docs.filter((d) => d.type === 'device' && !d._deleted).map((d) => d.code);
+  expect(claims.sort()).toEqual(['Q7', taken].sort());
+  expect(claims).not.toContain(mine);
 });
 
 test('a demand turned into a complaint prefills the intake and is linked both ways', async ({ page }) => {
