@@ -5,7 +5,9 @@
 //! the calendar, importing a backup, erasing the device) is for an active 客服经理 signed in,
 //! or for anyone while no active manager exists (a new install being set up): the domain's
 //! `admin_access` decides, and every such control is disabled with its reason otherwise.
-//! Who uses this device, its code, sync, the kiosk and storage stay open to the person at it.
+//! Where the device syncs to is the manager's too (`sync_settings`). Who uses this device, its
+//! code, signing in again to the sync server saved, the kiosk and storage stay open to the
+//! person at it.
 
 pub(crate) mod backup;
 mod branch;
