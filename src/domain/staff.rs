@@ -321,9 +321,9 @@ pub const PIN_SALT_LEN: usize = 16;
 /// Why a PIN is not acceptable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PinError {
-    #[error("the PIN must be 4 to 8 digits long")]
+    #[error("The PIN must be 4 to 8 digits long")]
     Length,
-    #[error("the PIN may contain digits only")]
+    #[error("The PIN may contain digits only")]
     NotDigits,
 }
 

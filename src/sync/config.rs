@@ -76,10 +76,16 @@ pub struct SyncConfig {
 /// Why a configuration cannot be used, as a sentence.
 pub fn validate(c: &SyncConfig, zh: bool) -> Result<(), String> {
     let msg = |a: &str, b: &str| Err(if zh { a } else { b }.to_string());
-    if !protocol::valid_server_url(&c.url) {
+    if c.url.trim().is_empty() {
         return msg(
             "请填写服务器地址，例如 https://couch.example.com",
             "Enter the server URL, e.g. https://couch.example.com",
+        );
+    }
+    if !protocol::valid_server_url(&c.url) {
+        return msg(
+            "服务器地址格式不正确：应以 http:// 或 https:// 开头，例如 https://couch.example.com",
+            "The server URL does not look right: it starts with http:// or https://, e.g. https://couch.example.com",
         );
     }
     if !protocol::valid_db_name(&c.db) {

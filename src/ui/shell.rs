@@ -66,6 +66,16 @@ fn Header() -> impl IntoView {
     Effect::new(move || {
         if let Some(el) = top.get() {
             watch_header(&el);
+            // On a phone the links are one row scrolled sideways: the page's own is brought
+            // into sight (on Settings, 设置 was off the screen).
+            request_animation_frame(move || {
+                if let Ok(Some(link)) = el.query_selector(".nav a[aria-current=\"page\"]") {
+                    let opts = web_sys::ScrollIntoViewOptions::new();
+                    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    opts.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+                    link.scroll_into_view_with_scroll_into_view_options(&opts);
+                }
+            });
         }
     });
     view! {

@@ -79,6 +79,11 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await expect(page.getByTestId('admin-reason')).toHaveCount(0);
   await expect(page.getByTestId('sync-admin-reason')).toHaveCount(0);
   await expect(page.locator('#sync-url')).toBeEnabled();
+  // A URL typed that is none is named so (it was asked for as if nothing had been typed).
+  await page.locator('#sync-url').fill('not a url');
+  await page.getByTestId('sync-connect').click();
+  await expect(page.getByTestId('sync-message')).toHaveText('服务器地址格式不正确：应以 http:// 或 https:// 开头，例如 https://couch.example.com');
+  await page.locator('#sync-url').fill('');
   await expect(page.locator('#cal-date')).toBeEnabled();
   await expect(page.getByTestId('import-file')).toBeEnabled();
   await addStaff(page, '赵丽', 'specialist');

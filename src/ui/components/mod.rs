@@ -114,7 +114,7 @@ pub fn CalendarNotEntered(#[prop(into)] years: Signal<Vec<i32>>) -> impl IntoVie
                     } else {
                         format!("The official holiday notice for {} has not been entered: deadlines count the statutory holidays only, without make-up working days, and may be off. ", list.join(", "))
                     }}
-                    <A href="/settings#cal-h">{t2("请客服经理在“工作日历”中录入", "A service manager enters it in the working-day calendar")}</A>
+                    <A href="/settings#cal-h">{t2("请客服经理在“工作日历”中录入", "A manager enters it in the working-day calendar")}</A>
                 </p>
             }
         })

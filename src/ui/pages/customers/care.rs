@@ -894,7 +894,7 @@ fn PlanSection() -> impl IntoView {
                     </Field>
                 </div>
                 <p data-testid="plan-who">{t2("本计划回访：", "This plan visits: ")}{who_form}</p>
-                <ul class="err" role="alert">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                <div role="alert"><ul class="err">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || busy.get() data-testid="plan-save">{t2("保存计划", "Save plan")}</button>
                 </div>

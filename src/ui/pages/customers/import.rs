@@ -507,9 +507,9 @@ pub fn ImportPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <ul class="err" role="alert">
+                        <div role="alert"><ul class="err">
                             {move || mapping.with(|m| m.problems()).into_iter().map(|p| view! { <li>{p.get(zh()).to_string()}</li> }).collect_view()}
-                        </ul>
+                        </ul></div>
                         <h3>{t2("预览（前几行）", "Preview (first rows)")}</h3>
                         <div class="table-wrap">
                             <table data-testid="import-preview">

@@ -712,7 +712,7 @@ fn ConfigEditor(
                     </button>
                 </fieldset>
             }).collect_view()}
-            <ul class="err" role="alert">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            <div role="alert"><ul class="err">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
             <div class="actions">
                 <button type="button" on:click=move |_| drafts.update(|d| {
                     let n = d.len() + 1;

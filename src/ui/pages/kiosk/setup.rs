@@ -555,9 +555,9 @@ pub fn KioskSetup(
                     )
                 }}</p>
             </fieldset>
-            <ul class="err" role="alert" data-testid="kiosk-setup-errors">
+            <div role="alert"><ul class="err" data-testid="kiosk-setup-errors">
                 {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
-            </ul>
+            </ul></div>
             <div class="actions">
                 <button type="button" on:click=move |_| submit(false) disabled=move || busy.get()>
                     {t2("保存设置", "Save settings")}

@@ -592,9 +592,9 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                             placeholder=move || lang.get().t("做得好的地方、需改进之处；合规类扣分须写明经过", "What went well, what to improve; say what happened for a compliance fault")></textarea>
                     </Field>
                 </fieldset>
-                <ul class="err" role="alert" data-testid="review-problems">
+                <div role="alert"><ul class="err" data-testid="review-problems">
                     {move || error_text().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                </ul>
+                </ul></div>
                 {move || matches!(error.get(), Some(SaveError::Store(StoreError::Conflict { .. }))).then(|| view! {
                     <p><button type="button" data-testid="review-load-newest" on:click=move |_| load_newest()>
                         {t2("载入最新版本（放弃本次修改）", "Load the newest version (drop these changes)")}

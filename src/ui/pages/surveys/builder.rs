@@ -468,9 +468,9 @@ pub fn BuilderPage() -> impl IntoView {
                 {move || {
                     let p = problems();
                     (tried.get() && !p.is_empty()).then(|| view! {
-                        <ul class="err" role="alert" data-testid="survey-problems">
+                        <div role="alert"><ul class="err" data-testid="survey-problems">
                             {p.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                        </ul>
+                        </ul></div>
                     })
                 }}
                 <div class="actions">
