@@ -179,9 +179,9 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
   // A backup of nothing, or of nobody, says what importing it would leave.
   await expect(page.getByTestId('import-empty')).toHaveCount(0);
-  const empty = tmpPath(`empty-${Date.now()}.json`);
-  fs.writeFileSync(empty, JSON.stringify({ ...backup, docs: [] }));
-  await page.getByTestId('import-file').setInputFiles(empty);
+  const nothing = tmpPath(`nothing-${Date.now()}.json`);
+  fs.writeFileSync(nothing, JSON.stringify({ ...backup, docs: [] }));
+  await page.getByTestId('import-file').setInputFiles(nothing);
   await expect(page.getByTestId('import-empty')).toContainText('导入将清空本设备上的全部数据');
   const noStaff = tmpPath(`no-staff-${Date.now()}.json`);
   fs.writeFileSync(noStaff, JSON.stringify({ ...backup, docs: backup.docs.filter((d) => d.type !== 'staff') }));
