@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{next_month, WorkingCalendar};
 use super::complaint::{due_at, ActionKind, ClockKind, Complaint, StaffRef};
 use super::quality::{accuracy_deductions, CallReview};
-use super::report::{report_writer, CaseFacts, LimitVerdict};
+use super::report::{report_writer, writer_after, CaseFacts, LimitVerdict};
 use super::settings::Language;
 use super::spreadsheet::safe_cell;
 use super::staff::{Role, Staff};
@@ -158,7 +158,8 @@ impl Share {
 
     /// As a percentage with `places` decimals, e.g. `92.3 %`; None when the whole is 0.
     pub fn percent(self, places: usize) -> Option<String> {
-        self.value().map(|v| format!("{:.*} %", places, v * 100.0))
+        self.value()
+            .map(|v| format!("{} %", super::stats::fixed(v * 100.0, places)))
     }
 
     /// As the sheet shows it: `92.3 % (12/13)`, or `—` when the whole is 0.
@@ -808,7 +809,7 @@ pub fn kpi_sheet_csv(sheet: &KpiSheet, lang: Language) -> Result<Vec<u8>, csv::E
     ])?;
     let pct = |s: Share, places: usize| {
         s.value()
-            .map(|v| format!("{:.*}%", places, v * 100.0))
+            .map(|v| format!("{}%", super::stats::fixed(v * 100.0, places)))
             .unwrap_or_default()
     };
     for r in &sheet.rows {
@@ -842,7 +843,10 @@ pub fn kpi_sheet_csv(sheet: &KpiSheet, lang: Language) -> Result<Vec<u8>, csv::E
             safe_cell(&case_numbers(late)),
         ])?;
     }
-    w.write_record([""])?;
+    // A blank line before the period: a record of one empty field would read `""`.
+    let mut out = w.into_inner().map_err(|e| e.into_error())?;
+    out.push(b'\n');
+    let mut w = writer_after(out);
     w.write_record([
         l("考核期间", "Period"),
         &period_title(sheet.period, lang),
@@ -1581,6 +1585,10 @@ mod tests {
             .iter()
             .any(|r| r[0] == "涉及人员未能对应员工" && r[1] == "孙九"));
         assert_eq!(rows.iter().filter(|r| r[0] == "口径").count(), 4);
+        // A blank line before the period, not a record of one empty field (`""`).
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        assert!(text.contains("\n\n考核期间,") || text.contains("\r\n\r\n考核期间,"));
+        assert!(!text.lines().any(|l| l == "\"\""));
         let en = kpi_sheet_csv(&nov, Language::En).unwrap();
         let en = std::str::from_utf8(&en[3..]).unwrap();
         assert!(en.starts_with("Staff member,Role,Customer satisfaction"));

@@ -440,10 +440,10 @@ pub fn points(halves: u32) -> String {
     }
 }
 
-/// An average score as shown: at most two decimals, none trailing (14.25, 28.5, 30): the
-/// mean of half points is exact in quarters, never rounded half to even.
+/// An average score as shown: at most two decimals, none trailing (14.25, 28.5, 30), a tie
+/// rounded up (the mean of eight calls lands on eighths: 28.125 is 28.13).
 pub fn average_text(points: f64) -> String {
-    let s = format!("{points:.2}");
+    let s = super::stats::fixed(points, 2);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
@@ -923,10 +923,12 @@ impl CallStats {
                 "Abandoned calls cannot be more than calls in",
             );
         }
-        if self.complaints > self.offered {
+        // The rate is per call answered: more complaints than answered calls is a typing slip
+        // (it showed 万分之20000).
+        if self.abandoned <= self.offered && self.complaints > self.offered - self.abandoned {
             say(
-                "投诉数不能多于来电总数",
-                "Complaints cannot be more than calls in",
+                "投诉数不能多于接通数（来电总数减弃线数）",
+                "Complaints cannot be more than calls answered (calls in less abandoned)",
             );
         }
         if !self.avg_wait_secs.is_finite() || !(0.0..=3600.0).contains(&self.avg_wait_secs) {

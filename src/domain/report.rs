@@ -803,7 +803,10 @@ fn percent(part: u32, whole: u32) -> String {
     if whole == 0 {
         String::new()
     } else {
-        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+        format!(
+            "{}%",
+            super::stats::fixed(part as f64 * 100.0 / whole as f64, 1)
+        )
     }
 }
 
@@ -818,7 +821,7 @@ pub(crate) fn report_writer() -> csv::Writer<Vec<u8>> {
 }
 
 /// A report's CSV writer going on after `bytes` already written.
-fn writer_after(bytes: Vec<u8>) -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer_after(bytes: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new().flexible(true).from_writer(bytes)
 }
 

@@ -22,6 +22,16 @@ pub struct Figure {
     pub n: usize,
 }
 
+/// `value` with `places` decimals, a tie rounded up, as people round (1/16 = 6.25 % is
+/// "6.3 %", a mean of 28.125 is "28.13"): Rust's `{:.1}` rounds a tie to the even digit, and
+/// showed 6.2 %. A value a hair under a tie only by the rounding of the division itself counts
+/// as the tie.
+pub fn fixed(value: f64, places: usize) -> String {
+    let scale = 10f64.powi(places as i32);
+    let nudged = (value * scale * 1e9).round() / 1e9;
+    format!("{:.*}", places, nudged.round() / scale)
+}
+
 pub fn mean(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() {
         None
@@ -797,6 +807,19 @@ fn pick(zh: bool, yes: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_rounds_a_tie_up() {
+        assert_eq!(fixed(100.0 / 16.0, 1), "6.3");
+        assert_eq!(fixed(31.25, 1), "31.3");
+        assert_eq!(fixed(28.125, 2), "28.13");
+        assert_eq!(fixed(6.24, 1), "6.2");
+        assert_eq!(fixed(2.0 / 3.0 * 100.0, 1), "66.7");
+        assert_eq!(fixed(0.0, 1), "0.0");
+        assert_eq!(fixed(100.0, 1), "100.0");
+        // 0.1 + 0.2 = 0.30000000000000004; 1.005 is stored as 1.00499999999999989...
+        assert_eq!(fixed(1.005, 2), "1.01");
+    }
 
     #[test]
     fn an_alpha_reads_by_the_rule_of_thumb() {

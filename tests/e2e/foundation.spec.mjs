@@ -262,7 +262,7 @@ test('an import cut short by the tab closing leaves the data as it was, and the 
   await expect(again.locator('.notice')).toHaveCount(0);
 });
 
-test('what is typed in the settings forms survives a reload: a new member (not the PIN), the branch, a calendar day', async ({ page }) => {
+test('what is typed in the settings forms survives a reload: a new member (not the PIN), the branch, a calendar day, the sync settings (not the password), the device code', async ({ page }) => {
   await open(page, '/settings');
   await addStaff(page, '王经理', 'manager');
   await signIn(page, '王经理');
@@ -273,7 +273,21 @@ test('what is typed in the settings forms survives a reload: a new member (not t
   await page.locator('#branch-code').fill('ZZ01');
   await page.locator('#cal-date').fill('2027-10-08');
   await page.locator('#cal-zh').fill('国庆节');
+  // The sync settings (not the password) and the device's code, not saved yet.
+  await page.locator('#sync-url').fill('https://couch.example.com');
+  await page.locator('#sync-db').fill('kefu-0101');
+  await page.locator('#sync-user').fill('wang');
+  await page.locator('#sync-password').fill('secret');
+  const code = await page.locator('#device-code').inputValue();
+  const typedCode = code === 'Q9' ? 'Q8' : 'Q9';
+  await page.locator('#device-code').fill(typedCode);
   await page.reload();
+  await expect(page.locator('#sync-url')).toHaveValue('https://couch.example.com');
+  await expect(page.locator('#sync-db')).toHaveValue('kefu-0101');
+  await expect(page.locator('#sync-user')).toHaveValue('wang');
+  await expect(page.locator('#sync-password')).toHaveValue('');
+  await expect(page.locator('#device-code')).toHaveValue(typedCode);
+  await page.locator('#device-code').fill(code);
   await expect(page.locator('#staff-name')).toHaveValue('赵新');
   await expect(page.locator('#staff-role')).toHaveValue('supervisor');
   await expect(page.locator('#staff-pin')).toHaveValue('');
@@ -292,6 +306,8 @@ test('what is typed in the settings forms survives a reload: a new member (not t
   await page.reload();
   await expect(page.locator('#staff-name')).toHaveValue('');
   await expect(page.locator('#branch-name')).toHaveValue('郑州新营业部');
+  // The code put back as it was is nothing typed: it stays the device's.
+  await expect(page.locator('#device-code')).toHaveValue(code);
 });
 
 /** Starts Debian's Chromium on the profile `dir` as a process of its own (so that the test can

@@ -358,6 +358,7 @@ test('opened by its address, the KPI sheet fetches its own part of the wasm, not
   await open(page, '/reports?view=kpi&period=2026');
   await expect(page.locator('#kpi-h')).toContainText('2026 年度考核');
   await expect(page.getByTestId('tab-kpi')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('report-unread-period')).toHaveCount(0);
   await expect(page.getByTestId('kpi-empty')).toContainText('尚无员工');
   const parts = await page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => (/\/(split_[a-z]+)\.wasm$/.exec(e.name) || [])[1]).filter(Boolean));
@@ -366,5 +367,10 @@ test('opened by its address, the KPI sheet fetches its own part of the wasm, not
   await page.getByTestId('tab-monthly').click();
   await expect(page.locator('#monthly-h')).toBeVisible();
   await page.getByTestId('tab-kpi').click();
+  await expect(page.locator('#kpi-h')).toBeVisible();
+  // A period in the address that is none is said, as on the other reports (the last month's
+  // sheet was shown as if asked for).
+  await open(page, '/reports?view=kpi&period=2026-13');
+  await expect(page.getByTestId('report-unread-period')).toHaveText('地址中的期间“2026-13”无法识别（应为 2026-11 / 2026 这样的格式），以下为默认期间。');
   await expect(page.locator('#kpi-h')).toBeVisible();
 });

@@ -64,6 +64,15 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await expect(page.locator('#qa-abandoned')).toHaveValue('20001');
   await expect(page.locator('#qa-offered')).toHaveValue('20000');
   await page.locator('#qa-abandoned').fill('2500');
+  // So are more complaints than calls answered (the rate is per answered call: 2 in 1 showed
+  // 万分之20000).
+  await page.locator('#qa-abandoned').fill('19999');
+  await page.locator('#qa-complaints').fill('2');
+  await page.getByTestId('stats-save').click();
+  await expect(page.getByTestId('stats-error')).toContainText('投诉数不能多于接通数（来电总数减弃线数）');
+  await expect(target.locator('td').nth(3)).toContainText('万分之0.57');
+  await page.locator('#qa-abandoned').fill('2500');
+  await page.locator('#qa-complaints').fill('1');
 
   // Scoring: the staff list has everyone but himself.
   const form = page.getByTestId('review-form');

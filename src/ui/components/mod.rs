@@ -82,16 +82,23 @@ impl Kept {
         self.key.with_value(|key| local_remove(key));
     }
 
-    /// Field `name`, left as it was, takes `value` as stored now (saved in another tab, or
-    /// synced): it counts as the form as it opened, not as typed. Before, such a value was
-    /// kept as typed, and a later save of the form wrote it back over a newer one.
+    /// Field `name`'s value as stored is now `value` (read once the form opened, saved in
+    /// another tab, or synced): the form as it opened, not typing. A field left as it was takes
+    /// it; one typed in keeps what was typed. Before, a value so taken was kept as typed, and a
+    /// later save of the form wrote it back over a newer one.
     pub fn follow(&self, name: &str, value: String) {
         let at = self
             .fields
             .with_value(|f| f.iter().position(|(n, _)| *n == name));
         if let Some(i) = at {
+            let field = self.fields.with_value(|f| f[i].1);
+            let untouched = self
+                .opened
+                .with_value(|o| field.with_untracked(|v| *v == o[i]));
             self.opened.update_value(|o| o[i] = value.clone());
-            self.fields.with_value(|f| f[i].1.set(value));
+            if untouched {
+                field.set(value);
+            }
         }
     }
 }

@@ -97,29 +97,37 @@ pub fn SyncSettingsSection() -> impl IntoView {
         }
     });
 
-    // Fill the form from the saved configuration.
+    // What is typed (not the password) survives a reload until it is saved.
+    let kept = crate::ui::components::keep_typed(
+        "kefu.settings.sync-form",
+        vec![
+            ("url", url),
+            ("db", db),
+            ("responses_db", responses_db),
+            ("user", user),
+            ("auth", auth),
+            ("mode", mode),
+        ],
+    );
+    // Fill the form from the saved configuration: the fields not typed in.
     Effect::new(move |_| {
         if let Some(c) = ctx.config.get() {
-            url.set(c.url);
-            db.set(c.db);
-            responses_db.set(c.responses_db);
-            user.set(c.user);
-            auth.set(
-                if c.auth == AuthKind::Basic {
-                    "basic"
-                } else {
-                    "session"
-                }
-                .into(),
-            );
-            mode.set(
-                if c.mode == Mode::KioskPush {
-                    "kiosk_push"
-                } else {
-                    "two_way"
-                }
-                .into(),
-            );
+            kept.follow("url", c.url);
+            kept.follow("db", c.db);
+            kept.follow("responses_db", c.responses_db);
+            kept.follow("user", c.user);
+            let auth = if c.auth == AuthKind::Basic {
+                "basic"
+            } else {
+                "session"
+            };
+            kept.follow("auth", auth.into());
+            let mode = if c.mode == Mode::KioskPush {
+                "kiosk_push"
+            } else {
+                "two_way"
+            };
+            kept.follow("mode", mode.into());
         }
     });
 
@@ -211,6 +219,7 @@ pub fn SyncSettingsSection() -> impl IntoView {
             if saved.saves() {
                 match save_config(&cfg).await {
                     Ok(()) => {
+                        kept.saved();
                         ctx.config.set(Some(cfg.clone()));
                         ctx.start(cfg);
                         message.set(Some(Said::Saved(saved)));

@@ -855,7 +855,7 @@ pub fn IntakePage() -> impl IntoView {
                 </div>
             </section>
             <section class="panel">
-                <h2>{t2("投诉受理", "Receipt")}</h2>
+                <h2>{t2("受理信息", "Receipt")}</h2>
                 <div class="fields">
                     <Field id="c-channel" label=t2("受理方式", "Channel") error=error_for(&["channel"])>
                         <select id="c-channel" prop:value=move || form.with(|f| f.channel.clone())

@@ -279,10 +279,18 @@ pub fn KpiPage() -> impl IntoView {
                 KpiPeriod::Month(y, m)
             })
     });
+    // A period in the address that is not one (2026-13) is said, as on the other reports.
+    let unread = move || {
+        let given = query.read().get("period")?;
+        KpiPeriod::parse(&given)
+            .is_none()
+            .then(|| super::unread_words(&given, "2026-11 / 2026"))
+    };
     view! {
         <div class="reports">
             <h1>{t2("报表", "Reports")}</h1>
             <super::ReportTabs shown="kpi"/>
+            <super::UnreadPeriod text=Signal::derive(unread)/>
             <KpiView period=period/>
         </div>
     }

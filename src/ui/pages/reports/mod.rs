@@ -106,12 +106,7 @@ pub fn ReportsPage() -> impl IntoView {
             "month" => parse_month(&given).is_some(),
             _ => parse_quarter(&given).is_some(),
         };
-        (!read).then(|| {
-            crate::ui::state::app().lang.get().s(
-                format!("地址中的期间“{given}”无法识别（应为 {example} 这样的格式），以下为默认期间。"),
-                format!("The period “{given}” in the address cannot be read (it should look like {example}); the default period is shown below."),
-            )
-        })
+        (!read).then(|| unread_words(&given, example))
     };
     let shown = Signal::derive(move || match view.get() {
         ReportView::Monthly => "monthly",
@@ -122,13 +117,31 @@ pub fn ReportsPage() -> impl IntoView {
         <div class="reports">
             <h1>{t2("报表", "Reports")}</h1>
             <ReportTabs shown=shown/>
-            {move || unread().map(|t| view! { <p class="warn-box" role="status" data-testid="report-unread-period">{t}</p> })}
+            <UnreadPeriod text=Signal::derive(unread)/>
             {move || match view.get() {
                 ReportView::Monthly => view! { <monthly::MonthlyView month=month/> }.into_any(),
                 ReportView::Quarterly => view! { <quarterly::QuarterlyView quarter=quarter/> }.into_any(),
                 ReportView::Retention => view! { <retention::RetentionView/> }.into_any(),
             }}
         </div>
+    }
+}
+
+/// What a period in the address that is not one says (tracked: in the language of the moment).
+pub(super) fn unread_words(given: &str, example: &str) -> String {
+    crate::ui::state::app().lang.get().s(
+        format!("地址中的期间“{given}”无法识别（应为 {example} 这样的格式），以下为默认期间。"),
+        format!("The period “{given}” in the address cannot be read (it should look like {example}); the default period is shown below."),
+    )
+}
+
+/// The words of [`unread_words`], when there are any, over the report.
+#[component]
+pub(super) fn UnreadPeriod(#[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        text.get().map(|t| {
+            view! { <p class="warn-box" role="status" data-testid="report-unread-period">{t}</p> }
+        })
     }
 }
 

@@ -27,13 +27,8 @@ pub fn BranchSection() -> impl IntoView {
     let base = StoredValue::new(state.branch.get_untracked());
     Effect::new(move |_| {
         let now = state.branch.get();
-        let was = base.get_value();
-        if name.get_untracked() == was.name {
-            kept.follow("name", now.name.clone());
-        }
-        if code.get_untracked() == was.code {
-            kept.follow("code", now.code.clone());
-        }
+        kept.follow("name", now.name.clone());
+        kept.follow("code", now.code.clone());
         base.set_value(now);
     });
     let lang = state.lang;

@@ -23,8 +23,11 @@ pub fn DeviceSection() -> impl IntoView {
     let device_code = RwSignal::new(String::new());
     // The code's own problem, under its own field (not the PIN's).
     let code_error = RwSignal::new(None::<String>);
+    // A code typed and not saved yet survives a reload.
+    let kept =
+        crate::ui::components::keep_typed("kefu.settings.device-code", vec![("code", device_code)]);
     spawn_local(async move {
-        device_code.set(device_settings(&store()).await.device_code);
+        kept.follow("code", device_settings(&store()).await.device_code);
     });
 
     let sign_in = move |ev: leptos::ev::SubmitEvent| {
@@ -80,6 +83,7 @@ pub fn DeviceSection() -> impl IntoView {
             match crate::ui::boot::set_device_code(&store(), &code).await {
                 Ok(true) => {
                     code_error.set(None);
+                    kept.saved();
                     state.tell("设备代码已保存", "Device code saved");
                 }
                 // Case numbers carry the code: two devices with one code would number alike.
