@@ -450,8 +450,9 @@ impl PainPoint {
                 true,
             ) => {
                 format!(
-                    "{}满意率{satisfied_pct:.1}%，低于目标{target_pct:.0}%",
-                    stage_name(stage_id)
+                    "{}满意率{}%，低于目标{target_pct:.0}%",
+                    stage_name(stage_id),
+                    super::stats::fixed(*satisfied_pct, 1)
                 )
             }
             (
@@ -463,8 +464,9 @@ impl PainPoint {
                 },
                 false,
             ) => format!(
-                "{}: {satisfied_pct:.1}% satisfied, below the {target_pct:.0}% target",
-                stage_name(stage_id)
+                "{}: {}% satisfied, below the {target_pct:.0}% target",
+                stage_name(stage_id),
+                super::stats::fixed(*satisfied_pct, 1)
             ),
             (
                 PainPoint::ComplaintHotspot {

@@ -799,7 +799,9 @@ fn state_label(s: ClockState, lang: Language) -> &'static str {
     }
 }
 
-fn percent(part: u32, whole: u32) -> String {
+/// `part` of `whole` as a percentage with one decimal (a tie rounded up), empty when `whole`
+/// is 0: as the report's CSV and its page show it.
+pub fn percent(part: u32, whole: u32) -> String {
     if whole == 0 {
         String::new()
     } else {
@@ -1283,6 +1285,15 @@ mod tests {
     }
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_share_on_a_tie_rounds_up() {
+        // 1 of 16 by e-mail: 6.25 % is 6.3 % (it read 6.2 %, a tie rounded to even).
+        assert_eq!(percent(1, 16), "6.3%");
+        assert_eq!(percent(5, 16), "31.3%");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(0, 0), "");
     }
 
     struct Spec<'a> {

@@ -727,7 +727,7 @@ impl SurveyResponse {
             let v = if v.fract() == 0.0 {
                 format!("{v:.0}")
             } else {
-                format!("{v:.1}")
+                super::stats::fixed(v, 1)
             };
             parts.push(format!(
                 "{} {v}/5",

@@ -64,14 +64,8 @@ pub fn slug<T: Serialize>(key: &T) -> String {
     }
 }
 
-/// `part` of `whole` as a percentage with one decimal, empty when `whole` is 0.
-pub fn percent(part: u32, whole: u32) -> String {
-    if whole == 0 {
-        String::new()
-    } else {
-        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
-    }
-}
+/// `part` of `whole` as a percentage, as the report's CSV has it.
+pub use crate::domain::report::percent;
 
 pub fn time(t: NaiveDateTime) -> String {
     t.layout("%Y-%m-%d %H:%M")

@@ -164,7 +164,7 @@ fn csat_cell(f: Option<Option<Figure>>) -> impl IntoView {
         Some(Some(f)) => {
             let low = f.value < SATISFACTION_TARGET_PCT;
             view! {
-                <span class:csat-low=low title=format!("n = {}", f.n)>{format!("{:.1}%", f.value)}</span>
+                <span class:csat-low=low title=format!("n = {}", f.n)>{format!("{}%", crate::domain::stats::fixed(f.value, 1))}</span>
                 {low.then(|| view! { <span class="sr-only">{t2("（低于目标）", " (below target)")}</span> })}
             }
             .into_any()

@@ -38,13 +38,13 @@ fn param_survey_id(name: &'static str) -> Memo<String> {
 /// One decimal, or "—" when undefined.
 fn fmt1(v: Option<f64>) -> String {
     v.filter(|v| v.is_finite())
-        .map(|v| format!("{v:.1}"))
+        .map(|v| crate::domain::stats::fixed(v, 1))
         .unwrap_or_else(|| "—".into())
 }
 
 /// Two decimals (alpha), or "—" when undefined.
 fn fmt2(v: Option<f64>) -> String {
     v.filter(|v| v.is_finite())
-        .map(|v| format!("{v:.2}"))
+        .map(|v| crate::domain::stats::fixed(v, 2))
         .unwrap_or_else(|| "—".into())
 }

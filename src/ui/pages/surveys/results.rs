@@ -533,7 +533,7 @@ fn Summary(r: SurveyResults) -> impl IntoView {
         <div class="cards" data-testid="summary">
             <div class="card"><div class="n" data-testid="res-n">{r.n}</div><div class="l">{t2("答卷数", "Responses")}</div></div>
             <div class=format!("card {status}")>
-                <div class="n" data-testid="res-csat">{csat.map(|c| format!("{:.1}%", c.value)).unwrap_or_else(|| "—".into())}</div>
+                <div class="n" data-testid="res-csat">{csat.map(|c| format!("{}%", crate::domain::stats::fixed(c.value, 1))).unwrap_or_else(|| "—".into())}</div>
                 <div class="l">"CSAT " {move || csat.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("（无满意度答案）", "(no satisfaction answers)").into())}</div>
             </div>
             <div class="card">
@@ -554,7 +554,7 @@ fn Summary(r: SurveyResults) -> impl IntoView {
                     None => lang.get().t("— 无数据", "— no data"),
                 }}</span>
             </div>
-            <div class="target-bar" role="img" aria-label=move || format!("{} {:.1}% / {:.0}%", lang.get().t("实际", "Actual"), actual, target.target_pct)>
+            <div class="target-bar" role="img" aria-label=move || format!("{} {}% / {:.0}%", lang.get().t("实际", "Actual"), crate::domain::stats::fixed(actual, 1), target.target_pct)>
                 <div class="actual" style=format!("width:{actual:.1}%")></div>
                 <div class="goal" style=format!("left:{:.1}%", target.target_pct)></div>
             </div>
@@ -758,7 +758,7 @@ fn QuestionsPanel(survey: Survey, r: SurveyResults) -> impl IntoView {
                     <h3>{i + 1}". " {move || text.get(zh()).to_string()}</h3>
                     <p class="small muted">
                         {move || if zh() { format!("作答 {} 人", q.n) } else { format!("{} answered", q.n) }}
-                        {q.mean.map(|m| move || format!(" · {} {m:.2}", if zh() { "均值" } else { "mean" }))}
+                        {q.mean.map(|m| move || format!(" · {} {}", if zh() { "均值" } else { "mean" }, crate::domain::stats::fixed(m, 2)))}
                     </p>
                     {chart}
                 </div>
