@@ -768,6 +768,11 @@ test('a device code typed in settings that another device owns is refused there,
   await page.locator('#device-code').fill(taken.toLowerCase());
   await page.locator('#device-code').locator('xpath=..').getByRole('button', { name: '保存' }).click();
   await expect(page.locator('#device-code-err')).toHaveText(`设备代码 ${taken} 已被另一台设备使用（投诉编号含设备代码，不能重复），请换一个。`);
+  // What was typed is kept over a reload, as in every settings form, and is still not saved:
+  // put back as it was, the field is the device's own code again, nothing typed.
+  await open(page, '/settings');
+  await expect(page.locator('#device-code')).toHaveValue(taken.toLowerCase());
+  await page.locator('#device-code').fill(mine);
   await open(page, '/settings');
   await expect(page.locator('#device-code')).toHaveValue(mine);
   // A free code is saved, and claimed: it is this device's from now on.
