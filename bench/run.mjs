@@ -174,6 +174,63 @@ async function firstScreen(browser, base, route, selector) {
  * `pointed`: the link pointed at 150 ms before the click, as a hand on a mouse does (the area's
  * part is preloaded meanwhile); `clicked`: a click with no pointing first (a script's click).
  */
+/**
+ * The lobby kiosk as it starts each morning: a tablet in kiosk mode, its survey on the screen.
+ * The kiosk is set up once through the app's own forms (a staff member for the PIN exit, the
+ * default survey, kiosk mode started) in a browser profile of its own. Each run then starts a
+ * browser on a copy of that profile with its HTTP cache, compiled-code cache and service worker
+ * removed, and its data (IndexedDB: the kiosk's settings and survey) kept: cold, as a tablet
+ * switched on whose browser holds nothing of the app's code; warm: a reload.
+ */
+async function lockedKiosk(base) {
+  const launch = (dir) => chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ARGS, headless: true, locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+  const seed = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-kiosk-profile-'));
+  const cold = [];
+  const warm = [];
+  try {
+    let ctx = await launch(seed);
+    let page = ctx.pages()[0] || await ctx.newPage();
+    await page.goto(base + '/settings');
+    await page.locator('#staff-name').fill('张敏');
+    await page.locator('#staff-role').selectOption('specialist');
+    await page.locator('#staff-pin').fill('2468');
+    await page.locator('#staff-pin2').fill('2468');
+    await page.locator('#staff-pin2').press('Enter');
+    await page.getByTestId('staff-table').getByText('张敏').waitFor();
+    await page.goto(base + '/kiosk/setup');
+    await page.getByTestId('kiosk-create-default').click();
+    await page.waitForFunction(() => /^survey:/.test(document.querySelector('#kiosk-survey')?.value || ''));
+    await page.locator('#kiosk-always').check();
+    await page.locator('#kiosk-calendar').setChecked(false);
+    await page.getByTestId('kiosk-start').click();
+    await page.getByTestId('kiosk-begin').waitFor();
+    const route = new URL(page.url()).pathname;
+    await ctx.close();
+    for (let i = 0; i < FIRST_SCREEN_RUNS; i++) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-kiosk-run-'));
+      try {
+        fs.cpSync(seed, dir, { recursive: true });
+        for (const d of ['Cache', 'Code Cache', 'Service Worker', 'GPUCache']) {
+          fs.rmSync(path.join(dir, 'Default', d), { recursive: true, force: true });
+        }
+        ctx = await launch(dir);
+        page = ctx.pages()[0] || await ctx.newPage();
+        await page.goto(base + route);
+        cold.push(await usable(page, '[data-testid="kiosk-begin"]'));
+        await page.reload();
+        warm.push(await usable(page, '[data-testid="kiosk-begin"]'));
+        await ctx.close();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    fs.rmSync(seed, { recursive: true, force: true });
+  }
+  return { cold_ms: round1(median(cold)), warm_ms: round1(median(warm)), cold_runs: cold.map(round1), warm_runs: warm.map(round1) };
+}
+
 async function firstOpen(browser, base) {
   const times = { pointed: [], clicked: [] };
   for (let i = 0; i < 2 * FIRST_SCREEN_RUNS; i++) {
@@ -367,13 +424,15 @@ try {
     await browser.close();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS, headless: true });
     results.first_screen.home = await attempt('home', () => firstScreen(browser, appServer.url, '/', '#main h1'));
-    results.first_screen.kiosk = await attempt('kiosk', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '[data-testid="kiosk-start"], .kiosk-main'));
+    results.first_screen.kiosk = await attempt('kiosk', () => lockedKiosk(appServer.url));
+    // The kiosk's set-up page on a device that holds nothing yet (a staff page, in its own part).
+    results.first_screen.kiosk_setup = await attempt('kiosk set-up', () => firstScreen(browser, appServer.url, '/kiosk/bench-survey', '[data-testid="kiosk-start"]'));
     // A staff area opened by its address: the main part, then the area's part (split build).
     results.first_screen.complaints = await attempt('complaints', () => firstScreen(browser, appServer.url, '/complaints', '#main h1'));
     results.first_open = await attempt('first open', () => firstOpen(browser, appServer.url));
   } else {
     const missing = { missing: `no release build of the app at ${appDist}` };
-    results.first_screen = { home: missing, kiosk: missing, complaints: missing };
+    results.first_screen = { home: missing, kiosk: missing, kiosk_setup: missing, complaints: missing };
     results.first_open = missing;
   }
 
@@ -386,7 +445,7 @@ try {
   t(`replication pull ${SMALL}: Kefu / PouchDB`, F[`replicate_pull_${SMALL}`].ratio, 0.5, 'ratio');
   t(`monthly report over ${N}`, F[`monthly_report_${N}`].kefu_ms, 1000, 'ms');
   t(`list first page over ${N}`, F[`list_first_page_${N}`].kefu_ms, 100, 'ms');
-  t('kiosk usable, cold start', results.first_screen.kiosk.cold_ms ?? null, 1000, 'ms');
+  t('kiosk (in kiosk mode) usable, cold start', results.first_screen.kiosk.cold_ms ?? null, 1000, 'ms');
   t('wasm to open any page (main part + its area), brotli', results.sizes.wasm ? results.sizes.wasm_largest_page_brotli : null, 700_000, 'bytes');
 } finally {
   if (browser) await browser.close().catch(() => {});

@@ -67,7 +67,8 @@ if (s && s.wasm) {
 const fs_ = last.first_screen || {};
 const ms0 = (x) => (x == null ? '—' : `${Math.round(x)} ms`);
 if (fs_.home && fs_.kiosk) {
-  out.push(`first screen: home cold ${ms0(fs_.home.cold_ms)}, warm ${ms0(fs_.home.warm_ms)}; kiosk cold ${ms0(fs_.kiosk.cold_ms)}, warm ${ms0(fs_.kiosk.warm_ms)}   kiosk < 1 s  ${verdict(target('kiosk usable'))}`);
+  out.push(`first screen: home cold ${ms0(fs_.home.cold_ms)}, warm ${ms0(fs_.home.warm_ms)}; kiosk (in kiosk mode) cold ${ms0(fs_.kiosk.cold_ms)}, warm ${ms0(fs_.kiosk.warm_ms)}   kiosk < 1 s  ${verdict(target('kiosk'))}`);
+  if (fs_.kiosk_setup) out.push(`  the kiosk's set-up page on a new device (its own part): cold ${ms0(fs_.kiosk_setup.cold_ms)}, warm ${ms0(fs_.kiosk_setup.warm_ms)}`);
   if (fs_.complaints) out.push(`  complaints list by its address (main part + its area): cold ${ms0(fs_.complaints.cold_ms)}, warm ${ms0(fs_.complaints.warm_ms)}`);
 }
 const fo = last.first_open;
@@ -89,7 +90,9 @@ const spread = [
   ['list first page, ms', (r) => r.figures[`list_first_page_${N}`]?.kefu_ms],
   ['push / PouchDB', (r) => r.figures[`replicate_push_${SMALL}`]?.ratio],
   ['pull / PouchDB', (r) => r.figures[`replicate_pull_${SMALL}`]?.ratio],
+  // Before the thirty-ninth pass (docs/performance.md) `kiosk` was the set-up page on a new device.
   ['kiosk cold start, ms', (r) => r.first_screen?.kiosk?.cold_ms],
+  ['kiosk set-up page on a new device, cold, ms', (r) => r.first_screen?.kiosk_setup?.cold_ms],
   ['complaints list by its address, cold, ms', (r) => r.first_screen?.complaints?.cold_ms],
   ['complaints first opened from the dashboard, pointed at first, ms', (r) => r.first_open?.pointed_ms],
   ['complaints first opened from the dashboard, clicked without pointing, ms', (r) => r.first_open?.clicked_ms],
