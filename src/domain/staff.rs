@@ -250,8 +250,8 @@ impl StaffChangeError {
 }
 
 /// Whether the signed-in user (`user_id`) may save `changed`: a new profile, or a profile of
-/// `staff` with another role, PIN or status. Needs `admin_access`; a branch that has an
-/// active manager keeps one (the last manager cannot deactivate or demote themselves); and
+/// `staff` with another role, PIN or status. Needs `admin_access`, except for an active
+/// member's own new PIN ([`is_own_pin_change`]); a branch that has an active manager keeps one (the last manager cannot deactivate or demote themselves); and
 /// no two active members share a name (trimmed): adding, renaming or reactivating someone
 /// into a name an active member has is refused. (Two such members already stored, e.g. from
 /// an older version, may still be changed otherwise.)
@@ -260,7 +260,9 @@ pub fn check_staff_change(
     user_id: Option<&str>,
     changed: &Staff,
 ) -> Result<(), StaffChangeError> {
-    admin_access(staff, user_id).map_err(StaffChangeError::Denied)?;
+    if !is_own_pin_change(staff, user_id, changed) {
+        admin_access(staff, user_id).map_err(StaffChangeError::Denied)?;
+    }
     let mut after: Vec<Staff> = staff
         .iter()
         .filter(|s| s.id != changed.id)
@@ -286,6 +288,20 @@ pub fn check_staff_change(
         });
     }
     Ok(())
+}
+
+/// Whether `changed` is the signed-in member's own profile, active, with a new PIN and nothing
+/// else changed: a PIN only its owner should know is theirs to change (the manager who set it
+/// knows it too), where everything else of a profile is the manager's.
+pub fn is_own_pin_change(staff: &[Staff], user_id: Option<&str>, changed: &Staff) -> bool {
+    let Some(before) = staff.iter().find(|s| s.id == changed.id) else {
+        return false;
+    };
+    user_id == Some(changed.id.as_str())
+        && before.active
+        && changed.active
+        && before.name == changed.name
+        && before.role == changed.role
 }
 
 /// A name as the sign-in list and the reports tell people apart: without case, and with its
@@ -726,6 +742,35 @@ mod tests {
         let mut first = desk();
         first.pop();
         assert_eq!(check_staff_change(&first, None, &list[2]), Ok(()));
+    }
+
+    /// Anyone active may set their own PIN, and only that: their role, name or status, or
+    /// another's PIN, stays the manager's.
+    #[test]
+    fn a_member_changes_their_own_pin_and_nothing_else() {
+        let list = desk();
+        let mut me = list[0].clone();
+        assert_eq!(me.id, "staff:spec");
+        me.pin_hash = hash_pin("1357", b"v", 1);
+        assert!(is_own_pin_change(&list, Some("staff:spec"), &me));
+        assert_eq!(check_staff_change(&list, Some("staff:spec"), &me), Ok(()));
+        // Not as somebody else, nor signed out.
+        assert!(check_staff_change(&list, Some("staff:sup"), &me).is_err());
+        assert!(check_staff_change(&list, None, &me).is_err());
+        // With the PIN, a role of their own choosing is still refused; so is a new name.
+        let mut promoted = me.clone();
+        promoted.role = Role::Manager;
+        assert!(check_staff_change(&list, Some("staff:spec"), &promoted).is_err());
+        let mut renamed = me.clone();
+        renamed.name = "张敏敏".into();
+        assert!(check_staff_change(&list, Some("staff:spec"), &renamed).is_err());
+        // A deactivated member (their device not signed out yet) changes nothing.
+        let mut gone = list.clone();
+        gone[0].active = false;
+        let mut late = gone[0].clone();
+        late.pin_hash = hash_pin("1357", b"v", 1);
+        assert!(!is_own_pin_change(&gone, Some("staff:spec"), &late));
+        assert!(check_staff_change(&gone, Some("staff:spec"), &late).is_err());
     }
 
     #[test]

@@ -163,6 +163,58 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await signIn(page, '王经理');
 });
 
+test('a specialist changes their own PIN (their current one first), and nothing else of anyone\'s', async ({ page }) => {
+  await setUpStaff(page);
+  // 张敏 (a specialist) is signed in: the staff list is the manager's, her own PIN hers.
+  await expect(staff(page).getByTestId('staff-edit').first()).toBeDisabled();
+  const own = page.getByTestId('own-pin');
+  await own.locator('summary').click();
+  // The new PIN's rules, and the current PIN asked for first.
+  await page.locator('#own-pin-new').fill('12');
+  await page.getByTestId('own-pin-save').click();
+  await expect(page.locator('#own-pin-current-err')).toHaveText('请输入当前 PIN');
+  await expect(page.locator('#own-pin-new-err')).toContainText('4 至 8');
+  // A wrong current PIN changes nothing (and counts as a wrong PIN).
+  await page.locator('#own-pin-current').fill('1111');
+  await page.locator('#own-pin-new').fill('1357');
+  await page.locator('#own-pin-new2').fill('1357');
+  await page.getByTestId('own-pin-save').click();
+  await expect(page.locator('#own-pin-current-err')).toHaveText('PIN 不正确');
+  await expect(page.locator('#own-pin-current')).toHaveValue('');
+  // The right one: changed, the form emptied, and her own name on the change.
+  await page.locator('#own-pin-current').fill('2468');
+  await page.getByTestId('own-pin-save').click();
+  await expect(page.locator('.notice')).toContainText('你的 PIN 已修改');
+  await expect(page.locator('#own-pin-new')).toHaveValue('');
+  const pin = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('kefu');
+    open.onsuccess = () => {
+      const all = open.result.transaction('docs').objectStore('docs').getAll();
+      all.onsuccess = () => {
+        open.result.close();
+        const bodies = all.result.map((r) => (typeof r.b === 'string' ? JSON.parse(r.b) : r.b));
+        resolve(bodies.find((b) => b?.type === 'staff' && b.name === '张敏'));
+      };
+    };
+  }));
+  expect(pin.pin_hash.set_by).toBe('张敏');
+  expect(pin.role).toBe('specialist');
+  // Signed out, the old PIN no longer signs her in; the new one does, over a reload too.
+  await page.getByTestId('device-signout').click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await chooseStaff(page, '张敏');
+  await page.locator('#device-pin').fill('2468');
+  await page.getByRole('button', { name: '登录本设备' }).click();
+  await expect(page.locator('#device-pin-err')).toHaveText('PIN 不正确');
+  await page.reload();
+  await signIn(page, '张敏', '1357');
+  // Nobody signed in, there is no own PIN to change.
+  await page.getByTestId('device-signout').click();
+  await expect(page.getByTestId('own-pin')).toHaveCount(0);
+  // The others' PINs are as they were.
+  await signIn(page, '李强', '2468');
+});
+
 /** Files a complaint as whoever is signed in and takes it to its opinion (not ours), awaiting
  *  approval; returns the case's path. */
 async function fileToOpinion(page, { name, phone, narrative, findings, opinion }) {

@@ -1,16 +1,20 @@
-//! This device: who is using it (signed in with their PIN) and its code in case numbers.
+//! This device: who is using it (signed in with their PIN, which they may change), and its code
+//! in case numbers.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::settings::validate_device_code;
+use crate::domain::staff::{hash_pin, DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN};
 use crate::ui::boot::{device_settings, set_device_user};
 use crate::ui::components::Field;
 use crate::ui::i18n::t2;
 use crate::ui::pin_check::check_pin;
+use crate::ui::platform::{now, random_bytes};
 use crate::ui::state::{app, store};
 
 use super::admin;
+use super::staff::{save_checked, PinPair};
 
 #[component]
 pub fn DeviceSection() -> impl IntoView {
@@ -106,6 +110,9 @@ pub fn DeviceSection() -> impl IntoView {
                     <button type="button" on:click=sign_out data-testid="device-signout">{t2("退出登录", "Sign out")}</button>
                 </p>
             })}
+            <Show when=move || state.user.with(|u| u.is_some())>
+                <OwnPin/>
+            </Show>
             <form on:submit=sign_in>
                 <div class="fields">
                     <Field id="device-staff" label=t2("人员", "Staff member")>
@@ -140,5 +147,113 @@ pub fn DeviceSection() -> impl IntoView {
                 </Field>
             </div>
         </section>
+    }
+}
+
+/// The signed-in member's own PIN, changed by them: the current PIN, then the new one twice.
+/// Everything else of a profile stays the manager's (`domain::staff::is_own_pin_change`); a
+/// manager still resets a forgotten PIN in the staff list.
+#[component]
+fn OwnPin() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let current = RwSignal::new(String::new());
+    let current_error = RwSignal::new(None::<String>);
+    let new_pin = PinPair::new();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let pin_err = move || new_pin.pin_err(lang.get());
+    let pin2_err = move || new_pin.pin2_err(lang.get());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let l = lang.get_untracked();
+        new_pin.tried.set(true);
+        error.set(None);
+        let typed = current.get_untracked();
+        current_error.set(
+            typed
+                .is_empty()
+                .then(|| l.s("请输入当前 PIN", "Type your current PIN")),
+        );
+        if typed.is_empty() || pin_err().is_some() || pin2_err().is_some() {
+            return;
+        }
+        let Some(me) = state.user.get_untracked() else {
+            return;
+        };
+        let fresh = new_pin.pin.get_untracked();
+        if fresh == typed {
+            error.set(Some(
+                l.s("新 PIN 与当前 PIN 相同", "The new PIN is the one you have"),
+            ));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            // Checked against the profile as stored now (a manager may have reset it since).
+            let stored =
+                crate::store::typed::load::<crate::domain::staff::Staff, _>(&store(), &me.id)
+                    .await
+                    .ok();
+            let right = stored
+                .as_ref()
+                .map(|s| check_pin(&s.id, &typed, &s.pin_hash, l));
+            match right {
+                Some(Ok(())) => {}
+                Some(Err(e)) => {
+                    current.set(String::new());
+                    current_error.set(Some(e));
+                    busy.set(false);
+                    return;
+                }
+                None => {
+                    error.set(Some(l.s("找不到该人员", "No such staff member")));
+                    busy.set(false);
+                    return;
+                }
+            }
+            let salt = random_bytes::<PIN_SALT_LEN>();
+            let hash = hash_pin(&fresh, &salt, DEFAULT_PIN_ITERATIONS);
+            match save_checked(Some(me.id.clone()), |m| {
+                if let Some(m) = m {
+                    m.pin_hash = hash.set(now(), &m.name);
+                }
+            })
+            .await
+            {
+                Ok(_) => {
+                    current.set(String::new());
+                    new_pin.clear();
+                    state.tell(
+                        "你的 PIN 已修改，下次登录请用新 PIN",
+                        "Your PIN is changed: sign in with the new one from now on",
+                    );
+                }
+                Err(msg) => error.set(Some(msg)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <details class="own-pin" data-testid="own-pin">
+            <summary>{t2("修改我的 PIN", "Change my PIN")}</summary>
+            <form on:submit=save novalidate>
+                <div class="fields">
+                    <Field id="own-pin-current" required=true label=t2("当前 PIN", "Current PIN") error=Signal::derive(move || current_error.get())>
+                        <input id="own-pin-current" type="password" inputmode="numeric" autocomplete="current-password" bind:value=current/>
+                    </Field>
+                    <Field id="own-pin-new" required=true label=t2("新 PIN（4–8 位数字）", "New PIN (4–8 digits)") error=Signal::derive(pin_err)>
+                        <input id="own-pin-new" type="password" inputmode="numeric" autocomplete="new-password" bind:value=new_pin.pin/>
+                    </Field>
+                    <Field id="own-pin-new2" required=true label=t2("再次输入新 PIN", "New PIN again") error=Signal::derive(pin2_err)>
+                        <input id="own-pin-new2" type="password" inputmode="numeric" autocomplete="new-password" bind:value=new_pin.pin2/>
+                    </Field>
+                </div>
+                <div class="actions">
+                    <button type="submit" data-testid="own-pin-save" disabled=move || busy.get()>{t2("修改 PIN", "Change the PIN")}</button>
+                </div>
+                {move || error.get().map(|e| view! { <p class="err" role="alert" data-testid="own-pin-error">{e}</p> })}
+            </form>
+        </details>
     }
 }

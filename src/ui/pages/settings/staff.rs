@@ -60,7 +60,7 @@ fn signed_in_id() -> Option<String> {
 
 /// Saves a new profile (`id` None) or a change of the stored one, after asking the domain
 /// with the profiles as stored at this moment. The refusal or error in the user's words.
-async fn save_checked(
+pub(super) async fn save_checked(
     id: Option<String>,
     change: impl FnOnce(&mut Option<Staff>),
 ) -> Result<Staff, String> {
@@ -93,21 +93,21 @@ async fn save_checked(
 
 /// A new PIN typed twice, with the rules of `validate_pin`, in words.
 #[derive(Clone, Copy)]
-struct PinPair {
-    pin: RwSignal<String>,
-    pin2: RwSignal<String>,
-    tried: RwSignal<bool>,
+pub(super) struct PinPair {
+    pub(super) pin: RwSignal<String>,
+    pub(super) pin2: RwSignal<String>,
+    pub(super) tried: RwSignal<bool>,
 }
 
 impl PinPair {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         PinPair {
             pin: RwSignal::new(String::new()),
             pin2: RwSignal::new(String::new()),
             tried: RwSignal::new(false),
         }
     }
-    fn pin_err(&self, lang: Lang) -> Option<String> {
+    pub(super) fn pin_err(&self, lang: Lang) -> Option<String> {
         let p = self.pin.get();
         if !self.tried.get() && p.is_empty() {
             return None;
@@ -116,12 +116,12 @@ impl PinPair {
             .err()
             .map(|e| if lang.is_zh() { e.zh() } else { e.en() })
     }
-    fn pin2_err(&self, lang: Lang) -> Option<String> {
+    pub(super) fn pin2_err(&self, lang: Lang) -> Option<String> {
         let shown = !self.pin2.get().is_empty() || self.tried.get();
         (shown && self.pin.get() != self.pin2.get())
             .then(|| lang.s("两次输入的 PIN 不一致", "The two PINs differ"))
     }
-    fn clear(&self) {
+    pub(super) fn clear(&self) {
         self.pin.set(String::new());
         self.pin2.set(String::new());
         self.tried.set(false);
