@@ -98,7 +98,14 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   await expect(page.getByTestId('branch-name')).toHaveText('未设置营业部');
   await page.getByTestId('lang-switch').click();
   await expect(page.getByTestId('branch-name')).toHaveText('Branch not set');
+  // Its field is empty, with an example in the language shown (it read 营业部 in English), and
+  // says nothing is missing until a save is tried.
+  await expect(page.locator('#branch-name')).toHaveValue('');
+  await expect(page.locator('#branch-name')).toHaveAttribute('placeholder', 'e.g. Zhengzhou Zijingshan Road branch');
+  await expect(page.locator('#branch-name-err')).toHaveText('');
   await page.getByTestId('lang-switch').click();
+  await page.getByRole('button', { name: '保存' }).first().click();
+  await expect(page.locator('#branch-name-err')).toHaveText('请填写营业部名称');
   await page.locator('#branch-name').fill('郑州紫荆山路营业部');
   await page.locator('#branch-code').fill('ZZ01');
   await page.getByRole('button', { name: '保存' }).first().click();

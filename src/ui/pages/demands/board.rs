@@ -153,7 +153,7 @@ fn cell_view(
                 if let Some(id) = id { request_move(ctx, id, cell); }
             }>
             <header class="dm-cell-head">
-                <h3 id=heading>{label.clone()}</h3>
+                <h2 id=heading>{label.clone()}</h2>
                 <span class="dm-count" data-testid="cell-count" aria-label=if zh { format!("{n} 条") } else { format!("{n} demands") }>{n}</span>
                 <button type="button" class="link dm-add" data-testid="cell-add" aria-label=add_label.clone() title=add_label
                     on:click=move |_| ctx.adding.set(Some(Some(cell)))>"+"</button>

@@ -14,7 +14,10 @@ use super::{admin, admin_check_now, AdminNote};
 #[component]
 pub fn BranchSection() -> impl IntoView {
     let state = app();
-    let name = RwSignal::new(state.branch.get_untracked().name);
+    // A branch not named yet shows an empty field (not the placeholder word 营业部, which in
+    // English was the one Chinese word left), with an example of a name.
+    let name = RwSignal::new(own_name(&state.branch.get_untracked()));
+    let tried = RwSignal::new(false);
     let code = RwSignal::new(state.branch.get_untracked().code);
     // What is typed survives a reload until it is saved.
     let kept = crate::ui::components::keep_typed(
@@ -27,16 +30,14 @@ pub fn BranchSection() -> impl IntoView {
     let base = StoredValue::new(state.branch.get_untracked());
     Effect::new(move |_| {
         let now = state.branch.get();
-        kept.follow("name", now.name.clone());
+        kept.follow("name", own_name(&now));
         kept.follow("code", now.code.clone());
         base.set_value(now);
     });
     let lang = state.lang;
     let admin = admin();
     let name_err = move || {
-        name.get()
-            .trim()
-            .is_empty()
+        (tried.get() && name.get().trim().is_empty())
             .then(|| lang.get().s("请填写营业部名称", "Enter the branch name"))
     };
     let code_err = move || {
@@ -52,6 +53,7 @@ pub fn BranchSection() -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        tried.set(true);
         if name_err().is_some() || code_err().is_some() {
             return;
         }
@@ -91,7 +93,8 @@ pub fn BranchSection() -> impl IntoView {
                 <fieldset class="plain" disabled=move || !admin.allowed()>
                 <div class="fields">
                     <Field id="branch-name" required=true label=t2("营业部名称", "Branch name") error=Signal::derive(name_err)>
-                        <input id="branch-name" bind:value=name/>
+                        <input id="branch-name" bind:value=name
+                            placeholder=move || lang.get().t("如：郑州紫荆山路营业部", "e.g. Zhengzhou Zijingshan Road branch")/>
                     </Field>
                     <Field id="branch-code" required=true label=t2("营业部代码", "Branch code") error=Signal::derive(code_err)>
                         <input id="branch-code" bind:value=code/>
@@ -102,4 +105,9 @@ pub fn BranchSection() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// The branch's name as the form shows it: empty while it has none of its own.
+fn own_name(b: &Branch) -> String {
+    b.named().unwrap_or_default().to_string()
 }
