@@ -464,6 +464,28 @@ pub fn may_score(s: Option<&Staff>) -> bool {
     s.is_some_and(|s| s.active && matches!(s.role, Role::Supervisor | Role::Manager))
 }
 
+/// How long before its scoring a call may have taken place: 事后抽查 samples recent calls, and
+/// a call a year older was a year typed wrong. Measured from the review's own time, so a
+/// review scored back then stays editable.
+pub const LONGEST_BEFORE_REVIEW_DAYS: i64 = 366;
+
+/// Whether a call at `call_at` is too long before its scoring at `reviewed_at`.
+pub fn call_long_before(call_at: NaiveDateTime, reviewed_at: NaiveDateTime) -> bool {
+    call_at < reviewed_at - chrono::Duration::days(LONGEST_BEFORE_REVIEW_DAYS)
+}
+
+/// Whether `reviewer` may score `member`'s calls, by rank: 客服主管 checks 客服专员's work
+/// (监听通话录音, the regulation's 内部监督), and 客服经理 answers for the whole department.
+/// So a supervisor scores specialists only, and a manager anyone; nobody their own calls.
+pub fn may_score_member(reviewer: Option<&Staff>, member: &Staff) -> bool {
+    match reviewer {
+        Some(r) if may_score(Some(r)) && r.id != member.id => {
+            r.role == Role::Manager || member.role == Role::Specialist
+        }
+        _ => false,
+    }
+}
+
 /// Faults that are the very lapse a standard of the same group describes ("没有使用标准的问候语"
 /// against "使用标准问候语"): (fault, standard). Ticking both is one lapse, taken off once, so a
 /// call scores the same whichever column the reviewer marks it in.
@@ -601,11 +623,16 @@ pub enum ReviewProblem {
     /// Another reviewer's review, and the one signed in is not a manager.
     NotYours,
     CallInFuture,
+    /// The call took place more than [`LONGEST_BEFORE_REVIEW_DAYS`] before it was scored (a
+    /// year typed wrong: 1900 for 2026).
+    CallLongBefore,
     UnknownItem(String),
     /// An item marked as the wrong kind (a standard among the faults or the other way).
     WrongKind(String),
     /// A compliance fault is marked and the comment does not say what happened.
     ComplianceUnexplained,
+    /// A supervisor scoring a supervisor's or a manager's call.
+    AboveReviewer,
     /// The score was withdrawn: it is kept as it was.
     Withdrawn,
     /// A withdrawal without its reason.
@@ -631,6 +658,12 @@ impl ReviewProblem {
             }
             (ReviewProblem::CallInFuture, true) => "通话时间晚于现在".into(),
             (ReviewProblem::CallInFuture, false) => "The call time is in the future".into(),
+            (ReviewProblem::CallLongBefore, true) => {
+                "通话时间早于评分一年以上，请检查年份".into()
+            }
+            (ReviewProblem::CallLongBefore, false) => {
+                "The call is more than a year before its scoring: check the year".into()
+            }
             (ReviewProblem::UnknownItem(k), true) => format!("评分表中没有“{k}”这一项"),
             (ReviewProblem::UnknownItem(k), false) => {
                 format!("“{k}” is not an item of this scorecard")
@@ -642,6 +675,12 @@ impl ReviewProblem {
             }
             (ReviewProblem::ComplianceUnexplained, false) => {
                 "A compliance fault is marked: say what happened in the comment".into()
+            }
+            (ReviewProblem::AboveReviewer, true) => {
+                "客服主管只能为客服专员的通话评分；客服主管和客服经理的通话由客服经理评分".into()
+            }
+            (ReviewProblem::AboveReviewer, false) => {
+                "A supervisor scores specialists' calls only: a manager scores supervisors' and managers' calls".into()
             }
             (ReviewProblem::Withdrawn, true) => "这条评分已撤销，不能再修改".into(),
             (ReviewProblem::Withdrawn, false) => {
@@ -718,6 +757,9 @@ impl CallReview {
         if self.call_at > now {
             out.push(ReviewProblem::CallInFuture);
         }
+        if call_long_before(self.call_at, self.reviewed_at) {
+            out.push(ReviewProblem::CallLongBefore);
+        }
         for (keys, kind) in [
             (&self.missed, ItemKind::Standard),
             (&self.faults, ItemKind::Fault),
@@ -732,6 +774,23 @@ impl CallReview {
         }
         if compliance_unexplained(&self.faults, &self.comment) {
             out.push(ReviewProblem::ComplianceUnexplained);
+        }
+        out
+    }
+
+    /// [`CallReview::problems`], and whether `reviewer` may score `member`'s calls at all
+    /// ([`may_score_member`]): what the form checks, with the profile of whose call it is.
+    pub fn problems_for(
+        &self,
+        reviewer: Option<&Staff>,
+        member: Option<&Staff>,
+        now: NaiveDateTime,
+    ) -> Vec<ReviewProblem> {
+        let mut out = self.problems(reviewer, now);
+        if let (Some(r), Some(m)) = (reviewer, member) {
+            if may_score(Some(r)) && r.id != m.id && !may_score_member(Some(r), m) {
+                out.push(ReviewProblem::AboveReviewer);
+            }
         }
         out
     }
@@ -1021,6 +1080,61 @@ mod tests {
             changed_at: None,
             withdrawn: None,
         }
+    }
+
+    /// A supervisor checks specialists' calls; a manager scores anyone's but their own.
+    #[test]
+    fn a_supervisor_scores_specialists_and_a_manager_anyone() {
+        let (spec, sup, sup2, mgr, mgr2) = (
+            staff("spec", Role::Specialist),
+            staff("sup", Role::Supervisor),
+            staff("sup2", Role::Supervisor),
+            staff("mgr", Role::Manager),
+            staff("mgr2", Role::Manager),
+        );
+        assert!(may_score_member(Some(&sup), &spec));
+        assert!(!may_score_member(Some(&sup), &sup2));
+        assert!(!may_score_member(Some(&sup), &mgr));
+        assert!(may_score_member(Some(&mgr), &sup));
+        assert!(may_score_member(Some(&mgr), &mgr2));
+        assert!(!may_score_member(Some(&mgr), &mgr));
+        assert!(!may_score_member(Some(&spec), &spec));
+        assert!(!may_score_member(None, &spec));
+        let now = at(20, 12);
+        let r = review("sup2", at(3, 10), &[], &[]);
+        assert_eq!(
+            r.problems_for(Some(&sup), Some(&sup2), now),
+            vec![ReviewProblem::AboveReviewer]
+        );
+        let r = review("mgr2", at(3, 10), &[], &[]);
+        assert_eq!(
+            r.problems_for(Some(&sup), Some(&mgr2), now),
+            vec![ReviewProblem::AboveReviewer]
+        );
+        assert!(r.problems_for(Some(&mgr), Some(&mgr2), now).is_empty());
+        let r = review("spec", at(3, 10), &[], &[]);
+        assert!(r.problems_for(Some(&sup), Some(&spec), now).is_empty());
+        // A call typed a century back is refused; measured from the review's own time, an
+        // edit of a review of long ago is not.
+        let mut old = review("spec", at(3, 10), &[], &[]);
+        old.call_at = NaiveDate::from_ymd_opt(1900, 11, 3)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        assert_eq!(
+            old.problems(Some(&sup), now),
+            vec![ReviewProblem::CallLongBefore]
+        );
+        let mut kept = review("spec", at(3, 10), &[], &[]);
+        kept.reviewed_at = at(5, 9) - chrono::Duration::days(700);
+        kept.call_at = at(3, 10) - chrono::Duration::days(700);
+        assert!(kept.problems(Some(&sup), now).is_empty());
+        // Their own call is said once, as before.
+        let r = review("sup", at(3, 10), &[], &[]);
+        assert_eq!(
+            r.problems_for(Some(&sup), Some(&sup), now),
+            vec![ReviewProblem::OwnCall]
+        );
     }
 
     #[test]

@@ -74,17 +74,24 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await page.locator('#qa-abandoned').fill('2500');
   await page.locator('#qa-complaints').fill('1');
 
-  // Scoring: the staff list has everyone but himself.
+  // Scoring: the staff list has the specialists, not himself nor the manager (a supervisor
+  // checks specialists' calls; the manager scores supervisors').
   const form = page.getByTestId('review-form');
   const options = await page.locator('#qa-staff option').allTextContents();
   expect(options).toContain('张敏');
   expect(options).not.toContain('李强');
+  expect(options).not.toContain('王经理');
   await page.getByTestId('review-save').click();
   await expect(form).toContainText('请选择被评分的员工');
   await expect(form).toContainText('请填写通话时间');
   await page.locator('#qa-staff').selectOption({ label: '张敏' });
   await page.locator('#qa-call-at').fill(localDay(1));
   await expect(form).toContainText('通话时间晚于现在');
+  // A year typed wrong (1900 for this year) is caught before the save.
+  await page.locator('#qa-call-at').fill('1900' + localDay(-1).slice(4));
+  await expect(form).toContainText('通话时间早于评分一年以上，请检查年份');
+  await page.getByTestId('review-save').click();
+  await expect(page.getByTestId('review-row')).toHaveCount(0);
   await page.locator('#qa-call-at').fill(localDay(-1));
   await page.locator('#qa-ref').fill('REC-0042');
   await expect(page.getByTestId('review-score')).toHaveText('30');
@@ -165,6 +172,15 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   await expect(page.getByTestId('review-reason')).toHaveText('只有客服主管或客服经理可以评分，请以其身份登录');
   await expect(page.getByTestId('item-greeting.prepared')).toBeDisabled();
   await expect(page.getByTestId('review-score')).toHaveText('28');
+
+  // The manager scores the supervisor's calls too, not his own.
+  await open(page, '/settings');
+  await signIn(page, '王经理');
+  await open(page, '/quality');
+  const theirs = await page.locator('#qa-staff option').allTextContents();
+  expect(theirs).toContain('张敏');
+  expect(theirs).toContain('李强');
+  expect(theirs).not.toContain('王经理');
 });
 
 test('drafts are each person\'s and each tab\'s; a stale correction is refused, not written over; figures read as their verdict', async ({ page, context }) => {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::QualityData;
 use crate::domain::quality::{self, CallReview, ItemKind, ReviewProblem, SCORECARD};
+use crate::domain::staff::Staff;
 use crate::domain::Record;
 use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
@@ -276,17 +277,23 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     let locked = move || refused.get().is_some();
 
     let me = move || user_id();
-    // Whose calls can be scored: active staff but the one signed in and the review's reviewer
-    // (and the opened review's own staff member, even if no longer active).
+    // Whose calls can be scored: active staff but the one signed in and the review's reviewer,
+    // and for a supervisor only specialists (`quality::may_score_member`); and the opened
+    // review's own staff member, even if no longer active.
     let people = move || {
         let d = data.get().unwrap_or_default();
         let me = me();
         let chosen = staff_id.get();
         let reviewer = candidate().reviewer_id;
+        let user = state.user.get();
+        let rank_ok = |s: &Staff| {
+            !quality::may_score(user.as_ref()) || quality::may_score_member(user.as_ref(), s)
+        };
         d.staff
             .into_iter()
             .filter(|s| {
-                (s.active && Some(&s.id) != me.as_ref() && s.id != reviewer) || s.id == chosen
+                (s.active && Some(&s.id) != me.as_ref() && s.id != reviewer && rank_ok(s))
+                    || s.id == chosen
             })
             .collect::<Vec<_>>()
     };
@@ -296,6 +303,14 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             lang.get()
                 .s("请选择被评分的员工", "Choose whose call this is")
         })
+    };
+    let scored_at = move || {
+        let at = candidate().reviewed_at;
+        if at == chrono::NaiveDateTime::default() {
+            now()
+        } else {
+            at
+        }
     };
     let when_err = move || {
         let s = call_at.get();
@@ -311,6 +326,10 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                 lang.get()
                     .s("通话时间晚于现在", "The call time is in the future"),
             ),
+            // Against the review's own time (a new one's is now).
+            Some(t) if quality::call_long_before(t, scored_at()) => {
+                Some(ReviewProblem::CallLongBefore.text(lang.get().is_zh()))
+            }
             Some(_) => None,
         }
     };
@@ -343,7 +362,10 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             review.changed_by = user.as_ref().map(|u| u.name.clone());
             review.changed_at = Some(t);
         }
-        let found = review.problems(user.as_ref(), t);
+        let member = data
+            .get_untracked()
+            .and_then(|d| d.staff.into_iter().find(|s| s.id == review.staff_id));
+        let found = review.problems_for(user.as_ref(), member.as_ref(), t);
         if !found.is_empty() {
             error.set(Some(SaveError::Problems(found)));
             return;
