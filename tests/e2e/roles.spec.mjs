@@ -13,6 +13,21 @@ const calendar = (page) => page.getByTestId('calendar-section');
 const backup = (page) => page.getByTestId('backup-section');
 const row = (page, name) => page.getByTestId('staff-row').filter({ hasText: name });
 
+/** The staff profile named `name` as stored in the device's IndexedDB. */
+function storedStaff(page, name) {
+  return page.evaluate((name) => new Promise((resolve) => {
+    const open = indexedDB.open('kefu');
+    open.onsuccess = () => {
+      const all = open.result.transaction('docs').objectStore('docs').getAll();
+      all.onsuccess = () => {
+        open.result.close();
+        const bodies = all.result.map((r) => (typeof r.b === 'string' ? JSON.parse(r.b) : r.b));
+        resolve(bodies.find((b) => b?.type === 'staff' && b.name === name));
+      };
+    };
+  }), name);
+}
+
 test('a new install is set up by anyone; then a specialist, a supervisor or nobody cannot administer, and is told why', async ({ page }) => {
   await open(page, '/settings');
   // Nobody signed in, no manager yet: set-up is open, and says so.
@@ -122,17 +137,7 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await expect(page.locator('.notice')).toContainText('已重置 张敏 的 PIN');
   // The new PIN says who set it and when: what a person choosing between two devices' versions
   // of her profile goes by, as the PINs are never shown.
-  const pin = await page.evaluate(() => new Promise((resolve) => {
-    const open = indexedDB.open('kefu');
-    open.onsuccess = () => {
-      const all = open.result.transaction('docs').objectStore('docs').getAll();
-      all.onsuccess = () => {
-        open.result.close();
-        const bodies = all.result.map((r) => (typeof r.b === 'string' ? JSON.parse(r.b) : r.b));
-        resolve(bodies.find((b) => b?.type === 'staff' && b.name === '张敏')?.pin_hash);
-      };
-    };
-  }));
+  const pin = (await storedStaff(page, '张敏')).pin_hash;
   expect(pin.set_by).toBe('王经理');
   expect(pin.set_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d/);
   // The old PIN no longer signs her in; the new one does, as a supervisor.
@@ -186,19 +191,9 @@ test('a specialist changes their own PIN (their current one first), and nothing 
   await page.getByTestId('own-pin-save').click();
   await expect(page.locator('.notice')).toContainText('你的 PIN 已修改');
   await expect(page.locator('#own-pin-new')).toHaveValue('');
-  const pin = await page.evaluate(() => new Promise((resolve) => {
-    const open = indexedDB.open('kefu');
-    open.onsuccess = () => {
-      const all = open.result.transaction('docs').objectStore('docs').getAll();
-      all.onsuccess = () => {
-        open.result.close();
-        const bodies = all.result.map((r) => (typeof r.b === 'string' ? JSON.parse(r.b) : r.b));
-        resolve(bodies.find((b) => b?.type === 'staff' && b.name === '张敏'));
-      };
-    };
-  }));
-  expect(pin.pin_hash.set_by).toBe('张敏');
-  expect(pin.role).toBe('specialist');
+  const stored = await storedStaff(page, '张敏');
+  expect(stored.pin_hash.set_by).toBe('张敏');
+  expect(stored.role).toBe('specialist');
   // Signed out, the old PIN no longer signs her in; the new one does, over a reload too.
   await page.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
