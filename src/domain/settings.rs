@@ -93,6 +93,10 @@ pub struct BranchSettings {
     /// deadlines counted over that day, and a past day the figures of its month.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calendar_changes: Vec<CalendarChange>,
+    /// A staff member is signed out of a device nobody has used (no key, click or touch) for
+    /// this many minutes; None: never. The branch's rule, every device's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_signout_minutes: Option<u32>,
 }
 
 /// One change of the working calendar.
@@ -121,8 +125,59 @@ impl Default for BranchSettings {
             branch: Branch::default(),
             calendar: WorkingCalendar::default(),
             calendar_changes: Vec::new(),
+            idle_signout_minutes: None,
         }
     }
+}
+
+/// The shortest and longest idle time before a sign-out, in minutes: under 5 a person
+/// reading a case is signed out; over a working day it never happens.
+pub const IDLE_SIGNOUT_MINUTES: std::ops::RangeInclusive<u32> = 5..=480;
+
+/// The idle sign-out as typed: empty is never; else whole minutes within
+/// [`IDLE_SIGNOUT_MINUTES`] (full-width digits are digits).
+pub fn parse_idle_minutes(typed: &str) -> Result<Option<u32>, IdleMinutesError> {
+    let t: String = typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(m) if IDLE_SIGNOUT_MINUTES.contains(&m) => Ok(Some(m)),
+        _ => Err(IdleMinutesError),
+    }
+}
+
+/// An idle time that is not whole minutes within [`IDLE_SIGNOUT_MINUTES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdleMinutesError;
+
+impl IdleMinutesError {
+    pub fn zh(&self) -> String {
+        format!(
+            "请填写 {}–{} 之间的整数分钟，或留空（不自动退出）",
+            IDLE_SIGNOUT_MINUTES.start(),
+            IDLE_SIGNOUT_MINUTES.end()
+        )
+    }
+    pub fn en(&self) -> String {
+        format!(
+            "Enter whole minutes from {} to {}, or leave it empty (never)",
+            IDLE_SIGNOUT_MINUTES.start(),
+            IDLE_SIGNOUT_MINUTES.end()
+        )
+    }
+}
+
+/// Whether a device last used at `last_used_ms` has been left alone for `minutes` at `now_ms`.
+pub fn idle_for(last_used_ms: u64, now_ms: u64, minutes: u32) -> bool {
+    now_ms.saturating_sub(last_used_ms) >= u64::from(minutes) * 60_000
 }
 
 impl Record for BranchSettings {
@@ -275,6 +330,30 @@ pub fn validate_device_code(code: &str) -> Result<(), DeviceCodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_idle_sign_out_is_whole_minutes_from_5_to_480_or_never() {
+        assert_eq!(parse_idle_minutes(""), Ok(None));
+        assert_eq!(parse_idle_minutes("  "), Ok(None));
+        assert_eq!(parse_idle_minutes("15"), Ok(Some(15)));
+        assert_eq!(parse_idle_minutes(" １５ "), Ok(Some(15)));
+        assert_eq!(parse_idle_minutes("5"), Ok(Some(5)));
+        assert_eq!(parse_idle_minutes("480"), Ok(Some(480)));
+        for bad in ["4", "481", "0", "-5", "7.5", "ten"] {
+            assert_eq!(parse_idle_minutes(bad), Err(IdleMinutesError), "{bad}");
+        }
+        assert!(IdleMinutesError.zh().contains("5–480"));
+        // Left alone for the whole time, to the millisecond.
+        assert!(!idle_for(1_000, 1_000 + 15 * 60_000 - 1, 15));
+        assert!(idle_for(1_000, 1_000 + 15 * 60_000, 15));
+        // Used after `now` (another tab's clock ahead by a moment): not idle.
+        assert!(!idle_for(2_000, 1_000, 15));
+        // An older settings document reads as never.
+        let old: BranchSettings =
+            serde_json::from_str(r#"{"_id":"settings:branch","branch":{"name":"x","code":"A"}}"#)
+                .unwrap();
+        assert_eq!(old.idle_signout_minutes, None);
+    }
 
     #[test]
     fn a_branch_is_named_once_its_own_name_is_set() {

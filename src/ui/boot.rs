@@ -28,6 +28,7 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
     let (phase, set_phase) = signal(Phase::Opening);
     // Pages that judge "due today" and "overdue" refresh when the date turns.
     state.follow_the_date();
+    super::idle::watch(state);
     follow_other_tabs(state);
     spawn_local(async move {
         // Other tabs can tell this one is open (a form's draft is not taken from a live
@@ -89,6 +90,9 @@ pub async fn load_settings(state: AppState, store: &AppStore) {
     }
     if state.calendar.with_untracked(|c| *c != settings.calendar) {
         state.calendar.set(settings.calendar);
+    }
+    if state.idle_minutes.get_untracked() != settings.idle_signout_minutes {
+        state.idle_minutes.set(settings.idle_signout_minutes);
     }
     let mut device = device_settings(store).await;
     let mut user = match &device.current_staff_id {
@@ -255,6 +259,10 @@ pub async fn set_device_user(
     who: Option<Staff>,
 ) -> Result<(), StoreError> {
     let mut d = device_settings(store).await;
+    if who.is_some() {
+        // Signing in is using the device: the idle time starts over.
+        super::idle::used_now();
+    }
     d.current_staff_id = who.as_ref().map(|m| m.id.clone());
     save_device_settings(store, &d).await?;
     state.user.set(who);

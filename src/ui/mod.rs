@@ -4,6 +4,7 @@ pub mod boot;
 pub mod components;
 pub mod data;
 pub mod i18n;
+pub mod idle;
 pub mod pages;
 pub mod pin_check;
 pub mod platform;

@@ -38,6 +38,8 @@ pub struct AppState {
     /// page left open over midnight judges what is due today and what is overdue by the new
     /// date (read it, or track it, wherever a figure depends on "today").
     pub today: RwSignal<NaiveDate>,
+    /// The branch's idle sign-out, in minutes (None: never): see `ui::idle`.
+    pub idle_minutes: RwSignal<Option<u32>>,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             notice: RwSignal::new(None),
             kiosk_locked: RwSignal::new(false),
             today: RwSignal::new(super::platform::now().date()),
+            idle_minutes: RwSignal::new(None),
         }
     }
     pub fn set_store(&self, store: AppStore) {

@@ -210,6 +210,39 @@ test('a specialist changes their own PIN (their current one first), and nothing 
   await signIn(page, '李强', '2468');
 });
 
+test('a device nobody uses for the branch\'s idle time signs its staff member out and says why; using it keeps them in', async ({ page }) => {
+  await page.clock.install();
+  await setUpStaff(page);
+  // Never, by default: a manager sets it for the branch, within 5 to 480 minutes.
+  await asManager(page);
+  const branch = page.getByTestId('branch-section');
+  await expect(page.locator('#branch-idle')).toHaveValue('');
+  await page.locator('#branch-name').fill('郑州紫荆山路营业部');
+  await page.locator('#branch-idle').fill('4');
+  await branch.getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#branch-idle-err')).toHaveText('请填写 5–480 之间的整数分钟，或留空（不自动退出）');
+  await page.locator('#branch-idle').fill('５');
+  await branch.getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('.notice')).toContainText('营业部信息已保存');
+  await page.reload();
+  await expect(page.locator('#branch-idle')).toHaveValue('5');
+
+  await signIn(page, '张敏');
+  // Used within the time (a key pressed after four minutes): still signed in four minutes on.
+  await page.clock.fastForward('04:00');
+  await page.keyboard.press('Shift');
+  await page.clock.fastForward('04:00');
+  await expect(page.getByTestId('current-user')).toContainText('张敏');
+  // Then left alone past five minutes: signed out, and told why.
+  await page.clock.fastForward('01:30');
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await expect(page.locator('.notice')).toContainText('本设备已 5 分钟无人操作，张敏 已自动退出登录');
+  // Nobody signed in, nothing more happens; signing in starts the time over.
+  await signIn(page, '张敏');
+  await page.clock.fastForward('03:00');
+  await expect(page.getByTestId('current-user')).toContainText('张敏');
+});
+
 /** Files a complaint as whoever is signed in and takes it to its opinion (not ours), awaiting
  *  approval; returns the case's path. */
 async function fileToOpinion(page, { name, phone, narrative, findings, opinion }) {
