@@ -118,9 +118,11 @@ pub fn DeviceSection() -> impl IntoView {
                     <Field id="device-staff" label=t2("人员", "Staff member")>
                         <select id="device-staff" bind:value=chosen>
                             <option value="">{t2("— 请选择 —", "— choose —")}</option>
-                            <Suspense fallback=|| ()>
                             // The role after the name: namesakes (and whoever is who) are
-                            // told apart.
+                            // told apart. No `<Suspense>` around the options: it could leave the
+                            // list empty while the profiles were read again after a write
+                            // (twice in CI the manager was missing from it for 10 s); the
+                            // resource keeps the last list until the new one is read.
                             {move || staff.get().map(|list| list.into_iter().filter(|s| s.active).map(|s| {
                                 let (name, role) = (s.name.clone(), s.role);
                                 view! { <option value=s.id.clone()>{move || if lang.get().is_zh() {
@@ -129,7 +131,6 @@ pub fn DeviceSection() -> impl IntoView {
                                     format!("{name} ({})", role.en())
                                 }}</option> }
                             }).collect_view())}
-                            </Suspense>
                         </select>
                     </Field>
                     <Field id="device-pin" label=t2("PIN", "PIN") error=Signal::derive(move || error.get())>
