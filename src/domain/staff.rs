@@ -341,6 +341,8 @@ pub enum PinError {
     Length,
     #[error("The PIN may contain digits only")]
     NotDigits,
+    #[error("This PIN is too easy to guess (like 1111, 1234 or 1212); choose another")]
+    TooEasy,
 }
 
 impl PinError {
@@ -348,6 +350,7 @@ impl PinError {
         match self {
             PinError::Length => "PIN 须为 4 至 8 位数字".into(),
             PinError::NotDigits => "PIN 只能包含数字".into(),
+            PinError::TooEasy => "PIN 过于简单（如 1111、1234、1212），请换一个".into(),
         }
     }
     pub fn en(&self) -> String {
@@ -371,7 +374,9 @@ pub fn staff_name_problem(name: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// A PIN is 4 to 8 ASCII digits.
+/// A new PIN is 4 to 8 ASCII digits, and not one of the first a person would try on a found
+/// PC or kiosk ([`pin_too_easy`]). Only new PINs are checked: a PIN set before the rule still
+/// signs in.
 pub fn validate_pin(pin: &str) -> Result<(), PinError> {
     let pin = &ascii_digits(pin);
     if !pin.chars().all(|c| c.is_ascii_digit()) {
@@ -380,7 +385,28 @@ pub fn validate_pin(pin: &str) -> Result<(), PinError> {
     if !(4..=8).contains(&pin.len()) {
         return Err(PinError::Length);
     }
+    if pin_too_easy(pin) {
+        return Err(PinError::TooEasy);
+    }
     Ok(())
+}
+
+/// PINs guessed first, and why (the "simple password" rules of bank PINs): one digit repeated
+/// (0000), a run up or down the digits (1234, 9876, 3456789), a pair or triple repeated (1212,
+/// 123123), and 5201314 / 1314520 ("I love you for ever"), the most common long PIN in China.
+/// `pin` is ASCII digits.
+pub fn pin_too_easy(pin: &str) -> bool {
+    let d = pin.as_bytes();
+    let steps_all = |step: i16| d.windows(2).all(|w| w[1] as i16 - w[0] as i16 == step);
+    let repeats = |period: usize| {
+        d.len() > period && d.len() % period == 0 && d.chunks(period).all(|c| c == &d[..period])
+    };
+    steps_all(0)
+        || steps_all(1)
+        || steps_all(-1)
+        || repeats(2)
+        || repeats(3)
+        || matches!(pin, "5201314" | "1314520")
 }
 
 /// Hash a PIN with PBKDF2-HMAC-SHA256 into a 32-byte key.
@@ -573,16 +599,40 @@ mod tests {
 
     #[test]
     fn pin_rules() {
-        assert_eq!(validate_pin("1234"), Ok(()));
-        assert_eq!(validate_pin("12345678"), Ok(()));
+        assert_eq!(validate_pin("2468"), Ok(()));
+        assert_eq!(validate_pin("13572468"), Ok(()));
         assert_eq!(validate_pin("123"), Err(PinError::Length));
         assert_eq!(validate_pin("123456789"), Err(PinError::Length));
         assert_eq!(validate_pin(""), Err(PinError::Length));
         assert_eq!(validate_pin("12a4"), Err(PinError::NotDigits));
         // Full-width digits are the same digits; other scripts' are not.
-        assert_eq!(validate_pin("１２３４"), Ok(()));
         assert_eq!(validate_pin("١٢٣٤"), Err(PinError::NotDigits));
         assert!(PinError::Length.zh().contains("4 至 8"));
+        // The first guesses are refused, full-width ones too; near misses are not.
+        for easy in [
+            "0000",
+            "1111",
+            "99999999",
+            "1234",
+            "0123",
+            "12345678",
+            "9876",
+            "43210",
+            "1212",
+            "909090",
+            "123123",
+            "5201314",
+            "1314520",
+            "１２３４",
+        ] {
+            assert_eq!(validate_pin(easy), Err(PinError::TooEasy), "{easy}");
+        }
+        for fine in [
+            "1357", "1235", "1221", "8901", "12121", "2580", "1122", "5201315",
+        ] {
+            assert_eq!(validate_pin(fine), Ok(()), "{fine}");
+        }
+        assert!(PinError::TooEasy.zh().contains("过于简单"));
     }
 
     #[test]
