@@ -181,6 +181,10 @@ impl BackupError {
                 "备份由更新的版本导出（第 {found} 版），本程序只能读取第 {supported} 版及以前的备份，请先升级"
             ),
             BackupError::MissingField(field) => format!("备份缺少“{field}”"),
+            BackupError::InvalidField {
+                field: "exported_at",
+                ..
+            } => "备份中的导出时间“exported_at”不是有效的日期时间（应如 2026-11-23T10:00:00）".into(),
             BackupError::InvalidField { field, .. } => format!("备份中的“{field}”格式不正确"),
             BackupError::DocNotAnObject { index } => format!("第 {} 条记录不是对象", index + 1),
             BackupError::DocWithoutId { index } => format!("第 {} 条记录缺少 _id", index + 1),
@@ -479,11 +483,18 @@ fn read_checked(text: &str) -> Result<(BackupFile, Counted), BackupError> {
     let exported_at = take("exported_at")?;
     let branch = take("branch")?;
     let docs = take("docs")?;
-    let exported_at: NaiveDateTime =
-        serde_json::from_value(exported_at).map_err(|e| BackupError::InvalidField {
+    // Said in plain words, with what was found: the parser's own ("input contains invalid
+    // characters") tells a person nothing.
+    let exported_at: NaiveDateTime = serde_json::from_value(exported_at.clone()).map_err(|_| {
+        let found = match &exported_at {
+            Value::String(s) => format!("“{}”", s.chars().take(40).collect::<String>()),
+            other => other.to_string().chars().take(40).collect(),
+        };
+        BackupError::InvalidField {
             field: "exported_at",
-            detail: e.to_string(),
-        })?;
+            detail: format!("expected a date and time such as 2026-11-23T10:00:00, found {found}"),
+        }
+    })?;
     let branch: Branch = serde_json::from_value(branch).map_err(|e| BackupError::InvalidField {
         field: "branch",
         detail: e.to_string(),
@@ -760,6 +771,15 @@ mod tests {
                 ..
             })
         ));
+        let said = validate_backup(&text_with(|o| {
+            o.insert("exported_at".into(), json!("2026-13-01T10:00:00"));
+        }))
+        .unwrap_err();
+        assert_eq!(
+            said.en(),
+            "The backup's “exported_at” is not valid: expected a date and time such as \
+             2026-11-23T10:00:00, found “2026-13-01T10:00:00”"
+        );
     }
 
     #[test]
