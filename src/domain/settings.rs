@@ -177,7 +177,17 @@ impl IdleMinutesError {
 
 /// Whether a device last used at `last_used_ms` has been left alone for `minutes` at `now_ms`.
 pub fn idle_for(last_used_ms: u64, now_ms: u64, minutes: u32) -> bool {
-    now_ms.saturating_sub(last_used_ms) >= u64::from(minutes) * 60_000
+    idle_left_ms(last_used_ms, now_ms, minutes) == 0
+}
+
+/// How long before the idle sign-out whoever is at the device is warned, with a way to stay
+/// signed in, in ms.
+pub const IDLE_WARNING_MS: u64 = 60_000;
+
+/// The ms left at `now_ms` until a device last used at `last_used_ms` has been left alone for
+/// `minutes` (0: it has).
+pub fn idle_left_ms(last_used_ms: u64, now_ms: u64, minutes: u32) -> u64 {
+    (u64::from(minutes) * 60_000).saturating_sub(now_ms.saturating_sub(last_used_ms))
 }
 
 impl Record for BranchSettings {
@@ -348,6 +358,14 @@ mod tests {
         assert!(idle_for(1_000, 1_000 + 15 * 60_000, 15));
         // Used after `now` (another tab's clock ahead by a moment): not idle.
         assert!(!idle_for(2_000, 1_000, 15));
+        // The time left, for the last minute's warning: all of it at first, none once idle.
+        assert_eq!(idle_left_ms(1_000, 1_000, 5), 300_000);
+        assert_eq!(
+            idle_left_ms(1_000, 1_000 + 4 * 60_000 + 1, 5),
+            IDLE_WARNING_MS - 1
+        );
+        assert_eq!(idle_left_ms(1_000, 1_000 + 6 * 60_000, 5), 0);
+        assert_eq!(idle_left_ms(2_000, 1_000, 5), 300_000);
         // An older settings document reads as never.
         let old: BranchSettings =
             serde_json::from_str(r#"{"_id":"settings:branch","branch":{"name":"x","code":"A"}}"#)

@@ -4,20 +4,25 @@
 //! app on this device: the last one is kept in localStorage (written at most every few
 //! seconds), so a tab left in the background does not sign out a person working in another.
 //! The time a device was switched off counts too: opened the next morning, it is signed out.
+//! In the last minute the page says so, counting down, with a button to stay signed in
+//! ([`IdleWarning`]).
 
 use std::cell::Cell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::i18n::t2;
 use super::platform::{local_read, local_write, now_millis};
-use super::state::AppState;
-use crate::domain::settings::idle_for;
+use super::state::{app, AppState};
+use crate::domain::settings::{idle_left_ms, IDLE_WARNING_MS};
 
 /// Where the device keeps the time (ms since the epoch) it was last used.
 const LAST_USED_KEY: &str = "kefu.last-used";
-/// How often an idle device is looked at, in ms.
-const CHECK_EVERY_MS: u32 = 15_000;
+/// The longest between two looks at an idle device, in ms.
+const CHECK_EVERY_MS: u64 = 15_000;
+/// How often the last minute's countdown is looked at, in ms.
+const COUNTDOWN_EVERY_MS: u64 = 1_000;
 /// The longest a use waits before localStorage hears of it, in ms.
 const WRITE_EVERY_MS: u64 = 5_000;
 
@@ -53,30 +58,58 @@ pub fn watch(state: AppState) {
     }
     for event in ["pointerdown", "keydown", "wheel", "touchstart"] {
         // Kept for the life of the page, as the timer is.
-        let _ = window_event_listener_untyped(event, |_| used_now());
+        let _ = window_event_listener_untyped(event, move |_| {
+            used_now();
+            if state.idle_warning.get_untracked().is_some() {
+                state.idle_warning.set(None);
+            }
+        });
     }
     spawn_local(async move {
         loop {
-            gloo_timers::future::TimeoutFuture::new(CHECK_EVERY_MS).await;
-            check(state);
+            let wait = check(state);
+            gloo_timers::future::TimeoutFuture::new(wait).await;
         }
     });
     // A tab shown again (its timers held back meanwhile) looks at once.
-    let _ = window_event_listener_untyped("visibilitychange", move |_| check(state));
+    let _ = window_event_listener_untyped("visibilitychange", move |_| {
+        check(state);
+    });
 }
 
-/// Signs out whoever is signed in here if the device has been left alone for the idle time.
-fn check(state: AppState) {
-    let Some(minutes) = state.idle_minutes.get_untracked() else {
-        return;
+/// Looks at the device's idle time: in its last minute, warns; past it, signs out whoever is
+/// signed in here. Returns the ms until the next look.
+fn check(state: AppState) -> u32 {
+    let watched = state.idle_minutes.get_untracked().filter(|_| {
+        state.has_store()
+            && !state.kiosk_locked.get_untracked()
+            && state.user.with_untracked(Option::is_some)
+    });
+    let Some(minutes) = watched else {
+        warn(state, None);
+        return CHECK_EVERY_MS as u32;
     };
-    if !state.has_store()
-        || state.kiosk_locked.get_untracked()
-        || state.user.with_untracked(Option::is_none)
-        || !idle_for(last_used(), now_millis(), minutes)
-    {
-        return;
+    let left = idle_left_ms(last_used(), now_millis(), minutes);
+    if left == 0 {
+        warn(state, None);
+        sign_out(state, minutes);
+        return CHECK_EVERY_MS as u32;
     }
+    if left <= IDLE_WARNING_MS {
+        warn(state, Some(left.div_ceil(1000) as u32));
+        return left.clamp(1, COUNTDOWN_EVERY_MS) as u32;
+    }
+    warn(state, None);
+    (left - IDLE_WARNING_MS).min(CHECK_EVERY_MS) as u32
+}
+
+fn warn(state: AppState, seconds: Option<u32>) {
+    if state.idle_warning.get_untracked() != seconds {
+        state.idle_warning.set(seconds);
+    }
+}
+
+fn sign_out(state: AppState, minutes: u32) {
     spawn_local(async move {
         let name = state
             .user
@@ -92,4 +125,38 @@ fn check(state: AppState) {
             );
         }
     });
+}
+
+/// The last minute before the idle sign-out: who is about to be signed out, the seconds left,
+/// and a button to stay signed in (any use of the device does the same). Announced once: the
+/// seconds are not read out as they change.
+#[component]
+pub fn IdleWarning() -> impl IntoView {
+    let state = app();
+    let lang = state.lang;
+    let stay = move |_| {
+        used_now();
+        state.idle_warning.set(None);
+    };
+    let name = move || {
+        state
+            .user
+            .with(|u| u.as_ref().map(|u| u.name.clone()).unwrap_or_default())
+    };
+    let seconds = move || state.idle_warning.get().unwrap_or(0);
+    view! {
+        <Show when=move || state.idle_warning.with(Option::is_some) && state.user.with(Option::is_some)>
+            <div class="notice idle-warning" role="alert" data-testid="idle-warning">
+                <span>
+                    {move || lang.get().s(format!("{} 将在 ", name()), format!("{} will be signed out in ", name()))}
+                    <span aria-hidden="true" data-testid="idle-seconds">
+                        {move || lang.get().s(format!("{} 秒后", seconds()), format!("{} s", seconds()))}
+                    </span>
+                    <span class="sr-only">{move || lang.get().t("一分钟内", "under a minute")}</span>
+                    {move || lang.get().t("因无人操作自动退出登录。", ", as nobody has used this device.")}
+                </span>
+                <button type="button" class="primary" on:click=stay>{t2("继续使用", "Stay signed in")}</button>
+            </div>
+        </Show>
+    }
 }
