@@ -47,7 +47,7 @@ pub fn boot(state: AppState) -> ReadSignal<Phase> {
                     // Kept for the life of the page: every write here or in another tab
                     // bumps `changes`, and pages refresh.
                     Ok(subscription) => std::mem::forget(subscription),
-                    Err(e) => state.warn(e.message(state.zh())),
+                    Err(e) => state.warn_with(|zh| e.message(zh)),
                 }
                 state.set_store(store.clone());
                 load_settings(state, &store).await;
@@ -104,7 +104,7 @@ pub async fn load_settings(state: AppState, store: &AppStore) {
     if let Some(gone) = user.take_if(|u| !u.active) {
         device.current_staff_id = None;
         if let Err(e) = save_device_settings(store, &device).await {
-            state.warn(e.message(state.zh()));
+            state.warn_with(|zh| e.message(zh));
         }
         state.tell(
             format!("{}已停用，已退出本设备", gone.name),
@@ -295,10 +295,10 @@ async fn report_cut_import(state: AppState, store: &AppStore) {
     let Some(at) = mark.get("at").and_then(|a| a.as_str()) else {
         return;
     };
-    state.warn(state.lang.get_untracked().s(
+    state.warn2(
         format!("{at} 开始的备份导入没有完成（页面或浏览器在导入中被关闭）：本设备的数据仍是导入前的样子。如需要，请重新导入该备份。"),
         format!("The import of a backup started at {at} did not finish (the page or browser closed during it): this device's data is as it was before. Import the backup again if you need it."),
-    ));
+    );
     let _ = mark_import(store, None).await;
 }
 

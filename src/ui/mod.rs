@@ -155,10 +155,10 @@ where
                     // replaced by a message, nor reloaded under what its user is typing.
                     Err(_) if quiet => {
                         state.set(Loading::Failed);
-                        state::app().warn(state::app().lang.get_untracked().s(
+                        state::app().warn2(
                             "未能载入该表单：请检查网络后重试；若刚更新了版本，请先保存并刷新页面。",
                             "The form could not be loaded: check the network and try again; if the app was just updated, save your work and reload the page.",
-                        ));
+                        );
                     }
                     // Only while the user is still at this page's address: a load that ends
                     // after they moved on must not reload the page they are on now.
@@ -423,7 +423,7 @@ fn relist_after_sync() {
             // Low scores given on kiosks and phones: their follow-ups, at once.
             let st = state::store();
             if let Err(e) = pages::surveys::records::followups_of_arrivals(&st).await {
-                state::app().warn(e.message(state::app().zh()));
+                state::app().warn_with(|zh| e.message(zh));
             }
             if !RELISTING.get().1 {
                 break;

@@ -35,6 +35,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <crate::ui::pages::kiosk::LockGuard/>
             <Header/>
             <Notice/>
+            <crate::ui::idle::IdleWarning/>
             <main id="main" class="page" tabindex="-1">{children()}</main>
         </div>
     }
@@ -259,9 +260,9 @@ pub fn LangSwitch() -> impl IntoView {
 fn Notice() -> impl IntoView {
     let state = app();
     view! {
-        {move || state.notice.get().map(|(err, text)| view! {
+        {move || state.notice.get().map(|(err, zh, en)| view! {
             <div class=if err { "notice error" } else { "notice" } role=if err { "alert" } else { "status" }>
-                <span>{text}</span>
+                <span>{move || if state.lang.get().is_zh() { zh.clone() } else { en.clone() }}</span>
                 <button type="button" class="link" on:click=move |_| state.notice.set(None)
                     aria-label=t2("关闭提示", "Dismiss")>"×"</button>
             </div>

@@ -29,8 +29,9 @@ pub struct AppState {
     /// The staff member using this device, if one has signed in with their PIN.
     pub user: RwSignal<Option<Staff>>,
     pub calendar: RwSignal<WorkingCalendar>,
-    /// A short message for the user: (is_error, text).
-    pub notice: RwSignal<Option<(bool, String)>>,
+    /// A short message for the user: (is_error, Chinese, English). Said in the language shown,
+    /// also after a switch; a message known in one language only has it twice.
+    pub notice: RwSignal<Option<(bool, String, String)>>,
     /// This device is locked in kiosk mode: the staff shell shows nothing (read before the
     /// first page renders, so a staff address on a locked tablet never flashes staff data).
     pub kiosk_locked: RwSignal<bool>,
@@ -40,6 +41,8 @@ pub struct AppState {
     pub today: RwSignal<NaiveDate>,
     /// The branch's idle sign-out, in minutes (None: never): see `ui::idle`.
     pub idle_minutes: RwSignal<Option<u32>>,
+    /// The seconds left before the idle sign-out, in its last minute (None: not that close).
+    pub idle_warning: RwSignal<Option<u32>>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             kiosk_locked: RwSignal::new(false),
             today: RwSignal::new(super::platform::now().date()),
             idle_minutes: RwSignal::new(None),
+            idle_warning: RwSignal::new(None),
         }
     }
     pub fn set_store(&self, store: AppStore) {
@@ -67,11 +71,19 @@ impl AppState {
         self.lang.get_untracked().is_zh()
     }
     pub fn tell(&self, zh: impl Into<String>, en: impl Into<String>) {
-        let text = self.lang.get_untracked().s(zh, en);
-        self.notice.set(Some((false, text)));
+        self.notice.set(Some((false, zh.into(), en.into())));
     }
+    /// An error known in one language only (a server's or the browser's words).
     pub fn warn(&self, text: String) {
-        self.notice.set(Some((true, text)));
+        self.notice.set(Some((true, text.clone(), text)));
+    }
+    /// An error in both languages.
+    pub fn warn2(&self, zh: impl Into<String>, en: impl Into<String>) {
+        self.notice.set(Some((true, zh.into(), en.into())));
+    }
+    /// An error said by `message(zh)` in either language.
+    pub fn warn_with<S: Into<String>>(&self, message: impl Fn(bool) -> S) {
+        self.warn2(message(true), message(false));
     }
 
     /// Keeps [`AppState::today`] on the local date, for the life of the page (one timer for the

@@ -404,10 +404,10 @@ pub fn SyncConflicts() -> impl IntoView {
     });
     let keep = move |id: String, rev: String, managers: bool| {
         let Some(user) = state.user.get_untracked() else {
-            state.warn(lang.get_untracked().s(
+            state.warn2(
                 "请先登录员工身份，再选择保留的版本。",
                 "Sign in as a staff member before choosing a version.",
-            ));
+            );
             return;
         };
         let who = Chooser {
@@ -433,7 +433,7 @@ pub fn SyncConflicts() -> impl IntoView {
                     );
                     ctx.sync_now();
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

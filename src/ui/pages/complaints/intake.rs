@@ -673,7 +673,7 @@ pub fn IntakePage() -> impl IntoView {
                         ),
                     }
                     if let Some(e) = link_error {
-                        state.warn(lang.get_untracked().s(
+                        state.warn2(
                             format!(
                                 "投诉 {} 已保存，但未能关联到原需求：{}",
                                 c.case_no,
@@ -684,15 +684,15 @@ pub fn IntakePage() -> impl IntoView {
                                 c.case_no,
                                 e.message(false)
                             ),
-                        ));
+                        );
                     }
                     if let Some(fid) = &f.from_followup {
                         if let Err(e) = close_followup(&store, fid, &c.case_no, &user.id, now).await
                         {
-                            state.warn(lang.get_untracked().s(
+                            state.warn2(
                                 format!("投诉 {} 已保存，但未能将满意度跟进标为完成：{}", c.case_no, e.message(true)),
                                 format!("Complaint {} is saved but its survey follow-up could not be marked done: {}", c.case_no, e.message(false)),
-                            ));
+                            );
                         }
                     }
                     // The case page opens with the keyboard on its first step, not the page's top.

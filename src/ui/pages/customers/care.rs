@@ -808,7 +808,7 @@ fn PlanSection() -> impl IntoView {
             let mut p = p;
             p.active = !p.active;
             if let Err(e) = typed::save(&store(), &p).await {
-                state.warn(e.message(state.zh()));
+                state.warn_with(|zh| e.message(zh));
             }
         });
     };
@@ -973,13 +973,13 @@ fn SettingsSection() -> impl IntoView {
             .then(|| holidays_from_calendar(&state.calendar.get_untracked(), date, date))
             .and_then(|hs| hs.into_iter().next());
         if let Some(h) = greeted {
-            state.warn(lang.get_untracked().s(
+            state.warn2(
                 format!("{date} 已有日历中的节日“{}”问候，无需另加", h.name.zh),
                 format!(
                     "The calendar already greets on {date} ({}): no need to add it",
                     h.name.en
                 ),
-            ));
+            );
             return false;
         }
         let id: String = format!("custom_{}", date.layout("%m%d"));
@@ -1023,7 +1023,7 @@ fn SettingsSection() -> impl IntoView {
                     });
                     state.tell("已保存关怀设置", "Care settings saved");
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

@@ -346,7 +346,7 @@ pub fn ImportPage() -> impl IntoView {
         };
         let zh = state.zh();
         if all_or_nothing.get_untracked() && !r.errors.is_empty() {
-            state.warn(lang.get_untracked().s(
+            state.warn2(
                 format!(
                     "有 {} 行有误，按“全部有效才导入”的选择，未导入任何记录",
                     r.errors.len()
@@ -355,7 +355,7 @@ pub fn ImportPage() -> impl IntoView {
                     "{} row(s) are invalid: as chosen, nothing was imported",
                     r.errors.len()
                 ),
-            ));
+            );
             return;
         }
         if r.valid == 0 {
@@ -416,7 +416,7 @@ pub fn ImportPage() -> impl IntoView {
                     drafts.try_set_value(Vec::new());
                     preview.try_set(Vec::new());
                 }
-                Err(f) => state.warn(f.message(state.zh())),
+                Err(f) => state.warn_with(|zh| f.message(zh)),
             }
             progress.try_set(None);
             busy.try_set(false);

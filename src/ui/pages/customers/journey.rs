@@ -690,7 +690,7 @@ fn ConfigEditor(
                     state.tell("已保存旅程阶段", "Journey stages saved");
                     on_done();
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

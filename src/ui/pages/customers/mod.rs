@@ -54,10 +54,10 @@ pub(crate) fn signed_in() -> Option<Staff> {
     let state = app();
     let user = state.user.get_untracked();
     if user.is_none() {
-        state.warn(state.lang.get_untracked().s(
+        state.warn2(
             "请先在设置中用 PIN 登录本设备",
             "Sign in on this device (Settings) first",
-        ));
+        );
     }
     user
 }

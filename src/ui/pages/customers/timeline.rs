@@ -262,7 +262,7 @@ pub fn TimelinePage() -> impl IntoView {
         spawn_local(async move {
             match typed::save(&store(), &log).await {
                 Ok(_) => revealed.update(|r| r.push(f)),
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };
@@ -291,7 +291,7 @@ pub fn TimelinePage() -> impl IntoView {
             };
             match res {
                 Ok(_) => editing.set(Some(c)),
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

@@ -232,7 +232,7 @@ pub fn MatrixPage() -> impl IntoView {
                     opened_from_url.set_value(true);
                     ctx.detail.set(Some(id));
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     });

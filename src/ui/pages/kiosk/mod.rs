@@ -84,7 +84,7 @@ pub fn KioskPage() -> impl IntoView {
             if let Some(mut d) = device::load(&s).await {
                 d.locked = false;
                 if let Err(e) = device::save(&s, &d).await {
-                    state.warn(e.message(state.zh()));
+                    state.warn_with(|zh| e.message(zh));
                     return;
                 }
             }
@@ -92,7 +92,7 @@ pub fn KioskPage() -> impl IntoView {
             // as them, not as whoever started the kiosk (nobody is signed in while it runs).
             let name = who.name.clone();
             if let Err(e) = set_device_user(state, &s, Some(who)).await {
-                state.warn(e.message(state.zh()));
+                state.warn_with(|zh| e.message(zh));
             }
             state.kiosk_locked.set(false);
             guard::leave_fullscreen();

@@ -343,7 +343,7 @@ pub fn KioskSetup(
                     chosen.set(survey.id.clone());
                     state.tell("已创建默认问卷", "The default survey was created");
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

@@ -203,10 +203,10 @@ pub fn BackupSection() -> impl IntoView {
                     let name = format!("kefu-backup-{}.json", now().layout("%Y%m%d-%H%M"));
                     download(&name, "application/json", &json);
                     if unreadable > 0 {
-                        state.warn(state.lang.get_untracked().s(
+                        state.warn2(
                             format!("已导出 {n} 条记录；另有 {unreadable} 条记录已损坏，无法读取，未包含在备份中"),
                             format!("Exported {n} records; {unreadable} damaged records could not be read and are not in the backup"),
-                        ));
+                        );
                     } else {
                         state.tell(
                             format!("已导出 {n} 条记录"),
@@ -295,7 +295,7 @@ pub fn BackupSection() -> impl IntoView {
                         "All data on this device was erased",
                     );
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
             confirm_erase.set(false);
             busy.set(false);

@@ -99,7 +99,7 @@ pub fn BranchSection() -> impl IntoView {
                     kept.saved();
                     state.tell("营业部信息已保存", "Branch saved");
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

@@ -97,10 +97,10 @@ fn save(d: NaiveDate, edit: DayEdit) {
                         format!("日历已保存，{n} 件未办结投诉的处理时限已按新日历重新计算"),
                         format!("Calendar saved; the deadlines of {n} open complaints were recalculated"),
                     ),
-                    Err(e) => state.warn(e.message(state.zh())),
+                    Err(e) => state.warn_with(|zh| e.message(zh)),
                 }
             }
-            Err(e) => state.warn(e.message(state.zh())),
+            Err(e) => state.warn_with(|zh| e.message(zh)),
         }
     });
 }

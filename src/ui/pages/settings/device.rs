@@ -62,7 +62,7 @@ pub fn DeviceSection() -> impl IntoView {
                     format!("{name} 已登录本设备"),
                     format!("{name} is signed in on this device"),
                 ),
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };
@@ -95,7 +95,7 @@ pub fn DeviceSection() -> impl IntoView {
                     format!("设备代码 {code} 已被另一台设备使用（投诉编号含设备代码，不能重复），请换一个。"),
                     format!("Device code {code} is used by another device (case numbers carry it, so it must be unique); choose another."),
                 ))),
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };

@@ -30,10 +30,10 @@ pub fn StorageSection() -> impl IntoView {
                     "The browser will keep the data persistently",
                 );
             } else {
-                state.warn(lang.get_untracked().s(
+                state.warn2(
                     "浏览器未同意持久保存：空间紧张时数据可能被清除，请定期备份。",
                     "The browser did not grant persistent storage: data may be evicted when space runs low, so back up regularly.",
-                ));
+                );
             }
         });
     };

@@ -75,7 +75,7 @@ pub fn ListPage() -> impl IntoView {
                     state.tell("已创建默认问卷", "The default survey is created");
                     navigate(&format!("/surveys/{}", url_key(&s.id)), Default::default());
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
             busy.set(false);
         });

@@ -831,10 +831,10 @@ fn FollowUpsPanel(
         let note = notes.with_untracked(|n| n.get(&f.id).cloned().unwrap_or_default());
         // Done by someone: the record says who, as every step of a case does.
         let Some(by) = state.user.get_untracked().map(|u| u.id) else {
-            state.warn(state.lang.get_untracked().s(
+            state.warn2(
                 "请先登录员工身份，再标记跟进完成。",
                 "Sign in as a staff member before marking a follow-up done.",
-            ));
+            );
             return;
         };
         if let Err(e) = f.complete(&by, &note, now()) {
@@ -849,7 +849,7 @@ fn FollowUpsPanel(
                     });
                     state.tell("跟进已完成", "The follow-up is done")
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };
