@@ -103,7 +103,17 @@ impl Kept {
     }
 }
 
-/// A progress bar with its figure in words, for work over a second (import, export, sync).
+/// Said where an action needs a signed-in staff member.
+#[component]
+pub fn NeedUser() -> impl IntoView {
+    view! {
+        <p class="err" role="alert" data-testid="need-user">
+            {t2("需要先登录才能操作：", "Sign in to do this: ")}
+            <a href="/settings#device">{t2("设置 → 本设备", "Settings → This device")}</a>
+        </p>
+    }
+}
+
 /// Deadlines fall in years whose official holiday notice is not entered (`years`, not empty):
 /// they count the statutory holidays only, without the make-up working days, and may be off
 /// until a manager enters the notice. Nothing when `years` is empty.
@@ -128,6 +138,7 @@ pub fn CalendarNotEntered(#[prop(into)] years: Signal<Vec<i32>>) -> impl IntoVie
     }
 }
 
+/// A progress bar with its figure in words, for work over a second (import, export, sync).
 #[component]
 pub fn ProgressBar(
     /// (done, total)

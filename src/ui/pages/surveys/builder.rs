@@ -21,6 +21,7 @@ use crate::domain::survey::{
 use crate::store::typed;
 use crate::sync::link::{share_link, with_staff, LinkTarget};
 use crate::ui::components::sync_status::sync_ctx;
+use crate::ui::components::NeedUser;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
     closed_tab_draft, local_read, local_remove, local_write, new_id, now, tab_id, window,
@@ -192,6 +193,8 @@ pub fn BuilderPage() -> impl IntoView {
     let original: Draft = RwSignal::new(None);
     let draft: Draft = RwSignal::new(None);
     let structure = RwSignal::new(0u32);
+    // The question removed last, to be put back ([`Removed`]).
+    let removed: RwSignal<Option<Removed>> = RwSignal::new(None);
     let restored = RwSignal::new(false);
     let missing = RwSignal::new(false);
     let tried = RwSignal::new(false);
@@ -311,10 +314,16 @@ pub fn BuilderPage() -> impl IntoView {
         })
     };
 
+    // A survey is changed by a signed-in staff member, as every record of the desk is: the
+    // form stays open to read and type in (the typing is kept), its save waits for a sign-in.
+    let no_user = move || state.user.get().is_none();
     let save = move || {
         let Some(d) = draft.get_untracked() else {
             return;
         };
+        if untrack(no_user) {
+            return;
+        }
         tried.set(true);
         if !d.definition_problems(state.zh()).is_empty() || busy.get_untracked() {
             return;
@@ -360,6 +369,7 @@ pub fn BuilderPage() -> impl IntoView {
                     original.set(Some(s.clone()));
                     draft.set(Some(s.clone()));
                     restored.set(false);
+                    removed.set(None);
                     tried.set(false);
                     structure.update(|n| *n += 1);
                     let v = s.version;
@@ -378,7 +388,7 @@ pub fn BuilderPage() -> impl IntoView {
                         navigate(&format!("/surveys/{}", url_key(&s.id)), Default::default());
                     }
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };
@@ -395,6 +405,7 @@ pub fn BuilderPage() -> impl IntoView {
             }
         }
         restored.set(false);
+        removed.set(None);
         structure.update(|n| *n += 1);
     };
 
@@ -407,7 +418,7 @@ pub fn BuilderPage() -> impl IntoView {
         view! {
             <BasicsPanel draft=draft journey=journey structure=structure/>
             <ScalesPanel draft=draft structure=structure/>
-            <QuestionsPanel draft=draft structure=structure/>
+            <QuestionsPanel draft=draft structure=structure removed=removed/>
         }
         .into_any()
     };
@@ -473,9 +484,10 @@ pub fn BuilderPage() -> impl IntoView {
                         </ul></div>
                     })
                 }}
+                {move || no_user().then(|| view! { <NeedUser/> })}
                 <div class="actions">
                     <button type="button" class="primary" data-testid="save-survey"
-                        on:click=move |_| save() disabled=move || busy.get()>
+                        on:click=move |_| save() disabled=move || busy.get() || no_user()>
                         {move || if busy.get() { t2("正在保存…", "Saving…")() } else { t2("保存问卷", "Save the survey")() }}
                     </button>
                 </div>
@@ -656,8 +668,21 @@ fn ScalesPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// A question removed in the builder, kept until it is put back, the next removal, or a save:
+/// where it was, and whether it was the CSAT question.
+#[derive(Clone)]
+struct Removed {
+    at: usize,
+    question: Question,
+    was_csat: bool,
+}
+
 #[component]
-fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
+fn QuestionsPanel(
+    draft: Draft,
+    structure: RwSignal<u32>,
+    removed: RwSignal<Option<Removed>>,
+) -> impl IntoView {
     let lang = app().lang;
     let zh = move || lang.get().is_zh();
     let (questions, scales) = draft.with_untracked(|d| {
@@ -688,9 +713,43 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
         }));
     };
     let follow = |id: String| request_animation_frame(move || crate::ui::platform::focus_id(&id));
+    // Puts the question removed last back where it was, the CSAT question again if it was.
+    let put_back = move |_| {
+        let Some(r) = removed.get_untracked() else {
+            return;
+        };
+        removed.set(None);
+        let at = draft.with_untracked(|d| r.at.min(d.as_ref().map_or(0, |d| d.questions.len())));
+        edit(Box::new(move |d| {
+            if r.was_csat && d.csat_question.is_none() {
+                d.csat_question = Some(r.question.id.clone());
+            }
+            d.questions.insert(at, r.question);
+        }));
+        follow(format!("q{at}-zh"));
+    };
+    let removed_line = move || {
+        removed.get().map(|r| {
+            let n = r.at + 1;
+            let text = r.question.text.clone();
+            view! {
+                <p class="notice" data-testid="question-removed">
+                    <span>{move || if zh() {
+                        format!("已删除第 {n} 题“{}”。", text.zh)
+                    } else {
+                        format!("Question {n} (\u{201c}{}\u{201d}) was removed.", if text.en.is_empty() { &text.zh } else { &text.en })
+                    }}</span>
+                    <button type="button" data-testid="question-put-back" on:click=put_back>
+                        {t2("撤销删除", "Put it back")}
+                    </button>
+                </p>
+            }
+        })
+    };
     view! {
         <div class="panel">
             <h2>{t2("题目", "Questions")}</h2>
+            <div role="status">{removed_line}</div>
             <ol class="sv-questions">
                 {questions.into_iter().enumerate().map(|(i, q)| {
                     let kind = kind_key(&q.kind);
@@ -815,10 +874,12 @@ fn QuestionsPanel(draft: Draft, structure: RwSignal<u32>) -> impl IntoView {
                                     edit(Box::new(move |d| d.questions.swap(i, i + 1)));
                                     follow(if i + 2 < count { format!("q{}-down", i + 1) } else { format!("q{}-up", i + 1) });
                                 } aria-label=t2("下移", "Move down")>"↓"</button>
-                                <button type="button" class="danger" on:click=move |_| {
+                                <button type="button" class="danger" data-testid=format!("q{i}-remove") on:click=move |_| {
                                     edit(Box::new(move |d| {
-                                        let gone = d.questions.remove(i).id;
-                                        if d.csat_question.as_deref() == Some(gone.as_str()) { d.csat_question = None; }
+                                        let question = d.questions.remove(i);
+                                        let was_csat = d.csat_question.as_deref() == Some(question.id.as_str());
+                                        if was_csat { d.csat_question = None; }
+                                        removed.set(Some(Removed { at: i, question, was_csat }));
                                     }));
                                     follow(if i + 1 < count { format!("q{i}-zh") } else { "add-question".into() });
                                 }>{t2("删除题目", "Remove question")}</button>
@@ -882,6 +943,9 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
         let Some(mut s) = settings.get_untracked() else {
             return;
         };
+        if state.user.get_untracked().is_none() {
+            return;
+        }
         let parsed = (
             threshold(&likert.get_untracked(), 5),
             threshold(&faces.get_untracked(), 5),
@@ -916,7 +980,7 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
                     settings.set(Some(s));
                     state.tell("低分跟进规则已保存", "The follow-up rule is saved");
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };
@@ -955,7 +1019,8 @@ fn FollowUpPanel(survey_id: String) -> impl IntoView {
             </div>
             <div class="err" role="alert">{move || error.get()}</div>
             <div class="actions">
-                <button type="submit" data-testid="save-rule" disabled=move || settings.with(|s| s.is_none())>
+                <button type="submit" data-testid="save-rule"
+                    disabled=move || settings.with(|s| s.is_none()) || state.user.get().is_none()>
                     {t2("保存跟进规则", "Save the rule")}
                 </button>
             </div>
@@ -1063,7 +1128,7 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
 }
 
 /// Stopping and restarting the collection of answers (停止收集 / 恢复收集), each after a
-/// confirmation in words. Whoever may save the survey here may do it. Saved as a revision of
+/// confirmation in words. Whoever may save the survey here (a signed-in staff member) may do it. Saved as a revision of
 /// the survey like an edit (so it syncs and is published to the responses database), but the
 /// version and questions stay ([`Survey::stopped`]); an edit being typed is kept.
 #[component]
@@ -1078,7 +1143,7 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
         let Some(o) = original.get_untracked() else {
             return;
         };
-        if busy.get_untracked() {
+        if busy.get_untracked() || state.user.get_untracked().is_none() {
             return;
         }
         busy.set(true);
@@ -1114,7 +1179,7 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
                         state.tell("已恢复收集", "Collecting answers again");
                     }
                 }
-                Err(e) => state.warn(e.message(state.zh())),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     };
@@ -1154,7 +1219,7 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
                     view! {
                         <div class="actions">
                             <button type="button" class=if on { "danger" } else { "primary" } data-testid="collect-toggle"
-                                on:click=move |_| asking.set(true)>
+                                disabled=move || state.user.get().is_none() on:click=move |_| asking.set(true)>
                                 {move || if on { lang.get().t("停止收集…", "Stop collecting…") } else { lang.get().t("恢复收集…", "Collect again…") }}
                             </button>
                         </div>
