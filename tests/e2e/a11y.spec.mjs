@@ -149,9 +149,9 @@ test('a form saved with wrong fields puts the focus on the first, which reads it
   const form = page.locator('form', { has: page.locator('#staff-name') });
   // While typing: a PIN changed after the second was typed shows the mismatch, and the focus
   // stays where it is.
-  await page.locator('#staff-pin').fill('1234');
-  await page.locator('#staff-pin2').fill('1234');
-  await page.locator('#staff-pin').fill('12345');
+  await page.locator('#staff-pin').fill('1357');
+  await page.locator('#staff-pin2').fill('1357');
+  await page.locator('#staff-pin').fill('13579');
   await expect(page.locator('#staff-pin2-err')).toHaveText('两次输入的 PIN 不一致');
   await expect(page.locator('#staff-pin2')).toHaveAttribute('aria-invalid', 'true');
   await page.waitForTimeout(300);
@@ -288,6 +288,13 @@ test('the survey builder\'s keyboard follows a question moved, and a removal lea
   await expect(page.locator('#q1-zh')).toBeFocused();
   await expect(page.locator('#q1-zh')).toHaveValue(second);
   await expect(page.locator('.sv-question')).toHaveCount(count - 1);
+  // A removal is said, and can be undone: the question is back where it was, with the keyboard.
+  await expect(page.getByTestId('question-removed')).toContainText(`已删除第 2 题“${first}”`);
+  await page.getByTestId('question-put-back').click();
+  await expect(page.locator('.sv-question')).toHaveCount(count);
+  await expect(page.locator('#q1-zh')).toHaveValue(first);
+  await expect(page.locator('#q1-zh')).toBeFocused();
+  await expect(page.getByTestId('question-removed')).toHaveCount(0);
 });
 
 test('a demand\'s details open at their top, a journey cell\'s records come into view, the new-customer form takes the keyboard', async ({ page }) => {

@@ -35,6 +35,14 @@ test('a staff profile is created, survives a reload, and signs in with its PIN',
   await page.locator('#staff-pin').fill('12');
   await page.getByRole('button', { name: '添加', exact: true }).click();
   await expect(page.locator('#staff-pin-err')).toContainText('4');
+  // The first PINs a stranger would try are refused, in words, and nothing is added.
+  for (const easy of ['0000', '1234', '1212']) {
+    await page.locator('#staff-pin').fill(easy);
+    await page.locator('#staff-pin2').fill(easy);
+    await page.getByRole('button', { name: '添加', exact: true }).click();
+    await expect(page.locator('#staff-pin-err')).toHaveText('PIN 过于简单（如 1111、1234、1212），请换一个');
+  }
+  await expect(page.getByRole('cell', { name: '王芳' })).toHaveCount(0);
   await page.locator('#staff-pin').fill('2468');
   await page.locator('#staff-pin2').fill('2468');
   await page.getByRole('button', { name: '添加', exact: true }).click();
@@ -145,6 +153,12 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   fs.writeFileSync(empty, '');
   await page.getByTestId('import-file').setInputFiles(empty);
   await expect(page.getByTestId('import-error')).toContainText('所选文件是空的，不是备份文件');
+  await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  // A backup whose export time is no date says so in words, with what it should look like.
+  const undated = tmpPath(`undated-${Date.now()}.json`);
+  fs.writeFileSync(undated, JSON.stringify({ ...backup, exported_at: '2026-13-01T10:00:00' }));
+  await page.getByTestId('import-file').setInputFiles(undated);
+  await expect(page.getByTestId('import-error')).toContainText('备份中的导出时间“exported_at”不是有效的日期时间（应如 2026-11-23T10:00:00）');
   await expect(page.getByTestId('import-summary')).toHaveCount(0);
   // A backup with a record the pages could not read (a role that does not exist) is refused,
   // naming the record, before anything is replaced.

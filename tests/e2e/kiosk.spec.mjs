@@ -194,6 +194,7 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
 test('the set-up at /kiosk/setup starts from the survey this device ran; a survey it cannot run is said, and not swapped for another', async ({ page }) => {
   await open(page, '/settings');
   await addStaff(page, '张敏', 'specialist', '2468');
+  await signIn(page, '张敏');
   // Two surveys: one built, and the ready-made one.
   await open(page, '/surveys');
   await page.getByTestId('new-survey').click();
@@ -839,6 +840,7 @@ test('a kiosk locked to a survey that stops collecting says it has ended, set-up
   try {
     const staff = await device(browser, server);
     await connect(staff.page, peer, 'two_way');
+    await setUpStaff(staff.page, [['李强', 'supervisor']]);
     await open(staff.page, '/surveys');
     await staff.page.getByTestId('create-default').click();
     await expect(staff.page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);

@@ -179,6 +179,9 @@ test('a specialist changes their own PIN (their current one first), and nothing 
   await page.getByTestId('own-pin-save').click();
   await expect(page.locator('#own-pin-current-err')).toHaveText('请输入当前 PIN');
   await expect(page.locator('#own-pin-new-err')).toContainText('4 至 8');
+  // Nor may her own be one a stranger would try first.
+  await page.locator('#own-pin-new').fill('9876');
+  await expect(page.locator('#own-pin-new-err')).toContainText('过于简单');
   // A wrong current PIN changes nothing (and counts as a wrong PIN).
   await page.locator('#own-pin-current').fill('1111');
   await page.locator('#own-pin-new').fill('1357');
@@ -233,10 +236,28 @@ test('a device nobody uses for the branch\'s idle time signs its staff member ou
   await page.keyboard.press('Shift');
   await page.clock.fastForward('04:00');
   await expect(page.getByTestId('current-user')).toContainText('张敏');
-  // Then left alone past five minutes: signed out, and told why.
-  await page.clock.fastForward('01:30');
+  // In the last minute the page warns whoever is at it, counting down, with a way to stay.
+  const warning = page.getByTestId('idle-warning');
+  await expect(warning).toContainText('张敏 将在');
+  await expect(warning).toContainText('因无人操作自动退出登录');
+  const left = Number((await warning.getByTestId('idle-seconds').textContent()).match(/\d+/)[0]);
+  expect(left).toBeGreaterThan(0);
+  expect(left).toBeLessThanOrEqual(60);
+  await warning.getByRole('button', { name: '继续使用' }).click();
+  await expect(warning).toHaveCount(0);
+  await page.clock.fastForward('04:30');
+  await expect(warning).toBeVisible();
+  await expect(page.getByTestId('current-user')).toContainText('张敏');
+  // Then left alone past five minutes: signed out, and told why; the warning goes with it.
+  await page.clock.fastForward('01:00');
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await expect(warning).toHaveCount(0);
   await expect(page.locator('.notice')).toContainText('本设备已 5 分钟无人操作，张敏 已自动退出登录');
+  // The notice follows a switch of language (before, it stayed in the one it was said in).
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('.notice')).toContainText('Nobody used this device for 5 minutes: 张敏 was signed out');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('.notice')).toContainText('本设备已 5 分钟无人操作');
   // Nobody signed in, nothing more happens; signing in starts the time over.
   await signIn(page, '张敏');
   await page.clock.fastForward('03:00');

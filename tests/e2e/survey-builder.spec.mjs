@@ -2,7 +2,7 @@
 // screen, answered on the customer page; its results filtered by date, where an empty selection
 // shows its figures as undefined (—), not as 0.
 import { test, expect, open } from './fixtures.mjs';
-import { closeTab, mirrorCopy } from './helpers.mjs';
+import { closeTab, mirrorCopy, setUpStaff } from './helpers.mjs';
 
 test('a blank survey on one page: built, answered, and its results filtered by date', async ({ page }) => {
   await open(page, '/surveys');
@@ -21,6 +21,14 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await page.locator('#q1-o0-en').fill('At the branch');
   await page.locator('#q1-o1-zh').fill('手机开户');
   await page.locator('#q1-o1-en').fill('On the phone app');
+  // Nobody is signed in: the form is open to type in, its save waits for a sign-in, and what
+  // was typed is kept meanwhile.
+  await expect(page.getByTestId('need-user')).toBeVisible();
+  await expect(page.getByTestId('save-survey')).toBeDisabled();
+  await setUpStaff(page, [['张敏', 'specialist']]);
+  await open(page, '/surveys/new');
+  await expect(page.locator('#q1-o1-en')).toHaveValue('On the phone app');
+  await expect(page.getByTestId('need-user')).toHaveCount(0);
   await page.getByTestId('save-survey').click();
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   const key = page.url().split('/').pop();
@@ -69,6 +77,7 @@ test('a blank survey on one page: built, answered, and its results filtered by d
 });
 
 test('two tabs building new surveys keep their own drafts; a closed tab\'s is taken up once', async ({ page, context }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   await open(page, '/surveys/new');
   await page.locator('#sv-title-zh').fill('甲问卷');
   // A second tab on New survey starts blank (before, it opened on the first tab's survey).
@@ -120,6 +129,7 @@ async function putBack(page, entries) {
 }
 
 test('a draft dropped by its save stays dropped when the page is left before the copy of it is updated', async ({ page }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   await open(page, '/surveys');
   await page.getByTestId('new-survey').click();
   await page.locator('#sv-title-zh').fill('开户回访');
@@ -154,6 +164,7 @@ test('a draft dropped by its save stays dropped when the page is left before the
 });
 
 test('after a crash the newer of localStorage and its copy wins: a saved draft stays dropped, the last typing comes back', async ({ page }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   await open(page, '/surveys/new');
   await page.locator('#sv-title-zh').fill('开户回访');
   await expect.poll(async () => newDrafts(await mirrored(page)).map(([, v]) => v.includes('开户回访'))).toEqual([true]);
@@ -182,6 +193,7 @@ test('after a crash the newer of localStorage and its copy wins: a saved draft s
 });
 
 test('an edit refused as stale (a colleague saved first) is kept, and after the refresh it is restored over the newer version', async ({ page, context }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   await open(page, '/surveys/new');
   await page.locator('#sv-title-zh').fill('服务满意度调查');
   await page.getByTestId('save-survey').click();

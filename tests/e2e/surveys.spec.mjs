@@ -4,7 +4,7 @@
 // answers, and an edit after responses making version 2 while old responses keep version 1.
 import fs from 'node:fs';
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
-import { setUpStaff } from './helpers.mjs';
+import { setUpStaff, signIn } from './helpers.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance'];
@@ -101,7 +101,8 @@ async function exportCsv(page) {
 
 test('build, answer, results, CSV, follow-up and a new version', async ({ page, baseURL }) => {
   test.setTimeout(240_000);
-  // A new install offers the ready-made survey.
+  // A new install offers the ready-made survey; a survey is changed by a signed-in member.
+  await setUpStaff(page);
   await open(page, '/surveys');
   await expect(page.getByTestId('no-surveys')).toBeVisible();
   await page.getByTestId('create-default-empty').click();
@@ -286,6 +287,10 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   // A follow-up is marked done with a note, by someone signed in. What is typed stays over a
   // reload (before, it was lost); with nobody signed in it is refused (before, it was
   // recorded as done by "—").
+  await open(page, '/settings');
+  await page.getByTestId('device-signout').click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await open(page, `/surveys/${key}/results`);
   const first = page.getByTestId('followup').first();
   await first.getByTestId('followup-note').fill('已电话致歉并登记');
   await page.reload();
@@ -293,7 +298,8 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await page.getByTestId('followup').first().getByRole('button', { name: '标记完成' }).click();
   await expect(page.locator('.notice')).toContainText('请先登录员工身份，再标记跟进完成。');
   await expect(page.getByTestId('followup')).toHaveCount(2);
-  await setUpStaff(page);
+  await open(page, '/settings');
+  await signIn(page, '张敏');
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('followup').first().getByTestId('followup-note')).toHaveValue('已电话致歉并登记');
   await page.getByTestId('followup').first().getByRole('button', { name: '标记完成' }).click();
@@ -320,6 +326,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
 });
 
 test('a follow-up rule made stricter applies to the responses given after it, not to the earlier ones', async ({ page }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   const key = await newDefaultSurvey(page);
   // Scores of 3 and NPS 7: no follow-up under the default rule (≤ 2, NPS ≤ 6).
   await open(page, `/s/${key}`);
@@ -460,6 +467,7 @@ test('on the customer\'s phone a reload keeps the answers and the question until
 });
 
 test('staff saving a new version while a phone is part-way through keeps the answers that still apply and goes on at the first question left', async ({ page }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   const key = await newDefaultSurvey(page);
   // One response already, so an edit of the questions makes version 2.
   await open(page, `/s/${key}`);
@@ -533,6 +541,7 @@ test('on a 360 px phone the comment box is named by its question and the languag
 });
 
 test('a new survey being built survives a reload, and nothing of it is left on the device once saved', async ({ page }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.survey-draft.')));
   await open(page, '/surveys');
   await page.getByTestId('new-survey').click();
@@ -764,6 +773,7 @@ test('on a slow first visit the page says it is opening before the app has start
 
 test('staff stop collecting: the link says the survey has ended in both languages with no form, kept answers are not sent, and collecting again brings the form back', async ({ page }) => {
   test.setTimeout(120_000);
+  await setUpStaff(page, [['张敏', 'specialist']]);
   const key = await newDefaultSurvey(page);
   // A customer's phone part-way through: two answers kept on it.
   await open(page, `/s/${key}`);
@@ -825,6 +835,7 @@ test('staff stop collecting: the link says the survey has ended in both language
 });
 
 test('a customer who submits after staff stopped collecting is told the survey has ended, and nothing is stored', async ({ page, context }) => {
+  await setUpStaff(page, [['张敏', 'specialist']]);
   const key = await newDefaultSurvey(page);
   await open(page, `/s/${key}`);
   await answerDefault(page, { score: 4, nps: 9, submit: false });

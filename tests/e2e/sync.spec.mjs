@@ -738,6 +738,7 @@ test('a lobby kiosk takes a corrected survey from the responses database between
   const { staff, kiosk, key } = await staffAndKiosk(browser, server, peer);
   await expect(kiosk.page.getByTestId('kiosk-welcome')).toBeVisible();
   // Staff correct the first question; the new revision is published to the responses database.
+  await setUpStaff(staff.page, [['李强', 'supervisor']]);
   await open(staff.page, `/surveys/${key}`);
   // Nothing answered on this device, but it syncs: answers may wait on kiosks and phones it
   // cannot see, so the change is a new version (before, version 1 was rewritten in place,
