@@ -392,20 +392,23 @@ pub fn validate_pin(pin: &str) -> Result<(), PinError> {
 }
 
 /// PINs guessed first, and why (the "simple password" rules of bank PINs): one digit repeated
-/// (0000), a run up or down the digits (1234, 9876, 3456789), a pair or triple repeated (1212,
-/// 123123), and 5201314 / 1314520 ("I love you for ever"), the most common long PIN in China.
-/// `pin` is ASCII digits.
+/// (0000), a run up or down the digits (1234, 9876, 3456789), two, three or four digits repeated
+/// (1212, 123123, 20262026), and 5201314 / 1314520 ("I love you for ever"), the most common
+/// long PIN in China. `pin` is ASCII digits.
 pub fn pin_too_easy(pin: &str) -> bool {
     let d = pin.as_bytes();
     let steps_all = |step: i16| d.windows(2).all(|w| w[1] as i16 - w[0] as i16 == step);
     let repeats = |period: usize| {
-        d.len() > period && d.len() % period == 0 && d.chunks(period).all(|c| c == &d[..period])
+        d.len() > period
+            && d.len().is_multiple_of(period)
+            && d.chunks(period).all(|c| c == &d[..period])
     };
     steps_all(0)
         || steps_all(1)
         || steps_all(-1)
         || repeats(2)
         || repeats(3)
+        || repeats(4)
         || matches!(pin, "5201314" | "1314520")
 }
 
@@ -621,6 +624,7 @@ mod tests {
             "1212",
             "909090",
             "123123",
+            "20262026",
             "5201314",
             "1314520",
             "１２３４",

@@ -30,6 +30,8 @@ thread_local! {
     /// This tab's last use, and when it was last written to localStorage.
     static LAST_USED: Cell<u64> = const { Cell::new(0) };
     static WRITTEN: Cell<u64> = const { Cell::new(0) };
+    /// A sign-out is being saved: the timer and a tab shown again do not start a second.
+    static SIGNING_OUT: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Notes a use of the device now.
@@ -110,14 +112,18 @@ fn warn(state: AppState, seconds: Option<u32>) {
 }
 
 fn sign_out(state: AppState, minutes: u32) {
+    if SIGNING_OUT.replace(true) {
+        return;
+    }
     spawn_local(async move {
         let name = state
             .user
             .with_untracked(|u| u.as_ref().map(|u| u.name.clone()));
-        if super::boot::set_device_user(state, &super::state::store(), None)
+        let signed_out = super::boot::set_device_user(state, &super::state::store(), None)
             .await
-            .is_ok()
-        {
+            .is_ok();
+        SIGNING_OUT.set(false);
+        if signed_out {
             let name = name.unwrap_or_default();
             state.tell(
                 format!("本设备已 {minutes} 分钟无人操作，{name} 已自动退出登录"),
@@ -129,7 +135,7 @@ fn sign_out(state: AppState, minutes: u32) {
 
 /// The last minute before the idle sign-out: who is about to be signed out, the seconds left,
 /// and a button to stay signed in (any use of the device does the same). Announced once: the
-/// seconds are not read out as they change.
+/// alert holds words that do not change, and the seconds beside it are not read out.
 #[component]
 pub fn IdleWarning() -> impl IntoView {
     let state = app();
@@ -146,14 +152,13 @@ pub fn IdleWarning() -> impl IntoView {
     let seconds = move || state.idle_warning.get().unwrap_or(0);
     view! {
         <Show when=move || state.idle_warning.with(Option::is_some) && state.user.with(Option::is_some)>
-            <div class="notice idle-warning" role="alert" data-testid="idle-warning">
-                <span>
-                    {move || lang.get().s(format!("{} 将在 ", name()), format!("{} will be signed out in ", name()))}
-                    <span aria-hidden="true" data-testid="idle-seconds">
-                        {move || lang.get().s(format!("{} 秒后", seconds()), format!("{} s", seconds()))}
-                    </span>
-                    <span class="sr-only">{move || lang.get().t("一分钟内", "under a minute")}</span>
-                    {move || lang.get().t("因无人操作自动退出登录。", ", as nobody has used this device.")}
+            <div class="notice idle-warning" data-testid="idle-warning">
+                <span role="alert">{move || lang.get().s(
+                    format!("{} 将在一分钟内因无人操作自动退出登录。", name()),
+                    format!("{} will be signed out within a minute, as nobody has used this device.", name()),
+                )}</span>
+                <span aria-hidden="true" class="idle-seconds" data-testid="idle-seconds">
+                    {move || lang.get().s(format!("还剩 {} 秒", seconds()), format!("{} s left", seconds()))}
                 </span>
                 <button type="button" class="primary" on:click=stay>{t2("继续使用", "Stay signed in")}</button>
             </div>

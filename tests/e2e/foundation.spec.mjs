@@ -42,7 +42,6 @@ test('a staff profile is created, survives a reload, and signs in with its PIN',
     await page.getByRole('button', { name: '添加', exact: true }).click();
     await expect(page.locator('#staff-pin-err')).toHaveText('PIN 过于简单（如 1111、1234、1212），请换一个');
   }
-  await expect(page.getByRole('cell', { name: '王芳' })).toHaveCount(0);
   await page.locator('#staff-pin').fill('2468');
   await page.locator('#staff-pin2').fill('2468');
   await page.getByRole('button', { name: '添加', exact: true }).click();

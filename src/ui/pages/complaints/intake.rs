@@ -700,7 +700,7 @@ pub fn IntakePage() -> impl IntoView {
                     navigate(&format!("/complaints/{}", c.id), Default::default());
                 }
                 Err(e) => {
-                    state.warn(e.message(lang.get_untracked()));
+                    state.warn_with(|zh| e.message(if zh { Lang::Zh } else { Lang::En }));
                     save_error.set(Some(e.texts()));
                 }
             }

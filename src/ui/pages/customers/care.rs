@@ -798,7 +798,7 @@ fn PlanSection() -> impl IntoView {
                         state.warn(m);
                     }
                 }
-                Err(e) => state.warn(e.message(z)),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
             busy.set(false);
         });
@@ -949,18 +949,12 @@ fn SettingsSection() -> impl IntoView {
     // Adds the holiday typed in the row; false (and says why) when it is incomplete.
     let add_holiday = move || {
         let Some(date) = parse_date(&h_date.get_untracked()) else {
-            state.warn(
-                lang.get_untracked()
-                    .s("请填写节日日期", "Enter the holiday's date"),
-            );
+            state.warn2("请填写节日日期", "Enter the holiday's date");
             return false;
         };
         let zh_name = h_zh.get_untracked().trim().to_string();
         if zh_name.is_empty() {
-            state.warn(
-                lang.get_untracked()
-                    .s("请填写节日名称", "Enter the holiday's name"),
-            );
+            state.warn2("请填写节日名称", "Enter the holiday's name");
             return false;
         }
         let en_name = Some(h_en.get_untracked().trim().to_string())

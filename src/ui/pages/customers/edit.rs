@@ -299,7 +299,6 @@ pub fn CustomerForm(
         let existing = base.is_some();
         busy.set(true);
         spawn_local(async move {
-            let zh = state.zh();
             let s = store();
             // The same phone as another customer: most likely the same person entered twice,
             // whose complaints, demands and care would split between two records.
@@ -332,7 +331,7 @@ pub fn CustomerForm(
                 match open_demands_following(&rec, &user.id).await {
                     Ok(d) => d,
                     Err(e) => {
-                        state.warn(e.message(zh));
+                        state.warn_with(|zh| e.message(zh));
                         busy.set(false);
                         return;
                     }
@@ -368,7 +367,7 @@ pub fn CustomerForm(
                     }
                     on_done.run(Some(rec));
                 }
-                Err(e) => state.warn(e.message(zh)),
+                Err(e) => state.warn_with(|zh| e.message(zh)),
             }
             busy.set(false);
         });

@@ -344,7 +344,6 @@ pub fn ImportPage() -> impl IntoView {
         let Some(r) = report.get_untracked() else {
             return;
         };
-        let zh = state.zh();
         if all_or_nothing.get_untracked() && !r.errors.is_empty() {
             state.warn2(
                 format!(
@@ -359,10 +358,7 @@ pub fn ImportPage() -> impl IntoView {
             return;
         }
         if r.valid == 0 {
-            state.warn(
-                lang.get_untracked()
-                    .s("没有可导入的有效行", "There are no valid rows to import"),
-            );
+            state.warn2("没有可导入的有效行", "There are no valid rows to import");
             return;
         }
         busy.set(true);
@@ -386,7 +382,7 @@ pub fn ImportPage() -> impl IntoView {
                 match typed::to_doc(&c) {
                     Ok(doc) => docs.push(doc),
                     Err(e) => {
-                        state.warn(e.message(zh));
+                        state.warn_with(|zh| e.message(zh));
                         busy.try_set(false);
                         progress.try_set(None);
                         return;

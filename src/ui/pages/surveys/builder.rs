@@ -269,6 +269,8 @@ pub fn BuilderPage() -> impl IntoView {
             };
             draft.set(Some(kept.unwrap_or_else(fresh)));
             original.set(loaded);
+            // A question removed from the survey shown before is not another's to put back.
+            removed.set(None);
             structure.update(|n| *n += 1);
             drafts_checked.set(true);
         });
@@ -474,6 +476,12 @@ pub fn BuilderPage() -> impl IntoView {
                     <button type="button" on:click=discard>{t2("放弃修改", "Discard them")}</button>
                 </div>
             })}
+            // Said from here: the questions' panel is drawn anew on each removal, and a live
+            // region that arrives with its text is not read out.
+            <div role="status" class="sr-only">{move || removed.get().map(|r| {
+                let n = r.at + 1;
+                if zh() { format!("已删除第 {n} 题，可撤销删除") } else { format!("Question {n} was removed; it can be put back") }
+            })}</div>
             <div class="no-print">{editor}</div>
             <div class="panel no-print">
                 {move || {
@@ -721,10 +729,19 @@ fn QuestionsPanel(
         removed.set(None);
         let at = draft.with_untracked(|d| r.at.min(d.as_ref().map_or(0, |d| d.questions.len())));
         edit(Box::new(move |d| {
-            if r.was_csat && d.csat_question.is_none() {
-                d.csat_question = Some(r.question.id.clone());
+            let mut q = r.question;
+            // Its id given since to a question added, it comes back under a new one; its scale
+            // removed since, it comes back without one.
+            if d.questions.iter().any(|o| o.id == q.id) {
+                q.id = fresh_id("q", d.questions.iter().map(|o| o.id.as_str()));
             }
-            d.questions.insert(at, r.question);
+            if q.scale.as_deref().is_some_and(|s| d.scale(s).is_none()) {
+                q.scale = None;
+            }
+            if r.was_csat && d.csat_question.is_none() {
+                d.csat_question = Some(q.id.clone());
+            }
+            d.questions.insert(at, q);
         }));
         follow(format!("q{at}-zh"));
     };
@@ -749,7 +766,7 @@ fn QuestionsPanel(
     view! {
         <div class="panel">
             <h2>{t2("题目", "Questions")}</h2>
-            <div role="status">{removed_line}</div>
+            {removed_line}
             <ol class="sv-questions">
                 {questions.into_iter().enumerate().map(|(i, q)| {
                     let kind = kind_key(&q.kind);
@@ -1206,7 +1223,7 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
                             ) }}</p>
                             <div class="actions row">
                                 <button type="button" class=if on { "danger" } else { "primary" } data-testid="collect-confirm"
-                                    disabled=move || busy.get() on:click=apply>
+                                    disabled=move || busy.get() || state.user.get().is_none() on:click=apply>
                                     {move || if on { lang.get().t("确认停止收集", "Yes, stop collecting") } else { lang.get().t("确认恢复收集", "Yes, collect again") }}
                                 </button>
                                 <button type="button" data-testid="collect-cancel" on:click=move |_| asking.set(false)>

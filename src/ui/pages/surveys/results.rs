@@ -838,7 +838,7 @@ fn FollowUpsPanel(
             return;
         };
         if let Err(e) = f.complete(&by, &note, now()) {
-            state.warn(e.message(state.zh()).to_string());
+            state.warn_with(|zh| e.message(zh).to_string());
             return;
         }
         spawn_local(async move {
