@@ -468,6 +468,38 @@ pub fn end_of_day(date: NaiveDate) -> NaiveDateTime {
 }
 
 /// The first day of the month after (`year`, `month`).
+/// Where a period of reports stands on a day: over, still running (its figures are as of that
+/// day and will change) or not begun (no figures yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodStatus {
+    Over,
+    Running,
+    NotBegun,
+}
+
+/// Where the period from `first` up to, not including, `next_first` stands on `today`.
+pub fn period_status(first: NaiveDate, next_first: NaiveDate, today: NaiveDate) -> PeriodStatus {
+    if today < first {
+        PeriodStatus::NotBegun
+    } else if today < next_first {
+        PeriodStatus::Running
+    } else {
+        PeriodStatus::Over
+    }
+}
+
+/// Where the month `year`-`month` stands on `today` ([`period_status`]).
+pub fn month_status(year: i32, month: u32, today: NaiveDate) -> PeriodStatus {
+    let (ny, nm) = next_month(year, month);
+    match (
+        NaiveDate::from_ymd_opt(year, month, 1),
+        NaiveDate::from_ymd_opt(ny, nm, 1),
+    ) {
+        (Some(first), Some(next)) => period_status(first, next, today),
+        _ => PeriodStatus::Over,
+    }
+}
+
 pub fn next_month(year: i32, month: u32) -> (i32, u32) {
     if month >= 12 {
         (year + 1, 1)
@@ -485,6 +517,40 @@ pub fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
 pub fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_signed(Duration::days(days))
         .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn a_period_stands_over_running_or_not_begun() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            month_status(2026, 11, d(2026, 10, 31)),
+            PeriodStatus::NotBegun
+        );
+        assert_eq!(
+            month_status(2026, 11, d(2026, 11, 1)),
+            PeriodStatus::Running
+        );
+        assert_eq!(
+            month_status(2026, 11, d(2026, 11, 30)),
+            PeriodStatus::Running
+        );
+        assert_eq!(month_status(2026, 11, d(2026, 12, 1)), PeriodStatus::Over);
+        // December runs into the next year.
+        assert_eq!(
+            month_status(2026, 12, d(2026, 12, 31)),
+            PeriodStatus::Running
+        );
+        assert_eq!(month_status(2026, 12, d(2027, 1, 1)), PeriodStatus::Over);
+        // A quarter.
+        assert_eq!(
+            period_status(d(2026, 10, 1), d(2027, 1, 1), d(2026, 12, 7)),
+            PeriodStatus::Running
+        );
+    }
 }
 
 #[cfg(test)]

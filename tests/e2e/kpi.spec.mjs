@@ -326,6 +326,8 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await page.getByTestId('kpi-annual').click();
   await expect(page).toHaveURL(/period=2026$/);
   await expect(page.locator('#kpi-h')).toContainText('2026 年度考核');
+  // December 7th: the year is not over, and the sheet says so; November is.
+  await expect(page.getByTestId('period-note')).toHaveText('本期尚未结束：数字截至今天，期末前还会变化。');
   await expect(a.getByTestId('kpi-satisfaction')).toHaveText('66.7 % (2/3)');
   await expect(a.getByTestId('kpi-accuracy')).toHaveText('66.7 % (2/3)');
   await expect(a.getByTestId('kpi-on-time')).toHaveText('66.7 % (2/3)');
@@ -339,6 +341,7 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   // Back to the month from the year.
   await page.getByTestId('kpi-monthly').click();
   await expect(page.locator('#kpi-h')).toContainText('2026 年 11 月');
+  await expect(page.getByTestId('period-note')).toHaveCount(0);
 
   // October has nothing to assess; a specialist sees the sheet but cannot enter counts.
   await page.getByTestId('kpi-prev').click();

@@ -60,6 +60,11 @@ test('a supervisor scores a call, keeps the draft over a reload, and sees it in 
   // Another month shows its own (none); back again, the typing not saved is still there.
   await page.locator('#qa-month').fill('2020-01');
   await expect(page.locator('#qa-offered')).toHaveValue('');
+  await expect(page.getByTestId('period-note')).toHaveCount(0);
+  // This month may be entered as it stands, and is said not to be over.
+  const now = new Date();
+  await page.locator('#qa-month').fill(`${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`);
+  await expect(page.getByTestId('period-note')).toHaveText('本期尚未结束：数字截至今天，期末前还会变化。');
   await page.locator('#qa-month').fill(lastMonth());
   await expect(page.locator('#qa-abandoned')).toHaveValue('20001');
   await expect(page.locator('#qa-offered')).toHaveValue('20000');

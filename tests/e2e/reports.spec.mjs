@@ -443,6 +443,17 @@ test('a reports page left open over a month\'s end shows the month now due, and 
   await expect(page.getByTestId('report-month')).toHaveValue('2026-12');
   await expect(chosen.locator('#monthly-h')).toContainText('2026 年 10 月');
   await expect(chosen.getByTestId('report-unread-period')).toHaveCount(0);
+  // A period over says nothing of it; one still running says its figures are as of today; one
+  // not begun says it has none (before, both read as a month with nothing received).
+  await expect(page.getByTestId('period-note')).toHaveCount(0);
+  await open(chosen, '/reports?month=2027-01');
+  await expect(chosen.getByTestId('period-note')).toHaveText('本期尚未结束：数字截至今天，期末前还会变化。');
+  await open(chosen, '/reports?month=2027-02');
+  await expect(chosen.getByTestId('period-note')).toHaveText('本期尚未开始：还没有数字。');
+  await open(chosen, '/reports?view=quarterly&q=2027Q1');
+  await expect(chosen.getByTestId('period-note')).toHaveText('本期尚未结束：数字截至今天，期末前还会变化。');
+  await open(chosen, '/reports?view=quarterly&q=2026Q4');
+  await expect(chosen.getByTestId('period-note')).toHaveCount(0);
   // A month in the address that is none is said so, not shown as if it were asked for.
   await open(chosen, '/reports?month=2026-13');
   await expect(chosen.getByTestId('report-unread-period')).toContainText('地址中的期间“2026-13”无法识别');

@@ -114,6 +114,29 @@ pub fn NeedUser() -> impl IntoView {
     }
 }
 
+/// Said under a report's heading while its period runs (its figures are as of today and will
+/// change) or before it begins (no figures yet); nothing once it is over.
+#[component]
+pub fn PeriodNote(
+    #[prop(into)] status: Signal<crate::domain::calendar::PeriodStatus>,
+) -> impl IntoView {
+    use crate::domain::calendar::PeriodStatus;
+    move || {
+        let (zh, en) = match status.get() {
+            PeriodStatus::Over => return None,
+            PeriodStatus::Running => (
+                "本期尚未结束：数字截至今天，期末前还会变化。",
+                "This period is not over: the figures are as of today and will change.",
+            ),
+            PeriodStatus::NotBegun => (
+                "本期尚未开始：还没有数字。",
+                "This period has not begun: there are no figures yet.",
+            ),
+        };
+        Some(view! { <p class="warn-box" role="note" data-testid="period-note">{t2(zh, en)}</p> })
+    }
+}
+
 /// Deadlines fall in years whose official holiday notice is not entered (`years`, not empty):
 /// they count the statutory holidays only, without the make-up working days, and may be off
 /// until a manager enters the notice. Nothing when `years` is empty.

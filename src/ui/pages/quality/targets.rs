@@ -413,6 +413,14 @@ pub fn TargetsSection(data: Res<QualityData>) -> impl IntoView {
             <form class="grid qa-stats" on:submit=save novalidate>
                 <Field id="qa-month" label=t2("月份", "Month") error=Signal::derive(month_err)>
                     <input id="qa-month" type="month" bind:value=month prop:disabled=move || !allowed()/>
+                    // This month's figures may be entered as they stand, and are said to be so.
+                    <crate::ui::components::PeriodNote status=Signal::derive(move || {
+                    use chrono::Datelike;
+                    match parse_month(&month.get()) {
+                        Some(m) => crate::domain::calendar::month_status(m.year(), m.month(), state.today.get()),
+                        None => crate::domain::calendar::PeriodStatus::Over,
+                    }
+                })/>
                 </Field>
                 <Field id="qa-offered" label=t2("来电总数", "Calls in") error=Signal::derive(count_err(offered, true))>
                     <input id="qa-offered" inputmode="numeric" bind:value=offered prop:disabled=move || !allowed()/>

@@ -397,6 +397,10 @@ fn KpiView(period: Memo<KpiPeriod>) -> impl IntoView {
                 {move || format!("{}{}", period_title(period.get(), lang.get().into()), lang.get().t(" · 员工考核", " · staff KPIs"))}
             </h2>
             <super::PrintedAt/>
+            <crate::ui::components::PeriodNote status=Signal::derive(move || {
+                let p = period.get();
+                crate::domain::calendar::period_status(p.first_day(), p.end(), state.today.get())
+            })/>
             <ul class="kpi-defs small muted" data-testid="kpi-defs">
                 {INDICATORS.iter().map(|(zh, en, how_zh, how_en)| view! {
                     <li><strong>{move || lang.get().t(zh, en)}</strong>{move || lang.get().t("：", ": ")}{move || lang.get().t(how_zh, how_en)}</li>

@@ -128,6 +128,10 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
                 }}
             </h2>
             <super::PrintedAt/>
+            <crate::ui::components::PeriodNote status=Signal::derive(move || {
+                let (y, m) = month.get();
+                crate::domain::calendar::month_status(y, m, state.today.get())
+            })/>
             <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("正在统计本月案件", "Counting the month's cases"))/>
             {move || match report.get() {
                 None | Some(Ok(None)) => view! { <p class="muted" role="status">{t2("正在统计…", "Counting…")}</p> }.into_any(),
