@@ -256,17 +256,26 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
+/// The notice line. A notice is read out from a live region that is always on the page (one
+/// that arrives with its text is not read out by every screen reader); an error is an alert,
+/// which is read out as it arrives.
 #[component]
 fn Notice() -> impl IntoView {
     let state = app();
+    let shown = move |errors: bool| {
+        move || {
+            state.notice.get().filter(|n| n.0 == errors).map(|(err, zh, en)| view! {
+                <div class=if err { "notice error" } else { "notice" } role=err.then_some("alert")>
+                    <span>{move || if state.lang.get().is_zh() { zh.clone() } else { en.clone() }}</span>
+                    <button type="button" class="link" on:click=move |_| state.notice.set(None)
+                        aria-label=t2("关闭提示", "Dismiss")>"×"</button>
+                </div>
+            })
+        }
+    };
     view! {
-        {move || state.notice.get().map(|(err, zh, en)| view! {
-            <div class=if err { "notice error" } else { "notice" } role=if err { "alert" } else { "status" }>
-                <span>{move || if state.lang.get().is_zh() { zh.clone() } else { en.clone() }}</span>
-                <button type="button" class="link" on:click=move |_| state.notice.set(None)
-                    aria-label=t2("关闭提示", "Dismiss")>"×"</button>
-            </div>
-        })}
+        <div aria-live="polite" data-testid="notice-region">{shown(false)}</div>
+        {shown(true)}
     }
 }
 

@@ -225,8 +225,13 @@ test('a device nobody uses for the branch\'s idle time signs its staff member ou
   await branch.getByRole('button', { name: '保存' }).click();
   await expect(page.locator('#branch-idle-err')).toHaveText('请填写 5–480 之间的整数分钟，或留空（不自动退出）');
   await page.locator('#branch-idle').fill('５');
+  // A notice is said in a live region that was on the page before it (one that arrives with
+  // its text is not read out by every screen reader).
+  const region = page.getByTestId('notice-region');
+  await expect(region).toHaveAttribute('aria-live', 'polite');
   await branch.getByRole('button', { name: '保存' }).click();
   await expect(page.locator('.notice')).toContainText('营业部信息已保存');
+  await expect(region).toContainText('营业部信息已保存');
   await page.reload();
   await expect(page.locator('#branch-idle')).toHaveValue('5');
 
