@@ -297,7 +297,14 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await expect(drill).toContainText('REC-2');
   await expect(drill).toContainText('系统中载明的信息不能正确地提供给客户');
   await expect(drill).not.toContainText('REC-4');
-  await page.getByTestId('kpi-drill-close').click();
+  // A scored call opens its score on the service-quality page (before, it was not a link).
+  await drill.getByRole('link', { name: 'REC-2' }).click();
+  await expect(page).toHaveURL(/\/quality\?review=call_review:/);
+  await expect(page.locator('#qa-review-title')).toHaveText('修改通话评分');
+  await expect(page.locator('#qa-review-title')).toBeFocused();
+  await expect(page.locator('#qa-ref')).toHaveValue('REC-2');
+  await page.goBack();
+  await expect(page.getByTestId('kpi-table')).toBeVisible();
 
   // Printed: the sheet on A4 without its controls, the form or the side sheet.
   await page.emulateMedia({ media: 'print' });

@@ -231,6 +231,8 @@ test('drafts are each person\'s and each tab\'s; a stale correction is refused, 
   await b.getByTestId('item-control.lost').check();
   await b.getByTestId('review-save').click();
   await expect(b.getByTestId('review-row').getByTestId('row-score')).toHaveText('29');
+  // Changed by its own reviewer: the list says it was changed, and when (before, nothing).
+  await expect(b.getByTestId('review-row').getByTestId('row-reviewer')).toHaveText(/^李强（\d{4}-\d{2}-\d{2} 修改）$/);
   await page.getByTestId('item-closing.thanks').uncheck();
   await page.getByTestId('review-save').click();
   await expect(page.getByTestId('review-problems')).toContainText('该记录已被他人修改');
@@ -260,7 +262,7 @@ test('drafts are each person\'s and each tab\'s; a stale correction is refused, 
   expect(options).not.toContain('李强');
   await page.getByTestId('item-greeting.warm').uncheck();
   await page.getByTestId('review-save').click();
-  await expect(page.getByTestId('review-row').getByTestId('row-reviewer')).toHaveText('李强（王经理 修改）');
+  await expect(page.getByTestId('review-row').getByTestId('row-reviewer')).toHaveText(/^李强（王经理 \d{4}-\d{2}-\d{2} 修改）$/);
 
   // Figures near a limit are rounded toward their verdict; full-width digits are read.
   await page.locator('#qa-offered').fill('１０，００１');

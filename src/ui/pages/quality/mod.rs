@@ -63,6 +63,29 @@ pub fn QualityPage() -> impl IntoView {
     });
     // The review the form shows (None: a new one), set from the list's Open.
     let open_review = RwSignal::new(None::<CallReview>);
+    // A score named in the address (`?review=<id>`, the KPI sheet's accuracy list links here)
+    // opens in the form once the reviews are read; each address once.
+    let query = leptos_router::hooks::use_query_map();
+    let opened_for = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(id) = query.read().get("review") else {
+            return;
+        };
+        let Some(d) = data.get() else {
+            return;
+        };
+        if opened_for.get_value().as_deref() == Some(id.as_str()) {
+            return;
+        }
+        opened_for.set_value(Some(id.clone()));
+        match d.reviews.into_iter().find(|r| r.id == id) {
+            Some(r) => open_review.set(Some(r)),
+            None => state.warn2(
+                "地址中的通话评分不存在（可能已在其他设备上删除或尚未同步）",
+                "The call score in the address does not exist (removed on another device, or not synced yet)",
+            ),
+        }
+    });
     view! {
         <section class="quality">
             <h1>{t2("服务质检", "Service quality")}</h1>
@@ -245,12 +268,19 @@ fn ReviewList(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) -> imp
                                         let (name, when) = (r.staff_name.clone(), when.clone());
                                         move || lang.get().s(format!("打开 {name} {when} 的通话评分"), format!("Open the score of {name}'s call of {when}"))
                                     };
+                                    // A score changed after it was given says so, and when, also when its own
+                                    // reviewer changed it (before, only another's change was marked).
+                                    let changed_on = r.changed_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
                                     let scored_by = match &r.changed_by {
                                         Some(by) if *by != r.reviewer_name => {
                                             let (name, by) = (r.reviewer_name.clone(), by.clone());
-                                            (move || lang.get().s(format!("{name}（{by} 修改）"), format!("{name} (changed by {by})"))).into_any()
+                                            (move || lang.get().s(format!("{name}（{by} {changed_on} 修改）"), format!("{name} (changed by {by}, {changed_on})"))).into_any()
                                         }
-                                        _ => r.reviewer_name.clone().into_any(),
+                                        Some(_) => {
+                                            let name = r.reviewer_name.clone();
+                                            (move || lang.get().s(format!("{name}（{changed_on} 修改）"), format!("{name} (changed {changed_on})"))).into_any()
+                                        }
+                                        None => r.reviewer_name.clone().into_any(),
                                     };
                                     let comment = r.comment.clone();
                                     let withdrawn = r.withdrawn.clone().map(|w| {

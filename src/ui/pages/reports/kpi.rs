@@ -201,11 +201,11 @@ fn drill_of(r: &StaffKpi, f: Figure, titles: &BTreeMap<String, Text>, l: Lang) -
                 Line {
                     when: when(x.call_at),
                     what: if x.call_ref.is_empty() {
-                        "—".into()
+                        l.t("通话评分", "Call score").into()
                     } else {
                         x.call_ref.clone()
                     },
-                    href: None,
+                    href: Some(format!("/quality?review={}", x.id)),
                     hit: Some(off.is_empty()),
                     note: format!(
                         "{} {}{}",
