@@ -193,6 +193,17 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-verdict')).toHaveCount(0);
   await expect(page.getByTestId('scale-row-overall').getByTestId('alpha-reason')).toContainText('少于 2 道');
   await expect(page.getByTestId('dist-nps').getByTestId('bar')).toHaveCount(11);
+  // On a phone the answers scroll sideways under their submission time, which stays in view
+  // (before, it scrolled away with them and a row no longer said whose answers it held).
+  await page.setViewportSize({ width: 375, height: 700 });
+  const answersTable = page.getByTestId('responses-table');
+  const answersWrap = answersTable.locator('xpath=..');
+  await answersWrap.evaluate((el) => { el.scrollLeft = 600; });
+  expect(await answersWrap.evaluate((el) => el.scrollLeft)).toBeGreaterThan(100);
+  const firstCell = answersTable.locator('tbody tr').first().locator('td').first();
+  await expect.poll(async () => Math.abs((await firstCell.boundingBox()).x - (await answersWrap.boundingBox()).x)).toBeLessThan(2);
+  await answersWrap.evaluate((el) => { el.scrollLeft = 0; });
+  await page.setViewportSize({ width: 1366, height: 768 });
   // Each question's chart and column is named in the language of the moment.
   const npsChart = page.getByTestId('dist-nps').getByRole('img');
   // A column is named by its number and the start of its question (QA 8 #7: it was the id).

@@ -1057,7 +1057,7 @@ fn ResponsesPanel(
         <div class="panel">
             <h2>{t2("答卷", "Responses")}</h2>
             <div class="table-wrap">
-                <table data-testid="responses-table">
+                <table class="sticky-first" data-testid="responses-table">
                     <thead><tr>
                         <th>{t2("提交时间", "Submitted")}</th><th>{t2("渠道", "Channel")}</th>
                         {survey.with_value(|s| s.questions.iter().enumerate().map(|(i, q)| {
