@@ -152,7 +152,7 @@ pub fn IdleWarning() -> impl IntoView {
     let seconds = move || state.idle_warning.get().unwrap_or(0);
     view! {
         <Show when=move || state.idle_warning.with(Option::is_some) && state.user.with(Option::is_some)>
-            <div class="notice idle-warning" data-testid="idle-warning">
+            <div class="idle-warning" data-testid="idle-warning">
                 <span role="alert">{move || lang.get().s(
                     format!("{} 将在一分钟内因无人操作自动退出登录。", name()),
                     format!("{} will be signed out within a minute, as nobody has used this device.", name()),

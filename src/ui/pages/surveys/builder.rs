@@ -750,7 +750,7 @@ fn QuestionsPanel(
             let n = r.at + 1;
             let text = r.question.text.clone();
             view! {
-                <p class="notice" data-testid="question-removed">
+                <p class="sv-removed" data-testid="question-removed">
                     <span>{move || if zh() {
                         format!("已删除第 {n} 题“{}”。", text.zh)
                     } else {
