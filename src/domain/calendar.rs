@@ -467,7 +467,16 @@ pub fn end_of_day(date: NaiveDate) -> NaiveDateTime {
     date.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))
 }
 
-/// The first day of the month after (`year`, `month`).
+/// The first day of a month (the first day of the calendar's range for a month that is none).
+pub fn month_start(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default()
+}
+
+/// The first month of a quarter (1..=4).
+pub fn quarter_first_month(quarter: u32) -> u32 {
+    (quarter.clamp(1, 4) - 1) * 3 + 1
+}
+
 /// Where a period of reports stands on a day: over, still running (its figures are as of that
 /// day and will change) or not begun (no figures yet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -491,15 +500,17 @@ pub fn period_status(first: NaiveDate, next_first: NaiveDate, today: NaiveDate) 
 /// Where the month `year`-`month` stands on `today` ([`period_status`]).
 pub fn month_status(year: i32, month: u32, today: NaiveDate) -> PeriodStatus {
     let (ny, nm) = next_month(year, month);
-    match (
-        NaiveDate::from_ymd_opt(year, month, 1),
-        NaiveDate::from_ymd_opt(ny, nm, 1),
-    ) {
-        (Some(first), Some(next)) => period_status(first, next, today),
-        _ => PeriodStatus::Over,
-    }
+    period_status(month_start(year, month), month_start(ny, nm), today)
 }
 
+/// Where quarter `quarter` (1..=4) of `year` stands on `today` ([`period_status`]).
+pub fn quarter_status(year: i32, quarter: u32, today: NaiveDate) -> PeriodStatus {
+    let first = quarter_first_month(quarter);
+    let (ny, nm) = next_month(year, first + 2);
+    period_status(month_start(year, first), month_start(ny, nm), today)
+}
+
+/// The first day of the month after (`year`, `month`).
 pub fn next_month(year: i32, month: u32) -> (i32, u32) {
     if month >= 12 {
         (year + 1, 1)
@@ -520,12 +531,11 @@ pub fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
 }
 
 #[cfg(test)]
-mod period_tests {
+mod tests {
     use super::*;
 
     #[test]
     fn a_period_stands_over_running_or_not_begun() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert_eq!(
             month_status(2026, 11, d(2026, 10, 31)),
             PeriodStatus::NotBegun
@@ -545,17 +555,17 @@ mod period_tests {
             PeriodStatus::Running
         );
         assert_eq!(month_status(2026, 12, d(2027, 1, 1)), PeriodStatus::Over);
-        // A quarter.
+        // A quarter, the last one running into the next year.
         assert_eq!(
-            period_status(d(2026, 10, 1), d(2027, 1, 1), d(2026, 12, 7)),
+            quarter_status(2026, 4, d(2026, 12, 7)),
             PeriodStatus::Running
         );
+        assert_eq!(quarter_status(2026, 4, d(2027, 1, 1)), PeriodStatus::Over);
+        assert_eq!(
+            quarter_status(2027, 1, d(2026, 12, 31)),
+            PeriodStatus::NotBegun
+        );
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{next_month, WorkingCalendar};
+use super::calendar::{month_start as first_of, next_month, WorkingCalendar};
 use super::complaint::{due_at, ActionKind, ClockKind, Complaint, StaffRef};
 use super::quality::{accuracy_deductions, CallReview};
 use super::report::{report_writer, writer_after, CaseFacts, LimitVerdict};
@@ -32,10 +32,6 @@ use super::Record;
 pub enum KpiPeriod {
     Month(i32, u32),
     Year(i32),
-}
-
-fn first_of(year: i32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default()
 }
 
 impl KpiPeriod {

@@ -102,9 +102,7 @@ pub fn QuarterlyView(quarter: Memo<(i32, u32)>) -> impl IntoView {
             <super::PrintedAt/>
             <crate::ui::components::PeriodNote status=Signal::derive(move || {
                 let (y, q) = quarter.get();
-                let (ny, nq) = shift(y, q, 1);
-                let first = |y: i32, q: u32| chrono::NaiveDate::from_ymd_opt(y, (q - 1) * 3 + 1, 1).unwrap_or_default();
-                crate::domain::calendar::period_status(first(y, q), first(ny, nq), state.today.get())
+                crate::domain::calendar::quarter_status(y, q, state.today.get())
             })/>
             <ProgressBar progress=progress label=Signal::derive(move || lang.get().s("正在统计本季度案件", "Counting the quarter's cases"))/>
             {move || match analysis.get() {

@@ -7,7 +7,9 @@ use crate::domain::datefmt::Layout;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use leptos::prelude::*;
 
-use crate::domain::calendar::{next_month, WorkingCalendar};
+use crate::domain::calendar::{
+    month_start as first_day, next_month, quarter_first_month, WorkingCalendar,
+};
 use crate::domain::complaint::Complaint;
 use crate::domain::report::CaseFacts;
 use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, Query};
@@ -43,11 +45,6 @@ pub fn day_range(from: NaiveDate, to: NaiveDate) -> KeyRange {
     }
 }
 
-/// The first day of a month.
-pub fn first_day(year: i32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default()
-}
-
 /// Complaints received in a month.
 pub fn month_range(year: i32, month: u32) -> KeyRange {
     let (ny, nm) = next_month(year, month);
@@ -56,7 +53,7 @@ pub fn month_range(year: i32, month: u32) -> KeyRange {
 
 /// Complaints received in a quarter (1..=4).
 pub fn quarter_range(year: i32, quarter: u32) -> KeyRange {
-    let first = (quarter.clamp(1, 4) - 1) * 3 + 1;
+    let first = quarter_first_month(quarter);
     let (ny, nm) = next_month(year, first + 2);
     day_range(first_day(year, first), first_day(ny, nm))
 }
