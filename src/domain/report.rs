@@ -578,6 +578,7 @@ impl MonthlyAggregator {
             r.investigation.sort();
             r.response.sort();
         }
+        r.by_staff = one_row_a_person(std::mem::take(&mut r.by_staff));
         if !self.rows_in_order {
             super::sort::sort_by(&mut r.overdue, |a, b| {
                 (a.received_at, &a.id).cmp(&(b.received_at, &b.id))
@@ -717,9 +718,46 @@ impl QuarterlyAggregator {
             total,
             top_categories: top(categories, top_n),
             top_departments: top(departments, top_n),
-            top_staff: top(staff, top_n),
+            top_staff: top(one_row_a_person(staff), top_n),
         }
     }
+}
+
+/// One row a person: rows of a name typed in another letter case or width ("Carl Xu",
+/// "carl xu", "ＣＡＲＬ　ＸＵ") are one, as on the KPI sheet ([`super::kpi::person_key`]),
+/// shown as most of its cases typed it (on a tie the first in order); a case naming the
+/// person both ways counts once.
+fn one_row_a_person(rows: BTreeMap<String, Figure>) -> BTreeMap<String, Figure> {
+    let mut by_key: BTreeMap<String, Vec<(String, Figure)>> = BTreeMap::new();
+    for (label, f) in rows {
+        by_key
+            .entry(super::kpi::person_key(&label))
+            .or_default()
+            .push((label, f));
+    }
+    by_key
+        .into_values()
+        .filter_map(|mut group| {
+            if group.len() == 1 {
+                return group.pop();
+            }
+            let label = group
+                .iter()
+                .max_by(|a, b| a.1.count.cmp(&b.1.count).then_with(|| b.0.cmp(&a.0)))?
+                .0
+                .clone();
+            let mut ids: Vec<Arc<str>> = group.into_iter().flat_map(|(_, f)| f.ids).collect();
+            ids.sort();
+            ids.dedup();
+            Some((
+                label,
+                Figure {
+                    count: ids.len() as u32,
+                    ids,
+                },
+            ))
+        })
+        .collect()
 }
 
 fn merge(into: &mut Figure, from: &Figure) {
@@ -1641,6 +1679,43 @@ mod tests {
             .by_staff
             .keys()
             .any(|k| k.contains('（') || k.contains(' ')));
+    }
+
+    #[test]
+    fn one_person_in_two_letter_cases_is_one_row() {
+        let cal = WorkingCalendar::china_official();
+        let mut cases = fixture();
+        cases[0].staff_involved = vec!["carl xu".into()];
+        cases[1].staff_involved = vec!["Carl Xu".into(), "carl  xu".into()];
+        cases[2].staff_involved = vec!["ＣＡＲＬ　ＸＵ（柜台）".into()];
+        let r = monthly_report(&cases, 2026, 9, &cal, t("2026-10-20 10:00"));
+        // Case 2 names the person twice: once in the row. Two cases typed "carl xu" (one
+        // with two spaces), one "Carl Xu", one in full width: the row reads "carl xu".
+        assert_eq!(r.by_staff["carl xu"], fig(&[1, 2, 3]));
+        assert!(!r.by_staff.contains_key("Carl Xu"));
+        assert_eq!(
+            r.by_staff
+                .keys()
+                .filter(|k| super::super::kpi::person_key(k) == "carlxu")
+                .count(),
+            1
+        );
+        // On a tie, the first in order: "Carl Xu" sorts before "carl xu".
+        cases[0].staff_involved = vec!["Carl Xu".into()];
+        cases[1].staff_involved = vec!["carl xu".into()];
+        cases[2].staff_involved = vec![];
+        let r = monthly_report(&cases, 2026, 9, &cal, t("2026-10-20 10:00"));
+        assert_eq!(r.by_staff["Carl Xu"], fig(&[1, 2]));
+        assert!(!r.by_staff.contains_key("carl xu"));
+        // The quarter merges the months' rows the same way.
+        let q = quarterly_analysis(&cases, 2026, 3, &cal, t("2026-10-20 10:00"), 10);
+        let carl: Vec<_> = q
+            .top_staff
+            .iter()
+            .filter(|(k, _)| super::super::kpi::person_key(k) == "carlxu")
+            .collect();
+        assert_eq!(carl.len(), 1);
+        assert_eq!(carl[0].0, "Carl Xu");
     }
 
     #[test]

@@ -54,13 +54,13 @@ function complaint(s) {
 const cases = [
   { n: 1, received: '2026-09-01 09:00', channel: 'phone', category: 'service_attitude', department: '运营部', staff: ['李四'], severity: 2, status: 'closed', responsibility: 'ours_partial', submitted: '2026-09-02 10:00', responded: '2026-09-03 10:00' },
   { n: 2, received: '2026-09-10 16:00', channel: 'in_person', category: 'service_attitude', department: '运营部', staff: ['李四', '王五'], severity: 3, status: 'responded', responsibility: 'ours_serious', submitted: '2026-09-16 10:00', responded: '2026-09-17 10:00' },
-  { n: 3, received: '2026-09-18 11:00', channel: 'internet', category: 'fees', department: '财富管理部', severity: 1, status: 'verifying', responsibility: 'not_ours', submitted: '2026-09-21 17:00', responded: '2026-09-22 17:00' },
+  { n: 3, received: '2026-09-18 11:00', channel: 'internet', category: 'fees', department: '财富管理部', staff: ['Carl Xu'], severity: 1, status: 'verifying', responsibility: 'not_ours', submitted: '2026-09-21 17:00', responded: '2026-09-22 17:00' },
   { n: 4, received: '2026-09-29 14:00', channel: 'letter', category: 'trading_system', department: '信息技术部', staff: ['赵六'], severity: 4, status: 'investigating' },
   { n: 5, received: '2026-09-30 09:00', channel: 'phone', category: 'fees', department: '财富管理部', staff: ['李四'], severity: 2, status: 'responded', responsibility: 'ours_partial', submitted: '2026-10-09 16:00', responded: '2026-10-10 11:00' },
-  { n: 6, received: '2026-09-30 18:00', channel: 'phone', status: 'received' },
+  { n: 6, received: '2026-09-30 18:00', channel: 'phone', staff: ['carl xu'], status: 'received' },
   { n: 7, received: '2026-08-31 10:00', channel: 'phone', category: 'service_attitude', department: '运营部', staff: ['李四'], severity: 1, status: 'closed', responsibility: 'not_ours', submitted: '2026-08-31 15:00', responded: '2026-09-01 10:00' },
   { n: 8, received: '2026-10-01 00:00', channel: 'email', category: 'other', department: '客服部', severity: 1, status: 'received' },
-  { n: 9, received: '2026-07-15 10:00', channel: 'email', category: 'account_handling', department: '运营部', staff: ['王五'], severity: 2, status: 'closed', responsibility: 'ours_partial', submitted: '2026-07-16 10:00', responded: '2026-07-17 10:00' },
+  { n: 9, received: '2026-07-15 10:00', channel: 'email', category: 'account_handling', department: '运营部', staff: ['王五', 'CARL XU'], severity: 2, status: 'closed', responsibility: 'ours_partial', submitted: '2026-07-16 10:00', responded: '2026-07-17 10:00' },
   { n: 21, received: '2020-10-12 10:00', channel: 'phone', category: 'fees', department: '运营部', severity: 2, status: 'archived', responsibility: 'not_ours', submitted: '2020-10-13 10:00', responded: '2020-10-14 10:00', closed: '2020-10-20 10:00', archived: '2020-11-02 17:00', name: '待销毁客户', narrative: '六年前的投诉内容' },
   { n: 22, received: '2023-04-20 10:00', channel: 'phone', category: 'fees', department: '运营部', severity: 2, status: 'archived', responsibility: 'not_ours', submitted: '2023-04-21 10:00', responded: '2023-04-21 15:00', closed: '2023-04-28 10:00', archived: '2023-05-10 17:00' },
 ];
@@ -117,6 +117,10 @@ test('the monthly report counts September by hand, drills down and exports CSV',
   await expect(count('staff-李四')).toHaveText('3');
   await expect(count('staff-王五')).toHaveText('1');
   await expect(count('staff-赵六')).toHaveText('1');
+  // One person typed in two letter cases (03 "Carl Xu", 06 "carl xu") is one row.
+  await expect(count('staff-Carl Xu')).toHaveText('2');
+  await expect(count('staff-carl xu')).toHaveCount(0);
+  await expect(page.getByTestId('by-staff').locator('tbody tr')).toHaveCount(4);
   await expect(count('severity-2')).toHaveText('2');
   await expect(count('severity-none')).toHaveText('1');
   await expect(count('outcome-ours_partial')).toHaveText('2');
@@ -266,6 +270,9 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   await expect(page.getByTestId('top-staff').locator('tbody tr').first()).toContainText('李四');
   await expect(page.getByTestId('top-staff-李四')).toHaveText('4');
   await expect(page.getByTestId('top-staff-王五')).toHaveText('2');
+  // 09 typed "CARL XU" in July: the quarter's one row for the person.
+  await expect(page.getByTestId('top-staff-Carl Xu')).toHaveText('3');
+  await expect(page.getByTestId('top-staff').getByText(/carl xu/i)).toHaveCount(1);
 
   // A bar opens its month's cases; a leader opens its cases.
   await chart.getByTestId('bar-8').click();
@@ -291,6 +298,41 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   expect(lines).toContain(`月度趋势,2026-08,1,12.5%,${caseNo(7)}`);
   expect(lines).toContain(`投诉最多的类别,收费,2,25.0%,${caseNo(3)} ${caseNo(5)}`);
   expect(lines).toContain(`涉及投诉最多的员工,王五,2,25.0%,${caseNo(2)} ${caseNo(9)}`);
+});
+
+/** Each text of the chart as drawn, in CSS pixels: its font size times the chart's scale. */
+const drawnTextSizes = (chart) => chart.locator('svg text').evaluateAll((ts) => ts
+  .filter((t) => t.getBBox().width > 0)
+  .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a));
+
+test('the quarterly charts\' text keeps its size when a chart is drawn narrower than its own, on a phone and beside another', async ({ page }) => {
+  await seed(page);
+  await page.setViewportSize({ width: 375, height: 740 });
+  await open(page, '/reports?view=quarterly&q=2026Q3');
+  const trend = page.getByTestId('trend-chart');
+  await expect(trend.getByTestId('bar-9')).toBeVisible();
+  // The chart is drawn narrower than its 520 units: its text would read 7–8 px.
+  const width = await trend.locator('svg').evaluate((s) => s.getBoundingClientRect().width);
+  expect(width).toBeLessThan(400);
+  for (const chart of [trend, page.getByTestId('category-chart')]) {
+    await expect.poll(async () => Math.min(...await drawnTextSizes(chart))).toBeGreaterThanOrEqual(11.9);
+    const sizes = await drawnTextSizes(chart);
+    expect(sizes.length).toBeGreaterThan(3);
+    expect(Math.max(...sizes)).toBeLessThan(12.1);
+  }
+  // On a desktop the two charts side by side are narrower than 520 too (about 380 px at
+  // 1280: their text read under 9 px there as well); it follows a resize.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const svgWidth = () => trend.locator('svg').evaluate((s) => s.getBoundingClientRect().width);
+  await expect.poll(async () => Math.min(...await drawnTextSizes(trend))).toBeGreaterThanOrEqual(11.9);
+  expect(Math.max(...await drawnTextSizes(trend))).toBeLessThan(12.1);
+  // A chart drawn wider than its 520 units is as before: the factor is 1, and its text is
+  // drawn as large as the chart is.
+  await page.addStyleTag({ content: '.chart svg { width: 640px !important; }' });
+  await expect.poll(svgWidth).toBe(640);
+  await expect.poll(() => trend.locator('svg').evaluate((s) => getComputedStyle(s).getPropertyValue('--text-k').trim())).toBe('1.000');
+  const wide = (await svgWidth()) / 520;
+  expect(Math.min(...await drawnTextSizes(trend))).toBeCloseTo(12 * wide, 1);
 });
 
 test('retention lists the case archived six years ago and records its destruction', async ({ page }) => {

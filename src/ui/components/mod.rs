@@ -1,5 +1,6 @@
 //! components: small reusable pieces shared by pages.
 
+pub mod chart_text;
 pub mod dialog;
 pub mod sync_status;
 

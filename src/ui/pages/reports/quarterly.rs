@@ -12,6 +12,7 @@ use crate::domain::complaint::Category;
 use crate::domain::report::{
     quarterly_analysis_csv, Figure, QuarterlyAggregator, QuarterlyAnalysis,
 };
+use crate::ui::components::chart_text::keep_chart_text;
 use crate::ui::components::ProgressBar;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::platform::now;
@@ -324,7 +325,7 @@ fn trend_chart(
     view! {
         <figure class="chart" data-testid="trend-chart">
             <figcaption>{heading}</figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=heading class="trend">
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=heading class="trend" use:keep_chart_text>
                 {frame(top, step, &months)}
                 <g class="bars">{bars}</g>
                 <polyline class="overdue-line" points=line fill="none"></polyline>
@@ -413,7 +414,7 @@ fn category_chart(a: &QuarterlyAnalysis, come: usize, l: Lang) -> impl IntoView 
     view! {
         <figure class="chart" data-testid="category-chart">
             <figcaption>{heading}</figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=heading class="lines">
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=heading class="lines" use:keep_chart_text>
                 {frame(top, step, &months)}
                 {lines}
             </svg>

@@ -1,6 +1,7 @@
 //! charts: small SVG charts drawn in `view!` — horizontal bars for distributions and a line
 //! for trends. Undefined points are gaps, never zeros.
 
+use crate::ui::components::chart_text::keep_chart_text;
 use leptos::prelude::*;
 
 /// Horizontal bars: one row per (label, count), the count and share written beside each bar;
@@ -35,7 +36,7 @@ pub fn BarChart(
         })
         .collect_view();
     view! {
-        <svg class="chart bars" viewBox=format!("0 0 420 {h}") role="img" aria-label=label>
+        <svg class="chart bars" viewBox=format!("0 0 420 {h}") role="img" aria-label=label use:keep_chart_text>
             <title>{label}</title>
             {bars}
         </svg>
@@ -116,7 +117,7 @@ pub fn LineChart(
     });
     let aria = label.clone();
     view! {
-        <svg class="chart line-chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label=aria>
+        <svg class="chart line-chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label=aria use:keep_chart_text>
             <title>{label}</title>
             {ylabels}
             {target_line}
