@@ -257,7 +257,15 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   // Said as a reason beside the box, not as an error (it is nobody's mistake).
   await expect(own.locator('xpath=..').locator('.hint')).toHaveText('不能录入本人的服务客户数');
   await expect(own.locator('xpath=..').locator('.err')).toHaveCount(0);
-  await page.locator('[data-testid="served-input"][data-staff="张敏"]').fill('400');
+  // 0 served beside a complaint naming her: allowed, but said (no rate can come of it).
+  const zhang = page.locator('[data-testid="served-input"][data-staff="张敏"]');
+  await zhang.fill('0');
+  const zeroHint = zhang.locator('xpath=..').getByTestId('served-zero-hint');
+  await expect(zeroHint).toHaveText('本月有 1 件投诉涉及该员工；服务客户数为 0 时无法计算客户投诉率，请核对。');
+  await expect(zhang).toHaveAttribute('aria-describedby', /served-\d+-zero/);
+  await expect(page.getByTestId('served-zero-hint')).toHaveCount(1);
+  await zhang.fill('400');
+  await expect(page.getByTestId('served-zero-hint')).toHaveCount(0);
   await page.locator('[data-testid="served-input"][data-staff="李强"]').fill('2５0');
   await page.getByTestId('served-save').click();
   await expect(page.locator('.notice')).toContainText('已保存 2026-11 的服务客户数');

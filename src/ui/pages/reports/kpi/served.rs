@@ -84,7 +84,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
             .sheet
             .rows
             .iter()
-            .map(|r| (r.staff_id.clone(), r.name.clone()))
+            .map(|r| (r.staff_id.clone(), r.name.clone(), r.complaints.len()))
             .collect::<Vec<_>>(),
         _ => Vec::new(),
     });
@@ -154,10 +154,10 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
         // Figures of anyone not listed this time stay as stored, and so does the person's
         // own: nobody enters the denominator of their own complaint rate.
         let mut counts = stored.get_untracked().map(|s| s.counts).unwrap_or_default();
-        for (id, _) in people
+        for (id, _, _) in people
             .get_untracked()
             .into_iter()
-            .filter(|(id, _)| *id != who.id)
+            .filter(|(id, _, _)| *id != who.id)
         {
             counts.remove(&id);
             match parse_count(t.counts.get(&id).map_or("", String::as_str)) {
@@ -252,12 +252,13 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                 )}</p>
             })}
             <form class="grid kpi-served-grid" on:submit=save novalidate>
-                {move || people.get().into_iter().enumerate().map(|(i, (id, name))| {
+                {move || people.get().into_iter().enumerate().map(|(i, (id, name, complaints))| {
                     let input_id = format!("served-{i}");
                     let err_id = format!("served-{i}-err");
+                    let zero_id = format!("served-{i}-zero");
                     let named = name.clone();
                     let aria = move || lang.get().s(format!("{named} 的服务客户数"), format!("Customers served by {named}"));
-                    let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
+                    let (id2, id3, id4, id5) = (id.clone(), id.clone(), id.clone(), id.clone());
                     // Copy, read by the message, its look and the input.
                     let mine = Signal::derive(move || own(&id4));
                     let err = move || {
@@ -267,11 +268,20 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                         let e = field_error(&id3);
                         (tried.get() || e.is_some()).then_some(e).flatten()
                     };
+                    // 0 served beside complaints naming them: no rate can come of it. Allowed (a
+                    // figure may truly be 0), but said, so a slip of the keyboard is seen.
+                    let zero = Signal::derive(move || {
+                        let v = typed.with(|t| t.counts.get(&id5).cloned().unwrap_or_default());
+                        (complaints > 0 && !mine.get() && parse_count(&v) == Ok(Some(0))).then(|| lang.get().s(
+                            format!("本月有 {complaints} 件投诉涉及该员工；服务客户数为 0 时无法计算客户投诉率，请核对。"),
+                            format!("{complaints} complaint{} this month name them; with 0 customers served there is no complaint rate. Please check.", if complaints == 1 { "" } else { "s" }),
+                        ))
+                    });
                     view! {
                         <div class="field">
                             <label for=input_id.clone()>{name.clone()}</label>
                             <input id=input_id inputmode="numeric" autocomplete="off" aria-label=aria
-                                aria-describedby=err_id.clone() data-testid="served-input" data-staff=name.clone()
+                                aria-describedby=format!("{err_id} {zero_id}") data-testid="served-input" data-staff=name.clone()
                                 prop:disabled=move || !allowed() || mine.get()
                                 prop:value=move || typed.with(|t| t.counts.get(&id).cloned().unwrap_or_default())
                                 on:input=move |ev| {
@@ -282,6 +292,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                             // One's own figure: a reason, not an error, so said quietly.
                             <div class=move || if mine.get() { "hint" } else { "err" } id=err_id
                                 role=move || (!mine.get()).then_some("alert")>{err}</div>
+                            {move || zero.get().map(|z| view! { <div class="hint" id=zero_id.clone() data-testid="served-zero-hint">{z}</div> })}
                         </div>
                     }
                 }).collect_view()}
