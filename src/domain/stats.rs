@@ -902,6 +902,7 @@ mod tests {
             csat_question: None,
             previous_versions: vec![],
             stopped_at: None,
+            changed: None,
         }
     }
 

@@ -212,6 +212,19 @@ pub struct Survey {
     /// records (collecting).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<NaiveDateTime>,
+    /// Who last saved the survey (its questions, or a stop or a resumption of collecting),
+    /// and when. Not part of the definition: an edit takes it from the save, not from the
+    /// draft. Absent in older records and on the ready-made survey added with nobody signed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Changed>,
+}
+
+/// Who saved a record last, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changed {
+    /// The staff member's name as it was then.
+    pub by: String,
+    pub at: NaiveDateTime,
 }
 
 impl Record for Survey {
@@ -283,6 +296,17 @@ impl Survey {
         }
     }
 
+    /// The survey as saved by `by` at `at` (the name shown as its last change).
+    pub fn saved_by(self, by: &str, at: NaiveDateTime) -> Survey {
+        Survey {
+            changed: Some(Changed {
+                by: by.to_string(),
+                at,
+            }),
+            ..self
+        }
+    }
+
     /// The survey collecting answers again, as it was otherwise (same version).
     pub fn resumed(&self) -> Survey {
         Survey {
@@ -304,6 +328,8 @@ impl Survey {
             previous_versions: self.previous_versions.clone(),
             // Stopping is not an edit: a save of the questions neither stops nor resumes.
             stopped_at: self.stopped_at,
+            // Who saves is the saver's to say, not the draft's.
+            changed: self.changed.clone(),
             ..new
         };
         // `out` already carries this survey's version number, so this compares content only:
@@ -598,6 +624,7 @@ pub fn default_survey(id: &str) -> Survey {
         csat_question: Some("overall".into()),
         previous_versions: Vec::new(),
         stopped_at: None,
+        changed: None,
     }
 }
 
@@ -1464,6 +1491,7 @@ pub fn blank_survey(id: &str) -> Survey {
         csat_question: None,
         previous_versions: Vec::new(),
         stopped_at: None,
+        changed: None,
     }
 }
 
@@ -2315,5 +2343,43 @@ mod tests {
         let over = mine.rebase(&s, &stopped);
         assert_eq!(over.stopped_at, Some(at));
         assert_eq!(over.title.en, "Edited here");
+    }
+
+    #[test]
+    fn a_save_names_who_saved_and_an_edit_does_not_take_the_drafts_name() {
+        let s = default_survey("survey:s");
+        assert_eq!(s.changed, None);
+        let at = dt("2026-12-07 10:00:00");
+        let saved = s.clone().saved_by("张敏", at);
+        let who = Some(Changed {
+            by: "张敏".into(),
+            at,
+        });
+        assert_eq!(saved.changed, who);
+        // Not part of the definition: no new version for it.
+        assert_eq!(saved.current_version(), s.current_version());
+        // An edit keeps the stored survey's name until the save names its own, whatever the
+        // draft carried.
+        let mut draft = saved.clone();
+        draft.changed = Some(Changed {
+            by: "someone else".into(),
+            at: dt("2020-01-01 00:00:00"),
+        });
+        draft.title.zh = "新标题".into();
+        let edited = saved.edit(draft, true);
+        assert_eq!(edited.changed, who);
+        assert_eq!(edited.version, saved.version);
+        let later = dt("2026-12-07 11:00:00");
+        assert_eq!(edited.saved_by("李强", later).changed.unwrap().by, "李强");
+        // Stopping and resuming keep it until their save names theirs; older records (no
+        // field) read as nobody's, and it round-trips.
+        assert_eq!(saved.stopped(later).changed, who);
+        assert_eq!(saved.resumed().changed, who);
+        let mut old = serde_json::to_value(&s).unwrap();
+        assert!(old.get("changed").is_none());
+        old.as_object_mut().unwrap().remove("changed");
+        assert_eq!(serde_json::from_value::<Survey>(old).unwrap().changed, None);
+        let json = serde_json::to_string(&saved).unwrap();
+        assert_eq!(serde_json::from_str::<Survey>(&json).unwrap(), saved);
     }
 }

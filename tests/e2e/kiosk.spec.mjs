@@ -264,6 +264,8 @@ test('the set-up at /kiosk/setup starts from the survey this device ran; a surve
   await page.getByTestId('collect-toggle').click();
   await page.getByTestId('collect-confirm').click();
   await expect(page.getByTestId('survey-stopped')).toHaveText('已停止收集');
+  // The stop is a save, and names who stopped it.
+  await expect(page.getByTestId('survey-changed')).toHaveText(/^最近由 张敏 于 .+ 保存。$/);
   await open(page, `/kiosk/${keys[1]}`);
   await expect(said).toHaveText('地址中的问卷已停止收集答卷，请确认下面所选的问卷。');
   await expect(page.locator('#kiosk-survey')).toHaveValue('');

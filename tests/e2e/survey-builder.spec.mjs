@@ -35,6 +35,10 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await page.reload();
   await expect(page.locator('#sv-mode')).toHaveValue('page');
   await expect(page.locator('#q1-zh')).toHaveValue('您是通过什么方式开户的');
+  // The save names who saved, in the builder and in the list (before, nobody was named).
+  await expect(page.getByTestId('survey-changed')).toHaveText(/^最近由 张敏 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 保存。$/);
+  await open(page, '/surveys');
+  await expect(page.getByTestId('survey-changed')).toHaveText(/^张敏 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 
   // One page: both questions at once, and the submit button without a "next".
   await open(page, `/s/${key}`);

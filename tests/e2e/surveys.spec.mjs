@@ -203,6 +203,13 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   const firstCell = answersTable.locator('tbody tr').first().locator('td').first();
   await expect.poll(async () => Math.abs((await firstCell.boundingBox()).x - (await answersWrap.boundingBox()).x)).toBeLessThan(2);
   await answersWrap.evaluate((el) => { el.scrollLeft = 0; });
+  // The charts are drawn narrower than their 420 units there; their 11 px text stays 11 px
+  // (it read about 9 px).
+  const chartText = page.getByTestId('dist-nps').locator('svg text');
+  const drawn = () => chartText.evaluateAll((ts) => ts.map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a));
+  expect(await page.getByTestId('dist-nps').locator('svg').evaluate((s) => s.getBoundingClientRect().width)).toBeLessThan(400);
+  await expect.poll(async () => Math.min(...await drawn())).toBeGreaterThanOrEqual(10.9);
+  expect(Math.max(...await drawn())).toBeLessThan(11.1);
   await page.setViewportSize({ width: 1366, height: 768 });
   // Each question's chart and column is named in the language of the moment.
   const npsChart = page.getByTestId('dist-nps').getByRole('img');
@@ -328,7 +335,7 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   await open(page, '/surveys');
   await expect(page.getByTestId('survey-table')).toContainText('营业部客户满意度调查');
   await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(1)).toHaveText('2');
-  await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(4)).toHaveText('4');
+  await expect(page.getByTestId('survey-table').locator('tbody tr td').nth(5)).toHaveText('4');
   // Its CSAT is the results page's first figure (version 2: one response, all 1s), below the
   // 90 % target and saying so in words too.
   const listed = page.getByTestId('survey-csat');

@@ -21,7 +21,7 @@ use crate::ui::boot::set_device_user;
 use crate::ui::components::Field;
 use crate::ui::data::{active_staff, all_of};
 use crate::ui::i18n::t2;
-use crate::ui::platform::new_id;
+use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
 use super::device::{self, kiosk_path, KioskDevice};
@@ -336,8 +336,12 @@ pub fn KioskSetup(
 
     let create_default = move |_| {
         let s = db.get_value();
+        let by = state.user.get_untracked().map(|u| u.name);
         spawn_local(async move {
-            let survey = default_survey(&new_id("survey"));
+            let mut survey = default_survey(&new_id("survey"));
+            if let Some(by) = by {
+                survey = survey.saved_by(&by, now());
+            }
             match typed::save(&s, &survey).await {
                 Ok(_) => {
                     chosen.set(survey.id.clone());

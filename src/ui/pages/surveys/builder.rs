@@ -332,12 +332,17 @@ pub fn BuilderPage() -> impl IntoView {
         }
         busy.set(true);
         let navigate = navigate.clone();
+        let by = state
+            .user
+            .get_untracked()
+            .map(|u| u.name)
+            .unwrap_or_default();
         spawn_local(async move {
             let st = store();
             let was_new = original.get_untracked().is_none();
             let result = match original.get_untracked() {
                 None => {
-                    let mut s = d.clone();
+                    let mut s = d.clone().saved_by(&by, now());
                     typed::save(&st, &s).await.map(|rev| {
                         s.rev = Some(rev);
                         (s, false)
@@ -350,7 +355,7 @@ pub fn BuilderPage() -> impl IntoView {
                         // kiosks and phones it cannot see: a change of what is asked is always
                         // a new version there, or those answers would count under questions
                         // their customers never saw.
-                        let mut s = o.edit(d, n > 0 || untrack(syncing));
+                        let mut s = o.edit(d, n > 0 || untrack(syncing)).saved_by(&by, now());
                         let bumped = s.version != o.version;
                         typed::save(&st, &s).await.map(|rev| {
                             s.rev = Some(rev);
@@ -466,6 +471,14 @@ pub fn BuilderPage() -> impl IntoView {
                         {(!versions.is_empty()).then(|| {
                             let list = versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
                             view! { " " {move || if zh() { format!("早期版本：{list}") } else { format!("Earlier versions: {list}") }} }
+                        })}
+                        {o.changed.clone().map(|c| {
+                            let at = c.at.format("%Y-%m-%d %H:%M").to_string();
+                            view! { " " <span data-testid="survey-changed">{move || if zh() {
+                                format!("最近由 {} 于 {at} 保存。", c.by)
+                            } else {
+                                format!("Last saved by {} at {at}.", c.by)
+                            }}</span> }
                         })}
                     </p>
                 }
@@ -1160,7 +1173,10 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
         let Some(o) = original.get_untracked() else {
             return;
         };
-        if busy.get_untracked() || state.user.get_untracked().is_none() {
+        let Some(by) = state.user.get_untracked().map(|u| u.name) else {
+            return;
+        };
+        if busy.get_untracked() {
             return;
         }
         busy.set(true);
@@ -1169,7 +1185,8 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
                 o.stopped(now())
             } else {
                 o.resumed()
-            };
+            }
+            .saved_by(&by, now());
             let saved = typed::save(&store(), &s).await;
             busy.set(false);
             asking.set(false);
@@ -1182,6 +1199,7 @@ fn CollectPanel(original: Draft, draft: Draft) -> impl IntoView {
                         Some(d) if *d != o => {
                             d.stopped_at = s.stopped_at;
                             d.rev = s.rev.clone();
+                            d.changed = s.changed.clone();
                         }
                         _ => *d = Some(s.clone()),
                     });

@@ -17,7 +17,7 @@ use crate::domain::survey::{default_survey, Survey};
 use crate::store::typed;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
-use crate::ui::platform::new_id;
+use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
 #[component]
@@ -68,8 +68,13 @@ pub fn ListPage() -> impl IntoView {
         }
         busy.set(true);
         let navigate = navigate.clone();
+        let by = state.user.get_untracked().map(|u| u.name);
         spawn_local(async move {
-            let s = default_survey(&new_id("survey"));
+            let mut s = default_survey(&new_id("survey"));
+            // Added with nobody signed in (a kiosk being set up), it names nobody.
+            if let Some(by) = by {
+                s = s.saved_by(&by, now());
+            }
             match typed::save(&store(), &s).await {
                 Ok(_) => {
                     state.tell("已创建默认问卷", "The default survey is created");
@@ -112,7 +117,7 @@ pub fn ListPage() -> impl IntoView {
                         <div class="table-wrap">
                             <table class="stack" data-testid="survey-table">
                                 <thead><tr>
-                                    <th>{t2("问卷", "Survey")}</th><th>{t2("版本", "Version")}</th>
+                                    <th>{t2("问卷", "Survey")}</th><th>{t2("版本", "Version")}</th><th>{t2("最近保存", "Last saved")}</th>
                                     <th>{t2("作答方式", "Layout")}</th><th class="num">{t2("题数", "Questions")}</th>
                                     <th class="num">{t2("答卷", "Responses")}</th>
                                     <th class="num" title=t2("当前版本的完整答卷", "Complete responses to the current version")>"CSAT"</th><th><span class="sr-only">{t2("操作", "Actions")}</span></th>
@@ -129,6 +134,12 @@ pub fn ListPage() -> impl IntoView {
                                                 })}
                                             </td>
                                             <td data-label=if zh { "版本" } else { "Version" }>{s.version}</td>
+                                            <td data-label=if zh { "最近保存" } else { "Last saved" } data-testid="survey-changed">{
+                                                match &s.changed {
+                                                    Some(c) => format!("{} · {}", c.by, c.at.format("%Y-%m-%d %H:%M")),
+                                                    None => "—".to_string(),
+                                                }
+                                            }</td>
                                             <td data-label=if zh { "作答方式" } else { "Layout" }>{s.mode.label(zh)}</td>
                                             <td class="num" data-label=if zh { "题数" } else { "Questions" }>{s.questions.len()}</td>
                                             <td class="num" data-label=if zh { "答卷" } else { "Responses" }>{n}</td>
