@@ -72,6 +72,29 @@ pub enum PeriodUnit {
     Months,
 }
 
+impl PeriodUnit {
+    /// The longest interval a plan takes, in this unit: a year (a plan meant for less often
+    /// than yearly, as "every 1000 months", is a slip of the keyboard).
+    pub fn max_every(self) -> u32 {
+        match self {
+            PeriodUnit::Days => 366,
+            PeriodUnit::Weeks => 52,
+            PeriodUnit::Months => 12,
+        }
+    }
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (PeriodUnit::Days, true) => "天",
+            (PeriodUnit::Weeks, true) => "周",
+            (PeriodUnit::Months, true) => "个月",
+            (PeriodUnit::Days, false) => "days",
+            (PeriodUnit::Weeks, false) => "weeks",
+            (PeriodUnit::Months, false) => "months",
+        }
+    }
+}
+
 /// "Every n days / weeks / months".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Every {
@@ -137,15 +160,17 @@ impl VisitPlan {
     /// Problems with the plan, as sentences.
     pub fn problems(&self, zh: bool) -> Vec<String> {
         let mut out = Vec::new();
-        if self.every.n == 0 {
-            out.push(
-                if zh {
-                    "回访周期须大于0"
-                } else {
-                    "The interval must be at least 1"
-                }
-                .to_string(),
-            );
+        let max = self.every.unit.max_every();
+        if self.every.n == 0 || self.every.n > max {
+            let unit = self.every.unit;
+            out.push(if zh {
+                format!("回访周期须为1到{max}之间的整数（{}）", unit.label(true))
+            } else {
+                format!(
+                    "The interval must be a whole number of {} from 1 to {max}",
+                    unit.label(false)
+                )
+            });
         }
         if self.end.is_some_and(|e| e < self.start) {
             out.push(
@@ -1069,9 +1094,26 @@ mod tests {
                 unit: PeriodUnit::Days,
             },
             end: Some(d(2019, 1, 1)),
-            ..p
+            ..p.clone()
         };
         assert_eq!(bad.problems(false).len(), 2);
+        // At most a year in any unit; said with the range, in words.
+        let every = |n, unit| VisitPlan {
+            every: Every { n, unit },
+            ..p.clone()
+        };
+        assert!(every(12, PeriodUnit::Months).problems(true).is_empty());
+        assert!(every(52, PeriodUnit::Weeks).problems(true).is_empty());
+        assert!(every(366, PeriodUnit::Days).problems(true).is_empty());
+        assert_eq!(
+            every(1000, PeriodUnit::Months).problems(true),
+            vec!["回访周期须为1到12之间的整数（个月）".to_string()]
+        );
+        assert_eq!(
+            every(0, PeriodUnit::Weeks).problems(false),
+            vec!["The interval must be a whole number of weeks from 1 to 52".to_string()]
+        );
+        assert_eq!(every(367, PeriodUnit::Days).problems(true).len(), 1);
     }
 
     #[test]

@@ -27,7 +27,18 @@ test('care tasks: birthday and anniversary due, a visit plan, completion with no
   // A return-visit plan for VIP customers, every two months from today (one visit within the 30-day horizon), visited by 李强.
   await page.locator('#plan-name').fill('贵宾月度回访');
   await page.getByTestId('plan-tier-0').check();
-  await page.locator('#plan-every').fill('2');
+  // An interval that is no whole number, or longer than a year, is refused with the range it
+  // takes (QA: "1.5" read 回访周期须大于0, and every 1,000 months was saved).
+  const planErr = page.locator('ul.err li');
+  await page.locator('#plan-every').fill('1.5');
+  await page.getByTestId('plan-save').click();
+  await expect(planErr).toHaveText('回访周期须为1到12之间的整数（个月）');
+  await page.locator('#plan-every').fill('1000');
+  await page.getByTestId('plan-save').click();
+  await expect(planErr).toHaveText('回访周期须为1到12之间的整数（个月）');
+  await expect(page.getByTestId('plans')).not.toContainText('贵宾月度回访');
+  // Full-width digits, as a Chinese input method types them, are the number they are.
+  await page.locator('#plan-every').fill('２');
   await page.locator('#plan-staff').selectOption({ label: '李强' });
   await page.getByTestId('plan-save').click();
   await expect(page.getByTestId('plans')).toContainText('贵宾月度回访');

@@ -912,3 +912,59 @@ test('a demand dropped in another tab stays shown in an open detail, as dropped,
   await expect(detail.getByTestId('detail-changed-elsewhere')).toContainText('Someone else updated this demand (now “Dropped”)');
   await expect(detail.getByRole('button', { name: 'Reopen' })).toBeVisible();
 });
+
+test('a move\'s or a drop\'s reason being typed is kept over a reload; the placement table fits a phone in English', async ({ page }) => {
+  await start(page);
+  await addDemand(page, { desc: '咨询融资融券利率', urgency: 2, importance: 2 });
+  // The move: the reason typed, then a reload; asked again, the reason is there (QA: it was
+  // lost).
+  await card(page, '咨询融资融券利率').getByTestId('move-button').click();
+  await page.locator('#dm-choose-0').click();
+  await page.locator('#dm-move-reason').fill('移动原因打字中途刷新');
+  await page.reload();
+  await expect(page.getByTestId('move-dialog')).toHaveCount(0);
+  await card(page, '咨询融资融券利率').getByTestId('move-button').click();
+  await page.locator('#dm-choose-0').click();
+  await expect(page.locator('#dm-move-reason')).toHaveValue('移动原因打字中途刷新');
+  // Closed on purpose, it is dropped.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('move-dialog')).toHaveCount(0);
+  await card(page, '咨询融资融券利率').getByTestId('move-button').click();
+  await page.locator('#dm-choose-0').click();
+  await expect(page.locator('#dm-move-reason')).toHaveValue('');
+  await page.keyboard.press('Escape');
+
+  // The drop: its reason typed, then a reload; the details opened again show it, the drop's
+  // field open for it. Dropped, nothing is kept.
+  const detail = page.getByTestId('demand-detail');
+  await card(page, '咨询融资融券利率').getByTestId('detail-button').click();
+  await detail.getByRole('button', { name: '放弃…' }).click();
+  await detail.locator('#dm-drop-reason').fill('客户已撤回诉求');
+  await page.reload();
+  await expect(detail).toHaveCount(0);
+  await card(page, '咨询融资融券利率').getByTestId('detail-button').click();
+  await expect(detail.locator('#dm-drop-reason')).toHaveValue('客户已撤回诉求');
+  await detail.getByRole('button', { name: '确认放弃' }).click();
+  await expect(detail.getByTestId('detail-status')).toContainText('已放弃');
+  await detail.getByRole('button', { name: '重新打开' }).click();
+  await expect(detail.getByTestId('detail-status')).toHaveText('待处理');
+  await page.keyboard.press('Escape');
+  await page.reload();
+  await card(page, '咨询融资融券利率').getByTestId('detail-button').click();
+  await expect(detail.locator('#dm-drop-reason')).toHaveCount(0);
+
+  // On a phone in English, the placement table's "Move to…" is in view, not off to the
+  // right of a table scrolled sideways (QA: only View and Cell showed).
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('lang-switch').click();
+  await card(page, '咨询融资融券利率').getByTestId('detail-button').click();
+  const moveTo = detail.getByTestId('placement-quadrant').getByRole('button', { name: 'Move to…' });
+  await moveTo.scrollIntoViewIfNeeded();
+  const box = await moveTo.boundingBox();
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  await expect(detail.getByTestId('placement-quadrant').locator('td[data-label="Placed"]')).toBeInViewport();
+  const wrap = detail.locator('.table-wrap').first();
+  expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+});

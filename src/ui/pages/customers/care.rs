@@ -747,7 +747,12 @@ fn PlanSection() -> impl IntoView {
                 customer_ids: Vec::new(),
             },
             every: Every {
-                n: every_n.get_untracked().trim().parse().unwrap_or(0),
+                // Full-width digits as a Chinese input method types them; "1.5" or a word is
+                // no interval (0), which the plan's problems name with the range it takes.
+                n: crate::domain::kpi::parse_count(&every_n.get_untracked())
+                    .ok()
+                    .flatten()
+                    .unwrap_or(0),
                 unit: [PeriodUnit::Days, PeriodUnit::Weeks, PeriodUnit::Months]
                     [unit.get_untracked().min(2)],
             },

@@ -194,6 +194,15 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let drop_reason = RwSignal::new(String::new());
     let dropping = RwSignal::new(false);
+    // A drop's reason being typed is kept over a reload (per demand and tab): the details
+    // opened again show it, under 放弃… opened for it. A status change saved drops it.
+    let drop_kept = crate::ui::components::keep_typed(
+        &format!("kefu.demands.drop-reason.{id}"),
+        vec![("reason", drop_reason)],
+    );
+    if !drop_reason.get_untracked().is_empty() {
+        dropping.set(true);
+    }
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
     let lookup = id.clone();
@@ -283,6 +292,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
             match env.update(&id, |d, by| d.transition(to, by, now())).await {
                 Ok(d) => {
                     dropping.set(false);
+                    drop_reason.set(String::new());
+                    drop_kept.saved();
                     acted.set(Some(d.clone()));
                     state.tell(
                         format!("状态已改为“{}”", d.status.label(true)),
@@ -421,8 +432,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                     view! {
                         <tr data-testid=format!("placement-{}", if v == MatrixView::Grid { "grid" } else { "quadrant" })>
                             <th scope="row">{v.label(zh)}</th>
-                            <td>{cell.label(zh)}</td>
-                            <td>{match hand.clone() {
+                            <td data-label=if zh { "所在格" } else { "Cell" }>{cell.label(zh)}</td>
+                            <td class="wide" data-label=if zh { "放置方式" } else { "Placed" }>{match hand.clone() {
                                 Some((reason, by)) => view! {
                                     <span class="badge warn">{if zh { "手动" } else { "manual" }}</span>
                                     " " <span data-testid="override-reason">{reason}</span>
@@ -431,7 +442,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                                 None if security => view! { <span class="muted" data-testid="security-rule">{if zh { "自动（账户安全问题按规则列为最高优先级）" } else { "automatic (account security ranks first by rule)" }}</span> }.into_any(),
                                 None => view! { <span class="muted">{if zh { "自动" } else { "automatic" }}</span> }.into_any(),
                             }}</td>
-                            <td>
+                            <td class="wide">
                                 {hand.is_some().then(|| view! {
                                     <button type="button" data-testid="reset-override" disabled=move || busy.get() || no_user
                                         on:click=move |_| reset(id_reset.clone(), v)>{if zh { "恢复自动" } else { "Reset to automatic" }}</button>
@@ -490,7 +501,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                             {d.is_overdue(state.today.get()).then(|| view! { " " <span class="badge bad">{if zh { "逾期" } else { "overdue" }}</span> })}</dd>
                     </dl>
                     <h3>{t2("矩阵位置", "Placement")}</h3>
-                    <div class="table-wrap"><table class="dm-place">
+                    <div class="table-wrap"><table class="dm-place stack">
                         <thead><tr>
                             <th scope="col">{t2("视图", "View")}</th><th scope="col">{t2("所在格", "Cell")}</th>
                             <th scope="col">{t2("放置方式", "Placed")}</th><th scope="col"><span class="dm-sr">{t2("操作", "Actions")}</span></th>

@@ -48,6 +48,12 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
     let target = RwSignal::new(req.target);
     let chosen_by_drag = req.target.is_some();
     let reason = RwSignal::new(String::new());
+    // The reason being typed is kept over a reload (per demand and tab), and is there when the
+    // move is asked again; a move saved, or the dialog closed, drops it.
+    let kept = crate::ui::components::keep_typed(
+        &format!("kefu.demands.move-reason.{id}"),
+        vec![("reason", reason)],
+    );
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let view_now = ctx.view.get_untracked();
@@ -80,6 +86,7 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
     let current = Memo::new(move |_| demand.with(|d| d.as_ref().map(|d| d.cell(view_now, &RULES))));
     let close_id = id.clone();
     let close = Callback::new(move |_: ()| {
+        kept.saved();
         ctx.moving.set(None);
         focus_card_later(close_id.clone(), None);
     });
@@ -163,6 +170,7 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
                 .await
             {
                 Ok(_) => {
+                    kept.saved();
                     state.tell(
                         format!("已手动移到“{}”", cell.label(true)),
                         format!("Moved by hand to “{}”", cell.label(false)),
