@@ -212,7 +212,6 @@ pub fn MatrixPage() -> impl IntoView {
 
     // Open the demand named in the address. A done or dropped one is outside the default
     // (active) status filter, so the filter widens to "all" first; an unknown id is said so.
-    let opened_from_url = StoredValue::new(false);
     Effect::new(move |_| {
         let Some(id) = id_param.get() else { return };
         let st = env.with_value(|e| e.store.clone());
@@ -229,25 +228,31 @@ pub fn MatrixPage() -> impl IntoView {
                             .unwrap_or(0);
                         f_status.set(all.to_string());
                     }
-                    opened_from_url.set_value(true);
-                    ctx.detail.set(Some(id));
+                    if ctx.detail.try_get_untracked().flatten().as_ref() != Some(&id) {
+                        ctx.detail.try_set(Some(id));
+                    }
                 }
                 Err(e) => state.warn_with(|zh| e.message(zh)),
             }
         });
     });
-    // Closing a demand opened from the address drops `id` from it, so a reload does not
-    // open it again.
-    let navigate_close = navigate.clone();
-    Effect::new(move |_| {
-        if ctx.detail.get().is_none() && opened_from_url.get_value() {
-            opened_from_url.set_value(false);
-            let mut url = format!("/demands?view={}", view_key(view.get_untracked()));
-            if list_mode.get_untracked() {
-                url.push_str("&mode=list");
+    // The demand open in its details is in the address (`id`), however it was opened, so a
+    // reload opens it again, with what was being typed in it (a drop's reason); closing it
+    // takes `id` out, so a reload does not open it again. The address's other parts stay.
+    let navigate_detail = navigate.clone();
+    Effect::new(move |prev: Option<Option<String>>| {
+        let open = ctx.detail.get();
+        let in_address = query.with_untracked(|q| q.get("id").filter(|s| !s.is_empty()));
+        if prev.is_some_and(|p| p != open) && in_address != open {
+            let mut q = query.get_untracked();
+            match &open {
+                Some(id) => q.replace("id", id.clone()),
+                None => {
+                    q.remove("id");
+                }
             }
-            navigate_close(
-                &url,
+            navigate_detail(
+                &format!("/demands{}", q.to_query_string()),
                 NavigateOptions {
                     replace: true,
                     scroll: false,
@@ -255,6 +260,7 @@ pub fn MatrixPage() -> impl IntoView {
                 },
             );
         }
+        open
     });
 
     let overdue_n = move || {
