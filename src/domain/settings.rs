@@ -70,6 +70,18 @@ impl Branch {
         (!n.is_empty() && n != Branch::default().name).then_some(n)
     }
 
+    /// The branch's code as a new customer takes it: empty while the branch is not set up
+    /// (its name and code both the defaults), whose placeholder code names no branch (a
+    /// customer read 营业部 BR01 while the header said 未设置营业部).
+    pub fn own_code(&self) -> String {
+        let code = self.code.trim();
+        if self.named().is_none() && code == Branch::default().code {
+            String::new()
+        } else {
+            code.to_string()
+        }
+    }
+
     /// What heads a printed report or record before its title: the branch's own name and a
     /// space; nothing while it has none (not the placeholder, which names no branch).
     pub fn heading(&self) -> String {
@@ -385,6 +397,14 @@ mod tests {
             named(" 郑州紫荆山路营业部 ").named(),
             Some("郑州紫荆山路营业部")
         );
+        // Its code for a new customer: none while nothing is set, the code once either is.
+        assert_eq!(Branch::default().own_code(), "");
+        assert_eq!(named("郑州紫荆山路营业部").own_code(), "BR01");
+        let coded = Branch {
+            code: " ZZ01 ".into(),
+            ..Branch::default()
+        };
+        assert_eq!(coded.own_code(), "ZZ01");
     }
 
     #[test]

@@ -223,6 +223,9 @@ test('create and edit a customer; the form says what is wrong', async ({ page })
   await setUpStaff(page);
   await open(page, '/customers');
   await page.getByTestId('customer-new').click();
+  // No branch is set up (the header says 未设置营业部): the form offers none (QA: it offered
+  // the placeholder code BR01, and the customer read 营业部 BR01).
+  await expect(page.locator('#cust-branch')).toHaveValue('');
   await page.locator('#cust-phone').fill('123');
   await page.getByTestId('customer-save').click();
   await expect(page.locator('#cust-name-err')).toHaveText('请填写姓名或名称');
@@ -263,6 +266,12 @@ test('create and edit a customer; the form says what is wrong', async ({ page })
   await page.getByRole('button', { name: '取消' }).click();
 
   await page.getByRole('link', { name: '陈机构' }).click();
+  // What the customer has not is "—", as elsewhere, not an empty line.
+  const fact = (name) => page.locator('.facts dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
+  await expect(fact('营业部')).toHaveText('—');
+  await expect(fact('生日')).toHaveText('—');
+  await expect(fact('旅程阶段')).toHaveText('—');
+  await expect(page.getByTestId('email-value')).not.toHaveText('—');
   await page.getByTestId('customer-edit').click();
   // Opening the form shows the contact data, so it is recorded too.
   await expect(page.getByTestId('access-log')).toContainText('张敏');

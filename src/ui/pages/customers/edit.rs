@@ -87,7 +87,7 @@ pub fn CustomerForm(
     let base = initial.clone();
     // The form as it opens, and a draft kept of it taken up over that: only the fields typed,
     // so a customer saved since (another tab or device) keeps that save's other fields.
-    let fresh = CustomerFields::of(initial.as_ref(), &state.branch.get_untracked().code);
+    let fresh = CustomerFields::of(initial.as_ref(), &state.branch.get_untracked().own_code());
     let prefix = draft_prefix(initial.as_ref().map(|c| c.id.as_str()));
     let key = StoredValue::new(format!("{prefix}{}", tab_id()));
     let kept = draft_at(&key.get_value());
@@ -290,7 +290,7 @@ pub fn CustomerForm(
         rec.account_no = opt(account).map(|a| account_number(&a));
         rec.account_opened = opt(opened).and_then(|d| parse_date(&d));
         rec.birthday = opt(birthday).and_then(|d| parse_date(&d));
-        rec.branch = opt(branch).unwrap_or_else(|| state.branch.get_untracked().code);
+        rec.branch = opt(branch).unwrap_or_else(|| state.branch.get_untracked().own_code());
         rec.staff_id = opt(staff_id);
         rec.stage = opt(stage);
         let base_phone = base.as_ref().and_then(|b| b.phone.clone());

@@ -364,7 +364,7 @@ pub fn ImportPage() -> impl IntoView {
         busy.set(true);
         progress_label.set(lang.get_untracked().s("正在准备", "Preparing"));
         let list = drafts.get_value();
-        let branch = state.branch.get_untracked().code;
+        let branch = state.branch.get_untracked().own_code();
         // Not tied to the page: leaving it mid-import must not stop the writes (or their
         // taking back) half way, so the page's signals are only ever `try_set` below.
         leptos::task::spawn_local(async move {

@@ -338,13 +338,13 @@ pub fn TimelinePage() -> impl IntoView {
                                 <dt>{t2("价值", "Value")}</dt><dd>{move || c.value.label(zh())}</dd>
                                 <dt>{t2("生命周期", "Lifecycle")}</dt><dd>{move || c.lifecycle.label(zh())}</dd>
                                 <dt>{t2("旅程阶段", "Journey stage")}</dt>
-                                <dd>{move || stage.as_ref().map(|s| s.get(zh()).to_string()).unwrap_or_default()}</dd>
+                                <dd>{move || stage.as_ref().map(|s| s.get(zh()).to_string()).unwrap_or_else(|| "—".into())}</dd>
                                 <dt>{t2("开户日期", "Account opened")}</dt>
-                                <dd>{c.account_opened.map(|d| d.to_string()).unwrap_or_default()}</dd>
+                                <dd>{c.account_opened.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</dd>
                                 <dt>{t2("生日", "Birthday")}</dt>
-                                <dd>{c.birthday.map(|d| d.to_string()).unwrap_or_default()}</dd>
-                                <dt>{t2("营业部", "Branch")}</dt><dd>{c.branch.clone()}</dd>
-                                <dt>{t2("服务人员", "Assigned staff")}</dt><dd>{staff.clone().unwrap_or_default()}</dd>
+                                <dd>{c.birthday.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</dd>
+                                <dt>{t2("营业部", "Branch")}</dt><dd>{dash(&c.branch)}</dd>
+                                <dt>{t2("服务人员", "Assigned staff")}</dt><dd>{staff.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "—".into())}</dd>
                                 {ContactField::ALL.into_iter().map(|f| {
                                     let masked = f.masked_of(&c);
                                     let full = f.value_of(&c).unwrap_or("").to_string();
@@ -359,7 +359,7 @@ pub fn TimelinePage() -> impl IntoView {
                                         <dt>{move || f.label(zh())}</dt>
                                         <dd>
                                             <span class="mono" data-testid=format!("{key}-value")>
-                                                {move || if shown() { full.clone() } else { masked.clone() }}
+                                                {move || if !has { "—".to_string() } else if shown() { full.clone() } else { masked.clone() }}
                                             </span>
                                             {has.then(|| view! {
                                                 <Show when=move || !shown()>
@@ -420,5 +420,13 @@ pub fn TimelinePage() -> impl IntoView {
                 </ul>
             </section>
         </div>
+    }
+}
+
+/// A fact as shown: "—" when there is none (an empty line read as a fault of the page).
+fn dash(s: &str) -> String {
+    match s.trim() {
+        "" => "—".into(),
+        s => s.to_string(),
     }
 }
