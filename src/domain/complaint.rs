@@ -3,6 +3,7 @@
 //! intake validation, case numbers, and the deadline clocks that never pause.
 
 use super::datefmt::Layout;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeDelta};
@@ -564,9 +565,12 @@ fn blank(s: &str) -> bool {
 
 /// A phone number: digits with optional spaces, hyphens, parentheses and a leading `+`;
 /// 7 to 15 digits (landline with area code, mobile, or international), and maybe an extension
-/// (`0371-65585533转801`, [`split_extension`](super::customer::split_extension)).
+/// (`0371-65585533转801`, [`split_extension`](super::customer::split_extension)). A mainland
+/// mobile — 1 first, after `+86` or `0086` if given — has exactly 11 digits: one more or less
+/// is a slip of the keyboard, and the call-back number would be wrong.
 pub fn is_plausible_phone(s: &str) -> bool {
-    let s = super::customer::split_extension(s).0;
+    let s = super::customer::split_extension(s).0.trim();
+    let international = s.starts_with('+');
     let body = s.strip_prefix('+').unwrap_or(s);
     if !body
         .chars()
@@ -574,8 +578,19 @@ pub fn is_plausible_phone(s: &str) -> bool {
     {
         return false;
     }
-    let digits = body.chars().filter(|c| c.is_ascii_digit()).count();
-    (7..=15).contains(&digits)
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    if !(7..=15).contains(&digits.len()) {
+        return false;
+    }
+    let mainland = if international {
+        digits.strip_prefix("86")
+    } else {
+        Some(digits.strip_prefix("0086").unwrap_or(&digits))
+    };
+    match mainland {
+        Some(d) if d.starts_with('1') => d.len() == 11,
+        _ => true,
+    }
 }
 
 /// An e-mail address of the form `local@domain.tld` without spaces.
@@ -720,8 +735,8 @@ pub fn validate_intake(draft: &Draft, now: NaiveDateTime) -> Vec<FieldError> {
     if !blank(&c.phone) && !is_plausible_phone(&c.phone) {
         errors.push(field_error(
             "complainant.phone",
-            "电话号码格式不正确（7–15 位数字，可带分机，如 0371-65585533转801）",
-            "The phone number does not look right (7–15 digits, with an extension if any, e.g. 0371-65585533 ext 801)",
+            "电话号码格式不正确（手机号 11 位；固定电话带区号，可带分机，如 0371-65585533转801）",
+            "The phone number does not look right (a mobile has 11 digits; a landline its area code, with an extension if any, e.g. 0371-65585533 ext 801)",
         ));
     }
     if !blank(&c.email) && !is_plausible_email(&c.email) {
@@ -1123,6 +1138,17 @@ impl Action {
 /// stays `AwaitingApproval`; see [`Complaint::status_text`]).
 pub const APPROVED_TEXT: (&str, &str) = ("已审批，待反馈", "Approved, to respond");
 
+/// What a corrective action must say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorrectivePart {
+    Description,
+    Owner,
+    Due,
+}
+
+/// A status as staff read it, in Chinese and English.
+pub type StatusText = (&'static str, &'static str);
+
 /// [`Complaint::approval_stage`] is `Approved`, read from a stored body without building the
 /// complaint (the store's upgrade marks such cases; every later save writes the mark itself):
 /// awaiting approval, and a manager approved the current submission of the last round (the
@@ -1195,6 +1221,11 @@ pub enum ComplaintError {
     /// A corrective action's due date comes before the day the complaint was received (a year
     /// mistyped; it would be printed on the record form).
     CorrectiveDueBeforeReceipt(usize),
+    /// A corrective action lacks what tracking it needs: what is done, by whom, by when.
+    CorrectiveIncomplete(usize, CorrectivePart),
+    /// A corrective action is due before the day its opinion is submitted: late the moment it
+    /// is approved.
+    CorrectiveDueBeforeToday(usize),
     /// Closing needs a recorded verification visit.
     VerificationMissing,
     /// Closing needs a satisfied customer; reopen instead.
@@ -1253,6 +1284,18 @@ impl ComplaintError {
             }
             ComplaintError::CorrectiveDueBeforeReceipt(i) => {
                 format!("第 {} 项整改措施的完成期限早于受理日期", i + 1)
+            }
+            ComplaintError::CorrectiveIncomplete(i, part) => format!(
+                "第 {} 项整改措施未填写{}",
+                i + 1,
+                match part {
+                    CorrectivePart::Description => "措施内容",
+                    CorrectivePart::Owner => "责任人或部门",
+                    CorrectivePart::Due => "完成期限",
+                }
+            ),
+            ComplaintError::CorrectiveDueBeforeToday(i) => {
+                format!("第 {} 项整改措施的完成期限早于今天", i + 1)
             }
             ComplaintError::VerificationMissing => "尚未记录回访验证结果，不能闭环".into(),
             ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
@@ -1318,6 +1361,18 @@ impl ComplaintError {
                 "Corrective action {} is due before the complaint was received",
                 i + 1
             ),
+            ComplaintError::CorrectiveIncomplete(i, part) => format!(
+                "Corrective action {} has no {}",
+                i + 1,
+                match part {
+                    CorrectivePart::Description => "description",
+                    CorrectivePart::Owner => "person or department responsible",
+                    CorrectivePart::Due => "due date",
+                }
+            ),
+            ComplaintError::CorrectiveDueBeforeToday(i) => {
+                format!("Corrective action {} is due before today", i + 1)
+            }
             ComplaintError::VerificationMissing => {
                 "Record the verification visit before closing".into()
             }
@@ -1543,6 +1598,60 @@ impl Complaint {
             Some(ApprovalStage::Approved) => APPROVED_TEXT,
             _ => (self.status.zh(), self.status.en()),
         }
+    }
+
+    /// Each history event's status before and after it as staff read it ([`Self::status_text`]):
+    /// an opinion approved at every level reads 已审批，待反馈 though its status stays
+    /// `AwaitingApproval` (before, the last approval read 待审批, and the response after it
+    /// 待审批 → 已反馈客户). Worked out by replaying the rounds' decisions in order.
+    pub fn history_texts(&self) -> Vec<(StatusText, StatusText)> {
+        let text = |s: Status, approved: bool| {
+            if approved && s == Status::AwaitingApproval {
+                APPROVED_TEXT
+            } else {
+                (s.zh(), s.en())
+            }
+        };
+        // Decisions met so far in each round (the k-th Approve or Reject event of a round is
+        // its k-th approval entry), and the submission under review: its author senior, and
+        // whether a supervisor and a manager approved it.
+        let mut decided: BTreeMap<u32, usize> = BTreeMap::new();
+        let (mut senior, mut supervisor, mut manager) = (false, false, false);
+        let mut approved = false;
+        self.history
+            .iter()
+            .map(|e| {
+                let from = text(e.from_status, approved);
+                let round = self.rounds.iter().find(|r| r.number == e.round);
+                match e.action {
+                    ActionKind::SubmitOpinion => {
+                        // As `approval_stage` has it: the round's author's role.
+                        senior = round.is_some_and(|r| {
+                            matches!(r.submitted_role, Some(Role::Supervisor | Role::Manager))
+                        });
+                        (supervisor, manager) = (false, false);
+                    }
+                    ActionKind::Approve | ActionKind::Reject => {
+                        let k = decided.entry(e.round).or_insert(0);
+                        let decision = round.and_then(|r| r.approvals.get(*k));
+                        *k += 1;
+                        match decision {
+                            Some(a) if a.decision == Decision::Approved => match a.role {
+                                Role::Supervisor => supervisor = true,
+                                Role::Manager => manager = true,
+                                Role::Specialist => {}
+                            },
+                            _ => (supervisor, manager) = (false, false),
+                        }
+                    }
+                    ActionKind::Reopen => (supervisor, manager) = (false, false),
+                    _ => {}
+                }
+                approved =
+                    e.to_status == Status::AwaitingApproval && (senior || supervisor) && manager;
+                (from, text(e.to_status, approved))
+            })
+            .collect()
     }
 
     /// While the opinion awaits approval, whose decision it waits for.
@@ -1853,11 +1962,25 @@ impl Complaint {
                 if responsibility.escalates() {
                     need_text(&escalated_to, "escalated_to")?;
                 }
+                // Each action says what is done, by whom and by when, so that it can be
+                // followed up and checked at the visit; by a day not already past.
                 let received = self.received_at.date();
                 for (i, a) in corrective_actions.iter().enumerate() {
-                    need_text(&a.description, "corrective_actions")?;
-                    if a.due.is_some_and(|d| d < received) {
+                    let missing = |part| Err(ComplaintError::CorrectiveIncomplete(i, part));
+                    if blank(&a.description) {
+                        return missing(CorrectivePart::Description);
+                    }
+                    if blank(&a.owner) {
+                        return missing(CorrectivePart::Owner);
+                    }
+                    let Some(due) = a.due else {
+                        return missing(CorrectivePart::Due);
+                    };
+                    if due < received {
                         return Err(ComplaintError::CorrectiveDueBeforeReceipt(i));
+                    }
+                    if due < now.date() {
+                        return Err(ComplaintError::CorrectiveDueBeforeToday(i));
                     }
                 }
                 if responsibility.requires_corrective_actions() && corrective_actions.is_empty() {
@@ -2403,7 +2526,11 @@ mod tests {
             Action::SubmitOpinion {
                 responsibility: Responsibility::OursPartial,
                 opinion: "致歉并优化叫号流程".into(),
-                corrective_actions: vec![CorrectiveAction::new("升级叫号系统", "运营部", None)],
+                corrective_actions: vec![CorrectiveAction::new(
+                    "升级叫号系统",
+                    "运营部",
+                    chrono::NaiveDate::from_ymd_opt(2030, 12, 31),
+                )],
                 escalated_to: String::new(),
             },
             &s,
@@ -2760,6 +2887,18 @@ mod tests {
         assert!(!is_plausible_phone("123456"));
         assert!(!is_plausible_phone("1380013800012345"));
         assert!(!is_plausible_phone("138x0013800"));
+        // A mainland mobile has 11 digits, with or without its country code; a landline, a
+        // number abroad or one with the country code alone keep the 7–15 rule.
+        assert!(!is_plausible_phone("1381234567"));
+        assert!(!is_plausible_phone("138123456789"));
+        assert!(!is_plausible_phone("+86 138 1234 56789"));
+        assert!(!is_plausible_phone("0086 138 1234 567"));
+        assert!(is_plausible_phone("+86 138 1234 5678"));
+        assert!(is_plausible_phone("0086-13812345678"));
+        assert!(is_plausible_phone("+1 415 555 0123"));
+        assert!(is_plausible_phone("+44 20 7946 0958"));
+        assert!(is_plausible_phone("65585533"));
+        assert!(is_plausible_phone("400-123-4567"));
         // A landline with its extension (a branch's desk, a company's switchboard).
         assert!(is_plausible_phone("0371-65585533转801"));
         assert!(is_plausible_phone("0371-65585533 分机 801"));
@@ -2794,6 +2933,50 @@ mod tests {
         .ok();
         b.department = Some("另一部门".into());
         assert!(!a.same_case(&b));
+    }
+
+    #[test]
+    fn the_history_reads_the_last_approval_as_approved_and_the_response_from_it() {
+        let mut c = new_case("2026-09-30 09:00");
+        to_verifying(&mut c);
+        let texts = c.history_texts();
+        assert_eq!(texts.len(), c.history.len());
+        let at = |kind: ActionKind| {
+            c.history
+                .iter()
+                .position(|e| e.action == kind)
+                .expect("the event")
+        };
+        let waiting = (Status::AwaitingApproval.zh(), Status::AwaitingApproval.en());
+        // The supervisor's approval leaves it waiting for the manager's.
+        let first = at(ActionKind::Approve);
+        assert_eq!(texts[first], (waiting, waiting));
+        // The manager's makes it approved; the response goes on from there.
+        assert_eq!(texts[first + 1], (waiting, APPROVED_TEXT));
+        let respond = at(ActionKind::Respond);
+        assert_eq!(texts[respond].0, APPROVED_TEXT);
+        assert_eq!(
+            texts[respond].1,
+            (Status::Responded.zh(), Status::Responded.en())
+        );
+        // Every other event reads its statuses as they are.
+        for (i, (e, (from, to))) in c.history.iter().zip(&texts).enumerate() {
+            if i != first + 1 && i != respond {
+                assert_eq!(*from, (e.from_status.zh(), e.from_status.en()), "{i}");
+                assert_eq!(*to, (e.to_status.zh(), e.to_status.en()), "{i}");
+            }
+        }
+        // A supervisor's own opinion needs only a manager's approval.
+        let mut c = submitted_by(&supervisor());
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &manager(),
+            t("2026-09-30 11:00"),
+        )
+        .unwrap();
+        assert_eq!(c.history_texts().last().unwrap().1, APPROVED_TEXT);
     }
 
     /// Approved, answered, its corrective action done, and the visit started.
@@ -3402,7 +3585,11 @@ mod tests {
             Action::SubmitOpinion {
                 responsibility: Responsibility::OursPartial,
                 opinion: "致歉；两周内升级叫号系统".into(),
-                corrective_actions: vec![CorrectiveAction::new("升级叫号系统", "运营部", None)],
+                corrective_actions: vec![CorrectiveAction::new(
+                    "升级叫号系统",
+                    "运营部",
+                    chrono::NaiveDate::from_ymd_opt(2030, 12, 31),
+                )],
                 escalated_to: String::new(),
             },
             &specialist(),
@@ -3526,7 +3713,13 @@ mod tests {
             corrective_actions: actions,
             escalated_to: to.into(),
         };
-        let fix = || vec![CorrectiveAction::new("优化开户流程", "运营管理部", None)];
+        let fix = || {
+            vec![CorrectiveAction::new(
+                "优化开户流程",
+                "运营管理部",
+                chrono::NaiveDate::from_ymd_opt(2030, 12, 31),
+            )]
+        };
         assert_eq!(
             c.clone().apply(escalated(vec![], "分管领导"), &s, at),
             Err(ComplaintError::CorrectiveActionsRequired)
@@ -3556,6 +3749,53 @@ mod tests {
         assert!(e.zh().contains("第 2 项") && e.en().contains("action 2"));
         assert_eq!(c.status, Status::Investigating);
         c.clone().apply(opinion("2026-10-09"), &s, at).unwrap();
+        // Each action says what, by whom and by when, by its number; due before the day of
+        // submission (here 30 Sep) is late already.
+        let actions = |a: Vec<CorrectiveAction>| Action::SubmitOpinion {
+            responsibility: Responsibility::OursSerious,
+            opinion: "道歉".into(),
+            corrective_actions: a,
+            escalated_to: String::new(),
+        };
+        let ok = CorrectiveAction::new("培训", "客服部", day("2026-10-09"));
+        for (second, part) in [
+            (
+                CorrectiveAction::new(" ", "合规部", day("2026-10-09")),
+                CorrectivePart::Description,
+            ),
+            (
+                CorrectiveAction::new("整改", " ", day("2026-10-09")),
+                CorrectivePart::Owner,
+            ),
+            (
+                CorrectiveAction::new("整改", "合规部", None),
+                CorrectivePart::Due,
+            ),
+        ] {
+            let e = c
+                .clone()
+                .apply(actions(vec![ok.clone(), second]), &s, at)
+                .unwrap_err();
+            assert_eq!(e, ComplaintError::CorrectiveIncomplete(1, part));
+            assert!(e.zh().starts_with("第 2 项整改措施未填写"), "{}", e.zh());
+            assert!(
+                e.en().starts_with("Corrective action 2 has no"),
+                "{}",
+                e.en()
+            );
+        }
+        let late = CorrectiveAction::new("整改", "合规部", day("2026-10-01"));
+        let e = c
+            .clone()
+            .apply(actions(vec![ok.clone(), late]), &s, t("2026-10-08 09:00"))
+            .unwrap_err();
+        assert_eq!(e, ComplaintError::CorrectiveDueBeforeToday(1));
+        assert_eq!(e.zh(), "第 2 项整改措施的完成期限早于今天");
+        // Due the day it is submitted is not late.
+        let today = CorrectiveAction::new("整改", "合规部", day("2026-10-08"));
+        c.clone()
+            .apply(actions(vec![ok, today]), &s, t("2026-10-08 09:00"))
+            .unwrap();
         // Errors read as sentences in both languages.
         let e = illegal(ActionKind::Close, Status::Received);
         assert!(e.zh().contains("已受理") && e.zh().contains("闭环"));
@@ -3599,8 +3839,16 @@ mod tests {
                 responsibility: Responsibility::OursPartial,
                 opinion: "致歉".into(),
                 corrective_actions: vec![
-                    CorrectiveAction::new("一", "运营部", None),
-                    CorrectiveAction::new("二", "运营部", None),
+                    CorrectiveAction::new(
+                        "一",
+                        "运营部",
+                        chrono::NaiveDate::from_ymd_opt(2030, 12, 31),
+                    ),
+                    CorrectiveAction::new(
+                        "二",
+                        "运营部",
+                        chrono::NaiveDate::from_ymd_opt(2030, 12, 31),
+                    ),
                 ],
                 escalated_to: String::new(),
             },

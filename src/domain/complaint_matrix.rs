@@ -49,7 +49,11 @@ fn action(kind: ActionKind) -> Action {
         K::SubmitOpinion => Action::SubmitOpinion {
             responsibility: Responsibility::OursSerious,
             opinion: "向客户致歉并整改".into(),
-            corrective_actions: vec![CorrectiveAction::new("柜台人员培训", "李四", None)],
+            corrective_actions: vec![CorrectiveAction::new(
+                "柜台人员培训",
+                "李四",
+                chrono::NaiveDate::from_ymd_opt(2099, 12, 31),
+            )],
             escalated_to: String::new(),
         },
         K::Approve => Action::Approve {

@@ -957,6 +957,17 @@ pub fn date_field_problem(raw: &str, today: NaiveDate) -> Option<(&'static str, 
 }
 
 /// Full-width digits (a Chinese input method in full-width mode types ０–９) as ASCII ones.
+/// A full-width character (as a Chinese input method in full-width mode types letters,
+/// digits and signs: "ＴＳ－２０２６", "１３９") as its ASCII one, the ideographic space as a
+/// space; any other as it is.
+pub fn half_width_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
 pub fn ascii_digits(s: &str) -> String {
     s.chars()
         .map(|c| match c {

@@ -2307,7 +2307,13 @@ fn saving_a_complaint_keeps_the_fields_a_newer_version_wrote_inside_known_ones()
             opinion: "致歉".into(),
             corrective_actions: actions
                 .iter()
-                .map(|a| CorrectiveAction::new(a, "运营部", None))
+                .map(|a| {
+                    CorrectiveAction::new(
+                        a,
+                        "运营部",
+                        chrono::NaiveDate::from_ymd_opt(2030, 12, 31),
+                    )
+                })
                 .collect(),
             escalated_to: String::new(),
         };

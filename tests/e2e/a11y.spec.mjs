@@ -106,12 +106,20 @@ test('on a 360 px phone the header, settings and the complaint list do not scrol
         // The list's filters stand two to a row, so the list is not pushed a screen down.
         const [a, b] = [await page.locator('#l-status').boundingBox(), await page.locator('#l-due').boundingBox()];
         expect(Math.abs(a.y - b.y), `filters in ${lang}`).toBeLessThan(2);
-        // A card's case number breaks within its half, not into the time received beside it.
+        // A card's case number heads it, across it on one line (it broke after a hyphen,
+        // "TS-20261120-A76-" over "000001"), and the time received comes under it, not over it.
         const cells = page.getByTestId('complaint-row').first().locator('td');
         await expect(cells.nth(0)).toContainText('TS-20261120-A76-000001');
-        const number = await cells.nth(0).locator('a').evaluate((a) => a.getBoundingClientRect().right);
-        const received = (await cells.nth(1).boundingBox()).x;
-        expect(number, `case number in ${lang}`).toBeLessThanOrEqual(received);
+        const number = await cells.nth(0).locator('a').evaluate((a) => {
+          const r = document.createRange();
+          r.selectNodeContents(a);
+          const rects = [...r.getClientRects()];
+          return { right: a.getBoundingClientRect().right, bottom: a.getBoundingClientRect().bottom, lines: new Set(rects.map((b) => Math.round(b.top))).size };
+        });
+        expect(number.lines, `case number in ${lang}`).toBe(1);
+        expect(number.right, `case number in ${lang}`).toBeLessThanOrEqual(360);
+        const received = (await cells.nth(1).boundingBox()).y;
+        expect(number.bottom, `case number in ${lang}`).toBeLessThanOrEqual(received + 1);
       }
       if (path === '/settings') {
         // The menu is one row scrolled sideways: the page's own link is in sight.

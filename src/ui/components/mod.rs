@@ -99,8 +99,24 @@ impl Kept {
             self.opened.update_value(|o| o[i] = value.clone());
             if untouched {
                 field.set(value);
+            } else if self.unchanged() {
+                // What was typed is now what is stored (a search made with it): nothing left
+                // to keep.
+                self.key
+                    .with_value(|key| crate::ui::platform::local_remove(key));
             }
         }
+    }
+
+    /// Every field as the form opened (or as stored since).
+    fn unchanged(&self) -> bool {
+        self.fields.with_value(|f| {
+            self.opened.with_value(|o| {
+                f.iter()
+                    .zip(o)
+                    .all(|((_, field), o)| field.with_untracked(|v| v == o))
+            })
+        })
     }
 }
 

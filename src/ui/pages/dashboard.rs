@@ -283,7 +283,7 @@ pub fn Dashboard() -> impl IntoView {
                             let when = u.deadline.get(..16).unwrap_or(&u.deadline).replace('T', " ");
                             view! {
                                 <tr data-testid="dash-urgent-row">
-                                    <td class="nowrap" data-label=l.t("案件编号", "Case")><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
+                                    <td class="nowrap case-no" data-label=l.t("案件编号", "Case")><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
                                     <td data-label=l.t("投诉人", "Complainant")>{u.name}</td>
                                     <td data-label=l.t("状态", "Status")>{u.status.map(|(z, e)| l.t(z, e)).unwrap_or("—")}</td>
                                     <td class="nowrap" data-label=l.t("最近时限", "Next deadline")>{when}</td>

@@ -659,9 +659,11 @@ pub fn CasePage() -> impl IntoView {
                     form.error.set(None);
                     form.text.set(String::new());
                     form.refocus.set(true);
+                    // The status as staff read it: approved at every level is 已审批，待反馈.
+                    let (zh, en) = next.status_text();
                     state.tell(
-                        format!("已{}：{}", kind.zh(), next.status.zh()),
-                        format!("{}: now {}", kind.en(), next.status.en()),
+                        format!("已{}：{zh}", kind.zh()),
+                        format!("{}: now {en}", kind.en()),
                     );
                     reload.update(|n| *n += 1);
                 }
@@ -716,7 +718,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let status = c.status;
     let (status_zh, status_en) = c.status_text();
     let rounds = c.rounds.clone();
-    let history = c.history.clone();
+    let history: Vec<_> = c.history.iter().cloned().zip(c.history_texts()).collect();
     let print_href = format!("/complaints/{}/print", c.id);
     // Drawn after an action was saved, or just filed: the keyboard goes on from the next step
     // (or the heading of the steps, where there is none for the person signed in).
@@ -748,7 +750,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
         <div class="spread">
             <h1>
                 {t2("投诉案件", "Complaint")} " "
-                <span data-testid="case-no">{c.case_no.clone()}</span>
+                <span class="case-no" data-testid="case-no">{c.case_no.clone()}</span>
             </h1>
             <div class="row no-print">
                 <span class=format!("badge {}", status_class(status)) data-testid="case-status">
@@ -824,8 +826,8 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
         <section class="panel">
             <h2>{t2("处理记录", "History")}</h2>
             <ol class="timeline" data-testid="history">
-                {history.into_iter().map(|e| {
-                    let (action, from, to) = (e.action, e.from_status, e.to_status);
+                {history.into_iter().map(|(e, (from, to))| {
+                    let action = e.action;
                     view! {
                         <li>
                             <div><strong>{move || lang.get().t(action.zh(), action.en())}</strong>
@@ -833,9 +835,9 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
                                 {(e.round > 1).then(|| view! { <span class="badge warn">{move || if zh() { format!("第 {} 轮", e.round) } else { format!("Round {}", e.round) }}</span> })}
                             </div>
                             <div class="small muted">{move || if from == to {
-                                lang.get().t(to.zh(), to.en()).to_string()
+                                lang.get().t(to.0, to.1).to_string()
                             } else {
-                                format!("{} → {}", lang.get().t(from.zh(), from.en()), lang.get().t(to.zh(), to.en()))
+                                format!("{} → {}", lang.get().t(from.0, from.1), lang.get().t(to.0, to.1))
                             }}</div>
                             {e.why.clone().map(|w| view! { <div class="why">{w}</div> })}
                         </li>
@@ -1145,6 +1147,7 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
 /// Rows of corrective actions: description, owner, due date.
 #[component]
 fn CorrectiveEditor(form: ActionForm) -> impl IntoView {
+    let lang = app().lang;
     let rows = form.corrective;
     // Typing updates the rows without re-rendering them (which would steal the focus).
     let set = move |i: usize, col: usize, v: String| {
@@ -1162,14 +1165,19 @@ fn CorrectiveEditor(form: ActionForm) -> impl IntoView {
     view! {
         <div class="corrective" data-testid="corrective-editor">
             {move || rows.get().into_iter().enumerate().map(|(i, (d, o, due))| view! {
-                <div class="row corrective-row">
-                    <input id=format!("f-ca-desc-{i}") placeholder=t2("措施", "Action") aria-label=t2("整改措施", "Corrective action")
-                        prop:value=d on:input=move |ev| set(i, 0, event_target_value(&ev))/>
-                    <input id=format!("f-ca-owner-{i}") placeholder=t2("责任人/部门", "Owner") aria-label=t2("责任人或部门", "Owner")
-                        prop:value=o on:input=move |ev| set(i, 1, event_target_value(&ev))/>
-                    <input id=format!("f-ca-due-{i}") type="date" aria-label=t2("完成期限", "Due date")
-                        prop:value=due on:input=move |ev| set(i, 2, event_target_value(&ev))/>
-                    <button type="button" class="link" aria-label=t2("删除此项", "Remove")
+                // Each field named on screen, with the action's number (once filled, the
+                // placeholders were gone and an owner read like an action).
+                <div class="row corrective-row" role="group" aria-label=move || lang.get().s(format!("第 {} 项整改措施", i + 1), format!("Corrective action {}", i + 1))>
+                    <label class="ca-field ca-desc"><span class="small muted">{move || lang.get().s(format!("{}. 整改措施", i + 1), format!("{}. Corrective action", i + 1))}</span>
+                        <input id=format!("f-ca-desc-{i}") placeholder=t2("做什么", "What is done")
+                            prop:value=d on:input=move |ev| set(i, 0, event_target_value(&ev))/></label>
+                    <label class="ca-field"><span class="small muted">{t2("责任人或部门", "Owner")}</span>
+                        <input id=format!("f-ca-owner-{i}") placeholder=t2("谁负责", "Who")
+                            prop:value=o on:input=move |ev| set(i, 1, event_target_value(&ev))/></label>
+                    <label class="ca-field ca-due"><span class="small muted">{t2("完成期限", "Due date")}</span>
+                        <input id=format!("f-ca-due-{i}") type="date"
+                            prop:value=due on:input=move |ev| set(i, 2, event_target_value(&ev))/></label>
+                    <button type="button" class="link" aria-label=move || lang.get().s(format!("删除第 {} 项", i + 1), format!("Remove action {}", i + 1))
                         on:click=move |_| rows.update(|r| { if i < r.len() { r.remove(i); } })>"✕"</button>
                 </div>
             }).collect_view()}

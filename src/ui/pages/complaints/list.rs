@@ -120,8 +120,12 @@ pub fn ListPage() -> impl IntoView {
         change(&mut f);
         go(f);
     };
+    // The search box: what is typed and not yet searched for is kept over a reload (per tab);
+    // a search made, or one from the address, is what it shows unless something else is being
+    // typed.
     let search = RwSignal::new(filter.get_untracked().q);
-    Effect::new(move |_| search.set(filter.get().q));
+    let kept = crate::ui::components::keep_typed("kefu.complaints.search", vec![("q", search)]);
+    Effect::new(move |_| kept.follow("q", filter.get().q));
 
     // The cases the filters find (every page) as a CSV file.
     let exporting = RwSignal::new(false);
@@ -374,7 +378,7 @@ pub fn ListPage() -> impl IntoView {
                             let href = format!("/complaints/{}", c.id);
                             view! {
                                 <tr class:overdue=u == Urgency::Overdue class:due-today=u == Urgency::DueToday data-testid="complaint-row">
-                                    <td class="nowrap" data-label=move || lang.get().t("案件编号", "Case")><A href=href>{c.case_no.clone()}</A></td>
+                                    <td class="nowrap case-no" data-label=move || lang.get().t("案件编号", "Case")><A href=href>{c.case_no.clone()}</A></td>
                                     <td class="nowrap" data-label=move || lang.get().t("受理时间", "Received")>{fmt_dt(c.received_at)}</td>
                                     <td data-label=move || lang.get().t("投诉人", "Complainant")>{c.complainant.name.clone()}</td>
                                     <td data-label=move || lang.get().t("类别", "Category")>{move || category.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("—")}</td>

@@ -365,7 +365,7 @@ impl ListFilter {
 
     /// Whether the search text is (the start of) a case number.
     pub fn case_no_search(&self) -> Option<String> {
-        let q = self.q.trim().to_uppercase();
+        let q = folded(self.q.trim()).to_uppercase();
         q.starts_with("TS-").then_some(q)
     }
 
@@ -375,11 +375,11 @@ impl ListFilter {
     /// (an area code). Other digits (the middle of a number, a landline without its area code,
     /// the date or serial of a case number) are searched for in every case read.
     pub fn phone_search(&self) -> Option<String> {
-        let q = self.q.trim();
-        let digits = phone_digits(q);
+        let q = folded(self.q.trim());
+        let digits = phone_digits(&q);
         let indexed = digits.len() == 4
             || (digits.len() >= 3 && (digits.starts_with('1') || digits.starts_with('0')));
-        (phone_like(q) && indexed).then_some(digits)
+        (phone_like(&q) && indexed).then_some(digits)
     }
 
     /// The staff id whose cases `by` asks for: None for `me` with nobody signed in (no case).
@@ -448,7 +448,7 @@ impl ListFilter {
 /// or narrative, or, for a search of phone digits (at least three), part of the phone number,
 /// as typed or as the phone indexes key it (a mobile without its country code).
 pub fn search_matches(c: &Complaint, q: &str) -> bool {
-    let q = q.trim().to_lowercase();
+    let q = folded(q.trim());
     if q.is_empty() {
         return true;
     }
@@ -458,11 +458,21 @@ pub fn search_matches(c: &Complaint, q: &str) -> bool {
         let (typed, keyed) = (digits(&q), phone_digits(&q));
         typed.len() >= 3 && (digits(phone).contains(&typed) || phone_digits(phone).contains(&keyed))
     };
-    c.case_no.to_lowercase().contains(&q)
-        || c.complainant.name.to_lowercase().contains(&q)
-        || c.complainant.email.to_lowercase().contains(&q)
-        || c.narrative.to_lowercase().contains(&q)
+    folded(&c.case_no).contains(&q)
+        || folded(&c.complainant.name).contains(&q)
+        || folded(&c.complainant.email).contains(&q)
+        || folded(&c.narrative).contains(&q)
         || (phone_like(&q) && in_phone())
+}
+
+/// Text as a search compares it: in lower case, full-width letters, digits and signs as
+/// ASCII ones (a search typed "１３９" or "ＴＳ－２０２６" found nothing; a case's text typed so
+/// is found by either).
+fn folded(s: &str) -> String {
+    s.chars()
+        .map(crate::domain::customer::half_width_char)
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Whether a search is typed as a phone number: digits, spaces, dashes, brackets, a leading `+`.
