@@ -127,6 +127,17 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.locator('#c-narrative')).toHaveValue('在营业厅办理业务排队超过一小时，无人引导。');
   await expect(page.locator('#c-channel')).toHaveValue('in_person');
   await expect(page.locator('#c-category')).toHaveValue('service_attitude');
+  // 放弃草稿 can be undone (QA: a tap beside the form threw a long narrative away for good),
+  // over a reload too.
+  await page.getByTestId('discard-draft').click();
+  await expect(page.locator('#c-narrative')).toHaveValue('');
+  await expect(page.getByTestId('draft-discarded')).toContainText('已放弃草稿');
+  await page.getByTestId('undo-discard').click();
+  await expect(page.getByTestId('draft-discarded')).toHaveCount(0);
+  await expect(page.locator('#c-narrative')).toHaveValue('在营业厅办理业务排队超过一小时，无人引导。');
+  await page.reload();
+  await expect(page.locator('#c-name')).toHaveValue('赵女士');
+  await expect(page.locator('#c-category')).toHaveValue('service_attitude');
   // A half-done classification is refused until the department is given.
   await page.getByTestId('save-complaint').click();
   await expect(page.locator('#c-category-err')).toContainText('须一并填写');
