@@ -355,10 +355,7 @@ pub fn person_label(s: &str) -> String {
 pub fn person_key(s: &str) -> String {
     let mut key: String = s
         .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
+        .map(super::customer::half_width_char)
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect();

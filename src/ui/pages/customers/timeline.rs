@@ -344,7 +344,7 @@ pub fn TimelinePage() -> impl IntoView {
                                 <dt>{t2("生日", "Birthday")}</dt>
                                 <dd>{c.birthday.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</dd>
                                 <dt>{t2("营业部", "Branch")}</dt><dd>{dash(&c.branch)}</dd>
-                                <dt>{t2("服务人员", "Assigned staff")}</dt><dd>{staff.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "—".into())}</dd>
+                                <dt>{t2("服务人员", "Assigned staff")}</dt><dd>{dash(staff.as_deref().unwrap_or_default())}</dd>
                                 {ContactField::ALL.into_iter().map(|f| {
                                     let masked = f.masked_of(&c);
                                     let full = f.value_of(&c).unwrap_or("").to_string();
