@@ -499,11 +499,22 @@ test('the customer form keeps a draft across a reload, for a new customer and an
   await expect(page.locator('#cust-name')).toHaveValue('半填客户');
   await expect(page.locator('#cust-phone')).toHaveValue('13900002222');
   await expect(page.locator('#cust-tier')).toHaveValue('0');
-  // Discarded: an empty form; typed again and saved: no draft next time.
+  // Discarded: an empty form. It can be undone (撤销) until something new is typed.
   await page.getByTestId('customer-discard-draft').click();
   await expect(page.locator('#cust-name')).toHaveValue('');
   await expect(page.locator('#cust-tier')).toHaveValue('1');
+  await expect(page.getByTestId('draft-discarded')).toContainText('已放弃草稿');
+  await page.getByTestId('undo-discard').click();
+  await expect(page.getByTestId('draft-discarded')).toHaveCount(0);
+  await expect(page.locator('#cust-name')).toHaveValue('半填客户');
+  await expect(page.locator('#cust-tier')).toHaveValue('0');
+  await expect(page.getByTestId('customer-draft-restored')).toBeVisible();
+  // Discarded again and typed over: no undo any more. Saved: no draft next time.
+  await page.getByTestId('customer-discard-draft').click();
+  await expect(page.locator('#cust-name')).toHaveValue('');
+  await expect(page.getByTestId('draft-discarded')).toBeVisible();
   await page.locator('#cust-name').fill('半填客户');
+  await expect(page.getByTestId('draft-discarded')).toHaveCount(0);
   await page.locator('#cust-phone').fill('13900002222');
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-table')).toContainText('半填客户');

@@ -563,12 +563,26 @@ test('the quick capture keeps a draft across a close and a reload until it is sa
   await openForm();
   await expect(dlg.locator('#dm-desc')).toHaveValue('客户要求调整融资融券额度，说明很长的一段话');
   await expect(dlg.locator('#dm-urgency')).toHaveValue('5');
-  // Discarded: an empty form, and none next time.
+  // Discarded: an empty form. It can be undone (撤销) until something new is typed.
+  await dlg.getByTestId('discard-draft').click();
+  await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
+  await expect(dlg.locator('#dm-desc')).toHaveValue('');
+  await expect(dlg.getByTestId('draft-discarded')).toContainText('已放弃草稿');
+  await dlg.getByTestId('undo-discard').click();
+  await expect(dlg.getByTestId('draft-discarded')).toHaveCount(0);
+  await expect(dlg.locator('#dm-desc')).toHaveValue('客户要求调整融资融券额度，说明很长的一段话');
+  await expect(dlg.locator('#dm-urgency')).toHaveValue('5');
+  await expect(dlg.locator('#dm-due')).toHaveValue('2');
+  await expect(dlg.getByTestId('draft-restored')).toBeVisible();
+  // Discarded for good: an empty form, and none next time.
   await dlg.getByTestId('discard-draft').click();
   await expect(dlg.getByTestId('draft-restored')).toHaveCount(0);
   await expect(dlg.locator('#dm-desc')).toHaveValue('');
   await expect(dlg.locator('#dm-urgency')).toHaveValue('3');
   await expect(dlg.locator('#dm-due')).toHaveValue('7');
+  await dlg.locator('#dm-desc').fill('x');
+  await expect(dlg.getByTestId('draft-discarded')).toHaveCount(0);
+  await dlg.locator('#dm-desc').fill('');
   await page.keyboard.press('Escape');
   await expect(dlg).toHaveCount(0);
   await openForm();

@@ -222,7 +222,17 @@ test('drafts are each person\'s and each tab\'s; a stale correction is refused, 
   await b.locator('#qa-ref').fill('tab-B');
   await page.reload();
   await expect(page.locator('#qa-ref')).toHaveValue('tab-A');
+  // 放弃草稿 can be undone (撤销) until something new is typed.
   await page.getByTestId('discard-draft').click();
+  await expect(page.locator('#qa-ref')).toHaveValue('');
+  await expect(page.getByTestId('draft-discarded')).toContainText('已放弃草稿');
+  await page.getByTestId('undo-discard').click();
+  await expect(page.locator('#qa-ref')).toHaveValue('tab-A');
+  await expect(page.getByTestId('draft-discarded')).toHaveCount(0);
+  await page.getByTestId('discard-draft').click();
+  await page.locator('#qa-comment').fill('x');
+  await expect(page.getByTestId('draft-discarded')).toHaveCount(0);
+  await page.locator('#qa-comment').fill('');
   await b.getByTestId('review-cancel').click();
 
   // Both tabs open the review; B saves first, A's save is refused, and A loads B's version.

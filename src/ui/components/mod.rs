@@ -120,6 +120,67 @@ impl Kept {
     }
 }
 
+/// A draft discarded by its form's 放弃草稿, held so that the discard can be undone (撤销)
+/// until something new is typed: one tap beside a form on a phone threw a long text away for
+/// good. `blank` says (tracked) whether the form is as it opens; once it is not, what is held
+/// is dropped.
+pub struct Discarded<T: Send + Sync + 'static> {
+    held: RwSignal<Option<T>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Discarded<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Discarded<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Discarded<T> {
+    pub fn new(blank: impl Fn() -> bool + 'static) -> Self {
+        let held = RwSignal::new(None::<T>);
+        Effect::new(move |_| {
+            if !blank() && held.with_untracked(Option::is_some) {
+                held.set(None);
+            }
+        });
+        Self { held }
+    }
+
+    /// The draft as it was before the discard.
+    pub fn hold(&self, draft: T) {
+        self.held.set(Some(draft));
+    }
+
+    /// No undo any more (the form was saved, closed or given to another record).
+    pub fn forget(&self) {
+        if self.held.with_untracked(Option::is_some) {
+            self.held.set(None);
+        }
+    }
+
+    /// "已放弃草稿。 [撤销]" while a draft is held; `undo` gets it back.
+    pub fn banner(self, undo: impl Fn(T) + Copy + Send + Sync + 'static) -> impl IntoView {
+        let held = self.held;
+        move || {
+            held.with(Option::is_some).then(|| {
+                let on_undo = move |_| {
+                    if let Some(d) = held.get_untracked() {
+                        held.set(None);
+                        undo(d);
+                    }
+                };
+                view! {
+                    <div class="panel draft-banner row" data-testid="draft-discarded" role="status">
+                        <span>{t2("已放弃草稿。", "The draft was discarded.")}</span>
+                        <button type="button" on:click=on_undo data-testid="undo-discard">{t2("撤销", "Undo")}</button>
+                    </div>
+                }
+            })
+        }
+    }
+}
+
 /// Said where an action needs a signed-in staff member.
 #[component]
 pub fn NeedUser() -> impl IntoView {

@@ -20,7 +20,7 @@ use crate::domain::demand::Demand;
 use crate::domain::staff::Staff;
 use crate::domain::survey::{Answer, SurveyFollowUp, SurveyResponse};
 use crate::store::{typed, StoreError};
-use crate::ui::components::Field;
+use crate::ui::components::{Discarded, Field};
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
 use crate::ui::pages::customers::response_href;
@@ -371,9 +371,10 @@ pub fn IntakePage() -> impl IntoView {
     let aside = RwSignal::new(aside_summary(&read_aside()));
     let form = RwSignal::new(restored.unwrap_or_else(IntakeForm::fresh));
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
-    // Discarding a restored draft can be undone until something else is typed (a tap beside
-    // the form on a phone threw away a long narrative for good).
-    let discarded = RwSignal::new(None::<(IntakeForm, BTreeSet<&'static str>)>);
+    // Discarding a restored draft can be undone until something else is typed.
+    let discarded = Discarded::<(IntakeForm, BTreeSet<&'static str>)>::new(move || {
+        touched.with(BTreeSet::is_empty)
+    });
     let show_all = RwSignal::new(false);
     let saving = RwSignal::new(false);
     // Why the last save failed, in both languages (shown in the one of the moment).
@@ -518,10 +519,6 @@ pub fn IntakePage() -> impl IntoView {
 
     // Every change is kept at once: a reload, a closed tab or a failed save loses nothing.
     let edit = move |field: &'static str, f: &dyn Fn(&mut IntakeForm)| {
-        // Typing after a discard makes it final.
-        if discarded.with_untracked(Option::is_some) {
-            discarded.set(None);
-        }
         form.update(|x| f(x));
         touched.update(|t| {
             t.insert(field);
@@ -569,21 +566,18 @@ pub fn IntakePage() -> impl IntoView {
     };
 
     let discard = move |_| {
-        discarded.set(Some((form.get_untracked(), touched.get_untracked())));
+        discarded.hold((form.get_untracked(), touched.get_untracked()));
         local_remove(&key.get_value());
         form.set(IntakeForm::fresh());
         touched.set(BTreeSet::new());
         show_all.set(false);
         was_restored.set(false);
     };
-    let undo_discard = move |_| {
-        if let Some((f, t)) = discarded.get_untracked() {
-            keep_draft(&key.get_value(), &f);
-            form.set(f);
-            touched.set(t);
-            was_restored.set(true);
-        }
-        discarded.set(None);
+    let undo_discard = move |(f, t): (IntakeForm, BTreeSet<&'static str>)| {
+        keep_draft(&key.get_value(), &f);
+        form.set(f);
+        touched.set(t);
+        was_restored.set(true);
     };
 
     let save = move || {
@@ -781,12 +775,7 @@ pub fn IntakePage() -> impl IntoView {
                 <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
             </div>
         </Show>
-        {move || discarded.with(Option::is_some).then(|| view! {
-            <div class="panel draft-banner row" data-testid="draft-discarded" role="status">
-                <span>{t2("已放弃草稿。", "The draft was discarded.")}</span>
-                <button type="button" on:click=undo_discard data-testid="undo-discard">{t2("撤销", "Undo")}</button>
-            </div>
-        })}
+        {discarded.banner(undo_discard)}
         {move || aside.get().map(|(label, n)| view! {
             <div class="panel draft-banner row" data-testid="draft-aside" role="status">
                 <span>{move || lang.get().s(

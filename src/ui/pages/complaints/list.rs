@@ -123,9 +123,30 @@ pub fn ListPage() -> impl IntoView {
     // The search box: what is typed and not yet searched for is kept over a reload (per tab);
     // a search made, or one from the address, is what it shows unless something else is being
     // typed.
+    // So are the department's and the staff member's boxes, which take effect when left.
     let search = RwSignal::new(filter.get_untracked().q);
-    let kept = crate::ui::components::keep_typed("kefu.complaints.search", vec![("q", search)]);
-    Effect::new(move |_| kept.follow("q", filter.get().q));
+    let department = RwSignal::new(filter.get_untracked().department);
+    let staff = RwSignal::new(filter.get_untracked().staff);
+    let kept = crate::ui::components::keep_typed(
+        "kefu.complaints.search",
+        vec![("q", search), ("department", department), ("staff", staff)],
+    );
+    Effect::new(move |_| {
+        let f = filter.get();
+        kept.follow("q", f.q);
+        kept.follow("department", f.department);
+        kept.follow("staff", f.staff);
+    });
+    // Enter in any box searches with all three as typed.
+    let search_typed = move || {
+        let typed = |s: RwSignal<String>| s.get_untracked().trim().to_string();
+        let (q, d, p) = (typed(search), typed(department), typed(staff));
+        set(&move |f| {
+            f.q = q.clone();
+            f.department = d.clone();
+            f.staff = p.clone();
+        });
+    };
 
     // The cases the filters find (every page) as a CSV file.
     let exporting = RwSignal::new(false);
@@ -207,7 +228,7 @@ pub fn ListPage() -> impl IntoView {
         </div>
 
         <form class="panel filters" role="search" novalidate
-            on:submit=move |ev| { ev.prevent_default(); let q = search.get_untracked(); set(&move |f| f.q = q.trim().to_string()); }>
+            on:submit=move |ev| { ev.prevent_default(); search_typed(); }>
             <div class="fields">
                 <div class="field wide">
                     <label for="l-q">{t2("搜索（案件编号、姓名、电话或事由中的字词）", "Search (case number, name, phone or words of the narrative)")}</label>
@@ -265,16 +286,16 @@ pub fn ListPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="l-department">{t2("责任部门", "Department")}</label>
-                    <input id="l-department" list="l-department-list" prop:value=move || filter.get().department
-                        on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.department = v.trim().to_string()); }/>
+                    <input id="l-department" list="l-department-list" bind:value=department
+                        on:change=move |_| { let v = department.get_untracked(); set(&move |f| f.department = v.trim().to_string()); }/>
                     <datalist id="l-department-list">
                         {super::intake::DEPARTMENTS.into_iter().map(|d| view! { <option value=d></option> }).collect_view()}
                     </datalist>
                 </div>
                 <div class="field">
                     <label for="l-staff">{t2("涉及人员", "Staff involved")}</label>
-                    <input id="l-staff" prop:value=move || filter.get().staff
-                        on:change=move |ev| { let v = event_target_value(&ev); set(&move |f| f.staff = v.trim().to_string()); }/>
+                    <input id="l-staff" bind:value=staff
+                        on:change=move |_| { let v = staff.get_untracked(); set(&move |f| f.staff = v.trim().to_string()); }/>
                 </div>
                 <div class="field">
                     <label for="l-by">{t2("经手人", "Worked on by")}</label>

@@ -18,7 +18,7 @@ use crate::domain::journey::JourneyConfig;
 use crate::domain::staff::Staff;
 use crate::domain::Record;
 use crate::store::{typed, DocStore, IndexKey, KeyPart, KeyRange, StoreError};
-use crate::ui::components::Field;
+use crate::ui::components::{Discarded, Field};
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
     closed_tab_draft, local_read, local_remove, local_write, new_id, now, now_millis, tab_id,
@@ -224,10 +224,18 @@ pub fn CustomerForm(
     };
     let opened_err = date_err(opened);
     let birthday_err = date_err(birthday);
+    let discarded = Discarded::<CustomerFields>::new(move || {
+        fresh.with_value(|f| fields().draft_over(f).is_empty())
+    });
     let discard = move |_| {
+        discarded.hold(untrack(fields));
         show(fresh.get_value());
         tried.set(false);
         restored.set(false);
+    };
+    let undo_discard = move |f: CustomerFields| {
+        show(f);
+        restored.set(true);
     };
     let account_err = move || {
         if !valid_account(&account_number(&account.get())) {
@@ -399,6 +407,7 @@ pub fn CustomerForm(
                     <button type="button" on:click=discard data-testid="customer-discard-draft">{t2("放弃草稿", "Discard draft")}</button>
                 </div>
             })}
+            {discarded.banner(undo_discard)}
             <div class="grid">
                 <Field id="cust-name" required=true label=t2("姓名/名称", "Name") error=Signal::derive(name_err)>
                     <input id="cust-name" bind:value=name autocomplete="off"/>

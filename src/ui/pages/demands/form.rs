@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::customer::{Customer, Level};
 use crate::domain::demand::{CellPreset, Demand, DemandType, MatrixCell, MatrixRules, NewDemand};
 use crate::store::typed;
-use crate::ui::components::Field;
+use crate::ui::components::{Discarded, Field};
 use crate::ui::data::active_staff;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
@@ -313,10 +313,16 @@ pub fn DemandForm(
             local_write(&key.get_value(), &d);
         }
     });
+    let discarded = Discarded::<DemandDraft>::new(move || snapshot() == fresh.get_value());
     let discard = move |_| {
+        discarded.hold(untrack(snapshot));
         show(fresh.get_value());
         tried.set(false);
         restored.set(false);
+    };
+    let undo_discard = move |d: DemandDraft| {
+        show(d);
+        restored.set(true);
     };
 
     let st = env.with_value(|e| e.store.clone());
@@ -480,6 +486,7 @@ pub fn DemandForm(
                     <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
                 </div>
             })}
+            {discarded.banner(undo_discard)}
             <form on:submit=submit novalidate class="dm-form"
                 data-drafts-checked=move || drafts_checked.get().to_string()>
                 <div class="fields">

@@ -17,7 +17,7 @@ use crate::domain::quality::{self, CallReview, ItemKind, ReviewProblem, SCORECAR
 use crate::domain::staff::Staff;
 use crate::domain::Record;
 use crate::store::{typed, StoreError};
-use crate::ui::components::Field;
+use crate::ui::components::{Discarded, Field};
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::model::{from_input, to_input};
 use crate::ui::platform::{
@@ -178,10 +178,17 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             local_write(&k, &d);
         }
     });
+    let discarded = Discarded::<ReviewDraft>::new(move || snapshot() == fresh.get_value());
     let reset = move || {
+        discarded.forget();
         fresh.set_value(ReviewDraft::default());
         show(ReviewDraft::default());
         restored.set(false);
+    };
+    let discard = move |_| {
+        let d = untrack(snapshot);
+        reset();
+        discarded.hold(d);
     };
     // Another person signing in on this device: the form is theirs, blank (the one before's
     // draft stays under their name).
@@ -210,6 +217,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             return;
         }
         let d = ReviewDraft::of(&r);
+        discarded.forget();
         fresh.set_value(d.clone());
         show(d);
         restored.set(false);
@@ -530,6 +538,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
         match newest {
             Some(r) => {
                 let d = ReviewDraft::of(&r);
+                discarded.forget();
                 fresh.set_value(d.clone());
                 show(d);
                 restored.set(false);
@@ -577,9 +586,10 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
             {move || restored.get().then(|| view! {
                 <div class="panel draft-banner row" data-testid="draft-restored" role="status">
                     <span>{t2("已恢复上次未保存的评分。", "The unsaved score from before was restored.")}</span>
-                    <button type="button" on:click=move |_| reset() data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
+                    <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
                 </div>
             })}
+            {discarded.banner(take_up)}
             {move || refused.get().filter(|p| *p != ReviewProblem::Withdrawn).map(|p| view! {
                 <p class="admin-note" data-testid="review-reason">{move || p.text(lang.get().is_zh())}</p>
             })}
