@@ -626,10 +626,10 @@ pub struct QuarterlyAnalysis {
     pub months: Vec<MonthTrend>,
     pub total: Figure,
     /// Most complained-about categories, departments and staff, most first (ties in name
-    /// order); unclassified and unrouted cases are left out of these rankings.
-    pub top_categories: Vec<(Category, Figure)>,
-    pub top_departments: Vec<(String, Figure)>,
-    pub top_staff: Vec<(String, Figure)>,
+    /// order, see [`Ranking`]); unclassified and unrouted cases are left out of these rankings.
+    pub top_categories: Ranking<Category>,
+    pub top_departments: Ranking<String>,
+    pub top_staff: Ranking<String>,
     /// Each case's number by its id, for the CSV (the quarter's cases only).
     pub case_nos: BTreeMap<Arc<str>, String>,
 }
@@ -767,12 +767,86 @@ fn merge(into: &mut Figure, from: &Figure) {
 }
 
 /// The `n` largest figures, most first; equal counts keep key order.
-fn top<K: Ord>(map: BTreeMap<K, Figure>, n: usize) -> Vec<(K, Figure)> {
-    let mut all: Vec<(K, Figure)> = map.into_iter().collect();
+/// The leaders of a ranking, most first. Items with the same count share a rank (1, 2, 2, 4):
+/// none of them is picked over another by its name. The first `n` are kept with every item
+/// tied with the last of them, up to `2 n` in all; a tie at the cut-off larger than that is
+/// left out whole and said as [`Tied`] (QA: six people with one complaint each, four of them
+/// ranked 2 to 5 by the order of their names' characters and two dropped without a word).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ranking<K> {
+    pub rows: Vec<(K, Figure)>,
+    /// The tie at the cut-off, left out.
+    pub more: Option<Tied>,
+}
+
+/// Items tied at a ranking's cut-off and left out: how many, and the count of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tied {
+    pub items: usize,
+    pub each: u32,
+}
+
+impl<K> Ranking<K> {
+    /// Each row with its rank: one more than the rows counted higher.
+    pub fn ranked(&self) -> impl Iterator<Item = (usize, &K, &Figure)> {
+        let mut rank = 0;
+        let mut above = None;
+        self.rows.iter().enumerate().map(move |(i, (k, f))| {
+            if above != Some(f.count) {
+                rank = i + 1;
+                above = Some(f.count);
+            }
+            (rank, k, f)
+        })
+    }
+
+    /// Its items, most first.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.rows.iter().map(|(k, _)| k)
+    }
+}
+
+fn top<K: Ord>(map: BTreeMap<K, Figure>, n: usize) -> Ranking<K> {
+    let mut rows: Vec<(K, Figure)> = map.into_iter().collect();
     // Stable sort: ties stay in key order.
-    super::sort::sort_by_key(&mut all, |(_, f)| std::cmp::Reverse(f.count));
-    all.truncate(n);
-    all
+    super::sort::sort_by_key(&mut rows, |(_, f)| std::cmp::Reverse(f.count));
+    let mut more = None;
+    if n == 0 {
+        rows.clear();
+    } else if rows.len() > n {
+        let cut = rows[n - 1].1.count;
+        let end = rows
+            .iter()
+            .position(|(_, f)| f.count < cut)
+            .unwrap_or(rows.len());
+        if end <= 2 * n {
+            rows.truncate(end);
+        } else {
+            let start = rows.iter().position(|(_, f)| f.count == cut).unwrap_or(0);
+            more = Some(Tied {
+                items: end - start,
+                each: cut,
+            });
+            rows.truncate(start);
+        }
+    }
+    Ranking { rows, more }
+}
+
+/// The quarterly analysis's three rankings' titles: categories, departments and staff (the
+/// staff are the names typed under 涉及人员, so "involved", not "complained about").
+pub const RANKINGS: [(&str, &str); 3] = [
+    ("投诉最多的类别", "Categories with most complaints"),
+    ("投诉最多的部门", "Departments with most complaints"),
+    ("涉及投诉最多的员工", "Staff most involved in complaints"),
+];
+
+/// A tie left out of a ranking, in words.
+pub fn tied_text(t: Tied, lang: Language) -> String {
+    match lang {
+        Language::Zh => format!("另有 {} 项并列，各 {} 件（未列出）", t.items, t.each),
+        Language::En => format!("{} more tied at {} each (not listed)", t.items, t.each),
+    }
 }
 
 /// The quarterly analysis over a slice of complaints.
@@ -943,32 +1017,43 @@ pub fn quarterly_analysis_csv(
             )?;
         }
     }
-    for (k, f) in &q.top_categories {
-        row(
-            l("投诉最多的类别", "Leading categories"),
-            category_label(Some(*k), lang),
-            f.count,
-            percent(f.count, total),
-            numbers(f),
-        )?;
+    let categories = q
+        .top_categories
+        .rows
+        .iter()
+        .map(|(k, f)| (category_label(Some(*k), lang), f))
+        .collect();
+    fn named(rows: &[(String, Figure)]) -> Vec<(String, &Figure)> {
+        rows.iter().map(|(k, f)| (k.clone(), f)).collect()
     }
-    for (k, f) in &q.top_departments {
-        row(
-            l("投诉最多的部门", "Leading departments"),
-            k.clone(),
-            f.count,
-            percent(f.count, total),
-            numbers(f),
-        )?;
-    }
-    for (k, f) in &q.top_staff {
-        row(
-            l("涉及投诉最多的员工", "Staff most involved"),
-            k.clone(),
-            f.count,
-            percent(f.count, total),
-            numbers(f),
-        )?;
+    for (section, rows, more) in [
+        (RANKINGS[0], categories, q.top_categories.more),
+        (
+            RANKINGS[1],
+            named(&q.top_departments.rows),
+            q.top_departments.more,
+        ),
+        (RANKINGS[2], named(&q.top_staff.rows), q.top_staff.more),
+    ] {
+        // Tied rows share a rank; the count column shows it.
+        for (name, f) in rows {
+            row(
+                l(section.0, section.1),
+                name,
+                f.count,
+                percent(f.count, total),
+                numbers(f),
+            )?;
+        }
+        if let Some(t) = more {
+            row(
+                l(section.0, section.1),
+                tied_text(t, lang),
+                t.each,
+                percent(t.each, total),
+                String::new(),
+            )?;
+        }
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
@@ -1711,6 +1796,7 @@ mod tests {
         let q = quarterly_analysis(&cases, 2026, 3, &cal, t("2026-10-20 10:00"), 10);
         let carl: Vec<_> = q
             .top_staff
+            .rows
             .iter()
             .filter(|(k, _)| super::super::kpi::person_key(k) == "carlxu")
             .collect();
@@ -1889,6 +1975,61 @@ mod tests {
     }
 
     #[test]
+    fn a_ranking_keeps_a_tie_whole() {
+        let counts = |v: &[(&str, u32)]| -> BTreeMap<String, Figure> {
+            v.iter()
+                .map(|(k, n)| {
+                    let ids = (0..*n)
+                        .map(|i| Arc::from(format!("{k}{i}").as_str()))
+                        .collect();
+                    (k.to_string(), Figure { count: *n, ids })
+                })
+                .collect()
+        };
+        let names = |r: &Ranking<String>| -> Vec<(usize, String)> {
+            r.ranked().map(|(n, k, _)| (n, k.clone())).collect()
+        };
+        let one = |k: &str| k.to_string();
+        // QA's quarter: one person twice, six once each. Top five: all seven, ranks 1, 2 × 6.
+        let qa = counts(&[
+            ("褚七", 2),
+            ("周一", 1),
+            ("吴二", 1),
+            ("郑三", 1),
+            ("王四", 1),
+            ("冯五", 1),
+            ("陈六", 1),
+        ]);
+        let r = top(qa.clone(), 5);
+        assert_eq!(r.rows.len(), 7);
+        assert_eq!(r.more, None);
+        assert_eq!(names(&r)[0], (1, one("褚七")));
+        assert!(names(&r)[1..].iter().all(|(n, _)| *n == 2));
+        // Top three: the tie of six would make seven rows, over twice three: left out whole.
+        let r = top(qa, 3);
+        assert_eq!(names(&r), vec![(1, one("褚七"))]);
+        assert_eq!(r.more, Some(Tied { items: 6, each: 1 }));
+        assert_eq!(
+            tied_text(r.more.unwrap(), Language::Zh),
+            "另有 6 项并列，各 1 件（未列出）"
+        );
+        assert_eq!(
+            tied_text(r.more.unwrap(), Language::En),
+            "6 more tied at 1 each (not listed)"
+        );
+        // No tie at the cut-off: exactly n; a tie above it keeps its shared rank.
+        let r = top(
+            counts(&[("a", 5), ("b", 5), ("c", 3), ("d", 2), ("e", 1)]),
+            3,
+        );
+        assert_eq!(names(&r), vec![(1, one("a")), (1, one("b")), (3, one("c"))]);
+        assert_eq!(r.more, None);
+        // Fewer than n, and n = 0.
+        assert_eq!(top(counts(&[("a", 1)]), 5).rows.len(), 1);
+        assert_eq!(top(counts(&[("a", 1)]), 0), Ranking::default());
+    }
+
+    #[test]
     fn quarterly_trend_and_leaders() {
         let cal = WorkingCalendar::china_official();
         let q = quarterly_analysis(&fixture(), 2026, 3, &cal, t("2026-10-20 10:00"), 3);
@@ -1897,18 +2038,23 @@ mod tests {
         assert_eq!(trend, vec![(7, 1), (8, 1), (9, 6)]);
         assert_eq!(q.months[2].overdue, 3);
         assert_eq!(q.total, fig(&[1, 2, 3, 4, 5, 6, 7, 9]));
-        // Service attitude 01 02 07; fees 03 05; then a tie of one each, in category order:
-        // trading/system (04) before account handling (09). Unclassified 06 is not ranked.
+        // Service attitude 01 02 07; fees 03 05; then a tie of one each at the cut-off of
+        // three, both kept, sharing rank 3, in category order: trading/system (04) before
+        // account handling (09). Unclassified 06 is not ranked.
         assert_eq!(
-            q.top_categories,
+            q.top_categories.rows,
             vec![
                 (Category::ServiceAttitude, fig(&[1, 2, 7])),
                 (Category::Fees, fig(&[3, 5])),
                 (Category::TradingSystem, fig(&[4])),
+                (Category::AccountHandling, fig(&[9])),
             ]
         );
+        let ranks: Vec<usize> = q.top_categories.ranked().map(|(r, ..)| r).collect();
+        assert_eq!(ranks, vec![1, 2, 3, 3]);
+        assert_eq!(q.top_categories.more, None);
         assert_eq!(
-            q.top_departments,
+            q.top_departments.rows,
             vec![
                 ("运营部".to_string(), fig(&[1, 2, 7, 9])),
                 ("财富管理部".to_string(), fig(&[3, 5])),
@@ -1916,7 +2062,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            q.top_staff,
+            q.top_staff.rows,
             vec![
                 ("李四".to_string(), fig(&[1, 2, 5, 7])),
                 ("王五".to_string(), fig(&[2, 9])),
@@ -1930,7 +2076,7 @@ mod tests {
             q4.months.iter().map(|m| m.month).collect::<Vec<_>>(),
             vec![10, 11, 12]
         );
-        assert_eq!(q4.top_staff, vec![]);
+        assert_eq!(q4.top_staff, Ranking::default());
 
         // As CSV: the quarter's figures with their case numbers, as the monthly report's.
         let rows = |lang| -> Vec<Vec<String>> {
@@ -1971,7 +2117,7 @@ mod tests {
         assert_eq!(find(&zh, "涉及投诉最多的员工", "王五")[2], "2");
         let en = rows(Language::En);
         assert_eq!(
-            find(&en, "Leading departments", "运营部")[2..4],
+            find(&en, "Departments with most complaints", "运营部")[2..4],
             ["4", "50.0%"]
         );
         assert_eq!(

@@ -57,6 +57,12 @@ test('the journey map shows live figures per stage and drills down to the record
   await expect(inSale).toContainText('投诉 1 · 需求 1 · 评价 2');
   await page.getByTestId('filter-from').fill('2026-11-21');
   await expect(inSale).toContainText('投诉 0 · 需求 1 · 评价 1');
+  // An end before the start is said (QA: it showed zeros without a word).
+  await expect(page.getByTestId('period-err')).toHaveCount(0);
+  await page.getByTestId('filter-to').fill('2026-11-20');
+  await expect(page.getByTestId('period-err')).toContainText('起始日期晚于截止日期');
+  await page.getByTestId('filter-to').fill('');
+  await expect(page.getByTestId('period-err')).toHaveCount(0);
   await expect(curve.locator('circle')).toHaveCount(1);
   await expect(page.getByTestId('journey-curve')).toContainText('100% (n=1)');
   // At the target or above: the ok colour, no cue.

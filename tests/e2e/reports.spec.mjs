@@ -265,6 +265,12 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   await expect(page.getByTestId('top-categories-service_attitude')).toHaveText('3');
   await expect(cats.nth(1)).toContainText('收费');
   await expect(page.getByTestId('top-categories-fees')).toHaveText('2');
+  // Trading/systems (04) and account handling (09), one each, share rank 3 (QA: ties were
+  // numbered on by the order of their names, and the cut-off dropped some without a word).
+  await expect(page.getByTestId('top-categories').getByTestId('rank')).toHaveText(['1', '2', '3', '3']);
+  await expect(page.getByTestId('top-categories-more')).toHaveCount(0);
+  // The staff are those named under 涉及人员: "involved", as in the CSV (it said 被投诉最多).
+  await expect(page.getByTestId('top-staff').locator('h3')).toHaveText('涉及投诉最多的员工');
   await expect(page.getByTestId('top-departments').locator('tbody tr').first()).toContainText('运营部');
   await expect(page.getByTestId('top-departments-运营部')).toHaveText('4');
   await expect(page.getByTestId('top-staff').locator('tbody tr').first()).toContainText('李四');

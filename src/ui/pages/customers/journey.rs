@@ -375,6 +375,15 @@ pub fn JourneyPage() -> impl IntoView {
                         <label>{t2("至", "To")}" "<input type="date" bind:value=to data-testid="filter-to"/></label>
                     </fieldset>
                 </div>
+                // A period that ends before it begins holds nothing: said, not shown as zeros.
+                {move || {
+                    let (f, t) = (parse_date(&from.get()), parse_date(&to.get()));
+                    f.zip(t).is_some_and(|(f, t)| f > t).then(|| view! {
+                        <p class="err" role="alert" data-testid="period-err">
+                            {t2("起始日期晚于截止日期：请调换或更正。", "The start date is after the end date: swap or correct them.")}
+                        </p>
+                    })
+                }}
             </section>
             {move || match data.get() {
                 None => view! { <p class="muted">{t2("正在计算…", "Computing…")}</p> }.into_any(),

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::complaint::Category;
 use crate::domain::report::{
-    quarterly_analysis_csv, Figure, QuarterlyAggregator, QuarterlyAnalysis,
+    quarterly_analysis_csv, tied_text, Figure, QuarterlyAggregator, QuarterlyAnalysis, Ranking,
+    Tied, RANKINGS,
 };
 use crate::ui::components::chart_text::keep_chart_text;
 use crate::ui::components::ProgressBar;
@@ -138,21 +139,23 @@ fn body(
     l: Lang,
     drill: RwSignal<Option<Drill>>,
 ) -> impl IntoView {
-    let top_categories: Vec<(String, String, Figure)> = a
-        .top_categories
-        .iter()
-        .map(|(k, f)| (labels::category(Some(*k), l), labels::slug(k), f.clone()))
-        .collect();
-    let top_departments: Vec<(String, String, Figure)> = a
-        .top_departments
-        .iter()
-        .map(|(k, f)| (k.clone(), labels::slug(k), f.clone()))
-        .collect();
-    let top_staff: Vec<(String, String, Figure)> = a
-        .top_staff
-        .iter()
-        .map(|(k, f)| (k.clone(), labels::slug(k), f.clone()))
-        .collect();
+    let top_categories = TopRows {
+        rows: a
+            .top_categories
+            .ranked()
+            .map(|(r, k, f)| (r, labels::category(Some(*k), l), labels::slug(k), f.clone()))
+            .collect(),
+        more: a.top_categories.more,
+    };
+    let named = |t: &Ranking<String>| TopRows {
+        rows: t
+            .ranked()
+            .map(|(r, k, f)| (r, k.clone(), labels::slug(k), f.clone()))
+            .collect(),
+        more: t.more,
+    };
+    let top_departments = named(&a.top_departments);
+    let top_staff = named(&a.top_staff);
     view! {
         {(corrupt > 0).then(|| view! {
             <p class="err" role="alert">{l.s(
@@ -182,9 +185,9 @@ fn body(
             {category_chart(&a, come, l)}
         </div>
         <div class="report-dims">
-            {top_table(l, ("投诉最多的类别", "Categories with most complaints"), "top-categories", top_categories, drill)}
-            {top_table(l, ("投诉最多的部门", "Departments with most complaints"), "top-departments", top_departments, drill)}
-            {top_table(l, ("被投诉最多的员工", "Staff with most complaints"), "top-staff", top_staff, drill)}
+            {top_table(l, RANKINGS[0], "top-categories", top_categories, drill)}
+            {top_table(l, RANKINGS[1], "top-departments", top_departments, drill)}
+            {top_table(l, RANKINGS[2], "top-staff", top_staff, drill)}
         </div>
     }
 }
@@ -352,7 +355,13 @@ const DASHES: [&str; 6] = ["none", "8 5", "3 4", "12 4 3 4", "2 7", "16 6"];
 /// One line per leading category across the quarter's months.
 fn category_chart(a: &QuarterlyAnalysis, come: usize, l: Lang) -> impl IntoView {
     let months_n = a.months.len().max(1);
-    let cats: Vec<Category> = a.top_categories.iter().map(|(c, _)| *c).collect();
+    // At most one line a colour (a tie may rank more categories than that).
+    let cats: Vec<Category> = a
+        .top_categories
+        .keys()
+        .take(PALETTE.len())
+        .copied()
+        .collect();
     let value = |i: usize, c: Category| {
         a.months[i]
             .by_category
@@ -423,16 +432,24 @@ fn category_chart(a: &QuarterlyAnalysis, come: usize, l: Lang) -> impl IntoView 
     }
 }
 
-/// A ranking: rank, name, count (opens its cases).
+/// A ranking's rows as shown: (rank, name, slug for the test id, figure), and the tie left
+/// out at its end.
+struct TopRows {
+    rows: Vec<(usize, String, String, Figure)>,
+    more: Option<Tied>,
+}
+
+/// A ranking: rank (shared by a tie), name, count (opens its cases); a tie left out at the
+/// end is said under it.
 fn top_table(
     l: Lang,
     (zh, en): (&'static str, &'static str),
     testid: &'static str,
-    rows: Vec<(String, String, Figure)>,
+    TopRows { rows, more }: TopRows,
     drill: RwSignal<Option<Drill>>,
 ) -> impl IntoView {
     let heading = l.t(zh, en);
-    let empty = rows.is_empty();
+    let empty = rows.is_empty() && more.is_none();
     view! {
         <section class="dim" data-testid=testid>
             <h3>{heading}</h3>
@@ -444,16 +461,21 @@ fn top_table(
                         <th class="num">{l.t("数量", "Count")}</th>
                     </tr></thead>
                     <tbody>
-                        {rows.into_iter().enumerate().map(|(i, (name, slug, fig))| {
+                        {rows.into_iter().map(|(rank, name, slug, fig)| {
                             let title = format!("{heading}：{name}");
                             view! {
                                 <tr>
-                                    <td class="num">{i + 1}</td>
+                                    <td class="num" data-testid="rank">{rank}</td>
                                     <td>{name}</td>
                                     <td class="num"><Count fig=fig title=title testid=format!("{testid}-{slug}") drill=drill/></td>
                                 </tr>
                             }
                         }).collect_view()}
+                        {more.map(|t| view! {
+                            <tr data-testid=format!("{testid}-more")><td colspan="3" class="muted">
+                                {tied_text(t, l.into())}
+                            </td></tr>
+                        })}
                         {empty.then(|| view! { <tr><td colspan="3" class="muted">{l.t("无", "None")}</td></tr> })}
                     </tbody>
                 </table>

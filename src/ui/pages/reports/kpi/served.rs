@@ -258,7 +258,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                     let zero_id = format!("served-{i}-zero");
                     let named = name.clone();
                     let aria = move || lang.get().s(format!("{named} 的服务客户数"), format!("Customers served by {named}"));
-                    let (id2, id3, id4, id5) = (id.clone(), id.clone(), id.clone(), id.clone());
+                    let (id2, id3, id4, id5, id6) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
                     // Copy, read by the message, its look and the input.
                     let mine = Signal::derive(move || own(&id4));
                     let err = move || {
@@ -282,6 +282,7 @@ pub fn ServedForm(period: Memo<KpiPeriod>, loaded: Res<Load>) -> impl IntoView {
                             <label for=input_id.clone()>{name.clone()}</label>
                             <input id=input_id inputmode="numeric" autocomplete="off" aria-label=aria
                                 aria-describedby=format!("{err_id} {zero_id}") data-testid="served-input" data-staff=name.clone()
+                                aria-invalid=move || (!mine.get() && field_error(&id6).is_some()).then_some("true")
                                 prop:disabled=move || !allowed() || mine.get()
                                 prop:value=move || typed.with(|t| t.counts.get(&id).cloned().unwrap_or_default())
                                 on:input=move |ev| {
