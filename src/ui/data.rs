@@ -35,6 +35,22 @@ pub async fn active_staff(store: &AppStore) -> Vec<crate::domain::staff::Staff> 
     list
 }
 
+/// The ready-made branch survey, added to the store: named as saved by `by` (whoever is
+/// signed in; nobody while a kiosk is set up with no one signed in). The survey list and the
+/// kiosk's set-up both offer it.
+pub async fn add_default_survey(
+    store: &AppStore,
+    by: Option<String>,
+) -> Result<crate::domain::survey::Survey, StoreError> {
+    use crate::ui::platform::{new_id, now};
+    let mut s = crate::domain::survey::default_survey(&new_id("survey"));
+    if let Some(by) = by {
+        s = s.saved_by(&by, now());
+    }
+    typed::save(store, &s).await?;
+    Ok(s)
+}
+
 /// The pages of every document of a type: the paging loop of [`all_of`], compiled once
 /// rather than once per record type.
 async fn all_pages(store: &AppStore, type_name: &str) -> Result<Vec<Page>, StoreError> {

@@ -13,15 +13,12 @@ use leptos_router::NavigateOptions;
 
 use crate::domain::calendar::WEEK;
 use crate::domain::staff::Staff;
-use crate::domain::survey::{
-    default_survey, CounterStaff, KioskConfig, OpeningHours, PartialPolicy, Survey,
-};
+use crate::domain::survey::{CounterStaff, KioskConfig, OpeningHours, PartialPolicy, Survey};
 use crate::store::typed;
 use crate::ui::boot::set_device_user;
 use crate::ui::components::Field;
-use crate::ui::data::{active_staff, all_of};
+use crate::ui::data::{active_staff, add_default_survey, all_of};
 use crate::ui::i18n::t2;
-use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
 use super::device::{self, kiosk_path, KioskDevice};
@@ -338,12 +335,8 @@ pub fn KioskSetup(
         let s = db.get_value();
         let by = state.user.get_untracked().map(|u| u.name);
         spawn_local(async move {
-            let mut survey = default_survey(&new_id("survey"));
-            if let Some(by) = by {
-                survey = survey.saved_by(&by, now());
-            }
-            match typed::save(&s, &survey).await {
-                Ok(_) => {
+            match add_default_survey(&s, by).await {
+                Ok(survey) => {
                     chosen.set(survey.id.clone());
                     state.tell("已创建默认问卷", "The default survey was created");
                 }

@@ -13,11 +13,9 @@ use std::collections::HashMap;
 
 use super::records::{load_responses, response_count, url_key};
 use crate::domain::stats::{current_csat, Figure, SATISFACTION_TARGET_PCT};
-use crate::domain::survey::{default_survey, Survey};
-use crate::store::typed;
-use crate::ui::data::all_of;
+use crate::domain::survey::Survey;
+use crate::ui::data::{add_default_survey, all_of};
 use crate::ui::i18n::t2;
-use crate::ui::platform::{new_id, now};
 use crate::ui::state::{app, store};
 
 #[component]
@@ -70,14 +68,9 @@ pub fn ListPage() -> impl IntoView {
         let navigate = navigate.clone();
         let by = state.user.get_untracked().map(|u| u.name);
         spawn_local(async move {
-            let mut s = default_survey(&new_id("survey"));
-            // Added with nobody signed in (a kiosk being set up), it names nobody.
-            if let Some(by) = by {
-                s = s.saved_by(&by, now());
-            }
-            match typed::save(&store(), &s).await {
-                Ok(_) => {
-                    state.tell("已创建默认问卷", "The default survey is created");
+            match add_default_survey(&store(), by).await {
+                Ok(s) => {
+                    state.tell("已创建默认问卷", "The default survey was created");
                     navigate(&format!("/surveys/{}", url_key(&s.id)), Default::default());
                 }
                 Err(e) => state.warn_with(|zh| e.message(zh)),
