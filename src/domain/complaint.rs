@@ -445,6 +445,25 @@ pub struct HistoryEvent {
     pub why: Option<String>,
 }
 
+/// Between the Chinese and the English of a note the app writes in both languages (a sync
+/// conflict settled): [`why_in`] shows the one of the moment. Text typed by people has none.
+pub const WHY_LANGS: char = '\u{1f}';
+
+/// A history note in the language of the moment: the part for it of a note written in both
+/// ([`WHY_LANGS`]), or the note as it is.
+pub fn why_in(why: &str, zh: bool) -> &str {
+    match why.split_once(WHY_LANGS) {
+        Some((z, e)) => {
+            if zh {
+                z
+            } else {
+                e
+            }
+        }
+        None => why,
+    }
+}
+
 /// The survey response a complaint was registered from: the survey and the response's ids.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SurveySource {

@@ -94,6 +94,24 @@ pub fn validate(c: &SyncConfig, zh: bool) -> Result<(), String> {
             "The database name must start with a lower-case letter and use only a–z, 0–9 and _$()+-/",
         );
     }
+    // The database's own address pasted as the server's: the requests would go to
+    // …/kefu/kefu and come back as a puzzling 400 (QA).
+    let path_end = protocol::normalize_url(&c.url)
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if !path_end.is_empty()
+        && (path_end == c.db || (!c.responses_db.is_empty() && path_end == c.responses_db))
+        && protocol::normalize_url(&c.url).matches('/').count() > 2
+    {
+        return Err(if zh {
+            format!("服务器地址似乎包含了数据库名：请去掉末尾的 /{path_end}，数据库名填在下面的“数据库”中。")
+        } else {
+            format!("The server URL seems to include the database: remove /{path_end} from its end; the database name goes in the Database box below.")
+        });
+    }
     if !c.responses_db.is_empty() && !protocol::valid_db_name(&c.responses_db) {
         return msg(
             "问卷数据库名不合规则",
@@ -415,6 +433,33 @@ mod tests {
             },
         ] {
             assert!(!saved.same_endpoint(&moved), "{moved:?}");
+        }
+    }
+
+    #[test]
+    fn a_server_address_ending_in_the_database_is_refused_in_words() {
+        let cfg = |url: &str| SyncConfig {
+            url: url.into(),
+            db: "kefu".into(),
+            ..SyncConfig::default()
+        };
+        for url in [
+            "http://127.0.0.1:5984/kefu",
+            "https://couch.example.com/kefu/",
+        ] {
+            let e = validate(&cfg(url), true).unwrap_err();
+            assert!(e.contains("去掉末尾的 /kefu"), "{e}");
+            assert!(validate(&cfg(url), false)
+                .unwrap_err()
+                .contains("remove /kefu"));
+        }
+        // A server under a path of its own, or a host named like the database, is fine.
+        for url in [
+            "https://example.com/couch",
+            "http://kefu:5984",
+            "http://kefu",
+        ] {
+            assert_eq!(validate(&cfg(url), true), Ok(()), "{url}");
         }
     }
 }

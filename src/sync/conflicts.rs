@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 
 use super::merge::{merge, merge_choosing, Merge};
 use super::readable;
-use crate::domain::complaint::{ActionKind, HistoryEvent, StaffRef, Status};
+use crate::domain::complaint::{ActionKind, HistoryEvent, StaffRef, Status, WHY_LANGS};
 use crate::store::{changed_states_past_damage, Doc, DocStore, StoreError};
 
 /// The local document listing documents whose conflicts wait for a person.
@@ -282,24 +282,66 @@ pub async fn choose<S: DocStore>(
     rev: &str,
     who: &Chooser,
 ) -> Result<(), StoreError> {
+    choose_each(store, id, rev, &[], who).await
+}
+
+/// As [`choose`], with some of the differing fields taken from other versions: `picks` are
+/// (field, revision) pairs; a field not picked takes the version `rev`'s value. Two devices
+/// that changed different fields (one the phone, the other the tier) keep both changes so
+/// (QA: keeping either version dropped the other's change). A complaint's status goes with its
+/// rounds (a status names a step whose data are in the rounds).
+pub async fn choose_each<S: DocStore>(
+    store: &S,
+    id: &str,
+    rev: &str,
+    picks: &[(String, String)],
+    who: &Chooser,
+) -> Result<(), StoreError> {
     let c = load(store, id)
         .await?
         .ok_or_else(|| StoreError::NotFound { id: id.to_string() })?;
     let all: Vec<&Doc> = std::iter::once(&c.winner).chain(c.others.iter()).collect();
-    let chosen = all
-        .iter()
-        .find(|d| d.rev.as_deref() == Some(rev))
-        .ok_or_else(|| StoreError::Conflict { id: id.to_string() })?;
+    let version = |rev: &str| {
+        all.iter()
+            .find(|d| d.rev.as_deref() == Some(rev))
+            .copied()
+            .ok_or_else(|| StoreError::Conflict { id: id.to_string() })
+    };
+    let chosen = version(rev)?;
+    let doc_type = chosen.doc_type().or(c.winner.doc_type());
+    // The chosen version with the picked fields of the others put in.
+    let mut mixed = chosen.body.clone();
+    let mut taken: Vec<(String, &Json)> = Vec::new();
+    for (field, from) in picks {
+        if from == rev || !c.fields.contains(field) {
+            continue;
+        }
+        let from = &version(from)?.body;
+        let mut put = |f: &str| {
+            if let Some(m) = mixed.as_object_mut() {
+                match from.get(f) {
+                    Some(v) => m.insert(f.to_string(), v.clone()),
+                    None => m.remove(f),
+                };
+            }
+        };
+        put(field);
+        if doc_type == Some("complaint") && field == "rounds" {
+            put("status");
+        }
+        taken.push((field.clone(), from));
+    }
     let rest: Vec<&Json> = all
         .iter()
         .filter(|d| d.rev.as_deref() != Some(rev))
         .map(|d| &d.body)
         .collect();
-    let doc_type = chosen.doc_type().or(c.winner.doc_type());
     let owned: Vec<Json> = rest.iter().map(|b| (*b).clone()).collect();
-    let mut body = merge_choosing(doc_type, &chosen.body, &owned);
+    let mut body = merge_choosing(doc_type, &mixed, &owned);
     if doc_type == Some("complaint") {
-        let why = readable::choice_note(doc_type, &chosen.body, &rest, &c.fields, who.zh);
+        // In both languages: whoever reads the history later may read the other (QA).
+        let note = |zh| readable::choice_note(doc_type, &chosen.body, &rest, &c.fields, &taken, zh);
+        let why = format!("{}{}{}", note(true), WHY_LANGS, note(false));
         append_settled(&mut body, &c.winner.body, who, why);
     }
     // Out of `open` from now on; `settle` drops it from the list.

@@ -117,6 +117,10 @@ impl Saved {
         match (self, phase) {
             (Saved::Retrying(_), Phase::Synced) => Some(Saved::Connected),
             (Saved::Retrying(_), Phase::SignIn) => Some(Saved::Refused(SyncError::Unauthorized)),
+            // Connected, then the server went away: "connected" would be stale.
+            (Saved::Connected, Phase::Offline) => {
+                Some(Saved::Retrying(SyncError::Network(String::new())))
+            }
             _ => None,
         }
     }
@@ -141,6 +145,14 @@ impl Saved {
                 "登录失败：用户名或密码错误。",
                 "Sign-in failed: wrong name or password.",
             ),
+            // Answered and refused: nothing retries until the address or database changes.
+            Saved::Refused(SyncError::Server { status, text }) => {
+                if zh {
+                    format!("同步服务器拒绝了请求（{status} {text}）：请检查服务器地址（不含数据库名）和数据库名。")
+                } else {
+                    format!("The sync server refused the request ({status} {text}): check the server URL (without the database) and the database name.")
+                }
+            }
             Saved::Refused(e) => e.message(zh),
         }
     }

@@ -190,9 +190,22 @@ pub fn staff_of_query(query: &str) -> Option<String> {
 }
 
 /// The name of the staff member a link names ([`with_staff`]), for the customer: only with
-/// their id ([`staff_of_query`]), at most 40 characters.
+/// their id ([`staff_of_query`]), and only what reads as a person's name: at most a staff
+/// name's 20 characters, without digits or the marks of an address. The page shows it as the
+/// branch's word, so a link edited by someone else must not put a phone number or a web
+/// address there (QA: "客服热线已变更请拨4001234567…" was shown as the staff member rated).
 pub fn staff_name_of_query(query: &str) -> Option<String> {
-    staff_of_query(query).and_then(|_| query_value(query, "name", 40))
+    staff_of_query(query)
+        .and_then(|_| query_value(query, "name", crate::domain::staff::STAFF_NAME_MAX))
+        .filter(|n| {
+            !n.chars().any(|c| {
+                c.is_numeric()
+                    || matches!(
+                        c,
+                        '/' | ':' | '@' | '.' | '\\' | '<' | '>' | '＠' | '：' | '／' | '。'
+                    )
+            })
+        })
 }
 
 /// Fetches a survey document (winning revision with its history) from the target and stores

@@ -471,6 +471,7 @@ pub fn choice_note(
     chosen: &Json,
     others: &[&Json],
     fields: &[String],
+    taken: &[(String, &Json)],
     zh: bool,
 ) -> String {
     let all: Vec<&Json> = std::iter::once(chosen)
@@ -485,7 +486,13 @@ pub fn choice_note(
         version_note(doc_type, v, &rest, zh)
     };
     let kept = note(chosen);
-    let dropped: Vec<String> = others.iter().filter_map(|o| note(o)).collect();
+    // A version some fields were taken from is not "not used": said below.
+    let used = |o: &Json| taken.iter().any(|(_, v)| std::ptr::eq(*v, o) || *v == o);
+    let dropped: Vec<String> = others
+        .iter()
+        .filter(|o| !used(o))
+        .filter_map(|o| note(o))
+        .collect();
     let labels: Vec<String> = fields
         .iter()
         .filter(|f| !f.is_empty())
@@ -514,6 +521,24 @@ pub fn choice_note(
             format!("；有分歧的项目：{}", labels.join("、"))
         } else {
             format!("; differing: {}", labels.join(", "))
+        };
+    }
+    // Fields picked from another version than the one kept, by version.
+    for o in others {
+        let labels: Vec<String> = taken
+            .iter()
+            .filter(|(_, v)| std::ptr::eq(*v, *o) || *v == *o)
+            .map(|(f, _)| field_label(doc_type, f, zh))
+            .collect();
+        if labels.is_empty() {
+            continue;
+        }
+        let from = note(o);
+        out += &match (zh, from) {
+            (true, Some(n)) => format!("；其中{}取自（{n}）的版本", labels.join("、")),
+            (true, None) => format!("；其中{}取自另一版本", labels.join("、")),
+            (false, Some(n)) => format!("; {} taken from the version of ({n})", labels.join(", ")),
+            (false, None) => format!("; {} taken from the other version", labels.join(", ")),
         };
     }
     out += match (doc_type, zh) {
@@ -680,21 +705,42 @@ mod tests {
         let b = json!({"history": [ev("2026-12-03T17:12:50", "李强")]});
         let fields = vec!["rounds".to_string()];
         assert_eq!(
-            choice_note(Some("complaint"), &b, &[&a], &fields, true),
+            choice_note(Some("complaint"), &b, &[&a], &fields, &[], true),
             "保留了（李强 · 记录调查结果 · 2026-12-03 17:12）的版本，未采用（张敏 · 记录调查结果 · 2026-12-03 17:12）的版本；有分歧的项目：调查处理（各轮）。两个版本的处理记录均已保留。"
         );
-        assert!(choice_note(Some("complaint"), &b, &[&a], &fields, false)
-            .starts_with("Kept the version of (李强 · Record findings"));
+        assert!(
+            choice_note(Some("complaint"), &b, &[&a], &fields, &[], false)
+                .starts_with("Kept the version of (李强 · Record findings")
+        );
         assert_eq!(
             choice_note(
                 Some("customer"),
                 &json!({}),
                 &[&json!({})],
                 &["tier".into()],
+                &[],
                 true
             ),
             "保留了所选版本；有分歧的项目：客户等级。"
         );
+        // Some fields taken from the other version: it is named for them, not as unused.
+        let mut a2 = a.clone();
+        a2["narrative"] = json!("乙");
+        let fields = vec!["narrative".to_string(), "rounds".to_string()];
+        assert_eq!(
+            choice_note(Some("complaint"), &b, &[&a2], &fields, &[("narrative".into(), &a2)], true),
+            "保留了（李强 · 记录调查结果 · 2026-12-03 17:12）的版本；有分歧的项目：投诉事由及经过、调查处理（各轮）；其中投诉事由及经过取自（张敏 · 记录调查结果 · 2026-12-03 17:12）的版本。两个版本的处理记录均已保留。"
+        );
+        let en = choice_note(
+            Some("complaint"),
+            &b,
+            &[&a2],
+            &fields,
+            &[("narrative".into(), &a2)],
+            false,
+        );
+        assert!(en.contains(" taken from the version of (张敏"), "{en}");
+        assert!(!en.contains("not the version"), "{en}");
     }
 
     #[test]

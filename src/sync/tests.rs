@@ -629,6 +629,70 @@ async fn offline_edits_on_two_devices() -> (FakeServer, MemoryStore, MemoryStore
 }
 
 #[test]
+fn staff_keep_each_device_s_change_by_choosing_field_by_field() {
+    block_on(async {
+        let (server, a, b) = offline_edits_on_two_devices().await;
+        for (s, dev) in [(&a, "A"), (&b, "B"), (&a, "A")] {
+            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        let c = conflicts::open(&b).await.unwrap().remove(0);
+        let rev_of = |pick: &dyn Fn(&Json) -> bool| {
+            std::iter::once(&c.winner)
+                .chain(c.others.iter())
+                .find(|d| pick(&d.body))
+                .and_then(|d| d.rev.clone())
+                .unwrap()
+        };
+        // A deactivated the profile, B renamed it: the name from B's version, the rest
+        // (the deactivation) from A's.
+        let of_a = rev_of(&|b| b["active"] == json!(false));
+        let of_b = rev_of(&|b| b["name"] == json!("张三丰"));
+        assert_ne!(of_a, of_b);
+        conflicts::choose_each(
+            &b,
+            "staff:1",
+            &of_a,
+            &[
+                ("name".into(), of_b.clone()),
+                ("unknown".into(), of_b.clone()),
+            ],
+            &chooser("李强"),
+        )
+        .await
+        .unwrap();
+        let kept = b.get("staff:1").await.unwrap().body;
+        assert_eq!(kept["name"], json!("张三丰"));
+        assert_eq!(kept["active"], json!(false));
+        assert!(b.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
+        // A version that is not one of the conflict's is refused, and nothing is written.
+        let (server2, a2, b2) = offline_edits_on_two_devices().await;
+        for (s, dev) in [(&a2, "A"), (&b2, "B")] {
+            run_cycle(s, &server2, &cfg(&server2, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        let c2 = conflicts::open(&b2).await.unwrap().remove(0);
+        let w = c2.winner.rev.clone().unwrap();
+        let refused = conflicts::choose_each(
+            &b2,
+            "staff:1",
+            &w,
+            &[("name".into(), "9-nope".into())],
+            &chooser("李强"),
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(crate::store::StoreError::Conflict { .. })),
+            "{refused:?}"
+        );
+        assert!(!b2.rev_tree("staff:1").await.unwrap().conflicts().is_empty());
+        let _ = (server, a);
+    });
+}
+
+#[test]
 fn offline_edits_on_two_devices_keep_both_leaves_and_the_same_winner() {
     block_on(async {
         let (server, a, b) = offline_edits_on_two_devices().await;
@@ -851,8 +915,17 @@ fn choosing_a_version_keeps_both_histories_and_records_the_choice() {
         assert_eq!(settled.at, chooser("张敏").at);
         assert_eq!(settled.to_status, Status::Investigating);
         let why = settled.why.as_deref().unwrap();
-        assert!(why.starts_with("保留了（李强 · 记录调查结果"), "{why}");
-        assert!(why.contains("未采用（张敏 · 记录调查结果"), "{why}");
+        let zh = crate::domain::complaint::why_in(why, true);
+        assert!(zh.starts_with("保留了（李强 · 记录调查结果"), "{why}");
+        assert!(zh.contains("未采用（张敏 · 记录调查结果"), "{why}");
+        // Written in both languages: the English reader gets the English (QA: it stayed
+        // Chinese in the English UI).
+        let en = crate::domain::complaint::why_in(why, false);
+        assert!(
+            en.starts_with("Kept the version of (李强 · Record findings"),
+            "{en}"
+        );
+        assert_eq!(crate::domain::complaint::why_in("同意", false), "同意");
         assert!(a
             .rev_tree("complaint:01")
             .await
@@ -2055,9 +2128,23 @@ mod links {
         // A name without an id rates no one, and is not shown.
         assert_eq!(link::staff_name_of_query("?name=%E5%BC%A0%E6%95%8F"), None);
         assert_eq!(
-            link::staff_name_of_query(&format!("?staff=staff:7&name={}", "x".repeat(41))),
+            link::staff_name_of_query(&format!("?staff=staff:7&name={}", "x".repeat(21))),
             None
         );
+        // Only what reads as a name is shown as the staff member rated: no number to call, no
+        // address to visit (QA: an edited link put both on the branch's page).
+        let name = |n: &str| link::staff_name_of_query(&format!("?staff=staff:7&name={n}"));
+        assert_eq!(name("Carl%20Xu").as_deref(), Some("Carl Xu"));
+        assert_eq!(name(&"x".repeat(20)).as_deref(), Some(&*"x".repeat(20)));
+        for bad in [
+            "%E8%AF%B7%E6%8B%A84001234567",
+            "%E8%AF%B7%E6%8B%A8%EF%BC%94%EF%BC%90%EF%BC%90",
+            "www.example.com",
+            "a%2Fb",
+            "x%40y",
+        ] {
+            assert_eq!(name(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -2587,7 +2674,15 @@ mod saving {
         for phase in [Phase::Offline, Phase::Syncing, Phase::Error, Phase::Off] {
             assert_eq!(retrying.follow(&phase), None);
         }
-        assert_eq!(Saved::Connected.follow(&Phase::Offline), None);
+        // Connected, then the server went away: the form no longer says "connected" (QA: it
+        // did while the header said offline), and says so again once it is back.
+        let gone = Saved::Connected.follow(&Phase::Offline).unwrap();
+        assert!(
+            gone.message(true).contains("暂时无法连接同步服务器"),
+            "{gone:?}"
+        );
+        assert_eq!(gone.follow(&Phase::Synced), Some(Saved::Connected));
+        assert_eq!(Saved::Connected.follow(&Phase::Error), None);
         assert_eq!(Saved::WrongPassword.follow(&Phase::Synced), None);
     }
 

@@ -228,6 +228,14 @@ test('a synced device shows a cut-off at once, and hears of changes soon after t
   // timer (25 s) would have ended.
   await seed(peer, seedDocs(1));
   await expect(complaintRows(a.page)).toHaveCount(1, { timeout: 10_000 });
+  // Reopened while cut off, the header still says when it last synced (QA: "not synced yet").
+  await expect(status(a.page).getByTestId('sync-last')).toHaveText(/\d{2}:\d{2}$/);
+  await a.context.setOffline(true);
+  await a.page.reload();
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'offline', { timeout: 15_000 });
+  await expect(status(a.page).getByTestId('sync-last')).toHaveText(/\d{2}:\d{2}$/);
+  await expect(status(a.page)).toHaveAttribute('title', /^上次同步成功：/);
+  await a.context.setOffline(false);
   expect(a.errors).toEqual([]);
 });
 
@@ -370,6 +378,23 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   // The customer's conflict still waits: its page says so, until it is settled too.
   await open(a.page, customerPath);
   await expect(a.page.getByTestId('conflict-banner')).toBeVisible();
+  // Settled field by field: A's phone and B's tier, both kept (QA: keeping either version
+  // dropped the other device's change).
+  await open(a.page, '/settings');
+  const card = a.page.getByTestId('conflict').filter({ hasText: '客户 周杰' });
+  const versions = card.getByTestId('conflict-version');
+  await versions.filter({ hasText: '137****1111' }).locator('[data-testid="conflict-pick"][data-field="phone"]').check();
+  await versions.filter({ hasText: 'VIP客户' }).locator('[data-testid="conflict-pick"][data-field="tier"]').check();
+  await card.getByTestId('conflict-keep-ticked').click();
+  await expect(a.page.locator('.notice')).toContainText('已按所选逐项保留');
+  await expect(a.page.getByTestId('conflict')).toHaveCount(0, { timeout: 15_000 });
+  for (const d of [a, b]) {
+    await open(d.page, customerPath);
+    await expect(d.page.getByTestId('conflict-banner')).toHaveCount(0, { timeout: 45_000 });
+    await d.page.getByTestId('customer-edit').click();
+    await expect(d.page.locator('#cust-phone')).toHaveValue('13700001111', { timeout: 30_000 });
+    await expect(d.page.locator('#cust-tier')).toHaveValue('0');
+  }
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
@@ -525,6 +550,17 @@ test('a wrong password gives a clear message; the right one syncs', async ({ bro
   await a.page.getByTestId('lang-switch').click();
   await expect(a.page.getByTestId('sync-message')).toHaveText('登录失败：用户名或密码错误。');
   await connect(a.page, peer, { user: 'wang', password: 'correct-horse' });
+  await synced(a.page);
+  // A password mistyped when signing in again is refused, and the sync saved before goes on
+  // (QA: it stopped, silently, until a reload).
+  await connect(a.page, peer, { user: 'wang', password: 'typo' });
+  await expect(a.page.getByTestId('sync-message')).toContainText('用户名或密码错误', { timeout: 15_000 });
+  await expect(a.page.getByTestId('sync-still')).toContainText('本设备仍按原来保存的设置同步');
+  await synced(a.page);
+  // The database's own address pasted as the server's is said in words, before any request.
+  await a.page.locator('#sync-url').fill(`${peer.url}/${DB}`);
+  await a.page.getByTestId('sync-connect').click();
+  await expect(a.page.getByTestId('sync-message')).toContainText(`服务器地址似乎包含了数据库名：请去掉末尾的 /${DB}`);
   await synced(a.page);
   // The password is not kept in localStorage (nor anywhere readable by the page).
   const stored = await a.page.evaluate(() => JSON.stringify(Object.assign({}, localStorage)));

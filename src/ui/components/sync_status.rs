@@ -213,6 +213,9 @@ fn short_time(ms: f64) -> String {
     }
 }
 
+/// Where the device keeps the time of its last successful sync (milliseconds).
+const LAST_OK_KEY: &str = "kefu.sync.last-ok";
+
 /// The header's sync status: state in words, pending count, last success time.
 #[component]
 pub fn SyncBadge() -> impl IntoView {
@@ -231,22 +234,42 @@ pub fn SyncBadge() -> impl IntoView {
         Phase::OtherTab if !online.get() => Phase::Offline,
         p => p,
     };
+    // The last success, kept on the device: a page reopened offline (a laptop back from a day
+    // away) still says how old its data are (QA: it said "not synced yet").
+    let kept_last = RwSignal::new(crate::ui::platform::local_read::<f64>(LAST_OK_KEY));
+    Effect::new(move |_| {
+        if let Some(ms) = ctx.status.with(|s| s.last_success_ms) {
+            crate::ui::platform::local_write(LAST_OK_KEY, &ms);
+            kept_last.set(Some(ms));
+        }
+    });
+    let last_ok = move || ctx.status.with(|s| s.last_success_ms).or(kept_last.get());
     let text = move || {
         let s = ctx.status.get();
         let zh = lang.get().is_zh();
         let mut t = phase().label(zh).to_string();
+        // Changes, not records: one complaint filed offline is a few (its case number's
+        // counter, the case, its summary).
         if s.pending > 0 {
             t.push_str(&if zh {
-                format!(" · 待上传 {}", s.pending)
+                format!(" · 待上传更改 {}", s.pending)
             } else {
-                format!(" · {} to send", s.pending)
+                format!(
+                    " · {} change{} to send",
+                    s.pending,
+                    if s.pending == 1 { "" } else { "s" }
+                )
             });
         }
         if s.conflicts > 0 {
             t.push_str(&if zh {
                 format!(" · 冲突 {}", s.conflicts)
             } else {
-                format!(" · {} conflicts", s.conflicts)
+                format!(
+                    " · {} conflict{}",
+                    s.conflicts,
+                    if s.conflicts == 1 { "" } else { "s" }
+                )
             });
         }
         t
@@ -254,7 +277,7 @@ pub fn SyncBadge() -> impl IntoView {
     let title = move || {
         let s = ctx.status.get();
         let zh = lang.get().is_zh();
-        let mut t = match s.last_success_ms {
+        let mut t = match s.last_success_ms.or(kept_last.get()) {
             Some(ms) => {
                 if zh {
                     format!("上次同步成功：{}", short_time(ms))
@@ -277,7 +300,7 @@ pub fn SyncBadge() -> impl IntoView {
             aria-live="polite">
             <span class="dot" aria-hidden="true"></span>
             <span>{text}</span>
-            {move || ctx.status.get().last_success_ms.map(|ms| view! {
+            {move || last_ok().map(|ms| view! {
                 <span class="small muted" data-testid="sync-last">{short_time(ms)}</span>
             })}
         </a>

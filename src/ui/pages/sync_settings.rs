@@ -6,6 +6,7 @@ use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped as spawn_local;
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 
 use crate::domain::complaint::StaffRef;
 use crate::sync::config::{validate, AuthKind, Mode};
@@ -84,6 +85,8 @@ pub fn SyncSettingsSection() -> impl IntoView {
     let mode = RwSignal::new("two_way".to_string());
     let message = RwSignal::new(None::<Said>);
     let busy = RwSignal::new(false);
+    // A refused save left the sync saved before running.
+    let still_syncing = RwSignal::new(false);
 
     // A save still retrying says so until the live sync gets further (synced, or refused).
     Effect::new(move |_| {
@@ -180,6 +183,7 @@ pub fn SyncSettingsSection() -> impl IntoView {
             .get_untracked()
             .is_none_or(|p| !p.same_endpoint(&cfg));
         busy.set(true);
+        still_syncing.set(false);
         say(false, "正在连接…".into(), "Connecting…".into());
         spawn_local(async move {
             // Asked again of the profiles as stored now (the page's copy may be a moment old).
@@ -205,7 +209,14 @@ pub fn SyncSettingsSection() -> impl IntoView {
                     } else {
                         cfg.db.clone()
                     };
-                    Saved::after_check(engine::check_database(&t, &db_name, 15_000).await)
+                    match engine::check_database(&t, &db_name, 15_000).await {
+                        // Signed in just now, and still refused: the account lacks the
+                        // database, not the password (PouchDB Server answers 401 here).
+                        Err(SyncError::Unauthorized) if !cfg.user.is_empty() => {
+                            Saved::Refused(SyncError::Forbidden(db_name.clone()))
+                        }
+                        r => Saved::after_check(r),
+                    }
                 }
                 Err(saved @ Saved::Retrying(_)) => {
                     live::sign_in_later(&cfg, &pw);
@@ -235,6 +246,12 @@ pub fn SyncSettingsSection() -> impl IntoView {
                 }
             } else {
                 message.set(Some(Said::Saved(saved)));
+                // Refused: nothing was saved, so the sync saved before goes on as it was (a
+                // password mistyped while signing in again stopped it).
+                if let Some(prev) = ctx.config.get_untracked().filter(|p| p.enabled) {
+                    ctx.start(prev);
+                    still_syncing.set(true);
+                }
             }
             busy.set(false);
         });
@@ -361,6 +378,12 @@ pub fn SyncSettingsSection() -> impl IntoView {
                         <p class=if err { "err" } else { "muted" } role=if err { "alert" } else { "status" }>{text}</p>
                     }
                 })}
+                {move || still_syncing.get().then(|| view! {
+                    <p class="muted small" data-testid="sync-still">{t2(
+                        "新的设置未保存：本设备仍按原来保存的设置同步。",
+                        "The new settings were not saved: this device still syncs with the ones saved before.",
+                    )}</p>
+                })}
             </div>
             <div data-testid="sync-detail" class="small muted">
                 {move || {
@@ -402,7 +425,26 @@ pub fn SyncConflicts() -> impl IntoView {
         ctx.status.track();
         async move { conflicts::open(&store()).await.unwrap_or_default() }
     });
-    let keep = move |id: String, rev: String, managers: bool| {
+    // Staff ids in a value (a demand's owner) read as the names staff know (QA: a demand's
+    // conflict showed staff:01M97… against staff:01M97…).
+    let names = Res::new(move || {
+        state.changes.track();
+        async move {
+            crate::ui::pages::customers::staff_by_id()
+                .await
+                .into_iter()
+                .map(|(id, s)| (id, s.name))
+                .collect::<Vec<_>>()
+        }
+    });
+    let named = move |text: String| -> String {
+        names.get().map_or(text.clone(), |n| {
+            n.iter()
+                .fold(text.clone(), |t, (id, name)| t.replace(id.as_str(), name))
+        })
+    };
+    // `picks`: differing fields taken from other versions than `rev` (field, revision).
+    let keep = move |id: String, rev: String, picks: Vec<(String, String)>, managers: bool| {
         let Some(user) = state.user.get_untracked() else {
             state.warn2(
                 "请先登录员工身份，再选择保留的版本。",
@@ -425,12 +467,20 @@ pub fn SyncConflicts() -> impl IntoView {
                     return;
                 }
             }
-            match conflicts::choose(&store(), &id, &rev, &who).await {
+            let mixed = !picks.is_empty();
+            match conflicts::choose_each(&store(), &id, &rev, &picks, &who).await {
                 Ok(()) => {
-                    state.tell(
-                        "已保留所选版本，两台设备的处理记录均已保留",
-                        "The chosen version is kept, with both devices' history",
-                    );
+                    if mixed {
+                        state.tell(
+                            "已按所选逐项保留，两台设备的处理记录均已保留",
+                            "The values ticked are kept, with both devices' history",
+                        );
+                    } else {
+                        state.tell(
+                            "已保留所选版本，两台设备的处理记录均已保留",
+                            "The chosen version is kept, with both devices' history",
+                        );
+                    }
                     ctx.sync_now();
                 }
                 Err(e) => state.warn_with(|zh| e.message(zh)),
@@ -441,10 +491,22 @@ pub fn SyncConflicts() -> impl IntoView {
     // Staff profiles and the branch's settings (its name, code and calendar) are the manager's
     // to change, and so theirs to settle (or anyone's while no active manager exists).
     let admin = crate::ui::pages::settings::admin();
-    let version = move |c: &Conflict, d: &crate::store::Doc, winner: bool| {
-        let id = c.id.clone();
+    let barred_for = move |c: &Conflict| {
         let managers = matches!(c.winner.doc_type(), Some("staff" | "settings"));
-        let barred = move || signed_out() || (managers && !admin.allowed());
+        (managers, move || {
+            signed_out() || (managers && !admin.allowed())
+        })
+    };
+    // `picks`: the version ticked for each differing field (none ticked: the one shown).
+    let version = move |c: &Conflict,
+                        d: &crate::store::Doc,
+                        winner: bool,
+                        picks: RwSignal<BTreeMap<String, String>>| {
+        let id = c.id.clone();
+        let (managers, barred) = barred_for(c);
+        // Field by field, where more than one field differs (one: the same as a version).
+        let per_field = c.fields.len() > 1 && c.fields.iter().all(|f| !f.is_empty());
+        let winner_rev = c.winner.rev.clone().unwrap_or_default();
         let rev = d.rev.clone().unwrap_or_default();
         let rev_attr = rev.clone();
         let doc_type = c.winner.doc_type().map(str::to_string);
@@ -469,10 +531,24 @@ pub fn SyncConflicts() -> impl IntoView {
                 let (f, doc_type, body) = (f.clone(), doc_type.clone(), body.clone());
                 let f2 = f.clone();
                 let dt2 = doc_type.clone();
+                let pick = per_field.then(|| {
+                    let (f, rev, winner_rev) = (f.clone(), rev.clone(), winner_rev.clone());
+                    let group = format!("pick-{id}-{f}");
+                    let (f3, rev3) = (f.clone(), rev.clone());
+                    let ticked = move || {
+                        picks.with(|p| p.get(&f3).unwrap_or(&winner_rev) == &rev3)
+                    };
+                    view! {
+                        <input type="radio" name=group data-testid="conflict-pick" data-field=f.clone()
+                            prop:checked=ticked prop:disabled=barred
+                            aria-label=move || lang.get().t("取此版本的值", "Take this version's value")
+                            on:change=move |_| picks.update(|p| { p.insert(f.clone(), rev.clone()); })/>
+                    }
+                });
                 view! {
                     <tr>
                         <th>{move || readable::field_label(dt2.as_deref(), &f2, lang.get().is_zh())}</th>
-                        <td>{move || readable::value_text(doc_type.as_deref(), &f, body.get(&f), lang.get().is_zh())}</td>
+                        <td><label class="pick">{pick}{move || named(readable::value_text(doc_type.as_deref(), &f, body.get(&f), lang.get().is_zh()))}</label></td>
                     </tr>
                 }
             })
@@ -484,7 +560,7 @@ pub fn SyncConflicts() -> impl IntoView {
                 <table><tbody>{rows}</tbody></table>
                 <button type="button" disabled=barred
                     title=move || if signed_out() { lang.get().t("请先登录员工身份", "Sign in as a staff member first") } else { "" }
-                    on:click=move |_| keep(id.clone(), rev.clone(), managers)>{t2("保留此版本", "Keep this version")}</button>
+                    on:click=move |_| keep(id.clone(), rev.clone(), Vec::new(), managers)>{t2("保留此版本", "Keep this version")}</button>
                 {move || (managers && !signed_out() && !admin.allowed()).then(|| view! {
                     <p class="small muted" data-testid="conflict-managers">{t2(
                         "人员与营业部设置的冲突由客服经理选择。",
@@ -514,14 +590,34 @@ pub fn SyncConflicts() -> impl IntoView {
                                 let (dt, body, id) = (c.winner.doc_type().map(str::to_string), c.winner.body.clone(), c.id.clone());
                                 move || readable::record_name(dt.as_deref(), &body, &id, lang.get().is_zh())
                             };
-                            let others = c.others.iter().map(|o| version(&c, o, false)).collect_view();
+                            let picks = RwSignal::new(BTreeMap::<String, String>::new());
+                            let others = c.others.iter().map(|o| version(&c, o, false, picks)).collect_view();
+                            let per_field = c.fields.len() > 1 && c.fields.iter().all(|f| !f.is_empty());
+                            let (managers, barred) = barred_for(&c);
+                            let (id, winner_rev) = (c.id.clone(), c.winner.rev.clone().unwrap_or_default());
+                            // Every field ticked: the version shown, with the fields ticked in
+                            // another version taken from it.
+                            let keep_ticked = move |_| {
+                                let chosen: Vec<(String, String)> = picks.get_untracked().into_iter()
+                                    .filter(|(_, r)| *r != winner_rev).collect();
+                                keep(id.clone(), winner_rev.clone(), chosen, managers);
+                            };
                             view! {
                                 <article class="conflict" data-testid="conflict" data-id=c.id.clone()>
                                     <h4 data-testid="conflict-name">{name}</h4>
                                     <div class="side-by-side">
-                                        {version(&c, &c.winner, true)}
+                                        {version(&c, &c.winner, true, picks)}
                                         {others}
                                     </div>
+                                    {per_field.then(|| view! {
+                                        <div class="row conflict-each">
+                                            <span class="small muted">{t2(
+                                                "也可逐项勾选每个项目要保留的值：",
+                                                "Or tick the value to keep for each field:")}</span>
+                                            <button type="button" disabled=barred data-testid="conflict-keep-ticked"
+                                                on:click=keep_ticked>{t2("按勾选逐项保留", "Keep the values ticked")}</button>
+                                        </div>
+                                    })}
                                 </article>
                             }
                         }).collect_view()}

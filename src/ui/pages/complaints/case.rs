@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::complaint::{
-    clocks, severity_en, severity_zh, Action, ActionKind, Category, Channel, Complainant,
+    clocks, severity_en, severity_zh, why_in, Action, ActionKind, Category, Channel, Complainant,
     Complaint, CorrectiveAction, Decision, Responsibility, Round,
 };
 use crate::domain::customer::Customer;
@@ -839,7 +839,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
                             } else {
                                 format!("{} → {}", lang.get().t(from.0, from.1), lang.get().t(to.0, to.1))
                             }}</div>
-                            {e.why.clone().map(|w| view! { <div class="why">{w}</div> })}
+                            {e.why.clone().map(|w| view! { <div class="why">{move || why_in(&w, zh()).to_string()}</div> })}
                         </li>
                     }
                 }).collect_view()}

@@ -8,6 +8,7 @@
 use crate::domain::datefmt::Layout;
 use std::collections::HashMap;
 
+use crate::ui::components::ConflictBanner;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -189,6 +190,7 @@ enum Shown {
 
 #[component]
 pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
+    let banner_id = id.clone();
     let state = app();
     let lang = state.lang;
     let error = RwSignal::new(None::<String>);
@@ -411,6 +413,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     view! {
         <Modal id="demand-detail" title=title on_close=close read_first=true>
             {move || state.user.get().is_none().then(|| view! { <NeedUser/> })}
+            // Two devices changed it differently (QA: only the case and customer pages said).
+            <ConflictBanner id=banner_id/>
             {move || {
                 let navigate = navigate.clone();
                 let Some((d, l, shown)) = found() else {
