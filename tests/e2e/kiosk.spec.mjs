@@ -523,6 +523,16 @@ test('nobody stays signed in while the kiosk runs; whoever unlocks it with their
   expect(await deviceUser()).toBeNull();
   // Later the specialist leaves kiosk mode with her own PIN: she is who the staff pages act as.
   await page.getByTestId('kiosk-exit').click();
+  // Each key's label sits in its middle (QA: up to 132 px off in Cancel).
+  const offCentre = await page.locator('.kiosk button:visible').evaluateAll((bs) => bs.map((b) => {
+    const r = document.createRange();
+    r.selectNodeContents(b);
+    const t = r.getBoundingClientRect();
+    const o = b.getBoundingClientRect();
+    return t.width === 0 ? 0 : Math.abs((t.left + t.right) / 2 - (o.left + o.right) / 2);
+  }));
+  expect(offCentre.length).toBeGreaterThan(10);
+  expect(Math.max(...offCentre)).toBeLessThan(2);
   await enterPin(page, '2468');
   await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
   await expect(page.locator('.notice')).toContainText('张敏 已退出自助模式，已登录本设备');
@@ -580,7 +590,8 @@ test('a locked device opening a staff address or a survey link goes back to its 
   // The customer page of its own survey too (a typed address, or a back swipe onto the link
   // checked on the tablet before the kiosk started), and a link cut back to /s.
   const own = `/s/${kiosk.split('/').pop()}`;
-  for (const address of ['/', '/complaints', '/customers', '/settings', own, '/s']) {
+  // /surveys/new panicked on its way out (its load wrote to the page just left; QA).
+  for (const address of ['/', '/complaints', '/customers', '/settings', '/surveys/new', own, '/s']) {
     await page.goto(address);
     await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
     await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
@@ -783,6 +794,48 @@ test('answers refused by the minimum gap are kept and sent by themselves once it
   const complete = (await storedBodies(page)).filter((s) => s.includes('"complete":true') && s.includes('"Kiosk"'));
   expect(complete).toHaveLength(2);
   expect(complete.filter((s) => s.includes('"att_courtesy":{"t":"Score","v":3}'))).toHaveLength(1);
+});
+
+test('answers held by the minimum gap are not lost to the next customer, a reload or a staff exit', async ({ page }) => {
+  const t0 = new Date(2026, 11, 3, 10, 0, 0);
+  await page.clock.setFixedTime(t0);
+  await startKiosk(page, { gap: 60, thanks: 1, idle: 600 });
+  const scored = async (v) => (await storedBodies(page)).filter((s) => s.includes('"complete":true') && s.includes('"Kiosk"')
+    && (v === undefined || s.includes(`"att_courtesy":{"t":"Score","v":${v}}`))).length;
+  await answerAll(page);
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await page.clock.setFixedTime(after(t0, 2));
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+  // Customer 2 inside the gap: held. They go back to the start, and customer 3 answers at
+  // once: held behind them, one more gap to wait (QA: customer 2's answers were lost).
+  await answerAll(page, 3);
+  const refused = page.getByTestId('kiosk-refused');
+  await expect(refused).toContainText('约 58 秒后自动提交');
+  await refused.getByRole('button', { name: '返回首页' }).click();
+  await answerAll(page, 1);
+  await expect(refused).toBeVisible();
+  await expect(refused.getByTestId('kiosk-refused-wait')).not.toContainText('约 58 秒后');
+  // The tablet reloads meanwhile: both are still held on it (QA: lost, or kept as partial).
+  await page.reload();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 20_000 });
+  expect(await scored()).toBe(1);
+  // One gap on, customer 2's goes in; another gap on, customer 3's: each complete, once.
+  await page.clock.setFixedTime(after(t0, 61));
+  await expect.poll(() => scored(3), { timeout: 10_000 }).toBe(1);
+  expect(await scored(1)).toBe(0);
+  await page.clock.setFixedTime(after(t0, 122));
+  await expect.poll(() => scored(1), { timeout: 10_000 }).toBe(1);
+  expect(await scored()).toBe(3);
+  // Customer 4 inside the next gap, then staff leave kiosk mode: it goes in at once.
+  await page.clock.setFixedTime(after(t0, 125));
+  await answerAll(page, 2);
+  await expect(refused).toBeVisible();
+  await page.getByTestId('kiosk-exit').click();
+  await enterPin(page, '2468');
+  await expect(page.getByTestId('kiosk')).toHaveCount(0, { timeout: 20_000 });
+  await expect.poll(() => scored(2), { timeout: 10_000 }).toBe(1);
+  expect(await scored()).toBe(4);
+  expect(await page.evaluate(() => localStorage.getItem('kefu.kiosk.held'))).toBeNull();
 });
 
 test('on a public holiday of the working calendar the kiosk sleeps, and wakes on the next working day', async ({ page }) => {

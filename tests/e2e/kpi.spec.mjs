@@ -138,6 +138,10 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await open(page, linkA.replace(/staff=[^&]*/, 'staff=zhangmin'));
   await expect(page.getByTestId('sf-next')).toBeVisible();
   await expect(page.getByTestId('cp-rated')).toHaveCount(0);
+  // A name edited into a number to call is not shown as the branch's word (QA).
+  await open(page, linkA.replace(/name=[^&]*/, `name=${encodeURIComponent('客服热线已变更请拨4001234567')}`));
+  await expect(page.getByTestId('sf-next')).toBeVisible();
+  await expect(page.getByTestId('cp-rated')).toHaveCount(0);
 
   // Monday 2 November: five complaints, K1 and K3 handled at once by 张敏.
   const k1 = await fileComplaint(page, '李强');
@@ -264,8 +268,12 @@ test('the KPI sheet counts each staff member\'s month and year by hand, opens th
   await expect(zeroHint).toHaveText('本月有 1 件投诉涉及该员工；服务客户数为 0 时无法计算客户投诉率，请核对。');
   await expect(zhang).toHaveAttribute('aria-describedby', /served-\d+-zero/);
   await expect(page.getByTestId('served-zero-hint')).toHaveCount(1);
+  // A figure that is no count marks its box invalid for a screen reader, as every form's.
+  await zhang.fill('3.5');
+  await expect(zhang).toHaveAttribute('aria-invalid', 'true');
   await zhang.fill('400');
   await expect(page.getByTestId('served-zero-hint')).toHaveCount(0);
+  await expect(zhang).not.toHaveAttribute('aria-invalid', 'true');
   await page.locator('[data-testid="served-input"][data-staff="李强"]').fill('2５0');
   await page.getByTestId('served-save').click();
   await expect(page.locator('.notice')).toContainText('已保存 2026-11 的服务客户数');

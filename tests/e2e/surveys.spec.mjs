@@ -484,6 +484,22 @@ test('on the customer\'s phone a reload keeps the answers and the question until
   await expect(page.locator('h1')).toContainText('结果');
 });
 
+test('a phone answers once even from two tabs of the link: the second submit is told it has answered', async ({ page, context }) => {
+  const key = await newDefaultSurvey(page);
+  // The QR code scanned twice: two tabs, both answered (QA: both were stored).
+  const b = await context.newPage();
+  await open(page, `/s/${key}`);
+  await open(b, `/s/${key}`);
+  await answerDefault(page, { score: 5, nps: 9 });
+  await expect(page.getByTestId('cp-thanks')).toBeVisible();
+  await answerDefault(b, { score: 4, nps: 8 });
+  await expect(b.getByTestId('cp-answered')).toContainText('您已填写过这份问卷，谢谢！');
+  await expect(b.getByTestId('cp-thanks')).toHaveCount(0);
+  await b.close();
+  await open(page, `/surveys/${key}/results`);
+  await expect(page.getByTestId('res-n')).toHaveText('1');
+});
+
 test('staff saving a new version while a phone is part-way through keeps the answers that still apply and goes on at the first question left', async ({ page }) => {
   await setUpStaff(page, [['张敏', 'specialist']]);
   const key = await newDefaultSurvey(page);

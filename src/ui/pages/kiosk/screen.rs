@@ -29,7 +29,7 @@ use crate::ui::pages::surveys::records::{submit_response, SubmitError};
 use crate::ui::platform::{
     local_read, local_remove, local_write, new_id, now, now_millis, on_interval,
 };
-use crate::ui::state::{app, store};
+use crate::ui::state::{app, store, AppStore};
 
 use super::device::{self, device_label, waiting_count, KioskDevice};
 use super::guard::{enter_fullscreen, keep_awake};
@@ -65,6 +65,30 @@ const PIN_IDLE_MS: u64 = 30_000;
 /// keeps partial responses: a reload mid-survey then keeps them as one, as an idle reset
 /// would. Never written otherwise, and gone on every reset and submission.
 const PARTIAL_KEY: &str = "kefu.kiosk.partial";
+/// Answers submitted within the minimum gap, complete, oldest first: kept on the tablet until
+/// each goes in once the gap has passed (over a reload, the next customer, or staff leaving
+/// kiosk mode; QA: the next customer's submit, a reload or a staff exit lost them).
+const HELD_KEY: &str = "kefu.kiosk.held";
+
+fn held_write(h: &[SurveyResponse]) {
+    if h.is_empty() {
+        local_remove(HELD_KEY);
+    } else {
+        local_write(HELD_KEY, &h);
+    }
+}
+
+/// Stores one held response under its own survey's version; `Ok` also when it is stored
+/// already (a reload after the write, before the list was updated).
+async fn store_held(st: &AppStore, r: &SurveyResponse) -> Result<(), SubmitError> {
+    let s = typed::load::<Survey, _>(st, &r.survey_id)
+        .await
+        .map_err(SubmitError::Store)?;
+    match submit_response(st, &s, r).await {
+        Ok(_) | Err(SubmitError::Store(StoreError::Conflict { .. })) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
 
 /// The opening hours as lines: days sharing the same times are listed together.
 fn hours_lines(hours: &[OpeningHours], zh: bool) -> Vec<String> {
@@ -134,6 +158,12 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     // The time, as of the last tick (the refusal's countdown).
     let clock = RwSignal::new(now());
     let saving = RwSignal::new(false);
+    let held = RwSignal::new(local_read::<Vec<SurveyResponse>>(HELD_KEY).unwrap_or_default());
+    // The refused customer on screen: their response's id.
+    let mine = RwSignal::new(None::<String>);
+    let releasing = StoredValue::new(false);
+    // After a failed write, the next try waits a little (not every tick).
+    let release_after = StoredValue::new(0u64);
     // Futures and timers run without the reactive owner: take the store handle here.
     let db = StoredValue::new_local(store());
     // A storage failure, said on the kiosk itself (it has no staff notice line).
@@ -331,10 +361,19 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         };
         let cfg = config.get_value();
         let at = now();
-        if submit_wait_secs(last_submit.get_untracked(), at, cfg.min_gap_secs) > 0 {
-            // Kept, to be sent once the gap has passed without answering again.
+        if !held.with_untracked(Vec::is_empty)
+            || submit_wait_secs(last_submit.get_untracked(), at, cfg.min_gap_secs) > 0
+        {
+            // Held, complete, on the tablet: it goes in once the gap has passed (after those
+            // held before it), whoever comes next.
+            kiosk_fields(&mut r, true, &label.get_untracked(), config);
+            mine.set(Some(r.id.clone()));
+            held.update(|h| {
+                h.push(r);
+                held_write(h);
+            });
             clock.set(at);
-            partial.set(Some(r));
+            partial.set(None);
             phase.set(Phase::Refused);
             return;
         }
@@ -378,31 +417,96 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             Lang::Zh
         });
     };
-    // The refused customer's answers, sent again.
+    // The failed customer's answers, sent again.
     let retry = move |_| {
         if let Some(r) = partial.get_untracked() {
             submit(r);
         }
     };
+    // Seconds until the refused customer's answers go in: the gap left, and one gap for each
+    // held before theirs.
     let wait_left = move || {
-        submit_wait_secs(
-            last_submit.get(),
-            clock.get(),
-            config.get_value().min_gap_secs,
-        )
+        let gap = config.get_value().min_gap_secs;
+        let ahead = mine.with(|m| {
+            m.as_ref()
+                .and_then(|id| held.with(|h| h.iter().position(|x| x.id == *id)))
+        });
+        match ahead {
+            Some(n) => {
+                submit_wait_secs(last_submit.get(), clock.get(), gap).max(0)
+                    + n as i64 * i64::from(gap)
+            }
+            None => 0,
+        }
     };
-    // Answers refused by the gap are kept, as the screen says: they go in once it has passed,
-    // whether or not the customer is still there (one who walked away lost them before).
+    // Held answers go in, oldest first, each once the gap has passed, whatever the screen
+    // shows (a customer answering meanwhile is not disturbed).
     on_interval(TICK, move || {
-        if phase.get_untracked() != Phase::Refused || saving.get_untracked() {
+        if releasing.get_value()
+            || saving.get_untracked()
+            || held.with_untracked(Vec::is_empty)
+            || now_millis() < release_after.get_value()
+        {
             return;
         }
         let gap = config.get_value().min_gap_secs;
-        if submit_wait_secs(last_submit.get_untracked(), now(), gap) <= 0 {
-            if let Some(r) = partial.get_untracked() {
-                submit(r);
-            }
+        let at = now();
+        if submit_wait_secs(last_submit.get_untracked(), at, gap) > 0 {
+            return;
         }
+        let Some(mut r) = held.with_untracked(|h| h.first().cloned()) else {
+            return;
+        };
+        r.submitted_at = at;
+        releasing.set_value(true);
+        let st = db.get_value();
+        spawn_local(async move {
+            let stored = store_held(&st, &r).await;
+            releasing.set_value(false);
+            match stored {
+                Ok(()) => {
+                    held.update(|h| {
+                        h.retain(|x| x.id != r.id);
+                        held_write(h);
+                    });
+                    last_submit.set(Some(at));
+                    if let Some(mut d) = device::load(&st).await {
+                        d.last_submit = Some(at);
+                        let _ = device::save(&st, &d).await;
+                    }
+                    // The customer still looking at the refusal sees their thanks.
+                    if phase.get_untracked() == Phase::Refused
+                        && mine.with_untracked(|m| m.as_deref() == Some(r.id.as_str()))
+                    {
+                        thanks_since.set_value(now_millis());
+                        phase.set(Phase::Thanks);
+                    }
+                    refresh_waiting();
+                }
+                Err(e) => {
+                    problem.set(Some(e.message(state.zh())));
+                    release_after.set_value(now_millis() + 30_000);
+                }
+            }
+        });
+    });
+    // Staff leaving kiosk mode: what is held goes in at once (the gap is the customers').
+    let exit = Callback::new(move |staff: Staff| {
+        let rest = held.get_untracked();
+        if !rest.is_empty() {
+            let st = db.get_value();
+            spawn_local(async move {
+                for mut r in rest {
+                    r.submitted_at = now();
+                    if store_held(&st, &r).await.is_ok() {
+                        let mut h = local_read::<Vec<SurveyResponse>>(HELD_KEY).unwrap_or_default();
+                        h.retain(|x| x.id != r.id);
+                        held_write(&h);
+                    }
+                }
+            });
+        }
+        on_exit.run(staff);
     });
 
     let title = move || match survey.get() {
@@ -617,7 +721,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             {move || pin_open.get().then(|| view! {
                 <PinPad
                     exit_ids=config.get_value().exit_staff_ids
-                    on_unlock=on_exit
+                    on_unlock=exit
                     on_cancel=Callback::new(move |_| pin_open.set(false))
                 />
             })}

@@ -220,8 +220,11 @@ pub fn BuilderPage() -> impl IntoView {
         let gen = load_gen.get_value();
         spawn_local(async move {
             let st = store();
+            // The page may be gone by now (a kiosk-locked tablet sent back to its kiosk).
             if let Ok(j) = typed::load::<JourneyConfig, _>(&st, "journey:config").await {
-                journey.set(j);
+                if journey.try_set(j).is_some() {
+                    return;
+                }
             }
             let loaded = if new {
                 None
@@ -229,7 +232,7 @@ pub fn BuilderPage() -> impl IntoView {
                 match load_survey(&st, &id).await {
                     Ok(s) => Some(s),
                     Err(_) => {
-                        missing.set(true);
+                        missing.try_set(true);
                         return;
                     }
                 }

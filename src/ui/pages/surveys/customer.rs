@@ -160,6 +160,8 @@ pub fn CustomerPage() -> impl IntoView {
     let done: RwSignal<Option<Result<u64, String>>> = RwSignal::new(None);
     // Staff stopped collecting while the customer answered (found at their submit).
     let ended = RwSignal::new(false);
+    // This phone answered this version in another tab meanwhile (found at the submit).
+    let answered_since = RwSignal::new(false);
     let zh = move || lang.get().is_zh();
     let stored_target = StoredValue::new(target.clone());
     let start_delivery = move || {
@@ -199,6 +201,14 @@ pub fn CustomerPage() -> impl IntoView {
             if load_survey(&st, &s.id).await.is_ok_and(|f| !f.collecting()) {
                 forget_progress(&s.id);
                 ended.try_set(true);
+                return;
+            }
+            // A second tab of the same link (the QR code scanned twice): one answer a phone.
+            if own_device.get_untracked()
+                && local_read::<u32>(&answered_key(&s.id)) == Some(s.version)
+            {
+                forget_progress(&s.id);
+                answered_since.try_set(true);
                 return;
             }
             match submit_response(&st, &s, &r).await {
@@ -268,7 +278,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     <p class="cp-rated" data-testid="cp-rated">{move || lang.get().t("本次评价的服务人员：", "You are rating the service of ")}{name.clone()}</p>
                                 })}
                                 {move || match done.get() {
-                                    None if answered => view! {
+                                    None if answered || answered_since.get() => view! {
                                         <div class="cp-thanks" role="status" data-testid="cp-answered">
                                             <div class="cp-tick" aria-hidden="true">"✓"</div>
                                             <h2>{move || lang.get().t("您已填写过这份问卷，谢谢！", "You have already answered this survey. Thank you!")}</h2>
