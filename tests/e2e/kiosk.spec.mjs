@@ -774,7 +774,9 @@ test('each customer starts in the kiosk\'s language; a customer\'s switch change
   await expect(html).toHaveAttribute('lang', 'zh-CN');
 });
 
-test('answers refused by the minimum gap are kept and sent by themselves once it has passed, without answering again', async ({ page }) => {
+/** A kiosk with a 60 s gap whose first customer submitted at 10:00:00 (page clock), two
+ * seconds ago, back at its welcome screen: the time of that submission. */
+async function oneSubmittedGapRunning(page) {
   const t0 = new Date(2026, 11, 3, 10, 0, 0);
   await page.clock.setFixedTime(t0);
   await startKiosk(page, { gap: 60, thanks: 1, idle: 600 });
@@ -782,6 +784,11 @@ test('answers refused by the minimum gap are kept and sent by themselves once it
   await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
   await page.clock.setFixedTime(after(t0, 2));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
+  return t0;
+}
+
+test('answers refused by the minimum gap are kept and sent by themselves once it has passed, without answering again', async ({ page }) => {
+  const t0 = await oneSubmittedGapRunning(page);
   await answerAll(page, 3);
   const refused = page.getByTestId('kiosk-refused');
   await expect(refused).toContainText('您的答案已保留，约 58 秒后自动提交，您无需等候。');
@@ -797,15 +804,9 @@ test('answers refused by the minimum gap are kept and sent by themselves once it
 });
 
 test('answers held by the minimum gap are not lost to the next customer, a reload or a staff exit', async ({ page }) => {
-  const t0 = new Date(2026, 11, 3, 10, 0, 0);
-  await page.clock.setFixedTime(t0);
-  await startKiosk(page, { gap: 60, thanks: 1, idle: 600 });
+  const t0 = await oneSubmittedGapRunning(page);
   const scored = async (v) => (await storedBodies(page)).filter((s) => s.includes('"complete":true') && s.includes('"Kiosk"')
     && (v === undefined || s.includes(`"att_courtesy":{"t":"Score","v":${v}}`))).length;
-  await answerAll(page);
-  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
-  await page.clock.setFixedTime(after(t0, 2));
-  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 5_000 });
   // Customer 2 inside the gap: held. They go back to the start, and customer 3 answers at
   // once: held behind them, one more gap to wait (QA: customer 2's answers were lost).
   await answerAll(page, 3);
