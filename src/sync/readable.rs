@@ -443,7 +443,7 @@ pub fn version_note(
     others: &[&Json],
     zh: bool,
 ) -> Option<String> {
-    if doc_type != Some("complaint") {
+    if !matches!(doc_type, Some("complaint" | "demand")) {
         return None;
     }
     let own = body.get("history")?.as_array()?;
@@ -455,6 +455,14 @@ pub fn version_note(
         })
     };
     let e = own.iter().rev().find(|e| !known(e))?;
+    if doc_type == Some("demand") {
+        // Who (a staff id, which the page reads as a name) and when (QA: a demand's versions
+        // said neither).
+        let by = e.get("by")?.as_str()?;
+        let at = e.get("at")?.as_str()?;
+        let at = at.get(..16).unwrap_or(at).replace('T', " ");
+        return Some(format!("{by} · {at}"));
+    }
     let e: HistoryEvent = parse(e)?;
     Some(format!(
         "{} · {} · {}",
@@ -693,6 +701,19 @@ mod tests {
             ),
             "已放弃：客户撤回"
         );
+    }
+
+    #[test]
+    fn a_demand_version_says_who_changed_it_and_when() {
+        let ev = |at: &str, by: &str| json!({"at": at, "by": by, "kind": "Created"});
+        let base = ev("2026-12-01T09:00:00", "staff:1");
+        let a = json!({"history": [base.clone(), ev("2026-12-03T10:05:00", "staff:2")]});
+        let b = json!({"history": [base, ev("2026-12-03T11:30:00", "staff:3")]});
+        assert_eq!(
+            version_note(Some("demand"), &a, &[&b], true).as_deref(),
+            Some("staff:2 · 2026-12-03 10:05")
+        );
+        assert_eq!(version_note(Some("customer"), &a, &[&b], true), None);
     }
 
     #[test]

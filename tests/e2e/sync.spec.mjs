@@ -398,6 +398,50 @@ test('both devices act on one complaint while cut off: both edits are kept; what
   expect(a.errors.concat(b.errors)).toEqual([]);
 });
 
+test('a demand handed on to two people on two devices cut off: its page says a conflict waits, and the versions name people, not ids', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const { peer, a } = await staffDevice(browser, server);
+  const id = 'demand:01E2ECONFLICT00000000000001';
+  const hash = '0'.repeat(31) + '1';
+  await seed(peer, [{
+    _id: id, _rev: `1-${hash}`, _revisions: { start: 1, ids: [hash] }, type: 'demand', customer_value: 'Medium',
+    kind: 'TradingInquiry', description: '两台设备分别转办', urgency: 3, importance: 3, intensity: 'Medium',
+    service_cost: 'Low', created_at: '2026-12-01T09:00:00', status: 'Open', history: [],
+  }]);
+  const b = await device(browser, server);
+  await connect(b.page, peer);
+  await synced(b.page);
+  await expect(b.page.locator('#device-staff option', { hasText: '张敏' })).toHaveCount(1, { timeout: 30_000 });
+  await signIn(b.page, '张敏');
+  const path = `/demands?id=${encodeURIComponent(id)}`;
+  for (const d of [a, b]) {
+    await open(d.page, path);
+    await expect(d.page.getByTestId('demand-detail')).toContainText('两台设备分别转办', { timeout: 30_000 });
+  }
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  for (const [d, to] of [[a, '李强（客服主管）'], [b, '王经理（客服经理）']]) {
+    const dlg = d.page.getByTestId('demand-detail');
+    await dlg.locator('#dm-owner').selectOption({ label: to });
+    await dlg.getByTestId('hand-on').click();
+    await expect(d.page.locator('.notice')).toContainText('已转办');
+  }
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  await open(a.page, '/settings');
+  const card = a.page.locator(`[data-testid="conflict"][data-id="${id}"]`);
+  await expect(card).toBeVisible({ timeout: 45_000 });
+  await expect(card).toContainText('李强');
+  await expect(card).toContainText('王经理');
+  await expect(card.getByTestId('conflict-version-note')).toHaveCount(2);
+  await expect(card.getByTestId('conflict-version-note').first()).toContainText(/^张敏 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  expect(await card.innerText()).not.toContain('staff:');
+  // The demand's own page says so, with the way to settle it.
+  await open(a.page, path);
+  await expect(a.page.getByTestId('demand-detail').getByTestId('conflict-banner')).toContainText('此记录在两台设备上有不同的修改');
+  expect(a.errors.concat(b.errors)).toEqual([]);
+});
+
 test('a case filed on a device whose calendar was behind is listed on every device by the calendar that reached it', async ({ browser, server }) => {
   test.setTimeout(180_000);
   const { peer, a } = await staffDevice(browser, server);

@@ -521,7 +521,7 @@ pub fn SyncConflicts() -> impl IntoView {
             move || {
                 let zh = lang.get().is_zh();
                 let refs: Vec<&Json> = others.iter().collect();
-                readable::version_note(doc_type.as_deref(), &body, &refs, zh)
+                readable::version_note(doc_type.as_deref(), &body, &refs, zh).map(named)
             }
         };
         let rows = c
