@@ -58,6 +58,9 @@ pub struct BackupSummary {
     pub total: usize,
     /// Other versions waiting for staff to choose (conflicts).
     pub conflicts: usize,
+    /// Active managers among its staff: none (with staff) leaves the administration open to
+    /// anyone once imported, as on a new device.
+    pub active_managers: usize,
 }
 
 /// What a file picked as a backup that is no JSON at all looks like.
@@ -533,6 +536,16 @@ fn read_checked(text: &str) -> Result<(BackupFile, Counted), BackupError> {
 /// Check a backup and say what it holds.
 pub fn validate_backup(text: &str) -> Result<BackupSummary, BackupError> {
     let (file, (counts, deleted)) = read_checked(text)?;
+    let active_managers = file
+        .docs
+        .iter()
+        .filter(|d| {
+            d.get("type").and_then(Value::as_str) == Some("staff")
+                && d.get("_deleted").and_then(Value::as_bool) != Some(true)
+                && d.get("role").and_then(Value::as_str) == Some("manager")
+                && d.get("active").and_then(Value::as_bool) != Some(false)
+        })
+        .count();
     Ok(BackupSummary {
         version: file.version,
         exported_at: file.exported_at,
@@ -541,6 +554,7 @@ pub fn validate_backup(text: &str) -> Result<BackupSummary, BackupError> {
         counts,
         deleted,
         conflicts: file.conflicts.len(),
+        active_managers,
     })
 }
 
@@ -630,8 +644,24 @@ mod tests {
                 ("staff".to_string(), 1),
             ])
         );
+        // Its one staff member is a specialist: no active manager.
+        assert_eq!(s.active_managers, 0);
         let file = read_backup(&text).unwrap();
         assert_eq!(file.docs, docs());
+        let managers = |docs: Vec<Value>| {
+            let text = write_backup(&branch(), at(), docs, Vec::new()).unwrap();
+            validate_backup(&text).unwrap().active_managers
+        };
+        let manager = |id: &str, active: Option<bool>| {
+            let mut m = json!({"_id": id, "_rev": "1-m", "type": "staff", "name": "王经理", "role": "manager",
+                "pin_hash": {"salt": "00", "iterations": 1, "hash": "00"}});
+            if let Some(a) = active {
+                m["active"] = json!(a);
+            }
+            m
+        };
+        assert_eq!(managers(vec![manager("staff:01M", None)]), 1);
+        assert_eq!(managers(vec![manager("staff:01M", Some(false))]), 0);
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["format"], "kefu-backup");
         assert_eq!(v["version"], 1);

@@ -356,7 +356,7 @@ pub fn person_key(s: &str) -> String {
     let mut key: String = s
         .chars()
         .map(super::customer::half_width_char)
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !super::staff::invisible(*c))
         .flat_map(char::to_lowercase)
         .collect();
     if key.ends_with(')') {

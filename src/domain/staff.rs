@@ -304,14 +304,23 @@ pub fn is_own_pin_change(staff: &[Staff], user_id: Option<&str>, changed: &Staff
         && before.role == changed.role
 }
 
-/// A name as the sign-in list and the reports tell people apart: without case, and with its
-/// spaces (full-width too) counted as one (`Carl Xu` and `carl  xu` are one name).
+/// A name as the sign-in list and the reports tell people apart: without case, full-width
+/// letters as ASCII, and without spaces (full-width too) or invisible characters, as the
+/// reports read names ([`super::kpi::person_key`], which also drops a note in brackets):
+/// `Carl Xu`, `carl  xu`, `张　敏` (a two-character name padded, as is usual) and `张\u{200b}敏`
+/// are one name (QA: the last two were let in beside 张敏 and looked the same in the list).
 fn name_key(name: &str) -> String {
-    name.split(char::is_whitespace)
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    name.chars()
+        .map(super::customer::half_width_char)
+        .filter(|c| !c.is_whitespace() && !invisible(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A character that takes no room when shown: zero-width spaces and joiners, marks of writing
+/// direction, the byte-order mark.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{202a}'..='\u{202e}')
 }
 
 /// Whether `member`, active, shares a name (trimmed) with another active member: two devices
@@ -584,6 +593,23 @@ mod tests {
                 name: "Carl Xu".into()
             })
         );
+        // A two-character name padded with a full-width space, one with a zero-width space,
+        // and full-width letters are the same name too (QA: let in beside 张敏).
+        let cjk = [
+            m("g", "张敏", true),
+            m("h", "张\u{3000}敏", true),
+            m("i", "张\u{200b}敏", true),
+            m("j", "ＣＡＲＬ　ＸＵ", true),
+        ];
+        assert!(has_active_namesake(&cjk[..2], &cjk[1]));
+        assert!(has_active_namesake(&cjk[..3], &cjk[2]));
+        assert!(check_staff_change(&cjk[..1], None, &cjk[1]).is_err());
+        assert!(check_staff_change(&cjk[..1], None, &cjk[2]).is_err());
+        assert!(check_staff_change(&latin[..1], None, &cjk[3]).is_err());
+        assert!(!has_active_namesake(
+            &[m("k", "张敏", true), m("l", "张敏敏", true)],
+            &m("l", "张敏敏", true)
+        ));
     }
 
     #[test]

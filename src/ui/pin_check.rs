@@ -64,6 +64,12 @@ pub fn paused_words(ms: u64, lang: Lang) -> String {
     )
 }
 
+/// Ends the staff member's pause on this device: their PIN was reset by a manager (five wrong
+/// PINs are the usual sign of one forgotten; QA: the new PIN was still refused for minutes).
+pub fn end_pause(staff_id: &str) {
+    crate::ui::platform::local_remove(&staff_key(staff_id));
+}
+
 /// Checks the PIN typed for the staff member `staff_id` (whose PIN hash is `hash`) under
 /// their pause on this device: `Err` with what to say when paused (the PIN is not checked) or
 /// the PIN is wrong (counted; the fifth wrong in a row starts a pause, said at once).

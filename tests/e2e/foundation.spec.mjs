@@ -179,6 +179,9 @@ test('export, wipe, import: the staff profile is back; a foreign file is refused
   // The summary names the backup's branch (a wiped device has none of its own to differ).
   await expect(page.getByTestId('import-branch')).toHaveText('备份所属营业部：郑州紫荆山路营业部（ZZ01）');
   await expect(page.getByTestId('import-other-branch')).toHaveCount(0);
+  // Its one staff member is a supervisor: no active manager, so the administration is open to
+  // anyone once imported, and the summary says so (QA: it said nothing).
+  await expect(page.getByTestId('import-no-manager')).toContainText('备份中没有在岗的客服经理');
   await page.getByRole('button', { name: '替换并导入' }).click();
   await expect(page.getByTestId('staff-table')).toContainText('李强');
   await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
@@ -537,6 +540,13 @@ test('the working-day calendar is edited in settings and kept', async ({ page })
   const past = page.getByTestId('cal-past');
   await expect(past).toContainText(`${before} 已经过去`);
   await expect(past).toContainText('月度报告');
+  // The keyboard is taken to it (it came far below the screen), and Escape cancels.
+  await expect(past.getByTestId('cal-past-confirm')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(past).toHaveCount(0);
+  await page.locator('#cal-date').fill(before);
+  await page.locator('#cal-zh').fill('补录停业');
+  await page.getByRole('button', { name: '添加日期' }).click();
   await past.getByRole('button', { name: '取消' }).click();
   await expect(past).toHaveCount(0);
   await expect(page.getByTestId('cal-days')).not.toContainText('补录停业');

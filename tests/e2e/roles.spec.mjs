@@ -104,6 +104,39 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await addStaff(page, '赵丽', 'specialist');
 });
 
+test('the sign-in list keeps showing the member it checks when staff are added, and a manager resetting a paused PIN ends the pause', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+  // A member whose name sorts before the manager's is added, then the manager signs out: the
+  // list still shows the member a PIN is checked against (QA: it showed 李强 and checked
+  // 王经理's PIN, so 李强's right PIN failed and five tries paused the manager).
+  await addStaff(page, '刘洋', 'specialist', '3579');
+  await page.getByTestId('device-signout').click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  await expect(page.locator('#device-staff option:checked')).toHaveText('王经理（客服经理）');
+  // 李强 forgets his PIN: five wrong ones pause it.
+  await chooseStaff(page, '李强');
+  for (let i = 0; i < 5; i++) {
+    await page.locator('#device-pin').fill(`100${i}`);
+    await page.getByRole('button', { name: '登录本设备' }).click();
+  }
+  await expect(page.locator('#device-pin-err')).toContainText('错误次数过多');
+  // The manager resets it on this device: the pause ends with it (it went on for minutes).
+  await signIn(page, '王经理');
+  await row(page, '李强').getByTestId('staff-edit').click();
+  // The keyboard goes to the panel, which comes under the whole list; Escape closes it.
+  await expect(page.locator('#staff-edit-h')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('staff-edit-panel')).toHaveCount(0);
+  await row(page, '李强').getByTestId('staff-edit').click();
+  await page.locator('#edit-pin').fill('3691');
+  await page.locator('#edit-pin2').fill('3691');
+  await page.getByTestId('edit-pin-save').click();
+  await expect(page.locator('.notice')).toContainText('已重置 李强 的 PIN');
+  await signIn(page, '李强', '3691');
+  await expect(page.getByTestId('signed-in-as')).toHaveText('李强');
+});
+
 test('a manager changes a role and resets a PIN; the last manager cannot deactivate or demote themselves', async ({ page }) => {
   await setUpStaff(page);
   await asManager(page);

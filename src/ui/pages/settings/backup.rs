@@ -176,7 +176,9 @@ pub fn BackupSection() -> impl IntoView {
         picked.with(|p| {
             p.as_ref().is_some_and(|(_, f)| {
                 let here = state.branch.get();
-                here.named().is_some() && f.branch.code.trim() != here.code.trim()
+                // Codes are kept in upper case: "zz01" typed in a file is ZZ01 (QA).
+                here.named().is_some()
+                    && !f.branch.code.trim().eq_ignore_ascii_case(here.code.trim())
             })
         })
     };
@@ -328,7 +330,11 @@ pub fn BackupSection() -> impl IntoView {
                         let b = summary.branch.clone();
                         move || {
                             let name = b.named().unwrap_or_else(|| lang.get().t("未设置名称", "no name set"));
-                            lang.get().s(format!("备份所属营业部：{name}（{}）", b.code), format!("The backup's branch: {name} ({})", b.code))
+                            // No code: no empty brackets (QA: 未设置名称（）).
+                            match b.code.trim() {
+                                "" => lang.get().s(format!("备份所属营业部：{name}"), format!("The backup's branch: {name}")),
+                                code => lang.get().s(format!("备份所属营业部：{name}（{code}）"), format!("The backup's branch: {name} ({code})")),
+                            }
                         }
                     }</p>
                     // A file with nothing, or nobody, in it leaves a device nobody signs in on.
@@ -342,6 +348,14 @@ pub fn BackupSection() -> impl IntoView {
                         <p class="warn-box" data-testid="import-no-staff">{t2(
                             "备份中没有人员记录：导入后本设备上无人能登录，任何人都可重新设置营业部和人员。",
                             "The backup holds no staff: after importing, nobody can sign in on this device, and anyone may set up the branch and its staff again.",
+                        )}</p>
+                    })}
+                    // Staff, but no active manager: once imported, the branch's settings and
+                    // staff are open to anyone, as on a new device (QA: said nowhere).
+                    {(summary.counts.get("staff").copied().unwrap_or(0) > 0 && summary.active_managers == 0).then(|| view! {
+                        <p class="warn-box" data-testid="import-no-manager">{t2(
+                            "备份中没有在岗的客服经理：导入后，本设备上任何人都可以添加客服经理、修改营业部设置和人员。",
+                            "The backup holds no active manager: after importing, anyone on this device may add a manager and change the branch's settings and staff.",
                         )}</p>
                     })}
                     // On a device that syncs, the server keeps its records: what was added or

@@ -172,6 +172,12 @@ pub fn CalendarSection() -> impl IntoView {
         }
     };
 
+    // The question about a past day comes under the year's table: the keyboard and the view
+    // go to it (QA: it appeared 1,100 px below the screen, and nothing seemed to happen).
+    let ask_past = move |d: NaiveDate, edit: DayEdit| {
+        past.set(Some((d, edit)));
+        request_animation_frame(|| crate::ui::platform::focus_id("cal-past-confirm"));
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let l = lang.get_untracked();
@@ -207,7 +213,7 @@ pub fn CalendarSection() -> impl IntoView {
             DayEdit::Holiday { zh: zh2, en: en2 }
         };
         if d < now().date() {
-            past.set(Some((d, edit)));
+            ask_past(d, edit);
         } else {
             save(d, edit);
         }
@@ -215,7 +221,7 @@ pub fn CalendarSection() -> impl IntoView {
     };
     let remove = move |d: NaiveDate| {
         if d < now().date() {
-            past.set(Some((d, DayEdit::Removed)));
+            ask_past(d, DayEdit::Removed);
         } else {
             save(d, DayEdit::Removed);
         }
@@ -292,14 +298,15 @@ pub fn CalendarSection() -> impl IntoView {
                 </table>
             </div>
             {move || past.get().map(|(d, edit)| view! {
-                <div class="warn-box" role="alert" data-testid="cal-past">
+                <div class="warn-box" role="alert" data-testid="cal-past"
+                    on:keydown=move |ev| if ev.key() == "Escape" { past.set(None); }>
                     <p>{move || if lang.get().is_zh() {
                         format!("{} 已经过去。修改过去的日期会改变这一天前后受理的投诉的处理时限是否超时，以及该月的月度报告统计（可能已报送经纪业务总部）。此修改将记入日历的修改记录。", d.layout("%Y-%m-%d"))
                     } else {
                         format!("{} is in the past. Changing a past day changes whether complaints received around it met their limits, and the figures of that month's report (perhaps already sent to head office). The change is kept in the calendar's change log.", d.layout("%Y-%m-%d"))
                     }}</p>
                     <div class="actions">
-                        <button type="button" class="primary" data-testid="cal-past-confirm" on:click={
+                        <button type="button" class="primary" id="cal-past-confirm" data-testid="cal-past-confirm" on:click={
                             let edit = edit.clone();
                             move |_| { past.set(None); save(d, edit.clone()); }
                         }>{t2("确认修改", "Change it")}</button>

@@ -116,8 +116,12 @@ pub fn DeviceSection() -> impl IntoView {
             <form on:submit=sign_in>
                 <div class="fields">
                     <Field id="device-staff" label=t2("人员", "Staff member")>
+                        // Each option says whether it is the one chosen: the list is drawn
+                        // anew when staff are added, and the browser kept the place, not the
+                        // person (QA: it showed 李强 and checked 王经理's PIN, and a wrong PIN
+                        // paused the manager).
                         <select id="device-staff" bind:value=chosen>
-                            <option value="">{t2("— 请选择 —", "— choose —")}</option>
+                            <option value="" prop:selected=move || chosen.with(String::is_empty)>{t2("— 请选择 —", "— choose —")}</option>
                             // The role after the name: namesakes (and whoever is who) are
                             // told apart. No `<Suspense>` around the options: it could leave the
                             // list empty while the profiles were read again after a write
@@ -125,7 +129,8 @@ pub fn DeviceSection() -> impl IntoView {
                             // resource keeps the last list until the new one is read.
                             {move || staff.get().map(|list| list.into_iter().filter(|s| s.active).map(|s| {
                                 let (name, role) = (s.name.clone(), s.role);
-                                view! { <option value=s.id.clone()>{move || if lang.get().is_zh() {
+                                let id = s.id.clone();
+                                view! { <option value=s.id.clone() prop:selected=move || chosen.with(|c| *c == id)>{move || if lang.get().is_zh() {
                                     format!("{name}（{}）", role.zh())
                                 } else {
                                     format!("{name} ({})", role.en())
