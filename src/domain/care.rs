@@ -109,9 +109,19 @@ impl Every {
             (PeriodUnit::Days, true) => format!("每{n}天"),
             (PeriodUnit::Weeks, true) => format!("每{n}周"),
             (PeriodUnit::Months, true) => format!("每{n}个月"),
-            (PeriodUnit::Days, false) => format!("every {n} day(s)"),
-            (PeriodUnit::Weeks, false) => format!("every {n} week(s)"),
-            (PeriodUnit::Months, false) => format!("every {n} month(s)"),
+            // "every day", "every 2 weeks" (QA: "every 1 month(s)").
+            (unit, false) => {
+                let word = match unit {
+                    PeriodUnit::Days => "day",
+                    PeriodUnit::Weeks => "week",
+                    PeriodUnit::Months => "month",
+                };
+                if n == 1 {
+                    format!("every {word}")
+                } else {
+                    format!("every {n} {word}s")
+                }
+            }
         }
     }
 
@@ -688,6 +698,22 @@ pub fn stale_tasks<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interval_reads_as_english_does() {
+        let e = |n, unit| Every { n, unit }.label(false);
+        assert_eq!(e(1, PeriodUnit::Months), "every month");
+        assert_eq!(e(2, PeriodUnit::Weeks), "every 2 weeks");
+        assert_eq!(e(10, PeriodUnit::Days), "every 10 days");
+        assert_eq!(
+            Every {
+                n: 2,
+                unit: PeriodUnit::Weeks
+            }
+            .label(true),
+            "每2周"
+        );
+    }
     use crate::domain::customer::tests_support::customer;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -155,7 +155,9 @@ impl Responsibility {
     pub fn en(self) -> &'static str {
         match self {
             Responsibility::OursSerious => "Ours, serious",
-            Responsibility::OursPartial => "Partly ours; the account is not fully accurate",
+            Responsibility::OursPartial => {
+                "Partly ours; the customer's account of events is not fully accurate"
+            }
             Responsibility::NotOurs => "Not ours (policy or force majeure)",
             Responsibility::BeyondAuthority => {
                 "Partly ours; the fix is beyond our authority: to escalate"
@@ -1502,7 +1504,11 @@ impl Complaint {
 
     /// Applies a correction ([`Action::Correct`]) checked as the intake is; what changed, in
     /// words for the history (phones and e-mails masked, as the case page shows them).
-    fn correct(&mut self, c: Complainant, narrative: &str) -> Result<String, ComplaintError> {
+    fn correct(
+        &mut self,
+        c: Complainant,
+        narrative: &str,
+    ) -> Result<(String, String), ComplaintError> {
         let draft = Draft {
             complainant: c.clone(),
             customer_id: self.customer_id.clone(),
@@ -1536,44 +1542,48 @@ impl Complaint {
                 f(v)
             }
         };
-        let mut said = Vec::new();
-        let fields: [(&str, &str, &str, Shown); 3] = [
-            ("姓名 name", &old.name, &new.name, |s| s.to_string()),
+        // What changed, in Chinese and in English (each shown in its language, QA).
+        let mut said: Vec<(String, String)> = Vec::new();
+        let fields: [(&str, &str, &str, &str, Shown); 3] = [
+            ("姓名", "name", &old.name, &new.name, |s| s.to_string()),
             (
-                "电话 phone",
+                "电话",
+                "phone",
                 &old.phone,
                 &new.phone,
                 super::customer::mask_phone,
             ),
             (
-                "邮箱 e-mail",
+                "邮箱",
+                "e-mail",
                 &old.email,
                 &new.email,
                 super::customer::mask_email,
             ),
         ];
-        for (label, was, now, as_shown) in fields {
+        for (zh, en, was, now, as_shown) in fields {
             if was != now {
-                said.push(format!(
-                    "{label}: {} → {}",
-                    shown(was, as_shown),
-                    shown(now, as_shown)
-                ));
+                let change = format!("{} → {}", shown(was, as_shown), shown(now, as_shown));
+                said.push((format!("{zh}：{change}"), format!("{en}: {change}")));
             }
         }
         if new.address != old.address {
-            said.push("地址 address".to_string());
+            said.push(("地址".into(), "address".into()));
         }
         let narrative = narrative.trim();
         if narrative != self.narrative {
-            said.push("投诉事由及经过 narrative".to_string());
+            said.push(("投诉事由及经过".into(), "narrative".into()));
         }
         if said.is_empty() {
             return Err(ComplaintError::NothingCorrected);
         }
         self.complainant = new;
         self.narrative = narrative.to_string();
-        Ok(format!("更正 corrected: {}", said.join("；")))
+        let (zh, en): (Vec<String>, Vec<String>) = said.into_iter().unzip();
+        Ok((
+            format!("更正：{}", zh.join("；")),
+            format!("corrected: {}", en.join("; ")),
+        ))
     }
 
     pub fn current_round(&self) -> &Round {
@@ -2129,11 +2139,9 @@ impl Complaint {
                 why: reason,
             } => {
                 need_text(&reason, "why")?;
-                why = Some(format!(
-                    "{}（{}）",
-                    reason.trim(),
-                    self.correct(complainant, &narrative)?
-                ));
+                let (zh, en) = self.correct(complainant, &narrative)?;
+                let reason = reason.trim();
+                why = Some(format!("{reason}（{zh}）{WHY_LANGS}{reason} ({en})"));
             }
         }
         let round = self.round();
@@ -2706,12 +2714,15 @@ mod tests {
         let e = c.history.last().unwrap();
         assert_eq!(e.action, ActionKind::Correct);
         let why = e.why.as_deref().unwrap();
-        assert!(
-            why.starts_with("电话记错一位（更正 corrected: 电话 phone: "),
-            "{why}"
-        );
-        assert!(why.contains("→ 139****9001"), "{why}");
-        assert!(why.contains("投诉事由及经过 narrative"), "{why}");
+        // In each language its own words (QA: "（更正 corrected: 电话 phone: …）" in English).
+        let zh = why_in(why, true);
+        assert!(zh.starts_with("电话记错一位（更正：电话："), "{why}");
+        assert!(zh.contains("→ 139****9001"), "{why}");
+        assert!(zh.contains("；投诉事由及经过）"), "{why}");
+        let en = why_in(why, false);
+        assert!(en.starts_with("电话记错一位 (corrected: phone: "), "{en}");
+        assert!(en.ends_with("; narrative)"), "{en}");
+        assert!(!en.contains("电话：") && !en.contains('（'), "{en}");
         // A correction is no response to the customer.
         assert_eq!(met_at(&c, ClockKind::FirstResponse), first);
 

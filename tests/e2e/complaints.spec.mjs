@@ -98,6 +98,10 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('save-error')).toHaveText('Describe what the complaint is about');
   await page.getByTestId('lang-switch').click();
   await expect(page.getByTestId('save-error')).toHaveText('请记录投诉事由及经过');
+  // It follows the typing too: put right, it goes (QA: it stayed, listing filled fields).
+  await page.locator('#c-narrative').fill('排队');
+  await expect(page.getByTestId('save-error')).toHaveText('');
+  await page.locator('#c-narrative').fill('');
   // A phone number that is not one is refused too.
   await page.locator('#c-phone').fill('12ab');
   await expect(page.locator('#c-phone-err')).toContainText('电话号码格式不正确');
@@ -1535,7 +1539,12 @@ test('the record is corrected with a reason, checked as at intake, and the histo
   const last = page.getByTestId('history').locator('li').last();
   await expect(last).toContainText('更正记录');
   await expect(last).toContainText('张敏');
-  await expect(last).toContainText('电话记错一位（更正 corrected: 电话 phone: 138****1110 → 138****1111；投诉事由及经过 narrative）');
+  await expect(last).toContainText('电话记错一位（更正：电话：138****1110 → 138****1111；投诉事由及经过）');
+  // In English its own words, not both languages side by side (QA).
+  await page.getByTestId('lang-switch').click();
+  await expect(last).toContainText('电话记错一位 (corrected: phone: 138****1110 → 138****1111; narrative)');
+  await expect(last).not.toContainText('更正');
+  await page.getByTestId('lang-switch').click();
   // Waiting for an approval the specialist cannot give: the wait is said, and the record can
   // still be corrected.
   await investigateCase(page);

@@ -457,6 +457,13 @@ test('two tabs hand on the same demand: each change is kept, a choice is not thr
   await page.clock.install({ time: new Date('2026-12-07T10:00:00') });
   await start(page);
   await addDemand(page, { desc: '客户要求更换客户经理', kind: 0, urgency: 3, importance: 3 });
+  // In English the owners' roles sit in ASCII brackets (QA: "Li Qiang（Supervisor）").
+  await page.getByTestId('lang-switch').click();
+  await card(page, '客户要求更换客户经理').getByTestId('detail-button').click();
+  await expect(page.locator('#dm-owner option', { hasText: '李强' })).toHaveText('李强 (Supervisor)');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('demand-detail')).toHaveCount(0);
+  await page.getByTestId('lang-switch').click();
   const other = await context.newPage();
   await open(other, '/demands');
   for (const tab of [page, other]) await card(tab, '客户要求更换客户经理').getByTestId('detail-button').click();

@@ -1059,7 +1059,7 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
             </div>
         }.into_any(),
         ActionKind::Approve => textarea("审批意见（可选）", "Comment (optional)").into_any(),
-        ActionKind::Reject | ActionKind::Reopen => textarea("原因", "Why").into_any(),
+        ActionKind::Reject | ActionKind::Reopen => textarea("原因", "Reason").into_any(),
         ActionKind::Correct => {
             let input = move |id: &'static str, zh: &'static str, en: &'static str, get: fn(&Complainant) -> String, set: fn(&mut Complainant, String)| view! {
                 <div class="field">
@@ -1083,7 +1083,7 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
                         "The correction goes into the case's history: who, when, why and what was changed. The time received cannot be corrected.",
                     )}</p>
                 </div>
-                {textarea("更正原因", "Why it is corrected")}
+                {textarea("更正原因", "Reason")}
             }.into_any()
         }
         ActionKind::Destroy => view! {
@@ -1120,7 +1120,7 @@ fn ActionFields(k: ActionKind, c: Complaint, form: ActionForm) -> impl IntoView 
                     <label for="f-index">{t2("已完成的整改措施", "Corrective action done")}</label>
                     <select id="f-index" prop:value=move || form.index.get() on:change=move |ev| form.index.set(event_target_value(&ev))>
                         {items.into_iter().enumerate().filter(|(_, a)| !a.done).map(|(i, a)| view! {
-                            <option value=i.to_string() selected=move || form.index.get() == i.to_string()>{format!("{}. {}（{}）", i + 1, a.description, a.owner)}</option>
+                            <option value=i.to_string() selected=move || form.index.get() == i.to_string()>{move || if lang.get().is_zh() { format!("{}. {}（{}）", i + 1, a.description, a.owner) } else { format!("{}. {} ({})", i + 1, a.description, a.owner) }}</option>
                         }).collect_view()}
                     </select>
                 </div>

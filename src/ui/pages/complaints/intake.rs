@@ -518,12 +518,34 @@ pub fn IntakePage() -> impl IntoView {
     }
 
     // Every change is kept at once: a reload, a closed tab or a failed save loses nothing.
+    // The problems the form has now, as a save finds them.
+    let problems_now = move || {
+        let mut f = form.get_untracked();
+        let now = now_s();
+        // Untouched, the time received is the moment of saving (not when the form opened).
+        if !f.received_typed {
+            f.received = to_input(now);
+        }
+        (f.problems(now), f, now)
+    };
+    // Whether the banner lists the form's problems (not a storage failure): it follows the
+    // typing, and goes once they are put right (QA: it listed fields already filled in).
+    let listing_problems = StoredValue::new(false);
     let edit = move |field: &'static str, f: &dyn Fn(&mut IntakeForm)| {
         form.update(|x| f(x));
         touched.update(|t| {
             t.insert(field);
         });
         keep_draft(&key.get_value(), &form.get_untracked());
+        if listing_problems.get_value() {
+            let (errors, ..) = problems_now();
+            if errors.is_empty() {
+                listing_problems.set_value(false);
+                save_error.set(None);
+            } else {
+                save_error.set(Some(SaveError::Invalid(errors).texts()));
+            }
+        }
     };
 
     // The last draft set aside and the form change places (neither is lost).
@@ -586,16 +608,12 @@ pub fn IntakePage() -> impl IntoView {
         }
         show_all.set(true);
         save_error.set(None);
-        let mut f = form.get_untracked();
-        let now = now_s();
-        // Untouched, the time received is the moment of saving (not when the form opened).
-        if !f.received_typed {
-            f.received = to_input(now);
-        }
-        let errors = f.problems(now);
+        listing_problems.set_value(false);
+        let (errors, f, now) = problems_now();
         if let Some(first) = errors.first() {
             focus(element_of(first.field));
             save_error.set(Some(SaveError::Invalid(errors).texts()));
+            listing_problems.set_value(true);
             return;
         }
         let Some(user) = state.user.get_untracked() else {

@@ -568,7 +568,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                         let id = id.clone();
                         let staff: Vec<(String, String)> = l.staff.iter()
                             .filter(|s| s.active || d.owner.as_deref() == Some(s.id.as_str()))
-                            .map(|s| (s.id.clone(), format!("{}（{}）", s.name, if zh { s.role.zh() } else { s.role.en() })))
+                            .map(|s| (s.id.clone(), if zh { format!("{}（{}）", s.name, s.role.zh()) } else { format!("{} ({})", s.name, s.role.en()) }))
                             .collect();
                         view! {
                             <div class="fields dm-hand-on" data-testid="hand-on-form">
