@@ -1570,7 +1570,7 @@ test('a landline with its extension is taken, found by its line\'s last four, an
   await expect(page.getByTestId('action-form')).toHaveCount(0);
   // The history masks the line and keeps the extension, which names a desk.
   await expect(page.getByTestId('history').locator('li').last())
-    .toContainText('电话 phone: 037*****5533转801 → 037*****5533转802');
+    .toContainText('电话：037*****5533转801 → 037*****5533转802');
   // The list finds the case by the line's last four digits, not the extension's.
   await open(page, '/complaints');
   await page.locator('#l-q').fill('5533');

@@ -220,11 +220,14 @@ pub fn BuilderPage() -> impl IntoView {
         let gen = load_gen.get_value();
         spawn_local(async move {
             let st = store();
-            // The page may be gone by now (a kiosk-locked tablet sent back to its kiosk).
-            if let Ok(j) = typed::load::<JourneyConfig, _>(&st, "journey:config").await {
-                if journey.try_set(j).is_some() {
-                    return;
-                }
+            let j = typed::load::<JourneyConfig, _>(&st, "journey:config").await;
+            // The page may be gone by now (a kiosk-locked tablet sent straight back to its
+            // kiosk): nothing of it is touched (QA: a panic reading its tab's id).
+            if load_gen.try_get_value() != Some(gen) {
+                return;
+            }
+            if let Ok(j) = j {
+                journey.set(j);
             }
             let loaded = if new {
                 None
@@ -237,6 +240,9 @@ pub fn BuilderPage() -> impl IntoView {
                     }
                 }
             };
+            if load_gen.try_get_value() != Some(gen) {
+                return;
+            }
             // This tab's own draft, else one a closed tab (or an earlier build) left. A
             // draft typed over an older revision (a save refused as stale) is taken over
             // this one.
