@@ -78,6 +78,14 @@ fn held_write(h: &[SurveyResponse]) {
     }
 }
 
+/// Takes a stored response out of the held list kept on the tablet; what is left held.
+fn drop_held(id: &str) -> Vec<SurveyResponse> {
+    let mut h = local_read::<Vec<SurveyResponse>>(HELD_KEY).unwrap_or_default();
+    h.retain(|x| x.id != id);
+    held_write(&h);
+    h
+}
+
 /// Stores one held response under its own survey's version; `Ok` also when it is stored
 /// already (a reload after the write, before the list was updated).
 async fn store_held(st: &AppStore, r: &SurveyResponse) -> Result<(), SubmitError> {
@@ -462,21 +470,20 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         let st = db.get_value();
         spawn_local(async move {
             let stored = store_held(&st, &r).await;
-            releasing.set_value(false);
+            releasing.try_set_value(false);
             match stored {
                 Ok(()) => {
-                    held.update(|h| {
-                        h.retain(|x| x.id != r.id);
-                        held_write(h);
-                    });
-                    last_submit.set(Some(at));
+                    held.try_set(drop_held(&r.id));
+                    last_submit.try_set(Some(at));
                     if let Some(mut d) = device::load(&st).await {
                         d.last_submit = Some(at);
                         let _ = device::save(&st, &d).await;
                     }
-                    // The customer still looking at the refusal sees their thanks.
-                    if phase.get_untracked() == Phase::Refused
-                        && mine.with_untracked(|m| m.as_deref() == Some(r.id.as_str()))
+                    // The customer still looking at the refusal sees their thanks (the kiosk
+                    // may have been left meanwhile: then nothing of it is touched).
+                    if phase.try_get_untracked() == Some(Phase::Refused)
+                        && mine.try_with_untracked(|m| m.as_deref() == Some(r.id.as_str()))
+                            == Some(true)
                     {
                         thanks_since.set_value(now_millis());
                         phase.set(Phase::Thanks);
@@ -484,8 +491,8 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     refresh_waiting();
                 }
                 Err(e) => {
-                    problem.set(Some(e.message(state.zh())));
-                    release_after.set_value(now_millis() + 30_000);
+                    problem.try_set(Some(e.message(state.zh())));
+                    release_after.try_set_value(now_millis() + 30_000);
                 }
             }
         });
@@ -499,9 +506,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                 for mut r in rest {
                     r.submitted_at = now();
                     if store_held(&st, &r).await.is_ok() {
-                        let mut h = local_read::<Vec<SurveyResponse>>(HELD_KEY).unwrap_or_default();
-                        h.retain(|x| x.id != r.id);
-                        held_write(&h);
+                        drop_held(&r.id);
                     }
                 }
             });
