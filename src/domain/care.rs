@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::WorkingCalendar;
 use super::customer::{Customer, Level, Lifecycle, Tier};
 use super::survey::Text;
 use super::Record;
@@ -106,6 +107,10 @@ impl Every {
     pub fn label(self, zh: bool) -> String {
         let n = self.n;
         match (self.unit, zh) {
+            // 每天 / 每周 / 每月, not 每1天 (QA).
+            (PeriodUnit::Days, true) if n == 1 => "每天".into(),
+            (PeriodUnit::Weeks, true) if n == 1 => "每周".into(),
+            (PeriodUnit::Months, true) if n == 1 => "每月".into(),
             (PeriodUnit::Days, true) => format!("每{n}天"),
             (PeriodUnit::Weeks, true) => format!("每{n}周"),
             (PeriodUnit::Months, true) => format!("每{n}个月"),
@@ -555,6 +560,10 @@ fn new_task(
 /// The care tasks due from `today` to `today + horizon_days` (inclusive) that are not
 /// already among `existing` (by id), sorted by due date then id. Planned visits come from
 /// active plans; birthdays, anniversaries and holidays from `settings`.
+///
+/// A planned return visit is a call staff make at work: one whose date the working calendar
+/// `work` says is not a working day (a weekend, a public holiday) is due the next working day
+/// (a make-up working day counts). Greetings keep their own day. `None`: every day is one.
 pub fn due_tasks(
     customers: &[Customer],
     plans: &[VisitPlan],
@@ -562,6 +571,7 @@ pub fn due_tasks(
     existing: &[CareTask],
     today: NaiveDate,
     horizon_days: u32,
+    work: Option<&WorkingCalendar>,
 ) -> Vec<CareTask> {
     let end = today + Duration::days(i64::from(horizon_days));
     let in_window = |d: NaiveDate| d >= today && d <= end;
@@ -631,15 +641,20 @@ pub fn due_tasks(
             PeriodUnit::Weeks => 7 * i64::from(plan.every.n),
             PeriodUnit::Months => 31 * i64::from(plan.every.n),
         };
+        // One step back: a date just before today moved past a weekend or holiday may be due
+        // today or later.
         let mut k = u32::try_from(((today - plan.start).num_days() / approx_step_days).max(0))
-            .unwrap_or(u32::MAX);
+            .unwrap_or(u32::MAX)
+            .saturating_sub(1);
+        // (planned date, the day it is due: the first working day on or after it)
         let mut dates = Vec::new();
         while let Some(d) = plan.every.nth(plan.start, k) {
             if d > last {
                 break;
             }
-            if d >= today {
-                dates.push(d);
+            let due = work.map_or(d, |w| w.next_working_day(d));
+            if due >= today && due <= end && dates.last().is_none_or(|&(_, last)| last != due) {
+                dates.push((d, due));
             }
             k += 1;
         }
@@ -649,12 +664,22 @@ pub fn due_tasks(
         let planned = |c: &&Customer| {
             (settings.include_lost || c.lifecycle != Lifecycle::Lost) && plan.filter.matches(c)
         };
+        let kind = CareKind::ReturnVisit {
+            plan_id: plan.id.clone(),
+        };
         for c in customers.iter().filter(planned) {
-            for d in &dates {
-                let kind = CareKind::ReturnVisit {
-                    plan_id: plan.id.clone(),
-                };
-                push(new_task(c, kind, *d, plan.staff_id.as_ref()), &mut out);
+            for &(planned_on, due) in &dates {
+                // A visit made (or passed over) on its planned day, before the calendar moved
+                // it, is not asked for again on the working day after.
+                let moved = planned_on != due;
+                if moved && existing.contains(CareTask::task_id(&kind, &c.id, planned_on).as_str())
+                {
+                    continue;
+                }
+                push(
+                    new_task(c, kind.clone(), due, plan.staff_id.as_ref()),
+                    &mut out,
+                );
             }
         }
     }
@@ -678,12 +703,14 @@ pub fn stale_tasks<'a>(
     existing: &'a [CareTask],
     today: NaiveDate,
     horizon_days: u32,
+    work: Option<&WorkingCalendar>,
 ) -> Vec<&'a CareTask> {
     let end = today + Duration::days(i64::from(horizon_days));
-    let wanted: HashSet<String> = due_tasks(customers, plans, settings, &[], today, horizon_days)
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
+    let wanted: HashSet<String> =
+        due_tasks(customers, plans, settings, &[], today, horizon_days, work)
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
     let generated = |t: &CareTask| match &t.kind {
         CareKind::ReturnVisit { plan_id } => plans.iter().any(|p| &p.id == plan_id),
         _ => true,
@@ -713,6 +740,11 @@ mod tests {
             .label(true),
             "每2周"
         );
+        let zh = |n, unit| Every { n, unit }.label(true);
+        assert_eq!(zh(1, PeriodUnit::Days), "每天");
+        assert_eq!(zh(1, PeriodUnit::Weeks), "每周");
+        assert_eq!(zh(1, PeriodUnit::Months), "每月");
+        assert_eq!(zh(3, PeriodUnit::Months), "每3个月");
     }
     use crate::domain::customer::tests_support::customer;
 
@@ -802,13 +834,13 @@ mod tests {
             holidays: holidays_from_calendar(&cal, d(2026, 2, 1), d(2026, 2, 28)),
             ..CareSettings::default()
         };
-        let ts = due_tasks(&[c.clone()], &[], &s, &[], d(2026, 2, 10), 10);
+        let ts = due_tasks(&[c.clone()], &[], &s, &[], d(2026, 2, 10), 10, None);
         assert_eq!(ts.len(), 1);
         assert_eq!(
             ts[0].id,
             "care_task:holiday.spring_festival:customer:vip:2026-02-15"
         );
-        assert!(due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 2, 10), 10).is_empty());
+        assert!(due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 2, 10), 10, None).is_empty());
         // The greeting done, then a holiday added by hand on the same date (the page puts the
         // calendar's aside for it): not a second greeting that day. While the calendar's is
         // still open, the hand-made one is generated (the open one is withdrawn as stale).
@@ -827,12 +859,12 @@ mod tests {
                 d(2026, 2, 11).and_hms_opt(9, 0, 0).unwrap(),
             )
             .unwrap();
-        assert!(due_tasks(&[c.clone()], &[], &by_hand, &done, d(2026, 2, 10), 10).is_empty());
-        let again = due_tasks(&[c.clone()], &[], &by_hand, &ts, d(2026, 2, 10), 10);
+        assert!(due_tasks(&[c.clone()], &[], &by_hand, &done, d(2026, 2, 10), 10, None).is_empty());
+        let again = due_tasks(&[c.clone()], &[], &by_hand, &ts, d(2026, 2, 10), 10, None);
         assert_eq!(again.len(), 1);
         assert!(again[0].id.starts_with("care_task:holiday.custom-cny:"));
         assert_eq!(
-            stale_tasks(&[c.clone()], &[], &by_hand, &ts, d(2026, 2, 10), 10).len(),
+            stale_tasks(&[c.clone()], &[], &by_hand, &ts, d(2026, 2, 10), 10, None).len(),
             1
         );
         // By default every customer is greeted, not only VIPs; narrowed to VIPs, an ordinary
@@ -846,6 +878,7 @@ mod tests {
             &[],
             d(2026, 2, 10),
             10,
+            None,
         );
         assert_eq!(ts.len(), 2);
         let vips = CareSettings {
@@ -855,7 +888,7 @@ mod tests {
             },
             ..s.clone()
         };
-        let ts = due_tasks(&[c, plain], &[], &vips, &[], d(2026, 2, 10), 10);
+        let ts = due_tasks(&[c, plain], &[], &vips, &[], d(2026, 2, 10), 10, None);
         assert_eq!(ts.len(), 1);
         let cfg = CareConfig::default();
         let v = serde_json::to_value(&cfg).unwrap();
@@ -874,7 +907,15 @@ mod tests {
         let mut c = customer("customer:leap", Level::Medium);
         c.birthday = Some(d(1988, 2, 29));
         c.account_opened = Some(d(2016, 2, 29));
-        let ts = due_tasks(&[c.clone()], &[], &settings(), &[], d(2027, 2, 20), 14);
+        let ts = due_tasks(
+            &[c.clone()],
+            &[],
+            &settings(),
+            &[],
+            d(2027, 2, 20),
+            14,
+            None,
+        );
         assert_eq!(
             summary(&ts),
             vec![
@@ -891,7 +932,7 @@ mod tests {
             ]
         );
         // In a leap year the day itself; 28 February is outside a window starting 29 Feb.
-        let ts = due_tasks(&[c], &[], &settings(), &[], d(2028, 2, 29), 0);
+        let ts = due_tasks(&[c], &[], &settings(), &[], d(2028, 2, 29), 0, None);
         assert_eq!(ts.len(), 2);
         assert!(ts.iter().all(|t| t.due == d(2028, 2, 29)));
         assert_eq!(ts[1].id, "care_task:birthday:customer:leap:2028-02-29");
@@ -916,7 +957,7 @@ mod tests {
                 date: d(2027, 2, 6),
             },
         ];
-        let ts = due_tasks(&[c.clone()], &[], &s, &[], d(2026, 12, 20), 30);
+        let ts = due_tasks(&[c.clone()], &[], &s, &[], d(2026, 12, 20), 30, None);
         assert_eq!(
             summary(&ts),
             vec![
@@ -942,9 +983,9 @@ mod tests {
         assert!(!ts.iter().any(|t| t.due.year() == 2026));
 
         // Regenerating with the tasks stored gives nothing new; ids are stable.
-        let again = due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 12, 20), 30);
+        let again = due_tasks(&[c.clone()], &[], &s, &ts, d(2026, 12, 20), 30, None);
         assert!(again.is_empty());
-        let wider = due_tasks(&[c], &[], &s, &ts, d(2026, 12, 20), 60);
+        let wider = due_tasks(&[c], &[], &s, &ts, d(2026, 12, 20), 60, None);
         assert_eq!(
             summary(&wider),
             vec![(
@@ -960,7 +1001,15 @@ mod tests {
         let mut c = customer("customer:2", Level::Low);
         c.account_opened = Some(d(2026, 12, 1));
         c.birthday = Some(d(1990, 12, 2));
-        let ts = due_tasks(&[c.clone()], &[], &settings(), &[], d(2026, 11, 30), 5);
+        let ts = due_tasks(
+            &[c.clone()],
+            &[],
+            &settings(),
+            &[],
+            d(2026, 11, 30),
+            5,
+            None,
+        );
         assert_eq!(
             summary(&ts),
             vec![(
@@ -970,12 +1019,24 @@ mod tests {
             )]
         );
         c.lifecycle = Lifecycle::Lost;
-        assert!(due_tasks(&[c.clone()], &[], &settings(), &[], d(2026, 11, 30), 5).is_empty());
+        assert!(due_tasks(
+            &[c.clone()],
+            &[],
+            &settings(),
+            &[],
+            d(2026, 11, 30),
+            5,
+            None
+        )
+        .is_empty());
         let s = CareSettings {
             include_lost: true,
             ..settings()
         };
-        assert_eq!(due_tasks(&[c], &[], &s, &[], d(2026, 11, 30), 5).len(), 1);
+        assert_eq!(
+            due_tasks(&[c], &[], &s, &[], d(2026, 11, 30), 5, None).len(),
+            1
+        );
     }
 
     #[test]
@@ -983,15 +1044,15 @@ mod tests {
         let mut c = customer("customer:2", Level::Low);
         c.birthday = Some(d(1980, 12, 5));
         let today = d(2026, 12, 3);
-        let made = due_tasks(&[c.clone()], &[], &settings(), &[], today, 30);
+        let made = due_tasks(&[c.clone()], &[], &settings(), &[], today, 30, None);
         assert_eq!(made.len(), 1);
         // Nothing changed: nothing stale.
-        assert!(stale_tasks(&[c.clone()], &[], &settings(), &made, today, 30).is_empty());
+        assert!(stale_tasks(&[c.clone()], &[], &settings(), &made, today, 30, None).is_empty());
         // The birthday corrected: the old greeting is stale, the new one is made.
         c.birthday = Some(d(1980, 12, 20));
-        let stale = stale_tasks(&[c.clone()], &[], &settings(), &made, today, 30);
+        let stale = stale_tasks(&[c.clone()], &[], &settings(), &made, today, 30, None);
         assert_eq!(stale, vec![&made[0]]);
-        let again = due_tasks(&[c.clone()], &[], &settings(), &made, today, 30);
+        let again = due_tasks(&[c.clone()], &[], &settings(), &made, today, 30, None);
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].due, d(2026, 12, 20));
         // A lost customer gets none; a customer gone (not among them) neither.
@@ -999,11 +1060,11 @@ mod tests {
         lost.birthday = Some(d(1980, 12, 5));
         lost.lifecycle = Lifecycle::Lost;
         assert_eq!(
-            stale_tasks(&[lost], &[], &settings(), &made, today, 30).len(),
+            stale_tasks(&[lost], &[], &settings(), &made, today, 30, None).len(),
             1
         );
         assert_eq!(
-            stale_tasks(&[], &[], &settings(), &made, today, 30).len(),
+            stale_tasks(&[], &[], &settings(), &made, today, 30, None).len(),
             1
         );
         // Done, past due, or a visit asked for by hand: never judged.
@@ -1023,7 +1084,7 @@ mod tests {
             plan_id: "demand:1".into(),
         };
         let kept = [done, past, by_hand];
-        assert!(stale_tasks(&[], &[], &settings(), &kept, today, 30).is_empty());
+        assert!(stale_tasks(&[], &[], &settings(), &kept, today, 30, None).is_empty());
     }
 
     fn plan(every: Every, start: NaiveDate, filter: CustomerFilter) -> VisitPlan {
@@ -1038,6 +1099,73 @@ mod tests {
             staff_id: Some("staff:5".into()),
             active: true,
         }
+    }
+
+    #[test]
+    fn a_return_visit_planned_on_a_day_off_is_due_the_next_working_day() {
+        let cal = crate::domain::calendar::WorkingCalendar::china_official();
+        let cs = [customer("customer:n", Level::Low)];
+        let only_n = CustomerFilter {
+            customer_ids: vec!["customer:n".into()],
+            ..Default::default()
+        };
+        let off = CareSettings {
+            birthdays: false,
+            anniversaries: false,
+            ..settings()
+        };
+        let every = |n, unit| Every { n, unit };
+        let monthly = plan(every(1, PeriodUnit::Months), d(2026, 9, 1), only_n.clone());
+        let dues = |ts: &[CareTask]| ts.iter().map(|t| t.due).collect::<Vec<_>>();
+        let today = d(2026, 9, 28);
+        let plans = std::slice::from_ref(&monthly);
+        // 1 October is 国庆节 (to the 7th), 1 November a Sunday; 1 December a Tuesday.
+        let ts = due_tasks(&cs, plans, &off, &[], today, 70, Some(&cal));
+        assert_eq!(
+            dues(&ts),
+            vec![d(2026, 10, 8), d(2026, 11, 2), d(2026, 12, 1)]
+        );
+        assert!(ts.iter().all(|t| cal.is_working_day(t.due)));
+        // Without a calendar every day is one.
+        let plain = due_tasks(&cs, plans, &off, &[], today, 70, None);
+        assert_eq!(
+            dues(&plain),
+            vec![d(2026, 10, 1), d(2026, 11, 1), d(2026, 12, 1)]
+        );
+        // Tasks made before on the day off are withdrawn, and made again on the working day.
+        let stale = stale_tasks(&cs, plans, &off, &plain, today, 70, Some(&cal));
+        assert_eq!(
+            stale.iter().map(|t| t.due).collect::<Vec<_>>(),
+            vec![d(2026, 10, 1), d(2026, 11, 1)]
+        );
+        // A visit already made on its planned day (a Sunday) is not asked for again on Monday.
+        let mut made = plain.clone();
+        made[1]
+            .complete(
+                "",
+                ContactChannel::Phone,
+                "staff:1",
+                d(2026, 11, 1).and_hms_opt(10, 0, 0).unwrap(),
+            )
+            .unwrap();
+        let again = due_tasks(&cs, plans, &off, &made[1..2], today, 70, Some(&cal));
+        assert_eq!(dues(&again), vec![d(2026, 10, 8), d(2026, 12, 1)]);
+        // Weekly on Saturdays from the holiday's 3 October: the 8th, then 10 October, a make-up
+        // working day, kept; the 17th moves to Monday the 19th. Several planned days moved to
+        // one working day make one visit.
+        let weekly = plan(every(1, PeriodUnit::Weeks), d(2026, 10, 3), only_n.clone());
+        let ts = due_tasks(&cs, &[weekly], &off, &[], d(2026, 10, 1), 18, Some(&cal));
+        assert_eq!(
+            dues(&ts),
+            vec![d(2026, 10, 8), d(2026, 10, 10), d(2026, 10, 19)]
+        );
+        let daily = plan(every(1, PeriodUnit::Days), d(2026, 10, 1), only_n);
+        let ts = due_tasks(&cs, &[daily], &off, &[], d(2026, 10, 1), 8, Some(&cal));
+        assert_eq!(dues(&ts), vec![d(2026, 10, 8), d(2026, 10, 9)]);
+        // A day moved past today's date is still due: run on 3 October, the 1st's visit is on
+        // the 8th.
+        let ts = due_tasks(&cs, plans, &off, &[], d(2026, 10, 3), 10, Some(&cal));
+        assert_eq!(dues(&ts), vec![d(2026, 10, 8)]);
     }
 
     #[test]
@@ -1067,7 +1195,15 @@ mod tests {
             ..settings()
         };
         // Months from 31 January: 28 Feb, 31 Mar, 30 Apr …
-        let ts = due_tasks(&cs, std::slice::from_ref(&p), &off, &[], d(2026, 2, 1), 70);
+        let ts = due_tasks(
+            &cs,
+            std::slice::from_ref(&p),
+            &off,
+            &[],
+            d(2026, 2, 1),
+            70,
+            None,
+        );
         let got: Vec<(&str, NaiveDate)> =
             ts.iter().map(|t| (t.customer_id.as_str(), t.due)).collect();
         assert_eq!(
@@ -1098,7 +1234,7 @@ mod tests {
             },
         );
         p2.id = "visit_plan:2".into();
-        let ts = due_tasks(&cs, &[p2.clone()], &off, &[], d(2026, 11, 23), 20);
+        let ts = due_tasks(&cs, &[p2.clone()], &off, &[], d(2026, 11, 23), 20, None);
         // 2026-11-23 is 358 weeks (an even number) after 2020-01-13 → due 23 Nov and 7 Dec;
         // 21 Dec is past the window's end (13 Dec).
         assert_eq!((d(2026, 11, 23) - d(2020, 1, 13)).num_days(), 358 * 7);
@@ -1109,11 +1245,11 @@ mod tests {
         // An end date and an inactive plan stop visits.
         p2.end = Some(d(2026, 12, 1));
         assert_eq!(
-            due_tasks(&cs, &[p2.clone()], &off, &[], d(2026, 11, 23), 20).len(),
+            due_tasks(&cs, &[p2.clone()], &off, &[], d(2026, 11, 23), 20, None).len(),
             1
         );
         p2.active = false;
-        assert!(due_tasks(&cs, &[p2], &off, &[], d(2026, 11, 23), 20).is_empty());
+        assert!(due_tasks(&cs, &[p2], &off, &[], d(2026, 11, 23), 20, None).is_empty());
         let bad = VisitPlan {
             every: Every {
                 n: 0,
@@ -1166,17 +1302,25 @@ mod tests {
         };
         let today = d(2026, 11, 23);
         let plans = std::slice::from_ref(&p);
-        let made = due_tasks(&[vip.clone(), other.clone()], plans, &off, &[], today, 20);
+        let made = due_tasks(
+            &[vip.clone(), other.clone()],
+            plans,
+            &off,
+            &[],
+            today,
+            20,
+            None,
+        );
         assert_eq!(made.len(), 2);
         // The customer has left: no visit planned, and the open one is withdrawn.
         vip.lifecycle = Lifecycle::Lost;
         let cs = [vip.clone(), other];
-        let ts = due_tasks(&cs, plans, &off, &[], today, 20);
+        let ts = due_tasks(&cs, plans, &off, &[], today, 20, None);
         assert_eq!(
             summary(&ts),
             vec![("customer:o".into(), "Planned return visit".into(), today)]
         );
-        let stale = stale_tasks(&cs, plans, &off, &made, today, 20);
+        let stale = stale_tasks(&cs, plans, &off, &made, today, 20, None);
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].customer_id, "customer:v");
         // 包括流失客户（挽回）: visited as the greetings are, nothing withdrawn.
@@ -1184,8 +1328,11 @@ mod tests {
             include_lost: true,
             ..off
         };
-        assert_eq!(due_tasks(&cs, plans, &win_back, &[], today, 20).len(), 2);
-        assert!(stale_tasks(&cs, plans, &win_back, &made, today, 20).is_empty());
+        assert_eq!(
+            due_tasks(&cs, plans, &win_back, &[], today, 20, None).len(),
+            2
+        );
+        assert!(stale_tasks(&cs, plans, &win_back, &made, today, 20, None).is_empty());
     }
 
     #[test]
@@ -1244,7 +1391,7 @@ mod tests {
     fn completing_and_skipping() {
         let mut c = customer("customer:1", Level::High);
         c.birthday = Some(d(1980, 6, 1));
-        let mut ts = due_tasks(&[c], &[], &settings(), &[], d(2026, 5, 30), 5);
+        let mut ts = due_tasks(&[c], &[], &settings(), &[], d(2026, 5, 30), 5, None);
         let now = NaiveDateTime::new(d(2026, 6, 1), chrono::NaiveTime::MIN);
         let t = &mut ts[0];
         assert!(!t.is_overdue(d(2026, 6, 1)));

@@ -106,9 +106,9 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   await expect(birthday).toHaveCount(1);
   const before = await birthday.innerText();
 
-  // The birthday was entered wrong: in 12 days, not 5.
+  // The birthday was entered wrong: in 60 days, not 5.
   const d = new Date();
-  d.setDate(d.getDate() + 12);
+  d.setDate(d.getDate() + 60);
   const pad = (n) => String(n).padStart(2, '0');
   await open(page, `/customers/${CUSTOMER_ID}`);
   await page.getByTestId('customer-edit').click();
@@ -126,10 +126,14 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-form')).toHaveCount(0);
   await open(page, '/care');
+  await expect(page.locator('.notice')).toContainText('已撤销');
+  await expect(birthday).toHaveCount(0);
+  // Generated 90 days ahead, the new birthday's greeting is there.
+  await page.locator('#care-horizon').selectOption('90');
+  await page.getByTestId('care-generate').click();
   await expect(birthday).toHaveCount(1);
   await expect(birthday).toContainText(`${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
   expect(await birthday.innerText()).not.toBe(before);
-  await expect(page.locator('.notice')).toContainText('已撤销');
 
   // The customer has left: no greeting, no anniversary, and none on the timeline.
   await open(page, `/customers/${CUSTOMER_ID}`);
@@ -138,6 +142,8 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-form')).toHaveCount(0);
   await open(page, '/care');
+  // The page generates 30 days ahead, and withdraws also the greeting made 90 days ahead
+  // (QA: it was left, as the run read only its own 30 days).
   await expect(tasks).toHaveCount(0);
   // Withdrawn in the database, not only left out of the list (leaving the page sooner would
   // leave them for its next opening).
@@ -348,6 +354,55 @@ test('a saved visit plan leaves a blank form; listed accounts are added to the t
   await expect(page.getByTestId('plans')).toContainText('指定客户回访 · 仅 1 位指定客户');
   await expect.poll(() => visits.filter({ hasText: '吴新' }).count()).toBeGreaterThanOrEqual(3);
   await expect(visits.filter({ hasText: '周杰' })).toHaveCount(2);
+});
+
+test('a planned return visit falling on a weekend or public holiday is due the next working day', async ({ page }) => {
+  // Monday 28 September 2026: 国庆节 is 1–7 October, Saturday 10 October a make-up working day.
+  await page.clock.install({ time: new Date('2026-09-28T10:00:00') });
+  await seedBackup(page, quiet());
+  await setUpStaff(page);
+  await open(page, '/care');
+  await expect(page.locator('#plan-start')).toHaveAccessibleDescription('回访日逢周末或节假日，顺延至其后第一个工作日（以工作日历为准）。');
+  // 吴新 every week from Saturday 3 October, in the holiday.
+  await page.locator('#plan-name').fill('节后回访');
+  await page.locator('#plan-accounts').fill('330000000002');
+  await page.locator('#plan-every').fill('1');
+  await page.locator('#plan-unit').selectOption('1');
+  await page.locator('#plan-start').fill('2026-10-03');
+  await page.getByTestId('plan-save').click();
+  await expect(page.getByTestId('plans')).toContainText('节后回访');
+  const visits = page.getByTestId('care-task').filter({ hasText: '计划回访' });
+  // 3 Oct (holiday) → Thu 8 Oct; 10 Oct (make-up working day) kept; Saturdays 17 and 24 →
+  // the Mondays after; the 31st is past the 30 days shown.
+  await expect(visits.locator('strong')).toHaveText(['2026-10-08', '2026-10-10', '2026-10-19', '2026-10-26']);
+  await expect(visits.filter({ hasText: '吴新' })).toHaveCount(4);
+  // Generating again moves and adds nothing.
+  await page.getByTestId('care-generate').click();
+  await expect(page.getByTestId('care-generate')).toBeEnabled();
+  await expect(visits).toHaveCount(4);
+});
+
+test('a plan takes account numbers typed in full-width digits, says a first visit with no date, and reads 每周 for every week', async ({ page }) => {
+  await seedBackup(page, quiet());
+  await setUpStaff(page);
+  await open(page, '/care');
+  await page.locator('#plan-name').fill('全角客户号');
+  // As a Chinese input method types them (QA: refused, 找不到客户号).
+  await page.locator('#plan-accounts').fill('３３０００００００００２');
+  await page.locator('#plan-every').fill('1');
+  await page.locator('#plan-unit').selectOption('1');
+  // A cleared date is said, not taken as today (QA).
+  await page.locator('#plan-start').fill('');
+  await page.getByTestId('plan-save').click();
+  await expect(page.locator('ul.err li')).toHaveText(['请填写首次回访日期']);
+  await expect(page.getByTestId('plans')).not.toContainText('全角客户号');
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  await page.locator('#plan-start').fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
+  await page.getByTestId('plan-save').click();
+  // 每周, not 每1周 (QA).
+  await expect(page.getByTestId('plans')).toContainText('全角客户号 · 仅 1 位指定客户 · 每周');
+  await expect(page.getByTestId('care-task').filter({ hasText: '吴新' }).filter({ hasText: '计划回访' }).first()).toBeVisible();
 });
 
 test('a care task\'s note being typed and the visit-plan form survive a reload, and go once saved', async ({ page }) => {

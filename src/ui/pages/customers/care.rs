@@ -26,7 +26,8 @@ use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::t2;
 use crate::ui::platform::{
-    closed_tab_draft, local_keys, local_read, local_remove, local_write, new_id, now, tab_id,
+    closed_tab_draft, dom_key, local_keys, local_read, local_remove, local_write, new_id, now,
+    tab_id,
 };
 use crate::ui::state::{app, store};
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,8 @@ pub(crate) fn due_by(today: NaiveDate) -> KeyRange {
 
 /// How many days ahead tasks are generated unless the user picks another horizon.
 pub(crate) const HORIZON_DAYS: u32 = 30;
+/// The furthest ahead the page offers to generate.
+const FURTHEST_DAYS: u32 = 90;
 
 /// Open tasks shown at first, and added by each 显示更多 (a branch's 30 days can hold hundreds).
 const SHOWN_STEP: usize = 100;
@@ -84,7 +87,11 @@ async fn generate_once(horizon: u32) -> Result<(usize, usize), crate::store::Sto
     let state = app();
     let s = store();
     let today = state.today.get_untracked();
-    let end = today + Duration::days(i64::from(horizon));
+    // Tasks are made `horizon` days ahead, but judged (kept or withdrawn) as far ahead as any
+    // run may have made them: a greeting made 90 days ahead and no longer called for is
+    // withdrawn by the next run of 30 (QA: a lost customer kept theirs).
+    let reach = horizon.max(FURTHEST_DAYS);
+    let end = today + Duration::days(i64::from(reach));
     let cfg = load_config().await;
     let (plans, _) = all_of::<VisitPlan>(&s).await?;
     let (customers, _) = all_of::<Customer>(&s).await?;
@@ -98,15 +105,18 @@ async fn generate_once(horizon: u32) -> Result<(usize, usize), crate::store::Sto
         }
     }
     let mut settings = cfg.settings.clone();
+    let cal = state.calendar.get_untracked();
     if cfg.holidays_from_calendar {
-        let cal = state.calendar.get_untracked();
         for h in holidays_from_calendar(&cal, today, end) {
             if !settings.holidays.iter().any(|x| x.date == h.date) {
                 settings.holidays.push(h);
             }
         }
     }
-    let new = due_tasks(&customers, &plans, &settings, &existing, today, horizon);
+    let work = Some(&cal);
+    let new = due_tasks(
+        &customers, &plans, &settings, &existing, today, horizon, work,
+    );
     let n = new.len();
     if n > 0 {
         let docs = new
@@ -118,7 +128,7 @@ async fn generate_once(horizon: u32) -> Result<(usize, usize), crate::store::Sto
     // Withdrawn: reminders generated from data that has changed since (nothing typed in them).
     // One that someone saved meanwhile (a conflict) is left for the next run.
     let mut withdrawn = 0;
-    for t in stale_tasks(&customers, &plans, &settings, &existing, today, horizon) {
+    for t in stale_tasks(&customers, &plans, &settings, &existing, today, reach, work) {
         if let Some(rev) = &t.rev {
             match s.delete(&t.id, rev).await {
                 Ok(_) => withdrawn += 1,
@@ -318,7 +328,7 @@ pub fn CarePage() -> impl IntoView {
                         <select id="care-horizon" on:change=move |ev| horizon.set(event_target_value(&ev).parse().unwrap_or(30))>
                             <option value="7">{t2("7 天", "7 days")}</option>
                             <option value="30" selected=true>{t2("30 天", "30 days")}</option>
-                            <option value="90">{t2("90 天", "90 days")}</option>
+                            <option value=FURTHEST_DAYS.to_string()>{t2("90 天", "90 days")}</option>
                         </select>
                         <button type="button" on:click=move |_| run() disabled=move || generating.get() data-testid="care-generate">
                             {move || if generating.get() { lang.get().t("正在生成…", "Generating…") } else { lang.get().t("生成到期任务", "Generate due tasks") }}
@@ -408,13 +418,6 @@ pub fn CarePage() -> impl IntoView {
 }
 
 /// One open task, with its complete / skip forms.
-/// An element-id-safe key of a task id.
-fn dom_key(id: &str) -> String {
-    id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
 /// A task's status in words.
 fn status_text(s: &CareStatus, zh: bool) -> String {
     match s {
@@ -622,8 +625,9 @@ impl PlanDraft {
 
 /// The account numbers typed in the plan form, as the index keeps them.
 fn split_accounts(s: &str) -> Vec<String> {
-    s.split([',', '\u{ff0c}', ' ', '\n'])
-        .map(|a| a.trim().to_lowercase())
+    s.split([',', '\u{ff0c}', ' ', '\u{3000}', '\n', '\u{3001}'])
+        // Full-width digits as a Chinese input method types them (QA: refused as not found).
+        .map(|a| crate::domain::customer::account_number(a).to_lowercase())
         .filter(|a| !a.is_empty())
         .collect()
 }
@@ -737,6 +741,8 @@ fn PlanSection() -> impl IntoView {
         }
         let z = state.zh();
         let n = name.get_untracked().trim().to_string();
+        // A cleared or half-typed date is said, not taken as today (QA).
+        let first = parse_date(&start.get_untracked());
         let mut plan = VisitPlan {
             id: new_id(VisitPlan::TYPE),
             rev: None,
@@ -756,12 +762,19 @@ fn PlanSection() -> impl IntoView {
                 unit: [PeriodUnit::Days, PeriodUnit::Weeks, PeriodUnit::Months]
                     [unit.get_untracked().min(2)],
             },
-            start: parse_date(&start.get_untracked()).unwrap_or_else(|| now().date()),
+            start: first.unwrap_or_else(|| now().date()),
             end: parse_date(&end.get_untracked()),
             staff_id: Some(staff_id.get_untracked()).filter(|s| !s.is_empty()),
             active: true,
         };
         let mut p = plan.problems(z);
+        if first.is_none() {
+            p.insert(
+                0,
+                lang.get_untracked()
+                    .s("请填写首次回访日期", "Enter the date of the first visit"),
+            );
+        }
         let listed = split_accounts(&accounts.get_untracked());
         problems.set(p.clone());
         if !p.is_empty() {
@@ -883,7 +896,10 @@ fn PlanSection() -> impl IntoView {
                         </div>
                     </Field>
                     <Field id="plan-start" label=t2("首次回访日期", "First visit")>
-                        <input id="plan-start" type="date" bind:value=start/>
+                        <input id="plan-start" type="date" bind:value=start aria-describedby="plan-start-hint"/>
+                        <div class="hint" id="plan-start-hint">{t2(
+                            "回访日逢周末或节假日，顺延至其后第一个工作日（以工作日历为准）。",
+                            "A visit falling on a weekend or public holiday is due the next working day (by the working calendar).")}</div>
                     </Field>
                     <Field id="plan-end" label=t2("结束日期（可选）", "End (optional)")>
                         <input id="plan-end" type="date" bind:value=end/>
