@@ -80,6 +80,8 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   await expect(rows.first()).toContainText('TS-20261120-D001');
   await expect(rows.first()).toContainText('赵先生');
   await expect(rows.first()).toContainText('已超时');
+  // The limit the deadline is, named as on the list (neither case is investigated yet).
+  await expect(rows.first().getByTestId('dash-urgent-limit')).toHaveText('调查核实（3个工作日）');
   await expect(rows.nth(1)).toContainText('钱女士');
   await expect(rows.nth(1)).toContainText('待审批');
   await expect(page.getByTestId('dash-urgent')).not.toContainText('孙先生');
@@ -88,6 +90,7 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   // longer English words once pushed Settings out of view).
   await page.getByTestId('lang-switch').click();
   await expect(rows.first()).toContainText('Overdue');
+  await expect(rows.first().getByTestId('dash-urgent-limit')).toHaveText('Investigation (3 working days)');
   const links = page.locator('nav.nav a');
   await expect(links.last()).toHaveText('Settings');
   for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });

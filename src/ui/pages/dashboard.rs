@@ -10,8 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::calendar::WorkingCalendar;
-use crate::domain::complaint::Status;
+use crate::domain::calendar::{parse_time, WorkingCalendar};
+use crate::domain::complaint::{due_at, ClockKind, Status};
 use crate::domain::staff::Staff;
 use crate::store::{DocStore, Query, StoreError};
 use crate::store::{IndexKey, KeyPart, KeyRange};
@@ -38,6 +38,9 @@ struct Urgent {
     status: Option<(&'static str, &'static str)>,
     /// The listed deadline, as stored (`2026-12-07T23:59:00`).
     deadline: String,
+    /// Which limit the deadline is: the 3-day investigation or the 4-day response (the
+    /// limit due at that time after the case's receipt).
+    limit: Option<ClockKind>,
 }
 
 /// What needs attention, read through the indexes.
@@ -69,7 +72,20 @@ fn text(body: &Json, path: &[&str]) -> String {
     v.as_str().unwrap_or_default().to_string()
 }
 
-async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreError> {
+/// Which regulatory limit a listed deadline is: the one of the two that falls due then.
+fn limit_of(body: &Json, cal: &WorkingCalendar) -> Option<ClockKind> {
+    let received = parse_time(&text(body, &["received_at"]))?;
+    let deadline = parse_time(&text(body, &["deadline"]))?;
+    [ClockKind::Investigation, ClockKind::Response]
+        .into_iter()
+        .find(|k| due_at(*k, received, cal) == deadline)
+}
+
+async fn attention(
+    s: &AppStore,
+    today: NaiveDate,
+    cal: &WorkingCalendar,
+) -> Result<Attention, StoreError> {
     let now = now_s();
     let complaints = counts(s, now).await?;
     let awaiting_approval = s
@@ -84,6 +100,7 @@ async fn attention(s: &AppStore, today: NaiveDate) -> Result<Attention, StoreErr
         .docs
         .into_iter()
         .map(|d| Urgent {
+            limit: limit_of(&d.body, cal),
             case_no: text(&d.body, &["case_no"]),
             name: text(&d.body, &["complainant", "name"]),
             status: if crate::store::schema::is_approved(&d.body) {
@@ -213,8 +230,9 @@ pub fn Dashboard() -> impl IntoView {
     let seen = Res::new(move || {
         state.changes.track();
         let today = state.today.get();
+        let cal = state.calendar.get();
         let s = store();
-        async move { attention(&s, today).await.ok() }
+        async move { attention(&s, today, &cal).await.ok() }
     });
     // The care tasks due (today's birthdays …) exist once generated: generated here as on the
     // care page (the same ids, so never twice), when the dashboard opens and when the date
@@ -286,7 +304,9 @@ pub fn Dashboard() -> impl IntoView {
                                     <td class="nowrap case-no" data-label=l.t("案件编号", "Case")><A href=format!("/complaints/{}", u.id)>{u.case_no}</A></td>
                                     <td data-label=l.t("投诉人", "Complainant")>{u.name}</td>
                                     <td data-label=l.t("状态", "Status")>{u.status.map(|(z, e)| l.t(z, e)).unwrap_or("—")}</td>
-                                    <td class="nowrap" data-label=l.t("最近时限", "Next deadline")>{when}</td>
+                                    <td data-label=l.t("最近时限", "Next deadline")><span class="nowrap">{when}</span>
+                                        {u.limit.map(|k| view! { <div class="small muted" data-testid="dash-urgent-limit">{l.t(k.zh(), k.en())}</div> })}
+                                    </td>
                                     <td><span class=format!("badge {class}")>{word}</span></td>
                                 </tr>
                             }
