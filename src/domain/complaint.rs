@@ -1251,6 +1251,10 @@ pub enum ComplaintError {
     VerificationMissing,
     /// Closing needs a satisfied customer; reopen instead.
     CustomerUnsatisfied,
+    /// The visit found the customer satisfied and the measures (if any) carried out and
+    /// working: the case is closed, not reopened (002 第五章 redoes a case only for an
+    /// unsatisfied customer or measures not carried out or not working).
+    VerifiedSatisfied,
     /// The visit of a round with corrective measures must say whether they were carried out
     /// and worked.
     MeasuresUnchecked,
@@ -1320,6 +1324,9 @@ impl ComplaintError {
             }
             ComplaintError::VerificationMissing => "尚未记录回访验证结果，不能闭环".into(),
             ComplaintError::CustomerUnsatisfied => "客户对处理结果不满意，请重新处理".into(),
+            ComplaintError::VerifiedSatisfied => {
+                "回访验证客户满意、整改措施已落实，应予闭环，不能重新处理".into()
+            }
             ComplaintError::MeasuresUnchecked => "请核实整改措施是否落实并达到预期效果".into(),
             ComplaintError::MeasuresNotEffective => {
                 "整改措施没有落实或未达到预期效果，须重新整改：请重新处理".into()
@@ -1399,6 +1406,9 @@ impl ComplaintError {
             }
             ComplaintError::CustomerUnsatisfied => {
                 "The customer is not satisfied: reopen the case instead".into()
+            }
+            ComplaintError::VerifiedSatisfied => {
+                "The visit found the customer satisfied and the measures carried out: close the case, it cannot be reopened".into()
             }
             ComplaintError::MeasuresUnchecked => {
                 "Say whether the corrective measures were carried out and worked".into()
@@ -1696,6 +1706,23 @@ impl Complaint {
         }
     }
 
+    /// While the opinion awaits approval, the role whose decision nobody among `staff` can
+    /// give: no active member of it who is neither the opinion's author nor its approver at
+    /// the level before (the one supervisor deactivated after it was submitted, say). The case
+    /// waits until one is added or reactivated, which the case page says (QA: it only said
+    /// whose approval it waited for, and waited).
+    pub fn approver_wanting(&self, staff: &[Staff]) -> Option<Role> {
+        let role = match self.approval_stage()? {
+            ApprovalStage::NeedsSupervisor => Role::Supervisor,
+            ApprovalStage::NeedsManager => Role::Manager,
+            ApprovalStage::Approved => return None,
+        };
+        let someone = staff
+            .iter()
+            .any(|s| s.active && s.role == role && self.approver_barred(&s.actor()).is_none());
+        (!someone).then_some(role)
+    }
+
     /// Whether `kind` is possible now for someone of `role` (before looking at the action's data).
     fn precheck(
         &self,
@@ -1814,8 +1841,13 @@ impl Complaint {
                 }
                 Ok(())
             }
-            K::Reopen => match self.status {
-                Status::Responded | Status::Verifying => Ok(()),
+            K::Reopen => match (self.status, &round.verification) {
+                (Status::Verifying, Some(v))
+                    if v.satisfied && v.measures_effective != Some(false) =>
+                {
+                    Err(ComplaintError::VerifiedSatisfied)
+                }
+                (Status::Responded | Status::Verifying, _) => Ok(()),
                 _ => illegal,
             },
             K::Destroy => {
@@ -2122,8 +2154,20 @@ impl Complaint {
             Action::Reopen { why: reason } => {
                 need_text(&reason, "why")?;
                 let number = self.round() + 1;
-                self.rounds
-                    .push(Round::new(number, now, Some(reason.trim().to_string())));
+                // Approved measures not carried out yet are still owed (002 第五章1: the visit
+                // comes once they are done): they go into the new round, where its opinion
+                // keeps, changes or drops them in words, and its visit asks after them (QA:
+                // they were left behind in the round before, and the case closed without them).
+                let owed: Vec<CorrectiveAction> = self
+                    .current_round()
+                    .corrective_actions
+                    .iter()
+                    .filter(|a| !a.done)
+                    .cloned()
+                    .collect();
+                let mut next = Round::new(number, now, Some(reason.trim().to_string()));
+                next.corrective_actions = owed;
+                self.rounds.push(next);
                 self.status = Status::Investigating;
                 self.closed_at = None;
                 why = Some(reason.trim().to_string());
@@ -3542,6 +3586,54 @@ mod tests {
             Complaint::approver_missing(&sup, std::slice::from_ref(&sup)),
             Some(Role::Manager)
         );
+    }
+
+    #[test]
+    fn an_opinion_awaiting_an_approval_nobody_can_give_says_so() {
+        let person = |a: &Actor, active: bool| crate::domain::staff::Staff {
+            id: a.id.clone(),
+            rev: None,
+            name: a.name.clone(),
+            role: a.role,
+            pin_hash: crate::domain::staff::hash_pin("2468", b"s", 1),
+            active,
+        };
+        let mut c = new_case("2026-09-30 10:00");
+        to_submitted(&mut c, "2026-09-30 10:10");
+        let mut staff = vec![
+            person(&specialist(), true),
+            person(&supervisor(), true),
+            person(&manager(), true),
+        ];
+        assert_eq!(c.approver_wanting(&staff), None);
+        // The one supervisor deactivated after the opinion went up.
+        staff[1].active = false;
+        assert_eq!(c.approver_wanting(&staff), Some(Role::Supervisor));
+        staff[1].active = true;
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &supervisor(),
+            t("2026-09-30 11:00"),
+        )
+        .unwrap();
+        assert_eq!(c.approver_wanting(&staff), None);
+        // A manager who approved at the supervisor's level would not count: here the one
+        // manager is gone.
+        staff[2].active = false;
+        assert_eq!(c.approver_wanting(&staff), Some(Role::Manager));
+        staff.push(person(&actor("staff:mgr2", Role::Manager), true));
+        assert_eq!(c.approver_wanting(&staff), None);
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            &actor("staff:mgr2", Role::Manager),
+            t("2026-09-30 12:00"),
+        )
+        .unwrap();
+        assert_eq!(c.approver_wanting(&[]), None);
     }
 
     #[test]

@@ -203,7 +203,9 @@ fn stages() -> Vec<Stage> {
     out.push(Stage {
         name: "verifying, customer satisfied",
         case: c.clone(),
-        legal: vec![(K::Reopen, all()), (K::Close, senior())],
+        // Closed, not reopened (002 第五章: a case is redone for an unsatisfied customer or
+        // measures not carried out; QA: anyone could reopen it).
+        legal: vec![(K::Close, senior())],
     });
     step(&mut c, K::Close, Role::Supervisor);
     out.push(Stage {
@@ -298,6 +300,7 @@ fn every_action_in_every_stage_for_every_role() {
                                     | ComplaintError::MissingFindings
                                     | ComplaintError::NotYetApproved
                                     | ComplaintError::AlreadyApproved
+                                    | ComplaintError::VerifiedSatisfied
                                     | ComplaintError::CorrectiveActionsOpen
                                     | ComplaintError::VerificationMissing
                                     | ComplaintError::VerificationAlreadyRecorded
@@ -346,6 +349,46 @@ fn a_reopened_case_keeps_both_rounds_and_goes_round_again() {
     assert!(!c
         .allowed_actions(Role::Specialist, at)
         .contains(&ActionKind::SubmitOpinion));
+}
+
+#[test]
+fn measures_not_carried_out_go_into_the_next_round_and_a_satisfied_visit_is_not_reopened() {
+    let stages = stages();
+    let stage = |name: &str| stages.iter().find(|s| s.name == name).unwrap().case.clone();
+    // Answered, the approved measure not carried out, then reopened: the measure is owed in
+    // round 2 (QA: it was left in round 1, and the case closed without it).
+    let mut c = stage("responded, a corrective action open");
+    let owed = c.current_round().corrective_actions.clone();
+    assert!(owed.iter().any(|a| !a.done));
+    let at = c.history.last().unwrap().at + Duration::hours(1);
+    c.apply(action(ActionKind::Reopen), &actor(Role::Specialist), at)
+        .unwrap();
+    assert_eq!(c.round(), 2);
+    let carried = &c.current_round().corrective_actions;
+    assert_eq!(carried.len(), owed.iter().filter(|a| !a.done).count());
+    assert!(carried.iter().all(|a| !a.done));
+    assert_eq!(carried[0].description, owed[0].description);
+    // Round 1 keeps its record as it was.
+    assert_eq!(c.rounds[0].corrective_actions, owed);
+    // Done ones are not carried.
+    let mut c = stage("responded, corrective actions done");
+    c.apply(action(ActionKind::Reopen), &actor(Role::Specialist), at)
+        .unwrap();
+    assert!(c.current_round().corrective_actions.is_empty());
+
+    // A visit that found the customer satisfied: closed, not reopened, by anyone.
+    let satisfied = stage("verifying, customer satisfied");
+    for role in ROLES {
+        let mut c = satisfied.clone();
+        assert_eq!(
+            c.apply(
+                action(ActionKind::Reopen),
+                &actor(role),
+                at + Duration::days(30)
+            ),
+            Err(ComplaintError::VerifiedSatisfied)
+        );
+    }
 }
 
 #[test]

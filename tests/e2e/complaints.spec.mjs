@@ -256,6 +256,8 @@ test('files a complaint and takes it through two rounds to closure, then prints 
     await page.locator('#f-satisfied-yes').check();
   });
   await expect(page.getByTestId('verification-measures-2')).toHaveCount(0);
+  // The customer is satisfied: the case is closed, not reopened (QA: anyone could reopen it).
+  await expect(page.getByTestId('action-reopen')).toHaveCount(0);
   // Closing is for a supervisor or manager.
   await expect(page.getByTestId('action-close')).toHaveCount(0);
   await switchTo(page, '王经理', caseUrl);
@@ -346,6 +348,36 @@ test('the visit checks the corrective measures: not carried out or not working, 
   await page.goBack();
   await act(page, 'reopen', () => page.locator('#f-text').fill('整改未达预期，重新整改'));
   await expect(page.getByTestId('case-round')).toHaveText('第 2 轮处理');
+});
+
+test('measures approved and not carried out when a case is reopened are owed in the next round', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '吴先生', phone: '13811115555', narrative: '收费多收了佣金。', category: 'fees' });
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('佣金费率设置错误，情况属实。'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('ours_partial');
+    await page.locator('#f-text').fill('退还多收佣金并致歉。');
+    await page.getByTestId('add-corrective').click();
+    await page.locator('#f-ca-desc-0').fill('退还多收佣金');
+    await page.locator('#f-ca-owner-0').fill('财务部');
+    await page.locator('#f-ca-due-0').fill('2099-12-31');
+  });
+  await approvedAndAnswered(page, caseUrl, '已电话说明将退还多收佣金。');
+  // The customer is not satisfied with the answer: reopened before the refund was made.
+  await act(page, 'reopen', () => page.locator('#f-text').fill('客户对答复不满意'));
+  await expect(page.getByTestId('case-round')).toHaveText('第 2 轮处理');
+  await expect(page.getByTestId('round-1').getByTestId('round-action-state')).toHaveText('未完成，转入下一轮');
+  // Round 2's opinion starts from the measure still owed (QA: it was left behind in round 1,
+  // and the case could be closed with it never done).
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('客户要求同时调整费率。'));
+  await page.getByTestId('action-submit_opinion').click();
+  await expect(page.locator('#f-ca-desc-0')).toHaveValue('退还多收佣金');
+  await expect(page.locator('#f-ca-owner-0')).toHaveValue('财务部');
+  await page.getByTestId('print-link').click();
+  await expect(page.getByTestId('print-corrective').first()).toContainText('退还多收佣金 — 财务部 · 2099-12-31 · 未完成，转入下一轮');
 });
 
 test('a finding beyond the branch\'s authority says whom it was reported to and still needs its corrective actions', async ({ page }) => {
@@ -1447,6 +1479,8 @@ test('a limit met late leaves the case listed against the next one, and the reso
   await expect(page.getByTestId('dash-due-today').locator('.n')).toHaveText('1');
   await expect(page.getByTestId('dash-overdue').locator('.n')).toHaveText('0');
   await expect(page.getByTestId('dash-urgent-row')).toContainText('今日到期');
+  // …named as the 4-day response, as on the list.
+  await expect(page.getByTestId('dash-urgent-row').getByTestId('dash-urgent-limit')).toHaveText('反馈客户（4个工作日）');
 
   // Approved and answered the same day: no limit is left; the case shows its resolution
   // target (Tuesday 8 December), and past it the target is passed, not overdue.
@@ -1552,6 +1586,35 @@ test('the record is corrected with a reason, checked as at intake, and the histo
   await expect(page.getByTestId('action-correct')).toBeVisible();
   await open(page, `${url}/print`);
   await expect(page.locator('body')).toContainText('13800001111');
+});
+
+test('two tabs correcting one record: the second, refused as stale and confirmed again, changes only what it changed', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  const url = await fileClassified(page, { name: '陈先生', phone: '13800001110', narrative: '开户资料重复提交' });
+  const b = await context.newPage();
+  await open(b, url);
+  await page.getByTestId('action-correct').click();
+  await b.getByTestId('action-correct').click();
+  // A corrects the phone.
+  await page.locator('#f-phone').fill('13800001111');
+  await page.locator('#f-text').fill('A改电话');
+  await page.getByTestId('action-submit').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+  // B, opened before, corrects the narrative: refused once, as stale.
+  await b.locator('#f-narrative').fill('开户资料重复提交三次');
+  await b.locator('#f-text').fill('B改经过');
+  await b.getByTestId('action-submit').click();
+  await expect(b.getByTestId('action-error')).toContainText('他人已先更新了此案件');
+  // The phone B left alone now reads A's (QA: it kept the old one, and confirming put it back).
+  await expect(b.locator('#f-phone')).toHaveValue('13800001111');
+  await expect(b.locator('#f-narrative')).toHaveValue('开户资料重复提交三次');
+  await b.getByTestId('action-submit').click();
+  await expect(b.getByTestId('action-form')).toHaveCount(0);
+  await expect(b.getByTestId('record')).toContainText('13800001111');
+  await expect(b.getByTestId('narrative')).toHaveText('开户资料重复提交三次');
+  await expect(b.getByTestId('history').locator('li').last()).toContainText('B改经过（更正：投诉事由及经过）');
+  await b.close();
 });
 
 test('a landline with its extension is taken, found by its line\'s last four, and kept visible when masked', async ({ page }) => {

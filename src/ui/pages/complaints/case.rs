@@ -172,6 +172,48 @@ impl ActionForm {
         self.pristine.set_value(self.draft_text());
     }
 
+    /// After the case changed elsewhere (`before` → `now`): each field of a correction or a
+    /// classification this form left as it was takes the case's value now; what was typed stays.
+    fn rebase(&self, before: &Complaint, now: &Complaint) {
+        fn keep(field: RwSignal<String>, before: String, now: String) {
+            if field.get_untracked() == before {
+                field.set(now);
+            }
+        }
+        match self.kind.get_untracked() {
+            Some(ActionKind::Correct) => {
+                let (b, n) = (&before.complainant, &now.complainant);
+                self.record.update(|r| {
+                    for (mine, was, is) in [
+                        (&mut r.name, &b.name, &n.name),
+                        (&mut r.phone, &b.phone, &n.phone),
+                        (&mut r.email, &b.email, &n.email),
+                        (&mut r.address, &b.address, &n.address),
+                    ] {
+                        if mine == was {
+                            mine.clone_from(is);
+                        }
+                    }
+                });
+                keep(
+                    self.narrative,
+                    before.narrative.clone(),
+                    now.narrative.clone(),
+                );
+            }
+            Some(ActionKind::Classify) => {
+                let slug_of = |c: &Complaint| c.category.map(slug).unwrap_or_default();
+                let severity =
+                    |c: &Complaint| c.severity.map(|s| s.to_string()).unwrap_or_default();
+                let dept = |c: &Complaint| c.department.clone().unwrap_or_default();
+                keep(self.category, slug_of(before), slug_of(now));
+                keep(self.severity, severity(before), severity(now));
+                keep(self.department, dept(before), dept(now));
+            }
+            _ => {}
+        }
+    }
+
     /// The form's fields as JSON, read without tracking.
     fn draft_text(&self) -> String {
         untrack(|| serde_json::to_string(&self.draft())).unwrap_or_default()
@@ -523,8 +565,15 @@ pub fn CasePage() -> impl IntoView {
         });
         let unchanged = opened_on.check(c.rev.as_deref()) || same_case;
         form.opened_on.set(opened_on);
+        let before = form.opened_case.get_value();
         form.opened_case.set_value(Some(c.clone()));
         if !unchanged {
+            // What this form did not change takes what was saved there, so that confirming
+            // saves only this form's own changes (QA: a second tab's correction, confirmed
+            // again, put back the phone number the first had corrected).
+            if let Some(before) = before {
+                form.rebase(&before, &c);
+            }
             let text = stale_words(lang_now);
             form.error.set(Some(text.clone()));
             state.warn(text);
@@ -673,6 +722,11 @@ pub fn CasePage() -> impl IntoView {
                     let now = typed::load::<Complaint, _>(&s, &next.id).await;
                     if let Ok(now) = now {
                         form.opened_on.set(OpenedOn::new(now.rev.as_deref()));
+                        // What the form left alone takes what was saved there (as above).
+                        if let Some(before) = form.opened_case.try_get_value().flatten() {
+                            form.rebase(&before, &now);
+                        }
+                        form.opened_case.try_set_value(Some(now));
                     }
                     let text = stale_words(lang.get_untracked());
                     form.error.set(Some(text.clone()));
@@ -718,6 +772,7 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let status = c.status;
     let (status_zh, status_en) = c.status_text();
     let rounds = c.rounds.clone();
+    let last_round = c.round();
     let history: Vec<_> = c.history.iter().cloned().zip(c.history_texts()).collect();
     let print_href = format!("/complaints/{}/print", c.id);
     // Drawn after an action was saved, or just filed: the keyboard goes on from the next step
@@ -821,7 +876,10 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
 
         <Details c=c_detail/>
 
-        {rounds.into_iter().rev().map(|r| view! { <RoundView r=r/> }).collect_view()}
+        {rounds.into_iter().rev().map(|r| {
+            let carried = r.number < last_round;
+            view! { <RoundView r=r carried=carried/> }
+        }).collect_view()}
 
         <section class="panel">
             <h2>{t2("处理记录", "History")}</h2>
@@ -889,8 +947,32 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                 }
             })
         };
+        // Nobody at the branch can give the approval awaited (its one supervisor deactivated
+        // after the opinion went up, say): said, with what to do (QA: the case just waited).
+        let c_wait = c.clone();
+        let staff = Res::new(move || {
+            state.changes.track();
+            async move {
+                crate::ui::data::all_of::<Staff>(&store())
+                    .await
+                    .map(|(v, _)| v)
+                    .unwrap_or_default()
+            }
+        });
+        let wanting = move || {
+            let role = staff
+                .get()
+                .and_then(|list| c_wait.approver_wanting(&list))?;
+            Some(view! {
+                <p class="warn-box" role="status" data-testid="approver-wanting">{move || lang.get().s(
+                    format!("目前没有可以审批的在岗{}：请客服经理在“设置 → 人员”中添加或重新启用一位{}。", role.zh(), role.zh()),
+                    format!("No active {} can approve it now: a manager adds or reactivates one under Settings → Staff.", role.en().to_lowercase()),
+                )}</p>
+            })
+        };
         let said = view! {
             {overtaken}
+            {wanting}
             <p class="muted" data-testid="no-actions">
                 {move || match (awaited, lang.get().is_zh()) {
                     (Some((zh, _)), true) => format!("{zh}。{}", barred.as_ref().map(|e| format!("{}。", e.zh())).unwrap_or_default()),
@@ -1256,7 +1338,11 @@ fn linked_customer(id: Option<String>) -> impl IntoView {
 
 /// One round of handling: findings, opinion, approvals, response, visit.
 #[component]
-fn RoundView(r: Round) -> impl IntoView {
+fn RoundView(
+    r: Round,
+    /// A later round followed: what was not done went into it.
+    carried: bool,
+) -> impl IntoView {
     let lang = app().lang;
     let n = r.number;
     let responsibility = r.responsibility;
@@ -1285,8 +1371,12 @@ fn RoundView(r: Round) -> impl IntoView {
                     view! { <li>
                         {a.description.clone()} " — " {a.owner.clone()}
                         {a.due.map(|d| format!(" · {d}"))}
-                        " " <span class=if done { "badge ok" } else { "badge warn" }>
-                            {move || if done { lang.get().t("已完成", "Done") } else { lang.get().t("未完成", "Open") }}
+                        " " <span class=if done { "badge ok" } else { "badge warn" } data-testid="round-action-state">
+                            {move || match (done, carried) {
+                                (true, _) => lang.get().t("已完成", "Done"),
+                                (false, false) => lang.get().t("未完成", "Open"),
+                                (false, true) => lang.get().t("未完成，转入下一轮", "Not done, carried into the next round"),
+                            }}
                         </span>
                     </li> }
                 }).collect_view()}

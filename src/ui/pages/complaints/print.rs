@@ -72,6 +72,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
         .map(|e| e.by.name.clone())
         .unwrap_or_default();
     let rounds = c.rounds.clone();
+    let last_round = c.round();
     view! {
         <article class="record-sheet" data-testid="record-sheet">
             <header class="sheet-head">
@@ -122,6 +123,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
             </table>
             {rounds.into_iter().map(|r| {
                 let n = r.number;
+                let carried = n < last_round;
                 let responsibility = r.responsibility;
                 let text = |s: &Option<String>| s.clone().unwrap_or_default();
                 let approval = |role: Role| {
@@ -172,6 +174,8 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                                 {format!("{}. {} — {}{} · ", i + 1, a.description, a.owner, a.due.map(|d| format!(" · {d}")).unwrap_or_default())}
                                                 {move || if done {
                                                     format!("{} {done_at}", lang.get().t("已完成", "done"))
+                                                } else if carried {
+                                                    lang.get().t("未完成，转入下一轮", "not done, carried into the next round").to_string()
                                                 } else {
                                                     lang.get().t("未完成", "not done").to_string()
                                                 }}
