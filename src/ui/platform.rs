@@ -2,6 +2,7 @@
 //! download and upload), wrapped once so pages stay free of web-sys plumbing.
 
 use chrono::{Local, NaiveDateTime};
+use leptos::prelude::request_animation_frame;
 use wasm_bindgen::JsCast;
 
 pub fn window() -> web_sys::Window {
@@ -340,6 +341,52 @@ where
 /// Moves the keyboard focus to the element with this id, if it is on the page.
 pub fn focus_id(id: &str) {
     focus_first(&[&format!("#{id}")]);
+}
+
+/// An element-id-safe key of a record id (`staff:01K…` → `staff-01K…`).
+pub fn dom_key(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// Whether the keyboard focus is nowhere: on the page's body, as when the element that had
+/// it was disabled, re-drawn or removed.
+pub fn focus_lost() -> bool {
+    window()
+        .document()
+        .and_then(|d| d.active_element())
+        .is_none_or(|a| a.tag_name() == "BODY")
+}
+
+/// Gives the keyboard back to the first element `selector` finds whenever it is lost during
+/// the next second and a half: a button disabled while its action runs, a row re-drawn once
+/// the store has the change (which may come a few frames later). Where the user has moved
+/// the focus meanwhile, it is left there. (QA: after 停用, a demand's action or a cancelled
+/// import the focus fell to the page's top.)
+/// The latest call ends the ones before (two would pull the focus between them).
+pub fn keep_focus_on(selector: String) {
+    thread_local! {
+        static LATEST: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    fn step(selector: String, turn: u32, left: u32) {
+        request_animation_frame(move || {
+            if LATEST.with(|l| l.get()) != turn {
+                return;
+            }
+            if focus_lost() {
+                focus_first(&[&selector]);
+            }
+            if left > 0 {
+                step(selector, turn, left - 1);
+            }
+        });
+    }
+    let turn = LATEST.with(|l| {
+        l.set(l.get().wrapping_add(1));
+        l.get()
+    });
+    step(selector, turn, 90);
 }
 
 /// Moves the keyboard focus to the first element the first matching selector finds.

@@ -139,7 +139,8 @@ test('on a 360 px phone the header, settings and the complaint list do not scrol
   expect(h).toBeLessThan(50);
 });
 
-test('on a 768 px tablet the header\'s links take a line or two of their own, all in sight', async ({ page }) => {
+test('on a 768 px tablet the header\'s links take a line or two of their own, all in sight; the complaint list\'s deadlines too, in English', async ({ page }) => {
+  await seedBackup(page, seedDocs());
   await setUpStaff(page);
   await page.setViewportSize({ width: 768, height: 1024 });
   await open(page, '/complaints');
@@ -150,6 +151,14 @@ test('on a 768 px tablet the header\'s links take a line or two of their own, al
   // They wrapped to four lines squeezed between the brand and the user (172 px of header).
   expect(new Set(links.map(([, , top]) => Math.round(top))).size).toBeLessThanOrEqual(2);
   expect((await page.locator('header.top').boundingBox()).height).toBeLessThan(140);
+  // In English the list's seven columns were 776 px: the deadline and its state were cut off
+  // at the right (QA). Each row reads as a card, its deadline in sight.
+  await page.getByTestId('lang-switch').click();
+  const limit = page.getByTestId('complaint-row').first().getByTestId('deadline-limit');
+  await expect(limit).toContainText('working days');
+  const box = await limit.boundingBox();
+  expect(box.x + box.width).toBeLessThanOrEqual(768);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
 });
 
 test('a form saved with wrong fields puts the focus on the first, which reads its error; the errors are not each announced', async ({ page }) => {
@@ -181,6 +190,61 @@ test('a form saved with wrong fields puts the focus on the first, which reads it
   await expect(name).not.toHaveAttribute('aria-invalid', /./);
   await form.getByRole('button', { name: '添加' }).click();
   await expect(page.locator('#staff-pin2')).toBeFocused();
+});
+
+test('the keyboard stays where it was after a staff change, a closed edit panel, a cancelled import or erase, and goes to the first wrong field on screen', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a ? (a.dataset.testid || a.id || a.tagName) : null;
+  });
+  // 停用 by the keyboard: the row is drawn again, the focus stays on its button (QA: <body>).
+  const row = page.getByTestId('staff-row').filter({ hasText: '张敏' });
+  await row.getByTestId('staff-toggle').focus();
+  await page.keyboard.press('Enter');
+  await expect(row.getByTestId('staff-toggle')).toHaveText('启用');
+  await page.waitForTimeout(500);
+  await expect(row.getByTestId('staff-toggle')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(row.getByTestId('staff-toggle')).toHaveText('停用');
+  await page.waitForTimeout(500);
+  await expect(row.getByTestId('staff-toggle')).toBeFocused();
+  // The edit panel: its role saved, the focus on the save button; closed with Escape, back on
+  // the button that opened it.
+  await row.getByTestId('staff-edit').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('staff-edit-panel')).toBeVisible();
+  await page.getByTestId('edit-role-save').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('edit-role-save')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('staff-edit-panel')).toHaveCount(0);
+  await expect(row.getByTestId('staff-edit')).toBeFocused();
+  // A backup chosen and cancelled: back on the file control.
+  const backup = { format: 'kefu-backup', version: 1, exported_at: '2026-11-22T18:00:00', branch: { name: '测试营业部', code: 'BR01' }, docs: [] };
+  await page.getByTestId('import-file').setInputFiles({ name: 'b.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)) });
+  const summary = page.getByTestId('import-summary');
+  await summary.getByRole('button', { name: '取消' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(summary).toHaveCount(0);
+  await expect(page.getByTestId('import-file')).toBeFocused();
+  // Erasing asks first, with the keyboard on 取消; cancelled, back on the button.
+  await page.getByRole('button', { name: '清除全部数据…' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#erase-cancel')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#erase-start')).toBeFocused();
+  expect(await focused()).toBe('erase-start');
+
+  // The intake: a bad phone above an empty narrative; the phone takes the focus, and the
+  // errors are listed in the order of the fields (QA: the narrative, the validator's first).
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('钱女士');
+  await page.locator('#c-phone').fill('123');
+  await page.getByTestId('save-complaint').click();
+  await expect(page.locator('#c-phone')).toBeFocused();
 });
 
 test('the keyboard follows a move to another page and a link to a part of one; the tab names the page', async ({ page }) => {

@@ -472,6 +472,20 @@ test('leaving kiosk mode needs a staff PIN: back button and a wrong PIN do not l
   await expect(page).toHaveURL(new RegExp(`${kiosk}$`));
   await expect(page.getByTestId('kiosk-welcome')).toBeVisible();
 
+  // By the keyboard: the pad holds it (QA: Tab walked out to the language button behind the
+  // pad, where Enter switched the customer's language), and Escape gives it back to the button.
+  await page.getByTestId('kiosk-exit').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('kiosk-pin')).toBeVisible();
+  const inPad = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="kiosk-pin"]'));
+  for (let i = 0; i < 16; i++) {
+    await page.keyboard.press('Tab');
+    expect(await inPad()).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('kiosk-pin')).toHaveCount(0);
+  await expect(page.getByTestId('kiosk-exit')).toBeFocused();
+
   await page.getByTestId('kiosk-exit').click();
   await expect(page.getByTestId('kiosk-pin')).toBeVisible();
   await enterPin(page, '1111');

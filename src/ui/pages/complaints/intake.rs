@@ -268,6 +268,18 @@ impl IntakeForm {
     }
 }
 
+/// The form's fields as they come on the screen.
+const SCREEN_ORDER: [&str; 8] = [
+    "c-name",
+    "c-phone",
+    "c-email",
+    "c-channel",
+    "c-received",
+    "c-event-time",
+    "c-narrative",
+    "c-category",
+];
+
 /// The element (id) a field error belongs to.
 fn element_of(field: &str) -> &'static str {
     match field {
@@ -609,7 +621,14 @@ pub fn IntakePage() -> impl IntoView {
         show_all.set(true);
         save_error.set(None);
         listing_problems.set_value(false);
-        let (errors, f, now) = problems_now();
+        let (mut errors, f, now) = problems_now();
+        // In the order the fields are on the screen: the first one named is the one the
+        // keyboard goes to (QA: the narrative was, above it a bad phone number).
+        errors.sort_by_key(|e| {
+            SCREEN_ORDER
+                .iter()
+                .position(|id| *id == element_of(e.field))
+        });
         if let Some(first) = errors.first() {
             focus(element_of(first.field));
             save_error.set(Some(SaveError::Invalid(errors).texts()));

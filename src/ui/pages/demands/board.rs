@@ -197,6 +197,23 @@ fn card_view(
     if !d.status.is_active() {
         class.push_str(" dm-closed");
     }
+    // What the card shows, read out as one (QA: its badges and score were not).
+    let mut aria = vec![d.kind.label(zh).to_string(), desc.clone()];
+    if manual.is_some() {
+        aria.push((if zh { "手动放置" } else { "placed by hand" }).into());
+    }
+    if overdue {
+        aria.push((if zh { "逾期" } else { "overdue" }).into());
+    }
+    if !d.status.is_active() {
+        aria.push(d.status.label(zh).to_string());
+    }
+    aria.push(if zh {
+        format!("优先级评分 {score:.1}")
+    } else {
+        format!("priority score {score:.1}")
+    });
+    let aria = aria.join(" · ");
     let (id_drag, id_key, id_move, id_detail, id_down) =
         (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
     let label_down = label.clone();
@@ -210,7 +227,7 @@ fn card_view(
     view! {
         <li>
             <article class=class tabindex="0" draggable="true" data-id=id.clone() data-testid="demand-card"
-                aria-label=format!("{} · {}", d.kind.label(zh), desc)
+                aria-label=aria
                 aria-keyshortcuts="M Enter"
                 on:dragstart=move |ev: leptos::ev::DragEvent| {
                     if let Some(dt) = ev.data_transfer() {

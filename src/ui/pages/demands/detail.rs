@@ -21,7 +21,7 @@ use crate::domain::demand::{
 };
 use crate::store::revs::generation;
 use crate::ui::i18n::t2;
-use crate::ui::platform::now;
+use crate::ui::platform::{focus_id, keep_focus_on, now};
 use crate::ui::state::app;
 
 use super::data::{Loaded, Visit};
@@ -288,6 +288,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
 
     let run = move |id: String, to: DemandStatus| {
         busy.set(true);
+        // Its button is disabled meanwhile, and may go: the keyboard stays in the dialog.
+        keep_focus_on("#demand-detail-h".to_string());
         error.set(None);
         let env = ctx.env.get_value();
         spawn_local(async move {
@@ -334,6 +336,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
         let Some(seen) = seen else { return };
         let owner = Some(owner).filter(|o| !o.is_empty());
         busy.set(true);
+        // Its button is disabled meanwhile, and may go: the keyboard stays in the dialog.
+        keep_focus_on("#demand-detail-h".to_string());
         error.set(None);
         let env = ctx.env.get_value();
         spawn_local(async move {
@@ -370,6 +374,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     };
     let reset = move |id: String, view: MatrixView| {
         busy.set(true);
+        // Its button is disabled meanwhile, and may go: the keyboard stays in the dialog.
+        keep_focus_on("#demand-detail-h".to_string());
         let env = ctx.env.get_value();
         spawn_local(async move {
             match env
@@ -387,6 +393,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
     };
     let visit = move |id: String| {
         busy.set(true);
+        // Its button is disabled meanwhile, and may go: the keyboard stays in the dialog.
+        keep_focus_on("#demand-detail-h".to_string());
         let env = ctx.env.get_value();
         spawn_local(async move {
             match env.return_visit(&id).await {
@@ -521,7 +529,10 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                         }).collect_view()}
                         {can_drop.then(|| view! {
                             <button type="button" class="danger" disabled=move || busy.get() || no_user
-                                on:click=move |_| dropping.set(true)>{if zh { "放弃…" } else { "Drop…" }}</button>
+                                on:click=move |_| {
+                                    dropping.set(true);
+                                    request_animation_frame(|| focus_id("dm-drop-reason"));
+                                }>{if zh { "放弃…" } else { "Drop…" }}</button>
                         })}
                     </div>
                     {move || dropping.get().then(|| {
@@ -529,7 +540,8 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for="dm-drop-reason">{t2("放弃原因（必填）", "Why it is dropped (required)")}</label>
-                                <input id="dm-drop-reason" bind:value=drop_reason/>
+                                <input id="dm-drop-reason" bind:value=drop_reason aria-describedby="dm-error"
+                                    aria-invalid=move || (error.get().is_some() && drop_reason.get().trim().is_empty()).then_some("true")/>
                             </div>
                             <div class="actions">
                                 <button type="button" class="danger" on:click=move |_| run(id.clone(), DemandStatus::Dropped { reason: drop_reason.get_untracked() })>
@@ -621,7 +633,7 @@ pub fn DetailDialog(ctx: Ctx, id: String) -> impl IntoView {
                             {d.links.iter().map(|k| view! { <li>{link_view(k, zh, &known, customer_id.as_deref())}</li> }).collect_view()}
                         </ul>
                     })}
-                    {move || error.get().map(|e| view! { <p class="err" role="alert">{e}</p> })}
+                    {move || error.get().map(|e| view! { <p class="err" role="alert" id="dm-error">{e}</p> })}
                     <h3>{t2("记录", "History")}</h3>
                     <ol class="timeline" data-testid="history">
                         {d.history.iter().rev().map(|e| view! {

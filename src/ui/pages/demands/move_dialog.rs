@@ -133,10 +133,16 @@ pub fn MoveDialog(ctx: Ctx, req: MoveReq) -> impl IntoView {
         focus_id(&format!("dm-choose-{next}"));
     };
 
-    Effect::new(move |_| {
-        if target.get().is_some() {
+    // A cell chosen: the reason next. 重选格: the cells again, from the first (QA: the focus
+    // fell to the page's top).
+    Effect::new(move |prev: Option<bool>| {
+        let chosen = target.get().is_some();
+        if chosen {
             request_animation_frame(|| focus_id("dm-move-reason"));
+        } else if prev == Some(true) {
+            request_animation_frame(|| focus_id("dm-choose-0"));
         }
+        chosen
     });
 
     let save_id = id.clone();

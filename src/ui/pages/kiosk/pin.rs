@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::domain::staff::{verify_pin, Staff};
 use crate::ui::data::all_of;
@@ -47,8 +48,16 @@ pub fn PinPad(
     let exit_ids = StoredValue::new(exit_ids);
     // Futures run without the reactive owner: take the store handle here.
     let db = StoredValue::new_local(store());
-    // The pad takes the focus, so a keyboard can type the PIN too.
+    // A modal dialog as the staff pages' are: the kiosk behind it inert (Tab stays on the pad,
+    // QA: it walked out to the language button behind), Escape closes it, and the focus goes
+    // back to the button that opened it. The pad itself takes the focus (after the dialog's
+    // own first focus), so a keyboard can type the PIN.
     let dialog = NodeRef::<leptos::html::Div>::new();
+    crate::ui::components::dialog::keyboard_dialog(
+        move || dialog.get().map(|d| d.unchecked_into::<web_sys::Element>()),
+        true,
+        on_cancel,
+    );
     Effect::new(move |_| {
         if let Some(el) = dialog.get() {
             let _ = el.focus();
@@ -113,6 +122,39 @@ pub fn PinPad(
                 p.pop();
             }),
             "Escape" => on_cancel.run(()),
+            // Tab goes round the pad's keys: past the last it comes back to the first, not out
+            // of the page (QA: it left the pad for the kiosk's language button).
+            "Tab" => {
+                let Some(pad) = dialog.get_untracked() else {
+                    return;
+                };
+                let Ok(list) = pad.query_selector_all("button:not([disabled])") else {
+                    return;
+                };
+                let keys: Vec<web_sys::HtmlElement> = (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .filter_map(|n| n.dyn_into().ok())
+                    .collect();
+                let active = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element());
+                let at = keys.iter().position(|k| {
+                    active
+                        .as_ref()
+                        .is_some_and(|a| a == k.unchecked_ref::<web_sys::Element>())
+                });
+                let n = keys.len();
+                if n == 0 {
+                    return;
+                }
+                let next = match (at, ev.shift_key()) {
+                    (Some(i), false) => (i + 1) % n,
+                    (Some(i), true) => (i + n - 1) % n,
+                    (None, false) => 0,
+                    (None, true) => n - 1,
+                };
+                let _ = keys[next].focus();
+            }
             k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit()) => {
                 press(k.chars().next().unwrap_or('0'))
             }

@@ -18,7 +18,7 @@ use crate::ui::components::ProgressBar;
 use crate::ui::data::{all_of, count_of_all};
 use crate::ui::i18n::t2;
 use crate::ui::pages::complaints::repo::{keep_case_numbers, refresh_deadlines};
-use crate::ui::platform::{download, now, read_file_bytes, yield_now};
+use crate::ui::platform::{download, keep_focus_on, now, read_file_bytes, yield_now};
 use crate::ui::state::{app, store};
 
 use super::{admin, admin_check_now, AdminNote};
@@ -385,16 +385,27 @@ pub fn BackupSection() -> impl IntoView {
                         disabled=move || busy.get() || !allowed() || (foreign() && !foreign_ok.get())>
                         {t2("替换并导入", "Replace and import")}
                     </button>
-                    <button type="button" on:click=move |_| picked.set(None)>{t2("取消", "Cancel")}</button>
+                    <button type="button" on:click=move |_| {
+                        // The keyboard goes back to the file picker (QA: to the page's top).
+                        keep_focus_on("[data-testid=import-file]".to_string());
+                        picked.set(None);
+                    }>{t2("取消", "Cancel")}</button>
                 </div>
             })}
             <h3>{t2("清除本设备数据", "Erase this device")}</h3>
             <Show when=move || confirm_erase.get() fallback=move || view! {
-                <button type="button" class="danger" on:click=move |_| confirm_erase.set(true) disabled=move || !allowed()>{t2("清除全部数据…", "Erase all data…")}</button>
+                <button type="button" class="danger" id="erase-start" on:click=move |_| {
+                    // Asked: the keyboard on 取消, the safe answer (QA: it fell to the page's top).
+                    keep_focus_on("#erase-cancel".to_string());
+                    confirm_erase.set(true);
+                } disabled=move || !allowed()>{t2("清除全部数据…", "Erase all data…")}</button>
             }>
                 <p class="err">{t2("确定清除本设备上的全部记录？请先导出备份。", "Erase every record on this device? Export a backup first.")}</p>
                 <button type="button" class="danger" on:click=on_erase data-testid="erase-confirm" disabled=move || busy.get() || !allowed()>{t2("确定清除", "Yes, erase")}</button>
-                <button type="button" on:click=move |_| confirm_erase.set(false)>{t2("取消", "Cancel")}</button>
+                <button type="button" id="erase-cancel" on:click=move |_| {
+                    keep_focus_on("#erase-start".to_string());
+                    confirm_erase.set(false);
+                }>{t2("取消", "Cancel")}</button>
             </Show>
         </section>
     }

@@ -15,7 +15,7 @@ use crate::store::typed;
 use crate::ui::components::Field;
 use crate::ui::data::all_of;
 use crate::ui::i18n::{t2, Lang};
-use crate::ui::platform::{new_id, now, random_bytes};
+use crate::ui::platform::{dom_key, keep_focus_on, new_id, now, random_bytes};
 use crate::ui::state::{app, store};
 
 use super::{admin, AdminNote};
@@ -192,6 +192,7 @@ pub fn StaffSection() -> impl IntoView {
             return;
         }
         busy.set(true);
+        keep_focus_on("#staff-name".to_string());
         let salt = random_bytes::<PIN_SALT_LEN>();
         let full_name = name.get_untracked().trim().to_string();
         let member = Staff {
@@ -223,6 +224,8 @@ pub fn StaffSection() -> impl IntoView {
     };
 
     let toggle_active = move |id: String| {
+        // The row is drawn again with the change: the keyboard stays on its button.
+        keep_focus_on(format!("#staff-toggle-{}", dom_key(&id)));
         spawn_local(async move {
             match save_checked(Some(id), |m| {
                 if let Some(m) = m {
@@ -259,6 +262,13 @@ pub fn StaffSection() -> impl IntoView {
         // 18 staff it opened 1,140 px below the button).
         request_animation_frame(|| crate::ui::platform::focus_id("staff-edit-h"));
     };
+    // Closed: the keyboard goes back to the button that opened it (QA: to the page's top).
+    let close_edit = move || {
+        if let Some(id) = editing.get_untracked() {
+            keep_focus_on(format!("#staff-edit-{}", dom_key(&id)));
+        }
+        editing.set(None);
+    };
     let save_role = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(id) = editing.get_untracked() else {
@@ -266,6 +276,7 @@ pub fn StaffSection() -> impl IntoView {
         };
         let new_role = role_from_str(&edit_role.get_untracked());
         busy.set(true);
+        keep_focus_on("[data-testid=edit-role-save]".to_string());
         spawn_local(async move {
             match save_checked(Some(id), |m| {
                 if let Some(m) = m {
@@ -300,6 +311,7 @@ pub fn StaffSection() -> impl IntoView {
         let salt = random_bytes::<PIN_SALT_LEN>();
         let hash = hash_pin(&edit_pin.pin.get_untracked(), &salt, DEFAULT_PIN_ITERATIONS);
         busy.set(true);
+        keep_focus_on("[data-testid=edit-pin-save]".to_string());
         spawn_local(async move {
             match save_checked(Some(id), |m| {
                 if let Some(m) = m {
@@ -370,12 +382,12 @@ pub fn StaffSection() -> impl IntoView {
                                     <td>{if zh { s.role.zh() } else { s.role.en() }}</td>
                                     <td>{if s.active { view!{<span class="badge ok">{t2("在岗", "Active")}</span>} } else { view!{<span class="badge">{t2("停用", "Inactive")}</span>} }}</td>
                                     <td>
-                                        <button type="button" class="link" data-testid="staff-edit"
+                                        <button type="button" class="link" data-testid="staff-edit" id=format!("staff-edit-{}", dom_key(&s.id))
                                             disabled=move || !allowed() on:click=move |_| start_edit(&s2)>
                                             {t2("修改岗位或 PIN", "Change role or PIN")}
                                         </button>
                                         " "
-                                        <button type="button" class="link" data-testid="staff-toggle"
+                                        <button type="button" class="link" data-testid="staff-toggle" id=format!("staff-toggle-{}", dom_key(&s.id))
                                             disabled=move || !allowed() || locked title=lock.clone()
                                             on:click=move |_| toggle_active(id.clone())>
                                             {if s.active { t2("停用", "Deactivate")() } else { t2("启用", "Activate")() }}
@@ -400,7 +412,7 @@ pub fn StaffSection() -> impl IntoView {
                 let locked = lock.is_some();
                 view! {
                 <div class="panel" data-testid="staff-edit-panel"
-                    on:keydown=move |ev| if ev.key() == "Escape" { editing.set(None); }>
+                    on:keydown=move |ev| if ev.key() == "Escape" { close_edit(); }>
                     <h3 id="staff-edit-h" tabindex="-1">{move || lang.get().s(format!("修改：{}", m.name), format!("Change: {}", m.name))}</h3>
                     {lock.map(|why| view! { <p class="admin-note" data-testid="staff-edit-note">{why}</p> })}
                     <form on:submit=save_role novalidate>
@@ -428,7 +440,7 @@ pub fn StaffSection() -> impl IntoView {
                         </div>
                         <div class="actions">
                             <button type="submit" data-testid="edit-pin-save" disabled=move || busy.get()>{t2("重置 PIN", "Reset the PIN")}</button>
-                            <button type="button" on:click=move |_| editing.set(None)>{t2("完成", "Done")}</button>
+                            <button type="button" on:click=move |_| close_edit()>{t2("完成", "Done")}</button>
                         </div>
                     </form>
                     {move || edit_error.get().map(|e| view! { <p class="err" role="alert" data-testid="staff-edit-error">{e}</p> })}
