@@ -892,7 +892,10 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
                 s[4..6].parse().ok()?,
                 s[6..].parse().ok()?,
             ),
-            4 | 5 => {
+            // Excel's serial day number, as a date cell Excel wrote as a number gives it. Five
+            // digits only (from 1927-05-18): four are a year alone ("1985"), read as 1905-06-07
+            // before (QA), and no account was opened before 1990.
+            5 => {
                 let serial: i64 = s.parse().ok()?;
                 // Excel's day 1 is 1900-01-01 and it counts a 29 Feb 1900 that never was,
                 // so serials from 61 on count from 1899-12-30.
@@ -1288,7 +1291,9 @@ impl ImportParser {
 
     /// The file line (1-based, counting a `sep=` line) of a record starting at `byte`. The
     /// CSV reader's own line count lags by one after each CRLF (it stops at the `\r` and counts
-    /// the `\n` only when the next record starts), so lines are counted here from the bytes.
+    /// the `\n` only when the next record starts), so lines are counted here from the bytes:
+    /// a line ends with LF, CR LF, or a CR alone (Excel's "CSV (Macintosh)"; QA: every row of
+    /// such a file was said to be on line 1).
     fn line_at(&mut self, byte: u64) -> u64 {
         let data = self.reader.get_ref().get_ref();
         let mut start = (byte as usize).min(data.len());
@@ -1297,9 +1302,9 @@ impl ImportParser {
         }
         let (from, count) = self.newlines;
         let count = if start >= from {
-            count + data[from..start].iter().filter(|b| **b == b'\n').count() as u64
+            count + line_breaks(&data[from..start])
         } else {
-            data[..start].iter().filter(|b| **b == b'\n').count() as u64
+            line_breaks(&data[..start])
         };
         self.newlines = (start, count);
         count + 1 + self.line_offset
@@ -1583,6 +1588,19 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// The line breaks in `bytes`: LF, CR LF (one), or CR alone.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => n += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 /// Checks a whole file at once. `existing_accounts` are refused as duplicates;
 /// `existing_phones` (phone → customer name) are imported with a warning.
 #[cfg(any(test, not(target_arch = "wasm32")))]
@@ -1784,6 +1802,8 @@ mod tests {
             "2024-3",
             "1800-01-01",
             "60",
+            "1985",
+            "１９８５",
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
@@ -2054,6 +2074,15 @@ mod tests {
         let text = "sep=;\n姓名;手机\n王一;13812341234\n;1\n";
         let p = parse_import(text.as_bytes(), None).unwrap();
         assert_eq!(p.rows[1].as_ref().unwrap_err().line, 4);
+        // Excel's "CSV (Macintosh)": lines end with a CR alone.
+        let text = "姓名,手机\r王一,13812341234\r\r李二,12345\r张三,13812341236\r";
+        let p = parse_import(text.as_bytes(), None).unwrap();
+        let lines: Vec<u64> = p
+            .rows
+            .iter()
+            .map(|r| r.as_ref().map_or_else(|e| e.line, |d| d.line))
+            .collect();
+        assert_eq!(lines, vec![2, 4, 5]);
     }
 
     #[test]

@@ -209,6 +209,19 @@ test('a mouse drag asks for a reason, is kept over a reload, recorded, and can b
   await expect(page.getByTestId('manual-badge')).toHaveCount(0);
 });
 
+test('two submits at once (a script\'s two clicks) record one demand, and the page goes on', async ({ page }) => {
+  await start(page);
+  await page.getByTestId('quick-demand').first().click();
+  const dlg = page.getByTestId('demand-form');
+  await dlg.locator('#dm-desc').fill('双击登记的需求');
+  // Both in one turn, before the button is disabled (QA: two demands, then a panic).
+  await page.evaluate(() => { const b = document.querySelector('[data-testid=demand-save]'); b.click(); b.click(); });
+  await expect(dlg).toHaveCount(0);
+  await expect(card(page, '双击登记的需求')).toHaveCount(1);
+  await page.waitForTimeout(500);
+  await expect(card(page, '双击登记的需求')).toHaveCount(1);
+});
+
 test('the keyboard moves a demand: M, arrow keys, Enter, a reason', async ({ page }) => {
   await start(page);
   await addDemand(page, { desc: '查询历史成交', urgency: 2, importance: 2 });
@@ -230,6 +243,14 @@ test('the keyboard moves a demand: M, arrow keys, Enter, a reason', async ({ pag
   await expect(page.locator('#dm-choose-1')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('#dm-move-reason')).toBeFocused();
+  // 重选格 gives the keyboard to the cells again (QA: it fell to the page's top), and Enter
+  // on the same one comes back to the reason.
+  await dlg.getByRole('button', { name: '重选格' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#dm-choose-0')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#dm-move-reason')).toBeFocused();
   await page.keyboard.type('客户计划下月大额转入');
   await page.keyboard.press('Tab');
   await expect(dlg.getByTestId('move-confirm')).toBeFocused();
@@ -238,8 +259,10 @@ test('the keyboard moves a demand: M, arrow keys, Enter, a reason', async ({ pag
   const target = cell(page, 'q.important_not_urgent');
   await expect(target.getByTestId('demand-card')).toContainText('查询历史成交');
   await expect(target.getByTestId('manual-badge')).toBeVisible();
-  // Focus follows the card to its new cell.
+  // Focus follows the card to its new cell, and it reads as placed by hand, with its score
+  // (QA: its name gave its type and description only).
   await expect(target.getByTestId('demand-card')).toBeFocused();
+  await expect(target.getByTestId('demand-card')).toHaveAccessibleName(/^.+ · 查询历史成交 · 手动放置 · 优先级评分 \d+\.\d$/);
   // The "move to…" button opens the same chooser; Escape closes it.
   await target.getByTestId('move-button').click();
   await expect(dlg).toBeVisible();
@@ -350,12 +373,23 @@ test('list view, filters, CSV export with a BOM, a customer picked by name and a
   await detail.getByTestId('to-visit').click();
   await expect(detail.getByTestId('links')).toContainText(/计划回访 \d{4}-\d{2}-\d{2}/);
   await expect(detail.getByTestId('history')).toContainText('计划回访 ');
-  // Status: start, then drop needs a reason.
-  await detail.getByRole('button', { name: '开始处理' }).click();
+  // Status: start, then drop needs a reason. By the keyboard, each step keeps the focus in the
+  // dialog (QA: it fell to the page's body, its button disabled and drawn again).
+  const focusIn = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="demand-detail"]'));
+  await detail.getByRole('button', { name: '开始处理' }).focus();
+  await page.keyboard.press('Enter');
   await expect(detail.getByTestId('detail-status')).toHaveText('处理中');
-  await detail.getByRole('button', { name: '放弃…' }).click();
+  await expect.poll(focusIn).toBe(true);
+  await page.waitForTimeout(300);
+  expect(await focusIn()).toBe(true);
+  await detail.getByRole('button', { name: '放弃…' }).focus();
+  await page.keyboard.press('Enter');
+  // The reason's field takes the keyboard, and an empty one is marked with its error.
+  await expect(detail.locator('#dm-drop-reason')).toBeFocused();
   await detail.getByRole('button', { name: '确认放弃' }).click();
   await expect(detail.getByRole('alert').last()).toContainText('请填写原因');
+  await expect(detail.locator('#dm-drop-reason')).toHaveAttribute('aria-invalid', 'true');
+  await expect(detail.locator('#dm-drop-reason')).toHaveAccessibleDescription('请填写原因');
   // Done: it leaves the list's "active" filter, but the dialog keeps showing it, says so, and
   // offers to reopen it (before, the dialog went blank: "not in the current filter").
   await detail.getByRole('button', { name: '完成' }).click();

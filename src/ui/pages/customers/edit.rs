@@ -253,6 +253,11 @@ pub fn CustomerForm(
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // A second submit in the same moment (a script's two clicks) before the button is
+        // disabled: one save (QA: two customers, then a panic on the closed form).
+        if busy.get_untracked() {
+            return;
+        }
         tried.set(true);
         account_taken.set(false);
         if name_err().is_some()
@@ -462,7 +467,8 @@ pub fn CustomerForm(
                     </select>
                 </Field>
             </div>
-            {move || same_phone.get().map(|(id, other)| view! {
+            // About the number typed when saving: retyped, the warning goes with it (QA).
+            {move || same_phone.get().filter(|_| phone.with(|p| normalise_phone(p)) == phone_confirmed.get()).map(|(id, other)| view! {
                 <p class="warn-box" role="alert" data-testid="same-phone">
                     {move || if zh() {
                         format!("客户“{other}”已使用此手机号，可能是同一客户重复登记。")
@@ -471,7 +477,7 @@ pub fn CustomerForm(
                     }}
                     " "
                     <A href=format!("/customers/{id}")>{t2("查看该客户", "Open that customer")}</A>
-                    " "
+                    {t2("。", ". ")}
                     {t2("如确为不同客户（如家庭成员共用号码），请再次点击“保存”。",
                         "If it is another customer (a family sharing a number), press Save again.")}
                 </p>

@@ -443,8 +443,9 @@ pub fn ImportPage() -> impl IntoView {
             .collect();
         sort_by(&mut lines, |a, b| a.0.line.cmp(&b.0.line));
         for (e, what) in lines {
+            // Every text quoted: "invalid, not imported" holds a comma (QA: Excel split it).
             out.push_str(&format!(
-                "{},{what},\"{}\"\n",
+                "{},\"{what}\",\"{}\"\n",
                 e.line,
                 e.reason.get(zh).replace('"', "\"\"")
             ));

@@ -315,11 +315,14 @@ fn counts(ids: &Ids, zh: bool) -> String {
             ids.responses.len()
         )
     } else {
+        // "1 complaint", "2 demands" (QA: "1 complaints").
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         format!(
-            "{} complaints · {} demands · {} responses",
-            ids.complaints.len(),
-            ids.demands.len(),
-            ids.responses.len()
+            "{} · {} · {}",
+            n(ids.complaints.len(), "complaint", "complaints"),
+            n(ids.demands.len(), "demand", "demands"),
+            n(ids.responses.len(), "response", "responses")
         )
     }
 }

@@ -6,7 +6,9 @@ use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::customer::{ascii_digits, normalise_phone, ContactField, Customer};
+use crate::domain::customer::{
+    ascii_digits, normalise_phone, valid_account, ContactField, Customer,
+};
 use crate::store::{typed, Cursor, DocStore, IndexKey, KeyPart, KeyRange, Query, StoreError};
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
@@ -100,6 +102,29 @@ async fn by_whole_phone(phone: &str) -> Result<Vec<Customer>, StoreError> {
     }
 }
 
+/// The customers `index` lists starting with `words`, up to a page's room, added after `rows`
+/// (none twice): how many were added, and whether more were left out.
+async fn add_from(
+    index: &'static str,
+    words: &str,
+    rows: &mut Vec<Customer>,
+) -> Result<(u64, bool), StoreError> {
+    let room = PAGE.saturating_sub(rows.len());
+    if room == 0 {
+        return Ok((0, false));
+    }
+    let query = Query::new(index, string_prefix(words)).limit(room);
+    let more = typed::page_of::<Customer, _>(&store(), &query).await?;
+    let mut found = 0;
+    for c in more.rows {
+        if !rows.iter().any(|r| r.id == c.id) {
+            found += 1;
+            rows.push(c);
+        }
+    }
+    Ok((found, more.next.is_some()))
+}
+
 async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, StoreError> {
     let s = store();
     let (mut inside_cut, mut account_cut) = (false, false);
@@ -125,9 +150,19 @@ async fn load_page(q: String, after: Option<Cursor>) -> Result<ListPageData, Sto
                 let (more, cut) =
                     names_holding(&words, PAGE.saturating_sub(page.rows.len())).await?;
                 inside_cut = cut;
-                let found = more.len() as u64;
+                let mut found = more.len() as u64;
                 page.rows.extend(more);
+                // An account number may start with a letter (A00001; QA: not found).
+                if valid_account(&words) {
+                    let (n, cut) = add_from("customer_by_account", &words, &mut page.rows).await?;
+                    found += n;
+                    account_cut = cut;
+                }
                 (total + found, page)
+            } else if index == "customer_by_account" && page.next.is_none() {
+                // A name may start with a digit (3M中国; QA: only its inside was found).
+                let (n, _) = add_from("customer_by_name", &words, &mut page.rows).await?;
+                (total + n, page)
             } else if index == "customer_by_phone4" && page.next.is_none() {
                 // Four digits may as well start an account number: those customers follow the
                 // phones ending in them (not again one found by both).
@@ -188,7 +223,8 @@ pub fn ListPage() -> impl IntoView {
         state.changes.track();
         let q = applied.get();
         let a = after.get();
-        async move { load_page(q, a).await.map_err(|e| e.message(state.zh())) }
+        let zh = state.lang.get().is_zh();
+        async move { load_page(q, a).await.map_err(|e| e.message(zh)) }
     });
 
     let search = move |ev: leptos::ev::SubmitEvent| {

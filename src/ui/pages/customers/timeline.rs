@@ -178,9 +178,12 @@ pub fn TimelinePage() -> impl IntoView {
     let revealed = RwSignal::new(Vec::<ContactField>::new());
     let zh = move || lang.get().is_zh();
 
+    // Each read in the language of the moment: an error says it in the one switched to (QA:
+    // 找不到该记录 stayed Chinese in English).
     let customer = Res::new(move || {
         state.changes.track();
         let id = id.get();
+        let zh = lang.get().is_zh();
         async move {
             let c = typed::load::<Customer, _>(&store(), &id).await;
             let config = journey_config().await;
@@ -198,16 +201,17 @@ pub fn TimelinePage() -> impl IntoView {
                     .map(|s| s.name.clone());
                 (c, stage, staff)
             })
-            .map_err(|e| e.message(state.zh()))
+            .map_err(|e| e.message(zh))
         }
     });
     let docs = Res::new(move || {
         state.changes.track();
         let id = id.get();
+        let zh = lang.get().is_zh();
         async move {
             let docs = all_docs_in("by_customer", customer_key(&id), false)
                 .await
-                .map_err(|e| e.message(state.zh()))?;
+                .map_err(|e| e.message(zh))?;
             // The surveys the responses answered, for their titles and scores.
             let mut surveys = HashMap::new();
             for d in docs.iter().filter(|d| d.doc_type() == Some("response")) {

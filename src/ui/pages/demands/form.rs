@@ -398,6 +398,11 @@ pub fn DemandForm(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // A second submit in the same moment (a script's two clicks) before the button is
+        // disabled: one demand (QA: two, then a panic on the closed form).
+        if busy.get_untracked() {
+            return;
+        }
         tried.set(true);
         save_error.set(None);
         let Some(user) = state.user.get_untracked() else {
