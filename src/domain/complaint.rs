@@ -2557,17 +2557,22 @@ mod tests {
         (c, s, at)
     }
 
+    /// `by`'s approval at `at`.
+    fn approve(c: &mut Complaint, by: &Actor, at: &str) {
+        c.apply(
+            Action::Approve {
+                comment: String::new(),
+            },
+            by,
+            t(at),
+        )
+        .unwrap();
+    }
+
     /// The supervisor's approval, then the manager's, at `at`.
     fn approve_at_both_levels(c: &mut Complaint, at: &str) {
         for a in [supervisor(), manager()] {
-            c.apply(
-                Action::Approve {
-                    comment: String::new(),
-                },
-                &a,
-                t(at),
-            )
-            .unwrap();
+            approve(c, &a, at);
         }
     }
 
@@ -3610,14 +3615,7 @@ mod tests {
         staff[1].active = false;
         assert_eq!(c.approver_wanting(&staff), Some(Role::Supervisor));
         staff[1].active = true;
-        c.apply(
-            Action::Approve {
-                comment: String::new(),
-            },
-            &supervisor(),
-            t("2026-09-30 11:00"),
-        )
-        .unwrap();
+        approve(&mut c, &supervisor(), "2026-09-30 11:00");
         assert_eq!(c.approver_wanting(&staff), None);
         // A manager who approved at the supervisor's level would not count: here the one
         // manager is gone.
@@ -3625,14 +3623,11 @@ mod tests {
         assert_eq!(c.approver_wanting(&staff), Some(Role::Manager));
         staff.push(person(&actor("staff:mgr2", Role::Manager), true));
         assert_eq!(c.approver_wanting(&staff), None);
-        c.apply(
-            Action::Approve {
-                comment: String::new(),
-            },
+        approve(
+            &mut c,
             &actor("staff:mgr2", Role::Manager),
-            t("2026-09-30 12:00"),
-        )
-        .unwrap();
+            "2026-09-30 12:00",
+        );
         assert_eq!(c.approver_wanting(&[]), None);
     }
 

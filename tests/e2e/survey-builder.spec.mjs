@@ -29,6 +29,18 @@ test('a blank survey on one page: built, answered, and its results filtered by d
   await open(page, '/surveys/new');
   await expect(page.locator('#q1-o1-en')).toHaveValue('On the phone app');
   await expect(page.getByTestId('need-user')).toHaveCount(0);
+  // The English of question 2 left empty: saved by the keyboard, the save is refused and that
+  // field takes the focus, marked and described by what is missing (QA: the focus stayed on
+  // the button, nothing marked).
+  await page.locator('#q1-en').fill('');
+  await page.getByTestId('save-survey').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('survey-problems')).toContainText('第2题缺少英文题目文字');
+  await expect(page.locator('#q1-en')).toBeFocused();
+  await expect(page.locator('#q1-en')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#q1-en')).toHaveAccessibleDescription(/第2题缺少英文题目文字/);
+  await page.keyboard.type('How did you open your account?');
+  await expect(page.locator('#q1-en')).not.toHaveAttribute('aria-invalid', /./);
   await page.getByTestId('save-survey').click();
   await expect(page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
   const key = page.url().split('/').pop();
