@@ -198,8 +198,8 @@ test('CSV import: a phone another row or a customer has is a warning naming them
   const file = tmpPath(`kefu-import-report-${Date.now()}.csv`);
   await (await downloadPromise).saveAs(file);
   const report = fs.readFileSync(file, 'utf8');
-  expect(report).toContain('2,请核对，仍导入,"客户“老客户”已使用此手机号');
-  expect(report).toContain('5,有误，未导入,"姓名“李⏎hua”中有换行');
+  expect(report).toContain('2,"请核对，仍导入","客户“老客户”已使用此手机号');
+  expect(report).toContain('5,"有误，未导入","姓名“李⏎hua”中有换行');
 
   // In English.
   await page.getByTestId('lang-switch').click();
@@ -207,6 +207,12 @@ test('CSV import: a phone another row or a customer has is a warning naming them
   await expect(errors).toContainText('The name “李⏎hua” has a line break in it: put it on one line in the file');
   await expect(warnings.nth(0)).toContainText('Customer “老客户” already has this phone number (139****1111): this may be the same customer entered twice');
   await expect(warnings.nth(1)).toContainText('Same phone number (137****3333) as line 3 (“家属乙”)');
+  // Its report keeps three columns: "to check, imported" is quoted (QA: its comma split it).
+  const enDownload = page.waitForEvent('download');
+  await page.getByTestId('import-report').click();
+  const enFile = tmpPath(`kefu-import-report-en-${Date.now()}.csv`);
+  await (await enDownload).saveAs(enFile);
+  expect(fs.readFileSync(enFile, 'utf8')).toContain('2,"to check, imported","Customer “老客户” already has this phone number');
   await page.getByTestId('lang-switch').click();
 
   // A warning does not refuse: the four valid rows go in; the broken name does not.
