@@ -210,6 +210,9 @@ test('the keyboard stays where it was after a staff change, a closed edit panel,
   await expect(row.getByTestId('staff-toggle')).toHaveText('停用');
   await page.waitForTimeout(500);
   await expect(row.getByTestId('staff-toggle')).toBeFocused();
+  // Each row's buttons name their member (QA: 停用, 停用, 停用 down the list).
+  await expect(row.getByTestId('staff-toggle')).toHaveAccessibleName('停用 张敏');
+  await expect(row.getByTestId('staff-edit')).toHaveAccessibleName('修改岗位或 PIN：张敏');
   // The edit panel: its role saved, the focus on the save button; closed with Escape, back on
   // the button that opened it.
   await row.getByTestId('staff-edit').focus();

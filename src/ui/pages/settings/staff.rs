@@ -382,12 +382,21 @@ pub fn StaffSection() -> impl IntoView {
                                     <td>{if zh { s.role.zh() } else { s.role.en() }}</td>
                                     <td>{if s.active { view!{<span class="badge ok">{t2("在岗", "Active")}</span>} } else { view!{<span class="badge">{t2("停用", "Inactive")}</span>} }}</td>
                                     <td>
+                                        // Each row's buttons name their member: a screen reader heard
+                                        // 停用, 停用, 停用 down the list (QA).
                                         <button type="button" class="link" data-testid="staff-edit" id=format!("staff-edit-{}", dom_key(&s.id))
+                                            aria-label=if zh { format!("修改岗位或 PIN：{}", s.name) } else { format!("Change role or PIN: {}", s.name) }
                                             disabled=move || !allowed() on:click=move |_| start_edit(&s2)>
                                             {t2("修改岗位或 PIN", "Change role or PIN")}
                                         </button>
                                         " "
                                         <button type="button" class="link" data-testid="staff-toggle" id=format!("staff-toggle-{}", dom_key(&s.id))
+                                            aria-label=match (s.active, zh) {
+                                                (true, true) => format!("停用 {}", s.name),
+                                                (false, true) => format!("启用 {}", s.name),
+                                                (true, false) => format!("Deactivate {}", s.name),
+                                                (false, false) => format!("Activate {}", s.name),
+                                            }
                                             disabled=move || !allowed() || locked title=lock.clone()
                                             on:click=move |_| toggle_active(id.clone())>
                                             {if s.active { t2("停用", "Deactivate")() } else { t2("启用", "Activate")() }}
