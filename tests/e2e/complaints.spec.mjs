@@ -380,6 +380,33 @@ test('measures approved and not carried out when a case is reopened are owed in 
   await expect(page.getByTestId('print-corrective').first()).toContainText('退还多收佣金 — 财务部 · 2099-12-31 · 未完成，转入下一轮');
 });
 
+test('an opinion whose one supervisor is deactivated after it went up says nobody can approve it, and what to do', async ({ page }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  await fileComplaint(page, { name: '冯先生', phone: '13811116666', narrative: '营业厅排队时间过长。', category: 'service_attitude' });
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill('高峰期窗口不足。'));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('not_ours');
+    await page.locator('#f-text').fill('向客户解释高峰期安排。');
+  });
+  await expect(page.getByTestId('approver-wanting')).toHaveCount(0);
+  // The branch's one supervisor leaves (QA: the case then waited without a word).
+  await switchTo(page, '王经理', '/settings');
+  await page.getByTestId('staff-row').filter({ hasText: '李强' }).getByTestId('staff-toggle').click();
+  await expect(page.getByTestId('staff-row').filter({ hasText: '李强' }).getByTestId('staff-toggle')).toHaveText('启用');
+  await open(page, caseUrl);
+  await expect(page.getByTestId('approver-wanting')).toHaveText('目前没有可以审批的在岗客服主管：请客服经理在“设置 → 人员”中添加或重新启用一位客服主管。');
+  // Reactivated: the wait is an ordinary one again.
+  await open(page, '/settings');
+  await page.getByTestId('staff-row').filter({ hasText: '李强' }).getByTestId('staff-toggle').click();
+  await expect(page.getByTestId('staff-row').filter({ hasText: '李强' }).getByTestId('staff-toggle')).toHaveText('停用');
+  await open(page, caseUrl);
+  await expect(page.getByTestId('no-actions')).toContainText('等待客服主管审批');
+  await expect(page.getByTestId('approver-wanting')).toHaveCount(0);
+});
+
 test('a finding beyond the branch\'s authority says whom it was reported to and still needs its corrective actions', async ({ page }) => {
   test.setTimeout(120_000);
   await setUpStaff(page);
