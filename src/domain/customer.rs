@@ -1147,6 +1147,15 @@ impl ImportParser {
             body = body.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
             line_offset = 1;
         }
+        // A title above the header (客户名单（2026年11月）,,), as a sheet saved as CSV often
+        // has: the header is the line under it. Taken for the header, the title became the
+        // name column and every other column was ignored, without a word (QA).
+        if mapping.is_none() {
+            if let Some(rest) = under_a_title(body) {
+                body = rest;
+                line_offset += 1;
+            }
+        }
         if body.trim().is_empty() {
             return Err(ImportError::Empty);
         }
@@ -1586,6 +1595,31 @@ pub fn valid_account(a: &str) -> bool {
 
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
+}
+
+/// The text after its first line when that line is a title over the header: one cell filled
+/// at most, where the next line fills two or more and names the customer's column (a title
+/// such as 客户名单 may read as a name column itself).
+fn under_a_title(body: &str) -> Option<&str> {
+    let (first, rest) = body.split_once('\n')?;
+    let second = rest.lines().next()?;
+    let delimiter = detect_delimiter(second);
+    let cells = |line: &str| -> Vec<String> {
+        csv::ReaderBuilder::new()
+            .delimiter(delimiter.byte())
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(line.as_bytes())
+            .records()
+            .next()
+            .and_then(Result::ok)
+            .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (title, header) = (cells(first), cells(second));
+    let filled = |cs: &[String]| cs.iter().filter(|c| !c.is_empty()).count();
+    let names = |cs: &[String]| ColumnMapping::guess(cs).column(Field::Name).is_some();
+    (filled(&title) <= 1 && filled(&header) >= 2 && names(&header)).then_some(rest)
 }
 
 /// The line breaks in `bytes`: LF, CR LF (one), or CR alone.
@@ -2074,6 +2108,18 @@ mod tests {
         let text = "sep=;\n姓名;手机\n王一;13812341234\n;1\n";
         let p = parse_import(text.as_bytes(), None).unwrap();
         assert_eq!(p.rows[1].as_ref().unwrap_err().line, 4);
+        // A title line above the header: skipped, the lines still counted (QA: the title was
+        // taken for the header, a customer named 姓名 imported and the phones ignored).
+        let text = "客户名单（2026年11月）,,\r\n姓名,手机,客户号\r\n辛八,13811110008,330000000108\r\n李二,123,330000000109\r\n";
+        let p = parse_import(text.as_bytes(), None).unwrap();
+        assert_eq!(p.headers, vec!["姓名", "手机", "客户号"]);
+        let ok = p.rows[0].as_ref().unwrap();
+        assert_eq!((ok.name.as_str(), ok.line), ("辛八", 3));
+        assert_eq!(ok.phone.as_deref(), Some("13811110008"));
+        assert_eq!(p.rows[1].as_ref().unwrap_err().line, 4);
+        // A one-column file's header is no title.
+        let p = parse_import("姓名\n王一\n".as_bytes(), None).unwrap();
+        assert_eq!(p.headers, vec!["姓名"]);
         // Excel's "CSV (Macintosh)": lines end with a CR alone.
         let text = "姓名,手机\r王一,13812341234\r\r李二,12345\r张三,13812341236\r";
         let p = parse_import(text.as_bytes(), None).unwrap();

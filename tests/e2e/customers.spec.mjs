@@ -225,6 +225,19 @@ test('CSV import: a phone another row or a customer has is a warning naming them
   await expect(page.getByTestId('customer-table')).not.toContainText('hua');
 });
 
+test('a CSV with a title line above its header is read under the header, each row on its own line', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/customers/import');
+  // As a sheet saved as CSV often has it (QA: the title was taken for the header, a customer
+  // named 姓名 imported, the phones and accounts ignored).
+  await page.getByTestId('import-file').setInputFiles(tmpFile('titled.csv',
+    '客户名单（2026年11月）,,\r\n姓名,手机,客户号\r\n辛八,13811110008,330000000108\r\n李二,123,330000000109\r\n'));
+  await expect(page.getByTestId('import-summary')).toHaveText('共 2 行：有效 1 行，有误 1 行');
+  await expect(page.getByTestId('import-error-row')).toHaveCount(1);
+  await expect(page.getByTestId('import-error-row')).toContainText('第 4 行');
+  await expect(page.getByTestId('import-error-row')).toContainText('123');
+});
+
 test('create and edit a customer; the form says what is wrong', async ({ page }) => {
   await setUpStaff(page);
   await open(page, '/customers');
