@@ -29,6 +29,26 @@ async function approvedAndAnswered(page, caseUrl, response) {
   await act(page, 'respond', () => page.locator('#f-text').fill(response));
 }
 
+/** Staff set up, a case filed, investigated, found partly ours with one corrective measure
+ *  (what, by whom; due 2099-12-31), approved at both levels and answered: its path. */
+async function answeredWithMeasure(page, c, [findings, opinion, measure, owner, response]) {
+  await setUpStaff(page);
+  await fileComplaint(page, c);
+  const caseUrl = new URL(page.url()).pathname;
+  await act(page, 'start_investigation');
+  await act(page, 'record_findings', () => page.locator('#f-text').fill(findings));
+  await act(page, 'submit_opinion', async () => {
+    await page.locator('#f-responsibility').selectOption('ours_partial');
+    await page.locator('#f-text').fill(opinion);
+    await page.getByTestId('add-corrective').click();
+    await page.locator('#f-ca-desc-0').fill(measure);
+    await page.locator('#f-ca-owner-0').fill(owner);
+    await page.locator('#f-ca-due-0').fill('2099-12-31');
+  });
+  await approvedAndAnswered(page, caseUrl, response);
+  return caseUrl;
+}
+
 async function fileComplaint(page, c) {
   await open(page, '/complaints/new');
   await page.locator('#c-name').fill(c.name);
@@ -306,20 +326,8 @@ test('files a complaint and takes it through two rounds to closure, then prints 
 
 test('the visit checks the corrective measures: not carried out or not working, a satisfied customer does not close the case; it is reopened', async ({ page }) => {
   test.setTimeout(120_000);
-  await setUpStaff(page);
-  await fileComplaint(page, { name: '周先生', phone: '13811113333', narrative: '交易软件在开盘时多次卡顿。', category: 'trading_system' });
-  const caseUrl = new URL(page.url()).pathname;
-  await act(page, 'start_investigation');
-  await act(page, 'record_findings', () => page.locator('#f-text').fill('行情服务器负载过高，情况属实。'));
-  await act(page, 'submit_opinion', async () => {
-    await page.locator('#f-responsibility').selectOption('ours_partial');
-    await page.locator('#f-text').fill('致歉并扩容行情服务器。');
-    await page.getByTestId('add-corrective').click();
-    await page.locator('#f-ca-desc-0').fill('扩容行情服务器');
-    await page.locator('#f-ca-owner-0').fill('信息技术部');
-    await page.locator('#f-ca-due-0').fill('2099-12-31');
-  });
-  await approvedAndAnswered(page, caseUrl, '已电话致歉并说明扩容安排。');
+  const caseUrl = await answeredWithMeasure(page, { name: '周先生', phone: '13811113333', narrative: '交易软件在开盘时多次卡顿。', category: 'trading_system' },
+    ['行情服务器负载过高，情况属实。', '致歉并扩容行情服务器。', '扩容行情服务器', '信息技术部', '已电话致歉并说明扩容安排。']);
   await act(page, 'complete_corrective_action');
   await act(page, 'start_verification');
   // The customer is satisfied, but the visit must also say whether the measures were carried
@@ -352,20 +360,8 @@ test('the visit checks the corrective measures: not carried out or not working, 
 
 test('measures approved and not carried out when a case is reopened are owed in the next round', async ({ page }) => {
   test.setTimeout(120_000);
-  await setUpStaff(page);
-  await fileComplaint(page, { name: '吴先生', phone: '13811115555', narrative: '收费多收了佣金。', category: 'fees' });
-  const caseUrl = new URL(page.url()).pathname;
-  await act(page, 'start_investigation');
-  await act(page, 'record_findings', () => page.locator('#f-text').fill('佣金费率设置错误，情况属实。'));
-  await act(page, 'submit_opinion', async () => {
-    await page.locator('#f-responsibility').selectOption('ours_partial');
-    await page.locator('#f-text').fill('退还多收佣金并致歉。');
-    await page.getByTestId('add-corrective').click();
-    await page.locator('#f-ca-desc-0').fill('退还多收佣金');
-    await page.locator('#f-ca-owner-0').fill('财务部');
-    await page.locator('#f-ca-due-0').fill('2099-12-31');
-  });
-  await approvedAndAnswered(page, caseUrl, '已电话说明将退还多收佣金。');
+  const caseUrl = await answeredWithMeasure(page, { name: '吴先生', phone: '13811115555', narrative: '收费多收了佣金。', category: 'fees' },
+    ['佣金费率设置错误，情况属实。', '退还多收佣金并致歉。', '退还多收佣金', '财务部', '已电话说明将退还多收佣金。']);
   // The customer is not satisfied with the answer: reopened before the refund was made.
   await act(page, 'reopen', () => page.locator('#f-text').fill('客户对答复不满意'));
   await expect(page.getByTestId('case-round')).toHaveText('第 2 轮处理');
