@@ -1150,11 +1150,11 @@ impl ImportParser {
         // A title above the header (客户名单（2026年11月）,,), as a sheet saved as CSV often
         // has: the header is the line under it. Taken for the header, the title became the
         // name column and every other column was ignored, without a word (QA).
-        if mapping.is_none() {
-            if let Some(rest) = under_a_title(body) {
-                body = rest;
-                line_offset += 1;
-            }
+        // Whether or not a mapping is given: the one the import screen passes back was made
+        // from the header under the title, so the title is skipped on every pass.
+        if let Some(rest) = under_a_title(body) {
+            body = rest;
+            line_offset += 1;
         }
         if body.trim().is_empty() {
             return Err(ImportError::Empty);
@@ -2117,6 +2117,12 @@ mod tests {
         assert_eq!((ok.name.as_str(), ok.line), ("辛八", 3));
         assert_eq!(ok.phone.as_deref(), Some("13811110008"));
         assert_eq!(p.rows[1].as_ref().unwrap_err().line, 4);
+        // The import screen's second pass, with the mapping the first one guessed, reads the
+        // same rows (it took the title for the header again, and the header for a bad row).
+        let again = parse_import(text.as_bytes(), Some(p.mapping.clone())).unwrap();
+        assert_eq!(again.rows.len(), 2);
+        assert_eq!(again.rows[0].as_ref().unwrap().name, "辛八");
+        assert_eq!(again.rows[1].as_ref().unwrap_err().line, 4);
         // A one-column file's header is no title.
         let p = parse_import("姓名\n王一\n".as_bytes(), None).unwrap();
         assert_eq!(p.headers, vec!["姓名"]);
