@@ -452,7 +452,7 @@ impl PainPoint {
                 format!(
                     "{}满意率{}%，低于目标{target_pct:.0}%",
                     stage_name(stage_id),
-                    super::stats::fixed(*satisfied_pct, 1)
+                    super::stats::fixed_beside(*satisfied_pct, 1, &[0.0, 100.0, *target_pct])
                 )
             }
             (
@@ -466,7 +466,7 @@ impl PainPoint {
             ) => format!(
                 "{}: {}% satisfied, below the {target_pct:.0}% target",
                 stage_name(stage_id),
-                super::stats::fixed(*satisfied_pct, 1)
+                super::stats::fixed_beside(*satisfied_pct, 1, &[0.0, 100.0, *target_pct])
             ),
             (
                 PainPoint::ComplaintHotspot {

@@ -155,7 +155,7 @@ impl Share {
     /// As a percentage with `places` decimals, e.g. `92.3 %`; None when the whole is 0.
     pub fn percent(self, places: usize) -> Option<String> {
         self.value()
-            .map(|v| format!("{} %", super::stats::fixed(v * 100.0, places)))
+            .map(|v| format!("{} %", super::stats::percent_text(v * 100.0, places)))
     }
 
     /// As the sheet shows it: `92.3 % (12/13)`, or `—` when the whole is 0.
@@ -802,7 +802,7 @@ pub fn kpi_sheet_csv(sheet: &KpiSheet, lang: Language) -> Result<Vec<u8>, csv::E
     ])?;
     let pct = |s: Share, places: usize| {
         s.value()
-            .map(|v| format!("{}%", super::stats::fixed(v * 100.0, places)))
+            .map(|v| format!("{}%", super::stats::percent_text(v * 100.0, places)))
             .unwrap_or_default()
     };
     for r in &sheet.rows {

@@ -4,10 +4,11 @@
 //!
 //! The scorecard lists, in eight groups, standards a call should meet and faults it should
 //! not show. A supervisor scores a call from 30 points: each standard not met and each fault
-//! shown takes off 0.5 point, never below 0. (The source gives the items, their 0.5 point and
+//! shown takes off 0.5 point. (The source gives the items, their 0.5 point and
 //! the 30 points in all, not how the items add up to 30: this is the reading that keeps each
 //! item at 0.5 and the total at 30, and a standard that does not apply to a call is simply
-//! not taken off.) Scores are kept in half points, so no sum is ever rounded.
+//! not taken off. The items name 56 lapses, so a call that shows every one keeps 2 points.)
+//! Scores are kept in half points, so no sum is ever rounded.
 
 use std::collections::BTreeMap;
 
@@ -447,17 +448,6 @@ pub fn average_text(points: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// `value` with `places` decimals, rounded toward the verdict: down when it met its target
-/// (at most or under a limit), up when it missed, so the figure shown never contradicts its
-/// badge (10.009% is "10.1%, missed", not "10.0%, missed"; 29.96 s is "29.9 s, met").
-pub fn toward_verdict(value: f64, met: bool, places: i32) -> String {
-    let scale = 10f64.powi(places);
-    // Off by a rounding error of the division itself (0.1 * 100 = 10.000000000000002).
-    let x = (value * scale * 1e9).round() / 1e9;
-    let shown = if met { x.floor() } else { x.ceil() } / scale;
-    format!("{shown:.*}", places.max(0) as usize)
-}
-
 /// Whether `s` (signed in; `None` when nobody is) may score calls and enter a month's figures:
 /// an active supervisor or manager.
 pub fn may_score(s: Option<&Staff>) -> bool {
@@ -519,14 +509,37 @@ pub fn same_lapse_fault(key: &str) -> Option<&'static str> {
         .map(|(fault, _)| *fault)
 }
 
-/// The score in half points of the items taken off: 60 less one for each lapse, a standard
-/// missed or a fault shown, never below 0. A key marked twice counts once, and so do a fault
-/// and the standard it is the lapse of ([`SAME_LAPSE`]).
-pub fn score_halves(missed: &[String], faults: &[String]) -> u32 {
+/// The standard a fault of [`SAME_LAPSE`] is the lapse of, if it is one.
+pub fn same_lapse_standard(key: &str) -> Option<&'static str> {
+    SAME_LAPSE
+        .iter()
+        .find(|(fault, _)| *fault == key)
+        .map(|(_, standard)| *standard)
+}
+
+/// The lapses marked, each once: a key marked twice, or a fault and the standard it is the
+/// lapse of ([`SAME_LAPSE`]), is one lapse.
+fn lapses<'a>(missed: &'a [String], faults: &'a [String]) -> Vec<&'a str> {
     let mut keys: Vec<&str> = missed.iter().chain(faults).map(|k| lapse(k)).collect();
     keys.sort_unstable();
     keys.dedup();
-    FULL_HALVES.saturating_sub(keys.len() as u32)
+    keys
+}
+
+/// The score in half points of the items taken off: 60 less one for each lapse, a standard
+/// missed or a fault shown ([`lapses`]).
+pub fn score_halves(missed: &[String], faults: &[String]) -> u32 {
+    FULL_HALVES.saturating_sub(lapses(missed, faults).len() as u32)
+}
+
+/// The half points a group's items take off, each lapse once as in [`score_halves`], so the
+/// groups' figures add up to what the call lost (a lapse ticked in both columns counted
+/// twice in its group's figure).
+pub fn group_halves(group: &Group, missed: &[String], faults: &[String]) -> u32 {
+    lapses(missed, faults)
+        .into_iter()
+        .filter(|k| group.items.iter().any(|i| i.key == *k))
+        .count() as u32
 }
 
 /// The items of the scorecard that judge whether the answer given was accurate, for the
@@ -962,6 +975,18 @@ pub const MAX_AVG_WAIT_SECS: f64 = 30.0;
 pub struct Judged {
     pub value: Option<f64>,
     pub met: Option<bool>,
+    /// The target's limit, in the value's units.
+    pub limit: f64,
+}
+
+impl Judged {
+    /// The value times `scale` with `places` decimals, or the few more it takes not to round
+    /// onto or across the limit (1,001 of 10,000 abandoned is "10.01", not "10.0" beside 未达标,
+    /// nor the "10.1" it was rounded toward its verdict to: QA).
+    pub fn shown(&self, scale: f64, places: usize) -> Option<String> {
+        self.value
+            .map(|v| super::stats::fixed_beside(v * scale, places, &[self.limit * scale]))
+    }
 }
 
 impl CallStats {
@@ -1005,6 +1030,7 @@ impl CallStats {
         Judged {
             value,
             met: value.map(|v| v <= MAX_ABANDON_RATE),
+            limit: MAX_ABANDON_RATE,
         }
     }
 
@@ -1015,6 +1041,7 @@ impl CallStats {
         Judged {
             value,
             met: value.map(|v| v < MAX_COMPLAINT_RATE),
+            limit: MAX_COMPLAINT_RATE,
         }
     }
 
@@ -1023,6 +1050,7 @@ impl CallStats {
         Judged {
             value: Some(self.avg_wait_secs),
             met: Some(self.avg_wait_secs < MAX_AVG_WAIT_SECS),
+            limit: MAX_AVG_WAIT_SECS,
         }
     }
 }
@@ -1172,7 +1200,48 @@ mod tests {
     }
 
     #[test]
-    fn a_call_scores_thirty_less_half_a_point_per_item_never_below_zero() {
+    fn the_groups_figures_add_up_to_what_the_call_lost() {
+        let owned = |v: &[&str]| v.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        let of_kind = |kind| {
+            items()
+                .filter(|(_, i)| i.kind == kind)
+                .map(|(_, i)| i.key)
+                .collect::<Vec<_>>()
+        };
+        let greeting = &SCORECARD[0];
+        // 有准备 not met and 没有准备，仓促 shown: one lapse, half a point, in the group too
+        // (the group read −1 beside a score of 29.5: QA).
+        let (m, f) = (owned(&["greeting.prepared"]), owned(&["greeting.rushed"]));
+        assert_eq!(score_halves(&m, &f), 59);
+        assert_eq!(group_halves(greeting, &m, &f), 1);
+        assert_eq!(group_halves(&SCORECARD[1], &m, &f), 0);
+        for (m, f) in [
+            (of_kind(ItemKind::Standard), of_kind(ItemKind::Fault)),
+            (vec![], of_kind(ItemKind::Fault)),
+            (of_kind(ItemKind::Standard), vec![]),
+            (
+                vec!["care.address", "listening.key"],
+                vec!["care.address_misused", "greeting.mumbled"],
+            ),
+        ] {
+            let (m, f) = (owned(&m), owned(&f));
+            let groups: u32 = SCORECARD.iter().map(|g| group_halves(g, &m, &f)).sum();
+            assert_eq!(groups, FULL_HALVES - score_halves(&m, &f));
+        }
+        // Which standard a fault repeats, and back.
+        assert_eq!(
+            same_lapse_standard("greeting.rushed"),
+            Some("greeting.prepared")
+        );
+        assert_eq!(
+            same_lapse_fault("greeting.prepared"),
+            Some("greeting.rushed")
+        );
+        assert_eq!(same_lapse_standard("greeting.prepared"), None);
+    }
+
+    #[test]
+    fn a_call_scores_thirty_less_half_a_point_per_item() {
         let r = review("a", at(3, 10), &[], &[]);
         assert_eq!(r.score_halves(), 60);
         assert_eq!(points(r.score_halves()), "30");
@@ -1402,13 +1471,27 @@ mod tests {
 
     #[test]
     fn figures_are_shown_without_contradicting_their_verdict() {
-        assert_eq!(toward_verdict(0.10009 * 100.0, false, 1), "10.1");
-        assert_eq!(toward_verdict(0.1 * 100.0, true, 1), "10.0");
-        assert_eq!(toward_verdict(2000.0 / 20000.0 * 100.0, true, 1), "10.0");
-        assert_eq!(toward_verdict(29.96, true, 1), "29.9");
-        assert_eq!(toward_verdict(30.0, false, 1), "30.0");
-        assert_eq!(toward_verdict(0.99995, true, 2), "0.99");
-        assert_eq!(toward_verdict(1.0, false, 2), "1.00");
+        // Near a limit, the decimals it takes not to round onto it or across (QA: 10.01% was
+        // rounded toward its verdict to "10.1%", 29.96 s to "29.9 s", 1.111 in 10,000 to 1.12).
+        let judged = |value: f64, limit: f64| Judged {
+            value: Some(value),
+            met: None,
+            limit,
+        };
+        let shown = |j: Judged, scale, places| j.shown(scale, places).unwrap();
+        assert_eq!(shown(judged(0.1001, 0.1), 100.0, 1), "10.01");
+        assert_eq!(shown(judged(0.100_009, 0.1), 100.0, 1), "10.001");
+        assert_eq!(shown(judged(0.1, 0.1), 100.0, 1), "10.0");
+        assert_eq!(shown(judged(2000.0 / 20000.0, 0.1), 100.0, 1), "10.0");
+        assert_eq!(shown(judged(0.0867, 0.1), 100.0, 1), "8.7");
+        assert_eq!(shown(judged(29.96, 30.0), 1.0, 1), "29.96");
+        assert_eq!(shown(judged(30.0, 30.0), 1.0, 1), "30.0");
+        let per_10k = |complaints: f64, answered: f64| {
+            shown(judged(complaints / answered, 1.0 / 10_000.0), 10_000.0, 2)
+        };
+        assert_eq!(per_10k(1.0, 9000.0), "1.11");
+        assert_eq!(per_10k(1.0, 10_001.0), "0.9999");
+        assert_eq!(per_10k(1.0, 10_000.0), "1.00");
         assert_eq!(average_text(14.25), "14.25");
         assert_eq!(average_text(28.5), "28.5");
         assert_eq!(average_text(30.0), "30");

@@ -919,7 +919,7 @@ pub fn percent(part: u32, whole: u32) -> String {
     } else {
         format!(
             "{}%",
-            super::stats::fixed(part as f64 * 100.0 / whole as f64, 1)
+            super::stats::percent_text(part as f64 * 100.0 / whole as f64, 1)
         )
     }
 }

@@ -32,6 +32,44 @@ pub fn fixed(value: f64, places: usize) -> String {
     format!("{:.*}", places, nudged.round() / scale)
 }
 
+/// `value` as [`fixed`], with up to three decimals more where rounding would put the figure
+/// on the other side of a line it is read against (`lines`: a target or limit; 0 and 100 for a
+/// share in percent) than the value itself: 1,999 of 2,000 is "99.95", not "100.0"; a CSAT of
+/// 89.96 % under a 90 % target "89.96", not "90.0" beside 未达标; 1,001 of 10,000 calls
+/// abandoned "10.01", not "10.0" beside 未达标 (QA).
+pub fn fixed_beside(value: f64, places: usize, lines: &[f64]) -> String {
+    // A hair off only by the rounding of the division (0.1 * 100) counts as on the line.
+    let side = |v: f64| {
+        let v = (v * 1e9).round() / 1e9;
+        lines.iter().map(move |l| v.partial_cmp(l))
+    };
+    let mut p = places;
+    loop {
+        let text = fixed(value, p);
+        let shown: f64 = text.parse().unwrap_or(value);
+        if side(shown).eq(side(value)) {
+            return text;
+        }
+        if p == places + 3 {
+            // Still across: cut toward the value instead of rounding.
+            let scale = 10f64.powi(p as i32);
+            let cut = if shown > value {
+                (value * scale).floor()
+            } else {
+                (value * scale).ceil()
+            };
+            return format!("{:.*}", p, cut / scale);
+        }
+        p += 1;
+    }
+}
+
+/// A share in percent as [`fixed_beside`] shows it against 0 and 100: never "100.0" for a share
+/// not whole, nor "0.0" for one not empty.
+pub fn percent_text(value: f64, places: usize) -> String {
+    fixed_beside(value, places, &[0.0, 100.0])
+}
+
 pub fn mean(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() {
         None
@@ -819,6 +857,19 @@ mod tests {
         assert_eq!(fixed(100.0, 1), "100.0");
         // 0.1 + 0.2 = 0.30000000000000004; 1.005 is stored as 1.00499999999999989...
         assert_eq!(fixed(1.005, 2), "1.01");
+        // A figure rounded across a line it is read against takes the decimals it needs.
+        assert_eq!(percent_text(1999.0 / 2000.0 * 100.0, 1), "99.95");
+        assert_eq!(percent_text(1.0 / 20000.0 * 100.0, 1), "0.01");
+        assert_eq!(percent_text(100.0, 1), "100.0");
+        assert_eq!(percent_text(2.0 / 3.0 * 100.0, 1), "66.7");
+        assert_eq!(fixed_beside(89.96, 1, &[0.0, 100.0, 90.0]), "89.96");
+        assert_eq!(fixed_beside(90.0, 1, &[0.0, 100.0, 90.0]), "90.0");
+        assert_eq!(fixed_beside(0.1001 * 100.0, 1, &[10.0]), "10.01");
+        assert_eq!(fixed_beside(0.1 * 100.0, 1, &[10.0]), "10.0");
+        assert_eq!(fixed_beside(29.96, 1, &[30.0]), "29.96");
+        assert_eq!(fixed_beside(1.0 / 9000.0 * 10_000.0, 2, &[1.0]), "1.11");
+        // No more than three decimals more.
+        assert_eq!(fixed_beside(0.999_999, 2, &[1.0]), "0.99999");
     }
 
     #[test]

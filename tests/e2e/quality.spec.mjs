@@ -274,7 +274,8 @@ test('drafts are each person\'s and each tab\'s; a stale correction is refused, 
   await page.getByTestId('review-save').click();
   await expect(page.getByTestId('review-row').getByTestId('row-reviewer')).toHaveText(/^李强（王经理 \d{4}-\d{2}-\d{2} 修改）$/);
 
-  // Figures near a limit are rounded toward their verdict; full-width digits are read.
+  // Figures near a limit take the decimals they need not to round onto it (they were rounded
+  // toward their verdict: 10.1%, 29.9 秒); full-width digits are read.
   await page.locator('#qa-offered').fill('１０，００１');
   await page.locator('#qa-abandoned').fill('1001');
   await page.locator('#qa-wait').fill('29.96');
@@ -288,8 +289,8 @@ test('drafts are each person\'s and each tab\'s; a stale correction is refused, 
   await page.getByTestId('stats-save').click();
   const target = page.getByTestId('target-row');
   await expect(target.locator('td').nth(0)).toHaveText('10001');
-  await expect(target.locator('td').nth(1)).toHaveText('10.1% 未达标');
-  await expect(target.locator('td').nth(2)).toHaveText('29.9 秒 达标');
+  await expect(target.locator('td').nth(1)).toHaveText('10.01% 未达标');
+  await expect(target.locator('td').nth(2)).toHaveText('29.96 秒 达标');
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.quality.stats-draft.')).map((k) => JSON.parse(localStorage.getItem(k)).typed))).toEqual([]);
 });
 
@@ -303,11 +304,23 @@ test('a score is withdrawn by its reviewer with a reason: kept in the list, mark
   await expect(page.getByTestId('review-score')).toHaveText('29.5');
   await page.getByTestId('item-greeting.no_standard').check();
   await expect(page.getByTestId('review-score')).toHaveText('29.5');
+  // The group's figure counts it once too (it read −1 beside 29.5).
+  const greetingTaken = page.getByTestId('group-greeting').getByTestId('group-taken');
+  await expect(greetingTaken).toHaveText('−0.5');
+  // A fault shown unticks the standard it repeats (both stood ticked, the record saying the
+  // voice was clear and indistinct).
   await page.getByTestId('item-greeting.mumbled').check();
+  await expect(page.getByTestId('item-greeting.voice')).not.toBeChecked();
   await expect(page.getByTestId('review-score')).toHaveText('29');
+  await expect(greetingTaken).toHaveText('−1');
   // Speech marked indistinct is the clear voice not met: one lapse in either column.
   await page.getByTestId('item-greeting.voice').uncheck();
   await expect(page.getByTestId('review-score')).toHaveText('29');
+  // The standard ticked as met again clears its fault.
+  await page.getByTestId('item-greeting.voice').check();
+  await expect(page.getByTestId('item-greeting.mumbled')).not.toBeChecked();
+  await expect(page.getByTestId('review-score')).toHaveText('29.5');
+  await expect(greetingTaken).toHaveText('−0.5');
   await page.getByTestId('review-cancel').click();
   await expect(page.getByTestId('review-score')).toHaveText('30');
   // Saved so, the lapse is listed once, and counted once among the most frequent, under

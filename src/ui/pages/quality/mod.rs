@@ -90,8 +90,8 @@ pub fn QualityPage() -> impl IntoView {
         <section class="quality">
             <h1>{t2("服务质检", "Service quality")}</h1>
             <p class="muted small">{t2(
-                "电话服务质量标准：每条0.5分，共计30分。满分起评，未做到的标准和出现的扣分项每条扣0.5分，最低0分；同一失误在标准和扣分项两栏都勾选的，只扣一次。",
-                "The phone-service scorecard: 0.5 point an item, 30 points in all. A call starts at 30; each standard not met and each fault shown takes off 0.5, never below 0. A lapse marked both as a standard missed and as its fault is taken off once.",
+                "电话服务质量标准：每条0.5分，共计30分。满分起评，未做到的标准和出现的扣分项每条扣0.5分；同一失误在标准和扣分项两栏都勾选的，只扣一次。",
+                "The phone-service scorecard: 0.5 point an item, 30 points in all. A call starts at 30; each standard not met and each fault shown takes off 0.5. A lapse marked both as a standard missed and as its fault is taken off once.",
             )}</p>
             <Show when=move || data.get().is_some() fallback=|| view! {
                 <div class="page-loading" role="status"><div class="spinner" aria-hidden="true"></div></div>

@@ -471,14 +471,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     let groups = SCORECARD
         .iter()
         .map(|g| {
-            let taken = move || {
-                let m = missed.get();
-                let f = faults.get();
-                g.items
-                    .iter()
-                    .filter(|i| m.iter().chain(f.iter()).any(|k| k == i.key))
-                    .count()
-            };
+            let taken = move || missed.with(|m| faults.with(|f| quality::group_halves(g, m, f)));
             let items = move |kind: ItemKind| {
                 g.items
                     .iter()
@@ -497,6 +490,22 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                                     on:change=move |ev| {
                                         let checked = event_target_checked(&ev);
                                         toggle(list, key, checked == checked_means_taken);
+                                        // One lapse, one answer: a fault shown unticks the standard
+                                        // it repeats, and that standard ticked as met clears the fault
+                                        // (both stood ticked, the record saying both: QA).
+                                        match (kind, checked) {
+                                            (ItemKind::Fault, true) => {
+                                                if let Some(s) = quality::same_lapse_standard(key) {
+                                                    toggle(missed, s, true);
+                                                }
+                                            }
+                                            (ItemKind::Standard, true) => {
+                                                if let Some(f) = quality::same_lapse_fault(key) {
+                                                    toggle(faults, f, false);
+                                                }
+                                            }
+                                            _ => {}
+                                        }
                                     }/>
                                 <span>{move || lang.get().t(zh, en)}
                                     {compliance.then(|| view! {
@@ -514,7 +523,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
                         {move || lang.get().t(g.zh, g.en)}
                         <span class="qa-sub" data-testid="group-taken">{move || match taken() {
                             0 => String::new(),
-                            n => format!(" −{}", quality::points(n as u32)),
+                            n => format!(" −{}", quality::points(n)),
                         }}</span>
                     </legend>
                     <div class="qa-cols">

@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use super::QualityData;
-use crate::domain::quality::{self, toward_verdict, CallStats, Judged, ReviewProblem};
+use crate::domain::quality::{self, CallStats, Judged, ReviewProblem};
 use crate::domain::sort::sort_by;
 use crate::store::{typed, StoreError};
 use crate::ui::components::Field;
@@ -124,18 +124,18 @@ enum SaveError {
     Store(StoreError),
 }
 
-/// A judged figure as a cell: its value in words (rounded toward its verdict, so the two
-/// never disagree) and whether it met the target; both follow the language.
+/// A judged figure as a cell: its value in words (never rounded onto or across its limit, so
+/// the two never disagree) and whether it met the target; both follow the language.
 fn judged(
     j: Judged,
     scale: f64,
-    places: i32,
+    places: usize,
     text: impl Fn(String, Lang) -> String + Send + Sync + 'static,
     lang: RwSignal<Lang>,
 ) -> impl IntoView {
-    let value = move || match (j.value, j.met) {
-        (Some(v), Some(met)) => text(toward_verdict(v * scale, met, places), lang.get()),
-        _ => "—".into(),
+    let value = move || match j.shown(scale, places) {
+        Some(v) => text(v, lang.get()),
+        None => "—".into(),
     };
     let (class, zh, en) = match j.met {
         Some(true) => ("badge ok", "达标", "met"),

@@ -145,7 +145,7 @@ pub fn MonthlyView(month: Memo<(i32, u32)>) -> impl IntoView {
 
 fn share(limit: &LimitFigures) -> String {
     match limit.share_within() {
-        Some(s) => format!("{}%", crate::domain::stats::fixed(s * 100.0, 1)),
+        Some(s) => format!("{}%", crate::domain::stats::percent_text(s * 100.0, 1)),
         None => "—".into(),
     }
 }

@@ -168,7 +168,7 @@ fn csat_cell(f: Option<Option<Figure>>) -> impl IntoView {
         Some(Some(f)) => {
             let low = f.value < SATISFACTION_TARGET_PCT;
             view! {
-                <span class:csat-low=low title=format!("n = {}", f.n)>{format!("{}%", crate::domain::stats::fixed(f.value, 1))}</span>
+                <span class:csat-low=low title=format!("n = {}", f.n)>{format!("{}%", crate::domain::stats::fixed_beside(f.value, 1, &[0.0, 100.0, SATISFACTION_TARGET_PCT]))}</span>
                 {low.then(|| view! { <span class="sr-only">{t2("（低于目标）", " (below target)")}</span> })}
             }
             .into_any()

@@ -533,7 +533,7 @@ fn Summary(r: SurveyResults) -> impl IntoView {
         <div class="cards" data-testid="summary">
             <div class="card"><div class="n" data-testid="res-n">{r.n}</div><div class="l">{t2("答卷数", "Responses")}</div></div>
             <div class=format!("card {status}")>
-                <div class="n" data-testid="res-csat">{csat.map(|c| format!("{}%", crate::domain::stats::fixed(c.value, 1))).unwrap_or_else(|| "—".into())}</div>
+                <div class="n" data-testid="res-csat">{csat.map(|c| format!("{}%", crate::domain::stats::fixed_beside(c.value, 1, &[0.0, 100.0, target.target_pct]))).unwrap_or_else(|| "—".into())}</div>
                 <div class="l">"CSAT " {move || csat.map(|c| format!("(n = {})", c.n)).unwrap_or_else(|| lang.get().t("（无满意度答案）", "(no satisfaction answers)").into())}</div>
             </div>
             <div class="card">
