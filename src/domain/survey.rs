@@ -429,7 +429,28 @@ impl Survey {
                         format!("Question {n} belongs to a scale that does not exist")
                     });
                 }
+                // A group's mean and alpha are of 1–5 answers: a 0–10 recommendation in one
+                // gave a mean of 5.50 "on 1–5" (QA).
+                if q.kind.range() != Some((1, 5)) {
+                    out.push(if zh {
+                        format!("第{n}题不是1–5分的题，不能归入维度（维度的均值和信度按1–5分计算）")
+                    } else {
+                        format!("Question {n} is not scored 1–5 and cannot be in a scale (a scale's mean and reliability are on 1–5)")
+                    });
+                }
             }
+        }
+        // The index weighs the groups: with every weight 0 it has nothing to weigh, and the
+        // results showed "—" with no word why (QA).
+        if !self.scales.is_empty() && self.scales.iter().map(|s| s.weight).sum::<f64>() <= 0.0 {
+            out.push(
+                pick(
+                    zh,
+                    "维度的权重不能全为0（CSI 按权重计算）",
+                    "The scales' weights cannot all be 0 (the CSI is weighted by them)",
+                )
+                .into(),
+            );
         }
         for s in &self.scales {
             if !(s.weight.is_finite() && s.weight >= 0.0) {
@@ -1651,6 +1672,33 @@ mod tests {
         let p = s.definition_problems(false);
         assert_eq!(p.len(), 4, "{p:?}");
         assert!(p[0].contains("Question 2"));
+
+        // The 0–10 recommendation in a 1–5 group, and every weight 0: refused (QA).
+        let mut s = default_survey("survey:x");
+        assert!(s.definition_problems(true).is_empty());
+        let nps = s
+            .questions
+            .iter()
+            .position(|q| q.kind == QuestionKind::Nps)
+            .expect("the default survey's recommendation");
+        s.questions[nps].scale = Some(s.scales[0].id.clone());
+        assert_eq!(
+            s.definition_problems(true),
+            [format!(
+                "第{}题不是1–5分的题，不能归入维度（维度的均值和信度按1–5分计算）",
+                nps + 1
+            )]
+        );
+        s.questions[nps].scale = None;
+        for g in &mut s.scales {
+            g.weight = 0.0;
+        }
+        assert_eq!(
+            s.definition_problems(false),
+            ["The scales' weights cannot all be 0 (the CSI is weighted by them)"]
+        );
+        s.scales[1].weight = 1.0;
+        assert!(s.definition_problems(false).is_empty());
     }
 
     #[test]

@@ -599,6 +599,16 @@ test('a new survey being built survives a reload, and nothing of it is left on t
   await page.getByTestId('save-survey').click();
   await expect(page.getByTestId('survey-problems')).toContainText('维度“新维度”的权重须为非负数');
   await expect(page).toHaveURL(/\/surveys\/new$/);
+  // Every weight 0 leaves the index nothing to weigh; a 0–10 question in a 1–5 group gave
+  // the group a mean over 5 (QA): both refused in words.
+  await page.locator('#sc0-w').fill('0');
+  await page.locator('#q1-kind').selectOption('nps');
+  await page.locator('#q1-scale').selectOption({ label: '新维度' });
+  await page.getByTestId('save-survey').click();
+  await expect(page.getByTestId('survey-problems')).toContainText('维度的权重不能全为0（CSI 按权重计算）');
+  await expect(page.getByTestId('survey-problems')).toContainText('第2题不是1–5分的题，不能归入维度');
+  await expect(page).toHaveURL(/\/surveys\/new$/);
+  await page.locator('#q1-kind').selectOption('likert');
   await page.locator('#sc0-w').fill('0.5');
   await expect(page.locator('#q1-zh')).toHaveValue('您是通过什么方式开户的');
   await expect(page.locator('#q1-en')).toHaveValue('How did you open your account?');
