@@ -114,6 +114,15 @@ pub async fn load_settings(state: AppState, store: &AppStore) {
             ),
         );
     }
+    // With staff on record and nobody signed in, the pages keep the branch's data to
+    // themselves (a PC left signed out, or signed out when idle, showed every case).
+    let staffed = user.is_some()
+        || crate::ui::data::all_of::<Staff>(store)
+            .await
+            .is_ok_and(|(all, _)| all.iter().any(|s| s.active));
+    if state.staffed.get_untracked() != staffed {
+        state.staffed.set(staffed);
+    }
     state.user.set(user);
 }
 

@@ -26,8 +26,26 @@ pub const NAV: &[(&str, &str, &str)] = &[
 ];
 
 #[component]
-pub fn Shell(children: Children) -> impl IntoView {
-    let locked = app().kiosk_locked;
+pub fn Shell(children: ChildrenFn) -> impl IntoView {
+    let state = app();
+    let locked = state.kiosk_locked;
+    // Once a staff member is on record, a page of the branch's data needs someone signed in:
+    // a PC left signed out (or signed out when idle) showed every case, its phone and
+    // narrative, to whoever sat down (QA against 000 六(三)3). Settings, where one signs in,
+    // stays open.
+    let path = use_location().pathname;
+    let signed_out = Memo::new(move |_| {
+        state.user.with(Option::is_none)
+            && state.staffed.get()
+            && path.with(|p| p.trim_end_matches('/') != "/settings")
+    });
+    let page = move || {
+        if signed_out.get() {
+            view! { <SignInFirst/> }.into_any()
+        } else {
+            children().into_any()
+        }
+    };
     view! {
         // On a device locked in kiosk mode nothing of the staff pages shows, not even for the
         // moment before `LockGuard` has sent it back to its kiosk.
@@ -36,8 +54,23 @@ pub fn Shell(children: Children) -> impl IntoView {
             <Header/>
             <Notice/>
             <crate::ui::idle::IdleWarning/>
-            <main id="main" class="page" tabindex="-1">{children()}</main>
+            <main id="main" class="page" tabindex="-1">{page}</main>
         </div>
+    }
+}
+
+/// In place of a staff page while nobody is signed in on a staffed device.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    view! {
+        <section class="panel" data-testid="sign-in-first">
+            <h1>{t2("本设备无人登录", "Nobody is signed in on this device")}</h1>
+            <p>{t2(
+                "客户资料、投诉和报表在员工登录后显示。",
+                "Customers, complaints and reports show once a staff member signs in.",
+            )}</p>
+            <p><A href="/settings#device" attr:class="button primary">{t2("登录：设置 → 本设备", "Sign in: Settings → This device")}</A></p>
+        </section>
     }
 }
 

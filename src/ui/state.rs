@@ -28,6 +28,9 @@ pub struct AppState {
     pub branch: RwSignal<Branch>,
     /// The staff member using this device, if one has signed in with their PIN.
     pub user: RwSignal<Option<Staff>>,
+    /// An active staff member is on record: with nobody signed in, the staff pages but
+    /// Settings then show nothing of the branch's data (see `shell::Shell`).
+    pub staffed: RwSignal<bool>,
     pub calendar: RwSignal<WorkingCalendar>,
     /// A short message for the user: (is_error, Chinese, English). Said in the language shown,
     /// also after a switch; a message known in one language only has it twice.
@@ -53,6 +56,7 @@ impl AppState {
             changes: RwSignal::new(0),
             branch: RwSignal::new(Branch::default()),
             user: RwSignal::new(None),
+            staffed: RwSignal::new(false),
             calendar: RwSignal::new(WorkingCalendar::default()),
             notice: RwSignal::new(None),
             kiosk_locked: RwSignal::new(false),

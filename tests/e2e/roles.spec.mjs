@@ -301,6 +301,40 @@ test('a device nobody uses for the branch\'s idle time signs its staff member ou
   await expect(page.getByTestId('current-user')).toContainText('张敏');
 });
 
+test('with staff on record and nobody signed in, no page but Settings shows the branch\'s data: a case, its print, the customers, the dashboard', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/complaints/new');
+  await page.locator('#c-name').fill('吴先生');
+  await page.locator('#c-phone').fill('13500003333');
+  await page.locator('#c-narrative').fill('委托未成交，家住紫荆山路 8 号');
+  await page.getByTestId('save-complaint').click();
+  await expect(page).toHaveURL(/\/complaints\/complaint:/);
+  const caseUrl = new URL(page.url()).pathname;
+  await expect(page.locator('main')).toContainText('13500003333');
+  await open(page, '/settings');
+  await page.getByTestId('device-signout').click();
+  await expect(page.getByTestId('current-user')).toHaveText('未登录');
+  // A PC left signed out showed the case, its phone and narrative, to whoever sat down.
+  for (const path of [caseUrl, `${caseUrl}/print`, '/complaints', '/customers', '/demands', '/reports', '/']) {
+    await open(page, path);
+    await expect(page.getByTestId('sign-in-first')).toBeVisible();
+    await expect(page.locator('main')).not.toContainText('13500003333');
+    await expect(page.locator('main')).not.toContainText('吴先生');
+    await expect(page.locator('main')).not.toContainText('紫荆山路');
+  }
+  await expect(page.getByTestId('sign-in-first')).toContainText('本设备无人登录');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('sign-in-first')).toContainText('Nobody is signed in on this device');
+  await page.getByTestId('lang-switch').click();
+  // Its link leads to the sign-in; signed in, the page comes back.
+  await page.getByTestId('sign-in-first').getByRole('link').click();
+  await expect(page).toHaveURL(/\/settings#device$/);
+  await signIn(page, '李强');
+  await open(page, caseUrl);
+  await expect(page.getByTestId('sign-in-first')).toHaveCount(0);
+  await expect(page.locator('main')).toContainText('13500003333');
+});
+
 /** Files a complaint as whoever is signed in and takes it to its opinion (not ours), awaiting
  *  approval; returns the case's path. */
 async function fileToOpinion(page, { name, phone, narrative, findings, opinion }) {
