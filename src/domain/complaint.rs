@@ -1633,6 +1633,10 @@ impl Complaint {
     /// The status as staff read it: an opinion approved at every level waits for the response
     /// to the customer, no longer for an approval (its status stays `AwaitingApproval`).
     pub fn status_text(&self) -> (&'static str, &'static str) {
+        if self.destroyed {
+            // Its records gone: it no longer reads as an archived case (QA).
+            return ("已销毁", "Destroyed");
+        }
         match self.approval_stage() {
             Some(ApprovalStage::Approved) => APPROVED_TEXT,
             _ => (self.status.zh(), self.status.en()),
@@ -2236,6 +2240,15 @@ impl Complaint {
         self.destroyed = true;
     }
 
+    /// The destruction, with who, when and why, once the case's records are destroyed.
+    pub fn destruction(&self) -> Option<&HistoryEvent> {
+        self.history
+            .iter()
+            .rev()
+            .find(|e| e.action == ActionKind::Destroy)
+            .filter(|_| self.destroyed)
+    }
+
     /// The first time an action of `kind` happened, from the history.
     pub fn first(&self, kind: ActionKind) -> Option<NaiveDateTime> {
         self.history
@@ -2368,11 +2381,18 @@ pub fn met_at(complaint: &Complaint, kind: ClockKind) -> Option<NaiveDateTime> {
         ClockKind::FirstResponse => complaint
             .history
             .iter()
-            // Bookkeeping entries are no response to the customer.
+            // Bookkeeping entries are no response to the customer, nor are closing, archiving
+            // and destroying a case (an imported case with no steps read as first answered the
+            // moment it was destroyed, 2,247 days late: QA).
             .filter(|e| {
                 !matches!(
                     e.action,
-                    ActionKind::Receive | ActionKind::SettleConflict | ActionKind::Correct
+                    ActionKind::Receive
+                        | ActionKind::SettleConflict
+                        | ActionKind::Correct
+                        | ActionKind::Close
+                        | ActionKind::Archive
+                        | ActionKind::Destroy
                 )
             })
             .map(|e| e.at)
@@ -2772,8 +2792,16 @@ mod tests {
         assert!(en.starts_with("电话记错一位 (corrected: phone: "), "{en}");
         assert!(en.ends_with("; narrative)"), "{en}");
         assert!(!en.contains("电话：") && !en.contains('（'), "{en}");
-        // A correction is no response to the customer.
+        // A correction is no response to the customer, nor are closing, archiving and
+        // destroying (an imported case with no steps of its own).
         assert_eq!(met_at(&c, ClockKind::FirstResponse), first);
+        let mut bare = c.clone();
+        for action in [ActionKind::Close, ActionKind::Archive, ActionKind::Destroy] {
+            let mut e = bare.history[0].clone();
+            e.action = action;
+            bare.history.push(e);
+        }
+        assert_eq!(met_at(&bare, ClockKind::FirstResponse), first);
 
         // The archived record is the one kept.
         c.status = Status::Archived;
@@ -3310,8 +3338,15 @@ mod tests {
             c.allowed_actions_for(&manager(), day_after),
             vec![ActionKind::Destroy]
         );
+        assert_eq!(c.status_text(), ("已归档", "Archived"));
+        assert!(c.destruction().is_none());
         c.apply(destroy(), &manager(), day_after).unwrap();
         assert!(c.destroyed);
+        // It reads as destroyed, with who, when and why; not as an archived case.
+        assert_eq!(c.status_text(), ("已销毁", "Destroyed"));
+        let d = c.destruction().expect("the destruction");
+        assert_eq!((d.at, d.why.as_deref()), (day_after, Some("保存期满")));
+        assert_eq!(d.by.name, manager().name);
     }
 
     /// DESIGN §2.1: "A customer unsatisfied at the response or the visit reopens the case";

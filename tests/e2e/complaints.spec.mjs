@@ -695,15 +695,15 @@ test('经手人: my cases, a colleague\'s, from the dashboard; signed out, "me" 
   await open(page, '/complaints?by=staff%3A01NOBODY');
   await expect(page.locator('#l-by option:checked')).toHaveText('（未知员工）');
   await expect(page.getByTestId('no-complaints')).toBeVisible();
-  // Signed out, "me" is nobody: said, and nothing to export.
+  // Signed out, the list is not shown at all (staff are on record), nor the dashboard.
   await open(page, '/settings');
   await page.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await open(page, '/complaints?by=me');
-  await expect(page.getByTestId('mine-signed-out')).toContainText('本设备当前无人登录');
-  await expect(page.getByTestId('no-complaints')).toBeVisible();
-  await expect(page.getByTestId('export-csv')).toBeDisabled();
+  await expect(page.getByTestId('sign-in-first')).toBeVisible();
+  await expect(page.getByTestId('complaint-row')).toHaveCount(0);
   await open(page, '/');
+  await expect(page.getByTestId('sign-in-first')).toBeVisible();
   await expect(page.getByTestId('dash-mine')).toHaveCount(0);
 });
 
@@ -972,8 +972,10 @@ test('a demand turned into a complaint prefills the intake and is linked both wa
   const complaintId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
 
   // The complaint says where it came from, and the demand lists its complaint.
+  // By what the customer asked (it read its record's id, demand:01…).
   const from = page.getByTestId('case-from-demand');
-  await expect(from).toContainText('demand:');
+  await expect(from.getByRole('link')).toContainText('营业部多次未回电，客户要求投诉');
+  await expect(from).not.toContainText('demand:');
   await from.getByRole('link').click();
   await expect(page).toHaveURL(/\/demands\?id=demand/);
   // (Done now, it is out of the list of active demands: the link opens it.)

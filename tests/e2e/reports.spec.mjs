@@ -372,6 +372,16 @@ test('retention lists the case archived six years ago and records its destructio
   // The record stays after a reload.
   await page.reload();
   await expect(page.getByTestId('destruction-entry')).toContainText(caseNo(21));
+  // The case reads as destroyed, by whom, when and why, not as an archived case; its record
+  // form is not printed blank (it read 已归档, and printed empty boxes to sign).
+  await open(page, '/complaints/complaint:E2E21');
+  await expect(page.getByTestId('case-status')).toHaveText('已销毁');
+  await expect(page.getByTestId('case-destroyed')).toContainText('由 王经理 销毁（档案保管期满5年）');
+  await open(page, '/complaints/complaint:E2E21/print');
+  await expect(page.getByTestId('print-destroyed')).toContainText('本案资料已销毁');
+  await expect(page.getByTestId('record-sheet')).toHaveCount(0);
+  await open(page, '/complaints?status=archived');
+  await expect(page.getByTestId('complaint-row').filter({ hasText: caseNo(21) })).toContainText('已销毁');
 
   // The case's content is gone, its skeleton and the log remain (seen in a backup export).
   await page.goto('/settings');

@@ -801,6 +801,13 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let c_detail = c.clone();
     let from_demand = c.from_demand.clone();
     let from_survey = c.from_survey.clone();
+    let destruction = c.destruction().map(|d| {
+        (
+            fmt_dt(d.at),
+            d.by.name.clone(),
+            d.why.clone().unwrap_or_default(),
+        )
+    });
     view! {
         <div class="spread">
             <h1>
@@ -818,11 +825,36 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
                 <A href="/complaints">{t2("返回列表", "Back to the list")}</A>
             </div>
         </div>
-        {from_demand.map(|id| view! {
-            <p class="row" data-testid="case-from-demand">
-                <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
-                <A href=format!("/demands?id={id}")>{id.clone()}</A>
-            </p>
+        {destruction.map(|(at, by, why)| {
+            view! {
+                <p class="panel" data-testid="case-destroyed">{move || if zh() {
+                    format!("本案资料已于 {at} 由 {by} 销毁（{why}）：当事人信息和文字已删除，留存编号、日期、分类等统计所需信息。")
+                } else {
+                    format!("This case's records were destroyed on {at} by {by} ({why}): the complainant's details and the texts are gone; the number, dates and categories stay for the statistics.")
+                }}</p>
+            }
+        })}
+        {from_demand.map(|id| {
+            // Named by what the customer asked, not by its record's id (QA: "demand:01E2E…").
+            let href = format!("/demands?id={id}");
+            let demand = Res::new(move || {
+                let id = id.clone();
+                async move {
+                    typed::load::<crate::domain::demand::Demand, _>(&store(), &id)
+                        .await
+                        .ok()
+                        .map(|d| d.description.chars().take(60).collect::<String>())
+                }
+            });
+            view! {
+                <p class="row" data-testid="case-from-demand">
+                    <span class="badge info">{t2("转自客户需求", "From a customer demand")}</span>
+                    <A href=href>{move || match demand.get() {
+                        Some(Some(text)) if !text.trim().is_empty() => text,
+                        _ => lang.get().t("查看该需求", "The demand").to_string(),
+                    }}</A>
+                </p>
+            }
         })}
         {from_survey.map(|s| view! {
             <p class="row" data-testid="case-from-survey">

@@ -30,6 +30,13 @@ pub fn PrintPage() -> impl IntoView {
         {move || match case.get() {
             None => view! { <p class="muted">{t2("正在载入…", "Loading…")}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="err" role="alert">{e.message(lang.get().is_zh())}</p> }.into_any(),
+            // Nothing to file: a blank, signable record of an archived case would mislead (QA).
+            Some(Ok(c)) if c.destroyed => view! {
+                <p class="panel" data-testid="print-destroyed">
+                    {t2("本案资料已销毁，没有可打印的记录表。", "This case's records were destroyed: there is no record to print.")}
+                    " "<A href=format!("/complaints/{}", c.id)>{t2("返回案件", "Back to the case")}</A>
+                </p>
+            }.into_any(),
             Some(Ok(c)) => {
                 let back = format!("/complaints/{}", c.id);
                 view! {
