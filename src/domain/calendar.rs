@@ -96,8 +96,9 @@ const LUNAR_STATUTORY: [(i32, [MonthDay; 4]); 4] = [
 type MonthDay = (u32, u32);
 
 /// The statutory holiday of `date` by the law alone (全国年节及纪念日放假办法 第二条): its
-/// (name_zh, name_en), for a year whose notice is not in the calendar.
-fn statutory(date: NaiveDate) -> Option<(&'static str, &'static str)> {
+/// (name_zh, name_en), counted for a year whose notice is not in the calendar; and in any year
+/// a day no notice makes a working day.
+pub fn statutory(date: NaiveDate) -> Option<(&'static str, &'static str)> {
     let (m, d) = (date.month(), date.day());
     if let Some((_, _, zh, en)) = FIXED_STATUTORY
         .iter()
@@ -763,6 +764,13 @@ mod tests {
             cal.uncovered_years(d(2026, 12, 4), d(2027, 1, 3)),
             Vec::<i32>::new()
         );
+    }
+
+    #[test]
+    fn the_law_names_its_own_days_in_any_year() {
+        assert_eq!(statutory(d(2027, 2, 6)), Some(("春节", "Spring Festival")));
+        assert_eq!(statutory(d(2026, 10, 1)).map(|s| s.0), Some("国庆节"));
+        assert_eq!(statutory(d(2027, 2, 20)), None);
     }
 
     #[test]

@@ -583,6 +583,23 @@ test('a year without its holiday notice counts the law\'s holidays, listed; mark
   await page.getByRole('button', { name: '添加日期' }).click();
   await expect(days.locator('tr', { hasText: '2027-02-09' }).getByRole('button', { name: '删除' })).toBeVisible();
   await expect(days.locator('tr', { hasText: '2027-02-05' }).getByRole('button')).toHaveCount(0);
+  // The next day starts blank (names left in the boxes went in with it), its Chinese name
+  // needed; a day of the law's own is no make-up working day (QA: 02-06 typed for 02-20).
+  await expect(page.locator('#cal-zh')).toHaveValue('');
+  await expect(page.locator('#cal-en')).toHaveValue('');
+  await page.locator('#cal-date').fill('2027-02-06');
+  await page.locator('#cal-kind').selectOption('makeup');
+  await page.locator('#cal-en').fill('Spring Festival');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  await expect(page.locator('#cal-date-err')).toHaveText('请填写中文名称（如 春节）');
+  await page.locator('#cal-zh').fill('春节');
+  await page.getByRole('button', { name: '添加日期' }).click();
+  await expect(page.locator('#cal-date-err')).toHaveText('2027-02-06 是法定节假日（春节），不能设为调休上班日');
+  await expect(days.locator('tr', { hasText: '2027-02-06' })).toContainText('依法');
+  await page.locator('#cal-kind').selectOption('holiday');
+  await page.locator('#cal-zh').fill('');
+  await page.locator('#cal-en').fill('');
+  await page.locator('#cal-date').fill('');
   // Marked as entered, after a yes: the warning and the law's days go, the entered day stays.
   page.once('dialog', (d) => d.accept());
   await page.getByTestId('cal-mark').click();
@@ -707,6 +724,20 @@ test('a survey\'s results are a part of their own: the builder does not load it,
   await open(page, `/surveys/${key}/results`);
   await expect(page.getByTestId('followups')).toBeVisible();
   expect(await partsFetched(page)).toEqual(['split_survey_results']);
+});
+
+test('retention and destruction are a part of their own: the monthly report does not load it, nor retention the reports\' part', async ({ page }) => {
+  await open(page, '/reports?view=retention');
+  await expect(page.getByTestId('tab-retention')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('eligible-none')).toBeVisible();
+  expect(await partsFetched(page)).toEqual(['split_retention']);
+  await page.getByTestId('tab-monthly').click();
+  await expect(page.getByTestId('tab-monthly')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('eligible-none')).toHaveCount(0);
+  expect(await partsFetched(page)).toEqual(['split_retention', 'split_reports']);
+  await open(page, '/reports');
+  await expect(page.getByTestId('tab-monthly')).toHaveAttribute('aria-current', 'page');
+  expect(await partsFetched(page)).toEqual(['split_reports']);
 });
 
 test('a part is fetched ahead of its page: when a link to it is pointed at or focused, and while the data opens for a page opened by its address', async ({ page }) => {

@@ -187,10 +187,12 @@ pub fn CalendarSection() -> impl IntoView {
         };
         let zh = name_zh.get_untracked().trim().to_string();
         let en = name_en.get_untracked().trim().to_string();
-        if zh.is_empty() && en.is_empty() {
+        // The Chinese name is the calendar's (the change log's, the care page's holidays): an
+        // English one alone went in as the Chinese too (QA).
+        if zh.is_empty() {
             error.set(Some(l.s(
-                "请填写名称（如 春节 / Spring Festival）",
-                "Enter a name (e.g. 春节 / Spring Festival)",
+                "请填写中文名称（如 春节）",
+                "Enter the Chinese name (e.g. 春节)",
             )));
             return;
         }
@@ -202,22 +204,36 @@ pub fn CalendarSection() -> impl IntoView {
             )));
             return;
         }
+        // No notice makes a day of the law's own a working day: 02-06 typed for 02-20 turned
+        // the first day of the Spring Festival into one, without a word (QA).
+        if let Some((law_zh, law_en)) = makeup
+            .then(|| crate::domain::calendar::statutory(d))
+            .flatten()
+        {
+            error.set(Some(l.s(
+                format!("{d} 是法定节假日（{law_zh}），不能设为调休上班日"),
+                format!(
+                    "{d} is a public holiday by law ({law_en}) and cannot be a make-up working day"
+                ),
+            )));
+            return;
+        }
         error.set(None);
-        let (zh2, en2) = (
-            if zh.is_empty() { en.clone() } else { zh },
-            if en.is_empty() { String::new() } else { en },
-        );
         let edit = if makeup {
-            DayEdit::Makeup { zh: zh2, en: en2 }
+            DayEdit::Makeup { zh, en }
         } else {
-            DayEdit::Holiday { zh: zh2, en: en2 }
+            DayEdit::Holiday { zh, en }
         };
         if d < now().date() {
             ask_past(d, edit);
         } else {
             save(d, edit);
         }
+        // The next day starts blank: names left in the boxes went in with it (a make-up day of
+        // 春节 saved as "New Year's Day" in English: QA).
         date.set(String::new());
+        name_zh.set(String::new());
+        name_en.set(String::new());
     };
     let remove = move |d: NaiveDate| {
         if d < now().date() {
