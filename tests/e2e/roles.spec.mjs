@@ -98,6 +98,10 @@ test('a new install is set up by anyone; then a specialist, a supervisor or nobo
   await page.locator('#sync-url').fill('not a url');
   await page.getByTestId('sync-connect').click();
   await expect(page.getByTestId('sync-message')).toHaveText('服务器地址格式不正确：应以 http:// 或 https:// 开头，例如 https://couch.example.com');
+  // One with a space in its host was saved, and retried for ever as a server only down (QA).
+  await page.locator('#sync-url').fill('http://kefu example.com');
+  await page.getByTestId('sync-connect').click();
+  await expect(page.getByTestId('sync-message')).toHaveText('服务器地址格式不正确：地址中不能有空格，例如 https://couch.example.com');
   await page.locator('#sync-url').fill('');
   await expect(page.locator('#cal-date')).toBeEnabled();
   await expect(page.getByTestId('import-file')).toBeEnabled();
@@ -529,12 +533,18 @@ test('a second active staff member of the same name is refused in words, and the
     await page.locator('#staff-pin2').fill('1357');
     await page.locator('#staff-pin2').press('Enter');
   };
+  // Said under the name, which takes the keyboard (it went to the notice at the page's top,
+  // far above the form), in the language shown, until the name is changed.
   await tryAdd(' 张敏 ');
-  await expect(page.locator('.notice')).toContainText('已有一位在岗人员名为“张敏”');
+  await expect(page.locator('#staff-name-err')).toContainText('已有一位在岗人员名为“张敏”');
+  await expect(page.locator('#staff-name')).toBeFocused();
   await expect(page.getByTestId('staff-row').filter({ hasText: '张敏' })).toHaveCount(1);
   await page.getByTestId('lang-switch').click();
+  await expect(page.locator('#staff-name-err')).toContainText('An active staff member is already called “张敏”');
+  await page.locator('#staff-name').fill('张敏2');
+  await expect(page.locator('#staff-name-err')).toHaveCount(0);
   await tryAdd('张敏');
-  await expect(page.locator('.notice')).toContainText('An active staff member is already called “张敏”');
+  await expect(page.locator('#staff-name-err')).toContainText('An active staff member is already called “张敏”');
   await expect(page.getByTestId('staff-row').filter({ hasText: '张敏' })).toHaveCount(1);
   // The sign-in list names the role after the name, in the language shown.
   const options = page.locator('#device-staff option');
@@ -556,7 +566,7 @@ test('a second active staff member of the same name is refused in words, and the
   await tryAdd('Carl Xu');
   await expect(page.locator('.notice')).toContainText('已添加 Carl Xu');
   await tryAdd('carl  xu ');
-  await expect(page.locator('.notice')).toContainText('已有一位在岗人员名为“Carl Xu”');
+  await expect(page.locator('#staff-name-err')).toContainText('已有一位在岗人员名为“Carl Xu”');
   await expect(page.getByTestId('staff-row').filter({ hasText: /carl\s+xu/i })).toHaveCount(1);
 });
 

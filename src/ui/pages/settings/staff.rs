@@ -64,30 +64,29 @@ pub(super) async fn save_checked(
     id: Option<String>,
     change: impl FnOnce(&mut Option<Staff>),
 ) -> Result<Staff, String> {
-    let state = app();
-    let zh = state.zh();
+    let zh = app().zh();
+    save_checked_in_both(id, change)
+        .await
+        .map_err(|(z, e)| if zh { z } else { e })
+}
+
+/// As [`save_checked`], the refusal in both languages (Chinese, English).
+async fn save_checked_in_both(
+    id: Option<String>,
+    change: impl FnOnce(&mut Option<Staff>),
+) -> Result<Staff, (String, String)> {
+    let both = |e: crate::store::StoreError| (e.message(true), e.message(false));
     let list = all_of::<Staff>(&store())
         .await
         .map(|(v, _)| v)
-        .map_err(|e| e.message(zh))?;
+        .map_err(both)?;
     let mut member = id.and_then(|id| list.iter().find(|s| s.id == id).cloned());
     change(&mut member);
     let Some(member) = member else {
-        return Err(state
-            .lang
-            .get_untracked()
-            .s("找不到该人员", "No such staff member"));
+        return Err(("找不到该人员".into(), "No such staff member".into()));
     };
-    check_staff_change(&list, signed_in_id().as_deref(), &member).map_err(|e| {
-        if zh {
-            e.zh()
-        } else {
-            e.en()
-        }
-    })?;
-    typed::save(&store(), &member)
-        .await
-        .map_err(|e| e.message(zh))?;
+    check_staff_change(&list, signed_in_id().as_deref(), &member).map_err(|e| (e.zh(), e.en()))?;
+    typed::save(&store(), &member).await.map_err(both)?;
     Ok(member)
 }
 
@@ -175,12 +174,24 @@ pub fn StaffSection() -> impl IntoView {
     let edit_pin = PinPair::new();
     let edit_error = RwSignal::new(None::<String>);
 
+    // Why the last Add was refused (a namesake on duty): said under the name, where the
+    // manager is, until the name is changed (QA: it went to the notice at the page's top,
+    // 1,100 px above the form, and nothing seemed to happen).
+    let refused = RwSignal::new(None::<(String, String)>);
+    Effect::new(move |prev: Option<String>| {
+        let v = name.get();
+        if prev.is_some_and(|p| p != v) {
+            refused.set(None);
+        }
+        v
+    });
     // Empty: said once Add is pressed; too long: said as typed.
     let name_err = move || {
         let v = name.get();
         staff_name_problem(&v)
             .filter(|_| new_pin.tried.get() || !v.trim().is_empty())
             .map(|(zh, en)| lang.get().s(zh, en))
+            .or_else(|| refused.get().map(|(zh, en)| lang.get().s(zh, en)))
     };
     let pin_err = move || new_pin.pin_err(lang.get());
     let pin2_err = move || new_pin.pin2_err(lang.get());
@@ -205,7 +216,11 @@ pub fn StaffSection() -> impl IntoView {
             active: true,
         };
         spawn_local(async move {
-            match save_checked(None, move |m| *m = Some(member)).await {
+            match save_checked_in_both(None, move |m| *m = Some(member)).await {
+                Err((zh, en)) => {
+                    refused.try_set(Some((zh, en)));
+                    crate::ui::platform::focus_id("staff-name");
+                }
                 Ok(member) => {
                     state.tell(
                         format!("已添加 {}", member.name),
@@ -217,7 +232,6 @@ pub fn StaffSection() -> impl IntoView {
                     role.set("specialist".to_string());
                     new_pin.clear();
                 }
-                Err(msg) => state.warn(msg),
             }
             busy.set(false);
         });
