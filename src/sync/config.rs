@@ -82,6 +82,12 @@ pub fn validate(c: &SyncConfig, zh: bool) -> Result<(), String> {
             "Enter the server URL, e.g. https://couch.example.com",
         );
     }
+    if c.url.trim().chars().any(char::is_whitespace) {
+        return msg(
+            "服务器地址格式不正确：地址中不能有空格，例如 https://couch.example.com",
+            "The server URL does not look right: it has a space in it, e.g. https://couch.example.com",
+        );
+    }
     if !protocol::valid_server_url(&c.url) {
         return msg(
             "服务器地址格式不正确：应以 http:// 或 https:// 开头，例如 https://couch.example.com",

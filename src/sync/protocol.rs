@@ -101,11 +101,20 @@ pub fn normalize_url(url: &str) -> String {
     }
 }
 
-/// Whether a server URL is usable: http(s) with a host.
+/// Whether a server URL is usable: http(s) with a host, and no space or control character
+/// anywhere (`http://kefu example.com` was saved, and retried for ever as a server that was
+/// only down: QA).
 pub fn valid_server_url(url: &str) -> bool {
     let u = normalize_url(url);
+    let host = u
+        .split("://")
+        .nth(1)
+        .map(|rest| rest.split('/').next().unwrap_or(""))
+        .unwrap_or("");
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
     (u.starts_with("http://") || u.starts_with("https://"))
-        && u.split("://").nth(1).is_some_and(|h| !h.is_empty())
+        && !name.is_empty()
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// CouchDB's database name rule: lower-case letter first, then `a-z 0-9 _ $ ( ) + - /`.

@@ -115,6 +115,12 @@ fn urls_names_and_paths() {
     assert!(valid_server_url("http://127.0.0.1:5984"));
     assert!(!valid_server_url("127.0.0.1:5984"));
     assert!(!valid_server_url("http://"));
+    // A space in the host can never reach a server; nor a port alone (QA).
+    assert!(!valid_server_url("http://kefu example.com"));
+    assert!(!valid_server_url("http://kefu.example.com/a b"));
+    assert!(!valid_server_url("http://:5984"));
+    assert!(valid_server_url(" https://kefu.example.com/couch/ "));
+    assert!(valid_server_url("http://[::1]:5984"));
     assert!(valid_db_name("kefu-branch_01"));
     assert!(!valid_db_name("Kefu"));
     assert!(!valid_db_name("_users"));
