@@ -169,6 +169,11 @@ test('a kiosk on a counter names its staff member: the customer sees whom they r
   await page.getByTestId('kiosk-start').click();
   await expect(page.getByText('无操作重置时间须为 10 至 3600 秒')).toBeVisible();
   await expect(page.getByTestId('kiosk')).toHaveCount(0);
+  // The refusal follows a switch of language (it stayed Chinese under the English page).
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('kiosk-setup-errors')).toHaveText('The idle timeout must be 10 to 3600 seconds');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('kiosk-setup-errors')).toHaveText('无操作重置时间须为 10 至 3600 秒');
   // 李强 leaves the branch: deactivated, he is no longer offered, the choice falls back to
   // nobody and the kiosk starts again as a lobby kiosk, naming nobody and showing no name.
   await open(page, '/settings');

@@ -58,9 +58,11 @@ fn secs(text: &str, min: u32, max: u32) -> Option<u32> {
 }
 
 impl Form {
-    fn to_config(&self, base: &KioskConfig, zh: bool) -> Result<KioskConfig, Vec<String>> {
+    /// The configuration, or what is wrong with the form in both languages (Chinese, English:
+    /// said in the one shown, also after a switch).
+    fn to_config(&self, base: &KioskConfig) -> Result<KioskConfig, Vec<(String, String)>> {
         let mut errs = Vec::new();
-        let say = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+        let say = |a: &str, b: &str| (a.to_string(), b.to_string());
         if self.survey.is_empty() {
             errs.push(say("请选择问卷", "Choose a survey"));
         }
@@ -198,7 +200,7 @@ pub fn KioskSetup(
     let close = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
     let counter = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<String>::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
 
     let fill = move |c: &KioskConfig| {
@@ -350,8 +352,7 @@ pub fn KioskSetup(
         if busy.get_untracked() {
             return;
         }
-        let zh = lang.get_untracked().is_zh();
-        let mut config = match form().to_config(&base.get_value(), zh) {
+        let mut config = match form().to_config(&base.get_value()) {
             Ok(c) => c,
             Err(e) => {
                 errors.set(e);
@@ -370,13 +371,9 @@ pub fn KioskSetup(
             let mut errs = Vec::new();
             match typed::load::<Survey, _>(&s, &config.survey_id).await {
                 Err(_) => errs.push(
-                    lang.get_untracked()
-                        .s("所选问卷不存在", "The chosen survey does not exist"),
+                    ("所选问卷不存在".to_string(), "The chosen survey does not exist".to_string()),
                 ),
-                Ok(sv) if !sv.collecting() => errs.push(lang.get_untracked().s(
-                    "所选问卷已停止收集，请先在问卷页面恢复收集，或选择其他问卷",
-                    "The chosen survey has stopped collecting answers: collect again on its page first, or choose another survey",
-                )),
+                Ok(sv) if !sv.collecting() => errs.push(("所选问卷已停止收集，请先在问卷页面恢复收集，或选择其他问卷".to_string(), "The chosen survey has stopped collecting answers: collect again on its page first, or choose another survey".to_string())),
                 Ok(_) => {}
             }
             let staff = all_of::<Staff>(&s)
@@ -386,10 +383,7 @@ pub fn KioskSetup(
             if let Some(c) = config.counter_staff.as_mut() {
                 match staff.iter().find(|m| m.id == c.id && m.active) {
                     Some(m) => c.name = m.name.clone(),
-                    None => errs.push(lang.get_untracked().s(
-                        "所选窗口服务人员已停用或不在员工名单中",
-                        "The counter's staff member chosen is deactivated or no longer on the staff list",
-                    )),
+                    None => errs.push(("所选窗口服务人员已停用或不在员工名单中".to_string(), "The counter's staff member chosen is deactivated or no longer on the staff list".to_string())),
                 }
             }
             if start {
@@ -397,10 +391,7 @@ pub fn KioskSetup(
                     m.active && (config.exit_staff_ids.is_empty() || config.may_exit(&m.id))
                 });
                 if !can_exit {
-                    errs.push(lang.get_untracked().s(
-                        "请先在“设置”中添加员工：退出自助模式需要员工 PIN",
-                        "Add a staff member in Settings first: leaving kiosk mode needs a staff PIN",
-                    ));
+                    errs.push(("请先在“设置”中添加员工：退出自助模式需要员工 PIN".to_string(), "Add a staff member in Settings first: leaving kiosk mode needs a staff PIN".to_string()));
                 }
             }
             if !errs.is_empty() {
@@ -413,7 +404,7 @@ pub fn KioskSetup(
             // later is signed in by their PIN then.
             if start {
                 if let Err(e) = set_device_user(state, &s, None).await {
-                    errors.set(vec![e.message(lang.get_untracked().is_zh())]);
+                    errors.set(vec![(e.message(true), e.message(false))]);
                     busy.set(false);
                     return;
                 }
@@ -440,7 +431,7 @@ pub fn KioskSetup(
                         state.tell("自助终端设置已保存", "Kiosk settings saved");
                     }
                 }
-                Err(e) => errors.set(vec![e.message(lang.get_untracked().is_zh())]),
+                Err(e) => errors.set(vec![(e.message(true), e.message(false))]),
             }
         });
     };
@@ -553,7 +544,10 @@ pub fn KioskSetup(
                 }}</p>
             </fieldset>
             <div role="alert"><ul class="err" data-testid="kiosk-setup-errors">
-                {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                {move || {
+                    let zh = lang.get().is_zh();
+                    errors.get().into_iter().map(|(z, e)| view! { <li>{if zh { z } else { e }}</li> }).collect_view()
+                }}
             </ul></div>
             <div class="actions">
                 <button type="button" on:click=move |_| submit(false) disabled=move || busy.get()>
