@@ -443,3 +443,11 @@ test('a care task\'s note being typed and the visit-plan form survive a reload, 
   await expect(page.locator('#plan-every')).toHaveValue('1');
   await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.care.')))).toEqual([]);
 });
+
+test('with no task due, the care page says how tasks are made', async ({ page }) => {
+  await setUpStaff(page);
+  await open(page, '/care');
+  await expect(page.getByTestId('care-empty')).toHaveText('暂无待办任务：按回访计划和节日生成任务，点“生成到期任务”。');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('care-empty')).toHaveText('No open tasks: to make them from the visit plans and the holidays, press “Generate due tasks”.');
+});

@@ -59,6 +59,8 @@ test('CSV import: bad rows reported, nothing half-imported, valid rows in the li
   await expect(page.locator('.notice.error')).toContainText('未导入任何记录');
   await open(page, '/customers');
   await expect(page.getByTestId('customer-count')).toHaveText('共 0 位客户');
+  // The empty list says what to do next (it said 共 0 位客户 alone).
+  await expect(page.getByTestId('no-customers')).toContainText('还没有客户：点“新建客户”逐一登记，或“从 CSV 导入”客户名单。');
 
   // Again, importing the valid rows.
   await open(page, '/customers/import');

@@ -360,7 +360,7 @@ pub fn CarePage() -> impl IntoView {
                 {move || match open_tasks.get() {
                     None => view! { <p class="muted">{t2("正在读取…", "Loading…")}</p> }.into_any(),
                     Some(Err(m)) => view! { <p class="err" role="alert">{m}</p> }.into_any(),
-                    Some(Ok((rows, _))) if rows.is_empty() => view! { <p class="muted" data-testid="care-empty">{t2("暂无待办任务", "No open tasks")}</p> }.into_any(),
+                    Some(Ok((rows, _))) if rows.is_empty() => view! { <p class="muted" data-testid="care-empty">{t2("暂无待办任务：按回访计划和节日生成任务，点“生成到期任务”。", "No open tasks: to make them from the visit plans and the holidays, press “Generate due tasks”.")}</p> }.into_any(),
                     Some(Ok((rows, more))) => {
                         let n = rows.len();
                         view! {

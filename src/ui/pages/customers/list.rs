@@ -282,6 +282,13 @@ pub fn ListPage() -> impl IntoView {
                             {d.inside_cut.then(|| view! { " · " {t2("名称中含该字词的客户未全部列出，请输入更完整的名称", "Not every name holding these words is listed: type more of the name")} })}
                             {d.account_cut.then(|| view! { " · " {t2("客户号以这些数字开头的客户未全部列出，请输入更多位数字", "Not every account number starting with these digits is listed: type more digits")} })}
                         </p>
+                        // A branch's first visit: what to do next, not a bare 共 0 位客户 (QA).
+                        {(d.total == 0 && applied.with_untracked(|q| q.trim().is_empty())).then(|| view! {
+                            <p class="muted" data-testid="no-customers">{t2(
+                                "还没有客户：点“新建客户”逐一登记，或“从 CSV 导入”客户名单。",
+                                "No customers yet: add them one by one with “New customer”, or import a list with “Import CSV”.",
+                            )}</p>
+                        })}
                         <div class="table-wrap">
                             <table class="stack" data-testid="customer-table">
                                 <thead><tr>
