@@ -433,3 +433,17 @@ test('a quality page left open into a new month shows the six months up to the n
   await expect(trend.locator('td').nth(4)).toHaveText('29.5 (1)');
   await expect(trend.locator('td').nth(5)).toHaveText('—');
 });
+
+test('printed, the service-quality page leaves out its entry forms', async ({ page }) => {
+  await setUpStaff(page);
+  await signIn(page, '李强');
+  await open(page, '/quality');
+  await expect(page.getByTestId('review-form')).toBeVisible();
+  await expect(page.locator('form.qa-stats')).toBeVisible();
+  // On paper the blank scorecard and the figures' form printed with their buttons (QA).
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('review-form')).toBeHidden();
+  await expect(page.locator('form.qa-stats')).toBeHidden();
+  await expect(page.getByTestId('call-targets')).toBeVisible();
+  await expect(page.getByTestId('review-list')).toBeVisible();
+});

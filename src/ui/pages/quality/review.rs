@@ -584,7 +584,7 @@ pub fn ReviewForm(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) ->
     };
 
     view! {
-        <section class="panel" id="qa-review" data-testid="review-form">
+        <section class="panel no-print" id="qa-review" data-testid="review-form">
             <h2 id="qa-review-title" tabindex="-1">{move || if editing.get().is_some() {
                 lang.get().t("修改通话评分", "Change a call's score")
             } else {

@@ -410,7 +410,7 @@ pub fn TargetsSection(data: Res<QualityData>) -> impl IntoView {
             {move || (!allowed()).then(|| view! {
                 <p class="admin-note" data-testid="targets-reason">{move || ReviewProblem::NotReviewer.text(lang.get().is_zh())}</p>
             })}
-            <form class="grid qa-stats" on:submit=save novalidate>
+            <form class="grid qa-stats no-print" on:submit=save novalidate>
                 <Field id="qa-month" label=t2("月份", "Month") error=Signal::derive(month_err)>
                     <input id="qa-month" type="month" bind:value=month prop:disabled=move || !allowed()/>
                     // This month's figures may be entered as they stand, and are said to be so.
