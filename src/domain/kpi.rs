@@ -191,6 +191,10 @@ pub struct ResponseLine {
     /// Its CSAT answers: of 4 or 5, of 1–5 (`stats::response_csat`).
     pub satisfied: u32,
     pub answered: u32,
+    /// Filled in by staff for the customer (员工代填): by whom, when recorded. Named beside the
+    /// answer, as a colleague's answers counted for someone, and nobody said so (QA, 001
+    /// 二(三): the month's figures decide the bonus).
+    pub filled_in: Option<Option<String>>,
 }
 
 /// A call review behind a staff member's answer accuracy.
@@ -550,6 +554,8 @@ impl KpiBuilder {
             submitted_at: r.submitted_at,
             satisfied,
             answered,
+            filled_in: (r.channel == super::survey::Channel::Staff)
+                .then(|| r.entered_by.as_ref().map(|s| s.name.clone())),
         });
     }
 
@@ -1123,6 +1129,7 @@ mod tests {
             device: None,
             complete,
             customer_id: None,
+            entered_by: None,
         }
     }
 
@@ -1439,6 +1446,38 @@ mod tests {
         let s = b.finish();
         assert_eq!(nos(&row(&s, "staff:b").complaints), [9]);
         assert_eq!(s.unmatched[0].0, "周八");
+    }
+
+    #[test]
+    fn answers_filled_in_by_staff_say_so_and_by_whom() {
+        let mut b = KpiBuilder::new(
+            KpiPeriod::Month(2026, 11),
+            &staff(),
+            WorkingCalendar::china_official(),
+            t("2026-12-10 10:00"),
+        );
+        let survey = default_survey("survey:branch");
+        let own = response(1, Some("staff:a"), "2026-11-03 10:00", 5, true);
+        let mut by_b = response(2, Some("staff:a"), "2026-11-04 10:00", 5, true);
+        by_b.channel = SurveyChannel::Staff;
+        by_b.entered_by = Some(crate::domain::complaint::StaffRef {
+            id: "staff:b".into(),
+            name: "李强".into(),
+        });
+        // Filled in before who filled it in was recorded.
+        let mut unnamed = response(3, Some("staff:a"), "2026-11-05 10:00", 5, true);
+        unnamed.channel = SurveyChannel::Staff;
+        for r in [&own, &by_b, &unnamed] {
+            b.add_response(Some(&survey), r);
+        }
+        let s = b.finish();
+        let lines: Vec<_> = row(&s, "staff:a")
+            .responses
+            .iter()
+            .map(|l| l.filled_in.clone())
+            .collect();
+        assert_eq!(lines, [None, Some(Some("李强".into())), Some(None)]);
+        assert_eq!(row(&s, "staff:a").satisfaction, share(3, 3));
     }
 
     #[test]

@@ -979,6 +979,7 @@ mod tests {
             device: None,
             complete: true,
             customer_id: None,
+            entered_by: None,
         }
     }
 

@@ -736,6 +736,10 @@ pub struct SurveyResponse {
     pub complete: bool,
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// Who filled the answers in for the customer (员工代填, channel `Staff`): the KPI sheet
+    /// names them beside an answer counted for a colleague.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<super::complaint::StaffRef>,
 }
 
 impl Record for SurveyResponse {
@@ -1607,6 +1611,7 @@ mod tests {
             device: None,
             complete: true,
             customer_id: None,
+            entered_by: None,
         }
     }
 

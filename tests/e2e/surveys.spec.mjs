@@ -991,4 +991,13 @@ test('员工代填: staff answer for a customer from the survey list, naming who
   await page.locator('#rs-staff').selectOption('');
   await expect(page.getByTestId('res-n')).toHaveText('2');
   await expect(page).not.toHaveURL(/channel=|staff=/);
+  // On the KPI sheet, the answer counted for 李强 says who filled it in (a colleague's answers
+  // counted for someone, and nothing said so: QA against 001 二(三)).
+  const now = new Date();
+  const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  await open(page, `/reports?view=kpi&period=${month}`);
+  const lee = page.locator('[data-testid="kpi-row"][data-staff="李强"]');
+  await lee.getByTestId('kpi-satisfaction').getByRole('button').click();
+  await expect(page.getByTestId('kpi-drill').getByTestId('kpi-drill-row')).toHaveCount(1);
+  await expect(page.getByTestId('kpi-drill').getByTestId('kpi-drill-row')).toContainText('员工代填（张敏）');
 });

@@ -181,10 +181,22 @@ fn drill_of(r: &StaffKpi, f: Figure, titles: &BTreeMap<String, Text>, l: Lang) -
                     x.id
                 )),
                 hit: Some(x.satisfied == x.answered),
-                note: l.s(
-                    format!("满意 {}/{}", x.satisfied, x.answered),
-                    format!("{} of {} satisfied", x.satisfied, x.answered),
-                ),
+                note: {
+                    let mut note = l.s(
+                        format!("满意 {}/{}", x.satisfied, x.answered),
+                        format!("{} of {} satisfied", x.satisfied, x.answered),
+                    );
+                    // Answers a colleague filled in for the customer say so, and who.
+                    match &x.filled_in {
+                        Some(Some(by)) => note.push_str(&l.s(
+                            format!(" · 员工代填（{by}）"),
+                            format!(" · filled in by {by} for the customer"),
+                        )),
+                        Some(None) => note.push_str(l.t(" · 员工代填", " · filled in by staff")),
+                        None => {}
+                    }
+                    note
+                },
             })
             .collect(),
         Figure::Accuracy => r

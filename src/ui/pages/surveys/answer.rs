@@ -160,6 +160,7 @@ pub fn SurveyForm(
             device: None,
             complete,
             customer_id: None,
+            entered_by: None,
         })
     };
     // Problems of the given questions (all when None), by question id.

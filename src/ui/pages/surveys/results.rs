@@ -290,6 +290,14 @@ pub fn ResultsPage() -> impl IntoView {
         r.complete = true;
         r.customer_id = fill_customer.get_untracked().flatten().map(|(id, _)| id);
         r.staff_id = Some(rated.get_untracked()).filter(|id| !id.is_empty());
+        // Who filled it in, named on the KPI sheet beside an answer counted for a colleague.
+        r.entered_by = state
+            .user
+            .get_untracked()
+            .map(|u| crate::domain::complaint::StaffRef {
+                id: u.id,
+                name: u.name,
+            });
         spawn_local(async move {
             match submit_response(&store(), &s, &r).await {
                 Ok(_) => {
