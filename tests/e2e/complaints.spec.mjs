@@ -307,6 +307,15 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('sheet-case-no')).toHaveText(caseNo);
   await expect(page.getByTestId('record-sheet')).toContainText('经办人签字');
   await expect(page.getByTestId('record-sheet')).toContainText('第 2 轮处理');
+  // The two limits and whether they were met, as the monthly report judges them (the record
+  // left them out: QA).
+  const limits = page.getByTestId('sheet-limit');
+  await expect(limits).toHaveCount(2);
+  await expect(limits.nth(0)).toContainText('调查核实（3个工作日）');
+  await expect(limits.nth(0)).toContainText('按时完成');
+  await expect(limits.nth(1)).toContainText('反馈客户（4个工作日）');
+  await expect(limits.nth(1)).toContainText('按时完成');
+  await expect(page.getByTestId('sheet-archived')).toHaveCount(0);
   // How the customer was answered, as well as when, by whom and what.
   await expect(page.getByTestId('print-response').first()).toContainText(' · 电话 · ');
   await expect(page.getByTestId('print-response').first()).toContainText('已电话向客户致歉并说明整改安排。');

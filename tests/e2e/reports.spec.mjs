@@ -380,6 +380,9 @@ test('retention lists the case archived six years ago and records its destructio
   await open(page, '/complaints/complaint:E2E21/print');
   await expect(page.getByTestId('print-destroyed')).toContainText('本案资料已销毁');
   await expect(page.getByTestId('record-sheet')).toHaveCount(0);
+  // A case kept prints with its archive date.
+  await open(page, '/complaints/complaint:E2E22/print');
+  await expect(page.getByTestId('sheet-archived')).toContainText('归档时间：');
   await open(page, '/complaints?status=archived');
   await expect(page.getByTestId('complaint-row').filter({ hasText: caseNo(21) })).toContainText('已销毁');
 

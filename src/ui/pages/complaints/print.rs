@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::complaint::{severity_en, severity_zh, Complaint, Decision};
+use crate::domain::complaint::{self, severity_en, severity_zh, ClockKind, Complaint, Decision};
 use crate::domain::staff::Role;
 use crate::store::typed;
 use crate::ui::i18n::t2;
 use crate::ui::state::{app, store};
 
-use super::model::{fmt_dt, measures_words};
+use super::model::{clock_words, fmt_dt, measures_words};
 
 #[component]
 pub fn PrintPage() -> impl IntoView {
@@ -80,6 +80,14 @@ fn Sheet(c: Complaint) -> impl IntoView {
         .unwrap_or_default();
     let rounds = c.rounds.clone();
     let last_round = c.round();
+    // The two limits of 002 第四章 and whether they were met, as the monthly report judges the
+    // case (the record left them out: QA).
+    let cal = state.calendar.get_untracked();
+    let limits = [ClockKind::Investigation, ClockKind::Response].map(|k| {
+        let clock = complaint::clock(&c, k, &cal, crate::ui::platform::now());
+        let met = clock.met_at.map(fmt_dt).unwrap_or_else(|| "—".into());
+        (k, fmt_dt(clock.due), met, clock.state)
+    });
     view! {
         <article class="record-sheet" data-testid="record-sheet">
             <header class="sheet-head">
@@ -126,6 +134,14 @@ fn Sheet(c: Complaint) -> impl IntoView {
                     <tr>
                         <th>{l("初步处理意见", "Preliminary opinion")}</th><td colspan="3">{dash(&c.preliminary_opinion)}</td>
                     </tr>
+                    {limits.into_iter().map(|(k, due, met, st)| view! {
+                        <tr data-testid="sheet-limit">
+                            <th>{move || lang.get().t(k.zh(), k.en())}</th>
+                            <td>{move || lang.get().t("期限：", "Due: ")}{due.clone()}</td>
+                            <th>{l("完成时间", "Met at")}</th>
+                            <td>{met.clone()}" "{move || clock_words(st, lang.get(), false).1}</td>
+                        </tr>
+                    }).collect_view()}
                 </tbody>
             </table>
             {rounds.into_iter().map(|r| {
@@ -253,6 +269,7 @@ fn Sheet(c: Complaint) -> impl IntoView {
             <footer class="sheet-foot small">
                 {move || if zh() { "本记录表随案归档，保存期限五年。" } else { "File this record with the case; it is kept for five years." }}
                 {c.closed_at.map(|t| view! { <span>" · " {move || lang.get().t("闭环时间：", "Closed: ")} {fmt_dt(t)}</span> })}
+                {c.archived_at.map(|t| view! { <span data-testid="sheet-archived">" · " {move || lang.get().t("归档时间：", "Archived: ")} {fmt_dt(t)}</span> })}
             </footer>
         </article>
     }
