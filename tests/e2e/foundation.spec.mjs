@@ -726,6 +726,17 @@ test('a survey\'s results are a part of their own: the builder does not load it,
   expect(await partsFetched(page)).toEqual(['split_survey_results']);
 });
 
+test('the intake form is a part of its own: the list does not load it until 受理新投诉 is pointed at, nor the form the list\'s', async ({ page }) => {
+  await open(page, '/complaints/new');
+  await expect(page.locator('#c-name')).toBeVisible();
+  expect(await partsFetched(page)).toEqual(['split_complaint_intake']);
+  await open(page, '/complaints');
+  await expect(page.getByTestId('no-complaints')).toBeVisible();
+  expect(await partsFetched(page)).toEqual(['split_complaints']);
+  await page.getByTestId('new-complaint').hover();
+  await expect.poll(() => partsFetched(page), 'pointing at 受理新投诉 fetches its part').toEqual(['split_complaints', 'split_complaint_intake']);
+});
+
 test('retention and destruction are a part of their own: the monthly report does not load it, nor retention the reports\' part', async ({ page }) => {
   await open(page, '/reports?view=retention');
   await expect(page.getByTestId('tab-retention')).toHaveAttribute('aria-current', 'page');
