@@ -82,7 +82,11 @@ pub fn validate(c: &SyncConfig, zh: bool) -> Result<(), String> {
             "Enter the server URL, e.g. https://couch.example.com",
         );
     }
-    if c.url.trim().chars().any(char::is_whitespace) {
+    let web = {
+        let u = c.url.trim().to_ascii_lowercase();
+        u.starts_with("http://") || u.starts_with("https://")
+    };
+    if web && c.url.trim().chars().any(char::is_whitespace) {
         return msg(
             "服务器地址格式不正确：地址中不能有空格，例如 https://couch.example.com",
             "The server URL does not look right: it has a space in it, e.g. https://couch.example.com",

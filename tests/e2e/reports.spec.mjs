@@ -376,7 +376,7 @@ test('retention lists the case archived six years ago and records its destructio
   // form is not printed blank (it read 已归档, and printed empty boxes to sign).
   await open(page, '/complaints/complaint:E2E21');
   await expect(page.getByTestId('case-status')).toHaveText('已销毁');
-  await expect(page.getByTestId('case-destroyed')).toContainText('由 王经理 销毁（档案保管期满5年）');
+  await expect(page.getByTestId('case-destroyed')).toContainText('由 王经理 销毁（档案保管期满5年，按规定销毁）');
   await open(page, '/complaints/complaint:E2E21/print');
   await expect(page.getByTestId('print-destroyed')).toContainText('本案资料已销毁');
   await expect(page.getByTestId('record-sheet')).toHaveCount(0);
