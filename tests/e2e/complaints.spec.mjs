@@ -1417,22 +1417,22 @@ test('a sign-out or sign-in in another tab is this tab\'s at once: its header, t
   await fileComplaint(page, { name: '两页女士', phone: '13800006789', narrative: '另一标签页换了登录人员', category: 'service_attitude' });
   const settings = await context.newPage();
   await open(settings, '/settings');
-  // Signed out there, with a step's form open here: nobody here either, and the case's steps
-  // give way to the sign-in line (before, this tab went on as 张敏 and saved her name on the
-  // next step).
+  // Signed out there, with a step's form open here: nobody here either, and the case gives way
+  // to the sign-in prompt (before, this tab went on as 张敏 and saved her name on the next
+  // step).
   await page.getByTestId('action-start_investigation').click();
   await expect(page.getByTestId('action-form')).toBeVisible();
   await settings.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
-  await expect(page.getByTestId('sign-in-needed')).toBeVisible();
+  await expect(page.getByTestId('sign-in-first')).toBeVisible();
   await expect(page.getByTestId('action-start_investigation')).toHaveCount(0);
   await expect(page.getByTestId('action-submit')).toHaveCount(0);
-  const history = page.getByTestId('history').locator('li');
-  await expect(history.filter({ hasText: '开始调查' })).toHaveCount(0);
-  // Another person signed in there: this tab shows their steps and acts as them.
+  // Another person signed in there: this tab shows the case again, their steps, and acts as them.
   await signIn(settings, '李强');
   await expect(page.getByTestId('current-user')).toContainText('李强');
-  await expect(page.getByTestId('sign-in-needed')).toHaveCount(0);
+  await expect(page.getByTestId('sign-in-first')).toHaveCount(0);
+  const history = page.getByTestId('history').locator('li');
+  await expect(history.filter({ hasText: '开始调查' })).toHaveCount(0);
   const hers = await history.filter({ hasText: '张敏' }).count();
   // (An open step's form is each person's own: it closes for the next one.)
   await expect(page.getByTestId('action-form')).toHaveCount(0);

@@ -399,9 +399,14 @@ test('a deactivated supervisor is signed out (at start-up too) and cannot approv
   await expect(page.locator('.notice')).toContainText('李强已停用，已退出本设备');
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await expect(page.locator('#device-staff option', { hasText: '李强' })).toHaveCount(0);
-  // The case cannot be approved by him: nobody is signed in, and nothing is offered.
+  // The case cannot be approved by him: nobody is signed in, and the case is not shown.
   await open(page, caseUrl);
+  await expect(page.getByTestId('sign-in-first')).toBeVisible();
   await expect(page.getByTestId('action-approve')).toHaveCount(0);
+  // Still waiting for an approval, as anyone signed in sees.
+  await open(page, '/settings');
+  await signIn(page, '张敏');
+  await open(page, caseUrl);
   await expect(page.getByTestId('case-status')).toHaveText('待审批');
   await expect(page.getByTestId('history')).not.toContainText('审批通过');
 });
@@ -542,7 +547,8 @@ test('a second active staff member of the same name is refused in words, and the
   await page.getByTestId('lang-switch').click();
   await expect(page.locator('#staff-name-err')).toContainText('An active staff member is already called “张敏”');
   await page.locator('#staff-name').fill('张敏2');
-  await expect(page.locator('#staff-name-err')).toHaveCount(0);
+  await expect(page.locator('#staff-name-err')).toHaveText('');
+  await expect(page.locator('#staff-name')).not.toHaveAttribute('aria-invalid', /./);
   await tryAdd('张敏');
   await expect(page.locator('#staff-name-err')).toContainText('An active staff member is already called “张敏”');
   await expect(page.getByTestId('staff-row').filter({ hasText: '张敏' })).toHaveCount(1);

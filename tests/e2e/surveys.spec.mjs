@@ -303,22 +303,19 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   expect(v1.slice(1).every((r) => r[v1[0].indexOf('版本')] === '1')).toBe(true);
 
   // A follow-up is marked done with a note, by someone signed in. What is typed stays over a
-  // reload (before, it was lost); with nobody signed in it is refused (before, it was
-  // recorded as done by "—").
+  // reload (before, it was lost); with nobody signed in the results, and their follow-ups,
+  // are not shown at all (before, one was recorded as done by "—").
   await open(page, '/settings');
   await page.getByTestId('device-signout').click();
   await expect(page.getByTestId('current-user')).toHaveText('未登录');
   await open(page, `/surveys/${key}/results`);
-  const first = page.getByTestId('followup').first();
-  await first.getByTestId('followup-note').fill('已电话致歉并登记');
-  await page.reload();
-  await expect(page.getByTestId('followup').first().getByTestId('followup-note')).toHaveValue('已电话致歉并登记');
-  await page.getByTestId('followup').first().getByRole('button', { name: '标记完成' }).click();
-  await expect(page.locator('.notice')).toContainText('请先登录员工身份，再标记跟进完成。');
-  await expect(page.getByTestId('followup')).toHaveCount(2);
+  await expect(page.getByTestId('sign-in-first')).toBeVisible();
+  await expect(page.getByTestId('followup')).toHaveCount(0);
   await open(page, '/settings');
   await signIn(page, '张敏');
   await open(page, `/surveys/${key}/results`);
+  await page.getByTestId('followup').first().getByTestId('followup-note').fill('已电话致歉并登记');
+  await page.reload();
   await expect(page.getByTestId('followup').first().getByTestId('followup-note')).toHaveValue('已电话致歉并登记');
   await page.getByTestId('followup').first().getByRole('button', { name: '标记完成' }).click();
   await expect(page.getByTestId('followup')).toHaveCount(1);
