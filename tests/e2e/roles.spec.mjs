@@ -307,13 +307,7 @@ test('a device nobody uses for the branch\'s idle time signs its staff member ou
 
 test('with staff on record and nobody signed in, no page but Settings shows the branch\'s data: a case, its print, the customers, the dashboard', async ({ page }) => {
   await setUpStaff(page);
-  await open(page, '/complaints/new');
-  await page.locator('#c-name').fill('吴先生');
-  await page.locator('#c-phone').fill('13500003333');
-  await page.locator('#c-narrative').fill('委托未成交，家住紫荆山路 8 号');
-  await page.getByTestId('save-complaint').click();
-  await expect(page).toHaveURL(/\/complaints\/complaint:/);
-  const caseUrl = new URL(page.url()).pathname;
+  const caseUrl = await fileCase(page, { name: '吴先生', phone: '13500003333', narrative: '委托未成交，家住紫荆山路 8 号' });
   await expect(page.locator('main')).toContainText('13500003333');
   await open(page, '/settings');
   await page.getByTestId('device-signout').click();
@@ -339,9 +333,8 @@ test('with staff on record and nobody signed in, no page but Settings shows the 
   await expect(page.locator('main')).toContainText('13500003333');
 });
 
-/** Files a complaint as whoever is signed in and takes it to its opinion (not ours), awaiting
- *  approval; returns the case's path. */
-async function fileToOpinion(page, { name, phone, narrative, findings, opinion }) {
+/** Files a complaint as whoever is signed in; returns the case's path. */
+async function fileCase(page, { name, phone, narrative }) {
   await open(page, '/complaints/new');
   await page.locator('#c-name').fill(name);
   await page.locator('#c-phone').fill(phone);
@@ -351,7 +344,13 @@ async function fileToOpinion(page, { name, phone, narrative, findings, opinion }
   await page.locator('#c-department').fill('运营部');
   await page.getByTestId('save-complaint').click();
   await expect(page).toHaveURL(/\/complaints\/complaint:/);
-  const caseUrl = new URL(page.url()).pathname;
+  return new URL(page.url()).pathname;
+}
+
+/** Files a complaint as whoever is signed in and takes it to its opinion (not ours), awaiting
+ *  approval; returns the case's path. */
+async function fileToOpinion(page, { name, phone, narrative, findings, opinion }) {
+  const caseUrl = await fileCase(page, { name, phone, narrative });
   await act(page, 'start_investigation');
   await act(page, 'record_findings', () => page.locator('#f-text').fill(findings));
   await act(page, 'submit_opinion', async () => {
