@@ -27,6 +27,14 @@ async function device(browser, server) {
   return { context, page, errors };
 }
 
+/** Signs `name` in on a device whose staff came by sync: with staff on record, its pages show
+ *  nothing of the branch's data until someone is signed in. */
+async function signedIn(page, name = '张敏') {
+  await open(page, '/settings');
+  await expect(page.locator('#device-staff option', { hasText: name })).toHaveCount(1, { timeout: 30_000 });
+  await signIn(page, name);
+}
+
 /** The server started and a first device with the staff (setUpStaff), synced to it. */
 async function staffDevice(browser, server) {
   const peer = await startPeer();
@@ -137,6 +145,7 @@ test('a complaint made on device A appears on device B, and the header says sync
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
   await connect(b.page, peer);
   await synced(b.page);
+  await signedIn(b.page);
   await open(b.page, '/complaints');
   await expect(complaintRows(b.page).filter({ hasText: caseNo })).toHaveCount(1, { timeout: 30_000 });
   await open(b.page, path);
@@ -207,6 +216,7 @@ test('tabs of one device: one syncs, another says so and its edits still go out;
   const b = await device(browser, server);
   await connect(b.page, peer);
   await synced(b.page);
+  await signedIn(b.page);
   await open(b.page, '/complaints');
   await expect(complaintRows(b.page).filter({ hasText: caseNo })).toHaveCount(1, { timeout: 30_000 });
   expect(a.errors.concat(errors, b.errors)).toEqual([]);
@@ -577,6 +587,7 @@ test('the server killed mid-sync and restarted: sync resumes, counts match, noth
   const b = await device(browser, server);
   await connect(b.page, peer);
   await synced(b.page, 60_000);
+  await signedIn(b.page);
   await open(b.page, '/complaints');
   await expect(b.page.getByTestId('count-open').locator('.n')).toHaveText(String(N + 1), { timeout: 30_000 });
   expect(a.errors.concat(b.errors)).toEqual([]);
@@ -1070,6 +1081,7 @@ test('a device restored from an older backup, or erased, gets the server’s new
   await a.page.getByRole('button', { name: '清除全部数据…' }).click();
   await a.page.getByTestId('erase-confirm').click();
   await synced(a.page, 60_000);
+  await signedIn(a.page);
   await open(a.page, '/complaints');
   await expect(complaintRows(a.page)).toHaveCount(3, { timeout: 60_000 });
   expect(await complaintIds()).toHaveLength(3);
