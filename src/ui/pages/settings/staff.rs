@@ -199,6 +199,9 @@ pub fn StaffSection() -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         new_pin.tried.set(true);
+        // A refusal is the last Add's: this one is judged afresh (the namesake may have been
+        // deactivated since).
+        refused.set(None);
         if name_err().is_some() || pin_err().is_some() || pin2_err().is_some() {
             return;
         }
