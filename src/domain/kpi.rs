@@ -1161,6 +1161,16 @@ mod tests {
         }
     }
 
+    /// A builder of November 2026 for the staff, on the official calendar, as of 10 December.
+    fn november() -> KpiBuilder {
+        KpiBuilder::new(
+            KpiPeriod::Month(2026, 11),
+            &staff(),
+            WorkingCalendar::china_official(),
+            t("2026-12-10 10:00"),
+        )
+    }
+
     fn sheet(period: KpiPeriod, served_counts: &[ServedCounts]) -> KpiSheet {
         let mut b = KpiBuilder::new(
             period,
@@ -1450,12 +1460,7 @@ mod tests {
 
     #[test]
     fn answers_filled_in_by_staff_say_so_and_by_whom() {
-        let mut b = KpiBuilder::new(
-            KpiPeriod::Month(2026, 11),
-            &staff(),
-            WorkingCalendar::china_official(),
-            t("2026-12-10 10:00"),
-        );
+        let mut b = november();
         let survey = default_survey("survey:branch");
         let own = response(1, Some("staff:a"), "2026-11-03 10:00", 5, true);
         let mut by_b = response(2, Some("staff:a"), "2026-11-04 10:00", 5, true);
@@ -1482,12 +1487,7 @@ mod tests {
 
     #[test]
     fn responses_to_an_unknown_version_are_not_scored() {
-        let mut b = KpiBuilder::new(
-            KpiPeriod::Month(2026, 11),
-            &staff(),
-            WorkingCalendar::china_official(),
-            t("2026-12-10 10:00"),
-        );
+        let mut b = november();
         b.add_response(
             None,
             &response(1, Some("staff:a"), "2026-11-03 10:00", 5, true),
