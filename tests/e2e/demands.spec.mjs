@@ -1028,4 +1028,18 @@ test('a move\'s or a drop\'s reason being typed is kept over a reload, the open 
   await expect(detail.getByTestId('placement-quadrant').locator('td[data-label="Placed"]')).toBeInViewport();
   const wrap = detail.locator('.table-wrap').first();
   expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+
+  // The quick capture on a phone: its Save is in view at the dialog's foot from the start and
+  // while the form scrolls (it was below the fold, under eight fields).
+  await page.keyboard.press('Escape');
+  await page.getByTestId('quick-demand').first().click();
+  const form = page.getByTestId('demand-form');
+  await expect(form.getByTestId('demand-save')).toBeInViewport({ ratio: 1 });
+  await form.locator('#dm-desc').fill('手机上登记');
+  await form.locator('#dm-value').scrollIntoViewIfNeeded();
+  await expect(form.getByTestId('demand-save')).toBeInViewport({ ratio: 1 });
+  await expect(form.locator('#dm-value')).toBeInViewport();
+  await form.getByTestId('demand-save').click();
+  await expect(form).toHaveCount(0);
+  await expect(card(page, '手机上登记')).toHaveCount(1);
 });
