@@ -39,6 +39,35 @@ pub struct Conflict {
     pub fields: Vec<String>,
 }
 
+/// A survey's definition, chosen as one (offered as its `questions`): the questions, the
+/// scales they use, the question its CSAT is read from, and the version number with the
+/// earlier versions' definitions. Mixed, a survey read version 2 with version 3's questions
+/// (QA: the results then listed 第 2 版 twice).
+pub const SURVEY_DEFINITION: &[&str] = &[
+    "questions",
+    "scales",
+    "csat_question",
+    "version",
+    "previous_versions",
+];
+
+/// A survey's differing fields as choices: any part of its definition is the one choice
+/// `questions`, in the place of the first of them.
+fn survey_choices(fields: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields {
+        let f = if SURVEY_DEFINITION.contains(&f.as_str()) {
+            "questions".to_string()
+        } else {
+            f
+        };
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    out
+}
+
 /// The winner and losing live leaves of a document; None when it has no conflict.
 pub async fn load<S: DocStore>(store: &S, id: &str) -> Result<Option<Conflict>, StoreError> {
     let tree = match store.rev_tree(id).await {
@@ -60,6 +89,7 @@ pub async fn load<S: DocStore>(store: &S, id: &str) -> Result<Option<Conflict>, 
     }
     let bodies: Vec<Json> = others.iter().map(|d| d.body.clone()).collect();
     let fields = match merge(winner.doc_type(), &winner.body, &bodies) {
+        Merge::NeedsPerson(f) if winner.doc_type() == Some("survey") => survey_choices(f),
         Merge::NeedsPerson(f) => f,
         Merge::Merged(_) => Vec::new(),
     };
@@ -328,6 +358,11 @@ pub async fn choose_each<S: DocStore>(
         put(field);
         if doc_type == Some("complaint") && field == "rounds" {
             put("status");
+        }
+        if doc_type == Some("survey") && field == "questions" {
+            for f in &SURVEY_DEFINITION[1..] {
+                put(f);
+            }
         }
         taken.push((field.clone(), from));
     }

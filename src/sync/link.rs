@@ -197,15 +197,40 @@ pub fn staff_of_query(query: &str) -> Option<String> {
 pub fn staff_name_of_query(query: &str) -> Option<String> {
     staff_of_query(query)
         .and_then(|_| query_value(query, "name", crate::domain::staff::STAFF_NAME_MAX))
-        .filter(|n| {
-            !n.chars().any(|c| {
-                c.is_numeric()
-                    || matches!(
-                        c,
-                        '/' | ':' | '@' | '.' | '\\' | '<' | '>' | '＠' | '：' | '／' | '。'
-                    )
-            })
-        })
+        .filter(|n| reads_as_name(n))
+}
+
+/// A name a link may show the customer: no digits and none of the marks of a web or mail
+/// address (see [`staff_name_of_query`]).
+fn reads_as_name(n: &str) -> bool {
+    !n.chars().any(|c| {
+        c.is_numeric()
+            || matches!(
+                c,
+                '/' | ':' | '@' | '.' | '\\' | '<' | '>' | '＠' | '：' | '／' | '。'
+            )
+    })
+}
+
+/// The longest branch name a link carries, in characters.
+pub const LINK_BRANCH_MAX: usize = 40;
+
+/// A customer link naming the branch that asks (`org=<name>`, added to `link`), so a
+/// customer who gets it on their phone knows who is asking before answering; None or an
+/// empty name (a branch not set up) leaves the link as it is.
+pub fn with_branch(link: &str, name: Option<&str>) -> String {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return link.to_string();
+    };
+    let sep = if link.contains('?') { '&' } else { '?' };
+    format!("{link}{sep}org={}", encode_component(name))
+}
+
+/// The branch a link names ([`with_branch`]), for the customer: what reads as a name, at most
+/// [`LINK_BRANCH_MAX`] characters (as the staff member's: an edited link shows no number to
+/// call or address to visit), or None.
+pub fn branch_of_query(query: &str) -> Option<String> {
+    query_value(query, "org", LINK_BRANCH_MAX).filter(|n| reads_as_name(n))
 }
 
 /// Fetches a survey document (winning revision with its history) from the target and stores

@@ -149,13 +149,15 @@ pub fn field_label(doc_type: Option<&str>, key: &str, zh: bool) -> String {
         },
         Some("survey") => match key {
             "title" => Some(("标题", "Title")),
-            "questions" => Some(("题目", "Questions")),
             "version" => Some(("版本", "Version")),
             "mode" => Some(("作答方式", "Layout")),
             "scales" => Some(("量表", "Scales")),
             "touchpoint" => Some(("触点", "Touchpoint")),
             "stopped_at" => Some(("停用时间", "Stopped")),
             "previous_versions" => Some(("历史版本", "Earlier versions")),
+            // The one choice of a survey's definition (see `conflicts::SURVEY_DEFINITION`).
+            "questions" => Some(("题目（及版本）", "Questions (and version)")),
+            "changed" => Some(("保存人", "Saved by")),
             _ => None,
         },
         _ => None,
@@ -375,6 +377,11 @@ pub fn value_text(doc_type: Option<&str>, key: &str, v: Option<&Json>, zh: bool)
                 .collect::<Vec<_>>()
                 .join(if zh { "；" } else { "; " })
         }
+        ("changed", Json::Object(_)) => {
+            if let Some(t) = saved_text(v) {
+                return t;
+            }
+        }
         ("branch", Json::Object(_)) => {
             return [text(v, "name"), text(v, "code")]
                 .into_iter()
@@ -435,14 +442,36 @@ pub fn value_text(doc_type: Option<&str>, key: &str, v: Option<&Json>, zh: bool)
     }
 }
 
+/// A differing field of a version as the conflict shows it: [`value_text`] of its value, but a
+/// survey's questions say the version they are (the choice takes the version with them).
+pub fn field_text(doc_type: Option<&str>, key: &str, body: &Json, zh: bool) -> String {
+    let text = value_text(doc_type, key, body.get(key), zh);
+    match (doc_type, key, body.get("version").and_then(Json::as_u64)) {
+        (Some("survey"), "questions", Some(v)) if zh => format!("第 {v} 版：{text}"),
+        (Some("survey"), "questions", Some(v)) => format!("Version {v}: {text}"),
+        _ => text,
+    }
+}
+
+/// Who saved a survey version and when ("李强 · 2026-12-03 17:12"), from its `changed`.
+fn saved_text(v: &Json) -> Option<String> {
+    let by = text(v, "by")?;
+    let at = text(v, "at").and_then(time_text)?;
+    Some(format!("{by} · {at}"))
+}
+
 /// The latest event of a complaint version's history that no other version has: who did
-/// what, when ("李强 · 记录调查结果 · 2026-12-03 17:12") — what tells staff the versions apart.
+/// what, when ("李强 · 记录调查结果 · 2026-12-03 17:12") — what tells staff the versions apart;
+/// for a survey, who saved it and when.
 pub fn version_note(
     doc_type: Option<&str>,
     body: &Json,
     others: &[&Json],
     zh: bool,
 ) -> Option<String> {
+    if doc_type == Some("survey") {
+        return body.get("changed").and_then(saved_text);
+    }
     if !matches!(doc_type, Some("complaint" | "demand")) {
         return None;
     }
@@ -778,7 +807,22 @@ mod tests {
             record_name(sv, &survey, "survey:1", false),
             "Survey Account opening"
         );
-        assert_eq!(field_label(sv, "questions", true), "题目");
+        assert_eq!(field_label(sv, "questions", true), "题目（及版本）");
+        assert_eq!(field_label(sv, "changed", false), "Saved by");
+        let saved = json!({"type": "survey", "version": 3, "questions": survey["questions"],
+            "changed": {"by": "李强", "at": "2026-12-07T10:05:00"}});
+        assert_eq!(
+            field_text(sv, "questions", &saved, true),
+            "第 3 版：您对本次开户办理的整体满意度如何…；建议"
+        );
+        assert_eq!(
+            value_text(sv, "changed", saved.get("changed"), true),
+            "李强 · 2026-12-07 10:05"
+        );
+        assert_eq!(
+            version_note(sv, &saved, &[], true).as_deref(),
+            Some("李强 · 2026-12-07 10:05")
+        );
         assert_eq!(
             value_text(sv, "title", survey.get("title"), false),
             "Account opening"

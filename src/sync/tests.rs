@@ -614,6 +614,75 @@ fn deletions_and_string_sequences_replicate() {
     });
 }
 
+#[test]
+fn a_survey_s_questions_are_chosen_with_their_version_and_scales() {
+    block_on(async {
+        let server = FakeServer::new("kefu");
+        let (a, b) = (MemoryStore::new(), MemoryStore::new());
+        let q = |zh: &str| json!([{"id": "q1", "text": {"zh": zh, "en": "Q"}, "scale": "s5"}]);
+        add(
+            &a,
+            "survey:1",
+            json!({"type": "survey", "title": {"zh": "满意度", "en": "S"}, "version": 2,
+                "questions": q("服务态度"), "scales": [{"id": "s5"}], "previous_versions": [{"version": 1}],
+                "changed": {"by": "张敏", "at": "2026-12-07T09:00:00"}}),
+        )
+        .await;
+        for (s, dev) in [(&a, "A"), (&b, "B")] {
+            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        // Cut off: A renames the survey; B edits a question, which makes version 3.
+        edit(&a, "survey:1", |d| {
+            d["title"] = json!({"zh": "满意度（冬季）", "en": "S"});
+            d["changed"] = json!({"by": "王经理", "at": "2026-12-07T10:00:00"});
+        })
+        .await;
+        edit(&b, "survey:1", |d| {
+            d["questions"] = q("服务态度与效率");
+            d["scales"] = json!([{"id": "s5"}, {"id": "s7"}]);
+            d["version"] = json!(3);
+            d["previous_versions"] = json!([{"version": 1}, {"version": 2}]);
+            d["changed"] = json!({"by": "李强", "at": "2026-12-07T10:05:00"});
+        })
+        .await;
+        for (s, dev) in [(&a, "A"), (&b, "B"), (&a, "A")] {
+            run_cycle(s, &server, &cfg(&server, dev), "s", &opts(10))
+                .await
+                .unwrap();
+        }
+        let c = conflicts::open(&a).await.unwrap().remove(0);
+        // The definition is one choice, offered as the questions; no version or scales apart.
+        assert_eq!(c.fields, vec!["changed", "questions", "title"]);
+        let rev_of = |v: u64| {
+            std::iter::once(&c.winner)
+                .chain(c.others.iter())
+                .find(|d| d.body["version"] == json!(v))
+                .and_then(|d| d.rev.clone())
+                .unwrap()
+        };
+        // A's title, B's questions: B's version, scales and earlier versions come with them.
+        conflicts::choose_each(
+            &a,
+            "survey:1",
+            &rev_of(2),
+            &[("questions".into(), rev_of(3))],
+            &chooser("王经理"),
+        )
+        .await
+        .unwrap();
+        let kept = a.get("survey:1").await.unwrap().body;
+        assert_eq!(kept["title"]["zh"], json!("满意度（冬季）"));
+        assert_eq!(kept["questions"], q("服务态度与效率"));
+        assert_eq!(kept["version"], json!(3));
+        assert_eq!(kept["scales"].as_array().map(Vec::len), Some(2));
+        assert_eq!(kept["previous_versions"].as_array().map(Vec::len), Some(2));
+        assert!(a.rev_tree("survey:1").await.unwrap().conflicts().is_empty());
+        let _ = (server, b);
+    });
+}
+
 /// Two devices synced with one staff profile, then, cut off, A deactivates it and B renames it.
 async fn offline_edits_on_two_devices() -> (FakeServer, MemoryStore, MemoryStore) {
     let server = FakeServer::new("kefu");
@@ -2150,6 +2219,47 @@ mod links {
             "x%40y",
         ] {
             assert_eq!(name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_link_names_the_branch_that_asks() {
+        let t = LinkTarget::from_config(&staff_cfg(), "", "").unwrap();
+        let plain = share_link("http://k", "01ABC", Some(&t));
+        let staffed = link::with_staff(&plain, "staff:7", "张敏");
+        let full = link::with_branch(&staffed, Some(" 中原证券郑州营业部 "));
+        assert!(full.starts_with(&staffed), "{full}");
+        let q = full.split_once('?').unwrap().1;
+        assert_eq!(
+            link::branch_of_query(q).as_deref(),
+            Some("中原证券郑州营业部")
+        );
+        // The rest of the link reads as before.
+        assert_eq!(LinkTarget::from_query(q), Some(t));
+        assert_eq!(link::staff_name_of_query(q).as_deref(), Some("张敏"));
+        // A link with no query yet takes it as the first parameter.
+        let bare = link::with_branch("http://k/s/01ABC", Some("某营业部"));
+        assert_eq!(
+            link::branch_of_query(bare.split_once('?').unwrap().1).as_deref(),
+            Some("某营业部")
+        );
+        // No branch set up: the link as it was, and none read from it.
+        assert_eq!(link::with_branch(&plain, None), plain);
+        assert_eq!(link::with_branch(&plain, Some("  ")), plain);
+        assert_eq!(
+            link::branch_of_query(plain.split_once('?').unwrap().1),
+            None
+        );
+        // An edited link shows no number to call, no address, nothing overlong.
+        let org = |n: &str| link::branch_of_query(&format!("?org={n}"));
+        assert_eq!(org(&"营".repeat(40)).as_deref(), Some(&*"营".repeat(40)));
+        for bad in [
+            "%E8%AF%B7%E6%8B%A84001234567".to_string(),
+            "www.example.com".to_string(),
+            "a%0Ab".to_string(),
+            "营".repeat(41),
+        ] {
+            assert_eq!(org(&bad), None, "{bad}");
         }
     }
 

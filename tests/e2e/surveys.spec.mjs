@@ -4,7 +4,7 @@
 // answers, and an edit after responses making version 2 while old responses keep version 1.
 import fs from 'node:fs';
 import { test, expect, open, servedByWorker } from './fixtures.mjs';
-import { setUpStaff, signIn } from './helpers.mjs';
+import { setUpStaff, signIn, asManager } from './helpers.mjs';
 
 const LIKERT = ['att_courtesy', 'att_patience', 'eff_wait', 'eff_speed', 'pro_knowledge',
   'pro_risk', 'env_clean', 'env_guidance'];
@@ -571,6 +571,29 @@ test('on a 360 px phone the comment box is named by its question and the languag
   await expect(page.getByTestId('sf-len')).toHaveText('300 / 500');
 });
 
+test('a customer link names the branch that asks, on a phone in both languages; a name edited into a number is not shown', async ({ page }) => {
+  await setUpStaff(page);
+  await asManager(page);
+  await page.locator('#branch-name').fill('郑州紫荆山路营业部');
+  await page.getByRole('button', { name: '保存' }).first().click();
+  await expect(page.getByTestId('branch-name')).toHaveText('郑州紫荆山路营业部');
+  await newDefaultSurvey(page);
+  const href = await page.getByTestId('survey-link').textContent();
+  expect(href).toContain(`org=${encodeURIComponent('郑州紫荆山路营业部')}`);
+  const path = new URL(href).pathname + new URL(href).search;
+  await page.setViewportSize({ width: 360, height: 740 });
+  await open(page, path);
+  await expect(page.getByTestId('cp-branch')).toHaveText('郑州紫荆山路营业部');
+  await expect(page.getByTestId('cp-lang')).toBeInViewport({ ratio: 1 });
+  await page.getByTestId('cp-lang').click();
+  await expect(page.locator('.cp-title')).toHaveText('Branch customer satisfaction survey');
+  await expect(page.getByTestId('cp-branch')).toHaveText('郑州紫荆山路营业部');
+  // An edited link puts no number to call where the branch's name goes.
+  await open(page, path.replace(/org=[^&]*/, `org=${encodeURIComponent('客服热线已变更请拨4001234567')}`));
+  await expect(page.getByTestId('sf-next')).toBeVisible();
+  await expect(page.getByTestId('cp-branch')).toHaveCount(0);
+});
+
 test('a new survey being built survives a reload, and nothing of it is left on the device once saved', async ({ page }) => {
   await setUpStaff(page, [['张敏', 'specialist']]);
   const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.survey-draft.')));
@@ -920,6 +943,45 @@ test('answered by keyboard alone: after 下一题 or 上一题 the focus is on t
   await expect(page.locator('.sf-count')).toHaveText('第 2 / 11 题');
   await expect(page.getByTestId(`q-${LIKERT[1]}`)).toBeFocused();
   await expect(page.getByTestId(`q-${LIKERT[1]}`).locator('input:checked')).toHaveValue('2');
+});
+
+test('员工代填 left open while the survey changes: the answer in hand counts under its version, the next form is the new one, and after a stop nothing is saved', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await setUpStaff(page);
+  const key = await newDefaultSurvey(page);
+  await open(page, '/surveys');
+  await page.getByTestId('survey-fill').click();
+  const dialog = page.getByTestId('fill-dialog');
+  await answerDefault(page, { score: 4, nps: 8 });
+  await expect(dialog.getByTestId('fill-said')).toBeVisible();
+  // Another tab (or device) rewords the first question: version 2, as answers exist.
+  const other = await context.newPage();
+  await open(other, `/surveys/${key}`);
+  await other.locator('#q0-zh').fill('工作人员热情礼貌（新版）');
+  await other.getByTestId('save-survey').click();
+  await expect(other.getByTestId('survey-version')).toHaveText('第 2 版');
+  // The dialog's next answer was given to version 1's questions and counts there; then its
+  // form is version 2's (QA: it kept offering version 1's).
+  await answerDefault(page, { score: 5, nps: 9 });
+  await expect(dialog.getByTestId('fill-newer')).toContainText('问卷已更新为第 2 版');
+  await expect(dialog.getByTestId(`q-${LIKERT[0]}`)).toContainText('工作人员热情礼貌（新版）');
+  // Collecting stopped in the other tab: the next submit saves nothing, says so, and no form
+  // is offered (QA: it was saved into the stopped survey).
+  await other.getByTestId('collect-toggle').click();
+  await other.getByTestId('collect-confirm').click();
+  await expect(other.getByTestId('survey-stopped')).toHaveText('已停止收集');
+  await answerDefault(page, { score: 3, nps: 5 });
+  await expect(dialog.getByTestId('fill-ended')).toHaveText('本问卷已停止收集：这份代填未保存。');
+  await expect(dialog.getByTestId('sf-submit')).toHaveCount(0);
+  await expect(dialog.locator('.sf-count')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  // Both answers saved count under version 1, none under version 2.
+  await expect(page.getByTestId('version-select').locator('option')).toHaveText(['第 2 版（当前）', '第 1 版']);
+  await expect(page.getByTestId('res-n')).toHaveText('0');
+  await page.getByTestId('version-select').selectOption('1');
+  await expect(page.getByTestId('res-n')).toHaveText('2');
+  await other.close();
 });
 
 test('员工代填: staff answer for a customer from the survey list, naming whom the customer rates; the results count it under that channel and person', async ({ page }) => {

@@ -653,10 +653,13 @@ test('settings saved while the server is down say they will retry, in the langua
   await expect(message).toContainText(WILL_RETRY, { timeout: 30_000 });
   await expect(status(a.page)).toHaveAttribute('data-phase', 'offline', { timeout: 15_000 });
   await expect(message).not.toContainText('已连接');
+  // The device is online: the header names the server, not the network (QA: it said 离线).
+  await expect(status(a.page)).toContainText('无法连接同步服务器');
+  await expect(status(a.page)).not.toContainText('离线');
   // The message follows the language switch, both ways.
   await a.page.getByTestId('lang-switch').click();
   await expect(message).toContainText('Saved. The sync server cannot be reached yet; retrying automatically');
-  await expect(status(a.page)).toContainText('Offline');
+  await expect(status(a.page)).toContainText('Sync server unreachable');
   await a.page.getByTestId('lang-switch').click();
   await expect(message).toContainText(WILL_RETRY);
   // The server comes up on that port: the complaint arrives without a reload.
@@ -838,6 +841,10 @@ test('a lobby kiosk takes a corrected survey from the responses database between
   await staff.page.locator('#q0-zh').fill('工作人员热情、礼貌、主动（已更正）');
   await staff.page.getByTestId('save-survey').click();
   await expect(staff.page.getByTestId('survey-version')).toHaveText('第 2 版');
+  // Said as it is: no answers to version 1 here, the version is new because the device syncs
+  // (QA: it said the answers already given belonged to version 1).
+  await expect(staff.page.locator('.notice')).toContainText('已保存为第 2 版：本设备参与同步，修改题目总会生成新版本');
+  await expect(staff.page.locator('.notice')).not.toContainText('已有答卷');
   await expect.poll(async () => {
     const r = await fetch(`${peer.url}/${RESPONSES}/survey:${key}`);
     return (await r.json()).questions?.[0]?.text?.zh;
@@ -1052,10 +1059,18 @@ test('a device restored from an older backup, or erased, gets the server’s new
   // Restored while cut off: the later case is gone from the file, and yet the next case
   // filed takes a new number (before, the restored counter handed out the later case's
   // number again: two cases under one number on every device).
+  // A case filed while cut off has not reached the server: the import says it would be lost
+  // and waits for a tick (QA: it went without a word, from the device and the server).
   await a.context.setOffline(true);
+  await fileComplaint(a.page, { name: '离线登记' });
   await asManager(a.page);
   await a.page.getByTestId('import-file').setInputFiles(file);
-  await a.page.getByTestId('import-summary').getByRole('button').first().click();
+  const unsent = a.page.getByTestId('import-unsent');
+  await expect(unsent).toContainText(/本设备有 [1-9]\d* 项更改尚未上传到同步服务器/);
+  const replace = a.page.getByTestId('import-summary').getByRole('button', { name: '替换并导入' });
+  await expect(replace).toBeDisabled();
+  await unsent.locator('input').check();
+  await replace.click();
   await expect(a.page.getByTestId('import-summary')).toHaveCount(0, { timeout: 20_000 });
   await signIn(a.page, '张敏');
   const third = await fileComplaint(a.page, { name: '恢复后' });
@@ -1195,6 +1210,59 @@ test('a conflict of the branch settings reads in words, and the manager’s choi
   await conflict.getByTestId('conflict-version').filter({ hasText: '花园路' }).getByRole('button', { name: '保留此版本' }).click();
   await expect(a.page.getByTestId('conflict').filter({ hasText: '营业部设置' })).toHaveCount(0, { timeout: 15_000 });
   await expect(a.page.locator('#branch-name')).toHaveValue('郑州花园路营业部', { timeout: 15_000 });
+  expect(a.errors).toEqual([]);
+});
+
+test('a survey changed on two devices cut off: its questions are chosen with their version, and each version says who saved it', async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const peer = await startPeer();
+  const a = await device(browser, server);
+  await setUpStaff(a.page);
+  await connect(a.page, peer);
+  await synced(a.page);
+  await open(a.page, '/surveys');
+  await a.page.getByTestId('create-default').click();
+  await expect(a.page).toHaveURL(/\/surveys\/[0-9A-Z]{26}$/);
+  const key = a.page.url().split('/').pop();
+  const id = `survey:${key}`;
+  let base;
+  await expect.poll(async () => {
+    base = (await peer.request('GET', `/${DB}/${encodeURIComponent(id)}?revs=true`)).body;
+    return base._rev ?? '';
+  }, { timeout: 30_000 }).toMatch(/^\d+-/);
+  // On the server, two versions made apart: one renamed it, the other reworded a question
+  // (a new version of the survey, as a syncing device saves it).
+  const { _revisions: revs, ...doc } = base;
+  const n = revs.start + 1;
+  const child = (h, body) => ({ ...body, _rev: `${n}-${h.repeat(32)}`, _revisions: { start: n, ids: [h.repeat(32), ...revs.ids] } });
+  const { version, title, mode, scales, csat_question } = doc;
+  const questions = doc.questions.map((q, i) => (i === 0 ? { ...q, text: { ...q.text, zh: '员工的服务态度与礼貌' } } : q));
+  await seed(peer, [child('a', { ...doc, title: { ...title, zh: '营业部客户满意度调查（冬季）' },
+    changed: { by: '王经理', at: '2026-12-07T10:00:00' } })]);
+  await seed(peer, [child('b', { ...doc, questions, version: version + 1,
+    previous_versions: [...(doc.previous_versions ?? []), { version, title, mode, scales, questions: doc.questions, csat_question }],
+    changed: { by: '李强', at: '2026-12-07T10:05:00' } })]);
+  await asManager(a.page);
+  const card = a.page.locator(`[data-testid="conflict"][data-id="${id}"]`);
+  const versions = card.getByTestId('conflict-version');
+  await expect(versions).toHaveCount(2, { timeout: 45_000 });
+  // In words, no field's key; the version and the earlier versions go with the questions
+  // (QA: "changed", 版本 and 历史版本 were choices of their own, and a mix read 第 2 版 twice).
+  expect((await versions.first().locator('th').allTextContents()).sort()).toEqual(['保存人', '标题', '题目（及版本）'].sort());
+  const renamed = versions.filter({ hasText: '营业部客户满意度调查（冬季）' });
+  const reworded = versions.filter({ hasText: `第 ${version + 1} 版：` });
+  await expect(renamed.getByTestId('conflict-version-note')).toHaveText('王经理 · 2026-12-07 10:00');
+  await expect(reworded.getByTestId('conflict-version-note')).toHaveText('李强 · 2026-12-07 10:05');
+  await renamed.locator('[data-testid="conflict-pick"][data-field="title"]').check();
+  await reworded.locator('[data-testid="conflict-pick"][data-field="questions"]').check();
+  await card.getByTestId('conflict-keep-ticked').click();
+  await expect(a.page.locator('.notice')).toContainText('已按所选逐项保留');
+  await expect(card).toHaveCount(0, { timeout: 15_000 });
+  // The survey: the new title, the reworded question, and the version they belong to.
+  await open(a.page, `/surveys/${key}`);
+  await expect(a.page.getByTestId('survey-version')).toHaveText(`第 ${version + 1} 版`);
+  await expect(a.page.locator('#sv-title-zh')).toHaveValue('营业部客户满意度调查（冬季）');
+  await expect(a.page.locator('#q0-zh')).toHaveValue('员工的服务态度与礼貌');
   expect(a.errors).toEqual([]);
 });
 

@@ -247,7 +247,15 @@ pub fn SyncBadge() -> impl IntoView {
     let text = move || {
         let s = ctx.status.get();
         let zh = lang.get().is_zh();
-        let mut t = phase().label(zh).to_string();
+        // Requests failing while the browser says it is online: the server, not this
+        // device's network (QA: staff checked their cable when the server was down).
+        let mut t = match phase() {
+            Phase::Offline if online.get() => lang
+                .get()
+                .t("无法连接同步服务器", "Sync server unreachable")
+                .to_string(),
+            p => p.label(zh).to_string(),
+        };
         // Changes, not records: one complaint filed offline is a few (its case number's
         // counter, the case, its summary).
         if s.pending > 0 {

@@ -548,7 +548,7 @@ pub fn SyncConflicts() -> impl IntoView {
                 view! {
                     <tr>
                         <th>{move || readable::field_label(dt2.as_deref(), &f2, lang.get().is_zh())}</th>
-                        <td><label class="pick">{pick}{move || named(readable::value_text(doc_type.as_deref(), &f, body.get(&f), lang.get().is_zh()))}</label></td>
+                        <td><label class="pick">{pick}{move || named(readable::field_text(doc_type.as_deref(), &f, &body, lang.get().is_zh()))}</label></td>
                     </tr>
                 }
             })

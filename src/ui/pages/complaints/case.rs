@@ -18,7 +18,7 @@ use crate::domain::complaint::{
 };
 use crate::domain::customer::Customer;
 use crate::domain::opened_on::OpenedOn;
-use crate::domain::staff::Staff;
+use crate::domain::staff::{Role, Staff};
 use crate::store::{typed, StoreError};
 use crate::ui::boot;
 use crate::ui::components::ConflictBanner;
@@ -964,15 +964,26 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
         // A step being written here when the case was moved on elsewhere (another tab, a
         // colleague through sync): what was typed is shown, not dropped without a word.
         let status = c.status;
+        // The step still open to someone: the case was not moved on, this person may no
+        // longer take it (their role changed meanwhile, say; QA: it said "moved on elsewhere").
+        let c_open = c.clone();
+        let still_open = move |k: ActionKind| {
+            Role::ALL
+                .iter()
+                .any(|r| c_open.allowed_actions(*r, now_s()).contains(&k))
+        };
         let overtaken = move || {
             form.kind.get().filter(|_| untrack(|| form.edited())).map(|k| {
                 let text = form.text.get_untracked();
+                let not_yours = still_open(k);
                 view! {
                     <div class="warn-box" role="alert" data-testid="action-overtaken">
-                        <p>{move || lang.get().s(
-                            format!("此案件已在别处办理，现为“{}”。您填写的“{}”未提交，内容如下：", status.zh(), k.zh()),
-                            format!("This case was moved on elsewhere and is now “{}”. What you wrote for “{}” was not submitted:", status.en(), k.en()),
-                        )}</p>
+                        <p>{move || match (not_yours, lang.get().is_zh()) {
+                            (true, true) => format!("您填写的“{}”未提交：案件仍为“{}”，但这一步现在不能由您（{}）办理。内容如下：", k.zh(), status.zh(), role.zh()),
+                            (true, false) => format!("What you wrote for “{}” was not submitted: the case is still “{}”, but this step is not yours to take now ({}). It reads:", k.en(), status.en(), role.en()),
+                            (false, true) => format!("此案件已在别处办理，现为“{}”。您填写的“{}”未提交，内容如下：", status.zh(), k.zh()),
+                            (false, false) => format!("This case was moved on elsewhere and is now “{}”. What you wrote for “{}” was not submitted:", status.en(), k.en()),
+                        }}</p>
                         <p class="why">{text}</p>
                         <button type="button" on:click=move |_| form.cancel()>{t2("知道了", "Dismiss")}</button>
                     </div>

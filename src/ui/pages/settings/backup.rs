@@ -163,6 +163,27 @@ async fn import(text: String, progress: RwSignal<Option<(usize, usize)>>) -> Res
     Ok(total)
 }
 
+/// Changes on this device that its sync has not sent to the server yet (0 on a device that has
+/// never been set to sync): an import or an erase loses them, and the server does not have
+/// them to bring back (QA: a complaint filed offline was gone after a restore).
+async fn unsent(cfg: Option<crate::sync::config::SyncConfig>) -> u64 {
+    match cfg {
+        Some(c) => crate::sync::engine::pending(&store(), &c.main_push())
+            .await
+            .unwrap_or(0),
+        None => 0,
+    }
+}
+
+/// What an import or an erase of this device would lose of `n` changes not yet sent, in words.
+fn unsent_text(n: u64, zh: bool) -> String {
+    if zh {
+        format!("本设备有 {n} 项更改尚未上传到同步服务器（例如离线时登记或处理的投诉），服务器上没有这些更改：替换或清除本设备数据后，它们将丢失。请先联网完成同步。")
+    } else {
+        format!("{n} change{} on this device {} not been sent to the sync server yet (complaints recorded or handled offline, for example), and the server does not have them: replacing or erasing this device's data loses them. Sync first.", if n == 1 { "" } else { "s" }, if n == 1 { "has" } else { "have" })
+    }
+}
+
 #[component]
 pub fn BackupSection() -> impl IntoView {
     let state = app();
@@ -185,6 +206,10 @@ pub fn BackupSection() -> impl IntoView {
     let foreign_ok = RwSignal::new(false);
     let file_error = RwSignal::new(None::<String>);
     let confirm_erase = RwSignal::new(false);
+    // Changes not yet sent to the sync server, counted when a file is picked or an erase is
+    // asked for; an import then waits for a tick that they may be lost.
+    let unsent_n = RwSignal::new(0u64);
+    let unsent_ok = RwSignal::new(false);
     // Taken here: the tasks spawned below run outside the component's owner.
     let sync = sync_ctx();
     // Exporting, replacing or erasing the data is the manager's (once there is one): a backup
@@ -246,6 +271,8 @@ pub fn BackupSection() -> impl IntoView {
             match backup::validate_backup(&text) {
                 Ok(summary) => {
                     foreign_ok.set(false);
+                    unsent_ok.set(false);
+                    unsent_n.try_set(unsent(sync.config.get_untracked()).await);
                     picked.set(Some((text, summary)));
                 }
                 Err(e) => file_error.set(Some(if zh { e.zh() } else { e.en() })),
@@ -261,6 +288,14 @@ pub fn BackupSection() -> impl IntoView {
         spawn_local(async move {
             if let Err(msg) = admin_check_now().await {
                 state.warn(msg);
+                busy.set(false);
+                return;
+            }
+            // More made meanwhile (another tab, a form): asked again with the new count.
+            let n = unsent(sync.config.get_untracked()).await;
+            if n > unsent_n.get_untracked() || (n > 0 && !unsent_ok.get_untracked()) {
+                unsent_n.set(n);
+                unsent_ok.set(false);
                 busy.set(false);
                 return;
             }
@@ -366,6 +401,15 @@ pub fn BackupSection() -> impl IntoView {
                             "This device syncs with a server: importing replaces the data on this device only. The server's records are not replaced, and what was added or changed there after the export comes back with the next sync.",
                         )}</p>
                     })}
+                    {move || (unsent_n.get() > 0).then(|| view! {
+                        <label class="err" data-testid="import-unsent">
+                            <input type="checkbox" prop:checked=unsent_ok on:change=move |ev| unsent_ok.set(event_target_checked(&ev))/>
+                            {move || format!("{} {}", unsent_text(unsent_n.get(), lang.get().is_zh()), lang.get().t(
+                                "确需现在导入，请勾选确认。",
+                                "To import now anyway, tick to confirm.",
+                            ))}
+                        </label>
+                    })}
                     {move || foreign().then(|| view! {
                         <label class="err" data-testid="import-other-branch">
                             <input type="checkbox" prop:checked=foreign_ok on:change=move |ev| foreign_ok.set(event_target_checked(&ev))/>
@@ -382,7 +426,8 @@ pub fn BackupSection() -> impl IntoView {
                         )}</p>
                     })}
                     <button type="button" class="primary" on:click=on_import
-                        disabled=move || busy.get() || !allowed() || (foreign() && !foreign_ok.get())>
+                        disabled=move || busy.get() || !allowed() || (foreign() && !foreign_ok.get())
+                            || (unsent_n.get() > 0 && !unsent_ok.get())>
                         {t2("替换并导入", "Replace and import")}
                     </button>
                     <button type="button" on:click=move |_| {
@@ -397,10 +442,17 @@ pub fn BackupSection() -> impl IntoView {
                 <button type="button" class="danger" id="erase-start" on:click=move |_| {
                     // Asked: the keyboard on 取消, the safe answer (QA: it fell to the page's top).
                     keep_focus_on("#erase-cancel".to_string());
+                    unsent_n.set(0);
                     confirm_erase.set(true);
+                    spawn_local(async move {
+                        unsent_n.try_set(unsent(sync.config.get_untracked()).await);
+                    });
                 } disabled=move || !allowed()>{t2("清除全部数据…", "Erase all data…")}</button>
             }>
                 <p class="err">{t2("确定清除本设备上的全部记录？请先导出备份。", "Erase every record on this device? Export a backup first.")}</p>
+                {move || (unsent_n.get() > 0).then(|| view! {
+                    <p class="err" data-testid="erase-unsent">{move || unsent_text(unsent_n.get(), lang.get().is_zh())}</p>
+                })}
                 <button type="button" class="danger" on:click=on_erase data-testid="erase-confirm" disabled=move || busy.get() || !allowed()>{t2("确定清除", "Yes, erase")}</button>
                 <button type="button" id="erase-cancel" on:click=move |_| {
                     keep_focus_on("#erase-start".to_string());

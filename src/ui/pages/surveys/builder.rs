@@ -19,7 +19,7 @@ use crate::domain::survey::{
     QuestionKind, Scale, Survey, SurveyMode, Text,
 };
 use crate::store::typed;
-use crate::sync::link::{share_link, with_staff, LinkTarget};
+use crate::sync::link::{share_link, with_branch, with_staff, LinkTarget};
 use crate::ui::components::sync_status::sync_ctx;
 use crate::ui::components::NeedUser;
 use crate::ui::i18n::t2;
@@ -391,7 +391,7 @@ pub fn BuilderPage() -> impl IntoView {
                     let mut s = d.clone().saved_by(&by, now());
                     typed::save(&st, &s).await.map(|rev| {
                         s.rev = Some(rev);
-                        (s, false)
+                        (s, false, 0)
                     })
                 }
                 Some(o) => match responses_to_version(&st, &o.id, o.version).await {
@@ -405,14 +405,14 @@ pub fn BuilderPage() -> impl IntoView {
                         let bumped = s.version != o.version;
                         typed::save(&st, &s).await.map(|rev| {
                             s.rev = Some(rev);
-                            (s, bumped)
+                            (s, bumped, n)
                         })
                     }
                 },
             };
             busy.set(false);
             match result {
-                Ok((s, bumped)) => {
+                Ok((s, bumped, answered)) => {
                     load_gen.update_value(|g| *g += 1);
                     // Only this tab's own draft: another tab's typing stays its own.
                     local_remove(&own_key(Some(&s.id)));
@@ -426,11 +426,21 @@ pub fn BuilderPage() -> impl IntoView {
                     tried.set(false);
                     structure.update(|n| *n += 1);
                     let v = s.version;
-                    if bumped {
+                    if bumped && answered > 0 {
                         state.tell(
                             format!("已保存为第 {v} 版；已有答卷仍属于第 {} 版", v - 1),
                             format!(
                                 "Saved as version {v}; earlier responses keep version {}",
+                                v - 1
+                            ),
+                        );
+                    } else if bumped {
+                        // No answers to the old version here: the version is new because the
+                        // device syncs (QA: it said answers belonged to a version that had none).
+                        state.tell(
+                            format!("已保存为第 {v} 版：本设备参与同步，修改题目总会生成新版本；自助终端和客户手机上按第 {} 版作答的答卷仍计入第 {} 版", v - 1, v - 1),
+                            format!(
+                                "Saved as version {v}: on a device that syncs a change of the questions is always a new version; answers to version {} still on kiosks and phones count under it",
                                 v - 1
                             ),
                         );
@@ -1131,12 +1141,14 @@ fn LinkPanel(survey: Survey) -> impl IntoView {
             .and_then(|list| list.into_iter().find(|s| s.id == id))
             .map(|s| s.name)
     };
+    let branch = crate::ui::state::app().branch;
     let link = Memo::new(move |_| {
-        with_staff(
+        let link = with_staff(
             &share_link(&origin, &key, target.get().as_ref()),
             &rated.get(),
             &rated_name().unwrap_or_default(),
-        )
+        );
+        branch.with(|b| with_branch(&link, b.named()))
     });
     let shareable = move || target.with(|t| t.is_some());
     let collecting = survey.collecting();

@@ -137,6 +137,8 @@ pub fn CustomerPage() -> impl IntoView {
     let staff_id = StoredValue::new(link::staff_of_query(&query));
     // Whose service the customer rates, as the link names them (a phone has no staff list).
     let staff_name = link::staff_name_of_query(&query);
+    // The branch that asks, as the link names it (a phone has no branch settings).
+    let branch = link::branch_of_query(&query);
     let delivery = RwSignal::new(Delivery::Unknown);
     // The answers are kept across a reload on the customer's own phone, never on a tablet
     // locked in kiosk mode (a device shared by customers).
@@ -237,7 +239,10 @@ pub fn CustomerPage() -> impl IntoView {
         <div class="customer-page" hidden=move || locked.get()>
             <crate::ui::pages::kiosk::LockGuard/>
             <header class="cp-top">
-                <span class="logo" aria-hidden="true">"客"</span>
+                <span class="cp-org">
+                    <span class="logo" aria-hidden="true">"客"</span>
+                    {branch.map(|b| view! { <span class="cp-branch" data-testid="cp-branch">{b}</span> })}
+                </span>
                 <button type="button" class="lang cp-lang" data-testid="cp-lang"
                     on:click=move |_| lang.update(|l| *l = if l.is_zh() { Lang::En } else { Lang::Zh })>
                     {move || lang.get().t("English", "中文")}

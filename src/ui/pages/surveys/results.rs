@@ -244,6 +244,12 @@ pub fn ResultsPage() -> impl IntoView {
     let fill_sending = RwSignal::new(false);
     // What became of the last one sent, said in the dialog (the page's notice line is behind it).
     let fill_said = RwSignal::new(None::<Result<(), String>>);
+    // Staff stopped collecting meanwhile (on this device or another): found at a submit, which
+    // stores nothing; the dialog then offers no form.
+    let fill_ended = RwSignal::new(false);
+    // A newer version saved meanwhile: the answers just sent count under the version they
+    // answered, and the next form is the new one (its number, said).
+    let fill_newer = RwSignal::new(None::<u32>);
     let rated = RwSignal::new(String::new());
     let open_fill = move || {
         if crate::ui::pages::customers::signed_in().is_none() {
@@ -252,6 +258,8 @@ pub fn ResultsPage() -> impl IntoView {
         if let Some(Some(s)) = survey.get_untracked() {
             rated.set(String::new());
             fill_said.set(None);
+            fill_ended.set(false);
+            fill_newer.set(None);
             fill_sending.set(false);
             filling.set(Some(s));
         }
@@ -299,9 +307,21 @@ pub fn ResultsPage() -> impl IntoView {
                 name: u.name,
             });
         spawn_local(async move {
+            // The survey as stored now (QA: a dialog left open took answers after staff on
+            // another device stopped collecting, and kept offering the old version's form).
+            let stored = load_survey(&store(), &s.id).await.ok();
+            if stored.as_ref().is_some_and(|f| !f.collecting()) {
+                fill_ended.try_set(true);
+                fill_sending.try_set(false);
+                return;
+            }
             match submit_response(&store(), &s, &r).await {
                 Ok(_) => {
                     fill_said.try_set(Some(Ok(())));
+                    if let Some(newer) = stored.filter(|f| f.version != s.version) {
+                        fill_newer.try_set(Some(newer.version));
+                        filling.try_set(Some(newer));
+                    }
                     // A fresh form for the next customer, the keyboard at its first question.
                     fill_sending.try_set(false);
                     fill_round.try_update(|n| *n += 1);
@@ -509,13 +529,25 @@ pub fn ResultsPage() -> impl IntoView {
                                 }).collect_view())}
                             </select>
                         </div>
+                        {move || fill_ended.get().then(|| view! {
+                            <p class="err" role="alert" data-testid="fill-ended">{t2(
+                                "本问卷已停止收集：这份代填未保存。",
+                                "This survey is no longer collecting answers: this one was not saved.",
+                            )}</p>
+                        })}
+                        {move || fill_newer.get().map(|v| view! {
+                            <p class="ok" role="status" data-testid="fill-newer">{move || lang.get().s(
+                                format!("问卷已更新为第 {v} 版：刚才的答卷计入原版本，下一份按新版本填写。"),
+                                format!("The survey is now version {v}: the answers just saved count under the version they answered; the next form is the new one."),
+                            )}</p>
+                        })}
                         {move || fill_said.get().map(|r| match r {
                             Ok(()) => view! { <p class="ok" role="status" data-testid="fill-said">{t2("已保存代填答卷，可为下一位客户填写。", "Saved; the form is ready for the next customer.")}</p> }.into_any(),
                             Err(e) => view! { <p class="err" role="alert" data-testid="fill-said">{t2("未能保存，请重试：", "Not saved; try again: ")}{e}</p> }.into_any(),
                         })}
                         {move || {
                             fill_round.track();
-                            view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Staff on_submit=fill_submit sending=fill_sending/> }
+                            (!fill_ended.get()).then(|| view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Staff on_submit=fill_submit sending=fill_sending/> })
                         }}
                     </Modal>
                 }
