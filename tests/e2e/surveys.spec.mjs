@@ -156,10 +156,12 @@ test('build, answer, results, CSV, follow-up and a new version', async ({ page, 
   // The customer page: a required question must be answered; the language switches.
   await open(page, `/s/${key}`);
   await expect(page.locator('.cp-title')).toHaveText('营业部客户满意度调查');
+  await expect(page.getByTestId('cp-hello')).toHaveText('您好！请根据本次服务的实际感受作答，约需一分钟。');
   await page.getByTestId('sf-next').click();
   await expect(page.getByTestId('q-att_courtesy')).toContainText('第1题为必答题，请作答');
   await page.getByTestId('cp-lang').click();
   await expect(page.locator('.cp-title')).toHaveText('Branch customer satisfaction survey');
+  await expect(page.getByTestId('cp-hello')).toHaveText('Hello! Please answer as you found our service today. It takes about a minute.');
   await expect(page.getByTestId('q-att_courtesy')).toContainText('Staff warmth and courtesy');
   // The error shown follows the switch too.
   await expect(page.getByTestId('q-att_courtesy').locator('.err')).toHaveText('Question 1 needs an answer');

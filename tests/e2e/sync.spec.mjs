@@ -902,6 +902,9 @@ test("a customer's own phone: the link fetches the survey, keeps the answer whil
   const send = phone.getByTestId('cp-send');
   await expect(send).toHaveAttribute('data-state', 'waiting', { timeout: 15_000 });
   await expect(send).toContainText('等待发送（1 份）');
+  // Sent from this page, not in the background: the customer is told how (QA: it promised
+  // to send by itself, and a closed page never did).
+  await expect(send).toContainText('联网后请在本页稍候，或稍后再次打开本链接');
   await expect(phone.getByTestId('cp-thanks')).toBeVisible();
   // The customer is told it waits, not of servers (before: 无法连接同步服务器…).
   await expect(phone.getByTestId('cp-thanks')).not.toContainText('服务器');

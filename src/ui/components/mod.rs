@@ -87,15 +87,21 @@ impl Kept {
     /// another tab, or synced): the form as it opened, not typing. A field left as it was takes
     /// it; one typed in keeps what was typed. Before, a value so taken was kept as typed, and a
     /// later save of the form wrote it back over a newer one.
+    /// Called once a read has come back: the form may be gone by then (the page left, a kiosk
+    /// sending a typed address back to itself), and nothing is done.
     pub fn follow(&self, name: &str, value: String) {
         let at = self
             .fields
-            .with_value(|f| f.iter().position(|(n, _)| *n == name));
-        if let Some(i) = at {
-            let field = self.fields.with_value(|f| f[i].1);
-            let untouched = self
+            .try_with_value(|f| f.iter().position(|(n, _)| *n == name).map(|i| (i, f[i].1)))
+            .flatten();
+        if let Some((i, field)) = at {
+            let Some(untouched) = self
                 .opened
-                .with_value(|o| field.with_untracked(|v| *v == o[i]));
+                .try_with_value(|o| field.try_with_untracked(|v| *v == o[i]))
+                .flatten()
+            else {
+                return;
+            };
             self.opened.update_value(|o| o[i] = value.clone());
             if untouched {
                 field.set(value);

@@ -1,7 +1,7 @@
 //! The running kiosk: welcome, answering, thank-you and asleep screens; the reset after a
 //! submission and after an idle timeout (each customer starts in the kiosk's language); the
-//! minimum gap between submissions (a refused customer's answers kept to send once it has
-//! passed); the waiting count; and the discreet corner button that opens the staff PIN pad.
+//! minimum gap between submissions (answers given too soon are thanked as any, held on the
+//! tablet and sent once it has passed); the waiting count; and the discreet corner button that opens the staff PIN pad.
 //! A survey that has stopped collecting shows an 'ended' screen with a hint for staff instead
 //! of the welcome screen, until it collects again (looked for between customers).
 
@@ -35,7 +35,6 @@ use super::device::{self, device_label, waiting_count, KioskDevice};
 use super::guard::{enter_fullscreen, keep_awake};
 use super::pin::PinPad;
 use super::setup::weekday_name;
-use crate::ui::pin_check::wait_words;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -43,8 +42,6 @@ enum Phase {
     Welcome,
     Answering,
     Thanks,
-    /// A submission too soon after the previous one; the answers wait in `partial`.
-    Refused,
     /// The response could not be stored (storage full, say); the answers wait in `partial`
     /// for another try.
     Failed,
@@ -163,12 +160,13 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
     let pin_open = RwSignal::new(false);
     // Seconds before an idle reset while the kiosk asks whether the customer is still there.
     let still_left = RwSignal::new(0u64);
-    // The time, as of the last tick (the refusal's countdown).
+    // The time, as of the last tick (why the kiosk sleeps, read on each).
     let clock = RwSignal::new(now());
     let saving = RwSignal::new(false);
     let held = RwSignal::new(local_read::<Vec<SurveyResponse>>(HELD_KEY).unwrap_or_default());
-    // The refused customer on screen: their response's id.
-    let mine = RwSignal::new(None::<String>);
+    // The thanks on screen are for answers held by the minimum gap (said in a neutral line:
+    // QA read the refusal, left up for the next customer, as suspicious).
+    let held_thanks = RwSignal::new(false);
     let releasing = StoredValue::new(false);
     // After a failed write, the next try waits a little (not every tick).
     let release_after = StoredValue::new(0u64);
@@ -274,6 +272,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         // Between two customers: a newer version of the survey is looked for at once.
         survey_at.set_value(0);
         use_lang(home_lang);
+        held_thanks.set(false);
         phase.set(if awake_now() {
             Phase::Welcome
         } else {
@@ -302,7 +301,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
         let left = cfg.idle_left(untouched);
         let idle = left.is_none();
         match phase.get_untracked() {
-            Phase::Answering | Phase::Refused | Phase::Failed => {
+            Phase::Answering | Phase::Failed => {
                 let asking = left.unwrap_or(0);
                 let was = still_left.get_untracked();
                 if was != asking {
@@ -314,9 +313,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     });
                 }
                 if idle {
-                    // Answers refused by the gap were said to be kept: kept, whatever the policy.
-                    let refused = phase.get_untracked() == Phase::Refused;
-                    reset(refused || cfg.partial == PartialPolicy::Keep);
+                    reset(cfg.partial == PartialPolicy::Keep);
                 }
             }
             Phase::Thanks => {
@@ -373,16 +370,17 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             || submit_wait_secs(last_submit.get_untracked(), at, cfg.min_gap_secs) > 0
         {
             // Held, complete, on the tablet: it goes in once the gap has passed (after those
-            // held before it), whoever comes next.
+            // held before it), whoever comes next. The customer is thanked as any other, and
+            // the kiosk is ready for the next one after the thanks.
             kiosk_fields(&mut r, true, &label.get_untracked(), config);
-            mine.set(Some(r.id.clone()));
             held.update(|h| {
                 h.push(r);
                 held_write(h);
             });
-            clock.set(at);
             partial.set(None);
-            phase.set(Phase::Refused);
+            held_thanks.set(true);
+            thanks_since.set_value(now_millis());
+            phase.set(Phase::Thanks);
             return;
         }
         kiosk_fields(&mut r, true, &label.get_untracked(), config);
@@ -431,22 +429,6 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             submit(r);
         }
     };
-    // Seconds until the refused customer's answers go in: the gap left, and one gap for each
-    // held before theirs.
-    let wait_left = move || {
-        let gap = config.get_value().min_gap_secs;
-        let ahead = mine.with(|m| {
-            m.as_ref()
-                .and_then(|id| held.with(|h| h.iter().position(|x| x.id == *id)))
-        });
-        match ahead {
-            Some(n) => {
-                submit_wait_secs(last_submit.get(), clock.get(), gap).max(0)
-                    + n as i64 * i64::from(gap)
-            }
-            None => 0,
-        }
-    };
     // Held answers go in, oldest first, each once the gap has passed, whatever the screen
     // shows (a customer answering meanwhile is not disturbed).
     on_interval(TICK, move || {
@@ -478,15 +460,6 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                     if let Some(mut d) = device::load(&st).await {
                         d.last_submit = Some(at);
                         let _ = device::save(&st, &d).await;
-                    }
-                    // The customer still looking at the refusal sees their thanks (the kiosk
-                    // may have been left meanwhile: then nothing of it is touched).
-                    if phase.try_get_untracked() == Some(Phase::Refused)
-                        && mine.try_with_untracked(|m| m.as_deref() == Some(r.id.as_str()))
-                            == Some(true)
-                    {
-                        thanks_since.set_value(now_millis());
-                        phase.set(Phase::Thanks);
                     }
                     refresh_waiting();
                 }
@@ -582,7 +555,7 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
             (Phase::Welcome, Some(Ok(_))) => view! {
                 <div class="kiosk-center kiosk-welcome" data-testid="kiosk-welcome">
                     <h1>{title}</h1>
-                    <p>{t2("您的评价帮助我们改进服务，约需一分钟。", "Your opinion helps us serve you better. It takes about a minute.")}</p>
+                    <p>{t2("您好！您的评价帮助我们改进服务，约需一分钟。", "Hello! Your opinion helps us serve you better. It takes about a minute.")}</p>
                     {config.with_value(|c| c.counter_staff.clone()).map(|m| view! {
                         <p class="kiosk-counter" data-testid="kiosk-counter">{t2("本窗口服务人员：", "Served at this counter by ")}{m.name}</p>
                     })}
@@ -610,31 +583,9 @@ pub fn KioskScreen(device: KioskDevice, on_exit: Callback<Staff>) -> impl IntoVi
                 <div class="kiosk-center kiosk-thanks" role="status" data-testid="kiosk-thanks">
                     <h1>{t2("谢谢您的评价！", "Thank you!")}</h1>
                     <p>{t2("我们会认真对待每一条意见。", "We read every opinion carefully.")}</p>
-                </div>
-            }.into_any(),
-            (Phase::Refused, _) => view! {
-                <div class="kiosk-center kiosk-refused" role="alert" data-testid="kiosk-refused">
-                    <h1>{t2("感谢您的参与", "Thank you for taking part")}</h1>
-                    <p>{t2(
-                        "本终端刚刚收到一份评价。为保证评价真实，两次提交之间需间隔一段时间。",
-                        "This kiosk has just received a response. To keep results fair, submissions need a short pause between them.",
-                    )}</p>
-                    <p data-testid="kiosk-refused-wait">{move || {
-                        let l = lang.get();
-                        match wait_left() {
-                            0 => l.s("您的答案已保留，正在提交。", "Your answers are kept, and are being submitted."),
-                            n => {
-                                let wait = wait_words(n.unsigned_abs(), l);
-                                l.s(
-                                    format!("您的答案已保留，约 {wait}后自动提交，您无需等候。"),
-                                    format!("Your answers are kept, and are submitted by themselves in about {wait}: no need to wait."),
-                                )
-                            }
-                        }
-                    }}</p>
-                    <button type="button" class="kiosk-soft" on:click=move |_| reset(false)>
-                        {t2("返回首页", "Back to start")}
-                    </button>
+                    {move || held_thanks.get().then(|| view! {
+                        <p class="small" data-testid="kiosk-held">{t2("您的评价已保存，稍后将自动提交。", "Your response is saved and will be submitted shortly.")}</p>
+                    })}
                 </div>
             }.into_any(),
             (Phase::Failed, _) => view! {

@@ -18,12 +18,18 @@ pub fn StorageSection() -> impl IntoView {
     let state = app();
     let lang = state.lang;
     let info = RwSignal::new(None::<StorageInfo>);
-    let refresh = move || spawn_local(async move { info.set(AppStore::storage_info().await.ok()) });
+    // `try_set`: the page may be gone when the browser answers (a kiosk sends a typed
+    // /settings back to itself at once; QA: a disposed signal's panic).
+    let refresh = move || {
+        spawn_local(async move {
+            info.try_set(AppStore::storage_info().await.ok());
+        })
+    };
     refresh();
     let ask = move |_| {
         spawn_local(async move {
             let granted = AppStore::request_persistence().await.unwrap_or(false);
-            info.set(AppStore::storage_info().await.ok());
+            info.try_set(AppStore::storage_info().await.ok());
             if granted {
                 state.tell(
                     "浏览器已同意持久保存数据",

@@ -291,8 +291,16 @@ pub fn CustomerPage() -> impl IntoView {
                                             {has_target.then(|| view! { <DeliveryLine delivery=delivery lang=lang/> })}
                                         </div>
                                     }.into_any(),
+                                    // Greeted first, as the service language asks (000 六(一)1:
+                                    // "您好""请""谢谢").
                                     None => {
-                                        view! { <SurveyForm survey=s.clone() lang=lang channel=Channel::Link on_submit=on_submit keep=own_device.get_untracked()/> }.into_any()
+                                        view! {
+                                            <p class="cp-hello" data-testid="cp-hello">{move || lang.get().t(
+                                                "您好！请根据本次服务的实际感受作答，约需一分钟。",
+                                                "Hello! Please answer as you found our service today. It takes about a minute.",
+                                            )}</p>
+                                            <SurveyForm survey=s.clone() lang=lang channel=Channel::Link on_submit=on_submit keep=own_device.get_untracked()/>
+                                        }.into_any()
                                     }
                                     Some(Ok(n)) => view! {
                                         <div class="cp-thanks" role="status" data-testid="cp-thanks">
@@ -351,9 +359,11 @@ fn DeliveryLine(delivery: RwSignal<Delivery>, lang: RwSignal<Lang>) -> impl Into
                         "Sent. Thank you!".to_string()
                     },
                     Delivery::Waiting(n, _) => if zh {
-                        format!("已保存在您的手机上，等待发送（{n} 份）。联网后将自动发送，请勿清除浏览器数据。")
+                        // Sent from this page (no background sending once it is closed):
+                        // said so (QA: it promised to send by itself, and a closed page did not).
+                        format!("已保存在您的手机上，等待发送（{n} 份）。联网后请在本页稍候，或稍后再次打开本链接，答卷即会发送；请勿清除浏览器数据。")
                     } else {
-                        format!("Saved on your phone, waiting to be sent ({n}). It is sent by itself once you are online; please do not clear the browser data.")
+                        format!("Saved on your phone, waiting to be sent ({n}). Once you are online, stay on this page a moment, or open this link again later, and it is sent; please do not clear the browser data.")
                     },
                     Delivery::Unknown => if zh {
                         "正在发送…".to_string()

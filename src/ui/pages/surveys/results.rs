@@ -1119,9 +1119,12 @@ fn ResponsesPanel(
                                 view! {
                                     <tr id=format!("r-{}", anchor_key(&r.id)) class:flagged=flag
                                         class:highlight={ let id = r.id.clone(); move || highlight.get().as_deref() == Some(id.as_str()) }>
-                                        <td>{r.submitted_at.layout("%Y-%m-%d %H:%M")}
+                                        <td class="rs-when">{r.submitted_at.layout("%Y-%m-%d %H:%M")}
+                                            // A partial answer says so in its row (QA: it read as a
+                                            // complete one with blank cells).
+                                            {(!r.complete).then(|| view! { " " <span class="badge" data-testid="response-partial">{t2("未答完", "Partial")}</span> })}
                                             {flag.then(|| view! { " " <span class="badge warn">{t2("待跟进", "Follow up")}</span> })}</td>
-                                        <td>{move || r.channel.label(zh())}</td>
+                                        <td class="rs-when">{move || r.channel.label(zh())}</td>
                                         {cells}
                                     </tr>
                                 }
