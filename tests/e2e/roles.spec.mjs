@@ -519,18 +519,29 @@ test('the branch\'s one manager is told before submitting an opinion nobody coul
   await expect(other.getByTestId('action-overtaken')).toContainText('另一页写的意见');
   await other.getByTestId('action-overtaken').getByRole('button', { name: '知道了' }).click();
   await expect(other.getByTestId('action-overtaken')).toHaveCount(0);
-  // 赵经理 signs in and starts the approval in the other tab; then 王经理 signs in on this
-  // device: the case has not moved, the step is just not his, who wrote the opinion (QA: it
-  // said the case was handled elsewhere).
+  // 赵经理 signs in and starts the approval in the other tab; meanwhile 王经理 makes him a
+  // supervisor. Back, 赵经理 finds his typing: the case has not moved, the step is just no
+  // longer his to take (QA: it said the case was handled elsewhere).
   await open(page, '/settings');
   await signIn(page, '赵经理');
   await other.getByTestId('action-approve').click();
   await other.locator('#f-text').fill('同意，请尽快反馈');
   await signIn(page, '王经理');
-  await expect(other.getByTestId('action-overtaken')).toContainText('您填写的“审批通过”未提交：案件仍为“待审批”，但这一步现在不能由您（客服经理）办理');
+  const zhao = page.getByTestId('staff-table').locator('tr', { hasText: '赵经理' });
+  await zhao.getByTestId('staff-edit').click();
+  await page.locator('#edit-role').selectOption('supervisor');
+  await page.getByTestId('edit-role-save').click();
+  await expect(zhao).toContainText('客服主管');
+  await signIn(page, '赵经理');
+  await expect(other.getByTestId('action-overtaken')).toContainText('您填写的“审批通过”未提交：案件仍为“待审批”，但这一步现在不能由您（客服主管）办理');
   await expect(other.getByTestId('action-overtaken')).toContainText('同意，请尽快反馈');
   await expect(other.getByTestId('action-overtaken')).not.toContainText('已在别处办理');
   await other.close();
+  await signIn(page, '王经理');
+  await zhao.getByTestId('staff-edit').click();
+  await page.locator('#edit-role').selectOption('manager');
+  await page.getByTestId('edit-role-save').click();
+  await expect(zhao).toContainText('客服经理');
   await signIn(page, '赵经理');
   await open(page, caseUrl);
   await act(page, 'approve');
