@@ -122,7 +122,16 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   await page.locator('#cust-opened').fill('1850-01-01');
   await expect(page.locator('#cust-opened-err')).toHaveText('年份须在 1900 年至今之间');
   await page.locator('#cust-opened').fill(opened);
+  // A day that does not exist, typed by hand, is said, not dropped without a word (QA: the
+  // customer was saved with no birthday).
+  await page.locator('#cust-birthday').fill('');
+  await page.locator('#cust-birthday').focus();
+  await page.keyboard.type('19800230');
+  await page.getByTestId('customer-save').click();
+  await expect(page.locator('#cust-birthday-err')).toHaveText('该日期不存在，请重新填写');
+  await expect(page.getByTestId('customer-form')).toBeVisible();
   await page.locator('#cust-birthday').fill(`1980-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
+  await expect(page.locator('#cust-birthday-err')).toHaveText('');
   await page.getByTestId('customer-save').click();
   await expect(page.getByTestId('customer-form')).toHaveCount(0);
   await open(page, '/care');

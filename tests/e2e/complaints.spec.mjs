@@ -162,6 +162,14 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.reload();
   await expect(page.locator('#c-name')).toHaveValue('赵女士');
   await expect(page.locator('#c-category')).toHaveValue('service_attitude');
+  await expect(page.getByTestId('draft-restored')).toContainText('已恢复上次未保存的草稿。');
+  // Another person signed in on this device meets the draft as 张敏's, told who will be
+  // recorded as taking the complaint (QA: it came back as theirs without a word).
+  await switchTo(page, '李强', '/complaints/new');
+  await expect(page.locator('#c-name')).toHaveValue('赵女士');
+  await expect(page.getByTestId('draft-restored')).toContainText('已恢复张敏上次未保存的草稿；保存后受理人记为李强。');
+  await switchTo(page, '张敏', '/complaints/new');
+  await expect(page.getByTestId('draft-restored')).toContainText('已恢复上次未保存的草稿。');
   // A half-done classification is refused until the department is given.
   await page.getByTestId('save-complaint').click();
   await expect(page.locator('#c-category-err')).toContainText('须一并填写');
@@ -200,8 +208,21 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.getByTestId('action-submit').click();
   await expect(page.getByTestId('action-error')).toHaveText('认定我方有责任时，须至少制定一项整改措施');
   await page.getByTestId('add-corrective').click();
+  // The keyboard is at the new row (QA: it stayed on the button, below the row).
+  await expect(page.locator('#f-ca-desc-0')).toBeFocused();
   await page.locator('#f-ca-desc-0').fill('升级叫号系统并安排高峰期引导员');
   await page.locator('#f-ca-owner-0').fill('运营部');
+  // The open step's button clicked again keeps what is typed (QA: it emptied the form), and
+  // another step over it asks first: declined, the form stays as it is.
+  await page.getByTestId('action-submit_opinion').click();
+  await expect(page.locator('#f-ca-desc-0')).toHaveValue('升级叫号系统并安排高峰期引导员');
+  await expect(page.locator('#f-responsibility')).toHaveValue('ours_partial');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByTestId('action-record_findings').click();
+  await expect.poll(() => asked).toContain('放弃正在填写的“提交处理意见”，改为“记录调查结果”？');
+  await expect(page.locator('#f-ca-desc-0')).toHaveValue('升级叫号系统并安排高峰期引导员');
+  await expect(page.locator('#f-text')).toHaveValue('向客户致歉，优化叫号及大堂引导流程。');
   // Each field is named on screen, not by a placeholder that goes once it is filled.
   await expect(page.getByRole('group', { name: '第 1 项整改措施' }).locator('label')).toHaveText(['1. 整改措施', '责任人或部门', '完成期限']);
   await expect(page.getByLabel('责任人或部门')).toHaveValue('运营部');
@@ -220,8 +241,10 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await page.getByTestId('action-submit').click();
   await expect(page.getByTestId('action-form')).toHaveCount(0);
   await expect(page.getByTestId('case-status')).toHaveText('待审批');
-  // The specialist cannot approve their own opinion: nothing to do now.
+  // The specialist cannot approve their own opinion: nothing to do now; the keyboard is on the
+  // steps' heading, not dropped to the page (QA: it was on <body>).
   await expect(page.getByTestId('no-actions')).toBeVisible();
+  await expect(page.locator('#actions-h')).toBeFocused();
 
   // Approval level by level: the manager cannot go first.
   await switchTo(page, '王经理', caseUrl);
@@ -244,9 +267,11 @@ test('files a complaint and takes it through two rounds to closure, then prints 
     // Answered by any way in but the comment book (a way in only).
     await expect(page.locator('#f-channel option')).toHaveText(['当面', '书信', '邮件', '电话', '互联网']);
     await page.locator('#f-channel').selectOption({ label: '电话' });
-    await page.locator('#f-text').fill('已电话向客户致歉并说明整改安排。');
+    await page.locator('#f-text').fill('已电话向客户致歉并说明整改安排。\n客户表示理解。');
   });
   await expect(page.getByTestId('case-status')).toHaveText('已反馈客户');
+  // Its line break is shown (QA: the reply ran together on one line).
+  expect(await page.getByTestId('response-1').evaluate((p) => p.innerText)).toContain('整改安排。\n客户表示理解。');
   await act(page, 'complete_corrective_action');
   await act(page, 'start_verification');
   await expect(page.getByTestId('case-status')).toHaveText('回访验证中');

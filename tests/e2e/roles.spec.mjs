@@ -169,7 +169,9 @@ test('a manager changes a role and resets a PIN; the last manager cannot deactiv
   await page.locator('#edit-pin2').fill('1375');
   await page.getByTestId('edit-pin-save').click();
   await expect(page.locator('#edit-pin2-err')).toHaveText('两次输入的 PIN 不一致');
-  await page.locator('#edit-pin2').fill('1357');
+  // Typed again in full-width digits, it is the same PIN (QA: "不一致").
+  await page.locator('#edit-pin2').fill('１３５７');
+  await expect(page.locator('#edit-pin2-err')).toHaveText('');
   await page.getByTestId('edit-pin-save').click();
   await expect(page.locator('.notice')).toContainText('已重置 张敏 的 PIN');
   // The new PIN says who set it and when: what a person choosing between two devices' versions

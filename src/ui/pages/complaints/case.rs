@@ -79,6 +79,9 @@ struct ActionForm {
     /// An action was just saved: the case shown next puts the keyboard focus on its next
     /// step (the page is drawn anew, and the focus would fall back to the page's top).
     refocus: RwSignal<bool>,
+    /// Until when (ms) a case drawn again meanwhile (what the save wrote besides, read back)
+    /// takes the focus again if it fell to the page (QA: it ended on <body> after some steps).
+    refocus_until: StoredValue<f64>,
 }
 
 impl ActionForm {
@@ -108,6 +111,7 @@ impl ActionForm {
             pristine: StoredValue::new(String::new()),
             drafts_checked: RwSignal::new(false),
             refocus: RwSignal::new(false),
+            refocus_until: StoredValue::new(0.0),
         }
     }
 
@@ -777,7 +781,17 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
     let print_href = format!("/complaints/{}/print", c.id);
     // Drawn after an action was saved, or just filed: the keyboard goes on from the next step
     // (or the heading of the steps, where there is none for the person signed in).
-    if form.refocus.get_untracked() || just_filed(&c.id) {
+    // Whether the keyboard's focus fell to the page (its element drawn away).
+    let fell = || {
+        document()
+            .active_element()
+            .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"))
+    };
+    let forced = form.refocus.get_untracked() || just_filed(&c.id);
+    if forced || js_sys::Date::now() < form.refocus_until.get_value() {
+        if form.refocus.get_untracked() {
+            form.refocus_until.set_value(js_sys::Date::now() + 2_000.0);
+        }
         form.refocus.set(false);
         let next = state
             .user
@@ -785,7 +799,9 @@ fn CaseView(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> impl In
             .and_then(|u| c.next_step(&c.allowed_actions_for(&u.actor(), now)))
             .map(action_button);
         request_animation_frame(move || {
-            focus_first(&[next.as_deref().unwrap_or("#actions-h"), "#actions-h"]);
+            if forced || fell() {
+                focus_first(&[next.as_deref().unwrap_or("#actions-h"), "#actions-h"]);
+            }
         });
     }
     // Open clocks that fall in a year whose official holiday notice is not entered.
@@ -1046,7 +1062,25 @@ fn ActionsPanel(c: Complaint, form: ActionForm, run: Callback<Complaint>) -> imp
                         class:primary=move || form.kind.get() == Some(k)
                         aria-pressed=move || (form.kind.get() == Some(k)).to_string()
                         on:click=move |_| {
-                            form.open(k, &c);
+                            // The step open already: kept as typed, not opened afresh (QA: a
+                            // second click emptied the form). Another step over one typed in:
+                            // asked first.
+                            let open_now = form.kind.get_untracked();
+                            let switch = match open_now {
+                                Some(o) if o == k => false,
+                                Some(o) if form.edited() => {
+                                    let l = lang.get_untracked();
+                                    let question = l.s(
+                                        format!("放弃正在填写的“{}”，改为“{}”？已填写的内容将不保留。", o.zh(), k.zh()),
+                                        format!("Leave “{}” as typed and open “{}” instead? What you typed is not kept.", o.en(), k.en()),
+                                    );
+                                    window().confirm_with_message(&question).unwrap_or(false)
+                                }
+                                _ => true,
+                            };
+                            if switch {
+                                form.open(k, &c);
+                            }
                             // The keyboard goes on in the form: its first field, or 确认.
                             request_animation_frame(|| focus_first(&[
                                 ".action-form input, .action-form select, .action-form textarea",
@@ -1306,7 +1340,13 @@ fn CorrectiveEditor(form: ActionForm) -> impl IntoView {
                         on:click=move |_| rows.update(|r| { if i < r.len() { r.remove(i); } })>"✕"</button>
                 </div>
             }).collect_view()}
-            <button type="button" data-testid="add-corrective" on:click=move |_| rows.update(|r| r.push(Default::default()))>
+            // The keyboard goes to the new row's first field (QA: it stayed on this button,
+            // seven Shift+Tabs below it).
+            <button type="button" data-testid="add-corrective" on:click=move |_| {
+                let i = rows.with_untracked(Vec::len);
+                rows.update(|r| r.push(Default::default()));
+                request_animation_frame(move || crate::ui::platform::focus_id(&format!("f-ca-desc-{i}")));
+            }>
                 {t2("添加整改措施", "Add a corrective action")}
             </button>
         </div>
@@ -1395,7 +1435,7 @@ fn RoundView(
             <h2>{move || if lang.get().is_zh() { format!("第 {n} 轮处理") } else { format!("Round {n}") }}
                 <span class="muted small">" · " {fmt_dt(r.opened_at)}</span></h2>
             {r.reopen_reason.clone().map(|w| view! {
-                <p><strong>{t2("重新处理原因：", "Reopened because: ")}</strong>{w}</p>
+                <p class="multiline"><strong>{t2("重新处理原因：", "Reopened because: ")}</strong>{w}</p>
             })}
             <dl class="record">
                 <div class="kv wide"><dt>{t2("调查核实情况", "Findings")}</dt><dd>{text(&r.findings)}</dd></div>
@@ -1430,7 +1470,7 @@ fn RoundView(
                 <ul data-testid=format!("approvals-{n}")>
                 {r.approvals.iter().map(|a| {
                     let (role, decision) = (a.role, a.decision);
-                    view! { <li>
+                    view! { <li class="multiline">
                         {move || lang.get().t(role.zh(), role.en())} " " {a.by.name.clone()} " · " {fmt_dt(a.at)} " · "
                         <span class=if decision == Decision::Approved { "badge ok" } else { "badge bad" }>
                             {move || match decision { Decision::Approved => lang.get().t("同意", "Approved"), Decision::Rejected => lang.get().t("退回", "Sent back") }}
@@ -1445,7 +1485,8 @@ fn RoundView(
                 view! {
                     <h3>{t2("反馈客户", "Response to the customer")}</h3>
                     <p>{fmt_dt(resp.at)} " · " {resp.by.name.clone()} " · " {move || lang.get().t(ch.zh(), ch.en())}</p>
-                    <p>{resp.content.clone()}</p>
+                    // Line breaks as typed (QA: a numbered reply ran together).
+                    <p class="multiline" data-testid=format!("response-{n}")>{resp.content.clone()}</p>
                 }
             })}
             {r.verification.clone().map(|v| {
@@ -1462,7 +1503,7 @@ fn RoundView(
                             {move || measures_words(m, lang.get())}
                         </span></p>
                     })}
-                    {(!v.note.is_empty()).then(|| view! { <p>{v.note.clone()}</p> })}
+                    {(!v.note.is_empty()).then(|| view! { <p class="multiline">{v.note.clone()}</p> })}
                 }
             })}
         </section>

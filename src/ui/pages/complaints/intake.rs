@@ -85,6 +85,10 @@ pub struct IntakeForm {
     pub from_followup_label: String,
     /// The response the follow-up is of, kept on the case (`Complaint::from_survey`).
     pub from_survey: Option<SurveySource>,
+    /// Who typed the draft (the staff member signed in when it was first kept): a draft taken
+    /// up by someone else says whose it was (QA: 张敏's draft came back for 李强 as his own,
+    /// and would have been saved with him as the one who took the complaint).
+    pub typed_by: String,
 }
 
 impl IntakeForm {
@@ -299,7 +303,16 @@ fn element_of(field: &str) -> &'static str {
 /// loses nothing); a form with nothing typed keeps none.
 fn keep_draft(key: &str, f: &IntakeForm) {
     if f.worth_keeping() {
-        local_write(key, f);
+        if f.typed_by.is_empty() {
+            let mut f = f.clone();
+            f.typed_by = app()
+                .user
+                .with_untracked(|u| u.as_ref().map(|u| u.name.clone()))
+                .unwrap_or_default();
+            local_write(key, &f);
+        } else {
+            local_write(key, f);
+        }
     } else {
         local_remove(key);
     }
@@ -376,6 +389,13 @@ pub fn IntakePage() -> impl IntoView {
             f
         });
     let was_restored = RwSignal::new(restored.is_some());
+    // Whose the restored draft was, when someone typed it.
+    let restored_by = StoredValue::new(
+        restored
+            .as_ref()
+            .map(|f| f.typed_by.clone())
+            .filter(|b| !b.is_empty()),
+    );
     // Whether a closed tab's draft has been looked for (`data-drafts-checked`, for tests).
     let drafts_checked = RwSignal::new(restored.is_some());
     let key = StoredValue::new(own_key);
@@ -415,6 +435,7 @@ pub fn IntakePage() -> impl IntoView {
                 local_remove(&orphan);
                 f.received_now();
                 keep_draft(&own, &f);
+                restored_by.set_value(Some(f.typed_by.clone()).filter(|b| !b.is_empty()));
                 form.set(f);
                 was_restored.set(true);
             }
@@ -808,7 +829,17 @@ pub fn IntakePage() -> impl IntoView {
         </Show>
         <Show when=move || was_restored.get()>
             <div class="panel draft-banner row" data-testid="draft-restored" role="status">
-                <span>{t2("已恢复上次未保存的草稿。", "The unsaved draft was restored.")}</span>
+                <span>{move || {
+                    let l = lang.get();
+                    let now = state.user.with(|u| u.as_ref().map(|u| u.name.clone()));
+                    match (restored_by.get_value(), now) {
+                        (Some(by), Some(now)) if by != now => l.s(
+                            format!("已恢复{by}上次未保存的草稿；保存后受理人记为{now}。"),
+                            format!("{by}'s unsaved draft was restored; saved, it records {now} as the one who took the complaint."),
+                        ),
+                        _ => l.s("已恢复上次未保存的草稿。", "The unsaved draft was restored."),
+                    }
+                }}</span>
                 <button type="button" on:click=discard data-testid="discard-draft">{t2("放弃草稿", "Discard draft")}</button>
             </div>
         </Show>

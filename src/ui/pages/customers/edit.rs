@@ -219,11 +219,32 @@ pub fn CustomerForm(
         let looks_valid = e.is_empty() || valid_email(e);
         (!looks_valid).then(|| lang.get().s("邮箱格式不正确", "Not a valid email address"))
     };
-    let date_err = move |s: RwSignal<String>| {
-        move || date_field_problem(&s.get(), state.today.get()).map(|(zh, en)| lang.get().s(zh, en))
+    // A date the browser could not read (02/30 typed by hand): its value is empty, as if
+    // nothing were typed, so the field's own validity says it (QA: saved without it, silently).
+    let opened_bad = RwSignal::new(false);
+    let birthday_bad = RwSignal::new(false);
+    let date_err = move |s: RwSignal<String>, bad: RwSignal<bool>| {
+        move || {
+            if bad.get() {
+                return Some(lang.get().s(
+                    "该日期不存在，请重新填写",
+                    "That date does not exist: enter it again",
+                ));
+            }
+            date_field_problem(&s.get(), state.today.get()).map(|(zh, en)| lang.get().s(zh, en))
+        }
     };
-    let opened_err = date_err(opened);
-    let birthday_err = date_err(birthday);
+    let opened_err = date_err(opened, opened_bad);
+    let birthday_err = date_err(birthday, birthday_bad);
+    // Read as typed and again at the save: a date typed whole but impossible leaves the value
+    // empty all along, so no input or change event says it.
+    let bad_now = |id: &str| {
+        document()
+            .get_element_by_id(id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+            // No min, max or required on these: invalid is a date the browser cannot read.
+            .is_some_and(|i| !i.check_validity())
+    };
     let discarded = Discarded::<CustomerFields>::new(move || {
         fresh.with_value(|f| fields().draft_over(f).is_empty())
     });
@@ -260,6 +281,8 @@ pub fn CustomerForm(
         }
         tried.set(true);
         account_taken.set(false);
+        opened_bad.set(bad_now("cust-opened"));
+        birthday_bad.set(bad_now("cust-birthday"));
         if name_err().is_some()
             || phone_err().is_some()
             || email_err().is_some()
@@ -439,10 +462,10 @@ pub fn CustomerForm(
                     <input id="cust-account" bind:value=account autocomplete="off"/>
                 </Field>
                 <Field id="cust-opened" label=t2("开户日期", "Account opened") error=Signal::derive(opened_err)>
-                    <input id="cust-opened" type="date" bind:value=opened/>
+                    <input id="cust-opened" type="date" bind:value=opened on:input=move |_| opened_bad.set(bad_now("cust-opened")) on:focusout=move |_| opened_bad.set(bad_now("cust-opened"))/>
                 </Field>
                 <Field id="cust-birthday" label=t2("生日", "Birthday") error=Signal::derive(birthday_err)>
-                    <input id="cust-birthday" type="date" bind:value=birthday/>
+                    <input id="cust-birthday" type="date" bind:value=birthday on:input=move |_| birthday_bad.set(bad_now("cust-birthday")) on:focusout=move |_| birthday_bad.set(bad_now("cust-birthday"))/>
                 </Field>
                 <Field id="cust-branch" label=t2("营业部", "Branch")>
                     <input id="cust-branch" bind:value=branch/>

@@ -47,10 +47,19 @@ pub fn BranchSection() -> impl IntoView {
         (tried.get() && name.get().trim().is_empty())
             .then(|| lang.get().s("请填写营业部名称", "Enter the branch name"))
     };
+    // The code as typed, full-width letters and digits read as ASCII (a Chinese input
+    // method's ＺＺ０１ is ZZ01; QA: refused as not letters or digits).
+    let code_typed = move || {
+        code.get()
+            .trim()
+            .chars()
+            .map(crate::domain::customer::half_width_char)
+            .collect::<String>()
+            .to_uppercase()
+    };
     let code_err = move || {
-        let c = code.get();
-        let ok =
-            !c.trim().is_empty() && c.len() <= 12 && c.chars().all(|ch| ch.is_ascii_alphanumeric());
+        let c = code_typed();
+        let ok = !c.is_empty() && c.len() <= 12 && c.chars().all(|ch| ch.is_ascii_alphanumeric());
         (!ok).then(|| {
             lang.get().s(
                 "代码为 1–12 位字母或数字",
@@ -74,7 +83,7 @@ pub fn BranchSection() -> impl IntoView {
         let was = base.get_value();
         let typed = Branch {
             name: name.get_untracked().trim().to_string(),
-            code: code.get_untracked().trim().to_uppercase(),
+            code: untrack(code_typed),
         };
         spawn_local(async move {
             if let Err(msg) = admin_check_now().await {

@@ -7,6 +7,7 @@ use crate::ui::resource::Res;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::domain::customer::ascii_digits;
 use crate::domain::staff::{
     check_staff_change, has_active_namesake, hash_pin, staff_name_problem, validate_pin, Role,
     Staff, StaffChangeError, DEFAULT_PIN_ITERATIONS, PIN_SALT_LEN,
@@ -117,8 +118,10 @@ impl PinPair {
     }
     pub(super) fn pin2_err(&self, lang: Lang) -> Option<String> {
         let shown = !self.pin2.get().is_empty() || self.tried.get();
-        (shown && self.pin.get() != self.pin2.get())
-            .then(|| lang.s("两次输入的 PIN 不一致", "The two PINs differ"))
+        // Full-width digits are the same PIN (a Chinese input method's ０–９; QA: １３５７ and
+        // 1357 "differed").
+        let same = ascii_digits(&self.pin.get()) == ascii_digits(&self.pin2.get());
+        (shown && !same).then(|| lang.s("两次输入的 PIN 不一致", "The two PINs differ"))
     }
     pub(super) fn clear(&self) {
         self.pin.set(String::new());
