@@ -264,7 +264,13 @@ fn round_text(r: &Json, zh: bool) -> String {
                 (Some("rejected"), false) => "sent back",
                 _ => "?",
             };
-            format!("{who} {what}")
+            // With the approver's words: why one sent it back is what the other version lacks
+            // (QA: the card set "李强 同意" against "陈主管 退回" with no reason).
+            match text(a, "comment").map(str::trim).filter(|c| !c.is_empty()) {
+                Some(c) if zh => format!("{who} {what}（{c}）"),
+                Some(c) => format!("{who} {what} ({c})"),
+                None => format!("{who} {what}"),
+            }
         })
         .collect();
     if !approvals.is_empty() {
@@ -687,6 +693,10 @@ mod tests {
             .ends_with("审批：李强 同意、王经理 同意"));
         assert!(value_text(co, "rounds", Some(&sent_back), false)
             .ends_with("Approvals: 李强 sent back"));
+        // With the approver's words, when given.
+        sent_back[0]["approvals"][0]["comment"] = json!("整改措施不具体");
+        assert!(value_text(co, "rounds", Some(&sent_back), true)
+            .ends_with("审批：李强 退回（整改措施不具体）"));
         let who = json!({"name": "周杰", "phone": "13700001111", "email": "", "address": ""});
         assert_eq!(
             value_text(co, "complainant", Some(&who), true),

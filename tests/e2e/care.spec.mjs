@@ -126,7 +126,9 @@ test('a greeting that no longer applies is withdrawn: the birthday corrected, th
   // customer was saved with no birthday).
   await page.locator('#cust-birthday').fill('');
   await page.locator('#cust-birthday').focus();
-  await page.keyboard.type('19800230');
+  // In the browser's own order (this headless Chromium's: month, day, year).
+  await page.keyboard.type('02301980');
+  expect(await page.locator('#cust-birthday').evaluate((e) => e.validity.badInput)).toBe(true);
   await page.getByTestId('customer-save').click();
   await expect(page.locator('#cust-birthday-err')).toHaveText('该日期不存在，请重新填写');
   await expect(page.getByTestId('customer-form')).toBeVisible();

@@ -605,6 +605,11 @@ test('after a reload (or a restart) the device is still in kiosk mode', async ({
 
 test('a locked device opening a staff address or a survey link goes back to its kiosk, showing nothing of the staff pages on the way', async ({ page }) => {
   const kiosk = await startKiosk(page);
+  // After a customer's answer (the settings page then panicked on its way back to the kiosk: a
+  // read came back to a page already gone; QA).
+  await answerAll(page);
+  await expect(page.getByTestId('kiosk-thanks')).toBeVisible();
+  await expect(page.getByTestId('kiosk-welcome')).toBeVisible({ timeout: 6_000 });
   // Every moment of the next page loads is watched for a shown staff header.
   await page.addInitScript(() => {
     const look = () => {
