@@ -1044,7 +1044,8 @@ test('a proxy that refuses large requests (413): the push sends smaller ones, an
 });
 
 test('a device restored from an older backup, or erased, gets the server’s newer records back', async ({ browser, server }) => {
-  test.setTimeout(180_000);
+  // Three cases, two restores and an erase, each synced: at 180 s it ran out under a full run.
+  test.setTimeout(300_000);
   const { peer, a } = await staffDevice(browser, server);
   const first = await fileComplaint(a.page, { name: '备份前' });
   await expect(status(a.page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
