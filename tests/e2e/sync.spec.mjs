@@ -673,6 +673,11 @@ test('settings saved while the server is down say they will retry, in the langua
 test('with a user and the server down: saved, the session sign-in is retried, and the records go out once it is up', async ({ browser, server }) => {
   test.setTimeout(180_000);
   const { a, port } = await deviceWithAServerDown(browser, server);
+  // The account without its password is asked for it, and nothing is saved (it was saved, and
+  // its sign-in retried with nothing).
+  await connect(a.page, { url: `http://127.0.0.1:${port}` }, { user: 'wang', password: '' });
+  await expect(a.page.getByTestId('sync-message')).toHaveText('请填写密码：账户 wang 需要用密码登录同步服务器（密码不会保存在本设备上）。');
+  await expect(status(a.page)).toHaveAttribute('data-phase', 'off');
   await connect(a.page, { url: `http://127.0.0.1:${port}` }, { user: 'wang', password: 'correct-horse' });
   const message = a.page.getByTestId('sync-message');
   await expect(message).toContainText(WILL_RETRY, { timeout: 30_000 });

@@ -178,6 +178,16 @@ pub fn SyncSettingsSection() -> impl IntoView {
             return;
         }
         let pw = password.get_untracked();
+        // An account without its password would be saved, and its sign-in retried for ever
+        // with nothing (the password is never stored): asked for now.
+        if !cfg.user.is_empty() && pw.is_empty() {
+            say(
+                true,
+                format!("请填写密码：账户 {} 需要用密码登录同步服务器（密码不会保存在本设备上）。", cfg.user),
+                format!("Enter the password: the account {} signs in to the sync server with it (it is not stored on this device).", cfg.user),
+            );
+            return;
+        }
         let moved = ctx
             .config
             .get_untracked()
