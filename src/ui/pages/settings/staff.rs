@@ -37,17 +37,43 @@ pub fn role_key(r: Role) -> &'static str {
     }
 }
 
-/// Every staff profile, refreshed when the store changes.
+/// Every staff profile, refreshed when the store changes. A write while a read is under way
+/// does not throw that read away: it is read again once the first is done. (A resource rereads
+/// on each write and keeps only its latest read's value; while a sync's pull wrote without a
+/// pause, a settings page just opened kept restarting its read and showed nobody to sign in
+/// as, for ten seconds and more in CI.)
 pub fn staff_resource() -> Res<Vec<Staff>> {
     let state = app();
-    Res::new(move || {
+    let tick = RwSignal::new(0u64);
+    let reading = StoredValue::new(false);
+    let missed = StoredValue::new(false);
+    Effect::new(move |first: Option<()>| {
         state.changes.track();
+        if first.is_some() {
+            if reading.get_value() {
+                missed.set_value(true);
+            } else {
+                tick.update(|n| *n += 1);
+            }
+        }
+    });
+    Res::new(move || {
+        tick.track();
+        reading.set_value(true);
         async move {
             let mut list = all_of::<Staff>(&store())
                 .await
                 .map(|(v, _)| v)
                 .unwrap_or_default();
             sort_by(&mut list, |a, b| a.name.cmp(&b.name));
+            reading.try_set_value(false);
+            if missed.try_get_value() == Some(true) {
+                missed.set_value(false);
+                // After this read's value has landed (a rerun begun first would discard it).
+                spawn_local(async move {
+                    tick.try_update(|n| *n += 1);
+                });
+            }
             list
         }
     })
