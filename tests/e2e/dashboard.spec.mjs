@@ -45,6 +45,7 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
     complaint(1, '赵先生', 'classified', '2026-11-02T09:30:00'),
     complaint(2, '钱女士', 'awaiting_approval', `${day(0)}T00:10:00`),
     complaint(3, '孙先生', 'closed', '2026-11-03T09:30:00'),
+    { ...complaint(4, '李女士', 'archived', '2026-10-09T09:30:00'), archived_at: '2026-11-02T10:00:00' },
     demand(1, 'Open', '2026-11-25'),
     demand(2, 'InProgress'),
     demand(3, 'Done', '2026-11-20'),
@@ -60,6 +61,9 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   await expect(n('dash-open')).toHaveText('2');
   await expect(n('dash-overdue')).toHaveText('1');
   await expect(n('dash-approval')).toHaveText('1');
+  // Closed and not yet archived (archived monthly): the archived case is not counted.
+  await expect(n('dash-to-archive')).toHaveText('1');
+  await expect(page.getByTestId('dash-to-archive')).toContainText('已结案待归档');
   await expect(n('dash-demands')).toHaveText('2');
   await expect(n('dash-demands-overdue')).toHaveText('1');
   await expect(n('dash-care')).toHaveText('2');
@@ -95,6 +99,7 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   await expect(links.last()).toHaveText('Settings');
   for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });
   await expect(rows.nth(1)).toContainText('Awaiting approval');
+  await expect(page.getByTestId('dash-to-archive')).toContainText('Closed, to be archived');
   await expect(page.getByTestId('dash-report-due')).toContainText('Monthly report for');
   await page.getByTestId('lang-switch').click();
 
@@ -103,6 +108,12 @@ test('the dashboard counts what needs attention, lists the most urgent cases and
   await expect(page).toHaveURL(/\/complaints\?status=awaiting_approval$/);
   await expect(page.locator('tbody tr')).toHaveCount(1);
   await expect(page.locator('tbody tr').first()).toContainText('钱女士');
+
+  await open(page, '/');
+  await page.getByTestId('dash-to-archive').click();
+  await expect(page).toHaveURL(/\/complaints\?status=closed$/);
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('tbody tr').first()).toContainText('孙先生');
 
   await open(page, '/');
   await page.getByTestId('dash-demands-overdue').click();
@@ -126,7 +137,7 @@ test('an empty dashboard says there is nothing open', async ({ page }) => {
   await setUpStaff(page);
   await open(page, '/');
   await expect(page.getByTestId('dash-no-urgent')).toBeVisible();
-  for (const id of ['dash-open', 'dash-overdue', 'dash-approval', 'dash-demands', 'dash-demands-overdue', 'dash-care']) {
+  for (const id of ['dash-open', 'dash-overdue', 'dash-approval', 'dash-to-archive', 'dash-demands', 'dash-demands-overdue', 'dash-care']) {
     await expect(page.getByTestId(id).locator('.n')).toHaveText('0');
   }
 });

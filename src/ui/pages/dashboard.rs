@@ -48,6 +48,9 @@ struct Urgent {
 struct Attention {
     complaints: Counts,
     awaiting_approval: u64,
+    /// Closed cases not yet archived (source 002 第六章: complaint records are archived
+    /// monthly).
+    to_archive: u64,
     urgent: Vec<Urgent>,
     demands_active: u64,
     demands_overdue: u64,
@@ -93,6 +96,9 @@ async fn attention(
             "complaint_status",
             &KeyRange::prefix(key(&["awaiting_approval"])),
         )
+        .await?;
+    let to_archive = s
+        .count("complaint_status", &KeyRange::prefix(key(&["closed"])))
         .await?;
     let urgent = s
         .query(&Query::new("complaint_due", KeyRange::all()).limit(URGENT))
@@ -171,6 +177,7 @@ async fn attention(
     Ok(Attention {
         complaints,
         awaiting_approval,
+        to_archive,
         urgent,
         demands_active,
         demands_overdue,
@@ -354,6 +361,11 @@ pub fn Dashboard() -> impl IntoView {
             <A href="/complaints?status=awaiting_approval" attr:class="card" attr:data-testid="dash-approval">
                 <div class="n">{figure(|a| a.awaiting_approval)}</div>
                 <div class="l">{t2("待审批", "Awaiting approval")}</div>
+            </A>
+            // 按月归档 (source 002 第六章): what is closed and waits for this month's archiving.
+            <A href="/complaints?status=closed" attr:class="card" attr:data-testid="dash-to-archive">
+                <div class="n">{figure(|a| a.to_archive)}</div>
+                <div class="l">{t2("已结案待归档", "Closed, to be archived")}</div>
             </A>
             <A href="/complaints/new" attr:class="card" attr:data-testid="dash-new-complaint">
                 <div class="n">"+"</div>
