@@ -287,6 +287,22 @@ impl From<&Actor> for StaffRef {
     }
 }
 
+/// An opinion as submitted, kept when it was sent back ([`Round::sent_back`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentBack {
+    /// Which submission of the round it was ([`Approval::submission`]).
+    pub submission: u32,
+    #[serde(default)]
+    pub responsibility: Option<Responsibility>,
+    pub opinion: String,
+    #[serde(default)]
+    pub corrective_actions: Vec<CorrectiveAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_to: Option<String>,
+    #[serde(default)]
+    pub submitted_by: Option<StaffRef>,
+}
+
 /// A corrective action (整改措施) with its owner and due date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CorrectiveAction {
@@ -396,6 +412,11 @@ pub struct Round {
     pub submitted_role: Option<Role>,
     #[serde(default)]
     pub approvals: Vec<Approval>,
+    /// Each opinion sent back (退回) in this round, as it was submitted, earliest first: a
+    /// resubmission replaces the round's opinion, and what was refused stays on the record
+    /// beside its refusal (source 002 第四章: 处理意见、整改措施应填写在记录表中).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent_back: Vec<SentBack>,
     #[serde(default)]
     pub response: Option<CustomerResponse>,
     #[serde(default)]
@@ -419,6 +440,7 @@ impl Round {
             submitted_by: None,
             submitted_role: None,
             approvals: Vec::new(),
+            sent_back: Vec::new(),
             response: None,
             verification: None,
         }
@@ -2096,6 +2118,15 @@ impl Complaint {
                     comment: reason.trim().to_string(),
                     submission,
                 });
+                let refused = SentBack {
+                    submission,
+                    responsibility: round.responsibility,
+                    opinion: round.opinion.clone().unwrap_or_default(),
+                    corrective_actions: round.corrective_actions.clone(),
+                    escalated_to: round.escalated_to.clone(),
+                    submitted_by: round.submitted_by.clone(),
+                };
+                round.sent_back.push(refused);
                 self.status = Status::Investigating;
                 why = Some(reason.trim().to_string());
             }
@@ -3753,6 +3784,27 @@ mod tests {
         // The rejected submission's approvals are still on record.
         assert_eq!(c.current_round().approvals.len(), 2);
         assert_eq!(c.current_round().approvals[1].decision, Decision::Rejected);
+        // And the opinion that was sent back, as submitted, beside the one that replaced it.
+        let r = c.current_round();
+        assert_eq!(r.opinion.as_deref(), Some("致歉；两周内升级叫号系统"));
+        assert_eq!(r.sent_back.len(), 1);
+        assert_eq!(r.sent_back[0].submission, 1);
+        assert_eq!(r.sent_back[0].opinion, "致歉并优化叫号流程");
+        assert_eq!(
+            r.sent_back[0].responsibility,
+            Some(Responsibility::OursPartial)
+        );
+        assert_eq!(
+            r.sent_back[0]
+                .submitted_by
+                .as_ref()
+                .map(|b| b.name.as_str()),
+            Some(specialist().name.as_str())
+        );
+        assert!(!r.sent_back[0].corrective_actions.is_empty());
+        // Kept through the stored text.
+        let back: Complaint = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
+        assert_eq!(back.current_round().sent_back, r.sent_back);
     }
 
     #[test]

@@ -467,10 +467,29 @@ test('the branch\'s one supervisor writes the opinion: it goes up to the manager
   await expect(page.getByTestId('print-senior-author')).toHaveText('客服主管本人提交，报客服经理审批');
   // The form staff sign keeps the 退回 and its reason, not only the last decision.
   const trail = page.getByTestId('print-approval-trail');
-  await expect(trail.locator('div')).toHaveCount(2);
-  await expect(trail.locator('div').first()).toContainText('第 1 次提交 · 客服经理 · 退回 · 王经理');
-  await expect(trail.locator('div').first()).toContainText('请补充到账规则的书面依据');
-  await expect(trail.locator('div').nth(1)).toContainText('第 2 次提交 · 客服经理 · 同意');
+  const decisions = trail.locator('td > div');
+  await expect(decisions).toHaveCount(2);
+  await expect(decisions.first()).toContainText('第 1 次提交 · 客服经理 · 退回 · 王经理');
+  await expect(decisions.first()).toContainText('请补充到账规则的书面依据');
+  await expect(decisions.nth(1)).toContainText('第 2 次提交 · 客服经理 · 同意');
+  // And what was sent back, as submitted: the resubmission replaced it above (QA: the refused
+  // text was in no record, paper or backup).
+  await expect(decisions.first().getByTestId('print-sent-back'))
+    .toHaveText('退回的处理意见（李强）：非我方责任（政策或不可抗力） · 向客户解释到账规则');
+  await expect(page.getByTestId('print-sent-back')).toHaveCount(1);
+  // Who took each step, and when: the findings, the opinion submitted (the last submission).
+  await expect(page.getByTestId('print-findings-by')).toHaveText(/^李强 · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+  await expect(page.getByTestId('print-opinion-by')).toHaveText(/^提交：李强 · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+  // When it was printed, and on every page the branch and case above, the page of pages below.
+  await expect(page.getByTestId('sheet-printed')).toHaveText(/^打印时间：\d{4}-\d\d-\d\d \d\d:\d\d$/);
+  const caseNo = await page.getByTestId('sheet-case-no').textContent();
+  const margins = () => page.getByTestId('sheet-page-margins').evaluate((e) => e.textContent);
+  await expect.poll(margins).toContain(`@top-left { content: "(BR01) · ${caseNo}"`);
+  await expect.poll(margins).toContain('@bottom-right { content: "第 " counter(page) " 页，共 " counter(pages) " 页"');
+  await page.getByTestId('lang-switch').click();
+  await expect(decisions.first().getByTestId('print-sent-back')).toContainText('The opinion sent back (李强)');
+  await expect.poll(margins).toContain('"Page " counter(page) " of " counter(pages)');
+  await page.getByTestId('lang-switch').click();
 });
 
 test('the branch\'s one manager is told before submitting an opinion nobody could approve; a second manager approves it; a step overtaken in another tab keeps its text', async ({ page, context }) => {

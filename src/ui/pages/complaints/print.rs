@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::complaint::{self, severity_en, severity_zh, ClockKind, Complaint, Decision};
+use crate::domain::complaint::{
+    self, severity_en, severity_zh, ActionKind, ClockKind, Complaint, Decision, HistoryEvent,
+};
 use crate::domain::staff::Role;
 use crate::store::typed;
 use crate::ui::i18n::t2;
@@ -80,6 +82,52 @@ fn Sheet(c: Complaint) -> impl IntoView {
         .unwrap_or_default();
     let rounds = c.rounds.clone();
     let last_round = c.round();
+    // Who took a step and when, from the case's history (the record said what, and only for
+    // the approvals and the response who and when: QA).
+    let history = std::rc::Rc::new(c.history.clone());
+    let step = {
+        let history = history.clone();
+        move |pick: &dyn Fn(&HistoryEvent) -> bool| {
+            history
+                .iter()
+                .rev()
+                .find(|e| pick(e))
+                .map(|e| format!("{} · {}", e.by.name, fmt_dt(e.at)))
+        }
+    };
+    let closed_by = step(&|e| e.action == ActionKind::Close);
+    let archived_by = step(&|e| e.action == ActionKind::Archive);
+    // Printed at: the sheet's countdowns are of that moment.
+    let printed = fmt_dt(crate::ui::platform::now());
+    // Each A4 page's margins: the branch and the case above, the page of pages and the time
+    // printed below (a loose second page was no one's: QA).
+    let page_box = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
+    let head_text = page_box(&format!(
+        "{}({}) · {}",
+        branch.heading(),
+        branch.code,
+        c.case_no
+    ));
+    let printed_at = printed.clone();
+    let margins = move || {
+        let (page, label) = if zh() {
+            (
+                r#""第 " counter(page) " 页，共 " counter(pages) " 页""#,
+                "打印时间：",
+            )
+        } else {
+            (
+                r#""Page " counter(page) " of " counter(pages)"#,
+                "Printed: ",
+            )
+        };
+        format!(
+            "@media print {{ @page {{ @top-left {{ content: \"{head_text}\"; font-size: 9pt; }} \
+             @bottom-left {{ content: \"{label}{}\"; font-size: 9pt; }} \
+             @bottom-right {{ content: {page}; font-size: 9pt; }} }} }}",
+            page_box(&printed_at)
+        )
+    };
     // The two limits of 002 第四章 and whether they were met, as the monthly report judges the
     // case (the record left them out: QA).
     let cal = state.calendar.get_untracked();
@@ -90,12 +138,14 @@ fn Sheet(c: Complaint) -> impl IntoView {
     });
     view! {
         <article class="record-sheet" data-testid="record-sheet">
+            <style data-testid="sheet-page-margins">{margins}</style>
             <header class="sheet-head">
                 <div class="sheet-branch">{branch.heading()} "(" {branch.code.clone()} ")"</div>
                 <h1 class="sheet-title">{t2("营业部客户投诉处理记录表", "Branch customer complaint handling record")}</h1>
                 <div class="sheet-meta">
                     <span>{t2("编号：", "No.: ")}<strong data-testid="sheet-case-no">{c.case_no.clone()}</strong></span>
                     <span>{t2("状态：", "Status: ")}{move || lang.get().t(status.0, status.1)}</span>
+                    <span data-testid="sheet-printed">{t2("打印时间：", "Printed: ")}{printed.clone()}</span>
                 </div>
             </header>
             <table class="sheet">
@@ -146,6 +196,15 @@ fn Sheet(c: Complaint) -> impl IntoView {
             </table>
             {rounds.into_iter().map(|r| {
                 let n = r.number;
+                let in_round = |kind: ActionKind| step(&|e: &HistoryEvent| e.round == n && e.action == kind);
+                let findings_by = in_round(ActionKind::RecordFindings);
+                let opinion_by = in_round(ActionKind::SubmitOpinion);
+                let reopened_by = (n > 1).then(|| in_round(ActionKind::Reopen)).flatten();
+                let done_by = |what: &str| {
+                    let what = what.to_string();
+                    step(&move |e: &HistoryEvent| e.round == n && e.action == ActionKind::CompleteCorrectiveAction
+                        && e.why.as_deref() == Some(what.as_str()))
+                };
                 let carried = n < last_round;
                 let responsibility = r.responsibility;
                 let text = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -172,10 +231,12 @@ fn Sheet(c: Complaint) -> impl IntoView {
                 view! {
                     <table class="sheet round-sheet">
                         <caption>{move || if zh() { format!("第 {n} 轮处理") } else { format!("Round {n}") }}
-                            {r.reopen_reason.clone().map(|w| view! { <span class="small">" — " {move || lang.get().t("重新处理原因：", "reopened because: ")} {w.clone()}</span> })}
+                            {r.reopen_reason.clone().map(|w| view! { <span class="small">" — " {move || lang.get().t("重新处理原因：", "reopened because: ")} {w.clone()}
+                                {reopened_by.clone().map(|b| format!(" · {b}"))}</span> })}
                         </caption>
                         <tbody>
-                            <tr class="tall"><th>{l("调查核实情况", "Investigation findings")}</th><td colspan="3">{text(&r.findings)}</td></tr>
+                            <tr class="tall"><th>{l("调查核实情况", "Investigation findings")}</th><td colspan="3">{text(&r.findings)}
+                                {findings_by.map(|b| view! { <div class="small" data-testid="print-findings-by">{b}</div> })}</td></tr>
                             <tr>
                                 <th>{l("责任认定", "Responsibility finding")}</th>
                                 <td colspan="3">{move || responsibility.map(|x| lang.get().t(x.zh(), x.en())).unwrap_or("")}</td>
@@ -183,14 +244,20 @@ fn Sheet(c: Complaint) -> impl IntoView {
                             {r.escalated_to.clone().map(|to| view! {
                                 <tr data-testid="print-escalated"><th>{l("上报对象", "Reported to")}</th><td colspan="3">{to}</td></tr>
                             })}
-                            <tr class="tall"><th>{l("处理意见", "Handling opinion")}</th><td colspan="3">{text(&r.opinion)}</td></tr>
+                            <tr class="tall"><th>{l("处理意见", "Handling opinion")}</th><td colspan="3">{text(&r.opinion)}
+                                {opinion_by.map(|b| view! { <div class="small" data-testid="print-opinion-by">{t2("提交：", "Submitted: ")}{b}</div> })}</td></tr>
                             <tr>
                                 <th>{l("整改措施", "Corrective actions")}</th>
                                 <td colspan="3">
                                     // Whether each was carried out, and when: what the verification visit
                                     // checks (source 002: 有关的整改措施是否落实、完成).
                                     {r.corrective_actions.iter().enumerate().map(|(i, a)| {
-                                        let done_at = a.done_at.map(fmt_dt).unwrap_or_default();
+                                        let done_at = match (a.done_at.map(fmt_dt), done_by(&a.description)) {
+                                            // Who marked it done, and when (the history's time is the same moment).
+                                            (_, Some(b)) => b,
+                                            (Some(at), None) => at,
+                                            (None, None) => String::new(),
+                                        };
                                         let done = a.done;
                                         view! {
                                             <div data-testid="print-corrective">
@@ -220,11 +287,32 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                         let (n, role, decision) = (a.submission, a.role, a.decision);
                                         let rest = format!(" · {} · {}{}", a.by.name, fmt_dt(a.at),
                                             if a.comment.is_empty() { String::new() } else { format!(" · {}", a.comment) });
+                                        // What was sent back, as submitted (a resubmission replaced it above).
+                                        let refused = (decision == Decision::Rejected)
+                                            .then(|| r.sent_back.iter().find(|b| b.submission == n).cloned())
+                                            .flatten()
+                                            .map(|b| {
+                                                let responsibility = b.responsibility;
+                                                let by = b.submitted_by.map(|p| p.name).unwrap_or_default();
+                                                let measures = b.corrective_actions.iter().enumerate()
+                                                    .map(|(i, a)| format!("{}. {} — {}{}", i + 1, a.description, a.owner, a.due.map(|d| format!(" · {d}")).unwrap_or_default()))
+                                                    .collect::<Vec<_>>();
+                                                view! {
+                                                    <div class="small sent-back" data-testid="print-sent-back">
+                                                        {move || lang.get().t("退回的处理意见", "The opinion sent back")}
+                                                        {(!by.is_empty()).then(|| format!("（{by}）"))}"："
+                                                        {move || responsibility.map(|x| format!("{} · ", lang.get().t(x.zh(), x.en())))}
+                                                        {b.opinion.clone()}
+                                                        {b.escalated_to.clone().map(|to| view! { <div>{move || lang.get().t("上报对象：", "Reported to: ")}{to.clone()}</div> })}
+                                                        {measures.into_iter().map(|m| view! { <div>{m}</div> }).collect_view()}
+                                                    </div>
+                                                }
+                                            });
                                         view! { <div>{move || if zh() {
                                             format!("第 {n} 次提交 · {} · {}{rest}", role.zh(), if decision == Decision::Approved { "同意" } else { "退回" })
                                         } else {
                                             format!("Submission {n} · {} · {}{rest}", role.en(), if decision == Decision::Approved { "approved" } else { "sent back" })
-                                        }}</div> }
+                                        }}{refused}</div> }
                                     }).collect_view()}</td>
                                 </tr>
                             })}
@@ -241,7 +329,8 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                 <td colspan="3">{r.verification.as_ref().map(|v| {
                                     let ok = v.satisfied;
                                     let measures = v.measures_effective;
-                                    let rest = format!(" · {} · {} {}", fmt_dt(v.at), v.by.name, v.note);
+                                    let note = if v.note.trim().is_empty() { String::new() } else { format!(" · {}", v.note) };
+                                    let rest = format!(" · {} · {}{note}", fmt_dt(v.at), v.by.name);
                                     view! { <span>{move || if ok { lang.get().t("满意", "Satisfied") } else { lang.get().t("不满意", "Not satisfied") }}
                                         {move || measures.map(|m| format!("{}{}", lang.get().t("；", "; "), measures_words(m, lang.get())))} {rest}</span> }
                                 })}</td>
@@ -268,8 +357,8 @@ fn Sheet(c: Complaint) -> impl IntoView {
             </table>
             <footer class="sheet-foot small">
                 {move || if zh() { "本记录表随案归档，保存期限五年。" } else { "File this record with the case; it is kept for five years." }}
-                {c.closed_at.map(|t| view! { <span>" · " {move || lang.get().t("闭环时间：", "Closed: ")} {fmt_dt(t)}</span> })}
-                {c.archived_at.map(|t| view! { <span data-testid="sheet-archived">" · " {move || lang.get().t("归档时间：", "Archived: ")} {fmt_dt(t)}</span> })}
+                {c.closed_at.map(|t| view! { <span data-testid="sheet-closed">" · " {move || lang.get().t("闭环：", "Closed: ")} {closed_by.clone().unwrap_or_else(|| fmt_dt(t))}</span> })}
+                {c.archived_at.map(|t| view! { <span data-testid="sheet-archived">" · " {move || lang.get().t("归档：", "Archived: ")} {archived_by.clone().unwrap_or_else(|| fmt_dt(t))}</span> })}
             </footer>
         </article>
     }
