@@ -109,6 +109,9 @@ pub struct CaseRow {
     /// Awaiting approval, approved at every level: it reads 已审批，待反馈 (the complaint list's
     /// CSV knows; the report's facts do not hold the approvals).
     pub approved: bool,
+    /// Its records destroyed (the complaint list's CSV knows; the report's facts do not): it
+    /// reads 已销毁, not 已归档.
+    pub destroyed: bool,
 }
 
 impl CaseRow {
@@ -127,6 +130,7 @@ impl CaseRow {
             investigation: verdict.investigation.state,
             response: verdict.response.state,
             approved: false,
+            destroyed: false,
         }
     }
 }
@@ -1211,6 +1215,7 @@ pub fn case_list_csv(
             let facts = CaseFacts::of(c);
             CaseRow {
                 approved: c.approval_stage() == Some(ApprovalStage::Approved),
+                destroyed: c.destroyed,
                 ..CaseRow::of(&facts, &LimitVerdict::of(&facts, cal, now))
             }
         })
@@ -1249,7 +1254,9 @@ fn write_case_list(
                 severity_label(c.severity, lang),
                 department_label(&c.department, lang),
                 {
-                    let (zh, en) = if c.approved {
+                    let (zh, en) = if c.destroyed {
+                        ("已销毁", "Destroyed")
+                    } else if c.approved {
                         APPROVED_TEXT
                     } else {
                         (c.status.zh(), c.status.en())
@@ -2197,6 +2204,14 @@ mod tests {
         assert!(std::str::from_utf8(&en[3..])
             .unwrap()
             .starts_with("Case number,Received"));
+        // A case whose records were destroyed reads so, not as archived (QA: an auditor read
+        // 已归档 and took the records to exist).
+        let mut gone = cases[0].clone();
+        gone.destroyed = true;
+        let bytes = case_list_csv(&[gone], &cal, now, Language::Zh).unwrap();
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.contains(",已销毁,"), "{row}");
     }
 
     #[test]

@@ -188,7 +188,8 @@ test('the monthly report counts September by hand, drills down and exports CSV',
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
-  expect(download.suggestedFilename()).toBe('kefu-monthly-report-2026-09.csv');
+  // The branch's code in the name: head office receives every branch's files.
+  expect(download.suggestedFilename()).toBe('kefu-BR01-monthly-report-2026-09.csv');
   const bytes = fs.readFileSync(await download.path());
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const text = bytes.subarray(3).toString('utf8');
@@ -295,7 +296,7 @@ test('the quarterly analysis draws its trend and names the leaders', async ({ pa
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
-  expect(download.suggestedFilename()).toBe('kefu-quarterly-analysis-2026Q3.csv');
+  expect(download.suggestedFilename()).toMatch(/^kefu-[A-Za-z0-9_-]+-quarterly-analysis-2026Q3\.csv$/);
   const bytes = fs.readFileSync(await download.path());
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
@@ -382,9 +383,16 @@ test('retention lists the case archived six years ago and records its destructio
   await expect(page.getByTestId('record-sheet')).toHaveCount(0);
   // A case kept prints with its archive date.
   await open(page, '/complaints/complaint:E2E22/print');
-  await expect(page.getByTestId('sheet-archived')).toContainText('归档时间：');
+  await expect(page.getByTestId('sheet-archived')).toContainText('归档：');
   await open(page, '/complaints?status=archived');
   await expect(page.getByTestId('complaint-row').filter({ hasText: caseNo(21) })).toContainText('已销毁');
+  // The list's CSV says so too (QA: it said 已归档, and an auditor took the records to exist).
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const csv = fs.readFileSync(await (await downloading).path(), 'utf8');
+  const destroyedRow = csv.split(/\r?\n/).find((l) => l.startsWith(caseNo(21)));
+  expect(destroyedRow).toContain(',已销毁,');
+  expect(csv.split(/\r?\n/).find((l) => l.startsWith(caseNo(22)))).toContain(',已归档,');
 
   // The case's content is gone, its skeleton and the log remain (seen in a backup export).
   await page.goto('/settings');
