@@ -123,6 +123,70 @@ pub fn statutory(date: NaiveDate) -> Option<(&'static str, &'static str)> {
     .map(|(_, zh, en)| (zh, en))
 }
 
+/// The law's days off of `year` in date order: its statutory holidays ([`statutory`]) and,
+/// for each that falls on a Saturday or Sunday, a weekday off in lieu after its holiday
+/// (《全国年节及纪念日放假办法》: "全体公民放假的假日，如果适逢星期六、星期日，应当在工作日
+/// 补假"), named after the holiday with 补假 / in lieu. What a year without its notice counts.
+fn law_days(year: i32) -> LawDays {
+    let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return Vec::new();
+    };
+    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| d.year() == year).collect();
+    let mut out: Vec<(NaiveDate, String, String)> = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let Some((zh, en)) = statutory(days[i]) else {
+            i += 1;
+            continue;
+        };
+        // A holiday's days in a row, then as many weekdays after them as fell on a weekend.
+        let mut owed = 0;
+        while i < days.len() && statutory(days[i]).is_some() {
+            let (dzh, den) = statutory(days[i]).unwrap_or((zh, en));
+            out.push((days[i], dzh.into(), den.into()));
+            owed += usize::from(matches!(days[i].weekday(), Weekday::Sat | Weekday::Sun));
+            i += 1;
+        }
+        let mut j = i;
+        while owed > 0 && j < days.len() {
+            let day = days[j];
+            if statutory(day).is_none() && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                out.push((day, format!("{zh}{IN_LIEU_ZH}"), format!("{en} (in lieu)")));
+                owed -= 1;
+            }
+            j += 1;
+        }
+        i = i.max(j.min(days.len()));
+    }
+    out.sort_by_key(|d| d.0);
+    out
+}
+
+/// A year's law days: (date, name_zh, name_en), in date order.
+type LawDays = Vec<(NaiveDate, String, String)>;
+
+/// What the name of a day off in lieu ends with ([`law_days`]).
+pub const IN_LIEU_ZH: &str = "（补假）";
+
+thread_local! {
+    /// [`law_days`] by year, worked out once.
+    static LAW_DAYS: std::cell::RefCell<BTreeMap<i32, std::rc::Rc<LawDays>>> =
+        std::cell::RefCell::default();
+}
+
+/// The law's day off of `date` ([`law_days`]), with its names.
+fn law_day(date: NaiveDate) -> Option<(String, String)> {
+    let year = LAW_DAYS.with(|c| {
+        c.borrow_mut()
+            .entry(date.year())
+            .or_insert_with(|| std::rc::Rc::new(law_days(date.year())))
+            .clone()
+    });
+    year.binary_search_by_key(&date, |d| d.0)
+        .ok()
+        .map(|i| (year[i].1.clone(), year[i].2.clone()))
+}
+
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid table date")
 }
@@ -266,16 +330,32 @@ impl WorkingCalendar {
         }
         self.by_law(date).map(|(zh, en)| SpecialDay {
             kind: DayKind::Holiday,
-            name_zh: zh.into(),
-            name_en: en.into(),
+            name_zh: zh,
+            name_en: en,
         })
     }
 
-    /// The statutory holiday the fallback adds on `date` (a year without its table), if any.
-    fn by_law(&self, date: NaiveDate) -> Option<(&'static str, &'static str)> {
+    /// The day off the fallback adds on `date` (a year without its table), if any: a statutory
+    /// holiday or a day off in lieu of one.
+    fn by_law(&self, date: NaiveDate) -> Option<(String, String)> {
         (self.statutory_fallback && !self.covers(date.year()))
-            .then(|| statutory(date))
+            .then(|| law_day(date))
             .flatten()
+    }
+
+    /// The statutory holidays of `year` not entered as holidays: a year whose notice is marked
+    /// entered must hold them (the law fixes them whatever the notice arranges), so marking
+    /// is refused while any is missing. In date order.
+    pub fn statutory_not_entered(&self, year: i32) -> Vec<(NaiveDate, &'static str, &'static str)> {
+        let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+            return Vec::new();
+        };
+        first
+            .iter_days()
+            .take_while(|d| d.year() == year)
+            .filter_map(|d| statutory(d).map(|(zh, en)| (d, zh, en)))
+            .filter(|(d, ..)| self.days.get(d).map(|s| s.kind) != Some(DayKind::Holiday))
+            .collect()
     }
 
     /// The days of `year` the statutory fallback counts as holidays (none when the year's
@@ -778,10 +858,12 @@ mod tests {
         let cal = WorkingCalendar::china_official();
         // 2026 has a table: its 1–3 Jan are from the notice, and nothing is added beyond it.
         assert!(cal.is_holiday(d(2026, 1, 2)));
-        // 2 May 2027 (Sunday) and 3 Oct 2027 (Sunday) by law; 4 May 2027 is not.
+        // 2 May 2027 (Sunday) and 3 Oct 2027 (Sunday) by law, 3–4 May in lieu of 1–2 May (a
+        // weekend); 5 May 2027 is not.
         assert!(cal.is_holiday(d(2027, 5, 2)));
         assert!(cal.is_holiday(d(2027, 10, 3)));
-        assert!(!cal.is_holiday(d(2027, 5, 4)));
+        assert!(cal.is_holiday(d(2027, 5, 4)));
+        assert!(!cal.is_holiday(d(2027, 5, 5)));
         assert_eq!(
             cal.special_day(d(2027, 10, 1)).unwrap().name_en,
             "National Day"
@@ -795,10 +877,26 @@ mod tests {
         for day in 5..=8 {
             assert!(cal.is_holiday(d(2027, 2, day)), "2027-02-{day}");
         }
-        assert!(!cal.is_holiday(d(2027, 2, 9)));
-        // Received Thu 4 Feb 2027 (day 1): Tue 9 = 2, Wed 10 = 3, Thu 11 = 4.
-        assert_eq!(cal.add_working_days(d(2027, 2, 4), 3), d(2027, 2, 10));
-        assert_eq!(cal.add_working_days(d(2027, 2, 4), 4), d(2027, 2, 11));
+        // By the same law, the two days of it on a weekend are made up on the weekdays after.
+        for day in [9, 10] {
+            let off = cal.special_day(d(2027, 2, day)).unwrap();
+            assert_eq!(
+                (off.name_zh.as_str(), off.name_en.as_str()),
+                ("春节（补假）", "Spring Festival (in lieu)")
+            );
+        }
+        assert!(!cal.is_holiday(d(2027, 2, 11)));
+        // Received Thu 4 Feb 2027 (day 1): Thu 11 = 2, Fri 12 = 3, Mon 15 = 4.
+        assert_eq!(cal.add_working_days(d(2027, 2, 4), 3), d(2027, 2, 12));
+        assert_eq!(cal.add_working_days(d(2027, 2, 4), 4), d(2027, 2, 15));
+        // 元旦 2028 is a Saturday: Mon 3 Jan off in lieu (received Fri 31 Dec 2027: Tue 4 = 2,
+        // Wed 5 = 3). 端午 2028 a Sunday: Mon 29 May. 国庆 2028 from a Sunday: Wed 4 Oct.
+        assert!(cal.is_holiday(d(2028, 1, 3)) && !cal.is_holiday(d(2028, 1, 4)));
+        assert_eq!(cal.add_working_days(d(2027, 12, 31), 3), d(2028, 1, 5));
+        assert!(cal.is_holiday(d(2028, 5, 29)) && !cal.is_holiday(d(2028, 5, 30)));
+        assert!(cal.is_holiday(d(2028, 10, 4)) && !cal.is_holiday(d(2028, 10, 5)));
+        // None is owed for a holiday on weekdays (清明 2027, Mon 5 Apr).
+        assert!(!cal.is_holiday(d(2027, 4, 6)));
         for (m, day, en) in [
             (4, 5, "Qingming Festival"),
             (6, 9, "Dragon Boat Festival"),
@@ -807,14 +905,26 @@ mod tests {
             assert_eq!(cal.special_day(d(2027, m, day)).unwrap().name_en, en);
         }
         assert!(cal.is_holiday(d(2028, 1, 25)) && cal.is_holiday(d(2028, 10, 3)));
-        // The days the fallback counts in 2027, listed: 1 + 4 + 1 + 2 + 1 + 1 + 3.
+        // The days the fallback counts in 2027, listed: 1 + 4 + 1 + 2 + 1 + 1 + 3, and a weekday
+        // in lieu of each that falls on a weekend: 春节's Sat 6 and Sun 7 Feb (Tue 9, Wed 10),
+        // 劳动节's Sat 1 and Sun 2 May (Mon 3, Tue 4), 国庆节's Sat 2 and Sun 3 Oct (Mon 4,
+        // Tue 5).
         let listed = cal.statutory_days(2027);
-        assert_eq!(listed.len(), 13);
+        assert_eq!(listed.len(), 13 + 6);
         assert_eq!(listed[1].0, d(2027, 2, 5));
         assert_eq!(listed[1].1.name_zh, "春节");
         assert!(cal.statutory_days(2026).is_empty());
-        // A year after the dated ones keeps the Gregorian days only.
+        // A year after the dated ones keeps the Gregorian days only, with their days in lieu
+        // (2031: 1–2 May Thu–Fri; 1–3 Oct Wed–Fri; 1 Jan a Wednesday: none).
         assert_eq!(cal.statutory_days(2031).len(), 6);
+        // Marking a year's notice entered wants its statutory days entered (QA: marked with
+        // nothing entered, 元旦 and 春节 stopped counting).
+        assert_eq!(cal.statutory_not_entered(2027).len(), 13);
+        let mut entered = cal.clone();
+        for (day, zh, en) in cal.statutory_not_entered(2027) {
+            entered.set_holiday(day, zh, en);
+        }
+        assert!(entered.statutory_not_entered(2027).is_empty());
         // Once the notice is marked entered, what staff entered decides; unmarked, the law
         // counts again. The shipped table cannot be unmarked.
         let mut cal = cal;

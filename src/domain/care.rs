@@ -316,6 +316,10 @@ pub fn holidays_from_calendar(
         let Some(day) = day else {
             continue;
         };
+        // A day off in lieu is no festival of its own to greet.
+        if day.name_zh.ends_with(super::calendar::IN_LIEU_ZH) {
+            continue;
+        }
         let at = date - Duration::days(1);
         let continues = prev
             .as_ref()

@@ -1112,7 +1112,7 @@ test('120 cases: filters by department and category page newest-first through th
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
   // The file is named by its filter, so that exports of different filters are told apart.
-  expect(download.suggestedFilename()).toMatch(/^kefu-complaints-department-运营部-\d{8}-\d{4}\.csv$/);
+  expect(download.suggestedFilename()).toMatch(/^kefu-[A-Za-z0-9_-]+-complaints-department-运营部-\d{8}-\d{4}\.csv$/);
   const file = tmpPath(`complaints-${Date.now()}.csv`);
   await download.saveAs(file);
   const bytes = fs.readFileSync(file);
@@ -1190,7 +1190,7 @@ test('deadlines in a year whose official holiday notice is not entered are flagg
   // (7 working days) in January 2027, whose notice (its make-up working days) is not in.
   const note = page.getByTestId('cal-not-entered-note');
   await fileComplaint(page, { name: '跨年女士', phone: '13800007777', narrative: '年底的投诉', received: '2026-12-28T09:00' });
-  await expect(note).toHaveText('2027年的官方放假安排尚未录入：期限只计入法定节假日，未计调休上班日，可能有误。请客服经理在“工作日历”中录入');
+  await expect(note).toHaveText('2027年的官方放假安排尚未录入：期限只按法律计入法定节假日及其补假，未计通知另行安排的放假和调休上班日，可能有误。请客服经理在“工作日历”中录入');
   await expect(note.getByRole('link')).toHaveAttribute('href', '/settings#cal-h');
   const caseUrl = page.url();
   await open(page, '/');
@@ -1290,7 +1290,7 @@ test('the monthly report counts the complaints filed in the app, and its CSV mat
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
-  expect(download.suggestedFilename()).toBe(`kefu-monthly-report-${month}.csv`);
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^kefu-[A-Za-z0-9_-]+-monthly-report-${month}\\.csv$`));
   const text = fs.readFileSync(await download.path()).subarray(3).toString('utf8');
   const lines = text.trim().split(/\r?\n/);
   expect(lines.find((l) => l.startsWith('汇总,'))).toContain(',3,');

@@ -234,9 +234,9 @@ pub fn CalendarNotEntered(#[prop(into)] years: Signal<Vec<i32>>) -> impl IntoVie
             view! {
                 <p class="warn-box" role="note" data-testid="cal-not-entered-note">
                     {move || if lang.get().is_zh() {
-                        format!("{}年的官方放假安排尚未录入：期限只计入法定节假日，未计调休上班日，可能有误。", list.join("、"))
+                        format!("{}年的官方放假安排尚未录入：期限只按法律计入法定节假日及其补假，未计通知另行安排的放假和调休上班日，可能有误。", list.join("、"))
                     } else {
-                        format!("The official holiday notice for {} has not been entered: deadlines count the statutory holidays only, without make-up working days, and may be off. ", list.join(", "))
+                        format!("The official holiday notice for {} has not been entered: deadlines count the law's holidays and their days in lieu only, without the days off and make-up working days the notice arranges, and may be off. ", list.join(", "))
                     }}
                     <A href="/settings#cal-h">{t2("请客服经理在“工作日历”中录入", "A manager enters it in the working-day calendar")}</A>
                 </p>

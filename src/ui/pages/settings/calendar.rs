@@ -125,6 +125,12 @@ pub fn CalendarSection() -> impl IntoView {
         ],
     );
     let error = RwSignal::new(None::<String>);
+    // Why the year's notice cannot be marked entered yet.
+    let mark_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        year.track();
+        mark_error.set(None);
+    });
     // A change of a day already past, waiting for a yes: it moves deadlines already counted
     // and the figures of its month, perhaps in a report already sent.
     let past = RwSignal::new(None::<(NaiveDate, DayEdit)>);
@@ -154,10 +160,43 @@ pub fn CalendarSection() -> impl IntoView {
     let mark = move |entered: bool| {
         let l = lang.get_untracked();
         let y = year.get_untracked();
+        // A notice always gives the law's own days: marked with them missing, 元旦 and 春节
+        // stopped counting and cases met their limits late (QA).
+        let missing = state
+            .calendar
+            .with_untracked(|c| c.statutory_not_entered(y));
+        if entered && !missing.is_empty() {
+            let (zh, en): (Vec<String>, Vec<String>) = missing
+                .iter()
+                .take(3)
+                .map(|(d, z, e)| {
+                    (
+                        format!("{z} {}", d.format("%m-%d")),
+                        format!("{e} {}", d.format("%m-%d")),
+                    )
+                })
+                .unzip();
+            let more = if missing.len() > 3 { "…" } else { "" };
+            mark_error.set(Some(l.s(
+                format!("{y}年的法定节假日还没有全部录入为放假（{}{more}，共 {} 天）：请按通知录入全部放假日期后再标记。", zh.join("、"), missing.len()),
+                format!("Not all of {y}'s statutory holidays are entered as holidays ({}{more}; {} days): enter every day off of the notice first, then mark it.", en.join(", "), missing.len()),
+            )));
+            return;
+        }
+        mark_error.set(None);
+        // Days already past change too: said, as for a past day.
+        let past_note = if y <= now().date().year() {
+            l.s(
+                format!("{y}年已经过去的日期也会按录入的日期重新计算：这些日子前后受理的投诉的时限是否超时、该月的月度报告统计（可能已报送经纪业务总部）都可能改变。"),
+                format!(" Days of {y} already past are counted again from the days entered: whether complaints received around them met their limits, and the figures of those months' reports (perhaps already sent to head office), may change."),
+            )
+        } else {
+            String::new()
+        };
         let question = if entered {
             l.s(
-                format!("确认已按国务院办公厅通知录入{y}年的全部放假和调休上班日期？标记后，不再自动计入法定节假日，{y}年的期限只按已录入的日期计算。"),
-                format!("Have all the holidays and make-up working days of {y} been entered from the State Council notice? Once marked, the law's holidays are no longer added: {y}'s deadlines count only the days entered."),
+                format!("确认已按国务院办公厅通知录入{y}年的全部放假和调休上班日期？标记后，不再自动计入法定节假日，{y}年的期限只按已录入的日期计算。{past_note}"),
+                format!("Have all the holidays and make-up working days of {y} been entered from the State Council notice? Once marked, the law's holidays are no longer added: {y}'s deadlines count only the days entered.{past_note}"),
             )
         } else {
             l.s(
@@ -272,12 +311,13 @@ pub fn CalendarSection() -> impl IntoView {
             } else {
                 view! {
                     <p class="small muted">{t2(
-                        "录入官方通知前，按《全国年节及纪念日放假办法》计入法定节假日（下表标为“依法”）；调休上班日须按通知录入。",
-                        "Until the notice is entered, the statutory holidays of the law are counted (marked \"by law\" below); make-up working days must be entered from the notice.",
+                        "录入官方通知前，按《全国年节及纪念日放假办法》计入法定节假日，适逢周末的在其后的工作日补假（下表标为“依法”）；调休上班日须按通知录入。",
+                        "Until the notice is entered, the statutory holidays of the law are counted, each that falls on a weekend made up on a weekday after it (marked \"by law\" below); make-up working days must be entered from the notice.",
                     )}
                         " "<button type="button" class="link" data-testid="cal-mark" disabled=move || !allowed()
                             on:click=move |_| mark(true)>{t2("已按通知录入本年度安排", "The year's notice is entered")}</button>
                     </p>
+                    {move || mark_error.get().map(|m| view! { <p class="err" role="alert" data-testid="cal-mark-err">{m}</p> })}
                 }.into_any()
             }}
             <div class="table-wrap" style="margin-top:8px">
