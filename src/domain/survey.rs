@@ -1030,6 +1030,18 @@ pub struct FollowUp {
     pub question_ids: Vec<String>,
 }
 
+/// How old a response may be and still have its follow-up made when it reaches a staff device
+/// late (a device long offline, a restore, a first sync of a branch's years): a low score
+/// from months ago is no call to make now, and a restored branch's every old answer became an
+/// open to-do (QA: thousands, some three years old). Days.
+pub const FOLLOWUP_LATE_DAYS: i64 = 30;
+
+/// Whether a response submitted at `submitted` still gets its follow-up made at `now`
+/// ([`FOLLOWUP_LATE_DAYS`]).
+pub fn followup_still_due(submitted: NaiveDateTime, now: NaiveDateTime) -> bool {
+    now.signed_duration_since(submitted) <= chrono::Duration::days(FOLLOWUP_LATE_DAYS)
+}
+
 /// The follow-up a response asks for under `rule`, if any. Only a complete response asks: one
 /// left part-way (a kiosk customer who walked off) counts nowhere in the results, and its
 /// follow-up would point at an answer sheet the results page does not show.
@@ -1555,6 +1567,16 @@ fn merge_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_late_response_gets_its_follow_up_within_thirty_days_only() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let now = at("2026-12-07 10:00");
+        assert!(followup_still_due(at("2026-12-07 09:00"), now));
+        assert!(followup_still_due(at("2026-11-07 10:00"), now));
+        assert!(!followup_still_due(at("2026-11-07 09:59"), now));
+        assert!(!followup_still_due(at("2023-12-08 10:00"), now));
+    }
 
     #[test]
     fn a_response_says_its_key_scores() {

@@ -1062,3 +1062,40 @@ test('员工代填: staff answer for a customer from the survey list, naming who
   await expect(page.getByTestId('kpi-drill').getByTestId('kpi-drill-row')).toHaveCount(1);
   await expect(page.getByTestId('kpi-drill').getByTestId('kpi-drill-row')).toContainText('员工代填（张敏）');
 });
+
+test('low scores of the last 30 days only become follow-ups, made where the dashboard opens; a long list of them is shown a part at a time', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { seedBackup, seedDocs } = await import('./customers-seed.mjs');
+  const pad2 = (n) => String(n).padStart(2, '0');
+  const daysAgo = (n) => {
+    const d = new Date(Date.now() - n * 86_400_000);
+    return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}T10:00:00`;
+  };
+  // 55 low scores in the last 20 days, 12 from 40 days to three years ago (a restored branch's
+  // past: QA, each became an open to-do, some three years old), and good ones.
+  const response = (i, at, v) => ({
+    _id: `response:01E2E000000000000000FU${String(i).padStart(4, '0')}`, type: 'response',
+    survey_id: 'survey:01E2E0000000000000000001', survey_version: 1, answers: { q1: { t: 'Score', v } },
+    channel: 'Kiosk', stage: 'in_sale', touchpoint: 'app', submitted_at: at, complete: true,
+  });
+  const recent = Array.from({ length: 55 }, (_, i) => response(i, daysAgo(1 + (i % 20)), 1 + (i % 2)));
+  const old = Array.from({ length: 12 }, (_, i) => response(100 + i, daysAgo(40 + i * 90), 1));
+  const good = Array.from({ length: 5 }, (_, i) => response(200 + i, daysAgo(2 + i), 5));
+  // The seed's own two answers are of November 2026: dated now, they would count too.
+  const seed = seedDocs().filter((d) => d.type !== 'response');
+  await seedBackup(page, [...seed, ...recent, ...old, ...good]);
+  await setUpStaff(page);
+  await open(page, '/');
+  await expect(page.getByTestId('dash-followups').locator('.n')).toHaveText('55', { timeout: 20_000 });
+  await open(page, '/surveys/01E2E0000000000000000001/results');
+  await expect(page.getByTestId('res-n')).toHaveText('72');
+  const listed = page.getByTestId('followup');
+  await expect(listed).toHaveCount(50);
+  await expect(page.getByTestId('followups-count')).toContainText('共 55 项待办跟进');
+  await page.getByTestId('followups-more').click();
+  await expect(listed).toHaveCount(55);
+  await expect(page.getByTestId('followups-more')).toHaveCount(0);
+  // Opening the results made no more: the figure is the records', not the pages opened.
+  await open(page, '/');
+  await expect(page.getByTestId('dash-followups').locator('.n')).toHaveText('55');
+});

@@ -250,6 +250,11 @@ pub fn Dashboard() -> impl IntoView {
             if let Err(m) = care::generate(care::HORIZON_DAYS).await {
                 state.warn(m);
             }
+            if let Err(e) =
+                crate::ui::pages::surveys::records::make_recent_followups(&store()).await
+            {
+                state.warn_with(|zh| e.message(zh));
+            }
         });
     });
     let figure = move |pick: fn(&Attention) -> u64| {

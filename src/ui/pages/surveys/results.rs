@@ -899,6 +899,18 @@ fn FollowUpsPanel(
             .and_then(|(st, _)| st.into_iter().find(|x| x.id == id).map(|x| x.name))
             .unwrap_or_else(|| id.to_string())
     };
+    // Listed a part at a time: a busy survey's thousands of follow-ups made the page 460,000 px
+    // tall and took seconds to draw (QA).
+    let shown = RwSignal::new(FOLLOWUPS_SHOWN);
+    let shown_done = RwSignal::new(FOLLOWUPS_SHOWN);
+    let more = move |left: usize, more_of: RwSignal<usize>, id: &'static str| {
+        (left > 0).then(|| view! {
+            <button type="button" class="link" data-testid=id
+                on:click=move |_| more_of.update(|n| *n += FOLLOWUPS_SHOWN)>
+                {move || if zh() { format!("显示更多（还有 {left} 项）") } else { format!("Show more ({left} left)") }}
+            </button>
+        })
+    };
     view! {
         <div class="panel" data-testid="followups">
             <h2>{t2("待办跟进", "Follow-ups to do")}</h2>
@@ -907,6 +919,13 @@ fn FollowUpsPanel(
                 let open: Vec<SurveyFollowUp> = list.iter().filter(|f| f.is_open()).cloned().collect();
                 let done: Vec<SurveyFollowUp> = list.iter().filter(|f| !f.is_open()).cloned().collect();
                 let n_done = done.len();
+                let n_open = open.len();
+                let (open_left, done_left) = (
+                    n_open.saturating_sub(shown.get()),
+                    n_done.saturating_sub(shown_done.get()),
+                );
+                let open: Vec<SurveyFollowUp> = open.into_iter().take(shown.get()).collect();
+                let done: Vec<SurveyFollowUp> = done.into_iter().take(shown_done.get()).collect();
                 // What was done, by whom and when: the record of each return visit (000: 服务记录).
                 let done_list = (!done.is_empty()).then(|| view! {
                     <details class="followups-done" data-testid="followups-done">
@@ -924,6 +943,7 @@ fn FollowUpsPanel(
                                 }.into_any()
                             }).collect_view()}
                         </ul>
+                        {more(done_left, shown_done, "followups-done-more")}
                     </details>
                 });
                 if open.is_empty() {
@@ -985,6 +1005,11 @@ fn FollowUpsPanel(
                             }
                         }).collect_view()}
                     </ul>
+                    <p class="small muted" data-testid="followups-count">{move || if zh() {
+                        format!("共 {n_open} 项待办跟进")
+                    } else {
+                        format!("{n_open} follow-ups to do")
+                    }}" "{more(open_left, shown, "followups-more")}</p>
                     {done_list}
                 }.into_any()
             })}
@@ -992,6 +1017,9 @@ fn FollowUpsPanel(
         </div>
     }
 }
+
+/// Follow-ups listed at first, and added by each "show more".
+const FOLLOWUPS_SHOWN: usize = 50;
 
 /// One answer in words, for the table and the opened response.
 fn answer_text(a: Option<&crate::domain::survey::Answer>) -> String {
