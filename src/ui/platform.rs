@@ -126,6 +126,10 @@ pub fn local_write<T: serde::Serialize>(key: &str, value: &T) {
 
 /// Offers `content` to the user as a downloaded file.
 pub fn download(filename: &str, mime: &str, content: &str) {
+    let filename = &with_branch(
+        filename,
+        &leptos::prelude::GetUntracked::get_untracked(&crate::ui::state::app().branch).code,
+    );
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
@@ -145,6 +149,21 @@ pub fn download(filename: &str, mime: &str, content: &str) {
         a.remove();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// An exported file's name with the branch's code after `kefu-` (`kefu-ZZ01-monthly-report-…`):
+/// head office receives files from many branches, and a shelf of backups is told apart (QA:
+/// no file named its branch). Unchanged without a code, or for a name not `kefu-…`.
+pub fn with_branch(filename: &str, code: &str) -> String {
+    let code: String = code
+        .trim()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    match filename.strip_prefix("kefu-") {
+        Some(rest) if !code.is_empty() => format!("kefu-{code}-{rest}"),
+        _ => filename.to_string(),
+    }
 }
 
 /// Reads a picked file as bytes.

@@ -353,7 +353,7 @@ test('list view, filters, CSV export with a BOM, a customer picked by name and a
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const download = await downloadPromise;
-  expect(download.suggestedFilename()).toMatch(/^demands-.*\.csv$/);
+  expect(download.suggestedFilename()).toMatch(/^kefu-[A-Za-z0-9_-]+-demands-.*\.csv$/);
   const file = tmpPath(`demands-${Date.now()}.csv`);
   await download.saveAs(file);
   const bytes = fs.readFileSync(file);

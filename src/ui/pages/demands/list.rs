@@ -113,7 +113,7 @@ pub fn export(ctx: Ctx) {
         Ok(t) => {
             let n = ctx.shown.with_untracked(|d| d.len());
             download(
-                &format!("demands-{}.csv", now().layout("%Y%m%d-%H%M")),
+                &format!("kefu-demands-{}.csv", now().layout("%Y%m%d-%H%M")),
                 "text/csv;charset=utf-8",
                 &t,
             );
