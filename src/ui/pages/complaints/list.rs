@@ -210,7 +210,7 @@ pub fn ListPage() -> impl IntoView {
         <div class="complaints list">
         <div class="spread">
             <h1>{t2("投诉", "Complaints")}</h1>
-            <A href="/complaints/new" attr:class="button primary" attr:data-testid="new-complaint">{t2("受理新投诉", "New complaint")}</A>
+            <A href="/complaints/new" attr:class="button primary no-print" attr:data-testid="new-complaint">{t2("受理新投诉", "New complaint")}</A>
         </div>
         <div class="cards" data-testid="complaint-counts">
             <A href="/complaints?status=open" attr:class="card" attr:data-testid="count-open">
@@ -227,7 +227,7 @@ pub fn ListPage() -> impl IntoView {
             </A>
         </div>
 
-        <form class="panel filters" role="search" novalidate
+        <form class="panel filters no-print" role="search" novalidate
             on:submit=move |ev| { ev.prevent_default(); search_typed(); }>
             <div class="fields">
                 <div class="field wide">

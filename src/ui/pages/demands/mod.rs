@@ -283,7 +283,7 @@ pub fn MatrixPage() -> impl IntoView {
         <div class="demands">
             <div class="spread">
                 <h1>{t2("需求矩阵", "Demand matrix")}</h1>
-                <div class="row">
+                <div class="row no-print">
                     <QuickDemand/>
                     <button type="button" data-testid="export-csv" on:click=move |_| list::export(ctx)>
                         {t2("导出 CSV", "Export CSV")}

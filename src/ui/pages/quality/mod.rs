@@ -233,7 +233,7 @@ fn ReviewList(data: Res<QualityData>, open: RwSignal<Option<CallReview>>) -> imp
         <section class="panel" data-testid="review-list">
             <div class="row spread">
                 <h2>{t2("已评分的通话", "Scored calls")}</h2>
-                <label class="row">{t2("员工", "Staff member")}
+                <label class="row no-print">{t2("员工", "Staff member")}
                     <select data-testid="review-filter" on:change=move |ev| who.set(event_target_value(&ev))>
                         <option value="">{t2("全部", "Everyone")}</option>
                         {move || people().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}

@@ -183,7 +183,13 @@ pub fn RetentionView() -> impl IntoView {
 
     view! {
         <section class="report retention" aria-labelledby="retention-h">
-            <h2 id="retention-h">{t2("到期待销毁的案件", "Cases due for destruction")}</h2>
+            // On paper, whose and when, as the other reports (QA: the log an auditor keeps
+            // printed with neither).
+            <h2 id="retention-h">
+                <span class="print-only">{move || state.branch.get().heading()}</span>
+                {t2("到期待销毁的案件", "Cases due for destruction")}
+            </h2>
+            <super::PrintedAt/>
             <p class="muted">{t2(
                 "投诉档案归档后保存 5 年，期满后可以销毁。销毁会清除案件中的客户信息和文字内容，保留案件编号、日期、类别等统计所需的骨架，并在下方“销毁记录”中登记由谁、何时、以何原因销毁了哪些案件。销毁须由客服经理用本人 PIN 确认，不能撤销。",
                 "Complaint records are kept for 5 years after archiving and may then be destroyed. Destruction erases the customer's details and every text of the case, keeps the skeleton the statistics need (case number, dates, category), and enters in the destruction log below who destroyed which cases, when and why. A manager confirms it with their own PIN; it cannot be undone.",
@@ -311,7 +317,7 @@ fn eligible_table(
         }
     };
     view! {
-        <p data-testid="eligible-count">{l.s(format!("共 {n} 件案件归档已满 5 年。"), format!("{n} cases were archived more than 5 years ago."))}</p>
+        <p data-testid="eligible-count">{l.s(format!("共 {n} 件案件归档已满 5 年。"), if n == 1 { "1 case was archived more than 5 years ago.".to_string() } else { format!("{n} cases were archived more than 5 years ago.") })}</p>
         <div class="table-wrap">
             <table data-testid="eligible-list">
                 <thead><tr>
