@@ -375,7 +375,12 @@ pub fn plan(f: &ListFilter, now: NaiveDateTime) -> Plan {
                 descending: newest,
             }
         } else {
-            prefix("complaint_phone", digits)
+            // A number's cases in the order of their ids (the order they were filed): newest
+            // first as the list is (QA: a full number's 41 cases came oldest first).
+            Plan {
+                descending: newest,
+                ..prefix("complaint_phone", digits)
+            }
         };
     }
     if f.due != DueFilter::All || f.sort == Sort::Deadline {
