@@ -619,6 +619,8 @@ pub struct MonthTrend {
     pub by_category: BTreeMap<Option<Category>, Figure>,
     /// Cases that broke the 3- or 4-day limit.
     pub overdue: u32,
+    /// Their case numbers, as the report lists them (the CSV's row named none: QA).
+    pub overdue_cases: Vec<String>,
 }
 
 /// The quarterly analysis: where complaints concentrate (source 002 §六 3).
@@ -717,6 +719,7 @@ impl QuarterlyAggregator {
                     total: r.total.clone(),
                     by_category: r.by_category.clone(),
                     overdue: r.overdue.len() as u32,
+                    overdue_cases: r.overdue.iter().map(|o| o.case_no.clone()).collect(),
                 })
                 .collect(),
             total,
@@ -1009,7 +1012,7 @@ pub fn quarterly_analysis_csv(
             format!("{period} {}", l("超时案件", "over a limit")),
             m.overdue,
             percent(m.overdue, m.total.count),
-            String::new(),
+            m.overdue_cases.join(" "),
         )?;
         for (k, f) in &m.by_category {
             row(
@@ -2121,6 +2124,10 @@ mod tests {
             find(&zh, "月度趋势", "2026-09 超时案件")[2..4],
             ["3", "50.0%"]
         );
+        // With the cases behind it, as every other count (QA: its cell was empty).
+        let late = find(&zh, "月度趋势", "2026-09 超时案件")[4].clone();
+        assert_eq!(late.split(' ').count(), 3, "{late}");
+        assert!(late.split(' ').all(|n| n.starts_with("TS-2026")), "{late}");
         assert_eq!(find(&zh, "涉及投诉最多的员工", "王五")[2], "2");
         let en = rows(Language::En);
         assert_eq!(
