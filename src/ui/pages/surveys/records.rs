@@ -197,7 +197,6 @@ pub async fn make_missing_followups(
     store: &AppStore,
     survey_id: &str,
 ) -> Result<usize, StoreError> {
-    let survey = load_survey(store, survey_id).await?;
     let rule = load_rule(store, survey_id).await;
     if !rule.ever_enabled() {
         return Ok(0);
@@ -206,55 +205,112 @@ pub async fn make_missing_followups(
     let now = crate::ui::platform::now();
     let from = (now - chrono::Duration::days(FOLLOWUP_LATE_DAYS)).date();
     let responses = load_responses(store, survey_id, Some(from), None, |_| {}).await?;
+    let mut rules = Rules::new();
     let mut missing = Vec::new();
-    for r in responses
-        .iter()
-        .filter(|r| followup_still_due(r.submitted_at, now))
-    {
-        let Some(at) = survey.at_version(r.survey_version) else {
-            continue;
-        };
-        let Some(f) = follow_up(rule.rule_at(r.submitted_at), &at, r) else {
-            continue;
-        };
-        let f = SurveyFollowUp::for_response(f, r);
-        match store.get(&f.id).await {
-            Err(StoreError::NotFound { .. }) => missing.push(typed::to_doc(&f)?),
-            Err(e) => return Err(e),
-            Ok(_) => {}
-        }
+    for r in &responses {
+        missing.extend(missing_followup(store, &mut rules, r, now).await?);
     }
-    let n = missing.len();
-    if n > 0 {
-        store.bulk(missing).await?;
-    }
-    Ok(n)
+    write_followups(store, missing).await
 }
 
-/// The follow-ups of every survey's recent answers that have none ([`make_missing_followups`]),
-/// made when the dashboard opens: its figure is then the records', not which results pages
-/// happened to be opened (QA: it moved from 298 to 3,469 on opening one). Returns how many.
+/// The follow-ups of every survey's recent answers that have none (as
+/// [`make_missing_followups`] for one survey), made when the dashboard opens: its figure is
+/// then the records', not which results pages happened to be opened (QA: it moved from 298 to
+/// 3,469 on opening one). Returns how many.
 pub async fn make_recent_followups(store: &AppStore) -> Result<usize, StoreError> {
-    // The surveys' ids from the type index (each survey is read by the call below).
-    let range = KeyRange::prefix(IndexKey(vec![s(<Survey as crate::domain::Record>::TYPE)]));
+    let now = crate::ui::platform::now();
+    let from = (now - chrono::Duration::days(FOLLOWUP_LATE_DAYS))
+        .date()
+        .layout("%Y-%m-%d");
+    // The surveys' ids from the type index, then each one's answers from 30 days back.
     let mut ids = Vec::new();
+    let mut found = Vec::new();
+    let types = KeyRange::prefix(IndexKey(vec![s(<Survey as crate::domain::Record>::TYPE)]));
+    each_page(store, "by_type", types, |d| ids.push(d.id)).await?;
+    for id in &ids {
+        let recent = KeyRange::between(
+            IndexKey(vec![s(id), s(&from)]),
+            IndexKey(vec![s(id)]).prefix_end(),
+        );
+        each_page(store, "response_by_survey", recent, |d| {
+            found.extend(typed::from_doc::<SurveyResponse>(d).ok())
+        })
+        .await?;
+    }
+    let mut rules = Rules::new();
+    let mut missing = Vec::new();
+    for r in &found {
+        missing.extend(missing_followup(store, &mut rules, r, now).await?);
+    }
+    write_followups(store, missing).await
+}
+
+/// Every document of `index` in `range`, a page at a time, handed to `each`.
+async fn each_page(
+    store: &AppStore,
+    index: &'static str,
+    range: KeyRange,
+    mut each: impl FnMut(crate::store::Doc),
+) -> Result<(), StoreError> {
     let mut after = None;
     loop {
         let page = store
-            .query(&Query::new("by_type", range.clone()).limit(200).after(after))
+            .query(&Query::new(index, range.clone()).limit(200).after(after))
             .await?;
-        ids.extend(page.docs.into_iter().map(|d| d.id));
+        page.docs.into_iter().for_each(&mut each);
         match page.next {
             Some(c) => after = Some(c),
-            None => break,
+            None => return Ok(()),
         }
     }
-    let mut n = 0;
-    for id in ids {
-        match make_missing_followups(store, &id).await {
-            Ok(k) => n += k,
-            // Another device made the same ones meanwhile.
-            Err(StoreError::Conflict { .. }) => {}
+}
+
+/// The surveys and follow-up rules read so far, by survey id.
+type Rules = std::collections::BTreeMap<String, (Option<Survey>, FollowUpSettings)>;
+
+/// The follow-up document `r` asks for and does not have yet (none for an answer older than
+/// [`FOLLOWUP_LATE_DAYS`], of a survey not here, or whose rule asks for none).
+async fn missing_followup(
+    store: &AppStore,
+    rules: &mut Rules,
+    r: &SurveyResponse,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<crate::store::Doc>, StoreError> {
+    if !followup_still_due(r.submitted_at, now) {
+        return Ok(None);
+    }
+    if !rules.contains_key(&r.survey_id) {
+        let survey = load_survey(store, &r.survey_id).await.ok();
+        let rule = load_rule(store, &r.survey_id).await;
+        rules.insert(r.survey_id.clone(), (survey, rule));
+    }
+    let Some((Some(survey), rule)) = rules.get(&r.survey_id) else {
+        return Ok(None);
+    };
+    let Some(at) = survey.at_version(r.survey_version) else {
+        return Ok(None);
+    };
+    let Some(f) = follow_up(rule.rule_at(r.submitted_at), &at, r) else {
+        return Ok(None);
+    };
+    let f = SurveyFollowUp::for_response(f, r);
+    match store.get(&f.id).await {
+        Err(StoreError::NotFound { .. }) => typed::to_doc(&f).map(Some),
+        Err(e) => Err(e),
+        Ok(_) => Ok(None),
+    }
+}
+
+/// Writes follow-ups made here; another device making the same ones meanwhile (the very same
+/// first revision) is no error. Returns how many were written.
+async fn write_followups(
+    store: &AppStore,
+    missing: Vec<crate::store::Doc>,
+) -> Result<usize, StoreError> {
+    let n = missing.len();
+    if n > 0 {
+        match store.bulk(missing).await {
+            Ok(_) | Err(StoreError::Conflict { .. }) => {}
             Err(e) => return Err(e),
         }
     }
@@ -285,43 +341,17 @@ pub async fn followups_of_arrivals(store: &AppStore) -> Result<usize, StoreError
     // A first pull of a whole branch brings every response at once: the latest are looked at
     // now, the rest by the results page when opened (`make_missing_followups`).
     let ids = &ids[ids.len().saturating_sub(ARRIVALS_AT_MOST)..];
-    let mut rules = std::collections::BTreeMap::new();
+    let now = crate::ui::platform::now();
+    let mut rules = Rules::new();
     let mut missing = Vec::new();
     for id in ids {
         // Gone or damaged since, or of a survey not here: nothing to follow up.
         let Ok(r) = typed::load::<SurveyResponse, _>(store, id).await else {
             continue;
         };
-        if !followup_still_due(r.submitted_at, crate::ui::platform::now()) {
-            continue;
-        }
-        if !rules.contains_key(&r.survey_id) {
-            let survey = load_survey(store, &r.survey_id).await.ok();
-            let rule = load_rule(store, &r.survey_id).await;
-            rules.insert(r.survey_id.clone(), (survey, rule));
-        }
-        let Some((Some(survey), rule)) = rules.get(&r.survey_id) else {
-            continue;
-        };
-        let Some(at) = survey.at_version(r.survey_version) else {
-            continue;
-        };
-        let Some(f) = follow_up(rule.rule_at(r.submitted_at), &at, &r) else {
-            continue;
-        };
-        let f = SurveyFollowUp::for_response(f, &r);
-        if let Err(StoreError::NotFound { .. }) = store.get(&f.id).await {
-            missing.push(typed::to_doc(&f)?);
-        }
+        missing.extend(missing_followup(store, &mut rules, &r, now).await?);
     }
-    let n = missing.len();
-    if n > 0 {
-        match store.bulk(missing).await {
-            // Another device made the same ones meanwhile (the very same first revision).
-            Ok(_) | Err(StoreError::Conflict { .. }) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let n = write_followups(store, missing).await?;
     mark_arrivals(store, end).await?;
     Ok(n)
 }
