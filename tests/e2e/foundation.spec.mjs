@@ -294,8 +294,8 @@ test('an import cut short by the tab closing leaves the data as it was, and the 
   await page.getByTestId('import-file').setInputFiles(file);
   await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: '替换并导入' }).click();
-  // Writing has begun (the progress shows once the file is read): the tab is closed.
-  await expect(page.getByTestId('progress')).toBeVisible();
+  // Writing has begun (the page says so once the file is read): the tab is closed.
+  await expect(page.getByTestId('import-writing')).toBeVisible();
   await page.waitForTimeout(300);
   await page.close();
   const again = await context.newPage();

@@ -946,13 +946,18 @@ fn FollowUpsPanel(
                         {more(done_left, shown_done, "followups-done-more")}
                     </details>
                 });
+                // Each way drawn under one element of its own (three side by side failed to
+                // draw over two: "could not find parent element").
                 if open.is_empty() {
                     return view! {
-                        <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进（已完成 {n_done} 项）。") } else { format!("Nothing to follow up ({n_done} done).") }}</p>
-                        {done_list}
+                        <div>
+                            <p class="muted" data-testid="no-followups">{move || if zh() { format!("没有待办跟进（已完成 {n_done} 项）。") } else { format!("Nothing to follow up ({n_done} done).") }}</p>
+                            {done_list}
+                        </div>
                     }.into_any();
                 }
                 view! {
+                    <div>
                     <ul class="followups">
                         {open.into_iter().map(|f| {
                             let fid = f.id.clone();
@@ -1011,6 +1016,7 @@ fn FollowUpsPanel(
                         format!("{n_open} follow-ups to do")
                     }}" "{more(open_left, shown, "followups-more")}</p>
                     {done_list}
+                    </div>
                 }.into_any()
             })}
             </Suspense>
