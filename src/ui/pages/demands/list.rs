@@ -100,11 +100,42 @@ pub fn csv_text(ds: &[Demand], view: MatrixView, l: &Loaded, zh: bool) -> Result
     Ok(format!("\u{feff}{body}"))
 }
 
+type DemandsCsv = fn(&[Demand], MatrixView, &Loaded, bool) -> Result<String, String>;
+
+/// The CSV writer ([`csv_text`]), from the reports' part of the wasm, which holds the CSV
+/// writing: in the demands' part it made the largest page to open pass the 700 KB budget.
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(reports, fallible)]
+fn csv_in_part() -> Result<DemandsCsv, wasm_split_helpers::SplitLoaderError> {
+    Ok(csv_text)
+}
+
+/// Without the split (the in-browser tests' build), the writer at hand.
+#[cfg(not(feature = "split"))]
+async fn csv_in_part() -> Result<DemandsCsv, wasm_split_helpers::SplitLoaderError> {
+    Ok(csv_text)
+}
+
 /// Offers the shown demands as a CSV file.
 pub fn export(ctx: Ctx) {
     let state = ctx.env.with_value(|e| e.state);
+    leptos::task::spawn_local(async move {
+        match csv_in_part().await {
+            Ok(write) => export_with(ctx, write),
+            Err(_) => state.warn2(
+                "未能载入导出模块，请检查网络后重试",
+                "The export module could not be loaded; check the network and try again",
+            ),
+        }
+    });
+}
+
+fn export_with(ctx: Ctx, csv_text: DemandsCsv) {
+    let state = ctx.env.with_value(|e| e.state);
     let zh = state.zh();
-    let view = ctx.view.get_untracked();
+    let Some(view) = ctx.view.try_get_untracked() else {
+        return;
+    };
     let text = ctx.loaded.with_untracked(|l| {
         let l = l.clone().unwrap_or_default();
         ctx.shown.with_untracked(|ds| csv_text(ds, view, &l, zh))
