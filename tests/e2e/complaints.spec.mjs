@@ -3,7 +3,7 @@
 // round and closure, the history, the printed record, and the list's filters and search.
 import fs from 'node:fs';
 import { test, expect, open, tmpPath } from './fixtures.mjs';
-import { asManager, setUpStaff, signIn, closeTab, showCalendarYear, act } from './helpers.mjs';
+import { asManager, setUpStaff, signIn, closeTab, showCalendarYear, act, enterHolidays, STATUTORY_2027 } from './helpers.mjs';
 
 /** A Date as the value of an <input type="datetime-local">. */
 function localInput(d) {
@@ -345,7 +345,7 @@ test('files a complaint and takes it through two rounds to closure, then prints 
   await expect(page.getByTestId('print-response').first()).toContainText(' · 电话 · ');
   await expect(page.getByTestId('print-response').first()).toContainText('已电话向客户致歉并说明整改安排。');
   // Whether the corrective action was carried out, and when (what the visit checks).
-  await expect(page.getByTestId('print-corrective').first()).toContainText(`升级叫号系统并安排高峰期引导员 — 运营部 · ${due} · 已完成 20`);
+  await expect(page.getByTestId('print-corrective').first()).toContainText(`升级叫号系统并安排高峰期引导员 — 运营部 · ${due} · 已完成 张敏 · 20`);
   await expect(page.getByTestId('print')).toBeVisible();
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByTestId('print')).toBeHidden();
@@ -1198,9 +1198,10 @@ test('deadlines in a year whose official holiday notice is not entered are flagg
   await page.getByTestId('lang-switch').click();
   await expect(note).toContainText('The official holiday notice for 2027 has not been entered');
   await page.getByTestId('lang-switch').click();
-  // Entered (marked so in Settings): no note on either.
+  // Entered (its holidays, then marked so in Settings): no note on either.
   await asManager(page);
   await showCalendarYear(page, '2027');
+  await enterHolidays(page, STATUTORY_2027);
   page.once('dialog', (d) => d.accept());
   await page.getByTestId('cal-mark').click();
   await expect(page.getByTestId('cal-not-entered')).toHaveCount(0);

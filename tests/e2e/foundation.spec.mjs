@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import path from 'node:path';
 import { test, expect, open, servedByWorker, tmpPath } from './fixtures.mjs';
-import { addStaff, chooseStaff, showCalendarYear, signIn } from './helpers.mjs';
+import { addStaff, chooseStaff, enterHolidays, showCalendarYear, signIn, STATUTORY_2027 } from './helpers.mjs';
 import { startServer, root as distRoot } from './serve.mjs';
 import { seedBackup, seedDocs } from './customers-seed.mjs';
 
@@ -638,15 +638,7 @@ test('a year without its holiday notice counts the law\'s holidays and days in l
   await page.getByTestId('cal-mark').click();
   await expect(page.getByTestId('cal-mark-err')).toHaveText('2027年的法定节假日还没有全部录入为放假（元旦 01-01、春节 02-05、春节 02-06…，共 13 天）：请按通知录入全部放假日期后再标记。');
   await expect(page.getByTestId('cal-not-entered')).toBeVisible();
-  const statutory = [['2027-01-01', '元旦'], ['2027-02-05', '春节'], ['2027-02-06', '春节'], ['2027-02-07', '春节'],
-    ['2027-02-08', '春节'], ['2027-04-05', '清明节'], ['2027-05-01', '劳动节'], ['2027-05-02', '劳动节'],
-    ['2027-06-09', '端午节'], ['2027-09-15', '中秋节'], ['2027-10-01', '国庆节'], ['2027-10-02', '国庆节'], ['2027-10-03', '国庆节']];
-  for (const [day, zh] of statutory) {
-    await page.locator('#cal-date').fill(day);
-    await page.locator('#cal-zh').fill(zh);
-    await page.getByRole('button', { name: '添加日期' }).click();
-    await expect(days.locator('tr', { hasText: day }).getByRole('button', { name: '删除' })).toBeVisible();
-  }
+  await enterHolidays(page, STATUTORY_2027);
   // Marked as entered, after a yes: the warning and the law's days go, the entered day stays.
   page.once('dialog', (d) => d.accept());
   await page.getByTestId('cal-mark').click();

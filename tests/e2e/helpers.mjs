@@ -103,3 +103,18 @@ export async function mirrorCopy(page) {
     r.onerror = () => resolve({});
   }));
 }
+
+/** The statutory holidays of 2027 by law (全国年节及纪念日放假办法), as a notice gives them. */
+export const STATUTORY_2027 = [['2027-01-01', '元旦'], ['2027-02-05', '春节'], ['2027-02-06', '春节'], ['2027-02-07', '春节'],
+  ['2027-02-08', '春节'], ['2027-04-05', '清明节'], ['2027-05-01', '劳动节'], ['2027-05-02', '劳动节'],
+  ['2027-06-09', '端午节'], ['2027-09-15', '中秋节'], ['2027-10-01', '国庆节'], ['2027-10-02', '国庆节'], ['2027-10-03', '国庆节']];
+
+/** Enters each [date, Chinese name] as a holiday in Settings' calendar (the page must show it). */
+export async function enterHolidays(page, days) {
+  for (const [day, zh] of days) {
+    await page.locator('#cal-date').fill(day);
+    await page.locator('#cal-zh').fill(zh);
+    await page.getByRole('button', { name: '添加日期' }).click();
+    await expect(page.getByTestId('cal-days').locator('tr', { hasText: day }).getByRole('button', { name: '删除' })).toBeVisible();
+  }
+}
