@@ -299,8 +299,12 @@ fn Sheet(c: Complaint) -> impl IntoView {
                                                     .collect::<Vec<_>>();
                                                 view! {
                                                     <div class="small sent-back" data-testid="print-sent-back">
-                                                        {move || lang.get().t("退回的处理意见", "The opinion sent back")}
-                                                        {(!by.is_empty()).then(|| format!("（{by}）"))}"："
+                                                        {move || match (zh(), by.is_empty()) {
+                                                            (true, true) => "退回的处理意见：".to_string(),
+                                                            (true, false) => format!("退回的处理意见（{by}）："),
+                                                            (false, true) => "The opinion sent back: ".to_string(),
+                                                            (false, false) => format!("The opinion sent back ({by}): "),
+                                                        }}
                                                         {move || responsibility.map(|x| format!("{} · ", lang.get().t(x.zh(), x.en())))}
                                                         {b.opinion.clone()}
                                                         {b.escalated_to.clone().map(|to| view! { <div>{move || lang.get().t("上报对象：", "Reported to: ")}{to.clone()}</div> })}
