@@ -150,13 +150,18 @@ fn law_days(year: i32) -> LawDays {
         let mut j = i;
         while owed > 0 && j < days.len() {
             let day = days[j];
-            if statutory(day).is_none() && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            let taken = out.iter().any(|(d, ..)| *d == day);
+            if statutory(day).is_none()
+                && !taken
+                && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+            {
                 out.push((day, format!("{zh}{IN_LIEU_ZH}"), format!("{en} (in lieu)")));
                 owed -= 1;
             }
             j += 1;
         }
-        i = i.max(j.min(days.len()));
+        // The next holiday is looked for from the end of this one: one that began among the
+        // weekdays searched is not skipped.
     }
     out.sort_by_key(|d| d.0);
     out
